@@ -1,0 +1,36 @@
+# salesxl — two commands for a new user: `make demo` and `make test`.
+# Both create .venv with the project and its test extras on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint bench templates macros clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "salesxl needs Python 3.11 or newer; set PYTHON=python3.11 (or newer) and run make again")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/salesxl demo
+
+test: $(STAMP)
+	$(BIN)/ruff check salesxl tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check salesxl tests benchmarks
+	$(BIN)/ruff format --check salesxl tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_validate.py
+
+templates: $(STAMP)
+	$(BIN)/salesxl templates build -o templates/
+
+clean:
+	rm -rf $(VENV) demo build *.egg-info .pytest_cache .hypothesis

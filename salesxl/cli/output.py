@@ -1,0 +1,49 @@
+"""Terminal output shared by the commands: progress bars and issue tables."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from itertools import groupby
+
+import click
+
+from salesxl.issues import Issue, Severity, count_by_severity
+
+__all__ = ["echo_issue_table", "progress"]
+
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+@contextlib.contextmanager
+def progress(total: int, label: str, *, minimum: int = 5) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr when it is a terminal and the work is long; silent otherwise."""
+    if total < minimum or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def echo_issue_table(issues: Sequence[Issue], *, lang: str = "both",
+                     files: Sequence[str] = ()) -> None:
+    """Issues grouped by file: severity, place, code, column, message."""
+    by_file = {name: list(group) for name, group in groupby(issues, key=lambda i: i.file)}
+    for name in dict.fromkeys([*files, *by_file]):
+        found = by_file.get(name, [])
+        counts = count_by_severity(found)
+        status = click.style("ok", fg="green") if not found else ", ".join(
+            click.style(f"{n} {sev}{'s' if n != 1 else ''}", fg=_COLOURS[Severity(sev)])
+            for sev, n in counts.items() if n)
+        click.echo(f"{click.style(name, bold=True)}  {status}")
+        for issue in found:
+            where = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else (
+                issue.sheet or "-")
+            head = (f"  {click.style(issue.severity.value.ljust(7), fg=_COLOURS[issue.severity])} "
+                    f"{where:<22} {issue.code.value:<22} {issue.column or ''}")
+            click.echo(head.rstrip())
+            if lang in ("zh", "both"):
+                click.echo(f"      {issue.message_zh}")
+            if lang in ("en", "both"):
+                click.echo(f"      {issue.message_en}")

@@ -1,0 +1,65 @@
+"""Click parameter types that fail with a message saying how to write the value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+
+from salesxl.periods import Month, Week, parse_period
+from salesxl.values import parse_date
+
+__all__ = ["DATE", "MONTH", "PERIOD", "DateType", "MonthType", "PeriodType"]
+
+
+class PeriodType(click.ParamType):
+    """A month `2026-11` or an ISO week `2026-W48`."""
+
+    name = "period"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Month | Week:
+        if isinstance(value, (Month, Week)):
+            return value
+        try:
+            return parse_period(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a period: write a month as 2026-11 or a week as 2026-W48",
+                      param, ctx)
+
+
+class MonthType(click.ParamType):
+    """A month `2026-11`."""
+
+    name = "month"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Month:
+        if isinstance(value, Month):
+            return value
+        try:
+            return Month.parse(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a month: write it as YYYY-MM, e.g. 2026-11", param, ctx)
+
+
+class DateType(click.ParamType):
+    """A date `2026-11-24`."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-24",
+                      param, ctx)
+
+
+PERIOD = PeriodType()
+MONTH = MonthType()
+DATE = DateType()

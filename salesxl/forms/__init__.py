@@ -1,0 +1,53 @@
+"""Declarative form descriptions (SPEC §2) and their registry.
+
+Everything downstream — templates, the reader, the validator, the docs —
+reads these objects.  `FORMS` maps a form id to its description.
+"""
+
+from __future__ import annotations
+
+from salesxl.forms.admin_forms import ROSTER, SALES_RECORDS, TARGETS_INPUT
+from salesxl.forms.model import (
+    Choice,
+    ChoiceList,
+    Field,
+    FieldType,
+    Form,
+    Rule,
+    Table,
+)
+from salesxl.forms.rep_forms import DAILY_REPORT, MONTHLY_PLAN, WEEKLY_PLAN
+
+__all__ = [
+    "DAILY_REPORT",
+    "FORMS",
+    "MONTHLY_PLAN",
+    "REP_FORMS",
+    "ROSTER",
+    "SALES_RECORDS",
+    "TARGETS_INPUT",
+    "Choice",
+    "ChoiceList",
+    "Field",
+    "FieldType",
+    "Form",
+    "Rule",
+    "Table",
+    "get_form",
+]
+
+FORMS: dict[str, Form] = {
+    form.id: form
+    for form in (DAILY_REPORT, WEEKLY_PLAN, MONTHLY_PLAN, ROSTER, SALES_RECORDS, TARGETS_INPUT)
+}
+
+# Forms a rep files; each carries the rep ID and period in its header block.
+REP_FORMS: tuple[Form, ...] = (DAILY_REPORT, WEEKLY_PLAN, MONTHLY_PLAN)
+
+
+def get_form(form_id: str) -> Form:
+    try:
+        return FORMS[form_id]
+    except KeyError:
+        known = ", ".join(FORMS)
+        raise KeyError(f"unknown form {form_id!r}; known forms: {known}") from None

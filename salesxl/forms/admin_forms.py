@@ -1,0 +1,193 @@
+"""The admin's inputs: 花名册 roster, 销售记录 sales records, 目标 targets input (SPEC §2.4–2.6, §5)."""
+
+from __future__ import annotations
+
+from salesxl.forms.choices import (
+    LEVELS,
+    MODES,
+    ORG_LEVELS,
+    SPLIT_METHODS,
+    STATUSES,
+    WORKDAY_TYPES,
+    YES_NO,
+)
+from salesxl.forms.model import Field, FieldType, Form, NotBefore, ProductEquals, Table
+from salesxl.issues import Code
+
+__all__ = ["ROSTER", "SALES_RECORDS", "TARGETS_INPUT"]
+
+T = FieldType
+
+ROSTER = Form(
+    id="roster",
+    zh="花名册",
+    en="Roster",
+    version="1",
+    filename="roster.xlsx",
+    tables=(
+        Table(
+            key="reps",
+            zh="花名册",
+            en="Roster",
+            input_rows=2000,
+            sheet_aliases=("人员", "名单", "Reps"),
+            fields=(
+                Field("rep_id", "工号", "Rep ID", required=True, unique=True,
+                      aliases=("员工编号", "编号", "ID")),
+                Field("name", "姓名", "Name", required=True, aliases=("销售员", "Rep")),
+                Field("region", "区域", "Region", aliases=("大区",)),
+                Field("team", "团队", "Team", aliases=("小组",)),
+                Field("manager", "主管", "Manager", aliases=("经理", "上级")),
+                Field("level", "级别", "Level", T.CHOICE, choices=LEVELS, aliases=("职级",)),
+                Field("hire_date", "入职日期", "Hire date", T.DATE, aliases=("入职",)),
+                Field("leave_date", "离职日期", "Leave date", T.DATE, aliases=("离职",)),
+                Field("status", "状态", "Status", T.CHOICE, choices=STATUSES,
+                      aliases=("在职状态",)),
+                Field("email", "邮箱", "Email", width=26, aliases=("电子邮箱", "E-mail")),
+            ),
+            rules=(NotBefore("leave_date", "hire_date", code=Code.OUT_OF_RANGE),),
+        ),
+    ),
+    instructions_zh=(
+        "每位销售员一行；工号唯一，不可重复。",
+        "离职人员保留原行，填写离职日期并把状态改为「离职」。",
+    ),
+    instructions_en=(
+        "One row per rep; the rep ID is unique.",
+        "Keep reps who left: fill in the leave date and set the status to Left.",
+    ),
+)
+
+SALES_RECORDS = Form(
+    id="sales_records",
+    zh="销售记录",
+    en="Sales records",
+    version="1",
+    filename="sales_records.xlsx",
+    tables=(
+        Table(
+            key="sales",
+            zh="销售记录",
+            en="Sales records",
+            input_rows=5000,
+            sheet_aliases=("销售明细", "Sales"),
+            fields=(
+                Field("date", "日期", "Date", T.DATE, required=True, not_future=True,
+                      aliases=("销售日期", "单据日期", "开票日期")),
+                Field("rep_id", "工号", "Rep ID", required=True, aliases=("业务员编号", "员工编号")),
+                Field("customer", "客户名称", "Customer", required=True, width=22,
+                      aliases=("客户", "购货单位")),
+                Field("product", "产品", "Product", required=True,
+                      aliases=("产品名称", "品名", "商品名称")),
+                Field("spec", "规格", "Spec", aliases=("规格型号",)),
+                Field("batch", "批号", "Batch", aliases=("批次",)),
+                Field("expiry", "有效期", "Expiry", T.DATE, aliases=("有效期至",)),
+                Field("maker", "生产厂家", "Maker", width=20, aliases=("厂家", "生产企业")),
+                Field("qty", "数量", "Qty", T.NUMBER, aliases=("Quantity",)),
+                Field("price", "单价", "Unit price", T.MONEY, aliases=("Price",)),
+                # Returns and credit notes are negative in ERP exports, so no minimum.
+                Field("amount", "金额", "Amount", T.MONEY, required=True,
+                      aliases=("销售金额", "价税合计")),
+            ),
+            rules=(ProductEquals("amount", "qty", "price"),),
+        ),
+    ),
+    instructions_zh=("ERP 导出的销售明细，一行一笔；金额为负表示退货。",),
+    instructions_en=("The ERP's sales lines, one per row; a negative amount is a return.",),
+)
+
+TARGETS_INPUT = Form(
+    id="targets_input",
+    zh="目标分解输入",
+    en="Targets input",
+    version="1",
+    filename="targets_input.xlsx",
+    header_sheet=("设置", "Settings"),
+    header=(
+        Field("year", "年度", "Year", T.INTEGER, required=True, min=2000, max=2100,
+              example=2026),
+        Field("fiscal_start", "财年起始月", "Fiscal start month", T.INTEGER, min=1, max=12,
+              default=1, aliases=("起始月",)),
+        Field("method", "方法", "Method", T.CHOICE, choices=SPLIT_METHODS, default="seasonal",
+              aliases=("分解方法",)),
+        Field("rounding", "取整单位", "Rounding unit", T.NUMBER, min=0.01, default=1,
+              aliases=("取整",)),
+        Field("mode", "下达方式", "Mode", T.CHOICE, choices=MODES, default="top-down",
+              aliases=("方式",)),
+        Field("spring_festival", "春节调整", "Spring Festival adjustment", T.CHOICE,
+              choices=YES_NO, default="yes", aliases=("Spring Festival",)),
+    ),
+    tables=(
+        Table(
+            key="annual",
+            zh="年度目标",
+            en="Annual",
+            input_rows=5000,
+            fields=(
+                Field("level", "层级", "Level", T.CHOICE, required=True, choices=ORG_LEVELS),
+                Field("unit", "单元", "Unit", required=True, aliases=("名称", "组织")),
+                Field("parent", "上级", "Parent", aliases=("上级单元",)),
+                Field("product", "产品", "Product"),
+                Field("annual_target", "年度目标", "Annual target", T.MONEY, min=0, width=16,
+                      aliases=("年目标", "目标")),
+                Field("method", "方法", "Method", T.CHOICE, choices=SPLIT_METHODS),
+                Field("weight", "权重", "Weight", T.NUMBER, min=0),
+                Field("proposed", "上报目标", "Proposed", T.MONEY, min=0, aliases=("上报",)),
+                Field("ramp", "爬坡", "Ramp", T.RAMP, width=16, example="25,50,75,100"),
+            ),
+        ),
+        Table(
+            key="history",
+            zh="历史销售",
+            en="History",
+            required=False,
+            input_rows=20000,
+            fields=(
+                Field("unit", "单元", "Unit", required=True),
+                Field("product", "产品", "Product"),
+                Field("month", "月份", "Month", T.MONTH_OR_DATE, required=True,
+                      aliases=("日期", "Date")),
+                Field("amount", "金额", "Amount", T.MONEY, required=True, aliases=("销售额",)),
+            ),
+        ),
+        Table(
+            key="locked",
+            zh="锁定",
+            en="Locked",
+            required=False,
+            input_rows=500,
+            fields=(
+                Field("unit", "单元", "Unit", required=True),
+                Field("product", "产品", "Product"),
+                Field("month", "月份", "Month", T.MONTH, required=True),
+                Field("target", "目标", "Target", T.MONEY, required=True, min=0),
+            ),
+        ),
+        Table(
+            key="workdays",
+            zh="工作日",
+            en="Workdays",
+            required=False,
+            input_rows=400,
+            fields=(
+                Field("date", "日期", "Date", T.DATE, required=True),
+                Field("type", "类型", "Type", T.CHOICE, required=True, choices=WORKDAY_TYPES),
+            ),
+        ),
+    ),
+    instructions_zh=(
+        "「设置」表填写年度、财年起始月、分解方法、取整单位、下达方式和春节调整。",
+        "「年度目标」每个单元一行：层级、单元、上级；年度目标可留空，由上级按权重分配。",
+        "「历史销售」按单元和月份填写历史金额（至少两年，用于季节指数）。",
+        "「锁定」填写手工固定的月度目标；其余月份自动重新分配。",
+        "「工作日」可覆盖内置的中国法定节假日和调休安排。",
+    ),
+    instructions_en=(
+        "Settings: year, fiscal start month, method, rounding unit, mode, Spring Festival.",
+        "Annual: one row per unit with level, unit, parent; leave the annual target blank "
+        "to give the unit a share of its parent.",
+        "History: past amounts per unit and month (two years or more for seasonal indices).",
+        "Locked: month targets fixed by hand; the rest is re-spread.",
+        "Workdays: overrides the built-in China holidays and make-up workdays.",
+    ),
+)

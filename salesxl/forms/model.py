@@ -1,0 +1,357 @@
+"""The vocabulary forms are described in: fields, choices, tables, rules.
+
+A form is data, not code (SPEC §2, STYLE "one description per form"): the
+template writer, the reader, the validator, the docs and the tests all read
+the same `Form`.  Adding a column to a form is one `Field(...)` line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from salesxl.issues import Code
+
+__all__ = [
+    "Choice",
+    "ChoiceList",
+    "Field",
+    "FieldType",
+    "Form",
+    "MissingWhen",
+    "NotBefore",
+    "NotGreaterThan",
+    "ProductEquals",
+    "RequiredWhen",
+    "Rule",
+    "RuleHit",
+    "Table",
+]
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    NUMBER = "number"
+    INTEGER = "integer"
+    MONEY = "money"
+    PERCENT = "percent"
+    PHONE = "phone"
+    CHOICE = "choice"
+    MONTH = "month"  # YYYY-MM
+    WEEK = "week"  # ISO week or its Monday
+    MONTH_OR_DATE = "month_or_date"  # history rows: a month or any date in it
+    RAMP = "ramp"  # "25,50,75,100": percentages of a normal month
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One allowed value: a stable `code` plus its Chinese and English labels."""
+
+    code: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+    def label(self, lang: str, *, with_code: bool = False) -> str:
+        text = self.zh if lang == "zh" else self.en
+        return f"{self.code} {text}" if with_code else text
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceList:
+    """A named list of choices; it becomes one column of the hidden `_lists` sheet."""
+
+    name: str
+    choices: tuple[Choice, ...]
+    show_code: bool = False  # drop-down items read "7 成交" rather than "成交"
+
+    def labels(self, lang: str) -> list[str]:
+        return [c.label(lang, with_code=self.show_code) for c in self.choices]
+
+    def by_code(self, code: str) -> Choice:
+        for choice in self.choices:
+            if choice.code == code:
+                return choice
+        raise KeyError(code)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One column of a table, or one label/value pair of a header block."""
+
+    key: str
+    zh: str
+    en: str
+    type: FieldType = FieldType.TEXT
+    required: bool = False
+    unique: bool = False  # no two rows may share a value (工号 in the roster)
+    default: Any = None  # used when a settings value is left empty
+    choices: ChoiceList | None = None
+    min: float | None = None
+    max: float | None = None
+    in_period: bool = False  # dates must fall in the form's header period
+    not_future: bool = False  # a date after today is a warning (`future_date`)
+    aliases: tuple[str, ...] = ()
+    help_zh: str = ""
+    help_en: str = ""
+    width: int | None = None
+    formula: str | None = None  # template formula, `{row}` is the sheet row
+    example: Any = None
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def bilingual(self) -> str:
+        return f"{self.zh} {self.en}"
+
+    def all_labels(self) -> tuple[str, ...]:
+        return (self.zh, self.en, f"{self.zh}{self.en}", f"{self.en}{self.zh}", *self.aliases)
+
+
+# ----------------------------------------------------------------------------
+# Cross-field rules.  Each looks at one parsed record (a mapping of field key
+# to value, None when empty or unreadable) and reports at most one hit.
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    field: str  # the field whose cell the issue points at
+    message_zh: str
+    message_en: str
+    value: Any = None
+
+
+class Rule:
+    code: Code
+    fields: tuple[str, ...]
+
+    def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredWhen(Rule):
+    """`field` must be filled when `when` holds one of `values` (金额 when 成交)."""
+
+    field: str
+    when: str
+    values: frozenset[str]
+    code: Code = Code.REQUIRED
+
+    @property
+    def fields(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.field, self.when)
+
+    def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
+        if record.get(self.when) in self.values and record.get(self.field) is None:
+            f, w = labels[self.field], labels[self.when]
+            shown = _choice_text(w, record.get(self.when))
+            return RuleHit(
+                self.field,
+                f"{w.zh}为「{shown}」时必须填写{f.zh}。请补上{f.zh}。",
+                f"{f.en} is required when {w.en} is '{shown}'. Fill in the {f.en}.",
+            )
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductEquals(Rule):
+    """`field` = `a` × `b` within `tolerance` when all three are given (金额 = 数量 × 单价)."""
+
+    field: str
+    a: str
+    b: str
+    tolerance: float = 0.01
+    code: Code = Code.AMOUNT_MISMATCH
+
+    @property
+    def fields(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.field, self.a, self.b)
+
+    def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
+        total, a, b = record.get(self.field), record.get(self.a), record.get(self.b)
+        if total is None or a is None or b is None:
+            return None
+        expected = a * b
+        if abs(total - expected) > self.tolerance + 1e-9:
+            f, fa, fb = labels[self.field], labels[self.a], labels[self.b]
+            return RuleHit(
+                self.field,
+                f"{f.zh} {total:,.2f} 不等于 {fa.zh} × {fb.zh} = {expected:,.2f}。"
+                f"请核对{fa.zh}、{fb.zh}或{f.zh}。",
+                f"{f.en} {total:,.2f} is not {fa.en} × {fb.en} = {expected:,.2f}. "
+                f"Check the {fa.en}, the {fb.en} or the {f.en}.",
+                total,
+            )
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class NotGreaterThan(Rule):
+    """`field` ≤ `other` (定金 ≤ 金额)."""
+
+    field: str
+    other: str
+    code: Code = Code.DEPOSIT_EXCEEDS_AMOUNT
+
+    @property
+    def fields(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.field, self.other)
+
+    def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
+        value, limit = record.get(self.field), record.get(self.other)
+        if value is None or limit is None or value <= limit + 1e-9:
+            return None
+        f, o = labels[self.field], labels[self.other]
+        return RuleHit(
+            self.field,
+            f"{f.zh} {value:,.2f} 大于{o.zh} {limit:,.2f}。{f.zh}不能超过{o.zh}，请更正。",
+            f"{f.en} {value:,.2f} is more than the {o.en} {limit:,.2f}. "
+            f"A {f.en.lower()} cannot exceed the {o.en.lower()}; correct one of them.",
+            value,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NotBefore(Rule):
+    """`field` ≥ `other` for dates (下次跟进 not before 日期)."""
+
+    field: str
+    other: str
+    code: Code = Code.FOLLOWUP_BEFORE_DATE
+
+    @property
+    def fields(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.field, self.other)
+
+    def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
+        value, start = record.get(self.field), record.get(self.other)
+        if not isinstance(value, dt.date) or not isinstance(start, dt.date) or value >= start:
+            return None
+        f, o = labels[self.field], labels[self.other]
+        return RuleHit(
+            self.field,
+            f"{f.zh} {value:%Y-%m-%d} 早于{o.zh} {start:%Y-%m-%d}。请填写{o.zh}当天或之后的日期。",
+            f"{f.en} {value:%Y-%m-%d} is before the {o.en} {start:%Y-%m-%d}. "
+            f"Use a date on or after the {o.en.lower()}.",
+            value,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MissingWhen(Rule):
+    """`field` should be filled when every condition holds (A/B customer, open stage)."""
+
+    field: str
+    conditions: tuple[tuple[str, frozenset[str]], ...]
+    code: Code = Code.FOLLOWUP_MISSING
+    reason_zh: str = ""
+    reason_en: str = ""
+
+    @property
+    def fields(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.field, *(key for key, _ in self.conditions))
+
+    def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
+        if record.get(self.field) is not None:
+            return None
+        if all(record.get(key) in values for key, values in self.conditions):
+            f = labels[self.field]
+            return RuleHit(
+                self.field,
+                f"{self.reason_zh}没有填写{f.zh}。请写上下次跟进的日期。",
+                f"{self.reason_en}has no {f.en}. Write the date of the next follow-up.",
+            )
+        return None
+
+
+def _choice_text(field_: Field, code: Any) -> str:
+    if field_.choices is not None and code is not None:
+        try:
+            return field_.choices.by_code(str(code)).zh
+        except KeyError:
+            pass
+    return str(code)
+
+
+# ----------------------------------------------------------------------------
+# Tables and forms
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One table of a form: a sheet whose header row holds the fields' labels."""
+
+    key: str
+    zh: str  # sheet name, Chinese
+    en: str  # sheet name, English
+    fields: tuple[Field, ...]
+    rules: tuple[Rule, ...] = ()
+    required: bool = True  # a form without this table is incomplete
+    input_rows: int = 1000  # rows prepared (validation, unlocked) in the template
+    sheet_aliases: tuple[str, ...] = ()
+
+    @property
+    def sheet_name(self) -> str:
+        return f"{self.zh} {self.en}"
+
+    def sheet_title(self, lang: str) -> str:
+        return self.sheet_name if lang == "zh" else self.en
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(f"{self.key} has no field {key!r}")
+
+    @property
+    def min_labels(self) -> int:
+        """Labels a row needs to count as this table's header row (SPEC §3: three)."""
+        return min(3, len([f for f in self.fields if f.formula is None]) or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A whole form: header block plus one or more tables (SPEC §2)."""
+
+    id: str
+    zh: str
+    en: str
+    version: str
+    filename: str
+    tables: tuple[Table, ...]
+    header: tuple[Field, ...] = ()
+    header_table: str | None = None  # table whose sheet holds the header block
+    header_sheet: tuple[str, str] | None = None  # a sheet of its own (zh, en) for label/value
+    rep_field: str | None = None  # header key holding the rep ID (工号)
+    period_field: str | None = None  # header key holding the period (月份 / 周)
+    instructions_zh: tuple[str, ...] = ()
+    instructions_en: tuple[str, ...] = ()
+    notes: Mapping[str, str] = field(default_factory=dict)
+
+    def table(self, key: str) -> Table:
+        for t in self.tables:
+            if t.key == key:
+                return t
+        raise KeyError(f"{self.id} has no table {key!r}")
+
+    def header_field(self, key: str) -> Field:
+        for f in self.header:
+            if f.key == key:
+                return f
+        raise KeyError(f"{self.id} has no header field {key!r}")
+
+    @property
+    def main_table(self) -> Table:
+        return self.tables[0]

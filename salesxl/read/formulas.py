@@ -1,0 +1,79 @@
+"""Find formula cells that carry no cached value (SPEC §3).
+
+python-calamine returns cached values only, so a formula written by a script
+and never calculated (openpyxl writes `<f>` with an empty `<v/>`) would read
+as blank.  A streaming scan of the sheet XML finds those cells: a plain
+substring test skips sheets without formulas, and only the bytes around each
+`<f` are looked at, so the scan costs little next to the read itself.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+
+from defusedxml import ElementTree
+
+__all__ = ["sheet_parts", "uncached_formula_cells"]
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
+_EMPTY_VALUE = re.compile(rb"<v\s*/>|<v>\s*</v>")
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part inside the package (parsed with defusedxml)."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {}
+    for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
+        target = rel.get("Target", "")
+        if target.startswith("/"):
+            target = target[1:]
+        else:
+            target = posixpath.normpath(posixpath.join("xl", target))
+        targets[rel.get("Id")] = target
+    parts = {}
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        part = targets.get(sheet.get(f"{_NS_REL}id"))
+        if part:
+            parts[sheet.get("name", "")] = part
+    return parts
+
+
+def uncached_formula_cells(xml: bytes) -> list[tuple[int, int]]:
+    """0-based (row, column) of every formula cell whose `<v>` is missing or empty."""
+    if b"<f" not in xml:
+        return []
+    found = []
+    pos = xml.find(b"<f")
+    while pos != -1:
+        # `<f` could also start `<foo`; only the formula element counts.
+        nxt = xml[pos + 2 : pos + 3]
+        if nxt in (b">", b" ", b"/"):
+            start = xml.rfind(b"<c ", 0, pos)
+            end = xml.find(b"</c>", pos)
+            if start != -1 and end != -1:
+                cell = xml[start:end]
+                # Excel caches an empty text result as t="str" with <v></v>.
+                uncached = b"<v" not in cell or (
+                    _EMPTY_VALUE.search(cell) is not None and b't="str"' not in cell[: cell.find(b">")]
+                )
+                if uncached:
+                    ref = _CELL_REF.search(cell)
+                    if ref:
+                        found.append((int(ref.group(2)) - 1, column_index(ref.group(1).decode())))
+                pos = end
+        pos = xml.find(b"<f", pos + 2)
+    return found
+
+
+def column_index(letters: str) -> int:
+    """`A` -> 0, `AA` -> 26."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1

@@ -1,0 +1,261 @@
+"""Find the form, its tables and its header values wherever they are (SPEC §3).
+
+The table header row is the first row holding at least three known labels
+of a table; a form is recognised by how many of its labels and sheet names
+a workbook holds, not by file name or position.  Header values are
+label/value pairs above the table: value right of the label, below it, or in
+the same cell after a colon (`销售员：张伟`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from salesxl.forms import FORMS, Form, Table
+from salesxl.read.workbook import Book, Grid
+from salesxl.values import norm_label, text_of
+
+__all__ = ["HeaderCell", "Layout", "TableLayout", "locate"]
+
+HEADER_SCAN_ROWS = 60  # a header row further down than this is not a header row
+HEADER_VALUE_COLS = 2  # how far right of a label its value may sit
+TOTAL_LABELS = frozenset(norm_label(t) for t in ("合计", "小计", "总计", "总合计", "Total", "Subtotal",
+                                                 "Grand total", "Sum", "合计 Total", "小计 Subtotal"))
+
+
+@dataclass(slots=True)
+class TableLayout:
+    table: Table
+    sheet: str
+    header_row: int  # 0-based
+    columns: dict[str, int]  # field key -> 0-based column
+    extras: dict[int, str] = field(default_factory=dict)  # unknown columns, kept
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderCell:
+    key: str
+    value: Any  # '' when the label was found but its value is empty
+    sheet: str
+    row: int  # 0-based place of the value (right of the label when the value is empty)
+    col: int
+
+
+@dataclass(slots=True)
+class Layout:
+    form: Form
+    tables: dict[str, TableLayout]
+    header: dict[str, HeaderCell]
+
+
+# ----------------------------------------------------------------------------
+# Label indexes, built once from the form descriptions
+# ----------------------------------------------------------------------------
+
+TableId = tuple[str, str]  # (form id, table key)
+
+_TABLE_LABELS: dict[str, list[tuple[TableId, str]]] = defaultdict(list)
+_COLUMN_MAPS: dict[TableId, dict[str, str]] = {}
+_SHEET_NAMES: dict[TableId, frozenset[str]] = {}
+_HEADER_LABELS: dict[str, dict[str, str]] = {}  # form id -> norm label -> header key
+
+for _form in FORMS.values():
+    labels: dict[str, str] = {}
+    for _f in _form.header:
+        for _label in _f.all_labels():
+            labels.setdefault(norm_label(_label), _f.key)
+    _HEADER_LABELS[_form.id] = labels
+    for _table in _form.tables:
+        tid = (_form.id, _table.key)
+        mapping: dict[str, str] = {}
+        for _f in _table.fields:
+            for _label in _f.all_labels():
+                mapping.setdefault(norm_label(_label), _f.key)
+        _COLUMN_MAPS[tid] = mapping
+        for _label, _key in mapping.items():
+            _TABLE_LABELS[_label].append((tid, _key))
+        _SHEET_NAMES[tid] = frozenset(
+            norm_label(n)
+            for n in (_table.zh, _table.en, f"{_table.zh}{_table.en}", *_table.sheet_aliases)
+        )
+
+_ALL_HEADER_LABELS: frozenset[str] = frozenset(
+    label for labels in _HEADER_LABELS.values() for label in labels
+)
+
+
+def column_map(form_id: str, table_key: str) -> dict[str, str]:
+    """Normalised label -> field key for one table."""
+    return _COLUMN_MAPS[(form_id, table_key)]
+
+
+# ----------------------------------------------------------------------------
+# Finding header rows
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    sheet: str
+    row: int
+    matched: int
+    by_name: bool
+
+
+def _header_candidates(grid: Grid, only: str | None) -> dict[TableId, _Candidate]:
+    """Tables whose header row this sheet holds: the first row with enough labels."""
+    sheet_key = norm_label(grid.name)
+    for r, cells in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
+        hits: dict[TableId, set[str]] = defaultdict(set)
+        for value in cells:
+            if isinstance(value, str) and value:
+                for tid, key in _TABLE_LABELS.get(norm_label(value), ()):
+                    if only is None or tid[0] == only:
+                        hits[tid].add(key)
+        found = {
+            tid: _Candidate(grid.name, r, len(keys), sheet_key in _SHEET_NAMES[tid])
+            for tid, keys in hits.items()
+            if len(keys) >= FORMS[tid[0]].table(tid[1]).min_labels
+        }
+        if found:
+            return found
+    return {}
+
+
+def _form_hint(book: Book) -> str | None:
+    """The form id written by our templates in the hidden `_form` sheet."""
+    if "_form" not in book.sheet_names:
+        return None
+    grid = book.grid("_form")
+    for cells in grid.rows[:10]:
+        if len(cells) >= 2 and norm_label(cells[0]) == "form" and text_of(cells[1]) in FORMS:
+            return text_of(cells[1])
+    return None
+
+
+def locate(book: Book) -> Layout | None:
+    """The best-matching form and where its tables and header values are; None if none."""
+    hint = _form_hint(book)
+    candidates: dict[TableId, list[_Candidate]] = defaultdict(list)
+    for name in book.visible_sheets:
+        for tid, cand in _header_candidates(book.grid(name), hint).items():
+            candidates[tid].append(cand)
+
+    best: tuple[float, Form, dict[str, _Candidate]] | None = None
+    for form in FORMS.values():
+        if hint and form.id != hint:
+            continue
+        chosen: dict[str, _Candidate] = {}
+        used: set[tuple[str, int]] = set()
+        score = 0.0
+        for table in form.tables:
+            options = [c for c in candidates.get((form.id, table.key), ()) if (c.sheet, c.row) not in used]
+            if not options:
+                continue
+            pick = max(options, key=lambda c: (c.by_name, c.matched))
+            chosen[table.key] = pick
+            used.add((pick.sheet, pick.row))
+            score += pick.matched + (2 if pick.by_name else 0)
+        if form.main_table.key not in chosen:
+            continue
+        # The main table decides between forms that share labels (日报 vs 销售记录).
+        main = chosen[form.main_table.key]
+        score += main.matched / len(form.main_table.fields)
+        if best is None or score > best[0]:
+            best = (score, form, chosen)
+    if best is None:
+        return None
+    _, form, chosen = best
+    tables = {key: _table_layout(form, form.table(key), book.grid(c.sheet), c.row)
+              for key, c in chosen.items()}
+    return Layout(form, tables, _find_header(book, form, tables))
+
+
+def _table_layout(form: Form, table: Table, grid: Grid, header_row: int) -> TableLayout:
+    mapping = column_map(form.id, table.key)
+    columns: dict[str, int] = {}
+    extras: dict[int, str] = {}
+    for col, value in enumerate(grid.rows[header_row]):
+        if value == "" or value is None:
+            continue
+        key = mapping.get(norm_label(value))
+        if key is not None and key not in columns:
+            columns[key] = col
+        else:
+            extras[col] = text_of(value)
+    return TableLayout(table, grid.name, header_row, columns, extras)
+
+
+# ----------------------------------------------------------------------------
+# Header block values
+# ----------------------------------------------------------------------------
+
+
+def _find_header(book: Book, form: Form, tables: dict[str, TableLayout]) -> dict[str, HeaderCell]:
+    if not form.header:
+        return {}
+    if form.header_sheet is not None:
+        names = {norm_label(n) for n in (*form.header_sheet, "".join(form.header_sheet))}
+        sheet = next((s for s in book.sheet_names if norm_label(s) in names), None)
+        if sheet is None:
+            return {}
+        grid = book.grid(sheet)
+        return _header_pairs(grid, form, len(grid.rows[:200]))
+    layout = tables.get(form.header_table or form.main_table.key)
+    if layout is None:
+        return {}
+    return _header_pairs(book.grid(layout.sheet), form, layout.header_row)
+
+
+def _header_pairs(grid: Grid, form: Form, stop_row: int) -> dict[str, HeaderCell]:
+    labels = _HEADER_LABELS[form.id]
+    found: dict[str, HeaderCell] = {}
+    rows = grid.rows
+    for r in range(min(stop_row, len(rows))):
+        cells = rows[r]
+        for c, value in enumerate(cells):
+            if not isinstance(value, str) or not value.strip():
+                continue
+            norm = norm_label(value)
+            key = labels.get(norm)
+            if key is None:
+                key, rest = _label_colon_value(value, labels)
+                if key is not None and key not in found:
+                    found[key] = HeaderCell(key, rest, grid.name, r, c)
+                continue
+            if key in found:
+                continue
+            found[key] = _value_near(grid, key, r, c, norm, stop_row)
+    return found
+
+
+def _label_colon_value(text: str, labels: dict[str, str]) -> tuple[str | None, str]:
+    for sep in ("：", ":"):
+        if sep in text:
+            head, _, rest = text.partition(sep)
+            key = labels.get(norm_label(head))
+            if key is not None and rest.strip():
+                return key, rest.strip()
+    return None, ""
+
+
+def _is_label(value: Any) -> bool:
+    return isinstance(value, str) and norm_label(value) in _ALL_HEADER_LABELS
+
+
+def _value_near(grid: Grid, key: str, r: int, c: int, norm: str, stop_row: int) -> HeaderCell:
+    cells = grid.rows[r]
+    for cc in range(c + 1, min(len(cells), c + 1 + HEADER_VALUE_COLS)):
+        value = cells[cc]
+        if value == "" or value is None or (isinstance(value, str) and norm_label(value) == norm):
+            continue  # empty, or the same label spread by a merged cell
+        if _is_label(value):
+            break
+        return HeaderCell(key, value, grid.name, r, cc)
+    if r + 1 < stop_row:
+        below = grid.value(r + 1, c)
+        if below not in ("", None) and not _is_label(below):
+            return HeaderCell(key, below, grid.name, r + 1, c)
+    return HeaderCell(key, "", grid.name, r, c + 1)  # where the value should go

@@ -1,0 +1,265 @@
+"""Open a file as a grid of cell values: xlsx/xlsm/xls via python-calamine, csv via csv.
+
+Guards come first (SPEC §4): size on disk, uncompressed size of the zip
+(zip-bomb guard, before anything is parsed), encryption, corrupt packages.
+Any failure becomes a `ReadFailure` carrying its issue code, never a crash.
+Macros are never run: calamine only reads cell values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine as calamine
+
+from salesxl.issues import Code
+from salesxl.read.formulas import sheet_parts, uncached_formula_cells
+
+__all__ = ["SPREADSHEET_SUFFIXES", "Book", "Grid", "Limits", "ReadFailure", "open_book"]
+
+MB = 1024 * 1024
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv"})
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Size limits; defaults from SPEC §4 (50 MB on disk, 200 MB uncompressed)."""
+
+    max_file_bytes: int = 50 * MB
+    max_uncompressed_bytes: int = 200 * MB
+    max_sheet_cells: int = 20_000_000
+
+
+class ReadFailure(Exception):
+    """A file that cannot be read at all, with the issue code to report."""
+
+    def __init__(self, code: Code, message_zh: str, message_en: str, sheet: str | None = None):
+        super().__init__(message_en)
+        self.code = code
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.sheet = sheet
+
+
+@dataclass(slots=True)
+class Grid:
+    """One sheet's values: `rows[r][c]` is the cell at 0-based row r, column c ('' when empty)."""
+
+    name: str
+    rows: list[list[Any]]
+    hidden: bool = False
+    uncached: frozenset[tuple[int, int]] = frozenset()
+
+    def value(self, row: int, col: int) -> Any:
+        if row < len(self.rows):
+            cells = self.rows[row]
+            if col < len(cells):
+                return cells[col]
+        return ""
+
+
+@dataclass(slots=True)
+class Book:
+    """An opened file: sheet names up front, sheets loaded on first use."""
+
+    path: Path
+    kind: str  # "xlsx", "xls" or "csv"
+    sheet_names: list[str]
+    hidden: set[str] = field(default_factory=set)
+    _workbook: Any = None
+    _parts: dict[str, str] | None = None
+    _archive: zipfile.ZipFile | None = None
+    _grids: dict[str, Grid] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def visible_sheets(self) -> list[str]:
+        return [name for name in self.sheet_names if name not in self.hidden]
+
+    def grid(self, name: str) -> Grid:
+        if name not in self._grids:
+            self._grids[name] = self._load(name)
+        return self._grids[name]
+
+    def _load(self, name: str) -> Grid:
+        sheet = self._workbook.get_sheet_by_name(name)
+        if sheet.total_height * sheet.total_width > self.limits.max_sheet_cells:
+            raise ReadFailure(
+                Code.TOO_LARGE,
+                f"工作表「{name}」有 {sheet.total_height:,} 行 × {sheet.total_width:,} 列，超出上限。"
+                "请删除多余的行列，或拆分文件。",
+                f"Sheet '{name}' has {sheet.total_height:,} rows × {sheet.total_width:,} columns, "
+                "beyond the limit. Delete unused rows and columns or split the file.",
+                sheet=name,
+            )
+        rows = sheet.to_python(skip_empty_area=False)
+        _fill_merged(rows, sheet.merged_cell_ranges or ())
+        uncached: frozenset[tuple[int, int]] = frozenset()
+        if self._archive is not None and self._parts and name in self._parts:
+            try:
+                xml = self._archive.read(self._parts[name])
+            except KeyError:
+                xml = b""
+            uncached = frozenset(uncached_formula_cells(xml))
+        return Grid(name, rows, name in self.hidden, uncached)
+
+    def close(self) -> None:
+        if self._workbook is not None:
+            self._workbook.close()
+        if self._archive is not None:
+            self._archive.close()
+
+
+def _fill_merged(rows: list[list[Any]], ranges: Any) -> None:
+    """Give every cell of a merged range the value of its top-left cell."""
+    for (r1, c1), (r2, c2) in ranges:
+        if r1 >= len(rows) or c1 >= len(rows[r1]):
+            continue
+        value = rows[r1][c1]
+        if value == "" or (r2 - r1 + 1) * (c2 - c1 + 1) > 10_000:
+            continue
+        for r in range(r1, min(r2, len(rows) - 1) + 1):
+            cells = rows[r]
+            if len(cells) <= c2:
+                cells.extend([""] * (c2 + 1 - len(cells)))
+            for c in range(c1, c2 + 1):
+                if cells[c] == "":
+                    cells[c] = value
+
+
+def open_book(path: Path, limits: Limits | None = None) -> Book:
+    """Open a spreadsheet file after the guards; raises ReadFailure."""
+    limits = limits or Limits()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReadFailure(Code.UNREADABLE, f"无法打开文件：{exc.strerror}。",
+                          f"Cannot open the file: {exc.strerror}.") from None
+    if size > limits.max_file_bytes:
+        raise ReadFailure(
+            Code.TOO_LARGE,
+            f"文件大小 {size / MB:.1f} MB，超过上限 {limits.max_file_bytes / MB:.0f} MB。请拆分文件。",
+            f"The file is {size / MB:.1f} MB, over the {limits.max_file_bytes / MB:.0f} MB limit. "
+            "Split it into smaller files.",
+        )
+    if size == 0:
+        raise _unreadable("文件是空的（0 字节）", "the file is empty (0 bytes)")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _open_csv(path, limits)
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head[:2] == b"PK":
+        return _open_zip(path, limits)
+    if head == _OLE_MAGIC:
+        if _ENCRYPTION_INFO in path.read_bytes():
+            raise ReadFailure(
+                Code.ENCRYPTED,
+                "文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后重新提交。",
+                "The workbook is password-protected. Remove the password in Excel "
+                "(File → Info → Protect Workbook) and send it again.",
+            )
+        return _open_calamine(path, "xls", limits)
+    raise _unreadable("这不是 Excel 工作簿或 CSV 文件", "this is not an Excel workbook or CSV file")
+
+
+def _unreadable(why_zh: str, why_en: str) -> ReadFailure:
+    return ReadFailure(
+        Code.UNREADABLE,
+        f"无法读取：{why_zh}。请在 Excel 中打开并另存为 .xlsx 后重新提交。",
+        f"Cannot read the file: {why_en}. Open it in Excel, save it as .xlsx and send it again.",
+    )
+
+
+def _open_zip(path: Path, limits: Limits) -> Book:
+    try:
+        archive = zipfile.ZipFile(path)
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise _unreadable("文件已损坏或不完整", "the file is damaged or truncated") from None
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_uncompressed_bytes:
+        archive.close()
+        raise ReadFailure(
+            Code.TOO_LARGE,
+            f"文件解压后达 {total / MB:,.0f} MB，超过上限 {limits.max_uncompressed_bytes / MB:.0f} MB，"
+            "未读取。请删除多余内容或拆分文件。",
+            f"The file unpacks to {total / MB:,.0f} MB, over the "
+            f"{limits.max_uncompressed_bytes / MB:.0f} MB limit, so it was not read. "
+            "Remove unused content or split the file.",
+        )
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names:
+        archive.close()
+        raise _unreadable("这是压缩包，但不是 Excel 工作簿", "it is a zip archive but not an Excel workbook")
+    try:
+        parts = sheet_parts(archive)
+    except Exception:  # malformed or hostile XML (defusedxml refuses entities)
+        archive.close()
+        raise _unreadable("工作簿结构已损坏", "the workbook structure is damaged") from None
+    book = _open_calamine(path, "xlsx", limits)
+    book._parts = parts
+    book._archive = archive
+    return book
+
+
+def _open_calamine(path: Path, kind: str, limits: Limits) -> Book:
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise ReadFailure(
+            Code.ENCRYPTED,
+            "文件设置了密码，无法读取。请取消密码后重新提交。",
+            "The workbook is password-protected. Remove the password and send it again.",
+        ) from None
+    except Exception:
+        raise _unreadable("文件已损坏或格式不受支持", "the file is damaged or in an unsupported format") from None
+    hidden = {
+        meta.name
+        for meta in workbook.sheets_metadata
+        if meta.visible != calamine.SheetVisibleEnum.Visible
+        or meta.typ != calamine.SheetTypeEnum.WorkSheet
+    }
+    return Book(path, kind, list(workbook.sheet_names), hidden, workbook, limits=limits)
+
+
+def _open_csv(path: Path, limits: Limits) -> Book:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _unreadable("这不是文本 CSV 文件", "this is not a text CSV file")
+    text = _decode_csv(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    rows: list[list[Any]] = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    name = path.stem
+    book = Book(path, "csv", [name], limits=limits)
+    book._grids[name] = Grid(name, rows)
+    return book
+
+
+def _decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GBK (as GB18030, its superset)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise _unreadable(
+            "文字编码无法识别（应为 UTF-8 或 GBK）", "its text encoding is neither UTF-8 nor GBK"
+        ) from None

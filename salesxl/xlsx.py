@@ -1,0 +1,130 @@
+"""Writing workbooks that Excel users trust: the quirks every salesxl writer shares.
+
+Sheet titles Excel accepts, column widths that fit Chinese text, bold
+frozen headers, text that looks like a formula kept as text, and atomic
+saves: a workbook is written beside its target and moved into place only
+when complete, so a crash or a locked file never leaves a half-written one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "FORMULA_PREFIXES",
+    "OutputError",
+    "atomic_output",
+    "display_width",
+    "fit_width",
+    "safe_sheet_title",
+    "write_cell",
+]
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+class OutputError(Exception):
+    """The output file cannot be written; the message says why and what to do."""
+
+
+def safe_sheet_title(title: str, taken: Sequence[str] = ()) -> str:
+    """A sheet title Excel accepts: ≤ 31 characters, none of []:*?/\\, unique."""
+    clean = _BAD_TITLE.sub("_", title).strip("'") or "Sheet"
+    clean = clean[:31]
+    lowered = {t.lower() for t in taken}
+    candidate, n = clean, 2
+    while candidate.lower() in lowered:
+        suffix = f" ({n})"
+        candidate = clean[: 31 - len(suffix)] + suffix
+        n += 1
+    return candidate
+
+
+def display_width(value: Any) -> float:
+    """Width in Excel character units: CJK and full-width characters count double."""
+    if value is None:
+        return 0
+    if isinstance(value, float):
+        text = f"{value:,.2f}"
+    elif isinstance(value, (dt.date, dt.datetime)):
+        text = "2026-11-03"
+    else:
+        text = str(value)
+    longest = 0.0
+    for line in text.split("\n"):
+        width = 0.0
+        for ch in line:
+            width += 2 if unicodedata.east_asian_width(ch) in "WF" else 1.1
+        longest = max(longest, width)
+    return longest
+
+
+def fit_width(values: Sequence[Any], *, minimum: float = 6, maximum: float = 60) -> float:
+    """A column width that fits the widest of `values` (header included)."""
+    widest = max((display_width(v) for v in values), default=0)
+    return max(minimum, min(maximum, widest + 2))
+
+
+def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """Write one value with xlsxwriter, never letting text become a formula.
+
+    Text starting with = + - @ is written as a string (SPEC §6: formula
+    injection); dates as Excel dates; None as an empty (formatted) cell.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, fmt)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+@contextlib.contextmanager
+def atomic_output(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; replace `target` with it on success.
+
+    A locked or open target (Excel holds a lock on Windows; a `~$` owner file
+    sits beside it) raises OutputError and leaves the old file untouched.
+    """
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.exists():
+        raise OutputError(f"{folder}: the output folder does not exist; create it or choose "
+                          "another -o path")
+    lock = folder / f"~${target.name}"
+    if lock.exists():
+        raise OutputError(f"{target} is open in Excel (lock file {lock.name} exists); close it and "
+                          "run again")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise OutputError(f"{target} is read-only or locked; close it or choose another -o path")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        try:
+            os.replace(tmp, target)
+        except PermissionError as exc:
+            raise OutputError(f"{target} is open in another program or locked ({exc.strerror}); "
+                              "close it and run again") from None
+        except OSError as exc:
+            raise OutputError(f"{target} cannot be replaced ({exc.strerror}); choose another "
+                              "-o path") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
