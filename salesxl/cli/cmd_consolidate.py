@@ -1,0 +1,91 @@
+"""`salesxl consolidate`: every rep's forms into the manager's summary workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from salesxl.cli.output import progress
+from salesxl.cli.params import DATE, MONTH
+from salesxl.consolidate import Summary, TargetsError, Thresholds, consolidate_inbox
+from salesxl.periods import Month
+from salesxl.roster import RosterError
+from salesxl.summary import write_summary
+from salesxl.xlsx import OutputError
+
+__all__ = ["command", "echo_headline"]
+
+
+def echo_headline(summary: Summary, output: Path) -> None:
+    """The numbers a manager looks at first, and where the workbook is."""
+    h = summary.headline
+    target = f"¥{h.target:,.0f}" if h.target is not None else "no targets given"
+    completion = f"{h.completion:.1%}" if h.completion is not None else "-"
+    pace = f"{h.pace:.2f}" if h.pace is not None else "-"
+    warnings = summary.sheet("by_rep").column("warning")
+    levels = [row[warnings] for row in summary.sheet("by_rep").rows]
+    click.echo(f"{h.period} as of {h.as_of}: {h.reps} reps, amount ¥{h.amount:,.0f}, target {target}, "
+               f"completion {completion}, pace {pace}")
+    click.echo(f"  warnings 预警: {levels.count('oral')} oral 口头, {levels.count('written')} "
+               f"written 书面; reports: {h.late} late 迟交, {h.missing} missing 缺交; "
+               f"issues: {h.errors} errors, {h.warnings} warnings")
+    click.echo(f"  summary written to {output}")
+
+
+@click.command()
+@click.argument("inbox", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--period", type=MONTH, required=True, help="The month to consolidate, e.g. 2026-11.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Roster 花名册: the reps expected to report (else taken from the forms).")
+@click.option("--targets", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="targets.xlsx from `salesxl targets split` (month target per rep).")
+@click.option("--as-of", type=DATE, help="The day to judge month-to-date and lateness at "
+              "(default: today).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("summary.xlsx"), show_default=True, help="The summary workbook.")
+@click.option("--details", is_flag=True, help="Add the 明细 Details sheet with every row.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any file has an error.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="zh: Chinese labels with English under them; en: English only.")
+@click.option("--oral", type=click.FloatRange(0, 10), default=0.8, show_default=True,
+              help="Pace index below this gets 口头预警 an oral warning.")
+@click.option("--written", type=click.FloatRange(0, 10), default=0.6, show_default=True,
+              help="Pace index below this gets 书面预警 a written warning.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes to read with.")
+def command(inbox: tuple[Path, ...], period: Month, roster: Path | None, targets: Path | None,
+            as_of: dt.date | None, output: Path, details: bool, strict: bool, lang: str,
+            oral: float, written: float, workers: int | None) -> None:
+    """Consolidate every rep's forms under INBOX into a summary workbook.
+
+    Reads folders recursively, validates every file, and writes the sheets of
+    SPEC §6: overview with charts, by rep / team / region with warning levels,
+    funnel, plan vs actual, day close, customers, submissions and issues.
+    Errors in files are listed in the workbook; the command exits 0 unless
+    --strict is given and some file has an error.
+
+    \b
+    Example:
+      salesxl consolidate inbox/ --period 2026-11 --roster roster.xlsx \\
+          --targets targets.xlsx -o summary.xlsx
+    """
+    try:
+        thresholds = Thresholds(oral=oral, written=written)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--oral/--written") from None
+    try:
+        summary = consolidate_inbox(list(inbox), period=period, roster=roster, targets=targets,
+                                    as_of=as_of, thresholds=thresholds, workers=workers,
+                                    progress=lambda n: progress(n, "Reading"), details=details)
+    except RosterError as exc:
+        raise click.BadParameter(str(exc), param_hint="--roster") from None
+    except TargetsError as exc:
+        raise click.BadParameter(str(exc), param_hint="--targets") from None
+    try:
+        write_summary(summary, output, lang=lang, details=details)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+    echo_headline(summary, output)
+    if strict and summary.headline.errors:
+        raise SystemExit(1)

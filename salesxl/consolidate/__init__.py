@@ -1,0 +1,203 @@
+"""Consolidation: from every rep's forms to the manager's summary (SPEC §6).
+
+`consolidate` is pure — forms in, `Summary` out — and is what the CLI, the
+Excel button and the store all call; `consolidate_inbox` reads a folder
+first.  Writing the workbook is `salesxl.summary.write_summary`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from salesxl.consolidate import sheets
+from salesxl.consolidate.customers import build_customer_book
+from salesxl.consolidate.inputs import collect
+from salesxl.consolidate.kpis import Totals, month_to_date_share, rep_totals, roll_up
+from salesxl.consolidate.model import (
+    WARNING_LABELS,
+    ColumnSpec,
+    Headline,
+    SheetData,
+    Summary,
+    Thresholds,
+    warning_level,
+)
+from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
+from salesxl.consolidate.submissions import submission_rows
+from salesxl.inbox import ProgressFactory, read_inbox
+from salesxl.issues import Issue, Severity
+from salesxl.periods import Month
+from salesxl.roster import Roster
+from salesxl.validate import FormData
+from salesxl.workdays import Workdays
+
+__all__ = [
+    "WARNING_LABELS",
+    "ColumnSpec",
+    "Headline",
+    "SheetData",
+    "Summary",
+    "TargetsError",
+    "Thresholds",
+    "consolidate",
+    "consolidate_inbox",
+    "warning_level",
+]
+
+
+class TargetsError(Exception):
+    """The targets file cannot be used (unreadable, or not a targets workbook)."""
+
+
+def _now(as_of: dt.date) -> dt.datetime:
+    """The moment deadlines are judged at: now on today, the end of the day otherwise."""
+    now = dt.datetime.now()
+    return now if as_of == now.date() else dt.datetime.combine(as_of, dt.time(23, 59, 59))
+
+
+def consolidate(
+    forms: Sequence[FormData],
+    *,
+    period: Month,
+    roster: Roster | None = None,
+    targets: Mapping[str, float] | None = None,
+    as_of: dt.date | None = None,
+    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen value object
+    workdays: Workdays | None = None,
+    first_seen: Mapping[str, dt.datetime] | None = None,
+    day_first_seen: Mapping[tuple[str, dt.date], dt.datetime] | None = None,
+    history: Sequence[FormData] = (),
+    extra_issues: Sequence[Issue] = (),
+    details: bool = False,
+) -> Summary:
+    """Combine the forms of `period` into every table of the summary, plus all issues."""
+    as_of = as_of or dt.date.today()
+    workdays = workdays or Workdays()
+    data = collect(forms, period, roster, first_seen or {}, history, day_first_seen)
+    issues = [i for f in forms for i in f.issues] + data.issues + list(extra_issues)
+
+    in_period = [(rep, r, True) for rep, r in data.activities if r["date"] <= as_of]
+    book = build_customer_book([*((rep, r, False) for rep, r in data.history), *in_period])
+    new_customers = book.new_customers(period.first_day, min(period.last_day, as_of))
+    share = month_to_date_share(period, as_of, workdays)
+    reps = rep_totals(data.reps, data.activities, new_customers, targets, share, as_of, thresholds)
+    reporting = {s.rep_id for s in data.submissions if s.form_id == "daily_report"}
+    members = list(reps.values())
+    teams = roll_up(members, "team", thresholds)
+    regions = roll_up(members, "region", thresholds)
+    company = roll_up(members, "company", thresholds)[0] if members else Totals("company", "合计 Total")
+
+    submitted = submission_rows(data.reps, data.submissions, data.unknown_rep_files, period,
+                                _now(as_of), workdays)
+    plans = plan_vs_actual(data.plans, data.activities)
+    closes = forecast_accuracy(data.day_closes, data.activities, workdays, as_of)
+    out = [
+        sheets.by_rep_sheet(reps.values(), reporting),
+        sheets.by_group_sheet("by_team", teams, company),
+        sheets.by_group_sheet("by_region", regions, company),
+        sheets.funnel_sheet(list(reps.values()), company),
+        sheets.plan_sheet(plans, data.reps),
+        sheets.day_close_sheet(closes, data.reps),
+        sheets.customers_sheet(book.lapses(as_of, period.first_day), book.conflicts(), data.reps),
+        sheets.submissions_sheet(submitted, data.reps),
+        sheets.issues_sheet(issues),
+    ]
+    if details:
+        out.append(sheets.details_sheet(data.activities, data.reps, data.sources))
+    statuses = [r.status for r in submitted]
+    has_target = company.target is not None
+    headline = Headline(
+        period=period, as_of=as_of, reps=len(data.reps), amount=company.amount,
+        target=company.target, completion=company.completion if has_target else None,
+        pace=company.pace if has_target else None,
+        errors=sum(i.severity is Severity.ERROR for i in issues),
+        warnings=sum(i.severity is Severity.WARNING for i in issues),
+        late=statuses.count("late"), missing=statuses.count("missing") + statuses.count("no_file"))
+    overview = _overview(headline, company, reps.values(), statuses)
+    trend = _daily_trend(data.activities, period, as_of)
+    return Summary(headline, [overview, *out], issues, trend)
+
+
+def _overview(h: Headline, company: Totals, reps: Sequence[Totals] | object,
+              statuses: list[str]) -> SheetData:
+    levels = [t.warning for t in reps]  # type: ignore[attr-defined]
+    rows: list[tuple[str, str, object, str]] = [
+        ("期间", "Period", str(h.period), "text"),
+        ("截至", "As of", h.as_of, "date"),
+        ("销售员", "Reps", h.reps, "int"),
+        ("联系", "Contacts", company.contacts, "int"),
+        ("成交", "Deals", company.deals, "int"),
+        ("金额", "Amount", h.amount, "money"),
+        ("月度目标", "Month target", h.target, "money"),
+        ("完成率", "Completion", h.completion, "percent"),
+        ("进度目标", "MTD target", company.paced_target, "money"),
+        ("进度指数", "Pace index", h.pace, "ratio"),
+        ("正常", "OK", levels.count("ok"), "int"),
+        ("口头预警", "Oral warnings", levels.count("oral"), "int"),
+        ("书面预警", "Written warnings", levels.count("written"), "int"),
+        ("按时提交", "On time", statuses.count("on_time"), "int"),
+        ("迟交", "Late", statuses.count("late"), "int"),
+        ("缺交", "Missing", h.missing, "int"),
+        ("错误", "Errors", h.errors, "int"),
+        ("警告", "Warnings", h.warnings, "int"),
+    ]
+    sheet = SheetData("overview", "总览", "Overview",
+                      [ColumnSpec("metric_zh", "指标", "Metric"),
+                       ColumnSpec("metric_en", "Metric", "Metric"),
+                       ColumnSpec("value", "值", "Value", "mixed")],
+                      [[zh, en, value] for zh, en, value, _ in rows],
+                      row_kinds=[kind for *_, kind in rows])
+    return sheet
+
+
+def _daily_trend(activities: Sequence[tuple[str, dict]], period: Month, as_of: dt.date) -> SheetData:
+    amounts = dict.fromkeys((d for d in period.days() if d <= as_of), 0.0)
+    contacts = dict.fromkeys(amounts, 0)
+    for _, r in activities:
+        day = r["date"]
+        if day in amounts:
+            contacts[day] += 1
+            if r["stage"] == "7" and r["amount"] is not None:
+                amounts[day] += r["amount"]
+    return SheetData("daily_trend", "每日成交", "Daily sales",
+                     [ColumnSpec("date", "日期", "Date", "date"),
+                      ColumnSpec("amount", "成交金额", "Amount", "money"),
+                      ColumnSpec("contacts", "联系", "Contacts", "int")],
+                     [[d, amounts[d], contacts[d]] for d in amounts])
+
+
+def consolidate_inbox(
+    paths: Sequence[Path],
+    *,
+    period: Month,
+    roster: Path | None = None,
+    targets: Path | None = None,
+    as_of: dt.date | None = None,
+    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen value object
+    workers: int | None = None,
+    progress: ProgressFactory | None = None,
+    details: bool = False,
+) -> Summary:
+    """Read every form under `paths`, then `consolidate` them."""
+    as_of = as_of or dt.date.today()
+    month_targets = read_targets(targets, period) if targets is not None else None
+    inbox = read_inbox(paths, roster=roster, period=period, today=as_of, workers=workers,
+                       progress=progress)
+    extra = [i for i in inbox.roster.issues if i.is_error] if inbox.roster else []
+    return consolidate(inbox.forms, period=period, roster=inbox.roster, targets=month_targets,
+                       as_of=as_of, thresholds=thresholds, extra_issues=[*extra, *inbox.notes],
+                       details=details)
+
+
+def read_targets(path: Path, period: Month) -> dict[str, float]:
+    """Rep ID -> month target from a targets workbook (`salesxl targets split` output)."""
+    try:
+        from salesxl.targets import read_month_targets
+    except ImportError as exc:  # the target engine is an optional later stage
+        raise TargetsError(f"{path}: reading targets needs salesxl.targets ({exc})") from None
+    try:
+        return read_month_targets(Path(path), period)
+    except (ValueError, KeyError) as exc:
+        raise TargetsError(f"{path}: {exc}") from None

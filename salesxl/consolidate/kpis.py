@@ -1,0 +1,183 @@
+"""KPIs per rep, rolled up per team, region and company (SPEC §6, issue 4).
+
+contacts, visits (来访/拜访), new customers, A/B/C, deals (stage 成交),
+amount (of closed deals), deposit, month target, month-to-date target paced
+by workdays elapsed, completion, pace index and 考核预警 warning level,
+rank within team and company.  Unknown stays None: a rep without a target
+has no completion, not 0 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from salesxl.consolidate.model import Thresholds, warning_level
+from salesxl.forms.choices import CLOSED_WON, LOST
+from salesxl.periods import Month
+from salesxl.roster import Rep
+from salesxl.workdays import Workdays
+
+__all__ = ["STAGE_ORDER", "Totals", "month_to_date_share", "rep_totals", "roll_up"]
+
+STAGE_ORDER = ("1", "2", "3", "4", "5", "6", "7")
+VISITS = frozenset({"walkin", "visit"})
+Record = dict[str, Any]
+
+
+@dataclass(slots=True)
+class Totals:
+    """Counts and sums for one rep, team, region or the company."""
+
+    key: str
+    name: str
+    team: str | None = None
+    region: str | None = None
+    reps: int = 0
+    reported: bool = False  # at least one daily row
+    contacts: int = 0
+    visits: int = 0
+    new_customers: int = 0
+    grades: dict[str, int] = field(default_factory=lambda: {"A": 0, "B": 0, "C": 0})
+    reached: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGE_ORDER, 0))
+    lost: int = 0
+    deals: int = 0
+    amount: float = 0.0
+    deposit: float = 0.0
+    target: float | None = None
+    paced_target: float | None = None
+    rank_team: int | None = None
+    rank_company: int | None = None
+    warning: str | None = None
+
+    @property
+    def completion(self) -> float | None:
+        return self.amount / self.target if self.target else None
+
+    @property
+    def pace(self) -> float | None:
+        return self.amount / self.paced_target if self.paced_target else None
+
+    @property
+    def customers(self) -> int:
+        return self.reached["1"]
+
+
+def month_to_date_share(month: Month, as_of: dt.date, workdays: Workdays) -> float:
+    """Share of the month's workdays elapsed by `as_of` (both ends included)."""
+    if as_of < month.first_day:
+        return 0.0
+    if as_of >= month.last_day:
+        return 1.0
+    total = len(workdays.workdays_in(month))
+    return workdays.count_between(month.first_day, as_of) / total if total else 1.0
+
+
+def rep_totals(
+    reps: Mapping[str, Rep],
+    activities: Iterable[tuple[str, Record]],
+    new_customers: Mapping[str, int],
+    targets: Mapping[str, float] | None,
+    share: float,
+    as_of: dt.date,
+    thresholds: Thresholds,
+) -> dict[str, Totals]:
+    """One `Totals` per rep of `reps`; rows dated after `as_of` do not count yet."""
+    out = {rep_id: Totals(rep_id, rep.name, rep.team, rep.region, reps=1)
+           for rep_id, rep in reps.items()}
+    customers: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
+    for rep_id, r in activities:
+        t = out.get(rep_id)
+        if t is None or r["date"] > as_of:
+            continue
+        t.reported = True
+        t.contacts += 1
+        if r["source"] in VISITS:
+            t.visits += 1
+        if r["stage"] == CLOSED_WON:
+            t.deals += 1
+            if r["amount"] is not None:
+                t.amount += r["amount"]
+        if r["deposit"] is not None:
+            t.deposit += r["deposit"]
+        if r["customer"]:
+            customers[rep_id][r["customer"]].append(r)
+    for rep_id, by_customer in customers.items():
+        t = out[rep_id]
+        for rows in by_customer.values():
+            _count_customer(t, rows)
+    for rep_id, t in out.items():
+        t.new_customers = new_customers.get(rep_id, 0)
+        if targets is not None and rep_id in targets:
+            t.target = float(targets[rep_id])
+            t.paced_target = t.target * share
+        t.warning = warning_level(t.pace, thresholds)
+    _rank(out.values())
+    return out
+
+
+def _count_customer(t: Totals, rows: list[Record]) -> None:
+    """The customer's latest grade, the furthest stage reached, and whether it was lost."""
+    rows.sort(key=lambda r: r["date"])
+    grade = next((r["grade"] for r in reversed(rows) if r["grade"]), None)
+    if grade in t.grades:
+        t.grades[grade] += 1
+    stages = [r["stage"] for r in rows if r["stage"] not in (None, LOST)]
+    furthest = max(stages, key=STAGE_ORDER.index) if stages else "1"
+    for stage in STAGE_ORDER[: STAGE_ORDER.index(furthest) + 1]:
+        t.reached[stage] += 1
+    if rows[-1]["stage"] == LOST:
+        t.lost += 1
+
+
+def _rank_key(t: Totals) -> tuple[float, float]:
+    completion = t.completion
+    return (completion if completion is not None else float("-inf"), t.amount)
+
+
+def _rank(totals: Iterable[Totals]) -> None:
+    """Rank by completion, then amount: within the team and within the company."""
+    ordered = sorted(totals, key=_rank_key, reverse=True)
+    for i, t in enumerate(ordered, start=1):
+        t.rank_company = i
+    by_team: dict[str | None, list[Totals]] = defaultdict(list)
+    for t in ordered:
+        by_team[t.team].append(t)
+    for members in by_team.values():
+        for i, t in enumerate(members, start=1):
+            t.rank_team = i
+
+
+def roll_up(reps: Iterable[Totals], level: str, thresholds: Thresholds) -> list[Totals]:
+    """Sum reps into teams (`level="team"`), regions ("region") or the company ("company")."""
+    groups: dict[str, Totals] = {}
+    for r in reps:
+        if level == "team":
+            key, name = f"{r.region or ''}/{r.team or ''}", r.team or "—"
+        elif level == "region":
+            key, name = r.region or "", r.region or "—"
+        else:
+            key, name = "company", "合计 Total"
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = Totals(key, name, r.team if level == "team" else None,
+                                     r.region if level != "company" else None)
+        g.reps += 1
+        g.reported = g.reported or r.reported
+        for attr in ("contacts", "visits", "new_customers", "lost", "deals", "amount", "deposit"):
+            setattr(g, attr, getattr(g, attr) + getattr(r, attr))
+        for grade, n in r.grades.items():
+            g.grades[grade] += n
+        for stage, n in r.reached.items():
+            g.reached[stage] += n
+        if r.target is not None:
+            g.target = (g.target or 0.0) + r.target
+            g.paced_target = (g.paced_target or 0.0) + (r.paced_target or 0.0)
+    out = sorted(groups.values(), key=lambda g: g.key)
+    for g in out:
+        g.warning = warning_level(g.pace, thresholds)
+    _rank(out)
+    return out

@@ -1,0 +1,117 @@
+"""What consolidation returns: plain tables, one per summary sheet (SPEC §6).
+
+The summary workbook writer, the xlwings adapter and the tests all read the
+same `Summary`: a headline and a list of `SheetData` (columns + rows of
+plain values, None where a value is unknown — never 0 for "unknown").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from salesxl.issues import Issue
+from salesxl.periods import Month
+
+__all__ = [
+    "WARNING_LABELS",
+    "ColumnSpec",
+    "Headline",
+    "SheetData",
+    "Summary",
+    "Thresholds",
+    "warning_level",
+]
+
+# 考核预警 (seeds 003): oral warning first, written warning when it is serious.
+WARNING_LABELS: dict[str, tuple[str, str]] = {
+    "ok": ("正常", "OK"),
+    "oral": ("口头预警", "Oral warning"),
+    "written": ("书面预警", "Written warning"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Pace index below `oral` gets an oral warning, below `written` a written one."""
+
+    oral: float = 0.8
+    written: float = 0.6
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.written < self.oral:
+            raise ValueError(f"warning thresholds must satisfy 0 ≤ written < oral; got oral "
+                             f"{self.oral}, written {self.written}")
+
+
+def warning_level(pace: float | None, thresholds: Thresholds) -> str | None:
+    """正常 / 口头预警 / 书面预警 from the pace index; None without a target."""
+    if pace is None:
+        return None
+    if pace < thresholds.written:
+        return "written"
+    if pace < thresholds.oral:
+        return "oral"
+    return "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    key: str
+    zh: str
+    en: str
+    kind: str = "text"  # text int money percent ratio date datetime warning link
+
+
+@dataclass(slots=True)
+class SheetData:
+    key: str
+    title_zh: str
+    title_en: str
+    columns: list[ColumnSpec]
+    rows: list[list[Any]] = field(default_factory=list)
+    row_kinds: list[str] | None = None  # per-row kind of a 'mixed' column (the Overview)
+
+    def title(self, lang: str) -> str:
+        return f"{self.title_zh} {self.title_en}" if lang == "zh" else self.title_en
+
+    def column(self, key: str) -> int:
+        for i, c in enumerate(self.columns):
+            if c.key == key:
+                return i
+        raise KeyError(f"sheet {self.key} has no column {key!r}")
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as dicts keyed by column key (handy for tests and callers)."""
+        keys = [c.key for c in self.columns]
+        return [dict(zip(keys, row, strict=True)) for row in self.rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    period: Month
+    as_of: dt.date
+    reps: int
+    amount: float
+    target: float | None
+    completion: float | None
+    pace: float | None
+    errors: int
+    warnings: int
+    late: int
+    missing: int
+
+
+@dataclass(slots=True)
+class Summary:
+    headline: Headline
+    sheets: list[SheetData]
+    issues: list[Issue]
+    daily_trend: SheetData | None = None  # drawn on the Overview sheet
+
+    def sheet(self, key: str) -> SheetData:
+        for s in self.sheets:
+            if s.key == key:
+                return s
+        raise KeyError(f"the summary has no sheet {key!r}")

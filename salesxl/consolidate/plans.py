@@ -1,0 +1,103 @@
+"""Plans against what happened: weekly plan adherence and 日清 forecast accuracy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from salesxl.consolidate.customers import normalise_name
+from salesxl.forms.choices import CLOSED_WON
+from salesxl.periods import Week
+from salesxl.workdays import Workdays
+
+__all__ = ["DayCloseRow", "PlanRow", "forecast_accuracy", "plan_vs_actual"]
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRow:
+    rep: str
+    week: Week
+    planned: int  # planned visits (rows of the plan)
+    done: int  # planned customers actually contacted that week
+    other: int  # contacts that week with customers not in the plan
+    planned_amount: float | None
+    actual_amount: float  # closed amount that week
+    file: str
+
+    @property
+    def adherence(self) -> float | None:
+        return self.done / self.planned if self.planned else None
+
+    @property
+    def amount_ratio(self) -> float | None:
+        return self.actual_amount / self.planned_amount if self.planned_amount else None
+
+
+@dataclass(frozen=True, slots=True)
+class DayCloseRow:
+    rep: str
+    date: dt.date
+    forecast: float | None  # 明日预测 written on `date`
+    next_day: dt.date  # the next workday, which the forecast is for
+    actual: float | None  # closed amount on `next_day`; None when that day is still ahead
+
+    @property
+    def accuracy(self) -> float | None:
+        """1 − |actual − forecast| / max(actual, forecast): 1 is exact, 0 is far off."""
+        if self.forecast is None or self.actual is None:
+            return None
+        scale = max(abs(self.actual), abs(self.forecast))
+        return 1.0 if scale == 0 else max(0.0, 1 - abs(self.actual - self.forecast) / scale)
+
+
+def _by_rep_day(activities: Iterable[tuple[str, Record]]) -> dict[str, dict[dt.date, list[Record]]]:
+    out: dict[str, dict[dt.date, list[Record]]] = defaultdict(lambda: defaultdict(list))
+    for rep, r in activities:
+        out[rep][r["date"]].append(r)
+    return out
+
+
+def _closed(rows: Iterable[Record]) -> float:
+    return sum(r["amount"] or 0.0 for r in rows if r["stage"] == CLOSED_WON)
+
+
+def plan_vs_actual(plans: Sequence[tuple[str, Week, list[Record], str]],
+                   activities: Iterable[tuple[str, Record]]) -> list[PlanRow]:
+    """Each weekly plan against the rep's daily reports of that week."""
+    days = _by_rep_day(activities)
+    out = []
+    for rep, week, rows, path in plans:
+        planned = {normalise_name(r["customer"]) for r in rows if r["customer"]}
+        seen: set[str] = set()
+        amount = 0.0
+        for day in week.days():
+            for r in days.get(rep, {}).get(day, ()):
+                if r["customer"]:
+                    seen.add(normalise_name(r["customer"]))
+            amount += _closed(days.get(rep, {}).get(day, ()))
+        expected = [r["expected_amount"] for r in rows if r["expected_amount"] is not None]
+        out.append(PlanRow(rep, week, len([r for r in rows if r["customer"]]),
+                           len(planned & seen), len(seen - planned),
+                           sum(expected) if expected else None, amount, path))
+    out.sort(key=lambda p: (p.rep, p.week))
+    return out
+
+
+def forecast_accuracy(day_closes: Iterable[tuple[str, Record]],
+                      activities: Iterable[tuple[str, Record]], workdays: Workdays,
+                      as_of: dt.date) -> list[DayCloseRow]:
+    """日清: each day's forecast for tomorrow against the next workday's closed amount."""
+    days = _by_rep_day(activities)
+    out = []
+    for rep, r in day_closes:
+        date = r["date"]
+        nxt = workdays.next_workday(date)
+        actual = _closed(days.get(rep, {}).get(nxt, ())) if nxt <= as_of else None
+        out.append(DayCloseRow(rep, date, r["forecast"], nxt, actual))
+    out.sort(key=lambda d: (d.rep, d.date))
+    return out

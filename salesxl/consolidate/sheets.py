@@ -1,0 +1,207 @@
+"""Turn computed results into the summary's tables (columns with zh/en labels, rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
+from typing import Any
+
+from salesxl.consolidate.customers import Conflict, Lapse
+from salesxl.consolidate.kpis import STAGE_ORDER, Totals
+from salesxl.consolidate.model import ColumnSpec, SheetData
+from salesxl.consolidate.plans import DayCloseRow, PlanRow
+from salesxl.consolidate.submissions import SubmissionRow
+from salesxl.forms import DAILY_REPORT
+from salesxl.forms.choices import STAGES
+from salesxl.issues import Issue
+from salesxl.roster import Rep
+
+__all__ = [
+    "by_group_sheet",
+    "by_rep_sheet",
+    "customers_sheet",
+    "day_close_sheet",
+    "details_sheet",
+    "funnel_sheet",
+    "issues_sheet",
+    "plan_sheet",
+    "submissions_sheet",
+]
+
+C = ColumnSpec
+_REP = [C("rep_id", "工号", "Rep ID"), C("name", "销售员", "Rep"), C("team", "团队", "Team")]
+_ACTIVITY = [
+    C("contacts", "联系", "Contacts", "int"),
+    C("visits", "拜访来访", "Visits", "int"),
+    C("new_customers", "新客户", "New customers", "int"),
+    C("grade_a", "A 热", "A hot", "int"),
+    C("grade_b", "B 温", "B warm", "int"),
+    C("grade_c", "C 冷", "C cold", "int"),
+    C("deals", "成交", "Deals", "int"),
+    C("amount", "金额", "Amount", "money"),
+    C("deposit", "定金", "Deposit", "money"),
+    C("target", "月度目标", "Month target", "money"),
+    C("paced_target", "进度目标", "MTD target", "money"),
+    C("completion", "完成率", "Completion", "percent"),
+    C("pace", "进度指数", "Pace index", "ratio"),
+    C("warning", "预警", "Warning", "warning"),
+]
+
+
+def _activity(t: Totals, known: bool) -> list[Any]:
+    """Activity figures, or None throughout when nothing was reported (not a silent zero)."""
+    counts = [t.contacts, t.visits, t.new_customers, t.grades["A"], t.grades["B"],
+              t.grades["C"], t.deals, t.amount, t.deposit]
+    if not known:
+        counts = [None] * len(counts)
+    return [*counts, t.target, t.paced_target, t.completion if known else None,
+            t.pace if known else None, t.warning if known else None]
+
+
+def by_rep_sheet(totals: Iterable[Totals], reporting: set[str]) -> SheetData:
+    columns = [*_REP, C("region", "区域", "Region"), *_ACTIVITY,
+               C("rank_team", "团队排名", "Rank in team", "int"),
+               C("rank_company", "公司排名", "Rank in company", "int")]
+    rows = [[t.key, t.name, t.team, t.region, *_activity(t, t.key in reporting),
+             t.rank_team, t.rank_company]
+            for t in sorted(totals, key=lambda t: (t.region or "", t.team or "", t.key))]
+    return SheetData("by_rep", "销售员", "By rep", columns, rows)
+
+
+def by_group_sheet(key: str, groups: Sequence[Totals], company: Totals) -> SheetData:
+    if key == "by_team":
+        head = [C("team", "团队", "Team"), C("region", "区域", "Region")]
+        title = ("团队", "By team")
+        rows = [[g.name, g.region] for g in groups] + [[company.name, None]]
+    else:
+        head = [C("region", "区域", "Region")]
+        title = ("区域", "By region")
+        rows = [[g.name] for g in groups] + [[company.name]]
+    columns = [*head, C("reps", "人数", "Reps", "int"), *_ACTIVITY,
+               C("rank", "排名", "Rank", "int")]
+    for row, g in zip(rows, [*groups, company], strict=True):
+        row.extend([g.reps, *_activity(g, g.reported), g.rank_company if g is not company else None])
+    return SheetData(key, *title, columns, rows)
+
+
+def funnel_sheet(totals: Sequence[Totals], company: Totals) -> SheetData:
+    stage_cols = [C(f"stage_{s}", f"{s} {STAGES.by_code(s).zh}", STAGES.by_code(s).en, "int")
+                  for s in STAGE_ORDER]
+    conv_cols = [C(f"conv_{a}_{b}", f"{a}→{b}", f"{a}→{b}", "percent")
+                 for a, b in pairwise(STAGE_ORDER)]
+    columns = [*_REP, *stage_cols, C("lost", "0 流失", "Lost", "int"), *conv_cols]
+    rows = []
+    for t in [*sorted(totals, key=lambda t: t.key), company]:
+        reached = [t.reached[s] for s in STAGE_ORDER]
+        conv = [b / a if a else None for a, b in pairwise(reached)]
+        ident = [t.key, t.name, t.team] if t is not company else [None, company.name, None]
+        rows.append([*ident, *reached, t.lost, *conv])
+    return SheetData("funnel", "漏斗", "Funnel", columns, rows)
+
+
+def plan_sheet(plans: Iterable[PlanRow], reps: Mapping[str, Rep]) -> SheetData:
+    columns = [*_REP, C("week", "周", "Week"), C("planned", "计划拜访", "Planned visits", "int"),
+               C("done", "已执行", "Done", "int"), C("adherence", "执行率", "Adherence", "percent"),
+               C("other", "计划外联系", "Unplanned contacts", "int"),
+               C("planned_amount", "预计金额", "Planned amount", "money"),
+               C("actual_amount", "成交金额", "Actual amount", "money"),
+               C("amount_ratio", "金额达成", "Amount vs plan", "percent"),
+               C("file", "文件", "File", "link")]
+    rows = [[p.rep, *_who(reps, p.rep), str(p.week), p.planned, p.done, p.adherence, p.other,
+             p.planned_amount, p.actual_amount, p.amount_ratio, p.file] for p in plans]
+    return SheetData("plan_vs_actual", "计划执行", "Plan vs actual", columns, rows)
+
+
+def day_close_sheet(rows_: Iterable[DayCloseRow], reps: Mapping[str, Rep]) -> SheetData:
+    columns = [*_REP, C("date", "日期", "Date", "date"), C("forecast", "明日预测", "Forecast", "money"),
+               C("next_day", "预测日", "For day", "date"), C("actual", "实际成交", "Actual", "money"),
+               C("difference", "差额", "Difference", "money"),
+               C("accuracy", "预测准确率", "Accuracy", "percent")]
+    rows = [[d.rep, *_who(reps, d.rep), d.date, d.forecast, d.next_day, d.actual,
+             (d.actual - d.forecast) if d.actual is not None and d.forecast is not None else None,
+             d.accuracy] for d in rows_]
+    return SheetData("day_close", "日清", "Day close", columns, rows)
+
+
+_LAPSE_TEXT = {
+    "phone_no_visit": ("失效 Lapsed", "电话客户 7 天内未上门，登记作废",
+                       "Phone lead with no visit within 7 days: registration lapsed"),
+    "no_follow_up": ("失联 Lapsed", "来访或 A/B 客户超过 7 天未跟进",
+                     "Walk-in or A/B customer not followed up within 7 days"),
+}
+
+
+def customers_sheet(lapses: Iterable[Lapse], conflicts: Iterable[Conflict],
+                    reps: Mapping[str, Rep]) -> SheetData:
+    columns = [C("kind", "类型", "Kind"), C("customer", "客户", "Customer"), C("phone", "电话", "Phone"),
+               C("rep_id", "工号", "Rep ID"), C("name", "销售员", "Rep"),
+               C("date", "日期", "Date", "date"), C("due", "到期", "Due", "date"),
+               C("days", "天数", "Days", "int"), C("other_rep_id", "另一工号", "Other rep ID"),
+               C("other_name", "另一销售员", "Other rep"), C("other_date", "另一日期", "Other date", "date"),
+               C("owner", "客户归属", "Customer owner"), C("deal_owner", "成交归属", "Deal owner"),
+               C("note", "说明", "Note")]
+    rows: list[list[Any]] = []
+    for lapse in lapses:
+        kind, zh, en = _LAPSE_TEXT[lapse.rule]
+        rows.append([kind, lapse.customer, lapse.phone, lapse.rep, _who(reps, lapse.rep)[0],
+                     lapse.since, lapse.due, lapse.days, None, None, None, None, None,
+                     f"{zh} / {en}"])
+    for c in conflicts:
+        rows.append(["归属冲突 Conflict", c.customer, c.phone, c.owner, _who(reps, c.owner)[0],
+                     c.owner_date, None, None, c.other, _who(reps, c.other)[0], c.other_date,
+                     c.owner, c.deal_owner,
+                     "先登记者得客户，先交定金者得成交 / First registration wins the customer; "
+                     "first deposit wins the deal"])
+    return SheetData("customers", "客户", "Customers", columns, rows)
+
+
+def submissions_sheet(rows_: Iterable[SubmissionRow], reps: Mapping[str, Rep]) -> SheetData:
+    columns = [*_REP, C("form", "表单", "Form", "form"), C("due_for", "所属", "For"),
+               C("deadline", "截止", "Deadline", "datetime"),
+               C("submitted", "提交时间", "Submitted", "datetime"),
+               C("status", "状态", "Status", "status"), C("file", "文件", "File", "link")]
+    rows = [[r.rep, *_who(reps, r.rep), r.form, r.due_for, r.deadline, r.submitted, r.status,
+             r.file] for r in rows_]
+    return SheetData("submissions", "提交", "Submissions", columns, rows)
+
+
+def issues_sheet(issues: Iterable[Issue]) -> SheetData:
+    columns = [C("file", "文件", "File", "link"), C("sheet", "工作表", "Sheet"),
+               C("cell", "单元格", "Cell"), C("row", "行", "Row", "int"),
+               C("column", "列", "Column"), C("code", "代码", "Code"),
+               C("severity", "级别", "Severity", "severity"),
+               C("message_zh", "说明", "Message (zh)"), C("message_en", "Message", "Message"),
+               C("value", "值", "Value")]
+    rows = [[i.file, i.sheet, i.cell, i.row, i.column, i.code.value, i.severity.value,
+             i.message_zh, i.message_en, None if i.value is None else str(i.value)]
+            for i in issues]
+    return SheetData("issues", "问题", "Issues", columns, rows)
+
+
+def details_sheet(activities: Iterable[tuple[str, dict[str, Any]]], reps: Mapping[str, Rep],
+                  files: Mapping[int, str]) -> SheetData:
+    fields = DAILY_REPORT.main_table.fields
+    kinds = {"date": "date", "next_followup": "date", "qty": "number", "price": "money",
+             "amount": "money", "deposit": "money"}
+    columns = [*_REP, C("region", "区域", "Region"), C("file", "文件", "File"),
+               C("row", "行", "Row", "int"),
+               *(C(f.key, f.zh, f.en, kinds.get(f.key, "text")) for f in fields)]
+    keys = [f.key for f in fields]
+    labels = {f.key: f.choices for f in fields if f.choices is not None}
+    rows = []
+    for rep_id, r in activities:
+        rep = reps.get(rep_id)
+        values = [r[k] for k in keys]
+        for i, k in enumerate(keys):
+            if k in labels and values[i] is not None:
+                choice = labels[k]
+                values[i] = next((c.label("zh", with_code=choice.show_code) for c in choice.choices
+                                  if c.code == values[i]), values[i])
+        rows.append([rep_id, rep.name if rep else None, rep.team if rep else None,
+                     rep.region if rep else None, files.get(id(r)), r["_row"], *values])
+    return SheetData("details", "明细", "Details", columns, rows)
+
+
+def _who(reps: Mapping[str, Rep], rep_id: str) -> list[Any]:
+    rep = reps.get(rep_id)
+    return [rep.name if rep else None, rep.team if rep else None]

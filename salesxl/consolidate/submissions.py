@@ -1,0 +1,151 @@
+"""Who handed in what, and when (SPEC §6 `提交 Submissions`, seeds 003).
+
+- a day's daily record is due at 09:00 on the next workday;
+- the weekly plan is due on the week's Monday;
+- the monthly plan is due in the last week of the month before.
+The time a report arrived is the store's first-seen time when there is one,
+else the file's modification time.  A monthly file's modification time only
+dates its newest day, so with file times alone an earlier day counts as on
+time unless the file was already saved late for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from salesxl.consolidate.inputs import Submission
+from salesxl.periods import Month, Week
+from salesxl.roster import Rep
+from salesxl.workdays import Workdays
+
+__all__ = ["STATUS_LABELS", "SubmissionRow", "daily_deadline", "submission_rows"]
+
+DAILY_DUE = dt.time(9, 0)
+END_OF_DAY = dt.time(23, 59, 59)
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "on_time": ("按时", "On time"),
+    "late": ("迟交", "Late"),
+    "missing": ("缺交", "Missing"),
+    "pending": ("未到期", "Not yet due"),
+    "no_file": ("无文件", "No file"),
+    "not_in_roster": ("不在花名册", "Not in roster"),
+}
+FORM_LABELS: dict[str, tuple[str, str]] = {
+    "daily_report": ("日报", "Daily report"),
+    "weekly_plan": ("周计划", "Weekly plan"),
+    "monthly_plan": ("月计划", "Monthly plan"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionRow:
+    rep: str
+    form: str | None
+    due_for: str  # the day, week or month the report covers
+    deadline: dt.datetime | None
+    submitted: dt.datetime | None
+    status: str
+    file: str | None
+
+
+def daily_deadline(day: dt.date, workdays: Workdays) -> dt.datetime:
+    """09:00 on the next workday after `day`."""
+    return dt.datetime.combine(workdays.next_workday(day), DAILY_DUE)
+
+
+def _status(submitted: dt.datetime | None, deadline: dt.datetime) -> str:
+    return "on_time" if submitted is None or submitted <= deadline else "late"
+
+
+def submission_rows(
+    reps: Mapping[str, Rep],
+    submissions: Iterable[Submission],
+    unknown: Iterable[Submission],
+    period: Month,
+    now: dt.datetime,
+    workdays: Workdays,
+) -> list[SubmissionRow]:
+    """Per rep: every workday's daily report, each week's plan, the month plan; plus strays."""
+    by_rep: dict[str, dict[str, list[Submission]]] = {}
+    for sub in submissions:
+        by_rep.setdefault(sub.rep_id, {}).setdefault(sub.form_id, []).append(sub)
+    rows: list[SubmissionRow] = []
+    last_day = min(period.last_day, now.date())
+    for rep_id in sorted(reps):
+        rep = reps[rep_id]
+        files = by_rep.get(rep_id, {})
+        if not files:
+            rows.append(SubmissionRow(rep_id, None, str(period), None, None, "no_file", None))
+            continue
+        rows.extend(_daily(rep, files.get("daily_report", []), period, last_day, now, workdays))
+        rows.extend(_weekly(rep, files.get("weekly_plan", []), period, now))
+        rows.extend(_monthly(rep, files.get("monthly_plan", []), period, now))
+    for sub in unknown:
+        rows.append(SubmissionRow(sub.rep_id, sub.form_id, str(sub.period), None, sub.submitted,
+                                  "not_in_roster", sub.path))
+    return rows
+
+
+def _daily(rep: Rep, subs: list[Submission], period: Month, last_day: dt.date,
+           now: dt.datetime, workdays: Workdays) -> list[SubmissionRow]:
+    sub = subs[0] if subs else None
+    days = sub.days if sub else {}
+    newest = max(days) if days else None
+    rows = []
+    for day in workdays.workdays_in(period):
+        if day > last_day or not rep.active_on(day):
+            continue
+        deadline = daily_deadline(day, workdays)
+        if day not in days:
+            status = "missing" if deadline <= now else "pending"
+            rows.append(SubmissionRow(rep.rep_id, "daily_report", day.isoformat(), deadline, None,
+                                      status, sub.path if sub else None))
+            continue
+        assert sub is not None
+        seen = days[day]
+        if seen is None:  # no per-day time: the file's time dates its newest day only
+            seen = sub.submitted
+            status = _status(seen, deadline) if day == newest or sub.from_store else "on_time"
+            if status == "on_time" and seen is not None and seen > deadline:
+                seen = None  # entered earlier than the last save; exact time unknown
+        else:
+            status = _status(seen, deadline)
+        rows.append(SubmissionRow(rep.rep_id, "daily_report", day.isoformat(), deadline, seen,
+                                  status, sub.path))
+    return rows
+
+
+def _weekly(rep: Rep, subs: list[Submission], period: Month, now: dt.datetime) -> list[SubmissionRow]:
+    got = {sub.period: sub for sub in subs}
+    rows = []
+    week = Week.of(period.first_day)
+    if week.monday < period.first_day:
+        week = Week.of(week.monday + dt.timedelta(days=7))  # plans of weeks starting in the month
+    while week.monday <= period.last_day:
+        if week.monday <= now.date() and rep.active_on(week.monday):
+            deadline = dt.datetime.combine(week.monday, END_OF_DAY)
+            sub = got.get(week)
+            if sub is None:
+                status = "missing" if deadline <= now else "pending"
+                rows.append(SubmissionRow(rep.rep_id, "weekly_plan", str(week), deadline, None,
+                                          status, None))
+            else:
+                rows.append(SubmissionRow(rep.rep_id, "weekly_plan", str(week), deadline,
+                                          sub.submitted, _status(sub.submitted, deadline), sub.path))
+        week = Week.of(week.monday + dt.timedelta(days=7))
+    return rows
+
+
+def _monthly(rep: Rep, subs: list[Submission], period: Month, now: dt.datetime) -> list[SubmissionRow]:
+    deadline = dt.datetime.combine(period.first_day - dt.timedelta(days=1), END_OF_DAY)
+    if not rep.active_on(period.first_day) and not rep.active_on(min(period.last_day, now.date())):
+        return []
+    if not subs:
+        status = "missing" if deadline <= now else "pending"
+        return [SubmissionRow(rep.rep_id, "monthly_plan", str(period), deadline, None, status, None)]
+    sub = subs[0]
+    return [SubmissionRow(rep.rep_id, "monthly_plan", str(period), deadline, sub.submitted,
+                          _status(sub.submitted, deadline), sub.path)]
+

@@ -1,0 +1,271 @@
+"""Write the manager's summary workbook (SPEC §6) with xlsxwriter, atomically.
+
+Every sheet: bold frozen header (Chinese over English), autofilter, number
+formats (¥ #,##0; 0.0%), widths that fit, conditional colours for warning
+levels, submission status and severity; `问题 Issues` links each issue to
+its file and cell; `明细 Details` is an Excel table; `总览 Overview` carries
+native charts (completion by rep, funnel by stage, daily sales trend).
+Text is always written as text, so `=cmd|...` from a form stays harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from salesxl.consolidate.model import WARNING_LABELS, SheetData, Summary
+from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS
+from salesxl.xlsx import atomic_output, fit_width, safe_sheet_title, write_cell
+
+__all__ = ["write_summary"]
+
+MAX_URLS = 65_000  # Excel's limit is 65,530 hyperlinks per worksheet
+MAX_URL_LENGTH = 2_000
+_FORMATS = {
+    "int": "0",
+    "money": "¥#,##0",
+    "percent": "0.0%",
+    "ratio": "0.00",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "number": "#,##0.##",
+}
+# Columns of these kinds hold codes; the workbook shows their labels.
+_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "warning": WARNING_LABELS, "status": STATUS_LABELS, "form": FORM_LABELS}
+# (background, font) for conditional colours, as Excel's own good/neutral/bad styles.
+_GOOD, _NEUTRAL, _BAD = ("#C6EFCE", "#006100"), ("#FFEB9C", "#9C5700"), ("#FFC7CE", "#9C0006")
+_COLOURED = {
+    "warning": {"ok": _GOOD, "oral": _NEUTRAL, "written": _BAD},
+    "status": {"on_time": _GOOD, "late": _NEUTRAL, "missing": _BAD, "no_file": _BAD,
+               "not_in_roster": _NEUTRAL},
+    "severity": {"error": _BAD, "warning": _NEUTRAL},
+}
+
+
+class _Writer:
+    def __init__(self, wb: xlsxwriter.Workbook, summary: Summary, lang: str, base: Path) -> None:
+        self.wb, self.summary, self.lang, self.base = wb, summary, lang, base
+        font = {"font_name": "Microsoft YaHei", "font_size": 10}
+        self.font = font
+        self.head = wb.add_format({**font, "bold": True, "text_wrap": True, "valign": "vcenter",
+                                   "align": "center", "bg_color": "#DCE6F1", "border": 1})
+        self.title = wb.add_format({**font, "bold": True, "font_size": 14})
+        self.plain = wb.add_format(font)
+        self.link = wb.add_format({**font, "font_color": "blue", "underline": 1})
+        self.formats = {kind: wb.add_format({**font, "num_format": fmt})
+                        for kind, fmt in _FORMATS.items()}
+        self.fills = {colours: wb.add_format({"bg_color": colours[0], "font_color": colours[1]})
+                      for colours in (_GOOD, _NEUTRAL, _BAD)}
+        self.titles: dict[str, str] = {}
+
+    def label(self, zh: str, en: str) -> str:
+        return f"{zh}\n{en}" if self.lang == "zh" and zh != en else en
+
+    def text(self, kind: str, value: Any) -> Any:
+        labels = _LABELS.get(kind)
+        if labels is not None and value in labels:
+            zh, en = labels[value]
+            return zh if self.lang == "zh" else en
+        return value
+
+    # -- generic table sheets ---------------------------------------------------------
+
+    def table_sheet(self, sheet: SheetData, *, as_table: bool = False) -> None:
+        ws = self.wb.add_worksheet(self.titles[sheet.key])
+        heads = [self.label(c.zh, c.en) for c in sheet.columns]
+        n = len(sheet.rows)
+        if as_table:
+            ws.add_table(0, 0, max(n, 1), len(heads) - 1, {
+                "columns": [{"header": h.replace("\n", " ")} for h in heads],
+                "style": "Table Style Light 9", "name": "Details"})
+        else:
+            for c, head in enumerate(heads):
+                ws.write_string(0, c, head, self.head)
+            ws.set_row(0, 30 if self.lang == "zh" else 18)
+        urls = 0
+        for r, row in enumerate(sheet.rows, start=1):
+            for c, (col, value) in enumerate(zip(sheet.columns, row, strict=True)):
+                if col.kind == "link" and value:
+                    urls += self._link(ws, r, c, value, row, sheet, urls)
+                else:
+                    write_cell(ws, r, c, self.text(col.kind, value), self.formats.get(col.kind))
+        for c, col in enumerate(sheet.columns):
+            sample = [self.text(col.kind, row[c]) for row in sheet.rows[:300]]
+            if col.kind == "link":
+                sample = [Path(str(v)).name if v else v for v in sample]
+            width = fit_width([*heads[c].split("\n"), *sample], maximum=50 if c else 30)
+            ws.set_column(c, c, width, self.formats.get(col.kind, self.plain))
+            self._colour(ws, col.kind, c, n)
+        ws.freeze_panes(1, 2 if sheet.columns[0].key == "rep_id" else 0)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)  # as wide as one page, as long as it needs
+        ws.repeat_rows(0)
+        if not as_table and n:
+            ws.autofilter(0, 0, n, len(heads) - 1)
+
+    def _link(self, ws: Any, r: int, c: int, value: str, row: list[Any], sheet: SheetData,
+              urls: int) -> int:
+        """A hyperlink to the file (and, for issues, to the cell); plain text past Excel's limits."""
+        target = Path(value)
+        try:
+            shown = os.path.relpath(target, self.base)
+        except ValueError:  # another drive on Windows
+            shown = str(target)
+        url = "external:" + shown.replace("\\", "/")
+        if sheet.key == "issues":
+            sheet_name, cell = row[sheet.column("sheet")], row[sheet.column("cell")]
+            if sheet_name and cell:
+                url += f"#'{sheet_name}'!{cell}"
+        if urls >= MAX_URLS or len(url) > MAX_URL_LENGTH:
+            ws.write_string(r, c, shown, self.plain)
+            return 0
+        ws.write_url(r, c, url, self.link, string=shown)
+        return 1
+
+    def _colour(self, ws: Any, kind: str, col: int, n: int) -> None:
+        if kind not in _COLOURED or n == 0:
+            return
+        for value, colours in _COLOURED[kind].items():
+            shown = self.text(kind, value)
+            ws.conditional_format(1, col, n, col, {"type": "cell", "criteria": "==",
+                                                    "value": f'"{shown}"',
+                                                    "format": self.fills[colours]})
+
+    # -- overview --------------------------------------------------------------------
+
+    def overview(self, sheet: SheetData) -> None:
+        ws = self.wb.add_worksheet(self.titles["overview"])
+        h = self.summary.headline
+        ws.write_string(0, 0, f"销售汇总 Sales summary {h.period}" if self.lang == "zh" else
+                        f"Sales summary {h.period}", self.title)
+        ws.write_string(2, 0, self.label("指标", "Metric").replace("\n", " "), self.head)
+        ws.write_string(2, 1, self.label("值", "Value").replace("\n", " "), self.head)
+        kinds = sheet.row_kinds or ["text"] * len(sheet.rows)
+        for i, (row, kind) in enumerate(zip(sheet.rows, kinds, strict=True), start=3):
+            zh, en, value = row
+            ws.write_string(i, 0, f"{zh} {en}" if self.lang == "zh" else en, self.plain)
+            write_cell(ws, i, 1, value, self.formats.get(kind))
+        ws.set_column(0, 0, 26)
+        ws.set_column(1, 1, 16)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 1)  # the overview prints (and converts to PDF) as one page
+        last = 3 + len(sheet.rows)
+        self._team_block(ws, last + 1)
+        self._trend_block(ws)
+        self._charts(ws, last)
+
+    def _team_block(self, ws: Any, top: int) -> None:
+        teams = self.summary.sheet("by_team")
+        keys = ["team", "region", "amount", "target", "completion", "pace", "warning"]
+        ws.write_string(top, 0, "团队合计 Team totals" if self.lang == "zh" else "Team totals",
+                        self.title)
+        for c, key in enumerate(keys):
+            col = teams.columns[teams.column(key)]
+            ws.write_string(top + 1, c, self.label(col.zh, col.en).replace("\n", " "), self.head)
+            for r, row in enumerate(teams.rows, start=top + 2):
+                write_cell(ws, r, c, self.text(col.kind, row[teams.column(key)]),
+                           self.formats.get(col.kind))
+            self._colour_range(ws, col.kind, top + 2, top + 1 + len(teams.rows), c)
+        ws.set_column(2, 6, 14)
+
+    def _colour_range(self, ws: Any, kind: str, first: int, last: int, col: int) -> None:
+        if kind != "warning" or last < first:
+            return
+        for value, colours in _COLOURED[kind].items():
+            ws.conditional_format(first, col, last, col, {
+                "type": "cell", "criteria": "==", "value": f'"{self.text(kind, value)}"',
+                "format": self.fills[colours]})
+
+    def _trend_block(self, ws: Any) -> None:
+        trend = self.summary.daily_trend
+        if trend is None:
+            return
+        col0 = 9
+        for c, col in enumerate(trend.columns):
+            ws.write_string(2, col0 + c, self.label(col.zh, col.en).replace("\n", " "), self.head)
+            for r, row in enumerate(trend.rows, start=3):
+                write_cell(ws, r, col0 + c, row[c], self.formats.get(col.kind))
+        ws.set_column(col0, col0 + 2, 13)
+
+    def _charts(self, ws: Any, anchor_row: int) -> None:
+        by_rep = self.summary.sheet("by_rep")
+        n = len(by_rep.rows)
+        rep_title = self.titles["by_rep"]
+        if n:
+            chart = self.wb.add_chart({"type": "bar"})
+            chart.add_series({
+                "name": "完成率 Completion" if self.lang == "zh" else "Completion",
+                "categories": [rep_title, 1, by_rep.column("name"), n, by_rep.column("name")],
+                "values": [rep_title, 1, by_rep.column("completion"), n,
+                           by_rep.column("completion")],
+                "fill": {"color": "#4F81BD"}})
+            chart.set_title({"name": "完成率（按销售员）Completion by rep" if self.lang == "zh"
+                             else "Completion by rep"})
+            chart.set_x_axis({"num_format": "0%"})
+            chart.set_legend({"none": True})
+            chart.set_size({"width": 520, "height": max(300, min(2000, 18 * n + 80))})
+            ws.insert_chart(2, 3, chart)
+        funnel = self.summary.sheet("funnel")
+        if funnel.rows:
+            total_row = len(funnel.rows)
+            first = funnel.column("stage_1")
+            chart = self.wb.add_chart({"type": "column"})
+            chart.add_series({
+                "name": "客户数 Customers" if self.lang == "zh" else "Customers",
+                "categories": [self.titles["funnel"], 0, first, 0, first + 6],
+                "values": [self.titles["funnel"], total_row, first, total_row, first + 6],
+                "fill": {"color": "#9BBB59"}})
+            chart.set_title({"name": "销售漏斗 Funnel by stage" if self.lang == "zh"
+                             else "Funnel by stage"})
+            chart.set_legend({"none": True})
+            ws.insert_chart(anchor_row + 12, 9, chart)
+        trend = self.summary.daily_trend
+        if trend is not None and trend.rows:
+            chart = self.wb.add_chart({"type": "line"})
+            chart.add_series({
+                "name": "成交金额 Amount" if self.lang == "zh" else "Amount",
+                "categories": [self.titles["overview"], 3, 9, 2 + len(trend.rows), 9],
+                "values": [self.titles["overview"], 3, 10, 2 + len(trend.rows), 10],
+                "marker": {"type": "circle"}})
+            chart.set_title({"name": "每日成交 Daily sales" if self.lang == "zh"
+                             else "Daily sales"})
+            chart.set_legend({"none": True})
+            chart.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
+            ws.insert_chart(2, 13, chart)
+
+
+def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bool = False
+                  ) -> Path:
+    """Write `summary` to `path` atomically; raises salesxl.xlsx.OutputError if it cannot."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    path = Path(path)
+    sheets: Sequence[SheetData] = [s for s in summary.sheets if details or s.key != "details"]
+    with atomic_output(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
+                                            "strings_to_numbers": False,
+                                            "strings_to_urls": False,
+                                            "default_date_format": "yyyy-mm-dd"})
+        wb.set_properties({"title": f"salesxl summary {summary.headline.period}",
+                           "created": dt.datetime.combine(summary.headline.as_of, dt.time())})
+        writer = _Writer(wb, summary, lang, path.resolve().parent)
+        taken: list[str] = []
+        for sheet in sheets:
+            writer.titles[sheet.key] = safe_sheet_title(sheet.title(lang), taken)
+            taken.append(writer.titles[sheet.key])
+        for sheet in sheets:
+            if sheet.key == "overview":
+                writer.overview(sheet)
+            else:
+                writer.table_sheet(sheet, as_table=sheet.key == "details")
+        wb.close()
+    return path
+

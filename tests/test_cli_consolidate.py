@@ -1,0 +1,116 @@
+"""`salesxl consolidate` as a user runs it: a messy inbox, bad options, a locked output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from salesxl.cli import main
+from salesxl.forms import DAILY_REPORT, ROSTER
+from salesxl.periods import Month
+from salesxl.templates import write_form
+
+NOV = Month(2026, 11)
+
+
+def report(path: Path, rep: str, rows: list[dict], month: Month = NOV) -> Path:
+    write_form(path, DAILY_REPORT, header={"rep_name": f"销售{rep}", "rep_id": rep, "team": "一组",
+                                           "region": "华东", "month": month}, rows={"daily": rows})
+    return path
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    box = tmp_path / "inbox"
+    (box / "east").mkdir(parents=True)
+    day = dt.date(2026, 11, 3)
+    report(box / "east" / "a.xlsx", "S001", [
+        {"date": day, "customer": "恒瑞贸易", "source": "walkin", "grade": "A", "stage": "7",
+         "qty": 2, "price": 100.0, "amount": 200.0}])
+    report(box / "b.xlsx", "S002", [
+        {"date": day, "customer": "天河科技", "source": "visit", "grade": "B", "stage": "7",
+         "amount": 900.0, "deposit": 1000.0}])  # deposit > amount: an error in a good file
+    (box / "broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    (box / "notes.txt").write_text("not a form")
+    (box / "~$a.xlsx").write_bytes(b"lock")
+    foreign = openpyxl.Workbook()
+    foreign.active.append(["名字", "年龄"])
+    foreign.save(box / "foreign.xlsx")
+    write_form(tmp_path / "roster.xlsx", ROSTER, rows={"reps": [
+        {"rep_id": "S001", "name": "销售S001", "team": "一组", "region": "华东"},
+        {"rep_id": "S003", "name": "销售S003", "team": "一组", "region": "华东"}]})
+    return box
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_mixed_folder_finishes_and_lists_every_problem(inbox, tmp_path):
+    out = tmp_path / "summary.xlsx"
+    result = run("consolidate", str(inbox), "--period", "2026-11", "--as-of", "2026-11-05",
+                 "--roster", str(tmp_path / "roster.xlsx"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "summary written to" in result.output and out.exists()
+    ws = openpyxl.load_workbook(out)["问题 Issues"]
+    found = {(Path(r[0]).name, r[5]) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert ("broken.xlsx", "unreadable") in found
+    assert ("foreign.xlsx", "unknown_form") in found
+    assert ("notes.txt", "unknown_form") in found
+    assert ("b.xlsx", "deposit_exceeds_amount") in found
+    assert ("b.xlsx", "unknown_rep") in found
+    assert not any(name.startswith("~$") for name, _ in found)
+    subs = openpyxl.load_workbook(out)["提交 Submissions"]
+    statuses = {(r[0], r[7]) for r in subs.iter_rows(min_row=2, values_only=True)}
+    assert ("S003", "无文件") in statuses and ("S002", "不在花名册") in statuses
+
+
+def test_strict_exits_1_on_errors(inbox, tmp_path):
+    result = run("consolidate", str(inbox), "--period", "2026-11", "--as-of", "2026-11-05",
+                 "-o", str(tmp_path / "s.xlsx"), "--strict")
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--period", "2026-13"], "is not a month"),
+    (["--period", "2026-11", "--as-of", "tomorrow"], "is not a date"),
+    (["--period", "2026-11", "--oral", "0.5", "--written", "0.7"], "written < oral"),
+    (["--period", "2026-11", "--roster", "nope.xlsx"], "does not exist"),
+])
+def test_usage_errors_exit_2(inbox, args, message):
+    result = CliRunner().invoke(main, ["consolidate", str(inbox), *args])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_missing_inbox_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["consolidate", str(tmp_path / "inbx"), "--period", "2026-11"])
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_a_roster_that_is_not_a_roster(inbox):
+    result = CliRunner().invoke(main, ["consolidate", str(inbox), "--period", "2026-11", "--roster",
+                                       str(inbox / "b.xlsx")])
+    assert result.exit_code == 2 and "is not a roster" in result.output
+
+
+def test_locked_output_gives_a_clear_error_and_keeps_the_old_file(inbox, tmp_path):
+    out = tmp_path / "summary.xlsx"
+    out.write_bytes(b"old")
+    (tmp_path / "~$summary.xlsx").write_bytes(b"lock")
+    result = CliRunner().invoke(main, ["consolidate", str(inbox), "--period", "2026-11", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "open in Excel" in result.output and out.read_bytes() == b"old"
+
+
+def test_details_flag_adds_the_table(inbox, tmp_path):
+    out = tmp_path / "s.xlsx"
+    run("consolidate", str(inbox), "--period", "2026-11", "--as-of", "2026-11-05", "-o", str(out),
+        "--details", "--lang", "en")
+    names = zipfile.ZipFile(out).namelist()
+    assert any(n.startswith("xl/tables/") for n in names)
+    assert openpyxl.load_workbook(out).sheetnames[-1] == "Details"

@@ -1,0 +1,150 @@
+"""KPI arithmetic on small hand-checked cases (issue 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from salesxl.consolidate import Thresholds, consolidate
+from salesxl.consolidate.kpis import month_to_date_share
+from salesxl.periods import Month
+from salesxl.roster import Rep, Roster
+from salesxl.workdays import Workdays
+from tests.factory import NOV, daily, row
+
+AS_OF = dt.date(2026, 11, 10)  # 7 of November's 21 workdays elapsed
+
+
+@pytest.fixture
+def summary():
+    a = daily("A", [
+        row(2, "恒瑞贸易", phone="13800000001", source="phone", grade="A", stage="2"),
+        row(3, "恒瑞贸易", phone="13800000001", source="visit", stage="5"),
+        row(4, "天河科技", source="walkin", grade="B", stage="7", amount=1000.0, deposit=200.0),
+        row(5, "华联商贸", source="referral", grade="C", stage="0"),
+        row(12, "未来客户", source="phone", grade="C", stage="1"),  # after as_of: not counted
+    ], team="一组", region="华东")
+    b = daily("B", [
+        row(6, "前海物流", source="visit", grade="A", stage="7", amount=3000.0),
+        row(9, "前海物流", source="visit", grade="A", stage="7", amount=500.0),
+    ], team="二组", region="华东")
+    c = daily("C", [row(2, "西湖茶业", source="walkin", grade="B", stage="7", amount=9000.0)],
+              team="三组", region="华南")
+    return consolidate([a, b, c], period=NOV, as_of=AS_OF, targets={"A": 10000, "C": 9000})
+
+
+def by(summary, sheet, key="rep_id"):
+    return {r[key]: r for r in summary.sheet(sheet).records()}
+
+
+def test_rep_kpis_by_hand(summary):
+    a = by(summary, "by_rep")["A"]
+    assert (a["contacts"], a["visits"], a["deals"]) == (4, 2, 1)
+    assert (a["grade_a"], a["grade_b"], a["grade_c"]) == (1, 1, 1)
+    assert (a["amount"], a["deposit"]) == (1000.0, 200.0)
+    assert a["new_customers"] == 3
+    assert a["target"] == 10000
+    assert a["paced_target"] == pytest.approx(10000 * 7 / 21)
+    assert a["completion"] == pytest.approx(0.1)
+    assert a["pace"] == pytest.approx(0.3)
+    assert a["warning"] == "written"
+
+
+def test_no_target_means_empty_not_zero(summary):
+    b = by(summary, "by_rep")["B"]
+    assert b["amount"] == 3500.0 and b["deals"] == 2
+    assert b["target"] is None and b["completion"] is None and b["pace"] is None
+    assert b["warning"] is None
+
+
+def test_warning_levels_at_default_thresholds(summary):
+    c = by(summary, "by_rep")["C"]
+    assert c["pace"] == pytest.approx(9000 / 3000)
+    assert c["warning"] == "ok"
+
+
+def test_ranks_within_team_and_company(summary):
+    reps = by(summary, "by_rep")
+    assert [reps[r]["rank_company"] for r in "CAB"] == [1, 2, 3]  # completion first, then amount
+    assert all(reps[r]["rank_team"] == 1 for r in "ABC")
+
+
+def test_roll_ups_per_team_region_and_company(summary):
+    regions = by(summary, "by_region", "region")
+    east = regions["华东"]
+    assert east["reps"] == 2 and east["contacts"] == 6 and east["amount"] == 4500.0
+    assert east["target"] == 10000  # only A has a target in 华东
+    total = regions["合计 Total"]
+    assert total["amount"] == 13500.0 and total["target"] == 19000
+    assert total["completion"] == pytest.approx(13500 / 19000)
+    assert total["pace"] == pytest.approx(13500 / (19000 / 3))
+    teams = by(summary, "by_team", "team")
+    assert teams["二组"]["deals"] == 2 and teams["一组"]["warning"] == "written"
+
+
+def test_funnel_counts_and_conversion(summary):
+    funnel = {r["rep_id"]: r for r in summary.sheet("funnel").records()}
+    a = funnel["A"]
+    # 恒瑞 reached 5, 天河 reached 7, 华联 was lost before any stage.
+    assert [a[f"stage_{s}"] for s in "1234567"] == [3, 2, 2, 2, 2, 1, 1]
+    assert a["lost"] == 1
+    assert a["conv_1_2"] == pytest.approx(2 / 3) and a["conv_5_6"] == pytest.approx(0.5)
+    total = summary.sheet("funnel").records()[-1]
+    assert total["name"] == "合计 Total" and total["stage_1"] == 3 + 1 + 1
+
+
+def test_headline(summary):
+    h = summary.headline
+    assert (h.reps, h.amount, h.target) == (3, 13500.0, 19000)
+    assert h.completion == pytest.approx(13500 / 19000)
+
+
+def test_thresholds_are_configurable():
+    a = daily("A", [row(2, "x", stage="7", amount=700.0)])
+    loose = consolidate([a], period=NOV, as_of=dt.date(2026, 11, 30), targets={"A": 1000},
+                        thresholds=Thresholds(oral=0.5, written=0.2))
+    assert by(loose, "by_rep")["A"]["warning"] == "ok"
+    strict = consolidate([a], period=NOV, as_of=dt.date(2026, 11, 30), targets={"A": 1000},
+                         thresholds=Thresholds(oral=0.95, written=0.75))
+    assert by(strict, "by_rep")["A"]["warning"] == "written"
+    with pytest.raises(ValueError, match="written < oral"):
+        Thresholds(oral=0.5, written=0.6)
+
+
+def test_roster_reps_without_files_are_listed_with_empty_figures():
+    roster = Roster({"A": Rep("A", "张伟", "华东", "一组"), "Z": Rep("Z", "赵敏", "华东", "一组")})
+    summary = consolidate([daily("A", [row(2, "x")])], period=NOV, roster=roster, as_of=AS_OF)
+    z = by(summary, "by_rep")["Z"]
+    assert z["name"] == "赵敏" and z["contacts"] is None and z["amount"] is None
+
+
+# Workday pacing across a holiday week and a make-up Saturday: October 2026 has the
+# National Day holiday on Oct 1-7 and a make-up workday on Saturday Oct 10; 18 workdays.
+@pytest.mark.parametrize(("as_of", "elapsed"), [
+    (dt.date(2026, 9, 30), 0),
+    (dt.date(2026, 10, 7), 0),   # the whole holiday week: nothing due yet
+    (dt.date(2026, 10, 8), 1),
+    (dt.date(2026, 10, 9), 2),
+    (dt.date(2026, 10, 10), 3),  # the make-up Saturday counts
+    (dt.date(2026, 10, 11), 3),  # Sunday does not
+    (dt.date(2026, 10, 31), 18),
+    (dt.date(2026, 11, 5), 18),
+])
+def test_month_to_date_share_follows_the_china_calendar(as_of, elapsed):
+    assert month_to_date_share(Month(2026, 10), as_of, Workdays()) == pytest.approx(elapsed / 18)
+
+
+def test_pace_in_the_holiday_week_is_unknown_not_a_warning():
+    a = daily("A", [row(dt.date(2026, 10, 8), "x", stage="7", amount=100.0)], month=Month(2026, 10))
+    summary = consolidate([a], period=Month(2026, 10), as_of=dt.date(2026, 10, 7), targets={"A": 18000})
+    rep = by(summary, "by_rep")["A"]
+    assert rep["paced_target"] == 0 and rep["pace"] is None and rep["warning"] is None
+
+
+def test_workday_override_changes_the_pace():
+    a = daily("A", [row(2, "x", stage="7", amount=1000.0)])
+    # Declare Nov 2 a holiday: 6 of 20 workdays elapsed by Nov 10.
+    workdays = Workdays({dt.date(2026, 11, 2): False})
+    summary = consolidate([a], period=NOV, as_of=AS_OF, targets={"A": 20000}, workdays=workdays)
+    assert by(summary, "by_rep")["A"]["paced_target"] == pytest.approx(20000 * 6 / 20)

@@ -1,0 +1,131 @@
+"""The 7-day rules and attribution conflicts at their edges (SPEC §6, seeds 003)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from salesxl.consolidate import consolidate
+from salesxl.consolidate.customers import build_customer_book, normalise_name
+from salesxl.periods import Month
+from tests.factory import NOV, daily, row
+
+
+def lapses(forms, as_of, history=()):
+    summary = consolidate(forms, period=NOV, as_of=as_of, history=history)
+    return [r for r in summary.sheet("customers").records() if r["kind"] != "归属冲突 Conflict"]
+
+
+def conflicts(forms, as_of=dt.date(2026, 11, 30), history=()):
+    summary = consolidate(forms, period=NOV, as_of=as_of, history=history)
+    return [r for r in summary.sheet("customers").records() if r["kind"] == "归属冲突 Conflict"]
+
+
+# A walk-in on Nov 3 must be followed up by Nov 10 (day 7); on Nov 11 (day 8) it has lapsed.
+@pytest.mark.parametrize(("as_of", "lapsed"), [
+    (dt.date(2026, 11, 9), False),
+    (dt.date(2026, 11, 10), False),  # day 7: still in time today
+    (dt.date(2026, 11, 11), True),   # day 8: lapsed
+])
+def test_walk_in_follow_up_day_7_vs_day_8(as_of, lapsed):
+    form = daily("A", [row(3, "恒瑞贸易", source="walkin", grade="C", stage="3")])
+    found = lapses([form], as_of)
+    assert bool(found) is lapsed
+    if lapsed:
+        assert found[0]["rep_id"] == "A" and found[0]["date"] == dt.date(2026, 11, 3)
+        assert found[0]["due"] == dt.date(2026, 11, 10) and found[0]["days"] == 8
+
+
+def test_a_b_customer_followed_up_on_day_7_is_not_lapsed():
+    form = daily("A", [row(3, "恒瑞贸易", source="referral", grade="B", stage="3"),
+                       row(10, "恒瑞贸易", source="visit", grade="B", stage="4")])
+    assert lapses([form], dt.date(2026, 11, 17)) == []
+    assert len(lapses([form], dt.date(2026, 11, 18))) == 1  # 7 days after the Nov 10 visit
+
+
+def test_c_customer_by_referral_has_no_seven_day_rule():
+    form = daily("A", [row(3, "恒瑞贸易", source="referral", grade="C", stage="3")])
+    assert lapses([form], dt.date(2026, 11, 30)) == []
+
+
+def test_closed_or_lost_customers_do_not_lapse():
+    form = daily("A", [row(3, "甲", source="walkin", grade="A", stage="7", amount=1.0),
+                       row(3, "乙", source="walkin", grade="A", stage="0")])
+    assert lapses([form], dt.date(2026, 11, 30)) == []
+
+
+@pytest.mark.parametrize(("visit_day", "lapsed"), [(None, True), (10, False), (11, True)])
+def test_phone_lead_needs_a_visit_within_7_days(visit_day, lapsed):
+    rows = [row(3, "王先生", phone="13912345678", source="phone", grade="C", stage="1")]
+    if visit_day:
+        rows.append(row(visit_day, "王先生", phone="139 1234 5678", source="visit", grade="C",
+                        stage="2"))
+    found = [r for r in lapses([daily("A", rows)], dt.date(2026, 11, 20))
+             if "电话客户" in r["note"]]
+    assert bool(found) is lapsed
+
+
+def test_same_phone_spelled_differently_is_one_customer_first_registration_wins():
+    a = daily("A", [row(5, "上海恒瑞贸易有限公司", phone="13800138000", source="walkin", stage="3")])
+    b = daily("B", [row(4, "恒瑞贸易", phone="+86 138-0013-8000", source="phone", stage="2")])
+    found = conflicts([a, b])
+    assert len(found) == 1
+    c = found[0]
+    assert (c["owner"], c["date"]) == ("B", dt.date(2026, 11, 4))
+    assert (c["other_rep_id"], c["other_date"]) == ("A", dt.date(2026, 11, 5))
+
+
+def test_same_name_without_phone_is_one_customer():
+    a = daily("A", [row(5, "上海恒瑞贸易有限公司", source="walkin", stage="3")])
+    b = daily("B", [row(6, "上海 恒瑞贸易", source="visit", stage="2")])
+    assert [c["owner"] for c in conflicts([a, b])] == ["A"]
+
+
+def test_same_name_different_phones_are_different_customers():
+    a = daily("A", [row(5, "王先生", phone="13800000001", source="walkin", stage="3")])
+    b = daily("B", [row(6, "王先生", phone="13900000002", source="walkin", stage="3")])
+    assert conflicts([a, b]) == []
+
+
+def test_first_deposit_wins_the_deal():
+    a = daily("A", [row(3, "恒瑞", phone="13800000001", source="walkin", stage="3"),
+                    row(9, "恒瑞", phone="13800000001", stage="6", amount=5000.0, deposit=500.0)])
+    b = daily("B", [row(5, "恒瑞", phone="13800000001", source="visit", stage="6", amount=5000.0,
+                        deposit=1000.0)])
+    c = conflicts([a, b])[0]
+    assert c["owner"] == "A" and c["deal_owner"] == "B"
+
+
+def test_attribution_across_months():
+    october = daily("B", [row(dt.date(2026, 10, 20), "恒瑞", phone="13800000001",
+                              source="walkin", stage="2")], month=Month(2026, 10))
+    november = daily("A", [row(12, "恒瑞", phone="13800000001", source="walkin", stage="3")])
+    assert conflicts([november]) == []
+    found = conflicts([november], history=[october])
+    assert found[0]["owner"] == "B" and found[0]["date"] == dt.date(2026, 10, 20)
+    # ... and the customer is no longer new for A.
+    summary = consolidate([november], period=NOV, as_of=dt.date(2026, 11, 30), history=[october])
+    assert summary.sheet("by_rep").records()[0]["new_customers"] == 0
+
+
+def test_old_conflicts_without_a_contact_in_the_period_are_not_repeated():
+    oct_a = daily("A", [row(dt.date(2026, 10, 2), "恒瑞", source="walkin")], month=Month(2026, 10))
+    oct_b = daily("B", [row(dt.date(2026, 10, 3), "恒瑞", source="walkin")], month=Month(2026, 10))
+    assert conflicts([], history=[oct_a, oct_b]) == []
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ("上海恒瑞贸易有限公司", "上海恒瑞贸易"),
+    ("上海 恒瑞贸易（有限公司）", "上海恒瑞贸易"),
+    ("ＡＢＣ Trading Co.", "abctradingco"),
+    ("公司", "公司"),
+])
+def test_normalise_name(raw, key):
+    assert normalise_name(raw) == key
+
+
+def test_customer_book_ignores_rows_without_customer_or_date():
+    book = build_customer_book([("A", {"customer": None, "date": dt.date(2026, 11, 1)}, True),
+                                ("A", {"customer": "x", "date": None}, True)])
+    assert book.contacts == {}

@@ -1,0 +1,123 @@
+"""On time / late / missing: daily records due 09:00 the next workday (seeds 003, SPEC §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from salesxl.consolidate import consolidate
+from salesxl.consolidate.submissions import daily_deadline
+from salesxl.periods import Month, Week
+from salesxl.roster import Rep, Roster
+from salesxl.workdays import Workdays
+from tests.factory import NOV, daily, monthly, row, weekly
+
+OCT = Month(2026, 10)
+
+
+def statuses(summary, form="daily_report"):
+    return {(r["rep_id"], r["due_for"]): r for r in summary.sheet("submissions").records()
+            if r["form"] == form}
+
+
+@pytest.mark.parametrize(("day", "deadline"), [
+    (dt.date(2026, 11, 2), dt.datetime(2026, 11, 3, 9)),    # Monday -> Tuesday 09:00
+    (dt.date(2026, 11, 6), dt.datetime(2026, 11, 9, 9)),    # Friday -> Monday, over the weekend
+    (dt.date(2026, 9, 30), dt.datetime(2026, 10, 8, 9)),    # before National Day -> after it
+    (dt.date(2026, 10, 9), dt.datetime(2026, 10, 10, 9)),   # Friday -> the make-up Saturday
+    (dt.date(2026, 10, 10), dt.datetime(2026, 10, 12, 9)),  # make-up Saturday -> Monday
+])
+def test_daily_deadline(day, deadline):
+    assert daily_deadline(day, Workdays()) == deadline
+
+
+@pytest.mark.parametrize(("seen", "status"), [
+    (dt.datetime(2026, 10, 10, 8, 59), "on_time"),
+    (dt.datetime(2026, 10, 10, 9, 0), "on_time"),
+    (dt.datetime(2026, 10, 10, 9, 1), "late"),
+    (dt.datetime(2026, 10, 12, 8, 0), "late"),
+])
+def test_first_seen_around_0900_on_a_make_up_saturday(seen, status):
+    form = daily("A", [row(dt.date(2026, 10, 9), "x")], month=OCT)
+    summary = consolidate([form], period=OCT, as_of=dt.date(2026, 10, 31),
+                          day_first_seen={("A", dt.date(2026, 10, 9)): seen})
+    got = statuses(summary)[("A", "2026-10-09")]
+    assert got["status"] == status and got["submitted"] == seen
+    assert got["deadline"] == dt.datetime(2026, 10, 10, 9)
+
+
+def test_holiday_week_days_are_not_expected_and_missing_days_are_listed():
+    form = daily("A", [row(dt.date(2026, 10, 8), "x"), row(dt.date(2026, 10, 10), "y")], month=OCT,
+                 mtime=dt.datetime(2026, 10, 12, 8, 0))
+    got = statuses(consolidate([form], period=OCT, as_of=dt.date(2026, 10, 12)))
+    days = sorted(d for _, d in got)
+    assert days == ["2026-10-08", "2026-10-09", "2026-10-10", "2026-10-12"]  # no Oct 1-7, no Sunday
+    assert got[("A", "2026-10-09")]["status"] == "missing"
+    assert got[("A", "2026-10-10")]["status"] == "on_time"  # newest day, saved before its deadline
+    assert got[("A", "2026-10-12")]["status"] == "pending"  # due Oct 13 09:00
+
+
+def test_file_time_dates_only_the_newest_day():
+    # Saved on Nov 5 at 10:00: Nov 4's record (due Nov 5 09:00) was late, Nov 2's is assumed on time.
+    form = daily("A", [row(2, "x"), row(4, "y")], mtime=dt.datetime(2026, 11, 5, 10, 0))
+    got = statuses(consolidate([form], period=NOV, as_of=dt.date(2026, 11, 5)))
+    assert got[("A", "2026-11-04")]["status"] == "late"
+    assert got[("A", "2026-11-02")]["status"] == "on_time"
+    assert got[("A", "2026-11-02")]["submitted"] is None  # exact time unknown
+    assert got[("A", "2026-11-03")]["status"] == "missing"
+
+
+def test_store_first_seen_of_the_file_applies_to_every_day():
+    form = daily("A", [row(2, "x"), row(4, "y")])
+    summary = consolidate([form], period=NOV, as_of=dt.date(2026, 11, 5),
+                          first_seen={form.path: dt.datetime(2026, 11, 4, 12, 0)})
+    got = statuses(summary)
+    assert got[("A", "2026-11-02")]["status"] == "late"  # first reached the store after its 09:00
+    assert got[("A", "2026-11-04")]["status"] == "on_time"
+
+
+def test_roster_hire_and_leave_dates_decide_who_is_expected():
+    roster = Roster({
+        "A": Rep("A", "甲", hire_date=dt.date(2026, 11, 4)),
+        "B": Rep("B", "乙", leave_date=dt.date(2026, 11, 3)),
+        "C": Rep("C", "丙"),
+    })
+    forms = [daily("A", [row(4, "x")]), daily("B", [row(2, "y")])]
+    summary = consolidate(forms, period=NOV, roster=roster, as_of=dt.date(2026, 11, 6))
+    got = statuses(summary)
+    assert sorted(d for r, d in got if r == "A") == ["2026-11-04", "2026-11-05", "2026-11-06"]
+    assert sorted(d for r, d in got if r == "B") == ["2026-11-02", "2026-11-03"]
+    rows = summary.sheet("submissions").records()
+    assert [r["status"] for r in rows if r["rep_id"] == "C"] == ["no_file"]
+
+
+def test_files_of_reps_not_in_the_roster_are_listed():
+    roster = Roster({"A": Rep("A", "甲")})
+    summary = consolidate([daily("A", [row(2, "x")]), daily("X", [row(2, "y")])], period=NOV,
+                          roster=roster, as_of=dt.date(2026, 11, 3))
+    strays = [r for r in summary.sheet("submissions").records() if r["status"] == "not_in_roster"]
+    assert [(r["rep_id"], r["file"]) for r in strays] == [("X", "inbox/X_2026-11_daily.xlsx")]
+    assert "X" not in {r["rep_id"] for r in summary.sheet("by_rep").records()}
+
+
+def test_weekly_plan_due_monday_and_monthly_plan_due_before_the_month():
+    forms = [
+        daily("A", [row(2, "x")]),
+        weekly("A", Week(2026, 45), [], mtime=dt.datetime(2026, 11, 2, 18, 0)),
+        weekly("A", Week(2026, 46), [], mtime=dt.datetime(2026, 11, 10, 8, 0)),
+        monthly("A", mtime=dt.datetime(2026, 10, 28, 17, 0)),
+    ]
+    summary = consolidate(forms, period=NOV, as_of=dt.date(2026, 11, 18))
+    weeks = statuses(summary, "weekly_plan")
+    assert weeks[("A", "2026-W45")]["status"] == "on_time"
+    assert weeks[("A", "2026-W46")]["status"] == "late"
+    assert weeks[("A", "2026-W47")]["status"] == "missing"
+    assert ("A", "2026-W48") not in weeks  # its Monday is after as_of
+    assert statuses(summary, "monthly_plan")[("A", "2026-11")]["status"] == "on_time"
+
+
+def test_headline_counts_late_and_missing():
+    form = daily("A", [row(2, "x"), row(4, "y")], mtime=dt.datetime(2026, 11, 5, 10, 0))
+    h = consolidate([form], period=NOV, as_of=dt.date(2026, 11, 5)).headline
+    assert h.late == 1 and h.missing >= 1

@@ -1,0 +1,169 @@
+"""The summary workbook: structure, a real spreadsheet application, atomic writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from salesxl.consolidate import consolidate
+from salesxl.issues import Code, make_issue
+from salesxl.summary import write_summary
+from salesxl.xlsx import OutputError
+from tests.factory import NOV, daily, row
+from tests.lo import convert, needs_pdftoppm, needs_soffice
+
+EVIL = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)"]
+SHEETS = ["总览 Overview", "销售员 By rep", "团队 By team", "区域 By region", "漏斗 Funnel",
+          "计划执行 Plan vs actual", "日清 Day close", "客户 Customers", "提交 Submissions",
+          "问题 Issues"]
+
+
+@pytest.fixture
+def summary():
+    a = daily("A", [row(2, EVIL[0], phone="13800000001", source="walkin", grade="A", stage="3"),
+                    row(3, "天河科技", source="visit", grade="B", stage="7", amount=1200.0),
+                    row(4, EVIL[1], source="phone", stage="1")],
+              closes=[{"date": dt.date(2026, 11, 2), "forecast": 1000.0}], name=EVIL[2],
+              path="inbox/a/甲_daily.xlsx")
+    b = daily("B", [row(2, "前海物流", source="visit", grade="A", stage="7", amount=500.0)],
+              team=EVIL[3], path="inbox/b/乙_daily.xlsx")
+    issue = make_issue(Code.REQUIRED, "inbox/a/甲_daily.xlsx", "「客户名称」必须填写。",
+                       "Customer is required.", sheet="日报 Daily", cell="B12", row=12,
+                       column="客户名称 Customer")
+    return consolidate([a, b], period=NOV, as_of=dt.date(2026, 11, 20),
+                       targets={"A": 10000, "B": 600}, extra_issues=[issue], details=True)
+
+
+def test_sheets_headers_filters_and_formats(summary, tmp_path):
+    path = write_summary(summary, tmp_path / "summary.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == SHEETS
+    by_rep = wb["销售员 By rep"]
+    assert by_rep["A1"].value == "工号\nRep ID" and by_rep["A1"].font.b
+    assert by_rep.freeze_panes == "C2"
+    assert by_rep.auto_filter.ref == "A1:T3"
+    header = {c.value.split("\n")[1]: c.column_letter for c in by_rep[1]}
+    assert by_rep[f"{header['Amount']}2"].number_format == "¥#,##0"
+    assert by_rep[f"{header['Completion']}2"].number_format == "0.0%"
+    warnings = {by_rep[f"{header['Warning']}{r}"].value for r in (2, 3)}
+    assert warnings == {"书面预警", "正常"}
+    rules = [r for rng in by_rep.conditional_formatting for r in rng.rules]
+    assert {r.formula[0] for r in rules} >= {'"正常"', '"口头预警"', '"书面预警"'}
+    targets = {by_rep[f"A{r}"].value: by_rep[f"{header['Month target']}{r}"].value for r in (2, 3)}
+    assert targets == {"A": 10000, "B": 600}
+
+
+def test_issues_link_to_the_file_and_cell(summary, tmp_path):
+    inbox = tmp_path / "inbox" / "a"
+    inbox.mkdir(parents=True)
+    for issue_row in summary.sheet("issues").rows:
+        issue_row[0] = str(inbox / "甲_daily.xlsx")
+    (tmp_path / "out").mkdir()
+    path = write_summary(summary, tmp_path / "out" / "summary.xlsx")
+    ws = openpyxl.load_workbook(path)["问题 Issues"]
+    link = ws["A2"].hyperlink
+    assert ws["A2"].value == "../inbox/a/甲_daily.xlsx"  # relative: the folder can move
+    assert link.target.replace("\\", "/") == "../inbox/a/甲_daily.xlsx"
+    assert link.location == "'日报 Daily'!B12"  # straight to the cell
+
+
+def test_formula_looking_text_stays_text(summary, tmp_path):
+    path = write_summary(summary, tmp_path / "summary.xlsx", details=True)
+    wb = openpyxl.load_workbook(path)
+    texts = {c.value for ws in wb for r in ws.iter_rows() for c in r if c.data_type == "s"}
+    formulas = [c.coordinate for ws in wb for r in ws.iter_rows() for c in r if c.data_type == "f"]
+    assert set(EVIL) <= texts
+    assert formulas == []
+
+
+def test_details_is_an_excel_table(summary, tmp_path):
+    path = write_summary(summary, tmp_path / "summary.xlsx", details=True)
+    ws = openpyxl.load_workbook(path)["明细 Details"]
+    (table,) = ws.tables.values()
+    assert table.ref == "A1:U5" and table.autoFilter is not None
+    assert ws["A1"].value == "工号 Rep ID" and ws["A2"].value == "A"
+
+
+def test_overview_has_three_native_charts(summary, tmp_path):
+    path = write_summary(summary, tmp_path / "summary.xlsx")
+    names = zipfile.ZipFile(path).namelist()
+    charts = [n for n in names if n.startswith("xl/charts/chart")]
+    assert len(charts) == 3
+    rels = zipfile.ZipFile(path).read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+    assert "drawing" in rels
+    kinds = {zipfile.ZipFile(path).read(c).decode().split("<c:plotArea>")[1][:40] for c in charts}
+    assert any("barChart" in k for k in kinds) and any("lineChart" in k for k in kinds)
+
+
+def test_english_labels(summary, tmp_path):
+    wb = openpyxl.load_workbook(write_summary(summary, tmp_path / "s.xlsx", lang="en"))
+    assert wb.sheetnames[:2] == ["Overview", "By rep"]
+    assert wb["By rep"]["A1"].value == "Rep ID"
+    assert {wb["By rep"]["R2"].value, wb["By rep"]["R3"].value} <= {"Written warning", "OK"}
+
+
+@needs_soffice
+def test_libreoffice_opens_it_and_sees_the_same_numbers(summary, tmp_path):
+    path = write_summary(summary, tmp_path / "summary.xlsx", details=True)
+    again = convert(path, "xlsx", tmp_path / "lo")
+    ours = CalamineWorkbook.from_path(str(path))
+    theirs = CalamineWorkbook.from_path(str(again))
+    assert theirs.sheet_names == ours.sheet_names
+    for name in ["销售员 By rep", "区域 By region", "漏斗 Funnel", "明细 Details"]:
+        mine, lo = (b.get_sheet_by_name(name).to_python() for b in (ours, theirs))
+        assert len(lo) == len(mine)
+        for a, b in zip(mine, lo, strict=True):
+            assert b == [pytest.approx(v, rel=1e-12) if isinstance(v, float) else v for v in a]
+
+
+@needs_soffice
+@needs_pdftoppm
+def test_overview_converts_to_pdf_and_png(summary, tmp_path):
+    path = write_summary(summary, tmp_path / "summary.xlsx")
+    pdf = convert(path, "pdf", tmp_path / "pdf")
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf),
+                    str(tmp_path / "page")], check=True, timeout=120)
+    (png,) = tmp_path.glob("page*.png")
+    assert png.stat().st_size > 5_000 and png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_open_target_is_refused_and_left_intact(summary, tmp_path):
+    target = tmp_path / "summary.xlsx"
+    target.write_bytes(b"the good old summary")
+    (tmp_path / "~$summary.xlsx").write_bytes(b"owner")
+    with pytest.raises(OutputError, match="open in Excel"):
+        write_summary(summary, target)
+    assert target.read_bytes() == b"the good old summary"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.xlsx", "~$summary.xlsx"]
+
+
+def test_half_written_output_never_replaces_the_old_one(summary, tmp_path, monkeypatch):
+    target = tmp_path / "summary.xlsx"
+    target.write_bytes(b"the good old summary")
+
+    def crash(self):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("xlsxwriter.Workbook.close", crash)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_summary(summary, target)
+    assert target.read_bytes() == b"the good old summary"
+    assert [p.name for p in tmp_path.iterdir()] == ["summary.xlsx"]
+
+
+def test_missing_output_folder_is_a_clear_error(summary, tmp_path):
+    with pytest.raises(OutputError, match="does not exist"):
+        write_summary(summary, tmp_path / "nope" / "summary.xlsx")
+
+
+def test_target_that_is_a_folder_is_a_clear_error(summary, tmp_path):
+    (tmp_path / "summary.xlsx").mkdir()
+    with pytest.raises(OutputError, match="cannot be replaced"):
+        write_summary(summary, tmp_path / "summary.xlsx")
+    assert Path(tmp_path / "summary.xlsx").is_dir()
