@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from salesxl.issues import Code, Issue, Severity, make_issue
+from salesxl.perf import paused_gc
 from salesxl.read.locate import locate
 from salesxl.read.workbook import SPREADSHEET_SUFFIXES, ReadFailure, open_book
 from salesxl.validate import FormData, ValidationContext, check_layout
@@ -129,13 +130,14 @@ def load_forms(
     workers = default_workers(len(files)) if workers is None else workers
     results: list[FormData] = []
     if workers <= 1:
-        for path in files:
-            results.append(load_form(path, ctx))
-            if progress:
-                progress(1)
+        with paused_gc():
+            for path in files:
+                results.append(load_form(path, ctx))
+                if progress:
+                    progress(1)
         return results
     chunksize = max(1, min(32, len(files) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with paused_gc(), ProcessPoolExecutor(max_workers=workers) as pool:
         for data in pool.map(_load_one, ((p, ctx) for p in files), chunksize=chunksize):
             results.append(data)
             if progress:

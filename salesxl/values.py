@@ -23,7 +23,9 @@ __all__ = [
     "CellProblem",
     "ChoiceMatcher",
     "cell_parser",
+    "identifier_of",
     "is_empty",
+    "matcher_for",
     "norm_label",
     "norm_text",
     "normalise_phone",
@@ -74,9 +76,9 @@ def is_empty(value: Any) -> bool:
 
 
 def text_of(value: Any) -> str:
-    """A cell as text: integral floats lose their `.0`, dates become ISO."""
+    """A cell as text, as typed: trimmed; integral floats lose their `.0`, dates become ISO."""
     if isinstance(value, str):
-        return norm_text(value) if not value.isascii() else value.strip()
+        return value.strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
@@ -86,6 +88,12 @@ def text_of(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def identifier_of(value: Any) -> str:
+    """An ID (工号): as text, full-width folded (`Ｓ００１` is `S001`)."""
+    text = text_of(value)
+    return text if text.isascii() else norm_text(text)
 
 
 # ----------------------------------------------------------------------------
@@ -268,10 +276,15 @@ def normalise_phone(value: Any) -> tuple[str, bool]:
 
 
 class ChoiceMatcher:
-    """Maps every accepted spelling of a choice list to its code."""
+    """Maps every accepted spelling of a choice list to its code.
+
+    `cache` remembers raw cell values already matched, so a column of
+    repeated drop-down values costs one dictionary look-up per cell.
+    """
 
     def __init__(self, choices: ChoiceList) -> None:
         self.choices = choices
+        self.cache: dict[Any, str] = {}
         self._lookup: dict[str, str] = {}
         for c in choices.choices:
             spellings = [c.code, c.zh, c.en, *c.aliases]
@@ -281,15 +294,31 @@ class ChoiceMatcher:
                 self._lookup.setdefault(norm_label(spelling), c.code)
 
     def match(self, value: Any) -> str | None:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return self._lookup.get(norm_label(value))
+        code = self.cache.get(value)
+        if code is not None:
+            return code
+        key = int(value) if isinstance(value, float) and value.is_integer() else value
+        code = self._lookup.get(norm_label(key))
+        if code is not None and len(self.cache) < 10_000:
+            self.cache[value] = code
+        return code
 
     def allowed(self) -> str:
         return " / ".join(c.label("zh", with_code=self.choices.show_code) for c in self.choices.choices)
 
     def allowed_en(self) -> str:
         return " / ".join(c.label("en", with_code=self.choices.show_code) for c in self.choices.choices)
+
+
+_MATCHERS: dict[str, ChoiceMatcher] = {}
+
+
+def matcher_for(choices: ChoiceList) -> ChoiceMatcher:
+    """One shared matcher (and cache) per choice list."""
+    matcher = _MATCHERS.get(choices.name)
+    if matcher is None or matcher.choices is not choices:
+        matcher = _MATCHERS[choices.name] = ChoiceMatcher(choices)
+    return matcher
 
 
 # ----------------------------------------------------------------------------
@@ -327,7 +356,7 @@ def cell_parser(field: Field, *, default_year: int | None = None,
                 return allowed[norm_label(text)]
 
             return product
-        return text_of
+        return identifier_of if field.identifier else text_of
 
     if kind in (FieldType.NUMBER, FieldType.MONEY, FieldType.PERCENT, FieldType.INTEGER):
         integral = kind is FieldType.INTEGER
@@ -362,7 +391,7 @@ def cell_parser(field: Field, *, default_year: int | None = None,
 
     if kind is FieldType.CHOICE:
         assert field.choices is not None, f"{field.key} is a choice without choices"
-        matcher = ChoiceMatcher(field.choices)
+        matcher = matcher_for(field.choices)
 
         def choice(value: Any) -> str:
             code = matcher.match(value)

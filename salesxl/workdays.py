@@ -48,6 +48,7 @@ class Workdays:
     def __init__(self, override: Mapping[dt.date, bool] | None = None) -> None:
         self.override: dict[dt.date, bool] = dict(override or {})
         self.override_years = frozenset(day.year for day in self.override)
+        self._known: dict[dt.date, bool] = {}  # chinese-calendar is slow per call: remember
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[dt.date, str]]) -> Workdays:
@@ -58,6 +59,12 @@ class Workdays:
         return year in _covered_years() or year in self.override_years
 
     def is_workday(self, day: dt.date) -> bool:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: dt.date) -> bool:
         if day in self.override:
             return self.override[day]
         if day.year in self.override_years and day.year not in _covered_years():

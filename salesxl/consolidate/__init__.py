@@ -28,6 +28,7 @@ from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
 from salesxl.consolidate.submissions import submission_rows
 from salesxl.inbox import ProgressFactory, read_inbox
 from salesxl.issues import Issue, Severity
+from salesxl.perf import paused_gc
 from salesxl.periods import Month
 from salesxl.roster import Roster
 from salesxl.validate import FormData
@@ -73,8 +74,18 @@ def consolidate(
     details: bool = False,
 ) -> Summary:
     """Combine the forms of `period` into every table of the summary, plus all issues."""
-    as_of = as_of or dt.date.today()
-    workdays = workdays or Workdays()
+    with paused_gc():
+        return _consolidate(forms, period, roster, targets, as_of or dt.date.today(), thresholds,
+                            workdays or Workdays(), first_seen, day_first_seen, history,
+                            extra_issues, details)
+
+
+def _consolidate(forms: Sequence[FormData], period: Month, roster: Roster | None,
+                 targets: Mapping[str, float] | None, as_of: dt.date, thresholds: Thresholds,
+                 workdays: Workdays, first_seen: Mapping[str, dt.datetime] | None,
+                 day_first_seen: Mapping[tuple[str, dt.date], dt.datetime] | None,
+                 history: Sequence[FormData], extra_issues: Sequence[Issue], details: bool
+                 ) -> Summary:
     data = collect(forms, period, roster, first_seen or {}, history, day_first_seen)
     issues = [i for f in forms for i in f.issues] + data.issues + list(extra_issues)
 

@@ -162,50 +162,37 @@ def _lapses_of(rep: str, mine: list[Contact], as_of: dt.date, period_start: dt.d
     return found
 
 
-def _phone_key(phone: object, cache: dict[str, str | None]) -> str | None:
-    """The digits of a valid CN phone (the reader already normalised most), else None."""
-    if not phone or not isinstance(phone, str):
-        return None
-    if phone not in cache:
-        digits, valid = normalise_phone(phone)
-        cache[phone] = digits if valid else None
-    return cache[phone]
-
-
 def build_customer_book(rows: Iterable[tuple[str, Record, bool]]) -> CustomerBook:
     """Group (rep, daily row, in period) by customer identity: phone first, else name.
 
     A row without a phone joins the phone identity its name was seen with,
-    when that name belongs to exactly one phone.
+    when that name belongs to exactly one phone.  Names and phones are
+    normalised once per distinct spelling, not once per row.
     """
-    contacts: list[Contact] = []
-    name_cache: dict[str, str] = {}
-    phone_cache: dict[str, str | None] = {}
+    spellings: dict[tuple[str, Any], tuple[str, str | None]] = {}
     phones_of_name: dict[str, set[str]] = defaultdict(set)
-    keyed: list[tuple[Contact, str | None, str]] = []
+    keyed: list[tuple[Contact, str, str | None]] = []
     for rep, r, in_period in rows:
-        customer = r.get("customer")
-        if not customer or not isinstance(r.get("date"), dt.date):
+        customer, day = r["customer"], r["date"]
+        if not customer or not isinstance(day, dt.date):
             continue
-        name = name_cache.get(customer)
-        if name is None:
-            name = name_cache[customer] = normalise_name(customer)
-        valid_phone = _phone_key(r.get("phone"), phone_cache)
-        contact = Contact(rep, r["date"], r.get("source"), r.get("grade"), r.get("stage"),
-                          r.get("deposit"), customer, valid_phone, in_period)
-        contacts.append(contact)
-        keyed.append((contact, valid_phone, name))
-        if valid_phone:
-            phones_of_name[name].add(valid_phone)
+        raw_phone = r["phone"]
+        ids = spellings.get((customer, raw_phone))
+        if ids is None:
+            digits, valid = normalise_phone(raw_phone) if raw_phone else ("", False)
+            ids = spellings[(customer, raw_phone)] = (normalise_name(customer),
+                                                      digits if valid else None)
+            if valid:
+                phones_of_name[ids[0]].add(digits)
+        name, phone = ids
+        keyed.append((Contact(rep, day, r["source"], r["grade"], r["stage"], r["deposit"],
+                              customer, phone, in_period), name, phone))
     book: dict[str, list[Contact]] = defaultdict(list)
-    for contact, phone, name in keyed:
-        if phone:
-            key = f"tel:{phone}"
-        elif len(phones_of_name.get(name, ())) == 1:
-            key = f"tel:{next(iter(phones_of_name[name]))}"
-        else:
-            key = f"name:{name}"
-        book[key].append(contact)
-    for rows_ in book.values():
-        rows_.sort(key=lambda c: (c.date, c.rep))
+    for contact, name, phone in keyed:
+        if phone is None:
+            phones = phones_of_name.get(name)
+            phone = next(iter(phones)) if phones and len(phones) == 1 else None
+        book[f"tel:{phone}" if phone else f"name:{name}"].append(contact)
+    for contacts in book.values():
+        contacts.sort(key=lambda c: (c.date, c.rep))
     return CustomerBook(dict(book))

@@ -32,7 +32,7 @@ ROSTER = Form(
             input_rows=2000,
             sheet_aliases=("人员", "名单", "Reps"),
             fields=(
-                Field("rep_id", "工号", "Rep ID", required=True, unique=True,
+                Field("rep_id", "工号", "Rep ID", required=True, unique=True, identifier=True,
                       aliases=("员工编号", "编号", "ID")),
                 Field("name", "姓名", "Name", required=True, aliases=("销售员", "Rep")),
                 Field("region", "区域", "Region", aliases=("大区",)),
@@ -74,7 +74,8 @@ SALES_RECORDS = Form(
             fields=(
                 Field("date", "日期", "Date", T.DATE, required=True, not_future=True,
                       aliases=("销售日期", "单据日期", "开票日期")),
-                Field("rep_id", "工号", "Rep ID", required=True, aliases=("业务员编号", "员工编号")),
+                Field("rep_id", "工号", "Rep ID", required=True, identifier=True,
+                      aliases=("业务员编号", "员工编号")),
                 Field("customer", "客户名称", "Customer", required=True, width=22,
                       aliases=("客户", "购货单位")),
                 Field("product", "产品", "Product", required=True,

@@ -21,7 +21,7 @@ __all__ = ["DAILY_REPORT", "MONTHLY_PLAN", "WEEKLY_PLAN"]
 T = FieldType
 _REP_NAME = Field("rep_name", "销售员", "Rep", required=True, aliases=("姓名", "业务员", "Name"),
                   example="张伟")
-_REP_ID = Field("rep_id", "工号", "Rep ID", required=True, aliases=("员工编号", "编号", "ID"),
+_REP_ID = Field("rep_id", "工号", "Rep ID", required=True, identifier=True, aliases=("员工编号", "编号", "ID"),
                 example="S001")
 _MONTH = Field("month", "月份", "Month", T.MONTH, required=True, aliases=("月", "期间"),
                example="2026-11")

@@ -136,13 +136,44 @@ def _form_hint(book: Book) -> str | None:
 
 
 def locate(book: Book) -> Layout | None:
-    """The best-matching form and where its tables and header values are; None if none."""
+    """The best-matching form and where its tables and header values are; None if none.
+
+    Sheets named like a table are looked at first; the other visible sheets
+    (an instructions sheet, a renamed sheet) are read only when a table of
+    the best form is still missing — most files never pay for them.
+    """
     hint = _form_hint(book)
+    visible = book.visible_sheets
+    named = [s for s in visible if _named_like_a_table(s, hint)]
+    candidates = _scan(book, named, hint)
+    found = _best(candidates, hint)
+    if found is None or len(found[2]) < len(found[1].tables):
+        candidates = _scan(book, visible, hint)
+        found = _best(candidates, hint)
+    if found is None:
+        return None
+    _, form, chosen = found
+    tables = {key: _table_layout(form, form.table(key), book.grid(c.sheet), c.row)
+              for key, c in chosen.items()}
+    return Layout(form, tables, _find_header(book, form, tables))
+
+
+def _named_like_a_table(sheet: str, hint: str | None) -> bool:
+    key = norm_label(sheet)
+    return any(key in names for (form_id, _), names in _SHEET_NAMES.items()
+               if hint is None or form_id == hint)
+
+
+def _scan(book: Book, sheets: list[str], hint: str | None) -> dict[TableId, list[_Candidate]]:
     candidates: dict[TableId, list[_Candidate]] = defaultdict(list)
-    for name in book.visible_sheets:
+    for name in sheets:
         for tid, cand in _header_candidates(book.grid(name), hint).items():
             candidates[tid].append(cand)
+    return candidates
 
+
+def _best(candidates: dict[TableId, list[_Candidate]], hint: str | None
+          ) -> tuple[float, Form, dict[str, _Candidate]] | None:
     best: tuple[float, Form, dict[str, _Candidate]] | None = None
     for form in FORMS.values():
         if hint and form.id != hint:
@@ -151,7 +182,8 @@ def locate(book: Book) -> Layout | None:
         used: set[tuple[str, int]] = set()
         score = 0.0
         for table in form.tables:
-            options = [c for c in candidates.get((form.id, table.key), ()) if (c.sheet, c.row) not in used]
+            options = [c for c in candidates.get((form.id, table.key), ())
+                       if (c.sheet, c.row) not in used]
             if not options:
                 continue
             pick = max(options, key=lambda c: (c.by_name, c.matched))
@@ -165,12 +197,7 @@ def locate(book: Book) -> Layout | None:
         score += main.matched / len(form.main_table.fields)
         if best is None or score > best[0]:
             best = (score, form, chosen)
-    if best is None:
-        return None
-    _, form, chosen = best
-    tables = {key: _table_layout(form, form.table(key), book.grid(c.sheet), c.row)
-              for key, c in chosen.items()}
-    return Layout(form, tables, _find_header(book, form, tables))
+    return best
 
 
 def _table_layout(form: Form, table: Table, grid: Grid, header_row: int) -> TableLayout:

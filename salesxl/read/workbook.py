@@ -74,8 +74,8 @@ class Book:
     sheet_names: list[str]
     hidden: set[str] = field(default_factory=set)
     _workbook: Any = None
-    _parts: dict[str, str] | None = None
     _archive: zipfile.ZipFile | None = None
+    _uncached: dict[str, frozenset[tuple[int, int]]] | None = None
     _grids: dict[str, Grid] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
 
@@ -101,14 +101,34 @@ class Book:
             )
         rows = sheet.to_python(skip_empty_area=False)
         _fill_merged(rows, sheet.merged_cell_ranges or ())
-        uncached: frozenset[tuple[int, int]] = frozenset()
-        if self._archive is not None and self._parts and name in self._parts:
-            try:
-                xml = self._archive.read(self._parts[name])
-            except KeyError:
-                xml = b""
-            uncached = frozenset(uncached_formula_cells(xml))
-        return Grid(name, rows, name in self.hidden, uncached)
+        return Grid(name, rows, name in self.hidden, self._uncached_cells().get(name, frozenset()))
+
+    def _uncached_cells(self) -> dict[str, frozenset[tuple[int, int]]]:
+        """Sheet name -> formula cells without a cached value, found once per file.
+
+        Every worksheet part is scanned; only when one holds such a cell is the
+        workbook's XML parsed (with defusedxml) to learn which sheet it is.
+        """
+        if self._uncached is None:
+            self._uncached = {}
+            archive = self._archive
+            if archive is not None:
+                found = {}
+                for part in archive.namelist():
+                    if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+                        cells = uncached_formula_cells(archive.read(part))
+                        if cells:
+                            found[part] = frozenset(cells)
+                if found:
+                    try:
+                        parts = sheet_parts(archive)
+                    except Exception:  # malformed or hostile XML: defusedxml refuses it
+                        raise _unreadable("工作簿结构已损坏", "the workbook structure is damaged"
+                                          ) from None
+                    names = {part: sheet for sheet, part in parts.items()}
+                    self._uncached = {names[part]: cells for part, cells in found.items()
+                                      if part in names}
+        return self._uncached
 
     def close(self) -> None:
         if self._workbook is not None:
@@ -199,13 +219,7 @@ def _open_zip(path: Path, limits: Limits) -> Book:
     if "xl/workbook.xml" not in names:
         archive.close()
         raise _unreadable("这是压缩包，但不是 Excel 工作簿", "it is a zip archive but not an Excel workbook")
-    try:
-        parts = sheet_parts(archive)
-    except Exception:  # malformed or hostile XML (defusedxml refuses entities)
-        archive.close()
-        raise _unreadable("工作簿结构已损坏", "the workbook structure is damaged") from None
     book = _open_calamine(path, "xlsx", limits)
-    book._parts = parts
     book._archive = archive
     return book
 

@@ -1,0 +1,361 @@
+"""Check one table's rows, column by column (the hot loop of every command).
+
+A table is checked a column at a time: each column's values go through a
+list comprehension with a fast path for what python-calamine hands over
+in a well-filled form (a float in a money column, a date in a date column,
+a drop-down value seen before), and only the rest takes the tolerant slow
+path of `salesxl.values`.  Cross-field rules pre-filter their candidate
+rows column-wise too.  Issues are sorted back into row order at the end, so
+users read them top to bottom.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
+
+from salesxl.forms import Field, FieldType, Table
+from salesxl.issues import Code, Issue, Severity, make_issue
+from salesxl.periods import Month, Week
+from salesxl.read.locate import TOTAL_LABELS, TableLayout
+from salesxl.read.workbook import Grid
+from salesxl.values import (
+    CellProblem,
+    cell_parser,
+    matcher_for,
+    norm_label,
+    normalise_phone,
+    text_of,
+)
+
+__all__ = ["TableChecker", "TableData", "column_letters", "formula_message", "range_problem",
+           "unknown_rep"]
+
+_SLOW = object()  # marks a cell the fast path could not settle
+_TOTAL_FIRST_CHARS = frozenset("合小总tTsSΣ")
+_DATE = dt.date
+
+
+@dataclass(slots=True)
+class TableData:
+    """One table's typed records; each record has every field key plus `_row` (1-based)."""
+
+    key: str
+    sheet: str
+    records: list[dict[str, Any]]
+    columns: dict[str, str]  # field key -> column letters, for cells
+    extras: list[str] = field(default_factory=list)
+
+
+def column_letters(col: int) -> str:
+    """0 -> `A`, 26 -> `AA`."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def range_problem(f: Field, value: Any) -> tuple[str, str] | None:
+    if f.min is not None and value < f.min:
+        return (f"{f.zh} {text_of(value)} 小于最小值 {f.min:g}。请更正。",
+                f"{f.en} {text_of(value)} is below the minimum {f.min:g}. Correct it.")
+    if f.max is not None and value > f.max:
+        return (f"{f.zh} {text_of(value)} 大于最大值 {f.max:g}。请更正。",
+                f"{f.en} {text_of(value)} is above the maximum {f.max:g}. Correct it.")
+    return None
+
+
+def unknown_rep(path: str, f: Field, rep: str, where: dict[str, Any]) -> Issue:
+    return make_issue(
+        Code.UNKNOWN_REP, path,
+        f"{f.zh}「{rep}」不在花名册中。请核对工号，或请管理员把此人加入花名册。",
+        f"{f.en} '{rep}' is not in the roster. Check the ID, or ask the admin to add the rep.",
+        column=f.bilingual, value=rep, **where)
+
+
+def formula_message(zh: str, en: str) -> tuple[str, str]:
+    return (f"「{zh}」是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开保存）。"
+            "请在 Excel 中打开此文件，保存后重新提交。",
+            f"{en} is a formula with no calculated value (the file was written by a program and "
+            "never opened in Excel). Open it in Excel, save it and send it again.")
+
+
+def _fast_path(f: Field) -> Callable[[Sequence[Any]], list[Any]] | None:
+    """A list comprehension for the common, already-typed case; None when there is none."""
+    kind = f.type
+    if kind in (FieldType.MONEY, FieldType.NUMBER, FieldType.PERCENT):
+        return lambda vs: [v if type(v) is float or type(v) is int else _SLOW for v in vs]
+    if kind is FieldType.DATE:
+        return lambda vs: [v if type(v) is _DATE else _SLOW for v in vs]
+    if kind is FieldType.CHOICE:
+        assert f.choices is not None
+        cache = matcher_for(f.choices).cache
+        return lambda vs: [cache.get(v, _SLOW) for v in vs]
+    if kind is FieldType.TEXT:
+        if f.identifier:
+            return lambda vs: [v.strip() or _SLOW if type(v) is str and v.isascii() else _SLOW
+                               for v in vs]
+        return lambda vs: [v.strip() or _SLOW if type(v) is str else _SLOW for v in vs]
+    if kind is FieldType.PHONE:
+        return lambda vs: [v if type(v) is str and len(v) == 11 and v.isdigit() and v[0] == "1"
+                           and v[1] in "3456789" else _SLOW for v in vs]
+    return None
+
+
+class TableChecker:
+    """Walks one table once, building records and collecting issues."""
+
+    def __init__(self, layout: TableLayout, grid: Grid, *, path: str, today: dt.date,
+                 period: Month | Week | None, default_year: int | None,
+                 roster_ids: frozenset[str] | None, products: frozenset[str] | None) -> None:
+        self.layout, self.grid, self.path, self.today = layout, grid, path, today
+        self.table: Table = layout.table
+        self.period, self.roster_ids = period, roster_ids
+        self.mapped = [f for f in self.table.fields if f.key in layout.columns]
+        self.cols = [layout.columns[f.key] for f in self.mapped]
+        self.letters = [column_letters(c) for c in self.cols]
+        self.parsers = [cell_parser(f, default_year=default_year,
+                                    products=products if f.key == "product" else None)
+                        for f in self.mapped]
+        self.labels = {f.key: f for f in self.table.fields}
+        self.found: list[tuple[int, int, Issue]] = []  # (row, column position, issue)
+        self.formula_cells: list[tuple[int, int]] = []
+
+    def issue(self, code: Code, j: int | None, r: int, zh: str, en: str, value: Any = None,
+              severity: Severity | None = None) -> None:
+        """An issue at sheet row r (0-based) in mapped column j (None: the row's first column)."""
+        letters = self.letters[j if j is not None else 0] if self.letters else "A"
+        column = self.mapped[j].bilingual if j is not None else None
+        self.found.append((r, j if j is not None else -1, make_issue(
+            code, self.path, zh, en, sheet=self.grid.name, cell=f"{letters}{r + 1}", row=r + 1,
+            column=column, value=value, severity=severity)))
+
+    # -- rows --------------------------------------------------------------------------
+
+    def _data_rows(self) -> tuple[list[int], list[tuple[Any, ...]]]:
+        """Sheet rows holding data, with their raw values in mapped-column order."""
+        cols = self.cols
+        if not cols:
+            return [], []
+        getter = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
+        width = max(cols) + 1
+        inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
+        pick = None if len(inputs) == len(cols) else (
+            itemgetter(*inputs) if len(inputs) > 1 else (lambda t: (t[inputs[0]],)))
+        # A row is blank when every column a person fills in is blank; computed columns
+        # (日清 今日成交) hold formulas in every prepared row and do not count.
+        input_cols = {cols[j] for j in inputs}
+        formula_rows = {r for r, c in self.grid.uncached if c in input_cols}
+        first_chars = _TOTAL_FIRST_CHARS
+        probe = range(min(3, len(cols)))  # a totals label sits in one of the first columns
+        numbers: list[int] = []
+        raws: list[tuple[Any, ...]] = []
+        rows = self.grid.rows
+        for r in range(self.layout.header_row + 1, len(rows)):
+            cells = rows[r]
+            if len(cells) < width:
+                cells = [*cells, *([""] * (width - len(cells)))]
+            t = getter(cells)
+            own = t if pick is None else pick(t)
+            # any() settles almost every row in C; all-falsy rows get the exact test
+            # (a lone 0 is a value, '' and None are not).
+            if not any(own) and r not in formula_rows and all(v == "" or v is None for v in own):
+                continue
+            if any(type(t[k]) is str and t[k][:1] in first_chars and len(t[k]) <= 20
+                   and norm_label(t[k]) in TOTAL_LABELS for k in probe):
+                continue  # a 合计/小计/Total row
+            numbers.append(r)
+            raws.append(t)
+        return numbers, raws
+
+    # -- columns -----------------------------------------------------------------------
+
+    def _column(self, j: int, values: Sequence[Any], numbers: list[int], bad: set[int]) -> list[Any]:
+        f, parse = self.mapped[j], self.parsers[j]
+        fast = _fast_path(f)
+        out = fast(values) if fast is not None else [_SLOW] * len(values)
+        if _SLOW in out:
+            phone = f.type is FieldType.PHONE
+            for i in [i for i, v in enumerate(out) if v is _SLOW]:
+                raw = values[i]
+                if raw is None or raw == "" or (type(raw) is str and not raw.strip()):
+                    out[i] = None
+                    continue
+                try:
+                    out[i] = parse(raw)
+                except CellProblem as problem:
+                    out[i] = None
+                    bad.add(i)
+                    self.issue(problem.code, j, numbers[i], problem.message_zh,
+                               problem.message_en, raw)
+                    continue
+                if phone and not normalise_phone(out[i])[1]:
+                    self.issue(Code.PHONE_FORMAT, j, numbers[i],
+                               f"电话「{out[i]}」不是有效的手机号（1 开头 11 位）或座机号（0xx-xxxxxxxx）。请核对。",
+                               f"Phone '{out[i]}' is not a valid CN mobile (11 digits starting "
+                               "with 1) or landline (0xx-xxxxxxxx). Check it.", raw)
+        self._formulas(j, out, numbers, bad)
+        self._checks(j, out, values, numbers, bad)
+        return out
+
+    def _formulas(self, j: int, out: list[Any], numbers: list[int], bad: set[int]) -> None:
+        col = self.cols[j]
+        rows = {r for r, c in self.grid.uncached if c == col}
+        if not rows:
+            return
+        f = self.mapped[j]
+        for i, r in enumerate(numbers):
+            if r in rows:
+                out[i] = None
+                bad.add(i)
+                self.formula_cells.append((r, col))
+                self.issue(Code.FORMULA_WITHOUT_VALUE, j, r, *formula_message(f.zh, f.en))
+
+    def _checks(self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int],
+                bad: set[int]) -> None:
+        f = self.mapped[j]
+        if f.required and None in out:
+            for i in [i for i, v in enumerate(out) if v is None and i not in bad]:
+                bad.add(i)
+                self.issue(Code.REQUIRED, j, numbers[i], f"「{f.zh}」必须填写。请补上。",
+                           f"{f.en} is required. Fill it in.")
+        if f.min is not None or f.max is not None:
+            low = f.min if f.min is not None else float("-inf")
+            high = f.max if f.max is not None else float("inf")
+            for i in [i for i, v in enumerate(out) if v is not None and not low <= v <= high]:
+                bad.add(i)
+                self.issue(Code.OUT_OF_RANGE, j, numbers[i], *range_problem(f, out[i]), raw[i])
+        if f.type is FieldType.DATE:
+            self._dates(j, out, raw, numbers, bad)
+        if f.key == "rep_id" and self.roster_ids is not None:
+            for i in [i for i, v in enumerate(out) if v is not None and v not in self.roster_ids]:
+                self.found.append((numbers[i], j, unknown_rep(self.path, f, out[i], {
+                    "sheet": self.grid.name, "cell": f"{self.letters[j]}{numbers[i] + 1}",
+                    "row": numbers[i] + 1})))
+
+    def _dates(self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int],
+               bad: set[int]) -> None:
+        f, period = self.mapped[j], self.period
+        outside: set[int] = set()
+        if f.in_period and period is not None:
+            first, last = period.days()[0], period.days()[-1]
+            outside = {i for i, v in enumerate(out) if v is not None and not first <= v <= last}
+            what_zh, what_en = ("月份", "month") if isinstance(period, Month) else ("周", "week")
+            for i in sorted(outside):
+                bad.add(i)
+                self.issue(Code.OUT_OF_RANGE, j, numbers[i],
+                           f"{f.zh} {out[i]:%Y-%m-%d} 不在表头{what_zh} {period} 内。"
+                           f"请改正日期，或把这一行放到对应{what_zh}的文件中。",
+                           f"{f.en} {out[i]:%Y-%m-%d} is outside the header {what_en} {period}. "
+                           f"Correct the date or move the row to that {what_en}'s file.", raw[i])
+        if f.not_future:
+            today = self.today
+            for i in [i for i, v in enumerate(out) if v is not None and v > today]:
+                if i not in outside:
+                    self.issue(Code.FUTURE_DATE, j, numbers[i],
+                               f"{f.zh} {out[i]:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}）。请确认日期是否写错。",
+                               f"{f.en} {out[i]:%Y-%m-%d} is after today ({today:%Y-%m-%d}). "
+                               "Check the date.", raw[i])
+
+    # -- the whole table -----------------------------------------------------------------
+
+    def run(self) -> TableData:
+        self._structure_issues()
+        numbers, raws = self._data_rows()
+        n = len(raws)
+        raw_cols = list(zip(*raws, strict=True)) if raws else [() for _ in self.cols]
+        bad_rows: dict[str, set[int]] = {}
+        parsed: dict[str, list[Any]] = {}
+        for j, f in enumerate(self.mapped):
+            bad_rows[f.key] = set()
+            parsed[f.key] = self._column(j, raw_cols[j], numbers, bad_rows[f.key])
+        keys = [f.key for f in self.table.fields]
+        columns = [parsed.get(k) or [None] * n for k in keys]
+        records = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+        for record, r in zip(records, numbers, strict=True):
+            record["_row"] = r + 1
+        self._extras(records, numbers)
+        self._rules(records, parsed, bad_rows, numbers)
+        self._duplicates(raws, numbers, parsed)
+        self.found.sort(key=lambda item: (item[0], item[1]))
+        return TableData(self.table.key, self.grid.name, records,
+                         {f.key: letters for f, letters in zip(self.mapped, self.letters, strict=True)},
+                         [self.layout.extras[c] for c in sorted(self.layout.extras)])
+
+    def _extras(self, records: list[dict[str, Any]], numbers: list[int]) -> None:
+        extras = sorted(self.layout.extras)
+        if not extras:
+            return
+        rows = self.grid.rows
+        for record, r in zip(records, numbers, strict=True):
+            cells = rows[r]
+            record["_extra"] = {self.layout.extras[c]: cells[c] for c in extras
+                                if c < len(cells) and cells[c] != ""}
+
+    def _rules(self, records: list[dict[str, Any]], parsed: dict[str, list[Any]],
+               bad_rows: dict[str, set[int]], numbers: list[int]) -> None:
+        n = len(records)
+        position = {f.key: j for j, f in enumerate(self.mapped)}
+        for rule in self.table.rules:
+            involved = [k for k in rule.fields if k in bad_rows]
+            if not involved:
+                continue
+            skip = set().union(*(bad_rows[k] for k in involved))
+            for i in rule.candidates(parsed, n):
+                if i in skip:
+                    continue
+                hit = rule.check(records[i], self.labels)
+                if hit is None:
+                    continue
+                j = position.get(hit.field, position[involved[0]])
+                self.issue(rule.code, j, numbers[i], hit.message_zh, hit.message_en, hit.value)
+
+    def _duplicates(self, raws: list[tuple[Any, ...]], numbers: list[int],
+                    parsed: dict[str, list[Any]]) -> None:
+        inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
+        seen: dict[tuple[Any, ...], int] = {}
+        for i, t in enumerate(raws):
+            key = t if len(inputs) == len(t) else tuple(t[j] for j in inputs)
+            first = seen.setdefault(key, numbers[i])
+            if first != numbers[i]:
+                self.issue(Code.DUPLICATE_ROW, None, numbers[i],
+                           f"这一行与第 {first + 1} 行完全相同。如果是重复录入，请删除其中一行。",
+                           f"This row is identical to row {first + 1}. "
+                           "If it was entered twice, delete one of them.")
+        for j, f in enumerate(self.mapped):
+            if not f.unique:
+                continue
+            firsts: dict[Any, int] = {}
+            for i, value in enumerate(parsed[f.key]):
+                if value is None:
+                    continue
+                first = firsts.setdefault(value, numbers[i])
+                if first != numbers[i]:
+                    self.issue(Code.DUPLICATE_ROW, j, numbers[i],
+                               f"{f.zh}「{value}」与第 {first + 1} 行重复，必须唯一。请更正。",
+                               f"{f.en} '{value}' repeats row {first + 1}; it must be unique. "
+                               "Correct it.", value, Severity.ERROR)
+
+    def _structure_issues(self) -> None:
+        layout, r = self.layout, self.layout.header_row
+        for f in self.table.fields:
+            if f.required and f.key not in layout.columns:
+                self.found.append((r, -1, make_issue(
+                    Code.MISSING_COLUMN, self.path,
+                    f"「{self.grid.name}」表缺少必填列「{f.zh} {f.en}」。请在第 {r + 1} 行表头加上这一列"
+                    "（可从模板复制）。",
+                    f"Sheet '{self.grid.name}' has no required column '{f.zh} {f.en}'. "
+                    f"Add it to the header row {r + 1} (copy it from the template).",
+                    sheet=self.grid.name, row=r + 1, column=f.bilingual)))
+        for c, label in sorted(layout.extras.items()):
+            self.found.append((r, c, make_issue(
+                Code.EXTRA_COLUMN, self.path,
+                f"列「{label}」不是表单中的列，已保留但不参与汇总。",
+                f"Column '{label}' is not part of the form; it is kept but not used.",
+                sheet=self.grid.name, cell=f"{column_letters(c)}{r + 1}", row=r + 1,
+                column=label, value=label)))
