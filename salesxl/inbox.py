@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesxl.issues import Issue
-from salesxl.load import collect_files, load_forms
+from salesxl.load import Prepare, collect_files, load_forms
 from salesxl.periods import Month, Week
 from salesxl.roster import Roster, read_roster
 from salesxl.validate import FormData, ValidationContext
@@ -55,6 +55,7 @@ def read_inbox(
     products: frozenset[str] | None = None,
     workers: int | None = None,
     progress: ProgressFactory | None = None,
+    prepare: Prepare | None = None,
 ) -> Inbox:
     """Read and validate every form under `paths` (files or folders, recursively).
 
@@ -69,5 +70,5 @@ def read_inbox(
                             roster_ids=roster.ids if roster is not None else None,
                             products=products)
     with (progress or _silent)(len(files)) as step:
-        forms = load_forms(files, ctx, workers=workers, progress=step)
+        forms = load_forms(files, ctx, workers=workers, progress=step, prepare=prepare)
     return Inbox(files, forms, roster, notes)

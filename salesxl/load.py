@@ -108,8 +108,13 @@ def _unknown_form(name: str, sheets: Sequence[str]) -> Issue:
         "known column labels such as Date, Customer, Stage; start from a salesxl template.")
 
 
-def _load_one(args: tuple[Path, ValidationContext]) -> FormData:
-    return load_form(*args)
+Prepare = Callable[[FormData], FormData]
+
+
+def _load_one(args: tuple[Path, ValidationContext, Prepare | None]) -> FormData:
+    path, ctx, prepare = args
+    data = load_form(path, ctx)
+    return prepare(data) if prepare is not None else data
 
 
 def default_workers(n_files: int) -> int:
@@ -124,21 +129,27 @@ def load_forms(
     *,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    prepare: Prepare | None = None,
 ) -> list[FormData]:
-    """Read and validate many files, in input order, on several processes when it pays."""
+    """Read and validate many files, in input order, on several processes when it pays.
+
+    `prepare` (picklable) runs on each result in the worker that read it —
+    consolidation uses it to boil rows down before they cross processes.
+    """
     ctx = ctx or ValidationContext()
     workers = default_workers(len(files)) if workers is None else workers
     results: list[FormData] = []
     if workers <= 1:
         with paused_gc():
             for path in files:
-                results.append(load_form(path, ctx))
+                results.append(_load_one((path, ctx, prepare)))
                 if progress:
                     progress(1)
         return results
     chunksize = max(1, min(32, len(files) // (workers * 8)))
     with paused_gc(), ProcessPoolExecutor(max_workers=workers) as pool:
-        for data in pool.map(_load_one, ((p, ctx) for p in files), chunksize=chunksize):
+        for data in pool.map(_load_one, ((p, ctx, prepare) for p in files),
+                             chunksize=chunksize):
             results.append(data)
             if progress:
                 progress(1)

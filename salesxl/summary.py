@@ -63,6 +63,7 @@ class _Writer:
         self.fills = {colours: wb.add_format({"bg_color": colours[0], "font_color": colours[1]})
                       for colours in (_GOOD, _NEUTRAL, _BAD)}
         self.titles: dict[str, str] = {}
+        self._relative: dict[str, str] = {}  # file path -> path relative to the summary
 
     def label(self, zh: str, en: str) -> str:
         return f"{zh}\n{en}" if self.lang == "zh" and zh != en else en
@@ -88,13 +89,7 @@ class _Writer:
             for c, head in enumerate(heads):
                 ws.write_string(0, c, head, self.head)
             ws.set_row(0, 30 if self.lang == "zh" else 18)
-        urls = 0
-        for r, row in enumerate(sheet.rows, start=1):
-            for c, (col, value) in enumerate(zip(sheet.columns, row, strict=True)):
-                if col.kind == "link" and value:
-                    urls += self._link(ws, r, c, value, row, sheet, urls)
-                else:
-                    write_cell(ws, r, c, self.text(col.kind, value), self.formats.get(col.kind))
+        self._rows(ws, sheet)
         for c, col in enumerate(sheet.columns):
             sample = [self.text(col.kind, row[c]) for row in sheet.rows[:300]]
             if col.kind == "link":
@@ -110,14 +105,49 @@ class _Writer:
         if not as_table and n:
             ws.autofilter(0, 0, n, len(heads) - 1)
 
+    def _rows(self, ws: Any, sheet: SheetData) -> None:
+        """The body, fast: one typed xlsxwriter call per filled cell, nothing for empty ones
+        (their column format still shows if someone types there)."""
+        zh = self.lang == "zh"
+        plan = []
+        for c, col in enumerate(sheet.columns):
+            labels = _LABELS.get(col.kind)
+            shown = {code: (pair[0] if zh else pair[1]) for code, pair in labels.items()
+                     } if labels else None
+            plan.append((c, col.kind == "link", shown, self.formats.get(col.kind)))
+        write_string, write_number = ws.write_string, ws.write_number
+        write_datetime, datetime, date = ws.write_datetime, dt.datetime, dt.date
+        urls = 0
+        for r, row in enumerate(sheet.rows, start=1):
+            for (c, link, shown, fmt), value in zip(plan, row, strict=True):
+                if value is None:
+                    continue
+                kind = type(value)
+                if kind is str:
+                    if link:
+                        urls += self._link(ws, r, c, value, row, sheet, urls)
+                    else:
+                        write_string(r, c, shown.get(value, value) if shown else value, fmt)
+                elif kind is float or kind is int:
+                    write_number(r, c, value, fmt)
+                elif kind is date:
+                    write_datetime(r, c, datetime(value.year, value.month, value.day), fmt)
+                elif kind is datetime:
+                    write_datetime(r, c, value, fmt)
+                else:
+                    write_cell(ws, r, c, value, fmt)
+
     def _link(self, ws: Any, r: int, c: int, value: str, row: list[Any], sheet: SheetData,
               urls: int) -> int:
         """A hyperlink to the file (and, for issues, to the cell); plain text past Excel's limits."""
         target = Path(value)
-        try:
-            shown = os.path.relpath(target, self.base)
-        except ValueError:  # another drive on Windows
-            shown = str(target)
+        shown = self._relative.get(value)
+        if shown is None:
+            try:
+                shown = os.path.relpath(target, self.base)
+            except ValueError:  # another drive on Windows
+                shown = str(target)
+            self._relative[value] = shown
         url = "external:" + shown.replace("\\", "/")
         if sheet.key == "issues":
             sheet_name, cell = row[sheet.column("sheet")], row[sheet.column("cell")]

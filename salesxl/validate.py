@@ -52,6 +52,7 @@ class FormData:
     tables: dict[str, TableData] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     mtime: float | None = None
+    digest: Any = None  # what consolidation boiled the rows down to (salesxl.consolidate.digest)
 
     @property
     def form(self) -> Form | None:

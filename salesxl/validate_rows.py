@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
@@ -39,15 +38,60 @@ _TOTAL_FIRST_CHARS = frozenset("合小总tTsSΣ")
 _DATE = dt.date
 
 
-@dataclass(slots=True)
 class TableData:
-    """One table's typed records; each record has every field key plus `_row` (1-based)."""
+    """One table's typed values, stored by column; `records` gives them row by row.
 
-    key: str
-    sheet: str
-    records: list[dict[str, Any]]
-    columns: dict[str, str]  # field key -> column letters, for cells
-    extras: list[str] = field(default_factory=list)
+    Each record has every field key plus `_row` (the 1-based sheet row) and,
+    when the sheet had unknown columns, `_extra`.  Records are built on
+    first use: consolidation reads the columns and never pays for them.
+    """
+
+    __slots__ = ("_extra_values", "_records", "columns", "extras", "key", "rows", "sheet", "values")
+
+    def __init__(self, key: str, sheet: str, records: list[dict[str, Any]] | None = None,
+                 columns: dict[str, str] | None = None, extras: list[str] | None = None, *,
+                 values: dict[str, list[Any]] | None = None, rows: list[int] | None = None,
+                 extra_values: list[dict[str, Any]] | None = None) -> None:
+        self.key, self.sheet = key, sheet
+        self.columns = columns or {}  # field key -> column letters, for cells
+        self.extras = extras or []
+        self._records = records
+        self.values = values  # field key -> one value per row
+        self.rows = rows  # 1-based sheet rows
+        self._extra_values = extra_values
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        if self._records is None:
+            values, rows = self.values or {}, self.rows or []
+            keys = [*values, "_row"]
+            self._records = [dict(zip(keys, row, strict=True))
+                             for row in zip(*values.values(), rows, strict=True)]
+            if self._extra_values is not None:
+                for record, extra in zip(self._records, self._extra_values, strict=True):
+                    record["_extra"] = extra
+        return self._records
+
+    @records.setter
+    def records(self, records: list[dict[str, Any]]) -> None:
+        self._records, self.values, self.rows, self._extra_values = records, None, None, None
+
+    def column(self, key: str) -> list[Any]:
+        """One field's values, row by row."""
+        if self.values is not None:
+            return self.values[key]
+        return [r.get(key) for r in self.records]
+
+    def __len__(self) -> int:
+        return len(self.rows) if self._records is None and self.rows is not None else len(
+            self.records)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
 
 def column_letters(col: int) -> str:
@@ -86,24 +130,26 @@ def formula_message(zh: str, en: str) -> tuple[str, str]:
 
 
 def _fast_path(f: Field) -> Callable[[Sequence[Any]], list[Any]] | None:
-    """A list comprehension for the common, already-typed case; None when there is none."""
+    """A list comprehension for the common cases — an already-typed value, or an empty
+    cell — leaving `_SLOW` for the tolerant parser; None when there is no fast path."""
     kind = f.type
     if kind in (FieldType.MONEY, FieldType.NUMBER, FieldType.PERCENT):
-        return lambda vs: [v if type(v) is float or type(v) is int else _SLOW for v in vs]
+        return lambda vs: [v if type(v) is float or type(v) is int else None if v == "" else _SLOW
+                           for v in vs]
     if kind is FieldType.DATE:
-        return lambda vs: [v if type(v) is _DATE else _SLOW for v in vs]
+        return lambda vs: [v if type(v) is _DATE else None if v == "" else _SLOW for v in vs]
     if kind is FieldType.CHOICE:
         assert f.choices is not None
-        cache = matcher_for(f.choices).cache
+        cache = matcher_for(f.choices).cache  # holds '' -> None: an empty cell is empty
         return lambda vs: [cache.get(v, _SLOW) for v in vs]
     if kind is FieldType.TEXT:
         if f.identifier:
-            return lambda vs: [v.strip() or _SLOW if type(v) is str and v.isascii() else _SLOW
+            return lambda vs: [(v.strip() or None) if type(v) is str and v.isascii() else _SLOW
                                for v in vs]
-        return lambda vs: [v.strip() or _SLOW if type(v) is str else _SLOW for v in vs]
+        return lambda vs: [(v.strip() or None) if type(v) is str else _SLOW for v in vs]
     if kind is FieldType.PHONE:
         return lambda vs: [v if type(v) is str and len(v) == 11 and v.isdigit() and v[0] == "1"
-                           and v[1] in "3456789" else _SLOW for v in vs]
+                           and v[1] in "3456789" else None if v == "" else _SLOW for v in vs]
     return None
 
 
@@ -151,8 +197,6 @@ class TableChecker:
         # (日清 今日成交) hold formulas in every prepared row and do not count.
         input_cols = {cols[j] for j in inputs}
         formula_rows = {r for r, c in self.grid.uncached if c in input_cols}
-        first_chars = _TOTAL_FIRST_CHARS
-        probe = range(min(3, len(cols)))  # a totals label sits in one of the first columns
         numbers: list[int] = []
         raws: list[tuple[Any, ...]] = []
         rows = self.grid.rows
@@ -166,12 +210,25 @@ class TableChecker:
             # (a lone 0 is a value, '' and None are not).
             if not any(own) and r not in formula_rows and all(v == "" or v is None for v in own):
                 continue
-            if any(type(t[k]) is str and t[k][:1] in first_chars and len(t[k]) <= 20
-                   and norm_label(t[k]) in TOTAL_LABELS for k in probe):
-                continue  # a 合计/小计/Total row
             numbers.append(r)
             raws.append(t)
+        totals = self._total_rows(raws)
+        if totals:
+            numbers = [r for i, r in enumerate(numbers) if i not in totals]
+            raws = [t for i, t in enumerate(raws) if i not in totals]
         return numbers, raws
+
+    @staticmethod
+    def _total_rows(raws: list[tuple[Any, ...]]) -> set[int]:
+        """Rows labelled 合计/小计/Total in one of their first three columns (ignored)."""
+        found: set[int] = set()
+        first_chars = _TOTAL_FIRST_CHARS
+        for k in range(min(3, len(raws[0]) if raws else 0)):
+            for i in [i for i, t in enumerate(raws)
+                      if type(t[k]) is str and t[k][:1] in first_chars and len(t[k]) <= 20]:
+                if norm_label(raws[i][k]) in TOTAL_LABELS:
+                    found.add(i)
+        return found
 
     # -- columns -----------------------------------------------------------------------
 
@@ -274,42 +331,38 @@ class TableChecker:
         for j, f in enumerate(self.mapped):
             bad_rows[f.key] = set()
             parsed[f.key] = self._column(j, raw_cols[j], numbers, bad_rows[f.key])
-        keys = [f.key for f in self.table.fields]
-        columns = [parsed.get(k) or [None] * n for k in keys]
-        records = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
-        for record, r in zip(records, numbers, strict=True):
-            record["_row"] = r + 1
-        self._extras(records, numbers)
-        self._rules(records, parsed, bad_rows, numbers)
+        values = {f.key: parsed.get(f.key) or [None] * n for f in self.table.fields}
+        rows = [r + 1 for r in numbers]
+        self._rules(values, bad_rows, numbers)
         self._duplicates(raws, numbers, parsed)
         self.found.sort(key=lambda item: (item[0], item[1]))
-        return TableData(self.table.key, self.grid.name, records,
+        return TableData(self.table.key, self.grid.name, None,
                          {f.key: letters for f, letters in zip(self.mapped, self.letters, strict=True)},
-                         [self.layout.extras[c] for c in sorted(self.layout.extras)])
+                         [self.layout.extras[c] for c in sorted(self.layout.extras)],
+                         values=values, rows=rows, extra_values=self._extras(numbers))
 
-    def _extras(self, records: list[dict[str, Any]], numbers: list[int]) -> None:
+    def _extras(self, numbers: list[int]) -> list[dict[str, Any]] | None:
+        """Unknown columns' values per row: kept, never dropped (SPEC §3)."""
         extras = sorted(self.layout.extras)
         if not extras:
-            return
+            return None
         rows = self.grid.rows
-        for record, r in zip(records, numbers, strict=True):
-            cells = rows[r]
-            record["_extra"] = {self.layout.extras[c]: cells[c] for c in extras
-                                if c < len(cells) and cells[c] != ""}
+        return [{self.layout.extras[c]: rows[r][c] for c in extras
+                 if c < len(rows[r]) and rows[r][c] != ""} for r in numbers]
 
-    def _rules(self, records: list[dict[str, Any]], parsed: dict[str, list[Any]],
-               bad_rows: dict[str, set[int]], numbers: list[int]) -> None:
-        n = len(records)
+    def _rules(self, values: dict[str, list[Any]], bad_rows: dict[str, set[int]],
+               numbers: list[int]) -> None:
+        n = len(numbers)
         position = {f.key: j for j, f in enumerate(self.mapped)}
         for rule in self.table.rules:
             involved = [k for k in rule.fields if k in bad_rows]
             if not involved:
                 continue
             skip = set().union(*(bad_rows[k] for k in involved))
-            for i in rule.candidates(parsed, n):
+            for i in rule.candidates(values, n):
                 if i in skip:
                     continue
-                hit = rule.check(records[i], self.labels)
+                hit = rule.check({k: values[k][i] for k in rule.fields}, self.labels)
                 if hit is None:
                     continue
                 j = position.get(hit.field, position[involved[0]])
@@ -318,10 +371,11 @@ class TableChecker:
     def _duplicates(self, raws: list[tuple[Any, ...]], numbers: list[int],
                     parsed: dict[str, list[Any]]) -> None:
         inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
+        keys = raws if len(inputs) == len(self.mapped) else [tuple(t[j] for j in inputs)
+                                                              for t in raws]
         seen: dict[tuple[Any, ...], int] = {}
-        for i, t in enumerate(raws):
-            key = t if len(inputs) == len(t) else tuple(t[j] for j in inputs)
-            first = seen.setdefault(key, numbers[i])
+        for i, t in enumerate(keys if len(set(keys)) != len(keys) else ()):
+            first = seen.setdefault(t, numbers[i])
             if first != numbers[i]:
                 self.issue(Code.DUPLICATE_ROW, None, numbers[i],
                            f"这一行与第 {first + 1} 行完全相同。如果是重复录入，请删除其中一行。",

@@ -284,7 +284,7 @@ class ChoiceMatcher:
 
     def __init__(self, choices: ChoiceList) -> None:
         self.choices = choices
-        self.cache: dict[Any, str] = {}
+        self.cache: dict[Any, str | None] = {"": None}  # an empty cell matches nothing
         self._lookup: dict[str, str] = {}
         for c in choices.choices:
             spellings = [c.code, c.zh, c.en, *c.aliases]

@@ -66,8 +66,8 @@ def test_mixed_folder_finishes_and_lists_every_problem(inbox, tmp_path):
     assert ("b.xlsx", "unknown_rep") in found
     assert not any(name.startswith("~$") for name, _ in found)
     subs = openpyxl.load_workbook(out)["提交 Submissions"]
-    statuses = {(r[0], r[7]) for r in subs.iter_rows(min_row=2, values_only=True)}
-    assert ("S003", "无文件") in statuses and ("S002", "不在花名册") in statuses
+    notes = {r[0]: r[-2] for r in subs.iter_rows(min_row=2, values_only=True)}
+    assert notes["S003"] == "无文件" and notes["S002"] == "不在花名册"
 
 
 def test_strict_exits_1_on_errors(inbox, tmp_path):

@@ -8,6 +8,7 @@ import pytest
 
 from salesxl.consolidate import consolidate
 from salesxl.consolidate.customers import build_customer_book, normalise_name
+from salesxl.consolidate.digest import digest_daily
 from salesxl.periods import Month
 from tests.factory import NOV, daily, row
 
@@ -125,7 +126,8 @@ def test_normalise_name(raw, key):
     assert normalise_name(raw) == key
 
 
-def test_customer_book_ignores_rows_without_customer_or_date():
-    book = build_customer_book([("A", {"customer": None, "date": dt.date(2026, 11, 1)}, True),
-                                ("A", {"customer": "x", "date": None}, True)])
-    assert book.contacts == {}
+def test_rows_without_customer_or_date_make_no_customer():
+    form = daily("A", [row(2, None, stage="3"), {"date": None, "customer": "x"}])
+    digest = digest_daily(form, NOV, dt.date(2026, 11, 30))
+    assert digest.trails == [] and digest.contacts == 1
+    assert build_customer_book([]).customers == {}

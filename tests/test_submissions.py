@@ -17,8 +17,9 @@ OCT = Month(2026, 10)
 
 
 def statuses(summary, form="daily_report"):
-    return {(r["rep_id"], r["due_for"]): r for r in summary.sheet("submissions").records()
-            if r["form"] == form}
+    return {(r.rep, r.due_for): {"status": r.status, "submitted": r.submitted,
+                                 "deadline": r.deadline, "file": r.file}
+            for r in summary.submissions if r.form == form}
 
 
 @pytest.mark.parametrize(("day", "deadline"), [
@@ -88,16 +89,21 @@ def test_roster_hire_and_leave_dates_decide_who_is_expected():
     got = statuses(summary)
     assert sorted(d for r, d in got if r == "A") == ["2026-11-04", "2026-11-05", "2026-11-06"]
     assert sorted(d for r, d in got if r == "B") == ["2026-11-02", "2026-11-03"]
-    rows = summary.sheet("submissions").records()
-    assert [r["status"] for r in rows if r["rep_id"] == "C"] == ["no_file"]
+    assert [r.status for r in summary.submissions if r.rep == "C"] == ["no_file"]
+    grid = {r["rep_id"]: r for r in summary.sheet("submissions").records()}
+    assert grid["C"]["note"] == "no_file" and grid["C"]["missing"] == 0
+    assert grid["A"]["day_2026-11-02"] is None  # not hired yet: not expected
+    assert grid["A"]["day_2026-11-05"] == "missing" and grid["A"]["on_time"] == 1
 
 
 def test_files_of_reps_not_in_the_roster_are_listed():
     roster = Roster({"A": Rep("A", "甲")})
     summary = consolidate([daily("A", [row(2, "x")]), daily("X", [row(2, "y")])], period=NOV,
                           roster=roster, as_of=dt.date(2026, 11, 3))
-    strays = [r for r in summary.sheet("submissions").records() if r["status"] == "not_in_roster"]
-    assert [(r["rep_id"], r["file"]) for r in strays] == [("X", "inbox/X_2026-11_daily.xlsx")]
+    strays = [r for r in summary.submissions if r.status == "not_in_roster"]
+    assert [(r.rep, r.file) for r in strays] == [("X", "inbox/X_2026-11_daily.xlsx")]
+    grid = {r["rep_id"]: r for r in summary.sheet("submissions").records()}
+    assert grid["X"]["note"] == "not_in_roster"
     assert "X" not in {r["rep_id"] for r in summary.sheet("by_rep").records()}
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from salesxl.consolidate import sheets
 from salesxl.consolidate.customers import build_customer_book
+from salesxl.consolidate.digest import DayActivity, digester
 from salesxl.consolidate.inputs import collect
 from salesxl.consolidate.kpis import Totals, month_to_date_share, rep_totals, roll_up
 from salesxl.consolidate.model import (
@@ -86,14 +87,14 @@ def _consolidate(forms: Sequence[FormData], period: Month, roster: Roster | None
                  day_first_seen: Mapping[tuple[str, dt.date], dt.datetime] | None,
                  history: Sequence[FormData], extra_issues: Sequence[Issue], details: bool
                  ) -> Summary:
-    data = collect(forms, period, roster, first_seen or {}, history, day_first_seen)
+    data = collect(forms, period, as_of, roster, first_seen or {}, history, day_first_seen)
     issues = [i for f in forms for i in f.issues] + data.issues + list(extra_issues)
 
-    in_period = [(rep, r, True) for rep, r in data.activities if r["date"] <= as_of]
-    book = build_customer_book([*((rep, r, False) for rep, r in data.history), *in_period])
+    current = [(rep, t) for rep, d in data.digests for t in d.trails]
+    book = build_customer_book([*data.history, *current])
     new_customers = book.new_customers(period.first_day, min(period.last_day, as_of))
     share = month_to_date_share(period, as_of, workdays)
-    reps = rep_totals(data.reps, data.activities, new_customers, targets, share, as_of, thresholds)
+    reps = rep_totals(data.reps, data.digests, new_customers, targets, share, thresholds)
     reporting = {s.rep_id for s in data.submissions if s.form_id == "daily_report"}
     members = list(reps.values())
     teams = roll_up(members, "team", thresholds)
@@ -102,8 +103,8 @@ def _consolidate(forms: Sequence[FormData], period: Month, roster: Roster | None
 
     submitted = submission_rows(data.reps, data.submissions, data.unknown_rep_files, period,
                                 _now(as_of), workdays)
-    plans = plan_vs_actual(data.plans, data.activities)
-    closes = forecast_accuracy(data.day_closes, data.activities, workdays, as_of)
+    plans = plan_vs_actual(data.plans, data.days)
+    closes = forecast_accuracy(data.day_closes, data.days, workdays, as_of)
     out = [
         sheets.by_rep_sheet(reps.values(), reporting),
         sheets.by_group_sheet("by_team", teams, company),
@@ -116,7 +117,7 @@ def _consolidate(forms: Sequence[FormData], period: Month, roster: Roster | None
         sheets.issues_sheet(issues),
     ]
     if details:
-        out.append(sheets.details_sheet(data.activities, data.reps, data.sources))
+        out.append(sheets.details_sheet(data.tables, data.reps, period))
     statuses = [r.status for r in submitted]
     has_target = company.target is not None
     headline = Headline(
@@ -127,8 +128,8 @@ def _consolidate(forms: Sequence[FormData], period: Month, roster: Roster | None
         warnings=sum(i.severity is Severity.WARNING for i in issues),
         late=statuses.count("late"), missing=statuses.count("missing") + statuses.count("no_file"))
     overview = _overview(headline, company, reps.values(), statuses)
-    trend = _daily_trend(data.activities, period, as_of)
-    return Summary(headline, [overview, *out], issues, trend)
+    trend = _daily_trend(data.days, period, as_of)
+    return Summary(headline, [overview, *out], issues, trend, submitted)
 
 
 def _overview(h: Headline, company: Totals, reps: Sequence[Totals] | object,
@@ -163,15 +164,15 @@ def _overview(h: Headline, company: Totals, reps: Sequence[Totals] | object,
     return sheet
 
 
-def _daily_trend(activities: Sequence[tuple[str, dict]], period: Month, as_of: dt.date) -> SheetData:
+def _daily_trend(days: Mapping[str, Mapping[dt.date, DayActivity]], period: Month,
+                 as_of: dt.date) -> SheetData:
     amounts = dict.fromkeys((d for d in period.days() if d <= as_of), 0.0)
     contacts = dict.fromkeys(amounts, 0)
-    for _, r in activities:
-        day = r["date"]
-        if day in amounts:
-            contacts[day] += 1
-            if r["stage"] == "7" and r["amount"] is not None:
-                amounts[day] += r["amount"]
+    for mine in days.values():
+        for day, activity in mine.items():
+            if day in amounts:
+                amounts[day] += activity.closed
+                contacts[day] += activity.contacts
     return SheetData("daily_trend", "每日成交", "Daily sales",
                      [ColumnSpec("date", "日期", "Date", "date"),
                       ColumnSpec("amount", "成交金额", "Amount", "money"),
@@ -195,7 +196,7 @@ def consolidate_inbox(
     as_of = as_of or dt.date.today()
     month_targets = read_targets(targets, period) if targets is not None else None
     inbox = read_inbox(paths, roster=roster, period=period, today=as_of, workers=workers,
-                       progress=progress)
+                       progress=progress, prepare=digester(period, as_of, keep_rows=details))
     extra = [i for i in inbox.roster.issues if i.is_error] if inbox.roster else []
     return consolidate(inbox.forms, period=period, roster=inbox.roster, targets=month_targets,
                        as_of=as_of, thresholds=thresholds, extra_issues=[*extra, *inbox.notes],

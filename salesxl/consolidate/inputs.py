@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from salesxl.consolidate.digest import DailyDigest, DayActivity, Trail, digest_daily
 from salesxl.issues import Code, Issue, Severity, make_issue
 from salesxl.periods import Month, Week
 from salesxl.roster import Rep, Roster
-from salesxl.validate import FormData
+from salesxl.validate import FormData, TableData
 
 __all__ = ["Collected", "Submission", "collect"]
 
@@ -40,16 +41,15 @@ class Submission:
 class Collected:
     period: Month
     reps: dict[str, Rep]  # rep ID -> rep (roster, or built from headers)
-    roster_given: bool
-    activities: list[tuple[str, Record]]  # (rep ID, daily row) of the period
-    history: list[tuple[str, Record]]  # earlier daily rows, for cross-month customer rules
-    day_closes: list[tuple[str, Record]]
+    digests: list[tuple[str, DailyDigest]]  # each rep's daily report of the period
+    history: list[tuple[str, Trail]]  # customer trails of earlier months
+    days: dict[str, dict[dt.date, DayActivity]]  # rep -> day -> activity
+    day_closes: list[tuple[str, dt.date, float | None]]
     plans: list[tuple[str, Week, list[Record], str]]  # rep, week, plan rows, file
-    monthly_plans: list[Submission]
     submissions: list[Submission]
     unknown_rep_files: list[Submission]
     issues: list[Issue]
-    sources: dict[int, str] = field(default_factory=dict)  # id(daily row) -> its file, for Details
+    tables: list[tuple[str, TableData, str]] = field(default_factory=list)  # Details: rep, rows, file
 
 
 def _submitted(data: FormData, first_seen: Mapping[str, dt.datetime]) -> tuple[dt.datetime | None, bool]:
@@ -60,9 +60,19 @@ def _submitted(data: FormData, first_seen: Mapping[str, dt.datetime]) -> tuple[d
     return dt.datetime.fromtimestamp(data.mtime), False
 
 
+def digest_of(data: FormData, period: Month, as_of: dt.date, *, current: bool = True
+              ) -> DailyDigest:
+    """The digest made where the file was read, or made now."""
+    d = data.digest
+    if isinstance(d, DailyDigest) and d.period == period and d.as_of == as_of:
+        return d
+    return digest_daily(data, period, as_of, current=current)
+
+
 def collect(
     forms: Sequence[FormData],
     period: Month,
+    as_of: dt.date,
     roster: Roster | None,
     first_seen: Mapping[str, dt.datetime],
     history: Sequence[FormData],
@@ -94,13 +104,13 @@ def collect(
 
     reps = dict(roster.reps) if roster is not None else {}
     header_reps: dict[str, Rep] = {}
-    activities: list[tuple[str, Record]] = []
-    day_closes: list[tuple[str, Record]] = []
+    digests: list[tuple[str, DailyDigest]] = []
+    days: dict[str, dict[dt.date, DayActivity]] = {}
+    closes: list[tuple[str, dt.date, float | None]] = []
     plans: list[tuple[str, Week, list[Record], str]] = []
     submissions: list[Submission] = []
-    monthly: list[Submission] = []
     unknown: list[Submission] = []
-    sources: dict[int, str] = {}
+    tables: list[tuple[str, TableData, str]] = []
     for (form_id, rep, _), data in chosen.items():
         if rep not in header_reps:
             header_reps[rep] = Rep(rep, data.header.get("rep_name") or rep,
@@ -112,21 +122,26 @@ def collect(
             continue
         submissions.append(sub)
         if form_id == "daily_report":
-            dated = [r for r in data.records("daily") if isinstance(r["date"], dt.date)]
-            mine = [r for r in dated if period.contains(r["date"])]
-            activities.extend((rep, r) for r in mine)
-            sources.update((id(r), data.path) for r in mine)
-            closes = [r for r in data.records("day_close") if isinstance(r["date"], dt.date)]
-            day_closes.extend((rep, r) for r in closes)
-            days = {r["date"] for r in dated} | {r["date"] for r in closes}
-            sub.days = {d: (day_first_seen or {}).get((rep, d)) for d in days}
+            d = digest_of(data, period, as_of)
+            digests.append((rep, d))
+            mine = days.setdefault(rep, {})
+            for day, activity in d.per_day.items():
+                if day in mine:  # two files of one rep for one month were merged upstream
+                    mine[day].contacts += activity.contacts
+                    mine[day].closed += activity.closed
+                    mine[day].names |= activity.names
+                else:
+                    mine[day] = activity
+            closes.extend((rep, day, forecast) for day, forecast in d.closes)
+            sub.days = {day: (day_first_seen or {}).get((rep, day)) for day in d.days}
+            if "daily" in data.tables:
+                tables.append((rep, data.tables["daily"], data.path))
         elif form_id == "weekly_plan":
             plans.append((rep, data.period, data.records("plan"), data.path))  # type: ignore[arg-type]
-        else:
-            monthly.append(sub)
     if roster is None:
         reps = header_reps
-    past = [(h.rep_id, r) for h in history if h.form_id == "daily_report" and h.rep_id
-            for r in h.records("daily") if isinstance(r["date"], dt.date) and r["date"] < period.first_day]
-    return Collected(period, reps, roster is not None, activities, past, day_closes, plans, monthly,
-                     submissions, unknown, issues, sources)
+    past = [(h.rep_id, t) for h in history if h.form_id == "daily_report" and h.rep_id
+            and isinstance(h.period, Month) and h.period < period
+            for t in digest_of(h, h.period, as_of, current=False).trails]
+    return Collected(period, reps, digests, past, days, closes, plans, submissions, unknown,
+                     issues, tables)

@@ -13,19 +13,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from salesxl.consolidate.digest import STAGE_ORDER, DailyDigest, Trail, merge_trails
 from salesxl.consolidate.model import Thresholds, warning_level
-from salesxl.forms.choices import CLOSED_WON, LOST
+from salesxl.forms.choices import LOST
 from salesxl.periods import Month
 from salesxl.roster import Rep
 from salesxl.workdays import Workdays
 
 __all__ = ["STAGE_ORDER", "Totals", "month_to_date_share", "rep_totals", "roll_up"]
 
-STAGE_ORDER = ("1", "2", "3", "4", "5", "6", "7")
-VISITS = frozenset({"walkin", "visit"})
-Record = dict[str, Any]
 
 
 @dataclass(slots=True)
@@ -78,37 +75,33 @@ def month_to_date_share(month: Month, as_of: dt.date, workdays: Workdays) -> flo
 
 def rep_totals(
     reps: Mapping[str, Rep],
-    activities: Iterable[tuple[str, Record]],
+    digests: Iterable[tuple[str, DailyDigest]],
     new_customers: Mapping[str, int],
     targets: Mapping[str, float] | None,
     share: float,
-    as_of: dt.date,
     thresholds: Thresholds,
 ) -> dict[str, Totals]:
-    """One `Totals` per rep of `reps`; rows dated after `as_of` do not count yet."""
+    """One `Totals` per rep of `reps`, from the reps' daily-report digests."""
     out = {rep_id: Totals(rep_id, rep.name, rep.team, rep.region, reps=1)
            for rep_id, rep in reps.items()}
-    customers: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
-    for rep_id, r in activities:
+    customers: dict[str, dict[str, Trail]] = defaultdict(dict)
+    for rep_id, d in digests:
         t = out.get(rep_id)
-        if t is None or r["date"] > as_of:
+        if t is None:
             continue
-        t.reported = True
-        t.contacts += 1
-        if r["source"] in VISITS:
-            t.visits += 1
-        if r["stage"] == CLOSED_WON:
-            t.deals += 1
-            if r["amount"] is not None:
-                t.amount += r["amount"]
-        if r["deposit"] is not None:
-            t.deposit += r["deposit"]
-        if r["customer"]:
-            customers[rep_id][r["customer"]].append(r)
+        t.reported = t.reported or d.contacts > 0
+        t.contacts += d.contacts
+        t.visits += d.visits
+        t.deals += d.deals
+        t.amount += d.amount
+        t.deposit += d.deposit
+        mine = customers[rep_id]
+        for trail in d.trails:  # one customer per name as the rep wrote it
+            known = mine.get(trail.customer)
+            mine[trail.customer] = merge_trails(known, trail) if known else trail
     for rep_id, by_customer in customers.items():
-        t = out[rep_id]
-        for rows in by_customer.values():
-            _count_customer(t, rows)
+        for trail in by_customer.values():
+            _count_customer(out[rep_id], trail)
     for rep_id, t in out.items():
         t.new_customers = new_customers.get(rep_id, 0)
         if targets is not None and rep_id in targets:
@@ -119,17 +112,14 @@ def rep_totals(
     return out
 
 
-def _count_customer(t: Totals, rows: list[Record]) -> None:
+def _count_customer(t: Totals, trail: Trail) -> None:
     """The customer's latest grade, the furthest stage reached, and whether it was lost."""
-    rows.sort(key=lambda r: r["date"])
-    grade = next((r["grade"] for r in reversed(rows) if r["grade"]), None)
-    if grade in t.grades:
-        t.grades[grade] += 1
-    stages = [r["stage"] for r in rows if r["stage"] not in (None, LOST)]
-    furthest = max(stages, key=STAGE_ORDER.index) if stages else "1"
+    if trail.grade in t.grades:
+        t.grades[trail.grade] += 1
+    furthest = trail.furthest or "1"
     for stage in STAGE_ORDER[: STAGE_ORDER.index(furthest) + 1]:
         t.reached[stage] += 1
-    if rows[-1]["stage"] == LOST:
+    if trail.last_stage == LOST:
         t.lost += 1
 
 

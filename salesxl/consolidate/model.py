@@ -109,6 +109,7 @@ class Summary:
     sheets: list[SheetData]
     issues: list[Issue]
     daily_trend: SheetData | None = None  # drawn on the Overview sheet
+    submissions: list[Any] = field(default_factory=list)  # SubmissionRow per rep and day/week/month
 
     def sheet(self, key: str) -> SheetData:
         for s in self.sheets:

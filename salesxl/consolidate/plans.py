@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from salesxl.consolidate.customers import normalise_name
-from salesxl.forms.choices import CLOSED_WON
+from salesxl.consolidate.digest import DayActivity, normalise_name
 from salesxl.periods import Week
 from salesxl.workdays import Workdays
 
@@ -55,31 +53,23 @@ class DayCloseRow:
         return 1.0 if scale == 0 else max(0.0, 1 - abs(self.actual - self.forecast) / scale)
 
 
-def _by_rep_day(activities: Iterable[tuple[str, Record]]) -> dict[str, dict[dt.date, list[Record]]]:
-    out: dict[str, dict[dt.date, list[Record]]] = defaultdict(lambda: defaultdict(list))
-    for rep, r in activities:
-        out[rep][r["date"]].append(r)
-    return out
+DaysByRep = Mapping[str, Mapping[dt.date, DayActivity]]
 
 
-def _closed(rows: Iterable[Record]) -> float:
-    return sum(r["amount"] or 0.0 for r in rows if r["stage"] == CLOSED_WON)
-
-
-def plan_vs_actual(plans: Sequence[tuple[str, Week, list[Record], str]],
-                   activities: Iterable[tuple[str, Record]]) -> list[PlanRow]:
+def plan_vs_actual(plans: Sequence[tuple[str, Week, list[Record], str]], days: DaysByRep
+                   ) -> list[PlanRow]:
     """Each weekly plan against the rep's daily reports of that week."""
-    days = _by_rep_day(activities)
     out = []
     for rep, week, rows, path in plans:
         planned = {normalise_name(r["customer"]) for r in rows if r["customer"]}
         seen: set[str] = set()
         amount = 0.0
+        mine = days.get(rep, {})
         for day in week.days():
-            for r in days.get(rep, {}).get(day, ()):
-                if r["customer"]:
-                    seen.add(normalise_name(r["customer"]))
-            amount += _closed(days.get(rep, {}).get(day, ()))
+            activity = mine.get(day)
+            if activity is not None:
+                seen |= activity.names
+                amount += activity.closed
         expected = [r["expected_amount"] for r in rows if r["expected_amount"] is not None]
         out.append(PlanRow(rep, week, len([r for r in rows if r["customer"]]),
                            len(planned & seen), len(seen - planned),
@@ -88,16 +78,14 @@ def plan_vs_actual(plans: Sequence[tuple[str, Week, list[Record], str]],
     return out
 
 
-def forecast_accuracy(day_closes: Iterable[tuple[str, Record]],
-                      activities: Iterable[tuple[str, Record]], workdays: Workdays,
-                      as_of: dt.date) -> list[DayCloseRow]:
+def forecast_accuracy(closes: Iterable[tuple[str, dt.date, float | None]], days: DaysByRep,
+                      workdays: Workdays, as_of: dt.date) -> list[DayCloseRow]:
     """日清: each day's forecast for tomorrow against the next workday's closed amount."""
-    days = _by_rep_day(activities)
     out = []
-    for rep, r in day_closes:
-        date = r["date"]
+    for rep, date, forecast in closes:
         nxt = workdays.next_workday(date)
-        actual = _closed(days.get(rep, {}).get(nxt, ())) if nxt <= as_of else None
-        out.append(DayCloseRow(rep, date, r["forecast"], nxt, actual))
+        activity = days.get(rep, {}).get(nxt)
+        actual = (activity.closed if activity else 0.0) if nxt <= as_of else None
+        out.append(DayCloseRow(rep, date, forecast, nxt, actual))
     out.sort(key=lambda d: (d.rep, d.date))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 from typing import Any
@@ -14,7 +15,9 @@ from salesxl.consolidate.submissions import SubmissionRow
 from salesxl.forms import DAILY_REPORT
 from salesxl.forms.choices import STAGES
 from salesxl.issues import Issue
+from salesxl.periods import Month
 from salesxl.roster import Rep
+from salesxl.validate import TableData
 
 __all__ = [
     "by_group_sheet",
@@ -155,14 +158,32 @@ def customers_sheet(lapses: Iterable[Lapse], conflicts: Iterable[Conflict],
     return SheetData("customers", "客户", "Customers", columns, rows)
 
 
-def submissions_sheet(rows_: Iterable[SubmissionRow], reps: Mapping[str, Rep]) -> SheetData:
-    columns = [*_REP, C("form", "表单", "Form", "form"), C("due_for", "所属", "For"),
-               C("deadline", "截止", "Deadline", "datetime"),
-               C("submitted", "提交时间", "Submitted", "datetime"),
-               C("status", "状态", "Status", "status"), C("file", "文件", "File", "link")]
-    rows = [[r.rep, *_who(reps, r.rep), r.form, r.due_for, r.deadline, r.submitted, r.status,
-             r.file] for r in rows_]
-    return SheetData("submissions", "提交", "Submissions", columns, rows)
+def submissions_sheet(rows_: Sequence[SubmissionRow], reps: Mapping[str, Rep]) -> SheetData:
+    """One row per rep, one column per workday, week and month: an attendance grid."""
+    days = sorted({r.due_for for r in rows_ if r.form == "daily_report"})
+    weeks = sorted({r.due_for for r in rows_ if r.form == "weekly_plan"})
+    columns = [*_REP, C("on_time", "按时", "On time", "int"), C("late", "迟交", "Late", "int"),
+               C("missing", "缺交", "Missing", "int"),
+               *(C(f"day_{d}", d[5:], d[5:], "status") for d in days),
+               *(C(f"week_{w}", f"{w[5:]} 周计划", f"{w[5:]} plan", "status") for w in weeks),
+               C("month_plan", "月计划", "Month plan", "status"),
+               C("note", "备注", "Note", "status"), C("file", "日报文件", "Daily report file")]
+    index = {c.key: i for i, c in enumerate(columns)}
+    grid: dict[str, list[Any]] = {}
+    for r in rows_:
+        row = grid.get(r.rep)
+        if row is None:
+            row = grid[r.rep] = [r.rep, *_who(reps, r.rep), 0, 0, 0, *[None] * (len(columns) - 6)]
+        if r.status in ("no_file", "not_in_roster"):
+            row[index["note"]] = r.status
+            continue
+        key = {"daily_report": "day_", "weekly_plan": "week_"}.get(r.form or "", "month_plan")
+        row[index[key + r.due_for if key != "month_plan" else key]] = r.status
+        if r.status in ("on_time", "late", "missing"):
+            row[index[r.status]] += 1
+        if r.form == "daily_report" and r.file and row[index["file"]] is None:
+            row[index["file"]] = r.file
+    return SheetData("submissions", "提交", "Submissions", columns, list(grid.values()))
 
 
 def issues_sheet(issues: Iterable[Issue]) -> SheetData:
@@ -178,8 +199,9 @@ def issues_sheet(issues: Iterable[Issue]) -> SheetData:
     return SheetData("issues", "问题", "Issues", columns, rows)
 
 
-def details_sheet(activities: Iterable[tuple[str, dict[str, Any]]], reps: Mapping[str, Rep],
-                  files: Mapping[int, str]) -> SheetData:
+def details_sheet(tables: Iterable[tuple[str, TableData, str]], reps: Mapping[str, Rep],
+                  period: Month) -> SheetData:
+    """Every combined daily row of the period, with the rep's team and region."""
     fields = DAILY_REPORT.main_table.fields
     kinds = {"date": "date", "next_followup": "date", "qty": "number", "price": "money",
              "amount": "money", "deposit": "money"}
@@ -189,7 +211,9 @@ def details_sheet(activities: Iterable[tuple[str, dict[str, Any]]], reps: Mappin
     keys = [f.key for f in fields]
     labels = {f.key: f.choices for f in fields if f.choices is not None}
     rows = []
-    for rep_id, r in activities:
+    rows_ = ((rep_id, r, path) for rep_id, table, path in tables for r in table.records
+             if type(r["date"]) is dt.date and period.contains(r["date"]))
+    for rep_id, r, path in rows_:
         rep = reps.get(rep_id)
         values = [r[k] for k in keys]
         for i, k in enumerate(keys):
@@ -198,7 +222,7 @@ def details_sheet(activities: Iterable[tuple[str, dict[str, Any]]], reps: Mappin
                 values[i] = next((c.label("zh", with_code=choice.show_code) for c in choice.choices
                                   if c.code == values[i]), values[i])
         rows.append([rep_id, rep.name if rep else None, rep.team if rep else None,
-                     rep.region if rep else None, files.get(id(r)), r["_row"], *values])
+                     rep.region if rep else None, path, r["_row"], *values])
     return SheetData("details", "明细", "Details", columns, rows)
 
 

@@ -20,8 +20,6 @@ __all__ = ["sheet_parts", "uncached_formula_cells"]
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
-_EMPTY_VALUE = re.compile(rb"<v\s*/>|<v>\s*</v>")
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -44,30 +42,30 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+# A formula cell: <c r="B7" ...><f ...>text</f> or <f .../>, then maybe its cached <v>.
+# (<f> is the first child of <c> in the OOXML schema; formula text is XML-escaped.)
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"([^>]*)><f\b[^>]*?(?:/>|>[^<]*</f>)(<v>[^<]+</v>)?')
+
+
+_FORMULA_START = re.compile(rb"<f[ >/]")  # <f>, <f ...>, <f/>; not <formula1> of validations
+
+
 def uncached_formula_cells(xml: bytes) -> list[tuple[int, int]]:
-    """0-based (row, column) of every formula cell whose `<v>` is missing or empty."""
-    if b"<f" not in xml:
-        return []
+    """0-based (row, column) of every formula cell whose `<v>` is missing or empty.
+
+    Only the bytes around each formula are looked at: a sheet without
+    formulas costs three substring searches.
+    """
     found = []
-    pos = xml.find(b"<f")
-    while pos != -1:
-        # `<f` could also start `<foo`; only the formula element counts.
-        nxt = xml[pos + 2 : pos + 3]
-        if nxt in (b">", b" ", b"/"):
-            start = xml.rfind(b"<c ", 0, pos)
-            end = xml.find(b"</c>", pos)
-            if start != -1 and end != -1:
-                cell = xml[start:end]
-                # Excel caches an empty text result as t="str" with <v></v>.
-                uncached = b"<v" not in cell or (
-                    _EMPTY_VALUE.search(cell) is not None and b't="str"' not in cell[: cell.find(b">")]
-                )
-                if uncached:
-                    ref = _CELL_REF.search(cell)
-                    if ref:
-                        found.append((int(ref.group(2)) - 1, column_index(ref.group(1).decode())))
-                pos = end
-        pos = xml.find(b"<f", pos + 2)
+    for start in _FORMULA_START.finditer(xml):
+        match = _FORMULA_CELL.match(xml, xml.rfind(b"<c ", 0, start.start()))
+        if match is None:
+            continue
+        letters, row, attributes, value = match.groups()
+        # Excel caches an empty text result as t="str" with <v></v>: that is a value.
+        if value is None and b't="str"' not in attributes:
+            found.append((int(row) - 1, column_index(letters.decode())))
     return found
 
 

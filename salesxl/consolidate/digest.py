@@ -1,0 +1,216 @@
+"""What consolidation needs from one daily report, boiled down where the file is read.
+
+A thousand reports hold a quarter of a million rows; the manager's tables
+need far less: per-rep counts, one *trail* per customer the rep talked to
+(first and last contact, stage, grade, visits, deposit), and per-day
+activity.  `digest_daily` computes that next to the reader — in the worker
+process that read the file, so the work runs on every core and only the
+digest travels back.  Everything here is a pure function of one form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from salesxl.forms.choices import CLOSED_WON
+from salesxl.periods import Month
+from salesxl.validate import FormData
+from salesxl.values import normalise_phone
+
+__all__ = ["STAGE_ORDER", "DailyDigest", "DayActivity", "Trail", "digest_daily", "digester",
+           "merge_trails", "normalise_name"]
+
+STAGE_ORDER = ("1", "2", "3", "4", "5", "6", "7")
+_STAGE_RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
+VISIT_SOURCES = frozenset({"walkin", "visit"})
+
+
+_NAME_NOISE = re.compile(r"[\s\-_.,，。·()（）\[\]【】'\"“”‘’/\\]+")
+_COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "公司")
+
+
+def normalise_name(name: str) -> str:
+    """Customer name key: full-width folded, lower case, no spaces or punctuation, no 有限公司."""
+    text = _NAME_NOISE.sub("", unicodedata.normalize("NFKC", name).lower())
+    for suffix in _COMPANY_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+            return text[: -len(suffix)]
+    return text
+
+
+@dataclass(slots=True)
+class Trail:
+    """One rep's contacts with one customer (as one spelling of name and phone)."""
+
+    customer: str  # the name as the rep wrote it first
+    name_key: str
+    phone: str | None  # digits of a valid CN phone
+    first: dt.date
+    first_source: str | None
+    last: dt.date
+    last_stage: str | None
+    grade: str | None  # the latest grade given
+    grade_date: dt.date | None
+    furthest: str | None  # furthest stage reached, 1..7 (lost is not a stage reached)
+    walk_in: bool
+    first_visit: dt.date | None  # earliest 来访/拜访
+    first_deposit: dt.date | None
+    in_period: bool
+
+
+@dataclass(slots=True)
+class DayActivity:
+    contacts: int = 0
+    closed: float = 0.0  # amount of rows at stage 成交
+    names: set[str] = field(default_factory=set)  # customers contacted, as name keys
+
+
+@dataclass(slots=True)
+class DailyDigest:
+    period: Month
+    as_of: dt.date
+    days: set[dt.date]  # days with a contact row or a 日清 row (submitted)
+    contacts: int = 0  # counts: rows of the period up to as_of
+    visits: int = 0
+    deals: int = 0
+    amount: float = 0.0
+    deposit: float = 0.0
+    trails: list[Trail] = field(default_factory=list)  # rows of the period up to as_of
+    per_day: dict[dt.date, DayActivity] = field(default_factory=dict)  # all rows of the period
+    closes: list[tuple[dt.date, float | None]] = field(default_factory=list)  # 日清 forecasts
+
+
+def _later(a: Trail, b: Trail) -> Trail:
+    return b if (b.last, True) >= (a.last, False) else a
+
+
+def merge_trails(a: Trail, b: Trail) -> Trail:
+    """One trail from two (the same rep and customer written two ways)."""
+    first = a if a.first <= b.first else b
+    last = _later(a, b)
+    graded = [t for t in (a, b) if t.grade_date is not None]
+    grade = max(graded, key=lambda t: t.grade_date) if graded else None  # type: ignore[arg-type, return-value]
+    furthest = max((t.furthest for t in (a, b) if t.furthest), key=_STAGE_RANK.__getitem__,
+                   default=None)
+    return replace(
+        first, last=last.last, last_stage=last.last_stage,
+        grade=grade.grade if grade else None, grade_date=grade.grade_date if grade else None,
+        furthest=furthest, walk_in=a.walk_in or b.walk_in,
+        first_visit=min((d for d in (a.first_visit, b.first_visit) if d), default=None),
+        first_deposit=min((d for d in (a.first_deposit, b.first_deposit) if d), default=None),
+        in_period=a.in_period or b.in_period)
+
+
+def _columns(form: FormData, table: str, keys: tuple[str, ...]) -> list[list[Any]]:
+    data = form.tables.get(table)
+    if data is None:
+        return [[] for _ in keys]
+    return [data.column(k) for k in keys]
+
+
+def digest_daily(form: FormData, period: Month, as_of: dt.date, *, current: bool = True
+                 ) -> DailyDigest:
+    """Boil one daily report down to what the summary needs (rows outside `period` left out).
+
+    `current=False` digests an earlier month's report: only its customer
+    trails matter then (for the 7-day and attribution rules across months).
+    """
+    dates, customers, phones, sources, grades, stages, amounts, deposits = _columns(
+        form, "daily", ("date", "customer", "phone", "source", "grade", "stage", "amount",
+                        "deposit"))
+    close_dates, forecasts = _columns(form, "day_close", ("date", "forecast"))
+    digest = DailyDigest(period, as_of, {d for d in dates if type(d) is dt.date})
+    closes = [(d, f) for d, f in zip(close_dates, forecasts, strict=True) if type(d) is dt.date]
+    digest.days |= {d for d, _ in closes}
+    digest.closes = closes
+    first, last = period.first_day, period.last_day
+    order = sorted((i for i, d in enumerate(dates) if type(d) is dt.date and first <= d <= last),
+                   key=dates.__getitem__)
+    names: dict[str, str] = {}
+    trails: dict[tuple[str, Any], Trail] = {}
+    per_day = digest.per_day
+    for i in order:
+        day, customer, stage, amount = dates[i], customers[i], stages[i], amounts[i]
+        activity = per_day.get(day)
+        if activity is None:
+            activity = per_day[day] = DayActivity()
+        activity.contacts += 1
+        if stage == CLOSED_WON and amount is not None:
+            activity.closed += amount
+        if customer:
+            key = names.get(customer)
+            if key is None:
+                key = names[customer] = normalise_name(customer)
+            activity.names.add(key)
+        if day > as_of:
+            continue
+        digest.contacts += 1
+        source = sources[i]
+        if source in VISIT_SOURCES:
+            digest.visits += 1
+        if stage == CLOSED_WON:
+            digest.deals += 1
+            if amount is not None:
+                digest.amount += amount
+        if deposits[i] is not None:
+            digest.deposit += deposits[i]
+        if customer:
+            spelling = (customer, phones[i])
+            t = trails.get(spelling)
+            if t is None:
+                t = trails[spelling] = _new_trail(customer, names[customer], phones[i], day,
+                                                  source, current)
+            _follow(t, day, stage, grades[i], source, deposits[i])
+    digest.trails = list(trails.values())
+    return digest
+
+
+def _new_trail(customer: str, name_key: str, phone: Any, day: dt.date, source: str | None,
+               current: bool) -> Trail:
+    digits, valid = normalise_phone(phone) if phone else ("", False)
+    return Trail(customer, name_key, digits if valid else None, day, source, day, None, None, None,
+                 None, False, None, None, current)
+
+
+def _follow(t: Trail, day: dt.date, stage: str | None, grade: str | None, source: str | None,
+            deposit: float | None) -> None:
+    """Extend a trail by one contact (contacts come in date order)."""
+    t.last, t.last_stage = day, stage
+    if grade:
+        t.grade, t.grade_date = grade, day
+    if stage in _STAGE_RANK and (t.furthest is None or _STAGE_RANK[stage] > _STAGE_RANK[t.furthest]):
+        t.furthest = stage
+    if source == "walkin":
+        t.walk_in = True
+    if source in VISIT_SOURCES and t.first_visit is None:
+        t.first_visit = day
+    if deposit and t.first_deposit is None:
+        t.first_deposit = day
+
+
+@dataclass(frozen=True, slots=True)
+class _Digester:
+    """Picklable worker-side step: attach the digest, drop rows unless they are wanted."""
+
+    period: Month
+    as_of: dt.date
+    keep_rows: bool
+
+    def __call__(self, form: FormData) -> FormData:
+        if form.form_id != "daily_report":
+            return form
+        form.digest = digest_daily(form, self.period, self.as_of)
+        if not self.keep_rows:
+            for table in form.tables.values():
+                table.records = []
+        return form
+
+
+def digester(period: Month, as_of: dt.date, *, keep_rows: bool) -> Callable[[FormData], FormData]:
+    """The step `load_forms(prepare=...)` runs in each worker for consolidation."""
+    return _Digester(period, as_of, keep_rows)
