@@ -23,6 +23,7 @@ __all__ = ["collect_files", "load_form", "load_forms"]
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 16
+CHUNK = 8
 
 
 def _skipped_name(path: Path) -> bool:
@@ -146,7 +147,7 @@ def load_forms(
                 if progress:
                     progress(1)
         return results
-    chunksize = max(1, min(32, len(files) // (workers * 8)))
+    chunksize = max(1, min(CHUNK, len(files) // (workers * 8)))
     with paused_gc(), ProcessPoolExecutor(max_workers=workers) as pool:
         for data in pool.map(_load_one, ((p, ctx, prepare) for p in files),
                              chunksize=chunksize):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import pairwise
-from typing import Any
+from typing import Any, overload
 
 from salesxl.consolidate.customers import Conflict, Lapse
 from salesxl.consolidate.kpis import STAGE_ORDER, Totals
@@ -199,6 +200,62 @@ def issues_sheet(issues: Iterable[Issue]) -> SheetData:
     return SheetData("issues", "问题", "Issues", columns, rows)
 
 
+class _DetailRows(Sequence[list[Any]]):
+    """The Details rows, made while they are written instead of all at once in memory.
+
+    A quarter of a million rows as lists would double the memory of a large
+    run; this sequence knows its length, yields rows in order and builds
+    only the few rows a slice asks for (the writer samples widths).
+    """
+
+    def __init__(self, tables: list[tuple[str, TableData, str]], reps: Mapping[str, Rep],
+                 period: Month) -> None:
+        self.tables, self.reps, self.period = tables, reps, period
+        fields = DAILY_REPORT.main_table.fields
+        self.keys = [f.key for f in fields]
+        # Choice codes back to the labels reps picked ("7" -> "7 成交").
+        self.labels = {i: {c.code: c.label("zh", with_code=f.choices.show_code)
+                           for c in f.choices.choices}
+                       for i, f in enumerate(fields) if f.choices is not None}
+        self.count = sum(1 for _ in self._selected())
+
+    def _selected(self) -> Iterator[tuple[str, TableData, str, int]]:
+        first, last = self.period.first_day, self.period.last_day
+        for rep_id, table, path in self.tables:
+            for i, day in enumerate(table.column("date")):
+                if type(day) is dt.date and first <= day <= last:
+                    yield rep_id, table, path, i
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        columns_of: dict[int, list[list[Any]]] = {}
+        for rep_id, table, path, i in self._selected():
+            columns = columns_of.get(id(table))
+            if columns is None:
+                columns_of.clear()
+                columns = columns_of[id(table)] = [table.column(k) for k in self.keys]
+                rows = table.rows if table.rows is not None else [r["_row"] for r in table.records]
+            values = [column[i] for column in columns]
+            for j, labels in self.labels.items():
+                if values[j] is not None:
+                    values[j] = labels.get(values[j], values[j])
+            rep = self.reps.get(rep_id)
+            yield [rep_id, rep.name if rep else None, rep.team if rep else None,
+                   rep.region if rep else None, path, rows[i], *values]
+
+    @overload
+    def __getitem__(self, index: int) -> list[Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[list[Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[Any] | list[list[Any]]:
+        if isinstance(index, slice):
+            return list(itertools.islice(iter(self), index.start, index.stop, index.step))
+        return next(itertools.islice(iter(self), index, None))
+
+
 def details_sheet(tables: Iterable[tuple[str, TableData, str]], reps: Mapping[str, Rep],
                   period: Month) -> SheetData:
     """Every combined daily row of the period, with the rep's team and region."""
@@ -208,22 +265,8 @@ def details_sheet(tables: Iterable[tuple[str, TableData, str]], reps: Mapping[st
     columns = [*_REP, C("region", "区域", "Region"), C("file", "文件", "File"),
                C("row", "行", "Row", "int"),
                *(C(f.key, f.zh, f.en, kinds.get(f.key, "text")) for f in fields)]
-    keys = [f.key for f in fields]
-    labels = {f.key: f.choices for f in fields if f.choices is not None}
-    rows = []
-    rows_ = ((rep_id, r, path) for rep_id, table, path in tables for r in table.records
-             if type(r["date"]) is dt.date and period.contains(r["date"]))
-    for rep_id, r, path in rows_:
-        rep = reps.get(rep_id)
-        values = [r[k] for k in keys]
-        for i, k in enumerate(keys):
-            if k in labels and values[i] is not None:
-                choice = labels[k]
-                values[i] = next((c.label("zh", with_code=choice.show_code) for c in choice.choices
-                                  if c.code == values[i]), values[i])
-        rows.append([rep_id, rep.name if rep else None, rep.team if rep else None,
-                     rep.region if rep else None, path, r["_row"], *values])
-    return SheetData("details", "明细", "Details", columns, rows)
+    rows = _DetailRows(list(tables), reps, period)
+    return SheetData("details", "明细", "Details", columns, rows)  # type: ignore[arg-type]
 
 
 def _who(reps: Mapping[str, Rep], rep_id: str) -> list[Any]:
