@@ -300,7 +300,8 @@ class TableChecker:
         f, period = self.mapped[j], self.period
         outside: set[int] = set()
         if f.in_period and period is not None:
-            first, last = period.days()[0], period.days()[-1]
+            first, last = ((period.first_day, period.last_day) if isinstance(period, Month)
+                           else (period.monday, period.sunday))
             outside = {i for i, v in enumerate(out) if v is not None and not first <= v <= last}
             what_zh, what_en = ("月份", "month") if isinstance(period, Month) else ("周", "week")
             for i in sorted(outside):

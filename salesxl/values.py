@@ -64,10 +64,20 @@ def norm_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+_LABEL_KEYS: dict[str, str] = {}  # labels repeat from file to file: remember their keys
+
+
 def norm_label(text: Any) -> str:
     """A label's comparison key: NFKC, lower case, no spaces, brackets, `*` or colons."""
     if text is None:
         return ""
+    if type(text) is str:
+        key = _LABEL_KEYS.get(text)
+        if key is None:
+            key = _LABEL_DROP.sub("", unicodedata.normalize("NFKC", text).lower())
+            if len(_LABEL_KEYS) < 50_000:
+                _LABEL_KEYS[text] = key
+        return key
     return _LABEL_DROP.sub("", unicodedata.normalize("NFKC", str(text)).lower())
 
 

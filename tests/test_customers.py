@@ -63,7 +63,7 @@ def test_phone_lead_needs_a_visit_within_7_days(visit_day, lapsed):
         rows.append(row(visit_day, "王先生", phone="139 1234 5678", source="visit", grade="C",
                         stage="2"))
     found = [r for r in lapses([daily("A", rows)], dt.date(2026, 11, 20))
-             if "电话客户" in r["note"]]
+             if "电话客户" in r["kind"]]
     assert bool(found) is lapsed
 
 

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 from salesxl.forms.choices import CLOSED_WON
@@ -75,6 +76,9 @@ _TRAIL_FIELDS = ("customer", "name_key", "phone", "first", "first_source", "last
                  "in_period")
 
 
+_trail_values = attrgetter(*_TRAIL_FIELDS)
+
+
 @dataclass(slots=True)
 class DailyDigest:
     period: Month
@@ -92,7 +96,7 @@ class DailyDigest:
     # Digests cross from the reading workers to the parent: trails travel as plain
     # tuples, which pickle several times faster than dataclass instances.
     def __getstate__(self) -> tuple[Any, ...]:
-        trails = [tuple(getattr(t, name) for name in _TRAIL_FIELDS) for t in self.trails]
+        trails = [_trail_values(t) for t in self.trails]
         return (self.period, self.as_of, self.days, self.contacts, self.visits, self.deals,
                 self.amount, self.deposit, trails, self.per_day, self.closes)
 

@@ -127,11 +127,10 @@ def day_close_sheet(rows_: Iterable[DayCloseRow], reps: Mapping[str, Rep]) -> Sh
     return SheetData("day_close", "日清", "Day close", columns, rows)
 
 
-_LAPSE_TEXT = {
-    "phone_no_visit": ("失效 Lapsed", "电话客户 7 天内未上门，登记作废",
-                       "Phone lead with no visit within 7 days: registration lapsed"),
-    "no_follow_up": ("失联 Lapsed", "来访或 A/B 客户超过 7 天未跟进",
-                     "Walk-in or A/B customer not followed up within 7 days"),
+# The kind says which 7-day rule ran out; the date and due columns say when.
+_LAPSE_KIND = {
+    "phone_no_visit": "电话客户 7 天未上门 Phone lead, no visit in 7 days",
+    "no_follow_up": "7 天未跟进 Not followed up in 7 days",
 }
 
 
@@ -146,10 +145,9 @@ def customers_sheet(lapses: Iterable[Lapse], conflicts: Iterable[Conflict],
                C("note", "说明", "Note")]
     rows: list[list[Any]] = []
     for lapse in lapses:
-        kind, zh, en = _LAPSE_TEXT[lapse.rule]
-        rows.append([kind, lapse.customer, lapse.phone, lapse.rep, _who(reps, lapse.rep)[0],
-                     lapse.since, lapse.due, lapse.days, None, None, None, None, None,
-                     f"{zh} / {en}"])
+        rows.append([_LAPSE_KIND[lapse.rule], lapse.customer, lapse.phone, lapse.rep,
+                     _who(reps, lapse.rep)[0], lapse.since, lapse.due, lapse.days, None, None,
+                     None, None, None, None])
     for c in conflicts:
         rows.append(["归属冲突 Conflict", c.customer, c.phone, c.owner, _who(reps, c.owner)[0],
                      c.owner_date, None, None, c.other, _who(reps, c.other)[0], c.other_date,
