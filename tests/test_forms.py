@@ -48,3 +48,14 @@ def test_header_fields_have_unique_labels_per_form():
         for field in form.header:
             for label in field.all_labels():
                 assert seen.setdefault(norm_label(label), field.key) == field.key
+
+
+def test_forms_reference_is_up_to_date():
+    from pathlib import Path
+
+    from salesxl.formdocs import forms_markdown
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "forms.md"
+    assert doc.read_text(encoding="utf-8") == forms_markdown(), (
+        "docs/forms.md drifted from the form descriptions: run "
+        "`python -m salesxl.formdocs > docs/forms.md`")
