@@ -114,3 +114,28 @@ def test_details_flag_adds_the_table(inbox, tmp_path):
     names = zipfile.ZipFile(out).namelist()
     assert any(n.startswith("xl/tables/") for n in names)
     assert openpyxl.load_workbook(out).sheetnames[-1] == "Details"
+
+
+def test_a_year_the_calendar_does_not_cover_needs_workdays(tmp_path):
+    box = tmp_path / "inbox"
+    box.mkdir()
+    report(box / "a.xlsx", "S001", [{"date": dt.date(2027, 3, 1), "customer": "x"}],
+           month=Month(2027, 3))
+    args = ["consolidate", str(box), "--period", "2027-03", "--as-of", "2027-03-05",
+            "-o", str(tmp_path / "s.xlsx")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "does not cover 2027" in result.output and "--workdays" in result.output
+
+    from salesxl.forms import WORKDAYS
+    days = [{"date": dt.date(2027, 1, 1), "type": "holiday"}]
+    write_form(tmp_path / "workdays.xlsx", WORKDAYS, rows={"workdays": days})
+    result = CliRunner().invoke(main, [*args, "--workdays", str(tmp_path / "workdays.xlsx")])
+    assert result.exit_code == 0, result.output
+    # By the weekend rule: Mar 1 reported, Mar 2-4 missing, Mar 5 not yet due.
+    grid = openpyxl.load_workbook(tmp_path / "s.xlsx")["提交 Submissions"]
+    head = [c.value for c in grid[1]]
+    row = dict(zip(head, [c.value for c in grid[2]], strict=True))
+    days = [row[f"03-0{d}"] for d in range(1, 6)]
+    assert days == ["按时", "缺交", "缺交", "缺交", "未到期"]
+    assert (row["按时\nOn time"], row["迟交\nLate"]) == (1, 0)

@@ -13,6 +13,7 @@ from salesxl.consolidate import Summary, TargetsError, Thresholds, consolidate_i
 from salesxl.periods import Month
 from salesxl.roster import RosterError
 from salesxl.summary import write_summary
+from salesxl.workdays import CalendarNotCovered, WorkdaysError
 from salesxl.xlsx import OutputError
 
 __all__ = ["command", "echo_headline"]
@@ -53,10 +54,13 @@ def echo_headline(summary: Summary, output: Path) -> None:
               help="Pace index below this gets 口头预警 an oral warning.")
 @click.option("--written", type=click.FloatRange(0, 10), default=0.6, show_default=True,
               help="Pace index below this gets 书面预警 a written warning.")
+@click.option("--workdays", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A 工作日 Workdays sheet overriding the China holiday calendar (needed for "
+              "years the built-in calendar does not cover).")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to read with.")
 def command(inbox: tuple[Path, ...], period: Month, roster: Path | None, targets: Path | None,
             as_of: dt.date | None, output: Path, details: bool, strict: bool, lang: str,
-            oral: float, written: float, workers: int | None) -> None:
+            oral: float, written: float, workdays: Path | None, workers: int | None) -> None:
     """Consolidate every rep's forms under INBOX into a summary workbook.
 
     Reads folders recursively, validates every file, and writes the sheets of
@@ -77,7 +81,12 @@ def command(inbox: tuple[Path, ...], period: Month, roster: Path | None, targets
     try:
         summary = consolidate_inbox(list(inbox), period=period, roster=roster, targets=targets,
                                     as_of=as_of, thresholds=thresholds, workers=workers,
-                                    progress=lambda n: progress(n, "Reading"), details=details)
+                                    progress=lambda n: progress(n, "Reading"), details=details,
+                                    workdays=workdays)
+    except WorkdaysError as exc:
+        raise click.BadParameter(str(exc), param_hint="--workdays") from None
+    except CalendarNotCovered as exc:
+        raise click.ClickException(f"{exc}; pass it with --workdays") from None
     except RosterError as exc:
         raise click.BadParameter(str(exc), param_hint="--roster") from None
     except TargetsError as exc:

@@ -33,7 +33,7 @@ from salesxl.perf import paused_gc
 from salesxl.periods import Month
 from salesxl.roster import Roster
 from salesxl.validate import FormData
-from salesxl.workdays import Workdays
+from salesxl.workdays import Workdays, read_workdays
 
 __all__ = [
     "WARNING_LABELS",
@@ -191,16 +191,22 @@ def consolidate_inbox(
     workers: int | None = None,
     progress: ProgressFactory | None = None,
     details: bool = False,
+    workdays: Path | Workdays | None = None,
 ) -> Summary:
-    """Read every form under `paths`, then `consolidate` them."""
+    """Read every form under `paths`, then `consolidate` them.
+
+    `workdays` overrides the China calendar (a workdays sheet, or a Workdays).
+    """
     as_of = as_of or dt.date.today()
+    calendar = read_workdays(workdays) if isinstance(workdays, Path) else workdays or Workdays()
+    calendar.is_workday(as_of)  # a year the calendar does not cover fails here, before reading
     month_targets = read_targets(targets, period) if targets is not None else None
     inbox = read_inbox(paths, roster=roster, period=period, today=as_of, workers=workers,
                        progress=progress, prepare=digester(period, as_of, keep_rows=details))
     extra = [i for i in inbox.roster.issues if i.is_error] if inbox.roster else []
     return consolidate(inbox.forms, period=period, roster=inbox.roster, targets=month_targets,
-                       as_of=as_of, thresholds=thresholds, extra_issues=[*extra, *inbox.notes],
-                       details=details)
+                       as_of=as_of, thresholds=thresholds, workdays=calendar,
+                       extra_issues=[*extra, *inbox.notes], details=details)
 
 
 def read_targets(path: Path, period: Month) -> dict[str, float]:

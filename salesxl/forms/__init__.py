@@ -6,7 +6,7 @@ reads these objects.  `FORMS` maps a form id to its description.
 
 from __future__ import annotations
 
-from salesxl.forms.admin_forms import ROSTER, SALES_RECORDS, TARGETS_INPUT
+from salesxl.forms.admin_forms import ROSTER, SALES_RECORDS, TARGETS_INPUT, WORKDAYS
 from salesxl.forms.model import (
     Choice,
     ChoiceList,
@@ -26,6 +26,7 @@ __all__ = [
     "ROSTER",
     "SALES_RECORDS",
     "TARGETS_INPUT",
+    "WORKDAYS",
     "Choice",
     "ChoiceList",
     "Field",
@@ -38,7 +39,8 @@ __all__ = [
 
 FORMS: dict[str, Form] = {
     form.id: form
-    for form in (DAILY_REPORT, WEEKLY_PLAN, MONTHLY_PLAN, ROSTER, SALES_RECORDS, TARGETS_INPUT)
+    for form in (DAILY_REPORT, WEEKLY_PLAN, MONTHLY_PLAN, ROSTER, SALES_RECORDS, TARGETS_INPUT,
+                 WORKDAYS)
 }
 
 # Forms a rep files; each carries the rep ID and period in its header block.

@@ -14,7 +14,7 @@ from salesxl.forms.choices import (
 from salesxl.forms.model import Field, FieldType, Form, NotBefore, ProductEquals, Table
 from salesxl.issues import Code
 
-__all__ = ["ROSTER", "SALES_RECORDS", "TARGETS_INPUT"]
+__all__ = ["ROSTER", "SALES_RECORDS", "TARGETS_INPUT", "WORKDAYS"]
 
 T = FieldType
 
@@ -97,6 +97,38 @@ SALES_RECORDS = Form(
     instructions_en=("The ERP's sales lines, one per row; a negative amount is a return.",),
 )
 
+# Overrides of the China calendar: a sheet of the targets input, or a workbook of its own.
+_WORKDAYS_TABLE = Table(
+    key="workdays",
+    zh="工作日",
+    en="Workdays",
+    required=False,
+    input_rows=400,
+    fields=(
+        Field("date", "日期", "Date", T.DATE, required=True, unique=True),
+        Field("type", "类型", "Type", T.CHOICE, required=True, choices=WORKDAY_TYPES),
+    ),
+)
+
+WORKDAYS = Form(
+    id="workdays",
+    zh="工作日",
+    en="Workdays",
+    version="1",
+    filename="workdays.xlsx",
+    tables=(_WORKDAYS_TABLE,),
+    instructions_zh=(
+        "覆盖内置的中国法定节假日和调休：每行一个日期，类型为「工作日」（如调休上班的周六）或「休息日」。",
+        "内置日历没有收录的年份（如 2027 年）需要在这里列出全年的节假日和调休。",
+    ),
+    instructions_en=(
+        "Overrides the built-in China holidays: one date per row, type Workday (a make-up "
+        "Saturday) or Holiday.",
+        "Years the built-in calendar does not cover (such as 2027) need their holidays and "
+        "make-up workdays listed here.",
+    ),
+)
+
 TARGETS_INPUT = Form(
     id="targets_input",
     zh="目标分解输入",
@@ -164,17 +196,7 @@ TARGETS_INPUT = Form(
                 Field("target", "目标", "Target", T.MONEY, required=True, min=0),
             ),
         ),
-        Table(
-            key="workdays",
-            zh="工作日",
-            en="Workdays",
-            required=False,
-            input_rows=400,
-            fields=(
-                Field("date", "日期", "Date", T.DATE, required=True),
-                Field("type", "类型", "Type", T.CHOICE, required=True, choices=WORKDAY_TYPES),
-            ),
-        ),
+        _WORKDAYS_TABLE,
     ),
     instructions_zh=(
         "「设置」表填写年度、财年起始月、分解方法、取整单位、下达方式和春节调整。",
