@@ -16,65 +16,13 @@ import argparse
 import datetime as dt
 import json
 import os
-import random
-import shutil
-import subprocess
-import sys
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from _reports import floor, generate, run_salesxl
 
 HERE = Path(__file__).resolve().parent
 PERIOD = "2026-11"
-CUSTOMER_WORDS = ["恒瑞", "天河", "华联", "前海", "西湖", "东方", "长江", "金桥", "新源", "宏达"]
-KINDS = ["贸易有限公司", "科技", "商贸", "物流", "医药", "食品"]
-
-
-def _one_report(args: tuple[Path, int, int, int]) -> None:
-    from salesxl.forms import DAILY_REPORT
-    from salesxl.periods import Month
-    from salesxl.templates import write_form
-
-    path, index, rows, seed = args
-    rng = random.Random(seed * 100_003 + index)
-    customers = [(rng.choice(CUSTOMER_WORDS) + rng.choice(CUSTOMER_WORDS) + rng.choice(KINDS),
-                  f"1{rng.choice('3578')}{rng.randrange(10**9):09d}") for _ in range(40)]
-    days = [dt.date(2026, 11, d) for d in range(1, 25) if dt.date(2026, 11, d).weekday() < 5]
-    records = []
-    for _ in range(rows):
-        name, phone = rng.choice(customers)
-        stage = rng.choice("1234567")
-        qty = rng.randint(1, 20)
-        price = rng.choice([88.0, 120.0, 368.0, 980.0])
-        closed = stage == "7"
-        records.append({
-            "date": rng.choice(days), "customer": name, "contact": "王经理", "phone": phone,
-            "source": rng.choice(["phone", "walkin", "visit", "referral"]),
-            "grade": rng.choice("ABC"), "stage": stage, "product": "产品A",
-            "qty": qty if closed else None, "price": price if closed else None,
-            "amount": qty * price if closed else None,
-            "deposit": round(qty * price * 0.1, 2) if closed else None,
-            "next_followup": dt.date(2026, 11, 28), "notes": "跟进中"})
-    records.sort(key=lambda r: r["date"])
-    rep = f"S{index:04d}"
-    write_form(path, DAILY_REPORT, header={
-        "rep_name": f"销售{index}", "rep_id": rep, "region": f"区域{index % 3}",
-        "team": f"团队{index % 12}", "month": Month(2026, 11)}, rows={"daily": records})
-
-
-def generate(folder: Path, reps: int, rows: int, seed: int = 1) -> list[Path]:
-    """N filled daily reports (cached: regenerated only when missing)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"rep{i:04d}_daily.xlsx" for i in range(reps)]
-    todo = [(p, i, rows, seed) for i, p in enumerate(paths) if not p.exists()]
-    if todo:
-        print(f"generating {len(todo)} reports of {rows} rows in {folder} ...", file=sys.stderr)
-        with ProcessPoolExecutor() as pool:
-            list(pool.map(_one_report, todo, chunksize=8))
-    return paths
-
-
 def naive(paths: list[Path], out: Path) -> float:
     """What a script without salesxl does: pandas + openpyxl per file, concat, groupby, to_excel."""
     import pandas as pd
@@ -89,18 +37,6 @@ def naive(paths: list[Path], out: Path) -> float:
     amount = data.columns[10]
     summary = data.groupby("file").agg(contacts=(amount, "size"), amount=(amount, "sum"))
     summary.to_excel(out, engine="openpyxl")
-    return time.perf_counter() - start
-
-
-def floor(paths: list[Path]) -> float:
-    """The raw python-calamine read of every sheet of every file, nothing else."""
-    from python_calamine import CalamineWorkbook
-
-    start = time.perf_counter()
-    for p in paths:
-        wb = CalamineWorkbook.from_path(str(p))
-        for name in wb.sheet_names:
-            wb.get_sheet_by_name(name).to_python()
     return time.perf_counter() - start
 
 
@@ -132,48 +68,6 @@ def xlsxwriter_alone(paths: list[Path], out: Path) -> float:
                 ws.write(r, c, value)
     wb.close()
     return time.perf_counter() - start
-
-
-def _tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{p}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-            with open(f"/proc/{p}/task/{p}/children") as fh:
-                todo.extend(int(c) for c in fh.read().split())
-        except OSError:
-            continue
-    return total
-
-
-def run_salesxl(args: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak tree memory of one `salesxl ...` command."""
-    exe = shutil.which("salesxl", path=str(Path(sys.executable).parent)) or "salesxl"
-    start = time.perf_counter()
-    proc = subprocess.Popen([exe, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    stop = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not stop.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
-            stop.wait(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, err = proc.communicate()
-    seconds = time.perf_counter() - start
-    stop.set()
-    sampler.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"salesxl failed: {err.decode()}")
-    return seconds, peak
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from salesxl.read.locate import locate
 from salesxl.read.workbook import SPREADSHEET_SUFFIXES, ReadFailure, open_book
 from salesxl.validate import FormData, ValidationContext, check_layout
 
-__all__ = ["collect_files", "load_form", "load_forms"]
+__all__ = ["collect_files", "issues_only", "load_form", "load_forms"]
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 16
@@ -110,6 +110,13 @@ def _unknown_form(name: str, sheets: Sequence[str]) -> Issue:
 
 
 Prepare = Callable[[FormData], FormData]
+
+
+def issues_only(data: FormData) -> FormData:
+    """A `prepare` step for callers that only want the issues (validate): rows stay behind."""
+    for table in data.tables.values():
+        table.records = []
+    return data
 
 
 def _load_one(args: tuple[Path, ValidationContext, Prepare | None]) -> FormData:

@@ -187,12 +187,14 @@ class _Writer:
         ws.set_landscape()
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 1)  # the overview prints (and converts to PDF) as one page
-        last = 3 + len(sheet.rows)
-        self._team_block(ws, last + 1)
-        self._trend_block(ws)
-        self._charts(ws, last)
+        # Tables down the left (metrics, teams, daily sales), charts to their right.
+        teams_top = 3 + len(sheet.rows) + 1
+        trend_top = self._team_block(ws, teams_top) + 1
+        self._trend_block(ws, trend_top)
+        self._charts(ws, trend_top)
 
-    def _team_block(self, ws: Any, top: int) -> None:
+    def _team_block(self, ws: Any, top: int) -> int:
+        """The team totals table from row `top`; returns the row after it."""
         teams = self.summary.sheet("by_team")
         keys = ["team", "region", "amount", "target", "completion", "pace", "warning"]
         ws.write_string(top, 0, "团队合计 Team totals" if self.lang == "zh" else "Team totals",
@@ -205,6 +207,7 @@ class _Writer:
                            self.formats.get(col.kind))
             self._colour_range(ws, col.kind, top + 2, top + 1 + len(teams.rows), c)
         ws.set_column(2, 6, 14)
+        return top + 2 + len(teams.rows)
 
     def _colour_range(self, ws: Any, kind: str, first: int, last: int, col: int) -> None:
         if kind != "warning" or last < first:
@@ -214,62 +217,67 @@ class _Writer:
                 "type": "cell", "criteria": "==", "value": f'"{self.text(kind, value)}"',
                 "format": self.fills[colours]})
 
-    def _trend_block(self, ws: Any) -> None:
+    def _trend_block(self, ws: Any, top: int) -> None:
         trend = self.summary.daily_trend
         if trend is None:
             return
-        col0 = 9
+        ws.write_string(top, 0, "每日成交 Daily sales" if self.lang == "zh" else "Daily sales",
+                        self.title)
         for c, col in enumerate(trend.columns):
-            ws.write_string(2, col0 + c, self.label(col.zh, col.en).replace("\n", " "), self.head)
-            for r, row in enumerate(trend.rows, start=3):
-                write_cell(ws, r, col0 + c, row[c], self.formats.get(col.kind))
-        ws.set_column(col0, col0 + 2, 13)
+            ws.write_string(top + 1, c, self.label(col.zh, col.en).replace("\n", " "), self.head)
+            for r, row in enumerate(trend.rows, start=top + 2):
+                write_cell(ws, r, c, row[c], self.formats.get(col.kind))
 
-    def _charts(self, ws: Any, anchor_row: int) -> None:
+    def _charts(self, ws: Any, trend_top: int) -> None:
+        zh = self.lang == "zh"
         by_rep = self.summary.sheet("by_rep")
         n = len(by_rep.rows)
         rep_title = self.titles["by_rep"]
-        if n:
+        has_targets = self.summary.headline.target is not None
+        if n:  # completion by rep; the amount when no targets were given
+            key = "completion" if has_targets else "amount"
             chart = self.wb.add_chart({"type": "bar"})
             chart.add_series({
-                "name": "完成率 Completion" if self.lang == "zh" else "Completion",
+                "name": ("完成率 Completion" if zh else "Completion") if has_targets else
+                        ("金额 Amount" if zh else "Amount"),
                 "categories": [rep_title, 1, by_rep.column("name"), n, by_rep.column("name")],
-                "values": [rep_title, 1, by_rep.column("completion"), n,
-                           by_rep.column("completion")],
+                "values": [rep_title, 1, by_rep.column(key), n, by_rep.column(key)],
                 "fill": {"color": "#4F81BD"}})
-            chart.set_title({"name": "完成率（按销售员）Completion by rep" if self.lang == "zh"
-                             else "Completion by rep"})
-            chart.set_x_axis({"num_format": "0%"})
+            title = ("完成率（按销售员）Completion by rep" if zh else "Completion by rep") \
+                if has_targets else ("金额（按销售员）Amount by rep" if zh else "Amount by rep")
+            chart.set_title({"name": title})
+            chart.set_x_axis({"num_format": "0%" if has_targets else "¥#,##0"})
+            chart.set_y_axis({"reverse": True})
             chart.set_legend({"none": True})
-            chart.set_size({"width": 520, "height": max(300, min(2000, 18 * n + 80))})
-            ws.insert_chart(2, 3, chart)
+            chart.set_size({"width": 520, "height": max(300, min(2000, 16 * n + 80))})
+            ws.insert_chart(2, 8, chart)
+        trend = self.summary.daily_trend
+        if trend is not None and trend.rows:
+            first, last = trend_top + 2, trend_top + 1 + len(trend.rows)
+            chart = self.wb.add_chart({"type": "line"})
+            chart.add_series({
+                "name": "成交金额 Amount" if zh else "Amount",
+                "categories": [self.titles["overview"], first, 0, last, 0],
+                "values": [self.titles["overview"], first, 1, last, 1],
+                "marker": {"type": "circle"}})
+            chart.set_title({"name": "每日成交 Daily sales" if zh else "Daily sales"})
+            chart.set_legend({"none": True})
+            chart.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
+            chart.set_y_axis({"num_format": "¥#,##0"})
+            ws.insert_chart(2, 17, chart)
         funnel = self.summary.sheet("funnel")
         if funnel.rows:
             total_row = len(funnel.rows)
-            first = funnel.column("stage_1")
+            first_col = funnel.column("stage_1")
             chart = self.wb.add_chart({"type": "column"})
             chart.add_series({
-                "name": "客户数 Customers" if self.lang == "zh" else "Customers",
-                "categories": [self.titles["funnel"], 0, first, 0, first + 6],
-                "values": [self.titles["funnel"], total_row, first, total_row, first + 6],
+                "name": "客户数 Customers" if zh else "Customers",
+                "categories": [self.titles["funnel"], 0, first_col, 0, first_col + 6],
+                "values": [self.titles["funnel"], total_row, first_col, total_row, first_col + 6],
                 "fill": {"color": "#9BBB59"}})
-            chart.set_title({"name": "销售漏斗 Funnel by stage" if self.lang == "zh"
-                             else "Funnel by stage"})
+            chart.set_title({"name": "销售漏斗 Funnel by stage" if zh else "Funnel by stage"})
             chart.set_legend({"none": True})
-            ws.insert_chart(anchor_row + 12, 9, chart)
-        trend = self.summary.daily_trend
-        if trend is not None and trend.rows:
-            chart = self.wb.add_chart({"type": "line"})
-            chart.add_series({
-                "name": "成交金额 Amount" if self.lang == "zh" else "Amount",
-                "categories": [self.titles["overview"], 3, 9, 2 + len(trend.rows), 9],
-                "values": [self.titles["overview"], 3, 10, 2 + len(trend.rows), 10],
-                "marker": {"type": "circle"}})
-            chart.set_title({"name": "每日成交 Daily sales" if self.lang == "zh"
-                             else "Daily sales"})
-            chart.set_legend({"none": True})
-            chart.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
-            ws.insert_chart(2, 13, chart)
+            ws.insert_chart(18, 17, chart)
 
 
 def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bool = False

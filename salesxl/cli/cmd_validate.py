@@ -12,6 +12,7 @@ from salesxl.cli.output import echo_issue_table, progress
 from salesxl.cli.params import DATE, PERIOD
 from salesxl.inbox import read_inbox
 from salesxl.issues import count_by_severity, has_errors
+from salesxl.load import issues_only
 from salesxl.periods import Month, Week
 from salesxl.roster import RosterError
 
@@ -44,7 +45,8 @@ def command(paths: tuple[Path, ...], roster: Path | None, period: Month | Week |
     """
     try:
         inbox = read_inbox(list(paths), roster=roster, period=period, today=today,
-                           workers=workers, progress=lambda n: progress(n, "Validating"))
+                           workers=workers, progress=lambda n: progress(n, "Validating"),
+                           prepare=issues_only)
     except RosterError as exc:
         raise click.BadParameter(str(exc), param_hint="--roster") from None
     issues = inbox.issues

@@ -1,0 +1,57 @@
+"""Validate N filled daily reports: salesxl vs the naive way vs the raw read floor.
+
+    python benchmarks/bench_validate.py --files 200 --rows 250
+
+Prints one JSON object with, measured in one run on the same files: the
+seconds for `salesxl validate DIR` (the whole command, process start
+included), for the naive way (per file `pandas.read_excel(..., sheet_name=None,
+engine="openpyxl")`), for the raw python-calamine read of every sheet, and
+the ratios.  Aim (issue 3): ≥ 10× faster than naive, within 2× of the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+from _reports import floor, generate, run_salesxl
+
+HERE = Path(__file__).resolve().parent
+
+
+def naive(paths: list[Path]) -> float:
+    import pandas as pd
+
+    start = time.perf_counter()
+    for p in paths:
+        pd.read_excel(p, sheet_name=None, engine="openpyxl")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--rows", type=int, default=250)
+    parser.add_argument("--data", type=Path, default=HERE / "_data")
+    args = parser.parse_args()
+    folder = args.data / f"consolidate_{args.files}x{args.rows}"
+    paths = generate(folder, args.files, args.rows)
+    floor(paths[: min(20, len(paths))])  # warm the page cache for everyone alike
+    result: dict[str, float | int] = {"files": args.files, "rows": args.rows,
+                                      "cores": os.cpu_count() or 1}
+    result["floor_s"] = round(floor(paths), 3)
+    seconds, peak = run_salesxl(["validate", str(folder), "--period", "2026-11", "--today",
+                                 "2026-11-24", "--format", "json"], ok_codes=(0, 1))
+    result["salesxl_s"] = round(seconds, 3)
+    result["salesxl_peak_mb"] = round(peak / 2**20, 1)
+    result["naive_s"] = round(naive(paths), 3)
+    result["naive_vs_salesxl"] = round(result["naive_s"] / result["salesxl_s"], 1)
+    result["salesxl_vs_floor"] = round(result["salesxl_s"] / result["floor_s"], 2)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

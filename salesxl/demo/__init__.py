@@ -1,0 +1,116 @@
+"""A realistic sample organisation for `salesxl demo` (and for trying salesxl out).
+
+`generate_demo` writes a roster of reps in three regions and six teams, three
+years of ERP sales, a targets input, and an inbox with each rep's daily
+report, weekly plans and monthly plan for the period — a few of them with
+the mistakes real reps make.  The same seed gives the same files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from salesxl.demo.mistakes import Mistake, plant_mistakes
+from salesxl.demo.month import RepMonth, rep_month
+from salesxl.demo.organisation import Organisation, build_organisation
+from salesxl.demo.writer import (
+    FileJob,
+    corrupt_copy,
+    rep_jobs,
+    resave_with_openpyxl,
+    write_jobs,
+)
+from salesxl.periods import Month
+from salesxl.workdays import Workdays
+
+__all__ = ["DemoError", "DemoFiles", "generate_demo"]
+
+MARKER = ".salesxl-demo"
+
+
+class DemoError(Exception):
+    """The demo folder cannot be used."""
+
+
+@dataclass(slots=True)
+class DemoFiles:
+    folder: Path
+    period: Month
+    as_of: dt.date
+    roster: Path
+    sales_records: Path
+    targets_input: Path
+    inbox: Path
+    organisation: Organisation
+    months: list[RepMonth]
+    mistakes: list[Mistake]
+    files: list[Path] = field(default_factory=list)  # every rep file in the inbox
+
+
+def _prepare(folder: Path) -> None:
+    if folder.exists() and any(folder.iterdir()) and not (folder / MARKER).exists():
+        raise DemoError(f"{folder} exists and is not a salesxl demo folder; choose another "
+                        "folder with -o (the demo only overwrites its own folders)")
+    if (folder / "inbox").exists():
+        shutil.rmtree(folder / "inbox")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MARKER).write_text("made by `salesxl demo`; safe to delete\n", encoding="utf-8")
+
+
+def generate_demo(folder: Path, *, period: Month = Month(2026, 11),  # noqa: B008 - value object
+                  as_of: dt.date = dt.date(2026, 11, 24), seed: int = 2026,
+                  reps: int = 30) -> DemoFiles:
+    """Write the sample organisation into `folder` (created; an old demo there is replaced)."""
+    folder = Path(folder)
+    _prepare(folder)
+    org = build_organisation(period, as_of, seed=seed, reps=reps)
+    workdays = Workdays()
+    rng = random.Random(seed + 1)
+    months = [rep_month(rep, period, as_of, workdays, rng) for rep in org.reps]
+    mistakes = plant_mistakes(months)
+    spoiled_week = {m.rep_id for m in mistakes if m.form == "weekly_plan"}
+    inbox = folder / "inbox"
+    jobs: list[FileJob] = [
+        FileJob(folder / "roster.xlsx", "roster", {}, {"reps": [r.roster_row for r in org.reps]}),
+        FileJob(folder / "sales_records.xlsx", "sales_records", {}, {"sales": org.sales}),
+        FileJob(folder / "targets_input.xlsx", "targets_input", org.settings,
+                {"annual": org.annual, "history": org.history}),
+    ]
+    for month in months:
+        jobs += rep_jobs(month, inbox, period, drop_rep_id_in_week=month.rep.rep_id in spoiled_week)
+    extra = _stray_files(months, inbox, period, workdays, seed) if len(months) >= 13 else []
+    written = write_jobs([*jobs, *extra])
+    files = [p for p in written if inbox in p.parents]
+    if len(months) >= 13:
+        files += _spoil_files(months, inbox, period)
+    return DemoFiles(folder, period, as_of, folder / "roster.xlsx", folder / "sales_records.xlsx",
+                     folder / "targets_input.xlsx", inbox, org, months, mistakes, sorted(files))
+
+
+def _stray_files(months: list[RepMonth], inbox: Path, period: Month, workdays: Workdays,
+                 seed: int) -> list[FileJob]:
+    """Last month's report of one rep, left in this month's inbox."""
+    previous = period.shift(-1)
+    october = rep_month(months[1].rep, previous, period.first_day, workdays,
+                        random.Random(seed + 2))
+    job = rep_jobs(october, inbox, previous)[0]
+    return [job]
+
+
+def _spoil_files(months: list[RepMonth], inbox: Path, period: Month) -> list[Path]:
+    """A report re-saved by a script, a corrupt copy, and an Excel lock file."""
+    def daily(month: RepMonth) -> Path:
+        rep = month.rep
+        return inbox / rep.region / rep.team / f"{rep.rep_id}_{rep.name}_日报_{period}.xlsx"
+
+    resave_with_openpyxl(daily(months[12]))
+    first = daily(months[0])
+    broken = first.parent / f"扫描件_{months[0].rep.name}.xlsx"
+    corrupt_copy(first, broken)
+    lock = first.parent / f"~${first.name}"
+    lock.write_bytes(b"\x00" * 162)  # what Excel leaves while the file is open
+    return [broken, lock]

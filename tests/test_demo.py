@@ -1,0 +1,88 @@
+"""The sample organisation: realistic, deterministic, and every planted mistake caught."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from salesxl.cli import main
+from salesxl.demo import DemoError, generate_demo
+from salesxl.inbox import read_inbox
+from salesxl.roster import read_roster
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return generate_demo(tmp_path_factory.mktemp("demo") / "demo")
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*.xlsx"))}
+
+
+def test_the_same_seed_gives_the_same_files(tmp_path):
+    a = generate_demo(tmp_path / "a", reps=12)
+    b = generate_demo(tmp_path / "b", reps=12)
+    assert _digest(a.folder) == _digest(b.folder)
+    c = generate_demo(tmp_path / "c", reps=12, seed=7)
+    assert _digest(a.folder) != _digest(c.folder)
+
+
+def test_roster_has_three_regions_and_six_teams(demo):
+    roster = read_roster(demo.roster)
+    assert len(roster) == 30 and not [i for i in roster.issues if i.is_error]
+    assert {r.region for r in roster.reps.values()} == {"华东", "华南", "华北"}
+    assert len({r.team for r in roster.reps.values()}) == 6
+    assert sum(r.status == "left" for r in roster.reps.values()) == 1
+
+
+def test_every_good_file_validates_and_each_mistake_gives_its_codes(demo):
+    inbox = read_inbox([demo.inbox], roster=demo.roster, period=demo.period, today=demo.as_of)
+    codes_by_file: dict[str, Counter] = {}
+    for issue in inbox.issues:
+        codes_by_file.setdefault(Path(issue.file).name, Counter())[issue.code.value] += 1
+    planted = {code for m in demo.mistakes for code in m.codes}
+    found = {code for counts in codes_by_file.values() for code in counts}
+    assert found == planted  # nothing else is wrong with the generated files
+    for mistake in demo.mistakes:
+        files = [name for name, counts in codes_by_file.items()
+                 if name.startswith(mistake.rep_id) or mistake.form == "file"]
+        assert any(all(counts[c] for c in mistake.codes) for name, counts in codes_by_file.items()
+                   if name in files), mistake
+    assert not any(name.startswith("~$") for name in codes_by_file)
+
+
+def test_the_month_looks_like_a_real_month(demo):
+    reps = demo.months
+    rows = [r for m in reps for r in m.daily]
+    assert 1000 < len(rows) < 3000
+    stages = Counter(r["stage"] for r in rows)
+    assert stages["7"] > 30 and stages["1"] > 0
+    deals = [r for r in rows if r["stage"] == "7" and r.get("qty") and r.get("price")]
+    assert all(abs(r["amount"] - r["qty"] * r["price"]) < 0.011 for r in deals
+               if not any(m.rep_id == "S005" for m in demo.mistakes))
+    skills = sorted({m.rep.skill for m in reps})
+    assert skills[0] < 0.6 < skills[1] < 0.8 <= skills[-1]  # some reps will get warnings
+    assert len(demo.organisation.sales) > 3000
+    first = min(r["date"] for r in demo.organisation.sales)
+    assert first <= dt.date(2023, 11, 30)
+
+
+def test_cli_runs_end_to_end(tmp_path):
+    result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path / "demo"), "--reps", "14"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "demo" / "output" / "summary.xlsx").exists()
+    assert "✗" not in result.output and "summary written to" in result.output
+
+
+def test_refuses_to_overwrite_a_folder_that_is_not_a_demo(tmp_path):
+    (tmp_path / "precious.txt").write_text("keep me")
+    with pytest.raises(DemoError, match="not a salesxl demo folder"):
+        generate_demo(tmp_path, reps=6)
+    assert (tmp_path / "precious.txt").read_text() == "keep me"
