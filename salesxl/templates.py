@@ -60,6 +60,9 @@ def field_help(f: Field, lang: str = "zh") -> str:
     if f.required:
         zh.append("必填")
         en.append("Required")
+    else:
+        zh.append("选填")
+        en.append("Optional")
     if f.help_zh:
         zh.append(f.help_zh)
         en.append(f.help_en)
@@ -314,13 +317,13 @@ class _FormWriter:
             width = max(width, fit_width(label.split("\n"), minimum=10))
             if c <= 1 and self.form.header_table == table.key:
                 width = max(width, self.block_width if c == 0 else 16)  # header block fits
+            self.wb.define_name(f"{table.key}_{f.key}", "=" + self._column_range(table.key, f.key))
             if f.formula:
                 ws.set_column(c, c, width, self.fmt["plain"])
                 self._formula_column(ws, table, f, c)
                 continue
             ws.set_column(c, c, width, self._cell_format(f))
             self._validate(ws, place.first_row, place.last_row, c, f, period)
-            self.wb.define_name(f"{table.key}_{f.key}", "=" + self._column_range(table.key, f.key))
             for i, record in enumerate(rows):
                 value = self._choice_label(f, record.get(f.key))
                 if isinstance(value, (Month, Week)):

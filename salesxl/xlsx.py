@@ -94,6 +94,12 @@ def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None
         ws.write_string(row, col, str(value), fmt)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; replace `target` with it on success.
@@ -115,6 +121,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are ordinary files
     try:
         yield tmp
         try:
