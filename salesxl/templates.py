@@ -15,8 +15,10 @@ customers given.  Every formula carries its computed value (SPEC §6).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ from salesxl.forms import FORMS, Field, FieldType, Form, Table
 from salesxl.periods import Month, Week
 from salesxl.xlsx import atomic_output, fit_width, write_cell
 
-__all__ = ["FIXED_CREATED", "build_templates", "field_help", "write_form"]
+__all__ = ["FIXED_CREATED", "FormJob", "build_templates", "field_help", "write_form", "write_forms"]
 
 # Templates are checked in; a fixed creation time makes them byte-for-byte reproducible.
 FIXED_CREATED = dt.datetime(2026, 1, 1)
@@ -50,6 +52,7 @@ _TYPE_ZH = {
     FieldType.PHONE: "电话", FieldType.CHOICE: "下拉选择", FieldType.MONTH: "月份 YYYY-MM",
     FieldType.WEEK: "周 2026-W48", FieldType.MONTH_OR_DATE: "月份或日期",
     FieldType.RAMP: "百分比序列",
+    FieldType.NUMBERS: "数字序列",
 }
 
 
@@ -78,7 +81,7 @@ def field_help(f: Field, lang: str = "zh") -> str:
     elif f.type is FieldType.PHONE:
         zh.append("手机 11 位或座机 0xx-xxxxxxxx")
         en.append("CN mobile (11 digits) or landline 0xx-xxxxxxxx")
-    elif f.type in (FieldType.MONTH, FieldType.WEEK, FieldType.RAMP) and f.example:
+    elif f.type in (FieldType.MONTH, FieldType.WEEK, FieldType.RAMP, FieldType.NUMBERS) and f.example:
         zh.append(f"如 {f.example}")
         en.append(f"e.g. {f.example}")
     if lang == "zh":
@@ -469,3 +472,34 @@ def build_templates(folder: Path, *, lang: str = "zh") -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     return [write_form(folder / form.filename, form, lang=lang) for form in FORMS.values()]
+
+
+@dataclass(frozen=True, slots=True)
+class FormJob:
+    """One workbook to write: which form, its header and rows, and optionally when it was saved."""
+
+    path: Path
+    form_id: str
+    header: Mapping[str, Any]
+    rows: Mapping[str, Sequence[Mapping[str, Any]]]
+    saved: dt.datetime | None = None
+    lists: Mapping[str, Sequence[str]] | None = None
+    lock_header: bool = False
+
+
+def _write_job(job: FormJob) -> Path:
+    job.path.parent.mkdir(parents=True, exist_ok=True)
+    write_form(job.path, FORMS[job.form_id], header=job.header, rows=job.rows, lists=job.lists,
+               lock_header=job.lock_header)
+    if job.saved is not None:
+        stamp = job.saved.timestamp()
+        os.utime(job.path, (stamp, stamp))
+    return job.path
+
+
+def write_forms(jobs: Sequence[FormJob]) -> list[Path]:
+    """Write many forms, on all cores when there are many; returns the paths in order."""
+    if len(jobs) < 24:
+        return [_write_job(job) for job in jobs]
+    with ProcessPoolExecutor() as pool:
+        return list(pool.map(_write_job, jobs, chunksize=8))

@@ -150,7 +150,15 @@ def _fast_path(f: Field) -> Callable[[Sequence[Any]], list[Any]] | None:
     if kind is FieldType.PHONE:
         return lambda vs: [v if type(v) is str and len(v) == 11 and v.isdigit() and v[0] == "1"
                            and v[1] in "3456789" else None if v == "" else _SLOW for v in vs]
+    if kind in (FieldType.MONTH, FieldType.MONTH_OR_DATE, FieldType.WEEK):
+        seen = _PERIODS[kind]  # a history sheet repeats the same few dozen months
+        return lambda vs: [seen.get(v, _SLOW) for v in vs]
     return None
+
+
+# Raw cell value -> parsed month/week, filled by the slow path (bounded, shared by files).
+_PERIODS: dict[FieldType, dict[Any, Any]] = {
+    FieldType.MONTH: {"": None}, FieldType.MONTH_OR_DATE: {"": None}, FieldType.WEEK: {"": None}}
 
 
 class TableChecker:
@@ -238,6 +246,7 @@ class TableChecker:
         out = fast(values) if fast is not None else [_SLOW] * len(values)
         if _SLOW in out:
             phone = f.type is FieldType.PHONE
+            periods = _PERIODS.get(f.type)
             for i in [i for i, v in enumerate(out) if v is _SLOW]:
                 raw = values[i]
                 if raw is None or raw == "" or (type(raw) is str and not raw.strip()):
@@ -245,6 +254,8 @@ class TableChecker:
                     continue
                 try:
                     out[i] = parse(raw)
+                    if periods is not None and len(periods) < 10_000:
+                        periods[raw] = out[i]
                 except CellProblem as problem:
                     out[i] = None
                     bad.add(i)

@@ -32,6 +32,7 @@ __all__ = [
     "parse_date",
     "parse_month",
     "parse_number",
+    "parse_numbers",
     "parse_ramp",
     "parse_week",
 ]
@@ -255,6 +256,17 @@ def parse_ramp(value: Any) -> tuple[float, ...]:
     return tuple(parts)
 
 
+def parse_numbers(value: Any) -> tuple[float, ...]:
+    """`8,8,9,9` (also with ，、/ ; or spaces, % allowed): a list of numbers."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (float(value),)
+    text = unicodedata.normalize("NFKC", str(value))
+    parts = [parse_number(p) for p in re.split(r"[,;/、\s]+", text.strip()) if p]
+    if not parts:
+        raise ValueError(f"{value!r} is not a list of numbers; write them like 8,8,9,9")
+    return tuple(parts)
+
+
 # ----------------------------------------------------------------------------
 # Phones: CN mobile 1[3-9]xxxxxxxxx, landline 0xx(x)-xxxxxxx(x)
 # ----------------------------------------------------------------------------
@@ -423,6 +435,7 @@ def cell_parser(field: Field, *, default_year: int | None = None,
         FieldType.MONTH_OR_DATE: (parse_month, "请写成 YYYY-MM 或日期"),
         FieldType.WEEK: (parse_week, "请写成 2026-W48 或该周星期一的日期"),
         FieldType.RAMP: (parse_ramp, "请写成百分比序列，例如 25,50,75,100"),
+        FieldType.NUMBERS: (parse_numbers, "请写成以逗号分隔的数字，例如 8,8,9,9,..."),
     }
     parse, hint = parsers[kind]
 

@@ -32,7 +32,7 @@ def test_every_field_is_well_formed(form, table):
 
 def test_forms_cover_spec_section_2():
     assert set(FORMS) == {"daily_report", "weekly_plan", "monthly_plan", "roster", "sales_records",
-                          "targets_input", "workdays"}
+                          "targets_input", "workdays", "targets"}
     daily = FORMS["daily_report"]
     assert [t.key for t in daily.tables] == ["daily", "day_close"]
     assert [f.zh for f in daily.main_table.fields] == [

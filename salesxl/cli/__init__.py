@@ -24,6 +24,8 @@ COMMANDS = {
     "templates": "salesxl.cli.cmd_templates",
     "validate": "salesxl.cli.cmd_validate",
     "consolidate": "salesxl.cli.cmd_consolidate",
+    "targets": "salesxl.cli.cmd_targets",
+    "forms": "salesxl.cli.cmd_forms",
     "demo": "salesxl.cli.cmd_demo",
 }
 

@@ -69,7 +69,40 @@ def step_consolidate(run: DemoRun) -> None:
     run.results["summary"] = summary
 
 
-STEPS: tuple[Callable[[DemoRun], None], ...] = (step_validate, step_consolidate)
+def step_targets(run: DemoRun) -> None:
+    from salesxl.targets import split_file
+
+    _say("分解目标 Split the annual targets into exact monthly ones")
+    result = split_file(run.files.targets_input, run.out / "targets.xlsx",
+                        roster=run.files.roster)
+    s = result.split.settings
+    company = result.split.plans[0]
+    click.echo(f"  {result.units} units (company, regions, teams, reps), {s.year} by "
+               f"{s.method} from three years of history, rounded to ¥{s.rounding}: "
+               f"company ¥{result.split.money(company.annual):,}")
+    for warning in result.warnings:
+        click.echo(f"  note: {warning}")
+    click.echo(f"  targets written to {result.output}")
+    run.results["targets"] = result.output
+
+
+def step_forms(run: DemoRun) -> None:
+    from salesxl.issue_forms import issue_forms, known_customers
+    from salesxl.roster import read_roster
+    from salesxl.targets import read_month_targets
+
+    next_month = run.files.period.shift(1)
+    _say(f"下发表单 Issue next month's ({next_month}) personalised forms")
+    targets = read_month_targets(run.results["targets"], next_month) \
+        if next_month.year == run.files.period.year else None
+    written = issue_forms(read_roster(run.files.roster), next_month, run.out / "forms",
+                          targets=targets, customers=known_customers([run.files.sales_records]))
+    click.echo(f"  {len(written)} forms (daily report, weekly plan, monthly plan per active rep) "
+               f"in {run.out / 'forms'}/, targets and customers filled in")
+
+
+STEPS: tuple[Callable[[DemoRun], None], ...] = (step_validate, step_targets, step_forms,
+                                                step_consolidate)
 
 
 @click.command()

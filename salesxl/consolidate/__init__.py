@@ -211,11 +211,10 @@ def consolidate_inbox(
 
 def read_targets(path: Path, period: Month) -> dict[str, float]:
     """Rep ID -> month target from a targets workbook (`salesxl targets split` output)."""
-    try:
-        from salesxl.targets import read_month_targets
-    except ImportError as exc:  # the target engine is an optional later stage
-        raise TargetsError(f"{path}: reading targets needs salesxl.targets ({exc})") from None
+    from salesxl.targets import TargetsError as BadTargets
+    from salesxl.targets import read_month_targets
+
     try:
         return read_month_targets(Path(path), period)
-    except (ValueError, KeyError) as exc:
-        raise TargetsError(f"{path}: {exc}") from None
+    except BadTargets as exc:
+        raise TargetsError(str(exc)) from None

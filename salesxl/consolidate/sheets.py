@@ -55,7 +55,7 @@ _ACTIVITY = [
 def _activity(t: Totals, known: bool) -> list[Any]:
     """Activity figures, or None throughout when nothing was reported (not a silent zero)."""
     counts = [t.contacts, t.visits, t.new_customers, t.grades["A"], t.grades["B"],
-              t.grades["C"], t.deals, t.amount, t.deposit]
+              t.grades["C"], t.deals, round(t.amount, 2), round(t.deposit, 2)]
     if not known:
         counts = [None] * len(counts)
     return [*counts, t.target, t.paced_target, t.completion if known else None,

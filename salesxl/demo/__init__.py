@@ -17,14 +17,9 @@ from pathlib import Path
 from salesxl.demo.mistakes import Mistake, plant_mistakes
 from salesxl.demo.month import RepMonth, rep_month
 from salesxl.demo.organisation import Organisation, build_organisation
-from salesxl.demo.writer import (
-    FileJob,
-    corrupt_copy,
-    rep_jobs,
-    resave_with_openpyxl,
-    write_jobs,
-)
+from salesxl.demo.writer import corrupt_copy, rep_jobs, resave_with_openpyxl
 from salesxl.periods import Month
+from salesxl.templates import FormJob, write_forms
 from salesxl.workdays import Workdays
 
 __all__ = ["DemoError", "DemoFiles", "generate_demo"]
@@ -74,16 +69,16 @@ def generate_demo(folder: Path, *, period: Month = Month(2026, 11),  # noqa: B00
     mistakes = plant_mistakes(months)
     spoiled_week = {m.rep_id for m in mistakes if m.form == "weekly_plan"}
     inbox = folder / "inbox"
-    jobs: list[FileJob] = [
-        FileJob(folder / "roster.xlsx", "roster", {}, {"reps": [r.roster_row for r in org.reps]}),
-        FileJob(folder / "sales_records.xlsx", "sales_records", {}, {"sales": org.sales}),
-        FileJob(folder / "targets_input.xlsx", "targets_input", org.settings,
+    jobs: list[FormJob] = [
+        FormJob(folder / "roster.xlsx", "roster", {}, {"reps": [r.roster_row for r in org.reps]}),
+        FormJob(folder / "sales_records.xlsx", "sales_records", {}, {"sales": org.sales}),
+        FormJob(folder / "targets_input.xlsx", "targets_input", org.settings,
                 {"annual": org.annual, "history": org.history}),
     ]
     for month in months:
         jobs += rep_jobs(month, inbox, period, drop_rep_id_in_week=month.rep.rep_id in spoiled_week)
     extra = _stray_files(months, inbox, period, workdays, seed) if len(months) >= 13 else []
-    written = write_jobs([*jobs, *extra])
+    written = write_forms([*jobs, *extra])
     files = [p for p in written if inbox in p.parents]
     if len(months) >= 13:
         files += _spoil_files(months, inbox, period)
@@ -92,7 +87,7 @@ def generate_demo(folder: Path, *, period: Month = Month(2026, 11),  # noqa: B00
 
 
 def _stray_files(months: list[RepMonth], inbox: Path, period: Month, workdays: Workdays,
-                 seed: int) -> list[FileJob]:
+                 seed: int) -> list[FormJob]:
     """Last month's report of one rep, left in this month's inbox."""
     previous = period.shift(-1)
     october = rep_month(months[1].rep, previous, period.first_day, workdays,

@@ -6,7 +6,7 @@ reads these objects.  `FORMS` maps a form id to its description.
 
 from __future__ import annotations
 
-from salesxl.forms.admin_forms import ROSTER, SALES_RECORDS, TARGETS_INPUT, WORKDAYS
+from salesxl.forms.admin_forms import ROSTER, SALES_RECORDS, TARGETS, TARGETS_INPUT, WORKDAYS
 from salesxl.forms.model import (
     Choice,
     ChoiceList,
@@ -25,6 +25,7 @@ __all__ = [
     "REP_FORMS",
     "ROSTER",
     "SALES_RECORDS",
+    "TARGETS",
     "TARGETS_INPUT",
     "WORKDAYS",
     "Choice",
@@ -40,7 +41,7 @@ __all__ = [
 FORMS: dict[str, Form] = {
     form.id: form
     for form in (DAILY_REPORT, WEEKLY_PLAN, MONTHLY_PLAN, ROSTER, SALES_RECORDS, TARGETS_INPUT,
-                 WORKDAYS)
+                 WORKDAYS, TARGETS)
 }
 
 # Forms a rep files; each carries the rep ID and period in its header block.

@@ -8,13 +8,14 @@ from salesxl.forms.choices import (
     ORG_LEVELS,
     SPLIT_METHODS,
     STATUSES,
+    TARGET_LEVELS,
     WORKDAY_TYPES,
     YES_NO,
 )
 from salesxl.forms.model import Field, FieldType, Form, NotBefore, ProductEquals, Table
 from salesxl.issues import Code
 
-__all__ = ["ROSTER", "SALES_RECORDS", "TARGETS_INPUT", "WORKDAYS"]
+__all__ = ["ROSTER", "SALES_RECORDS", "TARGETS", "TARGETS_INPUT", "WORKDAYS"]
 
 T = FieldType
 
@@ -158,8 +159,9 @@ TARGETS_INPUT = Form(
             input_rows=5000,
             fields=(
                 Field("level", "层级", "Level", T.CHOICE, required=True, choices=ORG_LEVELS),
-                Field("unit", "单元", "Unit", required=True, aliases=("名称", "组织")),
-                Field("parent", "上级", "Parent", aliases=("上级单元",)),
+                Field("unit", "单元", "Unit", required=True, identifier=True,
+                      aliases=("名称", "组织")),
+                Field("parent", "上级", "Parent", identifier=True, aliases=("上级单元",)),
                 Field("product", "产品", "Product"),
                 Field("annual_target", "年度目标", "Annual target", T.MONEY, min=0, width=16,
                       aliases=("年目标", "目标")),
@@ -167,6 +169,10 @@ TARGETS_INPUT = Form(
                 Field("weight", "权重", "Weight", T.NUMBER, min=0),
                 Field("proposed", "上报目标", "Proposed", T.MONEY, min=0, aliases=("上报",)),
                 Field("ramp", "爬坡", "Ramp", T.RAMP, width=16, example="25,50,75,100"),
+                Field("month_weights", "月度权重", "Month weights", T.NUMBERS, width=24,
+                      help_zh="方法为 weights 时填 12 个数（财年月份顺序）",
+                      help_en="For method weights: twelve numbers in fiscal order",
+                      example="8,8,9,9,8,8,8,8,8,9,9,10"),
             ),
         ),
         Table(
@@ -176,7 +182,7 @@ TARGETS_INPUT = Form(
             required=False,
             input_rows=20000,
             fields=(
-                Field("unit", "单元", "Unit", required=True),
+                Field("unit", "单元", "Unit", required=True, identifier=True),
                 Field("product", "产品", "Product"),
                 Field("month", "月份", "Month", T.MONTH_OR_DATE, required=True,
                       aliases=("日期", "Date")),
@@ -190,7 +196,7 @@ TARGETS_INPUT = Form(
             required=False,
             input_rows=500,
             fields=(
-                Field("unit", "单元", "Unit", required=True),
+                Field("unit", "单元", "Unit", required=True, identifier=True),
                 Field("product", "产品", "Product"),
                 Field("month", "月份", "Month", T.MONTH, required=True),
                 Field("target", "目标", "Target", T.MONEY, required=True, min=0),
@@ -213,4 +219,31 @@ TARGETS_INPUT = Form(
         "Locked: month targets fixed by hand; the rest is re-spread.",
         "Workdays: overrides the built-in China holidays and make-up workdays.",
     ),
+)
+
+# The output of `salesxl targets split`, read back by consolidation and `forms issue`.
+TARGETS = Form(
+    id="targets",
+    zh="月度目标",
+    en="Targets",
+    version="1",
+    filename="targets.xlsx",
+    tables=(
+        Table(
+            key="long",
+            zh="明细",
+            en="Long",
+            input_rows=100,
+            fields=(
+                Field("level", "层级", "Level", T.CHOICE, required=True, choices=TARGET_LEVELS),
+                Field("unit", "单元", "Unit", required=True, identifier=True),
+                Field("parent", "上级", "Parent", identifier=True),
+                Field("product", "产品", "Product"),
+                Field("month", "月份", "Month", T.MONTH, required=True),
+                Field("target", "目标", "Target", T.MONEY, required=True, min=0),
+            ),
+        ),
+    ),
+    instructions_zh=("由 salesxl targets split 生成：每个单元 × 产品 × 月份一行。",),
+    instructions_en=("Written by salesxl targets split: one row per unit × product × month.",),
 )

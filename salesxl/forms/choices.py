@@ -17,6 +17,7 @@ __all__ = [
     "SPLIT_METHODS",
     "STAGES",
     "STATUSES",
+    "TARGET_LEVELS",
     "WORKDAY_TYPES",
     "YES_NO",
 ]
@@ -98,6 +99,12 @@ ORG_LEVELS = ChoiceList(
         Choice("team", "团队", "Team", ("小组", "组")),
         Choice("rep", "销售员", "Rep", ("个人", "业务员", "销售")),
     ),
+)
+
+# Rows of the targets output: the organisation's levels plus a unit's products.
+TARGET_LEVELS = ChoiceList(
+    "target_level",
+    (*ORG_LEVELS.choices, Choice("product", "产品", "Product")),
 )
 
 SPLIT_METHODS = ChoiceList(

@@ -45,6 +45,7 @@ class FieldType(StrEnum):
     WEEK = "week"  # ISO week or its Monday
     MONTH_OR_DATE = "month_or_date"  # history rows: a month or any date in it
     RAMP = "ramp"  # "25,50,75,100": percentages of a normal month
+    NUMBERS = "numbers"  # "8,8,9,...": a list of numbers (twelve month weights)
 
 
 @dataclass(frozen=True, slots=True)

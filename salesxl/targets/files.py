@@ -1,0 +1,65 @@
+"""The target breakdown from file to file, and its month targets read back.
+
+`split_file` is what `salesxl targets split` and the manager workbook's
+分解目标 button call; `read_month_targets` is how consolidation and
+`salesxl forms issue` learn each rep's month target (through the one reader).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from salesxl.load import load_form
+from salesxl.periods import Month
+from salesxl.roster import Roster, read_roster
+from salesxl.targets.engine import split_targets
+from salesxl.targets.inputs import history_from_sales, read_targets_input
+from salesxl.targets.model import Split, TargetsError
+from salesxl.targets.workbook import write_targets
+
+__all__ = ["SplitResult", "read_month_targets", "split_file"]
+
+
+@dataclass(frozen=True, slots=True)
+class SplitResult:
+    output: Path
+    split: Split
+
+    @property
+    def units(self) -> int:
+        return sum(1 for p in self.split.plans if p.product is None)
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.split.warnings
+
+
+def split_file(input_path: Path, output_path: Path, *, history: Sequence[Path] = (),
+               roster: Path | Roster | None = None, scale_proposals: bool = False,
+               lang: str = "zh") -> SplitResult:
+    """Read a targets input (plus sales history files), split, write targets.xlsx."""
+    if isinstance(roster, Path):
+        roster = read_roster(roster)
+    inp = read_targets_input(Path(input_path), extra_history=history_from_sales(history),
+                             roster=roster, scale_proposals=scale_proposals)
+    split = split_targets(inp)
+    return SplitResult(write_targets(split, Path(output_path), lang=lang), split)
+
+
+def read_month_targets(path: Path, month: Month) -> dict[str, float]:
+    """Rep ID -> target for `month`, from a targets workbook's 明细 Long sheet."""
+    data = load_form(Path(path))
+    if data.form_id != "targets":
+        first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
+        raise TargetsError(f"{path} is not a targets workbook from `salesxl targets split` "
+                           f"(明细 Long sheet): {first}")
+    errors = [i for i in data.issues if i.is_error]
+    if errors:
+        raise TargetsError(f"{path}: {errors[0].sheet}!{errors[0].cell}: {errors[0].message_en}")
+    targets: dict[str, float] = {}
+    for r in data.records("long"):
+        if r["level"] == "rep" and r["month"] == month and r["target"] is not None:
+            targets[r["unit"]] = targets.get(r["unit"], 0.0) + r["target"]
+    return targets

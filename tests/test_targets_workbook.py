@@ -1,0 +1,176 @@
+"""targets.xlsx and the commands around it: split, template, forms issue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+
+from salesxl.cli import main
+from salesxl.forms import TARGETS_INPUT
+from salesxl.issue_forms import first_week, issue_forms
+from salesxl.load import load_form
+from salesxl.periods import Month, Week
+from salesxl.roster import Rep, Roster
+from salesxl.targets import (
+    Lock,
+    Settings,
+    TargetsInput,
+    UnitSpec,
+    read_month_targets,
+    split_targets,
+)
+from salesxl.targets.workbook import write_targets
+from salesxl.templates import write_form
+from tests.lo import convert, needs_soffice
+
+
+@pytest.fixture
+def split():
+    units = [UnitSpec("company", "总公司", annual=D(1_200_000)),
+             UnitSpec("region", "华东", "总公司"), UnitSpec("region", "华南", "总公司", weight=0.5),
+             UnitSpec("team", "上海组", "华东"), UnitSpec("rep", "S001", "上海组"),
+             UnitSpec("rep", "S002", "上海组"), UnitSpec("rep", "S003", "华南"),
+             UnitSpec("rep", "S003", "华南", product="阿莫西林"),
+             UnitSpec("rep", "S003", "华南", product="头孢", annual=D(100_000))]
+    history = [(r, None, Month(y, m), 1000.0 * (1 + (m == 12))) for r in ("S001", "S002", "S003")
+               for y in (2024, 2025) for m in range(1, 13)]
+    inp = TargetsInput(Settings(2026, rounding=D(100)), units, history,
+                       [Lock("S001", Month(2026, 1), D(30_000), row=2)])
+    return split_targets(inp)
+
+
+def test_monthly_sheet_structure(split, tmp_path):
+    path = write_targets(split, tmp_path / "targets.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["月度目标 Monthly", "明细 Long", "说明 Method"]
+    ws = wb["月度目标 Monthly"]
+    heads = [c.value for c in ws[1]]
+    assert heads[4:16] == [f"2026-{m:02d}" for m in range(1, 13)]
+    assert heads[16:20] == ["Q1", "Q2", "Q3", "Q4"] and heads[20] == "年度\nAnnual"
+    assert ws["Q2"].value == "=SUM(E2:G2)" and ws["U2"].value == "=SUM(E2:P2)"
+    assert ws["V2"].value.startswith("=ABS(U2-1200000)+ABS(E2-SUMIFS(")
+    levels = [ws.row_dimensions[r].outline_level for r in range(2, ws.max_row + 1)]
+    assert levels == [p.depth for p in split.plans]
+    assert ws.freeze_panes == "E2" and ws.column_dimensions["W"].hidden
+    cached = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("月度目标 Monthly").to_python()
+    for row, plan in zip(cached[1:], split.plans, strict=True):
+        assert row[20] == float(split.money(plan.annual)) and row[21] == 0
+        assert row[16] == float(split.money(sum(plan.months[:3])))
+
+
+def test_long_sheet_reads_back(split, tmp_path):
+    path = write_targets(split, tmp_path / "targets.xlsx")
+    data = load_form(path)
+    assert data.form_id == "targets" and not [i for i in data.issues if i.is_error]
+    rows = data.records("long")
+    assert len(rows) == 12 * len(split.plans)
+    s1 = [r for r in rows if r["unit"] == "S001"]
+    assert s1[0]["month"] == Month(2026, 1) and s1[0]["target"] == 30_000
+    jan = read_month_targets(path, Month(2026, 1))
+    assert jan["S001"] == 30_000 and set(jan) == {"S001", "S002", "S003"}
+    assert all(v % 100 == 0 for v in jan.values())
+
+
+def test_gap_sheet_in_negotiated_mode(tmp_path):
+    units = [UnitSpec("company", "HQ", annual=D(1000)), UnitSpec("rep", "A", "HQ", proposed=D(700)),
+             UnitSpec("rep", "B", "HQ", proposed=D(500))]
+    split = split_targets(TargetsInput(Settings(2025, method="equal", mode="negotiated"), units))
+    ws = openpyxl.load_workbook(write_targets(split, tmp_path / "t.xlsx"))["差异 Gap"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows["A"][3:7] == (700, 500, 500, "=D3-F3")
+
+
+@needs_soffice
+def test_libreoffice_recalculates_the_sums_equal_to_the_long_sheet(split, tmp_path):
+    path = write_targets(split, tmp_path / "targets.xlsx")
+    again = convert(path, "xlsx", tmp_path / "lo")
+    monthly = CalamineWorkbook.from_path(str(again)).get_sheet_by_name("月度目标 Monthly").to_python()
+    long = CalamineWorkbook.from_path(str(again)).get_sheet_by_name("明细 Long").to_python()[1:]
+    totals: dict[tuple[str, str], float] = {}
+    for row in long:
+        key = (row[1], row[3])
+        totals[key] = totals.get(key, 0.0) + row[5]
+    for row in monthly[1:]:
+        assert row[20] == totals[(row[1], row[3])]  # SUM formulas, recalculated
+        assert sum(row[16:20]) == row[20] and row[21] == 0  # quarters add up; checks are 0
+
+
+def _targets_input(path: Path, annual: list[dict], **settings) -> Path:
+    header = {"year": 2026, "method": "equal", "rounding": 100, **settings}
+    write_form(path, TARGETS_INPUT, header=header, rows={"annual": annual})
+    return path
+
+
+def test_cli_split_and_template(tmp_path):
+    result = CliRunner().invoke(main, ["targets", "template", "-o", str(tmp_path / "in.xlsx")])
+    assert result.exit_code == 0 and (tmp_path / "in.xlsx").exists()
+    source = _targets_input(tmp_path / "input.xlsx", [
+        {"level": "company", "unit": "HQ", "annual_target": 120_000},
+        {"level": "rep", "unit": "S001", "parent": "HQ"}, {"level": "rep", "unit": "S002", "parent": "HQ"}])
+    result = CliRunner().invoke(main, ["targets", "split", str(source), "-o", str(tmp_path / "t.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "3 units" in result.output and read_month_targets(tmp_path / "t.xlsx", Month(2026, 5)) == {
+        "S001": 5000, "S002": 5000}
+
+
+@pytest.mark.parametrize(("annual", "message"), [
+    ([{"level": "company", "unit": "HQ", "annual_target": 120_050}], "not a multiple"),
+    ([{"level": "company", "unit": "HQ", "annual_target": 1000},
+      {"level": "rep", "unit": "S001", "parent": "HQ", "annual_target": 5000}], "smaller than"),
+    ([{"level": "company", "unit": "HQ"}], "needs an annual target"),
+])
+def test_cli_split_errors_name_the_unit(tmp_path, annual, message):
+    source = _targets_input(tmp_path / "input.xlsx", annual)
+    result = CliRunner().invoke(main, ["targets", "split", str(source), "-o", str(tmp_path / "t.xlsx")])
+    assert result.exit_code == 1 and message in result.output
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_cli_split_refuses_a_file_with_errors(tmp_path):
+    source = _targets_input(tmp_path / "input.xlsx", [{"level": "公司公司", "unit": "HQ"}])
+    result = CliRunner().invoke(main, ["targets", "split", str(source)])
+    assert result.exit_code == 1 and "not_in_list" not in result.output
+    assert "errors in the targets input" in result.output and "年度目标 Annual!A4" in result.output
+
+
+def test_forms_issue(tmp_path, split):
+    targets = write_targets(split, tmp_path / "targets.xlsx")
+    roster = Roster({"S001": Rep("S001", "张伟", "华东", "上海组"),
+                     "S002": Rep("S002", "李娜", "华东", "上海组", leave_date=dt.date(2026, 10, 31)),
+                     "S003": Rep("S003", "王强", "华南", "广州组", hire_date=dt.date(2026, 11, 2))})
+    written = issue_forms(roster, Month(2026, 11), tmp_path / "forms",
+                          targets=read_month_targets(targets, Month(2026, 11)),
+                          customers={"S001": ["恒瑞药房", "天河诊所"]})
+    assert len(written) == 6  # S002 left before November
+    daily = next(p for p in written if "S001" in p.name and "日报" in p.name)
+    data = load_form(daily)
+    nov = read_month_targets(targets, Month(2026, 11))["S001"]
+    assert data.header["month_target"] == nov and data.header["month"] == Month(2026, 11)
+    assert not data.issues
+    wb = openpyxl.load_workbook(daily)
+    ws = wb["日报 Daily"]
+    assert ws["B3"].value == "S001" and ws["B3"].protection.locked
+    lists = {col[0].value: [c.value for c in col[1:] if c.value] for col in wb["_lists"].columns}
+    assert lists["customers"] == ["恒瑞药房", "天河诊所"]
+    customer = next(dv for dv in ws.data_validations.dataValidation if "B10" in str(dv.sqref))
+    assert customer.type == "list" and customer.formula1 == "_lists!$E$2:$E$3"
+    weekly = load_form(next(p for p in written if "周计划" in p.name))
+    assert weekly.header["week"] == Week(2026, 45) == first_week(Month(2026, 11))
+
+
+def test_cli_forms_issue(tmp_path):
+    from salesxl.forms import ROSTER
+
+    write_form(tmp_path / "roster.xlsx", ROSTER, rows={"reps": [
+        {"rep_id": "S001", "name": "张伟", "team": "一组", "region": "华东"}]})
+    result = CliRunner().invoke(main, ["forms", "issue", "--roster", str(tmp_path / "roster.xlsx"),
+                                       "--period", "2026-11", "-o", str(tmp_path / "forms")])
+    assert result.exit_code == 0, result.output
+    assert "3 forms for 1 reps" in result.output
+    assert len(list((tmp_path / "forms").rglob("*.xlsx"))) == 3
