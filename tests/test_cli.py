@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from salesxl.cli import main
-from tests.make_files import FILES
+from tests.messy_files import FILES
 
 ISSUE_KEYS = {"file", "sheet", "cell", "row", "column", "code", "severity", "message_zh",
               "message_en", "value"}

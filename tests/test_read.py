@@ -12,7 +12,7 @@ from salesxl.load import collect_files, load_form
 from salesxl.read import Limits, open_book
 from salesxl.read.formulas import uncached_formula_cells
 from salesxl.validate import ValidationContext
-from tests.make_files import EXPECTED, FILES
+from tests.messy_files import EXPECTED, FILES
 
 CTX = ValidationContext(today=dt.date(2026, 11, 24))
 

@@ -12,7 +12,7 @@ import pytest
 from salesxl.load import load_form
 from salesxl.periods import Month, Week
 from salesxl.validate import ValidationContext
-from tests.make_files import DAILY_ZH, FILES
+from tests.messy_files import DAILY_ZH, FILES
 
 TODAY = dt.date(2026, 11, 24)
 GOOD = [dt.datetime(2026, 11, 3), "恒瑞药房", "王经理", "13812345678", "来访", "A", "7 成交",

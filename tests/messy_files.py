@@ -1,6 +1,6 @@
-"""Build tests/files/: messy, real-looking workbooks covering each variation of SPEC §3.
+"""Build tests/files/messy/: messy, real-looking workbooks covering each variation of SPEC §3.
 
-Run `python tests/make_files.py` to rebuild them (they are checked in).  Each
+Run `python tests/messy_files.py` to rebuild them (they are checked in).  Each
 file has an entry in EXPECTED saying what reading it must give; test_read.py
 checks every entry.  Most files are written with openpyxl, as a person's
 script or a non-Excel tool would; the .xls comes from LibreOffice, the
@@ -21,7 +21,7 @@ from typing import Any
 import openpyxl
 from openpyxl.styles import Font
 
-FILES = Path(__file__).resolve().parent / "files"
+FILES = Path(__file__).resolve().parent / "files" / "messy"
 
 DAILY_ZH = ["日期", "客户名称", "联系人", "电话", "来源", "客户等级", "销售阶段", "产品", "数量",
             "单价", "金额", "定金", "异议类型", "下次跟进", "备注"]
