@@ -209,7 +209,7 @@ def _range_problem(f: Field, value: Any) -> tuple[str, str] | None:
 # Tables
 # ----------------------------------------------------------------------------
 
-_TOTAL_FIRST_CHARS = frozenset("合小总tTsSΣ")
+_TOTAL_FIRST_CHARS = frozenset("合小总tTsSΣ \u3000")
 
 
 @dataclass(slots=True)
@@ -266,7 +266,7 @@ class _TableChecker:
             if not any(_filled(raws[i]) for i in inputs) and not any(
                     (r, c.col) in uncached for c in self.columns):
                 continue  # blank row
-            if self._is_total_row(raws):
+            if self._is_total_row(cells):
                 continue
             record = dict(empty_record)
             record["_row"] = r + 1
@@ -323,9 +323,11 @@ class _TableChecker:
                 sheet=self.grid.name, cell=f"{column_letters(c)}{r + 1}", row=r + 1,
                 column=label, value=label))
 
-    def _is_total_row(self, raws: list[Any]) -> bool:
-        for v in raws:
-            if (isinstance(v, str) and v[:1] in _TOTAL_FIRST_CHARS and len(v) <= 20
+    @staticmethod
+    def _is_total_row(cells: list[Any]) -> bool:
+        """A row labelled 合计/小计/Total in any of its cells, the form's columns or not."""
+        for v in cells:
+            if (v.__class__ is str and v[:1] in _TOTAL_FIRST_CHARS and len(v) <= 20
                     and norm_label(v) in TOTAL_LABELS):
                 return True
         return False

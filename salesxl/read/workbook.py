@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ MB = 1024 * 1024
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv"})
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+_CALAMINE_ERRORS = (calamine.CalamineError, calamine.XmlError, calamine.ZipError, ValueError,
+                    OSError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +92,10 @@ class Book:
         return self._grids[name]
 
     def _load(self, name: str) -> Grid:
-        sheet = self._workbook.get_sheet_by_name(name)
+        try:
+            sheet = self._workbook.get_sheet_by_name(name)
+        except _CALAMINE_ERRORS:
+            raise _damaged_sheet(name) from None
         if sheet.total_height * sheet.total_width > self.limits.max_sheet_cells:
             raise ReadFailure(
                 Code.TOO_LARGE,
@@ -99,14 +105,20 @@ class Book:
                 "beyond the limit. Delete unused rows and columns or split the file.",
                 sheet=name,
             )
-        rows = sheet.to_python(skip_empty_area=False)
-        _fill_merged(rows, sheet.merged_cell_ranges or ())
+        try:
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or ()
+        except _CALAMINE_ERRORS:
+            raise _damaged_sheet(name) from None
+        _fill_merged(rows, merged)
         uncached: frozenset[tuple[int, int]] = frozenset()
         if self._archive is not None and self._parts and name in self._parts:
             try:
                 xml = self._archive.read(self._parts[name])
             except KeyError:
                 xml = b""
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+                raise _damaged_sheet(name) from None
             uncached = frozenset(uncached_formula_cells(xml))
         return Grid(name, rows, name in self.hidden, uncached)
 
@@ -168,6 +180,12 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
             )
         return _open_calamine(path, "xls", limits)
     raise _unreadable("这不是 Excel 工作簿或 CSV 文件", "this is not an Excel workbook or CSV file")
+
+
+def _damaged_sheet(name: str) -> ReadFailure:
+    failure = _unreadable(f"工作表「{name}」已损坏", f"the sheet '{name}' is damaged")
+    failure.sheet = name
+    return failure
 
 
 def _unreadable(why_zh: str, why_en: str) -> ReadFailure:
