@@ -17,6 +17,7 @@ from typing import Any
 from salesxl.forms import FORMS, Field, FieldType, Form, Table
 from salesxl.issues import Code, Issue, Severity, has_errors, make_issue
 from salesxl.periods import Month, Week
+from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TOTAL_LABELS, HeaderCell, Layout, TableLayout
 from salesxl.read.workbook import Book, Grid, Limits
 from salesxl.values import CellProblem, cell_parser, norm_label, normalise_phone, text_of
@@ -78,16 +79,6 @@ class FormData:
     def records(self, table: str) -> list[dict[str, Any]]:
         data = self.tables.get(table)
         return data.records if data else []
-
-
-def column_letters(col: int) -> str:
-    """0 -> `A`, 26 -> `AA`."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) -> FormData:
@@ -209,6 +200,7 @@ def _range_problem(f: Field, value: Any) -> tuple[str, str] | None:
 # Tables
 # ----------------------------------------------------------------------------
 
+_NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
 _TOTAL_FIRST_CHARS = frozenset("合小总tTsSΣ \u3000")
 
 
@@ -259,7 +251,8 @@ class _TableChecker:
         # Computed columns (日清 今日成交) hold a cached 0 in every prepared row:
         # a row is blank when all columns a person fills in are blank.
         inputs = [i for i, c in enumerate(self.columns) if c.field.formula is None]
-        for r in range(layout.header_row + 1, len(rows)):
+        merged_numbers = self._merged_numbers()
+        for r in range(layout.first_data_row, len(rows)):
             cells = rows[r]
             n = len(cells)
             raws = [cells[c.col] if c.col < n else "" for c in self.columns]
@@ -271,9 +264,18 @@ class _TableChecker:
             record = dict(empty_record)
             record["_row"] = r + 1
             bad: set[str] = set()
-            for column, raw in zip(self.columns, raws, strict=True):
-                value = self._cell(column, r, raw, bad)
-                record[column.field.key] = value
+            if r in merged_numbers:
+                # A number merged over several rows counts once, in its top row; the
+                # rules leave the covered cells alone (they are not missing).
+                for i in merged_numbers[r]:
+                    raws[i] = ""
+                    bad.add(self.columns[i].field.key)
+                for column, raw in zip(self.columns, raws, strict=True):
+                    if column.field.key not in bad:
+                        record[column.field.key] = self._cell(column, r, raw, bad)
+            else:
+                for column, raw in zip(self.columns, raws, strict=True):
+                    record[column.field.key] = self._cell(column, r, raw, bad)
             if extra_cols:
                 record["_extra"] = {layout.extras[c]: cells[c] for c in extra_cols
                                     if c < n and cells[c] != ""}
@@ -304,6 +306,18 @@ class _TableChecker:
                          {c.field.key: c.letters for c in self.columns},
                          [layout.extras[c] for c in extra_cols])
 
+    def _merged_numbers(self) -> dict[int, list[int]]:
+        """Row -> columns (indexes into self.columns) whose number is a copy of a merged cell."""
+        numeric = {c.col: i for i, c in enumerate(self.columns) if c.field.type in _NUMERIC}
+        covered: dict[int, list[int]] = {}
+        for (r1, c1), (r2, c2) in self.grid.merged:
+            for col in range(c1, c2 + 1):
+                if col in numeric:
+                    for r in range(r1, r2 + 1):
+                        if (r, col) != (r1, c1):
+                            covered.setdefault(r, []).append(numeric[col])
+        return covered
+
     def _structure_issues(self) -> None:
         layout, r = self.layout, self.layout.header_row
         for f in self.table.fields:
@@ -316,6 +330,7 @@ class _TableChecker:
                     f"Add it to the header row {r + 1} (copy it from the template).",
                     sheet=self.grid.name, row=r + 1, column=f.bilingual))
         for c, label in sorted(layout.extras.items()):
+            r = layout.extra_rows.get(c, layout.header_row)
             self.issues.append(make_issue(
                 Code.EXTRA_COLUMN, self.path,
                 f"列「{label}」不是表单中的列，已保留但不参与汇总。",

@@ -58,9 +58,17 @@ class CellProblem(ValueError):
 _LABEL_DROP = re.compile(r"[\s*:：()（）\[\]【】<>《》_\-.。/\\'\"`’‘“”]+")
 
 
+# Full-width letters, digits and symbols become ASCII (`Ｓ００１` -> `S001`), but the
+# punctuation Chinese text is written with (，：；（）！？) stays as typed: notes and
+# summaries read as the rep wrote them.  Matching (labels, choices) uses NFKC anyway.
+_KEEP_FULL_WIDTH = frozenset("，：；（）！？")
+_HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULL_WIDTH}
+_HALF_WIDTH[0x3000] = 0x20  # ideographic space
+
+
 def norm_text(text: str) -> str:
-    """Full-width to half-width (NFKC) and trimmed."""
-    return unicodedata.normalize("NFKC", text).strip()
+    """Full-width letters and digits to half-width, trimmed; Chinese punctuation kept."""
+    return text.translate(_HALF_WIDTH).strip()
 
 
 def norm_label(text: Any) -> str:

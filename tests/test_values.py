@@ -339,6 +339,8 @@ def _daily(key: str) -> Field:
     ("qty", "１０", 10.0), ("date", "11-3", NOV_3), ("date", dt.datetime(2026, 11, 3, 9), NOV_3),
     ("stage", "成交", "7"), ("grade", "ｂ", "B"), ("customer", 12345.0, "12345"),
     ("customer", "  华联超市 ", "华联超市"), ("customer", "ＡＢＣ商行", "ABC商行"),
+    ("notes", "约了周三，带样品（X1）！", "约了周三，带样品（X1）！"),  # Chinese punctuation kept
+    ("notes", "\u3000第二次拜访", "第二次拜访"),
     ("phone", "+86 138 1234 5678", "13812345678"), ("phone", "12345", "12345"),
     ("next_followup", dt.date(2026, 11, 5), dt.date(2026, 11, 5)),
 ], ids=repr)

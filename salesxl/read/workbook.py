@@ -59,6 +59,9 @@ class Grid:
     rows: list[list[Any]]
     hidden: bool = False
     uncached: frozenset[tuple[int, int]] = frozenset()
+    # Merged ranges ((r1, c1), (r2, c2)), 0-based and inclusive; every cell of a range
+    # holds the top-left value (a merged number counts once: see validate).
+    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
 
     def value(self, row: int, col: int) -> Any:
         if row < len(self.rows):
@@ -110,7 +113,7 @@ class Book:
             merged = sheet.merged_cell_ranges or ()
         except _CALAMINE_ERRORS:
             raise _damaged_sheet(name) from None
-        _fill_merged(rows, merged)
+        merged = _fill_merged(rows, merged)
         uncached: frozenset[tuple[int, int]] = frozenset()
         if self._archive is not None and self._parts and name in self._parts:
             try:
@@ -120,7 +123,7 @@ class Book:
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
                 raise _damaged_sheet(name) from None
             uncached = frozenset(uncached_formula_cells(xml))
-        return Grid(name, rows, name in self.hidden, uncached)
+        return Grid(name, rows, name in self.hidden, uncached, merged)
 
     def close(self) -> None:
         if self._workbook is not None:
@@ -129,14 +132,16 @@ class Book:
             self._archive.close()
 
 
-def _fill_merged(rows: list[list[Any]], ranges: Any) -> None:
-    """Give every cell of a merged range the value of its top-left cell."""
+def _fill_merged(rows: list[list[Any]], ranges: Any) -> tuple[Any, ...]:
+    """Give every cell of a merged range the value of its top-left cell; returns those ranges."""
+    filled = []
     for (r1, c1), (r2, c2) in ranges:
         if r1 >= len(rows) or c1 >= len(rows[r1]):
             continue
         value = rows[r1][c1]
         if value == "" or (r2 - r1 + 1) * (c2 - c1 + 1) > 10_000:
             continue
+        filled.append(((r1, c1), (r2, c2)))
         for r in range(r1, min(r2, len(rows) - 1) + 1):
             cells = rows[r]
             if len(cells) <= c2:
@@ -144,6 +149,7 @@ def _fill_merged(rows: list[list[Any]], ranges: Any) -> None:
             for c in range(c1, c2 + 1):
                 if cells[c] == "":
                     cells[c] = value
+    return tuple(filled)
 
 
 def open_book(path: Path, limits: Limits | None = None) -> Book:
@@ -163,12 +169,14 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
         )
     if size == 0:
         raise _unreadable("文件是空的（0 字节）", "the file is empty (0 bytes)")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _open_csv(path, limits)
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head[:2] == b"PK":
+    # The content decides, not the name: a workbook saved as `.csv` is still a workbook.
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise ReadFailure(Code.UNREADABLE, f"无法打开文件：{exc.strerror}。",
+                          f"Cannot open the file: {exc.strerror}.") from None
+    if head[:4] == b"PK\x03\x04" or (head[:2] == b"PK" and path.suffix.lower() != ".csv"):
         return _open_zip(path, limits)
     if head == _OLE_MAGIC:
         if _ENCRYPTION_INFO in path.read_bytes():
@@ -179,6 +187,8 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
                 "(File → Info → Protect Workbook) and send it again.",
             )
         return _open_calamine(path, "xls", limits)
+    if path.suffix.lower() == ".csv":
+        return _open_csv(path, limits)
     raise _unreadable("这不是 Excel 工作簿或 CSV 文件", "this is not an Excel workbook or CSV file")
 
 
@@ -253,16 +263,29 @@ def _open_csv(path: Path, limits: Limits) -> Book:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _unreadable("这不是文本 CSV 文件", "this is not a text CSV file")
     text = _decode_csv(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = _delimiter(text)
     rows: list[list[Any]] = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     name = path.stem
     book = Book(path, "csv", [name], limits=limits)
     book._grids[name] = Grid(name, rows)
     return book
+
+
+def _delimiter(text: str) -> str:
+    """`,` `\t` or `;`: the one that splits the first rows into the most cells.
+
+    (csv.Sniffer gives up on a header block of two cells above a wide table.)
+    """
+    sample = text[:65536].splitlines()[:200]
+    best, best_score = ",", -1
+    for delimiter in (",", "\t", ";"):
+        try:
+            score = sum(len(row) - 1 for row in csv.reader(sample, delimiter=delimiter))
+        except csv.Error:
+            continue
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def _decode_csv(data: bytes) -> str:
