@@ -256,9 +256,9 @@ class _TableChecker:
             cells = rows[r]
             n = len(cells)
             raws = [cells[c.col] if c.col < n else "" for c in self.columns]
-            if not any(_filled(raws[i]) for i in inputs) and not any(
-                    (r, c.col) in uncached for c in self.columns):
-                continue  # blank row
+            if not any(_filled(raws[i]) for i in inputs) and not (
+                    uncached and any((r, self.columns[i].col) in uncached for i in inputs)):
+                continue  # blank row (a prepared computed cell alone does not count)
             if self._is_total_row(cells):
                 continue
             record = dict(empty_record)
@@ -429,12 +429,21 @@ def _formula_message(zh: str, en: str) -> tuple[str, str]:
 
 def _report_other_formulas(book: Book, layout: Layout, path: str,
                            reported: set[tuple[str, int, int]], issues: list[Issue]) -> None:
-    """Uncached formulas outside the tables (header block, progress block) are reported too."""
+    """Uncached formulas outside the tables (header block, progress block) are reported too.
+
+    Inside a table's columns, the checker has reported those of real rows; the rest sit
+    in blank prepared rows (日清 今日成交 of days not yet filled in) and mean nothing.
+    """
     sheets = {t.sheet for t in layout.tables.values()}
+    inside = {(t.sheet, col): t.first_data_row for t in layout.tables.values()
+              for col in t.columns.values()}
     for sheet in sheets:
         grid = book.grid(sheet)
         for r, c in sorted(grid.uncached):
             if (sheet, r, c) in reported:
+                continue
+            first = inside.get((sheet, c))
+            if first is not None and r >= first:
                 continue
             issues.append(make_issue(
                 Code.FORMULA_WITHOUT_VALUE, path, *_formula_message("此单元格", "This cell"),

@@ -97,6 +97,17 @@ def places(data: FormData | Sequence[Issue]) -> list[tuple[str, str | None]]:
     return [(i.code.value, i.cell) for i in issues_of(data)]
 
 
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode"
+  oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode"
+  oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
 @pytest.fixture
 def soffice(tmp_path: Path) -> Any:
     """Run LibreOffice headless with a throwaway profile; skips when it is not installed."""
@@ -106,6 +117,10 @@ def soffice(tmp_path: Path) -> Any:
     if exe is None:
         pytest.skip("LibreOffice (soffice) is not installed: the real-spreadsheet check needs it")
     profile = tmp_path / "lo-profile"
+    # Recalculate every formula on load (LibreOffice keeps cached xlsx values by default),
+    # so comparing its values with ours means something.
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
 
     def convert(source: Path, fmt: str, outdir: Path) -> Path:
         outdir.mkdir(parents=True, exist_ok=True)
