@@ -41,12 +41,20 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Issue]]:
     """
     files: list[Path] = []
     notes: list[Issue] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:  # a file given twice, or a file and its folder, is read once
+            seen.add(key)
+            files.append(path)
+
     for path in paths:
         if not path.exists():
             raise FileNotFoundError(f"{path}: no such file or folder")
         if path.is_file():
             if not _skipped_name(path):
-                files.append(path)
+                add(path)
             continue
         for child in sorted(path.rglob("*")):
             relative = child.relative_to(path).parts
@@ -55,7 +63,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Issue]]:
             if _skipped_name(child):
                 continue
             if child.suffix.lower() in SPREADSHEET_SUFFIXES:
-                files.append(child)
+                add(child)
             else:
                 notes.append(make_issue(
                     Code.UNKNOWN_FORM, str(child),

@@ -85,7 +85,10 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
     """Parse and check every header value and table cell of a located form."""
     form = layout.form
     issues: list[Issue] = []
-    header = _check_header(form, layout.header, ctx, path, issues)
+    # A header value whose label is missing altogether is reported on the sheet it belongs on.
+    header_layout = layout.tables.get(form.header_table or "")
+    header = _check_header(form, layout.header, ctx, path, issues,
+                           header_layout.sheet if header_layout else None)
     period = header.get(form.period_field) if form.period_field else None
     default_year = _period_year(period) or _period_year(ctx.period)
     data = FormData(path, form.id, header, issues=issues)
@@ -113,12 +116,12 @@ def _period_year(period: Month | Week | None) -> int | None:
 
 
 def _check_header(form: Form, cells: dict[str, HeaderCell], ctx: ValidationContext, path: str,
-                  issues: list[Issue]) -> dict[str, Any]:
+                  issues: list[Issue], sheet: str | None = None) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in form.header:
         cell = cells.get(f.key)
         raw = cell.value if cell else ""
-        where = _where(cell)
+        where = _where(cell) if cell else {"sheet": sheet}
         if raw == "" or raw is None or (isinstance(raw, str) and not raw.strip()):
             if f.default is not None:
                 values[f.key] = f.default

@@ -154,14 +154,14 @@ def test_missing_column(tmp_path):
 @pytest.mark.parametrize(("header", "cell", "row"), [
     # the label is there but its value is empty: the issue points where the value goes
     ([["销售员", "张伟", "工号", None], ["月份", "2026-11"]], "D2", 2),
-    # the label is missing altogether
+    # the label is missing altogether: the sheet, no cell
     ([["销售员", "张伟"], ["月份", "2026-11"]], None, None),
 ])
 def test_missing_header(tmp_path, header, cell, row):
     data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW], header=[["日报"], *header, []]))
     (issue,) = data.issues
-    assert (issue.code, issue.severity, issue.cell, issue.row, issue.column) == (
-        Code.MISSING_HEADER, Severity.ERROR, cell, row, "工号 Rep ID")
+    assert (issue.code, issue.severity, issue.sheet, issue.cell, issue.row, issue.column) == (
+        Code.MISSING_HEADER, Severity.ERROR, "日报", cell, row, "工号 Rep ID")
     assert data.rep_id is None
 
 
@@ -347,6 +347,13 @@ def test_sheet_beyond_the_cell_limit(tmp_path):
     data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW] * 3), limits=Limits(max_sheet_cells=50))
     (issue,) = data.issues
     assert (issue.code, issue.sheet, issue.cell) == (Code.TOO_LARGE, "日报", None)
+
+
+def test_cell_limit_counts_a_single_column_sheet(tmp_path):
+    path = write_xlsx(tmp_path / "long.xlsx", {"S": [[i] for i in range(60)]})
+    data = read(path, limits=Limits(max_sheet_cells=50))
+    assert places(data) == [("too_large", None)] and "60 rows × 1 columns" in data.issues[0].message_en
+    assert places(read(path, limits=Limits(max_sheet_cells=60))) == [("unknown_form", None)]
 
 
 def test_missing_file_is_unreadable_not_a_crash(tmp_path):

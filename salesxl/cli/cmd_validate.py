@@ -48,6 +48,10 @@ def command(paths: tuple[Path, ...], roster: Path | None, period: Month | Week |
     except RosterError as exc:
         raise click.BadParameter(str(exc), param_hint="--roster") from None
     issues = inbox.issues
+    if not inbox.files:
+        click.echo("No spreadsheet files (.xlsx .xlsm .xls .csv) found in "
+                   f"{', '.join(map(str, paths))}; lock (~$) and hidden files are skipped.",
+                   err=True)
     if fmt == "json":
         click.echo(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
     else:

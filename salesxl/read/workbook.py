@@ -99,12 +99,14 @@ class Book:
             sheet = self._workbook.get_sheet_by_name(name)
         except _CALAMINE_ERRORS:
             raise _damaged_sheet(name) from None
-        if sheet.total_height * sheet.total_width > self.limits.max_sheet_cells:
+        # total_height/width are the last row and column (0-based) of the grid read from A1.
+        n_rows, n_cols = (sheet.total_height + 1, sheet.total_width + 1) if sheet.height else (0, 0)
+        if n_rows * n_cols > self.limits.max_sheet_cells:
             raise ReadFailure(
                 Code.TOO_LARGE,
-                f"工作表「{name}」有 {sheet.total_height:,} 行 × {sheet.total_width:,} 列，超出上限。"
+                f"工作表「{name}」有 {n_rows:,} 行 × {n_cols:,} 列，超出上限。"
                 "请删除多余的行列，或拆分文件。",
-                f"Sheet '{name}' has {sheet.total_height:,} rows × {sheet.total_width:,} columns, "
+                f"Sheet '{name}' has {n_rows:,} rows × {n_cols:,} columns, "
                 "beyond the limit. Delete unused rows and columns or split the file.",
                 sheet=name,
             )
