@@ -85,6 +85,8 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
     except ReadFailure as failure:
         return FormData(name, None, mtime=mtime, issues=[make_issue(
             failure.code, name, failure.message_zh, failure.message_en, sheet=failure.sheet)])
+    except Exception as exc:  # a guard that did not foresee this file: still one issue
+        return FormData(name, None, mtime=mtime, issues=[_reading_failed(name, exc)])
     try:
         layout = locate(book)
         if layout is None:
@@ -96,13 +98,17 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
         return FormData(name, None, mtime=mtime, issues=[make_issue(
             failure.code, name, failure.message_zh, failure.message_en, sheet=failure.sheet)])
     except Exception as exc:  # one bad file never stops the others
-        return FormData(name, None, mtime=mtime, issues=[make_issue(
-            Code.UNREADABLE, name,
-            f"读取时出错（{type(exc).__name__}: {exc}）。请在 Excel 中打开、另存为 .xlsx 后重新提交。",
-            f"Reading failed ({type(exc).__name__}: {exc}). Open it in Excel, save it as .xlsx "
-            "and send it again.")])
+        return FormData(name, None, mtime=mtime, issues=[_reading_failed(name, exc)])
     finally:
         book.close()
+
+
+def _reading_failed(name: str, exc: Exception) -> Issue:
+    return make_issue(
+        Code.UNREADABLE, name,
+        f"读取时出错（{type(exc).__name__}: {exc}）。请在 Excel 中打开、另存为 .xlsx 后重新提交。",
+        f"Reading failed ({type(exc).__name__}: {exc}). Open it in Excel, save it as .xlsx "
+        "and send it again.")
 
 
 def _unknown_form(name: str, sheets: Sequence[str]) -> Issue:

@@ -13,6 +13,7 @@ import pytest
 from conftest import (
     DAILY_HEADER,
     DAILY_HEADER_ROW,
+    FILES,
     FIRST_ROW,
     GOOD_ROW,
     NOVEMBER,
@@ -299,7 +300,26 @@ def _zip_bomb(tmp_path: Path) -> Path:
     return path
 
 
+def _zip_from_the_future(tmp_path: Path) -> Path:
+    """A zip entry needing extractor version 25.1: Python's zipfile gives up (NotImplementedError)."""
+    data = bytearray(_template(tmp_path).read_bytes())
+    central = data.find(b"PK\x01\x02")
+    data[central + 6: central + 8] = struct.pack("<H", 251)
+    path = tmp_path / "future.xlsx"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _truncated_xls(tmp_path: Path) -> Path:
+    """Half a legacy .xls: calamine panics (a Rust panic, not an Exception) on it."""
+    path = tmp_path / "half.xls"
+    path.write_bytes((FILES / "daily_legacy.xls").read_bytes()[:609])
+    return path
+
+
 FILE_CASES: list[tuple[str, Callable[[Path], Path], dict[str, Any]]] = [
+    ("unreadable", _zip_from_the_future, {}),
+    ("unreadable", _truncated_xls, {}),
     ("unreadable", _truncated, {}),
     ("unreadable", _damaged_sheet, {}),
     ("unreadable", _text("empty.xlsx", b""), {}),

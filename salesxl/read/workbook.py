@@ -27,8 +27,6 @@ MB = 1024 * 1024
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv"})
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-_CALAMINE_ERRORS = (calamine.CalamineError, calamine.XmlError, calamine.ZipError, ValueError,
-                    OSError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +95,8 @@ class Book:
     def _load(self, name: str) -> Grid:
         try:
             sheet = self._workbook.get_sheet_by_name(name)
-        except _CALAMINE_ERRORS:
+        except BaseException as exc:
+            _reraise_interrupts(exc)
             raise _damaged_sheet(name) from None
         # total_height/width are the last row and column (0-based) of the grid read from A1.
         n_rows, n_cols = (sheet.total_height + 1, sheet.total_width + 1) if sheet.height else (0, 0)
@@ -113,7 +112,8 @@ class Book:
         try:
             rows = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges or ()
-        except _CALAMINE_ERRORS:
+        except BaseException as exc:
+            _reraise_interrupts(exc)
             raise _damaged_sheet(name) from None
         merged = _fill_merged(rows, merged)
         uncached: frozenset[tuple[int, int]] = frozenset()
@@ -122,7 +122,8 @@ class Book:
                 xml = self._archive.read(self._parts[name])
             except KeyError:
                 xml = b""
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+                    NotImplementedError):
                 raise _damaged_sheet(name) from None
             uncached = frozenset(uncached_formula_cells(xml))
         return Grid(name, rows, name in self.hidden, uncached, merged)
@@ -194,6 +195,13 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
     raise _unreadable("这不是 Excel 工作簿或 CSV 文件", "this is not an Excel workbook or CSV file")
 
 
+def _reraise_interrupts(exc: BaseException) -> None:
+    """calamine reports some damaged files by a Rust panic (pyo3's PanicException, a
+    BaseException): that is a damaged file too.  Ctrl-C and exits still propagate."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
+
+
 def _damaged_sheet(name: str) -> ReadFailure:
     failure = _unreadable(f"工作表「{name}」已损坏", f"the sheet '{name}' is damaged")
     failure.sheet = name
@@ -212,7 +220,7 @@ def _open_zip(path: Path, limits: Limits) -> Book:
     try:
         archive = zipfile.ZipFile(path)
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise _unreadable("文件已损坏或不完整", "the file is damaged or truncated") from None
     total = sum(info.file_size for info in infos)
     if total > limits.max_uncompressed_bytes:
@@ -249,7 +257,8 @@ def _open_calamine(path: Path, kind: str, limits: Limits) -> Book:
             "文件设置了密码，无法读取。请取消密码后重新提交。",
             "The workbook is password-protected. Remove the password and send it again.",
         ) from None
-    except Exception:
+    except BaseException as exc:
+        _reraise_interrupts(exc)
         raise _unreadable("文件已损坏或格式不受支持", "the file is damaged or in an unsupported format") from None
     hidden = {
         meta.name
