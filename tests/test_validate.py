@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import struct
 import zipfile
 from collections.abc import Callable
@@ -25,13 +26,16 @@ from conftest import (
     write_daily,
     write_xlsx,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salesxl.forms import DAILY_REPORT
 from salesxl.issues import SEVERITY, Code, Severity
 from salesxl.periods import Month, Week
-from salesxl.read.workbook import Limits
+from salesxl.read import locate
+from salesxl.read.workbook import Book, Grid, Limits
 from salesxl.templates import write_form
-from salesxl.validate import column_letters
+from salesxl.validate import ValidationContext, check_layout, column_letters
 
 DAILY = DAILY_REPORT.main_table
 
@@ -462,3 +466,39 @@ def test_every_spec_code_has_a_test():
         "wrong_period"}
     assert tested == {c.value for c in Code}
     assert DAILY_HEADER[1][0] == "销售员" and TODAY.month == 11
+
+
+# ----------------------------------------------------------------------------
+# Property: whatever is in the cells, validation returns issues, never an exception
+# ----------------------------------------------------------------------------
+
+CELL_VALUES = st.one_of(
+    st.just(""), st.text(max_size=10), st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-10**12, max_value=10**12), st.booleans(),
+    st.dates(min_value=dt.date(1900, 1, 1)), st.datetimes(min_value=dt.datetime(1900, 1, 1)),
+    st.times(), st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=3)),
+    st.sampled_from(["合计", "2026-11-03", "11月3日", "成交", "A", "¥1,200", "1.2万", "13812345678",
+                     "=SUM(A1)", "#N/A", "#DIV/0!"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.lists(CELL_VALUES, min_size=15, max_size=17), max_size=6),
+       header=st.lists(CELL_VALUES, min_size=3, max_size=3))
+def test_validation_never_raises(rows, header):
+    grid = [["日报"], ["销售员", header[0], "工号", header[1]], ["月份", header[2]], [],
+            daily_grid([])[-1], *rows]
+    book = Book(Path("x.csv"), "csv", ["日报"])
+    book._grids["日报"] = Grid("日报", [list(r) for r in grid])
+    layout = locate(book)
+    assert layout is not None and layout.form.id == "daily_report"
+    data = check_layout(book, layout, ValidationContext(today=TODAY, roster_ids=frozenset({"S1"}),
+                                                        period=NOVEMBER), "x.csv")
+    assert len(data.records("daily")) <= len(rows)
+    for issue in data.issues:
+        assert issue.message_zh and issue.message_en
+        if issue.row is not None:
+            assert 1 <= issue.row <= len(grid)
+        json.dumps(issue.to_dict(), ensure_ascii=False)
+    for record in data.records("daily"):
+        assert set(record) >= {f.key for f in DAILY.fields} | {"_row"}
