@@ -138,6 +138,22 @@ def test_roster_gives_unknown_rep(good, roster):
         "unknown_rep", "D2", "工号 Rep ID", "S001")
 
 
+def test_roster_errors_are_listed_once_even_when_the_roster_is_checked_too(good, tmp_path):
+    roster = write_xlsx(tmp_path / "roster.xlsx", {"花名册": [
+        ["工号", "姓名", "区域"], ["S001", "张伟", "华东"], ["S001", "李娜", "华东"],
+        [None, "王五", "华南"]]})
+    alone = issues_json(run("validate", str(good), "--roster", str(roster), "--format", "json"))
+    assert [(Path(i["file"]).name, i["code"], i["cell"]) for i in alone] == [
+        ("roster.xlsx", "duplicate_row", "A3"), ("roster.xlsx", "required", "A4")]
+    both = issues_json(run("validate", str(good), str(roster), "--roster", str(roster),
+                           "--format", "json"))
+    assert [(Path(i["file"]).name, i["code"], i["cell"]) for i in both] == [
+        ("roster.xlsx", "duplicate_row", "A3"), ("roster.xlsx", "required", "A4")]
+    text = run("validate", str(good), "--roster", str(roster), "--lang", "en").stdout
+    assert text.count("roster.xlsx") == 1 and "1 files checked: 1 without errors, 0 with errors" in text
+    assert "A3" in text and "A4" in text
+
+
 def test_period_gives_wrong_period(good):
     result = run("validate", str(good), "--period", "2026-12", "--format", "json",
                  "--today", "2026-11-24")

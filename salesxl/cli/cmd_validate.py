@@ -58,7 +58,7 @@ def command(paths: tuple[Path, ...], roster: Path | None, period: Month | Week |
         files = [str(f) for f in inbox.files]
         echo_issue_table(issues, lang=lang, files=files)
         counts = count_by_severity(issues)
-        bad = len({i.file for i in issues if i.is_error})
+        bad = len({i.file for i in issues if i.is_error} & set(files))
         click.echo(f"\n{len(files)} files checked: {len(files) - bad} without errors, "
                    f"{bad} with errors ({counts['error']} errors, {counts['warning']} warnings, "
                    f"{counts['info']} info)")

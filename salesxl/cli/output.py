@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from itertools import groupby
 
 import click
 
@@ -29,7 +28,9 @@ def progress(total: int, label: str, *, minimum: int = 5) -> Iterator[Callable[[
 def echo_issue_table(issues: Sequence[Issue], *, lang: str = "both",
                      files: Sequence[str] = ()) -> None:
     """Issues grouped by file: severity, place, code, column, message."""
-    by_file = {name: list(group) for name, group in groupby(issues, key=lambda i: i.file)}
+    by_file: dict[str, list[Issue]] = {}
+    for issue in issues:  # not groupby: a file's issues need not be next to each other
+        by_file.setdefault(issue.file, []).append(issue)
     for name in dict.fromkeys([*files, *by_file]):
         found = by_file.get(name, [])
         counts = count_by_severity(found)
