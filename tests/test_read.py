@@ -244,6 +244,17 @@ def test_a_data_row_is_never_taken_for_a_second_label_row(tmp_path):
     assert [r["customer"] for r in data.records("daily")] == ["日期", "华联超市"]
 
 
+def test_a_first_row_whose_values_read_like_labels_is_data(tmp_path):
+    """No phone column, and the first contact came by 电话 (Phone, also the phone label)."""
+    keys = ["date", "customer", "source", "objection", "stage"]
+    labels = [DAILY_REPORT.main_table.field(k).zh for k in keys]
+    rows = [{**GOOD_ROW, "source": "电话", "objection": "产品"}, GOOD_ROW]
+    data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": daily_grid(rows, labels=labels, fields=keys)}))
+    assert data.issues == []
+    assert [(r["_row"], r["source"], r["objection"]) for r in data.records("daily")] == [
+        (6, "phone", "product"), (7, "visit", "price")]
+
+
 def test_two_unknown_columns_with_one_label_keep_both(tmp_path):
     grid = daily_grid([GOOD_ROW])
     grid[4] += ["微信", "微信"]

@@ -443,7 +443,7 @@ def test_any_date_in_any_spelling_parses_back(day, spelling):
     assert parse_date(spelling(day), default_year=day.year) == day
 
 
-@given(day=st.dates(min_value=dt.date(1954, 10, 1), max_value=dt.date(2118, 12, 31)))
+@given(day=st.dates(min_value=dt.date(1954, 10, 3), max_value=dt.date(2119, 1, 10)))
 def test_excel_serials_parse_back(day):
     serial = (day - dt.date(1899, 12, 30)).days
     assert parse_date(serial) == day

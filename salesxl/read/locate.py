@@ -205,8 +205,10 @@ def _second_label_row(layout: TableLayout, mapping: dict[str, str], top: list[An
                       below: list[Any]) -> None:
     """Labels that continue on the next row under merged group cells (`成交信息` over 数量 单价 金额).
 
-    The next row is part of the header when it holds at least two more of the
-    table's labels, or one and nothing else; a data row never looks like that.
+    The next row is part of the header when it holds more of the table's labels in
+    columns the first row left open, and nothing under the labels already found
+    (except those labels again, merged down over both rows).  A data row always has
+    something under a known label, even when a value reads like a label (来源 `电话`).
     """
     found: dict[int, str] = {}
     other: dict[int, Any] = {}
@@ -214,12 +216,14 @@ def _second_label_row(layout: TableLayout, mapping: dict[str, str], top: list[An
     for col, value in enumerate(below):
         if _blank(value) or (col < len(top) and value == top[col]):
             continue  # empty, or a label merged down over both rows
+        if col in mapped:
+            return
         key = mapping.get(norm_label(value)) if isinstance(value, str) else None
         if key is not None and key not in layout.columns and key not in found.values():
             found[col] = key
-        elif col not in mapped:
+        else:
             other[col] = value
-    if not (len(found) >= 2 or (found and not other)):
+    if not found:
         return
     layout.header_rows = 2
     for col, key in found.items():
