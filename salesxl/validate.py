@@ -87,12 +87,15 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
     issues: list[Issue] = []
     # A header value whose label is missing altogether is reported on the sheet it belongs on.
     header_layout = layout.tables.get(form.header_table or "")
+    uncalculated = {key for key, cell in layout.header.items()
+                    if (cell.row, cell.col) in book.grid(cell.sheet).uncached}
     header = _check_header(form, layout.header, ctx, path, issues,
-                           header_layout.sheet if header_layout else None)
+                           header_layout.sheet if header_layout else None, uncalculated)
     period = header.get(form.period_field) if form.period_field else None
     default_year = _period_year(period) or _period_year(ctx.period)
     data = FormData(path, form.id, header, issues=issues)
-    reported_formulas: set[tuple[str, int, int]] = set()
+    reported_formulas = {(layout.header[k].sheet, layout.header[k].row, layout.header[k].col)
+                         for k in uncalculated}
     for key, table_layout in layout.tables.items():
         grid = book.grid(table_layout.sheet)
         checker = _TableChecker(table_layout, grid, ctx, path, period, default_year, issues)
@@ -116,12 +119,17 @@ def _period_year(period: Month | Week | None) -> int | None:
 
 
 def _check_header(form: Form, cells: dict[str, HeaderCell], ctx: ValidationContext, path: str,
-                  issues: list[Issue], sheet: str | None = None) -> dict[str, Any]:
+                  issues: list[Issue], sheet: str | None = None,
+                  uncalculated: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in form.header:
         cell = cells.get(f.key)
         raw = cell.value if cell else ""
         where = _where(cell) if cell else {"sheet": sheet}
+        if f.key in uncalculated:  # a formula never calculated: not missing, not zero
+            issues.append(make_issue(Code.FORMULA_WITHOUT_VALUE, path,
+                                     *_formula_message(f.zh, f.en), column=f.bilingual, **where))
+            continue
         if raw == "" or raw is None or (isinstance(raw, str) and not raw.strip()):
             if f.default is not None:
                 values[f.key] = f.default
@@ -437,7 +445,8 @@ def _report_other_formulas(book: Book, layout: Layout, path: str,
     Inside a table's columns, the checker has reported those of real rows; the rest sit
     in blank prepared rows (日清 今日成交 of days not yet filled in) and mean nothing.
     """
-    sheets = {t.sheet for t in layout.tables.values()}
+    sheets = sorted({t.sheet for t in layout.tables.values()}
+                    | {cell.sheet for cell in layout.header.values()})
     inside = {(t.sheet, col): t.first_data_row for t in layout.tables.values()
               for col in t.columns.values()}
     for sheet in sheets:

@@ -226,6 +226,17 @@ def test_formula_outside_the_table_is_reported_too(tmp_path):
     header = [["日报"], ["销售员", "张伟", "工号", "S001"], ["月份", "2026-11", "月度目标", "=5*10000"], []]
     data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW], header=header))
     assert places(data) == [("formula_without_value", "D3")]
+    assert data.issues[0].column == "月度目标 Month target" and "month_target" not in data.header
+
+
+def test_formula_on_a_settings_sheet(tmp_path):
+    path = write_xlsx(tmp_path / "t.xlsx", {
+        "设置 Settings": [["年度 Year", "=2025+1"], ["方法 Method", "平均"]],
+        "年度目标 Annual": [["层级", "单元", "上级", "年度目标"], ["公司", "总部", None, 1000]]})
+    data = read(path)
+    assert data.form_id == "targets_input"
+    assert [(i.code.value, i.sheet, i.cell, i.column) for i in data.issues] == [
+        ("formula_without_value", "设置 Settings", "B1", "年度 Year")]  # not also missing
 
 
 # ----------------------------------------------------------------------------

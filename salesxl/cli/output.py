@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 
 import click
@@ -42,9 +43,15 @@ def echo_issue_table(issues: Sequence[Issue], *, lang: str = "both",
             where = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else (
                 issue.sheet or "-")
             head = (f"  {click.style(issue.severity.value.ljust(7), fg=_COLOURS[issue.severity])} "
-                    f"{where:<22} {issue.code.value:<22} {issue.column or ''}")
+                    f"{_pad(where, 22)} {issue.code.value:<22} {issue.column or ''}")
             click.echo(head.rstrip())
             if lang in ("zh", "both"):
                 click.echo(f"      {issue.message_zh}")
             if lang in ("en", "both"):
                 click.echo(f"      {issue.message_en}")
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify for a terminal, where Chinese characters take two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
