@@ -41,9 +41,16 @@ class Inbox:
     def issues(self) -> list[Issue]:
         """Every issue, file by file in input order, then the roster's errors and notes."""
         found = [issue for data in self.forms for issue in data.issues]
-        if self.roster is not None:
+        if self.roster is not None and not self._roster_among_forms():
             found += [i for i in self.roster.issues if i.is_error]
         return found + self.notes
+
+    def _roster_among_forms(self) -> bool:
+        """The roster was also one of the files checked: its issues are listed once."""
+        if self.roster is None or self.roster.path is None:
+            return False
+        roster = Path(self.roster.path).resolve()
+        return any(Path(data.path).resolve() == roster for data in self.forms)
 
 
 def read_inbox(

@@ -43,12 +43,20 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Issue]]:
     """
     files: list[Path] = []
     notes: list[Issue] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:  # a file given twice, or a file and its folder, is read once
+            seen.add(key)
+            files.append(path)
+
     for path in paths:
         if not path.exists():
             raise FileNotFoundError(f"{path}: no such file or folder")
         if path.is_file():
             if not _skipped_name(path):
-                files.append(path)
+                add(path)
             continue
         for child in sorted(path.rglob("*")):
             relative = child.relative_to(path).parts
@@ -57,7 +65,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Issue]]:
             if _skipped_name(child):
                 continue
             if child.suffix.lower() in SPREADSHEET_SUFFIXES:
-                files.append(child)
+                add(child)
             else:
                 notes.append(make_issue(
                     Code.UNKNOWN_FORM, str(child),
@@ -79,6 +87,8 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
     except ReadFailure as failure:
         return FormData(name, None, mtime=mtime, issues=[make_issue(
             failure.code, name, failure.message_zh, failure.message_en, sheet=failure.sheet)])
+    except Exception as exc:  # a guard that did not foresee this file: still one issue
+        return FormData(name, None, mtime=mtime, issues=[_reading_failed(name, exc)])
     try:
         layout = locate(book)
         if layout is None:
@@ -90,13 +100,17 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
         return FormData(name, None, mtime=mtime, issues=[make_issue(
             failure.code, name, failure.message_zh, failure.message_en, sheet=failure.sheet)])
     except Exception as exc:  # one bad file never stops the others
-        return FormData(name, None, mtime=mtime, issues=[make_issue(
-            Code.UNREADABLE, name,
-            f"读取时出错（{type(exc).__name__}: {exc}）。请在 Excel 中打开、另存为 .xlsx 后重新提交。",
-            f"Reading failed ({type(exc).__name__}: {exc}). Open it in Excel, save it as .xlsx "
-            "and send it again.")])
+        return FormData(name, None, mtime=mtime, issues=[_reading_failed(name, exc)])
     finally:
         book.close()
+
+
+def _reading_failed(name: str, exc: Exception) -> Issue:
+    return make_issue(
+        Code.UNREADABLE, name,
+        f"读取时出错（{type(exc).__name__}: {exc}）。请在 Excel 中打开、另存为 .xlsx 后重新提交。",
+        f"Reading failed ({type(exc).__name__}: {exc}). Open it in Excel, save it as .xlsx "
+        "and send it again.")
 
 
 def _unknown_form(name: str, sheets: Sequence[str]) -> Issue:

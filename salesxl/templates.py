@@ -15,6 +15,7 @@ customers given.  Every formula carries its computed value (SPEC §6).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -29,7 +30,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from salesxl import __version__
 from salesxl.forms import FORMS, Field, FieldType, Form, Table
 from salesxl.periods import Month, Week
-from salesxl.xlsx import atomic_output, fit_width, write_cell
+from salesxl.xlsx import atomic_output, display_width, fit_width, write_cell
 
 __all__ = ["FIXED_CREATED", "FormJob", "build_templates", "field_help", "write_form", "write_forms"]
 
@@ -41,6 +42,13 @@ MONEY_FORMAT = "¥#,##0.00"
 # Formula cells show nothing instead of 0 (the day close row before a date is typed).
 FORMULA_MONEY_FORMAT = "¥#,##0.00;-¥#,##0.00;;@"
 DATE_FORMAT = "yyyy-mm-dd"
+# 本月进度 beside the daily report's header block, in columns D:E.  Not the header
+# labels themselves, so the reader never takes these for the header.
+_PROGRESS_LABELS = (("本月累计 Amount so far", "Amount so far"), ("目标 Target", "Target"),
+                    ("完成率 Completion", "Completion"))
+_PROGRESS_COL = 3
+_RULES_WIDTH = 90  # the Instructions sheet's rules column
+_PROGRESS_VALUE_WIDTH = 15  # ¥12,345,678.00 without ####
 _PLACEHOLDER = re.compile(r"\{(col|cell):([a-z_.]+)\}")
 
 # Header values kept as typed text: Excel would turn 2026-11 into a date.
@@ -76,8 +84,14 @@ def field_help(f: Field, lang: str = "zh") -> str:
         zh.append("日期，如 2026-11-03")
         en.append("A date, e.g. 2026-11-03")
     elif f.type in (FieldType.MONEY, FieldType.NUMBER, FieldType.INTEGER):
-        zh.append("数字" + (f"，不小于 {f.min:g}" if f.min is not None else ""))
-        en.append("A number" + (f" ≥ {f.min:g}" if f.min is not None else ""))
+        kind_zh, kind_en = ("整数", "A whole number") if f.type is FieldType.INTEGER else (
+            "数字", "A number")
+        if f.min is not None and f.max is not None:
+            zh.append(f"{kind_zh}，{f.min:g} 到 {f.max:g}")
+            en.append(f"{kind_en} from {f.min:g} to {f.max:g}")
+        else:
+            zh.append(kind_zh + (f"，不小于 {f.min:g}" if f.min is not None else ""))
+            en.append(kind_en + (f" ≥ {f.min:g}" if f.min is not None else ""))
     elif f.type is FieldType.PHONE:
         zh.append("手机 11 位或座机 0xx-xxxxxxxx")
         en.append("CN mobile (11 digits) or landline 0xx-xxxxxxxx")
@@ -233,6 +247,16 @@ class _FormWriter:
 
     # -- sheets -----------------------------------------------------------------
 
+    @staticmethod
+    def _page(ws: Any, *, repeat_row: int | None = None) -> None:
+        """Printed on A4 landscape, one page wide, the label row repeated on every page."""
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        if repeat_row is not None:
+            ws.repeat_rows(repeat_row)
+
     def write(self) -> None:
         form = self.form
         header_sheet = None
@@ -258,7 +282,7 @@ class _FormWriter:
             if form.header and form.header_table == table.key:
                 self._header_block(ws)
             elif form.header:
-                ws.write_string(0, 0, f"{form.zh} {table.zh}" if self.lang == "zh" else
+                ws.write_string(0, 0, f"{form.zh} {table.zh} {table.en}" if self.lang == "zh" else
                                 f"{form.en}: {table.en}", self.fmt["title"])
             self._table(ws, table, period)
         if form.id == "daily_report":
@@ -291,6 +315,7 @@ class _FormWriter:
         ws.set_column(1, 1, 18)
         ws.set_column(2, 2, 2)
         ws.set_column(3, 3, 70)
+        self._page(ws)
         ws.protect("", {"format_columns": True})
 
     def _header_value(self, ws: Any, row: int, col: int, f: Field) -> None:
@@ -320,6 +345,9 @@ class _FormWriter:
             width = max(width, fit_width(label.split("\n"), minimum=10))
             if c <= 1 and self.form.header_table == table.key:
                 width = max(width, self.block_width if c == 0 else 16)  # header block fits
+            if self.form.id == "daily_report" and table.key == "daily":
+                width = max(width, self._progress_width(c))
+            # A defined name per column (SPEC §2), computed columns included.
             self.wb.define_name(f"{table.key}_{f.key}", "=" + self._column_range(table.key, f.key))
             if f.formula:
                 ws.set_column(c, c, width, self.fmt["plain"])
@@ -334,6 +362,7 @@ class _FormWriter:
                 if value is not None:
                     write_cell(ws, place.first_row + i, c, value, self._cell_format(f))
         ws.freeze_panes(h + 1, 0)
+        self._page(ws, repeat_row=h)
         ws.autofilter(h, 0, place.last_row, len(table.fields) - 1)
         ws.protect("", {"format_columns": True, "format_rows": True, "insert_rows": True,
                         "delete_rows": True, "sort": True, "autofilter": True})
@@ -361,6 +390,12 @@ class _FormWriter:
         letter = xl_col_to_name(place.columns[field_key])
         return f"'{place.sheet}'!${letter}${place.first_row + 1}:${letter}${place.last_row + 1}"
 
+    def _progress_width(self, col: int) -> float:
+        """The progress block's labels and values fit in the table's columns D and E."""
+        if col == _PROGRESS_COL:
+            return fit_width([pair[0 if self.lang == "zh" else 1] for pair in _PROGRESS_LABELS])
+        return _PROGRESS_VALUE_WIDTH if col == _PROGRESS_COL + 1 else 0
+
     def _progress_block(self, ws: Any) -> None:
         """本月进度 beside the header block: amount so far, target, completion (live formulas)."""
         amount = self._column_range("daily", "amount")
@@ -369,11 +404,9 @@ class _FormWriter:
         total = sum(r.get("amount") or 0 for r in records
                     if isinstance(r.get("amount"), (int, float)))
         goal = self.header.get("month_target")
-        # Not the header labels themselves, so the reader never takes these for the header.
-        labels = (("本月累计 Amount so far", "Amount so far"), ("目标 Target", "Target"),
-                  ("完成率 Completion", "Completion"))
+        labels = _PROGRESS_LABELS
         zh = self.lang == "zh"
-        col = 3
+        col = _PROGRESS_COL
         ws.write_string(1, col, "本月进度 Progress" if zh else "Progress", self.fmt["title"])
         ws.write_string(2, col, labels[0][0 if zh else 1], self.fmt["label"])
         ws.write_formula(2, col + 1, f"=SUM({amount})", self.fmt["locked_money"], total)
@@ -400,22 +433,28 @@ class _FormWriter:
             "Sheet", "Column", "Required", "Type", "Rules")
         for c, head in enumerate(heads):
             ws.write_string(row, c, head, self.fmt["head"])
-        for table_name, fields in (((form.header_sheet and " ".join(form.header_sheet)) or
-                                    "表头 Header", form.header),
-                                   *((t.sheet_title(self.lang), t.fields) for t in form.tables)):
-            for f in fields:
-                row += 1
-                ws.write_string(row, 0, table_name, self.fmt["plain"])
-                ws.write_string(row, 1, self._label(f, stacked=False), self.fmt["plain"])
-                ws.write_string(row, 2, ("是 Yes" if zh else "Yes") if f.required else "",
-                                self.fmt["plain"])
-                ws.write_string(row, 3, f"{_TYPE_ZH[f.type]} {f.type.value}" if zh else
-                                f.type.value, self.fmt["plain"])
-                ws.write_string(row, 4, field_help(f, self.lang), self.fmt["wrap"])
-        ws.set_column(0, 0, 20)
-        ws.set_column(1, 1, 26)
-        ws.set_column(2, 3, 14)
-        ws.set_column(4, 4, 90)
+        header_name = (" ".join(form.header_sheet) if zh else form.header_sheet[1]) if (
+            form.header_sheet) else ("表头 Header" if zh else "Header")
+        table_rows: list[tuple[str, ...]] = [
+            (name, self._label(f, stacked=False), ("是 Yes" if zh else "Yes") if f.required else "",
+             f"{_TYPE_ZH[f.type]} {f.type.value}" if zh else f.type.value, field_help(f, self.lang))
+            for name, fields in ((header_name, form.header),
+                                 *((t.sheet_title(self.lang), t.fields) for t in form.tables))
+            for f in fields]
+        for cells in table_rows:
+            row += 1
+            for c, text in enumerate(cells[:4]):
+                ws.write_string(row, c, text, self.fmt["plain"])
+            ws.write_string(row, 4, cells[4], self.fmt["wrap"])
+            # Wrapped rules get the height they need (Excel does not grow rows it did not
+            # lay out itself, and LibreOffice would draw the text over the next row).
+            lines = max(1, math.ceil(display_width(cells[4]) / (_RULES_WIDTH - 2)))
+            if lines > 1:
+                ws.set_row(row, 14 * lines)
+        for c in range(4):
+            ws.set_column(c, c, fit_width([heads[c], *(cells[c] for cells in table_rows)]))
+        ws.set_column(4, 4, _RULES_WIDTH)
+        self._page(ws)
         ws.protect("", {"format_columns": True})
 
     def _meta(self) -> None:

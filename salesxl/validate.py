@@ -81,9 +81,12 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
     """Parse and check every header value and table cell of a located form."""
     form = layout.form
     issues: list[Issue] = []
-    header_sheet = (layout.tables[form.header_table].sheet
-                    if form.header_table in layout.tables else None)
-    header = _check_header(form, layout.header, ctx, path, issues, header_sheet)
+    # A header value whose label is missing altogether is reported on the sheet it belongs on.
+    header_layout = layout.tables.get(form.header_table or "")
+    uncalculated = {key for key, cell in layout.header.items()
+                    if (cell.row, cell.col) in book.grid(cell.sheet).uncached}
+    header = _check_header(form, layout.header, ctx, path, issues,
+                           header_layout.sheet if header_layout else None, uncalculated)
     period = header.get(form.period_field) if form.period_field else None
     default_year = _period_year(period) or _period_year(ctx.period)
     data = FormData(path, form.id, header, issues=issues)
@@ -94,7 +97,9 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
                                products=ctx.products)
         data.tables[key] = checker.run()
         issues.extend(issue for _, _, issue in checker.found)
-    _report_other_formulas(book, layout, path, issues)
+    reported = {(layout.header[k].sheet, layout.header[k].row, layout.header[k].col)
+                for k in uncalculated}
+    _report_other_formulas(book, layout, path, reported, issues)
     return data
 
 
@@ -112,12 +117,17 @@ def _period_year(period: Month | Week | None) -> int | None:
 
 
 def _check_header(form: Form, cells: dict[str, HeaderCell], ctx: ValidationContext, path: str,
-                  issues: list[Issue], sheet: str | None) -> dict[str, Any]:
+                  issues: list[Issue], sheet: str | None = None,
+                  uncalculated: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in form.header:
         cell = cells.get(f.key)
         raw = cell.value if cell else ""
         where = _where(cell) if cell else {"sheet": sheet}
+        if f.key in uncalculated:  # a formula never calculated: not missing, not zero
+            issues.append(make_issue(Code.FORMULA_WITHOUT_VALUE, path,
+                                     *formula_message(f.zh, f.en), column=f.bilingual, **where))
+            continue
         if raw == "" or raw is None or (isinstance(raw, str) and not raw.strip()):
             if f.default is not None:
                 values[f.key] = f.default
@@ -177,19 +187,24 @@ def _period_matches(got: Month | Week, wanted: Month | Week) -> bool:
     return False
 
 
-def _report_other_formulas(book: Book, layout: Layout, path: str, issues: list[Issue]) -> None:
+def _report_other_formulas(book: Book, layout: Layout, path: str,
+                           reported: set[tuple[str, int, int]], issues: list[Issue]) -> None:
     """Uncached formulas outside the tables (header block, progress block) are reported too.
 
-    Cells inside a table's columns below its header are the table checker's:
-    reported on data rows, ignored on blank prepared rows.
+    Inside a table's columns, the checker has reported those of real rows; the rest sit
+    in blank prepared rows (日清 今日成交 of days not yet filled in) and mean nothing.
     """
-    inside: dict[str, list[tuple[int, set[int]]]] = {}
-    for t in layout.tables.values():
-        inside.setdefault(t.sheet, []).append((t.header_row, set(t.columns.values())))
-    for sheet, tables in inside.items():
+    sheets = sorted({t.sheet for t in layout.tables.values()}
+                    | {cell.sheet for cell in layout.header.values()})
+    inside = {(t.sheet, col): t.first_data_row for t in layout.tables.values()
+              for col in t.columns.values()}
+    for sheet in sheets:
         grid = book.grid(sheet)
         for r, c in sorted(grid.uncached):
-            if any(r > header and c in cols for header, cols in tables):
+            if (sheet, r, c) in reported:
+                continue
+            first = inside.get((sheet, c))
+            if first is not None and r >= first:
                 continue
             issues.append(make_issue(
                 Code.FORMULA_WITHOUT_VALUE, path, *formula_message("此单元格", "This cell"),

@@ -19,6 +19,7 @@ from typing import Any
 from salesxl.forms import Field, FieldType, Table
 from salesxl.issues import Code, Issue, Severity, make_issue
 from salesxl.periods import Month, Week
+from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TOTAL_LABELS, TableLayout
 from salesxl.read.workbook import Grid
 from salesxl.values import (
@@ -34,7 +35,8 @@ __all__ = ["TableChecker", "TableData", "column_letters", "formula_message", "ra
            "unknown_rep"]
 
 _SLOW = object()  # marks a cell the fast path could not settle
-_TOTAL_FIRST_CHARS = frozenset("合小总tTsSΣ")
+_TOTAL_FIRST_CHARS = frozenset("合小总tTsSΣ \u3000")
+_NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
 _DATE = dt.date
 
 
@@ -92,16 +94,6 @@ class TableData:
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
-
-
-def column_letters(col: int) -> str:
-    """0 -> `A`, 26 -> `AA`."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def range_problem(f: Field, value: Any) -> tuple[str, str] | None:
@@ -208,7 +200,7 @@ class TableChecker:
         numbers: list[int] = []
         raws: list[tuple[Any, ...]] = []
         rows = self.grid.rows
-        for r in range(self.layout.header_row + 1, len(rows)):
+        for r in range(self.layout.first_data_row, len(rows)):
             cells = rows[r]
             if len(cells) < width:
                 cells = [*cells, *([""] * (width - len(cells)))]
@@ -220,23 +212,40 @@ class TableChecker:
                 continue
             numbers.append(r)
             raws.append(t)
-        totals = self._total_rows(raws)
+        totals = self._total_rows(numbers)
         if totals:
             numbers = [r for i, r in enumerate(numbers) if i not in totals]
             raws = [t for i, t in enumerate(raws) if i not in totals]
         return numbers, raws
 
-    @staticmethod
-    def _total_rows(raws: list[tuple[Any, ...]]) -> set[int]:
-        """Rows labelled 合计/小计/Total in one of their first three columns (ignored)."""
+    def _total_rows(self, numbers: list[int]) -> set[int]:
+        """Rows labelled 合计/小计/Total in any of their cells, the form's columns or not."""
         found: set[int] = set()
-        first_chars = _TOTAL_FIRST_CHARS
-        for k in range(min(3, len(raws[0]) if raws else 0)):
-            for i in [i for i, t in enumerate(raws)
-                      if type(t[k]) is str and t[k][:1] in first_chars and len(t[k]) <= 20]:
-                if norm_label(raws[i][k]) in TOTAL_LABELS:
+        rows, first_chars = self.grid.rows, _TOTAL_FIRST_CHARS
+        for i, r in enumerate(numbers):
+            for v in rows[r]:
+                if (v.__class__ is str and v[:1] in first_chars and len(v) <= 20
+                        and norm_label(v) in TOTAL_LABELS):
                     found.add(i)
+                    break
         return found
+
+    def _merged_numbers(self, numbers: list[int]) -> dict[int, list[int]]:
+        """Data row index -> mapped columns whose number is a copy of a merged cell above it:
+        a number merged over several rows counts once, in its top row."""
+        numeric = {c: j for j, (c, f) in enumerate(zip(self.cols, self.mapped, strict=True))
+                   if f.type in _NUMERIC}
+        if not numeric or not self.grid.merged:
+            return {}
+        index = {r: i for i, r in enumerate(numbers)}
+        covered: dict[int, list[int]] = {}
+        for (r1, c1), (r2, c2) in self.grid.merged:
+            for col in range(c1, c2 + 1):
+                if col in numeric:
+                    for r in range(r1, r2 + 1):
+                        if (r, col) != (r1, c1) and r in index:
+                            covered.setdefault(index[r], []).append(numeric[col])
+        return covered
 
     # -- columns -----------------------------------------------------------------------
 
@@ -337,11 +346,15 @@ class TableChecker:
         self._structure_issues()
         numbers, raws = self._data_rows()
         n = len(raws)
-        raw_cols = list(zip(*raws, strict=True)) if raws else [() for _ in self.cols]
-        bad_rows: dict[str, set[int]] = {}
+        raw_cols = [list(col) for col in zip(*raws, strict=True)] if raws else [[] for _ in self.cols]
+        bad_rows: dict[str, set[int]] = {f.key: set() for f in self.mapped}
+        copies = self._merged_numbers(numbers)
+        for i, columns in copies.items():  # the covered cells are neither missing nor counted
+            for j in columns:
+                raw_cols[j][i] = ""
+                bad_rows[self.mapped[j].key].add(i)
         parsed: dict[str, list[Any]] = {}
         for j, f in enumerate(self.mapped):
-            bad_rows[f.key] = set()
             parsed[f.key] = self._column(j, raw_cols[j], numbers, bad_rows[f.key])
         values = {f.key: parsed.get(f.key) or [None] * n for f in self.table.fields}
         rows = [r + 1 for r in numbers]
@@ -419,6 +432,7 @@ class TableChecker:
                     f"Add it to the header row {r + 1} (copy it from the template).",
                     sheet=self.grid.name, row=r + 1, column=f.bilingual)))
         for c, label in sorted(layout.extras.items()):
+            r = layout.extra_rows.get(c, layout.header_row)
             self.found.append((r, c, make_issue(
                 Code.EXTRA_COLUMN, self.path,
                 f"列「{label}」不是表单中的列，已保留但不参与汇总。",

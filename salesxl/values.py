@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from salesxl.forms.model import ChoiceList, Field, FieldType
@@ -60,9 +61,17 @@ class CellProblem(ValueError):
 _LABEL_DROP = re.compile(r"[\s*:：()（）\[\]【】<>《》_\-.。/\\'\"`’‘“”]+")
 
 
+# Full-width letters, digits and symbols become ASCII (`Ｓ００１` -> `S001`), but the
+# punctuation Chinese text is written with (，：；（）！？) stays as typed: notes and
+# summaries read as the rep wrote them.  Matching (labels, choices) uses NFKC anyway.
+_KEEP_FULL_WIDTH = frozenset("，：；（）！？")
+_HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULL_WIDTH}
+_HALF_WIDTH[0x3000] = 0x20  # ideographic space
+
+
 def norm_text(text: str) -> str:
-    """Full-width to half-width (NFKC) and trimmed."""
-    return unicodedata.normalize("NFKC", text).strip()
+    """Full-width letters and digits to half-width, trimmed; Chinese punctuation kept."""
+    return text.translate(_HALF_WIDTH).strip()
 
 
 _LABEL_KEYS: dict[str, str] = {}  # labels repeat from file to file: remember their keys
@@ -111,9 +120,13 @@ def identifier_of(value: Any) -> str:
 # Numbers: 1,234.5 / ¥1,234 / 1234元 / １２３４ / 1.2万 / 85% / (1,234)
 # ----------------------------------------------------------------------------
 
-_NUMBER_NOISE = re.compile(r"[\s,¥$]|rmb|cny|人民币|元整?$|圆$")
-_MULTIPLIERS = {"万": 10_000.0, "亿": 100_000_000.0, "千": 1_000.0, "w": 10_000.0, "k": 1_000.0}
+_NUMBER_NOISE = re.compile(r"[\s¥$]|rmb|cny|人民币|元整?$|圆$")
+_MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000),
+                "w": Decimal(10_000), "k": Decimal(1_000)}
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$")
+# Thousands separators group digits by three: `1,234,567.8`; `1,2,3` is a typo, not 123.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_PERCENT = Decimal("0.01")
 
 
 def parse_number(value: Any) -> float:
@@ -136,17 +149,21 @@ def _number_from_text(text: str) -> float:
     negative = False
     if raw.startswith("(") and raw.endswith(")"):  # accounting negative (1,234)
         negative, raw = True, raw[1:-1]
-    scale = 1.0
+    scale: Decimal | None = None
     if raw.endswith("%"):
-        scale, raw = 0.01, raw[:-1]
+        scale, raw = _PERCENT, raw[:-1]
     elif raw and raw[-1] in _MULTIPLIERS:
         scale, raw = _MULTIPLIERS[raw[-1]], raw[:-1]
         raw = _NUMBER_NOISE.sub("", raw)  # "1.2万元" -> "1.2"
+    if "," in raw:
+        if not _GROUPED.match(raw):
+            raise ValueError(f"{text!r} is not a number (thousands separators group three digits)")
+        raw = raw.replace(",", "")
     if not _PLAIN_NUMBER.match(raw):
         raise ValueError(f"{text!r} is not a number")
-    number = float(raw) * scale
-    # 1.2万 must be exactly 12000, not 12000.000000000002
-    number = round(number, 6)
+    # A plain number is exactly the float the text spells, never rounded; Decimal keeps
+    # 1.2万 exactly 12000 and 85% exactly 0.85 (float maths would not).
+    number = float(raw) if scale is None else float(Decimal(raw) * scale)
     return -number if negative else number
 
 
@@ -201,28 +218,51 @@ def parse_date(value: Any, default_year: int | None = None) -> dt.date:
 def _date_from_number(number: float) -> dt.date:
     if number.is_integer() and 19000101 <= number <= 21001231:
         digits = str(int(number))
-        return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        try:
+            return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        except ValueError:
+            raise ValueError(f"{digits} is not a real calendar date") from None
     if _SERIAL_MIN <= number <= _SERIAL_MAX:
         return EXCEL_EPOCH + dt.timedelta(days=int(number))
     raise ValueError(f"{number:g} is not a date; write it as YYYY-MM-DD")
 
 
 def parse_month(value: Any) -> Month:
-    """`2026-11`, `2026/11`, `2026年11月`, 202611, or an Excel date in the month."""
+    """`2026-11`, `2026/11`, `2026年11月`, 202611, 2026.11, or an Excel date in the month."""
     if isinstance(value, (dt.date, dt.datetime)):
         return Month.of(value if isinstance(value, dt.date) else value.date())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
-        if number.is_integer() and 190001 <= number <= 210012:
-            return Month(int(number) // 100, int(number) % 100)
-        return Month.of(_date_from_number(number))
+        return _month_from_number(float(value))
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip()
         try:
-            return Month.parse(text)
+            return Month.parse(text.removesuffix("份"))
         except ValueError:
+            pass
+        try:
             return Month.of(parse_date(text))
+        except ValueError:
+            pass
     raise ValueError(f"{value!r} is not a month; write it as YYYY-MM, e.g. 2026-11")
+
+
+def _month_from_number(number: float) -> Month:
+    if number.is_integer() and 190001 <= number <= 210012:
+        year, month = divmod(int(number), 100)
+        if 1 <= month <= 12:
+            return Month(year, month)
+    if 1900 <= number < 2101 and not number.is_integer():
+        # Excel turns a typed 2026.11 into the number 2026.11; 2026.1 could be
+        # 2026.10 or 2026.01 typed, so it is refused rather than guessed.
+        year = int(number)
+        hundredths = round((number - year) * 100, 6)
+        if hundredths.is_integer() and 1 <= hundredths <= 12 and hundredths != 10:
+            return Month(year, int(hundredths))
+        raise ValueError(f"{number:g} is not a month; write it as text YYYY-MM, e.g. {year}-10")
+    try:
+        return Month.of(_date_from_number(number))
+    except ValueError:
+        raise ValueError(f"{number:g} is not a month; write it as YYYY-MM, e.g. 2026-11") from None
 
 
 _WEEK_TEXT = re.compile(r"^(\d{4})\s*(?:-?\s*w|年\s*第?)\s*(\d{1,2})\s*周?$")

@@ -95,7 +95,7 @@ def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
 
@@ -121,7 +121,9 @@ def atomic_output(target: Path) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are ordinary files
+    # mkstemp makes the file private (0600); the output is an ordinary file: it keeps the
+    # mode of the file it replaces, else gets the usual one (0666 less the umask).
+    os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
     try:
         yield tmp
         try:

@@ -50,13 +50,17 @@ def command(paths: tuple[Path, ...], roster: Path | None, period: Month | Week |
     except RosterError as exc:
         raise click.BadParameter(str(exc), param_hint="--roster") from None
     issues = inbox.issues
+    if not inbox.files:
+        click.echo("No spreadsheet files (.xlsx .xlsm .xls .csv) found in "
+                   f"{', '.join(map(str, paths))}; lock (~$) and hidden files are skipped.",
+                   err=True)
     if fmt == "json":
         click.echo(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
     else:
         files = [str(f) for f in inbox.files]
         echo_issue_table(issues, lang=lang, files=files)
         counts = count_by_severity(issues)
-        bad = len({i.file for i in issues if i.is_error})
+        bad = len({i.file for i in issues if i.is_error} & set(files))
         click.echo(f"\n{len(files)} files checked: {len(files) - bad} without errors, "
                    f"{bad} with errors ({counts['error']} errors, {counts['warning']} warnings, "
                    f"{counts['info']} info)")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from itertools import groupby
 
 import click
 
@@ -29,7 +29,9 @@ def progress(total: int, label: str, *, minimum: int = 5) -> Iterator[Callable[[
 def echo_issue_table(issues: Sequence[Issue], *, lang: str = "both",
                      files: Sequence[str] = ()) -> None:
     """Issues grouped by file: severity, place, code, column, message."""
-    by_file = {name: list(group) for name, group in groupby(issues, key=lambda i: i.file)}
+    by_file: dict[str, list[Issue]] = {}
+    for issue in issues:  # not groupby: a file's issues need not be next to each other
+        by_file.setdefault(issue.file, []).append(issue)
     for name in dict.fromkeys([*files, *by_file]):
         found = by_file.get(name, [])
         counts = count_by_severity(found)
@@ -41,9 +43,15 @@ def echo_issue_table(issues: Sequence[Issue], *, lang: str = "both",
             where = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else (
                 issue.sheet or "-")
             head = (f"  {click.style(issue.severity.value.ljust(7), fg=_COLOURS[issue.severity])} "
-                    f"{where:<22} {issue.code.value:<22} {issue.column or ''}")
+                    f"{_pad(where, 22)} {issue.code.value:<22} {issue.column or ''}")
             click.echo(head.rstrip())
             if lang in ("zh", "both"):
                 click.echo(f"      {issue.message_zh}")
             if lang in ("en", "both"):
                 click.echo(f"      {issue.message_en}")
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify for a terminal, where Chinese characters take two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)

@@ -15,7 +15,7 @@ import zipfile
 
 from defusedxml import ElementTree
 
-__all__ = ["sheet_parts", "uncached_formula_cells"]
+__all__ = ["column_index", "column_letters", "sheet_parts", "uncached_formula_cells"]
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -75,3 +75,13 @@ def column_index(letters: str) -> int:
     for ch in letters:
         index = index * 26 + ord(ch) - 64
     return index - 1
+
+
+def column_letters(col: int) -> str:
+    """0 -> `A`, 26 -> `AA`."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salesxl.forms import FORMS, Form, Table
+from salesxl.read.formulas import column_letters
 from salesxl.read.workbook import Book, Grid
 from salesxl.values import norm_label, text_of
 
@@ -29,9 +30,15 @@ TOTAL_LABELS = frozenset(norm_label(t) for t in ("合计", "小计", "总计", "
 class TableLayout:
     table: Table
     sheet: str
-    header_row: int  # 0-based
+    header_row: int  # 0-based; the first row of labels
     columns: dict[str, int]  # field key -> 0-based column
-    extras: dict[int, str] = field(default_factory=dict)  # unknown columns, kept
+    extras: dict[int, str] = field(default_factory=dict)  # unknown columns, kept (unique labels)
+    header_rows: int = 1  # 2 when labels continue on a second row under merged group cells
+    extra_rows: dict[int, int] = field(default_factory=dict)  # column -> 0-based row of its label
+
+    @property
+    def first_data_row(self) -> int:
+        return self.header_row + self.header_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,23 +112,24 @@ class _Candidate:
 
 
 def _header_candidates(grid: Grid, only: str | None) -> dict[TableId, _Candidate]:
-    """Tables whose header row this sheet holds: the first row with enough labels."""
+    """Tables whose header row this sheet holds: for each, the first row with enough labels.
+
+    Every table gets its own first row: a header block such as `Rep | Rep ID |
+    Region` holds three roster labels above a daily report's real header row.
+    """
     sheet_key = norm_label(grid.name)
+    found: dict[TableId, _Candidate] = {}
     for r, cells in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
         hits: dict[TableId, set[str]] = defaultdict(set)
         for value in cells:
-            if isinstance(value, str) and value:
+            if value.__class__ is str and value:
                 for tid, key in _TABLE_LABELS.get(norm_label(value), ()):
                     if only is None or tid[0] == only:
                         hits[tid].add(key)
-        found = {
-            tid: _Candidate(grid.name, r, len(keys), sheet_key in _SHEET_NAMES[tid])
-            for tid, keys in hits.items()
-            if len(keys) >= FORMS[tid[0]].table(tid[1]).min_labels
-        }
-        if found:
-            return found
-    return {}
+        for tid, keys in hits.items():
+            if tid not in found and len(keys) >= FORMS[tid[0]].table(tid[1]).min_labels:
+                found[tid] = _Candidate(grid.name, r, len(keys), sheet_key in _SHEET_NAMES[tid])
+    return found
 
 
 def _form_hint(book: Book) -> str | None:
@@ -202,17 +210,70 @@ def _best(candidates: dict[TableId, list[_Candidate]], hint: str | None
 
 def _table_layout(form: Form, table: Table, grid: Grid, header_row: int) -> TableLayout:
     mapping = column_map(form.id, table.key)
+    top = grid.rows[header_row]
     columns: dict[str, int] = {}
     extras: dict[int, str] = {}
-    for col, value in enumerate(grid.rows[header_row]):
-        if value == "" or value is None:
+    for col, value in enumerate(top):
+        if _blank(value):
             continue
         key = mapping.get(norm_label(value))
         if key is not None and key not in columns:
             columns[key] = col
         else:
             extras[col] = text_of(value)
-    return TableLayout(table, grid.name, header_row, columns, extras)
+    layout = TableLayout(table, grid.name, header_row, columns, extras)
+    if header_row + 1 < len(grid.rows):
+        _second_label_row(layout, mapping, top, grid.rows[header_row + 1])
+    _unique_labels(layout.extras)
+    return layout
+
+
+def _second_label_row(layout: TableLayout, mapping: dict[str, str], top: list[Any],
+                      below: list[Any]) -> None:
+    """Labels that continue on the next row under merged group cells (`成交信息` over 数量 单价 金额).
+
+    The next row is part of the header when it holds more of the table's labels in
+    columns the first row left open, and nothing under the labels already found
+    (except those labels again, merged down over both rows).  A data row always has
+    something under a known label, even when a value reads like a label (来源 `电话`).
+    """
+    found: dict[int, str] = {}
+    other: dict[int, Any] = {}
+    mapped = set(layout.columns.values())
+    for col, value in enumerate(below):
+        if _blank(value) or (col < len(top) and value == top[col]):
+            continue  # empty, or a label merged down over both rows
+        if col in mapped:
+            return
+        key = mapping.get(norm_label(value)) if isinstance(value, str) else None
+        if key is not None and key not in layout.columns and key not in found.values():
+            found[col] = key
+        else:
+            other[col] = value
+    if not found:
+        return
+    layout.header_rows = 2
+    for col, key in found.items():
+        layout.columns[key] = col
+        layout.extras.pop(col, None)
+    for col, value in other.items():
+        group = layout.extras.get(col)
+        layout.extras[col] = f"{group} {text_of(value)}" if group else text_of(value)
+        layout.extra_rows[col] = layout.header_row + 1
+
+
+def _unique_labels(extras: dict[int, str]) -> None:
+    """Two unknown columns with one label (a merged header) both keep their data."""
+    seen: set[str] = set()
+    for col in sorted(extras):
+        label = extras[col]
+        if label in seen:
+            extras[col] = label = f"{label} ({column_letters(col)})"
+        seen.add(label)
+
+
+def _blank(value: Any) -> bool:
+    return value == "" or value is None or (isinstance(value, str) and not value.strip())
 
 
 # ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,9 @@ class Grid:
     rows: list[list[Any]]
     hidden: bool = False
     uncached: frozenset[tuple[int, int]] = frozenset()
+    # Merged ranges ((r1, c1), (r2, c2)), 0-based and inclusive; every cell of a range
+    # holds the top-left value (a merged number counts once: see validate).
+    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
 
     def value(self, row: int, col: int) -> Any:
         if row < len(self.rows):
@@ -89,19 +93,31 @@ class Book:
         return self._grids[name]
 
     def _load(self, name: str) -> Grid:
-        sheet = self._workbook.get_sheet_by_name(name)
-        if sheet.total_height * sheet.total_width > self.limits.max_sheet_cells:
+        try:
+            sheet = self._workbook.get_sheet_by_name(name)
+        except BaseException as exc:
+            _reraise_interrupts(exc)
+            raise _damaged_sheet(name) from None
+        # total_height/width are the last row and column (0-based) of the grid read from A1.
+        n_rows, n_cols = (sheet.total_height + 1, sheet.total_width + 1) if sheet.height else (0, 0)
+        if n_rows * n_cols > self.limits.max_sheet_cells:
             raise ReadFailure(
                 Code.TOO_LARGE,
-                f"工作表「{name}」有 {sheet.total_height:,} 行 × {sheet.total_width:,} 列，超出上限。"
+                f"工作表「{name}」有 {n_rows:,} 行 × {n_cols:,} 列，超出上限。"
                 "请删除多余的行列，或拆分文件。",
-                f"Sheet '{name}' has {sheet.total_height:,} rows × {sheet.total_width:,} columns, "
+                f"Sheet '{name}' has {n_rows:,} rows × {n_cols:,} columns, "
                 "beyond the limit. Delete unused rows and columns or split the file.",
                 sheet=name,
             )
-        rows = sheet.to_python(skip_empty_area=False)
-        _fill_merged(rows, sheet.merged_cell_ranges or ())
-        return Grid(name, rows, name in self.hidden, self._uncached_cells().get(name, frozenset()))
+        try:
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or ()
+        except BaseException as exc:
+            _reraise_interrupts(exc)
+            raise _damaged_sheet(name) from None
+        merged = _fill_merged(rows, merged)
+        uncached = self._uncached_cells().get(name, frozenset())
+        return Grid(name, rows, name in self.hidden, uncached, merged)
 
     def _uncached_cells(self) -> dict[str, frozenset[tuple[int, int]]]:
         """Sheet name -> formula cells without a cached value, found once per file.
@@ -116,7 +132,12 @@ class Book:
                 found = {}
                 for part in archive.namelist():
                     if part.startswith("xl/worksheets/") and part.endswith(".xml"):
-                        cells = uncached_formula_cells(archive.read(part))
+                        try:
+                            xml = archive.read(part)
+                        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+                                NotImplementedError):
+                            raise _damaged_sheet(part) from None
+                        cells = uncached_formula_cells(xml)
                         if cells:
                             found[part] = frozenset(cells)
                 if found:
@@ -137,14 +158,16 @@ class Book:
             self._archive.close()
 
 
-def _fill_merged(rows: list[list[Any]], ranges: Any) -> None:
-    """Give every cell of a merged range the value of its top-left cell."""
+def _fill_merged(rows: list[list[Any]], ranges: Any) -> tuple[Any, ...]:
+    """Give every cell of a merged range the value of its top-left cell; returns those ranges."""
+    filled = []
     for (r1, c1), (r2, c2) in ranges:
         if r1 >= len(rows) or c1 >= len(rows[r1]):
             continue
         value = rows[r1][c1]
         if value == "" or (r2 - r1 + 1) * (c2 - c1 + 1) > 10_000:
             continue
+        filled.append(((r1, c1), (r2, c2)))
         for r in range(r1, min(r2, len(rows) - 1) + 1):
             cells = rows[r]
             if len(cells) <= c2:
@@ -152,6 +175,7 @@ def _fill_merged(rows: list[list[Any]], ranges: Any) -> None:
             for c in range(c1, c2 + 1):
                 if cells[c] == "":
                     cells[c] = value
+    return tuple(filled)
 
 
 def open_book(path: Path, limits: Limits | None = None) -> Book:
@@ -171,12 +195,14 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
         )
     if size == 0:
         raise _unreadable("文件是空的（0 字节）", "the file is empty (0 bytes)")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _open_csv(path, limits)
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head[:2] == b"PK":
+    # The content decides, not the name: a workbook saved as `.csv` is still a workbook.
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise ReadFailure(Code.UNREADABLE, f"无法打开文件：{exc.strerror}。",
+                          f"Cannot open the file: {exc.strerror}.") from None
+    if head[:4] == b"PK\x03\x04" or (head[:2] == b"PK" and path.suffix.lower() != ".csv"):
         return _open_zip(path, limits)
     if head == _OLE_MAGIC:
         if _ENCRYPTION_INFO in path.read_bytes():
@@ -187,7 +213,22 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
                 "(File → Info → Protect Workbook) and send it again.",
             )
         return _open_calamine(path, "xls", limits)
+    if path.suffix.lower() == ".csv":
+        return _open_csv(path, limits)
     raise _unreadable("这不是 Excel 工作簿或 CSV 文件", "this is not an Excel workbook or CSV file")
+
+
+def _reraise_interrupts(exc: BaseException) -> None:
+    """calamine reports some damaged files by a Rust panic (pyo3's PanicException, a
+    BaseException): that is a damaged file too.  Ctrl-C and exits still propagate."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
+
+
+def _damaged_sheet(name: str) -> ReadFailure:
+    failure = _unreadable(f"工作表「{name}」已损坏", f"the sheet '{name}' is damaged")
+    failure.sheet = name
+    return failure
 
 
 def _unreadable(why_zh: str, why_en: str) -> ReadFailure:
@@ -202,7 +243,7 @@ def _open_zip(path: Path, limits: Limits) -> Book:
     try:
         archive = zipfile.ZipFile(path)
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise _unreadable("文件已损坏或不完整", "the file is damaged or truncated") from None
     total = sum(info.file_size for info in infos)
     if total > limits.max_uncompressed_bytes:
@@ -233,7 +274,8 @@ def _open_calamine(path: Path, kind: str, limits: Limits) -> Book:
             "文件设置了密码，无法读取。请取消密码后重新提交。",
             "The workbook is password-protected. Remove the password and send it again.",
         ) from None
-    except Exception:
+    except BaseException as exc:
+        _reraise_interrupts(exc)
         raise _unreadable("文件已损坏或格式不受支持", "the file is damaged or in an unsupported format") from None
     hidden = {
         meta.name
@@ -249,16 +291,29 @@ def _open_csv(path: Path, limits: Limits) -> Book:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _unreadable("这不是文本 CSV 文件", "this is not a text CSV file")
     text = _decode_csv(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = _delimiter(text)
     rows: list[list[Any]] = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     name = path.stem
     book = Book(path, "csv", [name], limits=limits)
     book._grids[name] = Grid(name, rows)
     return book
+
+
+def _delimiter(text: str) -> str:
+    """`,` `\t` or `;`: the one that splits the first rows into the most cells.
+
+    (csv.Sniffer gives up on a header block of two cells above a wide table.)
+    """
+    sample = text[:65536].splitlines()[:200]
+    best, best_score = ",", -1
+    for delimiter in (",", "\t", ";"):
+        try:
+            score = sum(len(row) - 1 for row in csv.reader(sample, delimiter=delimiter))
+        except csv.Error:
+            continue
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def _decode_csv(data: bytes) -> str:

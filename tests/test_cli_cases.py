@@ -1,0 +1,284 @@
+"""The command line (salesxl/cli/): exit codes, JSON output, folders, help examples."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from conftest import FILES, GOOD_ROW, write_daily, write_xlsx
+
+from salesxl.cli import main
+from salesxl.forms import FORMS
+
+ISSUE_KEYS = ["file", "sheet", "cell", "row", "column", "code", "severity", "message_zh",
+              "message_en", "value"]
+
+
+def run(*args: str) -> click.testing.Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def issues_json(result: click.testing.Result) -> list[dict]:
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    return write_daily(tmp_path / "good.xlsx", [GOOD_ROW])
+
+
+@pytest.fixture
+def bad(tmp_path: Path) -> Path:
+    return write_daily(tmp_path / "bad.xlsx", [{**GOOD_ROW, "stage": "8"}])
+
+
+@pytest.fixture
+def roster(tmp_path: Path) -> Path:
+    return write_xlsx(tmp_path / "roster.xlsx", {"花名册": [["工号", "姓名", "区域"],
+                                                          ["S002", "李娜", "华东"]]})
+
+
+# ----------------------------------------------------------------------------
+# validate: exit codes
+# ----------------------------------------------------------------------------
+
+def test_no_errors_exit_0(good):
+    result = run("validate", str(good), "--today", "2026-11-24")
+    assert result.exit_code == 0, result.output
+    assert "1 files checked: 1 without errors" in result.stdout
+
+
+def test_warnings_alone_exit_0(tmp_path):
+    path = write_daily(tmp_path / "w.xlsx", [{**GOOD_ROW, "phone": "12345"}])
+    result = run("validate", str(path), "--today", "2026-11-24", "--format", "json")
+    assert result.exit_code == 0
+    assert [i["code"] for i in issues_json(result)] == ["phone_format"]
+
+
+def test_errors_exit_1_and_say_where(bad):
+    result = run("validate", str(bad), "--today", "2026-11-24")
+    assert result.exit_code == 1
+    assert "日报!G6" in result.stdout and "not_in_list" in result.stdout
+    assert "销售阶段「8」不是可选值" in result.stdout and "Choose one of" in result.stdout
+
+
+@pytest.mark.parametrize(("lang", "present", "absent"), [
+    ("zh", "不是可选值", "Choose one of"), ("en", "Choose one of", "不是可选值")])
+def test_message_language(bad, lang, present, absent):
+    result = run("validate", str(bad), "--today", "2026-11-24", "--lang", lang)
+    assert present in result.stdout and absent not in result.stdout
+
+
+@pytest.mark.parametrize("args", [
+    [],  # no path
+    ["does/not/exist.xlsx"],
+    ["{good}", "--period", "2026-13"],
+    ["{good}", "--period", "November"],
+    ["{good}", "--today", "tomorrow"],
+    ["{good}", "--format", "xml"],
+    ["{good}", "--roster", "no_roster.xlsx"],
+    ["{good}", "--roster", "{good}"],  # a daily report is not a roster
+    ["{good}", "--workers", "0"],
+])
+def test_usage_errors_exit_2(good, args):
+    result = run("validate", *[a.format(good=good) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "Error" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_bad_period_says_how_to_write_it(good):
+    result = run("validate", str(good), "--period", "2026-13")
+    assert "write a month as 2026-11 or a week as 2026-W48" in result.stderr
+
+
+def test_not_a_roster_says_why(good):
+    result = run("validate", str(good), "--roster", str(good))
+    assert "--roster" in result.stderr and "is not a roster" in result.stderr
+
+
+# ----------------------------------------------------------------------------
+# validate: JSON, roster, period, folders
+# ----------------------------------------------------------------------------
+
+def test_json_is_exactly_the_list_of_issues(bad):
+    result = run("validate", str(bad), "--today", "2026-11-24", "--format", "json")
+    issues = issues_json(result)  # nothing but JSON on stdout
+    assert [list(i) for i in issues] == [ISSUE_KEYS]
+    assert issues == [{
+        "file": str(bad), "sheet": "日报", "cell": "G6", "row": 6, "column": "销售阶段 Stage",
+        "code": "not_in_list", "severity": "error", "message_zh": issues[0]["message_zh"],
+        "message_en": issues[0]["message_en"], "value": "8"}]
+    assert "8" in issues[0]["message_zh"] and "8" in issues[0]["message_en"]
+
+
+def test_json_of_a_clean_file_is_an_empty_list(good):
+    result = run("validate", str(good), "--today", "2026-11-24", "--format", "json")
+    assert result.exit_code == 0 and issues_json(result) == []
+
+
+def test_json_values_are_json_types(tmp_path):
+    path = write_daily(tmp_path / "f.xlsx", [{**GOOD_ROW, "date": "2026-10-30",
+                                              "next_followup": "2026-11-01", "qty": 2.5}])
+    issues = issues_json(run("validate", str(path), "--today", "2026-11-24", "--format", "json"))
+    assert [(i["code"], i["value"]) for i in issues] == [
+        ("out_of_range", "2026-10-30"), ("amount_mismatch", 3000)]
+
+
+def test_roster_gives_unknown_rep(good, roster):
+    result = run("validate", str(good), "--roster", str(roster), "--format", "json",
+                 "--today", "2026-11-24")
+    assert result.exit_code == 1
+    (issue,) = issues_json(result)
+    assert (issue["code"], issue["cell"], issue["column"], issue["value"]) == (
+        "unknown_rep", "D2", "工号 Rep ID", "S001")
+
+
+def test_roster_errors_are_listed_once_even_when_the_roster_is_checked_too(good, tmp_path):
+    roster = write_xlsx(tmp_path / "roster.xlsx", {"花名册": [
+        ["工号", "姓名", "区域"], ["S001", "张伟", "华东"], ["S001", "李娜", "华东"],
+        [None, "王五", "华南"]]})
+    alone = issues_json(run("validate", str(good), "--roster", str(roster), "--format", "json"))
+    assert [(Path(i["file"]).name, i["code"], i["cell"]) for i in alone] == [
+        ("roster.xlsx", "duplicate_row", "A3"), ("roster.xlsx", "required", "A4")]
+    both = issues_json(run("validate", str(good), str(roster), "--roster", str(roster),
+                           "--format", "json"))
+    assert [(Path(i["file"]).name, i["code"], i["cell"]) for i in both] == [
+        ("roster.xlsx", "duplicate_row", "A3"), ("roster.xlsx", "required", "A4")]
+    text = run("validate", str(good), "--roster", str(roster), "--lang", "en").stdout
+    assert text.count("roster.xlsx") == 1 and "1 files checked: 1 without errors, 0 with errors" in text
+    assert "A3" in text and "A4" in text
+
+
+def test_period_gives_wrong_period(good):
+    result = run("validate", str(good), "--period", "2026-12", "--format", "json",
+                 "--today", "2026-11-24")
+    assert result.exit_code == 1
+    (issue,) = issues_json(result)
+    assert (issue["code"], issue["cell"], issue["value"]) == ("wrong_period", "B3", "2026-11")
+    week = run("validate", str(good), "--period", "2026-W45", "--today", "2026-11-24")
+    assert week.exit_code == 0  # a week inside the month
+
+
+def test_folders_are_searched_recursively_and_one_bad_file_stops_nothing(tmp_path):
+    (tmp_path / "east" / "team1").mkdir(parents=True)
+    write_daily(tmp_path / "east" / "team1" / "a.xlsx", [GOOD_ROW])
+    write_daily(tmp_path / "east" / "b.xlsx", [{**GOOD_ROW, "stage": "8"}])
+    (tmp_path / "east" / "team1" / "broken.xlsx").write_bytes(b"PK\x03\x04garbage")
+    (tmp_path / "east" / "team1" / "~$a.xlsx").write_bytes(b"\x05owner")
+    write_daily(tmp_path / "z.xlsx", [GOOD_ROW])
+    result = run("validate", str(tmp_path), "--format", "json", "--today", "2026-11-24")
+    assert result.exit_code == 1
+    found = {(Path(i["file"]).name, i["code"]) for i in issues_json(result)}
+    assert found == {("b.xlsx", "not_in_list"), ("broken.xlsx", "unreadable")}
+    text = run("validate", str(tmp_path), "--today", "2026-11-24").stdout
+    assert "4 files checked: 2 without errors, 2 with errors" in text
+    for name in ("a.xlsx", "b.xlsx", "broken.xlsx", "z.xlsx"):
+        assert name in text
+
+
+def test_the_messy_files_folder(tmp_path):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(FILES, inbox)
+    result = run("validate", str(inbox), "--format", "json", "--today", "2026-11-24",
+                 "--workers", "2")
+    assert result.exit_code == 1
+    by_file: dict[str, set[str]] = {}
+    for issue in issues_json(result):
+        by_file.setdefault(str(Path(issue["file"]).relative_to(inbox)), set()).add(issue["code"])
+    assert by_file == {
+        "bad/empty.xlsx": {"unreadable"}, "bad/encrypted.xlsx": {"encrypted"},
+        "bad/note.txt": {"unknown_form"}, "bad/scan.xlsx": {"unreadable"},
+        "bad/truncated.xlsx": {"unreadable"},
+        "daily_bilingual_one_cell.xlsx": {"extra_column"},
+        "daily_uncalculated.xlsx": {"formula_without_value"},
+    }
+
+
+def test_an_empty_folder_says_so(tmp_path):
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "~$x.xlsx").write_bytes(b"x")
+    result = run("validate", str(tmp_path / "inbox"), "--format", "json")
+    assert result.exit_code == 0 and issues_json(result) == []
+    assert "No spreadsheet files" in result.stderr
+
+
+def test_several_paths_and_a_file_given_twice(good, bad):
+    result = run("validate", str(good), str(bad), str(bad), str(bad.parent), "--format", "json",
+                 "--today", "2026-11-24")
+    assert [Path(i["file"]).name for i in issues_json(result)] == ["bad.xlsx"]
+
+
+# ----------------------------------------------------------------------------
+# templates
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_templates_build(tmp_path, lang):
+    result = run("templates", "build", "-o", str(tmp_path / "out"), "--lang", lang)
+    assert result.exit_code == 0
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == sorted(f.filename for f in FORMS.values())
+    assert result.stdout.count("wrote ") == len(FORMS)
+    check = run("validate", str(tmp_path / "out"), "--format", "json")
+    assert {i["code"] for i in issues_json(check)} <= {"missing_header"}
+
+
+def test_templates_build_into_a_file_path_is_a_usage_error(tmp_path):
+    target = tmp_path / "file.xlsx"
+    target.write_bytes(b"x")
+    assert run("templates", "build", "-o", str(target)).exit_code == 2
+
+
+# ----------------------------------------------------------------------------
+# Every command's help has an example (walks the group, so new commands are covered)
+# ----------------------------------------------------------------------------
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [prefix]
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
+        if isinstance(command, click.Group):
+            found += _commands(command, (*prefix, name))
+        else:
+            found.append((*prefix, name))
+    return found
+
+
+COMMANDS = _commands(main)
+
+
+def test_the_walk_finds_the_known_commands():
+    assert {("validate",), ("templates",), ("templates", "build")} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "salesxl")
+def test_every_command_help_has_an_example(path):
+    result = run(*path, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout, f"`salesxl {' '.join(path)} --help` has no Example: block"
+    example = result.stdout.split("Example:", 1)[1]
+    assert "salesxl" in example
+
+
+def test_text_table_columns_line_up_with_chinese_sheet_names(tmp_path):
+    import unicodedata
+
+    shutil.copy(FILES / "daily_uncalculated.xlsx", tmp_path / "a.xlsx")
+    write_xlsx(tmp_path / "b.xlsx", {"Sheet1": [["销售员", "张伟", "工号", "S001"], ["月份", "2026-11"],
+                                                       ["日期", "客户名称", "销售阶段", "金额", "微信"]]})
+    out = run("validate", str(tmp_path), "--lang", "en").stdout
+    lines = [line for line in out.splitlines() if "formula_without_value" in line or "extra_column" in line]
+    assert len(lines) == 5
+
+    def column(line: str) -> int:
+        head = line.split("formula_without_value")[0].split("extra_column")[0]
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in head)
+
+    assert len({column(line) for line in lines}) == 1

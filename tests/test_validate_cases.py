@@ -1,0 +1,515 @@
+"""Validation (salesxl/validate.py): every SPEC §4 issue code, at its exact cell, collected lazily."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import struct
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import (
+    DAILY_HEADER,
+    DAILY_HEADER_ROW,
+    FILES,
+    FIRST_ROW,
+    GOOD_ROW,
+    NOVEMBER,
+    TODAY,
+    daily_grid,
+    letter,
+    places,
+    read,
+    write_daily,
+    write_xlsx,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from salesxl.forms import DAILY_REPORT
+from salesxl.issues import SEVERITY, Code, Severity
+from salesxl.periods import Month, Week
+from salesxl.read import locate
+from salesxl.read.workbook import Book, Grid, Limits
+from salesxl.templates import write_form
+from salesxl.validate import ValidationContext, check_layout, column_letters
+
+DAILY = DAILY_REPORT.main_table
+
+
+def label(key: str) -> str:
+    return DAILY.field(key).bilingual
+
+
+def row_with(**changes: Any) -> dict[str, Any]:
+    return {**GOOD_ROW, **changes}
+
+
+def test_a_good_report_has_no_issues(tmp_path):
+    data = read(write_daily(tmp_path / "good.xlsx", [GOOD_ROW]))
+    assert data.issues == []
+    assert data.form_id == "daily_report"
+    assert data.header == {"rep_name": "张伟", "rep_id": "S001", "month": NOVEMBER, "region": "华东"}
+    assert data.rep_id == "S001" and data.period == NOVEMBER
+    (record,) = data.records("daily")
+    assert record == {
+        "_row": FIRST_ROW, "date": dt.date(2026, 11, 3), "customer": "华联超市", "contact": "李经理",
+        "phone": "13812345678", "source": "visit", "grade": "B", "stage": "5",
+        "product": "净水器X1", "qty": 2, "price": 1500, "amount": 3000, "deposit": 500,
+        "objection": "price", "next_followup": dt.date(2026, 11, 6), "notes": None,
+    }
+
+
+# ----------------------------------------------------------------------------
+# One case per cell-level code: (code, the row as written, field whose cell is reported)
+# ----------------------------------------------------------------------------
+
+CELL_CASES: list[tuple[str, dict[str, Any], str]] = [
+    ("required", row_with(customer=None), "customer"),
+    ("required", row_with(date="  "), "date"),
+    ("required", row_with(stage="成交", amount=None, qty=None, deposit=None), "amount"),
+    ("bad_type", row_with(qty="两台"), "qty"),
+    ("bad_type", row_with(date="下周三"), "date"),
+    ("bad_type", row_with(next_followup="2026-11-31"), "next_followup"),
+    ("not_in_list", row_with(stage="8"), "stage"),
+    ("not_in_list", row_with(grade="D"), "grade"),
+    ("not_in_list", row_with(source="微信"), "source"),
+    ("out_of_range", row_with(price=-1500, amount=None), "price"),
+    ("out_of_range", row_with(date="2026-10-31"), "date"),
+    ("amount_mismatch", row_with(amount=2500), "amount"),
+    ("deposit_exceeds_amount", row_with(deposit=3500), "deposit"),
+    ("followup_before_date", row_with(next_followup="2026-11-02"), "next_followup"),
+    ("future_date", row_with(date="2026-11-25", next_followup="2026-11-26"), "date"),
+    ("phone_format", row_with(phone="12345"), "phone"),
+    ("followup_missing", row_with(grade="A", stage="3", next_followup=None), "next_followup"),
+    ("formula_without_value", row_with(amount="=I6*J6"), "amount"),
+]
+
+
+@pytest.mark.parametrize(("code", "row", "key"), CELL_CASES,
+                         ids=[f"{c}-{k}" for c, _, k in CELL_CASES])
+def test_cell_issue_points_at_its_cell(tmp_path, code, row, key):
+    data = read(write_daily(tmp_path / "f.xlsx", [row]))
+    assert [i.code.value for i in data.issues] == [code], data.issues
+    (issue,) = data.issues
+    assert issue.sheet == "日报"
+    assert issue.cell == f"{letter(key)}{FIRST_ROW}"
+    assert issue.row == FIRST_ROW
+    assert issue.column == label(key)
+    assert issue.severity is SEVERITY[Code(code)]
+    assert issue.file.endswith("f.xlsx")
+    assert issue.message_zh and issue.message_en
+    # the record is kept (nothing lost), with the unreadable value left empty
+    (record,) = data.records("daily")
+    assert record["_row"] == FIRST_ROW
+
+
+def test_offending_values_are_reported(tmp_path):
+    data = read(write_daily(tmp_path / "f.xlsx", [row_with(qty="两台", stage="8", phone="12345")]))
+    assert {i.code.value: i.value for i in data.issues} == {
+        "bad_type": "两台", "not_in_list": "8", "phone_format": "12345"}
+
+
+def test_duplicate_row(tmp_path):
+    data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW, row_with(customer="永辉"), GOOD_ROW]))
+    (issue,) = data.issues
+    assert (issue.code, issue.severity) == (Code.DUPLICATE_ROW, Severity.WARNING)
+    assert (issue.sheet, issue.cell, issue.row) == ("日报", f"A{FIRST_ROW + 2}", FIRST_ROW + 2)
+    assert str(FIRST_ROW) in issue.message_en  # names the row it repeats
+    assert len(data.records("daily")) == 3  # both copies kept
+
+
+def test_duplicate_unique_value_in_roster(tmp_path):
+    path = write_xlsx(tmp_path / "roster.xlsx", {"花名册": [
+        ["工号", "姓名", "区域", "团队"], ["S001", "张伟", "华东", "一组"], ["S001", "李娜", "华东", "二组"]]})
+    data = read(path)
+    (issue,) = data.issues
+    assert (issue.code, issue.severity, issue.cell, issue.row, issue.column) == (
+        Code.DUPLICATE_ROW, Severity.ERROR, "A3", 3, "工号 Rep ID")
+
+
+def test_extra_column(tmp_path):
+    grid = daily_grid([GOOD_ROW])
+    grid[DAILY_HEADER_ROW - 1].append("微信 WeChat")
+    grid[FIRST_ROW - 1].append("hualian88")
+    data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": grid}))
+    (issue,) = data.issues
+    assert (issue.code, issue.severity, issue.cell, issue.row, issue.column, issue.value) == (
+        Code.EXTRA_COLUMN, Severity.INFO, f"P{DAILY_HEADER_ROW}", DAILY_HEADER_ROW, "微信 WeChat",
+        "微信 WeChat")
+    assert data.records("daily")[0]["_extra"] == {"微信 WeChat": "hualian88"}
+    assert data.tables["daily"].extras == ["微信 WeChat"]
+
+
+def test_missing_column(tmp_path):
+    fields = [k for k in DAILY.fields if k.key != "customer"]
+    keys = [f.key for f in fields]
+    grid = daily_grid([GOOD_ROW], labels=[f.zh for f in fields], fields=keys)
+    data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": grid}))
+    (issue,) = data.issues
+    assert (issue.code, issue.severity, issue.sheet, issue.cell, issue.row, issue.column) == (
+        Code.MISSING_COLUMN, Severity.ERROR, "日报", None, DAILY_HEADER_ROW, "客户名称 Customer")
+    assert "客户名称" in issue.message_zh
+    assert data.records("daily")[0]["customer"] is None
+
+
+@pytest.mark.parametrize(("header", "cell", "row"), [
+    # the label is there but its value is empty: the issue points where the value goes
+    ([["销售员", "张伟", "工号", None], ["月份", "2026-11"]], "D2", 2),
+    # the label is missing altogether: the sheet, no cell
+    ([["销售员", "张伟"], ["月份", "2026-11"]], None, None),
+])
+def test_missing_header(tmp_path, header, cell, row):
+    data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW], header=[["日报"], *header, []]))
+    (issue,) = data.issues
+    assert (issue.code, issue.severity, issue.sheet, issue.cell, issue.row, issue.column) == (
+        Code.MISSING_HEADER, Severity.ERROR, "日报", cell, row, "工号 Rep ID")
+    assert data.rep_id is None
+
+
+def test_bad_header_values(tmp_path):
+    header = [["日报"], ["销售员", "张伟", "工号", "S001"], ["月份", "十一月", "月度目标", "-5"], []]
+    data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW], header=header))
+    assert places(data) == [("bad_type", "B3"), ("out_of_range", "D3")]
+    assert [i.column for i in data.issues] == ["月份 Month", "月度目标 Month target"]
+
+
+def test_unknown_rep(tmp_path):
+    data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW]), roster_ids=frozenset({"S002"}))
+    (issue,) = data.issues
+    assert (issue.code, issue.severity, issue.sheet, issue.cell, issue.row, issue.column,
+            issue.value) == (Code.UNKNOWN_REP, Severity.ERROR, "日报", "D2", 2, "工号 Rep ID", "S001")
+    assert read(tmp_path / "f.xlsx", roster_ids=frozenset({"S001"})).issues == []
+
+
+def test_unknown_rep_in_sales_records(tmp_path):
+    path = write_xlsx(tmp_path / "sales.xlsx", {"销售记录": [
+        ["日期", "工号", "客户名称", "产品", "金额"],
+        ["2026-11-03", "S001", "华联", "X1", 100], ["2026-11-04", "S009", "永辉", "X1", 200]]})
+    data = read(path, roster_ids=frozenset({"S001"}))
+    assert places(data) == [("unknown_rep", "B3")]
+    assert data.issues[0].column == "工号 Rep ID"
+
+
+@pytest.mark.parametrize(("period", "wrong"), [
+    (Month(2026, 12), True), (NOVEMBER, False),
+    (Week(2026, 48), False),  # a week inside the month
+    (Week(2026, 50), True),
+])
+def test_wrong_period(tmp_path, period, wrong):
+    data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW]), period=period)
+    if not wrong:
+        assert data.issues == []
+        return
+    (issue,) = data.issues
+    assert (issue.code, issue.severity, issue.cell, issue.row, issue.column, issue.value) == (
+        Code.WRONG_PERIOD, Severity.ERROR, "B3", 3, "月份 Month", "2026-11")
+
+
+def test_weekly_plan_period(tmp_path):
+    path = write_xlsx(tmp_path / "w.xlsx", {"计划": [
+        ["销售员", "张伟", "工号", "S001"], ["周", "2026-W48"], [],
+        ["计划日期", "客户名称", "客户等级", "拜访目的", "预期结果", "预计金额"],
+        ["2026-11-24", "华联", "A", "5", "演示", "1万"],
+        ["2026-12-01", "永辉", "B", "4", "", ""]]})
+    data = read(path, period=Week(2026, 48))
+    assert data.header["week"] == Week(2026, 48)
+    assert places(data) == [("out_of_range", "A6")]  # 12-01 is in the next week
+    assert read(path, period=Week(2026, 49)).issues[0].code is Code.WRONG_PERIOD
+    assert read(path, period=NOVEMBER).issues[0].code is Code.OUT_OF_RANGE  # W48 is in November
+
+
+def test_formula_outside_the_table_is_reported_too(tmp_path):
+    header = [["日报"], ["销售员", "张伟", "工号", "S001"], ["月份", "2026-11", "月度目标", "=5*10000"], []]
+    data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW], header=header))
+    assert places(data) == [("formula_without_value", "D3")]
+    assert data.issues[0].column == "月度目标 Month target" and "month_target" not in data.header
+
+
+def test_formula_on_a_settings_sheet(tmp_path):
+    path = write_xlsx(tmp_path / "t.xlsx", {
+        "设置 Settings": [["年度 Year", "=2025+1"], ["方法 Method", "平均"]],
+        "年度目标 Annual": [["层级", "单元", "上级", "年度目标"], ["公司", "总部", None, 1000]]})
+    data = read(path)
+    assert data.form_id == "targets_input"
+    assert [(i.code.value, i.sheet, i.cell, i.column) for i in data.issues] == [
+        ("formula_without_value", "设置 Settings", "B1", "年度 Year")]  # not also missing
+
+
+# ----------------------------------------------------------------------------
+# Whole-file codes: never a crash, always an issue without a cell
+# ----------------------------------------------------------------------------
+
+def _template(tmp_path: Path) -> Path:
+    return write_form(tmp_path / "template.xlsx", DAILY_REPORT)
+
+
+def _truncated(tmp_path: Path) -> Path:
+    data = _template(tmp_path).read_bytes()
+    path = tmp_path / "truncated.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def _damaged_sheet(tmp_path: Path) -> Path:
+    """The zip directory is intact but the sheet's compressed bytes are garbage."""
+    source = _template(tmp_path)
+    path = tmp_path / "damaged.xlsx"
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 10, start + min(info.compress_size, 400)):
+        data[i] = (data[i] * 7 + 13) % 256
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _text(name: str, content: bytes) -> Callable[[Path], Path]:
+    def make(tmp_path: Path) -> Path:
+        path = tmp_path / name
+        path.write_bytes(content)
+        return path
+    return make
+
+
+def _zip_without_workbook(tmp_path: Path) -> Path:
+    path = tmp_path / "photos.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("photo.jpg", b"\xff\xd8\xff" + b"0" * 100)
+    return path
+
+
+def _encrypted(tmp_path: Path) -> Path:
+    msoffcrypto = pytest.importorskip("msoffcrypto", reason="msoffcrypto-tool is a test dependency")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    source = write_daily(tmp_path / "plain.xlsx", [GOOD_ROW])
+    path = tmp_path / "encrypted.xlsx"
+    with source.open("rb") as plain, path.open("wb") as out:
+        OOXMLFile(plain).encrypt("secret", out)
+    assert msoffcrypto.olefile.isOleFile(str(path))
+    return path
+
+
+def _zip_bomb(tmp_path: Path) -> Path:
+    """A small file whose sheet entry declares ~4 GB uncompressed (patched in the zip headers)."""
+    source = _template(tmp_path)
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    huge = struct.pack("<I", 0xFFFFFF00)
+    data[info.header_offset + 22: info.header_offset + 26] = huge  # local header
+    central = data.find(b"PK\x01\x02")
+    while central != -1:
+        name_len = struct.unpack_from("<H", data, central + 28)[0]
+        if bytes(data[central + 46: central + 46 + name_len]) == info.filename.encode():
+            data[central + 24: central + 28] = huge  # central directory entry
+            break
+        central = data.find(b"PK\x01\x02", central + 4)
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _zip_from_the_future(tmp_path: Path) -> Path:
+    """A zip entry needing extractor version 25.1: Python's zipfile gives up (NotImplementedError)."""
+    data = bytearray(_template(tmp_path).read_bytes())
+    central = data.find(b"PK\x01\x02")
+    data[central + 6: central + 8] = struct.pack("<H", 251)
+    path = tmp_path / "future.xlsx"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _truncated_xls(tmp_path: Path) -> Path:
+    """Half a legacy .xls: calamine panics (a Rust panic, not an Exception) on it."""
+    path = tmp_path / "half.xls"
+    path.write_bytes((FILES / "daily_legacy.xls").read_bytes()[:609])
+    return path
+
+
+FILE_CASES: list[tuple[str, Callable[[Path], Path], dict[str, Any]]] = [
+    ("unreadable", _zip_from_the_future, {}),
+    ("unreadable", _truncated_xls, {}),
+    ("unreadable", _truncated, {}),
+    ("unreadable", _damaged_sheet, {}),
+    ("unreadable", _text("empty.xlsx", b""), {}),
+    ("unreadable", _text("report.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"), {}),
+    ("unreadable", _text("notes.xlsx", "这是一个文本文件，不是工作簿。\n".encode()), {}),
+    ("unreadable", _text("legacy.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600), {}),
+    ("unreadable", _text("data.csv", b"\x00\x01\x02\x03binary" * 50), {}),
+    ("unreadable", _zip_without_workbook, {}),
+    ("encrypted", _encrypted, {}),
+    ("too_large", _zip_bomb, {}),
+    ("too_large", _template, {"limits": Limits(max_file_bytes=1000)}),
+    ("too_large", _template, {"limits": Limits(max_uncompressed_bytes=10_000)}),
+    ("unknown_form", lambda p: write_xlsx(p / "other.xlsx", {"Sheet1": [["a", "b"], [1, 2]]}), {}),
+    ("unknown_form", _text("other.csv", b"name,price\nfoo,1\n"), {}),
+]
+
+
+@pytest.mark.parametrize(("code", "make", "ctx"), FILE_CASES,
+                         ids=[f"{c}-{getattr(m, '__name__', 'file')}-{i}"
+                              for i, (c, m, _) in enumerate(FILE_CASES)])
+def test_whole_file_issues(tmp_path, code, make, ctx):
+    path = make(tmp_path)
+    data = read(path, **ctx)
+    assert [i.code.value for i in data.issues] == [code], data.issues
+    (issue,) = data.issues
+    assert issue.file == str(path)
+    assert (issue.cell, issue.row, issue.column) == (None, None, None)
+    assert issue.severity is Severity.ERROR
+    assert issue.message_zh and issue.message_en
+    assert "Traceback" not in issue.message_en and "Error:" not in issue.message_en
+    assert data.form_id is None and data.tables == {}
+
+
+def test_zip_bomb_is_refused_before_parsing(tmp_path, monkeypatch):
+    import python_calamine
+
+    def explode(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", explode)
+    assert places(read(_zip_bomb(tmp_path))) == [("too_large", None)]
+
+
+def test_sheet_beyond_the_cell_limit(tmp_path):
+    data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW] * 3), limits=Limits(max_sheet_cells=50))
+    (issue,) = data.issues
+    assert (issue.code, issue.sheet, issue.cell) == (Code.TOO_LARGE, "日报", None)
+
+
+def test_cell_limit_counts_a_single_column_sheet(tmp_path):
+    path = write_xlsx(tmp_path / "long.xlsx", {"S": [[i] for i in range(60)]})
+    data = read(path, limits=Limits(max_sheet_cells=50))
+    assert places(data) == [("too_large", None)] and "60 rows × 1 columns" in data.issues[0].message_en
+    assert places(read(path, limits=Limits(max_sheet_cells=60))) == [("unknown_form", None)]
+
+
+def test_missing_file_is_unreadable_not_a_crash(tmp_path):
+    assert places(read(tmp_path / "nowhere.xlsx")) == [("unreadable", None)]
+
+
+# ----------------------------------------------------------------------------
+# Lazy collection: everything wrong in one file, in one pass
+# ----------------------------------------------------------------------------
+
+def test_many_problems_reported_in_one_pass(tmp_path):
+    header = [["日报"], ["销售员", "张伟", "工号", "S001"], ["月份", "2026-11"], []]
+    rows = [
+        row_with(customer=None, qty="两台"),  # 6: required + bad_type
+        row_with(stage="8", grade="D", phone="12345"),  # 7: not_in_list ×2 + phone_format
+        row_with(amount=2500, deposit=3500),  # 8: amount_mismatch (deposit rule skipped? no)
+        row_with(date="2026-10-30", next_followup="2026-11-01"),  # 9: out_of_range
+        row_with(date="2026-11-20", next_followup="2026-11-19"),  # 10: followup_before_date
+        row_with(date="2026-11-26", next_followup="2026-11-27"),  # 11: future_date
+        row_with(grade="A", stage="2", next_followup=None),  # 12: followup_missing
+        row_with(amount="=I13*J13"),  # 13: formula_without_value
+        row_with(customer="永辉"),  # 14
+        row_with(customer="永辉"),  # 15: duplicate_row
+        row_with(stage="7", amount=None, qty=None, price=None, deposit=None),  # 16: required amount
+    ]
+    grid = daily_grid(rows, header=header)
+    grid[DAILY_HEADER_ROW - 1].append("微信")
+    data = read(write_xlsx(tmp_path / "many.xlsx", {"日报": grid}),
+                roster_ids=frozenset({"S002"}), period=Month(2026, 12))
+    assert places(data) == [
+        ("wrong_period", "B3"), ("unknown_rep", "D2"),
+        ("extra_column", "P5"),
+        ("required", "B6"), ("bad_type", "I6"),
+        ("phone_format", "D7"), ("not_in_list", "F7"), ("not_in_list", "G7"),
+        ("amount_mismatch", "K8"), ("deposit_exceeds_amount", "L8"),
+        ("out_of_range", "A9"),
+        ("followup_before_date", "N10"),
+        ("future_date", "A11"),
+        ("followup_missing", "N12"),
+        ("formula_without_value", "K13"),
+        ("duplicate_row", "A15"),
+        ("required", "K16"),
+    ]
+    assert len(data.records("daily")) == len(rows)  # every row kept
+
+
+def test_totals_row_and_blank_rows_are_not_records(tmp_path):
+    rows = [GOOD_ROW, {}, row_with(customer="永辉"), {}, {},
+            {"date": "合计", "amount": 6000, "deposit": 1000}]
+    data = read(write_daily(tmp_path / "f.xlsx", rows))
+    assert data.issues == []
+    assert [r["_row"] for r in data.records("daily")] == [FIRST_ROW, FIRST_ROW + 2]
+
+
+@pytest.mark.parametrize("total", ["合计", "小计", "总计", "Total", "TOTAL:", "合 计", "合计 Total"])
+def test_totals_row_labels(tmp_path, total):
+    rows = [GOOD_ROW, {"customer": total, "amount": 3000}]
+    assert read(write_daily(tmp_path / "f.xlsx", rows)).issues == []
+
+
+def test_totals_label_in_an_extra_column(tmp_path):
+    """A 序号 column in front: the 合计 label sits outside the form's columns."""
+    grid = daily_grid([GOOD_ROW, row_with(customer="永辉"), {"amount": 6000}])
+    for i, row in enumerate(grid):
+        row.insert(0, "序号" if i == DAILY_HEADER_ROW - 1 else (i - DAILY_HEADER_ROW + 1
+                                                              if i >= DAILY_HEADER_ROW else None))
+    grid[-1][0] = "合计"
+    data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": grid}))
+    assert places(data) == [("extra_column", "A5")]
+    assert len(data.records("daily")) == 2
+
+
+def test_column_letters():
+    assert [column_letters(c) for c in (0, 1, 25, 26, 27, 51, 52, 701, 702, 16383)] == [
+        "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA", "XFD"]
+
+
+def test_records_of_a_missing_table_are_empty(tmp_path):
+    data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW]))
+    assert data.records("day_close") == [] and "day_close" not in data.tables
+
+
+def test_every_spec_code_has_a_test():
+    tested = {c for c, _, _ in CELL_CASES} | {c for c, _, _ in FILE_CASES} | {
+        "duplicate_row", "extra_column", "missing_column", "missing_header", "unknown_rep",
+        "wrong_period"}
+    assert tested == {c.value for c in Code}
+    assert DAILY_HEADER[1][0] == "销售员" and TODAY.month == 11
+
+
+# ----------------------------------------------------------------------------
+# Property: whatever is in the cells, validation returns issues, never an exception
+# ----------------------------------------------------------------------------
+
+CELL_VALUES = st.one_of(
+    st.just(""), st.text(max_size=10), st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-10**12, max_value=10**12), st.booleans(),
+    st.dates(min_value=dt.date(1900, 1, 1)), st.datetimes(min_value=dt.datetime(1900, 1, 1)),
+    st.times(), st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=3)),
+    st.sampled_from(["合计", "2026-11-03", "11月3日", "成交", "A", "¥1,200", "1.2万", "13812345678",
+                     "=SUM(A1)", "#N/A", "#DIV/0!"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.lists(CELL_VALUES, min_size=15, max_size=17), max_size=6),
+       header=st.lists(CELL_VALUES, min_size=3, max_size=3))
+def test_validation_never_raises(rows, header):
+    grid = [["日报"], ["销售员", header[0], "工号", header[1]], ["月份", header[2]], [],
+            daily_grid([])[-1], *rows]
+    book = Book(Path("x.csv"), "csv", ["日报"])
+    book._grids["日报"] = Grid("日报", [list(r) for r in grid])
+    layout = locate(book)
+    assert layout is not None and layout.form.id == "daily_report"
+    data = check_layout(book, layout, ValidationContext(today=TODAY, roster_ids=frozenset({"S1"}),
+                                                        period=NOVEMBER), "x.csv")
+    assert len(data.records("daily")) <= len(rows)
+    for issue in data.issues:
+        assert issue.message_zh and issue.message_en
+        if issue.row is not None:
+            assert 1 <= issue.row <= len(grid)
+        json.dumps(issue.to_dict(), ensure_ascii=False)
+    for record in data.records("daily"):
+        assert set(record) >= {f.key for f in DAILY.fields} | {"_row"}
