@@ -219,14 +219,21 @@ class TableChecker:
         return numbers, raws
 
     def _total_rows(self, numbers: list[int]) -> set[int]:
-        """Rows labelled 合计/小计/Total in any of their cells, the form's columns or not."""
+        """Rows labelled 合计/小计/Total in one of their first three filled cells, whether
+        that is one of the form's columns or not."""
         found: set[int] = set()
         rows, first_chars = self.grid.rows, _TOTAL_FIRST_CHARS
         for i, r in enumerate(numbers):
+            seen = 0
             for v in rows[r]:
+                if v == "" or v is None:
+                    continue
                 if (v.__class__ is str and v[:1] in first_chars and len(v) <= 20
                         and norm_label(v) in TOTAL_LABELS):
                     found.add(i)
+                    break
+                seen += 1
+                if seen == 3:
                     break
         return found
 

@@ -126,9 +126,14 @@ def _header_candidates(grid: Grid, only: str | None) -> dict[TableId, _Candidate
                 for tid, key in _TABLE_LABELS.get(norm_label(value), ()):
                     if only is None or tid[0] == only:
                         hits[tid].add(key)
+        strong = False
         for tid, keys in hits.items():
             if tid not in found and len(keys) >= FORMS[tid[0]].table(tid[1]).min_labels:
                 found[tid] = _Candidate(grid.name, r, len(keys), sheet_key in _SHEET_NAMES[tid])
+                table = FORMS[tid[0]].table(tid[1])
+                strong = strong or len(keys) >= min(6, len(table.fields))
+        if strong:  # a full header row: what follows is data, not more headers
+            break
     return found
 
 
