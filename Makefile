@@ -32,5 +32,8 @@ bench: $(STAMP)
 templates: $(STAMP)
 	$(BIN)/salesxl templates build -o templates/
 
+macros: $(STAMP)
+	$(BIN)/salesxl macros build -o macros/salesxl_manager.xlsm
+
 clean:
 	rm -rf $(VENV) demo build *.egg-info .pytest_cache .hypothesis

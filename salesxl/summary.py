@@ -22,11 +22,11 @@ from salesxl.consolidate.model import WARNING_LABELS, SheetData, Summary
 from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS
 from salesxl.xlsx import atomic_output, fit_width, safe_sheet_title, write_cell
 
-__all__ = ["write_summary"]
+__all__ = ["CODE_LABELS", "COLOURED", "NUMBER_FORMATS", "write_summary"]
 
 MAX_URLS = 65_000  # Excel's limit is 65,530 hyperlinks per worksheet
 MAX_URL_LENGTH = 2_000
-_FORMATS = {
+NUMBER_FORMATS = {
     "int": "0",
     "money": "¥#,##0",
     "percent": "0.0%",
@@ -36,11 +36,11 @@ _FORMATS = {
     "number": "#,##0.##",
 }
 # Columns of these kinds hold codes; the workbook shows their labels.
-_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "warning": WARNING_LABELS, "status": STATUS_LABELS, "form": FORM_LABELS}
 # (background, font) for conditional colours, as Excel's own good/neutral/bad styles.
 _GOOD, _NEUTRAL, _BAD = ("#C6EFCE", "#006100"), ("#FFEB9C", "#9C5700"), ("#FFC7CE", "#9C0006")
-_COLOURED = {
+COLOURED = {
     "warning": {"ok": _GOOD, "oral": _NEUTRAL, "written": _BAD},
     "status": {"on_time": _GOOD, "late": _NEUTRAL, "missing": _BAD, "no_file": _BAD,
                "not_in_roster": _NEUTRAL},
@@ -59,7 +59,7 @@ class _Writer:
         self.plain = wb.add_format(font)
         self.link = wb.add_format({**font, "font_color": "blue", "underline": 1})
         self.formats = {kind: wb.add_format({**font, "num_format": fmt})
-                        for kind, fmt in _FORMATS.items()}
+                        for kind, fmt in NUMBER_FORMATS.items()}
         self.fills = {colours: wb.add_format({"bg_color": colours[0], "font_color": colours[1]})
                       for colours in (_GOOD, _NEUTRAL, _BAD)}
         self.titles: dict[str, str] = {}
@@ -69,7 +69,7 @@ class _Writer:
         return f"{zh}\n{en}" if self.lang == "zh" and zh != en else en
 
     def text(self, kind: str, value: Any) -> Any:
-        labels = _LABELS.get(kind)
+        labels = CODE_LABELS.get(kind)
         if labels is not None and value in labels:
             zh, en = labels[value]
             return zh if self.lang == "zh" else en
@@ -111,7 +111,7 @@ class _Writer:
         zh = self.lang == "zh"
         plan = []
         for c, col in enumerate(sheet.columns):
-            labels = _LABELS.get(col.kind)
+            labels = CODE_LABELS.get(col.kind)
             shown = {code: (pair[0] if zh else pair[1]) for code, pair in labels.items()
                      } if labels else None
             plan.append((c, col.kind == "link", shown, self.formats.get(col.kind)))
@@ -160,9 +160,9 @@ class _Writer:
         return 1
 
     def _colour(self, ws: Any, kind: str, col: int, n: int) -> None:
-        if kind not in _COLOURED or n == 0:
+        if kind not in COLOURED or n == 0:
             return
-        for value, colours in _COLOURED[kind].items():
+        for value, colours in COLOURED[kind].items():
             shown = self.text(kind, value)
             ws.conditional_format(1, col, n, col, {"type": "cell", "criteria": "==",
                                                     "value": f'"{shown}"',
@@ -212,7 +212,7 @@ class _Writer:
     def _colour_range(self, ws: Any, kind: str, first: int, last: int, col: int) -> None:
         if kind != "warning" or last < first:
             return
-        for value, colours in _COLOURED[kind].items():
+        for value, colours in COLOURED[kind].items():
             ws.conditional_format(first, col, last, col, {
                 "type": "cell", "criteria": "==", "value": f'"{self.text(kind, value)}"',
                 "format": self.fills[colours]})

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from salesxl import excel
 from salesxl.cli import main
 from salesxl.demo import DemoError, generate_demo
 from salesxl.inbox import read_inbox
 from salesxl.roster import read_roster
+from tests.fake_book import FakeBook
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +81,19 @@ def test_cli_runs_end_to_end(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "demo" / "output" / "summary.xlsx").exists()
     assert "✗" not in result.output and "summary written to" in result.output
+    # The demo's manager workbook has its settings filled in: a click consolidates.
+    workbook = tmp_path / "demo" / "salesxl_manager.xlsm"
+    assert workbook.exists() and "汇总 Consolidate" in result.output
+    book = FakeBook.from_workbook(workbook)
+    excel.consolidate(book)
+    assert book.alert["mode"] == "info", book.alert["prompt"]
+    assert "销售员 Reps: 14" in book.alert["prompt"]
+    assert (tmp_path / "demo" / "output" / "summary_from_excel.xlsx").exists()
+
+
+def test_a_small_organisation_works(tmp_path):
+    files = generate_demo(tmp_path / "small", reps=6)
+    assert len(files.organisation.reps) == 6 and files.files
 
 
 def test_refuses_to_overwrite_a_folder_that_is_not_a_demo(tmp_path):

@@ -101,8 +101,29 @@ def step_forms(run: DemoRun) -> None:
                f"in {run.out / 'forms'}/, targets and customers filled in")
 
 
+def step_manager(run: DemoRun) -> None:
+    from salesxl.macros import build_manager_workbook
+    from salesxl.vba.project import MissingExtra
+
+    _say("汇总工作簿 Build the manager's Excel workbook with its buttons")
+    folder = run.files.folder
+    out = run.out.relative_to(folder)
+    values = {"inbox": "inbox", "period": str(run.files.period), "as_of": run.files.as_of,
+              "roster": "roster.xlsx", "targets": f"{out}/targets.xlsx",
+              "output": f"{out}/summary_from_excel.xlsx", "targets_input": "targets_input.xlsx"}
+    try:
+        path = build_manager_workbook(folder / "salesxl_manager.xlsm", values=values)
+    except MissingExtra as exc:
+        click.echo(f"  skipped: {exc}")
+        return
+    click.echo(f"  {path}: settings filled in for this demo")
+    click.echo("  open it in Excel (Windows or Mac), enable macros and click 汇总 Consolidate;")
+    click.echo("  first time: see docs/manager.md (Python interpreter on the xlwings.conf sheet, "
+               "`xlwings runpython install` on a Mac)")
+
+
 STEPS: tuple[Callable[[DemoRun], None], ...] = (step_validate, step_targets, step_forms,
-                                                step_consolidate)
+                                                step_consolidate, step_manager)
 
 
 @click.command()

@@ -139,7 +139,8 @@ def _share_customers(rng: random.Random, reps: list[RepProfile]) -> None:
     by_team: dict[str, list[RepProfile]] = {}
     for rep in reps:
         by_team.setdefault(rep.team, []).append(rep)
-    for team in sorted(by_team)[:3]:
+    shared = [team for team in sorted(by_team) if len(by_team[team]) >= 2]  # small demos
+    for team in shared[:3]:
         owner, other = by_team[team][:2]
         name, phone = next(c for c in owner.customers if c[1])
         assert phone is not None

@@ -1,0 +1,64 @@
+"""`salesxl macros build`: the manager's workbook with the xlwings buttons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from salesxl.manager import SETTINGS
+
+__all__ = ["command"]
+
+_KEYS = [s.key for s in SETTINGS]
+
+
+@click.group()
+def command() -> None:
+    """The manager's Excel workbook (汇总 Consolidate, 校验 Validate, 分解目标 Split targets).
+
+    \b
+    Example:
+      salesxl macros build -o macros/salesxl_manager.xlsm
+    """
+
+
+def _pairs(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or key.strip() not in _KEYS:
+            raise click.BadParameter(f"{item!r}: write KEY=VALUE with KEY one of "
+                                     f"{', '.join(_KEYS)}", param_hint="--set")
+        out[key.strip()] = value.strip()
+    return out
+
+
+@command.command("build")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("macros/salesxl_manager.xlsm"), show_default=True,
+              help="The workbook to write (.xlsm).")
+@click.option("--set", "values", multiple=True, metavar="KEY=VALUE",
+              help=f"Pre-fill a setting (repeatable); KEY is one of {', '.join(_KEYS)}.")
+def build(output: Path, values: tuple[str, ...]) -> None:
+    """Write the manager workbook: settings, buttons, and the embedded xlwings module.
+
+    Open it in Excel, fill in the yellow 设置 Settings cells and click a button;
+    see docs/manager.md for the one-time set-up.
+
+    \b
+    Example:
+      salesxl macros build -o manager.xlsm --set inbox=D:/sales/inbox --set roster=roster.xlsx
+    """
+    from salesxl.macros import build_manager_workbook
+    from salesxl.vba.project import MissingExtra, xlwings_version
+    from salesxl.xlsx import OutputError
+
+    if output.suffix.lower() != ".xlsm":
+        raise click.BadParameter(f"{output.name}: a workbook with macros must end in .xlsm",
+                                 param_hint="-o")
+    try:
+        path = build_manager_workbook(output, values=_pairs(values))
+    except (MissingExtra, OutputError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {path} (xlwings {xlwings_version()} embedded)")

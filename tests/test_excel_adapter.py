@@ -1,0 +1,181 @@
+"""The xlwings adapter (salesxl.excel) driven through a book-like fake of the built workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from salesxl import excel
+from salesxl.demo import generate_demo
+from salesxl.macros import build_manager_workbook
+from salesxl.manager import (
+    BY_REP_SHEET,
+    ISSUES_SHEET,
+    OVERVIEW_SHEET,
+    SETTINGS_SHEET,
+    excel_text,
+    hyperlink,
+)
+from salesxl.targets import split_file
+from tests.fake_book import FakeBook
+
+RESULTS = (OVERVIEW_SHEET, BY_REP_SHEET, ISSUES_SHEET)
+
+
+@pytest.fixture(scope="module")
+def organisation(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    demo = generate_demo(tmp_path_factory.mktemp("org") / "demo", reps=14)
+    split_file(demo.targets_input, demo.folder / "targets.xlsx")
+    return demo.folder
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_manager_workbook(tmp_path_factory.mktemp("wb") / "salesxl_manager.xlsm")
+
+
+@pytest.fixture
+def book(organisation: Path, workbook: Path, tmp_path: Path) -> FakeBook:
+    """The manager workbook saved in a copy of the demo folder, settings filled in."""
+    folder = tmp_path / "org"
+    shutil.copytree(organisation, folder)
+    target = folder / workbook.name
+    shutil.copy(workbook, target)
+    fake = FakeBook.from_workbook(target)
+    fake.set(SETTINGS_SHEET, "期间", "2026-11")
+    fake.set(SETTINGS_SHEET, "截至日期", dt.datetime(2026, 11, 24))
+    fake.set(SETTINGS_SHEET, "花名册", "roster.xlsx")
+    fake.set(SETTINGS_SHEET, "目标 Targets", "targets.xlsx")
+    return fake
+
+
+def _results(book: FakeBook) -> list[tuple]:
+    return [book.sheets[name].snapshot() for name in RESULTS]
+
+
+def test_consolidate_writes_the_summary_file_and_the_result_sheets(book: FakeBook) -> None:
+    folder = Path(book.fullname).parent
+    excel.consolidate(book)
+
+    alert = book.alert
+    assert alert["mode"] == "info", alert["prompt"]
+    assert "销售员 Reps: 14" in alert["prompt"] and "完成率 Completion" in alert["prompt"]
+    assert str(folder / "summary.xlsx") in alert["prompt"]
+    assert (folder / "summary.xlsx").exists()
+
+    overview = book.sheets[OVERVIEW_SHEET].rows()
+    assert overview[0][0] == "完整汇总 Full summary"
+    assert overview[0][1].startswith('=HYPERLINK("') and "summary.xlsx" in overview[0][1]
+    metrics = {row[1]: row[2] for row in overview[3:] if row[1]}
+    assert metrics["Reps"] == 14 and metrics["Period"] == "2026-11"
+
+    by_rep = book.sheets[BY_REP_SHEET]
+    rows = by_rep.rows()
+    assert len(rows) == 1 + 14 and any("预警" in str(v) for v in rows[0])
+    warned = {r for (r, c) in by_rep.colours if c == 1}
+    assert warned, "warning levels are coloured"
+    summary = openpyxl.load_workbook(folder / "summary.xlsx", read_only=True)
+    assert summary.sheetnames[0].startswith("总览")
+    assert by_rep.bold[(1, 1)] is True
+
+    issues = book.sheets[ISSUES_SHEET].rows()
+    assert issues[0][0] == "文件 File" and len(issues) > 1  # the demo plants mistakes
+    assert any(str(v).startswith('=HYPERLINK("') and "#'" in str(v) for row in issues for v in row)
+    assert book.app.statuses[-1] is False, "the status bar goes back to Excel"
+    assert any(isinstance(s, str) and "Reading forms" in s for s in book.app.statuses)
+
+
+def test_validate_lists_the_problems(book: FakeBook) -> None:
+    excel.validate(book)
+    assert book.alert["mode"] == "info"
+    assert "错误 Errors:" in book.alert["prompt"]
+    rows = book.sheets[ISSUES_SHEET].rows()
+    assert len(rows) > 1
+    assert {"error", "warning"} & {row[6] for row in rows[1:]}
+    assert book.sheets[BY_REP_SHEET].rows()[0][0].startswith("点击"), "validate leaves By rep alone"
+
+
+def test_split_targets_writes_the_targets_workbook(book: FakeBook) -> None:
+    book.set(SETTINGS_SHEET, "目标 Targets", "out/targets.xlsx")
+    (Path(book.fullname).parent / "out").mkdir()
+    excel.split_targets(book)
+    assert book.alert["mode"] == "info", book.alert["prompt"]
+    written = Path(book.fullname).parent / "out" / "targets.xlsx"
+    assert written.exists() and str(written) in book.alert["prompt"]
+    assert "明细 Long" in openpyxl.load_workbook(written, read_only=True).sheetnames
+
+
+@pytest.mark.parametrize(("label", "value", "zh", "en"), [
+    ("收件箱", "no_such_inbox", "不存在", "'no_such_inbox' does not exist"),
+    ("收件箱", "roster.xlsx", "应该是文件夹", "should be a folder"),
+    ("收件箱", None, "请填写", "Fill in 'Inbox folder'"),
+    ("期间", "2026/13", "格式不对", "Period '2026/13' is malformed"),
+    ("截至日期", "next tuesday", "不是日期", "is not a date"),
+    ("花名册", "rosters.xlsx", "不存在", "Roster 'rosters.xlsx' does not exist"),
+    ("目标 Targets", "nope.xlsx", "不存在", "Targets 'nope.xlsx' does not exist"),
+    ("输出文件", "missing/summary.xlsx", "文件夹不存在", "its folder does not exist"),
+    ("口头预警", 0.5, "预警阈值", "oral above written"),
+    ("书面预警", "a lot", "预警阈值", "must be numbers"),
+])
+def test_each_bad_setting_gives_its_message_and_writes_nothing(
+        book: FakeBook, label: str, value: object, zh: str, en: str) -> None:
+    folder = Path(book.fullname).parent
+    book.set(SETTINGS_SHEET, label, value)
+    before = _results(book)
+    excel.consolidate(book)
+    alert = book.alert
+    assert alert["mode"] == "critical"
+    assert zh in alert["prompt"] and en in alert["prompt"], alert["prompt"]
+    assert _results(book) == before
+    assert not (folder / "summary.xlsx").exists()
+
+
+def test_an_open_output_file_gives_a_message_and_writes_nothing(book: FakeBook) -> None:
+    folder = Path(book.fullname).parent
+    (folder / "summary.xlsx").write_bytes(b"yesterday's summary")
+    (folder / "~$summary.xlsx").write_bytes(b"owner")  # Excel's lock file: the summary is open
+    before = _results(book)
+    excel.consolidate(book)
+    assert book.alert["mode"] == "critical"
+    assert "无法保存汇总文件" in book.alert["prompt"] and "open in Excel" in book.alert["prompt"]
+    assert _results(book) == before
+    assert (folder / "summary.xlsx").read_bytes() == b"yesterday's summary"
+
+
+def test_a_workbook_opened_from_a_web_address_says_what_to_do(book: FakeBook) -> None:
+    book.fullname = "https://contoso.sharepoint.com/sites/sales/Shared Documents/manager.xlsm"
+    excel.consolidate(book)
+    assert book.alert["mode"] == "critical"
+    assert "SHAREPOINT_WIN" in book.alert["prompt"] and "OneDrive" in book.alert["prompt"]
+    assert _results(book)[0][0][(1, 1)].startswith("点击")
+
+
+def test_a_bad_roster_is_reported_not_raised(book: FakeBook) -> None:
+    folder = Path(book.fullname).parent
+    shutil.copy(folder / "targets_input.xlsx", folder / "not_a_roster.xlsx")
+    book.set(SETTINGS_SHEET, "花名册", "not_a_roster.xlsx")
+    before = _results(book)
+    excel.consolidate(book)
+    assert book.alert["mode"] == "critical" and "roster" in book.alert["prompt"]
+    assert _results(book) == before
+
+
+def test_settings_are_found_by_label_not_by_row(book: FakeBook) -> None:
+    """A manager who inserts a row above the settings does not break the buttons."""
+    sheet = book.sheets[SETTINGS_SHEET]
+    sheet.values = {(r + 1, c): v for (r, c), v in sheet.values.items()}
+    book.set(SETTINGS_SHEET, "期间", "2026-1x")
+    excel.consolidate(book)
+    assert "Period '2026-1x' is malformed" in book.alert["prompt"]
+
+
+def test_text_that_looks_like_a_formula_stays_text() -> None:
+    assert excel_text("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0"
+    assert excel_text("-5 days") == "'-5 days"
+    assert excel_text("ok") == "ok" and excel_text(3) == 3
+    assert hyperlink('C:\\a "b".xlsx', "x") == '=HYPERLINK("C:\\a ""b"".xlsx","x")'
+    assert hyperlink("C:\\" + "d" * 300, "=evil") == "'=evil", "too long for HYPERLINK: text"
