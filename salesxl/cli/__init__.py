@@ -21,6 +21,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 _COMMANDS = (
     ("salesxl.cli.cmd_templates", "templates"),
     ("salesxl.cli.cmd_validate", "validate"),
+    ("salesxl.cli.cmd_import", "import"),
     ("salesxl.cli.cmd_demo", "demo"),
 )
 
