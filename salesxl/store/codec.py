@@ -18,7 +18,8 @@ __all__ = ["dumps", "loads"]
 _TAGS = ("$datetime", "$date", "$time", "$month", "$week")
 
 
-def _encode(value: Any) -> Any:
+def _tagged(value: Any) -> Any:
+    """What JSON cannot hold itself (called by the encoder for those values only)."""
     if isinstance(value, dt.datetime):
         return {"$datetime": value.isoformat()}
     if isinstance(value, dt.date):
@@ -29,11 +30,9 @@ def _encode(value: Any) -> Any:
         return {"$month": str(value)}
     if isinstance(value, Week):
         return {"$week": str(value)}
-    if isinstance(value, dict):
-        return {str(k): _encode(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_encode(v) for v in value]
-    return value
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    return str(value)
 
 
 def _decode(obj: dict[str, Any]) -> Any:
@@ -52,10 +51,13 @@ def _decode(obj: dict[str, Any]) -> Any:
     return obj
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                            default=_tagged)
+
+
 def dumps(value: Any) -> str:
     """Compact, key-sorted JSON (the same value always gives the same text)."""
-    return json.dumps(_encode(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=str)
+    return _ENCODER.encode(value)
 
 
 def loads(text: str | None) -> Any:

@@ -16,9 +16,11 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
+from salesxl.store.bulk import insert_columns
 from salesxl.store.schema import activities, customers, submissions
 from salesxl.values import normalise_phone
 
@@ -80,11 +82,12 @@ def refresh_customers(conn: Connection, keys: Iterable[str], now: dt.datetime) -
             found[key].append(tuple(values))
         conn.execute(delete(customers).where(customers.c.key.in_(chunk)))
         records = [_record(key, entries) for key, entries in found.items()]
-        if records:
-            conn.execute(customers.insert(), [
-                {"key": r.key, "name": r.name, "phone": r.phone, "first_date": r.first_date,
-                 "owner_rep": r.owner_rep, "reps": r.reps, "deposit_date": r.deposit_date,
-                 "deal_rep": r.deal_rep, "updated_at": now} for r in records])
+        columns: dict[str, list[Any]] = {
+            name: [getattr(r, name) for r in records]
+            for name in ("key", "name", "phone", "first_date", "owner_rep", "reps",
+                         "deposit_date", "deal_rep")}
+        columns["updated_at"] = [now] * len(records)
+        insert_columns(conn, customers, columns)
 
 
 def _record(key: str, entries: list[tuple]) -> CustomerRecord:

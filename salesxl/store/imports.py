@@ -16,6 +16,7 @@ in one batch the newer ends up current.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import getpass
 import hashlib
 import socket
@@ -32,7 +33,7 @@ from salesxl.issues import Code, Issue, make_issue
 from salesxl.load import collect_files, load_forms
 from salesxl.periods import Month, Week
 from salesxl.store import codec
-from salesxl.store.bulk import insert_rows
+from salesxl.store.bulk import insert_columns
 from salesxl.store.engine import read_transaction, write_transaction
 from salesxl.store.kinds import (
     KINDS,
@@ -134,6 +135,19 @@ def _silent(total: int, label: str) -> Iterator[Callable[[int], None]]:
     yield lambda n: None
 
 
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """Hundreds of thousands of rows make millions of small objects and no cycles: the
+    cyclic collector would rescan them again and again (a third of a sales import)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_files(
     kind: str,
     paths: Sequence[Path | str],
@@ -157,7 +171,7 @@ def import_files(
     files, notes = collect_files([Path(p) for p in paths])
     files = [f.resolve() for f in files]
     results: dict[Path, FileResult] = {}
-    with open_store(db) as engine:
+    with open_store(db) as engine, _paused_gc():
         hashes = {f: _file_hash(f) for f in files}
         known = _known_hashes(engine, [h for h, _ in hashes.values()])
         todo = []
@@ -194,7 +208,7 @@ def import_form(
 ) -> FileResult:
     """Import one form already read (or built) elsewhere; the content hash defaults to its data's."""
     spec = _kind(kind)
-    with open_store(db) as engine:
+    with open_store(db) as engine, _paused_gc():
         digest = content_hash or _data_hash(data, {k: t.records for k, t in data.tables.items()})
         return _import(engine, spec, data, digest, 0, skip_bad_rows, now, actor, _silent)
 
@@ -358,7 +372,7 @@ def _write(conn: Connection, spec: Kind, data: FormData, plan: _Plan, result: Fi
     replaced = [s.id for s in previous.rows]
     if data.form_id == "daily_report":
         record_days(conn, new_id, data, plan.good, now)
-        refresh_customers_of(conn, data, plan.good, replaced, now)
+        refresh_customers_of(conn, data, new_id, replaced, now)
     _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)))
     conn.execute(audit_log.insert().values(
         at=now, actor=actor, action="replace" if replaced else "import", kind=spec.name,
@@ -382,9 +396,12 @@ def _write(conn: Connection, spec: Kind, data: FormData, plan: _Plan, result: Fi
 
 def _store_issues(conn: Connection, submission_id: int, found: Sequence[Issue],
                   skipped: set[int]) -> None:
-    columns = ["submission_id", "file", "sheet", "cell", "row", "column", "code", "severity",
-               "message_zh", "message_en", "value", "skipped"]
-    insert_rows(conn, issues, columns, (
-        (submission_id, i.file, i.sheet, i.cell, i.row, i.column, i.code.value, i.severity.value,
-         i.message_zh, i.message_en, None if i.value is None else codec.dumps(i.value),
-         id(i) in skipped) for i in found))
+    insert_columns(conn, issues, {
+        "submission_id": [submission_id] * len(found),
+        "file": [i.file for i in found], "sheet": [i.sheet for i in found],
+        "cell": [i.cell for i in found], "row": [i.row for i in found],
+        "column": [i.column for i in found], "code": [i.code.value for i in found],
+        "severity": [i.severity.value for i in found],
+        "message_zh": [i.message_zh for i in found], "message_en": [i.message_en for i in found],
+        "value": [None if i.value is None else codec.dumps(i.value) for i in found],
+        "skipped": [id(i) in skipped for i in found]})

@@ -16,14 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Row, Table, and_, exists, func, select, tuple_, update
 
 from salesxl.periods import Month, Week
 from salesxl.store import codec
-from salesxl.store.bulk import insert_rows
+from salesxl.store.bulk import insert_columns
 from salesxl.store.customers import customer_key, refresh_customers
 from salesxl.store.schema import (
     ROW_TABLES,
@@ -81,7 +80,9 @@ def _slice_filter(data: FormData) -> Any:
 
 
 def _sales_slices(good: dict[str, list[Record]]) -> list[tuple[str, str]]:
-    return sorted({(r["rep_id"], _month_text(r["date"])) for r in good.get("sales", [])})
+    rows = good.get("sales", [])
+    return sorted(set(zip((r["rep_id"] for r in rows), _months_of([r["date"] for r in rows]),
+                          strict=True)))
 
 
 def _target_months(good: dict[str, list[Record]]) -> list[str]:
@@ -150,40 +151,38 @@ def _period_text(value: Any) -> Any:
     return str(value) if isinstance(value, (Month, Week)) else value
 
 
-def _row_builder(table: Table, records: list[Record], fixed: tuple[Any, ...]
-                 ) -> tuple[list[str], Callable[[Record], tuple[Any, ...]]]:
-    """Insert columns, and a function from a record to its row tuple."""
+def _months_of(days: Sequence[dt.date]) -> list[str]:
+    """`YYYY-MM` of each date (an export repeats a few hundred dates many times)."""
+    texts = {d: _month_text(d) for d in set(days)}
+    return [texts[d] for d in days]
+
+
+def _table_columns(table: Table, records: list[Record], fixed: dict[str, Any]
+                   ) -> dict[str, list[Any]]:
+    """The records as insert columns: bookkeeping, the fields, extra columns, derived values."""
     fields = data_columns(table)
-    unknown = set(records[0]) - set(fields) - {"_row", "_extra"} if records else set()
+    unknown = set(records[0]) - set(fields) - {"_row", "_extra"}
     if unknown:
         raise RuntimeError(f"the store's table {table.name} has no column for "
                            f"{', '.join(sorted(unknown))}; the form gained a field: add it to "
                            "salesxl/store/schema.py with a migration")
-    present = set(records[0]) if records else set(fields)
-    get: Callable[[Record], Any] = itemgetter(*fields) if present >= set(fields) else (
-        lambda r: tuple(r.get(f) for f in fields))  # a file read by an older form description
-    periods = [i for i, f in enumerate(fields) if f in ("month", "week")]
-    derived: list[tuple[str, Callable[[Record], Any]]] = []
+    n = len(records)
+    columns: dict[str, list[Any]] = {name: [value] * n for name, value in fixed.items()}
+    columns["sheet_row"] = [r["_row"] for r in records]
+    for f in fields:
+        values = [r.get(f) for r in records]
+        if f in ("month", "week"):
+            values = [_period_text(v) for v in values]
+        columns[f] = values
+    columns["extra"] = [codec.dumps(r["_extra"]) if r.get("_extra") else None for r in records]
     if table is activities:
-        derived.append(("customer_key", lambda r: customer_key(r["customer"], r["phone"])))
+        keys = {pair: customer_key(*pair) for pair in set(zip(columns["customer"],
+                                                               columns["phone"], strict=True))}
+        columns["customer_key"] = [keys[pair] for pair in zip(columns["customer"], columns["phone"],
+                                                               strict=True)]
     if table is sales_records:
-        derived.append(("month", lambda r: _month_text(r["date"])))
-    columns = ["submission_id", "sheet_row"]
-    if "rep_id" in table.c and table.c.rep_id.info:
-        columns += ["rep_id", "period"]
-    columns += [*fields, "extra", *(name for name, _ in derived)]
-
-    def build(r: Record) -> tuple[Any, ...]:
-        values = get(r)
-        if len(fields) == 1 and present >= set(fields):
-            values = (values,)
-        if periods:
-            values = tuple(_period_text(v) if i in periods else v for i, v in enumerate(values))
-        extra = r.get("_extra")
-        return (*fixed[:1], r["_row"], *fixed[1:], *values, codec.dumps(extra) if extra else None,
-                *(fn(r) for _, fn in derived))
-
-    return columns, build
+        columns["month"] = _months_of(columns["date"])
+    return columns
 
 
 def insert_form_rows(conn: Connection, new_id: int, data: FormData,
@@ -195,11 +194,10 @@ def insert_form_rows(conn: Connection, new_id: int, data: FormData,
         if not records:
             continue
         table = ROW_TABLES[(data.form_id or "", key)]
-        fixed: tuple[Any, ...] = (new_id,)
-        if "rep_id" in table.c and table.c.rep_id.info:
-            fixed = (new_id, data.rep_id, str(data.period))
-        columns, build = _row_builder(table, records, fixed)
-        total += insert_rows(conn, table, columns, map(build, records), step=step)
+        fixed: dict[str, Any] = {"submission_id": new_id}
+        if table.c.get("rep_id") is not None and table.c.rep_id.info:
+            fixed |= {"rep_id": data.rep_id, "period": str(data.period)}
+        total += insert_columns(conn, table, _table_columns(table, records, fixed), step=step)
     return total
 
 
@@ -219,14 +217,12 @@ def record_days(conn: Connection, new_id: int, data: FormData, good: dict[str, l
             {"rep_id": rep, "day": day, "first_seen": now, "submission_id": new_id} for day in new])
 
 
-def refresh_customers_of(conn: Connection, data: FormData, good: dict[str, list[Record]],
+def refresh_customers_of(conn: Connection, data: FormData, new_id: int,
                          replaced: Sequence[int], now: dt.datetime) -> None:
     """Customers mentioned by this report or by the versions it replaced."""
     if data.form_id != "daily_report":
         return
-    keys = {customer_key(r["customer"], r["phone"]) for r in good.get("daily", [])}
-    if replaced:
-        keys |= set(conn.execute(select(activities.c.customer_key).distinct().where(
-            activities.c.submission_id.in_(list(replaced)))).scalars())
+    keys = set(conn.execute(select(activities.c.customer_key).distinct().where(
+        activities.c.submission_id.in_([new_id, *replaced]))).scalars())
     keys.discard(None)
-    refresh_customers(conn, keys, now)  # type: ignore[arg-type]
+    refresh_customers(conn, keys, now)
