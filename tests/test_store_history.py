@@ -11,13 +11,14 @@ store hands it.  Every test runs against SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from sqlalchemy import select
 
-from salesxl.periods import Month
+from salesxl.periods import Month, Week
 from salesxl.store import import_files, load_period, read_customers
-from salesxl.store.schema import submissions
+from salesxl.store.schema import report_days, submissions
 from salesxl.workdays import Workdays
 from tests import store_fixtures
 from tests.store_fixtures import (
@@ -27,6 +28,7 @@ from tests.store_fixtures import (
     query,
     rep,
     roster_file,
+    weekly_file,
 )
 
 # Every test taking `store_url` runs on SQLite and on a PostgreSQL server started for the session.
@@ -196,3 +198,48 @@ def test_hire_and_leave_dates_decide_who_is_expected_to_report(store_url, tmp_pa
 
     assert expected(dt.date(2026, 11, 13)) == ["S001", "S002"]
     assert expected(dt.date(2026, 11, 16)) == ["S001", "S003"]
+
+
+def test_a_backfill_takes_the_file_time_and_marks_it_estimated(store_url, tmp_path):
+    """An inbox from before the store: each file's time dates its newest day; earlier days
+    count as arrived by their deadline unless the file was saved before that."""
+    days = [dt.date(2026, 11, d) for d in (2, 3, 4)]
+    path = daily_file(tmp_path / "a", "S001", [contact(d, "甲公司") for d in days])
+    saved = dt.datetime(2026, 11, 5, 10, 30)  # after Nov 4's deadline (Nov 5 09:00): late
+    os.utime(path, (saved.timestamp(), saved.timestamp()))
+    weekly = weekly_file(tmp_path / "a", "S001", Week(2026, 45), [{"date": days[0], "customer": "甲"}])
+    plan_saved = dt.datetime(2026, 11, 2, 8, 0)
+    os.utime(weekly, (plan_saved.timestamp(), plan_saved.timestamp()))
+    result = import_files("reports", [tmp_path / "a"], db=store_url, backfill=True,
+                          now=dt.datetime(2026, 11, 20, 12, 0))
+    assert result.count("imported") == 2
+
+    inputs = load_period(store_url, NOV)
+    assert inputs.day_first_seen == {("S001", days[0]): deadline(days[0]),
+                                     ("S001", days[1]): deadline(days[1]),
+                                     ("S001", days[2]): saved}
+    assert sorted(inputs.first_seen.values()) == [plan_saved, saved]
+    rows = query(store_url, select(report_days.c.estimated))
+    assert [r.estimated for r in rows] == [True, True, True]
+    assert {s.received for s in query(store_url, select(submissions))} == {"file_time"}
+
+    # Later the rep resubmits as usual: new days are timed by the store, old ones keep theirs.
+    again = daily_file(tmp_path / "b", "S001", [contact(d, "甲公司") for d in [*days, dt.date(2026, 11, 20)]])
+    import_files("reports", [again], db=store_url, now=dt.datetime(2026, 11, 21, 8, 0))
+    seen = load_period(store_url, NOV).day_first_seen
+    assert seen[("S001", dt.date(2026, 11, 20))] == dt.datetime(2026, 11, 21, 8, 0)
+    assert seen[("S001", days[2])] == saved
+    current = query(store_url, select(submissions).where(
+        submissions.c.status == "current", submissions.c.form_id == "daily_report"))
+    assert [(s.received, s.first_seen) for s in current] == [("store", saved)]
+
+
+def test_a_backfilled_file_saved_before_its_deadlines_is_on_time(store_url, tmp_path):
+    days = [dt.date(2026, 11, d) for d in (2, 3)]
+    path = daily_file(tmp_path, "S001", [contact(d, "甲公司") for d in days])
+    saved = dt.datetime(2026, 11, 3, 8, 0)  # before Nov 2's deadline (Nov 3 09:00)
+    os.utime(path, (saved.timestamp(), saved.timestamp()))
+    import_files("reports", [path], db=store_url, backfill=True, now=dt.datetime(2026, 11, 20))
+    seen = load_period(store_url, NOV).day_first_seen
+    assert seen == {("S001", days[0]): saved, ("S001", days[1]): saved}
+    assert all(when <= deadline(day) for (_, day), when in seen.items())

@@ -147,7 +147,7 @@ def test_targets_give_each_rep_its_month_target(store_url):
         ("company", "总公司", None, None, nov, 900.0),
         ("team", "一组", "总公司", None, nov, 900.0),
         ("rep", "S001", "一组", None, nov, 500.0),
-        ("rep", "S002", "一组", "A药", nov, 300.0),  # by product: the rep's target is the sum
+        ("rep", "S002", "一组", "A药", nov, 300.0),  # rows by product add up
         ("rep", "S002", "一组", "B药", nov, 100.0),
         ("rep", "S001", "一组", None, oct_, 450.0),
         ("rep", "S001", "一组", None, dec, 520.0)])

@@ -53,12 +53,15 @@ def _shown(path: str) -> str:
 @click.option("--skip-bad-rows", is_flag=True,
               help="Import the rows without errors and record the others as issues "
                    "(default: a file with any error is not imported at all).")
+@click.option("--backfill", is_flag=True,
+              help="The files came in before the store was used: take each file's modification "
+                   "time as when it arrived (estimated, and marked so), not the import time.")
 @click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both",
               show_default=True, help="Language of the messages in the text report.")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Processes to read with (default: all cores when there are many files).")
 def command(kind: str, paths: tuple[Path, ...], db: str | None, fmt: str, skip_bad_rows: bool,
-            lang: str, workers: int | None) -> None:
+            backfill: bool, lang: str, workers: int | None) -> None:
     """Import files into the store: KIND is roster, sales, reports or targets.
 
     \b
@@ -71,7 +74,9 @@ def command(kind: str, paths: tuple[Path, ...], db: str | None, fmt: str, skip_b
 
     Each file is imported whole or not at all; the same file twice changes
     nothing; replaced versions are kept and every import is in the audit
-    log. Exit code 0: every file imported or unchanged; 1: a file was not
+    log. A report counts as arrived when it is imported (late/missing are
+    judged by that); use --backfill once for an inbox that predates the
+    store. Exit code 0: every file imported or unchanged; 1: a file was not
     imported (its errors are listed) or the database failed; 2: usage error.
 
     \b
@@ -82,7 +87,7 @@ def command(kind: str, paths: tuple[Path, ...], db: str | None, fmt: str, skip_b
     """
     try:
         result = import_files(kind, list(paths), db=db, skip_bad_rows=skip_bad_rows,
-                              workers=workers, progress=progress)
+                              backfill=backfill, workers=workers, progress=progress)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":

@@ -154,6 +154,7 @@ def import_files(
     *,
     db: str | Engine | None = None,
     skip_bad_rows: bool = False,
+    backfill: bool = False,
     now: dt.datetime | None = None,
     actor: str | None = None,
     workers: int | None = None,
@@ -162,9 +163,11 @@ def import_files(
     """Import every file under `paths` (files or folders) as `kind` into the store at `db`.
 
     `kind` is roster, sales, reports or targets.  `now` fixes the import time
-    (default: the clock at each file's transaction).  Raises FileNotFoundError
-    for a missing path and StoreError when the database cannot be used;
-    everything wrong inside the files is in the result.
+    (default: the clock at each file's transaction).  A file reaches the store
+    when it is imported; with `backfill` (files that came in before the store
+    was used) its modification time stands in for that, marked as estimated.
+    Raises FileNotFoundError for a missing path and StoreError when the
+    database cannot be used; everything wrong inside the files is in the result.
     """
     spec = _kind(kind)
     progress = progress or _silent
@@ -192,7 +195,7 @@ def import_files(
                 for path, data in zip(chunk, forms, strict=True):
                     content_hash, size = hashes[path]
                     results[path] = _import(engine, spec, data, content_hash, size,
-                                            skip_bad_rows, now, actor, progress)
+                                            skip_bad_rows, backfill, now, actor, progress)
     return ImportResult(spec.name, [results[f] for f in files], notes)
 
 
@@ -203,6 +206,7 @@ def import_form(
     db: str | Engine | None = None,
     content_hash: str | None = None,
     skip_bad_rows: bool = False,
+    backfill: bool = False,
     now: dt.datetime | None = None,
     actor: str | None = None,
 ) -> FileResult:
@@ -210,7 +214,8 @@ def import_form(
     spec = _kind(kind)
     with open_store(db) as engine, _paused_gc():
         digest = content_hash or _data_hash(data, {k: t.records for k, t in data.tables.items()})
-        return _import(engine, spec, data, digest, 0, skip_bad_rows, now, actor, _silent)
+        return _import(engine, spec, data, digest, 0, skip_bad_rows, backfill, now, actor,
+                       _silent)
 
 
 def _kind(kind: str) -> Kind:
@@ -323,7 +328,7 @@ def _span(data: FormData, good: dict[str, list[Record]]) -> tuple[dt.date | None
 
 
 def _import(engine: Engine, spec: Kind, data: FormData, content_hash: str, size: int,
-            skip_bad_rows: bool, now: dt.datetime | None, actor: str | None,
+            skip_bad_rows: bool, backfill: bool, now: dt.datetime | None, actor: str | None,
             progress: Progress) -> FileResult:
     plan = _plan(data, spec)
     period = str(data.period) if data.period is not None else None
@@ -341,12 +346,12 @@ def _import(engine: Engine, spec: Kind, data: FormData, content_hash: str, size:
     with progress(rows if rows >= ROWS_BAR else 0, f"Writing {Path(data.path).name}") as step, \
             write_transaction(engine) as conn:
         return _write(conn, spec, data, plan, result, content_hash, data_hash, size,
-                      now or dt.datetime.now(), actor or default_actor(), step)
+                      now or dt.datetime.now(), backfill, actor or default_actor(), step)
 
 
 def _write(conn: Connection, spec: Kind, data: FormData, plan: _Plan, result: FileResult,
-           content_hash: str, data_hash: str, size: int, now: dt.datetime, actor: str,
-           step: Callable[[int], None]) -> FileResult:
+           content_hash: str, data_hash: str, size: int, now: dt.datetime, backfill: bool,
+           actor: str, step: Callable[[int], None]) -> FileResult:
     hit = conn.execute(select(submissions).where(
         submissions.c.content_hash == content_hash)).first()
     if hit is not None:  # another process imported it meanwhile
@@ -357,13 +362,17 @@ def _write(conn: Connection, spec: Kind, data: FormData, plan: _Plan, result: Fi
     versions = previous.slice_versions if spec.per_file else previous.rows
     rows = sum(len(records) for records in plan.good.values())
     with_content = [s.first_seen for s in previous.slice_versions if s.rows > 0]
+    # Reaching the store is arriving; a backfill has only the file's time to go by.
+    estimated = backfill and data.mtime is not None
+    arrived = min(now, dt.datetime.fromtimestamp(data.mtime or 0)) if estimated else now
     first, last = _span(data, plan.good)
     version = 1 + max((s.version for s in versions), default=0)
     new_id = conn.execute(submissions.insert().values(
         kind=spec.name, form_id=data.form_id, rep_id=data.rep_id, period=result.period,
         period_first=first, period_last=last, path=data.path, content_hash=content_hash,
         data_hash=data_hash, size=size, mtime=data.mtime,
-        first_seen=min(with_content) if with_content else now, imported_at=now,
+        first_seen=min(with_content) if with_content else arrived, imported_at=now,
+        received="file_time" if estimated else "store",
         imported_by=actor, version=version,
         status="current", rows=rows, skipped_rows=plan.skipped, header=codec.dumps(data.header),
         layout=codec.dumps(_layout(data)))).inserted_primary_key[0]  # type: ignore[index]
@@ -371,7 +380,7 @@ def _write(conn: Connection, spec: Kind, data: FormData, plan: _Plan, result: Fi
     insert_form_rows(conn, new_id, data, plan.good, step=step)
     replaced = [s.id for s in previous.rows]
     if data.form_id == "daily_report":
-        record_days(conn, new_id, data, plan.good, now)
+        record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)
         refresh_customers_of(conn, data, new_id, replaced, now)
     _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)))
     conn.execute(audit_log.insert().values(
@@ -380,6 +389,7 @@ def _write(conn: Connection, spec: Kind, data: FormData, plan: _Plan, result: Fi
         details=codec.dumps({
             "form": data.form_id, "rep_id": data.rep_id, "period": result.period,
             "version": version, "rows": rows, "skipped_rows": plan.skipped,
+            "received": "file_time" if estimated else "store",
             "replaced": [{"submission_id": s.id, "version": s.version, "path": s.path,
                           "content_hash": s.content_hash,
                           "rows": previous.replaced_rows.get(s.id, s.rows)}

@@ -34,9 +34,10 @@ from salesxl.store.schema import (
     targets,
 )
 from salesxl.validate import FormData
+from salesxl.workdays import CalendarNotCovered, Workdays
 
-__all__ = ["KINDS", "Kind", "Previous", "insert_form_rows", "previous_versions", "record_days",
-           "refresh_customers_of", "supersede"]
+__all__ = ["KINDS", "Kind", "Previous", "daily_due", "insert_form_rows", "previous_versions",
+           "record_days", "refresh_customers_of", "supersede"]
 
 Record = dict[str, Any]
 _CHUNK = 400
@@ -201,9 +202,23 @@ def insert_form_rows(conn: Connection, new_id: int, data: FormData,
     return total
 
 
+def daily_due(day: dt.date) -> dt.datetime:
+    """09:00 on the next workday of the built-in calendar (seeds 003: 第二天早上 9:00 之前)."""
+    try:
+        return dt.datetime.combine(Workdays().next_workday(day), dt.time(9, 0))
+    except CalendarNotCovered:
+        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9, 0))
+
+
 def record_days(conn: Connection, new_id: int, data: FormData, good: dict[str, list[Record]],
-                now: dt.datetime) -> None:
-    """Days of a daily report first seen now: a contact row or a 日清 row (SPEC §2.1)."""
+                arrived: dt.datetime, *, estimated: bool = False) -> None:
+    """The days a daily report brings for the first time: a contact row or a 日清 row (SPEC §2.1).
+
+    They arrived now (`arrived`).  In a backfill, `arrived` is the file's
+    modification time, which dates only the file's newest day; an earlier
+    day is taken to have arrived by its deadline unless the file itself was
+    saved before that, and the times are marked as estimated.
+    """
     days = {r["date"] for key in ("daily", "day_close") for r in good.get(key, [])
             if isinstance(r.get("date"), dt.date)}
     if not days:
@@ -211,10 +226,12 @@ def record_days(conn: Connection, new_id: int, data: FormData, good: dict[str, l
     rep = data.rep_id
     known = set(conn.execute(select(report_days.c.day).where(
         report_days.c.rep_id == rep, report_days.c.day.in_(sorted(days)))).scalars())
-    new = sorted(days - known)
-    if new:
-        conn.execute(report_days.insert(), [
-            {"rep_id": rep, "day": day, "first_seen": now, "submission_id": new_id} for day in new])
+    newest = max(days)
+    rows = [{"rep_id": rep, "day": day, "submission_id": new_id, "estimated": estimated,
+             "first_seen": min(arrived, daily_due(day)) if estimated and day < newest
+             else arrived} for day in sorted(days - known)]
+    if rows:
+        conn.execute(report_days.insert(), rows)
 
 
 def refresh_customers_of(conn: Connection, data: FormData, new_id: int,

@@ -86,6 +86,7 @@ submissions = Table(
     Column("size", Integer, nullable=False),
     Column("mtime", Float),  # the file's modification time (POSIX seconds)
     Column("first_seen", DateTime, nullable=False),  # first content for this rep-period
+    Column("received", String(16), nullable=False),  # store | file_time (a backfill's estimate)
     Column("imported_at", DateTime, nullable=False),
     Column("imported_by", String(200), nullable=False),
     Column("version", Integer, nullable=False),
@@ -241,6 +242,7 @@ report_days = Table(
     Column("rep_id", ID, primary_key=True),
     Column("day", Date, primary_key=True),
     Column("first_seen", DateTime, nullable=False),
+    Column("estimated", Boolean, nullable=False),  # from a backfill's file time, not seen live
     Column("submission_id", ForeignKey("submissions.id"), nullable=False),
 )
 

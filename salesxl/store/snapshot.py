@@ -232,16 +232,11 @@ def _roster(conn: Connection) -> Roster | None:
 
 
 def _month_targets(conn: Connection, period: Month) -> dict[str, float]:
-    """Rep ID -> month target: its row without a product, else the sum of its product rows."""
+    """Rep ID -> month target: the sum of its rep-level rows (as `targets.read_month_targets`)."""
     t = targets.c
     totals: dict[str, float] = {}
-    by_product: dict[str, float] = defaultdict(float)
-    for unit, product, value in conn.execute(select(t.unit, t.product, t.target).where(
+    for unit, value in conn.execute(select(t.unit, t.target).where(
             t.replaced_by.is_(None), t.month == str(period), t.level == "rep")):
-        if value is None:
-            continue
-        if product is None:
+        if value is not None:
             totals[unit] = totals.get(unit, 0.0) + value
-        else:
-            by_product[unit] += value
-    return {**by_product, **totals}
+    return totals
