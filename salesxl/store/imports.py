@@ -188,10 +188,13 @@ def import_files(
         today = (now or dt.datetime.now()).date()
         roster_ids = _roster_ids(engine) if spec.name == "reports" else None
         ctx = ValidationContext(today=today, roster_ids=roster_ids)
-        with progress(len(todo), "Reading") as step:
+        # The bar counts bytes: one big ERP export moves it as much as many small reports.
+        with progress(sum(hashes[f][1] for f in todo), "Reading") as step:
             for start in range(0, len(todo), READ_CHUNK):
                 chunk = todo[start:start + READ_CHUNK]
-                forms = load_forms(chunk, ctx, workers=workers, progress=step)
+                sizes = iter([hashes[f][1] for f in chunk])
+                forms = load_forms(chunk, ctx, workers=workers,
+                                   progress=lambda n, sizes=sizes: step(next(sizes, 0) * n))
                 for path, data in zip(chunk, forms, strict=True):
                     content_hash, size = hashes[path]
                     results[path] = _import(engine, spec, data, content_hash, size,
