@@ -278,3 +278,30 @@ def test_an_xlsx_sales_export(store_url, tmp_path):
     (got,) = import_files("sales", [path], db=store_url, now=T0).files
     assert (got.status, got.rows) == ("imported", 10)
     assert sales_history(store_url) == [("S001", "A", Month(2026, 11), 100.0)]
+
+
+def test_a_file_that_cannot_be_opened_does_not_stop_the_others(store_url, tmp_path, monkeypatch):
+    import salesxl.store.imports as imports
+
+    good = daily_file(tmp_path / "in", "S001", [contact(2, "甲公司")])
+    locked = daily_file(tmp_path / "in", "S002", [contact(2, "乙公司")])
+    real = imports._file_hash
+
+    def file_hash(path):
+        if path == locked.resolve():
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(imports, "_file_hash", file_hash)
+    result = import_files("reports", [tmp_path / "in"], db=store_url, now=T0)
+    status = {f.path: f for f in result.files}
+    assert status[str(good.resolve())].status == "imported"
+    blocked = status[str(locked.resolve())]
+    assert blocked.status == "blocked" and blocked.issues[0].code is Code.UNREADABLE
+    assert "Permission denied" in blocked.issues[0].message_en
+
+
+def test_a_file_named_twice_is_imported_once(store_url, tmp_path):
+    path = daily_file(tmp_path / "in", "S001", [contact(2, "甲公司")])
+    result = import_files("reports", [path, tmp_path / "in", str(path)], db=store_url, now=T0)
+    assert [f.status for f in result.files] == ["imported"]

@@ -19,6 +19,7 @@ import datetime as dt
 import gc
 import getpass
 import hashlib
+import os
 import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -121,13 +122,22 @@ def default_actor() -> str:
     return f"{user}@{socket.gethostname()}"
 
 
-def _file_hash(path: Path) -> tuple[str, int]:
+def _file_hash(path: Path) -> tuple[str, int, float]:
+    """sha256 of the bytes, the size and the modification time."""
     digest, size = hashlib.sha256(), 0
     with path.open("rb") as f:
+        mtime = os.fstat(f.fileno()).st_mtime
         while chunk := f.read(1 << 20):
             digest.update(chunk)
             size += len(chunk)
-    return digest.hexdigest(), size
+    return digest.hexdigest(), size, mtime
+
+
+def _unreadable(path: Path, exc: OSError) -> Issue:
+    return make_issue(Code.UNREADABLE, str(path),
+                      f"无法打开文件（{exc.strerror or exc}）。请关闭正在使用它的程序后重新导入。",
+                      f"The file cannot be opened ({exc.strerror or exc}). Close any program "
+                      "using it and import again.")
 
 
 @contextmanager
@@ -172,19 +182,25 @@ def import_files(
     spec = _kind(kind)
     progress = progress or _silent
     files, notes = collect_files([Path(p) for p in paths])
-    files = [f.resolve() for f in files]
+    files = list(dict.fromkeys(f.resolve() for f in files))  # a file named twice counts once
     results: dict[Path, FileResult] = {}
-    with open_store(db) as engine, _paused_gc():
-        hashes = {f: _file_hash(f) for f in files}
-        known = _known_hashes(engine, [h for h, _ in hashes.values()])
-        todo = []
+    with open_store(db) as engine:
+        hashes: dict[Path, tuple[str, int, float]] = {}
         for f in files:
+            try:
+                hashes[f] = _file_hash(f)
+            except OSError as exc:  # gone or locked since it was listed: this file only
+                results[f] = FileResult(str(f), "blocked", note="not imported: cannot be read",
+                                        issues=[_unreadable(f, exc)])
+        known = _known_hashes(engine, [h for h, _, _ in hashes.values()])
+        todo = []
+        for f in hashes:
             hit = known.get(hashes[f][0])
             if hit is None:
                 todo.append(f)
             else:
                 results[f] = _unchanged(str(f), hit, "the same file")
-        todo.sort(key=lambda f: (f.stat().st_mtime, str(f)))
+        todo.sort(key=lambda f: (hashes[f][2], str(f)))
         today = (now or dt.datetime.now()).date()
         roster_ids = _roster_ids(engine) if spec.name == "reports" else None
         ctx = ValidationContext(today=today, roster_ids=roster_ids)
@@ -193,12 +209,14 @@ def import_files(
             for start in range(0, len(todo), READ_CHUNK):
                 chunk = todo[start:start + READ_CHUNK]
                 sizes = iter([hashes[f][1] for f in chunk])
-                forms = load_forms(chunk, ctx, workers=workers,
-                                   progress=lambda n, sizes=sizes: step(next(sizes, 0) * n))
-                for path, data in zip(chunk, forms, strict=True):
-                    content_hash, size = hashes[path]
-                    results[path] = _import(engine, spec, data, content_hash, size,
-                                            skip_bad_rows, backfill, now, actor, progress)
+                with _paused_gc():  # collected between chunks
+                    forms = load_forms(chunk, ctx, workers=workers,
+                                       progress=lambda n, sizes=sizes: step(next(sizes, 0) * n))
+                    for path, data in zip(chunk, forms, strict=True):
+                        content_hash, size, _ = hashes[path]
+                        results[path] = _import(engine, spec, data, content_hash, size,
+                                                skip_bad_rows, backfill, now, actor, progress)
+                    del forms
     return ImportResult(spec.name, [results[f] for f in files], notes)
 
 
