@@ -397,7 +397,7 @@ def _write(conn: Connection, spec: Kind, data: FormData, plan: _Plan, result: Fi
         imported_by=actor, version=version,
         status="current", rows=rows, skipped_rows=plan.skipped, header=codec.dumps(data.header),
         layout=codec.dumps(_layout(data)))).inserted_primary_key[0]  # type: ignore[index]
-    supersede(conn, spec, new_id, previous, plan.good)
+    supersede(conn, spec, new_id, previous)
     insert_form_rows(conn, new_id, data, plan.good, step=step)
     replaced = [s.id for s in previous.rows]
     if data.form_id == "daily_report":

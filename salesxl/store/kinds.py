@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Row, Table, and_, exists, func, select, tuple_, update
@@ -70,6 +70,7 @@ class Previous:
     rows: list[Row[Any]]  # submissions rows
     replaced_rows: dict[int, int]  # submission id -> rows now replaced (sales, targets)
     slice_versions: list[Row[Any]]  # every version of a per-file slice, replaced ones too
+    conditions: list[Any] = field(default_factory=list)  # selecting the rows replaced
 
 
 def _slice_filter(data: FormData) -> Any:
@@ -123,17 +124,16 @@ def previous_versions(conn: Connection, kind: Kind, data: FormData,
             counts[sub_id] = counts.get(sub_id, 0) + n
     rows = list(conn.execute(select(submissions).where(submissions.c.id.in_(sorted(counts)))
                              .order_by(submissions.c.id))) if counts else []
-    return Previous(rows, counts, [])
+    return Previous(rows, counts, [], conditions)
 
 
-def supersede(conn: Connection, kind: Kind, new_id: int, previous: Previous,
-              good: dict[str, list[Record]]) -> None:
+def supersede(conn: Connection, kind: Kind, new_id: int, previous: Previous) -> None:
     """Mark what the new submission replaces (before its own rows are written)."""
     if kind.per_file:
         old = [s.id for s in previous.rows]
     else:
-        table, conditions = _current_rows_where(kind, good)
-        for condition in conditions:
+        table = sales_records if kind.name == "sales" else targets
+        for condition in previous.conditions:
             conn.execute(update(table).where(table.c.replaced_by.is_(None), condition)
                          .values(replaced_by=new_id))
         # A file none of whose rows are current any more is replaced as a whole.
