@@ -88,7 +88,9 @@ def pg_server() -> Iterator[str]:
         pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found; install Debian's "
                     "postgresql package to run the PostgreSQL half of the store tests")
     user = _server_user()
-    root = Path(tempfile.mkdtemp(prefix="salesxl-pg-"))
+    # As root, the server's user must reach its folder: /tmp, whatever $TMPDIR says.
+    shared = "/tmp" if user is not None and Path("/tmp").is_dir() else None
+    root = Path(tempfile.mkdtemp(prefix="salesxl-pg-", dir=shared))
     if user is not None:
         os.chown(root, user.pw_uid, user.pw_gid)
     data, port = root / "data", _free_port()
