@@ -136,10 +136,17 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
-    """A read-only snapshot (SQLite WAL readers never block writers, nor wait for them)."""
+    """A read-only snapshot (SQLite WAL readers never block writers, nor wait for them).
+
+    On PostgreSQL the transaction is REPEATABLE READ, so every query of one
+    read sees the same imports even while others commit.
+    """
     try:
-        with engine.connect() as conn, conn.begin():
-            yield conn
+        with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
     except DBAPIError as exc:
         raise _store_error(engine, exc) from exc
 
