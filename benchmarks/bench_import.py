@@ -1,0 +1,186 @@
+"""Import speed into SQLite: 200,000 ERP sales rows, and 1,000 rep daily reports.
+
+    python benchmarks/bench_import.py [--rows 200000] [--reports 1000] [--report-rows 250]
+
+Prints, for the sales export (CSV and xlsx), the time to read it through the
+one reader (`load_form`), the time to write what was read into the store
+(`import_form` on an open store: the transaction, the bulk insert, the
+customers and report days, the audit entry), and the
+whole `import_files` call, each as rows per second; then the same split for
+1,000 daily reports, and the time a second import of the same folder takes
+(every file unchanged: hashing only).  Inputs are generated once into
+benchmarks/_data/ (reused while their sizes match).  Aim (issue 6): at
+least 50,000 sales rows per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import xlsxwriter
+
+from salesxl.forms import DAILY_REPORT, SALES_RECORDS
+from salesxl.load import collect_files, load_form, load_forms
+from salesxl.periods import Month
+from salesxl.store import import_files, import_form, open_store
+from salesxl.templates import write_form
+from salesxl.validate import ValidationContext
+
+DATA = Path(__file__).resolve().parent / "_data" / "import"
+TODAY = dt.date(2026, 11, 30)
+NOV = Month(2026, 11)
+
+
+def sales_rows(n: int) -> list[list[object]]:
+    rows = []
+    start = dt.date(2024, 1, 1)
+    for i in range(n):
+        qty = 1 + i % 50
+        price = 5 + (i * 37 % 49500) / 100
+        rows.append([start + dt.timedelta(days=i % 700), f"S{i % 300:03d}", f"客户{i % 5000}",
+                     f"产品{i % 40}", "10mg*20", f"B{i % 999:03d}", dt.date(2028, 12, 31),
+                     "某药厂", qty, price, round(qty * price, 2)])
+    return rows
+
+
+def sales_files(n: int) -> tuple[Path, Path]:
+    folder = DATA / f"sales_{n}"
+    csv_path, xlsx_path = folder / "erp_export.csv", folder / "erp_export.xlsx"
+    if csv_path.exists() and xlsx_path.exists():
+        return csv_path, xlsx_path
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = sales_rows(n)
+    labels = [f.zh for f in SALES_RECORDS.main_table.fields]
+    with csv_path.open("w", newline="", encoding="gbk") as f:  # ERPs in China export GBK
+        writer = csv.writer(f)
+        writer.writerow(labels)
+        writer.writerows([[v.isoformat() if isinstance(v, dt.date) else v for v in r] for r in rows])
+    book = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True})
+    sheet = book.add_worksheet("销售明细")
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, labels)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), dates)
+            else:
+                sheet.write(r, c, value)
+    book.close()
+    return csv_path, xlsx_path
+
+
+def _write_report(args: tuple[Path, int, int]) -> None:
+    path, k, n = args
+    rows = []
+    for i in range(n):
+        day = dt.date(2026, 11, 2 + (i * 28) // n)
+        stage = str(1 + (i + k) % 7)
+        amount = 100.0 * (1 + i % 9) if stage == "7" else None
+        rows.append({"date": day, "customer": f"客户{k}-{i % 120}", "phone": f"139{k:04d}{i % 120:04d}",
+                     "source": ("phone", "walkin", "visit")[i % 3], "grade": "ABC"[i % 3],
+                     "stage": stage, "product": f"产品{i % 40}", "amount": amount,
+                     "next_followup": day + dt.timedelta(days=3), "notes": "拜访"})
+    write_form(path, DAILY_REPORT, header={"rep_name": f"销售{k}", "rep_id": f"S{k:04d}",
+                                           "region": "华东", "team": f"{k // 10}组", "month": NOV},
+               rows={"daily": rows})
+
+
+def report_folder(count: int, rows: int) -> Path:
+    folder = DATA / f"reports_{count}x{rows}"
+    if folder.exists() and len(list(folder.glob("*.xlsx"))) == count:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    jobs = [(folder / f"S{k:04d}_2026-11_日报.xlsx", k, rows) for k in range(count)]
+    with ProcessPoolExecutor() as pool:
+        list(pool.map(_write_report, jobs, chunksize=16))
+    return folder
+
+
+def _hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def bench_sales(path: Path, n: int, work: Path) -> None:
+    ctx = ValidationContext(today=TODAY)
+    t0 = time.perf_counter()
+    data = load_form(path, ctx)
+    read = time.perf_counter() - t0
+    assert data.form_id == "sales_records" and len(data.records("sales")) == n, data.issues[:3]
+    with open_store(f"sqlite:///{work / f'split_{path.suffix[1:]}.db'}") as engine:
+        t0 = time.perf_counter()
+        result = import_form("sales", data, db=engine, content_hash=_hash(path),
+                             now=dt.datetime.now())
+        write = time.perf_counter() - t0
+    assert result.rows == n, result
+    db = f"sqlite:///{work / f'whole_{path.suffix[1:]}.db'}"
+    t0 = time.perf_counter()
+    whole = import_files("sales", [path], db=db)
+    total = time.perf_counter() - t0
+    assert whole.rows == n
+    print(f"sales {path.suffix[1:]:<4}  {n:,} rows  read {read:6.2f} s ({n / read:9,.0f} rows/s)"
+          f"  write {write:5.2f} s ({n / write:9,.0f} rows/s)"
+          f"  import_files {total:6.2f} s ({n / total:9,.0f} rows/s)")
+
+
+def bench_reports(folder: Path, work: Path, workers: int | None) -> None:
+    files, _ = collect_files([folder])
+    files = [f.resolve() for f in files]
+    ctx = ValidationContext(today=TODAY)
+    t0 = time.perf_counter()
+    forms = load_forms(files, ctx, workers=workers)
+    read = time.perf_counter() - t0
+    rows = sum(len(t.records) for f in forms for t in f.tables.values())
+    hashes = [_hash(path) for path in files]
+    with open_store(f"sqlite:///{work / 'reports_split.db'}") as engine:
+        t0 = time.perf_counter()
+        for digest, data in zip(hashes, forms, strict=True):
+            result = import_form("reports", data, db=engine, content_hash=digest,
+                                 now=dt.datetime.now())
+            assert result.status == "imported", (result.note, result.issues[:2])
+        write = time.perf_counter() - t0
+    db = f"sqlite:///{work / 'reports_whole.db'}"
+    t0 = time.perf_counter()
+    whole = import_files("reports", [folder], db=db, workers=workers)
+    total = time.perf_counter() - t0
+    assert whole.count("imported") == len(files), whole.to_dict()["issues"][:2]
+    t0 = time.perf_counter()
+    again = import_files("reports", [folder], db=db, workers=workers)
+    repeat = time.perf_counter() - t0
+    assert again.count("unchanged") == len(files)
+    n = len(files)
+    print(f"reports    {n:,} files, {rows:,} rows  read {read:6.2f} s ({rows / read:9,.0f} rows/s)"
+          f"  write {write:5.2f} s ({rows / write:9,.0f} rows/s, {write / n * 1000:.1f} ms/file)")
+    print(f"           import_files {total:6.2f} s ({rows / total:9,.0f} rows/s);"
+          f" the same folder again (all unchanged) {repeat:5.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--reports", type=int, default=1000)
+    parser.add_argument("--report-rows", type=int, default=250)
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args()
+    print("preparing inputs in", DATA, flush=True)
+    csv_path, xlsx_path = sales_files(args.rows)
+    folder = report_folder(args.reports, args.report_rows)
+    work = Path(tempfile.mkdtemp(prefix="salesxl-bench-"))
+    try:
+        bench_sales(csv_path, args.rows, work)
+        bench_sales(xlsx_path, args.rows, work)
+        bench_reports(folder, work, args.workers)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

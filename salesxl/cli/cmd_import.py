@@ -1,0 +1,109 @@
+"""`salesxl import`: rosters, ERP sales records, rep reports and targets into the store."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from salesxl.cli.output import echo_issue_table, progress
+from salesxl.store import KINDS, StoreError, display_url, import_files, resolve_url
+
+__all__ = ["DB_URL", "DbUrlType", "command"]
+
+_STATUS_COLOURS = {"imported": "green", "replaced": "cyan", "unchanged": None, "blocked": "red"}
+
+
+class DbUrlType(click.ParamType):
+    """An SQLite file (`salesxl.db`, `sqlite:///path`) or `postgresql://user@host/dbname`."""
+
+    name = "url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> str:
+        try:
+            resolve_url(str(value), env={})
+        except StoreError as exc:
+            self.fail(str(exc), param, ctx)
+        return str(value)
+
+
+DB_URL = DbUrlType()
+
+
+def _shown(path: str) -> str:
+    """A path relative to the working folder when it is inside it."""
+    try:
+        return os.path.relpath(path) if Path(path).is_relative_to(Path.cwd()) else path
+    except ValueError:  # another drive on Windows
+        return path
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(list(KINDS)))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--db", type=DB_URL,
+              help="Database: an SQLite file or postgresql://user@host/dbname "
+                   "[default: $SALESXL_DB, else salesxl.db in this folder].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="A readable report, or one JSON object with the counts.")
+@click.option("--skip-bad-rows", is_flag=True,
+              help="Import the rows without errors and record the others as issues "
+                   "(default: a file with any error is not imported at all).")
+@click.option("--backfill", is_flag=True,
+              help="The files came in before the store was used: take each file's modification "
+                   "time as when it arrived (estimated, and marked so), not the import time.")
+@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both",
+              show_default=True, help="Language of the messages in the text report.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Processes to read with (default: all cores when there are many files).")
+def command(kind: str, paths: tuple[Path, ...], db: str | None, fmt: str, skip_bad_rows: bool,
+            backfill: bool, lang: str, workers: int | None) -> None:
+    """Import files into the store: KIND is roster, sales, reports or targets.
+
+    \b
+    roster   花名册 roster.xlsx; a new roster replaces the previous one
+    sales    销售记录 ERP exports (xlsx or CSV in UTF-8 or GBK); an export
+             replaces the earlier rows of the same rep and month
+    reports  日报 / 周计划 / 月计划 files or folders of them; a resubmitted
+             file replaces that rep's rows for its period
+    targets  targets.xlsx from `salesxl targets split`; replaces its months
+
+    Each file is imported whole or not at all; the same file twice changes
+    nothing; replaced versions are kept and every import is in the audit
+    log. A report counts as arrived when it is imported (late/missing are
+    judged by that); use --backfill once for an inbox that predates the
+    store. Exit code 0: every file imported or unchanged; 1: a file was not
+    imported (its errors are listed) or the database failed; 2: usage error.
+
+    \b
+    Example:
+      salesxl import roster roster.xlsx
+      salesxl import reports inbox/ --db postgresql://sales@db.example/sales
+      salesxl import sales erp_2025.csv erp_2026.xlsx --format json
+    """
+    try:
+        result = import_files(kind, list(paths), db=db, skip_bad_rows=skip_bad_rows,
+                              backfill=backfill, workers=workers, progress=progress)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for f in result.files:
+            status = click.style(f.status.ljust(9), fg=_STATUS_COLOURS[f.status])
+            click.echo(f"{status} {_shown(f.path)}  {f.note}")
+        found = result.issues
+        if found:
+            click.echo()
+            echo_issue_table(found, lang=lang)
+        rows = f"{result.rows:,} row{'s' if result.rows != 1 else ''}"
+        n = len(result.files)
+        click.echo(f"\n{n} file{'s' if n != 1 else ''}: {result.count('imported')} imported, "
+                   f"{result.count('replaced')} replaced, {result.count('unchanged')} unchanged, "
+                   f"{result.count('blocked')} not imported; {rows} written to "
+                   f"{display_url(resolve_url(db))}")
+    raise SystemExit(1 if result.count("blocked") else 0)

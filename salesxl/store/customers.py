@@ -1,0 +1,102 @@
+"""Customers across reps and months: one identity, its first registration and its owner.
+
+Attribution rules of the sales floor (seeds 003 判定准则, SPEC §6): a customer
+is the same customer when the normalised phone is the same, else when the
+normalised name is; the rep who registered the customer first owns it, and
+the first deposit wins the deal.  The store keeps one `customers` row per
+identity, recomputed from the current daily-report rows whenever a report
+that mentions it is imported or replaced, so the answer holds across months.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, select
+
+from salesxl.store.bulk import insert_columns
+from salesxl.store.schema import activities, customers, submissions
+from salesxl.values import normalise_phone
+
+__all__ = ["CustomerRecord", "customer_key", "normalise_name", "refresh_customers"]
+
+_NAME_NOISE = re.compile(r"[\s\-_.,，。·()（）\[\]【】'\"“”‘’/\\]+")
+_COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "公司")
+_CHUNK = 500
+
+
+def normalise_name(name: str) -> str:
+    """Customer name key: full-width folded, lower case, no spaces or punctuation, no 有限公司.
+
+    The same rule as consolidation's `salesxl.consolidate.digest.normalise_name`.
+    """
+    text = _NAME_NOISE.sub("", unicodedata.normalize("NFKC", name).lower())
+    for suffix in _COMPANY_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+            return text[: -len(suffix)]
+    return text
+
+
+def customer_key(name: str | None, phone: str | None) -> str | None:
+    """`tel:<digits>` for a valid CN phone, else `name:<normalised name>`; None without either."""
+    if phone:
+        digits, valid = normalise_phone(phone)
+        if valid:
+            return f"tel:{digits}"
+    if name and name.strip():
+        return f"name:{normalise_name(name)}"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    key: str
+    name: str
+    phone: str | None
+    first_date: dt.date
+    owner_rep: str  # first registration wins the customer
+    reps: int
+    deposit_date: dt.date | None
+    deal_rep: str | None  # first deposit wins the deal
+
+
+def refresh_customers(conn: Connection, keys: Iterable[str], now: dt.datetime) -> None:
+    """Recompute the `customers` rows of `keys` from the current daily-report rows."""
+    wanted = sorted(set(keys))
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start:start + _CHUNK]
+        found: dict[str, list[tuple]] = defaultdict(list)
+        rows = conn.execute(
+            select(activities.c.customer_key, activities.c.date, submissions.c.first_seen,
+                   activities.c.rep_id, activities.c.customer, activities.c.phone,
+                   activities.c.deposit)
+            .join(submissions, submissions.c.id == activities.c.submission_id)
+            .where(submissions.c.status == "current", activities.c.customer_key.in_(chunk)))
+        for key, *values in rows:
+            found[key].append(tuple(values))
+        conn.execute(delete(customers).where(customers.c.key.in_(chunk)))
+        records = [_record(key, entries) for key, entries in found.items()]
+        columns: dict[str, list[Any]] = {
+            name: [getattr(r, name) for r in records]
+            for name in ("key", "name", "phone", "first_date", "owner_rep", "reps",
+                         "deposit_date", "deal_rep")}
+        columns["updated_at"] = [now] * len(records)
+        insert_columns(conn, customers, columns)
+
+
+def _record(key: str, entries: list[tuple]) -> CustomerRecord:
+    # (date, first seen by the store, rep): the earliest contact registers the customer;
+    # on the same day the report that reached the store first wins.
+    entries.sort(key=lambda e: (e[0], e[1], e[2]))
+    day, _, owner, name, _, _ = entries[0]
+    phone = key[4:] if key.startswith("tel:") else None
+    deposits = [e for e in entries if e[5]]
+    deal = deposits[0] if deposits else None
+    return CustomerRecord(key, name, phone, day, owner, len({e[2] for e in entries}),
+                          deal[0] if deal else None, deal[2] if deal else None)

@@ -1,0 +1,163 @@
+"""Which database, and how to talk to it safely from several processes at once.
+
+The URL comes from `--db`, else the `SALESXL_DB` environment variable, else
+`salesxl.db` in the working folder (SPEC §7).  A plain file path means an
+SQLite file; `postgresql://…` (or `postgres://…`) uses psycopg 3.
+
+Concurrent imports (SPEC §7): SQLite runs in WAL mode, so readers never wait
+for a writer, with a busy timeout so a writer waits for another instead of
+failing; every write transaction starts with `BEGIN IMMEDIATE`, taking the
+write lock up front (a deferred transaction that reads and then writes can
+fail at once when another process wrote in between).  PostgreSQL write
+transactions take one transaction-level advisory lock, so imports into one
+database run one file at a time while reads carry on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "DEFAULT_DB",
+    "ENV_VAR",
+    "StoreError",
+    "create_store_engine",
+    "display_url",
+    "read_transaction",
+    "resolve_url",
+    "write_transaction",
+]
+
+ENV_VAR = "SALESXL_DB"
+DEFAULT_DB = "salesxl.db"
+BUSY_TIMEOUT_S = 60.0
+# pg_advisory_xact_lock key for "one import transaction at a time" ('sxl' in ASCII).
+_PG_IMPORT_LOCK = 0x73786C
+_WRITE = "salesxl_write"
+
+
+class StoreError(Exception):
+    """The database cannot be used: a bad URL, a server that does not answer, a newer schema."""
+
+
+def resolve_url(db: str | None = None, *, env: dict[str, str] | None = None) -> str:
+    """`db` (the `--db` value) > `$SALESXL_DB` > `sqlite:///salesxl.db`, as a SQLAlchemy URL.
+
+    A value without `://` is an SQLite file path; `postgres://` and
+    `postgresql://` select the psycopg 3 driver.
+    """
+    environ = os.environ if env is None else env
+    value = (db or "").strip() or (environ.get(ENV_VAR) or "").strip() or DEFAULT_DB
+    if "://" not in value:
+        return f"sqlite:///{Path(value)}"
+    scheme, rest = value.split("://", 1)
+    scheme = scheme.lower()
+    if scheme in ("postgres", "postgresql"):
+        return f"postgresql+psycopg://{rest}"
+    if scheme in ("postgresql+psycopg", "sqlite", "sqlite+pysqlite"):
+        return f"{scheme}://{rest}"
+    raise StoreError(
+        f"{value!r} is not a database salesxl can use: give an SQLite file (salesxl.db or "
+        "sqlite:///path/to/salesxl.db) or a PostgreSQL URL (postgresql://user@host/dbname)")
+
+
+def display_url(url: str) -> str:
+    """The URL with its password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def create_store_engine(db: str | None = None) -> Engine:
+    """An engine for the resolved URL, with the concurrency settings of this module."""
+    url = resolve_url(db)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"{url!r} is not a database URL ({exc})") from None
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, parsed.database)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except (ModuleNotFoundError, NoSuchModuleError):
+        raise StoreError("PostgreSQL needs psycopg 3: pip install 'salesxl[postgres]'") from None
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    if database and database != ":memory:":
+        folder = Path(database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise StoreError(f"cannot create the database {database}: the folder {folder} "
+                             "does not exist; create it or choose another --db")
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        # Transactions are begun explicitly below, not by the driver.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One write transaction: all of it is committed, or (on any exception) none of it."""
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                 {"key": _PG_IMPORT_LOCK})
+                yield conn
+    except DBAPIError as exc:
+        raise _store_error(engine, exc) from exc
+
+
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    """A read-only snapshot (SQLite WAL readers never block writers, nor wait for them).
+
+    On PostgreSQL the transaction is REPEATABLE READ, so every query of one
+    read sees the same imports even while others commit.
+    """
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+    except DBAPIError as exc:
+        raise _store_error(engine, exc) from exc
+
+
+def _store_error(engine: Engine, exc: DBAPIError) -> StoreError:
+    where = display_url(engine.url.render_as_string(hide_password=False))
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    if exc.connection_invalidated or "connect" in reason.lower():
+        return StoreError(f"cannot connect to the database {where}: {reason}. Check that the "
+                          "server runs and the URL (host, port, user, database) is right.")
+    if "locked" in reason.lower():
+        return StoreError(f"the database {where} stayed locked for {BUSY_TIMEOUT_S:g} s by another "
+                          "process; try again when the other import has finished.")
+    return StoreError(f"database error in {where}: {reason}")

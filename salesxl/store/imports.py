@@ -1,0 +1,385 @@
+"""`salesxl import`: files into the store, each all or nothing (SPEC §7).
+
+For every file: its bytes are hashed first, so a file the store already has
+is reported `unchanged` without being read again (importing the same folder
+twice changes nothing).  New files go through the one reader
+(`salesxl.load.load_forms`, in parallel when there are many).  A file with
+errors is blocked whole; with `skip_bad_rows` the rows with errors are left
+out and recorded as issues, but a file-level error (unreadable, wrong form,
+missing header) still blocks it.  Each file is then written in one
+transaction: its submission, its rows, what it replaces, the days and
+customers it brings, its issues and an audit entry.  Files are written
+oldest first (by modification time), so of two versions of one rep-period
+in one batch the newer ends up current.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import getpass
+import hashlib
+import os
+import socket
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+
+from salesxl.forms import FORMS
+from salesxl.issues import Code, Issue, make_issue
+from salesxl.load import collect_files, load_forms
+from salesxl.periods import Month, Week
+from salesxl.store import codec
+from salesxl.store.bulk import insert_columns
+from salesxl.store.engine import read_transaction, write_transaction
+from salesxl.store.kinds import (
+    KINDS,
+    Kind,
+    insert_form_rows,
+    previous_versions,
+    record_days,
+    refresh_customers_of,
+    supersede,
+)
+from salesxl.store.migrations import open_store
+from salesxl.store.results import FileResult, ImportResult
+from salesxl.store.schema import audit_log, issues, reps, submissions
+from salesxl.validate import FormData, ValidationContext
+
+__all__ = ["FileResult", "ImportResult", "Progress", "default_actor", "import_files", "import_form"]
+
+# Called with a total and a label; yields a callback advanced as work is done.
+Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
+READ_CHUNK = 256  # files read (in parallel) before their rows are written
+ROWS_BAR = 20_000  # files with at least this many rows get a progress bar of their own
+
+Record = dict[str, Any]
+
+
+def default_actor() -> str:
+    """`user@host` for the audit log."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"
+
+
+def _file_hash(path: Path) -> tuple[str, int, float]:
+    """sha256 of the bytes, the size and the modification time."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as f:
+        mtime = os.fstat(f.fileno()).st_mtime
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size, mtime
+
+
+def _unreadable(path: Path, exc: OSError) -> Issue:
+    return make_issue(Code.UNREADABLE, str(path),
+                      f"无法打开文件（{exc.strerror or exc}）。请关闭正在使用它的程序后重新导入。",
+                      f"The file cannot be opened ({exc.strerror or exc}). Close any program "
+                      "using it and import again.")
+
+
+@contextmanager
+def _silent(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    yield lambda n: None
+
+
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """Hundreds of thousands of rows make millions of small objects and no cycles: the
+    cyclic collector would rescan them again and again (a third of a sales import)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def import_files(
+    kind: str,
+    paths: Sequence[Path | str],
+    *,
+    db: str | Engine | None = None,
+    skip_bad_rows: bool = False,
+    backfill: bool = False,
+    now: dt.datetime | None = None,
+    actor: str | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import every file under `paths` (files or folders) as `kind` into the store at `db`.
+
+    `kind` is roster, sales, reports or targets.  `now` fixes the import time
+    (default: the clock at each file's transaction).  A file reaches the store
+    when it is imported; with `backfill` (files that came in before the store
+    was used) its modification time stands in for that, marked as estimated.
+    Raises FileNotFoundError for a missing path and StoreError when the
+    database cannot be used; everything wrong inside the files is in the result.
+    """
+    spec = _kind(kind)
+    progress = progress or _silent
+    files, notes = collect_files([Path(p) for p in paths])
+    files = list(dict.fromkeys(f.resolve() for f in files))  # a file named twice counts once
+    results: dict[Path, FileResult] = {}
+    with open_store(db) as engine:
+        hashes: dict[Path, tuple[str, int, float]] = {}
+        for f in files:
+            try:
+                hashes[f] = _file_hash(f)
+            except OSError as exc:  # gone or locked since it was listed: this file only
+                results[f] = FileResult(str(f), "blocked", note="not imported: cannot be read",
+                                        issues=[_unreadable(f, exc)])
+        known = _known_hashes(engine, [h for h, _, _ in hashes.values()])
+        todo = []
+        for f in hashes:
+            hit = known.get(hashes[f][0])
+            if hit is None:
+                todo.append(f)
+            else:
+                results[f] = _unchanged(str(f), hit, "the same file")
+        todo.sort(key=lambda f: (hashes[f][2], str(f)))
+        today = (now or dt.datetime.now()).date()
+        roster_ids = _roster_ids(engine) if spec.name == "reports" else None
+        ctx = ValidationContext(today=today, roster_ids=roster_ids)
+        # The bar counts bytes: one big ERP export moves it as much as many small reports.
+        with progress(sum(hashes[f][1] for f in todo), "Reading") as step:
+            for start in range(0, len(todo), READ_CHUNK):
+                chunk = todo[start:start + READ_CHUNK]
+                sizes = iter([hashes[f][1] for f in chunk])
+                with _paused_gc():  # collected between chunks
+                    forms = load_forms(chunk, ctx, workers=workers,
+                                       progress=lambda n, sizes=sizes: step(next(sizes, 0) * n))
+                    for path, data in zip(chunk, forms, strict=True):
+                        content_hash, size, _ = hashes[path]
+                        results[path] = _import(engine, spec, data, content_hash, size,
+                                                skip_bad_rows, backfill, now, actor, progress)
+                    del forms
+    return ImportResult(spec.name, [results[f] for f in files], notes)
+
+
+def import_form(
+    kind: str,
+    data: FormData,
+    *,
+    db: str | Engine | None = None,
+    content_hash: str | None = None,
+    skip_bad_rows: bool = False,
+    backfill: bool = False,
+    now: dt.datetime | None = None,
+    actor: str | None = None,
+) -> FileResult:
+    """Import one form already read (or built) elsewhere; the content hash defaults to its data's."""
+    spec = _kind(kind)
+    with open_store(db) as engine, _paused_gc():
+        digest = content_hash or _data_hash(data, {k: t.records for k, t in data.tables.items()})
+        return _import(engine, spec, data, digest, 0, skip_bad_rows, backfill, now, actor,
+                       _silent)
+
+
+def _kind(kind: str) -> Kind:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise ValueError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}") from None
+
+
+def _known_hashes(engine: Engine, hashes: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    with read_transaction(engine) as conn:
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start:start + 500]
+            for row in conn.execute(select(submissions).where(
+                    submissions.c.content_hash.in_(chunk))):
+                found[row.content_hash] = row
+    return found
+
+
+def _roster_ids(engine: Engine) -> frozenset[str] | None:
+    with read_transaction(engine) as conn:
+        current = conn.execute(select(submissions.c.id).where(
+            submissions.c.form_id == "roster", submissions.c.status == "current")).scalar()
+        if current is None:
+            return None
+        return frozenset(conn.execute(select(reps.c.rep_id).where(
+            reps.c.submission_id == current)).scalars())
+
+
+def _unchanged(path: str, hit: Any, what: str) -> FileResult:
+    later = ", since replaced by a newer version" if hit.status == "replaced" else ""
+    return FileResult(path, "unchanged", hit.form_id, hit.rep_id, hit.period,
+                      version=hit.version, submission_id=hit.id,
+                      note=f"{what} was imported on {hit.imported_at:%Y-%m-%d %H:%M} as "
+                           f"version {hit.version}{later}; nothing changed")
+
+
+@dataclass(slots=True)
+class _Plan:
+    """A read file split into what can be stored and what blocks it."""
+
+    good: dict[str, list[Record]]
+    file_errors: list[Issue]
+    row_errors: list[Issue]
+    skipped: int
+
+
+def _plan(data: FormData, spec: Kind) -> _Plan:
+    if data.form_id is not None and data.form_id not in spec.forms:
+        return _Plan({}, [_wrong_kind(data, spec)], [], 0)
+    rows_of: dict[tuple[str | None, int], str] = {}
+    for key, table in data.tables.items():
+        for r in table.records:
+            rows_of[(table.sheet, r["_row"])] = key
+    file_errors, row_errors = [], []
+    bad: dict[str, set[int]] = {}
+    for issue in data.issues:
+        if not issue.is_error:
+            continue
+        key = rows_of.get((issue.sheet, issue.row)) if issue.row is not None else None
+        if key is None:
+            file_errors.append(issue)
+        else:
+            bad.setdefault(key, set()).add(issue.row)  # type: ignore[arg-type]
+            row_errors.append(issue)
+    good = {key: [r for r in t.records if r["_row"] not in bad.get(key, ())]
+            for key, t in data.tables.items()}
+    if data.form_id is None and not file_errors:  # pragma: no cover - the reader always says why
+        file_errors.append(make_issue(Code.UNKNOWN_FORM, data.path, "无法识别表单。", "Unknown form."))
+    return _Plan(good, file_errors, row_errors, sum(len(rows) for rows in bad.values()))
+
+
+def _wrong_kind(data: FormData, spec: Kind) -> Issue:
+    form = FORMS.get(data.form_id or "")
+    name_zh, name_en = (form.zh, form.en) if form else (data.form_id, data.form_id)
+    right = next((k.name for k in KINDS.values() if data.form_id in k.forms), None)
+    hint_zh = f"请用 salesxl import {right} 导入。" if right else "这种文件不能导入数据库。"
+    hint_en = f"Import it with: salesxl import {right}." if right else "It cannot be imported."
+    return make_issue(Code.UNKNOWN_FORM, data.path,
+                      f"此文件是「{name_zh}」，不是{spec.zh}。{hint_zh}",
+                      f"This file is a {name_en} form, not {spec.en}. {hint_en}")
+
+
+def _layout(data: FormData) -> dict[str, Any]:
+    return {key: {"sheet": t.sheet, "columns": t.columns, "extras": t.extras}
+            for key, t in data.tables.items()}
+
+
+def _data_hash(data: FormData, good: dict[str, list[Record]]) -> str:
+    text = codec.dumps({"form": data.form_id, "header": data.header, "layout": _layout(data),
+                        "tables": good})
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _span(data: FormData, good: dict[str, list[Record]]) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day a file covers."""
+    period = data.period
+    if isinstance(period, Month):
+        return period.first_day, period.last_day
+    if isinstance(period, Week):
+        return period.monday, period.sunday
+    if data.form_id == "sales_records":
+        days = [r["date"] for r in good.get("sales", [])]
+        return (min(days), max(days)) if days else (None, None)
+    if data.form_id == "targets":
+        months = [r["month"] for r in good.get("long", []) if isinstance(r["month"], Month)]
+        return (min(months).first_day, max(months).last_day) if months else (None, None)
+    return None, None
+
+
+def _import(engine: Engine, spec: Kind, data: FormData, content_hash: str, size: int,
+            skip_bad_rows: bool, backfill: bool, now: dt.datetime | None, actor: str | None,
+            progress: Progress) -> FileResult:
+    plan = _plan(data, spec)
+    period = str(data.period) if data.period is not None else None
+    result = FileResult(data.path, "blocked", data.form_id, data.rep_id, period,
+                        issues=list(data.issues))
+    if plan.file_errors or (plan.row_errors and not skip_bad_rows):
+        if plan.file_errors and plan.file_errors[0] not in data.issues:
+            result.issues.insert(0, plan.file_errors[0])
+        n = len(plan.file_errors) + len(plan.row_errors)
+        hint = "" if plan.file_errors else "; --skip-bad-rows imports the other rows"
+        result.note = f"not imported: {n} error{'s' if n != 1 else ''}{hint}"
+        return result
+    rows = sum(len(records) for records in plan.good.values())
+    data_hash = _data_hash(data, plan.good) if spec.per_file else content_hash
+    with progress(rows if rows >= ROWS_BAR else 0, f"Writing {Path(data.path).name}") as step, \
+            write_transaction(engine) as conn:
+        return _write(conn, spec, data, plan, result, content_hash, data_hash, size,
+                      now or dt.datetime.now(), backfill, actor or default_actor(), step)
+
+
+def _write(conn: Connection, spec: Kind, data: FormData, plan: _Plan, result: FileResult,
+           content_hash: str, data_hash: str, size: int, now: dt.datetime, backfill: bool,
+           actor: str, step: Callable[[int], None]) -> FileResult:
+    hit = conn.execute(select(submissions).where(
+        submissions.c.content_hash == content_hash)).first()
+    if hit is not None:  # another process imported it meanwhile
+        return _unchanged(data.path, hit, "the same file")
+    previous = previous_versions(conn, spec, data, plan.good)
+    if spec.per_file and previous.rows and previous.rows[-1].data_hash == data_hash:
+        return _unchanged(data.path, previous.rows[-1], "the same data")
+    versions = previous.slice_versions if spec.per_file else previous.rows
+    rows = sum(len(records) for records in plan.good.values())
+    with_content = [s.first_seen for s in previous.slice_versions if s.rows > 0]
+    # Reaching the store is arriving; a backfill has only the file's time to go by.
+    estimated = backfill and data.mtime is not None
+    arrived = min(now, dt.datetime.fromtimestamp(data.mtime or 0)) if estimated else now
+    first, last = _span(data, plan.good)
+    version = 1 + max((s.version for s in versions), default=0)
+    new_id = conn.execute(submissions.insert().values(
+        kind=spec.name, form_id=data.form_id, rep_id=data.rep_id, period=result.period,
+        period_first=first, period_last=last, path=data.path, content_hash=content_hash,
+        data_hash=data_hash, size=size, mtime=data.mtime,
+        first_seen=min(with_content) if with_content else arrived, imported_at=now,
+        received="file_time" if estimated else "store",
+        imported_by=actor, version=version,
+        status="current", rows=rows, skipped_rows=plan.skipped, header=codec.dumps(data.header),
+        layout=codec.dumps(_layout(data)))).inserted_primary_key[0]  # type: ignore[index]
+    supersede(conn, spec, new_id, previous)
+    insert_form_rows(conn, new_id, data, plan.good, step=step)
+    replaced = [s.id for s in previous.rows]
+    if data.form_id == "daily_report":
+        record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)
+        refresh_customers_of(conn, data, new_id, replaced, now)
+    _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)))
+    conn.execute(audit_log.insert().values(
+        at=now, actor=actor, action="replace" if replaced else "import", kind=spec.name,
+        path=data.path, content_hash=content_hash, submission_id=new_id,
+        details=codec.dumps({
+            "form": data.form_id, "rep_id": data.rep_id, "period": result.period,
+            "version": version, "rows": rows, "skipped_rows": plan.skipped,
+            "received": "file_time" if estimated else "store",
+            "replaced": [{"submission_id": s.id, "version": s.version, "path": s.path,
+                          "content_hash": s.content_hash,
+                          "rows": previous.replaced_rows.get(s.id, s.rows)}
+                         for s in previous.rows]})))
+    result.status = "replaced" if replaced else "imported"
+    result.rows, result.skipped_rows = rows, plan.skipped
+    result.version, result.submission_id, result.replaced = version, new_id, replaced
+    skipped = f", {plan.skipped} rows with errors left out" if plan.skipped else ""
+    what = f"replaced version {', '.join(str(s.version) for s in previous.rows)}" if replaced \
+        else "new"
+    result.note = f"{rows} rows, version {version} ({what}){skipped}"
+    return result
+
+
+def _store_issues(conn: Connection, submission_id: int, found: Sequence[Issue],
+                  skipped: set[int]) -> None:
+    insert_columns(conn, issues, {
+        "submission_id": [submission_id] * len(found),
+        "file": [i.file for i in found], "sheet": [i.sheet for i in found],
+        "cell": [i.cell for i in found], "row": [i.row for i in found],
+        "column": [i.column for i in found], "code": [i.code.value for i in found],
+        "severity": [i.severity.value for i in found],
+        "message_zh": [i.message_zh for i in found], "message_en": [i.message_en for i in found],
+        "value": [None if i.value is None else codec.dumps(i.value) for i in found],
+        "skipped": [id(i) in skipped for i in found]})

@@ -1,0 +1,245 @@
+"""What each kind of import stores, and what a newer file replaces (SPEC §7).
+
+- `reports`: 日报, 周计划 and 月计划 files; one file is one rep-period, and a
+  resubmitted file replaces the rows of that rep, form and period.
+- `roster`: the roster is one whole: a new roster file replaces the previous one.
+- `sales`: an ERP export spans many reps and months; it replaces, rep by rep
+  and month by month, the sales rows an earlier export gave for the same rep
+  and month (a regional export leaves other regions alone).
+- `targets`: the 明细 Long sheet of targets.xlsx; it replaces every target of
+  the months it covers (a re-split is the whole organisation's new plan).
+Replaced rows stay, marked by the submission that replaced them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Row, Table, and_, exists, func, select, tuple_, update
+
+from salesxl.periods import Month, Week
+from salesxl.store import codec
+from salesxl.store.bulk import insert_columns
+from salesxl.store.customers import customer_key, refresh_customers
+from salesxl.store.schema import (
+    ROW_TABLES,
+    activities,
+    data_columns,
+    report_days,
+    sales_records,
+    submissions,
+    targets,
+)
+from salesxl.validate import FormData
+from salesxl.workdays import CalendarNotCovered, Workdays
+
+__all__ = ["KINDS", "Kind", "Previous", "daily_due", "insert_form_rows", "previous_versions",
+           "record_days", "refresh_customers_of", "supersede"]
+
+Record = dict[str, Any]
+_CHUNK = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str
+    forms: tuple[str, ...]
+    zh: str
+    en: str
+    per_file: bool  # one file is one slice (a rep-period, or the roster)
+
+
+KINDS: dict[str, Kind] = {
+    "roster": Kind("roster", ("roster",), "花名册", "a roster", per_file=True),
+    "sales": Kind("sales", ("sales_records",), "销售记录", "sales records", per_file=False),
+    "reports": Kind("reports", ("daily_report", "weekly_plan", "monthly_plan"),
+                    "日报、周计划或月计划", "a daily report, weekly plan or monthly plan",
+                    per_file=True),
+    "targets": Kind("targets", ("targets",), "目标（targets.xlsx 的明细表）",
+                    "targets (the Long sheet of targets.xlsx)", per_file=False),
+}
+
+
+@dataclass(slots=True)
+class Previous:
+    """What an import supersedes: earlier versions of its slice, and how many rows of each."""
+
+    rows: list[Row[Any]]  # submissions rows
+    replaced_rows: dict[int, int]  # submission id -> rows now replaced (sales, targets)
+    slice_versions: list[Row[Any]]  # every version of a per-file slice, replaced ones too
+    conditions: list[Any] = field(default_factory=list)  # selecting the rows replaced
+
+
+def _slice_filter(data: FormData) -> Any:
+    rep, period = data.rep_id, data.period
+    return and_(submissions.c.form_id == data.form_id,
+                submissions.c.rep_id.is_(None) if rep is None else submissions.c.rep_id == rep,
+                submissions.c.period.is_(None) if period is None
+                else submissions.c.period == str(period))
+
+
+def _sales_slices(good: dict[str, list[Record]]) -> list[tuple[str, str]]:
+    rows = good.get("sales", [])
+    return sorted(set(zip((r["rep_id"] for r in rows), _months_of([r["date"] for r in rows]),
+                          strict=True)))
+
+
+def _target_months(good: dict[str, list[Record]]) -> list[str]:
+    return sorted({str(r["month"]) for r in good.get("long", [])})
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]
+
+
+def _current_rows_where(kind: Kind, good: dict[str, list[Record]]
+                        ) -> tuple[Table, list[Any]]:
+    """The row table and the conditions selecting the current rows this file supersedes."""
+    if kind.name == "sales":
+        pairs = _sales_slices(good)
+        return sales_records, [tuple_(sales_records.c.rep_id, sales_records.c.month).in_(chunk)
+                               for chunk in _chunks(pairs)]
+    months = _target_months(good)
+    return targets, [targets.c.month.in_(chunk) for chunk in _chunks(months)]
+
+
+def previous_versions(conn: Connection, kind: Kind, data: FormData,
+                      good: dict[str, list[Record]]) -> Previous:
+    if kind.per_file:
+        versions = list(conn.execute(select(submissions).where(_slice_filter(data))
+                                     .order_by(submissions.c.version)))
+        current = [s for s in versions if s.status == "current"]
+        return Previous(current, {}, versions)
+    table, conditions = _current_rows_where(kind, good)
+    counts: dict[int, int] = {}
+    for condition in conditions:
+        for sub_id, n in conn.execute(
+                select(table.c.submission_id, func.count())
+                .where(table.c.replaced_by.is_(None), condition)
+                .group_by(table.c.submission_id)):
+            counts[sub_id] = counts.get(sub_id, 0) + n
+    rows = list(conn.execute(select(submissions).where(submissions.c.id.in_(sorted(counts)))
+                             .order_by(submissions.c.id))) if counts else []
+    return Previous(rows, counts, [], conditions)
+
+
+def supersede(conn: Connection, kind: Kind, new_id: int, previous: Previous) -> None:
+    """Mark what the new submission replaces (before its own rows are written)."""
+    if kind.per_file:
+        old = [s.id for s in previous.rows]
+    else:
+        table = sales_records if kind.name == "sales" else targets
+        for condition in previous.conditions:
+            conn.execute(update(table).where(table.c.replaced_by.is_(None), condition)
+                         .values(replaced_by=new_id))
+        # A file none of whose rows are current any more is replaced as a whole.
+        old = [s.id for s in previous.rows if not conn.execute(select(exists().where(
+            table.c.submission_id == s.id, table.c.replaced_by.is_(None)))).scalar()]
+    if old:
+        conn.execute(update(submissions).where(submissions.c.id.in_(old))
+                     .values(status="replaced", replaced_by=new_id))
+
+
+def _month_text(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _period_text(value: Any) -> Any:
+    return str(value) if isinstance(value, (Month, Week)) else value
+
+
+def _months_of(days: Sequence[dt.date]) -> list[str]:
+    """`YYYY-MM` of each date (an export repeats a few hundred dates many times)."""
+    texts = {d: _month_text(d) for d in set(days)}
+    return [texts[d] for d in days]
+
+
+def _table_columns(table: Table, records: list[Record], fixed: dict[str, Any]
+                   ) -> dict[str, list[Any]]:
+    """The records as insert columns: bookkeeping, the fields, extra columns, derived values."""
+    fields = data_columns(table)
+    unknown = set(records[0]) - set(fields) - {"_row", "_extra"}
+    if unknown:
+        raise RuntimeError(f"the store's table {table.name} has no column for "
+                           f"{', '.join(sorted(unknown))}; the form gained a field: add it to "
+                           "salesxl/store/schema.py with a migration")
+    n = len(records)
+    columns: dict[str, list[Any]] = {name: [value] * n for name, value in fixed.items()}
+    columns["sheet_row"] = [r["_row"] for r in records]
+    for f in fields:
+        values = [r.get(f) for r in records]
+        if f in ("month", "week"):
+            values = [_period_text(v) for v in values]
+        columns[f] = values
+    columns["extra"] = [codec.dumps(r["_extra"]) if r.get("_extra") else None for r in records]
+    if table is activities:
+        keys = {pair: customer_key(*pair) for pair in set(zip(columns["customer"],
+                                                               columns["phone"], strict=True))}
+        columns["customer_key"] = [keys[pair] for pair in zip(columns["customer"], columns["phone"],
+                                                               strict=True)]
+    if table is sales_records:
+        columns["month"] = _months_of(columns["date"])
+    return columns
+
+
+def insert_form_rows(conn: Connection, new_id: int, data: FormData,
+                     good: dict[str, list[Record]], *, step: Callable[[int], None] | None = None
+                     ) -> int:
+    """Write every table's good records; returns the number of rows."""
+    total = 0
+    for key, records in good.items():
+        if not records:
+            continue
+        table = ROW_TABLES[(data.form_id or "", key)]
+        fixed: dict[str, Any] = {"submission_id": new_id}
+        if table.c.get("rep_id") is not None and table.c.rep_id.info:
+            fixed |= {"rep_id": data.rep_id, "period": str(data.period)}
+        total += insert_columns(conn, table, _table_columns(table, records, fixed), step=step)
+    return total
+
+
+def daily_due(day: dt.date) -> dt.datetime:
+    """09:00 on the next workday of the built-in calendar (seeds 003: 第二天早上 9:00 之前)."""
+    try:
+        return dt.datetime.combine(Workdays().next_workday(day), dt.time(9, 0))
+    except CalendarNotCovered:
+        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9, 0))
+
+
+def record_days(conn: Connection, new_id: int, data: FormData, good: dict[str, list[Record]],
+                arrived: dt.datetime, *, estimated: bool = False) -> None:
+    """The days a daily report brings for the first time: a contact row or a 日清 row (SPEC §2.1).
+
+    They arrived now (`arrived`).  In a backfill, `arrived` is the file's
+    modification time, which dates only the file's newest day; an earlier
+    day is taken to have arrived by its deadline unless the file itself was
+    saved before that, and the times are marked as estimated.
+    """
+    days = {r["date"] for key in ("daily", "day_close") for r in good.get(key, [])
+            if isinstance(r.get("date"), dt.date)}
+    if not days:
+        return
+    rep = data.rep_id
+    known = set(conn.execute(select(report_days.c.day).where(
+        report_days.c.rep_id == rep, report_days.c.day.in_(sorted(days)))).scalars())
+    newest = max(days)
+    rows = [{"rep_id": rep, "day": day, "submission_id": new_id, "estimated": estimated,
+             "first_seen": min(arrived, daily_due(day)) if estimated and day < newest
+             else arrived} for day in sorted(days - known)]
+    if rows:
+        conn.execute(report_days.insert(), rows)
+
+
+def refresh_customers_of(conn: Connection, data: FormData, new_id: int,
+                         replaced: Sequence[int], now: dt.datetime) -> None:
+    """Customers mentioned by this report or by the versions it replaced."""
+    if data.form_id != "daily_report":
+        return
+    keys = set(conn.execute(select(activities.c.customer_key).distinct().where(
+        activities.c.submission_id.in_([new_id, *replaced]))).scalars())
+    keys.discard(None)
+    refresh_customers(conn, keys, now)

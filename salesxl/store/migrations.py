@@ -1,0 +1,121 @@
+"""The store creates and upgrades its own schema: a version table and ordered migrations.
+
+A new database gets the current tables at once and is stamped with the
+newest version (running every historical step on an empty database would
+only re-create what `schema.py` already describes).  An existing database
+runs, in order, each migration newer than its version, all in one write
+transaction, so two processes opening an old database at the same moment
+upgrade it once.  A database stamped with a version newer than this code
+knows is refused rather than misread.
+
+To change the schema: edit `schema.py`, then append a `Migration` that
+brings a database of the previous version to the new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, func, inspect, select
+
+from salesxl.store.engine import (
+    StoreError,
+    create_store_engine,
+    display_url,
+    read_transaction,
+    write_transaction,
+)
+from salesxl.store.schema import metadata, schema_versions
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "migrate", "open_store", "schema_version"]
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _create_tables(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "reps, customers, activities, day closes, plans, sales records, targets, "
+                 "submissions, issues, audit log", _create_tables),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def schema_version(conn: Connection) -> int | None:
+    """The database's schema version, or None when salesxl has not set it up yet."""
+    if not inspect(conn).has_table(schema_versions.name):
+        return None
+    return conn.execute(select(func.max(schema_versions.c.version))).scalar_one_or_none() or 0
+
+
+def migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the database to the newest schema; returns its version."""
+    newest = migrations[-1].version
+    with read_transaction(engine) as conn:
+        if schema_version(conn) == newest:
+            return newest  # the common case: no write lock needed
+    with write_transaction(engine) as conn:
+        version = schema_version(conn)  # again, under the lock: another process may have won
+        now = dt.datetime.now()
+        if version is None:
+            metadata.create_all(conn)
+            conn.execute(schema_versions.insert(), [
+                {"version": newest, "description": f"created at version {newest}: "
+                 + migrations[-1].description, "applied_at": now}])
+            return newest
+        if version > newest:
+            raise StoreError(
+                f"the database {display_url(str(engine.url))} has schema version {version}, "
+                f"newer than this salesxl understands ({newest}); upgrade salesxl")
+        for step in migrations:
+            if step.version > version:
+                step.apply(conn)
+                conn.execute(schema_versions.insert(), [
+                    {"version": step.version, "description": step.description,
+                     "applied_at": now}])
+        return newest
+
+
+@contextmanager
+def open_store(db: str | Engine | None = None, *, create: bool = True) -> Iterator[Engine]:
+    """An engine on an up-to-date store (created when missing, unless `create` is False).
+
+    `db` is an engine, or a URL or path resolved as in `resolve_url`.  An
+    engine made here is disposed of on the way out.
+    """
+    if isinstance(db, Engine):
+        _ready(db, create)
+        yield db
+        return
+    engine = create_store_engine(db)
+    try:
+        _ready(engine, create)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _ready(engine: Engine, create: bool) -> None:
+    if not create:
+        where = display_url(str(engine.url))
+        database = engine.url.database
+        missing = (engine.dialect.name == "sqlite" and database not in (None, "", ":memory:")
+                   and not Path(database).exists())
+        if not missing:
+            with read_transaction(engine) as conn:
+                missing = schema_version(conn) is None
+        if missing:
+            raise StoreError(f"there is no salesxl store at {where}; import files into it first "
+                             "(salesxl import reports inbox/ --db ...) or check --db / SALESXL_DB")
+    migrate(engine)

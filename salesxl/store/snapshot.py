@@ -1,0 +1,242 @@
+"""Reading the store back: the same inputs a folder gives consolidation, and sales history.
+
+`load_period` rebuilds `FormData` objects (header, tables with `_row`,
+issues, path, modification time) from the current version of every stored
+file of a month, so `salesxl.consolidate.consolidate` runs unchanged on
+them; with them come the roster, the month's targets, when each file and
+each report day first reached the store (late/missing, seeds 003), and the
+daily reports of the months before (7-day rule and attribution across
+months, SPEC §6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, and_, func, literal, or_, select
+
+from salesxl.issues import Code, Issue, Severity
+from salesxl.periods import Month
+from salesxl.roster import Roster, roster_from_form
+from salesxl.store import codec
+from salesxl.store.customers import CustomerRecord
+from salesxl.store.engine import read_transaction
+from salesxl.store.migrations import open_store
+from salesxl.store.schema import (
+    ROW_TABLES,
+    customers,
+    data_columns,
+    issues,
+    report_days,
+    sales_records,
+    submissions,
+    targets,
+)
+from salesxl.validate import FormData, TableData
+
+__all__ = [
+    "HISTORY_MONTHS",
+    "StoreInputs",
+    "load_period",
+    "load_submission",
+    "read_customers",
+    "sales_history",
+    "submission_versions",
+]
+
+HISTORY_MONTHS = 2  # earlier months of daily reports for the 7-day and attribution rules
+_CHUNK = 500
+
+
+@dataclass(slots=True)
+class StoreInputs:
+    """What `salesxl.consolidate.consolidate` takes, read from the store for one month."""
+
+    forms: list[FormData]
+    roster: Roster | None
+    targets: dict[str, float]  # rep ID -> month target
+    first_seen: dict[str, dt.datetime]  # form path -> first time the store saw its rep-period
+    day_first_seen: dict[tuple[str, dt.date], dt.datetime] = field(default_factory=dict)
+    history: list[FormData] = field(default_factory=list)
+
+
+def load_period(db: str | Engine | None, period: Month, *, as_of: dt.date | None = None,
+                history_months: int = HISTORY_MONTHS) -> StoreInputs:
+    """Every current rep form of `period` (weekly plans of weeks overlapping it), and the rest.
+
+    `as_of` drops `future_date` warnings for dates that are no longer in the
+    future (they were judged on the day of the import).  Raises StoreError
+    when there is no store at `db`.
+    """
+    with open_store(db, create=False) as engine, read_transaction(engine) as conn:
+        c = submissions.c
+        current = conn.execute(select(submissions).where(c.status == "current", or_(
+            and_(c.form_id.in_(("daily_report", "monthly_plan")), c.period == str(period)),
+            and_(c.form_id == "weekly_plan", c.period_first <= period.last_day,
+                 c.period_last >= period.first_day))).order_by(c.form_id, c.rep_id, c.period)
+        ).all()
+        earlier = [str(period.shift(-i)) for i in range(history_months, 0, -1)]
+        past = conn.execute(select(submissions).where(
+            c.status == "current", c.form_id == "daily_report", c.period.in_(earlier))
+            .order_by(c.period, c.rep_id)).all()
+        forms = _forms(conn, current, as_of)
+        history = _forms(conn, past, as_of)
+        first_seen: dict[str, dt.datetime] = {}
+        for sub, data in zip(current, forms, strict=True):
+            if data.path in first_seen:  # one path reused for several weeks' plans
+                data.path = f"{data.path} [{sub.period}]"
+            first_seen[data.path] = sub.first_seen
+        reporting = sorted({s.rep_id for s in current if s.form_id == "daily_report"})
+        days = {(rep, day): seen for rep, day, seen in conn.execute(
+            select(report_days.c.rep_id, report_days.c.day, report_days.c.first_seen).where(
+                report_days.c.day >= period.first_day, report_days.c.day <= period.last_day))
+            if rep in reporting}
+        return StoreInputs(forms, _roster(conn), _month_targets(conn, period), first_seen, days,
+                           history)
+
+
+def load_submission(db: str | Engine | None, submission_id: int) -> FormData:
+    """Any stored version of a file, current or replaced (what it said before)."""
+    with open_store(db, create=False) as engine, read_transaction(engine) as conn:
+        sub = conn.execute(select(submissions).where(submissions.c.id == submission_id)).first()
+        if sub is None:
+            raise KeyError(f"no submission {submission_id} in the store")
+        return _forms(conn, [sub], None)[0]
+
+
+def submission_versions(db: str | Engine | None, form_id: str, rep_id: str | None,
+                        period: str | None) -> list[dict[str, Any]]:
+    """Every version of one rep-period's file, oldest first (id, version, status, times, path)."""
+    c = submissions.c
+    with open_store(db, create=False) as engine, read_transaction(engine) as conn:
+        rows = conn.execute(select(
+            c.id, c.version, c.status, c.path, c.content_hash, c.first_seen, c.imported_at,
+            c.imported_by, c.rows, c.replaced_by).where(
+            c.form_id == form_id, c.rep_id.is_(None) if rep_id is None else c.rep_id == rep_id,
+            c.period.is_(None) if period is None else c.period == period).order_by(c.version))
+        return [dict(r._mapping) for r in rows]
+
+
+def sales_history(db: str | Engine | None, *, first: Month | None = None,
+                  last: Month | None = None, by_product: bool = True
+                  ) -> list[tuple[str, str | None, Month, float]]:
+    """Current sales amounts summed per rep ID (unit) × product × month, for `targets split`.
+
+    Without `by_product` the product is None and amounts are per rep and month.
+    """
+    s = sales_records.c
+    product = s.product if by_product else literal(None).label("product")
+    query = select(s.rep_id, product, s.month, func.sum(s.amount)).where(s.replaced_by.is_(None))
+    if first is not None:
+        query = query.where(s.month >= str(first))
+    if last is not None:
+        query = query.where(s.month <= str(last))
+    group = [s.rep_id, s.product, s.month] if by_product else [s.rep_id, s.month]
+    with open_store(db, create=False) as engine, read_transaction(engine) as conn:
+        rows = conn.execute(query.group_by(*group)).all()
+    found = [(rep, prod, Month.parse(month), float(total or 0.0)) for rep, prod, month, total in rows]
+    found.sort(key=lambda r: (r[0], r[1] or "", r[2]))
+    return found
+
+
+def read_customers(db: str | Engine | None) -> list[CustomerRecord]:
+    """Every customer identity with its first registration, owner and deal (oldest first)."""
+    k = customers.c
+    with open_store(db, create=False) as engine, read_transaction(engine) as conn:
+        rows = conn.execute(select(k.key, k.name, k.phone, k.first_date, k.owner_rep, k.reps,
+                                   k.deposit_date, k.deal_rep).order_by(k.first_date, k.key))
+        return [CustomerRecord(*r) for r in rows]
+
+
+# ----------------------------------------------------------------------------
+# FormData from stored rows
+# ----------------------------------------------------------------------------
+
+
+def _forms(conn: Connection, subs: Sequence[Row[Any]], as_of: dt.date | None) -> list[FormData]:
+    ids = [s.id for s in subs]
+    records: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(dict)
+    by_table: dict[tuple[str, str], list[int]] = defaultdict(list)
+    layouts = {s.id: codec.loads(s.layout) for s in subs}
+    for s in subs:
+        for key in layouts[s.id]:
+            by_table[(s.form_id, key)].append(s.id)
+            records[s.id][key] = []
+    for (form_id, key), wanted in by_table.items():
+        table = ROW_TABLES[(form_id, key)]
+        fields = data_columns(table)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start:start + _CHUNK]
+            rows = conn.execute(select(table.c.submission_id, table.c.sheet_row,
+                                       *(table.c[f] for f in fields), table.c.extra)
+                                .where(table.c.submission_id.in_(chunk))
+                                .order_by(table.c.submission_id, table.c.sheet_row))
+            for sub_id, row, *values in rows:
+                extra = values.pop()
+                record = dict(zip(fields, values, strict=True))
+                record["_row"] = row
+                if layouts[sub_id][key]["extras"]:
+                    record["_extra"] = codec.loads(extra) or {}
+                records[sub_id][key].append(record)
+    found = _issues(conn, ids)
+    out = []
+    for s in subs:
+        tables = {key: TableData(key, spec["sheet"], records[s.id][key], spec["columns"],
+                                 spec["extras"]) for key, spec in layouts[s.id].items()}
+        data = FormData(s.path, s.form_id, codec.loads(s.header), tables, found.get(s.id, []),
+                        mtime=s.mtime)
+        if as_of is not None:
+            data.issues = [i for i in data.issues if not _no_longer_future(i, data, as_of)]
+        out.append(data)
+    return out
+
+
+def _issues(conn: Connection, ids: list[int]) -> dict[int, list[Issue]]:
+    found: dict[int, list[Issue]] = defaultdict(list)
+    i = issues.c
+    for start in range(0, len(ids), _CHUNK):
+        for r in conn.execute(select(issues).where(i.submission_id.in_(ids[start:start + _CHUNK]))
+                              .order_by(i.id)):
+            found[r.submission_id].append(Issue(
+                r.file, r.sheet, r.cell, r.row, r.column, Code(r.code), Severity(r.severity),
+                r.message_zh, r.message_en, codec.loads(r.value)))
+    return found
+
+
+def _no_longer_future(issue: Issue, data: FormData, as_of: dt.date) -> bool:
+    """A `future_date` warning whose date has come by `as_of`."""
+    if issue.code is not Code.FUTURE_DATE or data.form is None:
+        return False
+    for table in data.form.tables:
+        stored = data.tables.get(table.key)
+        if stored is None or stored.sheet != issue.sheet:
+            continue
+        key = next((f.key for f in table.fields if f.bilingual == issue.column), None)
+        for record in stored.records:
+            if record["_row"] == issue.row and key is not None:
+                value = record.get(key)
+                return isinstance(value, dt.date) and value <= as_of
+    return False
+
+
+def _roster(conn: Connection) -> Roster | None:
+    sub = conn.execute(select(submissions).where(
+        submissions.c.form_id == "roster", submissions.c.status == "current")).first()
+    if sub is None:
+        return None
+    return roster_from_form(_forms(conn, [sub], None)[0])
+
+
+def _month_targets(conn: Connection, period: Month) -> dict[str, float]:
+    """Rep ID -> month target: the sum of its rep-level rows (as `targets.read_month_targets`)."""
+    t = targets.c
+    totals: dict[str, float] = {}
+    for unit, value in conn.execute(select(t.unit, t.target).where(
+            t.replaced_by.is_(None), t.month == str(period), t.level == "rep")):
+        if value is not None:
+            totals[unit] = totals.get(unit, 0.0) + value
+    return totals

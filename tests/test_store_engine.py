@@ -1,0 +1,132 @@
+"""The store's database: which one, how it is opened, and how its schema is kept up to date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, inspect, select, text
+
+from salesxl.forms import FORMS
+from salesxl.store import StoreError, open_store, resolve_url
+from salesxl.store.engine import BUSY_TIMEOUT_S, create_store_engine
+from salesxl.store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, migrate, schema_version
+from salesxl.store.schema import ROW_TABLES, data_columns, metadata, schema_versions
+from tests import store_fixtures
+from tests.store_fixtures import query
+
+# Every test taking `store_url` runs on SQLite and on a PostgreSQL server started for the session.
+pg_server = store_fixtures.pg_server
+store_url = store_fixtures.store_url
+
+
+@pytest.mark.parametrize(("db", "env", "url"), [
+    (None, {}, "sqlite:///salesxl.db"),
+    (None, {"SALESXL_DB": "team.db"}, "sqlite:///team.db"),
+    ("mine.db", {"SALESXL_DB": "team.db"}, "sqlite:///mine.db"),  # --db wins over the environment
+    ("/srv/sales/x.db", {}, "sqlite:////srv/sales/x.db"),
+    ("sqlite:///a/b.db", {}, "sqlite:///a/b.db"),
+    ("postgresql://u:p@db.example/sales", {}, "postgresql+psycopg://u:p@db.example/sales"),
+    ("postgres://u@db/sales", {}, "postgresql+psycopg://u@db/sales"),
+    (None, {"SALESXL_DB": "postgresql://db/sales"}, "postgresql+psycopg://db/sales"),
+    ("  ", {"SALESXL_DB": ""}, "sqlite:///salesxl.db"),
+])
+def test_url_resolution(db, env, url):
+    assert resolve_url(db, env=env) == url
+
+
+@pytest.mark.parametrize("db", ["mysql://u@h/db", "oracle://x"])
+def test_unsupported_database_says_what_works(db):
+    with pytest.raises(StoreError, match="postgresql://"):
+        resolve_url(db, env={})
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    engine = create_store_engine(str(tmp_path / "s.db"))
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_S * 1000
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="does not exist"):
+        create_store_engine(str(tmp_path / "nowhere" / "s.db"))
+
+
+def test_reading_a_store_that_does_not_exist_does_not_create_one(tmp_path):
+    path = tmp_path / "s.db"
+    with pytest.raises(StoreError, match="no salesxl store"), open_store(str(path), create=False):
+        pass
+    assert not path.exists()
+
+
+def test_a_new_store_gets_every_table_at_the_newest_version(store_url):
+    with open_store(store_url) as engine:
+        names = set(inspect(engine).get_table_names())
+        assert {t.name for t in metadata.sorted_tables} <= names
+        with engine.connect() as conn:
+            assert schema_version(conn) == SCHEMA_VERSION
+        assert migrate(engine) == SCHEMA_VERSION  # opening again changes nothing
+    assert len(query(store_url, select(schema_versions))) == 1
+
+
+def test_migrations_run_in_order_once(store_url):
+    with open_store(store_url) as engine:
+        applied = []
+
+        def add_table(name):
+            def apply(conn):
+                applied.append(name)
+                Table(name, MetaData(), Column("x", Integer)).create(conn)
+            return apply
+
+        later = (*MIGRATIONS,
+                 Migration(SCHEMA_VERSION + 1, "first extra", add_table("extra_one")),
+                 Migration(SCHEMA_VERSION + 2, "second extra", add_table("extra_two")))
+        assert migrate(engine, later) == SCHEMA_VERSION + 2
+        assert migrate(engine, later) == SCHEMA_VERSION + 2
+        assert applied == ["extra_one", "extra_two"]
+        assert {"extra_one", "extra_two"} <= set(inspect(engine).get_table_names())
+        versions = [r.version for r in query(store_url, select(schema_versions).order_by(
+            schema_versions.c.version))]
+        assert versions == [SCHEMA_VERSION, SCHEMA_VERSION + 1, SCHEMA_VERSION + 2]
+        # This code knows fewer versions than the database has: refuse, don't misread.
+        with pytest.raises(StoreError, match="newer than this salesxl"):
+            migrate(engine)
+
+
+def test_a_failed_migration_leaves_the_database_as_it_was(store_url):
+    with open_store(store_url) as engine:
+        def broken(conn):
+            conn.execute(text("CREATE TABLE half_done (x INTEGER)"))
+            raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError, match="boom"):
+            migrate(engine, (*MIGRATIONS, Migration(SCHEMA_VERSION + 1, "broken", broken)))
+        assert "half_done" not in inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            assert schema_version(conn) == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize(("form_id", "table_key"), sorted(k for k in ROW_TABLES if k[0] in FORMS))
+def test_every_form_field_has_its_column(form_id, table_key):
+    """A field added to a form needs a column (and a migration) before the store can keep it."""
+    fields = [f.key for f in FORMS[form_id].table(table_key).fields]
+    assert data_columns(ROW_TABLES[(form_id, table_key)]) == fields
+
+
+def test_targets_table_holds_the_long_sheet():
+    assert data_columns(ROW_TABLES[("targets", "long")]) == [
+        "level", "unit", "parent", "product", "month", "target"]
+
+
+def test_the_default_database_is_in_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SALESXL_DB", raising=False)
+    with open_store() as engine:
+        assert Path(engine.url.database).name == "salesxl.db"
+    assert (tmp_path / "salesxl.db").exists()

@@ -1,0 +1,307 @@
+"""`import_files`: idempotent, all or nothing per file, resubmissions replace and are audited.
+
+Every test runs against SQLite and against a real PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from salesxl.issues import Code
+from salesxl.periods import Month, Week
+from salesxl.store import codec, import_files, load_period, load_submission, sales_history
+from salesxl.store.schema import (
+    activities,
+    audit_log,
+    issues,
+    reps,
+    sales_records,
+    submissions,
+    weekly_plans,
+)
+from tests import store_fixtures
+from tests.store_fixtures import (
+    NOV,
+    contact,
+    daily_file,
+    dump_tables,
+    generated_sales,
+    monthly_file,
+    query,
+    rep,
+    roster_file,
+    sale,
+    sales_csv,
+    weekly_file,
+)
+
+# Every test taking `store_url` runs on SQLite and on a PostgreSQL server started for the session.
+pg_server = store_fixtures.pg_server
+store_url = store_fixtures.store_url
+
+T0 = dt.datetime(2026, 11, 20, 18, 0)
+
+
+def _inbox(folder):
+    daily_file(folder, "S001", [contact(2, "甲公司", phone="13800138000", source="phone",
+                                        grade="B", stage="2", next_followup=dt.date(2026, 11, 6)),
+                                contact(3, "乙公司", source="walkin", grade="C", stage="1")],
+               closes=[{"date": dt.date(2026, 11, 2), "forecast": 5000.0, "analysis": "跟进甲"}])
+    daily_file(folder, "S002", [contact(2, "丙公司", stage="7", qty=2, price=150.0,
+                                        amount=300.0, deposit=100.0)])
+    weekly_file(folder, "S001", Week(2026, 46), [
+        {"date": dt.date(2026, 11, 10), "customer": "甲公司", "grade": "B", "purpose": "5",
+         "expected_amount": 8000.0}])
+    monthly_file(folder, "S002", [{"customer": "丙公司", "grade": "A", "expected_amount": 20000.0,
+                                   "action": "签约", "start": dt.date(2026, 11, 1),
+                                   "end": dt.date(2026, 11, 30)}])
+
+
+def test_importing_everything_twice_changes_nothing(store_url, tmp_path):
+    roster = roster_file(tmp_path / "roster.xlsx", [rep("S001"), rep("S002")])
+    _inbox(tmp_path / "inbox")
+    sales = sales_csv(tmp_path / "sales.csv", [sale(dt.date(2026, 10, 5), "S001", "甲公司", "A药", 2, 10.0)])
+
+    first = [import_files("roster", [roster], db=store_url, now=T0),
+             import_files("reports", [tmp_path / "inbox"], db=store_url, now=T0),
+             import_files("sales", [sales], db=store_url, now=T0)]
+    assert [r.count("imported") for r in first] == [1, 4, 1]
+    before = dump_tables(store_url)
+    assert all(before[name] for name in ("reps", "activities", "day_closes", "weekly_plans",
+                                         "weekly_reviews", "monthly_plans", "sales_records",
+                                         "customers", "report_days", "audit_log"))
+
+    later = T0 + dt.timedelta(days=3)
+    again = [import_files("roster", [roster], db=store_url, now=later),
+             import_files("reports", [tmp_path / "inbox"], db=store_url, now=later),
+             import_files("sales", [sales], db=store_url, now=later)]
+    assert dump_tables(store_url) == before
+    for result in again:
+        assert result.count("unchanged") == len(result.files)
+        assert result.to_dict()["imported"] == result.to_dict()["replaced"] == 0
+        assert all("nothing changed" in f.note for f in result.files)
+
+
+def test_json_summary_has_the_documented_keys(store_url, tmp_path):
+    _inbox(tmp_path / "inbox")
+    result = import_files("reports", [tmp_path / "inbox"], db=store_url, now=T0).to_dict()
+    assert {"files", "imported", "unchanged", "replaced", "rows", "errors", "issues"} <= set(result)
+    assert (result["files"], result["imported"], result["unchanged"], result["replaced"]) == (4, 4, 0, 0)
+    assert result["rows"] == (2 + 1) + 1 + (1 + 1) + 1  # S001 with a 日清 row, S002, weekly, monthly
+    assert result["errors"] == 0
+
+
+def test_a_resubmitted_report_replaces_its_rep_period_and_keeps_the_old_version(store_url, tmp_path):
+    path = daily_file(tmp_path / "v1", "S001", [contact(2, "甲公司"), contact(3, "乙公司")])
+    import_files("reports", [path], db=store_url, now=T0, actor="admin@hq")
+    other = daily_file(tmp_path / "v1", "S002", [contact(2, "丙公司")])
+    import_files("reports", [other], db=store_url, now=T0)
+    path2 = daily_file(tmp_path / "v2", "S001", [contact(2, "甲公司"), contact(4, "丁公司"),
+                                                 contact(5, "戊公司")])
+    result = import_files("reports", [path2], db=store_url, now=T0 + dt.timedelta(hours=1),
+                          actor="admin@hq")
+    (got,) = result.files
+    assert (got.status, got.version, got.rows) == ("replaced", 2, 3)
+
+    subs = query(store_url, select(submissions).where(submissions.c.rep_id == "S001")
+                 .order_by(submissions.c.version))
+    assert [(s.version, s.status, s.replaced_by) for s in subs] == [
+        (1, "replaced", subs[1].id), (2, "current", None)]
+    assert subs[1].first_seen == T0  # the rep-period first reached the store with version 1
+    # The old rows are kept under the old version; reading the period gives the new ones.
+    old = load_submission(store_url, subs[0].id)
+    assert [r["customer"] for r in old.records("daily")] == ["甲公司", "乙公司"]
+    inputs = load_period(store_url, NOV)
+    by_rep = {f.rep_id: f for f in inputs.forms}
+    assert [r["customer"] for r in by_rep["S001"].records("daily")] == ["甲公司", "丁公司", "戊公司"]
+    assert [r["customer"] for r in by_rep["S002"].records("daily")] == ["丙公司"]  # untouched
+    assert query(store_url, select(func.count()).select_from(activities))[0][0] == 2 + 1 + 3
+
+    entries = query(store_url, select(audit_log).order_by(audit_log.c.id))
+    assert [e.action for e in entries] == ["import", "import", "replace"]
+    last = entries[-1]
+    assert (last.actor, last.at, last.submission_id) == ("admin@hq", T0 + dt.timedelta(hours=1),
+                                                          subs[1].id)
+    details = codec.loads(last.details)
+    assert details["version"] == 2 and details["rows"] == 3
+    assert details["replaced"] == [{"submission_id": subs[0].id, "version": 1,
+                                    "path": str(path.resolve()),
+                                    "content_hash": subs[0].content_hash, "rows": 2}]
+
+
+def test_a_file_with_a_bad_row_is_imported_all_or_nothing(store_url, tmp_path):
+    daily_file(tmp_path / "in", "S001", [contact(2, "甲公司")])
+    bad = daily_file(tmp_path / "in", "S002", [
+        contact(2, "乙公司"), contact(3, "丙公司", stage="7", qty=2, price=10.0, amount=25.0),
+        contact(4, "丁公司")])
+    result = import_files("reports", [tmp_path / "in"], db=store_url, now=T0)
+    status = {f.rep_id: f for f in result.files}
+    assert status["S001"].status == "imported"
+    blocked = status["S002"]
+    assert blocked.status == "blocked" and "--skip-bad-rows" in blocked.note
+    (error,) = [i for i in blocked.issues if i.is_error]
+    assert (error.code, error.sheet, error.cell) == (Code.AMOUNT_MISMATCH, "日报 Daily", "K11")
+    assert result.errors == 1 and result.to_dict()["errors"] == 1
+    # Nothing of the bad file reached the store: no submission, no rows, no days, no audit.
+    assert [s.rep_id for s in query(store_url, select(submissions))] == ["S001"]
+    assert {r.rep_id for r in query(store_url, select(activities))} == {"S001"}
+    assert len(query(store_url, select(audit_log))) == 1
+    # Fixed and sent again, it goes in.
+    fixed = daily_file(tmp_path / "in", "S002", [contact(2, "乙公司"), contact(4, "丁公司")])
+    assert fixed == bad
+    assert import_files("reports", [fixed], db=store_url, now=T0).files[0].status == "imported"
+
+
+def test_skip_bad_rows_imports_the_rest_and_records_the_errors(store_url, tmp_path):
+    path = daily_file(tmp_path, "S002", [
+        contact(2, "乙公司"), contact(3, "丙公司", stage="7", qty=2, price=10.0, amount=25.0),
+        contact(4, "丁公司", phone="12345")])
+    result = import_files("reports", [path], db=store_url, now=T0, skip_bad_rows=True)
+    (got,) = result.files
+    assert (got.status, got.rows, got.skipped_rows) == ("imported", 2, 1)
+    stored = query(store_url, select(issues).order_by(issues.c.id))
+    assert {(i.code, i.cell, i.skipped) for i in stored} == {
+        ("amount_mismatch", "K11", True), ("phone_format", "D12", False)}
+    (form,) = load_period(store_url, NOV).forms
+    assert [r["customer"] for r in form.records("daily")] == ["乙公司", "丁公司"]
+    assert {i.code for i in form.issues} == {Code.AMOUNT_MISMATCH, Code.PHONE_FORMAT}
+
+
+def test_a_file_level_error_blocks_even_with_skip_bad_rows(store_url, tmp_path):
+    from salesxl.forms import DAILY_REPORT
+    from salesxl.templates import write_form
+
+    path = write_form(tmp_path / "no_id.xlsx", DAILY_REPORT,
+                      header={"rep_name": "张伟", "month": NOV}, rows={"daily": [contact(2, "甲")]})
+    result = import_files("reports", [path], db=store_url, now=T0, skip_bad_rows=True)
+    (got,) = result.files
+    assert got.status == "blocked"
+    assert Code.MISSING_HEADER in {i.code for i in got.issues}
+    assert query(store_url, select(submissions)) == []
+
+
+def test_reports_take_a_folder_of_mixed_forms_and_point_other_files_elsewhere(store_url, tmp_path):
+    _inbox(tmp_path / "inbox")
+    roster_file(tmp_path / "inbox" / "roster.xlsx", [rep("S001")])
+    (tmp_path / "inbox" / "readme.txt").write_text("not a form")
+    result = import_files("reports", [tmp_path / "inbox"], db=store_url, now=T0)
+    forms = sorted((f.form_id, f.status) for f in result.files)
+    assert forms == [("daily_report", "imported"), ("daily_report", "imported"),
+                     ("monthly_plan", "imported"), ("roster", "blocked"),
+                     ("weekly_plan", "imported")]
+    (wrong,) = [f for f in result.files if f.form_id == "roster"]
+    assert "salesxl import roster" in wrong.issues[0].message_en
+    assert [n.file.endswith("readme.txt") for n in result.notes] == [True]
+    plans = query(store_url, select(weekly_plans))
+    assert [(p.rep_id, p.period, p.customer) for p in plans] == [("S001", "2026-W46", "甲公司")]
+
+
+def test_a_roster_replaces_the_roster_and_rejects_unknown_reps(store_url, tmp_path):
+    first = roster_file(tmp_path / "r1.xlsx", [rep("S001"), rep("S002")])
+    import_files("roster", [first], db=store_url, now=T0)
+    second = roster_file(tmp_path / "r2.xlsx", [
+        rep("S001"), rep("S002", leave_date=dt.date(2026, 11, 15), status="left"), rep("S003")])
+    (got,) = import_files("roster", [second], db=store_url, now=T0).files
+    assert (got.status, got.version, got.rows) == ("replaced", 2, 3)
+    roster = load_period(store_url, NOV).roster
+    assert roster is not None and sorted(roster.reps) == ["S001", "S002", "S003"]
+    assert roster.reps["S002"].leave_date == dt.date(2026, 11, 15)
+    assert len(query(store_url, select(reps))) == 2 + 3  # the first roster is kept
+    # With a roster in the store, a report of a rep it does not know is an error.
+    path = daily_file(tmp_path / "in", "S999", [contact(2, "甲公司")])
+    (blocked,) = import_files("reports", [path], db=store_url, now=T0).files
+    assert blocked.status == "blocked"
+    assert [i.code for i in blocked.issues if i.is_error] == [Code.UNKNOWN_REP]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_sales_exports_in_csv_of_any_encoding(store_url, tmp_path, encoding):
+    path = sales_csv(tmp_path / "erp.csv", [
+        sale(dt.date(2026, 10, 5), "S001", "甲公司", "阿莫西林", 10, 2.5),
+        sale(dt.date(2026, 10, 9), "S001", "乙公司", "阿莫西林", 4, 2.5),
+        sale(dt.date(2026, 11, 1), "S002", "丙公司", "头孢", 1, 99.0),
+        sale(dt.date(2026, 11, 2), "S002", "丙公司", "头孢", -1, 99.0)], encoding=encoding)
+    (got,) = import_files("sales", [path], db=store_url, now=T0).files
+    assert (got.status, got.rows) == ("imported", 4)
+    assert sales_history(store_url) == [
+        ("S001", "阿莫西林", Month(2026, 10), 35.0), ("S002", "头孢", Month(2026, 11), 0.0)]
+
+
+def test_a_new_sales_export_replaces_only_its_reps_and_months(store_url, tmp_path):
+    year = sales_csv(tmp_path / "2026.csv", [
+        sale(dt.date(2026, 10, 5), "S001", "甲", "A", 1, 100.0),
+        sale(dt.date(2026, 11, 5), "S001", "甲", "A", 1, 200.0),
+        sale(dt.date(2026, 11, 6), "S002", "乙", "A", 1, 300.0)])
+    import_files("sales", [year], db=store_url, now=T0)
+    correction = sales_csv(tmp_path / "fix.csv", [
+        sale(dt.date(2026, 11, 5), "S001", "甲", "A", 1, 250.0),
+        sale(dt.date(2026, 11, 7), "S001", "甲", "B", 2, 10.0)])
+    (got,) = import_files("sales", [correction], db=store_url, now=T0).files
+    assert (got.status, got.version, got.rows) == ("replaced", 2, 2)
+    assert sales_history(store_url) == [
+        ("S001", "A", Month(2026, 10), 100.0), ("S001", "A", Month(2026, 11), 250.0),
+        ("S001", "B", Month(2026, 11), 20.0), ("S002", "A", Month(2026, 11), 300.0)]
+    assert sales_history(store_url, by_product=False, first=Month(2026, 11)) == [
+        ("S001", None, Month(2026, 11), 270.0), ("S002", None, Month(2026, 11), 300.0)]
+    subs = query(store_url, select(submissions).order_by(submissions.c.id))
+    assert [s.status for s in subs] == ["current", "current"]  # the year file still counts
+    replaced = query(store_url, select(sales_records.c.amount).where(
+        sales_records.c.replaced_by == subs[1].id))
+    assert [r.amount for r in replaced] == [200.0]
+    (entry,) = [e for e in query(store_url, select(audit_log)) if e.action == "replace"]
+    assert codec.loads(entry.details)["replaced"][0]["rows"] == 1
+
+
+def test_a_bad_line_in_a_sales_export_blocks_the_whole_export(store_url, tmp_path):
+    rows = generated_sales(500)
+    rows[321][10] = "about 12"  # 金额 cannot be read
+    path = sales_csv(tmp_path / "erp.csv", rows)
+    (got,) = import_files("sales", [path], db=store_url, now=T0).files
+    assert got.status == "blocked"
+    (error,) = [i for i in got.issues if i.is_error]
+    assert (error.code, error.cell) == (Code.BAD_TYPE, "K323")
+    assert query(store_url, select(sales_records)) == []
+    (kept,) = import_files("sales", [path], db=store_url, now=T0, skip_bad_rows=True).files
+    assert (kept.status, kept.rows, kept.skipped_rows) == ("imported", 499, 1)
+
+
+def test_an_xlsx_sales_export(store_url, tmp_path):
+    from salesxl.forms import SALES_RECORDS
+    from salesxl.templates import write_form
+
+    rows = [{"date": dt.date(2026, 11, d), "rep_id": "S001", "customer": "甲", "product": "A",
+             "qty": 2.0, "price": 5.0, "amount": 10.0} for d in range(1, 11)]
+    path = write_form(tmp_path / "sales.xlsx", SALES_RECORDS, rows={"sales": rows})
+    (got,) = import_files("sales", [path], db=store_url, now=T0).files
+    assert (got.status, got.rows) == ("imported", 10)
+    assert sales_history(store_url) == [("S001", "A", Month(2026, 11), 100.0)]
+
+
+def test_a_file_that_cannot_be_opened_does_not_stop_the_others(store_url, tmp_path, monkeypatch):
+    import salesxl.store.imports as imports
+
+    good = daily_file(tmp_path / "in", "S001", [contact(2, "甲公司")])
+    locked = daily_file(tmp_path / "in", "S002", [contact(2, "乙公司")])
+    real = imports._file_hash
+
+    def file_hash(path):
+        if path == locked.resolve():
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(imports, "_file_hash", file_hash)
+    result = import_files("reports", [tmp_path / "in"], db=store_url, now=T0)
+    status = {f.path: f for f in result.files}
+    assert status[str(good.resolve())].status == "imported"
+    blocked = status[str(locked.resolve())]
+    assert blocked.status == "blocked" and blocked.issues[0].code is Code.UNREADABLE
+    assert "Permission denied" in blocked.issues[0].message_en
+
+
+def test_a_file_named_twice_is_imported_once(store_url, tmp_path):
+    path = daily_file(tmp_path / "in", "S001", [contact(2, "甲公司")])
+    result = import_files("reports", [path, tmp_path / "in", str(path)], db=store_url, now=T0)
+    assert [f.status for f in result.files] == ["imported"]
