@@ -49,7 +49,7 @@ class Failed(Exception):
 
 def consolidate(book: Any = None) -> None:
     """汇总 Consolidate: the summary file, the result sheets, and the headline."""
-    _run(book, _consolidate, need=("inbox",))
+    _run(book, _consolidate, need=("inbox",), store_ok=True)
 
 
 def validate(book: Any = None) -> None:
@@ -63,10 +63,11 @@ def split_targets(book: Any = None) -> None:
 
 
 def _run(book: Any, work: Callable[[Any, ManagerSettings], str], *, need: tuple[str, ...],
-         outputs: tuple[str, ...] = ()) -> None:
+         outputs: tuple[str, ...] = (), store_ok: bool = False) -> None:
     book = book if book is not None else _caller()
     try:
-        settings = read_settings(_settings_pairs(book), _folder(book), need=need, outputs=outputs)
+        settings = read_settings(_settings_pairs(book), _folder(book), need=need, outputs=outputs,
+                                 store_ok=store_ok)
         message = work(book, settings)
     except SettingsError as exc:
         book.app.alert("设置有误，请修改「设置 Settings」表：\nThe settings need fixing:\n\n"
@@ -112,19 +113,29 @@ def _folder(book: Any) -> Path:
 
 
 def _consolidate(book: Any, settings: ManagerSettings) -> str:
-    from salesxl.consolidate import TargetsError, consolidate_inbox
+    from salesxl.consolidate import TargetsError, consolidate_inbox, consolidate_store
     from salesxl.consolidate.sheets import issues_sheet
     from salesxl.roster import RosterError
+    from salesxl.store import StoreError
     from salesxl.summary import write_summary
     from salesxl.workdays import CalendarNotCovered
     from salesxl.xlsx import OutputError
 
     app = book.app
     try:
-        summary = consolidate_inbox([settings.inbox], period=settings.period,
-                                    roster=settings.roster, targets=settings.targets,
-                                    as_of=settings.as_of, thresholds=settings.thresholds,
-                                    progress=_status(app, "读取表单 Reading forms"))
+        if settings.database:
+            app.status_bar = "salesxl: 读取数据库 Reading the store…"
+            summary = consolidate_store(settings.database, period=settings.period,
+                                        roster=settings.roster, targets=settings.targets,
+                                        as_of=settings.as_of, thresholds=settings.thresholds)
+        else:
+            summary = consolidate_inbox([settings.inbox], period=settings.period,
+                                        roster=settings.roster, targets=settings.targets,
+                                        as_of=settings.as_of, thresholds=settings.thresholds,
+                                        progress=_status(app, "读取表单 Reading forms"))
+    except StoreError as exc:
+        raise Failed("无法读取数据库（请检查「数据库」设置，或清空它直接读取收件箱）。",
+                     f"The store cannot be read: {exc}") from None
     except RosterError as exc:
         raise Failed("花名册无法使用。", f"The roster cannot be used: {exc}") from None
     except TargetsError as exc:

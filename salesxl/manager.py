@@ -133,15 +133,19 @@ def _by_label(pairs: dict[Any, Any]) -> dict[str, Any]:
 
 
 def read_settings(pairs: dict[Any, Any], folder: Path, *, need: tuple[str, ...] = ("inbox",),
-                  outputs: tuple[str, ...] = ()) -> ManagerSettings:
+                  outputs: tuple[str, ...] = (), store_ok: bool = False) -> ManagerSettings:
     """Check the Settings sheet's label/value pairs; relative paths start at `folder`.
 
     Keys in `need` must be filled in; every path given must exist, except the
-    output file and the `outputs`, whose folders must.  All problems are reported at once.
+    output file and the `outputs`, whose folders must.  With `store_ok`, a
+    filled-in database stands in for the inbox.  All problems are reported at once.
     """
     values = _by_label(pairs)
     outputs = ("output", *outputs)
     problems: list[tuple[str, str]] = []
+    database = _database(values.get("database"), folder, problems)
+    if store_ok and database:
+        need = tuple(k for k in need if k != "inbox")
 
     def path(key: str) -> Path | None:
         s = _SETTING[key]
@@ -199,8 +203,34 @@ def read_settings(pairs: dict[Any, Any], folder: Path, *, need: tuple[str, ...] 
     return ManagerSettings(
         inbox=found["inbox"] or folder, period=period, as_of=as_of, roster=found["roster"],
         targets=found["targets"], output=found["output"] or folder / "summary.xlsx",
-        database=str(values["database"]) if values.get("database") else None,
+        database=database,
         thresholds=thresholds, targets_input=found["targets_input"], folder=folder)
+
+
+def _database(raw: Any, folder: Path, problems: list[tuple[str, str]]) -> str | None:
+    """The store's URL: an SQLite file (relative to the workbook's folder) or postgresql://…"""
+    if raw in (None, ""):
+        return None
+    value = str(raw).strip()
+    if "://" not in value:
+        path = Path(value).expanduser()
+        path = path if path.is_absolute() else folder / path
+        if not path.is_file():
+            problems.append((f"数据库文件「{value}」不存在（{path}）。请先用 salesxl import 导入，"
+                             "或清空此项直接读取收件箱。",
+                             f"The database file '{value}' does not exist ({path}). Import into "
+                             "it first with `salesxl import`, or empty the setting to read the "
+                             "inbox."))
+            return None
+        return str(path)
+    if value.split("://", 1)[0].lower() not in ("sqlite", "postgres", "postgresql",
+                                                  "postgresql+psycopg"):
+        problems.append((f"数据库「{value}」无法识别：请填写 SQLite 文件（如 salesxl.db）或 "
+                         "postgresql://用户@主机/库名。",
+                         f"Database '{value}' is not one salesxl can use: give an SQLite file "
+                         "(e.g. salesxl.db) or postgresql://user@host/dbname."))
+        return None
+    return value
 
 
 def _or(value: Any, default: float) -> Any:

@@ -20,6 +20,7 @@ from salesxl.manager import (
     excel_text,
     hyperlink,
 )
+from salesxl.periods import Month
 from salesxl.targets import split_file
 from tests.fake_book import FakeBook
 
@@ -120,6 +121,8 @@ def test_split_targets_writes_the_targets_workbook(book: FakeBook) -> None:
     ("输出文件", "missing/summary.xlsx", "文件夹不存在", "its folder does not exist"),
     ("口头预警", 0.5, "预警阈值", "oral above written"),
     ("书面预警", "a lot", "预警阈值", "must be numbers"),
+    ("数据库", "sales.db", "数据库文件", "The database file 'sales.db' does not exist"),
+    ("数据库", "mysql://u@h/db", "无法识别", "is not one salesxl can use"),
 ])
 def test_each_bad_setting_gives_its_message_and_writes_nothing(
         book: FakeBook, label: str, value: object, zh: str, en: str) -> None:
@@ -162,6 +165,28 @@ def test_a_bad_roster_is_reported_not_raised(book: FakeBook) -> None:
     excel.consolidate(book)
     assert book.alert["mode"] == "critical" and "roster" in book.alert["prompt"]
     assert _results(book) == before
+
+
+def test_with_a_database_consolidate_reads_the_store_not_the_inbox(book: FakeBook) -> None:
+    from salesxl.consolidate import consolidate_store
+    from salesxl.manager import sheet_grid
+    from salesxl.store import import_files
+
+    folder = Path(book.fullname).parent
+    db = str(folder / "team.db")
+    import_files("roster", [folder / "roster.xlsx"], db=db)
+    import_files("reports", [folder / "inbox"], db=db, backfill=True, skip_bad_rows=True)
+    shutil.rmtree(folder / "inbox")
+    book.set(SETTINGS_SHEET, "收件箱", None)  # not needed when the store is used
+    book.set(SETTINGS_SHEET, "数据库", "team.db")  # relative to the workbook's folder
+    excel.consolidate(book)
+    assert book.alert["mode"] == "info", book.alert["prompt"]
+    expected = consolidate_store(db, period=Month(2026, 11), as_of=dt.date(2026, 11, 24),
+                                 roster=folder / "roster.xlsx", targets=folder / "targets.xlsx")
+    assert f"¥{expected.headline.amount:,.0f}" in book.alert["prompt"]
+    grid = sheet_grid(expected.sheet("by_rep"))
+    assert book.sheets[BY_REP_SHEET].rows()[1:] == [
+        row + [None] * (grid.width - len(row)) for row in grid.rows[1:]]
 
 
 def test_settings_are_found_by_label_not_by_row(book: FakeBook) -> None:

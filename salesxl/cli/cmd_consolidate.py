@@ -8,10 +8,17 @@ from pathlib import Path
 import click
 
 from salesxl.cli.output import progress
-from salesxl.cli.params import DATE, MONTH
-from salesxl.consolidate import Summary, TargetsError, Thresholds, consolidate_inbox
+from salesxl.cli.params import DATE, DB_URL, MONTH
+from salesxl.consolidate import (
+    Summary,
+    TargetsError,
+    Thresholds,
+    consolidate_inbox,
+    consolidate_store,
+)
 from salesxl.periods import Month
 from salesxl.roster import RosterError
+from salesxl.store import StoreError
 from salesxl.summary import write_summary
 from salesxl.workdays import CalendarNotCovered, WorkdaysError
 from salesxl.xlsx import OutputError
@@ -36,12 +43,16 @@ def echo_headline(summary: Summary, output: Path) -> None:
 
 
 @click.command()
-@click.argument("inbox", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("inbox", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--period", type=MONTH, required=True, help="The month to consolidate, e.g. 2026-11.")
+@click.option("--db", type=DB_URL, help="Consolidate what `salesxl import` put in this store "
+              "(an SQLite file or postgresql://…) instead of reading INBOX.")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Roster 花名册: the reps expected to report (else taken from the forms).")
+              help="Roster 花名册: the reps expected to report (else the store's roster, "
+              "else taken from the forms).")
 @click.option("--targets", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="targets.xlsx from `salesxl targets split` (month target per rep).")
+              help="targets.xlsx from `salesxl targets split` (month target per rep; else the "
+              "store's targets).")
 @click.option("--as-of", type=DATE, help="The day to judge month-to-date and lateness at "
               "(default: today).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -58,31 +69,45 @@ def echo_headline(summary: Summary, output: Path) -> None:
               help="A 工作日 Workdays sheet overriding the China holiday calendar (needed for "
               "years the built-in calendar does not cover).")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to read with.")
-def command(inbox: tuple[Path, ...], period: Month, roster: Path | None, targets: Path | None,
-            as_of: dt.date | None, output: Path, details: bool, strict: bool, lang: str,
+def command(inbox: tuple[Path, ...], period: Month, db: str | None, roster: Path | None,
+            targets: Path | None, as_of: dt.date | None, output: Path, details: bool, strict: bool, lang: str,
             oral: float, written: float, workdays: Path | None, workers: int | None) -> None:
-    """Consolidate every rep's forms under INBOX into a summary workbook.
+    """Consolidate every rep's forms under INBOX (or in the store) into a summary workbook.
 
     Reads folders recursively, validates every file, and writes the sheets of
     SPEC §6: overview with charts, by rep / team / region with warning levels,
     funnel, plan vs actual, day close, customers, submissions and issues.
     Errors in files are listed in the workbook; the command exits 0 unless
-    --strict is given and some file has an error.
+    --strict is given and some file has an error. With --db the forms, roster,
+    targets and arrival times come from the store (`salesxl import`), so late
+    reports are judged by when they first arrived, and customers are followed
+    across months.
 
     \b
-    Example:
+    Examples:
       salesxl consolidate inbox/ --period 2026-11 --roster roster.xlsx \\
           --targets targets.xlsx -o summary.xlsx
+      salesxl consolidate --db salesxl.db --period 2026-11 -o summary.xlsx
     """
+    if bool(inbox) == bool(db):
+        raise click.UsageError("give either INBOX folders or --db (the store), not "
+                               + ("both" if inbox else "neither"))
     try:
         thresholds = Thresholds(oral=oral, written=written)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--oral/--written") from None
     try:
-        summary = consolidate_inbox(list(inbox), period=period, roster=roster, targets=targets,
-                                    as_of=as_of, thresholds=thresholds, workers=workers,
-                                    progress=lambda n: progress(n, "Reading"), details=details,
-                                    workdays=workdays)
+        if db:
+            summary = consolidate_store(db, period=period, roster=roster, targets=targets,
+                                        as_of=as_of, thresholds=thresholds, details=details,
+                                        workdays=workdays)
+        else:
+            summary = consolidate_inbox(list(inbox), period=period, roster=roster,
+                                        targets=targets, as_of=as_of, thresholds=thresholds,
+                                        workers=workers, progress=lambda n: progress(n, "Reading"),
+                                        details=details, workdays=workdays)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
     except WorkdaysError as exc:
         raise click.BadParameter(str(exc), param_hint="--workdays") from None
     except CalendarNotCovered as exc:

@@ -5,33 +5,18 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import click
 
 from salesxl.cli.output import echo_issue_table, progress
+from salesxl.cli.params import DB_URL
 from salesxl.store import KINDS, StoreError, display_url, import_files, resolve_url
 
-__all__ = ["DB_URL", "DbUrlType", "command"]
+__all__ = ["command"]
 
 _STATUS_COLOURS = {"imported": "green", "replaced": "cyan", "unchanged": None, "blocked": "red"}
 
 
-class DbUrlType(click.ParamType):
-    """An SQLite file (`salesxl.db`, `sqlite:///path`) or `postgresql://user@host/dbname`."""
-
-    name = "url"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-                ) -> str:
-        try:
-            resolve_url(str(value), env={})
-        except StoreError as exc:
-            self.fail(str(exc), param, ctx)
-        return str(value)
-
-
-DB_URL = DbUrlType()
 
 
 def _shown(path: str) -> str:

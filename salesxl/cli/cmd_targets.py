@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from salesxl.cli.params import DB_URL
 from salesxl.forms import TARGETS_INPUT
 from salesxl.roster import RosterError
 from salesxl.targets import TargetsError, split_file
@@ -37,11 +38,13 @@ def command() -> None:
               "(repeatable).")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Roster: reps who joined this year start (and ramp up) in their hire month.")
+@click.option("--db", type=DB_URL, help="A store (`salesxl import sales`/`roster`): its sales "
+              "records are history too, and its roster is used when --roster is not given.")
 @click.option("--scale-proposals", is_flag=True,
               help="Negotiated mode: scale the reps' 上报目标 proposals to the top figure.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def split(input_path: Path, output: Path, history: tuple[Path, ...], roster: Path | None,
-          scale_proposals: bool, lang: str) -> None:
+          db: str | None, scale_proposals: bool, lang: str) -> None:
     """Split the annual targets of TARGETS_INPUT into exact monthly targets.
 
     Every figure is a multiple of the rounding unit, every unit's months add up
@@ -51,11 +54,14 @@ def split(input_path: Path, output: Path, history: tuple[Path, ...], roster: Pat
     Example:
       salesxl targets split targets_input.xlsx -o targets.xlsx
       salesxl targets split targets_input.xlsx --history sales_records.xlsx --roster roster.xlsx
+      salesxl targets split targets_input.xlsx --db salesxl.db -o targets.xlsx
     """
+    from salesxl.store import StoreError
+
     try:
         result = split_file(input_path, output, history=history, roster=roster,
-                            scale_proposals=scale_proposals, lang=lang)
-    except TargetsError as exc:
+                            scale_proposals=scale_proposals, lang=lang, db=db)
+    except (TargetsError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
     except RosterError as exc:
         raise click.BadParameter(str(exc), param_hint="--roster") from None

@@ -10,7 +10,7 @@ import click
 from salesxl.periods import Month, Week, parse_period
 from salesxl.values import parse_date
 
-__all__ = ["DATE", "MONTH", "PERIOD", "DateType", "MonthType", "PeriodType"]
+__all__ = ["DATE", "DB_URL", "MONTH", "PERIOD", "DateType", "DbUrlType", "MonthType", "PeriodType"]
 
 
 class PeriodType(click.ParamType):
@@ -63,3 +63,22 @@ class DateType(click.ParamType):
 PERIOD = PeriodType()
 MONTH = MonthType()
 DATE = DateType()
+
+
+class DbUrlType(click.ParamType):
+    """An SQLite file (`salesxl.db`, `sqlite:///path`) or `postgresql://user@host/dbname`."""
+
+    name = "url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> str:
+        from salesxl.store import StoreError, resolve_url  # SQLAlchemy only when used
+
+        try:
+            resolve_url(str(value), env={})
+        except StoreError as exc:
+            self.fail(str(exc), param, ctx)
+        return str(value)
+
+
+DB_URL = DbUrlType()

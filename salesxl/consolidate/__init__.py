@@ -45,6 +45,7 @@ __all__ = [
     "Thresholds",
     "consolidate",
     "consolidate_inbox",
+    "consolidate_store",
     "warning_level",
 ]
 
@@ -207,6 +208,45 @@ def consolidate_inbox(
     return consolidate(inbox.forms, period=period, roster=inbox.roster, targets=month_targets,
                        as_of=as_of, thresholds=thresholds, workdays=calendar,
                        extra_issues=[*extra, *inbox.notes], details=details)
+
+
+def consolidate_store(
+    db: str | None,
+    *,
+    period: Month,
+    roster: Path | None = None,
+    targets: Path | None = None,
+    as_of: dt.date | None = None,
+    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen value object
+    details: bool = False,
+    workdays: Path | Workdays | None = None,
+) -> Summary:
+    """`consolidate` the month as stored in the database `db` (`salesxl import`).
+
+    The store gives the forms, the roster, the month's targets, when each
+    report first arrived and the months before (SPEC §7); a `roster` or
+    `targets` file given here is used instead of the stored one.  Raises
+    `salesxl.store.StoreError` when there is no usable store at `db`.
+    """
+    from salesxl.roster import read_roster
+    from salesxl.store import load_period
+
+    as_of = as_of or dt.date.today()
+    calendar = read_workdays(workdays) if isinstance(workdays, Path) else workdays or Workdays()
+    calendar.is_workday(as_of)
+    month_targets = read_targets(targets, period) if targets is not None else None
+    stored = load_period(db, period, as_of=as_of)
+    extra: list[Issue] = []
+    chosen = stored.roster
+    if roster is not None:
+        chosen = read_roster(roster)
+        extra = [i for i in chosen.issues if i.is_error]
+    if month_targets is None and stored.targets:
+        month_targets = stored.targets
+    return consolidate(stored.forms, period=period, roster=chosen, targets=month_targets,
+                       as_of=as_of, thresholds=thresholds, workdays=calendar,
+                       first_seen=stored.first_seen, day_first_seen=stored.day_first_seen,
+                       history=stored.history, extra_issues=extra, details=details)
 
 
 def read_targets(path: Path, period: Month) -> dict[str, float]:

@@ -9,7 +9,8 @@ shared PostgreSQL server.
   each all or nothing, idempotent by content hash (`salesxl import`).
 - `load_period(db, period)`: the inputs of `salesxl.consolidate.consolidate`
   for one month, read back from the store.
-- `sales_history(db, ...)`: sales per rep × product × month (`targets split`).
+- `sales_history(db, ...)`, `stored_roster(db)`: sales per rep × product × month
+  and the roster, for `targets split --db`.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from salesxl.store.snapshot import (
     load_submission,
     read_customers,
     sales_history,
+    stored_roster,
     submission_versions,
 )
 
@@ -69,5 +71,6 @@ __all__ = [
     "read_customers",
     "resolve_url",
     "sales_history",
+    "stored_roster",
     "submission_versions",
 ]

@@ -45,6 +45,7 @@ __all__ = [
     "load_submission",
     "read_customers",
     "sales_history",
+    "stored_roster",
     "submission_versions",
 ]
 
@@ -141,6 +142,12 @@ def sales_history(db: str | Engine | None, *, first: Month | None = None,
     found = [(rep, prod, Month.parse(month), float(total or 0.0)) for rep, prod, month, total in rows]
     found.sort(key=lambda r: (r[0], r[1] or "", r[2]))
     return found
+
+
+def stored_roster(db: str | Engine | None) -> Roster | None:
+    """The current roster in the store (None when no roster was imported)."""
+    with open_store(db, create=False) as engine, read_transaction(engine) as conn:
+        return _roster(conn)
 
 
 def read_customers(db: str | Engine | None) -> list[CustomerRecord]:

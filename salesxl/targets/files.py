@@ -38,12 +38,23 @@ class SplitResult:
 
 def split_file(input_path: Path, output_path: Path, *, history: Sequence[Path] = (),
                roster: Path | Roster | None = None, scale_proposals: bool = False,
-               lang: str = "zh") -> SplitResult:
-    """Read a targets input (plus sales history files), split, write targets.xlsx."""
+               lang: str = "zh", db: str | None = None) -> SplitResult:
+    """Read a targets input (plus sales history files), split, write targets.xlsx.
+
+    With `db`, the sales records imported into that store are history too, and
+    its roster is used when no `roster` is given (raises `StoreError` when there
+    is no store at `db`).
+    """
     if isinstance(roster, Path):
         roster = read_roster(roster)
-    inp = read_targets_input(Path(input_path), extra_history=history_from_sales(history),
-                             roster=roster, scale_proposals=scale_proposals)
+    extra = history_from_sales(history)
+    if db is not None:
+        from salesxl.store import sales_history, stored_roster
+
+        extra += sales_history(db)
+        roster = roster or stored_roster(db)
+    inp = read_targets_input(Path(input_path), extra_history=extra, roster=roster,
+                             scale_proposals=scale_proposals)
     split = split_targets(inp)
     return SplitResult(write_targets(split, Path(output_path), lang=lang), split)
 
