@@ -91,6 +91,24 @@ def test_cli_runs_end_to_end(tmp_path):
     assert (tmp_path / "demo" / "output" / "summary_from_excel.xlsx").exists()
 
 
+def test_the_demo_imports_into_its_store_and_a_second_import_changes_nothing(tmp_path):
+    import re
+
+    from salesxl.periods import Month
+    from salesxl.store import load_period
+
+    for _ in range(2):  # a second demo in the same folder starts a fresh store
+        result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path / "demo"), "--reps", "6"])
+        assert result.exit_code == 0, result.output
+        assert "roster   6 rows, version 1 (new)" in result.output
+        again = re.search(r"the same inbox again: (\d+) of (\d+) files unchanged, 0 rows written",
+                          result.output)
+        assert again and again.group(1) == again.group(2), result.output
+    assert (tmp_path / "demo" / "output" / "summary_from_store.xlsx").exists()
+    stored = load_period(str(tmp_path / "demo" / "salesxl.db"), Month(2026, 11))
+    assert stored.roster is not None and len(stored.roster) == 6 and stored.targets
+
+
 def test_a_small_organisation_works(tmp_path):
     files = generate_demo(tmp_path / "small", reps=6)
     assert len(files.organisation.reps) == 6 and files.files

@@ -101,6 +101,39 @@ def step_forms(run: DemoRun) -> None:
                f"in {run.out / 'forms'}/, targets and customers filled in")
 
 
+def step_store(run: DemoRun) -> None:
+    from salesxl.cli.cmd_consolidate import echo_headline
+    from salesxl.consolidate import consolidate_store
+    from salesxl.store import import_files
+    from salesxl.summary import write_summary
+
+    _say("入库 Import everything into the store, twice")
+    db = run.files.folder / "salesxl.db"
+    for old in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        old.unlink(missing_ok=True)  # the demo's own database from an earlier run
+    url = str(db)
+    sources = [("roster", [run.files.roster]), ("sales", [run.files.sales_records]),
+               ("targets", [run.results["targets"]])]
+    for kind, paths in sources:
+        result = import_files(kind, paths, db=url)
+        click.echo(f"  {kind:<8} {result.files[0].note}")
+    first = import_files("reports", [run.files.inbox], db=url, backfill=True, skip_bad_rows=True)
+    click.echo(f"  reports  {first.rows:>7,} rows from {len(first.files)} files: "
+               f"{first.count('imported')} imported, {first.count('blocked')} not imported; "
+               f"{sum(1 for i in first.issues if i.is_error)} bad rows kept out as issues "
+               "(--skip-bad-rows)")
+    again = import_files("reports", [run.files.inbox], db=url, backfill=True, skip_bad_rows=True)
+    click.echo(f"  the same inbox again: {again.count('unchanged')} of {len(again.files)} files "
+               f"unchanged, {again.rows} rows written — importing twice changes nothing")
+    click.echo("  the summary from the store (without the refused files and rows, so its amount "
+               "can be lower):")
+    summary = consolidate_store(url, period=run.files.period, as_of=run.files.as_of)
+    output = write_summary(summary, run.out / "summary_from_store.xlsx")
+    echo_headline(summary, output)
+    click.echo(f"  try: salesxl consolidate --db {db} --period {run.files.period} "
+               f"--as-of {run.files.as_of} -o summary.xlsx")
+
+
 def step_manager(run: DemoRun) -> None:
     from salesxl.macros import build_manager_workbook
     from salesxl.vba.project import MissingExtra
@@ -123,7 +156,7 @@ def step_manager(run: DemoRun) -> None:
 
 
 STEPS: tuple[Callable[[DemoRun], None], ...] = (step_validate, step_targets, step_forms,
-                                                step_consolidate, step_manager)
+                                                step_consolidate, step_store, step_manager)
 
 
 @click.command()
@@ -142,8 +175,9 @@ def command(folder: Path, period: Month, as_of: dt.date, seed: int, reps: int) -
 
     Writes a roster of reps in 3 regions and 6 teams, three years of sales
     history, a targets input and an inbox of daily reports, weekly and monthly
-    plans (a few with typical mistakes), then validates and consolidates them
-    and says where every output is.
+    plans (a few with typical mistakes), then validates and consolidates them,
+    imports everything into an SQLite store (demo/salesxl.db) and consolidates
+    from it, and says where every output is.
 
     \b
     Example:
