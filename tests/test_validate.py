@@ -180,3 +180,52 @@ def test_json_shape_of_an_issue(tmp_path):
         "column": "日期 Date", "code": "out_of_range", "severity": "error",
         "message_zh": data.issues[0].message_zh, "message_en": data.issues[0].message_en,
         "value": "2026-12-01"}
+
+
+# -- the fast path for numbers and dates that a CSV gives as text ------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from salesxl.forms import SALES_RECORDS  # noqa: E402
+from salesxl.validate_rows import _SLOW, _fast_path  # noqa: E402
+from salesxl.values import parse_date, parse_number  # noqa: E402
+
+_AMOUNT = _fast_path(SALES_RECORDS.main_table.field("amount"))
+_DAY = _fast_path(SALES_RECORDS.main_table.field("date"))
+
+
+@given(st.text(alphabet="0123456789+-.,e%万 ", max_size=24))
+def test_the_number_fast_path_gives_what_the_parser_gives(text):
+    (fast,) = _AMOUNT([text])
+    if fast is _SLOW:
+        return
+    if text == "":
+        assert fast is None
+    else:
+        assert type(fast) is float and fast == parse_number(text)
+
+
+@given(st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True))
+def test_the_date_fast_path_gives_what_the_parser_gives(text):
+    (fast,) = _DAY([text])
+    try:
+        expected = parse_date(text)
+    except ValueError:
+        assert fast is _SLOW  # left for the parser to word the problem
+    else:
+        assert fast == expected
+
+
+def test_text_numbers_and_dates_in_a_csv_are_checked_like_any_other(tmp_path):
+    path = tmp_path / "erp.csv"
+    path.write_text("日期,工号,客户名称,产品,金额\n"
+                    "2026-11-03,S001,甲,A,1200\n"
+                    "2026-02-30,S001,乙,A,+5.5\n"
+                    "2026-11-04,S001,丙,A,1e999\n", encoding="utf-8")
+    data = load_form(path, ValidationContext(today=dt.date(2026, 11, 30)))
+    records = data.records("sales")
+    assert [r["amount"] for r in records] == [1200.0, 5.5, None]
+    assert records[0]["date"] == dt.date(2026, 11, 3) and records[1]["date"] is None
+    cells = {(i.code.value, i.cell) for i in data.issues}
+    assert {("bad_type", "A3"), ("bad_type", "E4")} <= cells

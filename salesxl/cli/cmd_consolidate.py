@@ -84,7 +84,7 @@ def command(inbox: tuple[Path, ...], period: Month, db: str | None, roster: Path
     across months.
 
     \b
-    Examples:
+    Example:
       salesxl consolidate inbox/ --period 2026-11 --roster roster.xlsx \\
           --targets targets.xlsx -o summary.xlsx
       salesxl consolidate --db salesxl.db --period 2026-11 -o summary.xlsx

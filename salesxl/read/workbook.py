@@ -292,7 +292,7 @@ def _open_csv(path: Path, limits: Limits) -> Book:
         raise _unreadable("这不是文本 CSV 文件", "this is not a text CSV file")
     text = _decode_csv(data)
     delimiter = _delimiter(text)
-    rows: list[list[Any]] = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows: list[list[Any]] = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     name = path.stem
     book = Book(path, "csv", [name], limits=limits)
     book._grids[name] = Grid(name, rows)

@@ -11,8 +11,6 @@ that mentions it is imported or replaced, so the answer holds across months.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,27 +18,14 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
+from salesxl.consolidate.digest import normalise_name
 from salesxl.store.bulk import insert_columns
 from salesxl.store.schema import activities, customers, submissions
 from salesxl.values import normalise_phone
 
 __all__ = ["CustomerRecord", "customer_key", "normalise_name", "refresh_customers"]
 
-_NAME_NOISE = re.compile(r"[\s\-_.,，。·()（）\[\]【】'\"“”‘’/\\]+")
-_COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "公司")
 _CHUNK = 500
-
-
-def normalise_name(name: str) -> str:
-    """Customer name key: full-width folded, lower case, no spaces or punctuation, no 有限公司.
-
-    The same rule as consolidation's `salesxl.consolidate.digest.normalise_name`.
-    """
-    text = _NAME_NOISE.sub("", unicodedata.normalize("NFKC", name).lower())
-    for suffix in _COMPANY_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix) + 1:
-            return text[: -len(suffix)]
-    return text
 
 
 def customer_key(name: str | None, phone: str | None) -> str | None:

@@ -16,7 +16,6 @@ in one batch the newer ends up current.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import getpass
 import hashlib
 import os
@@ -32,6 +31,7 @@ from sqlalchemy import Connection, Engine, select
 from salesxl.forms import FORMS
 from salesxl.issues import Code, Issue, make_issue
 from salesxl.load import collect_files, load_forms
+from salesxl.perf import paused_gc
 from salesxl.periods import Month, Week
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
@@ -92,19 +92,6 @@ def _silent(total: int, label: str) -> Iterator[Callable[[int], None]]:
     yield lambda n: None
 
 
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Hundreds of thousands of rows make millions of small objects and no cycles: the
-    cyclic collector would rescan them again and again (a third of a sales import)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def import_files(
     kind: str,
     paths: Sequence[Path | str],
@@ -156,7 +143,7 @@ def import_files(
             for start in range(0, len(todo), READ_CHUNK):
                 chunk = todo[start:start + READ_CHUNK]
                 sizes = iter([hashes[f][1] for f in chunk])
-                with _paused_gc():  # collected between chunks
+                with paused_gc():  # collected between chunks
                     forms = load_forms(chunk, ctx, workers=workers,
                                        progress=lambda n, sizes=sizes: step(next(sizes, 0) * n))
                     for path, data in zip(chunk, forms, strict=True):
@@ -180,7 +167,7 @@ def import_form(
 ) -> FileResult:
     """Import one form already read (or built) elsewhere; the content hash defaults to its data's."""
     spec = _kind(kind)
-    with open_store(db) as engine, _paused_gc():
+    with open_store(db) as engine, paused_gc():
         digest = content_hash or _data_hash(data, {k: t.records for k, t in data.tables.items()})
         return _import(engine, spec, data, digest, 0, skip_bad_rows, backfill, now, actor,
                        _silent)

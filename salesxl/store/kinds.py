@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Table, and_, exists, func, select, tuple_, update
 
+from salesxl.consolidate.submissions import daily_deadline
 from salesxl.periods import Month, Week
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
@@ -205,7 +206,7 @@ def insert_form_rows(conn: Connection, new_id: int, data: FormData,
 def daily_due(day: dt.date) -> dt.datetime:
     """09:00 on the next workday of the built-in calendar (seeds 003: 第二天早上 9:00 之前)."""
     try:
-        return dt.datetime.combine(Workdays().next_workday(day), dt.time(9, 0))
+        return daily_deadline(day, Workdays())
     except CalendarNotCovered:
         return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9, 0))
 
