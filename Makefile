@@ -28,6 +28,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_consolidate.py
+	$(BIN)/python benchmarks/bench_targets.py
+	$(BIN)/python benchmarks/bench_import.py
 
 templates: $(STAMP)
 	$(BIN)/salesxl templates build -o templates/

@@ -223,9 +223,10 @@ def _plan(data: FormData, spec: Kind) -> _Plan:
     if data.form_id is not None and data.form_id not in spec.forms:
         return _Plan({}, [_wrong_kind(data, spec)], [], 0)
     rows_of: dict[tuple[str | None, int], str] = {}
-    for key, table in data.tables.items():
-        for r in table.records:
-            rows_of[(table.sheet, r["_row"])] = key
+    if any(issue.is_error and issue.row is not None for issue in data.issues):
+        for key, table in data.tables.items():
+            for r in table.records:
+                rows_of[(table.sheet, r["_row"])] = key
     file_errors, row_errors = [], []
     bad: dict[str, set[int]] = {}
     for issue in data.issues:
@@ -237,7 +238,7 @@ def _plan(data: FormData, spec: Kind) -> _Plan:
         else:
             bad.setdefault(key, set()).add(issue.row)  # type: ignore[arg-type]
             row_errors.append(issue)
-    good = {key: [r for r in t.records if r["_row"] not in bad.get(key, ())]
+    good = {key: [r for r in t.records if r["_row"] not in bad[key]] if key in bad else t.records
             for key, t in data.tables.items()}
     if data.form_id is None and not file_errors:  # pragma: no cover - the reader always says why
         file_errors.append(make_issue(Code.UNKNOWN_FORM, data.path, "无法识别表单。", "Unknown form."))

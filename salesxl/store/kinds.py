@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Row, Table, and_, exists, func, select, tuple_, update
@@ -171,8 +172,14 @@ def _table_columns(table: Table, records: list[Record], fixed: dict[str, Any]
     n = len(records)
     columns: dict[str, list[Any]] = {name: [value] * n for name, value in fixed.items()}
     columns["sheet_row"] = [r["_row"] for r in records]
+    try:  # every record has every field (as the reader makes them): one pass for all
+        transposed = zip(*map(itemgetter(*fields), records), strict=True) if len(fields) > 1 \
+            else ([r[fields[0]] for r in records],)
+        by_field = dict(zip(fields, map(list, transposed), strict=True))
+    except KeyError:
+        by_field = {f: [r.get(f) for r in records] for f in fields}
     for f in fields:
-        values = [r.get(f) for r in records]
+        values = by_field[f]
         if f in ("month", "week"):
             values = [_period_text(v) for v in values]
         columns[f] = values
