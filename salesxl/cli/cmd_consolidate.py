@@ -18,7 +18,6 @@ from salesxl.consolidate import (
 )
 from salesxl.periods import Month
 from salesxl.roster import RosterError
-from salesxl.store import StoreError
 from salesxl.summary import write_summary
 from salesxl.workdays import CalendarNotCovered, WorkdaysError
 from salesxl.xlsx import OutputError
@@ -98,16 +97,19 @@ def command(inbox: tuple[Path, ...], period: Month, db: str | None, roster: Path
         raise click.BadParameter(str(exc), param_hint="--oral/--written") from None
     try:
         if db:
-            summary = consolidate_store(db, period=period, roster=roster, targets=targets,
-                                        as_of=as_of, thresholds=thresholds, details=details,
-                                        workdays=workdays)
+            from salesxl.store import StoreError  # SQLAlchemy only when the store is used
+
+            try:
+                summary = consolidate_store(db, period=period, roster=roster, targets=targets,
+                                            as_of=as_of, thresholds=thresholds, details=details,
+                                            workdays=workdays)
+            except StoreError as exc:
+                raise click.ClickException(str(exc)) from None
         else:
             summary = consolidate_inbox(list(inbox), period=period, roster=roster,
                                         targets=targets, as_of=as_of, thresholds=thresholds,
                                         workers=workers, progress=lambda n: progress(n, "Reading"),
                                         details=details, workdays=workdays)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
     except WorkdaysError as exc:
         raise click.BadParameter(str(exc), param_hint="--workdays") from None
     except CalendarNotCovered as exc:
