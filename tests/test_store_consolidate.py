@@ -15,7 +15,12 @@ from salesxl.consolidate import consolidate_inbox, consolidate_store
 from salesxl.demo import generate_demo
 from salesxl.periods import Month
 from salesxl.store import StoreError, import_files
+from tests import store_fixtures
 from tests.store_fixtures import contact, daily_file, rep, roster_file
+
+# `store_url` runs a test on SQLite and on a PostgreSQL server started for the session.
+pg_server = store_fixtures.pg_server
+store_url = store_fixtures.store_url
 
 NOV = Month(2026, 11)
 AS_OF = dt.date(2026, 11, 24)
@@ -55,9 +60,9 @@ def test_a_roster_file_overrides_the_stored_one(demo, tmp_path):
     assert summary.headline.reps == 1 < stored.headline.reps
 
 
-def test_late_is_judged_by_arrival_in_the_store_not_by_file_time(tmp_path):
+def test_late_is_judged_by_arrival_in_the_store_not_by_file_time(store_url, tmp_path):
     """A report dated Monday whose file says Monday evening but reached the store on Thursday."""
-    db = str(tmp_path / "s.db")
+    db = store_url
     path = daily_file(tmp_path / "inbox", "S001", [contact(2, "甲公司")])
     monday = dt.datetime(2026, 11, 2, 18, 0).timestamp()
     os.utime(path, (monday, monday))
