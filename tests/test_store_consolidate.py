@@ -132,3 +132,44 @@ def test_targets_split_learns_from_the_stored_sales(demo, tmp_path):
     missing = CliRunner().invoke(main, ["targets", "split", str(files.targets_input), "--db",
                                         str(tmp_path / "none.db"), "-o", str(tmp_path / "d.xlsx")])
     assert missing.exit_code == 1 and "none.db" in missing.output
+
+
+def test_a_refused_report_is_listed_until_a_good_one_is_imported(store_url, tmp_path):
+    """The store says why a rep's month is missing; the reason goes once the file is fixed."""
+    from sqlalchemy import select
+
+    from salesxl.store.schema import audit_log
+    from tests.store_fixtures import query
+
+    bad = daily_file(tmp_path / "v1", "S002", [contact(3, "乙公司", stage="7", qty=1, price=1.0,
+                                                        amount=9.0)])
+    for _ in range(2):  # the same refused bytes twice are logged once
+        assert import_files("reports", [bad], db=store_url).count("blocked") == 1
+    refusals = query(store_url, select(audit_log.c.path).where(audit_log.c.action == "refuse"))
+    assert [r.path for r in refusals] == [str(bad.resolve())]
+    summary = consolidate_store(store_url, period=NOV, as_of=dt.date(2026, 11, 30))
+    (error,) = [i for i in summary.issues if i.is_error]
+    assert (error.code.value, error.sheet, error.cell) == ("amount_mismatch", "日报 Daily", "K10")
+    assert error.file == str(bad.resolve())
+    october = consolidate_store(store_url, period=Month(2026, 10), as_of=dt.date(2026, 10, 31))
+    assert not [i for i in october.issues if i.is_error]  # filed under its own month only
+
+    good = daily_file(tmp_path / "v2", "S002", [contact(3, "乙公司", stage="7", qty=1, price=9.0,
+                                                         amount=9.0)])
+    assert import_files("reports", [good], db=store_url).count("imported") == 1
+    fixed = consolidate_store(store_url, period=NOV, as_of=dt.date(2026, 11, 30))
+    assert not [i for i in fixed.issues if i.is_error] and fixed.headline.amount == 9.0
+
+
+def test_a_refused_file_without_a_rep_is_filed_under_the_month_it_was_saved(tmp_path):
+    db = str(tmp_path / "s.db")
+    path = tmp_path / "scan.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    saved = dt.datetime(2026, 11, 12, 10, 0).timestamp()
+    os.utime(path, (saved, saved))
+    assert import_files("reports", [path], db=db).count("blocked") == 1
+    import_files("roster", [roster_file(tmp_path / "r.xlsx", [rep("S001")])], db=db)
+    nov = consolidate_store(db, period=NOV, as_of=dt.date(2026, 11, 30))
+    assert [i.code.value for i in nov.issues if i.is_error] == ["unreadable"]
+    dec = consolidate_store(db, period=Month(2026, 12), as_of=dt.date(2026, 12, 31))
+    assert not [i for i in dec.issues if i.is_error]

@@ -145,10 +145,14 @@ def test_a_file_with_a_bad_row_is_imported_all_or_nothing(store_url, tmp_path):
     (error,) = [i for i in blocked.issues if i.is_error]
     assert (error.code, error.sheet, error.cell) == (Code.AMOUNT_MISMATCH, "日报 Daily", "K11")
     assert result.errors == 1 and result.to_dict()["errors"] == 1
-    # Nothing of the bad file reached the store: no submission, no rows, no days, no audit.
+    # Nothing of the bad file reached the store: no submission, no rows, no days; the audit
+    # log has the import of the good file and the refusal of the bad one, with its errors.
     assert [s.rep_id for s in query(store_url, select(submissions))] == ["S001"]
     assert {r.rep_id for r in query(store_url, select(activities))} == {"S001"}
-    assert len(query(store_url, select(audit_log))) == 1
+    log = query(store_url, select(audit_log).order_by(audit_log.c.action))
+    assert [(r.action, r.submission_id is None) for r in log] == [("import", False),
+                                                                  ("refuse", True)]
+    assert '"cell":"K11"' in log[1].details
     # Fixed and sent again, it goes in.
     fixed = daily_file(tmp_path / "in", "S002", [contact(2, "乙公司"), contact(4, "丁公司")])
     assert fixed == bad

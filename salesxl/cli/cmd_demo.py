@@ -119,9 +119,9 @@ def step_store(run: DemoRun) -> None:
         click.echo(f"  {kind:<8} {result.files[0].note}")
     first = import_files("reports", [run.files.inbox], db=url, backfill=True, skip_bad_rows=True)
     click.echo(f"  reports  {first.rows:>7,} rows from {len(first.files)} files: "
-               f"{first.count('imported')} imported, {first.count('blocked')} not imported; "
-               f"{sum(1 for i in first.issues if i.is_error)} bad rows kept out as issues "
-               "(--skip-bad-rows)")
+               f"{first.count('imported')} imported, {first.count('blocked')} not imported "
+               "(the store keeps why); rows with errors left out (--skip-bad-rows), "
+               f"{sum(f.skipped_rows for f in first.files)} in all")
     again = import_files("reports", [run.files.inbox], db=url, backfill=True, skip_bad_rows=True)
     click.echo(f"  the same inbox again: {again.count('unchanged')} of {len(again.files)} files "
                f"unchanged, {again.rows} rows written — importing twice changes nothing")

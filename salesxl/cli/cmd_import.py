@@ -58,8 +58,8 @@ def command(kind: str, paths: tuple[Path, ...], db: str | None, fmt: str, skip_b
     targets  targets.xlsx from `salesxl targets split`; replaces its months
 
     Each file is imported whole or not at all; the same file twice changes
-    nothing; replaced versions are kept and every import is in the audit
-    log. A report counts as arrived when it is imported (late/missing are
+    nothing; replaced versions are kept and every import (and every refused
+    rep file, with its errors) is in the audit log. A report counts as arrived when it is imported (late/missing are
     judged by that); use --backfill once for an inbox that predates the
     store. Exit code 0: every file imported or unchanged; 1: a file was not
     imported (its errors are listed) or the database failed; 2: usage error.

@@ -224,8 +224,9 @@ def consolidate_store(
     """`consolidate` the month as stored in the database `db` (`salesxl import`).
 
     The store gives the forms, the roster, the month's targets, when each
-    report first arrived and the months before (SPEC §7); a `roster` or
-    `targets` file given here is used instead of the stored one.  Raises
+    report first arrived and the months before (SPEC §7), and the errors of
+    rep forms the import refused (so a month missing from the store says why);
+    a `roster` or `targets` file given here is used instead of the stored one.  Raises
     `salesxl.store.StoreError` when there is no usable store at `db`.
     """
     from salesxl.roster import read_roster
@@ -236,11 +237,11 @@ def consolidate_store(
     calendar.is_workday(as_of)
     month_targets = read_targets(targets, period) if targets is not None else None
     stored = load_period(db, period, as_of=as_of)
-    extra: list[Issue] = []
+    extra: list[Issue] = list(stored.refused)
     chosen = stored.roster
     if roster is not None:
         chosen = read_roster(roster)
-        extra = [i for i in chosen.issues if i.is_error]
+        extra += [i for i in chosen.issues if i.is_error]
     if month_targets is None and stored.targets:
         month_targets = stored.targets
     return consolidate(stored.forms, period=period, roster=chosen, targets=month_targets,

@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from salesxl.forms import FORMS
+from salesxl.forms import FORMS, REP_FORMS
 from salesxl.issues import Code, Issue, make_issue
 from salesxl.load import collect_files, load_forms
 from salesxl.perf import paused_gc
@@ -283,6 +283,32 @@ def _span(data: FormData, good: dict[str, list[Record]]) -> tuple[dt.date | None
     return None, None
 
 
+REFUSAL_ISSUES = 50  # errors kept per refused file (the import's own report lists them all)
+_REP_FORM_IDS = frozenset(f.id for f in REP_FORMS)
+
+
+def _record_refusal(engine: Engine, spec: Kind, data: FormData, errors: list[Issue],
+                    content_hash: str, now: dt.datetime, actor: str) -> None:
+    """A rep's file that was not imported is logged (action `refuse`) with its errors, so a
+    summary from the store says why that rep's month is missing instead of staying silent.
+    The same refused bytes are logged once."""
+    if spec.name != "reports" or (data.form_id is not None and data.form_id not in _REP_FORM_IDS):
+        return
+    first, last = _span(data, {})
+    if first is None:  # no period to file it under: the day the file was saved (or came in)
+        first = last = dt.datetime.fromtimestamp(data.mtime).date() if data.mtime else now.date()
+    with write_transaction(engine) as conn:
+        if conn.execute(select(audit_log.c.id).where(
+                audit_log.c.action == "refuse", audit_log.c.content_hash == content_hash)).first():
+            return
+        conn.execute(audit_log.insert().values(
+            at=now, actor=actor, action="refuse", kind=spec.name, path=data.path,
+            content_hash=content_hash, details=codec.dumps({
+                "form": data.form_id, "rep_id": data.rep_id,
+                "period": None if data.period is None else str(data.period), "first": first, "last": last, "errors": len(errors),
+                "issues": [i.to_dict() for i in errors[:REFUSAL_ISSUES]]})))
+
+
 def _import(engine: Engine, spec: Kind, data: FormData, content_hash: str, size: int,
             skip_bad_rows: bool, backfill: bool, now: dt.datetime | None, actor: str | None,
             progress: Progress) -> FileResult:
@@ -296,6 +322,8 @@ def _import(engine: Engine, spec: Kind, data: FormData, content_hash: str, size:
         n = len(plan.file_errors) + len(plan.row_errors)
         hint = "" if plan.file_errors else "; --skip-bad-rows imports the other rows"
         result.note = f"not imported: {n} error{'s' if n != 1 else ''}{hint}"
+        _record_refusal(engine, spec, data, [*plan.file_errors, *plan.row_errors], content_hash,
+                        now or dt.datetime.now(), actor or default_actor())
         return result
     rows = sum(len(records) for records in plan.good.values())
     data_hash = _data_hash(data, plan.good) if spec.per_file else content_hash

@@ -28,6 +28,7 @@ from salesxl.store.engine import read_transaction
 from salesxl.store.migrations import open_store
 from salesxl.store.schema import (
     ROW_TABLES,
+    audit_log,
     customers,
     data_columns,
     issues,
@@ -63,6 +64,8 @@ class StoreInputs:
     first_seen: dict[str, dt.datetime]  # form path -> first time the store saw its rep-period
     day_first_seen: dict[tuple[str, dt.date], dt.datetime] = field(default_factory=dict)
     history: list[FormData] = field(default_factory=list)
+    # The errors of rep forms of the month that were refused and not imported since.
+    refused: list[Issue] = field(default_factory=list)
 
 
 def load_period(db: str | Engine | None, period: Month, *, as_of: dt.date | None = None,
@@ -97,7 +100,7 @@ def load_period(db: str | Engine | None, period: Month, *, as_of: dt.date | None
                 report_days.c.day >= period.first_day, report_days.c.day <= period.last_day))
             if rep in reporting}
         return StoreInputs(forms, _roster(conn), _month_targets(conn, period), first_seen, days,
-                           history)
+                           history, _refused(conn, period))
 
 
 def load_submission(db: str | Engine | None, submission_id: int) -> FormData:
@@ -200,6 +203,37 @@ def _forms(conn: Connection, subs: Sequence[Row[Any]], as_of: dt.date | None) ->
             data.issues = [i for i in data.issues if not _no_longer_future(i, data, as_of)]
         out.append(data)
     return out
+
+
+def _refused(conn: Connection, period: Month) -> list[Issue]:
+    """The errors of each rep-period's latest refused file, unless a file of that rep-period
+    was imported after it (what a manager needs to know about a month missing from the store)."""
+    latest: dict[tuple[Any, ...], tuple[dt.datetime, dict[str, Any]]] = {}
+    for at, path, details in conn.execute(
+            select(audit_log.c.at, audit_log.c.path, audit_log.c.details)
+            .where(audit_log.c.action == "refuse").order_by(audit_log.c.at, audit_log.c.id)):
+        d = codec.loads(details)
+        if d["first"] > period.last_day or d["last"] < period.first_day:
+            continue
+        # A file that names its rep and period stands for that rep-period; any other, for itself.
+        key = (d["form"], d["rep_id"], d["period"]) if d["rep_id"] and d["period"] else (path,)
+        latest[key] = (at, d)
+    if not latest:
+        return []
+    c = submissions.c
+    imported = {(form, rep, got): at for form, rep, got, at in conn.execute(
+        select(c.form_id, c.rep_id, c.period, func.max(c.imported_at))
+        .where(c.rep_id.in_(sorted({k[1] for k in latest if len(k) == 3})))
+        .group_by(c.form_id, c.rep_id, c.period))}
+    found = []
+    for key, (at, d) in sorted(latest.items(), key=lambda kv: kv[1][0]):
+        later = imported.get(key)
+        if later is not None and later >= at:
+            continue
+        found += [Issue(i["file"], i["sheet"], i["cell"], i["row"], i["column"], Code(i["code"]),
+                        Severity(i["severity"]), i["message_zh"], i["message_en"], i["value"])
+                  for i in d["issues"]]
+    return found
 
 
 def _issues(conn: Connection, ids: list[int]) -> dict[int, list[Issue]]:
