@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
 from salesxl.forms import DAILY_REPORT
@@ -16,6 +15,7 @@ from salesxl.issues import Issue
 from salesxl.load import load_form
 from salesxl.periods import Month
 from salesxl.validate import FormData, ValidationContext
+from tests.make_files import write_openpyxl
 
 TODAY = dt.date(2026, 11, 24)
 NOVEMBER = Month(2026, 11)
@@ -60,22 +60,10 @@ def daily_grid(rows: Sequence[Mapping[str, Any]], *, header: Sequence[Sequence[A
 
 
 def write_xlsx(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], *,
-               merges: Mapping[str, Iterable[str]] | None = None,
-               hidden: Iterable[str] = ()) -> Path:
+               merges: Mapping[str, Sequence[str]] | None = None,
+               hidden: Sequence[str] = ()) -> Path:
     """A workbook written by openpyxl; text starting with `=` becomes a formula (never computed)."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None and value != "":
-                    ws.cell(r, c, value)
-        for ref in (merges or {}).get(name, ()):
-            ws.merge_cells(ref)
-        if name in hidden:
-            ws.sheet_state = "hidden"
-    wb.save(path)
+    write_openpyxl(path, sheets, merges=merges, hidden=hidden)
     return path
 
 
