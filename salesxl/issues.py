@@ -106,6 +106,12 @@ class Issue:
             "value": json_value(self.value),
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Issue:
+        """The issue back from `to_dict` (the value as JSON gave it)."""
+        return cls(d["file"], d["sheet"], d["cell"], d["row"], d["column"], Code(d["code"]),
+                   Severity(d["severity"]), d["message_zh"], d["message_en"], d["value"])
+
 
 def make_issue(
     code: Code,

@@ -223,8 +223,11 @@ def _database(raw: Any, folder: Path, problems: list[tuple[str, str]]) -> str | 
                              "inbox."))
             return None
         return str(path)
-    if value.split("://", 1)[0].lower() not in ("sqlite", "postgres", "postgresql",
-                                                  "postgresql+psycopg"):
+    from salesxl.store import StoreError, resolve_url  # SQLAlchemy only when a store is set
+
+    try:
+        resolve_url(value, env={})  # the URLs the store accepts, as `--db` checks them
+    except StoreError:
         problems.append((f"数据库「{value}」无法识别：请填写 SQLite 文件（如 salesxl.db）或 "
                          "postgresql://用户@主机/库名。",
                          f"Database '{value}' is not one salesxl can use: give an SQLite file "

@@ -181,6 +181,13 @@ def _daily_trend(days: Mapping[str, Mapping[dt.date, DayActivity]], period: Mont
                      [[d, amounts[d], contacts[d]] for d in amounts])
 
 
+def _calendar(workdays: Path | Workdays | None, as_of: dt.date) -> Workdays:
+    """The workday calendar: a workdays sheet, a Workdays, or China's built-in one."""
+    calendar = read_workdays(workdays) if isinstance(workdays, Path) else workdays or Workdays()
+    calendar.is_workday(as_of)  # a year the calendar does not cover fails here, before reading
+    return calendar
+
+
 def consolidate_inbox(
     paths: Sequence[Path],
     *,
@@ -199,8 +206,7 @@ def consolidate_inbox(
     `workdays` overrides the China calendar (a workdays sheet, or a Workdays).
     """
     as_of = as_of or dt.date.today()
-    calendar = read_workdays(workdays) if isinstance(workdays, Path) else workdays or Workdays()
-    calendar.is_workday(as_of)  # a year the calendar does not cover fails here, before reading
+    calendar = _calendar(workdays, as_of)
     month_targets = read_targets(targets, period) if targets is not None else None
     inbox = read_inbox(paths, roster=roster, period=period, today=as_of, workers=workers,
                        progress=progress, prepare=digester(period, as_of, keep_rows=details))
@@ -233,8 +239,7 @@ def consolidate_store(
     from salesxl.store import load_period
 
     as_of = as_of or dt.date.today()
-    calendar = read_workdays(workdays) if isinstance(workdays, Path) else workdays or Workdays()
-    calendar.is_workday(as_of)
+    calendar = _calendar(workdays, as_of)
     month_targets = read_targets(targets, period) if targets is not None else None
     stored = load_period(db, period, as_of=as_of)
     extra: list[Issue] = list(stored.refused)

@@ -305,7 +305,8 @@ def _record_refusal(engine: Engine, spec: Kind, data: FormData, errors: list[Iss
             at=now, actor=actor, action="refuse", kind=spec.name, path=data.path,
             content_hash=content_hash, details=codec.dumps({
                 "form": data.form_id, "rep_id": data.rep_id,
-                "period": None if data.period is None else str(data.period), "first": first, "last": last, "errors": len(errors),
+                "period": None if data.period is None else str(data.period),
+                "first": first, "last": last, "errors": len(errors),
                 "issues": [i.to_dict() for i in errors[:REFUSAL_ISSUES]]})))
 
 

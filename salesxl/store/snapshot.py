@@ -230,9 +230,7 @@ def _refused(conn: Connection, period: Month) -> list[Issue]:
         later = imported.get(key)
         if later is not None and later >= at:
             continue
-        found += [Issue(i["file"], i["sheet"], i["cell"], i["row"], i["column"], Code(i["code"]),
-                        Severity(i["severity"]), i["message_zh"], i["message_en"], i["value"])
-                  for i in d["issues"]]
+        found += [Issue.from_dict(i) for i in d["issues"]]
     return found
 
 

@@ -52,7 +52,8 @@ def split_file(input_path: Path, output_path: Path, *, history: Sequence[Path] =
         from salesxl.store import sales_history, stored_roster
 
         extra += sales_history(db)
-        roster = roster or stored_roster(db)
+        if roster is None:
+            roster = stored_roster(db)
     inp = read_targets_input(Path(input_path), extra_history=extra, roster=roster,
                              scale_proposals=scale_proposals)
     split = split_targets(inp)
