@@ -20,6 +20,7 @@ import xlsxwriter
 
 from salesxl.consolidate.model import WARNING_LABELS, SheetData, Summary
 from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS
+from salesxl.perf import paused_gc
 from salesxl.xlsx import atomic_output, fit_width, safe_sheet_title, write_cell
 
 __all__ = ["CODE_LABELS", "COLOURED", "NUMBER_FORMATS", "write_summary"]
@@ -295,7 +296,7 @@ def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bo
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     path = Path(path)
     sheets: Sequence[SheetData] = [s for s in summary.sheets if details or s.key != "details"]
-    with atomic_output(path) as tmp:
+    with atomic_output(path) as tmp, paused_gc():  # ~100k cells of small objects, no cycles
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
                                             "strings_to_numbers": False,
                                             "strings_to_urls": False,

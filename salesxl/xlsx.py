@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,11 @@ def display_width(value: Any) -> float:
 
 def fit_width(values: Sequence[Any], *, minimum: float = 6, maximum: float = 60) -> float:
     """A column width that fits the widest of `values` (header included)."""
-    widest = max((display_width(v) for v in values), default=0)
+    try:
+        distinct: Iterable[Any] = set(values)  # a column repeats its few labels many times
+    except TypeError:
+        distinct = values
+    widest = max((display_width(v) for v in distinct), default=0)
     return max(minimum, min(maximum, widest + 2))
 
 

@@ -131,3 +131,23 @@ def test_rows_without_customer_or_date_make_no_customer():
     digest = digest_daily(form, NOV, dt.date(2026, 11, 30))
     assert digest.trails == [] and digest.contacts == 1
     assert build_customer_book([]).customers == {}
+
+
+def test_a_digest_crosses_processes_unchanged():
+    """Workers pickle digests with dates as day numbers: every field must come back as it was."""
+    import pickle
+
+    form = daily("A", [
+        row(3, "恒瑞贸易", phone="13812345678", source="phone", grade="B", stage="2"),
+        row(5, "恒瑞贸易", phone="13812345678", source="visit", stage="5"),
+        row(9, "恒瑞贸易", phone="13812345678", source="phone", stage="7", amount=900.0,
+            deposit=100.0),
+        row(6, "永辉", stage="3"),  # no phone, grade, visit or deposit: the None fields
+        row(28, "永辉", stage="4"),  # after as_of: in the per-day activity only
+    ], closes=[{"date": dt.date(2026, 11, 5), "forecast": 1200.0}])
+    digest = digest_daily(form, NOV, dt.date(2026, 11, 20))
+    assert {t.first_visit for t in digest.trails} == {dt.date(2026, 11, 5), None}
+    back = pickle.loads(pickle.dumps(digest))
+    assert back == digest
+    assert all(type(t.first) is dt.date for t in back.trails)
+    assert back.per_day[dt.date(2026, 11, 28)].contacts == 1

@@ -13,6 +13,7 @@ from conftest import (
     FILES,
     FIRST_ROW,
     GOOD_ROW,
+    NOVEMBER,
     TODAY,
     daily_grid,
     daily_labels,
@@ -27,6 +28,7 @@ from salesxl.forms import DAILY_REPORT
 from salesxl.load import collect_files, load_form, load_forms
 from salesxl.read import Limits, ReadFailure, locate, open_book
 from salesxl.read.formulas import column_index, column_letters, sheet_parts, uncached_formula_cells
+from salesxl.templates import write_form
 from salesxl.validate import ValidationContext
 
 CTX = ValidationContext(today=TODAY)
@@ -350,6 +352,47 @@ def test_open_book_raises_read_failure_with_a_code(tmp_path):
     with pytest.raises(ReadFailure) as caught:
         open_book(path)
     assert caught.value.code == "unreadable" and "Excel" in caught.value.message_en
+
+
+def _rezip(source: Path, target: Path, damage: str | None = None) -> Path:
+    """`source` with every part stored uncompressed; `damage` names a part to flip a byte of."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as new:
+        for info in old.infolist():
+            new.writestr(info.filename, old.read(info))
+    if damage is not None:
+        with zipfile.ZipFile(target) as z:
+            info = z.getinfo(damage)
+        data = bytearray(target.read_bytes())
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        middle = start + info.compress_size // 2
+        data[middle] = ord("7") if data[middle] != ord("7") else ord("8")
+        target.write_bytes(bytes(data))
+    return target
+
+
+def test_the_formula_scan_reads_stored_parts_too(tmp_path):
+    stored = _rezip(FILES / "daily_uncalculated.xlsx", tmp_path / "stored.xlsx")
+    deflated = load_form(FILES / "daily_uncalculated.xlsx", CTX)
+    data = load_form(stored, CTX)
+    assert [r["amount"] for r in data.records("daily")] == [None, None, None, None]
+    assert [(i.code, i.cell) for i in data.issues] == [(i.code, i.cell) for i in deflated.issues]
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_a_part_whose_bytes_fail_their_checksum_makes_the_file_unreadable(tmp_path, hidden):
+    # The daily sheet is read by calamine; the hidden `_lists` sheet is never opened, only
+    # scanned for formulas, so its checksum is salesxl's own to check.
+    header = {"rep_name": "张三", "rep_id": "S001", "region": "华东", "team": "一组",
+              "month": NOVEMBER}
+    good = write_form(tmp_path / "good.xlsx", DAILY_REPORT, header=header,
+                      rows={"daily": [{"date": dt.date(2026, 11, 3), "customer": "永辉",
+                                       "source": "phone", "stage": "1"}]})
+    assert not [i for i in read(good).issues if i.is_error]
+    parts = sheet_parts(zipfile.ZipFile(good))
+    part = parts["_lists"] if hidden else parts["日报 Daily"]
+    data = read(_rezip(good, tmp_path / "damaged.xlsx", damage=part))
+    assert [i.code.value for i in data.issues] == ["unreadable"]
+    assert "Excel" in data.issues[0].message_en
 
 
 def test_limits_default_to_the_spec():

@@ -134,5 +134,11 @@ def build_customer_book(trails: Iterable[tuple[str, Trail]]) -> CustomerBook:
             phone = next(iter(phones)) if phones and len(phones) == 1 else None
         reps = book[f"tel:{phone}" if phone else f"name:{t.name_key}"]
         reps[rep] = merge_trails(reps[rep], t) if rep in reps else t
-    return CustomerBook({key: sorted(reps.items(), key=lambda item: (item[1].first, item[0]))
-                         for key, reps in book.items()})
+    return CustomerBook({key: sorted(reps.items(), key=_registration) if len(reps) > 1
+                         else list(reps.items()) for key, reps in book.items()})
+
+
+def _registration(item: tuple[str, Trail]) -> tuple[dt.date, str]:
+    """Who registered the customer first (then by rep ID)."""
+    rep, trail = item
+    return trail.first, rep

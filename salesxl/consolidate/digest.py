@@ -93,17 +93,29 @@ class DailyDigest:
     per_day: dict[dt.date, DayActivity] = field(default_factory=dict)  # all rows of the period
     closes: list[tuple[dt.date, float | None]] = field(default_factory=list)  # 日清 forecasts
 
-    # Digests cross from the reading workers to the parent: trails travel as plain
-    # tuples, which pickle several times faster than dataclass instances.
+    # Digests cross from the reading workers to the parent: trails and days travel as
+    # plain tuples with dates as day numbers, which pickle several times faster than
+    # dataclass instances and date objects (each a reduce call).
     def __getstate__(self) -> tuple[Any, ...]:
-        trails = [_trail_values(t) for t in self.trails]
-        return (self.period, self.as_of, self.days, self.contacts, self.visits, self.deals,
-                self.amount, self.deposit, trails, self.per_day, self.closes)
+        trails = [(c, k, p, first.toordinal(), fs, last.toordinal(), ls, g, gd and gd.toordinal(),
+                   fu, w, fv and fv.toordinal(), fd and fd.toordinal(), ip)
+                  for c, k, p, first, fs, last, ls, g, gd, fu, w, fv, fd, ip
+                  in map(_trail_values, self.trails)]
+        per_day = [(day.toordinal(), a.contacts, a.closed, a.names)
+                   for day, a in self.per_day.items()]
+        return (self.period, self.as_of, [day.toordinal() for day in self.days], self.contacts,
+                self.visits, self.deals, self.amount, self.deposit, trails, per_day, self.closes)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        (self.period, self.as_of, self.days, self.contacts, self.visits, self.deals, self.amount,
-         self.deposit, trails, self.per_day, self.closes) = state
-        self.trails = [Trail(*values) for values in trails]
+        (self.period, self.as_of, days, self.contacts, self.visits, self.deals, self.amount,
+         self.deposit, trails, per_day, self.closes) = state
+        day = dt.date.fromordinal
+        self.days = set(map(day, days))
+        self.per_day = {day(n): DayActivity(contacts, closed, names)
+                        for n, contacts, closed, names in per_day}
+        self.trails = [Trail(c, k, p, day(first), fs, day(last), ls, g, gd and day(gd), fu, w,
+                             fv and day(fv), fd and day(fd), ip)
+                       for c, k, p, first, fs, last, ls, g, gd, fu, w, fv, fd, ip in trails]
 
 
 def _later(a: Trail, b: Trail) -> Trail:
@@ -155,13 +167,16 @@ def digest_daily(form: FormData, period: Month, as_of: dt.date, *, current: bool
     names: dict[str, str] = {}
     trails: dict[tuple[str, Any], Trail] = {}
     per_day = digest.per_day
+    contacts = visits = deals = 0
+    amount_sum = deposit_sum = 0.0
     for i in order:
         day, customer, stage, amount = dates[i], customers[i], stages[i], amounts[i]
         activity = per_day.get(day)
         if activity is None:
             activity = per_day[day] = DayActivity()
         activity.contacts += 1
-        if stage == CLOSED_WON and amount is not None:
+        won = stage == CLOSED_WON
+        if won and amount is not None:
             activity.closed += amount
         if customer:
             key = names.get(customer)
@@ -170,23 +185,25 @@ def digest_daily(form: FormData, period: Month, as_of: dt.date, *, current: bool
             activity.names.add(key)
         if day > as_of:
             continue
-        digest.contacts += 1
-        source = sources[i]
+        contacts += 1
+        source, deposit = sources[i], deposits[i]
         if source in VISIT_SOURCES:
-            digest.visits += 1
-        if stage == CLOSED_WON:
-            digest.deals += 1
+            visits += 1
+        if won:
+            deals += 1
             if amount is not None:
-                digest.amount += amount
-        if deposits[i] is not None:
-            digest.deposit += deposits[i]
+                amount_sum += amount
+        if deposit is not None:
+            deposit_sum += deposit
         if customer:
             spelling = (customer, phones[i])
             t = trails.get(spelling)
             if t is None:
                 t = trails[spelling] = _new_trail(customer, names[customer], phones[i], day,
                                                   source, current)
-            _follow(t, day, stage, grades[i], source, deposits[i])
+            _follow(t, day, stage, grades[i], source, deposit)
+    digest.contacts, digest.visits, digest.deals = contacts, visits, deals
+    digest.amount, digest.deposit = amount_sum, deposit_sum
     digest.trails = list(trails.values())
     return digest
 

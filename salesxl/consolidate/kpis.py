@@ -112,13 +112,16 @@ def rep_totals(
     return out
 
 
+_UP_TO = {stage: STAGE_ORDER[: i + 1] for i, stage in enumerate(STAGE_ORDER)}  # stages passed
+
+
 def _count_customer(t: Totals, trail: Trail) -> None:
     """The customer's latest grade, the furthest stage reached, and whether it was lost."""
     if trail.grade in t.grades:
         t.grades[trail.grade] += 1
-    furthest = trail.furthest or "1"
-    for stage in STAGE_ORDER[: STAGE_ORDER.index(furthest) + 1]:
-        t.reached[stage] += 1
+    reached = t.reached
+    for stage in _UP_TO[trail.furthest or "1"]:
+        reached[stage] += 1
     if trail.last_stage == LOST:
         t.lost += 1
 

@@ -73,14 +73,20 @@ def submission_rows(
         by_rep.setdefault(sub.rep_id, {}).setdefault(sub.form_id, []).append(sub)
     rows: list[SubmissionRow] = []
     last_day = min(period.last_day, now.date())
+    # The month's workdays, weeks and deadlines are the same for every rep: worked out once
+    # (deadlines as they are needed: the next workday can fall in a year not covered).
+    workdays_due = [day for day in workdays.workdays_in(period) if day <= last_day]
+    deadlines: dict[dt.date, dt.datetime] = {}
+    weeks = _weeks_due(period, now)
     for rep_id in sorted(reps):
         rep = reps[rep_id]
         files = by_rep.get(rep_id, {})
         if not files:
             rows.append(SubmissionRow(rep_id, None, str(period), None, None, "no_file", None))
             continue
-        rows.extend(_daily(rep, files.get("daily_report", []), period, last_day, now, workdays))
-        rows.extend(_weekly(rep, files.get("weekly_plan", []), period, now))
+        rows.extend(_daily(rep, files.get("daily_report", []), workdays_due, deadlines, now,
+                           workdays))
+        rows.extend(_weekly(rep, files.get("weekly_plan", []), weeks, now))
         rows.extend(_monthly(rep, files.get("monthly_plan", []), period, now))
     for sub in unknown:
         rows.append(SubmissionRow(sub.rep_id, sub.form_id, str(sub.period), None, sub.submitted,
@@ -88,16 +94,20 @@ def submission_rows(
     return rows
 
 
-def _daily(rep: Rep, subs: list[Submission], period: Month, last_day: dt.date,
-           now: dt.datetime, workdays: Workdays) -> list[SubmissionRow]:
+def _daily(rep: Rep, subs: list[Submission], workdays_due: list[dt.date],
+           deadlines: dict[dt.date, dt.datetime], now: dt.datetime, workdays: Workdays
+           ) -> list[SubmissionRow]:
+    """One row per workday due so far; `deadlines` remembers each day's across reps."""
     sub = subs[0] if subs else None
     days = sub.days if sub else {}
     newest = max(days) if days else None
     rows = []
-    for day in workdays.workdays_in(period):
-        if day > last_day or not rep.active_on(day):
+    for day in workdays_due:
+        if not rep.active_on(day):
             continue
-        deadline = daily_deadline(day, workdays)
+        deadline = deadlines.get(day)
+        if deadline is None:
+            deadline = deadlines[day] = daily_deadline(day, workdays)
         if day not in days:
             status = "missing" if deadline <= now else "pending"
             rows.append(SubmissionRow(rep.rep_id, "daily_report", day.isoformat(), deadline, None,
@@ -117,24 +127,33 @@ def _daily(rep: Rep, subs: list[Submission], period: Month, last_day: dt.date,
     return rows
 
 
-def _weekly(rep: Rep, subs: list[Submission], period: Month, now: dt.datetime) -> list[SubmissionRow]:
-    got = {sub.period: sub for sub in subs}
-    rows = []
+def _weeks_due(period: Month, now: dt.datetime) -> list[tuple[Week, str, dt.datetime]]:
+    """The weeks starting in `period` whose plan is due by `now`: (week, its label, deadline)."""
+    due = []
     week = Week.of(period.first_day)
     if week.monday < period.first_day:
         week = Week.of(week.monday + dt.timedelta(days=7))  # plans of weeks starting in the month
-    while week.monday <= period.last_day:
-        if week.monday <= now.date() and rep.active_on(week.monday):
-            deadline = dt.datetime.combine(week.monday, END_OF_DAY)
-            sub = got.get(week)
-            if sub is None:
-                status = "missing" if deadline <= now else "pending"
-                rows.append(SubmissionRow(rep.rep_id, "weekly_plan", str(week), deadline, None,
-                                          status, None))
-            else:
-                rows.append(SubmissionRow(rep.rep_id, "weekly_plan", str(week), deadline,
-                                          sub.submitted, _status(sub.submitted, deadline), sub.path))
+    while week.monday <= period.last_day and week.monday <= now.date():
+        due.append((week, str(week), dt.datetime.combine(week.monday, END_OF_DAY)))
         week = Week.of(week.monday + dt.timedelta(days=7))
+    return due
+
+
+def _weekly(rep: Rep, subs: list[Submission], weeks: list[tuple[Week, str, dt.datetime]],
+            now: dt.datetime) -> list[SubmissionRow]:
+    got = {sub.period: sub for sub in subs}
+    rows = []
+    for week, label, deadline in weeks:
+        if not rep.active_on(week.monday):
+            continue
+        sub = got.get(week)
+        if sub is None:
+            status = "missing" if deadline <= now else "pending"
+            rows.append(SubmissionRow(rep.rep_id, "weekly_plan", label, deadline, None, status,
+                                      None))
+        else:
+            rows.append(SubmissionRow(rep.rep_id, "weekly_plan", label, deadline, sub.submitted,
+                                      _status(sub.submitted, deadline), sub.path))
     return rows
 
 
