@@ -70,8 +70,8 @@ def display_width(value: Any) -> float:
 
 def fit_width(values: Sequence[Any], *, minimum: float = 6, maximum: float = 60) -> float:
     """A column width that fits the widest of `values` (header included)."""
-    try:
-        distinct: Iterable[Any] = set(values)  # a column repeats its few labels many times
+    try:  # a column repeats its few labels many times: each is measured once
+        distinct: Iterable[Any] = {(v.__class__, v): v for v in values}.values()
     except TypeError:
         distinct = values
     widest = max((display_width(v) for v in distinct), default=0)

@@ -80,6 +80,7 @@ class Book:
     hidden: set[str] = field(default_factory=set)
     _workbook: Any = None
     _archive: zipfile.ZipFile | None = None
+    _package: bytes = b""  # the zip file's bytes, read once: its directory and parts agree
     _uncached: dict[str, frozenset[tuple[int, int]]] | None = None
     _grids: dict[str, Grid] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
@@ -131,14 +132,11 @@ class Book:
             archive = self._archive
             if archive is not None:
                 found = {}
-                package: bytes | None = None
                 for info in archive.infolist():
                     part = info.filename
                     if part.startswith("xl/worksheets/") and part.endswith(".xml"):
                         try:
-                            if package is None:
-                                package = self.path.read_bytes()
-                            xml = _member(archive, info, package)
+                            xml = _member(archive, info, self._package)
                         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
                                 NotImplementedError):
                             raise _damaged_sheet(part) from None
@@ -161,6 +159,7 @@ class Book:
             self._workbook.close()
         if self._archive is not None:
             self._archive.close()
+        self._package = b""
 
 
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, package: bytes) -> bytes:
@@ -272,7 +271,8 @@ def _unreadable(why_zh: str, why_en: str) -> ReadFailure:
 
 def _open_zip(path: Path, limits: Limits) -> Book:
     try:
-        archive = zipfile.ZipFile(path)
+        package = path.read_bytes()  # at most max_file_bytes, checked by the caller
+        archive = zipfile.ZipFile(io.BytesIO(package))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise _unreadable("文件已损坏或不完整", "the file is damaged or truncated") from None
@@ -292,7 +292,7 @@ def _open_zip(path: Path, limits: Limits) -> Book:
         archive.close()
         raise _unreadable("这是压缩包，但不是 Excel 工作簿", "it is a zip archive but not an Excel workbook")
     book = _open_calamine(path, "xlsx", limits)
-    book._archive = archive
+    book._archive, book._package = archive, package
     return book
 
 
