@@ -12,7 +12,8 @@ time unless the file was already saved late for it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from salesxl.consolidate.inputs import Submission
@@ -76,7 +77,7 @@ def submission_rows(
     # The month's workdays, weeks and deadlines are the same for every rep: worked out once
     # (deadlines as they are needed: the next workday can fall in a year not covered).
     workdays_due = [day for day in workdays.workdays_in(period) if day <= last_day]
-    deadlines: dict[dt.date, dt.datetime] = {}
+    deadline_of = functools.cache(functools.partial(daily_deadline, workdays=workdays))
     weeks = _weeks_due(period, now)
     for rep_id in sorted(reps):
         rep = reps[rep_id]
@@ -84,8 +85,7 @@ def submission_rows(
         if not files:
             rows.append(SubmissionRow(rep_id, None, str(period), None, None, "no_file", None))
             continue
-        rows.extend(_daily(rep, files.get("daily_report", []), workdays_due, deadlines, now,
-                           workdays))
+        rows.extend(_daily(rep, files.get("daily_report", []), workdays_due, deadline_of, now))
         rows.extend(_weekly(rep, files.get("weekly_plan", []), weeks, now))
         rows.extend(_monthly(rep, files.get("monthly_plan", []), period, now))
     for sub in unknown:
@@ -95,9 +95,9 @@ def submission_rows(
 
 
 def _daily(rep: Rep, subs: list[Submission], workdays_due: list[dt.date],
-           deadlines: dict[dt.date, dt.datetime], now: dt.datetime, workdays: Workdays
+           deadline_of: Callable[[dt.date], dt.datetime], now: dt.datetime
            ) -> list[SubmissionRow]:
-    """One row per workday due so far; `deadlines` remembers each day's across reps."""
+    """One row per workday due so far."""
     sub = subs[0] if subs else None
     days = sub.days if sub else {}
     newest = max(days) if days else None
@@ -105,9 +105,7 @@ def _daily(rep: Rep, subs: list[Submission], workdays_due: list[dt.date],
     for day in workdays_due:
         if not rep.active_on(day):
             continue
-        deadline = deadlines.get(day)
-        if deadline is None:
-            deadline = deadlines[day] = daily_deadline(day, workdays)
+        deadline = deadline_of(day)
         if day not in days:
             status = "missing" if deadline <= now else "pending"
             rows.append(SubmissionRow(rep.rep_id, "daily_report", day.isoformat(), deadline, None,

@@ -225,17 +225,18 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
         )
     if size == 0:
         raise _unreadable("文件是空的（0 字节）", "the file is empty (0 bytes)")
-    # The content decides, not the name: a workbook saved as `.csv` is still a workbook.
+    # Read once, within the size limit: every branch below needs the whole file anyway.
     try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
+        data = path.read_bytes()
     except OSError as exc:
         raise ReadFailure(Code.UNREADABLE, f"无法打开文件：{exc.strerror}。",
                           f"Cannot open the file: {exc.strerror}.") from None
+    # The content decides, not the name: a workbook saved as `.csv` is still a workbook.
+    head = data[:8]
     if head[:4] == b"PK\x03\x04" or (head[:2] == b"PK" and path.suffix.lower() != ".csv"):
-        return _open_zip(path, limits)
+        return _open_zip(path, data, limits)
     if head == _OLE_MAGIC:
-        if _ENCRYPTION_INFO in path.read_bytes():
+        if _ENCRYPTION_INFO in data:
             raise ReadFailure(
                 Code.ENCRYPTED,
                 "文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后重新提交。",
@@ -244,7 +245,7 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
             )
         return _open_calamine(path, "xls", limits)
     if path.suffix.lower() == ".csv":
-        return _open_csv(path, limits)
+        return _open_csv(path, data, limits)
     raise _unreadable("这不是 Excel 工作簿或 CSV 文件", "this is not an Excel workbook or CSV file")
 
 
@@ -269,9 +270,8 @@ def _unreadable(why_zh: str, why_en: str) -> ReadFailure:
     )
 
 
-def _open_zip(path: Path, limits: Limits) -> Book:
+def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
     try:
-        package = path.read_bytes()  # at most max_file_bytes, checked by the caller
         archive = zipfile.ZipFile(io.BytesIO(package))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
@@ -317,8 +317,7 @@ def _open_calamine(path: Path, kind: str, limits: Limits) -> Book:
     return Book(path, kind, list(workbook.sheet_names), hidden, workbook, limits=limits)
 
 
-def _open_csv(path: Path, limits: Limits) -> Book:
-    data = path.read_bytes()
+def _open_csv(path: Path, data: bytes, limits: Limits) -> Book:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _unreadable("这不是文本 CSV 文件", "this is not a text CSV file")
     text = _decode_csv(data)
