@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
-__all__ = ["floor", "generate", "run_salesxl"]
+__all__ = ["floor", "generate", "repeated", "run_salesxl"]
 
 CUSTOMER_WORDS = ["恒瑞", "天河", "华联", "前海", "西湖", "东方", "长江", "金桥", "新源", "宏达"]
 KINDS = ["贸易有限公司", "科技", "商贸", "物流", "医药", "食品"]
@@ -74,6 +77,17 @@ def floor(paths: list[Path]) -> float:
     return time.perf_counter() - start
 
 
+
+
+T = TypeVar("T")
+
+
+def repeated(times: int, measure: Callable[[], T], seconds: Callable[[T], float]
+             ) -> tuple[float, list[T]]:
+    """Run `measure` `times` times: the median seconds (a shared machine is noisy; one
+    slow or fast run does not decide) and every result, for the report."""
+    results = [measure() for _ in range(max(1, times))]
+    return statistics.median(seconds(r) for r in results), results
 
 
 def _tree_rss(pid: int) -> int:

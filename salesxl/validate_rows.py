@@ -37,6 +37,14 @@ __all__ = ["TableChecker", "TableData", "column_letters", "formula_message", "ra
 
 _SLOW = object()  # marks a cell the fast path could not settle
 _TOTAL_FIRST_CHARS = frozenset("合小总tTsSΣ \u3000")
+
+
+def _total_label(value: Any) -> bool:
+    """合计, 小计, Total and the like (cheap first-character test before normalising)."""
+    return (value.__class__ is str and value[:1] in _TOTAL_FIRST_CHARS and len(value) <= 20
+            and norm_label(value) in TOTAL_LABELS)
+
+
 _NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
 _DATE = dt.date
 
@@ -238,16 +246,33 @@ class TableChecker:
 
     def _total_rows(self, numbers: list[int]) -> set[int]:
         """Rows labelled 合计/小计/Total in one of their first three filled cells, whether
-        that is one of the form's columns or not."""
+        that is one of the form's columns or not.
+
+        Column-wise first: when no row has a blank in its first three cells and no
+        value there is a total label, there is no total row, found without a Python
+        step per row.  Only rows with such a blank or label get the exact test.
+        """
+        rows = list(map(self.grid.rows.__getitem__, numbers))
+        if not rows:
+            return set()
+        if min(map(len, rows)) < 3:
+            suspects: Sequence[int] = range(len(rows))
+        else:
+            heads = [list(map(itemgetter(c), rows)) for c in range(3)]
+            distinct = [set(column) for column in heads]
+            labels = {v for values in distinct for v in values if _total_label(v)}
+            gaps = any("" in values or None in values for values in distinct)
+            if not gaps and not labels:
+                return set()
+            suspects = [i for i, t in enumerate(zip(*heads, strict=True))
+                        if not labels.isdisjoint(t) or (gaps and ("" in t or None in t))]
         found: set[int] = set()
-        rows, first_chars = self.grid.rows, _TOTAL_FIRST_CHARS
-        for i, r in enumerate(numbers):
+        for i in suspects:
             seen = 0
-            for v in rows[r]:
+            for v in rows[i]:
                 if v == "" or v is None:
                     continue
-                if (v.__class__ is str and v[:1] in first_chars and len(v) <= 20
-                        and norm_label(v) in TOTAL_LABELS):
+                if _total_label(v):
                     found.add(i)
                     break
                 seen += 1

@@ -449,6 +449,16 @@ def test_totals_row_labels(tmp_path, total):
     assert read(write_daily(tmp_path / "f.xlsx", rows)).issues == []
 
 
+def test_totals_label_counts_among_the_first_three_filled_cells_only(tmp_path):
+    """Blank leading cells are skipped: 合计 in the phone column of a row with no date,
+    customer or contact is a total row; in the fourth filled cell it is a value."""
+    rows = [GOOD_ROW, {"phone": "合计", "amount": 3000},
+            row_with(phone="合计", source=None, grade=None)]
+    data = read(write_daily(tmp_path / "f.xlsx", rows))
+    assert [r["_row"] for r in data.records("daily")] == [FIRST_ROW, FIRST_ROW + 2]
+    assert ("phone_format", f"{letter('phone')}{FIRST_ROW + 2}") in places(data)
+
+
 def test_totals_label_in_an_extra_column(tmp_path):
     """A 序号 column in front: the 合计 label sits outside the form's columns."""
     grid = daily_grid([GOOD_ROW, row_with(customer="永辉"), {"amount": 6000}])
