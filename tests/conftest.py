@@ -39,6 +39,15 @@ GOOD_ROW: dict[str, Any] = {
 }
 
 
+_FULL_WIDTH = {ord(c): ord(c) + 0xFEE0
+               for c in "0123456789,.-%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}
+
+
+def full_width(text: str) -> str:
+    """ASCII letters, digits and punctuation as their full-width forms (ＡＢＣ１２３，．)."""
+    return text.translate(_FULL_WIDTH)
+
+
 def letter(key: str) -> str:
     """Column letter of a daily field in the standard layout (date -> A)."""
     return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[DAILY_FIELDS.index(key)]

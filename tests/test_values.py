@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import full_width
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,8 +25,6 @@ from salesxl.values import (
     parse_ramp,
     parse_week,
 )
-
-FULL_WIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
 
 
 @pytest.mark.parametrize(("text", "number"), [
@@ -192,10 +191,10 @@ money = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, all
 
 @given(money, st.sampled_from(["{}", "¥{}", "￥{}", "{}元", "{} ", " ¥ {} 元"]),
        st.booleans(), st.booleans())
-def test_any_amount_in_any_spelling_reads_back(amount, template, thousands, full_width):
+def test_any_amount_in_any_spelling_reads_back(amount, template, thousands, wide):
     text = f"{amount:,.2f}" if thousands else f"{amount:.2f}"
-    if full_width:
-        text = text.translate(FULL_WIDTH)
+    if wide:
+        text = full_width(text)
     assert parse_number(template.format(text)) == pytest.approx(float(amount))
 
 
@@ -208,10 +207,10 @@ def test_wan_is_ten_thousand(amount):
        st.sampled_from(["{y}-{m:02d}-{d:02d}", "{y}/{m}/{d}", "{y}.{m}.{d}", "{y}年{m}月{d}日",
                         "{y}{m:02d}{d:02d}", "{m}月{d}日", "{m}-{d}", "{m}/{d}"]),
        st.booleans())
-def test_any_date_in_any_spelling_reads_back(day, template, full_width):
+def test_any_date_in_any_spelling_reads_back(day, template, wide):
     text = template.format(y=day.year, m=day.month, d=day.day)
-    if full_width:
-        text = text.translate(FULL_WIDTH)
+    if wide:
+        text = full_width(text)
     assert parse_date(text, default_year=day.year) == day
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import unicodedata
 
 import pytest
+from conftest import full_width
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -29,14 +30,6 @@ from salesxl.values import (
 )
 
 NOV_3 = dt.date(2026, 11, 3)
-FULL_WIDTH = {ord(c): ord(c) + 0xFEE0 for c in "0123456789,.-%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}
-
-
-def full_width(text: str) -> str:
-    """ASCII letters, digits and punctuation as their full-width forms (ＡＢＣ１２３，．)."""
-    return text.translate(FULL_WIDTH)
-
-
 # ----------------------------------------------------------------------------
 # Dates
 # ----------------------------------------------------------------------------
