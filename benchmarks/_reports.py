@@ -10,12 +10,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TypeVar
 
-__all__ = ["floor", "generate", "repeated", "run_salesxl"]
+__all__ = ["floor", "floor_and_salesxl", "generate", "run_salesxl"]
 
 CUSTOMER_WORDS = ["恒瑞", "天河", "华联", "前海", "西湖", "东方", "长江", "金桥", "新源", "宏达"]
 KINDS = ["贸易有限公司", "科技", "商贸", "物流", "医药", "食品"]
@@ -79,15 +77,20 @@ def floor(paths: list[Path]) -> float:
 
 
 
-T = TypeVar("T")
+def floor_and_salesxl(paths: list[Path], command: list[str], times: int,
+                      ok_codes: tuple[int, ...] = (0,)) -> tuple[float, float, dict[str, object]]:
+    """The raw-read floor and one `salesxl` command, each run `times` times.
 
-
-def repeated(times: int, measure: Callable[[], T], seconds: Callable[[T], float]
-             ) -> tuple[float, list[T]]:
-    """Run `measure` `times` times: the median seconds (a shared machine is noisy; one
-    slow or fast run does not decide) and every result, for the report."""
-    results = [measure() for _ in range(max(1, times))]
-    return statistics.median(seconds(r) for r in results), results
+    A shared machine is noisy: the median of each decides, not one slow or fast run.
+    Returns the two medians and the report fields (every run listed, the peak memory).
+    """
+    floors = [floor(paths) for _ in range(max(1, times))]
+    runs = [run_salesxl(command, ok_codes) for _ in range(max(1, times))]
+    floor_s, salesxl_s = statistics.median(floors), statistics.median(s for s, _ in runs)
+    return floor_s, salesxl_s, {
+        "floor_s": round(floor_s, 3), "floor_runs_s": [round(s, 3) for s in floors],
+        "salesxl_s": round(salesxl_s, 3), "salesxl_runs_s": [round(s, 3) for s, _ in runs],
+        "salesxl_peak_mb": round(max(peak for _, peak in runs) / 2**20, 1)}
 
 
 def _tree_rss(pid: int) -> int:

@@ -22,7 +22,7 @@ import os
 import time
 from pathlib import Path
 
-from _reports import floor, generate, repeated, run_salesxl
+from _reports import floor, floor_and_salesxl, generate, run_salesxl
 
 HERE = Path(__file__).resolve().parent
 PERIOD = "2026-11"
@@ -90,15 +90,9 @@ def main() -> None:
     floor(paths[: min(20, len(paths))])  # warm the page cache for everyone alike
     result: dict[str, object] = {"reps": args.reps, "rows": args.rows,
                                  "cores": os.cpu_count() or 1}
-    floor_s, floors = repeated(args.repeat, lambda: floor(paths), float)
-    result["floor_s"] = round(floor_s, 3)
-    result["floor_runs_s"] = [round(s, 3) for s in floors]
-    summary = str(out / "summary.xlsx")
-    salesxl_s, runs = repeated(args.repeat, lambda: run_salesxl([*common, "-o", summary]),
-                               lambda run: run[0])
-    result["salesxl_s"] = round(salesxl_s, 3)
-    result["salesxl_runs_s"] = [round(s, 3) for s, _ in runs]
-    result["salesxl_peak_mb"] = round(max(peak for _, peak in runs) / 2**20, 1)
+    floor_s, salesxl_s, measured = floor_and_salesxl(
+        paths, [*common, "-o", str(out / "summary.xlsx")], args.repeat)
+    result.update(measured)
     details_s, peak = run_salesxl([*common, "-o", str(out / "summary_details.xlsx"), "--details"])
     result["salesxl_details_s"] = round(details_s, 3)
     result["salesxl_details_peak_mb"] = round(peak / 2**20, 1)

@@ -19,7 +19,7 @@ import os
 import time
 from pathlib import Path
 
-from _reports import floor, generate, repeated, run_salesxl
+from _reports import floor, floor_and_salesxl, generate
 
 HERE = Path(__file__).resolve().parent
 
@@ -46,16 +46,10 @@ def main() -> None:
     floor(paths[: min(20, len(paths))])  # warm the page cache for everyone alike
     result: dict[str, object] = {"files": args.files, "rows": args.rows,
                                  "cores": os.cpu_count() or 1}
-    floor_s, floors = repeated(args.repeat, lambda: floor(paths), float)
-    result["floor_s"] = round(floor_s, 3)
-    result["floor_runs_s"] = [round(s, 3) for s in floors]
     command = ["validate", str(folder), "--period", "2026-11", "--today", "2026-11-24",
                "--format", "json"]
-    salesxl_s, runs = repeated(args.repeat, lambda: run_salesxl(command, ok_codes=(0, 1)),
-                               lambda run: run[0])
-    result["salesxl_s"] = round(salesxl_s, 3)
-    result["salesxl_runs_s"] = [round(s, 3) for s, _ in runs]
-    result["salesxl_peak_mb"] = round(max(peak for _, peak in runs) / 2**20, 1)
+    floor_s, salesxl_s, measured = floor_and_salesxl(paths, command, args.repeat, ok_codes=(0, 1))
+    result.update(measured)
     naive_s = naive(paths)
     result["naive_s"] = round(naive_s, 3)
     result["naive_vs_salesxl"] = round(naive_s / salesxl_s, 1)
