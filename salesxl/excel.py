@@ -112,6 +112,9 @@ def _folder(book: Any) -> Path:
 # -- the three buttons ---------------------------------------------------------------------
 
 
+_SUMMARY_LOCKED = "无法保存汇总文件（是否已在 Excel 中打开？请关闭后重试）。"
+
+
 def _consolidate(book: Any, settings: ManagerSettings) -> str:
     from salesxl.consolidate import TargetsError, consolidate_inbox, consolidate_store
     from salesxl.consolidate.sheets import issues_sheet
@@ -119,9 +122,13 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
     from salesxl.store import StoreError
     from salesxl.summary import write_summary
     from salesxl.workdays import CalendarNotCovered
-    from salesxl.xlsx import OutputError
+    from salesxl.xlsx import OutputError, check_output
 
     app = book.app
+    try:  # before reading: a summary still open in Excel is said at once
+        check_output(settings.output)
+    except OutputError as exc:
+        raise Failed(_SUMMARY_LOCKED, str(exc)) from None
     try:
         if settings.database:
             app.status_bar = "salesxl: 读取数据库 Reading the store…"
@@ -147,7 +154,7 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
     try:
         write_summary(summary, settings.output)
     except OutputError as exc:
-        raise Failed("无法保存汇总文件（是否已在 Excel 中打开？请关闭后重试）。", str(exc)) from None
+        raise Failed(_SUMMARY_LOCKED, str(exc)) from None
     app.status_bar = "salesxl: 写入结果 Writing the results…"
     base = settings.folder
     link = hyperlink(str(settings.output), settings.output.name)

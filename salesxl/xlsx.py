@@ -22,6 +22,7 @@ __all__ = [
     "FORMULA_PREFIXES",
     "OutputError",
     "atomic_output",
+    "check_output",
     "display_width",
     "fit_width",
     "safe_sheet_title",
@@ -104,6 +105,27 @@ def _umask() -> int:
     return mask
 
 
+def check_output(target: Path) -> Path:
+    """Raise OutputError now if `target` cannot be written; returns its folder.
+
+    `atomic_output` checks this again when it writes; a long job (consolidating
+    a thousand files) calls it first, so a locked file is reported before the
+    work rather than after it.
+    """
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{folder}: the output folder does not exist (or is not a folder); "
+                          "create it or choose another -o path")
+    lock = folder / f"~${target.name}"
+    if lock.exists():
+        raise OutputError(f"{target} is open in Excel (lock file {lock.name} exists); close it and "
+                          "run again")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise OutputError(f"{target} is read-only or locked; close it or choose another -o path")
+    return folder
+
+
 @contextlib.contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; replace `target` with it on success.
@@ -112,16 +134,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
     sits beside it) raises OutputError and leaves the old file untouched.
     """
     target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.exists():
-        raise OutputError(f"{folder}: the output folder does not exist; create it or choose "
-                          "another -o path")
-    lock = folder / f"~${target.name}"
-    if lock.exists():
-        raise OutputError(f"{target} is open in Excel (lock file {lock.name} exists); close it and "
-                          "run again")
-    if target.exists() and not os.access(target, os.W_OK):
-        raise OutputError(f"{target} is read-only or locked; close it or choose another -o path")
+    folder = check_output(target)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)

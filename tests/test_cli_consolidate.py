@@ -107,6 +107,18 @@ def test_locked_output_gives_a_clear_error_and_keeps_the_old_file(inbox, tmp_pat
     assert "open in Excel" in result.output and out.read_bytes() == b"old"
 
 
+def test_a_locked_output_is_reported_before_the_inbox_is_read(inbox, tmp_path, monkeypatch):
+    (tmp_path / "~$summary.xlsx").write_bytes(b"lock")
+
+    def read_nothing(*args, **kwargs):
+        raise AssertionError("the inbox was read although the output is locked")
+
+    monkeypatch.setattr("salesxl.cli.cmd_consolidate.consolidate_inbox", read_nothing)
+    result = CliRunner().invoke(main, ["consolidate", str(inbox), "--period", "2026-11", "-o",
+                                       str(tmp_path / "summary.xlsx")])
+    assert result.exit_code == 1 and "open in Excel" in result.output
+
+
 def test_details_flag_adds_the_table(inbox, tmp_path):
     out = tmp_path / "s.xlsx"
     run("consolidate", str(inbox), "--period", "2026-11", "--as-of", "2026-11-05", "-o", str(out),

@@ -149,6 +149,19 @@ def test_an_open_output_file_gives_a_message_and_writes_nothing(book: FakeBook) 
     assert (folder / "summary.xlsx").read_bytes() == b"yesterday's summary"
 
 
+def test_an_open_output_file_is_reported_before_the_inbox_is_read(book: FakeBook,
+                                                                  monkeypatch) -> None:
+    folder = Path(book.fullname).parent
+    (folder / "~$summary.xlsx").write_bytes(b"owner")
+
+    def read_nothing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the inbox was read although the summary is open")
+
+    monkeypatch.setattr("salesxl.consolidate.consolidate_inbox", read_nothing)
+    excel.consolidate(book)
+    assert book.alert["mode"] == "critical" and "open in Excel" in book.alert["prompt"]
+
+
 def test_a_workbook_opened_from_a_web_address_says_what_to_do(book: FakeBook) -> None:
     book.fullname = "https://contoso.sharepoint.com/sites/sales/Shared Documents/manager.xlsm"
     excel.consolidate(book)

@@ -20,7 +20,7 @@ from salesxl.periods import Month
 from salesxl.roster import RosterError
 from salesxl.summary import write_summary
 from salesxl.workdays import CalendarNotCovered, WorkdaysError
-from salesxl.xlsx import OutputError
+from salesxl.xlsx import OutputError, check_output
 
 __all__ = ["command", "echo_headline"]
 
@@ -95,6 +95,10 @@ def command(inbox: tuple[Path, ...], period: Month, db: str | None, roster: Path
         thresholds = Thresholds(oral=oral, written=written)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--oral/--written") from None
+    try:  # a locked or impossible output is said before the folder is read, not after
+        check_output(output)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         if db:
             from salesxl.store import StoreError  # SQLAlchemy only when the store is used
