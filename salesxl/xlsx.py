@@ -117,6 +117,9 @@ def check_output(target: Path) -> Path:
     if not folder.is_dir():
         raise OutputError(f"{folder}: the output folder does not exist (or is not a folder); "
                           "create it or choose another -o path")
+    if target.is_dir():
+        raise OutputError(f"{target} is a folder, so it cannot be replaced; give -o a file name "
+                          "such as summary.xlsx")
     lock = folder / f"~${target.name}"
     if lock.exists():
         raise OutputError(f"{target} is open in Excel (lock file {lock.name} exists); close it and "

@@ -107,13 +107,14 @@ def test_locked_output_gives_a_clear_error_and_keeps_the_old_file(inbox, tmp_pat
     assert "open in Excel" in result.output and out.read_bytes() == b"old"
 
 
+def _read_nothing(*args, **kwargs):
+    raise AssertionError("the inbox was read although the output cannot be written")
+
+
 def test_a_locked_output_is_reported_before_the_inbox_is_read(inbox, tmp_path, monkeypatch):
     (tmp_path / "~$summary.xlsx").write_bytes(b"lock")
 
-    def read_nothing(*args, **kwargs):
-        raise AssertionError("the inbox was read although the output is locked")
-
-    monkeypatch.setattr("salesxl.cli.cmd_consolidate.consolidate_inbox", read_nothing)
+    monkeypatch.setattr("salesxl.cli.cmd_consolidate.consolidate_inbox", _read_nothing)
     result = CliRunner().invoke(main, ["consolidate", str(inbox), "--period", "2026-11", "-o",
                                        str(tmp_path / "summary.xlsx")])
     assert result.exit_code == 1 and "open in Excel" in result.output

@@ -153,13 +153,23 @@ def test_an_open_output_file_is_reported_before_the_inbox_is_read(book: FakeBook
                                                                   monkeypatch) -> None:
     folder = Path(book.fullname).parent
     (folder / "~$summary.xlsx").write_bytes(b"owner")
-
-    def read_nothing(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the inbox was read although the summary is open")
-
-    monkeypatch.setattr("salesxl.consolidate.consolidate_inbox", read_nothing)
+    monkeypatch.setattr("salesxl.consolidate.consolidate_inbox", _read_nothing)
     excel.consolidate(book)
     assert book.alert["mode"] == "critical" and "open in Excel" in book.alert["prompt"]
+
+
+def test_an_output_that_is_a_folder_is_reported_before_the_inbox_is_read(book: FakeBook,
+                                                                        monkeypatch) -> None:
+    folder = Path(book.fullname).parent
+    (folder / "summary.xlsx").mkdir()
+    monkeypatch.setattr("salesxl.consolidate.consolidate_inbox", _read_nothing)
+    excel.consolidate(book)
+    assert book.alert["mode"] == "critical" and "is a folder" in book.alert["prompt"]
+    assert (folder / "summary.xlsx").is_dir()
+
+
+def _read_nothing(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the inbox was read although the summary cannot be written")
 
 
 def test_a_workbook_opened_from_a_web_address_says_what_to_do(book: FakeBook) -> None:
