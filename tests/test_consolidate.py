@@ -74,11 +74,16 @@ def test_roll_ups_per_team_region_and_company(summary):
     regions = by(summary, "by_region", "region")
     east = regions["华东"]
     assert east["reps"] == 2 and east["contacts"] == 6 and east["amount"] == 4500.0
-    assert east["target"] == 10000  # only A has a target in 华东
+    # Only A has a target in 华东: completion is A's 1,000 against it, not B's 3,500 as well.
+    assert east["target"] == 10000 and east["targeted_reps"] == 1
+    assert east["targeted_amount"] == 1000.0
+    assert east["completion"] == pytest.approx(0.1) and east["pace"] == pytest.approx(0.3)
+    assert east["warning"] == "written"
     total = regions["合计 Total"]
     assert total["amount"] == 13500.0 and total["target"] == 19000
-    assert total["completion"] == pytest.approx(13500 / 19000)
-    assert total["pace"] == pytest.approx(13500 / (19000 / 3))
+    assert (total["targeted_reps"], total["targeted_amount"]) == (2, 10000.0)
+    assert total["completion"] == pytest.approx(10000 / 19000)
+    assert total["pace"] == pytest.approx(10000 / (19000 / 3))
     teams = by(summary, "by_team", "team")
     assert teams["二组"]["deals"] == 2 and teams["一组"]["warning"] == "written"
 
@@ -97,7 +102,16 @@ def test_funnel_counts_and_conversion(summary):
 def test_headline(summary):
     h = summary.headline
     assert (h.reps, h.amount, h.target) == (3, 13500.0, 19000)
-    assert h.completion == pytest.approx(13500 / 19000)
+    assert h.completion == pytest.approx(10000 / 19000)  # B has no target
+    overview = {r["metric_en"]: r["value"] for r in summary.sheet("overview").records()}
+    assert overview["Reps with target"] == 2
+
+
+def test_a_team_without_any_target_has_no_completion(summary):
+    team_two = by(summary, "by_team", "team")["二组"]  # B alone, no target
+    assert team_two["amount"] == 3500.0 and team_two["targeted_reps"] == 0
+    assert team_two["target"] is None and team_two["targeted_amount"] is None
+    assert team_two["completion"] is None and team_two["warning"] is None
 
 
 def test_thresholds_are_configurable():

@@ -4,7 +4,9 @@ contacts, visits (来访/拜访), new customers, A/B/C, deals (stage 成交),
 amount (of closed deals), deposit, month target, month-to-date target paced
 by workdays elapsed, completion, pace index and 考核预警 warning level,
 rank within team and company.  Unknown stays None: a rep without a target
-has no completion, not 0 %.
+has no completion, not 0 %, and a team's completion and pace compare the
+amount of its reps that have a target with their targets (a new hire
+without one neither inflates nor dilutes it).
 """
 
 from __future__ import annotations
@@ -46,17 +48,19 @@ class Totals:
     deposit: float = 0.0
     target: float | None = None
     paced_target: float | None = None
+    targeted_reps: int = 0  # members with a target
+    targeted_amount: float = 0.0  # their amount: what completion and pace compare
     rank_team: int | None = None
     rank_company: int | None = None
     warning: str | None = None
 
     @property
     def completion(self) -> float | None:
-        return self.amount / self.target if self.target else None
+        return self.targeted_amount / self.target if self.target else None
 
     @property
     def pace(self) -> float | None:
-        return self.amount / self.paced_target if self.paced_target else None
+        return self.targeted_amount / self.paced_target if self.paced_target else None
 
     @property
     def customers(self) -> int:
@@ -107,6 +111,7 @@ def rep_totals(
         if targets is not None and rep_id in targets:
             t.target = float(targets[rep_id])
             t.paced_target = t.target * share
+            t.targeted_reps, t.targeted_amount = 1, t.amount
         t.warning = warning_level(t.pace, thresholds)
     _rank(out.values())
     return out
@@ -169,6 +174,8 @@ def roll_up(reps: Iterable[Totals], level: str, thresholds: Thresholds) -> list[
         if r.target is not None:
             g.target = (g.target or 0.0) + r.target
             g.paced_target = (g.paced_target or 0.0) + (r.paced_target or 0.0)
+            g.targeted_reps += 1
+            g.targeted_amount += r.amount
     out = sorted(groups.values(), key=lambda g: g.key)
     for g in out:
         g.warning = warning_level(g.pace, thresholds)

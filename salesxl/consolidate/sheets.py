@@ -81,10 +81,15 @@ def by_group_sheet(key: str, groups: Sequence[Totals], company: Totals) -> Sheet
         head = [C("region", "区域", "Region")]
         title = ("区域", "By region")
         rows = [[g.name] for g in groups] + [[company.name]]
+    # Completion and pace compare the amount of the reps with a target with their targets.
     columns = [*head, C("reps", "人数", "Reps", "int"), *_ACTIVITY,
+               C("targeted_reps", "有目标人数", "Reps with target", "int"),
+               C("targeted_amount", "有目标者金额", "Their amount", "money"),
                C("rank", "排名", "Rank", "int")]
     for row, g in zip(rows, [*groups, company], strict=True):
-        row.extend([g.reps, *_activity(g, g.reported), g.rank_company if g is not company else None])
+        row.extend([g.reps, *_activity(g, g.reported), g.targeted_reps,
+                    round(g.targeted_amount, 2) if g.target is not None else None,
+                    g.rank_company if g is not company else None])
     return SheetData(key, *title, columns, rows)
 
 
