@@ -94,7 +94,7 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
         if layout is None:
             return FormData(name, None, mtime=mtime, issues=[_unknown_form(name, book.sheet_names)])
         data = check_layout(book, layout, ctx, name)
-        data.mtime = mtime
+        data.mtime, data.saved = mtime, book.saved_at()
         return data
     except ReadFailure as failure:
         return FormData(name, None, mtime=mtime, issues=[make_issue(

@@ -52,7 +52,23 @@ class FormData:
     tables: dict[str, TableData] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     mtime: float | None = None
+    saved: float | None = None  # last save recorded inside the file (Book.saved_at)
     digest: Any = None  # what consolidation boiled the rows down to (salesxl.consolidate.digest)
+
+    def file_time(self, newest_day: dt.date | None = None) -> float | None:
+        """When the file was last saved, as best known (POSIX seconds).
+
+        The earlier of the save recorded inside the file and the file's
+        modification time: copying or e-mailing a file makes the latter later,
+        never earlier.  A save recorded before `newest_day` (the newest day the
+        file reports) is stale, from a program that did not update it: ignored.
+        """
+        saved = self.saved
+        if saved is not None and newest_day is not None and self.mtime is not None and (
+                dt.datetime.fromtimestamp(saved) < dt.datetime.combine(newest_day, dt.time())):
+            saved = None
+        known = [t for t in (saved, self.mtime) if t is not None]
+        return min(known) if known else None
 
     @property
     def form(self) -> Form | None:

@@ -155,6 +155,28 @@ def write_xlsxwriter(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], 
     wb.close()
 
 
+def set_core_times(path: Path, modified: str | None, created: str | None = "2026-11-01T01:00:00Z",
+                   *, keep_part: bool = True) -> None:
+    """Rewrite docProps/core.xml as a program saving at `modified` would (W3CDTF text such as
+    2026-11-05T01:30:00Z; None leaves the element out); `keep_part=False` removes the part."""
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    elements = "".join(f'<dcterms:{name} xsi:type="dcterms:W3CDTF">{value}</dcterms:{name}>'
+                       for name, value in (("created", created), ("modified", modified))
+                       if value is not None)
+    parts["docProps/core.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties '
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:creator>张伟</dc:creator>{elements}</cp:coreProperties>").encode()
+    if not keep_part:
+        del parts["docProps/core.xml"]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
 def write_csv(path: Path, rows: Sequence[Sequence[Any]], encoding: str) -> None:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(

@@ -12,6 +12,8 @@ from salesxl.load import collect_files, load_form
 from salesxl.read import Limits, open_book
 from salesxl.read.formulas import uncached_formula_cells
 from salesxl.validate import ValidationContext
+from tests.conftest import read, write_daily
+from tests.make_files import set_core_times
 from tests.messy_files import EXPECTED, FILES
 
 CTX = ValidationContext(today=dt.date(2026, 11, 24))
@@ -119,3 +121,38 @@ def test_zip_bomb_is_refused_before_parsing():
 ])
 def test_formula_scan(xml, cells):
     assert uncached_formula_cells(xml) == cells
+
+
+_SAVED = dt.datetime(2026, 11, 5, 1, 30, tzinfo=dt.UTC).timestamp()  # 09:30 in Beijing
+
+
+@pytest.mark.parametrize(("modified", "created", "keep_part", "saved"), [
+    ("2026-11-05T01:30:00Z", "2026-11-01T01:00:00Z", True, _SAVED),        # Excel: UTC
+    ("2026-11-05T09:30:00+08:00", "2026-11-01T01:00:00Z", True, _SAVED),   # with its zone
+    ("2026-11-05T01:30:00.250Z", "2026-11-01T01:00:00Z", True, _SAVED + 0.25),
+    ("2026-11-05T01:30:00", None, True, _SAVED),                           # no zone: UTC
+    ("2026-11-01T01:00:00Z", "2026-11-01T01:00:00Z", True, None),  # never saved since it was made
+    ("2026-10-30T01:00:00Z", "2026-11-01T01:00:00Z", True, None),  # "saved" before it was made
+    (None, "2026-11-01T01:00:00Z", True, None),                    # no save recorded
+    ("last Tuesday", "2026-11-01T01:00:00Z", True, None),          # not a time
+    ("2026-11-05T01:30:00Z", "2026-11-01T01:00:00Z", False, None),  # no docProps/core.xml
+])
+def test_the_save_time_recorded_inside_the_file(tmp_path, modified, created, keep_part, saved):
+    path = write_daily(tmp_path / "daily.xlsx", [{"date": dt.date(2026, 11, 4), "customer": "甲"}])
+    set_core_times(path, modified, created, keep_part=keep_part)
+    book = open_book(path)
+    try:
+        assert book.saved_at() == saved
+    finally:
+        book.close()
+    data = read(path)
+    assert data.form_id == "daily_report" and data.saved == saved
+    assert data.file_time() == (min(saved, data.mtime) if saved is not None else data.mtime)
+
+
+def test_a_csv_file_records_no_save_time(tmp_path):
+    path = tmp_path / "daily.csv"
+    path.write_text("日期,客户名称,销售阶段\n2026-11-04,甲,1\n", encoding="utf-8")
+    book = open_book(path)
+    assert book.saved_at() is None
+    book.close()

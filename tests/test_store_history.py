@@ -21,6 +21,7 @@ from salesxl.store import import_files, load_period, read_customers
 from salesxl.store.schema import report_days, submissions
 from salesxl.workdays import Workdays
 from tests import store_fixtures
+from tests.make_files import set_core_times
 from tests.store_fixtures import (
     NOV,
     contact,
@@ -242,4 +243,17 @@ def test_a_backfilled_file_saved_before_its_deadlines_is_on_time(store_url, tmp_
     import_files("reports", [path], db=store_url, backfill=True, now=dt.datetime(2026, 11, 20))
     seen = load_period(store_url, NOV).day_first_seen
     assert seen == {("S001", days[0]): saved, ("S001", days[1]): saved}
+    assert all(when <= deadline(day) for (_, day), when in seen.items())
+
+
+def test_a_backfill_takes_the_save_recorded_inside_a_copied_file(store_url, tmp_path):
+    """Files e-mailed in and saved to the inbox later: Excel's own save time dates them."""
+    path = daily_file(tmp_path, "S001", [contact(2, "甲公司"), contact(4, "乙公司")])
+    saved = dt.datetime(2026, 11, 5, 8, 30)  # before Nov 4's deadline (Nov 5 09:00)
+    set_core_times(path, saved.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    copied = dt.datetime(2026, 11, 9, 10, 0).timestamp()
+    os.utime(path, (copied, copied))
+    import_files("reports", [path], db=store_url, backfill=True, now=dt.datetime(2026, 11, 20))
+    seen = load_period(store_url, NOV).day_first_seen
+    assert seen[("S001", dt.date(2026, 11, 4))] == saved
     assert all(when <= deadline(day) for (_, day), when in seen.items())

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
-from salesxl.consolidate import consolidate
+from salesxl.consolidate import consolidate, consolidate_inbox
 from salesxl.consolidate.submissions import daily_deadline
 from salesxl.periods import Month, Week
 from salesxl.roster import Rep, Roster
 from salesxl.workdays import Workdays
 from tests.factory import NOV, daily, monthly, row, weekly
+from tests.make_files import set_core_times
+from tests.store_fixtures import contact, daily_file
 
 OCT = Month(2026, 10)
 
@@ -127,3 +130,44 @@ def test_headline_counts_late_and_missing():
     form = daily("A", [row(2, "x"), row(4, "y")], mtime=dt.datetime(2026, 11, 5, 10, 0))
     h = consolidate([form], period=NOV, as_of=dt.date(2026, 11, 5)).headline
     assert h.late == 1 and h.missing >= 1
+
+
+def _w3c(local: dt.datetime) -> str:
+    """A local time as Excel records a save inside the file: UTC."""
+    return local.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _report(folder, rep, *, saved_inside, copied, name=None):
+    """Rep `rep`'s report of Nov 2 and Nov 4, saved in Excel at `saved_inside`, then copied
+    (e-mailed, downloaded) into the inbox at `copied`, which sets the file's modification time."""
+    path = daily_file(folder, rep, [contact(2, "甲公司"), contact(4, "乙公司")], name=name)
+    set_core_times(path, _w3c(saved_inside) if saved_inside else None, _w3c(dt.datetime(2026, 11, 1)))
+    os.utime(path, (copied.timestamp(), copied.timestamp()))
+    return path
+
+
+# Nov 4's record is due Nov 5 09:00; the manager saves the e-mailed files on Nov 6 at 10:00.
+@pytest.mark.parametrize(("saved_inside", "status", "submitted"), [
+    (dt.datetime(2026, 11, 5, 8, 30), "on_time", dt.datetime(2026, 11, 5, 8, 30)),
+    (dt.datetime(2026, 11, 5, 9, 30), "late", dt.datetime(2026, 11, 5, 9, 30)),
+    (None, "late", dt.datetime(2026, 11, 6, 10, 0)),  # nothing inside: the file's time
+    # "saved" before the newest day it reports: a stale record, the file's time it is
+    (dt.datetime(2026, 11, 3, 18, 0), "late", dt.datetime(2026, 11, 6, 10, 0)),
+])
+def test_a_copied_report_is_judged_by_the_save_recorded_inside_it(tmp_path, saved_inside, status,
+                                                                  submitted):
+    _report(tmp_path, "A", saved_inside=saved_inside, copied=dt.datetime(2026, 11, 6, 10, 0))
+    got = statuses(consolidate_inbox([tmp_path], period=NOV, as_of=dt.date(2026, 11, 6)))
+    assert got[("A", "2026-11-04")]["status"] == status
+    assert got[("A", "2026-11-04")]["submitted"] == submitted
+
+
+def test_of_two_copies_the_one_saved_last_is_used_not_the_one_copied_last(tmp_path):
+    _report(tmp_path, "A", name="A_新.xlsx", saved_inside=dt.datetime(2026, 11, 5, 8, 0),
+            copied=dt.datetime(2026, 11, 5, 8, 5))
+    _report(tmp_path, "A", name="A_旧.xlsx", saved_inside=dt.datetime(2026, 11, 4, 18, 0),
+            copied=dt.datetime(2026, 11, 6, 10, 0))  # an old copy found later in the mailbox
+    summary = consolidate_inbox([tmp_path], period=NOV, as_of=dt.date(2026, 11, 6))
+    assert statuses(summary)[("A", "2026-11-04")]["file"].endswith("A_新.xlsx")
+    (dropped,) = [i for i in summary.issues if i.code.value == "duplicate_row"]
+    assert dropped.file.endswith("A_旧.xlsx")

@@ -32,7 +32,7 @@ class Submission:
     form_id: str
     rep_id: str
     period: Month | Week
-    submitted: dt.datetime | None  # first seen by the store, else the file's modification time
+    submitted: dt.datetime | None  # first seen by the store, else FormData.file_time
     from_store: bool
     days: dict[dt.date, dt.datetime | None] = field(default_factory=dict)  # day -> first seen
 
@@ -52,12 +52,13 @@ class Collected:
     tables: list[tuple[str, TableData, str]] = field(default_factory=list)  # Details: rep, rows, file
 
 
-def _submitted(data: FormData, first_seen: Mapping[str, dt.datetime]) -> tuple[dt.datetime | None, bool]:
+def _submitted(data: FormData, first_seen: Mapping[str, dt.datetime],
+               newest_day: dt.date | None = None) -> tuple[dt.datetime | None, bool]:
+    """When the file came in: first seen by the store, else when it was last saved."""
     if data.path in first_seen:
         return first_seen[data.path], True
-    if data.mtime is None:
-        return None, False
-    return dt.datetime.fromtimestamp(data.mtime), False
+    when = data.file_time(newest_day)
+    return (None if when is None else dt.datetime.fromtimestamp(when)), False
 
 
 def digest_of(data: FormData, period: Month, as_of: dt.date, *, current: bool = True
@@ -93,7 +94,8 @@ def collect(
         if other is None:
             chosen[key] = data
             continue
-        newer, older = (data, other) if (data.mtime or 0) >= (other.mtime or 0) else (other, data)
+        newer, older = ((data, other) if (data.file_time() or 0) >= (other.file_time() or 0)
+                        else (other, data))
         chosen[key] = newer
         issues.append(make_issue(
             Code.DUPLICATE_ROW, older.path,
@@ -115,14 +117,14 @@ def collect(
         if rep not in header_reps:
             header_reps[rep] = Rep(rep, data.header.get("rep_name") or rep,
                                    region=data.header.get("region"), team=data.header.get("team"))
-        when, from_store = _submitted(data, first_seen)
+        d = digest_of(data, period, as_of) if form_id == "daily_report" else None
+        when, from_store = _submitted(data, first_seen, max(d.days, default=None) if d else None)
         sub = Submission(data.path, form_id, rep, data.period, when, from_store)  # type: ignore[arg-type]
         if roster is not None and rep not in roster:
             unknown.append(sub)
             continue
         submissions.append(sub)
-        if form_id == "daily_report":
-            d = digest_of(data, period, as_of)
+        if d is not None:
             digests.append((rep, d))
             mine = days.setdefault(rep, {})
             for day, activity in d.per_day.items():

@@ -4,7 +4,9 @@
 - the weekly plan is due on the week's Monday;
 - the monthly plan is due in the last week of the month before.
 The time a report arrived is the store's first-seen time when there is one,
-else the file's modification time.  A monthly file's modification time only
+else when the file was last saved: the save time Excel records inside the
+file (it survives e-mail and copying) or the file's modification time,
+whichever is earlier (`FormData.file_time`).  A monthly file's save time only
 dates its newest day, so with file times alone an earlier day counts as on
 time unless the file was already saved late for it.
 """

@@ -9,7 +9,9 @@ Macros are never run: calamine only reads cell values.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -154,12 +156,58 @@ class Book:
                                       if part in names}
         return self._uncached
 
+    def saved_at(self) -> float | None:
+        """When the workbook was last saved, as the saving program recorded it inside the file.
+
+        Excel, WPS and LibreOffice write `dcterms:modified` (UTC) into
+        docProps/core.xml on every save, so it survives copying and e-mail,
+        which reset the file's modification time.  None when it is missing,
+        unreadable, or no later than `dcterms:created` (a template or issued
+        form nobody has saved since it was made).  POSIX seconds, like mtime.
+        """
+        archive = self._archive
+        if archive is None:
+            return None
+        try:
+            info = archive.getinfo("docProps/core.xml")
+            if info.file_size > _CORE_XML_LIMIT:
+                return None
+            xml = _member(archive, info, self._package)
+        except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+                NotImplementedError):
+            return None  # a damaged or missing part costs the time, not the file
+        modified, created = _w3c_time(xml, b"modified"), _w3c_time(xml, b"created")
+        if modified is None or (created is not None and modified <= created):
+            return None
+        return modified
+
     def close(self) -> None:
         if self._workbook is not None:
             self._workbook.close()
         if self._archive is not None:
             self._archive.close()
         self._package = b""
+
+
+_CORE_XML_LIMIT = 64 * 1024  # docProps/core.xml is a few hundred bytes
+# <dcterms:modified xsi:type="dcterms:W3CDTF">2026-11-05T01:30:00Z</dcterms:modified>: the
+# prefix varies by program; only text is matched (no entities, so nothing to expand).
+_CORE_TIME = {name: re.compile(rb"<(?:[\w.-]+:)?" + name + rb"\b[^>]*>\s*([^<]{4,40}?)\s*</")
+              for name in (b"modified", b"created")}
+
+
+def _w3c_time(xml: bytes, name: bytes) -> float | None:
+    """A W3CDTF time of docProps/core.xml as POSIX seconds; UTC when it names no zone."""
+    match = _CORE_TIME[name].search(xml)
+    if match is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(match.group(1).decode("ascii").replace("Z", "+00:00"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.timestamp()
 
 
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, package: bytes) -> bytes:

@@ -43,6 +43,7 @@ from salesxl.store.kinds import (
     previous_versions,
     record_days,
     refresh_customers_of,
+    report_dates,
     supersede,
 )
 from salesxl.store.migrations import open_store
@@ -109,7 +110,8 @@ def import_files(
     `kind` is roster, sales, reports or targets.  `now` fixes the import time
     (default: the clock at each file's transaction).  A file reaches the store
     when it is imported; with `backfill` (files that came in before the store
-    was used) its modification time stands in for that, marked as estimated.
+    was used) the time it was last saved (`FormData.file_time`) stands in for
+    that, marked as estimated.
     Raises FileNotFoundError for a missing path and StoreError when the
     database cannot be used; everything wrong inside the files is in the result.
     """
@@ -296,7 +298,8 @@ def _record_refusal(engine: Engine, spec: Kind, data: FormData, errors: list[Iss
         return
     first, last = _span(data, {})
     if first is None:  # no period to file it under: the day the file was saved (or came in)
-        first = last = dt.datetime.fromtimestamp(data.mtime).date() if data.mtime else now.date()
+        saved = data.file_time()
+        first = last = dt.datetime.fromtimestamp(saved).date() if saved else now.date()
     with write_transaction(engine) as conn:
         if conn.execute(select(audit_log.c.id).where(
                 audit_log.c.action == "refuse", audit_log.c.content_hash == content_hash)).first():
@@ -348,8 +351,9 @@ def _write(conn: Connection, spec: Kind, data: FormData, plan: _Plan, result: Fi
     rows = sum(len(records) for records in plan.good.values())
     with_content = [s.first_seen for s in previous.slice_versions if s.rows > 0]
     # Reaching the store is arriving; a backfill has only the file's time to go by.
-    estimated = backfill and data.mtime is not None
-    arrived = min(now, dt.datetime.fromtimestamp(data.mtime or 0)) if estimated else now
+    saved = data.file_time(max(report_dates(plan.good), default=None))
+    estimated = backfill and saved is not None
+    arrived = min(now, dt.datetime.fromtimestamp(saved or 0)) if estimated else now
     first, last = _span(data, plan.good)
     version = 1 + max((s.version for s in versions), default=0)
     new_id = conn.execute(submissions.insert().values(

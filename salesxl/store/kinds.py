@@ -39,7 +39,7 @@ from salesxl.validate import FormData
 from salesxl.workdays import CalendarNotCovered, Workdays
 
 __all__ = ["KINDS", "Kind", "Previous", "daily_due", "insert_form_rows", "previous_versions",
-           "record_days", "refresh_customers_of", "supersede"]
+           "record_days", "refresh_customers_of", "report_dates", "supersede"]
 
 Record = dict[str, Any]
 _CHUNK = 400
@@ -218,17 +218,22 @@ def daily_due(day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9, 0))
 
 
+def report_dates(good: dict[str, list[Record]]) -> set[dt.date]:
+    """The days a daily report's rows are for: its contact and 日清 rows (SPEC §2.1)."""
+    return {r["date"] for key in ("daily", "day_close") for r in good.get(key, [])
+            if isinstance(r.get("date"), dt.date)}
+
+
 def record_days(conn: Connection, new_id: int, data: FormData, good: dict[str, list[Record]],
                 arrived: dt.datetime, *, estimated: bool = False) -> None:
     """The days a daily report brings for the first time: a contact row or a 日清 row (SPEC §2.1).
 
-    They arrived now (`arrived`).  In a backfill, `arrived` is the file's
-    modification time, which dates only the file's newest day; an earlier
+    They arrived now (`arrived`).  In a backfill, `arrived` is when the file
+    was last saved (`FormData.file_time`), which dates only its newest day; an earlier
     day is taken to have arrived by its deadline unless the file itself was
     saved before that, and the times are marked as estimated.
     """
-    days = {r["date"] for key in ("daily", "day_close") for r in good.get(key, [])
-            if isinstance(r.get("date"), dt.date)}
+    days = report_dates(good)
     if not days:
         return
     rep = data.rep_id
