@@ -55,7 +55,6 @@ COLOURED = {
 }
 
 
-
 class _NoOverlapIndex(dict[tuple[int, int], str]):
     """xlsxwriter's `add_table` records every cell of the table's range in the
     worksheet's `table_cells` to refuse a second, overlapping table: 5 million
@@ -65,6 +64,7 @@ class _NoOverlapIndex(dict[tuple[int, int], str]):
 
     def __setitem__(self, key: tuple[int, int], value: str) -> None:
         pass
+
 
 class _Writer:
     def __init__(self, wb: xlsxwriter.Workbook, summary: Summary, lang: str, base: Path) -> None:
