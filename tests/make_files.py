@@ -155,13 +155,22 @@ def write_xlsxwriter(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], 
     wb.close()
 
 
-def set_core_times(path: Path, modified: str | None, created: str | None = "2026-11-01T01:00:00Z",
+CoreTime = dt.datetime | str | None
+
+
+def _w3c(value: dt.datetime | str) -> str:
+    """A local time as Excel records it inside the file (UTC); text is taken as written."""
+    return value if isinstance(value, str) else value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def set_core_times(path: Path, modified: CoreTime, created: CoreTime = "2026-11-01T01:00:00Z",
                    *, keep_part: bool = True) -> None:
-    """Rewrite docProps/core.xml as a program saving at `modified` would (W3CDTF text such as
-    2026-11-05T01:30:00Z; None leaves the element out); `keep_part=False` removes the part."""
+    """Rewrite docProps/core.xml as a program saving at `modified` would: a local datetime, or
+    W3CDTF text such as 2026-11-05T01:30:00Z; None leaves the element out.  `keep_part=False`
+    removes the part."""
     with zipfile.ZipFile(path) as source:
         parts = {info.filename: source.read(info) for info in source.infolist()}
-    elements = "".join(f'<dcterms:{name} xsi:type="dcterms:W3CDTF">{value}</dcterms:{name}>'
+    elements = "".join(f'<dcterms:{name} xsi:type="dcterms:W3CDTF">{_w3c(value)}</dcterms:{name}>'
                        for name, value in (("created", created), ("modified", modified))
                        if value is not None)
     parts["docProps/core.xml"] = (

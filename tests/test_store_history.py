@@ -250,7 +250,7 @@ def test_a_backfill_takes_the_save_recorded_inside_a_copied_file(store_url, tmp_
     """Files e-mailed in and saved to the inbox later: Excel's own save time dates them."""
     path = daily_file(tmp_path, "S001", [contact(2, "甲公司"), contact(4, "乙公司")])
     saved = dt.datetime(2026, 11, 5, 8, 30)  # before Nov 4's deadline (Nov 5 09:00)
-    set_core_times(path, saved.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    set_core_times(path, saved)
     copied = dt.datetime(2026, 11, 9, 10, 0).timestamp()
     os.utime(path, (copied, copied))
     import_files("reports", [path], db=store_url, backfill=True, now=dt.datetime(2026, 11, 20))

@@ -132,16 +132,11 @@ def test_headline_counts_late_and_missing():
     assert h.late == 1 and h.missing >= 1
 
 
-def _w3c(local: dt.datetime) -> str:
-    """A local time as Excel records a save inside the file: UTC."""
-    return local.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _report(folder, rep, *, saved_inside, copied, name=None):
     """Rep `rep`'s report of Nov 2 and Nov 4, saved in Excel at `saved_inside`, then copied
     (e-mailed, downloaded) into the inbox at `copied`, which sets the file's modification time."""
     path = daily_file(folder, rep, [contact(2, "甲公司"), contact(4, "乙公司")], name=name)
-    set_core_times(path, _w3c(saved_inside) if saved_inside else None, _w3c(dt.datetime(2026, 11, 1)))
+    set_core_times(path, saved_inside, dt.datetime(2026, 11, 1))
     os.utime(path, (copied.timestamp(), copied.timestamp()))
     return path
 
