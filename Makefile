@@ -18,13 +18,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/salesxl demo
 
-test: $(STAMP)
-	$(BIN)/ruff check salesxl tests benchmarks
+test: lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check salesxl tests benchmarks
-	$(BIN)/ruff format --check salesxl tests benchmarks
+	$(BIN)/ruff check salesxl tests benchmarks docs
+	$(BIN)/ruff format --check salesxl tests benchmarks docs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py

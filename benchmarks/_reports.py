@@ -26,8 +26,13 @@ def _one_report(args: tuple[Path, int, int, int]) -> None:
 
     path, index, rows, seed = args
     rng = random.Random(seed * 100_003 + index)
-    customers = [(rng.choice(CUSTOMER_WORDS) + rng.choice(CUSTOMER_WORDS) + rng.choice(KINDS),
-                  f"1{rng.choice('3578')}{rng.randrange(10**9):09d}") for _ in range(40)]
+    customers = [
+        (
+            rng.choice(CUSTOMER_WORDS) + rng.choice(CUSTOMER_WORDS) + rng.choice(KINDS),
+            f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+        )
+        for _ in range(40)
+    ]
     days = [dt.date(2026, 11, d) for d in range(1, 25) if dt.date(2026, 11, d).weekday() < 5]
     records = []
     for _ in range(rows):
@@ -36,19 +41,38 @@ def _one_report(args: tuple[Path, int, int, int]) -> None:
         qty = rng.randint(1, 20)
         price = rng.choice([88.0, 120.0, 368.0, 980.0])
         closed = stage == "7"
-        records.append({
-            "date": rng.choice(days), "customer": name, "contact": "王经理", "phone": phone,
-            "source": rng.choice(["phone", "walkin", "visit", "referral"]),
-            "grade": rng.choice("ABC"), "stage": stage, "product": "产品A",
-            "qty": qty if closed else None, "price": price if closed else None,
-            "amount": qty * price if closed else None,
-            "deposit": round(qty * price * 0.1, 2) if closed else None,
-            "next_followup": dt.date(2026, 11, 28), "notes": "跟进中"})
+        records.append(
+            {
+                "date": rng.choice(days),
+                "customer": name,
+                "contact": "王经理",
+                "phone": phone,
+                "source": rng.choice(["phone", "walkin", "visit", "referral"]),
+                "grade": rng.choice("ABC"),
+                "stage": stage,
+                "product": "产品A",
+                "qty": qty if closed else None,
+                "price": price if closed else None,
+                "amount": qty * price if closed else None,
+                "deposit": round(qty * price * 0.1, 2) if closed else None,
+                "next_followup": dt.date(2026, 11, 28),
+                "notes": "跟进中",
+            }
+        )
     records.sort(key=lambda r: r["date"])
     rep = f"S{index:04d}"
-    write_form(path, DAILY_REPORT, header={
-        "rep_name": f"销售{index}", "rep_id": rep, "region": f"区域{index % 3}",
-        "team": f"团队{index % 12}", "month": Month(2026, 11)}, rows={"daily": records})
+    write_form(
+        path,
+        DAILY_REPORT,
+        header={
+            "rep_name": f"销售{index}",
+            "rep_id": rep,
+            "region": f"区域{index % 3}",
+            "team": f"团队{index % 12}",
+            "month": Month(2026, 11),
+        },
+        rows={"daily": records},
+    )
 
 
 def generate(folder: Path, reps: int, rows: int, seed: int = 1) -> list[Path]:
@@ -75,10 +99,9 @@ def floor(paths: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-
-
-def floor_and_salesxl(paths: list[Path], command: list[str], times: int,
-                      ok_codes: tuple[int, ...] = (0,)) -> tuple[float, float, dict[str, object]]:
+def floor_and_salesxl(
+    paths: list[Path], command: list[str], times: int, ok_codes: tuple[int, ...] = (0,)
+) -> tuple[float, float, dict[str, object]]:
     """The raw-read floor and one `salesxl` command, each run `times` times.
 
     A shared machine is noisy: the median of each decides, not one slow or fast run.
@@ -87,10 +110,17 @@ def floor_and_salesxl(paths: list[Path], command: list[str], times: int,
     floors = [floor(paths) for _ in range(max(1, times))]
     runs = [run_salesxl(command, ok_codes) for _ in range(max(1, times))]
     floor_s, salesxl_s = statistics.median(floors), statistics.median(s for s, _ in runs)
-    return floor_s, salesxl_s, {
-        "floor_s": round(floor_s, 3), "floor_runs_s": [round(s, 3) for s in floors],
-        "salesxl_s": round(salesxl_s, 3), "salesxl_runs_s": [round(s, 3) for s, _ in runs],
-        "salesxl_peak_mb": round(max(peak for _, peak in runs) / 2**20, 1)}
+    return (
+        floor_s,
+        salesxl_s,
+        {
+            "floor_s": round(floor_s, 3),
+            "floor_runs_s": [round(s, 3) for s in floors],
+            "salesxl_s": round(salesxl_s, 3),
+            "salesxl_runs_s": [round(s, 3) for s, _ in runs],
+            "salesxl_peak_mb": round(max(peak for _, peak in runs) / 2**20, 1),
+        },
+    )
 
 
 def _tree_rss(pid: int) -> int:

@@ -26,6 +26,8 @@ from _reports import floor, floor_and_salesxl, generate, run_salesxl
 
 HERE = Path(__file__).resolve().parent
 PERIOD = "2026-11"
+
+
 def naive(paths: list[Path], out: Path) -> float:
     """What a script without salesxl does: pandas + openpyxl per file, concat, groupby, to_excel."""
     import pandas as pd
@@ -52,15 +54,25 @@ def xlsxwriter_alone(paths: list[Path], out: Path) -> float:
     for p in paths:  # the rows as they sit in the files, plus the 6 columns Details adds
         sheet = CalamineWorkbook.from_path(str(p)).get_sheet_by_name("日报 Daily").to_python()
         header = next(i for i, r in enumerate(sheet) if r and r[0] == "日期*\nDate")
-        rows.extend(["S0001", "销售", "团队", "区域", p.name, i, *r]
-                    for i, r in enumerate(sheet[header + 1:], start=header + 2) if r[0] != "")
+        rows.extend(
+            ["S0001", "销售", "团队", "区域", p.name, i, *r]
+            for i, r in enumerate(sheet[header + 1 :], start=header + 2)
+            if r[0] != ""
+        )
     start = time.perf_counter()
-    wb = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(out),
+        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     ws = wb.add_worksheet("Details")
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
-    ws.add_table(0, 0, len(rows), len(rows[0]) - 1,
-                 {"columns": [{"header": f"c{i}"} for i in range(len(rows[0]))]})
+    ws.add_table(
+        0,
+        0,
+        len(rows),
+        len(rows[0]) - 1,
+        {"columns": [{"header": f"c{i}"} for i in range(len(rows[0]))]},
+    )
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             if value == "" or value is None:
@@ -78,8 +90,12 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=250)
     parser.add_argument("--data", type=Path, default=HERE / "_data")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of salesxl and of the floor; their median is reported")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of salesxl and of the floor; their median is reported",
+    )
     parser.add_argument("--skip-naive", action="store_true", help="the naive way takes minutes")
     args = parser.parse_args()
     folder = args.data / f"consolidate_{args.reps}x{args.rows}"
@@ -88,10 +104,10 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     common = ["consolidate", str(folder), "--period", PERIOD, "--as-of", "2026-11-24"]
     floor(paths[: min(20, len(paths))])  # warm the page cache for everyone alike
-    result: dict[str, object] = {"reps": args.reps, "rows": args.rows,
-                                 "cores": os.cpu_count() or 1}
+    result: dict[str, object] = {"reps": args.reps, "rows": args.rows, "cores": os.cpu_count() or 1}
     floor_s, salesxl_s, measured = floor_and_salesxl(
-        paths, [*common, "-o", str(out / "summary.xlsx")], args.repeat)
+        paths, [*common, "-o", str(out / "summary.xlsx")], args.repeat
+    )
     result.update(measured)
     details_s, peak = run_salesxl([*common, "-o", str(out / "summary_details.xlsx"), "--details"])
     result["salesxl_details_s"] = round(details_s, 3)

@@ -48,9 +48,21 @@ def sales_rows(n: int) -> list[list[object]]:
     for i in range(n):
         qty = 1 + i % 50
         price = 5 + (i * 37 % 49500) / 100
-        rows.append([start + dt.timedelta(days=i % 700), f"S{i % 300:03d}", f"客户{i % 5000}",
-                     f"产品{i % 40}", "10mg*20", f"B{i % 999:03d}", dt.date(2028, 12, 31),
-                     "某药厂", qty, price, round(qty * price, 2)])
+        rows.append(
+            [
+                start + dt.timedelta(days=i % 700),
+                f"S{i % 300:03d}",
+                f"客户{i % 5000}",
+                f"产品{i % 40}",
+                "10mg*20",
+                f"B{i % 999:03d}",
+                dt.date(2028, 12, 31),
+                "某药厂",
+                qty,
+                price,
+                round(qty * price, 2),
+            ]
+        )
     return rows
 
 
@@ -65,7 +77,9 @@ def sales_files(n: int) -> tuple[Path, Path]:
     with csv_path.open("w", newline="", encoding="gbk") as f:  # ERPs in China export GBK
         writer = csv.writer(f)
         writer.writerow(labels)
-        writer.writerows([[v.isoformat() if isinstance(v, dt.date) else v for v in r] for r in rows])
+        writer.writerows(
+            [[v.isoformat() if isinstance(v, dt.date) else v for v in r] for r in rows]
+        )
     book = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True})
     sheet = book.add_worksheet("销售明细")
     dates = book.add_format({"num_format": "yyyy-mm-dd"})
@@ -87,13 +101,32 @@ def _write_report(args: tuple[Path, int, int]) -> None:
         day = dt.date(2026, 11, 2 + (i * 28) // n)
         stage = str(1 + (i + k) % 7)
         amount = 100.0 * (1 + i % 9) if stage == "7" else None
-        rows.append({"date": day, "customer": f"客户{k}-{i % 120}", "phone": f"139{k:04d}{i % 120:04d}",
-                     "source": ("phone", "walkin", "visit")[i % 3], "grade": "ABC"[i % 3],
-                     "stage": stage, "product": f"产品{i % 40}", "amount": amount,
-                     "next_followup": day + dt.timedelta(days=3), "notes": "拜访"})
-    write_form(path, DAILY_REPORT, header={"rep_name": f"销售{k}", "rep_id": f"S{k:04d}",
-                                           "region": "华东", "team": f"{k // 10}组", "month": NOV},
-               rows={"daily": rows})
+        rows.append(
+            {
+                "date": day,
+                "customer": f"客户{k}-{i % 120}",
+                "phone": f"139{k:04d}{i % 120:04d}",
+                "source": ("phone", "walkin", "visit")[i % 3],
+                "grade": "ABC"[i % 3],
+                "stage": stage,
+                "product": f"产品{i % 40}",
+                "amount": amount,
+                "next_followup": day + dt.timedelta(days=3),
+                "notes": "拜访",
+            }
+        )
+    write_form(
+        path,
+        DAILY_REPORT,
+        header={
+            "rep_name": f"销售{k}",
+            "rep_id": f"S{k:04d}",
+            "region": "华东",
+            "team": f"{k // 10}组",
+            "month": NOV,
+        },
+        rows={"daily": rows},
+    )
 
 
 def report_folder(count: int, rows: int) -> Path:
@@ -120,8 +153,9 @@ def bench_sales(path: Path, n: int, work: Path) -> None:
     assert data.form_id == "sales_records" and len(data.records("sales")) == n, data.issues[:3]
     with open_store(f"sqlite:///{work / f'split_{path.suffix[1:]}.db'}") as engine:
         t0 = time.perf_counter()
-        result = import_form("sales", data, db=engine, content_hash=_hash(path),
-                             now=dt.datetime.now())
+        result = import_form(
+            "sales", data, db=engine, content_hash=_hash(path), now=dt.datetime.now()
+        )
         write = time.perf_counter() - t0
     assert result.rows == n, result
     del data, result  # as in `salesxl import`: nothing else alive for the collector to scan
@@ -133,11 +167,15 @@ def bench_sales(path: Path, n: int, work: Path) -> None:
     assert whole.rows == n
     naive = _naive_sales(path, work)
     floor = _raw_read(path)
-    print(f"sales {path.suffix[1:]:<4}  {n:,} rows  read {read:6.2f} s ({n / read:9,.0f} rows/s)"
-          f"  write {write:5.2f} s ({n / write:9,.0f} rows/s)"
-          f"  import_files {total:6.2f} s ({n / total:9,.0f} rows/s)")
-    print(f"           naive pandas read + to_sql {naive:6.2f} s (salesxl {naive / total:4.2f}× "
-          f"its speed); raw read floor {floor:5.2f} s (salesxl takes {total / floor:4.2f}× it)")
+    print(
+        f"sales {path.suffix[1:]:<4}  {n:,} rows  read {read:6.2f} s ({n / read:9,.0f} rows/s)"
+        f"  write {write:5.2f} s ({n / write:9,.0f} rows/s)"
+        f"  import_files {total:6.2f} s ({n / total:9,.0f} rows/s)"
+    )
+    print(
+        f"           naive pandas read + to_sql {naive:6.2f} s (salesxl {naive / total:4.2f}× "
+        f"its speed); raw read floor {floor:5.2f} s (salesxl takes {total / floor:4.2f}× it)"
+    )
 
 
 def _naive_sales(path: Path, work: Path) -> float:
@@ -184,8 +222,9 @@ def bench_reports(folder: Path, work: Path, workers: int | None) -> None:
     with open_store(f"sqlite:///{work / 'reports_split.db'}") as engine:
         t0 = time.perf_counter()
         for digest, data in zip(hashes, forms, strict=True):
-            result = import_form("reports", data, db=engine, content_hash=digest,
-                                 now=dt.datetime.now())
+            result = import_form(
+                "reports", data, db=engine, content_hash=digest, now=dt.datetime.now()
+            )
             assert result.status == "imported", (result.note, result.issues[:2])
         write = time.perf_counter() - t0
     db = f"sqlite:///{work / 'reports_whole.db'}"
@@ -198,10 +237,14 @@ def bench_reports(folder: Path, work: Path, workers: int | None) -> None:
     repeat = time.perf_counter() - t0
     assert again.count("unchanged") == len(files)
     n = len(files)
-    print(f"reports    {n:,} files, {rows:,} rows  read {read:6.2f} s ({rows / read:9,.0f} rows/s)"
-          f"  write {write:5.2f} s ({rows / write:9,.0f} rows/s, {write / n * 1000:.1f} ms/file)")
-    print(f"           import_files {total:6.2f} s ({rows / total:9,.0f} rows/s);"
-          f" the same folder again (all unchanged) {repeat:5.2f} s")
+    print(
+        f"reports    {n:,} files, {rows:,} rows  read {read:6.2f} s ({rows / read:9,.0f} rows/s)"
+        f"  write {write:5.2f} s ({rows / write:9,.0f} rows/s, {write / n * 1000:.1f} ms/file)"
+    )
+    print(
+        f"           import_files {total:6.2f} s ({rows / total:9,.0f} rows/s);"
+        f" the same folder again (all unchanged) {repeat:5.2f} s"
+    )
 
 
 def main() -> None:

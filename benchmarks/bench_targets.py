@@ -46,8 +46,14 @@ def organisation(reps: int, products: int = 0, seed: int = 1) -> TargetsInput:
         base = rng.uniform(50_000, 150_000)
         for year in (2023, 2024, 2025):
             for m in range(1, 13):
-                history.append((rep, None, Month(year, m),
-                                base * (1 + 0.3 * math.sin(m / 2)) * rng.uniform(0.9, 1.1)))
+                history.append(
+                    (
+                        rep,
+                        None,
+                        Month(year, m),
+                        base * (1 + 0.3 * math.sin(m / 2)) * rng.uniform(0.9, 1.1),
+                    )
+                )
         for p in range(products):
             units.append(UnitSpec("rep", rep, f"T{i % teams}", product=f"P{p:02d}"))
     return TargetsInput(Settings(2026, rounding=Decimal(100)), units, history)
@@ -70,19 +76,42 @@ def speed() -> dict[str, float]:
     out["split_500_units_x_20_products_engine_s"] = round(seconds, 3)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "targets_input.xlsx"
-        write_form(source, TARGETS_INPUT, header={"year": 2026, "method": "seasonal",
-                                                  "rounding": 100},
-                   rows={"annual": [{"level": u.level, "unit": u.unit, "parent": u.parent,
-                                     "annual_target": float(u.annual) if u.annual else None}
-                                    for u in big.units],
-                         "history": [{"unit": u, "month": str(m), "amount": round(a, 2)}
-                                     for u, _, m, a in big.history]})
+        write_form(
+            source,
+            TARGETS_INPUT,
+            header={"year": 2026, "method": "seasonal", "rounding": 100},
+            rows={
+                "annual": [
+                    {
+                        "level": u.level,
+                        "unit": u.unit,
+                        "parent": u.parent,
+                        "annual_target": float(u.annual) if u.annual else None,
+                    }
+                    for u in big.units
+                ],
+                "history": [
+                    {"unit": u, "month": str(m), "amount": round(a, 2)}
+                    for u, _, m, a in big.history
+                ],
+            },
+        )
         seconds, _ = timed(lambda: split_file(source, Path(tmp) / "targets.xlsx"))
         out["split_5000_units_file_to_file_s"] = round(seconds, 3)
-        roster = Roster({f"S{i:04d}": Rep(f"S{i:04d}", f"销售{i}", f"区域{i % 3}", f"团队{i % 30}")
-                         for i in range(1000)})
-        seconds, written = timed(lambda: issue_forms(roster, Month(2026, 11), Path(tmp) / "forms",
-                                                     targets={r: 100_000.0 for r in roster.reps}))
+        roster = Roster(
+            {
+                f"S{i:04d}": Rep(f"S{i:04d}", f"销售{i}", f"区域{i % 3}", f"团队{i % 30}")
+                for i in range(1000)
+            }
+        )
+        seconds, written = timed(
+            lambda: issue_forms(
+                roster,
+                Month(2026, 11),
+                Path(tmp) / "forms",
+                targets={r: 100_000.0 for r in roster.reps},
+            )
+        )
         out["issue_forms_1000_reps_s"] = round(seconds, 3)
         out["forms_written"] = len(written)  # type: ignore[arg-type]
     return out
@@ -97,12 +126,14 @@ def wape(series: list[float], start: Month, *, years: range) -> dict[str, float]
         actual = [by_month[m] for m in months]
         history = {m: v for m, v in by_month.items() if Month(year - 3, 1) <= m < Month(year, 1)}
         for method in errors:
-            weights = monthly_profile(method, months, history, Workdays({}),
-                                      spring_festival=False).weights
+            weights = monthly_profile(
+                method, months, history, Workdays({}), spring_festival=False
+            ).weights
             total = sum(weights)
             split = [sum(actual) * w / total for w in weights]
-            errors[method].append(sum(abs(p - a) for p, a in zip(split, actual, strict=True))
-                                  / sum(actual))
+            errors[method].append(
+                sum(abs(p - a) for p, a in zip(split, actual, strict=True)) / sum(actual)
+            )
     return {m: round(sum(e) / len(e), 4) for m, e in errors.items()}
 
 
@@ -114,13 +145,16 @@ def accuracy() -> dict[str, object]:
     # The weekend rule only: workdays are not used by these methods, but the calendar
     # must not be asked about the 1980s.
     return {
-        "wineind (Australian wine sales, 1980-1994), test years 1983-1993":
-            wape(list(load_wineind()), Month(1980, 1), years=range(1983, 1994)),
-        "airpassengers (monthly airline passengers, 1949-1960), test years 1952-1960":
-            wape(list(load_airpassengers()), Month(1949, 1), years=range(1952, 1961)),
+        "wineind (Australian wine sales, 1980-1994), test years 1983-1993": wape(
+            list(load_wineind()), Month(1980, 1), years=range(1983, 1994)
+        ),
+        "airpassengers (monthly airline passengers, 1949-1960), test years 1952-1960": wape(
+            list(load_airpassengers()), Month(1949, 1), years=range(1952, 1961)
+        ),
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps({"speed": speed(), "wape_by_method": accuracy()}, indent=2,
-                     ensure_ascii=False))
+    print(
+        json.dumps({"speed": speed(), "wape_by_method": accuracy()}, indent=2, ensure_ascii=False)
+    )

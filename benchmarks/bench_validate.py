@@ -38,16 +38,31 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--rows", type=int, default=250)
     parser.add_argument("--data", type=Path, default=HERE / "_data")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of salesxl and of the floor; their median is reported")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of salesxl and of the floor; their median is reported",
+    )
     args = parser.parse_args()
     folder = args.data / f"consolidate_{args.files}x{args.rows}"
     paths = generate(folder, args.files, args.rows)
     floor(paths[: min(20, len(paths))])  # warm the page cache for everyone alike
-    result: dict[str, object] = {"files": args.files, "rows": args.rows,
-                                 "cores": os.cpu_count() or 1}
-    command = ["validate", str(folder), "--period", "2026-11", "--today", "2026-11-24",
-               "--format", "json"]
+    result: dict[str, object] = {
+        "files": args.files,
+        "rows": args.rows,
+        "cores": os.cpu_count() or 1,
+    }
+    command = [
+        "validate",
+        str(folder),
+        "--period",
+        "2026-11",
+        "--today",
+        "2026-11-24",
+        "--format",
+        "json",
+    ]
     floor_s, salesxl_s, measured = floor_and_salesxl(paths, command, args.repeat, ok_codes=(0, 1))
     result.update(measured)
     naive_s = naive(paths)

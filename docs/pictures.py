@@ -31,15 +31,34 @@ def _run(*args: str) -> None:
 
 
 def _pdf(source: Path, work: Path, fmt: str = "pdf") -> Path:
-    _run("soffice", f"-env:UserInstallation=file://{work / 'profile'}", "--headless",
-         "--convert-to", fmt, "--outdir", str(work), str(source))
+    _run(
+        "soffice",
+        f"-env:UserInstallation=file://{work / 'profile'}",
+        "--headless",
+        "--convert-to",
+        fmt,
+        "--outdir",
+        str(work),
+        str(source),
+    )
     return work / f"{source.stem}.{fmt}"
 
 
 def _png(pdf: Path, page: int, name: str) -> Path:
     target = IMG / name
-    _run("pdftoppm", "-png", "-r", "90", "-f", str(page), "-l", str(page), "-singlefile",
-         str(pdf), str(target.with_suffix("")))
+    _run(
+        "pdftoppm",
+        "-png",
+        "-r",
+        "90",
+        "-f",
+        str(page),
+        "-l",
+        str(page),
+        "-singlefile",
+        str(pdf),
+        str(target.with_suffix("")),
+    )
     return target
 
 
@@ -63,14 +82,21 @@ def main() -> None:
         work = Path(tmp)
         demo = generate_demo(work / "demo", reps=14)
         targets = split_file(demo.targets_input, work / "targets.xlsx").output
-        workbook = build_manager_workbook(work / "salesxl_manager.xlsm", values={
-            "inbox": "inbox", "period": str(demo.period), "roster": "roster.xlsx",
-            "targets": "targets.xlsx"})
+        workbook = build_manager_workbook(
+            work / "salesxl_manager.xlsm",
+            values={
+                "inbox": "inbox",
+                "period": str(demo.period),
+                "roster": "roster.xlsx",
+                "targets": "targets.xlsx",
+            },
+        )
         ods = _pdf(workbook, work, "ods")
         settings = _pdf(_printable_buttons(ods), work)
         print(_png(settings, 1, "manager_settings.png"))
-        summary = consolidate_inbox([demo.inbox], period=demo.period, roster=demo.roster,
-                                    targets=targets, as_of=demo.as_of)
+        summary = consolidate_inbox(
+            [demo.inbox], period=demo.period, roster=demo.roster, targets=targets, as_of=demo.as_of
+        )
         pdf = _pdf(write_summary(summary, work / "summary.xlsx"), work)
         print(_png(pdf, 1, "summary_overview.png"))
 

@@ -62,16 +62,26 @@ def split_targets(book: Any = None) -> None:
     _run(book, _split_targets, need=("targets_input", "targets"), outputs=("targets",))
 
 
-def _run(book: Any, work: Callable[[Any, ManagerSettings], str], *, need: tuple[str, ...],
-         outputs: tuple[str, ...] = (), store_ok: bool = False) -> None:
+def _run(
+    book: Any,
+    work: Callable[[Any, ManagerSettings], str],
+    *,
+    need: tuple[str, ...],
+    outputs: tuple[str, ...] = (),
+    store_ok: bool = False,
+) -> None:
     book = book if book is not None else _caller()
     try:
-        settings = read_settings(_settings_pairs(book), _folder(book), need=need, outputs=outputs,
-                                 store_ok=store_ok)
+        settings = read_settings(
+            _settings_pairs(book), _folder(book), need=need, outputs=outputs, store_ok=store_ok
+        )
         message = work(book, settings)
     except SettingsError as exc:
-        book.app.alert("设置有误，请修改「设置 Settings」表：\nThe settings need fixing:\n\n"
-                       + exc.message(), title=TITLE, mode="critical")
+        book.app.alert(
+            "设置有误，请修改「设置 Settings」表：\nThe settings need fixing:\n\n" + exc.message(),
+            title=TITLE,
+            mode="critical",
+        )
     except Failed as exc:
         book.app.alert(exc.text, title=TITLE, mode="critical")
     else:
@@ -98,14 +108,19 @@ def _folder(book: Any) -> Path:
     except Exception as exc:  # xlwings raises its own error type when it cannot map a URL
         name = f"{exc}"
     if "://" in name or not Path(name).is_absolute():
-        raise SettingsError([(
-            f"无法确定工作簿所在的本地文件夹（{name}）。工作簿在 OneDrive/SharePoint 中时，"
-            "请在「xlwings.conf」表中填写 ONEDRIVE_CONSUMER_WIN、ONEDRIVE_COMMERCIAL_WIN 或 "
-            "SHAREPOINT_WIN，或在设置中使用完整路径。见 docs/manager.md。",
-            f"The workbook's local folder is unknown ({name}). For a workbook in OneDrive or "
-            "SharePoint, add ONEDRIVE_CONSUMER_WIN, ONEDRIVE_COMMERCIAL_WIN or SHAREPOINT_WIN "
-            "(…_MAC on a Mac) to the xlwings.conf sheet, or use full paths in the settings. "
-            "See docs/manager.md.")])
+        raise SettingsError(
+            [
+                (
+                    f"无法确定工作簿所在的本地文件夹（{name}）。工作簿在 OneDrive/SharePoint 中时，"
+                    "请在「xlwings.conf」表中填写 ONEDRIVE_CONSUMER_WIN、ONEDRIVE_COMMERCIAL_WIN 或 "
+                    "SHAREPOINT_WIN，或在设置中使用完整路径。见 docs/manager.md。",
+                    f"The workbook's local folder is unknown ({name}). For a workbook in OneDrive or "
+                    "SharePoint, add ONEDRIVE_CONSUMER_WIN, ONEDRIVE_COMMERCIAL_WIN or SHAREPOINT_WIN "
+                    "(…_MAC on a Mac) to the xlwings.conf sheet, or use full paths in the settings. "
+                    "See docs/manager.md.",
+                )
+            ]
+        )
     return Path(name).parent
 
 
@@ -132,24 +147,38 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
     try:
         if settings.database:
             app.status_bar = "salesxl: 读取数据库 Reading the store…"
-            summary = consolidate_store(settings.database, period=settings.period,
-                                        roster=settings.roster, targets=settings.targets,
-                                        as_of=settings.as_of, thresholds=settings.thresholds)
+            summary = consolidate_store(
+                settings.database,
+                period=settings.period,
+                roster=settings.roster,
+                targets=settings.targets,
+                as_of=settings.as_of,
+                thresholds=settings.thresholds,
+            )
         else:
-            summary = consolidate_inbox([settings.inbox], period=settings.period,
-                                        roster=settings.roster, targets=settings.targets,
-                                        as_of=settings.as_of, thresholds=settings.thresholds,
-                                        progress=_status(app, "读取表单 Reading forms"))
+            summary = consolidate_inbox(
+                [settings.inbox],
+                period=settings.period,
+                roster=settings.roster,
+                targets=settings.targets,
+                as_of=settings.as_of,
+                thresholds=settings.thresholds,
+                progress=_status(app, "读取表单 Reading forms"),
+            )
     except StoreError as exc:
-        raise Failed("无法读取数据库（请检查「数据库」设置，或清空它直接读取收件箱）。",
-                     f"The store cannot be read: {exc}") from None
+        raise Failed(
+            "无法读取数据库（请检查「数据库」设置，或清空它直接读取收件箱）。",
+            f"The store cannot be read: {exc}",
+        ) from None
     except RosterError as exc:
         raise Failed("花名册无法使用。", f"The roster cannot be used: {exc}") from None
     except TargetsError as exc:
         raise Failed("目标文件无法使用。", f"The targets file cannot be used: {exc}") from None
     except CalendarNotCovered as exc:
-        raise Failed("内置节假日日历不包含这一年，请用命令行的 --workdays 提供工作日表。",
-                     f"{exc}; run `salesxl consolidate --workdays` instead.") from None
+        raise Failed(
+            "内置节假日日历不包含这一年，请用命令行的 --workdays 提供工作日表。",
+            f"{exc}; run `salesxl consolidate --workdays` instead.",
+        ) from None
     app.status_bar = "salesxl: 保存汇总 Saving the summary…"
     try:
         write_summary(summary, settings.output)
@@ -158,8 +187,11 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
     app.status_bar = "salesxl: 写入结果 Writing the results…"
     base = settings.folder
     link = hyperlink(str(settings.output), settings.output.name)
-    _show(book, OVERVIEW_SHEET, sheet_grid(summary.sheet("overview")).below(
-        [["完整汇总 Full summary", link]]))
+    _show(
+        book,
+        OVERVIEW_SHEET,
+        sheet_grid(summary.sheet("overview")).below([["完整汇总 Full summary", link]]),
+    )
     _show(book, BY_REP_SHEET, sheet_grid(summary.sheet("by_rep")))
     _show(book, ISSUES_SHEET, sheet_grid(issues_sheet(summary.issues), base=base))
     return headline_text(summary, settings.output)
@@ -172,16 +204,23 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
     from salesxl.roster import RosterError
 
     try:
-        inbox = read_inbox([settings.inbox], roster=settings.roster, period=settings.period,
-                           today=settings.as_of, progress=_status(book.app, "校验 Validating"))
+        inbox = read_inbox(
+            [settings.inbox],
+            roster=settings.roster,
+            period=settings.period,
+            today=settings.as_of,
+            progress=_status(book.app, "校验 Validating"),
+        )
     except RosterError as exc:
         raise Failed("花名册无法使用。", f"The roster cannot be used: {exc}") from None
     issues = inbox.issues
     _show(book, ISSUES_SHEET, sheet_grid(issues_sheet(issues), base=settings.folder))
     counts = count_by_severity(issues)
-    return (f"已校验 {len(inbox.files)} 个文件 Checked {len(inbox.files)} files\n"
-            f"错误 Errors: {counts.get('error', 0)}，警告 Warnings: {counts.get('warning', 0)}\n"
-            f"详见「{ISSUES_SHEET}」表 See the {ISSUES_SHEET} sheet.")
+    return (
+        f"已校验 {len(inbox.files)} 个文件 Checked {len(inbox.files)} files\n"
+        f"错误 Errors: {counts.get('error', 0)}，警告 Warnings: {counts.get('warning', 0)}\n"
+        f"详见「{ISSUES_SHEET}」表 See the {ISSUES_SHEET} sheet."
+    )
 
 
 def _split_targets(book: Any, settings: ManagerSettings) -> str:
@@ -198,8 +237,10 @@ def _split_targets(book: Any, settings: ManagerSettings) -> str:
     except OutputError as exc:
         raise Failed("无法保存目标文件（是否已在 Excel 中打开？）。", str(exc)) from None
     warnings = "".join(f"\n• {w}" for w in result.warnings[:10])
-    return (f"已分解 {result.units} 个单位的目标 Targets split for {result.units} units\n"
-            f"保存到 Saved to: {result.output}" + (f"\n\n提示 Warnings:{warnings}" if warnings else ""))
+    return (
+        f"已分解 {result.units} 个单位的目标 Targets split for {result.units} units\n"
+        f"保存到 Saved to: {result.output}" + (f"\n\n提示 Warnings:{warnings}" if warnings else "")
+    )
 
 
 # -- writing into the workbook ------------------------------------------------------------

@@ -30,18 +30,26 @@ def _rule_text(rule: object) -> str:
 
 
 def _field_rows(fields: tuple[Field, ...]) -> list[str]:
-    lines = ["| key | 中文 | English | type | required | accepted labels | rules |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| key | 中文 | English | type | required | accepted labels | rules |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for f in fields:
         aliases = ", ".join(f.aliases) if f.aliases else ""
-        lines.append(f"| `{f.key}` | {f.zh} | {f.en} | {f.type.value} | "
-                     f"{'yes' if f.required else ''} | {aliases} | {field_help(f, 'en')} |")
+        lines.append(
+            f"| `{f.key}` | {f.zh} | {f.en} | {f.type.value} | "
+            f"{'yes' if f.required else ''} | {aliases} | {field_help(f, 'en')} |"
+        )
     return lines
 
 
 def _form_section(form: Form) -> list[str]:
-    lines = [f"## {form.zh} {form.en} (`{form.id}`, schema v{form.version})", "",
-             f"Template: `templates/{form.filename}`.", ""]
+    lines = [
+        f"## {form.zh} {form.en} (`{form.id}`, schema v{form.version})",
+        "",
+        f"Template: `templates/{form.filename}`.",
+        "",
+    ]
     lines += [f"- {line}" for line in form.instructions_en]
     lines.append("")
     if form.header:
@@ -58,10 +66,14 @@ def _form_section(form: Form) -> list[str]:
 
 
 def forms_markdown() -> str:
-    lines = ["# Forms reference", "",
-             "Generated from `salesxl/forms/` by `python -m salesxl.formdocs`; do not edit by "
-             "hand. Labels match in Chinese, English or both, ignoring case, spaces, full-width "
-             "forms and a trailing `*` or colon (SPEC §3).", ""]
+    lines = [
+        "# Forms reference",
+        "",
+        "Generated from `salesxl/forms/` by `python -m salesxl.formdocs`; do not edit by "
+        "hand. Labels match in Chinese, English or both, ignoring case, spaces, full-width "
+        "forms and a trailing `*` or colon (SPEC §3).",
+        "",
+    ]
     for form in FORMS.values():
         lines += _form_section(form)
     return "\n".join(lines).rstrip() + "\n"

@@ -73,9 +73,12 @@ def read_inbox(
     files, notes = collect_files([Path(p) for p in paths])
     if isinstance(roster, Path):
         roster = read_roster(roster, ValidationContext(today=today))
-    ctx = ValidationContext(today=today, period=period,
-                            roster_ids=roster.ids if roster is not None else None,
-                            products=products)
+    ctx = ValidationContext(
+        today=today,
+        period=period,
+        roster_ids=roster.ids if roster is not None else None,
+        products=products,
+    )
     with (progress or _silent)(len(files)) as step:
         forms = load_forms(files, ctx, workers=workers, progress=step, prepare=prepare)
     return Inbox(files, forms, roster, notes)

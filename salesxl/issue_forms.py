@@ -51,9 +51,14 @@ def _active(rep: Rep, period: Month) -> bool:
     return rep.active_on(period.first_day) or rep.active_on(period.last_day)
 
 
-def issue_forms(roster: Roster, period: Month, folder: Path, *,
-                targets: Mapping[str, float] | None = None,
-                customers: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
+def issue_forms(
+    roster: Roster,
+    period: Month,
+    folder: Path,
+    *,
+    targets: Mapping[str, float] | None = None,
+    customers: Mapping[str, Sequence[str]] | None = None,
+) -> list[Path]:
     """Write the three forms for every rep active in `period`; returns the files written."""
     week = first_week(period)
     jobs: list[FormJob] = []
@@ -66,12 +71,34 @@ def issue_forms(roster: Roster, period: Month, folder: Path, *,
         target = (targets or {}).get(rep.rep_id)
         month_target = {"month_target": target} if target is not None else {}
         lists = {"customers": list((customers or {}).get(rep.rep_id, []))}
-        jobs.append(FormJob(base / f"{stem}_日报_{period}.xlsx", "daily_report",
-                            {**who, "region": rep.region, "team": rep.team, "month": period,
-                             **month_target}, {}, lists=lists, lock_header=True))
-        jobs.append(FormJob(base / f"{stem}_周计划_{week}.xlsx", "weekly_plan",
-                            {**who, "week": week}, {}, lists=lists, lock_header=True))
-        jobs.append(FormJob(base / f"{stem}_月计划_{period}.xlsx", "monthly_plan",
-                            {**who, "month": period, **month_target}, {}, lists=lists,
-                            lock_header=True))
+        jobs.append(
+            FormJob(
+                base / f"{stem}_日报_{period}.xlsx",
+                "daily_report",
+                {**who, "region": rep.region, "team": rep.team, "month": period, **month_target},
+                {},
+                lists=lists,
+                lock_header=True,
+            )
+        )
+        jobs.append(
+            FormJob(
+                base / f"{stem}_周计划_{week}.xlsx",
+                "weekly_plan",
+                {**who, "week": week},
+                {},
+                lists=lists,
+                lock_header=True,
+            )
+        )
+        jobs.append(
+            FormJob(
+                base / f"{stem}_月计划_{period}.xlsx",
+                "monthly_plan",
+                {**who, "month": period, **month_target},
+                {},
+                lists=lists,
+                lock_header=True,
+            )
+        )
     return write_forms(jobs)

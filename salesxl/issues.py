@@ -109,8 +109,18 @@ class Issue:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Issue:
         """The issue back from `to_dict` (the value as JSON gave it)."""
-        return cls(d["file"], d["sheet"], d["cell"], d["row"], d["column"], Code(d["code"]),
-                   Severity(d["severity"]), d["message_zh"], d["message_en"], d["value"])
+        return cls(
+            d["file"],
+            d["sheet"],
+            d["cell"],
+            d["row"],
+            d["column"],
+            Code(d["code"]),
+            Severity(d["severity"]),
+            d["message_zh"],
+            d["message_en"],
+            d["value"],
+        )
 
 
 def make_issue(
@@ -146,7 +156,9 @@ def json_value(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
-        return value if value == value and value not in (float("inf"), float("-inf")) else str(value)
+        return (
+            value if value == value and value not in (float("inf"), float("-inf")) else str(value)
+        )
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     return str(value)

@@ -67,10 +67,15 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Issue]]:
             if child.suffix.lower() in SPREADSHEET_SUFFIXES:
                 add(child)
             else:
-                notes.append(make_issue(
-                    Code.UNKNOWN_FORM, str(child),
-                    "不是 Excel 或 CSV 文件，已跳过。", "Not an Excel or CSV file; skipped.",
-                    severity=Severity.INFO))
+                notes.append(
+                    make_issue(
+                        Code.UNKNOWN_FORM,
+                        str(child),
+                        "不是 Excel 或 CSV 文件，已跳过。",
+                        "Not an Excel or CSV file; skipped.",
+                        severity=Severity.INFO,
+                    )
+                )
     return files, notes
 
 
@@ -85,8 +90,16 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
     try:
         book = open_book(path, ctx.limits)
     except ReadFailure as failure:
-        return FormData(name, None, mtime=mtime, issues=[make_issue(
-            failure.code, name, failure.message_zh, failure.message_en, sheet=failure.sheet)])
+        return FormData(
+            name,
+            None,
+            mtime=mtime,
+            issues=[
+                make_issue(
+                    failure.code, name, failure.message_zh, failure.message_en, sheet=failure.sheet
+                )
+            ],
+        )
     except Exception as exc:  # a guard that did not foresee this file: still one issue
         return FormData(name, None, mtime=mtime, issues=[_reading_failed(name, exc)])
     try:
@@ -97,8 +110,16 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
         data.mtime, data.saved = mtime, book.saved_at()
         return data
     except ReadFailure as failure:
-        return FormData(name, None, mtime=mtime, issues=[make_issue(
-            failure.code, name, failure.message_zh, failure.message_en, sheet=failure.sheet)])
+        return FormData(
+            name,
+            None,
+            mtime=mtime,
+            issues=[
+                make_issue(
+                    failure.code, name, failure.message_zh, failure.message_en, sheet=failure.sheet
+                )
+            ],
+        )
     except Exception as exc:  # one bad file never stops the others
         return FormData(name, None, mtime=mtime, issues=[_reading_failed(name, exc)])
     finally:
@@ -107,20 +128,24 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
 
 def _reading_failed(name: str, exc: Exception) -> Issue:
     return make_issue(
-        Code.UNREADABLE, name,
+        Code.UNREADABLE,
+        name,
         f"读取时出错（{type(exc).__name__}: {exc}）。请在 Excel 中打开、另存为 .xlsx 后重新提交。",
         f"Reading failed ({type(exc).__name__}: {exc}). Open it in Excel, save it as .xlsx "
-        "and send it again.")
+        "and send it again.",
+    )
 
 
 def _unknown_form(name: str, sheets: Sequence[str]) -> Issue:
     shown = "、".join(sheets[:6])
     return make_issue(
-        Code.UNKNOWN_FORM, name,
+        Code.UNKNOWN_FORM,
+        name,
         f"没有识别出表单（工作表：{shown}）。表头行需要至少三个已知列名，例如「日期、客户名称、销售阶段」；"
         "请使用 salesxl 模板。",
         f"No known form found (sheets: {', '.join(sheets[:6])}). A header row needs at least three "
-        "known column labels such as Date, Customer, Stage; start from a salesxl template.")
+        "known column labels such as Date, Customer, Stage; start from a salesxl template.",
+    )
 
 
 Prepare = Callable[[FormData], FormData]
@@ -170,8 +195,7 @@ def load_forms(
         return results
     chunksize = max(1, min(CHUNK, len(files) // (workers * 8)))
     with paused_gc(), ProcessPoolExecutor(max_workers=workers) as pool:
-        for data in pool.map(_load_one, ((p, ctx, prepare) for p in files),
-                             chunksize=chunksize):
+        for data in pool.map(_load_one, ((p, ctx, prepare) for p in files), chunksize=chunksize):
             results.append(data)
             if progress:
                 progress(1)

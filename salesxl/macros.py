@@ -53,10 +53,14 @@ def build_manager_workbook(path: Path, *, values: Mapping[str, Any] | None = Non
     vba = build_vba_project()
     filled = {s.key: s.default for s in SETTINGS} | dict(values or {})
     with atomic_output(Path(path)) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
-                                            "strings_to_urls": False})
-        wb.set_properties({"title": "salesxl 汇总工作簿 Manager workbook", "created": FIXED_CREATED,
-                           "comments": f"salesxl {__version__}, xlwings {xlwings_version()}"})
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        wb.set_properties(
+            {
+                "title": "salesxl 汇总工作簿 Manager workbook",
+                "created": FIXED_CREATED,
+                "comments": f"salesxl {__version__}, xlwings {xlwings_version()}",
+            }
+        )
         wb.add_vba_project(io.BytesIO(vba), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
         formats = _Formats(wb)
@@ -81,14 +85,38 @@ class _Formats:
         self.title = wb.add_format({"bold": True, "font_size": 14})
         self.head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         self.label = wb.add_format({"bold": True, "border": 1, "valign": "top"})
-        self.input = wb.add_format({"bg_color": "#FFF2CC", "border": 1, "locked": False,
-                                    "num_format": "@", "valign": "top"})
-        self.number = wb.add_format({"bg_color": "#FFF2CC", "border": 1, "locked": False,
-                                     "num_format": "0.00", "align": "left", "valign": "top"})
-        self.date = wb.add_format({"bg_color": "#FFF2CC", "border": 1, "locked": False,
-                                   "num_format": "yyyy-mm-dd", "align": "left", "valign": "top"})
-        self.help = wb.add_format({"text_wrap": True, "font_color": "#595959", "border": 1,
-                                   "valign": "top"})
+        self.input = wb.add_format(
+            {
+                "bg_color": "#FFF2CC",
+                "border": 1,
+                "locked": False,
+                "num_format": "@",
+                "valign": "top",
+            }
+        )
+        self.number = wb.add_format(
+            {
+                "bg_color": "#FFF2CC",
+                "border": 1,
+                "locked": False,
+                "num_format": "0.00",
+                "align": "left",
+                "valign": "top",
+            }
+        )
+        self.date = wb.add_format(
+            {
+                "bg_color": "#FFF2CC",
+                "border": 1,
+                "locked": False,
+                "num_format": "yyyy-mm-dd",
+                "align": "left",
+                "valign": "top",
+            }
+        )
+        self.help = wb.add_format(
+            {"text_wrap": True, "font_color": "#595959", "border": 1, "valign": "top"}
+        )
         self.note = wb.add_format({"italic": True, "font_color": "#595959"})
         self.key = wb.add_format({"bold": True})
 
@@ -96,8 +124,13 @@ class _Formats:
 def _settings_sheet(ws: Any, f: _Formats, values: Mapping[str, Any]) -> None:
     ws.write(0, 0, "salesxl 汇总工作簿 Manager workbook", f.title)
     ws.write(1, 0, "填写黄色单元格，然后点击按钮。相对路径以本工作簿所在文件夹为准。", f.note)
-    ws.write(2, 0, "Fill in the yellow cells, then click a button. Relative paths start at this "
-             "workbook's folder.", f.note)
+    ws.write(
+        2,
+        0,
+        "Fill in the yellow cells, then click a button. Relative paths start at this "
+        "workbook's folder.",
+        f.note,
+    )
     top = SETTINGS_TOP
     for col, text in enumerate(("设置 Setting", "值 Value", "说明 Help")):
         ws.write(top - 1, col, text, f.head)
@@ -112,25 +145,50 @@ def _settings_sheet(ws: Any, f: _Formats, values: Mapping[str, Any]) -> None:
         ws.write(row, 2, f"{s.help_zh}\n{s.help_en}", f.help)
         ws.set_row(row, 32)
         rule = _VALIDATION.get(s.key, {"validate": "any"})
-        ws.data_validation(row, 1, row, 1, {**rule, "ignore_blank": True,
-                                            "input_title": s.zh[:32],
-                                            "input_message": f"{s.help_zh}\n{s.help_en}"[:255],
-                                            "error_title": "salesxl",
-                                            "error_message": f"{s.help_zh}\n{s.help_en}"[:255]})
+        ws.data_validation(
+            row,
+            1,
+            row,
+            1,
+            {
+                **rule,
+                "ignore_blank": True,
+                "input_title": s.zh[:32],
+                "input_message": f"{s.help_zh}\n{s.help_en}"[:255],
+                "error_title": "salesxl",
+                "error_message": f"{s.help_zh}\n{s.help_en}"[:255],
+            },
+        )
     ws.set_column(0, 0, fit_width([s.label for s in SETTINGS]))
     ws.set_column(1, 1, 34)
     ws.set_column(2, 2, 64)
     ws.set_column(3, 3, 3)
     ws.set_column(4, 4, 30)
     for i, button in enumerate(BUTTONS):
-        ws.insert_button(top - 1 + 3 * i, 4, {
-            "macro": button.name, "caption": f"{button.caption_zh} {button.caption_en}",
-            "width": 200, "height": 52})
+        ws.insert_button(
+            top - 1 + 3 * i,
+            4,
+            {
+                "macro": button.name,
+                "caption": f"{button.caption_zh} {button.caption_en}",
+                "width": 200,
+                "height": 52,
+            },
+        )
     after = top + len(SETTINGS) + 1
-    ws.write(after, 0, "结果 Results: " + "、".join(RESULT_SHEETS) + "；完整汇总保存在「输出文件」。",
-             f.note)
-    ws.write(after + 1, 0, "The full summary workbook is saved as the Output file. "
-             "Set-up and troubleshooting: docs/manager.md", f.note)
+    ws.write(
+        after,
+        0,
+        "结果 Results: " + "、".join(RESULT_SHEETS) + "；完整汇总保存在「输出文件」。",
+        f.note,
+    )
+    ws.write(
+        after + 1,
+        0,
+        "The full summary workbook is saved as the Output file. "
+        "Set-up and troubleshooting: docs/manager.md",
+        f.note,
+    )
     ws.freeze_panes(top, 0)
     ws.print_area(0, 0, after + 1, 4)  # with the buttons' column
     _print_on_one_page(ws)

@@ -43,11 +43,11 @@ OVERVIEW_SHEET, BY_REP_SHEET, ISSUES_SHEET = "总览 Overview", "销售员 By re
 # The sheets the buttons fill, with what they show before the first click.
 RESULT_SHEETS = {
     OVERVIEW_SHEET: "点击「汇总 Consolidate」后，总览显示在这里。The overview appears here after "
-                    "Consolidate.",
+    "Consolidate.",
     BY_REP_SHEET: "点击「汇总 Consolidate」后，每位销售员的指标和预警显示在这里。Each rep's KPIs and "
-                  "warning appear here after Consolidate.",
+    "warning appear here after Consolidate.",
     ISSUES_SHEET: "点击「校验 Validate」或「汇总 Consolidate」后，表单问题显示在这里。Problems in the "
-                  "forms appear here after Validate or Consolidate.",
+    "forms appear here after Validate or Consolidate.",
 }
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -67,25 +67,79 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("inbox", "收件箱", "Inbox folder", "inbox", "销售员表单所在文件夹（含子文件夹）",
-            "Folder with the reps' forms (searched with its subfolders)"),
-    Setting("period", "期间", "Period", "", "要汇总的月份，如 2026-11；留空表示本月",
-            "The month to consolidate, e.g. 2026-11; empty: this month"),
+    Setting(
+        "inbox",
+        "收件箱",
+        "Inbox folder",
+        "inbox",
+        "销售员表单所在文件夹（含子文件夹）",
+        "Folder with the reps' forms (searched with its subfolders)",
+    ),
+    Setting(
+        "period",
+        "期间",
+        "Period",
+        "",
+        "要汇总的月份，如 2026-11；留空表示本月",
+        "The month to consolidate, e.g. 2026-11; empty: this month",
+    ),
     Setting("as_of", "截至日期", "As of", "", "留空表示今天", "Leave empty for today"),
-    Setting("roster", "花名册", "Roster", "", "花名册文件（可留空：销售员取自表单）",
-            "The roster workbook (empty: reps come from the forms)"),
-    Setting("targets", "目标", "Targets", "", "目标文件：汇总时读取（可留空）；「分解目标」保存到此文件",
-            "Targets workbook: read by Consolidate (may be empty); written by Split targets"),
-    Setting("output", "输出文件", "Output file", "summary.xlsx", "汇总结果保存到此文件",
-            "Where the full summary is saved"),
-    Setting("database", "数据库", "Database URL", "", "留空：直接读取收件箱；填写则从数据库汇总",
-            "Empty: read the inbox; filled: consolidate from the store"),
-    Setting("oral", "口头预警", "Oral warning below", 0.8, "进度指数低于此值口头预警",
-            "Pace index below this: oral warning"),
-    Setting("written", "书面预警", "Written warning below", 0.6, "进度指数低于此值书面预警",
-            "Pace index below this: written warning"),
-    Setting("targets_input", "目标输入", "Targets input", "targets_input.xlsx",
-            "分解目标按钮读取的文件", "What the Split targets button reads"),
+    Setting(
+        "roster",
+        "花名册",
+        "Roster",
+        "",
+        "花名册文件（可留空：销售员取自表单）",
+        "The roster workbook (empty: reps come from the forms)",
+    ),
+    Setting(
+        "targets",
+        "目标",
+        "Targets",
+        "",
+        "目标文件：汇总时读取（可留空）；「分解目标」保存到此文件",
+        "Targets workbook: read by Consolidate (may be empty); written by Split targets",
+    ),
+    Setting(
+        "output",
+        "输出文件",
+        "Output file",
+        "summary.xlsx",
+        "汇总结果保存到此文件",
+        "Where the full summary is saved",
+    ),
+    Setting(
+        "database",
+        "数据库",
+        "Database URL",
+        "",
+        "留空：直接读取收件箱；填写则从数据库汇总",
+        "Empty: read the inbox; filled: consolidate from the store",
+    ),
+    Setting(
+        "oral",
+        "口头预警",
+        "Oral warning below",
+        0.8,
+        "进度指数低于此值口头预警",
+        "Pace index below this: oral warning",
+    ),
+    Setting(
+        "written",
+        "书面预警",
+        "Written warning below",
+        0.6,
+        "进度指数低于此值书面预警",
+        "Pace index below this: written warning",
+    ),
+    Setting(
+        "targets_input",
+        "目标输入",
+        "Targets input",
+        "targets_input.xlsx",
+        "分解目标按钮读取的文件",
+        "What the Split targets button reads",
+    ),
 )
 
 
@@ -132,8 +186,14 @@ def _by_label(pairs: dict[Any, Any]) -> dict[str, Any]:
     return out
 
 
-def read_settings(pairs: dict[Any, Any], folder: Path, *, need: tuple[str, ...] = ("inbox",),
-                  outputs: tuple[str, ...] = (), store_ok: bool = False) -> ManagerSettings:
+def read_settings(
+    pairs: dict[Any, Any],
+    folder: Path,
+    *,
+    need: tuple[str, ...] = ("inbox",),
+    outputs: tuple[str, ...] = (),
+    store_ok: bool = False,
+) -> ManagerSettings:
     """Check the Settings sheet's label/value pairs; relative paths start at `folder`.
 
     Keys in `need` must be filled in; every path given must exist, except the
@@ -158,12 +218,20 @@ def read_settings(pairs: dict[Any, Any], folder: Path, *, need: tuple[str, ...] 
         p = p if p.is_absolute() else folder / p
         if key in outputs:
             if not p.parent.is_dir():
-                problems.append((f"{s.zh}「{raw}」所在的文件夹不存在（{p.parent}）。",
-                                 f"{s.en} '{raw}': its folder does not exist ({p.parent})."))
+                problems.append(
+                    (
+                        f"{s.zh}「{raw}」所在的文件夹不存在（{p.parent}）。",
+                        f"{s.en} '{raw}': its folder does not exist ({p.parent}).",
+                    )
+                )
                 return None
         elif not p.exists():
-            problems.append((f"{s.zh}「{raw}」不存在（{p}）。请检查路径。",
-                             f"{s.en} '{raw}' does not exist ({p}). Check the path."))
+            problems.append(
+                (
+                    f"{s.zh}「{raw}」不存在（{p}）。请检查路径。",
+                    f"{s.en} '{raw}' does not exist ({p}). Check the path.",
+                )
+            )
             return None
         elif p.is_dir() != (key == "inbox"):
             zh, en = ("文件夹", "a folder") if key == "inbox" else ("文件", "a file")
@@ -177,9 +245,13 @@ def read_settings(pairs: dict[Any, Any], folder: Path, *, need: tuple[str, ...] 
         try:
             as_of = parse_date(values["as_of"])
         except ValueError:
-            problems.append((f"截至日期「{values['as_of']}」不是日期，请写成 2026-11-24 或留空。",
-                             f"As of '{values['as_of']}' is not a date; write it as 2026-11-24 "
-                             "or leave it empty."))
+            problems.append(
+                (
+                    f"截至日期「{values['as_of']}」不是日期，请写成 2026-11-24 或留空。",
+                    f"As of '{values['as_of']}' is not a date; write it as 2026-11-24 "
+                    "or leave it empty.",
+                )
+            )
     period = Month.of(as_of or dt.date.today())
     raw_period = values.get("period")
     if isinstance(raw_period, dt.date):  # Excel turned 2026-11 into a date
@@ -188,23 +260,39 @@ def read_settings(pairs: dict[Any, Any], folder: Path, *, need: tuple[str, ...] 
         try:
             period = Month.parse(str(raw_period))
         except ValueError:
-            problems.append((f"期间「{raw_period}」格式不对，请写成 2026-11。",
-                             f"Period '{raw_period}' is malformed; write it as 2026-11."))
+            problems.append(
+                (
+                    f"期间「{raw_period}」格式不对，请写成 2026-11。",
+                    f"Period '{raw_period}' is malformed; write it as 2026-11.",
+                )
+            )
     thresholds = Thresholds()
     try:
-        thresholds = Thresholds(oral=parse_number(_or(values.get("oral"), 0.8)),
-                                written=parse_number(_or(values.get("written"), 0.6)))
+        thresholds = Thresholds(
+            oral=parse_number(_or(values.get("oral"), 0.8)),
+            written=parse_number(_or(values.get("written"), 0.6)),
+        )
     except ValueError:
-        problems.append(("预警阈值应为数字，且口头预警阈值大于书面预警阈值（如 0.8 和 0.6）。",
-                         "Warning thresholds must be numbers, oral above written "
-                         "(e.g. 0.8 and 0.6)."))
+        problems.append(
+            (
+                "预警阈值应为数字，且口头预警阈值大于书面预警阈值（如 0.8 和 0.6）。",
+                "Warning thresholds must be numbers, oral above written (e.g. 0.8 and 0.6).",
+            )
+        )
     if problems:
         raise SettingsError(problems)
     return ManagerSettings(
-        inbox=found["inbox"] or folder, period=period, as_of=as_of, roster=found["roster"],
-        targets=found["targets"], output=found["output"] or folder / "summary.xlsx",
+        inbox=found["inbox"] or folder,
+        period=period,
+        as_of=as_of,
+        roster=found["roster"],
+        targets=found["targets"],
+        output=found["output"] or folder / "summary.xlsx",
         database=database,
-        thresholds=thresholds, targets_input=found["targets_input"], folder=folder)
+        thresholds=thresholds,
+        targets_input=found["targets_input"],
+        folder=folder,
+    )
 
 
 def _database(raw: Any, folder: Path, problems: list[tuple[str, str]]) -> str | None:
@@ -216,11 +304,15 @@ def _database(raw: Any, folder: Path, problems: list[tuple[str, str]]) -> str | 
         path = Path(value).expanduser()
         path = path if path.is_absolute() else folder / path
         if not path.is_file():
-            problems.append((f"数据库文件「{value}」不存在（{path}）。请先用 salesxl import 导入，"
-                             "或清空此项直接读取收件箱。",
-                             f"The database file '{value}' does not exist ({path}). Import into "
-                             "it first with `salesxl import`, or empty the setting to read the "
-                             "inbox."))
+            problems.append(
+                (
+                    f"数据库文件「{value}」不存在（{path}）。请先用 salesxl import 导入，"
+                    "或清空此项直接读取收件箱。",
+                    f"The database file '{value}' does not exist ({path}). Import into "
+                    "it first with `salesxl import`, or empty the setting to read the "
+                    "inbox.",
+                )
+            )
             return None
         return str(path)
     from salesxl.store import StoreError, resolve_url  # SQLAlchemy only when a store is set
@@ -228,10 +320,14 @@ def _database(raw: Any, folder: Path, problems: list[tuple[str, str]]) -> str | 
     try:
         resolve_url(value, env={})  # the URLs the store accepts, as `--db` checks them
     except StoreError:
-        problems.append((f"数据库「{value}」无法识别：请填写 SQLite 文件（如 salesxl.db）或 "
-                         "postgresql://用户@主机/库名。",
-                         f"Database '{value}' is not one salesxl can use: give an SQLite file "
-                         "(e.g. salesxl.db) or postgresql://user@host/dbname."))
+        problems.append(
+            (
+                f"数据库「{value}」无法识别：请填写 SQLite 文件（如 salesxl.db）或 "
+                "postgresql://用户@主机/库名。",
+                f"Database '{value}' is not one salesxl can use: give an SQLite file "
+                "(e.g. salesxl.db) or postgresql://user@host/dbname.",
+            )
+        )
         return None
     return value
 
@@ -246,11 +342,13 @@ def headline_text(summary: Summary, output: Path) -> str:
     completion = f"{h.completion:.1%}" if h.completion is not None else "—"
     by_rep = summary.sheet("by_rep")
     levels = [row[by_rep.column("warning")] for row in by_rep.rows]
-    return (f"{h.period}（截至 As of {h.as_of}）\n"
-            f"销售员 Reps: {h.reps}\n金额 Amount: ¥{h.amount:,.0f}\n完成率 Completion: {completion}\n"
-            f"口头预警 Oral warnings: {levels.count('oral')}，书面预警 Written: {levels.count('written')}\n"
-            f"错误 Errors: {h.errors}，警告 Warnings: {h.warnings}\n\n"
-            f"完整汇总 Full summary: {output}")
+    return (
+        f"{h.period}（截至 As of {h.as_of}）\n"
+        f"销售员 Reps: {h.reps}\n金额 Amount: ¥{h.amount:,.0f}\n完成率 Completion: {completion}\n"
+        f"口头预警 Oral warnings: {levels.count('oral')}，书面预警 Written: {levels.count('written')}\n"
+        f"错误 Errors: {h.errors}，警告 Warnings: {h.warnings}\n\n"
+        f"完整汇总 Full summary: {output}"
+    )
 
 
 @dataclass(slots=True)
@@ -272,9 +370,11 @@ class Grid:
     def below(self, rows: list[list[Any]]) -> Grid:
         """This grid placed under `rows` (and one empty row)."""
         shift = len(rows) + 1
-        return Grid([*rows, [], *self.rows],
-                    [(a + shift, c, b + shift, f) for a, c, b, f in self.formats],
-                    [(r + shift, rgb) for r, rgb in self.colours])
+        return Grid(
+            [*rows, [], *self.rows],
+            [(a + shift, c, b + shift, f) for a, c, b, f in self.formats],
+            [(r + shift, rgb) for r, rgb in self.colours],
+        )
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -312,8 +412,11 @@ def sheet_grid(sheet: SheetData, *, base: Path | None = None) -> Grid:
             grid.formats.append((2, c, last, fmt))
     if sheet.row_kinds:  # a 'mixed' column: one format per row
         mixed = next(c for c, col in enumerate(sheet.columns, start=1) if col.kind == "mixed")
-        grid.formats += [(r, mixed, r, NUMBER_FORMATS[kind])
-                         for r, kind in enumerate(sheet.row_kinds, start=2) if kind in NUMBER_FORMATS]
+        grid.formats += [
+            (r, mixed, r, NUMBER_FORMATS[kind])
+            for r, kind in enumerate(sheet.row_kinds, start=2)
+            if kind in NUMBER_FORMATS
+        ]
     coloured = [(i, col.kind) for i, col in enumerate(sheet.columns) if col.kind in COLOURED]
     for r, row in enumerate(sheet.rows, start=2):
         shown = []

@@ -70,7 +70,9 @@ class Week:
     def parse(cls, text: str) -> Week:
         match = _WEEK_RE.match(text)
         if not match:
-            raise ValueError(f"{text!r} is not a week; write it as 2026-W48 or as its Monday's date")
+            raise ValueError(
+                f"{text!r} is not a week; write it as 2026-W48 or as its Monday's date"
+            )
         week = cls(int(match.group(1)), int(match.group(2)))
         week.monday  # noqa: B018 - validates the week number
         return week

@@ -44,13 +44,21 @@ NUMBER_FORMATS = {
 }
 # Columns of these kinds hold codes; the workbook shows their labels.
 CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "warning": WARNING_LABELS, "status": STATUS_LABELS, "form": FORM_LABELS}
+    "warning": WARNING_LABELS,
+    "status": STATUS_LABELS,
+    "form": FORM_LABELS,
+}
 # (background, font) for conditional colours, as Excel's own good/neutral/bad styles.
 _GOOD, _NEUTRAL, _BAD = ("#C6EFCE", "#006100"), ("#FFEB9C", "#9C5700"), ("#FFC7CE", "#9C0006")
 COLOURED = {
     "warning": {"ok": _GOOD, "oral": _NEUTRAL, "written": _BAD},
-    "status": {"on_time": _GOOD, "late": _NEUTRAL, "missing": _BAD, "no_file": _BAD,
-               "not_in_roster": _NEUTRAL},
+    "status": {
+        "on_time": _GOOD,
+        "late": _NEUTRAL,
+        "missing": _BAD,
+        "no_file": _BAD,
+        "not_in_roster": _NEUTRAL,
+    },
     "severity": {"error": _BAD, "warning": _NEUTRAL},
 }
 
@@ -71,15 +79,27 @@ class _Writer:
         self.wb, self.summary, self.lang, self.base = wb, summary, lang, base
         font = {"font_name": "Microsoft YaHei", "font_size": 10}
         self.font = font
-        self.head = wb.add_format({**font, "bold": True, "text_wrap": True, "valign": "vcenter",
-                                   "align": "center", "bg_color": "#DCE6F1", "border": 1})
+        self.head = wb.add_format(
+            {
+                **font,
+                "bold": True,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+                "bg_color": "#DCE6F1",
+                "border": 1,
+            }
+        )
         self.title = wb.add_format({**font, "bold": True, "font_size": 14})
         self.plain = wb.add_format(font)
         self.link = wb.add_format({**font, "font_color": "blue", "underline": 1})
-        self.formats = {kind: wb.add_format({**font, "num_format": fmt})
-                        for kind, fmt in NUMBER_FORMATS.items()}
-        self.fills = {colours: wb.add_format({"bg_color": colours[0], "font_color": colours[1]})
-                      for colours in (_GOOD, _NEUTRAL, _BAD)}
+        self.formats = {
+            kind: wb.add_format({**font, "num_format": fmt}) for kind, fmt in NUMBER_FORMATS.items()
+        }
+        self.fills = {
+            colours: wb.add_format({"bg_color": colours[0], "font_color": colours[1]})
+            for colours in (_GOOD, _NEUTRAL, _BAD)
+        }
         self.titles: dict[str, str] = {}
         self._relative: dict[str, str] = {}  # file path -> path relative to the summary
 
@@ -101,9 +121,17 @@ class _Writer:
         n = len(sheet.rows)
         if as_table:
             ws.table_cells = _NoOverlapIndex()
-            ws.add_table(0, 0, max(n, 1), len(heads) - 1, {
-                "columns": [{"header": h.replace("\n", " ")} for h in heads],
-                "style": "Table Style Light 9", "name": "Details"})
+            ws.add_table(
+                0,
+                0,
+                max(n, 1),
+                len(heads) - 1,
+                {
+                    "columns": [{"header": h.replace("\n", " ")} for h in heads],
+                    "style": "Table Style Light 9",
+                    "name": "Details",
+                },
+            )
         else:
             for c, head in enumerate(heads):
                 ws.write_string(0, c, head, self.head)
@@ -131,8 +159,11 @@ class _Writer:
         plan = []
         for c, col in enumerate(sheet.columns):
             labels = CODE_LABELS.get(col.kind)
-            shown = {code: (pair[0] if zh else pair[1]) for code, pair in labels.items()
-                     } if labels else None
+            shown = (
+                {code: (pair[0] if zh else pair[1]) for code, pair in labels.items()}
+                if labels
+                else None
+            )
             plan.append((c, col.kind == "link", shown, self.formats.get(col.kind)))
         write_string, write_number = ws.write_string, ws.write_number
         write_datetime, datetime, date = ws.write_datetime, dt.datetime, dt.date
@@ -158,8 +189,9 @@ class _Writer:
                 else:
                     write_cell(ws, r, c, value, fmt)
 
-    def _link(self, ws: Any, r: int, c: int, value: str, row: list[Any], sheet: SheetData,
-              urls: int) -> int:
+    def _link(
+        self, ws: Any, r: int, c: int, value: str, row: list[Any], sheet: SheetData, urls: int
+    ) -> int:
         """A hyperlink to the file (and, for issues, to the cell); plain text past Excel's limits."""
         target = Path(value)
         shown = self._relative.get(value)
@@ -185,17 +217,32 @@ class _Writer:
             return
         for value, colours in COLOURED[kind].items():
             shown = self.text(kind, value)
-            ws.conditional_format(1, col, n, col, {"type": "cell", "criteria": "==",
-                                                    "value": f'"{shown}"',
-                                                    "format": self.fills[colours]})
+            ws.conditional_format(
+                1,
+                col,
+                n,
+                col,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": f'"{shown}"',
+                    "format": self.fills[colours],
+                },
+            )
 
     # -- overview --------------------------------------------------------------------
 
     def overview(self, sheet: SheetData) -> None:
         ws = self.wb.add_worksheet(self.titles["overview"])
         h = self.summary.headline
-        ws.write_string(0, 0, f"销售汇总 Sales summary {h.period}" if self.lang == "zh" else
-                        f"Sales summary {h.period}", self.title)
+        ws.write_string(
+            0,
+            0,
+            f"销售汇总 Sales summary {h.period}"
+            if self.lang == "zh"
+            else f"Sales summary {h.period}",
+            self.title,
+        )
         ws.write_string(2, 0, self.label("指标", "Metric").replace("\n", " "), self.head)
         ws.write_string(2, 1, self.label("值", "Value").replace("\n", " "), self.head)
         kinds = sheet.row_kinds or ["text"] * len(sheet.rows)
@@ -218,14 +265,20 @@ class _Writer:
         """The team totals table from row `top`; returns the row after it."""
         teams = self.summary.sheet("by_team")
         keys = ["team", "region", "amount", "target", "completion", "pace", "warning"]
-        ws.write_string(top, 0, "团队合计 Team totals" if self.lang == "zh" else "Team totals",
-                        self.title)
+        ws.write_string(
+            top, 0, "团队合计 Team totals" if self.lang == "zh" else "Team totals", self.title
+        )
         for c, key in enumerate(keys):
             col = teams.columns[teams.column(key)]
             ws.write_string(top + 1, c, self.label(col.zh, col.en).replace("\n", " "), self.head)
             for r, row in enumerate(teams.rows, start=top + 2):
-                write_cell(ws, r, c, self.text(col.kind, row[teams.column(key)]),
-                           self.formats.get(col.kind))
+                write_cell(
+                    ws,
+                    r,
+                    c,
+                    self.text(col.kind, row[teams.column(key)]),
+                    self.formats.get(col.kind),
+                )
             self._colour_range(ws, col.kind, top + 2, top + 1 + len(teams.rows), c)
         ws.set_column(2, 6, 14)
         return top + 2 + len(teams.rows)
@@ -234,16 +287,26 @@ class _Writer:
         if kind != "warning" or last < first:
             return
         for value, colours in COLOURED[kind].items():
-            ws.conditional_format(first, col, last, col, {
-                "type": "cell", "criteria": "==", "value": f'"{self.text(kind, value)}"',
-                "format": self.fills[colours]})
+            ws.conditional_format(
+                first,
+                col,
+                last,
+                col,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": f'"{self.text(kind, value)}"',
+                    "format": self.fills[colours],
+                },
+            )
 
     def _trend_block(self, ws: Any, top: int) -> None:
         trend = self.summary.daily_trend
         if trend is None:
             return
-        ws.write_string(top, 0, "每日成交 Daily sales" if self.lang == "zh" else "Daily sales",
-                        self.title)
+        ws.write_string(
+            top, 0, "每日成交 Daily sales" if self.lang == "zh" else "Daily sales", self.title
+        )
         for c, col in enumerate(trend.columns):
             ws.write_string(top + 1, c, self.label(col.zh, col.en).replace("\n", " "), self.head)
             for r, row in enumerate(trend.rows, start=top + 2):
@@ -258,14 +321,21 @@ class _Writer:
         if n:  # completion by rep; the amount when no targets were given
             key = "completion" if has_targets else "amount"
             chart = self.wb.add_chart({"type": "bar"})
-            chart.add_series({
-                "name": ("完成率 Completion" if zh else "Completion") if has_targets else
-                        ("金额 Amount" if zh else "Amount"),
-                "categories": [rep_title, 1, by_rep.column("name"), n, by_rep.column("name")],
-                "values": [rep_title, 1, by_rep.column(key), n, by_rep.column(key)],
-                "fill": {"color": "#4F81BD"}})
-            title = ("完成率（按销售员）Completion by rep" if zh else "Completion by rep") \
-                if has_targets else ("金额（按销售员）Amount by rep" if zh else "Amount by rep")
+            chart.add_series(
+                {
+                    "name": ("完成率 Completion" if zh else "Completion")
+                    if has_targets
+                    else ("金额 Amount" if zh else "Amount"),
+                    "categories": [rep_title, 1, by_rep.column("name"), n, by_rep.column("name")],
+                    "values": [rep_title, 1, by_rep.column(key), n, by_rep.column(key)],
+                    "fill": {"color": "#4F81BD"},
+                }
+            )
+            title = (
+                ("完成率（按销售员）Completion by rep" if zh else "Completion by rep")
+                if has_targets
+                else ("金额（按销售员）Amount by rep" if zh else "Amount by rep")
+            )
             chart.set_title({"name": title})
             chart.set_x_axis({"num_format": "0%" if has_targets else "¥#,##0"})
             chart.set_y_axis({"reverse": True})
@@ -276,11 +346,14 @@ class _Writer:
         if trend is not None and trend.rows:
             first, last = trend_top + 2, trend_top + 1 + len(trend.rows)
             chart = self.wb.add_chart({"type": "line"})
-            chart.add_series({
-                "name": "成交金额 Amount" if zh else "Amount",
-                "categories": [self.titles["overview"], first, 0, last, 0],
-                "values": [self.titles["overview"], first, 1, last, 1],
-                "marker": {"type": "circle"}})
+            chart.add_series(
+                {
+                    "name": "成交金额 Amount" if zh else "Amount",
+                    "categories": [self.titles["overview"], first, 0, last, 0],
+                    "values": [self.titles["overview"], first, 1, last, 1],
+                    "marker": {"type": "circle"},
+                }
+            )
             chart.set_title({"name": "每日成交 Daily sales" if zh else "Daily sales"})
             chart.set_legend({"none": True})
             chart.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
@@ -291,30 +364,47 @@ class _Writer:
             total_row = len(funnel.rows)
             first_col = funnel.column("stage_1")
             chart = self.wb.add_chart({"type": "column"})
-            chart.add_series({
-                "name": "客户数 Customers" if zh else "Customers",
-                "categories": [self.titles["funnel"], 0, first_col, 0, first_col + 6],
-                "values": [self.titles["funnel"], total_row, first_col, total_row, first_col + 6],
-                "fill": {"color": "#9BBB59"}})
+            chart.add_series(
+                {
+                    "name": "客户数 Customers" if zh else "Customers",
+                    "categories": [self.titles["funnel"], 0, first_col, 0, first_col + 6],
+                    "values": [
+                        self.titles["funnel"],
+                        total_row,
+                        first_col,
+                        total_row,
+                        first_col + 6,
+                    ],
+                    "fill": {"color": "#9BBB59"},
+                }
+            )
             chart.set_title({"name": "销售漏斗 Funnel by stage" if zh else "Funnel by stage"})
             chart.set_legend({"none": True})
             ws.insert_chart(18, 17, chart)
 
 
-def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bool = False
-                  ) -> Path:
+def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bool = False) -> Path:
     """Write `summary` to `path` atomically; raises salesxl.xlsx.OutputError if it cannot."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     path = Path(path)
     sheets: Sequence[SheetData] = [s for s in summary.sheets if details or s.key != "details"]
     with atomic_output(path) as tmp, paused_gc():  # ~100k cells of small objects, no cycles
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
-                                            "strings_to_numbers": False,
-                                            "strings_to_urls": False,
-                                            "default_date_format": "yyyy-mm-dd"})
-        wb.set_properties({"title": f"salesxl summary {summary.headline.period}",
-                           "created": dt.datetime.combine(summary.headline.as_of, dt.time())})
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+                "default_date_format": "yyyy-mm-dd",
+            },
+        )
+        wb.set_properties(
+            {
+                "title": f"salesxl summary {summary.headline.period}",
+                "created": dt.datetime.combine(summary.headline.as_of, dt.time()),
+            }
+        )
         writer = _Writer(wb, summary, lang, path.resolve().parent)
         taken: list[str] = []
         for sheet in sheets:
@@ -327,4 +417,3 @@ def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bo
                 writer.table_sheet(sheet, as_table=sheet.key == "details")
         wb.close()
     return path
-

@@ -44,8 +44,11 @@ FORMULA_MONEY_FORMAT = "¥#,##0.00;-¥#,##0.00;;@"
 DATE_FORMAT = "yyyy-mm-dd"
 # 本月进度 beside the daily report's header block, in columns D:E.  Not the header
 # labels themselves, so the reader never takes these for the header.
-_PROGRESS_LABELS = (("本月累计 Amount so far", "Amount so far"), ("目标 Target", "Target"),
-                    ("完成率 Completion", "Completion"))
+_PROGRESS_LABELS = (
+    ("本月累计 Amount so far", "Amount so far"),
+    ("目标 Target", "Target"),
+    ("完成率 Completion", "Completion"),
+)
 _PROGRESS_COL = 3
 _RULES_WIDTH = 90  # the Instructions sheet's rules column
 _PROGRESS_VALUE_WIDTH = 15  # ¥12,345,678.00 without ####
@@ -55,10 +58,17 @@ _PLACEHOLDER = re.compile(r"\{(col|cell):([a-z_.]+)\}")
 _TEXT_VALUES = frozenset({FieldType.TEXT, FieldType.MONTH, FieldType.WEEK})
 
 _TYPE_ZH = {
-    FieldType.TEXT: "文本", FieldType.DATE: "日期", FieldType.NUMBER: "数字",
-    FieldType.INTEGER: "整数", FieldType.MONEY: "金额", FieldType.PERCENT: "百分比",
-    FieldType.PHONE: "电话", FieldType.CHOICE: "下拉选择", FieldType.MONTH: "月份 YYYY-MM",
-    FieldType.WEEK: "周 2026-W48", FieldType.MONTH_OR_DATE: "月份或日期",
+    FieldType.TEXT: "文本",
+    FieldType.DATE: "日期",
+    FieldType.NUMBER: "数字",
+    FieldType.INTEGER: "整数",
+    FieldType.MONEY: "金额",
+    FieldType.PERCENT: "百分比",
+    FieldType.PHONE: "电话",
+    FieldType.CHOICE: "下拉选择",
+    FieldType.MONTH: "月份 YYYY-MM",
+    FieldType.WEEK: "周 2026-W48",
+    FieldType.MONTH_OR_DATE: "月份或日期",
     FieldType.RAMP: "百分比序列",
     FieldType.NUMBERS: "数字序列",
 }
@@ -84,8 +94,9 @@ def field_help(f: Field, lang: str = "zh") -> str:
         zh.append("日期，如 2026-11-03")
         en.append("A date, e.g. 2026-11-03")
     elif f.type in (FieldType.MONEY, FieldType.NUMBER, FieldType.INTEGER):
-        kind_zh, kind_en = ("整数", "A whole number") if f.type is FieldType.INTEGER else (
-            "数字", "A number")
+        kind_zh, kind_en = (
+            ("整数", "A whole number") if f.type is FieldType.INTEGER else ("数字", "A number")
+        )
         if f.min is not None and f.max is not None:
             zh.append(f"{kind_zh}，{f.min:g} 到 {f.max:g}")
             en.append(f"{kind_en} from {f.min:g} to {f.max:g}")
@@ -95,7 +106,9 @@ def field_help(f: Field, lang: str = "zh") -> str:
     elif f.type is FieldType.PHONE:
         zh.append("手机 11 位或座机 0xx-xxxxxxxx")
         en.append("CN mobile (11 digits) or landline 0xx-xxxxxxxx")
-    elif f.type in (FieldType.MONTH, FieldType.WEEK, FieldType.RAMP, FieldType.NUMBERS) and f.example:
+    elif (
+        f.type in (FieldType.MONTH, FieldType.WEEK, FieldType.RAMP, FieldType.NUMBERS) and f.example
+    ):
         zh.append(f"如 {f.example}")
         en.append(f"e.g. {f.example}")
     if lang == "zh":
@@ -115,9 +128,16 @@ class _Place:
 
 
 class _FormWriter:
-    def __init__(self, wb: xlsxwriter.Workbook, form: Form, lang: str, lists: Mapping[str, Sequence[str]],
-                 header: Mapping[str, Any], lock_header: bool,
-                 rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+    def __init__(
+        self,
+        wb: xlsxwriter.Workbook,
+        form: Form,
+        lang: str,
+        lists: Mapping[str, Sequence[str]],
+        header: Mapping[str, Any],
+        lock_header: bool,
+        rows: Mapping[str, Sequence[Mapping[str, Any]]],
+    ) -> None:
         self.wb, self.form, self.lang = wb, form, lang
         self.header, self.lock_header, self.rows = header, lock_header, rows
         self.places: dict[str, _Place] = {}
@@ -135,8 +155,16 @@ class _FormWriter:
         return {
             "title": add({**base, "bold": True, "font_size": 14}),
             "label": add({**base, "bold": True, "bg_color": "#EEF3FA", "border": 1}),
-            "head": add({**base, "bold": True, "bg_color": "#DCE6F1", "border": 1,
-                         "text_wrap": True, "align": "center"}),
+            "head": add(
+                {
+                    **base,
+                    "bold": True,
+                    "bg_color": "#DCE6F1",
+                    "border": 1,
+                    "text_wrap": True,
+                    "align": "center",
+                }
+            ),
             "text": add({**unlocked, "num_format": "@"}),
             "plain": add(base),
             "wrap": add({**base, "text_wrap": True, "valign": "top"}),
@@ -147,10 +175,12 @@ class _FormWriter:
             "percent": add({**unlocked, "num_format": "0.0%"}),
             "formula": add({**base, "num_format": FORMULA_MONEY_FORMAT, "bg_color": "#F2F2F2"}),
             "locked_value": add({**base, "bg_color": "#F2F2F2", "border": 1}),
-            "locked_date": add({**base, "bg_color": "#F2F2F2", "border": 1,
-                                "num_format": DATE_FORMAT}),
-            "locked_money": add({**base, "bg_color": "#F2F2F2", "border": 1,
-                                 "num_format": MONEY_FORMAT}),
+            "locked_date": add(
+                {**base, "bg_color": "#F2F2F2", "border": 1, "num_format": DATE_FORMAT}
+            ),
+            "locked_money": add(
+                {**base, "bg_color": "#F2F2F2", "border": 1, "num_format": MONEY_FORMAT}
+            ),
             "value": add({**unlocked, "border": 1, "bg_color": "#FFFDE7"}),
             "value_text": add({**unlocked, "border": 1, "bg_color": "#FFFDE7", "num_format": "@"}),
             "value_pct": add({**base, "border": 1, "num_format": "0.0%", "bg_color": "#F2F2F2"}),
@@ -216,31 +246,46 @@ class _FormWriter:
         except KeyError:
             return value
 
-    def _validate(self, ws: Any, first: int, last: int, col: int, f: Field,
-                  period: Month | Week | None) -> None:
+    def _validate(
+        self, ws: Any, first: int, last: int, col: int, f: Field, period: Month | Week | None
+    ) -> None:
         title = (f.zh if self.lang == "zh" else f.en)[:32]
         message = field_help(f, self.lang)[:255]
-        options: dict[str, Any] = {"input_title": title, "input_message": message,
-                                   "error_type": "warning", "error_title": title,
-                                   "error_message": message}
+        options: dict[str, Any] = {
+            "input_title": title,
+            "input_message": message,
+            "error_type": "warning",
+            "error_title": title,
+            "error_message": message,
+        }
         kind = f.type
-        source = self.list_sources.get(f.choices.name if f.choices else
-                                       "products" if f.key == "product" else
-                                       "customers" if f.key == "customer" else "")
+        source = self.list_sources.get(
+            f.choices.name
+            if f.choices
+            else "products"
+            if f.key == "product"
+            else "customers"
+            if f.key == "customer"
+            else ""
+        )
         if source:
             options.update(validate="list", source=source)
         elif kind is FieldType.DATE:
             low, high = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
             if f.in_period and period is not None:
                 low, high = period.days()[0], period.days()[-1]
-            options.update(validate="date", criteria="between",
-                           minimum=dt.datetime.combine(low, dt.time()),
-                           maximum=dt.datetime.combine(high, dt.time()))
+            options.update(
+                validate="date",
+                criteria="between",
+                minimum=dt.datetime.combine(low, dt.time()),
+                maximum=dt.datetime.combine(high, dt.time()),
+            )
         elif kind in (FieldType.MONEY, FieldType.NUMBER, FieldType.INTEGER) and f.min is not None:
-            options.update(validate="integer" if kind is FieldType.INTEGER else "decimal",
-                           criteria="between" if f.max is not None else ">=",
-                           **({"minimum": f.min, "maximum": f.max} if f.max is not None
-                              else {"value": f.min}))
+            options.update(
+                validate="integer" if kind is FieldType.INTEGER else "decimal",
+                criteria="between" if f.max is not None else ">=",
+                **({"minimum": f.min, "maximum": f.max} if f.max is not None else {"value": f.min}),
+            )
         else:
             options.update(validate="any")
         ws.data_validation(first, col, last, col, options)
@@ -272,8 +317,12 @@ class _FormWriter:
             header_row = len(form.header) + 2 if has_block else (0 if not form.header else 2)
             n_rows = max(table.input_rows, len(self.rows.get(table.key, ())) + 50)
             self.places[table.key] = _Place(
-                sheets[table.key].name, header_row, header_row + 1, header_row + n_rows,
-                {f.key: c for c, f in enumerate(table.fields)})
+                sheets[table.key].name,
+                header_row,
+                header_row + 1,
+                header_row + n_rows,
+                {f.key: c for c, f in enumerate(table.fields)},
+            )
         period = self._period()
         if header_sheet is not None:
             self._settings_sheet(header_sheet)
@@ -282,8 +331,14 @@ class _FormWriter:
             if form.header and form.header_table == table.key:
                 self._header_block(ws)
             elif form.header:
-                ws.write_string(0, 0, f"{form.zh} {table.zh} {table.en}" if self.lang == "zh" else
-                                f"{form.en}: {table.en}", self.fmt["title"])
+                ws.write_string(
+                    0,
+                    0,
+                    f"{form.zh} {table.zh} {table.en}"
+                    if self.lang == "zh"
+                    else f"{form.en}: {table.en}",
+                    self.fmt["title"],
+                )
             self._table(ws, table, period)
         if form.id == "daily_report":
             self._progress_block(sheets["daily"])
@@ -297,8 +352,9 @@ class _FormWriter:
 
     def _header_block(self, ws: Any) -> None:
         form = self.form
-        ws.write_string(0, 0, f"{form.zh} {form.en}" if self.lang == "zh" else form.en,
-                        self.fmt["title"])
+        ws.write_string(
+            0, 0, f"{form.zh} {form.en}" if self.lang == "zh" else form.en, self.fmt["title"]
+        )
         for i, f in enumerate(form.header, start=1):
             ws.write_string(i, 0, self._label(f, stacked=False), self.fmt["label"])
             self._header_value(ws, i, 1, f)
@@ -325,7 +381,9 @@ class _FormWriter:
         value = self._choice_label(f, value)
         locked = self.lock_header and f.key in self.header
         if locked:
-            fmt = self.fmt["locked_money"] if f.type is FieldType.MONEY else self.fmt["locked_value"]
+            fmt = (
+                self.fmt["locked_money"] if f.type is FieldType.MONEY else self.fmt["locked_value"]
+            )
         else:
             fmt = self.fmt["value_text" if f.type in _TEXT_VALUES else "value"]
             self._validate(ws, row, row, col, f, None)
@@ -364,8 +422,17 @@ class _FormWriter:
         ws.freeze_panes(h + 1, 0)
         self._page(ws, repeat_row=h)
         ws.autofilter(h, 0, place.last_row, len(table.fields) - 1)
-        ws.protect("", {"format_columns": True, "format_rows": True, "insert_rows": True,
-                        "delete_rows": True, "sort": True, "autofilter": True})
+        ws.protect(
+            "",
+            {
+                "format_columns": True,
+                "format_rows": True,
+                "insert_rows": True,
+                "delete_rows": True,
+                "sort": True,
+                "autofilter": True,
+            },
+        )
 
     def _formula_column(self, ws: Any, table: Table, f: Field, col: int) -> None:
         """A computed column (日清 今日成交), with the value computed here cached."""
@@ -401,8 +468,9 @@ class _FormWriter:
         amount = self._column_range("daily", "amount")
         target = self.header_cells["month_target"].split("!")[1]
         records = self.rows.get("daily", ())
-        total = sum(r.get("amount") or 0 for r in records
-                    if isinstance(r.get("amount"), (int, float)))
+        total = sum(
+            r.get("amount") or 0 for r in records if isinstance(r.get("amount"), (int, float))
+        )
         goal = self.header.get("month_target")
         labels = _PROGRESS_LABELS
         zh = self.lang == "zh"
@@ -411,36 +479,66 @@ class _FormWriter:
         ws.write_string(2, col, labels[0][0 if zh else 1], self.fmt["label"])
         ws.write_formula(2, col + 1, f"=SUM({amount})", self.fmt["locked_money"], total)
         ws.write_string(3, col, labels[1][0 if zh else 1], self.fmt["label"])
-        ws.write_formula(3, col + 1, f"={target}", self.fmt["locked_money"],
-                         goal if isinstance(goal, (int, float)) else 0)
+        ws.write_formula(
+            3,
+            col + 1,
+            f"={target}",
+            self.fmt["locked_money"],
+            goal if isinstance(goal, (int, float)) else 0,
+        )
         ws.write_string(4, col, labels[2][0 if zh else 1], self.fmt["label"])
         ratio = total / goal if isinstance(goal, (int, float)) and goal else 0
-        ws.write_formula(4, col + 1, f"=IF({target}>0,{xl_rowcol_to_cell(2, col + 1)}/{target},0)",
-                         self.fmt["value_pct"], ratio)
+        ws.write_formula(
+            4,
+            col + 1,
+            f"=IF({target}>0,{xl_rowcol_to_cell(2, col + 1)}/{target},0)",
+            self.fmt["value_pct"],
+            ratio,
+        )
 
     def _instructions(self) -> None:
         form, zh = self.form, self.lang == "zh"
         ws = self.wb.add_worksheet("说明 Instructions" if zh else "Instructions")
-        ws.write_string(0, 0, f"{form.zh} {form.en} — 填写说明 How to fill in" if zh else
-                        f"{form.en} — how to fill in", self.fmt["title"])
+        ws.write_string(
+            0,
+            0,
+            f"{form.zh} {form.en} — 填写说明 How to fill in"
+            if zh
+            else f"{form.en} — how to fill in",
+            self.fmt["title"],
+        )
         row = 2
         lines = (*form.instructions_zh, "", *form.instructions_en) if zh else form.instructions_en
         for line in lines:
             ws.write_string(row, 0, line, self.fmt["plain"])
             row += 1
         row += 1
-        heads = ("工作表 Sheet", "列 Column", "必填 Required", "类型 Type", "说明 Rules") if zh else (
-            "Sheet", "Column", "Required", "Type", "Rules")
+        heads = (
+            ("工作表 Sheet", "列 Column", "必填 Required", "类型 Type", "说明 Rules")
+            if zh
+            else ("Sheet", "Column", "Required", "Type", "Rules")
+        )
         for c, head in enumerate(heads):
             ws.write_string(row, c, head, self.fmt["head"])
-        header_name = (" ".join(form.header_sheet) if zh else form.header_sheet[1]) if (
-            form.header_sheet) else ("表头 Header" if zh else "Header")
+        header_name = (
+            (" ".join(form.header_sheet) if zh else form.header_sheet[1])
+            if (form.header_sheet)
+            else ("表头 Header" if zh else "Header")
+        )
         table_rows: list[tuple[str, ...]] = [
-            (name, self._label(f, stacked=False), ("是 Yes" if zh else "Yes") if f.required else "",
-             f"{_TYPE_ZH[f.type]} {f.type.value}" if zh else f.type.value, field_help(f, self.lang))
-            for name, fields in ((header_name, form.header),
-                                 *((t.sheet_title(self.lang), t.fields) for t in form.tables))
-            for f in fields]
+            (
+                name,
+                self._label(f, stacked=False),
+                ("是 Yes" if zh else "Yes") if f.required else "",
+                f"{_TYPE_ZH[f.type]} {f.type.value}" if zh else f.type.value,
+                field_help(f, self.lang),
+            )
+            for name, fields in (
+                (header_name, form.header),
+                *((t.sheet_title(self.lang), t.fields) for t in form.tables),
+            )
+            for f in fields
+        ]
         for cells in table_rows:
             row += 1
             for c, text in enumerate(cells[:4]):
@@ -460,21 +558,33 @@ class _FormWriter:
     def _meta(self) -> None:
         ws = self.wb.add_worksheet(META_SHEET)
         ws.hide()
-        for r, (key, value) in enumerate((("form", self.form.id), ("version", self.form.version),
-                                          ("lang", self.lang), ("generator", f"salesxl {__version__}"))):
+        for r, (key, value) in enumerate(
+            (
+                ("form", self.form.id),
+                ("version", self.form.version),
+                ("lang", self.lang),
+                ("generator", f"salesxl {__version__}"),
+            )
+        ):
             ws.write_string(r, 0, key)
             ws.write_string(r, 1, value)
         self.wb.define_name("_salesxl_form", f"={META_SHEET}!$B$1")
 
 
-def _computed(f: Field, record: Mapping[str, Any] | None,
-              rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> float:
+def _computed(
+    f: Field, record: Mapping[str, Any] | None, rows: Mapping[str, Sequence[Mapping[str, Any]]]
+) -> float:
     """The cached value of a formula cell: the day's amounts for 日清 今日成交."""
     if record is None or f.key != "sales":
         return 0
     day = record.get("date")
-    return float(sum(r.get("amount") or 0 for r in rows.get("daily", ())
-                     if r.get("date") == day and isinstance(r.get("amount"), (int, float))))
+    return float(
+        sum(
+            r.get("amount") or 0
+            for r in rows.get("daily", ())
+            if r.get("date") == day and isinstance(r.get("amount"), (int, float))
+        )
+    )
 
 
 def write_form(
@@ -497,10 +607,16 @@ def write_form(
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     with atomic_output(Path(target)) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
-                                            "strings_to_numbers": False})
-        wb.set_properties({"title": f"{form.zh} {form.en}", "created": FIXED_CREATED,
-                           "comments": f"salesxl form {form.id} v{form.version}"})
+        wb = xlsxwriter.Workbook(
+            str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False}
+        )
+        wb.set_properties(
+            {
+                "title": f"{form.zh} {form.en}",
+                "created": FIXED_CREATED,
+                "comments": f"salesxl form {form.id} v{form.version}",
+            }
+        )
         _FormWriter(wb, form, lang, lists or {}, header or {}, lock_header, rows or {}).write()
         wb.close()
     return Path(target)
@@ -528,8 +644,14 @@ class FormJob:
 
 def _write_job(job: FormJob) -> Path:
     job.path.parent.mkdir(parents=True, exist_ok=True)
-    write_form(job.path, FORMS[job.form_id], header=job.header, rows=job.rows, lists=job.lists,
-               lock_header=job.lock_header)
+    write_form(
+        job.path,
+        FORMS[job.form_id],
+        header=job.header,
+        rows=job.rows,
+        lists=job.lists,
+        lock_header=job.lock_header,
+    )
     if job.saved is not None:
         stamp = job.saved.timestamp()
         os.utime(job.path, (stamp, stamp))

@@ -64,8 +64,12 @@ class FormData:
         file reports) is stale, from a program that did not update it: ignored.
         """
         saved = self.saved
-        if saved is not None and newest_day is not None and self.mtime is not None and (
-                dt.datetime.fromtimestamp(saved) < dt.datetime.combine(newest_day, dt.time())):
+        if (
+            saved is not None
+            and newest_day is not None
+            and self.mtime is not None
+            and (dt.datetime.fromtimestamp(saved) < dt.datetime.combine(newest_day, dt.time()))
+        ):
             saved = None
         known = [t for t in (saved, self.mtime) if t is not None]
         return min(known) if known else None
@@ -99,22 +103,40 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
     issues: list[Issue] = []
     # A header value whose label is missing altogether is reported on the sheet it belongs on.
     header_layout = layout.tables.get(form.header_table or "")
-    uncalculated = {key for key, cell in layout.header.items()
-                    if (cell.row, cell.col) in book.grid(cell.sheet).uncached}
-    header = _check_header(form, layout.header, ctx, path, issues,
-                           header_layout.sheet if header_layout else None, uncalculated)
+    uncalculated = {
+        key
+        for key, cell in layout.header.items()
+        if (cell.row, cell.col) in book.grid(cell.sheet).uncached
+    }
+    header = _check_header(
+        form,
+        layout.header,
+        ctx,
+        path,
+        issues,
+        header_layout.sheet if header_layout else None,
+        uncalculated,
+    )
     period = header.get(form.period_field) if form.period_field else None
     default_year = _period_year(period) or _period_year(ctx.period)
     data = FormData(path, form.id, header, issues=issues)
     for key, table_layout in layout.tables.items():
         grid = book.grid(table_layout.sheet)
-        checker = TableChecker(table_layout, grid, path=path, today=ctx.today, period=period,
-                               default_year=default_year, roster_ids=ctx.roster_ids,
-                               products=ctx.products)
+        checker = TableChecker(
+            table_layout,
+            grid,
+            path=path,
+            today=ctx.today,
+            period=period,
+            default_year=default_year,
+            roster_ids=ctx.roster_ids,
+            products=ctx.products,
+        )
         data.tables[key] = checker.run()
         issues.extend(issue for _, _, issue in checker.found)
-    reported = {(layout.header[k].sheet, layout.header[k].row, layout.header[k].col)
-                for k in uncalculated}
+    reported = {
+        (layout.header[k].sheet, layout.header[k].row, layout.header[k].col) for k in uncalculated
+    }
     _report_other_formulas(book, layout, path, reported, issues)
     return data
 
@@ -132,39 +154,67 @@ def _period_year(period: Month | Week | None) -> int | None:
 # ----------------------------------------------------------------------------
 
 
-def _check_header(form: Form, cells: dict[str, HeaderCell], ctx: ValidationContext, path: str,
-                  issues: list[Issue], sheet: str | None = None,
-                  uncalculated: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
+def _check_header(
+    form: Form,
+    cells: dict[str, HeaderCell],
+    ctx: ValidationContext,
+    path: str,
+    issues: list[Issue],
+    sheet: str | None = None,
+    uncalculated: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in form.header:
         cell = cells.get(f.key)
         raw = cell.value if cell else ""
         where = _where(cell) if cell else {"sheet": sheet}
         if f.key in uncalculated:  # a formula never calculated: not missing, not zero
-            issues.append(make_issue(Code.FORMULA_WITHOUT_VALUE, path,
-                                     *formula_message(f.zh, f.en), column=f.bilingual, **where))
+            issues.append(
+                make_issue(
+                    Code.FORMULA_WITHOUT_VALUE,
+                    path,
+                    *formula_message(f.zh, f.en),
+                    column=f.bilingual,
+                    **where,
+                )
+            )
             continue
         if raw == "" or raw is None or (isinstance(raw, str) and not raw.strip()):
             if f.default is not None:
                 values[f.key] = f.default
             elif f.required:
                 example = f.example if f.example is not None else "…"
-                issues.append(make_issue(
-                    Code.MISSING_HEADER, path,
-                    f"表头缺少「{f.zh}」。请在表格上方填写，例如：{f.zh} | {example}。",
-                    f"The header block has no {f.en}. Add it above the table, e.g. {f.en} | {example}.",
-                    column=f.bilingual, **where))
+                issues.append(
+                    make_issue(
+                        Code.MISSING_HEADER,
+                        path,
+                        f"表头缺少「{f.zh}」。请在表格上方填写，例如：{f.zh} | {example}。",
+                        f"The header block has no {f.en}. Add it above the table, e.g. {f.en} | {example}.",
+                        column=f.bilingual,
+                        **where,
+                    )
+                )
             continue
         try:
             value = cell_parser(f)(raw)
         except CellProblem as problem:
-            issues.append(make_issue(problem.code, path, problem.message_zh, problem.message_en,
-                                     column=f.bilingual, value=raw, **where))
+            issues.append(
+                make_issue(
+                    problem.code,
+                    path,
+                    problem.message_zh,
+                    problem.message_en,
+                    column=f.bilingual,
+                    value=raw,
+                    **where,
+                )
+            )
             continue
         hit = range_problem(f, value)
         if hit:
-            issues.append(make_issue(Code.OUT_OF_RANGE, path, *hit, column=f.bilingual,
-                                     value=raw, **where))
+            issues.append(
+                make_issue(Code.OUT_OF_RANGE, path, *hit, column=f.bilingual, value=raw, **where)
+            )
             continue
         values[f.key] = value
 
@@ -172,12 +222,18 @@ def _check_header(form: Form, cells: dict[str, HeaderCell], ctx: ValidationConte
         got = values[form.period_field]
         if not _period_matches(got, ctx.period):
             f = form.header_field(form.period_field)
-            issues.append(make_issue(
-                Code.WRONG_PERIOD, path,
-                f"{f.zh}是 {got}，但本次汇总的期间是 {ctx.period}。请确认文件是否放错期间，或改正{f.zh}。",
-                f"The {f.en.lower()} is {got} but the requested period is {ctx.period}. "
-                f"Check that the file belongs to this period, or correct the {f.en.lower()}.",
-                column=f.bilingual, value=str(got), **_where(cells.get(form.period_field))))
+            issues.append(
+                make_issue(
+                    Code.WRONG_PERIOD,
+                    path,
+                    f"{f.zh}是 {got}，但本次汇总的期间是 {ctx.period}。请确认文件是否放错期间，或改正{f.zh}。",
+                    f"The {f.en.lower()} is {got} but the requested period is {ctx.period}. "
+                    f"Check that the file belongs to this period, or correct the {f.en.lower()}.",
+                    column=f.bilingual,
+                    value=str(got),
+                    **_where(cells.get(form.period_field)),
+                )
+            )
     if form.rep_field and ctx.roster_ids is not None and form.rep_field in values:
         rep = values[form.rep_field]
         if rep not in ctx.roster_ids:
@@ -189,8 +245,11 @@ def _check_header(form: Form, cells: dict[str, HeaderCell], ctx: ValidationConte
 def _where(cell: HeaderCell | None) -> dict[str, Any]:
     if cell is None:
         return {}
-    return {"sheet": cell.sheet, "cell": f"{column_letters(cell.col)}{cell.row + 1}",
-            "row": cell.row + 1}
+    return {
+        "sheet": cell.sheet,
+        "cell": f"{column_letters(cell.col)}{cell.row + 1}",
+        "row": cell.row + 1,
+    }
 
 
 def _period_matches(got: Month | Week, wanted: Month | Week) -> bool:
@@ -203,17 +262,22 @@ def _period_matches(got: Month | Week, wanted: Month | Week) -> bool:
     return False
 
 
-def _report_other_formulas(book: Book, layout: Layout, path: str,
-                           reported: set[tuple[str, int, int]], issues: list[Issue]) -> None:
+def _report_other_formulas(
+    book: Book, layout: Layout, path: str, reported: set[tuple[str, int, int]], issues: list[Issue]
+) -> None:
     """Uncached formulas outside the tables (header block, progress block) are reported too.
 
     Inside a table's columns, the checker has reported those of real rows; the rest sit
     in blank prepared rows (日清 今日成交 of days not yet filled in) and mean nothing.
     """
-    sheets = sorted({t.sheet for t in layout.tables.values()}
-                    | {cell.sheet for cell in layout.header.values()})
-    inside = {(t.sheet, col): t.first_data_row for t in layout.tables.values()
-              for col in t.columns.values()}
+    sheets = sorted(
+        {t.sheet for t in layout.tables.values()} | {cell.sheet for cell in layout.header.values()}
+    )
+    inside = {
+        (t.sheet, col): t.first_data_row
+        for t in layout.tables.values()
+        for col in t.columns.values()
+    }
     for sheet in sheets:
         grid = book.grid(sheet)
         for r, c in sorted(grid.uncached):
@@ -222,6 +286,13 @@ def _report_other_formulas(book: Book, layout: Layout, path: str,
             first = inside.get((sheet, c))
             if first is not None and r >= first:
                 continue
-            issues.append(make_issue(
-                Code.FORMULA_WITHOUT_VALUE, path, *formula_message("此单元格", "This cell"),
-                sheet=sheet, cell=f"{column_letters(c)}{r + 1}", row=r + 1))
+            issues.append(
+                make_issue(
+                    Code.FORMULA_WITHOUT_VALUE,
+                    path,
+                    *formula_message("此单元格", "This cell"),
+                    sheet=sheet,
+                    cell=f"{column_letters(c)}{r + 1}",
+                    row=r + 1,
+                )
+            )

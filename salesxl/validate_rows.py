@@ -32,8 +32,14 @@ from salesxl.values import (
     text_of,
 )
 
-__all__ = ["TableChecker", "TableData", "column_letters", "formula_message", "range_problem",
-           "unknown_rep"]
+__all__ = [
+    "TableChecker",
+    "TableData",
+    "column_letters",
+    "formula_message",
+    "range_problem",
+    "unknown_rep",
+]
 
 _SLOW = object()  # marks a cell the fast path could not settle
 _TOTAL_FIRST_CHARS = frozenset("合小总tTsSΣ \u3000")
@@ -41,8 +47,12 @@ _TOTAL_FIRST_CHARS = frozenset("合小总tTsSΣ \u3000")
 
 def _total_label(value: Any) -> bool:
     """合计, 小计, Total and the like (cheap first-character test before normalising)."""
-    return (value.__class__ is str and value[:1] in _TOTAL_FIRST_CHARS and len(value) <= 20
-            and norm_label(value) in TOTAL_LABELS)
+    return (
+        value.__class__ is str
+        and value[:1] in _TOTAL_FIRST_CHARS
+        and len(value) <= 20
+        and norm_label(value) in TOTAL_LABELS
+    )
 
 
 _NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
@@ -59,10 +69,18 @@ class TableData:
 
     __slots__ = ("_extra_values", "_records", "columns", "extras", "key", "rows", "sheet", "values")
 
-    def __init__(self, key: str, sheet: str, records: list[dict[str, Any]] | None = None,
-                 columns: dict[str, str] | None = None, extras: list[str] | None = None, *,
-                 values: dict[str, list[Any]] | None = None, rows: list[int] | None = None,
-                 extra_values: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        sheet: str,
+        records: list[dict[str, Any]] | None = None,
+        columns: dict[str, str] | None = None,
+        extras: list[str] | None = None,
+        *,
+        values: dict[str, list[Any]] | None = None,
+        rows: list[int] | None = None,
+        extra_values: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.key, self.sheet = key, sheet
         self.columns = columns or {}  # field key -> column letters, for cells
         self.extras = extras or []
@@ -76,8 +94,10 @@ class TableData:
         if self._records is None:
             values, rows = self.values or {}, self.rows or []
             keys = [*values, "_row"]
-            self._records = [dict(zip(keys, row, strict=True))
-                             for row in zip(*values.values(), rows, strict=True)]
+            self._records = [
+                dict(zip(keys, row, strict=True))
+                for row in zip(*values.values(), rows, strict=True)
+            ]
             if self._extra_values is not None:
                 for record, extra in zip(self._records, self._extra_values, strict=True):
                     record["_extra"] = extra
@@ -94,8 +114,9 @@ class TableData:
         return [r.get(key) for r in self.records]
 
     def __len__(self) -> int:
-        return len(self.rows) if self._records is None and self.rows is not None else len(
-            self.records)
+        return (
+            len(self.rows) if self._records is None and self.rows is not None else len(self.records)
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -107,27 +128,37 @@ class TableData:
 
 def range_problem(f: Field, value: Any) -> tuple[str, str] | None:
     if f.min is not None and value < f.min:
-        return (f"{f.zh} {text_of(value)} 小于最小值 {f.min:g}。请更正。",
-                f"{f.en} {text_of(value)} is below the minimum {f.min:g}. Correct it.")
+        return (
+            f"{f.zh} {text_of(value)} 小于最小值 {f.min:g}。请更正。",
+            f"{f.en} {text_of(value)} is below the minimum {f.min:g}. Correct it.",
+        )
     if f.max is not None and value > f.max:
-        return (f"{f.zh} {text_of(value)} 大于最大值 {f.max:g}。请更正。",
-                f"{f.en} {text_of(value)} is above the maximum {f.max:g}. Correct it.")
+        return (
+            f"{f.zh} {text_of(value)} 大于最大值 {f.max:g}。请更正。",
+            f"{f.en} {text_of(value)} is above the maximum {f.max:g}. Correct it.",
+        )
     return None
 
 
 def unknown_rep(path: str, f: Field, rep: str, where: dict[str, Any]) -> Issue:
     return make_issue(
-        Code.UNKNOWN_REP, path,
+        Code.UNKNOWN_REP,
+        path,
         f"{f.zh}「{rep}」不在花名册中。请核对工号，或请管理员把此人加入花名册。",
         f"{f.en} '{rep}' is not in the roster. Check the ID, or ask the admin to add the rep.",
-        column=f.bilingual, value=rep, **where)
+        column=f.bilingual,
+        value=rep,
+        **where,
+    )
 
 
 def formula_message(zh: str, en: str) -> tuple[str, str]:
-    return (f"「{zh}」是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开保存）。"
-            "请在 Excel 中打开此文件，保存后重新提交。",
-            f"{en} is a formula with no calculated value (the file was written by a program and "
-            "never opened in Excel). Open it in Excel, save it and send it again.")
+    return (
+        f"「{zh}」是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开保存）。"
+        "请在 Excel 中打开此文件，保存后重新提交。",
+        f"{en} is a formula with no calculated value (the file was written by a program and "
+        "never opened in Excel). Open it in Excel, save it and send it again.",
+    )
 
 
 # Text that a CSV gives for a number or date, spelled the one plain way: `1234.5`,
@@ -151,23 +182,46 @@ def _fast_path(f: Field) -> Callable[[Sequence[Any]], list[Any]] | None:
     kind = f.type
     plain, iso = _PLAIN_NUMBER, _ISO_DATE
     if kind in (FieldType.MONEY, FieldType.NUMBER, FieldType.PERCENT):
-        return lambda vs: [v if type(v) is float or type(v) is int else None if v == ""
-                           else float(v) if type(v) is str and plain(v) else _SLOW for v in vs]
+        return lambda vs: [
+            v
+            if type(v) is float or type(v) is int
+            else None
+            if v == ""
+            else float(v)
+            if type(v) is str and plain(v)
+            else _SLOW
+            for v in vs
+        ]
     if kind is FieldType.DATE:
-        return lambda vs: [v if type(v) is _DATE else None if v == ""
-                           else _iso_date(v) if type(v) is str and iso(v) else _SLOW for v in vs]
+        return lambda vs: [
+            v
+            if type(v) is _DATE
+            else None
+            if v == ""
+            else _iso_date(v)
+            if type(v) is str and iso(v)
+            else _SLOW
+            for v in vs
+        ]
     if kind is FieldType.CHOICE:
         assert f.choices is not None
         cache = matcher_for(f.choices).cache  # holds '' -> None: an empty cell is empty
         return lambda vs: [cache.get(v, _SLOW) for v in vs]
     if kind is FieldType.TEXT:
         if f.identifier:
-            return lambda vs: [(v.strip() or None) if type(v) is str and v.isascii() else _SLOW
-                               for v in vs]
+            return lambda vs: [
+                (v.strip() or None) if type(v) is str and v.isascii() else _SLOW for v in vs
+            ]
         return lambda vs: [(v.strip() or None) if type(v) is str else _SLOW for v in vs]
     if kind is FieldType.PHONE:
-        return lambda vs: [v if type(v) is str and len(v) == 11 and v.isdigit() and v[0] == "1"
-                           and v[1] in "3456789" else None if v == "" else _SLOW for v in vs]
+        return lambda vs: [
+            v
+            if type(v) is str and len(v) == 11 and v.isdigit() and v[0] == "1" and v[1] in "3456789"
+            else None
+            if v == ""
+            else _SLOW
+            for v in vs
+        ]
     if kind in (FieldType.MONTH, FieldType.MONTH_OR_DATE, FieldType.WEEK):
         seen = _PERIODS[kind]  # a history sheet repeats the same few dozen months
         return lambda vs: [seen.get(v, _SLOW) for v in vs]
@@ -176,36 +230,74 @@ def _fast_path(f: Field) -> Callable[[Sequence[Any]], list[Any]] | None:
 
 # Raw cell value -> parsed month/week, filled by the slow path (bounded, shared by files).
 _PERIODS: dict[FieldType, dict[Any, Any]] = {
-    FieldType.MONTH: {"": None}, FieldType.MONTH_OR_DATE: {"": None}, FieldType.WEEK: {"": None}}
+    FieldType.MONTH: {"": None},
+    FieldType.MONTH_OR_DATE: {"": None},
+    FieldType.WEEK: {"": None},
+}
 
 
 class TableChecker:
     """Walks one table once, building records and collecting issues."""
 
-    def __init__(self, layout: TableLayout, grid: Grid, *, path: str, today: dt.date,
-                 period: Month | Week | None, default_year: int | None,
-                 roster_ids: frozenset[str] | None, products: frozenset[str] | None) -> None:
+    def __init__(
+        self,
+        layout: TableLayout,
+        grid: Grid,
+        *,
+        path: str,
+        today: dt.date,
+        period: Month | Week | None,
+        default_year: int | None,
+        roster_ids: frozenset[str] | None,
+        products: frozenset[str] | None,
+    ) -> None:
         self.layout, self.grid, self.path, self.today = layout, grid, path, today
         self.table: Table = layout.table
         self.period, self.roster_ids = period, roster_ids
         self.mapped = [f for f in self.table.fields if f.key in layout.columns]
         self.cols = [layout.columns[f.key] for f in self.mapped]
         self.letters = [column_letters(c) for c in self.cols]
-        self.parsers = [cell_parser(f, default_year=default_year,
-                                    products=products if f.key == "product" else None)
-                        for f in self.mapped]
+        self.parsers = [
+            cell_parser(
+                f, default_year=default_year, products=products if f.key == "product" else None
+            )
+            for f in self.mapped
+        ]
         self.labels = {f.key: f for f in self.table.fields}
         self.found: list[tuple[int, int, Issue]] = []  # (row, column position, issue)
         self.formula_cells: list[tuple[int, int]] = []
 
-    def issue(self, code: Code, j: int | None, r: int, zh: str, en: str, value: Any = None,
-              severity: Severity | None = None) -> None:
+    def issue(
+        self,
+        code: Code,
+        j: int | None,
+        r: int,
+        zh: str,
+        en: str,
+        value: Any = None,
+        severity: Severity | None = None,
+    ) -> None:
         """An issue at sheet row r (0-based) in mapped column j (None: the row's first column)."""
         letters = self.letters[j if j is not None else 0] if self.letters else "A"
         column = self.mapped[j].bilingual if j is not None else None
-        self.found.append((r, j if j is not None else -1, make_issue(
-            code, self.path, zh, en, sheet=self.grid.name, cell=f"{letters}{r + 1}", row=r + 1,
-            column=column, value=value, severity=severity)))
+        self.found.append(
+            (
+                r,
+                j if j is not None else -1,
+                make_issue(
+                    code,
+                    self.path,
+                    zh,
+                    en,
+                    sheet=self.grid.name,
+                    cell=f"{letters}{r + 1}",
+                    row=r + 1,
+                    column=column,
+                    value=value,
+                    severity=severity,
+                ),
+            )
+        )
 
     # -- rows --------------------------------------------------------------------------
 
@@ -217,8 +309,11 @@ class TableChecker:
         getter = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
         width = max(cols) + 1
         inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
-        pick = None if len(inputs) == len(cols) else (
-            itemgetter(*inputs) if len(inputs) > 1 else (lambda t: (t[inputs[0]],)))
+        pick = (
+            None
+            if len(inputs) == len(cols)
+            else (itemgetter(*inputs) if len(inputs) > 1 else (lambda t: (t[inputs[0]],)))
+        )
         # A row is blank when every column a person fills in is blank; computed columns
         # (日清 今日成交) hold formulas in every prepared row and do not count.
         input_cols = {cols[j] for j in inputs}
@@ -264,8 +359,11 @@ class TableChecker:
             gaps = any("" in values or None in values for values in distinct)
             if not gaps and not labels:
                 return set()
-            suspects = [i for i, t in enumerate(zip(*heads, strict=True))
-                        if not labels.isdisjoint(t) or (gaps and ("" in t or None in t))]
+            suspects = [
+                i
+                for i, t in enumerate(zip(*heads, strict=True))
+                if not labels.isdisjoint(t) or (gaps and ("" in t or None in t))
+            ]
         found: set[int] = set()
         for i in suspects:
             seen = 0
@@ -283,8 +381,11 @@ class TableChecker:
     def _merged_numbers(self, numbers: list[int]) -> dict[int, list[int]]:
         """Data row index -> mapped columns whose number is a copy of a merged cell above it:
         a number merged over several rows counts once, in its top row."""
-        numeric = {c: j for j, (c, f) in enumerate(zip(self.cols, self.mapped, strict=True))
-                   if f.type in _NUMERIC}
+        numeric = {
+            c: j
+            for j, (c, f) in enumerate(zip(self.cols, self.mapped, strict=True))
+            if f.type in _NUMERIC
+        }
         if not numeric or not self.grid.merged:
             return {}
         index = {r: i for i, r in enumerate(numbers)}
@@ -299,7 +400,9 @@ class TableChecker:
 
     # -- columns -----------------------------------------------------------------------
 
-    def _column(self, j: int, values: Sequence[Any], numbers: list[int], bad: set[int]) -> list[Any]:
+    def _column(
+        self, j: int, values: Sequence[Any], numbers: list[int], bad: set[int]
+    ) -> list[Any]:
         f, parse = self.mapped[j], self.parsers[j]
         fast = _fast_path(f)
         out = fast(values) if fast is not None else [_SLOW] * len(values)
@@ -318,14 +421,20 @@ class TableChecker:
                 except CellProblem as problem:
                     out[i] = None
                     bad.add(i)
-                    self.issue(problem.code, j, numbers[i], problem.message_zh,
-                               problem.message_en, raw)
+                    self.issue(
+                        problem.code, j, numbers[i], problem.message_zh, problem.message_en, raw
+                    )
                     continue
                 if phone and not normalise_phone(out[i])[1]:
-                    self.issue(Code.PHONE_FORMAT, j, numbers[i],
-                               f"电话「{out[i]}」不是有效的手机号（1 开头 11 位）或座机号（0xx-xxxxxxxx）。请核对。",
-                               f"Phone '{out[i]}' is not a valid CN mobile (11 digits starting "
-                               "with 1) or landline (0xx-xxxxxxxx). Check it.", raw)
+                    self.issue(
+                        Code.PHONE_FORMAT,
+                        j,
+                        numbers[i],
+                        f"电话「{out[i]}」不是有效的手机号（1 开头 11 位）或座机号（0xx-xxxxxxxx）。请核对。",
+                        f"Phone '{out[i]}' is not a valid CN mobile (11 digits starting "
+                        "with 1) or landline (0xx-xxxxxxxx). Check it.",
+                        raw,
+                    )
         self._formulas(j, out, numbers, bad)
         self._checks(j, out, values, numbers, bad)
         return out
@@ -343,14 +452,20 @@ class TableChecker:
                 self.formula_cells.append((r, col))
                 self.issue(Code.FORMULA_WITHOUT_VALUE, j, r, *formula_message(f.zh, f.en))
 
-    def _checks(self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int],
-                bad: set[int]) -> None:
+    def _checks(
+        self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
+    ) -> None:
         f = self.mapped[j]
         if f.required and None in out:
             for i in [i for i, v in enumerate(out) if v is None and i not in bad]:
                 bad.add(i)
-                self.issue(Code.REQUIRED, j, numbers[i], f"「{f.zh}」必须填写。请补上。",
-                           f"{f.en} is required. Fill it in.")
+                self.issue(
+                    Code.REQUIRED,
+                    j,
+                    numbers[i],
+                    f"「{f.zh}」必须填写。请补上。",
+                    f"{f.en} is required. Fill it in.",
+                )
         if f.min is not None or f.max is not None:
             low = f.min if f.min is not None else float("-inf")
             high = f.max if f.max is not None else float("inf")
@@ -361,34 +476,61 @@ class TableChecker:
             self._dates(j, out, raw, numbers, bad)
         if f.key == "rep_id" and self.roster_ids is not None:
             for i in [i for i, v in enumerate(out) if v is not None and v not in self.roster_ids]:
-                self.found.append((numbers[i], j, unknown_rep(self.path, f, out[i], {
-                    "sheet": self.grid.name, "cell": f"{self.letters[j]}{numbers[i] + 1}",
-                    "row": numbers[i] + 1})))
+                self.found.append(
+                    (
+                        numbers[i],
+                        j,
+                        unknown_rep(
+                            self.path,
+                            f,
+                            out[i],
+                            {
+                                "sheet": self.grid.name,
+                                "cell": f"{self.letters[j]}{numbers[i] + 1}",
+                                "row": numbers[i] + 1,
+                            },
+                        ),
+                    )
+                )
 
-    def _dates(self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int],
-               bad: set[int]) -> None:
+    def _dates(
+        self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
+    ) -> None:
         f, period = self.mapped[j], self.period
         outside: set[int] = set()
         if f.in_period and period is not None:
-            first, last = ((period.first_day, period.last_day) if isinstance(period, Month)
-                           else (period.monday, period.sunday))
+            first, last = (
+                (period.first_day, period.last_day)
+                if isinstance(period, Month)
+                else (period.monday, period.sunday)
+            )
             outside = {i for i, v in enumerate(out) if v is not None and not first <= v <= last}
             what_zh, what_en = ("月份", "month") if isinstance(period, Month) else ("周", "week")
             for i in sorted(outside):
                 bad.add(i)
-                self.issue(Code.OUT_OF_RANGE, j, numbers[i],
-                           f"{f.zh} {out[i]:%Y-%m-%d} 不在表头{what_zh} {period} 内。"
-                           f"请改正日期，或把这一行放到对应{what_zh}的文件中。",
-                           f"{f.en} {out[i]:%Y-%m-%d} is outside the header {what_en} {period}. "
-                           f"Correct the date or move the row to that {what_en}'s file.", raw[i])
+                self.issue(
+                    Code.OUT_OF_RANGE,
+                    j,
+                    numbers[i],
+                    f"{f.zh} {out[i]:%Y-%m-%d} 不在表头{what_zh} {period} 内。"
+                    f"请改正日期，或把这一行放到对应{what_zh}的文件中。",
+                    f"{f.en} {out[i]:%Y-%m-%d} is outside the header {what_en} {period}. "
+                    f"Correct the date or move the row to that {what_en}'s file.",
+                    raw[i],
+                )
         if f.not_future:
             today = self.today
             for i in [i for i, v in enumerate(out) if v is not None and v > today]:
                 if i not in outside:
-                    self.issue(Code.FUTURE_DATE, j, numbers[i],
-                               f"{f.zh} {out[i]:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}）。请确认日期是否写错。",
-                               f"{f.en} {out[i]:%Y-%m-%d} is after today ({today:%Y-%m-%d}). "
-                               "Check the date.", raw[i])
+                    self.issue(
+                        Code.FUTURE_DATE,
+                        j,
+                        numbers[i],
+                        f"{f.zh} {out[i]:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}）。请确认日期是否写错。",
+                        f"{f.en} {out[i]:%Y-%m-%d} is after today ({today:%Y-%m-%d}). "
+                        "Check the date.",
+                        raw[i],
+                    )
 
     # -- the whole table -----------------------------------------------------------------
 
@@ -396,7 +538,9 @@ class TableChecker:
         self._structure_issues()
         numbers, raws = self._data_rows()
         n = len(raws)
-        raw_cols = [list(col) for col in zip(*raws, strict=True)] if raws else [[] for _ in self.cols]
+        raw_cols = (
+            [list(col) for col in zip(*raws, strict=True)] if raws else [[] for _ in self.cols]
+        )
         bad_rows: dict[str, set[int]] = {f.key: set() for f in self.mapped}
         copies = self._merged_numbers(numbers)
         for i, columns in copies.items():  # the covered cells are neither missing nor counted
@@ -411,10 +555,16 @@ class TableChecker:
         self._rules(values, bad_rows, numbers)
         self._duplicates(raws, numbers, parsed)
         self.found.sort(key=lambda item: (item[0], item[1]))
-        return TableData(self.table.key, self.grid.name, None,
-                         {f.key: letters for f, letters in zip(self.mapped, self.letters, strict=True)},
-                         [self.layout.extras[c] for c in sorted(self.layout.extras)],
-                         values=values, rows=rows, extra_values=self._extras(numbers))
+        return TableData(
+            self.table.key,
+            self.grid.name,
+            None,
+            {f.key: letters for f, letters in zip(self.mapped, self.letters, strict=True)},
+            [self.layout.extras[c] for c in sorted(self.layout.extras)],
+            values=values,
+            rows=rows,
+            extra_values=self._extras(numbers),
+        )
 
     def _extras(self, numbers: list[int]) -> list[dict[str, Any]] | None:
         """Unknown columns' values per row: kept, never dropped (SPEC §3)."""
@@ -422,11 +572,18 @@ class TableChecker:
         if not extras:
             return None
         rows = self.grid.rows
-        return [{self.layout.extras[c]: rows[r][c] for c in extras
-                 if c < len(rows[r]) and rows[r][c] != ""} for r in numbers]
+        return [
+            {
+                self.layout.extras[c]: rows[r][c]
+                for c in extras
+                if c < len(rows[r]) and rows[r][c] != ""
+            }
+            for r in numbers
+        ]
 
-    def _rules(self, values: dict[str, list[Any]], bad_rows: dict[str, set[int]],
-               numbers: list[int]) -> None:
+    def _rules(
+        self, values: dict[str, list[Any]], bad_rows: dict[str, set[int]], numbers: list[int]
+    ) -> None:
         n = len(numbers)
         position = {f.key: j for j, f in enumerate(self.mapped)}
         for rule in self.table.rules:
@@ -443,19 +600,25 @@ class TableChecker:
                 j = position.get(hit.field, position[involved[0]])
                 self.issue(rule.code, j, numbers[i], hit.message_zh, hit.message_en, hit.value)
 
-    def _duplicates(self, raws: list[tuple[Any, ...]], numbers: list[int],
-                    parsed: dict[str, list[Any]]) -> None:
+    def _duplicates(
+        self, raws: list[tuple[Any, ...]], numbers: list[int], parsed: dict[str, list[Any]]
+    ) -> None:
         inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
-        keys = raws if len(inputs) == len(self.mapped) else [tuple(t[j] for j in inputs)
-                                                              for t in raws]
+        keys = (
+            raws if len(inputs) == len(self.mapped) else [tuple(t[j] for j in inputs) for t in raws]
+        )
         seen: dict[tuple[Any, ...], int] = {}
         for i, t in enumerate(keys if len(set(keys)) != len(keys) else ()):
             first = seen.setdefault(t, numbers[i])
             if first != numbers[i]:
-                self.issue(Code.DUPLICATE_ROW, None, numbers[i],
-                           f"这一行与第 {first + 1} 行完全相同。如果是重复录入，请删除其中一行。",
-                           f"This row is identical to row {first + 1}. "
-                           "If it was entered twice, delete one of them.")
+                self.issue(
+                    Code.DUPLICATE_ROW,
+                    None,
+                    numbers[i],
+                    f"这一行与第 {first + 1} 行完全相同。如果是重复录入，请删除其中一行。",
+                    f"This row is identical to row {first + 1}. "
+                    "If it was entered twice, delete one of them.",
+                )
         for j, f in enumerate(self.mapped):
             if not f.unique:
                 continue
@@ -465,27 +628,53 @@ class TableChecker:
                     continue
                 first = firsts.setdefault(value, numbers[i])
                 if first != numbers[i]:
-                    self.issue(Code.DUPLICATE_ROW, j, numbers[i],
-                               f"{f.zh}「{value}」与第 {first + 1} 行重复，必须唯一。请更正。",
-                               f"{f.en} '{value}' repeats row {first + 1}; it must be unique. "
-                               "Correct it.", value, Severity.ERROR)
+                    self.issue(
+                        Code.DUPLICATE_ROW,
+                        j,
+                        numbers[i],
+                        f"{f.zh}「{value}」与第 {first + 1} 行重复，必须唯一。请更正。",
+                        f"{f.en} '{value}' repeats row {first + 1}; it must be unique. Correct it.",
+                        value,
+                        Severity.ERROR,
+                    )
 
     def _structure_issues(self) -> None:
         layout, r = self.layout, self.layout.header_row
         for f in self.table.fields:
             if f.required and f.key not in layout.columns:
-                self.found.append((r, -1, make_issue(
-                    Code.MISSING_COLUMN, self.path,
-                    f"「{self.grid.name}」表缺少必填列「{f.zh} {f.en}」。请在第 {r + 1} 行表头加上这一列"
-                    "（可从模板复制）。",
-                    f"Sheet '{self.grid.name}' has no required column '{f.zh} {f.en}'. "
-                    f"Add it to the header row {r + 1} (copy it from the template).",
-                    sheet=self.grid.name, row=r + 1, column=f.bilingual)))
+                self.found.append(
+                    (
+                        r,
+                        -1,
+                        make_issue(
+                            Code.MISSING_COLUMN,
+                            self.path,
+                            f"「{self.grid.name}」表缺少必填列「{f.zh} {f.en}」。请在第 {r + 1} 行表头加上这一列"
+                            "（可从模板复制）。",
+                            f"Sheet '{self.grid.name}' has no required column '{f.zh} {f.en}'. "
+                            f"Add it to the header row {r + 1} (copy it from the template).",
+                            sheet=self.grid.name,
+                            row=r + 1,
+                            column=f.bilingual,
+                        ),
+                    )
+                )
         for c, label in sorted(layout.extras.items()):
             r = layout.extra_rows.get(c, layout.header_row)
-            self.found.append((r, c, make_issue(
-                Code.EXTRA_COLUMN, self.path,
-                f"列「{label}」不是表单中的列，已保留但不参与汇总。",
-                f"Column '{label}' is not part of the form; it is kept but not used.",
-                sheet=self.grid.name, cell=f"{column_letters(c)}{r + 1}", row=r + 1,
-                column=label, value=label)))
+            self.found.append(
+                (
+                    r,
+                    c,
+                    make_issue(
+                        Code.EXTRA_COLUMN,
+                        self.path,
+                        f"列「{label}」不是表单中的列，已保留但不参与汇总。",
+                        f"Column '{label}' is not part of the form; it is kept but not used.",
+                        sheet=self.grid.name,
+                        cell=f"{column_letters(c)}{r + 1}",
+                        row=r + 1,
+                        column=label,
+                        value=label,
+                    ),
+                )
+            )

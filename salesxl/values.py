@@ -121,8 +121,13 @@ def identifier_of(value: Any) -> str:
 # ----------------------------------------------------------------------------
 
 _NUMBER_NOISE = re.compile(r"[\s¥$]|rmb|cny|人民币|元整?$|圆$")
-_MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000),
-                "w": Decimal(10_000), "k": Decimal(1_000)}
+_MULTIPLIERS = {
+    "万": Decimal(10_000),
+    "亿": Decimal(100_000_000),
+    "千": Decimal(1_000),
+    "w": Decimal(10_000),
+    "k": Decimal(1_000),
+}
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$")
 # Thousands separators group digits by three: `1,234,567.8`; `1,2,3` is a typo, not 123.
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
@@ -366,10 +371,14 @@ class ChoiceMatcher:
         return code
 
     def allowed(self) -> str:
-        return " / ".join(c.label("zh", with_code=self.choices.show_code) for c in self.choices.choices)
+        return " / ".join(
+            c.label("zh", with_code=self.choices.show_code) for c in self.choices.choices
+        )
 
     def allowed_en(self) -> str:
-        return " / ".join(c.label("en", with_code=self.choices.show_code) for c in self.choices.choices)
+        return " / ".join(
+            c.label("en", with_code=self.choices.show_code) for c in self.choices.choices
+        )
 
 
 _MATCHERS: dict[str, ChoiceMatcher] = {}
@@ -390,8 +399,9 @@ def matcher_for(choices: ChoiceList) -> ChoiceMatcher:
 Parser = Callable[[Any], Any]
 
 
-def cell_parser(field: Field, *, default_year: int | None = None,
-                products: frozenset[str] | None = None) -> Parser:
+def cell_parser(
+    field: Field, *, default_year: int | None = None, products: frozenset[str] | None = None
+) -> Parser:
     """A closure that turns a non-empty cell into the field's value or raises CellProblem.
 
     Range checks are left to the validator (they need the row's place and

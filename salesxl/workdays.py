@@ -80,7 +80,8 @@ class Workdays:
             raise CalendarNotCovered(
                 f"the built-in China holiday calendar does not cover {day.year}; list that "
                 f"year's holidays and make-up workdays in a 工作日 Workdays sheet "
-                f"(日期 Date | 类型 Type: 工作日 Workday / 休息日 Holiday)") from None
+                f"(日期 Date | 类型 Type: 工作日 Workday / 休息日 Holiday)"
+            ) from None
 
     def workdays_in(self, month: Month) -> list[dt.date]:
         return [day for day in month.days() if self.is_workday(day)]

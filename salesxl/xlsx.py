@@ -115,15 +115,20 @@ def check_output(target: Path) -> Path:
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError(f"{folder}: the output folder does not exist (or is not a folder); "
-                          "create it or choose another -o path")
+        raise OutputError(
+            f"{folder}: the output folder does not exist (or is not a folder); "
+            "create it or choose another -o path"
+        )
     if target.is_dir():
-        raise OutputError(f"{target} is a folder, so it cannot be replaced; give -o a file name "
-                          "such as summary.xlsx")
+        raise OutputError(
+            f"{target} is a folder, so it cannot be replaced; give -o a file name "
+            "such as summary.xlsx"
+        )
     lock = folder / f"~${target.name}"
     if lock.exists():
-        raise OutputError(f"{target} is open in Excel (lock file {lock.name} exists); close it and "
-                          "run again")
+        raise OutputError(
+            f"{target} is open in Excel (lock file {lock.name} exists); close it and run again"
+        )
     if target.exists() and not os.access(target, os.W_OK):
         raise OutputError(f"{target} is read-only or locked; close it or choose another -o path")
     return folder
@@ -149,11 +154,14 @@ def atomic_output(target: Path) -> Iterator[Path]:
         try:
             os.replace(tmp, target)
         except PermissionError as exc:
-            raise OutputError(f"{target} is open in another program or locked ({exc.strerror}); "
-                              "close it and run again") from None
+            raise OutputError(
+                f"{target} is open in another program or locked ({exc.strerror}); "
+                "close it and run again"
+            ) from None
         except OSError as exc:
-            raise OutputError(f"{target} cannot be replaced ({exc.strerror}); choose another "
-                              "-o path") from None
+            raise OutputError(
+                f"{target} cannot be replaced ({exc.strerror}); choose another -o path"
+            ) from None
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -33,14 +33,28 @@ DAILY_HEADER_ROW = len(DAILY_HEADER) + 1  # Excel row of the table's labels (5)
 FIRST_ROW = DAILY_HEADER_ROW + 1  # Excel row of the first record (6)
 
 GOOD_ROW: dict[str, Any] = {
-    "date": "2026-11-03", "customer": "华联超市", "contact": "李经理", "phone": "13812345678",
-    "source": "拜访", "grade": "B", "stage": "5", "product": "净水器X1", "qty": 2, "price": 1500,
-    "amount": 3000, "deposit": 500, "objection": "价格", "next_followup": "2026-11-06", "notes": "",
+    "date": "2026-11-03",
+    "customer": "华联超市",
+    "contact": "李经理",
+    "phone": "13812345678",
+    "source": "拜访",
+    "grade": "B",
+    "stage": "5",
+    "product": "净水器X1",
+    "qty": 2,
+    "price": 1500,
+    "amount": 3000,
+    "deposit": 500,
+    "objection": "价格",
+    "next_followup": "2026-11-06",
+    "notes": "",
 }
 
 
-_FULL_WIDTH = {ord(c): ord(c) + 0xFEE0
-               for c in "0123456789,.-%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}
+_FULL_WIDTH = {
+    ord(c): ord(c) + 0xFEE0
+    for c in "0123456789,.-%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+}
 
 
 def full_width(text: str) -> str:
@@ -55,22 +69,32 @@ def letter(key: str) -> str:
 
 def daily_labels(style: str = "zh") -> list[str]:
     fields = DAILY_REPORT.main_table.fields
-    return [{"zh": f.zh, "en": f.en, "both": f"{f.zh} {f.en}", "lines": f"{f.zh}\n{f.en}"}[style]
-            for f in fields]
+    return [
+        {"zh": f.zh, "en": f.en, "both": f"{f.zh} {f.en}", "lines": f"{f.zh}\n{f.en}"}[style]
+        for f in fields
+    ]
 
 
-def daily_grid(rows: Sequence[Mapping[str, Any]], *, header: Sequence[Sequence[Any]] = DAILY_HEADER,
-               labels: Sequence[str] | None = None, fields: Sequence[str] = DAILY_FIELDS
-               ) -> list[list[Any]]:
+def daily_grid(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    header: Sequence[Sequence[Any]] = DAILY_HEADER,
+    labels: Sequence[str] | None = None,
+    fields: Sequence[str] = DAILY_FIELDS,
+) -> list[list[Any]]:
     """A daily report sheet: header block, label row, one row per record (missing keys blank)."""
     labels = list(labels) if labels is not None else daily_labels()
     body = [[row.get(key) for key in fields] for row in rows]
     return [list(r) for r in header] + [labels] + body
 
 
-def write_xlsx(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], *,
-               merges: Mapping[str, Sequence[str]] | None = None,
-               hidden: Sequence[str] = ()) -> Path:
+def write_xlsx(
+    path: Path,
+    sheets: Mapping[str, Sequence[Sequence[Any]]],
+    *,
+    merges: Mapping[str, Sequence[str]] | None = None,
+    hidden: Sequence[str] = (),
+) -> Path:
     """A workbook written by openpyxl; text starting with `=` becomes a formula (never computed)."""
     write_openpyxl(path, sheets, merges=merges, hidden=hidden)
     return path
@@ -121,9 +145,21 @@ def soffice(tmp_path: Path) -> Any:
 
     def convert(source: Path, fmt: str, outdir: Path) -> Path:
         outdir.mkdir(parents=True, exist_ok=True)
-        subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", fmt, "--outdir", str(outdir), str(source)],
-                       check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                exe,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(outdir),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
         produced = outdir / f"{source.stem}.{fmt.split(':')[0]}"
         assert produced.exists(), f"LibreOffice did not write {produced}"
         return produced

@@ -46,19 +46,26 @@ class FakeRange:
     last: Cell
 
     def cells(self) -> list[Cell]:
-        return [(r, c) for r in range(self.first[0], self.last[0] + 1)
-                for c in range(self.first[1], self.last[1] + 1)]
+        return [
+            (r, c)
+            for r in range(self.first[0], self.last[0] + 1)
+            for c in range(self.first[1], self.last[1] + 1)
+        ]
 
     @property
     def value(self) -> Any:
         if self.first == self.last:
             return self.sheet.values.get(self.first)
-        return [[self.sheet.values.get((r, c)) for c in range(self.first[1], self.last[1] + 1)]
-                for r in range(self.first[0], self.last[0] + 1)]
+        return [
+            [self.sheet.values.get((r, c)) for c in range(self.first[1], self.last[1] + 1)]
+            for r in range(self.first[0], self.last[0] + 1)
+        ]
 
     @value.setter
     def value(self, value: Any) -> None:
-        rows = value if isinstance(value, list) and value and isinstance(value[0], list) else [[value]]
+        rows = (
+            value if isinstance(value, list) and value and isinstance(value[0], list) else [[value]]
+        )
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
                 self.sheet.values[(self.first[0] + i, self.first[1] + j)] = v
@@ -119,7 +126,9 @@ class FakeSheet:
             return []
         height = max(r for r, _ in self.values)
         width = max(c for _, c in self.values)
-        return [[self.values.get((r, c)) for c in range(1, width + 1)] for r in range(1, height + 1)]
+        return [
+            [self.values.get((r, c)) for c in range(1, width + 1)] for r in range(1, height + 1)
+        ]
 
 
 @dataclass
@@ -135,8 +144,14 @@ class FakeApp:
     def status_bar(self, value: Any) -> None:
         self.statuses.append(value)
 
-    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok",
-              mode: str | None = None, callback: str | None = None) -> str:
+    def alert(
+        self,
+        prompt: str,
+        title: str | None = None,
+        buttons: str = "ok",
+        mode: str | None = None,
+        callback: str | None = None,
+    ) -> str:
         self.alerts.append({"prompt": prompt, "title": title, "mode": mode})
         return "ok"
 

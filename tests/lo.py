@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; "
-                                   ".ci/run installs libreoffice-calc-nogui")
-needs_pdftoppm = pytest.mark.skipif(shutil.which("pdftoppm") is None,
-                                    reason="pdftoppm (poppler-utils) is not installed")
+needs_soffice = pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice (soffice) is not installed; .ci/run installs libreoffice-calc-nogui",
+)
+needs_pdftoppm = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed"
+)
 
 
 def convert(path: Path, fmt: str, outdir: Path, *, filter_: str | None = None) -> Path:
@@ -22,9 +25,21 @@ def convert(path: Path, fmt: str, outdir: Path, *, filter_: str | None = None) -
     profile = outdir / "lo-profile"
     target = f"{fmt}:{filter_}" if filter_ else fmt
     done = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile.resolve()}", "--headless",
-         "--convert-to", target, "--outdir", str(outdir), str(path)],
-        capture_output=True, text=True, timeout=240, check=False)
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile.resolve()}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
     result = outdir / f"{path.stem}.{fmt}"
     assert done.returncode == 0 and result.exists(), f"soffice failed: {done.stdout}{done.stderr}"
     return result

@@ -41,42 +41,134 @@ HEADER: dict[str, Any] = {"rep_name": "张伟", "rep_id": "S001", "month": Month
 
 # The four contacts, as validated records (the field keys of the daily table).
 RECORDS: list[dict[str, Any]] = [
-    {"date": D(2026, 11, 3), "customer": "华联超市", "contact": "李经理", "phone": "13812345678",
-     "source": "phone", "grade": "A", "stage": "2", "product": "净水器X1", "qty": None,
-     "price": None, "amount": None, "deposit": None, "objection": "need",
-     "next_followup": D(2026, 11, 5), "notes": "初次电话，约下周拜访（周三）"},
-    {"date": D(2026, 11, 3), "customer": "永辉超市", "contact": "王主任", "phone": "02161234567",
-     "source": "visit", "grade": "B", "stage": "5", "product": "净水器X1", "qty": 2,
-     "price": 1500, "amount": 3000, "deposit": 500, "objection": "price",
-     "next_followup": D(2026, 11, 6), "notes": None},
-    {"date": D(2026, 11, 5), "customer": "大润发", "contact": None, "phone": None,
-     "source": "referral", "grade": "C", "stage": "7", "product": "滤芯F2", "qty": 10,
-     "price": 80, "amount": 800, "deposit": None, "objection": None, "next_followup": None,
-     "notes": "老客户介绍"},
-    {"date": D(2026, 11, 6), "customer": "沃尔玛", "contact": "赵总", "phone": "13900001111",
-     "source": "walkin", "grade": "A", "stage": "7", "product": "净水器X1", "qty": 1,
-     "price": 12000, "amount": 12000, "deposit": 2000, "objection": None,
-     "next_followup": D(2026, 11, 20), "notes": None},
+    {
+        "date": D(2026, 11, 3),
+        "customer": "华联超市",
+        "contact": "李经理",
+        "phone": "13812345678",
+        "source": "phone",
+        "grade": "A",
+        "stage": "2",
+        "product": "净水器X1",
+        "qty": None,
+        "price": None,
+        "amount": None,
+        "deposit": None,
+        "objection": "need",
+        "next_followup": D(2026, 11, 5),
+        "notes": "初次电话，约下周拜访（周三）",
+    },
+    {
+        "date": D(2026, 11, 3),
+        "customer": "永辉超市",
+        "contact": "王主任",
+        "phone": "02161234567",
+        "source": "visit",
+        "grade": "B",
+        "stage": "5",
+        "product": "净水器X1",
+        "qty": 2,
+        "price": 1500,
+        "amount": 3000,
+        "deposit": 500,
+        "objection": "price",
+        "next_followup": D(2026, 11, 6),
+        "notes": None,
+    },
+    {
+        "date": D(2026, 11, 5),
+        "customer": "大润发",
+        "contact": None,
+        "phone": None,
+        "source": "referral",
+        "grade": "C",
+        "stage": "7",
+        "product": "滤芯F2",
+        "qty": 10,
+        "price": 80,
+        "amount": 800,
+        "deposit": None,
+        "objection": None,
+        "next_followup": None,
+        "notes": "老客户介绍",
+    },
+    {
+        "date": D(2026, 11, 6),
+        "customer": "沃尔玛",
+        "contact": "赵总",
+        "phone": "13900001111",
+        "source": "walkin",
+        "grade": "A",
+        "stage": "7",
+        "product": "净水器X1",
+        "qty": 1,
+        "price": 12000,
+        "amount": 12000,
+        "deposit": 2000,
+        "objection": None,
+        "next_followup": D(2026, 11, 20),
+        "notes": None,
+    },
 ]
 
 # The same contacts as people type them: plain (Excel dates and numbers, Chinese choices) ...
 PLAIN: list[dict[str, Any]] = [
     {**r, "source": s, "stage": st, "objection": o}
-    for r, s, st, o in zip(RECORDS, ["电话", "拜访", "转介绍", "来访"], ["2", "5", "7", "7"],
-                           ["需求", "价格", None, None], strict=True)
+    for r, s, st, o in zip(
+        RECORDS,
+        ["电话", "拜访", "转介绍", "来访"],
+        ["2", "5", "7", "7"],
+        ["需求", "价格", None, None],
+        strict=True,
+    )
 ]
 # ... and messy (text dates in every spelling, currency, 万, full-width, labels in any case).
 MESSY: list[dict[str, Any]] = [
-    {**RECORDS[0], "date": "2026/11/3", "phone": "138 1234 5678", "source": "Phone call",
-     "grade": "ａ", "stage": "2 客户甄别", "objection": "需求", "next_followup": "11月5日"},
-    {**RECORDS[1], "date": "2026年11月3日", "phone": "021-6123 4567", "source": "拜访",
-     "grade": "温", "stage": "5 介绍产品", "qty": "２", "price": "¥1,500", "amount": "￥3,000.00",
-     "deposit": "500元", "objection": "PRICE", "next_followup": "2026.11.6"},
-    {**RECORDS[2], "date": "11-5", "source": "转介绍 Referral", "grade": "c", "stage": "成交",
-     "price": "80元", "amount": "800"},
-    {**RECORDS[3], "date": "2026-11-06", "phone": "+86 139 0000 1111", "source": "walk-in",
-     "grade": "A 热", "stage": "Closed won", "price": "1.2万", "amount": "1.2万",
-     "deposit": "2,000", "next_followup": "20261120"},
+    {
+        **RECORDS[0],
+        "date": "2026/11/3",
+        "phone": "138 1234 5678",
+        "source": "Phone call",
+        "grade": "ａ",
+        "stage": "2 客户甄别",
+        "objection": "需求",
+        "next_followup": "11月5日",
+    },
+    {
+        **RECORDS[1],
+        "date": "2026年11月3日",
+        "phone": "021-6123 4567",
+        "source": "拜访",
+        "grade": "温",
+        "stage": "5 介绍产品",
+        "qty": "２",
+        "price": "¥1,500",
+        "amount": "￥3,000.00",
+        "deposit": "500元",
+        "objection": "PRICE",
+        "next_followup": "2026.11.6",
+    },
+    {
+        **RECORDS[2],
+        "date": "11-5",
+        "source": "转介绍 Referral",
+        "grade": "c",
+        "stage": "成交",
+        "price": "80元",
+        "amount": "800",
+    },
+    {
+        **RECORDS[3],
+        "date": "2026-11-06",
+        "phone": "+86 139 0000 1111",
+        "source": "walk-in",
+        "grade": "A 热",
+        "stage": "Closed won",
+        "price": "1.2万",
+        "amount": "1.2万",
+        "deposit": "2,000",
+        "next_followup": "20261120",
+    },
 ]
 
 DAILY_FIELDS = [f.key for f in DAILY_REPORT.main_table.fields]
@@ -87,13 +179,15 @@ def labels(style: str, keys: Sequence[str] = DAILY_FIELDS) -> list[str]:
     out = []
     for key in keys:
         f = table.field(key)
-        out.append({"zh": f.zh, "en": f.en, "both": f"{f.zh} {f.en}",
-                    "lines": f"{f.zh}\n{f.en}"}[style])
+        out.append(
+            {"zh": f.zh, "en": f.en, "both": f"{f.zh} {f.en}", "lines": f"{f.zh}\n{f.en}"}[style]
+        )
     return out
 
 
-def table_rows(records: Sequence[Mapping[str, Any]], keys: Sequence[str] = DAILY_FIELDS
-               ) -> list[list[Any]]:
+def table_rows(
+    records: Sequence[Mapping[str, Any]], keys: Sequence[str] = DAILY_FIELDS
+) -> list[list[Any]]:
     return [[r.get(k) for k in keys] for r in records]
 
 
@@ -101,9 +195,14 @@ def table_rows(records: Sequence[Mapping[str, Any]], keys: Sequence[str] = DAILY
 # Writers
 # ----------------------------------------------------------------------------
 
-def write_openpyxl(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], *,
-                   merges: Mapping[str, Sequence[str]] | None = None,
-                   hidden: Sequence[str] = ()) -> None:
+
+def write_openpyxl(
+    path: Path,
+    sheets: Mapping[str, Sequence[Sequence[Any]]],
+    *,
+    merges: Mapping[str, Sequence[str]] | None = None,
+    hidden: Sequence[str] = (),
+) -> None:
     """openpyxl never calculates: text starting with `=` is a formula with no cached value."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -123,12 +222,15 @@ def write_openpyxl(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], *,
     wb.save(path)
 
 
-def write_xlsxwriter(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], *,
-                     merges: Mapping[str, Sequence[tuple[str, Any]]] | None = None,
-                     vba: bytes | None = None) -> None:
+def write_xlsxwriter(
+    path: Path,
+    sheets: Mapping[str, Sequence[Sequence[Any]]],
+    *,
+    merges: Mapping[str, Sequence[tuple[str, Any]]] | None = None,
+    vba: bytes | None = None,
+) -> None:
     """Like Excel writes it: real dates and numbers, formats, bold labels (deterministic)."""
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                         "strings_to_formulas": False})
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     wb.set_properties({"author": "张伟", "created": CREATED})
     if vba is not None:
         wb.add_vba_project(io.BytesIO(vba), is_stream=True)
@@ -141,8 +243,9 @@ def write_xlsxwriter(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], 
                 if value is None:
                     continue
                 if isinstance(value, dt.date):
-                    ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day),
-                                      date_fmt)
+                    ws.write_datetime(
+                        r, c, dt.datetime(value.year, value.month, value.day), date_fmt
+                    )
                 elif isinstance(value, str) and value.startswith("="):
                     ws.write_formula(r, c, value)
                 elif isinstance(value, str):
@@ -160,25 +263,35 @@ CoreTime = dt.datetime | str | None
 
 def _w3c(value: dt.datetime | str) -> str:
     """A local time as Excel records it inside the file (UTC); text is taken as written."""
-    return value if isinstance(value, str) else value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        value if isinstance(value, str) else value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
 
 
-def set_core_times(path: Path, modified: CoreTime, created: CoreTime = "2026-11-01T01:00:00Z",
-                   *, keep_part: bool = True) -> None:
+def set_core_times(
+    path: Path,
+    modified: CoreTime,
+    created: CoreTime = "2026-11-01T01:00:00Z",
+    *,
+    keep_part: bool = True,
+) -> None:
     """Rewrite docProps/core.xml as a program saving at `modified` would: a local datetime, or
     W3CDTF text such as 2026-11-05T01:30:00Z; None leaves the element out.  `keep_part=False`
     removes the part."""
     with zipfile.ZipFile(path) as source:
         parts = {info.filename: source.read(info) for info in source.infolist()}
-    elements = "".join(f'<dcterms:{name} xsi:type="dcterms:W3CDTF">{_w3c(value)}</dcterms:{name}>'
-                       for name, value in (("created", created), ("modified", modified))
-                       if value is not None)
+    elements = "".join(
+        f'<dcterms:{name} xsi:type="dcterms:W3CDTF">{_w3c(value)}</dcterms:{name}>'
+        for name, value in (("created", created), ("modified", modified))
+        if value is not None
+    )
     parts["docProps/core.xml"] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties '
         'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:creator>张伟</dc:creator>{elements}</cp:coreProperties>").encode()
+        f"<dc:creator>张伟</dc:creator>{elements}</cp:coreProperties>"
+    ).encode()
     if not keep_part:
         del parts["docProps/core.xml"]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
@@ -189,7 +302,8 @@ def set_core_times(path: Path, modified: CoreTime, created: CoreTime = "2026-11-
 def write_csv(path: Path, rows: Sequence[Sequence[Any]], encoding: str) -> None:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(
-        [["" if v is None else v for v in row] for row in rows])
+        [["" if v is None else v for v in row] for row in rows]
+    )
     path.write_bytes(buffer.getvalue().encode(encoding))
 
 
@@ -206,9 +320,21 @@ def soffice_convert(source: Path, target: Path, fmt: str) -> None:
     if exe is None:
         raise RuntimeError("LibreOffice (soffice) is needed to build the .xls file")
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([exe, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                        "--convert-to", fmt, "--outdir", tmp, str(source)],
-                       check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                exe,
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                tmp,
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
         shutil.move(Path(tmp) / f"{source.stem}.{fmt}", target)
 
 
@@ -216,7 +342,12 @@ def soffice_convert(source: Path, target: Path, fmt: str) -> None:
 # The files
 # ----------------------------------------------------------------------------
 
-ZH_BLOCK = [["销售日报 2026年11月"], ["销售员", "张伟", "工号", "S001"], ["月份", "2026-11", "区域", "华东"], []]
+ZH_BLOCK = [
+    ["销售日报 2026年11月"],
+    ["销售员", "张伟", "工号", "S001"],
+    ["月份", "2026-11", "区域", "华东"],
+    [],
+]
 
 
 def daily_zh_only(path: Path) -> None:
@@ -227,13 +358,35 @@ def daily_zh_only(path: Path) -> None:
 
 def daily_en_only(path: Path) -> None:
     """English labels only, header values below their labels, every value typed as text."""
-    rows = [["Daily report — November"], ["Rep", "Rep ID", "Month", "Region"],
-            ["张伟", "S001", "2026-11", "East"], [], [], labels("en"), *table_rows(MESSY)]
+    rows = [
+        ["Daily report — November"],
+        ["Rep", "Rep ID", "Month", "Region"],
+        ["张伟", "S001", "2026-11", "East"],
+        [],
+        [],
+        labels("en"),
+        *table_rows(MESSY),
+    ]
     write_openpyxl(path, {"Daily": rows})
 
 
-SHUFFLED = ["customer", "date", "stage", "grade", "source", "contact", "phone", "product", "qty",
-            "price", "amount", "deposit", "next_followup", "objection", "notes"]
+SHUFFLED = [
+    "customer",
+    "date",
+    "stage",
+    "grade",
+    "source",
+    "contact",
+    "phone",
+    "product",
+    "qty",
+    "price",
+    "amount",
+    "deposit",
+    "next_followup",
+    "objection",
+    "notes",
+]
 
 
 def daily_bilingual_one_cell(path: Path) -> None:
@@ -246,27 +399,82 @@ def daily_bilingual_one_cell(path: Path) -> None:
         if i == 2:
             body += [[], []]
     total = ["合计", None, None, None, None, None, None, None, None, None, None, None, 15800, 2500]
-    rows = [["2026年11月 销售日报"], ["销售员：张伟", None, "工号：S001", None, "月份：2026年11月"],
-            [], head, *body, total]
+    rows = [
+        ["2026年11月 销售日报"],
+        ["销售员：张伟", None, "工号：S001", None, "月份：2026年11月"],
+        [],
+        head,
+        *body,
+        total,
+    ]
     write_openpyxl(path, {"销售日报": rows})
 
 
 def daily_two_line_labels(path: Path) -> None:
     """`客户名称\\nCustomer` labels over two header rows with merged group cells, merged data
     cells (one date for two rows), title rows above, a Total row below."""
-    top = ["日期\nDate", "客户名称\nCustomer", "客户信息 Contact info", None, "来源\nSource",
-           "客户等级\nGrade", "销售阶段\nStage", "产品\nProduct", "成交信息 Deal", None, None,
-           None, "异议类型\nObjection", "下次跟进\nNext follow-up", "备注\nNotes"]
-    sub = [None, None, "联系人\nContact", "电话\nPhone", None, None, None, None, "数量\nQty",
-           "单价\nUnit price", "金额\nAmount", "定金\nDeposit", None, None, None]
+    top = [
+        "日期\nDate",
+        "客户名称\nCustomer",
+        "客户信息 Contact info",
+        None,
+        "来源\nSource",
+        "客户等级\nGrade",
+        "销售阶段\nStage",
+        "产品\nProduct",
+        "成交信息 Deal",
+        None,
+        None,
+        None,
+        "异议类型\nObjection",
+        "下次跟进\nNext follow-up",
+        "备注\nNotes",
+    ]
+    sub = [
+        None,
+        None,
+        "联系人\nContact",
+        "电话\nPhone",
+        None,
+        None,
+        None,
+        None,
+        "数量\nQty",
+        "单价\nUnit price",
+        "金额\nAmount",
+        "定金\nDeposit",
+        None,
+        None,
+        None,
+    ]
     body = table_rows(PLAIN)
     body[1][0] = None  # merged with the date above
-    rows = [["华东区 销售一组"], ["2026年11月 销售日报 Daily report"],
-            ["销售员 Rep", "张伟", "工号 Rep ID", "S001", "月份 Month", "2026-11"], [],
-            top, sub, *body, ["Total", None, None, None, None, None, None, None, None, None,
-                              15800, 2500]]
-    merges = ["A1:O1", "A2:O2", "A5:A6", "B5:B6", "C5:D5", "E5:E6", "F5:F6", "G5:G6", "H5:H6",
-              "I5:L5", "M5:M6", "N5:N6", "O5:O6", "A7:A8"]
+    rows = [
+        ["华东区 销售一组"],
+        ["2026年11月 销售日报 Daily report"],
+        ["销售员 Rep", "张伟", "工号 Rep ID", "S001", "月份 Month", "2026-11"],
+        [],
+        top,
+        sub,
+        *body,
+        ["Total", None, None, None, None, None, None, None, None, None, 15800, 2500],
+    ]
+    merges = [
+        "A1:O1",
+        "A2:O2",
+        "A5:A6",
+        "B5:B6",
+        "C5:D5",
+        "E5:E6",
+        "F5:F6",
+        "G5:G6",
+        "H5:H6",
+        "I5:L5",
+        "M5:M6",
+        "N5:N6",
+        "O5:O6",
+        "A7:A8",
+    ]
     write_openpyxl(path, {"日报 Daily": rows}, merges={"日报 Daily": merges})
 
 
@@ -285,16 +493,25 @@ def daily_legacy(path: Path) -> None:
 
 
 def _csv_rows() -> list[list[Any]]:
-    return [["销售员", "张伟"], ["工号", "S001"], ["月份", "2026年11月"], [],
-            labels("zh"), *table_rows(MESSY)]
+    return [
+        ["销售员", "张伟"],
+        ["工号", "S001"],
+        ["月份", "2026年11月"],
+        [],
+        labels("zh"),
+        *table_rows(MESSY),
+    ]
 
 
 def daily_csv(encoding: str) -> Callable[[Path], None]:
     def build(path: Path) -> None:
         rows = _csv_rows()
         if encoding == "gbk":  # GBK has the full-width ￥ only
-            rows = [[v.replace("¥", "￥") if isinstance(v, str) else v for v in row] for row in rows]
+            rows = [
+                [v.replace("¥", "￥") if isinstance(v, str) else v for v in row] for row in rows
+            ]
         write_csv(path, rows, encoding)
+
     build.__doc__ = f"A CSV export in {encoding}."
     return build
 
@@ -306,8 +523,14 @@ def daily_uncalculated(path: Path) -> None:
     amount = DAILY_FIELDS.index("amount")
     for i in (1, 2, 3):
         body[i][amount] = f"=I{6 + i}*J{6 + i}"
-    rows = [["日报"], ["销售员", "张伟", "工号", "S001"], ["月份", "2026-11", "月度目标", "=5*10000"],
-            [], labels("zh"), *body]
+    rows = [
+        ["日报"],
+        ["销售员", "张伟", "工号", "S001"],
+        ["月份", "2026-11", "月度目标", "=5*10000"],
+        [],
+        labels("zh"),
+        *body,
+    ]
     write_openpyxl(path, {"日报": rows})
 
 
@@ -325,43 +548,100 @@ def hidden_copy(path: Path) -> None:
 
 def weekly_plan(path: Path) -> None:
     """A weekly plan whose week is written as its Monday's date, with a last-week sheet."""
-    rows = [["周计划"], ["销售员", "张伟"], ["工号", "S001"], ["周", D(2026, 11, 23)],
-            ["本周目标", "3万"], [],
-            ["计划日期", "客户名称", "客户等级", "拜访目的", "预期结果", "预计金额"],
-            [D(2026, 11, 24), "永辉超市", "B", "6 处理异议", "解决价格异议", 3000],
-            ["11月26日", "沃尔玛", "A", "7", "签约", "1.2万"]]
-    last = [["工作情况 Work summary", "客户分析 Customer analysis"],
-            ["拜访 6 家，成交 2 单", "华联超市需求明确，预计下周成交"]]
+    rows = [
+        ["周计划"],
+        ["销售员", "张伟"],
+        ["工号", "S001"],
+        ["周", D(2026, 11, 23)],
+        ["本周目标", "3万"],
+        [],
+        ["计划日期", "客户名称", "客户等级", "拜访目的", "预期结果", "预计金额"],
+        [D(2026, 11, 24), "永辉超市", "B", "6 处理异议", "解决价格异议", 3000],
+        ["11月26日", "沃尔玛", "A", "7", "签约", "1.2万"],
+    ]
+    last = [
+        ["工作情况 Work summary", "客户分析 Customer analysis"],
+        ["拜访 6 家，成交 2 单", "华联超市需求明确，预计下周成交"],
+    ]
     write_openpyxl(path, {"计划 Plan": rows, "上周总结 Last week": last})
 
 
 def monthly_plan(path: Path) -> None:
     """A monthly plan with an English sheet name and a hidden scratch sheet."""
-    rows = [["Monthly plan 月计划"], ["销售员 Rep", "张伟"], ["工号 Rep ID", "S001"],
-            ["月份 Month", D(2026, 12, 1)], ["月度目标 Month target", 150000], [],
-            ["客户名称", "客户等级", "预计金额", "行动", "原因", "步骤", "负责人", "开始", "结束"],
-            ["永辉超市", "B", "5万", "上门演示", "价格异议", "演示→报价→签约", "张伟",
-             D(2026, 12, 1), D(2026, 12, 15)]]
+    rows = [
+        ["Monthly plan 月计划"],
+        ["销售员 Rep", "张伟"],
+        ["工号 Rep ID", "S001"],
+        ["月份 Month", D(2026, 12, 1)],
+        ["月度目标 Month target", 150000],
+        [],
+        ["客户名称", "客户等级", "预计金额", "行动", "原因", "步骤", "负责人", "开始", "结束"],
+        [
+            "永辉超市",
+            "B",
+            "5万",
+            "上门演示",
+            "价格异议",
+            "演示→报价→签约",
+            "张伟",
+            D(2026, 12, 1),
+            D(2026, 12, 15),
+        ],
+    ]
     scratch = [["草稿"], ["客户名称", "客户等级", "预计金额"], ["不要读我", "A", 1]]
     write_openpyxl(path, {"Key accounts": rows, "草稿": scratch}, hidden=["草稿"])
 
 
 def roster(path: Path) -> None:
-    rows = [["工号", "姓名", "区域", "团队", "主管", "级别", "入职日期", "离职日期", "状态", "邮箱"],
-            ["S001", "张伟", "华东", "一组", "王经理", "中级", D(2024, 3, 1), None, "在职",
-             "zhangwei@example.com"],
-            ["S002", "李娜", "华东", "一组", "王经理", "初级", D(2026, 9, 1), None, "在职", None],
-            ["S003", "刘洋", "华南", "二组", "陈经理", "高级", D(2021, 5, 10), D(2026, 10, 31),
-             "离职", None]]
+    rows = [
+        ["工号", "姓名", "区域", "团队", "主管", "级别", "入职日期", "离职日期", "状态", "邮箱"],
+        [
+            "S001",
+            "张伟",
+            "华东",
+            "一组",
+            "王经理",
+            "中级",
+            D(2024, 3, 1),
+            None,
+            "在职",
+            "zhangwei@example.com",
+        ],
+        ["S002", "李娜", "华东", "一组", "王经理", "初级", D(2026, 9, 1), None, "在职", None],
+        [
+            "S003",
+            "刘洋",
+            "华南",
+            "二组",
+            "陈经理",
+            "高级",
+            D(2021, 5, 10),
+            D(2026, 10, 31),
+            "离职",
+            None,
+        ],
+    ]
     write_xlsxwriter(path, {"花名册 Roster": rows})
 
 
 def sales_records_gbk(path: Path) -> None:
     """An ERP export: GBK CSV, ERP column names (单据日期, 购货单位, 价税合计), a return."""
-    rows = [["单据日期", "业务员编号", "购货单位", "商品名称", "规格型号", "批号", "数量", "单价", "价税合计"],
-            ["2026-11-05", "S001", "大润发", "滤芯F2", "10支/箱", "B2611", "10", "80.00", "800.00"],
-            ["2026-11-06", "S001", "沃尔玛", "净水器X1", "X1-标准", "", "1", "12,000.00", "12,000.00"],
-            ["2026-11-09", "S002", "大润发", "滤芯F2", "10支/箱", "B2611", "-2", "80.00", "-160.00"]]
+    rows = [
+        [
+            "单据日期",
+            "业务员编号",
+            "购货单位",
+            "商品名称",
+            "规格型号",
+            "批号",
+            "数量",
+            "单价",
+            "价税合计",
+        ],
+        ["2026-11-05", "S001", "大润发", "滤芯F2", "10支/箱", "B2611", "10", "80.00", "800.00"],
+        ["2026-11-06", "S001", "沃尔玛", "净水器X1", "X1-标准", "", "1", "12,000.00", "12,000.00"],
+        ["2026-11-09", "S002", "大润发", "滤芯F2", "10支/箱", "B2611", "-2", "80.00", "-160.00"],
+    ]
     write_csv(path, rows, "gbk")
 
 
@@ -375,7 +655,9 @@ def truncated(path: Path) -> None:
 
 
 def pdf_renamed(path: Path) -> None:
-    path.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    path.write_bytes(
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
 
 
 def empty(path: Path) -> None:
@@ -401,6 +683,7 @@ def text_note(path: Path) -> None:
 # What each file must read as
 # ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Spec:
     name: str  # path inside tests/files
@@ -422,59 +705,177 @@ def _daily(**changes: Any) -> dict[str, list[dict[str, Any]]]:
 UNCALCULATED = {"1": {"amount": None}, "2": {"amount": None}, "3": {"amount": None}}
 
 SPECS: list[Spec] = [
-    Spec("daily_zh_only.xlsx", daily_zh_only, header={**HEADER, "region": "华东"},
-         records=_daily(), rows=(6, 7, 8, 9)),
-    Spec("daily_en_only.xlsx", daily_en_only, header={**HEADER, "rep_name": "张伟", "region": "East"},
-         records=_daily(), rows=(7, 8, 9, 10)),
-    Spec("daily_bilingual_one_cell.xlsx", daily_bilingual_one_cell, records=_daily(),
-         rows=(5, 6, 9, 10), issues=(("extra_column", "A4"), ("extra_column", "H4"))),
+    Spec(
+        "daily_zh_only.xlsx",
+        daily_zh_only,
+        header={**HEADER, "region": "华东"},
+        records=_daily(),
+        rows=(6, 7, 8, 9),
+    ),
+    Spec(
+        "daily_en_only.xlsx",
+        daily_en_only,
+        header={**HEADER, "rep_name": "张伟", "region": "East"},
+        records=_daily(),
+        rows=(7, 8, 9, 10),
+    ),
+    Spec(
+        "daily_bilingual_one_cell.xlsx",
+        daily_bilingual_one_cell,
+        records=_daily(),
+        rows=(5, 6, 9, 10),
+        issues=(("extra_column", "A4"), ("extra_column", "H4")),
+    ),
     Spec("daily_two_line_labels.xlsx", daily_two_line_labels, records=_daily(), rows=(7, 8, 9, 10)),
-    Spec("daily_macro.xlsm", daily_macro, header={**HEADER, "region": "华东"}, records=_daily(),
-         rows=(6, 7, 8, 9)),
-    Spec("daily_legacy.xls", daily_legacy, header={**HEADER, "region": "华东"}, records=_daily(),
-         rows=(6, 7, 8, 9), needs_soffice=True),
+    Spec(
+        "daily_macro.xlsm",
+        daily_macro,
+        header={**HEADER, "region": "华东"},
+        records=_daily(),
+        rows=(6, 7, 8, 9),
+    ),
+    Spec(
+        "daily_legacy.xls",
+        daily_legacy,
+        header={**HEADER, "region": "华东"},
+        records=_daily(),
+        rows=(6, 7, 8, 9),
+        needs_soffice=True,
+    ),
     Spec("csv/daily_utf8.csv", daily_csv("utf-8"), records=_daily(), rows=(6, 7, 8, 9)),
     Spec("csv/daily_utf8_bom.csv", daily_csv("utf-8-sig"), records=_daily(), rows=(6, 7, 8, 9)),
     Spec("csv/daily_gbk.csv", daily_csv("gbk"), records=_daily(), rows=(6, 7, 8, 9)),
-    Spec("daily_uncalculated.xlsx", daily_uncalculated, records=_daily(**UNCALCULATED),
-         rows=(6, 7, 8, 9),
-         issues=(("formula_without_value", "D3"), ("formula_without_value", "K7"),
-                 ("formula_without_value", "K8"), ("formula_without_value", "K9"))),
+    Spec(
+        "daily_uncalculated.xlsx",
+        daily_uncalculated,
+        records=_daily(**UNCALCULATED),
+        rows=(6, 7, 8, 9),
+        issues=(
+            ("formula_without_value", "D3"),
+            ("formula_without_value", "K7"),
+            ("formula_without_value", "K8"),
+            ("formula_without_value", "K9"),
+        ),
+    ),
     Spec("~$daily_zh_only.xlsx", lock_file, form=None, skipped=True),
     Spec(".daily_hidden.xlsx", hidden_copy, skipped=True),
-    Spec("team/weekly_plan.xlsx", weekly_plan, form="weekly_plan",
-         header={"rep_name": "张伟", "rep_id": "S001", "week": Week(2026, 48), "week_target": 30000},
-         records={"plan": [
-             {"date": D(2026, 11, 24), "customer": "永辉超市", "grade": "B", "purpose": "6",
-              "outcome": "解决价格异议", "expected_amount": 3000},
-             {"date": D(2026, 11, 26), "customer": "沃尔玛", "grade": "A", "purpose": "7",
-              "outcome": "签约", "expected_amount": 12000}],
-             "last_week": [{"summary": "拜访 6 家，成交 2 单", "analysis": "华联超市需求明确，预计下周成交"}]},
-         rows=(8, 9)),
-    Spec("team/monthly_plan.xlsx", monthly_plan, form="monthly_plan",
-         header={"rep_name": "张伟", "rep_id": "S001", "month": Month(2026, 12),
-                 "month_target": 150000},
-         records={"accounts": [
-             {"customer": "永辉超市", "grade": "B", "expected_amount": 50000, "action": "上门演示",
-              "reason": "价格异议", "steps": "演示→报价→签约", "owner": "张伟",
-              "start": D(2026, 12, 1), "end": D(2026, 12, 15)}]},
-         rows=(8,)),
-    Spec("admin/roster.xlsx", roster, form="roster", header={},
-         records={"reps": [
-             {"rep_id": "S001", "name": "张伟", "level": "mid", "status": "active",
-              "hire_date": D(2024, 3, 1), "leave_date": None, "email": "zhangwei@example.com"},
-             {"rep_id": "S002", "name": "李娜", "level": "junior", "status": "active"},
-             {"rep_id": "S003", "name": "刘洋", "level": "senior", "status": "left",
-              "leave_date": D(2026, 10, 31)}]},
-         rows=(2, 3, 4)),
-    Spec("admin/sales_records_gbk.csv", sales_records_gbk, form="sales_records", header={},
-         records={"sales": [
-             {"date": D(2026, 11, 5), "rep_id": "S001", "customer": "大润发", "product": "滤芯F2",
-              "spec": "10支/箱", "batch": "B2611", "qty": 10, "price": 80, "amount": 800},
-             {"date": D(2026, 11, 6), "rep_id": "S001", "customer": "沃尔玛", "batch": None,
-              "qty": 1, "price": 12000, "amount": 12000},
-             {"date": D(2026, 11, 9), "rep_id": "S002", "qty": -2, "amount": -160}]},
-         rows=(2, 3, 4)),
+    Spec(
+        "team/weekly_plan.xlsx",
+        weekly_plan,
+        form="weekly_plan",
+        header={"rep_name": "张伟", "rep_id": "S001", "week": Week(2026, 48), "week_target": 30000},
+        records={
+            "plan": [
+                {
+                    "date": D(2026, 11, 24),
+                    "customer": "永辉超市",
+                    "grade": "B",
+                    "purpose": "6",
+                    "outcome": "解决价格异议",
+                    "expected_amount": 3000,
+                },
+                {
+                    "date": D(2026, 11, 26),
+                    "customer": "沃尔玛",
+                    "grade": "A",
+                    "purpose": "7",
+                    "outcome": "签约",
+                    "expected_amount": 12000,
+                },
+            ],
+            "last_week": [
+                {"summary": "拜访 6 家，成交 2 单", "analysis": "华联超市需求明确，预计下周成交"}
+            ],
+        },
+        rows=(8, 9),
+    ),
+    Spec(
+        "team/monthly_plan.xlsx",
+        monthly_plan,
+        form="monthly_plan",
+        header={
+            "rep_name": "张伟",
+            "rep_id": "S001",
+            "month": Month(2026, 12),
+            "month_target": 150000,
+        },
+        records={
+            "accounts": [
+                {
+                    "customer": "永辉超市",
+                    "grade": "B",
+                    "expected_amount": 50000,
+                    "action": "上门演示",
+                    "reason": "价格异议",
+                    "steps": "演示→报价→签约",
+                    "owner": "张伟",
+                    "start": D(2026, 12, 1),
+                    "end": D(2026, 12, 15),
+                }
+            ]
+        },
+        rows=(8,),
+    ),
+    Spec(
+        "admin/roster.xlsx",
+        roster,
+        form="roster",
+        header={},
+        records={
+            "reps": [
+                {
+                    "rep_id": "S001",
+                    "name": "张伟",
+                    "level": "mid",
+                    "status": "active",
+                    "hire_date": D(2024, 3, 1),
+                    "leave_date": None,
+                    "email": "zhangwei@example.com",
+                },
+                {"rep_id": "S002", "name": "李娜", "level": "junior", "status": "active"},
+                {
+                    "rep_id": "S003",
+                    "name": "刘洋",
+                    "level": "senior",
+                    "status": "left",
+                    "leave_date": D(2026, 10, 31),
+                },
+            ]
+        },
+        rows=(2, 3, 4),
+    ),
+    Spec(
+        "admin/sales_records_gbk.csv",
+        sales_records_gbk,
+        form="sales_records",
+        header={},
+        records={
+            "sales": [
+                {
+                    "date": D(2026, 11, 5),
+                    "rep_id": "S001",
+                    "customer": "大润发",
+                    "product": "滤芯F2",
+                    "spec": "10支/箱",
+                    "batch": "B2611",
+                    "qty": 10,
+                    "price": 80,
+                    "amount": 800,
+                },
+                {
+                    "date": D(2026, 11, 6),
+                    "rep_id": "S001",
+                    "customer": "沃尔玛",
+                    "batch": None,
+                    "qty": 1,
+                    "price": 12000,
+                    "amount": 12000,
+                },
+                {"date": D(2026, 11, 9), "rep_id": "S002", "qty": -2, "amount": -160},
+            ]
+        },
+        rows=(2, 3, 4),
+    ),
     Spec("bad/truncated.xlsx", truncated, form=None, header={}, issues=(("unreadable", None),)),
     Spec("bad/scan.xlsx", pdf_renamed, form=None, header={}, issues=(("unreadable", None),)),
     Spec("bad/empty.xlsx", empty, form=None, header={}, issues=(("unreadable", None),)),

@@ -45,8 +45,11 @@ def pg_bindir() -> Path | None:
     found = shutil.which("initdb")
     if found and shutil.which("pg_ctl"):
         return Path(found).parent
-    candidates = [p.parent for p in Path("/usr/lib/postgresql").glob("*/bin/initdb")
-                  if (p.parent / "pg_ctl").exists()]
+    candidates = [
+        p.parent
+        for p in Path("/usr/lib/postgresql").glob("*/bin/initdb")
+        if (p.parent / "pg_ctl").exists()
+    ]
     candidates.sort(key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
     return candidates[-1] if candidates else None
 
@@ -74,8 +77,9 @@ def _run(args: Sequence[str | Path], user: pwd.struct_passwd | None) -> None:
     if user is not None:
         extra = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
     env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
-    done = subprocess.run([str(a) for a in args], capture_output=True, text=True, env=env,
-                          check=False, **extra)
+    done = subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, env=env, check=False, **extra
+    )
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, args))} failed:\n{done.stdout}\n{done.stderr}")
 
@@ -85,8 +89,10 @@ def pg_server() -> Iterator[str]:
     """`postgresql://postgres@127.0.0.1:PORT` of a server started for this test session."""
     bindir = pg_bindir()
     if bindir is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found; install Debian's "
-                    "postgresql package to run the PostgreSQL half of the store tests")
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl) not found; install Debian's "
+            "postgresql package to run the PostgreSQL half of the store tests"
+        )
     user = _server_user()
     # As root, the server's user must reach its folder: /tmp, whatever $TMPDIR says.
     shared = "/tmp" if user is not None and Path("/tmp").is_dir() else None
@@ -94,12 +100,41 @@ def pg_server() -> Iterator[str]:
     if user is not None:
         os.chown(root, user.pw_uid, user.pw_gid)
     data, port = root / "data", _free_port()
-    _run([bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-          "--locale=C", "--no-sync"], user)
-    options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50")
-    _run([bindir / "pg_ctl", "-D", data, "-l", root / "server.log", "-w", "-t", "60",
-          "-o", options, "start"], user)
+    _run(
+        [
+            bindir / "initdb",
+            "-D",
+            data,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ],
+        user,
+    )
+    options = (
+        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+    )
+    _run(
+        [
+            bindir / "pg_ctl",
+            "-D",
+            data,
+            "-l",
+            root / "server.log",
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            options,
+            "start",
+        ],
+        user,
+    )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}"
     finally:
@@ -139,8 +174,10 @@ def dump_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
     engine = create_engine(resolve_url(url))
     try:
         with engine.connect() as conn:
-            return {t.name: [tuple(r) for r in conn.execute(
-                select(t).order_by(*t.primary_key.columns))] for t in metadata.sorted_tables}
+            return {
+                t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
+                for t in metadata.sorted_tables
+            }
     finally:
         engine.dispose()
 
@@ -164,34 +201,53 @@ def contact(day: int | dt.date, customer: str, month: Month = NOV, **values: Any
     return {"date": date, "customer": customer, **values}
 
 
-def daily_file(folder: Path, rep: str, rows: list[dict[str, Any]], *, month: Month = NOV,
-               closes: list[dict[str, Any]] | None = None, name: str | None = None,
-               team: str = "一组", region: str = "华东") -> Path:
+def daily_file(
+    folder: Path,
+    rep: str,
+    rows: list[dict[str, Any]],
+    *,
+    month: Month = NOV,
+    closes: list[dict[str, Any]] | None = None,
+    name: str | None = None,
+    team: str = "一组",
+    region: str = "华东",
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    header = {"rep_name": f"销售{rep}", "rep_id": rep, "region": region, "team": team,
-              "month": month}
+    header = {
+        "rep_name": f"销售{rep}",
+        "rep_id": rep,
+        "region": region,
+        "team": team,
+        "month": month,
+    }
     tables = {"daily": rows}
     if closes is not None:
         tables["day_close"] = closes
-    return write_form(folder / (name or f"{rep}_{month}_日报.xlsx"), DAILY_REPORT,
-                      header=header, rows=tables)
+    return write_form(
+        folder / (name or f"{rep}_{month}_日报.xlsx"), DAILY_REPORT, header=header, rows=tables
+    )
 
 
-def weekly_file(folder: Path, rep: str, week: Week, rows: list[dict[str, Any]],
-                name: str | None = None) -> Path:
+def weekly_file(
+    folder: Path, rep: str, week: Week, rows: list[dict[str, Any]], name: str | None = None
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    return write_form(folder / (name or f"{rep}_{week}_周计划.xlsx"), WEEKLY_PLAN,
-                      header={"rep_name": f"销售{rep}", "rep_id": rep, "week": week},
-                      rows={"plan": rows, "last_week": [{"summary": "拜访 5 家", "analysis": "A 类 2 家"}]})
+    return write_form(
+        folder / (name or f"{rep}_{week}_周计划.xlsx"),
+        WEEKLY_PLAN,
+        header={"rep_name": f"销售{rep}", "rep_id": rep, "week": week},
+        rows={"plan": rows, "last_week": [{"summary": "拜访 5 家", "analysis": "A 类 2 家"}]},
+    )
 
 
-def monthly_file(folder: Path, rep: str, rows: list[dict[str, Any]], *, month: Month = NOV
-                 ) -> Path:
+def monthly_file(folder: Path, rep: str, rows: list[dict[str, Any]], *, month: Month = NOV) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    return write_form(folder / f"{rep}_{month}_月计划.xlsx", MONTHLY_PLAN,
-                      header={"rep_name": f"销售{rep}", "rep_id": rep, "month": month,
-                              "month_target": 100000},
-                      rows={"accounts": rows})
+    return write_form(
+        folder / f"{rep}_{month}_月计划.xlsx",
+        MONTHLY_PLAN,
+        header={"rep_name": f"销售{rep}", "rep_id": rep, "month": month, "month_target": 100000},
+        rows={"accounts": rows},
+    )
 
 
 def roster_file(path: Path, reps: list[dict[str, Any]]) -> Path:
@@ -200,8 +256,15 @@ def roster_file(path: Path, reps: list[dict[str, Any]]) -> Path:
 
 
 def rep(rep_id: str, **values: Any) -> dict[str, Any]:
-    return {"rep_id": rep_id, "name": f"销售{rep_id}", "region": "华东", "team": "一组",
-            "level": "mid", "status": "active", **values}
+    return {
+        "rep_id": rep_id,
+        "name": f"销售{rep_id}",
+        "region": "华东",
+        "team": "一组",
+        "level": "mid",
+        "status": "active",
+        **values,
+    }
 
 
 def sales_csv(path: Path, rows: Sequence[Sequence[Any]], *, encoding: str = "utf-8") -> Path:
@@ -214,20 +277,47 @@ def sales_csv(path: Path, rows: Sequence[Sequence[Any]], *, encoding: str = "utf
     return path
 
 
-def sale(day: dt.date, rep_id: str, customer: str, product: str, qty: float, price: float,
-         amount: float | None = None) -> list[Any]:
+def sale(
+    day: dt.date,
+    rep_id: str,
+    customer: str,
+    product: str,
+    qty: float,
+    price: float,
+    amount: float | None = None,
+) -> list[Any]:
     total = round(qty * price, 2) if amount is None else amount
-    return [day.isoformat(), rep_id, customer, product, "10mg*20", "B001", "2028-12-31", "某药厂",
-            qty, price, total]
+    return [
+        day.isoformat(),
+        rep_id,
+        customer,
+        product,
+        "10mg*20",
+        "B001",
+        "2028-12-31",
+        "某药厂",
+        qty,
+        price,
+        total,
+    ]
 
 
-def generated_sales(n: int, *, start: dt.date = dt.date(2024, 1, 1), reps: int = 300,
-                    days: int = 700) -> list[list[Any]]:
+def generated_sales(
+    n: int, *, start: dt.date = dt.date(2024, 1, 1), reps: int = 300, days: int = 700
+) -> list[list[Any]]:
     """`n` plausible ERP lines (deterministic): S000.., 40 products, 5,000 customers."""
     rows = []
     for i in range(n):
         qty = 1 + i % 50
         price = 5 + (i * 37 % 49500) / 100
-        rows.append(sale(start + dt.timedelta(days=i % days), f"S{i % reps:03d}",
-                         f"客户{i % 5000}", f"产品{i % 40}", qty, price))
+        rows.append(
+            sale(
+                start + dt.timedelta(days=i % days),
+                f"S{i % reps:03d}",
+                f"客户{i % 5000}",
+                f"产品{i % 40}",
+                qty,
+                price,
+            )
+        )
     return rows

@@ -15,8 +15,18 @@ from click.testing import CliRunner
 from salesxl.cli import main
 from tests.messy_files import FILES
 
-ISSUE_KEYS = {"file", "sheet", "cell", "row", "column", "code", "severity", "message_zh",
-              "message_en", "value"}
+ISSUE_KEYS = {
+    "file",
+    "sheet",
+    "cell",
+    "row",
+    "column",
+    "code",
+    "severity",
+    "message_zh",
+    "message_en",
+    "value",
+}
 
 
 def run(*args: str):
@@ -59,8 +69,16 @@ def test_validate_errors_exit_1_and_json_is_the_issue_list(tmp_path):
         shutil.copy(FILES / name, tmp_path)
     (tmp_path / "sub").mkdir()
     shutil.copy(FILES / "value_spellings.xlsx", tmp_path / "sub")  # folders are recursive
-    result = run("validate", str(tmp_path), "--format", "json", "--period", "2026-10",
-                 "--today", "2026-11-24")
+    result = run(
+        "validate",
+        str(tmp_path),
+        "--format",
+        "json",
+        "--period",
+        "2026-10",
+        "--today",
+        "2026-11-24",
+    )
     assert result.exit_code == 1
     issues = json.loads(result.output)
     assert isinstance(issues, list) and all(set(i) == ISSUE_KEYS for i in issues)
@@ -81,35 +99,52 @@ def test_validate_text_table_groups_by_file(tmp_path):
 
 
 def test_validate_with_roster(tmp_path):
-    result = run("validate", str(FILES / "labels_zh_only.xlsx"), "--roster",
-                 str(FILES / "roster_messy.xlsx"), "--format", "json", "--today", "2026-11-24")
+    result = run(
+        "validate",
+        str(FILES / "labels_zh_only.xlsx"),
+        "--roster",
+        str(FILES / "roster_messy.xlsx"),
+        "--format",
+        "json",
+        "--today",
+        "2026-11-24",
+    )
     codes = [i["code"] for i in json.loads(result.output)]
     assert "unknown_rep" not in codes  # S001 is in the roster (written Ｓ００１ there)
-    result = run("validate", str(FILES / "labels_zh_only.xlsx"), "--roster",
-                 str(FILES / "labels_en_only.xlsx"))
+    result = run(
+        "validate",
+        str(FILES / "labels_zh_only.xlsx"),
+        "--roster",
+        str(FILES / "labels_en_only.xlsx"),
+    )
     assert result.exit_code == 2 and "is not a roster" in result.output
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["validate"], "Missing argument"),
-    (["validate", "no/such/inbox"], "does not exist"),
-    (["validate", ".", "--period", "2026-13"], "not a period"),
-    (["validate", ".", "--period", "November"], "not a period"),
-    (["validate", ".", "--format", "xml"], "Invalid value"),
-    (["validate", ".", "--today", "yesterday"], "not a date"),
-    (["nosuchcommand"], "No such command"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate"], "Missing argument"),
+        (["validate", "no/such/inbox"], "does not exist"),
+        (["validate", ".", "--period", "2026-13"], "not a period"),
+        (["validate", ".", "--period", "November"], "not a period"),
+        (["validate", ".", "--format", "xml"], "Invalid value"),
+        (["validate", ".", "--today", "yesterday"], "not a date"),
+        (["nosuchcommand"], "No such command"),
+    ],
+)
 def test_usage_errors_exit_2(args, message):
     result = run(*args)
     assert result.exit_code == 2 and message in result.output
 
 
 def test_python_dash_m_and_the_console_script():
-    done = subprocess.run([sys.executable, "-m", "salesxl", "--version"], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "salesxl", "--version"], capture_output=True, text=True, check=True
+    )
     assert done.stdout.strip() == "salesxl, version 0.1.0"
     script = Path(sys.executable).with_name("salesxl")
     if script.exists():
-        done = subprocess.run([str(script), "validate", str(FILES / "truncated.xlsx")],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [str(script), "validate", str(FILES / "truncated.xlsx")], capture_output=True, text=True
+        )
         assert done.returncode == 1 and "unreadable" in done.stdout

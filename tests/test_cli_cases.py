@@ -14,8 +14,18 @@ from conftest import FILES, GOOD_ROW, write_daily, write_xlsx
 from salesxl.cli import main
 from salesxl.forms import FORMS
 
-ISSUE_KEYS = ["file", "sheet", "cell", "row", "column", "code", "severity", "message_zh",
-              "message_en", "value"]
+ISSUE_KEYS = [
+    "file",
+    "sheet",
+    "cell",
+    "row",
+    "column",
+    "code",
+    "severity",
+    "message_zh",
+    "message_en",
+    "value",
+]
 
 
 def run(*args: str) -> click.testing.Result:
@@ -38,13 +48,15 @@ def bad(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def roster(tmp_path: Path) -> Path:
-    return write_xlsx(tmp_path / "roster.xlsx", {"花名册": [["工号", "姓名", "区域"],
-                                                          ["S002", "李娜", "华东"]]})
+    return write_xlsx(
+        tmp_path / "roster.xlsx", {"花名册": [["工号", "姓名", "区域"], ["S002", "李娜", "华东"]]}
+    )
 
 
 # ----------------------------------------------------------------------------
 # validate: exit codes
 # ----------------------------------------------------------------------------
+
 
 def test_no_errors_exit_0(good):
     result = run("validate", str(good), "--today", "2026-11-24")
@@ -66,24 +78,29 @@ def test_errors_exit_1_and_say_where(bad):
     assert "销售阶段「8」不是可选值" in result.stdout and "Choose one of" in result.stdout
 
 
-@pytest.mark.parametrize(("lang", "present", "absent"), [
-    ("zh", "不是可选值", "Choose one of"), ("en", "Choose one of", "不是可选值")])
+@pytest.mark.parametrize(
+    ("lang", "present", "absent"),
+    [("zh", "不是可选值", "Choose one of"), ("en", "Choose one of", "不是可选值")],
+)
 def test_message_language(bad, lang, present, absent):
     result = run("validate", str(bad), "--today", "2026-11-24", "--lang", lang)
     assert present in result.stdout and absent not in result.stdout
 
 
-@pytest.mark.parametrize("args", [
-    [],  # no path
-    ["does/not/exist.xlsx"],
-    ["{good}", "--period", "2026-13"],
-    ["{good}", "--period", "November"],
-    ["{good}", "--today", "tomorrow"],
-    ["{good}", "--format", "xml"],
-    ["{good}", "--roster", "no_roster.xlsx"],
-    ["{good}", "--roster", "{good}"],  # a daily report is not a roster
-    ["{good}", "--workers", "0"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],  # no path
+        ["does/not/exist.xlsx"],
+        ["{good}", "--period", "2026-13"],
+        ["{good}", "--period", "November"],
+        ["{good}", "--today", "tomorrow"],
+        ["{good}", "--format", "xml"],
+        ["{good}", "--roster", "no_roster.xlsx"],
+        ["{good}", "--roster", "{good}"],  # a daily report is not a roster
+        ["{good}", "--workers", "0"],
+    ],
+)
 def test_usage_errors_exit_2(good, args):
     result = run("validate", *[a.format(good=good) for a in args])
     assert result.exit_code == 2, result.output
@@ -105,14 +122,25 @@ def test_not_a_roster_says_why(good):
 # validate: JSON, roster, period, folders
 # ----------------------------------------------------------------------------
 
+
 def test_json_is_exactly_the_list_of_issues(bad):
     result = run("validate", str(bad), "--today", "2026-11-24", "--format", "json")
     issues = issues_json(result)  # nothing but JSON on stdout
     assert [list(i) for i in issues] == [ISSUE_KEYS]
-    assert issues == [{
-        "file": str(bad), "sheet": "日报", "cell": "G6", "row": 6, "column": "销售阶段 Stage",
-        "code": "not_in_list", "severity": "error", "message_zh": issues[0]["message_zh"],
-        "message_en": issues[0]["message_en"], "value": "8"}]
+    assert issues == [
+        {
+            "file": str(bad),
+            "sheet": "日报",
+            "cell": "G6",
+            "row": 6,
+            "column": "销售阶段 Stage",
+            "code": "not_in_list",
+            "severity": "error",
+            "message_zh": issues[0]["message_zh"],
+            "message_en": issues[0]["message_en"],
+            "value": "8",
+        }
+    ]
     assert "8" in issues[0]["message_zh"] and "8" in issues[0]["message_en"]
 
 
@@ -122,41 +150,67 @@ def test_json_of_a_clean_file_is_an_empty_list(good):
 
 
 def test_json_values_are_json_types(tmp_path):
-    path = write_daily(tmp_path / "f.xlsx", [{**GOOD_ROW, "date": "2026-10-30",
-                                              "next_followup": "2026-11-01", "qty": 2.5}])
+    path = write_daily(
+        tmp_path / "f.xlsx",
+        [{**GOOD_ROW, "date": "2026-10-30", "next_followup": "2026-11-01", "qty": 2.5}],
+    )
     issues = issues_json(run("validate", str(path), "--today", "2026-11-24", "--format", "json"))
     assert [(i["code"], i["value"]) for i in issues] == [
-        ("out_of_range", "2026-10-30"), ("amount_mismatch", 3000)]
+        ("out_of_range", "2026-10-30"),
+        ("amount_mismatch", 3000),
+    ]
 
 
 def test_roster_gives_unknown_rep(good, roster):
-    result = run("validate", str(good), "--roster", str(roster), "--format", "json",
-                 "--today", "2026-11-24")
+    result = run(
+        "validate", str(good), "--roster", str(roster), "--format", "json", "--today", "2026-11-24"
+    )
     assert result.exit_code == 1
     (issue,) = issues_json(result)
     assert (issue["code"], issue["cell"], issue["column"], issue["value"]) == (
-        "unknown_rep", "D2", "工号 Rep ID", "S001")
+        "unknown_rep",
+        "D2",
+        "工号 Rep ID",
+        "S001",
+    )
 
 
 def test_roster_errors_are_listed_once_even_when_the_roster_is_checked_too(good, tmp_path):
-    roster = write_xlsx(tmp_path / "roster.xlsx", {"花名册": [
-        ["工号", "姓名", "区域"], ["S001", "张伟", "华东"], ["S001", "李娜", "华东"],
-        [None, "王五", "华南"]]})
+    roster = write_xlsx(
+        tmp_path / "roster.xlsx",
+        {
+            "花名册": [
+                ["工号", "姓名", "区域"],
+                ["S001", "张伟", "华东"],
+                ["S001", "李娜", "华东"],
+                [None, "王五", "华南"],
+            ]
+        },
+    )
     alone = issues_json(run("validate", str(good), "--roster", str(roster), "--format", "json"))
     assert [(Path(i["file"]).name, i["code"], i["cell"]) for i in alone] == [
-        ("roster.xlsx", "duplicate_row", "A3"), ("roster.xlsx", "required", "A4")]
-    both = issues_json(run("validate", str(good), str(roster), "--roster", str(roster),
-                           "--format", "json"))
+        ("roster.xlsx", "duplicate_row", "A3"),
+        ("roster.xlsx", "required", "A4"),
+    ]
+    both = issues_json(
+        run("validate", str(good), str(roster), "--roster", str(roster), "--format", "json")
+    )
     assert [(Path(i["file"]).name, i["code"], i["cell"]) for i in both] == [
-        ("roster.xlsx", "duplicate_row", "A3"), ("roster.xlsx", "required", "A4")]
+        ("roster.xlsx", "duplicate_row", "A3"),
+        ("roster.xlsx", "required", "A4"),
+    ]
     text = run("validate", str(good), "--roster", str(roster), "--lang", "en").stdout
-    assert text.count("roster.xlsx") == 1 and "1 files checked: 1 without errors, 0 with errors" in text
+    assert (
+        text.count("roster.xlsx") == 1
+        and "1 files checked: 1 without errors, 0 with errors" in text
+    )
     assert "A3" in text and "A4" in text
 
 
 def test_period_gives_wrong_period(good):
-    result = run("validate", str(good), "--period", "2026-12", "--format", "json",
-                 "--today", "2026-11-24")
+    result = run(
+        "validate", str(good), "--period", "2026-12", "--format", "json", "--today", "2026-11-24"
+    )
     assert result.exit_code == 1
     (issue,) = issues_json(result)
     assert (issue["code"], issue["cell"], issue["value"]) == ("wrong_period", "B3", "2026-11")
@@ -184,15 +238,18 @@ def test_folders_are_searched_recursively_and_one_bad_file_stops_nothing(tmp_pat
 def test_the_messy_files_folder(tmp_path):
     inbox = tmp_path / "inbox"
     shutil.copytree(FILES, inbox)
-    result = run("validate", str(inbox), "--format", "json", "--today", "2026-11-24",
-                 "--workers", "2")
+    result = run(
+        "validate", str(inbox), "--format", "json", "--today", "2026-11-24", "--workers", "2"
+    )
     assert result.exit_code == 1
     by_file: dict[str, set[str]] = {}
     for issue in issues_json(result):
         by_file.setdefault(str(Path(issue["file"]).relative_to(inbox)), set()).add(issue["code"])
     assert by_file == {
-        "bad/empty.xlsx": {"unreadable"}, "bad/encrypted.xlsx": {"encrypted"},
-        "bad/note.txt": {"unknown_form"}, "bad/scan.xlsx": {"unreadable"},
+        "bad/empty.xlsx": {"unreadable"},
+        "bad/encrypted.xlsx": {"encrypted"},
+        "bad/note.txt": {"unknown_form"},
+        "bad/scan.xlsx": {"unreadable"},
         "bad/truncated.xlsx": {"unreadable"},
         "daily_bilingual_one_cell.xlsx": {"extra_column"},
         "daily_uncalculated.xlsx": {"formula_without_value"},
@@ -208,14 +265,24 @@ def test_an_empty_folder_says_so(tmp_path):
 
 
 def test_several_paths_and_a_file_given_twice(good, bad):
-    result = run("validate", str(good), str(bad), str(bad), str(bad.parent), "--format", "json",
-                 "--today", "2026-11-24")
+    result = run(
+        "validate",
+        str(good),
+        str(bad),
+        str(bad),
+        str(bad.parent),
+        "--format",
+        "json",
+        "--today",
+        "2026-11-24",
+    )
     assert [Path(i["file"]).name for i in issues_json(result)] == ["bad.xlsx"]
 
 
 # ----------------------------------------------------------------------------
 # templates
 # ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_templates_build(tmp_path, lang):
@@ -237,6 +304,7 @@ def test_templates_build_into_a_file_path_is_a_usage_error(tmp_path):
 # ----------------------------------------------------------------------------
 # Every command's help has an example (walks the group, so new commands are covered)
 # ----------------------------------------------------------------------------
+
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = [prefix]
@@ -271,10 +339,22 @@ def test_text_table_columns_line_up_with_chinese_sheet_names(tmp_path):
     import unicodedata
 
     shutil.copy(FILES / "daily_uncalculated.xlsx", tmp_path / "a.xlsx")
-    write_xlsx(tmp_path / "b.xlsx", {"Sheet1": [["销售员", "张伟", "工号", "S001"], ["月份", "2026-11"],
-                                                       ["日期", "客户名称", "销售阶段", "金额", "微信"]]})
+    write_xlsx(
+        tmp_path / "b.xlsx",
+        {
+            "Sheet1": [
+                ["销售员", "张伟", "工号", "S001"],
+                ["月份", "2026-11"],
+                ["日期", "客户名称", "销售阶段", "金额", "微信"],
+            ]
+        },
+    )
     out = run("validate", str(tmp_path), "--lang", "en").stdout
-    lines = [line for line in out.splitlines() if "formula_without_value" in line or "extra_column" in line]
+    lines = [
+        line
+        for line in out.splitlines()
+        if "formula_without_value" in line or "extra_column" in line
+    ]
     assert len(lines) == 5
 
     def column(line: str) -> int:

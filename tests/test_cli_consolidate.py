@@ -19,8 +19,18 @@ NOV = Month(2026, 11)
 
 
 def report(path: Path, rep: str, rows: list[dict], month: Month = NOV) -> Path:
-    write_form(path, DAILY_REPORT, header={"rep_name": f"销售{rep}", "rep_id": rep, "team": "一组",
-                                           "region": "华东", "month": month}, rows={"daily": rows})
+    write_form(
+        path,
+        DAILY_REPORT,
+        header={
+            "rep_name": f"销售{rep}",
+            "rep_id": rep,
+            "team": "一组",
+            "region": "华东",
+            "month": month,
+        },
+        rows={"daily": rows},
+    )
     return path
 
 
@@ -29,21 +39,53 @@ def inbox(tmp_path: Path) -> Path:
     box = tmp_path / "inbox"
     (box / "east").mkdir(parents=True)
     day = dt.date(2026, 11, 3)
-    report(box / "east" / "a.xlsx", "S001", [
-        {"date": day, "customer": "恒瑞贸易", "source": "walkin", "grade": "A", "stage": "7",
-         "qty": 2, "price": 100.0, "amount": 200.0}])
-    report(box / "b.xlsx", "S002", [
-        {"date": day, "customer": "天河科技", "source": "visit", "grade": "B", "stage": "7",
-         "amount": 900.0, "deposit": 1000.0}])  # deposit > amount: an error in a good file
+    report(
+        box / "east" / "a.xlsx",
+        "S001",
+        [
+            {
+                "date": day,
+                "customer": "恒瑞贸易",
+                "source": "walkin",
+                "grade": "A",
+                "stage": "7",
+                "qty": 2,
+                "price": 100.0,
+                "amount": 200.0,
+            }
+        ],
+    )
+    report(
+        box / "b.xlsx",
+        "S002",
+        [
+            {
+                "date": day,
+                "customer": "天河科技",
+                "source": "visit",
+                "grade": "B",
+                "stage": "7",
+                "amount": 900.0,
+                "deposit": 1000.0,
+            }
+        ],
+    )  # deposit > amount: an error in a good file
     (box / "broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
     (box / "notes.txt").write_text("not a form")
     (box / "~$a.xlsx").write_bytes(b"lock")
     foreign = openpyxl.Workbook()
     foreign.active.append(["名字", "年龄"])
     foreign.save(box / "foreign.xlsx")
-    write_form(tmp_path / "roster.xlsx", ROSTER, rows={"reps": [
-        {"rep_id": "S001", "name": "销售S001", "team": "一组", "region": "华东"},
-        {"rep_id": "S003", "name": "销售S003", "team": "一组", "region": "华东"}]})
+    write_form(
+        tmp_path / "roster.xlsx",
+        ROSTER,
+        rows={
+            "reps": [
+                {"rep_id": "S001", "name": "销售S001", "team": "一组", "region": "华东"},
+                {"rep_id": "S003", "name": "销售S003", "team": "一组", "region": "华东"},
+            ]
+        },
+    )
     return box
 
 
@@ -53,8 +95,18 @@ def run(*args: str):
 
 def test_mixed_folder_finishes_and_lists_every_problem(inbox, tmp_path):
     out = tmp_path / "summary.xlsx"
-    result = run("consolidate", str(inbox), "--period", "2026-11", "--as-of", "2026-11-05",
-                 "--roster", str(tmp_path / "roster.xlsx"), "-o", str(out))
+    result = run(
+        "consolidate",
+        str(inbox),
+        "--period",
+        "2026-11",
+        "--as-of",
+        "2026-11-05",
+        "--roster",
+        str(tmp_path / "roster.xlsx"),
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     assert "summary written to" in result.output and out.exists()
     ws = openpyxl.load_workbook(out)["问题 Issues"]
@@ -71,30 +123,45 @@ def test_mixed_folder_finishes_and_lists_every_problem(inbox, tmp_path):
 
 
 def test_strict_exits_1_on_errors(inbox, tmp_path):
-    result = run("consolidate", str(inbox), "--period", "2026-11", "--as-of", "2026-11-05",
-                 "-o", str(tmp_path / "s.xlsx"), "--strict")
+    result = run(
+        "consolidate",
+        str(inbox),
+        "--period",
+        "2026-11",
+        "--as-of",
+        "2026-11-05",
+        "-o",
+        str(tmp_path / "s.xlsx"),
+        "--strict",
+    )
     assert result.exit_code == 1
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--period", "2026-13"], "is not a month"),
-    (["--period", "2026-11", "--as-of", "tomorrow"], "is not a date"),
-    (["--period", "2026-11", "--oral", "0.5", "--written", "0.7"], "written < oral"),
-    (["--period", "2026-11", "--roster", "nope.xlsx"], "does not exist"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "2026-13"], "is not a month"),
+        (["--period", "2026-11", "--as-of", "tomorrow"], "is not a date"),
+        (["--period", "2026-11", "--oral", "0.5", "--written", "0.7"], "written < oral"),
+        (["--period", "2026-11", "--roster", "nope.xlsx"], "does not exist"),
+    ],
+)
 def test_usage_errors_exit_2(inbox, args, message):
     result = CliRunner().invoke(main, ["consolidate", str(inbox), *args])
     assert result.exit_code == 2 and message in result.output
 
 
 def test_missing_inbox_is_a_usage_error(tmp_path):
-    result = CliRunner().invoke(main, ["consolidate", str(tmp_path / "inbx"), "--period", "2026-11"])
+    result = CliRunner().invoke(
+        main, ["consolidate", str(tmp_path / "inbx"), "--period", "2026-11"]
+    )
     assert result.exit_code == 2 and "does not exist" in result.output
 
 
 def test_a_roster_that_is_not_a_roster(inbox):
-    result = CliRunner().invoke(main, ["consolidate", str(inbox), "--period", "2026-11", "--roster",
-                                       str(inbox / "b.xlsx")])
+    result = CliRunner().invoke(
+        main, ["consolidate", str(inbox), "--period", "2026-11", "--roster", str(inbox / "b.xlsx")]
+    )
     assert result.exit_code == 2 and "is not a roster" in result.output
 
 
@@ -102,7 +169,9 @@ def test_locked_output_gives_a_clear_error_and_keeps_the_old_file(inbox, tmp_pat
     out = tmp_path / "summary.xlsx"
     out.write_bytes(b"old")
     (tmp_path / "~$summary.xlsx").write_bytes(b"lock")
-    result = CliRunner().invoke(main, ["consolidate", str(inbox), "--period", "2026-11", "-o", str(out)])
+    result = CliRunner().invoke(
+        main, ["consolidate", str(inbox), "--period", "2026-11", "-o", str(out)]
+    )
     assert result.exit_code == 1
     assert "open in Excel" in result.output and out.read_bytes() == b"old"
 
@@ -115,15 +184,28 @@ def test_a_locked_output_is_reported_before_the_inbox_is_read(inbox, tmp_path, m
     (tmp_path / "~$summary.xlsx").write_bytes(b"lock")
 
     monkeypatch.setattr("salesxl.cli.cmd_consolidate.consolidate_inbox", _read_nothing)
-    result = CliRunner().invoke(main, ["consolidate", str(inbox), "--period", "2026-11", "-o",
-                                       str(tmp_path / "summary.xlsx")])
+    result = CliRunner().invoke(
+        main,
+        ["consolidate", str(inbox), "--period", "2026-11", "-o", str(tmp_path / "summary.xlsx")],
+    )
     assert result.exit_code == 1 and "open in Excel" in result.output
 
 
 def test_details_flag_adds_the_table(inbox, tmp_path):
     out = tmp_path / "s.xlsx"
-    run("consolidate", str(inbox), "--period", "2026-11", "--as-of", "2026-11-05", "-o", str(out),
-        "--details", "--lang", "en")
+    run(
+        "consolidate",
+        str(inbox),
+        "--period",
+        "2026-11",
+        "--as-of",
+        "2026-11-05",
+        "-o",
+        str(out),
+        "--details",
+        "--lang",
+        "en",
+    )
     names = zipfile.ZipFile(out).namelist()
     assert any(n.startswith("xl/tables/") for n in names)
     assert openpyxl.load_workbook(out).sheetnames[-1] == "Details"
@@ -132,15 +214,28 @@ def test_details_flag_adds_the_table(inbox, tmp_path):
 def test_a_year_the_calendar_does_not_cover_needs_workdays(tmp_path):
     box = tmp_path / "inbox"
     box.mkdir()
-    report(box / "a.xlsx", "S001", [{"date": dt.date(2027, 3, 1), "customer": "x"}],
-           month=Month(2027, 3))
-    args = ["consolidate", str(box), "--period", "2027-03", "--as-of", "2027-03-05",
-            "-o", str(tmp_path / "s.xlsx")]
+    report(
+        box / "a.xlsx",
+        "S001",
+        [{"date": dt.date(2027, 3, 1), "customer": "x"}],
+        month=Month(2027, 3),
+    )
+    args = [
+        "consolidate",
+        str(box),
+        "--period",
+        "2027-03",
+        "--as-of",
+        "2027-03-05",
+        "-o",
+        str(tmp_path / "s.xlsx"),
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert "does not cover 2027" in result.output and "--workdays" in result.output
 
     from salesxl.forms import WORKDAYS
+
     days = [{"date": dt.date(2027, 1, 1), "type": "holiday"}]
     write_form(tmp_path / "workdays.xlsx", WORKDAYS, rows={"workdays": days})
     result = CliRunner().invoke(main, [*args, "--workdays", str(tmp_path / "workdays.xlsx")])

@@ -18,19 +18,33 @@ AS_OF = dt.date(2026, 11, 10)  # 7 of November's 21 workdays elapsed
 
 @pytest.fixture
 def summary():
-    a = daily("A", [
-        row(2, "恒瑞贸易", phone="13800000001", source="phone", grade="A", stage="2"),
-        row(3, "恒瑞贸易", phone="13800000001", source="visit", stage="5"),
-        row(4, "天河科技", source="walkin", grade="B", stage="7", amount=1000.0, deposit=200.0),
-        row(5, "华联商贸", source="referral", grade="C", stage="0"),
-        row(12, "未来客户", source="phone", grade="C", stage="1"),  # after as_of: not counted
-    ], team="一组", region="华东")
-    b = daily("B", [
-        row(6, "前海物流", source="visit", grade="A", stage="7", amount=3000.0),
-        row(9, "前海物流", source="visit", grade="A", stage="7", amount=500.0),
-    ], team="二组", region="华东")
-    c = daily("C", [row(2, "西湖茶业", source="walkin", grade="B", stage="7", amount=9000.0)],
-              team="三组", region="华南")
+    a = daily(
+        "A",
+        [
+            row(2, "恒瑞贸易", phone="13800000001", source="phone", grade="A", stage="2"),
+            row(3, "恒瑞贸易", phone="13800000001", source="visit", stage="5"),
+            row(4, "天河科技", source="walkin", grade="B", stage="7", amount=1000.0, deposit=200.0),
+            row(5, "华联商贸", source="referral", grade="C", stage="0"),
+            row(12, "未来客户", source="phone", grade="C", stage="1"),  # after as_of: not counted
+        ],
+        team="一组",
+        region="华东",
+    )
+    b = daily(
+        "B",
+        [
+            row(6, "前海物流", source="visit", grade="A", stage="7", amount=3000.0),
+            row(9, "前海物流", source="visit", grade="A", stage="7", amount=500.0),
+        ],
+        team="二组",
+        region="华东",
+    )
+    c = daily(
+        "C",
+        [row(2, "西湖茶业", source="walkin", grade="B", stage="7", amount=9000.0)],
+        team="三组",
+        region="华南",
+    )
     return consolidate([a, b, c], period=NOV, as_of=AS_OF, targets={"A": 10000, "C": 9000})
 
 
@@ -116,11 +130,21 @@ def test_a_team_without_any_target_has_no_completion(summary):
 
 def test_thresholds_are_configurable():
     a = daily("A", [row(2, "x", stage="7", amount=700.0)])
-    loose = consolidate([a], period=NOV, as_of=dt.date(2026, 11, 30), targets={"A": 1000},
-                        thresholds=Thresholds(oral=0.5, written=0.2))
+    loose = consolidate(
+        [a],
+        period=NOV,
+        as_of=dt.date(2026, 11, 30),
+        targets={"A": 1000},
+        thresholds=Thresholds(oral=0.5, written=0.2),
+    )
     assert by(loose, "by_rep")["A"]["warning"] == "ok"
-    strict = consolidate([a], period=NOV, as_of=dt.date(2026, 11, 30), targets={"A": 1000},
-                         thresholds=Thresholds(oral=0.95, written=0.75))
+    strict = consolidate(
+        [a],
+        period=NOV,
+        as_of=dt.date(2026, 11, 30),
+        targets={"A": 1000},
+        thresholds=Thresholds(oral=0.95, written=0.75),
+    )
     assert by(strict, "by_rep")["A"]["warning"] == "written"
     with pytest.raises(ValueError, match="written < oral"):
         Thresholds(oral=0.5, written=0.6)
@@ -135,23 +159,28 @@ def test_roster_reps_without_files_are_listed_with_empty_figures():
 
 # Workday pacing across a holiday week and a make-up Saturday: October 2026 has the
 # National Day holiday on Oct 1-7 and a make-up workday on Saturday Oct 10; 18 workdays.
-@pytest.mark.parametrize(("as_of", "elapsed"), [
-    (dt.date(2026, 9, 30), 0),
-    (dt.date(2026, 10, 7), 0),   # the whole holiday week: nothing due yet
-    (dt.date(2026, 10, 8), 1),
-    (dt.date(2026, 10, 9), 2),
-    (dt.date(2026, 10, 10), 3),  # the make-up Saturday counts
-    (dt.date(2026, 10, 11), 3),  # Sunday does not
-    (dt.date(2026, 10, 31), 18),
-    (dt.date(2026, 11, 5), 18),
-])
+@pytest.mark.parametrize(
+    ("as_of", "elapsed"),
+    [
+        (dt.date(2026, 9, 30), 0),
+        (dt.date(2026, 10, 7), 0),  # the whole holiday week: nothing due yet
+        (dt.date(2026, 10, 8), 1),
+        (dt.date(2026, 10, 9), 2),
+        (dt.date(2026, 10, 10), 3),  # the make-up Saturday counts
+        (dt.date(2026, 10, 11), 3),  # Sunday does not
+        (dt.date(2026, 10, 31), 18),
+        (dt.date(2026, 11, 5), 18),
+    ],
+)
 def test_month_to_date_share_follows_the_china_calendar(as_of, elapsed):
     assert month_to_date_share(Month(2026, 10), as_of, Workdays()) == pytest.approx(elapsed / 18)
 
 
 def test_pace_in_the_holiday_week_is_unknown_not_a_warning():
     a = daily("A", [row(dt.date(2026, 10, 8), "x", stage="7", amount=100.0)], month=Month(2026, 10))
-    summary = consolidate([a], period=Month(2026, 10), as_of=dt.date(2026, 10, 7), targets={"A": 18000})
+    summary = consolidate(
+        [a], period=Month(2026, 10), as_of=dt.date(2026, 10, 7), targets={"A": 18000}
+    )
     rep = by(summary, "by_rep")["A"]
     assert rep["paced_target"] == 0 and rep["pace"] is None and rep["warning"] is None
 

@@ -24,11 +24,14 @@ def conflicts(forms, as_of=dt.date(2026, 11, 30), history=()):
 
 
 # A walk-in on Nov 3 must be followed up by Nov 10 (day 7); on Nov 11 (day 8) it has lapsed.
-@pytest.mark.parametrize(("as_of", "lapsed"), [
-    (dt.date(2026, 11, 9), False),
-    (dt.date(2026, 11, 10), False),  # day 7: still in time today
-    (dt.date(2026, 11, 11), True),   # day 8: lapsed
-])
+@pytest.mark.parametrize(
+    ("as_of", "lapsed"),
+    [
+        (dt.date(2026, 11, 9), False),
+        (dt.date(2026, 11, 10), False),  # day 7: still in time today
+        (dt.date(2026, 11, 11), True),  # day 8: lapsed
+    ],
+)
 def test_walk_in_follow_up_day_7_vs_day_8(as_of, lapsed):
     form = daily("A", [row(3, "恒瑞贸易", source="walkin", grade="C", stage="3")])
     found = lapses([form], as_of)
@@ -39,8 +42,13 @@ def test_walk_in_follow_up_day_7_vs_day_8(as_of, lapsed):
 
 
 def test_a_b_customer_followed_up_on_day_7_is_not_lapsed():
-    form = daily("A", [row(3, "恒瑞贸易", source="referral", grade="B", stage="3"),
-                       row(10, "恒瑞贸易", source="visit", grade="B", stage="4")])
+    form = daily(
+        "A",
+        [
+            row(3, "恒瑞贸易", source="referral", grade="B", stage="3"),
+            row(10, "恒瑞贸易", source="visit", grade="B", stage="4"),
+        ],
+    )
     assert lapses([form], dt.date(2026, 11, 17)) == []
     assert len(lapses([form], dt.date(2026, 11, 18))) == 1  # 7 days after the Nov 10 visit
 
@@ -51,8 +59,13 @@ def test_c_customer_by_referral_has_no_seven_day_rule():
 
 
 def test_closed_or_lost_customers_do_not_lapse():
-    form = daily("A", [row(3, "甲", source="walkin", grade="A", stage="7", amount=1.0),
-                       row(3, "乙", source="walkin", grade="A", stage="0")])
+    form = daily(
+        "A",
+        [
+            row(3, "甲", source="walkin", grade="A", stage="7", amount=1.0),
+            row(3, "乙", source="walkin", grade="A", stage="0"),
+        ],
+    )
     assert lapses([form], dt.date(2026, 11, 30)) == []
 
 
@@ -60,15 +73,19 @@ def test_closed_or_lost_customers_do_not_lapse():
 def test_phone_lead_needs_a_visit_within_7_days(visit_day, lapsed):
     rows = [row(3, "王先生", phone="13912345678", source="phone", grade="C", stage="1")]
     if visit_day:
-        rows.append(row(visit_day, "王先生", phone="139 1234 5678", source="visit", grade="C",
-                        stage="2"))
-    found = [r for r in lapses([daily("A", rows)], dt.date(2026, 11, 20))
-             if "电话客户" in r["kind"]]
+        rows.append(
+            row(visit_day, "王先生", phone="139 1234 5678", source="visit", grade="C", stage="2")
+        )
+    found = [
+        r for r in lapses([daily("A", rows)], dt.date(2026, 11, 20)) if "电话客户" in r["kind"]
+    ]
     assert bool(found) is lapsed
 
 
 def test_same_phone_spelled_differently_is_one_customer_first_registration_wins():
-    a = daily("A", [row(5, "上海恒瑞贸易有限公司", phone="13800138000", source="walkin", stage="3")])
+    a = daily(
+        "A", [row(5, "上海恒瑞贸易有限公司", phone="13800138000", source="walkin", stage="3")]
+    )
     b = daily("B", [row(4, "恒瑞贸易", phone="+86 138-0013-8000", source="phone", stage="2")])
     found = conflicts([a, b])
     assert len(found) == 1
@@ -90,17 +107,37 @@ def test_same_name_different_phones_are_different_customers():
 
 
 def test_first_deposit_wins_the_deal():
-    a = daily("A", [row(3, "恒瑞", phone="13800000001", source="walkin", stage="3"),
-                    row(9, "恒瑞", phone="13800000001", stage="6", amount=5000.0, deposit=500.0)])
-    b = daily("B", [row(5, "恒瑞", phone="13800000001", source="visit", stage="6", amount=5000.0,
-                        deposit=1000.0)])
+    a = daily(
+        "A",
+        [
+            row(3, "恒瑞", phone="13800000001", source="walkin", stage="3"),
+            row(9, "恒瑞", phone="13800000001", stage="6", amount=5000.0, deposit=500.0),
+        ],
+    )
+    b = daily(
+        "B",
+        [
+            row(
+                5,
+                "恒瑞",
+                phone="13800000001",
+                source="visit",
+                stage="6",
+                amount=5000.0,
+                deposit=1000.0,
+            )
+        ],
+    )
     c = conflicts([a, b])[0]
     assert c["owner"] == "A" and c["deal_owner"] == "B"
 
 
 def test_attribution_across_months():
-    october = daily("B", [row(dt.date(2026, 10, 20), "恒瑞", phone="13800000001",
-                              source="walkin", stage="2")], month=Month(2026, 10))
+    october = daily(
+        "B",
+        [row(dt.date(2026, 10, 20), "恒瑞", phone="13800000001", source="walkin", stage="2")],
+        month=Month(2026, 10),
+    )
     november = daily("A", [row(12, "恒瑞", phone="13800000001", source="walkin", stage="3")])
     assert conflicts([november]) == []
     found = conflicts([november], history=[october])
@@ -116,12 +153,15 @@ def test_old_conflicts_without_a_contact_in_the_period_are_not_repeated():
     assert conflicts([], history=[oct_a, oct_b]) == []
 
 
-@pytest.mark.parametrize(("raw", "key"), [
-    ("上海恒瑞贸易有限公司", "上海恒瑞贸易"),
-    ("上海 恒瑞贸易（有限公司）", "上海恒瑞贸易"),
-    ("ＡＢＣ Trading Co.", "abctradingco"),
-    ("公司", "公司"),
-])
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("上海恒瑞贸易有限公司", "上海恒瑞贸易"),
+        ("上海 恒瑞贸易（有限公司）", "上海恒瑞贸易"),
+        ("ＡＢＣ Trading Co.", "abctradingco"),
+        ("公司", "公司"),
+    ],
+)
 def test_normalise_name(raw, key):
     assert normalise_name(raw) == key
 
@@ -137,14 +177,25 @@ def test_a_digest_crosses_processes_unchanged():
     """Workers pickle digests with dates as day numbers: every field must come back as it was."""
     import pickle
 
-    form = daily("A", [
-        row(3, "恒瑞贸易", phone="13812345678", source="phone", grade="B", stage="2"),
-        row(5, "恒瑞贸易", phone="13812345678", source="visit", stage="5"),
-        row(9, "恒瑞贸易", phone="13812345678", source="phone", stage="7", amount=900.0,
-            deposit=100.0),
-        row(6, "永辉", stage="3"),  # no phone, grade, visit or deposit: the None fields
-        row(28, "永辉", stage="4"),  # after as_of: in the per-day activity only
-    ], closes=[{"date": dt.date(2026, 11, 5), "forecast": 1200.0}])
+    form = daily(
+        "A",
+        [
+            row(3, "恒瑞贸易", phone="13812345678", source="phone", grade="B", stage="2"),
+            row(5, "恒瑞贸易", phone="13812345678", source="visit", stage="5"),
+            row(
+                9,
+                "恒瑞贸易",
+                phone="13812345678",
+                source="phone",
+                stage="7",
+                amount=900.0,
+                deposit=100.0,
+            ),
+            row(6, "永辉", stage="3"),  # no phone, grade, visit or deposit: the None fields
+            row(28, "永辉", stage="4"),  # after as_of: in the per-day activity only
+        ],
+        closes=[{"date": dt.date(2026, 11, 5), "forecast": 1200.0}],
+    )
     digest = digest_daily(form, NOV, dt.date(2026, 11, 20))
     assert {t.first_visit for t in digest.trails} == {dt.date(2026, 11, 5), None}
     back = pickle.loads(pickle.dumps(digest))

@@ -24,8 +24,10 @@ def demo(tmp_path_factory):
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*.xlsx"))}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*.xlsx"))
+    }
 
 
 def test_the_same_seed_gives_the_same_files(tmp_path):
@@ -53,10 +55,16 @@ def test_every_good_file_validates_and_each_mistake_gives_its_codes(demo):
     found = {code for counts in codes_by_file.values() for code in counts}
     assert found == planted  # nothing else is wrong with the generated files
     for mistake in demo.mistakes:
-        files = [name for name, counts in codes_by_file.items()
-                 if name.startswith(mistake.rep_id) or mistake.form == "file"]
-        assert any(all(counts[c] for c in mistake.codes) for name, counts in codes_by_file.items()
-                   if name in files), mistake
+        files = [
+            name
+            for name, counts in codes_by_file.items()
+            if name.startswith(mistake.rep_id) or mistake.form == "file"
+        ]
+        assert any(
+            all(counts[c] for c in mistake.codes)
+            for name, counts in codes_by_file.items()
+            if name in files
+        ), mistake
     assert not any(name.startswith("~$") for name in codes_by_file)
 
 
@@ -67,8 +75,11 @@ def test_the_month_looks_like_a_real_month(demo):
     stages = Counter(r["stage"] for r in rows)
     assert stages["7"] > 30 and stages["1"] > 0
     deals = [r for r in rows if r["stage"] == "7" and r.get("qty") and r.get("price")]
-    assert all(abs(r["amount"] - r["qty"] * r["price"]) < 0.011 for r in deals
-               if not any(m.rep_id == "S005" for m in demo.mistakes))
+    assert all(
+        abs(r["amount"] - r["qty"] * r["price"]) < 0.011
+        for r in deals
+        if not any(m.rep_id == "S005" for m in demo.mistakes)
+    )
     skills = sorted({m.rep.skill for m in reps})
     assert skills[0] < 0.6 < skills[1] < 0.8 <= skills[-1]  # some reps will get warnings
     assert len(demo.organisation.sales) > 3000
@@ -101,8 +112,9 @@ def test_the_demo_imports_into_its_store_and_a_second_import_changes_nothing(tmp
         result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path / "demo"), "--reps", "6"])
         assert result.exit_code == 0, result.output
         assert "roster   6 rows, version 1 (new)" in result.output
-        again = re.search(r"the same inbox again: (\d+) of (\d+) files unchanged, 0 rows written",
-                          result.output)
+        again = re.search(
+            r"the same inbox again: (\d+) of (\d+) files unchanged, 0 rows written", result.output
+        )
         assert again and again.group(1) == again.group(2), result.output
     assert (tmp_path / "demo" / "output" / "summary_from_store.xlsx").exists()
     stored = load_period(str(tmp_path / "demo" / "salesxl.db"), Month(2026, 11))

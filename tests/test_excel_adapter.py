@@ -110,22 +110,26 @@ def test_split_targets_writes_the_targets_workbook(book: FakeBook) -> None:
     assert "明细 Long" in openpyxl.load_workbook(written, read_only=True).sheetnames
 
 
-@pytest.mark.parametrize(("label", "value", "zh", "en"), [
-    ("收件箱", "no_such_inbox", "不存在", "'no_such_inbox' does not exist"),
-    ("收件箱", "roster.xlsx", "应该是文件夹", "should be a folder"),
-    ("收件箱", None, "请填写", "Fill in 'Inbox folder'"),
-    ("期间", "2026/13", "格式不对", "Period '2026/13' is malformed"),
-    ("截至日期", "next tuesday", "不是日期", "is not a date"),
-    ("花名册", "rosters.xlsx", "不存在", "Roster 'rosters.xlsx' does not exist"),
-    ("目标 Targets", "nope.xlsx", "不存在", "Targets 'nope.xlsx' does not exist"),
-    ("输出文件", "missing/summary.xlsx", "文件夹不存在", "its folder does not exist"),
-    ("口头预警", 0.5, "预警阈值", "oral above written"),
-    ("书面预警", "a lot", "预警阈值", "must be numbers"),
-    ("数据库", "sales.db", "数据库文件", "The database file 'sales.db' does not exist"),
-    ("数据库", "mysql://u@h/db", "无法识别", "is not one salesxl can use"),
-])
+@pytest.mark.parametrize(
+    ("label", "value", "zh", "en"),
+    [
+        ("收件箱", "no_such_inbox", "不存在", "'no_such_inbox' does not exist"),
+        ("收件箱", "roster.xlsx", "应该是文件夹", "should be a folder"),
+        ("收件箱", None, "请填写", "Fill in 'Inbox folder'"),
+        ("期间", "2026/13", "格式不对", "Period '2026/13' is malformed"),
+        ("截至日期", "next tuesday", "不是日期", "is not a date"),
+        ("花名册", "rosters.xlsx", "不存在", "Roster 'rosters.xlsx' does not exist"),
+        ("目标 Targets", "nope.xlsx", "不存在", "Targets 'nope.xlsx' does not exist"),
+        ("输出文件", "missing/summary.xlsx", "文件夹不存在", "its folder does not exist"),
+        ("口头预警", 0.5, "预警阈值", "oral above written"),
+        ("书面预警", "a lot", "预警阈值", "must be numbers"),
+        ("数据库", "sales.db", "数据库文件", "The database file 'sales.db' does not exist"),
+        ("数据库", "mysql://u@h/db", "无法识别", "is not one salesxl can use"),
+    ],
+)
 def test_each_bad_setting_gives_its_message_and_writes_nothing(
-        book: FakeBook, label: str, value: object, zh: str, en: str) -> None:
+    book: FakeBook, label: str, value: object, zh: str, en: str
+) -> None:
     folder = Path(book.fullname).parent
     book.set(SETTINGS_SHEET, label, value)
     before = _results(book)
@@ -149,8 +153,9 @@ def test_an_open_output_file_gives_a_message_and_writes_nothing(book: FakeBook) 
     assert (folder / "summary.xlsx").read_bytes() == b"yesterday's summary"
 
 
-def test_an_open_output_file_is_reported_before_the_inbox_is_read(book: FakeBook,
-                                                                  monkeypatch) -> None:
+def test_an_open_output_file_is_reported_before_the_inbox_is_read(
+    book: FakeBook, monkeypatch
+) -> None:
     folder = Path(book.fullname).parent
     (folder / "~$summary.xlsx").write_bytes(b"owner")
     monkeypatch.setattr("salesxl.consolidate.consolidate_inbox", _read_nothing)
@@ -158,8 +163,9 @@ def test_an_open_output_file_is_reported_before_the_inbox_is_read(book: FakeBook
     assert book.alert["mode"] == "critical" and "open in Excel" in book.alert["prompt"]
 
 
-def test_an_output_that_is_a_folder_is_reported_before_the_inbox_is_read(book: FakeBook,
-                                                                        monkeypatch) -> None:
+def test_an_output_that_is_a_folder_is_reported_before_the_inbox_is_read(
+    book: FakeBook, monkeypatch
+) -> None:
     folder = Path(book.fullname).parent
     (folder / "summary.xlsx").mkdir()
     monkeypatch.setattr("salesxl.consolidate.consolidate_inbox", _read_nothing)
@@ -204,12 +210,18 @@ def test_with_a_database_consolidate_reads_the_store_not_the_inbox(book: FakeBoo
     book.set(SETTINGS_SHEET, "数据库", "team.db")  # relative to the workbook's folder
     excel.consolidate(book)
     assert book.alert["mode"] == "info", book.alert["prompt"]
-    expected = consolidate_store(db, period=Month(2026, 11), as_of=dt.date(2026, 11, 24),
-                                 roster=folder / "roster.xlsx", targets=folder / "targets.xlsx")
+    expected = consolidate_store(
+        db,
+        period=Month(2026, 11),
+        as_of=dt.date(2026, 11, 24),
+        roster=folder / "roster.xlsx",
+        targets=folder / "targets.xlsx",
+    )
     assert f"¥{expected.headline.amount:,.0f}" in book.alert["prompt"]
     grid = sheet_grid(expected.sheet("by_rep"))
     assert book.sheets[BY_REP_SHEET].rows()[1:] == [
-        row + [None] * (grid.width - len(row)) for row in grid.rows[1:]]
+        row + [None] * (grid.width - len(row)) for row in grid.rows[1:]
+    ]
 
 
 def test_settings_are_found_by_label_not_by_row(book: FakeBook) -> None:

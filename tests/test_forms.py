@@ -11,17 +11,22 @@ from salesxl.values import norm_label
 TABLES = [(form, table) for form in FORMS.values() for table in form.tables]
 
 
-@pytest.mark.parametrize(("form", "table"), TABLES, ids=lambda x: getattr(x, "key", getattr(x, "id", "")))
+@pytest.mark.parametrize(
+    ("form", "table"), TABLES, ids=lambda x: getattr(x, "key", getattr(x, "id", ""))
+)
 def test_labels_are_unique_within_a_table(form, table):
     seen: dict[str, str] = {}
     for field in table.fields:
         for label in field.all_labels():
             key = norm_label(label)
             assert seen.setdefault(key, field.key) == field.key, (
-                f"{form.id}.{table.key}: label {label!r} is used by {seen[key]} and {field.key}")
+                f"{form.id}.{table.key}: label {label!r} is used by {seen[key]} and {field.key}"
+            )
 
 
-@pytest.mark.parametrize(("form", "table"), TABLES, ids=lambda x: getattr(x, "key", getattr(x, "id", "")))
+@pytest.mark.parametrize(
+    ("form", "table"), TABLES, ids=lambda x: getattr(x, "key", getattr(x, "id", ""))
+)
 def test_every_field_is_well_formed(form, table):
     for field in table.fields:
         assert field.key.isidentifier()
@@ -31,13 +36,35 @@ def test_every_field_is_well_formed(form, table):
 
 
 def test_forms_cover_spec_section_2():
-    assert set(FORMS) == {"daily_report", "weekly_plan", "monthly_plan", "roster", "sales_records",
-                          "targets_input", "workdays", "targets"}
+    assert set(FORMS) == {
+        "daily_report",
+        "weekly_plan",
+        "monthly_plan",
+        "roster",
+        "sales_records",
+        "targets_input",
+        "workdays",
+        "targets",
+    }
     daily = FORMS["daily_report"]
     assert [t.key for t in daily.tables] == ["daily", "day_close"]
     assert [f.zh for f in daily.main_table.fields] == [
-        "日期", "客户名称", "联系人", "电话", "来源", "客户等级", "销售阶段", "产品", "数量", "单价",
-        "金额", "定金", "异议类型", "下次跟进", "备注"]
+        "日期",
+        "客户名称",
+        "联系人",
+        "电话",
+        "来源",
+        "客户等级",
+        "销售阶段",
+        "产品",
+        "数量",
+        "单价",
+        "金额",
+        "定金",
+        "异议类型",
+        "下次跟进",
+        "备注",
+    ]
     stages = daily.main_table.field("stage").choices
     assert stages is not None and stages.codes == ("1", "2", "3", "4", "5", "6", "7", "0")
 
@@ -58,4 +85,5 @@ def test_forms_reference_is_up_to_date():
     doc = Path(__file__).resolve().parents[1] / "docs" / "forms.md"
     assert doc.read_text(encoding="utf-8") == forms_markdown(), (
         "docs/forms.md drifted from the form descriptions: run "
-        "`python -m salesxl.formdocs > docs/forms.md`")
+        "`python -m salesxl.formdocs > docs/forms.md`"
+    )

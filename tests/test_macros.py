@@ -60,8 +60,11 @@ def test_is_a_macro_enabled_workbook_with_its_vba_project(built: Path) -> None:
         assert "xl/vbaProject.bin" in z.namelist()
     assert MACRO_CONTENT_TYPE in types
     assert 'Extension="bin" ContentType="application/vnd.ms-office.vbaProject"' in types
-    assert re.search(r'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"'
-                     r' Target="vbaProject.bin"', rels)
+    assert re.search(
+        r'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"'
+        r' Target="vbaProject.bin"',
+        rels,
+    )
     assert 'codeName="ThisWorkbook"' in workbook
 
 
@@ -73,8 +76,9 @@ def test_sheet_code_names_match_the_document_modules(built: Path, modules: dict[
     assert len(set(names.values())) == len(names), "code names are unique"
 
 
-def test_buttons_run_their_macros_which_call_the_fixed_module(built: Path,
-                                                              modules: dict[str, str]) -> None:
+def test_buttons_run_their_macros_which_call_the_fixed_module(
+    built: Path, modules: dict[str, str]
+) -> None:
     with zipfile.ZipFile(built) as z:
         vml = z.read("xl/drawings/vmlDrawing1.vml").decode()
     source = modules["Module1"]
@@ -84,8 +88,9 @@ def test_buttons_run_their_macros_which_call_the_fixed_module(built: Path,
         body = re.search(rf"Sub {button.name}\(\)\s+(.*?)\s+End Sub", source, re.S)
         assert body is not None, f"{button.name} is missing from the VBA module"
         function = button.name.removeprefix("Salesxl")
-        assert re.fullmatch(r'RunPython "import salesxl\.excel; salesxl\.excel\.\w+\(\)"',
-                            body[1].strip())
+        assert re.fullmatch(
+            r'RunPython "import salesxl\.excel; salesxl\.excel\.\w+\(\)"', body[1].strip()
+        )
         called = re.search(r"salesxl\.excel\.(\w+)\(\)", body[1])[1]
         import salesxl.excel
 
@@ -93,7 +98,8 @@ def test_buttons_run_their_macros_which_call_the_fixed_module(built: Path,
 
 
 def test_the_embedded_xlwings_module_is_the_installed_and_pinned_version(
-        modules: dict[str, str]) -> None:
+    modules: dict[str, str],
+) -> None:
     version = re.search(r'XLWINGS_VERSION As String = "([^"]+)"', modules["xlwings"])
     assert version is not None and version[1] == xlwings.__version__
     pins = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
@@ -117,8 +123,9 @@ def test_settings_and_xlwings_conf_hold_their_keys(built: Path) -> None:
 
 
 def test_prefilled_settings_land_beside_their_labels(tmp_path: Path) -> None:
-    path = build_manager_workbook(tmp_path / "m.xlsm", values={"inbox": "D:/sales/inbox",
-                                                               "period": "2026-11"})
+    path = build_manager_workbook(
+        tmp_path / "m.xlsm", values={"inbox": "D:/sales/inbox", "period": "2026-11"}
+    )
     ws = openpyxl.load_workbook(path, keep_vba=True)[SETTINGS_SHEET]
     pairs = {row[0]: row[1] for row in ws.iter_rows(values_only=True, max_col=2) if row[0]}
     assert pairs["收件箱 Inbox folder"] == "D:/sales/inbox"
@@ -156,8 +163,11 @@ def test_vba_project_is_a_well_formed_compound_file() -> None:
             left, right = black_height(e.sid_left), black_height(e.sid_right)
             assert left == right, f"{e.name}: unbalanced red-black tree"
             if e.color == RED:
-                assert all(entries[k].color == BLACK for k in (e.sid_left, e.sid_right)
-                           if k != olefile.NOSTREAM)
+                assert all(
+                    entries[k].color == BLACK
+                    for k in (e.sid_left, e.sid_right)
+                    if k != olefile.NOSTREAM
+                )
             return left + (e.color == BLACK)
 
         for e in entries:
@@ -180,7 +190,7 @@ def test_compression_reads_what_office_wrote() -> None:
     """The xlwings template's streams were compressed by Office: we read them back."""
     with zipfile.ZipFile(Path(xlwings.__file__).parent / "quickstart_standalone.xlsm") as z:
         ole = olefile.OleFileIO(io.BytesIO(z.read("xl/vbaProject.bin")))
-    source = decompress(ole.openstream("VBA/xlwings").read()[ole_offset(ole, "xlwings"):])
+    source = decompress(ole.openstream("VBA/xlwings").read()[ole_offset(ole, "xlwings") :])
     ole.close()
     assert b'Attribute VB_Name = "xlwings"' in source
 
@@ -190,10 +200,12 @@ def ole_offset(ole: olefile.OleFileIO, module: str) -> int:
     data = decompress(ole.openstream("VBA/dir").read())
     pos, current = 0, None
     while pos < len(data):
-        rid, size = int.from_bytes(data[pos:pos + 2], "little"), int.from_bytes(data[pos + 2:pos + 6],
-                                                                                 "little")
+        rid, size = (
+            int.from_bytes(data[pos : pos + 2], "little"),
+            int.from_bytes(data[pos + 2 : pos + 6], "little"),
+        )
         size = 6 if rid == 0x0009 else size
-        payload = data[pos + 6:pos + 6 + size]
+        payload = data[pos + 6 : pos + 6 + size]
         if rid == 0x0019:
             current = payload.decode("cp1252")
         if rid == 0x0031 and current == module:
@@ -219,13 +231,16 @@ def test_libreoffice_opens_it_and_sees_the_macros_and_buttons(built: Path, tmp_p
 
 def test_cli_builds_and_refuses_what_would_not_work(tmp_path: Path) -> None:
     runner = CliRunner()
-    done = runner.invoke(main, ["macros", "build", "-o", str(tmp_path / "m.xlsm"),
-                                "--set", "inbox=D:/inbox"])
+    done = runner.invoke(
+        main, ["macros", "build", "-o", str(tmp_path / "m.xlsm"), "--set", "inbox=D:/inbox"]
+    )
     assert done.exit_code == 0, done.output
     assert f"xlwings {xlwings.__version__}" in done.output
     wrong = runner.invoke(main, ["macros", "build", "-o", str(tmp_path / "m.xlsx")])
     assert wrong.exit_code == 2 and ".xlsm" in wrong.output
-    bad = runner.invoke(main, ["macros", "build", "-o", str(tmp_path / "n.xlsm"), "--set", "inbx=x"])
+    bad = runner.invoke(
+        main, ["macros", "build", "-o", str(tmp_path / "n.xlsm"), "--set", "inbx=x"]
+    )
     assert bad.exit_code == 2 and "inbox" in bad.output
     (tmp_path / "~$m.xlsm").write_text("owner")
     locked = runner.invoke(main, ["macros", "build", "-o", str(tmp_path / "m.xlsm")])

@@ -91,15 +91,17 @@ def test_macros_are_never_run_and_the_data_is_read():
 
 
 def test_file_size_limit(tmp_path):
-    data = load_form(FILES / "labels_zh_only.xlsx",
-                     ValidationContext(limits=Limits(max_file_bytes=1000)))
+    data = load_form(
+        FILES / "labels_zh_only.xlsx", ValidationContext(limits=Limits(max_file_bytes=1000))
+    )
     assert [i.code.value for i in data.issues] == ["too_large"]
     assert "limit" in data.issues[0].message_en
 
 
 def test_sheet_cell_limit():
-    data = load_form(FILES / "labels_zh_only.xlsx",
-                     ValidationContext(limits=Limits(max_sheet_cells=20)))
+    data = load_form(
+        FILES / "labels_zh_only.xlsx", ValidationContext(limits=Limits(max_sheet_cells=20))
+    )
     (issue,) = data.issues
     assert issue.code.value == "too_large" and issue.sheet == "日报"
 
@@ -110,15 +112,18 @@ def test_zip_bomb_is_refused_before_parsing():
     assert "unpacks to 210 MB" in data.issues[0].message_en
 
 
-@pytest.mark.parametrize(("xml", "cells"), [
-    (b'<c r="B1"><f>1+2</f><v /></c>', [(0, 1)]),                    # openpyxl: no value
-    (b'<c r="B1"><f>1+2</f></c>', [(0, 1)]),                         # no <v> at all
-    (b'<c r="C2" s="1"><f>A1*2</f><v>4</v></c>', []),                 # cached
-    (b'<c r="D3" t="str"><f>IF(A1,"","x")</f><v></v></c>', []),      # Excel's cached ""
-    (b'<c r="E4"><f t="shared" si="0"/></c>', [(3, 4)]),             # shared, no value
-    (b'<c r="AA10" t="e"><f>1/0</f><v>#DIV/0!</v></c>', []),          # an error is a value
-    (b"<dataValidation><formula1>$A$1:$A$5</formula1></dataValidation>", []),
-])
+@pytest.mark.parametrize(
+    ("xml", "cells"),
+    [
+        (b'<c r="B1"><f>1+2</f><v /></c>', [(0, 1)]),  # openpyxl: no value
+        (b'<c r="B1"><f>1+2</f></c>', [(0, 1)]),  # no <v> at all
+        (b'<c r="C2" s="1"><f>A1*2</f><v>4</v></c>', []),  # cached
+        (b'<c r="D3" t="str"><f>IF(A1,"","x")</f><v></v></c>', []),  # Excel's cached ""
+        (b'<c r="E4"><f t="shared" si="0"/></c>', [(3, 4)]),  # shared, no value
+        (b'<c r="AA10" t="e"><f>1/0</f><v>#DIV/0!</v></c>', []),  # an error is a value
+        (b"<dataValidation><formula1>$A$1:$A$5</formula1></dataValidation>", []),
+    ],
+)
 def test_formula_scan(xml, cells):
     assert uncached_formula_cells(xml) == cells
 
@@ -126,17 +131,25 @@ def test_formula_scan(xml, cells):
 _SAVED = dt.datetime(2026, 11, 5, 1, 30, tzinfo=dt.UTC).timestamp()  # 09:30 in Beijing
 
 
-@pytest.mark.parametrize(("modified", "created", "keep_part", "saved"), [
-    ("2026-11-05T01:30:00Z", "2026-11-01T01:00:00Z", True, _SAVED),        # Excel: UTC
-    ("2026-11-05T09:30:00+08:00", "2026-11-01T01:00:00Z", True, _SAVED),   # with its zone
-    ("2026-11-05T01:30:00.250Z", "2026-11-01T01:00:00Z", True, _SAVED + 0.25),
-    ("2026-11-05T01:30:00", None, True, _SAVED),                           # no zone: UTC
-    ("2026-11-01T01:00:00Z", "2026-11-01T01:00:00Z", True, None),  # never saved since it was made
-    ("2026-10-30T01:00:00Z", "2026-11-01T01:00:00Z", True, None),  # "saved" before it was made
-    (None, "2026-11-01T01:00:00Z", True, None),                    # no save recorded
-    ("last Tuesday", "2026-11-01T01:00:00Z", True, None),          # not a time
-    ("2026-11-05T01:30:00Z", "2026-11-01T01:00:00Z", False, None),  # no docProps/core.xml
-])
+@pytest.mark.parametrize(
+    ("modified", "created", "keep_part", "saved"),
+    [
+        ("2026-11-05T01:30:00Z", "2026-11-01T01:00:00Z", True, _SAVED),  # Excel: UTC
+        ("2026-11-05T09:30:00+08:00", "2026-11-01T01:00:00Z", True, _SAVED),  # with its zone
+        ("2026-11-05T01:30:00.250Z", "2026-11-01T01:00:00Z", True, _SAVED + 0.25),
+        ("2026-11-05T01:30:00", None, True, _SAVED),  # no zone: UTC
+        (
+            "2026-11-01T01:00:00Z",
+            "2026-11-01T01:00:00Z",
+            True,
+            None,
+        ),  # never saved since it was made
+        ("2026-10-30T01:00:00Z", "2026-11-01T01:00:00Z", True, None),  # "saved" before it was made
+        (None, "2026-11-01T01:00:00Z", True, None),  # no save recorded
+        ("last Tuesday", "2026-11-01T01:00:00Z", True, None),  # not a time
+        ("2026-11-05T01:30:00Z", "2026-11-01T01:00:00Z", False, None),  # no docProps/core.xml
+    ],
+)
 def test_the_save_time_recorded_inside_the_file(tmp_path, modified, created, keep_part, saved):
     path = write_daily(tmp_path / "daily.xlsx", [{"date": dt.date(2026, 11, 4), "customer": "甲"}])
     set_core_times(path, modified, created, keep_part=keep_part)

@@ -38,6 +38,7 @@ CTX = ValidationContext(today=TODAY)
 # tests/files: every file reads as its spec says
 # ----------------------------------------------------------------------------
 
+
 def check_spec(spec: Spec, path: Path) -> None:
     data = load_form(path, CTX)
     if spec.skipped:
@@ -85,11 +86,17 @@ def test_collect_files_skips_lock_and_hidden_files_and_notes_others():
 
 
 def test_every_daily_variant_reads_the_same_contacts():
-    variants = [s for s in SPECS if s.form == "daily_report" and not s.skipped and "uncalculated" not in s.name]
+    variants = [
+        s
+        for s in SPECS
+        if s.form == "daily_report" and not s.skipped and "uncalculated" not in s.name
+    ]
     assert len(variants) >= 8
     for spec in variants:
-        records = [{k: v for k, v in r.items() if k not in ("_row", "_extra")}
-                   for r in load_form(FILES / spec.name, CTX).records("daily")]
+        records = [
+            {k: v for k, v in r.items() if k not in ("_row", "_extra")}
+            for r in load_form(FILES / spec.name, CTX).records("daily")
+        ]
         assert records == RECORDS, spec.name
 
 
@@ -153,8 +160,20 @@ def test_label_styles(tmp_path, style):
     assert data.records("daily")[1]["date"] == dt.date(2026, 11, 4)
 
 
-@pytest.mark.parametrize("label", ["客户名称*", "客户名称：", " 客户名称 ", "客户名称 *", "ＣＵＳＴＯＭＥＲ",
-                                   "customer", "客户名称(Customer)", "客户名称（Customer）", "客户"])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "客户名称*",
+        "客户名称：",
+        " 客户名称 ",
+        "客户名称 *",
+        "ＣＵＳＴＯＭＥＲ",
+        "customer",
+        "客户名称(Customer)",
+        "客户名称（Customer）",
+        "客户",
+    ],
+)
 def test_label_spellings(tmp_path, label):
     labels = daily_labels("zh")
     labels[1] = label
@@ -162,14 +181,22 @@ def test_label_spellings(tmp_path, label):
     assert data.issues == [] and data.records("daily")[0]["customer"] == "华联超市"
 
 
-@pytest.mark.parametrize("header", [
-    [["销售员", "张伟", "工号", "S001"], ["月份", "2026-11"]],  # right of the label
-    [["销售员", None, "张伟"], ["工号", None, "S001"], ["月份", None, "2026-11"]],  # two cells right
-    [["销售员", "工号", "月份"], ["张伟", "S001", "2026-11"]],  # below the label
-    [["销售员：张伟", "工号: S001", "月份：2026年11月"]],  # one cell
-    [["销售员 Rep*", "张伟"], ["工号 Rep ID：", "S001"], ["Month", dt.date(2026, 11, 1)]],
-    [["Rep", "张伟", "Rep ID", "S001", "Month", "2026/11"]],
-], ids=["right", "right2", "below", "colon", "bilingual", "english"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        [["销售员", "张伟", "工号", "S001"], ["月份", "2026-11"]],  # right of the label
+        [
+            ["销售员", None, "张伟"],
+            ["工号", None, "S001"],
+            ["月份", None, "2026-11"],
+        ],  # two cells right
+        [["销售员", "工号", "月份"], ["张伟", "S001", "2026-11"]],  # below the label
+        [["销售员：张伟", "工号: S001", "月份：2026年11月"]],  # one cell
+        [["销售员 Rep*", "张伟"], ["工号 Rep ID：", "S001"], ["Month", dt.date(2026, 11, 1)]],
+        [["Rep", "张伟", "Rep ID", "S001", "Month", "2026/11"]],
+    ],
+    ids=["right", "right2", "below", "colon", "bilingual", "english"],
+)
 def test_header_block_spellings(tmp_path, header):
     data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW], header=[["日报"], *header, []]))
     assert data.issues == []
@@ -185,54 +212,108 @@ def test_header_value_cells_are_reported_where_they_are(tmp_path):
 def test_any_column_order_and_title_rows(tmp_path):
     keys = ["notes", "amount", "customer", "stage", "date", "grade", "qty", "price"]
     labels = [DAILY_REPORT.main_table.field(k).en for k in keys]
-    header = [["Company ABC"], ["Sales daily report"], [], ["Rep", "张伟"], ["Rep ID", "S001"],
-              ["Month", "2026-11"], [], []]
+    header = [
+        ["Company ABC"],
+        ["Sales daily report"],
+        [],
+        ["Rep", "张伟"],
+        ["Rep ID", "S001"],
+        ["Month", "2026-11"],
+        [],
+        [],
+    ]
     grid = daily_grid([{**GOOD_ROW, "grade": "C"}], header=header, labels=labels, fields=keys)
     data = read(write_xlsx(tmp_path / "f.xlsx", {"Sheet1": grid}))
     assert data.issues == []
     (record,) = data.records("daily")
     assert record["_row"] == 10
     assert {k: record[k] for k in keys} == {
-        "notes": None, "amount": 3000, "customer": "华联超市", "stage": "5",
-        "date": dt.date(2026, 11, 3), "grade": "C", "qty": 2, "price": 1500}
+        "notes": None,
+        "amount": 3000,
+        "customer": "华联超市",
+        "stage": "5",
+        "date": dt.date(2026, 11, 3),
+        "grade": "C",
+        "qty": 2,
+        "price": 1500,
+    }
     assert data.tables["daily"].columns == {
-        "notes": "A", "amount": "B", "customer": "C", "stage": "D", "date": "E", "grade": "F",
-        "qty": "G", "price": "H"}
+        "notes": "A",
+        "amount": "B",
+        "customer": "C",
+        "stage": "D",
+        "date": "E",
+        "grade": "F",
+        "qty": "G",
+        "price": "H",
+    }
 
 
 def test_merged_data_cells_repeat_text_and_count_numbers_once(tmp_path):
     """A date or customer merged over rows belongs to each row; a merged amount counts once."""
-    rows = [{**GOOD_ROW, "stage": "7"}, {**GOOD_ROW, "date": None, "customer": None, "contact": "王",
-                                         "stage": "7", "qty": None, "price": None, "amount": None,
-                                         "deposit": None}]
+    rows = [
+        {**GOOD_ROW, "stage": "7"},
+        {
+            **GOOD_ROW,
+            "date": None,
+            "customer": None,
+            "contact": "王",
+            "stage": "7",
+            "qty": None,
+            "price": None,
+            "amount": None,
+            "deposit": None,
+        },
+    ]
     merges = ["A6:A7", "B6:B7", "K6:K7"]
     grid = daily_grid(rows)
     data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": grid}, merges={"日报": merges}))
     assert data.issues == []
     first, second = data.records("daily")
     assert (second["date"], second["customer"], second["contact"]) == (
-        dt.date(2026, 11, 3), "华联超市", "王")
+        dt.date(2026, 11, 3),
+        "华联超市",
+        "王",
+    )
     assert (first["amount"], second["amount"]) == (3000, None)
 
 
 def test_two_header_rows_under_merged_group_cells(tmp_path):
     top = ["日期", "客户名称", "客户信息", None, "销售阶段", "成交信息", None, None, "备注"]
     sub = [None, None, "联系人", "电话", None, "数量", "单价", "金额", None]
-    grid = [["销售员", "张伟", "工号", "S001"], ["月份", "2026-11"], [], top, sub,
-            ["2026-11-03", "华联", "李", "13812345678", "5", 2, 1500, 3000, "x"]]
+    grid = [
+        ["销售员", "张伟", "工号", "S001"],
+        ["月份", "2026-11"],
+        [],
+        top,
+        sub,
+        ["2026-11-03", "华联", "李", "13812345678", "5", 2, 1500, 3000, "x"],
+    ]
     merges = ["A4:A5", "B4:B5", "C4:D4", "E4:E5", "F4:H4", "I4:I5"]
     data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": grid}, merges={"日报": merges}))
     assert data.issues == []
     (record,) = data.records("daily")
-    assert (record["_row"], record["contact"], record["phone"], record["qty"], record["amount"],
-            record["notes"]) == (6, "李", "13812345678", 2, 3000, "x")
+    assert (
+        record["_row"],
+        record["contact"],
+        record["phone"],
+        record["qty"],
+        record["amount"],
+        record["notes"],
+    ) == (6, "李", "13812345678", 2, 3000, "x")
 
 
 def test_second_label_row_with_an_unknown_sub_label(tmp_path):
     top = ["日期", "客户名称", "客户信息", None, None, "销售阶段"]
     sub = [None, None, "联系人", "电话", "微信", None]
-    grid = [["销售员", "张伟", "工号", "S001"], ["月份", "2026-11"], [], top, sub,
-            ["2026-11-03", "华联", "李", "13812345678", "hl88", "5"]]
+    grid = [
+        ["销售员", "张伟", "工号", "S001"],
+        ["月份", "2026-11"],
+        [],
+        top,
+        sub,
+        ["2026-11-03", "华联", "李", "13812345678", "hl88", "5"],
+    ]
     merges = ["A4:A5", "B4:B5", "C4:E4", "F4:F5"]
     data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": grid}, merges={"日报": merges}))
     assert places(data) == [("extra_column", "E5")]
@@ -251,10 +332,14 @@ def test_a_first_row_whose_values_read_like_labels_is_data(tmp_path):
     keys = ["date", "customer", "source", "objection", "stage"]
     labels = [DAILY_REPORT.main_table.field(k).zh for k in keys]
     rows = [{**GOOD_ROW, "source": "电话", "objection": "产品"}, GOOD_ROW]
-    data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": daily_grid(rows, labels=labels, fields=keys)}))
+    data = read(
+        write_xlsx(tmp_path / "f.xlsx", {"日报": daily_grid(rows, labels=labels, fields=keys)})
+    )
     assert data.issues == []
     assert [(r["_row"], r["source"], r["objection"]) for r in data.records("daily")] == [
-        (6, "phone", "product"), (7, "visit", "price")]
+        (6, "phone", "product"),
+        (7, "visit", "price"),
+    ]
 
 
 def test_two_unknown_columns_with_one_label_keep_both(tmp_path):
@@ -267,24 +352,32 @@ def test_two_unknown_columns_with_one_label_keep_both(tmp_path):
 
 
 def test_hidden_sheets_are_not_read(tmp_path):
-    path = write_xlsx(tmp_path / "f.xlsx", {"Old": daily_grid([GOOD_ROW] * 2),
-                                            "日报": daily_grid([GOOD_ROW])}, hidden=["Old"])
+    path = write_xlsx(
+        tmp_path / "f.xlsx",
+        {"Old": daily_grid([GOOD_ROW] * 2), "日报": daily_grid([GOOD_ROW])},
+        hidden=["Old"],
+    )
     data = read(path)
     assert data.tables["daily"].sheet == "日报" and len(data.records("daily")) == 1
 
 
 def test_header_row_found_far_down_but_not_beyond_the_scan_window(tmp_path):
-    near = daily_grid([GOOD_ROW], header=[["销售员", "张伟", "工号", "S001"], ["月份", "2026-11"]] + [[]] * 50)
+    near = daily_grid(
+        [GOOD_ROW], header=[["销售员", "张伟", "工号", "S001"], ["月份", "2026-11"]] + [[]] * 50
+    )
     assert read(write_xlsx(tmp_path / "near.xlsx", {"日报": near})).issues == []
     far = daily_grid([GOOD_ROW], header=[["销售员", "张伟"]] + [[]] * 80)
-    assert places(read(write_xlsx(tmp_path / "far.xlsx", {"日报": far}))) == [("unknown_form", None)]
+    assert places(read(write_xlsx(tmp_path / "far.xlsx", {"日报": far}))) == [
+        ("unknown_form", None)
+    ]
 
 
 def test_a_header_block_that_looks_like_another_forms_header(tmp_path):
     """`Rep | Rep ID | Region` are three roster labels; the daily table below still wins."""
     header = [["Rep", "Rep ID", "Region", "Month"], ["张伟", "S001", "East", "2026-11"], []]
-    data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW], header=header,
-                            labels=daily_labels("en")))
+    data = read(
+        write_daily(tmp_path / "f.xlsx", [GOOD_ROW], header=header, labels=daily_labels("en"))
+    )
     assert data.form_id == "daily_report" and data.issues == []
 
 
@@ -309,21 +402,34 @@ def test_locate_returns_none_without_a_form(tmp_path):
 # CSV
 # ----------------------------------------------------------------------------
 
+
 def _csv(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "日报.csv") -> Path:
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
     return path
 
 
-CSV_TEXT = "销售员,张伟\n工号,S001\n月份,2026-11\n\n日期,客户名称,销售阶段,金额\n2026-11-03,华联,成交,\"1,200\"\n"
+CSV_TEXT = '销售员,张伟\n工号,S001\n月份,2026-11\n\n日期,客户名称,销售阶段,金额\n2026-11-03,华联,成交,"1,200"\n'
 
 
-@pytest.mark.parametrize(("encoding", "delimiter"), [
-    ("utf-8", ","), ("utf-8-sig", ","), ("gbk", ","), ("gb18030", ","), ("utf-16", ","),
-    ("utf-8", ";"), ("utf-8", "\t"),
-])
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [
+        ("utf-8", ","),
+        ("utf-8-sig", ","),
+        ("gbk", ","),
+        ("gb18030", ","),
+        ("utf-16", ","),
+        ("utf-8", ";"),
+        ("utf-8", "\t"),
+    ],
+)
 def test_csv_encodings_and_delimiters(tmp_path, encoding, delimiter):
-    text = CSV_TEXT if delimiter == "," else CSV_TEXT.replace(",", delimiter).replace('"1' + delimiter + '200"', "1200")
+    text = (
+        CSV_TEXT
+        if delimiter == ","
+        else CSV_TEXT.replace(",", delimiter).replace('"1' + delimiter + '200"', "1200")
+    )
     data = read(_csv(tmp_path, text, encoding))
     assert data.issues == []
     (record,) = data.records("daily")
@@ -345,6 +451,7 @@ def test_undecodable_csv_is_unreadable(tmp_path):
 # ----------------------------------------------------------------------------
 # Guards and the formula scan
 # ----------------------------------------------------------------------------
+
 
 def test_open_book_raises_read_failure_with_a_code(tmp_path):
     path = tmp_path / "x.xlsx"
@@ -382,11 +489,23 @@ def test_the_formula_scan_reads_stored_parts_too(tmp_path):
 def test_a_part_whose_bytes_fail_their_checksum_makes_the_file_unreadable(tmp_path, hidden):
     # The daily sheet is read by calamine; the hidden `_lists` sheet is never opened, only
     # scanned for formulas, so its checksum is salesxl's own to check.
-    header = {"rep_name": "张三", "rep_id": "S001", "region": "华东", "team": "一组",
-              "month": NOVEMBER}
-    good = write_form(tmp_path / "good.xlsx", DAILY_REPORT, header=header,
-                      rows={"daily": [{"date": dt.date(2026, 11, 3), "customer": "永辉",
-                                       "source": "phone", "stage": "1"}]})
+    header = {
+        "rep_name": "张三",
+        "rep_id": "S001",
+        "region": "华东",
+        "team": "一组",
+        "month": NOVEMBER,
+    }
+    good = write_form(
+        tmp_path / "good.xlsx",
+        DAILY_REPORT,
+        header=header,
+        rows={
+            "daily": [
+                {"date": dt.date(2026, 11, 3), "customer": "永辉", "source": "phone", "stage": "1"}
+            ]
+        },
+    )
     assert not [i for i in read(good).issues if i.is_error]
     parts = sheet_parts(zipfile.ZipFile(good))
     part = parts["_lists"] if hidden else parts["日报 Daily"]
@@ -416,8 +535,8 @@ SHEET_XML = (
     b'<row r="2"><c r="AA2" s="3"><f t="shared" ref="AA2:AA3" si="0">A1*2</f><v></v></c>'
     b'<c r="AB2" t="inlineStr"><is><t>&lt;f not a formula</t></is></c></row>'
     b'<row r="3"><c r="AA3"><f t="shared" si="0"/></c></row>'
-    b'</sheetData><dataValidations><dataValidation><formula1>1</formula1></dataValidation>'
-    b'</dataValidations></worksheet>'
+    b"</sheetData><dataValidations><dataValidation><formula1>1</formula1></dataValidation>"
+    b"</dataValidations></worksheet>"
 )
 
 
@@ -464,6 +583,7 @@ def test_calculated_formulas_are_read_by_their_cached_value(tmp_path):
 # Many files
 # ----------------------------------------------------------------------------
 
+
 def test_load_forms_in_parallel_keeps_order_and_survives_bad_files(tmp_path):
     paths = []
     for i in range(6):
@@ -476,7 +596,8 @@ def test_load_forms_in_parallel_keeps_order_and_survives_bad_files(tmp_path):
     assert [Path(d.path).name for d in results] == [p.name for p in paths]
     assert places(results[3].issues) == [("unreadable", None)]
     assert [d.records("daily")[0]["customer"] for i, d in enumerate(results) if i != 3] == [
-        f"客户{i}" for i in range(6)]
+        f"客户{i}" for i in range(6)
+    ]
     assert sum(steps) == len(paths)
     serial = load_forms(paths, CTX, workers=1)
     assert [d.issues for d in serial] == [d.issues for d in results]
@@ -485,11 +606,24 @@ def test_load_forms_in_parallel_keeps_order_and_survives_bad_files(tmp_path):
 def test_collect_files_recurses_sorts_and_skips(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / ".git").mkdir()
-    for name in ("a/b/z.xlsx", "a/y.csv", "x.xls", "~$x.xlsx", ".hidden.xlsx", ".git/k.xlsx",
-                 "readme.md", "a/Z.XLSX"):
+    for name in (
+        "a/b/z.xlsx",
+        "a/y.csv",
+        "x.xls",
+        "~$x.xlsx",
+        ".hidden.xlsx",
+        ".git/k.xlsx",
+        "readme.md",
+        "a/Z.XLSX",
+    ):
         (tmp_path / name).write_bytes(b"x")
     files, notes = collect_files([tmp_path])
-    assert [str(p.relative_to(tmp_path)) for p in files] == ["a/Z.XLSX", "a/b/z.xlsx", "a/y.csv", "x.xls"]
+    assert [str(p.relative_to(tmp_path)) for p in files] == [
+        "a/Z.XLSX",
+        "a/b/z.xlsx",
+        "a/y.csv",
+        "x.xls",
+    ]
     assert [Path(n.file).name for n in notes] == ["readme.md"]
     single, _ = collect_files([tmp_path / "x.xls", tmp_path / "~$x.xlsx"])
     assert single == [tmp_path / "x.xls"]
@@ -504,7 +638,7 @@ def test_shutil_copy_of_a_file_reads_the_same(tmp_path):
 
 
 def test_csv_delimiter_is_not_fooled_by_quoted_text(tmp_path):
-    text = CSV_TEXT.replace('"1,200"\n', '1200\n') + '2026-11-04,永辉,"2 客户甄别",0\n'
+    text = CSV_TEXT.replace('"1,200"\n', "1200\n") + '2026-11-04,永辉,"2 客户甄别",0\n'
     text = text.replace("日期,客户名称,销售阶段,金额", "日期,客户名称,销售阶段,金额,备注")
     text += '2026-11-05,大润发,1,,"a;b;c"\n'
     data = read(_csv(tmp_path, text))

@@ -36,10 +36,12 @@ def test_an_export_of_200000_sales_lines(store_url, tmp_path):
         def bar():
             steps.append(-total)
             yield steps.append
+
         return bar()
 
-    (got,) = import_files("sales", [path], db=store_url, now=dt.datetime(2026, 1, 10),
-                          progress=progress).files
+    (got,) = import_files(
+        "sales", [path], db=store_url, now=dt.datetime(2026, 1, 10), progress=progress
+    ).files
     assert (got.status, got.rows, got.skipped_rows) == ("imported", N, 0)
     assert -N in steps and sum(s for s in steps if s > 0) >= N  # the rows bar went to the end
     assert query(store_url, select(func.count()).select_from(sales_records))[0][0] == N

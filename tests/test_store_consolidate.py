@@ -42,8 +42,9 @@ def rows(summary, key: str) -> list[tuple]:
     return sorted(tuple(map(str, row)) for row in sheet.rows)
 
 
-@pytest.mark.parametrize("key", ["by_rep", "by_team", "funnel", "plan_vs_actual", "day_close",
-                                 "submissions"])
+@pytest.mark.parametrize(
+    "key", ["by_rep", "by_team", "funnel", "plan_vs_actual", "day_close", "submissions"]
+)
 def test_store_gives_the_folder_numbers(demo, key):
     files, db = demo
     folder = consolidate_inbox([files.inbox], period=NOV, roster=files.roster, as_of=AS_OF)
@@ -82,8 +83,10 @@ def test_late_is_judged_by_arrival_in_the_store_not_by_file_time(store_url, tmp_
 def test_cli_from_the_store(demo, tmp_path):
     _, db = demo
     out = tmp_path / "summary.xlsx"
-    result = CliRunner().invoke(main, ["consolidate", "--db", db, "--period", "2026-11",
-                                       "--as-of", "2026-11-24", "-o", str(out)])
+    result = CliRunner().invoke(
+        main,
+        ["consolidate", "--db", db, "--period", "2026-11", "--as-of", "2026-11-24", "-o", str(out)],
+    )
     assert result.exit_code == 0, result.output
     assert "summary written to" in result.output
     book = openpyxl.load_workbook(out, read_only=True)
@@ -91,10 +94,13 @@ def test_cli_from_the_store(demo, tmp_path):
     book.close()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--period", "2026-11"], "give either INBOX folders or --db"),
-    ([".", "--db", "x.db", "--period", "2026-11"], "not both"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "2026-11"], "give either INBOX folders or --db"),
+        ([".", "--db", "x.db", "--period", "2026-11"], "not both"),
+    ],
+)
 def test_cli_wants_exactly_one_source(args, message):
     result = CliRunner().invoke(main, ["consolidate", *args])
     assert result.exit_code == 2
@@ -103,8 +109,18 @@ def test_cli_wants_exactly_one_source(args, message):
 
 def test_cli_with_no_store_says_so(tmp_path: Path):
     missing = tmp_path / "nothing.db"
-    result = CliRunner().invoke(main, ["consolidate", "--db", str(missing), "--period", "2026-11",
-                                       "-o", str(tmp_path / "s.xlsx")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "consolidate",
+            "--db",
+            str(missing),
+            "--period",
+            "2026-11",
+            "-o",
+            str(tmp_path / "s.xlsx"),
+        ],
+    )
     assert result.exit_code == 1
     assert "nothing.db" in result.output
     assert not missing.exists() and not (tmp_path / "s.xlsx").exists()
@@ -121,16 +137,29 @@ def test_targets_split_learns_from_the_stored_sales(demo, tmp_path):
     files, db = demo
     assert import_files("sales", [files.sales_records], db=db).count("blocked") == 0
     assert sales_history(db) == history_from_sales([files.sales_records]) != []
-    by_file = split_file(files.targets_input, tmp_path / "a.xlsx", history=[files.sales_records],
-                         roster=files.roster)
+    by_file = split_file(
+        files.targets_input, tmp_path / "a.xlsx", history=[files.sales_records], roster=files.roster
+    )
     by_store = split_file(files.targets_input, tmp_path / "b.xlsx", db=db)  # roster from the store
     assert by_store.split.plans == by_file.split.plans
-    result = CliRunner().invoke(main, ["targets", "split", str(files.targets_input), "--db", db,
-                                       "-o", str(tmp_path / "c.xlsx")])
+    result = CliRunner().invoke(
+        main,
+        ["targets", "split", str(files.targets_input), "--db", db, "-o", str(tmp_path / "c.xlsx")],
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "c.xlsx").exists()
-    missing = CliRunner().invoke(main, ["targets", "split", str(files.targets_input), "--db",
-                                        str(tmp_path / "none.db"), "-o", str(tmp_path / "d.xlsx")])
+    missing = CliRunner().invoke(
+        main,
+        [
+            "targets",
+            "split",
+            str(files.targets_input),
+            "--db",
+            str(tmp_path / "none.db"),
+            "-o",
+            str(tmp_path / "d.xlsx"),
+        ],
+    )
     assert missing.exit_code == 1 and "none.db" in missing.output
 
 
@@ -141,8 +170,9 @@ def test_a_refused_report_is_listed_until_a_good_one_is_imported(store_url, tmp_
     from salesxl.store.schema import audit_log
     from tests.store_fixtures import query
 
-    bad = daily_file(tmp_path / "v1", "S002", [contact(3, "乙公司", stage="7", qty=1, price=1.0,
-                                                        amount=9.0)])
+    bad = daily_file(
+        tmp_path / "v1", "S002", [contact(3, "乙公司", stage="7", qty=1, price=1.0, amount=9.0)]
+    )
     for _ in range(2):  # the same refused bytes twice are logged once
         assert import_files("reports", [bad], db=store_url).count("blocked") == 1
     refusals = query(store_url, select(audit_log.c.path).where(audit_log.c.action == "refuse"))
@@ -154,8 +184,9 @@ def test_a_refused_report_is_listed_until_a_good_one_is_imported(store_url, tmp_
     october = consolidate_store(store_url, period=Month(2026, 10), as_of=dt.date(2026, 10, 31))
     assert not [i for i in october.issues if i.is_error]  # filed under its own month only
 
-    good = daily_file(tmp_path / "v2", "S002", [contact(3, "乙公司", stage="7", qty=1, price=9.0,
-                                                         amount=9.0)])
+    good = daily_file(
+        tmp_path / "v2", "S002", [contact(3, "乙公司", stage="7", qty=1, price=9.0, amount=9.0)]
+    )
     assert import_files("reports", [good], db=store_url).count("imported") == 1
     fixed = consolidate_store(store_url, period=NOV, as_of=dt.date(2026, 11, 30))
     assert not [i for i in fixed.issues if i.is_error] and fixed.headline.amount == 9.0

@@ -20,17 +20,24 @@ pg_server = store_fixtures.pg_server
 store_url = store_fixtures.store_url
 
 
-@pytest.mark.parametrize(("db", "env", "url"), [
-    (None, {}, "sqlite:///salesxl.db"),
-    (None, {"SALESXL_DB": "team.db"}, "sqlite:///team.db"),
-    ("mine.db", {"SALESXL_DB": "team.db"}, "sqlite:///mine.db"),  # --db wins over the environment
-    ("/srv/sales/x.db", {}, "sqlite:////srv/sales/x.db"),
-    ("sqlite:///a/b.db", {}, "sqlite:///a/b.db"),
-    ("postgresql://u:p@db.example/sales", {}, "postgresql+psycopg://u:p@db.example/sales"),
-    ("postgres://u@db/sales", {}, "postgresql+psycopg://u@db/sales"),
-    (None, {"SALESXL_DB": "postgresql://db/sales"}, "postgresql+psycopg://db/sales"),
-    ("  ", {"SALESXL_DB": ""}, "sqlite:///salesxl.db"),
-])
+@pytest.mark.parametrize(
+    ("db", "env", "url"),
+    [
+        (None, {}, "sqlite:///salesxl.db"),
+        (None, {"SALESXL_DB": "team.db"}, "sqlite:///team.db"),
+        (
+            "mine.db",
+            {"SALESXL_DB": "team.db"},
+            "sqlite:///mine.db",
+        ),  # --db wins over the environment
+        ("/srv/sales/x.db", {}, "sqlite:////srv/sales/x.db"),
+        ("sqlite:///a/b.db", {}, "sqlite:///a/b.db"),
+        ("postgresql://u:p@db.example/sales", {}, "postgresql+psycopg://u:p@db.example/sales"),
+        ("postgres://u@db/sales", {}, "postgresql+psycopg://u@db/sales"),
+        (None, {"SALESXL_DB": "postgresql://db/sales"}, "postgresql+psycopg://db/sales"),
+        ("  ", {"SALESXL_DB": ""}, "sqlite:///salesxl.db"),
+    ],
+)
 def test_url_resolution(db, env, url):
     assert resolve_url(db, env=env) == url
 
@@ -82,17 +89,22 @@ def test_migrations_run_in_order_once(store_url):
             def apply(conn):
                 applied.append(name)
                 Table(name, MetaData(), Column("x", Integer)).create(conn)
+
             return apply
 
-        later = (*MIGRATIONS,
-                 Migration(SCHEMA_VERSION + 1, "first extra", add_table("extra_one")),
-                 Migration(SCHEMA_VERSION + 2, "second extra", add_table("extra_two")))
+        later = (
+            *MIGRATIONS,
+            Migration(SCHEMA_VERSION + 1, "first extra", add_table("extra_one")),
+            Migration(SCHEMA_VERSION + 2, "second extra", add_table("extra_two")),
+        )
         assert migrate(engine, later) == SCHEMA_VERSION + 2
         assert migrate(engine, later) == SCHEMA_VERSION + 2
         assert applied == ["extra_one", "extra_two"]
         assert {"extra_one", "extra_two"} <= set(inspect(engine).get_table_names())
-        versions = [r.version for r in query(store_url, select(schema_versions).order_by(
-            schema_versions.c.version))]
+        versions = [
+            r.version
+            for r in query(store_url, select(schema_versions).order_by(schema_versions.c.version))
+        ]
         assert versions == [SCHEMA_VERSION, SCHEMA_VERSION + 1, SCHEMA_VERSION + 2]
         # This code knows fewer versions than the database has: refuse, don't misread.
         with pytest.raises(StoreError, match="newer than this salesxl"):
@@ -101,6 +113,7 @@ def test_migrations_run_in_order_once(store_url):
 
 def test_a_failed_migration_leaves_the_database_as_it_was(store_url):
     with open_store(store_url) as engine:
+
         def broken(conn):
             conn.execute(text("CREATE TABLE half_done (x INTEGER)"))
             raise RuntimeError("boom")
@@ -121,7 +134,13 @@ def test_every_form_field_has_its_column(form_id, table_key):
 
 def test_targets_table_holds_the_long_sheet():
     assert data_columns(ROW_TABLES[("targets", "long")]) == [
-        "level", "unit", "parent", "product", "month", "target"]
+        "level",
+        "unit",
+        "parent",
+        "product",
+        "month",
+        "target",
+    ]
 
 
 def test_the_default_database_is_in_the_working_folder(tmp_path, monkeypatch):

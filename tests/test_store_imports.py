@@ -46,38 +46,94 @@ T0 = dt.datetime(2026, 11, 20, 18, 0)
 
 
 def _inbox(folder):
-    daily_file(folder, "S001", [contact(2, "甲公司", phone="13800138000", source="phone",
-                                        grade="B", stage="2", next_followup=dt.date(2026, 11, 6)),
-                                contact(3, "乙公司", source="walkin", grade="C", stage="1")],
-               closes=[{"date": dt.date(2026, 11, 2), "forecast": 5000.0, "analysis": "跟进甲"}])
-    daily_file(folder, "S002", [contact(2, "丙公司", stage="7", qty=2, price=150.0,
-                                        amount=300.0, deposit=100.0)])
-    weekly_file(folder, "S001", Week(2026, 46), [
-        {"date": dt.date(2026, 11, 10), "customer": "甲公司", "grade": "B", "purpose": "5",
-         "expected_amount": 8000.0}])
-    monthly_file(folder, "S002", [{"customer": "丙公司", "grade": "A", "expected_amount": 20000.0,
-                                   "action": "签约", "start": dt.date(2026, 11, 1),
-                                   "end": dt.date(2026, 11, 30)}])
+    daily_file(
+        folder,
+        "S001",
+        [
+            contact(
+                2,
+                "甲公司",
+                phone="13800138000",
+                source="phone",
+                grade="B",
+                stage="2",
+                next_followup=dt.date(2026, 11, 6),
+            ),
+            contact(3, "乙公司", source="walkin", grade="C", stage="1"),
+        ],
+        closes=[{"date": dt.date(2026, 11, 2), "forecast": 5000.0, "analysis": "跟进甲"}],
+    )
+    daily_file(
+        folder,
+        "S002",
+        [contact(2, "丙公司", stage="7", qty=2, price=150.0, amount=300.0, deposit=100.0)],
+    )
+    weekly_file(
+        folder,
+        "S001",
+        Week(2026, 46),
+        [
+            {
+                "date": dt.date(2026, 11, 10),
+                "customer": "甲公司",
+                "grade": "B",
+                "purpose": "5",
+                "expected_amount": 8000.0,
+            }
+        ],
+    )
+    monthly_file(
+        folder,
+        "S002",
+        [
+            {
+                "customer": "丙公司",
+                "grade": "A",
+                "expected_amount": 20000.0,
+                "action": "签约",
+                "start": dt.date(2026, 11, 1),
+                "end": dt.date(2026, 11, 30),
+            }
+        ],
+    )
 
 
 def test_importing_everything_twice_changes_nothing(store_url, tmp_path):
     roster = roster_file(tmp_path / "roster.xlsx", [rep("S001"), rep("S002")])
     _inbox(tmp_path / "inbox")
-    sales = sales_csv(tmp_path / "sales.csv", [sale(dt.date(2026, 10, 5), "S001", "甲公司", "A药", 2, 10.0)])
+    sales = sales_csv(
+        tmp_path / "sales.csv", [sale(dt.date(2026, 10, 5), "S001", "甲公司", "A药", 2, 10.0)]
+    )
 
-    first = [import_files("roster", [roster], db=store_url, now=T0),
-             import_files("reports", [tmp_path / "inbox"], db=store_url, now=T0),
-             import_files("sales", [sales], db=store_url, now=T0)]
+    first = [
+        import_files("roster", [roster], db=store_url, now=T0),
+        import_files("reports", [tmp_path / "inbox"], db=store_url, now=T0),
+        import_files("sales", [sales], db=store_url, now=T0),
+    ]
     assert [r.count("imported") for r in first] == [1, 4, 1]
     before = dump_tables(store_url)
-    assert all(before[name] for name in ("reps", "activities", "day_closes", "weekly_plans",
-                                         "weekly_reviews", "monthly_plans", "sales_records",
-                                         "customers", "report_days", "audit_log"))
+    assert all(
+        before[name]
+        for name in (
+            "reps",
+            "activities",
+            "day_closes",
+            "weekly_plans",
+            "weekly_reviews",
+            "monthly_plans",
+            "sales_records",
+            "customers",
+            "report_days",
+            "audit_log",
+        )
+    )
 
     later = T0 + dt.timedelta(days=3)
-    again = [import_files("roster", [roster], db=store_url, now=later),
-             import_files("reports", [tmp_path / "inbox"], db=store_url, now=later),
-             import_files("sales", [sales], db=store_url, now=later)]
+    again = [
+        import_files("roster", [roster], db=store_url, now=later),
+        import_files("reports", [tmp_path / "inbox"], db=store_url, now=later),
+        import_files("sales", [sales], db=store_url, now=later),
+    ]
     assert dump_tables(store_url) == before
     for result in again:
         assert result.count("unchanged") == len(result.files)
@@ -89,54 +145,88 @@ def test_json_summary_has_the_documented_keys(store_url, tmp_path):
     _inbox(tmp_path / "inbox")
     result = import_files("reports", [tmp_path / "inbox"], db=store_url, now=T0).to_dict()
     assert {"files", "imported", "unchanged", "replaced", "rows", "errors", "issues"} <= set(result)
-    assert (result["files"], result["imported"], result["unchanged"], result["replaced"]) == (4, 4, 0, 0)
-    assert result["rows"] == (2 + 1) + 1 + (1 + 1) + 1  # S001 with a 日清 row, S002, weekly, monthly
+    assert (result["files"], result["imported"], result["unchanged"], result["replaced"]) == (
+        4,
+        4,
+        0,
+        0,
+    )
+    assert (
+        result["rows"] == (2 + 1) + 1 + (1 + 1) + 1
+    )  # S001 with a 日清 row, S002, weekly, monthly
     assert result["errors"] == 0
 
 
-def test_a_resubmitted_report_replaces_its_rep_period_and_keeps_the_old_version(store_url, tmp_path):
+def test_a_resubmitted_report_replaces_its_rep_period_and_keeps_the_old_version(
+    store_url, tmp_path
+):
     path = daily_file(tmp_path / "v1", "S001", [contact(2, "甲公司"), contact(3, "乙公司")])
     import_files("reports", [path], db=store_url, now=T0, actor="admin@hq")
     other = daily_file(tmp_path / "v1", "S002", [contact(2, "丙公司")])
     import_files("reports", [other], db=store_url, now=T0)
-    path2 = daily_file(tmp_path / "v2", "S001", [contact(2, "甲公司"), contact(4, "丁公司"),
-                                                 contact(5, "戊公司")])
-    result = import_files("reports", [path2], db=store_url, now=T0 + dt.timedelta(hours=1),
-                          actor="admin@hq")
+    path2 = daily_file(
+        tmp_path / "v2", "S001", [contact(2, "甲公司"), contact(4, "丁公司"), contact(5, "戊公司")]
+    )
+    result = import_files(
+        "reports", [path2], db=store_url, now=T0 + dt.timedelta(hours=1), actor="admin@hq"
+    )
     (got,) = result.files
     assert (got.status, got.version, got.rows) == ("replaced", 2, 3)
 
-    subs = query(store_url, select(submissions).where(submissions.c.rep_id == "S001")
-                 .order_by(submissions.c.version))
+    subs = query(
+        store_url,
+        select(submissions).where(submissions.c.rep_id == "S001").order_by(submissions.c.version),
+    )
     assert [(s.version, s.status, s.replaced_by) for s in subs] == [
-        (1, "replaced", subs[1].id), (2, "current", None)]
+        (1, "replaced", subs[1].id),
+        (2, "current", None),
+    ]
     assert subs[1].first_seen == T0  # the rep-period first reached the store with version 1
     # The old rows are kept under the old version; reading the period gives the new ones.
     old = load_submission(store_url, subs[0].id)
     assert [r["customer"] for r in old.records("daily")] == ["甲公司", "乙公司"]
     inputs = load_period(store_url, NOV)
     by_rep = {f.rep_id: f for f in inputs.forms}
-    assert [r["customer"] for r in by_rep["S001"].records("daily")] == ["甲公司", "丁公司", "戊公司"]
+    assert [r["customer"] for r in by_rep["S001"].records("daily")] == [
+        "甲公司",
+        "丁公司",
+        "戊公司",
+    ]
     assert [r["customer"] for r in by_rep["S002"].records("daily")] == ["丙公司"]  # untouched
     assert query(store_url, select(func.count()).select_from(activities))[0][0] == 2 + 1 + 3
 
     entries = query(store_url, select(audit_log).order_by(audit_log.c.id))
     assert [e.action for e in entries] == ["import", "import", "replace"]
     last = entries[-1]
-    assert (last.actor, last.at, last.submission_id) == ("admin@hq", T0 + dt.timedelta(hours=1),
-                                                          subs[1].id)
+    assert (last.actor, last.at, last.submission_id) == (
+        "admin@hq",
+        T0 + dt.timedelta(hours=1),
+        subs[1].id,
+    )
     details = codec.loads(last.details)
     assert details["version"] == 2 and details["rows"] == 3
-    assert details["replaced"] == [{"submission_id": subs[0].id, "version": 1,
-                                    "path": str(path.resolve()),
-                                    "content_hash": subs[0].content_hash, "rows": 2}]
+    assert details["replaced"] == [
+        {
+            "submission_id": subs[0].id,
+            "version": 1,
+            "path": str(path.resolve()),
+            "content_hash": subs[0].content_hash,
+            "rows": 2,
+        }
+    ]
 
 
 def test_a_file_with_a_bad_row_is_imported_all_or_nothing(store_url, tmp_path):
     daily_file(tmp_path / "in", "S001", [contact(2, "甲公司")])
-    bad = daily_file(tmp_path / "in", "S002", [
-        contact(2, "乙公司"), contact(3, "丙公司", stage="7", qty=2, price=10.0, amount=25.0),
-        contact(4, "丁公司")])
+    bad = daily_file(
+        tmp_path / "in",
+        "S002",
+        [
+            contact(2, "乙公司"),
+            contact(3, "丙公司", stage="7", qty=2, price=10.0, amount=25.0),
+            contact(4, "丁公司"),
+        ],
+    )
     result = import_files("reports", [tmp_path / "in"], db=store_url, now=T0)
     status = {f.rep_id: f for f in result.files}
     assert status["S001"].status == "imported"
@@ -150,8 +240,10 @@ def test_a_file_with_a_bad_row_is_imported_all_or_nothing(store_url, tmp_path):
     assert [s.rep_id for s in query(store_url, select(submissions))] == ["S001"]
     assert {r.rep_id for r in query(store_url, select(activities))} == {"S001"}
     log = query(store_url, select(audit_log).order_by(audit_log.c.action))
-    assert [(r.action, r.submission_id is None) for r in log] == [("import", False),
-                                                                  ("refuse", True)]
+    assert [(r.action, r.submission_id is None) for r in log] == [
+        ("import", False),
+        ("refuse", True),
+    ]
     assert '"cell":"K11"' in log[1].details
     # Fixed and sent again, it goes in.
     fixed = daily_file(tmp_path / "in", "S002", [contact(2, "乙公司"), contact(4, "丁公司")])
@@ -160,15 +252,23 @@ def test_a_file_with_a_bad_row_is_imported_all_or_nothing(store_url, tmp_path):
 
 
 def test_skip_bad_rows_imports_the_rest_and_records_the_errors(store_url, tmp_path):
-    path = daily_file(tmp_path, "S002", [
-        contact(2, "乙公司"), contact(3, "丙公司", stage="7", qty=2, price=10.0, amount=25.0),
-        contact(4, "丁公司", phone="12345")])
+    path = daily_file(
+        tmp_path,
+        "S002",
+        [
+            contact(2, "乙公司"),
+            contact(3, "丙公司", stage="7", qty=2, price=10.0, amount=25.0),
+            contact(4, "丁公司", phone="12345"),
+        ],
+    )
     result = import_files("reports", [path], db=store_url, now=T0, skip_bad_rows=True)
     (got,) = result.files
     assert (got.status, got.rows, got.skipped_rows) == ("imported", 2, 1)
     stored = query(store_url, select(issues).order_by(issues.c.id))
     assert {(i.code, i.cell, i.skipped) for i in stored} == {
-        ("amount_mismatch", "K11", True), ("phone_format", "D12", False)}
+        ("amount_mismatch", "K11", True),
+        ("phone_format", "D12", False),
+    }
     (form,) = load_period(store_url, NOV).forms
     assert [r["customer"] for r in form.records("daily")] == ["乙公司", "丁公司"]
     assert {i.code for i in form.issues} == {Code.AMOUNT_MISMATCH, Code.PHONE_FORMAT}
@@ -178,8 +278,12 @@ def test_a_file_level_error_blocks_even_with_skip_bad_rows(store_url, tmp_path):
     from salesxl.forms import DAILY_REPORT
     from salesxl.templates import write_form
 
-    path = write_form(tmp_path / "no_id.xlsx", DAILY_REPORT,
-                      header={"rep_name": "张伟", "month": NOV}, rows={"daily": [contact(2, "甲")]})
+    path = write_form(
+        tmp_path / "no_id.xlsx",
+        DAILY_REPORT,
+        header={"rep_name": "张伟", "month": NOV},
+        rows={"daily": [contact(2, "甲")]},
+    )
     result = import_files("reports", [path], db=store_url, now=T0, skip_bad_rows=True)
     (got,) = result.files
     assert got.status == "blocked"
@@ -193,9 +297,13 @@ def test_reports_take_a_folder_of_mixed_forms_and_point_other_files_elsewhere(st
     (tmp_path / "inbox" / "readme.txt").write_text("not a form")
     result = import_files("reports", [tmp_path / "inbox"], db=store_url, now=T0)
     forms = sorted((f.form_id, f.status) for f in result.files)
-    assert forms == [("daily_report", "imported"), ("daily_report", "imported"),
-                     ("monthly_plan", "imported"), ("roster", "blocked"),
-                     ("weekly_plan", "imported")]
+    assert forms == [
+        ("daily_report", "imported"),
+        ("daily_report", "imported"),
+        ("monthly_plan", "imported"),
+        ("roster", "blocked"),
+        ("weekly_plan", "imported"),
+    ]
     (wrong,) = [f for f in result.files if f.form_id == "roster"]
     assert "salesxl import roster" in wrong.issues[0].message_en
     assert [n.file.endswith("readme.txt") for n in result.notes] == [True]
@@ -206,8 +314,10 @@ def test_reports_take_a_folder_of_mixed_forms_and_point_other_files_elsewhere(st
 def test_a_roster_replaces_the_roster_and_rejects_unknown_reps(store_url, tmp_path):
     first = roster_file(tmp_path / "r1.xlsx", [rep("S001"), rep("S002")])
     import_files("roster", [first], db=store_url, now=T0)
-    second = roster_file(tmp_path / "r2.xlsx", [
-        rep("S001"), rep("S002", leave_date=dt.date(2026, 11, 15), status="left"), rep("S003")])
+    second = roster_file(
+        tmp_path / "r2.xlsx",
+        [rep("S001"), rep("S002", leave_date=dt.date(2026, 11, 15), status="left"), rep("S003")],
+    )
     (got,) = import_files("roster", [second], db=store_url, now=T0).files
     assert (got.status, got.version, got.rows) == ("replaced", 2, 3)
     roster = load_period(store_url, NOV).roster
@@ -223,37 +333,58 @@ def test_a_roster_replaces_the_roster_and_rejects_unknown_reps(store_url, tmp_pa
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
 def test_sales_exports_in_csv_of_any_encoding(store_url, tmp_path, encoding):
-    path = sales_csv(tmp_path / "erp.csv", [
-        sale(dt.date(2026, 10, 5), "S001", "甲公司", "阿莫西林", 10, 2.5),
-        sale(dt.date(2026, 10, 9), "S001", "乙公司", "阿莫西林", 4, 2.5),
-        sale(dt.date(2026, 11, 1), "S002", "丙公司", "头孢", 1, 99.0),
-        sale(dt.date(2026, 11, 2), "S002", "丙公司", "头孢", -1, 99.0)], encoding=encoding)
+    path = sales_csv(
+        tmp_path / "erp.csv",
+        [
+            sale(dt.date(2026, 10, 5), "S001", "甲公司", "阿莫西林", 10, 2.5),
+            sale(dt.date(2026, 10, 9), "S001", "乙公司", "阿莫西林", 4, 2.5),
+            sale(dt.date(2026, 11, 1), "S002", "丙公司", "头孢", 1, 99.0),
+            sale(dt.date(2026, 11, 2), "S002", "丙公司", "头孢", -1, 99.0),
+        ],
+        encoding=encoding,
+    )
     (got,) = import_files("sales", [path], db=store_url, now=T0).files
     assert (got.status, got.rows) == ("imported", 4)
     assert sales_history(store_url) == [
-        ("S001", "阿莫西林", Month(2026, 10), 35.0), ("S002", "头孢", Month(2026, 11), 0.0)]
+        ("S001", "阿莫西林", Month(2026, 10), 35.0),
+        ("S002", "头孢", Month(2026, 11), 0.0),
+    ]
 
 
 def test_a_new_sales_export_replaces_only_its_reps_and_months(store_url, tmp_path):
-    year = sales_csv(tmp_path / "2026.csv", [
-        sale(dt.date(2026, 10, 5), "S001", "甲", "A", 1, 100.0),
-        sale(dt.date(2026, 11, 5), "S001", "甲", "A", 1, 200.0),
-        sale(dt.date(2026, 11, 6), "S002", "乙", "A", 1, 300.0)])
+    year = sales_csv(
+        tmp_path / "2026.csv",
+        [
+            sale(dt.date(2026, 10, 5), "S001", "甲", "A", 1, 100.0),
+            sale(dt.date(2026, 11, 5), "S001", "甲", "A", 1, 200.0),
+            sale(dt.date(2026, 11, 6), "S002", "乙", "A", 1, 300.0),
+        ],
+    )
     import_files("sales", [year], db=store_url, now=T0)
-    correction = sales_csv(tmp_path / "fix.csv", [
-        sale(dt.date(2026, 11, 5), "S001", "甲", "A", 1, 250.0),
-        sale(dt.date(2026, 11, 7), "S001", "甲", "B", 2, 10.0)])
+    correction = sales_csv(
+        tmp_path / "fix.csv",
+        [
+            sale(dt.date(2026, 11, 5), "S001", "甲", "A", 1, 250.0),
+            sale(dt.date(2026, 11, 7), "S001", "甲", "B", 2, 10.0),
+        ],
+    )
     (got,) = import_files("sales", [correction], db=store_url, now=T0).files
     assert (got.status, got.version, got.rows) == ("replaced", 2, 2)
     assert sales_history(store_url) == [
-        ("S001", "A", Month(2026, 10), 100.0), ("S001", "A", Month(2026, 11), 250.0),
-        ("S001", "B", Month(2026, 11), 20.0), ("S002", "A", Month(2026, 11), 300.0)]
+        ("S001", "A", Month(2026, 10), 100.0),
+        ("S001", "A", Month(2026, 11), 250.0),
+        ("S001", "B", Month(2026, 11), 20.0),
+        ("S002", "A", Month(2026, 11), 300.0),
+    ]
     assert sales_history(store_url, by_product=False, first=Month(2026, 11)) == [
-        ("S001", None, Month(2026, 11), 270.0), ("S002", None, Month(2026, 11), 300.0)]
+        ("S001", None, Month(2026, 11), 270.0),
+        ("S002", None, Month(2026, 11), 300.0),
+    ]
     subs = query(store_url, select(submissions).order_by(submissions.c.id))
     assert [s.status for s in subs] == ["current", "current"]  # the year file still counts
-    replaced = query(store_url, select(sales_records.c.amount).where(
-        sales_records.c.replaced_by == subs[1].id))
+    replaced = query(
+        store_url, select(sales_records.c.amount).where(sales_records.c.replaced_by == subs[1].id)
+    )
     assert [r.amount for r in replaced] == [200.0]
     (entry,) = [e for e in query(store_url, select(audit_log)) if e.action == "replace"]
     assert codec.loads(entry.details)["replaced"][0]["rows"] == 1
@@ -276,8 +407,18 @@ def test_an_xlsx_sales_export(store_url, tmp_path):
     from salesxl.forms import SALES_RECORDS
     from salesxl.templates import write_form
 
-    rows = [{"date": dt.date(2026, 11, d), "rep_id": "S001", "customer": "甲", "product": "A",
-             "qty": 2.0, "price": 5.0, "amount": 10.0} for d in range(1, 11)]
+    rows = [
+        {
+            "date": dt.date(2026, 11, d),
+            "rep_id": "S001",
+            "customer": "甲",
+            "product": "A",
+            "qty": 2.0,
+            "price": 5.0,
+            "amount": 10.0,
+        }
+        for d in range(1, 11)
+    ]
     path = write_form(tmp_path / "sales.xlsx", SALES_RECORDS, rows={"sales": rows})
     (got,) = import_files("sales", [path], db=store_url, now=T0).files
     assert (got.status, got.rows) == ("imported", 10)

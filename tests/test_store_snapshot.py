@@ -52,31 +52,74 @@ def _add_extra_column(path: Path, sheet: str, label: str, values: dict[int, str]
 
 def _same(stored: FormData, read: FormData) -> None:
     assert (stored.path, stored.form_id, stored.header, stored.mtime) == (
-        read.path, read.form_id, read.header, read.mtime)
+        read.path,
+        read.form_id,
+        read.header,
+        read.mtime,
+    )
     assert stored.tables.keys() == read.tables.keys()
     for key, table in read.tables.items():
         got = stored.tables[key]
         assert (got.key, got.sheet, got.columns, got.extras) == (
-            table.key, table.sheet, table.columns, table.extras)
+            table.key,
+            table.sheet,
+            table.columns,
+            table.extras,
+        )
         assert got.records == table.records
     assert [i.to_dict() for i in stored.issues] == [i.to_dict() for i in read.issues]
 
 
 def test_forms_from_the_store_equal_forms_from_the_folder(store_url, tmp_path):
     inbox = tmp_path / "inbox"
-    daily = daily_file(inbox, "S001", [
-        contact(2, "甲公司", phone="138 0013 8000", source="电话", grade="A", stage="2",
-                next_followup=dt.date(2026, 11, 6), notes="=IF(1,2)"),
-        contact(3, "乙公司", phone="12345", source="walkin", grade="B", stage="3"),  # warnings
-        contact(25, "丙公司", stage="7", qty=3, price=100.0, amount=300.0, deposit=50.0)],  # future
-        closes=[{"date": dt.date(2026, 11, 2), "forecast": 1200.5, "analysis": "跟进"}])
+    daily = daily_file(
+        inbox,
+        "S001",
+        [
+            contact(
+                2,
+                "甲公司",
+                phone="138 0013 8000",
+                source="电话",
+                grade="A",
+                stage="2",
+                next_followup=dt.date(2026, 11, 6),
+                notes="=IF(1,2)",
+            ),
+            contact(3, "乙公司", phone="12345", source="walkin", grade="B", stage="3"),  # warnings
+            contact(25, "丙公司", stage="7", qty=3, price=100.0, amount=300.0, deposit=50.0),
+        ],  # future
+        closes=[{"date": dt.date(2026, 11, 2), "forecast": 1200.5, "analysis": "跟进"}],
+    )
     _add_extra_column(daily, "日报 Daily", "客户经理 KAM", {10: "王五", 12: "赵六"})
-    weekly = weekly_file(inbox, "S001", Week(2026, 47), [
-        {"date": dt.date(2026, 11, 17), "customer": "甲公司", "grade": "A", "purpose": "5",
-         "outcome": "报价", "expected_amount": 8000.0}])
-    monthly = monthly_file(inbox, "S001", [{"customer": "甲公司", "grade": "A",
-                                            "expected_amount": 1.2e4, "owner": "张伟",
-                                            "start": dt.date(2026, 11, 1)}])
+    weekly = weekly_file(
+        inbox,
+        "S001",
+        Week(2026, 47),
+        [
+            {
+                "date": dt.date(2026, 11, 17),
+                "customer": "甲公司",
+                "grade": "A",
+                "purpose": "5",
+                "outcome": "报价",
+                "expected_amount": 8000.0,
+            }
+        ],
+    )
+    monthly = monthly_file(
+        inbox,
+        "S001",
+        [
+            {
+                "customer": "甲公司",
+                "grade": "A",
+                "expected_amount": 1.2e4,
+                "owner": "张伟",
+                "start": dt.date(2026, 11, 1),
+            }
+        ],
+    )
     result = import_files("reports", [inbox], db=store_url, now=dt.datetime(2026, 11, 20, 9))
     assert result.count("imported") == 3
 
@@ -85,7 +128,11 @@ def test_forms_from_the_store_equal_forms_from_the_folder(store_url, tmp_path):
     assert any(i.code is Code.EXTRA_COLUMN for i in read[daily.resolve()].issues)
     assert read[daily.resolve()].records("daily")[0]["_extra"] == {"客户经理 KAM": "王五"}
     inputs = load_period(store_url, NOV)
-    assert sorted(f.form_id for f in inputs.forms) == ["daily_report", "monthly_plan", "weekly_plan"]
+    assert sorted(f.form_id for f in inputs.forms) == [
+        "daily_report",
+        "monthly_plan",
+        "weekly_plan",
+    ]
     for stored in inputs.forms:
         _same(stored, read[Path(stored.path)])
 
@@ -111,20 +158,31 @@ def test_weekly_plans_of_weeks_overlapping_the_month(store_url, tmp_path):
 
 def test_one_path_reused_for_several_weeks_gets_one_key_per_week(store_url, tmp_path):
     for i, week in enumerate((Week(2026, 46), Week(2026, 47))):
-        path = weekly_file(tmp_path, "S001", week, [{"date": week.monday, "customer": "甲"}],
-                           name="张伟_周计划.xlsx")
+        path = weekly_file(
+            tmp_path,
+            "S001",
+            week,
+            [{"date": week.monday, "customer": "甲"}],
+            name="张伟_周计划.xlsx",
+        )
         import_files("reports", [path], db=store_url, now=dt.datetime(2026, 11, 9 + 7 * i, 8))
     inputs = load_period(store_url, NOV)
     assert len(inputs.forms) == 2 and len({f.path for f in inputs.forms}) == 2
-    assert sorted(inputs.first_seen.values()) == [dt.datetime(2026, 11, 9, 8),
-                                                  dt.datetime(2026, 11, 16, 8)]
+    assert sorted(inputs.first_seen.values()) == [
+        dt.datetime(2026, 11, 9, 8),
+        dt.datetime(2026, 11, 16, 8),
+    ]
     assert all(f.path in inputs.first_seen for f in inputs.forms)
 
 
 def test_the_roster_from_the_store_equals_the_roster_file(store_url, tmp_path):
-    path = roster_file(tmp_path / "roster.xlsx", [
-        rep("S001", hire_date=dt.date(2025, 3, 1), email="a@example.com", manager="李经理"),
-        rep("S002", leave_date=dt.date(2026, 11, 13), status="left", level="senior")])
+    path = roster_file(
+        tmp_path / "roster.xlsx",
+        [
+            rep("S001", hire_date=dt.date(2025, 3, 1), email="a@example.com", manager="李经理"),
+            rep("S002", leave_date=dt.date(2026, 11, 13), status="left", level="senior"),
+        ],
+    )
     import_files("roster", [path], db=store_url)
     stored = load_period(store_url, NOV).roster
     read = read_roster(path.resolve())
@@ -133,24 +191,37 @@ def test_the_roster_from_the_store_equals_the_roster_file(store_url, tmp_path):
 
 def _targets_form(rows, path="targets.xlsx") -> FormData:
     """The 明细 Long sheet of targets.xlsx, as the targets form (table `long`) reads it."""
-    records = [{"level": level, "unit": unit, "parent": parent, "product": product,
-                "month": month, "target": target, "_row": i + 2}
-               for i, (level, unit, parent, product, month, target) in enumerate(rows)]
-    columns = dict(zip(["level", "unit", "parent", "product", "month", "target"], "ABCDEF",
-                       strict=True))
+    records = [
+        {
+            "level": level,
+            "unit": unit,
+            "parent": parent,
+            "product": product,
+            "month": month,
+            "target": target,
+            "_row": i + 2,
+        }
+        for i, (level, unit, parent, product, month, target) in enumerate(rows)
+    ]
+    columns = dict(
+        zip(["level", "unit", "parent", "product", "month", "target"], "ABCDEF", strict=True)
+    )
     return FormData(path, "targets", {}, {"long": TableData("long", "明细 Long", records, columns)})
 
 
 def test_targets_give_each_rep_its_month_target(store_url):
     oct_, nov, dec = Month(2026, 10), NOV, Month(2026, 12)
-    plan = _targets_form([
-        ("company", "总公司", None, None, nov, 900.0),
-        ("team", "一组", "总公司", None, nov, 900.0),
-        ("rep", "S001", "一组", None, nov, 500.0),
-        ("rep", "S002", "一组", "A药", nov, 300.0),  # rows by product add up
-        ("rep", "S002", "一组", "B药", nov, 100.0),
-        ("rep", "S001", "一组", None, oct_, 450.0),
-        ("rep", "S001", "一组", None, dec, 520.0)])
+    plan = _targets_form(
+        [
+            ("company", "总公司", None, None, nov, 900.0),
+            ("team", "一组", "总公司", None, nov, 900.0),
+            ("rep", "S001", "一组", None, nov, 500.0),
+            ("rep", "S002", "一组", "A药", nov, 300.0),  # rows by product add up
+            ("rep", "S002", "一组", "B药", nov, 100.0),
+            ("rep", "S001", "一组", None, oct_, 450.0),
+            ("rep", "S001", "一组", None, dec, 520.0),
+        ]
+    )
     got = import_form("targets", plan, db=store_url, now=dt.datetime(2026, 10, 1))
     assert (got.status, got.rows) == ("imported", 7)
     assert load_period(store_url, NOV).targets == {"S001": 500.0, "S002": 400.0}

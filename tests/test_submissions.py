@@ -20,40 +20,61 @@ OCT = Month(2026, 10)
 
 
 def statuses(summary, form="daily_report"):
-    return {(r.rep, r.due_for): {"status": r.status, "submitted": r.submitted,
-                                 "deadline": r.deadline, "file": r.file}
-            for r in summary.submissions if r.form == form}
+    return {
+        (r.rep, r.due_for): {
+            "status": r.status,
+            "submitted": r.submitted,
+            "deadline": r.deadline,
+            "file": r.file,
+        }
+        for r in summary.submissions
+        if r.form == form
+    }
 
 
-@pytest.mark.parametrize(("day", "deadline"), [
-    (dt.date(2026, 11, 2), dt.datetime(2026, 11, 3, 9)),    # Monday -> Tuesday 09:00
-    (dt.date(2026, 11, 6), dt.datetime(2026, 11, 9, 9)),    # Friday -> Monday, over the weekend
-    (dt.date(2026, 9, 30), dt.datetime(2026, 10, 8, 9)),    # before National Day -> after it
-    (dt.date(2026, 10, 9), dt.datetime(2026, 10, 10, 9)),   # Friday -> the make-up Saturday
-    (dt.date(2026, 10, 10), dt.datetime(2026, 10, 12, 9)),  # make-up Saturday -> Monday
-])
+@pytest.mark.parametrize(
+    ("day", "deadline"),
+    [
+        (dt.date(2026, 11, 2), dt.datetime(2026, 11, 3, 9)),  # Monday -> Tuesday 09:00
+        (dt.date(2026, 11, 6), dt.datetime(2026, 11, 9, 9)),  # Friday -> Monday, over the weekend
+        (dt.date(2026, 9, 30), dt.datetime(2026, 10, 8, 9)),  # before National Day -> after it
+        (dt.date(2026, 10, 9), dt.datetime(2026, 10, 10, 9)),  # Friday -> the make-up Saturday
+        (dt.date(2026, 10, 10), dt.datetime(2026, 10, 12, 9)),  # make-up Saturday -> Monday
+    ],
+)
 def test_daily_deadline(day, deadline):
     assert daily_deadline(day, Workdays()) == deadline
 
 
-@pytest.mark.parametrize(("seen", "status"), [
-    (dt.datetime(2026, 10, 10, 8, 59), "on_time"),
-    (dt.datetime(2026, 10, 10, 9, 0), "on_time"),
-    (dt.datetime(2026, 10, 10, 9, 1), "late"),
-    (dt.datetime(2026, 10, 12, 8, 0), "late"),
-])
+@pytest.mark.parametrize(
+    ("seen", "status"),
+    [
+        (dt.datetime(2026, 10, 10, 8, 59), "on_time"),
+        (dt.datetime(2026, 10, 10, 9, 0), "on_time"),
+        (dt.datetime(2026, 10, 10, 9, 1), "late"),
+        (dt.datetime(2026, 10, 12, 8, 0), "late"),
+    ],
+)
 def test_first_seen_around_0900_on_a_make_up_saturday(seen, status):
     form = daily("A", [row(dt.date(2026, 10, 9), "x")], month=OCT)
-    summary = consolidate([form], period=OCT, as_of=dt.date(2026, 10, 31),
-                          day_first_seen={("A", dt.date(2026, 10, 9)): seen})
+    summary = consolidate(
+        [form],
+        period=OCT,
+        as_of=dt.date(2026, 10, 31),
+        day_first_seen={("A", dt.date(2026, 10, 9)): seen},
+    )
     got = statuses(summary)[("A", "2026-10-09")]
     assert got["status"] == status and got["submitted"] == seen
     assert got["deadline"] == dt.datetime(2026, 10, 10, 9)
 
 
 def test_holiday_week_days_are_not_expected_and_missing_days_are_listed():
-    form = daily("A", [row(dt.date(2026, 10, 8), "x"), row(dt.date(2026, 10, 10), "y")], month=OCT,
-                 mtime=dt.datetime(2026, 10, 12, 8, 0))
+    form = daily(
+        "A",
+        [row(dt.date(2026, 10, 8), "x"), row(dt.date(2026, 10, 10), "y")],
+        month=OCT,
+        mtime=dt.datetime(2026, 10, 12, 8, 0),
+    )
     got = statuses(consolidate([form], period=OCT, as_of=dt.date(2026, 10, 12)))
     days = sorted(d for _, d in got)
     assert days == ["2026-10-08", "2026-10-09", "2026-10-10", "2026-10-12"]  # no Oct 1-7, no Sunday
@@ -74,19 +95,25 @@ def test_file_time_dates_only_the_newest_day():
 
 def test_store_first_seen_of_the_file_applies_to_every_day():
     form = daily("A", [row(2, "x"), row(4, "y")])
-    summary = consolidate([form], period=NOV, as_of=dt.date(2026, 11, 5),
-                          first_seen={form.path: dt.datetime(2026, 11, 4, 12, 0)})
+    summary = consolidate(
+        [form],
+        period=NOV,
+        as_of=dt.date(2026, 11, 5),
+        first_seen={form.path: dt.datetime(2026, 11, 4, 12, 0)},
+    )
     got = statuses(summary)
     assert got[("A", "2026-11-02")]["status"] == "late"  # first reached the store after its 09:00
     assert got[("A", "2026-11-04")]["status"] == "on_time"
 
 
 def test_roster_hire_and_leave_dates_decide_who_is_expected():
-    roster = Roster({
-        "A": Rep("A", "甲", hire_date=dt.date(2026, 11, 4)),
-        "B": Rep("B", "乙", leave_date=dt.date(2026, 11, 3)),
-        "C": Rep("C", "丙"),
-    })
+    roster = Roster(
+        {
+            "A": Rep("A", "甲", hire_date=dt.date(2026, 11, 4)),
+            "B": Rep("B", "乙", leave_date=dt.date(2026, 11, 3)),
+            "C": Rep("C", "丙"),
+        }
+    )
     forms = [daily("A", [row(4, "x")]), daily("B", [row(2, "y")])]
     summary = consolidate(forms, period=NOV, roster=roster, as_of=dt.date(2026, 11, 6))
     got = statuses(summary)
@@ -101,8 +128,12 @@ def test_roster_hire_and_leave_dates_decide_who_is_expected():
 
 def test_files_of_reps_not_in_the_roster_are_listed():
     roster = Roster({"A": Rep("A", "甲")})
-    summary = consolidate([daily("A", [row(2, "x")]), daily("X", [row(2, "y")])], period=NOV,
-                          roster=roster, as_of=dt.date(2026, 11, 3))
+    summary = consolidate(
+        [daily("A", [row(2, "x")]), daily("X", [row(2, "y")])],
+        period=NOV,
+        roster=roster,
+        as_of=dt.date(2026, 11, 3),
+    )
     strays = [r for r in summary.submissions if r.status == "not_in_roster"]
     assert [(r.rep, r.file) for r in strays] == [("X", "inbox/X_2026-11_daily.xlsx")]
     grid = {r["rep_id"]: r for r in summary.sheet("submissions").records()}
@@ -142,15 +173,19 @@ def _report(folder, rep, *, saved_inside, copied, name=None):
 
 
 # Nov 4's record is due Nov 5 09:00; the manager saves the e-mailed files on Nov 6 at 10:00.
-@pytest.mark.parametrize(("saved_inside", "status", "submitted"), [
-    (dt.datetime(2026, 11, 5, 8, 30), "on_time", dt.datetime(2026, 11, 5, 8, 30)),
-    (dt.datetime(2026, 11, 5, 9, 30), "late", dt.datetime(2026, 11, 5, 9, 30)),
-    (None, "late", dt.datetime(2026, 11, 6, 10, 0)),  # nothing inside: the file's time
-    # "saved" before the newest day it reports: a stale record, the file's time it is
-    (dt.datetime(2026, 11, 3, 18, 0), "late", dt.datetime(2026, 11, 6, 10, 0)),
-])
-def test_a_copied_report_is_judged_by_the_save_recorded_inside_it(tmp_path, saved_inside, status,
-                                                                  submitted):
+@pytest.mark.parametrize(
+    ("saved_inside", "status", "submitted"),
+    [
+        (dt.datetime(2026, 11, 5, 8, 30), "on_time", dt.datetime(2026, 11, 5, 8, 30)),
+        (dt.datetime(2026, 11, 5, 9, 30), "late", dt.datetime(2026, 11, 5, 9, 30)),
+        (None, "late", dt.datetime(2026, 11, 6, 10, 0)),  # nothing inside: the file's time
+        # "saved" before the newest day it reports: a stale record, the file's time it is
+        (dt.datetime(2026, 11, 3, 18, 0), "late", dt.datetime(2026, 11, 6, 10, 0)),
+    ],
+)
+def test_a_copied_report_is_judged_by_the_save_recorded_inside_it(
+    tmp_path, saved_inside, status, submitted
+):
     _report(tmp_path, "A", saved_inside=saved_inside, copied=dt.datetime(2026, 11, 6, 10, 0))
     got = statuses(consolidate_inbox([tmp_path], period=NOV, as_of=dt.date(2026, 11, 6)))
     assert got[("A", "2026-11-04")]["status"] == status
@@ -158,10 +193,20 @@ def test_a_copied_report_is_judged_by_the_save_recorded_inside_it(tmp_path, save
 
 
 def test_of_two_copies_the_one_saved_last_is_used_not_the_one_copied_last(tmp_path):
-    _report(tmp_path, "A", name="A_新.xlsx", saved_inside=dt.datetime(2026, 11, 5, 8, 0),
-            copied=dt.datetime(2026, 11, 5, 8, 5))
-    _report(tmp_path, "A", name="A_旧.xlsx", saved_inside=dt.datetime(2026, 11, 4, 18, 0),
-            copied=dt.datetime(2026, 11, 6, 10, 0))  # an old copy found later in the mailbox
+    _report(
+        tmp_path,
+        "A",
+        name="A_新.xlsx",
+        saved_inside=dt.datetime(2026, 11, 5, 8, 0),
+        copied=dt.datetime(2026, 11, 5, 8, 5),
+    )
+    _report(
+        tmp_path,
+        "A",
+        name="A_旧.xlsx",
+        saved_inside=dt.datetime(2026, 11, 4, 18, 0),
+        copied=dt.datetime(2026, 11, 6, 10, 0),
+    )  # an old copy found later in the mailbox
     summary = consolidate_inbox([tmp_path], period=NOV, as_of=dt.date(2026, 11, 6))
     assert statuses(summary)[("A", "2026-11-04")]["file"].endswith("A_新.xlsx")
     (dropped,) = [i for i in summary.issues if i.code.value == "duplicate_row"]

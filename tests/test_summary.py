@@ -19,25 +19,57 @@ from tests.factory import NOV, daily, row
 from tests.lo import convert, needs_pdftoppm, needs_soffice
 
 EVIL = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)"]
-SHEETS = ["总览 Overview", "销售员 By rep", "团队 By team", "区域 By region", "漏斗 Funnel",
-          "计划执行 Plan vs actual", "日清 Day close", "客户 Customers", "提交 Submissions",
-          "问题 Issues"]
+SHEETS = [
+    "总览 Overview",
+    "销售员 By rep",
+    "团队 By team",
+    "区域 By region",
+    "漏斗 Funnel",
+    "计划执行 Plan vs actual",
+    "日清 Day close",
+    "客户 Customers",
+    "提交 Submissions",
+    "问题 Issues",
+]
 
 
 @pytest.fixture
 def summary():
-    a = daily("A", [row(2, EVIL[0], phone="13800000001", source="walkin", grade="A", stage="3"),
-                    row(3, "天河科技", source="visit", grade="B", stage="7", amount=1200.0),
-                    row(4, EVIL[1], source="phone", stage="1")],
-              closes=[{"date": dt.date(2026, 11, 2), "forecast": 1000.0}], name=EVIL[2],
-              path="inbox/a/甲_daily.xlsx")
-    b = daily("B", [row(2, "前海物流", source="visit", grade="A", stage="7", amount=500.0)],
-              team=EVIL[3], path="inbox/b/乙_daily.xlsx")
-    issue = make_issue(Code.REQUIRED, "inbox/a/甲_daily.xlsx", "「客户名称」必须填写。",
-                       "Customer is required.", sheet="日报 Daily", cell="B12", row=12,
-                       column="客户名称 Customer")
-    return consolidate([a, b], period=NOV, as_of=dt.date(2026, 11, 20),
-                       targets={"A": 10000, "B": 600}, extra_issues=[issue], details=True)
+    a = daily(
+        "A",
+        [
+            row(2, EVIL[0], phone="13800000001", source="walkin", grade="A", stage="3"),
+            row(3, "天河科技", source="visit", grade="B", stage="7", amount=1200.0),
+            row(4, EVIL[1], source="phone", stage="1"),
+        ],
+        closes=[{"date": dt.date(2026, 11, 2), "forecast": 1000.0}],
+        name=EVIL[2],
+        path="inbox/a/甲_daily.xlsx",
+    )
+    b = daily(
+        "B",
+        [row(2, "前海物流", source="visit", grade="A", stage="7", amount=500.0)],
+        team=EVIL[3],
+        path="inbox/b/乙_daily.xlsx",
+    )
+    issue = make_issue(
+        Code.REQUIRED,
+        "inbox/a/甲_daily.xlsx",
+        "「客户名称」必须填写。",
+        "Customer is required.",
+        sheet="日报 Daily",
+        cell="B12",
+        row=12,
+        column="客户名称 Customer",
+    )
+    return consolidate(
+        [a, b],
+        period=NOV,
+        as_of=dt.date(2026, 11, 20),
+        targets={"A": 10000, "B": 600},
+        extra_issues=[issue],
+        details=True,
+    )
 
 
 def test_sheets_headers_filters_and_formats(summary, tmp_path):
@@ -127,8 +159,11 @@ def test_libreoffice_opens_it_and_sees_the_same_numbers(summary, tmp_path):
 def test_overview_converts_to_pdf_and_png(summary, tmp_path):
     path = write_summary(summary, tmp_path / "summary.xlsx")
     pdf = convert(path, "pdf", tmp_path / "pdf")
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf),
-                    str(tmp_path / "page")], check=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+        check=True,
+        timeout=120,
+    )
     (png,) = tmp_path.glob("page*.png")
     assert png.stat().st_size > 5_000 and png.read_bytes()[:4] == b"\x89PNG"
 

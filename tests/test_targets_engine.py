@@ -25,7 +25,9 @@ def test_apportion_adds_up_and_stays_near(total, weights):
     assert sum(parts) == total and all(p >= 0 for p in parts)
     s = math.fsum(weights)
     exact = [total * w / s for w in weights] if s > 0 else [total / len(weights)] * len(weights)
-    assert all(math.floor(x) - 1e-6 <= p <= math.ceil(x) + 1e-6 for p, x in zip(parts, exact, strict=True))
+    assert all(
+        math.floor(x) - 1e-6 <= p <= math.ceil(x) + 1e-6 for p, x in zip(parts, exact, strict=True)
+    )
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -35,8 +37,9 @@ def test_controlled_rounding_keeps_rows_and_columns(data):
     n = data.draw(st.integers(1, 14))
     rows = data.draw(st.lists(st.integers(0, 400), min_size=m, max_size=m))
     columns = apportion(sum(rows), data.draw(st.lists(st.floats(0.01, 10), min_size=n, max_size=n)))
-    seed = data.draw(st.lists(st.lists(st.floats(0.0, 5.0), min_size=n, max_size=n),
-                              min_size=m, max_size=m))
+    seed = data.draw(
+        st.lists(st.lists(st.floats(0.0, 5.0), min_size=n, max_size=n), min_size=m, max_size=m)
+    )
     x = fit_margins(seed, rows, columns)
     y = round_matrix(x, rows, columns)
     assert [sum(r) for r in y] == rows
@@ -68,8 +71,9 @@ def organisations(draw):
             for p in range(draw(st.integers(1, 5))):
                 rep = f"{team}S{p}"
                 ramp = draw(st.none() | st.just((25.0, 50.0, 75.0, 100.0)))
-                units.append(UnitSpec("rep", rep, team, method=draw(st.sampled_from(METHODS)),
-                                      ramp=ramp))
+                units.append(
+                    UnitSpec("rep", rep, team, method=draw(st.sampled_from(METHODS)), ramp=ramp)
+                )
                 reps.append(rep)
                 base = draw(st.floats(100, 10_000))
                 for back in range(1, draw(st.integers(0, 3)) + 1):
@@ -116,10 +120,13 @@ def test_every_guarantee_holds_for_random_organisations(inp):
 
 
 def _one(annual, method="equal", rounding=1, history=(), start=1, **unit):
-    units = [UnitSpec("company", "HQ", annual=D(annual)),
-             UnitSpec("rep", "S1", "HQ", method=method, **unit)]
-    return split_targets(TargetsInput(Settings(2025, fiscal_start=start, rounding=D(rounding)),
-                                      units, list(history)))
+    units = [
+        UnitSpec("company", "HQ", annual=D(annual)),
+        UnitSpec("rep", "S1", "HQ", method=method, **unit),
+    ]
+    return split_targets(
+        TargetsInput(Settings(2025, fiscal_start=start, rounding=D(rounding)), units, list(history))
+    )
 
 
 def test_equal_split_by_hand():
@@ -213,8 +220,11 @@ def test_ramp_lowers_the_first_months_and_hands_the_rest_on():
 
 
 def test_new_rep_starting_in_september_gets_the_months_left():
-    units = [UnitSpec("company", "HQ", annual=D(24_000)), UnitSpec("rep", "OLD", "HQ", method="equal"),
-             UnitSpec("rep", "NEW", "HQ", method="equal", ramp=(50.0, 100.0))]
+    units = [
+        UnitSpec("company", "HQ", annual=D(24_000)),
+        UnitSpec("rep", "OLD", "HQ", method="equal"),
+        UnitSpec("rep", "NEW", "HQ", method="equal", ramp=(50.0, 100.0)),
+    ]
     inp = TargetsInput(Settings(2025, rounding=D(1)), units, starts={"NEW": Month(2025, 9)})
     plans = {p.unit: p for p in split_targets(inp).plans}
     assert plans["NEW"].annual == 24_000 * 4 // 16  # 4 of 12 months against 12 of 12
@@ -222,8 +232,11 @@ def test_new_rep_starting_in_september_gets_the_months_left():
 
 
 def test_locks_are_kept_and_the_rest_is_respread():
-    units = [UnitSpec("company", "HQ", annual=D(2400)), UnitSpec("rep", "A", "HQ", method="equal"),
-             UnitSpec("rep", "B", "HQ", method="equal")]
+    units = [
+        UnitSpec("company", "HQ", annual=D(2400)),
+        UnitSpec("rep", "A", "HQ", method="equal"),
+        UnitSpec("rep", "B", "HQ", method="equal"),
+    ]
     inp = TargetsInput(Settings(2025), units, locks=[Lock("A", Month(2025, 1), D(0), row=2)])
     plans = {p.unit: p for p in split_targets(inp).plans}
     assert plans["A"].months[0] == 0 and sum(plans["A"].months) == 1200
@@ -231,47 +244,91 @@ def test_locks_are_kept_and_the_rest_is_respread():
     assert plans["HQ"].months[0] == 200
 
 
-@pytest.mark.parametrize(("units", "locks", "message"), [
-    ([UnitSpec("company", "HQ", annual=D(1000)), UnitSpec("rep", "A", "HQ", annual=D(1200))], [],
-     "smaller than its children"),
-    ([UnitSpec("company", "HQ", annual=D(1000)), UnitSpec("rep", "A", "HQ", annual=D(600)),
-      UnitSpec("rep", "B", "HQ", annual=D(300))], [], "do not add up"),
-    ([UnitSpec("company", "HQ", annual=D(1000)), UnitSpec("rep", "A", "HQ", method="equal")],
-     [Lock("A", Month(2025, 3), D(2000), row=5)], "A"),
-    ([UnitSpec("company", "HQ", annual=D(1000)), UnitSpec("rep", "A", "XX", row=3)], [],
-     "parent 'XX'"),
-    ([UnitSpec("company", "HQ", annual=D("1000.5"))], [], "not a multiple"),
-    ([UnitSpec("company", "HQ")], [], "needs an annual target"),
-    ([UnitSpec("company", "HQ", annual=D(1000)), UnitSpec("rep", "A", "HQ")],
-     [Lock("B", Month(2025, 1), D(10), row=4)], "'B' is not a unit"),
-    ([UnitSpec("company", "HQ", annual=D(1000)), UnitSpec("rep", "A", "HQ")],
-     [Lock("A", Month(2027, 1), D(10), row=4)], "outside fiscal year"),
-])
+@pytest.mark.parametrize(
+    ("units", "locks", "message"),
+    [
+        (
+            [UnitSpec("company", "HQ", annual=D(1000)), UnitSpec("rep", "A", "HQ", annual=D(1200))],
+            [],
+            "smaller than its children",
+        ),
+        (
+            [
+                UnitSpec("company", "HQ", annual=D(1000)),
+                UnitSpec("rep", "A", "HQ", annual=D(600)),
+                UnitSpec("rep", "B", "HQ", annual=D(300)),
+            ],
+            [],
+            "do not add up",
+        ),
+        (
+            [UnitSpec("company", "HQ", annual=D(1000)), UnitSpec("rep", "A", "HQ", method="equal")],
+            [Lock("A", Month(2025, 3), D(2000), row=5)],
+            "A",
+        ),
+        (
+            [UnitSpec("company", "HQ", annual=D(1000)), UnitSpec("rep", "A", "XX", row=3)],
+            [],
+            "parent 'XX'",
+        ),
+        ([UnitSpec("company", "HQ", annual=D("1000.5"))], [], "not a multiple"),
+        ([UnitSpec("company", "HQ")], [], "needs an annual target"),
+        (
+            [UnitSpec("company", "HQ", annual=D(1000)), UnitSpec("rep", "A", "HQ")],
+            [Lock("B", Month(2025, 1), D(10), row=4)],
+            "'B' is not a unit",
+        ),
+        (
+            [UnitSpec("company", "HQ", annual=D(1000)), UnitSpec("rep", "A", "HQ")],
+            [Lock("A", Month(2027, 1), D(10), row=4)],
+            "outside fiscal year",
+        ),
+    ],
+)
 def test_impossible_inputs_are_named(units, locks, message):
     with pytest.raises(TargetsError, match=message):
         split_targets(TargetsInput(Settings(2025, method="equal"), units, locks=locks))
 
 
 def test_bottom_up_and_negotiated_modes():
-    units = [UnitSpec("company", "HQ", annual=D(1000)),
-             UnitSpec("rep", "A", "HQ", proposed=D(700)), UnitSpec("rep", "B", "HQ", proposed=D(500))]
-    up = {p.unit: p for p in split_targets(
-        TargetsInput(Settings(2025, method="equal", mode="bottom-up"), units)).plans}
+    units = [
+        UnitSpec("company", "HQ", annual=D(1000)),
+        UnitSpec("rep", "A", "HQ", proposed=D(700)),
+        UnitSpec("rep", "B", "HQ", proposed=D(500)),
+    ]
+    up = {
+        p.unit: p
+        for p in split_targets(
+            TargetsInput(Settings(2025, method="equal", mode="bottom-up"), units)
+        ).plans
+    }
     assert (up["HQ"].annual, up["A"].annual, up["B"].annual) == (1200, 700, 500)
     assert up["A"].top_down == 500 and up["HQ"].top_down == 1000  # for the gap report
-    nego = {p.unit: p for p in split_targets(
-        TargetsInput(Settings(2025, method="equal", mode="negotiated"), units)).plans}
+    nego = {
+        p.unit: p
+        for p in split_targets(
+            TargetsInput(Settings(2025, method="equal", mode="negotiated"), units)
+        ).plans
+    }
     assert (nego["HQ"].annual, nego["A"].annual) == (1000, 500)
-    scaled = {p.unit: p for p in split_targets(
-        TargetsInput(Settings(2025, method="equal", mode="negotiated", scale_proposals=True),
-                     units)).plans}
+    scaled = {
+        p.unit: p
+        for p in split_targets(
+            TargetsInput(
+                Settings(2025, method="equal", mode="negotiated", scale_proposals=True), units
+            )
+        ).plans
+    }
     assert (scaled["A"].annual, scaled["B"].annual) == (583, 417)
 
 
 def test_products_are_a_second_dimension():
-    units = [UnitSpec("company", "HQ", annual=D(1200)), UnitSpec("rep", "A", "HQ", method="equal"),
-             UnitSpec("rep", "A", "HQ", product="P1", weight=3.0),
-             UnitSpec("rep", "A", "HQ", product="P2", weight=1.0)]
+    units = [
+        UnitSpec("company", "HQ", annual=D(1200)),
+        UnitSpec("rep", "A", "HQ", method="equal"),
+        UnitSpec("rep", "A", "HQ", product="P1", weight=3.0),
+        UnitSpec("rep", "A", "HQ", product="P2", weight=1.0),
+    ]
     split = split_targets(TargetsInput(Settings(2025), units))
     a, p1, p2 = split.plans[1:]
     assert (p1.product, p1.annual, p2.annual) == ("P1", 900, 300)
@@ -316,4 +373,7 @@ def test_spring_festival_moves_with_the_lunar_date():
         return sum(abs(v - t * scale) for v, t in zip(months[:2], truth[:2], strict=True))
 
     assert error(adjusted) < error(plain) / 2
-    assert adjusted[2:] == plain[2:] or sum(abs(a - p) for a, p in zip(adjusted[2:], plain[2:], strict=True)) <= 2
+    assert (
+        adjusted[2:] == plain[2:]
+        or sum(abs(a - p) for a, p in zip(adjusted[2:], plain[2:], strict=True)) <= 2
+    )

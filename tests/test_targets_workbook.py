@@ -32,16 +32,29 @@ from tests.lo import convert, needs_soffice
 
 @pytest.fixture
 def split():
-    units = [UnitSpec("company", "总公司", annual=D(1_200_000)),
-             UnitSpec("region", "华东", "总公司"), UnitSpec("region", "华南", "总公司", weight=0.5),
-             UnitSpec("team", "上海组", "华东"), UnitSpec("rep", "S001", "上海组"),
-             UnitSpec("rep", "S002", "上海组"), UnitSpec("rep", "S003", "华南"),
-             UnitSpec("rep", "S003", "华南", product="阿莫西林"),
-             UnitSpec("rep", "S003", "华南", product="头孢", annual=D(100_000))]
-    history = [(r, None, Month(y, m), 1000.0 * (1 + (m == 12))) for r in ("S001", "S002", "S003")
-               for y in (2024, 2025) for m in range(1, 13)]
-    inp = TargetsInput(Settings(2026, rounding=D(100)), units, history,
-                       [Lock("S001", Month(2026, 1), D(30_000), row=2)])
+    units = [
+        UnitSpec("company", "总公司", annual=D(1_200_000)),
+        UnitSpec("region", "华东", "总公司"),
+        UnitSpec("region", "华南", "总公司", weight=0.5),
+        UnitSpec("team", "上海组", "华东"),
+        UnitSpec("rep", "S001", "上海组"),
+        UnitSpec("rep", "S002", "上海组"),
+        UnitSpec("rep", "S003", "华南"),
+        UnitSpec("rep", "S003", "华南", product="阿莫西林"),
+        UnitSpec("rep", "S003", "华南", product="头孢", annual=D(100_000)),
+    ]
+    history = [
+        (r, None, Month(y, m), 1000.0 * (1 + (m == 12)))
+        for r in ("S001", "S002", "S003")
+        for y in (2024, 2025)
+        for m in range(1, 13)
+    ]
+    inp = TargetsInput(
+        Settings(2026, rounding=D(100)),
+        units,
+        history,
+        [Lock("S001", Month(2026, 1), D(30_000), row=2)],
+    )
     return split_targets(inp)
 
 
@@ -78,8 +91,11 @@ def test_long_sheet_reads_back(split, tmp_path):
 
 
 def test_gap_sheet_in_negotiated_mode(tmp_path):
-    units = [UnitSpec("company", "HQ", annual=D(1000)), UnitSpec("rep", "A", "HQ", proposed=D(700)),
-             UnitSpec("rep", "B", "HQ", proposed=D(500))]
+    units = [
+        UnitSpec("company", "HQ", annual=D(1000)),
+        UnitSpec("rep", "A", "HQ", proposed=D(700)),
+        UnitSpec("rep", "B", "HQ", proposed=D(500)),
+    ]
     split = split_targets(TargetsInput(Settings(2025, method="equal", mode="negotiated"), units))
     ws = openpyxl.load_workbook(write_targets(split, tmp_path / "t.xlsx"))["差异 Gap"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
@@ -90,7 +106,9 @@ def test_gap_sheet_in_negotiated_mode(tmp_path):
 def test_libreoffice_recalculates_the_sums_equal_to_the_long_sheet(split, tmp_path):
     path = write_targets(split, tmp_path / "targets.xlsx")
     again = convert(path, "xlsx", tmp_path / "lo")
-    monthly = CalamineWorkbook.from_path(str(again)).get_sheet_by_name("月度目标 Monthly").to_python()
+    monthly = (
+        CalamineWorkbook.from_path(str(again)).get_sheet_by_name("月度目标 Monthly").to_python()
+    )
     long = CalamineWorkbook.from_path(str(again)).get_sheet_by_name("明细 Long").to_python()[1:]
     totals: dict[tuple[str, str], float] = {}
     for row in long:
@@ -110,24 +128,42 @@ def _targets_input(path: Path, annual: list[dict], **settings) -> Path:
 def test_cli_split_and_template(tmp_path):
     result = CliRunner().invoke(main, ["targets", "template", "-o", str(tmp_path / "in.xlsx")])
     assert result.exit_code == 0 and (tmp_path / "in.xlsx").exists()
-    source = _targets_input(tmp_path / "input.xlsx", [
-        {"level": "company", "unit": "HQ", "annual_target": 120_000},
-        {"level": "rep", "unit": "S001", "parent": "HQ"}, {"level": "rep", "unit": "S002", "parent": "HQ"}])
-    result = CliRunner().invoke(main, ["targets", "split", str(source), "-o", str(tmp_path / "t.xlsx")])
+    source = _targets_input(
+        tmp_path / "input.xlsx",
+        [
+            {"level": "company", "unit": "HQ", "annual_target": 120_000},
+            {"level": "rep", "unit": "S001", "parent": "HQ"},
+            {"level": "rep", "unit": "S002", "parent": "HQ"},
+        ],
+    )
+    result = CliRunner().invoke(
+        main, ["targets", "split", str(source), "-o", str(tmp_path / "t.xlsx")]
+    )
     assert result.exit_code == 0, result.output
-    assert "3 units" in result.output and read_month_targets(tmp_path / "t.xlsx", Month(2026, 5)) == {
-        "S001": 5000, "S002": 5000}
+    assert "3 units" in result.output and read_month_targets(
+        tmp_path / "t.xlsx", Month(2026, 5)
+    ) == {"S001": 5000, "S002": 5000}
 
 
-@pytest.mark.parametrize(("annual", "message"), [
-    ([{"level": "company", "unit": "HQ", "annual_target": 120_050}], "not a multiple"),
-    ([{"level": "company", "unit": "HQ", "annual_target": 1000},
-      {"level": "rep", "unit": "S001", "parent": "HQ", "annual_target": 5000}], "smaller than"),
-    ([{"level": "company", "unit": "HQ"}], "needs an annual target"),
-])
+@pytest.mark.parametrize(
+    ("annual", "message"),
+    [
+        ([{"level": "company", "unit": "HQ", "annual_target": 120_050}], "not a multiple"),
+        (
+            [
+                {"level": "company", "unit": "HQ", "annual_target": 1000},
+                {"level": "rep", "unit": "S001", "parent": "HQ", "annual_target": 5000},
+            ],
+            "smaller than",
+        ),
+        ([{"level": "company", "unit": "HQ"}], "needs an annual target"),
+    ],
+)
 def test_cli_split_errors_name_the_unit(tmp_path, annual, message):
     source = _targets_input(tmp_path / "input.xlsx", annual)
-    result = CliRunner().invoke(main, ["targets", "split", str(source), "-o", str(tmp_path / "t.xlsx")])
+    result = CliRunner().invoke(
+        main, ["targets", "split", str(source), "-o", str(tmp_path / "t.xlsx")]
+    )
     assert result.exit_code == 1 and message in result.output
     assert not (tmp_path / "t.xlsx").exists()
 
@@ -141,12 +177,20 @@ def test_cli_split_refuses_a_file_with_errors(tmp_path):
 
 def test_forms_issue(tmp_path, split):
     targets = write_targets(split, tmp_path / "targets.xlsx")
-    roster = Roster({"S001": Rep("S001", "张伟", "华东", "上海组"),
-                     "S002": Rep("S002", "李娜", "华东", "上海组", leave_date=dt.date(2026, 10, 31)),
-                     "S003": Rep("S003", "王强", "华南", "广州组", hire_date=dt.date(2026, 11, 2))})
-    written = issue_forms(roster, Month(2026, 11), tmp_path / "forms",
-                          targets=read_month_targets(targets, Month(2026, 11)),
-                          customers={"S001": ["恒瑞药房", "天河诊所"]})
+    roster = Roster(
+        {
+            "S001": Rep("S001", "张伟", "华东", "上海组"),
+            "S002": Rep("S002", "李娜", "华东", "上海组", leave_date=dt.date(2026, 10, 31)),
+            "S003": Rep("S003", "王强", "华南", "广州组", hire_date=dt.date(2026, 11, 2)),
+        }
+    )
+    written = issue_forms(
+        roster,
+        Month(2026, 11),
+        tmp_path / "forms",
+        targets=read_month_targets(targets, Month(2026, 11)),
+        customers={"S001": ["恒瑞药房", "天河诊所"]},
+    )
     assert len(written) == 6  # S002 left before November
     daily = next(p for p in written if "S001" in p.name and "日报" in p.name)
     data = load_form(daily)
@@ -167,10 +211,24 @@ def test_forms_issue(tmp_path, split):
 def test_cli_forms_issue(tmp_path):
     from salesxl.forms import ROSTER
 
-    write_form(tmp_path / "roster.xlsx", ROSTER, rows={"reps": [
-        {"rep_id": "S001", "name": "张伟", "team": "一组", "region": "华东"}]})
-    result = CliRunner().invoke(main, ["forms", "issue", "--roster", str(tmp_path / "roster.xlsx"),
-                                       "--period", "2026-11", "-o", str(tmp_path / "forms")])
+    write_form(
+        tmp_path / "roster.xlsx",
+        ROSTER,
+        rows={"reps": [{"rep_id": "S001", "name": "张伟", "team": "一组", "region": "华东"}]},
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "forms",
+            "issue",
+            "--roster",
+            str(tmp_path / "roster.xlsx"),
+            "--period",
+            "2026-11",
+            "-o",
+            str(tmp_path / "forms"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "3 forms for 1 reps" in result.output
     assert len(list((tmp_path / "forms").rglob("*.xlsx"))) == 3

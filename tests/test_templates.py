@@ -32,8 +32,10 @@ def _column_styles(path: Path) -> dict[str, dict[int, tuple[float, bool]]]:
     with zipfile.ZipFile(path) as z:
         styles = ElementTree.fromstring(z.read("xl/styles.xml"))
         xfs = styles.find(f"{_NS}cellXfs")
-        locked = [xf.find(f"{_NS}protection") is None or
-                  xf.find(f"{_NS}protection").get("locked") != "0" for xf in xfs]
+        locked = [
+            xf.find(f"{_NS}protection") is None or xf.find(f"{_NS}protection").get("locked") != "0"
+            for xf in xfs
+        ]
         out = {}
         for sheet, part in sheet_parts(z).items():
             cols = {}
@@ -55,9 +57,13 @@ def test_checked_in_templates_match_the_descriptions(built):
     """Fails when a form description changed and templates/ was not rebuilt
     (run `salesxl templates build -o templates/`)."""
     assert sorted(p.name for p in TEMPLATES.glob("*.xlsx")) == sorted(
-        f.filename for f in FORMS.values())
+        f.filename for f in FORMS.values()
+    )
     for form in FORMS.values():
-        ours, theirs = zipfile.ZipFile(TEMPLATES / form.filename), zipfile.ZipFile(built / form.filename)
+        ours, theirs = (
+            zipfile.ZipFile(TEMPLATES / form.filename),
+            zipfile.ZipFile(built / form.filename),
+        )
         assert ours.namelist() == theirs.namelist(), form.filename
         for name in ours.namelist():
             assert ours.read(name) == theirs.read(name), f"{form.filename}: {name} drifted"
@@ -76,8 +82,11 @@ def test_structure(built, form_id):
     for table in form.tables:
         ws = wb[table.sheet_name]
         assert ws.protection.sheet and not ws.protection.password
-        header_row = next(r for r in range(1, 12) if ws.cell(r, 1).value and str(
-            ws.cell(r, 1).value).startswith(table.fields[0].zh))
+        header_row = next(
+            r
+            for r in range(1, 12)
+            if ws.cell(r, 1).value and str(ws.cell(r, 1).value).startswith(table.fields[0].zh)
+        )
         head = ws.cell(header_row, 1)
         assert head.font.b and "\n" in head.value and head.value.endswith(table.fields[0].en)
         assert ws.freeze_panes == f"A{header_row + 1}"
@@ -131,10 +140,42 @@ def test_round_trip_template_filled_by_openpyxl(tmp_path):
     ws = wb["日报 Daily"]
     for cell, value in {"B2": "张伟", "B3": "S001", "B6": "2026-11", "B7": 50000}.items():
         ws[cell] = value
-    rows = [[dt.datetime(2026, 11, 3), "恒瑞药房", "王经理", "13812345678", "来访", "A 热",
-             "7 成交", "阿莫西林", 10, 18.5, 185, 50, None, None, "首单"],
-            [dt.datetime(2026, 11, 4), "天河诊所", None, None, "电话", "B 温", "3 制定计划", None,
-             None, None, None, None, "价格", dt.datetime(2026, 11, 6), None]]
+    rows = [
+        [
+            dt.datetime(2026, 11, 3),
+            "恒瑞药房",
+            "王经理",
+            "13812345678",
+            "来访",
+            "A 热",
+            "7 成交",
+            "阿莫西林",
+            10,
+            18.5,
+            185,
+            50,
+            None,
+            None,
+            "首单",
+        ],
+        [
+            dt.datetime(2026, 11, 4),
+            "天河诊所",
+            None,
+            None,
+            "电话",
+            "B 温",
+            "3 制定计划",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "价格",
+            dt.datetime(2026, 11, 6),
+            None,
+        ],
+    ]
     for r, values in enumerate(rows, start=10):
         for c, value in enumerate(values, start=1):
             ws.cell(r, c, value)
@@ -142,13 +183,24 @@ def test_round_trip_template_filled_by_openpyxl(tmp_path):
     wb["日清 Day close"]["C4"] = 800
     wb.save(path)
     data = load_form(path, ValidationContext(today=dt.date(2026, 11, 24)))
-    assert data.header == {"rep_name": "张伟", "rep_id": "S001", "month": Month(2026, 11),
-                           "month_target": 50000}
+    assert data.header == {
+        "rep_name": "张伟",
+        "rep_id": "S001",
+        "month": Month(2026, 11),
+        "month_target": 50000,
+    }
     first, second = data.records("daily")
     assert (first["customer"], first["grade"], first["stage"], first["amount"]) == (
-        "恒瑞药房", "A", "7", 185)
+        "恒瑞药房",
+        "A",
+        "7",
+        185,
+    )
     assert (second["source"], second["objection"], second["next_followup"]) == (
-        "phone", "price", dt.date(2026, 11, 6))
+        "phone",
+        "price",
+        dt.date(2026, 11, 6),
+    )
     (close,) = data.records("day_close")
     assert close["forecast"] == 800 and close["sales"] is None
     # openpyxl keeps formulas but drops their values: reported at the cells, never read as 0.
@@ -164,20 +216,33 @@ def test_libreoffice_opens_and_recalculates_every_template(built, tmp_path):
         ours = CalamineWorkbook.from_path(str(built / form.filename))
         theirs = CalamineWorkbook.from_path(str(again))
         assert [n for n in theirs.sheet_names if not n.startswith("_")] == [
-            n for n in ours.sheet_names if not n.startswith("_")]
+            n for n in ours.sheet_names if not n.startswith("_")
+        ]
         first = ours.sheet_names[0]
-        assert theirs.get_sheet_by_name(first).to_python()[:12] == \
-            ours.get_sheet_by_name(first).to_python()[:12]
+        assert (
+            theirs.get_sheet_by_name(first).to_python()[:12]
+            == ours.get_sheet_by_name(first).to_python()[:12]
+        )
 
 
 @needs_soffice
 def test_libreoffice_recalculates_the_progress_block(tmp_path):
     path = tmp_path / "daily.xlsx"
-    rows = [{"date": dt.date(2026, 11, 3), "customer": "甲", "stage": "7", "amount": 3000.0},
-            {"date": dt.date(2026, 11, 4), "customer": "乙", "stage": "7", "amount": 2000.0}]
-    write_form(path, DAILY_REPORT, header={"rep_name": "张伟", "rep_id": "S001",
-                                           "month": Month(2026, 11), "month_target": 10000},
-               rows={"daily": rows, "day_close": [{"date": dt.date(2026, 11, 3)}]})
+    rows = [
+        {"date": dt.date(2026, 11, 3), "customer": "甲", "stage": "7", "amount": 3000.0},
+        {"date": dt.date(2026, 11, 4), "customer": "乙", "stage": "7", "amount": 2000.0},
+    ]
+    write_form(
+        path,
+        DAILY_REPORT,
+        header={
+            "rep_name": "张伟",
+            "rep_id": "S001",
+            "month": Month(2026, 11),
+            "month_target": 10000,
+        },
+        rows={"daily": rows, "day_close": [{"date": dt.date(2026, 11, 3)}]},
+    )
     cached = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("日报 Daily").to_python()
     again = convert(path, "xlsx", tmp_path / "lo")
     recalc = CalamineWorkbook.from_path(str(again)).get_sheet_by_name("日报 Daily").to_python()

@@ -57,20 +57,24 @@ def column_locked(wb: Any, ws: Any, letter: str) -> bool:
 # Building and drift
 # ----------------------------------------------------------------------------
 
+
 def test_build_writes_one_template_per_form(built):
     assert sorted(p.name for p in built.values()) == sorted(f.filename for f in FORMS.values())
 
 
 def test_checked_in_templates_do_not_drift(built):
     """`salesxl templates build -o templates/` regenerates exactly what is checked in."""
-    assert sorted(p.name for p in TEMPLATES.glob("*.xlsx")) == sorted(p.name for p in built.values())
+    assert sorted(p.name for p in TEMPLATES.glob("*.xlsx")) == sorted(
+        p.name for p in built.values()
+    )
     for path in built.values():
         with zipfile.ZipFile(path) as new, zipfile.ZipFile(TEMPLATES / path.name) as old:
             assert new.namelist() == old.namelist(), path.name
             for name in new.namelist():
                 assert new.read(name) == old.read(name), (
                     f"templates/{path.name}:{name} differs from the form description; "
-                    "run `salesxl templates build -o templates/` and commit")
+                    "run `salesxl templates build -o templates/` and commit"
+                )
 
 
 def test_output_is_deterministic(tmp_path):
@@ -94,6 +98,7 @@ def _umask() -> int:
 # ----------------------------------------------------------------------------
 # Structure, inspected with openpyxl
 # ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("form_id", list(FORMS))
 def test_table_sheets(built, form_id):
@@ -121,8 +126,11 @@ def test_table_sheets(built, form_id):
         for c, f in enumerate(table.fields, start=1):
             letter = openpyxl.utils.get_column_letter(c)
             name = wb.defined_names[f"{table.key}_{f.key}"]
-            assert name.attr_text == (f"'{sheet}'!${letter}${h + 1}:${letter}${h + table.input_rows}"
-                                      if table.input_rows >= 50 else name.attr_text)
+            assert name.attr_text == (
+                f"'{sheet}'!${letter}${h + 1}:${letter}${h + table.input_rows}"
+                if table.input_rows >= 50
+                else name.attr_text
+            )
             assert name.attr_text.startswith(f"'{sheet}'!${letter}${h + 1}:")
 
 
@@ -153,13 +161,15 @@ def test_data_validation_and_input_messages(built, form_id):
             dv = validations[f"{letter}{h + 1}"]
             assert dv.showInputMessage and dv.prompt == field_help(f, "zh")[:255]
             assert re.search(r"[\u4e00-\u9fff]", dv.prompt or "必") and (
-                not dv.prompt or re.search(r"[A-Za-z]", dv.prompt))
+                not dv.prompt or re.search(r"[A-Za-z]", dv.prompt)
+            )
             if f.choices is not None:
                 col = openpyxl.utils.get_column_letter(list_columns[f.choices.name])
                 assert dv.type == "list"
                 assert dv.formula1 == f"_lists!${col}$2:${col}${len(f.choices.choices) + 1}"
                 assert [lists[f"{col}{r}"].value for r in range(2, len(f.choices.choices) + 2)] == (
-                    f.choices.labels("zh"))
+                    f.choices.labels("zh")
+                )
             elif f.type is FieldType.DATE:
                 assert dv.type == "date" and dv.formula1 and dv.formula2
             elif f.type in (FieldType.MONEY, FieldType.NUMBER) and f.min is not None:
@@ -182,7 +192,9 @@ def test_meta_lists_instructions_and_header(built, form_id):
     meta = wb["_form"]
     assert meta.sheet_state == "hidden" and wb["_lists"].sheet_state == "hidden"
     assert [[c.value for c in row] for row in meta.iter_rows(max_row=2)] == [
-        ["form", form.id], ["version", form.version]]
+        ["form", form.id],
+        ["version", form.version],
+    ]
     assert wb.defined_names["_salesxl_form"].attr_text == "_form!$B$1"
     instructions = wb["说明 Instructions"]
     text = "\n".join(str(c.value) for row in instructions.iter_rows() for c in row if c.value)
@@ -210,14 +222,26 @@ def test_english_templates(tmp_path):
 
 
 def test_pre_filled_locked_header_and_drop_down_lists(tmp_path):
-    path = write_form(tmp_path / "f.xlsx", DAILY_REPORT, lock_header=True,
-                      header={"rep_name": "张伟", "rep_id": "S001", "month": Month(2026, 11),
-                              "month_target": 150000},
-                      lists={"customers": ["华联超市", "永辉超市"], "products": ["净水器X1"]})
+    path = write_form(
+        tmp_path / "f.xlsx",
+        DAILY_REPORT,
+        lock_header=True,
+        header={
+            "rep_name": "张伟",
+            "rep_id": "S001",
+            "month": Month(2026, 11),
+            "month_target": 150000,
+        },
+        lists={"customers": ["华联超市", "永辉超市"], "products": ["净水器X1"]},
+    )
     wb = openpyxl.load_workbook(path)
     ws = wb["日报 Daily"]
     assert (ws["B2"].value, ws["B3"].value, ws["B6"].value, ws["B7"].value) == (
-        "张伟", "S001", "2026-11", 150000)
+        "张伟",
+        "S001",
+        "2026-11",
+        150000,
+    )
     assert ws["B2"].protection.locked and not ws["B4"].protection.locked  # region left open
     validations = _validations(ws)
     assert validations["B10"].type == "list" and validations["H10"].type == "list"
@@ -225,41 +249,105 @@ def test_pre_filled_locked_header_and_drop_down_lists(tmp_path):
     customers = validations["B10"].formula1.split("!")[1].replace("$", "").split(":")
     assert [lists[c].value for c in customers] == ["华联超市", "永辉超市"]
     data = load_form(path, CTX)
-    assert data.header == {"rep_name": "张伟", "rep_id": "S001", "month": Month(2026, 11),
-                           "month_target": 150000}
+    assert data.header == {
+        "rep_name": "张伟",
+        "rep_id": "S001",
+        "month": Month(2026, 11),
+        "month_target": 150000,
+    }
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path):
-    rows = {"daily": [{"date": D(2026, 11, 3), "customer": "=HYPERLINK(\"x\")", "notes": "+86 call",
-                       "contact": "@boss", "product": "-X1"}]}
-    path = write_form(tmp_path / "f.xlsx", DAILY_REPORT, header={"month": Month(2026, 11)}, rows=rows)
+    rows = {
+        "daily": [
+            {
+                "date": D(2026, 11, 3),
+                "customer": '=HYPERLINK("x")',
+                "notes": "+86 call",
+                "contact": "@boss",
+                "product": "-X1",
+            }
+        ]
+    }
+    path = write_form(
+        tmp_path / "f.xlsx", DAILY_REPORT, header={"month": Month(2026, 11)}, rows=rows
+    )
     with zipfile.ZipFile(path) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml")
     assert b"HYPERLINK" not in sheet  # stored as a shared string, not a formula
     record = load_form(path, CTX).records("daily")[0]
     assert (record["customer"], record["notes"], record["contact"], record["product"]) == (
-        '=HYPERLINK("x")', "+86 call", "@boss", "-X1")
+        '=HYPERLINK("x")',
+        "+86 call",
+        "@boss",
+        "-X1",
+    )
 
 
 # ----------------------------------------------------------------------------
 # Round trips
 # ----------------------------------------------------------------------------
 
-HEADER = {"rep_name": "张伟", "rep_id": "S001", "region": "华东", "team": "一组",
-          "month": Month(2026, 11), "month_target": 150000}
+HEADER = {
+    "rep_name": "张伟",
+    "rep_id": "S001",
+    "region": "华东",
+    "team": "一组",
+    "month": Month(2026, 11),
+    "month_target": 150000,
+}
 DAILY_ROWS = [
-    {"date": D(2026, 11, 3), "customer": "华联超市", "contact": "李经理", "phone": "13812345678",
-     "source": "phone", "grade": "A", "stage": "2", "product": "净水器X1", "qty": None,
-     "price": None, "amount": None, "deposit": None, "objection": "need",
-     "next_followup": D(2026, 11, 5), "notes": "初次电话，约下周拜访"},
-    {"date": D(2026, 11, 3), "customer": "永辉超市", "contact": "王主任", "phone": "02161234567",
-     "source": "visit", "grade": "B", "stage": "5", "product": "净水器X1", "qty": 2,
-     "price": 1500, "amount": 3000, "deposit": 500, "objection": "price",
-     "next_followup": D(2026, 11, 6), "notes": None},
-    {"date": D(2026, 11, 5), "customer": "大润发", "contact": None, "phone": None,
-     "source": "referral", "grade": "C", "stage": "7", "product": "滤芯F2", "qty": 10,
-     "price": 80.5, "amount": 805, "deposit": None, "objection": None, "next_followup": None,
-     "notes": None},
+    {
+        "date": D(2026, 11, 3),
+        "customer": "华联超市",
+        "contact": "李经理",
+        "phone": "13812345678",
+        "source": "phone",
+        "grade": "A",
+        "stage": "2",
+        "product": "净水器X1",
+        "qty": None,
+        "price": None,
+        "amount": None,
+        "deposit": None,
+        "objection": "need",
+        "next_followup": D(2026, 11, 5),
+        "notes": "初次电话，约下周拜访",
+    },
+    {
+        "date": D(2026, 11, 3),
+        "customer": "永辉超市",
+        "contact": "王主任",
+        "phone": "02161234567",
+        "source": "visit",
+        "grade": "B",
+        "stage": "5",
+        "product": "净水器X1",
+        "qty": 2,
+        "price": 1500,
+        "amount": 3000,
+        "deposit": 500,
+        "objection": "price",
+        "next_followup": D(2026, 11, 6),
+        "notes": None,
+    },
+    {
+        "date": D(2026, 11, 5),
+        "customer": "大润发",
+        "contact": None,
+        "phone": None,
+        "source": "referral",
+        "grade": "C",
+        "stage": "7",
+        "product": "滤芯F2",
+        "qty": 10,
+        "price": 80.5,
+        "amount": 805,
+        "deposit": None,
+        "objection": None,
+        "next_followup": None,
+        "notes": None,
+    },
 ]
 CLOSE_ROWS = [
     {"date": D(2026, 11, 3), "sales": 3000, "forecast": 5000, "analysis": "永辉有望下周成交"},
@@ -316,10 +404,16 @@ def test_template_filled_by_openpyxl_reads_back(tmp_path):
     # with a date) and the progress block are formulas without a value -- warnings, not zeros.
     close = data.records("day_close")
     assert [(r["date"], r["sales"], r["forecast"]) for r in close] == [
-        (D(2026, 11, 3), None, 5000), (D(2026, 11, 5), None, 2000)]
-    assert places(data) == [("formula_without_value", "B4"), ("formula_without_value", "B5"),
-                            ("formula_without_value", "E3"), ("formula_without_value", "E4"),
-                            ("formula_without_value", "E5")]
+        (D(2026, 11, 3), None, 5000),
+        (D(2026, 11, 5), None, 2000),
+    ]
+    assert places(data) == [
+        ("formula_without_value", "B4"),
+        ("formula_without_value", "B5"),
+        ("formula_without_value", "E3"),
+        ("formula_without_value", "E4"),
+        ("formula_without_value", "E5"),
+    ]
     sheets = [i.sheet for i in data.issues]
     assert sheets == ["日清 Day close"] * 2 + ["日报 Daily"] * 3
     assert all(i.severity == "warning" for i in data.issues)
@@ -329,15 +423,19 @@ def test_template_filled_by_openpyxl_reads_back(tmp_path):
 # Writer helpers (salesxl/xlsx.py)
 # ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("title", "taken", "expected"), [
-    ("日报 Daily", (), "日报 Daily"),
-    ("a/b:c*d?e[f]g\\h", (), "a_b_c_d_e_f_g_h"),
-    ("x" * 40, (), "x" * 31),
-    ("Sheet", ("sheet",), "Sheet (2)"),
-    ("y" * 31, ("y" * 31,), "y" * 27 + " (2)"),
-    ("'quoted'", (), "quoted"),
-    ("", (), "Sheet"),
-])
+
+@pytest.mark.parametrize(
+    ("title", "taken", "expected"),
+    [
+        ("日报 Daily", (), "日报 Daily"),
+        ("a/b:c*d?e[f]g\\h", (), "a_b_c_d_e_f_g_h"),
+        ("x" * 40, (), "x" * 31),
+        ("Sheet", ("sheet",), "Sheet (2)"),
+        ("y" * 31, ("y" * 31,), "y" * 27 + " (2)"),
+        ("'quoted'", (), "quoted"),
+        ("", (), "Sheet"),
+    ],
+)
 def test_safe_sheet_title(title, taken, expected):
     assert safe_sheet_title(title, taken) == expected
 
@@ -362,7 +460,10 @@ def test_atomic_output_refuses_an_open_or_missing_target(tmp_path):
     (tmp_path / "~$out.xlsx").write_bytes(b"owner")
     with pytest.raises(OutputError, match="open in Excel"), atomic_output(target):
         pass
-    with pytest.raises(OutputError, match="does not exist"), atomic_output(tmp_path / "no" / "x.xlsx"):
+    with (
+        pytest.raises(OutputError, match="does not exist"),
+        atomic_output(tmp_path / "no" / "x.xlsx"),
+    ):
         pass
 
 
@@ -378,6 +479,7 @@ def test_atomic_output_keeps_the_mode_of_the_file_it_replaces(tmp_path):
 # ----------------------------------------------------------------------------
 # A real spreadsheet application: LibreOffice
 # ----------------------------------------------------------------------------
+
 
 def _values(path: Path, sheet: str) -> list[list[Any]]:
     book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -401,16 +503,21 @@ def test_libreoffice_recalculates_to_the_cached_values(tmp_path, soffice):
     assert _values(soffice(control, "xlsx", out), "S") == [[2.0, 3.0, 6.0]]
 
     recalculated = soffice(path, "xlsx", out)
-    for sheet, cells in (("日清 Day close", [(3, 1), (4, 1), (5, 1)]),
-                         ("日报 Daily", [(2, 4), (3, 4), (4, 4)])):
+    for sheet, cells in (
+        ("日清 Day close", [(3, 1), (4, 1), (5, 1)]),
+        ("日报 Daily", [(2, 4), (3, 4), (4, 4)]),
+    ):
         ours, theirs = _values(path, sheet), _values(recalculated, sheet)
         for r, c in cells:
             assert theirs[r][c] == pytest.approx(ours[r][c]), (sheet, r, c)
     close = _values(recalculated, "日清 Day close")
     assert [close[r][1] for r in (3, 4, 5)] == [3000, 805, 0]
     daily = _values(recalculated, "日报 Daily")
-    assert [daily[r][4] for r in (2, 3, 4)] == [pytest.approx(3805), 150000,
-                                                 pytest.approx(3805 / 150000)]
+    assert [daily[r][4] for r in (2, 3, 4)] == [
+        pytest.approx(3805),
+        150000,
+        pytest.approx(3805 / 150000),
+    ]
     # and the file LibreOffice saved reads back the same
     data = load_form(recalculated, CTX)
     assert _without_row(data.records("daily")) == DAILY_ROWS
@@ -424,13 +531,17 @@ def test_libreoffice_opens_and_prints_every_template(built, form_id, soffice, tm
     assert pdf.read_bytes().startswith(b"%PDF")
     pdftotext = shutil.which("pdftotext")
     if pdftotext:
-        text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, check=True,
-                              text=True).stdout
+        text = subprocess.run(
+            [pdftotext, str(pdf), "-"], capture_output=True, check=True, text=True
+        ).stdout
         for table in form.tables:
             for f in table.fields:
                 assert f.en in text, (form_id, f.en)
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm:
-        subprocess.run([pdftoppm, "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf),
-                        str(tmp_path / "page")], check=True, capture_output=True)
+        subprocess.run(
+            [pdftoppm, "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+            check=True,
+            capture_output=True,
+        )
         assert (tmp_path / "page-1.png").stat().st_size > 1000

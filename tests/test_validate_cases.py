@@ -52,14 +52,31 @@ def test_a_good_report_has_no_issues(tmp_path):
     data = read(write_daily(tmp_path / "good.xlsx", [GOOD_ROW]))
     assert data.issues == []
     assert data.form_id == "daily_report"
-    assert data.header == {"rep_name": "张伟", "rep_id": "S001", "month": NOVEMBER, "region": "华东"}
+    assert data.header == {
+        "rep_name": "张伟",
+        "rep_id": "S001",
+        "month": NOVEMBER,
+        "region": "华东",
+    }
     assert data.rep_id == "S001" and data.period == NOVEMBER
     (record,) = data.records("daily")
     assert record == {
-        "_row": FIRST_ROW, "date": dt.date(2026, 11, 3), "customer": "华联超市", "contact": "李经理",
-        "phone": "13812345678", "source": "visit", "grade": "B", "stage": "5",
-        "product": "净水器X1", "qty": 2, "price": 1500, "amount": 3000, "deposit": 500,
-        "objection": "price", "next_followup": dt.date(2026, 11, 6), "notes": None,
+        "_row": FIRST_ROW,
+        "date": dt.date(2026, 11, 3),
+        "customer": "华联超市",
+        "contact": "李经理",
+        "phone": "13812345678",
+        "source": "visit",
+        "grade": "B",
+        "stage": "5",
+        "product": "净水器X1",
+        "qty": 2,
+        "price": 1500,
+        "amount": 3000,
+        "deposit": 500,
+        "objection": "price",
+        "next_followup": dt.date(2026, 11, 6),
+        "notes": None,
     }
 
 
@@ -89,8 +106,9 @@ CELL_CASES: list[tuple[str, dict[str, Any], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("code", "row", "key"), CELL_CASES,
-                         ids=[f"{c}-{k}" for c, _, k in CELL_CASES])
+@pytest.mark.parametrize(
+    ("code", "row", "key"), CELL_CASES, ids=[f"{c}-{k}" for c, _, k in CELL_CASES]
+)
 def test_cell_issue_points_at_its_cell(tmp_path, code, row, key):
     data = read(write_daily(tmp_path / "f.xlsx", [row]))
     assert [i.code.value for i in data.issues] == [code], data.issues
@@ -110,7 +128,10 @@ def test_cell_issue_points_at_its_cell(tmp_path, code, row, key):
 def test_offending_values_are_reported(tmp_path):
     data = read(write_daily(tmp_path / "f.xlsx", [row_with(qty="两台", stage="8", phone="12345")]))
     assert {i.code.value: i.value for i in data.issues} == {
-        "bad_type": "两台", "not_in_list": "8", "phone_format": "12345"}
+        "bad_type": "两台",
+        "not_in_list": "8",
+        "phone_format": "12345",
+    }
 
 
 def test_duplicate_row(tmp_path):
@@ -123,12 +144,25 @@ def test_duplicate_row(tmp_path):
 
 
 def test_duplicate_unique_value_in_roster(tmp_path):
-    path = write_xlsx(tmp_path / "roster.xlsx", {"花名册": [
-        ["工号", "姓名", "区域", "团队"], ["S001", "张伟", "华东", "一组"], ["S001", "李娜", "华东", "二组"]]})
+    path = write_xlsx(
+        tmp_path / "roster.xlsx",
+        {
+            "花名册": [
+                ["工号", "姓名", "区域", "团队"],
+                ["S001", "张伟", "华东", "一组"],
+                ["S001", "李娜", "华东", "二组"],
+            ]
+        },
+    )
     data = read(path)
     (issue,) = data.issues
     assert (issue.code, issue.severity, issue.cell, issue.row, issue.column) == (
-        Code.DUPLICATE_ROW, Severity.ERROR, "A3", 3, "工号 Rep ID")
+        Code.DUPLICATE_ROW,
+        Severity.ERROR,
+        "A3",
+        3,
+        "工号 Rep ID",
+    )
 
 
 def test_extra_column(tmp_path):
@@ -138,8 +172,13 @@ def test_extra_column(tmp_path):
     data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": grid}))
     (issue,) = data.issues
     assert (issue.code, issue.severity, issue.cell, issue.row, issue.column, issue.value) == (
-        Code.EXTRA_COLUMN, Severity.INFO, f"P{DAILY_HEADER_ROW}", DAILY_HEADER_ROW, "微信 WeChat",
-        "微信 WeChat")
+        Code.EXTRA_COLUMN,
+        Severity.INFO,
+        f"P{DAILY_HEADER_ROW}",
+        DAILY_HEADER_ROW,
+        "微信 WeChat",
+        "微信 WeChat",
+    )
     assert data.records("daily")[0]["_extra"] == {"微信 WeChat": "hualian88"}
     assert data.tables["daily"].extras == ["微信 WeChat"]
 
@@ -151,27 +190,47 @@ def test_missing_column(tmp_path):
     data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": grid}))
     (issue,) = data.issues
     assert (issue.code, issue.severity, issue.sheet, issue.cell, issue.row, issue.column) == (
-        Code.MISSING_COLUMN, Severity.ERROR, "日报", None, DAILY_HEADER_ROW, "客户名称 Customer")
+        Code.MISSING_COLUMN,
+        Severity.ERROR,
+        "日报",
+        None,
+        DAILY_HEADER_ROW,
+        "客户名称 Customer",
+    )
     assert "客户名称" in issue.message_zh
     assert data.records("daily")[0]["customer"] is None
 
 
-@pytest.mark.parametrize(("header", "cell", "row"), [
-    # the label is there but its value is empty: the issue points where the value goes
-    ([["销售员", "张伟", "工号", None], ["月份", "2026-11"]], "D2", 2),
-    # the label is missing altogether: the sheet, no cell
-    ([["销售员", "张伟"], ["月份", "2026-11"]], None, None),
-])
+@pytest.mark.parametrize(
+    ("header", "cell", "row"),
+    [
+        # the label is there but its value is empty: the issue points where the value goes
+        ([["销售员", "张伟", "工号", None], ["月份", "2026-11"]], "D2", 2),
+        # the label is missing altogether: the sheet, no cell
+        ([["销售员", "张伟"], ["月份", "2026-11"]], None, None),
+    ],
+)
 def test_missing_header(tmp_path, header, cell, row):
     data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW], header=[["日报"], *header, []]))
     (issue,) = data.issues
     assert (issue.code, issue.severity, issue.sheet, issue.cell, issue.row, issue.column) == (
-        Code.MISSING_HEADER, Severity.ERROR, "日报", cell, row, "工号 Rep ID")
+        Code.MISSING_HEADER,
+        Severity.ERROR,
+        "日报",
+        cell,
+        row,
+        "工号 Rep ID",
+    )
     assert data.rep_id is None
 
 
 def test_bad_header_values(tmp_path):
-    header = [["日报"], ["销售员", "张伟", "工号", "S001"], ["月份", "十一月", "月度目标", "-5"], []]
+    header = [
+        ["日报"],
+        ["销售员", "张伟", "工号", "S001"],
+        ["月份", "十一月", "月度目标", "-5"],
+        [],
+    ]
     data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW], header=header))
     assert places(data) == [("bad_type", "B3"), ("out_of_range", "D3")]
     assert [i.column for i in data.issues] == ["月份 Month", "月度目标 Month target"]
@@ -180,25 +239,43 @@ def test_bad_header_values(tmp_path):
 def test_unknown_rep(tmp_path):
     data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW]), roster_ids=frozenset({"S002"}))
     (issue,) = data.issues
-    assert (issue.code, issue.severity, issue.sheet, issue.cell, issue.row, issue.column,
-            issue.value) == (Code.UNKNOWN_REP, Severity.ERROR, "日报", "D2", 2, "工号 Rep ID", "S001")
+    assert (
+        issue.code,
+        issue.severity,
+        issue.sheet,
+        issue.cell,
+        issue.row,
+        issue.column,
+        issue.value,
+    ) == (Code.UNKNOWN_REP, Severity.ERROR, "日报", "D2", 2, "工号 Rep ID", "S001")
     assert read(tmp_path / "f.xlsx", roster_ids=frozenset({"S001"})).issues == []
 
 
 def test_unknown_rep_in_sales_records(tmp_path):
-    path = write_xlsx(tmp_path / "sales.xlsx", {"销售记录": [
-        ["日期", "工号", "客户名称", "产品", "金额"],
-        ["2026-11-03", "S001", "华联", "X1", 100], ["2026-11-04", "S009", "永辉", "X1", 200]]})
+    path = write_xlsx(
+        tmp_path / "sales.xlsx",
+        {
+            "销售记录": [
+                ["日期", "工号", "客户名称", "产品", "金额"],
+                ["2026-11-03", "S001", "华联", "X1", 100],
+                ["2026-11-04", "S009", "永辉", "X1", 200],
+            ]
+        },
+    )
     data = read(path, roster_ids=frozenset({"S001"}))
     assert places(data) == [("unknown_rep", "B3")]
     assert data.issues[0].column == "工号 Rep ID"
 
 
-@pytest.mark.parametrize(("period", "wrong"), [
-    (Month(2026, 12), True), (NOVEMBER, False),
-    (Week(2026, 48), False),  # a week inside the month
-    (Week(2026, 50), True),
-])
+@pytest.mark.parametrize(
+    ("period", "wrong"),
+    [
+        (Month(2026, 12), True),
+        (NOVEMBER, False),
+        (Week(2026, 48), False),  # a week inside the month
+        (Week(2026, 50), True),
+    ],
+)
 def test_wrong_period(tmp_path, period, wrong):
     data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW]), period=period)
     if not wrong:
@@ -206,15 +283,29 @@ def test_wrong_period(tmp_path, period, wrong):
         return
     (issue,) = data.issues
     assert (issue.code, issue.severity, issue.cell, issue.row, issue.column, issue.value) == (
-        Code.WRONG_PERIOD, Severity.ERROR, "B3", 3, "月份 Month", "2026-11")
+        Code.WRONG_PERIOD,
+        Severity.ERROR,
+        "B3",
+        3,
+        "月份 Month",
+        "2026-11",
+    )
 
 
 def test_weekly_plan_period(tmp_path):
-    path = write_xlsx(tmp_path / "w.xlsx", {"计划": [
-        ["销售员", "张伟", "工号", "S001"], ["周", "2026-W48"], [],
-        ["计划日期", "客户名称", "客户等级", "拜访目的", "预期结果", "预计金额"],
-        ["2026-11-24", "华联", "A", "5", "演示", "1万"],
-        ["2026-12-01", "永辉", "B", "4", "", ""]]})
+    path = write_xlsx(
+        tmp_path / "w.xlsx",
+        {
+            "计划": [
+                ["销售员", "张伟", "工号", "S001"],
+                ["周", "2026-W48"],
+                [],
+                ["计划日期", "客户名称", "客户等级", "拜访目的", "预期结果", "预计金额"],
+                ["2026-11-24", "华联", "A", "5", "演示", "1万"],
+                ["2026-12-01", "永辉", "B", "4", "", ""],
+            ]
+        },
+    )
     data = read(path, period=Week(2026, 48))
     assert data.header["week"] == Week(2026, 48)
     assert places(data) == [("out_of_range", "A6")]  # 12-01 is in the next week
@@ -223,25 +314,36 @@ def test_weekly_plan_period(tmp_path):
 
 
 def test_formula_outside_the_table_is_reported_too(tmp_path):
-    header = [["日报"], ["销售员", "张伟", "工号", "S001"], ["月份", "2026-11", "月度目标", "=5*10000"], []]
+    header = [
+        ["日报"],
+        ["销售员", "张伟", "工号", "S001"],
+        ["月份", "2026-11", "月度目标", "=5*10000"],
+        [],
+    ]
     data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW], header=header))
     assert places(data) == [("formula_without_value", "D3")]
     assert data.issues[0].column == "月度目标 Month target" and "month_target" not in data.header
 
 
 def test_formula_on_a_settings_sheet(tmp_path):
-    path = write_xlsx(tmp_path / "t.xlsx", {
-        "设置 Settings": [["年度 Year", "=2025+1"], ["方法 Method", "平均"]],
-        "年度目标 Annual": [["层级", "单元", "上级", "年度目标"], ["公司", "总部", None, 1000]]})
+    path = write_xlsx(
+        tmp_path / "t.xlsx",
+        {
+            "设置 Settings": [["年度 Year", "=2025+1"], ["方法 Method", "平均"]],
+            "年度目标 Annual": [["层级", "单元", "上级", "年度目标"], ["公司", "总部", None, 1000]],
+        },
+    )
     data = read(path)
     assert data.form_id == "targets_input"
     assert [(i.code.value, i.sheet, i.cell, i.column) for i in data.issues] == [
-        ("formula_without_value", "设置 Settings", "B1", "年度 Year")]  # not also missing
+        ("formula_without_value", "设置 Settings", "B1", "年度 Year")
+    ]  # not also missing
 
 
 # ----------------------------------------------------------------------------
 # Whole-file codes: never a crash, always an issue without a cell
 # ----------------------------------------------------------------------------
+
 
 def _template(tmp_path: Path) -> Path:
     return write_form(tmp_path / "template.xlsx", DAILY_REPORT)
@@ -273,6 +375,7 @@ def _text(name: str, content: bytes) -> Callable[[Path], Path]:
         path = tmp_path / name
         path.write_bytes(content)
         return path
+
     return make
 
 
@@ -302,12 +405,12 @@ def _zip_bomb(tmp_path: Path) -> Path:
     with zipfile.ZipFile(source) as archive:
         info = archive.getinfo("xl/worksheets/sheet1.xml")
     huge = struct.pack("<I", 0xFFFFFF00)
-    data[info.header_offset + 22: info.header_offset + 26] = huge  # local header
+    data[info.header_offset + 22 : info.header_offset + 26] = huge  # local header
     central = data.find(b"PK\x01\x02")
     while central != -1:
         name_len = struct.unpack_from("<H", data, central + 28)[0]
-        if bytes(data[central + 46: central + 46 + name_len]) == info.filename.encode():
-            data[central + 24: central + 28] = huge  # central directory entry
+        if bytes(data[central + 46 : central + 46 + name_len]) == info.filename.encode():
+            data[central + 24 : central + 28] = huge  # central directory entry
             break
         central = data.find(b"PK\x01\x02", central + 4)
     path = tmp_path / "bomb.xlsx"
@@ -319,7 +422,7 @@ def _zip_from_the_future(tmp_path: Path) -> Path:
     """A zip entry needing extractor version 25.1: Python's zipfile gives up (NotImplementedError)."""
     data = bytearray(_template(tmp_path).read_bytes())
     central = data.find(b"PK\x01\x02")
-    data[central + 6: central + 8] = struct.pack("<H", 251)
+    data[central + 6 : central + 8] = struct.pack("<H", 251)
     path = tmp_path / "future.xlsx"
     path.write_bytes(bytes(data))
     return path
@@ -338,7 +441,11 @@ FILE_CASES: list[tuple[str, Callable[[Path], Path], dict[str, Any]]] = [
     ("unreadable", _truncated, {}),
     ("unreadable", _damaged_sheet, {}),
     ("unreadable", _text("empty.xlsx", b""), {}),
-    ("unreadable", _text("report.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"), {}),
+    (
+        "unreadable",
+        _text("report.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"),
+        {},
+    ),
     ("unreadable", _text("notes.xlsx", "这是一个文本文件，不是工作簿。\n".encode()), {}),
     ("unreadable", _text("legacy.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600), {}),
     ("unreadable", _text("data.csv", b"\x00\x01\x02\x03binary" * 50), {}),
@@ -352,9 +459,11 @@ FILE_CASES: list[tuple[str, Callable[[Path], Path], dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("code", "make", "ctx"), FILE_CASES,
-                         ids=[f"{c}-{getattr(m, '__name__', 'file')}-{i}"
-                              for i, (c, m, _) in enumerate(FILE_CASES)])
+@pytest.mark.parametrize(
+    ("code", "make", "ctx"),
+    FILE_CASES,
+    ids=[f"{c}-{getattr(m, '__name__', 'file')}-{i}" for i, (c, m, _) in enumerate(FILE_CASES)],
+)
 def test_whole_file_issues(tmp_path, code, make, ctx):
     path = make(tmp_path)
     data = read(path, **ctx)
@@ -387,7 +496,9 @@ def test_sheet_beyond_the_cell_limit(tmp_path):
 def test_cell_limit_counts_a_single_column_sheet(tmp_path):
     path = write_xlsx(tmp_path / "long.xlsx", {"S": [[i] for i in range(60)]})
     data = read(path, limits=Limits(max_sheet_cells=50))
-    assert places(data) == [("too_large", None)] and "60 rows × 1 columns" in data.issues[0].message_en
+    assert (
+        places(data) == [("too_large", None)] and "60 rows × 1 columns" in data.issues[0].message_en
+    )
     assert places(read(path, limits=Limits(max_sheet_cells=60))) == [("unknown_form", None)]
 
 
@@ -398,6 +509,7 @@ def test_missing_file_is_unreadable_not_a_crash(tmp_path):
 # ----------------------------------------------------------------------------
 # Lazy collection: everything wrong in one file, in one pass
 # ----------------------------------------------------------------------------
+
 
 def test_many_problems_reported_in_one_pass(tmp_path):
     header = [["日报"], ["销售员", "张伟", "工号", "S001"], ["月份", "2026-11"], []]
@@ -416,14 +528,22 @@ def test_many_problems_reported_in_one_pass(tmp_path):
     ]
     grid = daily_grid(rows, header=header)
     grid[DAILY_HEADER_ROW - 1].append("微信")
-    data = read(write_xlsx(tmp_path / "many.xlsx", {"日报": grid}),
-                roster_ids=frozenset({"S002"}), period=Month(2026, 12))
+    data = read(
+        write_xlsx(tmp_path / "many.xlsx", {"日报": grid}),
+        roster_ids=frozenset({"S002"}),
+        period=Month(2026, 12),
+    )
     assert places(data) == [
-        ("wrong_period", "B3"), ("unknown_rep", "D2"),
+        ("wrong_period", "B3"),
+        ("unknown_rep", "D2"),
         ("extra_column", "P5"),
-        ("required", "B6"), ("bad_type", "I6"),
-        ("phone_format", "D7"), ("not_in_list", "F7"), ("not_in_list", "G7"),
-        ("amount_mismatch", "K8"), ("deposit_exceeds_amount", "L8"),
+        ("required", "B6"),
+        ("bad_type", "I6"),
+        ("phone_format", "D7"),
+        ("not_in_list", "F7"),
+        ("not_in_list", "G7"),
+        ("amount_mismatch", "K8"),
+        ("deposit_exceeds_amount", "L8"),
         ("out_of_range", "A9"),
         ("followup_before_date", "N10"),
         ("future_date", "A11"),
@@ -436,14 +556,22 @@ def test_many_problems_reported_in_one_pass(tmp_path):
 
 
 def test_totals_row_and_blank_rows_are_not_records(tmp_path):
-    rows = [GOOD_ROW, {}, row_with(customer="永辉"), {}, {},
-            {"date": "合计", "amount": 6000, "deposit": 1000}]
+    rows = [
+        GOOD_ROW,
+        {},
+        row_with(customer="永辉"),
+        {},
+        {},
+        {"date": "合计", "amount": 6000, "deposit": 1000},
+    ]
     data = read(write_daily(tmp_path / "f.xlsx", rows))
     assert data.issues == []
     assert [r["_row"] for r in data.records("daily")] == [FIRST_ROW, FIRST_ROW + 2]
 
 
-@pytest.mark.parametrize("total", ["合计", "小计", "总计", "Total", "TOTAL:", "合 计", "合计 Total"])
+@pytest.mark.parametrize(
+    "total", ["合计", "小计", "总计", "Total", "TOTAL:", "合 计", "合计 Total"]
+)
 def test_totals_row_labels(tmp_path, total):
     rows = [GOOD_ROW, {"customer": total, "amount": 3000}]
     assert read(write_daily(tmp_path / "f.xlsx", rows)).issues == []
@@ -452,8 +580,11 @@ def test_totals_row_labels(tmp_path, total):
 def test_totals_label_counts_among_the_first_three_filled_cells_only(tmp_path):
     """Blank leading cells are skipped: 合计 in the phone column of a row with no date,
     customer or contact is a total row; in the fourth filled cell it is a value."""
-    rows = [GOOD_ROW, {"phone": "合计", "amount": 3000},
-            row_with(phone="合计", source=None, grade=None)]
+    rows = [
+        GOOD_ROW,
+        {"phone": "合计", "amount": 3000},
+        row_with(phone="合计", source=None, grade=None),
+    ]
     data = read(write_daily(tmp_path / "f.xlsx", rows))
     assert [r["_row"] for r in data.records("daily")] == [FIRST_ROW, FIRST_ROW + 2]
     assert ("phone_format", f"{letter('phone')}{FIRST_ROW + 2}") in places(data)
@@ -463,8 +594,12 @@ def test_totals_label_in_an_extra_column(tmp_path):
     """A 序号 column in front: the 合计 label sits outside the form's columns."""
     grid = daily_grid([GOOD_ROW, row_with(customer="永辉"), {"amount": 6000}])
     for i, row in enumerate(grid):
-        row.insert(0, "序号" if i == DAILY_HEADER_ROW - 1 else (i - DAILY_HEADER_ROW + 1
-                                                              if i >= DAILY_HEADER_ROW else None))
+        row.insert(
+            0,
+            "序号"
+            if i == DAILY_HEADER_ROW - 1
+            else (i - DAILY_HEADER_ROW + 1 if i >= DAILY_HEADER_ROW else None),
+        )
     grid[-1][0] = "合计"
     data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": grid}))
     assert places(data) == [("extra_column", "A5")]
@@ -473,7 +608,17 @@ def test_totals_label_in_an_extra_column(tmp_path):
 
 def test_column_letters():
     assert [column_letters(c) for c in (0, 1, 25, 26, 27, 51, 52, 701, 702, 16383)] == [
-        "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA", "XFD"]
+        "A",
+        "B",
+        "Z",
+        "AA",
+        "AB",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+        "XFD",
+    ]
 
 
 def test_records_of_a_missing_table_are_empty(tmp_path):
@@ -482,9 +627,18 @@ def test_records_of_a_missing_table_are_empty(tmp_path):
 
 
 def test_every_spec_code_has_a_test():
-    tested = {c for c, _, _ in CELL_CASES} | {c for c, _, _ in FILE_CASES} | {
-        "duplicate_row", "extra_column", "missing_column", "missing_header", "unknown_rep",
-        "wrong_period"}
+    tested = (
+        {c for c, _, _ in CELL_CASES}
+        | {c for c, _, _ in FILE_CASES}
+        | {
+            "duplicate_row",
+            "extra_column",
+            "missing_column",
+            "missing_header",
+            "unknown_rep",
+            "wrong_period",
+        }
+    )
     assert tested == {c.value for c in Code}
     assert DAILY_HEADER[1][0] == "销售员" and TODAY.month == 11
 
@@ -494,27 +648,57 @@ def test_every_spec_code_has_a_test():
 # ----------------------------------------------------------------------------
 
 CELL_VALUES = st.one_of(
-    st.just(""), st.text(max_size=10), st.floats(allow_nan=False, allow_infinity=False),
-    st.integers(min_value=-10**12, max_value=10**12), st.booleans(),
-    st.dates(min_value=dt.date(1900, 1, 1)), st.datetimes(min_value=dt.datetime(1900, 1, 1)),
-    st.times(), st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=3)),
-    st.sampled_from(["合计", "2026-11-03", "11月3日", "成交", "A", "¥1,200", "1.2万", "13812345678",
-                     "=SUM(A1)", "#N/A", "#DIV/0!"]),
+    st.just(""),
+    st.text(max_size=10),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.booleans(),
+    st.dates(min_value=dt.date(1900, 1, 1)),
+    st.datetimes(min_value=dt.datetime(1900, 1, 1)),
+    st.times(),
+    st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=3)),
+    st.sampled_from(
+        [
+            "合计",
+            "2026-11-03",
+            "11月3日",
+            "成交",
+            "A",
+            "¥1,200",
+            "1.2万",
+            "13812345678",
+            "=SUM(A1)",
+            "#N/A",
+            "#DIV/0!",
+        ]
+    ),
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(rows=st.lists(st.lists(CELL_VALUES, min_size=15, max_size=17), max_size=6),
-       header=st.lists(CELL_VALUES, min_size=3, max_size=3))
+@given(
+    rows=st.lists(st.lists(CELL_VALUES, min_size=15, max_size=17), max_size=6),
+    header=st.lists(CELL_VALUES, min_size=3, max_size=3),
+)
 def test_validation_never_raises(rows, header):
-    grid = [["日报"], ["销售员", header[0], "工号", header[1]], ["月份", header[2]], [],
-            daily_grid([])[-1], *rows]
+    grid = [
+        ["日报"],
+        ["销售员", header[0], "工号", header[1]],
+        ["月份", header[2]],
+        [],
+        daily_grid([])[-1],
+        *rows,
+    ]
     book = Book(Path("x.csv"), "csv", ["日报"])
     book._grids["日报"] = Grid("日报", [list(r) for r in grid])
     layout = locate(book)
     assert layout is not None and layout.form.id == "daily_report"
-    data = check_layout(book, layout, ValidationContext(today=TODAY, roster_ids=frozenset({"S1"}),
-                                                        period=NOVEMBER), "x.csv")
+    data = check_layout(
+        book,
+        layout,
+        ValidationContext(today=TODAY, roster_ids=frozenset({"S1"}), period=NOVEMBER),
+        "x.csv",
+    )
     assert len(data.records("daily")) <= len(rows)
     for issue in data.issues:
         assert issue.message_zh and issue.message_en

@@ -140,9 +140,27 @@ def test_number_spellings(raw, expected):
     assert parse_number(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["abc", "", "¥", "%", "万", "1.2.3", "1,2,3", "12,34", "—", "N/A",
-                                 True, dt.date(2026, 11, 3), float("nan"), float("inf"), "1e999"],
-                         ids=repr)
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "abc",
+        "",
+        "¥",
+        "%",
+        "万",
+        "1.2.3",
+        "1,2,3",
+        "12,34",
+        "—",
+        "N/A",
+        True,
+        dt.date(2026, 11, 3),
+        float("nan"),
+        float("inf"),
+        "1e999",
+    ],
+    ids=repr,
+)
 def test_not_numbers(raw):
     with pytest.raises(ValueError):
         parse_number(raw)
@@ -152,21 +170,26 @@ def test_not_numbers(raw):
 # Months, weeks, periods, ramps
 # ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("2026-11", Month(2026, 11)),
-    ("2026/11", Month(2026, 11)),
-    ("2026.11", Month(2026, 11)),
-    ("2026年11月", Month(2026, 11)),
-    ("2026年11月份", Month(2026, 11)),
-    ("202611", Month(2026, 11)),
-    (202611, Month(2026, 11)),
-    (2026.11, Month(2026, 11)),  # Excel turned the typed 2026.11 into a number
-    (2026.09, Month(2026, 9)),
-    (dt.date(2026, 11, 1), Month(2026, 11)),  # Excel turned 2026-11 into a date
-    (dt.datetime(2026, 11, 15), Month(2026, 11)),
-    ("2026-11-15", Month(2026, 11)),
-    (46330, Month(2026, 11)),
-], ids=repr)
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-11", Month(2026, 11)),
+        ("2026/11", Month(2026, 11)),
+        ("2026.11", Month(2026, 11)),
+        ("2026年11月", Month(2026, 11)),
+        ("2026年11月份", Month(2026, 11)),
+        ("202611", Month(2026, 11)),
+        (202611, Month(2026, 11)),
+        (2026.11, Month(2026, 11)),  # Excel turned the typed 2026.11 into a number
+        (2026.09, Month(2026, 9)),
+        (dt.date(2026, 11, 1), Month(2026, 11)),  # Excel turned 2026-11 into a date
+        (dt.datetime(2026, 11, 15), Month(2026, 11)),
+        ("2026-11-15", Month(2026, 11)),
+        (46330, Month(2026, 11)),
+    ],
+    ids=repr,
+)
 def test_month_spellings(raw, expected):
     assert parse_month(raw) == expected
 
@@ -177,16 +200,20 @@ def test_bad_months(raw):
         parse_month(raw)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("2026-W48", Week(2026, 48)),
-    ("2026W48", Week(2026, 48)),
-    ("2026-w01", Week(2026, 1)),
-    ("2026 W48", Week(2026, 48)),
-    ("2026年第48周", Week(2026, 48)),
-    ("2026-11-23", Week(2026, 48)),  # its Monday
-    (dt.date(2026, 11, 25), Week(2026, 48)),  # any day of the week
-    ("2026-W53", Week(2026, 53)),  # 2026 has 53 ISO weeks
-], ids=repr)
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-W48", Week(2026, 48)),
+        ("2026W48", Week(2026, 48)),
+        ("2026-w01", Week(2026, 1)),
+        ("2026 W48", Week(2026, 48)),
+        ("2026年第48周", Week(2026, 48)),
+        ("2026-11-23", Week(2026, 48)),  # its Monday
+        (dt.date(2026, 11, 25), Week(2026, 48)),  # any day of the week
+        ("2026-W53", Week(2026, 53)),  # 2026 has 53 ISO weeks
+    ],
+    ids=repr,
+)
 def test_week_spellings(raw, expected):
     assert parse_week(raw) == expected
 
@@ -197,10 +224,15 @@ def test_bad_weeks(raw):
         parse_week(raw)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("2026-11", Month(2026, 11)), ("2026-W48", Week(2026, 48)), ("2026-w48", Week(2026, 48)),
-    ("2026年11月", Month(2026, 11)),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-11", Month(2026, 11)),
+        ("2026-W48", Week(2026, 48)),
+        ("2026-w48", Week(2026, 48)),
+        ("2026年11月", Month(2026, 11)),
+    ],
+)
 def test_periods(raw, expected):
     assert parse_period(raw) == expected
 
@@ -223,12 +255,15 @@ def test_month_and_week_arithmetic():
     assert Week(2026, 49).overlaps(Month(2026, 12)) and Week(2026, 49).overlaps(nov)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("25,50,75,100", (25.0, 50.0, 75.0, 100.0)),
-    ("25%，50%，75%", (25.0, 50.0, 75.0)),
-    ("25、50 / 100", (25.0, 50.0, 100.0)),
-    (50, (50.0,)),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("25,50,75,100", (25.0, 50.0, 75.0, 100.0)),
+        ("25%，50%，75%", (25.0, 50.0, 75.0)),
+        ("25、50 / 100", (25.0, 50.0, 100.0)),
+        (50, (50.0,)),
+    ],
+)
 def test_ramps(raw, expected):
     assert parse_ramp(raw) == expected
 
@@ -243,31 +278,39 @@ def test_bad_ramps(raw):
 # Phones
 # ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("raw", "digits"), [
-    ("13812345678", "13812345678"),
-    ("138 1234 5678", "13812345678"),
-    ("138-1234-5678", "13812345678"),
-    ("+86 138 1234 5678", "13812345678"),
-    ("+86-13812345678", "13812345678"),
-    ("0086 13812345678", "13812345678"),
-    ("8613812345678", "13812345678"),
-    ("１３８１２３４５６７８", "13812345678"),
-    (13812345678.0, "13812345678"),  # typed into a number cell
-    (13812345678, "13812345678"),
-    ("010-12345678", "01012345678"),
-    ("0755-1234567", "07551234567"),
-    ("(010) 1234 5678", "01012345678"),
-    ("021-6123 4567", "02161234567"),
-    ("+86 10 1234 5678", "01012345678"),
-    ("+86-21-61234567", "02161234567"),
-    ("+86 (0)10 1234 5678", "01012345678"),
-], ids=repr)
+
+@pytest.mark.parametrize(
+    ("raw", "digits"),
+    [
+        ("13812345678", "13812345678"),
+        ("138 1234 5678", "13812345678"),
+        ("138-1234-5678", "13812345678"),
+        ("+86 138 1234 5678", "13812345678"),
+        ("+86-13812345678", "13812345678"),
+        ("0086 13812345678", "13812345678"),
+        ("8613812345678", "13812345678"),
+        ("１３８１２３４５６７８", "13812345678"),
+        (13812345678.0, "13812345678"),  # typed into a number cell
+        (13812345678, "13812345678"),
+        ("010-12345678", "01012345678"),
+        ("0755-1234567", "07551234567"),
+        ("(010) 1234 5678", "01012345678"),
+        ("021-6123 4567", "02161234567"),
+        ("+86 10 1234 5678", "01012345678"),
+        ("+86-21-61234567", "02161234567"),
+        ("+86 (0)10 1234 5678", "01012345678"),
+    ],
+    ids=repr,
+)
 def test_valid_phones(raw, digits):
     assert normalise_phone(raw) == (digits, True)
 
 
-@pytest.mark.parametrize("raw", ["12345", "12812345678", "1381234567", "138123456789", "abc",
-                                 "400-820-8820", "010-123"], ids=repr)
+@pytest.mark.parametrize(
+    "raw",
+    ["12345", "12812345678", "1381234567", "138123456789", "abc", "400-820-8820", "010-123"],
+    ids=repr,
+)
 def test_invalid_phones_are_kept_as_typed(raw):
     text, valid = normalise_phone(raw)
     assert not valid and text == raw
@@ -277,29 +320,73 @@ def test_invalid_phones_are_kept_as_typed(raw):
 # Choices
 # ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("choices", "raw", "code"), [
-    (STAGES, "7", "7"), (STAGES, 7, "7"), (STAGES, 7.0, "7"), (STAGES, "７", "7"),
-    (STAGES, "成交", "7"), (STAGES, "Closed won", "7"), (STAGES, "closed WON", "7"),
-    (STAGES, "ＣＬＯＳＥＤ ＷＯＮ", "7"), (STAGES, "7 成交", "7"), (STAGES, "7-成交", "7"),
-    (STAGES, "7.成交", "7"), (STAGES, "7 成交 Closed won", "7"), (STAGES, "签约", "7"),
-    (STAGES, "0", "0"), (STAGES, 0, "0"), (STAGES, "流失", "0"), (STAGES, "LOST", "0"),
-    (STAGES, "objection-handling", "6"), (STAGES, "6 处理异议", "6"),
-    (GRADES, "A", "A"), (GRADES, "a", "A"), (GRADES, "Ａ", "A"), (GRADES, "ａ", "A"),
-    (GRADES, "热", "A"), (GRADES, "HOT", "A"), (GRADES, "A 热", "A"), (GRADES, "A 热 Hot", "A"),
-    (GRADES, "A类", "A"), (GRADES, "b 温", "B"), (GRADES, "cold", "C"),
-    (SOURCES, "Walk-in", "walkin"), (SOURCES, "walk in", "walkin"), (SOURCES, "WALKIN", "walkin"),
-    (SOURCES, "来访", "walkin"), (SOURCES, "Phone Call", "phone"), (SOURCES, "电话", "phone"),
-    (SOURCES, "转介绍 Referral", "referral"), (SOURCES, "其它", "other"),
-    (OBJECTIONS, "价格", "price"), (OBJECTIONS, "PRICE", "price"), (OBJECTIONS, "价格异议", "price"),
-], ids=repr)
+
+@pytest.mark.parametrize(
+    ("choices", "raw", "code"),
+    [
+        (STAGES, "7", "7"),
+        (STAGES, 7, "7"),
+        (STAGES, 7.0, "7"),
+        (STAGES, "７", "7"),
+        (STAGES, "成交", "7"),
+        (STAGES, "Closed won", "7"),
+        (STAGES, "closed WON", "7"),
+        (STAGES, "ＣＬＯＳＥＤ ＷＯＮ", "7"),
+        (STAGES, "7 成交", "7"),
+        (STAGES, "7-成交", "7"),
+        (STAGES, "7.成交", "7"),
+        (STAGES, "7 成交 Closed won", "7"),
+        (STAGES, "签约", "7"),
+        (STAGES, "0", "0"),
+        (STAGES, 0, "0"),
+        (STAGES, "流失", "0"),
+        (STAGES, "LOST", "0"),
+        (STAGES, "objection-handling", "6"),
+        (STAGES, "6 处理异议", "6"),
+        (GRADES, "A", "A"),
+        (GRADES, "a", "A"),
+        (GRADES, "Ａ", "A"),
+        (GRADES, "ａ", "A"),
+        (GRADES, "热", "A"),
+        (GRADES, "HOT", "A"),
+        (GRADES, "A 热", "A"),
+        (GRADES, "A 热 Hot", "A"),
+        (GRADES, "A类", "A"),
+        (GRADES, "b 温", "B"),
+        (GRADES, "cold", "C"),
+        (SOURCES, "Walk-in", "walkin"),
+        (SOURCES, "walk in", "walkin"),
+        (SOURCES, "WALKIN", "walkin"),
+        (SOURCES, "来访", "walkin"),
+        (SOURCES, "Phone Call", "phone"),
+        (SOURCES, "电话", "phone"),
+        (SOURCES, "转介绍 Referral", "referral"),
+        (SOURCES, "其它", "other"),
+        (OBJECTIONS, "价格", "price"),
+        (OBJECTIONS, "PRICE", "price"),
+        (OBJECTIONS, "价格异议", "price"),
+    ],
+    ids=repr,
+)
 def test_choice_spellings(choices: ChoiceList, raw, code):
     assert ChoiceMatcher(choices).match(raw) == code
 
 
-@pytest.mark.parametrize(("choices", "raw"), [
-    (STAGES, "8"), (STAGES, "成交了"), (STAGES, ""), (STAGES, None), (STAGES, True), (STAGES, 7.5),
-    (GRADES, "D"), (GRADES, "AB"), (SOURCES, "微信"),
-], ids=repr)
+@pytest.mark.parametrize(
+    ("choices", "raw"),
+    [
+        (STAGES, "8"),
+        (STAGES, "成交了"),
+        (STAGES, ""),
+        (STAGES, None),
+        (STAGES, True),
+        (STAGES, 7.5),
+        (GRADES, "D"),
+        (GRADES, "AB"),
+        (SOURCES, "微信"),
+    ],
+    ids=repr,
+)
 def test_choices_outside_the_list(choices, raw):
     assert ChoiceMatcher(choices).match(raw) is None
 
@@ -308,12 +395,23 @@ def test_choices_outside_the_list(choices, raw):
 # Labels and cell parsers
 # ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("raw", "key"), [
-    ("客户名称", "客户名称"), ("客户名称 Customer", "客户名称customer"),
-    ("客户名称\nCustomer", "客户名称customer"), ("客户名称*", "客户名称"), ("客户名称：", "客户名称"),
-    ("  客户名称 : ", "客户名称"), ("ＣＵＳＴＯＭＥＲ", "customer"), ("Next follow-up", "nextfollowup"),
-    ("金额（元）", "金额元"), (None, ""), (12, "12"),
-])
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("客户名称", "客户名称"),
+        ("客户名称 Customer", "客户名称customer"),
+        ("客户名称\nCustomer", "客户名称customer"),
+        ("客户名称*", "客户名称"),
+        ("客户名称：", "客户名称"),
+        ("  客户名称 : ", "客户名称"),
+        ("ＣＵＳＴＯＭＥＲ", "customer"),
+        ("Next follow-up", "nextfollowup"),
+        ("金额（元）", "金额元"),
+        (None, ""),
+        (12, "12"),
+    ],
+)
 def test_norm_label(raw, key):
     assert norm_label(raw) == key
 
@@ -327,25 +425,48 @@ def _daily(key: str) -> Field:
     return DAILY_REPORT.main_table.field(key)
 
 
-@pytest.mark.parametrize(("key", "raw", "expected"), [
-    ("amount", "¥3,000", 3000.0), ("amount", "1.2万", 12000.0), ("amount", 800, 800),
-    ("qty", "１０", 10.0), ("date", "11-3", NOV_3), ("date", dt.datetime(2026, 11, 3, 9), NOV_3),
-    ("stage", "成交", "7"), ("grade", "ｂ", "B"), ("customer", 12345.0, "12345"),
-    ("customer", "  华联超市 ", "华联超市"), ("customer", "ＡＢＣ商行", "ＡＢＣ商行"),  # kept as typed
-    ("notes", "约了周三，带样品（X1）！", "约了周三，带样品（X1）！"),  # Chinese punctuation kept
-    ("notes", "\u3000第二次拜访", "第二次拜访"),
-    ("phone", "+86 138 1234 5678", "13812345678"), ("phone", "12345", "12345"),
-    ("next_followup", dt.date(2026, 11, 5), dt.date(2026, 11, 5)),
-], ids=repr)
+@pytest.mark.parametrize(
+    ("key", "raw", "expected"),
+    [
+        ("amount", "¥3,000", 3000.0),
+        ("amount", "1.2万", 12000.0),
+        ("amount", 800, 800),
+        ("qty", "１０", 10.0),
+        ("date", "11-3", NOV_3),
+        ("date", dt.datetime(2026, 11, 3, 9), NOV_3),
+        ("stage", "成交", "7"),
+        ("grade", "ｂ", "B"),
+        ("customer", 12345.0, "12345"),
+        ("customer", "  华联超市 ", "华联超市"),
+        ("customer", "ＡＢＣ商行", "ＡＢＣ商行"),  # kept as typed
+        (
+            "notes",
+            "约了周三，带样品（X1）！",
+            "约了周三，带样品（X1）！",
+        ),  # Chinese punctuation kept
+        ("notes", "\u3000第二次拜访", "第二次拜访"),
+        ("phone", "+86 138 1234 5678", "13812345678"),
+        ("phone", "12345", "12345"),
+        ("next_followup", dt.date(2026, 11, 5), dt.date(2026, 11, 5)),
+    ],
+    ids=repr,
+)
 def test_cell_parser(key, raw, expected):
     assert cell_parser(_daily(key), default_year=2026)(raw) == expected
 
 
-@pytest.mark.parametrize(("key", "raw", "code"), [
-    ("amount", "about 3000", Code.BAD_TYPE), ("amount", True, Code.BAD_TYPE),
-    ("date", "soon", Code.BAD_TYPE), ("date", "2026-02-30", Code.BAD_TYPE),
-    ("stage", "8", Code.NOT_IN_LIST), ("grade", "D", Code.NOT_IN_LIST),
-], ids=repr)
+@pytest.mark.parametrize(
+    ("key", "raw", "code"),
+    [
+        ("amount", "about 3000", Code.BAD_TYPE),
+        ("amount", True, Code.BAD_TYPE),
+        ("date", "soon", Code.BAD_TYPE),
+        ("date", "2026-02-30", Code.BAD_TYPE),
+        ("stage", "8", Code.NOT_IN_LIST),
+        ("grade", "D", Code.NOT_IN_LIST),
+    ],
+    ids=repr,
+)
 def test_cell_parser_problems_carry_code_and_both_languages(key, raw, code):
     with pytest.raises(CellProblem) as caught:
         cell_parser(_daily(key), default_year=2026)(raw)
@@ -376,10 +497,11 @@ def test_product_list_is_enforced_only_when_configured():
 # Properties
 # ----------------------------------------------------------------------------
 
+
 def _with_separators(digits: str) -> str:
     """`1234567` -> `1,234,567`."""
     head = len(digits) % 3 or 3
-    return ",".join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
+    return ",".join([digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)])
 
 
 @given(
@@ -430,8 +552,10 @@ DATE_SPELLINGS = [
 ]
 
 
-@given(day=st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31)),
-       spelling=st.sampled_from(DATE_SPELLINGS))
+@given(
+    day=st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31)),
+    spelling=st.sampled_from(DATE_SPELLINGS),
+)
 def test_any_date_in_any_spelling_parses_back(day, spelling):
     assert parse_date(spelling(day), default_year=day.year) == day
 
@@ -455,14 +579,23 @@ def _random_case_and_width(draw, text: str) -> str:
     return "".join(out)
 
 
-ALL_CHOICES = [(lst, c) for f in FORMS.values() for t in (*f.tables, None)
-               for fld in (t.fields if t else f.header) if fld.choices is not None
-               for lst in [fld.choices] for c in lst.choices]
+ALL_CHOICES = [
+    (lst, c)
+    for f in FORMS.values()
+    for t in (*f.tables, None)
+    for fld in (t.fields if t else f.header)
+    if fld.choices is not None
+    for lst in [fld.choices]
+    for c in lst.choices
+]
 
 
-@given(data=st.data(), pick=st.sampled_from(ALL_CHOICES),
-       spelling=st.sampled_from(["code", "zh", "en", "code zh", "zh en", "code zh en"]),
-       padding=st.sampled_from(["", " ", "  ", "\u3000"]))
+@given(
+    data=st.data(),
+    pick=st.sampled_from(ALL_CHOICES),
+    spelling=st.sampled_from(["code", "zh", "en", "code zh", "zh en", "code zh en"]),
+    padding=st.sampled_from(["", " ", "  ", "\u3000"]),
+)
 def test_choice_labels_in_any_case_or_width_map_to_the_code(data, pick, spelling, padding):
     choices, choice = pick
     parts = {"code": choice.code, "zh": choice.zh, "en": choice.en}
@@ -471,10 +604,20 @@ def test_choice_labels_in_any_case_or_width_map_to_the_code(data, pick, spelling
     assert ChoiceMatcher(choices).match(text) == choice.code
 
 
-@given(digits=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
-       style=st.sampled_from(["{a} {b} {c}", "{a}-{b}-{c}", "+86 {a} {b} {c}", "+86{a}{b}{c}",
-                              "0086-{a}{b}{c}", "{a}{b}{c}"]),
-       wide=st.booleans())
+@given(
+    digits=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+    style=st.sampled_from(
+        [
+            "{a} {b} {c}",
+            "{a}-{b}-{c}",
+            "+86 {a} {b} {c}",
+            "+86{a}{b}{c}",
+            "0086-{a}{b}{c}",
+            "{a}{b}{c}",
+        ]
+    ),
+    wide=st.booleans(),
+)
 def test_any_mobile_in_any_spelling_normalises(digits, style, wide):
     text = style.format(a=digits[:3], b=digits[3:7], c=digits[7:])
     if wide:
@@ -499,5 +642,6 @@ def test_field_types_all_have_a_parser():
         for fld in (*form.header, *(f for t in form.tables for f in t.fields)):
             assert callable(cell_parser(fld)), fld.key
     assert {f.type for form in FORMS.values() for t in form.tables for f in t.fields} | {
-        f.type for form in FORMS.values() for f in form.header} >= set(FieldType) - {FieldType.PERCENT}
+        f.type for form in FORMS.values() for f in form.header
+    } >= set(FieldType) - {FieldType.PERCENT}
     assert unicodedata.normalize("NFKC", "￥") == "¥"

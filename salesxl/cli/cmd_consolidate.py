@@ -33,44 +33,96 @@ def echo_headline(summary: Summary, output: Path) -> None:
     pace = f"{h.pace:.2f}" if h.pace is not None else "-"
     warnings = summary.sheet("by_rep").column("warning")
     levels = [row[warnings] for row in summary.sheet("by_rep").rows]
-    click.echo(f"{h.period} as of {h.as_of}: {h.reps} reps, amount ¥{h.amount:,.0f}, target {target}, "
-               f"completion {completion}, pace {pace}")
-    click.echo(f"  warnings 预警: {levels.count('oral')} oral 口头, {levels.count('written')} "
-               f"written 书面; reports: {h.late} late 迟交, {h.missing} missing 缺交; "
-               f"issues: {h.errors} errors, {h.warnings} warnings")
+    click.echo(
+        f"{h.period} as of {h.as_of}: {h.reps} reps, amount ¥{h.amount:,.0f}, target {target}, "
+        f"completion {completion}, pace {pace}"
+    )
+    click.echo(
+        f"  warnings 预警: {levels.count('oral')} oral 口头, {levels.count('written')} "
+        f"written 书面; reports: {h.late} late 迟交, {h.missing} missing 缺交; "
+        f"issues: {h.errors} errors, {h.warnings} warnings"
+    )
     click.echo(f"  summary written to {output}")
 
 
 @click.command()
 @click.argument("inbox", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--period", type=MONTH, required=True, help="The month to consolidate, e.g. 2026-11.")
-@click.option("--db", type=DB_URL, help="Consolidate what `salesxl import` put in this store "
-              "(an SQLite file or postgresql://…) instead of reading INBOX.")
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Roster 花名册: the reps expected to report (else the store's roster, "
-              "else taken from the forms).")
-@click.option("--targets", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="targets.xlsx from `salesxl targets split` (month target per rep; else the "
-              "store's targets).")
-@click.option("--as-of", type=DATE, help="The day to judge month-to-date and lateness at "
-              "(default: today).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("summary.xlsx"), show_default=True, help="The summary workbook.")
+@click.option(
+    "--db",
+    type=DB_URL,
+    help="Consolidate what `salesxl import` put in this store "
+    "(an SQLite file or postgresql://…) instead of reading INBOX.",
+)
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Roster 花名册: the reps expected to report (else the store's roster, "
+    "else taken from the forms).",
+)
+@click.option(
+    "--targets",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="targets.xlsx from `salesxl targets split` (month target per rep; else the "
+    "store's targets).",
+)
+@click.option(
+    "--as-of", type=DATE, help="The day to judge month-to-date and lateness at (default: today)."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("summary.xlsx"),
+    show_default=True,
+    help="The summary workbook.",
+)
 @click.option("--details", is_flag=True, help="Add the 明细 Details sheet with every row.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any file has an error.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="zh: Chinese labels with English under them; en: English only.")
-@click.option("--oral", type=click.FloatRange(0, 10), default=0.8, show_default=True,
-              help="Pace index below this gets 口头预警 an oral warning.")
-@click.option("--written", type=click.FloatRange(0, 10), default=0.6, show_default=True,
-              help="Pace index below this gets 书面预警 a written warning.")
-@click.option("--workdays", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A 工作日 Workdays sheet overriding the China holiday calendar (needed for "
-              "years the built-in calendar does not cover).")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="zh: Chinese labels with English under them; en: English only.",
+)
+@click.option(
+    "--oral",
+    type=click.FloatRange(0, 10),
+    default=0.8,
+    show_default=True,
+    help="Pace index below this gets 口头预警 an oral warning.",
+)
+@click.option(
+    "--written",
+    type=click.FloatRange(0, 10),
+    default=0.6,
+    show_default=True,
+    help="Pace index below this gets 书面预警 a written warning.",
+)
+@click.option(
+    "--workdays",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A 工作日 Workdays sheet overriding the China holiday calendar (needed for "
+    "years the built-in calendar does not cover).",
+)
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to read with.")
-def command(inbox: tuple[Path, ...], period: Month, db: str | None, roster: Path | None,
-            targets: Path | None, as_of: dt.date | None, output: Path, details: bool, strict: bool, lang: str,
-            oral: float, written: float, workdays: Path | None, workers: int | None) -> None:
+def command(
+    inbox: tuple[Path, ...],
+    period: Month,
+    db: str | None,
+    roster: Path | None,
+    targets: Path | None,
+    as_of: dt.date | None,
+    output: Path,
+    details: bool,
+    strict: bool,
+    lang: str,
+    oral: float,
+    written: float,
+    workdays: Path | None,
+    workers: int | None,
+) -> None:
     """Consolidate every rep's forms under INBOX (or in the store) into a summary workbook.
 
     Reads folders recursively, validates every file, and writes the sheets of
@@ -89,8 +141,9 @@ def command(inbox: tuple[Path, ...], period: Month, db: str | None, roster: Path
       salesxl consolidate --db salesxl.db --period 2026-11 -o summary.xlsx
     """
     if bool(inbox) == bool(db):
-        raise click.UsageError("give either INBOX folders or --db (the store), not "
-                               + ("both" if inbox else "neither"))
+        raise click.UsageError(
+            "give either INBOX folders or --db (the store), not " + ("both" if inbox else "neither")
+        )
     try:
         thresholds = Thresholds(oral=oral, written=written)
     except ValueError as exc:
@@ -104,16 +157,31 @@ def command(inbox: tuple[Path, ...], period: Month, db: str | None, roster: Path
             from salesxl.store import StoreError  # SQLAlchemy only when the store is used
 
             try:
-                summary = consolidate_store(db, period=period, roster=roster, targets=targets,
-                                            as_of=as_of, thresholds=thresholds, details=details,
-                                            workdays=workdays)
+                summary = consolidate_store(
+                    db,
+                    period=period,
+                    roster=roster,
+                    targets=targets,
+                    as_of=as_of,
+                    thresholds=thresholds,
+                    details=details,
+                    workdays=workdays,
+                )
             except StoreError as exc:
                 raise click.ClickException(str(exc)) from None
         else:
-            summary = consolidate_inbox(list(inbox), period=period, roster=roster,
-                                        targets=targets, as_of=as_of, thresholds=thresholds,
-                                        workers=workers, progress=lambda n: progress(n, "Reading"),
-                                        details=details, workdays=workdays)
+            summary = consolidate_inbox(
+                list(inbox),
+                period=period,
+                roster=roster,
+                targets=targets,
+                as_of=as_of,
+                thresholds=thresholds,
+                workers=workers,
+                progress=lambda n: progress(n, "Reading"),
+                details=details,
+                workdays=workdays,
+            )
     except WorkdaysError as exc:
         raise click.BadParameter(str(exc), param_hint="--workdays") from None
     except CalendarNotCovered as exc:

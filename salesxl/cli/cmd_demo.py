@@ -37,21 +37,26 @@ def step_validate(run: DemoRun) -> None:
     from salesxl.inbox import read_inbox
 
     _say("校验 Validate every rep file")
-    inbox = read_inbox([run.files.inbox], roster=run.files.roster, period=run.files.period,
-                       today=run.files.as_of)
+    inbox = read_inbox(
+        [run.files.inbox], roster=run.files.roster, period=run.files.period, today=run.files.as_of
+    )
     issues = inbox.issues
     counts = Counter(i.severity.value for i in issues)
     bad = {i.file for i in issues if i.is_error}
-    click.echo(f"  {len(inbox.files)} files read: {len(inbox.files) - len(bad)} without errors, "
-               f"{len(bad)} with errors ({counts['error']} errors, {counts['warning']} warnings)")
+    click.echo(
+        f"  {len(inbox.files)} files read: {len(inbox.files) - len(bad)} without errors, "
+        f"{len(bad)} with errors ({counts['error']} errors, {counts['warning']} warnings)"
+    )
     found = Counter(i.code.value for i in issues)
     click.echo("  the planted mistakes, and what salesxl said:")
     for m in run.files.mistakes:
         caught = all(found[c] for c in m.codes)
         mark = click.style("✓", fg="green") if caught else click.style("✗ missed", fg="red")
         click.echo(f"    {mark} {m.rep_id} {m.what} → {', '.join(m.codes)}")
-    click.echo(f"  see every issue: salesxl validate {run.files.inbox} --period "
-               f"{run.files.period} --roster {run.files.roster}")
+    click.echo(
+        f"  see every issue: salesxl validate {run.files.inbox} --period "
+        f"{run.files.period} --roster {run.files.roster}"
+    )
     run.results["validate"] = issues
 
 
@@ -62,8 +67,13 @@ def step_consolidate(run: DemoRun) -> None:
 
     _say("汇总 Consolidate the inbox into the manager's summary")
     targets = run.results.get("targets")
-    summary = consolidate_inbox([run.files.inbox], period=run.files.period,
-                                roster=run.files.roster, targets=targets, as_of=run.files.as_of)
+    summary = consolidate_inbox(
+        [run.files.inbox],
+        period=run.files.period,
+        roster=run.files.roster,
+        targets=targets,
+        as_of=run.files.as_of,
+    )
     output = write_summary(summary, run.out / "summary.xlsx")
     echo_headline(summary, output)
     run.results["summary"] = summary
@@ -73,13 +83,14 @@ def step_targets(run: DemoRun) -> None:
     from salesxl.targets import split_file
 
     _say("分解目标 Split the annual targets into exact monthly ones")
-    result = split_file(run.files.targets_input, run.out / "targets.xlsx",
-                        roster=run.files.roster)
+    result = split_file(run.files.targets_input, run.out / "targets.xlsx", roster=run.files.roster)
     s = result.split.settings
     company = result.split.plans[0]
-    click.echo(f"  {result.units} units (company, regions, teams, reps), {s.year} by "
-               f"{s.method} from three years of history, rounded to ¥{s.rounding}: "
-               f"company ¥{result.split.money(company.annual):,}")
+    click.echo(
+        f"  {result.units} units (company, regions, teams, reps), {s.year} by "
+        f"{s.method} from three years of history, rounded to ¥{s.rounding}: "
+        f"company ¥{result.split.money(company.annual):,}"
+    )
     for warning in result.warnings:
         click.echo(f"  note: {warning}")
     click.echo(f"  targets written to {result.output}")
@@ -93,12 +104,22 @@ def step_forms(run: DemoRun) -> None:
 
     next_month = run.files.period.shift(1)
     _say(f"下发表单 Issue next month's ({next_month}) personalised forms")
-    targets = read_month_targets(run.results["targets"], next_month) \
-        if next_month.year == run.files.period.year else None
-    written = issue_forms(read_roster(run.files.roster), next_month, run.out / "forms",
-                          targets=targets, customers=known_customers([run.files.sales_records]))
-    click.echo(f"  {len(written)} forms (daily report, weekly plan, monthly plan per active rep) "
-               f"in {run.out / 'forms'}/, targets and customers filled in")
+    targets = (
+        read_month_targets(run.results["targets"], next_month)
+        if next_month.year == run.files.period.year
+        else None
+    )
+    written = issue_forms(
+        read_roster(run.files.roster),
+        next_month,
+        run.out / "forms",
+        targets=targets,
+        customers=known_customers([run.files.sales_records]),
+    )
+    click.echo(
+        f"  {len(written)} forms (daily report, weekly plan, monthly plan per active rep) "
+        f"in {run.out / 'forms'}/, targets and customers filled in"
+    )
 
 
 def step_store(run: DemoRun) -> None:
@@ -112,26 +133,37 @@ def step_store(run: DemoRun) -> None:
     for old in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         old.unlink(missing_ok=True)  # the demo's own database from an earlier run
     url = str(db)
-    sources = [("roster", [run.files.roster]), ("sales", [run.files.sales_records]),
-               ("targets", [run.results["targets"]])]
+    sources = [
+        ("roster", [run.files.roster]),
+        ("sales", [run.files.sales_records]),
+        ("targets", [run.results["targets"]]),
+    ]
     for kind, paths in sources:
         result = import_files(kind, paths, db=url)
         click.echo(f"  {kind:<8} {result.files[0].note}")
     first = import_files("reports", [run.files.inbox], db=url, backfill=True, skip_bad_rows=True)
-    click.echo(f"  reports  {first.rows:>7,} rows from {len(first.files)} files: "
-               f"{first.count('imported')} imported, {first.count('blocked')} not imported "
-               "(the store keeps why); rows with errors left out (--skip-bad-rows), "
-               f"{sum(f.skipped_rows for f in first.files)} in all")
+    click.echo(
+        f"  reports  {first.rows:>7,} rows from {len(first.files)} files: "
+        f"{first.count('imported')} imported, {first.count('blocked')} not imported "
+        "(the store keeps why); rows with errors left out (--skip-bad-rows), "
+        f"{sum(f.skipped_rows for f in first.files)} in all"
+    )
     again = import_files("reports", [run.files.inbox], db=url, backfill=True, skip_bad_rows=True)
-    click.echo(f"  the same inbox again: {again.count('unchanged')} of {len(again.files)} files "
-               f"unchanged, {again.rows} rows written — importing twice changes nothing")
-    click.echo("  the summary from the store (without the refused files and rows, so its amount "
-               "can be lower):")
+    click.echo(
+        f"  the same inbox again: {again.count('unchanged')} of {len(again.files)} files "
+        f"unchanged, {again.rows} rows written — importing twice changes nothing"
+    )
+    click.echo(
+        "  the summary from the store (without the refused files and rows, so its amount "
+        "can be lower):"
+    )
     summary = consolidate_store(url, period=run.files.period, as_of=run.files.as_of)
     output = write_summary(summary, run.out / "summary_from_store.xlsx")
     echo_headline(summary, output)
-    click.echo(f"  try: salesxl consolidate --db {db} --period {run.files.period} "
-               f"--as-of {run.files.as_of} -o summary.xlsx")
+    click.echo(
+        f"  try: salesxl consolidate --db {db} --period {run.files.period} "
+        f"--as-of {run.files.as_of} -o summary.xlsx"
+    )
 
 
 def step_manager(run: DemoRun) -> None:
@@ -141,9 +173,15 @@ def step_manager(run: DemoRun) -> None:
     _say("汇总工作簿 Build the manager's Excel workbook with its buttons")
     folder = run.files.folder
     out = run.out.relative_to(folder)
-    values = {"inbox": "inbox", "period": str(run.files.period), "as_of": run.files.as_of,
-              "roster": "roster.xlsx", "targets": f"{out}/targets.xlsx",
-              "output": f"{out}/summary_from_excel.xlsx", "targets_input": "targets_input.xlsx"}
+    values = {
+        "inbox": "inbox",
+        "period": str(run.files.period),
+        "as_of": run.files.as_of,
+        "roster": "roster.xlsx",
+        "targets": f"{out}/targets.xlsx",
+        "output": f"{out}/summary_from_excel.xlsx",
+        "targets_input": "targets_input.xlsx",
+    }
     try:
         path = build_manager_workbook(folder / "salesxl_manager.xlsm", values=values)
     except MissingExtra as exc:
@@ -151,25 +189,52 @@ def step_manager(run: DemoRun) -> None:
         return
     click.echo(f"  {path}: settings filled in for this demo")
     click.echo("  open it in Excel (Windows or Mac), enable macros and click 汇总 Consolidate;")
-    click.echo("  first time: see docs/manager.md (Python interpreter on the xlwings.conf sheet, "
-               "`xlwings runpython install` on a Mac)")
+    click.echo(
+        "  first time: see docs/manager.md (Python interpreter on the xlwings.conf sheet, "
+        "`xlwings runpython install` on a Mac)"
+    )
 
 
-STEPS: tuple[Callable[[DemoRun], None], ...] = (step_validate, step_targets, step_forms,
-                                                step_consolidate, step_store, step_manager)
+STEPS: tuple[Callable[[DemoRun], None], ...] = (
+    step_validate,
+    step_targets,
+    step_forms,
+    step_consolidate,
+    step_store,
+    step_manager,
+)
 
 
 @click.command()
-@click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("demo"), show_default=True, help="Folder for the sample organisation.")
-@click.option("--period", type=MONTH, default="2026-11", show_default=True,
-              help="The month the reps report on.")
-@click.option("--as-of", type=DATE, default="2026-11-24", show_default=True,
-              help="The demo's 'today'.")
-@click.option("--seed", type=int, default=2026, show_default=True,
-              help="Random seed: the same seed gives the same files.")
-@click.option("--reps", type=click.IntRange(6, 2000), default=30, show_default=True,
-              help="Number of reps.")
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo"),
+    show_default=True,
+    help="Folder for the sample organisation.",
+)
+@click.option(
+    "--period",
+    type=MONTH,
+    default="2026-11",
+    show_default=True,
+    help="The month the reps report on.",
+)
+@click.option(
+    "--as-of", type=DATE, default="2026-11-24", show_default=True, help="The demo's 'today'."
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=2026,
+    show_default=True,
+    help="Random seed: the same seed gives the same files.",
+)
+@click.option(
+    "--reps", type=click.IntRange(6, 2000), default=30, show_default=True, help="Number of reps."
+)
 def command(folder: Path, period: Month, as_of: dt.date, seed: int, reps: int) -> None:
     """Generate a sample organisation and run the whole pipeline on it.
 
@@ -189,17 +254,24 @@ def command(folder: Path, period: Month, as_of: dt.date, seed: int, reps: int) -
         files = generate_demo(folder, period=period, as_of=as_of, seed=seed, reps=reps)
     except DemoError as exc:
         raise click.BadParameter(str(exc), param_hint="-o") from None
-    click.echo(f"  roster 花名册:          {files.roster} ({len(files.organisation.reps)} reps, "
-               f"3 regions, 6 teams)")
-    click.echo(f"  sales history 销售记录:  {files.sales_records} "
-               f"({len(files.organisation.sales):,} ERP lines over three years)")
+    click.echo(
+        f"  roster 花名册:          {files.roster} ({len(files.organisation.reps)} reps, "
+        f"3 regions, 6 teams)"
+    )
+    click.echo(
+        f"  sales history 销售记录:  {files.sales_records} "
+        f"({len(files.organisation.sales):,} ERP lines over three years)"
+    )
     click.echo(f"  targets input 目标输入:  {files.targets_input}")
-    click.echo(f"  inbox 收件箱:            {files.inbox}/ ({len(files.files)} files: daily reports, "
-               f"weekly and monthly plans for {period}, as of {as_of})")
+    click.echo(
+        f"  inbox 收件箱:            {files.inbox}/ ({len(files.files)} files: daily reports, "
+        f"weekly and monthly plans for {period}, as of {as_of})"
+    )
     out = folder / "output"
     out.mkdir(exist_ok=True)
     run = DemoRun(files, out)
     for step in STEPS:
         step(run)
-    click.echo(click.style(f"\nDone. Outputs are in {out}/ — open summary.xlsx in Excel.",
-                           bold=True))
+    click.echo(
+        click.style(f"\nDone. Outputs are in {out}/ — open summary.xlsx in Excel.", bold=True)
+    )

@@ -27,19 +27,37 @@ def command() -> None:
 
 
 @command.command("issue")
-@click.option("--roster", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Roster 花名册: one set of forms per rep active in the period.")
-@click.option("--targets", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="targets.xlsx from `salesxl targets split`: the month target, locked in.")
+@click.option(
+    "--roster",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Roster 花名册: one set of forms per rep active in the period.",
+)
+@click.option(
+    "--targets",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="targets.xlsx from `salesxl targets split`: the month target, locked in.",
+)
 @click.option("--period", type=MONTH, required=True, help="The month, e.g. 2026-11.")
-@click.option("--customers", "customers", multiple=True,
-              type=click.Path(exists=True, path_type=Path),
-              help="Sales records or earlier forms (files or folders) the reps' known customers "
-              "come from (repeatable).")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("forms"), show_default=True, help="Folder to write the forms into.")
-def issue(roster: Path, targets: Path | None, period: Month, customers: tuple[Path, ...],
-          output: Path) -> None:
+@click.option(
+    "--customers",
+    "customers",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Sales records or earlier forms (files or folders) the reps' known customers "
+    "come from (repeatable).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("forms"),
+    show_default=True,
+    help="Folder to write the forms into.",
+)
+def issue(
+    roster: Path, targets: Path | None, period: Month, customers: tuple[Path, ...], output: Path
+) -> None:
     """Write a daily report, weekly plan and monthly plan for every active rep.
 
     Name, ID, team, month and month target are filled in and locked; the rep's
@@ -67,5 +85,8 @@ def issue(roster: Path, targets: Path | None, period: Month, customers: tuple[Pa
     missing = [r for r in reps.reps if month_targets is not None and r not in month_targets]
     click.echo(f"{len(written)} forms for {len(written) // 3} reps written to {output}/")
     if missing:
-        click.echo(f"  note: no {period} target for {', '.join(missing[:10])}"
-                   + (" ..." if len(missing) > 10 else "") + " (their target cells are empty)")
+        click.echo(
+            f"  note: no {period} target for {', '.join(missing[:10])}"
+            + (" ..." if len(missing) > 10 else "")
+            + " (their target cells are empty)"
+        )

@@ -17,8 +17,6 @@ __all__ = ["command"]
 _STATUS_COLOURS = {"imported": "green", "replaced": "cyan", "unchanged": None, "blocked": "red"}
 
 
-
-
 def _shown(path: str) -> str:
     """A path relative to the working folder when it is inside it."""
     try:
@@ -30,23 +28,54 @@ def _shown(path: str) -> str:
 @click.command()
 @click.argument("kind", type=click.Choice(list(KINDS)))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--db", type=DB_URL,
-              help="Database: an SQLite file or postgresql://user@host/dbname "
-                   "[default: $SALESXL_DB, else salesxl.db in this folder].")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="A readable report, or one JSON object with the counts.")
-@click.option("--skip-bad-rows", is_flag=True,
-              help="Import the rows without errors and record the others as issues "
-                   "(default: a file with any error is not imported at all).")
-@click.option("--backfill", is_flag=True,
-              help="The files came in before the store was used: take each file's modification "
-                   "time as when it arrived (estimated, and marked so), not the import time.")
-@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both",
-              show_default=True, help="Language of the messages in the text report.")
-@click.option("--workers", type=click.IntRange(min=1),
-              help="Processes to read with (default: all cores when there are many files).")
-def command(kind: str, paths: tuple[Path, ...], db: str | None, fmt: str, skip_bad_rows: bool,
-            backfill: bool, lang: str, workers: int | None) -> None:
+@click.option(
+    "--db",
+    type=DB_URL,
+    help="Database: an SQLite file or postgresql://user@host/dbname "
+    "[default: $SALESXL_DB, else salesxl.db in this folder].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A readable report, or one JSON object with the counts.",
+)
+@click.option(
+    "--skip-bad-rows",
+    is_flag=True,
+    help="Import the rows without errors and record the others as issues "
+    "(default: a file with any error is not imported at all).",
+)
+@click.option(
+    "--backfill",
+    is_flag=True,
+    help="The files came in before the store was used: take each file's modification "
+    "time as when it arrived (estimated, and marked so), not the import time.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en", "both"]),
+    default="both",
+    show_default=True,
+    help="Language of the messages in the text report.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes to read with (default: all cores when there are many files).",
+)
+def command(
+    kind: str,
+    paths: tuple[Path, ...],
+    db: str | None,
+    fmt: str,
+    skip_bad_rows: bool,
+    backfill: bool,
+    lang: str,
+    workers: int | None,
+) -> None:
     """Import files into the store: KIND is roster, sales, reports or targets.
 
     \b
@@ -71,8 +100,15 @@ def command(kind: str, paths: tuple[Path, ...], db: str | None, fmt: str, skip_b
       salesxl import sales erp_2025.csv erp_2026.xlsx --format json
     """
     try:
-        result = import_files(kind, list(paths), db=db, skip_bad_rows=skip_bad_rows,
-                              backfill=backfill, workers=workers, progress=progress)
+        result = import_files(
+            kind,
+            list(paths),
+            db=db,
+            skip_bad_rows=skip_bad_rows,
+            backfill=backfill,
+            workers=workers,
+            progress=progress,
+        )
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
@@ -87,8 +123,10 @@ def command(kind: str, paths: tuple[Path, ...], db: str | None, fmt: str, skip_b
             echo_issue_table(found, lang=lang)
         rows = f"{result.rows:,} row{'s' if result.rows != 1 else ''}"
         n = len(result.files)
-        click.echo(f"\n{n} file{'s' if n != 1 else ''}: {result.count('imported')} imported, "
-                   f"{result.count('replaced')} replaced, {result.count('unchanged')} unchanged, "
-                   f"{result.count('blocked')} not imported; {rows} written to "
-                   f"{display_url(resolve_url(db))}")
+        click.echo(
+            f"\n{n} file{'s' if n != 1 else ''}: {result.count('imported')} imported, "
+            f"{result.count('replaced')} replaced, {result.count('unchanged')} unchanged, "
+            f"{result.count('blocked')} not imported; {rows} written to "
+            f"{display_url(resolve_url(db))}"
+        )
     raise SystemExit(1 if result.count("blocked") else 0)

@@ -28,18 +28,29 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or key.strip() not in _KEYS:
-            raise click.BadParameter(f"{item!r}: write KEY=VALUE with KEY one of "
-                                     f"{', '.join(_KEYS)}", param_hint="--set")
+            raise click.BadParameter(
+                f"{item!r}: write KEY=VALUE with KEY one of {', '.join(_KEYS)}", param_hint="--set"
+            )
         out[key.strip()] = value.strip()
     return out
 
 
 @command.command("build")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("macros/salesxl_manager.xlsm"), show_default=True,
-              help="The workbook to write (.xlsm).")
-@click.option("--set", "values", multiple=True, metavar="KEY=VALUE",
-              help=f"Pre-fill a setting (repeatable); KEY is one of {', '.join(_KEYS)}.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("macros/salesxl_manager.xlsm"),
+    show_default=True,
+    help="The workbook to write (.xlsm).",
+)
+@click.option(
+    "--set",
+    "values",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help=f"Pre-fill a setting (repeatable); KEY is one of {', '.join(_KEYS)}.",
+)
 def build(output: Path, values: tuple[str, ...]) -> None:
     """Write the manager workbook: settings, buttons, and the embedded xlwings module.
 
@@ -55,8 +66,9 @@ def build(output: Path, values: tuple[str, ...]) -> None:
     from salesxl.xlsx import OutputError
 
     if output.suffix.lower() != ".xlsm":
-        raise click.BadParameter(f"{output.name}: a workbook with macros must end in .xlsm",
-                                 param_hint="-o")
+        raise click.BadParameter(
+            f"{output.name}: a workbook with macros must end in .xlsm", param_hint="-o"
+        )
     try:
         path = build_manager_workbook(output, values=_pairs(values))
     except (MissingExtra, OutputError) as exc:

@@ -28,23 +28,52 @@ def command() -> None:
 
 
 @command.command("split")
-@click.argument("input_path", metavar="TARGETS_INPUT",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("targets.xlsx"), show_default=True, help="The targets workbook.")
-@click.option("--history", "history", multiple=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Sales records 销售记录 (xlsx or CSV) to learn seasons from, per rep ID "
-              "(repeatable).")
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Roster: reps who joined this year start (and ramp up) in their hire month.")
-@click.option("--db", type=DB_URL, help="A store (`salesxl import sales`/`roster`): its sales "
-              "records are history too, and its roster is used when --roster is not given.")
-@click.option("--scale-proposals", is_flag=True,
-              help="Negotiated mode: scale the reps' 上报目标 proposals to the top figure.")
+@click.argument(
+    "input_path",
+    metavar="TARGETS_INPUT",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("targets.xlsx"),
+    show_default=True,
+    help="The targets workbook.",
+)
+@click.option(
+    "--history",
+    "history",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Sales records 销售记录 (xlsx or CSV) to learn seasons from, per rep ID (repeatable).",
+)
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Roster: reps who joined this year start (and ramp up) in their hire month.",
+)
+@click.option(
+    "--db",
+    type=DB_URL,
+    help="A store (`salesxl import sales`/`roster`): its sales "
+    "records are history too, and its roster is used when --roster is not given.",
+)
+@click.option(
+    "--scale-proposals",
+    is_flag=True,
+    help="Negotiated mode: scale the reps' 上报目标 proposals to the top figure.",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-def split(input_path: Path, output: Path, history: tuple[Path, ...], roster: Path | None,
-          db: str | None, scale_proposals: bool, lang: str) -> None:
+def split(
+    input_path: Path,
+    output: Path,
+    history: tuple[Path, ...],
+    roster: Path | None,
+    db: str | None,
+    scale_proposals: bool,
+    lang: str,
+) -> None:
     """Split the annual targets of TARGETS_INPUT into exact monthly targets.
 
     Every figure is a multiple of the rounding unit, every unit's months add up
@@ -59,8 +88,15 @@ def split(input_path: Path, output: Path, history: tuple[Path, ...], roster: Pat
     from salesxl.store import StoreError
 
     try:
-        result = split_file(input_path, output, history=history, roster=roster,
-                            scale_proposals=scale_proposals, lang=lang, db=db)
+        result = split_file(
+            input_path,
+            output,
+            history=history,
+            roster=roster,
+            scale_proposals=scale_proposals,
+            lang=lang,
+            db=db,
+        )
     except (TargetsError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
     except RosterError as exc:
@@ -68,8 +104,10 @@ def split(input_path: Path, output: Path, history: tuple[Path, ...], roster: Pat
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     s = result.split.settings
-    click.echo(f"{result.units} units, fiscal year {s.year} from {result.split.months[0]}, "
-               f"method {s.method}, mode {s.mode}, rounding {s.rounding}")
+    click.echo(
+        f"{result.units} units, fiscal year {s.year} from {result.split.months[0]}, "
+        f"method {s.method}, mode {s.mode}, rounding {s.rounding}"
+    )
     for warning in result.warnings[:20]:
         click.echo(f"  note: {warning}")
     if len(result.warnings) > 20:
@@ -78,8 +116,13 @@ def split(input_path: Path, output: Path, history: tuple[Path, ...], roster: Pat
 
 
 @command.command("template")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("targets_input.xlsx"), show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("targets_input.xlsx"),
+    show_default=True,
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def template(output: Path, lang: str) -> None:
     """Write an empty targets input workbook with drop-downs.
@@ -92,5 +135,7 @@ def template(output: Path, lang: str) -> None:
         write_form(output, TARGETS_INPUT, lang=lang)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"wrote {output}: fill 设置 Settings and 年度目标 Annual, then run "
-               f"`salesxl targets split {output}`")
+    click.echo(
+        f"wrote {output}: fill 设置 Settings and 年度目标 Annual, then run "
+        f"`salesxl targets split {output}`"
+    )

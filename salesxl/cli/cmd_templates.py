@@ -22,10 +22,22 @@ def command() -> None:
 
 
 @command.command("build")
-@click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("templates"), show_default=True, help="Folder to write into.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="zh: Chinese labels with English under them; en: English labels.")
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("templates"),
+    show_default=True,
+    help="Folder to write into.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="zh: Chinese labels with English under them; en: English labels.",
+)
 def build(folder: Path, lang: str) -> None:
     """Write one template workbook per form.
 

@@ -21,18 +21,42 @@ __all__ = ["command"]
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Roster 花名册; rep IDs not in it are reported (unknown_rep).")
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Roster 花名册; rep IDs not in it are reported (unknown_rep).",
+)
 @click.option("--period", type=PERIOD, help="Expected month (2026-11) or week (2026-W48).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="A readable table, or the JSON list of issues (SPEC §4).")
-@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both",
-              show_default=True, help="Language of the messages in the text table.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A readable table, or the JSON list of issues (SPEC §4).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en", "both"]),
+    default="both",
+    show_default=True,
+    help="Language of the messages in the text table.",
+)
 @click.option("--today", type=DATE, help="Treat this date as today (for future_date).")
-@click.option("--workers", type=click.IntRange(min=1),
-              help="Processes to read with (default: all cores when there are many files).")
-def command(paths: tuple[Path, ...], roster: Path | None, period: Month | Week | None, fmt: str,
-            lang: str, today: dt.date | None, workers: int | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes to read with (default: all cores when there are many files).",
+)
+def command(
+    paths: tuple[Path, ...],
+    roster: Path | None,
+    period: Month | Week | None,
+    fmt: str,
+    lang: str,
+    today: dt.date | None,
+    workers: int | None,
+) -> None:
     """Check rep forms, rosters, sales records and target inputs, cell by cell.
 
     PATHS are files or folders (searched recursively; ~$ lock files and hidden
@@ -44,16 +68,24 @@ def command(paths: tuple[Path, ...], roster: Path | None, period: Month | Week |
       salesxl validate 张伟_日报.xlsx --format json > issues.json
     """
     try:
-        inbox = read_inbox(list(paths), roster=roster, period=period, today=today,
-                           workers=workers, progress=lambda n: progress(n, "Validating"),
-                           prepare=issues_only)
+        inbox = read_inbox(
+            list(paths),
+            roster=roster,
+            period=period,
+            today=today,
+            workers=workers,
+            progress=lambda n: progress(n, "Validating"),
+            prepare=issues_only,
+        )
     except RosterError as exc:
         raise click.BadParameter(str(exc), param_hint="--roster") from None
     issues = inbox.issues
     if not inbox.files:
-        click.echo("No spreadsheet files (.xlsx .xlsm .xls .csv) found in "
-                   f"{', '.join(map(str, paths))}; lock (~$) and hidden files are skipped.",
-                   err=True)
+        click.echo(
+            "No spreadsheet files (.xlsx .xlsm .xls .csv) found in "
+            f"{', '.join(map(str, paths))}; lock (~$) and hidden files are skipped.",
+            err=True,
+        )
     if fmt == "json":
         click.echo(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
     else:
@@ -61,7 +93,9 @@ def command(paths: tuple[Path, ...], roster: Path | None, period: Month | Week |
         echo_issue_table(issues, lang=lang, files=files)
         counts = count_by_severity(issues)
         bad = len({i.file for i in issues if i.is_error} & set(files))
-        click.echo(f"\n{len(files)} files checked: {len(files) - bad} without errors, "
-                   f"{bad} with errors ({counts['error']} errors, {counts['warning']} warnings, "
-                   f"{counts['info']} info)")
+        click.echo(
+            f"\n{len(files)} files checked: {len(files) - bad} without errors, "
+            f"{bad} with errors ({counts['error']} errors, {counts['warning']} warnings, "
+            f"{counts['info']} info)"
+        )
     raise SystemExit(1 if has_errors(issues) else 0)

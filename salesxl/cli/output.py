@@ -26,8 +26,9 @@ def progress(total: int, label: str, *, minimum: int = 5) -> Iterator[Callable[[
         yield bar.update
 
 
-def echo_issue_table(issues: Sequence[Issue], *, lang: str = "both",
-                     files: Sequence[str] = ()) -> None:
+def echo_issue_table(
+    issues: Sequence[Issue], *, lang: str = "both", files: Sequence[str] = ()
+) -> None:
     """Issues grouped by file: severity, place, code, column, message."""
     by_file: dict[str, list[Issue]] = {}
     for issue in issues:  # not groupby: a file's issues need not be next to each other
@@ -35,15 +36,26 @@ def echo_issue_table(issues: Sequence[Issue], *, lang: str = "both",
     for name in dict.fromkeys([*files, *by_file]):
         found = by_file.get(name, [])
         counts = count_by_severity(found)
-        status = click.style("ok", fg="green") if not found else ", ".join(
-            click.style(f"{n} {sev}{'s' if n != 1 else ''}", fg=_COLOURS[Severity(sev)])
-            for sev, n in counts.items() if n)
+        status = (
+            click.style("ok", fg="green")
+            if not found
+            else ", ".join(
+                click.style(f"{n} {sev}{'s' if n != 1 else ''}", fg=_COLOURS[Severity(sev)])
+                for sev, n in counts.items()
+                if n
+            )
+        )
         click.echo(f"{click.style(name, bold=True)}  {status}")
         for issue in found:
-            where = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else (
-                issue.sheet or "-")
-            head = (f"  {click.style(issue.severity.value.ljust(7), fg=_COLOURS[issue.severity])} "
-                    f"{_pad(where, 22)} {issue.code.value:<22} {issue.column or ''}")
+            where = (
+                f"{issue.sheet}!{issue.cell}"
+                if issue.sheet and issue.cell
+                else (issue.sheet or "-")
+            )
+            head = (
+                f"  {click.style(issue.severity.value.ljust(7), fg=_COLOURS[issue.severity])} "
+                f"{_pad(where, 22)} {issue.code.value:<22} {issue.column or ''}"
+            )
             click.echo(head.rstrip())
             if lang in ("zh", "both"):
                 click.echo(f"      {issue.message_zh}")

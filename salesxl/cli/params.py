@@ -18,15 +18,19 @@ class PeriodType(click.ParamType):
 
     name = "period"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-                ) -> Month | Week:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Month | Week:
         if isinstance(value, (Month, Week)):
             return value
         try:
             return parse_period(str(value))
         except ValueError:
-            self.fail(f"{value!r} is not a period: write a month as 2026-11 or a week as 2026-W48",
-                      param, ctx)
+            self.fail(
+                f"{value!r} is not a period: write a month as 2026-11 or a week as 2026-W48",
+                param,
+                ctx,
+            )
 
 
 class MonthType(click.ParamType):
@@ -34,8 +38,9 @@ class MonthType(click.ParamType):
 
     name = "month"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-                ) -> Month:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Month:
         if isinstance(value, Month):
             return value
         try:
@@ -49,15 +54,17 @@ class DateType(click.ParamType):
 
     name = "date"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-                ) -> dt.date:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
         if isinstance(value, dt.date):
             return value
         try:
             return parse_date(str(value))
         except ValueError:
-            self.fail(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-24",
-                      param, ctx)
+            self.fail(
+                f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-24", param, ctx
+            )
 
 
 PERIOD = PeriodType()
@@ -70,8 +77,7 @@ class DbUrlType(click.ParamType):
 
     name = "url"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-                ) -> str:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from salesxl.store import StoreError, resolve_url  # SQLAlchemy only when used
 
         try:

@@ -77,17 +77,36 @@ def consolidate(
 ) -> Summary:
     """Combine the forms of `period` into every table of the summary, plus all issues."""
     with paused_gc():
-        return _consolidate(forms, period, roster, targets, as_of or dt.date.today(), thresholds,
-                            workdays or Workdays(), first_seen, day_first_seen, history,
-                            extra_issues, details)
+        return _consolidate(
+            forms,
+            period,
+            roster,
+            targets,
+            as_of or dt.date.today(),
+            thresholds,
+            workdays or Workdays(),
+            first_seen,
+            day_first_seen,
+            history,
+            extra_issues,
+            details,
+        )
 
 
-def _consolidate(forms: Sequence[FormData], period: Month, roster: Roster | None,
-                 targets: Mapping[str, float] | None, as_of: dt.date, thresholds: Thresholds,
-                 workdays: Workdays, first_seen: Mapping[str, dt.datetime] | None,
-                 day_first_seen: Mapping[tuple[str, dt.date], dt.datetime] | None,
-                 history: Sequence[FormData], extra_issues: Sequence[Issue], details: bool
-                 ) -> Summary:
+def _consolidate(
+    forms: Sequence[FormData],
+    period: Month,
+    roster: Roster | None,
+    targets: Mapping[str, float] | None,
+    as_of: dt.date,
+    thresholds: Thresholds,
+    workdays: Workdays,
+    first_seen: Mapping[str, dt.datetime] | None,
+    day_first_seen: Mapping[tuple[str, dt.date], dt.datetime] | None,
+    history: Sequence[FormData],
+    extra_issues: Sequence[Issue],
+    details: bool,
+) -> Summary:
     data = collect(forms, period, as_of, roster, first_seen or {}, history, day_first_seen)
     issues = [i for f in forms for i in f.issues] + data.issues + list(extra_issues)
 
@@ -100,10 +119,13 @@ def _consolidate(forms: Sequence[FormData], period: Month, roster: Roster | None
     members = list(reps.values())
     teams = roll_up(members, "team", thresholds)
     regions = roll_up(members, "region", thresholds)
-    company = roll_up(members, "company", thresholds)[0] if members else Totals("company", "合计 Total")
+    company = (
+        roll_up(members, "company", thresholds)[0] if members else Totals("company", "合计 Total")
+    )
 
-    submitted = submission_rows(data.reps, data.submissions, data.unknown_rep_files, period,
-                                _now(as_of), workdays)
+    submitted = submission_rows(
+        data.reps, data.submissions, data.unknown_rep_files, period, _now(as_of), workdays
+    )
     plans = plan_vs_actual(data.plans, data.days)
     closes = forecast_accuracy(data.day_closes, data.days, workdays, as_of)
     out = [
@@ -122,19 +144,26 @@ def _consolidate(forms: Sequence[FormData], period: Month, roster: Roster | None
     statuses = [r.status for r in submitted]
     has_target = company.target is not None
     headline = Headline(
-        period=period, as_of=as_of, reps=len(data.reps), amount=company.amount,
-        target=company.target, completion=company.completion if has_target else None,
+        period=period,
+        as_of=as_of,
+        reps=len(data.reps),
+        amount=company.amount,
+        target=company.target,
+        completion=company.completion if has_target else None,
         pace=company.pace if has_target else None,
         errors=sum(i.severity is Severity.ERROR for i in issues),
         warnings=sum(i.severity is Severity.WARNING for i in issues),
-        late=statuses.count("late"), missing=statuses.count("missing") + statuses.count("no_file"))
+        late=statuses.count("late"),
+        missing=statuses.count("missing") + statuses.count("no_file"),
+    )
     overview = _overview(headline, company, reps.values(), statuses)
     trend = _daily_trend(data.days, period, as_of)
     return Summary(headline, [overview, *out], issues, trend, submitted)
 
 
-def _overview(h: Headline, company: Totals, reps: Sequence[Totals] | object,
-              statuses: list[str]) -> SheetData:
+def _overview(
+    h: Headline, company: Totals, reps: Sequence[Totals] | object, statuses: list[str]
+) -> SheetData:
     levels = [t.warning for t in reps]  # type: ignore[attr-defined]
     rows: list[tuple[str, str, object, str]] = [
         ("期间", "Period", str(h.period), "text"),
@@ -157,17 +186,24 @@ def _overview(h: Headline, company: Totals, reps: Sequence[Totals] | object,
         ("错误", "Errors", h.errors, "int"),
         ("警告", "Warnings", h.warnings, "int"),
     ]
-    sheet = SheetData("overview", "总览", "Overview",
-                      [ColumnSpec("metric_zh", "指标", "Metric"),
-                       ColumnSpec("metric_en", "Metric", "Metric"),
-                       ColumnSpec("value", "值", "Value", "mixed")],
-                      [[zh, en, value] for zh, en, value, _ in rows],
-                      row_kinds=[kind for *_, kind in rows])
+    sheet = SheetData(
+        "overview",
+        "总览",
+        "Overview",
+        [
+            ColumnSpec("metric_zh", "指标", "Metric"),
+            ColumnSpec("metric_en", "Metric", "Metric"),
+            ColumnSpec("value", "值", "Value", "mixed"),
+        ],
+        [[zh, en, value] for zh, en, value, _ in rows],
+        row_kinds=[kind for *_, kind in rows],
+    )
     return sheet
 
 
-def _daily_trend(days: Mapping[str, Mapping[dt.date, DayActivity]], period: Month,
-                 as_of: dt.date) -> SheetData:
+def _daily_trend(
+    days: Mapping[str, Mapping[dt.date, DayActivity]], period: Month, as_of: dt.date
+) -> SheetData:
     amounts = dict.fromkeys((d for d in period.days() if d <= as_of), 0.0)
     contacts = dict.fromkeys(amounts, 0)
     for mine in days.values():
@@ -175,11 +211,17 @@ def _daily_trend(days: Mapping[str, Mapping[dt.date, DayActivity]], period: Mont
             if day in amounts:
                 amounts[day] += activity.closed
                 contacts[day] += activity.contacts
-    return SheetData("daily_trend", "每日成交", "Daily sales",
-                     [ColumnSpec("date", "日期", "Date", "date"),
-                      ColumnSpec("amount", "成交金额", "Amount", "money"),
-                      ColumnSpec("contacts", "联系", "Contacts", "int")],
-                     [[d, amounts[d], contacts[d]] for d in amounts])
+    return SheetData(
+        "daily_trend",
+        "每日成交",
+        "Daily sales",
+        [
+            ColumnSpec("date", "日期", "Date", "date"),
+            ColumnSpec("amount", "成交金额", "Amount", "money"),
+            ColumnSpec("contacts", "联系", "Contacts", "int"),
+        ],
+        [[d, amounts[d], contacts[d]] for d in amounts],
+    )
 
 
 def _calendar(workdays: Path | Workdays | None, as_of: dt.date) -> Workdays:
@@ -209,12 +251,27 @@ def consolidate_inbox(
     as_of = as_of or dt.date.today()
     calendar = _calendar(workdays, as_of)
     month_targets = read_targets(targets, period) if targets is not None else None
-    inbox = read_inbox(paths, roster=roster, period=period, today=as_of, workers=workers,
-                       progress=progress, prepare=digester(period, as_of, keep_rows=details))
+    inbox = read_inbox(
+        paths,
+        roster=roster,
+        period=period,
+        today=as_of,
+        workers=workers,
+        progress=progress,
+        prepare=digester(period, as_of, keep_rows=details),
+    )
     extra = [i for i in inbox.roster.issues if i.is_error] if inbox.roster else []
-    return consolidate(inbox.forms, period=period, roster=inbox.roster, targets=month_targets,
-                       as_of=as_of, thresholds=thresholds, workdays=calendar,
-                       extra_issues=[*extra, *inbox.notes], details=details)
+    return consolidate(
+        inbox.forms,
+        period=period,
+        roster=inbox.roster,
+        targets=month_targets,
+        as_of=as_of,
+        thresholds=thresholds,
+        workdays=calendar,
+        extra_issues=[*extra, *inbox.notes],
+        details=details,
+    )
 
 
 def consolidate_store(
@@ -250,10 +307,20 @@ def consolidate_store(
         extra += [i for i in chosen.issues if i.is_error]
     if month_targets is None and stored.targets:
         month_targets = stored.targets
-    return consolidate(stored.forms, period=period, roster=chosen, targets=month_targets,
-                       as_of=as_of, thresholds=thresholds, workdays=calendar,
-                       first_seen=stored.first_seen, day_first_seen=stored.day_first_seen,
-                       history=stored.history, extra_issues=extra, details=details)
+    return consolidate(
+        stored.forms,
+        period=period,
+        roster=chosen,
+        targets=month_targets,
+        as_of=as_of,
+        thresholds=thresholds,
+        workdays=calendar,
+        first_seen=stored.first_seen,
+        day_first_seen=stored.day_first_seen,
+        history=stored.history,
+        extra_issues=extra,
+        details=details,
+    )
 
 
 def read_targets(path: Path, period: Month) -> dict[str, float]:

@@ -73,8 +73,12 @@ class CustomerBook:
 
     def lapses(self, as_of: dt.date, period_start: dt.date) -> list[Lapse]:
         """Customers whose 7-day window ran out in the period, up to `as_of`."""
-        found = [lapse for trails in self.customers.values() for rep, t in trails
-                 for lapse in _lapses_of(rep, t, as_of, period_start)]
+        found = [
+            lapse
+            for trails in self.customers.values()
+            for rep, t in trails
+            for lapse in _lapses_of(rep, t, as_of, period_start)
+        ]
         found.sort(key=lambda lapse: (lapse.due, lapse.rep, lapse.customer))
         return found
 
@@ -88,8 +92,18 @@ class CustomerBook:
             deposits = sorted((t.first_deposit, rep) for rep, t in trails if t.first_deposit)
             deal_date, deal_rep = deposits[0] if deposits else (None, None)
             for rep, t in trails[1:]:
-                found.append(Conflict(owner.customer, owner.phone or t.phone, owner_rep,
-                                      owner.first, rep, t.first, deal_rep, deal_date))
+                found.append(
+                    Conflict(
+                        owner.customer,
+                        owner.phone or t.phone,
+                        owner_rep,
+                        owner.first,
+                        rep,
+                        t.first,
+                        deal_rep,
+                        deal_date,
+                    )
+                )
         found.sort(key=lambda c: (c.owner_date, c.customer, c.other))
         return found
 
@@ -103,14 +117,18 @@ def _lapses_of(rep: str, t: Trail, as_of: dt.date, period_start: dt.date) -> lis
         due = t.first + _WINDOW
         visited = t.first_visit is not None and t.first_visit <= due
         if not visited and period_start <= due < as_of:
-            found.append(Lapse("phone_no_visit", t.customer, t.phone, rep, t.first, due,
-                               (as_of - t.first).days))
+            found.append(
+                Lapse(
+                    "phone_no_visit", t.customer, t.phone, rep, t.first, due, (as_of - t.first).days
+                )
+            )
     # Walk-in or A/B customer: followed up at least once every 7 days.
     if t.walk_in or t.grade in ("A", "B"):
         due = t.last + _WINDOW
         if period_start <= due < as_of:
-            found.append(Lapse("no_follow_up", t.customer, t.phone, rep, t.last, due,
-                               (as_of - t.last).days))
+            found.append(
+                Lapse("no_follow_up", t.customer, t.phone, rep, t.last, due, (as_of - t.last).days)
+            )
     return found
 
 
@@ -134,8 +152,12 @@ def build_customer_book(trails: Iterable[tuple[str, Trail]]) -> CustomerBook:
             phone = next(iter(phones)) if phones and len(phones) == 1 else None
         reps = book[f"tel:{phone}" if phone else f"name:{t.name_key}"]
         reps[rep] = merge_trails(reps[rep], t) if rep in reps else t
-    return CustomerBook({key: sorted(reps.items(), key=_registration) if len(reps) > 1
-                         else list(reps.items()) for key, reps in book.items()})
+    return CustomerBook(
+        {
+            key: sorted(reps.items(), key=_registration) if len(reps) > 1 else list(reps.items())
+            for key, reps in book.items()
+        }
+    )
 
 
 def _registration(item: tuple[str, Trail]) -> tuple[dt.date, str]:

@@ -23,8 +23,16 @@ from salesxl.periods import Month
 from salesxl.validate import FormData
 from salesxl.values import normalise_phone
 
-__all__ = ["STAGE_ORDER", "DailyDigest", "DayActivity", "Trail", "digest_daily", "digester",
-           "merge_trails", "normalise_name"]
+__all__ = [
+    "STAGE_ORDER",
+    "DailyDigest",
+    "DayActivity",
+    "Trail",
+    "digest_daily",
+    "digester",
+    "merge_trails",
+    "normalise_name",
+]
 
 STAGE_ORDER = ("1", "2", "3", "4", "5", "6", "7")
 _STAGE_RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
@@ -71,9 +79,22 @@ class DayActivity:
     names: set[str] = field(default_factory=set)  # customers contacted, as name keys
 
 
-_TRAIL_FIELDS = ("customer", "name_key", "phone", "first", "first_source", "last", "last_stage",
-                 "grade", "grade_date", "furthest", "walk_in", "first_visit", "first_deposit",
-                 "in_period")
+_TRAIL_FIELDS = (
+    "customer",
+    "name_key",
+    "phone",
+    "first",
+    "first_source",
+    "last",
+    "last_stage",
+    "grade",
+    "grade_date",
+    "furthest",
+    "walk_in",
+    "first_visit",
+    "first_deposit",
+    "in_period",
+)
 
 
 _trail_values = attrgetter(*_TRAIL_FIELDS)
@@ -97,25 +118,82 @@ class DailyDigest:
     # plain tuples with dates as day numbers, which pickle several times faster than
     # dataclass instances and date objects (each a reduce call).
     def __getstate__(self) -> tuple[Any, ...]:
-        trails = [(c, k, p, first.toordinal(), fs, last.toordinal(), ls, g, gd and gd.toordinal(),
-                   fu, w, fv and fv.toordinal(), fd and fd.toordinal(), ip)
-                  for c, k, p, first, fs, last, ls, g, gd, fu, w, fv, fd, ip
-                  in map(_trail_values, self.trails)]
-        per_day = [(day.toordinal(), a.contacts, a.closed, a.names)
-                   for day, a in self.per_day.items()]
-        return (self.period, self.as_of, [day.toordinal() for day in self.days], self.contacts,
-                self.visits, self.deals, self.amount, self.deposit, trails, per_day, self.closes)
+        trails = [
+            (
+                c,
+                k,
+                p,
+                first.toordinal(),
+                fs,
+                last.toordinal(),
+                ls,
+                g,
+                gd and gd.toordinal(),
+                fu,
+                w,
+                fv and fv.toordinal(),
+                fd and fd.toordinal(),
+                ip,
+            )
+            for c, k, p, first, fs, last, ls, g, gd, fu, w, fv, fd, ip in map(
+                _trail_values, self.trails
+            )
+        ]
+        per_day = [
+            (day.toordinal(), a.contacts, a.closed, a.names) for day, a in self.per_day.items()
+        ]
+        return (
+            self.period,
+            self.as_of,
+            [day.toordinal() for day in self.days],
+            self.contacts,
+            self.visits,
+            self.deals,
+            self.amount,
+            self.deposit,
+            trails,
+            per_day,
+            self.closes,
+        )
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        (self.period, self.as_of, days, self.contacts, self.visits, self.deals, self.amount,
-         self.deposit, trails, per_day, self.closes) = state
+        (
+            self.period,
+            self.as_of,
+            days,
+            self.contacts,
+            self.visits,
+            self.deals,
+            self.amount,
+            self.deposit,
+            trails,
+            per_day,
+            self.closes,
+        ) = state
         day = dt.date.fromordinal
         self.days = set(map(day, days))
-        self.per_day = {day(n): DayActivity(contacts, closed, names)
-                        for n, contacts, closed, names in per_day}
-        self.trails = [Trail(c, k, p, day(first), fs, day(last), ls, g, gd and day(gd), fu, w,
-                             fv and day(fv), fd and day(fd), ip)
-                       for c, k, p, first, fs, last, ls, g, gd, fu, w, fv, fd, ip in trails]
+        self.per_day = {
+            day(n): DayActivity(contacts, closed, names) for n, contacts, closed, names in per_day
+        }
+        self.trails = [
+            Trail(
+                c,
+                k,
+                p,
+                day(first),
+                fs,
+                day(last),
+                ls,
+                g,
+                gd and day(gd),
+                fu,
+                w,
+                fv and day(fv),
+                fd and day(fd),
+                ip,
+            )
+            for c, k, p, first, fs, last, ls, g, gd, fu, w, fv, fd, ip in trails
+        ]
 
 
 def _later(a: Trail, b: Trail) -> Trail:
@@ -128,15 +206,21 @@ def merge_trails(a: Trail, b: Trail) -> Trail:
     last = _later(a, b)
     graded = [t for t in (a, b) if t.grade_date is not None]
     grade = max(graded, key=lambda t: t.grade_date) if graded else None  # type: ignore[arg-type, return-value]
-    furthest = max((t.furthest for t in (a, b) if t.furthest), key=_STAGE_RANK.__getitem__,
-                   default=None)
+    furthest = max(
+        (t.furthest for t in (a, b) if t.furthest), key=_STAGE_RANK.__getitem__, default=None
+    )
     return replace(
-        first, last=last.last, last_stage=last.last_stage,
-        grade=grade.grade if grade else None, grade_date=grade.grade_date if grade else None,
-        furthest=furthest, walk_in=a.walk_in or b.walk_in,
+        first,
+        last=last.last,
+        last_stage=last.last_stage,
+        grade=grade.grade if grade else None,
+        grade_date=grade.grade_date if grade else None,
+        furthest=furthest,
+        walk_in=a.walk_in or b.walk_in,
         first_visit=min((d for d in (a.first_visit, b.first_visit) if d), default=None),
         first_deposit=min((d for d in (a.first_deposit, b.first_deposit) if d), default=None),
-        in_period=a.in_period or b.in_period)
+        in_period=a.in_period or b.in_period,
+    )
 
 
 def _columns(form: FormData, table: str, keys: tuple[str, ...]) -> list[list[Any]]:
@@ -146,24 +230,29 @@ def _columns(form: FormData, table: str, keys: tuple[str, ...]) -> list[list[Any
     return [data.column(k) for k in keys]
 
 
-def digest_daily(form: FormData, period: Month, as_of: dt.date, *, current: bool = True
-                 ) -> DailyDigest:
+def digest_daily(
+    form: FormData, period: Month, as_of: dt.date, *, current: bool = True
+) -> DailyDigest:
     """Boil one daily report down to what the summary needs (rows outside `period` left out).
 
     `current=False` digests an earlier month's report: only its customer
     trails matter then (for the 7-day and attribution rules across months).
     """
     dates, customers, phones, sources, grades, stages, amounts, deposits = _columns(
-        form, "daily", ("date", "customer", "phone", "source", "grade", "stage", "amount",
-                        "deposit"))
+        form,
+        "daily",
+        ("date", "customer", "phone", "source", "grade", "stage", "amount", "deposit"),
+    )
     close_dates, forecasts = _columns(form, "day_close", ("date", "forecast"))
     digest = DailyDigest(period, as_of, {d for d in dates if type(d) is dt.date})
     closes = [(d, f) for d, f in zip(close_dates, forecasts, strict=True) if type(d) is dt.date]
     digest.days |= {d for d, _ in closes}
     digest.closes = closes
     first, last = period.first_day, period.last_day
-    order = sorted((i for i, d in enumerate(dates) if type(d) is dt.date and first <= d <= last),
-                   key=dates.__getitem__)
+    order = sorted(
+        (i for i, d in enumerate(dates) if type(d) is dt.date and first <= d <= last),
+        key=dates.__getitem__,
+    )
     names: dict[str, str] = {}
     trails: dict[tuple[str, Any], Trail] = {}
     per_day = digest.per_day
@@ -199,8 +288,9 @@ def digest_daily(form: FormData, period: Month, as_of: dt.date, *, current: bool
             spelling = (customer, phones[i])
             t = trails.get(spelling)
             if t is None:
-                t = trails[spelling] = _new_trail(customer, names[customer], phones[i], day,
-                                                  source, current)
+                t = trails[spelling] = _new_trail(
+                    customer, names[customer], phones[i], day, source, current
+                )
             _follow(t, day, stage, grades[i], source, deposit)
     digest.contacts, digest.visits, digest.deals = contacts, visits, deals
     digest.amount, digest.deposit = amount_sum, deposit_sum
@@ -208,20 +298,43 @@ def digest_daily(form: FormData, period: Month, as_of: dt.date, *, current: bool
     return digest
 
 
-def _new_trail(customer: str, name_key: str, phone: Any, day: dt.date, source: str | None,
-               current: bool) -> Trail:
+def _new_trail(
+    customer: str, name_key: str, phone: Any, day: dt.date, source: str | None, current: bool
+) -> Trail:
     digits, valid = normalise_phone(phone) if phone else ("", False)
-    return Trail(customer, name_key, digits if valid else None, day, source, day, None, None, None,
-                 None, False, None, None, current)
+    return Trail(
+        customer,
+        name_key,
+        digits if valid else None,
+        day,
+        source,
+        day,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+        None,
+        current,
+    )
 
 
-def _follow(t: Trail, day: dt.date, stage: str | None, grade: str | None, source: str | None,
-            deposit: float | None) -> None:
+def _follow(
+    t: Trail,
+    day: dt.date,
+    stage: str | None,
+    grade: str | None,
+    source: str | None,
+    deposit: float | None,
+) -> None:
     """Extend a trail by one contact (contacts come in date order)."""
     t.last, t.last_stage = day, stage
     if grade:
         t.grade, t.grade_date = grade, day
-    if stage in _STAGE_RANK and (t.furthest is None or _STAGE_RANK[stage] > _STAGE_RANK[t.furthest]):
+    if stage in _STAGE_RANK and (
+        t.furthest is None or _STAGE_RANK[stage] > _STAGE_RANK[t.furthest]
+    ):
         t.furthest = stage
     if source == "walkin":
         t.walk_in = True

@@ -49,11 +49,14 @@ class Collected:
     submissions: list[Submission]
     unknown_rep_files: list[Submission]
     issues: list[Issue]
-    tables: list[tuple[str, TableData, str]] = field(default_factory=list)  # Details: rep, rows, file
+    tables: list[tuple[str, TableData, str]] = field(
+        default_factory=list
+    )  # Details: rep, rows, file
 
 
-def _submitted(data: FormData, first_seen: Mapping[str, dt.datetime],
-               newest_day: dt.date | None = None) -> tuple[dt.datetime | None, bool]:
+def _submitted(
+    data: FormData, first_seen: Mapping[str, dt.datetime], newest_day: dt.date | None = None
+) -> tuple[dt.datetime | None, bool]:
     """When the file came in: first seen by the store, else when it was last saved."""
     if data.path in first_seen:
         return first_seen[data.path], True
@@ -61,8 +64,9 @@ def _submitted(data: FormData, first_seen: Mapping[str, dt.datetime],
     return (None if when is None else dt.datetime.fromtimestamp(when)), False
 
 
-def digest_of(data: FormData, period: Month, as_of: dt.date, *, current: bool = True
-              ) -> DailyDigest:
+def digest_of(
+    data: FormData, period: Month, as_of: dt.date, *, current: bool = True
+) -> DailyDigest:
     """The digest made where the file was read, or made now."""
     d = data.digest
     if isinstance(d, DailyDigest) and d.period == period and d.as_of == as_of:
@@ -83,7 +87,11 @@ def collect(
     chosen: dict[tuple[str, str, str], FormData] = {}
     for data in forms:
         rep, got = data.rep_id, data.period
-        if data.form_id not in ("daily_report", "weekly_plan", "monthly_plan") or not rep or got is None:
+        if (
+            data.form_id not in ("daily_report", "weekly_plan", "monthly_plan")
+            or not rep
+            or got is None
+        ):
             continue
         if isinstance(got, Month) and got != period:
             continue
@@ -94,15 +102,21 @@ def collect(
         if other is None:
             chosen[key] = data
             continue
-        newer, older = ((data, other) if (data.file_time() or 0) >= (other.file_time() or 0)
-                        else (other, data))
+        newer, older = (
+            (data, other) if (data.file_time() or 0) >= (other.file_time() or 0) else (other, data)
+        )
         chosen[key] = newer
-        issues.append(make_issue(
-            Code.DUPLICATE_ROW, older.path,
-            f"同一销售员（{rep}）同一期间（{got}）有两个文件；使用较新的 {newer.path}，本文件未计入。"
-            "请删除旧文件。",
-            f"Rep {rep} has two files for {got}; the newer one ({newer.path}) is used and this one "
-            "is not counted. Delete the old file.", severity=Severity.WARNING))
+        issues.append(
+            make_issue(
+                Code.DUPLICATE_ROW,
+                older.path,
+                f"同一销售员（{rep}）同一期间（{got}）有两个文件；使用较新的 {newer.path}，本文件未计入。"
+                "请删除旧文件。",
+                f"Rep {rep} has two files for {got}; the newer one ({newer.path}) is used and this one "
+                "is not counted. Delete the old file.",
+                severity=Severity.WARNING,
+            )
+        )
 
     reps = dict(roster.reps) if roster is not None else {}
     header_reps: dict[str, Rep] = {}
@@ -115,8 +129,12 @@ def collect(
     tables: list[tuple[str, TableData, str]] = []
     for (form_id, rep, _), data in chosen.items():
         if rep not in header_reps:
-            header_reps[rep] = Rep(rep, data.header.get("rep_name") or rep,
-                                   region=data.header.get("region"), team=data.header.get("team"))
+            header_reps[rep] = Rep(
+                rep,
+                data.header.get("rep_name") or rep,
+                region=data.header.get("region"),
+                team=data.header.get("team"),
+            )
         d = digest_of(data, period, as_of) if form_id == "daily_report" else None
         when, from_store = _submitted(data, first_seen, max(d.days, default=None) if d else None)
         sub = Submission(data.path, form_id, rep, data.period, when, from_store)  # type: ignore[arg-type]
@@ -142,8 +160,15 @@ def collect(
             plans.append((rep, data.period, data.records("plan"), data.path))  # type: ignore[arg-type]
     if roster is None:
         reps = header_reps
-    past = [(h.rep_id, t) for h in history if h.form_id == "daily_report" and h.rep_id
-            and isinstance(h.period, Month) and h.period < period
-            for t in digest_of(h, h.period, as_of, current=False).trails]
-    return Collected(period, reps, digests, past, days, closes, plans, submissions, unknown,
-                     issues, tables)
+    past = [
+        (h.rep_id, t)
+        for h in history
+        if h.form_id == "daily_report"
+        and h.rep_id
+        and isinstance(h.period, Month)
+        and h.period < period
+        for t in digest_of(h, h.period, as_of, current=False).trails
+    ]
+    return Collected(
+        period, reps, digests, past, days, closes, plans, submissions, unknown, issues, tables
+    )

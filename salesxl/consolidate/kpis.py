@@ -26,7 +26,6 @@ from salesxl.workdays import Workdays
 __all__ = ["STAGE_ORDER", "Totals", "month_to_date_share", "rep_totals", "roll_up"]
 
 
-
 @dataclass(slots=True)
 class Totals:
     """Counts and sums for one rep, team, region or the company."""
@@ -86,8 +85,10 @@ def rep_totals(
     thresholds: Thresholds,
 ) -> dict[str, Totals]:
     """One `Totals` per rep of `reps`, from the reps' daily-report digests."""
-    out = {rep_id: Totals(rep_id, rep.name, rep.team, rep.region, reps=1)
-           for rep_id, rep in reps.items()}
+    out = {
+        rep_id: Totals(rep_id, rep.name, rep.team, rep.region, reps=1)
+        for rep_id, rep in reps.items()
+    }
     customers: dict[str, dict[str, Trail]] = defaultdict(dict)
     for rep_id, d in digests:
         t = out.get(rep_id)
@@ -161,8 +162,12 @@ def roll_up(reps: Iterable[Totals], level: str, thresholds: Thresholds) -> list[
             key, name = "company", "合计 Total"
         g = groups.get(key)
         if g is None:
-            g = groups[key] = Totals(key, name, r.team if level == "team" else None,
-                                     r.region if level != "company" else None)
+            g = groups[key] = Totals(
+                key,
+                name,
+                r.team if level == "team" else None,
+                r.region if level != "company" else None,
+            )
         g.reps += 1
         g.reported = g.reported or r.reported
         for attr in ("contacts", "visits", "new_customers", "lost", "deals", "amount", "deposit"):

@@ -41,8 +41,10 @@ class Thresholds:
 
     def __post_init__(self) -> None:
         if not 0 <= self.written < self.oral:
-            raise ValueError(f"warning thresholds must satisfy 0 ≤ written < oral; got oral "
-                             f"{self.oral}, written {self.written}")
+            raise ValueError(
+                f"warning thresholds must satisfy 0 ≤ written < oral; got oral "
+                f"{self.oral}, written {self.written}"
+            )
 
 
 def warning_level(pace: float | None, thresholds: Thresholds) -> str | None:

@@ -56,8 +56,9 @@ class DayCloseRow:
 DaysByRep = Mapping[str, Mapping[dt.date, DayActivity]]
 
 
-def plan_vs_actual(plans: Sequence[tuple[str, Week, list[Record], str]], days: DaysByRep
-                   ) -> list[PlanRow]:
+def plan_vs_actual(
+    plans: Sequence[tuple[str, Week, list[Record], str]], days: DaysByRep
+) -> list[PlanRow]:
     """Each weekly plan against the rep's daily reports of that week."""
     out = []
     for rep, week, rows, path in plans:
@@ -71,15 +72,28 @@ def plan_vs_actual(plans: Sequence[tuple[str, Week, list[Record], str]], days: D
                 seen |= activity.names
                 amount += activity.closed
         expected = [r["expected_amount"] for r in rows if r["expected_amount"] is not None]
-        out.append(PlanRow(rep, week, len([r for r in rows if r["customer"]]),
-                           len(planned & seen), len(seen - planned),
-                           sum(expected) if expected else None, amount, path))
+        out.append(
+            PlanRow(
+                rep,
+                week,
+                len([r for r in rows if r["customer"]]),
+                len(planned & seen),
+                len(seen - planned),
+                sum(expected) if expected else None,
+                amount,
+                path,
+            )
+        )
     out.sort(key=lambda p: (p.rep, p.week))
     return out
 
 
-def forecast_accuracy(closes: Iterable[tuple[str, dt.date, float | None]], days: DaysByRep,
-                      workdays: Workdays, as_of: dt.date) -> list[DayCloseRow]:
+def forecast_accuracy(
+    closes: Iterable[tuple[str, dt.date, float | None]],
+    days: DaysByRep,
+    workdays: Workdays,
+    as_of: dt.date,
+) -> list[DayCloseRow]:
     """日清: each day's forecast for tomorrow against the next workday's closed amount."""
     out = []
     for rep, date, forecast in closes:

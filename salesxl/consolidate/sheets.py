@@ -54,21 +54,49 @@ _ACTIVITY = [
 
 def _activity(t: Totals, known: bool) -> list[Any]:
     """Activity figures, or None throughout when nothing was reported (not a silent zero)."""
-    counts = [t.contacts, t.visits, t.new_customers, t.grades["A"], t.grades["B"],
-              t.grades["C"], t.deals, round(t.amount, 2), round(t.deposit, 2)]
+    counts = [
+        t.contacts,
+        t.visits,
+        t.new_customers,
+        t.grades["A"],
+        t.grades["B"],
+        t.grades["C"],
+        t.deals,
+        round(t.amount, 2),
+        round(t.deposit, 2),
+    ]
     if not known:
         counts = [None] * len(counts)
-    return [*counts, t.target, t.paced_target, t.completion if known else None,
-            t.pace if known else None, t.warning if known else None]
+    return [
+        *counts,
+        t.target,
+        t.paced_target,
+        t.completion if known else None,
+        t.pace if known else None,
+        t.warning if known else None,
+    ]
 
 
 def by_rep_sheet(totals: Iterable[Totals], reporting: set[str]) -> SheetData:
-    columns = [*_REP, C("region", "区域", "Region"), *_ACTIVITY,
-               C("rank_team", "团队排名", "Rank in team", "int"),
-               C("rank_company", "公司排名", "Rank in company", "int")]
-    rows = [[t.key, t.name, t.team, t.region, *_activity(t, t.key in reporting),
-             t.rank_team, t.rank_company]
-            for t in sorted(totals, key=lambda t: (t.region or "", t.team or "", t.key))]
+    columns = [
+        *_REP,
+        C("region", "区域", "Region"),
+        *_ACTIVITY,
+        C("rank_team", "团队排名", "Rank in team", "int"),
+        C("rank_company", "公司排名", "Rank in company", "int"),
+    ]
+    rows = [
+        [
+            t.key,
+            t.name,
+            t.team,
+            t.region,
+            *_activity(t, t.key in reporting),
+            t.rank_team,
+            t.rank_company,
+        ]
+        for t in sorted(totals, key=lambda t: (t.region or "", t.team or "", t.key))
+    ]
     return SheetData("by_rep", "销售员", "By rep", columns, rows)
 
 
@@ -82,22 +110,35 @@ def by_group_sheet(key: str, groups: Sequence[Totals], company: Totals) -> Sheet
         title = ("区域", "By region")
         rows = [[g.name] for g in groups] + [[company.name]]
     # Completion and pace compare the amount of the reps with a target with their targets.
-    columns = [*head, C("reps", "人数", "Reps", "int"), *_ACTIVITY,
-               C("targeted_reps", "有目标人数", "Reps with target", "int"),
-               C("targeted_amount", "有目标者金额", "Their amount", "money"),
-               C("rank", "排名", "Rank", "int")]
+    columns = [
+        *head,
+        C("reps", "人数", "Reps", "int"),
+        *_ACTIVITY,
+        C("targeted_reps", "有目标人数", "Reps with target", "int"),
+        C("targeted_amount", "有目标者金额", "Their amount", "money"),
+        C("rank", "排名", "Rank", "int"),
+    ]
     for row, g in zip(rows, [*groups, company], strict=True):
-        row.extend([g.reps, *_activity(g, g.reported), g.targeted_reps,
-                    round(g.targeted_amount, 2) if g.target is not None else None,
-                    g.rank_company if g is not company else None])
+        row.extend(
+            [
+                g.reps,
+                *_activity(g, g.reported),
+                g.targeted_reps,
+                round(g.targeted_amount, 2) if g.target is not None else None,
+                g.rank_company if g is not company else None,
+            ]
+        )
     return SheetData(key, *title, columns, rows)
 
 
 def funnel_sheet(totals: Sequence[Totals], company: Totals) -> SheetData:
-    stage_cols = [C(f"stage_{s}", f"{s} {STAGES.by_code(s).zh}", STAGES.by_code(s).en, "int")
-                  for s in STAGE_ORDER]
-    conv_cols = [C(f"conv_{a}_{b}", f"{a}→{b}", f"{a}→{b}", "percent")
-                 for a, b in pairwise(STAGE_ORDER)]
+    stage_cols = [
+        C(f"stage_{s}", f"{s} {STAGES.by_code(s).zh}", STAGES.by_code(s).en, "int")
+        for s in STAGE_ORDER
+    ]
+    conv_cols = [
+        C(f"conv_{a}_{b}", f"{a}→{b}", f"{a}→{b}", "percent") for a, b in pairwise(STAGE_ORDER)
+    ]
     columns = [*_REP, *stage_cols, C("lost", "0 流失", "Lost", "int"), *conv_cols]
     rows = []
     for t in [*sorted(totals, key=lambda t: t.key), company]:
@@ -109,26 +150,60 @@ def funnel_sheet(totals: Sequence[Totals], company: Totals) -> SheetData:
 
 
 def plan_sheet(plans: Iterable[PlanRow], reps: Mapping[str, Rep]) -> SheetData:
-    columns = [*_REP, C("week", "周", "Week"), C("planned", "计划拜访", "Planned visits", "int"),
-               C("done", "已执行", "Done", "int"), C("adherence", "执行率", "Adherence", "percent"),
-               C("other", "计划外联系", "Unplanned contacts", "int"),
-               C("planned_amount", "预计金额", "Planned amount", "money"),
-               C("actual_amount", "成交金额", "Actual amount", "money"),
-               C("amount_ratio", "金额达成", "Amount vs plan", "percent"),
-               C("file", "文件", "File", "link")]
-    rows = [[p.rep, *_who(reps, p.rep), str(p.week), p.planned, p.done, p.adherence, p.other,
-             p.planned_amount, p.actual_amount, p.amount_ratio, p.file] for p in plans]
+    columns = [
+        *_REP,
+        C("week", "周", "Week"),
+        C("planned", "计划拜访", "Planned visits", "int"),
+        C("done", "已执行", "Done", "int"),
+        C("adherence", "执行率", "Adherence", "percent"),
+        C("other", "计划外联系", "Unplanned contacts", "int"),
+        C("planned_amount", "预计金额", "Planned amount", "money"),
+        C("actual_amount", "成交金额", "Actual amount", "money"),
+        C("amount_ratio", "金额达成", "Amount vs plan", "percent"),
+        C("file", "文件", "File", "link"),
+    ]
+    rows = [
+        [
+            p.rep,
+            *_who(reps, p.rep),
+            str(p.week),
+            p.planned,
+            p.done,
+            p.adherence,
+            p.other,
+            p.planned_amount,
+            p.actual_amount,
+            p.amount_ratio,
+            p.file,
+        ]
+        for p in plans
+    ]
     return SheetData("plan_vs_actual", "计划执行", "Plan vs actual", columns, rows)
 
 
 def day_close_sheet(rows_: Iterable[DayCloseRow], reps: Mapping[str, Rep]) -> SheetData:
-    columns = [*_REP, C("date", "日期", "Date", "date"), C("forecast", "明日预测", "Forecast", "money"),
-               C("next_day", "预测日", "For day", "date"), C("actual", "实际成交", "Actual", "money"),
-               C("difference", "差额", "Difference", "money"),
-               C("accuracy", "预测准确率", "Accuracy", "percent")]
-    rows = [[d.rep, *_who(reps, d.rep), d.date, d.forecast, d.next_day, d.actual,
-             (d.actual - d.forecast) if d.actual is not None and d.forecast is not None else None,
-             d.accuracy] for d in rows_]
+    columns = [
+        *_REP,
+        C("date", "日期", "Date", "date"),
+        C("forecast", "明日预测", "Forecast", "money"),
+        C("next_day", "预测日", "For day", "date"),
+        C("actual", "实际成交", "Actual", "money"),
+        C("difference", "差额", "Difference", "money"),
+        C("accuracy", "预测准确率", "Accuracy", "percent"),
+    ]
+    rows = [
+        [
+            d.rep,
+            *_who(reps, d.rep),
+            d.date,
+            d.forecast,
+            d.next_day,
+            d.actual,
+            (d.actual - d.forecast) if d.actual is not None and d.forecast is not None else None,
+            d.accuracy,
+        ]
+        for d in rows_
+    ]
     return SheetData("day_close", "日清", "Day close", columns, rows)
 
 
@@ -139,26 +214,65 @@ _LAPSE_KIND = {
 }
 
 
-def customers_sheet(lapses: Iterable[Lapse], conflicts: Iterable[Conflict],
-                    reps: Mapping[str, Rep]) -> SheetData:
-    columns = [C("kind", "类型", "Kind"), C("customer", "客户", "Customer"), C("phone", "电话", "Phone"),
-               C("rep_id", "工号", "Rep ID"), C("name", "销售员", "Rep"),
-               C("date", "日期", "Date", "date"), C("due", "到期", "Due", "date"),
-               C("days", "天数", "Days", "int"), C("other_rep_id", "另一工号", "Other rep ID"),
-               C("other_name", "另一销售员", "Other rep"), C("other_date", "另一日期", "Other date", "date"),
-               C("owner", "客户归属", "Customer owner"), C("deal_owner", "成交归属", "Deal owner"),
-               C("note", "说明", "Note")]
+def customers_sheet(
+    lapses: Iterable[Lapse], conflicts: Iterable[Conflict], reps: Mapping[str, Rep]
+) -> SheetData:
+    columns = [
+        C("kind", "类型", "Kind"),
+        C("customer", "客户", "Customer"),
+        C("phone", "电话", "Phone"),
+        C("rep_id", "工号", "Rep ID"),
+        C("name", "销售员", "Rep"),
+        C("date", "日期", "Date", "date"),
+        C("due", "到期", "Due", "date"),
+        C("days", "天数", "Days", "int"),
+        C("other_rep_id", "另一工号", "Other rep ID"),
+        C("other_name", "另一销售员", "Other rep"),
+        C("other_date", "另一日期", "Other date", "date"),
+        C("owner", "客户归属", "Customer owner"),
+        C("deal_owner", "成交归属", "Deal owner"),
+        C("note", "说明", "Note"),
+    ]
     rows: list[list[Any]] = []
     for lapse in lapses:
-        rows.append([_LAPSE_KIND[lapse.rule], lapse.customer, lapse.phone, lapse.rep,
-                     _who(reps, lapse.rep)[0], lapse.since, lapse.due, lapse.days, None, None,
-                     None, None, None, None])
+        rows.append(
+            [
+                _LAPSE_KIND[lapse.rule],
+                lapse.customer,
+                lapse.phone,
+                lapse.rep,
+                _who(reps, lapse.rep)[0],
+                lapse.since,
+                lapse.due,
+                lapse.days,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ]
+        )
     for c in conflicts:
-        rows.append(["归属冲突 Conflict", c.customer, c.phone, c.owner, _who(reps, c.owner)[0],
-                     c.owner_date, None, None, c.other, _who(reps, c.other)[0], c.other_date,
-                     c.owner, c.deal_owner,
-                     "先登记者得客户，先交定金者得成交 / First registration wins the customer; "
-                     "first deposit wins the deal"])
+        rows.append(
+            [
+                "归属冲突 Conflict",
+                c.customer,
+                c.phone,
+                c.owner,
+                _who(reps, c.owner)[0],
+                c.owner_date,
+                None,
+                None,
+                c.other,
+                _who(reps, c.other)[0],
+                c.other_date,
+                c.owner,
+                c.deal_owner,
+                "先登记者得客户，先交定金者得成交 / First registration wins the customer; "
+                "first deposit wins the deal",
+            ]
+        )
     return SheetData("customers", "客户", "Customers", columns, rows)
 
 
@@ -166,12 +280,17 @@ def submissions_sheet(rows_: Sequence[SubmissionRow], reps: Mapping[str, Rep]) -
     """One row per rep, one column per workday, week and month: an attendance grid."""
     days = sorted({r.due_for for r in rows_ if r.form == "daily_report"})
     weeks = sorted({r.due_for for r in rows_ if r.form == "weekly_plan"})
-    columns = [*_REP, C("on_time", "按时", "On time", "int"), C("late", "迟交", "Late", "int"),
-               C("missing", "缺交", "Missing", "int"),
-               *(C(f"day_{d}", d[5:], d[5:], "status") for d in days),
-               *(C(f"week_{w}", f"{w[5:]} 周计划", f"{w[5:]} plan", "status") for w in weeks),
-               C("month_plan", "月计划", "Month plan", "status"),
-               C("note", "备注", "Note", "status"), C("file", "日报文件", "Daily report file")]
+    columns = [
+        *_REP,
+        C("on_time", "按时", "On time", "int"),
+        C("late", "迟交", "Late", "int"),
+        C("missing", "缺交", "Missing", "int"),
+        *(C(f"day_{d}", d[5:], d[5:], "status") for d in days),
+        *(C(f"week_{w}", f"{w[5:]} 周计划", f"{w[5:]} plan", "status") for w in weeks),
+        C("month_plan", "月计划", "Month plan", "status"),
+        C("note", "备注", "Note", "status"),
+        C("file", "日报文件", "Daily report file"),
+    ]
     index = {c.key: i for i, c in enumerate(columns)}
     grid: dict[str, list[Any]] = {}
     for r in rows_:
@@ -191,15 +310,33 @@ def submissions_sheet(rows_: Sequence[SubmissionRow], reps: Mapping[str, Rep]) -
 
 
 def issues_sheet(issues: Iterable[Issue]) -> SheetData:
-    columns = [C("file", "文件", "File", "link"), C("sheet", "工作表", "Sheet"),
-               C("cell", "单元格", "Cell"), C("row", "行", "Row", "int"),
-               C("column", "列", "Column"), C("code", "代码", "Code"),
-               C("severity", "级别", "Severity", "severity"),
-               C("message_zh", "说明", "Message (zh)"), C("message_en", "Message", "Message"),
-               C("value", "值", "Value")]
-    rows = [[i.file, i.sheet, i.cell, i.row, i.column, i.code.value, i.severity.value,
-             i.message_zh, i.message_en, None if i.value is None else str(i.value)]
-            for i in issues]
+    columns = [
+        C("file", "文件", "File", "link"),
+        C("sheet", "工作表", "Sheet"),
+        C("cell", "单元格", "Cell"),
+        C("row", "行", "Row", "int"),
+        C("column", "列", "Column"),
+        C("code", "代码", "Code"),
+        C("severity", "级别", "Severity", "severity"),
+        C("message_zh", "说明", "Message (zh)"),
+        C("message_en", "Message", "Message"),
+        C("value", "值", "Value"),
+    ]
+    rows = [
+        [
+            i.file,
+            i.sheet,
+            i.cell,
+            i.row,
+            i.column,
+            i.code.value,
+            i.severity.value,
+            i.message_zh,
+            i.message_en,
+            None if i.value is None else str(i.value),
+        ]
+        for i in issues
+    ]
     return SheetData("issues", "问题", "Issues", columns, rows)
 
 
@@ -211,15 +348,18 @@ class _DetailRows(Sequence[list[Any]]):
     only the few rows a slice asks for (the writer samples widths).
     """
 
-    def __init__(self, tables: list[tuple[str, TableData, str]], reps: Mapping[str, Rep],
-                 period: Month) -> None:
+    def __init__(
+        self, tables: list[tuple[str, TableData, str]], reps: Mapping[str, Rep], period: Month
+    ) -> None:
         self.tables, self.reps, self.period = tables, reps, period
         fields = DAILY_REPORT.main_table.fields
         self.keys = [f.key for f in fields]
         # Choice codes back to the labels reps picked ("7" -> "7 成交").
-        self.labels = {i: {c.code: c.label("zh", with_code=f.choices.show_code)
-                           for c in f.choices.choices}
-                       for i, f in enumerate(fields) if f.choices is not None}
+        self.labels = {
+            i: {c.code: c.label("zh", with_code=f.choices.show_code) for c in f.choices.choices}
+            for i, f in enumerate(fields)
+            if f.choices is not None
+        }
         self.count = sum(1 for _ in self._selected())
 
     def _selected(self) -> Iterator[tuple[str, TableData, str, int]]:
@@ -245,8 +385,15 @@ class _DetailRows(Sequence[list[Any]]):
                 if values[j] is not None:
                     values[j] = labels.get(values[j], values[j])
             rep = self.reps.get(rep_id)
-            yield [rep_id, rep.name if rep else None, rep.team if rep else None,
-                   rep.region if rep else None, path, rows[i], *values]
+            yield [
+                rep_id,
+                rep.name if rep else None,
+                rep.team if rep else None,
+                rep.region if rep else None,
+                path,
+                rows[i],
+                *values,
+            ]
 
     @overload
     def __getitem__(self, index: int) -> list[Any]: ...
@@ -259,15 +406,26 @@ class _DetailRows(Sequence[list[Any]]):
         return next(itertools.islice(iter(self), index, None))
 
 
-def details_sheet(tables: Iterable[tuple[str, TableData, str]], reps: Mapping[str, Rep],
-                  period: Month) -> SheetData:
+def details_sheet(
+    tables: Iterable[tuple[str, TableData, str]], reps: Mapping[str, Rep], period: Month
+) -> SheetData:
     """Every combined daily row of the period, with the rep's team and region."""
     fields = DAILY_REPORT.main_table.fields
-    kinds = {"date": "date", "next_followup": "date", "qty": "number", "price": "money",
-             "amount": "money", "deposit": "money"}
-    columns = [*_REP, C("region", "区域", "Region"), C("file", "文件", "File"),
-               C("row", "行", "Row", "int"),
-               *(C(f.key, f.zh, f.en, kinds.get(f.key, "text")) for f in fields)]
+    kinds = {
+        "date": "date",
+        "next_followup": "date",
+        "qty": "number",
+        "price": "money",
+        "amount": "money",
+        "deposit": "money",
+    }
+    columns = [
+        *_REP,
+        C("region", "区域", "Region"),
+        C("file", "文件", "File"),
+        C("row", "行", "Row", "int"),
+        *(C(f.key, f.zh, f.en, kinds.get(f.key, "text")) for f in fields),
+    ]
     rows = _DetailRows(list(tables), reps, period)
     return SheetData("details", "明细", "Details", columns, rows)  # type: ignore[arg-type]
 

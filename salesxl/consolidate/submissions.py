@@ -91,14 +91,27 @@ def submission_rows(
         rows.extend(_weekly(rep, files.get("weekly_plan", []), weeks, now))
         rows.extend(_monthly(rep, files.get("monthly_plan", []), period, now))
     for sub in unknown:
-        rows.append(SubmissionRow(sub.rep_id, sub.form_id, str(sub.period), None, sub.submitted,
-                                  "not_in_roster", sub.path))
+        rows.append(
+            SubmissionRow(
+                sub.rep_id,
+                sub.form_id,
+                str(sub.period),
+                None,
+                sub.submitted,
+                "not_in_roster",
+                sub.path,
+            )
+        )
     return rows
 
 
-def _daily(rep: Rep, subs: list[Submission], workdays_due: list[dt.date],
-           deadline_of: Callable[[dt.date], dt.datetime], now: dt.datetime
-           ) -> list[SubmissionRow]:
+def _daily(
+    rep: Rep,
+    subs: list[Submission],
+    workdays_due: list[dt.date],
+    deadline_of: Callable[[dt.date], dt.datetime],
+    now: dt.datetime,
+) -> list[SubmissionRow]:
     """One row per workday due so far."""
     sub = subs[0] if subs else None
     days = sub.days if sub else {}
@@ -110,8 +123,17 @@ def _daily(rep: Rep, subs: list[Submission], workdays_due: list[dt.date],
         deadline = deadline_of(day)
         if day not in days:
             status = "missing" if deadline <= now else "pending"
-            rows.append(SubmissionRow(rep.rep_id, "daily_report", day.isoformat(), deadline, None,
-                                      status, sub.path if sub else None))
+            rows.append(
+                SubmissionRow(
+                    rep.rep_id,
+                    "daily_report",
+                    day.isoformat(),
+                    deadline,
+                    None,
+                    status,
+                    sub.path if sub else None,
+                )
+            )
             continue
         assert sub is not None
         seen = days[day]
@@ -122,8 +144,11 @@ def _daily(rep: Rep, subs: list[Submission], workdays_due: list[dt.date],
                 seen = None  # entered earlier than the last save; exact time unknown
         else:
             status = _status(seen, deadline)
-        rows.append(SubmissionRow(rep.rep_id, "daily_report", day.isoformat(), deadline, seen,
-                                  status, sub.path))
+        rows.append(
+            SubmissionRow(
+                rep.rep_id, "daily_report", day.isoformat(), deadline, seen, status, sub.path
+            )
+        )
     return rows
 
 
@@ -139,8 +164,9 @@ def _weeks_due(period: Month, now: dt.datetime) -> list[tuple[Week, str, dt.date
     return due
 
 
-def _weekly(rep: Rep, subs: list[Submission], weeks: list[tuple[Week, str, dt.datetime]],
-            now: dt.datetime) -> list[SubmissionRow]:
+def _weekly(
+    rep: Rep, subs: list[Submission], weeks: list[tuple[Week, str, dt.datetime]], now: dt.datetime
+) -> list[SubmissionRow]:
     got = {sub.period: sub for sub in subs}
     rows = []
     for week, label, deadline in weeks:
@@ -149,22 +175,44 @@ def _weekly(rep: Rep, subs: list[Submission], weeks: list[tuple[Week, str, dt.da
         sub = got.get(week)
         if sub is None:
             status = "missing" if deadline <= now else "pending"
-            rows.append(SubmissionRow(rep.rep_id, "weekly_plan", label, deadline, None, status,
-                                      None))
+            rows.append(
+                SubmissionRow(rep.rep_id, "weekly_plan", label, deadline, None, status, None)
+            )
         else:
-            rows.append(SubmissionRow(rep.rep_id, "weekly_plan", label, deadline, sub.submitted,
-                                      _status(sub.submitted, deadline), sub.path))
+            rows.append(
+                SubmissionRow(
+                    rep.rep_id,
+                    "weekly_plan",
+                    label,
+                    deadline,
+                    sub.submitted,
+                    _status(sub.submitted, deadline),
+                    sub.path,
+                )
+            )
     return rows
 
 
-def _monthly(rep: Rep, subs: list[Submission], period: Month, now: dt.datetime) -> list[SubmissionRow]:
+def _monthly(
+    rep: Rep, subs: list[Submission], period: Month, now: dt.datetime
+) -> list[SubmissionRow]:
     deadline = dt.datetime.combine(period.first_day - dt.timedelta(days=1), END_OF_DAY)
     if not rep.active_on(period.first_day) and not rep.active_on(min(period.last_day, now.date())):
         return []
     if not subs:
         status = "missing" if deadline <= now else "pending"
-        return [SubmissionRow(rep.rep_id, "monthly_plan", str(period), deadline, None, status, None)]
+        return [
+            SubmissionRow(rep.rep_id, "monthly_plan", str(period), deadline, None, status, None)
+        ]
     sub = subs[0]
-    return [SubmissionRow(rep.rep_id, "monthly_plan", str(period), deadline, sub.submitted,
-                          _status(sub.submitted, deadline), sub.path)]
-
+    return [
+        SubmissionRow(
+            rep.rep_id,
+            "monthly_plan",
+            str(period),
+            deadline,
+            sub.submitted,
+            _status(sub.submitted, deadline),
+            sub.path,
+        )
+    ]

@@ -48,17 +48,24 @@ class DemoFiles:
 
 def _prepare(folder: Path) -> None:
     if folder.exists() and any(folder.iterdir()) and not (folder / MARKER).exists():
-        raise DemoError(f"{folder} exists and is not a salesxl demo folder; choose another "
-                        "folder with -o (the demo only overwrites its own folders)")
+        raise DemoError(
+            f"{folder} exists and is not a salesxl demo folder; choose another "
+            "folder with -o (the demo only overwrites its own folders)"
+        )
     if (folder / "inbox").exists():
         shutil.rmtree(folder / "inbox")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MARKER).write_text("made by `salesxl demo`; safe to delete\n", encoding="utf-8")
 
 
-def generate_demo(folder: Path, *, period: Month = Month(2026, 11),  # noqa: B008 - value object
-                  as_of: dt.date = dt.date(2026, 11, 24), seed: int = 2026,
-                  reps: int = 30) -> DemoFiles:
+def generate_demo(
+    folder: Path,
+    *,
+    period: Month = Month(2026, 11),  # noqa: B008 - value object
+    as_of: dt.date = dt.date(2026, 11, 24),
+    seed: int = 2026,
+    reps: int = 30,
+) -> DemoFiles:
     """Write the sample organisation into `folder` (created; an old demo there is replaced)."""
     folder = Path(folder)
     _prepare(folder)
@@ -72,8 +79,12 @@ def generate_demo(folder: Path, *, period: Month = Month(2026, 11),  # noqa: B00
     jobs: list[FormJob] = [
         FormJob(folder / "roster.xlsx", "roster", {}, {"reps": [r.roster_row for r in org.reps]}),
         FormJob(folder / "sales_records.xlsx", "sales_records", {}, {"sales": org.sales}),
-        FormJob(folder / "targets_input.xlsx", "targets_input", org.settings,
-                {"annual": org.annual, "history": org.history}),
+        FormJob(
+            folder / "targets_input.xlsx",
+            "targets_input",
+            org.settings,
+            {"annual": org.annual, "history": org.history},
+        ),
     ]
     for month in months:
         jobs += rep_jobs(month, inbox, period, drop_rep_id_in_week=month.rep.rep_id in spoiled_week)
@@ -82,22 +93,36 @@ def generate_demo(folder: Path, *, period: Month = Month(2026, 11),  # noqa: B00
     files = [p for p in written if inbox in p.parents]
     if len(months) >= 13:
         files += _spoil_files(months, inbox, period)
-    return DemoFiles(folder, period, as_of, folder / "roster.xlsx", folder / "sales_records.xlsx",
-                     folder / "targets_input.xlsx", inbox, org, months, mistakes, sorted(files))
+    return DemoFiles(
+        folder,
+        period,
+        as_of,
+        folder / "roster.xlsx",
+        folder / "sales_records.xlsx",
+        folder / "targets_input.xlsx",
+        inbox,
+        org,
+        months,
+        mistakes,
+        sorted(files),
+    )
 
 
-def _stray_files(months: list[RepMonth], inbox: Path, period: Month, workdays: Workdays,
-                 seed: int) -> list[FormJob]:
+def _stray_files(
+    months: list[RepMonth], inbox: Path, period: Month, workdays: Workdays, seed: int
+) -> list[FormJob]:
     """Last month's report of one rep, left in this month's inbox."""
     previous = period.shift(-1)
-    october = rep_month(months[1].rep, previous, period.first_day, workdays,
-                        random.Random(seed + 2))
+    october = rep_month(
+        months[1].rep, previous, period.first_day, workdays, random.Random(seed + 2)
+    )
     job = rep_jobs(october, inbox, previous)[0]
     return [job]
 
 
 def _spoil_files(months: list[RepMonth], inbox: Path, period: Month) -> list[Path]:
     """A report re-saved by a script, a corrupt copy, and an Excel lock file."""
+
     def daily(month: RepMonth) -> Path:
         rep = month.rep
         return inbox / rep.region / rep.team / f"{rep.rep_id}_{rep.name}_日报_{period}.xlsx"

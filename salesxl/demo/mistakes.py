@@ -34,30 +34,50 @@ def plant_mistakes(months: list[RepMonth]) -> list[Mistake]:
     m = months[2]
     row = _closed_rows(m)[0]
     row["stage"] = "8 已成交"  # no such stage
-    planted.append(Mistake(m.rep.rep_id, "daily_report", "销售阶段写成「8 已成交」",
-                           ("not_in_list",)))
+    planted.append(
+        Mistake(m.rep.rep_id, "daily_report", "销售阶段写成「8 已成交」", ("not_in_list",))
+    )
     m = months[4]
     m.daily[1]["date"] = m.daily[1]["date"].replace(day=1) - dt.timedelta(days=1)  # last month
     row = _closed_rows(m)[-1]
     row["amount"] = round(row["amount"] + 100, 2)
-    planted.append(Mistake(m.rep.rep_id, "daily_report", "日期写成上个月；金额 ≠ 数量 × 单价",
-                           ("out_of_range", "amount_mismatch")))
+    planted.append(
+        Mistake(
+            m.rep.rep_id,
+            "daily_report",
+            "日期写成上个月；金额 ≠ 数量 × 单价",
+            ("out_of_range", "amount_mismatch"),
+        )
+    )
     m = months[6]
     row = _closed_rows(m)[0]
     row["deposit"] = row["amount"] * 2
     m.daily[3]["customer"] = None
-    planted.append(Mistake(m.rep.rep_id, "daily_report", "定金大于金额；漏填客户名称",
-                           ("deposit_exceeds_amount", "required")))
+    planted.append(
+        Mistake(
+            m.rep.rep_id,
+            "daily_report",
+            "定金大于金额；漏填客户名称",
+            ("deposit_exceeds_amount", "required"),
+        )
+    )
     m = months[8]
     m.daily[0]["phone"] = "1381234"
     planted.append(Mistake(m.rep.rep_id, "daily_report", "电话号码少了几位", ("phone_format",)))
     m = months[10]
-    planted.append(Mistake(m.rep.rep_id, "weekly_plan", "周计划表头漏填工号",
-                           ("missing_header",)))
-    planted.append(Mistake(months[1].rep.rep_id, "file", "上个月的日报放进了本月的收件箱",
-                           ("wrong_period",)))
-    planted.append(Mistake(months[12].rep.rep_id, "file",
-                           "日报被脚本另存（公式没有计算结果）", ("formula_without_value",)))
-    planted.append(Mistake(months[0].rep.rep_id, "file", "扫描件改名成 .xlsx（文件已损坏）",
-                           ("unreadable",)))
+    planted.append(Mistake(m.rep.rep_id, "weekly_plan", "周计划表头漏填工号", ("missing_header",)))
+    planted.append(
+        Mistake(months[1].rep.rep_id, "file", "上个月的日报放进了本月的收件箱", ("wrong_period",))
+    )
+    planted.append(
+        Mistake(
+            months[12].rep.rep_id,
+            "file",
+            "日报被脚本另存（公式没有计算结果）",
+            ("formula_without_value",),
+        )
+    )
+    planted.append(
+        Mistake(months[0].rep.rep_id, "file", "扫描件改名成 .xlsx（文件已损坏）", ("unreadable",))
+    )
     return planted

@@ -54,11 +54,18 @@ class RepProfile:
 
     @property
     def roster_row(self) -> dict[str, Any]:
-        return {"rep_id": self.rep_id, "name": self.name, "region": self.region,
-                "team": self.team, "manager": self.manager, "level": self.level,
-                "hire_date": self.hire_date, "leave_date": self.leave_date,
-                "status": "left" if self.leave_date else "active",
-                "email": f"{self.rep_id.lower()}@demo.salesxl.cn"}
+        return {
+            "rep_id": self.rep_id,
+            "name": self.name,
+            "region": self.region,
+            "team": self.team,
+            "manager": self.manager,
+            "level": self.level,
+            "hire_date": self.hire_date,
+            "leave_date": self.leave_date,
+            "status": "left" if self.leave_date else "active",
+            "email": f"{self.rep_id.lower()}@demo.salesxl.cn",
+        }
 
 
 @dataclass(slots=True)
@@ -84,8 +91,10 @@ def _season(product: Product, month: int, year: int) -> float:
 def expected_month_target(rep: RepProfile, month: Month) -> float:
     """Roughly what a seasonal split will give the rep for `month` (the demo aims its deals at it)."""
     years = (month.year - 2023) + (month.month - 11) / 12
-    level = rep.base * GROWTH ** years * TARGET_UPLIFT
-    return level * sum(_season(p, month.month, month.year) for p in rep.products) / len(rep.products)
+    level = rep.base * GROWTH**years * TARGET_UPLIFT
+    return (
+        level * sum(_season(p, month.month, month.year) for p in rep.products) / len(rep.products)
+    )
 
 
 def _customers(rng: random.Random, city: str, n: int) -> list[tuple[str, str | None]]:
@@ -103,8 +112,9 @@ def _customers(rng: random.Random, city: str, n: int) -> list[tuple[str, str | N
     return out
 
 
-def build_organisation(period: Month, as_of: dt.date, *, seed: int = 2026, reps: int = 30
-                       ) -> Organisation:
+def build_organisation(
+    period: Month, as_of: dt.date, *, seed: int = 2026, reps: int = 30
+) -> Organisation:
     rng = random.Random(seed)
     people: list[RepProfile] = []
     teams = [(region, city, team) for region, (city, names) in REGIONS.items() for team in names]
@@ -121,11 +131,19 @@ def build_organisation(period: Month, as_of: dt.date, *, seed: int = 2026, reps:
             hire = period.shift(-3 + i % 2).first_day + dt.timedelta(days=6)
         leave = period.first_day + dt.timedelta(days=12) if i == 26 else None  # one leaves
         rep = RepProfile(
-            rep_id=f"S{i + 1:03d}", name=name, region=region, team=team,
-            manager=f"{team}主管", level=rng.choice(["junior", "mid", "mid", "senior"]),
-            hire_date=hire, leave_date=leave, base=rng.randrange(40, 130) * 1000.0,
-            skill=SKILLS[i % len(SKILLS)], habit=HABITS[i % len(HABITS)],
-            products=tuple(rng.sample(PRODUCTS, 4)))
+            rep_id=f"S{i + 1:03d}",
+            name=name,
+            region=region,
+            team=team,
+            manager=f"{team}主管",
+            level=rng.choice(["junior", "mid", "mid", "senior"]),
+            hire_date=hire,
+            leave_date=leave,
+            base=rng.randrange(40, 130) * 1000.0,
+            skill=SKILLS[i % len(SKILLS)],
+            habit=HABITS[i % len(HABITS)],
+            products=tuple(rng.sample(PRODUCTS, 4)),
+        )
         rep.customers = _customers(rng, city, rng.randrange(14, 22))
         people.append(rep)
     _share_customers(rng, people)
@@ -148,8 +166,9 @@ def _share_customers(rng: random.Random, reps: list[RepProfile]) -> None:
         other.customers.insert(0, spelled)
 
 
-def _sales_history(rng: random.Random, reps: list[RepProfile], period: Month
-                   ) -> list[dict[str, Any]]:
+def _sales_history(
+    rng: random.Random, reps: list[RepProfile], period: Month
+) -> list[dict[str, Any]]:
     """Three years of ERP lines per rep and product, before the period."""
     rows = []
     for m in range(-36, 0):
@@ -159,31 +178,49 @@ def _sales_history(rng: random.Random, reps: list[RepProfile], period: Month
             if month.last_day < rep.hire_date:
                 continue
             for product in rep.products:
-                level = rep.base * GROWTH ** years / len(rep.products)
-                amount_goal = level * _season(product, month.month, month.year) * rng.uniform(0.85, 1.15)
+                level = rep.base * GROWTH**years / len(rep.products)
+                amount_goal = (
+                    level * _season(product, month.month, month.year) * rng.uniform(0.85, 1.15)
+                )
                 qty = max(1, round(amount_goal / product.price))
                 day = month.first_day + dt.timedelta(days=rng.randrange(month.last_day.day))
                 customer, _ = rng.choice(rep.customers)
-                rows.append({
-                    "date": day, "rep_id": rep.rep_id, "customer": customer,
-                    "product": product.name, "spec": product.spec,
-                    "batch": f"B{month.year % 100:02d}{month.month:02d}{rng.randrange(100):02d}",
-                    "expiry": day.replace(year=day.year + 2) if not (day.month == 2 and day.day == 29)
-                    else dt.date(day.year + 2, 2, 28),
-                    "maker": product.maker, "qty": float(qty), "price": product.price,
-                    "amount": round(qty * product.price, 2)})
+                rows.append(
+                    {
+                        "date": day,
+                        "rep_id": rep.rep_id,
+                        "customer": customer,
+                        "product": product.name,
+                        "spec": product.spec,
+                        "batch": f"B{month.year % 100:02d}{month.month:02d}{rng.randrange(100):02d}",
+                        "expiry": day.replace(year=day.year + 2)
+                        if not (day.month == 2 and day.day == 29)
+                        else dt.date(day.year + 2, 2, 28),
+                        "maker": product.maker,
+                        "qty": float(qty),
+                        "price": product.price,
+                        "amount": round(qty * product.price, 2),
+                    }
+                )
     rows.sort(key=lambda r: (r["date"], r["rep_id"]))
     return rows
 
 
-def _targets_input(reps: list[RepProfile], sales: list[dict[str, Any]], period: Month
-                   ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+def _targets_input(
+    reps: list[RepProfile], sales: list[dict[str, Any]], period: Month
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """The year of the period: company figure top-down, units by history share."""
     year = period.year
     last_year = sum(r["amount"] for r in sales if r["date"].year == year - 1)
     company = round(last_year * GROWTH * TARGET_UPLIFT, -4)
-    settings = {"year": year, "fiscal_start": 1, "method": "seasonal", "rounding": 100,
-                "mode": "top-down", "spring_festival": "yes"}
+    settings = {
+        "year": year,
+        "fiscal_start": 1,
+        "method": "seasonal",
+        "rounding": 100,
+        "mode": "top-down",
+        "spring_festival": "yes",
+    }
     annual = [{"level": "company", "unit": "总公司", "annual_target": company}]
     for region in REGIONS:
         annual.append({"level": "region", "unit": region, "parent": "总公司"})
@@ -192,13 +229,21 @@ def _targets_input(reps: list[RepProfile], sales: list[dict[str, Any]], period: 
             annual.append({"level": "team", "unit": team, "parent": region})
     for rep in reps:
         new = rep.hire_date.year == year
-        annual.append({"level": "rep", "unit": rep.rep_id, "parent": rep.team,
-                       "ramp": "25,50,75,100" if new else None,
-                       "weight": 1.0 if new else None})
+        annual.append(
+            {
+                "level": "rep",
+                "unit": rep.rep_id,
+                "parent": rep.team,
+                "ramp": "25,50,75,100" if new else None,
+                "weight": 1.0 if new else None,
+            }
+        )
     history: dict[tuple[str, str], float] = {}
     for r in sales:
         key = (r["rep_id"], f"{r['date']:%Y-%m}")
         history[key] = history.get(key, 0.0) + r["amount"]
-    rows = [{"unit": unit, "month": month, "amount": round(amount, 2)}
-            for (unit, month), amount in sorted(history.items())]
+    rows = [
+        {"unit": unit, "month": month, "amount": round(amount, 2)}
+        for (unit, month), amount in sorted(history.items())
+    ]
     return settings, annual, rows

@@ -14,29 +14,53 @@ from salesxl.templates import FormJob
 __all__ = ["corrupt_copy", "rep_jobs", "resave_with_openpyxl"]
 
 
-def rep_jobs(month: RepMonth, folder: Path, period: Month, *, drop_rep_id_in_week: bool = False
-             ) -> list[FormJob]:
+def rep_jobs(
+    month: RepMonth, folder: Path, period: Month, *, drop_rep_id_in_week: bool = False
+) -> list[FormJob]:
     """The rep's daily report, weekly plans and monthly plan for `period`."""
     rep = month.rep
     base = folder / rep.region / rep.team
     stem = f"{rep.rep_id}_{rep.name}"
     who = {"rep_name": rep.name, "rep_id": rep.rep_id}
     customers = [name for name, _ in rep.customers]
-    jobs = [FormJob(base / f"{stem}_日报_{period}.xlsx", "daily_report",
-                    {**who, "region": rep.region, "team": rep.team, "month": period,
-                     "month_target": month.month_target},
-                    {"daily": month.daily, "day_close": month.day_close},
-                    max(month.saved.values()) if month.saved else None,
-                    {"customers": customers})]
+    jobs = [
+        FormJob(
+            base / f"{stem}_日报_{period}.xlsx",
+            "daily_report",
+            {
+                **who,
+                "region": rep.region,
+                "team": rep.team,
+                "month": period,
+                "month_target": month.month_target,
+            },
+            {"daily": month.daily, "day_close": month.day_close},
+            max(month.saved.values()) if month.saved else None,
+            {"customers": customers},
+        )
+    ]
     for i, (week, (plan, summary)) in enumerate(sorted(month.weeks.items())):
         header = {**who, "week": week}
         if drop_rep_id_in_week and i == 0:
             del header["rep_id"]
-        jobs.append(FormJob(base / f"{stem}_周计划_{week}.xlsx", "weekly_plan", header,
-                            {"plan": plan, "last_week": summary}, month.week_saved[week]))
-    jobs.append(FormJob(base / f"{stem}_月计划_{period}.xlsx", "monthly_plan",
-                        {**who, "month": period, "month_target": month.month_target},
-                        {"accounts": month.accounts}, month.month_saved))
+        jobs.append(
+            FormJob(
+                base / f"{stem}_周计划_{week}.xlsx",
+                "weekly_plan",
+                header,
+                {"plan": plan, "last_week": summary},
+                month.week_saved[week],
+            )
+        )
+    jobs.append(
+        FormJob(
+            base / f"{stem}_月计划_{period}.xlsx",
+            "monthly_plan",
+            {**who, "month": period, "month_target": month.month_target},
+            {"accounts": month.accounts},
+            month.month_saved,
+        )
+    )
     return jobs
 
 

@@ -40,8 +40,16 @@ __all__ = [
 
 FORMS: dict[str, Form] = {
     form.id: form
-    for form in (DAILY_REPORT, WEEKLY_PLAN, MONTHLY_PLAN, ROSTER, SALES_RECORDS, TARGETS_INPUT,
-                 WORKDAYS, TARGETS)
+    for form in (
+        DAILY_REPORT,
+        WEEKLY_PLAN,
+        MONTHLY_PLAN,
+        ROSTER,
+        SALES_RECORDS,
+        TARGETS_INPUT,
+        WORKDAYS,
+        TARGETS,
+    )
 }
 
 # Forms a rep files; each carries the rep ID and period in its header block.

@@ -160,8 +160,13 @@ class RequiredWhen(Rule):
 
     def candidates(self, cols: Mapping[str, Sequence[Any]], n: int) -> list[int]:
         values = self.values
-        return [i for i, (w, v) in enumerate(zip(_col(cols, self.when, n), _col(cols, self.field, n),
-                                                 strict=True)) if w in values and v is None]
+        return [
+            i
+            for i, (w, v) in enumerate(
+                zip(_col(cols, self.when, n), _col(cols, self.field, n), strict=True)
+            )
+            if w in values and v is None
+        ]
 
     def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
         if record.get(self.when) in self.values and record.get(self.field) is None:
@@ -193,9 +198,13 @@ class ProductEquals(Rule):
         if self.a not in cols or self.b not in cols or self.field not in cols:
             return []
         tol = self.tolerance + 1e-9
-        return [i for i, (t, a, b) in enumerate(zip(cols[self.field], cols[self.a], cols[self.b],
-                                                    strict=True))
-                if t is not None and a is not None and b is not None and abs(t - a * b) > tol]
+        return [
+            i
+            for i, (t, a, b) in enumerate(
+                zip(cols[self.field], cols[self.a], cols[self.b], strict=True)
+            )
+            if t is not None and a is not None and b is not None and abs(t - a * b) > tol
+        ]
 
     def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
         total, a, b = record.get(self.field), record.get(self.a), record.get(self.b)
@@ -230,8 +239,11 @@ class NotGreaterThan(Rule):
     def candidates(self, cols: Mapping[str, Sequence[Any]], n: int) -> list[int]:
         if self.field not in cols or self.other not in cols:
             return []
-        return [i for i, (v, limit) in enumerate(zip(cols[self.field], cols[self.other], strict=True))
-                if v is not None and limit is not None and v > limit + 1e-9]
+        return [
+            i
+            for i, (v, limit) in enumerate(zip(cols[self.field], cols[self.other], strict=True))
+            if v is not None and limit is not None and v > limit + 1e-9
+        ]
 
     def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
         value, limit = record.get(self.field), record.get(self.other)
@@ -262,8 +274,11 @@ class NotBefore(Rule):
     def candidates(self, cols: Mapping[str, Sequence[Any]], n: int) -> list[int]:
         if self.field not in cols or self.other not in cols:
             return []
-        return [i for i, (v, start) in enumerate(zip(cols[self.field], cols[self.other], strict=True))
-                if v is not None and start is not None and v < start]
+        return [
+            i
+            for i, (v, start) in enumerate(zip(cols[self.field], cols[self.other], strict=True))
+            if v is not None and start is not None and v < start
+        ]
 
     def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
         value, start = record.get(self.field), record.get(self.other)

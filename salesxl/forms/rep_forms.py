@@ -19,17 +19,33 @@ from salesxl.issues import Code
 __all__ = ["DAILY_REPORT", "MONTHLY_PLAN", "WEEKLY_PLAN"]
 
 T = FieldType
-_REP_NAME = Field("rep_name", "销售员", "Rep", required=True, aliases=("姓名", "业务员", "Name"),
-                  example="张伟")
-_REP_ID = Field("rep_id", "工号", "Rep ID", required=True, identifier=True, aliases=("员工编号", "编号", "ID"),
-                example="S001")
-_MONTH = Field("month", "月份", "Month", T.MONTH, required=True, aliases=("月", "期间"),
-               example="2026-11")
+_REP_NAME = Field(
+    "rep_name", "销售员", "Rep", required=True, aliases=("姓名", "业务员", "Name"), example="张伟"
+)
+_REP_ID = Field(
+    "rep_id",
+    "工号",
+    "Rep ID",
+    required=True,
+    identifier=True,
+    aliases=("员工编号", "编号", "ID"),
+    example="S001",
+)
+_MONTH = Field(
+    "month", "月份", "Month", T.MONTH, required=True, aliases=("月", "期间"), example="2026-11"
+)
 # Pre-filled from targets.xlsx when forms are issued (salesxl forms issue).
-_MONTH_TARGET = Field("month_target", "月度目标", "Month target", T.MONEY, min=0,
-                      aliases=("本月目标", "月目标"))
-_CUSTOMER = Field("customer", "客户名称", "Customer", required=True, width=22,
-                  aliases=("客户", "客户名", "单位名称"))
+_MONTH_TARGET = Field(
+    "month_target", "月度目标", "Month target", T.MONEY, min=0, aliases=("本月目标", "月目标")
+)
+_CUSTOMER = Field(
+    "customer",
+    "客户名称",
+    "Customer",
+    required=True,
+    width=22,
+    aliases=("客户", "客户名", "单位名称"),
+)
 _GRADE = Field("grade", "客户等级", "Grade", T.CHOICE, choices=GRADES, aliases=("等级", "级别"))
 
 DAILY_REPORT = Form(
@@ -55,26 +71,65 @@ DAILY_REPORT = Form(
             zh="日报",
             en="Daily",
             fields=(
-                Field("date", "日期", "Date", T.DATE, required=True, in_period=True,
-                      not_future=True, aliases=("拜访日期", "联系日期")),
+                Field(
+                    "date",
+                    "日期",
+                    "Date",
+                    T.DATE,
+                    required=True,
+                    in_period=True,
+                    not_future=True,
+                    aliases=("拜访日期", "联系日期"),
+                ),
                 _CUSTOMER,
                 Field("contact", "联系人", "Contact", aliases=("联系人姓名",)),
-                Field("phone", "电话", "Phone", T.PHONE, width=15,
-                      aliases=("联系电话", "手机", "手机号", "Tel", "Mobile")),
-                Field("source", "来源", "Source", T.CHOICE, choices=SOURCES,
-                      aliases=("客户来源", "渠道")),
+                Field(
+                    "phone",
+                    "电话",
+                    "Phone",
+                    T.PHONE,
+                    width=15,
+                    aliases=("联系电话", "手机", "手机号", "Tel", "Mobile"),
+                ),
+                Field(
+                    "source",
+                    "来源",
+                    "Source",
+                    T.CHOICE,
+                    choices=SOURCES,
+                    aliases=("客户来源", "渠道"),
+                ),
                 _GRADE,
-                Field("stage", "销售阶段", "Stage", T.CHOICE, choices=STAGES, width=16,
-                      aliases=("阶段", "进度")),
+                Field(
+                    "stage",
+                    "销售阶段",
+                    "Stage",
+                    T.CHOICE,
+                    choices=STAGES,
+                    width=16,
+                    aliases=("阶段", "进度"),
+                ),
                 Field("product", "产品", "Product", aliases=("产品名称", "意向产品")),
                 Field("qty", "数量", "Qty", T.NUMBER, min=0, aliases=("Quantity",)),
                 Field("price", "单价", "Unit price", T.MONEY, min=0, aliases=("Price",)),
                 Field("amount", "金额", "Amount", T.MONEY, min=0, aliases=("成交金额",)),
                 Field("deposit", "定金", "Deposit", T.MONEY, min=0, aliases=("订金",)),
-                Field("objection", "异议类型", "Objection", T.CHOICE, choices=OBJECTIONS,
-                      aliases=("异议",)),
-                Field("next_followup", "下次跟进", "Next follow-up", T.DATE, width=14,
-                      aliases=("下次跟进日期", "跟进日期", "Next followup", "Follow-up")),
+                Field(
+                    "objection",
+                    "异议类型",
+                    "Objection",
+                    T.CHOICE,
+                    choices=OBJECTIONS,
+                    aliases=("异议",),
+                ),
+                Field(
+                    "next_followup",
+                    "下次跟进",
+                    "Next follow-up",
+                    T.DATE,
+                    width=14,
+                    aliases=("下次跟进日期", "跟进日期", "Next followup", "Follow-up"),
+                ),
                 Field("notes", "备注", "Notes", width=30, aliases=("说明", "Remarks")),
             ),
             rules=(
@@ -97,14 +152,29 @@ DAILY_REPORT = Form(
             required=False,
             input_rows=31,
             fields=(
-                Field("date", "日期", "Date", T.DATE, required=True, in_period=True,
-                      not_future=True),
-                Field("sales", "今日成交", "Today's sales", T.MONEY, width=14,
-                      aliases=("当日成交", "Today sales"),
-                      formula="SUMIFS({col:daily.amount},{col:daily.date},{cell:date})",
-                      help_zh="自动汇总当天日报中的金额", help_en="Sums the day's amounts"),
-                Field("forecast", "明日预测", "Tomorrow's forecast", T.MONEY, min=0, width=16,
-                      aliases=("明日预计", "Forecast")),
+                Field(
+                    "date", "日期", "Date", T.DATE, required=True, in_period=True, not_future=True
+                ),
+                Field(
+                    "sales",
+                    "今日成交",
+                    "Today's sales",
+                    T.MONEY,
+                    width=14,
+                    aliases=("当日成交", "Today sales"),
+                    formula="SUMIFS({col:daily.amount},{col:daily.date},{cell:date})",
+                    help_zh="自动汇总当天日报中的金额",
+                    help_en="Sums the day's amounts",
+                ),
+                Field(
+                    "forecast",
+                    "明日预测",
+                    "Tomorrow's forecast",
+                    T.MONEY,
+                    min=0,
+                    width=16,
+                    aliases=("明日预计", "Forecast"),
+                ),
                 Field("analysis", "原因分析", "Analysis", width=40, aliases=("分析", "总结")),
             ),
         ),
@@ -137,8 +207,15 @@ WEEKLY_PLAN = Form(
     header=(
         _REP_NAME,
         _REP_ID,
-        Field("week", "周", "Week", T.WEEK, required=True, aliases=("周次", "本周", "计划周"),
-              example="2026-W48"),
+        Field(
+            "week",
+            "周",
+            "Week",
+            T.WEEK,
+            required=True,
+            aliases=("周次", "本周", "计划周"),
+            example="2026-W48",
+        ),
         Field("week_target", "本周目标", "Week target", T.MONEY, min=0, aliases=("周目标",)),
     ),
     header_table="plan",
@@ -151,15 +228,35 @@ WEEKLY_PLAN = Form(
             en="Plan",
             input_rows=200,
             fields=(
-                Field("date", "计划日期", "Planned date", T.DATE, required=True, in_period=True,
-                      aliases=("日期", "Date")),
+                Field(
+                    "date",
+                    "计划日期",
+                    "Planned date",
+                    T.DATE,
+                    required=True,
+                    in_period=True,
+                    aliases=("日期", "Date"),
+                ),
                 _CUSTOMER,
                 _GRADE,
-                Field("purpose", "拜访目的", "Purpose", T.CHOICE, choices=STAGES, width=16,
-                      aliases=("目的",)),
+                Field(
+                    "purpose",
+                    "拜访目的",
+                    "Purpose",
+                    T.CHOICE,
+                    choices=STAGES,
+                    width=16,
+                    aliases=("目的",),
+                ),
                 Field("outcome", "预期结果", "Expected outcome", width=30, aliases=("预期效果",)),
-                Field("expected_amount", "预计金额", "Expected amount", T.MONEY, min=0,
-                      aliases=("预期金额",)),
+                Field(
+                    "expected_amount",
+                    "预计金额",
+                    "Expected amount",
+                    T.MONEY,
+                    min=0,
+                    aliases=("预期金额",),
+                ),
             ),
         ),
         Table(
@@ -170,8 +267,9 @@ WEEKLY_PLAN = Form(
             input_rows=50,
             fields=(
                 Field("summary", "工作情况", "Work summary", width=60, aliases=("工作总结",)),
-                Field("analysis", "客户分析", "Customer analysis", width=60,
-                      aliases=("客户情况分析",)),
+                Field(
+                    "analysis", "客户分析", "Customer analysis", width=60, aliases=("客户情况分析",)
+                ),
             ),
         ),
     ),
@@ -211,8 +309,14 @@ MONTHLY_PLAN = Form(
             fields=(
                 _CUSTOMER,
                 _GRADE,
-                Field("expected_amount", "预计金额", "Expected amount", T.MONEY, min=0,
-                      aliases=("预期金额",)),
+                Field(
+                    "expected_amount",
+                    "预计金额",
+                    "Expected amount",
+                    T.MONEY,
+                    min=0,
+                    aliases=("预期金额",),
+                ),
                 Field("action", "行动", "Action", width=24, aliases=("行动计划",)),
                 Field("reason", "原因", "Reason", width=24),
                 Field("steps", "步骤", "Steps", width=24, aliases=("实施步骤",)),

@@ -45,7 +45,8 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 # A formula cell: <c r="B7" ...><f ...>text</f> or <f .../>, then maybe its cached <v>.
 # (<f> is the first child of <c> in the OOXML schema; formula text is XML-escaped.)
 _FORMULA_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})(\d+)"([^>]*)><f\b[^>]*?(?:/>|>[^<]*</f>)(<v>[^<]+</v>)?')
+    rb'<c r="([A-Z]{1,3})(\d+)"([^>]*)><f\b[^>]*?(?:/>|>[^<]*</f>)(<v>[^<]+</v>)?'
+)
 
 
 _FORMULA_START = re.compile(rb"<f[ >/]")  # <f>, <f ...>, <f/>; not <formula1> of validations

@@ -22,8 +22,21 @@ __all__ = ["HeaderCell", "Layout", "TableLayout", "locate"]
 
 HEADER_SCAN_ROWS = 60  # a header row further down than this is not a header row
 HEADER_VALUE_COLS = 2  # how far right of a label its value may sit
-TOTAL_LABELS = frozenset(norm_label(t) for t in ("合计", "小计", "总计", "总合计", "Total", "Subtotal",
-                                                 "Grand total", "Sum", "合计 Total", "小计 Subtotal"))
+TOTAL_LABELS = frozenset(
+    norm_label(t)
+    for t in (
+        "合计",
+        "小计",
+        "总计",
+        "总合计",
+        "Total",
+        "Subtotal",
+        "Grand total",
+        "Sum",
+        "合计 Total",
+        "小计 Subtotal",
+    )
+)
 
 
 @dataclass(slots=True)
@@ -166,15 +179,20 @@ def locate(book: Book) -> Layout | None:
     if found is None:
         return None
     _, form, chosen = found
-    tables = {key: _table_layout(form, form.table(key), book.grid(c.sheet), c.row)
-              for key, c in chosen.items()}
+    tables = {
+        key: _table_layout(form, form.table(key), book.grid(c.sheet), c.row)
+        for key, c in chosen.items()
+    }
     return Layout(form, tables, _find_header(book, form, tables))
 
 
 def _named_like_a_table(sheet: str, hint: str | None) -> bool:
     key = norm_label(sheet)
-    return any(key in names for (form_id, _), names in _SHEET_NAMES.items()
-               if hint is None or form_id == hint)
+    return any(
+        key in names
+        for (form_id, _), names in _SHEET_NAMES.items()
+        if hint is None or form_id == hint
+    )
 
 
 def _scan(book: Book, sheets: list[str], hint: str | None) -> dict[TableId, list[_Candidate]]:
@@ -185,8 +203,9 @@ def _scan(book: Book, sheets: list[str], hint: str | None) -> dict[TableId, list
     return candidates
 
 
-def _best(candidates: dict[TableId, list[_Candidate]], hint: str | None
-          ) -> tuple[float, Form, dict[str, _Candidate]] | None:
+def _best(
+    candidates: dict[TableId, list[_Candidate]], hint: str | None
+) -> tuple[float, Form, dict[str, _Candidate]] | None:
     best: tuple[float, Form, dict[str, _Candidate]] | None = None
     for form in FORMS.values():
         if hint and form.id != hint:
@@ -195,8 +214,9 @@ def _best(candidates: dict[TableId, list[_Candidate]], hint: str | None
         used: set[tuple[str, int]] = set()
         score = 0.0
         for table in form.tables:
-            options = [c for c in candidates.get((form.id, table.key), ())
-                       if (c.sheet, c.row) not in used]
+            options = [
+                c for c in candidates.get((form.id, table.key), ()) if (c.sheet, c.row) not in used
+            ]
             if not options:
                 continue
             pick = max(options, key=lambda c: (c.by_name, c.matched))
@@ -233,8 +253,9 @@ def _table_layout(form: Form, table: Table, grid: Grid, header_row: int) -> Tabl
     return layout
 
 
-def _second_label_row(layout: TableLayout, mapping: dict[str, str], top: list[Any],
-                      below: list[Any]) -> None:
+def _second_label_row(
+    layout: TableLayout, mapping: dict[str, str], top: list[Any], below: list[Any]
+) -> None:
     """Labels that continue on the next row under merged group cells (`成交信息` over 数量 单价 金额).
 
     The next row is part of the header when it holds more of the table's labels in

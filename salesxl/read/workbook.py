@@ -139,8 +139,14 @@ class Book:
                     if part.startswith("xl/worksheets/") and part.endswith(".xml"):
                         try:
                             xml = _member(archive, info, self._package)
-                        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
-                                NotImplementedError):
+                        except (
+                            zipfile.BadZipFile,
+                            zlib.error,
+                            EOFError,
+                            OSError,
+                            ValueError,
+                            NotImplementedError,
+                        ):
                             raise _damaged_sheet(part) from None
                         cells = uncached_formula_cells(xml)
                         if cells:
@@ -149,11 +155,13 @@ class Book:
                     try:
                         parts = sheet_parts(archive)
                     except Exception:  # malformed or hostile XML: defusedxml refuses it
-                        raise _unreadable("工作簿结构已损坏", "the workbook structure is damaged"
-                                          ) from None
+                        raise _unreadable(
+                            "工作簿结构已损坏", "the workbook structure is damaged"
+                        ) from None
                     names = {part: sheet for sheet, part in parts.items()}
-                    self._uncached = {names[part]: cells for part, cells in found.items()
-                                      if part in names}
+                    self._uncached = {
+                        names[part]: cells for part, cells in found.items() if part in names
+                    }
         return self._uncached
 
     def saved_at(self) -> float | None:
@@ -173,8 +181,15 @@ class Book:
             if info.file_size > _CORE_XML_LIMIT:
                 return None
             xml = _member(archive, info, self._package)
-        except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
-                NotImplementedError):
+        except (
+            KeyError,
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            ValueError,
+            NotImplementedError,
+        ):
             return None  # a damaged or missing part costs the time, not the file
         modified, created = _w3c_time(xml, b"modified"), _w3c_time(xml, b"created")
         if modified is None or (created is not None and modified <= created):
@@ -192,8 +207,10 @@ class Book:
 _CORE_XML_LIMIT = 64 * 1024  # docProps/core.xml is a few hundred bytes
 # <dcterms:modified xsi:type="dcterms:W3CDTF">2026-11-05T01:30:00Z</dcterms:modified>: the
 # prefix varies by program; only text is matched (no entities, so nothing to expand).
-_CORE_TIME = {name: re.compile(rb"<(?:[\w.-]+:)?" + name + rb"\b[^>]*>\s*([^<]{4,40}?)\s*</")
-              for name in (b"modified", b"created")}
+_CORE_TIME = {
+    name: re.compile(rb"<(?:[\w.-]+:)?" + name + rb"\b[^>]*>\s*([^<]{4,40}?)\s*</")
+    for name in (b"modified", b"created")
+}
 
 
 def _w3c_time(xml: bytes, name: bytes) -> float | None:
@@ -221,11 +238,11 @@ def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, package: bytes) -> 
     if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         return archive.read(info)
     start = info.header_offset
-    if package[start:start + 4] != b"PK\x03\x04":
+    if package[start : start + 4] != b"PK\x03\x04":
         raise zipfile.BadZipFile(f"no local header for {info.filename}")
     name_length, extra_length = struct.unpack_from("<HH", package, start + 26)
     begin = start + 30 + name_length + extra_length
-    raw = package[begin:begin + info.compress_size]
+    raw = package[begin : begin + info.compress_size]
     if info.compress_type == zipfile.ZIP_STORED:
         data = raw
     else:
@@ -262,8 +279,11 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ReadFailure(Code.UNREADABLE, f"无法打开文件：{exc.strerror}。",
-                          f"Cannot open the file: {exc.strerror}.") from None
+        raise ReadFailure(
+            Code.UNREADABLE,
+            f"无法打开文件：{exc.strerror}。",
+            f"Cannot open the file: {exc.strerror}.",
+        ) from None
     if size > limits.max_file_bytes:
         raise ReadFailure(
             Code.TOO_LARGE,
@@ -277,8 +297,11 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ReadFailure(Code.UNREADABLE, f"无法打开文件：{exc.strerror}。",
-                          f"Cannot open the file: {exc.strerror}.") from None
+        raise ReadFailure(
+            Code.UNREADABLE,
+            f"无法打开文件：{exc.strerror}。",
+            f"Cannot open the file: {exc.strerror}.",
+        ) from None
     # The content decides, not the name: a workbook saved as `.csv` is still a workbook.
     head = data[:8]
     if head[:4] == b"PK\x03\x04" or (head[:2] == b"PK" and path.suffix.lower() != ".csv"):
@@ -338,7 +361,9 @@ def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
         archive.close()
-        raise _unreadable("这是压缩包，但不是 Excel 工作簿", "it is a zip archive but not an Excel workbook")
+        raise _unreadable(
+            "这是压缩包，但不是 Excel 工作簿", "it is a zip archive but not an Excel workbook"
+        )
     book = _open_calamine(path, "xlsx", limits)
     book._archive, book._package = archive, package
     return book
@@ -355,7 +380,9 @@ def _open_calamine(path: Path, kind: str, limits: Limits) -> Book:
         ) from None
     except BaseException as exc:
         _reraise_interrupts(exc)
-        raise _unreadable("文件已损坏或格式不受支持", "the file is damaged or in an unsupported format") from None
+        raise _unreadable(
+            "文件已损坏或格式不受支持", "the file is damaged or in an unsupported format"
+        ) from None
     hidden = {
         meta.name
         for meta in workbook.sheets_metadata

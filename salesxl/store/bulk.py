@@ -33,8 +33,13 @@ def _converted(column: Column[Any], values: Sequence[Any], dialect: Dialect) -> 
     return [mapping[v] for v in values]
 
 
-def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequence[Any]], *,
-                   step: Callable[[int], None] | None = None) -> int:
+def insert_columns(
+    conn: Connection,
+    table: Table,
+    columns: Mapping[str, Sequence[Any]],
+    *,
+    step: Callable[[int], None] | None = None,
+) -> int:
     """Insert rows given as equally long columns (name -> values); `step(n)` after each batch."""
     names = list(columns)
     if not names:
@@ -49,22 +54,28 @@ def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequenc
         values = [columns[c] for c in names]
         with driver.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
             for start in range(0, n, BATCH):
-                for row in zip(*(v[start:start + BATCH] for v in values), strict=True):
+                for row in zip(*(v[start : start + BATCH] for v in values), strict=True):
                     copy.write_row(row)
                 if step:
                     step(min(BATCH, n - start))
         return n
     if dialect.paramstyle != "qmark":  # another driver: through SQLAlchemy (slower, always right)
-        conn.execute(table.insert(), [dict(zip(names, row, strict=True))
-                                      for row in zip(*(columns[c] for c in names), strict=True)])
+        conn.execute(
+            table.insert(),
+            [
+                dict(zip(names, row, strict=True))
+                for row in zip(*(columns[c] for c in names), strict=True)
+            ],
+        )
         if step:
             step(n)
         return n
     values = [_converted(table.c[c], columns[c], dialect) for c in names]
     sql = f"INSERT INTO {target} VALUES ({', '.join('?' * len(names))})"
     for start in range(0, n, BATCH):
-        conn.exec_driver_sql(sql, list(zip(*(v[start:start + BATCH] for v in values),
-                                           strict=True)))
+        conn.exec_driver_sql(
+            sql, list(zip(*(v[start : start + BATCH] for v in values), strict=True))
+        )
         if step:
             step(min(BATCH, n - start))
     return n

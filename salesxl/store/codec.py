@@ -51,8 +51,9 @@ def _decode(obj: dict[str, Any]) -> Any:
     return obj
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                            default=_tagged)
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_tagged
+)
 
 
 def dumps(value: Any) -> str:

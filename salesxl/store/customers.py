@@ -55,22 +55,38 @@ def refresh_customers(conn: Connection, keys: Iterable[str], now: dt.datetime) -
     """Recompute the `customers` rows of `keys` from the current daily-report rows."""
     wanted = sorted(set(keys))
     for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start:start + _CHUNK]
+        chunk = wanted[start : start + _CHUNK]
         found: dict[str, list[tuple]] = defaultdict(list)
         rows = conn.execute(
-            select(activities.c.customer_key, activities.c.date, submissions.c.first_seen,
-                   activities.c.rep_id, activities.c.customer, activities.c.phone,
-                   activities.c.deposit)
+            select(
+                activities.c.customer_key,
+                activities.c.date,
+                submissions.c.first_seen,
+                activities.c.rep_id,
+                activities.c.customer,
+                activities.c.phone,
+                activities.c.deposit,
+            )
             .join(submissions, submissions.c.id == activities.c.submission_id)
-            .where(submissions.c.status == "current", activities.c.customer_key.in_(chunk)))
+            .where(submissions.c.status == "current", activities.c.customer_key.in_(chunk))
+        )
         for key, *values in rows:
             found[key].append(tuple(values))
         conn.execute(delete(customers).where(customers.c.key.in_(chunk)))
         records = [_record(key, entries) for key, entries in found.items()]
         columns: dict[str, list[Any]] = {
             name: [getattr(r, name) for r in records]
-            for name in ("key", "name", "phone", "first_date", "owner_rep", "reps",
-                         "deposit_date", "deal_rep")}
+            for name in (
+                "key",
+                "name",
+                "phone",
+                "first_date",
+                "owner_rep",
+                "reps",
+                "deposit_date",
+                "deal_rep",
+            )
+        }
         columns["updated_at"] = [now] * len(records)
         insert_columns(conn, customers, columns)
 
@@ -83,5 +99,13 @@ def _record(key: str, entries: list[tuple]) -> CustomerRecord:
     phone = key[4:] if key.startswith("tel:") else None
     deposits = [e for e in entries if e[5]]
     deal = deposits[0] if deposits else None
-    return CustomerRecord(key, name, phone, day, owner, len({e[2] for e in entries}),
-                          deal[0] if deal else None, deal[2] if deal else None)
+    return CustomerRecord(
+        key,
+        name,
+        phone,
+        day,
+        owner,
+        len({e[2] for e in entries}),
+        deal[0] if deal else None,
+        deal[2] if deal else None,
+    )

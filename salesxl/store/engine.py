@@ -67,7 +67,8 @@ def resolve_url(db: str | None = None, *, env: dict[str, str] | None = None) -> 
         return f"{scheme}://{rest}"
     raise StoreError(
         f"{value!r} is not a database salesxl can use: give an SQLite file (salesxl.db or "
-        "sqlite:///path/to/salesxl.db) or a PostgreSQL URL (postgresql://user@host/dbname)")
+        "sqlite:///path/to/salesxl.db) or a PostgreSQL URL (postgresql://user@host/dbname)"
+    )
 
 
 def display_url(url: str) -> str:
@@ -97,8 +98,10 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
         folder = Path(database).expanduser().resolve().parent
         if not folder.is_dir():
-            raise StoreError(f"cannot create the database {database}: the folder {folder} "
-                             "does not exist; create it or choose another --db")
+            raise StoreError(
+                f"cannot create the database {database}: the folder {folder} "
+                "does not exist; create it or choose another --db"
+            )
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
@@ -127,8 +130,9 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             conn.execution_options(**{_WRITE: True})
             with conn.begin():
                 if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                 {"key": _PG_IMPORT_LOCK})
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_IMPORT_LOCK}
+                    )
                 yield conn
     except DBAPIError as exc:
         raise _store_error(engine, exc) from exc
@@ -155,9 +159,13 @@ def _store_error(engine: Engine, exc: DBAPIError) -> StoreError:
     where = display_url(engine.url.render_as_string(hide_password=False))
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
     if exc.connection_invalidated or "connect" in reason.lower():
-        return StoreError(f"cannot connect to the database {where}: {reason}. Check that the "
-                          "server runs and the URL (host, port, user, database) is right.")
+        return StoreError(
+            f"cannot connect to the database {where}: {reason}. Check that the "
+            "server runs and the URL (host, port, user, database) is right."
+        )
     if "locked" in reason.lower():
-        return StoreError(f"the database {where} stayed locked for {BUSY_TIMEOUT_S:g} s by another "
-                          "process; try again when the other import has finished.")
+        return StoreError(
+            f"the database {where} stayed locked for {BUSY_TIMEOUT_S:g} s by another "
+            "process; try again when the other import has finished."
+        )
     return StoreError(f"database error in {where}: {reason}")

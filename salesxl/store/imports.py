@@ -82,10 +82,13 @@ def _file_hash(path: Path) -> tuple[str, int, float]:
 
 
 def _unreadable(path: Path, exc: OSError) -> Issue:
-    return make_issue(Code.UNREADABLE, str(path),
-                      f"无法打开文件（{exc.strerror or exc}）。请关闭正在使用它的程序后重新导入。",
-                      f"The file cannot be opened ({exc.strerror or exc}). Close any program "
-                      "using it and import again.")
+    return make_issue(
+        Code.UNREADABLE,
+        str(path),
+        f"无法打开文件（{exc.strerror or exc}）。请关闭正在使用它的程序后重新导入。",
+        f"The file cannot be opened ({exc.strerror or exc}). Close any program "
+        "using it and import again.",
+    )
 
 
 @contextmanager
@@ -126,8 +129,12 @@ def import_files(
             try:
                 hashes[f] = _file_hash(f)
             except OSError as exc:  # gone or locked since it was listed: this file only
-                results[f] = FileResult(str(f), "blocked", note="not imported: cannot be read",
-                                        issues=[_unreadable(f, exc)])
+                results[f] = FileResult(
+                    str(f),
+                    "blocked",
+                    note="not imported: cannot be read",
+                    issues=[_unreadable(f, exc)],
+                )
         known = _known_hashes(engine, [h for h, _, _ in hashes.values()])
         todo = []
         for f in hashes:
@@ -143,15 +150,29 @@ def import_files(
         # The bar counts bytes: one big ERP export moves it as much as many small reports.
         with progress(sum(hashes[f][1] for f in todo), "Reading") as step:
             for start in range(0, len(todo), READ_CHUNK):
-                chunk = todo[start:start + READ_CHUNK]
+                chunk = todo[start : start + READ_CHUNK]
                 sizes = iter([hashes[f][1] for f in chunk])
                 with paused_gc():  # collected between chunks
-                    forms = load_forms(chunk, ctx, workers=workers,
-                                       progress=lambda n, sizes=sizes: step(next(sizes, 0) * n))
+                    forms = load_forms(
+                        chunk,
+                        ctx,
+                        workers=workers,
+                        progress=lambda n, sizes=sizes: step(next(sizes, 0) * n),
+                    )
                     for path, data in zip(chunk, forms, strict=True):
                         content_hash, size, _ = hashes[path]
-                        results[path] = _import(engine, spec, data, content_hash, size,
-                                                skip_bad_rows, backfill, now, actor, progress)
+                        results[path] = _import(
+                            engine,
+                            spec,
+                            data,
+                            content_hash,
+                            size,
+                            skip_bad_rows,
+                            backfill,
+                            now,
+                            actor,
+                            progress,
+                        )
                     del forms
     return ImportResult(spec.name, [results[f] for f in files], notes)
 
@@ -171,8 +192,7 @@ def import_form(
     spec = _kind(kind)
     with open_store(db) as engine, paused_gc():
         digest = content_hash or _data_hash(data, {k: t.records for k, t in data.tables.items()})
-        return _import(engine, spec, data, digest, 0, skip_bad_rows, backfill, now, actor,
-                       _silent)
+        return _import(engine, spec, data, digest, 0, skip_bad_rows, backfill, now, actor, _silent)
 
 
 def _kind(kind: str) -> Kind:
@@ -186,29 +206,41 @@ def _known_hashes(engine: Engine, hashes: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     with read_transaction(engine) as conn:
         for start in range(0, len(hashes), 500):
-            chunk = hashes[start:start + 500]
-            for row in conn.execute(select(submissions).where(
-                    submissions.c.content_hash.in_(chunk))):
+            chunk = hashes[start : start + 500]
+            for row in conn.execute(
+                select(submissions).where(submissions.c.content_hash.in_(chunk))
+            ):
                 found[row.content_hash] = row
     return found
 
 
 def _roster_ids(engine: Engine) -> frozenset[str] | None:
     with read_transaction(engine) as conn:
-        current = conn.execute(select(submissions.c.id).where(
-            submissions.c.form_id == "roster", submissions.c.status == "current")).scalar()
+        current = conn.execute(
+            select(submissions.c.id).where(
+                submissions.c.form_id == "roster", submissions.c.status == "current"
+            )
+        ).scalar()
         if current is None:
             return None
-        return frozenset(conn.execute(select(reps.c.rep_id).where(
-            reps.c.submission_id == current)).scalars())
+        return frozenset(
+            conn.execute(select(reps.c.rep_id).where(reps.c.submission_id == current)).scalars()
+        )
 
 
 def _unchanged(path: str, hit: Any, what: str) -> FileResult:
     later = ", since replaced by a newer version" if hit.status == "replaced" else ""
-    return FileResult(path, "unchanged", hit.form_id, hit.rep_id, hit.period,
-                      version=hit.version, submission_id=hit.id,
-                      note=f"{what} was imported on {hit.imported_at:%Y-%m-%d %H:%M} as "
-                           f"version {hit.version}{later}; nothing changed")
+    return FileResult(
+        path,
+        "unchanged",
+        hit.form_id,
+        hit.rep_id,
+        hit.period,
+        version=hit.version,
+        submission_id=hit.id,
+        note=f"{what} was imported on {hit.imported_at:%Y-%m-%d %H:%M} as "
+        f"version {hit.version}{later}; nothing changed",
+    )
 
 
 @dataclass(slots=True)
@@ -240,10 +272,14 @@ def _plan(data: FormData, spec: Kind) -> _Plan:
         else:
             bad.setdefault(key, set()).add(issue.row)  # type: ignore[arg-type]
             row_errors.append(issue)
-    good = {key: [r for r in t.records if r["_row"] not in bad[key]] if key in bad else t.records
-            for key, t in data.tables.items()}
+    good = {
+        key: [r for r in t.records if r["_row"] not in bad[key]] if key in bad else t.records
+        for key, t in data.tables.items()
+    }
     if data.form_id is None and not file_errors:  # pragma: no cover - the reader always says why
-        file_errors.append(make_issue(Code.UNKNOWN_FORM, data.path, "无法识别表单。", "Unknown form."))
+        file_errors.append(
+            make_issue(Code.UNKNOWN_FORM, data.path, "无法识别表单。", "Unknown form.")
+        )
     return _Plan(good, file_errors, row_errors, sum(len(rows) for rows in bad.values()))
 
 
@@ -253,19 +289,25 @@ def _wrong_kind(data: FormData, spec: Kind) -> Issue:
     right = next((k.name for k in KINDS.values() if data.form_id in k.forms), None)
     hint_zh = f"请用 salesxl import {right} 导入。" if right else "这种文件不能导入数据库。"
     hint_en = f"Import it with: salesxl import {right}." if right else "It cannot be imported."
-    return make_issue(Code.UNKNOWN_FORM, data.path,
-                      f"此文件是「{name_zh}」，不是{spec.zh}。{hint_zh}",
-                      f"This file is a {name_en} form, not {spec.en}. {hint_en}")
+    return make_issue(
+        Code.UNKNOWN_FORM,
+        data.path,
+        f"此文件是「{name_zh}」，不是{spec.zh}。{hint_zh}",
+        f"This file is a {name_en} form, not {spec.en}. {hint_en}",
+    )
 
 
 def _layout(data: FormData) -> dict[str, Any]:
-    return {key: {"sheet": t.sheet, "columns": t.columns, "extras": t.extras}
-            for key, t in data.tables.items()}
+    return {
+        key: {"sheet": t.sheet, "columns": t.columns, "extras": t.extras}
+        for key, t in data.tables.items()
+    }
 
 
 def _data_hash(data: FormData, good: dict[str, list[Record]]) -> str:
-    text = codec.dumps({"form": data.form_id, "header": data.header, "layout": _layout(data),
-                        "tables": good})
+    text = codec.dumps(
+        {"form": data.form_id, "header": data.header, "layout": _layout(data), "tables": good}
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -289,8 +331,15 @@ REFUSAL_ISSUES = 50  # errors kept per refused file (the import's own report lis
 _REP_FORM_IDS = frozenset(f.id for f in REP_FORMS)
 
 
-def _record_refusal(engine: Engine, spec: Kind, data: FormData, errors: list[Issue],
-                    content_hash: str, now: dt.datetime, actor: str) -> None:
+def _record_refusal(
+    engine: Engine,
+    spec: Kind,
+    data: FormData,
+    errors: list[Issue],
+    content_hash: str,
+    now: dt.datetime,
+    actor: str,
+) -> None:
     """A rep's file that was not imported is logged (action `refuse`) with its errors, so a
     summary from the store says why that rep's month is missing instead of staying silent.
     The same refused bytes are logged once."""
@@ -301,47 +350,107 @@ def _record_refusal(engine: Engine, spec: Kind, data: FormData, errors: list[Iss
         saved = data.file_time()
         first = last = dt.datetime.fromtimestamp(saved).date() if saved else now.date()
     with write_transaction(engine) as conn:
-        if conn.execute(select(audit_log.c.id).where(
-                audit_log.c.action == "refuse", audit_log.c.content_hash == content_hash)).first():
+        if conn.execute(
+            select(audit_log.c.id).where(
+                audit_log.c.action == "refuse", audit_log.c.content_hash == content_hash
+            )
+        ).first():
             return
-        conn.execute(audit_log.insert().values(
-            at=now, actor=actor, action="refuse", kind=spec.name, path=data.path,
-            content_hash=content_hash, details=codec.dumps({
-                "form": data.form_id, "rep_id": data.rep_id,
-                "period": None if data.period is None else str(data.period),
-                "first": first, "last": last, "errors": len(errors),
-                "issues": [i.to_dict() for i in errors[:REFUSAL_ISSUES]]})))
+        conn.execute(
+            audit_log.insert().values(
+                at=now,
+                actor=actor,
+                action="refuse",
+                kind=spec.name,
+                path=data.path,
+                content_hash=content_hash,
+                details=codec.dumps(
+                    {
+                        "form": data.form_id,
+                        "rep_id": data.rep_id,
+                        "period": None if data.period is None else str(data.period),
+                        "first": first,
+                        "last": last,
+                        "errors": len(errors),
+                        "issues": [i.to_dict() for i in errors[:REFUSAL_ISSUES]],
+                    }
+                ),
+            )
+        )
 
 
-def _import(engine: Engine, spec: Kind, data: FormData, content_hash: str, size: int,
-            skip_bad_rows: bool, backfill: bool, now: dt.datetime | None, actor: str | None,
-            progress: Progress) -> FileResult:
+def _import(
+    engine: Engine,
+    spec: Kind,
+    data: FormData,
+    content_hash: str,
+    size: int,
+    skip_bad_rows: bool,
+    backfill: bool,
+    now: dt.datetime | None,
+    actor: str | None,
+    progress: Progress,
+) -> FileResult:
     plan = _plan(data, spec)
     period = str(data.period) if data.period is not None else None
-    result = FileResult(data.path, "blocked", data.form_id, data.rep_id, period,
-                        issues=list(data.issues))
+    result = FileResult(
+        data.path, "blocked", data.form_id, data.rep_id, period, issues=list(data.issues)
+    )
     if plan.file_errors or (plan.row_errors and not skip_bad_rows):
         if plan.file_errors and plan.file_errors[0] not in data.issues:
             result.issues.insert(0, plan.file_errors[0])
         n = len(plan.file_errors) + len(plan.row_errors)
         hint = "" if plan.file_errors else "; --skip-bad-rows imports the other rows"
         result.note = f"not imported: {n} error{'s' if n != 1 else ''}{hint}"
-        _record_refusal(engine, spec, data, [*plan.file_errors, *plan.row_errors], content_hash,
-                        now or dt.datetime.now(), actor or default_actor())
+        _record_refusal(
+            engine,
+            spec,
+            data,
+            [*plan.file_errors, *plan.row_errors],
+            content_hash,
+            now or dt.datetime.now(),
+            actor or default_actor(),
+        )
         return result
     rows = sum(len(records) for records in plan.good.values())
     data_hash = _data_hash(data, plan.good) if spec.per_file else content_hash
-    with progress(rows if rows >= ROWS_BAR else 0, f"Writing {Path(data.path).name}") as step, \
-            write_transaction(engine) as conn:
-        return _write(conn, spec, data, plan, result, content_hash, data_hash, size,
-                      now or dt.datetime.now(), backfill, actor or default_actor(), step)
+    with (
+        progress(rows if rows >= ROWS_BAR else 0, f"Writing {Path(data.path).name}") as step,
+        write_transaction(engine) as conn,
+    ):
+        return _write(
+            conn,
+            spec,
+            data,
+            plan,
+            result,
+            content_hash,
+            data_hash,
+            size,
+            now or dt.datetime.now(),
+            backfill,
+            actor or default_actor(),
+            step,
+        )
 
 
-def _write(conn: Connection, spec: Kind, data: FormData, plan: _Plan, result: FileResult,
-           content_hash: str, data_hash: str, size: int, now: dt.datetime, backfill: bool,
-           actor: str, step: Callable[[int], None]) -> FileResult:
-    hit = conn.execute(select(submissions).where(
-        submissions.c.content_hash == content_hash)).first()
+def _write(
+    conn: Connection,
+    spec: Kind,
+    data: FormData,
+    plan: _Plan,
+    result: FileResult,
+    content_hash: str,
+    data_hash: str,
+    size: int,
+    now: dt.datetime,
+    backfill: bool,
+    actor: str,
+    step: Callable[[int], None],
+) -> FileResult:
+    hit = conn.execute(
+        select(submissions).where(submissions.c.content_hash == content_hash)
+    ).first()
     if hit is not None:  # another process imported it meanwhile
         return _unchanged(data.path, hit, "the same file")
     previous = previous_versions(conn, spec, data, plan.good)
@@ -356,15 +465,31 @@ def _write(conn: Connection, spec: Kind, data: FormData, plan: _Plan, result: Fi
     arrived = min(now, dt.datetime.fromtimestamp(saved or 0)) if estimated else now
     first, last = _span(data, plan.good)
     version = 1 + max((s.version for s in versions), default=0)
-    new_id = conn.execute(submissions.insert().values(
-        kind=spec.name, form_id=data.form_id, rep_id=data.rep_id, period=result.period,
-        period_first=first, period_last=last, path=data.path, content_hash=content_hash,
-        data_hash=data_hash, size=size, mtime=data.mtime,
-        first_seen=min(with_content) if with_content else arrived, imported_at=now,
-        received="file_time" if estimated else "store",
-        imported_by=actor, version=version,
-        status="current", rows=rows, skipped_rows=plan.skipped, header=codec.dumps(data.header),
-        layout=codec.dumps(_layout(data)))).inserted_primary_key[0]  # type: ignore[index]
+    new_id = conn.execute(
+        submissions.insert().values(
+            kind=spec.name,
+            form_id=data.form_id,
+            rep_id=data.rep_id,
+            period=result.period,
+            period_first=first,
+            period_last=last,
+            path=data.path,
+            content_hash=content_hash,
+            data_hash=data_hash,
+            size=size,
+            mtime=data.mtime,
+            first_seen=min(with_content) if with_content else arrived,
+            imported_at=now,
+            received="file_time" if estimated else "store",
+            imported_by=actor,
+            version=version,
+            status="current",
+            rows=rows,
+            skipped_rows=plan.skipped,
+            header=codec.dumps(data.header),
+            layout=codec.dumps(_layout(data)),
+        )
+    ).inserted_primary_key[0]  # type: ignore[index]
     supersede(conn, spec, new_id, previous)
     insert_form_rows(conn, new_id, data, plan.good, step=step)
     replaced = [s.id for s in previous.rows]
@@ -372,35 +497,69 @@ def _write(conn: Connection, spec: Kind, data: FormData, plan: _Plan, result: Fi
         record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)
         refresh_customers_of(conn, data, new_id, replaced, now)
     _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)))
-    conn.execute(audit_log.insert().values(
-        at=now, actor=actor, action="replace" if replaced else "import", kind=spec.name,
-        path=data.path, content_hash=content_hash, submission_id=new_id,
-        details=codec.dumps({
-            "form": data.form_id, "rep_id": data.rep_id, "period": result.period,
-            "version": version, "rows": rows, "skipped_rows": plan.skipped,
-            "received": "file_time" if estimated else "store",
-            "replaced": [{"submission_id": s.id, "version": s.version, "path": s.path,
-                          "content_hash": s.content_hash,
-                          "rows": previous.replaced_rows.get(s.id, s.rows)}
-                         for s in previous.rows]})))
+    conn.execute(
+        audit_log.insert().values(
+            at=now,
+            actor=actor,
+            action="replace" if replaced else "import",
+            kind=spec.name,
+            path=data.path,
+            content_hash=content_hash,
+            submission_id=new_id,
+            details=codec.dumps(
+                {
+                    "form": data.form_id,
+                    "rep_id": data.rep_id,
+                    "period": result.period,
+                    "version": version,
+                    "rows": rows,
+                    "skipped_rows": plan.skipped,
+                    "received": "file_time" if estimated else "store",
+                    "replaced": [
+                        {
+                            "submission_id": s.id,
+                            "version": s.version,
+                            "path": s.path,
+                            "content_hash": s.content_hash,
+                            "rows": previous.replaced_rows.get(s.id, s.rows),
+                        }
+                        for s in previous.rows
+                    ],
+                }
+            ),
+        )
+    )
     result.status = "replaced" if replaced else "imported"
     result.rows, result.skipped_rows = rows, plan.skipped
     result.version, result.submission_id, result.replaced = version, new_id, replaced
     skipped = f", {plan.skipped} rows with errors left out" if plan.skipped else ""
-    what = f"replaced version {', '.join(str(s.version) for s in previous.rows)}" if replaced \
+    what = (
+        f"replaced version {', '.join(str(s.version) for s in previous.rows)}"
+        if replaced
         else "new"
+    )
     result.note = f"{rows} rows, version {version} ({what}){skipped}"
     return result
 
 
-def _store_issues(conn: Connection, submission_id: int, found: Sequence[Issue],
-                  skipped: set[int]) -> None:
-    insert_columns(conn, issues, {
-        "submission_id": [submission_id] * len(found),
-        "file": [i.file for i in found], "sheet": [i.sheet for i in found],
-        "cell": [i.cell for i in found], "row": [i.row for i in found],
-        "column": [i.column for i in found], "code": [i.code.value for i in found],
-        "severity": [i.severity.value for i in found],
-        "message_zh": [i.message_zh for i in found], "message_en": [i.message_en for i in found],
-        "value": [None if i.value is None else codec.dumps(i.value) for i in found],
-        "skipped": [id(i) in skipped for i in found]})
+def _store_issues(
+    conn: Connection, submission_id: int, found: Sequence[Issue], skipped: set[int]
+) -> None:
+    insert_columns(
+        conn,
+        issues,
+        {
+            "submission_id": [submission_id] * len(found),
+            "file": [i.file for i in found],
+            "sheet": [i.sheet for i in found],
+            "cell": [i.cell for i in found],
+            "row": [i.row for i in found],
+            "column": [i.column for i in found],
+            "code": [i.code.value for i in found],
+            "severity": [i.severity.value for i in found],
+            "message_zh": [i.message_zh for i in found],
+            "message_en": [i.message_en for i in found],
+            "value": [None if i.value is None else codec.dumps(i.value) for i in found],
+            "skipped": [id(i) in skipped for i in found],
+        },
+    )

@@ -38,8 +38,18 @@ from salesxl.store.schema import (
 from salesxl.validate import FormData
 from salesxl.workdays import CalendarNotCovered, Workdays
 
-__all__ = ["KINDS", "Kind", "Previous", "daily_due", "insert_form_rows", "previous_versions",
-           "record_days", "refresh_customers_of", "report_dates", "supersede"]
+__all__ = [
+    "KINDS",
+    "Kind",
+    "Previous",
+    "daily_due",
+    "insert_form_rows",
+    "previous_versions",
+    "record_days",
+    "refresh_customers_of",
+    "report_dates",
+    "supersede",
+]
 
 Record = dict[str, Any]
 _CHUNK = 400
@@ -57,11 +67,20 @@ class Kind:
 KINDS: dict[str, Kind] = {
     "roster": Kind("roster", ("roster",), "花名册", "a roster", per_file=True),
     "sales": Kind("sales", ("sales_records",), "销售记录", "sales records", per_file=False),
-    "reports": Kind("reports", ("daily_report", "weekly_plan", "monthly_plan"),
-                    "日报、周计划或月计划", "a daily report, weekly plan or monthly plan",
-                    per_file=True),
-    "targets": Kind("targets", ("targets",), "目标（targets.xlsx 的明细表）",
-                    "targets (the Long sheet of targets.xlsx)", per_file=False),
+    "reports": Kind(
+        "reports",
+        ("daily_report", "weekly_plan", "monthly_plan"),
+        "日报、周计划或月计划",
+        "a daily report, weekly plan or monthly plan",
+        per_file=True,
+    ),
+    "targets": Kind(
+        "targets",
+        ("targets",),
+        "目标（targets.xlsx 的明细表）",
+        "targets (the Long sheet of targets.xlsx)",
+        per_file=False,
+    ),
 }
 
 
@@ -77,16 +96,18 @@ class Previous:
 
 def _slice_filter(data: FormData) -> Any:
     rep, period = data.rep_id, data.period
-    return and_(submissions.c.form_id == data.form_id,
-                submissions.c.rep_id.is_(None) if rep is None else submissions.c.rep_id == rep,
-                submissions.c.period.is_(None) if period is None
-                else submissions.c.period == str(period))
+    return and_(
+        submissions.c.form_id == data.form_id,
+        submissions.c.rep_id.is_(None) if rep is None else submissions.c.rep_id == rep,
+        submissions.c.period.is_(None) if period is None else submissions.c.period == str(period),
+    )
 
 
 def _sales_slices(good: dict[str, list[Record]]) -> list[tuple[str, str]]:
     rows = good.get("sales", [])
-    return sorted(set(zip((r["rep_id"] for r in rows), _months_of([r["date"] for r in rows]),
-                          strict=True)))
+    return sorted(
+        set(zip((r["rep_id"] for r in rows), _months_of([r["date"] for r in rows]), strict=True))
+    )
 
 
 def _target_months(good: dict[str, list[Record]]) -> list[str]:
@@ -95,37 +116,52 @@ def _target_months(good: dict[str, list[Record]]) -> list[str]:
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]
+        yield items[start : start + _CHUNK]
 
 
-def _current_rows_where(kind: Kind, good: dict[str, list[Record]]
-                        ) -> tuple[Table, list[Any]]:
+def _current_rows_where(kind: Kind, good: dict[str, list[Record]]) -> tuple[Table, list[Any]]:
     """The row table and the conditions selecting the current rows this file supersedes."""
     if kind.name == "sales":
         pairs = _sales_slices(good)
-        return sales_records, [tuple_(sales_records.c.rep_id, sales_records.c.month).in_(chunk)
-                               for chunk in _chunks(pairs)]
+        return sales_records, [
+            tuple_(sales_records.c.rep_id, sales_records.c.month).in_(chunk)
+            for chunk in _chunks(pairs)
+        ]
     months = _target_months(good)
     return targets, [targets.c.month.in_(chunk) for chunk in _chunks(months)]
 
 
-def previous_versions(conn: Connection, kind: Kind, data: FormData,
-                      good: dict[str, list[Record]]) -> Previous:
+def previous_versions(
+    conn: Connection, kind: Kind, data: FormData, good: dict[str, list[Record]]
+) -> Previous:
     if kind.per_file:
-        versions = list(conn.execute(select(submissions).where(_slice_filter(data))
-                                     .order_by(submissions.c.version)))
+        versions = list(
+            conn.execute(
+                select(submissions).where(_slice_filter(data)).order_by(submissions.c.version)
+            )
+        )
         current = [s for s in versions if s.status == "current"]
         return Previous(current, {}, versions)
     table, conditions = _current_rows_where(kind, good)
     counts: dict[int, int] = {}
     for condition in conditions:
         for sub_id, n in conn.execute(
-                select(table.c.submission_id, func.count())
-                .where(table.c.replaced_by.is_(None), condition)
-                .group_by(table.c.submission_id)):
+            select(table.c.submission_id, func.count())
+            .where(table.c.replaced_by.is_(None), condition)
+            .group_by(table.c.submission_id)
+        ):
             counts[sub_id] = counts.get(sub_id, 0) + n
-    rows = list(conn.execute(select(submissions).where(submissions.c.id.in_(sorted(counts)))
-                             .order_by(submissions.c.id))) if counts else []
+    rows = (
+        list(
+            conn.execute(
+                select(submissions)
+                .where(submissions.c.id.in_(sorted(counts)))
+                .order_by(submissions.c.id)
+            )
+        )
+        if counts
+        else []
+    )
     return Previous(rows, counts, [], conditions)
 
 
@@ -136,14 +172,25 @@ def supersede(conn: Connection, kind: Kind, new_id: int, previous: Previous) -> 
     else:
         table = sales_records if kind.name == "sales" else targets
         for condition in previous.conditions:
-            conn.execute(update(table).where(table.c.replaced_by.is_(None), condition)
-                         .values(replaced_by=new_id))
+            conn.execute(
+                update(table)
+                .where(table.c.replaced_by.is_(None), condition)
+                .values(replaced_by=new_id)
+            )
         # A file none of whose rows are current any more is replaced as a whole.
-        old = [s.id for s in previous.rows if not conn.execute(select(exists().where(
-            table.c.submission_id == s.id, table.c.replaced_by.is_(None)))).scalar()]
+        old = [
+            s.id
+            for s in previous.rows
+            if not conn.execute(
+                select(exists().where(table.c.submission_id == s.id, table.c.replaced_by.is_(None)))
+            ).scalar()
+        ]
     if old:
-        conn.execute(update(submissions).where(submissions.c.id.in_(old))
-                     .values(status="replaced", replaced_by=new_id))
+        conn.execute(
+            update(submissions)
+            .where(submissions.c.id.in_(old))
+            .values(status="replaced", replaced_by=new_id)
+        )
 
 
 def _month_text(day: dt.date) -> str:
@@ -160,21 +207,27 @@ def _months_of(days: Sequence[dt.date]) -> list[str]:
     return [texts[d] for d in days]
 
 
-def _table_columns(table: Table, records: list[Record], fixed: dict[str, Any]
-                   ) -> dict[str, list[Any]]:
+def _table_columns(
+    table: Table, records: list[Record], fixed: dict[str, Any]
+) -> dict[str, list[Any]]:
     """The records as insert columns: bookkeeping, the fields, extra columns, derived values."""
     fields = data_columns(table)
     unknown = set(records[0]) - set(fields) - {"_row", "_extra"}
     if unknown:
-        raise RuntimeError(f"the store's table {table.name} has no column for "
-                           f"{', '.join(sorted(unknown))}; the form gained a field: add it to "
-                           "salesxl/store/schema.py with a migration")
+        raise RuntimeError(
+            f"the store's table {table.name} has no column for "
+            f"{', '.join(sorted(unknown))}; the form gained a field: add it to "
+            "salesxl/store/schema.py with a migration"
+        )
     n = len(records)
     columns: dict[str, list[Any]] = {name: [value] * n for name, value in fixed.items()}
     columns["sheet_row"] = [r["_row"] for r in records]
     try:  # every record has every field (as the reader makes them): one pass for all
-        transposed = zip(*map(itemgetter(*fields), records), strict=True) if len(fields) > 1 \
+        transposed = (
+            zip(*map(itemgetter(*fields), records), strict=True)
+            if len(fields) > 1
             else ([r[fields[0]] for r in records],)
+        )
         by_field = dict(zip(fields, map(list, transposed), strict=True))
     except KeyError:
         by_field = {f: [r.get(f) for r in records] for f in fields}
@@ -185,18 +238,26 @@ def _table_columns(table: Table, records: list[Record], fixed: dict[str, Any]
         columns[f] = values
     columns["extra"] = [codec.dumps(r["_extra"]) if r.get("_extra") else None for r in records]
     if table is activities:
-        keys = {pair: customer_key(*pair) for pair in set(zip(columns["customer"],
-                                                               columns["phone"], strict=True))}
-        columns["customer_key"] = [keys[pair] for pair in zip(columns["customer"], columns["phone"],
-                                                               strict=True)]
+        keys = {
+            pair: customer_key(*pair)
+            for pair in set(zip(columns["customer"], columns["phone"], strict=True))
+        }
+        columns["customer_key"] = [
+            keys[pair] for pair in zip(columns["customer"], columns["phone"], strict=True)
+        ]
     if table is sales_records:
         columns["month"] = _months_of(columns["date"])
     return columns
 
 
-def insert_form_rows(conn: Connection, new_id: int, data: FormData,
-                     good: dict[str, list[Record]], *, step: Callable[[int], None] | None = None
-                     ) -> int:
+def insert_form_rows(
+    conn: Connection,
+    new_id: int,
+    data: FormData,
+    good: dict[str, list[Record]],
+    *,
+    step: Callable[[int], None] | None = None,
+) -> int:
     """Write every table's good records; returns the number of rows."""
     total = 0
     for key, records in good.items():
@@ -220,12 +281,23 @@ def daily_due(day: dt.date) -> dt.datetime:
 
 def report_dates(good: dict[str, list[Record]]) -> set[dt.date]:
     """The days a daily report's rows are for: its contact and 日清 rows (SPEC §2.1)."""
-    return {r["date"] for key in ("daily", "day_close") for r in good.get(key, [])
-            if isinstance(r.get("date"), dt.date)}
+    return {
+        r["date"]
+        for key in ("daily", "day_close")
+        for r in good.get(key, [])
+        if isinstance(r.get("date"), dt.date)
+    }
 
 
-def record_days(conn: Connection, new_id: int, data: FormData, good: dict[str, list[Record]],
-                arrived: dt.datetime, *, estimated: bool = False) -> None:
+def record_days(
+    conn: Connection,
+    new_id: int,
+    data: FormData,
+    good: dict[str, list[Record]],
+    arrived: dt.datetime,
+    *,
+    estimated: bool = False,
+) -> None:
     """The days a daily report brings for the first time: a contact row or a 日清 row (SPEC §2.1).
 
     They arrived now (`arrived`).  In a backfill, `arrived` is when the file
@@ -237,22 +309,40 @@ def record_days(conn: Connection, new_id: int, data: FormData, good: dict[str, l
     if not days:
         return
     rep = data.rep_id
-    known = set(conn.execute(select(report_days.c.day).where(
-        report_days.c.rep_id == rep, report_days.c.day.in_(sorted(days)))).scalars())
+    known = set(
+        conn.execute(
+            select(report_days.c.day).where(
+                report_days.c.rep_id == rep, report_days.c.day.in_(sorted(days))
+            )
+        ).scalars()
+    )
     newest = max(days)
-    rows = [{"rep_id": rep, "day": day, "submission_id": new_id, "estimated": estimated,
-             "first_seen": min(arrived, daily_due(day)) if estimated and day < newest
-             else arrived} for day in sorted(days - known)]
+    rows = [
+        {
+            "rep_id": rep,
+            "day": day,
+            "submission_id": new_id,
+            "estimated": estimated,
+            "first_seen": min(arrived, daily_due(day)) if estimated and day < newest else arrived,
+        }
+        for day in sorted(days - known)
+    ]
     if rows:
         conn.execute(report_days.insert(), rows)
 
 
-def refresh_customers_of(conn: Connection, data: FormData, new_id: int,
-                         replaced: Sequence[int], now: dt.datetime) -> None:
+def refresh_customers_of(
+    conn: Connection, data: FormData, new_id: int, replaced: Sequence[int], now: dt.datetime
+) -> None:
     """Customers mentioned by this report or by the versions it replaced."""
     if data.form_id != "daily_report":
         return
-    keys = set(conn.execute(select(activities.c.customer_key).distinct().where(
-        activities.c.submission_id.in_([new_id, *replaced]))).scalars())
+    keys = set(
+        conn.execute(
+            select(activities.c.customer_key)
+            .distinct()
+            .where(activities.c.submission_id.in_([new_id, *replaced]))
+        ).scalars()
+    )
     keys.discard(None)
     refresh_customers(conn, keys, now)

@@ -46,8 +46,12 @@ def _create_tables(conn: Connection) -> None:
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "reps, customers, activities, day closes, plans, sales records, targets, "
-                 "submissions, issues, audit log", _create_tables),
+    Migration(
+        1,
+        "reps, customers, activities, day closes, plans, sales records, targets, "
+        "submissions, issues, audit log",
+        _create_tables,
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -70,20 +74,30 @@ def migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> int
         now = dt.datetime.now()
         if version is None:
             metadata.create_all(conn)
-            conn.execute(schema_versions.insert(), [
-                {"version": newest, "description": f"created at version {newest}: "
-                 + migrations[-1].description, "applied_at": now}])
+            conn.execute(
+                schema_versions.insert(),
+                [
+                    {
+                        "version": newest,
+                        "description": f"created at version {newest}: "
+                        + migrations[-1].description,
+                        "applied_at": now,
+                    }
+                ],
+            )
             return newest
         if version > newest:
             raise StoreError(
                 f"the database {display_url(str(engine.url))} has schema version {version}, "
-                f"newer than this salesxl understands ({newest}); upgrade salesxl")
+                f"newer than this salesxl understands ({newest}); upgrade salesxl"
+            )
         for step in migrations:
             if step.version > version:
                 step.apply(conn)
-                conn.execute(schema_versions.insert(), [
-                    {"version": step.version, "description": step.description,
-                     "applied_at": now}])
+                conn.execute(
+                    schema_versions.insert(),
+                    [{"version": step.version, "description": step.description, "applied_at": now}],
+                )
         return newest
 
 
@@ -110,12 +124,17 @@ def _ready(engine: Engine, create: bool) -> None:
     if not create:
         where = display_url(str(engine.url))
         database = engine.url.database
-        missing = (engine.dialect.name == "sqlite" and database not in (None, "", ":memory:")
-                   and not Path(database).exists())
+        missing = (
+            engine.dialect.name == "sqlite"
+            and database not in (None, "", ":memory:")
+            and not Path(database).exists()
+        )
         if not missing:
             with read_transaction(engine) as conn:
                 missing = schema_version(conn) is None
         if missing:
-            raise StoreError(f"there is no salesxl store at {where}; import files into it first "
-                             "(salesxl import reports inbox/ --db ...) or check --db / SALESXL_DB")
+            raise StoreError(
+                f"there is no salesxl store at {where}; import files into it first "
+                "(salesxl import reports inbox/ --db ...) or check --db / SALESXL_DB"
+            )
     migrate(engine)

@@ -28,10 +28,19 @@ class FileResult:
     note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "status": self.status, "form": self.form_id,
-                "rep_id": self.rep_id, "period": self.period, "rows": self.rows,
-                "skipped_rows": self.skipped_rows, "version": self.version,
-                "submission_id": self.submission_id, "replaced": self.replaced, "note": self.note}
+        return {
+            "path": self.path,
+            "status": self.status,
+            "form": self.form_id,
+            "rep_id": self.rep_id,
+            "period": self.period,
+            "rows": self.rows,
+            "skipped_rows": self.skipped_rows,
+            "version": self.version,
+            "submission_id": self.submission_id,
+            "replaced": self.replaced,
+            "note": self.note,
+        }
 
 
 @dataclass(slots=True)
@@ -57,8 +66,14 @@ class ImportResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `salesxl import --format json`."""
-        return {"files": len(self.files), "imported": self.count("imported"),
-                "unchanged": self.count("unchanged"), "replaced": self.count("replaced"),
-                "blocked": self.count("blocked"), "rows": self.rows, "errors": self.errors,
-                "issues": [i.to_dict() for i in self.issues],
-                "results": [f.to_dict() for f in self.files]}
+        return {
+            "files": len(self.files),
+            "imported": self.count("imported"),
+            "unchanged": self.count("unchanged"),
+            "replaced": self.count("replaced"),
+            "blocked": self.count("blocked"),
+            "rows": self.rows,
+            "errors": self.errors,
+            "issues": [i.to_dict() for i in self.issues],
+            "results": [f.to_dict() for f in self.files],
+        }

@@ -65,14 +65,16 @@ MONTH = String(7)  # YYYY-MM
 PERIOD = String(16)  # YYYY-MM or YYYY-Www
 
 schema_versions = Table(
-    "salesxl_schema", metadata,
+    "salesxl_schema",
+    metadata,
     Column("version", Integer, primary_key=True),
     Column("description", Text, nullable=False),
     Column("applied_at", DateTime, nullable=False),
 )
 
 submissions = Table(
-    "submissions", metadata,
+    "submissions",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("kind", String(16), nullable=False),  # roster | sales | reports | targets
     Column("form_id", String(32), nullable=False),
@@ -100,18 +102,26 @@ submissions = Table(
 )
 
 
-def _rows(name: str, *columns: Column, rep: bool = False, replaceable: bool = False,
-          indexes: tuple[Index, ...] = ()) -> Table:
+def _rows(
+    name: str,
+    *columns: Column,
+    rep: bool = False,
+    replaceable: bool = False,
+    indexes: tuple[Index, ...] = (),
+) -> Table:
     """A table of form rows: which submission, which sheet row, the fields, extra columns."""
     common = [
         Column("id", Integer, primary_key=True, info=_BOOK),
-        Column("submission_id", ForeignKey("submissions.id"), nullable=False, index=True,
-               info=_BOOK),
+        Column(
+            "submission_id", ForeignKey("submissions.id"), nullable=False, index=True, info=_BOOK
+        ),
         Column("sheet_row", Integer, nullable=False, info=_BOOK),  # the record's `_row`
     ]
     if rep:  # copied from the submission, for queries across files
-        common += [Column("rep_id", ID, nullable=False, info=_BOOK),
-                   Column("period", PERIOD, nullable=False, info=_BOOK)]
+        common += [
+            Column("rep_id", ID, nullable=False, info=_BOOK),
+            Column("period", PERIOD, nullable=False, info=_BOOK),
+        ]
     if replaceable:
         common.append(Column("replaced_by", ForeignKey("submissions.id"), info=_BOOK))
     extra = Column("extra", Text, info=_BOOK)  # codec JSON of the record's `_extra`
@@ -238,7 +248,8 @@ targets = _rows(
 
 # When each day of a rep's daily report first reached the store (09:00 rule).
 report_days = Table(
-    "report_days", metadata,
+    "report_days",
+    metadata,
     Column("rep_id", ID, primary_key=True),
     Column("day", Date, primary_key=True),
     Column("first_seen", DateTime, nullable=False),
@@ -249,7 +260,8 @@ report_days = Table(
 # Customers across reps and months: first registration wins the customer,
 # first deposit wins the deal (seeds 003, SPEC §6).
 customers = Table(
-    "customers", metadata,
+    "customers",
+    metadata,
     Column("key", Text, primary_key=True),  # tel:<digits> or name:<normalised name>
     Column("name", Text, nullable=False),  # as the first registrant wrote it
     Column("phone", Text),
@@ -263,7 +275,8 @@ customers = Table(
 
 # Issues of imported files: warnings, and the error rows --skip-bad-rows left out.
 issues = Table(
-    "issues", metadata,
+    "issues",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("submission_id", ForeignKey("submissions.id"), nullable=False, index=True),
     Column("file", Text, nullable=False),
@@ -281,7 +294,8 @@ issues = Table(
 
 # Who did what, when: every import and replacement.
 audit_log = Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("at", DateTime, nullable=False),
     Column("actor", String(200), nullable=False),

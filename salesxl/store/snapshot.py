@@ -68,8 +68,13 @@ class StoreInputs:
     refused: list[Issue] = field(default_factory=list)
 
 
-def load_period(db: str | Engine | None, period: Month, *, as_of: dt.date | None = None,
-                history_months: int = HISTORY_MONTHS) -> StoreInputs:
+def load_period(
+    db: str | Engine | None,
+    period: Month,
+    *,
+    as_of: dt.date | None = None,
+    history_months: int = HISTORY_MONTHS,
+) -> StoreInputs:
     """Every current rep form of `period` (weekly plans of weeks overlapping it), and the rest.
 
     `as_of` drops `future_date` warnings for dates that are no longer in the
@@ -78,15 +83,27 @@ def load_period(db: str | Engine | None, period: Month, *, as_of: dt.date | None
     """
     with open_store(db, create=False) as engine, read_transaction(engine) as conn:
         c = submissions.c
-        current = conn.execute(select(submissions).where(c.status == "current", or_(
-            and_(c.form_id.in_(("daily_report", "monthly_plan")), c.period == str(period)),
-            and_(c.form_id == "weekly_plan", c.period_first <= period.last_day,
-                 c.period_last >= period.first_day))).order_by(c.form_id, c.rep_id, c.period)
+        current = conn.execute(
+            select(submissions)
+            .where(
+                c.status == "current",
+                or_(
+                    and_(c.form_id.in_(("daily_report", "monthly_plan")), c.period == str(period)),
+                    and_(
+                        c.form_id == "weekly_plan",
+                        c.period_first <= period.last_day,
+                        c.period_last >= period.first_day,
+                    ),
+                ),
+            )
+            .order_by(c.form_id, c.rep_id, c.period)
         ).all()
         earlier = [str(period.shift(-i)) for i in range(history_months, 0, -1)]
-        past = conn.execute(select(submissions).where(
-            c.status == "current", c.form_id == "daily_report", c.period.in_(earlier))
-            .order_by(c.period, c.rep_id)).all()
+        past = conn.execute(
+            select(submissions)
+            .where(c.status == "current", c.form_id == "daily_report", c.period.in_(earlier))
+            .order_by(c.period, c.rep_id)
+        ).all()
         forms = _forms(conn, current, as_of)
         history = _forms(conn, past, as_of)
         first_seen: dict[str, dt.datetime] = {}
@@ -95,12 +112,24 @@ def load_period(db: str | Engine | None, period: Month, *, as_of: dt.date | None
                 data.path = f"{data.path} [{sub.period}]"
             first_seen[data.path] = sub.first_seen
         reporting = sorted({s.rep_id for s in current if s.form_id == "daily_report"})
-        days = {(rep, day): seen for rep, day, seen in conn.execute(
-            select(report_days.c.rep_id, report_days.c.day, report_days.c.first_seen).where(
-                report_days.c.day >= period.first_day, report_days.c.day <= period.last_day))
-            if rep in reporting}
-        return StoreInputs(forms, _roster(conn), _month_targets(conn, period), first_seen, days,
-                           history, _refused(conn, period))
+        days = {
+            (rep, day): seen
+            for rep, day, seen in conn.execute(
+                select(report_days.c.rep_id, report_days.c.day, report_days.c.first_seen).where(
+                    report_days.c.day >= period.first_day, report_days.c.day <= period.last_day
+                )
+            )
+            if rep in reporting
+        }
+        return StoreInputs(
+            forms,
+            _roster(conn),
+            _month_targets(conn, period),
+            first_seen,
+            days,
+            history,
+            _refused(conn, period),
+        )
 
 
 def load_submission(db: str | Engine | None, submission_id: int) -> FormData:
@@ -112,22 +141,42 @@ def load_submission(db: str | Engine | None, submission_id: int) -> FormData:
         return _forms(conn, [sub], None)[0]
 
 
-def submission_versions(db: str | Engine | None, form_id: str, rep_id: str | None,
-                        period: str | None) -> list[dict[str, Any]]:
+def submission_versions(
+    db: str | Engine | None, form_id: str, rep_id: str | None, period: str | None
+) -> list[dict[str, Any]]:
     """Every version of one rep-period's file, oldest first (id, version, status, times, path)."""
     c = submissions.c
     with open_store(db, create=False) as engine, read_transaction(engine) as conn:
-        rows = conn.execute(select(
-            c.id, c.version, c.status, c.path, c.content_hash, c.first_seen, c.imported_at,
-            c.imported_by, c.rows, c.replaced_by).where(
-            c.form_id == form_id, c.rep_id.is_(None) if rep_id is None else c.rep_id == rep_id,
-            c.period.is_(None) if period is None else c.period == period).order_by(c.version))
+        rows = conn.execute(
+            select(
+                c.id,
+                c.version,
+                c.status,
+                c.path,
+                c.content_hash,
+                c.first_seen,
+                c.imported_at,
+                c.imported_by,
+                c.rows,
+                c.replaced_by,
+            )
+            .where(
+                c.form_id == form_id,
+                c.rep_id.is_(None) if rep_id is None else c.rep_id == rep_id,
+                c.period.is_(None) if period is None else c.period == period,
+            )
+            .order_by(c.version)
+        )
         return [dict(r._mapping) for r in rows]
 
 
-def sales_history(db: str | Engine | None, *, first: Month | None = None,
-                  last: Month | None = None, by_product: bool = True
-                  ) -> list[tuple[str, str | None, Month, float]]:
+def sales_history(
+    db: str | Engine | None,
+    *,
+    first: Month | None = None,
+    last: Month | None = None,
+    by_product: bool = True,
+) -> list[tuple[str, str | None, Month, float]]:
     """Current sales amounts summed per rep ID (unit) × product × month, for `targets split`.
 
     Without `by_product` the product is None and amounts are per rep and month.
@@ -142,7 +191,9 @@ def sales_history(db: str | Engine | None, *, first: Month | None = None,
     group = [s.rep_id, s.product, s.month] if by_product else [s.rep_id, s.month]
     with open_store(db, create=False) as engine, read_transaction(engine) as conn:
         rows = conn.execute(query.group_by(*group)).all()
-    found = [(rep, prod, Month.parse(month), float(total or 0.0)) for rep, prod, month, total in rows]
+    found = [
+        (rep, prod, Month.parse(month), float(total or 0.0)) for rep, prod, month, total in rows
+    ]
     found.sort(key=lambda r: (r[0], r[1] or "", r[2]))
     return found
 
@@ -157,8 +208,18 @@ def read_customers(db: str | Engine | None) -> list[CustomerRecord]:
     """Every customer identity with its first registration, owner and deal (oldest first)."""
     k = customers.c
     with open_store(db, create=False) as engine, read_transaction(engine) as conn:
-        rows = conn.execute(select(k.key, k.name, k.phone, k.first_date, k.owner_rep, k.reps,
-                                   k.deposit_date, k.deal_rep).order_by(k.first_date, k.key))
+        rows = conn.execute(
+            select(
+                k.key,
+                k.name,
+                k.phone,
+                k.first_date,
+                k.owner_rep,
+                k.reps,
+                k.deposit_date,
+                k.deal_rep,
+            ).order_by(k.first_date, k.key)
+        )
         return [CustomerRecord(*r) for r in rows]
 
 
@@ -180,11 +241,17 @@ def _forms(conn: Connection, subs: Sequence[Row[Any]], as_of: dt.date | None) ->
         table = ROW_TABLES[(form_id, key)]
         fields = data_columns(table)
         for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start:start + _CHUNK]
-            rows = conn.execute(select(table.c.submission_id, table.c.sheet_row,
-                                       *(table.c[f] for f in fields), table.c.extra)
-                                .where(table.c.submission_id.in_(chunk))
-                                .order_by(table.c.submission_id, table.c.sheet_row))
+            chunk = wanted[start : start + _CHUNK]
+            rows = conn.execute(
+                select(
+                    table.c.submission_id,
+                    table.c.sheet_row,
+                    *(table.c[f] for f in fields),
+                    table.c.extra,
+                )
+                .where(table.c.submission_id.in_(chunk))
+                .order_by(table.c.submission_id, table.c.sheet_row)
+            )
             for sub_id, row, *values in rows:
                 extra = values.pop()
                 record = dict(zip(fields, values, strict=True))
@@ -195,10 +262,13 @@ def _forms(conn: Connection, subs: Sequence[Row[Any]], as_of: dt.date | None) ->
     found = _issues(conn, ids)
     out = []
     for s in subs:
-        tables = {key: TableData(key, spec["sheet"], records[s.id][key], spec["columns"],
-                                 spec["extras"]) for key, spec in layouts[s.id].items()}
-        data = FormData(s.path, s.form_id, codec.loads(s.header), tables, found.get(s.id, []),
-                        mtime=s.mtime)
+        tables = {
+            key: TableData(key, spec["sheet"], records[s.id][key], spec["columns"], spec["extras"])
+            for key, spec in layouts[s.id].items()
+        }
+        data = FormData(
+            s.path, s.form_id, codec.loads(s.header), tables, found.get(s.id, []), mtime=s.mtime
+        )
         if as_of is not None:
             data.issues = [i for i in data.issues if not _no_longer_future(i, data, as_of)]
         out.append(data)
@@ -210,8 +280,10 @@ def _refused(conn: Connection, period: Month) -> list[Issue]:
     was imported after it (what a manager needs to know about a month missing from the store)."""
     latest: dict[tuple[Any, ...], tuple[dt.datetime, dict[str, Any]]] = {}
     for at, path, details in conn.execute(
-            select(audit_log.c.at, audit_log.c.path, audit_log.c.details)
-            .where(audit_log.c.action == "refuse").order_by(audit_log.c.at, audit_log.c.id)):
+        select(audit_log.c.at, audit_log.c.path, audit_log.c.details)
+        .where(audit_log.c.action == "refuse")
+        .order_by(audit_log.c.at, audit_log.c.id)
+    ):
         d = codec.loads(details)
         if d["first"] > period.last_day or d["last"] < period.first_day:
             continue
@@ -221,10 +293,14 @@ def _refused(conn: Connection, period: Month) -> list[Issue]:
     if not latest:
         return []
     c = submissions.c
-    imported = {(form, rep, got): at for form, rep, got, at in conn.execute(
-        select(c.form_id, c.rep_id, c.period, func.max(c.imported_at))
-        .where(c.rep_id.in_(sorted({k[1] for k in latest if len(k) == 3})))
-        .group_by(c.form_id, c.rep_id, c.period))}
+    imported = {
+        (form, rep, got): at
+        for form, rep, got, at in conn.execute(
+            select(c.form_id, c.rep_id, c.period, func.max(c.imported_at))
+            .where(c.rep_id.in_(sorted({k[1] for k in latest if len(k) == 3})))
+            .group_by(c.form_id, c.rep_id, c.period)
+        )
+    }
     found = []
     for key, (at, d) in sorted(latest.items(), key=lambda kv: kv[1][0]):
         later = imported.get(key)
@@ -238,11 +314,23 @@ def _issues(conn: Connection, ids: list[int]) -> dict[int, list[Issue]]:
     found: dict[int, list[Issue]] = defaultdict(list)
     i = issues.c
     for start in range(0, len(ids), _CHUNK):
-        for r in conn.execute(select(issues).where(i.submission_id.in_(ids[start:start + _CHUNK]))
-                              .order_by(i.id)):
-            found[r.submission_id].append(Issue(
-                r.file, r.sheet, r.cell, r.row, r.column, Code(r.code), Severity(r.severity),
-                r.message_zh, r.message_en, codec.loads(r.value)))
+        for r in conn.execute(
+            select(issues).where(i.submission_id.in_(ids[start : start + _CHUNK])).order_by(i.id)
+        ):
+            found[r.submission_id].append(
+                Issue(
+                    r.file,
+                    r.sheet,
+                    r.cell,
+                    r.row,
+                    r.column,
+                    Code(r.code),
+                    Severity(r.severity),
+                    r.message_zh,
+                    r.message_en,
+                    codec.loads(r.value),
+                )
+            )
     return found
 
 
@@ -263,8 +351,11 @@ def _no_longer_future(issue: Issue, data: FormData, as_of: dt.date) -> bool:
 
 
 def _roster(conn: Connection) -> Roster | None:
-    sub = conn.execute(select(submissions).where(
-        submissions.c.form_id == "roster", submissions.c.status == "current")).first()
+    sub = conn.execute(
+        select(submissions).where(
+            submissions.c.form_id == "roster", submissions.c.status == "current"
+        )
+    ).first()
     if sub is None:
         return None
     return roster_from_form(_forms(conn, [sub], None)[0])
@@ -274,8 +365,11 @@ def _month_targets(conn: Connection, period: Month) -> dict[str, float]:
     """Rep ID -> month target: the sum of its rep-level rows (as `targets.read_month_targets`)."""
     t = targets.c
     totals: dict[str, float] = {}
-    for unit, value in conn.execute(select(t.unit, t.target).where(
-            t.replaced_by.is_(None), t.month == str(period), t.level == "rep")):
+    for unit, value in conn.execute(
+        select(t.unit, t.target).where(
+            t.replaced_by.is_(None), t.month == str(period), t.level == "rep"
+        )
+    ):
         if value is not None:
             totals[unit] = totals.get(unit, 0.0) + value
     return totals

@@ -14,5 +14,16 @@ from salesxl.targets.model import (
     UnitSpec,
 )
 
-__all__ = ["Lock", "Settings", "Split", "SplitResult", "TargetsError", "TargetsInput", "UnitPlan",
-           "UnitSpec", "read_month_targets", "split_file", "split_targets"]
+__all__ = [
+    "Lock",
+    "Settings",
+    "Split",
+    "SplitResult",
+    "TargetsError",
+    "TargetsInput",
+    "UnitPlan",
+    "UnitSpec",
+    "read_month_targets",
+    "split_file",
+    "split_targets",
+]

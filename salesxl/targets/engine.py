@@ -37,36 +37,48 @@ class _Tree:
             if spec.product:
                 continue
             if spec.unit in self.nodes:
-                raise TargetsError(f"年度目标 Annual 第 {spec.row} 行：单元「{spec.unit}」重复 / unit "
-                                   f"{spec.unit!r} appears twice (row {spec.row}); keep one row")
+                raise TargetsError(
+                    f"年度目标 Annual 第 {spec.row} 行：单元「{spec.unit}」重复 / unit "
+                    f"{spec.unit!r} appears twice (row {spec.row}); keep one row"
+                )
             self.nodes[spec.unit] = spec
         for spec in specs:
             if spec.product:
                 if spec.unit not in self.nodes:
-                    raise TargetsError(_where(spec) + f"产品行的单元「{spec.unit}」没有单元行 / the product "
-                                       f"row's unit {spec.unit!r} has no row of its own; add it")
+                    raise TargetsError(
+                        _where(spec) + f"产品行的单元「{spec.unit}」没有单元行 / the product "
+                        f"row's unit {spec.unit!r} has no row of its own; add it"
+                    )
                 self.products[spec.unit].append(spec)
             elif spec.parent:
                 if spec.parent not in self.nodes:
-                    raise TargetsError(_where(spec) + f"上级「{spec.parent}」不存在 / parent "
-                                       f"{spec.parent!r} of {spec.unit!r} is not a unit; add a row "
-                                       "for it or correct the name")
+                    raise TargetsError(
+                        _where(spec) + f"上级「{spec.parent}」不存在 / parent "
+                        f"{spec.parent!r} of {spec.unit!r} is not a unit; add a row "
+                        "for it or correct the name"
+                    )
                 self.children[spec.parent].append(spec.unit)
         self.roots = [u for u, s in self.nodes.items() if not s.parent]
         if not self.roots:
-            raise TargetsError("年度目标 Annual：没有顶层单元（上级为空的行）/ no top unit: one row "
-                               "needs an empty 上级 Parent (the company)")
+            raise TargetsError(
+                "年度目标 Annual：没有顶层单元（上级为空的行）/ no top unit: one row "
+                "needs an empty 上级 Parent (the company)"
+            )
         seen: set[str] = set()
         for root in self.roots:
             self._walk(root, seen, ())
         if len(seen) != len(self.nodes):
             loop = sorted(set(self.nodes) - seen)
-            raise TargetsError(f"年度目标 Annual：上级关系成环 / these units are their own ancestors: "
-                               f"{', '.join(loop)}; correct their 上级 Parent")
+            raise TargetsError(
+                f"年度目标 Annual：上级关系成环 / these units are their own ancestors: "
+                f"{', '.join(loop)}; correct their 上级 Parent"
+            )
         for unit, products in self.products.items():
             if self.children.get(unit):
-                raise TargetsError(_where(products[0]) + f"产品只能分到最底层单元 / products can only "
-                                   f"be split at units without children; {unit!r} has children")
+                raise TargetsError(
+                    _where(products[0]) + f"产品只能分到最底层单元 / products can only "
+                    f"be split at units without children; {unit!r} has children"
+                )
 
     def _walk(self, unit: str, seen: set[str], path: tuple[str, ...]) -> None:
         seen.add(unit)
@@ -96,8 +108,10 @@ def _where(spec: UnitSpec | Lock, sheet: str = "年度目标 Annual") -> str:
 def _units(amount: Decimal, rounding: Decimal, what: str) -> int:
     value = amount / rounding
     if value != value.to_integral_value():
-        raise TargetsError(f"{what} {amount:,} 不是取整单位 {rounding} 的整数倍 / is not a multiple "
-                           f"of the rounding unit {rounding}; round it or change 取整单位")
+        raise TargetsError(
+            f"{what} {amount:,} 不是取整单位 {rounding} 的整数倍 / is not a multiple "
+            f"of the rounding unit {rounding}; round it or change 取整单位"
+        )
     return int(value)
 
 
@@ -125,7 +139,9 @@ def _last_year(history: History, unit: str, product: str | None, months: list[Mo
     return math.fsum(series.get(m.shift(-12), 0.0) for m in months)
 
 
-def _shares(names: list[str], weights: list[float | None], bases: list[float]) -> tuple[list[float], str]:
+def _shares(
+    names: list[str], weights: list[float | None], bases: list[float]
+) -> tuple[list[float], str]:
     """Last year's sales, scaled by weights (ability); a unit without history counts as the
     average one; without any history: weights, else equal."""
     known = [b for b in bases if b > 0]
@@ -134,8 +150,10 @@ def _shares(names: list[str], weights: list[float | None], bases: list[float]) -
             return [w if w is not None else 1.0 for w in weights], "by weights"
         return [1.0] * len(names), "equally"
     average = math.fsum(known) / len(known)
-    shares = [(b if b > 0 else average) * (w if w is not None else 1.0)
-              for b, w in zip(bases, weights, strict=True)]
+    shares = [
+        (b if b > 0 else average) * (w if w is not None else 1.0)
+        for b, w in zip(bases, weights, strict=True)
+    ]
     how = "by last year's sales" + (" × weights" if any(w is not None for w in weights) else "")
     return shares, how
 
@@ -149,8 +167,9 @@ def _active_part(unit: str, starts: dict[str, Month], months: list[Month]) -> fl
     return (12 - months.index(start)) / 12
 
 
-def _annuals(tree: _Tree, inp: TargetsInput, history: History, months: list[Month],
-             warnings: list[str]) -> tuple[dict[str, int], dict[str, int | None], dict[str, str]]:
+def _annuals(
+    tree: _Tree, inp: TargetsInput, history: History, months: list[Month], warnings: list[str]
+) -> tuple[dict[str, int], dict[str, int | None], dict[str, str]]:
     s = inp.settings
     top_down: dict[str, int | None] = dict.fromkeys(tree.nodes)
     notes: dict[str, str] = {}
@@ -159,8 +178,10 @@ def _annuals(tree: _Tree, inp: TargetsInput, history: History, months: list[Mont
         if spec.proposed is not None:
             value = (spec.proposed / s.rounding).to_integral_value(ROUND_HALF_UP)
             if value * s.rounding != spec.proposed:
-                warnings.append(f"{unit}: 上报目标 {spec.proposed:,} rounded to {value * s.rounding:,} "
-                                f"(rounding unit {s.rounding})")
+                warnings.append(
+                    f"{unit}: 上报目标 {spec.proposed:,} rounded to {value * s.rounding:,} "
+                    f"(rounding unit {s.rounding})"
+                )
             proposals[unit] = int(value)
 
     def down(unit: str, total: int, use_proposals: bool) -> None:
@@ -178,24 +199,31 @@ def _annuals(tree: _Tree, inp: TargetsInput, history: History, months: list[Mont
             raise TargetsError(
                 f"年度目标 Annual：「{unit}」的目标 {total * s.rounding:,} 小于下级已定目标之和 "
                 f"{sum(fixed.values()) * s.rounding:,} / {unit!r} is smaller than its children's "
-                f"fixed targets ({', '.join(fixed)}); raise it or lower theirs")
+                f"fixed targets ({', '.join(fixed)}); raise it or lower theirs"
+            )
         free = [c for c in children if c not in fixed]
         if not free:
             if rest:
                 raise TargetsError(
                     f"年度目标 Annual：「{unit}」的下级目标之和与其目标相差 {rest * s.rounding:,} / the "
                     f"targets of {unit!r}'s children do not add up to its target (off by "
-                    f"{rest * s.rounding:,}); correct one of them")
+                    f"{rest * s.rounding:,}); correct one of them"
+                )
             parts: dict[str, int] = {}
         else:
             if use_proposals and all(c in proposals for c in free):
                 weights, how = [float(proposals[c]) for c in free], "scaled from the proposals"
             else:
-                weights, how = _shares(free, [tree.nodes[c].weight for c in free],
-                                       [_last_year(history, c, None, months) for c in free])
+                weights, how = _shares(
+                    free,
+                    [tree.nodes[c].weight for c in free],
+                    [_last_year(history, c, None, months) for c in free],
+                )
                 # Someone who joins during the year gets the share of the months left.
-                weights = [w * _active_part(c, inp.starts, months) for c, w in zip(
-                    free, weights, strict=True)]
+                weights = [
+                    w * _active_part(c, inp.starts, months)
+                    for c, w in zip(free, weights, strict=True)
+                ]
             parts = dict(zip(free, apportion(rest, weights), strict=True))
             for c in free:
                 notes[c] = f"share of {unit} {how}"
@@ -210,8 +238,10 @@ def _annuals(tree: _Tree, inp: TargetsInput, history: History, months: list[Mont
     if s.mode in ("top-down", "negotiated"):
         for root in tree.roots:
             if root not in roots_total:
-                raise TargetsError(f"年度目标 Annual：顶层单元「{root}」需要年度目标 / the top unit "
-                                   f"{root!r} needs an annual target in {s.mode} mode")
+                raise TargetsError(
+                    f"年度目标 Annual：顶层单元「{root}」需要年度目标 / the top unit "
+                    f"{root!r} needs an annual target in {s.mode} mode"
+                )
             down(root, roots_total[root], s.mode == "negotiated" and s.scale_proposals)
         annuals = {u: v for u, v in top_down.items() if v is not None}
         return annuals, top_down, notes
@@ -227,8 +257,10 @@ def _annuals(tree: _Tree, inp: TargetsInput, history: History, months: list[Mont
             notes[unit] = "its own proposal"
         else:
             spec = tree.nodes[unit]
-            raise TargetsError(_where(spec) + f"由下而上需要每个最底层单元的上报目标 / bottom-up needs a "
-                               f"上报目标 Proposed for {unit!r}")
+            raise TargetsError(
+                _where(spec) + f"由下而上需要每个最底层单元的上报目标 / bottom-up needs a "
+                f"上报目标 Proposed for {unit!r}"
+            )
     top = {r: roots_total.get(r) for r in tree.roots}
     for root, total in top.items():  # the top-down figure, for the gap report
         if total is not None:
@@ -236,12 +268,23 @@ def _annuals(tree: _Tree, inp: TargetsInput, history: History, months: list[Mont
     return annuals, top_down, notes
 
 
-def _profile(spec: UnitSpec, method: str, history: dict[Month, float] | None,
-             inp: TargetsInput, months: list[Month], warnings: list[str]) -> Profile:
+def _profile(
+    spec: UnitSpec,
+    method: str,
+    history: dict[Month, float] | None,
+    inp: TargetsInput,
+    months: list[Month],
+    warnings: list[str],
+) -> Profile:
     try:
-        profile = monthly_profile(method, months, history, inp.workdays,
-                                  spring_festival=inp.settings.spring_festival,
-                                  month_weights=spec.month_weights)
+        profile = monthly_profile(
+            method,
+            months,
+            history,
+            inp.workdays,
+            spring_festival=inp.settings.spring_festival,
+            month_weights=spec.month_weights,
+        )
     except CalendarNotCovered as exc:
         raise TargetsError(f"{spec.unit}: {exc}") from None
     except ValueError as exc:
@@ -262,23 +305,39 @@ def _profile(spec: UnitSpec, method: str, history: dict[Month, float] | None,
     return Profile(tuple(w / total for w in weights), profile.method, profile.note)
 
 
-def _product_profile(spec: UnitSpec, unit_spec: UnitSpec, history: History, inp: TargetsInput,
-                     months: list[Month], warnings: list[str]) -> Profile:
+def _product_profile(
+    spec: UnitSpec,
+    unit_spec: UnitSpec,
+    history: History,
+    inp: TargetsInput,
+    months: list[Month],
+    warnings: list[str],
+) -> Profile:
     """A product's own months when its history allows the method; else the unit's mix."""
     method = spec.method or unit_spec.method or inp.settings.method
     series = history.get(spec.unit, {}).get(spec.product)
     if method in ("seasonal", "trend", "last-year") and not series:
         unit_series = history.get(spec.unit, {}).get(None)
-        profile = _profile(unit_spec, unit_spec.method or inp.settings.method, unit_series, inp,
-                           months, [])
-        return Profile(profile.weights, profile.method,
-                       f"no history of its own: follows {spec.unit}'s months")
+        profile = _profile(
+            unit_spec, unit_spec.method or inp.settings.method, unit_series, inp, months, []
+        )
+        return Profile(
+            profile.weights, profile.method, f"no history of its own: follows {spec.unit}'s months"
+        )
     return _profile(spec, method, series, inp, months, warnings)
 
 
-def _fit(rows: list[int], columns: list[int], seed: list[list[float]], floors: list[list[int]],
-         locked: set[tuple[int, int]], names: list[str], months: list[Month], owner: str,
-         held: str = "") -> list[list[int]]:
+def _fit(
+    rows: list[int],
+    columns: list[int],
+    seed: list[list[float]],
+    floors: list[list[int]],
+    locked: set[tuple[int, int]],
+    names: list[str],
+    months: list[Month],
+    owner: str,
+    held: str = "",
+) -> list[list[int]]:
     """Cells = floor (locked descendants, or the lock itself) + a fitted, rounded rest.
 
     `held` names the locked units involved, for the messages."""
@@ -286,25 +345,32 @@ def _fit(rows: list[int], columns: list[int], seed: list[list[float]], floors: l
     rest_cols = [c - sum(f[k] for f in floors) for k, c in enumerate(columns)]
     for i, rest in enumerate(rest_rows):
         if rest < 0:
-            raise TargetsError(f"锁定 Locked: {names[i]}: 锁定的月度目标之和超过年度目标 / the locked "
-                               f"months of {names[i]} (and the units under it{held}) add up to more "
-                               f"than its annual target; lower them or raise the annual target")
+            raise TargetsError(
+                f"锁定 Locked: {names[i]}: 锁定的月度目标之和超过年度目标 / the locked "
+                f"months of {names[i]} (and the units under it{held}) add up to more "
+                f"than its annual target; lower them or raise the annual target"
+            )
     for k, rest in enumerate(rest_cols):
         if rest < 0:
-            raise TargetsError(f"锁定 Locked: {owner} {months[k]}: 下级锁定之和超过该月目标 / the "
-                               f"locked {months[k]} targets under {owner}{held} exceed its "
-                               f"{months[k]} target; lower them or lock the parent's month too")
-    free_seed = [[max(0.0, v - f) for v, f in zip(row, frow, strict=True)]
-                 for row, frow in zip(seed, floors, strict=True)]
+            raise TargetsError(
+                f"锁定 Locked: {owner} {months[k]}: 下级锁定之和超过该月目标 / the "
+                f"locked {months[k]} targets under {owner}{held} exceed its "
+                f"{months[k]} target; lower them or lock the parent's month too"
+            )
+    free_seed = [
+        [max(0.0, v - f) for v, f in zip(row, frow, strict=True)]
+        for row, frow in zip(seed, floors, strict=True)
+    ]
     try:
         x = fit_margins(free_seed, rest_rows, rest_cols, dict.fromkeys(locked, 0.0))
         rest = round_matrix(x, rest_rows, rest_cols)
     except InfeasibleError as exc:
         who = names[exc.row] if exc.row is not None else owner
         when = f" {months[exc.column]}" if exc.column is not None else ""
-        raise TargetsError(f"锁定 Locked / 年度目标 Annual: {who}{when}: {exc} (under "
-                           f"{owner}{held}); change the locked months or the annual targets"
-                           ) from None
+        raise TargetsError(
+            f"锁定 Locked / 年度目标 Annual: {who}{when}: {exc} (under "
+            f"{owner}{held}); change the locked months or the annual targets"
+        ) from None
     return [[a + b for a, b in zip(r, f, strict=True)] for r, f in zip(rest, floors, strict=True)]
 
 
@@ -317,8 +383,9 @@ def _under(tree: _Tree, unit: str, ancestor: str) -> bool:
     return False
 
 
-def _floors(tree: _Tree, locks: dict[tuple[str, str | None], dict[int, int]]
-            ) -> dict[tuple[str, str | None], list[int]]:
+def _floors(
+    tree: _Tree, locks: dict[tuple[str, str | None], dict[int, int]]
+) -> dict[tuple[str, str | None], list[int]]:
     """What each unit's (and product's) months cannot go below: its locks, or the locks under it."""
     floors: dict[tuple[str, str | None], list[int]] = {}
     for (unit, product), months in locks.items():
@@ -329,13 +396,17 @@ def _floors(tree: _Tree, locks: dict[tuple[str, str | None], dict[int, int]]
         for child in tree.children.get(unit, []):
             below = [a + b for a, b in zip(below, floors[(child, None)], strict=True)]
         for spec in tree.products.get(unit, []):
-            below = [a + b for a, b in zip(below, floors.get((unit, spec.product), [0] * 12),
-                                           strict=True)]
+            below = [
+                a + b
+                for a, b in zip(below, floors.get((unit, spec.product), [0] * 12), strict=True)
+            ]
         own = locks.get((unit, None), {})
         for k, value in own.items():
             if value < below[k]:
-                raise TargetsError(f"锁定 Locked: {unit}: 锁定值小于其下级锁定之和 / the lock of "
-                                   f"{unit} is below the sum of the locks under it in month {k + 1}")
+                raise TargetsError(
+                    f"锁定 Locked: {unit}: 锁定值小于其下级锁定之和 / the lock of "
+                    f"{unit} is below the sum of the locks under it in month {k + 1}"
+                )
             below[k] = value
         floors[(unit, None)] = below
     return floors
@@ -352,13 +423,18 @@ def split_targets(inp: TargetsInput) -> Split:
     locks: dict[tuple[str, str | None], dict[int, int]] = defaultdict(dict)
     for lock in inp.locks:
         if lock.unit not in tree.nodes:
-            raise TargetsError(_where(lock, "锁定 Locked") + f"单元「{lock.unit}」不在年度目标中 / "
-                               f"{lock.unit!r} is not a unit of the Annual sheet")
+            raise TargetsError(
+                _where(lock, "锁定 Locked") + f"单元「{lock.unit}」不在年度目标中 / "
+                f"{lock.unit!r} is not a unit of the Annual sheet"
+            )
         if lock.month not in months:
-            raise TargetsError(_where(lock, "锁定 Locked") + f"{lock.month} 不在财年 {s.year} 内 / "
-                               f"{lock.month} is outside fiscal year {s.year}")
+            raise TargetsError(
+                _where(lock, "锁定 Locked") + f"{lock.month} 不在财年 {s.year} 内 / "
+                f"{lock.month} is outside fiscal year {s.year}"
+            )
         locks[(lock.unit, lock.product)][months.index(lock.month)] = _units(
-            lock.target, s.rounding, f"锁定 Locked {lock.unit} {lock.month}")
+            lock.target, s.rounding, f"锁定 Locked {lock.unit} {lock.month}"
+        )
     # Profiles bottom-up: a parent without a method of its own follows its children's mix.
     profiles: dict[str, Profile] = {}
     for unit, _ in reversed(tree.order()):
@@ -366,14 +442,22 @@ def split_targets(inp: TargetsInput) -> Split:
         children = tree.children.get(unit, [])
         if children and not spec.method:
             total = sum(annuals[c] for c in children) or 1
-            mix = [math.fsum(annuals[c] * profiles[c].weights[k] for c in children) / total
-                   for k in range(12)]
+            mix = [
+                math.fsum(annuals[c] * profiles[c].weights[k] for c in children) / total
+                for k in range(12)
+            ]
             if not any(mix):
                 mix = [1 / 12] * 12
             profiles[unit] = Profile(tuple(mix), "sum of its children", "")
         else:
-            profiles[unit] = _profile(spec, spec.method or s.method,
-                                      history.get(unit, {}).get(None), inp, months, warnings)
+            profiles[unit] = _profile(
+                spec,
+                spec.method or s.method,
+                history.get(unit, {}).get(None),
+                inp,
+                months,
+                warnings,
+            )
     # Months top-down: locked cells and the locks below each unit are floors.
     floors = _floors(tree, locks)
     month_units: dict[str, list[int]] = {}
@@ -383,10 +467,12 @@ def split_targets(inp: TargetsInput) -> Split:
         free = [k for k in range(12) if k not in own]
         rest = annuals[root] - sum(base)
         if rest < 0 or (not free and rest):
-            raise TargetsError(f"锁定 Locked: {root}: 锁定月份之和与年度目标不符 / the locked months "
-                               f"({', '.join(sorted({u for u, _ in locks}))}) add up to "
-                               f"{sum(base) * s.rounding:,}, the annual target is "
-                               f"{annuals[root] * s.rounding:,}")
+            raise TargetsError(
+                f"锁定 Locked: {root}: 锁定月份之和与年度目标不符 / the locked months "
+                f"({', '.join(sorted({u for u, _ in locks}))}) add up to "
+                f"{sum(base) * s.rounding:,}, the annual target is "
+                f"{annuals[root] * s.rounding:,}"
+            )
         parts = apportion(rest, [profiles[root].weights[k] for k in free])
         month_units[root] = list(base)
         for k, v in zip(free, parts, strict=True):
@@ -399,43 +485,93 @@ def split_targets(inp: TargetsInput) -> Split:
         seed = [[annuals[c] * w for w in profiles[c].weights] for c in children]
         locked = {(i, k) for i, c in enumerate(children) for k in locks.get((c, None), {})}
         held = sorted({u for u, _ in locks if u == unit or _under(tree, u, unit)})
-        matrix = _fit(rows, month_units[unit], seed, [floors[(c, None)] for c in children], locked,
-                      children, months, unit, f"; locked: {', '.join(held)}" if held else "")
+        matrix = _fit(
+            rows,
+            month_units[unit],
+            seed,
+            [floors[(c, None)] for c in children],
+            locked,
+            children,
+            months,
+            unit,
+            f"; locked: {', '.join(held)}" if held else "",
+        )
         for c, values in zip(children, matrix, strict=True):
             month_units[c] = values
     plans: list[UnitPlan] = []
     for unit, depth in tree.order():
         spec = tree.nodes[unit]
         profile = profiles[unit]
-        plans.append(UnitPlan(spec.level, unit, spec.parent, None, annuals[unit], month_units[unit],
-                              profile.method, "; ".join(x for x in (notes.get(unit), profile.note) if x),
-                              spec.proposed, top_down.get(unit), depth))
+        plans.append(
+            UnitPlan(
+                spec.level,
+                unit,
+                spec.parent,
+                None,
+                annuals[unit],
+                month_units[unit],
+                profile.method,
+                "; ".join(x for x in (notes.get(unit), profile.note) if x),
+                spec.proposed,
+                top_down.get(unit),
+                depth,
+            )
+        )
         if tree.products.get(unit):
-            plans += _products(tree.products[unit], spec, annuals[unit], month_units[unit], history,
-                               locks, inp, months, warnings, depth)
+            plans += _products(
+                tree.products[unit],
+                spec,
+                annuals[unit],
+                month_units[unit],
+                history,
+                locks,
+                inp,
+                months,
+                warnings,
+                depth,
+            )
     return Split(s, months, plans, warnings)
 
 
-def _products(specs: list[UnitSpec], unit_spec: UnitSpec, annual: int, months_total: list[int],
-              history: History, locks: dict[tuple[str, str | None], dict[int, int]],
-              inp: TargetsInput, months: list[Month], warnings: list[str], depth: int
-              ) -> list[UnitPlan]:
+def _products(
+    specs: list[UnitSpec],
+    unit_spec: UnitSpec,
+    annual: int,
+    months_total: list[int],
+    history: History,
+    locks: dict[tuple[str, str | None], dict[int, int]],
+    inp: TargetsInput,
+    months: list[Month],
+    warnings: list[str],
+    depth: int,
+) -> list[UnitPlan]:
     s = inp.settings
     unit = unit_spec.unit
-    fixed = {p.product: _units(p.annual, s.rounding, f"{unit} / {p.product} 年度目标")
-             for p in specs if p.annual is not None}
+    fixed = {
+        p.product: _units(p.annual, s.rounding, f"{unit} / {p.product} 年度目标")
+        for p in specs
+        if p.annual is not None
+    }
     rest = annual - sum(fixed.values())
     if rest < 0:
-        raise TargetsError(_where(specs[0]) + f"「{unit}」的产品目标之和超过其年度目标 / the product "
-                           f"targets of {unit!r} exceed its annual target")
+        raise TargetsError(
+            _where(specs[0]) + f"「{unit}」的产品目标之和超过其年度目标 / the product "
+            f"targets of {unit!r} exceed its annual target"
+        )
     free = [p for p in specs if p.annual is None]
     if not free and rest:
-        raise TargetsError(_where(specs[0]) + f"「{unit}」的产品目标之和与年度目标相差 "
-                           f"{rest * s.rounding:,} / the product targets of {unit!r} do not add up")
-    weights, how = _shares([p.product or "" for p in free], [p.weight for p in free],
-                           [_last_year(history, unit, p.product, months) for p in free])
-    shares = dict(zip([p.product for p in free], apportion(rest, weights) if free else [],
-                      strict=True))
+        raise TargetsError(
+            _where(specs[0]) + f"「{unit}」的产品目标之和与年度目标相差 "
+            f"{rest * s.rounding:,} / the product targets of {unit!r} do not add up"
+        )
+    weights, how = _shares(
+        [p.product or "" for p in free],
+        [p.weight for p in free],
+        [_last_year(history, unit, p.product, months) for p in free],
+    )
+    shares = dict(
+        zip([p.product for p in free], apportion(rest, weights) if free else [], strict=True)
+    )
     annuals = [fixed.get(p.product, shares.get(p.product, 0)) for p in specs]
     profiles = [_product_profile(p, unit_spec, history, inp, months, warnings) for p in specs]
     seed = [[a * w for w in prof.weights] for a, prof in zip(annuals, profiles, strict=True)]
@@ -444,9 +580,32 @@ def _products(specs: list[UnitSpec], unit_spec: UnitSpec, annual: int, months_to
     locked = {(i, k) for i, pl in enumerate(product_locks) for k in pl}
     names = [f"{unit} / {p.product}" for p in specs]
     held = ", ".join(p for (u, p) in locks if u == unit and p)
-    matrix = _fit(annuals, months_total, seed, floors, locked, names, months, unit,
-                  f"; locked: {held}" if held else "")
-    return [UnitPlan("product", unit, unit_spec.parent, p.product, a, values, prof.method,
-                     "; ".join(x for x in (f"share of {unit} {how}" if p.annual is None else "",
-                                           prof.note) if x), p.proposed, None, depth + 1)
-            for p, a, values, prof in zip(specs, annuals, matrix, profiles, strict=True)]
+    matrix = _fit(
+        annuals,
+        months_total,
+        seed,
+        floors,
+        locked,
+        names,
+        months,
+        unit,
+        f"; locked: {held}" if held else "",
+    )
+    return [
+        UnitPlan(
+            "product",
+            unit,
+            unit_spec.parent,
+            p.product,
+            a,
+            values,
+            prof.method,
+            "; ".join(
+                x for x in (f"share of {unit} {how}" if p.annual is None else "", prof.note) if x
+            ),
+            p.proposed,
+            None,
+            depth + 1,
+        )
+        for p, a, values, prof in zip(specs, annuals, matrix, profiles, strict=True)
+    ]

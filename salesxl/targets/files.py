@@ -36,9 +36,16 @@ class SplitResult:
         return self.split.warnings
 
 
-def split_file(input_path: Path, output_path: Path, *, history: Sequence[Path] = (),
-               roster: Path | Roster | None = None, scale_proposals: bool = False,
-               lang: str = "zh", db: str | None = None) -> SplitResult:
+def split_file(
+    input_path: Path,
+    output_path: Path,
+    *,
+    history: Sequence[Path] = (),
+    roster: Path | Roster | None = None,
+    scale_proposals: bool = False,
+    lang: str = "zh",
+    db: str | None = None,
+) -> SplitResult:
     """Read a targets input (plus sales history files), split, write targets.xlsx.
 
     With `db`, the sales records imported into that store are history too, and
@@ -54,8 +61,9 @@ def split_file(input_path: Path, output_path: Path, *, history: Sequence[Path] =
         extra += sales_history(db)
         if roster is None:
             roster = stored_roster(db)
-    inp = read_targets_input(Path(input_path), extra_history=extra, roster=roster,
-                             scale_proposals=scale_proposals)
+    inp = read_targets_input(
+        Path(input_path), extra_history=extra, roster=roster, scale_proposals=scale_proposals
+    )
     split = split_targets(inp)
     return SplitResult(write_targets(split, Path(output_path), lang=lang), split)
 
@@ -65,8 +73,10 @@ def read_month_targets(path: Path, month: Month) -> dict[str, float]:
     data = load_form(Path(path))
     if data.form_id != "targets":
         first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
-        raise TargetsError(f"{path} is not a targets workbook from `salesxl targets split` "
-                           f"(明细 Long sheet): {first}")
+        raise TargetsError(
+            f"{path} is not a targets workbook from `salesxl targets split` "
+            f"(明细 Long sheet): {first}"
+        )
     errors = [i for i in data.issues if i.is_error]
     if errors:
         raise TargetsError(f"{path}: {errors[0].sheet}!{errors[0].cell}: {errors[0].message_en}")

@@ -30,34 +30,60 @@ def _errors(data: FormData, what: str) -> None:
     if errors:
         where = "; ".join(f"{i.sheet or ''}!{i.cell or ''} {i.message_en}" for i in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        raise TargetsError(f"{data.path}: {len(errors)} errors in the {what}: {where}{more}; "
-                           f"run `salesxl validate {data.path}` for the full list")
+        raise TargetsError(
+            f"{data.path}: {len(errors)} errors in the {what}: {where}{more}; "
+            f"run `salesxl validate {data.path}` for the full list"
+        )
 
 
-def read_targets_input(path: Path, *, extra_history: Iterable[tuple[str, str | None, Month, float]] = (),
-                       roster: Roster | None = None, scale_proposals: bool = False) -> TargetsInput:
+def read_targets_input(
+    path: Path,
+    *,
+    extra_history: Iterable[tuple[str, str | None, Month, float]] = (),
+    roster: Roster | None = None,
+    scale_proposals: bool = False,
+) -> TargetsInput:
     """The settings, units, history, locks and workdays of a targets input workbook."""
     data = load_form(Path(path))
     if data.form_id != "targets_input":
         first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
-        raise TargetsError(f"{path} is not a targets input (年度目标 Annual sheet with 层级 Level, "
-                           f"单元 Unit, 上级 Parent): {first}")
+        raise TargetsError(
+            f"{path} is not a targets input (年度目标 Annual sheet with 层级 Level, "
+            f"单元 Unit, 上级 Parent): {first}"
+        )
     _errors(data, "targets input")
     h = data.header
     settings = Settings(
-        year=int(h["year"]), fiscal_start=int(h.get("fiscal_start") or 1),
-        method=h.get("method") or "seasonal", rounding=_decimal(h.get("rounding") or 1),  # type: ignore[arg-type]
-        mode=h.get("mode") or "top-down", spring_festival=h.get("spring_festival", "yes") == "yes",
-        scale_proposals=scale_proposals)
-    units = [UnitSpec(level=r["level"], unit=r["unit"], parent=r["parent"], product=r["product"],
-                      annual=_decimal(r["annual_target"]), method=r["method"], weight=r["weight"],
-                      proposed=_decimal(r["proposed"]), ramp=r["ramp"],
-                      month_weights=r["month_weights"], row=r["_row"])
-             for r in data.records("annual")]
+        year=int(h["year"]),
+        fiscal_start=int(h.get("fiscal_start") or 1),
+        method=h.get("method") or "seasonal",
+        rounding=_decimal(h.get("rounding") or 1),  # type: ignore[arg-type]
+        mode=h.get("mode") or "top-down",
+        spring_festival=h.get("spring_festival", "yes") == "yes",
+        scale_proposals=scale_proposals,
+    )
+    units = [
+        UnitSpec(
+            level=r["level"],
+            unit=r["unit"],
+            parent=r["parent"],
+            product=r["product"],
+            annual=_decimal(r["annual_target"]),
+            method=r["method"],
+            weight=r["weight"],
+            proposed=_decimal(r["proposed"]),
+            ramp=r["ramp"],
+            month_weights=r["month_weights"],
+            row=r["_row"],
+        )
+        for r in data.records("annual")
+    ]
     history = [(r["unit"], r["product"], r["month"], r["amount"]) for r in data.records("history")]
     history += list(extra_history)
-    locks = [Lock(r["unit"], r["month"], _decimal(r["target"]), r["product"], r["_row"])  # type: ignore[arg-type]
-             for r in data.records("locked")]
+    locks = [
+        Lock(r["unit"], r["month"], _decimal(r["target"]), r["product"], r["_row"])  # type: ignore[arg-type]
+        for r in data.records("locked")
+    ]
     workdays = Workdays.from_rows((r["date"], r["type"]) for r in data.records("workdays"))
     starts: dict[str, Month] = {}
     if roster is not None:
@@ -73,11 +99,17 @@ def history_from_sales(paths: Iterable[Path]) -> list[tuple[str, str | None, Mon
     for path in paths:
         data = load_form(Path(path))
         if data.form_id != "sales_records":
-            raise TargetsError(f"{path} is not a sales records export (日期, 工号, 客户名称, 产品, 金额)")
+            raise TargetsError(
+                f"{path} is not a sales records export (日期, 工号, 客户名称, 产品, 金额)"
+            )
         _errors(data, "sales records")
         for r in data.records("sales"):
             if r["rep_id"] and isinstance(r["date"], dt.date) and r["amount"] is not None:
                 key = (r["rep_id"], r["product"], Month.of(r["date"]))
                 totals[key] = totals.get(key, 0.0) + r["amount"]
-    return [(rep, product, month, amount) for (rep, product, month), amount in sorted(
-        totals.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2]))]
+    return [
+        (rep, product, month, amount)
+        for (rep, product, month), amount in sorted(
+            totals.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2])
+        )
+    ]

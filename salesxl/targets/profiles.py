@@ -22,13 +22,26 @@ METHODS = ("equal", "workdays", "last-year", "seasonal", "trend", "weights")
 
 # 春节 (lunar new year's day); the holiday week starts the day before.
 LUNAR_NEW_YEAR = {
-    2016: dt.date(2016, 2, 8), 2017: dt.date(2017, 1, 28), 2018: dt.date(2018, 2, 16),
-    2019: dt.date(2019, 2, 5), 2020: dt.date(2020, 1, 25), 2021: dt.date(2021, 2, 12),
-    2022: dt.date(2022, 2, 1), 2023: dt.date(2023, 1, 22), 2024: dt.date(2024, 2, 10),
-    2025: dt.date(2025, 1, 29), 2026: dt.date(2026, 2, 17), 2027: dt.date(2027, 2, 6),
-    2028: dt.date(2028, 1, 26), 2029: dt.date(2029, 2, 13), 2030: dt.date(2030, 2, 3),
-    2031: dt.date(2031, 1, 23), 2032: dt.date(2032, 2, 11), 2033: dt.date(2033, 1, 31),
-    2034: dt.date(2034, 2, 19), 2035: dt.date(2035, 2, 8),
+    2016: dt.date(2016, 2, 8),
+    2017: dt.date(2017, 1, 28),
+    2018: dt.date(2018, 2, 16),
+    2019: dt.date(2019, 2, 5),
+    2020: dt.date(2020, 1, 25),
+    2021: dt.date(2021, 2, 12),
+    2022: dt.date(2022, 2, 1),
+    2023: dt.date(2023, 1, 22),
+    2024: dt.date(2024, 2, 10),
+    2025: dt.date(2025, 1, 29),
+    2026: dt.date(2026, 2, 17),
+    2027: dt.date(2027, 2, 6),
+    2028: dt.date(2028, 1, 26),
+    2029: dt.date(2029, 2, 13),
+    2030: dt.date(2030, 2, 3),
+    2031: dt.date(2031, 1, 23),
+    2032: dt.date(2032, 2, 11),
+    2033: dt.date(2033, 1, 31),
+    2034: dt.date(2034, 2, 19),
+    2035: dt.date(2035, 2, 8),
 }
 
 MonthlyAmounts = Mapping[Month, float]
@@ -82,8 +95,9 @@ def _spring_split(months: Sequence[Month], workdays: Workdays) -> tuple[float, f
         return a / (a + b), b / (a + b), "by weekdays less the festival week (no calendar)"
 
 
-def _seasonal(years: list[list[float]], months: Sequence[Month], workdays: Workdays,
-              spring: bool) -> tuple[list[float], str]:
+def _seasonal(
+    years: list[list[float]], months: Sequence[Month], workdays: Workdays, spring: bool
+) -> tuple[list[float], str]:
     indices = [[v / (math.fsum(year) / 12) for v in year] for year in years]
     profile = [math.fsum(ix[k] for ix in indices) / len(indices) for k in range(12)]
     note = f"seasonal index from {len(years)} years of history"
@@ -97,9 +111,15 @@ def _seasonal(years: list[list[float]], months: Sequence[Month], workdays: Workd
     return profile, note
 
 
-def monthly_profile(method: str, months: Sequence[Month], history: MonthlyAmounts | None,
-                    workdays: Workdays, *, spring_festival: bool = True,
-                    month_weights: Sequence[float] | None = None) -> Profile:
+def monthly_profile(
+    method: str,
+    months: Sequence[Month],
+    history: MonthlyAmounts | None,
+    workdays: Workdays,
+    *,
+    spring_festival: bool = True,
+    month_weights: Sequence[float] | None = None,
+) -> Profile:
     """Twelve weights for `months` by `method`, falling back when history is too short."""
     if method == "equal":
         return Profile((1.0,) * 12, "equal")
@@ -112,8 +132,10 @@ def monthly_profile(method: str, months: Sequence[Month], history: MonthlyAmount
         for whole, unit in ((100.0, "%"), (1.0, "")):  # percentages (or fractions) must make 100%
             if 0.9 * whole <= total <= 1.1 * whole and abs(total - whole) > whole * 1e-6:
                 shown = total if unit else total * 100
-                raise ValueError(f"the month weights look like percentages but add up to "
-                                 f"{shown:g}%, not 100%; correct them (or give plain weights)")
+                raise ValueError(
+                    f"the month weights look like percentages but add up to "
+                    f"{shown:g}%, not 100%; correct them (or give plain weights)"
+                )
         return Profile(tuple(float(w) for w in month_weights), "weights")
     years = _full_years(history or {}, months)
     if method in ("seasonal", "trend"):
@@ -125,18 +147,25 @@ def monthly_profile(method: str, months: Sequence[Month], history: MonthlyAmount
                 note += f"; trend {growth:+.1%} a year spread over the months"
             return Profile(tuple(profile), method, note)
         fallback = "last-year" if years else "workdays"
-        why = (f"{method} needs two complete years of history, found {len(years)}; "
-               f"fell back to {fallback}")
+        why = (
+            f"{method} needs two complete years of history, found {len(years)}; "
+            f"fell back to {fallback}"
+        )
         if years:
             return Profile(tuple(years[0]), "last-year", why)
         return Profile(tuple(_workday_weights(months, workdays)), "workdays", why)
     if method == "last-year":
         if years:
-            return Profile(tuple(years[0]), "last-year",
-                           f"last year's months ({months[0].shift(-12)} to {months[-1].shift(-12)})")
-        return Profile(tuple(_workday_weights(months, workdays)), "workdays",
-                       "no complete last year in the history (a month missing); fell back to "
-                       "workdays")
+            return Profile(
+                tuple(years[0]),
+                "last-year",
+                f"last year's months ({months[0].shift(-12)} to {months[-1].shift(-12)})",
+            )
+        return Profile(
+            tuple(_workday_weights(months, workdays)),
+            "workdays",
+            "no complete last year in the history (a month missing); fell back to workdays",
+        )
     raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
 
 

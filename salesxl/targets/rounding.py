@@ -52,9 +52,15 @@ def apportion(total: int, weights: Sequence[float]) -> list[int]:
     return parts
 
 
-def fit_margins(seed: list[list[float]], rows: Sequence[float], columns: Sequence[float],
-                fixed: dict[tuple[int, int], float] | None = None, *, iterations: int = 2000,
-                tolerance: float = 1e-9) -> list[list[float]]:
+def fit_margins(
+    seed: list[list[float]],
+    rows: Sequence[float],
+    columns: Sequence[float],
+    fixed: dict[tuple[int, int], float] | None = None,
+    *,
+    iterations: int = 2000,
+    tolerance: float = 1e-9,
+) -> list[list[float]]:
     """Scale the free cells of `seed` so rows add up to `rows` and columns to `columns`.
 
     Fixed cells keep their value.  A row or column whose free cells are all zero
@@ -72,8 +78,9 @@ def fit_margins(seed: list[list[float]], rows: Sequence[float], columns: Sequenc
     for i in range(m):
         for j in range(n):
             if x[i][j] < eps:  # no subnormal seeds: they would overflow the scaling
-                x[i][j] = eps if free_rows[i] > 0 and free_cols[j] > 0 and (i, j) not in fixed \
-                    else 0.0
+                x[i][j] = (
+                    eps if free_rows[i] > 0 and free_cols[j] > 0 and (i, j) not in fixed else 0.0
+                )
     for _ in range(iterations):
         for i in range(m):
             s = math.fsum(x[i])
@@ -95,15 +102,21 @@ def fit_margins(seed: list[list[float]], rows: Sequence[float], columns: Sequenc
         # Totals that force some cells to exactly zero converge slowly; close is enough,
         # round_matrix settles the last fraction of a unit.
         if max(worst, row_err) > 1e-3 * max(1.0, max(free_rows, default=1.0)):
-            raise InfeasibleError("the row and column totals cannot both be met with the given "
-                                  "seed and locked cells")
+            raise InfeasibleError(
+                "the row and column totals cannot both be met with the given seed and locked cells"
+            )
     for (i, j), v in fixed.items():
         x[i][j] = v
     return x
 
 
-def _check_free(free_rows: list[float], free_cols: list[float], fixed: dict[tuple[int, int], float],
-                m: int, n: int) -> None:
+def _check_free(
+    free_rows: list[float],
+    free_cols: list[float],
+    fixed: dict[tuple[int, int], float],
+    m: int,
+    n: int,
+) -> None:
     for i, v in enumerate(free_rows):
         if v < -1e-9:
             raise InfeasibleError(f"locked cells exceed row {i}'s total by {-v:g}", row=i)
@@ -112,16 +125,19 @@ def _check_free(free_rows: list[float], free_cols: list[float], fixed: dict[tupl
             raise InfeasibleError(f"locked cells exceed column {j}'s total by {-v:g}", column=j)
     for i in range(m):
         if free_rows[i] > 1e-9 and all((i, j) in fixed or free_cols[j] <= 1e-9 for j in range(n)):
-            raise InfeasibleError(f"row {i} has {free_rows[i]:g} left but every column is locked "
-                                  "or full", row=i)
+            raise InfeasibleError(
+                f"row {i} has {free_rows[i]:g} left but every column is locked or full", row=i
+            )
     for j in range(n):
         if free_cols[j] > 1e-9 and all((i, j) in fixed or free_rows[i] <= 1e-9 for i in range(m)):
-            raise InfeasibleError(f"column {j} has {free_cols[j]:g} left but every row is locked "
-                                  "or full", column=j)
+            raise InfeasibleError(
+                f"column {j} has {free_cols[j]:g} left but every row is locked or full", column=j
+            )
 
 
-def round_matrix(x: list[list[float]], rows: Sequence[int], columns: Sequence[int]
-                 ) -> list[list[int]]:
+def round_matrix(
+    x: list[list[float]], rows: Sequence[int], columns: Sequence[int]
+) -> list[list[int]]:
     """Controlled rounding: each cell floor or ceil of x, rows and columns summing exactly.
 
     `x` must already add up (to within rounding error) to the integer `rows`
@@ -151,7 +167,7 @@ def round_matrix(x: list[list[float]], rows: Sequence[int], columns: Sequence[in
     takers: list[set[int]] = [set() for _ in range(n)]  # rows that took column j's ceiling
     # Greedy: rows with the fewest options first, each to the columns that need most.
     for i in sorted(range(m), key=lambda i: (len(frac[i]), i)):
-        for j in sorted(frac[i], key=lambda j: (-need_col[j], -(x[i][j] % 1), j))[:need_row[i]]:
+        for j in sorted(frac[i], key=lambda j: (-need_col[j], -(x[i][j] % 1), j))[: need_row[i]]:
             if need_col[j] > 0:
                 _take(i, j, chosen, takers, need_row, need_col)
     # Repair: move units along short paths over the columns until every row is served.
@@ -170,16 +186,28 @@ def round_matrix(x: list[list[float]], rows: Sequence[int], columns: Sequence[in
     return out
 
 
-def _take(i: int, j: int, chosen: list[set[int]], takers: list[set[int]], need_row: list[int],
-          need_col: list[int]) -> None:
+def _take(
+    i: int,
+    j: int,
+    chosen: list[set[int]],
+    takers: list[set[int]],
+    need_row: list[int],
+    need_col: list[int],
+) -> None:
     chosen[i].add(j)
     takers[j].add(i)
     need_row[i] -= 1
     need_col[j] -= 1
 
 
-def _augment(start: int, frac: list[set[int]], chosen: list[set[int]], takers: list[set[int]],
-             need_row: list[int], need_col: list[int]) -> bool:
+def _augment(
+    start: int,
+    frac: list[set[int]],
+    chosen: list[set[int]],
+    takers: list[set[int]],
+    need_row: list[int],
+    need_col: list[int],
+) -> bool:
     """One unit for row `start`: BFS over columns; a column that is full passes its unit on
     to another column through a row that took it and can take that other column instead."""
     previous: dict[int, tuple[int, int | None]] = {}  # column -> (row that enters, column before)

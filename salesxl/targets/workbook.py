@@ -31,17 +31,26 @@ def _label(zh: str, en: str, lang: str) -> str:
 
 
 def _level(plan: UnitPlan, lang: str) -> str:
-    return TARGET_LEVELS.by_code(plan.level).label(lang) if plan.level in TARGET_LEVELS.codes \
+    return (
+        TARGET_LEVELS.by_code(plan.level).label(lang)
+        if plan.level in TARGET_LEVELS.codes
         else plan.level
+    )
 
 
 def write_targets(split: Split, path: Path, *, lang: str = "zh") -> Path:
     """Write the breakdown to `path` atomically."""
     with atomic_output(Path(path)) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                            "strings_to_urls": False})
-        wb.set_properties({"title": f"salesxl targets {split.settings.year}",
-                           "created": dt.datetime(split.settings.year, 1, 1)})
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+        )
+        wb.set_properties(
+            {
+                "title": f"salesxl targets {split.settings.year}",
+                "created": dt.datetime(split.settings.year, 1, 1),
+            }
+        )
         writer = _Writer(wb, split, lang)
         writer.monthly()
         writer.long()
@@ -56,12 +65,22 @@ class _Writer:
     def __init__(self, wb: Any, split: Split, lang: str) -> None:
         self.wb, self.split, self.lang = wb, split, lang
         base = {"font_name": "Microsoft YaHei", "font_size": 10}
-        self.head = wb.add_format({**base, "bold": True, "bg_color": "#DCE6F1", "border": 1,
-                                   "text_wrap": True, "align": "center", "valign": "vcenter"})
+        self.head = wb.add_format(
+            {
+                **base,
+                "bold": True,
+                "bg_color": "#DCE6F1",
+                "border": 1,
+                "text_wrap": True,
+                "align": "center",
+                "valign": "vcenter",
+            }
+        )
         self.text = wb.add_format(base)
         self.money = wb.add_format({**base, "num_format": "#,##0"})
-        self.total = wb.add_format({**base, "num_format": "#,##0", "bold": True,
-                                    "bg_color": "#F2F2F2"})
+        self.total = wb.add_format(
+            {**base, "num_format": "#,##0", "bold": True, "bg_color": "#F2F2F2"}
+        )
         self.check = wb.add_format({**base, "num_format": "#,##0;-#,##0;0"})
         self.bold = [wb.add_format({**base, "bold": True}), wb.add_format(base)]
 
@@ -75,10 +94,20 @@ class _Writer:
     def monthly(self) -> None:
         split, lang = self.split, self.lang
         ws = self.wb.add_worksheet(self._title("月度目标", "Monthly"))
-        heads = [_label("层级", "Level", lang), _label("单元", "Unit", lang),
-                 _label("上级", "Parent", lang), _label("产品", "Product", lang),
-                 *[str(m) for m in split.months], "Q1", "Q2", "Q3", "Q4",
-                 _label("年度", "Annual", lang), _label("校验", "Check", lang), "depth"]
+        heads = [
+            _label("层级", "Level", lang),
+            _label("单元", "Unit", lang),
+            _label("上级", "Parent", lang),
+            _label("产品", "Product", lang),
+            *[str(m) for m in split.months],
+            "Q1",
+            "Q2",
+            "Q3",
+            "Q4",
+            _label("年度", "Annual", lang),
+            _label("校验", "Check", lang),
+            "depth",
+        ]
         for c, head in enumerate(heads):
             ws.write_string(0, c, head, self.head)
         ws.set_row(0, 30)
@@ -99,7 +128,7 @@ class _Writer:
                 ws.write_number(r, mc + k, self._money(units), self.money)
             for q in range(4):
                 first, last = xl_rowcol_to_cell(r, mc + 3 * q), xl_rowcol_to_cell(r, mc + 3 * q + 2)
-                value = self._money(sum(plan.months[3 * q: 3 * q + 3]))
+                value = self._money(sum(plan.months[3 * q : 3 * q + 3]))
                 ws.write_formula(r, qc + q, f"=SUM({first}:{last})", self.total, value)
             months = f"{xl_rowcol_to_cell(r, mc)}:{xl_rowcol_to_cell(r, mc + 11)}"
             ws.write_formula(r, ac, f"=SUM({months})", self.total, self._money(plan.annual))
@@ -124,16 +153,23 @@ class _Writer:
             for k in range(12):
                 col = xl_col_to_name(_FIRST_MONTH_COL + k)
                 below = f"${col}${r + 2}:${col}${end + 1}"
-                terms.append(f"ABS({col}{r + 1}-SUMIFS({below},${depth.replace(':', ':$')},"
-                             f"{plan.depth + 2}))")
+                terms.append(
+                    f"ABS({col}{r + 1}-SUMIFS({below},${depth.replace(':', ':$')},"
+                    f"{plan.depth + 2}))"
+                )
         return "=" + "+".join(terms)
 
     def long(self) -> None:
         split, lang = self.split, self.lang
         ws = self.wb.add_worksheet(self._title("明细", "Long"))
-        heads = [_label("层级", "Level", lang), _label("单元", "Unit", lang),
-                 _label("上级", "Parent", lang), _label("产品", "Product", lang),
-                 _label("月份", "Month", lang), _label("目标", "Target", lang)]
+        heads = [
+            _label("层级", "Level", lang),
+            _label("单元", "Unit", lang),
+            _label("上级", "Parent", lang),
+            _label("产品", "Product", lang),
+            _label("月份", "Month", lang),
+            _label("目标", "Target", lang),
+        ]
         for c, head in enumerate(heads):
             ws.write_string(0, c, head, self.head)
         r = 1
@@ -157,10 +193,16 @@ class _Writer:
     def gap(self) -> None:
         lang = self.lang
         ws = self.wb.add_worksheet(self._title("差异", "Gap"))
-        heads = [_label("单元", "Unit", lang), _label("层级", "Level", lang),
-                 _label("上级", "Parent", lang), _label("上报目标", "Proposed", lang),
-                 _label("由上而下", "Top-down share", lang), _label("最终目标", "Final target", lang),
-                 _label("差异", "Gap", lang), _label("差异率", "Gap %", lang)]
+        heads = [
+            _label("单元", "Unit", lang),
+            _label("层级", "Level", lang),
+            _label("上级", "Parent", lang),
+            _label("上报目标", "Proposed", lang),
+            _label("由上而下", "Top-down share", lang),
+            _label("最终目标", "Final target", lang),
+            _label("差异", "Gap", lang),
+            _label("差异率", "Gap %", lang),
+        ]
         for c, head in enumerate(heads):
             ws.write_string(0, c, head, self.head)
         pct = self.wb.add_format({"num_format": "0.0%"})
@@ -192,10 +234,13 @@ class _Writer:
         s = self.split.settings
         ws = self.wb.add_worksheet(self._title("说明", "Method"))
         rows: list[tuple[str, Any]] = [
-            ("年度 Year", s.year), ("财年起始月 Fiscal start", s.fiscal_start),
-            ("方法 Method", s.method), ("取整单位 Rounding unit", float(s.rounding)),
-            ("下达方式 Mode", s.mode), ("春节调整 Spring Festival", "是 yes" if s.spring_festival
-                                       else "否 no")]
+            ("年度 Year", s.year),
+            ("财年起始月 Fiscal start", s.fiscal_start),
+            ("方法 Method", s.method),
+            ("取整单位 Rounding unit", float(s.rounding)),
+            ("下达方式 Mode", s.mode),
+            ("春节调整 Spring Festival", "是 yes" if s.spring_festival else "否 no"),
+        ]
         for r, (label, value) in enumerate(rows):
             ws.write_string(r, 0, label, self.head)
             ws.write(r, 1, value)

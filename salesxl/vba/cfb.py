@@ -117,7 +117,7 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
         count = max(1, -(-len(data) // SECTOR))
         first = len(sectors)
         padded = data + b"\0" * (count * SECTOR - len(data))
-        sectors.extend(padded[i:i + SECTOR] for i in range(0, len(padded), SECTOR))
+        sectors.extend(padded[i : i + SECTOR] for i in range(0, len(padded), SECTOR))
         return first, count
 
     directory = b"".join(_directory_entry(e, len(mini)) for e in entries)
@@ -155,19 +155,22 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
     fat_first = len(sectors)
     for i in range(n_fat):
         fat[fat_first + i] = FATSECT
-    sectors.extend(b"".join(v.to_bytes(4, "little") for v in fat[i * 128:(i + 1) * 128])
-                   for i in range(n_fat))
+    sectors.extend(
+        b"".join(v.to_bytes(4, "little") for v in fat[i * 128 : (i + 1) * 128])
+        for i in range(n_fat)
+    )
     # Entries were serialised before their start sectors were known: write them again.
     directory = b"".join(_directory_entry(e, len(mini)) for e in entries)
     directory += _empty_entry() * (-len(entries) % (SECTOR // 128))
     for i in range(dir_count):
-        sectors[dir_first + i] = directory[i * SECTOR:(i + 1) * SECTOR]
+        sectors[dir_first + i] = directory[i * SECTOR : (i + 1) * SECTOR]
     header = _header(n_fat, fat_first, dir_first, minifat_first, minifat_count)
     return header + b"".join(sectors)
 
 
-def _header(n_fat: int, fat_first: int, dir_first: int, minifat_first: int,
-            minifat_count: int) -> bytes:
+def _header(
+    n_fat: int, fat_first: int, dir_first: int, minifat_first: int, minifat_count: int
+) -> bytes:
     h = bytearray(SECTOR)
     h[0:8] = _SIGNATURE
     h[24:26] = (0x003E).to_bytes(2, "little")  # minor version
@@ -183,7 +186,7 @@ def _header(n_fat: int, fat_first: int, dir_first: int, minifat_first: int,
     h[68:72] = END.to_bytes(4, "little")  # no DIFAT sectors
     for i in range(109):
         value = fat_first + i if i < n_fat else FREE
-        h[76 + 4 * i:80 + 4 * i] = value.to_bytes(4, "little")
+        h[76 + 4 * i : 80 + 4 * i] = value.to_bytes(4, "little")
     return bytes(h)
 
 
@@ -192,7 +195,7 @@ def _directory_entry(e: _Entry, mini_size: int) -> bytes:
     name = e.name.encode("utf-16-le")
     if len(name) > 62:
         raise ValueError(f"compound file entry name too long: {e.name!r}")
-    b[0:len(name)] = name
+    b[0 : len(name)] = name
     b[64:66] = (len(name) + 2).to_bytes(2, "little")
     b[66] = e.kind
     b[67] = 0 if e.red else 1  # red or black

@@ -38,7 +38,7 @@ def _compress_chunk(data: bytes) -> bytes:
             limit = min(max_length, n - pos)
             if pos and limit >= 3:
                 start = max(0, pos - (1 << bits))
-                candidate = data.rfind(data[pos:pos + 3], start, pos + 2)
+                candidate = data.rfind(data[pos : pos + 3], start, pos + 2)
                 while candidate != -1 and candidate >= start:
                     if candidate < pos:
                         length = 3
@@ -48,7 +48,7 @@ def _compress_chunk(data: bytes) -> bytes:
                             best_len, best_off = length, pos - candidate
                             if length == limit:
                                 break
-                    candidate = data.rfind(data[pos:pos + 3], start, candidate + 2)
+                    candidate = data.rfind(data[pos : pos + 3], start, candidate + 2)
             if best_len >= 3:
                 token = ((best_off - 1) << (16 - bits)) | (best_len - 3)
                 out += token.to_bytes(2, "little")
@@ -65,7 +65,7 @@ def compress(data: bytes) -> bytes:
     """The compressed container of `data`."""
     out = bytearray(b"\x01")
     for start in range(0, len(data), CHUNK):
-        chunk = data[start:start + CHUNK]
+        chunk = data[start : start + CHUNK]
         body = _compress_chunk(chunk)
         if len(body) <= CHUNK:
             header = 0xB000 | (len(body) + 2 - 3)  # signature 0b011, flag 1 (compressed)
@@ -85,7 +85,7 @@ def decompress(container: bytes) -> bytes:
     out = bytearray()
     pos = 1
     while pos < len(container):
-        header = int.from_bytes(container[pos:pos + 2], "little")
+        header = int.from_bytes(container[pos : pos + 2], "little")
         size = (header & 0x0FFF) + 3
         if (header >> 12) & 0b111 != 0b011:
             raise ValueError("invalid chunk signature")
@@ -93,7 +93,7 @@ def decompress(container: bytes) -> bytes:
         pos += 2
         chunk_start = len(out)
         if not header & 0x8000:
-            out += container[pos:pos + CHUNK]
+            out += container[pos : pos + CHUNK]
             pos = end
             continue
         while pos < end:
@@ -103,7 +103,7 @@ def decompress(container: bytes) -> bytes:
                 if pos >= end:
                     break
                 if flag & (1 << bit):
-                    token = int.from_bytes(container[pos:pos + 2], "little")
+                    token = int.from_bytes(container[pos : pos + 2], "little")
                     pos += 2
                     bits = _bit_count(len(out) - chunk_start)
                     length = (token & (0xFFFF >> bits)) + 3
