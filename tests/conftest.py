@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from salesxl.core.issues import Issue
+from salesxl.core.periods import Month
 from salesxl.forms import DAILY_REPORT
-from salesxl.issues import Issue
-from salesxl.load import load_form
-from salesxl.periods import Month
+from salesxl.intake.files import load_form
 from salesxl.validate import FormData, ValidationContext
 from tests.make_files import write_openpyxl
 

@@ -30,8 +30,8 @@ from typing import Any
 import openpyxl
 import xlsxwriter
 
+from salesxl.core.periods import Month, Week
 from salesxl.forms import DAILY_REPORT
-from salesxl.periods import Month, Week
 
 FILES_DIR = Path(__file__).parent / "files" / "cases"
 CREATED = dt.datetime(2026, 11, 1, 9, 0)

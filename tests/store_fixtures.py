@@ -25,11 +25,11 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select
 
+from salesxl.core.periods import Month, Week
 from salesxl.forms import DAILY_REPORT, MONTHLY_PLAN, ROSTER, SALES_RECORDS, WEEKLY_PLAN
-from salesxl.periods import Month, Week
 from salesxl.store.engine import resolve_url
 from salesxl.store.schema import metadata
-from salesxl.templates import write_form
+from salesxl.write.templates import write_form
 
 NOV = Month(2026, 11)
 SALES_HEADER = [f.zh for f in SALES_RECORDS.main_table.fields]

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from salesxl.cli import main
+from salesxl.core.periods import Month
 from salesxl.forms import DAILY_REPORT, ROSTER
-from salesxl.periods import Month
-from salesxl.templates import write_form
+from salesxl.write.templates import write_form
 
 NOV = Month(2026, 11)
 

@@ -8,9 +8,9 @@ import pytest
 
 from salesxl.consolidate import Thresholds, consolidate
 from salesxl.consolidate.kpis import month_to_date_share
-from salesxl.periods import Month
-from salesxl.roster import Rep, Roster
-from salesxl.workdays import Workdays
+from salesxl.core.calendar import Workdays
+from salesxl.core.people import Rep, Roster
+from salesxl.core.periods import Month
 from tests.factory import NOV, daily, row
 
 AS_OF = dt.date(2026, 11, 10)  # 7 of November's 21 workdays elapsed

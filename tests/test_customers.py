@@ -9,7 +9,7 @@ import pytest
 from salesxl.consolidate import consolidate
 from salesxl.consolidate.customers import build_customer_book, normalise_name
 from salesxl.consolidate.digest import digest_daily
-from salesxl.periods import Month
+from salesxl.core.periods import Month
 from tests.factory import NOV, daily, row
 
 

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from salesxl import excel
 from salesxl.cli import main
 from salesxl.demo import DemoError, generate_demo
-from salesxl.inbox import read_inbox
-from salesxl.roster import read_roster
+from salesxl.intake.inbox import read_inbox
+from salesxl.intake.roster import read_roster
 from tests.fake_book import FakeBook
 
 
@@ -105,7 +105,7 @@ def test_cli_runs_end_to_end(tmp_path):
 def test_the_demo_imports_into_its_store_and_a_second_import_changes_nothing(tmp_path):
     import re
 
-    from salesxl.periods import Month
+    from salesxl.core.periods import Month
     from salesxl.store import load_period
 
     for _ in range(2):  # a second demo in the same folder starts a fresh store

@@ -10,9 +10,10 @@ import openpyxl
 import pytest
 
 from salesxl import excel
+from salesxl.core.periods import Month
 from salesxl.demo import generate_demo
-from salesxl.macros import build_manager_workbook
-from salesxl.manager import (
+from salesxl.excel.builder import build_manager_workbook
+from salesxl.excel.settings import (
     BY_REP_SHEET,
     ISSUES_SHEET,
     OVERVIEW_SHEET,
@@ -20,7 +21,6 @@ from salesxl.manager import (
     excel_text,
     hyperlink,
 )
-from salesxl.periods import Month
 from salesxl.targets import split_file
 from tests.fake_book import FakeBook
 
@@ -197,8 +197,8 @@ def test_a_bad_roster_is_reported_not_raised(book: FakeBook) -> None:
 
 
 def test_with_a_database_consolidate_reads_the_store_not_the_inbox(book: FakeBook) -> None:
-    from salesxl.consolidate import consolidate_store
-    from salesxl.manager import sheet_grid
+    from salesxl.consolidate.from_store import consolidate_store
+    from salesxl.excel.settings import sheet_grid
     from salesxl.store import import_files
 
     folder = Path(book.fullname).parent

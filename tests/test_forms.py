@@ -6,7 +6,7 @@ import pytest
 
 from salesxl.forms import FORMS, FieldType
 from salesxl.read.locate import column_map
-from salesxl.values import norm_label
+from salesxl.read.values import norm_label
 
 TABLES = [(form, table) for form in FORMS.values() for table in form.tables]
 
@@ -80,10 +80,10 @@ def test_header_fields_have_unique_labels_per_form():
 def test_forms_reference_is_up_to_date():
     from pathlib import Path
 
-    from salesxl.formdocs import forms_markdown
+    from salesxl.write.formdocs import forms_markdown
 
     doc = Path(__file__).resolve().parents[1] / "docs" / "forms.md"
     assert doc.read_text(encoding="utf-8") == forms_markdown(), (
         "docs/forms.md drifted from the form descriptions: run "
-        "`python -m salesxl.formdocs > docs/forms.md`"
+        "`python -m salesxl.write.formdocs > docs/forms.md`"
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from salesxl.load import collect_files, load_form
+from salesxl.intake.files import collect_files, load_form
 from salesxl.read import Limits, open_book
 from salesxl.read.formulas import uncached_formula_cells
 from salesxl.validate import ValidationContext

@@ -25,11 +25,11 @@ from conftest import (
 from make_files import RECORDS, SPECS, Spec, build
 
 from salesxl.forms import DAILY_REPORT
-from salesxl.load import collect_files, load_form, load_forms
+from salesxl.intake.files import collect_files, load_form, load_forms
 from salesxl.read import Limits, ReadFailure, locate, open_book
 from salesxl.read.formulas import column_index, column_letters, sheet_parts, uncached_formula_cells
-from salesxl.templates import write_form
 from salesxl.validate import ValidationContext
+from salesxl.write.templates import write_form
 
 CTX = ValidationContext(today=TODAY)
 
@@ -382,7 +382,7 @@ def test_a_header_block_that_looks_like_another_forms_header(tmp_path):
 
 
 def test_our_own_templates_are_recognised_by_their_form_sheet(tmp_path):
-    from salesxl.templates import build_templates
+    from salesxl.write.templates import build_templates
 
     for path in build_templates(tmp_path):
         data = load_form(path, CTX)

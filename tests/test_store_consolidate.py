@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from salesxl.cli import main
-from salesxl.consolidate import consolidate_inbox, consolidate_store
+from salesxl.consolidate import consolidate_inbox
+from salesxl.consolidate.from_store import consolidate_store
+from salesxl.core.periods import Month
 from salesxl.demo import generate_demo
-from salesxl.periods import Month
-from salesxl.store import StoreError, import_files
+from salesxl.store import StoreError, import_files, sales_history, stored_roster
 from tests import store_fixtures
 from tests.store_fixtures import contact, daily_file, rep, roster_file
 
@@ -130,7 +131,6 @@ def test_cli_with_no_store_says_so(tmp_path: Path):
 
 def test_targets_split_learns_from_the_stored_sales(demo, tmp_path):
     """`targets split --db` sees the same history as `--history sales_records.xlsx`."""
-    from salesxl.store import sales_history
     from salesxl.targets import split_file
     from salesxl.targets.inputs import history_from_sales
 
@@ -140,7 +140,12 @@ def test_targets_split_learns_from_the_stored_sales(demo, tmp_path):
     by_file = split_file(
         files.targets_input, tmp_path / "a.xlsx", history=[files.sales_records], roster=files.roster
     )
-    by_store = split_file(files.targets_input, tmp_path / "b.xlsx", db=db)  # roster from the store
+    by_store = split_file(  # history and roster from the store
+        files.targets_input,
+        tmp_path / "b.xlsx",
+        roster=stored_roster(db),
+        extra_history=sales_history(db),
+    )
     assert by_store.split.plans == by_file.split.plans
     result = CliRunner().invoke(
         main,

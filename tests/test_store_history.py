@@ -16,10 +16,10 @@ import os
 import pytest
 from sqlalchemy import select
 
-from salesxl.periods import Month, Week
+from salesxl.core.calendar import Workdays
+from salesxl.core.periods import Month, Week
 from salesxl.store import import_files, load_period, read_customers
 from salesxl.store.schema import report_days, submissions
-from salesxl.workdays import Workdays
 from tests import store_fixtures
 from tests.make_files import set_core_times
 from tests.store_fixtures import (

@@ -8,10 +8,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from salesxl.issues import Code
-from salesxl.load import load_form
-from salesxl.periods import Month, Week
-from salesxl.roster import read_roster
+from salesxl.core.issues import Code
+from salesxl.core.periods import Month, Week
+from salesxl.intake.files import load_form
+from salesxl.intake.roster import read_roster
 from salesxl.store import (
     StoreError,
     import_files,

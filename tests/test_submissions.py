@@ -8,10 +8,10 @@ import os
 import pytest
 
 from salesxl.consolidate import consolidate, consolidate_inbox
-from salesxl.consolidate.submissions import daily_deadline
-from salesxl.periods import Month, Week
-from salesxl.roster import Rep, Roster
-from salesxl.workdays import Workdays
+from salesxl.core.calendar import Workdays
+from salesxl.core.deadlines import daily_deadline
+from salesxl.core.people import Rep, Roster
+from salesxl.core.periods import Month, Week
 from tests.factory import NOV, daily, monthly, row, weekly
 from tests.make_files import set_core_times
 from tests.store_fixtures import contact, daily_file

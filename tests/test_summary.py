@@ -12,9 +12,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from salesxl.consolidate import consolidate
-from salesxl.issues import Code, make_issue
-from salesxl.summary import write_summary
-from salesxl.xlsx import OutputError
+from salesxl.consolidate.workbook import write_summary
+from salesxl.core.issues import Code, make_issue
+from salesxl.write.xlsx import OutputError
 from tests.factory import NOV, daily, row
 from tests.lo import convert, needs_pdftoppm, needs_soffice
 

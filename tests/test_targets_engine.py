@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesxl.periods import Month
+from salesxl.core.calendar import Workdays
+from salesxl.core.periods import Month
 from salesxl.targets import Lock, Settings, TargetsError, TargetsInput, UnitSpec, split_targets
 from salesxl.targets.profiles import fiscal_months, monthly_profile, ramped
 from salesxl.targets.rounding import apportion, fit_margins, round_matrix
-from salesxl.workdays import Workdays
 
 # -- rounding -----------------------------------------------------------------------------
 

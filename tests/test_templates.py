@@ -13,12 +13,12 @@ from defusedxml import ElementTree
 from python_calamine import CalamineWorkbook
 
 from salesxl.cli import main
+from salesxl.core.periods import Month
 from salesxl.forms import DAILY_REPORT, FORMS
-from salesxl.load import load_form
-from salesxl.periods import Month
+from salesxl.intake.files import load_form
 from salesxl.read.formulas import sheet_parts
-from salesxl.templates import build_templates, write_form
 from salesxl.validate import ValidationContext
+from salesxl.write.templates import build_templates, write_form
 from tests.lo import convert, needs_soffice
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"

@@ -16,13 +16,19 @@ import pytest
 import python_calamine
 from conftest import TODAY, places
 
+from salesxl.core.periods import Month
 from salesxl.forms import DAILY_REPORT, FORMS, FieldType, Form
-from salesxl.load import load_form
-from salesxl.periods import Month
+from salesxl.intake.files import load_form
 from salesxl.read import locate, open_book
-from salesxl.templates import build_templates, field_help, write_form
 from salesxl.validate import ValidationContext
-from salesxl.xlsx import OutputError, atomic_output, display_width, fit_width, safe_sheet_title
+from salesxl.write.templates import build_templates, field_help, write_form
+from salesxl.write.xlsx import (
+    OutputError,
+    atomic_output,
+    display_width,
+    fit_width,
+    safe_sheet_title,
+)
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 CTX = ValidationContext(today=TODAY)

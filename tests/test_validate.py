@@ -9,8 +9,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from salesxl.load import load_form
-from salesxl.periods import Month, Week
+from salesxl.core.periods import Month, Week
+from salesxl.intake.files import load_form
 from salesxl.validate import ValidationContext
 from tests.messy_files import DAILY_ZH, FILES
 
@@ -295,8 +295,8 @@ from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from salesxl.forms import SALES_RECORDS  # noqa: E402
-from salesxl.validate_rows import _SLOW, _fast_path  # noqa: E402
-from salesxl.values import parse_date, parse_number  # noqa: E402
+from salesxl.read.values import parse_date, parse_number  # noqa: E402
+from salesxl.validate.rows import _SLOW, _fast_path  # noqa: E402
 
 _AMOUNT = _fast_path(SALES_RECORDS.main_table.field("amount"))
 _DAY = _fast_path(SALES_RECORDS.main_table.field("date"))

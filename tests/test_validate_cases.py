@@ -29,13 +29,14 @@ from conftest import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from salesxl.core.issues import SEVERITY, Code, Severity
+from salesxl.core.periods import Month, Week
 from salesxl.forms import DAILY_REPORT
-from salesxl.issues import SEVERITY, Code, Severity
-from salesxl.periods import Month, Week
 from salesxl.read import locate
+from salesxl.read.formulas import column_letters
 from salesxl.read.workbook import Book, Grid, Limits
-from salesxl.templates import write_form
-from salesxl.validate import ValidationContext, check_layout, column_letters
+from salesxl.validate import ValidationContext, check_layout
+from salesxl.write.templates import write_form
 
 DAILY = DAILY_REPORT.main_table
 

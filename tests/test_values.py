@@ -9,11 +9,11 @@ from conftest import full_width
 from hypothesis import given
 from hypothesis import strategies as st
 
+from salesxl.core.issues import Code
+from salesxl.core.periods import Month, Week
 from salesxl.forms import DAILY_REPORT, TARGETS_INPUT, WEEKLY_PLAN
 from salesxl.forms.choices import GRADES, SOURCES, STAGES
-from salesxl.issues import Code
-from salesxl.periods import Month, Week
-from salesxl.values import (
+from salesxl.read.values import (
     CellProblem,
     ChoiceMatcher,
     cell_parser,

@@ -11,11 +11,11 @@ from conftest import full_width
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from salesxl.core.issues import Code
+from salesxl.core.periods import Month, Week, parse_period
 from salesxl.forms import DAILY_REPORT, FORMS, ChoiceList, Field, FieldType
 from salesxl.forms.choices import GRADES, OBJECTIONS, SOURCES, STAGES
-from salesxl.issues import Code
-from salesxl.periods import Month, Week, parse_period
-from salesxl.values import (
+from salesxl.read.values import (
     CellProblem,
     ChoiceMatcher,
     cell_parser,

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from salesxl import __version__
+from salesxl.core.version import __version__
 
 __all__ = ["main"]
 

@@ -14,13 +14,13 @@ from salesxl.consolidate import (
     TargetsError,
     Thresholds,
     consolidate_inbox,
-    consolidate_store,
 )
-from salesxl.periods import Month
-from salesxl.roster import RosterError
-from salesxl.summary import write_summary
-from salesxl.workdays import CalendarNotCovered, WorkdaysError
-from salesxl.xlsx import OutputError, check_output
+from salesxl.consolidate.workbook import write_summary
+from salesxl.core.calendar import CalendarNotCovered
+from salesxl.core.periods import Month
+from salesxl.intake.roster import RosterError
+from salesxl.intake.workdays import WorkdaysError
+from salesxl.write.xlsx import OutputError, check_output
 
 __all__ = ["command", "echo_headline"]
 
@@ -154,7 +154,9 @@ def command(
         raise click.ClickException(str(exc)) from None
     try:
         if db:
-            from salesxl.store import StoreError  # SQLAlchemy only when the store is used
+            # SQLAlchemy only when the store is used: a folder's run starts faster
+            from salesxl.consolidate.from_store import consolidate_store
+            from salesxl.store import StoreError
 
             try:
                 summary = consolidate_store(

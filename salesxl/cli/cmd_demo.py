@@ -16,8 +16,8 @@ from typing import Any
 import click
 
 from salesxl.cli.params import DATE, MONTH
+from salesxl.core.periods import Month
 from salesxl.demo import DemoError, DemoFiles, generate_demo
-from salesxl.periods import Month
 
 __all__ = ["command"]
 
@@ -34,7 +34,8 @@ def _say(title: str) -> None:
 
 
 def step_validate(run: DemoRun) -> None:
-    from salesxl.inbox import read_inbox
+    # each step imports what it runs: the other commands and --help start faster
+    from salesxl.intake.inbox import read_inbox
 
     _say("校验 Validate every rep file")
     inbox = read_inbox(
@@ -61,9 +62,10 @@ def step_validate(run: DemoRun) -> None:
 
 
 def step_consolidate(run: DemoRun) -> None:
+    # each step imports what it runs: the other commands and --help start faster
     from salesxl.cli.cmd_consolidate import echo_headline
     from salesxl.consolidate import consolidate_inbox
-    from salesxl.summary import write_summary
+    from salesxl.consolidate.workbook import write_summary
 
     _say("汇总 Consolidate the inbox into the manager's summary")
     targets = run.results.get("targets")
@@ -80,6 +82,7 @@ def step_consolidate(run: DemoRun) -> None:
 
 
 def step_targets(run: DemoRun) -> None:
+    # each step imports what it runs: the other commands and --help start faster
     from salesxl.targets import split_file
 
     _say("分解目标 Split the annual targets into exact monthly ones")
@@ -98,9 +101,10 @@ def step_targets(run: DemoRun) -> None:
 
 
 def step_forms(run: DemoRun) -> None:
-    from salesxl.issue_forms import issue_forms, known_customers
-    from salesxl.roster import read_roster
+    # each step imports what it runs: the other commands and --help start faster
+    from salesxl.intake.roster import read_roster
     from salesxl.targets import read_month_targets
+    from salesxl.write.issued import issue_forms, known_customers
 
     next_month = run.files.period.shift(1)
     _say(f"下发表单 Issue next month's ({next_month}) personalised forms")
@@ -123,10 +127,11 @@ def step_forms(run: DemoRun) -> None:
 
 
 def step_store(run: DemoRun) -> None:
+    # each step imports what it runs: the other commands and --help start faster
     from salesxl.cli.cmd_consolidate import echo_headline
-    from salesxl.consolidate import consolidate_store
+    from salesxl.consolidate.from_store import consolidate_store
+    from salesxl.consolidate.workbook import write_summary
     from salesxl.store import import_files
-    from salesxl.summary import write_summary
 
     _say("入库 Import everything into the store, twice")
     db = run.files.folder / "salesxl.db"
@@ -167,8 +172,9 @@ def step_store(run: DemoRun) -> None:
 
 
 def step_manager(run: DemoRun) -> None:
-    from salesxl.macros import build_manager_workbook
-    from salesxl.vba.project import MissingExtra
+    # each step imports what it runs: the other commands and --help start faster
+    from salesxl.excel.builder import build_manager_workbook
+    from salesxl.excel.vba.project import MissingExtra
 
     _say("汇总工作簿 Build the manager's Excel workbook with its buttons")
     folder = run.files.folder

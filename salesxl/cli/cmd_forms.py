@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from salesxl.cli.params import MONTH
-from salesxl.issue_forms import issue_forms, known_customers
-from salesxl.periods import Month
-from salesxl.roster import RosterError, read_roster
+from salesxl.core.periods import Month
+from salesxl.intake.roster import RosterError, read_roster
 from salesxl.targets import TargetsError, read_month_targets
-from salesxl.xlsx import OutputError
+from salesxl.write.issued import issue_forms, known_customers
+from salesxl.write.xlsx import OutputError
 
 __all__ = ["command"]
 

@@ -7,11 +7,13 @@ from pathlib import Path
 import click
 
 from salesxl.cli.params import DB_URL
+from salesxl.core.people import Roster
+from salesxl.core.periods import Month
 from salesxl.forms import TARGETS_INPUT
-from salesxl.roster import RosterError
+from salesxl.intake.roster import RosterError
 from salesxl.targets import TargetsError, split_file
-from salesxl.templates import write_form
-from salesxl.xlsx import OutputError
+from salesxl.write.templates import write_form
+from salesxl.write.xlsx import OutputError
 
 __all__ = ["command"]
 
@@ -85,17 +87,24 @@ def split(
       salesxl targets split targets_input.xlsx --history sales_records.xlsx --roster roster.xlsx
       salesxl targets split targets_input.xlsx --db salesxl.db -o targets.xlsx
     """
-    from salesxl.store import StoreError
+    # SQLAlchemy only when the store is used: the command starts faster without it
+    from salesxl.store import StoreError, sales_history, stored_roster
 
     try:
+        known: Roster | Path | None = roster
+        stored: list[tuple[str, str | None, Month, float]] = []
+        if db is not None:  # the store's sales records are history; its roster unless given
+            stored = sales_history(db)
+            if known is None:
+                known = stored_roster(db)
         result = split_file(
             input_path,
             output,
             history=history,
-            roster=roster,
+            roster=known,
             scale_proposals=scale_proposals,
             lang=lang,
-            db=db,
+            extra_history=stored,
         )
     except (TargetsError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None

@@ -10,11 +10,11 @@ import click
 
 from salesxl.cli.output import echo_issue_table, progress
 from salesxl.cli.params import DATE, PERIOD
-from salesxl.inbox import read_inbox
-from salesxl.issues import count_by_severity, has_errors
-from salesxl.load import issues_only
-from salesxl.periods import Month, Week
-from salesxl.roster import RosterError
+from salesxl.core.issues import count_by_severity, has_errors
+from salesxl.core.periods import Month, Week
+from salesxl.intake.files import issues_only
+from salesxl.intake.inbox import read_inbox
+from salesxl.intake.roster import RosterError
 
 __all__ = ["command"]
 

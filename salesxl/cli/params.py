@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from salesxl.periods import Month, Week, parse_period
-from salesxl.values import parse_date
+from salesxl.core.periods import Month, Week, parse_period
+from salesxl.read.values import parse_date
 
 __all__ = ["DATE", "DB_URL", "MONTH", "PERIOD", "DateType", "DbUrlType", "MonthType", "PeriodType"]
 

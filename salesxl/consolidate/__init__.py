@@ -2,7 +2,7 @@
 
 `consolidate` is pure — forms in, `Summary` out — and is what the CLI, the
 Excel button and the store all call; `consolidate_inbox` reads a folder
-first.  Writing the workbook is `salesxl.summary.write_summary`.
+first.  Writing the workbook is `salesxl.consolidate.workbook.write_summary`.
 """
 
 from __future__ import annotations
@@ -27,13 +27,15 @@ from salesxl.consolidate.model import (
 )
 from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
 from salesxl.consolidate.submissions import submission_rows
-from salesxl.inbox import ProgressFactory, read_inbox
-from salesxl.issues import Issue, Severity
-from salesxl.perf import paused_gc
-from salesxl.periods import Month
-from salesxl.roster import Roster
+from salesxl.core.calendar import Workdays
+from salesxl.core.issues import Issue, Severity
+from salesxl.core.people import Roster
+from salesxl.core.perf import paused_gc
+from salesxl.core.periods import Month
+from salesxl.intake.inbox import ProgressFactory, read_inbox
+from salesxl.intake.workdays import read_workdays
+from salesxl.targets import TargetsError, read_month_targets
 from salesxl.validate import FormData
-from salesxl.workdays import Workdays, read_workdays
 
 __all__ = [
     "WARNING_LABELS",
@@ -45,13 +47,10 @@ __all__ = [
     "Thresholds",
     "consolidate",
     "consolidate_inbox",
-    "consolidate_store",
+    "read_targets",
     "warning_level",
+    "workday_calendar",
 ]
-
-
-class TargetsError(Exception):
-    """The targets file cannot be used (unreadable, or not a targets workbook)."""
 
 
 def _now(as_of: dt.date) -> dt.datetime:
@@ -224,7 +223,7 @@ def _daily_trend(
     )
 
 
-def _calendar(workdays: Path | Workdays | None, as_of: dt.date) -> Workdays:
+def workday_calendar(workdays: Path | Workdays | None, as_of: dt.date) -> Workdays:
     """The workday calendar: a workdays sheet, a Workdays, or China's built-in one."""
     calendar = read_workdays(workdays) if isinstance(workdays, Path) else workdays or Workdays()
     calendar.is_workday(as_of)  # a year the calendar does not cover fails here, before reading
@@ -249,7 +248,7 @@ def consolidate_inbox(
     `workdays` overrides the China calendar (a workdays sheet, or a Workdays).
     """
     as_of = as_of or dt.date.today()
-    calendar = _calendar(workdays, as_of)
+    calendar = workday_calendar(workdays, as_of)
     month_targets = read_targets(targets, period) if targets is not None else None
     inbox = read_inbox(
         paths,
@@ -274,61 +273,6 @@ def consolidate_inbox(
     )
 
 
-def consolidate_store(
-    db: str | None,
-    *,
-    period: Month,
-    roster: Path | None = None,
-    targets: Path | None = None,
-    as_of: dt.date | None = None,
-    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen value object
-    details: bool = False,
-    workdays: Path | Workdays | None = None,
-) -> Summary:
-    """`consolidate` the month as stored in the database `db` (`salesxl import`).
-
-    The store gives the forms, the roster, the month's targets, when each
-    report first arrived and the months before (SPEC §7), and the errors of
-    rep forms the import refused (so a month missing from the store says why);
-    a `roster` or `targets` file given here is used instead of the stored one.  Raises
-    `salesxl.store.StoreError` when there is no usable store at `db`.
-    """
-    from salesxl.roster import read_roster
-    from salesxl.store import load_period
-
-    as_of = as_of or dt.date.today()
-    calendar = _calendar(workdays, as_of)
-    month_targets = read_targets(targets, period) if targets is not None else None
-    stored = load_period(db, period, as_of=as_of)
-    extra: list[Issue] = list(stored.refused)
-    chosen = stored.roster
-    if roster is not None:
-        chosen = read_roster(roster)
-        extra += [i for i in chosen.issues if i.is_error]
-    if month_targets is None and stored.targets:
-        month_targets = stored.targets
-    return consolidate(
-        stored.forms,
-        period=period,
-        roster=chosen,
-        targets=month_targets,
-        as_of=as_of,
-        thresholds=thresholds,
-        workdays=calendar,
-        first_seen=stored.first_seen,
-        day_first_seen=stored.day_first_seen,
-        history=stored.history,
-        extra_issues=extra,
-        details=details,
-    )
-
-
 def read_targets(path: Path, period: Month) -> dict[str, float]:
     """Rep ID -> month target from a targets workbook (`salesxl targets split` output)."""
-    from salesxl.targets import TargetsError as BadTargets
-    from salesxl.targets import read_month_targets
-
-    try:
-        return read_month_targets(Path(path), period)
-    except BadTargets as exc:
-        raise TargetsError(str(exc)) from None
+    return read_month_targets(Path(path), period)

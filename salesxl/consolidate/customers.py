@@ -17,7 +17,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from salesxl.consolidate.digest import Trail, merge_trails, normalise_name
+from salesxl.consolidate.digest import Trail, merge_trails
+from salesxl.core.identity import normalise_name
 from salesxl.forms.choices import CLOSED_WON, LOST
 
 __all__ = [

@@ -11,17 +11,16 @@ digest travels back.  Everything here is a pure function of one form.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Any
 
+from salesxl.core.identity import normalise_name
+from salesxl.core.periods import Month
 from salesxl.forms.choices import CLOSED_WON
-from salesxl.periods import Month
+from salesxl.read.values import normalise_phone
 from salesxl.validate import FormData
-from salesxl.values import normalise_phone
 
 __all__ = [
     "STAGE_ORDER",
@@ -31,25 +30,11 @@ __all__ = [
     "digest_daily",
     "digester",
     "merge_trails",
-    "normalise_name",
 ]
 
 STAGE_ORDER = ("1", "2", "3", "4", "5", "6", "7")
 _STAGE_RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
 VISIT_SOURCES = frozenset({"walkin", "visit"})
-
-
-_NAME_NOISE = re.compile(r"[\s\-_.,，。·()（）\[\]【】'\"“”‘’/\\]+")
-_COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "公司")
-
-
-def normalise_name(name: str) -> str:
-    """Customer name key: full-width folded, lower case, no spaces or punctuation, no 有限公司."""
-    text = _NAME_NOISE.sub("", unicodedata.normalize("NFKC", name).lower())
-    for suffix in _COMPANY_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix) + 1:
-            return text[: -len(suffix)]
-    return text
 
 
 @dataclass(slots=True)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salesxl.consolidate.digest import DailyDigest, DayActivity, Trail, digest_daily
-from salesxl.issues import Code, Issue, Severity, make_issue
-from salesxl.periods import Month, Week
-from salesxl.roster import Rep, Roster
+from salesxl.core.issues import Code, Issue, Severity, make_issue
+from salesxl.core.people import Rep, Roster
+from salesxl.core.periods import Month, Week
 from salesxl.validate import FormData, TableData
 
 __all__ = ["Collected", "Submission", "collect"]

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 
 from salesxl.consolidate.digest import STAGE_ORDER, DailyDigest, Trail, merge_trails
 from salesxl.consolidate.model import Thresholds, warning_level
+from salesxl.core.calendar import Workdays
+from salesxl.core.people import Rep
+from salesxl.core.periods import Month
 from salesxl.forms.choices import LOST
-from salesxl.periods import Month
-from salesxl.roster import Rep
-from salesxl.workdays import Workdays
 
 __all__ = ["STAGE_ORDER", "Totals", "month_to_date_share", "rep_totals", "roll_up"]
 

@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from salesxl.issues import Issue
-from salesxl.periods import Month
+from salesxl.core.issues import Issue
+from salesxl.core.periods import Month
 
 __all__ = [
     "WARNING_LABELS",

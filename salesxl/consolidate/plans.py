@@ -7,9 +7,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from salesxl.consolidate.digest import DayActivity, normalise_name
-from salesxl.periods import Week
-from salesxl.workdays import Workdays
+from salesxl.consolidate.digest import DayActivity
+from salesxl.core.calendar import Workdays
+from salesxl.core.identity import normalise_name
+from salesxl.core.periods import Week
 
 __all__ = ["DayCloseRow", "PlanRow", "forecast_accuracy", "plan_vs_actual"]
 

@@ -13,11 +13,11 @@ from salesxl.consolidate.kpis import STAGE_ORDER, Totals
 from salesxl.consolidate.model import ColumnSpec, SheetData
 from salesxl.consolidate.plans import DayCloseRow, PlanRow
 from salesxl.consolidate.submissions import SubmissionRow
+from salesxl.core.issues import Issue
+from salesxl.core.people import Rep
+from salesxl.core.periods import Month
 from salesxl.forms import DAILY_REPORT
 from salesxl.forms.choices import STAGES
-from salesxl.issues import Issue
-from salesxl.periods import Month
-from salesxl.roster import Rep
 from salesxl.validate import TableData
 
 __all__ = [

@@ -19,14 +19,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from salesxl.consolidate.inputs import Submission
-from salesxl.periods import Month, Week
-from salesxl.roster import Rep
-from salesxl.workdays import Workdays
+from salesxl.core.calendar import Workdays
+from salesxl.core.deadlines import daily_deadline, monthly_deadline, weekly_deadline
+from salesxl.core.people import Rep
+from salesxl.core.periods import Month, Week
 
-__all__ = ["STATUS_LABELS", "SubmissionRow", "daily_deadline", "submission_rows"]
+__all__ = ["STATUS_LABELS", "SubmissionRow", "submission_rows"]
 
-DAILY_DUE = dt.time(9, 0)
-END_OF_DAY = dt.time(23, 59, 59)
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "on_time": ("按时", "On time"),
     "late": ("迟交", "Late"),
@@ -51,11 +50,6 @@ class SubmissionRow:
     submitted: dt.datetime | None
     status: str
     file: str | None
-
-
-def daily_deadline(day: dt.date, workdays: Workdays) -> dt.datetime:
-    """09:00 on the next workday after `day`."""
-    return dt.datetime.combine(workdays.next_workday(day), DAILY_DUE)
 
 
 def _status(submitted: dt.datetime | None, deadline: dt.datetime) -> str:
@@ -159,7 +153,7 @@ def _weeks_due(period: Month, now: dt.datetime) -> list[tuple[Week, str, dt.date
     if week.monday < period.first_day:
         week = Week.of(week.monday + dt.timedelta(days=7))  # plans of weeks starting in the month
     while week.monday <= period.last_day and week.monday <= now.date():
-        due.append((week, str(week), dt.datetime.combine(week.monday, END_OF_DAY)))
+        due.append((week, str(week), weekly_deadline(week)))
         week = Week.of(week.monday + dt.timedelta(days=7))
     return due
 
@@ -196,7 +190,7 @@ def _weekly(
 def _monthly(
     rep: Rep, subs: list[Submission], period: Month, now: dt.datetime
 ) -> list[SubmissionRow]:
-    deadline = dt.datetime.combine(period.first_day - dt.timedelta(days=1), END_OF_DAY)
+    deadline = monthly_deadline(period)
     if not rep.active_on(period.first_day) and not rep.active_on(min(period.last_day, now.date())):
         return []
     if not subs:

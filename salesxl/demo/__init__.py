@@ -14,13 +14,13 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from salesxl.core.calendar import Workdays
+from salesxl.core.periods import Month
 from salesxl.demo.mistakes import Mistake, plant_mistakes
 from salesxl.demo.month import RepMonth, rep_month
 from salesxl.demo.organisation import Organisation, build_organisation
 from salesxl.demo.writer import corrupt_copy, rep_jobs, resave_with_openpyxl
-from salesxl.periods import Month
-from salesxl.templates import FormJob, write_forms
-from salesxl.workdays import Workdays
+from salesxl.write.templates import FormJob, write_forms
 
 __all__ = ["DemoError", "DemoFiles", "generate_demo"]
 

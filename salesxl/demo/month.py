@@ -14,9 +14,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from salesxl.core.calendar import Workdays
+from salesxl.core.periods import Month, Week
 from salesxl.demo.organisation import RepProfile, expected_month_target
-from salesxl.periods import Month, Week
-from salesxl.workdays import Workdays
 
 __all__ = ["RepMonth", "rep_month"]
 

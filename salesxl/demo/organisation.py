@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from salesxl.core.periods import Month
 from salesxl.demo.names import (
     CUSTOMER_KINDS,
     CUSTOMER_WORDS,
@@ -23,7 +24,6 @@ from salesxl.demo.names import (
     SURNAMES,
     Product,
 )
-from salesxl.periods import Month
 
 __all__ = ["Organisation", "RepProfile", "build_organisation", "expected_month_target"]
 

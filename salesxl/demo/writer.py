@@ -7,9 +7,9 @@ from pathlib import Path
 
 import openpyxl
 
+from salesxl.core.periods import Month
 from salesxl.demo.month import RepMonth
-from salesxl.periods import Month
-from salesxl.templates import FormJob
+from salesxl.write.templates import FormJob
 
 __all__ = ["corrupt_copy", "rep_jobs", "resave_with_openpyxl"]
 

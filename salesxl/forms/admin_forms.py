@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from salesxl.core.issues import Code
 from salesxl.forms.choices import (
     LEVELS,
     MODES,
@@ -13,7 +14,6 @@ from salesxl.forms.choices import (
     YES_NO,
 )
 from salesxl.forms.model import Field, FieldType, Form, NotBefore, ProductEquals, Table
-from salesxl.issues import Code
 
 __all__ = ["ROSTER", "SALES_RECORDS", "TARGETS", "TARGETS_INPUT", "WORKDAYS"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from salesxl.issues import Code
+from salesxl.core.issues import Code
 
 __all__ = [
     "Choice",

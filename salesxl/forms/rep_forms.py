@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from salesxl.core.issues import Code
 from salesxl.forms.choices import CLOSED_WON, GRADES, OBJECTIONS, OPEN_STAGES, SOURCES, STAGES
 from salesxl.forms.model import (
     Field,
@@ -14,7 +15,6 @@ from salesxl.forms.model import (
     RequiredWhen,
     Table,
 )
-from salesxl.issues import Code
 
 __all__ = ["DAILY_REPORT", "MONTHLY_PLAN", "WEEKLY_PLAN"]
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from salesxl.forms import FORMS, Form, Table
 from salesxl.read.formulas import column_letters
+from salesxl.read.values import norm_label, text_of
 from salesxl.read.workbook import Book, Grid
-from salesxl.values import norm_label, text_of
 
 __all__ = ["HeaderCell", "Layout", "TableLayout", "locate"]
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import python_calamine as calamine
 
-from salesxl.issues import Code
+from salesxl.core.issues import Code
 from salesxl.read.formulas import sheet_parts, uncached_formula_cells
 
 __all__ = ["SPREADSHEET_SUFFIXES", "Book", "Grid", "Limits", "ReadFailure", "open_book"]

@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
-from salesxl.consolidate.digest import normalise_name
+from salesxl.core.identity import normalise_name
+from salesxl.read.values import normalise_phone
 from salesxl.store.bulk import insert_columns
 from salesxl.store.schema import activities, customers, submissions
-from salesxl.values import normalise_phone
 
 __all__ = ["CustomerRecord", "customer_key", "normalise_name", "refresh_customers"]
 

@@ -3,7 +3,7 @@
 For every file: its bytes are hashed first, so a file the store already has
 is reported `unchanged` without being read again (importing the same folder
 twice changes nothing).  New files go through the one reader
-(`salesxl.load.load_forms`, in parallel when there are many).  A file with
+(`salesxl.intake.files.load_forms`, in parallel when there are many).  A file with
 errors is blocked whole; with `skip_bad_rows` the rows with errors are left
 out and recorded as issues, but a file-level error (unreadable, wrong form,
 missing header) still blocks it.  Each file is then written in one
@@ -28,11 +28,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
+from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.perf import paused_gc
+from salesxl.core.periods import Month, Week
 from salesxl.forms import FORMS, REP_FORMS
-from salesxl.issues import Code, Issue, make_issue
-from salesxl.load import collect_files, load_forms
-from salesxl.perf import paused_gc
-from salesxl.periods import Month, Week
+from salesxl.intake.files import collect_files, load_forms
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
 from salesxl.store.engine import read_transaction, write_transaction

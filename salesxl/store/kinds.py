@@ -21,8 +21,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Table, and_, exists, func, select, tuple_, update
 
-from salesxl.consolidate.submissions import daily_deadline
-from salesxl.periods import Month, Week
+from salesxl.core.calendar import CalendarNotCovered, Workdays
+from salesxl.core.deadlines import daily_deadline
+from salesxl.core.periods import Month, Week
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
 from salesxl.store.customers import customer_key, refresh_customers
@@ -36,7 +37,6 @@ from salesxl.store.schema import (
     targets,
 )
 from salesxl.validate import FormData
-from salesxl.workdays import CalendarNotCovered, Workdays
 
 __all__ = [
     "KINDS",

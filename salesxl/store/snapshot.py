@@ -19,9 +19,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, and_, func, literal, or_, select
 
-from salesxl.issues import Code, Issue, Severity
-from salesxl.periods import Month
-from salesxl.roster import Roster, roster_from_form
+from salesxl.core.issues import Code, Issue, Severity
+from salesxl.core.people import Roster
+from salesxl.core.periods import Month
+from salesxl.intake.roster import roster_from_form
 from salesxl.store import codec
 from salesxl.store.customers import CustomerRecord
 from salesxl.store.engine import read_transaction

@@ -17,11 +17,11 @@ import math
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from salesxl.periods import Month
+from salesxl.core.calendar import CalendarNotCovered
+from salesxl.core.periods import Month
 from salesxl.targets.model import Lock, Split, TargetsError, TargetsInput, UnitPlan, UnitSpec
 from salesxl.targets.profiles import Profile, fiscal_months, monthly_profile, ramped
 from salesxl.targets.rounding import InfeasibleError, apportion, fit_margins, round_matrix
-from salesxl.workdays import CalendarNotCovered
 
 __all__ = ["split_targets"]
 

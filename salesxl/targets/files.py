@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from salesxl.load import load_form
-from salesxl.periods import Month
-from salesxl.roster import Roster, read_roster
+from salesxl.core.people import Roster
+from salesxl.core.periods import Month
+from salesxl.intake.files import load_form
+from salesxl.intake.roster import read_roster
 from salesxl.targets.engine import split_targets
 from salesxl.targets.inputs import history_from_sales, read_targets_input
 from salesxl.targets.model import Split, TargetsError
@@ -44,23 +45,16 @@ def split_file(
     roster: Path | Roster | None = None,
     scale_proposals: bool = False,
     lang: str = "zh",
-    db: str | None = None,
+    extra_history: Sequence[tuple[str, str | None, Month, float]] = (),
 ) -> SplitResult:
     """Read a targets input (plus sales history files), split, write targets.xlsx.
 
-    With `db`, the sales records imported into that store are history too, and
-    its roster is used when no `roster` is given (raises `StoreError` when there
-    is no store at `db`).
+    `extra_history` adds history rows from elsewhere (the store's sales records:
+    `salesxl.store.sales_history`).
     """
     if isinstance(roster, Path):
         roster = read_roster(roster)
-    extra = history_from_sales(history)
-    if db is not None:
-        from salesxl.store import sales_history, stored_roster
-
-        extra += sales_history(db)
-        if roster is None:
-            roster = stored_roster(db)
+    extra = [*history_from_sales(history), *extra_history]
     inp = read_targets_input(
         Path(input_path), extra_history=extra, roster=roster, scale_proposals=scale_proposals
     )

@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
-from salesxl.load import load_form
-from salesxl.periods import Month
-from salesxl.roster import Roster
+from salesxl.core.calendar import Workdays
+from salesxl.core.people import Roster
+from salesxl.core.periods import Month
+from salesxl.intake.files import load_form
 from salesxl.targets.model import Lock, Settings, TargetsError, TargetsInput, UnitSpec
 from salesxl.validate import FormData
-from salesxl.workdays import Workdays
 
 __all__ = ["history_from_sales", "read_targets_input"]
 

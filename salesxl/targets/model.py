@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from salesxl.periods import Month
-from salesxl.workdays import Workdays
+from salesxl.core.calendar import Workdays
+from salesxl.core.periods import Month
 
 __all__ = ["Lock", "Settings", "Split", "TargetsError", "TargetsInput", "UnitPlan", "UnitSpec"]
 

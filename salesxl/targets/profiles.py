@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from salesxl.periods import Month
-from salesxl.workdays import CalendarNotCovered, Workdays
+from salesxl.core.calendar import CalendarNotCovered, Workdays
+from salesxl.core.periods import Month
 
 __all__ = ["LUNAR_NEW_YEAR", "Profile", "fiscal_months", "monthly_profile", "ramped"]
 

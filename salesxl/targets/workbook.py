@@ -19,7 +19,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from salesxl.forms.choices import TARGET_LEVELS
 from salesxl.targets.model import Split, UnitPlan
-from salesxl.xlsx import atomic_output, fit_width
+from salesxl.write.xlsx import atomic_output, fit_width
 
 __all__ = ["write_targets"]
 

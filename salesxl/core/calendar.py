@@ -12,21 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from pathlib import Path
 
 import chinese_calendar
 
-from salesxl.periods import Month
+from salesxl.core.periods import Month
 
-__all__ = ["CalendarNotCovered", "Workdays", "WorkdaysError", "read_workdays"]
+__all__ = ["CalendarNotCovered", "Workdays"]
 
 
 class CalendarNotCovered(ValueError):
     """A year the built-in calendar does not know and the override does not cover."""
-
-
-class WorkdaysError(ValueError):
-    """A workdays file that cannot be used; the message lists its errors."""
 
 
 @lru_cache(maxsize=1)
@@ -102,17 +97,3 @@ class Workdays:
                 return day
             day += dt.timedelta(days=1)
         raise CalendarNotCovered(f"no workday within 60 days after {day}")
-
-
-def read_workdays(path: Path) -> Workdays:
-    """The calendar with the overrides of a workdays sheet (its own file or the targets input)."""
-    from salesxl.load import load_form  # the one reader; imported here to keep start-up light
-
-    data = load_form(Path(path))
-    if data.form_id not in ("workdays", "targets_input") or "workdays" not in data.tables:
-        raise WorkdaysError(f"{path}: no 工作日 Workdays sheet (日期 Date | 类型 Type) found")
-    errors = [i for i in data.issues if i.is_error]
-    if errors:
-        where = "; ".join(f"{i.sheet}!{i.cell}: {i.message_en}" for i in errors[:5])
-        raise WorkdaysError(f"{path}: {len(errors)} errors, e.g. {where}")
-    return Workdays.from_rows((r["date"], r["type"]) for r in data.records("workdays"))

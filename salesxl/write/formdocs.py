@@ -2,14 +2,14 @@
 
 Like the templates, the documentation never drifts from what the reader and
 the validator accept: a test compares docs/forms.md with `forms_markdown()`.
-Regenerate with `python -m salesxl.formdocs > docs/forms.md`.
+Regenerate with `python -m salesxl.write.formdocs > docs/forms.md`.
 """
 
 from __future__ import annotations
 
 from salesxl.forms import FORMS, Field, Form
 from salesxl.forms.model import MissingWhen, NotBefore, NotGreaterThan, ProductEquals, RequiredWhen
-from salesxl.templates import field_help
+from salesxl.write.templates import field_help
 
 __all__ = ["forms_markdown"]
 
@@ -69,7 +69,7 @@ def forms_markdown() -> str:
     lines = [
         "# Forms reference",
         "",
-        "Generated from `salesxl/forms/` by `python -m salesxl.formdocs`; do not edit by "
+        "Generated from `salesxl/forms/` by `python -m salesxl.write.formdocs`; do not edit by "
         "hand. Labels match in Chinese, English or both, ignoring case, spaces, full-width "
         "forms and a trailing `*` or colon (SPEC §3).",
         "",

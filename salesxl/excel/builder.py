@@ -1,10 +1,10 @@
 """Build the manager's workbook `macros/salesxl_manager.xlsm` (SPEC §8).
 
 A macro-enabled workbook written with xlsxwriter: the `设置 Settings` sheet
-(one row per setting of salesxl.manager.SETTINGS, with validation and help)
+(one row per setting of salesxl.excel.settings.SETTINGS, with validation and help)
 and the three buttons, the result sheets the adapter fills, and the
 `xlwings.conf` sheet.  The VBA project is xlwings' standalone project with
-the button module (salesxl.vba.project), so the workbook needs no add-in.
+the button module (salesxl.excel.vba.project), so the workbook needs no add-in.
 """
 
 from __future__ import annotations
@@ -16,11 +16,17 @@ from typing import Any
 
 import xlsxwriter
 
-from salesxl import __version__
-from salesxl.manager import RESULT_SHEETS, SETTINGS, SETTINGS_SHEET, SETTINGS_TOP, XLWINGS_SHEET
-from salesxl.templates import FIXED_CREATED
-from salesxl.vba.project import BUTTONS, build_vba_project, xlwings_version
-from salesxl.xlsx import atomic_output, fit_width, write_cell
+from salesxl.core.version import __version__
+from salesxl.excel.settings import (
+    RESULT_SHEETS,
+    SETTINGS,
+    SETTINGS_SHEET,
+    SETTINGS_TOP,
+    XLWINGS_SHEET,
+)
+from salesxl.excel.vba.project import BUTTONS, build_vba_project, xlwings_version
+from salesxl.write.templates import FIXED_CREATED
+from salesxl.write.xlsx import atomic_output, fit_width, write_cell
 
 __all__ = ["XLWINGS_KEYS", "build_manager_workbook"]
 

@@ -4,7 +4,7 @@ A table is checked a column at a time: each column's values go through a
 list comprehension with a fast path for what python-calamine hands over
 in a well-filled form (a float in a money column, a date in a date column,
 a drop-down value seen before), and only the rest takes the tolerant slow
-path of `salesxl.values`.  Cross-field rules pre-filter their candidate
+path of `salesxl.read.values`.  Cross-field rules pre-filter their candidate
 rows column-wise too.  Issues are sorted back into row order at the end, so
 users read them top to bottom.
 """
@@ -17,13 +17,12 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
+from salesxl.core.issues import Code, Issue, Severity, make_issue
+from salesxl.core.periods import Month, Week
 from salesxl.forms import Field, FieldType, Table
-from salesxl.issues import Code, Issue, Severity, make_issue
-from salesxl.periods import Month, Week
 from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TOTAL_LABELS, TableLayout
-from salesxl.read.workbook import Grid
-from salesxl.values import (
+from salesxl.read.values import (
     CellProblem,
     cell_parser,
     matcher_for,
@@ -31,10 +30,11 @@ from salesxl.values import (
     normalise_phone,
     text_of,
 )
+from salesxl.read.workbook import Grid
+from salesxl.validate.model import TableData
 
 __all__ = [
     "TableChecker",
-    "TableData",
     "column_letters",
     "formula_message",
     "range_problem",
@@ -57,73 +57,6 @@ def _total_label(value: Any) -> bool:
 
 _NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
 _DATE = dt.date
-
-
-class TableData:
-    """One table's typed values, stored by column; `records` gives them row by row.
-
-    Each record has every field key plus `_row` (the 1-based sheet row) and,
-    when the sheet had unknown columns, `_extra`.  Records are built on
-    first use: consolidation reads the columns and never pays for them.
-    """
-
-    __slots__ = ("_extra_values", "_records", "columns", "extras", "key", "rows", "sheet", "values")
-
-    def __init__(
-        self,
-        key: str,
-        sheet: str,
-        records: list[dict[str, Any]] | None = None,
-        columns: dict[str, str] | None = None,
-        extras: list[str] | None = None,
-        *,
-        values: dict[str, list[Any]] | None = None,
-        rows: list[int] | None = None,
-        extra_values: list[dict[str, Any]] | None = None,
-    ) -> None:
-        self.key, self.sheet = key, sheet
-        self.columns = columns or {}  # field key -> column letters, for cells
-        self.extras = extras or []
-        self._records = records
-        self.values = values  # field key -> one value per row
-        self.rows = rows  # 1-based sheet rows
-        self._extra_values = extra_values
-
-    @property
-    def records(self) -> list[dict[str, Any]]:
-        if self._records is None:
-            values, rows = self.values or {}, self.rows or []
-            keys = [*values, "_row"]
-            self._records = [
-                dict(zip(keys, row, strict=True))
-                for row in zip(*values.values(), rows, strict=True)
-            ]
-            if self._extra_values is not None:
-                for record, extra in zip(self._records, self._extra_values, strict=True):
-                    record["_extra"] = extra
-        return self._records
-
-    @records.setter
-    def records(self, records: list[dict[str, Any]]) -> None:
-        self._records, self.values, self.rows, self._extra_values = records, None, None, None
-
-    def column(self, key: str) -> list[Any]:
-        """One field's values, row by row."""
-        if self.values is not None:
-            return self.values[key]
-        return [r.get(key) for r in self.records]
-
-    def __len__(self) -> int:
-        return (
-            len(self.rows) if self._records is None and self.rows is not None else len(self.records)
-        )
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for name, value in state.items():
-            object.__setattr__(self, name, value)
 
 
 def range_problem(f: Field, value: Any) -> tuple[str, str] | None:

@@ -13,11 +13,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from salesxl.load import collect_files, load_forms
-from salesxl.periods import Month, Week
-from salesxl.roster import Rep, Roster
-from salesxl.templates import FormJob, write_forms
+from salesxl.core.people import Rep, Roster
+from salesxl.core.periods import Month, Week
+from salesxl.intake.files import collect_files, load_forms
 from salesxl.validate import ValidationContext
+from salesxl.write.templates import FormJob, write_forms
 
 __all__ = ["first_week", "issue_forms", "known_customers"]
 

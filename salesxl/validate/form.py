@@ -3,98 +3,29 @@
 One pass over the rows collects every issue of the file (lazy, not
 fail-first): each with its sheet, A1 cell, row, column label, a message in
 Chinese and English that says how to fix it, and the offending value.  The
-result, `FormData`, is plain picklable data that consolidation, the store
-and the CLI share.
+result is a `FormData` (salesxl.validate.model).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
-from salesxl.forms import FORMS, Form
-from salesxl.issues import Code, Issue, has_errors, make_issue
-from salesxl.periods import Month, Week
+from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.periods import Month, Week
+from salesxl.forms import Form
 from salesxl.read.locate import HeaderCell, Layout
-from salesxl.read.workbook import Book, Limits
-from salesxl.validate_rows import (
+from salesxl.read.values import CellProblem, cell_parser
+from salesxl.read.workbook import Book
+from salesxl.validate.model import FormData, ValidationContext
+from salesxl.validate.rows import (
     TableChecker,
-    TableData,
     column_letters,
     formula_message,
     range_problem,
     unknown_rep,
 )
-from salesxl.values import CellProblem, cell_parser
 
-__all__ = ["FormData", "TableData", "ValidationContext", "check_layout", "column_letters"]
-
-
-@dataclass(frozen=True, slots=True)
-class ValidationContext:
-    """What validation needs beyond the file: today, the expected period, the roster."""
-
-    today: dt.date = field(default_factory=dt.date.today)
-    period: Month | Week | None = None
-    roster_ids: frozenset[str] | None = None
-    products: frozenset[str] | None = None
-    limits: Limits = field(default_factory=Limits)
-
-
-@dataclass(slots=True)
-class FormData:
-    """A file after reading and validation: header values, tables, issues."""
-
-    path: str
-    form_id: str | None
-    header: dict[str, Any] = field(default_factory=dict)
-    tables: dict[str, TableData] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-    mtime: float | None = None
-    saved: float | None = None  # last save recorded inside the file (Book.saved_at)
-    digest: Any = None  # what consolidation boiled the rows down to (salesxl.consolidate.digest)
-
-    def file_time(self, newest_day: dt.date | None = None) -> float | None:
-        """When the file was last saved, as best known (POSIX seconds).
-
-        The earlier of the save recorded inside the file and the file's
-        modification time: copying or e-mailing a file makes the latter later,
-        never earlier.  A save recorded before `newest_day` (the newest day the
-        file reports) is stale, from a program that did not update it: ignored.
-        """
-        saved = self.saved
-        if (
-            saved is not None
-            and newest_day is not None
-            and self.mtime is not None
-            and (dt.datetime.fromtimestamp(saved) < dt.datetime.combine(newest_day, dt.time()))
-        ):
-            saved = None
-        known = [t for t in (saved, self.mtime) if t is not None]
-        return min(known) if known else None
-
-    @property
-    def form(self) -> Form | None:
-        return FORMS.get(self.form_id) if self.form_id else None
-
-    @property
-    def rep_id(self) -> str | None:
-        form = self.form
-        return self.header.get(form.rep_field) if form and form.rep_field else None
-
-    @property
-    def period(self) -> Month | Week | None:
-        form = self.form
-        return self.header.get(form.period_field) if form and form.period_field else None
-
-    @property
-    def has_errors(self) -> bool:
-        return has_errors(self.issues)
-
-    def records(self, table: str) -> list[dict[str, Any]]:
-        data = self.tables.get(table)
-        return data.records if data else []
+__all__ = ["check_layout"]
 
 
 def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) -> FormData:

@@ -27,10 +27,10 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from salesxl import __version__
+from salesxl.core.periods import Month, Week
+from salesxl.core.version import __version__
 from salesxl.forms import FORMS, Field, FieldType, Form, Table
-from salesxl.periods import Month, Week
-from salesxl.xlsx import atomic_output, display_width, fit_width, write_cell
+from salesxl.write.xlsx import atomic_output, display_width, fit_width, write_cell
 
 __all__ = ["FIXED_CREATED", "FormJob", "build_templates", "field_help", "write_form", "write_forms"]
 

@@ -13,10 +13,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from salesxl.issues import Issue
-from salesxl.load import Prepare, collect_files, load_forms
-from salesxl.periods import Month, Week
-from salesxl.roster import Roster, read_roster
+from salesxl.core.issues import Issue
+from salesxl.core.people import Roster
+from salesxl.core.periods import Month, Week
+from salesxl.intake.files import Prepare, collect_files, load_forms
+from salesxl.intake.roster import read_roster
 from salesxl.validate import FormData, ValidationContext
 
 __all__ = ["Inbox", "ProgressFactory", "read_inbox"]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from salesxl.manager import (
+from salesxl.excel.settings import (
     BY_REP_SHEET,
     ISSUES_SHEET,
     OVERVIEW_SHEET,
@@ -91,7 +91,7 @@ def _run(
 
 
 def _caller() -> Any:
-    import xlwings
+    import xlwings  # only inside Excel: the rest is testable without xlwings
 
     return xlwings.Book.caller()
 
@@ -131,13 +131,15 @@ _SUMMARY_LOCKED = "无法保存汇总文件（是否已在 Excel 中打开？请
 
 
 def _consolidate(book: Any, settings: ManagerSettings) -> str:
-    from salesxl.consolidate import TargetsError, consolidate_inbox, consolidate_store
+    # loaded when the button runs: Excel waits on importing this module
+    from salesxl.consolidate import TargetsError, consolidate_inbox
+    from salesxl.consolidate.from_store import consolidate_store
     from salesxl.consolidate.sheets import issues_sheet
-    from salesxl.roster import RosterError
+    from salesxl.consolidate.workbook import write_summary
+    from salesxl.core.calendar import CalendarNotCovered
+    from salesxl.intake.roster import RosterError
     from salesxl.store import StoreError
-    from salesxl.summary import write_summary
-    from salesxl.workdays import CalendarNotCovered
-    from salesxl.xlsx import OutputError, check_output
+    from salesxl.write.xlsx import OutputError, check_output
 
     app = book.app
     try:  # before reading: a summary still open in Excel is said at once
@@ -198,10 +200,11 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
 
 
 def _validate(book: Any, settings: ManagerSettings) -> str:
+    # loaded when the button runs: Excel waits on importing this module
     from salesxl.consolidate.sheets import issues_sheet
-    from salesxl.inbox import read_inbox
-    from salesxl.issues import count_by_severity
-    from salesxl.roster import RosterError
+    from salesxl.core.issues import count_by_severity
+    from salesxl.intake.inbox import read_inbox
+    from salesxl.intake.roster import RosterError
 
     try:
         inbox = read_inbox(
@@ -224,9 +227,10 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
 
 
 def _split_targets(book: Any, settings: ManagerSettings) -> str:
-    from salesxl.roster import RosterError
+    # loaded when the button runs: Excel waits on importing this module
+    from salesxl.intake.roster import RosterError
     from salesxl.targets import TargetsError, split_file
-    from salesxl.xlsx import OutputError
+    from salesxl.write.xlsx import OutputError
 
     assert settings.targets_input is not None and settings.targets is not None  # in `need`
     book.app.status_bar = "salesxl: 分解目标 Splitting targets…"

@@ -20,8 +20,8 @@ import xlsxwriter
 
 from salesxl.consolidate.model import WARNING_LABELS, SheetData, Summary
 from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS
-from salesxl.perf import paused_gc
-from salesxl.xlsx import atomic_output, fit_width, safe_sheet_title, write_cell
+from salesxl.core.perf import paused_gc
+from salesxl.write.xlsx import atomic_output, fit_width, safe_sheet_title, write_cell
 
 __all__ = ["CODE_LABELS", "COLOURED", "NUMBER_FORMATS", "write_summary"]
 
@@ -384,7 +384,7 @@ class _Writer:
 
 
 def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bool = False) -> Path:
-    """Write `summary` to `path` atomically; raises salesxl.xlsx.OutputError if it cannot."""
+    """Write `summary` to `path` atomically; raises salesxl.write.xlsx.OutputError if it cannot."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     path = Path(path)

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from salesxl.consolidate import SheetData, Summary, Thresholds
-from salesxl.periods import Month
-from salesxl.summary import CODE_LABELS, COLOURED, NUMBER_FORMATS
-from salesxl.values import norm_label, parse_date, parse_number
+from salesxl.consolidate.workbook import CODE_LABELS, COLOURED, NUMBER_FORMATS
+from salesxl.core.periods import Month
+from salesxl.read.values import norm_label, parse_date, parse_number
 
 __all__ = [
     "RESULT_SHEETS",

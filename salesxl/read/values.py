@@ -16,9 +16,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from salesxl.core.issues import Code
+from salesxl.core.periods import Month, Week
 from salesxl.forms.model import ChoiceList, Field, FieldType
-from salesxl.issues import Code
-from salesxl.periods import Month, Week
 
 __all__ = [
     "CellProblem",

@@ -17,8 +17,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from salesxl.vba.cfb import write_compound_file
-from salesxl.vba.ovba import compress, decompress
+from salesxl.excel.vba.cfb import write_compound_file
+from salesxl.excel.vba.ovba import compress, decompress
 
 __all__ = [
     "BUTTONS",
@@ -76,7 +76,7 @@ def button_module() -> str:
 
 
 def _xlwings_template() -> bytes:
-    import xlwings
+    import xlwings  # only inside Excel: the rest is testable without xlwings
 
     path = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
     with zipfile.ZipFile(path) as archive:
@@ -84,7 +84,7 @@ def _xlwings_template() -> bytes:
 
 
 def xlwings_version() -> str:
-    import xlwings
+    import xlwings  # only inside Excel: the rest is testable without xlwings
 
     return str(xlwings.__version__)
 

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from salesxl.issues import Code, Issue, Severity, make_issue
-from salesxl.perf import paused_gc
+from salesxl.core.issues import Code, Issue, Severity, make_issue
+from salesxl.core.perf import paused_gc
 from salesxl.read.locate import locate
 from salesxl.read.workbook import SPREADSHEET_SUFFIXES, ReadFailure, open_book
 from salesxl.validate import FormData, ValidationContext, check_layout

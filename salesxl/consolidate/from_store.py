@@ -1,0 +1,71 @@
+"""Consolidation from the store: the month as `salesxl import` kept it.
+
+A module of its own so that consolidating a folder never loads the store
+(SQLAlchemy costs a noticeable part of a short run's start-up).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from salesxl.consolidate import (
+    Summary,
+    Thresholds,
+    consolidate,
+    read_targets,
+    workday_calendar,
+)
+from salesxl.core.calendar import Workdays
+from salesxl.core.issues import Issue
+from salesxl.core.periods import Month
+from salesxl.intake.roster import read_roster
+from salesxl.store import load_period
+
+__all__ = ["consolidate_store"]
+
+
+def consolidate_store(
+    db: str | None,
+    *,
+    period: Month,
+    roster: Path | None = None,
+    targets: Path | None = None,
+    as_of: dt.date | None = None,
+    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen value object
+    details: bool = False,
+    workdays: Path | Workdays | None = None,
+) -> Summary:
+    """`consolidate` the month as stored in the database `db` (`salesxl import`).
+
+    The store gives the forms, the roster, the month's targets, when each
+    report first arrived and the months before (SPEC §7), and the errors of
+    rep forms the import refused (so a month missing from the store says why);
+    a `roster` or `targets` file given here is used instead of the stored one.  Raises
+    `salesxl.store.StoreError` when there is no usable store at `db`.
+    """
+    as_of = as_of or dt.date.today()
+    calendar = workday_calendar(workdays, as_of)
+    month_targets = read_targets(targets, period) if targets is not None else None
+    stored = load_period(db, period, as_of=as_of)
+    extra: list[Issue] = list(stored.refused)
+    chosen = stored.roster
+    if roster is not None:
+        chosen = read_roster(roster)
+        extra += [i for i in chosen.issues if i.is_error]
+    if month_targets is None and stored.targets:
+        month_targets = stored.targets
+    return consolidate(
+        stored.forms,
+        period=period,
+        roster=chosen,
+        targets=month_targets,
+        as_of=as_of,
+        thresholds=thresholds,
+        workdays=calendar,
+        first_seen=stored.first_seen,
+        day_first_seen=stored.day_first_seen,
+        history=stored.history,
+        extra_issues=extra,
+        details=details,
+    )

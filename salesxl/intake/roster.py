@@ -1,0 +1,44 @@
+"""Read a roster 花名册 file into a `Roster` (salesxl.core.people)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from salesxl.core.people import Rep, Roster
+from salesxl.intake.files import load_form
+from salesxl.validate import FormData, ValidationContext
+
+__all__ = ["RosterError", "read_roster", "roster_from_form"]
+
+
+class RosterError(Exception):
+    """The file given as roster is not a roster (or cannot be read at all)."""
+
+
+def roster_from_form(data: FormData) -> Roster:
+    """Reps from a read roster; rows without an ID are skipped (their issues say why)."""
+    if data.form_id != "roster":
+        first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
+        raise RosterError(f"{data.path} is not a roster: {first}")
+    reps: dict[str, Rep] = {}
+    for record in data.records("reps"):
+        rep_id = record["rep_id"]
+        if rep_id is None or rep_id in reps:
+            continue
+        reps[rep_id] = Rep(
+            rep_id=rep_id,
+            name=record["name"] or rep_id,
+            region=record["region"],
+            team=record["team"],
+            manager=record["manager"],
+            level=record["level"],
+            hire_date=record["hire_date"],
+            leave_date=record["leave_date"],
+            status=record["status"],
+        )
+    return Roster(reps, data.path, list(data.issues))
+
+
+def read_roster(path: Path, ctx: ValidationContext | None = None) -> Roster:
+    """Read and validate a roster file; raises RosterError when it is not one."""
+    return roster_from_form(load_form(Path(path), ctx))
