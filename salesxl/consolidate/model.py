@@ -15,6 +15,7 @@ from salesxl.core.issues import Issue
 from salesxl.core.periods import Month
 
 __all__ = [
+    "TARGET_SOURCES",
     "WARNING_LABELS",
     "ColumnSpec",
     "Headline",
@@ -29,6 +30,13 @@ WARNING_LABELS: dict[str, tuple[str, str]] = {
     "ok": ("正常", "OK"),
     "oral": ("口头预警", "Oral warning"),
     "written": ("书面预警", "Written warning"),
+}
+
+# Where the month targets came from (the Overview says it; see month_targets.py).
+TARGET_SOURCES: dict[str, tuple[str, str]] = {
+    "file": ("目标文件", "Targets file"),
+    "store": ("数据库", "Store"),
+    "forms": ("表单上的月度目标", "Month targets on the forms"),
 }
 
 
@@ -96,13 +104,15 @@ class Headline:
     as_of: dt.date
     reps: int
     amount: float
-    target: float | None
+    target: float | None  # pro-rated to the workdays each rep was employed: what completion uses
     completion: float | None
     pace: float | None
     errors: int
     warnings: int
     late: int
     missing: int
+    month_target: float | None = None  # the month targets as given, before pro-rating
+    targets_from: str | None = None  # a key of TARGET_SOURCES; None: no targets
 
 
 @dataclass(slots=True)

@@ -58,6 +58,8 @@ COLOURED = {
         "missing": _BAD,
         "no_file": _BAD,
         "not_in_roster": _NEUTRAL,
+        "refused": _NEUTRAL,
+        "no_data": _BAD,
     },
     "severity": {"error": _BAD, "warning": _NEUTRAL},
 }
@@ -264,7 +266,8 @@ class _Writer:
     def _team_block(self, ws: Any, top: int) -> int:
         """The team totals table from row `top`; returns the row after it."""
         teams = self.summary.sheet("by_team")
-        keys = ["team", "region", "amount", "target", "completion", "pace", "warning"]
+        # the pro-rated target: what completion and pace compare with
+        keys = ["team", "region", "amount", "prorated_target", "completion", "pace", "warning"]
         ws.write_string(
             top, 0, "团队合计 Team totals" if self.lang == "zh" else "Team totals", self.title
         )

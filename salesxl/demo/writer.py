@@ -32,7 +32,7 @@ def rep_jobs(
                 "region": rep.region,
                 "team": rep.team,
                 "month": period,
-                "month_target": month.month_target,
+                "month_target": month.stated_target or month.month_target,
             },
             {"daily": month.daily, "day_close": month.day_close},
             max(month.saved.values()) if month.saved else None,
