@@ -15,6 +15,7 @@ customers given.  Every formula carries its computed value (SPEC §6).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 import re
@@ -441,14 +442,15 @@ class _FormWriter:
         rows = self.rows.get(table.key, ())
         for i in range(place.last_row - place.first_row + 1):
             r = place.first_row + i
-            formula = "=" + _PLACEHOLDER.sub(lambda m, r=r: self._ref(table, m, r), f.formula)
+            formula = "=" + _PLACEHOLDER.sub(functools.partial(self._ref, table, row=r), f.formula)
             value = _computed(f, rows[i] if i < len(rows) else None, self.rows)
             ws.write_formula(r, col, formula, self.fmt["formula"], value)
 
     def _ref(self, table: Table, match: re.Match[str], row: int) -> str:
         kind, target = match.groups()
         if kind == "cell":
-            return xl_rowcol_to_cell(row, self.places[table.key].columns[target])
+            cell: str = xl_rowcol_to_cell(row, self.places[table.key].columns[target])
+            return cell
         return self._column_range(*target.split("."))
 
     def _column_range(self, table_key: str, field_key: str) -> str:
@@ -508,8 +510,10 @@ class _FormWriter:
             self.fmt["title"],
         )
         row = 2
-        lines = (*form.instructions_zh, "", *form.instructions_en) if zh else form.instructions_en
-        for line in lines:
+        instructions = (
+            (*form.instructions_zh, "", *form.instructions_en) if zh else form.instructions_en
+        )
+        for line in instructions:
             ws.write_string(row, 0, line, self.fmt["plain"])
             row += 1
         row += 1
