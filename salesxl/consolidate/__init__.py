@@ -8,7 +8,7 @@ first.  Writing the workbook is `salesxl.consolidate.workbook.write_summary`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from salesxl.consolidate import sheets
@@ -164,9 +164,9 @@ def _consolidate(
 
 
 def _overview(
-    h: Headline, company: Totals, reps: Sequence[Totals] | object, statuses: list[str]
+    h: Headline, company: Totals, reps: Iterable[Totals], statuses: Sequence[str]
 ) -> SheetData:
-    levels = [t.warning for t in reps]  # type: ignore[attr-defined]
+    levels = [t.warning for t in reps]
     rows: list[tuple[str, str, object, str]] = [
         ("期间", "Period", str(h.period), "text"),
         ("截至", "As of", h.as_of, "date"),

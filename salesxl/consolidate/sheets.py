@@ -55,7 +55,7 @@ _ACTIVITY = [
 
 def _activity(t: Totals, known: bool) -> list[Any]:
     """Activity figures, or None throughout when nothing was reported (not a silent zero)."""
-    counts = [
+    counts: list[float | None] = [
         t.contacts,
         t.visits,
         t.new_customers,
@@ -100,14 +100,15 @@ def by_rep_sheet(totals: Iterable[Totals], reporting: set[str]) -> SheetData:
 
 
 def by_group_sheet(key: str, groups: Sequence[Totals], company: Totals) -> SheetData:
+    names: list[list[str | None]]  # the group's name (and a team's region)
     if key == "by_team":
         head = [C("team", "团队", "Team"), C("region", "区域", "Region")]
         title = ("团队", "By team")
-        rows = [[g.name, g.region] for g in groups] + [[company.name, None]]
+        names = [[g.name, g.region] for g in groups] + [[company.name, None]]
     else:
         head = [C("region", "区域", "Region")]
         title = ("区域", "By region")
-        rows = [[g.name] for g in groups] + [[company.name]]
+        names = [[g.name] for g in [*groups, company]]
     # Completion and pace compare the amount of the reps with a target with their targets.
     columns = [
         *head,
@@ -117,16 +118,17 @@ def by_group_sheet(key: str, groups: Sequence[Totals], company: Totals) -> Sheet
         C("targeted_amount", "有目标者金额", "Their amount", "money"),
         C("rank", "排名", "Rank", "int"),
     ]
-    for row, g in zip(rows, [*groups, company], strict=True):
-        row.extend(
-            [
-                g.reps,
-                *_activity(g, g.reported),
-                g.targeted_reps,
-                round(g.targeted_amount, 2) if g.target is not None else None,
-                g.rank_company if g is not company else None,
-            ]
-        )
+    rows: list[list[Any]] = [
+        [
+            *name,
+            g.reps,
+            *_activity(g, g.reported),
+            g.targeted_reps,
+            round(g.targeted_amount, 2) if g.target is not None else None,
+            g.rank_company if g is not company else None,
+        ]
+        for name, g in zip(names, [*groups, company], strict=True)
+    ]
     return SheetData(key, *title, columns, rows)
 
 
@@ -279,7 +281,7 @@ def customers_sheet(
 _S = SubmissionStatus
 _COUNTED = (_S.ON_TIME, _S.LATE, _S.MISSING)
 _NOTED = (_S.NO_FILE, _S.NOT_IN_ROSTER)  # in the note column: there is no report grid
-_GRID_PREFIX = {FormId.DAILY_REPORT: "day_", FormId.WEEKLY_PLAN: "week_"}
+_GRID_PREFIX: dict[str, str] = {FormId.DAILY_REPORT: "day_", FormId.WEEKLY_PLAN: "week_"}
 
 
 def submissions_sheet(rows_: Sequence[SubmissionRow], reps: Mapping[str, Rep]) -> SheetData:
@@ -366,7 +368,7 @@ class _DetailRows(Sequence[list[Any]]):
             for i, f in enumerate(fields)
             if f.choices is not None
         }
-        self.count = sum(1 for _ in self._selected())
+        self.length = sum(1 for _ in self._selected())
 
     def _selected(self) -> Iterator[tuple[str, TableData, str, int]]:
         first, last = self.period.first_day, self.period.last_day
@@ -376,7 +378,7 @@ class _DetailRows(Sequence[list[Any]]):
                     yield rep_id, table, path, i
 
     def __len__(self) -> int:
-        return self.count
+        return self.length
 
     def __iter__(self) -> Iterator[list[Any]]:
         columns_of: dict[int, list[list[Any]]] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from salesxl.demo.month import RepMonth
 from salesxl.forms import FormId
@@ -23,7 +24,7 @@ class Mistake:
     codes: tuple[str, ...]
 
 
-def _closed_rows(month: RepMonth) -> list[dict]:
+def _closed_rows(month: RepMonth) -> list[dict[str, Any]]:
     return [r for r in month.daily if r.get("stage") == "7" and r.get("amount")]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
@@ -22,7 +23,7 @@ def rep_jobs(
     rep = month.rep
     base = folder / rep.region / rep.team
     stem = f"{rep.rep_id}_{rep.name}"
-    who = {Role.REP_NAME: rep.name, Role.REP_ID: rep.rep_id}
+    who: dict[str, Any] = {Role.REP_NAME: rep.name, Role.REP_ID: rep.rep_id}
     customers = [name for name, _ in rep.customers]
     jobs = [
         FormJob(

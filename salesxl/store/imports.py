@@ -153,12 +153,11 @@ def import_files(
                 chunk = todo[start : start + READ_CHUNK]
                 sizes = iter([hashes[f][1] for f in chunk])
                 with paused_gc():  # collected between chunks
-                    forms = load_forms(
-                        chunk,
-                        ctx,
-                        workers=workers,
-                        progress=lambda n, sizes=sizes: step(next(sizes, 0) * n),
-                    )
+
+                    def advance(n: int, sizes: Iterator[int] = sizes) -> None:
+                        step(next(sizes, 0) * n)
+
+                    forms = load_forms(chunk, ctx, workers=workers, progress=advance)
                     for path, data in zip(chunk, forms, strict=True):
                         content_hash, size, _ = hashes[path]
                         results[path] = _import(
@@ -266,11 +265,11 @@ def _plan(data: FormData, spec: Kind) -> _Plan:
     for issue in data.issues:
         if not issue.is_error:
             continue
-        key = rows_of.get((issue.sheet, issue.row)) if issue.row is not None else None
-        if key is None:
+        table_key = rows_of.get((issue.sheet, issue.row)) if issue.row is not None else None
+        if table_key is None or issue.row is None:
             file_errors.append(issue)
         else:
-            bad.setdefault(key, set()).add(issue.row)  # type: ignore[arg-type]
+            bad.setdefault(table_key, set()).add(issue.row)
             row_errors.append(issue)
     good = {
         key: [r for r in t.records if r["_row"] not in bad[key]] if key in bad else t.records

@@ -18,6 +18,8 @@ migration in `salesxl.store.migrations`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -106,13 +108,13 @@ submissions = Table(
 
 def _rows(
     name: str,
-    *columns: Column,
+    *columns: Column[Any],
     rep: bool = False,
     replaceable: bool = False,
     indexes: tuple[Index, ...] = (),
 ) -> Table:
     """A table of form rows: which submission, which sheet row, the fields, extra columns."""
-    common = [
+    common: list[Column[Any]] = [
         Column("id", Integer, primary_key=True, info=_BOOK),
         Column(
             "submission_id", ForeignKey("submissions.id"), nullable=False, index=True, info=_BOOK

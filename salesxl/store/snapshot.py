@@ -298,7 +298,7 @@ def _refused(conn: Connection, period: Month) -> list[Issue]:
     if not latest:
         return []
     c = submissions.c
-    imported = {
+    imported: dict[tuple[Any, ...], dt.datetime] = {
         (form, rep, got): at
         for form, rep, got, at in conn.execute(
             select(c.form_id, c.rep_id, c.period, func.max(c.imported_at))

@@ -404,7 +404,9 @@ class TableChecker:
             high = f.max if f.max is not None else float("inf")
             for i in [i for i, v in enumerate(out) if v is not None and not low <= v <= high]:
                 bad.add(i)
-                self.issue(Code.OUT_OF_RANGE, j, numbers[i], *range_problem(f, out[i]), raw[i])
+                problem = range_problem(f, out[i])
+                assert problem is not None  # out of range, as the filter above found
+                self.issue(Code.OUT_OF_RANGE, j, numbers[i], *problem, raw[i])
         if f.type is FieldType.DATE:
             self._dates(j, out, raw, numbers, bad)
         if f.role is Role.REP_ID and self.roster_ids is not None:

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
@@ -68,11 +69,11 @@ def issue_forms(
             continue
         base = folder / (rep.region or "未分区域") / (rep.team or "未分团队")
         stem = f"{rep.rep_id}_{rep.name}"
-        who = {Role.REP_NAME: rep.name, Role.REP_ID: rep.rep_id}
+        who: dict[str, Any] = {Role.REP_NAME: rep.name, Role.REP_ID: rep.rep_id}
         target = (targets or {}).get(rep.rep_id)
-        month_target = {Role.MONTH_TARGET: target} if target is not None else {}
+        month_target: dict[str, Any] = {Role.MONTH_TARGET: target} if target is not None else {}
         lists = {SUGGESTED_LISTS[Role.CUSTOMER]: list((customers or {}).get(rep.rep_id, []))}
-        place = {Role.REGION: rep.region, Role.TEAM: rep.team}
+        place: dict[str, Any] = {Role.REGION: rep.region, Role.TEAM: rep.team}
         jobs.append(
             FormJob(
                 base / f"{stem}_日报_{period}.xlsx",

@@ -15,6 +15,7 @@ customers given.  Every formula carries its computed value (SPEC §6).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -61,7 +62,7 @@ _PROGRESS_COL = 3
 _RULES_WIDTH = 90  # the Instructions sheet's rules column
 _PROGRESS_VALUE_WIDTH = 15  # ¥12,345,678.00 without ####
 # Drop-downs of names given when forms are issued (`write_form(lists=...)`), by field.
-SUGGESTED_LISTS = {Role.PRODUCT: "products", Role.CUSTOMER: "customers"}
+SUGGESTED_LISTS: dict[str, str] = {Role.PRODUCT: "products", Role.CUSTOMER: "customers"}
 
 # Header values kept as typed text: Excel would turn 2026-11 into a date.
 _TEXT_VALUES = frozenset({FieldType.TEXT, FieldType.MONTH, FieldType.WEEK})
@@ -269,7 +270,7 @@ class _FormWriter:
         }
         kind = f.type
         source = self.list_sources.get(
-            f.choices.name if f.choices else SUGGESTED_LISTS.get(f.role) if f.role else ""
+            f.choices.name if f.choices else SUGGESTED_LISTS.get(f.key, "")
         )
         if source:
             options.update(validate="list", source=source)
@@ -444,14 +445,15 @@ class _FormWriter:
         rows = self.rows.get(table.key, ())
         for i in range(place.last_row - place.first_row + 1):
             r = place.first_row + i
-            formula = "=" + render(f.formula, lambda ref, r=r: self._ref(table, ref, r))
+            formula = "=" + render(f.formula, functools.partial(self._ref, table, row=r))
             # The value the formula gives, cached beside it; 0 on rows left blank.
             value = evaluate(f.formula, rows[i], self.rows) if i < len(rows) else 0
             ws.write_formula(r, col, formula, self.fmt["formula"], value)
 
     def _ref(self, table: Table, ref: Ref, row: int) -> str:
         if ref.table is None:
-            return xl_rowcol_to_cell(row, self.places[table.key].columns[ref.field])
+            cell: str = xl_rowcol_to_cell(row, self.places[table.key].columns[ref.field])
+            return cell
         return self._column_range(*ref.column)
 
     def _column_range(self, table_key: str, field_key: str) -> str:
@@ -510,8 +512,10 @@ class _FormWriter:
             self.fmt["title"],
         )
         row = 2
-        lines = (*form.instructions_zh, "", *form.instructions_en) if zh else form.instructions_en
-        for line in lines:
+        instructions = (
+            (*form.instructions_zh, "", *form.instructions_en) if zh else form.instructions_en
+        )
+        for line in instructions:
             ws.write_string(row, 0, line, self.fmt["plain"])
             row += 1
         row += 1
