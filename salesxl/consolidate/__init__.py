@@ -11,7 +11,7 @@ forms' (month_targets.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from salesxl.consolidate import sheets
@@ -27,17 +27,19 @@ from salesxl.consolidate.model import (
     SheetData,
     Summary,
     Thresholds,
+    WarningLevel,
     warning_level,
 )
 from salesxl.consolidate.month_targets import month_targets
 from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
-from salesxl.consolidate.standing import standings
-from salesxl.consolidate.submissions import STATUS_LABELS, submission_rows
+from salesxl.consolidate.standing import RepStatus, standings
+from salesxl.consolidate.submissions import STATUS_LABELS, SubmissionStatus, submission_rows
 from salesxl.core.calendar import Workdays
 from salesxl.core.issues import Issue, Severity
 from salesxl.core.people import Roster
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month
+from salesxl.forms import FormId
 from salesxl.intake.inbox import ProgressFactory, read_inbox
 from salesxl.intake.workdays import read_workdays
 from salesxl.targets import TargetsError, read_month_targets
@@ -54,6 +56,7 @@ __all__ = [
     "Summary",
     "TargetsError",
     "Thresholds",
+    "WarningLevel",
     "check_as_of",
     "consolidate",
     "consolidate_inbox",
@@ -164,7 +167,7 @@ def _consolidate(
     current = [(rep, t) for rep, d in data.digests for t in d.trails]
     book = build_customer_book([*data.history, *current])
     new_customers = book.new_customers(period.first_day, min(period.last_day, as_of))
-    reporting = {s.rep_id for s in data.submissions if s.form_id == "daily_report"}
+    reporting = {s.rep_id for s in data.submissions if s.form_id == FormId.DAILY_REPORT}
     standing = standings(data.reps, period, as_of, workdays, reporting, data.refused)
     reps = rep_totals(data.reps, data.digests, new_customers, chosen.targets, standing, thresholds)
     members = list(reps.values())
@@ -204,8 +207,8 @@ def _consolidate(
         pace=company.pace if has_target else None,
         errors=sum(i.severity is Severity.ERROR for i in issues),
         warnings=sum(i.severity is Severity.WARNING for i in issues),
-        late=statuses.count("late"),
-        missing=statuses.count("missing"),
+        late=statuses.count(SubmissionStatus.LATE),
+        missing=statuses.count(SubmissionStatus.MISSING),
         month_target=company.target,
         targets_from=chosen.source,
     )
@@ -215,7 +218,7 @@ def _consolidate(
 
 
 def _overview(
-    h: Headline, company: Totals, reps: Iterable[Totals], statuses: list[str]
+    h: Headline, company: Totals, reps: Sequence[Totals], statuses: Sequence[str]
 ) -> SheetData:
     levels = [t.warning for t in reps]
     standing = [t.standing.status for t in reps if t.standing is not None]
@@ -224,10 +227,10 @@ def _overview(
         ("期间", "Period", str(h.period), "text"),
         ("截至", "As of", h.as_of, "date"),
         ("销售员", "Reps", h.reps, "int"),
-        ("新入职", "Joined this month", standing.count("joined"), "int"),
-        ("离职", "Left this month", standing.count("left"), "int"),
-        ("无数据", "No data", standing.count("no_data"), "int"),
-        ("已拒收", "Refused (provisional)", standing.count("refused"), "int"),
+        ("新入职", "Joined this month", standing.count(RepStatus.JOINED), "int"),
+        ("离职", "Left this month", standing.count(RepStatus.LEFT), "int"),
+        ("无数据", "No data", standing.count(RepStatus.NO_DATA), "int"),
+        ("已拒收", "Refused (provisional)", standing.count(RepStatus.REFUSED), "int"),
         ("联系", "Contacts", company.contacts, "int"),
         ("成交", "Deals", company.deals, "int"),
         ("金额", "Amount", h.amount, "money"),
@@ -238,11 +241,11 @@ def _overview(
         ("完成率", "Completion", h.completion, "percent"),
         ("进度目标", "MTD target", company.paced_target, "money"),
         ("进度指数", "Pace index", h.pace, "ratio"),
-        ("正常", "OK", levels.count("ok"), "int"),
-        ("口头预警", "Oral warnings", levels.count("oral"), "int"),
-        ("书面预警", "Written warnings", levels.count("written"), "int"),
-        ("按时提交", "On time", statuses.count("on_time"), "int"),
-        ("迟交", "Late", statuses.count("late"), "int"),
+        ("正常", "OK", levels.count(WarningLevel.OK), "int"),
+        ("口头预警", "Oral warnings", levels.count(WarningLevel.ORAL), "int"),
+        ("书面预警", "Written warnings", levels.count(WarningLevel.WRITTEN), "int"),
+        ("按时提交", "On time", statuses.count(SubmissionStatus.ON_TIME), "int"),
+        ("迟交", "Late", statuses.count(SubmissionStatus.LATE), "int"),
         ("缺交", "Missing", h.missing, "int"),
         ("错误", "Errors", h.errors, "int"),
         ("警告", "Warnings", h.warnings, "int"),

@@ -21,6 +21,7 @@ from salesxl.consolidate.standing import employed_in
 from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
+from salesxl.forms import REP_FORM_IDS, FormId, Role, TableKey
 from salesxl.validate import FormData, TableData
 
 __all__ = ["Collected", "FormTarget", "Submission", "collect"]
@@ -152,19 +153,20 @@ def collect(
         if rep not in header_reps:
             header_reps[rep] = Rep(
                 rep,
-                data.header.get("rep_name") or rep,
-                region=data.header.get("region"),
-                team=data.header.get("team"),
+                data.header.get(Role.REP_NAME) or rep,
+                region=data.header.get(Role.REGION),
+                team=data.header.get(Role.TEAM),
             )
         # A refused file logged without its rows has no figures: unknown, not zero.
         has_rows = id(data) not in refusals or bool(data.tables)
-        d = digest_of(data, period, as_of) if form_id == "daily_report" and has_rows else None
+        daily = form_id == FormId.DAILY_REPORT and has_rows
+        d = digest_of(data, period, as_of) if daily else None
         when, from_store = _submitted(data, first_seen, max(d.days, default=None) if d else None)
         sub = Submission(data.path, form_id, rep, data.period, when, from_store)  # type: ignore[arg-type]
         if id(data) in refusals:
             sub.refused, sub.submitted = refusals[id(data)]
             sub.from_store = True
-            if form_id == "daily_report":
+            if form_id == FormId.DAILY_REPORT:
                 refused_reps[rep] = sub.refused
         if roster is not None and rep not in roster:
             unknown.append(sub)
@@ -185,10 +187,10 @@ def collect(
                     mine[day] = activity
             closes.extend((rep, day, forecast) for day, forecast in d.closes)
             sub.days = {day: (day_first_seen or {}).get((rep, day)) for day in d.days}
-            if "daily" in data.tables:
-                tables.append((rep, data.tables["daily"], data.path))
-        elif form_id == "weekly_plan" and has_rows:
-            plans.append((rep, data.period, data.records("plan"), data.path))  # type: ignore[arg-type]
+            if TableKey.DAILY in data.tables:
+                tables.append((rep, data.tables[TableKey.DAILY], data.path))
+        elif form_id == FormId.WEEKLY_PLAN and has_rows:
+            plans.append((rep, data.period, data.records(TableKey.PLAN), data.path))  # type: ignore[arg-type]
     if roster is None:
         reps = header_reps
     else:
@@ -201,7 +203,7 @@ def collect(
     past = [
         (h.rep_id, t)
         for h in history
-        if h.form_id == "daily_report"
+        if h.form_id == FormId.DAILY_REPORT
         and h.rep_id
         and isinstance(h.period, Month)
         and h.period < period
@@ -227,7 +229,7 @@ def collect(
 def _key(data: FormData, period: Month) -> tuple[str, str, str] | None:
     """(form, rep, period) of a rep form that belongs to `period`; None for any other file."""
     rep, got = data.rep_id, data.period
-    if data.form_id not in ("daily_report", "weekly_plan", "monthly_plan") or not rep:
+    if data.form_id not in REP_FORM_IDS or not rep:
         return None
     if got is None:
         return None
@@ -239,8 +241,8 @@ def _key(data: FormData, period: Month) -> tuple[str, str, str] | None:
 
 
 def _form_target(data: FormData, rep: str) -> FormTarget | None:
-    value = data.header.get("month_target")
-    if data.form_id == "weekly_plan" or not isinstance(value, (int, float)):
+    value = data.header.get(Role.MONTH_TARGET)
+    if data.form_id == FormId.WEEKLY_PLAN or not isinstance(value, (int, float)):
         return None
-    sheet, cell = data.header_cells.get("month_target", (None, None))
+    sheet, cell = data.header_cells.get(Role.MONTH_TARGET, (None, None))
     return FormTarget(rep, float(value), data.path, data.form_id, sheet, cell)  # type: ignore[arg-type]

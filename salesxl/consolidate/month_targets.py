@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from salesxl.consolidate.inputs import FormTarget
 from salesxl.consolidate.model import TARGET_SOURCES
 from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.forms import DAILY_REPORT, FormId, Role
 
 __all__ = ["MonthTargets", "month_targets"]
 
@@ -35,7 +36,7 @@ def month_targets(
 ) -> MonthTargets:
     """The targets to judge by: `given` (from `source`) checked against the forms', or the forms'."""
     # The daily report first: it is the form the rep watches the progress on.
-    ordered = sorted(on_forms, key=lambda t: (t.rep_id, t.form_id != "daily_report", t.path))
+    ordered = sorted(on_forms, key=lambda t: (t.rep_id, t.form_id != FormId.DAILY_REPORT, t.path))
     if given is None:
         return _from_forms(ordered)
     targets = {rep: float(value) for rep, value in given.items()}
@@ -102,7 +103,7 @@ def _issue(t: FormTarget, zh: str, en: str) -> Issue:
         sheet=t.sheet,
         cell=t.cell,
         row=int("".join(c for c in t.cell if c.isdigit())) if t.cell else None,
-        column="月度目标 Month target",
+        column=DAILY_REPORT.header_field(Role.MONTH_TARGET).bilingual,
         value=t.value,
     )
 

@@ -15,21 +15,33 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from salesxl.core.calendar import Workdays
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month
 
-__all__ = ["JUDGED", "Standing", "employed_in", "standings"]
+__all__ = ["JUDGED", "RepStatus", "Standing", "employed_in", "standings"]
 
-JUDGED = frozenset({"active", "joined"})  # statuses that get a warning level and a rank
+
+class RepStatus(StrEnum):
+    """A rep's standing in the month (销售员 By rep; labels in submissions.STATUS_LABELS)."""
+
+    ACTIVE = "active"  # employed all month, with a daily report
+    JOINED = "joined"  # hired during the month
+    LEFT = "left"  # past the leaving day
+    NO_DATA = "no_data"  # no daily report
+    REFUSED = "refused"  # the store refused the daily report: figures provisional
+
+
+JUDGED = frozenset({RepStatus.ACTIVE, RepStatus.JOINED})  # get a warning level and a rank
 
 
 @dataclass(frozen=True, slots=True)
 class Standing:
     """One rep's month: a status (a key of STATUS_LABELS) and the workdays employed."""
 
-    status: str  # active | joined | left | no_data | refused
+    status: RepStatus
     workdays: int  # the month's workdays the rep was employed on
     month_workdays: int  # all workdays of the month
     elapsed: int  # workdays employed from the 1st up to as-of
@@ -65,14 +77,14 @@ class Standing:
         if self.workdays < self.month_workdays:
             zh.append(f"目标按在岗 {self.workdays}/{self.month_workdays} 个工作日折算")
             en.append(f"target pro-rated to {self.workdays} of {self.month_workdays} workdays")
-        if self.status == "refused":
+        if self.status is RepStatus.REFUSED:
             n = self.errors or 0
             zh.append(f"日报被拒收（{n} 个错误，见问题表），数据为暂定，不排名")
             en.append(
                 f"report refused ({n} error{'s' if n != 1 else ''}, see Issues): "
                 "figures are provisional, not ranked"
             )
-        elif self.status == "no_data":
+        elif self.status is RepStatus.NO_DATA:
             zh.append("本月没有日报，不排名")
             en.append("no daily report this month, not ranked")
         if not zh:
@@ -90,20 +102,20 @@ def employed_in(rep: Rep, period: Month) -> bool:
     return not (rep.status == "left" and rep.leave_date is None)
 
 
-def _status(rep: Rep, period: Month, as_of: dt.date, reported: bool, refused: bool) -> str:
+def _status(rep: Rep, period: Month, as_of: dt.date, reported: bool, refused: bool) -> RepStatus:
     judged_until = min(as_of, period.last_day)
     left = (rep.leave_date is not None and rep.leave_date < judged_until) or (
         rep.status == "left" and rep.leave_date is None
     )
     if left:
-        return "left"
+        return RepStatus.LEFT
     if refused:
-        return "refused"
+        return RepStatus.REFUSED
     if not reported:
-        return "no_data"
+        return RepStatus.NO_DATA
     if rep.hire_date and period.first_day < rep.hire_date <= period.last_day:
-        return "joined"
-    return "active"
+        return RepStatus.JOINED
+    return RepStatus.ACTIVE
 
 
 def standings(

@@ -20,6 +20,7 @@ from salesxl.demo.mistakes import Mistake, plant_mistakes
 from salesxl.demo.month import RepMonth, rep_month
 from salesxl.demo.organisation import Organisation, build_organisation
 from salesxl.demo.writer import corrupt_copy, rep_jobs, resave_with_openpyxl
+from salesxl.forms import FormId, TableKey
 from salesxl.intake.roster import read_roster
 from salesxl.targets import split_targets
 from salesxl.targets.inputs import read_targets_input
@@ -74,17 +75,18 @@ def generate_demo(
     _prepare(folder)
     org = build_organisation(period, as_of, seed=seed, reps=reps)
     workdays = Workdays()
+    roster_rows = [r.roster_row for r in org.reps]
     write_forms(
         [
+            FormJob(folder / "roster.xlsx", FormId.ROSTER, {}, {TableKey.REPS: roster_rows}),
             FormJob(
-                folder / "roster.xlsx", "roster", {}, {"reps": [r.roster_row for r in org.reps]}
+                folder / "sales_records.xlsx", FormId.SALES_RECORDS, {}, {TableKey.SALES: org.sales}
             ),
-            FormJob(folder / "sales_records.xlsx", "sales_records", {}, {"sales": org.sales}),
             FormJob(
                 folder / "targets_input.xlsx",
-                "targets_input",
+                FormId.TARGETS_INPUT,
                 org.settings,
-                {"annual": org.annual, "history": org.history},
+                {TableKey.ANNUAL: org.annual, TableKey.HISTORY: org.history},
             ),
         ]
     )
@@ -95,7 +97,7 @@ def generate_demo(
         rep_month(rep, period, as_of, workdays, rng, targets.get(rep.rep_id)) for rep in org.reps
     ]
     mistakes = plant_mistakes(months)
-    spoiled_week = {m.rep_id for m in mistakes if m.form == "weekly_plan"}
+    spoiled_week = {m.rep_id for m in mistakes if m.form == FormId.WEEKLY_PLAN}
     inbox = folder / "inbox"
     jobs: list[FormJob] = []
     for month in months:

@@ -70,7 +70,7 @@ def read_refusals(conn: Connection, period: Month) -> list[RefusedFile]:
     if not latest:
         return []
     c = submissions.c
-    imported = {
+    imported: dict[tuple[Any, ...], dt.datetime] = {
         (form, rep, got): at
         for form, rep, got, at in conn.execute(
             select(c.form_id, c.rep_id, c.period, func.max(c.imported_at))
@@ -107,5 +107,6 @@ def _refused_form(at: dt.datetime, path: str, d: dict[str, Any]) -> FormData:
         for key, spec in layout.items()
     }
     data = FormData(path, d["form"], d["header"], tables, issues, mtime=d.get("mtime"))
-    data.header_cells = {k: tuple(v) for k, v in d.get("header_cells", {}).items()}  # type: ignore[misc]
+    cells = d.get("header_cells", {})
+    data.header_cells = {key: (sheet, cell) for key, (sheet, cell) in cells.items()}
     return data
