@@ -31,6 +31,7 @@ SHEETS = [
     "日清 Day close",
     "客户 Customers",
     "提交 Submissions",
+    "催交 Chase",
     "问题 Issues",
 ]
 

@@ -24,6 +24,7 @@ COMMANDS = {
     "templates": "salesxl.cli.cmd_templates",
     "validate": "salesxl.cli.cmd_validate",
     "consolidate": "salesxl.cli.cmd_consolidate",
+    "chase": "salesxl.cli.cmd_chase",
     "targets": "salesxl.cli.cmd_targets",
     "forms": "salesxl.cli.cmd_forms",
     "import": "salesxl.cli.cmd_import",

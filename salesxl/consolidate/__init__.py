@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from salesxl.consolidate import sheets
+from salesxl.consolidate.chase import ChaseWindow, chase_list, chase_sheet
 from salesxl.consolidate.customers import build_customer_book
 from salesxl.consolidate.digest import DayActivity, digester
 from salesxl.consolidate.inputs import collect
@@ -33,7 +34,12 @@ from salesxl.consolidate.model import (
 from salesxl.consolidate.month_targets import month_targets
 from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
 from salesxl.consolidate.standing import RepStatus, standings
-from salesxl.consolidate.submissions import STATUS_LABELS, SubmissionStatus, submission_rows
+from salesxl.consolidate.submissions import (
+    STATUS_LABELS,
+    SubmissionStatus,
+    judged_at,
+    submission_rows,
+)
 from salesxl.core.calendar import Workdays
 from salesxl.core.issues import Issue, Severity
 from salesxl.core.people import Roster
@@ -85,12 +91,6 @@ def check_as_of(period: Month, as_of: dt.date) -> None:
     """Raise AsOfError when `as_of` is before `period`: nothing of the month is due yet."""
     if as_of < period.first_day:
         raise AsOfError(period, as_of)
-
-
-def _now(as_of: dt.date) -> dt.datetime:
-    """The moment deadlines are judged at: now on today, the end of the day otherwise."""
-    now = dt.datetime.now()
-    return now if as_of == now.date() else dt.datetime.combine(as_of, dt.time(23, 59, 59))
 
 
 def consolidate(
@@ -178,7 +178,7 @@ def _consolidate(
     )
 
     submitted = submission_rows(
-        data.reps, data.submissions, data.unknown_rep_files, period, _now(as_of), workdays
+        data.reps, data.submissions, data.unknown_rep_files, period, judged_at(as_of), workdays
     )
     plans = plan_vs_actual(data.plans, data.days)
     closes = forecast_accuracy(data.day_closes, data.days, workdays, as_of)
@@ -191,6 +191,15 @@ def _consolidate(
         sheets.day_close_sheet(closes, data.reps),
         sheets.customers_sheet(book.lapses(as_of, period.first_day), book.conflicts(), data.reps),
         sheets.submissions_sheet(submitted, data.reps),
+        chase_sheet(
+            chase_list(
+                {period: submitted},
+                data.reps,
+                as_of=as_of,
+                window=ChaseWindow((period,)),
+                roster=roster is not None,
+            )
+        ),
         sheets.issues_sheet(issues),
     ]
     if details:

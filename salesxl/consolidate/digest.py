@@ -332,20 +332,25 @@ def _follow(
 class _Digester:
     """Picklable worker-side step: attach the digest, drop rows unless they are wanted."""
 
-    period: Month
+    period: Month | None  # None: each report's own month
     as_of: dt.date
     keep_rows: bool
 
     def __call__(self, form: FormData) -> FormData:
         if form.form_id != FormId.DAILY_REPORT:
             return form
-        form.digest = digest_daily(form, self.period, self.as_of)
+        period = self.period or form.period
+        if isinstance(period, Month):  # else a report without its month: it counts for none
+            form.digest = digest_daily(form, period, self.as_of)
         if not self.keep_rows:
             for table in form.tables.values():
                 table.records = []
         return form
 
 
-def digester(period: Month, as_of: dt.date, *, keep_rows: bool) -> Callable[[FormData], FormData]:
-    """The step `load_forms(prepare=...)` runs in each worker for consolidation."""
+def digester(
+    period: Month | None, as_of: dt.date, *, keep_rows: bool
+) -> Callable[[FormData], FormData]:
+    """The step `load_forms(prepare=...)` runs in each worker for consolidation (`period`
+    None: each daily report is digested for its own month, as the chase list needs)."""
     return _Digester(period, as_of, keep_rows)

@@ -17,13 +17,17 @@ from salesxl.consolidate import (
     read_targets,
     workday_calendar,
 )
+from salesxl.consolidate.chase import DEFAULT_ESCALATE, ChaseList, chase_window
+from salesxl.consolidate.chase_sources import chase_forms
+from salesxl.consolidate.digest import DailyDigest
 from salesxl.core.calendar import Workdays
 from salesxl.core.issues import Issue
 from salesxl.core.periods import Month
 from salesxl.intake.roster import read_roster
 from salesxl.store import load_period
+from salesxl.store.arrivals import load_arrivals
 
-__all__ = ["consolidate_store"]
+__all__ = ["chase_store", "consolidate_store"]
 
 
 def consolidate_store(
@@ -73,5 +77,41 @@ def consolidate_store(
         extra_issues=extra,
         details=details,
         targets_from=source,
+        refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
+    )
+
+
+def chase_store(
+    db: str | None,
+    *,
+    as_of: dt.date,
+    period: Month | None = None,
+    roster: Path | None = None,
+    workdays: Path | Workdays | None = None,
+    escalate_after: int = DEFAULT_ESCALATE,
+) -> ChaseList:
+    """Who owes which reports, judged by when each first reached the store (`chase_window`).
+
+    Reads what arrived without the rows (`salesxl.store.arrivals`): a thousand
+    reps take a fraction of a second.  Raises `salesxl.store.StoreError` when
+    there is no usable store at `db`.
+    """
+    window = chase_window(as_of, period)
+    calendar = workday_calendar(workdays, as_of)
+    stored = load_arrivals(db, window.months)
+    for data in stored.forms:
+        days = stored.days.get(data.path)
+        if days is not None and isinstance(data.period, Month):
+            data.digest = DailyDigest(data.period, as_of, days)
+    chosen = read_roster(roster) if roster is not None else stored.roster
+    return chase_forms(
+        stored.forms,
+        as_of=as_of,
+        window=window,
+        roster=chosen,
+        workdays=calendar,
+        escalate_after=escalate_after,
+        first_seen=stored.first_seen,
+        day_first_seen=stored.day_first_seen,
         refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
     )

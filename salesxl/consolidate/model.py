@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from salesxl.core.issues import Issue
 from salesxl.core.periods import Month
@@ -19,6 +19,7 @@ from salesxl.forms import FieldType
 __all__ = [
     "TARGET_SOURCES",
     "WARNING_LABELS",
+    "Bilingual",
     "ColumnSpec",
     "Headline",
     "SheetData",
@@ -76,6 +77,16 @@ def warning_level(pace: float | None, thresholds: Thresholds) -> WarningLevel | 
     if pace < thresholds.oral:
         return WarningLevel.ORAL
     return WarningLevel.OK
+
+
+class Bilingual(NamedTuple):
+    """A free text in both languages (a chase message): a sheet shows the one of its language."""
+
+    zh: str
+    en: str
+
+    def pick(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,13 @@ from typing import Any
 
 import xlsxwriter
 
-from salesxl.consolidate.model import WARNING_LABELS, SheetData, Summary, WarningLevel
+from salesxl.consolidate.model import (
+    WARNING_LABELS,
+    Bilingual,
+    SheetData,
+    Summary,
+    WarningLevel,
+)
 from salesxl.consolidate.standing import RepStatus
 from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS, SubmissionStatus
 from salesxl.core.issues import Severity
@@ -112,6 +118,8 @@ class _Writer:
         return f"{zh}\n{en}" if self.lang == "zh" and zh != en else en
 
     def text(self, kind: str, value: Any) -> Any:
+        if isinstance(value, Bilingual):
+            return value.pick(self.lang)
         labels = CODE_LABELS.get(kind)
         if labels is not None and value in labels:
             zh, en = labels[value]
@@ -193,6 +201,8 @@ class _Writer:
                     write_datetime(r, c, value, fmt)
                 elif isinstance(value, str):  # a code's enum member: a status, a warning level
                     write_string(r, c, shown.get(value, str(value)) if shown else str(value), fmt)
+                elif kind is Bilingual:
+                    write_string(r, c, value.en if not zh else value.zh, fmt)
                 else:
                     write_cell(ws, r, c, value, fmt)
 

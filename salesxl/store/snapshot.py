@@ -46,6 +46,7 @@ __all__ = [
     "HISTORY_MONTHS",
     "RefusedFile",
     "StoreInputs",
+    "current_roster",
     "load_period",
     "load_submission",
     "read_customers",
@@ -132,7 +133,7 @@ def load_period(
         refused = read_refusals(conn, period)
         return StoreInputs(
             forms,
-            _roster(conn),
+            current_roster(conn),
             _month_targets(conn, period),
             first_seen,
             days,
@@ -211,7 +212,7 @@ def sales_history(
 def stored_roster(db: str | Engine | None) -> Roster | None:
     """The current roster in the store (None when no roster was imported)."""
     with open_store(db, create=False) as engine, read_transaction(engine) as conn:
-        return _roster(conn)
+        return current_roster(conn)
 
 
 def read_customers(db: str | Engine | None) -> list[CustomerRecord]:
@@ -326,7 +327,8 @@ def _no_longer_future(issue: Issue, data: FormData, as_of: dt.date) -> bool:
     return False
 
 
-def _roster(conn: Connection) -> Roster | None:
+def current_roster(conn: Connection) -> Roster | None:
+    """The roster of the current roster file in the store (None when none was imported)."""
     sub = conn.execute(
         select(submissions).where(
             submissions.c.form_id == FormId.ROSTER, submissions.c.status == "current"
