@@ -14,10 +14,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from salesxl.consolidate import sheets
-from salesxl.consolidate.chase import ChaseWindow, chase_list, chase_sheet
+from salesxl.consolidate.assemble import summarise
 from salesxl.consolidate.customers import build_customer_book
-from salesxl.consolidate.digest import DayActivity, digester
+from salesxl.consolidate.digest import digester
 from salesxl.consolidate.inputs import collect
 from salesxl.consolidate.kpis import Totals, rep_totals, roll_up
 from salesxl.consolidate.model import (
@@ -33,15 +32,15 @@ from salesxl.consolidate.model import (
 )
 from salesxl.consolidate.month_targets import month_targets
 from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
-from salesxl.consolidate.standing import RepStatus, standings
+from salesxl.consolidate.results import Results
+from salesxl.consolidate.standing import standings
 from salesxl.consolidate.submissions import (
     STATUS_LABELS,
-    SubmissionStatus,
     judged_at,
     submission_rows,
 )
 from salesxl.core.calendar import Workdays
-from salesxl.core.issues import Issue, Severity
+from salesxl.core.issues import Issue
 from salesxl.core.people import Roster
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month
@@ -171,130 +170,35 @@ def _consolidate(
     standing = standings(data.reps, period, as_of, workdays, reporting, data.refused)
     reps = rep_totals(data.reps, data.digests, new_customers, chosen.targets, standing, thresholds)
     members = list(reps.values())
-    teams = roll_up(members, "team", thresholds)
-    regions = roll_up(members, "region", thresholds)
     company = (
         roll_up(members, "company", thresholds)[0] if members else Totals("company", "合计 Total")
     )
-
-    submitted = submission_rows(
-        data.reps, data.submissions, data.unknown_rep_files, period, judged_at(as_of), workdays
-    )
-    plans = plan_vs_actual(data.plans, data.days)
-    closes = forecast_accuracy(data.day_closes, data.days, workdays, as_of)
-    out = [
-        sheets.by_rep_sheet(reps.values()),
-        sheets.by_group_sheet("by_team", teams, company),
-        sheets.by_group_sheet("by_region", regions, company),
-        sheets.funnel_sheet(list(reps.values()), company),
-        sheets.plan_sheet(plans, data.reps),
-        sheets.day_close_sheet(closes, data.reps),
-        sheets.customers_sheet(book.lapses(as_of, period.first_day), book.conflicts(), data.reps),
-        sheets.submissions_sheet(submitted, data.reps),
-        chase_sheet(
-            chase_list(
-                {period: submitted},
-                data.reps,
-                as_of=as_of,
-                window=ChaseWindow((period,)),
-                roster=roster is not None,
-            )
+    results = Results(
+        period,
+        as_of,
+        thresholds,
+        workdays,
+        reps,
+        roll_up(members, "team", thresholds),
+        roll_up(members, "region", thresholds),
+        company,
+        data.reps,
+        data.days,
+        plan_vs_actual(data.plans, data.days),
+        forecast_accuracy(data.day_closes, data.days, workdays, as_of),
+        book.lapses(as_of, period.first_day),
+        book.conflicts(),
+        submission_rows(
+            data.reps, data.submissions, data.unknown_rep_files, period, judged_at(as_of), workdays
         ),
-        sheets.issues_sheet(issues),
-    ]
-    if details:
-        out.append(sheets.details_sheet(data.tables, data.reps, period))
-    statuses = [r.status for r in submitted]
-    has_target = company.target is not None
-    headline = Headline(
-        period=period,
-        as_of=as_of,
-        reps=len(data.reps),
-        amount=company.amount,
-        target=company.prorated_target,
-        completion=company.completion if has_target else None,
-        pace=company.pace if has_target else None,
-        errors=sum(i.severity is Severity.ERROR for i in issues),
-        warnings=sum(i.severity is Severity.WARNING for i in issues),
-        late=statuses.count(SubmissionStatus.LATE),
-        missing=statuses.count(SubmissionStatus.MISSING),
-        month_target=company.target,
-        targets_from=chosen.source,
+        issues,
+        {s.path: s.rep_id for s in [*data.submissions, *data.unknown_rep_files]},
+        data.tables,
+        details,
+        chosen.source,
+        roster is not None,
     )
-    overview = _overview(headline, company, list(reps.values()), statuses)
-    trend = _daily_trend(data.days, period, as_of)
-    return Summary(headline, [overview, *out], issues, trend, submitted)
-
-
-def _overview(
-    h: Headline, company: Totals, reps: Sequence[Totals], statuses: Sequence[str]
-) -> SheetData:
-    levels = [t.warning for t in reps]
-    standing = [t.standing.status for t in reps if t.standing is not None]
-    source = TARGET_SOURCES.get(h.targets_from or "", ("无", "None"))
-    rows: list[tuple[str, str, object, str]] = [
-        ("期间", "Period", str(h.period), "text"),
-        ("截至", "As of", h.as_of, "date"),
-        ("销售员", "Reps", h.reps, "int"),
-        ("新入职", "Joined this month", standing.count(RepStatus.JOINED), "int"),
-        ("离职", "Left this month", standing.count(RepStatus.LEFT), "int"),
-        ("无数据", "No data", standing.count(RepStatus.NO_DATA), "int"),
-        ("已拒收", "Refused (provisional)", standing.count(RepStatus.REFUSED), "int"),
-        ("联系", "Contacts", company.contacts, "int"),
-        ("成交", "Deals", company.deals, "int"),
-        ("金额", "Amount", h.amount, "money"),
-        ("目标来源", "Targets from", f"{source[0]} {source[1]}", "text"),
-        ("月度目标", "Month target", h.month_target, "money"),
-        ("折算目标", "Pro-rated target", h.target, "money"),
-        ("有目标销售员", "Reps with target", company.targeted_reps, "int"),
-        ("完成率", "Completion", h.completion, "percent"),
-        ("进度目标", "MTD target", company.paced_target, "money"),
-        ("进度指数", "Pace index", h.pace, "ratio"),
-        ("正常", "OK", levels.count(WarningLevel.OK), "int"),
-        ("口头预警", "Oral warnings", levels.count(WarningLevel.ORAL), "int"),
-        ("书面预警", "Written warnings", levels.count(WarningLevel.WRITTEN), "int"),
-        ("按时提交", "On time", statuses.count(SubmissionStatus.ON_TIME), "int"),
-        ("迟交", "Late", statuses.count(SubmissionStatus.LATE), "int"),
-        ("缺交", "Missing", h.missing, "int"),
-        ("错误", "Errors", h.errors, "int"),
-        ("警告", "Warnings", h.warnings, "int"),
-    ]
-    sheet = SheetData(
-        "overview",
-        "总览",
-        "Overview",
-        [
-            ColumnSpec("metric_zh", "指标", "Metric"),
-            ColumnSpec("metric_en", "Metric", "Metric"),
-            ColumnSpec("value", "值", "Value", "mixed"),
-        ],
-        [[zh, en, value] for zh, en, value, _ in rows],
-        row_kinds=[kind for *_, kind in rows],
-    )
-    return sheet
-
-
-def _daily_trend(
-    days: Mapping[str, Mapping[dt.date, DayActivity]], period: Month, as_of: dt.date
-) -> SheetData:
-    amounts = dict.fromkeys((d for d in period.days() if d <= as_of), 0.0)
-    contacts = dict.fromkeys(amounts, 0)
-    for mine in days.values():
-        for day, activity in mine.items():
-            if day in amounts:
-                amounts[day] += activity.closed
-                contacts[day] += activity.contacts
-    return SheetData(
-        "daily_trend",
-        "每日成交",
-        "Daily sales",
-        [
-            ColumnSpec("date", "日期", "Date", "date"),
-            ColumnSpec("amount", "成交金额", "Amount", "money"),
-            ColumnSpec("contacts", "联系", "Contacts", "int"),
-        ],
-        [[d, amounts[d], contacts[d]] for d in amounts],
-    )
+    return summarise(results)
 
 
 def workday_calendar(workdays: Path | Workdays | None, as_of: dt.date) -> Workdays:
