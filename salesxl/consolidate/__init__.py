@@ -65,6 +65,7 @@ __all__ = [
     "check_as_of",
     "consolidate",
     "consolidate_inbox",
+    "consolidate_results",
     "read_targets",
     "warning_level",
     "workday_calendar",
@@ -117,6 +118,44 @@ def consolidate(
     (their figures are shown as provisional).  Raises AsOfError when `as_of`
     is before `period`.
     """
+    results = consolidate_results(
+        forms,
+        period=period,
+        roster=roster,
+        targets=targets,
+        as_of=as_of,
+        thresholds=thresholds,
+        workdays=workdays,
+        first_seen=first_seen,
+        day_first_seen=day_first_seen,
+        history=history,
+        extra_issues=extra_issues,
+        details=details,
+        targets_from=targets_from,
+        refused=refused,
+    )
+    with paused_gc():
+        return summarise(results)
+
+
+def consolidate_results(
+    forms: Sequence[FormData],
+    *,
+    period: Month,
+    roster: Roster | None = None,
+    targets: Mapping[str, float] | None = None,
+    as_of: dt.date | None = None,
+    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen value object
+    workdays: Workdays | None = None,
+    first_seen: Mapping[str, dt.datetime] | None = None,
+    day_first_seen: Mapping[tuple[str, dt.date], dt.datetime] | None = None,
+    history: Sequence[FormData] = (),
+    extra_issues: Sequence[Issue] = (),
+    details: bool = False,
+    targets_from: str = "file",
+    refused: Sequence[tuple[FormData, int, dt.datetime | None]] = (),
+) -> Results:
+    """What `consolidate` computes, before it becomes tables (`assemble.summarise`)."""
     as_of = as_of or dt.date.today()
     check_as_of(period, as_of)
     with paused_gc():
@@ -153,7 +192,7 @@ def _consolidate(
     details: bool,
     targets_from: str,
     refused: Sequence[tuple[FormData, int, dt.datetime | None]],
-) -> Summary:
+) -> Results:
     data = collect(forms, period, as_of, roster, first_seen or {}, history, day_first_seen, refused)
     chosen = month_targets(targets, data.form_targets, targets_from)
     issues = [
@@ -173,7 +212,7 @@ def _consolidate(
     company = (
         roll_up(members, "company", thresholds)[0] if members else Totals("company", "合计 Total")
     )
-    results = Results(
+    return Results(
         period,
         as_of,
         thresholds,
@@ -198,7 +237,6 @@ def _consolidate(
         chosen.source,
         roster is not None,
     )
-    return summarise(results)
 
 
 def workday_calendar(workdays: Path | Workdays | None, as_of: dt.date) -> Workdays:

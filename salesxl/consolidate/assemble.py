@@ -30,6 +30,7 @@ from salesxl.consolidate.model import (
 from salesxl.consolidate.results import Results
 from salesxl.consolidate.standing import RepStatus
 from salesxl.consolidate.submissions import SubmissionStatus
+from salesxl.consolidate.trends import Trends, trend_sheet
 from salesxl.core.calendar import Workdays
 from salesxl.core.issues import Severity
 from salesxl.core.people import Rep
@@ -40,8 +41,11 @@ __all__ = ["OTHER_TEAM", "daily_sales", "summarise"]
 OTHER_TEAM = "其他团队 Another team"  # a rep outside a pack, in a customer conflict
 
 
-def summarise(results: Results, *, only: Collection[str] | None = None) -> Summary:
-    """The summary's tables from `results`: every rep's, or those in `only` (a pack)."""
+def summarise(
+    results: Results, *, only: Collection[str] | None = None, trends: Trends | None = None
+) -> Summary:
+    """The summary's tables from `results`: every rep's, or those in `only` (a pack);
+    with `trends` (for a pack: `Trends.focus` on it), the 趋势 Trend sheet too."""
     r = results
 
     def keep(rep: str | None) -> bool:
@@ -64,11 +68,13 @@ def summarise(results: Results, *, only: Collection[str] | None = None) -> Summa
     submitted = [s for s in r.submitted if keep(s.rep)]
     issues = [i for i in r.issues if only is None or r.files.get(i.file) in only]
     out = [
-        sheets.by_rep_sheet(members),
+        sheets.by_rep_sheet(members, trends),
         sheets.by_group_sheet("by_team", teams, company),
     ]
     if only is None or _whole_regions(r, regions, reps):  # not a team's part of a region
         out.append(sheets.by_group_sheet("by_region", regions, company))
+    if trends is not None:
+        out.append(trend_sheet(trends))
     out += [
         sheets.funnel_sheet(members, company),
         sheets.plan_sheet([p for p in r.plans if keep(p.rep)], people),
@@ -115,7 +121,7 @@ def summarise(results: Results, *, only: Collection[str] | None = None) -> Summa
         {k: d for k, d in r.days.items() if keep(k)}, people, members, r.period, r.as_of, r.workdays
     )
     return Summary(
-        headline, [overview, *out], issues, trend, submitted, r if only is None else None
+        headline, [overview, *out], issues, trend, submitted, r if only is None else None, trends
     )
 
 

@@ -11,7 +11,7 @@ digest travels back.  Everything here is a pure function of one form.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Any
@@ -28,6 +28,7 @@ __all__ = [
     "DayActivity",
     "Trail",
     "digest_daily",
+    "digest_from_days",
     "digester",
     "merge_trails",
 ]
@@ -279,6 +280,31 @@ def digest_daily(
     digest.contacts, digest.visits, digest.deals = contacts, visits, deals
     digest.amount, digest.deposit = amount_sum, deposit_sum
     digest.trails = list(trails.values())
+    return digest
+
+
+def digest_from_days(
+    period: Month,
+    as_of: dt.date,
+    days: set[dt.date],
+    figures: Mapping[dt.date, tuple[int, int, int, float, float]] | None = None,
+) -> DailyDigest:
+    """A digest made from per-day counts instead of rows (the store's `DayFigures`:
+    contacts, visits, deals, their amount, deposits), counted as `digest_daily` counts
+    rows: every day of the period in `per_day`, the totals up to as-of.  It has no
+    customer trails: what it feeds (KPIs, submissions, trends) does not need them."""
+    digest = DailyDigest(period, as_of, set(days))
+    for day, (contacts, visits, deals, amount, deposit) in sorted((figures or {}).items()):
+        if not period.contains(day):
+            continue
+        digest.per_day[day] = DayActivity(contacts, amount)
+        if day > as_of:
+            continue
+        digest.contacts += contacts
+        digest.visits += visits
+        digest.deals += deals
+        digest.amount += amount
+        digest.deposit += deposit
     return digest
 
 

@@ -13,13 +13,14 @@ from salesxl.consolidate import (
     Summary,
     Thresholds,
     check_as_of,
-    consolidate,
+    consolidate_results,
     read_targets,
     workday_calendar,
 )
+from salesxl.consolidate.assemble import summarise
 from salesxl.consolidate.chase import DEFAULT_ESCALATE, ChaseList, chase_window
 from salesxl.consolidate.chase_sources import chase_forms
-from salesxl.consolidate.digest import DailyDigest
+from salesxl.consolidate.history import TREND_MONTHS, month_trends, stored_forms
 from salesxl.core.calendar import Workdays
 from salesxl.core.issues import Issue
 from salesxl.core.periods import Month
@@ -40,6 +41,7 @@ def consolidate_store(
     thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen value object
     details: bool = False,
     workdays: Path | Workdays | None = None,
+    trend_months: int = TREND_MONTHS,
 ) -> Summary:
     """`consolidate` the month as stored in the database `db` (`salesxl import`).
 
@@ -47,7 +49,9 @@ def consolidate_store(
     report first arrived and the months before (SPEC §7), and the rep forms
     the import refused, with their errors (so a month missing from the store
     says why, and shows the refused report's figures as provisional);
-    a `roster` or `targets` file given here is used instead of the stored one.  Raises
+    a `roster` or `targets` file given here is used instead of the stored one.  With
+    `trend_months` above 1, the 趋势 Trend sheet shows that many months (this one
+    included) and By rep compares with last month (history.month_trends).  Raises
     `salesxl.store.StoreError` when there is no usable store at `db`.
     """
     as_of = as_of or dt.date.today()
@@ -63,7 +67,7 @@ def consolidate_store(
     source = "file"
     if month_targets is None and stored.targets:
         month_targets, source = stored.targets, "store"
-    return consolidate(
+    results = consolidate_results(
         stored.forms,
         period=period,
         roster=chosen,
@@ -79,6 +83,17 @@ def consolidate_store(
         targets_from=source,
         refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
     )
+    trends = None
+    if trend_months > 1:
+        trends = month_trends(
+            db,
+            results,
+            roster=chosen,
+            thresholds=thresholds,
+            workdays=calendar,
+            span=trend_months,
+        )
+    return summarise(results, trends=trends)
 
 
 def chase_store(
@@ -99,13 +114,9 @@ def chase_store(
     window = chase_window(as_of, period)
     calendar = workday_calendar(workdays, as_of)
     stored = load_arrivals(db, window.months)
-    for data in stored.forms:
-        days = stored.days.get(data.path)
-        if days is not None and isinstance(data.period, Month):
-            data.digest = DailyDigest(data.period, as_of, days)
     chosen = read_roster(roster) if roster is not None else stored.roster
     return chase_forms(
-        stored.forms,
+        stored_forms(stored, as_of),
         as_of=as_of,
         window=window,
         roster=chosen,

@@ -16,8 +16,9 @@ from salesxl.core.issues import Issue
 from salesxl.core.periods import Month
 from salesxl.forms import FieldType
 
-if TYPE_CHECKING:  # results.py builds on the KPI modules, which import this one
+if TYPE_CHECKING:  # results.py and trends.py build on the KPI modules, which import this one
     from salesxl.consolidate.results import Results
+    from salesxl.consolidate.trends import Trends
 
 __all__ = [
     "TARGET_SOURCES",
@@ -164,6 +165,7 @@ class Summary:
     daily_trend: SheetData | None = None  # drawn on the Overview sheet
     submissions: list[Any] = field(default_factory=list)  # SubmissionRow per rep and day/week/month
     results: Results | None = None  # what the sheets were made from (packs, trends read it)
+    trends: Trends | None = None  # the months before, from the store (the Overview's changes)
 
     def sheet(self, key: str) -> SheetData:
         for s in self.sheets:

@@ -13,6 +13,7 @@ from salesxl.consolidate.kpis import Totals
 from salesxl.consolidate.model import ColumnSpec, SheetData, column_kind
 from salesxl.consolidate.plans import DayCloseRow, PlanRow
 from salesxl.consolidate.submissions import SubmissionRow, SubmissionStatus
+from salesxl.consolidate.trends import REP_COLUMNS, Trends
 from salesxl.core.issues import Issue
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month
@@ -78,14 +79,17 @@ def _activity(t: Totals, known: bool) -> list[Any]:
     ]
 
 
-def by_rep_sheet(totals: Iterable[Totals]) -> SheetData:
+def by_rep_sheet(totals: Iterable[Totals], trends: Trends | None = None) -> SheetData:
     """Each rep's month: figures are blank (not zero) for a rep without a daily report;
-    the status and note say who joined, left, has no data or was refused (standing.py)."""
+    the status and note say who joined, left, has no data or was refused (standing.py).
+    With `trends` (from the store), last month's completion, the pace against last
+    month's and the months warned in a row follow the warning level."""
     columns = [
         *_REP,
         C("region", "区域", "Region"),
         C("status", "状态", "Status", "status"),
         *_ACTIVITY,
+        *(REP_COLUMNS if trends is not None else []),
         C("rank_team", "团队排名", "Rank in team", "int"),
         C("rank_company", "公司排名", "Rank in company", "int"),
         C("workdays", "在岗工作日", "Workdays employed", "int"),
@@ -103,6 +107,7 @@ def by_rep_sheet(totals: Iterable[Totals]) -> SheetData:
                 t.region,
                 standing.status,
                 *_activity(t, t.has_report),
+                *(trends.rep_columns(t.key) if trends is not None else []),
                 t.rank_team,
                 t.rank_company,
                 standing.workdays,

@@ -27,6 +27,7 @@ from salesxl.consolidate.model import (
 )
 from salesxl.consolidate.standing import RepStatus
 from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS, SubmissionStatus
+from salesxl.consolidate.trends import METRIC_LABELS
 from salesxl.core.issues import Severity
 from salesxl.core.perf import paused_gc
 from salesxl.write.xlsx import atomic_output, fit_width, safe_sheet_title, write_cell
@@ -55,6 +56,14 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "warning": WARNING_LABELS,
     "status": STATUS_LABELS,
     "form": FORM_LABELS,
+    "metric": METRIC_LABELS,
+}
+# 环比/同比 on the Trend sheet: an amount's change is relative, the others' differences.
+CHANGE_FORMATS = {
+    "money": "+0.0%;-0.0%;0.0%",
+    "percent": "+0.0%;-0.0%;0.0%",
+    "ratio": "+0.00;-0.00;0.00",
+    "int": "+0;-0;0",
 }
 # (background, font) for conditional colours, as Excel's own good/neutral/bad styles.
 _GOOD, _NEUTRAL, _BAD = ("#C6EFCE", "#006100"), ("#FFEB9C", "#9C5700"), ("#FFC7CE", "#9C0006")
@@ -247,6 +256,62 @@ class _Writer:
                 },
             )
 
+    # -- trend -----------------------------------------------------------------------
+
+    def trend(self, sheet: SheetData) -> None:
+        """趋势 Trend: a block per metric, a row per team (the total first), the months,
+        a sparkline of them, then 环比 and 同比 with signs."""
+        ws = self.wb.add_worksheet(self.titles[sheet.key])
+        columns = sheet.columns
+        months = [c for c, col in enumerate(columns) if col.key.startswith("m_")]
+        first, last = months[0], months[-1]
+        changes = [c for c, col in enumerate(columns) if col.key in ("mom", "yoy")]
+        spark = len(columns)  # the sparkline column, after the changes
+        heads = [self.label(col.zh, col.en) for col in columns]
+        heads.append(self.label("走势", "Trend"))
+        for c, head in enumerate(heads):
+            ws.write_string(0, c, head, self.head)
+        ws.set_row(0, 30 if self.lang == "zh" else 18)
+        kinds = sheet.row_kinds or ["int"] * len(sheet.rows)
+        bold = {
+            kind: self.wb.add_format({**self.font, "bold": True, "num_format": fmt})
+            for kind, fmt in NUMBER_FORMATS.items()
+        }
+        change = {
+            kind: self.wb.add_format({**self.font, "num_format": fmt})
+            for kind, fmt in CHANGE_FORMATS.items()
+        }
+        title = self.titles[sheet.key].replace("'", "''")
+        for r, (row, kind) in enumerate(zip(sheet.rows, kinds, strict=True), start=1):
+            total = row[sheet.column("group")] == "合计 Total"
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if c in changes:
+                    write_cell(ws, r, c, value, change.get(kind))
+                elif first <= c <= last:
+                    write_cell(ws, r, c, value, (bold if total else self.formats).get(kind))
+                else:
+                    write_cell(ws, r, c, self.text(columns[c].kind, value), self.plain)
+            ws.add_sparkline(
+                r,
+                spark,
+                {
+                    "range": f"'{title}'!{_cell(r, first)}:{_cell(r, last)}",
+                    "markers": True,
+                    "high_point": True,
+                },
+            )
+        widths = [12, 14, 8, *[11] * (last - first + 1), 13, 13, 16]
+        for c, width in enumerate(widths):
+            ws.set_column(c, c, width)
+        ws.freeze_panes(1, 3)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        if sheet.rows:
+            ws.autofilter(0, 0, len(sheet.rows), len(columns) - 1)
+
     # -- overview --------------------------------------------------------------------
 
     def overview(self, sheet: SheetData) -> None:
@@ -401,6 +466,16 @@ class _Writer:
             ws.insert_chart(18, 17, chart)
 
 
+def _cell(row: int, col: int) -> str:
+    """A1 reference of a 0-based cell."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
 def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bool = False) -> Path:
     """Write `summary` to `path` atomically; raises salesxl.write.xlsx.OutputError if it cannot."""
     if lang not in ("zh", "en"):
@@ -431,6 +506,8 @@ def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bo
         for sheet in sheets:
             if sheet.key == "overview":
                 writer.overview(sheet)
+            elif sheet.key == "trend":
+                writer.trend(sheet)
             else:
                 writer.table_sheet(sheet, as_table=sheet.key == "details")
         wb.close()

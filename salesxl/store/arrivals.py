@@ -1,12 +1,17 @@
-"""What reached the store and when, without the rows: enough to say who still owes a report.
+"""What reached the store and when, without the rows: enough to say who owes what, and
+how each month went.
 
 The chase list (催交) needs, per rep file of some months, its form, rep,
 period and first-seen time, and for a daily report the days it covers and
-when each first arrived; plus the roster and the refused files.  Reading
-that is a few narrow queries, so a chase over a thousand reps does not pay
-for rebuilding a quarter of a million rows as `load_period` does.  The files
-come back as `FormData` without tables, so consolidation's one set of rules
-(`consolidate.inputs.collect`, `consolidate.submissions`) judges them.
+when each first arrived; plus the roster and the refused files.  The trends
+across months need, per daily report and day, the counts consolidation makes
+of its rows (`DayFigures`: the store sums them as `digest_daily` counts
+them, with the same choice codes; a test holds the two to the same
+figures), and each month's targets.  Reading that is a few narrow queries,
+so a thousand reps do not pay for rebuilding a quarter of a million rows as
+`load_period` does.  The files come back as `FormData` without tables, so
+consolidation's one set of rules (`consolidate.inputs.collect`,
+`consolidate.submissions`, the KPIs) judges them.
 """
 
 from __future__ import annotations
@@ -15,23 +20,36 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import Engine, and_, or_, select, union
+from sqlalchemy import Connection, Engine, and_, case, func, or_, select, union
 
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month, Week
 from salesxl.forms import FORMS, FormId
+from salesxl.forms.choices import CLOSED_WON, VISIT_SOURCES
 from salesxl.store import codec
 from salesxl.store.engine import read_transaction
 from salesxl.store.migrations import open_store
 from salesxl.store.refusals import RefusedFile, read_refusals
 from salesxl.store.schema import HEADER_CELLS, activities, day_closes, report_days, submissions
-from salesxl.store.snapshot import current_roster
+from salesxl.store.snapshot import current_roster, month_targets
 from salesxl.validate import FormData
 
-__all__ = ["StoredArrivals", "load_arrivals"]
+__all__ = ["DayFigures", "StoredArrivals", "load_arrivals"]
 
 _CHUNK = 500
+
+
+class DayFigures(NamedTuple):
+    """One day of a daily report: contact rows, visits, deals (stage 成交), their amount,
+    deposits — what `consolidate.digest.digest_daily` counts of that day's rows."""
+
+    contacts: int
+    visits: int
+    deals: int
+    amount: float
+    deposit: float
 
 
 @dataclass(slots=True)
@@ -44,10 +62,15 @@ class StoredArrivals:
     day_first_seen: dict[tuple[str, dt.date], dt.datetime]
     roster: Roster | None
     refused_files: list[RefusedFile] = field(default_factory=list)
+    figures: dict[str, dict[dt.date, DayFigures]] = field(default_factory=dict)  # path -> day
+    targets: dict[Month, dict[str, float]] = field(default_factory=dict)  # rep month targets
 
 
-def load_arrivals(db: str | Engine | None, months: Sequence[Month]) -> StoredArrivals:
-    """Every current rep file of `months` (weekly plans of weeks overlapping them), without rows.
+def load_arrivals(
+    db: str | Engine | None, months: Sequence[Month], *, figures: bool = False
+) -> StoredArrivals:
+    """Every current rep file of `months` (weekly plans of weeks overlapping them), without rows;
+    with `figures`, each daily report's `DayFigures` and each month's targets too.
 
     Raises StoreError when there is no store at `db`.
     """
@@ -109,9 +132,42 @@ def load_arrivals(db: str | Engine | None, months: Sequence[Month]) -> StoredArr
                 paths[data.path] = days_of.get(sub.id, set())
             forms.append(data)
         refused = [r for month in months for r in read_refusals(conn, month)]
-        return StoredArrivals(
+        found = StoredArrivals(
             forms, paths, first_seen, day_first_seen, current_roster(conn), _unique(refused)
         )
+        if figures:
+            path_of = {s.id: f.path for s, f in zip(current, forms, strict=True)}
+            by_id = _day_figures(conn, daily)
+            found.figures = {path_of[i]: days for i, days in by_id.items()}
+            found.targets = {m: month_targets(conn, m) for m in months}
+        return found
+
+
+def _day_figures(conn: Connection, daily: list[int]) -> dict[int, dict[dt.date, DayFigures]]:
+    """Per daily report and day: the counts and sums `digest_daily` makes of the rows."""
+    a = activities.c
+    won = a.stage == CLOSED_WON
+    out: dict[int, dict[dt.date, DayFigures]] = defaultdict(dict)
+    for start in range(0, len(daily), _CHUNK):
+        chunk = daily[start : start + _CHUNK]
+        query = (
+            select(
+                a.submission_id,
+                a.date,
+                func.count(),
+                func.sum(case((a.source.in_(sorted(VISIT_SOURCES)), 1), else_=0)),
+                func.sum(case((won, 1), else_=0)),
+                func.sum(case((won, a.amount), else_=None)),
+                func.sum(a.deposit),
+            )
+            .where(a.submission_id.in_(chunk), a.date.is_not(None))
+            .group_by(a.submission_id, a.date)
+        )
+        for sub_id, day, contacts, visits, deals, amount, deposit in conn.execute(query):
+            out[sub_id][day] = DayFigures(
+                contacts, int(visits or 0), int(deals or 0), amount or 0.0, deposit or 0.0
+            )
+    return out
 
 
 def _header_only(

@@ -49,6 +49,7 @@ __all__ = [
     "current_roster",
     "load_period",
     "load_submission",
+    "month_targets",
     "read_customers",
     "sales_history",
     "stored_roster",
@@ -134,7 +135,7 @@ def load_period(
         return StoreInputs(
             forms,
             current_roster(conn),
-            _month_targets(conn, period),
+            month_targets(conn, period),
             first_seen,
             days,
             history,
@@ -339,7 +340,7 @@ def current_roster(conn: Connection) -> Roster | None:
     return roster_from_form(_forms(conn, [sub], None)[0])
 
 
-def _month_targets(conn: Connection, period: Month) -> dict[str, float]:
+def month_targets(conn: Connection, period: Month) -> dict[str, float]:
     """Rep ID -> month target: the sum of its rep-level rows (as `targets.read_month_targets`)."""
     t = targets.c
     totals: dict[str, float] = {}
