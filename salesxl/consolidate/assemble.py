@@ -115,6 +115,7 @@ def summarise(
         missing=statuses.count(SubmissionStatus.MISSING),
         month_target=company.target,
         targets_from=r.targets_from,
+        workday_share=_workday_share(r),
     )
     overview = _overview(headline, company, members, statuses)
     trend = daily_sales(
@@ -123,6 +124,11 @@ def summarise(
     return Summary(
         headline, [overview, *out], issues, trend, submitted, r if only is None else None, trends
     )
+
+
+def _workday_share(r: Results) -> float | None:
+    days = r.workdays.workdays_in(r.period)
+    return sum(day <= r.as_of for day in days) / len(days) if days else None
 
 
 def _whole_regions(r: Results, regions: Sequence[Totals], reps: Mapping[str, Totals]) -> bool:

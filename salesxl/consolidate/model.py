@@ -155,6 +155,9 @@ class Headline:
     missing: int
     month_target: float | None = None  # the month targets as given, before pro-rating
     targets_from: str | None = None  # a key of TARGET_SOURCES; None: no targets
+    # Workdays of the month passed by as-of, as a share: the completion a rep employed all
+    # month should have reached by now (the pace line of the Overview's chart).
+    workday_share: float | None = None
 
 
 @dataclass(slots=True)

@@ -18,6 +18,7 @@ from typing import Any
 
 import xlsxwriter
 
+from salesxl.consolidate.dashboard import CHART_DATA, write_overview
 from salesxl.consolidate.model import (
     WARNING_LABELS,
     Bilingual,
@@ -121,6 +122,7 @@ class _Writer:
             for colours in (_GOOD, _NEUTRAL, _BAD)
         }
         self.titles: dict[str, str] = {}
+        self.sheets: dict[str, Any] = {}  # sheet key -> worksheet, made in the workbook's order
         self._relative: dict[str, str] = {}  # file path -> path relative to the summary
 
     def label(self, zh: str, en: str) -> str:
@@ -138,7 +140,7 @@ class _Writer:
     # -- generic table sheets ---------------------------------------------------------
 
     def table_sheet(self, sheet: SheetData, *, as_table: bool = False) -> None:
-        ws = self.wb.add_worksheet(self.titles[sheet.key])
+        ws = self.sheets[sheet.key]
         heads = [self.label(c.zh, c.en) for c in sheet.columns]
         n = len(sheet.rows)
         if as_table:
@@ -173,6 +175,8 @@ class _Writer:
         ws.repeat_rows(0)
         if not as_table and n:
             ws.autofilter(0, 0, n, len(heads) - 1)
+        if sheet.key == "funnel":
+            self._funnel_chart(ws, sheet)
 
     def _rows(self, ws: Any, sheet: SheetData) -> None:
         """The body, fast: one typed xlsxwriter call per filled cell, nothing for empty ones
@@ -261,7 +265,7 @@ class _Writer:
     def trend(self, sheet: SheetData) -> None:
         """趋势 Trend: a block per metric, a row per team (the total first), the months,
         a sparkline of them, then 环比 and 同比 with signs."""
-        ws = self.wb.add_worksheet(self.titles[sheet.key])
+        ws = self.sheets[sheet.key]
         columns = sheet.columns
         months = [c for c, col in enumerate(columns) if col.key.startswith("m_")]
         first, last = months[0], months[-1]
@@ -312,158 +316,28 @@ class _Writer:
         if sheet.rows:
             ws.autofilter(0, 0, len(sheet.rows), len(columns) - 1)
 
-    # -- overview --------------------------------------------------------------------
+    # -- funnel ----------------------------------------------------------------------
 
-    def overview(self, sheet: SheetData) -> None:
-        ws = self.wb.add_worksheet(self.titles["overview"])
-        h = self.summary.headline
-        ws.write_string(
-            0,
-            0,
-            f"销售汇总 Sales summary {h.period}"
-            if self.lang == "zh"
-            else f"Sales summary {h.period}",
-            self.title,
-        )
-        ws.write_string(2, 0, self.label("指标", "Metric").replace("\n", " "), self.head)
-        ws.write_string(2, 1, self.label("值", "Value").replace("\n", " "), self.head)
-        kinds = sheet.row_kinds or ["text"] * len(sheet.rows)
-        for i, (row, kind) in enumerate(zip(sheet.rows, kinds, strict=True), start=3):
-            zh, en, value = row
-            ws.write_string(i, 0, f"{zh} {en}" if self.lang == "zh" else en, self.plain)
-            write_cell(ws, i, 1, value, self.formats.get(kind))
-        ws.set_column(0, 0, 26)
-        ws.set_column(1, 1, 16)
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 1)  # the overview prints (and converts to PDF) as one page
-        # Tables down the left (metrics, teams, daily sales), charts to their right.
-        teams_top = 3 + len(sheet.rows) + 1
-        trend_top = self._team_block(ws, teams_top) + 1
-        self._trend_block(ws, trend_top)
-        self._charts(ws, trend_top)
-
-    def _team_block(self, ws: Any, top: int) -> int:
-        """The team totals table from row `top`; returns the row after it."""
-        teams = self.summary.sheet("by_team")
-        # the pro-rated target: what completion and pace compare with
-        keys = ["team", "region", "amount", "prorated_target", "completion", "pace", "warning"]
-        ws.write_string(
-            top, 0, "团队合计 Team totals" if self.lang == "zh" else "Team totals", self.title
-        )
-        for c, key in enumerate(keys):
-            col = teams.columns[teams.column(key)]
-            ws.write_string(top + 1, c, self.label(col.zh, col.en).replace("\n", " "), self.head)
-            for r, row in enumerate(teams.rows, start=top + 2):
-                write_cell(
-                    ws,
-                    r,
-                    c,
-                    self.text(col.kind, row[teams.column(key)]),
-                    self.formats.get(col.kind),
-                )
-            self._colour_range(ws, col.kind, top + 2, top + 1 + len(teams.rows), c)
-        ws.set_column(2, 6, 14)
-        return top + 2 + len(teams.rows)
-
-    def _colour_range(self, ws: Any, kind: str, first: int, last: int, col: int) -> None:
-        if kind != "warning" or last < first:
+    def _funnel_chart(self, ws: Any, funnel: SheetData) -> None:
+        """Customers reached per stage (the total row), beside the table."""
+        if not funnel.rows:
             return
-        for value, colours in COLOURED[kind].items():
-            ws.conditional_format(
-                first,
-                col,
-                last,
-                col,
-                {
-                    "type": "cell",
-                    "criteria": "==",
-                    "value": f'"{self.text(kind, value)}"',
-                    "format": self.fills[colours],
-                },
-            )
-
-    def _trend_block(self, ws: Any, top: int) -> None:
-        trend = self.summary.daily_trend
-        if trend is None:
-            return
-        ws.write_string(
-            top, 0, "每日成交 Daily sales" if self.lang == "zh" else "Daily sales", self.title
-        )
-        for c, col in enumerate(trend.columns):
-            ws.write_string(top + 1, c, self.label(col.zh, col.en).replace("\n", " "), self.head)
-            for r, row in enumerate(trend.rows, start=top + 2):
-                write_cell(ws, r, c, row[c], self.formats.get(col.kind))
-
-    def _charts(self, ws: Any, trend_top: int) -> None:
         zh = self.lang == "zh"
-        by_rep = self.summary.sheet("by_rep")
-        n = len(by_rep.rows)
-        rep_title = self.titles["by_rep"]
-        has_targets = self.summary.headline.target is not None
-        if n:  # completion by rep; the amount when no targets were given
-            key = "completion" if has_targets else "amount"
-            chart = self.wb.add_chart({"type": "bar"})
-            chart.add_series(
-                {
-                    "name": ("完成率 Completion" if zh else "Completion")
-                    if has_targets
-                    else ("金额 Amount" if zh else "Amount"),
-                    "categories": [rep_title, 1, by_rep.column("name"), n, by_rep.column("name")],
-                    "values": [rep_title, 1, by_rep.column(key), n, by_rep.column(key)],
-                    "fill": {"color": "#4F81BD"},
-                }
-            )
-            title = (
-                ("完成率（按销售员）Completion by rep" if zh else "Completion by rep")
-                if has_targets
-                else ("金额（按销售员）Amount by rep" if zh else "Amount by rep")
-            )
-            chart.set_title({"name": title})
-            chart.set_x_axis({"num_format": "0%" if has_targets else "¥#,##0"})
-            chart.set_y_axis({"reverse": True})
-            chart.set_legend({"none": True})
-            chart.set_size({"width": 520, "height": max(300, min(2000, 16 * n + 80))})
-            ws.insert_chart(2, 8, chart)
-        trend = self.summary.daily_trend
-        if trend is not None and trend.rows:
-            first, last = trend_top + 2, trend_top + 1 + len(trend.rows)
-            chart = self.wb.add_chart({"type": "line"})
-            chart.add_series(
-                {
-                    "name": "成交金额 Amount" if zh else "Amount",
-                    "categories": [self.titles["overview"], first, 0, last, 0],
-                    "values": [self.titles["overview"], first, 1, last, 1],
-                    "marker": {"type": "circle"},
-                }
-            )
-            chart.set_title({"name": "每日成交 Daily sales" if zh else "Daily sales"})
-            chart.set_legend({"none": True})
-            chart.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
-            chart.set_y_axis({"num_format": "¥#,##0"})
-            ws.insert_chart(2, 17, chart)
-        funnel = self.summary.sheet("funnel")
-        if funnel.rows:
-            total_row = len(funnel.rows)
-            first_col = funnel.column("stage_1")
-            chart = self.wb.add_chart({"type": "column"})
-            chart.add_series(
-                {
-                    "name": "客户数 Customers" if zh else "Customers",
-                    "categories": [self.titles["funnel"], 0, first_col, 0, first_col + 6],
-                    "values": [
-                        self.titles["funnel"],
-                        total_row,
-                        first_col,
-                        total_row,
-                        first_col + 6,
-                    ],
-                    "fill": {"color": "#9BBB59"},
-                }
-            )
-            chart.set_title({"name": "销售漏斗 Funnel by stage" if zh else "Funnel by stage"})
-            chart.set_legend({"none": True})
-            ws.insert_chart(18, 17, chart)
+        total_row, first_col = len(funnel.rows), funnel.column("stage_1")
+        title = self.titles["funnel"]
+        chart = self.wb.add_chart({"type": "column"})
+        chart.add_series(
+            {
+                "name": "客户数 Customers" if zh else "Customers",
+                "categories": [title, 0, first_col, 0, first_col + 6],
+                "values": [title, total_row, first_col, total_row, first_col + 6],
+                "fill": {"color": "#9BBB59"},
+                "data_labels": {"value": True},
+            }
+        )
+        chart.set_title({"name": "销售漏斗 Funnel by stage" if zh else "Funnel by stage"})
+        chart.set_legend({"none": True})
+        ws.insert_chart(total_row + 2, 2, chart)
 
 
 def _cell(row: int, col: int) -> str:
@@ -503,9 +377,22 @@ def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bo
         for sheet in sheets:
             writer.titles[sheet.key] = safe_sheet_title(sheet.title(lang), taken)
             taken.append(writer.titles[sheet.key])
+            writer.sheets[sheet.key] = wb.add_worksheet(writer.titles[sheet.key])
+        if "overview" in writer.sheets:  # the Overview's charts read a hidden sheet, last
+            name = " ".join(CHART_DATA) if lang == "zh" else CHART_DATA[1]
+            writer.titles["chart_data"] = safe_sheet_title(name, taken)
+            writer.sheets["chart_data"] = wb.add_worksheet(writer.titles["chart_data"])
+            writer.sheets["chart_data"].hide()
         for sheet in sheets:
             if sheet.key == "overview":
-                writer.overview(sheet)
+                write_overview(
+                    wb,
+                    writer.sheets["overview"],
+                    writer.sheets["chart_data"],
+                    summary,
+                    lang,
+                    NUMBER_FORMATS,
+                )
             elif sheet.key == "trend":
                 writer.trend(sheet)
             else:
