@@ -275,38 +275,54 @@ class _Writer:
         heads.append(self.label("走势", "Trend"))
         for c, head in enumerate(heads):
             ws.write_string(0, c, head, self.head)
-        ws.set_row(0, 30 if self.lang == "zh" else 18)
+        ws.set_row(0, 45 if self.lang == "zh" else 30)
         kinds = sheet.row_kinds or ["int"] * len(sheet.rows)
-        bold = {
-            kind: self.wb.add_format({**self.font, "bold": True, "num_format": fmt})
-            for kind, fmt in NUMBER_FORMATS.items()
-        }
-        change = {
-            kind: self.wb.add_format({**self.font, "num_format": fmt})
-            for kind, fmt in CHANGE_FORMATS.items()
-        }
+        metric = sheet.column("metric")
+        block = {"top": 1, "top_color": "#8EA9DB"}  # a line above each metric's first row
+        made: dict[tuple[str, bool, bool], Any] = {}
+
+        def cell(fmt: str | None, bold: bool, first: bool) -> Any:
+            key = (fmt or "", bold, first)
+            if key not in made:
+                props = {**self.font, "bold": bold, **(block if first else {})}
+                made[key] = self.wb.add_format({**props, **({"num_format": fmt} if fmt else {})})
+            return made[key]
+
         title = self.titles[sheet.key].replace("'", "''")
+        previous = None
         for r, (row, kind) in enumerate(zip(sheet.rows, kinds, strict=True), start=1):
             total = row[sheet.column("group")] == "合计 Total"
-            for c, value in enumerate(row):
-                if value is None:
-                    continue
+            starts = row[metric] != previous
+            previous = row[metric]
+            ws.set_row(r, 18)
+            for c in range(len(columns) + 1):
+                value = row[c] if c < len(columns) else None
                 if c in changes:
-                    write_cell(ws, r, c, value, change.get(kind))
+                    fmt = cell(CHANGE_FORMATS.get(kind), False, starts)
                 elif first <= c <= last:
-                    write_cell(ws, r, c, value, (bold if total else self.formats).get(kind))
+                    fmt = cell(NUMBER_FORMATS.get(kind), total, starts)
                 else:
-                    write_cell(ws, r, c, self.text(columns[c].kind, value), self.plain)
+                    fmt = cell(None, total and c < 3, starts)
+                    value = self.text(columns[c].kind, value) if c < len(columns) else None
+                if total and self.lang != "zh" and value == "合计 Total":
+                    value = "Total"
+                if value is None:
+                    ws.write_blank(r, c, None, fmt)
+                else:
+                    write_cell(ws, r, c, value, fmt)
             ws.add_sparkline(
                 r,
                 spark,
                 {
                     "range": f"'{title}'!{_cell(r, first)}:{_cell(r, last)}",
                     "markers": True,
-                    "high_point": True,
+                    "weight": 1.5,
+                    "series_color": "#2F5597",
+                    "empty_cells": "connect",
                 },
             )
-        widths = [12, 14, 8, *[11] * (last - first + 1), 13, 13, 16]
+        self._trend_charts(ws, sheet, first, last)
+        widths = [12, 14, 8, *[11] * (last - first), 17, 15, 15, 18]
         for c, width in enumerate(widths):
             ws.set_column(c, c, width)
         ws.freeze_panes(1, 3)
@@ -315,6 +331,54 @@ class _Writer:
         ws.fit_to_pages(1, 0)
         if sheet.rows:
             ws.autofilter(0, 0, len(sheet.rows), len(columns) - 1)
+
+    def _trend_charts(self, ws: Any, sheet: SheetData, first: int, last: int) -> None:
+        """Under the table, a small chart per metric of the total row: the months at a
+        glance in any spreadsheet app (not every one draws sparklines)."""
+        title = self.titles[sheet.key]
+        group, metric = sheet.column("group"), sheet.column("metric")
+        totals = [
+            (r, row) for r, row in enumerate(sheet.rows, start=1) if row[group] == "合计 Total"
+        ]
+        # Short month labels for the charts' axes, the month to date marked with *.
+        below = len(sheet.rows) + 1
+        grey = self.wb.add_format({**self.font, "font_color": "#7F7F7F", "align": "right"})
+        for c in range(first, last + 1):
+            month = sheet.columns[c].key.removeprefix("m_")
+            ws.write_string(below, c, f"{month}*" if c == last else month, grey)
+        as_of = self.summary.headline.as_of
+        note = (
+            f"* 截至 {as_of:%m-%d} / to {as_of:%m-%d}"
+            if self.lang == "zh"
+            else f"* to {as_of:%m-%d}"
+        )
+        ws.write_string(below, 0, note, self.wb.add_format({**self.font, "font_color": "#7F7F7F"}))
+        top = below + 2
+        for n, (r, row) in enumerate(totals):
+            chart = self.wb.add_chart({"type": "line"})
+            chart.add_series(
+                {
+                    "categories": [title, below, first, below, last],
+                    "values": [title, r, first, r, last],
+                    "marker": {"type": "circle", "size": 5},
+                    "line": {"color": "#2F5597", "width": 2},
+                }
+            )
+            chart.set_title(
+                {"name": self.text("metric", row[metric]), "name_font": {"size": 10, "bold": True}}
+            )
+            chart.set_legend({"none": True})
+            chart.set_x_axis({"num_font": {"size": 7}})
+            chart.set_y_axis(
+                {
+                    "num_font": {"size": 7},
+                    "num_format": NUMBER_FORMATS.get((sheet.row_kinds or [])[r - 1], "General"),
+                    "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
+                }
+            )
+            chart.show_blanks_as("gap")
+            chart.set_size({"width": 300, "height": 190})
+            ws.insert_chart(top + (n // 4) * 10, 0, chart, {"x_offset": (n % 4) * 310})
 
     # -- funnel ----------------------------------------------------------------------
 
