@@ -112,6 +112,18 @@ def echo_headline(summary: Summary, output: Path) -> None:
     help="A 工作日 Workdays sheet overriding the China holiday calendar (needed for "
     "years the built-in calendar does not cover).",
 )
+@click.option(
+    "--split-by",
+    type=click.Choice(["team", "region"]),
+    help="Also write a pack per team or region for its leader: only their reps, their "
+    "totals, the company rank as context. -o then names a folder (default packs/).",
+)
+@click.option(
+    "--password-from",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --split-by: a text file of `team,password` lines (or `region,password`); "
+    "each pack gets its leader's open password.",
+)
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to read with.")
 def command(
     inbox: tuple[Path, ...],
@@ -127,6 +139,8 @@ def command(
     oral: float,
     written: float,
     workdays: Path | None,
+    split_by: str | None,
+    password_from: Path | None,
     workers: int | None,
 ) -> None:
     """Consolidate every rep's forms under INBOX (or in the store) into a summary workbook.
@@ -146,11 +160,18 @@ def command(
     not ranked. Without --targets (or a store's targets) the forms' month
     targets are used; with them, a form that states another target is a warning.
 
+    With --split-by team (or region) the summary goes into the -o folder with
+    one pack per team (region): the same sheets with only its reps, and a
+    one-line headline per leader for the group chat (printed, and saved as
+    headlines.txt). --password-from gives each pack its leader's password.
+
     \b
     Example:
       salesxl consolidate inbox/ --period 2026-11 --roster roster.xlsx \\
           --targets targets.xlsx -o summary.xlsx
       salesxl consolidate --db salesxl.db --period 2026-11 -o summary.xlsx
+      salesxl consolidate --db salesxl.db --period 2026-11 --split-by team \\
+          --password-from passwords.txt -o packs/
     """
     if bool(inbox) == bool(db):
         raise click.UsageError(
@@ -164,6 +185,11 @@ def command(
         thresholds = Thresholds(oral=oral, written=written)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--oral/--written") from None
+    folder, passwords = None, None
+    if split_by:
+        folder, output, passwords = _packs_setup(output, password_from)
+    elif password_from is not None:
+        raise click.UsageError("--password-from protects the packs: give --split-by too")
     try:  # a locked or impossible output is said before the folder is read, not after
         check_output(output)
     except OutputError as exc:
@@ -208,10 +234,92 @@ def command(
         raise click.BadParameter(str(exc), param_hint="--roster") from None
     except TargetsError as exc:
         raise click.BadParameter(str(exc), param_hint="--targets") from None
+    if split_by and passwords is not None:  # a pack without a password: before writing anything
+        _check_passwords(summary, split_by, passwords)
     try:
         write_summary(summary, output, lang=lang, details=details)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     echo_headline(summary, output)
+    if split_by and folder is not None:
+        _write_packs(summary, folder, split_by, lang, details, passwords)
     if strict and summary.headline.errors:
         raise SystemExit(1)
+
+
+def _packs_setup(
+    output: Path, password_from: Path | None
+) -> tuple[Path, Path, dict[str, str] | None]:
+    """The packs' folder (-o, default packs/), the summary inside it, the passwords."""
+    # the packs module loads the encryption library: only when packs are asked for
+    from salesxl.consolidate.packs import PasswordsError, read_passwords
+
+    source = click.get_current_context().get_parameter_source("output")
+    folder = Path("packs") if source is click.core.ParameterSource.DEFAULT else output
+    if folder.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        raise click.BadParameter(
+            f"with --split-by, -o names a folder for the summary and the packs, not {folder.name}",
+            param_hint="-o",
+        )
+    passwords = None
+    if password_from is not None:
+        try:
+            passwords = read_passwords(password_from)
+        except PasswordsError as exc:
+            raise click.BadParameter(str(exc), param_hint="--password-from") from None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.ClickException(f"{folder}: cannot create the folder ({exc.strerror})") from None
+    return folder, folder / "summary.xlsx", passwords
+
+
+def _check_passwords(summary: Summary, split_by: str, passwords: dict[str, str]) -> None:
+    # the packs module loads the encryption library: only when packs are asked for
+    from salesxl.consolidate.packs import (
+        PasswordsError,
+        check_passwords,
+        pack_groups,
+        unknown_names,
+    )
+
+    if summary.results is None:
+        return
+    groups = pack_groups(summary.results, split_by)
+    try:
+        check_passwords(groups, passwords)
+    except PasswordsError as exc:
+        raise click.BadParameter(str(exc), param_hint="--password-from") from None
+    for name in unknown_names(passwords, groups):
+        click.echo(f"  note: the passwords file names {name}, which has no pack", err=True)
+
+
+def _write_packs(
+    summary: Summary,
+    folder: Path,
+    split_by: str,
+    lang: str,
+    details: bool,
+    passwords: dict[str, str] | None,
+) -> None:
+    # the packs module loads the encryption library: only when packs are asked for
+    from salesxl.consolidate.packs import PasswordsError, write_packs
+
+    try:
+        packs = write_packs(
+            summary, folder, split_by=split_by, lang=lang, details=details, passwords=passwords
+        )
+    except PasswordsError as exc:
+        raise click.BadParameter(str(exc), param_hint="--password-from") from None
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+    lines = [p.headline for p in packs]
+    (folder / "headlines.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    locked = sum(p.encrypted for p in packs)
+    click.echo(
+        f"  {len(packs)} packs by {split_by} in {folder}"
+        + (f", {locked} with an open password" if locked else "")
+        + "; headlines (also in headlines.txt):"
+    )
+    for line in lines:
+        click.echo(f"    {line}")

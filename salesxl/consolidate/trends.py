@@ -41,6 +41,7 @@ __all__ = [
     "Trends",
     "change",
     "month_figures",
+    "region_key",
     "team_key",
     "trend_sheet",
 ]

@@ -33,7 +33,7 @@ from salesxl.core.issues import Severity
 from salesxl.core.perf import paused_gc
 from salesxl.write.xlsx import atomic_output, fit_width, safe_sheet_title, write_cell
 
-__all__ = ["CODE_LABELS", "COLOURED", "NUMBER_FORMATS", "write_summary"]
+__all__ = ["CODE_LABELS", "COLOURED", "NUMBER_FORMATS", "write_summary", "write_workbook"]
 
 # A date from 1900-03-01 on is stored as its day count from 1899-12-30 (Excel's serial,
 # past its 1900 leap-year quirk): written as that number in a date format, which is what
@@ -416,11 +416,21 @@ def _cell(row: int, col: int) -> str:
 
 def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bool = False) -> Path:
     """Write `summary` to `path` atomically; raises salesxl.write.xlsx.OutputError if it cannot."""
+    path = Path(path)
+    with atomic_output(path) as tmp:
+        write_workbook(summary, tmp, lang=lang, details=details, base=path.resolve().parent)
+    return path
+
+
+def write_workbook(
+    summary: Summary, tmp: Path, *, lang: str = "zh", details: bool = False, base: Path
+) -> None:
+    """Write the summary workbook into the file `tmp` (what `write_summary` moves into place);
+    links to rep files are relative to `base`, the folder the workbook will be in."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    path = Path(path)
     sheets: Sequence[SheetData] = [s for s in summary.sheets if details or s.key != "details"]
-    with atomic_output(path) as tmp, paused_gc():  # ~100k cells of small objects, no cycles
+    with paused_gc():  # ~100k cells of small objects, no cycles
         wb = xlsxwriter.Workbook(
             str(tmp),
             {
@@ -436,7 +446,7 @@ def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bo
                 "created": dt.datetime.combine(summary.headline.as_of, dt.time()),
             }
         )
-        writer = _Writer(wb, summary, lang, path.resolve().parent)
+        writer = _Writer(wb, summary, lang, base)
         taken: list[str] = []
         for sheet in sheets:
             writer.titles[sheet.key] = safe_sheet_title(sheet.title(lang), taken)
@@ -462,4 +472,3 @@ def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bo
             else:
                 writer.table_sheet(sheet, as_table=sheet.key == "details")
         wb.close()
-    return path
