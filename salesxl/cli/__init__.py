@@ -26,6 +26,7 @@ COMMANDS = {
     "consolidate": "salesxl.cli.cmd_consolidate",
     "targets": "salesxl.cli.cmd_targets",
     "forms": "salesxl.cli.cmd_forms",
+    "return": "salesxl.cli.cmd_return",
     "import": "salesxl.cli.cmd_import",
     "macros": "salesxl.cli.cmd_macros",
     "demo": "salesxl.cli.cmd_demo",

@@ -107,6 +107,9 @@ class Field:
     width: int | None = None
     formula: str | None = None  # template formula, `{row}` is the sheet row
     example: Any = None
+    # Filled in by salesxl in every prepared row when forms are issued (日清 dates): a row
+    # holding nothing else is still an empty row, not a record.
+    prepared: bool = False
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en

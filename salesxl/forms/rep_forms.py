@@ -153,7 +153,14 @@ DAILY_REPORT = Form(
             input_rows=31,
             fields=(
                 Field(
-                    "date", "日期", "Date", T.DATE, required=True, in_period=True, not_future=True
+                    "date",
+                    "日期",
+                    "Date",
+                    T.DATE,
+                    required=True,
+                    in_period=True,
+                    not_future=True,
+                    prepared=True,  # the month's workdays, filled in by `salesxl forms issue`
                 ),
                 Field(
                     "sales",
