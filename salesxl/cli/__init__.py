@@ -27,6 +27,7 @@ COMMANDS = {
     "targets": "salesxl.cli.cmd_targets",
     "forms": "salesxl.cli.cmd_forms",
     "return": "salesxl.cli.cmd_return",
+    "scorecards": "salesxl.cli.cmd_scorecards",
     "import": "salesxl.cli.cmd_import",
     "macros": "salesxl.cli.cmd_macros",
     "demo": "salesxl.cli.cmd_demo",

@@ -26,6 +26,7 @@ from salesxl.consolidate.model import (
     warning_level,
 )
 from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
+from salesxl.consolidate.results import Results
 from salesxl.consolidate.submissions import submission_rows
 from salesxl.core.calendar import Workdays
 from salesxl.core.issues import Issue, Severity
@@ -41,6 +42,7 @@ __all__ = [
     "WARNING_LABELS",
     "ColumnSpec",
     "Headline",
+    "Results",
     "SheetData",
     "Summary",
     "TargetsError",
@@ -127,6 +129,7 @@ def _consolidate(
     )
     plans = plan_vs_actual(data.plans, data.days)
     closes = forecast_accuracy(data.day_closes, data.days, workdays, as_of)
+    lapses, conflicts = book.lapses(as_of, period.first_day), book.conflicts()
     out = [
         sheets.by_rep_sheet(reps.values(), reporting),
         sheets.by_group_sheet("by_team", teams, company),
@@ -134,7 +137,7 @@ def _consolidate(
         sheets.funnel_sheet(list(reps.values()), company),
         sheets.plan_sheet(plans, data.reps),
         sheets.day_close_sheet(closes, data.reps),
-        sheets.customers_sheet(book.lapses(as_of, period.first_day), book.conflicts(), data.reps),
+        sheets.customers_sheet(lapses, conflicts, data.reps),
         sheets.submissions_sheet(submitted, data.reps),
         sheets.issues_sheet(issues),
     ]
@@ -157,7 +160,20 @@ def _consolidate(
     )
     overview = _overview(headline, company, reps.values(), statuses)
     trend = _daily_trend(data.days, period, as_of)
-    return Summary(headline, [overview, *out], issues, trend, submitted)
+    results = Results(
+        reps,
+        company,
+        data.reps,
+        data.days,
+        plans,
+        closes,
+        lapses,
+        book.coming_due(as_of),
+        conflicts,
+        {day: month_to_date_share(period, day, workdays) for day in period.days()},
+        reporting,
+    )
+    return Summary(headline, [overview, *out], issues, trend, submitted, results)
 
 
 def _overview(
