@@ -7,6 +7,7 @@ result is.  Later stages add a step each.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -155,8 +156,6 @@ def step_forms(run: DemoRun) -> None:
 
 def step_returns(run: DemoRun) -> None:
     # each step imports what it runs: the other commands and --help start faster
-    import shutil
-
     from salesxl.write.returns import return_inbox
 
     _say("退回 Return the files with mistakes to their reps, marked")
@@ -183,8 +182,6 @@ def step_returns(run: DemoRun) -> None:
 
 def step_scorecards(run: DemoRun) -> None:
     # each step imports what it runs: the other commands and --help start faster
-    import shutil
-
     from salesxl.scorecards import build_scorecards, write_scorecards
 
     _say("个人战报 A scorecard for every rep, from the same consolidation")

@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 
-class PeriodType(click.ParamType):
+class PeriodType(click.ParamType[Month | Week]):
     """A month `2026-11` or an ISO week `2026-W48`."""
 
     name = "period"
@@ -44,7 +44,7 @@ class PeriodType(click.ParamType):
             )
 
 
-class MonthType(click.ParamType):
+class MonthType(click.ParamType[Month]):
     """A month `2026-11`."""
 
     name = "month"
@@ -60,7 +60,7 @@ class MonthType(click.ParamType):
             self.fail(f"{value!r} is not a month: write it as YYYY-MM, e.g. 2026-11", param, ctx)
 
 
-class WeekType(click.ParamType):
+class WeekType(click.ParamType[Week]):
     """An ISO week `2026-W49`."""
 
     name = "week"
@@ -74,7 +74,7 @@ class WeekType(click.ParamType):
             self.fail(f"{value!r} is not a week: write it as 2026-W49", param, ctx)
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[dt.date]):
     """A date `2026-11-24`."""
 
     name = "date"
@@ -98,7 +98,7 @@ WEEK = WeekType()
 DATE = DateType()
 
 
-class DbUrlType(click.ParamType):
+class DbUrlType(click.ParamType[str]):
     """An SQLite file (`salesxl.db`, `sqlite:///path`) or `postgresql://user@host/dbname`."""
 
     name = "url"

@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salesxl.consolidate.customers import build_customer_book
-from salesxl.consolidate.digest import STAGE_ORDER, DailyDigest, Trail, digest_daily, merge_trails
+from salesxl.consolidate.digest import DailyDigest, Trail, digest_daily, merge_trails
 from salesxl.core.periods import Month, Week
-from salesxl.forms import DAILY_REPORT
-from salesxl.forms.choices import CLOSED_WON, LOST
+from salesxl.forms import FormId, Role
+from salesxl.forms.choices import CLOSED_WON, GRADES, LOST, STAGE_ORDER
 from salesxl.validate import FormData
 
 __all__ = ["LastWeek", "PlanSeed", "WeekPrefill", "weekly_prefill"]
 
 _RANK = {stage: i for i, stage in enumerate(STAGE_ORDER)}
+TOP_GRADE = GRADES.choices[0].code  # A 热: the hottest prospects
 _SEED_REASON = {
     "phone_no_visit": ("电话客户 7 天内需上门", "phone lead: visit within 7 days"),
     "no_follow_up": ("7 天内需跟进", "follow up within 7 days"),
@@ -66,9 +67,8 @@ class LastWeek:
             ("成交", "Deals", f"{self.deals}"),
             ("成交金额", "Amount", f"¥{self.amount:,.2f}"),
         )
-        return [{"summary": source}] + [
-            {"summary": f"{zh} {en}: {value}"} for zh, en, value in figures
-        ]
+        rows: list[dict[str, Any]] = [{Role.SUMMARY: source}]
+        return rows + [{Role.SUMMARY: f"{zh} {en}: {value}"} for zh, en, value in figures]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +91,11 @@ class PlanSeed:
         when = f"，{self.due:%m-%d} 到期" if self.due else ""
         when_en = f", due {self.due:%m-%d}" if self.due else ""
         return {
-            "date": day,
-            "customer": self.customer,
-            "grade": self.grade,
-            "purpose": self.next_stage,
-            "outcome": f"{zh}（最近联系 {self.last_contact:%m-%d}{when}）/ {en} "
+            Role.DATE: day,
+            Role.CUSTOMER: self.customer,
+            Role.GRADE: self.grade,
+            Role.PURPOSE: self.next_stage,
+            Role.OUTCOME: f"{zh}（最近联系 {self.last_contact:%m-%d}{when}）/ {en} "
             f"(last contact {self.last_contact:%m-%d}{when_en})",
         }
 
@@ -162,7 +162,7 @@ def _daily_reports(forms: Iterable[FormData]) -> dict[tuple[str, Month], FormDat
     chosen: dict[tuple[str, Month], FormData] = {}
     for data in forms:
         period = data.period
-        if data.form_id != DAILY_REPORT.id or not data.rep_id or not isinstance(period, Month):
+        if data.form_id != FormId.DAILY_REPORT or not data.rep_id or not isinstance(period, Month):
             continue
         key = (data.rep_id, period)
         other = chosen.get(key)
@@ -198,14 +198,16 @@ def _trails(digests: Sequence[DailyDigest]) -> dict[str, Trail]:
 
 
 def _stage_moves(began: Sequence[DailyDigest], ended: Sequence[DailyDigest]) -> int:
+    """Customers known before the week whose furthest stage is further at its end."""
     before, after = _trails(began), _trails(ended)
-    return sum(
-        1
-        for name, trail in after.items()
-        if name in before
-        and trail.furthest is not None
-        and (before[name].furthest is None or _RANK[trail.furthest] > _RANK[before[name].furthest])
-    )
+    moved = 0
+    for name, trail in after.items():
+        earlier = before.get(name)
+        if earlier is None or trail.furthest is None:
+            continue
+        if earlier.furthest is None or _RANK[trail.furthest] > _RANK[earlier.furthest]:
+            moved += 1
+    return moved
 
 
 def _seeds(
@@ -228,11 +230,13 @@ def _seeds(
         ahead = trail.next_followup is not None and trail.next_followup >= week.monday
         if (
             name not in seeds
-            and trail.grade == "A"
+            and trail.grade == TOP_GRADE
             and trail.last_stage not in (CLOSED_WON, LOST)
             and not ahead
         ):
-            seeds[name] = PlanSeed(name, "A", "no_next_step", trail.last, None, _next_stage(trail))
+            seeds[name] = PlanSeed(
+                name, TOP_GRADE, "no_next_step", trail.last, None, _next_stage(trail)
+            )
     return sorted(seeds.values(), key=lambda s: (s.due or week.sunday, s.customer))
 
 

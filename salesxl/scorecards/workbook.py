@@ -300,7 +300,7 @@ class _Page:
     def _weeks(self) -> None:
         f = self.f
         self._section("周计划执行 Weekly plan against the daily reports")
-        rows = []
+        rows: list[list[tuple[Any, Any]]] = []
         for line in self.card.weeks:
             p = line.plan
             if p is None:
@@ -355,7 +355,7 @@ class _Page:
     def _todo(self) -> None:
         c, f = self.card, self.f
         self._section("待办 To do: 7 天规则 the 7-day rules")
-        rows = []
+        rows: list[list[tuple[Any, Any]]] = []
         for item in c.todo[:MAX_TODO]:
             if item.overdue:
                 days = (c.as_of - item.due).days
@@ -399,7 +399,7 @@ class _Page:
     def _conflicts(self) -> None:
         c, f = self.card, self.f
         self._section("归属冲突 Customers shared with another rep")
-        rows = []
+        rows: list[list[tuple[Any, Any]]] = []
         for item in c.conflicts[:MAX_CONFLICTS]:
             mine = "你 You" if item.owner == c.rep_id else item.owner
             deal = "你 You" if item.deal_owner == c.rep_id else (item.deal_owner or "—")

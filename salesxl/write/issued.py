@@ -23,10 +23,10 @@ from typing import Any
 from salesxl.core.calendar import Workdays
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week, weeks_starting_in
-from salesxl.forms import DAILY_REPORT, MONTHLY_PLAN, REP_FORMS, SALES_RECORDS, WEEKLY_PLAN
+from salesxl.forms import REP_FORM_IDS, FormId, Role, TableKey
 from salesxl.intake.files import collect_files, load_forms
 from salesxl.validate import ValidationContext
-from salesxl.write.templates import FormJob, write_forms
+from salesxl.write.templates import SUGGESTED_LISTS, FormJob, write_forms
 from salesxl.write.xlsx import OutputError
 
 __all__ = ["FormsExist", "first_week", "issue_forms", "known_customers", "planned_forms"]
@@ -53,16 +53,15 @@ def known_customers(paths: Iterable[Path]) -> dict[str, list[str]]:
     """Rep ID -> customers, most frequent first, from sales records and earlier rep forms."""
     files, _ = collect_files(list(paths))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    rep_forms = {form.id for form in REP_FORMS}
     for data in load_forms(files, ValidationContext()):
-        if data.form_id == SALES_RECORDS.id:
-            for r in data.records("sales"):
-                if r["rep_id"] and r["customer"]:
-                    counts[r["rep_id"]][r["customer"]] += 1
-        elif data.form_id in rep_forms and data.rep_id and data.form is not None:
+        if data.form_id == FormId.SALES_RECORDS:
+            for r in data.records(TableKey.SALES):
+                if r[Role.REP_ID] and r[Role.CUSTOMER]:
+                    counts[r[Role.REP_ID]][r[Role.CUSTOMER]] += 1
+        elif data.form_id in REP_FORM_IDS and data.rep_id and data.form is not None:
             for r in data.records(data.form.main_table.key):
-                if r["customer"]:
-                    counts[data.rep_id][r["customer"]] += 1
+                if r[Role.CUSTOMER]:
+                    counts[data.rep_id][r[Role.CUSTOMER]] += 1
     return {rep: [name for name, _ in c.most_common(MAX_CUSTOMERS)] for rep, c in counts.items()}
 
 
@@ -92,26 +91,23 @@ def planned_forms(
     for rep in sorted(roster.reps.values(), key=lambda r: r.rep_id):
         base = folder / (rep.region or "未分区域") / (rep.team or "未分团队")
         stem = f"{rep.rep_id}_{rep.name}"
-        who = {"rep_name": rep.name, "rep_id": rep.rep_id}
+        who: dict[str, Any] = {Role.REP_NAME: rep.name, Role.REP_ID: rep.rep_id}
         target = (targets or {}).get(rep.rep_id)
-        month_target = {"month_target": target} if target is not None else {}
-        lists = {"customers": list((customers or {}).get(rep.rep_id, []))}
+        month_target: dict[str, Any] = {Role.MONTH_TARGET: target} if target is not None else {}
+        lists = {SUGGESTED_LISTS[Role.CUSTOMER]: list((customers or {}).get(rep.rep_id, []))}
+        place: dict[str, Any] = {Role.REGION: rep.region, Role.TEAM: rep.team}
         monthly = period is not None and _active(rep, period.first_day, period.last_day)
         if monthly:
             assert period is not None
-            closes = [{"date": d} for d in workdays.workdays_in(period) if rep.active_on(d)]
+            closes: list[dict[str, Any]] = [
+                {Role.DATE: d} for d in workdays.workdays_in(period) if rep.active_on(d)
+            ]
             jobs.append(
                 FormJob(
                     base / f"{stem}_日报_{period}.xlsx",
-                    DAILY_REPORT.id,
-                    {
-                        **who,
-                        "region": rep.region,
-                        "team": rep.team,
-                        "month": period,
-                        **month_target,
-                    },
-                    {"day_close": closes},
+                    FormId.DAILY_REPORT,
+                    {**who, **place, Role.MONTH: period, **month_target},
+                    {TableKey.DAY_CLOSE: closes},
                     lists=lists,
                     lock_header=True,
                 )
@@ -123,11 +119,11 @@ def planned_forms(
             jobs.append(
                 FormJob(
                     base / f"{stem}_周计划_{week}.xlsx",
-                    WEEKLY_PLAN.id,
-                    {**who, "week": week},
+                    FormId.WEEKLY_PLAN,
+                    {**who, Role.WEEK: week},
                     {
-                        "plan": list((plan_rows or {}).get(key, ())),
-                        "last_week": list((last_week_rows or {}).get(key, ())),
+                        TableKey.PLAN: list((plan_rows or {}).get(key, ())),
+                        TableKey.LAST_WEEK: list((last_week_rows or {}).get(key, ())),
                     },
                     lists=lists,
                     lock_header=True,
@@ -137,8 +133,8 @@ def planned_forms(
             jobs.append(
                 FormJob(
                     base / f"{stem}_月计划_{period}.xlsx",
-                    MONTHLY_PLAN.id,
-                    {**who, "month": period, **month_target},
+                    FormId.MONTHLY_PLAN,
+                    {**who, Role.MONTH: period, **month_target},
                     {},
                     lists=lists,
                     lock_header=True,

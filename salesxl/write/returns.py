@@ -119,8 +119,8 @@ def return_inbox(
     """
     folder = Path(folder)
     for path in paths:
-        inbox = Path(path).resolve()
-        if inbox.is_dir() and (folder.resolve() == inbox or inbox in folder.resolve().parents):
+        root = Path(path).resolve()
+        if root.is_dir() and (folder.resolve() == root or root in folder.resolve().parents):
             raise OutputError(
                 f"{folder} is inside the inbox {path}: the return copies would be read as rep "
                 "files next time; choose a folder outside it"
