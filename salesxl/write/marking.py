@@ -284,9 +284,12 @@ def _deselect_tabs(pkg: XlsxPackage) -> None:
     """No sheet stays selected: two selected tabs would group them (edits go to both)."""
     for entry in pkg.sheets():
         if entry.part is not None and entry.part.endswith(".xml"):
-            xml = pkg.text(entry.part)
-            if 'tabSelected="1"' in xml or 'tabSelected="true"' in xml:
-                pkg.put(entry.part, re.sub(r'\s*tabSelected="(?:1|true)"', "", xml))
+            raw = pkg.raw(entry.part)
+            if b'tabSelected="1"' in raw or b'tabSelected="true"' in raw:
+                xml = pkg.text(entry.part)
+                for selected in (' tabSelected="1"', ' tabSelected="true"'):
+                    xml = xml.replace(selected, "")
+                pkg.put(entry.part, xml)
 
 
 def _workbook_prefixes(xml: str) -> tuple[str, str]:

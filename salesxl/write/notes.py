@@ -53,7 +53,8 @@ def add_notes(
     """Give each (row, col) of `notes` a note; returns the sheet's XML (comments parts saved)."""
     rels = pkg.relationships(sheet_part)
     comments = next((r.target for r in rels if r.type == COMMENTS_TYPE and r.target in pkg), None)
-    legacy = re.search(r'<(?:\w+:)?legacyDrawing\b[^>]*\b\w+:id="([^"]*)"', sheet_xml)
+    tail = sheet_xml[_after_cells(sheet_xml) :]  # legacyDrawing comes after the cells
+    legacy = re.search(r'<(?:\w+:)?legacyDrawing\b[^>]*\b\w+:id="([^"]*)"', tail)
     vml = None
     if legacy is not None:
         vml = next((r.target for r in rels if r.id == legacy.group(1) and r.target in pkg), None)
@@ -223,6 +224,11 @@ def _box(shape_id: int, row: int, col: int, note: str) -> str:
     )
 
 
+def _after_cells(xml: str) -> int:
+    """Where the worksheet's elements after `<sheetData>` begin (0 when there is none)."""
+    return max(0, xml.rfind("sheetData>"), xml.rfind("sheetData/>"))
+
+
 def _with_legacy_drawing(xml: str, rel_id: str) -> str:
     """The sheet with `<legacyDrawing r:id=…/>` in its place in the schema's order."""
     root = re.search(r"<(\w+:)?worksheet\b[^>]*>", xml)
@@ -237,11 +243,10 @@ def _with_legacy_drawing(xml: str, rel_id: str) -> str:
     else:
         r = prefix.group(1)
     element = f'<{p}legacyDrawing {r}:id="{xml_attr(rel_id)}"/>'
-    after = re.search(
-        r"<(?:\w+:)?(?:" + "|".join(_AFTER_LEGACY) + r")\b", xml[xml.find("sheetData") :]
-    )
+    tail = _after_cells(xml)
+    after = re.search(r"<(?:\w+:)?(?:" + "|".join(_AFTER_LEGACY) + r")\b", xml[tail:])
     if after is not None:
-        at = xml.find("sheetData") + after.start()
+        at = tail + after.start()
         return xml[:at] + element + xml[at:]
     end = xml.rfind(f"</{p}worksheet>")
     return xml[:end] + element + xml[end:]

@@ -13,7 +13,9 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
@@ -67,12 +69,17 @@ class XlsxPackage:
 
     def __init__(self, data: bytes) -> None:
         try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            self._infos = {info.filename: info for info in archive.infolist()}
-            self._parts: dict[str, bytes] = {name: archive.read(name) for name in self._infos}
+            self._archive = zipfile.ZipFile(io.BytesIO(data))
+            infos = self._archive.infolist()
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
             raise PackageError(f"not a readable zip package ({exc})") from None
+        self._data = data
+        self._infos = {info.filename: info for info in infos}
+        # Parts are inflated when first read; a part never changed is copied as it is stored.
+        self._parts: dict[str, bytes | None] = dict.fromkeys(self._infos)
         self._changed: set[str] = set()
+        self._rels: dict[str, list[Relationship]] = {}  # parsed once, until the part changes
+        self._sheets: list[SheetEntry] | None = None
         self.workbook = self._office_document()
 
     # -- parts ----------------------------------------------------------------------
@@ -84,16 +91,19 @@ class XlsxPackage:
         return list(self._parts)
 
     def raw(self, part: str) -> bytes:
-        try:
-            return self._parts[part]
-        except KeyError:
-            raise PackageError(f"the package has no part {part}") from None
+        if part not in self._parts:
+            raise PackageError(f"the package has no part {part}")
+        content = self._parts[part]
+        if content is None:
+            try:
+                content = self._parts[part] = self._archive.read(part)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+                raise PackageError(f"{part} cannot be read") from None
+        return content
 
     def text(self, part: str) -> str:
         try:
-            return self._parts[part].decode("utf-8")
-        except KeyError:
-            raise PackageError(f"the package has no part {part}") from None
+            return self.raw(part).decode("utf-8")
         except UnicodeDecodeError:
             raise PackageError(f"{part} is not UTF-8 XML") from None
 
@@ -101,10 +111,18 @@ class XlsxPackage:
         """Replace or add a part (new parts go to the end of the package)."""
         self._parts[part] = content.encode("utf-8") if isinstance(content, str) else content
         self._changed.add(part)
+        self._forget(part)
 
     def remove(self, part: str) -> None:
         self._parts.pop(part, None)
         self._infos.pop(part, None)
+        self._forget(part)
+
+    def _forget(self, part: str) -> None:
+        self._rels.pop(part, None)
+        workbook = getattr(self, "workbook", None)
+        if workbook is None or part in (workbook, self.rels_part(workbook)):
+            self._sheets = None
 
     def free_name(self, pattern: str) -> str:
         """The first `pattern.format(n)` (n = 1, 2, …) that is not a part yet."""
@@ -114,15 +132,56 @@ class XlsxPackage:
         return pattern.format(n)
 
     def to_bytes(self) -> bytes:
+        """The package: changed and new parts deflated, the others copied as stored."""
         out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, content in self._parts.items():
-                info = self._infos.get(name)
-                entry = zipfile.ZipInfo(name, info.date_time if info else (1980, 1, 1, 0, 0, 0))
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = info.external_attr if info else 0o600 << 16
-                archive.writestr(entry, content, compresslevel=6)
+        directory: list[bytes] = []
+        for name in self._parts:
+            info = self._infos.get(name)
+            stored = None if name in self._changed or info is None else self._stored(info)
+            if stored is None:
+                data = self.raw(name)
+                packer = zlib.compressobj(1, zlib.DEFLATED, -15)  # level 1: fast, a little larger
+                payload = packer.compress(data) + packer.flush()
+                entry = (zipfile.ZIP_DEFLATED, zlib.crc32(data), len(payload), len(data), payload)
+            else:
+                entry = stored
+            when = info.date_time if info else (1980, 1, 1, 0, 0, 0)
+            attr = info.external_attr if info else 0o600 << 16
+            directory.append(_write_entry(out, name, *entry, when, attr))
+        start = out.tell()
+        for record in directory:
+            out.write(record)
+        out.write(
+            struct.pack(
+                "<4s4H2LH",
+                b"PK\x05\x06",
+                0,
+                0,
+                len(directory),
+                len(directory),
+                out.tell() - start,
+                start,
+                0,
+            )
+        )
         return out.getvalue()
+
+    def _stored(self, info: zipfile.ZipInfo) -> tuple[int, int, int, int, bytes] | None:
+        """An unchanged part's compressed bytes as the original package stores them."""
+        if info.flag_bits & 0x1 or info.compress_type not in (
+            zipfile.ZIP_STORED,
+            zipfile.ZIP_DEFLATED,
+        ):
+            return None  # encrypted or another method: inflated and deflated again
+        at = info.header_offset
+        if self._data[at : at + 4] != b"PK\x03\x04":
+            return None
+        name_length, extra_length = struct.unpack_from("<HH", self._data, at + 26)
+        begin = at + 30 + name_length + extra_length
+        payload = self._data[begin : begin + info.compress_size]
+        if len(payload) != info.compress_size:
+            return None
+        return info.compress_type, info.CRC, info.compress_size, info.file_size, payload
 
     # -- relationships ----------------------------------------------------------------
 
@@ -134,9 +193,14 @@ class XlsxPackage:
     def relationships(self, part: str) -> list[Relationship]:
         """The relationships of `part` (of the package itself for '')."""
         rels = self.rels_part(part) if part else "_rels/.rels"
+        if rels not in self._rels:
+            self._rels[rels] = self._relationships(part, rels)
+        return self._rels[rels]
+
+    def _relationships(self, part: str, rels: str) -> list[Relationship]:
         if rels not in self._parts:
             return []
-        root = _parse(self._parts[rels], rels)
+        root = _parse(self.raw(rels), rels)
         base = posixpath.dirname(part)
         found = []
         for rel in root.iter(f"{{{PKG_REL_NS}}}Relationship"):
@@ -221,7 +285,12 @@ class XlsxPackage:
 
     def sheets(self) -> list[SheetEntry]:
         """The workbook's sheets in tab order, with their parts."""
-        root = _parse(self._parts[self.workbook], self.workbook)
+        if self._sheets is None:
+            self._sheets = self._read_sheets()
+        return self._sheets
+
+    def _read_sheets(self) -> list[SheetEntry]:
+        root = _parse(self.raw(self.workbook), self.workbook)
         targets = {r.id: r.target for r in self.relationships(self.workbook) if not r.external}
         found = []
         for sheet in root.iter(f"{{{MAIN_NS}}}sheet"):
@@ -242,6 +311,69 @@ class XlsxPackage:
             if entry.name == sheet and entry.part is not None:
                 return entry.part
         raise PackageError(f"the workbook has no sheet {sheet!r}")
+
+
+def _write_entry(
+    out: io.BytesIO,
+    name: str,
+    method: int,
+    crc: int,
+    size: int,
+    unpacked: int,
+    payload: bytes,
+    when: tuple[int, int, int, int, int, int],
+    attr: int,
+) -> bytes:
+    """Write one member's local header and data; returns its central directory record."""
+    if max(size, unpacked, out.tell()) >= 0xFFFFFFFF:
+        raise PackageError("the workbook is too large to copy")  # would need ZIP64
+    encoded = name.encode("utf-8")
+    flags = 0 if name.isascii() else 0x800  # the name is UTF-8
+    year, month, day, hour, minute, second = when
+    time = (hour << 11) | (minute << 5) | (second // 2)
+    date = (max(year, 1980) - 1980) << 9 | (month << 5) | day
+    offset = out.tell()
+    out.write(
+        struct.pack(
+            "<4s5H3L2H",
+            b"PK\x03\x04",
+            20,
+            flags,
+            method,
+            time,
+            date,
+            crc,
+            size,
+            unpacked,
+            len(encoded),
+            0,
+        )
+    )
+    out.write(encoded)
+    out.write(payload)
+    return (
+        struct.pack(
+            "<4s6H3L5H2L",
+            b"PK\x01\x02",
+            (3 << 8) | 20,
+            20,
+            flags,
+            method,
+            time,
+            date,
+            crc,
+            size,
+            unpacked,
+            len(encoded),
+            0,
+            0,
+            0,
+            0,
+            attr,
+            offset,
+        )
+        + encoded
+    )
 
 
 def _parse(data: bytes, name: str) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from salesxl.read.formulas import column_index, column_letters
 from salesxl.write.package import PackageError
@@ -35,9 +35,7 @@ class _Row:
     start: int  # the start tag's span in the text
     end: int
     closed: bool  # <row .../>
-    attrs: dict[str, str]
     close_at: int = -1  # where </row> starts
-    cells: list[_Cell] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -67,7 +65,13 @@ class SheetCells:
 
     def _with_addresses(self, xml: str) -> str:
         """The text with an `r` on every row and cell (implicit addresses made explicit)."""
-        if not re.search(rf"<{re.escape(self.p)}(?:row|c)\b(?![^>]*\br=)", xml):
+        p = self.p
+        # Excel and the libraries write `r` first: counting settles the usual case at once.
+        tags = sum(xml.count(f"<{p}{name}{end}") for name in ("row", "c") for end in " >/")
+        if tags == xml.count(f'<{p}row r="') + xml.count(f'<{p}c r="'):
+            return xml
+        found = re.finditer(rf"<{re.escape(p)}(?:row|c)[\s>/][^>]*", xml)
+        if all(' r="' in m.group() for m in found):
             return xml
         out, last, row, col = [], 0, 0, -1
         for m in self._tokens(xml).finditer(xml):
@@ -91,34 +95,68 @@ class SheetCells:
         return "".join(out)
 
     def _index(self) -> None:
-        xml = self.xml
-        self.rows: dict[int, _Row] = {}
-        current: _Row | None = None
-        for m in self._tokens(xml).finditer(xml):
-            if m.group(0).startswith(f"</{self.p}row"):
-                if current is not None:
-                    current.close_at = m.start()
-                current = None
-            elif m.group(3) is None:
-                attrs = dict(_ATTR.findall(m.group(1)))
-                row = _Row(int(attrs["r"]) - 1, m.start(), m.end(), m.group(2) == "/", attrs)
-                self.rows[row.number] = row
-                current = None if row.closed else row
-            elif current is not None:
-                attrs = dict(_ATTR.findall(m.group(3)))
-                c = split_cell(attrs["r"])[1]
-                current.cells.append(_Cell(c, m.start(), m.end(), attrs))
+        """Columns' styles and merged ranges; rows are found when asked for (`row`)."""
+        xml, p = self.xml, re.escape(self.p)
+        self._rows: dict[int, _Row] = {}
+        self._all_rows = False
+        self._cells_of: dict[int, list[_Cell]] = {}
+        cells_at = xml.find("sheetData")
+        tail = xml[max(0, xml.rfind("sheetData>"), xml.rfind("sheetData/>")) :]
         self.merged = [
             (split_cell(a), split_cell(b))
-            for a, b in re.findall(
-                rf'<{re.escape(self.p)}mergeCell\b[^>]*\bref="([A-Z]+\d+):([A-Z]+\d+)"', xml
-            )
+            for a, b in re.findall(rf'<{p}mergeCell\b[^>]*\bref="([A-Z]+\d+):([A-Z]+\d+)"', tail)
         ]
         self.col_styles: list[tuple[int, int, int]] = []
-        for attrs in re.findall(rf"<{re.escape(self.p)}col\b([^>]*)/?>", xml):
+        for attrs in re.findall(rf"<{p}col\b([^>]*)/?>", xml[: max(0, cells_at)]):
             a = dict(_ATTR.findall(attrs))
             if "style" in a and "min" in a and "max" in a:
                 self.col_styles.append((int(a["min"]) - 1, int(a["max"]) - 1, int(a["style"])))
+
+    def row(self, number: int) -> _Row | None:
+        """Row `number` (0-based), or None when the sheet has no such row."""
+        found = self._rows.get(number)
+        if found is not None or self._all_rows:
+            return found
+        head = f'<{self.p}row r="{number + 1}"'  # `r` first, as everyone writes it
+        at = self.xml.find(head)
+        if at < 0:
+            self._every_row()
+            return self._rows.get(number)
+        end = self.xml.index(">", at) + 1
+        closed = self.xml[end - 2] == "/"
+        found = _Row(number, at, end, closed)
+        if not closed:
+            found.close_at = self.xml.find(f"</{self.p}row>", end)
+        self._rows[number] = found
+        return found
+
+    def _every_row(self) -> None:
+        if self._all_rows:
+            return
+        p = re.escape(self.p)
+        current: _Row | None = None
+        for m in re.finditer(rf'<{p}row\b[^>]*?\br="(\d+)"[^>]*?(/?)>|</{p}row>', self.xml):
+            if m.group(1) is None:  # </row>
+                if current is not None:
+                    current.close_at = m.start()
+                current = None
+                continue
+            row = _Row(int(m.group(1)) - 1, m.start(), m.end(), m.group(2) == "/")
+            self._rows.setdefault(row.number, row)
+            current = None if row.closed else row
+        self._all_rows = True
+
+    def cells(self, row: _Row) -> list[_Cell]:
+        """The cells of a row, in the order they are written."""
+        found = self._cells_of.get(row.number)
+        if found is None:
+            found = self._cells_of[row.number] = []
+            if not row.closed and row.close_at >= 0:
+                pattern = re.compile(rf"<{re.escape(self.p)}c\b([^>]*?)/?>")
+                for m in pattern.finditer(self.xml, row.end, row.close_at):
+                    attrs = dict(_ATTR.findall(m.group(1)))
+                    found.append(_Cell(split_cell(attrs["r"])[1], m.start(), m.end(), attrs))
+        return found
 
     def top_left(self, row: int, col: int) -> tuple[int, int]:
         """The cell that shows a merged range (a cell outside merges is itself)."""
@@ -129,13 +167,14 @@ class SheetCells:
 
     def style_of(self, row: int, col: int) -> int:
         """The style id the cell shows: its own, else its row's, else its column's, else 0."""
-        found = self.rows.get(row)
+        found = self.row(row)
         if found is not None:
-            for cell in found.cells:
+            for cell in self.cells(found):
                 if cell.col == col:
                     return int(cell.attrs.get("s", "0") or 0)
-            if found.attrs.get("customFormat") in ("1", "true") and "s" in found.attrs:
-                return int(found.attrs["s"])
+            attrs = dict(_ATTR.findall(self.xml[found.start : found.end]))
+            if attrs.get("customFormat") in ("1", "true") and "s" in attrs:
+                return int(attrs["s"])
         for low, high, style in self.col_styles:
             if low <= col <= high:
                 return style
@@ -151,12 +190,12 @@ class SheetCells:
             by_row[row][col] = style
         new_rows: dict[int, str] = {}
         for row, cols in by_row.items():
-            found = self.rows.get(row)
+            found = self.row(row)
             if found is None:
                 cells = "".join(self._new_cell(row, c, s) for c, s in sorted(cols.items()))
                 new_rows[row] = f'<{self.p}row r="{row + 1}">{cells}</{self.p}row>'
                 continue
-            existing = {cell.col: cell for cell in found.cells}
+            existing = {cell.col: cell for cell in self.cells(found)}
             missing = {c: s for c, s in cols.items() if c not in existing}
             for c, s in cols.items():
                 if c in existing:
@@ -181,7 +220,7 @@ class SheetCells:
             if "spans=" in head:  # the spans hint may no longer hold
                 edits.append((found.start, found.end - found.start, _drop_spans(head)))
             for c, s in sorted(missing.items()):
-                after = [cell for cell in found.cells if cell.col > c]
+                after = [cell for cell in self.cells(found) if cell.col > c]
                 at = after[0].start if after else found.close_at
                 edits.append((at, 0, self._new_cell(row, c, s)))
         if new_rows:
@@ -196,7 +235,8 @@ class SheetCells:
 
     def _row_inserts(self, new_rows: dict[int, str]) -> list[tuple[int, int, str]]:
         edits = []
-        ordered = sorted(self.rows.values(), key=lambda r: r.number)
+        self._every_row()
+        ordered = sorted(self._rows.values(), key=lambda r: r.number)
         p = re.escape(self.p)
         end = re.search(rf"</{p}sheetData>", self.xml)
         empty = re.search(rf"<{p}sheetData\s*/>", self.xml)
