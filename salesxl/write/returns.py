@@ -31,6 +31,7 @@ from salesxl.core.issues import Code, Issue, Severity
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month, Week
 from salesxl.forms.marks import TO_FIX_EN, TO_FIX_SHEET
+from salesxl.intake.files import issues_only
 from salesxl.intake.inbox import ProgressFactory, read_inbox
 from salesxl.read.values import text_of
 from salesxl.read.workbook import ReadFailure, open_book
@@ -127,7 +128,13 @@ def return_inbox(
             )
     today = today or dt.date.today()
     inbox = read_inbox(
-        paths, roster=roster, period=period, today=today, workers=workers, progress=progress
+        paths,
+        roster=roster,
+        period=period,
+        today=today,
+        workers=workers,
+        progress=progress,
+        prepare=issues_only,  # a copy needs the issues and header, not the rows
     )
     return return_copies(
         inbox.forms,
