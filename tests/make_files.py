@@ -1,4 +1,4 @@
-"""Build `tests/files/`: messy, real-looking workbooks of the kind reps really send (SPEC §3).
+"""Build `tests/files/`: messy, real-looking workbooks of the kind reps really send (README.md "Forms").
 
 Run `python tests/make_files.py` to regenerate the folder; the files are checked
 in.  Every file is listed in `SPECS` with what reading it must give: the form,

@@ -1,4 +1,4 @@
-"""Build tests/files/messy/: messy, real-looking workbooks covering each variation of SPEC §3.
+"""Build tests/files/messy/: messy, real-looking workbooks covering each variation README.md "Forms" lists.
 
 Run `python tests/messy_files.py` to rebuild them (they are checked in).  Each
 file has an entry in EXPECTED saying what reading it must give; test_read.py

@@ -1,4 +1,4 @@
-"""Reading what people really send (SPEC §3): every file in tests/files/ and its expectation."""
+"""Reading what people really send (README.md "Forms"): every file in tests/files/ and its expectation."""
 
 from __future__ import annotations
 

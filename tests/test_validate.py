@@ -1,4 +1,4 @@
-"""Every issue code of SPEC §4: its code, cell, row, column and severity (a case table)."""
+"""Every issue code of docs/issues.md: its code, cell, row, column and severity (a case table)."""
 
 from __future__ import annotations
 

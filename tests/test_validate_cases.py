@@ -1,4 +1,4 @@
-"""Validation (salesxl/validate.py): every SPEC §4 issue code, at its exact cell, collected lazily."""
+"""Validation (salesxl/validate.py): every docs/issues.md issue code, at its exact cell, collected lazily."""
 
 from __future__ import annotations
 

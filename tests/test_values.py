@@ -1,4 +1,4 @@
-"""Value spellings of SPEC §3, as case tables and as properties (hypothesis)."""
+"""Value spellings of README.md "Forms", as case tables and as properties (hypothesis)."""
 
 from __future__ import annotations
 

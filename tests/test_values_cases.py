@@ -1,4 +1,4 @@
-"""Value parsing (salesxl/values.py): every spelling SPEC §3 lists, as case tables and properties."""
+"""Value parsing (salesxl/values.py): every spelling README.md "Forms" lists, as case tables and properties."""
 
 from __future__ import annotations
 

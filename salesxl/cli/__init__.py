@@ -1,4 +1,4 @@
-"""The `salesxl` command line: a thin shell over the library (SPEC §9).
+"""The `salesxl` command line: a thin shell over the library (docs/architecture.md).
 
 Each command lives in its own module, parses options and calls one public
 library function.  Modules are imported only when their command runs, so

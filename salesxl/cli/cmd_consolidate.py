@@ -125,9 +125,9 @@ def command(
 ) -> None:
     """Consolidate every rep's forms under INBOX (or in the store) into a summary workbook.
 
-    Reads folders recursively, validates every file, and writes the sheets of
-    SPEC §6: overview with charts, by rep / team / region with warning levels,
-    funnel, plan vs actual, day close, customers, submissions and issues.
+    Reads folders recursively, validates every file, and writes the sheets README.md
+    lists under "For managers": overview with charts, by rep / team / region with warning
+    levels, funnel, plan vs actual, day close, customers, submissions and issues.
     Errors in files are listed in the workbook; the command exits 0 unless
     --strict is given and some file has an error. With --db the forms, roster,
     targets and arrival times come from the store (`salesxl import`), so late

@@ -1,4 +1,4 @@
-"""`salesxl targets`: break annual targets down to exact monthly ones (SPEC §5)."""
+"""`salesxl targets`: break annual targets down to exact monthly ones (README.md "For admins")."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ __all__ = ["command"]
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="A readable table, or the JSON list of issues (SPEC §4).",
+    help="A readable table, or the JSON list of issues (its fields: docs/issues.md).",
 )
 @click.option(
     "--lang",

@@ -1,4 +1,4 @@
-"""Consolidation: from every rep's forms to the manager's summary (SPEC §6).
+"""Consolidation: from every rep's forms to the manager's summary (README.md "For managers").
 
 `consolidate` is pure — forms in, `Summary` out — and is what the CLI, the
 Excel button and the store all call; `consolidate_inbox` reads a folder

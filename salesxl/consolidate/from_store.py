@@ -39,7 +39,7 @@ def consolidate_store(
     """`consolidate` the month as stored in the database `db` (`salesxl import`).
 
     The store gives the forms, the roster, the month's targets, when each
-    report first arrived and the months before (SPEC §7), and the errors of
+    report first arrived and the months before (README.md "The store"), and the errors of
     rep forms the import refused (so a month missing from the store says why);
     a `roster` or `targets` file given here is used instead of the stored one.  Raises
     `salesxl.store.StoreError` when there is no usable store at `db`.

@@ -1,4 +1,4 @@
-"""Who handed in what, and when (SPEC §6 `提交 Submissions`, seeds 003).
+"""Who handed in what, and when (README.md "For managers", `提交 Submissions`).
 
 - a day's daily record is due at 09:00 on the next workday;
 - the weekly plan is due on the week's Monday;

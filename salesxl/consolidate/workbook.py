@@ -1,4 +1,4 @@
-"""Write the manager's summary workbook (SPEC §6) with xlsxwriter, atomically.
+"""Write the manager's summary workbook (README.md "For managers") with xlsxwriter, atomically.
 
 Every sheet: bold frozen header (Chinese over English), autofilter, number
 formats (¥ #,##0; 0.0%), widths that fit, conditional colours for warning

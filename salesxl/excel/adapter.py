@@ -1,4 +1,4 @@
-"""The xlwings adapter behind the manager workbook's buttons (SPEC §8).
+"""The xlwings adapter behind the manager workbook's buttons (docs/manager.md).
 
 Each button runs `RunPython "import salesxl.excel; salesxl.excel.<name>()"`.
 The adapter only moves values: it reads the `设置 Settings` sheet, calls the

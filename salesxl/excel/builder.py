@@ -1,4 +1,4 @@
-"""Build the manager's workbook `macros/salesxl_manager.xlsm` (SPEC §8).
+"""Build the manager's workbook `macros/salesxl_manager.xlsm` (docs/manager.md).
 
 A macro-enabled workbook written with xlsxwriter: the `设置 Settings` sheet
 (one row per setting of salesxl.excel.settings.SETTINGS, with validation and help)

@@ -1,6 +1,6 @@
 """The vocabulary forms are described in: fields, choices, tables, rules.
 
-A form is data, not code (SPEC §2, STYLE "one description per form"): the
+A form is data, not code (docs/architecture.md): the
 template writer, the reader, the validator, the docs and the tests all read
 the same `Form`.  Adding a column to a form is one `Field(...)` line.
 """
@@ -375,13 +375,13 @@ class Table:
 
     @property
     def min_labels(self) -> int:
-        """Labels a row needs to count as this table's header row (SPEC §3: three)."""
+        """Labels a row needs to count as this table's header row (README.md "Forms": three labels)."""
         return min(3, len([f for f in self.fields if f.formula is None]) or 1)
 
 
 @dataclass(frozen=True, slots=True)
 class Form:
-    """A whole form: header block plus one or more tables (SPEC §2)."""
+    """A whole form: header block plus one or more tables (docs/forms.md)."""
 
     id: str
     zh: str

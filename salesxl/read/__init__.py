@@ -1,4 +1,4 @@
-"""Reading (SPEC §3): open files safely as grids, then locate forms in them."""
+"""Reading (README.md "Forms"): open files safely as grids, then locate forms in them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reading cell values the way people really type them (SPEC §3).
+"""Reading cell values the way people really type them (README.md "Forms").
 
 Pure functions, no I/O.  Each parser takes what a reader hands over (str,
 int, float, bool, date, datetime or None) and returns the typed value, or

@@ -1,6 +1,6 @@
 """Open a file as a grid of cell values: xlsx/xlsm/xls via python-calamine, csv via csv.
 
-Guards come first (SPEC §4): size on disk, uncompressed size of the zip
+Guards come first (docs/issues.md): size on disk, uncompressed size of the zip
 (zip-bomb guard, before anything is parsed), encryption, corrupt packages.
 Any failure becomes a `ReadFailure` carrying its issue code, never a crash.
 Macros are never run: calamine only reads cell values.
@@ -34,7 +34,7 @@ _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Size limits; defaults from SPEC §4 (50 MB on disk, 200 MB uncompressed)."""
+    """Size limits; defaults from docs/issues.md (50 MB on disk, 200 MB uncompressed)."""
 
     max_file_bytes: int = 50 * MB
     max_uncompressed_bytes: int = 200 * MB

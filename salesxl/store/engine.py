@@ -1,10 +1,10 @@
 """Which database, and how to talk to it safely from several processes at once.
 
 The URL comes from `--db`, else the `SALESXL_DB` environment variable, else
-`salesxl.db` in the working folder (SPEC §7).  A plain file path means an
+`salesxl.db` in the working folder (README.md "The store").  A plain file path means an
 SQLite file; `postgresql://…` (or `postgres://…`) uses psycopg 3.
 
-Concurrent imports (SPEC §7): SQLite runs in WAL mode, so readers never wait
+Concurrent imports (README.md "The store"): SQLite runs in WAL mode, so readers never wait
 for a writer, with a busy timeout so a writer waits for another instead of
 failing; every write transaction starts with `BEGIN IMMEDIATE`, taking the
 write lock up front (a deferred transaction that reads and then writes can

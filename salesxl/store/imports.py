@@ -1,4 +1,4 @@
-"""`salesxl import`: files into the store, each all or nothing (SPEC §7).
+"""`salesxl import`: files into the store, each all or nothing (README.md "The store").
 
 For every file: its bytes are hashed first, so a file the store already has
 is reported `unchanged` without being read again (importing the same folder

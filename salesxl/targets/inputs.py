@@ -94,7 +94,7 @@ def read_targets_input(
 
 
 def history_from_sales(paths: Iterable[Path]) -> list[tuple[str, str | None, Month, float]]:
-    """Sales records (SPEC §2.5, xlsx or CSV) summed per rep ID, product and month."""
+    """Sales records (docs/forms.md, xlsx or CSV) summed per rep ID, product and month."""
     totals: dict[tuple[str, str | None, Month], float] = {}
     for path in paths:
         data = load_form(Path(path))

@@ -1,4 +1,4 @@
-"""How a unit's year is spread over its months: the methods of SPEC §5.
+"""How a unit's year is spread over its months: the methods README.md "For admins" lists.
 
 Each method gives twelve weights in fiscal order; the engine scales them to
 the annual target.  When history is too short a method falls back — seasonal

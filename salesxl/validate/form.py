@@ -1,4 +1,4 @@
-"""Validate a located form cell by cell and return its typed records (SPEC §4).
+"""Validate a located form cell by cell and return its typed records (docs/issues.md).
 
 One pass over the rows collects every issue of the file (lazy, not
 fail-first): each with its sheet, A1 cell, row, column label, a message in

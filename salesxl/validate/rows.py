@@ -502,7 +502,7 @@ class TableChecker:
         )
 
     def _extras(self, numbers: list[int]) -> list[dict[str, Any]] | None:
-        """Unknown columns' values per row: kept, never dropped (SPEC §3)."""
+        """Unknown columns' values per row: kept, never dropped (README.md "Forms")."""
         extras = sorted(self.layout.extras)
         if not extras:
             return None

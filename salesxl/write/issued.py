@@ -1,4 +1,4 @@
-"""Personalised forms for every active rep (SPEC §9 `salesxl forms issue`).
+"""Personalised forms for every active rep (`salesxl forms issue`, README.md "For admins").
 
 Each rep gets a daily report, the weekly plan of the month's first week and a
 monthly plan, with name, ID, region, team, period and month target filled in

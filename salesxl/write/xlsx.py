@@ -82,7 +82,7 @@ def fit_width(values: Sequence[Any], *, minimum: float = 6, maximum: float = 60)
 def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
     """Write one value with xlsxwriter, never letting text become a formula.
 
-    Text starting with = + - @ is written as a string (SPEC §6: formula
+    Text starting with = + - @ is written as a string (README.md "For managers": formula
     injection); dates as Excel dates; None as an empty (formatted) cell.
     """
     if value is None or (isinstance(value, float) and value != value):
