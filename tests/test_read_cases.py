@@ -26,7 +26,7 @@ from make_files import RECORDS, SPECS, Spec, build
 
 from salesxl.forms import DAILY_REPORT
 from salesxl.intake.files import collect_files, load_form, load_forms
-from salesxl.read import Limits, ReadFailure, locate, open_book
+from salesxl.read import Limits, ReadError, locate, open_book
 from salesxl.read.formulas import column_index, column_letters, sheet_parts, uncached_formula_cells
 from salesxl.validate import ValidationContext
 from salesxl.write.templates import write_form
@@ -456,7 +456,7 @@ def test_undecodable_csv_is_unreadable(tmp_path):
 def test_open_book_raises_read_failure_with_a_code(tmp_path):
     path = tmp_path / "x.xlsx"
     path.write_text("hello")
-    with pytest.raises(ReadFailure) as caught:
+    with pytest.raises(ReadError) as caught:
         open_book(path)
     assert caught.value.code == "unreadable" and "Excel" in caught.value.message_en
 

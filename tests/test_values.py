@@ -14,7 +14,7 @@ from salesxl.core.periods import Month, Week
 from salesxl.forms import DAILY_REPORT, TARGETS_INPUT, WEEKLY_PLAN
 from salesxl.forms.choices import GRADES, SOURCES, STAGES
 from salesxl.read.values import (
-    CellProblem,
+    CellValueError,
     ChoiceMatcher,
     cell_parser,
     norm_label,
@@ -243,16 +243,16 @@ def test_labels(label, key):
 
 def test_cell_parser_reports_the_right_code():
     date = cell_parser(DAILY_REPORT.main_table.field("date"), default_year=2026)
-    with pytest.raises(CellProblem) as bad:
+    with pytest.raises(CellValueError) as bad:
         date("下周一")
     assert bad.value.code is Code.BAD_TYPE and "2026-11-03" in bad.value.message_zh
     stage = cell_parser(DAILY_REPORT.main_table.field("stage"))
-    with pytest.raises(CellProblem) as bad:
+    with pytest.raises(CellValueError) as bad:
         stage("8 已成交")
     assert bad.value.code is Code.NOT_IN_LIST and "7 成交" in bad.value.message_zh
     year = cell_parser(TARGETS_INPUT.header_field("year"))
     assert year("2026") == 2026
-    with pytest.raises(CellProblem):
+    with pytest.raises(CellValueError):
         year("2026.5")
     week = cell_parser(WEEKLY_PLAN.header_field("week"))
     assert week("2026-W48") == Week(2026, 48)

@@ -16,7 +16,7 @@ from salesxl.core.periods import Month, Week, parse_period
 from salesxl.forms import DAILY_REPORT, FORMS, ChoiceList, Field, FieldType
 from salesxl.forms.choices import GRADES, OBJECTIONS, SOURCES, STAGES
 from salesxl.read.values import (
-    CellProblem,
+    CellValueError,
     ChoiceMatcher,
     cell_parser,
     is_empty,
@@ -468,7 +468,7 @@ def test_cell_parser(key, raw, expected):
     ids=repr,
 )
 def test_cell_parser_problems_carry_code_and_both_languages(key, raw, code):
-    with pytest.raises(CellProblem) as caught:
+    with pytest.raises(CellValueError) as caught:
         cell_parser(_daily(key), default_year=2026)(raw)
     problem = caught.value
     assert problem.code is code
@@ -479,7 +479,7 @@ def test_integer_fields_refuse_fractions():
     year = FORMS["targets_input"].header_field("year")
     assert cell_parser(year)("2,026") == 2026
     assert isinstance(cell_parser(year)(2026.0), int)
-    with pytest.raises(CellProblem, match="whole number"):
+    with pytest.raises(CellValueError, match="whole number"):
         cell_parser(year)(2026.5)
 
 
@@ -488,7 +488,7 @@ def test_product_list_is_enforced_only_when_configured():
     assert cell_parser(product)("anything") == "anything"
     parse = cell_parser(product, products=frozenset({"净水器X1", "滤芯F2"}))
     assert parse("净水器x1") == "净水器X1"  # any case and width, returns the listed spelling
-    with pytest.raises(CellProblem) as caught:
+    with pytest.raises(CellValueError) as caught:
         parse("空气净化器")
     assert caught.value.code is Code.NOT_IN_LIST
 
@@ -633,7 +633,7 @@ def test_parsers_never_fail_with_anything_but_value_error(text):
             parse(text)
     normalise_phone(text)
     for fld in DAILY_REPORT.main_table.fields:
-        with contextlib.suppress(CellProblem):
+        with contextlib.suppress(CellValueError):
             cell_parser(fld, default_year=2026)(text)
 
 

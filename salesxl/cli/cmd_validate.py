@@ -14,7 +14,6 @@ from salesxl.core.issues import count_by_severity, has_errors
 from salesxl.core.periods import Month, Week
 from salesxl.intake.files import issues_only
 from salesxl.intake.inbox import read_inbox
-from salesxl.intake.roster import RosterError
 
 __all__ = ["command"]
 
@@ -67,18 +66,15 @@ def command(
       salesxl validate inbox/ --period 2026-11 --roster roster.xlsx
       salesxl validate 张伟_日报.xlsx --format json > issues.json
     """
-    try:
-        inbox = read_inbox(
-            list(paths),
-            roster=roster,
-            period=period,
-            today=today,
-            workers=workers,
-            progress=lambda n: progress(n, "Validating"),
-            prepare=issues_only,
-        )
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
+    inbox = read_inbox(
+        list(paths),
+        roster=roster,
+        period=period,
+        today=today,
+        workers=workers,
+        progress=lambda n: progress(n, "Validating"),
+        prepare=issues_only,
+    )
     issues = inbox.issues
     if not inbox.files:
         click.echo(

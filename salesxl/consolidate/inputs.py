@@ -137,6 +137,7 @@ def collect(
             )
         d = digest_of(data, period, as_of) if form_id == "daily_report" else None
         when, from_store = _submitted(data, first_seen, max(d.days, default=None) if d else None)
+        # chosen keeps only forms with a period (above); FormData.period is optional in general
         sub = Submission(data.path, form_id, rep, data.period, when, from_store)  # type: ignore[arg-type]
         if roster is not None and rep not in roster:
             unknown.append(sub)
@@ -157,6 +158,7 @@ def collect(
             if "daily" in data.tables:
                 tables.append((rep, data.tables["daily"], data.path))
         elif form_id == "weekly_plan":
+            # a weekly plan's period is a Week (the form's period field says so)
             plans.append((rep, data.period, data.records("plan"), data.path))  # type: ignore[arg-type]
     if roster is None:
         reps = header_reps

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from salesxl.read.locate import HeaderCell, Layout, TableLayout, locate
-from salesxl.read.workbook import SPREADSHEET_SUFFIXES, Book, Grid, Limits, ReadFailure, open_book
+from salesxl.read.workbook import SPREADSHEET_SUFFIXES, Book, Grid, Limits, ReadError, open_book
 
 __all__ = [
     "SPREADSHEET_SUFFIXES",
@@ -12,7 +12,7 @@ __all__ = [
     "HeaderCell",
     "Layout",
     "Limits",
-    "ReadFailure",
+    "ReadError",
     "TableLayout",
     "locate",
     "open_book",

@@ -488,7 +488,7 @@ def _write(
             header=codec.dumps(data.header),
             layout=codec.dumps(_layout(data)),
         )
-    ).inserted_primary_key[0]  # type: ignore[index]
+    ).inserted_primary_key[0]  # type: ignore[index]  # an INSERT of one row has its key
     supersede(conn, spec, new_id, previous)
     insert_form_rows(conn, new_id, data, plan.good, step=step)
     replaced = [s.id for s in previous.rows]

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Table, and_, exists, func, select, tuple_, update
 
-from salesxl.core.calendar import CalendarNotCovered, Workdays
+from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.deadlines import daily_deadline
 from salesxl.core.periods import Month, Week
 from salesxl.store import codec
@@ -275,7 +275,7 @@ def daily_due(day: dt.date) -> dt.datetime:
     """09:00 on the next workday of the built-in calendar (README.md "For reps": due 09:00 the next workday)."""
     try:
         return daily_deadline(day, Workdays())
-    except CalendarNotCovered:
+    except CalendarNotCoveredError:
         return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9, 0))
 
 

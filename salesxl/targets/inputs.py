@@ -25,14 +25,19 @@ def _decimal(value: float | int | None) -> Decimal | None:
     return Decimal(str(value))
 
 
-def _errors(data: FormData, what: str) -> None:
+def _errors(data: FormData, what_zh: str, what_en: str, setting: str | None) -> None:
     errors = [i for i in data.issues if i.is_error]
     if errors:
-        where = "; ".join(f"{i.sheet or ''}!{i.cell or ''} {i.message_en}" for i in errors[:5])
-        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        where_zh = "；".join(f"{i.sheet or ''}!{i.cell or ''} {i.message_zh}" for i in errors[:5])
+        where_en = "; ".join(f"{i.sheet or ''}!{i.cell or ''} {i.message_en}" for i in errors[:5])
+        more_zh = f"（另有 {len(errors) - 5} 个）" if len(errors) > 5 else ""
+        more_en = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         raise TargetsError(
-            f"{data.path}: {len(errors)} errors in the {what}: {where}{more}; "
-            f"run `salesxl validate {data.path}` for the full list"
+            f"{data.path}：{what_zh}有 {len(errors)} 个错误：{where_zh}{more_zh}",
+            f"{data.path}: {len(errors)} errors in the {what_en}: {where_en}{more_en}",
+            hint_zh=f"运行 `salesxl validate {data.path}` 查看全部问题",
+            hint_en=f"run `salesxl validate {data.path}` for the full list",
+            setting=setting,
         )
 
 
@@ -46,18 +51,21 @@ def read_targets_input(
     """The settings, units, history, locks and workdays of a targets input workbook."""
     data = load_form(Path(path))
     if data.form_id != "targets_input":
-        first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
+        first = data.issues[0] if data.issues else None
         raise TargetsError(
+            f"{path} 不是目标输入文件（需要「年度目标 Annual」表，含 层级、单元、上级 列）："
+            + (first.message_zh if first else f"它是 {data.form_id} 表单"),
             f"{path} is not a targets input (年度目标 Annual sheet with 层级 Level, "
-            f"单元 Unit, 上级 Parent): {first}"
+            "单元 Unit, 上级 Parent): "
+            + (first.message_en if first else f"it is a {data.form_id} form"),
         )
-    _errors(data, "targets input")
+    _errors(data, "目标输入", "targets input", "targets_input")
     h = data.header
     settings = Settings(
         year=int(h["year"]),
         fiscal_start=int(h.get("fiscal_start") or 1),
         method=h.get("method") or "seasonal",
-        rounding=_decimal(h.get("rounding") or 1),  # type: ignore[arg-type]
+        rounding=_decimal(h.get("rounding") or 1),  # type: ignore[arg-type]  # never None: `or 1`
         mode=h.get("mode") or "top-down",
         spring_festival=h.get("spring_festival", "yes") == "yes",
         scale_proposals=scale_proposals,
@@ -81,6 +89,7 @@ def read_targets_input(
     history = [(r["unit"], r["product"], r["month"], r["amount"]) for r in data.records("history")]
     history += list(extra_history)
     locks = [
+        # the Locked sheet's target is required: a row without one is an error found above
         Lock(r["unit"], r["month"], _decimal(r["target"]), r["product"], r["_row"])  # type: ignore[arg-type]
         for r in data.records("locked")
     ]
@@ -100,9 +109,11 @@ def history_from_sales(paths: Iterable[Path]) -> list[tuple[str, str | None, Mon
         data = load_form(Path(path))
         if data.form_id != "sales_records":
             raise TargetsError(
-                f"{path} is not a sales records export (日期, 工号, 客户名称, 产品, 金额)"
+                f"{path} 不是销售记录导出文件（日期、工号、客户名称、产品、金额）",
+                f"{path} is not a sales records export (日期, 工号, 客户名称, 产品, 金额)",
+                setting=None,
             )
-        _errors(data, "sales records")
+        _errors(data, "销售记录", "sales records", None)
         for r in data.records("sales"):
             if r["rep_id"] and isinstance(r["date"], dt.date) and r["amount"] is not None:
                 key = (r["rep_id"], r["product"], Month.of(r["date"]))

@@ -40,7 +40,7 @@ def _level(plan: UnitPlan, lang: str) -> str:
 
 def write_targets(split: Split, path: Path, *, lang: str = "zh") -> Path:
     """Write the breakdown to `path` atomically."""
-    with atomic_output(Path(path)) as tmp:
+    with atomic_output(Path(path), "目标文件") as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},

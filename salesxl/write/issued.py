@@ -39,8 +39,12 @@ def known_customers(paths: Iterable[Path]) -> dict[str, list[str]]:
             for r in data.records("sales"):
                 if r["rep_id"] and r["customer"]:
                     counts[r["rep_id"]][r["customer"]] += 1
-        elif data.form_id in ("daily_report", "weekly_plan", "monthly_plan") and data.rep_id:
-            table = data.form.main_table.key  # type: ignore[union-attr]
+        elif (
+            data.form is not None
+            and data.form_id in ("daily_report", "weekly_plan", "monthly_plan")
+            and data.rep_id
+        ):
+            table = data.form.main_table.key
             for r in data.records(table):
                 if r["customer"]:
                     counts[data.rep_id][r["customer"]] += 1

@@ -610,7 +610,7 @@ def write_form(
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    with atomic_output(Path(target)) as tmp:
+    with atomic_output(Path(target), "表单") as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False}
         )
