@@ -59,9 +59,22 @@ def test_readme_mentions_every_command():
 
 def test_validate_clean_file_exits_0(tmp_path):
     shutil.copy(FILES / "labels_zh_only.xlsx", tmp_path)
-    result = run("validate", str(tmp_path), "--today", "2026-11-24")
+    result = run("validate", str(tmp_path), "--as-of", "2026-11-24")
     assert result.exit_code == 0, result.output
     assert "1 files checked: 1 without errors" in result.output
+
+
+def test_validate_today_is_a_hidden_old_name_of_as_of(tmp_path):
+    shutil.copy(FILES / "labels_zh_only.xlsx", tmp_path)
+    old = CliRunner().invoke(main, ["validate", str(tmp_path), "--today", "2026-11-24"])
+    assert old.exit_code == 0 and "1 files checked: 1 without errors" in old.stdout
+    assert "deprecated" in old.stderr and "--as-of" in old.stderr
+    help_text = run("validate", "--help").output
+    assert "--as-of" in help_text and "--today" not in help_text
+    both = run("validate", str(tmp_path), "--as-of", "2026-11-24", "--today", "2026-11-25")
+    assert both.exit_code == 2 and "--as-of only" in both.output
+    # One name for "the day to judge at" across the commands.
+    assert "--as-of" in run("consolidate", "--help").output
 
 
 def test_validate_errors_exit_1_and_json_is_the_issue_list(tmp_path):
@@ -76,7 +89,7 @@ def test_validate_errors_exit_1_and_json_is_the_issue_list(tmp_path):
         "json",
         "--period",
         "2026-10",
-        "--today",
+        "--as-of",
         "2026-11-24",
     )
     assert result.exit_code == 1
@@ -106,7 +119,7 @@ def test_validate_with_roster(tmp_path):
         str(FILES / "roster_messy.xlsx"),
         "--format",
         "json",
-        "--today",
+        "--as-of",
         "2026-11-24",
     )
     codes = [i["code"] for i in json.loads(result.output)]
@@ -128,7 +141,7 @@ def test_validate_with_roster(tmp_path):
         (["validate", ".", "--period", "2026-13"], "not a period"),
         (["validate", ".", "--period", "November"], "not a period"),
         (["validate", ".", "--format", "xml"], "Invalid value"),
-        (["validate", ".", "--today", "yesterday"], "not a date"),
+        (["validate", ".", "--as-of", "yesterday"], "not a date"),
         (["nosuchcommand"], "No such command"),
     ],
 )

@@ -59,20 +59,20 @@ def roster(tmp_path: Path) -> Path:
 
 
 def test_no_errors_exit_0(good):
-    result = run("validate", str(good), "--today", "2026-11-24")
+    result = run("validate", str(good), "--as-of", "2026-11-24")
     assert result.exit_code == 0, result.output
     assert "1 files checked: 1 without errors" in result.stdout
 
 
 def test_warnings_alone_exit_0(tmp_path):
     path = write_daily(tmp_path / "w.xlsx", [{**GOOD_ROW, "phone": "12345"}])
-    result = run("validate", str(path), "--today", "2026-11-24", "--format", "json")
+    result = run("validate", str(path), "--as-of", "2026-11-24", "--format", "json")
     assert result.exit_code == 0
     assert [i["code"] for i in issues_json(result)] == ["phone_format"]
 
 
 def test_errors_exit_1_and_say_where(bad):
-    result = run("validate", str(bad), "--today", "2026-11-24")
+    result = run("validate", str(bad), "--as-of", "2026-11-24")
     assert result.exit_code == 1
     assert "日报!G6" in result.stdout and "not_in_list" in result.stdout
     assert "销售阶段「8」不是可选值" in result.stdout and "Choose one of" in result.stdout
@@ -83,7 +83,7 @@ def test_errors_exit_1_and_say_where(bad):
     [("zh", "不是可选值", "Choose one of"), ("en", "Choose one of", "不是可选值")],
 )
 def test_message_language(bad, lang, present, absent):
-    result = run("validate", str(bad), "--today", "2026-11-24", "--lang", lang)
+    result = run("validate", str(bad), "--as-of", "2026-11-24", "--lang", lang)
     assert present in result.stdout and absent not in result.stdout
 
 
@@ -94,7 +94,7 @@ def test_message_language(bad, lang, present, absent):
         ["does/not/exist.xlsx"],
         ["{good}", "--period", "2026-13"],
         ["{good}", "--period", "November"],
-        ["{good}", "--today", "tomorrow"],
+        ["{good}", "--as-of", "tomorrow"],
         ["{good}", "--format", "xml"],
         ["{good}", "--roster", "no_roster.xlsx"],
         ["{good}", "--roster", "{good}"],  # a daily report is not a roster
@@ -124,7 +124,7 @@ def test_not_a_roster_says_why(good):
 
 
 def test_json_is_exactly_the_list_of_issues(bad):
-    result = run("validate", str(bad), "--today", "2026-11-24", "--format", "json")
+    result = run("validate", str(bad), "--as-of", "2026-11-24", "--format", "json")
     issues = issues_json(result)  # nothing but JSON on stdout
     assert [list(i) for i in issues] == [ISSUE_KEYS]
     assert issues == [
@@ -145,7 +145,7 @@ def test_json_is_exactly_the_list_of_issues(bad):
 
 
 def test_json_of_a_clean_file_is_an_empty_list(good):
-    result = run("validate", str(good), "--today", "2026-11-24", "--format", "json")
+    result = run("validate", str(good), "--as-of", "2026-11-24", "--format", "json")
     assert result.exit_code == 0 and issues_json(result) == []
 
 
@@ -154,7 +154,7 @@ def test_json_values_are_json_types(tmp_path):
         tmp_path / "f.xlsx",
         [{**GOOD_ROW, "date": "2026-10-30", "next_followup": "2026-11-01", "qty": 2.5}],
     )
-    issues = issues_json(run("validate", str(path), "--today", "2026-11-24", "--format", "json"))
+    issues = issues_json(run("validate", str(path), "--as-of", "2026-11-24", "--format", "json"))
     assert [(i["code"], i["value"]) for i in issues] == [
         ("out_of_range", "2026-10-30"),
         ("amount_mismatch", 3000),
@@ -163,7 +163,7 @@ def test_json_values_are_json_types(tmp_path):
 
 def test_roster_gives_unknown_rep(good, roster):
     result = run(
-        "validate", str(good), "--roster", str(roster), "--format", "json", "--today", "2026-11-24"
+        "validate", str(good), "--roster", str(roster), "--format", "json", "--as-of", "2026-11-24"
     )
     assert result.exit_code == 1
     (issue,) = issues_json(result)
@@ -209,12 +209,12 @@ def test_roster_errors_are_listed_once_even_when_the_roster_is_checked_too(good,
 
 def test_period_gives_wrong_period(good):
     result = run(
-        "validate", str(good), "--period", "2026-12", "--format", "json", "--today", "2026-11-24"
+        "validate", str(good), "--period", "2026-12", "--format", "json", "--as-of", "2026-11-24"
     )
     assert result.exit_code == 1
     (issue,) = issues_json(result)
     assert (issue["code"], issue["cell"], issue["value"]) == ("wrong_period", "B3", "2026-11")
-    week = run("validate", str(good), "--period", "2026-W45", "--today", "2026-11-24")
+    week = run("validate", str(good), "--period", "2026-W45", "--as-of", "2026-11-24")
     assert week.exit_code == 0  # a week inside the month
 
 
@@ -225,11 +225,11 @@ def test_folders_are_searched_recursively_and_one_bad_file_stops_nothing(tmp_pat
     (tmp_path / "east" / "team1" / "broken.xlsx").write_bytes(b"PK\x03\x04garbage")
     (tmp_path / "east" / "team1" / "~$a.xlsx").write_bytes(b"\x05owner")
     write_daily(tmp_path / "z.xlsx", [GOOD_ROW])
-    result = run("validate", str(tmp_path), "--format", "json", "--today", "2026-11-24")
+    result = run("validate", str(tmp_path), "--format", "json", "--as-of", "2026-11-24")
     assert result.exit_code == 1
     found = {(Path(i["file"]).name, i["code"]) for i in issues_json(result)}
     assert found == {("b.xlsx", "not_in_list"), ("broken.xlsx", "unreadable")}
-    text = run("validate", str(tmp_path), "--today", "2026-11-24").stdout
+    text = run("validate", str(tmp_path), "--as-of", "2026-11-24").stdout
     assert "4 files checked: 2 without errors, 2 with errors" in text
     for name in ("a.xlsx", "b.xlsx", "broken.xlsx", "z.xlsx"):
         assert name in text
@@ -239,7 +239,7 @@ def test_the_messy_files_folder(tmp_path):
     inbox = tmp_path / "inbox"
     shutil.copytree(FILES, inbox)
     result = run(
-        "validate", str(inbox), "--format", "json", "--today", "2026-11-24", "--workers", "2"
+        "validate", str(inbox), "--format", "json", "--as-of", "2026-11-24", "--workers", "2"
     )
     assert result.exit_code == 1
     by_file: dict[str, set[str]] = {}
@@ -273,7 +273,7 @@ def test_several_paths_and_a_file_given_twice(good, bad):
         str(bad.parent),
         "--format",
         "json",
-        "--today",
+        "--as-of",
         "2026-11-24",
     )
     assert [Path(i["file"]).name for i in issues_json(result)] == ["bad.xlsx"]

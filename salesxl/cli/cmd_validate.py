@@ -41,7 +41,11 @@ __all__ = ["command"]
     show_default=True,
     help="Language of the messages in the text table.",
 )
-@click.option("--today", type=DATE, help="Treat this date as today (for future_date).")
+@click.option(
+    "--as-of", type=DATE, help="The day to judge at (default: today): later dates are future_date."
+)
+# The option's name before `consolidate --as-of` and this one were made one: kept for scripts.
+@click.option("--today", type=DATE, hidden=True, deprecated="Use --as-of.")
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -53,6 +57,7 @@ def command(
     period: Month | Week | None,
     fmt: str,
     lang: str,
+    as_of: dt.date | None,
     today: dt.date | None,
     workers: int | None,
 ) -> None:
@@ -66,11 +71,13 @@ def command(
       salesxl validate inbox/ --period 2026-11 --roster roster.xlsx
       salesxl validate 张伟_日报.xlsx --format json > issues.json
     """
+    if as_of and today and as_of != today:
+        raise click.UsageError("give --as-of only (--today is its old name)")
     inbox = read_inbox(
         list(paths),
         roster=roster,
         period=period,
-        today=today,
+        today=as_of or today,
         workers=workers,
         progress=lambda n: progress(n, "Validating"),
         prepare=issues_only,
