@@ -31,7 +31,7 @@ from sqlalchemy import Connection, Engine, select
 from salesxl.core.issues import Code, Issue, make_issue
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month, Week
-from salesxl.forms import FORMS, REP_FORMS
+from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
 from salesxl.intake.files import collect_files, load_forms
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
@@ -217,7 +217,7 @@ def _roster_ids(engine: Engine) -> frozenset[str] | None:
     with read_transaction(engine) as conn:
         current = conn.execute(
             select(submissions.c.id).where(
-                submissions.c.form_id == "roster", submissions.c.status == "current"
+                submissions.c.form_id == FormId.ROSTER, submissions.c.status == "current"
             )
         ).scalar()
         if current is None:
@@ -317,11 +317,11 @@ def _span(data: FormData, good: dict[str, list[Record]]) -> tuple[dt.date | None
         return period.first_day, period.last_day
     if isinstance(period, Week):
         return period.monday, period.sunday
-    if data.form_id == "sales_records":
-        days = [r["date"] for r in good.get("sales", [])]
+    if data.form_id == FormId.SALES_RECORDS:
+        days = [r[Role.DATE] for r in good.get(TableKey.SALES, [])]
         return (min(days), max(days)) if days else (None, None)
-    if data.form_id == "targets":
-        months = [r["month"] for r in good.get("long", []) if isinstance(r["month"], Month)]
+    if data.form_id == FormId.TARGETS:
+        months = [m for r in good.get(TableKey.LONG, []) if isinstance(m := r[Role.MONTH], Month)]
         return (min(months).first_day, max(months).last_day) if months else (None, None)
     return None, None
 
@@ -492,7 +492,7 @@ def _write(
     supersede(conn, spec, new_id, previous)
     insert_form_rows(conn, new_id, data, plan.good, step=step)
     replaced = [s.id for s in previous.rows]
-    if data.form_id == "daily_report":
+    if data.form_id == FormId.DAILY_REPORT:
         record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)
         refresh_customers_of(conn, data, new_id, replaced, now)
     _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)))
