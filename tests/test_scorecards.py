@@ -330,3 +330,24 @@ def test_cli_writes_every_reps_scorecard(tmp_path: Path) -> None:
         main, ["scorecards", str(demo.inbox), "--db", "x.db", "--period", "2026-11"]
     )
     assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_a_newcomers_pace_line_counts_only_the_workdays_employed(tmp_path: Path) -> None:
+    from salesxl.consolidate import consolidate
+    from salesxl.core.people import Rep, Roster
+    from salesxl.intake.files import load_form
+
+    folder = tmp_path / "inbox"
+    daily_file(folder, "S009", [won(10, "客户壬", "13800000010", 1, 12000.0)])
+    forms = [load_form(p) for p in folder.iterdir()]
+    roster = Roster({"S009": Rep("S009", "新人", "华东", "一组", hire_date=dt.date(2026, 11, 9))})
+    summary = consolidate(forms, period=NOV, roster=roster, targets={"S009": 42000.0}, as_of=AS_OF)
+    (card,) = build_scorecards(summary)
+    days = {p.day: p.pace for p in card.days}
+    # Hired on Monday 11-09: 16 of November's 21 workdays, 5 of them by Friday 11-13.
+    # Month target pro-rated 42,000 × 16/21 = 32,000; due at pace 42,000 × 5/21 = 10,000.
+    assert card.prorated_target == pytest.approx(32000)
+    assert card.paced_target == pytest.approx(10000) == days[dt.date(2026, 11, 13)]
+    assert days[dt.date(2026, 11, 6)] == 0 and days[dt.date(2026, 11, 30)] == pytest.approx(32000)
+    assert card.completion == pytest.approx(12000 / 32000) and card.pace == pytest.approx(1.2)
+    assert card.note is not None and "11-09" in card.note

@@ -9,15 +9,13 @@ import click
 
 from salesxl.cli.params import MONTH, WEEK
 from salesxl.consolidate.prefill import weekly_prefill
-from salesxl.core.calendar import CalendarNotCovered
 from salesxl.core.periods import Month, Week, weeks_starting_in
 from salesxl.intake.files import collect_files, load_forms
-from salesxl.intake.roster import RosterError, read_roster
-from salesxl.intake.workdays import WorkdaysError, read_workdays
-from salesxl.targets import TargetsError, read_month_targets
+from salesxl.intake.roster import read_roster
+from salesxl.intake.workdays import read_workdays
+from salesxl.targets import read_month_targets
 from salesxl.validate import ValidationContext
 from salesxl.write.issued import FormsExist, issue_forms, known_customers
-from salesxl.write.xlsx import OutputError
 
 __all__ = ["command"]
 
@@ -125,20 +123,9 @@ def issue(
     """
     if period is None and not weeks:
         raise click.UsageError("give --period (a month) or --week (repeatable), or both")
-    try:
-        reps = read_roster(roster)
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
-    month_targets = None
-    if targets and period is not None:
-        try:
-            month_targets = read_month_targets(targets, period)
-        except TargetsError as exc:
-            raise click.BadParameter(str(exc), param_hint="--targets") from None
-    try:
-        calendar = read_workdays(workdays) if workdays else None
-    except WorkdaysError as exc:
-        raise click.BadParameter(str(exc), param_hint="--workdays") from None
+    reps = read_roster(roster)
+    month_targets = read_month_targets(targets, period) if targets and period else None
+    calendar = read_workdays(workdays) if workdays else None
     known = known_customers(customers) if customers else None
     chosen = list(weeks) or (weeks_starting_in(period) if period is not None else [])
     plan_rows, last_week_rows = {}, {}
@@ -163,20 +150,12 @@ def issue(
         )
 
     try:
-        try:
-            written = write(force)
-        except FormsExist as exc:
-            if not _interactive():
-                raise click.ClickException(
-                    f"{exc} in {output}/; nothing was written. Pass --force to replace them, "
-                    "or choose another -o folder"
-                ) from None
-            click.confirm(f"{exc} in {output}/. Replace them?", abort=True)
-            written = write(True)
-    except CalendarNotCovered as exc:
-        raise click.ClickException(f"{exc}; pass it with --workdays") from None
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+        written = write(force)
+    except FormsExist as exc:
+        if not _interactive():
+            raise  # a script or a scheduled job: said clearly, nothing replaced
+        click.confirm(f"{exc.message_zh}\n{exc.message_en}\n替换它们 Replace them?", abort=True)
+        written = write(True)
     people = len({p.name.split("_", 1)[0] for p in written})
     click.echo(f"{len(written)} forms for {people} reps written to {output}/")
     if reports:

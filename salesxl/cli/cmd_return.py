@@ -10,10 +10,8 @@ import click
 from salesxl.cli.output import progress
 from salesxl.cli.params import DATE, PERIOD
 from salesxl.core.periods import Month, Week
-from salesxl.intake.roster import RosterError
 from salesxl.write.return_list import HOW_LABELS
 from salesxl.write.returns import Returns, return_inbox
-from salesxl.write.xlsx import OutputError
 
 __all__ = ["command", "echo_returns"]
 
@@ -98,20 +96,15 @@ def command(
       salesxl return inbox/ --period 2026-11 --roster roster.xlsx -o returns/
       salesxl return inbox/ --period 2026-11 --warnings --lang zh -o returns/
     """
-    try:
-        result = return_inbox(
-            list(inbox),
-            output,
-            period=period,
-            roster=roster,
-            today=as_of,
-            warnings=warnings,
-            lang=lang,
-            workers=workers,
-            progress=lambda n: progress(n, "Checking"),
-        )
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+    result = return_inbox(
+        list(inbox),
+        output,
+        period=period,
+        roster=roster,
+        today=as_of,
+        warnings=warnings,
+        lang=lang,
+        workers=workers,
+        progress=lambda n: progress(n, "Checking"),
+    )
     echo_returns(result)

@@ -9,13 +9,9 @@ import click
 
 from salesxl.cli.output import progress
 from salesxl.cli.params import DATE, DB_URL, MONTH
-from salesxl.consolidate import TargetsError, Thresholds
-from salesxl.core.calendar import CalendarNotCovered
+from salesxl.consolidate import check_as_of
 from salesxl.core.periods import Month
-from salesxl.intake.roster import RosterError
-from salesxl.intake.workdays import WorkdaysError
 from salesxl.scorecards import scorecards_inbox, write_scorecards
-from salesxl.write.xlsx import OutputError
 
 __all__ = ["command"]
 
@@ -89,47 +85,26 @@ def command(
         raise click.UsageError(
             "give either INBOX folders or --db (the store), not " + ("both" if inbox else "neither")
         )
-    try:
-        if db:
-            # SQLAlchemy only when the store is used: a folder's run starts faster
-            from salesxl.scorecards import scorecards_store
-            from salesxl.store import StoreError
+    check_as_of(period, as_of or dt.date.today())
+    if db:
+        # SQLAlchemy only when the store is used: a folder's run starts faster
+        from salesxl.scorecards import scorecards_store
 
-            try:
-                summary, cards = scorecards_store(
-                    db,
-                    period=period,
-                    roster=roster,
-                    targets=targets,
-                    as_of=as_of,
-                    workdays=workdays,
-                )
-            except StoreError as exc:
-                raise click.ClickException(str(exc)) from None
-        else:
-            summary, cards = scorecards_inbox(
-                list(inbox),
-                period=period,
-                roster=roster,
-                targets=targets,
-                as_of=as_of,
-                thresholds=Thresholds(),
-                workdays=workdays,
-                workers=workers,
-                progress=lambda n: progress(n, "Reading"),
-            )
-    except WorkdaysError as exc:
-        raise click.BadParameter(str(exc), param_hint="--workdays") from None
-    except CalendarNotCovered as exc:
-        raise click.ClickException(f"{exc}; pass it with --workdays") from None
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
-    except TargetsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--targets") from None
-    try:
-        written = write_scorecards(cards, output, one_file=one_file, workers=workers)
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+        summary, cards = scorecards_store(
+            db, period=period, roster=roster, targets=targets, as_of=as_of, workdays=workdays
+        )
+    else:
+        summary, cards = scorecards_inbox(
+            list(inbox),
+            period=period,
+            roster=roster,
+            targets=targets,
+            as_of=as_of,
+            workdays=workdays,
+            workers=workers,
+            progress=lambda n: progress(n, "Reading"),
+        )
+    written = write_scorecards(cards, output, one_file=one_file, workers=workers)
     h = summary.headline
     where = written[0] if one_file and written else f"{output}/ (by region and team)"
     click.echo(

@@ -31,6 +31,6 @@ class Results:
     lapses: list[Lapse]  # the Customers sheet's 7-day rows: windows that ran out
     coming_due: list[Lapse]  # windows still open that run out within the next 7 days
     conflicts: list[Conflict]  # the Customers sheet's attribution conflicts
-    # Share of the month target due by each day of the month at workday pace (the pace line).
-    pace_line: dict[dt.date, float] = field(default_factory=dict)
-    reporting: set[str] = field(default_factory=set)  # reps with a daily report
+    # Each rep's pace line: the share of the month target due by each day of the month at
+    # workday pace, counting the workdays the rep was employed (standing.pace_shares).
+    pace_lines: dict[str, dict[dt.date, float]] = field(default_factory=dict)

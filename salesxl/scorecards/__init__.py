@@ -23,6 +23,7 @@ from salesxl.scorecards.workbook import card_path, write_scorecards
 
 __all__ = [
     "HISTORY_MONTHS",
+    "WARNED",
     "Scorecard",
     "build_scorecards",
     "card_path",
@@ -85,7 +86,7 @@ def scorecards_store(
     )
     results = summary.results
     assert results is not None  # consolidate always attaches them
-    warned = [r for r, t in results.reps.items() if t.warning in WARNED and r in results.reporting]
+    warned = [r for r, t in results.reps.items() if t.warning in WARNED]
     history = warning_history(
         db,
         period,

@@ -54,7 +54,7 @@ def warning_history(
         assert results is not None  # consolidate always attaches them
         for rep in sorted(running):
             totals = results.reps.get(rep)
-            level = totals.warning if totals is not None and rep in results.reporting else None
+            level = totals.warning if totals is not None and totals.has_report else None
             out[rep].append(level)
             if level not in WARNED:
                 running.discard(rep)

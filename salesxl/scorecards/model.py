@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from salesxl.consolidate import Summary
+from salesxl.consolidate import Summary, WarningLevel
 from salesxl.consolidate.customers import Conflict, Lapse
 from salesxl.consolidate.digest import DayActivity
 from salesxl.consolidate.plans import PlanRow
@@ -24,7 +24,7 @@ from salesxl.core.periods import Month, Week, weeks_starting_in
 
 __all__ = ["ConflictLine", "DayPoint", "Scorecard", "ToDo", "WeekLine", "build_scorecards"]
 
-WARNED = frozenset({"oral", "written"})
+WARNED = frozenset({WarningLevel.ORAL, WarningLevel.WRITTEN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +76,12 @@ class Scorecard:
     as_of: dt.date
     reported: bool  # handed in a daily report for the month
     amount: float
-    target: float | None
+    target: float | None  # the month target as given
+    prorated_target: float | None  # pro-rated to the workdays employed (completion's base)
     completion: float | None
     paced_target: float | None  # where the pace line stands at the as-of date
     pace: float | None
-    warning: str | None  # ok | oral | written | None without a target
+    warning: WarningLevel | None  # None: no target, or not judged on its own figures
     rank_team: int | None
     team_size: int
     rank_company: int | None
@@ -99,6 +100,7 @@ class Scorecard:
     todo: list[ToDo] = field(default_factory=list)
     conflicts: list[ConflictLine] = field(default_factory=list)
     days: list[DayPoint] = field(default_factory=list)
+    note: str | None = None  # joined, left, no report, refused: as the By rep sheet says
 
     @property
     def ahead(self) -> float | None:
@@ -121,9 +123,12 @@ def build_scorecards(
     h = summary.headline
     period, as_of = h.period, h.as_of
     weeks = [w for w in weeks_starting_in(period) if w.monday <= as_of]
+    # Ranks are among the reps judged on their own figures (standing.JUDGED), as the summary's.
     team_sizes: dict[str | None, int] = {}
     for t in results.reps.values():
-        team_sizes[t.team] = team_sizes.get(t.team, 0) + 1
+        if t.rank_team is not None:
+            team_sizes[t.team] = team_sizes.get(t.team, 0) + 1
+    ranked = sum(1 for t in results.reps.values() if t.rank_company is not None)
     plans: dict[str, dict[Week, PlanRow]] = {}
     for p in results.plans:
         plans.setdefault(p.rep, {})[p.week] = p
@@ -137,7 +142,7 @@ def build_scorecards(
     for rep_id, t in sorted(
         results.reps.items(), key=lambda item: (item[1].region or "", item[1].team or "", item[0])
     ):
-        known = rep_id in results.reporting  # the By rep sheet leaves figures blank otherwise
+        known = t.has_report  # the By rep sheet leaves figures blank otherwise
         scores = accuracy.get(rep_id, [])
         card = Scorecard(
             rep_id=rep_id,
@@ -149,14 +154,15 @@ def build_scorecards(
             reported=known,
             amount=t.amount,
             target=t.target,
+            prorated_target=t.prorated_target,
             completion=t.completion if known else None,
             paced_target=t.paced_target,
             pace=t.pace if known else None,
             warning=t.warning if known else None,
             rank_team=t.rank_team,
-            team_size=team_sizes[t.team],
+            team_size=team_sizes.get(t.team, 0),
             rank_company=t.rank_company,
-            company_size=len(results.reps),
+            company_size=ranked,
             contacts=t.contacts,
             visits=t.visits,
             new_customers=t.new_customers,
@@ -169,7 +175,14 @@ def build_scorecards(
             forecast_accuracy=sum(scores) / len(scores) if scores else None,
             todo=todo.get(rep_id, []),
             conflicts=conflicts.get(rep_id, []),
-            days=_days(results.days.get(rep_id, {}), results.pace_line, t.target, period, as_of),
+            days=_days(
+                results.days.get(rep_id, {}),
+                results.pace_lines.get(rep_id, {}),
+                t.target,
+                period,
+                as_of,
+            ),
+            note=t.standing.note if t.standing is not None else None,
         )
         card.warning_months, card.streak_from_store = _streak(
             card.warning, None if history is None else history.get(rep_id, ())
@@ -227,7 +240,7 @@ def _days(
             DayPoint(
                 day,
                 total if day <= as_of else None,
-                target * pace_line[day] if target is not None else None,
+                target * pace_line[day] if target is not None and day in pace_line else None,
             )
         )
     return points

@@ -19,7 +19,7 @@ from typing import Any
 
 import xlsxwriter
 
-from salesxl.consolidate.model import WARNING_LABELS
+from salesxl.consolidate.model import WARNING_LABELS, WarningLevel
 from salesxl.consolidate.sheets import LAPSE_KIND
 from salesxl.scorecards.model import Scorecard
 from salesxl.write.xlsx import atomic_output, safe_sheet_title, write_cell
@@ -31,7 +31,11 @@ MAX_CONFLICTS = 6
 _DATA_COL = 10  # K: the chart's data, hidden
 _WIDTHS = (21, 15, 26, 15, 15, 15, 13)
 _GOOD, _NEUTRAL, _BAD = ("#C6EFCE", "#006100"), ("#FFEB9C", "#9C5700"), ("#FFC7CE", "#9C0006")
-_WARNING_COLOURS = {"ok": _GOOD, "oral": _NEUTRAL, "written": _BAD}
+_WARNING_COLOURS = {
+    WarningLevel.OK: _GOOD,
+    WarningLevel.ORAL: _NEUTRAL,
+    WarningLevel.WRITTEN: _BAD,
+}
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 PARALLEL_THRESHOLD = 24
 
@@ -211,7 +215,7 @@ class _Page:
                 (
                     "预警 Warning",
                     f"{warning[0]} {warning[1]}" if warning else "—",
-                    self.f.warnings.get(c.warning or "", f.text),
+                    self.f.warnings[c.warning] if c.warning else f.text,
                 ),
                 (
                     "连续预警月数 Months warned in a row",
@@ -232,11 +236,13 @@ class _Page:
             if c.streak_from_store
             else "连续预警：只计本月（没有数据库）/ in a row: this month only (no store given)"
         )
-        pace = "进度线：月度目标按已过工作日折算 / pace line: the month target by workdays elapsed"
-        self.ws.merge_range(
-            self.row, 0, self.row, len(_WIDTHS) - 1, f"{pace}；{streak}", self.f.note
+        pace = (
+            "进度线：月度目标按在岗的已过工作日折算 / pace line: the month target by the "
+            "workdays employed so far"
         )
-        self.row += 2
+        note = f"{c.note}；" if c.note else ""
+        self._note(f"{note}{pace}；{streak}", 40 if note else 26)
+        self.row += 1
 
     def _chart(self) -> None:
         c = self.card

@@ -1,4 +1,4 @@
-"""Personalised forms for every active rep (`salesxl forms issue`).
+"""Personalised forms for every active rep (`salesxl forms issue`, README.md "For admins").
 
 For a month, each rep gets a daily report, a weekly plan for every week
 whose Monday falls in the month, and a monthly plan; for a week, only that
@@ -40,7 +40,14 @@ class FormsExist(OutputError):
 
     def __init__(self, paths: Sequence[Path]) -> None:
         shown = ", ".join(p.name for p in paths[:3]) + (" …" if len(paths) > 3 else "")
-        super().__init__(f"{len(paths)} of the forms are in the folder already ({shown})")
+        folder = paths[0].parents[2] if len(paths[0].parents) > 2 else paths[0].parent
+        super().__init__(
+            f"{len(paths)} 份表单已在 {folder} 中（{shown}），未写入任何文件",
+            f"{len(paths)} of the forms are in {folder} already ({shown}); nothing was written",
+            hint_zh="确认后替换，或另选文件夹",
+            hint_en="replace them (--force), or choose another folder",
+            setting="output",
+        )
         self.paths = list(paths)
 
 

@@ -34,7 +34,7 @@ from salesxl.forms.marks import TO_FIX_EN, TO_FIX_SHEET
 from salesxl.intake.files import issues_only
 from salesxl.intake.inbox import ProgressFactory, read_inbox
 from salesxl.read.values import text_of
-from salesxl.read.workbook import ReadFailure, open_book
+from salesxl.read.workbook import ReadError, open_book
 from salesxl.validate import FormData
 from salesxl.write.marking import ERROR_FILL, WARNING_FILL, CellMark, ToFixSheet, mark_workbook
 from salesxl.write.package import PackageError
@@ -123,8 +123,12 @@ def return_inbox(
         root = Path(path).resolve()
         if root.is_dir() and (folder.resolve() == root or root in folder.resolve().parents):
             raise OutputError(
+                f"退回文件夹 {folder} 在收件箱 {path} 里：下次会把退回件当作销售员的表单读取",
                 f"{folder} is inside the inbox {path}: the return copies would be read as rep "
-                "files next time; choose a folder outside it"
+                "files next time",
+                hint_zh="请选择收件箱以外的文件夹",
+                hint_en="choose a folder outside the inbox",
+                setting="returns",
             )
     today = today or dt.date.today()
     inbox = read_inbox(
@@ -166,7 +170,13 @@ def return_copies(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{folder}: cannot create the folder ({exc.strerror})") from None
+        raise OutputError(
+            f"无法创建退回文件夹 {folder}（{exc.strerror}）",
+            f"{folder}: cannot create the folder ({exc.strerror})",
+            hint_zh="请另选一个可写的文件夹",
+            hint_en="choose a folder you can write to",
+            setting="returns",
+        ) from None
     people = _People(forms, roster)
     returned: list[ReturnedFile] = []
     jobs: list[_Job] = []
@@ -189,6 +199,8 @@ def return_copies(
     copied = [e for e in returned if e.copy is not None]
     for entry, how in zip(copied, _write_all(jobs, workers), strict=True):
         entry.how = how
+        if how == "not_opened":  # gone or changed since it was read
+            entry.copy = None
     lists = write_return_lists(returned, folder, today, lang=lang)
     return Returns(folder, returned, lists, len(forms))
 
@@ -279,8 +291,11 @@ def _write_all(jobs: list[_Job], workers: int | None) -> list[str]:
 
 
 def _write_copy(job: _Job) -> str:
-    """Write one return copy; returns how: `marked` or `values`."""
-    data = job.source.read_bytes()
+    """Write one return copy; returns how: `marked`, `values` or `not_opened`."""
+    try:
+        data = job.source.read_bytes()
+    except OSError:
+        return "not_opened"
     is_zip = data[:2] == b"PK" and job.source.suffix.lower() in (".xlsx", ".xlsm")
     content, how = None, "values"
     if is_zip:
@@ -290,7 +305,10 @@ def _write_copy(job: _Job) -> str:
         except PackageError:
             content = None
     if content is None:
-        values, titles = _values_workbook(job.source)
+        made = _values_workbook(job.source)
+        if made is None:
+            return "not_opened"
+        values, titles = made
         content = mark_workbook(values, *_marks_and_list(job, titles))
     job.target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(job.target) as tmp:
@@ -298,13 +316,13 @@ def _write_copy(job: _Job) -> str:
     return how
 
 
-def _values_workbook(source: Path) -> tuple[bytes, dict[str, str]]:
-    """A plain .xlsx of the file's values (CSV, .xls), sheet for sheet; and the new sheet
-    titles of sheets whose names Excel would not take."""
+def _values_workbook(source: Path) -> tuple[bytes, dict[str, str]] | None:
+    """A plain .xlsx of the file's values (CSV, .xls), sheet for sheet, and the new sheet
+    titles of sheets whose names Excel would not take; None when it cannot be read."""
     try:
         book = open_book(source)
-    except ReadFailure as failure:
-        raise OutputError(f"{source}: {failure.message_en}") from None
+    except ReadError:
+        return None
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(
         out,
