@@ -18,7 +18,7 @@ from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
 from salesxl.intake.files import load_form
 from salesxl.validate import ValidationContext
-from salesxl.write.issued import FormsExist, issue_forms
+from salesxl.write.issued import FormsExistError, issue_forms
 from tests.store_fixtures import contact, daily_file, rep, roster_file, weekly_file
 
 NOV, DEC = Month(2026, 11), Month(2026, 12)
@@ -234,7 +234,7 @@ def test_reissuing_asks_before_replacing(tmp_path: Path, monkeypatch: pytest.Mon
         again.exit_code == 1 and "--force" in again.output and "nothing was written" in again.output
     )
     assert path.read_bytes() == before
-    with pytest.raises(FormsExist):
+    with pytest.raises(FormsExistError):
         issue_forms(
             Roster({"S001": Rep("S001", "销售S001", "华东", "一组")}),
             None,

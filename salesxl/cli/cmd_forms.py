@@ -15,7 +15,7 @@ from salesxl.intake.roster import read_roster
 from salesxl.intake.workdays import read_workdays
 from salesxl.targets import read_month_targets
 from salesxl.validate import ValidationContext
-from salesxl.write.issued import FormsExist, issue_forms, known_customers
+from salesxl.write.issued import FormsExistError, issue_forms, known_customers
 
 __all__ = ["command"]
 
@@ -151,7 +151,7 @@ def issue(
 
     try:
         written = write(force)
-    except FormsExist as exc:
+    except FormsExistError as exc:
         if not _interactive():
             raise  # a script or a scheduled job: said clearly, nothing replaced
         click.confirm(f"{exc.message_zh}\n{exc.message_en}\n替换它们 Replace them?", abort=True)

@@ -29,13 +29,13 @@ from salesxl.validate import ValidationContext
 from salesxl.write.templates import SUGGESTED_LISTS, FormJob, write_forms
 from salesxl.write.xlsx import OutputError
 
-__all__ = ["FormsExist", "first_week", "issue_forms", "known_customers", "planned_forms"]
+__all__ = ["FormsExistError", "first_week", "issue_forms", "known_customers", "planned_forms"]
 
 MAX_CUSTOMERS = 500  # a drop-down of the rep's most frequent customers
 Rows = Mapping[tuple[str, Week], Sequence[Mapping[str, Any]]]
 
 
-class FormsExist(OutputError):
+class FormsExistError(OutputError):
     """Forms to be written are in the folder already; issue again with `overwrite`."""
 
     def __init__(self, paths: Sequence[Path]) -> None:
@@ -169,7 +169,7 @@ def issue_forms(
     plans of `weeks` (default: every week whose Monday is in the month);
     without one, only the weekly plans of `weeks`.  `plan_rows` and
     `last_week_rows` fill in a rep's weekly plan of a week ((rep, week) ->
-    rows of its 计划 Plan and 上周总结 Last week tables).  Raises FormsExist,
+    rows of its 计划 Plan and 上周总结 Last week tables).  Raises FormsExistError,
     writing nothing, when a form is in `folder` already and not `overwrite`.
     """
     jobs = planned_forms(
@@ -185,5 +185,5 @@ def issue_forms(
     )
     existing = [job.path for job in jobs if job.path.exists()]
     if existing and not overwrite:
-        raise FormsExist(existing)
+        raise FormsExistError(existing)
     return write_forms(jobs)

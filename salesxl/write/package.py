@@ -22,6 +22,8 @@ from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
+from salesxl.core.errors import SalesxlError
+
 __all__ = ["PackageError", "Relationship", "SheetEntry", "XlsxPackage", "xml_attr", "xml_text"]
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -32,8 +34,17 @@ OFFICE_DOCUMENT = REL_NS + "/officeDocument"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-class PackageError(Exception):
-    """The package is not an xlsx/xlsm salesxl can edit part by part."""
+class PackageError(SalesxlError):
+    """The package is not an xlsx/xlsm salesxl can edit part by part (a return copy is
+    then made of its values instead)."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(
+            f"无法逐部分修改此工作簿：{why}",
+            f"The workbook cannot be edited part by part: {why}",
+            hint_zh="退回件将另存为数值副本",
+            hint_en="its return copy holds its values instead",
+        )
 
 
 def xml_text(text: str) -> str:
