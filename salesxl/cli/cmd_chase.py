@@ -10,12 +10,10 @@ import click
 
 from salesxl.cli.output import progress
 from salesxl.cli.params import DATE, DB_URL, MONTH
+from salesxl.consolidate import check_as_of
 from salesxl.consolidate.chase import DEFAULT_ESCALATE, ChaseList, chase_text
 from salesxl.consolidate.chase_sources import chase_inbox
-from salesxl.core.calendar import CalendarNotCovered
 from salesxl.core.periods import Month
-from salesxl.intake.roster import RosterError
-from salesxl.intake.workdays import WorkdaysError
 
 __all__ = ["command"]
 
@@ -102,19 +100,9 @@ def command(
             "give either INBOX folders or --db (the store), not " + ("both" if inbox else "neither")
         )
     as_of = as_of or dt.date.today()
-    if period is not None and as_of < period.first_day:
-        raise click.BadParameter(
-            f"--as-of {as_of} is before the month {period} begins: nothing of it is due yet",
-            param_hint="--as-of",
-        )
-    try:
-        chase = _chase(inbox, db, as_of, period, roster, escalate, workdays, workers)
-    except WorkdaysError as exc:
-        raise click.BadParameter(str(exc), param_hint="--workdays") from None
-    except CalendarNotCovered as exc:
-        raise click.ClickException(f"{exc}; pass it with --workdays") from None
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
+    if period is not None:
+        check_as_of(period, as_of)  # nothing of a month is due before it begins
+    chase = _chase(inbox, db, as_of, period, roster, escalate, workdays, workers)
     if fmt == "json":
         click.echo(json.dumps(chase.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -137,19 +125,15 @@ def _chase(
     if db:
         # SQLAlchemy only when the store is used: a folder's run starts faster
         from salesxl.consolidate.from_store import chase_store
-        from salesxl.store import StoreError
 
-        try:
-            return chase_store(
-                db,
-                as_of=as_of,
-                period=period,
-                roster=roster,
-                workdays=workdays,
-                escalate_after=escalate,
-            )
-        except StoreError as exc:
-            raise click.ClickException(str(exc)) from None
+        return chase_store(
+            db,
+            as_of=as_of,
+            period=period,
+            roster=roster,
+            workdays=workdays,
+            escalate_after=escalate,
+        )
     return chase_inbox(
         list(inbox),
         as_of=as_of,

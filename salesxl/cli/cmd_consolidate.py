@@ -9,20 +9,10 @@ import click
 
 from salesxl.cli.output import progress
 from salesxl.cli.params import DATE, DB_URL, MONTH
-from salesxl.consolidate import (
-    AsOfError,
-    Summary,
-    TargetsError,
-    Thresholds,
-    check_as_of,
-    consolidate_inbox,
-)
+from salesxl.consolidate import Summary, Thresholds, check_as_of, consolidate_inbox
 from salesxl.consolidate.workbook import write_summary
-from salesxl.core.calendar import CalendarNotCovered
 from salesxl.core.periods import Month
-from salesxl.intake.roster import RosterError
-from salesxl.intake.workdays import WorkdaysError
-from salesxl.write.xlsx import OutputError, check_output
+from salesxl.write.xlsx import check_output
 
 __all__ = ["command", "echo_headline"]
 
@@ -145,9 +135,9 @@ def command(
 ) -> None:
     """Consolidate every rep's forms under INBOX (or in the store) into a summary workbook.
 
-    Reads folders recursively, validates every file, and writes the sheets of
-    SPEC §6: overview with charts, by rep / team / region with warning levels,
-    funnel, plan vs actual, day close, customers, submissions and issues.
+    Reads folders recursively, validates every file, and writes the sheets README.md
+    lists under "For managers": overview with charts, by rep / team / region with warning
+    levels, funnel, plan vs actual, day close, customers, submissions and issues.
     Errors in files are listed in the workbook; the command exits 0 unless
     --strict is given and some file has an error. With --db the forms, roster,
     targets and arrival times come from the store (`salesxl import`), so late
@@ -177,10 +167,7 @@ def command(
         raise click.UsageError(
             "give either INBOX folders or --db (the store), not " + ("both" if inbox else "neither")
         )
-    try:
-        check_as_of(period, as_of or dt.date.today())
-    except AsOfError as exc:
-        raise click.BadParameter(str(exc), param_hint="--as-of") from None
+    check_as_of(period, as_of or dt.date.today())
     try:
         thresholds = Thresholds(oral=oral, written=written)
     except ValueError as exc:
@@ -190,56 +177,37 @@ def command(
         folder, output, passwords = _packs_setup(output, password_from)
     elif password_from is not None:
         raise click.UsageError("--password-from protects the packs: give --split-by too")
-    try:  # a locked or impossible output is said before the folder is read, not after
-        check_output(output)
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
-    try:
-        if db:
-            # SQLAlchemy only when the store is used: a folder's run starts faster
-            from salesxl.consolidate.from_store import consolidate_store
-            from salesxl.store import StoreError
+    check_output(output, "汇总文件")  # a locked output is said before the folder is read
+    if db:
+        # SQLAlchemy only when the store is used: a folder's run starts faster
+        from salesxl.consolidate.from_store import consolidate_store
 
-            try:
-                summary = consolidate_store(
-                    db,
-                    period=period,
-                    roster=roster,
-                    targets=targets,
-                    as_of=as_of,
-                    thresholds=thresholds,
-                    details=details,
-                    workdays=workdays,
-                )
-            except StoreError as exc:
-                raise click.ClickException(str(exc)) from None
-        else:
-            summary = consolidate_inbox(
-                list(inbox),
-                period=period,
-                roster=roster,
-                targets=targets,
-                as_of=as_of,
-                thresholds=thresholds,
-                workers=workers,
-                progress=lambda n: progress(n, "Reading"),
-                details=details,
-                workdays=workdays,
-            )
-    except WorkdaysError as exc:
-        raise click.BadParameter(str(exc), param_hint="--workdays") from None
-    except CalendarNotCovered as exc:
-        raise click.ClickException(f"{exc}; pass it with --workdays") from None
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
-    except TargetsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--targets") from None
+        summary = consolidate_store(
+            db,
+            period=period,
+            roster=roster,
+            targets=targets,
+            as_of=as_of,
+            thresholds=thresholds,
+            details=details,
+            workdays=workdays,
+        )
+    else:
+        summary = consolidate_inbox(
+            list(inbox),
+            period=period,
+            roster=roster,
+            targets=targets,
+            as_of=as_of,
+            thresholds=thresholds,
+            workers=workers,
+            progress=lambda n: progress(n, "Reading"),
+            details=details,
+            workdays=workdays,
+        )
     if split_by and passwords is not None:  # a pack without a password: before writing anything
         _check_passwords(summary, split_by, passwords)
-    try:
-        write_summary(summary, output, lang=lang, details=details)
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+    write_summary(summary, output, lang=lang, details=details)
     echo_headline(summary, output)
     if split_by and folder is not None:
         _write_packs(summary, folder, split_by, lang, details, passwords)
@@ -252,7 +220,7 @@ def _packs_setup(
 ) -> tuple[Path, Path, dict[str, str] | None]:
     """The packs' folder (-o, default packs/), the summary inside it, the passwords."""
     # the packs module loads the encryption library: only when packs are asked for
-    from salesxl.consolidate.packs import PasswordsError, read_passwords
+    from salesxl.consolidate.packs import make_folder, read_passwords
 
     source = click.get_current_context().get_parameter_source("output")
     folder = Path("packs") if source is click.core.ParameterSource.DEFAULT else output
@@ -261,35 +229,19 @@ def _packs_setup(
             f"with --split-by, -o names a folder for the summary and the packs, not {folder.name}",
             param_hint="-o",
         )
-    passwords = None
-    if password_from is not None:
-        try:
-            passwords = read_passwords(password_from)
-        except PasswordsError as exc:
-            raise click.BadParameter(str(exc), param_hint="--password-from") from None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise click.ClickException(f"{folder}: cannot create the folder ({exc.strerror})") from None
+    passwords = read_passwords(password_from) if password_from is not None else None
+    make_folder(folder)
     return folder, folder / "summary.xlsx", passwords
 
 
 def _check_passwords(summary: Summary, split_by: str, passwords: dict[str, str]) -> None:
     # the packs module loads the encryption library: only when packs are asked for
-    from salesxl.consolidate.packs import (
-        PasswordsError,
-        check_passwords,
-        pack_groups,
-        unknown_names,
-    )
+    from salesxl.consolidate.packs import check_passwords, pack_groups, unknown_names
 
     if summary.results is None:
         return
     groups = pack_groups(summary.results, split_by)
-    try:
-        check_passwords(groups, passwords)
-    except PasswordsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--password-from") from None
+    check_passwords(groups, passwords)
     for name in unknown_names(passwords, groups):
         click.echo(f"  note: the passwords file names {name}, which has no pack", err=True)
 
@@ -303,16 +255,11 @@ def _write_packs(
     passwords: dict[str, str] | None,
 ) -> None:
     # the packs module loads the encryption library: only when packs are asked for
-    from salesxl.consolidate.packs import PasswordsError, write_packs
+    from salesxl.consolidate.packs import write_packs
 
-    try:
-        packs = write_packs(
-            summary, folder, split_by=split_by, lang=lang, details=details, passwords=passwords
-        )
-    except PasswordsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--password-from") from None
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+    packs = write_packs(
+        summary, folder, split_by=split_by, lang=lang, details=details, passwords=passwords
+    )
     lines = [p.headline for p in packs]
     (folder / "headlines.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     locked = sum(p.encrypted for p in packs)

@@ -1,4 +1,4 @@
-"""Consolidation: from every rep's forms to the manager's summary (SPEC §6).
+"""Consolidation: from every rep's forms to the manager's summary (README.md "For managers").
 
 `consolidate` is pure — forms in, `Summary` out — and is what the CLI, the
 Excel button and the store all call; `consolidate_inbox` reads a folder
@@ -33,13 +33,14 @@ from salesxl.consolidate.model import (
 from salesxl.consolidate.month_targets import month_targets
 from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
 from salesxl.consolidate.results import Results
-from salesxl.consolidate.standing import standings
+from salesxl.consolidate.standing import pace_shares, standings
 from salesxl.consolidate.submissions import (
     STATUS_LABELS,
     judged_at,
     submission_rows,
 )
 from salesxl.core.calendar import Workdays
+from salesxl.core.errors import SalesxlError
 from salesxl.core.issues import Issue
 from salesxl.core.people import Roster
 from salesxl.core.perf import paused_gc
@@ -57,6 +58,7 @@ __all__ = [
     "AsOfError",
     "ColumnSpec",
     "Headline",
+    "Results",
     "SheetData",
     "Summary",
     "TargetsError",
@@ -72,19 +74,20 @@ __all__ = [
 ]
 
 
-class AsOfError(ValueError):
+class AsOfError(SalesxlError, ValueError):
     """An as-of date before the month it judges: every day of it would be 'in the future'."""
 
+    usage = True  # the as-of date given cannot be used
+    exit_code = 2  # even when it is today's date: the period or the date must change
+
     def __init__(self, period: Month, as_of: dt.date) -> None:
-        self.message_zh = (
-            f"截至日期 {as_of} 在期间 {period} 开始（{period.first_day}）之前。请给出 "
-            f"{period.first_day} 或之后的日期，或换一个期间。"
+        super().__init__(
+            f"截至日期 {as_of} 在期间 {period} 开始（{period.first_day}）之前。",
+            f"the as-of date {as_of} is before the month {period} begins ({period.first_day})",
+            hint_zh=f"请给出 {period.first_day} 或之后的日期，或换一个期间",
+            hint_en=f"give {period.first_day} or later, or another period",
+            setting="as_of",
         )
-        self.message_en = (
-            f"the as-of date {as_of} is before the month {period} begins ({period.first_day}); "
-            f"give {period.first_day} or later, or another period"
-        )
-        super().__init__(f"{self.message_zh}\n{self.message_en}")
 
 
 def check_as_of(period: Month, as_of: dt.date) -> None:
@@ -212,30 +215,35 @@ def _consolidate(
     company = (
         roll_up(members, "company", thresholds)[0] if members else Totals("company", "合计 Total")
     )
+    month_days = workdays.workdays_in(period)
     return Results(
-        period,
-        as_of,
-        thresholds,
-        workdays,
-        reps,
-        roll_up(members, "team", thresholds),
-        roll_up(members, "region", thresholds),
-        company,
-        data.reps,
-        data.days,
-        plan_vs_actual(data.plans, data.days),
-        forecast_accuracy(data.day_closes, data.days, workdays, as_of),
-        book.lapses(as_of, period.first_day),
-        book.conflicts(),
-        submission_rows(
+        period=period,
+        as_of=as_of,
+        thresholds=thresholds,
+        workdays=workdays,
+        reps=reps,
+        teams=roll_up(members, "team", thresholds),
+        regions=roll_up(members, "region", thresholds),
+        company=company,
+        people=data.reps,
+        days=data.days,
+        plans=plan_vs_actual(data.plans, data.days),
+        closes=forecast_accuracy(data.day_closes, data.days, workdays, as_of),
+        lapses=book.lapses(as_of, period.first_day),
+        coming_due=book.coming_due(as_of),
+        conflicts=book.conflicts(),
+        submitted=submission_rows(
             data.reps, data.submissions, data.unknown_rep_files, period, judged_at(as_of), workdays
         ),
-        issues,
-        {s.path: s.rep_id for s in [*data.submissions, *data.unknown_rep_files]},
-        data.tables,
-        details,
-        chosen.source,
-        roster is not None,
+        issues=issues,
+        files={s.path: s.rep_id for s in [*data.submissions, *data.unknown_rep_files]},
+        tables=data.tables,
+        details=details,
+        targets_from=chosen.source,
+        roster=roster is not None,
+        pace_lines={
+            rep_id: pace_shares(rep, period, month_days) for rep_id, rep in data.reps.items()
+        },
     )
 
 

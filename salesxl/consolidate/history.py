@@ -16,7 +16,7 @@ from salesxl.consolidate import Thresholds, consolidate_results
 from salesxl.consolidate.digest import digest_from_days
 from salesxl.consolidate.results import Results
 from salesxl.consolidate.trends import MonthFigures, Trends, month_figures
-from salesxl.core.calendar import CalendarNotCovered, Workdays
+from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
 from salesxl.forms import FormId
@@ -49,7 +49,7 @@ def same_point(month: Month, current: Month, as_of: dt.date, workdays: Workdays)
     try:
         elapsed = sum(day <= as_of for day in workdays.workdays_in(current))
         days = workdays.workdays_in(month)
-    except CalendarNotCovered:
+    except CalendarNotCoveredError:
         return None
     if not elapsed or not days:
         return None

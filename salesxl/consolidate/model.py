@@ -1,4 +1,4 @@
-"""What consolidation returns: plain tables, one per summary sheet (SPEC §6).
+"""What consolidation returns: plain tables, one per summary sheet (README.md "For managers").
 
 The summary workbook writer, the xlwings adapter and the tests all read the
 same `Summary`: a headline and a list of `SheetData` (columns + rows of
@@ -36,7 +36,7 @@ __all__ = [
 
 
 class WarningLevel(StrEnum):
-    """考核预警 (seeds 003): oral warning first, written warning when it is serious."""
+    """考核预警 (README.md "For managers"): oral warning first, written warning when serious."""
 
     OK = "ok"
     ORAL = "oral"
@@ -167,7 +167,9 @@ class Summary:
     issues: list[Issue]
     daily_trend: SheetData | None = None  # drawn on the Overview sheet
     submissions: list[Any] = field(default_factory=list)  # SubmissionRow per rep and day/week/month
-    results: Results | None = None  # what the sheets were made from (packs, trends read it)
+    results: Results | None = (
+        None  # what the sheets were made from (scorecards, packs, trends read it)
+    )
     trends: Trends | None = None  # the months before, from the store (the Overview's changes)
 
     def sheet(self, key: str) -> SheetData:

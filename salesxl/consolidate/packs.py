@@ -22,6 +22,7 @@ from salesxl.consolidate.model import Summary
 from salesxl.consolidate.results import Results
 from salesxl.consolidate.trends import region_key, team_key
 from salesxl.consolidate.workbook import write_workbook
+from salesxl.core.errors import SalesxlError
 from salesxl.write.protect import encrypted_output
 from salesxl.write.xlsx import OutputError, atomic_output
 
@@ -31,6 +32,7 @@ __all__ = [
     "PackGroup",
     "PasswordsError",
     "check_passwords",
+    "make_folder",
     "pack_groups",
     "pack_headline",
     "read_passwords",
@@ -42,8 +44,21 @@ SPLITS = ("team", "region")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
-class PasswordsError(ValueError):
-    """The passwords file cannot be used: the message says which line or which leader."""
+class PasswordsError(SalesxlError, ValueError):
+    """The passwords file cannot be used, or a leader has no password in it."""
+
+    usage = True  # the file given cannot be used as it is
+
+
+def _bad_passwords(zh: str, en: str) -> PasswordsError:
+    return PasswordsError(
+        zh,
+        en,
+        hint_zh="每行写一个团队（或区域）和它的密码，用逗号或制表符隔开：一组,密码",
+        hint_en="write one team (or region) and its password per line, comma or tab between: "
+        "一组,password",
+        setting="passwords",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,19 +127,23 @@ def read_passwords(path: Path) -> dict[str, str]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes any bytes
-        raise PasswordsError(f"{path}: not UTF-8 or GBK text")
+        raise _bad_passwords(f"{path}：不是 UTF-8 或 GBK 文本", f"{path}: not UTF-8 or GBK text")
     found: dict[str, str] = {}
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         fields = next(csv.reader(io.StringIO(line), delimiter="\t" if "\t" in line else ","))
-        if len(fields) != 2 or not fields[0].strip() or not fields[1]:
-            raise PasswordsError(
-                f"{path}, line {n}: write `team,password` (one leader per line); got {line!r}"
+        if len(fields) != 2 or not fields[0].strip() or not fields[1].strip():
+            raise _bad_passwords(
+                f"{path} 第 {n} 行不是「团队,密码」：{line!r}",
+                f"{path}, line {n}: not `team,password`: {line!r}",
             )
         name, password = fields[0].strip(), fields[1].strip()
         if name in found:
-            raise PasswordsError(f"{path}, line {n}: {name} has a password already")
+            raise _bad_passwords(
+                f"{path} 第 {n} 行：{name} 已经有密码",
+                f"{path}, line {n}: {name} has a password already",
+            )
         found[name] = password
     return found
 
@@ -133,9 +152,9 @@ def check_passwords(groups: Sequence[PackGroup], passwords: Mapping[str, str]) -
     """Raise PasswordsError unless every pack has a password."""
     missing = [g.name for g in groups if _password_of(g, passwords) is None]
     if missing:
-        raise PasswordsError(
-            f"no password for {', '.join(missing)}: add a line `name,password` for each "
-            "(every pack is protected when a passwords file is given)"
+        raise _bad_passwords(
+            f"没有 {'、'.join(missing)} 的密码：给出密码文件时，每个分包都要加密",
+            f"no password for {', '.join(missing)}: with a passwords file every pack is protected",
         )
 
 
@@ -190,11 +209,7 @@ def write_packs(
     groups = pack_groups(results, split_by)
     if passwords is not None:
         check_passwords(groups, passwords)
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{folder}: cannot create the folder ({exc.strerror})") from None
+    folder = make_folder(folder)
     packs = []
     for group in groups:
         trends = None
@@ -205,11 +220,27 @@ def write_packs(
         pack = summarise(results, only=group.reps, trends=trends)
         path = folder / pack_name(group, summary)
         password = _password_of(group, passwords) if passwords is not None else None
-        output = encrypted_output(path, password) if password else atomic_output(path)
+        output = encrypted_output(path, password) if password else atomic_output(path, "分包")
         with output as tmp:
             write_workbook(pack, tmp, lang=lang, details=details, base=folder.resolve())
         packs.append(Pack(group, path, pack_headline(pack, group, lang), password is not None))
     return packs
+
+
+def make_folder(folder: Path) -> Path:
+    """The packs' folder, created if need be (raises OutputError when it cannot be)."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"无法创建文件夹 {folder}（{exc.strerror}）",
+            f"{folder}: cannot create the folder ({exc.strerror})",
+            hint_zh="请另选保存位置",
+            hint_en="choose another output folder",
+            setting="output",
+        ) from None
+    return folder
 
 
 def _in_group(key: str, group: PackGroup, results: Results) -> bool:

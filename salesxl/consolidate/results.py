@@ -1,8 +1,9 @@
 """What consolidation computed, before it became the summary's tables.
 
-The summary workbook shows tables (`SheetData`).  A leader's pack shows the
-same tables for some of the reps, and the months after need this month's
-figures for their trends: `Results` holds the very objects the tables were
+The summary workbook shows tables (`SheetData`).  Reports built on the same
+month need the figures themselves: a rep's scorecard, day by day; a leader's
+pack, the tables for some of the reps; the months after, this month's
+figures for their trends.  `Results` holds the very objects the tables were
 made from (each rep's `Totals`, their days, plans, 日清 rows, customers,
 submissions, issues), so nothing built on it counts anything a second way.
 """
@@ -27,7 +28,7 @@ from salesxl.validate import TableData
 __all__ = ["Results"]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Results:
     period: Month
     as_of: dt.date
@@ -41,7 +42,8 @@ class Results:
     days: dict[str, dict[dt.date, DayActivity]]  # rep -> day -> contacts and closed amount
     plans: list[PlanRow]  # the Plan vs actual sheet's rows
     closes: list[DayCloseRow]  # the Day close sheet's rows
-    lapses: list[Lapse]  # the Customers sheet's 7-day rows
+    lapses: list[Lapse]  # the Customers sheet's 7-day rows: windows that ran out
+    coming_due: list[Lapse]  # windows still open that run out within the next 7 days
     conflicts: list[Conflict]  # the Customers sheet's attribution conflicts
     submitted: list[SubmissionRow]  # per rep and day, week and month
     issues: list[Issue]
@@ -50,3 +52,6 @@ class Results:
     details: bool = False
     targets_from: str | None = None  # a key of TARGET_SOURCES; None: no targets
     roster: bool = True  # reps came from a roster (else from the forms' header blocks)
+    # Each rep's pace line: the share of the month target due by each day of the month at
+    # workday pace, counting the workdays the rep was employed (standing.pace_shares).
+    pace_lines: dict[str, dict[dt.date, float]] = field(default_factory=dict)

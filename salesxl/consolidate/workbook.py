@@ -1,4 +1,4 @@
-"""Write the manager's summary workbook (SPEC §6) with xlsxwriter, atomically.
+"""Write the manager's summary workbook (README.md "For managers") with xlsxwriter, atomically.
 
 Every sheet: bold frozen header (Chinese over English), autofilter, number
 formats (¥ #,##0; 0.0%), widths that fit, conditional colours for warning
@@ -417,7 +417,7 @@ def _cell(row: int, col: int) -> str:
 def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bool = False) -> Path:
     """Write `summary` to `path` atomically; raises salesxl.write.xlsx.OutputError if it cannot."""
     path = Path(path)
-    with atomic_output(path) as tmp:
+    with atomic_output(path, "汇总文件") as tmp:
         write_workbook(summary, tmp, lang=lang, details=details, base=path.resolve().parent)
     return path
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from salesxl.consolidate import SheetData, Summary, Thresholds
 from salesxl.consolidate.workbook import CODE_LABELS, COLOURED, NUMBER_FORMATS
+from salesxl.core.errors import SalesxlError
 from salesxl.core.periods import Month
 from salesxl.read.values import norm_label, parse_date, parse_number
 
@@ -140,18 +141,26 @@ SETTINGS = (
         "分解目标按钮读取的文件",
         "What the Split targets button reads",
     ),
+    Setting(
+        "returns",
+        "退回文件夹",
+        "Returns folder",
+        "returns",
+        "「退回」按钮把退回件和退回清单存到此文件夹（不要放在收件箱里）",
+        "Where the Return button puts the return copies and lists (not inside the inbox)",
+    ),
 )
 
 
-class SettingsError(Exception):
-    """Settings that cannot be used: each problem in Chinese and English."""
+class SettingsError(SalesxlError):
+    """Settings that cannot be used, all at once: each problem in Chinese and English."""
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(en for _, en in problems))
+        super().__init__(
+            "设置有误，请修改「设置 Settings」表：\n" + "\n".join(f"• {zh}" for zh, _ in problems),
+            "The settings need fixing:\n" + "\n".join(f"• {en}" for _, en in problems),
+        )
         self.problems = problems
-
-    def message(self) -> str:
-        return "\n".join(f"• {zh}\n  {en}" for zh, en in self.problems)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,10 +175,11 @@ class ManagerSettings:
     thresholds: Thresholds
     targets_input: Path | None
     folder: Path = field(default=Path("."))
+    returns: Path = field(default=Path("returns"))
 
 
 _SETTING = {s.key: s for s in SETTINGS}
-_PATHS = ("inbox", "roster", "targets", "output", "targets_input")
+_PATHS = ("inbox", "roster", "targets", "output", "targets_input", "returns")
 
 
 def _by_label(pairs: dict[Any, Any]) -> dict[str, Any]:
@@ -202,7 +212,7 @@ def read_settings(
     """
     values = _by_label(pairs)
     judges_a_month = "inbox" in need  # Consolidate and Validate judge the period at as-of
-    outputs = ("output", *outputs)
+    outputs = ("output", "returns", *outputs)  # written, so they need not exist yet
     problems: list[tuple[str, str]] = []
     database = _database(values.get("database"), folder, problems)
     if store_ok and database:
@@ -306,6 +316,7 @@ def read_settings(
         thresholds=thresholds,
         targets_input=found["targets_input"],
         folder=folder,
+        returns=found["returns"] or folder / "returns",
     )
 
 

@@ -23,7 +23,7 @@ from salesxl.forms import Field, FieldType, Role, Table
 from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TOTAL_LABELS, TableLayout
 from salesxl.read.values import (
-    CellProblem,
+    CellValueError,
     cell_parser,
     matcher_for,
     norm_label,
@@ -241,7 +241,10 @@ class TableChecker:
             return [], []
         getter = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
         width = max(cols) + 1
-        inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
+        typed = [j for j, f in enumerate(self.mapped) if f.formula is None]
+        # Values salesxl prepared in every row (日清 dates) do not make a row either,
+        # unless the sheet has nothing else a person fills in.
+        inputs = [j for j in typed if not self.mapped[j].prepared] or typed
         pick = (
             None
             if len(inputs) == len(cols)
@@ -351,7 +354,7 @@ class TableChecker:
                     out[i] = parse(raw)
                     if periods is not None and len(periods) < 10_000:
                         periods[raw] = out[i]
-                except CellProblem as problem:
+                except CellValueError as problem:
                     out[i] = None
                     bad.add(i)
                     self.issue(
@@ -502,7 +505,7 @@ class TableChecker:
         )
 
     def _extras(self, numbers: list[int]) -> list[dict[str, Any]] | None:
-        """Unknown columns' values per row: kept, never dropped (SPEC §3)."""
+        """Unknown columns' values per row: kept, never dropped (README.md "Forms")."""
         extras = sorted(self.layout.extras)
         if not extras:
             return None

@@ -35,7 +35,11 @@ def encrypted_output(target: Path, password: str) -> Iterator[Path]:
     plain = Path(name)
     try:
         yield plain
-        with atomic_output(Path(target)) as tmp, plain.open("rb") as source, tmp.open("wb") as out:
+        with (
+            atomic_output(Path(target), "分包") as tmp,
+            plain.open("rb") as source,
+            tmp.open("wb") as out,
+        ):
             OOXMLFile(source).encrypt(password, out)
     finally:
         plain.unlink(missing_ok=True)
