@@ -28,6 +28,7 @@ COMMANDS = {
     "validate": "salesxl.cli.cmd_validate",
     "consolidate": "salesxl.cli.cmd_consolidate",
     "chase": "salesxl.cli.cmd_chase",
+    "watch": "salesxl.cli.cmd_watch",
     "targets": "salesxl.cli.cmd_targets",
     "forms": "salesxl.cli.cmd_forms",
     "return": "salesxl.cli.cmd_return",
