@@ -228,7 +228,11 @@ def test_folders_are_searched_recursively_and_one_bad_file_stops_nothing(tmp_pat
     result = run("validate", str(tmp_path), "--format", "json", "--today", "2026-11-24")
     assert result.exit_code == 1
     found = {(Path(i["file"]).name, i["code"]) for i in issues_json(result)}
-    assert found == {("b.xlsx", "not_in_list"), ("broken.xlsx", "unreadable")}
+    assert found == {
+        ("b.xlsx", "not_in_list"),
+        ("broken.xlsx", "unreadable"),
+        ("~$a.xlsx", "skipped"),  # the lock file is not read, and the report says so
+    }
     text = run("validate", str(tmp_path), "--today", "2026-11-24").stdout
     assert "4 files checked: 2 without errors, 2 with errors" in text
     for name in ("a.xlsx", "b.xlsx", "broken.xlsx", "z.xlsx"):
@@ -251,6 +255,8 @@ def test_the_messy_files_folder(tmp_path):
         "bad/note.txt": {"unknown_form"},
         "bad/scan.xlsx": {"unreadable"},
         "bad/truncated.xlsx": {"unreadable"},
+        ".daily_hidden.xlsx": {"skipped"},
+        "~$daily_zh_only.xlsx": {"skipped"},
         "daily_bilingual_one_cell.xlsx": {"extra_column"},
         "daily_uncalculated.xlsx": {"formula_without_value"},
     }
@@ -260,7 +266,8 @@ def test_an_empty_folder_says_so(tmp_path):
     (tmp_path / "inbox").mkdir()
     (tmp_path / "inbox" / "~$x.xlsx").write_bytes(b"x")
     result = run("validate", str(tmp_path / "inbox"), "--format", "json")
-    assert result.exit_code == 0 and issues_json(result) == []
+    assert result.exit_code == 0
+    assert [(i["code"], i["severity"]) for i in issues_json(result)] == [("skipped", "info")]
     assert "No spreadsheet files" in result.stderr
 
 

@@ -57,17 +57,21 @@ def test_every_file_in_the_folder_has_an_expectation():
     assert {f.name for f in files} == set(EXPECTED)
 
 
-def test_lock_and_hidden_files_are_skipped():
+def test_lock_and_hidden_files_are_skipped_with_a_word():
     files, notes = collect_files([FILES])
     names = {f.name for f in files}
     assert "~$labels_zh_only.xlsx" not in names and ".hidden_copy.xlsx" not in names
-    assert not notes
+    assert {Path(n.file).name: n.code.value for n in notes} == {
+        "~$labels_zh_only.xlsx": "skipped",
+        ".hidden_copy.xlsx": "skipped",
+    }
     assert (FILES / "~$labels_zh_only.xlsx").exists() and (FILES / ".hidden_copy.xlsx").exists()
 
 
 def test_an_explicit_lock_file_argument_is_skipped_too():
-    files, _ = collect_files([FILES / "~$labels_zh_only.xlsx"])
+    files, notes = collect_files([FILES / "~$labels_zh_only.xlsx"])
     assert files == []
+    assert [n.code.value for n in notes] == ["skipped"]
 
 
 def test_missing_path_is_a_usage_error(tmp_path):

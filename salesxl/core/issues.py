@@ -45,6 +45,8 @@ class Code(StrEnum):
     FOLLOWUP_MISSING = "followup_missing"
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     EXTRA_COLUMN = "extra_column"
+    SKIPPED = "skipped"  # a path not read, and why (lock file, hidden, salesxl's own output)
+    SAVED_EARLY = "saved_early"  # saved (inside the file) long before it arrived
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -69,6 +71,8 @@ SEVERITY: dict[Code, Severity] = {
     Code.FOLLOWUP_MISSING: Severity.WARNING,
     Code.FORMULA_WITHOUT_VALUE: Severity.WARNING,
     Code.EXTRA_COLUMN: Severity.INFO,
+    Code.SKIPPED: Severity.INFO,
+    Code.SAVED_EARLY: Severity.WARNING,
 }
 
 
