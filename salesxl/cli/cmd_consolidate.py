@@ -20,6 +20,7 @@ from salesxl.core.calendar import CalendarNotCovered
 from salesxl.core.periods import Month
 from salesxl.intake.roster import RosterError
 from salesxl.intake.workdays import WorkdaysError
+from salesxl.read.marks import Written
 from salesxl.write.xlsx import OutputError, check_output
 
 __all__ = ["command", "echo_headline"]
@@ -75,7 +76,8 @@ def echo_headline(summary: Summary, output: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("summary.xlsx"),
     show_default=True,
-    help="The summary workbook.",
+    help="The summary workbook (.xlsx). An existing file is replaced only if salesxl "
+    "wrote it as a summary.",
 )
 @click.option("--details", is_flag=True, help="Add the 明细 Details sheet with every row.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any file has an error.")
@@ -148,8 +150,11 @@ def command(
         thresholds = Thresholds(oral=oral, written=written)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--oral/--written") from None
-    try:  # a locked or impossible output is said before the folder is read, not after
-        check_output(output)
+    # What the command reads must never be what it writes; a locked, impossible or foreign
+    # output is said before the folder is read, not after.
+    inputs = [p for p in (*inbox, roster, targets, workdays) if p is not None and p.is_file()]
+    try:
+        check_output(output, written=Written.SUMMARY, inputs=inputs)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     try:
@@ -193,7 +198,7 @@ def command(
     except TargetsError as exc:
         raise click.BadParameter(str(exc), param_hint="--targets") from None
     try:
-        write_summary(summary, output, lang=lang, details=details)
+        write_summary(summary, output, lang=lang, details=details, inputs=inputs)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     echo_headline(summary, output)

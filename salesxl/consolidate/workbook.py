@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
+from math import isfinite
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,8 @@ import xlsxwriter
 from salesxl.consolidate.model import WARNING_LABELS, SheetData, Summary
 from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS
 from salesxl.core.perf import paused_gc
-from salesxl.write.xlsx import atomic_output, fit_width, safe_sheet_title, write_cell
+from salesxl.read.marks import Written
+from salesxl.write.xlsx import atomic_output, fit_width, mark, safe_sheet_title, write_cell
 
 __all__ = ["CODE_LABELS", "COLOURED", "NUMBER_FORMATS", "write_summary"]
 
@@ -178,7 +180,7 @@ class _Writer:
                         urls += self._link(ws, r, c, value, row, sheet, urls)
                     else:
                         write_string(r, c, shown.get(value, value) if shown else value, fmt)
-                elif kind is float or kind is int:
+                elif kind is int or (kind is float and isfinite(value)):
                     write_number(r, c, value, fmt)
                 elif kind is date and value >= _SERIAL_START:  # the serial Excel stores
                     write_number(r, c, value.toordinal() - _EXCEL_EPOCH, fmt)
@@ -383,13 +385,24 @@ class _Writer:
             ws.insert_chart(18, 17, chart)
 
 
-def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bool = False) -> Path:
-    """Write `summary` to `path` atomically; raises salesxl.write.xlsx.OutputError if it cannot."""
+def write_summary(
+    summary: Summary,
+    path: Path,
+    *,
+    lang: str = "zh",
+    details: bool = False,
+    inputs: Sequence[Path] = (),
+) -> Path:
+    """Write `summary` to `path` atomically; raises salesxl.write.xlsx.OutputError if it cannot
+    (or must not: `path` is one of `inputs`, or a file salesxl did not write as a summary)."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     path = Path(path)
     sheets: Sequence[SheetData] = [s for s in summary.sheets if details or s.key != "details"]
-    with atomic_output(path) as tmp, paused_gc():  # ~100k cells of small objects, no cycles
+    with (
+        atomic_output(path, written=Written.SUMMARY, inputs=inputs) as tmp,
+        paused_gc(),  # ~100k cells of small objects, no cycles
+    ):
         wb = xlsxwriter.Workbook(
             str(tmp),
             {
@@ -405,6 +418,7 @@ def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bo
                 "created": dt.datetime.combine(summary.headline.as_of, dt.time()),
             }
         )
+        mark(wb, Written.SUMMARY)
         writer = _Writer(wb, summary, lang, path.resolve().parent)
         taken: list[str] = []
         for sheet in sheets:

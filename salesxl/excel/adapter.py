@@ -127,9 +127,6 @@ def _folder(book: Any) -> Path:
 # -- the three buttons ---------------------------------------------------------------------
 
 
-_SUMMARY_LOCKED = "无法保存汇总文件（是否已在 Excel 中打开？请关闭后重试）。"
-
-
 def _consolidate(book: Any, settings: ManagerSettings) -> str:
     # loaded when the button runs: Excel waits on importing this module
     from salesxl.consolidate import TargetsError, consolidate_inbox
@@ -138,14 +135,16 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
     from salesxl.consolidate.workbook import write_summary
     from salesxl.core.calendar import CalendarNotCovered
     from salesxl.intake.roster import RosterError
+    from salesxl.read.marks import Written
     from salesxl.store import StoreError
     from salesxl.write.xlsx import OutputError, check_output
 
     app = book.app
-    try:  # before reading: a summary still open in Excel is said at once
-        check_output(settings.output)
+    inputs = [p for p in (settings.roster, settings.targets) if p is not None]
+    try:  # before reading: a summary still open in Excel, or a bad output, is said at once
+        check_output(settings.output, written=Written.SUMMARY, inputs=inputs)
     except OutputError as exc:
-        raise Failed(_SUMMARY_LOCKED, str(exc)) from None
+        raise Failed(exc.message_zh, exc.message_en) from None
     try:
         if settings.database:
             app.status_bar = "salesxl: 读取数据库 Reading the store…"
@@ -183,9 +182,9 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
         ) from None
     app.status_bar = "salesxl: 保存汇总 Saving the summary…"
     try:
-        write_summary(summary, settings.output)
+        write_summary(summary, settings.output, inputs=inputs)
     except OutputError as exc:
-        raise Failed(_SUMMARY_LOCKED, str(exc)) from None
+        raise Failed(exc.message_zh, exc.message_en) from None
     app.status_bar = "salesxl: 写入结果 Writing the results…"
     base = settings.folder
     link = hyperlink(str(settings.output), settings.output.name)
@@ -239,7 +238,7 @@ def _split_targets(book: Any, settings: ManagerSettings) -> str:
     except (TargetsError, RosterError) as exc:
         raise Failed("目标输入有误。", str(exc)) from None
     except OutputError as exc:
-        raise Failed("无法保存目标文件（是否已在 Excel 中打开？）。", str(exc)) from None
+        raise Failed(exc.message_zh, exc.message_en) from None
     warnings = "".join(f"\n• {w}" for w in result.warnings[:10])
     return (
         f"已分解 {result.units} 个单位的目标 Targets split for {result.units} units\n"

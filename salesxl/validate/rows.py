@@ -34,9 +34,11 @@ from salesxl.read.workbook import Grid
 from salesxl.validate.model import TableData
 
 __all__ = [
+    "NUMERIC",
     "TableChecker",
     "column_letters",
     "formula_message",
+    "insane_number",
     "range_problem",
     "unknown_rep",
 ]
@@ -55,7 +57,7 @@ def _total_label(value: Any) -> bool:
     )
 
 
-_NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
+NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
 _DATE = dt.date
 
 
@@ -71,6 +73,21 @@ def range_problem(f: Field, value: Any) -> tuple[str, str] | None:
             f"{f.en} {text_of(value)} is above the maximum {f.max:g}. Correct it.",
         )
     return None
+
+
+def insane_number(f: Field, value: float, limit: float) -> tuple[str, str]:
+    """The message for a number no form can mean (beyond `limit`, or not finite)."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return (
+            f"{f.zh}「{text_of(value)}」不是有效的数字，未计入。请填写正确的数值。",
+            f"{f.en} '{text_of(value)}' is not a finite number; it is not counted. "
+            "Enter the right figure.",
+        )
+    return (
+        f"{f.zh} {value:,.6g} 超出可接受的范围（绝对值不超过 {limit:,.0f}），未计入。请核对这一格。",
+        f"{f.en} {value:,.6g} is beyond the largest figure salesxl accepts ({limit:,.0f}); "
+        "it is not counted. Check the cell.",
+    )
 
 
 def unknown_rep(path: str, f: Field, rep: str, where: dict[str, Any]) -> Issue:
@@ -183,8 +200,10 @@ class TableChecker:
         default_year: int | None,
         roster_ids: frozenset[str] | None,
         products: frozenset[str] | None,
+        max_amount: float = 1e12,
     ) -> None:
         self.layout, self.grid, self.path, self.today = layout, grid, path, today
+        self.max_amount = max_amount
         self.table: Table = layout.table
         self.period, self.roster_ids = period, roster_ids
         self.mapped = [f for f in self.table.fields if f.key in layout.columns]
@@ -317,7 +336,7 @@ class TableChecker:
         numeric = {
             c: j
             for j, (c, f) in enumerate(zip(self.cols, self.mapped, strict=True))
-            if f.type in _NUMERIC
+            if f.type in NUMERIC
         }
         if not numeric or not self.grid.merged:
             return {}
@@ -369,8 +388,28 @@ class TableChecker:
                         raw,
                     )
         self._formulas(j, out, numbers, bad)
+        if f.type in NUMERIC:
+            self._sane(j, out, values, numbers, bad)
         self._checks(j, out, values, numbers, bad)
         return out
+
+    def _sane(
+        self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
+    ) -> None:
+        """A number beyond any real amount (9e307, or NaN and infinity a file can hold) is an
+        error and is not counted: one such cell would make every sum of its month infinite."""
+        limit = self.max_amount
+        # `not -limit <= v <= limit` holds for NaN too.
+        for i in [i for i, v in enumerate(out) if v is not None and not -limit <= v <= limit]:
+            self.issue(
+                Code.OUT_OF_RANGE,
+                j,
+                numbers[i],
+                *insane_number(self.mapped[j], out[i], limit),
+                raw[i],
+            )
+            out[i] = None
+            bad.add(i)
 
     def _formulas(self, j: int, out: list[Any], numbers: list[int], bad: set[int]) -> None:
         col = self.cols[j]

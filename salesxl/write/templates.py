@@ -30,7 +30,8 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from salesxl.core.periods import Month, Week
 from salesxl.core.version import __version__
 from salesxl.forms import FORMS, Field, FieldType, Form, Table
-from salesxl.write.xlsx import atomic_output, display_width, fit_width, write_cell
+from salesxl.read.marks import Written
+from salesxl.write.xlsx import atomic_output, display_width, fit_width, mark, write_cell
 
 __all__ = ["FIXED_CREATED", "FormJob", "build_templates", "field_help", "write_form", "write_forms"]
 
@@ -606,7 +607,7 @@ def write_form(
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    with atomic_output(Path(target)) as tmp:
+    with atomic_output(Path(target), written=Written.FORM) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False}
         )
@@ -617,6 +618,7 @@ def write_form(
                 "comments": f"salesxl form {form.id} v{form.version}",
             }
         )
+        mark(wb, Written.FORM)
         _FormWriter(wb, form, lang, lists or {}, header or {}, lock_header, rows or {}).write()
         wb.close()
     return Path(target)
