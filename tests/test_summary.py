@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import errno
 import datetime as dt
+import errno
 import subprocess
 import zipfile
 from pathlib import Path

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from salesxl.cli.output import progress
+from salesxl.cli.output import printable, progress
 from salesxl.cli.params import DATE, DB_URL, MONTH
 from salesxl.consolidate import (
     Summary,
@@ -43,7 +43,7 @@ def echo_headline(summary: Summary, output: Path) -> None:
         f"written 书面; reports: {h.late} late 迟交, {h.missing} missing 缺交; "
         f"issues: {h.errors} errors, {h.warnings} warnings"
     )
-    click.echo(f"  summary written to {output}")
+    click.echo(f"  summary written to {printable(str(output))}")
 
 
 @click.command()
@@ -108,6 +108,12 @@ def echo_headline(summary: Summary, output: Path) -> None:
     help="A 工作日 Workdays sheet overriding the China holiday calendar (needed for "
     "years the built-in calendar does not cover).",
 )
+@click.option(
+    "--ignore-saved-times",
+    is_flag=True,
+    help="Judge lateness by each file's own time only, not by the save time recorded inside "
+    "it (a courtesy for e-mailed files, which anyone can set).",
+)
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to read with.")
 def command(
     inbox: tuple[Path, ...],
@@ -123,6 +129,7 @@ def command(
     oral: float,
     written: float,
     workdays: Path | None,
+    ignore_saved_times: bool,
     workers: int | None,
 ) -> None:
     """Consolidate every rep's forms under INBOX (or in the store) into a summary workbook.
@@ -188,6 +195,7 @@ def command(
                 progress=lambda n: progress(n, "Reading"),
                 details=details,
                 workdays=workdays,
+                saved_times=not ignore_saved_times,
             )
     except WorkdaysError as exc:
         raise click.BadParameter(str(exc), param_hint="--workdays") from None

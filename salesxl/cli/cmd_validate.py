@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import click
 
-from salesxl.cli.output import echo_issue_table, progress
+from salesxl.cli.output import echo_issue_table, echo_json, printable, progress
 from salesxl.cli.params import DATE, PERIOD
 from salesxl.core.issues import count_by_severity, has_errors
 from salesxl.core.periods import Month, Week
@@ -83,11 +82,11 @@ def command(
     if not inbox.files:
         click.echo(
             "No spreadsheet files (.xlsx .xlsm .xls .csv) found in "
-            f"{', '.join(map(str, paths))}; lock (~$) and hidden files are skipped.",
+            f"{printable(', '.join(map(str, paths)))}; lock (~$) and hidden files are skipped.",
             err=True,
         )
     if fmt == "json":
-        click.echo(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
+        echo_json([i.to_dict() for i in issues])
     else:
         files = [str(f) for f in inbox.files]
         echo_issue_table(issues, lang=lang, files=files)

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salesxl.consolidate.digest import DailyDigest, DayActivity, Trail, digest_daily
+from salesxl.core.display import displayable
 from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
+from salesxl.intake.files import saved_early
 from salesxl.validate import FormData, TableData
 
 __all__ = ["Collected", "Submission", "collect"]
@@ -110,9 +112,11 @@ def collect(
             make_issue(
                 Code.DUPLICATE_ROW,
                 older.path,
-                f"同一销售员（{rep}）同一期间（{got}）有两个文件；使用较新的 {newer.path}，本文件未计入。"
+                f"同一销售员（{rep}）同一期间（{got}）有两个文件；使用较新的 {displayable(newer.path)}，"
+                "本文件未计入。"
                 "请删除旧文件。",
-                f"Rep {rep} has two files for {got}; the newer one ({newer.path}) is used and this one "
+                f"Rep {rep} has two files for {got}; the newer one ({displayable(newer.path)}) is "
+                "used and this one "
                 "is not counted. Delete the old file.",
                 severity=Severity.WARNING,
             )
@@ -136,7 +140,11 @@ def collect(
                 team=data.header.get("team"),
             )
         d = digest_of(data, period, as_of) if form_id == "daily_report" else None
-        when, from_store = _submitted(data, first_seen, max(d.days, default=None) if d else None)
+        newest = max(d.days, default=None) if d else None
+        when, from_store = _submitted(data, first_seen, newest)
+        early = None if from_store else saved_early(data, newest)
+        if early is not None:
+            issues.append(early)
         sub = Submission(data.path, form_id, rep, data.period, when, from_store)  # type: ignore[arg-type]
         if roster is not None and rep not in roster:
             unknown.append(sub)

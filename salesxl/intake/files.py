@@ -9,6 +9,7 @@ process, or takes too long, included (`salesxl.intake.pool`).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from collections.abc import Callable, Sequence
@@ -22,7 +23,7 @@ from salesxl.read.locate import locate
 from salesxl.read.workbook import ReadFailure, open_book
 from salesxl.validate import FormData, ValidationContext, check_layout
 
-__all__ = ["collect_files", "issues_only", "load_form", "load_forms"]
+__all__ = ["collect_files", "issues_only", "load_form", "load_forms", "saved_early"]
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 16
@@ -58,7 +59,7 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
         if layout is None:
             return FormData(name, None, mtime=mtime, issues=[_unknown_form(name, book.sheet_names)])
         data = check_layout(book, layout, ctx, name)
-        data.mtime, data.saved = mtime, book.saved_at()
+        data.mtime, data.saved = mtime, book.saved_at() if ctx.saved_times else None
         return data
     except ReadFailure as failure:
         return FormData(
@@ -77,6 +78,42 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
         return FormData(name, None, mtime=mtime, issues=[_reading_failed(name, exc)])
     finally:
         book.close()
+
+
+SAVED_EARLY = dt.timedelta(days=3)  # a weekend of e-mail is not "far earlier"
+
+
+def saved_early(data: FormData, newest_day: dt.date | None = None) -> Issue | None:
+    """A rep's file judged by the save time inside it, when that is far earlier than when the
+    file arrived here (its own time).
+
+    Lateness of a file from a folder is judged by the earlier of the two
+    (`FormData.file_time`: e-mail resets the file's own time), so a back-dated
+    inside time would make a late report look on time: such a file is marked,
+    and the manager can run with the inside times ignored.  The store's
+    first-seen time is the one to trust.
+    """
+    form = data.form
+    if form is None or form.rep_field is None or data.saved is None or data.mtime is None:
+        return None
+    if data.file_time(newest_day) != data.saved:  # not what the file is judged by
+        return None
+    saved, arrived = dt.datetime.fromtimestamp(data.saved), dt.datetime.fromtimestamp(data.mtime)
+    if arrived - saved <= SAVED_EARLY:
+        return None
+    days = (arrived - saved).days
+    return make_issue(
+        Code.SAVED_EARLY,
+        data.path,
+        f"文件内记录的最后保存时间是 {saved:%Y-%m-%d %H:%M}，比它到达的时间（{arrived:%Y-%m-%d %H:%M}）"
+        f"早 {days} 天。迟交按较早的时间判断，而文件内的时间可以被改动：请核实，"
+        "或用 --ignore-saved-times 只按文件到达的时间判断。",
+        f"The file says it was last saved on {saved:%Y-%m-%d %H:%M}, {days} days before it "
+        f"arrived ({arrived:%Y-%m-%d %H:%M}). Lateness is judged by the earlier time, and the "
+        "time inside a file can be set by anyone: check it, or use --ignore-saved-times to "
+        "judge by arrival only.",
+        value=f"{saved:%Y-%m-%d %H:%M}",
+    )
 
 
 def _out_of_memory(name: str) -> Issue:

@@ -40,5 +40,9 @@ def roster_from_form(data: FormData) -> Roster:
 
 
 def read_roster(path: Path, ctx: ValidationContext | None = None) -> Roster:
-    """Read and validate a roster file; raises RosterError when it is not one."""
-    return roster_from_form(load_form(Path(path), ctx))
+    """Read and validate a roster file; raises RosterError when it is not one, or lists no
+    reps (the blank template: every rep would be unknown)."""
+    roster = roster_from_form(load_form(Path(path), ctx))
+    if not roster.reps and not any(i.is_error for i in roster.issues):
+        raise RosterError(f"{path} lists no reps (is it the blank template?); fill it in first")
+    return roster

@@ -3,11 +3,11 @@
 python-calamine returns cached values only, so a formula written by a script
 and never calculated (openpyxl writes `<f>` with an empty `<v/>`) would read
 as blank.  A streaming scan of the sheet XML finds those cells: a plain
-substring test skips sheets without formulas, and only the bytes around each
-`<f` are looked at, so the scan costs little next to the read itself.  Its
-cost is linear in the part's size whatever the part holds: the look-back for
-a formula's cell is bounded, and no pattern reads past the next tag, so a
-part stuffed with `<f>` tokens (in a comment, say) cannot make it quadratic.
+substring test skips sheets without formulas, and one pass over the cells
+finds the rest, so the scan costs little next to the read itself.  Its cost
+is linear in the part's size whatever the part holds: no pattern reads past
+the next tag, so a part stuffed with `<f>` tokens (in a comment, say) cannot
+make it quadratic.
 """
 
 from __future__ import annotations
@@ -47,32 +47,25 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 # A formula cell: <c r="B7" ...><f ...>text</f> or <f .../>, then maybe its cached <v>.
 # (<f> is the first child of <c> in the OOXML schema; formula text is XML-escaped.)
-# No part of the pattern crosses a `<` it does not name: each try ends at the next tag.
+# No part of the pattern crosses a `<` it does not name, so each try ends at the next
+# tag, and a try starts only at a cell: the scan is linear in the part's size.
 _FORMULA_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})(\d{1,7})"([^<>]*)><f\b[^<>]*(?:/>|>[^<]*</f>)(<v>[^<]+</v>)?'
 )
-_CELL_TAG = 512  # the longest `<c ...>` start tag looked back over (Excel's are < 100 bytes)
-
-
 _FORMULA_START = re.compile(rb"<f[ >/]")  # <f>, <f ...>, <f/>; not <formula1> of validations
 
 
 def uncached_formula_cells(xml: bytes) -> list[tuple[int, int]]:
     """0-based (row, column) of every formula cell whose `<v>` is missing or empty.
 
-    Only the bytes around each formula are looked at: a sheet without
-    formulas costs one substring search, and each `<f` at most a look-back
-    of `_CELL_TAG` bytes.
+    A sheet without formulas costs one substring search; one with formulas
+    one pass that tries each cell (never each `<f`: a part stuffed with a
+    million `<f>` tokens in a comment costs no more than its cells).
     """
+    if _FORMULA_START.search(xml) is None:
+        return []
     found = []
-    for start in _FORMULA_START.finditer(xml):
-        at = start.start()
-        cell = xml.rfind(b"<c ", max(0, at - _CELL_TAG), at)
-        if cell < 0:
-            continue
-        match = _FORMULA_CELL.match(xml, cell)
-        if match is None or match.end() < at:  # a formula of an earlier cell
-            continue
+    for match in _FORMULA_CELL.finditer(xml):
         letters, row, attributes, value = match.groups()
         # Excel caches an empty text result as t="str" with <v></v>: that is a value.
         if value is None and b't="str"' not in attributes:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from xlsxwriter.exceptions import FileCreateError
 
+from salesxl.core.display import printable
 from salesxl.read.marks import Written, written_by
 
 __all__ = ["SUFFIXES", "OutputError", "atomic_output", "check_output", "clean_stale_temps"]
@@ -75,7 +76,7 @@ def check_output(
     """
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
-    shown = os.fsdecode(target)
+    shown = printable(os.fsdecode(target))
     suffix = SUFFIXES.get(written) if written is not None else None
     if suffix is not None and target.suffix.lower() != suffix:
         raise OutputError(
@@ -86,8 +87,8 @@ def check_output(
         )
     if not folder.is_dir():
         raise OutputError(
-            f"{os.fsdecode(folder)}：输出文件夹不存在（或不是文件夹）。请先创建它，或换一个 -o 路径。",
-            f"{os.fsdecode(folder)}: the output folder does not exist (or is not a folder); "
+            f"{printable(os.fsdecode(folder))}：输出文件夹不存在（或不是文件夹）。请先创建它，或换一个 -o 路径。",
+            f"{printable(os.fsdecode(folder))}: the output folder does not exist (or is not a folder); "
             "create it or choose another -o path",
         )
     if target.is_dir():
@@ -150,7 +151,7 @@ def _create_temp(folder: Path, target: Path) -> Path:
 def _cannot_write(target: Path, exc: BaseException) -> OutputError:
     cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
     reason = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
-    shown = os.fsdecode(target)
+    shown = printable(os.fsdecode(target))
     return OutputError(
         f"{shown} 无法写入（{reason}）。原有文件未被改动。请检查磁盘空间和文件夹权限，或换一个 -o 路径。",
         f"{shown} could not be written ({reason}); an existing file there is untouched. "
@@ -222,10 +223,10 @@ def atomic_output(
         try:
             os.replace(tmp, target)
         except PermissionError as exc:
+            shown = printable(os.fsdecode(target))
             raise OutputError(
-                f"{os.fsdecode(target)} 正被其他程序打开或已锁定（{exc.strerror}），未被改动。"
-                "请关闭后重新运行。",
-                f"{os.fsdecode(target)} is open in another program or locked "
+                f"{shown} 正被其他程序打开或已锁定（{exc.strerror}），未被改动。请关闭后重新运行。",
+                f"{shown} is open in another program or locked "
                 f"({exc.strerror}); it is untouched. Close it and run again",
             ) from None
         except OSError as exc:
