@@ -44,7 +44,7 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except click.ClickException as exc:
             # a file name in no valid encoding cannot be printed as it is: shown with U+FFFD
-            exc.message = displayable(exc.message)
+            vars(exc)["message"] = displayable(exc.message)
             raise
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:

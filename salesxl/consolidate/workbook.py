@@ -73,7 +73,7 @@ COLOURED: dict[str, dict[str, tuple[str, str]]] = {
 class _FileNames(dict[str, str]):
     """A file name as a workbook can show it (`printable`), worked out once per name."""
 
-    def get(self, name: str, default: Any = None) -> str:  # type: ignore[override]
+    def get(self, name: str, default: Any = None) -> str:
         shown = dict.get(self, name)
         if shown is None:
             shown = self[name] = printable(name)

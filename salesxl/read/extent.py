@@ -155,18 +155,19 @@ def walk(xml: bytes) -> Extent:
             plain = _PLAIN_REF.match(attributes)
             if plain is not None and b" r=" not in attributes[plain.end() :]:
                 letters, digits = plain.groups()
-                col = columns.get(letters)
-                if col is None:
-                    col = columns[letters] = _column(letters)
+                known = columns.get(letters)
+                col = known if known is not None else columns.setdefault(letters, _column(letters))
                 cell = (int(digits) - 1, col)
                 row = max(row, cell[0])
             else:
                 cell = _odd_place(attributes, row, col)
                 row, col = max(row, cell[0]), cell[1]
-            if careful:
+            if careful:  # counted now, whatever follows
                 last_row, last_col = max(last_row, cell[0]), max(last_col, cell[1])
                 values += 1
-            pending = None if attributes.endswith(b"/") else cell
+                pending = None
+            else:
+                pending = None if attributes.endswith(b"/") else cell
         elif name == b"row":
             numbers = [n for n in map(_number, _R.findall(attributes)) if n is not None]
             row = max(numbers) - 1 if numbers else row + 1
@@ -205,9 +206,10 @@ def _place(ref: bytes) -> tuple[int, int] | None:
     if match is None:
         return None
     letters, digits = match.groups()
-    if len(digits) > 12 or len(letters) > 12:
-        return (_FAR, _FAR)
-    return int(digits) - 1, _column(letters)
+    return (
+        int(digits) - 1 if len(digits) <= 12 else _FAR,
+        _column(letters) if len(letters) <= 12 else _FAR,
+    )
 
 
 # A shared-string cell whose index is not a plain number python-calamine can look up

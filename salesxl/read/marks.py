@@ -83,7 +83,7 @@ def _small_directory(fh: BinaryIO) -> bool:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or at + 22 > len(tail):
         return False
-    (directory,) = struct.unpack_from("<I", tail, at + 12)
+    directory: int = struct.unpack_from("<I", tail, at + 12)[0]
     return directory <= _DIRECTORY_LIMIT
 
 

@@ -216,7 +216,7 @@ def restore_version(conn: Connection, row: Row[Any], now: dt.datetime) -> list[i
     conn.execute(
         update(submissions).where(s.id == row.id).values(status="current", replaced_by=None)
     )
-    if row.form_id == "daily_report":
+    if row.form_id == FormId.DAILY_REPORT:
         keys = set(
             conn.execute(
                 select(activities.c.customer_key)

@@ -162,7 +162,7 @@ def _cannot_write(target: Path, exc: BaseException) -> OutputError:
 def clean_stale_temps(folder: Path) -> list[Path]:
     """Remove temporary files of salesxl's naming in `folder` left by runs that were killed
     (their process is gone, or they are a day old); returns what was removed."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
