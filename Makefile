@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_consolidate.py
 	$(BIN)/python benchmarks/bench_targets.py
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_hostile.py
 
 templates: $(STAMP)
 	$(BIN)/salesxl templates build -o templates/

@@ -58,8 +58,11 @@ def command(
 ) -> None:
     """Check rep forms, rosters, sales records and target inputs, cell by cell.
 
-    PATHS are files or folders (searched recursively; ~$ lock files and hidden
-    files are skipped). Exit code 0: no errors; 1: errors found; 2: usage error.
+    PATHS are files or folders (searched recursively; ~$ lock files, hidden
+    files, pipes and salesxl's own summaries are skipped, each with an info
+    line). A file too large, damaged or hostile is an issue on that file; the
+    others are checked all the same. Exit code 0: no errors; 1: errors found;
+    2: usage error.
 
     \b
     Example:

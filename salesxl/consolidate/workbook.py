@@ -412,7 +412,7 @@ def _pieces(sheet: SheetData) -> list[SheetData]:
     `明细 3 Details 3`… (the Details of thousands of reps, the Issues of a huge inbox),
     every row kept, never cut off."""
     per = MAX_SHEET_ROWS - 1  # the header takes a row
-    if len(sheet.rows) <= per:
+    if len(sheet.rows) <= per or sheet.key == "overview":  # a few dozen rows, laid out by hand
         return [sheet]
     return [
         dataclasses.replace(

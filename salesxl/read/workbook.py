@@ -229,12 +229,15 @@ def _fill_merged(rows: list[list[Any]], ranges: Any, limits: Limits, name: str) 
             "and send it again.",
             sheet=name,
         )
-    widths = {r: len(cells) for r, cells in enumerate(rows)}
+    if not filled:
+        return ()
+    widths: dict[int, int] = {}  # rows that filling widens -> their new width
     for (r1, _), (r2, c2) in filled:
         for r in range(r1, min(r2, len(rows) - 1) + 1):
-            if widths[r] <= c2:
+            if max(widths.get(r, 0), len(rows[r])) <= c2:
                 widths[r] = c2 + 1
-    if sum(widths.values()) > limits.max_sheet_cells:
+    added = sum(width - len(rows[r]) for r, width in widths.items())
+    if added and sum(map(len, rows)) + added > limits.max_sheet_cells:
         raise _too_many_cells(name, len(rows), max(widths.values()))
     for (r1, c1), (r2, c2) in filled:
         value = rows[r1][c1]

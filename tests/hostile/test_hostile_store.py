@@ -60,6 +60,8 @@ def test_importing_an_earlier_version_again_makes_it_current(store_url, tmp_path
 
 
 def test_a_report_imported_again_after_its_resubmission_is_current_again(store_url, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
     old = report(tmp_path / "a" / "S001.xlsx", "S001", "张伟", (3000.0,))
     new = report(tmp_path / "b" / "S001.xlsx", "S001", "张伟", (3000.0, 4500.0))
     import_files("reports", [old], db=store_url, now=T0)

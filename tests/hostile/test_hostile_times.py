@@ -35,7 +35,8 @@ def test_a_report_judged_by_an_inside_time_far_before_its_arrival_is_marked(tmp_
     _late_report(tmp_path)
     summary = consolidate_inbox([tmp_path], period=NOV, as_of=dt.date(2026, 11, 24))
     (mark,) = [i for i in summary.issues if i.code.value == "saved_early"]
-    assert mark.severity.value == "warning" and "16 days before it arrived" in mark.message_en
+    # Nov 4 18:00 to Nov 20 10:00: 15 days and 16 hours
+    assert mark.severity.value == "warning" and "15 days before it arrived" in mark.message_en
     assert _status(summary, "2026-11-04") == "on_time"  # what the inside time says
 
 
