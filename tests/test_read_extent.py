@@ -91,6 +91,18 @@ def test_a_shared_string_index_the_table_cannot_have_is_found(value, strings, ba
     assert scan_cells(xml, strings, _small).strings_ok is not bad
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="A1" t="s" s="2"><v>-1</v></c>',  # t before s: not the usual order
+        b'<c r="A1" s="2" cm="1" t="s"><v>-1</v></c>',  # another attribute between
+        b'<c r="A1" s="2" t="n" t="s"><v>-1</v></c>',  # t twice (the last one counts)
+    ],
+)
+def test_an_unusual_string_cell_is_looked_at_closely(cell):
+    assert not scan_cells(sheet(cell, b"A1"), 13, _small).strings_ok
+
+
 def test_a_comment_between_a_string_cell_and_its_value_hides_nothing():
     xml = sheet(b'<c r="A1" t="s"><!-- x --><v>-1</v></c>')
     assert bad_string_reference(xml, 5)

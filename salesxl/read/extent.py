@@ -70,9 +70,13 @@ def _odd_cell(letters: int, digits: int, string_digits: int | None) -> re.Patter
     ref = rb' r="[A-Z]{1,%d}\d{1,%d}"' % (letters, digits)
     if string_digits is None:
         return re.compile(rb"<c(?!" + ref + rb")[\s/>]")
-    string = rb'[^<>]*? t="s"[^<>]*(?<!/)><v>\d{1,%d}</v>' % string_digits
-    other = rb'(?![^<>]*? t="s")'
-    return re.compile(rb"<c(?!" + ref + rb"(?:" + string + rb"|" + other + rb"))[\s/>]")
+    # r, then s, then t, as Excel, WPS, LibreOffice, openpyxl and xlsxwriter write them: a
+    # shared-string cell with its index right after the tag, or any cell that is not one.
+    # Anything else (another attribute, another order) is unusual: the careful path.
+    style = rb'(?: s="\d{1,5}")?+'
+    string = rb' t="s"><v>\d{1,%d}</' % string_digits
+    other = rb' t="(?!s")\w{1,9}"[/>]|[/>]'
+    return re.compile(rb"<c(?!" + ref + style + rb"(?:" + string + rb"|" + other + rb"))[\s/>]")
 
 
 def _usual(xml: bytes, letters: int, digits: int, string_digits: int | None = None) -> bool:

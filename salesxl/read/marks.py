@@ -37,7 +37,9 @@ class Written(StrEnum):
 INPUTS = frozenset({Written.FORM, Written.TARGETS})  # read as forms; the others are skipped
 
 _PART_LIMIT = 64 * 1024  # both parts are a few hundred bytes
-_DIRECTORY_LIMIT = 4 * 1024 * 1024
+# salesxl's workbooks have a few dozen parts: a larger directory is not one of them (and
+# listing a directory of 25,000 parts would cost more than the mark is worth).
+_DIRECTORY_LIMIT = 64 * 1024
 _MARK = re.compile(
     rb'name="' + PROPERTY.encode() + rb'"[^>]*>\s*<(?:[\w.-]+:)?lpwstr>\s*([a-z_]{1,40})\s*<'
 )
