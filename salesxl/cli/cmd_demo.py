@@ -17,7 +17,7 @@ import click
 
 from salesxl.cli.params import DATE, MONTH
 from salesxl.core.periods import Month
-from salesxl.demo import DemoError, DemoFiles, generate_demo
+from salesxl.demo import DemoFiles, generate_demo
 
 __all__ = ["command"]
 
@@ -31,6 +31,17 @@ class DemoRun:
 
 def _say(title: str) -> None:
     click.echo(click.style(f"\n▶ {title}", bold=True))
+
+
+def _check_mistakes(run: DemoRun, found_by: str, issues: list[Any]) -> None:
+    """Each planted mistake this step finds, ticked when its issue codes were reported."""
+    found = Counter(i.code.value for i in issues)
+    for m in run.files.mistakes:
+        if m.found_by != found_by:
+            continue
+        caught = all(found[c] for c in m.codes)
+        mark = click.style("✓", fg="green") if caught else click.style("✗ missed", fg="red")
+        click.echo(f"    {mark} {m.rep_id} {m.what} → {', '.join(m.codes)}")
 
 
 def step_validate(run: DemoRun) -> None:
@@ -48,12 +59,8 @@ def step_validate(run: DemoRun) -> None:
         f"  {len(inbox.files)} files read: {len(inbox.files) - len(bad)} without errors, "
         f"{len(bad)} with errors ({counts['error']} errors, {counts['warning']} warnings)"
     )
-    found = Counter(i.code.value for i in issues)
     click.echo("  the planted mistakes, and what salesxl said:")
-    for m in run.files.mistakes:
-        caught = all(found[c] for c in m.codes)
-        mark = click.style("✓", fg="green") if caught else click.style("✗ missed", fg="red")
-        click.echo(f"    {mark} {m.rep_id} {m.what} → {', '.join(m.codes)}")
+    _check_mistakes(run, "validate", issues)
     click.echo(
         f"  see every issue: salesxl validate {run.files.inbox} --period "
         f"{run.files.period} --roster {run.files.roster}"
@@ -78,6 +85,15 @@ def step_consolidate(run: DemoRun) -> None:
     )
     output = write_summary(summary, run.out / "summary.xlsx")
     echo_headline(summary, output)
+    click.echo("  the planted mistake only consolidation sees (a form against the targets file):")
+    _check_mistakes(run, "consolidate", summary.issues)
+    moved = [r for r in summary.sheet("by_rep").records() if r["status"] in ("joined", "left")]
+    if moved:
+        click.echo(
+            "  judged only on the workdays they were employed (no warning or rank after leaving):"
+        )
+    for rep in moved:
+        click.echo(f"    {rep['rep_id']} {rep['name']}: {rep['note']}")
     run.results["summary"] = summary
 
 
@@ -174,7 +190,7 @@ def step_store(run: DemoRun) -> None:
 def step_manager(run: DemoRun) -> None:
     # each step imports what it runs: the other commands and --help start faster
     from salesxl.excel.builder import build_manager_workbook
-    from salesxl.excel.vba.project import MissingExtra
+    from salesxl.excel.vba.project import MissingExtraError
 
     _say("汇总工作簿 Build the manager's Excel workbook with its buttons")
     folder = run.files.folder
@@ -190,7 +206,7 @@ def step_manager(run: DemoRun) -> None:
     }
     try:
         path = build_manager_workbook(folder / "salesxl_manager.xlsm", values=values)
-    except MissingExtra as exc:
+    except MissingExtraError as exc:
         click.echo(f"  skipped: {exc}")
         return
     click.echo(f"  {path}: settings filled in for this demo")
@@ -256,10 +272,7 @@ def command(folder: Path, period: Month, as_of: dt.date, seed: int, reps: int) -
       salesxl demo -o /tmp/demo --reps 60 --seed 7
     """
     _say(f"生成 Generate a sample organisation in {folder}/")
-    try:
-        files = generate_demo(folder, period=period, as_of=as_of, seed=seed, reps=reps)
-    except DemoError as exc:
-        raise click.BadParameter(str(exc), param_hint="-o") from None
+    files = generate_demo(folder, period=period, as_of=as_of, seed=seed, reps=reps)
     click.echo(
         f"  roster 花名册:          {files.roster} ({len(files.organisation.reps)} reps, "
         f"3 regions, 6 teams)"

@@ -9,7 +9,7 @@ import click
 
 from salesxl.cli.output import echo_issue_table, echo_json, printable, progress
 from salesxl.cli.params import DB_URL
-from salesxl.store import KINDS, StoreError, display_url, import_files, resolve_url
+from salesxl.store import KINDS, display_url, import_files, resolve_url
 
 __all__ = ["command"]
 
@@ -105,19 +105,16 @@ def command(
       salesxl import reports inbox/ --db postgresql://sales@db.example/sales
       salesxl import sales erp_2025.csv erp_2026.xlsx --format json
     """
-    try:
-        result = import_files(
-            kind,
-            list(paths),
-            db=db,
-            skip_bad_rows=skip_bad_rows,
-            backfill=backfill,
-            workers=workers,
-            progress=progress,
-            saved_times=not ignore_saved_times,
-        )
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    result = import_files(
+        kind,
+        list(paths),
+        db=db,
+        skip_bad_rows=skip_bad_rows,
+        backfill=backfill,
+        workers=workers,
+        progress=progress,
+        saved_times=not ignore_saved_times,
+    )
     if fmt == "json":
         echo_json(result.to_dict())
     else:

@@ -1,4 +1,4 @@
-"""Write the manager's summary workbook (SPEC §6) with xlsxwriter, atomically.
+"""Write the manager's summary workbook (README.md "For managers") with xlsxwriter, atomically.
 
 Every sheet: bold frozen header (Chinese over English), autofilter, number
 formats (¥ #,##0; 0.0%), widths that fit, conditional colours for warning
@@ -21,6 +21,7 @@ from typing import Any
 import xlsxwriter
 
 from salesxl.consolidate.model import WARNING_LABELS, SheetData, Summary, WarningLevel
+from salesxl.consolidate.standing import RepStatus
 from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS, SubmissionStatus
 from salesxl.core.display import printable
 from salesxl.core.issues import Severity
@@ -65,6 +66,8 @@ COLOURED: dict[str, dict[str, tuple[str, str]]] = {
         _S.MISSING: _BAD,
         _S.NO_FILE: _BAD,
         _S.NOT_IN_ROSTER: _NEUTRAL,
+        _S.REFUSED: _NEUTRAL,  # a report, or a rep whose report, the store refused
+        RepStatus.NO_DATA: _BAD,
     },
     "severity": {Severity.ERROR: _BAD, Severity.WARNING: _NEUTRAL},
 }
@@ -288,7 +291,8 @@ class _Writer:
     def _team_block(self, ws: Any, top: int) -> int:
         """The team totals table from row `top`; returns the row after it."""
         teams = self.summary.sheet("by_team")
-        keys = ["team", "region", "amount", "target", "completion", "pace", "warning"]
+        # the pro-rated target: what completion and pace compare with
+        keys = ["team", "region", "amount", "prorated_target", "completion", "pace", "warning"]
         ws.write_string(
             top, 0, "团队合计 Team totals" if self.lang == "zh" else "Team totals", self.title
         )
@@ -443,7 +447,7 @@ def write_summary(
         piece for s in summary.sheets if details or s.key != "details" for piece in _pieces(s)
     ]
     with (
-        atomic_output(path, written=Written.SUMMARY, inputs=inputs) as tmp,
+        atomic_output(path, "汇总文件", written=Written.SUMMARY, inputs=inputs) as tmp,
         paused_gc(),  # ~100k cells of small objects, no cycles
     ):
         wb = xlsxwriter.Workbook(

@@ -1,7 +1,7 @@
 """Issues are data: every problem found in a file, with its place and a fix.
 
 Validation never prints or raises mid-way; it returns a list of `Issue`
-records (SPEC §4).  Codes are a stable enum shared by the tests, the JSON
+records (docs/issues.md).  Codes are a stable enum shared by the tests, the JSON
 output of `salesxl validate` and the summary's Issues sheet.
 """
 
@@ -22,7 +22,7 @@ class Severity(StrEnum):
 
 
 class Code(StrEnum):
-    """Stable issue codes of SPEC §4 (plus the few the later stages add)."""
+    """Stable issue codes of docs/issues.md (plus the few the later stages add)."""
 
     UNREADABLE = "unreadable"
     ENCRYPTED = "encrypted"
@@ -47,6 +47,7 @@ class Code(StrEnum):
     EXTRA_COLUMN = "extra_column"
     SKIPPED = "skipped"  # a path not read, and why (lock file, hidden, salesxl's own output)
     SAVED_EARLY = "saved_early"  # saved (inside the file) long before it arrived
+    TARGET_MISMATCH = "target_mismatch"  # a form's month target against the targets file
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -73,6 +74,7 @@ SEVERITY: dict[Code, Severity] = {
     Code.EXTRA_COLUMN: Severity.INFO,
     Code.SKIPPED: Severity.INFO,
     Code.SAVED_EARLY: Severity.WARNING,
+    Code.TARGET_MISMATCH: Severity.WARNING,
 }
 
 
@@ -96,7 +98,7 @@ class Issue:
         return self.severity is Severity.ERROR
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of SPEC §4 (every key always present)."""
+        """The JSON shape of docs/issues.md (every key always present)."""
         return {
             "file": self.file,
             "sheet": self.sheet,

@@ -20,7 +20,7 @@ from salesxl.core.perf import paused_gc
 from salesxl.intake.collect import collect_files
 from salesxl.intake.pool import Stopped, read_isolated
 from salesxl.read.locate import locate
-from salesxl.read.workbook import ReadFailure, open_book
+from salesxl.read.workbook import ReadError, open_book
 from salesxl.validate import FormData, ValidationContext, check_layout
 
 __all__ = ["collect_files", "issues_only", "load_form", "load_forms", "saved_early"]
@@ -39,7 +39,7 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
         mtime = None
     try:
         book = open_book(path, ctx.limits)
-    except ReadFailure as failure:
+    except ReadError as failure:
         return FormData(
             name,
             None,
@@ -61,7 +61,7 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
         data = check_layout(book, layout, ctx, name)
         data.mtime, data.saved = mtime, book.saved_at() if ctx.saved_times else None
         return data
-    except ReadFailure as failure:
+    except ReadError as failure:
         return FormData(
             name,
             None,

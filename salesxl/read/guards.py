@@ -2,7 +2,7 @@
 
 One bad file must never cost the run: each file is read within bounded time
 and memory (`Limits`), and a file that breaks a bound, or cannot be read at
-all, raises `ReadFailure` carrying its issue code (`too_large`, `unreadable`,
+all, raises `ReadError` carrying its issue code (`too_large`, `unreadable`,
 `encrypted`) and a message in both languages.  The reader turns it into an
 issue on that file; every other file goes through.
 """
@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from salesxl.core.errors import SalesxlError
 from salesxl.core.issues import Code
 
-__all__ = ["MB", "Limits", "ReadFailure", "too_large", "unreadable"]
+__all__ = ["MB", "Limits", "ReadError", "too_large", "unreadable"]
 
 MB = 1024 * 1024
 
@@ -47,24 +48,24 @@ class Limits:
     max_amount: float = 1e12
 
 
-class ReadFailure(Exception):
+class ReadError(SalesxlError):
     """A file that cannot be read at all, with the issue code to report."""
 
-    def __init__(self, code: Code, message_zh: str, message_en: str, sheet: str | None = None):
-        super().__init__(message_en)
+    def __init__(
+        self, code: Code, message_zh: str, message_en: str, sheet: str | None = None
+    ) -> None:
+        super().__init__(message_zh, message_en)
         self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
         self.sheet = sheet
 
 
-def unreadable(why_zh: str, why_en: str) -> ReadFailure:
-    return ReadFailure(
+def unreadable(why_zh: str, why_en: str) -> ReadError:
+    return ReadError(
         Code.UNREADABLE,
         f"无法读取：{why_zh}。请在 Excel 中打开并另存为 .xlsx 后重新提交。",
         f"Cannot read the file: {why_en}. Open it in Excel, save it as .xlsx and send it again.",
     )
 
 
-def too_large(message_zh: str, message_en: str, *, sheet: str | None = None) -> ReadFailure:
-    return ReadFailure(Code.TOO_LARGE, message_zh, message_en, sheet=sheet)
+def too_large(message_zh: str, message_en: str, *, sheet: str | None = None) -> ReadError:
+    return ReadError(Code.TOO_LARGE, message_zh, message_en, sheet=sheet)

@@ -90,7 +90,7 @@ def member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, package: bytes) -> b
 def scan_package(
     archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], package: bytes, limits: Limits
 ) -> PackageScan:
-    """Check every part and scan the worksheets; raises ReadFailure for a file not to read."""
+    """Check every part and scan the worksheets; raises ReadError for a file not to read."""
     for info in infos:
         if (
             info.file_size > limits.ratio_grace_bytes

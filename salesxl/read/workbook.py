@@ -1,11 +1,11 @@
 """Open a file as a grid of cell values: xlsx/xlsm/xls via python-calamine, csv via csv.
 
-Guards come first (SPEC §4): size on disk, uncompressed size of the zip
+Guards come first (docs/issues.md): size on disk, uncompressed size of the zip
 (zip-bomb guard, before anything is parsed), every part checked and the
 worksheets' real extent known (`salesxl.read.package`), encryption, corrupt
 packages; a sheet's grid is built only when it fits the limits, merged
 ranges are filled only when the cells they add fit too, and a CSV is
-measured before it is parsed.  Any failure becomes a `ReadFailure` carrying
+measured before it is parsed.  Any failure becomes a `ReadError` carrying
 its issue code, never a crash.  Macros are never run: calamine only reads
 cell values.  The file is read once, as bytes, so a name the file system
 gives in no valid encoding (a GBK name unzipped on Linux) opens all the same.
@@ -28,10 +28,10 @@ import python_calamine as calamine
 from salesxl.core.issues import Code
 from salesxl.read.extent import Extent
 from salesxl.read.formulas import column_letters, sheet_parts
-from salesxl.read.guards import MB, Limits, ReadFailure, too_large, unreadable
+from salesxl.read.guards import MB, Limits, ReadError, too_large, unreadable
 from salesxl.read.package import PackageScan, check_entries, fits, member, scan_package
 
-__all__ = ["SPREADSHEET_SUFFIXES", "Book", "Grid", "Limits", "ReadFailure", "open_book"]
+__all__ = ["SPREADSHEET_SUFFIXES", "Book", "Grid", "Limits", "ReadError", "open_book"]
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv"})
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -251,7 +251,7 @@ def _fill_merged(rows: list[list[Any]], ranges: Any, limits: Limits, name: str) 
     return tuple(filled)
 
 
-def _too_far(name: str, extent: Extent, limits: Limits) -> ReadFailure:
+def _too_far(name: str, extent: Extent, limits: Limits) -> ReadError:
     corner = f"{column_letters(max(extent.cols - 1, 0))}{extent.rows}"
     if extent.cells <= limits.sparse_ratio * extent.values:  # full, just too large
         return _too_many_cells(name, extent.rows, extent.cols)
@@ -267,7 +267,7 @@ def _too_far(name: str, extent: Extent, limits: Limits) -> ReadFailure:
     )
 
 
-def _too_many_cells(name: str, n_rows: int, n_cols: int) -> ReadFailure:
+def _too_many_cells(name: str, n_rows: int, n_cols: int) -> ReadError:
     return too_large(
         f"工作表「{name}」有 {n_rows:,} 行 × {n_cols:,} 列，超出上限。请删除多余的行列，或拆分文件。",
         f"Sheet '{name}' has {n_rows:,} rows × {n_cols:,} columns, "
@@ -277,18 +277,18 @@ def _too_many_cells(name: str, n_rows: int, n_cols: int) -> ReadFailure:
 
 
 def open_book(path: Path, limits: Limits | None = None) -> Book:
-    """Open a spreadsheet file after the guards; raises ReadFailure."""
+    """Open a spreadsheet file after the guards; raises ReadError."""
     limits = limits or Limits()
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ReadFailure(
+        raise ReadError(
             Code.UNREADABLE,
             f"无法打开文件：{exc.strerror}。",
             f"Cannot open the file: {exc.strerror}.",
         ) from None
     if size > limits.max_file_bytes:
-        raise ReadFailure(
+        raise ReadError(
             Code.TOO_LARGE,
             f"文件大小 {size / MB:.1f} MB，超过上限 {limits.max_file_bytes / MB:.0f} MB。请拆分文件。",
             f"The file is {size / MB:.1f} MB, over the {limits.max_file_bytes / MB:.0f} MB limit. "
@@ -300,7 +300,7 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ReadFailure(
+        raise ReadError(
             Code.UNREADABLE,
             f"无法打开文件：{exc.strerror}。",
             f"Cannot open the file: {exc.strerror}.",
@@ -311,7 +311,7 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
         return _open_zip(path, data, limits)
     if head == _OLE_MAGIC:
         if _ENCRYPTION_INFO in data:
-            raise ReadFailure(
+            raise ReadError(
                 Code.ENCRYPTED,
                 "文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后重新提交。",
                 "The workbook is password-protected. Remove the password in Excel "
@@ -330,7 +330,7 @@ def _reraise_interrupts(exc: BaseException) -> None:
         raise exc
 
 
-def _damaged_sheet(name: str) -> ReadFailure:
+def _damaged_sheet(name: str) -> ReadError:
     failure = _unreadable(f"工作表「{name}」已损坏", f"the sheet '{name}' is damaged")
     failure.sheet = name
     return failure
@@ -349,7 +349,7 @@ def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
     total = sum(info.file_size for info in infos)
     if total > limits.max_uncompressed_bytes:
         archive.close()
-        raise ReadFailure(
+        raise ReadError(
             Code.TOO_LARGE,
             f"文件解压后达 {total / MB:,.0f} MB，超过上限 {limits.max_uncompressed_bytes / MB:.0f} MB，"
             "未读取。请删除多余内容或拆分文件。",
@@ -365,7 +365,7 @@ def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
         )
     try:
         scan = scan_package(archive, infos, package, limits)
-    except ReadFailure:
+    except ReadError:
         archive.close()
         raise
     book = _open_calamine(path, package, "xlsx", limits)
@@ -377,7 +377,7 @@ def _open_calamine(path: Path, data: bytes, kind: str, limits: Limits) -> Book:
     try:
         workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
-        raise ReadFailure(
+        raise ReadError(
             Code.ENCRYPTED,
             "文件设置了密码，无法读取。请取消密码后重新提交。",
             "The workbook is password-protected. Remove the password and send it again.",

@@ -1,6 +1,6 @@
-"""targets.xlsx (SPEC §5): Monthly with outline and live SUMs, Long, Gap, Method.
+"""targets.xlsx (README.md "For admins"): Monthly with outline and live SUMs, Long, Gap, Method.
 
-Every formula carries the value computed here as its cached result (SPEC §6),
+Every formula carries the value computed here as its cached result (README.md "For managers"),
 so pandas and calamine read the right numbers before Excel recalculates.
 The check column adds, per row, the gap between its annual total and its
 target plus — for a unit with rows under it — each month's gap to the sum of
@@ -45,7 +45,7 @@ def write_targets(
 ) -> Path:
     """Write the breakdown to `path` atomically (never over one of `inputs`, nor over a
     file salesxl did not write as a targets workbook)."""
-    with atomic_output(Path(path), written=Written.TARGETS, inputs=inputs) as tmp:
+    with atomic_output(Path(path), "目标文件", written=Written.TARGETS, inputs=inputs) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},

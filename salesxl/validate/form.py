@@ -1,4 +1,4 @@
-"""Validate a located form cell by cell and return its typed records (SPEC §4).
+"""Validate a located form cell by cell and return its typed records (docs/issues.md).
 
 One pass over the rows collects every issue of the file (lazy, not
 fail-first): each with its sheet, A1 cell, row, column label, a message in
@@ -14,7 +14,7 @@ from salesxl.core.issues import Code, Issue, make_issue
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Form
 from salesxl.read.locate import HeaderCell, Layout
-from salesxl.read.values import CellProblem, cell_parser
+from salesxl.read.values import CellValueError, cell_parser
 from salesxl.read.workbook import Book
 from salesxl.validate.model import FormData, ValidationContext
 from salesxl.validate.rows import (
@@ -53,6 +53,10 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
     period = header.get(form.period_field) if form.period_field else None
     default_year = _period_year(period) or _period_year(ctx.period)
     data = FormData(path, form.id, header, issues=issues)
+    data.header_cells = {
+        key: (cell.sheet, f"{column_letters(cell.col)}{cell.row + 1}")
+        for key, cell in layout.header.items()
+    }
     for key, table_layout in layout.tables.items():
         grid = book.grid(table_layout.sheet)
         checker = TableChecker(
@@ -131,7 +135,7 @@ def _check_header(
             continue
         try:
             value = cell_parser(f)(raw)
-        except CellProblem as problem:
+        except CellValueError as problem:
             issues.append(
                 make_issue(
                     problem.code,

@@ -3,7 +3,7 @@
 Every workbook salesxl writes goes through `atomic_output`: it is written to
 a temporary file beside its target and moved into place only when complete,
 so a crash, a full disk or a file-size limit leaves the old file as it was
-and ends in `OutputError`, a message in both languages, not a traceback.
+and ends in `OutputError` (of the one error family), not a traceback.
 `check_output` says up front, before a long job reads its inbox, whether the
 target can be written: the folder exists and takes a file, the name has the
 right suffix, the target is not one of the job's inputs and not open in
@@ -26,6 +26,7 @@ from pathlib import Path
 from xlsxwriter.exceptions import FileCreateError
 
 from salesxl.core.display import printable
+from salesxl.core.errors import SalesxlError
 from salesxl.read.marks import Written, written_by
 
 __all__ = ["SUFFIXES", "OutputError", "atomic_output", "check_output", "clean_stale_temps"]
@@ -41,13 +42,8 @@ _TEMP = re.compile(r"^\.(?P<name>.+)\.salesxl-(?P<pid>\d+)-\w+\.tmp$")
 _STALE_SECONDS = 24 * 3600  # another machine's temporary file on a shared folder: a day
 
 
-class OutputError(Exception):
-    """The output file cannot be written; the message says why and what to do, in Chinese
-    and English (one line each)."""
-
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(f"{message_zh}\n{message_en}")
-        self.message_zh, self.message_en = message_zh, message_en
+class OutputError(SalesxlError):
+    """The output file cannot be written; the message says why and what to do."""
 
 
 def _umask() -> int:
@@ -64,70 +60,90 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def check_output(
-    target: Path, *, written: Written | None = None, inputs: Sequence[Path] = ()
+    target: Path,
+    what: str = "文件",
+    *,
+    written: Written | None = None,
+    inputs: Sequence[Path] = (),
 ) -> Path:
     """Raise OutputError now if `target` cannot or must not be written; returns its folder.
 
-    `written` is the kind of workbook about to be written there (its suffix,
-    and the mark an existing file must carry to be replaced); `inputs` are
-    the files the job reads.  `atomic_output` checks this again when it
-    writes; a long job (consolidating a thousand files) calls it first, so
-    the problem is reported before the work rather than after it.
+    `what` names the file in the Chinese message (汇总文件, 目标文件); `written`
+    is the kind of workbook about to be written there (its suffix, and the
+    mark an existing file must carry to be replaced); `inputs` are the files
+    the job reads.  `atomic_output` checks this again when it writes; a long
+    job (consolidating a thousand files) calls it first, so the problem is
+    reported before the work rather than after it.
     """
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     shown = printable(os.fsdecode(target))
     suffix = SUFFIXES.get(written) if written is not None else None
     if suffix is not None and target.suffix.lower() != suffix:
+        example = f"{target.stem or 'summary'}{suffix}"
         raise OutputError(
-            f"{shown}：输出文件名必须以 {suffix} 结尾（salesxl 只写 Excel 工作簿），"
-            f"例如 -o {target.stem or 'summary'}{suffix}。",
-            f"{shown}: the output must be named *{suffix} (salesxl writes an Excel "
-            f"workbook), e.g. -o {target.stem or 'summary'}{suffix}",
+            f"无法保存{what}：{shown} 的文件名必须以 {suffix} 结尾（salesxl 只写 Excel 工作簿）",
+            f"{shown}: the output must be named *{suffix} (salesxl writes an Excel workbook)",
+            hint_zh=f"例如 {example}",
+            hint_en=f"e.g. {example}",
+            setting="output",
         )
     if not folder.is_dir():
+        where = printable(os.fsdecode(folder))
         raise OutputError(
-            f"{printable(os.fsdecode(folder))}：输出文件夹不存在（或不是文件夹）。请先创建它，或换一个 -o 路径。",
-            f"{printable(os.fsdecode(folder))}: the output folder does not exist (or is not a folder); "
-            "create it or choose another -o path",
+            f"无法保存{what}：文件夹 {where} 不存在（或不是文件夹）",
+            f"{where}: the output folder does not exist (or is not a folder)",
+            hint_zh="请创建该文件夹，或另选保存位置",
+            hint_en="create it or choose another output path",
+            setting="output",
         )
     if target.is_dir():
         raise OutputError(
-            f"{shown} 是一个文件夹，不能被替换。请给 -o 一个文件名，例如 summary.xlsx。",
-            f"{shown} is a folder, so it cannot be replaced; give -o a file name "
-            "such as summary.xlsx",
+            f"无法保存{what}：{shown} 是一个文件夹，不能被替换",
+            f"{shown} is a folder, so it cannot be replaced",
+            hint_zh="请给出文件名，例如 summary.xlsx",
+            hint_en="give a file name such as summary.xlsx",
+            setting="output",
         )
     if any(_same(target, Path(p)) for p in inputs):
         raise OutputError(
-            f"{shown} 是本次读取的输入文件之一，不能被输出覆盖。请换一个 -o 路径。",
-            f"{shown} is one of the files this command reads; it must not be overwritten. "
-            "Choose another -o path.",
+            f"无法保存{what}：{shown} 是本次读取的输入文件之一，不能被覆盖",
+            f"{shown} is one of the files this command reads; it must not be overwritten",
+            hint_zh="请另选保存位置",
+            hint_en="choose another output path",
+            setting="output",
         )
     lock = folder / f"~${target.name}"
     if lock.exists():
         raise OutputError(
-            f"{shown} 正在 Excel 中打开（存在锁定文件 {lock.name}）。请关闭后重新运行。",
+            f"无法保存{what}：{shown} 正在 Excel 中打开（存在锁文件 {lock.name}），请关闭后重试",
             f"{shown} is open in Excel (lock file {lock.name} exists); close it and run again",
         )
     if target.exists():
         if not os.access(target, os.W_OK):
             raise OutputError(
-                f"{shown} 是只读或被锁定的文件。请关闭它，或换一个 -o 路径。",
-                f"{shown} is read-only or locked; close it or choose another -o path",
+                f"无法保存{what}：{shown} 是只读的或已被锁定",
+                f"{shown} is read-only or locked",
+                hint_zh="请关闭它，或另选保存位置",
+                hint_en="close it or choose another output path",
+                setting="output",
             )
         if written is not None and written_by(target) is not written:
+            kind = written.value.replace("_", " ")
             raise OutputError(
-                f"{shown} 已存在，且不是 salesxl 生成的{_KIND_ZH[written]}；salesxl 只替换自己生成的文件。"
-                "请换一个 -o 路径，或先删除该文件。",
-                f"{shown} exists and was not written by salesxl as a {written.value.replace('_', ' ')}; "
-                "salesxl replaces only its own files. Choose another -o path, or delete "
-                "that file first.",
+                f"无法保存{what}：{shown} 已存在，且不是 salesxl 生成的{_KIND_ZH[written]}；"
+                "salesxl 只替换自己生成的文件",
+                f"{shown} exists and was not written by salesxl as a {kind}; salesxl "
+                "replaces only its own files",
+                hint_zh="请另选保存位置，或先删除该文件",
+                hint_en="choose another output path, or delete that file first",
+                setting="output",
             )
     clean_stale_temps(folder)
     try:  # the one sure test that the folder takes a new file (chmod, read-only disks, ACLs)
         probe = _create_temp(folder, target)
     except OSError as exc:
-        raise _cannot_write(target, exc) from None
+        raise _cannot_write(target, what, exc) from None
     probe.unlink()
     return folder
 
@@ -148,14 +164,17 @@ def _create_temp(folder: Path, target: Path) -> Path:
     return path
 
 
-def _cannot_write(target: Path, exc: BaseException) -> OutputError:
+def _cannot_write(target: Path, what: str, exc: BaseException) -> OutputError:
     cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
     reason = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
     shown = printable(os.fsdecode(target))
     return OutputError(
-        f"{shown} 无法写入（{reason}）。原有文件未被改动。请检查磁盘空间和文件夹权限，或换一个 -o 路径。",
-        f"{shown} could not be written ({reason}); an existing file there is untouched. "
-        "Check the free disk space and the folder's permissions, or choose another -o path.",
+        f"无法保存{what}：{shown} 无法写入（{reason}），原有文件未被改动",
+        f"{shown} could not be written ({reason}); an existing file there is untouched",
+        hint_zh="请检查磁盘空间和文件夹权限，或另选保存位置",
+        hint_en="check the free disk space and the folder's permissions, or choose another "
+        "output path",
+        setting="output",
     )
 
 
@@ -197,21 +216,25 @@ def _alive(pid: int) -> bool:
 
 @contextlib.contextmanager
 def atomic_output(
-    target: Path, *, written: Written | None = None, inputs: Sequence[Path] = ()
+    target: Path,
+    what: str = "文件",
+    *,
+    written: Written | None = None,
+    inputs: Sequence[Path] = (),
 ) -> Iterator[Path]:
     """Yield a temporary path beside `target`; replace `target` with it on success.
 
     A locked or open target (Excel holds a lock on Windows; a `~$` owner file
     sits beside it), or a failure while writing (a full disk, a file-size
     limit, a folder that turned read-only) raises OutputError and leaves the
-    old file untouched.
+    old file untouched.  `what` names the file in the Chinese message.
     """
     target = Path(target)
-    folder = check_output(target, written=written, inputs=inputs)
+    folder = check_output(target, what, written=written, inputs=inputs)
     try:
         tmp = _create_temp(folder, target)
     except OSError as exc:
-        raise _cannot_write(target, exc) from None
+        raise _cannot_write(target, what, exc) from None
     try:
         try:
             # An ordinary file: it keeps the mode of the file it replaces, else gets the
@@ -219,18 +242,18 @@ def atomic_output(
             os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
             yield tmp
         except (OSError, FileCreateError) as exc:  # a full disk, a file-size limit, ...
-            raise _cannot_write(target, exc) from None
+            raise _cannot_write(target, what, exc) from None
         try:
             os.replace(tmp, target)
         except PermissionError as exc:
             shown = printable(os.fsdecode(target))
             raise OutputError(
-                f"{shown} 正被其他程序打开或已锁定（{exc.strerror}），未被改动。请关闭后重新运行。",
-                f"{shown} is open in another program or locked "
-                f"({exc.strerror}); it is untouched. Close it and run again",
+                f"无法保存{what}：{shown} 正在被其他程序使用或已被锁定（{exc.strerror}），请关闭后重试",
+                f"{shown} is open in another program or locked ({exc.strerror}); "
+                "close it and run again",
             ) from None
         except OSError as exc:
-            raise _cannot_write(target, exc) from None
+            raise _cannot_write(target, what, exc) from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()

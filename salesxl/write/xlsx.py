@@ -88,7 +88,7 @@ def fit_width(values: Sequence[Any], *, minimum: float = 6, maximum: float = 60)
 def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
     """Write one value with xlsxwriter, never letting text become a formula.
 
-    Text starting with = + - @ is written as a string (SPEC §6: formula
+    Text starting with = + - @ is written as a string (README.md "For managers": formula
     injection); dates as Excel dates; None (and pandas' missing NaN) as an
     empty (formatted) cell; an infinite number, which Excel cannot store, as
     Excel's own overflow mark `#NUM!` rather than failing the whole workbook.

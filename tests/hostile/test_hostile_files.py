@@ -112,7 +112,7 @@ def inbox(tmp_path_factory: pytest.TempPathFactory, hostile: dict[str, Path]) ->
 
 @pytest.fixture(scope="module")
 def checked(inbox: Path) -> list[dict[str, object]]:
-    run = _salesxl("validate", inbox, "--format", "json", "--today", "2026-11-24", cwd=inbox)
+    run = _salesxl("validate", inbox, "--format", "json", "--as-of", "2026-11-24", cwd=inbox)
     assert run.returncode == 1, run.stderr.decode()
     return json.loads(run.stdout)
 
@@ -136,7 +136,7 @@ def test_validate_gives_every_file_its_issue(checked, hostile):
 
 
 def test_the_text_report_keeps_one_file_on_one_line(inbox):
-    run = _salesxl("validate", inbox, "--today", "2026-11-24", cwd=inbox)
+    run = _salesxl("validate", inbox, "--as-of", "2026-11-24", cwd=inbox)
     text = run.stdout.decode("utf-8")
     assert "S151_forged\\nline.xlsx" in text  # escaped, not a forged line
     assert not any(line.startswith("line.xlsx") for line in text.splitlines())

@@ -70,7 +70,7 @@ def _validate(data: bytes) -> None:
         path = Path(folder) / "S001_日报.xlsx"
         path.write_bytes(data)
         with _no_hang():
-            result = CliRunner().invoke(main, ["validate", str(path), "--today", "2026-11-24"])
+            result = CliRunner().invoke(main, ["validate", str(path), "--as-of", "2026-11-24"])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert result.exit_code in (0, 1), result.output
 
@@ -166,5 +166,5 @@ def test_the_unmutated_report_is_valid():
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "S001.xlsx"
         path.write_bytes(_report())
-        result = CliRunner().invoke(main, ["validate", str(path), "--today", "2026-11-24"])
+        result = CliRunner().invoke(main, ["validate", str(path), "--as-of", "2026-11-24"])
     assert result.exit_code == 0, result.output
