@@ -208,7 +208,7 @@ def test_a_full_disk_is_the_clear_output_error_and_the_old_file_stays(
     monkeypatch.setattr("xlsxwriter.Workbook.close", full)
     with pytest.raises(OutputError, match="No space left on device") as caught:
         write_summary(summary, target)
-    assert "无法写入" in str(caught.value) and "untouched" in str(caught.value)
+    assert "无法写入" in caught.value.message_zh and "untouched" in caught.value.message_en
     assert target.read_bytes() == old
     assert [p.name for p in tmp_path.iterdir()] == ["summary.xlsx"]
 

@@ -56,10 +56,6 @@ class Stopped:
         return self.exitcode in (-signal.SIGABRT, -signal.SIGKILL)
 
 
-class WorkerError(RuntimeError):
-    """A reading function raised: a bug, not a bad file; raised again in the parent."""
-
-
 def _serve(conn: Connection, func: Callable[[Any], Any]) -> None:
     """A worker: answer (index, item) pairs until told to stop (None)."""
     while True:
@@ -157,8 +153,8 @@ def _answers(worker: _Worker) -> Iterator[tuple[int, Any]]:
             index, ok, result = worker.conn.recv()
         except (EOFError, OSError):
             return
-        if not ok:
-            raise WorkerError(f"reading failed in a worker process:\n{result}")
+        if not ok:  # the reading function raised: a bug, not a bad file; raised again here
+            raise RuntimeError(f"reading failed in a worker process:\n{result}")
         worker.queue.popleft()
         worker.started = time.monotonic()  # the next one starts now
         yield index, result

@@ -59,7 +59,8 @@ def consolidate(*args: str | Path) -> object:
 def test_an_output_that_is_not_an_xlsx_is_refused_with_a_hint(inbox, tmp_path, never_read, name):
     result = consolidate(inbox, "-o", tmp_path / name)
     assert result.exit_code == 1
-    assert "must be named *.xlsx" in result.output and "-o summary.xlsx" in result.output
+    assert "must be named *.xlsx" in result.output
+    assert "Hint: e.g. summary.xlsx (-o/--output)" in result.output
     assert "必须以 .xlsx 结尾" in result.output
     assert not (tmp_path / name).exists()
 
@@ -120,7 +121,7 @@ def test_an_output_folder_that_is_a_file_is_refused_before_reading(inbox, tmp_pa
     result = consolidate(inbox, "-o", blocker / "summary.xlsx")
     assert result.exit_code == 1
     assert "does not exist (or is not a folder)" in result.output
-    assert "输出文件夹不存在" in result.output
+    assert "无法保存汇总文件：文件夹" in result.output
 
 
 @pytest.mark.skipif(
@@ -224,4 +225,5 @@ def test_an_infinite_number_is_written_as_excels_overflow_mark(tmp_path):
 def test_an_output_error_says_it_in_both_languages(tmp_path):
     with pytest.raises(OutputError) as caught:
         check_output(tmp_path / "missing" / "s.xlsx")
-    assert caught.value.message_zh.endswith("。") and "does not exist" in caught.value.message_en
+    assert caught.value.message_zh.startswith("无法保存文件") and caught.value.hint_zh
+    assert "does not exist" in caught.value.message_en and caught.value.setting == "output"
