@@ -55,6 +55,14 @@ _WHY: dict[str, tuple[str, str]] = {
         "这是 salesxl 生成的汇总管理工作簿，不是表单，已跳过。",
         "The manager workbook written by salesxl, not a form; skipped.",
     ),
+    Written.SCORECARD: (
+        "这是 salesxl 生成的个人战报，不是表单，已跳过。",
+        "A scorecard written by salesxl, not a form; skipped.",
+    ),
+    Written.RETURN_LIST: (
+        "这是 salesxl 生成的退回清单，不是表单，已跳过。",
+        "A return list written by salesxl, not a form; skipped.",
+    ),
 }
 
 

@@ -32,6 +32,8 @@ class Written(StrEnum):
     TARGETS = "targets"  # `salesxl targets split` (imported by `salesxl import targets`)
     FORM = "form"  # templates, issued forms, demo reports: reps fill them in
     MANAGER = "manager_workbook"  # `salesxl macros build`
+    SCORECARD = "scorecard"  # `salesxl scorecards`
+    RETURN_LIST = "return_list"  # `salesxl return`'s 退回清单 (the return copies are forms)
 
 
 INPUTS = frozenset({Written.FORM, Written.TARGETS})  # read as forms; the others are skipped
@@ -49,6 +51,8 @@ _LEGACY = (
     (re.compile(rb"<(?:[\w.-]+:)?title>salesxl targets "), Written.TARGETS),
     (re.compile(rb"<(?:[\w.-]+:)?title>" + "salesxl 汇总".encode()), Written.MANAGER),
     (re.compile(rb"<(?:[\w.-]+:)?description>salesxl form "), Written.FORM),
+    (re.compile(rb"<(?:[\w.-]+:)?title>" + "个人战报 Scorecard".encode()), Written.SCORECARD),
+    (re.compile(rb"<(?:[\w.-]+:)?title>" + "salesxl 退回清单".encode()), Written.RETURN_LIST),
 )
 
 

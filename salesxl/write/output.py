@@ -37,6 +37,8 @@ SUFFIXES = {
     Written.TARGETS: ".xlsx",
     Written.FORM: ".xlsx",
     Written.MANAGER: ".xlsm",
+    Written.SCORECARD: ".xlsx",
+    Written.RETURN_LIST: ".xlsx",
 }
 _TEMP = re.compile(r"^\.(?P<name>.+)\.salesxl-(?P<pid>\d+)-\w+\.tmp$")
 _STALE_SECONDS = 24 * 3600  # another machine's temporary file on a shared folder: a day
@@ -153,6 +155,8 @@ _KIND_ZH = {
     Written.TARGETS: "目标工作簿",
     Written.FORM: "表单",
     Written.MANAGER: "管理工作簿",
+    Written.SCORECARD: "个人战报",
+    Written.RETURN_LIST: "退回清单",
 }
 
 
