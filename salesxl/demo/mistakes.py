@@ -100,7 +100,4 @@ def plant_mistakes(months: list[RepMonth]) -> list[Mistake]:
     planted.append(
         Mistake(months[0].rep.rep_id, "file", "扫描件改名成 .xlsx（文件已损坏）", ("unreadable",))
     )
-    planted.append(  # not read, and the report says so
-        Mistake(months[0].rep.rep_id, "file", "Excel 锁定文件（日报正在打开）", ("skipped",))
-    )
     return planted
