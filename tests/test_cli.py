@@ -73,7 +73,7 @@ def test_validate_errors_exit_1_and_json_is_the_issue_list(tmp_path):
         "validate",
         str(tmp_path),
         "--format",
-        "json",
+        "json-list",
         "--period",
         "2026-10",
         "--today",
@@ -105,7 +105,7 @@ def test_validate_with_roster(tmp_path):
         "--roster",
         str(FILES / "roster_messy.xlsx"),
         "--format",
-        "json",
+        "json-list",
         "--today",
         "2026-11-24",
     )
