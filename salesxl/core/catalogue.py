@@ -418,7 +418,39 @@ _ENTRIES = [
             ),
         },
     ),
+    Entry(
+        Code.TARGET_MISMATCH,
+        Severity.WARNING,
+        "月度目标不符",
+        "Month target mismatch",
+        "表单表头的月度目标与目标文件（或数据库中的目标）不同，或目标文件里没有这位销售员；"
+        "汇总按目标文件计算（没有目标文件时按日报）。改正表单或目标文件。",
+        "The month target in a form's header differs from the targets file (or the store's "
+        "targets), or the targets leave the rep out; the summary goes by the targets file (by "
+        "the daily report when there is none). Correct the form or the targets.",
+        {
+            "": Template(
+                "表单上的月度目标 {stated} 与{source_zh}的 {wanted} 不同；汇总按{source_zh}计算。"
+                "请改正表单（或更新{source_zh}）。",
+                "The form's month target {stated} differs from the {source_en!l}'s {wanted}; "
+                "the summary uses the {source_en!l}. Correct the form (or update the "
+                "{source_en!l}).",
+            ),
+            "not_in_targets": Template(
+                "{source_zh}中没有 {rep} 本月的目标；按表单上的月度目标 {stated} 计算。"
+                "请在{source_zh}中补上。",
+                "The {source_en!l} has no target for {rep} this month; the form's month target "
+                "{stated} is used. Add it to the {source_en!l}.",
+            ),
+            "forms_disagree": Template(
+                "表单上的月度目标 {stated} 与日报上的 {wanted} 不同；汇总按日报计算。请改正其中一个。",
+                "The form's month target {stated} differs from the daily report's {wanted}; the "
+                "summary uses the daily report's. Correct one of them.",
+            ),
+        },
+    ),
 ]
+
 
 CATALOGUE: dict[Code, Entry] = {entry.code: entry for entry in _ENTRIES}
 

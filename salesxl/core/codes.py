@@ -50,6 +50,7 @@ class Code(StrEnum):
     FOLLOWUP_MISSING = "followup_missing"
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     EXTRA_COLUMN = "extra_column"
+    TARGET_MISMATCH = "target_mismatch"  # a form's month target against the targets file
 
 
 class _Formatter(string.Formatter):
