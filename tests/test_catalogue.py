@@ -100,3 +100,8 @@ def test_issue_report_counts_by_hand():
     }
     assert report["issues"][2]["code"] == "phone_format"
     assert issue_report([], [])["valid"] is True
+
+
+def test_the_reference_names_every_json_key_of_an_issue():
+    issue = make_issue(Code.REQUIRED, "a.xlsx", "zh", "en")
+    assert all(f"`{key}`" in issues_markdown() for key in issue.to_dict())

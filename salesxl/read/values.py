@@ -1,8 +1,8 @@
-"""Reading cell values the way people really type them (SPEC §3).
+"""Reading cell values the way people really type them (README.md "Forms").
 
 Pure functions, no I/O.  Each parser takes what a reader hands over (str,
 int, float, bool, date, datetime or None) and returns the typed value, or
-raises `CellProblem` carrying the issue code and a message that says how to
+raises `CellValueError` carrying the issue code and a message that says how to
 fix the cell.  `cell_parser(field)` builds one fast closure per field.
 """
 
@@ -16,12 +16,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from salesxl.core.errors import SalesxlError
 from salesxl.core.issues import Code, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms.model import ChoiceList, Field, FieldType
 
 __all__ = [
-    "CellProblem",
+    "CellValueError",
     "ChoiceMatcher",
     "cell_parser",
     "identifier_of",
@@ -44,14 +45,12 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 20000, 80000
 
 
-class CellProblem(ValueError):
+class CellValueError(SalesxlError, ValueError):
     """Why a cell cannot be read as its field's type, in both languages."""
 
     def __init__(self, code: Code, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
+        super().__init__(message_zh, message_en)
         self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
 
 
 # ----------------------------------------------------------------------------
@@ -402,7 +401,7 @@ Parser = Callable[[Any], Any]
 def cell_parser(
     field: Field, *, default_year: int | None = None, products: frozenset[str] | None = None
 ) -> Parser:
-    """A closure that turns a non-empty cell into the field's value or raises CellProblem.
+    """A closure that turns a non-empty cell into the field's value or raises CellValueError.
 
     Range checks are left to the validator (they need the row's place and
     the header period); phone warnings too (a bad phone is kept as text).
@@ -410,9 +409,9 @@ def cell_parser(
     kind = field.type
     zh, en = field.zh, field.en
 
-    def bad(reason: str, zh_hint: str) -> CellProblem:
+    def bad(reason: str, zh_hint: str) -> CellValueError:
         text = message(Code.BAD_TYPE, field_zh=zh, field_en=en, hint_zh=zh_hint, hint_en=reason)
-        return CellProblem(Code.BAD_TYPE, *text)
+        return CellValueError(Code.BAD_TYPE, *text)
 
     if kind is FieldType.TEXT:
         if products:
@@ -421,7 +420,7 @@ def cell_parser(
             def product(value: Any) -> str:
                 text = text_of(value)
                 if norm_label(text) not in allowed:
-                    raise CellProblem(
+                    raise CellValueError(
                         Code.NOT_IN_LIST,
                         *message(Code.NOT_IN_LIST, "product", field_zh=zh, field_en=en, value=text),
                     )
@@ -468,7 +467,7 @@ def cell_parser(
         def choice(value: Any) -> str:
             code = matcher.match(value)
             if code is None:
-                raise CellProblem(
+                raise CellValueError(
                     Code.NOT_IN_LIST,
                     *message(
                         Code.NOT_IN_LIST,

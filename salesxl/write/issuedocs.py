@@ -12,6 +12,18 @@ from salesxl.core.codes import Entry, Severity
 
 __all__ = ["issues_markdown"]
 
+_ISSUE_KEYS = (
+    "file",
+    "sheet",
+    "cell",
+    "row",
+    "column",
+    "code",
+    "severity",
+    "message_zh",
+    "message_en",
+    "value",
+)
 _SEVERITY = {
     Severity.ERROR: "error: the file is not valid until it is fixed",
     Severity.WARNING: "warning: worth a look, the file is still used",
@@ -53,6 +65,13 @@ def issues_markdown() -> str:
         "Severities:",
         "",
         *(f"- {text}" for text in _SEVERITY.values()),
+        "",
+        'In JSON (`salesxl validate --format json`, whose report is `{"valid", "stats", '
+        '"issues"}`, or `--format json-list`, the list alone) every issue has the keys '
+        + ", ".join(f"`{key}`" for key in _ISSUE_KEYS)
+        + ": the file, the sheet, the cell (A1) and its row, the column's label, the code, "
+        "the severity, the message in both languages and the value found (null when there "
+        "is none).",
         "",
         "| code | severity | 中文 | English |",
         "|---|---|---|---|",
