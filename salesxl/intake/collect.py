@@ -16,62 +16,20 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from salesxl.core.issues import Code, Issue, Severity, make_issue
-from salesxl.read.marks import INPUTS, Written, written_by
+from salesxl.core.issues import Code, Issue, Severity, make_issue, message
+from salesxl.read.marks import INPUTS, written_by
 from salesxl.read.workbook import SPREADSHEET_SUFFIXES
 
 __all__ = ["collect_files"]
 
 _HIDDEN_ATTRIBUTE = 0x2  # FILE_ATTRIBUTE_HIDDEN on Windows
 
-_WHY: dict[str, tuple[str, str]] = {
-    "lock": (
-        "Excel 锁定文件（该工作簿正在 Excel 中打开），已跳过。",
-        "An Excel lock file (the workbook is open in Excel); skipped.",
-    ),
-    "hidden": ("隐藏文件，已跳过。", "A hidden file; skipped."),
-    "hidden_folder": (
-        "隐藏文件夹，其中的文件未读取。",
-        "A hidden folder; the files in it were not read.",
-    ),
-    "special": (
-        "不是普通文件（管道、套接字或设备），已跳过。",
-        "Not a regular file (a pipe, socket or device); skipped.",
-    ),
-    "broken_link": (
-        "链接指向的文件不存在，已跳过。",
-        "A link to something that does not exist; skipped.",
-    ),
-    "folder_link": (
-        "指向文件夹的链接（不跟随），已跳过。",
-        "A link to a folder (links to folders are not followed); skipped.",
-    ),
-    "not_spreadsheet": ("不是 Excel 或 CSV 文件，已跳过。", "Not an Excel or CSV file; skipped."),
-    Written.SUMMARY: (
-        "这是 salesxl 生成的汇总工作簿，不是表单，已跳过。",
-        "A summary workbook written by salesxl, not a form; skipped.",
-    ),
-    Written.MANAGER: (
-        "这是 salesxl 生成的汇总管理工作簿，不是表单，已跳过。",
-        "The manager workbook written by salesxl, not a form; skipped.",
-    ),
-    Written.SCORECARD: (
-        "这是 salesxl 生成的个人战报，不是表单，已跳过。",
-        "A scorecard written by salesxl, not a form; skipped.",
-    ),
-    Written.RETURN_LIST: (
-        "这是 salesxl 生成的退回清单，不是表单，已跳过。",
-        "A return list written by salesxl, not a form; skipped.",
-    ),
-}
 
-
-def _note(path: Path | str, why: str, detail: str = "") -> Issue:
-    zh, en = _WHY[why]
-    if detail:
-        zh, en = f"{zh}（{detail}）", f"{en} ({detail})"
+def _note(path: Path | str, why: str) -> Issue:
+    """An info line for a path passed over: its catalogue message (`skipped`, or
+    `unknown_form` for a file that is not a spreadsheet)."""
     code = Code.UNKNOWN_FORM if why == "not_spreadsheet" else Code.SKIPPED
-    return make_issue(code, str(path), zh, en, severity=Severity.INFO)
+    return make_issue(code, str(path), *message(code, why), severity=Severity.INFO)
 
 
 def _folder_unreadable(path: Path, exc: OSError) -> Issue:
@@ -79,9 +37,7 @@ def _folder_unreadable(path: Path, exc: OSError) -> Issue:
     return make_issue(
         Code.SKIPPED,
         str(path),
-        f"无法读取此文件夹（{reason}），其中的文件未读取。请检查权限。",
-        f"This folder cannot be read ({reason}); the files in it were not read. "
-        "Check its permissions.",
+        *message(Code.SKIPPED, "folder_unreadable", reason=reason),
         severity=Severity.INFO,
     )
 

@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.perf import paused_gc
 from salesxl.intake.collect import collect_files
 from salesxl.intake.pool import Stopped, read_isolated
@@ -102,51 +102,29 @@ def saved_early(data: FormData, newest_day: dt.date | None = None) -> Issue | No
     if arrived - saved <= SAVED_EARLY:
         return None
     days = (arrived - saved).days
+    shown = f"{saved:%Y-%m-%d %H:%M}"
     return make_issue(
         Code.SAVED_EARLY,
         data.path,
-        f"文件内记录的最后保存时间是 {saved:%Y-%m-%d %H:%M}，比它到达的时间（{arrived:%Y-%m-%d %H:%M}）"
-        f"早 {days} 天。迟交按较早的时间判断，而文件内的时间可以被改动：请核实，"
-        "或用 --ignore-saved-times 只按文件到达的时间判断。",
-        f"The file says it was last saved on {saved:%Y-%m-%d %H:%M}, {days} days before it "
-        f"arrived ({arrived:%Y-%m-%d %H:%M}). Lateness is judged by the earlier time, and the "
-        "time inside a file can be set by anyone: check it, or use --ignore-saved-times to "
-        "judge by arrival only.",
-        value=f"{saved:%Y-%m-%d %H:%M}",
+        *message(Code.SAVED_EARLY, saved=shown, arrived=f"{arrived:%Y-%m-%d %H:%M}", days=days),
+        value=shown,
     )
 
 
 def _out_of_memory(name: str) -> Issue:
-    return make_issue(
-        Code.TOO_LARGE,
-        name,
-        "读取此文件时内存不足，未读取。请删除多余的行列或拆分文件后重新提交。",
-        "Reading this file ran out of memory, so it was not read. Delete unused rows and "
-        "columns or split the file, and send it again.",
-    )
+    return make_issue(Code.TOO_LARGE, name, *message(Code.TOO_LARGE, "out_of_memory"))
 
 
-def _stopped(path: Path, stopped: Stopped) -> FormData:
+def _stopped(path: Path, stopped: Stopped, *, seconds: float) -> FormData:
     """The file whose reading process died or ran out of time: an issue on it alone."""
     name = str(path)
     if stopped.timed_out:
         issue = make_issue(
-            Code.TOO_LARGE,
-            name,
-            "读取此文件超过时间上限，已停止，未读取。请删除多余内容或拆分文件后重新提交。",
-            "Reading this file took longer than the time limit and was stopped; it was not "
-            "read. Remove unused content or split the file, and send it again.",
+            Code.TOO_LARGE, name, *message(Code.TOO_LARGE, "time_limit", seconds=seconds)
         )
     else:
-        issue = make_issue(
-            Code.TOO_LARGE if stopped.out_of_memory else Code.UNREADABLE,
-            name,
-            f"读取此文件时读取进程意外终止（{stopped.cause}，通常是内存不足或文件损坏），未读取。"
-            "其他文件不受影响。请在 Excel 中打开、另存为 .xlsx 后重新提交。",
-            f"The process reading this file stopped ({stopped.cause}: usually out of memory "
-            "or a damaged file), so it was not read; the other files were. Open it in Excel, "
-            "save it as .xlsx and send it again.",
-        )
+        code = Code.TOO_LARGE if stopped.out_of_memory else Code.UNREADABLE
+        issue = make_issue(code, name, *message(code, "stopped", cause=stopped.cause))
     try:
         mtime: float | None = path.stat().st_mtime
     except OSError:
@@ -156,23 +134,17 @@ def _stopped(path: Path, stopped: Stopped) -> FormData:
 
 def _reading_failed(name: str, exc: Exception) -> Issue:
     return make_issue(
-        Code.UNREADABLE,
-        name,
-        f"读取时出错（{type(exc).__name__}: {exc}）。请在 Excel 中打开、另存为 .xlsx 后重新提交。",
-        f"Reading failed ({type(exc).__name__}: {exc}). Open it in Excel, save it as .xlsx "
-        "and send it again.",
+        Code.UNREADABLE, name, *message(Code.UNREADABLE, error=f"{type(exc).__name__}: {exc}")
     )
 
 
 def _unknown_form(name: str, sheets: Sequence[str]) -> Issue:
-    shown = "、".join(sheets[:6])
     return make_issue(
         Code.UNKNOWN_FORM,
         name,
-        f"没有识别出表单（工作表：{shown}）。表头行需要至少三个已知列名，例如「日期、客户名称、销售阶段」；"
-        "请使用 salesxl 模板。",
-        f"No known form found (sheets: {', '.join(sheets[:6])}). A header row needs at least three "
-        "known column labels such as Date, Customer, Stage; start from a salesxl template.",
+        *message(
+            Code.UNKNOWN_FORM, sheets_zh="、".join(sheets[:6]), sheets_en=", ".join(sheets[:6])
+        ),
     )
 
 
@@ -228,7 +200,7 @@ def load_forms(
             files,
             workers=workers,
             time_limit=ctx.limits.max_read_seconds,
-            on_stop=_stopped,
+            on_stop=functools.partial(_stopped, seconds=ctx.limits.max_read_seconds),
         ):
             found[index] = data
             if progress:

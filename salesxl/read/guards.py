@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from salesxl.core.errors import SalesxlError
-from salesxl.core.issues import Code
+from salesxl.core.issues import Code, message
 
 __all__ = ["MB", "Limits", "ReadError", "too_large", "unreadable"]
 
@@ -60,12 +60,12 @@ class ReadError(SalesxlError):
 
 
 def unreadable(why_zh: str, why_en: str) -> ReadError:
+    """The file is damaged (why, in both languages): the catalogue's message around it."""
     return ReadError(
-        Code.UNREADABLE,
-        f"无法读取：{why_zh}。请在 Excel 中打开并另存为 .xlsx 后重新提交。",
-        f"Cannot read the file: {why_en}. Open it in Excel, save it as .xlsx and send it again.",
+        Code.UNREADABLE, *message(Code.UNREADABLE, "damaged", why_zh=why_zh, why_en=why_en)
     )
 
 
-def too_large(message_zh: str, message_en: str, *, sheet: str | None = None) -> ReadError:
-    return ReadError(Code.TOO_LARGE, message_zh, message_en, sheet=sheet)
+def too_large(variant: str, *, sheet: str | None = None, **values: object) -> ReadError:
+    """A bound broken: the catalogue's `too_large` message of that `variant`."""
+    return ReadError(Code.TOO_LARGE, *message(Code.TOO_LARGE, variant, **values), sheet=sheet)

@@ -54,11 +54,7 @@ def check_entries(package: bytes, limits: Limits) -> None:
     signatures: a bound, whatever the end record claims."""
     entries = package.count(b"PK\x01\x02")
     if entries > limits.max_parts:
-        raise too_large(
-            f"文件包含 {entries:,} 个部件，超过上限 {limits.max_parts:,}，未读取。",
-            f"The file holds {entries:,} parts, over the limit of {limits.max_parts:,}, "
-            "so it was not read.",
-        )
+        raise too_large("parts", parts=entries, limit=limits.max_parts)
 
 
 def member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, package: bytes) -> bytes:
@@ -97,13 +93,10 @@ def scan_package(
             and info.file_size > limits.max_inflate_ratio * max(info.compress_size, 1)
         ):
             raise too_large(
-                f"其中一部分（{info.filename}）从 {info.compress_size / MB:,.1f} MB 解压为 "
-                f"{info.file_size / MB:,.0f} MB，远超正常工作簿的压缩比（压缩炸弹，或大片空白格式区域）。"
-                "请删除多余的行列后另存，再重新提交。",
-                f"One of its parts ({info.filename}) unpacks from {info.compress_size / MB:,.1f} MB "
-                f"to {info.file_size / MB:,.0f} MB, far beyond what real workbooks compress to "
-                "(a zip bomb, or a huge formatted empty area). Delete the unused rows and "
-                "columns, save it and send it again.",
+                "ratio",
+                part=info.filename,
+                packed_mb=info.compress_size / MB,
+                size_mb=info.file_size / MB,
             )
     strings = 0
     parts: list[tuple[zipfile.ZipInfo, bytes]] = []
@@ -152,13 +145,7 @@ def _scan_sheet(part: str, xml: bytes, strings: int, limits: Limits, scan: Packa
     if b"mergeCell" in xml:
         ranges = xml.count(b"<mergeCell ") + xml.count(b":mergeCell ")
         if ranges > limits.max_merged_ranges:
-            raise too_large(
-                f"工作表含有 {ranges:,} 个合并区域，超过上限 {limits.max_merged_ranges:,}。"
-                "请取消多余的合并单元格后另存，再重新提交。",
-                f"A sheet has {ranges:,} merged ranges, over the limit of "
-                f"{limits.max_merged_ranges:,}. Unmerge the cells that need not be merged, "
-                "save it and send it again.",
-            )
+            raise too_large("merged_ranges", ranges=ranges, limit=limits.max_merged_ranges)
     uncached = uncached_formula_cells(xml)
     if uncached:
         scan.uncached[part] = frozenset(uncached)

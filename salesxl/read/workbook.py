@@ -25,7 +25,7 @@ from typing import Any
 
 import python_calamine as calamine
 
-from salesxl.core.issues import Code
+from salesxl.core.issues import Code, message
 from salesxl.read.extent import Extent
 from salesxl.read.formulas import column_letters, sheet_parts
 from salesxl.read.guards import MB, Limits, ReadError, too_large, unreadable
@@ -221,14 +221,7 @@ def _fill_merged(rows: list[list[Any]], ranges: Any, limits: Limits, name: str) 
         (min(r2, len(rows) - 1) - r1 + 1) * (c2 - c1 + 1) for (r1, c1), (r2, c2) in filled
     )
     if written > limits.max_merged_cells:
-        raise too_large(
-            f"工作表「{name}」的合并单元格覆盖 {written:,} 个单元格，超过上限 {limits.max_merged_cells:,}。"
-            "请取消多余的合并单元格后另存，再重新提交。",
-            f"The merged cells of sheet '{name}' cover {written:,} cells, over the limit of "
-            f"{limits.max_merged_cells:,}. Unmerge the cells that need not be merged, save it "
-            "and send it again.",
-            sheet=name,
-        )
+        raise too_large("merged_cells", sheet=name, cells=written, limit=limits.max_merged_cells)
     if not filled:
         return ()
     widths: dict[int, int] = {}  # rows that filling widens -> their new width
@@ -255,25 +248,18 @@ def _too_far(name: str, extent: Extent, limits: Limits) -> ReadError:
     corner = f"{column_letters(max(extent.cols - 1, 0))}{extent.rows}"
     if extent.cells <= limits.sparse_ratio * extent.values:  # full, just too large
         return _too_many_cells(name, extent.rows, extent.cols)
-    filled = "1 cell holds" if extent.values == 1 else f"{extent.values:,} cells hold"
     return too_large(
-        f"工作表「{name}」从 A1 延伸到 {corner}（{extent.rows:,} 行 × {extent.cols:,} 列），"
-        f"但只有 {extent.values:,} 个单元格有内容。请删除远处单元格中的内容（按 Ctrl+End 可找到最后一个），"
-        "保存后重新提交。",
-        f"Sheet '{name}' reaches from A1 to {corner} ({extent.rows:,} rows × "
-        f"{extent.cols:,} columns) but only {filled} a value. Delete what "
-        "is in the far cells (Ctrl+End shows the last one), save it and send it again.",
+        "far",
         sheet=name,
+        corner=corner,
+        rows=extent.rows,
+        columns=extent.cols,
+        values=extent.values,
     )
 
 
 def _too_many_cells(name: str, n_rows: int, n_cols: int) -> ReadError:
-    return too_large(
-        f"工作表「{name}」有 {n_rows:,} 行 × {n_cols:,} 列，超出上限。请删除多余的行列，或拆分文件。",
-        f"Sheet '{name}' has {n_rows:,} rows × {n_cols:,} columns, "
-        "beyond the limit. Delete unused rows and columns or split the file.",
-        sheet=name,
-    )
+    return too_large("sheet", sheet=name, rows=n_rows, columns=n_cols)
 
 
 def open_book(path: Path, limits: Limits | None = None) -> Book:
@@ -283,16 +269,12 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
         size = path.stat().st_size
     except OSError as exc:
         raise ReadError(
-            Code.UNREADABLE,
-            f"无法打开文件：{exc.strerror}。",
-            f"Cannot open the file: {exc.strerror}.",
+            Code.UNREADABLE, *message(Code.UNREADABLE, "cannot_open", error=exc.strerror)
         ) from None
     if size > limits.max_file_bytes:
         raise ReadError(
             Code.TOO_LARGE,
-            f"文件大小 {size / MB:.1f} MB，超过上限 {limits.max_file_bytes / MB:.0f} MB。请拆分文件。",
-            f"The file is {size / MB:.1f} MB, over the {limits.max_file_bytes / MB:.0f} MB limit. "
-            "Split it into smaller files.",
+            *message(Code.TOO_LARGE, size_mb=size / MB, limit_mb=limits.max_file_bytes / MB),
         )
     if size == 0:
         raise _unreadable("文件是空的（0 字节）", "the file is empty (0 bytes)")
@@ -301,9 +283,7 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(
-            Code.UNREADABLE,
-            f"无法打开文件：{exc.strerror}。",
-            f"Cannot open the file: {exc.strerror}.",
+            Code.UNREADABLE, *message(Code.UNREADABLE, "cannot_open", error=exc.strerror)
         ) from None
     # The content decides, not the name: a workbook saved as `.csv` is still a workbook.
     head = data[:8]
@@ -311,12 +291,7 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
         return _open_zip(path, data, limits)
     if head == _OLE_MAGIC:
         if _ENCRYPTION_INFO in data:
-            raise ReadError(
-                Code.ENCRYPTED,
-                "文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后重新提交。",
-                "The workbook is password-protected. Remove the password in Excel "
-                "(File → Info → Protect Workbook) and send it again.",
-            )
+            raise ReadError(Code.ENCRYPTED, *message(Code.ENCRYPTED))
         return _open_calamine(path, data, "xls", limits)
     if path.suffix.lower() == ".csv":
         return _open_csv(path, data, limits)
@@ -351,11 +326,12 @@ def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
         archive.close()
         raise ReadError(
             Code.TOO_LARGE,
-            f"文件解压后达 {total / MB:,.0f} MB，超过上限 {limits.max_uncompressed_bytes / MB:.0f} MB，"
-            "未读取。请删除多余内容或拆分文件。",
-            f"The file unpacks to {total / MB:,.0f} MB, over the "
-            f"{limits.max_uncompressed_bytes / MB:.0f} MB limit, so it was not read. "
-            "Remove unused content or split the file.",
+            *message(
+                Code.TOO_LARGE,
+                "unpacked",
+                size_mb=total / MB,
+                limit_mb=limits.max_uncompressed_bytes / MB,
+            ),
         )
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
@@ -377,11 +353,7 @@ def _open_calamine(path: Path, data: bytes, kind: str, limits: Limits) -> Book:
     try:
         workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
-        raise ReadError(
-            Code.ENCRYPTED,
-            "文件设置了密码，无法读取。请取消密码后重新提交。",
-            "The workbook is password-protected. Remove the password and send it again.",
-        ) from None
+        raise ReadError(Code.ENCRYPTED, *message(Code.ENCRYPTED, "password")) from None
     except BaseException as exc:
         _reraise_interrupts(exc)
         raise _unreadable(
@@ -415,19 +387,10 @@ def _measure_csv(data: bytes, limits: Limits) -> None:
     would be 49 million rows: about 4 GB once parsed."""
     rows = max(data.count(b"\n"), data.count(b"\r")) + 1
     if rows > limits.max_sheet_rows:
-        raise too_large(
-            f"CSV 文件有 {rows:,} 行，超过上限 {limits.max_sheet_rows:,} 行（Excel 工作表的行数上限）。"
-            "请拆分文件。",
-            f"The CSV file has {rows:,} lines, over the limit of {limits.max_sheet_rows:,} "
-            "(the rows an Excel sheet holds). Split it into smaller files.",
-        )
+        raise too_large("csv_lines", lines=rows, limit=limits.max_sheet_rows)
     cells = rows + max(data.count(b","), data.count(b"\t"), data.count(b";"))
     if cells > limits.max_sheet_cells:
-        raise too_large(
-            f"CSV 文件约有 {cells:,} 个单元格，超过上限 {limits.max_sheet_cells:,}。请拆分文件。",
-            f"The CSV file has about {cells:,} cells, over the limit of "
-            f"{limits.max_sheet_cells:,}. Split it into smaller files.",
-        )
+        raise too_large("csv_cells", cells=cells, limit=limits.max_sheet_cells)
 
 
 def _delimiter(text: str) -> str:
