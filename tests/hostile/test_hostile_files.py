@@ -114,7 +114,7 @@ def inbox(tmp_path_factory: pytest.TempPathFactory, hostile: dict[str, Path]) ->
 def checked(inbox: Path) -> list[dict[str, object]]:
     run = _salesxl("validate", inbox, "--format", "json", "--as-of", "2026-11-24", cwd=inbox)
     assert run.returncode == 1, run.stderr.decode()
-    return json.loads(run.stdout)
+    return json.loads(run.stdout)["issues"]  # the report: {valid, stats, issues}
 
 
 def test_validate_gives_every_file_its_issue(checked, hostile):
