@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
-from salesxl.cli.output import progress
+from salesxl.cli.output import printable, progress
 from salesxl.cli.params import DATE, DB_URL, MONTH
 from salesxl.consolidate import Summary, Thresholds, check_as_of, consolidate_inbox
 from salesxl.consolidate.workbook import write_summary
 from salesxl.core.periods import Month
+from salesxl.read.marks import Written
 from salesxl.write.xlsx import check_output
 
 __all__ = ["command", "echo_headline"]
@@ -38,7 +39,7 @@ def echo_headline(summary: Summary, output: Path) -> None:
         f"written 书面; reports: {h.late} late 迟交, {h.missing} missing 缺交; "
         f"issues: {h.errors} errors, {h.warnings} warnings"
     )
-    click.echo(f"  summary written to {output}")
+    click.echo(f"  summary written to {printable(str(output))}")
 
 
 @click.command()
@@ -71,7 +72,8 @@ def echo_headline(summary: Summary, output: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("summary.xlsx"),
     show_default=True,
-    help="The summary workbook.",
+    help="The summary workbook (.xlsx). An existing file is replaced only if salesxl "
+    "wrote it as a summary.",
 )
 @click.option("--details", is_flag=True, help="Add the 明细 Details sheet with every row.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any file has an error.")
@@ -114,6 +116,12 @@ def echo_headline(summary: Summary, output: Path) -> None:
     help="With --split-by: a text file of `team,password` lines (or `region,password`); "
     "each pack gets its leader's open password.",
 )
+@click.option(
+    "--ignore-saved-times",
+    is_flag=True,
+    help="Judge lateness by each file's own time only, not by the save time recorded inside "
+    "it (a courtesy for e-mailed files, which anyone can set).",
+)
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to read with.")
 def command(
     inbox: tuple[Path, ...],
@@ -131,6 +139,7 @@ def command(
     workdays: Path | None,
     split_by: str | None,
     password_from: Path | None,
+    ignore_saved_times: bool,
     workers: int | None,
 ) -> None:
     """Consolidate every rep's forms under INBOX (or in the store) into a summary workbook.
@@ -177,7 +186,14 @@ def command(
         folder, output, passwords = _packs_setup(output, password_from)
     elif password_from is not None:
         raise click.UsageError("--password-from protects the packs: give --split-by too")
-    check_output(output, "汇总文件")  # a locked output is said before the folder is read
+    # What the command reads must never be what it writes; a locked, impossible or foreign
+    # output is said before the folder is read, not after.
+    inputs = [
+        p
+        for p in (*inbox, roster, targets, workdays, password_from)
+        if p is not None and p.is_file()
+    ]
+    check_output(output, "汇总文件", written=Written.SUMMARY, inputs=inputs)
     if db:
         # SQLAlchemy only when the store is used: a folder's run starts faster
         from salesxl.consolidate.from_store import consolidate_store
@@ -204,10 +220,11 @@ def command(
             progress=lambda n: progress(n, "Reading"),
             details=details,
             workdays=workdays,
+            saved_times=not ignore_saved_times,
         )
     if split_by and passwords is not None:  # a pack without a password: before writing anything
         _check_passwords(summary, split_by, passwords)
-    write_summary(summary, output, lang=lang, details=details)
+    write_summary(summary, output, lang=lang, details=details, inputs=inputs)
     echo_headline(summary, output)
     if split_by and folder is not None:
         _write_packs(summary, folder, split_by, lang, details, passwords)

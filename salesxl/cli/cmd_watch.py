@@ -14,6 +14,7 @@ from salesxl.cli.params import DATE, DB_URL
 from salesxl.consolidate import Thresholds
 from salesxl.core.periods import Month
 from salesxl.intake.workdays import read_workdays
+from salesxl.read.marks import Written
 from salesxl.watch import WatchOptions, watch_folder
 from salesxl.write.xlsx import check_output
 
@@ -149,7 +150,8 @@ def command(
       salesxl watch inbox/ -o summary.xlsx --db salesxl.db --returns returns/
       salesxl watch //server/sales/inbox --poll -o summary.xlsx --refresh 300
     """
-    check_output(output, "汇总文件")
+    inputs = [p for p in (roster, targets, workdays) if p is not None]
+    check_output(output, "汇总文件", written=Written.SUMMARY, inputs=inputs)
     options = WatchOptions(
         inbox=inbox,
         output=output,

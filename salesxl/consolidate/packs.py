@@ -23,6 +23,7 @@ from salesxl.consolidate.results import Results
 from salesxl.consolidate.trends import region_key, team_key
 from salesxl.consolidate.workbook import write_workbook
 from salesxl.core.errors import SalesxlError
+from salesxl.read.marks import Written
 from salesxl.write.protect import encrypted_output
 from salesxl.write.xlsx import OutputError, atomic_output
 
@@ -220,7 +221,11 @@ def write_packs(
         pack = summarise(results, only=group.reps, trends=trends)
         path = folder / pack_name(group, summary)
         password = _password_of(group, passwords) if passwords is not None else None
-        output = encrypted_output(path, password) if password else atomic_output(path, "分包")
+        output = (
+            encrypted_output(path, password)
+            if password
+            else atomic_output(path, "分包", written=Written.SUMMARY)
+        )
         with output as tmp:
             write_workbook(pack, tmp, lang=lang, details=details, base=folder.resolve())
         packs.append(Pack(group, path, pack_headline(pack, group, lang), password is not None))

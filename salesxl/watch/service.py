@@ -154,7 +154,8 @@ class Watcher:
         started = time.monotonic()
         try:
             summary = self._consolidate(period, today)
-            write_summary(summary, self.o.output, lang=self.o.lang)
+            inputs = [p for p in (self.o.roster, self.o.targets) if p is not None]
+            write_summary(summary, self.o.output, lang=self.o.lang, inputs=inputs)
         except Exception as exc:  # a locked summary, a store away: the next turn tries again
             self.log(_line("summary", str(self.o.output), [f"not written: {_said(exc)}"]))
             return

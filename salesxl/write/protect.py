@@ -5,7 +5,9 @@ without it the file is unreadable.  The workbook is written unencrypted to
 a private temporary file (not beside the target, which may be a shared
 folder), encrypted into the target atomically, and the plain copy removed.
 Office's key derivation is deliberately slow (100,000 rounds of SHA-512): a
-workbook takes most of a second.  Only leaders' packs import this module, so
+workbook takes most of a second.  An encrypted workbook hides salesxl's mark
+with the rest of its contents, so an encrypted file already there (an earlier
+run's pack) is replaced as if it carried it; anything else only with the mark.  Only leaders' packs import this module, so
 a plain summary does not pay for loading the cryptography.
 """
 
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from msoffcrypto.format.ooxml import OOXMLFile
 
+from salesxl.read.marks import Written
 from salesxl.write.xlsx import atomic_output
 
 __all__ = ["encrypted_output"]
@@ -35,11 +38,21 @@ def encrypted_output(target: Path, password: str) -> Iterator[Path]:
     plain = Path(name)
     try:
         yield plain
+        written = None if _encrypted(Path(target)) else Written.SUMMARY
         with (
-            atomic_output(Path(target), "分包") as tmp,
+            atomic_output(Path(target), "分包", written=written) as tmp,
             plain.open("rb") as source,
             tmp.open("wb") as out,
         ):
             OOXMLFile(source).encrypt(password, out)
     finally:
         plain.unlink(missing_ok=True)
+
+
+def _encrypted(path: Path) -> bool:
+    """An encrypted Office file: an OLE compound file (a plain workbook is a zip)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    except OSError:
+        return False
