@@ -26,6 +26,7 @@ from salesxl.consolidate import consolidate
 from salesxl.consolidate.packs import PasswordsError, read_passwords, write_packs
 from salesxl.core.issues import Code, Severity, make_issue
 from salesxl.core.people import Rep, Roster
+from salesxl.write.xlsx import OutputError
 from tests.factory import NOV, daily, row
 
 AS_OF = dt.date(2026, 11, 20)
@@ -180,6 +181,25 @@ def test_encrypted_packs_open_with_their_password_only(summary, tmp_path):
         wb = openpyxl.load_workbook(plain)
         assert wb.sheetnames[0] == "总览 Overview"
     assert not list((tmp_path / "packs").glob(".*"))  # no plain copy left beside them
+    # The next morning's run replaces them, though an encrypted file hides salesxl's mark.
+    again = write_packs(
+        summary, tmp_path / "packs", split_by="team", passwords=read_passwords(passwords)
+    )
+    assert [p.path for p in again] == [p.path for p in packs]
+
+
+def test_packs_replace_their_own_files_and_no_one_elses(summary, tmp_path):
+    first = write_packs(summary, tmp_path, split_by="team")
+    assert [p.path for p in write_packs(summary, tmp_path, split_by="team")] == [
+        p.path for p in first
+    ]
+    foreign = first[0].path
+    book = openpyxl.Workbook()
+    book.active["A1"] = "一组's own budget"
+    book.save(foreign)  # someone's workbook under a pack's name
+    with pytest.raises(OutputError, match="not written by salesxl"):
+        write_packs(summary, tmp_path, split_by="team")
+    assert openpyxl.load_workbook(foreign).active["A1"].value == "一组's own budget"
 
 
 @pytest.mark.parametrize(
