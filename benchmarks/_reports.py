@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-__all__ = ["floor", "floor_and_salesxl", "generate", "run_salesxl"]
+__all__ = ["floor", "floor_and_salesxl", "generate", "roster", "run_salesxl"]
 
 CUSTOMER_WORDS = ["恒瑞", "天河", "华联", "前海", "西湖", "东方", "长江", "金桥", "新源", "宏达"]
 KINDS = ["贸易有限公司", "科技", "商贸", "物流", "医药", "食品"]
@@ -100,6 +100,28 @@ def generate(folder: Path, reps: int, rows: int, seed: int = 1, problems: int = 
         with ProcessPoolExecutor() as pool:
             list(pool.map(_one_report, todo, chunksize=8))
     return paths
+
+
+def roster(path: Path, reps: int, teams: int, regions: int = 5) -> Path:
+    """A 花名册 of the generated reps S0000… in `teams` teams (each with its leader) over
+    `regions` regions; the roster's team is the one that counts."""
+    from salesxl.forms import ROSTER
+    from salesxl.write.templates import write_form
+
+    rows = [
+        {
+            "rep_id": f"S{i:04d}",
+            "name": f"销售{i}",
+            "region": f"区域{(i % teams) % regions}",
+            "team": f"团队{i % teams}",
+            "manager": f"主管{i % teams}",
+            "level": "mid",
+            "status": "active",
+        }
+        for i in range(reps)
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_form(path, ROSTER, rows={"reps": rows})
 
 
 def floor(paths: list[Path]) -> float:

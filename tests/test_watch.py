@@ -269,3 +269,30 @@ def test_the_summary_is_written_at_most_once_per_refresh(folder: Path):
     assert summaries() == 2
     watcher.tick(now=200)  # nothing new arrived: nothing to write
     assert summaries() == 2
+
+
+def test_a_summary_open_in_excel_is_a_log_line_and_written_at_the_next_turn(folder: Path):
+    inbox, source = folder / "inbox", folder / "source"
+    shutil.copy(source / "good.xlsx", inbox / "good.xlsx")
+    lock = folder / "~$summary.xlsx"
+    lock.write_bytes(b"manager")  # the manager has the summary open in Excel
+    lines: list[str] = []
+    options = WatchOptions(
+        inbox=inbox,
+        output=folder / "summary.xlsx",
+        period=Month(2026, 11),
+        as_of=dt.date(2026, 11, 5),
+        refresh=60,
+        settle=1,
+    )
+    watcher = Watcher(options, lines.append)
+    watcher.scan(now=0)
+    watcher.tick(now=0)
+    (refused,) = [line for line in lines if " summary " in line]
+    assert "not written" in refused and "open in Excel" in refused
+    assert not (folder / "summary.xlsx").exists() and watcher.stale
+    lock.unlink()
+    watcher.tick(now=30)  # not before the next turn
+    assert not (folder / "summary.xlsx").exists()
+    watcher.tick(now=60)
+    assert (folder / "summary.xlsx").exists() and not watcher.stale

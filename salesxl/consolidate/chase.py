@@ -199,11 +199,12 @@ def chase_list(
     owed: dict[str, RepChase] = {}
     daily: dict[str, list[tuple[dt.date, bool, bool]]] = {}  # rep -> (day, missing, counted)
     for month, rows in rows_by_month.items():
+        whole = window.since is None or month == window.months[-1]  # every row counts
         for row in rows:
             rep = reps.get(row.rep)
             if rep is None or row.form is None:
                 continue
-            counted = window.counts(month, row)
+            counted = whole or window.counts(month, row)
             if row.form == FormId.DAILY_REPORT:
                 day = dt.date.fromisoformat(row.due_for)
                 daily.setdefault(row.rep, []).append(
