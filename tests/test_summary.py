@@ -96,6 +96,26 @@ def test_sheets_headers_filters_and_formats(summary, tmp_path):
     assert targets == {"A": 10000, "B": 600}
 
 
+def test_every_status_column_of_submissions_is_coloured_by_one_rule_per_status(summary, tmp_path):
+    from salesxl.consolidate.workbook import COLOURED
+
+    ws = openpyxl.load_workbook(write_summary(summary, tmp_path / "s.xlsx"))["提交 Submissions"]
+    status_columns = {
+        c.column_letter
+        for c in ws[1]
+        if c.value and (c.value[:2].isdigit() or "计划" in c.value or c.value.startswith("备注"))
+    }
+    # Nov 2-20: 15 workdays as of Fri Nov 20, the plans of the weeks begun, the month plan, note
+    assert len(status_columns) >= 15 + 1 + 1
+    rules = [
+        (str(cf.sqref), rule.formula[0]) for cf in ws.conditional_formatting for rule in cf.rules
+    ]
+    assert len(rules) == len(COLOURED["status"])  # one rule each, not one per column
+    for ranges, _ in rules:
+        covered = {part.split(":")[0].rstrip("0123456789") for part in ranges.split()}
+        assert covered == status_columns
+
+
 def test_issues_link_to_the_file_and_cell(summary, tmp_path):
     inbox = tmp_path / "inbox" / "a"
     inbox.mkdir(parents=True)

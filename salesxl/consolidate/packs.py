@@ -227,7 +227,9 @@ def write_packs(
             else atomic_output(path, "分包", written=Written.SUMMARY)
         )
         with output as tmp:
-            write_workbook(pack, tmp, lang=lang, details=details, base=folder.resolve())
+            write_workbook(
+                pack, tmp, lang=lang, details=details, base=folder.resolve(), in_memory=True
+            )
         packs.append(Pack(group, path, pack_headline(pack, group, lang), password is not None))
     return packs
 

@@ -190,7 +190,11 @@ class _Writer:
                 sample = [Path(str(v)).name if v else v for v in sample]
             width = fit_width([*heads[c].split("\n"), *sample], maximum=50 if c else 30)
             ws.set_column(c, c, width, self.formats.get(col.kind, self.plain))
-            self._colour(ws, col.kind, c, n)
+        coloured: dict[str, list[int]] = {}
+        for c, col in enumerate(sheet.columns):
+            coloured.setdefault(col.kind, []).append(c)
+        for kind, columns in coloured.items():
+            self._colour(ws, kind, columns, n)
         ws.freeze_panes(1, 2 if sheet.columns[0].key == "rep_id" else 0)
         ws.set_landscape()
         ws.set_paper(9)
@@ -269,21 +273,25 @@ class _Writer:
         ws.write_url(r, c, url, self.link, string=shown)
         return 1
 
-    def _colour(self, ws: Any, kind: str, col: int, n: int) -> None:
+    def _colour(self, ws: Any, kind: str, columns: list[int], n: int) -> None:
+        """One rule per coloured value for all the sheet's columns of `kind` (Submissions has
+        a status column per workday): a few rules, not hundreds, to write and for Excel."""
         if kind not in COLOURED or n == 0:
             return
+        ranges = " ".join(f"{_cell(1, c)}:{_cell(n, c)}" for c in columns)
         for value, colours in COLOURED[kind].items():
             shown = self.text(kind, value)
             ws.conditional_format(
                 1,
-                col,
+                columns[0],
                 n,
-                col,
+                columns[0],
                 {
                     "type": "cell",
                     "criteria": "==",
                     "value": f'"{shown}"',
                     "format": self.fills[colours],
+                    "multi_range": ranges,
                 },
             )
 
@@ -479,10 +487,18 @@ def write_summary(
 
 
 def write_workbook(
-    summary: Summary, tmp: Path, *, lang: str = "zh", details: bool = False, base: Path
+    summary: Summary,
+    tmp: Path,
+    *,
+    lang: str = "zh",
+    details: bool = False,
+    base: Path,
+    in_memory: bool = False,
 ) -> None:
     """Write the summary workbook into the file `tmp` (what `write_summary` moves into place);
-    links to rep files are relative to `base`, the folder the workbook will be in."""
+    links to rep files are relative to `base`, the folder the workbook will be in.
+    `in_memory`: xlsxwriter assembles the parts in memory rather than in a temporary file
+    each (a team's pack is small, and fifty of them would make and remove 1,500 files)."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     sheets: Sequence[SheetData] = [
@@ -496,6 +512,7 @@ def write_workbook(
                 "strings_to_numbers": False,
                 "strings_to_urls": False,
                 "default_date_format": "yyyy-mm-dd",
+                "in_memory": in_memory,
             },
         )
         wb.set_properties(

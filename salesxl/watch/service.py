@@ -162,17 +162,12 @@ class Watcher:
         self.stale = False
         h = summary.headline
         completion = f"{h.completion:.1%}" if h.completion is not None else "-"
-        self.log(
-            _line(
-                "summary",
-                str(self.o.output),
-                [
-                    f"{period} as of {today}: {h.reps} reps, ¥{h.amount:,.0f}, completion "
-                    f"{completion}, {h.missing} reports missing, {h.errors} errors in files "
-                    f"({time.monotonic() - started:.1f} s)"
-                ],
-            )
+        said = (
+            f"{period} as of {today}: {_count(h.reps, 'rep')}, ¥{h.amount:,.0f}, completion "
+            f"{completion}, {_count(h.missing, 'report')} missing, "
+            f"{_count(h.errors, 'error')} in files ({time.monotonic() - started:.1f} s)"
         )
+        self.log(_line("summary", str(self.o.output), [said]))
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -230,6 +225,10 @@ def _shown(path: Path, inbox: Path) -> str:
         return str(path)
 
 
+def _count(n: int, what: str) -> str:
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
+
+
 def _said(exc: BaseException) -> str:
     """An error as one line: our errors say it themselves, others with their kind."""
     text = " ".join(str(exc).split())
@@ -245,9 +244,9 @@ def _verdict(data: FormData) -> tuple[str, list[str]]:
     warnings = sum(i.severity is Severity.WARNING for i in data.issues)
     what = " ".join(str(b) for b in (data.form_id, data.rep_id, data.period) if b)
     if errors:
-        return "errors", [what, f"{errors} error{'s' if errors != 1 else ''}"]
+        return "errors", [what, _count(errors, "error")]
     if warnings:
-        return "warnings", [what, f"{warnings} warning{'s' if warnings != 1 else ''}"]
+        return "warnings", [what, _count(warnings, "warning")]
     return "ok", [what]
 
 
