@@ -76,7 +76,8 @@ def main() -> None:
     )
     reactions = []
     try:
-        started = wait_for(log, " summary ", 600)  # the inbox read, the first summary written
+        # the inbox read, the first summary written (its line: status, then the file)
+        started = wait_for(log, f"summary    {work / 'summary.xlsx'}", 600)
         for path in paths[args.inbox :]:
             time.sleep(1)  # files arrive apart
             shutil.copy(path, inbox / path.name)

@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -296,3 +297,39 @@ def test_a_summary_open_in_excel_is_a_log_line_and_written_at_the_next_turn(fold
     assert not (folder / "summary.xlsx").exists()
     watcher.tick(now=60)
     assert (folder / "summary.xlsx").exists() and not watcher.stale
+
+
+def test_a_file_arriving_while_the_summary_is_written_is_handled_at_once(folder: Path):
+    inbox, source = folder / "inbox", folder / "source"
+    shutil.copy(source / "good.xlsx", inbox / "good.xlsx")
+    lines: list[str] = []
+    options = WatchOptions(
+        inbox=inbox,
+        output=folder / "summary.xlsx",
+        period=Month(2026, 11),
+        as_of=dt.date(2026, 11, 5),
+        refresh=60,
+        settle=1,
+    )
+    watcher = Watcher(options, lines.append, background=True)
+    release = threading.Event()
+    consolidate = watcher._consolidate
+
+    def slow(*args):  # a big inbox: the summary takes a while
+        assert release.wait(60)
+        return consolidate(*args)
+
+    watcher._consolidate = slow  # type: ignore[method-assign]
+    watcher.scan(now=0)
+    watcher.tick(now=0)  # good.xlsx handled; its summary begins, in the background
+    shutil.copy(source / "bad.xlsx", inbox / "bad.xlsx")
+    watcher.arrivals.touch([inbox / "bad.xlsx"], now=10)
+    watcher.tick(now=11)
+    assert [line.split()[3] for line in lines] == ["good.xlsx", "bad.xlsx"]  # no summary yet
+    release.set()
+    watcher.finish()
+    assert " summary " in lines[-1] and "not written" not in lines[-1]
+    assert watcher.stale  # bad.xlsx came after that summary began: the next one has it
+    watcher.tick(now=60)
+    watcher.finish()
+    assert sum(" summary " in line for line in lines) == 2 and not watcher.stale

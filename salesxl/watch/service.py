@@ -5,7 +5,8 @@ name go to `Arrivals`; each that has settled is validated (the one reader,
 `intake.load_form`), gets its return copy when it has errors (with a
 returns folder: `write.returns.return_copies`), is imported when a store is
 given (`store.import_files`, idempotent), and makes the summary stale; the
-summary is written again at most once per `refresh` seconds.  A bad file,
+summary is written again at most once per `refresh` seconds (by `watch_folder` in a
+thread of its own: a file arriving meanwhile is not kept waiting).  A bad file,
 a locked summary or a store that does not answer is one log line, never
 the end of the watch.  `watch_folder` runs it with watchdog's observer until
 it is told to stop (Ctrl-C / SIGTERM in the command line) or runs out of time.
@@ -80,8 +81,19 @@ def auto_period(today: dt.date, workdays: Workdays) -> Month:
 class Watcher:
     """The watch's work, step by step (`tick`); no threads, no signals."""
 
-    def __init__(self, options: WatchOptions, log: Log) -> None:
-        self.o, self.log = options, log
+    def __init__(self, options: WatchOptions, log: Log, *, background: bool = False) -> None:
+        self.o = options
+        lock = threading.Lock()  # the summary's line may come from its own thread
+
+        def locked(line: str) -> None:
+            with lock:
+                log(line)
+
+        self.log: Log = locked
+        # `background`: the summary is written in a thread of its own, so that a file arriving
+        # meanwhile is handled at once rather than after a long consolidation.
+        self.background = background
+        self.writing: threading.Thread | None = None
         inbox = options.inbox.resolve()
         self.skip = [p.resolve() for p in (options.output, options.returns) if p is not None]
         self.inbox = inbox
@@ -124,9 +136,23 @@ class Watcher:
         `final`)."""
         for path in self.arrivals.ready(now):
             self.log(self.handle(path))
+        if self.writing is not None and not self.writing.is_alive():
+            self.writing = None
         due = self.last_refresh is None or now - self.last_refresh >= self.o.refresh
-        if refresh and self.stale and (due or final):
+        if not (refresh and self.stale and (due or final)) or self.writing is not None:
+            return
+        if self.background and not final:
+            self.writing = threading.Thread(target=self.refresh, args=(now,), daemon=True)
+            self.stale, self.last_refresh = False, now  # before it starts: arrivals re-stale
+            self.writing.start()
+        else:
             self.refresh(now)
+
+    def finish(self) -> None:
+        """Wait for a summary being written in the background."""
+        if self.writing is not None:
+            self.writing.join()
+            self.writing = None
 
     def handle(self, path: Path) -> str:
         """Validate, return, import one file; the log line saying what happened."""
@@ -147,8 +173,9 @@ class Watcher:
         return _line(status, shown, detail)
 
     def refresh(self, now: float) -> None:
-        """Write the summary again; a locked file or an unusable store waits for the next turn."""
-        self.last_refresh = now
+        """Write the summary again; a locked file or an unusable store waits for the next turn.
+        What arrives while it is written makes it stale again."""
+        self.last_refresh, self.stale = now, False
         today = self.today()
         period = self.o.period or auto_period(today, self.o.workdays)
         started = time.monotonic()
@@ -157,9 +184,9 @@ class Watcher:
             inputs = [p for p in (self.o.roster, self.o.targets) if p is not None]
             write_summary(summary, self.o.output, lang=self.o.lang, inputs=inputs)
         except Exception as exc:  # a locked summary, a store away: the next turn tries again
+            self.stale = True
             self.log(_line("summary", str(self.o.output), [f"not written: {_said(exc)}"]))
             return
-        self.stale = False
         h = summary.headline
         completion = f"{h.completion:.1%}" if h.completion is not None else "-"
         said = (
@@ -283,7 +310,7 @@ def watch_folder(
     `once`: handle the files there now, write the summary, and return.  Returns the
     number of files handled.  The last summary is written before returning."""
     stop = stop or threading.Event()
-    watcher = Watcher(options, log)
+    watcher = Watcher(options, log, background=not once)
     clock = time.monotonic
     began = clock()
     found = watcher.scan(began)
@@ -314,6 +341,7 @@ def watch_folder(
     finally:
         observer.stop()
         observer.join(timeout=10)
+        watcher.finish()
         watcher.tick(clock(), final=True)  # what arrived last is in the last summary
         log(_line("stopped", str(options.inbox), [f"{watcher.handled} files handled"]))
     return watcher.handled
