@@ -79,7 +79,8 @@ def auto_period(today: dt.date, workdays: Workdays) -> Month:
 
 
 class Watcher:
-    """The watch's work, step by step (`tick`); no threads, no signals."""
+    """The watch's work, step by step (`tick`); no signals, and no threads unless
+    `background` (the summary's own)."""
 
     def __init__(self, options: WatchOptions, log: Log, *, background: bool = False) -> None:
         self.o = options
