@@ -6,11 +6,12 @@ from salesxl.forms.choices import (
     LEVELS,
     MODES,
     ORG_LEVELS,
+    SHARE_BASES,
     SPLIT_METHODS,
+    SPRING_FESTIVAL,
     STATUSES,
     TARGET_LEVELS,
     WORKDAY_TYPES,
-    YES_NO,
 )
 from salesxl.forms.model import Field, FieldType, Form, NotBefore, ProductEquals, Table
 from salesxl.issues import Code
@@ -219,9 +220,38 @@ TARGETS_INPUT = Form(
             "春节调整",
             "Spring Festival adjustment",
             T.CHOICE,
-            choices=YES_NO,
-            default="yes",
+            choices=SPRING_FESTIVAL,
+            default="auto",
             aliases=("Spring Festival",),
+            help_zh="自动：按各单元自己的历史回测决定是否调整",
+            help_en="auto: each unit's own history decides (backtest)",
+        ),
+        Field(
+            "share_basis",
+            "分配依据",
+            "Share basis",
+            T.CHOICE,
+            choices=SHARE_BASES,
+            help_zh="空白：有权重按权重，否则按去年销售，再否则平均",
+            help_en="Blank: weights where a child has one, else last year's sales, else equal",
+        ),
+        Field(
+            "stretch_uplift",
+            "冲刺上浮",
+            "Stretch uplift",
+            T.PERCENT,
+            min=0,
+            help_zh="冲刺目标比目标高多少，如 10%",
+            help_en="Stretch tier over the base target, e.g. 10%",
+        ),
+        Field(
+            "challenge_uplift",
+            "挑战上浮",
+            "Challenge uplift",
+            T.PERCENT,
+            min=0,
+            help_zh="挑战目标比目标高多少，如 20%（不低于冲刺上浮）",
+            help_en="Challenge tier over the base target, e.g. 20% (not below stretch)",
         ),
     ),
     tables=(
@@ -258,8 +288,21 @@ TARGETS_INPUT = Form(
                     width=24,
                     help_zh="方法为 weights 时填 12 个数（财年月份顺序）",
                     help_en="For method weights: twelve numbers in fiscal order",
-                    example="8,8,9,9,8,8,8,8,8,9,9,10",
+                    example="8,8,8,8,8,8,8,8,8,9,9,10",
                 ),
+                Field(
+                    "share_basis",
+                    "分配依据",
+                    "Share basis",
+                    T.CHOICE,
+                    choices=SHARE_BASES,
+                    help_zh="本单元的目标如何分给下级（覆盖设置）",
+                    help_en="How its children share this unit's target (overrides Settings)",
+                ),
+                Field("stretch", "冲刺目标", "Stretch target", T.MONEY, min=0, width=16),
+                Field("challenge", "挑战目标", "Challenge target", T.MONEY, min=0, width=16),
+                Field("stretch_uplift", "冲刺上浮", "Stretch uplift", T.PERCENT, min=0),
+                Field("challenge_uplift", "挑战上浮", "Challenge uplift", T.PERCENT, min=0),
             ),
         ),
         Table(
@@ -298,29 +341,45 @@ TARGETS_INPUT = Form(
         _WORKDAYS_TABLE,
     ),
     instructions_zh=(
-        "「设置」表填写年度、财年起始月、分解方法、取整单位、下达方式和春节调整。",
+        "「设置」表填写年度、财年起始月、分解方法、取整单位、下达方式、春节调整、分配依据，"
+        "以及可选的冲刺/挑战上浮。",
         "「年度目标」每个单元一行：层级、单元、上级；年度目标可留空，由上级按权重分配。",
-        "「历史销售」按单元和月份填写历史金额（至少两年，用于季节指数）。",
-        "「锁定」填写手工固定的月度目标；其余月份自动重新分配。",
+        "「历史销售」按单元和月份填写历史金额（至少两年，用于季节指数；自动方法需要三年）。",
+        "「锁定」填写手工固定的月度目标：只重新分配该单元的其他月份（全年不变），上级随之求和，"
+        "其他单元不动；锁定上级的某月时，按下级该月的占比分给下级。",
         "「工作日」可覆盖内置的中国法定节假日和调休安排。",
     ),
     instructions_en=(
-        "Settings: year, fiscal start month, method, rounding unit, mode, Spring Festival.",
+        "Settings: year, fiscal start month, method, rounding unit, mode, Spring Festival, "
+        "share basis, and the optional stretch and challenge uplifts.",
         "Annual: one row per unit with level, unit, parent; leave the annual target blank "
         "to give the unit a share of its parent.",
-        "History: past amounts per unit and month (two years or more for seasonal indices).",
-        "Locked: month targets fixed by hand; the rest is re-spread.",
+        "History: past amounts per unit and month (two years or more for seasonal indices, "
+        "three for method auto).",
+        "Locked: month targets fixed by hand; only that unit's other months are re-spread "
+        "(its year holds) and the units above follow; a parent's locked month is shared "
+        "among its children by their shares of that month.",
         "Workdays: overrides the built-in China holidays and make-up workdays.",
     ),
 )
 
-# The output of `salesxl targets split`, read back by consolidation and `forms issue`.
+# The output of `salesxl targets split` (and `resplit`), read back by consolidation,
+# `forms issue`, `targets resplit` and `targets explain`.
 TARGETS = Form(
     id="targets",
     zh="月度目标",
     en="Targets",
-    version="1",
+    version="2",
     filename="targets.xlsx",
+    header_table="method",
+    header=(
+        Field("year", "年度", "Year", T.INTEGER, min=2000, max=2100),
+        Field("fiscal_start", "财年起始月", "Fiscal start", T.INTEGER, min=1, max=12),
+        Field("rounding", "取整单位", "Rounding unit", T.NUMBER, min=0.01),
+        Field("version", "版本", "Version", T.INTEGER, min=1),
+        Field("version_date", "版本日期", "Version date", T.DATE),
+        Field("effective_from", "生效月份", "Effective from", T.MONTH),
+    ),
     tables=(
         Table(
             key="long",
@@ -334,9 +393,38 @@ TARGETS = Form(
                 Field("product", "产品", "Product"),
                 Field("month", "月份", "Month", T.MONTH, required=True),
                 Field("target", "目标", "Target", T.MONEY, required=True, min=0),
+                Field("stretch", "冲刺", "Stretch", T.MONEY, min=0),
+                Field("challenge", "挑战", "Challenge", T.MONEY, min=0),
+                Field("version", "版本", "Version", T.INTEGER, min=1),
+                Field("version_date", "版本日期", "Version date", T.DATE),
+            ),
+        ),
+        # The 说明 Method sheet's table: how each unit's figures came about.
+        Table(
+            key="method",
+            zh="说明",
+            en="Method",
+            required=False,
+            input_rows=100,
+            fields=(
+                Field("unit", "单元", "Unit", required=True, identifier=True),
+                Field("product", "产品", "Product"),
+                Field("method_used", "所用方法", "Method used"),
+                Field("annual_from", "年度来源", "Annual from", width=30),
+                Field("basis", "下级分配依据", "Children's share basis", width=24),
+                Field("spring", "春节调整", "Spring Festival", width=24),
+                Field("backtest", "回测", "Backtest", width=30),
+                Field("how", "说明", "How", width=60),
+                Field("exact", "精确值", "Exact months"),
             ),
         ),
     ),
-    instructions_zh=("由 salesxl targets split 生成：每个单元 × 产品 × 月份一行。",),
-    instructions_en=("Written by salesxl targets split: one row per unit × product × month.",),
+    instructions_zh=(
+        "由 salesxl targets split（或 resplit）生成：明细表每个单元 × 产品 × 月份一行，"
+        "说明表写明每个单元的数字从何而来。",
+    ),
+    instructions_en=(
+        "Written by salesxl targets split (or resplit): the Long sheet has one row per "
+        "unit × product × month, the Method sheet says how each unit's figures came about.",
+    ),
 )

@@ -49,6 +49,7 @@ from salesxl.store.kinds import (
 from salesxl.store.migrations import open_store
 from salesxl.store.results import FileResult, ImportResult
 from salesxl.store.schema import audit_log, issues, reps, submissions
+from salesxl.store.versions import record_target_version
 from salesxl.validate import FormData, ValidationContext
 
 __all__ = ["FileResult", "ImportResult", "Progress", "default_actor", "import_files", "import_form"]
@@ -492,6 +493,8 @@ def _write(
     ).inserted_primary_key[0]  # type: ignore[index]
     supersede(conn, spec, new_id, previous)
     insert_form_rows(conn, new_id, data, plan.good, step=step)
+    if data.form_id == "targets":
+        record_target_version(conn, new_id, data.header, plan.good.get("long", []), data.path, now)
     replaced = [s.id for s in previous.rows]
     if data.form_id == "daily_report":
         record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)

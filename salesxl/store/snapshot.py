@@ -37,6 +37,7 @@ from salesxl.store.schema import (
     submissions,
     targets,
 )
+from salesxl.store.versions import month_targets_in_force
 from salesxl.validate import FormData, TableData
 
 __all__ = [
@@ -362,7 +363,11 @@ def _roster(conn: Connection) -> Roster | None:
 
 
 def _month_targets(conn: Connection, period: Month) -> dict[str, float]:
-    """Rep ID -> month target: the sum of its rep-level rows (as `targets.read_month_targets`)."""
+    """Rep ID -> month target: the sum of its rep-level rows (as `targets.read_month_targets`),
+    from the targets version in force for that month when versions are recorded."""
+    in_force = month_targets_in_force(conn, period)
+    if in_force is not None:
+        return in_force[0]
     t = targets.c
     totals: dict[str, float] = {}
     for unit, value in conn.execute(

@@ -14,7 +14,7 @@ from salesxl.targets.model import Lock, Settings, TargetsError, TargetsInput, Un
 from salesxl.validate import FormData
 from salesxl.workdays import Workdays
 
-__all__ = ["history_from_sales", "read_targets_input"]
+__all__ = ["active_months", "history_from_sales", "read_targets_input"]
 
 
 def _decimal(value: float | int | None) -> Decimal | None:
@@ -23,6 +23,13 @@ def _decimal(value: float | int | None) -> Decimal | None:
     if isinstance(value, float) and value.is_integer():
         return Decimal(int(value))
     return Decimal(str(value))
+
+
+def _uplift(value: float | None) -> float | None:
+    """Percent over base: 10%, 0.1 or 10 all mean ten percent (a number above 1 is percent)."""
+    if value is None:
+        return None
+    return float(value) * 100 if value <= 1 else float(value)
 
 
 def _errors(data: FormData, what: str) -> None:
@@ -59,8 +66,11 @@ def read_targets_input(
         method=h.get("method") or "seasonal",
         rounding=_decimal(h.get("rounding") or 1),  # type: ignore[arg-type]
         mode=h.get("mode") or "top-down",
-        spring_festival=h.get("spring_festival", "yes") == "yes",
+        spring_festival=h.get("spring_festival") or "auto",
         scale_proposals=scale_proposals,
+        share_basis=h.get("share_basis") or None,
+        stretch_uplift=_uplift(h.get("stretch_uplift")),
+        challenge_uplift=_uplift(h.get("challenge_uplift")),
     )
     units = [
         UnitSpec(
@@ -75,6 +85,11 @@ def read_targets_input(
             ramp=r["ramp"],
             month_weights=r["month_weights"],
             row=r["_row"],
+            share_basis=r["share_basis"],
+            stretch=_decimal(r["stretch"]),
+            challenge=_decimal(r["challenge"]),
+            stretch_uplift=_uplift(r["stretch_uplift"]),
+            challenge_uplift=_uplift(r["challenge_uplift"]),
         )
         for r in data.records("annual")
     ]
@@ -85,12 +100,24 @@ def read_targets_input(
         for r in data.records("locked")
     ]
     workdays = Workdays.from_rows((r["date"], r["type"]) for r in data.records("workdays"))
+    starts, ends = active_months(roster) if roster is not None else ({}, {})
+    return TargetsInput(settings, units, history, locks, workdays, starts, ends)
+
+
+def active_months(roster: Roster) -> tuple[dict[str, Month], dict[str, Month]]:
+    """Each rep's first month (hire date) and last month (leave date) from the roster.
+
+    A rep marked 离职 Left without a leave date has no month at all."""
     starts: dict[str, Month] = {}
-    if roster is not None:
-        for rep in roster.reps.values():
-            if rep.hire_date and rep.hire_date.year >= settings.year - 1:
-                starts[rep.rep_id] = Month.of(rep.hire_date)
-    return TargetsInput(settings, units, history, locks, workdays, starts)
+    ends: dict[str, Month] = {}
+    for rep in roster.reps.values():
+        if rep.hire_date:
+            starts[rep.rep_id] = Month.of(rep.hire_date)
+        if rep.leave_date:
+            ends[rep.rep_id] = Month.of(rep.leave_date)
+        elif rep.status == "left":
+            ends[rep.rep_id] = Month(1900, 1)
+    return starts, ends
 
 
 def history_from_sales(paths: Iterable[Path]) -> list[tuple[str, str | None, Month, float]]:
