@@ -375,7 +375,9 @@ TARGETS = Form(
     header=(
         Field("year", "年度", "Year", T.INTEGER, min=2000, max=2100),
         Field("fiscal_start", "财年起始月", "Fiscal start", T.INTEGER, min=1, max=12),
+        Field("method", "方法", "Method"),
         Field("rounding", "取整单位", "Rounding unit", T.NUMBER, min=0.01),
+        Field("mode", "下达方式", "Mode"),
         Field("version", "版本", "Version", T.INTEGER, min=1),
         Field("version_date", "版本日期", "Version date", T.DATE),
         Field("effective_from", "生效月份", "Effective from", T.MONTH),

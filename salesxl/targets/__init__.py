@@ -1,10 +1,13 @@
-"""Target breakdown (SPEC §5): annual → quarter → month across the organisation, exact."""
+"""Target breakdown: annual → quarter → month across the organisation, exact (README, For admins)."""
 
 from __future__ import annotations
 
 from salesxl.targets.engine import split_targets
-from salesxl.targets.files import SplitResult, read_month_targets, split_file
+from salesxl.targets.explain import explain_file, explain_unit
+from salesxl.targets.files import SplitResult, read_month_targets, resplit_file, split_file
 from salesxl.targets.model import (
+    SHARE_BASES,
+    TIERS,
     Lock,
     Settings,
     Split,
@@ -12,9 +15,14 @@ from salesxl.targets.model import (
     TargetsInput,
     UnitPlan,
     UnitSpec,
+    Version,
 )
+from salesxl.targets.readback import read_targets_workbook
+from salesxl.targets.resplit import resplit
 
 __all__ = [
+    "SHARE_BASES",
+    "TIERS",
     "Lock",
     "Settings",
     "Split",
@@ -23,7 +31,13 @@ __all__ = [
     "TargetsInput",
     "UnitPlan",
     "UnitSpec",
+    "Version",
+    "explain_file",
+    "explain_unit",
     "read_month_targets",
+    "read_targets_workbook",
+    "resplit",
+    "resplit_file",
     "split_file",
     "split_targets",
 ]

@@ -20,11 +20,20 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from decimal import Decimal
 
 from salesxl.periods import Month
 from salesxl.targets.calendar import Calendar
 from salesxl.targets.locks import apply_locks, lock_effects
-from salesxl.targets.model import Lock, Split, TargetsError, TargetsInput, UnitPlan, UnitSpec
+from salesxl.targets.model import (
+    Lock,
+    LockEffect,
+    Split,
+    TargetsError,
+    TargetsInput,
+    UnitPlan,
+    UnitSpec,
+)
 from salesxl.targets.profiles import fiscal_months
 from salesxl.targets.rounding import apportion
 from salesxl.targets.shares import annual_targets, default_basis, share_weights, to_units
@@ -206,6 +215,7 @@ def split_targets(inp: TargetsInput) -> Split:
     final, lock_exact = apply_locks(nodes, annual, base, mask, locks, months)
     exact.update(lock_exact)
     effects = lock_effects(nodes, list(lock_keys), lock_keys, base, final, months)
+    lock_notes = _lock_notes(effects, s.rounding)
     spec_of = _spec_lookup(tree)
     tiers = tier_plans(nodes, spec_of, annual, final, s, months, mask)
     warnings += book.notes()
@@ -225,7 +235,7 @@ def split_targets(inp: TargetsInput) -> Split:
                 annual[key],
                 final[key],
                 profile.method,
-                profile.note,
+                "; ".join(x for x in (profile.note, *lock_notes.get(key, [])) if x),
                 spec.proposed,
                 shares.top_down.get(unit) if product is None else None,
                 depth,
@@ -238,6 +248,25 @@ def split_targets(inp: TargetsInput) -> Split:
             )
         )
     return Split(s, months, plans, warnings, effects)
+
+
+def _lock_notes(effects: list[LockEffect], rounding: Decimal) -> dict[Key, list[str]]:
+    """Per unit, the locks that moved it (for 说明 and `targets explain`)."""
+    out: dict[Key, list[str]] = defaultdict(list)
+    for effect in effects:
+        lock = effect.lock
+        what = lock.unit + (f" / {lock.product}" if lock.product else "")
+        for unit, product, how, deltas in effect.moved:
+            if how == "locked":
+                text = (
+                    f"locked {lock.month} at {lock.target:,} (was {effect.before * rounding:,}); "
+                    "its other months re-spread"
+                )
+            else:
+                changed = sum(1 for d in deltas if d)
+                text = f"moved by the lock of {what} {lock.month} ({how} it, {changed} months)"
+            out[(unit, product)].append(text)
+    return out
 
 
 def _spec_lookup(tree: Tree):  # type: ignore[no-untyped-def]
