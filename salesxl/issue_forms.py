@@ -19,7 +19,7 @@ from salesxl.roster import Rep, Roster
 from salesxl.templates import FormJob, write_forms
 from salesxl.validate import ValidationContext
 
-__all__ = ["first_week", "issue_forms", "known_customers"]
+__all__ = ["first_week", "issue_forms", "known_customers", "skipped_reps"]
 
 MAX_CUSTOMERS = 500  # a drop-down of the rep's most frequent customers
 
@@ -48,7 +48,25 @@ def known_customers(paths: Iterable[Path]) -> dict[str, list[str]]:
 
 
 def _active(rep: Rep, period: Month) -> bool:
-    return rep.active_on(period.first_day) or rep.active_on(period.last_day)
+    return any(rep.active_on(day) for day in (period.first_day, period.last_day)) or bool(
+        rep.hire_date and rep.leave_date and period.contains(rep.hire_date)
+    )
+
+
+def skipped_reps(roster: Roster, period: Month) -> list[tuple[Rep, str]]:
+    """The reps of the roster who get no forms for `period`, each with the reason."""
+    out: list[tuple[Rep, str]] = []
+    for rep in sorted(roster.reps.values(), key=lambda r: r.rep_id):
+        if _active(rep, period):
+            continue
+        if rep.hire_date and rep.hire_date > period.last_day:
+            why = f"hired {rep.hire_date:%Y-%m-%d} (入职), after {period}"
+        elif rep.leave_date and rep.leave_date < period.first_day:
+            why = f"left {rep.leave_date:%Y-%m-%d} (离职), before {period}"
+        else:
+            why = "marked 离职 Left in the roster (no leave date)"
+        out.append((rep, why))
+    return out
 
 
 def issue_forms(
@@ -58,8 +76,12 @@ def issue_forms(
     *,
     targets: Mapping[str, float] | None = None,
     customers: Mapping[str, Sequence[str]] | None = None,
+    tiers: Mapping[str, Mapping[str, float]] | None = None,
 ) -> list[Path]:
-    """Write the three forms for every rep active in `period`; returns the files written."""
+    """Write the three forms for every rep active in `period`; returns the files written.
+
+    `tiers` maps stretch and challenge to rep ID -> that tier's month target (when the
+    targets have tiers); `skipped_reps` says who got no forms and why."""
     week = first_week(period)
     jobs: list[FormJob] = []
     for rep in sorted(roster.reps.values(), key=lambda r: r.rep_id):
@@ -70,6 +92,11 @@ def issue_forms(
         who = {"rep_name": rep.name, "rep_id": rep.rep_id}
         target = (targets or {}).get(rep.rep_id)
         month_target = {"month_target": target} if target is not None else {}
+        tier_targets = {  # the monthly plan shows the stretch and challenge tiers too
+            f"{tier}_target": values[rep.rep_id]
+            for tier, values in (tiers or {}).items()
+            if values.get(rep.rep_id) is not None
+        }
         lists = {"customers": list((customers or {}).get(rep.rep_id, []))}
         jobs.append(
             FormJob(
@@ -95,7 +122,7 @@ def issue_forms(
             FormJob(
                 base / f"{stem}_月计划_{period}.xlsx",
                 "monthly_plan",
-                {**who, "month": period, **month_target},
+                {**who, "month": period, **month_target, **tier_targets},
                 {},
                 lists=lists,
                 lock_header=True,

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from salesxl.cli.params import MONTH
-from salesxl.issue_forms import issue_forms, known_customers
+from salesxl.issue_forms import issue_forms, known_customers, skipped_reps
 from salesxl.periods import Month
 from salesxl.roster import RosterError, read_roster
 from salesxl.targets import TargetsError, read_month_targets
@@ -75,15 +75,31 @@ def issue(
         raise click.BadParameter(str(exc), param_hint="--roster") from None
     try:
         month_targets = read_month_targets(targets, period) if targets else None
+        tiers = (
+            {tier: read_month_targets(targets, period, tier) for tier in ("stretch", "challenge")}
+            if targets
+            else None
+        )
     except TargetsError as exc:
         raise click.BadParameter(str(exc), param_hint="--targets") from None
     known = known_customers(customers) if customers else None
     try:
-        written = issue_forms(reps, period, output, targets=month_targets, customers=known)
+        written = issue_forms(
+            reps, period, output, targets=month_targets, customers=known, tiers=tiers
+        )
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
-    missing = [r for r in reps.reps if month_targets is not None and r not in month_targets]
+    skipped = skipped_reps(reps, period)
+    missing = [
+        r
+        for r in reps.reps
+        if month_targets is not None
+        and r not in month_targets
+        and r not in {rep.rep_id for rep, _ in skipped}
+    ]
     click.echo(f"{len(written)} forms for {len(written) // 3} reps written to {output}/")
+    for rep, why in skipped:
+        click.echo(f"  skipped {rep.rep_id} {rep.name}: {why}")
     if missing:
         click.echo(
             f"  note: no {period} target for {', '.join(missing[:10])}"

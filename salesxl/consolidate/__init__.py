@@ -27,6 +27,7 @@ from salesxl.consolidate.model import (
 )
 from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
 from salesxl.consolidate.submissions import submission_rows
+from salesxl.consolidate.tiers import tiers_sheet
 from salesxl.inbox import ProgressFactory, read_inbox
 from salesxl.issues import Issue, Severity
 from salesxl.perf import paused_gc
@@ -74,8 +75,12 @@ def consolidate(
     history: Sequence[FormData] = (),
     extra_issues: Sequence[Issue] = (),
     details: bool = False,
+    tiers: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Summary:
-    """Combine the forms of `period` into every table of the summary, plus all issues."""
+    """Combine the forms of `period` into every table of the summary, plus all issues.
+
+    `tiers` maps stretch and challenge to rep ID -> month target: a 档位 Tiers sheet
+    shows completion against each (warnings stay keyed to `targets`)."""
     with paused_gc():
         return _consolidate(
             forms,
@@ -90,6 +95,7 @@ def consolidate(
             history,
             extra_issues,
             details,
+            tiers or {},
         )
 
 
@@ -106,6 +112,7 @@ def _consolidate(
     history: Sequence[FormData],
     extra_issues: Sequence[Issue],
     details: bool,
+    tiers: Mapping[str, Mapping[str, float]],
 ) -> Summary:
     data = collect(forms, period, as_of, roster, first_seen or {}, history, day_first_seen)
     issues = [i for f in forms for i in f.issues] + data.issues + list(extra_issues)
@@ -139,6 +146,9 @@ def _consolidate(
         sheets.submissions_sheet(submitted, data.reps),
         sheets.issues_sheet(issues),
     ]
+    tier_sheet = tiers_sheet(reps.values(), tiers, reporting)
+    if tier_sheet is not None:
+        out.insert(1, tier_sheet)
     if details:
         out.append(sheets.details_sheet(data.tables, data.reps, period))
     statuses = [r.status for r in submitted]
@@ -251,6 +261,7 @@ def consolidate_inbox(
     as_of = as_of or dt.date.today()
     calendar = _calendar(workdays, as_of)
     month_targets = read_targets(targets, period) if targets is not None else None
+    tiers = read_tiers(targets, period) if targets is not None else None
     inbox = read_inbox(
         paths,
         roster=roster,
@@ -271,6 +282,7 @@ def consolidate_inbox(
         workdays=calendar,
         extra_issues=[*extra, *inbox.notes],
         details=details,
+        tiers=tiers,
     )
 
 
@@ -299,6 +311,7 @@ def consolidate_store(
     as_of = as_of or dt.date.today()
     calendar = _calendar(workdays, as_of)
     month_targets = read_targets(targets, period) if targets is not None else None
+    tiers = read_tiers(targets, period) if targets is not None else None
     stored = load_period(db, period, as_of=as_of)
     extra: list[Issue] = list(stored.refused)
     chosen = stored.roster
@@ -306,7 +319,7 @@ def consolidate_store(
         chosen = read_roster(roster)
         extra += [i for i in chosen.issues if i.is_error]
     if month_targets is None and stored.targets:
-        month_targets = stored.targets
+        month_targets, tiers = stored.targets, stored.tiers
     return consolidate(
         stored.forms,
         period=period,
@@ -320,7 +333,19 @@ def consolidate_store(
         history=stored.history,
         extra_issues=extra,
         details=details,
+        tiers=tiers,
     )
+
+
+def read_tiers(path: Path, period: Month) -> dict[str, dict[str, float]]:
+    """Stretch and challenge: rep ID -> month target of that tier (empty without tiers)."""
+    from salesxl.targets import TargetsError as BadTargets
+    from salesxl.targets import read_month_targets
+
+    try:
+        return {t: read_month_targets(Path(path), period, t) for t in ("stretch", "challenge")}
+    except BadTargets as exc:
+        raise TargetsError(str(exc)) from None
 
 
 def read_targets(path: Path, period: Month) -> dict[str, float]:

@@ -38,6 +38,9 @@ _MONTH = Field(
 _MONTH_TARGET = Field(
     "month_target", "月度目标", "Month target", T.MONEY, min=0, aliases=("本月目标", "月目标")
 )
+# The tiers 冲刺 / 挑战 of targets.xlsx, when the plan has them (salesxl forms issue).
+_STRETCH_TARGET = Field("stretch_target", "冲刺目标", "Stretch target", T.MONEY, min=0)
+_CHALLENGE_TARGET = Field("challenge_target", "挑战目标", "Challenge target", T.MONEY, min=0)
 _CUSTOMER = Field(
     "customer",
     "客户名称",
@@ -296,6 +299,8 @@ MONTHLY_PLAN = Form(
         _REP_ID,
         _MONTH,
         _MONTH_TARGET,
+        _STRETCH_TARGET,
+        _CHALLENGE_TARGET,
     ),
     header_table="accounts",
     rep_field="rep_id",

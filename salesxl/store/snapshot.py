@@ -67,6 +67,8 @@ class StoreInputs:
     history: list[FormData] = field(default_factory=list)
     # The errors of rep forms of the month that were refused and not imported since.
     refused: list[Issue] = field(default_factory=list)
+    # stretch / challenge -> rep ID -> month target, from the targets version in force
+    tiers: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def load_period(
@@ -130,6 +132,7 @@ def load_period(
             days,
             history,
             _refused(conn, period),
+            _month_tiers(conn, period),
         )
 
 
@@ -360,6 +363,15 @@ def _roster(conn: Connection) -> Roster | None:
     if sub is None:
         return None
     return roster_from_form(_forms(conn, [sub], None)[0])
+
+
+def _month_tiers(conn: Connection, period: Month) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for tier in ("stretch", "challenge"):
+        found = month_targets_in_force(conn, period, tier)
+        if found is not None and found[0]:
+            out[tier] = found[0]
+    return out
 
 
 def _month_targets(conn: Connection, period: Month) -> dict[str, float]:

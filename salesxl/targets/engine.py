@@ -217,7 +217,7 @@ def split_targets(inp: TargetsInput) -> Split:
     effects = lock_effects(nodes, list(lock_keys), lock_keys, base, final, months)
     lock_notes = _lock_notes(effects, s.rounding)
     spec_of = _spec_lookup(tree)
-    tiers = tier_plans(nodes, spec_of, annual, final, s, months, mask)
+    tiers = tier_plans(nodes, spec_of, annual, final, s, months, mask, warnings)
     warnings += book.notes()
     plans: list[UnitPlan] = []
     depth_of = dict(tree.order())

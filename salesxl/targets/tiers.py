@@ -1,16 +1,16 @@
 """Tiers 目标 / 冲刺 / 挑战 (base / stretch / challenge), each as exact as the base plan.
 
-A tier's annual figure of a unit is its 冲刺目标 / 挑战目标 when given, else its base
-times (1 + its uplift %); the company-wide uplift of 设置 Settings applies at the
-top.  A unit with a tier figure shares it among its children like the base
-year (children with their own figure keep it, the others in proportion to
-their base years); a unit with none is the sum of its children's.
+A tier's annual figure of a unit is its 冲刺目标 / 挑战目标 when given: the units under
+it share it like a base year (those with their own figure keep it, the others get
+their lower tier plus the rest in proportion to their base years).  Otherwise the
+units at the bottom get their base times (1 + the uplift %) — their own, or the
+nearest one above them, or the company-wide one of 设置 Settings — and every unit
+above is the sum of its units.
 
-Each tier is the tier below it plus a non-negative uplift, and the uplift is
-spread like everything else (its months add up to its year, a parent's month
-to its children's, in proportion to the unit's base months): so every cell
-keeps challenge ≥ stretch ≥ base, and every guarantee of the base plan holds
-for each tier.
+Each tier is the tier below it plus a non-negative uplift: every bottom unit
+spreads its uplift over its own base months (its months add up to its year)
+and every unit above is the sum of its units, so each cell keeps challenge ≥
+stretch ≥ base and every guarantee of the base plan holds for each tier.
 """
 
 from __future__ import annotations
@@ -22,22 +22,25 @@ from salesxl.periods import Month
 from salesxl.targets.model import Settings, TargetsError, UnitSpec
 from salesxl.targets.rounding import apportion
 from salesxl.targets.shares import to_units
-from salesxl.targets.spread import Key, Nodes, name_of, spread
+from salesxl.targets.spread import Key, Nodes, name_of
 
 __all__ = ["TIER_LABELS", "tier_plans"]
 
 TIER_LABELS = {"base": "目标 Base", "stretch": "冲刺 Stretch", "challenge": "挑战 Challenge"}
 
 
-def _given(spec: UnitSpec, tier: str, base: int, settings: Settings, top: bool) -> int | None:
+def _figure(spec: UnitSpec, tier: str, settings: Settings) -> int | None:
     figure = spec.stretch if tier == "stretch" else spec.challenge
-    if figure is not None:
-        return to_units(figure, settings.rounding, f"{name_of((spec.unit, spec.product))} {tier}")
-    uplift = spec.stretch_uplift if tier == "stretch" else spec.challenge_uplift
-    if uplift is None and top:
-        uplift = settings.stretch_uplift if tier == "stretch" else settings.challenge_uplift
-    if uplift is None:
+    if figure is None:
         return None
+    return to_units(figure, settings.rounding, f"{name_of((spec.unit, spec.product))} {tier}")
+
+
+def _uplift(spec: UnitSpec, tier: str) -> float | None:
+    return spec.stretch_uplift if tier == "stretch" else spec.challenge_uplift
+
+
+def _raise(base: int, uplift: float) -> int:
     value = Decimal(base) * (1 + Decimal(str(uplift)) / 100)
     return int(value.to_integral_value(ROUND_HALF_UP))
 
@@ -48,43 +51,96 @@ def tier_annuals(
     base: dict[Key, int],
     tier: str,
     settings: Settings,
+    floor: dict[Key, int],
+    warnings: list[str] | None = None,
 ) -> dict[Key, int] | None:
-    """Each node's annual figure of `tier`; None when nothing asks for that tier."""
-    given = {
-        key: value
-        for key in nodes.order
-        if (value := _given(spec_of(key), tier, base[key], settings, key in nodes.roots))
-        is not None
-    }
-    if not given:
+    """Each node's annual figure of `tier` (never below `floor`, the tier under it);
+    None when nothing asks for that tier.
+
+    An uplift applies to the units under the one it is given for (the company-wide
+    one to all), unit by unit, and the units above add up; a unit's own figure is
+    shared among the units under it in proportion to their base years."""
+    company = settings.stretch_uplift if tier == "stretch" else settings.challenge_uplift
+    asked = company is not None or any(
+        _figure(spec_of(k), tier, settings) is not None or _uplift(spec_of(k), tier) is not None
+        for k in nodes.order
+    )
+    if not asked:
         return None
     out: dict[Key, int] = {}
 
-    def resolve(key: Key, handed: int | None) -> int:
-        value = given.get(key, handed)
+    def resolve(key: Key, handed: int | None, inherited: float | None) -> int:
+        spec = spec_of(key)
+        own = _figure(spec, tier, settings)
+        uplift = _uplift(spec, tier)
+        rate = uplift if uplift is not None else inherited
+        value = own if own is not None else handed
         kids = nodes.kids(key)
-        if value is None:  # nothing from above: the sum of what is below
-            value = sum(resolve(kid, None) for kid in kids) if kids else base[key]
-        elif kids:
-            fixed = {kid: given[kid] for kid in kids if kid in given}
-            free = [kid for kid in kids if kid not in fixed]
+        if value is not None and own is not None and own < floor[key]:
+            raise TargetsError(
+                f"{TIER_LABELS[tier]}: {name_of(key)} 的{tier}目标低于下一档 / its {tier} "
+                f"figure ({own} rounding units) is below its lower tier ({floor[key]}); "
+                "tiers must rise: base ≤ stretch ≤ challenge"
+            )
+        if not kids:
+            if value is None:
+                value = max(_raise(base[key], rate), floor[key]) if rate is not None else floor[key]
+        elif value is None:  # the sum of what is under it
+            value = sum(resolve(kid, None, rate) for kid in kids)
+        else:
+            fixed = {k: f for k in kids if (f := _figure(spec_of(k), tier, settings)) is not None}
+            ignored = [name_of(k) for k in kids if k not in fixed and _uplift(spec_of(k), tier)]
+            if ignored and warnings is not None:
+                warnings.append(
+                    f"{TIER_LABELS[tier]}: {name_of(key)} has its own figure; the uplifts of "
+                    f"{', '.join(ignored)} under it are not used (they get their share)"
+                )
+            free = [k for k in kids if k not in fixed]
             rest = value - sum(fixed.values())
-            floor = sum(base[kid] for kid in free)
-            if rest < floor or (not free and rest):
+            need = sum(floor[k] for k in free)
+            if rest < need or (not free and rest):
                 raise TargetsError(
                     f"{TIER_LABELS[tier]}: {name_of(key)} 的下级目标与其不符 / the {tier} figures "
                     f"under {name_of(key)} ({', '.join(name_of(k) for k in fixed)}) leave "
-                    f"{rest} rounding units for the others, whose base years need {floor}; "
+                    f"{rest} rounding units for the others, whose lower tier needs {need}; "
                     "raise its figure or lower theirs"
                 )
-            parts = dict(zip(free, apportion(rest, [float(base[k]) for k in free]), strict=True))
+            # The others: their lower tier, plus the rest in proportion to their base years.
+            extra = apportion(rest - need, [float(base[k]) for k in free]) if free else []
+            parts = {k: floor[k] + e for k, e in zip(free, extra, strict=True)}
             for kid in kids:
-                resolve(kid, fixed.get(kid, parts.get(kid)))
+                resolve(kid, fixed.get(kid, parts.get(kid)), rate)
         out[key] = value
         return value
 
     for root in nodes.roots:
-        resolve(root, None)
+        resolve(root, None, company)
+    return out
+
+
+def _spread_up(
+    nodes: Nodes,
+    uplift: dict[Key, int],
+    months: dict[Key, list[int]],
+    active: dict[Key, Sequence[bool]],
+) -> dict[Key, list[int]]:
+    """Each bottom unit's uplift over its own base months (a zero month stays zero; with no
+    base at all, over its active months); every unit above is the sum of its units."""
+    out: dict[Key, list[int]] = {}
+    for key in reversed(nodes.order):
+        kids = nodes.kids(key)
+        if kids:
+            out[key] = [sum(out[k][m] for k in kids) for m in range(12)]
+            continue
+        weights = [float(v) for v in months[key]]
+        if not any(weights):
+            weights = [1.0 if on else 0.0 for on in active[key]]
+        if uplift[key] and not any(weights):
+            raise TargetsError(
+                f"{name_of(key)}: 没有在职月份可以承载其档位目标 / it has no active month to "
+                "carry its tier's uplift; clear its tier figure"
+            )
+        out[key] = apportion(uplift[key], weights) if uplift[key] else [0] * 12
     return out
 
 
@@ -96,12 +152,13 @@ def tier_plans(
     settings: Settings,
     month_list: Sequence[Month],
     active: dict[Key, Sequence[bool]],
+    warnings: list[str] | None = None,
 ) -> dict[str, dict[Key, list[int]]]:
     """Stretch and challenge months per node (only the tiers that are asked for)."""
     out: dict[str, dict[Key, list[int]]] = {}
     below, below_annual = months, annual
     for tier in ("stretch", "challenge"):
-        figures = tier_annuals(nodes, spec_of, annual, tier, settings)
+        figures = tier_annuals(nodes, spec_of, annual, tier, settings, below_annual, warnings)
         if figures is None:
             continue
         uplift: dict[Key, int] = {}
@@ -115,14 +172,7 @@ def tier_plans(
                     f"its {lower} year ({below_annual[key]}); tiers must rise: base ≤ stretch "
                     "≤ challenge"
                 )
-        # The uplift follows the unit's base months (a zero month stays zero).
-        weights = {
-            key: [float(v) for v in months[key]]
-            if any(months[key])
-            else [1.0 if on else 0.0 for on in active[key]]
-            for key in nodes.order
-        }
-        extra, _ = spread(nodes, uplift, weights, month_list)
+        extra = _spread_up(nodes, uplift, months, active)
         out[tier] = {
             key: [a + b for a, b in zip(below[key], extra[key], strict=True)] for key in nodes.order
         }
