@@ -2,7 +2,8 @@
 
     python benchmarks/bench_targets.py [--data FOLDER ...] [--skip-speed] [--skip-accuracy]
 
-Speed (seconds, JSON): the split of a 5,000-unit organisation (company,
+Speed (seconds, JSON, with the ratio to the naive floor: every rep's year times its
+plain monthly shares in floats, nothing exact): the split of a 5,000-unit organisation (company,
 regions, teams, reps, three years of history each) — seasonal, the engine
 alone and file to file; with the three tiers 目标/冲刺/挑战; with method
 `auto` (a backtest per unit) — a 500 units × 20 products case, and issuing
@@ -87,19 +88,41 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
+def naive_split(inp: TargetsInput) -> dict[str, list[float]]:
+    """The floor: each rep's year (an even share) times its plain 3-year monthly shares, in
+    floats — no exactness, no parents, no locks, no rounding."""
+    series: dict[str, dict[Month, float]] = {}
+    for unit, _, month, amount in inp.history:
+        series.setdefault(unit, {})[month] = amount
+    reps = [u.unit for u in inp.units if u.level == "rep"]
+    year = float(inp.units[0].annual or 0) / max(1, len(reps))
+    months = fiscal_months(inp.settings.year, 1)
+    return {
+        rep: [year * w for w in _plain_shares(series.get(rep, {}), months)]
+        if rep in series
+        else [year / 12] * 12
+        for rep in reps
+    }
+
+
 def speed() -> dict[str, float]:
     out: dict[str, float] = {}
     big = organisation(5000)
+    floor, _ = timed(lambda: naive_split(big))
+    out["naive_float_split_5000_units_s"] = round(floor, 3)
     seconds, split = timed(lambda: split_targets(big))
     out["split_5000_units_engine_s"] = round(seconds, 3)
+    out["engine_vs_naive_ratio"] = round(seconds / floor, 1)
     out["units"] = sum(1 for p in split.plans if p.product is None)  # type: ignore[attr-defined]
     tiers = organisation(5000, stretch_uplift=10.0, challenge_uplift=20.0)
     seconds, tiered = timed(lambda: split_targets(tiers))
     out["split_5000_units_3_tiers_engine_s"] = round(seconds, 3)
+    out["3_tiers_vs_naive_ratio"] = round(seconds / floor, 1)
     out["tiers"] = len(tiered.tier_names)  # type: ignore[attr-defined]
     auto = organisation(5000, method="auto")
     seconds, chosen = timed(lambda: split_targets(auto))
     out["split_5000_units_auto_engine_s"] = round(seconds, 3)
+    out["auto_vs_naive_ratio"] = round(seconds / floor, 1)
     methods: dict[str, int] = {}
     for p in chosen.plans:  # type: ignore[attr-defined]
         if p.level == "rep":

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from salesxl.targets.calendar import Calendar
-from salesxl.targets.history import Years
-from salesxl.targets.profiles import method_weights, spring_split
+from salesxl.targets.history import Years, month_of
+from salesxl.targets.profiles import method_weights, spring_pair
 from salesxl.workdays import CalendarNotCovered
 
 __all__ = ["AUTO_YEARS", "Choice", "choose_method", "spring_decision", "wape"]
@@ -86,35 +86,33 @@ def choose_method(
 
 def spring_decision(years: Years, calendar: Calendar) -> tuple[bool, str]:
     """Apply the Spring Festival adjustment to this unit?  With the reason, for 说明."""
-    months = years.windows[0].months if years.windows else ()
-    k1 = next((k for k, m in enumerate(months) if m.month == 1), None)
-    k2 = next((k for k, m in enumerate(months) if m.month == 2), None)
-    if len(years) < 2 or k1 is None or k2 is None:
+    positions = [o % 12 for o in years.windows[0].ordinals] if years.windows else []
+    if len(years) < 2 or 0 not in positions or 1 not in positions:
         return False, "not applied: needs two years of history to test"
+    k1, k2 = positions.index(0), positions.index(1)  # January's and February's places
+    per_day = [
+        (
+            w.values[k1] / calendar.size_at(w.ordinals[k1], "days"),
+            w.values[k2] / calendar.size_at(w.ordinals[k2], "days"),
+        )
+        for w in years.windows
+    ]
     plain = adjusted = 0.0
     for i, window in enumerate(years.windows):
         jan, feb = window.values[k1], window.values[k2]
         if jan + feb <= 0:
             continue
         actual = jan / (jan + feb)
-        others = [w for j, w in enumerate(years.windows) if j != i]
         # The seasonal index's view (per day), learnt from the other years.
-        per_day = [
-            w.values[k1] / calendar.size(w.months[k1], "days")
-            for w in others
-            if w.values[k1] + w.values[k2] > 0
-        ]
-        per_day_feb = [
-            w.values[k2] / calendar.size(w.months[k2], "days")
-            for w in others
-            if w.values[k1] + w.values[k2] > 0
-        ]
-        if not per_day:
+        others = [p for j, p in enumerate(per_day) if j != i and sum(p) > 0]
+        if not others:
             continue
-        a = math.fsum(per_day) / len(per_day) * calendar.size(window.months[k1], "days")
-        b = math.fsum(per_day_feb) / len(per_day_feb) * calendar.size(window.months[k2], "days")
+        a = sum(p[0] for p in others) / len(others) * calendar.size_at(window.ordinals[k1], "days")
+        b = sum(p[1] for p in others) / len(others) * calendar.size_at(window.ordinals[k2], "days")
         plain += abs(a / (a + b) - actual) if a + b > 0 else 1.0
-        share, _, _ = spring_split(window.months, calendar)
+        share, _, _ = spring_pair(
+            month_of(window.ordinals[k1]), month_of(window.ordinals[k2]), calendar
+        )
         adjusted += abs(share - actual)
     applied = adjusted < plain - TIE
     verdict = "applied" if applied else "not applied"

@@ -22,17 +22,22 @@ class Calendar:
     def __init__(self, workdays: Workdays, strict_from: Month | None = None) -> None:
         self.workdays = workdays
         self.strict_from = strict_from  # months from here on need the real calendar
-        self._sizes: dict[tuple[Month, str], float] = {}
+        self._sizes: dict[int, float] = {}  # 2 × month ordinal (+1 for workdays) -> size
         self.guessed: set[int] = set()  # history years counted Monday to Friday
+        self.memo: dict[object, object] = {}  # figures derived from the calendar, per year
 
     def covers(self, year: int) -> bool:
         return self.workdays.covers(year)
 
     def size(self, month: Month, by: str) -> float:
-        key = (month, by)
+        return self.size_at(month.year * 12 + month.month - 1, by)
+
+    def size_at(self, ordinal: int, by: str) -> float:
+        """`size` of the month with this ordinal (year × 12 + month − 1)."""
+        key = 2 * ordinal + (by != "days")
         size = self._sizes.get(key)
         if size is None:
-            size = self._sizes[key] = self._size(month, by)
+            size = self._sizes[key] = self._size(Month(ordinal // 12, ordinal % 12 + 1), by)
         return size
 
     def _size(self, month: Month, by: str) -> float:

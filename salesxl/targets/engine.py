@@ -44,23 +44,25 @@ from salesxl.targets.unit_profiles import ProfileBook, UnitProfile
 
 __all__ = ["split_targets"]
 
-History = dict[str, dict[str | None, dict[Month, float]]]
+History = dict[str, dict[str | None, dict[int, float]]]  # unit -> product -> month ordinal
 
 
 def _history(rows: list[tuple[str, str | None, Month, float]], tree: Tree) -> History:
-    """Per unit and product; a parent without history of its own gets its children's sum."""
+    """Per unit and product, by month ordinal; a parent without history of its own gets
+    its children's sum."""
     history: History = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
     for unit, product, month, amount in rows:
-        history[unit][product or None][month] += amount
+        o = month.year * 12 + month.month - 1
+        history[unit][product or None][o] += amount
         if product:
-            history[unit][None][month] += amount
+            history[unit][None][o] += amount
     for unit, _ in reversed(tree.order()):
         if unit in history and history[unit][None]:
             continue
-        total: dict[Month, float] = defaultdict(float)
+        total: dict[int, float] = defaultdict(float)
         for child in tree.children.get(unit, []):
-            for month, amount in history.get(child, {}).get(None, {}).items():
-                total[month] += amount
+            for o, amount in history.get(child, {}).get(None, {}).items():
+                total[o] += amount
         if total:
             history[unit][None] = total
     return history
@@ -68,7 +70,7 @@ def _history(rows: list[tuple[str, str | None, Month, float]], tree: Tree) -> Hi
 
 def _last_year(history: History, unit: str, product: str | None, months: list[Month]) -> float:
     series = history.get(unit, {}).get(product, {})
-    return math.fsum(series.get(m.shift(-12), 0.0) for m in months)
+    return math.fsum(series.get(m.year * 12 + m.month - 13, 0.0) for m in months)
 
 
 def _active(tree: Tree, inp: TargetsInput, months: list[Month]) -> dict[str, list[bool]]:

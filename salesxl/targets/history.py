@@ -17,18 +17,31 @@ from dataclasses import dataclass, field
 
 from salesxl.periods import Month
 
-__all__ = ["MAX_FILLED", "Window", "Years", "recent_years"]
+__all__ = ["MAX_FILLED", "Window", "Years", "by_ordinal", "month_of", "ordinal", "recent_years"]
 
 MAX_FILLED = 3  # months a window may borrow and still count as a year
 MAX_YEARS = 10
+
+
+def ordinal(month: Month) -> int:
+    """Months as consecutive integers: cheap to hash, subtract and compare."""
+    return month.year * 12 + month.month - 1
+
+
+def month_of(value: int) -> Month:
+    return Month(value // 12, value % 12 + 1)
 
 
 @dataclass(frozen=True, slots=True)
 class Window:
     """Twelve months of history in the plan's fiscal order."""
 
-    months: tuple[Month, ...]  # the history month at each fiscal position
+    ordinals: tuple[int, ...]  # the history month at each fiscal position (see `ordinal`)
     values: tuple[float, ...]
+
+    @property
+    def months(self) -> tuple[Month, ...]:
+        return tuple(month_of(o) for o in self.ordinals)
 
     @property
     def total(self) -> float:
@@ -48,51 +61,54 @@ class Years:
         return [list(w.values) for w in self.windows]
 
 
-def _last_month(history: Mapping[Month, float], before: Month) -> Month | None:
-    months = [m for m, v in history.items() if m < before and v is not None]
-    return max(months) if months else None
+def by_ordinal(history: Mapping[Month, float] | Mapping[int, float]) -> dict[int, float]:
+    """A series keyed by month ordinals (one keyed by them already is taken as it is)."""
+    first = next(iter(history), None)
+    if first is None or isinstance(first, int):
+        return history  # type: ignore[return-value]
+    return {ordinal(m): v for m, v in history.items()}  # type: ignore[union-attr]
 
 
 def recent_years(
-    history: Mapping[Month, float] | None, months: Sequence[Month], max_years: int = MAX_YEARS
+    history: Mapping[Month, float] | Mapping[int, float] | None,
+    months: Sequence[Month],
+    max_years: int = MAX_YEARS,
 ) -> Years:
     """The twelve-month windows of `history` before `months` (the plan year), latest first."""
     if not history:
         return Years([])
-    last = _last_month(history, months[0])
+    series = by_ordinal(history)
+    plan = ordinal(months[0])
+    last = max((o for o, v in series.items() if o < plan and v is not None), default=None)
     if last is None:
         return Years([])
-    start = months[0].month
+    shift = months[0].month - 1  # fiscal position of an ordinal: (o - shift) % 12
     windows: list[Window] = []
     filled: list[tuple[Month, Month]] = []
     for back in range(max_years):
-        end = last.shift(-12 * back)
-        span = [end.shift(-k) for k in range(11, -1, -1)]
-        present = [m for m in span if history.get(m) is not None]
-        if not present:
+        end = last - 12 * back
+        found = [series.get(o) for o in range(end - 11, end + 1)]
+        if not any(v is not None for v in found):
             break
-        by_position: dict[int, Month] = {(m.month - start) % 12: m for m in span}
+        first = (end - 11 - shift) % 12  # the fiscal position of the window's first month
+        order = [(k - first) % 12 for k in range(12)]  # fiscal position -> index in `found`
         values: list[float] = []
         borrowed: list[tuple[Month, Month]] = []
         for k in range(12):
-            month = by_position[k]
-            value = history.get(month)
+            o = end - 11 + order[k]
+            value = found[order[k]]
             if value is None:
                 source = next(
-                    (
-                        s
-                        for s in (month.shift(-12), month.shift(12))
-                        if s <= last and history.get(s) is not None
-                    ),
+                    (s for s in (o - 12, o + 12) if s <= last and series.get(s) is not None),
                     None,
                 )
                 if source is None:
                     break
-                value = history[source]
-                borrowed.append((month, source))
+                value = series[source]
+                borrowed.append((month_of(o), month_of(source)))
             values.append(float(value))
         if len(values) < 12 or len(borrowed) > MAX_FILLED or math.fsum(values) <= 0:
             continue  # an incomplete year: older complete ones may still be used
-        windows.append(Window(tuple(by_position[k] for k in range(12)), tuple(values)))
+        windows.append(Window(tuple(end - 11 + order[k] for k in range(12)), tuple(values)))
         filled += borrowed
     return Years(windows, filled)

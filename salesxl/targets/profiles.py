@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from salesxl.periods import Month
 from salesxl.targets.calendar import Calendar
-from salesxl.targets.history import Years, recent_years
+from salesxl.targets.history import Years, month_of, ordinal, recent_years
 
 __all__ = [
     "HISTORY_METHODS",
@@ -34,6 +34,7 @@ __all__ = [
     "method_weights",
     "monthly_profile",
     "ramped",
+    "spring_pair",
     "spring_split",
 ]
 
@@ -90,26 +91,22 @@ def fiscal_months(year: int, start: int) -> list[Month]:
     return [first.shift(k) for k in range(12)]
 
 
-def _indices(years: Years, per: Mapping[Month, float] | None) -> list[float]:
-    """Each month's share of its year (per day or workday), recent years weighing more."""
+def _seasonal(years: Years, months: Sequence[Month], calendar: Calendar, by: str) -> list[float]:
+    """Each month's share of its year (per day or workday), recent years weighing more,
+    times the plan year's days (or workdays)."""
     n = len(years.windows)
-    out = [0.0] * 12
+    index = [0.0] * 12
     for i, window in enumerate(years.windows):  # latest first: weight n, n-1, …
         scaled = [
-            v / per[m] if per is not None and per[m] > 0 else v
-            for v, m in zip(window.values, window.months, strict=True)
+            v / size if (size := calendar.size_at(o, by)) > 0 else v
+            for v, o in zip(window.values, window.ordinals, strict=True)
         ]
         total = math.fsum(scaled)
+        weight = (n - i) * 12 / total
         for k in range(12):
-            out[k] += (n - i) * scaled[k] / total * 12
-    weight = n * (n + 1) / 2
-    return [v / weight for v in out]
-
-
-def _seasonal(years: Years, months: Sequence[Month], calendar: Calendar, by: str) -> list[float]:
-    history_months = {m for w in years.windows for m in w.months}
-    per = {m: calendar.size(m, by) for m in (*history_months, *months)}
-    return [i * per[m] for i, m in zip(_indices(years, per), months, strict=True)]
+            index[k] += weight * scaled[k]
+    norm = n * (n + 1) / 2
+    return [i / norm * calendar.size(m, by) for i, m in zip(index, months, strict=True)]
 
 
 def _trend(years: Years, months: Sequence[Month], calendar: Calendar) -> list[float] | None:
@@ -119,15 +116,16 @@ def _trend(years: Years, months: Sequence[Month], calendar: Calendar) -> list[fl
     points: list[tuple[int, int, float, float]] = []  # (month ordinal, position, per day, weight)
     n = len(years.windows)
     for i, window in enumerate(years.windows):
-        for k, (m, v) in enumerate(zip(window.months, window.values, strict=True)):
-            points.append((m.year * 12 + m.month, k, v / calendar.size(m, "days"), n - i))
+        for k, (o, v) in enumerate(zip(window.ordinals, window.values, strict=True)):
+            points.append((o, k, v / calendar.size_at(o, "days"), n - i))
     index = [1.0] * 12
     a = b = 0.0
+    xs = [x for x, _, _, _ in points]
+    x_mean = math.fsum(xs) / len(xs)
+    spread = math.fsum((x - x_mean) ** 2 for x in xs)
     for _ in range(4):  # alternate: the line through the deseasonalised values, then indices
-        xs = [x for x, _, _, _ in points]
         ys = [v / index[k] for _, k, v, _ in points]
-        x_mean, y_mean = math.fsum(xs) / len(xs), math.fsum(ys) / len(ys)
-        spread = math.fsum((x - x_mean) ** 2 for x in xs)
+        y_mean = math.fsum(ys) / len(ys)
         b = math.fsum((x - x_mean) * (y - y_mean) for x, y in zip(xs, ys, strict=True)) / spread
         a = y_mean - b * x_mean
         sums, weights = [0.0] * 12, [0.0] * 12
@@ -142,7 +140,7 @@ def _trend(years: Years, months: Sequence[Month], calendar: Calendar) -> list[fl
         index = [v / mean for v in index]
     out = []
     for k, m in enumerate(months):
-        level = a + b * (m.year * 12 + m.month)
+        level = a + b * ordinal(m)
         if level <= 0:
             return None
         out.append(index[k] * level * calendar.size(m, "days"))
@@ -153,6 +151,19 @@ def spring_split(months: Sequence[Month], calendar: Calendar) -> tuple[float, fl
     """The January and February shares of their two-month block in the year of `months`."""
     jan = next(m for m in months if m.month == 1)
     feb = next(m for m in months if m.month == 2)
+    return spring_pair(jan, feb, calendar)
+
+
+def spring_pair(jan: Month, feb: Month, calendar: Calendar) -> tuple[float, float, str]:
+    """January's and February's shares of their block, by that year's calendar."""
+    key = ("spring", jan.year, jan.month, feb.year)
+    found = calendar.memo.get(key)
+    if found is None:
+        found = calendar.memo[key] = _spring_pair(jan, feb, calendar)
+    return found  # type: ignore[no-any-return]
+
+
+def _spring_pair(jan: Month, feb: Month, calendar: Calendar) -> tuple[float, float, str]:
     if calendar.covers(jan.year):
         a, b = calendar.size(jan, "workdays"), calendar.size(feb, "workdays")
         return a / (a + b), b / (a + b), "by the year's workdays"
@@ -223,8 +234,8 @@ def _check_month_weights(month_weights: Sequence[float] | None) -> None:
 
 
 def _years_note(years: Years) -> str:
-    first = min(m for w in years.windows for m in w.months)
-    last = max(m for w in years.windows for m in w.months)
+    first = month_of(min(o for w in years.windows for o in w.ordinals))
+    last = month_of(max(o for w in years.windows for o in w.ordinals))
     note = f"{len(years)} years of history ({first} to {last})"
     if years.filled:
         note += "; " + ", ".join(f"{m} taken from {s}" for m, s in years.filled)
@@ -278,7 +289,8 @@ def monthly_profile(
 
 def _last_year_note(years: Years) -> str:
     window = years.windows[0]
-    note = f"last year's months ({min(window.months)} to {max(window.months)})"
+    first, last = month_of(min(window.ordinals)), month_of(max(window.ordinals))
+    note = f"last year's months ({first} to {last})"
     if years.filled:
         note += "; " + ", ".join(f"{m} taken from {s}" for m, s in years.filled)
     return note
