@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from decimal import Decimal as D
 
 import openpyxl
@@ -226,3 +227,21 @@ def test_the_store_uses_the_version_in_force_for_each_month(tmp_path):
     june = load_period(db, Month(2026, 6), as_of=dt.date(2026, 6, 20)).targets
     august = load_period(db, Month(2026, 8), as_of=dt.date(2026, 8, 20)).targets
     assert june == {"A": 1000, "B": 1000} and august == {"A": 1500, "B": 1500}
+
+
+def test_explain_shows_proposals_locks_ramp_and_rounding(tmp_path):
+    from salesxl.targets import Lock, explain_file
+
+    units = [
+        UnitSpec("company", "HQ", annual=D(1_000)),
+        UnitSpec("rep", "A", "HQ", proposed=D(700), ramp=(50.0, 100.0)),
+        UnitSpec("rep", "B", "HQ", proposed=D(500)),
+    ]
+    s = Settings(2026, method="equal", mode="negotiated")
+    split = split_targets(TargetsInput(s, units, locks=[Lock("B", Month(2026, 3), D(0))]))
+    text = explain_file(write_targets(split, tmp_path / "t.xlsx"), "B")
+    assert "上报 Proposed:      500 (top-down share 500)" in text
+    # about 500 / 12 = 41.7 before the lock (the exact figure comes from the fit under HQ)
+    assert re.search(r"locked 2026-03 at 0 \(was 4[12]\), its other months re-spread", text)
+    a = explain_file(tmp_path / "t.xlsx", "A")
+    assert "ramp 50,100 from 2026-01" in a and "rounded up" in a

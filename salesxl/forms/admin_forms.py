@@ -413,6 +413,8 @@ TARGETS = Form(
                 Field("product", "产品", "Product"),
                 Field("method_used", "所用方法", "Method used"),
                 Field("annual_from", "年度来源", "Annual from", width=30),
+                Field("proposed", "上报目标", "Proposed", T.MONEY),
+                Field("top_down", "由上而下", "Top-down share", T.MONEY),
                 Field("basis", "下级分配依据", "Children's share basis", width=24),
                 Field("spring", "春节调整", "Spring Festival", width=24),
                 Field("backtest", "回测", "Backtest", width=30),

@@ -259,6 +259,8 @@ target_notes = _rows(
     Column("product", Text),
     Column("method_used", Text),
     Column("annual_from", Text),
+    Column("proposed", Float),
+    Column("top_down", Float),
     Column("basis", Text),
     Column("spring", Text),
     Column("backtest", Text),

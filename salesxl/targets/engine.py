@@ -261,7 +261,7 @@ def _lock_notes(effects: list[LockEffect], rounding: Decimal) -> dict[Key, list[
         for unit, product, how, deltas in effect.moved:
             if how == "locked":
                 text = (
-                    f"locked {lock.month} at {lock.target:,} (was {effect.before * rounding:,}); "
+                    f"locked {lock.month} at {lock.target:,} (was {effect.before * rounding:,}), "
                     "its other months re-spread"
                 )
             else:

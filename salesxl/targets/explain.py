@@ -49,6 +49,10 @@ def explain_unit(split: Split, unit: str, product: str | None = None) -> str:
         f"  年度 Annual:        {_money(split, sum(plan.months))}"
         + (f" — {plan.annual_from}" if plan.annual_from else ""),
     ]
+    if plan.proposed is not None or plan.top_down is not None:
+        proposed = f"{plan.proposed:,}" if plan.proposed is not None else "none"
+        top = _money(split, plan.top_down) if plan.top_down is not None else "-"
+        lines.append(f"  上报 Proposed:      {proposed} (top-down share {top})")
     if plan.basis:
         lines.append(f"  下级分配 Children:  shared by {plan.basis}")
     lines.append(f"  方法 Method:        {plan.method or 'not recorded'}")

@@ -15,12 +15,14 @@ from salesxl.targets.model import Split, UnitPlan
 
 __all__ = ["NOTES_COL", "write_method"]
 
-NOTES_COL = 10  # column K: the notes and lock effects, right of the unit table
+NOTES_COL = 12  # column M: the notes and lock effects, right of the unit table
 _TABLE = (
     ("单元", "Unit", 14),
     ("产品", "Product", 12),
     ("所用方法", "Method used", 16),
     ("年度来源", "Annual from", 34),
+    ("上报目标", "Proposed", 12),
+    ("由上而下", "Top-down share", 12),
     ("下级分配依据", "Children's share basis", 28),
     ("春节调整", "Spring Festival", 30),
     ("回测", "Backtest", 34),
@@ -74,17 +76,22 @@ def write_method(writer: Any) -> None:
         ws.write_string(r, 0, plan.unit)
         if plan.product:
             ws.write_string(r, 1, plan.product)
+        if plan.proposed is not None:
+            ws.write_number(r, 4, float(plan.proposed), writer.money)
+        if plan.top_down is not None:
+            ws.write_number(r, 5, writer.money_of(plan.top_down), writer.money)
+        ws.write_string(r, 2, plan.method)
+        if plan.annual_from:
+            ws.write_string(r, 3, plan.annual_from)
         for c, text in enumerate(
             (
-                plan.method,
-                plan.annual_from,
                 plan.basis,
                 plan.spring,
                 plan.backtest,
                 plan.note,
                 _exact(split, plan),
             ),
-            start=2,
+            start=6,
         ):
             if text:
                 ws.write_string(r, c, text)
@@ -92,10 +99,34 @@ def write_method(writer: Any) -> None:
     _notes(writer, ws, top + 1)
 
 
+LEGEND = (
+    "分配依据 Share basis: weights = 按权重 exactly in proportion to 权重; last-year = 按去年销售; "
+    "last-year×weights; equal = 平均; proposals = 按上报目标. Blank: weights where a child has "
+    "a weight, else last-year where one has history, else equal.",
+    "方法 Methods: seasonal = per-day shares of each month, recent years weigh more; "
+    "seasonal-workdays = per workday; trend = indices against a fitted line; auto = per unit "
+    "the method that best split its latest 12 months (seasonal unless another is clearly better).",
+    "历史 History: the latest 12-month windows before the plan year, whatever their calendar "
+    "year; a missing month is taken from the same month a year apart.",
+    "春节调整 Spring Festival: auto = per unit, only where its own history shows the holiday "
+    "moving with the lunar date; yes/no = everywhere/nowhere.",
+    "锁定 Locks: a lock moves only its unit's other months (the year holds) and the sums above "
+    "it; a parent's locked month is shared by its children's shares of that month.",
+    "档位 Tiers: 冲刺 stretch and 挑战 challenge = the tier below + an uplift, exact like the "
+    "base; challenge ≥ stretch ≥ base in every cell.",
+    "在职 Active months: no target before a rep's hire month or after the leaving month.",
+)
+
+
 def _notes(writer: Any, ws: Any, row: int) -> None:
     split: Split = writer.split
     c = NOTES_COL
     ws.set_column(c, c, 18)
+    ws.write_string(row, c, "设置说明 What the settings mean", writer.head)
+    for line in LEGEND:
+        row += 1
+        ws.write_string(row, c, line, writer.note)
+    row += 2
     ws.write_string(row, c, "提示 Notes" if writer.lang == "zh" else "Notes", writer.head)
     for line in split.warnings or ["无 none"]:
         row += 1

@@ -99,6 +99,10 @@ def read_targets_workbook(path: Path) -> Split:
                 base,
                 note.get("method_used") or "",
                 note.get("how") or "",
+                _decimal(note["proposed"]) if note.get("proposed") is not None else None,
+                int(Decimal(str(note["top_down"])) / rounding)
+                if note.get("top_down") is not None
+                else None,
                 depth=depth.get(unit, 0) + (1 if product else 0),
                 tiers=tiers,
                 annual_from=note.get("annual_from") or "",
