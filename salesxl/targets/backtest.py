@@ -61,12 +61,13 @@ def choose_method(
     if len(years) < AUTO_YEARS:
         return None
     held_out = years.windows[0]
+    held_months = held_out.months
     train = Years(years.windows[1:])
     candidates = list(CANDIDATES) + (["weights"] if month_weights else [])
     errors: dict[str, float] = {}
     for method in candidates:
         try:
-            weights = method_weights(method, train, held_out.months, calendar, month_weights)
+            weights = method_weights(method, train, held_months, calendar, month_weights)
         except CalendarNotCovered:
             continue
         if weights is not None:
