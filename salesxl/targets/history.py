@@ -62,11 +62,11 @@ class Years:
 
 
 def by_ordinal(history: Mapping[Month, float] | Mapping[int, float]) -> dict[int, float]:
-    """A series keyed by month ordinals (one keyed by them already is taken as it is)."""
-    first = next(iter(history), None)
-    if first is None or isinstance(first, int):
-        return history  # type: ignore[return-value]
-    return {ordinal(m): v for m, v in history.items()}  # type: ignore[union-attr]
+    """A series keyed by month ordinals."""
+    out: dict[int, float] = {}
+    for key, value in history.items():
+        out[key if isinstance(key, int) else ordinal(key)] = value
+    return out
 
 
 def recent_years(

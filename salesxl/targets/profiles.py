@@ -158,9 +158,9 @@ def spring_pair(jan: Month, feb: Month, calendar: Calendar) -> tuple[float, floa
     """January's and February's shares of their block, by that year's calendar."""
     key = ("spring", jan.year, jan.month, feb.year)
     found = calendar.memo.get(key)
-    if found is None:
+    if not isinstance(found, tuple):
         found = calendar.memo[key] = _spring_pair(jan, feb, calendar)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _spring_pair(jan: Month, feb: Month, calendar: Calendar) -> tuple[float, float, str]:

@@ -110,10 +110,10 @@ def spread(
         seed = []
         fixed: dict[tuple[int, int], float] = {}
         for i, c in enumerate(kids):
-            w = weights[c]
-            total = sum(w) or 1.0
-            seed.append([annual[c] * v / total for v in w])
-            fixed.update({(i, k): 0.0 for k in range(12) if w[k] <= 0})
+            kid_weights = weights[c]
+            kid_total = sum(kid_weights) or 1.0
+            seed.append([annual[c] * v / kid_total for v in kid_weights])
+            fixed.update({(i, k): 0.0 for k in range(12) if kid_weights[k] <= 0})
         table, fitted = fit_children(
             rows, out[key], seed, fixed, [name_of(c) for c in kids], months, name_of(key)
         )

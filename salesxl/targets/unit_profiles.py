@@ -50,7 +50,7 @@ class ProfileBook:
         self,
         spec: UnitSpec,
         method: str,
-        series: Mapping[Month, float] | None,
+        series: Mapping[Month, float] | Mapping[int, float] | None,
         active: Sequence[bool],
         start: int = 0,
     ) -> UnitProfile:
