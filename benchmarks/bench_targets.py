@@ -229,8 +229,8 @@ def load_series(folders: list[Path]) -> tuple[dict[str, Series], list[str]]:
         else:
             missing.append(f"{name}: {file}")
     paper = find("monthly-writing-paper-sales.csv")
-    if paper is not None:  # its months are numbered from year 1: Makridakis's 1963-1972
-        found["Writing paper sales 1963-72 (France)"] = _column(
+    if paper is not None:  # its years are numbered 1 to 12: laid out from 1963
+        found["Writing paper sales (Makridakis), 12 years"] = _column(
             paper, "Sales", lambda t: Month(1962 + int(t.split("-")[0]), 1), "Month"
         )
     else:
