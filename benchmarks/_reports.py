@@ -20,9 +20,9 @@ KINDS = ["贸易有限公司", "科技", "商贸", "物流", "医药", "食品"]
 
 
 def _one_report(args: tuple[Path, int, int, int]) -> None:
+    from salesxl.core.periods import Month
     from salesxl.forms import DAILY_REPORT
-    from salesxl.periods import Month
-    from salesxl.templates import write_form
+    from salesxl.write.templates import write_form
 
     path, index, rows, seed = args
     rng = random.Random(seed * 100_003 + index)

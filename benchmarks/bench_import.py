@@ -30,12 +30,12 @@ from pathlib import Path
 
 import xlsxwriter
 
+from salesxl.core.periods import Month
 from salesxl.forms import DAILY_REPORT, SALES_RECORDS
-from salesxl.load import collect_files, load_form, load_forms
-from salesxl.periods import Month
+from salesxl.intake.files import collect_files, load_form, load_forms
 from salesxl.store import import_files, import_form, open_store
-from salesxl.templates import write_form
 from salesxl.validate import ValidationContext
+from salesxl.write.templates import write_form
 
 DATA = Path(__file__).resolve().parent / "_data" / "import"
 TODAY = dt.date(2026, 11, 30)

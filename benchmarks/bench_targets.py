@@ -41,17 +41,17 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from salesxl.core.calendar import Workdays
+from salesxl.core.people import Rep, Roster
+from salesxl.core.periods import Month
 from salesxl.forms import TARGETS_INPUT
-from salesxl.issue_forms import issue_forms
-from salesxl.periods import Month
-from salesxl.roster import Rep, Roster
 from salesxl.targets import Settings, TargetsInput, UnitSpec, split_file, split_targets
 from salesxl.targets.backtest import choose_method, wape
 from salesxl.targets.calendar import Calendar
 from salesxl.targets.history import recent_years
 from salesxl.targets.profiles import fiscal_months, monthly_profile
-from salesxl.templates import write_form
-from salesxl.workdays import Workdays
+from salesxl.write.issued import issue_forms
+from salesxl.write.templates import write_form
 
 
 def organisation(reps: int, products: int = 0, seed: int = 1, **settings) -> TargetsInput:

@@ -18,9 +18,9 @@ import zipfile
 from pathlib import Path
 
 from salesxl.consolidate import consolidate_inbox
+from salesxl.consolidate.workbook import write_summary
 from salesxl.demo import generate_demo
-from salesxl.macros import build_manager_workbook
-from salesxl.summary import write_summary
+from salesxl.excel.builder import build_manager_workbook
 from salesxl.targets import split_file
 
 IMG = Path(__file__).resolve().parent / "img"

@@ -2,17 +2,17 @@
 
 The public API: form descriptions (`salesxl.forms`), reading and validating
 files (`load_form`, `load_forms`, `collect_files`), issues (`Issue`, `Code`).
-Later stages — consolidation, targets, the store, the Excel adapter — are
-modules of their own that build on these.
+Each stage of the pipeline is a package of its own (see docs/architecture.md):
+core, forms, read, validate, intake, store, write, targets, consolidate,
+excel, cli, demo.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from salesxl.issues import Code, Issue, Severity
-from salesxl.load import collect_files, load_form, load_forms
-from salesxl.periods import Month, Week
+from salesxl.core.issues import Code, Issue, Severity
+from salesxl.core.periods import Month, Week
+from salesxl.core.version import __version__
+from salesxl.intake.files import collect_files, load_form, load_forms
 from salesxl.validate import FormData, TableData, ValidationContext
 
 __all__ = [

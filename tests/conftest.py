@@ -10,17 +10,17 @@ from typing import Any
 
 import pytest
 
+from salesxl.core.issues import Issue
+from salesxl.core.periods import Month
 from salesxl.forms import DAILY_REPORT
-from salesxl.issues import Issue
-from salesxl.load import load_form
-from salesxl.periods import Month
+from salesxl.intake.files import load_form
 from salesxl.validate import FormData, ValidationContext
 from tests.make_files import write_openpyxl
 
 TODAY = dt.date(2026, 11, 24)
 NOVEMBER = Month(2026, 11)
 DAILY_FIELDS = [f.key for f in DAILY_REPORT.main_table.fields]  # A..O in the template's order
-FILES = Path(__file__).parent / "files" / "cases"
+FILES = Path(__file__).parent / "files"
 
 # The header block of a daily report as people write it: label, value, label, value.
 DAILY_HEADER = [

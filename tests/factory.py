@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from salesxl.core.periods import Month, Week
 from salesxl.forms import DAILY_REPORT, MONTHLY_PLAN, WEEKLY_PLAN
-from salesxl.periods import Month, Week
 from salesxl.validate import FormData, TableData
 
 NOV = Month(2026, 11)

@@ -1,4 +1,4 @@
-"""The 7-day rules and attribution conflicts at their edges (SPEC §6, seeds 003)."""
+"""The 7-day rules and attribution conflicts at their edges (README.md "For managers")."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from salesxl.consolidate import consolidate
 from salesxl.consolidate.customers import build_customer_book, normalise_name
 from salesxl.consolidate.digest import digest_daily
-from salesxl.periods import Month
+from salesxl.core.periods import Month
 from tests.factory import NOV, daily, row
 
 

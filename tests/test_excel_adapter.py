@@ -10,9 +10,10 @@ import openpyxl
 import pytest
 
 from salesxl import excel
+from salesxl.core.periods import Month
 from salesxl.demo import generate_demo
-from salesxl.macros import build_manager_workbook
-from salesxl.manager import (
+from salesxl.excel.builder import build_manager_workbook
+from salesxl.excel.settings import (
     BY_REP_SHEET,
     ISSUES_SHEET,
     OVERVIEW_SHEET,
@@ -20,7 +21,6 @@ from salesxl.manager import (
     excel_text,
     hyperlink,
 )
-from salesxl.periods import Month
 from salesxl.targets import split_file
 from tests.fake_book import FakeBook
 
@@ -118,6 +118,8 @@ def test_split_targets_writes_the_targets_workbook(book: FakeBook) -> None:
         ("收件箱", None, "请填写", "Fill in 'Inbox folder'"),
         ("期间", "2026/13", "格式不对", "Period '2026/13' is malformed"),
         ("截至日期", "next tuesday", "不是日期", "is not a date"),
+        # issue 15 item 8: the book's period is 2026-11
+        ("截至日期", dt.date(2026, 10, 1), "在期间 2026-11 开始", "is before the period 2026-11"),
         ("花名册", "rosters.xlsx", "不存在", "Roster 'rosters.xlsx' does not exist"),
         ("目标 Targets", "nope.xlsx", "不存在", "Targets 'nope.xlsx' does not exist"),
         ("输出文件", "missing/summary.xlsx", "文件夹不存在", "its folder does not exist"),
@@ -197,8 +199,8 @@ def test_a_bad_roster_is_reported_not_raised(book: FakeBook) -> None:
 
 
 def test_with_a_database_consolidate_reads_the_store_not_the_inbox(book: FakeBook) -> None:
-    from salesxl.consolidate import consolidate_store
-    from salesxl.manager import sheet_grid
+    from salesxl.consolidate.from_store import consolidate_store
+    from salesxl.excel.settings import sheet_grid
     from salesxl.store import import_files
 
     folder = Path(book.fullname).parent

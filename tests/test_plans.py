@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from salesxl.consolidate import consolidate
-from salesxl.periods import Week
+from salesxl.core.periods import Week
 from tests.factory import NOV, daily, row, weekly
 
 W46 = Week(2026, 46)  # Monday Nov 9 .. Sunday Nov 15

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 
-from salesxl.periods import Month
+from salesxl.core.periods import Month
 from salesxl.store import import_files, sales_history
 from salesxl.store.schema import sales_records
 from tests import store_fixtures

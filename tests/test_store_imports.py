@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from salesxl.issues import Code
-from salesxl.periods import Month, Week
+from salesxl.core.issues import Code
+from salesxl.core.periods import Month, Week
 from salesxl.store import codec, import_files, load_period, load_submission, sales_history
 from salesxl.store.schema import (
     activities,
@@ -276,7 +276,7 @@ def test_skip_bad_rows_imports_the_rest_and_records_the_errors(store_url, tmp_pa
 
 def test_a_file_level_error_blocks_even_with_skip_bad_rows(store_url, tmp_path):
     from salesxl.forms import DAILY_REPORT
-    from salesxl.templates import write_form
+    from salesxl.write.templates import write_form
 
     path = write_form(
         tmp_path / "no_id.xlsx",
@@ -405,7 +405,7 @@ def test_a_bad_line_in_a_sales_export_blocks_the_whole_export(store_url, tmp_pat
 
 def test_an_xlsx_sales_export(store_url, tmp_path):
     from salesxl.forms import SALES_RECORDS
-    from salesxl.templates import write_form
+    from salesxl.write.templates import write_form
 
     rows = [
         {

@@ -1,4 +1,4 @@
-"""Reading the store back gives what reading the folder gives (SPEC §6 from §7)."""
+"""Reading the store back gives what reading the folder gives (README.md "The store")."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from salesxl.issues import Code
-from salesxl.load import load_form
-from salesxl.periods import Month, Week
-from salesxl.roster import read_roster
+from salesxl.core.issues import Code
+from salesxl.core.periods import Month, Week
+from salesxl.intake.files import load_form
+from salesxl.intake.roster import read_roster
 from salesxl.store import (
     StoreError,
     import_files,

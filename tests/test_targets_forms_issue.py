@@ -8,13 +8,13 @@ from decimal import Decimal as D
 from click.testing import CliRunner
 
 from salesxl.cli import main
+from salesxl.core.periods import Month
 from salesxl.forms import ROSTER
-from salesxl.load import load_form
-from salesxl.periods import Month
+from salesxl.intake.files import load_form
 from salesxl.targets import Settings, TargetsInput, UnitSpec, split_targets
 from salesxl.targets.inputs import active_months
 from salesxl.targets.workbook import write_targets
-from salesxl.templates import write_form
+from salesxl.write.templates import write_form
 
 
 def test_forms_issue_names_whom_it_skipped_and_shows_the_tiers(tmp_path):
@@ -26,7 +26,7 @@ def test_forms_issue_names_whom_it_skipped_and_shows_the_tiers(tmp_path):
     reps[1] |= {"hire_date": dt.date(2020, 1, 6), "leave_date": dt.date(2026, 11, 13)}
     reps[2] |= {"hire_date": dt.date(2027, 1, 4)}
     write_form(tmp_path / "roster.xlsx", ROSTER, rows={"reps": reps})
-    from salesxl.roster import read_roster
+    from salesxl.intake.roster import read_roster
 
     starts, ends = active_months(read_roster(tmp_path / "roster.xlsx"))
     units = [

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from salesxl.periods import Month
+from salesxl.core.periods import Month
 from salesxl.targets import Lock, Settings, TargetsError, TargetsInput, UnitSpec, split_targets
 
 

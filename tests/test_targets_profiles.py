@@ -7,13 +7,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from salesxl.periods import Month
+from salesxl.core.calendar import Workdays
+from salesxl.core.periods import Month
 from salesxl.targets import Settings, TargetsInput, UnitSpec, split_targets
 from salesxl.targets.backtest import choose_method
 from salesxl.targets.calendar import Calendar
 from salesxl.targets.history import recent_years
 from salesxl.targets.profiles import LUNAR_NEW_YEAR, fiscal_months
-from salesxl.workdays import Workdays
 
 
 def _months(first: Month, last: Month) -> list[Month]:

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from salesxl.cli import main
+from salesxl.core.periods import Month
 from salesxl.forms import SALES_RECORDS, TARGETS_INPUT
-from salesxl.periods import Month
 from salesxl.targets import (
     Settings,
     TargetsInput,
@@ -26,7 +26,7 @@ from salesxl.targets import (
     split_targets,
 )
 from salesxl.targets.workbook import write_targets
-from salesxl.templates import write_form
+from salesxl.write.templates import write_form
 
 
 def _v1(**settings):
@@ -240,8 +240,10 @@ def test_explain_shows_proposals_locks_ramp_and_rounding(tmp_path):
     s = Settings(2026, method="equal", mode="negotiated")
     split = split_targets(TargetsInput(s, units, locks=[Lock("B", Month(2026, 3), D(0))]))
     text = explain_file(write_targets(split, tmp_path / "t.xlsx"), "B")
-    assert "上报 Proposed:      500 (top-down share 500)" in text
-    # about 500 / 12 = 41.7 before the lock (the exact figure comes from the fit under HQ)
+    # HQ's 1,000 equally between A, 11.5 months (a 50 % January), and B, 12 months:
+    # B 1,000 × 12 / 23.5 = 510.6 → 511, A 489.4 → 489
+    assert "上报 Proposed:      500 (top-down share 511)" in text
+    # about 511 / 12 = 42.6 before the lock (the exact figure comes from the fit under HQ)
     assert re.search(r"locked 2026-03 at 0 \(was 4[12]\), its other months re-spread", text)
     a = explain_file(tmp_path / "t.xlsx", "A")
     assert "ramp 50,100 from 2026-01" in a and "rounded up" in a

@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from salesxl.periods import Month
-from salesxl.roster import Rep, Roster
+from salesxl.core.people import Rep, Roster
+from salesxl.core.periods import Month
 from salesxl.targets import Settings, TargetsError, TargetsInput, UnitSpec, split_targets
 from salesxl.targets.inputs import active_months
 
@@ -143,10 +143,12 @@ def test_no_target_outside_a_reps_active_months_under_every_method(method):
         assert plans["T"][k] == plans["OLD"][k] + plans["NEW"][k] + plans["LEFT"][k]
         assert plans["HQ"][k] == plans["T"][k]
     assert sum(plans["HQ"]) == 10_000  # 1,000,000 in units of 100
-    # equal shares of the months active: 12 : 9 : 8 : 0 of 10,000 units →
-    # 4,137.9 / 3,103.4 / 2,758.6 → 4,138 + 3,103 + 2,759 (largest remainders)
+    # equal shares of the months active, a ramp month at its percentage: OLD 12, NEW
+    # 0.25 + 0.5 + 0.75 + 1 + 5 × 1 = 7.5 (April to December), LEFT 8 (to August), GONE 0
+    # of 27.5 → 10,000 × 12 / 27.5 = 4,363.6, × 7.5 / 27.5 = 2,727.3, × 8 / 27.5 = 2,909.1
+    # → 4,363 + 2,727 + 2,909 = 9,999, the last unit to the largest remainder (OLD)
     annual = {p.unit: p.annual for p in split.plans}
-    assert (annual["OLD"], annual["NEW"], annual["LEFT"], annual["GONE"]) == (4138, 3103, 2759, 0)
+    assert (annual["OLD"], annual["NEW"], annual["LEFT"], annual["GONE"]) == (4364, 2727, 2909, 0)
 
 
 def test_a_leaver_with_a_target_of_his_own_is_refused():
@@ -157,3 +159,54 @@ def test_a_leaver_with_a_target_of_his_own_is_refused():
     inp = TargetsInput(Settings(2026, method="equal"), units, ends={"GONE": Month(2025, 6)})
     with pytest.raises(TargetsError, match=r"GONE.*not active"):
         split_targets(inp)
+
+
+def test_a_mid_month_hire_and_leaver_get_their_part_of_the_year_not_the_whole_of_it(tmp_path):
+    """The demo's case: a hire on 2026-11-16 with a ramp, a leaver on 2026-11-13.
+
+    The split gives each a full month's target for every month they work at all (the
+    ramp lowering the first ones) and a share of the year for those months only;
+    consolidation pro-rates the partial month by the workdays employed, once."""
+    from salesxl.consolidate import consolidate, read_targets
+    from salesxl.targets.workbook import write_targets
+    from tests.factory import NOV
+
+    roster = Roster(
+        {
+            "A": Rep("A", "甲", "华南", "T", hire_date=dt.date(2019, 3, 1)),
+            "B": Rep("B", "乙", "华南", "T", hire_date=dt.date(2020, 5, 1)),
+            "H": Rep("H", "何", "华南", "T", hire_date=dt.date(2026, 11, 16)),
+            "L": Rep("L", "李", "华南", "T", leave_date=dt.date(2026, 11, 13), status="left"),
+        }
+    )
+    starts, ends = active_months(roster)
+    units = [
+        UnitSpec("company", "HQ", annual=D(35_750)),
+        UnitSpec("rep", "A", "HQ"),
+        UnitSpec("rep", "B", "HQ"),
+        UnitSpec("rep", "H", "HQ", ramp=(25.0, 50.0, 75.0, 100.0)),
+        UnitSpec("rep", "L", "HQ"),
+    ]
+    s = Settings(2026, method="equal", share_basis="equal")
+    split = split_targets(TargetsInput(s, units, starts=starts, ends=ends))
+    plans = {p.unit: p for p in split.plans}
+    # Months of a normal year each: A 12, B 12, H November at 25 % and December at 50 %
+    # = 0.75, L January to November = 11; 35.75 in all, 35,750 / 35.75 = 1,000 a month.
+    assert [plans[r].annual for r in "ABHL"] == [12_000, 12_000, 750, 11_000]
+    assert plans["A"].months == [1_000] * 12
+    assert plans["H"].months == [0] * 10 + [250, 500]  # 25 % and 50 % of a normal month
+    assert plans["L"].months == [1_000] * 11 + [0]  # November whole: it works in it
+    # The company's months add up exactly: 3 reps × 1,000 to October, then
+    # November 1,000 + 1,000 + 250 + 1,000 = 3,250, December 1,000 + 1,000 + 500 = 2,500.
+    assert plans["HQ"].months == [3_000] * 10 + [3_250, 2_500]
+    # Consolidation pro-rates November by the workdays employed (21 in November 2026):
+    # H from the 16th, 11 workdays: 250 × 11 / 21; L to the 13th, 10 workdays: 1,000 × 10 / 21.
+    targets, _ = read_targets(write_targets(split, tmp_path / "targets.xlsx"), NOV)
+    assert (targets["H"], targets["L"]) == (250, 1_000)
+    summary = consolidate(
+        [], period=NOV, roster=roster, targets=targets, as_of=dt.date(2026, 11, 30)
+    )
+    rows = {r["rep_id"]: r for r in summary.sheet("by_rep").records()}
+    assert rows["H"]["prorated_target"] == pytest.approx(250 * 11 / 21)
+    assert rows["L"]["prorated_target"] == pytest.approx(1_000 * 10 / 21)
+    assert rows["A"]["prorated_target"] == pytest.approx(1_000)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesxl.periods import Month
+from salesxl.core.periods import Month
 from salesxl.targets import Lock, Settings, TargetsError, TargetsInput, UnitSpec, split_targets
 from salesxl.targets.profiles import fiscal_months
 

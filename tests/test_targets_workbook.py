@@ -12,11 +12,10 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from salesxl.cli import main
+from salesxl.core.people import Rep, Roster
+from salesxl.core.periods import Month, Week
 from salesxl.forms import TARGETS_INPUT
-from salesxl.issue_forms import first_week, issue_forms
-from salesxl.load import load_form
-from salesxl.periods import Month, Week
-from salesxl.roster import Rep, Roster
+from salesxl.intake.files import load_form
 from salesxl.targets import (
     Lock,
     Settings,
@@ -26,7 +25,8 @@ from salesxl.targets import (
     split_targets,
 )
 from salesxl.targets.workbook import write_targets
-from salesxl.templates import write_form
+from salesxl.write.issued import first_week, issue_forms
+from salesxl.write.templates import write_form
 from tests.lo import convert, needs_soffice
 
 

@@ -9,18 +9,10 @@ import click
 
 from salesxl.cli.output import progress
 from salesxl.cli.params import DATE, DB_URL, MONTH
-from salesxl.consolidate import (
-    Summary,
-    TargetsError,
-    Thresholds,
-    consolidate_inbox,
-    consolidate_store,
-)
-from salesxl.periods import Month
-from salesxl.roster import RosterError
-from salesxl.summary import write_summary
-from salesxl.workdays import CalendarNotCovered, WorkdaysError
-from salesxl.xlsx import OutputError, check_output
+from salesxl.consolidate import Summary, Thresholds, check_as_of, consolidate_inbox
+from salesxl.consolidate.workbook import write_summary
+from salesxl.core.periods import Month
+from salesxl.write.xlsx import check_output
 
 __all__ = ["command", "echo_headline"]
 
@@ -29,6 +21,10 @@ def echo_headline(summary: Summary, output: Path) -> None:
     """The numbers a manager looks at first, and where the workbook is."""
     h = summary.headline
     target = f"¥{h.target:,.0f}" if h.target is not None else "no targets given"
+    if h.month_target is not None and h.target is not None and h.month_target != h.target:
+        target += f" (pro-rated from ¥{h.month_target:,.0f} for reps who joined or left)"
+    if h.targets_from == "forms":
+        target += " from the forms' 月度目标"
     completion = f"{h.completion:.1%}" if h.completion is not None else "-"
     pace = f"{h.pace:.2f}" if h.pace is not None else "-"
     warnings = summary.sheet("by_rep").column("warning")
@@ -125,14 +121,20 @@ def command(
 ) -> None:
     """Consolidate every rep's forms under INBOX (or in the store) into a summary workbook.
 
-    Reads folders recursively, validates every file, and writes the sheets of
-    SPEC §6: overview with charts, by rep / team / region with warning levels,
-    funnel, plan vs actual, day close, customers, submissions and issues.
+    Reads folders recursively, validates every file, and writes the sheets README.md
+    lists under "For managers": overview with charts, by rep / team / region with warning
+    levels, funnel, plan vs actual, day close, customers, submissions and issues.
     Errors in files are listed in the workbook; the command exits 0 unless
     --strict is given and some file has an error. With --db the forms, roster,
     targets and arrival times come from the store (`salesxl import`), so late
     reports are judged by when they first arrived, and customers are followed
     across months.
+
+    Reps who join or leave during the month (roster hire and leave dates) are
+    judged on the workdays they were employed: the month target is pro-rated,
+    a leaver gets no warning or rank after leaving; reps without a report are
+    not ranked. Without --targets (or a store's targets) the forms' month
+    targets are used; with them, a form that states another target is a warning.
 
     \b
     Example:
@@ -144,56 +146,40 @@ def command(
         raise click.UsageError(
             "give either INBOX folders or --db (the store), not " + ("both" if inbox else "neither")
         )
+    check_as_of(period, as_of or dt.date.today())
     try:
         thresholds = Thresholds(oral=oral, written=written)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--oral/--written") from None
-    try:  # a locked or impossible output is said before the folder is read, not after
-        check_output(output)
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
-    try:
-        if db:
-            from salesxl.store import StoreError  # SQLAlchemy only when the store is used
+    check_output(output, "汇总文件")  # a locked output is said before the folder is read
+    if db:
+        # SQLAlchemy only when the store is used: a folder's run starts faster
+        from salesxl.consolidate.from_store import consolidate_store
 
-            try:
-                summary = consolidate_store(
-                    db,
-                    period=period,
-                    roster=roster,
-                    targets=targets,
-                    as_of=as_of,
-                    thresholds=thresholds,
-                    details=details,
-                    workdays=workdays,
-                )
-            except StoreError as exc:
-                raise click.ClickException(str(exc)) from None
-        else:
-            summary = consolidate_inbox(
-                list(inbox),
-                period=period,
-                roster=roster,
-                targets=targets,
-                as_of=as_of,
-                thresholds=thresholds,
-                workers=workers,
-                progress=lambda n: progress(n, "Reading"),
-                details=details,
-                workdays=workdays,
-            )
-    except WorkdaysError as exc:
-        raise click.BadParameter(str(exc), param_hint="--workdays") from None
-    except CalendarNotCovered as exc:
-        raise click.ClickException(f"{exc}; pass it with --workdays") from None
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
-    except TargetsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--targets") from None
-    try:
-        write_summary(summary, output, lang=lang, details=details)
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+        summary = consolidate_store(
+            db,
+            period=period,
+            roster=roster,
+            targets=targets,
+            as_of=as_of,
+            thresholds=thresholds,
+            details=details,
+            workdays=workdays,
+        )
+    else:
+        summary = consolidate_inbox(
+            list(inbox),
+            period=period,
+            roster=roster,
+            targets=targets,
+            as_of=as_of,
+            thresholds=thresholds,
+            workers=workers,
+            progress=lambda n: progress(n, "Reading"),
+            details=details,
+            workdays=workdays,
+        )
+    write_summary(summary, output, lang=lang, details=details)
     echo_headline(summary, output)
     if strict and summary.headline.errors:
         raise SystemExit(1)

@@ -16,8 +16,8 @@ from typing import Any
 import click
 
 from salesxl.cli.params import DATE, MONTH
-from salesxl.demo import DemoError, DemoFiles, generate_demo
-from salesxl.periods import Month
+from salesxl.core.periods import Month
+from salesxl.demo import DemoFiles, generate_demo
 
 __all__ = ["command"]
 
@@ -33,8 +33,20 @@ def _say(title: str) -> None:
     click.echo(click.style(f"\n▶ {title}", bold=True))
 
 
+def _check_mistakes(run: DemoRun, found_by: str, issues: list[Any]) -> None:
+    """Each planted mistake this step finds, ticked when its issue codes were reported."""
+    found = Counter(i.code.value for i in issues)
+    for m in run.files.mistakes:
+        if m.found_by != found_by:
+            continue
+        caught = all(found[c] for c in m.codes)
+        mark = click.style("✓", fg="green") if caught else click.style("✗ missed", fg="red")
+        click.echo(f"    {mark} {m.rep_id} {m.what} → {', '.join(m.codes)}")
+
+
 def step_validate(run: DemoRun) -> None:
-    from salesxl.inbox import read_inbox
+    # each step imports what it runs: the other commands and --help start faster
+    from salesxl.intake.inbox import read_inbox
 
     _say("校验 Validate every rep file")
     inbox = read_inbox(
@@ -47,12 +59,8 @@ def step_validate(run: DemoRun) -> None:
         f"  {len(inbox.files)} files read: {len(inbox.files) - len(bad)} without errors, "
         f"{len(bad)} with errors ({counts['error']} errors, {counts['warning']} warnings)"
     )
-    found = Counter(i.code.value for i in issues)
     click.echo("  the planted mistakes, and what salesxl said:")
-    for m in run.files.mistakes:
-        caught = all(found[c] for c in m.codes)
-        mark = click.style("✓", fg="green") if caught else click.style("✗ missed", fg="red")
-        click.echo(f"    {mark} {m.rep_id} {m.what} → {', '.join(m.codes)}")
+    _check_mistakes(run, "validate", issues)
     click.echo(
         f"  see every issue: salesxl validate {run.files.inbox} --period "
         f"{run.files.period} --roster {run.files.roster}"
@@ -61,9 +69,10 @@ def step_validate(run: DemoRun) -> None:
 
 
 def step_consolidate(run: DemoRun) -> None:
+    # each step imports what it runs: the other commands and --help start faster
     from salesxl.cli.cmd_consolidate import echo_headline
     from salesxl.consolidate import consolidate_inbox
-    from salesxl.summary import write_summary
+    from salesxl.consolidate.workbook import write_summary
 
     _say("汇总 Consolidate the inbox into the manager's summary")
     targets = run.results.get("targets")
@@ -76,10 +85,20 @@ def step_consolidate(run: DemoRun) -> None:
     )
     output = write_summary(summary, run.out / "summary.xlsx")
     echo_headline(summary, output)
+    click.echo("  the planted mistake only consolidation sees (a form against the targets file):")
+    _check_mistakes(run, "consolidate", summary.issues)
+    moved = [r for r in summary.sheet("by_rep").records() if r["status"] in ("joined", "left")]
+    if moved:
+        click.echo(
+            "  judged only on the workdays they were employed (no warning or rank after leaving):"
+        )
+    for rep in moved:
+        click.echo(f"    {rep['rep_id']} {rep['name']}: {rep['note']}")
     run.results["summary"] = summary
 
 
 def step_targets(run: DemoRun) -> None:
+    # each step imports what it runs: the other commands and --help start faster
     from salesxl.targets import split_file
 
     _say("分解目标 Split the annual targets into exact monthly ones")
@@ -98,9 +117,10 @@ def step_targets(run: DemoRun) -> None:
 
 
 def step_forms(run: DemoRun) -> None:
-    from salesxl.issue_forms import issue_forms, known_customers
-    from salesxl.roster import read_roster
+    # each step imports what it runs: the other commands and --help start faster
+    from salesxl.intake.roster import read_roster
     from salesxl.targets import read_month_targets
+    from salesxl.write.issued import issue_forms, known_customers
 
     next_month = run.files.period.shift(1)
     _say(f"下发表单 Issue next month's ({next_month}) personalised forms")
@@ -123,10 +143,11 @@ def step_forms(run: DemoRun) -> None:
 
 
 def step_store(run: DemoRun) -> None:
+    # each step imports what it runs: the other commands and --help start faster
     from salesxl.cli.cmd_consolidate import echo_headline
-    from salesxl.consolidate import consolidate_store
+    from salesxl.consolidate.from_store import consolidate_store
+    from salesxl.consolidate.workbook import write_summary
     from salesxl.store import import_files
-    from salesxl.summary import write_summary
 
     _say("入库 Import everything into the store, twice")
     db = run.files.folder / "salesxl.db"
@@ -167,8 +188,9 @@ def step_store(run: DemoRun) -> None:
 
 
 def step_manager(run: DemoRun) -> None:
-    from salesxl.macros import build_manager_workbook
-    from salesxl.vba.project import MissingExtra
+    # each step imports what it runs: the other commands and --help start faster
+    from salesxl.excel.builder import build_manager_workbook
+    from salesxl.excel.vba.project import MissingExtraError
 
     _say("汇总工作簿 Build the manager's Excel workbook with its buttons")
     folder = run.files.folder
@@ -184,7 +206,7 @@ def step_manager(run: DemoRun) -> None:
     }
     try:
         path = build_manager_workbook(folder / "salesxl_manager.xlsm", values=values)
-    except MissingExtra as exc:
+    except MissingExtraError as exc:
         click.echo(f"  skipped: {exc}")
         return
     click.echo(f"  {path}: settings filled in for this demo")
@@ -250,10 +272,7 @@ def command(folder: Path, period: Month, as_of: dt.date, seed: int, reps: int) -
       salesxl demo -o /tmp/demo --reps 60 --seed 7
     """
     _say(f"生成 Generate a sample organisation in {folder}/")
-    try:
-        files = generate_demo(folder, period=period, as_of=as_of, seed=seed, reps=reps)
-    except DemoError as exc:
-        raise click.BadParameter(str(exc), param_hint="-o") from None
+    files = generate_demo(folder, period=period, as_of=as_of, seed=seed, reps=reps)
     click.echo(
         f"  roster 花名册:          {files.roster} ({len(files.organisation.reps)} reps, "
         f"3 regions, 6 teams)"

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from salesxl.cli.params import MONTH
-from salesxl.issue_forms import issue_forms, known_customers, skipped_reps
-from salesxl.periods import Month
-from salesxl.roster import RosterError, read_roster
-from salesxl.targets import TargetsError, read_month_targets
-from salesxl.xlsx import OutputError
+from salesxl.core.periods import Month
+from salesxl.forms import Role
+from salesxl.intake.roster import read_roster
+from salesxl.targets import read_month_tiers
+from salesxl.write.issued import issue_forms, known_customers, skipped_reps
 
 __all__ = ["command"]
 
@@ -69,33 +69,17 @@ def issue(
       salesxl forms issue --roster roster.xlsx --targets targets.xlsx --period 2026-11 \\
           --customers sales_records.xlsx -o forms/
     """
-    try:
-        reps = read_roster(roster)
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
-    try:
-        month_targets = read_month_targets(targets, period) if targets else None
-        tiers = (
-            {tier: read_month_targets(targets, period, tier) for tier in ("stretch", "challenge")}
-            if targets
-            else None
-        )
-    except TargetsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--targets") from None
+    reps = read_roster(roster)
+    tiers = read_month_tiers(targets, period) if targets else None
+    month_targets = tiers.pop(Role.TARGET) if tiers is not None else None
     known = known_customers(customers) if customers else None
-    try:
-        written = issue_forms(
-            reps, period, output, targets=month_targets, customers=known, tiers=tiers
-        )
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+    written = issue_forms(reps, period, output, targets=month_targets, customers=known, tiers=tiers)
     skipped = skipped_reps(reps, period)
+    not_issued = {rep.rep_id for rep, _ in skipped}
     missing = [
         r
         for r in reps.reps
-        if month_targets is not None
-        and r not in month_targets
-        and r not in {rep.rep_id for rep, _ in skipped}
+        if month_targets is not None and r not in month_targets and r not in not_issued
     ]
     click.echo(f"{len(written)} forms for {len(written) // 3} reps written to {output}/")
     for rep, why in skipped:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from salesxl.manager import SETTINGS
+from salesxl.excel.settings import SETTINGS
 
 __all__ = ["command"]
 
@@ -61,16 +61,13 @@ def build(output: Path, values: tuple[str, ...]) -> None:
     Example:
       salesxl macros build -o manager.xlsm --set inbox=D:/sales/inbox --set roster=roster.xlsx
     """
-    from salesxl.macros import build_manager_workbook
-    from salesxl.vba.project import MissingExtra, xlwings_version
-    from salesxl.xlsx import OutputError
+    # the VBA builder only when a workbook is built: --help starts faster
+    from salesxl.excel.builder import build_manager_workbook
+    from salesxl.excel.vba.project import xlwings_version
 
     if output.suffix.lower() != ".xlsm":
         raise click.BadParameter(
             f"{output.name}: a workbook with macros must end in .xlsm", param_hint="-o"
         )
-    try:
-        path = build_manager_workbook(output, values=_pairs(values))
-    except (MissingExtra, OutputError) as exc:
-        raise click.ClickException(str(exc)) from None
+    path = build_manager_workbook(output, values=_pairs(values))
     click.echo(f"wrote {path} (xlwings {xlwings_version()} embedded)")

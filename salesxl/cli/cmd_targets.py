@@ -1,4 +1,4 @@
-"""`salesxl targets`: break annual targets down to exact monthly ones (SPEC §5)."""
+"""`salesxl targets`: break annual targets down to exact monthly ones (README.md "For admins")."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from pathlib import Path
 import click
 
 from salesxl.cli.params import DATE, DB_URL, MONTH
+from salesxl.core.people import Roster
+from salesxl.core.periods import Month
 from salesxl.forms import TARGETS_INPUT
-from salesxl.periods import Month
-from salesxl.roster import RosterError
-from salesxl.targets import SplitResult, TargetsError, explain_file, resplit_file, split_file
-from salesxl.templates import write_form
-from salesxl.xlsx import OutputError
+from salesxl.targets import SplitResult, explain_file, resplit_file, split_file
+from salesxl.write.templates import write_form
 
 __all__ = ["command"]
 
@@ -55,7 +54,7 @@ def command() -> None:
 @click.option(
     "--roster",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Roster: reps who joined this year start (and ramp up) in their hire month.",
+    help="Roster: reps start (and ramp up) in their hire month and stop after their leave month.",
 )
 @click.option(
     "--db",
@@ -89,24 +88,24 @@ def split(
       salesxl targets split targets_input.xlsx --history sales_records.xlsx --roster roster.xlsx
       salesxl targets split targets_input.xlsx --db salesxl.db -o targets.xlsx
     """
-    from salesxl.store import StoreError
+    known: Roster | Path | None = roster
+    stored: list[tuple[str, str | None, Month, float]] = []
+    if db is not None:  # the store's sales records are history; its roster unless given
+        # SQLAlchemy only when the store is used: the command starts faster without it
+        from salesxl.store import sales_history, stored_roster
 
-    try:
-        result = split_file(
-            input_path,
-            output,
-            history=history,
-            roster=roster,
-            scale_proposals=scale_proposals,
-            lang=lang,
-            db=db,
-        )
-    except (TargetsError, StoreError) as exc:
-        raise click.ClickException(str(exc)) from None
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+        stored = sales_history(db)
+        if known is None:
+            known = stored_roster(db)
+    result = split_file(
+        input_path,
+        output,
+        history=history,
+        roster=known,
+        scale_proposals=scale_proposals,
+        lang=lang,
+        extra_history=stored,
+    )
     s = result.split.settings
     tiers = result.split.tier_names
     click.echo(
@@ -183,21 +182,23 @@ def resplit_command(
           -o targets_v2.xlsx
       salesxl targets resplit targets.xlsx --db salesxl.db --from 2027-07 -o targets_v2.xlsx
     """
-    from salesxl.store import StoreError, import_files
-
     if not actuals and db is None:
         raise click.UsageError("give the sales to date: --actuals FILE (repeatable) or --db URL")
-    try:
-        result = resplit_file(
-            targets_path, output, start, actuals=actuals, db=db, lang=lang, today=today
-        )
-        stored = ""
-        if db is not None:  # keep both versions in the store
-            import_files("targets", [targets_path, result.output], db=db)
-            stored = f"; versions {result.split.version.number - 1} and "
-            stored += f"{result.split.version.number} kept in the store"
-    except (TargetsError, StoreError, OutputError) as exc:
-        raise click.ClickException(str(exc)) from None
+    to_date: list[tuple[str, str | None, Month, float]] = []
+    if db is not None:
+        # SQLAlchemy only when the store is used: the command starts faster without it
+        from salesxl.store import import_files, sales_history
+
+        # the fiscal year's months before --from lie within the eleven before it
+        to_date = sales_history(db, first=start.shift(-11), last=start.shift(-1))
+    result = resplit_file(
+        targets_path, output, start, actuals=actuals, extra_actuals=to_date, lang=lang, today=today
+    )
+    stored = ""
+    if db is not None:  # keep both versions in the store
+        import_files("targets", [targets_path, result.output], db=db)
+        stored = f"; versions {result.split.version.number - 1} and "
+        stored += f"{result.split.version.number} kept in the store"
     v = result.split.version
     click.echo(
         f"version {v.number} of {result.split.settings.year}, re-spread from {start}{stored}"
@@ -216,12 +217,10 @@ def versions(db: str | None, year: int | None) -> None:
     Example:
       salesxl targets versions --db salesxl.db --year 2027
     """
-    from salesxl.store import StoreError, target_version_list
+    # SQLAlchemy loads only for the command that reads the store
+    from salesxl.store import target_version_list
 
-    try:
-        found = target_version_list(db, year)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    found = target_version_list(db, year)
     if not found:
         click.echo("no targets versions in the store yet: `salesxl import targets targets.xlsx`")
         return
@@ -255,10 +254,7 @@ def explain(targets_path: Path, unit: str, product: str | None) -> None:
       salesxl targets explain targets.xlsx S001
       salesxl targets explain targets.xlsx S001 --product 阿莫西林
     """
-    try:
-        click.echo(explain_file(targets_path, unit, product))
-    except TargetsError as exc:
-        raise click.ClickException(str(exc)) from None
+    click.echo(explain_file(targets_path, unit, product))
 
 
 @command.command("template")
@@ -277,10 +273,7 @@ def template(output: Path, lang: str) -> None:
     Example:
       salesxl targets template -o targets_input.xlsx
     """
-    try:
-        write_form(output, TARGETS_INPUT, lang=lang)
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+    write_form(output, TARGETS_INPUT, lang=lang)
     click.echo(
         f"wrote {output}: fill 设置 Settings and 年度目标 Annual, then run "
         f"`salesxl targets split {output}`"

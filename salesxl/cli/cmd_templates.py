@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from salesxl.templates import build_templates
+from salesxl.write.templates import build_templates
 
 __all__ = ["command"]
 

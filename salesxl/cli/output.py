@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 import click
 
-from salesxl.issues import Issue, Severity, count_by_severity
+from salesxl.core.issues import Issue, Severity, count_by_severity
 
 __all__ = ["echo_issue_table", "progress"]
 

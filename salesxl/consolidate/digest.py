@@ -11,45 +11,28 @@ digest travels back.  Everything here is a pure function of one form.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Any
 
-from salesxl.forms.choices import CLOSED_WON
-from salesxl.periods import Month
+from salesxl.core.identity import normalise_name
+from salesxl.core.periods import Month
+from salesxl.forms import FormId, Role, TableKey
+from salesxl.forms.choices import CLOSED_WON, FOLLOW_UP_SOURCES, STAGE_ORDER, VISIT_SOURCES
+from salesxl.read.values import normalise_phone
 from salesxl.validate import FormData
-from salesxl.values import normalise_phone
 
 __all__ = [
-    "STAGE_ORDER",
     "DailyDigest",
     "DayActivity",
     "Trail",
     "digest_daily",
     "digester",
     "merge_trails",
-    "normalise_name",
 ]
 
-STAGE_ORDER = ("1", "2", "3", "4", "5", "6", "7")
 _STAGE_RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
-VISIT_SOURCES = frozenset({"walkin", "visit"})
-
-
-_NAME_NOISE = re.compile(r"[\s\-_.,，。·()（）\[\]【】'\"“”‘’/\\]+")
-_COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "公司")
-
-
-def normalise_name(name: str) -> str:
-    """Customer name key: full-width folded, lower case, no spaces or punctuation, no 有限公司."""
-    text = _NAME_NOISE.sub("", unicodedata.normalize("NFKC", name).lower())
-    for suffix in _COMPANY_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix) + 1:
-            return text[: -len(suffix)]
-    return text
 
 
 @dataclass(slots=True)
@@ -66,7 +49,7 @@ class Trail:
     grade: str | None  # the latest grade given
     grade_date: dt.date | None
     furthest: str | None  # furthest stage reached, 1..7 (lost is not a stage reached)
-    walk_in: bool
+    walk_in: bool  # came from a source followed up every 7 days (来访)
     first_visit: dt.date | None  # earliest 来访/拜访
     first_deposit: dt.date | None
     in_period: bool
@@ -205,7 +188,7 @@ def merge_trails(a: Trail, b: Trail) -> Trail:
     first = a if a.first <= b.first else b
     last = _later(a, b)
     graded = [t for t in (a, b) if t.grade_date is not None]
-    grade = max(graded, key=lambda t: t.grade_date) if graded else None  # type: ignore[arg-type, return-value]
+    grade = max(graded, key=lambda t: t.grade_date or dt.date.min) if graded else None
     furthest = max(
         (t.furthest for t in (a, b) if t.furthest), key=_STAGE_RANK.__getitem__, default=None
     )
@@ -223,7 +206,7 @@ def merge_trails(a: Trail, b: Trail) -> Trail:
     )
 
 
-def _columns(form: FormData, table: str, keys: tuple[str, ...]) -> list[list[Any]]:
+def _columns(form: FormData, table: TableKey, keys: tuple[Role, ...]) -> list[list[Any]]:
     data = form.tables.get(table)
     if data is None:
         return [[] for _ in keys]
@@ -238,12 +221,13 @@ def digest_daily(
     `current=False` digests an earlier month's report: only its customer
     trails matter then (for the 7-day and attribution rules across months).
     """
+    R = Role
     dates, customers, phones, sources, grades, stages, amounts, deposits = _columns(
         form,
-        "daily",
-        ("date", "customer", "phone", "source", "grade", "stage", "amount", "deposit"),
+        TableKey.DAILY,
+        (R.DATE, R.CUSTOMER, R.PHONE, R.SOURCE, R.GRADE, R.STAGE, R.AMOUNT, R.DEPOSIT),
     )
-    close_dates, forecasts = _columns(form, "day_close", ("date", "forecast"))
+    close_dates, forecasts = _columns(form, TableKey.DAY_CLOSE, (R.DATE, R.FORECAST))
     digest = DailyDigest(period, as_of, {d for d in dates if type(d) is dt.date})
     closes = [(d, f) for d, f in zip(close_dates, forecasts, strict=True) if type(d) is dt.date]
     digest.days |= {d for d, _ in closes}
@@ -336,7 +320,7 @@ def _follow(
         t.furthest is None or _STAGE_RANK[stage] > _STAGE_RANK[t.furthest]
     ):
         t.furthest = stage
-    if source == "walkin":
+    if source in FOLLOW_UP_SOURCES:
         t.walk_in = True
     if source in VISIT_SOURCES and t.first_visit is None:
         t.first_visit = day
@@ -353,7 +337,7 @@ class _Digester:
     keep_rows: bool
 
     def __call__(self, form: FormData) -> FormData:
-        if form.form_id != "daily_report":
+        if form.form_id != FormId.DAILY_REPORT:
             return form
         form.digest = digest_daily(form, self.period, self.as_of)
         if not self.keep_rows:

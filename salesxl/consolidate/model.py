@@ -1,4 +1,4 @@
-"""What consolidation returns: plain tables, one per summary sheet (SPEC §6).
+"""What consolidation returns: plain tables, one per summary sheet (README.md "For managers").
 
 The summary workbook writer, the xlwings adapter and the tests all read the
 same `Summary`: a headline and a list of `SheetData` (columns + rows of
@@ -9,26 +9,46 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from salesxl.issues import Issue
-from salesxl.periods import Month
+from salesxl.core.issues import Issue
+from salesxl.core.periods import Month
+from salesxl.forms import FieldType
 
 __all__ = [
+    "TARGET_SOURCES",
     "WARNING_LABELS",
     "ColumnSpec",
     "Headline",
     "SheetData",
     "Summary",
     "Thresholds",
+    "WarningLevel",
+    "column_kind",
     "warning_level",
 ]
 
-# 考核预警 (seeds 003): oral warning first, written warning when it is serious.
+
+class WarningLevel(StrEnum):
+    """考核预警 (README.md "For managers"): oral warning first, written warning when serious."""
+
+    OK = "ok"
+    ORAL = "oral"
+    WRITTEN = "written"
+
+
 WARNING_LABELS: dict[str, tuple[str, str]] = {
-    "ok": ("正常", "OK"),
-    "oral": ("口头预警", "Oral warning"),
-    "written": ("书面预警", "Written warning"),
+    WarningLevel.OK: ("正常", "OK"),
+    WarningLevel.ORAL: ("口头预警", "Oral warning"),
+    WarningLevel.WRITTEN: ("书面预警", "Written warning"),
+}
+
+# Where the month targets came from (the Overview says it; see month_targets.py).
+TARGET_SOURCES: dict[str, tuple[str, str]] = {
+    "file": ("目标文件", "Targets file"),
+    "store": ("数据库", "Store"),
+    "forms": ("表单上的月度目标", "Month targets on the forms"),
 }
 
 
@@ -47,15 +67,15 @@ class Thresholds:
             )
 
 
-def warning_level(pace: float | None, thresholds: Thresholds) -> str | None:
+def warning_level(pace: float | None, thresholds: Thresholds) -> WarningLevel | None:
     """正常 / 口头预警 / 书面预警 from the pace index; None without a target."""
     if pace is None:
         return None
     if pace < thresholds.written:
-        return "written"
+        return WarningLevel.WRITTEN
     if pace < thresholds.oral:
-        return "oral"
-    return "ok"
+        return WarningLevel.ORAL
+    return WarningLevel.OK
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +84,21 @@ class ColumnSpec:
     zh: str
     en: str
     kind: str = "text"  # text int money percent ratio date datetime warning link
+
+
+# A form field's column in the summary shows its values as the field's type says.
+_KIND_OF_TYPE = {
+    FieldType.DATE: "date",
+    FieldType.NUMBER: "number",
+    FieldType.INTEGER: "int",
+    FieldType.MONEY: "money",
+    FieldType.PERCENT: "percent",
+}
+
+
+def column_kind(field_type: FieldType) -> str:
+    """The summary column kind (its number format) for a form field of this type."""
+    return _KIND_OF_TYPE.get(field_type, "text")
 
 
 @dataclass(slots=True)
@@ -96,13 +131,15 @@ class Headline:
     as_of: dt.date
     reps: int
     amount: float
-    target: float | None
+    target: float | None  # pro-rated to the workdays each rep was employed: what completion uses
     completion: float | None
     pace: float | None
     errors: int
     warnings: int
     late: int
     missing: int
+    month_target: float | None = None  # the month targets as given, before pro-rating
+    targets_from: str | None = None  # a key of TARGET_SOURCES; None: no targets
 
 
 @dataclass(slots=True)

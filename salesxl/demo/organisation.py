@@ -2,7 +2,8 @@
 
 Three regions, two teams each, five reps a team.  Each rep has a base level
 of monthly sales, a skill (how they do against target this month) and a
-habit (how punctual their reports are); a few joined recently, one left.
+habit (how punctual their reports are); one joined a few months ago, one
+joins in the middle of the month and one leaves in it.
 Three years of ERP sales follow the products' seasons, the Spring Festival
 dip and a growth trend, so the target breakdown has something to learn from.
 """
@@ -14,6 +15,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from salesxl.core.periods import Month
 from salesxl.demo.names import (
     CUSTOMER_KINDS,
     CUSTOMER_WORDS,
@@ -23,13 +25,12 @@ from salesxl.demo.names import (
     SURNAMES,
     Product,
 )
-from salesxl.periods import Month
 
 __all__ = ["Organisation", "RepProfile", "build_organisation", "expected_month_target"]
 
 GROWTH = 1.12  # yearly growth of the business
 TARGET_UPLIFT = 1.10  # targets ask a little more than the trend
-# Lunar new year: the Spring Festival month sells less (seeds: seasonal index).
+# Lunar new year: the Spring Festival month sells less (a seasonal index).
 SPRING_FESTIVAL = {2023: 1, 2024: 2, 2025: 1, 2026: 2}
 # Skills: pace index the rep reaches this month (正常 ≥ 0.8 > 口头预警 ≥ 0.6 > 书面预警).
 SKILLS = (1.25, 1.1, 1.05, 1.0, 0.95, 0.9, 0.85, 0.72, 0.65, 0.45)
@@ -91,14 +92,15 @@ def _season(product: Product, month: int, year: int) -> float:
 def expected_month_target(rep: RepProfile, month: Month) -> float:
     """Roughly what a seasonal split will give the rep for `month` (the demo aims its deals at it)."""
     years = (month.year - 2023) + (month.month - 11) / 12
-    level = rep.base * GROWTH**years * TARGET_UPLIFT
+    level: float = rep.base * GROWTH**years * TARGET_UPLIFT  # float ** float is Any to mypy
     return (
         level * sum(_season(p, month.month, month.year) for p in rep.products) / len(rep.products)
     )
 
 
 def _customers(rng: random.Random, city: str, n: int) -> list[tuple[str, str | None]]:
-    out, seen = [], set()
+    out: list[tuple[str, str | None]] = []
+    seen = set()
     while len(out) < n:
         if rng.random() < 0.15:  # an individual buyer
             name = f"{rng.choice(SURNAMES)}{rng.choice(['先生', '女士', '经理'])}"
@@ -127,8 +129,10 @@ def build_organisation(
                 used.add(name)
                 break
         hire = dt.date(rng.randrange(2018, 2024), rng.randrange(1, 13), rng.randrange(1, 28))
-        if i in (7, 19):  # two new reps: hired a few months ago (targets ramp up)
-            hire = period.shift(-3 + i % 2).first_day + dt.timedelta(days=6)
+        if i == 7:  # a new rep, hired a few months ago (the targets ramp up)
+            hire = period.shift(-2).first_day + dt.timedelta(days=6)
+        elif i == 19:  # hired in the middle of the month: judged from the hire date
+            hire = period.first_day + dt.timedelta(days=15)
         leave = period.first_day + dt.timedelta(days=12) if i == 26 else None  # one leaves
         rep = RepProfile(
             rep_id=f"S{i + 1:03d}",

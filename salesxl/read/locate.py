@@ -1,4 +1,4 @@
-"""Find the form, its tables and its header values wherever they are (SPEC §3).
+"""Find the form, its tables and its header values wherever they are (README.md "Forms").
 
 The table header row is the first row holding at least three known labels
 of a table; a form is recognised by how many of its labels and sheet names
@@ -15,8 +15,8 @@ from typing import Any
 
 from salesxl.forms import FORMS, Form, Table
 from salesxl.read.formulas import column_letters
+from salesxl.read.values import norm_label, text_of
 from salesxl.read.workbook import Book, Grid
-from salesxl.values import norm_label, text_of
 
 __all__ = ["HeaderCell", "Layout", "TableLayout", "locate"]
 

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from salesxl.periods import Month, Week
+from salesxl.core.periods import Month, Week
 
 __all__ = ["dumps", "loads"]
 

@@ -1,6 +1,6 @@
 """Customers across reps and months: one identity, its first registration and its owner.
 
-Attribution rules of the sales floor (seeds 003 判定准则, SPEC §6): a customer
+Attribution rules of the sales floor (README.md "For managers", 客户 Customers): a customer
 is the same customer when the normalised phone is the same, else when the
 normalised name is; the rep who registered the customer first owns it, and
 the first deposit wins the deal.  The store keeps one `customers` row per
@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
-from salesxl.consolidate.digest import normalise_name
+from salesxl.core.identity import normalise_name
+from salesxl.read.values import normalise_phone
 from salesxl.store.bulk import insert_columns
 from salesxl.store.schema import activities, customers, submissions
-from salesxl.values import normalise_phone
 
 __all__ = ["CustomerRecord", "customer_key", "normalise_name", "refresh_customers"]
 
@@ -56,7 +56,7 @@ def refresh_customers(conn: Connection, keys: Iterable[str], now: dt.datetime) -
     wanted = sorted(set(keys))
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        found: dict[str, list[tuple]] = defaultdict(list)
+        found: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         rows = conn.execute(
             select(
                 activities.c.customer_key,
@@ -91,7 +91,7 @@ def refresh_customers(conn: Connection, keys: Iterable[str], now: dt.datetime) -
         insert_columns(conn, customers, columns)
 
 
-def _record(key: str, entries: list[tuple]) -> CustomerRecord:
+def _record(key: str, entries: list[tuple[Any, ...]]) -> CustomerRecord:
     # (date, first seen by the store, rep): the earliest contact registers the customer;
     # on the same day the report that reached the store first wins.
     entries.sort(key=lambda e: (e[0], e[1], e[2]))

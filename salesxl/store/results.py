@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from salesxl.issues import Issue
+from salesxl.core.issues import Issue
 
 __all__ = ["FileResult", "ImportResult"]
 

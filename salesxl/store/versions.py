@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
-from salesxl.periods import Month
+from salesxl.core.periods import Month
+from salesxl.forms import Role
 from salesxl.store.engine import read_transaction
 from salesxl.store.migrations import open_store
 from salesxl.store.schema import target_versions, targets
@@ -51,12 +52,12 @@ def record_target_version(
     now: dt.datetime,
 ) -> None:
     """Note the version a targets workbook carries (one without a number is the next one)."""
-    months = sorted(r["month"] for r in long if isinstance(r.get("month"), Month))
+    months = sorted(m for r in long if isinstance(m := r.get(Role.MONTH), Month))
     if not months:
         return
-    year = header.get("year") or months[0].year
-    effective = header.get("effective_from") or months[0]
-    version = header.get("version")
+    year = header.get(Role.YEAR) or months[0].year
+    effective = header.get(Role.EFFECTIVE_FROM) or months[0]
+    version = header.get(Role.VERSION)
     if version is None:
         latest = conn.execute(
             select(func.max(target_versions.c.version)).where(target_versions.c.year == year)
@@ -66,7 +67,7 @@ def record_target_version(
         target_versions.insert().values(
             year=year,
             version=version,
-            version_date=header.get("version_date"),
+            version_date=header.get(Role.VERSION_DATE),
             effective_from=str(effective),
             submission_id=submission_id,
             path=path,
@@ -123,7 +124,7 @@ def _covers(conn: Connection, submission_id: int, period: Month) -> bool:
 
 
 def month_targets_in_force(
-    conn: Connection, period: Month, tier: str = "target"
+    conn: Connection, period: Month, tier: str = Role.TARGET
 ) -> tuple[dict[str, float], TargetVersion | None] | None:
     """Rep ID -> `tier` (target, stretch or challenge) for `period` from the version in
     force; None when no version of that month was recorded."""

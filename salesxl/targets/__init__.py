@@ -1,10 +1,16 @@
-"""Target breakdown: annual → quarter → month across the organisation, exact (README, For admins)."""
+"""Target breakdown (README.md "For admins"): annual → quarter → month across the organisation, exact."""
 
 from __future__ import annotations
 
 from salesxl.targets.engine import split_targets
 from salesxl.targets.explain import explain_file, explain_unit
-from salesxl.targets.files import SplitResult, read_month_targets, resplit_file, split_file
+from salesxl.targets.files import (
+    SplitResult,
+    read_month_targets,
+    read_month_tiers,
+    resplit_file,
+    split_file,
+)
 from salesxl.targets.model import (
     SHARE_BASES,
     TIERS,
@@ -35,6 +41,7 @@ __all__ = [
     "explain_file",
     "explain_unit",
     "read_month_targets",
+    "read_month_tiers",
     "read_targets_workbook",
     "resplit",
     "resplit_file",

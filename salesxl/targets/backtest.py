@@ -19,10 +19,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from salesxl.core.calendar import CalendarNotCoveredError
 from salesxl.targets.calendar import Calendar
 from salesxl.targets.history import Years, month_of
 from salesxl.targets.profiles import method_weights, spring_pair
-from salesxl.workdays import CalendarNotCovered
 
 __all__ = ["AUTO_YEARS", "Choice", "choose_method", "spring_decision", "wape"]
 
@@ -68,7 +68,7 @@ def choose_method(
     for method in candidates:
         try:
             weights = method_weights(method, train, held_months, calendar, month_weights)
-        except CalendarNotCovered:
+        except CalendarNotCoveredError:
             continue
         if weights is not None:
             errors[method] = wape(weights, held_out.values)

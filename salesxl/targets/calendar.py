@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import calendar as _calendar
 
-from salesxl.periods import Month
-from salesxl.workdays import CalendarNotCovered, Workdays
+from salesxl.core.calendar import CalendarNotCoveredError, Workdays
+from salesxl.core.periods import Month
 
 __all__ = ["Calendar"]
 
@@ -45,7 +45,7 @@ class Calendar:
             return float(_calendar.monthrange(month.year, month.month)[1])
         try:
             return float(len(self.workdays.workdays_in(month)))
-        except CalendarNotCovered:
+        except CalendarNotCoveredError:
             if self.strict_from is not None and month >= self.strict_from:
                 raise
             self.guessed.add(month.year)

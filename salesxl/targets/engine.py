@@ -5,6 +5,8 @@
    summed up from the reps' proposals.
 2. A monthly profile per unit by its method (unit_profiles.py), zero outside
    the unit's active months (hire and leave dates) and ramped for new reps.
+   A month the unit is active in at all is a whole month here: consolidation
+   pro-rates a partial month by the workdays employed.
 3. Months top-down (spread.py): the top unit's months by its profile; then,
    parent by parent, the children's months fitted to their years and the
    parent's months and rounded so both hold exactly.  Products the same way
@@ -22,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
-from salesxl.periods import Month
+from salesxl.core.periods import Month
 from salesxl.targets.calendar import Calendar
 from salesxl.targets.locks import apply_locks, lock_effects
 from salesxl.targets.model import (
@@ -34,12 +36,12 @@ from salesxl.targets.model import (
     UnitPlan,
     UnitSpec,
 )
-from salesxl.targets.profiles import fiscal_months
+from salesxl.targets.profiles import fiscal_months, presence
 from salesxl.targets.rounding import apportion
 from salesxl.targets.shares import annual_targets, default_basis, share_weights, to_units
 from salesxl.targets.spread import Key, Nodes, spread
 from salesxl.targets.tiers import tier_plans
-from salesxl.targets.tree import Tree, where
+from salesxl.targets.tree import Tree, where_en, where_zh
 from salesxl.targets.unit_profiles import ProfileBook, UnitProfile
 
 __all__ = ["split_targets"]
@@ -87,6 +89,12 @@ def _active(tree: Tree, inp: TargetsInput, months: list[Month]) -> dict[str, lis
     return out
 
 
+def _start(inp: TargetsInput, unit: str, months: list[Month]) -> int:
+    """Where a unit's ramp starts: its hire month when that is in the year, else the first."""
+    start = inp.starts.get(unit)
+    return months.index(start) if start in months else 0
+
+
 def _nodes(tree: Tree) -> Nodes:
     nodes = Nodes([])
     for unit, _ in tree.order():
@@ -113,21 +121,29 @@ def _product_annuals(
     basis_of: dict[str, str] = {}
     for unit, specs in tree.products.items():
         fixed = {
-            p.product: to_units(p.annual, s.rounding, f"{unit} / {p.product} 年度目标")
+            p.product: to_units(
+                p.annual,
+                s.rounding,
+                f"{unit} / {p.product} 年度目标",
+                f"the annual target of {unit} / {p.product}",
+            )
             for p in specs
             if p.annual is not None
         }
         rest = annual[unit] - sum(fixed.values())
         if rest < 0:
             raise TargetsError(
-                where(specs[0]) + f"「{unit}」的产品目标之和超过其年度目标 / the product "
-                f"targets of {unit!r} exceed its annual target"
+                where_zh(specs[0]) + f"「{unit}」的产品目标之和超过其年度目标，请调低产品目标",
+                where_en(specs[0]) + f"the product targets of {unit!r} exceed its annual "
+                "target; lower them",
             )
         free = [p for p in specs if p.annual is None]
         if not free and rest:
             raise TargetsError(
-                where(specs[0]) + f"「{unit}」的产品目标之和与年度目标相差 "
-                f"{rest * s.rounding:,} / the product targets of {unit!r} do not add up"
+                where_zh(specs[0]) + f"「{unit}」的产品目标之和与年度目标相差 "
+                f"{rest * s.rounding:,}，请更正其中一个",
+                where_en(specs[0]) + f"the product targets of {unit!r} do not add up to its "
+                f"annual target (off by {rest * s.rounding:,}); correct one of them",
             )
         last = [_last_year(history, unit, p.product, months) for p in free]
         asked = tree.nodes[unit].share_basis or s.share_basis
@@ -157,22 +173,27 @@ def _locks(
     for lock in inp.locks:
         if lock.unit not in tree.nodes:
             raise TargetsError(
-                where(lock, "锁定 Locked") + f"单元「{lock.unit}」不在年度目标中 / "
-                f"{lock.unit!r} is not a unit of the Annual sheet"
+                where_zh(lock, "锁定 Locked") + f"单元「{lock.unit}」不在年度目标中",
+                where_en(lock, "锁定 Locked") + f"{lock.unit!r} is not a unit of the Annual sheet",
             )
         if lock.product and (lock.unit, lock.product) not in products:
             raise TargetsError(
-                where(lock, "锁定 Locked") + f"「{lock.unit}」没有产品「{lock.product}」/ "
-                f"{lock.unit!r} has no product row {lock.product!r} in the Annual sheet"
+                where_zh(lock, "锁定 Locked")
+                + f"「{lock.unit}」在年度目标中没有产品「{lock.product}」",
+                where_en(lock, "锁定 Locked") + f"{lock.unit!r} has no product row "
+                f"{lock.product!r} in the Annual sheet",
             )
         if lock.month not in months:
             raise TargetsError(
-                where(lock, "锁定 Locked") + f"{lock.month} 不在财年 {s.year} 内 / "
-                f"{lock.month} is outside fiscal year {s.year}"
+                where_zh(lock, "锁定 Locked") + f"{lock.month} 不在财年 {s.year} 内",
+                where_en(lock, "锁定 Locked") + f"{lock.month} is outside fiscal year {s.year}",
             )
         key = (lock.unit, lock.product)
         locks[key][months.index(lock.month)] = to_units(
-            lock.target, s.rounding, f"锁定 Locked {lock.unit} {lock.month}"
+            lock.target,
+            s.rounding,
+            f"锁定 Locked {lock.unit} {lock.month}",
+            f"锁定 Locked: the target of {lock.unit} in {lock.month}",
         )
         keys[lock] = key
     return dict(locks), keys
@@ -190,15 +211,17 @@ def split_targets(inp: TargetsInput) -> Split:
         tree,
         s,
         lambda u: _last_year(history, u, None, months),
-        lambda u: sum(active[u]) / 12,
+        lambda u: math.fsum(presence(active[u], tree.nodes[u].ramp, _start(inp, u, months))) / 12,
         warnings,
     )
     for unit, _ in reversed(tree.order()):  # the reps first: they are the reason
         spec = tree.nodes[unit]
         if shares.annual[unit] and not any(active[unit]):
             raise TargetsError(
-                where(spec) + f"「{unit}」本年度不在职，不能有目标 / {unit!r} is not active in "
-                f"any month of {s.year} (hire/leave dates) but has a target; clear it"
+                where_zh(spec) + f"「{unit}」{s.year} 年度没有在职的月份（入职/离职日期），"
+                "不能有目标，请清空它的年度目标",
+                where_en(spec) + f"{unit!r} is not active in any month of {s.year} "
+                "(hire/leave dates) but has a target; clear it",
             )
     nodes = _nodes(tree)
     annual: dict[Key, int] = {(u, None): v for u, v in shares.annual.items()}
@@ -296,7 +319,7 @@ def _profiles(
         spec = tree.nodes[unit]
         key: Key = (unit, None)
         children = tree.children.get(unit, [])
-        start = months.index(inp.starts[unit]) if inp.starts.get(unit) in months else 0
+        start = _start(inp, unit, months)
         if children and not spec.method:
             total = sum(annual[(c, None)] for c in children) or 1
             mix = [

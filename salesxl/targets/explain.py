@@ -27,11 +27,13 @@ def _find(split: Split, unit: str, product: str | None) -> UnitPlan:
             return plan
     units = sorted({p.unit for p in split.plans})
     close = [u for u in units if wanted in u.casefold() or u.casefold() in wanted][:5]
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    name = unit + (f" / {product}" if product else "")
     raise TargetsError(
-        f"单元「{unit}」不在目标表中 / {unit!r}"
-        + (f" / {product!r}" if product else "")
-        + f" is not in the targets ({len(units)} units){hint}"
+        f"单元「{name}」不在目标文件中（共 {len(units)} 个单元）",
+        f"{name!r} is not in the targets ({len(units)} units)",
+        hint_zh=f"是不是 {'、'.join(close)}？" if close else "",
+        hint_en=f"did you mean {', '.join(close)}?" if close else "",
+        setting=None,
     )
 
 

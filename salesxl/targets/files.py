@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from salesxl.periods import Month
-from salesxl.roster import Roster, read_roster
+from salesxl.core.people import Roster
+from salesxl.core.periods import Month
+from salesxl.forms import Role, TableKey
+from salesxl.intake.roster import read_roster
 from salesxl.targets.engine import split_targets
 from salesxl.targets.inputs import history_from_sales, read_targets_input
 from salesxl.targets.model import Split, Version
@@ -23,7 +25,17 @@ from salesxl.targets.readback import load_targets, read_targets_workbook
 from salesxl.targets.resplit import resplit
 from salesxl.targets.workbook import write_targets
 
-__all__ = ["SplitResult", "read_month_targets", "resplit_file", "split_file"]
+__all__ = [
+    "TIER_ROLES",
+    "SplitResult",
+    "read_month_targets",
+    "read_month_tiers",
+    "resplit_file",
+    "split_file",
+]
+
+# The columns of the 明细 Long sheet holding each tier: 目标, 冲刺, 挑战.
+TIER_ROLES = (Role.TARGET, Role.STRETCH, Role.CHALLENGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,24 +60,17 @@ def split_file(
     roster: Path | Roster | None = None,
     scale_proposals: bool = False,
     lang: str = "zh",
-    db: str | None = None,
+    extra_history: Sequence[tuple[str, str | None, Month, float]] = (),
     today: dt.date | None = None,
 ) -> SplitResult:
     """Read a targets input (plus sales history files), split, write targets.xlsx.
 
-    With `db`, the sales records imported into that store are history too, and
-    its roster is used when no `roster` is given (raises `StoreError` when there
-    is no store at `db`).
+    `extra_history` adds history rows from elsewhere (the store's sales records:
+    `salesxl.store.sales_history`).  The plan is version 1, dated `today`.
     """
     if isinstance(roster, Path):
         roster = read_roster(roster)
-    extra = history_from_sales(history)
-    if db is not None:
-        from salesxl.store import sales_history, stored_roster
-
-        extra += sales_history(db)
-        if roster is None:
-            roster = stored_roster(db)
+    extra = [*history_from_sales(history), *extra_history]
     inp = read_targets_input(
         Path(input_path), extra_history=extra, roster=roster, scale_proposals=scale_proposals
     )
@@ -80,18 +85,16 @@ def resplit_file(
     start: Month,
     *,
     actuals: Sequence[Path] = (),
-    db: str | None = None,
+    extra_actuals: Sequence[tuple[str, str | None, Month, float]] = (),
     lang: str = "zh",
     today: dt.date | None = None,
 ) -> SplitResult:
-    """The next version of a targets workbook, re-spread from `start` with the sales to date
-    (sales records files, or the sales imported into the store at `db`)."""
+    """The next version of a targets workbook, re-spread from `start` with the sales to date:
+    sales records files (`actuals`) and rows from elsewhere (`extra_actuals`, the store's
+    sales records: `salesxl.store.sales_history`).  Only the plan year's months before
+    `start` count."""
     previous = read_targets_workbook(Path(targets_path))
-    rows = history_from_sales(actuals)
-    if db is not None:
-        from salesxl.store import sales_history
-
-        rows += sales_history(db, first=previous.months[0], last=start.shift(-1))
+    rows = [*history_from_sales(actuals), *extra_actuals]
     sales: dict[tuple[str, str | None], dict[Month, float]] = defaultdict(dict)
     for unit, product, month, amount in rows:
         bucket = sales[(unit, product)]
@@ -100,11 +103,19 @@ def resplit_file(
     return SplitResult(write_targets(split, Path(output_path), lang=lang, previous=previous), split)
 
 
-def read_month_targets(path: Path, month: Month, tier: str = "target") -> dict[str, float]:
-    """Rep ID -> `tier` (target, stretch or challenge) for `month`, from a targets workbook's
-    明细 Long sheet; a workbook without that tier gives an empty mapping."""
-    targets: dict[str, float] = {}
-    for r in load_targets(Path(path)).records("long"):
-        if r["level"] == "rep" and r["month"] == month and r[tier] is not None:
-            targets[r["unit"]] = targets.get(r["unit"], 0.0) + r[tier]
-    return targets
+def read_month_targets(path: Path, month: Month) -> dict[str, float]:
+    """Rep ID -> target for `month`, from a targets workbook's 明细 Long sheet."""
+    return read_month_tiers(path, month)[Role.TARGET]
+
+
+def read_month_tiers(path: Path, month: Month) -> dict[Role, dict[str, float]]:
+    """Role.TARGET, STRETCH and CHALLENGE -> rep ID -> that tier's target for `month`, from
+    a targets workbook's 明细 Long sheet (read once); a tier the workbook lacks is empty."""
+    tiers: dict[Role, dict[str, float]] = {tier: {} for tier in TIER_ROLES}
+    for r in load_targets(Path(path)).records(TableKey.LONG):
+        if r[Role.LEVEL] != "rep" or r[Role.MONTH] != month:
+            continue
+        for tier, found in tiers.items():
+            if r[tier] is not None:
+                found[r[Role.UNIT]] = found.get(r[Role.UNIT], 0.0) + r[tier]
+    return tiers

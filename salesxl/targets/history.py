@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from salesxl.periods import Month
+from salesxl.core.periods import Month
 
 __all__ = ["MAX_FILLED", "Window", "Years", "by_ordinal", "month_of", "ordinal", "recent_years"]
 

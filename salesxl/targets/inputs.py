@@ -7,12 +7,14 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
-from salesxl.load import load_form
-from salesxl.periods import Month
-from salesxl.roster import Roster
+from salesxl.core.calendar import Workdays
+from salesxl.core.people import Roster
+from salesxl.core.periods import Month
+from salesxl.forms import FormId, TableKey
+from salesxl.forms import Role as R
+from salesxl.intake.files import load_form
 from salesxl.targets.model import Lock, Settings, TargetsError, TargetsInput, UnitSpec
 from salesxl.validate import FormData
-from salesxl.workdays import Workdays
 
 __all__ = ["active_months", "history_from_sales", "read_targets_input"]
 
@@ -32,14 +34,19 @@ def _uplift(value: float | None) -> float | None:
     return float(value) * 100 if value <= 1 else float(value)
 
 
-def _errors(data: FormData, what: str) -> None:
+def _errors(data: FormData, what_zh: str, what_en: str, setting: str | None) -> None:
     errors = [i for i in data.issues if i.is_error]
     if errors:
-        where = "; ".join(f"{i.sheet or ''}!{i.cell or ''} {i.message_en}" for i in errors[:5])
-        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        where_zh = "；".join(f"{i.sheet or ''}!{i.cell or ''} {i.message_zh}" for i in errors[:5])
+        where_en = "; ".join(f"{i.sheet or ''}!{i.cell or ''} {i.message_en}" for i in errors[:5])
+        more_zh = f"（另有 {len(errors) - 5} 个）" if len(errors) > 5 else ""
+        more_en = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         raise TargetsError(
-            f"{data.path}: {len(errors)} errors in the {what}: {where}{more}; "
-            f"run `salesxl validate {data.path}` for the full list"
+            f"{data.path}：{what_zh}有 {len(errors)} 个错误：{where_zh}{more_zh}",
+            f"{data.path}: {len(errors)} errors in the {what_en}: {where_en}{more_en}",
+            hint_zh=f"运行 `salesxl validate {data.path}` 查看全部问题",
+            hint_en=f"run `salesxl validate {data.path}` for the full list",
+            setting=setting,
         )
 
 
@@ -52,54 +59,62 @@ def read_targets_input(
 ) -> TargetsInput:
     """The settings, units, history, locks and workdays of a targets input workbook."""
     data = load_form(Path(path))
-    if data.form_id != "targets_input":
-        first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
+    if data.form_id != FormId.TARGETS_INPUT:
+        first = data.issues[0] if data.issues else None
         raise TargetsError(
+            f"{path} 不是目标输入文件（需要「年度目标 Annual」表，含 层级、单元、上级 列）："
+            + (first.message_zh if first else f"它是 {data.form_id} 表单"),
             f"{path} is not a targets input (年度目标 Annual sheet with 层级 Level, "
-            f"单元 Unit, 上级 Parent): {first}"
+            "单元 Unit, 上级 Parent): "
+            + (first.message_en if first else f"it is a {data.form_id} form"),
         )
-    _errors(data, "targets input")
+    _errors(data, "目标输入", "targets input", "targets_input")
     h = data.header
     settings = Settings(
-        year=int(h["year"]),
-        fiscal_start=int(h.get("fiscal_start") or 1),
-        method=h.get("method") or "seasonal",
-        rounding=_decimal(h.get("rounding") or 1),  # type: ignore[arg-type]
-        mode=h.get("mode") or "top-down",
-        spring_festival=h.get("spring_festival") or "auto",
+        year=int(h[R.YEAR]),
+        fiscal_start=int(h.get(R.FISCAL_START) or 1),
+        method=h.get(R.METHOD) or "seasonal",
+        rounding=_decimal(h.get(R.ROUNDING) or 1),  # type: ignore[arg-type]  # never None: `or 1`
+        mode=h.get(R.MODE) or "top-down",
+        spring_festival=h.get(R.SPRING_FESTIVAL) or "auto",
         scale_proposals=scale_proposals,
-        share_basis=h.get("share_basis") or None,
-        stretch_uplift=_uplift(h.get("stretch_uplift")),
-        challenge_uplift=_uplift(h.get("challenge_uplift")),
+        share_basis=h.get(R.SHARE_BASIS) or None,
+        stretch_uplift=_uplift(h.get(R.STRETCH_UPLIFT)),
+        challenge_uplift=_uplift(h.get(R.CHALLENGE_UPLIFT)),
     )
     units = [
         UnitSpec(
-            level=r["level"],
-            unit=r["unit"],
-            parent=r["parent"],
-            product=r["product"],
-            annual=_decimal(r["annual_target"]),
-            method=r["method"],
-            weight=r["weight"],
-            proposed=_decimal(r["proposed"]),
-            ramp=r["ramp"],
-            month_weights=r["month_weights"],
+            level=r[R.LEVEL],
+            unit=r[R.UNIT],
+            parent=r[R.PARENT],
+            product=r[R.PRODUCT],
+            annual=_decimal(r[R.ANNUAL_TARGET]),
+            method=r[R.METHOD],
+            weight=r[R.WEIGHT],
+            proposed=_decimal(r[R.PROPOSED]),
+            ramp=r[R.RAMP],
+            month_weights=r[R.MONTH_WEIGHTS],
             row=r["_row"],
-            share_basis=r["share_basis"],
-            stretch=_decimal(r["stretch"]),
-            challenge=_decimal(r["challenge"]),
-            stretch_uplift=_uplift(r["stretch_uplift"]),
-            challenge_uplift=_uplift(r["challenge_uplift"]),
+            share_basis=r[R.SHARE_BASIS],
+            stretch=_decimal(r[R.STRETCH]),
+            challenge=_decimal(r[R.CHALLENGE]),
+            stretch_uplift=_uplift(r[R.STRETCH_UPLIFT]),
+            challenge_uplift=_uplift(r[R.CHALLENGE_UPLIFT]),
         )
-        for r in data.records("annual")
+        for r in data.records(TableKey.ANNUAL)
     ]
-    history = [(r["unit"], r["product"], r["month"], r["amount"]) for r in data.records("history")]
+    history = [
+        (r[R.UNIT], r[R.PRODUCT], r[R.MONTH], r[R.AMOUNT]) for r in data.records(TableKey.HISTORY)
+    ]
     history += list(extra_history)
     locks = [
-        Lock(r["unit"], r["month"], _decimal(r["target"]), r["product"], r["_row"])  # type: ignore[arg-type]
-        for r in data.records("locked")
+        # the Locked sheet's target is required: a row without one is an error found above
+        Lock(r[R.UNIT], r[R.MONTH], _decimal(r[R.TARGET]), r[R.PRODUCT], r["_row"])  # type: ignore[arg-type]
+        for r in data.records(TableKey.LOCKED)
     ]
-    workdays = Workdays.from_rows((r["date"], r["type"]) for r in data.records("workdays"))
+    workdays = Workdays.from_rows(
+        (r[R.DATE], r[R.DAY_TYPE]) for r in data.records(TableKey.WORKDAYS)
+    )
     starts, ends = active_months(roster) if roster is not None else ({}, {})
     return TargetsInput(settings, units, history, locks, workdays, starts, ends)
 
@@ -107,7 +122,10 @@ def read_targets_input(
 def active_months(roster: Roster) -> tuple[dict[str, Month], dict[str, Month]]:
     """Each rep's first month (hire date) and last month (leave date) from the roster.
 
-    A rep marked 离职 Left without a leave date has no month at all."""
+    A month the rep works at least one day of is an active month: the split gives
+    it a full month's target and consolidation pro-rates that by the workdays
+    employed (README, "Leavers, new hires and pro-rating").  A rep marked 离职
+    Left without a leave date has no month at all."""
     starts: dict[str, Month] = {}
     ends: dict[str, Month] = {}
     for rep in roster.reps.values():
@@ -121,19 +139,21 @@ def active_months(roster: Roster) -> tuple[dict[str, Month], dict[str, Month]]:
 
 
 def history_from_sales(paths: Iterable[Path]) -> list[tuple[str, str | None, Month, float]]:
-    """Sales records (SPEC §2.5, xlsx or CSV) summed per rep ID, product and month."""
+    """Sales records (docs/forms.md, xlsx or CSV) summed per rep ID, product and month."""
     totals: dict[tuple[str, str | None, Month], float] = {}
     for path in paths:
         data = load_form(Path(path))
-        if data.form_id != "sales_records":
+        if data.form_id != FormId.SALES_RECORDS:
             raise TargetsError(
-                f"{path} is not a sales records export (日期, 工号, 客户名称, 产品, 金额)"
+                f"{path} 不是销售记录导出文件（日期、工号、客户名称、产品、金额）",
+                f"{path} is not a sales records export (日期, 工号, 客户名称, 产品, 金额)",
+                setting=None,
             )
-        _errors(data, "sales records")
-        for r in data.records("sales"):
-            if r["rep_id"] and isinstance(r["date"], dt.date) and r["amount"] is not None:
-                key = (r["rep_id"], r["product"], Month.of(r["date"]))
-                totals[key] = totals.get(key, 0.0) + r["amount"]
+        _errors(data, "销售记录", "sales records", None)
+        for r in data.records(TableKey.SALES):
+            if r[R.REP_ID] and isinstance(r[R.DATE], dt.date) and r[R.AMOUNT] is not None:
+                key = (r[R.REP_ID], r[R.PRODUCT], Month.of(r[R.DATE]))
+                totals[key] = totals.get(key, 0.0) + r[R.AMOUNT]
     return [
         (rep, product, month, amount)
         for (rep, product, month), amount in sorted(

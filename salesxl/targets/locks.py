@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from salesxl.periods import Month
+from salesxl.core.periods import Month
 from salesxl.targets.model import Lock, LockEffect, TargetsError
 from salesxl.targets.rounding import apportion
 from salesxl.targets.spread import Key, Nodes, name_of
@@ -69,9 +69,10 @@ class _Resolver:
             for k, value in own.items():
                 if value < below[k]:
                     raise TargetsError(
-                        f"锁定 Locked: {name_of(key)} {months[k]}: 锁定值小于其下级锁定之和 / "
-                        f"the lock is below the sum of the locks under it "
-                        f"({below[k]} rounding units); raise it or lower those"
+                        f"锁定 Locked：{name_of(key)} {months[k]} 的锁定值小于其下级锁定之和"
+                        f"（{below[k]} 个取整单位），请调高它或调低下级",
+                        f"锁定 Locked: {name_of(key)} {months[k]}: the lock is below the sum of "
+                        f"the locks under it ({below[k]} rounding units); raise it or lower those",
                     )
                 below[k] = value
             self.floor[key] = below
@@ -114,9 +115,10 @@ class _Resolver:
         )
         if rest < 0 or parts is None:
             raise TargetsError(
-                f"锁定 Locked: {name_of(key)} {self.months[k]}: 下级锁定之和超过该月锁定值 / the "
-                f"locks under {name_of(key)} in {self.months[k]} do not fit its lock "
-                f"({value} rounding units); lower them or raise the lock"
+                f"锁定 Locked：{name_of(key)} {self.months[k]}：下级锁定之和超过该月锁定值"
+                f"（{value} 个取整单位），请调低下级或调高锁定值",
+                f"锁定 Locked: the locks under {name_of(key)} in {self.months[k]} do not fit "
+                f"its lock ({value} rounding units); lower them or raise the lock",
             )
         for kid, part in zip(free, parts, strict=True):
             dictated[kid][k] = part
@@ -130,18 +132,21 @@ class _Resolver:
         for k, value in fixed.items():
             if value and not active[k]:
                 raise TargetsError(
-                    f"锁定 Locked: {name_of(key)} {self.months[k]}: 该月不在任职期内 / "
-                    f"{name_of(key)} is not active in {self.months[k]} (hire/leave dates); "
-                    "remove the lock or correct the roster"
+                    f"锁定 Locked：{name_of(key)} {self.months[k]} 不在任职期内（入职/离职日期），"
+                    "请删除这条锁定或更正花名册",
+                    f"锁定 Locked: {name_of(key)} is not active in {self.months[k]} (hire/leave "
+                    "dates); remove the lock or correct the roster",
                 )
         free = [k for k in range(12) if k not in fixed and active[k]]
         rest = self.annual[key] - sum(fixed.values())
         if rest < 0 or (rest and not free):
             raise TargetsError(
-                f"锁定 Locked: {name_of(key)}: 锁定的月度目标之和超过年度目标 / the locked months "
-                f"of {name_of(key)} (with its share of its parents' locks) add up to "
-                f"{sum(fixed.values())} rounding units, its annual target is "
-                f"{self.annual[key]}; lower them or raise the annual target"
+                f"锁定 Locked：{name_of(key)} 锁定的月度目标（含上级锁定分给它的部分）之和 "
+                f"{sum(fixed.values())} 个取整单位，超过其年度目标 {self.annual[key]}，"
+                "请调低锁定值或调高年度目标",
+                f"锁定 Locked: the locked months of {name_of(key)} (with its share of its "
+                f"parents' locks) add up to {sum(fixed.values())} rounding units, its annual "
+                f"target is {self.annual[key]}; lower them or raise the annual target",
             )
         weights = [float(self.base[key][k]) for k in free]
         if sum(weights) <= 0:

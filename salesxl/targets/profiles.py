@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from salesxl.periods import Month
+from salesxl.core.periods import Month
 from salesxl.targets.calendar import Calendar
 from salesxl.targets.history import Years, month_of, ordinal, recent_years
 
@@ -33,6 +33,7 @@ __all__ = [
     "fiscal_months",
     "method_weights",
     "monthly_profile",
+    "presence",
     "ramped",
     "spring_pair",
     "spring_split",
@@ -296,9 +297,29 @@ def _last_year_note(years: Years) -> str:
     return note
 
 
+def presence(
+    active: Sequence[bool], ramp: Sequence[float] | None = None, start: int = 0
+) -> list[float]:
+    """How much of a normal month each fiscal month is for one unit: 0 where it is not
+    active, its `ramp` percentages in its first months (from `start`, or from its first
+    active month when that is later), 1 otherwise.
+
+    The sum over the year, divided by 12, is the part of a full year's share the unit
+    gets (shares.py); the months themselves weigh its profile (unit_profiles.py), so a
+    rep hired in November with a ramp of 25,50 gets a quarter of a normal November and
+    half of a normal December, and nothing of the rest of the year crammed into them."""
+    out = [1.0 if on else 0.0 for on in active]
+    if ramp and any(active):
+        first = max(start, next(k for k, on in enumerate(active) if on))
+        for step, percent in enumerate(ramp):
+            if first + step < len(out):
+                out[first + step] *= percent / 100
+    return out
+
+
 def ramped(weights: Sequence[float], ramp: Sequence[float], start: int = 0) -> tuple[float, ...]:
-    """A new rep's first months at `ramp` percent of normal, months before `start` at 0;
-    normalising afterwards hands the difference to the rest of the year."""
+    """A new rep's first months at `ramp` percent of normal, months before `start` at 0
+    (the profile's shape; the share of the year is lowered alike, see `presence`)."""
     out = [0.0 if k < start else float(w) for k, w in enumerate(weights)]
     for step, percent in enumerate(ramp):
         k = start + step

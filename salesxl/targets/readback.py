@@ -12,8 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from salesxl.load import load_form
-from salesxl.periods import Month
+from salesxl.core.periods import Month
+from salesxl.forms import FormId, TableKey
+from salesxl.forms import Role as R
+from salesxl.intake.files import load_form
 from salesxl.targets.model import Settings, Split, TargetsError, UnitPlan, Version
 from salesxl.validate import FormData
 
@@ -23,15 +25,23 @@ __all__ = ["load_targets", "read_targets_workbook"]
 def load_targets(path: Path) -> FormData:
     """The targets workbook as read, or a TargetsError saying what it is instead."""
     data = load_form(Path(path))
-    if data.form_id != "targets":
-        first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
+    if data.form_id != FormId.TARGETS:
+        first = data.issues[0] if data.issues else None
         raise TargetsError(
-            f"{path} is not a targets workbook from `salesxl targets split` "
-            f"(明细 Long sheet): {first}"
+            f"{path} 不是「分解目标」生成的目标文件（明细 Long 表）："
+            + (first.message_zh if first else f"它是 {data.form_id} 表单"),
+            f"{path} is not a targets workbook from `salesxl targets split` (明细 Long sheet): "
+            + (first.message_en if first else f"it is a {data.form_id} form"),
+            setting="targets",
         )
     errors = [i for i in data.issues if i.is_error]
     if errors:
-        raise TargetsError(f"{path}: {errors[0].sheet}!{errors[0].cell}: {errors[0].message_en}")
+        e = errors[0]
+        raise TargetsError(
+            f"{path}：{e.sheet}!{e.cell}：{e.message_zh}",
+            f"{path}: {e.sheet}!{e.cell}: {e.message_en}",
+            setting="targets",
+        )
     return data
 
 
@@ -40,8 +50,8 @@ def _decimal(value: float) -> Decimal:
 
 
 def _rounding(header: dict[str, Any], values: list[float]) -> Decimal:
-    if header.get("rounding"):
-        return _decimal(header["rounding"])
+    if header.get(R.ROUNDING):
+        return _decimal(header[R.ROUNDING])
     for unit in (Decimal(10000), Decimal(1000), Decimal(100), Decimal(10), Decimal(1)):
         if all(Decimal(str(v)) % unit == 0 for v in values):
             return unit
@@ -52,29 +62,35 @@ def read_targets_workbook(path: Path) -> Split:
     """The plans, tiers, version and notes of a targets workbook."""
     data = load_targets(path)
     h = data.header
-    rows = data.records("long")
+    rows = data.records(TableKey.LONG)
     if not rows:
-        raise TargetsError(f"{path}: the 明细 Long sheet has no rows")
-    months = sorted({r["month"] for r in rows})
+        raise TargetsError(
+            f"{path}：明细 Long 表没有数据行",
+            f"{path}: the 明细 Long sheet has no rows",
+            setting="targets",
+        )
+    months = sorted({r[R.MONTH] for r in rows})
     if len(months) != 12:
         raise TargetsError(
-            f"{path}: the 明细 Long sheet covers {len(months)} months, not a fiscal year of 12"
+            f"{path}：明细 Long 表覆盖 {len(months)} 个月，不是一个 12 个月的财年",
+            f"{path}: the 明细 Long sheet covers {len(months)} months, not a fiscal year of 12",
+            setting="targets",
         )
-    rounding = _rounding(h, [r["target"] for r in rows])
+    rounding = _rounding(h, [r[R.TARGET] for r in rows])
     order: list[tuple[str, str | None]] = []
     info: dict[tuple[str, str | None], dict[str, Any]] = {}
     values: dict[tuple[str, str | None], dict[str, dict[Month, int]]] = defaultdict(
         lambda: defaultdict(dict)
     )
     for r in rows:
-        key = (r["unit"], r["product"])
+        key = (r[R.UNIT], r[R.PRODUCT])
         if key not in info:
             order.append(key)
-            info[key] = {"level": r["level"], "parent": r["parent"]}
-        for tier in ("target", "stretch", "challenge"):
+            info[key] = {"level": r[R.LEVEL], "parent": r[R.PARENT]}
+        for tier in (R.TARGET, R.STRETCH, R.CHALLENGE):
             if r[tier] is not None:
-                values[key][tier][r["month"]] = int(Decimal(str(r[tier])) / rounding)
-    notes = {(r["unit"], r["product"]): r for r in data.records("method")}
+                values[key][tier][r[R.MONTH]] = int(Decimal(str(r[tier])) / rounding)
+    notes = {(r[R.UNIT], r[R.PRODUCT]): r for r in data.records(TableKey.METHOD)}
     depth: dict[str, int] = {}
     plans: list[UnitPlan] = []
     for key in order:
@@ -82,10 +98,10 @@ def read_targets_workbook(path: Path) -> Split:
         parent = info[key]["parent"]
         if product is None:
             depth[unit] = depth.get(parent, -1) + 1 if parent else 0
-        base = [values[key]["target"].get(m, 0) for m in months]
+        base = [values[key][R.TARGET].get(m, 0) for m in months]
         tiers = {
-            tier: [values[key][tier].get(m, 0) for m in months]
-            for tier in ("stretch", "challenge")
+            str(tier): [values[key][tier].get(m, 0) for m in months]
+            for tier in (R.STRETCH, R.CHALLENGE)
             if values[key][tier]
         }
         note = notes.get(key, {})
@@ -97,30 +113,32 @@ def read_targets_workbook(path: Path) -> Split:
                 product,
                 sum(base),
                 base,
-                note.get("method_used") or "",
-                note.get("how") or "",
-                _decimal(note["proposed"]) if note.get("proposed") is not None else None,
-                int(Decimal(str(note["top_down"])) / rounding)
-                if note.get("top_down") is not None
+                note.get(R.METHOD_USED) or "",
+                note.get(R.HOW) or "",
+                _decimal(note[R.PROPOSED]) if note.get(R.PROPOSED) is not None else None,
+                int(Decimal(str(note[R.TOP_DOWN])) / rounding)
+                if note.get(R.TOP_DOWN) is not None
                 else None,
                 depth=depth.get(unit, 0) + (1 if product else 0),
                 tiers=tiers,
-                annual_from=note.get("annual_from") or "",
-                basis=note.get("basis") or "",
-                spring=note.get("spring") or "",
-                backtest=note.get("backtest") or "",
-                exact=_exact(note.get("exact"), rounding),
+                annual_from=note.get(R.ANNUAL_FROM) or "",
+                basis=note.get(R.BASIS) or "",
+                spring=note.get(R.SPRING) or "",
+                backtest=note.get(R.BACKTEST) or "",
+                exact=_exact(note.get(R.EXACT), rounding),
             )
         )
     settings = Settings(
-        int(h.get("year") or months[0].year),
-        int(h.get("fiscal_start") or months[0].month),
-        method=h.get("method") or "",
+        int(h.get(R.YEAR) or months[0].year),
+        int(h.get(R.FISCAL_START) or months[0].month),
+        method=h.get(R.METHOD) or "",
         rounding=rounding,
-        mode=h.get("mode") or "top-down",
+        mode=h.get(R.MODE) or "top-down",
     )
     version = Version(
-        int(h.get("version") or 1), h.get("version_date") or None, h.get("effective_from") or None
+        int(h.get(R.VERSION) or 1),
+        h.get(R.VERSION_DATE) or None,
+        h.get(R.EFFECTIVE_FROM) or None,
     )
     return Split(settings, months, plans, version=version)
 

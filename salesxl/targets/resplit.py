@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
 
-from salesxl.periods import Month
+from salesxl.core.periods import Month
 from salesxl.targets.model import Split, TargetsError, UnitPlan, Version
 from salesxl.targets.rounding import apportion
 
@@ -106,8 +106,12 @@ def resplit(split: Split, actuals: Actuals, start: Month, *, today: dt.date | No
     """The next version of `split`: months before `start` kept, the rest re-spread."""
     if start not in split.months:
         raise TargetsError(
-            f"--from {start} 不在财年 {split.months[0]}–{split.months[-1]} 内 / is not a month of "
-            f"the plan's fiscal year ({split.months[0]} to {split.months[-1]})"
+            f"重新分解的起始月 {start} 不在财年 {split.months[0]}–{split.months[-1]} 内",
+            f"the re-split's first month {start} is not a month of the plan's fiscal year "
+            f"({split.months[0]} to {split.months[-1]})",
+            hint_zh="请选择财年内的一个月",
+            hint_en="choose a month of that fiscal year",
+            setting=None,
         )
     k0 = split.months.index(start)
     rounding = float(split.settings.rounding)

@@ -11,7 +11,9 @@ children by the parent's 分配依据 share basis:
 
 Without a setting: `weights` where any of the children has a weight, else
 `last-year` where any has history, else `equal`.  Someone active for part of
-the year (hired, or leaving) gets that part of their share.
+the year (hired, or leaving) gets that part of their share: each month worked
+at all counts as a whole month (consolidation pro-rates a partial month by the
+workdays employed), each ramp month at its percentage.
 """
 
 from __future__ import annotations
@@ -23,17 +25,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from salesxl.targets.model import SHARE_BASES, Settings, TargetsError, UnitSpec
 from salesxl.targets.rounding import apportion
-from salesxl.targets.tree import Tree, where
+from salesxl.targets.tree import Tree, where_en, where_zh
 
 __all__ = ["Annuals", "annual_targets", "share_weights", "to_units"]
 
 
-def to_units(amount: Decimal, rounding: Decimal, what: str) -> int:
+def to_units(amount: Decimal, rounding: Decimal, what_zh: str, what_en: str) -> int:
+    """`amount` in rounding units; it must be a whole number of them."""
     value = amount / rounding
     if value != value.to_integral_value():
         raise TargetsError(
-            f"{what} {amount:,} 不是取整单位 {rounding} 的整数倍 / is not a multiple "
-            f"of the rounding unit {rounding}; round it or change 取整单位"
+            f"{what_zh} {amount:,} 不是取整单位 {rounding} 的整数倍，请取整或修改「取整单位」",
+            f"{what_en} {amount:,} is not a multiple of the rounding unit {rounding}; "
+            "round it or change 取整单位 Rounding",
         )
     return int(value)
 
@@ -82,7 +86,10 @@ def share_weights(
             notes.append(f"no proposal, counted as the average one: {', '.join(missing)}")
         return [float(p) if p is not None else average for p in proposals], "; ".join(notes)
     if basis not in ("last-year", "last-year×weights"):
-        raise TargetsError(f"分配依据 Share basis {basis!r}: use one of {', '.join(SHARE_BASES)}")
+        raise TargetsError(
+            f"分配依据 Share basis「{basis}」无法识别，请用 {'、'.join(SHARE_BASES)} 之一",
+            f"分配依据 Share basis {basis!r}: use one of {', '.join(SHARE_BASES)}",
+        )
     known = [v for v in last_year if v > 0]
     if not known:
         return ([1.0] * len(specs) if basis == "last-year" else weights), (
@@ -128,23 +135,28 @@ def annual_targets(
         for child in children:
             spec = tree.nodes[child]
             if spec.annual is not None:
-                fixed[child] = to_units(spec.annual, s.rounding, f"{child} 年度目标")
+                fixed[child] = to_units(
+                    spec.annual, s.rounding, f"{child} 年度目标", f"the annual target of {child}"
+                )
                 if record:
                     out.annual_from[child] = "given (年度目标)"
         rest = total - sum(fixed.values())
         if rest < 0:
             raise TargetsError(
                 f"年度目标 Annual：「{unit}」的目标 {total * s.rounding:,} 小于下级已定目标之和 "
-                f"{sum(fixed.values()) * s.rounding:,} / {unit!r} is smaller than its children's "
-                f"fixed targets ({', '.join(fixed)}); raise it or lower theirs"
+                f"{sum(fixed.values()) * s.rounding:,}（{', '.join(fixed)}），请调高它或调低下级",
+                f"年度目标 Annual: {unit!r} ({total * s.rounding:,}) is smaller than its "
+                f"children's fixed targets ({', '.join(fixed)}: "
+                f"{sum(fixed.values()) * s.rounding:,}); raise it or lower theirs",
             )
         free = [c for c in children if c not in fixed]
         parts: dict[str, int] = {}
         if not free and rest:
             raise TargetsError(
-                f"年度目标 Annual：「{unit}」的下级目标之和与其目标相差 {rest * s.rounding:,} / the "
-                f"targets of {unit!r}'s children do not add up to its target (off by "
-                f"{rest * s.rounding:,}); correct one of them"
+                f"年度目标 Annual：「{unit}」的下级目标之和与其目标相差 {rest * s.rounding:,}，"
+                "请更正其中一个",
+                f"年度目标 Annual: the targets of {unit!r}'s children do not add up to its "
+                f"target (off by {rest * s.rounding:,}); correct one of them",
             )
         if free:
             specs = [tree.nodes[c] for c in free]
@@ -155,7 +167,8 @@ def annual_targets(
             else:
                 basis = asked or default_basis(specs, history)
             weights, note = share_weights(basis, specs, history, [proposals.get(c) for c in free])
-            # Someone active for part of the year gets the share of those months.
+            # Someone active for part of the year gets the share of those months (a month
+            # worked at all counts whole, a ramp month at its percentage: profiles.presence).
             weights = [w * active_part(c) for c, w in zip(free, weights, strict=True)]
             parts = dict(zip(free, apportion(rest, weights), strict=True))
             total_weight = math.fsum(weights) or 1.0
@@ -164,7 +177,7 @@ def annual_targets(
                 out.basis[unit] = f"{basis}{how}" + (f"; {note}" if note else "")
                 for c, w in zip(free, weights, strict=True):
                     part = active_part(c)
-                    active = f"; active {part:.0%} of the year" if part < 1 else ""
+                    active = f"; {part * 12:g} of 12 months (active, ramp)" if part < 1 else ""
                     out.annual_from[c] = (
                         f"share of {unit} by {basis} ({w / total_weight:.1%}){active}"
                     )
@@ -175,14 +188,17 @@ def annual_targets(
     for root in tree.roots:
         spec = tree.nodes[root]
         if spec.annual is not None:
-            roots_total[root] = to_units(spec.annual, s.rounding, f"{root} 年度目标")
+            roots_total[root] = to_units(
+                spec.annual, s.rounding, f"{root} 年度目标", f"the annual target of {root}"
+            )
             out.annual_from[root] = "given (年度目标)"
     if s.mode in ("top-down", "negotiated"):
         for root in tree.roots:
             if root not in roots_total:
                 raise TargetsError(
-                    f"年度目标 Annual：顶层单元「{root}」需要年度目标 / the top unit "
-                    f"{root!r} needs an annual target in {s.mode} mode"
+                    f"年度目标 Annual：顶层单元「{root}」需要年度目标（{s.mode} 模式）",
+                    f"年度目标 Annual: the top unit {root!r} needs an annual target in "
+                    f"{s.mode} mode",
                 )
             down(root, roots_total[root], s.mode == "negotiated" and s.scale_proposals)
         out.annual = {u: v for u, v in out.top_down.items() if v is not None}
@@ -199,8 +215,8 @@ def annual_targets(
         else:
             spec = tree.nodes[unit]
             raise TargetsError(
-                where(spec) + f"由下而上需要每个最底层单元的上报目标 / bottom-up needs a "
-                f"上报目标 Proposed for {unit!r}"
+                where_zh(spec) + f"由下而上模式需要每个最底层单元的上报目标，「{unit}」没有",
+                where_en(spec) + f"bottom-up needs a 上报目标 Proposed for {unit!r}",
             )
     for root in tree.roots:  # the top-down figure, for the gap report
         if root in roots_total:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from salesxl.periods import Month
+from salesxl.core.periods import Month
 from salesxl.targets.model import TargetsError
 from salesxl.targets.rounding import InfeasibleError, apportion, fit_margins, round_matrix
 
@@ -78,8 +78,11 @@ def fit_children(
         who = names[exc.row] if exc.row is not None else owner
         when = f" {months[exc.column]}" if exc.column is not None else ""
         raise TargetsError(
-            f"{who}{when}: {exc} (under {owner}); a month where no unit under {owner} is "
-            "active cannot carry a target: check hire and leave dates, methods and ramps"
+            f"{who}{when}：{exc.message_zh}（{owner} 之下）",
+            f"{who}{when}: {exc.message_en} (under {owner})",
+            hint_zh=f"{owner} 之下没有人在职的月份不能有目标：请检查入职/离职日期、方法和爬坡",
+            hint_en=f"a month where no unit under {owner} is active cannot carry a target: "
+            "check hire and leave dates, methods and ramps",
         ) from None
 
 
@@ -98,7 +101,10 @@ def spread(
     for root in nodes.roots:
         w = list(weights[root])
         if annual[root] and sum(w) <= 0:
-            raise TargetsError(f"{name_of(root)}: no month can carry its annual target")
+            raise TargetsError(
+                f"{name_of(root)}：没有可以承载年度目标的月份",
+                f"{name_of(root)}: no month can carry its annual target",
+            )
         out[root] = apportion(annual[root], w)
         total = sum(w) or 1.0
         exact[root] = [annual[root] * v / total for v in w]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from salesxl.periods import Month
+from salesxl.core.periods import Month
 from salesxl.targets.model import Settings, TargetsError, UnitSpec
 from salesxl.targets.rounding import apportion
 from salesxl.targets.shares import to_units
@@ -33,7 +33,10 @@ def _figure(spec: UnitSpec, tier: str, settings: Settings) -> int | None:
     figure = spec.stretch if tier == "stretch" else spec.challenge
     if figure is None:
         return None
-    return to_units(figure, settings.rounding, f"{name_of((spec.unit, spec.product))} {tier}")
+    name = name_of((spec.unit, spec.product))
+    return to_units(
+        figure, settings.rounding, f"{name} {TIER_LABELS[tier]}", f"the {tier} figure of {name}"
+    )
 
 
 def _uplift(spec: UnitSpec, tier: str) -> float | None:
@@ -78,9 +81,11 @@ def tier_annuals(
         kids = nodes.kids(key)
         if value is not None and own is not None and own < floor[key]:
             raise TargetsError(
-                f"{TIER_LABELS[tier]}: {name_of(key)} 的{tier}目标低于下一档 / its {tier} "
-                f"figure ({own} rounding units) is below its lower tier ({floor[key]}); "
-                "tiers must rise: base ≤ stretch ≤ challenge"
+                f"{TIER_LABELS[tier]}：{name_of(key)} 的目标（{own} 个取整单位）低于下一档"
+                f"（{floor[key]}）；档位须逐档上升：目标 ≤ 冲刺 ≤ 挑战",
+                f"{TIER_LABELS[tier]}: the {tier} figure of {name_of(key)} ({own} rounding "
+                f"units) is below its lower tier ({floor[key]}); tiers must rise: "
+                "base ≤ stretch ≤ challenge",
             )
         if not kids:
             if value is None:
@@ -99,11 +104,13 @@ def tier_annuals(
             rest = value - sum(fixed.values())
             need = sum(floor[k] for k in free)
             if rest < need or (not free and rest):
+                given = ", ".join(name_of(k) for k in fixed)
                 raise TargetsError(
-                    f"{TIER_LABELS[tier]}: {name_of(key)} 的下级目标与其不符 / the {tier} figures "
-                    f"under {name_of(key)} ({', '.join(name_of(k) for k in fixed)}) leave "
-                    f"{rest} rounding units for the others, whose lower tier needs {need}; "
-                    "raise its figure or lower theirs"
+                    f"{TIER_LABELS[tier]}：{name_of(key)} 的下级已定目标（{given}）只给其余下级"
+                    f"留下 {rest} 个取整单位，而它们的下一档需要 {need}；请调高它或调低下级",
+                    f"{TIER_LABELS[tier]}: the {tier} figures under {name_of(key)} ({given}) "
+                    f"leave {rest} rounding units for the others, whose lower tier needs "
+                    f"{need}; raise its figure or lower theirs",
                 )
             # The others: their lower tier, plus the rest in proportion to their base years.
             extra = apportion(rest - need, [float(base[k]) for k in free]) if free else []
@@ -137,8 +144,9 @@ def _spread_up(
             weights = [1.0 if on else 0.0 for on in active[key]]
         if uplift[key] and not any(weights):
             raise TargetsError(
-                f"{name_of(key)}: 没有在职月份可以承载其档位目标 / it has no active month to "
-                "carry its tier's uplift; clear its tier figure"
+                f"{name_of(key)}：没有在职月份可以承载其档位目标，请清空它的冲刺/挑战目标",
+                f"{name_of(key)}: it has no active month to carry its tier's uplift; "
+                "clear its tier figure",
             )
         out[key] = apportion(uplift[key], weights) if uplift[key] else [0] * 12
     return out
@@ -167,10 +175,12 @@ def tier_plans(
             if uplift[key] < 0:
                 lower = "base" if below is months else "stretch"
                 raise TargetsError(
-                    f"{TIER_LABELS[tier]}: {name_of(key)} 的{tier}目标低于{lower}目标 / the "
-                    f"{tier} year of {name_of(key)} ({figures[key]} rounding units) is below "
-                    f"its {lower} year ({below_annual[key]}); tiers must rise: base ≤ stretch "
-                    "≤ challenge"
+                    f"{TIER_LABELS[tier]}：{name_of(key)} 的全年（{figures[key]} 个取整单位）"
+                    f"低于{TIER_LABELS[lower]}（{below_annual[key]}）；档位须逐档上升：目标 ≤ "
+                    "冲刺 ≤ 挑战",
+                    f"{TIER_LABELS[tier]}: the {tier} year of {name_of(key)} ({figures[key]} "
+                    f"rounding units) is below its {lower} year ({below_annual[key]}); tiers "
+                    "must rise: base ≤ stretch ≤ challenge",
                 )
         extra = _spread_up(nodes, uplift, months, active)
         out[tier] = {

@@ -8,14 +8,14 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from salesxl.periods import Month
+from salesxl.core.calendar import CalendarNotCoveredError
+from salesxl.core.periods import Month
 from salesxl.targets.backtest import AUTO_YEARS, choose_method, spring_decision
 from salesxl.targets.calendar import Calendar
 from salesxl.targets.history import recent_years
 from salesxl.targets.model import Settings, TargetsError, UnitSpec
-from salesxl.targets.profiles import HISTORY_METHODS, monthly_profile, ramped
-from salesxl.targets.tree import where
-from salesxl.workdays import CalendarNotCovered
+from salesxl.targets.profiles import HISTORY_METHODS, monthly_profile, presence
+from salesxl.targets.tree import where_en, where_zh
 
 __all__ = ["ProfileBook", "UnitProfile"]
 
@@ -80,24 +80,35 @@ class ProfileBook:
                 spring_festival=spring,
                 month_weights=spec.month_weights,
             )
-        except CalendarNotCovered as exc:
-            raise TargetsError(f"{name}: {exc}") from None
-        except ValueError as exc:
-            raise TargetsError(where(spec) + f"{name}: {exc}") from None
+        except CalendarNotCoveredError as exc:
+            raise TargetsError(
+                f"{name}：{exc.message_zh}",
+                f"{name}: {exc.message_en}",
+                hint_zh=exc.hint_zh,
+                hint_en=exc.hint_en,
+            ) from None
+        except ValueError as exc:  # the method's own checks (profiles.py), worded in English
+            raise TargetsError(
+                where_zh(spec) + f"「{name}」的分解方法无法使用：{exc}",
+                where_en(spec) + f"{name}: {exc}",
+            ) from None
         if profile.fallback:
             self.fallbacks[
                 (profile.fallback if asked != "auto" else "auto", profile.method)
             ].append(name)
         if years.filled and profile.method in HISTORY_METHODS:
             self.filled.append(f"{name} ({', '.join(f'{m} from {s}' for m, s in years.filled)})")
-        weights = [w if on else 0.0 for w, on in zip(profile.weights, active, strict=True)]
+        factors = presence(active, spec.ramp, start)
+        weights = [w * f for w, f in zip(profile.weights, factors, strict=True)]
         note = profile.note
         if spec.ramp and any(active):
+            if not any(factors):
+                raise TargetsError(
+                    where_zh(spec) + f"「{name}」的爬坡使全年没有一个月有目标，请更正爬坡",
+                    where_en(spec) + f"{name}: the ramp leaves no month with a target; "
+                    "correct the ramp",
+                )
             first = max(start, next(k for k, on in enumerate(active) if on))
-            try:
-                weights = list(ramped(weights, spec.ramp, first))
-            except ValueError as exc:
-                raise TargetsError(where(spec) + f"{name}: {exc}") from None
             ramp = ",".join(f"{r:g}" for r in spec.ramp)
             note = "; ".join(x for x in (note, f"ramp {ramp} from {self.months[first]}") if x)
         if not all(active):
@@ -105,8 +116,8 @@ class ProfileBook:
             span = f"active {on[0]} to {on[-1]}" if on else "not active in this year"
             note = "; ".join(x for x in (note, span) if x)
         total = math.fsum(weights)
-        if total <= 0 and any(active):
-            weights = [1.0 if a else 0.0 for a in active]
+        if total <= 0 and any(factors):
+            weights = factors
             total = math.fsum(weights)
             note += f"; its {profile.method} profile is zero in its active months: spread equally"
         if total > 0:

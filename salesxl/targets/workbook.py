@@ -23,7 +23,7 @@ from salesxl.forms.choices import TARGET_LEVELS
 from salesxl.targets.method_sheet import write_method
 from salesxl.targets.model import Split, UnitPlan
 from salesxl.targets.version_sheet import write_version_change
-from salesxl.xlsx import atomic_output, fit_width
+from salesxl.write.xlsx import atomic_output, fit_width
 
 __all__ = ["TIER_SHEETS", "write_targets"]
 
@@ -51,7 +51,7 @@ def write_targets(
     split: Split, path: Path, *, lang: str = "zh", previous: Split | None = None
 ) -> Path:
     """Write the breakdown to `path` atomically; with `previous`, a 差异 Version change sheet."""
-    with atomic_output(Path(path)) as tmp:
+    with atomic_output(Path(path), "目标文件") as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},

@@ -1,0 +1,85 @@
+"""An inbox: the folder of forms reps sent in, read and validated in one call.
+
+The CLI's `validate` and `consolidate`, the store's `import reports` and the
+Excel button all start here, so every file goes through the one reader.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from salesxl.core.issues import Issue
+from salesxl.core.people import Roster
+from salesxl.core.periods import Month, Week
+from salesxl.intake.files import Prepare, collect_files, load_forms
+from salesxl.intake.roster import read_roster
+from salesxl.validate import FormData, ValidationContext
+
+__all__ = ["Inbox", "ProgressFactory", "read_inbox"]
+
+# Called with the number of files; yields a callback advanced once per file.
+ProgressFactory = Callable[[int], AbstractContextManager[Callable[[int], None]]]
+
+
+@contextlib.contextmanager
+def _silent(total: int) -> Iterator[Callable[[int], None]]:
+    yield lambda n: None
+
+
+@dataclass(slots=True)
+class Inbox:
+    files: list[Path]
+    forms: list[FormData]
+    roster: Roster | None = None
+    notes: list[Issue] = field(default_factory=list)  # skipped non-spreadsheet files
+
+    @property
+    def issues(self) -> list[Issue]:
+        """Every issue, file by file in input order, then the roster's errors and notes."""
+        found = [issue for data in self.forms for issue in data.issues]
+        if self.roster is not None and not self._roster_among_forms():
+            found += [i for i in self.roster.issues if i.is_error]
+        return found + self.notes
+
+    def _roster_among_forms(self) -> bool:
+        """The roster was also one of the files checked: its issues are listed once."""
+        if self.roster is None or self.roster.path is None:
+            return False
+        roster = Path(self.roster.path).resolve()
+        return any(Path(data.path).resolve() == roster for data in self.forms)
+
+
+def read_inbox(
+    paths: Sequence[Path],
+    *,
+    roster: Path | Roster | None = None,
+    period: Month | Week | None = None,
+    today: dt.date | None = None,
+    products: frozenset[str] | None = None,
+    workers: int | None = None,
+    progress: ProgressFactory | None = None,
+    prepare: Prepare | None = None,
+) -> Inbox:
+    """Read and validate every form under `paths` (files or folders, recursively).
+
+    Raises FileNotFoundError for a missing path and RosterError when `roster`
+    is not a roster; everything wrong inside the files becomes issues.
+    """
+    today = today or dt.date.today()
+    files, notes = collect_files([Path(p) for p in paths])
+    if isinstance(roster, Path):
+        roster = read_roster(roster, ValidationContext(today=today))
+    ctx = ValidationContext(
+        today=today,
+        period=period,
+        roster_ids=roster.ids if roster is not None else None,
+        products=products,
+    )
+    with (progress or _silent)(len(files)) as step:
+        forms = load_forms(files, ctx, workers=workers, progress=step, prepare=prepare)
+    return Inbox(files, forms, roster, notes)

@@ -1,0 +1,155 @@
+"""What validation hands on: a file's typed values and issues (`FormData`, `TableData`).
+
+`FormData` is the one type every later stage reads — consolidation, the
+store, the targets reader, the CLI.  It is plain picklable data, so reading
+workers send it back to the parent process.  `ValidationContext` is what
+validation needs to know beyond the file itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from salesxl.core.issues import Issue, has_errors
+from salesxl.core.periods import Month, Week
+from salesxl.forms import FORMS, Form
+from salesxl.read.workbook import Limits
+
+__all__ = ["FormData", "TableData", "ValidationContext"]
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationContext:
+    """What validation needs beyond the file: today, the expected period, the roster."""
+
+    today: dt.date = field(default_factory=dt.date.today)
+    period: Month | Week | None = None
+    roster_ids: frozenset[str] | None = None
+    products: frozenset[str] | None = None
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass(slots=True)
+class FormData:
+    """A file after reading and validation: header values, tables, issues."""
+
+    path: str
+    form_id: str | None
+    header: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, TableData] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    mtime: float | None = None
+    saved: float | None = None  # last save recorded inside the file (Book.saved_at)
+    digest: Any = None  # a later stage's summary of the rows, made where the file was read
+    # Header key -> (sheet, A1 cell) where its value was found: later checks point there.
+    header_cells: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def file_time(self, newest_day: dt.date | None = None) -> float | None:
+        """When the file was last saved, as best known (POSIX seconds).
+
+        The earlier of the save recorded inside the file and the file's
+        modification time: copying or e-mailing a file makes the latter later,
+        never earlier.  A save recorded before `newest_day` (the newest day the
+        file reports) is stale, from a program that did not update it: ignored.
+        """
+        saved = self.saved
+        if (
+            saved is not None
+            and newest_day is not None
+            and self.mtime is not None
+            and (dt.datetime.fromtimestamp(saved) < dt.datetime.combine(newest_day, dt.time()))
+        ):
+            saved = None
+        known = [t for t in (saved, self.mtime) if t is not None]
+        return min(known) if known else None
+
+    @property
+    def form(self) -> Form | None:
+        return FORMS.get(self.form_id) if self.form_id else None
+
+    @property
+    def rep_id(self) -> str | None:
+        form = self.form
+        return self.header.get(form.rep_field) if form and form.rep_field else None
+
+    @property
+    def period(self) -> Month | Week | None:
+        form = self.form
+        return self.header.get(form.period_field) if form and form.period_field else None
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.issues)
+
+    def records(self, table: str) -> list[dict[str, Any]]:
+        data = self.tables.get(table)
+        return data.records if data else []
+
+
+class TableData:
+    """One table's typed values, stored by column; `records` gives them row by row.
+
+    Each record has every field key plus `_row` (the 1-based sheet row) and,
+    when the sheet had unknown columns, `_extra`.  Records are built on
+    first use: consolidation reads the columns and never pays for them.
+    """
+
+    __slots__ = ("_extra_values", "_records", "columns", "extras", "key", "rows", "sheet", "values")
+
+    def __init__(
+        self,
+        key: str,
+        sheet: str,
+        records: list[dict[str, Any]] | None = None,
+        columns: dict[str, str] | None = None,
+        extras: list[str] | None = None,
+        *,
+        values: dict[str, list[Any]] | None = None,
+        rows: list[int] | None = None,
+        extra_values: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.key, self.sheet = key, sheet
+        self.columns = columns or {}  # field key -> column letters, for cells
+        self.extras = extras or []
+        self._records = records
+        self.values = values  # field key -> one value per row
+        self.rows = rows  # 1-based sheet rows
+        self._extra_values = extra_values
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        if self._records is None:
+            values, rows = self.values or {}, self.rows or []
+            keys = [*values, "_row"]
+            self._records = [
+                dict(zip(keys, row, strict=True))
+                for row in zip(*values.values(), rows, strict=True)
+            ]
+            if self._extra_values is not None:
+                for record, extra in zip(self._records, self._extra_values, strict=True):
+                    record["_extra"] = extra
+        return self._records
+
+    @records.setter
+    def records(self, records: list[dict[str, Any]]) -> None:
+        self._records, self.values, self.rows, self._extra_values = records, None, None, None
+
+    def column(self, key: str) -> list[Any]:
+        """One field's values, row by row."""
+        if self.values is not None:
+            return self.values[key]
+        return [r.get(key) for r in self.records]
+
+    def __len__(self) -> int:
+        return (
+            len(self.rows) if self._records is None and self.rows is not None else len(self.records)
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)

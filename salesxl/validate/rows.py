@@ -1,0 +1,615 @@
+"""Check one table's rows, column by column (the hot loop of every command).
+
+A table is checked a column at a time: each column's values go through a
+list comprehension with a fast path for what python-calamine hands over
+in a well-filled form (a float in a money column, a date in a date column,
+a drop-down value seen before), and only the rest takes the tolerant slow
+path of `salesxl.read.values`.  Cross-field rules pre-filter their candidate
+rows column-wise too.  Issues are sorted back into row order at the end, so
+users read them top to bottom.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from operator import itemgetter
+from typing import Any
+
+from salesxl.core.issues import Code, Issue, Severity, make_issue
+from salesxl.core.periods import Month, Week
+from salesxl.forms import Field, FieldType, Role, Table
+from salesxl.read.formulas import column_letters
+from salesxl.read.locate import TOTAL_LABELS, TableLayout
+from salesxl.read.values import (
+    CellValueError,
+    cell_parser,
+    matcher_for,
+    norm_label,
+    normalise_phone,
+    text_of,
+)
+from salesxl.read.workbook import Grid
+from salesxl.validate.model import TableData
+
+__all__ = [
+    "TableChecker",
+    "column_letters",
+    "formula_message",
+    "range_problem",
+    "unknown_rep",
+]
+
+_SLOW = object()  # marks a cell the fast path could not settle
+_TOTAL_FIRST_CHARS = frozenset("合小总tTsSΣ \u3000")
+
+
+def _total_label(value: Any) -> bool:
+    """合计, 小计, Total and the like (cheap first-character test before normalising)."""
+    return (
+        value.__class__ is str
+        and value[:1] in _TOTAL_FIRST_CHARS
+        and len(value) <= 20
+        and norm_label(value) in TOTAL_LABELS
+    )
+
+
+_NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
+_DATE = dt.date
+
+
+def range_problem(f: Field, value: Any) -> tuple[str, str] | None:
+    if f.min is not None and value < f.min:
+        return (
+            f"{f.zh} {text_of(value)} 小于最小值 {f.min:g}。请更正。",
+            f"{f.en} {text_of(value)} is below the minimum {f.min:g}. Correct it.",
+        )
+    if f.max is not None and value > f.max:
+        return (
+            f"{f.zh} {text_of(value)} 大于最大值 {f.max:g}。请更正。",
+            f"{f.en} {text_of(value)} is above the maximum {f.max:g}. Correct it.",
+        )
+    return None
+
+
+def unknown_rep(path: str, f: Field, rep: str, where: dict[str, Any]) -> Issue:
+    return make_issue(
+        Code.UNKNOWN_REP,
+        path,
+        f"{f.zh}「{rep}」不在花名册中。请核对工号，或请管理员把此人加入花名册。",
+        f"{f.en} '{rep}' is not in the roster. Check the ID, or ask the admin to add the rep.",
+        column=f.bilingual,
+        value=rep,
+        **where,
+    )
+
+
+def formula_message(zh: str, en: str) -> tuple[str, str]:
+    return (
+        f"「{zh}」是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开保存）。"
+        "请在 Excel 中打开此文件，保存后重新提交。",
+        f"{en} is a formula with no calculated value (the file was written by a program and "
+        "never opened in Excel). Open it in Excel, save it and send it again.",
+    )
+
+
+# Text that a CSV gives for a number or date, spelled the one plain way: `1234.5`,
+# `2026-11-03`.  The tolerant parser gives the same value for these; the fast path
+# only skips its normalising.  At most 15 digits each side: the float is always finite.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,15}(?:\.\d{0,15})?|\.\d{1,15})", re.ASCII).fullmatch
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII).fullmatch
+
+
+def _iso_date(text: str) -> Any:
+    try:
+        return _DATE.fromisoformat(text)
+    except ValueError:  # 2026-02-30: the slow path words the problem
+        return _SLOW
+
+
+def _fast_path(f: Field) -> Callable[[Sequence[Any]], list[Any]] | None:
+    """A list comprehension for the common cases — an already-typed value, a plain number
+    or ISO date as text, or an empty cell — leaving `_SLOW` for the tolerant parser; None
+    when there is no fast path."""
+    kind = f.type
+    plain, iso = _PLAIN_NUMBER, _ISO_DATE
+    if kind in (FieldType.MONEY, FieldType.NUMBER, FieldType.PERCENT):
+        return lambda vs: [
+            v
+            if type(v) is float or type(v) is int
+            else None
+            if v == ""
+            else float(v)
+            if type(v) is str and plain(v)
+            else _SLOW
+            for v in vs
+        ]
+    if kind is FieldType.DATE:
+        return lambda vs: [
+            v
+            if type(v) is _DATE
+            else None
+            if v == ""
+            else _iso_date(v)
+            if type(v) is str and iso(v)
+            else _SLOW
+            for v in vs
+        ]
+    if kind is FieldType.CHOICE:
+        assert f.choices is not None
+        cache = matcher_for(f.choices).cache  # holds '' -> None: an empty cell is empty
+        return lambda vs: [cache.get(v, _SLOW) for v in vs]
+    if kind is FieldType.TEXT:
+        if f.identifier:
+            return lambda vs: [
+                (v.strip() or None) if type(v) is str and v.isascii() else _SLOW for v in vs
+            ]
+        return lambda vs: [(v.strip() or None) if type(v) is str else _SLOW for v in vs]
+    if kind is FieldType.PHONE:
+        return lambda vs: [
+            v
+            if type(v) is str and len(v) == 11 and v.isdigit() and v[0] == "1" and v[1] in "3456789"
+            else None
+            if v == ""
+            else _SLOW
+            for v in vs
+        ]
+    if kind in (FieldType.MONTH, FieldType.MONTH_OR_DATE, FieldType.WEEK):
+        seen = _PERIODS[kind]  # a history sheet repeats the same few dozen months
+        return lambda vs: [seen.get(v, _SLOW) for v in vs]
+    return None
+
+
+# Raw cell value -> parsed month/week, filled by the slow path (bounded, shared by files).
+_PERIODS: dict[FieldType, dict[Any, Any]] = {
+    FieldType.MONTH: {"": None},
+    FieldType.MONTH_OR_DATE: {"": None},
+    FieldType.WEEK: {"": None},
+}
+
+
+class TableChecker:
+    """Walks one table once, building records and collecting issues."""
+
+    def __init__(
+        self,
+        layout: TableLayout,
+        grid: Grid,
+        *,
+        path: str,
+        today: dt.date,
+        period: Month | Week | None,
+        default_year: int | None,
+        roster_ids: frozenset[str] | None,
+        products: frozenset[str] | None,
+    ) -> None:
+        self.layout, self.grid, self.path, self.today = layout, grid, path, today
+        self.table: Table = layout.table
+        self.period, self.roster_ids = period, roster_ids
+        self.mapped = [f for f in self.table.fields if f.key in layout.columns]
+        self.cols = [layout.columns[f.key] for f in self.mapped]
+        self.letters = [column_letters(c) for c in self.cols]
+        self.parsers = [
+            cell_parser(
+                f, default_year=default_year, products=products if f.role is Role.PRODUCT else None
+            )
+            for f in self.mapped
+        ]
+        self.labels = {f.key: f for f in self.table.fields}
+        self.found: list[tuple[int, int, Issue]] = []  # (row, column position, issue)
+        self.formula_cells: list[tuple[int, int]] = []
+
+    def issue(
+        self,
+        code: Code,
+        j: int | None,
+        r: int,
+        zh: str,
+        en: str,
+        value: Any = None,
+        severity: Severity | None = None,
+    ) -> None:
+        """An issue at sheet row r (0-based) in mapped column j (None: the row's first column)."""
+        letters = self.letters[j if j is not None else 0] if self.letters else "A"
+        column = self.mapped[j].bilingual if j is not None else None
+        self.found.append(
+            (
+                r,
+                j if j is not None else -1,
+                make_issue(
+                    code,
+                    self.path,
+                    zh,
+                    en,
+                    sheet=self.grid.name,
+                    cell=f"{letters}{r + 1}",
+                    row=r + 1,
+                    column=column,
+                    value=value,
+                    severity=severity,
+                ),
+            )
+        )
+
+    # -- rows --------------------------------------------------------------------------
+
+    def _data_rows(self) -> tuple[list[int], list[tuple[Any, ...]]]:
+        """Sheet rows holding data, with their raw values in mapped-column order."""
+        cols = self.cols
+        if not cols:
+            return [], []
+        getter = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
+        width = max(cols) + 1
+        inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
+        pick = (
+            None
+            if len(inputs) == len(cols)
+            else (itemgetter(*inputs) if len(inputs) > 1 else (lambda t: (t[inputs[0]],)))
+        )
+        # A row is blank when every column a person fills in is blank; computed columns
+        # (日清 今日成交) hold formulas in every prepared row and do not count.
+        input_cols = {cols[j] for j in inputs}
+        formula_rows = {r for r, c in self.grid.uncached if c in input_cols}
+        numbers: list[int] = []
+        raws: list[tuple[Any, ...]] = []
+        rows = self.grid.rows
+        for r in range(self.layout.first_data_row, len(rows)):
+            cells = rows[r]
+            if len(cells) < width:
+                cells = [*cells, *([""] * (width - len(cells)))]
+            t = getter(cells)
+            own = t if pick is None else pick(t)
+            # any() settles almost every row in C; all-falsy rows get the exact test
+            # (a lone 0 is a value, '' and None are not).
+            if not any(own) and r not in formula_rows and all(v == "" or v is None for v in own):
+                continue
+            numbers.append(r)
+            raws.append(t)
+        totals = self._total_rows(numbers)
+        if totals:
+            numbers = [r for i, r in enumerate(numbers) if i not in totals]
+            raws = [t for i, t in enumerate(raws) if i not in totals]
+        return numbers, raws
+
+    def _total_rows(self, numbers: list[int]) -> set[int]:
+        """Rows labelled 合计/小计/Total in one of their first three filled cells, whether
+        that is one of the form's columns or not.
+
+        Column-wise first: when no row has a blank in its first three cells and no
+        value there is a total label, there is no total row, found without a Python
+        step per row.  Only rows with such a blank or label get the exact test.
+        """
+        rows = list(map(self.grid.rows.__getitem__, numbers))
+        if not rows:
+            return set()
+        if min(map(len, rows)) < 3:
+            suspects: Sequence[int] = range(len(rows))
+        else:
+            heads = [list(map(itemgetter(c), rows)) for c in range(3)]
+            distinct = [set(column) for column in heads]
+            labels = {v for values in distinct for v in values if _total_label(v)}
+            gaps = any("" in values or None in values for values in distinct)
+            if not gaps and not labels:
+                return set()
+            suspects = [
+                i
+                for i, t in enumerate(zip(*heads, strict=True))
+                if not labels.isdisjoint(t) or (gaps and ("" in t or None in t))
+            ]
+        found: set[int] = set()
+        for i in suspects:
+            seen = 0
+            for v in rows[i]:
+                if v == "" or v is None:
+                    continue
+                if _total_label(v):
+                    found.add(i)
+                    break
+                seen += 1
+                if seen == 3:
+                    break
+        return found
+
+    def _merged_numbers(self, numbers: list[int]) -> dict[int, list[int]]:
+        """Data row index -> mapped columns whose number is a copy of a merged cell above it:
+        a number merged over several rows counts once, in its top row."""
+        numeric = {
+            c: j
+            for j, (c, f) in enumerate(zip(self.cols, self.mapped, strict=True))
+            if f.type in _NUMERIC
+        }
+        if not numeric or not self.grid.merged:
+            return {}
+        index = {r: i for i, r in enumerate(numbers)}
+        covered: dict[int, list[int]] = {}
+        for (r1, c1), (r2, c2) in self.grid.merged:
+            for col in range(c1, c2 + 1):
+                if col in numeric:
+                    for r in range(r1, r2 + 1):
+                        if (r, col) != (r1, c1) and r in index:
+                            covered.setdefault(index[r], []).append(numeric[col])
+        return covered
+
+    # -- columns -----------------------------------------------------------------------
+
+    def _column(
+        self, j: int, values: Sequence[Any], numbers: list[int], bad: set[int]
+    ) -> list[Any]:
+        f, parse = self.mapped[j], self.parsers[j]
+        fast = _fast_path(f)
+        out = fast(values) if fast is not None else [_SLOW] * len(values)
+        if _SLOW in out:
+            phone = f.type is FieldType.PHONE
+            periods = _PERIODS.get(f.type)
+            for i in [i for i, v in enumerate(out) if v is _SLOW]:
+                raw = values[i]
+                if raw is None or raw == "" or (type(raw) is str and not raw.strip()):
+                    out[i] = None
+                    continue
+                try:
+                    out[i] = parse(raw)
+                    if periods is not None and len(periods) < 10_000:
+                        periods[raw] = out[i]
+                except CellValueError as problem:
+                    out[i] = None
+                    bad.add(i)
+                    self.issue(
+                        problem.code, j, numbers[i], problem.message_zh, problem.message_en, raw
+                    )
+                    continue
+                if phone and not normalise_phone(out[i])[1]:
+                    self.issue(
+                        Code.PHONE_FORMAT,
+                        j,
+                        numbers[i],
+                        f"电话「{out[i]}」不是有效的手机号（1 开头 11 位）或座机号（0xx-xxxxxxxx）。请核对。",
+                        f"Phone '{out[i]}' is not a valid CN mobile (11 digits starting "
+                        "with 1) or landline (0xx-xxxxxxxx). Check it.",
+                        raw,
+                    )
+        self._formulas(j, out, numbers, bad)
+        self._checks(j, out, values, numbers, bad)
+        return out
+
+    def _formulas(self, j: int, out: list[Any], numbers: list[int], bad: set[int]) -> None:
+        col = self.cols[j]
+        rows = {r for r, c in self.grid.uncached if c == col}
+        if not rows:
+            return
+        f = self.mapped[j]
+        for i, r in enumerate(numbers):
+            if r in rows:
+                out[i] = None
+                bad.add(i)
+                self.formula_cells.append((r, col))
+                self.issue(Code.FORMULA_WITHOUT_VALUE, j, r, *formula_message(f.zh, f.en))
+
+    def _checks(
+        self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
+    ) -> None:
+        f = self.mapped[j]
+        if f.required and None in out:
+            for i in [i for i, v in enumerate(out) if v is None and i not in bad]:
+                bad.add(i)
+                self.issue(
+                    Code.REQUIRED,
+                    j,
+                    numbers[i],
+                    f"「{f.zh}」必须填写。请补上。",
+                    f"{f.en} is required. Fill it in.",
+                )
+        if f.min is not None or f.max is not None:
+            low = f.min if f.min is not None else float("-inf")
+            high = f.max if f.max is not None else float("inf")
+            for i in [i for i, v in enumerate(out) if v is not None and not low <= v <= high]:
+                bad.add(i)
+                problem = range_problem(f, out[i])
+                assert problem is not None  # out of range, as the filter above found
+                self.issue(Code.OUT_OF_RANGE, j, numbers[i], *problem, raw[i])
+        if f.type is FieldType.DATE:
+            self._dates(j, out, raw, numbers, bad)
+        if f.role is Role.REP_ID and self.roster_ids is not None:
+            for i in [i for i, v in enumerate(out) if v is not None and v not in self.roster_ids]:
+                self.found.append(
+                    (
+                        numbers[i],
+                        j,
+                        unknown_rep(
+                            self.path,
+                            f,
+                            out[i],
+                            {
+                                "sheet": self.grid.name,
+                                "cell": f"{self.letters[j]}{numbers[i] + 1}",
+                                "row": numbers[i] + 1,
+                            },
+                        ),
+                    )
+                )
+
+    def _dates(
+        self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
+    ) -> None:
+        f, period = self.mapped[j], self.period
+        outside: set[int] = set()
+        if f.in_period and period is not None:
+            first, last = (
+                (period.first_day, period.last_day)
+                if isinstance(period, Month)
+                else (period.monday, period.sunday)
+            )
+            outside = {i for i, v in enumerate(out) if v is not None and not first <= v <= last}
+            what_zh, what_en = ("月份", "month") if isinstance(period, Month) else ("周", "week")
+            for i in sorted(outside):
+                bad.add(i)
+                self.issue(
+                    Code.OUT_OF_RANGE,
+                    j,
+                    numbers[i],
+                    f"{f.zh} {out[i]:%Y-%m-%d} 不在表头{what_zh} {period} 内。"
+                    f"请改正日期，或把这一行放到对应{what_zh}的文件中。",
+                    f"{f.en} {out[i]:%Y-%m-%d} is outside the header {what_en} {period}. "
+                    f"Correct the date or move the row to that {what_en}'s file.",
+                    raw[i],
+                )
+        if f.not_future:
+            today = self.today
+            for i in [i for i, v in enumerate(out) if v is not None and v > today]:
+                if i not in outside:
+                    self.issue(
+                        Code.FUTURE_DATE,
+                        j,
+                        numbers[i],
+                        f"{f.zh} {out[i]:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}）。请确认日期是否写错。",
+                        f"{f.en} {out[i]:%Y-%m-%d} is after today ({today:%Y-%m-%d}). "
+                        "Check the date.",
+                        raw[i],
+                    )
+
+    # -- the whole table -----------------------------------------------------------------
+
+    def run(self) -> TableData:
+        self._structure_issues()
+        numbers, raws = self._data_rows()
+        n = len(raws)
+        raw_cols = (
+            [list(col) for col in zip(*raws, strict=True)] if raws else [[] for _ in self.cols]
+        )
+        bad_rows: dict[str, set[int]] = {f.key: set() for f in self.mapped}
+        copies = self._merged_numbers(numbers)
+        for i, columns in copies.items():  # the covered cells are neither missing nor counted
+            for j in columns:
+                raw_cols[j][i] = ""
+                bad_rows[self.mapped[j].key].add(i)
+        parsed: dict[str, list[Any]] = {}
+        for j, f in enumerate(self.mapped):
+            parsed[f.key] = self._column(j, raw_cols[j], numbers, bad_rows[f.key])
+        values = {f.key: parsed.get(f.key) or [None] * n for f in self.table.fields}
+        rows = [r + 1 for r in numbers]
+        self._rules(values, bad_rows, numbers)
+        self._duplicates(raws, numbers, parsed)
+        self.found.sort(key=lambda item: (item[0], item[1]))
+        return TableData(
+            self.table.key,
+            self.grid.name,
+            None,
+            {f.key: letters for f, letters in zip(self.mapped, self.letters, strict=True)},
+            [self.layout.extras[c] for c in sorted(self.layout.extras)],
+            values=values,
+            rows=rows,
+            extra_values=self._extras(numbers),
+        )
+
+    def _extras(self, numbers: list[int]) -> list[dict[str, Any]] | None:
+        """Unknown columns' values per row: kept, never dropped (README.md "Forms")."""
+        extras = sorted(self.layout.extras)
+        if not extras:
+            return None
+        rows = self.grid.rows
+        return [
+            {
+                self.layout.extras[c]: rows[r][c]
+                for c in extras
+                if c < len(rows[r]) and rows[r][c] != ""
+            }
+            for r in numbers
+        ]
+
+    def _rules(
+        self, values: dict[str, list[Any]], bad_rows: dict[str, set[int]], numbers: list[int]
+    ) -> None:
+        n = len(numbers)
+        position = {f.key: j for j, f in enumerate(self.mapped)}
+        for rule in self.table.rules:
+            involved = [k for k in rule.fields if k in bad_rows]
+            if not involved:
+                continue
+            skip = set().union(*(bad_rows[k] for k in involved))
+            for i in rule.candidates(values, n):
+                if i in skip:
+                    continue
+                hit = rule.check({k: values[k][i] for k in rule.fields}, self.labels)
+                if hit is None:
+                    continue
+                j = position.get(hit.field, position[involved[0]])
+                self.issue(rule.code, j, numbers[i], hit.message_zh, hit.message_en, hit.value)
+
+    def _duplicates(
+        self, raws: list[tuple[Any, ...]], numbers: list[int], parsed: dict[str, list[Any]]
+    ) -> None:
+        inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
+        keys = (
+            raws if len(inputs) == len(self.mapped) else [tuple(t[j] for j in inputs) for t in raws]
+        )
+        seen: dict[tuple[Any, ...], int] = {}
+        for i, t in enumerate(keys if len(set(keys)) != len(keys) else ()):
+            first = seen.setdefault(t, numbers[i])
+            if first != numbers[i]:
+                self.issue(
+                    Code.DUPLICATE_ROW,
+                    None,
+                    numbers[i],
+                    f"这一行与第 {first + 1} 行完全相同。如果是重复录入，请删除其中一行。",
+                    f"This row is identical to row {first + 1}. "
+                    "If it was entered twice, delete one of them.",
+                )
+        for j, f in enumerate(self.mapped):
+            if not f.unique:
+                continue
+            firsts: dict[Any, int] = {}
+            for i, value in enumerate(parsed[f.key]):
+                if value is None:
+                    continue
+                first = firsts.setdefault(value, numbers[i])
+                if first != numbers[i]:
+                    self.issue(
+                        Code.DUPLICATE_ROW,
+                        j,
+                        numbers[i],
+                        f"{f.zh}「{value}」与第 {first + 1} 行重复，必须唯一。请更正。",
+                        f"{f.en} '{value}' repeats row {first + 1}; it must be unique. Correct it.",
+                        value,
+                        Severity.ERROR,
+                    )
+
+    def _structure_issues(self) -> None:
+        layout, r = self.layout, self.layout.header_row
+        for f in self.table.fields:
+            if f.required and f.key not in layout.columns:
+                self.found.append(
+                    (
+                        r,
+                        -1,
+                        make_issue(
+                            Code.MISSING_COLUMN,
+                            self.path,
+                            f"「{self.grid.name}」表缺少必填列「{f.zh} {f.en}」。请在第 {r + 1} 行表头加上这一列"
+                            "（可从模板复制）。",
+                            f"Sheet '{self.grid.name}' has no required column '{f.zh} {f.en}'. "
+                            f"Add it to the header row {r + 1} (copy it from the template).",
+                            sheet=self.grid.name,
+                            row=r + 1,
+                            column=f.bilingual,
+                        ),
+                    )
+                )
+        for c, label in sorted(layout.extras.items()):
+            r = layout.extra_rows.get(c, layout.header_row)
+            self.found.append(
+                (
+                    r,
+                    c,
+                    make_issue(
+                        Code.EXTRA_COLUMN,
+                        self.path,
+                        f"列「{label}」不是表单中的列，已保留但不参与汇总。",
+                        f"Column '{label}' is not part of the form; it is kept but not used.",
+                        sheet=self.grid.name,
+                        cell=f"{column_letters(c)}{r + 1}",
+                        row=r + 1,
+                        column=label,
+                        value=label,
+                    ),
+                )
+            )
