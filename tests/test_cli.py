@@ -37,7 +37,11 @@ def run(*args: str) -> click.testing.Result:
 
 
 def issues_json(result: click.testing.Result) -> list[dict]:
-    return json.loads(result.stdout)
+    """The issues of `validate --format json`'s report (nothing but JSON on stdout)."""
+    report = json.loads(result.stdout)
+    assert list(report) == ["valid", "stats", "issues"]
+    assert report["valid"] == (result.exit_code == 0)
+    return report["issues"]
 
 
 @pytest.fixture
@@ -174,6 +178,42 @@ def test_json_of_a_clean_file_is_an_empty_list(good):
     assert result.exit_code == 0 and issues_json(result) == []
 
 
+def test_json_report_counts_files_and_issues(tmp_path, good, bad):
+    """Three files: good.xlsx clean; bad.xlsx one error (stage 8); odd.xlsx two warnings."""
+    odd = write_daily(
+        tmp_path / "odd.xlsx",
+        [{**GOOD_ROW, "phone": "1381234"}, {**GOOD_ROW, "customer": "前海物流", "phone": "12"}],
+    )
+    result = run(
+        "validate", str(good), str(bad), str(odd), "--as-of", "2026-11-24", "--format", "json"
+    )
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1 and report["valid"] is False
+    assert report["stats"] == {
+        "files": 3,
+        "files_with_errors": 1,  # bad.xlsx; odd.xlsx has warnings only
+        "issues": 3,  # 1 + 0 + 2
+        "by_severity": {"error": 1, "warning": 2, "info": 0},
+        "by_code": {"not_in_list": 1, "phone_format": 2},
+    }
+    assert [(Path(i["file"]).name, i["code"]) for i in report["issues"]] == [
+        ("bad.xlsx", "not_in_list"),
+        ("odd.xlsx", "phone_format"),
+        ("odd.xlsx", "phone_format"),
+    ]
+    warnings_only = run("validate", str(odd), "--as-of", "2026-11-24", "--format", "json")
+    assert warnings_only.exit_code == 0 and json.loads(warnings_only.stdout)["valid"] is True
+
+
+def test_json_list_is_the_bare_list_of_issues(bad):
+    """`--format json-list` keeps what `--format json` printed before the report."""
+    listed = run("validate", str(bad), "--as-of", "2026-11-24", "--format", "json-list")
+    report = run("validate", str(bad), "--as-of", "2026-11-24", "--format", "json")
+    assert listed.exit_code == report.exit_code == 1
+    assert json.loads(listed.stdout) == json.loads(report.stdout)["issues"]
+    assert [i["code"] for i in json.loads(listed.stdout)] == ["not_in_list"]
+
+
 def test_json_values_are_json_types(tmp_path):
     path = write_daily(
         tmp_path / "f.xlsx",
@@ -253,7 +293,11 @@ def test_folders_are_searched_recursively_and_one_bad_file_stops_nothing(tmp_pat
     result = run("validate", str(tmp_path), "--format", "json", "--as-of", "2026-11-24")
     assert result.exit_code == 1
     found = {(Path(i["file"]).name, i["code"]) for i in issues_json(result)}
-    assert found == {("b.xlsx", "not_in_list"), ("broken.xlsx", "unreadable")}
+    assert found == {
+        ("b.xlsx", "not_in_list"),
+        ("broken.xlsx", "unreadable"),
+        ("~$a.xlsx", "skipped"),  # the lock file is not read, and the report says so
+    }
     text = run("validate", str(tmp_path), "--as-of", "2026-11-24").stdout
     assert "4 files checked: 2 without errors, 2 with errors" in text
     for name in ("a.xlsx", "b.xlsx", "broken.xlsx", "z.xlsx"):
@@ -274,8 +318,8 @@ def test_the_files_folder_as_one_inbox(tmp_path):
         found.setdefault(name, {})[issue["code"]] = issue["severity"]
     for spec in SPECS:
         codes = found.pop(spec.name, {})
-        if spec.skipped:
-            assert not codes, spec.name
+        if spec.skipped:  # not read, only said to be skipped (a lock file, a hidden file)
+            assert codes == {"skipped": "info"}, spec.name
         elif spec.note:
             assert set(codes) == {"unknown_form"}, spec.name
         elif spec.partial:
@@ -339,7 +383,8 @@ def test_an_empty_folder_says_so(tmp_path):
     (tmp_path / "inbox").mkdir()
     (tmp_path / "inbox" / "~$x.xlsx").write_bytes(b"x")
     result = run("validate", str(tmp_path / "inbox"), "--format", "json")
-    assert result.exit_code == 0 and issues_json(result) == []
+    assert result.exit_code == 0
+    assert [(i["code"], i["severity"]) for i in issues_json(result)] == [("skipped", "info")]
     assert "No spreadsheet files" in result.stderr
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import click
 
-from salesxl.cli.output import echo_issue_table, progress
+from salesxl.cli.output import echo_issue_table, echo_json, printable, progress
 from salesxl.cli.params import DATE, PERIOD
-from salesxl.core.issues import count_by_severity, has_errors
+from salesxl.core.issues import issue_report
 from salesxl.core.periods import Month, Week
 from salesxl.intake.files import issues_only
 from salesxl.intake.inbox import read_inbox
@@ -29,10 +28,11 @@ __all__ = ["command"]
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "json-list"]),
     default="text",
     show_default=True,
-    help="A readable table, or the JSON list of issues (its fields: docs/issues.md).",
+    help="A readable table; a JSON report {valid, stats, issues}; or the bare JSON list of "
+    "issues (json-list). Codes are explained in docs/issues.md.",
 )
 @click.option(
     "--lang",
@@ -63,13 +63,17 @@ def command(
 ) -> None:
     """Check rep forms, rosters, sales records and target inputs, cell by cell.
 
-    PATHS are files or folders (searched recursively; ~$ lock files and hidden
-    files are skipped). Exit code 0: no errors; 1: errors found; 2: usage error.
+    PATHS are files or folders (searched recursively; ~$ lock files, hidden
+    files, pipes and salesxl's own summaries are skipped, each with an info
+    line). A file too large, damaged or hostile is an issue on that file; the
+    others are checked all the same. Exit code 0: no errors; 1: errors found;
+    2: usage error.
 
     \b
     Example:
       salesxl validate inbox/ --period 2026-11 --roster roster.xlsx
-      salesxl validate 张伟_日报.xlsx --format json > issues.json
+      salesxl validate 张伟_日报.xlsx --format json > report.json
+      salesxl validate inbox/ --format json-list > issues.json
     """
     if as_of and today and as_of != today:
         raise click.UsageError("give --as-of only (--today is its old name)")
@@ -86,19 +90,22 @@ def command(
     if not inbox.files:
         click.echo(
             "No spreadsheet files (.xlsx .xlsm .xls .csv) found in "
-            f"{', '.join(map(str, paths))}; lock (~$) and hidden files are skipped.",
+            f"{printable(', '.join(map(str, paths)))}; lock (~$) and hidden files are skipped.",
             err=True,
         )
+    files = [str(f) for f in inbox.files]
+    report = issue_report(issues, files)
     if fmt == "json":
-        click.echo(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
+        echo_json(report)
+    elif fmt == "json-list":
+        echo_json(report["issues"])
     else:
-        files = [str(f) for f in inbox.files]
         echo_issue_table(issues, lang=lang, files=files)
-        counts = count_by_severity(issues)
-        bad = len({i.file for i in issues if i.is_error} & set(files))
+        stats = report["stats"]
+        checked, bad, counts = stats["files"], stats["files_with_errors"], stats["by_severity"]
         click.echo(
-            f"\n{len(files)} files checked: {len(files) - bad} without errors, "
+            f"\n{checked} files checked: {checked - bad} without errors, "
             f"{bad} with errors ({counts['error']} errors, {counts['warning']} warnings, "
             f"{counts['info']} info)"
         )
-    raise SystemExit(1 if has_errors(issues) else 0)
+    raise SystemExit(0 if report["valid"] else 1)

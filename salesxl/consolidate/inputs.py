@@ -18,10 +18,12 @@ from typing import Any
 
 from salesxl.consolidate.digest import DailyDigest, DayActivity, Trail, digest_daily
 from salesxl.consolidate.standing import employed_in
-from salesxl.core.issues import Code, Issue, Severity, make_issue
+from salesxl.core.display import displayable
+from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
 from salesxl.forms import REP_FORM_IDS, FormId, Role, TableKey
+from salesxl.intake.files import saved_early
 from salesxl.validate import FormData, TableData
 
 __all__ = ["Collected", "FormTarget", "Submission", "collect"]
@@ -124,10 +126,13 @@ def collect(
             make_issue(
                 Code.DUPLICATE_ROW,
                 older.path,
-                f"同一销售员（{rep}）同一期间（{got}）有两个文件；使用较新的 {newer.path}，本文件未计入。"
-                "请删除旧文件。",
-                f"Rep {rep} has two files for {got}; the newer one ({newer.path}) is used and this one "
-                "is not counted. Delete the old file.",
+                *message(
+                    Code.DUPLICATE_ROW,
+                    "two_files",
+                    rep=rep,
+                    period=got,
+                    newer=displayable(newer.path),  # a name in no valid encoding, shown
+                ),
                 severity=Severity.WARNING,
             )
         )
@@ -161,7 +166,11 @@ def collect(
         has_rows = id(data) not in refusals or bool(data.tables)
         daily = form_id == FormId.DAILY_REPORT and has_rows
         d = digest_of(data, period, as_of) if daily else None
-        when, from_store = _submitted(data, first_seen, max(d.days, default=None) if d else None)
+        newest = max(d.days, default=None) if d else None
+        when, from_store = _submitted(data, first_seen, newest)
+        early = None if from_store else saved_early(data, newest)
+        if early is not None:
+            issues.append(early)
         # chosen keeps only forms with a period (above); FormData.period is optional in general
         sub = Submission(data.path, form_id, rep, data.period, when, from_store)  # type: ignore[arg-type]
         if id(data) in refusals:

@@ -18,12 +18,14 @@ from salesxl.core.people import Roster
 from salesxl.core.periods import Month
 from salesxl.forms import Role, TableKey
 from salesxl.intake.roster import read_roster
+from salesxl.read.marks import Written
 from salesxl.targets.engine import split_targets
 from salesxl.targets.inputs import history_from_sales, read_targets_input
 from salesxl.targets.model import Split, Version
 from salesxl.targets.readback import load_targets, read_targets_workbook
 from salesxl.targets.resplit import resplit
 from salesxl.targets.workbook import write_targets
+from salesxl.write.output import check_output
 
 __all__ = [
     "TIER_ROLES",
@@ -66,8 +68,16 @@ def split_file(
     """Read a targets input (plus sales history files), split, write targets.xlsx.
 
     `extra_history` adds history rows from elsewhere (the store's sales records:
-    `salesxl.store.sales_history`).  The plan is version 1, dated `today`.
+    `salesxl.store.sales_history`).  The plan is version 1, dated `today`.  The
+    output is checked before anything is read: an input file, or a file salesxl
+    did not write as targets, is never replaced (OutputError).
     """
+    inputs = [
+        Path(input_path),
+        *map(Path, history),
+        *([roster] if isinstance(roster, Path) else []),
+    ]
+    check_output(Path(output_path), written=Written.TARGETS, inputs=inputs)
     if isinstance(roster, Path):
         roster = read_roster(roster)
     extra = [*history_from_sales(history), *extra_history]
@@ -76,7 +86,7 @@ def split_file(
     )
     split = split_targets(inp)
     split.version = Version(1, today or dt.date.today())
-    return SplitResult(write_targets(split, Path(output_path), lang=lang), split)
+    return SplitResult(write_targets(split, Path(output_path), lang=lang, inputs=inputs), split)
 
 
 def resplit_file(
@@ -92,7 +102,10 @@ def resplit_file(
     """The next version of a targets workbook, re-spread from `start` with the sales to date:
     sales records files (`actuals`) and rows from elsewhere (`extra_actuals`, the store's
     sales records: `salesxl.store.sales_history`).  Only the plan year's months before
-    `start` count."""
+    `start` count.  The output is checked first, as in `split_file` (never over
+    the workbook re-split nor over the actuals)."""
+    inputs = [Path(targets_path), *map(Path, actuals)]
+    check_output(Path(output_path), written=Written.TARGETS, inputs=inputs)
     previous = read_targets_workbook(Path(targets_path))
     rows = [*history_from_sales(actuals), *extra_actuals]
     sales: dict[tuple[str, str | None], dict[Month, float]] = defaultdict(dict)
@@ -100,7 +113,8 @@ def resplit_file(
         bucket = sales[(unit, product)]
         bucket[month] = bucket.get(month, 0.0) + amount
     split = resplit(previous, sales, start, today=today)
-    return SplitResult(write_targets(split, Path(output_path), lang=lang, previous=previous), split)
+    written = write_targets(split, Path(output_path), lang=lang, previous=previous, inputs=inputs)
+    return SplitResult(written, split)
 
 
 def read_month_targets(path: Path, month: Month) -> dict[str, float]:

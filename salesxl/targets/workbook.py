@@ -12,6 +12,7 @@ plan's version and date; the Monthly sheets have a 签字 Sign-off column.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,11 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from salesxl.forms.choices import TARGET_LEVELS
+from salesxl.read.marks import Written
 from salesxl.targets.method_sheet import write_method
 from salesxl.targets.model import Split, UnitPlan
 from salesxl.targets.version_sheet import write_version_change
-from salesxl.write.xlsx import atomic_output, fit_width
+from salesxl.write.xlsx import atomic_output, fit_width, mark
 
 __all__ = ["TIER_SHEETS", "write_targets"]
 
@@ -48,10 +50,18 @@ def _level(plan: UnitPlan, lang: str) -> str:
 
 
 def write_targets(
-    split: Split, path: Path, *, lang: str = "zh", previous: Split | None = None
+    split: Split,
+    path: Path,
+    *,
+    lang: str = "zh",
+    previous: Split | None = None,
+    inputs: Sequence[Path] = (),
 ) -> Path:
-    """Write the breakdown to `path` atomically; with `previous`, a 差异 Version change sheet."""
-    with atomic_output(Path(path), "目标文件") as tmp:
+    """Write the breakdown to `path` atomically; with `previous`, a 差异 Version change sheet.
+
+    Never over one of `inputs`, nor over a file salesxl did not write as a targets
+    workbook."""
+    with atomic_output(Path(path), "目标文件", written=Written.TARGETS, inputs=inputs) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
@@ -62,6 +72,7 @@ def write_targets(
                 "created": dt.datetime(split.settings.year, 1, 1),
             }
         )
+        mark(wb, Written.TARGETS)
         writer = Writer(wb, split, lang)
         for tier in split.tier_names:
             writer.monthly(tier)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Form
 from salesxl.read.locate import HeaderCell, Layout
@@ -18,9 +18,10 @@ from salesxl.read.values import CellValueError, cell_parser
 from salesxl.read.workbook import Book
 from salesxl.validate.model import FormData, ValidationContext
 from salesxl.validate.rows import (
+    NUMERIC,
     TableChecker,
     column_letters,
-    formula_message,
+    insane_number,
     range_problem,
     unknown_rep,
 )
@@ -66,6 +67,7 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
             default_year=default_year,
             roster_ids=ctx.roster_ids,
             products=ctx.products,
+            max_amount=ctx.limits.max_amount,
         )
         data.tables[key] = checker.run()
         issues.extend(issue for _, _, issue in checker.found)
@@ -108,7 +110,7 @@ def _check_header(
                 make_issue(
                     Code.FORMULA_WITHOUT_VALUE,
                     path,
-                    *formula_message(f.zh, f.en),
+                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh=f.zh, field_en=f.en),
                     column=f.bilingual,
                     **where,
                 )
@@ -123,8 +125,9 @@ def _check_header(
                     make_issue(
                         Code.MISSING_HEADER,
                         path,
-                        f"表头缺少「{f.zh}」。请在表格上方填写，例如：{f.zh} | {example}。",
-                        f"The header block has no {f.en}. Add it above the table, e.g. {f.en} | {example}.",
+                        *message(
+                            Code.MISSING_HEADER, field_zh=f.zh, field_en=f.en, example=example
+                        ),
                         column=f.bilingual,
                         **where,
                     )
@@ -139,6 +142,19 @@ def _check_header(
                     path,
                     problem.message_zh,
                     problem.message_en,
+                    column=f.bilingual,
+                    value=raw,
+                    **where,
+                )
+            )
+            continue
+        limit = ctx.limits.max_amount
+        if f.type in NUMERIC and not -limit <= value <= limit:
+            issues.append(
+                make_issue(
+                    Code.OUT_OF_RANGE,
+                    path,
+                    *insane_number(f, value, limit),
                     column=f.bilingual,
                     value=raw,
                     **where,
@@ -161,9 +177,9 @@ def _check_header(
                 make_issue(
                     Code.WRONG_PERIOD,
                     path,
-                    f"{f.zh}是 {got}，但本次汇总的期间是 {ctx.period}。请确认文件是否放错期间，或改正{f.zh}。",
-                    f"The {f.en.lower()} is {got} but the requested period is {ctx.period}. "
-                    f"Check that the file belongs to this period, or correct the {f.en.lower()}.",
+                    *message(
+                        Code.WRONG_PERIOD, field_zh=f.zh, field_en=f.en, got=got, wanted=ctx.period
+                    ),
                     column=f.bilingual,
                     value=str(got),
                     **_where(cells.get(form.period_field)),
@@ -225,7 +241,7 @@ def _report_other_formulas(
                 make_issue(
                     Code.FORMULA_WITHOUT_VALUE,
                     path,
-                    *formula_message("此单元格", "This cell"),
+                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh="此单元格", field_en="This cell"),
                     sheet=sheet,
                     cell=f"{column_letters(c)}{r + 1}",
                     row=r + 1,

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from salesxl.core.issues import Code, Issue, Severity, make_issue
+from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Field, FieldType, Role, Table
 from salesxl.read.formulas import column_letters
@@ -34,9 +34,10 @@ from salesxl.read.workbook import Grid
 from salesxl.validate.model import TableData
 
 __all__ = [
+    "NUMERIC",
     "TableChecker",
     "column_letters",
-    "formula_message",
+    "insane_number",
     "range_problem",
     "unknown_rep",
 ]
@@ -55,42 +56,57 @@ def _total_label(value: Any) -> bool:
     )
 
 
-_NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
+NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
 _DATE = dt.date
 
 
 def range_problem(f: Field, value: Any) -> tuple[str, str] | None:
+    """The out_of_range message of a number below the field's minimum or above its maximum."""
     if f.min is not None and value < f.min:
-        return (
-            f"{f.zh} {text_of(value)} 小于最小值 {f.min:g}。请更正。",
-            f"{f.en} {text_of(value)} is below the minimum {f.min:g}. Correct it.",
+        return message(
+            Code.OUT_OF_RANGE,
+            "below_minimum",
+            field_zh=f.zh,
+            field_en=f.en,
+            value=text_of(value),
+            minimum=f.min,
         )
     if f.max is not None and value > f.max:
-        return (
-            f"{f.zh} {text_of(value)} 大于最大值 {f.max:g}。请更正。",
-            f"{f.en} {text_of(value)} is above the maximum {f.max:g}. Correct it.",
+        return message(
+            Code.OUT_OF_RANGE,
+            "above_maximum",
+            field_zh=f.zh,
+            field_en=f.en,
+            value=text_of(value),
+            maximum=f.max,
         )
     return None
+
+
+def insane_number(f: Field, value: float, limit: float) -> tuple[str, str]:
+    """The message for a number no form can mean (beyond `limit`, or not finite)."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return message(
+            Code.OUT_OF_RANGE, "not_finite", field_zh=f.zh, field_en=f.en, value=text_of(value)
+        )
+    return message(
+        Code.OUT_OF_RANGE,
+        "beyond_reason",
+        field_zh=f.zh,
+        field_en=f.en,
+        value=f"{value:,.6g}",
+        limit=limit,
+    )
 
 
 def unknown_rep(path: str, f: Field, rep: str, where: dict[str, Any]) -> Issue:
     return make_issue(
         Code.UNKNOWN_REP,
         path,
-        f"{f.zh}「{rep}」不在花名册中。请核对工号，或请管理员把此人加入花名册。",
-        f"{f.en} '{rep}' is not in the roster. Check the ID, or ask the admin to add the rep.",
+        *message(Code.UNKNOWN_REP, field_zh=f.zh, field_en=f.en, rep=rep),
         column=f.bilingual,
         value=rep,
         **where,
-    )
-
-
-def formula_message(zh: str, en: str) -> tuple[str, str]:
-    return (
-        f"「{zh}」是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开保存）。"
-        "请在 Excel 中打开此文件，保存后重新提交。",
-        f"{en} is a formula with no calculated value (the file was written by a program and "
-        "never opened in Excel). Open it in Excel, save it and send it again.",
     )
 
 
@@ -183,8 +199,10 @@ class TableChecker:
         default_year: int | None,
         roster_ids: frozenset[str] | None,
         products: frozenset[str] | None,
+        max_amount: float = 1e12,
     ) -> None:
         self.layout, self.grid, self.path, self.today = layout, grid, path, today
+        self.max_amount = max_amount
         self.table: Table = layout.table
         self.period, self.roster_ids = period, roster_ids
         self.mapped = [f for f in self.table.fields if f.key in layout.columns]
@@ -320,7 +338,7 @@ class TableChecker:
         numeric = {
             c: j
             for j, (c, f) in enumerate(zip(self.cols, self.mapped, strict=True))
-            if f.type in _NUMERIC
+            if f.type in NUMERIC
         }
         if not numeric or not self.grid.merged:
             return {}
@@ -366,14 +384,32 @@ class TableChecker:
                         Code.PHONE_FORMAT,
                         j,
                         numbers[i],
-                        f"电话「{out[i]}」不是有效的手机号（1 开头 11 位）或座机号（0xx-xxxxxxxx）。请核对。",
-                        f"Phone '{out[i]}' is not a valid CN mobile (11 digits starting "
-                        "with 1) or landline (0xx-xxxxxxxx). Check it.",
+                        *message(Code.PHONE_FORMAT, value=out[i]),
                         raw,
                     )
         self._formulas(j, out, numbers, bad)
+        if f.type in NUMERIC:
+            self._sane(j, out, values, numbers, bad)
         self._checks(j, out, values, numbers, bad)
         return out
+
+    def _sane(
+        self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
+    ) -> None:
+        """A number beyond any real amount (9e307, or NaN and infinity a file can hold) is an
+        error and is not counted: one such cell would make every sum of its month infinite."""
+        limit = self.max_amount
+        # `not -limit <= v <= limit` holds for NaN too.
+        for i in [i for i, v in enumerate(out) if v is not None and not -limit <= v <= limit]:
+            self.issue(
+                Code.OUT_OF_RANGE,
+                j,
+                numbers[i],
+                *insane_number(self.mapped[j], out[i], limit),
+                raw[i],
+            )
+            out[i] = None
+            bad.add(i)
 
     def _formulas(self, j: int, out: list[Any], numbers: list[int], bad: set[int]) -> None:
         col = self.cols[j]
@@ -386,7 +422,12 @@ class TableChecker:
                 out[i] = None
                 bad.add(i)
                 self.formula_cells.append((r, col))
-                self.issue(Code.FORMULA_WITHOUT_VALUE, j, r, *formula_message(f.zh, f.en))
+                self.issue(
+                    Code.FORMULA_WITHOUT_VALUE,
+                    j,
+                    r,
+                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh=f.zh, field_en=f.en),
+                )
 
     def _checks(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
@@ -399,8 +440,7 @@ class TableChecker:
                     Code.REQUIRED,
                     j,
                     numbers[i],
-                    f"「{f.zh}」必须填写。请补上。",
-                    f"{f.en} is required. Fill it in.",
+                    *message(Code.REQUIRED, field_zh=f.zh, field_en=f.en),
                 )
         if f.min is not None or f.max is not None:
             low = f.min if f.min is not None else float("-inf")
@@ -450,10 +490,16 @@ class TableChecker:
                     Code.OUT_OF_RANGE,
                     j,
                     numbers[i],
-                    f"{f.zh} {out[i]:%Y-%m-%d} 不在表头{what_zh} {period} 内。"
-                    f"请改正日期，或把这一行放到对应{what_zh}的文件中。",
-                    f"{f.en} {out[i]:%Y-%m-%d} is outside the header {what_en} {period}. "
-                    f"Correct the date or move the row to that {what_en}'s file.",
+                    *message(
+                        Code.OUT_OF_RANGE,
+                        "outside_period",
+                        field_zh=f.zh,
+                        field_en=f.en,
+                        value=out[i],
+                        period_zh=what_zh,
+                        period_en=what_en,
+                        period=period,
+                    ),
                     raw[i],
                 )
         if f.not_future:
@@ -464,9 +510,13 @@ class TableChecker:
                         Code.FUTURE_DATE,
                         j,
                         numbers[i],
-                        f"{f.zh} {out[i]:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}）。请确认日期是否写错。",
-                        f"{f.en} {out[i]:%Y-%m-%d} is after today ({today:%Y-%m-%d}). "
-                        "Check the date.",
+                        *message(
+                            Code.FUTURE_DATE,
+                            field_zh=f.zh,
+                            field_en=f.en,
+                            value=out[i],
+                            today=today,
+                        ),
                         raw[i],
                     )
 
@@ -553,9 +603,7 @@ class TableChecker:
                     Code.DUPLICATE_ROW,
                     None,
                     numbers[i],
-                    f"这一行与第 {first + 1} 行完全相同。如果是重复录入，请删除其中一行。",
-                    f"This row is identical to row {first + 1}. "
-                    "If it was entered twice, delete one of them.",
+                    *message(Code.DUPLICATE_ROW, first=first + 1),
                 )
         for j, f in enumerate(self.mapped):
             if not f.unique:
@@ -570,8 +618,14 @@ class TableChecker:
                         Code.DUPLICATE_ROW,
                         j,
                         numbers[i],
-                        f"{f.zh}「{value}」与第 {first + 1} 行重复，必须唯一。请更正。",
-                        f"{f.en} '{value}' repeats row {first + 1}; it must be unique. Correct it.",
+                        *message(
+                            Code.DUPLICATE_ROW,
+                            "unique",
+                            field_zh=f.zh,
+                            field_en=f.en,
+                            value=value,
+                            first=first + 1,
+                        ),
                         value,
                         Severity.ERROR,
                     )
@@ -587,10 +641,13 @@ class TableChecker:
                         make_issue(
                             Code.MISSING_COLUMN,
                             self.path,
-                            f"「{self.grid.name}」表缺少必填列「{f.zh} {f.en}」。请在第 {r + 1} 行表头加上这一列"
-                            "（可从模板复制）。",
-                            f"Sheet '{self.grid.name}' has no required column '{f.zh} {f.en}'. "
-                            f"Add it to the header row {r + 1} (copy it from the template).",
+                            *message(
+                                Code.MISSING_COLUMN,
+                                sheet=self.grid.name,
+                                field_zh=f.zh,
+                                field_en=f.en,
+                                row=r + 1,
+                            ),
                             sheet=self.grid.name,
                             row=r + 1,
                             column=f.bilingual,
@@ -606,8 +663,7 @@ class TableChecker:
                     make_issue(
                         Code.EXTRA_COLUMN,
                         self.path,
-                        f"列「{label}」不是表单中的列，已保留但不参与汇总。",
-                        f"Column '{label}' is not part of the form; it is kept but not used.",
+                        *message(Code.EXTRA_COLUMN, label=label),
                         sheet=self.grid.name,
                         cell=f"{column_letters(c)}{r + 1}",
                         row=r + 1,
