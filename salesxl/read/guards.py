@@ -67,10 +67,6 @@ def unreadable(why_zh: str, why_en: str) -> ReadError:
 
 
 def too_large(variant: str, *, sheet: str | None = None, **values: object) -> ReadError:
-    """A bound broken: the catalogue's `too_large` message of that `variant`.
-
-    `sheet` is both where the issue is and a value of the sheet messages."""
-    named = {} if sheet is None else {"sheet": sheet}
-    return ReadError(
-        Code.TOO_LARGE, *message(Code.TOO_LARGE, variant, **values, **named), sheet=sheet
-    )
+    """A bound broken: the catalogue's `too_large` message of that `variant`."""
+    texts = message(Code.TOO_LARGE, variant, sheet=sheet, **values)  # some variants name it
+    return ReadError(Code.TOO_LARGE, *texts, sheet=sheet)
