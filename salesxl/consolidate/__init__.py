@@ -45,10 +45,10 @@ from salesxl.core.issues import Issue
 from salesxl.core.people import Roster
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month
-from salesxl.forms import FormId
+from salesxl.forms import FormId, Role
 from salesxl.intake.inbox import ProgressFactory, read_inbox
 from salesxl.intake.workdays import read_workdays
-from salesxl.targets import TargetsError, read_month_targets
+from salesxl.targets import TargetsError, read_month_tiers
 from salesxl.validate import FormData
 
 __all__ = [
@@ -112,14 +112,17 @@ def consolidate(
     details: bool = False,
     targets_from: str = "file",
     refused: Sequence[tuple[FormData, int, dt.datetime | None]] = (),
+    tiers: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Summary:
     """Combine the forms of `period` into every table of the summary, plus all issues.
 
     `targets` (rep ID -> month target) come from `targets_from` (a key of
     TARGET_SOURCES); without them the forms' month targets are used.
     `refused`: rep files the store refused, with their error count and when
-    (their figures are shown as provisional).  Raises AsOfError when `as_of`
-    is before `period`.
+    (their figures are shown as provisional).  `tiers` maps stretch and
+    challenge to rep ID -> month target: a 档位 Tiers sheet shows completion
+    against each (warnings stay keyed to `targets`).  Raises AsOfError when
+    `as_of` is before `period`.
     """
     results = consolidate_results(
         forms,
@@ -136,6 +139,7 @@ def consolidate(
         details=details,
         targets_from=targets_from,
         refused=refused,
+        tiers=tiers,
     )
     with paused_gc():
         return summarise(results)
@@ -157,6 +161,7 @@ def consolidate_results(
     details: bool = False,
     targets_from: str = "file",
     refused: Sequence[tuple[FormData, int, dt.datetime | None]] = (),
+    tiers: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Results:
     """What `consolidate` computes, before it becomes tables (`assemble.summarise`)."""
     as_of = as_of or dt.date.today()
@@ -177,6 +182,7 @@ def consolidate_results(
             details,
             targets_from,
             refused,
+            tiers or {},
         )
 
 
@@ -195,6 +201,7 @@ def _consolidate(
     details: bool,
     targets_from: str,
     refused: Sequence[tuple[FormData, int, dt.datetime | None]],
+    tiers: Mapping[str, Mapping[str, float]],
 ) -> Results:
     data = collect(forms, period, as_of, roster, first_seen or {}, history, day_first_seen, refused)
     chosen = month_targets(targets, data.form_targets, targets_from)
@@ -244,6 +251,7 @@ def _consolidate(
         pace_lines={
             rep_id: pace_shares(rep, period, month_days) for rep_id, rep in data.reps.items()
         },
+        tiers=tiers,
     )
 
 
@@ -277,7 +285,7 @@ def consolidate_inbox(
     as_of = as_of or dt.date.today()
     check_as_of(period, as_of)  # before any file is read
     calendar = workday_calendar(workdays, as_of)
-    month_targets = read_targets(targets, period) if targets is not None else None
+    month_targets, tiers = read_targets(targets, period) if targets is not None else (None, None)
     inbox = read_inbox(
         paths,
         roster=roster,
@@ -299,9 +307,12 @@ def consolidate_inbox(
         workdays=calendar,
         extra_issues=[*extra, *inbox.notes],
         details=details,
+        tiers=tiers,
     )
 
 
-def read_targets(path: Path, period: Month) -> dict[str, float]:
-    """Rep ID -> month target from a targets workbook (`salesxl targets split` output)."""
-    return read_month_targets(Path(path), period)
+def read_targets(path: Path, period: Month) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """From a targets workbook (`salesxl targets split` output), read once: rep ID -> month
+    target, and stretch / challenge -> rep ID -> that tier's month target (empty without)."""
+    found = read_month_tiers(Path(path), period)
+    return found[Role.TARGET], {str(t): found[t] for t in (Role.STRETCH, Role.CHALLENGE)}

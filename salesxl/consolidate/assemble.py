@@ -30,6 +30,7 @@ from salesxl.consolidate.model import (
 from salesxl.consolidate.results import Results
 from salesxl.consolidate.standing import RepStatus
 from salesxl.consolidate.submissions import SubmissionStatus
+from salesxl.consolidate.tiers import tiers_sheet
 from salesxl.consolidate.trends import Trends, trend_sheet
 from salesxl.core.calendar import Workdays
 from salesxl.core.issues import Severity
@@ -67,10 +68,11 @@ def summarise(
         )
     submitted = [s for s in r.submitted if keep(s.rep)]
     issues = [i for i in r.issues if only is None or r.files.get(i.file) in only]
-    out = [
-        sheets.by_rep_sheet(members, trends),
-        sheets.by_group_sheet("by_team", teams, company),
-    ]
+    out = [sheets.by_rep_sheet(members, trends)]
+    tier_sheet = tiers_sheet(members, r.tiers)  # a pack's: its reps' tiers only
+    if tier_sheet is not None:
+        out.append(tier_sheet)
+    out.append(sheets.by_group_sheet("by_team", teams, company))
     if only is None or _whole_regions(r, regions, reps):  # not a team's part of a region
         out.append(sheets.by_group_sheet("by_region", regions, company))
     if trends is not None:

@@ -11,6 +11,7 @@ submissions, issues), so nothing built on it counts anything a second way.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from salesxl.consolidate.customers import Conflict, Lapse
@@ -55,3 +56,5 @@ class Results:
     # Each rep's pace line: the share of the month target due by each day of the month at
     # workday pace, counting the workdays the rep was employed (standing.pace_shares).
     pace_lines: dict[str, dict[dt.date, float]] = field(default_factory=dict)
+    # stretch / challenge -> rep ID -> that tier's month target (the 档位 Tiers sheet)
+    tiers: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
