@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from salesxl.cli.output import echo_issue_table, progress
-from salesxl.cli.params import DATE, PERIOD
+from salesxl.cli.output import SHOWN_PER_FILE, echo_issue_table, progress
+from salesxl.cli.params import DATE, PERIOD, foreign_file_options, parse_map
 from salesxl.core.issues import count_by_severity, has_errors
 from salesxl.core.periods import Month, Week
 from salesxl.intake.files import issues_only
@@ -48,6 +48,10 @@ __all__ = ["command"]
     type=click.IntRange(min=1),
     help="Processes to read with (default: all cores when there are many files).",
 )
+@foreign_file_options
+@click.option(
+    "--all", "show_all", is_flag=True, help="List every issue (text output shows 50 per file)."
+)
 def command(
     paths: tuple[Path, ...],
     roster: Path | None,
@@ -56,6 +60,10 @@ def command(
     lang: str,
     today: dt.date | None,
     workers: int | None,
+    maps: tuple[str, ...],
+    date_order: str | None,
+    encoding: str | None,
+    show_all: bool,
 ) -> None:
     """Check rep forms, rosters, sales records and target inputs, cell by cell.
 
@@ -66,7 +74,9 @@ def command(
     Example:
       salesxl validate inbox/ --period 2026-11 --roster roster.xlsx
       salesxl validate 张伟_日报.xlsx --format json > issues.json
+      salesxl validate SalesJan2009.csv --map amount=Price --map customer=Name --date-order mdy
     """
+    column_map = parse_map(maps)
     try:
         inbox = read_inbox(
             list(paths),
@@ -76,6 +86,9 @@ def command(
             workers=workers,
             progress=lambda n: progress(n, "Validating"),
             prepare=issues_only,
+            column_map=column_map,
+            date_order=date_order,
+            encoding=encoding,
         )
     except RosterError as exc:
         raise click.BadParameter(str(exc), param_hint="--roster") from None
@@ -90,7 +103,7 @@ def command(
         click.echo(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
     else:
         files = [str(f) for f in inbox.files]
-        echo_issue_table(issues, lang=lang, files=files)
+        echo_issue_table(issues, lang=lang, files=files, limit=None if show_all else SHOWN_PER_FILE)
         counts = count_by_severity(issues)
         bad = len({i.file for i in issues if i.is_error} & set(files))
         click.echo(

@@ -242,10 +242,12 @@ def consolidate_inbox(
     progress: ProgressFactory | None = None,
     details: bool = False,
     workdays: Path | Workdays | None = None,
+    column_map: Mapping[str, str] | None = None,
 ) -> Summary:
     """Read every form under `paths`, then `consolidate` them.
 
-    `workdays` overrides the China calendar (a workdays sheet, or a Workdays).
+    `workdays` overrides the China calendar (a workdays sheet, or a Workdays);
+    `column_map` (field key -> header) reads columns no synonym knows.
     """
     as_of = as_of or dt.date.today()
     calendar = workday_calendar(workdays, as_of)
@@ -258,6 +260,7 @@ def consolidate_inbox(
         workers=workers,
         progress=progress,
         prepare=digester(period, as_of, keep_rows=details),
+        column_map=column_map,
     )
     extra = [i for i in inbox.roster.issues if i.is_error] if inbox.roster else []
     return consolidate(

@@ -45,6 +45,16 @@ class Code(StrEnum):
     FOLLOWUP_MISSING = "followup_missing"
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     EXTRA_COLUMN = "extra_column"
+    # Files from other systems (synonyms, mappings, dates, encodings).
+    COLUMN_CHOSEN = "column_chosen"
+    MAPPED_COLUMN_MISSING = "mapped_column_missing"
+    AMBIGUOUS_DATES = "ambiguous_dates"
+    TWO_DIGIT_YEAR = "two_digit_year"
+    ENCODING_GUESSED = "encoding_guessed"
+    BAD_ENCODING = "bad_encoding"
+    NOT_FED = "not_fed"
+    REP_BY_NAME = "rep_by_name"
+    HISTORY_GAP = "history_gap"
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -69,6 +79,15 @@ SEVERITY: dict[Code, Severity] = {
     Code.FOLLOWUP_MISSING: Severity.WARNING,
     Code.FORMULA_WITHOUT_VALUE: Severity.WARNING,
     Code.EXTRA_COLUMN: Severity.INFO,
+    Code.COLUMN_CHOSEN: Severity.INFO,
+    Code.MAPPED_COLUMN_MISSING: Severity.ERROR,
+    Code.AMBIGUOUS_DATES: Severity.ERROR,
+    Code.TWO_DIGIT_YEAR: Severity.INFO,
+    Code.ENCODING_GUESSED: Severity.WARNING,
+    Code.BAD_ENCODING: Severity.ERROR,
+    Code.NOT_FED: Severity.INFO,
+    Code.REP_BY_NAME: Severity.INFO,
+    Code.HISTORY_GAP: Severity.WARNING,
 }
 
 

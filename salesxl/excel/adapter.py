@@ -166,6 +166,7 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
                 as_of=settings.as_of,
                 thresholds=settings.thresholds,
                 progress=_status(app, "读取表单 Reading forms"),
+                column_map=settings.column_map,
             )
     except StoreError as exc:
         raise Failed(
@@ -213,6 +214,7 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
             period=settings.period,
             today=settings.as_of,
             progress=_status(book.app, "校验 Validating"),
+            column_map=settings.column_map,
         )
     except RosterError as exc:
         raise Failed("花名册无法使用。", f"The roster cannot be used: {exc}") from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from salesxl.consolidate import SheetData, Summary, Thresholds
 from salesxl.consolidate.workbook import CODE_LABELS, COLOURED, NUMBER_FORMATS
 from salesxl.core.periods import Month
+from salesxl.forms import parse_column_map
 from salesxl.read.values import norm_label, parse_date, parse_number
 
 __all__ = [
@@ -140,6 +142,14 @@ SETTINGS = (
         "分解目标按钮读取的文件",
         "What the Split targets button reads",
     ),
+    Setting(
+        "column_map",
+        "列映射",
+        "Column mapping",
+        "",
+        "其他系统导出文件的列名对应，如 amount=Price; customer=Name（同 --map）",
+        "Columns of other systems' exports, e.g. amount=Price; customer=Name (as --map)",
+    ),
 )
 
 
@@ -166,6 +176,7 @@ class ManagerSettings:
     thresholds: Thresholds
     targets_input: Path | None
     folder: Path = field(default=Path("."))
+    column_map: dict[str, str] | None = None  # field key -> header (as `--map`)
 
 
 _SETTING = {s.key: s for s in SETTINGS}
@@ -279,6 +290,7 @@ def read_settings(
                 "Warning thresholds must be numbers, oral above written (e.g. 0.8 and 0.6).",
             )
         )
+    column_map = _column_map(values.get("column_map"), problems)
     if problems:
         raise SettingsError(problems)
     return ManagerSettings(
@@ -292,6 +304,7 @@ def read_settings(
         thresholds=thresholds,
         targets_input=found["targets_input"],
         folder=folder,
+        column_map=column_map,
     )
 
 
@@ -330,6 +343,27 @@ def _database(raw: Any, folder: Path, problems: list[tuple[str, str]]) -> str | 
         )
         return None
     return value
+
+
+_MAP_SEPARATORS = re.compile(r"[;；\n]+")
+
+
+def _column_map(raw: Any, problems: list[tuple[str, str]]) -> dict[str, str] | None:
+    """`amount=Price; customer=Name`: the same mapping `--map` takes, one pair per `;` or line."""
+    if raw in (None, ""):
+        return None
+    items = [item.strip() for item in _MAP_SEPARATORS.split(str(raw)) if item.strip()]
+    try:
+        return parse_column_map(items) or None
+    except ValueError as exc:
+        problems.append(
+            (
+                f"列映射「{raw}」无法使用：请写成 字段=列名，多个用分号分隔，如 amount=Price; customer=Name。",
+                f"Column mapping '{raw}' cannot be used: {exc}. Write FIELD=HEADER pairs "
+                "separated by semicolons, e.g. amount=Price; customer=Name.",
+            )
+        )
+        return None
 
 
 def _or(value: Any, default: float) -> Any:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from salesxl.core.issues import Code
+from salesxl.core.issues import Code, Severity
 
 __all__ = [
     "Choice",
@@ -136,6 +136,7 @@ class RuleHit:
 class Rule:
     code: Code
     fields: tuple[str, ...]
+    severity: Severity | None = None  # None: the code's own severity
 
     def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
         raise NotImplementedError
@@ -189,6 +190,7 @@ class ProductEquals(Rule):
     b: str
     tolerance: float = 0.01
     code: Code = Code.AMOUNT_MISMATCH
+    severity: Severity | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -359,6 +361,9 @@ class Table:
     required: bool = True  # a form without this table is incomplete
     input_rows: int = 1000  # rows prepared (validation, unlocked) in the template
     sheet_aliases: tuple[str, ...] = ()
+    # A header row holding every required field is this table even with fewer than three
+    # labels, when they are at least half the row (a sales export of just 日期, 金额).
+    known_by_required: bool = False
 
     @property
     def sheet_name(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from salesxl.core.issues import Code
+from salesxl.forms import synonyms as syn
 from salesxl.forms.choices import CLOSED_WON, GRADES, OBJECTIONS, OPEN_STAGES, SOURCES, STAGES
 from salesxl.forms.model import (
     Field,
@@ -20,7 +21,12 @@ __all__ = ["DAILY_REPORT", "MONTHLY_PLAN", "WEEKLY_PLAN"]
 
 T = FieldType
 _REP_NAME = Field(
-    "rep_name", "销售员", "Rep", required=True, aliases=("姓名", "业务员", "Name"), example="张伟"
+    "rep_name",
+    "销售员",
+    "Rep",
+    required=True,
+    aliases=("姓名", "Name", *syn.REP_NAME),
+    example="张伟",
 )
 _REP_ID = Field(
     "rep_id",
@@ -28,7 +34,7 @@ _REP_ID = Field(
     "Rep ID",
     required=True,
     identifier=True,
-    aliases=("员工编号", "编号", "ID"),
+    aliases=("编号", "ID", *syn.REP_ID),
     example="S001",
 )
 _MONTH = Field(
@@ -44,7 +50,7 @@ _CUSTOMER = Field(
     "Customer",
     required=True,
     width=22,
-    aliases=("客户", "客户名", "单位名称"),
+    aliases=syn.CUSTOMER,
 )
 _GRADE = Field("grade", "客户等级", "Grade", T.CHOICE, choices=GRADES, aliases=("等级", "级别"))
 
@@ -79,7 +85,7 @@ DAILY_REPORT = Form(
                     required=True,
                     in_period=True,
                     not_future=True,
-                    aliases=("拜访日期", "联系日期"),
+                    aliases=("拜访日期", "联系日期", *syn.DATE),
                 ),
                 _CUSTOMER,
                 Field("contact", "联系人", "Contact", aliases=("联系人姓名",)),
@@ -109,10 +115,10 @@ DAILY_REPORT = Form(
                     width=16,
                     aliases=("阶段", "进度"),
                 ),
-                Field("product", "产品", "Product", aliases=("产品名称", "意向产品")),
-                Field("qty", "数量", "Qty", T.NUMBER, min=0, aliases=("Quantity",)),
-                Field("price", "单价", "Unit price", T.MONEY, min=0, aliases=("Price",)),
-                Field("amount", "金额", "Amount", T.MONEY, min=0, aliases=("成交金额",)),
+                Field("product", "产品", "Product", aliases=("意向产品", *syn.PRODUCT)),
+                Field("qty", "数量", "Qty", T.NUMBER, min=0, aliases=syn.QTY),
+                Field("price", "单价", "Unit price", T.MONEY, min=0, aliases=syn.PRICE),
+                Field("amount", "金额", "Amount", T.MONEY, min=0, aliases=syn.AMOUNT),
                 Field("deposit", "定金", "Deposit", T.MONEY, min=0, aliases=("订金",)),
                 Field(
                     "objection",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.perf import paused_gc
+from salesxl.read.diagnose import refuse
 from salesxl.read.locate import locate
 from salesxl.read.workbook import SPREADSHEET_SUFFIXES, ReadFailure, open_book
 from salesxl.validate import FormData, ValidationContext, check_layout
@@ -88,7 +89,7 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
     except OSError:
         mtime = None
     try:
-        book = open_book(path, ctx.limits)
+        book = open_book(path, ctx.limits, encoding=ctx.encoding)
     except ReadFailure as failure:
         return FormData(
             name,
@@ -103,10 +104,17 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
     except Exception as exc:  # a guard that did not foresee this file: still one issue
         return FormData(name, None, mtime=mtime, issues=[_reading_failed(name, exc)])
     try:
-        layout = locate(book)
+        layout = locate(
+            book,
+            mapping=ctx.column_map,
+            remembered=ctx.remembered_maps,
+            forget=ctx.forget_maps,
+        )
         if layout is None:
-            return FormData(name, None, mtime=mtime, issues=[_unknown_form(name, book.sheet_names)])
+            refusal = refuse(book, name, expect=ctx.expect, mapping=ctx.column_map)
+            return FormData(name, None, mtime=mtime, issues=[*book.notes, refusal])
         data = check_layout(book, layout, ctx, name)
+        data.issues[:0] = book.notes
         data.mtime, data.saved = mtime, book.saved_at()
         return data
     except ReadFailure as failure:
@@ -133,18 +141,6 @@ def _reading_failed(name: str, exc: Exception) -> Issue:
         f"读取时出错（{type(exc).__name__}: {exc}）。请在 Excel 中打开、另存为 .xlsx 后重新提交。",
         f"Reading failed ({type(exc).__name__}: {exc}). Open it in Excel, save it as .xlsx "
         "and send it again.",
-    )
-
-
-def _unknown_form(name: str, sheets: Sequence[str]) -> Issue:
-    shown = "、".join(sheets[:6])
-    return make_issue(
-        Code.UNKNOWN_FORM,
-        name,
-        f"没有识别出表单（工作表：{shown}）。表头行需要至少三个已知列名，例如「日期、客户名称、销售阶段」；"
-        "请使用 salesxl 模板。",
-        f"No known form found (sheets: {', '.join(sheets[:6])}). A header row needs at least three "
-        "known column labels such as Date, Customer, Stage; start from a salesxl template.",
     )
 
 

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, inspect, select
+from sqlalchemy import Connection, Engine, func, inspect, select, text
 
 from salesxl.store.engine import (
     StoreError,
@@ -29,7 +29,7 @@ from salesxl.store.engine import (
     read_transaction,
     write_transaction,
 )
-from salesxl.store.schema import metadata, schema_versions
+from salesxl.store.schema import column_maps, metadata, sales_records, schema_versions
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "migrate", "open_store", "schema_version"]
 
@@ -45,12 +45,38 @@ def _create_tables(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
+def _v2_exports(conn: Connection) -> None:
+    """Sales rows without a rep (rep_id may be empty), by name (rep_name), from a source
+    (the export's header signature); remembered column mappings."""
+    if conn.dialect.name == "sqlite":  # SQLite cannot drop NOT NULL: rebuild the table
+        conn.execute(text("ALTER TABLE sales_records RENAME TO sales_records_v1"))
+        for index in inspect(conn).get_indexes("sales_records_v1"):
+            conn.execute(text(f'DROP INDEX "{index["name"]}"'))
+        old = [c["name"] for c in inspect(conn).get_columns("sales_records_v1")]
+        sales_records.create(conn)
+        names = ", ".join(f'"{name}"' for name in old)
+        conn.execute(
+            text(f"INSERT INTO sales_records ({names}) SELECT {names} FROM sales_records_v1")
+        )
+        conn.execute(text("DROP TABLE sales_records_v1"))
+    else:
+        conn.execute(text("ALTER TABLE sales_records ALTER COLUMN rep_id DROP NOT NULL"))
+        conn.execute(text("ALTER TABLE sales_records ADD COLUMN rep_name TEXT"))
+        conn.execute(text("ALTER TABLE sales_records ADD COLUMN source VARCHAR(32)"))
+    column_maps.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "reps, customers, activities, day closes, plans, sales records, targets, "
         "submissions, issues, audit log",
         _create_tables,
+    ),
+    Migration(
+        2,
+        "sales records without a rep or by name, with their source; remembered column maps",
+        _v2_exports,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -16,7 +16,7 @@ from salesxl.core.periods import Month
 from salesxl.intake.files import load_form
 from salesxl.intake.roster import read_roster
 from salesxl.targets.engine import split_targets
-from salesxl.targets.inputs import history_from_sales, read_targets_input
+from salesxl.targets.inputs import history_from_sales, history_gaps, read_targets_input
 from salesxl.targets.model import Split, TargetsError
 from salesxl.targets.workbook import write_targets
 
@@ -59,6 +59,7 @@ def split_file(
         Path(input_path), extra_history=extra, roster=roster, scale_proposals=scale_proposals
     )
     split = split_targets(inp)
+    split.warnings[:0] = history_gaps(inp.history)
     return SplitResult(write_targets(split, Path(output_path), lang=lang), split)
 
 

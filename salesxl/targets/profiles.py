@@ -106,8 +106,14 @@ def _seasonal(
         k2 = next(k for k, m in enumerate(months) if m.month == 2)
         block = profile[k1] + profile[k2]  # the festival falls in one or the other
         share1, share2, how = _spring_split(months, workdays)
+        total = math.fsum(profile)
+        before = (profile[k1] / total, profile[k2] / total)
         profile[k1], profile[k2] = block * share1, block * share2
-        note += f"; Spring Festival: January and February estimated together, split {how}"
+        note += (
+            f"; Spring Festival: January and February estimated together, split {how}: "
+            f"January {before[0]:.1%} → {profile[k1] / total:.1%}, "
+            f"February {before[1]:.1%} → {profile[k2] / total:.1%} of the year"
+        )
     return profile, note
 
 

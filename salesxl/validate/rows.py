@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
 from salesxl.core.issues import Code, Issue, Severity, make_issue
+from salesxl.core.people import name_key
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Field, FieldType, Table
 from salesxl.read.formulas import column_letters
@@ -31,6 +32,7 @@ from salesxl.read.values import (
     text_of,
 )
 from salesxl.read.workbook import Grid
+from salesxl.validate.date_columns import settle_numeric_dates
 from salesxl.validate.model import TableData
 
 __all__ = [
@@ -56,6 +58,7 @@ def _total_label(value: Any) -> bool:
 
 
 _NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
+_DATES = frozenset({FieldType.DATE, FieldType.MONTH_OR_DATE})
 _DATE = dt.date
 
 
@@ -169,6 +172,13 @@ _PERIODS: dict[FieldType, dict[Any, Any]] = {
 }
 
 
+def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    end = len(row)
+    while end and (row[end - 1] == "" or row[end - 1] is None):
+        end -= 1
+    return row[:end]
+
+
 class TableChecker:
     """Walks one table once, building records and collecting issues."""
 
@@ -183,10 +193,13 @@ class TableChecker:
         default_year: int | None,
         roster_ids: frozenset[str] | None,
         products: frozenset[str] | None,
+        date_order: str | None = None,
+        roster_names: Mapping[str, str] | None = None,
     ) -> None:
         self.layout, self.grid, self.path, self.today = layout, grid, path, today
         self.table: Table = layout.table
         self.period, self.roster_ids = period, roster_ids
+        self.date_order, self.roster_names = date_order, roster_names
         self.mapped = [f for f in self.table.fields if f.key in layout.columns]
         self.cols = [layout.columns[f.key] for f in self.mapped]
         self.letters = [column_letters(c) for c in self.cols]
@@ -339,6 +352,8 @@ class TableChecker:
         f, parse = self.mapped[j], self.parsers[j]
         fast = _fast_path(f)
         out = fast(values) if fast is not None else [_SLOW] * len(values)
+        if f.type in _DATES and _SLOW in out:
+            self._numeric_dates(j, values, out, numbers, bad)
         if _SLOW in out:
             phone = f.type is FieldType.PHONE
             periods = _PERIODS.get(f.type)
@@ -371,6 +386,20 @@ class TableChecker:
         self._formulas(j, out, numbers, bad)
         self._checks(j, out, values, numbers, bad)
         return out
+
+    def _numeric_dates(
+        self, j: int, values: Sequence[Any], out: list[Any], numbers: list[int], bad: set[int]
+    ) -> None:
+        """`2/24/2003`-style dates, read in one order for the whole column."""
+        f = self.mapped[j]
+        convert = Month.of if f.type is FieldType.MONTH_OR_DATE else (lambda d: d)
+        found = settle_numeric_dates(values, out, _SLOW, (f.zh, f.en), self.date_order, convert)
+        for i, zh, en in found.cells:
+            bad.add(i)
+            if zh:
+                self.issue(Code.BAD_TYPE, j, numbers[i], zh, en, values[i])
+        for code, zh, en in found.header:
+            self.issue(code, j, self.layout.header_row, zh, en)
 
     def _formulas(self, j: int, out: list[Any], numbers: list[int], bad: set[int]) -> None:
         col = self.cols[j]
@@ -484,6 +513,8 @@ class TableChecker:
         for j, f in enumerate(self.mapped):
             parsed[f.key] = self._column(j, raw_cols[j], numbers, bad_rows[f.key])
         values = {f.key: parsed.get(f.key) or [None] * n for f in self.table.fields}
+        if "rep_name" in parsed and "rep_id" in values:
+            self._reps_by_name(values, numbers)
         rows = [r + 1 for r in numbers]
         self._rules(values, bad_rows, numbers)
         self._duplicates(raws, numbers, parsed)
@@ -498,6 +529,45 @@ class TableChecker:
             rows=rows,
             extra_values=self._extras(numbers),
         )
+
+    def _reps_by_name(self, values: dict[str, list[Any]], numbers: list[int]) -> None:
+        """Rows giving the rep by name only get the rep's ID from the roster (unique names)."""
+        ids, names = values["rep_id"], values["rep_name"]
+        by_name = self.roster_names or {}
+        missing: dict[str, int] = {}
+        matched = 0
+        for i, (rep, name) in enumerate(zip(ids, names, strict=True)):
+            if rep is not None or name is None:
+                continue
+            found = by_name.get(name_key(name))
+            if found is not None:
+                ids[i] = found
+                matched += 1
+            else:
+                missing.setdefault(name, i)
+        if not missing and not matched:
+            return
+        shown = "、".join(list(missing)[:5]) + ("…" if len(missing) > 5 else "")
+        if self.roster_names is None:
+            zh = f"销售员只有姓名、没有工号（如 {shown}），且没有花名册可对照：这些销售计入公司和产品，不计入个人。"
+            en = (
+                f"Reps are given by name only ({shown}) and there is no roster to match them: "
+                "these sales count toward the company and products, not toward a rep."
+            )
+        else:
+            zh = f"{matched} 行按姓名在花名册中找到工号。" + (
+                f"{len(missing)} 个姓名不在花名册中（{shown}），这些销售只计入公司和产品。"
+                if missing
+                else ""
+            )
+            en = f"{matched} rows got their rep ID from the roster by name." + (
+                f" {len(missing)} names are not in the roster ({shown}): those sales count "
+                "toward the company and products only."
+                if missing
+                else ""
+            )
+        j = next(j for j, f in enumerate(self.mapped) if f.key == "rep_name")
+        self.issue(Code.REP_BY_NAME, j, self.layout.header_row, zh, en)
 
     def _extras(self, numbers: list[int]) -> list[dict[str, Any]] | None:
         """Unknown columns' values per row: kept, never dropped (SPEC §3)."""
@@ -531,15 +601,31 @@ class TableChecker:
                 if hit is None:
                     continue
                 j = position.get(hit.field, position[involved[0]])
-                self.issue(rule.code, j, numbers[i], hit.message_zh, hit.message_en, hit.value)
+                self.issue(
+                    rule.code,
+                    j,
+                    numbers[i],
+                    hit.message_zh,
+                    hit.message_en,
+                    hit.value,
+                    rule.severity,
+                )
 
     def _duplicates(
         self, raws: list[tuple[Any, ...]], numbers: list[int], parsed: dict[str, list[Any]]
     ) -> None:
-        inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
-        keys = (
-            raws if len(inputs) == len(self.mapped) else [tuple(t[j] for j in inputs) for t in raws]
-        )
+        """Rows identical in every column, the unused ones too: two sales lines with
+        different order numbers or times are two sales, not one entered twice."""
+        formulas = {c for c, f in zip(self.cols, self.mapped, strict=True) if f.formula}
+        rows = self.grid.rows
+        if formulas:
+            keys = [
+                tuple("" if c in formulas else v for c, v in enumerate(rows[r])) for r in numbers
+            ]
+        else:
+            keys = [tuple(rows[r]) for r in numbers]
+        if len(set(keys)) != len(keys):
+            keys = [_trimmed(k) for k in keys]  # a row read wider than another is no different
         seen: dict[tuple[Any, ...], int] = {}
         for i, t in enumerate(keys if len(set(keys)) != len(keys) else ()):
             first = seen.setdefault(t, numbers[i])
@@ -592,6 +678,30 @@ class TableChecker:
                         ),
                     )
                 )
+        for choice in layout.choices:
+            f = self.table.field(choice.key)
+            top = self.grid.rows[layout.header_row]
+            used = f"{text_of(top[choice.used])} ({column_letters(choice.used)})"
+            others = ", ".join(f"{text_of(top[c])} ({column_letters(c)})" for c in choice.others)
+            self.found.append(
+                (
+                    layout.header_row,
+                    choice.used,
+                    make_issue(
+                        Code.COLUMN_CHOSEN,
+                        self.path,
+                        f"列 {used} 和 {others} 都可能是「{f.zh}」；已使用 {used}（名称最接近），"
+                        f"其他列保留但不参与汇总。如需改用其他列：--map {f.key}=列名。",
+                        f"Columns {used} and {others} could each be the {f.en}; {used} is used "
+                        f"(the closer label), the others are kept but not used. To use another: "
+                        f"--map {f.key}=HEADER.",
+                        sheet=self.grid.name,
+                        cell=f"{column_letters(choice.used)}{layout.header_row + 1}",
+                        row=layout.header_row + 1,
+                        column=f.bilingual,
+                    ),
+                )
+            )
         for c, label in sorted(layout.extras.items()):
             r = layout.extra_rows.get(c, layout.header_row)
             self.found.append(

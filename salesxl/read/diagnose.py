@@ -1,0 +1,175 @@
+"""A refusal that says what to change, when no form fits a file.
+
+It names the columns found, the form that came closest and its required
+fields that are missing, "did you mean" for headers close to a field's
+label (下单日 → 日期 Date), and the `--map` that would settle it.  A wide
+monthly summary is said to be one, with where it can be used instead.
+Under `import sales` (`expect`) the suggestions come from the sales-record
+fields, not the daily report's.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.forms import FORMS, Field, Form, Table
+from salesxl.read.locate import HEADER_SCAN_ROWS, column_map
+from salesxl.read.values import norm_label, text_of
+from salesxl.read.wide import find_wide
+from salesxl.read.workbook import Book
+
+__all__ = ["Closest", "closest_table", "did_you_mean", "refuse"]
+
+SHOWN_COLUMNS = 15
+CLOSE_ENOUGH = 0.7
+
+
+@dataclass(slots=True)
+class Closest:
+    form: Form
+    table: Table
+    matched: dict[str, str]  # field key -> header
+    missing: list[Field] = field(default_factory=list)  # required fields not found
+
+
+def _header_row(book: Book) -> tuple[str, int, list[Any]] | None:
+    """The row most likely to be a header: the most text cells among the top rows."""
+    best: tuple[int, str, int, list[Any]] | None = None
+    for name in book.visible_sheets:
+        for r, cells in enumerate(book.grid(name).rows[:HEADER_SCAN_ROWS]):
+            texts = sum(1 for v in cells if isinstance(v, str) and v.strip())
+            if texts >= 2 and (best is None or texts > best[0]):
+                best = (texts, name, r, cells)
+    return None if best is None else best[1:]
+
+
+def closest_table(
+    headers: list[str], expect: tuple[str, ...] | None, mapping: Mapping[str, str] | None = None
+) -> Closest | None:
+    """The table whose labels the headers match best (among the `expect`ed forms if given)."""
+    overrides = {norm_label(h): k for k, h in (mapping or {}).items()}
+    best: tuple[tuple[int, bool, float, int], Closest] | None = None
+    for form in FORMS.values():
+        if expect and form.id not in expect:
+            continue
+        for t, table in enumerate(form.tables):
+            labels = column_map(form.id, table.key)
+            keys = {f.key for f in table.fields}
+            matched: dict[str, str] = {}
+            for header in headers:
+                norm = norm_label(header)
+                key = overrides.get(norm) if norm in overrides else labels.get(norm)
+                if key in keys and key not in matched:
+                    matched[key] = header
+            if len(table.fields) < 3 and not expect:
+                continue  # 日期 + 类型 fit half the files there are: never "closest"
+            # On a tie, an export from another system is most likely sales records.
+            likely = form.id == "sales_records" and t == 0
+            rank = (len(matched), likely, len(matched) / len(table.fields), -t)
+            if best is None or rank > best[0]:
+                missing = [f for f in table.fields if f.required and f.key not in matched]
+                best = (rank, Closest(form, table, matched, missing))
+    return None if best is None or (not best[1].matched and not expect) else best[1]
+
+
+def did_you_mean(headers: list[str], table: Table, taken: set[str]) -> list[tuple[str, Field]]:
+    """Headers close to a field's label that matched nothing: (header, field)."""
+    out: list[tuple[str, Field]] = []
+    used = set(taken)
+    for header in headers:
+        norm = norm_label(header)
+        if not norm:
+            continue
+        best: tuple[float, Field] | None = None
+        for f in table.fields:
+            if f.key in used:
+                continue
+            for label in f.all_labels():
+                other = norm_label(label)
+                if not other:
+                    continue
+                if len(other) >= 2 and (other in norm or norm in other):
+                    score = 0.9
+                else:
+                    score = difflib.SequenceMatcher(None, norm, other).ratio()
+                if score >= CLOSE_ENOUGH and (best is None or score > best[0]):
+                    best = (score, f)
+        if best is not None:
+            out.append((header, best[1]))
+            used.add(best[1].key)
+    return out
+
+
+def refuse(
+    book: Book,
+    path: str,
+    *,
+    expect: tuple[str, ...] | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> Issue:
+    """The `unknown_form` issue for a file no form fits, saying what to change."""
+    found = _header_row(book)
+    if found is None:
+        return make_issue(
+            Code.UNKNOWN_FORM,
+            path,
+            "没有识别出表单：文件中没有表头行（至少两个列名）。请从 salesxl 模板开始填写。",
+            "No known form found: the file has no header row (two or more column labels). "
+            "Start from a salesxl template.",
+        )
+    sheet, row, cells = found
+    wide = find_wide(sheet, book.grid(sheet).rows)
+    if wide is not None:
+        return _wide(path, sheet, wide.describe(book.grid(sheet).rows[wide.header_row]))
+    headers = [text_of(v) for v in cells if text_of(v)]
+    shown = "、".join(headers[:SHOWN_COLUMNS]) + (" …" if len(headers) > SHOWN_COLUMNS else "")
+    shown_en = ", ".join(headers[:SHOWN_COLUMNS]) + (" …" if len(headers) > SHOWN_COLUMNS else "")
+    zh = [f"没有识别出表单。工作表「{sheet}」第 {row + 1} 行的列：{shown}。"]
+    en = [f"No known form found. The columns in sheet '{sheet}', row {row + 1}: {shown_en}."]
+    closest = closest_table(headers, expect, mapping)
+    if closest is not None:
+        name_zh, name_en = f"{closest.form.zh}（{closest.table.sheet_name}）", closest.form.en
+        zh.append(f"最接近的表单是「{name_zh}」")
+        en.append(f"The closest form is {name_en} (sheet {closest.table.sheet_name})")
+        if closest.missing:
+            zh[-1] += "，缺少必填列：" + "、".join(f.bilingual for f in closest.missing) + "。"
+            en[-1] += ", which needs: " + ", ".join(f.bilingual for f in closest.missing) + "."
+        else:
+            zh[-1] += "，但能识别的列太少。"
+            en[-1] += ", but too few of its columns were recognised."
+        unmatched = [h for h in headers if h not in closest.matched.values()]
+        hints = did_you_mean(unmatched, closest.table, set(closest.matched))
+        if hints:
+            zh.append("可能是：" + "；".join(f"{h} → {f.bilingual}" for h, f in hints) + "。")
+            en.append("Did you mean: " + "; ".join(f"{h} → {f.bilingual}" for h, f in hints) + "?")
+        example = hints[0] if hints else (None, closest.missing[0] if closest.missing else None)
+        if example[1] is not None:
+            column = example[0] or "列名"
+            column_en = example[0] or "HEADER"
+            zh.append(
+                f"请把列名改为表单的列名（见 docs/forms.md），或用 --map 指定，例如 --map {example[1].key}={column}。"
+            )
+            en.append(
+                "Rename the columns to the form's labels (docs/forms.md) or map them, e.g. "
+                f"--map {example[1].key}={column_en}."
+            )
+    return make_issue(Code.UNKNOWN_FORM, path, "".join(zh), " ".join(en), sheet=sheet)
+
+
+def _wide(path: str, sheet: str, months: str) -> Issue:
+    return make_issue(
+        Code.UNKNOWN_FORM,
+        path,
+        f"工作表「{sheet}」是按月汇总的宽表（月份作为列：{months}），不是逐笔销售记录。"
+        "销售记录需要每笔销售一行（日期、金额）；按月汇总表可以作为目标分解输入的「历史销售 History」表使用"
+        "（可以保持宽表格式，每行一个单元）。请导出逐笔销售明细后再导入。",
+        f"Sheet '{sheet}' is a monthly summary laid out wide (months as columns: {months}), "
+        "not sales records with one row per sale (a date and an amount each). Use it as the "
+        "History sheet (历史销售) of the targets input, where it is accepted laid out wide "
+        "(one row per unit), or export the sales lines and import those.",
+        sheet=sheet,
+    )

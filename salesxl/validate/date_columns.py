@@ -1,0 +1,133 @@
+"""A date column's `2/24/2003`-style values, read in one day/month order for the whole column.
+
+The order comes from `--date-order` or from the column's own values
+(salesxl.read.dates.infer_order); it is never guessed cell by cell, so a
+day and a month are never silently swapped: a value the column's order
+cannot read is an error at its cell, and a column no order settles is
+refused at its header with what to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from salesxl.core.issues import Code
+from salesxl.read.dates import infer_order, numeric_parts, ordered_date
+from salesxl.read.values import date_text
+
+__all__ = ["ORDER_NAMES", "DateColumn", "settle_numeric_dates"]
+
+ORDER_NAMES = {
+    "dmy": ("日/月/年", "day/month/year"),
+    "mdy": ("月/日/年", "month/day/year"),
+    "ymd": ("年/月/日", "year/month/day"),
+}
+
+
+@dataclass(slots=True)
+class DateColumn:
+    """What settling a column found: per-cell problems and column-level notes."""
+
+    cells: list[tuple[int, str, str]] = field(default_factory=list)  # (index, zh, en) errors
+    header: list[tuple[Code, str, str]] = field(default_factory=list)  # column-level issues
+
+
+def settle_numeric_dates(
+    values: Sequence[Any],
+    out: list[Any],
+    slow: object,
+    label: tuple[str, str],
+    order: str | None,
+    convert: Callable[[dt.date], Any] = lambda d: d,
+) -> DateColumn:
+    """Fill `out[i]` (where it is `slow`) for every `2/24/2003`-style value; returns the issues.
+
+    Cells left `slow` are not numeric dates: the tolerant parser takes them.  A
+    cell that gets an issue is set to None.
+    """
+    zh, en = label
+    spelled: dict[str, str | None] = {}  # raw cell -> its numeric-date text (columns repeat)
+    texts: dict[int, str] = {}
+    for i, v in enumerate(out):
+        raw = values[i]
+        if v is slow and type(raw) is str:
+            text = spelled.get(raw, "")
+            if text == "":
+                text = date_text(raw)
+                text = spelled[raw] = text if numeric_parts(text) is not None else None
+            if text is not None:
+                texts[i] = text
+    found = DateColumn()
+    if not texts:
+        return found
+    distinct = set(texts.values())
+    verdict = infer_order(distinct)
+    if order is None and verdict.order is None:
+        _refuse(found, verdict.conflicting, verdict.example, zh, en)
+        for i in texts:
+            out[i] = None
+            found.cells.append((i, "", ""))  # no cell issue: the header issue says it all
+        return found
+    use = order or verdict.order
+    assert use is not None
+    read: dict[str, Any] = {}
+    for text in distinct:
+        try:
+            read[text] = convert(ordered_date(numeric_parts(text), use))  # type: ignore[arg-type]
+        except ValueError:
+            read[text] = None
+    for i, text in texts.items():
+        value = read[text]
+        out[i] = value
+        if value is None:
+            o_zh, o_en = ORDER_NAMES[use]
+            found.cells.append(
+                (
+                    i,
+                    f"{zh}「{values[i]}」按本列的日期顺序（{o_zh}）不是有效日期。请改写为 YYYY-MM-DD。",
+                    f"{en} '{values[i]}' is not a real date in this column's order ({o_en}). "
+                    "Write it as YYYY-MM-DD.",
+                )
+            )
+    if verdict.two_digit_years:
+        example = next(iter(sorted(distinct)))
+        year = read.get(example)
+        shown = f"{example} → {year:%Y-%m-%d}" if isinstance(year, dt.date) else example
+        found.header.append(
+            (
+                Code.TWO_DIGIT_YEAR,
+                f"{zh}列的年份只有两位，按惯例读取：00–68 为 2000–2068 年，69–99 为 1969–1999 年"
+                f"（例如 {shown}）。",
+                f"{en} has two-digit years, read with the usual pivot: 00–68 are 2000–2068, "
+                f"69–99 are 1969–1999 (e.g. {shown}).",
+            )
+        )
+    return found
+
+
+def _refuse(found: DateColumn, conflicting: bool, example: str, zh: str, en: str) -> None:
+    if conflicting:
+        found.header.append(
+            (
+                Code.AMBIGUOUS_DATES,
+                f"{zh}列的日期顺序前后矛盾（如 {example}）：有的只能是「日/月」，有的只能是「月/日」。"
+                "请核对这一列，统一写成 YYYY-MM-DD。",
+                f"{en}: the column mixes day-first and month-first dates ({example}); no one order reads "
+                "them all. Check the column and write the dates as YYYY-MM-DD.",
+            )
+        )
+        return
+    found.header.append(
+        (
+            Code.AMBIGUOUS_DATES,
+            f"{zh}列的日期（如 {example}）既可读作「日/月/年」也可读作「月/日/年」，本列没有能区分的日期，"
+            "未导入。请指定日期顺序：--date-order dmy（日/月/年）、mdy（月/日/年）或 ymd，"
+            "或把日期改写为 YYYY-MM-DD。",
+            f"{en}: dates such as {example} read as day/month or as month/day, and nothing in "
+            "the column tells which; the file is not used. Give the order with --date-order dmy (day first), "
+            "mdy (month first) or ymd, or write the dates as YYYY-MM-DD.",
+        )
+    )
