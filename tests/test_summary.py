@@ -12,8 +12,10 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from salesxl.consolidate import consolidate
+from salesxl.consolidate.model import column_kind
 from salesxl.consolidate.workbook import write_summary
 from salesxl.core.issues import Code, make_issue
+from salesxl.forms import DAILY_REPORT, FieldType, Role
 from salesxl.write.xlsx import OutputError
 from tests.factory import NOV, daily, row
 from tests.lo import convert, needs_pdftoppm, needs_soffice
@@ -202,3 +204,23 @@ def test_target_that_is_a_folder_is_a_clear_error(summary, tmp_path):
     with pytest.raises(OutputError, match="cannot be replaced"):
         write_summary(summary, tmp_path / "summary.xlsx")
     assert Path(tmp_path / "summary.xlsx").is_dir()
+
+
+def test_details_columns_take_their_number_format_from_the_field_type(summary, tmp_path):
+    """A money field shows as money whatever its key: formats follow `Field.type`."""
+    path = write_summary(summary, tmp_path / "summary.xlsx", details=True)
+    ws = openpyxl.load_workbook(path)["明细 Details"]
+    first = 6  # rep ID, name, team, region, file, row come before the form's fields
+    fields = DAILY_REPORT.main_table.fields
+    formats = {
+        f.key: {
+            c.number_format
+            for (c,) in ws.iter_rows(min_row=2, min_col=first + i + 1, max_col=first + i + 1)
+            if c.value is not None
+        }
+        for i, f in enumerate(fields)
+    }
+    assert formats[Role.AMOUNT] == {"¥#,##0"}  # the deals of 1,200 and 500
+    assert formats[Role.DATE] == {"yyyy-mm-dd"}
+    assert formats[Role.CUSTOMER] == {"General"}
+    assert column_kind(FieldType.MONEY) == "money" and column_kind(FieldType.CHOICE) == "text"

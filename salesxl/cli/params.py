@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-class PeriodType(click.ParamType):
+class PeriodType(click.ParamType[Month | Week]):
     """A month `2026-11` or an ISO week `2026-W48`."""
 
     name = "period"
@@ -49,7 +49,7 @@ class PeriodType(click.ParamType):
             )
 
 
-class MonthType(click.ParamType):
+class MonthType(click.ParamType[Month]):
     """A month `2026-11`."""
 
     name = "month"
@@ -65,7 +65,7 @@ class MonthType(click.ParamType):
             self.fail(f"{value!r} is not a month: write it as YYYY-MM, e.g. 2026-11", param, ctx)
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[dt.date]):
     """A date `2026-11-24`."""
 
     name = "date"
@@ -88,7 +88,7 @@ MONTH = MonthType()
 DATE = DateType()
 
 
-class DbUrlType(click.ParamType):
+class DbUrlType(click.ParamType[str]):
     """An SQLite file (`salesxl.db`, `sqlite:///path`) or `postgresql://user@host/dbname`."""
 
     name = "url"
@@ -106,7 +106,7 @@ class DbUrlType(click.ParamType):
 DB_URL = DbUrlType()
 
 
-class EncodingType(click.ParamType):
+class EncodingType(click.ParamType[str]):
     """A text encoding Python knows: utf-8, gbk, gb18030, big5, cp1252, latin-1, cp437."""
 
     name = "encoding"

@@ -8,7 +8,7 @@ first.  Writing the workbook is `salesxl.consolidate.workbook.write_summary`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from salesxl.consolidate import sheets
@@ -23,15 +23,17 @@ from salesxl.consolidate.model import (
     SheetData,
     Summary,
     Thresholds,
+    WarningLevel,
     warning_level,
 )
 from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
-from salesxl.consolidate.submissions import submission_rows
+from salesxl.consolidate.submissions import SubmissionStatus, submission_rows
 from salesxl.core.calendar import Workdays
 from salesxl.core.issues import Issue, Severity
 from salesxl.core.people import Roster
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month
+from salesxl.forms import FormId
 from salesxl.intake.inbox import ProgressFactory, read_inbox
 from salesxl.intake.workdays import read_workdays
 from salesxl.targets import TargetsError, read_month_targets
@@ -45,6 +47,7 @@ __all__ = [
     "Summary",
     "TargetsError",
     "Thresholds",
+    "WarningLevel",
     "consolidate",
     "consolidate_inbox",
     "read_targets",
@@ -114,7 +117,7 @@ def _consolidate(
     new_customers = book.new_customers(period.first_day, min(period.last_day, as_of))
     share = month_to_date_share(period, as_of, workdays)
     reps = rep_totals(data.reps, data.digests, new_customers, targets, share, thresholds)
-    reporting = {s.rep_id for s in data.submissions if s.form_id == "daily_report"}
+    reporting = {s.rep_id for s in data.submissions if s.form_id == FormId.DAILY_REPORT}
     members = list(reps.values())
     teams = roll_up(members, "team", thresholds)
     regions = roll_up(members, "region", thresholds)
@@ -152,8 +155,8 @@ def _consolidate(
         pace=company.pace if has_target else None,
         errors=sum(i.severity is Severity.ERROR for i in issues),
         warnings=sum(i.severity is Severity.WARNING for i in issues),
-        late=statuses.count("late"),
-        missing=statuses.count("missing") + statuses.count("no_file"),
+        late=statuses.count(SubmissionStatus.LATE),
+        missing=statuses.count(SubmissionStatus.MISSING) + statuses.count(SubmissionStatus.NO_FILE),
     )
     overview = _overview(headline, company, reps.values(), statuses)
     trend = _daily_trend(data.days, period, as_of)
@@ -161,9 +164,9 @@ def _consolidate(
 
 
 def _overview(
-    h: Headline, company: Totals, reps: Sequence[Totals] | object, statuses: list[str]
+    h: Headline, company: Totals, reps: Iterable[Totals], statuses: Sequence[str]
 ) -> SheetData:
-    levels = [t.warning for t in reps]  # type: ignore[attr-defined]
+    levels = [t.warning for t in reps]
     rows: list[tuple[str, str, object, str]] = [
         ("期间", "Period", str(h.period), "text"),
         ("截至", "As of", h.as_of, "date"),
@@ -176,11 +179,11 @@ def _overview(
         ("完成率", "Completion", h.completion, "percent"),
         ("进度目标", "MTD target", company.paced_target, "money"),
         ("进度指数", "Pace index", h.pace, "ratio"),
-        ("正常", "OK", levels.count("ok"), "int"),
-        ("口头预警", "Oral warnings", levels.count("oral"), "int"),
-        ("书面预警", "Written warnings", levels.count("written"), "int"),
-        ("按时提交", "On time", statuses.count("on_time"), "int"),
-        ("迟交", "Late", statuses.count("late"), "int"),
+        ("正常", "OK", levels.count(WarningLevel.OK), "int"),
+        ("口头预警", "Oral warnings", levels.count(WarningLevel.ORAL), "int"),
+        ("书面预警", "Written warnings", levels.count(WarningLevel.WRITTEN), "int"),
+        ("按时提交", "On time", statuses.count(SubmissionStatus.ON_TIME), "int"),
+        ("迟交", "Late", statuses.count(SubmissionStatus.LATE), "int"),
         ("缺交", "Missing", h.missing, "int"),
         ("错误", "Errors", h.errors, "int"),
         ("警告", "Warnings", h.warnings, "int"),

@@ -17,6 +17,7 @@ from salesxl.consolidate.digest import DailyDigest, DayActivity, Trail, digest_d
 from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
+from salesxl.forms import REP_FORM_IDS, FormId, Role, TableKey
 from salesxl.validate import FormData, TableData
 
 __all__ = ["Collected", "Submission", "collect"]
@@ -87,11 +88,7 @@ def collect(
     chosen: dict[tuple[str, str, str], FormData] = {}
     for data in forms:
         rep, got = data.rep_id, data.period
-        if (
-            data.form_id not in ("daily_report", "weekly_plan", "monthly_plan")
-            or not rep
-            or got is None
-        ):
+        if data.form_id not in REP_FORM_IDS or not rep or got is None:
             continue
         if isinstance(got, Month) and got != period:
             continue
@@ -131,11 +128,11 @@ def collect(
         if rep not in header_reps:
             header_reps[rep] = Rep(
                 rep,
-                data.header.get("rep_name") or rep,
-                region=data.header.get("region"),
-                team=data.header.get("team"),
+                data.header.get(Role.REP_NAME) or rep,
+                region=data.header.get(Role.REGION),
+                team=data.header.get(Role.TEAM),
             )
-        d = digest_of(data, period, as_of) if form_id == "daily_report" else None
+        d = digest_of(data, period, as_of) if form_id == FormId.DAILY_REPORT else None
         when, from_store = _submitted(data, first_seen, max(d.days, default=None) if d else None)
         sub = Submission(data.path, form_id, rep, data.period, when, from_store)  # type: ignore[arg-type]
         if roster is not None and rep not in roster:
@@ -154,16 +151,16 @@ def collect(
                     mine[day] = activity
             closes.extend((rep, day, forecast) for day, forecast in d.closes)
             sub.days = {day: (day_first_seen or {}).get((rep, day)) for day in d.days}
-            if "daily" in data.tables:
-                tables.append((rep, data.tables["daily"], data.path))
-        elif form_id == "weekly_plan":
-            plans.append((rep, data.period, data.records("plan"), data.path))  # type: ignore[arg-type]
+            if TableKey.DAILY in data.tables:
+                tables.append((rep, data.tables[TableKey.DAILY], data.path))
+        elif form_id == FormId.WEEKLY_PLAN:
+            plans.append((rep, data.period, data.records(TableKey.PLAN), data.path))  # type: ignore[arg-type]
     if roster is None:
         reps = header_reps
     past = [
         (h.rep_id, t)
         for h in history
-        if h.form_id == "daily_report"
+        if h.form_id == FormId.DAILY_REPORT
         and h.rep_id
         and isinstance(h.period, Month)
         and h.period < period

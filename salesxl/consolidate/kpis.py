@@ -16,14 +16,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from salesxl.consolidate.digest import STAGE_ORDER, DailyDigest, Trail, merge_trails
-from salesxl.consolidate.model import Thresholds, warning_level
+from salesxl.consolidate.digest import DailyDigest, Trail, merge_trails
+from salesxl.consolidate.model import Thresholds, WarningLevel, warning_level
 from salesxl.core.calendar import Workdays
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month
-from salesxl.forms.choices import LOST
+from salesxl.forms.choices import GRADES, LOST, STAGE_ORDER
 
-__all__ = ["STAGE_ORDER", "Totals", "month_to_date_share", "rep_totals", "roll_up"]
+__all__ = ["Totals", "month_to_date_share", "rep_totals", "roll_up"]
 
 
 @dataclass(slots=True)
@@ -39,7 +39,7 @@ class Totals:
     contacts: int = 0
     visits: int = 0
     new_customers: int = 0
-    grades: dict[str, int] = field(default_factory=lambda: {"A": 0, "B": 0, "C": 0})
+    grades: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GRADES.codes, 0))
     reached: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGE_ORDER, 0))
     lost: int = 0
     deals: int = 0
@@ -51,7 +51,7 @@ class Totals:
     targeted_amount: float = 0.0  # their amount: what completion and pace compare
     rank_team: int | None = None
     rank_company: int | None = None
-    warning: str | None = None
+    warning: WarningLevel | None = None
 
     @property
     def completion(self) -> float | None:
@@ -63,7 +63,7 @@ class Totals:
 
     @property
     def customers(self) -> int:
-        return self.reached["1"]
+        return self.reached[STAGE_ORDER[0]]
 
 
 def month_to_date_share(month: Month, as_of: dt.date, workdays: Workdays) -> float:
@@ -126,7 +126,7 @@ def _count_customer(t: Totals, trail: Trail) -> None:
     if trail.grade in t.grades:
         t.grades[trail.grade] += 1
     reached = t.reached
-    for stage in _UP_TO[trail.furthest or "1"]:
+    for stage in _UP_TO[trail.furthest or STAGE_ORDER[0]]:
         reached[stage] += 1
     if trail.last_stage == LOST:
         t.lost += 1

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from salesxl.core.issues import Issue
 from salesxl.core.periods import Month
+from salesxl.forms import FieldType
 
 __all__ = [
     "WARNING_LABELS",
@@ -21,14 +23,24 @@ __all__ = [
     "SheetData",
     "Summary",
     "Thresholds",
+    "WarningLevel",
+    "column_kind",
     "warning_level",
 ]
 
-# 考核预警 (seeds 003): oral warning first, written warning when it is serious.
+
+class WarningLevel(StrEnum):
+    """考核预警 (seeds 003): oral warning first, written warning when it is serious."""
+
+    OK = "ok"
+    ORAL = "oral"
+    WRITTEN = "written"
+
+
 WARNING_LABELS: dict[str, tuple[str, str]] = {
-    "ok": ("正常", "OK"),
-    "oral": ("口头预警", "Oral warning"),
-    "written": ("书面预警", "Written warning"),
+    WarningLevel.OK: ("正常", "OK"),
+    WarningLevel.ORAL: ("口头预警", "Oral warning"),
+    WarningLevel.WRITTEN: ("书面预警", "Written warning"),
 }
 
 
@@ -47,15 +59,15 @@ class Thresholds:
             )
 
 
-def warning_level(pace: float | None, thresholds: Thresholds) -> str | None:
+def warning_level(pace: float | None, thresholds: Thresholds) -> WarningLevel | None:
     """正常 / 口头预警 / 书面预警 from the pace index; None without a target."""
     if pace is None:
         return None
     if pace < thresholds.written:
-        return "written"
+        return WarningLevel.WRITTEN
     if pace < thresholds.oral:
-        return "oral"
-    return "ok"
+        return WarningLevel.ORAL
+    return WarningLevel.OK
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +76,21 @@ class ColumnSpec:
     zh: str
     en: str
     kind: str = "text"  # text int money percent ratio date datetime warning link
+
+
+# A form field's column in the summary shows its values as the field's type says.
+_KIND_OF_TYPE = {
+    FieldType.DATE: "date",
+    FieldType.NUMBER: "number",
+    FieldType.INTEGER: "int",
+    FieldType.MONEY: "money",
+    FieldType.PERCENT: "percent",
+}
+
+
+def column_kind(field_type: FieldType) -> str:
+    """The summary column kind (its number format) for a form field of this type."""
+    return _KIND_OF_TYPE.get(field_type, "text")
 
 
 @dataclass(slots=True)

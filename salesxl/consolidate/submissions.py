@@ -17,28 +17,38 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from salesxl.consolidate.inputs import Submission
 from salesxl.core.calendar import Workdays
 from salesxl.core.deadlines import daily_deadline, monthly_deadline, weekly_deadline
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month, Week
+from salesxl.forms import REP_FORMS, FormId
 
-__all__ = ["STATUS_LABELS", "SubmissionRow", "submission_rows"]
+__all__ = ["STATUS_LABELS", "SubmissionRow", "SubmissionStatus", "submission_rows"]
+
+
+class SubmissionStatus(StrEnum):
+    """Whether a report due came in, and in time (the 提交 Submissions sheet)."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    PENDING = "pending"  # not yet due
+    NO_FILE = "no_file"  # a rep with no file at all this month
+    NOT_IN_ROSTER = "not_in_roster"  # a file of someone the roster does not list
+
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "on_time": ("按时", "On time"),
-    "late": ("迟交", "Late"),
-    "missing": ("缺交", "Missing"),
-    "pending": ("未到期", "Not yet due"),
-    "no_file": ("无文件", "No file"),
-    "not_in_roster": ("不在花名册", "Not in roster"),
+    SubmissionStatus.ON_TIME: ("按时", "On time"),
+    SubmissionStatus.LATE: ("迟交", "Late"),
+    SubmissionStatus.MISSING: ("缺交", "Missing"),
+    SubmissionStatus.PENDING: ("未到期", "Not yet due"),
+    SubmissionStatus.NO_FILE: ("无文件", "No file"),
+    SubmissionStatus.NOT_IN_ROSTER: ("不在花名册", "Not in roster"),
 }
-FORM_LABELS: dict[str, tuple[str, str]] = {
-    "daily_report": ("日报", "Daily report"),
-    "weekly_plan": ("周计划", "Weekly plan"),
-    "monthly_plan": ("月计划", "Monthly plan"),
-}
+FORM_LABELS: dict[str, tuple[str, str]] = {form.id: (form.zh, form.en) for form in REP_FORMS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +58,19 @@ class SubmissionRow:
     due_for: str  # the day, week or month the report covers
     deadline: dt.datetime | None
     submitted: dt.datetime | None
-    status: str
+    status: SubmissionStatus
     file: str | None
 
 
-def _status(submitted: dt.datetime | None, deadline: dt.datetime) -> str:
-    return "on_time" if submitted is None or submitted <= deadline else "late"
+def _status(submitted: dt.datetime | None, deadline: dt.datetime) -> SubmissionStatus:
+    if submitted is None or submitted <= deadline:
+        return SubmissionStatus.ON_TIME
+    return SubmissionStatus.LATE
+
+
+def _not_yet(deadline: dt.datetime, now: dt.datetime) -> SubmissionStatus:
+    """A report not in: missing once its deadline has passed, else not yet due."""
+    return SubmissionStatus.MISSING if deadline <= now else SubmissionStatus.PENDING
 
 
 def submission_rows(
@@ -79,11 +96,14 @@ def submission_rows(
         rep = reps[rep_id]
         files = by_rep.get(rep_id, {})
         if not files:
-            rows.append(SubmissionRow(rep_id, None, str(period), None, None, "no_file", None))
+            rows.append(
+                SubmissionRow(rep_id, None, str(period), None, None, SubmissionStatus.NO_FILE, None)
+            )
             continue
-        rows.extend(_daily(rep, files.get("daily_report", []), workdays_due, deadline_of, now))
-        rows.extend(_weekly(rep, files.get("weekly_plan", []), weeks, now))
-        rows.extend(_monthly(rep, files.get("monthly_plan", []), period, now))
+        daily = files.get(FormId.DAILY_REPORT, [])
+        rows.extend(_daily(rep, daily, workdays_due, deadline_of, now))
+        rows.extend(_weekly(rep, files.get(FormId.WEEKLY_PLAN, []), weeks, now))
+        rows.extend(_monthly(rep, files.get(FormId.MONTHLY_PLAN, []), period, now))
     for sub in unknown:
         rows.append(
             SubmissionRow(
@@ -92,7 +112,7 @@ def submission_rows(
                 str(sub.period),
                 None,
                 sub.submitted,
-                "not_in_roster",
+                SubmissionStatus.NOT_IN_ROSTER,
                 sub.path,
             )
         )
@@ -116,15 +136,14 @@ def _daily(
             continue
         deadline = deadline_of(day)
         if day not in days:
-            status = "missing" if deadline <= now else "pending"
             rows.append(
                 SubmissionRow(
                     rep.rep_id,
-                    "daily_report",
+                    FormId.DAILY_REPORT,
                     day.isoformat(),
                     deadline,
                     None,
-                    status,
+                    _not_yet(deadline, now),
                     sub.path if sub else None,
                 )
             )
@@ -133,14 +152,18 @@ def _daily(
         seen = days[day]
         if seen is None:  # no per-day time: the file's time dates its newest day only
             seen = sub.submitted
-            status = _status(seen, deadline) if day == newest or sub.from_store else "on_time"
-            if status == "on_time" and seen is not None and seen > deadline:
+            status = (
+                _status(seen, deadline)
+                if day == newest or sub.from_store
+                else SubmissionStatus.ON_TIME
+            )
+            if status is SubmissionStatus.ON_TIME and seen is not None and seen > deadline:
                 seen = None  # entered earlier than the last save; exact time unknown
         else:
             status = _status(seen, deadline)
         rows.append(
             SubmissionRow(
-                rep.rep_id, "daily_report", day.isoformat(), deadline, seen, status, sub.path
+                rep.rep_id, FormId.DAILY_REPORT, day.isoformat(), deadline, seen, status, sub.path
             )
         )
     return rows
@@ -168,15 +191,15 @@ def _weekly(
             continue
         sub = got.get(week)
         if sub is None:
-            status = "missing" if deadline <= now else "pending"
+            status = _not_yet(deadline, now)
             rows.append(
-                SubmissionRow(rep.rep_id, "weekly_plan", label, deadline, None, status, None)
+                SubmissionRow(rep.rep_id, FormId.WEEKLY_PLAN, label, deadline, None, status, None)
             )
         else:
             rows.append(
                 SubmissionRow(
                     rep.rep_id,
-                    "weekly_plan",
+                    FormId.WEEKLY_PLAN,
                     label,
                     deadline,
                     sub.submitted,
@@ -194,15 +217,17 @@ def _monthly(
     if not rep.active_on(period.first_day) and not rep.active_on(min(period.last_day, now.date())):
         return []
     if not subs:
-        status = "missing" if deadline <= now else "pending"
+        status = _not_yet(deadline, now)
         return [
-            SubmissionRow(rep.rep_id, "monthly_plan", str(period), deadline, None, status, None)
+            SubmissionRow(
+                rep.rep_id, FormId.MONTHLY_PLAN, str(period), deadline, None, status, None
+            )
         ]
     sub = subs[0]
     return [
         SubmissionRow(
             rep.rep_id,
-            "monthly_plan",
+            FormId.MONTHLY_PLAN,
             str(period),
             deadline,
             sub.submitted,

@@ -20,6 +20,7 @@ from salesxl.demo.mistakes import Mistake, plant_mistakes
 from salesxl.demo.month import RepMonth, rep_month
 from salesxl.demo.organisation import Organisation, build_organisation
 from salesxl.demo.writer import corrupt_copy, rep_jobs, resave_with_openpyxl
+from salesxl.forms import FormId, TableKey
 from salesxl.write.templates import FormJob, write_forms
 
 __all__ = ["DemoError", "DemoFiles", "generate_demo"]
@@ -74,16 +75,19 @@ def generate_demo(
     rng = random.Random(seed + 1)
     months = [rep_month(rep, period, as_of, workdays, rng) for rep in org.reps]
     mistakes = plant_mistakes(months)
-    spoiled_week = {m.rep_id for m in mistakes if m.form == "weekly_plan"}
+    spoiled_week = {m.rep_id for m in mistakes if m.form == FormId.WEEKLY_PLAN}
     inbox = folder / "inbox"
+    roster_rows = [r.roster_row for r in org.reps]
     jobs: list[FormJob] = [
-        FormJob(folder / "roster.xlsx", "roster", {}, {"reps": [r.roster_row for r in org.reps]}),
-        FormJob(folder / "sales_records.xlsx", "sales_records", {}, {"sales": org.sales}),
+        FormJob(folder / "roster.xlsx", FormId.ROSTER, {}, {TableKey.REPS: roster_rows}),
+        FormJob(
+            folder / "sales_records.xlsx", FormId.SALES_RECORDS, {}, {TableKey.SALES: org.sales}
+        ),
         FormJob(
             folder / "targets_input.xlsx",
-            "targets_input",
+            FormId.TARGETS_INPUT,
             org.settings,
-            {"annual": org.annual, "history": org.history},
+            {TableKey.ANNUAL: org.annual, TableKey.HISTORY: org.history},
         ),
     ]
     for month in months:

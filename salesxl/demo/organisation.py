@@ -91,14 +91,15 @@ def _season(product: Product, month: int, year: int) -> float:
 def expected_month_target(rep: RepProfile, month: Month) -> float:
     """Roughly what a seasonal split will give the rep for `month` (the demo aims its deals at it)."""
     years = (month.year - 2023) + (month.month - 11) / 12
-    level = rep.base * GROWTH**years * TARGET_UPLIFT
+    level: float = rep.base * GROWTH**years * TARGET_UPLIFT  # float ** float is Any to mypy
     return (
         level * sum(_season(p, month.month, month.year) for p in rep.products) / len(rep.products)
     )
 
 
 def _customers(rng: random.Random, city: str, n: int) -> list[tuple[str, str | None]]:
-    out, seen = [], set()
+    out: list[tuple[str, str | None]] = []
+    seen = set()
     while len(out) < n:
         if rng.random() < 0.15:  # an individual buyer
             name = f"{rng.choice(SURNAMES)}{rng.choice(['先生', '女士', '经理'])}"

@@ -427,7 +427,7 @@ def excel_text(value: Any) -> Any:
 def hyperlink(target: str, shown: str) -> str:
     """A HYPERLINK formula (the only formulas the adapter writes); plain text when too long."""
     if len(target) > 255 or len(shown) > 255:
-        return excel_text(shown)
+        return str(excel_text(shown))
     target, shown = target.replace('"', '""'), shown.replace('"', '""')
     return f'=HYPERLINK("{target}","{shown}")'
 

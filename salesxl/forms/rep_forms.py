@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from salesxl.core.issues import Code
 from salesxl.forms import synonyms as syn
-from salesxl.forms.choices import CLOSED_WON, GRADES, OBJECTIONS, OPEN_STAGES, SOURCES, STAGES
+from salesxl.forms.choices import (
+    CLOSED_WON,
+    FOLLOW_UP_GRADES,
+    GRADES,
+    OBJECTIONS,
+    OPEN_STAGES,
+    SOURCES,
+    STAGES,
+)
+from salesxl.forms.keys import FormId, Role, TableKey
 from salesxl.forms.model import (
     Field,
     FieldType,
@@ -13,6 +22,7 @@ from salesxl.forms.model import (
     NotBefore,
     NotGreaterThan,
     ProductEquals,
+    Progress,
     RequiredWhen,
     Table,
 )
@@ -21,7 +31,7 @@ __all__ = ["DAILY_REPORT", "MONTHLY_PLAN", "WEEKLY_PLAN"]
 
 T = FieldType
 _REP_NAME = Field(
-    "rep_name",
+    Role.REP_NAME,
     "销售员",
     "Rep",
     required=True,
@@ -29,7 +39,7 @@ _REP_NAME = Field(
     example="张伟",
 )
 _REP_ID = Field(
-    "rep_id",
+    Role.REP_ID,
     "工号",
     "Rep ID",
     required=True,
@@ -38,24 +48,24 @@ _REP_ID = Field(
     example="S001",
 )
 _MONTH = Field(
-    "month", "月份", "Month", T.MONTH, required=True, aliases=("月", "期间"), example="2026-11"
+    Role.MONTH, "月份", "Month", T.MONTH, required=True, aliases=("月", "期间"), example="2026-11"
 )
 # Pre-filled from targets.xlsx when forms are issued (salesxl forms issue).
 _MONTH_TARGET = Field(
-    "month_target", "月度目标", "Month target", T.MONEY, min=0, aliases=("本月目标", "月目标")
+    Role.MONTH_TARGET, "月度目标", "Month target", T.MONEY, min=0, aliases=("本月目标", "月目标")
 )
 _CUSTOMER = Field(
-    "customer",
+    Role.CUSTOMER,
     "客户名称",
     "Customer",
     required=True,
     width=22,
     aliases=syn.CUSTOMER,
 )
-_GRADE = Field("grade", "客户等级", "Grade", T.CHOICE, choices=GRADES, aliases=("等级", "级别"))
+_GRADE = Field(Role.GRADE, "客户等级", "Grade", T.CHOICE, choices=GRADES, aliases=("等级", "级别"))
 
 DAILY_REPORT = Form(
-    id="daily_report",
+    id=FormId.DAILY_REPORT,
     zh="日报",
     en="Daily report",
     version="1",
@@ -63,22 +73,23 @@ DAILY_REPORT = Form(
     header=(
         _REP_NAME,
         _REP_ID,
-        Field("region", "区域", "Region", aliases=("大区",)),
-        Field("team", "团队", "Team", aliases=("小组",)),
+        Field(Role.REGION, "区域", "Region", aliases=("大区",)),
+        Field(Role.TEAM, "团队", "Team", aliases=("小组",)),
         _MONTH,
         _MONTH_TARGET,
     ),
-    header_table="daily",
-    rep_field="rep_id",
-    period_field="month",
+    header_table=TableKey.DAILY,
+    rep_field=Role.REP_ID,
+    period_field=Role.MONTH,
+    progress=Progress(TableKey.DAILY, Role.AMOUNT, Role.MONTH_TARGET),
     tables=(
         Table(
-            key="daily",
+            key=TableKey.DAILY,
             zh="日报",
             en="Daily",
             fields=(
                 Field(
-                    "date",
+                    Role.DATE,
                     "日期",
                     "Date",
                     T.DATE,
@@ -90,7 +101,7 @@ DAILY_REPORT = Form(
                 _CUSTOMER,
                 Field("contact", "联系人", "Contact", aliases=("联系人姓名",)),
                 Field(
-                    "phone",
+                    Role.PHONE,
                     "电话",
                     "Phone",
                     T.PHONE,
@@ -98,7 +109,7 @@ DAILY_REPORT = Form(
                     aliases=("联系电话", "手机", "手机号", "Tel", "Mobile"),
                 ),
                 Field(
-                    "source",
+                    Role.SOURCE,
                     "来源",
                     "Source",
                     T.CHOICE,
@@ -107,7 +118,7 @@ DAILY_REPORT = Form(
                 ),
                 _GRADE,
                 Field(
-                    "stage",
+                    Role.STAGE,
                     "销售阶段",
                     "Stage",
                     T.CHOICE,
@@ -115,11 +126,11 @@ DAILY_REPORT = Form(
                     width=16,
                     aliases=("阶段", "进度"),
                 ),
-                Field("product", "产品", "Product", aliases=("意向产品", *syn.PRODUCT)),
-                Field("qty", "数量", "Qty", T.NUMBER, min=0, aliases=syn.QTY),
-                Field("price", "单价", "Unit price", T.MONEY, min=0, aliases=syn.PRICE),
-                Field("amount", "金额", "Amount", T.MONEY, min=0, aliases=syn.AMOUNT),
-                Field("deposit", "定金", "Deposit", T.MONEY, min=0, aliases=("订金",)),
+                Field(Role.PRODUCT, "产品", "Product", aliases=("意向产品", *syn.PRODUCT)),
+                Field(Role.QTY, "数量", "Qty", T.NUMBER, min=0, aliases=syn.QTY),
+                Field(Role.PRICE, "单价", "Unit price", T.MONEY, min=0, aliases=syn.PRICE),
+                Field(Role.AMOUNT, "金额", "Amount", T.MONEY, min=0, aliases=syn.AMOUNT),
+                Field(Role.DEPOSIT, "定金", "Deposit", T.MONEY, min=0, aliases=("订金",)),
                 Field(
                     "objection",
                     "异议类型",
@@ -139,27 +150,33 @@ DAILY_REPORT = Form(
                 Field("notes", "备注", "Notes", width=30, aliases=("说明", "Remarks")),
             ),
             rules=(
-                RequiredWhen("amount", "stage", frozenset({CLOSED_WON})),
-                ProductEquals("amount", "qty", "price"),
-                NotGreaterThan("deposit", "amount"),
-                NotBefore("next_followup", "date"),
+                RequiredWhen(Role.AMOUNT, Role.STAGE, frozenset({CLOSED_WON})),
+                ProductEquals(Role.AMOUNT, Role.QTY, Role.PRICE),
+                NotGreaterThan(Role.DEPOSIT, Role.AMOUNT),
+                NotBefore("next_followup", Role.DATE),
                 MissingWhen(
                     "next_followup",
-                    (("grade", frozenset({"A", "B"})), ("stage", OPEN_STAGES)),
+                    ((Role.GRADE, FOLLOW_UP_GRADES), (Role.STAGE, OPEN_STAGES)),
                     reason_zh="A/B 类客户仍在跟进中，但",
                     reason_en="An A/B customer with an open stage ",
                 ),
             ),
         ),
         Table(
-            key="day_close",
+            key=TableKey.DAY_CLOSE,
             zh="日清",
             en="Day close",
             required=False,
             input_rows=31,
             fields=(
                 Field(
-                    "date", "日期", "Date", T.DATE, required=True, in_period=True, not_future=True
+                    Role.DATE,
+                    "日期",
+                    "Date",
+                    T.DATE,
+                    required=True,
+                    in_period=True,
+                    not_future=True,
                 ),
                 Field(
                     "sales",
@@ -173,7 +190,7 @@ DAILY_REPORT = Form(
                     help_en="Sums the day's amounts",
                 ),
                 Field(
-                    "forecast",
+                    Role.FORECAST,
                     "明日预测",
                     "Tomorrow's forecast",
                     T.MONEY,
@@ -205,7 +222,7 @@ DAILY_REPORT = Form(
 )
 
 WEEKLY_PLAN = Form(
-    id="weekly_plan",
+    id=FormId.WEEKLY_PLAN,
     zh="周计划",
     en="Weekly plan",
     version="1",
@@ -214,7 +231,7 @@ WEEKLY_PLAN = Form(
         _REP_NAME,
         _REP_ID,
         Field(
-            "week",
+            Role.WEEK,
             "周",
             "Week",
             T.WEEK,
@@ -224,18 +241,18 @@ WEEKLY_PLAN = Form(
         ),
         Field("week_target", "本周目标", "Week target", T.MONEY, min=0, aliases=("周目标",)),
     ),
-    header_table="plan",
-    rep_field="rep_id",
-    period_field="week",
+    header_table=TableKey.PLAN,
+    rep_field=Role.REP_ID,
+    period_field=Role.WEEK,
     tables=(
         Table(
-            key="plan",
+            key=TableKey.PLAN,
             zh="计划",
             en="Plan",
             input_rows=200,
             fields=(
                 Field(
-                    "date",
+                    Role.DATE,
                     "计划日期",
                     "Planned date",
                     T.DATE,
@@ -256,7 +273,7 @@ WEEKLY_PLAN = Form(
                 ),
                 Field("outcome", "预期结果", "Expected outcome", width=30, aliases=("预期效果",)),
                 Field(
-                    "expected_amount",
+                    Role.EXPECTED_AMOUNT,
                     "预计金额",
                     "Expected amount",
                     T.MONEY,
@@ -266,7 +283,7 @@ WEEKLY_PLAN = Form(
             ),
         ),
         Table(
-            key="last_week",
+            key=TableKey.LAST_WEEK,
             zh="上周总结",
             en="Last week",
             required=False,
@@ -292,7 +309,7 @@ WEEKLY_PLAN = Form(
 )
 
 MONTHLY_PLAN = Form(
-    id="monthly_plan",
+    id=FormId.MONTHLY_PLAN,
     zh="月计划",
     en="Monthly plan",
     version="1",
@@ -303,12 +320,12 @@ MONTHLY_PLAN = Form(
         _MONTH,
         _MONTH_TARGET,
     ),
-    header_table="accounts",
-    rep_field="rep_id",
-    period_field="month",
+    header_table=TableKey.ACCOUNTS,
+    rep_field=Role.REP_ID,
+    period_field=Role.MONTH,
     tables=(
         Table(
-            key="accounts",
+            key=TableKey.ACCOUNTS,
             zh="重点客户",
             en="Key accounts",
             input_rows=200,
@@ -316,7 +333,7 @@ MONTHLY_PLAN = Form(
                 _CUSTOMER,
                 _GRADE,
                 Field(
-                    "expected_amount",
+                    Role.EXPECTED_AMOUNT,
                     "预计金额",
                     "Expected amount",
                     T.MONEY,

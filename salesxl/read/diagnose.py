@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salesxl.core.issues import Code, Issue, make_issue
-from salesxl.forms import FORMS, Field, Form, Table
+from salesxl.forms import FORMS, Field, Form, FormId, Table
 from salesxl.read.locate import HEADER_SCAN_ROWS, column_map
 from salesxl.read.values import norm_label, text_of
 from salesxl.read.wide import find_wide
@@ -68,7 +68,7 @@ def closest_table(
             if len(table.fields) < 3 and not expect:
                 continue  # 日期 + 类型 fit half the files there are: never "closest"
             # On a tie, an export from another system is most likely sales records.
-            likely = form.id == "sales_records" and t == 0
+            likely = form.id == FormId.SALES_RECORDS and t == 0
             rank = (len(matched), likely, len(matched) / len(table.fields), -t)
             if best is None or rank > best[0]:
                 missing = [f for f in table.fields if f.required and f.key not in matched]

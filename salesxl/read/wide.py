@@ -56,8 +56,8 @@ def month_of_label(value: Any) -> tuple[int | None, int] | None:
         year = int(match.group(1)) if match.group(1) else None
         return (year, month) if 1 <= month <= 12 else None
     if match := _NUMERIC_MONTH.fullmatch(text):
-        year, month = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
-        return (int(year), int(month)) if 1 <= int(month) <= 12 else None
+        y, m = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+        return (int(y), int(m)) if 1 <= int(m) <= 12 else None
     if match := _ENGLISH.fullmatch(text):
         named = month_name_month(f"{match.group(1)} 2000")
         return (None, named[1]) if named else None

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from sqlalchemy import Connection, delete, select
 
 from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.forms import FormId, Role, TableKey
 from salesxl.store import codec
 from salesxl.store.schema import column_maps
 from salesxl.validate import FormData
@@ -70,18 +71,18 @@ def forget_map(conn: Connection, signature: str) -> bool:
 # Sales-record fields an analysis needs, and what a file without them still feeds.
 _FEEDS = (
     (
-        ("rep_id", "rep_name"),
+        (Role.REP_ID, Role.REP_NAME),
         "没有销售员列（工号或姓名）：这些销售计入公司和产品的历史，不计入任何销售员的业绩和目标。",
         "No rep column (ID or name): these sales count toward the company and its product "
         "history, not toward any rep's results or targets.",
     ),
     (
-        ("customer",),
+        (Role.CUSTOMER,),
         "没有客户列：这些销售不参与客户归属（首次登记、成交归属）。",
         "No customer column: these sales take no part in customer attribution.",
     ),
     (
-        ("product",),
+        (Role.PRODUCT,),
         "没有产品列：这些销售不计入按产品的历史和目标。",
         "No product column: these sales feed no per-product history or targets.",
     ),
@@ -90,8 +91,8 @@ _FEEDS = (
 
 def not_fed(data: FormData) -> list[Issue]:
     """Info on the analyses a sales export cannot feed (its optional columns it lacks)."""
-    table = data.tables.get("sales")
-    if data.form_id != "sales_records" or table is None:
+    table = data.tables.get(TableKey.SALES)
+    if data.form_id != FormId.SALES_RECORDS or table is None:
         return []
     return [
         make_issue(Code.NOT_FED, data.path, zh, en, sheet=table.sheet)

@@ -32,7 +32,7 @@ from salesxl.core.issues import Code, Issue, make_issue
 from salesxl.core.people import names_to_ids
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month, Week
-from salesxl.forms import FORMS, REP_FORMS
+from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
 from salesxl.intake.files import collect_files, load_forms
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
@@ -177,12 +177,11 @@ def import_files(
                 chunk = todo[start : start + READ_CHUNK]
                 sizes = iter([hashes[f][1] for f in chunk])
                 with paused_gc():  # collected between chunks
-                    forms = load_forms(
-                        chunk,
-                        ctx,
-                        workers=workers,
-                        progress=lambda n, sizes=sizes: step(next(sizes, 0) * n),
-                    )
+
+                    def advance(n: int, sizes: Iterator[int] = sizes) -> None:
+                        step(next(sizes, 0) * n)
+
+                    forms = load_forms(chunk, ctx, workers=workers, progress=advance)
                     for path, data in zip(chunk, forms, strict=True):
                         content_hash, size, _ = hashes[path]
                         results[path] = _import(
@@ -243,7 +242,7 @@ def _roster(engine: Engine) -> tuple[frozenset[str] | None, dict[str, str] | Non
     with read_transaction(engine) as conn:
         current = conn.execute(
             select(submissions.c.id).where(
-                submissions.c.form_id == "roster", submissions.c.status == "current"
+                submissions.c.form_id == FormId.ROSTER, submissions.c.status == "current"
             )
         ).scalar()
         if current is None:
@@ -292,11 +291,11 @@ def _plan(data: FormData, spec: Kind) -> _Plan:
     for issue in data.issues:
         if not issue.is_error:
             continue
-        key = rows_of.get((issue.sheet, issue.row)) if issue.row is not None else None
-        if key is None:
+        table_key = rows_of.get((issue.sheet, issue.row)) if issue.row is not None else None
+        if table_key is None or issue.row is None:
             file_errors.append(issue)
         else:
-            bad.setdefault(key, set()).add(issue.row)  # type: ignore[arg-type]
+            bad.setdefault(table_key, set()).add(issue.row)
             row_errors.append(issue)
     good = {
         key: [r for r in t.records if r["_row"] not in bad[key]] if key in bad else t.records
@@ -344,11 +343,11 @@ def _span(data: FormData, good: dict[str, list[Record]]) -> tuple[dt.date | None
         return period.first_day, period.last_day
     if isinstance(period, Week):
         return period.monday, period.sunday
-    if data.form_id == "sales_records":
-        days = [r["date"] for r in good.get("sales", [])]
+    if data.form_id == FormId.SALES_RECORDS:
+        days = [r[Role.DATE] for r in good.get(TableKey.SALES, [])]
         return (min(days), max(days)) if days else (None, None)
-    if data.form_id == "targets":
-        months = [r["month"] for r in good.get("long", []) if isinstance(r["month"], Month)]
+    if data.form_id == FormId.TARGETS:
+        months = [m for r in good.get(TableKey.LONG, []) if isinstance(m := r[Role.MONTH], Month)]
         return (min(months).first_day, max(months).last_day) if months else (None, None)
     return None, None
 
@@ -536,7 +535,7 @@ def _write(
     insert_form_rows(conn, new_id, data, plan.good, step=step)
     replaced = [s.id for s in previous.rows]
     remembered = remember_map(conn, data, now, actor)
-    if data.form_id == "daily_report":
+    if data.form_id == FormId.DAILY_REPORT:
         record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)
         refresh_customers_of(conn, data, new_id, replaced, now)
     _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)))

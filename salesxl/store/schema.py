@@ -18,6 +18,8 @@ migration in `salesxl.store.migrations`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -32,6 +34,8 @@ from sqlalchemy import (
     Table,
     Text,
 )
+
+from salesxl.forms import FormId, TableKey
 
 __all__ = [
     "ROW_TABLES",
@@ -105,13 +109,13 @@ submissions = Table(
 
 def _rows(
     name: str,
-    *columns: Column,
+    *columns: Column[Any],
     rep: bool = False,
     replaceable: bool = False,
     indexes: tuple[Index, ...] = (),
 ) -> Table:
     """A table of form rows: which submission, which sheet row, the fields, extra columns."""
-    common = [
+    common: list[Column[Any]] = [
         Column("id", Integer, primary_key=True, info=_BOOK),
         Column(
             "submission_id", ForeignKey("submissions.id"), nullable=False, index=True, info=_BOOK
@@ -327,12 +331,12 @@ column_maps = Table(
 
 # (form id, table key) -> the table its rows are stored in.
 ROW_TABLES: dict[tuple[str, str], Table] = {
-    ("daily_report", "daily"): activities,
-    ("daily_report", "day_close"): day_closes,
-    ("weekly_plan", "plan"): weekly_plans,
-    ("weekly_plan", "last_week"): weekly_reviews,
-    ("monthly_plan", "accounts"): monthly_plans,
-    ("roster", "reps"): reps,
-    ("sales_records", "sales"): sales_records,
-    ("targets", "long"): targets,
+    (FormId.DAILY_REPORT, TableKey.DAILY): activities,
+    (FormId.DAILY_REPORT, TableKey.DAY_CLOSE): day_closes,
+    (FormId.WEEKLY_PLAN, TableKey.PLAN): weekly_plans,
+    (FormId.WEEKLY_PLAN, TableKey.LAST_WEEK): weekly_reviews,
+    (FormId.MONTHLY_PLAN, TableKey.ACCOUNTS): monthly_plans,
+    (FormId.ROSTER, TableKey.REPS): reps,
+    (FormId.SALES_RECORDS, TableKey.SALES): sales_records,
+    (FormId.TARGETS, TableKey.LONG): targets,
 }

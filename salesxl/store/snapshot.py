@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, Row, and_, func, literal, or_, select
 from salesxl.core.issues import Code, Issue, Severity
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
+from salesxl.forms import FormId
 from salesxl.intake.roster import roster_from_form
 from salesxl.store import codec
 from salesxl.store.customers import CustomerRecord
@@ -89,9 +90,12 @@ def load_period(
             .where(
                 c.status == "current",
                 or_(
-                    and_(c.form_id.in_(("daily_report", "monthly_plan")), c.period == str(period)),
                     and_(
-                        c.form_id == "weekly_plan",
+                        c.form_id.in_((FormId.DAILY_REPORT, FormId.MONTHLY_PLAN)),
+                        c.period == str(period),
+                    ),
+                    and_(
+                        c.form_id == FormId.WEEKLY_PLAN,
                         c.period_first <= period.last_day,
                         c.period_last >= period.first_day,
                     ),
@@ -102,7 +106,7 @@ def load_period(
         earlier = [str(period.shift(-i)) for i in range(history_months, 0, -1)]
         past = conn.execute(
             select(submissions)
-            .where(c.status == "current", c.form_id == "daily_report", c.period.in_(earlier))
+            .where(c.status == "current", c.form_id == FormId.DAILY_REPORT, c.period.in_(earlier))
             .order_by(c.period, c.rep_id)
         ).all()
         forms = _forms(conn, current, as_of)
@@ -112,7 +116,7 @@ def load_period(
             if data.path in first_seen:  # one path reused for several weeks' plans
                 data.path = f"{data.path} [{sub.period}]"
             first_seen[data.path] = sub.first_seen
-        reporting = sorted({s.rep_id for s in current if s.form_id == "daily_report"})
+        reporting = sorted({s.rep_id for s in current if s.form_id == FormId.DAILY_REPORT})
         days = {
             (rep, day): seen
             for rep, day, seen in conn.execute(
@@ -294,7 +298,7 @@ def _refused(conn: Connection, period: Month) -> list[Issue]:
     if not latest:
         return []
     c = submissions.c
-    imported = {
+    imported: dict[tuple[Any, ...], dt.datetime] = {
         (form, rep, got): at
         for form, rep, got, at in conn.execute(
             select(c.form_id, c.rep_id, c.period, func.max(c.imported_at))
@@ -354,7 +358,7 @@ def _no_longer_future(issue: Issue, data: FormData, as_of: dt.date) -> bool:
 def _roster(conn: Connection) -> Roster | None:
     sub = conn.execute(
         select(submissions).where(
-            submissions.c.form_id == "roster", submissions.c.status == "current"
+            submissions.c.form_id == FormId.ROSTER, submissions.c.status == "current"
         )
     ).first()
     if sub is None:

@@ -10,7 +10,8 @@ from pathlib import Path
 from salesxl.core.calendar import Workdays
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
-from salesxl.forms import TARGETS_INPUT
+from salesxl.forms import TARGETS_INPUT, FormId, TableKey
+from salesxl.forms import Role as R
 from salesxl.intake.files import load_form
 from salesxl.read.formulas import column_letters
 from salesxl.read.locate import column_map
@@ -23,7 +24,7 @@ from salesxl.validate import FormData
 __all__ = ["history_from_sales", "history_gaps", "read_targets_input", "wide_history"]
 
 HistoryRow = tuple[str, str | None, Month, float]
-_HISTORY = TARGETS_INPUT.table("history")
+_HISTORY = TARGETS_INPUT.table(TableKey.HISTORY)
 _YEAR_LABELS = frozenset(norm_label(t) for t in ("年", "年份", "年度", "Year"))
 GAP_SHARE = 0.05  # a month below 5% of the same month in the other years is a gap
 
@@ -56,7 +57,7 @@ def read_targets_input(
 ) -> TargetsInput:
     """The settings, units, history, locks and workdays of a targets input workbook."""
     data = load_form(Path(path))
-    if data.form_id != "targets_input":
+    if data.form_id != FormId.TARGETS_INPUT:
         first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
         raise TargetsError(
             f"{path} is not a targets input (年度目标 Annual sheet with 层级 Level, "
@@ -65,39 +66,43 @@ def read_targets_input(
     _errors(data, "targets input")
     h = data.header
     settings = Settings(
-        year=int(h["year"]),
-        fiscal_start=int(h.get("fiscal_start") or 1),
-        method=h.get("method") or "seasonal",
-        rounding=_decimal(h.get("rounding") or 1),  # type: ignore[arg-type]
-        mode=h.get("mode") or "top-down",
-        spring_festival=h.get("spring_festival", "yes") == "yes",
+        year=int(h[R.YEAR]),
+        fiscal_start=int(h.get(R.FISCAL_START) or 1),
+        method=h.get(R.METHOD) or "seasonal",
+        rounding=_decimal(h.get(R.ROUNDING) or 1),  # type: ignore[arg-type]
+        mode=h.get(R.MODE) or "top-down",
+        spring_festival=h.get(R.SPRING_FESTIVAL, "yes") == "yes",
         scale_proposals=scale_proposals,
     )
     units = [
         UnitSpec(
-            level=r["level"],
-            unit=r["unit"],
-            parent=r["parent"],
-            product=r["product"],
-            annual=_decimal(r["annual_target"]),
-            method=r["method"],
-            weight=r["weight"],
-            proposed=_decimal(r["proposed"]),
-            ramp=r["ramp"],
-            month_weights=r["month_weights"],
+            level=r[R.LEVEL],
+            unit=r[R.UNIT],
+            parent=r[R.PARENT],
+            product=r[R.PRODUCT],
+            annual=_decimal(r[R.ANNUAL_TARGET]),
+            method=r[R.METHOD],
+            weight=r[R.WEIGHT],
+            proposed=_decimal(r[R.PROPOSED]),
+            ramp=r[R.RAMP],
+            month_weights=r[R.MONTH_WEIGHTS],
             row=r["_row"],
         )
-        for r in data.records("annual")
+        for r in data.records(TableKey.ANNUAL)
     ]
-    history = [(r["unit"], r["product"], r["month"], r["amount"]) for r in data.records("history")]
-    if _HISTORY.key not in data.tables:  # months as columns: accepted, one row per unit
+    history = [
+        (r[R.UNIT], r[R.PRODUCT], r[R.MONTH], r[R.AMOUNT]) for r in data.records(TableKey.HISTORY)
+    ]
+    if TableKey.HISTORY not in data.tables:  # months as columns: accepted, one row per unit
         history += wide_history(Path(path))
     history += list(extra_history)
     locks = [
-        Lock(r["unit"], r["month"], _decimal(r["target"]), r["product"], r["_row"])  # type: ignore[arg-type]
-        for r in data.records("locked")
+        Lock(r[R.UNIT], r[R.MONTH], _decimal(r[R.TARGET]), r[R.PRODUCT], r["_row"])  # type: ignore[arg-type]
+        for r in data.records(TableKey.LOCKED)
     ]
-    workdays = Workdays.from_rows((r["date"], r["type"]) for r in data.records("workdays"))
+    workdays = Workdays.from_rows(
+        (r[R.DATE], r[R.DAY_TYPE]) for r in data.records(TableKey.WORKDAYS)
+    )
     starts: dict[str, Month] = {}
     if roster is not None:
         for rep in roster.reps.values():
@@ -111,15 +116,15 @@ def history_from_sales(paths: Iterable[Path]) -> list[tuple[str, str | None, Mon
     totals: dict[tuple[str, str | None, Month], float] = {}
     for path in paths:
         data = load_form(Path(path))
-        if data.form_id != "sales_records":
+        if data.form_id != FormId.SALES_RECORDS:
             raise TargetsError(
                 f"{path} is not a sales records export (日期, 工号, 客户名称, 产品, 金额)"
             )
         _errors(data, "sales records")
-        for r in data.records("sales"):
-            if r["rep_id"] and isinstance(r["date"], dt.date) and r["amount"] is not None:
-                key = (r["rep_id"], r["product"], Month.of(r["date"]))
-                totals[key] = totals.get(key, 0.0) + r["amount"]
+        for r in data.records(TableKey.SALES):
+            if r[R.REP_ID] and isinstance(r[R.DATE], dt.date) and r[R.AMOUNT] is not None:
+                key = (r[R.REP_ID], r[R.PRODUCT], Month.of(r[R.DATE]))
+                totals[key] = totals.get(key, 0.0) + r[R.AMOUNT]
     return [
         (rep, product, month, amount)
         for (rep, product, month), amount in sorted(
@@ -148,8 +153,8 @@ def wide_history(path: Path) -> list[HistoryRow]:
                 labels.get(k, "year" if k in _YEAR_LABELS else k): v for k, v in cell.labels.items()
             }
             where = f"{sheet}!{column_letters(cell.col)}{cell.row + 1}"
-            unit = text_of(keys["unit"] if "unit" in keys else next(iter(cell.labels.values()), ""))
-            year = cell.year or _year(keys.get("year"), where)
+            unit = text_of(keys[R.UNIT] if R.UNIT in keys else next(iter(cell.labels.values()), ""))
+            year = cell.year or _year(keys.get(R.YEAR), where)
             try:
                 amount = parse_number(cell.value)
             except ValueError as exc:
@@ -160,7 +165,7 @@ def wide_history(path: Path) -> list[HistoryRow]:
                 found.append(
                     (
                         unit,
-                        text_of(keys.get("product", "")) or None,
+                        text_of(keys.get(R.PRODUCT, "")) or None,
                         Month(year, cell.month),
                         amount,
                     )

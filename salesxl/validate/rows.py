@@ -20,7 +20,7 @@ from typing import Any
 from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.people import name_key
 from salesxl.core.periods import Month, Week
-from salesxl.forms import Field, FieldType, Table
+from salesxl.forms import Field, FieldType, Role, Table
 from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TOTAL_LABELS, TableLayout
 from salesxl.read.values import (
@@ -205,7 +205,7 @@ class TableChecker:
         self.letters = [column_letters(c) for c in self.cols]
         self.parsers = [
             cell_parser(
-                f, default_year=default_year, products=products if f.key == "product" else None
+                f, default_year=default_year, products=products if f.role is Role.PRODUCT else None
             )
             for f in self.mapped
         ]
@@ -433,10 +433,12 @@ class TableChecker:
             high = f.max if f.max is not None else float("inf")
             for i in [i for i, v in enumerate(out) if v is not None and not low <= v <= high]:
                 bad.add(i)
-                self.issue(Code.OUT_OF_RANGE, j, numbers[i], *range_problem(f, out[i]), raw[i])
+                problem = range_problem(f, out[i])
+                assert problem is not None  # out of range, as the filter above found
+                self.issue(Code.OUT_OF_RANGE, j, numbers[i], *problem, raw[i])
         if f.type is FieldType.DATE:
             self._dates(j, out, raw, numbers, bad)
-        if f.key == "rep_id" and self.roster_ids is not None:
+        if f.role is Role.REP_ID and self.roster_ids is not None:
             for i in [i for i, v in enumerate(out) if v is not None and v not in self.roster_ids]:
                 self.found.append(
                     (
@@ -513,7 +515,7 @@ class TableChecker:
         for j, f in enumerate(self.mapped):
             parsed[f.key] = self._column(j, raw_cols[j], numbers, bad_rows[f.key])
         values = {f.key: parsed.get(f.key) or [None] * n for f in self.table.fields}
-        if "rep_name" in parsed and "rep_id" in values:
+        if Role.REP_NAME in parsed and Role.REP_ID in values:
             self._reps_by_name(values, numbers)
         rows = [r + 1 for r in numbers]
         self._rules(values, bad_rows, numbers)
@@ -532,7 +534,7 @@ class TableChecker:
 
     def _reps_by_name(self, values: dict[str, list[Any]], numbers: list[int]) -> None:
         """Rows giving the rep by name only get the rep's ID from the roster (unique names)."""
-        ids, names = values["rep_id"], values["rep_name"]
+        ids, names = values[Role.REP_ID], values[Role.REP_NAME]
         by_name = self.roster_names or {}
         missing: dict[str, int] = {}
         matched = 0
@@ -566,7 +568,7 @@ class TableChecker:
                 if missing
                 else ""
             )
-        j = next(j for j, f in enumerate(self.mapped) if f.key == "rep_name")
+        j = next(j for j, f in enumerate(self.mapped) if f.key == Role.REP_NAME)
         self.issue(Code.REP_BY_NAME, j, self.layout.header_row, zh, en)
 
     def _extras(self, numbers: list[int]) -> list[dict[str, Any]] | None:

@@ -15,9 +15,9 @@ customers given.  Every formula carries its computed value (SPEC §6).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
-import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -29,10 +29,19 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from salesxl.core.periods import Month, Week
 from salesxl.core.version import __version__
-from salesxl.forms import FORMS, Field, FieldType, Form, Table
+from salesxl.forms import FORMS, Field, FieldType, Form, Role, Table
+from salesxl.forms.formula import Ref, evaluate, render
 from salesxl.write.xlsx import atomic_output, display_width, fit_width, write_cell
 
-__all__ = ["FIXED_CREATED", "FormJob", "build_templates", "field_help", "write_form", "write_forms"]
+__all__ = [
+    "FIXED_CREATED",
+    "SUGGESTED_LISTS",
+    "FormJob",
+    "build_templates",
+    "field_help",
+    "write_form",
+    "write_forms",
+]
 
 # Templates are checked in; a fixed creation time makes them byte-for-byte reproducible.
 FIXED_CREATED = dt.datetime(2026, 1, 1)
@@ -52,7 +61,8 @@ _PROGRESS_LABELS = (
 _PROGRESS_COL = 3
 _RULES_WIDTH = 90  # the Instructions sheet's rules column
 _PROGRESS_VALUE_WIDTH = 15  # ¥12,345,678.00 without ####
-_PLACEHOLDER = re.compile(r"\{(col|cell):([a-z_.]+)\}")
+# Drop-downs of names given when forms are issued (`write_form(lists=...)`), by field.
+SUGGESTED_LISTS: dict[str, str] = {Role.PRODUCT: "products", Role.CUSTOMER: "customers"}
 
 # Header values kept as typed text: Excel would turn 2026-11 into a date.
 _TEXT_VALUES = frozenset({FieldType.TEXT, FieldType.MONTH, FieldType.WEEK})
@@ -260,13 +270,7 @@ class _FormWriter:
         }
         kind = f.type
         source = self.list_sources.get(
-            f.choices.name
-            if f.choices
-            else "products"
-            if f.key == "product"
-            else "customers"
-            if f.key == "customer"
-            else ""
+            f.choices.name if f.choices else SUGGESTED_LISTS.get(f.key, "")
         )
         if source:
             options.update(validate="list", source=source)
@@ -340,8 +344,8 @@ class _FormWriter:
                     self.fmt["title"],
                 )
             self._table(ws, table, period)
-        if form.id == "daily_report":
-            self._progress_block(sheets["daily"])
+        if form.progress is not None:
+            self._progress_block(sheets[form.progress.table])
         self._instructions()
         self._lists_sheet()
         self._meta()
@@ -403,7 +407,7 @@ class _FormWriter:
             width = max(width, fit_width(label.split("\n"), minimum=10))
             if c <= 1 and self.form.header_table == table.key:
                 width = max(width, self.block_width if c == 0 else 16)  # header block fits
-            if self.form.id == "daily_report" and table.key == "daily":
+            if self.form.progress is not None and table.key == self.form.progress.table:
                 width = max(width, self._progress_width(c))
             # A defined name per column (SPEC §2), computed columns included.
             self.wb.define_name(f"{table.key}_{f.key}", "=" + self._column_range(table.key, f.key))
@@ -441,15 +445,16 @@ class _FormWriter:
         rows = self.rows.get(table.key, ())
         for i in range(place.last_row - place.first_row + 1):
             r = place.first_row + i
-            formula = "=" + _PLACEHOLDER.sub(lambda m, r=r: self._ref(table, m, r), f.formula)
-            value = _computed(f, rows[i] if i < len(rows) else None, self.rows)
+            formula = "=" + render(f.formula, functools.partial(self._ref, table, row=r))
+            # The value the formula gives, cached beside it; 0 on rows left blank.
+            value = evaluate(f.formula, rows[i], self.rows) if i < len(rows) else 0
             ws.write_formula(r, col, formula, self.fmt["formula"], value)
 
-    def _ref(self, table: Table, match: re.Match[str], row: int) -> str:
-        kind, target = match.groups()
-        if kind == "cell":
-            return xl_rowcol_to_cell(row, self.places[table.key].columns[target])
-        return self._column_range(*target.split("."))
+    def _ref(self, table: Table, ref: Ref, row: int) -> str:
+        if ref.table is None:
+            cell: str = xl_rowcol_to_cell(row, self.places[table.key].columns[ref.field])
+            return cell
+        return self._column_range(*ref.column)
 
     def _column_range(self, table_key: str, field_key: str) -> str:
         """The absolute input range of a table column, e.g. `'日报 Daily'!$K$10:$K$1009`."""
@@ -465,19 +470,18 @@ class _FormWriter:
 
     def _progress_block(self, ws: Any) -> None:
         """本月进度 beside the header block: amount so far, target, completion (live formulas)."""
-        amount = self._column_range("daily", "amount")
-        target = self.header_cells["month_target"].split("!")[1]
-        records = self.rows.get("daily", ())
-        total = sum(
-            r.get("amount") or 0 for r in records if isinstance(r.get("amount"), (int, float))
-        )
-        goal = self.header.get("month_target")
+        progress = self.form.progress
+        assert progress is not None
+        so_far = "=" + render(progress.formula, lambda ref: self._column_range(*ref.column))
+        total = evaluate(progress.formula, {}, self.rows) if self.rows.get(progress.table) else 0
+        target = self.header_cells[progress.target].split("!")[1]
+        goal = self.header.get(progress.target)
         labels = _PROGRESS_LABELS
         zh = self.lang == "zh"
         col = _PROGRESS_COL
         ws.write_string(1, col, "本月进度 Progress" if zh else "Progress", self.fmt["title"])
         ws.write_string(2, col, labels[0][0 if zh else 1], self.fmt["label"])
-        ws.write_formula(2, col + 1, f"=SUM({amount})", self.fmt["locked_money"], total)
+        ws.write_formula(2, col + 1, so_far, self.fmt["locked_money"], total)
         ws.write_string(3, col, labels[1][0 if zh else 1], self.fmt["label"])
         ws.write_formula(
             3,
@@ -508,8 +512,10 @@ class _FormWriter:
             self.fmt["title"],
         )
         row = 2
-        lines = (*form.instructions_zh, "", *form.instructions_en) if zh else form.instructions_en
-        for line in lines:
+        instructions = (
+            (*form.instructions_zh, "", *form.instructions_en) if zh else form.instructions_en
+        )
+        for line in instructions:
             ws.write_string(row, 0, line, self.fmt["plain"])
             row += 1
         row += 1
@@ -569,22 +575,6 @@ class _FormWriter:
             ws.write_string(r, 0, key)
             ws.write_string(r, 1, value)
         self.wb.define_name("_salesxl_form", f"={META_SHEET}!$B$1")
-
-
-def _computed(
-    f: Field, record: Mapping[str, Any] | None, rows: Mapping[str, Sequence[Mapping[str, Any]]]
-) -> float:
-    """The cached value of a formula cell: the day's amounts for 日清 今日成交."""
-    if record is None or f.key != "sales":
-        return 0
-    day = record.get("date")
-    return float(
-        sum(
-            r.get("amount") or 0
-            for r in rows.get("daily", ())
-            if r.get("date") == day and isinstance(r.get("amount"), (int, float))
-        )
-    )
 
 
 def write_form(
