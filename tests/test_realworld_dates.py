@@ -213,3 +213,13 @@ def test_validate_takes_the_date_order_and_says_how_to_write_bad_options(tmp_pat
     assert bad.exit_code == 2 and "not a text encoding" in bad.output
     bad = runner.invoke(main, ["validate", str(path), "--map", "turnover=Sales"])
     assert bad.exit_code == 2 and "'turnover' is not a field" in bad.output
+
+
+def test_a_rep_forms_header_month_settles_the_order_of_its_dates(tmp_path):
+    from conftest import GOOD_ROW, read, write_daily
+
+    rows = [GOOD_ROW | {"date": "11/3/2026"}, GOOD_ROW | {"date": "11/5/2026", "customer": "乙"}]
+    data = read(write_daily(tmp_path / "d.xlsx", rows))
+    # 3 Nov and 5 Nov are in the header month 2026-11; 11 Mar and 11 May are not
+    assert [r["date"] for r in data.records("daily")] == [D(2026, 11, 3), D(2026, 11, 5)]
+    assert [i.code for i in data.issues if i.code is Code.AMBIGUOUS_DATES] == []

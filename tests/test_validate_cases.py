@@ -639,8 +639,7 @@ def test_every_spec_code_has_a_test():
             "unknown_rep",
             "wrong_period",
         }
-        # files from other systems: test_realworld_*.py, test_store_exports.py,
-        # test_targets_history.py
+        # files from other systems: test_realworld_*.py, test_store_exports.py
         | {
             "column_chosen",
             "mapped_column_missing",
@@ -650,7 +649,6 @@ def test_every_spec_code_has_a_test():
             "bad_encoding",
             "not_fed",
             "rep_by_name",
-            "history_gap",
         }
     )
     assert tested == {c.value for c in Code}

@@ -54,7 +54,6 @@ class Code(StrEnum):
     BAD_ENCODING = "bad_encoding"
     NOT_FED = "not_fed"
     REP_BY_NAME = "rep_by_name"
-    HISTORY_GAP = "history_gap"
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -87,7 +86,6 @@ SEVERITY: dict[Code, Severity] = {
     Code.BAD_ENCODING: Severity.ERROR,
     Code.NOT_FED: Severity.INFO,
     Code.REP_BY_NAME: Severity.INFO,
-    Code.HISTORY_GAP: Severity.WARNING,
 }
 
 

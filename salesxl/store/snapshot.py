@@ -185,10 +185,14 @@ def sales_history(
     """Current sales amounts summed per rep ID (unit) × product × month, for `targets split`.
 
     Without `by_product` the product is None and amounts are per rep and month.
+    Sales without a rep (an export with no rep column, or a name not in the
+    roster) belong to no unit and are left out here.
     """
     s = sales_records.c
     product = s.product if by_product else literal(None).label("product")
-    query = select(s.rep_id, product, s.month, func.sum(s.amount)).where(s.replaced_by.is_(None))
+    query = select(s.rep_id, product, s.month, func.sum(s.amount)).where(
+        s.replaced_by.is_(None), s.rep_id.is_not(None)
+    )
     if first is not None:
         query = query.where(s.month >= str(first))
     if last is not None:

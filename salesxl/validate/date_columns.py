@@ -42,11 +42,14 @@ def settle_numeric_dates(
     label: tuple[str, str],
     order: str | None,
     convert: Callable[[dt.date], Any] = lambda d: d,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> DateColumn:
     """Fill `out[i]` (where it is `slow`) for every `2/24/2003`-style value; returns the issues.
 
     Cells left `slow` are not numeric dates: the tolerant parser takes them.  A
-    cell that gets an issue is set to None.
+    cell that gets an issue is set to None.  `period` (the first and last day of
+    a rep form's header month or week) settles a column no value settles when
+    exactly one order puts every date inside it.
     """
     zh, en = label
     spelled: dict[str, str | None] = {}  # raw cell -> its numeric-date text (columns repeat)
@@ -65,6 +68,8 @@ def settle_numeric_dates(
         return found
     distinct = set(texts.values())
     verdict = infer_order(distinct)
+    if order is None and verdict.ambiguous and period is not None:
+        order = _order_by_period(distinct, period)  # 11/3 and 11/5 in a November report
     if order is None and verdict.order is None:
         _refuse(found, verdict.conflicting, verdict.example, zh, en)
         for i in texts:
@@ -106,6 +111,19 @@ def settle_numeric_dates(
             )
         )
     return found
+
+
+def _order_by_period(texts: set[str], period: tuple[dt.date, dt.date]) -> str | None:
+    first, last = period
+    fits = []
+    for order in ORDER_NAMES:
+        try:
+            days = [ordered_date(numeric_parts(t), order) for t in texts]  # type: ignore[arg-type]
+        except ValueError:
+            continue
+        if all(first <= day <= last for day in days):
+            fits.append(order)
+    return fits[0] if len(fits) == 1 else None
 
 
 def _refuse(found: DateColumn, conflicting: bool, example: str, zh: str, en: str) -> None:

@@ -18,7 +18,6 @@ from operator import itemgetter
 from typing import Any
 
 from salesxl.core.issues import Code, Issue, Severity, make_issue
-from salesxl.core.people import name_key
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Field, FieldType, Role, Table
 from salesxl.read.formulas import column_letters
@@ -34,6 +33,7 @@ from salesxl.read.values import (
 from salesxl.read.workbook import Grid
 from salesxl.validate.date_columns import settle_numeric_dates
 from salesxl.validate.model import TableData
+from salesxl.validate.rep_names import reps_by_name
 
 __all__ = [
     "TableChecker",
@@ -393,7 +393,15 @@ class TableChecker:
         """`2/24/2003`-style dates, read in one order for the whole column."""
         f = self.mapped[j]
         convert = Month.of if f.type is FieldType.MONTH_OR_DATE else (lambda d: d)
-        found = settle_numeric_dates(values, out, _SLOW, (f.zh, f.en), self.date_order, convert)
+        span = None
+        if f.in_period and isinstance(self.period, Month):
+            span = (self.period.first_day, self.period.last_day)
+        elif f.in_period and isinstance(self.period, Week):
+            span = (self.period.monday, self.period.sunday)
+        found = settle_numeric_dates(
+            values, out, _SLOW, (f.zh, f.en), self.date_order, convert, span
+        )
+
         for i, zh, en in found.cells:
             bad.add(i)
             if zh:
@@ -516,7 +524,7 @@ class TableChecker:
             parsed[f.key] = self._column(j, raw_cols[j], numbers, bad_rows[f.key])
         values = {f.key: parsed.get(f.key) or [None] * n for f in self.table.fields}
         if Role.REP_NAME in parsed and Role.REP_ID in values:
-            self._reps_by_name(values, numbers)
+            self._reps_by_name(values)
         rows = [r + 1 for r in numbers]
         self._rules(values, bad_rows, numbers)
         self._duplicates(raws, numbers, parsed)
@@ -532,44 +540,11 @@ class TableChecker:
             extra_values=self._extras(numbers),
         )
 
-    def _reps_by_name(self, values: dict[str, list[Any]], numbers: list[int]) -> None:
-        """Rows giving the rep by name only get the rep's ID from the roster (unique names)."""
-        ids, names = values[Role.REP_ID], values[Role.REP_NAME]
-        by_name = self.roster_names or {}
-        missing: dict[str, int] = {}
-        matched = 0
-        for i, (rep, name) in enumerate(zip(ids, names, strict=True)):
-            if rep is not None or name is None:
-                continue
-            found = by_name.get(name_key(name))
-            if found is not None:
-                ids[i] = found
-                matched += 1
-            else:
-                missing.setdefault(name, i)
-        if not missing and not matched:
-            return
-        shown = "、".join(list(missing)[:5]) + ("…" if len(missing) > 5 else "")
-        if self.roster_names is None:
-            zh = f"销售员只有姓名、没有工号（如 {shown}），且没有花名册可对照：这些销售计入公司和产品，不计入个人。"
-            en = (
-                f"Reps are given by name only ({shown}) and there is no roster to match them: "
-                "these sales count toward the company and products, not toward a rep."
-            )
-        else:
-            zh = f"{matched} 行按姓名在花名册中找到工号。" + (
-                f"{len(missing)} 个姓名不在花名册中（{shown}），这些销售只计入公司和产品。"
-                if missing
-                else ""
-            )
-            en = f"{matched} rows got their rep ID from the roster by name." + (
-                f" {len(missing)} names are not in the roster ({shown}): those sales count "
-                "toward the company and products only."
-                if missing
-                else ""
-            )
-        j = next(j for j, f in enumerate(self.mapped) if f.key == Role.REP_NAME)
-        self.issue(Code.REP_BY_NAME, j, self.layout.header_row, zh, en)
+    def _reps_by_name(self, values: dict[str, list[Any]]) -> None:
+        note = reps_by_name(values[Role.REP_ID], values[Role.REP_NAME], self.roster_names)
+        if note is not None:
+            j = next(j for j, f in enumerate(self.mapped) if f.key == Role.REP_NAME)
+            self.issue(Code.REP_BY_NAME, j, self.layout.header_row, *note)
 
     def _extras(self, numbers: list[int]) -> list[dict[str, Any]] | None:
         """Unknown columns' values per row: kept, never dropped (SPEC §3)."""
