@@ -531,7 +531,7 @@ def _write(
         )
     ).inserted_primary_key[0]  # type: ignore[index]
     supersede(conn, spec, new_id, previous)
-    kept = kept_sales_rows(conn, data, plan.good) if spec.name == "sales" else None
+    kept = kept_sales_rows(conn, data, previous) if spec.name == "sales" else None
     insert_form_rows(conn, new_id, data, plan.good, step=step)
     replaced = [s.id for s in previous.rows]
     remembered = remember_map(conn, data, now, actor)

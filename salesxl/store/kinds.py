@@ -96,6 +96,7 @@ class Previous:
     replaced_rows: dict[int, int]  # submission id -> rows now replaced (sales, targets)
     slice_versions: list[Row[Any]]  # every version of a per-file slice, replaced ones too
     conditions: list[Any] = field(default_factory=list)  # selecting the rows replaced
+    spans: dict[str | None, tuple[dt.date, dt.date]] = field(default_factory=dict)  # sales
 
 
 def _slice_filter(data: FormData) -> Any:
@@ -109,15 +110,24 @@ def _slice_filter(data: FormData) -> Any:
 
 def _sales_spans(good: dict[str, list[Record]]) -> dict[str | None, tuple[dt.date, dt.date]]:
     """Rep ID (None: no rep) -> the first and last date of that rep's rows in the file."""
-    spans: dict[str | None, tuple[dt.date, dt.date]] = {}
-    for r in good.get(TableKey.SALES, []):
-        rep, day = r[Role.REP_ID], r[Role.DATE]
-        first, last = spans.get(rep, (day, day))
-        spans[rep] = (min(first, day), max(last, day))
-    return spans
+    rows = good.get(TableKey.SALES, [])
+    firsts: dict[str | None, dt.date] = {}
+    lasts: dict[str | None, dt.date] = {}
+    # the plain strings: a StrEnum key costs more per look-up over 200,000 records
+    for rep, day in map(itemgetter(Role.REP_ID.value, Role.DATE.value), rows):
+        first = firsts.get(rep)
+        if first is None:
+            firsts[rep] = lasts[rep] = day
+        elif day < first:
+            firsts[rep] = day
+        elif day > lasts[rep]:
+            lasts[rep] = day
+    return {rep: (first, lasts[rep]) for rep, first in firsts.items()}
 
 
-def _sales_rows_where(data: FormData, good: dict[str, list[Record]]) -> list[Any]:
+def _sales_rows_where(
+    data: FormData, spans: dict[str | None, tuple[dt.date, dt.date]]
+) -> list[Any]:
     """Current rows of the same source (or of no known source: imported before sources were
     recorded) and rep, dated within that rep's span in the new file."""
     s = sales_records.c
@@ -127,7 +137,7 @@ def _sales_rows_where(data: FormData, good: dict[str, list[Record]]) -> list[Any
     )
     # Reps sharing a span (most of an export's) are one condition: rep_id IN (…) AND date …
     by_span: dict[tuple[dt.date, dt.date], list[str | None]] = {}
-    for rep, span in _sales_spans(good).items():
+    for rep, span in spans.items():
         by_span.setdefault(span, []).append(rep)
     conditions = []
     for (first, last), reps in sorted(by_span.items()):
@@ -149,11 +159,11 @@ def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
 
 
 def _current_rows_where(
-    kind: Kind, data: FormData, good: dict[str, list[Record]]
+    kind: Kind, data: FormData, good: dict[str, list[Record]], spans: dict[Any, Any]
 ) -> tuple[Table, list[Any]]:
     """The row table and the conditions selecting the current rows this file supersedes."""
     if kind.name == "sales":
-        return sales_records, _sales_rows_where(data, good)
+        return sales_records, _sales_rows_where(data, spans)
     months = _target_months(good)
     return targets, [targets.c.month.in_(chunk) for chunk in _chunks(months)]
 
@@ -169,7 +179,8 @@ def previous_versions(
         )
         current = [s for s in versions if s.status == "current"]
         return Previous(current, {}, versions)
-    table, conditions = _current_rows_where(kind, data, good)
+    spans = _sales_spans(good) if kind.name == "sales" else {}
+    table, conditions = _current_rows_where(kind, data, good, spans)
     counts: dict[int, int] = {}
     for condition in conditions:
         for sub_id, n in conn.execute(
@@ -189,7 +200,7 @@ def previous_versions(
         if counts
         else []
     )
-    return Previous(rows, counts, [], conditions)
+    return Previous(rows, counts, [], conditions, spans)
 
 
 def supersede(conn: Connection, kind: Kind, new_id: int, previous: Previous) -> None:
@@ -300,11 +311,11 @@ def insert_form_rows(
     return total
 
 
-def kept_sales_rows(conn: Connection, data: FormData, good: dict[str, list[Record]]) -> int:
+def kept_sales_rows(conn: Connection, data: FormData, previous: Previous) -> int:
     """Current rows of the same source and reps, in the months the file touches, that it
     leaves in place (asked after `supersede`, before the file's own rows are written)."""
     s = sales_records.c
-    spans = _sales_spans(good)
+    spans = previous.spans
     months = sorted({_month_text(d) for span in spans.values() for d in span})
     if not spans:
         return 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
@@ -593,28 +594,32 @@ class TableChecker:
     ) -> None:
         """Rows identical in every column, the unused ones too: two sales lines with
         different order numbers or times are two sales, not one entered twice."""
-        formulas = {c for c, f in zip(self.cols, self.mapped, strict=True) if f.formula}
-        rows = self.grid.rows
-        if formulas:
-            keys = [
-                tuple("" if c in formulas else v for c, v in enumerate(rows[r])) for r in numbers
-            ]
-        else:
-            keys = [tuple(rows[r]) for r in numbers]
-        if len(set(keys)) != len(keys):
-            keys = [_trimmed(k) for k in keys]  # a row read wider than another is no different
-        seen: dict[tuple[Any, ...], int] = {}
-        for i, t in enumerate(keys if len(set(keys)) != len(keys) else ()):
-            first = seen.setdefault(t, numbers[i])
-            if first != numbers[i]:
-                self.issue(
-                    Code.DUPLICATE_ROW,
-                    None,
-                    numbers[i],
-                    f"这一行与第 {first + 1} 行完全相同。如果是重复录入，请删除其中一行。",
-                    f"This row is identical to row {first + 1}. "
-                    "If it was entered twice, delete one of them.",
-                )
+        # Rows alike in the form's columns first (cheap: most files have none), then
+        # only those compared cell by cell across the whole row.
+        inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
+        mapped = (
+            raws if len(inputs) == len(self.mapped) else [tuple(t[j] for j in inputs) for t in raws]
+        )
+        if len(set(mapped)) != len(mapped):
+            counts = Counter(mapped)
+            formulas = {c for c, f in zip(self.cols, self.mapped, strict=True) if f.formula}
+            rows = self.grid.rows
+            seen: dict[tuple[Any, ...], int] = {}
+            for i, key in enumerate(mapped):
+                if counts[key] < 2:
+                    continue
+                cells = rows[numbers[i]]
+                whole = _trimmed(tuple("" if c in formulas else v for c, v in enumerate(cells)))
+                first = seen.setdefault(whole, numbers[i])
+                if first != numbers[i]:
+                    self.issue(
+                        Code.DUPLICATE_ROW,
+                        None,
+                        numbers[i],
+                        f"这一行与第 {first + 1} 行完全相同。如果是重复录入，请删除其中一行。",
+                        f"This row is identical to row {first + 1}. "
+                        "If it was entered twice, delete one of them.",
+                    )
         for j, f in enumerate(self.mapped):
             if not f.unique:
                 continue
