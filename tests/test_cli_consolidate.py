@@ -144,6 +144,8 @@ def test_strict_exits_1_on_errors(inbox, tmp_path):
         (["--period", "2026-11", "--as-of", "tomorrow"], "is not a date"),
         (["--period", "2026-11", "--oral", "0.5", "--written", "0.7"], "written < oral"),
         (["--period", "2026-11", "--roster", "nope.xlsx"], "does not exist"),
+        # issue 15 item 8: not 2,167 warnings and ¥0
+        (["--period", "2026-11", "--as-of", "2026-10-01"], "is before the month 2026-11"),
     ],
 )
 def test_usage_errors_exit_2(inbox, args, message):

@@ -17,6 +17,7 @@ from salesxl.core.periods import Month
 from salesxl.forms import FieldType
 
 __all__ = [
+    "TARGET_SOURCES",
     "WARNING_LABELS",
     "ColumnSpec",
     "Headline",
@@ -41,6 +42,13 @@ WARNING_LABELS: dict[str, tuple[str, str]] = {
     WarningLevel.OK: ("正常", "OK"),
     WarningLevel.ORAL: ("口头预警", "Oral warning"),
     WarningLevel.WRITTEN: ("书面预警", "Written warning"),
+}
+
+# Where the month targets came from (the Overview says it; see month_targets.py).
+TARGET_SOURCES: dict[str, tuple[str, str]] = {
+    "file": ("目标文件", "Targets file"),
+    "store": ("数据库", "Store"),
+    "forms": ("表单上的月度目标", "Month targets on the forms"),
 }
 
 
@@ -123,13 +131,15 @@ class Headline:
     as_of: dt.date
     reps: int
     amount: float
-    target: float | None
+    target: float | None  # pro-rated to the workdays each rep was employed: what completion uses
     completion: float | None
     pace: float | None
     errors: int
     warnings: int
     late: int
     missing: int
+    month_target: float | None = None  # the month targets as given, before pro-rating
+    targets_from: str | None = None  # a key of TARGET_SOURCES; None: no targets
 
 
 @dataclass(slots=True)

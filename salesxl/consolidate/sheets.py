@@ -46,6 +46,7 @@ _ACTIVITY = [
     C("amount", "金额", "Amount", "money"),
     C("deposit", "定金", "Deposit", "money"),
     C("target", "月度目标", "Month target", "money"),
+    C("prorated_target", "折算目标", "Pro-rated target", "money"),  # to the workdays employed
     C("paced_target", "进度目标", "MTD target", "money"),
     C("completion", "完成率", "Completion", "percent"),
     C("pace", "进度指数", "Pace index", "ratio"),
@@ -69,6 +70,7 @@ def _activity(t: Totals, known: bool) -> list[Any]:
     return [
         *counts,
         t.target,
+        t.prorated_target,
         t.paced_target,
         t.completion if known else None,
         t.pace if known else None,
@@ -76,26 +78,37 @@ def _activity(t: Totals, known: bool) -> list[Any]:
     ]
 
 
-def by_rep_sheet(totals: Iterable[Totals], reporting: set[str]) -> SheetData:
+def by_rep_sheet(totals: Iterable[Totals]) -> SheetData:
+    """Each rep's month: figures are blank (not zero) for a rep without a daily report;
+    the status and note say who joined, left, has no data or was refused (standing.py)."""
     columns = [
         *_REP,
         C("region", "区域", "Region"),
+        C("status", "状态", "Status", "status"),
         *_ACTIVITY,
         C("rank_team", "团队排名", "Rank in team", "int"),
         C("rank_company", "公司排名", "Rank in company", "int"),
+        C("workdays", "在岗工作日", "Workdays employed", "int"),
+        C("note", "备注", "Note"),
     ]
-    rows = [
-        [
-            t.key,
-            t.name,
-            t.team,
-            t.region,
-            *_activity(t, t.key in reporting),
-            t.rank_team,
-            t.rank_company,
-        ]
-        for t in sorted(totals, key=lambda t: (t.region or "", t.team or "", t.key))
-    ]
+    rows = []
+    for t in sorted(totals, key=lambda t: (t.region or "", t.team or "", t.key)):
+        standing = t.standing
+        assert standing is not None  # every rep's Totals has one
+        rows.append(
+            [
+                t.key,
+                t.name,
+                t.team,
+                t.region,
+                standing.status,
+                *_activity(t, t.has_report),
+                t.rank_team,
+                t.rank_company,
+                standing.workdays,
+                standing.note,
+            ]
+        )
     return SheetData("by_rep", "销售员", "By rep", columns, rows)
 
 
@@ -279,7 +292,7 @@ def customers_sheet(
 
 
 _S = SubmissionStatus
-_COUNTED = (_S.ON_TIME, _S.LATE, _S.MISSING)
+_COUNTED = (_S.ON_TIME, _S.LATE, _S.MISSING, _S.REFUSED)
 _NOTED = (_S.NO_FILE, _S.NOT_IN_ROSTER)  # in the note column: there is no report grid
 _GRID_PREFIX: dict[str, str] = {FormId.DAILY_REPORT: "day_", FormId.WEEKLY_PLAN: "week_"}
 
@@ -293,6 +306,7 @@ def submissions_sheet(rows_: Sequence[SubmissionRow], reps: Mapping[str, Rep]) -
         C(_S.ON_TIME, "按时", "On time", "int"),
         C(_S.LATE, "迟交", "Late", "int"),
         C(_S.MISSING, "缺交", "Missing", "int"),
+        C(_S.REFUSED, "已拒收", "Refused", "int"),
         *(C(f"day_{d}", d[5:], d[5:], "status") for d in days),
         *(C(f"week_{w}", f"{w[5:]} 周计划", f"{w[5:]} plan", "status") for w in weeks),
         C("month_plan", "月计划", "Month plan", "status"),
@@ -304,7 +318,8 @@ def submissions_sheet(rows_: Sequence[SubmissionRow], reps: Mapping[str, Rep]) -
     for r in rows_:
         row = grid.get(r.rep)
         if row is None:
-            row = grid[r.rep] = [r.rep, *_who(reps, r.rep), 0, 0, 0, *[None] * (len(columns) - 6)]
+            row = grid[r.rep] = [r.rep, *_who(reps, r.rep), *[0] * len(_COUNTED)]
+            row += [None] * (len(columns) - len(row))
         if r.status in _NOTED:
             row[index["note"]] = r.status
             continue
@@ -312,6 +327,8 @@ def submissions_sheet(rows_: Sequence[SubmissionRow], reps: Mapping[str, Rep]) -
         row[index[key + r.due_for if key != "month_plan" else key]] = r.status
         if r.status in _COUNTED:  # the count columns are keyed by the status
             row[index[r.status]] += 1
+        if r.status is _S.REFUSED and row[index["note"]] is None:
+            row[index["note"]] = _S.REFUSED
         if r.form == FormId.DAILY_REPORT and r.file and row[index["file"]] is None:
             row[index["file"]] = r.file
     return SheetData("submissions", "提交", "Submissions", columns, list(grid.values()))

@@ -19,6 +19,7 @@ from typing import Any
 import xlsxwriter
 
 from salesxl.consolidate.model import WARNING_LABELS, SheetData, Summary, WarningLevel
+from salesxl.consolidate.standing import RepStatus
 from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS, SubmissionStatus
 from salesxl.core.issues import Severity
 from salesxl.core.perf import paused_gc
@@ -60,6 +61,8 @@ COLOURED: dict[str, dict[str, tuple[str, str]]] = {
         _S.MISSING: _BAD,
         _S.NO_FILE: _BAD,
         _S.NOT_IN_ROSTER: _NEUTRAL,
+        _S.REFUSED: _NEUTRAL,  # a report, or a rep whose report, the store refused
+        RepStatus.NO_DATA: _BAD,
     },
     "severity": {Severity.ERROR: _BAD, Severity.WARNING: _NEUTRAL},
 }
@@ -268,7 +271,8 @@ class _Writer:
     def _team_block(self, ws: Any, top: int) -> int:
         """The team totals table from row `top`; returns the row after it."""
         teams = self.summary.sheet("by_team")
-        keys = ["team", "region", "amount", "target", "completion", "pace", "warning"]
+        # the pro-rated target: what completion and pace compare with
+        keys = ["team", "region", "amount", "prorated_target", "completion", "pace", "warning"]
         ws.write_string(
             top, 0, "团队合计 Team totals" if self.lang == "zh" else "Team totals", self.title
         )

@@ -45,6 +45,7 @@ class Code(StrEnum):
     FOLLOWUP_MISSING = "followup_missing"
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     EXTRA_COLUMN = "extra_column"
+    TARGET_MISMATCH = "target_mismatch"  # a form's month target against the targets file
     # Files from other systems (synonyms, mappings, dates, encodings).
     COLUMN_CHOSEN = "column_chosen"
     MAPPED_COLUMN_MISSING = "mapped_column_missing"
@@ -78,6 +79,7 @@ SEVERITY: dict[Code, Severity] = {
     Code.FOLLOWUP_MISSING: Severity.WARNING,
     Code.FORMULA_WITHOUT_VALUE: Severity.WARNING,
     Code.EXTRA_COLUMN: Severity.INFO,
+    Code.TARGET_MISMATCH: Severity.WARNING,
     Code.COLUMN_CHOSEN: Severity.INFO,
     Code.MAPPED_COLUMN_MISSING: Severity.ERROR,
     Code.AMBIGUOUS_DATES: Severity.ERROR,

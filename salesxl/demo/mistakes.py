@@ -1,7 +1,9 @@
 """The typical mistakes of real rep files, planted in a few of the demo's reps.
 
-Each entry says which file it spoils and which issue codes the validator
-must report for it — the demo prints them, and the tests check them.
+Each entry says which file it spoils and which issue codes salesxl must
+report for it — the validator, or consolidation for what only shows against
+other files (a month target that is not the targets file's) — the demo
+prints them, and the tests check them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Mistake:
     form: str  # the FormId of the spoiled form, or "file" (a file of its own)
     what: str
     codes: tuple[str, ...]
+    found_by: str = "validate"  # validate | consolidate
 
 
 def _closed_rows(month: RepMonth) -> list[dict[str, Any]]:
@@ -61,6 +64,17 @@ def plant_mistakes(months: list[RepMonth]) -> list[Mistake]:
             FormId.DAILY_REPORT,
             "定金大于金额；漏填客户名称",
             ("deposit_exceeds_amount", "required"),
+        )
+    )
+    m = months[3]
+    m.stated_target = round(m.month_target * 0.9, -2)  # last quarter's draft figure
+    planted.append(
+        Mistake(
+            m.rep.rep_id,
+            FormId.DAILY_REPORT,
+            "日报上的月度目标还是旧数字，与目标文件不同",
+            ("target_mismatch",),
+            found_by="consolidate",
         )
     )
     m = months[8]

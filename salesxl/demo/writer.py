@@ -34,7 +34,7 @@ def rep_jobs(
                 Role.REGION: rep.region,
                 Role.TEAM: rep.team,
                 Role.MONTH: period,
-                Role.MONTH_TARGET: month.month_target,
+                Role.MONTH_TARGET: month.stated_target or month.month_target,
             },
             {TableKey.DAILY: month.daily, TableKey.DAY_CLOSE: month.day_close},
             max(month.saved.values()) if month.saved else None,

@@ -51,8 +51,9 @@ from salesxl.store.kinds import (
     supersede,
 )
 from salesxl.store.migrations import open_store
+from salesxl.store.refusals import REFUSAL_ISSUES, refused_content
 from salesxl.store.results import FileResult, ImportResult
-from salesxl.store.schema import audit_log, issues, reps, submissions
+from salesxl.store.schema import HEADER_CELLS, audit_log, issues, reps, submissions
 from salesxl.validate import FormData, ValidationContext
 
 __all__ = ["FileResult", "ImportResult", "Progress", "default_actor", "import_files", "import_form"]
@@ -352,7 +353,6 @@ def _span(data: FormData, good: dict[str, list[Record]]) -> tuple[dt.date | None
     return None, None
 
 
-REFUSAL_ISSUES = 50  # errors kept per refused file (the import's own report lists them all)
 _REP_FORM_IDS = frozenset(f.id for f in REP_FORMS)
 
 
@@ -365,9 +365,10 @@ def _record_refusal(
     now: dt.datetime,
     actor: str,
 ) -> None:
-    """A rep's file that was not imported is logged (action `refuse`) with its errors, so a
-    summary from the store says why that rep's month is missing instead of staying silent.
-    The same refused bytes are logged once."""
+    """A rep's file that was not imported is logged (action `refuse`) with its errors and its
+    rows as read, so a summary from the store says why that rep's month is missing instead of
+    staying silent, and shows the file's figures as provisional.  The same refused bytes are
+    logged once."""
     if spec.name != "reports" or (data.form_id is not None and data.form_id not in _REP_FORM_IDS):
         return
     first, last = _span(data, {})
@@ -398,6 +399,7 @@ def _record_refusal(
                         "last": last,
                         "errors": len(errors),
                         "issues": [i.to_dict() for i in errors[:REFUSAL_ISSUES]],
+                        **refused_content(data, _layout(data)),
                     }
                 ),
             )
@@ -448,6 +450,15 @@ def _import(
         result.note = (
             f"not imported: every row has errors ({n} error{'s' if n != 1 else ''}); "
             "nothing was imported"
+        )
+        _record_refusal(
+            engine,
+            spec,
+            data,
+            plan.row_errors,
+            content_hash,
+            now or dt.datetime.now(),
+            actor or default_actor(),
         )
         return result
     fed = not_fed(data)
@@ -526,7 +537,8 @@ def _write(
             status="current",
             rows=rows,
             skipped_rows=plan.skipped,
-            header=codec.dumps(data.header),
+            # the header cells ride along, so checks from the store point at the cell too
+            header=codec.dumps({**data.header, HEADER_CELLS: data.header_cells}),
             layout=codec.dumps(_layout(data)),
         )
     ).inserted_primary_key[0]  # type: ignore[index]

@@ -38,6 +38,7 @@ from sqlalchemy import (
 from salesxl.forms import FormId, TableKey
 
 __all__ = [
+    "HEADER_CELLS",
     "ROW_TABLES",
     "activities",
     "audit_log",
@@ -59,6 +60,8 @@ __all__ = [
 ]
 
 metadata = MetaData()
+
+HEADER_CELLS = "_cells"  # submissions.header: header key -> (sheet, A1 cell) of its value
 
 # Column.info marks columns that are not a form field: bookkeeping, or derived from fields.
 _BOOK = {"role": "bookkeeping"}
@@ -101,7 +104,8 @@ submissions = Table(
     Column("replaced_by", ForeignKey("submissions.id")),
     Column("rows", Integer, nullable=False),
     Column("skipped_rows", Integer, nullable=False),
-    Column("header", Text, nullable=False),  # codec JSON of the header block
+    # codec JSON of the header block, with where each value was under HEADER_CELLS
+    Column("header", Text, nullable=False),
     Column("layout", Text, nullable=False),  # codec JSON: table -> sheet, column letters, extras
     Index("ix_submissions_slice", "form_id", "rep_id", "period", "status"),
 )

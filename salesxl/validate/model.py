@@ -59,6 +59,8 @@ class FormData:
     mtime: float | None = None
     saved: float | None = None  # last save recorded inside the file (Book.saved_at)
     digest: Any = None  # a later stage's summary of the rows, made where the file was read
+    # Header key -> (sheet, A1 cell) where its value was found: later checks point there.
+    header_cells: dict[str, tuple[str, str]] = field(default_factory=dict)
     signature: str | None = None  # header signature of the main table: the source system
     mapping: dict[str, str] | None = None  # the column mapping used (given or remembered)
     mapping_remembered: bool = False  # … and it came from the store
