@@ -175,6 +175,7 @@ def test_a_point_of_sale_csv_is_not_taken_for_the_workdays_form(tmp_path):
     assert refusal.code is Code.UNKNOWN_FORM
     assert "id, date, time, name, size, type, price" in refusal.message_en
     assert "金额 Amount" in refusal.message_en  # closest: sales records, its amount is missing
+    assert "id → " not in refusal.message_en  # a short word inside a label is no near miss
 
 
 def test_a_real_workdays_list_is_still_recognised(tmp_path):

@@ -92,8 +92,9 @@ def did_you_mean(headers: list[str], table: Table, taken: set[str]) -> list[tupl
                 other = norm_label(label)
                 if not other:
                     continue
-                if len(other) >= 2 and (other in norm or norm in other):
-                    score = 0.9
+                short, long_ = sorted((norm, other), key=len)
+                if len(short) >= 2 and short in long_ and 2 * len(short) >= len(long_):
+                    score = 0.9  # 下单日 in 下单日期; not `id` in `salesrepid`
                 else:
                     score = difflib.SequenceMatcher(None, norm, other).ratio()
                 if score >= CLOSE_ENOUGH and (best is None or score > best[0]):

@@ -9,7 +9,6 @@ the same cell after a colon (`销售员：张伟`).
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 from salesxl.forms import FORMS, Form, Table
 from salesxl.read.formulas import column_letters
+from salesxl.read.mapping import Mapping_, header_signature, overrides_of, remembered_for
 from salesxl.read.values import norm_label, text_of
 from salesxl.read.workbook import Book, Grid
 
@@ -26,7 +26,6 @@ __all__ = [
     "Layout",
     "TableLayout",
     "column_map",
-    "header_signature",
     "label_rank",
     "locate",
 ]
@@ -156,23 +155,6 @@ def label_rank(form_id: str, table_key: str, label: Any) -> int | None:
     return _RANKS[(form_id, table_key)].get(norm_label(label))
 
 
-def header_signature(cells: list[Any]) -> str:
-    """What identifies the system a table came from: the set of its header labels, hashed.
-
-    Order, case, spacing and punctuation do not matter; a column more or less does.
-    """
-    labels = sorted({norm_label(v) for v in cells if not _blank(v)} - {""})
-    return hashlib.sha256("\x1f".join(labels).encode("utf-8")).hexdigest()[:32]
-
-
-Mapping_ = Mapping[str, str]  # field key -> header text as the file writes it
-
-
-def _overrides(mapping: Mapping_ | None) -> dict[str, str]:
-    """Normalised header -> field key, from a column mapping."""
-    return {norm_label(header): key for key, header in (mapping or {}).items()}
-
-
 # ----------------------------------------------------------------------------
 # Finding header rows
 # ----------------------------------------------------------------------------
@@ -264,12 +246,12 @@ def locate(
     visible = book.visible_sheets
     used, from_store, forgotten = dict(mapping or {}), False, None
     if remembered and (forget or not used):
-        hit = _remembered_for(book, visible, remembered)
+        hit = remembered_for(book, visible, remembered, HEADER_SCAN_ROWS)
         if hit is not None and forget:
             forgotten = hit[0]
         elif hit is not None:
             used, from_store = dict(hit[1]), True
-    overrides = _overrides(used)
+    overrides = overrides_of(used)
     named = [s for s in visible if _named_like_a_table(s, hint)]
     candidates = _scan(book, named, hint, overrides)
     found = _best(candidates, hint)
@@ -296,20 +278,6 @@ def locate(
         from_store,
         forgotten,
     )
-
-
-def _remembered_for(
-    book: Book, sheets: list[str], remembered: Mapping[str, Mapping_]
-) -> tuple[str, Mapping_] | None:
-    """The first header row whose signature the store knows, and its mapping."""
-    for name in sheets:
-        for cells in book.grid(name).rows[:HEADER_SCAN_ROWS]:
-            if sum(1 for v in cells if v.__class__ is str and v.strip()) >= 2:
-                signature = header_signature(cells)
-                hit = remembered.get(signature)
-                if hit is not None:
-                    return signature, hit
-    return None
 
 
 def _named_like_a_table(sheet: str, hint: str | None) -> bool:
