@@ -10,7 +10,7 @@ import click
 
 from salesxl.cli.output import SHOWN_PER_FILE, echo_issue_table, progress
 from salesxl.cli.params import DB_URL, foreign_file_options, parse_map
-from salesxl.store import KINDS, StoreError, display_url, import_files, resolve_url
+from salesxl.store import KINDS, display_url, import_files, resolve_url
 
 __all__ = ["command"]
 
@@ -122,22 +122,19 @@ def command(
       salesxl import sales SalesJan2009.csv --map amount=Price --map customer=Name
     """
     column_map = parse_map(maps)
-    try:
-        result = import_files(
-            kind,
-            list(paths),
-            db=db,
-            skip_bad_rows=skip_bad_rows,
-            backfill=backfill,
-            workers=workers,
-            progress=progress,
-            column_map=column_map,
-            forget_map=forget_map,
-            date_order=date_order,
-            encoding=encoding,
-        )
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    result = import_files(
+        kind,
+        list(paths),
+        db=db,
+        skip_bad_rows=skip_bad_rows,
+        backfill=backfill,
+        workers=workers,
+        progress=progress,
+        column_map=column_map,
+        forget_map=forget_map,
+        date_order=date_order,
+        encoding=encoding,
+    )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

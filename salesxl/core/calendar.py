@@ -15,13 +15,25 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from salesxl.core.errors import SalesxlError
 from salesxl.core.periods import Month
 
-__all__ = ["CalendarNotCovered", "Workdays"]
+__all__ = ["CalendarNotCoveredError", "Workdays"]
 
 
-class CalendarNotCovered(ValueError):
+class CalendarNotCoveredError(SalesxlError, ValueError):
     """A year the built-in calendar does not know and the override does not cover."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(
+            message_zh,
+            message_en,
+            hint_zh="请在「工作日 Workdays」表（日期 Date | 类型 Type：工作日 Workday / "
+            "休息日 Holiday）中列出该年的节假日和调休工作日",
+            hint_en="list that year's holidays and make-up workdays in a 工作日 Workdays sheet "
+            "(日期 Date | 类型 Type: 工作日 Workday / 休息日 Holiday)",
+            setting="workdays",
+        )
 
 
 @lru_cache(maxsize=1)
@@ -72,10 +84,9 @@ class Workdays:
         try:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
-            raise CalendarNotCovered(
-                f"the built-in China holiday calendar does not cover {day.year}; list that "
-                f"year's holidays and make-up workdays in a 工作日 Workdays sheet "
-                f"(日期 Date | 类型 Type: 工作日 Workday / 休息日 Holiday)"
+            raise CalendarNotCoveredError(
+                f"内置的中国节假日日历不包含 {day.year} 年",
+                f"the built-in China holiday calendar does not cover {day.year}",
             ) from None
 
     def workdays_in(self, month: Month) -> list[dt.date]:
@@ -96,4 +107,6 @@ class Workdays:
             if self.is_workday(day):
                 return day
             day += dt.timedelta(days=1)
-        raise CalendarNotCovered(f"no workday within 60 days after {day}")
+        raise CalendarNotCoveredError(
+            f"{day} 之后 60 天内没有工作日", f"no workday within 60 days after {day}"
+        )

@@ -17,7 +17,7 @@ from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.perf import paused_gc
 from salesxl.read.diagnose import refuse
 from salesxl.read.locate import locate
-from salesxl.read.workbook import SPREADSHEET_SUFFIXES, ReadFailure, open_book
+from salesxl.read.workbook import SPREADSHEET_SUFFIXES, ReadError, open_book
 from salesxl.validate import FormData, ValidationContext, check_layout
 
 __all__ = ["collect_files", "issues_only", "load_form", "load_forms"]
@@ -90,7 +90,7 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
         mtime = None
     try:
         book = open_book(path, ctx.limits, encoding=ctx.encoding)
-    except ReadFailure as failure:
+    except ReadError as failure:
         return FormData(
             name,
             None,
@@ -117,7 +117,7 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
         data.issues[:0] = book.notes
         data.mtime, data.saved = mtime, book.saved_at()
         return data
-    except ReadFailure as failure:
+    except ReadError as failure:
         return FormData(
             name,
             None,

@@ -68,14 +68,22 @@ def read_month_targets(path: Path, month: Month) -> dict[str, float]:
     """Rep ID -> target for `month`, from a targets workbook's 明细 Long sheet."""
     data = load_form(Path(path))
     if data.form_id != FormId.TARGETS:
-        first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
+        first = data.issues[0] if data.issues else None
         raise TargetsError(
-            f"{path} is not a targets workbook from `salesxl targets split` "
-            f"(明细 Long sheet): {first}"
+            f"{path} 不是「分解目标」生成的目标文件（明细 Long 表）："
+            + (first.message_zh if first else f"它是 {data.form_id} 表单"),
+            f"{path} is not a targets workbook from `salesxl targets split` (明细 Long sheet): "
+            + (first.message_en if first else f"it is a {data.form_id} form"),
+            setting="targets",
         )
     errors = [i for i in data.issues if i.is_error]
     if errors:
-        raise TargetsError(f"{path}: {errors[0].sheet}!{errors[0].cell}: {errors[0].message_en}")
+        e = errors[0]
+        raise TargetsError(
+            f"{path}：{e.sheet}!{e.cell}：{e.message_zh}",
+            f"{path}: {e.sheet}!{e.cell}: {e.message_en}",
+            setting="targets",
+        )
     targets: dict[str, float] = {}
     for r in data.records(TableKey.LONG):
         if r[Role.LEVEL] == "rep" and r[Role.MONTH] == month and r[Role.TARGET] is not None:

@@ -24,7 +24,7 @@ from salesxl.forms import Field, FieldType, Role, Table
 from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TOTAL_LABELS, TableLayout
 from salesxl.read.values import (
-    CellProblem,
+    CellValueError,
     cell_parser,
     matcher_for,
     norm_label,
@@ -367,7 +367,7 @@ class TableChecker:
                     out[i] = parse(raw)
                     if periods is not None and len(periods) < 10_000:
                         periods[raw] = out[i]
-                except CellProblem as problem:
+                except CellValueError as problem:
                     out[i] = None
                     bad.add(i)
                     self.issue(
@@ -548,7 +548,7 @@ class TableChecker:
             self.issue(Code.REP_BY_NAME, j, self.layout.header_row, *note)
 
     def _extras(self, numbers: list[int]) -> list[dict[str, Any]] | None:
-        """Unknown columns' values per row: kept, never dropped (SPEC §3)."""
+        """Unknown columns' values per row: kept, never dropped (README.md "Forms")."""
         extras = sorted(self.layout.extras)
         if not extras:
             return None

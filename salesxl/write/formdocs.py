@@ -77,7 +77,7 @@ def forms_markdown() -> str:
         "one field, the label listed first wins (Chinese, English, then the accepted labels in "
         "order) and the choice is reported as info (`column_chosen`). A column no label "
         "names can be mapped: `--map FIELD=HEADER` with the field's key below, e.g. "
-        "`--map amount=Price` (see README).",
+        "`--map amount=Price` (README.md, Forms).",
         "",
     ]
     for form in FORMS.values():
