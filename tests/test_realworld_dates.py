@@ -54,7 +54,7 @@ def test_date_spellings(text, order, expected):
 
 @pytest.mark.parametrize("text", ["03/04/2025", "1/2/09", "01-03-17"])
 def test_a_lone_ambiguous_date_is_refused_not_guessed(text):
-    with pytest.raises(ValueError, match="--date-order"):
+    with pytest.raises(ValueError, match="give the date order"):
         parse_date(text)
 
 
@@ -203,10 +203,10 @@ def test_validate_takes_the_date_order_and_says_how_to_write_bad_options(tmp_pat
 
     path = us_export(tmp_path / "eu.csv", ["03/04/2025", "05/06/2025"])
     runner = CliRunner()
-    refused = runner.invoke(main, ["validate", str(path), "--today", "2026-11-24"])
+    refused = runner.invoke(main, ["validate", str(path), "--as-of", "2026-11-24"])
     assert refused.exit_code == 1 and "ambiguous_dates" in refused.output
     settled = runner.invoke(
-        main, ["validate", str(path), "--date-order", "dmy", "--today", "2026-11-24"]
+        main, ["validate", str(path), "--date-order", "dmy", "--as-of", "2026-11-24"]
     )
     assert settled.exit_code == 0, settled.output
     bad = runner.invoke(main, ["validate", str(path), "--encoding", "klingon"])

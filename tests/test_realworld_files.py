@@ -187,11 +187,11 @@ def test_text_output_shows_50_issues_per_file_and_json_all(tmp_path):
     rows = [["日期", "客户名称", "金额"]] + [["not a date", f"客户{i}", "x"] for i in range(60)]
     path = write_csv(tmp_path / "bad.csv", rows)
     runner = CliRunner()
-    text = runner.invoke(main, ["validate", str(path), "--lang", "en", "--today", "2026-11-24"])
+    text = runner.invoke(main, ["validate", str(path), "--lang", "en", "--as-of", "2026-11-24"])
     assert text.exit_code == 1
     assert text.output.count("bad_type") == 50
     assert "70 more issues not shown" in text.output  # 120 issues: 60 dates, 60 amounts
-    every = runner.invoke(main, ["validate", str(path), "--all", "--today", "2026-11-24"])
+    every = runner.invoke(main, ["validate", str(path), "--all", "--as-of", "2026-11-24"])
     assert every.output.count("bad_type") == 120
     as_json = runner.invoke(main, ["validate", str(path), "--format", "json"])
     assert len(json.loads(as_json.output)) == 120

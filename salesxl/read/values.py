@@ -210,6 +210,17 @@ def parse_date(value: Any, default_year: int | None = None, order: str | None = 
     if not isinstance(value, str):
         raise ValueError(f"{type(value).__name__} is not a date")
     text = date_text(value)
+    parts = numeric_parts(text)
+    short = None if parts else _SHORT_DATE.match(text)
+    if parts and order is None:
+        order = infer_order([text]).order
+        if order is None:
+            raise ValueError(
+                f"{value!r} could be day/month or month/day; write it as YYYY-MM-DD "
+                "or give the date order (dmy, mdy or ymd)"
+            )
+    if short and short.end() == len(text) and default_year is None:
+        raise ValueError(f"{value!r} has no year; write it as YYYY-MM-DD")
     try:
         if match := _FULL_DATE.match(text):
             year, month, day = (int(g) for g in match.groups())
@@ -217,19 +228,14 @@ def parse_date(value: Any, default_year: int | None = None, order: str | None = 
                 return dt.date(year, month, day)
         elif match := _COMPACT_DATE.match(text):
             return dt.date(*(int(g) for g in match.groups()))
-        elif parts := numeric_parts(text):
-            return _numeric_date(value, parts, order)
+        elif parts and order is not None:
+            return ordered_date(parts, order)
         elif named := month_name_date(text):
             return named
-        elif match := _SHORT_DATE.match(text):
-            if match.end() == len(text):
-                if default_year is None:
-                    raise _Explained(f"{value!r} has no year; write it as YYYY-MM-DD")
-                return dt.date(default_year, int(match.group(1)), int(match.group(2)))
+        elif short and short.end() == len(text) and default_year is not None:
+            return dt.date(default_year, int(short.group(1)), int(short.group(2)))
         elif _PLAIN_NUMBER.match(text):
             return _date_from_number(float(text))
-    except _Explained:
-        raise
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a real calendar date") from exc
     raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-03")
@@ -240,22 +246,6 @@ def date_text(value: str) -> str:
     text = unicodedata.normalize("NFKC", value).strip().lower()
     text = _WEEKDAY_TAIL.sub("", text).strip()
     return _TIME_TAIL.sub("", text).strip()
-
-
-class _Explained(ValueError):
-    """A date problem whose message already says what to do."""
-
-
-def _numeric_date(value: Any, parts: tuple[str, str, str, str], order: str | None) -> dt.date:
-    if order is None:
-        verdict = infer_order([f"{parts[0]}{parts[1]}{parts[2]}{parts[1]}{parts[3]}"])
-        if verdict.order is None:
-            raise _Explained(
-                f"{value!r} could be day/month or month/day; write it as YYYY-MM-DD "
-                "or give the date order (--date-order dmy, mdy or ymd)"
-            )
-        order = verdict.order
-    return ordered_date(parts, order)
 
 
 def _date_from_number(number: float) -> dt.date:

@@ -408,7 +408,7 @@ def _open_csv(path: Path, data: bytes, limits: Limits, encoding: str | None = No
             f"文字编码无法识别（按 {decoded.encoding} 无法读取任何一行）",
             f"no line of it decodes as {decoded.encoding}: its text encoding is not one salesxl "
             "knows (UTF-8, GBK, Big5, UTF-16, cp1252, latin-1, cp437); save it as UTF-8 or "
-            "give --encoding",
+            "give its encoding",
         )
     text = decoded.text
     delimiter = _delimiter(text)
