@@ -19,11 +19,13 @@ __all__ = [
     "ENCODING",
     "MONTH",
     "PERIOD",
+    "WEEK",
     "DateType",
     "DbUrlType",
     "EncodingType",
     "MonthType",
     "PeriodType",
+    "WeekType",
     "foreign_file_options",
     "parse_map",
 ]
@@ -65,6 +67,20 @@ class MonthType(click.ParamType[Month]):
             self.fail(f"{value!r} is not a month: write it as YYYY-MM, e.g. 2026-11", param, ctx)
 
 
+class WeekType(click.ParamType[Week]):
+    """An ISO week `2026-W49`."""
+
+    name = "week"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Week:
+        if isinstance(value, Week):
+            return value
+        try:
+            return Week.parse(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a week: write it as 2026-W49", param, ctx)
+
+
 class DateType(click.ParamType[dt.date]):
     """A date `2026-11-24`."""
 
@@ -85,6 +101,7 @@ class DateType(click.ParamType[dt.date]):
 
 PERIOD = PeriodType()
 MONTH = MonthType()
+WEEK = WeekType()
 DATE = DateType()
 
 

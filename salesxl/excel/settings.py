@@ -144,6 +144,14 @@ SETTINGS = (
         "What the Split targets button reads",
     ),
     Setting(
+        "returns",
+        "退回文件夹",
+        "Returns folder",
+        "returns",
+        "「退回」按钮把退回件和退回清单存到此文件夹（不要放在收件箱里）",
+        "Where the Return button puts the return copies and lists (not inside the inbox)",
+    ),
+    Setting(
         "column_map",
         "列映射",
         "Column mapping",
@@ -177,11 +185,12 @@ class ManagerSettings:
     thresholds: Thresholds
     targets_input: Path | None
     folder: Path = field(default=Path("."))
+    returns: Path = field(default=Path("returns"))
     column_map: dict[str, str] | None = None  # field key -> header (as `--map`)
 
 
 _SETTING = {s.key: s for s in SETTINGS}
-_PATHS = ("inbox", "roster", "targets", "output", "targets_input")
+_PATHS = ("inbox", "roster", "targets", "output", "targets_input", "returns")
 
 
 def _by_label(pairs: dict[Any, Any]) -> dict[str, Any]:
@@ -214,7 +223,7 @@ def read_settings(
     """
     values = _by_label(pairs)
     judges_a_month = "inbox" in need  # Consolidate and Validate judge the period at as-of
-    outputs = ("output", *outputs)
+    outputs = ("output", "returns", *outputs)  # written, so they need not exist yet
     problems: list[tuple[str, str]] = []
     database = _database(values.get("database"), folder, problems)
     if store_ok and database:
@@ -319,6 +328,7 @@ def read_settings(
         thresholds=thresholds,
         targets_input=found["targets_input"],
         folder=folder,
+        returns=found["returns"] or folder / "returns",
         column_map=column_map,
     )
 

@@ -123,6 +123,9 @@ class Field:
     width: int | None = None
     formula: str | None = None  # a computed column's formula (see salesxl.forms.formula)
     example: Any = None
+    # Filled in by salesxl in every prepared row when forms are issued (日清 dates): a row
+    # holding nothing else is still an empty row, not a record.
+    prepared: bool = False
 
     def __post_init__(self) -> None:
         if self.formula is not None:

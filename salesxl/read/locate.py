@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salesxl.forms import FORMS, Form, Table
+from salesxl.forms.marks import TO_FIX_NAMES
 from salesxl.read.formulas import column_letters
 from salesxl.read.mapping import Mapping_, header_signature, overrides_of, remembered_for
 from salesxl.read.values import norm_label, text_of
@@ -143,6 +144,8 @@ for _tid in _COLUMN_MAPS:
 _ALL_HEADER_LABELS: frozenset[str] = frozenset(
     label for labels in _HEADER_LABELS.values() for label in labels
 )
+# A return copy's 待修改 To fix sheet lists problems, not records: never read as data.
+_NOT_DATA_SHEETS = frozenset(norm_label(name) for name in TO_FIX_NAMES)
 
 
 def column_map(form_id: str, table_key: str) -> dict[str, str]:
@@ -243,7 +246,7 @@ def locate(
     `forget`, it is found but not used: the caller drops it).
     """
     hint = _form_hint(book)
-    visible = book.visible_sheets
+    visible = [s for s in book.visible_sheets if norm_label(s) not in _NOT_DATA_SHEETS]
     used, from_store, forgotten = dict(mapping or {}), False, None
     if remembered and (forget or not used):
         hit = remembered_for(book, visible, remembered, HEADER_SCAN_ROWS)

@@ -255,7 +255,10 @@ class TableChecker:
             return [], []
         getter = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
         width = max(cols) + 1
-        inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
+        typed = [j for j, f in enumerate(self.mapped) if f.formula is None]
+        # Values salesxl prepared in every row (日清 dates) do not make a row either,
+        # unless the sheet has nothing else a person fills in.
+        inputs = [j for j in typed if not self.mapped[j].prepared] or typed
         pick = (
             None
             if len(inputs) == len(cols)
