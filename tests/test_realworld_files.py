@@ -193,8 +193,10 @@ def test_text_output_shows_50_issues_per_file_and_json_all(tmp_path):
     assert "70 more issues not shown" in text.output  # 120 issues: 60 dates, 60 amounts
     every = runner.invoke(main, ["validate", str(path), "--all", "--as-of", "2026-11-24"])
     assert every.output.count("bad_type") == 120
-    as_json = runner.invoke(main, ["validate", str(path), "--format", "json"])
-    assert len(json.loads(as_json.output)) == 120
+    report = json.loads(runner.invoke(main, ["validate", str(path), "--format", "json"]).output)
+    assert report["stats"]["issues"] == len(report["issues"]) == 120  # JSON is never capped
+    as_list = runner.invoke(main, ["validate", str(path), "--format", "json-list"])
+    assert len(json.loads(as_list.output)) == 120
 
 
 # ----------------------------------------------------------------------------

@@ -73,6 +73,7 @@ def step_consolidate(run: DemoRun) -> None:
     # each step imports what it runs: the other commands and --help start faster
     from salesxl.cli.cmd_consolidate import echo_headline
     from salesxl.consolidate import consolidate_inbox
+    from salesxl.consolidate.standing import RepStatus
     from salesxl.consolidate.workbook import write_summary
 
     _say("汇总 Consolidate the inbox into the manager's summary")
@@ -88,7 +89,8 @@ def step_consolidate(run: DemoRun) -> None:
     echo_headline(summary, output)
     click.echo("  the planted mistake only consolidation sees (a form against the targets file):")
     _check_mistakes(run, "consolidate", summary.issues)
-    moved = [r for r in summary.sheet("by_rep").records() if r["status"] in ("joined", "left")]
+    moved_on = (RepStatus.JOINED, RepStatus.LEFT)
+    moved = [r for r in summary.sheet("by_rep").records() if r["status"] in moved_on]
     if moved:
         click.echo(
             "  judged only on the workdays they were employed (no warning or rank after leaving):"

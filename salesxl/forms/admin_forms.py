@@ -164,7 +164,15 @@ TARGETS_INPUT = Form(
     header_sheet=("设置", "Settings"),
     header=(
         Field(
-            Role.YEAR, "年度", "Year", T.INTEGER, required=True, min=2000, max=2100, example=2026
+            Role.YEAR,
+            "年度",
+            "Year",
+            T.INTEGER,
+            required=True,
+            min=2000,
+            max=2100,
+            example=2026,
+            aliases=syn.YEAR,
         ),
         Field(
             Role.FISCAL_START,

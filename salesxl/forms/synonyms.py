@@ -23,6 +23,7 @@ __all__ = [
     "QTY",
     "REP_ID",
     "REP_NAME",
+    "YEAR",
 ]
 
 # 日期 Date of a sale or contact.  Ship and delivery dates are not sale dates: left out.
@@ -169,3 +170,6 @@ REP_ID = (
 
 # 月份 Month of a history row.
 MONTH = ("年月", "期间", "Period", "Year Month", "Sales Month")
+
+# 年度 Year of the targets (and the 年份 Year column of a History sheet laid out wide).
+YEAR = ("年", "年份")

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.forms import FORMS, Field, Form, FormId, Table
 from salesxl.read.locate import HEADER_SCAN_ROWS, column_map
 from salesxl.read.values import norm_label, text_of
@@ -115,62 +115,74 @@ def refuse(
     """The `unknown_form` issue for a file no form fits, saying what to change."""
     found = _header_row(book)
     if found is None:
-        return make_issue(
-            Code.UNKNOWN_FORM,
-            path,
-            "没有识别出表单：文件中没有表头行（至少两个列名）。请从 salesxl 模板开始填写。",
-            "No known form found: the file has no header row (two or more column labels). "
-            "Start from a salesxl template.",
-        )
+        return make_issue(Code.UNKNOWN_FORM, path, *message(Code.UNKNOWN_FORM, "no_header"))
     sheet, row, cells = found
     wide = find_wide(sheet, book.grid(sheet).rows)
     if wide is not None:
-        return _wide(path, sheet, wide.describe(book.grid(sheet).rows[wide.header_row]))
+        months = wide.describe(book.grid(sheet).rows[wide.header_row])
+        return make_issue(
+            Code.UNKNOWN_FORM,
+            path,
+            *message(Code.UNKNOWN_FORM, "wide", sheet=sheet, months=months),
+            sheet=sheet,
+        )
     headers = [text_of(v) for v in cells if text_of(v)]
-    shown = "、".join(headers[:SHOWN_COLUMNS]) + (" …" if len(headers) > SHOWN_COLUMNS else "")
-    shown_en = ", ".join(headers[:SHOWN_COLUMNS]) + (" …" if len(headers) > SHOWN_COLUMNS else "")
-    zh = [f"没有识别出表单。工作表「{sheet}」第 {row + 1} 行的列：{shown}。"]
-    en = [f"No known form found. The columns in sheet '{sheet}', row {row + 1}: {shown_en}."]
+    more = " …" if len(headers) > SHOWN_COLUMNS else ""
+    columns = headers[:SHOWN_COLUMNS]
+    # The refusal: the usual sentence, then those about the closest form that apply.
+    parts = [
+        message(
+            Code.UNKNOWN_FORM,
+            sheet=sheet,
+            row=row + 1,
+            columns_zh="、".join(columns) + more,
+            columns_en=", ".join(columns) + more,
+        )
+    ]
     closest = closest_table(headers, expect, mapping)
     if closest is not None:
-        name_zh, name_en = f"{closest.form.zh}（{closest.table.sheet_name}）", closest.form.en
-        zh.append(f"最接近的表单是「{name_zh}」")
-        en.append(f"The closest form is {name_en} (sheet {closest.table.sheet_name})")
-        if closest.missing:
-            zh[-1] += "，缺少必填列：" + "、".join(f.bilingual for f in closest.missing) + "。"
-            en[-1] += ", which needs: " + ", ".join(f.bilingual for f in closest.missing) + "."
-        else:
-            zh[-1] += "，但能识别的列太少。"
-            en[-1] += ", but too few of its columns were recognised."
+        parts.append(_closest(closest))
         unmatched = [h for h in headers if h not in closest.matched.values()]
         hints = did_you_mean(unmatched, closest.table, set(closest.matched))
         if hints:
-            zh.append("可能是：" + "；".join(f"{h} → {f.bilingual}" for h, f in hints) + "。")
-            en.append("Did you mean: " + "; ".join(f"{h} → {f.bilingual}" for h, f in hints) + "?")
+            shown = [f"{h} → {f.bilingual}" for h, f in hints]
+            parts.append(
+                message(
+                    Code.UNKNOWN_FORM,
+                    "did_you_mean",
+                    hints_zh="；".join(shown),
+                    hints_en="; ".join(shown),
+                )
+            )
         example = hints[0] if hints else (None, closest.missing[0] if closest.missing else None)
         if example[1] is not None:
-            column = example[0] or "列名"
-            column_en = example[0] or "HEADER"
-            zh.append(
-                f"请把列名改为表单的列名（见 docs/forms.md），或用 --map 指定，例如 --map {example[1].key}={column}。"
+            parts.append(
+                message(
+                    Code.UNKNOWN_FORM,
+                    "rename",
+                    key=example[1].key,
+                    header_zh=example[0] or "列名",
+                    header_en=example[0] or "HEADER",
+                )
             )
-            en.append(
-                "Rename the columns to the form's labels (docs/forms.md) or map them, e.g. "
-                f"--map {example[1].key}={column_en}."
-            )
-    return make_issue(Code.UNKNOWN_FORM, path, "".join(zh), " ".join(en), sheet=sheet)
+    zh = "".join(z for z, _ in parts)
+    en = " ".join(e for _, e in parts)
+    return make_issue(Code.UNKNOWN_FORM, path, zh, en, sheet=sheet)
 
 
-def _wide(path: str, sheet: str, months: str) -> Issue:
-    return make_issue(
+def _closest(closest: Closest) -> tuple[str, str]:
+    names = {
+        "form_zh": closest.form.zh,
+        "form_en": closest.form.en,
+        "table": closest.table.sheet_name,
+    }
+    if not closest.missing:
+        return message(Code.UNKNOWN_FORM, "closest_few", **names)
+    missing = [f.bilingual for f in closest.missing]
+    return message(
         Code.UNKNOWN_FORM,
-        path,
-        f"工作表「{sheet}」是按月汇总的宽表（月份作为列：{months}），不是逐笔销售记录。"
-        "销售记录需要每笔销售一行（日期、金额）；按月汇总表可以作为目标分解输入的「历史销售 History」表使用"
-        "（可以保持宽表格式，每行一个单元）。请导出逐笔销售明细后再导入。",
-        f"Sheet '{sheet}' is a monthly summary laid out wide (months as columns: {months}), "
-        "not sales records with one row per sale (a date and an amount each). Use it as the "
-        "History sheet (历史销售) of the targets input, where it is accepted laid out wide "
-        "(one row per unit), or export the sales lines and import those.",
-        sheet=sheet,
+        "closest_missing",
+        missing_zh="、".join(missing),
+        missing_en=", ".join(missing),
+        **names,
     )

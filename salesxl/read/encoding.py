@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
 
-from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 
 __all__ = ["CANDIDATES", "Decoded", "decode_text", "encoding_notes", "known_encoding"]
 
@@ -150,11 +150,7 @@ def encoding_notes(path: str, sheet: str, decoded: Decoded, last_lines: list[int
             make_issue(
                 Code.ENCODING_GUESSED,
                 path,
-                f"无法确定文件的文字编码，按 {decoded.encoding} 读取。如果文字显示为乱码，"
-                "请用 --encoding 指定编码（如 --encoding gbk、cp437、utf-8），或把文件另存为 UTF-8。",
-                f"The file's text encoding is not certain; it was read as {decoded.encoding}. "
-                "If text looks garbled, give the encoding with --encoding (e.g. gbk, cp437, "
-                "utf-8) or save the file as UTF-8.",
+                *message(Code.ENCODING_GUESSED, encoding=decoded.encoding),
                 sheet=sheet,
                 value=decoded.encoding,
             )
@@ -163,17 +159,23 @@ def encoding_notes(path: str, sheet: str, decoded: Decoded, last_lines: list[int
     for line, raw in decoded.bad_lines:
         row = next((i + 1 for i, last in enumerate(last_lines) if last >= line), line)
         guess = _other_reading(raw, decoded.encoding)
-        hint_zh = f"（按 {guess[0]} 读是「{guess[1]}」）" if guess else ""
-        hint_en = f" (as {guess[0]} it reads '{guess[1]}')" if guess else ""
+        text = (
+            message(
+                Code.BAD_ENCODING,
+                "other_reading",
+                row=row,
+                encoding=shown,
+                other=guess[0],
+                reads=guess[1],
+            )
+            if guess
+            else message(Code.BAD_ENCODING, row=row, encoding=shown)
+        )
         notes.append(
             make_issue(
                 Code.BAD_ENCODING,
                 path,
-                f"第 {row} 行有不符合 {shown} 编码的字节{hint_zh}，可能是从别的文件粘贴的。"
-                "这一行没有导入；请把文件统一另存为一种编码（如 UTF-8）后重新提交。",
-                f"Row {row} has bytes that are not valid {shown}{hint_en}, probably "
-                "pasted from a file in another encoding. The row is not used; save the whole "
-                "file in one encoding (e.g. UTF-8) and send it again.",
+                *text,
                 sheet=sheet,
                 cell=f"A{row}",
                 row=row,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from sqlalchemy import Connection, delete, select
 
-from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.forms import FormId, Role, TableKey
 from salesxl.store import codec
 from salesxl.store.schema import column_maps
@@ -68,24 +68,11 @@ def forget_map(conn: Connection, signature: str) -> bool:
     )
 
 
-# Sales-record fields an analysis needs, and what a file without them still feeds.
+# Sales-record fields an analysis needs, and the note on what a file without them still feeds.
 _FEEDS = (
-    (
-        (Role.REP_ID, Role.REP_NAME),
-        "没有销售员列（工号或姓名）：这些销售计入公司和产品的历史，不计入任何销售员的业绩和目标。",
-        "No rep column (ID or name): these sales count toward the company and its product "
-        "history, not toward any rep's results or targets.",
-    ),
-    (
-        (Role.CUSTOMER,),
-        "没有客户列：这些销售不参与客户归属（首次登记、成交归属）。",
-        "No customer column: these sales take no part in customer attribution.",
-    ),
-    (
-        (Role.PRODUCT,),
-        "没有产品列：这些销售不计入按产品的历史和目标。",
-        "No product column: these sales feed no per-product history or targets.",
-    ),
+    ((Role.REP_ID, Role.REP_NAME), "no_rep"),
+    ((Role.CUSTOMER,), "no_customer"),
+    ((Role.PRODUCT,), "no_product"),
 )
 
 
@@ -95,7 +82,7 @@ def not_fed(data: FormData) -> list[Issue]:
     if data.form_id != FormId.SALES_RECORDS or table is None:
         return []
     return [
-        make_issue(Code.NOT_FED, data.path, zh, en, sheet=table.sheet)
-        for keys, zh, en in _FEEDS
+        make_issue(Code.NOT_FED, data.path, *message(Code.NOT_FED, variant), sheet=table.sheet)
+        for keys, variant in _FEEDS
         if not any(key in table.columns for key in keys)
     ]

@@ -25,7 +25,8 @@ __all__ = ["history_from_sales", "history_gaps", "read_targets_input", "wide_his
 
 HistoryRow = tuple[str, str | None, Month, float]
 _HISTORY = TARGETS_INPUT.table(TableKey.HISTORY)
-_YEAR_LABELS = frozenset(norm_label(t) for t in ("年", "年份", "年度", "Year"))
+# The 年份 Year column of a History sheet laid out wide: the labels of the targets' year.
+_YEAR_LABELS = frozenset(norm_label(t) for t in TARGETS_INPUT.header_field(R.YEAR).all_labels())
 GAP_SHARE = 0.05  # a month below 5% of the same month in the other years is a gap
 
 
@@ -161,7 +162,7 @@ def wide_history(path: Path) -> list[HistoryRow]:
         found: list[HistoryRow] = []
         for cell in unpivot(table, rows, norm_label):
             keys = {
-                labels.get(k, "year" if k in _YEAR_LABELS else k): v for k, v in cell.labels.items()
+                labels.get(k, R.YEAR if k in _YEAR_LABELS else k): v for k, v in cell.labels.items()
             }
             where = f"{sheet}!{column_letters(cell.col)}{cell.row + 1}"
             unit = text_of(keys[R.UNIT] if R.UNIT in keys else next(iter(cell.labels.values()), ""))

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from salesxl.core.issues import Code
+from salesxl.core.issues import Code, message
 from salesxl.read.dates import infer_order, numeric_parts, ordered_date
 from salesxl.read.values import date_text
 
@@ -89,27 +89,22 @@ def settle_numeric_dates(
         out[i] = value
         if value is None:
             o_zh, o_en = ORDER_NAMES[use]
-            found.cells.append(
-                (
-                    i,
-                    f"{zh}「{values[i]}」按本列的日期顺序（{o_zh}）不是有效日期。请改写为 YYYY-MM-DD。",
-                    f"{en} '{values[i]}' is not a real date in this column's order ({o_en}). "
-                    "Write it as YYYY-MM-DD.",
-                )
+            bad = message(
+                Code.BAD_TYPE,
+                "date_order",
+                field_zh=zh,
+                field_en=en,
+                value=values[i],
+                order_zh=o_zh,
+                order_en=o_en,
             )
+            found.cells.append((i, *bad))
     if verdict.two_digit_years:
         example = next(iter(sorted(distinct)))
         year = read.get(example)
         shown = f"{example} → {year:%Y-%m-%d}" if isinstance(year, dt.date) else example
-        found.header.append(
-            (
-                Code.TWO_DIGIT_YEAR,
-                f"{zh}列的年份只有两位，按惯例读取：00–68 为 2000–2068 年，69–99 为 1969–1999 年"
-                f"（例如 {shown}）。",
-                f"{en} has two-digit years, read with the usual pivot: 00–68 are 2000–2068, "
-                f"69–99 are 1969–1999 (e.g. {shown}).",
-            )
-        )
+        note = message(Code.TWO_DIGIT_YEAR, field_zh=zh, field_en=en, example=shown)
+        found.header.append((Code.TWO_DIGIT_YEAR, *note))
     return found
 
 
@@ -127,25 +122,6 @@ def _order_by_period(texts: set[str], period: tuple[dt.date, dt.date]) -> str | 
 
 
 def _refuse(found: DateColumn, conflicting: bool, example: str, zh: str, en: str) -> None:
-    if conflicting:
-        found.header.append(
-            (
-                Code.AMBIGUOUS_DATES,
-                f"{zh}列的日期顺序前后矛盾（如 {example}）：有的只能是「日/月」，有的只能是「月/日」。"
-                "请核对这一列，统一写成 YYYY-MM-DD。",
-                f"{en}: the column mixes day-first and month-first dates ({example}); no one order reads "
-                "them all. Check the column and write the dates as YYYY-MM-DD.",
-            )
-        )
-        return
-    found.header.append(
-        (
-            Code.AMBIGUOUS_DATES,
-            f"{zh}列的日期（如 {example}）既可读作「日/月/年」也可读作「月/日/年」，本列没有能区分的日期，"
-            "未导入。请指定日期顺序：--date-order dmy（日/月/年）、mdy（月/日/年）或 ymd，"
-            "或把日期改写为 YYYY-MM-DD。",
-            f"{en}: dates such as {example} read as day/month or as month/day, and nothing in "
-            "the column tells which; the file is not used. Give the order with --date-order dmy (day first), "
-            "mdy (month first) or ymd, or write the dates as YYYY-MM-DD.",
-        )
-    )
+    variant = "conflicting" if conflicting else ""
+    text = message(Code.AMBIGUOUS_DATES, variant, field_zh=zh, field_en=en, example=example)
+    found.header.append((Code.AMBIGUOUS_DATES, *text))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Form
 from salesxl.read.locate import HeaderCell, Layout
@@ -20,7 +20,6 @@ from salesxl.validate.model import FormData, ValidationContext
 from salesxl.validate.rows import (
     TableChecker,
     column_letters,
-    formula_message,
     range_problem,
     unknown_rep,
 )
@@ -100,10 +99,13 @@ def _mapped_columns_missing(
                 make_issue(
                     Code.MAPPED_COLUMN_MISSING,
                     path,
-                    f"--map {key}={header}：表头第 {main.header_row + 1} 行没有「{header}」列"
-                    f"（现有列：{shown}）。请写出文件中的列名。",
-                    f"--map {key}={header}: header row {main.header_row + 1} has no column "
-                    f"'{header}' (it has: {shown}). Give a header the file has.",
+                    *message(
+                        Code.MAPPED_COLUMN_MISSING,
+                        key=key,
+                        header=header,
+                        row=main.header_row + 1,
+                        found=shown,
+                    ),
                     sheet=main.sheet,
                     row=main.header_row + 1,
                     column=f.bilingual,
@@ -145,7 +147,7 @@ def _check_header(
                 make_issue(
                     Code.FORMULA_WITHOUT_VALUE,
                     path,
-                    *formula_message(f.zh, f.en),
+                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh=f.zh, field_en=f.en),
                     column=f.bilingual,
                     **where,
                 )
@@ -160,8 +162,9 @@ def _check_header(
                     make_issue(
                         Code.MISSING_HEADER,
                         path,
-                        f"表头缺少「{f.zh}」。请在表格上方填写，例如：{f.zh} | {example}。",
-                        f"The header block has no {f.en}. Add it above the table, e.g. {f.en} | {example}.",
+                        *message(
+                            Code.MISSING_HEADER, field_zh=f.zh, field_en=f.en, example=example
+                        ),
                         column=f.bilingual,
                         **where,
                     )
@@ -198,9 +201,9 @@ def _check_header(
                 make_issue(
                     Code.WRONG_PERIOD,
                     path,
-                    f"{f.zh}是 {got}，但本次汇总的期间是 {ctx.period}。请确认文件是否放错期间，或改正{f.zh}。",
-                    f"The {f.en.lower()} is {got} but the requested period is {ctx.period}. "
-                    f"Check that the file belongs to this period, or correct the {f.en.lower()}.",
+                    *message(
+                        Code.WRONG_PERIOD, field_zh=f.zh, field_en=f.en, got=got, wanted=ctx.period
+                    ),
                     column=f.bilingual,
                     value=str(got),
                     **_where(cells.get(form.period_field)),
@@ -262,7 +265,7 @@ def _report_other_formulas(
                 make_issue(
                     Code.FORMULA_WITHOUT_VALUE,
                     path,
-                    *formula_message("此单元格", "This cell"),
+                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh="此单元格", field_en="This cell"),
                     sheet=sheet,
                     cell=f"{column_letters(c)}{r + 1}",
                     row=r + 1,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from salesxl.core.issues import Code, message
 from salesxl.core.people import name_key
 
 __all__ = ["reps_by_name"]
@@ -36,17 +37,9 @@ def reps_by_name(
         return None
     shown = "、".join(list(missing)[:5]) + ("…" if len(missing) > 5 else "")
     if roster_names is None:
-        return (
-            f"销售员只有姓名、没有工号（如 {shown}），且没有花名册可对照：这些销售计入公司和产品，不计入个人。",
-            f"Reps are given by name only ({shown}) and there is no roster to match them: "
-            "these sales count toward the company and products, not toward a rep.",
-        )
-    zh = f"{matched} 行按姓名在花名册中找到工号。"
-    en = f"{matched} rows got their rep ID from the roster by name."
+        return message(Code.REP_BY_NAME, "no_roster", names=shown)
     if missing:
-        zh += f"{len(missing)} 个姓名不在花名册中（{shown}），这些销售只计入公司和产品。"
-        en += (
-            f" {len(missing)} names are not in the roster ({shown}): those sales count "
-            "toward the company and products only."
+        return message(
+            Code.REP_BY_NAME, "some_missing", matched=matched, missing=len(missing), names=shown
         )
-    return zh, en
+    return message(Code.REP_BY_NAME, matched=matched)

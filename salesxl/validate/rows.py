@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-from salesxl.core.issues import Code, Issue, Severity, make_issue
+from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Field, FieldType, Role, Table
 from salesxl.read.formulas import column_letters
@@ -39,7 +39,6 @@ from salesxl.validate.rep_names import reps_by_name
 __all__ = [
     "TableChecker",
     "column_letters",
-    "formula_message",
     "range_problem",
     "unknown_rep",
 ]
@@ -64,15 +63,24 @@ _DATE = dt.date
 
 
 def range_problem(f: Field, value: Any) -> tuple[str, str] | None:
+    """The out_of_range message of a number below the field's minimum or above its maximum."""
     if f.min is not None and value < f.min:
-        return (
-            f"{f.zh} {text_of(value)} 小于最小值 {f.min:g}。请更正。",
-            f"{f.en} {text_of(value)} is below the minimum {f.min:g}. Correct it.",
+        return message(
+            Code.OUT_OF_RANGE,
+            "below_minimum",
+            field_zh=f.zh,
+            field_en=f.en,
+            value=text_of(value),
+            minimum=f.min,
         )
     if f.max is not None and value > f.max:
-        return (
-            f"{f.zh} {text_of(value)} 大于最大值 {f.max:g}。请更正。",
-            f"{f.en} {text_of(value)} is above the maximum {f.max:g}. Correct it.",
+        return message(
+            Code.OUT_OF_RANGE,
+            "above_maximum",
+            field_zh=f.zh,
+            field_en=f.en,
+            value=text_of(value),
+            maximum=f.max,
         )
     return None
 
@@ -81,20 +89,10 @@ def unknown_rep(path: str, f: Field, rep: str, where: dict[str, Any]) -> Issue:
     return make_issue(
         Code.UNKNOWN_REP,
         path,
-        f"{f.zh}「{rep}」不在花名册中。请核对工号，或请管理员把此人加入花名册。",
-        f"{f.en} '{rep}' is not in the roster. Check the ID, or ask the admin to add the rep.",
+        *message(Code.UNKNOWN_REP, field_zh=f.zh, field_en=f.en, rep=rep),
         column=f.bilingual,
         value=rep,
         **where,
-    )
-
-
-def formula_message(zh: str, en: str) -> tuple[str, str]:
-    return (
-        f"「{zh}」是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开保存）。"
-        "请在 Excel 中打开此文件，保存后重新提交。",
-        f"{en} is a formula with no calculated value (the file was written by a program and "
-        "never opened in Excel). Open it in Excel, save it and send it again.",
     )
 
 
@@ -382,9 +380,7 @@ class TableChecker:
                         Code.PHONE_FORMAT,
                         j,
                         numbers[i],
-                        f"电话「{out[i]}」不是有效的手机号（1 开头 11 位）或座机号（0xx-xxxxxxxx）。请核对。",
-                        f"Phone '{out[i]}' is not a valid CN mobile (11 digits starting "
-                        "with 1) or landline (0xx-xxxxxxxx). Check it.",
+                        *message(Code.PHONE_FORMAT, value=out[i]),
                         raw,
                     )
         self._formulas(j, out, numbers, bad)
@@ -424,7 +420,12 @@ class TableChecker:
                 out[i] = None
                 bad.add(i)
                 self.formula_cells.append((r, col))
-                self.issue(Code.FORMULA_WITHOUT_VALUE, j, r, *formula_message(f.zh, f.en))
+                self.issue(
+                    Code.FORMULA_WITHOUT_VALUE,
+                    j,
+                    r,
+                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh=f.zh, field_en=f.en),
+                )
 
     def _checks(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
@@ -437,8 +438,7 @@ class TableChecker:
                     Code.REQUIRED,
                     j,
                     numbers[i],
-                    f"「{f.zh}」必须填写。请补上。",
-                    f"{f.en} is required. Fill it in.",
+                    *message(Code.REQUIRED, field_zh=f.zh, field_en=f.en),
                 )
         if f.min is not None or f.max is not None:
             low = f.min if f.min is not None else float("-inf")
@@ -488,10 +488,16 @@ class TableChecker:
                     Code.OUT_OF_RANGE,
                     j,
                     numbers[i],
-                    f"{f.zh} {out[i]:%Y-%m-%d} 不在表头{what_zh} {period} 内。"
-                    f"请改正日期，或把这一行放到对应{what_zh}的文件中。",
-                    f"{f.en} {out[i]:%Y-%m-%d} is outside the header {what_en} {period}. "
-                    f"Correct the date or move the row to that {what_en}'s file.",
+                    *message(
+                        Code.OUT_OF_RANGE,
+                        "outside_period",
+                        field_zh=f.zh,
+                        field_en=f.en,
+                        value=out[i],
+                        period_zh=what_zh,
+                        period_en=what_en,
+                        period=period,
+                    ),
                     raw[i],
                 )
         if f.not_future:
@@ -502,9 +508,13 @@ class TableChecker:
                         Code.FUTURE_DATE,
                         j,
                         numbers[i],
-                        f"{f.zh} {out[i]:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}）。请确认日期是否写错。",
-                        f"{f.en} {out[i]:%Y-%m-%d} is after today ({today:%Y-%m-%d}). "
-                        "Check the date.",
+                        *message(
+                            Code.FUTURE_DATE,
+                            field_zh=f.zh,
+                            field_en=f.en,
+                            value=out[i],
+                            today=today,
+                        ),
                         raw[i],
                     )
 
@@ -619,9 +629,7 @@ class TableChecker:
                         Code.DUPLICATE_ROW,
                         None,
                         numbers[i],
-                        f"这一行与第 {first + 1} 行完全相同。如果是重复录入，请删除其中一行。",
-                        f"This row is identical to row {first + 1}. "
-                        "If it was entered twice, delete one of them.",
+                        *message(Code.DUPLICATE_ROW, first=first + 1),
                     )
         for j, f in enumerate(self.mapped):
             if not f.unique:
@@ -636,8 +644,14 @@ class TableChecker:
                         Code.DUPLICATE_ROW,
                         j,
                         numbers[i],
-                        f"{f.zh}「{value}」与第 {first + 1} 行重复，必须唯一。请更正。",
-                        f"{f.en} '{value}' repeats row {first + 1}; it must be unique. Correct it.",
+                        *message(
+                            Code.DUPLICATE_ROW,
+                            "unique",
+                            field_zh=f.zh,
+                            field_en=f.en,
+                            value=value,
+                            first=first + 1,
+                        ),
                         value,
                         Severity.ERROR,
                     )
@@ -653,10 +667,13 @@ class TableChecker:
                         make_issue(
                             Code.MISSING_COLUMN,
                             self.path,
-                            f"「{self.grid.name}」表缺少必填列「{f.zh} {f.en}」。请在第 {r + 1} 行表头加上这一列"
-                            "（可从模板复制）。",
-                            f"Sheet '{self.grid.name}' has no required column '{f.zh} {f.en}'. "
-                            f"Add it to the header row {r + 1} (copy it from the template).",
+                            *message(
+                                Code.MISSING_COLUMN,
+                                sheet=self.grid.name,
+                                field_zh=f.zh,
+                                field_en=f.en,
+                                row=r + 1,
+                            ),
                             sheet=self.grid.name,
                             row=r + 1,
                             column=f.bilingual,
@@ -675,11 +692,14 @@ class TableChecker:
                     make_issue(
                         Code.COLUMN_CHOSEN,
                         self.path,
-                        f"列 {used} 和 {others} 都可能是「{f.zh}」；已使用 {used}（名称最接近），"
-                        f"其他列保留但不参与汇总。如需改用其他列：--map {f.key}=列名。",
-                        f"Columns {used} and {others} could each be the {f.en}; {used} is used "
-                        f"(the closer label), the others are kept but not used. To use another: "
-                        f"--map {f.key}=HEADER.",
+                        *message(
+                            Code.COLUMN_CHOSEN,
+                            used=used,
+                            others=others,
+                            field_zh=f.zh,
+                            field_en=f.en,
+                            key=f.key,
+                        ),
                         sheet=self.grid.name,
                         cell=f"{column_letters(choice.used)}{layout.header_row + 1}",
                         row=layout.header_row + 1,
@@ -696,8 +716,7 @@ class TableChecker:
                     make_issue(
                         Code.EXTRA_COLUMN,
                         self.path,
-                        f"列「{label}」不是表单中的列，已保留但不参与汇总。",
-                        f"Column '{label}' is not part of the form; it is kept but not used.",
+                        *message(Code.EXTRA_COLUMN, label=label),
                         sheet=self.grid.name,
                         cell=f"{column_letters(c)}{r + 1}",
                         row=r + 1,

@@ -1,0 +1,703 @@
+"""The issue catalogue: per code its severity, title, description and messages.
+
+Every problem salesxl reports has a code (`Code`); this is the one place
+that says how serious it is, what it means and how to fix it, in Chinese
+and English, and the wording of its messages.  The validator, the readers
+and the store build their messages from these templates (`message`), and
+docs/issues.md is generated from the catalogue (`salesxl.write.issuedocs`),
+so the documentation never drifts from what users are told.
+
+A code can have variants besides its usual message (`""`): one code,
+several situations (a date outside the header month, a number below the
+minimum).  Adding a code: a `Code` member, its `Entry` here, then
+`python -m salesxl.write.issuedocs > docs/issues.md`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from salesxl.core.codes import Code, Entry, Severity, Template
+
+__all__ = ["CATALOGUE", "message", "severity_of"]
+
+
+# One check, several codes: a date before another (下次跟进 before 日期, 结束 before 开始).
+_NOT_BEFORE = Template(
+    "{field_zh} {value:%Y-%m-%d} 早于{other_zh} {start:%Y-%m-%d}。请填写{other_zh}当天或之后的日期。",
+    "{field_en} {value:%Y-%m-%d} is before the {other_en} {start:%Y-%m-%d}. "
+    "Use a date on or after the {other_en!l}.",
+)
+_RETRY = (
+    "请在 Excel 中打开并另存为 .xlsx 后重新提交。",
+    "Open it in Excel, save it as .xlsx and send it again.",
+)
+
+# A row the file's encoding cannot read: where it probably came from, what to do.
+_ONE_ENCODING = (
+    "可能是从别的文件粘贴的。这一行没有导入；请把文件统一另存为一种编码（如 UTF-8）后重新提交。",
+    "probably pasted from a file in another encoding. The row is not used; save the whole "
+    "file in one encoding (e.g. UTF-8) and send it again.",
+)
+
+_ENTRIES = [
+    Entry(
+        Code.UNREADABLE,
+        Severity.ERROR,
+        "无法读取",
+        "Unreadable file",
+        "文件打不开或已损坏：不完整、空文件、改了扩展名的其他文件，或正被其他程序占用。"
+        "在 Excel 中打开并另存为 .xlsx 后重新提交。",
+        "The file cannot be opened or read: damaged, truncated, empty, another kind of file "
+        "renamed, or locked by another program. Open it in Excel, save it as .xlsx and send "
+        "it again.",
+        {
+            "": Template(
+                "读取时出错（{error}）。请在 Excel 中打开、另存为 .xlsx 后重新提交。",
+                "Reading failed ({error}). Open it in Excel, save it as .xlsx and send it again.",
+            ),
+            "damaged": Template(
+                "无法读取：{why_zh}。" + _RETRY[0], "Cannot read the file: {why_en}. " + _RETRY[1]
+            ),
+            "cannot_open": Template("无法打开文件：{error}。", "Cannot open the file: {error}."),
+            "locked": Template(
+                "无法打开文件（{error}）。请关闭正在使用它的程序后重新导入。",
+                "The file cannot be opened ({error}). Close any program using it and import again.",
+            ),
+        },
+    ),
+    Entry(
+        Code.ENCRYPTED,
+        Severity.ERROR,
+        "有密码",
+        "Password-protected",
+        "工作簿设置了打开密码，程序无法读取。在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后重新提交。",
+        "The workbook needs a password to open, so it cannot be read. Remove the password in "
+        "Excel (File → Info → Protect Workbook) and send it again.",
+        {
+            "": Template(
+                "文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后重新提交。",
+                "The workbook is password-protected. Remove the password in Excel "
+                "(File → Info → Protect Workbook) and send it again.",
+            ),
+            "password": Template(
+                "文件设置了密码，无法读取。请取消密码后重新提交。",
+                "The workbook is password-protected. Remove the password and send it again.",
+            ),
+        },
+    ),
+    Entry(
+        Code.TOO_LARGE,
+        Severity.ERROR,
+        "文件过大",
+        "Too large",
+        "文件、解压后的内容或某个工作表超过了读取上限（防止损坏或恶意文件拖垮汇总）。"
+        "删除多余的行列和内容，或拆分文件。",
+        "The file, its unpacked content or one sheet is beyond the reading limits (so that a "
+        "damaged or hostile file cannot bring the run down). Delete unused rows, columns and "
+        "content, or split the file.",
+        {
+            "": Template(
+                "文件大小 {size_mb:.1f} MB，超过上限 {limit_mb:.0f} MB。请拆分文件。",
+                "The file is {size_mb:.1f} MB, over the {limit_mb:.0f} MB limit. "
+                "Split it into smaller files.",
+            ),
+            "unpacked": Template(
+                "文件解压后达 {size_mb:,.0f} MB，超过上限 {limit_mb:.0f} MB，未读取。"
+                "请删除多余内容或拆分文件。",
+                "The file unpacks to {size_mb:,.0f} MB, over the {limit_mb:.0f} MB limit, so it "
+                "was not read. Remove unused content or split the file.",
+            ),
+            "sheet": Template(
+                "工作表「{sheet}」有 {rows:,} 行 × {columns:,} 列，超出上限。请删除多余的行列，或拆分文件。",
+                "Sheet '{sheet}' has {rows:,} rows × {columns:,} columns, beyond the limit. "
+                "Delete unused rows and columns or split the file.",
+            ),
+        },
+    ),
+    Entry(
+        Code.UNKNOWN_FORM,
+        Severity.ERROR,
+        "未识别的表单",
+        "Unknown form",
+        "文件中找不到任何已知表单：表头行至少需要三个已知列名（列名也可以是其他系统的常见写法，"
+        "见 docs/forms.md），或包含一张表的全部必填列且占表头的一半。拒收时列出找到的列、最接近的表单"
+        "和它缺少的必填列、可能对应的列名，以及用 --map 指定列的写法；按月汇总的宽表会说明可以用在哪里。"
+        "导入数据库时，文件种类也要与命令一致。不是表格的文件会被跳过（提示）。",
+        "No known form was found in the file: a header row needs at least three known column "
+        "labels (other systems' usual labels count too, see docs/forms.md), or every required "
+        "column of a table making up half the row. The refusal lists the columns found, the "
+        "closest form and the required columns it lacks, the labels they may be, and the "
+        "--map that would settle it; a monthly summary laid out wide is told where it can be "
+        "used. When importing, the file must be of the kind the command imports. Files that "
+        "are not spreadsheets are skipped (info).",
+        {
+            # A refusal is the usual sentence, then those of the closest form that apply.
+            "": Template(
+                "没有识别出表单。工作表「{sheet}」第 {row} 行的列：{columns_zh}。",
+                "No known form found. The columns in sheet '{sheet}', row {row}: {columns_en}.",
+            ),
+            "closest_missing": Template(
+                "最接近的表单是「{form_zh}（{table}）」，缺少必填列：{missing_zh}。",
+                "The closest form is {form_en} (sheet {table}), which needs: {missing_en}.",
+            ),
+            "closest_few": Template(
+                "最接近的表单是「{form_zh}（{table}）」，但能识别的列太少。",
+                "The closest form is {form_en} (sheet {table}), but too few of its columns "
+                "were recognised.",
+            ),
+            "did_you_mean": Template("可能是：{hints_zh}。", "Did you mean: {hints_en}?"),
+            "rename": Template(
+                "请把列名改为表单的列名（见 docs/forms.md），或用 --map 指定，"
+                "例如 --map {key}={header_zh}。",
+                "Rename the columns to the form's labels (docs/forms.md) or map them, e.g. "
+                "--map {key}={header_en}.",
+            ),
+            "no_header": Template(
+                "没有识别出表单：文件中没有表头行（至少两个列名）。请从 salesxl 模板开始填写。",
+                "No known form found: the file has no header row (two or more column labels). "
+                "Start from a salesxl template.",
+            ),
+            "wide": Template(
+                "工作表「{sheet}」是按月汇总的宽表（月份作为列：{months}），不是逐笔销售记录。"
+                "销售记录需要每笔销售一行（日期、金额）；按月汇总表可以作为目标分解输入的"
+                "「历史销售 History」表使用（可以保持宽表格式，每行一个单元）。请导出逐笔销售明细后再导入。",
+                "Sheet '{sheet}' is a monthly summary laid out wide (months as columns: {months}), "
+                "not sales records with one row per sale (a date and an amount each). Use it as "
+                "the History sheet (历史销售) of the targets input, where it is accepted laid out "
+                "wide (one row per unit), or export the sales lines and import those.",
+            ),
+            "not_spreadsheet": Template(
+                "不是 Excel 或 CSV 文件，已跳过。", "Not an Excel or CSV file; skipped."
+            ),
+            "unrecognised": Template("无法识别表单。", "Unknown form."),
+            "wrong_kind": Template(
+                "此文件是「{form_zh}」，不是{kind_zh}。{hint_zh}",
+                "This file is a {form_en} form, not {kind_en}. {hint_en}",
+            ),
+        },
+    ),
+    Entry(
+        Code.MISSING_COLUMN,
+        Severity.ERROR,
+        "缺少必填列",
+        "Missing column",
+        "表格的表头行缺少一个必填列。从模板复制这一列的标题，加到表头行。",
+        "The table's header row lacks a required column. Copy the column's label from the "
+        "template into the header row.",
+        {
+            "": Template(
+                "「{sheet}」表缺少必填列「{field_zh} {field_en}」。请在第 {row} 行表头加上这一列"
+                "（可从模板复制）。",
+                "Sheet '{sheet}' has no required column '{field_zh} {field_en}'. "
+                "Add it to the header row {row} (copy it from the template).",
+            ),
+        },
+    ),
+    Entry(
+        Code.MISSING_HEADER,
+        Severity.ERROR,
+        "表头缺项",
+        "Missing header value",
+        "表格上方的表头（销售员、工号、月份或周……）缺少必填项。在标签旁边填上。",
+        "The header block above the table (rep, rep ID, month or week, …) lacks a required "
+        "value. Fill it in next to its label.",
+        {
+            "": Template(
+                "表头缺少「{field_zh}」。请在表格上方填写，例如：{field_zh} | {example}。",
+                "The header block has no {field_en}. Add it above the table, e.g. "
+                "{field_en} | {example}.",
+            ),
+        },
+    ),
+    Entry(
+        Code.REQUIRED,
+        Severity.ERROR,
+        "必填项为空",
+        "Required value missing",
+        "必填的单元格是空的（带 * 的列，或在某些情况下必填，例如成交时的金额）。补上这个值。",
+        "A required cell is empty (a column marked *, or one required in a situation, such as "
+        "the amount of a closed deal). Fill it in.",
+        {
+            "": Template("「{field_zh}」必须填写。请补上。", "{field_en} is required. Fill it in."),
+            "required_when": Template(
+                "{when_zh}为「{shown}」时必须填写{field_zh}。请补上{field_zh}。",
+                "{field_en} is required when {when_en} is '{shown}'. Fill in the {field_en}.",
+            ),
+        },
+    ),
+    Entry(
+        Code.BAD_TYPE,
+        Severity.ERROR,
+        "格式无法识别",
+        "Unreadable value",
+        "单元格的值不是该列要求的类型（数字、日期、月份、周……）。按提示的格式改写。",
+        "The cell's value is not of the column's type (number, date, month, week, …). Write "
+        "it the way the message shows.",
+        {
+            "": Template("{field_zh}无法识别：{hint_zh}", "{field_en}: {hint_en}"),
+            "date_order": Template(
+                "{field_zh}「{value}」按本列的日期顺序（{order_zh}）不是有效日期。请改写为 YYYY-MM-DD。",
+                "{field_en} '{value}' is not a real date in this column's order ({order_en}). "
+                "Write it as YYYY-MM-DD.",
+            ),
+        },
+    ),
+    Entry(
+        Code.NOT_IN_LIST,
+        Severity.ERROR,
+        "不是可选值",
+        "Not in the list",
+        "值不是下拉列表中的选项（来源、等级、阶段……或产品清单）。从下拉列表中选择。",
+        "The value is not one of the drop-down's choices (source, grade, stage, … or the "
+        "product list). Pick one from the list.",
+        {
+            "": Template(
+                "{field_zh}「{value}」不是可选值。可选：{allowed_zh}。",
+                "{field_en} '{value}' is not allowed. Choose one of: {allowed_en}.",
+            ),
+            "product": Template(
+                "{field_zh}「{value}」不在产品清单中。请从下拉列表中选择。",
+                "{field_en} '{value}' is not in the product list. Pick one from the list.",
+            ),
+        },
+    ),
+    Entry(
+        Code.OUT_OF_RANGE,
+        Severity.ERROR,
+        "超出范围",
+        "Out of range",
+        "值超出允许的范围：小于最小值或大于最大值，日期不在表头的月份或周内，或结束早于开始。",
+        "The value is outside what is allowed: below the minimum or above the maximum, a date "
+        "outside the header's month or week, or an end before its start.",
+        {
+            "below_minimum": Template(
+                "{field_zh} {value} 小于最小值 {minimum:g}。请更正。",
+                "{field_en} {value} is below the minimum {minimum:g}. Correct it.",
+            ),
+            "above_maximum": Template(
+                "{field_zh} {value} 大于最大值 {maximum:g}。请更正。",
+                "{field_en} {value} is above the maximum {maximum:g}. Correct it.",
+            ),
+            "outside_period": Template(
+                "{field_zh} {value:%Y-%m-%d} 不在表头{period_zh} {period} 内。"
+                "请改正日期，或把这一行放到对应{period_zh}的文件中。",
+                "{field_en} {value:%Y-%m-%d} is outside the header {period_en} {period}. "
+                "Correct the date or move the row to that {period_en}'s file.",
+            ),
+            "not_before": _NOT_BEFORE,
+        },
+    ),
+    Entry(
+        Code.AMOUNT_MISMATCH,
+        Severity.ERROR,
+        "金额不符",
+        "Amount mismatch",
+        "金额不等于数量 × 单价（允许 0.01 的误差）。核对数量、单价或金额。"
+        "其他系统导出的销售记录以导出的金额为准（单价常被四舍五入），这时只是警告。",
+        "The amount is not quantity × unit price (within 0.01). Check the quantity, the price "
+        "or the amount. In sales records exported from other systems the export's amount is "
+        "the truth (unit prices are often rounded), so there it is a warning.",
+        {
+            "": Template(
+                "{field_zh} {total:,.2f} 不等于 {a_zh} × {b_zh} = {expected:,.2f}。"
+                "请核对{a_zh}、{b_zh}或{field_zh}。",
+                "{field_en} {total:,.2f} is not {a_en} × {b_en} = {expected:,.2f}. "
+                "Check the {a_en}, the {b_en} or the {field_en}.",
+            ),
+        },
+    ),
+    Entry(
+        Code.DEPOSIT_EXCEEDS_AMOUNT,
+        Severity.ERROR,
+        "定金大于金额",
+        "Deposit exceeds amount",
+        "定金不能大于成交金额。改正其中一个。",
+        "A deposit cannot be more than the deal's amount. Correct one of them.",
+        {
+            "": Template(
+                "{field_zh} {value:,.2f} 大于{other_zh} {limit:,.2f}。{field_zh}不能超过{other_zh}，请更正。",
+                "{field_en} {value:,.2f} is more than the {other_en} {limit:,.2f}. "
+                "A {field_en!l} cannot exceed the {other_en!l}; correct one of them.",
+            ),
+        },
+    ),
+    Entry(
+        Code.FOLLOWUP_BEFORE_DATE,
+        Severity.ERROR,
+        "跟进日期早于联系日期",
+        "Follow-up before the contact",
+        "下次跟进的日期早于这次联系的日期。填写联系当天或之后的日期。",
+        "The next follow-up is dated before the contact itself. Use a date on or after the "
+        "contact.",
+        {"not_before": _NOT_BEFORE},
+    ),
+    Entry(
+        Code.DUPLICATE_ROW,
+        Severity.WARNING,
+        "重复",
+        "Duplicate",
+        "一行与前面某行完全相同，包括表单不用的列（多半是重复录入，删除其中一行）；"
+        "必须唯一的值重复了（错误）；或同一销售员同一期间交了两个文件（使用较新的一个）。",
+        "A row is identical to an earlier one in every column, those the form does not use "
+        "too (most likely entered twice: delete one); a value "
+        "that must be unique repeats (an error); or a rep handed in two files for one period "
+        "(the newer one is used).",
+        {
+            "": Template(
+                "这一行与第 {first} 行完全相同。如果是重复录入，请删除其中一行。",
+                "This row is identical to row {first}. If it was entered twice, delete one of them.",
+            ),
+            "unique": Template(
+                "{field_zh}「{value}」与第 {first} 行重复，必须唯一。请更正。",
+                "{field_en} '{value}' repeats row {first}; it must be unique. Correct it.",
+            ),
+            "two_files": Template(
+                "同一销售员（{rep}）同一期间（{period}）有两个文件；使用较新的 {newer}，本文件未计入。"
+                "请删除旧文件。",
+                "Rep {rep} has two files for {period}; the newer one ({newer}) is used and this "
+                "one is not counted. Delete the old file.",
+            ),
+        },
+    ),
+    Entry(
+        Code.UNKNOWN_REP,
+        Severity.ERROR,
+        "工号不在花名册",
+        "Unknown rep",
+        "工号不在花名册中。核对工号，或请管理员把此人加入花名册。",
+        "The rep ID is not in the roster. Check the ID, or ask the admin to add the rep.",
+        {
+            "": Template(
+                "{field_zh}「{rep}」不在花名册中。请核对工号，或请管理员把此人加入花名册。",
+                "{field_en} '{rep}' is not in the roster. Check the ID, or ask the admin to add "
+                "the rep.",
+            ),
+        },
+    ),
+    Entry(
+        Code.WRONG_PERIOD,
+        Severity.ERROR,
+        "期间不符",
+        "Wrong period",
+        "文件表头的月份或周不是本次检查或汇总的期间。确认文件没有放错期间，或改正表头。",
+        "The month or week in the file's header is not the period being checked or "
+        "consolidated. Check that the file belongs to this period, or correct the header.",
+        {
+            "": Template(
+                "{field_zh}是 {got}，但本次汇总的期间是 {wanted}。请确认文件是否放错期间，或改正{field_zh}。",
+                "The {field_en!l} is {got} but the requested period is {wanted}. Check that the "
+                "file belongs to this period, or correct the {field_en!l}.",
+            ),
+        },
+    ),
+    Entry(
+        Code.FUTURE_DATE,
+        Severity.WARNING,
+        "未来日期",
+        "Future date",
+        "日期晚于今天：多半是写错了日期。",
+        "The date is after today: most likely a typing mistake.",
+        {
+            "": Template(
+                "{field_zh} {value:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}）。请确认日期是否写错。",
+                "{field_en} {value:%Y-%m-%d} is after today ({today:%Y-%m-%d}). Check the date.",
+            ),
+        },
+    ),
+    Entry(
+        Code.PHONE_FORMAT,
+        Severity.WARNING,
+        "电话格式",
+        "Phone format",
+        "电话既不是 1 开头的 11 位手机号，也不是 0xx-xxxxxxxx 的座机号。号码照原样保留，请核对。",
+        "The phone is neither an 11-digit mobile starting with 1 nor a 0xx-xxxxxxxx landline. "
+        "It is kept as written; check it.",
+        {
+            "": Template(
+                "电话「{value}」不是有效的手机号（1 开头 11 位）或座机号（0xx-xxxxxxxx）。请核对。",
+                "Phone '{value}' is not a valid CN mobile (11 digits starting with 1) or "
+                "landline (0xx-xxxxxxxx). Check it.",
+            ),
+        },
+    ),
+    Entry(
+        Code.FOLLOWUP_MISSING,
+        Severity.WARNING,
+        "缺少跟进日期",
+        "Follow-up missing",
+        "A/B 类客户仍在跟进中（未成交、未流失），却没有下次跟进日期；这类客户须在 7 日内跟进。",
+        "An A/B customer at an open stage (neither won nor lost) has no next follow-up date; "
+        "such customers are followed up within 7 days.",
+        {
+            "": Template(
+                "{reason_zh}没有填写{field_zh}。请写上下次跟进的日期。",
+                "{reason_en}has no {field_en}. Write the date of the next follow-up.",
+            ),
+        },
+    ),
+    Entry(
+        Code.FORMULA_WITHOUT_VALUE,
+        Severity.WARNING,
+        "公式没有结果",
+        "Formula without value",
+        "单元格是公式，但文件里没有计算结果（文件由程序生成、从未在 Excel 中打开保存），"
+        "所以这个值不计入（既不当作 0，也不当作空）。在 Excel 中打开、保存后重新提交。",
+        "The cell is a formula with no calculated value in the file (written by a program, "
+        "never opened and saved in Excel), so the value is left out rather than taken as 0. "
+        "Open the file in Excel, save it and send it again.",
+        {
+            "": Template(
+                "「{field_zh}」是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开保存）。"
+                "请在 Excel 中打开此文件，保存后重新提交。",
+                "{field_en} is a formula with no calculated value (the file was written by a "
+                "program and never opened in Excel). Open it in Excel, save it and send it again.",
+            ),
+        },
+    ),
+    Entry(
+        Code.EXTRA_COLUMN,
+        Severity.INFO,
+        "多出的列",
+        "Extra column",
+        "表格中有表单以外的列：它的值照样保留（写入数据库），但不参与汇总。",
+        "The table has a column the form does not know: its values are kept (and stored) but "
+        "not used in the summary.",
+        {
+            "": Template(
+                "列「{label}」不是表单中的列，已保留但不参与汇总。",
+                "Column '{label}' is not part of the form; it is kept but not used.",
+            ),
+        },
+    ),
+    Entry(
+        Code.TARGET_MISMATCH,
+        Severity.WARNING,
+        "月度目标不符",
+        "Month target mismatch",
+        "表单表头的月度目标与目标文件（或数据库中的目标）不同，或目标文件里没有这位销售员；"
+        "汇总按目标文件计算（没有目标文件时按日报）。改正表单或目标文件。",
+        "The month target in a form's header differs from the targets file (or the store's "
+        "targets), or the targets leave the rep out; the summary goes by the targets file (by "
+        "the daily report when there is none). Correct the form or the targets.",
+        {
+            "": Template(
+                "表单上的月度目标 {stated} 与{source_zh}的 {wanted} 不同；汇总按{source_zh}计算。"
+                "请改正表单（或更新{source_zh}）。",
+                "The form's month target {stated} differs from the {source_en!l}'s {wanted}; "
+                "the summary uses the {source_en!l}. Correct the form (or update the "
+                "{source_en!l}).",
+            ),
+            "not_in_targets": Template(
+                "{source_zh}中没有 {rep} 本月的目标；按表单上的月度目标 {stated} 计算。"
+                "请在{source_zh}中补上。",
+                "The {source_en!l} has no target for {rep} this month; the form's month target "
+                "{stated} is used. Add it to the {source_en!l}.",
+            ),
+            "forms_disagree": Template(
+                "表单上的月度目标 {stated} 与日报上的 {wanted} 不同；汇总按日报计算。请改正其中一个。",
+                "The form's month target {stated} differs from the daily report's {wanted}; the "
+                "summary uses the daily report's. Correct one of them.",
+            ),
+        },
+    ),
+    Entry(
+        Code.COLUMN_CHOSEN,
+        Severity.INFO,
+        "选用了其中一列",
+        "Column chosen",
+        "两列或更多列都可能是表单的同一列（例如「销售额」和「价税合计」都是金额）：使用列名最接近的一列"
+        "（docs/forms.md 中排在前面的写法），其他列照样保留但不参与汇总。要改用另一列，用 --map 字段=列名。",
+        "Two or more columns could each be the same field of the form (销售额 and 价税合计 are "
+        "both an amount): the one with the closer label (the earlier spelling in "
+        "docs/forms.md) is used, the others are kept but not used. To use another, map it "
+        "with --map FIELD=HEADER.",
+        {
+            "": Template(
+                "列 {used} 和 {others} 都可能是「{field_zh}」；已使用 {used}（名称最接近），"
+                "其他列保留但不参与汇总。如需改用其他列：--map {key}=列名。",
+                "Columns {used} and {others} could each be the {field_en}; {used} is used "
+                "(the closer label), the others are kept but not used. To use another: "
+                "--map {key}=HEADER.",
+            ),
+        },
+    ),
+    Entry(
+        Code.MAPPED_COLUMN_MISSING,
+        Severity.ERROR,
+        "映射的列不存在",
+        "Mapped column missing",
+        "列映射（--map 字段=列名，或管理工作簿的「列映射」设置）指定的列名在文件的表头行中找不到。"
+        "照文件中的写法填写列名。",
+        "A column mapping (--map FIELD=HEADER, or the manager workbook's Column mapping "
+        "setting) names a header the file's header row does not have. Give the header as the "
+        "file writes it.",
+        {
+            "": Template(
+                "--map {key}={header}：表头第 {row} 行没有「{header}」列（现有列：{found}）。"
+                "请写出文件中的列名。",
+                "--map {key}={header}: header row {row} has no column '{header}' "
+                "(it has: {found}). Give a header the file has.",
+            ),
+        },
+    ),
+    Entry(
+        Code.AMBIGUOUS_DATES,
+        Severity.ERROR,
+        "日期顺序无法确定",
+        "Ambiguous dates",
+        "日期列写成 3/4/2024 这类形式，既可能是日/月也可能是月/日，而这一列里没有能区分的日期"
+        "（如 24/3），或者两种顺序混在一起。salesxl 从不逐格猜测，这一列不予使用。"
+        "用 --date-order 指定顺序（dmy、mdy 或 ymd），或把日期改写为 YYYY-MM-DD。",
+        "A date column is written like 3/4/2024, day/month or month/day, and nothing in the "
+        "column tells which (no date such as 24/3), or it mixes both orders. salesxl never "
+        "guesses cell by cell, so the column is not used. Give the order with --date-order "
+        "(dmy, mdy or ymd), or write the dates as YYYY-MM-DD.",
+        {
+            "": Template(
+                "{field_zh}列的日期（如 {example}）既可读作「日/月/年」也可读作「月/日/年」，"
+                "本列没有能区分的日期，未导入。请指定日期顺序：--date-order dmy（日/月/年）、"
+                "mdy（月/日/年）或 ymd，或把日期改写为 YYYY-MM-DD。",
+                "{field_en}: dates such as {example} read as day/month or as month/day, and "
+                "nothing in the column tells which; the file is not used. Give the order with "
+                "--date-order dmy (day first), mdy (month first) or ymd, or write the dates as "
+                "YYYY-MM-DD.",
+            ),
+            "conflicting": Template(
+                "{field_zh}列的日期顺序前后矛盾（如 {example}）：有的只能是「日/月」，有的只能是"
+                "「月/日」。请核对这一列，统一写成 YYYY-MM-DD。",
+                "{field_en}: the column mixes day-first and month-first dates ({example}); no "
+                "one order reads them all. Check the column and write the dates as YYYY-MM-DD.",
+            ),
+        },
+    ),
+    Entry(
+        Code.TWO_DIGIT_YEAR,
+        Severity.INFO,
+        "两位年份",
+        "Two-digit year",
+        "日期列的年份只有两位（3/4/24）：按通常的规则读取，00–68 为 2000–2068 年，69–99 为 "
+        "1969–1999 年。如果不对，把年份写全。",
+        "A date column gives two-digit years (3/4/24): they are read with the usual pivot, "
+        "00–68 as 2000–2068 and 69–99 as 1969–1999. Write the full year where that is wrong.",
+        {
+            "": Template(
+                "{field_zh}列的年份只有两位，按惯例读取：00–68 为 2000–2068 年，69–99 为 "
+                "1969–1999 年（例如 {example}）。",
+                "{field_en} has two-digit years, read with the usual pivot: 00–68 are "
+                "2000–2068, 69–99 are 1969–1999 (e.g. {example}).",
+            ),
+        },
+    ),
+    Entry(
+        Code.ENCODING_GUESSED,
+        Severity.WARNING,
+        "文字编码是推测的",
+        "Encoding guessed",
+        "CSV 文件的文字编码（UTF-8、GBK、Big5、cp1252……）无法从文件本身确定，按最可能的一种读取。"
+        "如果文字显示为乱码，用 --encoding 指定编码，或把文件另存为 UTF-8。",
+        "The CSV file's text encoding (UTF-8, GBK, Big5, cp1252, …) cannot be told for sure "
+        "from the file, so the likeliest one was used. If text looks garbled, give the "
+        "encoding with --encoding or save the file as UTF-8.",
+        {
+            "": Template(
+                "无法确定文件的文字编码，按 {encoding} 读取。如果文字显示为乱码，"
+                "请用 --encoding 指定编码（如 --encoding gbk、cp437、utf-8），或把文件另存为 UTF-8。",
+                "The file's text encoding is not certain; it was read as {encoding}. If text "
+                "looks garbled, give the encoding with --encoding (e.g. gbk, cp437, utf-8) or "
+                "save the file as UTF-8.",
+            ),
+        },
+    ),
+    Entry(
+        Code.BAD_ENCODING,
+        Severity.ERROR,
+        "文字编码不一致",
+        "Bad encoding",
+        "CSV 文件的某一行有不符合全文编码的字节（多半是从另一种编码的文件粘贴来的）。"
+        "这一行不导入，也不会被悄悄替换成乱码；把整个文件另存为一种编码（如 UTF-8）后重新提交。",
+        "A row of the CSV file has bytes that are not valid in the file's encoding (most "
+        "likely pasted from a file in another encoding). The row is not used, and never "
+        "silently replaced by garbage; save the whole file in one encoding (e.g. UTF-8) and "
+        "send it again.",
+        {
+            "": Template(
+                "第 {row} 行有不符合 {encoding} 编码的字节，" + _ONE_ENCODING[0],
+                "Row {row} has bytes that are not valid {encoding}, " + _ONE_ENCODING[1],
+            ),
+            "other_reading": Template(
+                "第 {row} 行有不符合 {encoding} 编码的字节（按 {other} 读是「{reads}」），"
+                + _ONE_ENCODING[0],
+                "Row {row} has bytes that are not valid {encoding} (as {other} it reads "
+                "'{reads}'), " + _ONE_ENCODING[1],
+            ),
+        },
+    ),
+    Entry(
+        Code.NOT_FED,
+        Severity.INFO,
+        "部分分析用不上",
+        "Not fed",
+        "导入的销售记录缺少可选的列（销售员、客户或产品）：文件照样导入，但这些销售不参与需要那一列的分析。",
+        "The imported sales records lack an optional column (rep, customer or product): the "
+        "file is imported, but its sales take no part in the analyses that need that column.",
+        {
+            "no_rep": Template(
+                "没有销售员列（工号或姓名）：这些销售计入公司和产品的历史，不计入任何销售员的业绩和目标。",
+                "No rep column (ID or name): these sales count toward the company and its "
+                "product history, not toward any rep's results or targets.",
+            ),
+            "no_customer": Template(
+                "没有客户列：这些销售不参与客户归属（首次登记、成交归属）。",
+                "No customer column: these sales take no part in customer attribution.",
+            ),
+            "no_product": Template(
+                "没有产品列：这些销售不计入按产品的历史和目标。",
+                "No product column: these sales feed no per-product history or targets.",
+            ),
+        },
+    ),
+    Entry(
+        Code.REP_BY_NAME,
+        Severity.INFO,
+        "按姓名对应销售员",
+        "Rep by name",
+        "销售记录只写了销售员的姓名、没有工号：按花名册找到工号（姓名唯一时）。"
+        "不在花名册中或重名的姓名，以及没有花名册时，这些销售只计入公司和产品，不计入个人。",
+        "Sales records give the rep by name only, without an ID: the ID is found in the "
+        "roster (where exactly one rep has the name). Names not in the roster or shared by "
+        "two reps, and every name when there is no roster, leave their sales to the company "
+        "and products, not to a rep.",
+        {
+            "": Template(
+                "{matched} 行按姓名在花名册中找到工号。",
+                "{matched} rows got their rep ID from the roster by name.",
+            ),
+            "some_missing": Template(
+                "{matched} 行按姓名在花名册中找到工号。{missing} 个姓名不在花名册中（{names}），"
+                "这些销售只计入公司和产品。",
+                "{matched} rows got their rep ID from the roster by name. {missing} names are "
+                "not in the roster ({names}): those sales count toward the company and "
+                "products only.",
+            ),
+            "no_roster": Template(
+                "销售员只有姓名、没有工号（如 {names}），且没有花名册可对照：这些销售计入公司和产品，"
+                "不计入个人。",
+                "Reps are given by name only ({names}) and there is no roster to match them: "
+                "these sales count toward the company and products, not toward a rep.",
+            ),
+        },
+    ),
+]
+
+
+CATALOGUE: dict[Code, Entry] = {entry.code: entry for entry in _ENTRIES}
+
+
+def message(code: Code, variant: str = "", /, **values: Any) -> tuple[str, str]:
+    """The (zh, en) message of `code` (its `variant`) with `values` filled in."""
+    return CATALOGUE[code].message(variant, **values)
+
+
+def severity_of(code: Code) -> Severity:
+    return CATALOGUE[code].severity
