@@ -326,11 +326,14 @@ def consolidate_inbox(
     details: bool = False,
     workdays: Path | Workdays | None = None,
     column_map: Mapping[str, str] | None = None,
+    saved_times: bool = True,
 ) -> Summary:
     """Read every form under `paths`, then `consolidate` them.
 
     `workdays` overrides the China calendar (a workdays sheet, or a Workdays);
     `column_map` (field key -> header) reads columns no synonym knows.
+    Without `saved_times` a file's lateness is judged by its own time only,
+    not by the save time recorded inside it (which anyone can set).
     """
     as_of = as_of or dt.date.today()
     check_as_of(period, as_of)  # before any file is read
@@ -345,6 +348,7 @@ def consolidate_inbox(
         progress=progress,
         prepare=digester(period, as_of, keep_rows=details),
         column_map=column_map,
+        saved_times=saved_times,
     )
     extra = [i for i in inbox.roster.issues if i.is_error] if inbox.roster else []
     return consolidate(

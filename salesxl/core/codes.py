@@ -60,6 +60,8 @@ class Code(StrEnum):
     BAD_ENCODING = "bad_encoding"
     NOT_FED = "not_fed"
     REP_BY_NAME = "rep_by_name"
+    SKIPPED = "skipped"  # a path not read, and why (lock file, hidden, salesxl's own output)
+    SAVED_EARLY = "saved_early"  # judged by a save time far earlier than its arrival
 
 
 class _Formatter(string.Formatter):

@@ -67,6 +67,7 @@ def read_inbox(
     column_map: Mapping[str, str] | None = None,
     date_order: str | None = None,
     encoding: str | None = None,
+    saved_times: bool = True,
 ) -> Inbox:
     """Read and validate every form under `paths` (files or folders, recursively).
 
@@ -88,6 +89,7 @@ def read_inbox(
         column_map=dict(column_map) if column_map else None,
         date_order=date_order,
         encoding=encoding,
+        saved_times=saved_times,
     )
     with (progress or _silent)(len(files)) as step:
         forms = load_forms(files, ctx, workers=workers, progress=step, prepare=prepare)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from sqlalchemy import Connection, delete, select
 
+from salesxl.core.display import displayable
 from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.forms import FormId, Role, TableKey
 from salesxl.store import codec
@@ -55,7 +56,7 @@ def remember_map(
             mapping=codec.dumps(dict(mapping)),
             created_at=now,
             created_by=actor,
-            path=data.path,
+            path=displayable(data.path),
         )
     )
     return True

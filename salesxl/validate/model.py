@@ -45,6 +45,9 @@ class ValidationContext:
     expect: tuple[str, ...] | None = None
     roster_names: Mapping[str, str] | None = None
     forget_maps: bool = False
+    # The save time a file records inside itself is a courtesy (it survives e-mail, which
+    # resets the file's own time) but anyone can set it; False ignores it.
+    saved_times: bool = True
 
 
 @dataclass(slots=True)
