@@ -67,7 +67,6 @@ def unreadable(why_zh: str, why_en: str) -> ReadError:
 
 
 def too_large(variant: str, *, sheet: str | None = None, **values: object) -> ReadError:
-    """A bound broken: the catalogue's `too_large` message of that `variant` (the sheet's
-    name goes into the message as well as onto the error)."""
-    text = message(Code.TOO_LARGE, variant, sheet=sheet, **values)
-    return ReadError(Code.TOO_LARGE, *text, sheet=sheet)
+    """A bound broken: the catalogue's `too_large` message of that `variant`."""
+    texts = message(Code.TOO_LARGE, variant, sheet=sheet, **values)  # some variants name it
+    return ReadError(Code.TOO_LARGE, *texts, sheet=sheet)
