@@ -26,6 +26,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
 )
 
 from salesxl.cli import main
@@ -279,7 +280,8 @@ def test_a_mapping_that_worked_is_remembered_and_can_be_forgotten(store_url, tmp
 def _v1_metadata() -> MetaData:
     old = MetaData()
     for table in metadata.sorted_tables:
-        if table.name not in ("sales_records", "column_maps"):
+        # target_notes and target_versions came with schema 2, column_maps with 3
+        if table.name not in ("sales_records", "column_maps", "target_notes", "target_versions"):
             table.to_metadata(old)
     Table(
         "sales_records",
@@ -311,6 +313,8 @@ def test_a_version_1_store_keeps_its_sales_rows_and_is_replaced_by_date_span(sto
     old = _v1_metadata()
     with engine.begin() as conn:
         old.create_all(conn)
+        for name in ("stretch", "challenge", "version", "version_date"):  # added by schema 2
+            conn.execute(text(f"ALTER TABLE targets DROP COLUMN {name}"))
         conn.execute(
             insert(old.tables["salesxl_schema"]).values(version=1, description="v1", applied_at=T0)
         )
@@ -355,7 +359,7 @@ def test_a_version_1_store_keeps_its_sales_rows_and_is_replaced_by_date_span(sto
                 },
             ],
         )
-    assert migrate(engine) == SCHEMA_VERSION == 2
+    assert migrate(engine) == SCHEMA_VERSION == 3  # through 2 (targets) and 3
     engine.dispose()
     assert current(store_url) == [
         ("S001", dt.date(2026, 1, 2), 5.0),

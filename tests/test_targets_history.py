@@ -81,20 +81,29 @@ def test_the_gap_warning_reaches_the_split_notes(tmp_path):
 
 
 def test_the_spring_festival_adjustment_reports_its_effect():
-    # January twice February in history: the seasonal index gives January 2/13 of a year
-    # where the other ten months are 1 each and February 1 (2 + 1 + 10 = 13 parts).
+    # January twice each other month in history (2,000 against 1,000), in 2024 and 2025.
     history = [
         ("公司", None, Month(y, m), 2000.0 if m == 1 else 1000.0)
         for y in (2024, 2025)
         for m in range(1, 13)
     ]
+    settings = Settings(2026, spring_festival="yes")
     split = split_targets(
-        TargetsInput(Settings(2026), [UnitSpec("company", "公司", annual=D(13000))], history)
+        TargetsInput(settings, [UnitSpec("company", "公司", annual=D(13000))], history)
     )
     (plan,) = split.plans
-    # Before: January 2/13 = 15.4%, February 1/13 = 7.7%.  The two months' 3/13 (3,000) is
-    # split by 2026's workdays: January 21 (22 weekdays less 1 Jan), February 16 (20
-    # weekdays less 6 festival days, plus the make-up Saturdays 14 and 28 Feb):
-    # 3000 × 21/37 = 1702.7 -> 1703 (13.1%), 3000 × 16/37 = 1297.3 -> 1297 (10.0%).
-    assert plan.months[:2] == [1703, 1297]
-    assert "January 15.4% → 13.1%, February 7.7% → 10.0% of the year" in plan.note
+    # Seasonal works per calendar day, 2025 weighing 2 and 2024 weighing 1.  2025 has 2026's
+    # month lengths, so its weights are the amounts themselves: January 2 parts of 13.
+    # 2024 differs only in its 29-day February, worth 1000/29 per day × 28 days in 2026
+    # = 965.5.  Per year (×12/its total) and weighted 2:1, over 3, the months come to
+    # January 56.2455, February 27.7989 and 28.1227 each for the other ten (sum 365.2718):
+    # January 15.4% and February 7.6% of the year before the adjustment.  The two months'
+    # 84.0444 are split by 2026's workdays, January 21 (22 weekdays less 1 Jan) and
+    # February 16 (20 weekdays less 6 festival days, plus the make-up Saturdays 14 and 28
+    # Feb): 84.0444 × 21/37 = 47.7010 (13.1%), × 16/37 = 36.3436 (9.9%).  Of 13,000 that is
+    # January 1,697.67, February 1,293.46 and 1,000.89 for each other month: the ten
+    # other months have the larger remainders (.89) and take the 10 left over by the
+    # whole numbers (1,697 + 1,293 + 10 × 1,000 = 12,990).
+    assert plan.months[:3] == [1697, 1293, 1001]
+    assert sum(plan.months) == 13000
+    assert "January 15.4% → 13.1%, February 7.6% → 9.9% of the year" in plan.note

@@ -29,7 +29,15 @@ from salesxl.store.engine import (
     read_transaction,
     write_transaction,
 )
-from salesxl.store.schema import column_maps, metadata, sales_records, schema_versions
+from salesxl.store.schema import (
+    column_maps,
+    metadata,
+    sales_records,
+    schema_versions,
+    target_notes,
+    target_versions,
+    targets,
+)
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "migrate", "open_store", "schema_version"]
 
@@ -45,7 +53,17 @@ def _create_tables(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
-def _v2_exports(conn: Connection) -> None:
+def _target_versions(conn: Connection) -> None:
+    """Targets gain their tiers and version; the Method sheet's notes and the versions list."""
+    for name in ("stretch", "challenge", "version", "version_date"):
+        column = targets.c[name]
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE {targets.name} ADD COLUMN {name} {kind}"))
+    target_notes.create(conn)
+    target_versions.create(conn)
+
+
+def _v3_exports(conn: Connection) -> None:
     """Sales rows without a rep (rep_id may be empty), by name (rep_name), from a source
     (the export's header signature); remembered column mappings."""
     if conn.dialect.name == "sqlite":  # SQLite cannot drop NOT NULL: rebuild the table
@@ -75,8 +93,14 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         2,
+        "targets: stretch and challenge tiers, version and version date; target_notes "
+        "(the Method sheet); target_versions (every version of a year's targets)",
+        _target_versions,
+    ),
+    Migration(
+        3,
         "sales records without a rep or by name, with their source; remembered column maps",
-        _v2_exports,
+        _v3_exports,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

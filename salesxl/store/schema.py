@@ -54,6 +54,8 @@ __all__ = [
     "sales_records",
     "schema_versions",
     "submissions",
+    "target_notes",
+    "target_versions",
     "targets",
     "weekly_plans",
     "weekly_reviews",
@@ -230,7 +232,7 @@ sales_records = _rows(
     "sales_records",
     Column("date", Date, nullable=False),
     Column("month", MONTH, nullable=False, info=_DERIVED),  # of `date`, for per-month history
-    Column("source", String(32), info=_BOOK),  # header signature of the export (schema v2)
+    Column("source", String(32), info=_BOOK),  # header signature of the export (schema v3)
     Column("rep_id", ID),
     Column("rep_name", Text),
     Column("customer", Text),
@@ -255,8 +257,44 @@ targets = _rows(
     Column("product", Text),
     Column("month", MONTH, nullable=False),
     Column("target", Float),
+    Column("stretch", Float),  # since schema 2: the tiers and the plan's version
+    Column("challenge", Float),
+    Column("version", Integer),
+    Column("version_date", Date),
     replaceable=True,
     indexes=(Index("ix_targets_month", "month"),),
+)
+
+# The 说明 Method sheet of targets.xlsx: how each unit's figures came about (schema 2).
+target_notes = _rows(
+    "target_notes",
+    Column("unit", ID),
+    Column("product", Text),
+    Column("method_used", Text),
+    Column("annual_from", Text),
+    Column("proposed", Float),
+    Column("top_down", Float),
+    Column("basis", Text),
+    Column("spring", Text),
+    Column("backtest", Text),
+    Column("how", Text),
+    Column("exact", Text),
+)
+
+# Every version of a year's targets (schema 2): the plan in force for a month is the
+# latest version whose first changed month is not after it.
+target_versions = Table(
+    "target_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("version_date", Date),
+    Column("effective_from", MONTH, nullable=False),  # the first month this version changed
+    Column("submission_id", ForeignKey("submissions.id"), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("imported_at", DateTime, nullable=False),
+    Index("ix_target_versions_year", "year", "version"),
 )
 
 # When each day of a rep's daily report first reached the store (09:00 rule).
@@ -321,7 +359,7 @@ audit_log = Table(
 )
 
 # Column mappings that worked (`--map`), remembered per header signature so that next
-# month's export from the same system imports with no options (schema v2).
+# month's export from the same system imports with no options (schema v3).
 column_maps = Table(
     "column_maps",
     metadata,
@@ -343,4 +381,5 @@ ROW_TABLES: dict[tuple[str, str], Table] = {
     (FormId.ROSTER, TableKey.REPS): reps,
     (FormId.SALES_RECORDS, TableKey.SALES): sales_records,
     (FormId.TARGETS, TableKey.LONG): targets,
+    (FormId.TARGETS, TableKey.METHOD): target_notes,
 }
