@@ -166,6 +166,8 @@ def test_a_returns_folder_inside_the_inbox_is_refused(book: FakeBook) -> None:
         ("分包", "部门", "应为 团队 team 或 区域 region", "should be team or region"),
         ("催交名单", "maybe", "应为 是 或 否", "should be yes or no"),
         ("分包密码", "missing.txt", "不存在", "does not exist"),
+        ("列映射", "amount", "列映射", "is not FIELD=HEADER"),
+        ("列映射", "turnover=Price", "列映射", "'turnover' is not a field"),
     ],
 )
 def test_each_bad_setting_gives_its_message_and_writes_nothing(
@@ -373,3 +375,20 @@ def _roster_rows(folder: Path) -> list[tuple]:
 
     roster = read_roster(folder / "roster.xlsx")
     return [(r.rep_id, r.region, r.team) for r in roster.reps.values()]
+
+
+def test_the_column_mapping_setting_reads_an_export_as_validate_does(book: FakeBook) -> None:
+    folder = Path(book.fullname).parent
+    inbox = folder / "exports"
+    inbox.mkdir()
+    (inbox / "SalesJan2009.csv").write_text(
+        "Transaction_date,Product,Price,Payment_Type,Name\n2009-01-02,P1,1200,Visa,carolina\n",
+        encoding="utf-8",
+    )
+    book.set(SETTINGS_SHEET, "收件箱", "exports")
+    excel.validate(book)
+    assert "错误 Errors: 1" in book.alert["prompt"]  # no amount column
+    book.app.alerts.clear()
+    book.set(SETTINGS_SHEET, "列映射", "amount=Price；customer = Name")
+    excel.validate(book)
+    assert book.alert["mode"] == "info" and "错误 Errors: 0" in book.alert["prompt"]

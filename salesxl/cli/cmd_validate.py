@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from salesxl.cli.output import echo_issue_table, echo_json, printable, progress
-from salesxl.cli.params import DATE, PERIOD
+from salesxl.cli.output import SHOWN_PER_FILE, echo_issue_table, echo_json, printable, progress
+from salesxl.cli.params import DATE, PERIOD, foreign_file_options, parse_map
 from salesxl.core.issues import issue_report
 from salesxl.core.periods import Month, Week
 from salesxl.intake.files import issues_only
@@ -51,6 +51,14 @@ __all__ = ["command"]
     type=click.IntRange(min=1),
     help="Processes to read with (default: all cores when there are many files).",
 )
+@foreign_file_options
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="List every issue in the text table (it shows the first 50 per file); "
+    "JSON always holds every issue.",
+)
 def command(
     paths: tuple[Path, ...],
     roster: Path | None,
@@ -60,6 +68,10 @@ def command(
     as_of: dt.date | None,
     today: dt.date | None,
     workers: int | None,
+    maps: tuple[str, ...],
+    date_order: str | None,
+    encoding: str | None,
+    show_all: bool,
 ) -> None:
     """Check rep forms, rosters, sales records and target inputs, cell by cell.
 
@@ -74,9 +86,11 @@ def command(
       salesxl validate inbox/ --period 2026-11 --roster roster.xlsx
       salesxl validate 张伟_日报.xlsx --format json > report.json
       salesxl validate inbox/ --format json-list > issues.json
+      salesxl validate SalesJan2009.csv --map amount=Price --map customer=Name --date-order mdy
     """
     if as_of and today and as_of != today:
         raise click.UsageError("give --as-of only (--today is its old name)")
+    column_map = parse_map(maps)
     inbox = read_inbox(
         list(paths),
         roster=roster,
@@ -85,6 +99,9 @@ def command(
         workers=workers,
         progress=lambda n: progress(n, "Validating"),
         prepare=issues_only,
+        column_map=column_map,
+        date_order=date_order,
+        encoding=encoding,
     )
     issues = inbox.issues
     if not inbox.files:
@@ -100,7 +117,7 @@ def command(
     elif fmt == "json-list":
         echo_json(report["issues"])
     else:
-        echo_issue_table(issues, lang=lang, files=files)
+        echo_issue_table(issues, lang=lang, files=files, limit=None if show_all else SHOWN_PER_FILE)
         stats = report["stats"]
         checked, bad, counts = stats["files"], stats["files_with_errors"], stats["by_severity"]
         click.echo(

@@ -183,6 +183,7 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
             as_of=settings.as_of,
             thresholds=settings.thresholds,
             progress=_status(app, "读取表单 Reading forms"),
+            column_map=settings.column_map,
         )
     if settings.split_by and passwords is not None:  # a pack without one: before writing
         _check_passwords(summary, settings.split_by, passwords)
@@ -267,6 +268,7 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
         period=settings.period,
         today=settings.as_of,
         progress=_status(book.app, "校验 Validating"),
+        column_map=settings.column_map,
     )
     issues = inbox.issues
     _show(book, ISSUES_SHEET, sheet_grid(issues_sheet(issues), base=settings.folder))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from salesxl.consolidate.model import Bilingual
 from salesxl.consolidate.workbook import CODE_LABELS, COLOURED, NUMBER_FORMATS
 from salesxl.core.errors import SalesxlError
 from salesxl.core.periods import Month
+from salesxl.forms import parse_column_map
 from salesxl.read.values import norm_label, parse_date, parse_number
 
 __all__ = [
@@ -186,6 +188,14 @@ SETTINGS = (
         "May be empty; a text file of team,password lines (or region,password): each pack "
         "gets its leader's open password",
     ),
+    Setting(
+        "column_map",
+        "列映射",
+        "Column mapping",
+        "",
+        "其他系统导出文件的列名对应，如 amount=Price; customer=Name（同 --map）",
+        "Columns of other systems' exports, e.g. amount=Price; customer=Name (as --map)",
+    ),
 )
 
 
@@ -213,6 +223,7 @@ class ManagerSettings:
     targets_input: Path | None
     folder: Path = field(default=Path("."))
     returns: Path = field(default=Path("returns"))
+    column_map: dict[str, str] | None = None  # field key -> header (as `--map`)
     chase: bool = True  # the Chase sheet filled by Consolidate
     split_by: str | None = None  # team | region: packs beside the output
     passwords: Path | None = None  # the packs' open passwords
@@ -348,6 +359,7 @@ def read_settings(
                 "Warning thresholds must be numbers, oral above written (e.g. 0.8 and 0.6).",
             )
         )
+    column_map = _column_map(values.get("column_map"), problems)
     chase = _yes_no(values.get("chase"), problems)
     split_by = _split_by(values.get("split_by"), problems)
     if found["passwords"] is not None and split_by is None and not problems:
@@ -372,6 +384,7 @@ def read_settings(
         targets_input=found["targets_input"],
         folder=folder,
         returns=found["returns"] or folder / "returns",
+        column_map=column_map,
         chase=chase,
         split_by=split_by,
         passwords=found["passwords"],
@@ -455,6 +468,27 @@ def _database(raw: Any, folder: Path, problems: list[tuple[str, str]]) -> str | 
         )
         return None
     return value
+
+
+_MAP_SEPARATORS = re.compile(r"[;；\n]+")
+
+
+def _column_map(raw: Any, problems: list[tuple[str, str]]) -> dict[str, str] | None:
+    """`amount=Price; customer=Name`: the same mapping `--map` takes, one pair per `;` or line."""
+    if raw in (None, ""):
+        return None
+    items = [item.strip() for item in _MAP_SEPARATORS.split(str(raw)) if item.strip()]
+    try:
+        return parse_column_map(items) or None
+    except ValueError as exc:
+        problems.append(
+            (
+                f"列映射「{raw}」无法使用：请写成 字段=列名，多个用分号分隔，如 amount=Price; customer=Name。",
+                f"Column mapping '{raw}' cannot be used: {exc}. Write FIELD=HEADER pairs "
+                "separated by semicolons, e.g. amount=Price; customer=Name.",
+            )
+        )
+        return None
 
 
 def _or(value: Any, default: float) -> Any:
