@@ -61,7 +61,7 @@ def test_validate_clean_file_exits_0(tmp_path):
     shutil.copy(FILES / "labels_zh_only.xlsx", tmp_path)
     result = run("validate", str(tmp_path), "--today", "2026-11-24")
     assert result.exit_code == 0, result.output
-    assert "1 files checked: 1 without errors" in result.output
+    assert "1 file checked: 1 without errors" in result.output
 
 
 def test_validate_errors_exit_1_and_json_is_the_issue_list(tmp_path):

@@ -137,6 +137,27 @@ def test_strict_exits_1_on_errors(inbox, tmp_path):
     assert result.exit_code == 1
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_printed_headline_is_in_the_language_of_the_workbook(inbox, tmp_path, lang):
+    result = run(
+        "consolidate",
+        str(inbox),
+        "--period",
+        "2026-11",
+        "--as-of",
+        "2026-11-05",
+        "-o",
+        str(tmp_path / "s.xlsx"),
+        "--lang",
+        lang,
+    )
+    assert result.exit_code == 0, result.output
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in result.output)
+    assert chinese == (lang == "zh")  # en: English only; zh: both languages (the default)
+    # b.xlsx's deposit above its amount, broken.xlsx, foreign.xlsx: 3 errors (notes.txt: info)
+    assert "2 reps" in result.output and "issues: 3 errors, 0 warnings" in result.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -233,6 +254,9 @@ def test_a_year_the_calendar_does_not_cover_needs_workdays(tmp_path):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert "does not cover 2027" in result.output and "--workdays" in result.output
+    zh, en = result.output.removeprefix("Error: ").strip().split("\n")
+    assert zh.startswith("内置的中国节假日日历不包含 2027 年") and "--workdays" in zh
+    assert en.startswith("The built-in China holiday calendar does not cover 2027.")
 
     from salesxl.forms import WORKDAYS
 

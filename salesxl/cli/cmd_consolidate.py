@@ -17,7 +17,9 @@ from salesxl.consolidate import (
 )
 from salesxl.consolidate.workbook import write_summary
 from salesxl.core.calendar import CalendarNotCovered
+from salesxl.core.issues import Code
 from salesxl.core.periods import Month
+from salesxl.core.text import plural
 from salesxl.intake.roster import RosterError
 from salesxl.intake.workdays import WorkdaysError
 from salesxl.write.xlsx import OutputError, check_output
@@ -25,23 +27,42 @@ from salesxl.write.xlsx import OutputError, check_output
 __all__ = ["command", "echo_headline"]
 
 
-def echo_headline(summary: Summary, output: Path) -> None:
-    """The numbers a manager looks at first, and where the workbook is."""
+def echo_headline(summary: Summary, output: Path, lang: str = "zh") -> None:
+    """The numbers a manager looks at first, and where the workbook is.
+
+    `zh` (the default) labels them in Chinese and English, `en` in English only.
+    """
     h = summary.headline
+    zh = lang == "zh"
     target = f"¥{h.target:,.0f}" if h.target is not None else "no targets given"
     completion = f"{h.completion:.1%}" if h.completion is not None else "-"
     pace = f"{h.pace:.2f}" if h.pace is not None else "-"
     warnings = summary.sheet("by_rep").column("warning")
     levels = [row[warnings] for row in summary.sheet("by_rep").rows]
+    oral, written = levels.count("oral"), levels.count("written")
     click.echo(
-        f"{h.period} as of {h.as_of}: {h.reps} reps, amount ¥{h.amount:,.0f}, target {target}, "
-        f"completion {completion}, pace {pace}"
+        f"{h.period} as of {h.as_of}: {plural(h.reps, 'rep')}, amount ¥{h.amount:,.0f}, "
+        f"target {target}, completion {completion}, pace {pace}"
     )
-    click.echo(
-        f"  warnings 预警: {levels.count('oral')} oral 口头, {levels.count('written')} "
-        f"written 书面; reports: {h.late} late 迟交, {h.missing} missing 缺交; "
-        f"issues: {h.errors} errors, {h.warnings} warnings"
-    )
+    if zh:
+        click.echo(
+            f"  warnings 预警: {oral} oral 口头, {written} written 书面; reports: {h.late} "
+            f"late 迟交, {h.missing} missing 缺交; issues: {plural(h.errors, 'error')}, "
+            f"{plural(h.warnings, 'warning')}"
+        )
+    else:
+        click.echo(
+            f"  warnings: {oral} oral, {written} written; reports: {h.late} late, "
+            f"{h.missing} missing; issues: {plural(h.errors, 'error')}, "
+            f"{plural(h.warnings, 'warning')}"
+        )
+    for issue in summary.issues:  # an empty inbox is not a quiet "0 reps"
+        if issue.code is Code.NO_FORMS:
+            click.echo(
+                f"  warning 警告: {issue.message_zh}" if zh else f"  warning: {issue.message_en}"
+            )
+            if zh:
+                click.echo(f"  {issue.message_en}")
     click.echo(f"  summary written to {output}")
 
 
@@ -78,13 +99,18 @@ def echo_headline(summary: Summary, output: Path) -> None:
     help="The summary workbook.",
 )
 @click.option("--details", is_flag=True, help="Add the 明细 Details sheet with every row.")
-@click.option("--strict", is_flag=True, help="Exit 1 when any file has an error.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when any file has an error, or when no rep form was found.",
+)
 @click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
     default="zh",
     show_default=True,
-    help="zh: Chinese labels with English under them; en: English only.",
+    help="zh: Chinese labels with English under them; en: English only (workbook and "
+    "the lines printed here).",
 )
 @click.option(
     "--oral",
@@ -187,7 +213,14 @@ def command(
     except WorkdaysError as exc:
         raise click.BadParameter(str(exc), param_hint="--workdays") from None
     except CalendarNotCovered as exc:
-        raise click.ClickException(f"{exc}; pass it with --workdays") from None
+        raise click.ClickException(
+            exc.where(
+                "用 --workdays 文件.xlsx 指定这个工作簿（模板 workdays.xlsx 由 salesxl templates "
+                "build 生成）。",
+                "Pass that workbook with --workdays FILE (template: workdays.xlsx, written by "
+                "`salesxl templates build`).",
+            )
+        ) from None
     except RosterError as exc:
         raise click.BadParameter(str(exc), param_hint="--roster") from None
     except TargetsError as exc:
@@ -196,6 +229,6 @@ def command(
         write_summary(summary, output, lang=lang, details=details)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
-    echo_headline(summary, output)
-    if strict and summary.headline.errors:
+    echo_headline(summary, output, lang)
+    if strict and (summary.headline.errors or any(i.code is Code.NO_FORMS for i in summary.issues)):
         raise SystemExit(1)

@@ -17,6 +17,7 @@ import click
 
 from salesxl.cli.params import DATE, MONTH
 from salesxl.core.periods import Month
+from salesxl.core.text import plural
 from salesxl.demo import DemoError, DemoFiles, generate_demo
 
 __all__ = ["command"]
@@ -45,8 +46,9 @@ def step_validate(run: DemoRun) -> None:
     counts = Counter(i.severity.value for i in issues)
     bad = {i.file for i in issues if i.is_error}
     click.echo(
-        f"  {len(inbox.files)} files read: {len(inbox.files) - len(bad)} without errors, "
-        f"{len(bad)} with errors ({counts['error']} errors, {counts['warning']} warnings)"
+        f"  {plural(len(inbox.files), 'file')} read: {len(inbox.files) - len(bad)} without "
+        f"errors, {len(bad)} with errors ({plural(counts['error'], 'error')}, "
+        f"{plural(counts['warning'], 'warning')})"
     )
     found = Counter(i.code.value for i in issues)
     click.echo("  the planted mistakes, and what salesxl said:")
@@ -90,7 +92,7 @@ def step_targets(run: DemoRun) -> None:
     s = result.split.settings
     company = result.split.plans[0]
     click.echo(
-        f"  {result.units} units (company, regions, teams, reps), {s.year} by "
+        f"  {plural(result.units, 'unit')} (company, regions, teams, reps), {s.year} by "
         f"{s.method} from three years of history, rounded to ¥{s.rounding}: "
         f"company ¥{result.split.money(company.annual):,}"
     )
@@ -121,7 +123,8 @@ def step_forms(run: DemoRun) -> None:
         customers=known_customers([run.files.sales_records]),
     )
     click.echo(
-        f"  {len(written)} forms (daily report, weekly plan, monthly plan per active rep) "
+        f"  {plural(len(written), 'form')} (daily report, weekly plan, monthly plan per active "
+        "rep) "
         f"in {run.out / 'forms'}/, targets and customers filled in"
     )
 
@@ -148,15 +151,15 @@ def step_store(run: DemoRun) -> None:
         click.echo(f"  {kind:<8} {result.files[0].note}")
     first = import_files("reports", [run.files.inbox], db=url, backfill=True, skip_bad_rows=True)
     click.echo(
-        f"  reports  {first.rows:>7,} rows from {len(first.files)} files: "
+        f"  reports  {plural(first.rows, 'row'):>12} from {plural(len(first.files), 'file')}: "
         f"{first.count('imported')} imported, {first.count('blocked')} not imported "
         "(the store keeps why); rows with errors left out (--skip-bad-rows), "
         f"{sum(f.skipped_rows for f in first.files)} in all"
     )
     again = import_files("reports", [run.files.inbox], db=url, backfill=True, skip_bad_rows=True)
     click.echo(
-        f"  the same inbox again: {again.count('unchanged')} of {len(again.files)} files "
-        f"unchanged, {again.rows} rows written — importing twice changes nothing"
+        f"  the same inbox again: {again.count('unchanged')} of {plural(len(again.files), 'file')} "
+        f"unchanged, {plural(again.rows, 'row')} written — importing twice changes nothing"
     )
     click.echo(
         "  the summary from the store (without the refused files and rows, so its amount "
@@ -261,7 +264,7 @@ def command(folder: Path, period: Month, as_of: dt.date, seed: int, reps: int) -
     except DemoError as exc:
         raise click.BadParameter(str(exc), param_hint="-o") from None
     click.echo(
-        f"  roster 花名册:          {files.roster} ({len(files.organisation.reps)} reps, "
+        f"  roster 花名册:          {files.roster} ({plural(len(files.organisation.reps), 'rep')}, "
         f"3 regions, 6 teams)"
     )
     click.echo(
@@ -270,7 +273,7 @@ def command(folder: Path, period: Month, as_of: dt.date, seed: int, reps: int) -
     )
     click.echo(f"  targets input 目标输入:  {files.targets_input}")
     click.echo(
-        f"  inbox 收件箱:            {files.inbox}/ ({len(files.files)} files: daily reports, "
+        f"  inbox 收件箱:            {files.inbox}/ ({plural(len(files.files), 'file')}: daily reports, "
         f"weekly and monthly plans for {period}, as of {as_of})"
     )
     out = folder / "output"

@@ -8,6 +8,7 @@ import click
 
 from salesxl.cli.params import MONTH
 from salesxl.core.periods import Month
+from salesxl.core.text import plural
 from salesxl.intake.roster import RosterError, read_roster
 from salesxl.targets import TargetsError, read_month_targets
 from salesxl.write.issued import issue_forms, known_customers
@@ -83,7 +84,9 @@ def issue(
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     missing = [r for r in reps.reps if month_targets is not None and r not in month_targets]
-    click.echo(f"{len(written)} forms for {len(written) // 3} reps written to {output}/")
+    click.echo(
+        f"{plural(len(written), 'form')} for {plural(len(written) // 3, 'rep')} written to {output}/"
+    )
     if missing:
         click.echo(
             f"  note: no {period} target for {', '.join(missing[:10])}"

@@ -10,6 +10,7 @@ import click
 
 from salesxl.cli.output import echo_issue_table, progress
 from salesxl.cli.params import DB_URL
+from salesxl.core.text import plural
 from salesxl.store import KINDS, StoreError, display_url, import_files, resolve_url
 
 __all__ = ["command"]
@@ -121,10 +122,9 @@ def command(
         if found:
             click.echo()
             echo_issue_table(found, lang=lang)
-        rows = f"{result.rows:,} row{'s' if result.rows != 1 else ''}"
-        n = len(result.files)
+        rows = plural(result.rows, "row")
         click.echo(
-            f"\n{n} file{'s' if n != 1 else ''}: {result.count('imported')} imported, "
+            f"\n{plural(len(result.files), 'file')}: {result.count('imported')} imported, "
             f"{result.count('replaced')} replaced, {result.count('unchanged')} unchanged, "
             f"{result.count('blocked')} not imported; {rows} written to "
             f"{display_url(resolve_url(db))}"

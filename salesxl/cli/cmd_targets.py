@@ -9,6 +9,7 @@ import click
 from salesxl.cli.params import DB_URL
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
+from salesxl.core.text import plural
 from salesxl.forms import TARGETS_INPUT
 from salesxl.intake.roster import RosterError
 from salesxl.targets import TargetsError, split_file
@@ -114,13 +115,15 @@ def split(
         raise click.ClickException(str(exc)) from None
     s = result.split.settings
     click.echo(
-        f"{result.units} units, fiscal year {s.year} from {result.split.months[0]}, "
+        f"{plural(result.units, 'unit')}, fiscal year {s.year} from {result.split.months[0]}, "
         f"method {s.method}, mode {s.mode}, rounding {s.rounding}"
     )
     for warning in result.warnings[:20]:
         click.echo(f"  note: {warning}")
     if len(result.warnings) > 20:
-        click.echo(f"  ... {len(result.warnings) - 20} more notes in the 说明 Method sheet")
+        click.echo(
+            f"  ... {plural(len(result.warnings) - 20, 'more note')} in the 说明 Method sheet"
+        )
     click.echo(f"targets written to {result.output}")
 
 

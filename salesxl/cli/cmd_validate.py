@@ -12,9 +12,11 @@ from salesxl.cli.output import echo_issue_table, progress
 from salesxl.cli.params import DATE, PERIOD
 from salesxl.core.issues import count_by_severity, has_errors
 from salesxl.core.periods import Month, Week
+from salesxl.core.text import plural
 from salesxl.intake.files import issues_only
 from salesxl.intake.inbox import read_inbox
 from salesxl.intake.roster import RosterError
+from salesxl.validate import FormData
 
 __all__ = ["command"]
 
@@ -24,7 +26,8 @@ __all__ = ["command"]
 @click.option(
     "--roster",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Roster 花名册; rep IDs not in it are reported (unknown_rep).",
+    help="Roster 花名册: rep IDs are matched to it ignoring case, width and spaces (s020 is "
+    "S020); IDs not in it are reported (unknown_rep).",
 )
 @click.option("--period", type=PERIOD, help="Expected month (2026-11) or week (2026-W48).")
 @click.option(
@@ -40,13 +43,18 @@ __all__ = ["command"]
     type=click.Choice(["zh", "en", "both"]),
     default="both",
     show_default=True,
-    help="Language of the messages in the text table.",
+    help="Language of the messages and counts in the text table.",
 )
 @click.option("--today", type=DATE, help="Treat this date as today (for future_date).")
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
     help="Processes to read with (default: all cores when there are many files).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also exit 1 when no form file was found (errors always exit 1).",
 )
 def command(
     paths: tuple[Path, ...],
@@ -56,11 +64,14 @@ def command(
     lang: str,
     today: dt.date | None,
     workers: int | None,
+    strict: bool,
 ) -> None:
     """Check rep forms, rosters, sales records and target inputs, cell by cell.
 
     PATHS are files or folders (searched recursively; ~$ lock files and hidden
-    files are skipped). Exit code 0: no errors; 1: errors found; 2: usage error.
+    files are skipped). A targets input also gets the checks `targets split`
+    makes (rounding unit, month weights). Exit code 0: no errors; 1: errors
+    found (or, with --strict, no form file found); 2: usage error.
 
     \b
     Example:
@@ -75,17 +86,12 @@ def command(
             today=today,
             workers=workers,
             progress=lambda n: progress(n, "Validating"),
-            prepare=issues_only,
+            prepare=checked_then_dropped,
         )
     except RosterError as exc:
         raise click.BadParameter(str(exc), param_hint="--roster") from None
-    issues = inbox.issues
-    if not inbox.files:
-        click.echo(
-            "No spreadsheet files (.xlsx .xlsm .xls .csv) found in "
-            f"{', '.join(map(str, paths))}; lock (~$) and hidden files are skipped.",
-            err=True,
-        )
+    empty = inbox.no_forms()
+    issues = inbox.issues + ([empty] if empty is not None else [])
     if fmt == "json":
         click.echo(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
     else:
@@ -93,9 +99,32 @@ def command(
         echo_issue_table(issues, lang=lang, files=files)
         counts = count_by_severity(issues)
         bad = len({i.file for i in issues if i.is_error} & set(files))
-        click.echo(
-            f"\n{len(files)} files checked: {len(files) - bad} without errors, "
-            f"{bad} with errors ({counts['error']} errors, {counts['warning']} warnings, "
-            f"{counts['info']} info)"
-        )
-    raise SystemExit(1 if has_errors(issues) else 0)
+        click.echo("")
+        for line in summary_lines(len(files), bad, counts, lang):
+            click.echo(line)
+    raise SystemExit(1 if has_errors(issues) or (strict and empty is not None) else 0)
+
+
+def checked_then_dropped(data: FormData) -> FormData:
+    """Each file's reading step: a targets input also gets the split's checks (they need
+    its rows), then the rows are dropped (validate only reports issues)."""
+    if data.form_id == "targets_input":
+        # the targets package only for a targets input: validating a folder starts faster
+        from salesxl.targets.checks import input_issues
+
+        data.issues.extend(input_issues(data))
+    return issues_only(data)
+
+
+def summary_lines(files: int, bad: int, counts: dict[str, int], lang: str) -> list[str]:
+    """The last line(s) of `salesxl validate`, in the language asked for."""
+    zh = (
+        f"共检查 {files} 个文件：{files - bad} 个无错误，{bad} 个有错误"
+        f"（错误 {counts['error']} 个，警告 {counts['warning']} 个，提示 {counts['info']} 个）"
+    )
+    en = (
+        f"{plural(files, 'file')} checked: {files - bad} without errors, {bad} with errors "
+        f"({plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+        f"{counts['info']} info)"
+    )
+    return {"zh": [zh], "en": [en]}.get(lang, [zh, en])

@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterator, Sequence
 import click
 
 from salesxl.core.issues import Issue, Severity, count_by_severity
+from salesxl.core.text import plural
 
-__all__ = ["echo_issue_table", "progress"]
+__all__ = ["echo_issue_table", "plural", "progress"]
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -37,10 +38,10 @@ def echo_issue_table(
         found = by_file.get(name, [])
         counts = count_by_severity(found)
         status = (
-            click.style("ok", fg="green")
+            click.style("ok" if lang != "zh" else "无问题", fg="green")
             if not found
             else ", ".join(
-                click.style(f"{n} {sev}{'s' if n != 1 else ''}", fg=_COLOURS[Severity(sev)])
+                click.style(_count(Severity(sev), n, lang), fg=_COLOURS[Severity(sev)])
                 for sev, n in counts.items()
                 if n
             )
@@ -61,6 +62,18 @@ def echo_issue_table(
                 click.echo(f"      {issue.message_zh}")
             if lang in ("en", "both"):
                 click.echo(f"      {issue.message_en}")
+
+
+_SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+def _count(severity: Severity, n: int, lang: str) -> str:
+    """`2 errors`, `1 warning`, `3 info` (zh: `2 个错误`)."""
+    if lang == "zh":
+        return f"{n} 个{_SEVERITY_ZH[severity]}"
+    if severity is Severity.INFO:
+        return f"{n} info"
+    return plural(n, severity.value)
 
 
 def _pad(text: str, width: int) -> str:

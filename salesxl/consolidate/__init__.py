@@ -17,6 +17,7 @@ from salesxl.consolidate.digest import DayActivity, digester
 from salesxl.consolidate.inputs import collect
 from salesxl.consolidate.kpis import Totals, month_to_date_share, rep_totals, roll_up
 from salesxl.consolidate.model import (
+    TOTAL,
     WARNING_LABELS,
     ColumnSpec,
     Headline,
@@ -118,9 +119,7 @@ def _consolidate(
     members = list(reps.values())
     teams = roll_up(members, "team", thresholds)
     regions = roll_up(members, "region", thresholds)
-    company = (
-        roll_up(members, "company", thresholds)[0] if members else Totals("company", "合计 Total")
-    )
+    company = roll_up(members, "company", thresholds)[0] if members else Totals("company", TOTAL)
 
     submitted = submission_rows(
         data.reps, data.submissions, data.unknown_rep_files, period, _now(as_of), workdays
@@ -260,6 +259,8 @@ def consolidate_inbox(
         prepare=digester(period, as_of, keep_rows=details),
     )
     extra = [i for i in inbox.roster.issues if i.is_error] if inbox.roster else []
+    empty = inbox.no_forms(rep_forms=True)  # an empty inbox is said, not a quiet "0 reps"
+    extra += [empty] if empty is not None else []
     return consolidate(
         inbox.forms,
         period=period,

@@ -17,12 +17,15 @@ from salesxl.consolidate import (
     workday_calendar,
 )
 from salesxl.core.calendar import Workdays
-from salesxl.core.issues import Issue
+from salesxl.core.issues import Code, Issue, make_issue
 from salesxl.core.periods import Month
+from salesxl.forms import REP_FORMS
 from salesxl.intake.roster import read_roster
 from salesxl.store import load_period
 
 __all__ = ["consolidate_store"]
+
+_REP_FORM_IDS = frozenset(form.id for form in REP_FORMS)
 
 
 def consolidate_store(
@@ -53,6 +56,18 @@ def consolidate_store(
     if roster is not None:
         chosen = read_roster(roster)
         extra += [i for i in chosen.issues if i.is_error]
+    if not stored.refused and not any(form.form_id in _REP_FORM_IDS for form in stored.forms):
+        # an empty month is said, not a quiet "0 reps" (refused files say why themselves)
+        extra.append(
+            make_issue(
+                Code.NO_FORMS,
+                "数据库 store",
+                f"数据库中没有 {period} 的销售员表单（日报、周计划、月计划）。请先用 "
+                "salesxl import reports 导入。",
+                f"The store holds no rep forms (daily report, weekly plan, monthly plan) for "
+                f"{period}. Import them first with `salesxl import reports`.",
+            )
+        )
     if month_targets is None and stored.targets:
         month_targets = stored.targets
     return consolidate(

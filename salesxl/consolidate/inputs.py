@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salesxl.consolidate.digest import DailyDigest, DayActivity, Trail, digest_daily
-from salesxl.core.issues import Code, Issue, Severity, make_issue
+from salesxl.core.issues import Code, Issue, make_issue
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
+from salesxl.core.rep_ids import RepIndex
 from salesxl.validate import FormData, TableData
 
 __all__ = ["Collected", "Submission", "collect"]
@@ -85,14 +86,17 @@ def collect(
 ) -> Collected:
     issues: list[Issue] = []
     chosen: dict[tuple[str, str, str], FormData] = {}
+    # Files are grouped by the roster's spelling of their ID (`s020` is S020's file).
+    ids = roster.index() if roster is not None else RepIndex()
     for data in forms:
-        rep, got = data.rep_id, data.period
+        got = data.period
         if (
             data.form_id not in ("daily_report", "weekly_plan", "monthly_plan")
-            or not rep
+            or not data.rep_id
             or got is None
         ):
             continue
+        rep = ids.canonical(data.rep_id)
         if isinstance(got, Month) and got != period:
             continue
         if isinstance(got, Week) and not got.overlaps(period):
@@ -108,13 +112,13 @@ def collect(
         chosen[key] = newer
         issues.append(
             make_issue(
-                Code.DUPLICATE_ROW,
+                Code.DUPLICATE_FILE,
                 older.path,
-                f"同一销售员（{rep}）同一期间（{got}）有两个文件；使用较新的 {newer.path}，本文件未计入。"
-                "请删除旧文件。",
-                f"Rep {rep} has two files for {got}; the newer one ({newer.path}) is used and this one "
-                "is not counted. Delete the old file.",
-                severity=Severity.WARNING,
+                f"同一销售员（{rep}）同一期间（{got}）有两个文件：{older.path} 和 {newer.path}。"
+                f"使用较新的 {newer.path}，本文件未计入。请删除旧文件。",
+                f"Rep {rep} has two files for {got}: {older.path} and {newer.path}. The newer "
+                f"one ({newer.path}) is used and this one is not counted. Delete the old file.",
+                value=newer.path,
             )
         )
 
@@ -161,7 +165,7 @@ def collect(
     if roster is None:
         reps = header_reps
     past = [
-        (h.rep_id, t)
+        (ids.canonical(h.rep_id), t)
         for h in history
         if h.form_id == "daily_report"
         and h.rep_id

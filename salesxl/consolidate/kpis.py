@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from salesxl.consolidate.digest import STAGE_ORDER, DailyDigest, Trail, merge_trails
-from salesxl.consolidate.model import Thresholds, warning_level
+from salesxl.consolidate.model import TOTAL, Thresholds, warning_level
 from salesxl.core.calendar import Workdays
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month
@@ -159,7 +159,7 @@ def roll_up(reps: Iterable[Totals], level: str, thresholds: Thresholds) -> list[
         elif level == "region":
             key, name = r.region or "", r.region or "—"
         else:
-            key, name = "company", "合计 Total"
+            key, name = "company", TOTAL
         g = groups.get(key)
         if g is None:
             g = groups[key] = Totals(

@@ -15,7 +15,9 @@ from salesxl.core.issues import Issue
 from salesxl.core.periods import Month
 
 __all__ = [
+    "TOTAL",
     "WARNING_LABELS",
+    "Bilingual",
     "ColumnSpec",
     "Headline",
     "SheetData",
@@ -58,12 +60,37 @@ def warning_level(pace: float | None, thresholds: Thresholds) -> str | None:
     return "ok"
 
 
+class Bilingual(str):
+    """A fixed text of the summary in both languages (`合计 Total`, a customer rule's
+    name): it reads as `zh en`, and a workbook written in English shows only `en`."""
+
+    zh: str
+    en: str
+
+    def __new__(cls, zh: str, en: str, *, sep: str = " ") -> Bilingual:
+        text = super().__new__(cls, f"{zh}{sep}{en}")
+        text.zh, text.en = zh, en
+        return text
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str, str], dict[str, Any]]:
+        return (self.zh, self.en), {"sep": str(self)[len(self.zh) : len(self) - len(self.en)]}
+
+    def shown(self, lang: str) -> str:
+        """The text in a workbook of `lang` (zh: both languages, as the default is)."""
+        return self.en if lang == "en" else str(self)
+
+
+# The company's row in the team and region tables.
+TOTAL = Bilingual("合计", "Total")
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnSpec:
     key: str
     zh: str
     en: str
-    kind: str = "text"  # text int money percent ratio date datetime warning link
+    kind: str = "text"  # text int money percent ratio date datetime warning link field
+    only: str | None = None  # "zh": a column only a Chinese workbook shows (message_zh)
 
 
 @dataclass(slots=True)

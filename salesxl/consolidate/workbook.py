@@ -18,9 +18,10 @@ from typing import Any
 
 import xlsxwriter
 
-from salesxl.consolidate.model import WARNING_LABELS, SheetData, Summary
+from salesxl.consolidate.model import WARNING_LABELS, Bilingual, SheetData, Summary
 from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS
 from salesxl.core.perf import paused_gc
+from salesxl.forms import FORMS
 from salesxl.write.xlsx import atomic_output, fit_width, safe_sheet_title, write_cell
 
 __all__ = ["CODE_LABELS", "COLOURED", "NUMBER_FORMATS", "write_summary"]
@@ -43,10 +44,17 @@ NUMBER_FORMATS = {
     "number": "#,##0.##",
 }
 # Columns of these kinds hold codes; the workbook shows their labels.
+# A form field's bilingual label (an issue's column) is the field's English label in English.
+_FIELD_LABELS = {
+    f.bilingual: (f.bilingual, f.en)
+    for form in FORMS.values()
+    for f in (*form.header, *(f for t in form.tables for f in t.fields))
+}
 CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "warning": WARNING_LABELS,
     "status": STATUS_LABELS,
     "form": FORM_LABELS,
+    "field": _FIELD_LABELS,
 }
 # (background, font) for conditional colours, as Excel's own good/neutral/bad styles.
 _GOOD, _NEUTRAL, _BAD = ("#C6EFCE", "#006100"), ("#FFEB9C", "#9C5700"), ("#FFC7CE", "#9C0006")
@@ -107,16 +115,34 @@ class _Writer:
         return f"{zh}\n{en}" if self.lang == "zh" and zh != en else en
 
     def text(self, kind: str, value: Any) -> Any:
+        if isinstance(value, Bilingual):
+            return value.shown(self.lang)
         labels = CODE_LABELS.get(kind)
         if labels is not None and value in labels:
             zh, en = labels[value]
             return zh if self.lang == "zh" else en
         return value
 
+    def shown_columns(self, sheet: SheetData) -> SheetData:
+        """The sheet without the columns of the other language (an English workbook has no
+        Chinese message column)."""
+        keep = [i for i, c in enumerate(sheet.columns) if c.only in (None, self.lang)]
+        if len(keep) == len(sheet.columns):
+            return sheet
+        return SheetData(
+            sheet.key,
+            sheet.title_zh,
+            sheet.title_en,
+            [sheet.columns[i] for i in keep],
+            [[row[i] for i in keep] for row in sheet.rows],
+            sheet.row_kinds,
+        )
+
     # -- generic table sheets ---------------------------------------------------------
 
     def table_sheet(self, sheet: SheetData, *, as_table: bool = False) -> None:
         ws = self.wb.add_worksheet(self.titles[sheet.key])
+        sheet = self.shown_columns(sheet)
         heads = [self.label(c.zh, c.en) for c in sheet.columns]
         n = len(sheet.rows)
         if as_table:
@@ -173,6 +199,8 @@ class _Writer:
                 if value is None:
                     continue
                 kind = type(value)
+                if kind is Bilingual:
+                    value, kind = value.shown(self.lang), str
                 if kind is str:
                     if link:
                         urls += self._link(ws, r, c, value, row, sheet, urls)
@@ -249,7 +277,7 @@ class _Writer:
         for i, (row, kind) in enumerate(zip(sheet.rows, kinds, strict=True), start=3):
             zh, en, value = row
             ws.write_string(i, 0, f"{zh} {en}" if self.lang == "zh" else en, self.plain)
-            write_cell(ws, i, 1, value, self.formats.get(kind))
+            write_cell(ws, i, 1, self.text(kind, value), self.formats.get(kind))
         ws.set_column(0, 0, 26)
         ws.set_column(1, 1, 16)
         ws.set_landscape()

@@ -45,6 +45,13 @@ class Code(StrEnum):
     FOLLOWUP_MISSING = "followup_missing"
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     EXTRA_COLUMN = "extra_column"
+    REP_ID_NORMALISED = "rep_id_normalised"
+    AMOUNT_NOT_CLOSED = "amount_not_closed"
+    CHOICE_MISMATCH = "choice_mismatch"
+    DUPLICATE_FILE = "duplicate_file"
+    NO_FORMS = "no_forms"
+    NOT_MULTIPLE_OF_ROUNDING = "not_multiple_of_rounding"
+    BAD_MONTH_WEIGHTS = "bad_month_weights"
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -69,6 +76,13 @@ SEVERITY: dict[Code, Severity] = {
     Code.FOLLOWUP_MISSING: Severity.WARNING,
     Code.FORMULA_WITHOUT_VALUE: Severity.WARNING,
     Code.EXTRA_COLUMN: Severity.INFO,
+    Code.REP_ID_NORMALISED: Severity.INFO,
+    Code.AMOUNT_NOT_CLOSED: Severity.WARNING,
+    Code.CHOICE_MISMATCH: Severity.WARNING,
+    Code.DUPLICATE_FILE: Severity.WARNING,
+    Code.NO_FORMS: Severity.WARNING,
+    Code.NOT_MULTIPLE_OF_ROUNDING: Severity.ERROR,
+    Code.BAD_MONTH_WEIGHTS: Severity.ERROR,
 }
 
 

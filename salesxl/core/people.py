@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from salesxl.core.issues import Issue
+from salesxl.core.rep_ids import RepIndex
 
 __all__ = ["Rep", "Roster"]
 
@@ -49,3 +50,11 @@ class Roster:
 
     def __len__(self) -> int:
         return len(self.reps)
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {rep_id: rep.name for rep_id, rep in self.reps.items()}
+
+    def index(self) -> RepIndex:
+        """The roster's IDs and names for matching typed IDs (`s020` is `S020`)."""
+        return RepIndex(self.reps, self.names)

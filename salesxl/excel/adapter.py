@@ -178,8 +178,8 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
         raise Failed("目标文件无法使用。", f"The targets file cannot be used: {exc}") from None
     except CalendarNotCovered as exc:
         raise Failed(
-            "内置节假日日历不包含这一年，请用命令行的 --workdays 提供工作日表。",
-            f"{exc}; run `salesxl consolidate --workdays` instead.",
+            f"{exc.message_zh}然后在命令行运行 salesxl consolidate --workdays 文件.xlsx。",
+            f"{exc.message_en} Then run `salesxl consolidate --workdays FILE` on the command line.",
         ) from None
     app.status_bar = "salesxl: 保存汇总 Saving the summary…"
     try:
@@ -205,6 +205,7 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
     from salesxl.core.issues import count_by_severity
     from salesxl.intake.inbox import read_inbox
     from salesxl.intake.roster import RosterError
+    from salesxl.targets.checks import with_target_checks
 
     try:
         inbox = read_inbox(
@@ -213,14 +214,17 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
             period=settings.period,
             today=settings.as_of,
             progress=_status(book.app, "校验 Validating"),
+            prepare=with_target_checks,
         )
     except RosterError as exc:
         raise Failed("花名册无法使用。", f"The roster cannot be used: {exc}") from None
-    issues = inbox.issues
+    empty = inbox.no_forms()
+    issues = inbox.issues + ([empty] if empty is not None else [])
     _show(book, ISSUES_SHEET, sheet_grid(issues_sheet(issues), base=settings.folder))
     counts = count_by_severity(issues)
+    n = len(inbox.files)
     return (
-        f"已校验 {len(inbox.files)} 个文件 Checked {len(inbox.files)} files\n"
+        f"已校验 {n} 个文件 Checked {n} file{'s' if n != 1 else ''}\n"
         f"错误 Errors: {counts.get('error', 0)}，警告 Warnings: {counts.get('warning', 0)}\n"
         f"详见「{ISSUES_SHEET}」表 See the {ISSUES_SHEET} sheet."
     )
@@ -228,6 +232,7 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
 
 def _split_targets(book: Any, settings: ManagerSettings) -> str:
     # loaded when the button runs: Excel waits on importing this module
+    from salesxl.core.text import plural
     from salesxl.intake.roster import RosterError
     from salesxl.targets import TargetsError, split_file
     from salesxl.write.xlsx import OutputError
@@ -242,7 +247,7 @@ def _split_targets(book: Any, settings: ManagerSettings) -> str:
         raise Failed("无法保存目标文件（是否已在 Excel 中打开？）。", str(exc)) from None
     warnings = "".join(f"\n• {w}" for w in result.warnings[:10])
     return (
-        f"已分解 {result.units} 个单位的目标 Targets split for {result.units} units\n"
+        f"已分解 {result.units} 个单位的目标 Targets split for {plural(result.units, 'unit')}\n"
         f"保存到 Saved to: {result.output}" + (f"\n\n提示 Warnings:{warnings}" if warnings else "")
     )
 

@@ -24,6 +24,7 @@ __all__ = [
     "MissingWhen",
     "NotBefore",
     "NotGreaterThan",
+    "OnlyWhen",
     "ProductEquals",
     "RequiredWhen",
     "Rule",
@@ -82,6 +83,15 @@ class ChoiceList:
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.choices)
+
+    def spellings(self, code: str) -> tuple[str, ...]:
+        """Whole-cell texts that name choice `code` (`7 成交`, `7成交`, `成交`, `7`, `won`):
+        what a spreadsheet formula compares a cell with (ignoring case, as Excel does)."""
+        c = self.by_code(code)
+        texts = [c.code, c.zh, c.en, *c.aliases]
+        for name in (c.zh, c.en):
+            texts += [f"{c.code} {name}", f"{c.code}{name}"]
+        return tuple(dict.fromkeys(texts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,13 +181,61 @@ class RequiredWhen(Rule):
     def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
         if record.get(self.when) in self.values and record.get(self.field) is None:
             f, w = labels[self.field], labels[self.when]
-            shown = _choice_text(w, record.get(self.when))
+            zh, en = (_choice_text(w, record.get(self.when), lang) for lang in ("zh", "en"))
             return RuleHit(
                 self.field,
-                f"{w.zh}为「{shown}」时必须填写{f.zh}。请补上{f.zh}。",
-                f"{f.en} is required when {w.en} is '{shown}'. Fill in the {f.en}.",
+                f"{w.zh}为「{zh}」时必须填写{f.zh}。请补上{f.zh}。",
+                f"{f.en} is required when {w.en} is '{en}'. Fill in the {f.en}.",
             )
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class OnlyWhen(Rule):
+    """`field` counts only when `when` holds one of `values` (金额 only on a 成交 row):
+    elsewhere it is reported, since nothing downstream counts it."""
+
+    field: str
+    when: str
+    values: frozenset[str]
+    code: Code = Code.AMOUNT_NOT_CLOSED
+
+    @property
+    def fields(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.field, self.when)
+
+    def candidates(self, cols: Mapping[str, Sequence[Any]], n: int) -> list[int]:
+        values = self.values
+        return [
+            i
+            for i, (v, w) in enumerate(
+                zip(_col(cols, self.field, n), _col(cols, self.when, n), strict=True)
+            )
+            if v and w not in values
+        ]
+
+    def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
+        value, when = record.get(self.field), record.get(self.when)
+        if not value or when in self.values:
+            return None
+        f, w = labels[self.field], labels[self.when]
+        wanted_zh = "、".join(_choice_text(w, v, "zh") for v in sorted(self.values))
+        wanted_en = ", ".join(_choice_text(w, v, "en") for v in sorted(self.values))
+        shown = f"{value:,.2f}" if isinstance(value, (int, float)) else str(value)
+        if when is None:
+            where_zh, where_en = f"没有填写{w.zh}", f"has no {w.en}"
+        else:
+            where_zh = f"{w.zh}是「{_choice_text(w, when, 'zh')}」"
+            where_en = f"is at {w.en} '{_choice_text(w, when, 'en')}'"
+        return RuleHit(
+            self.field,
+            f"{f.zh} {shown} 所在行{where_zh}，不是「{wanted_zh}」：只有「{wanted_zh}」行的{f.zh}"
+            f"计入业绩。已成交请把{w.zh}改为「{wanted_zh}」；报价或预计金额请写在备注中。",
+            f"{f.en} {shown} is on a row that {where_en}, not '{wanted_en}': only the "
+            f"{f.en.lower()} of '{wanted_en}' rows counts as sales. If the deal closed, set the "
+            f"{w.en} to '{wanted_en}'; put a quote or an expected amount in the notes.",
+            value,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,12 +391,14 @@ def _col(cols: Mapping[str, Sequence[Any]], key: str, n: int) -> Sequence[Any]:
     return cols[key] if key in cols else [None] * n
 
 
-def _choice_text(field_: Field, code: Any) -> str:
+def _choice_text(field_: Field, code: Any, lang: str = "zh") -> str:
+    """A choice code as users see it: `7 成交` (with its code when the list shows codes)."""
     if field_.choices is not None and code is not None:
         try:
-            return field_.choices.by_code(str(code)).zh
+            choice = field_.choices.by_code(str(code))
         except KeyError:
-            pass
+            return str(code)
+        return choice.label(lang, with_code=field_.choices.show_code)
     return str(code)
 
 

@@ -11,6 +11,7 @@ from salesxl.forms.model import (
     MissingWhen,
     NotBefore,
     NotGreaterThan,
+    OnlyWhen,
     ProductEquals,
     RequiredWhen,
     Table,
@@ -134,6 +135,9 @@ DAILY_REPORT = Form(
             ),
             rules=(
                 RequiredWhen("amount", "stage", frozenset({CLOSED_WON})),
+                # Only a deal's amount is sales: the summary and the form's progress count
+                # no other (docs/forms.md).
+                OnlyWhen("amount", "stage", frozenset({CLOSED_WON})),
                 ProductEquals("amount", "qty", "price"),
                 NotGreaterThan("deposit", "amount"),
                 NotBefore("next_followup", "date"),
@@ -162,9 +166,11 @@ DAILY_REPORT = Form(
                     T.MONEY,
                     width=14,
                     aliases=("当日成交", "Today sales"),
-                    formula="SUMIFS({col:daily.amount},{col:daily.date},{cell:date})",
-                    help_zh="自动汇总当天日报中的金额",
-                    help_en="Sums the day's amounts",
+                    # The day's deals only: what the summary counts (the OnlyWhen rule).
+                    formula="SUMPRODUCT(SUMIFS({col:daily.amount},{col:daily.date},{cell:date},"
+                    "{col:daily.stage},{spellings:stage." + CLOSED_WON + "}))",
+                    help_zh="自动汇总当天成交（阶段 7）的金额",
+                    help_en="Sums the day's closed deals (stage 7)",
                 ),
                 Field(
                     "forecast",

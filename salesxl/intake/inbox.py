@@ -13,9 +13,10 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from salesxl.core.issues import Issue
+from salesxl.core.issues import Code, Issue, make_issue
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month, Week
+from salesxl.forms import REP_FORMS
 from salesxl.intake.files import Prepare, collect_files, load_forms
 from salesxl.intake.roster import read_roster
 from salesxl.validate import FormData, ValidationContext
@@ -24,6 +25,7 @@ __all__ = ["Inbox", "ProgressFactory", "read_inbox"]
 
 # Called with the number of files; yields a callback advanced once per file.
 ProgressFactory = Callable[[int], AbstractContextManager[Callable[[int], None]]]
+_REP_FORM_IDS = frozenset(form.id for form in REP_FORMS)
 
 
 @contextlib.contextmanager
@@ -37,6 +39,7 @@ class Inbox:
     forms: list[FormData]
     roster: Roster | None = None
     notes: list[Issue] = field(default_factory=list)  # skipped non-spreadsheet files
+    paths: list[Path] = field(default_factory=list)  # the files and folders given
 
     @property
     def issues(self) -> list[Issue]:
@@ -45,6 +48,33 @@ class Inbox:
         if self.roster is not None and not self._roster_among_forms():
             found += [i for i in self.roster.issues if i.is_error]
         return found + self.notes
+
+    def no_forms(self, *, rep_forms: bool = False) -> Issue | None:
+        """A warning when nothing was found to read (or, with `rep_forms`, no rep form)."""
+        if rep_forms and any(data.form_id in _REP_FORM_IDS for data in self.forms):
+            return None
+        if not rep_forms and self.files:
+            return None
+        where = ", ".join(map(str, self.paths)) or "."
+        if rep_forms and self.files:
+            n = len(self.files)
+            return make_issue(
+                Code.NO_FORMS,
+                where,
+                f"{where} 中的 {n} 个文件都不是销售员表单（日报、周计划、月计划），没有可汇总的内容。"
+                "请检查文件夹路径。",
+                f"None of the {n} file{'s' if n != 1 else ''} in {where} is a rep form (daily "
+                "report, weekly plan, monthly plan): there is nothing to consolidate. Check the "
+                "folder.",
+            )
+        return make_issue(
+            Code.NO_FORMS,
+            where,
+            f"在 {where} 中没有找到表单文件（.xlsx .xlsm .xls .csv；~$ 锁定文件和隐藏文件已跳过）。"
+            "请检查文件夹路径。",
+            f"No form files (.xlsx .xlsm .xls .csv) found in {where}; ~$ lock files and hidden "
+            "files are skipped. Check the folder.",
+        )
 
     def _roster_among_forms(self) -> bool:
         """The roster was also one of the files checked: its issues are listed once."""
@@ -78,8 +108,9 @@ def read_inbox(
         today=today,
         period=period,
         roster_ids=roster.ids if roster is not None else None,
+        rep_names=roster.names if roster is not None else None,
         products=products,
     )
     with (progress or _silent)(len(files)) as step:
         forms = load_forms(files, ctx, workers=workers, progress=step, prepare=prepare)
-    return Inbox(files, forms, roster, notes)
+    return Inbox(files, forms, roster, notes, [Path(p) for p in paths])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from salesxl.core.calendar import Workdays
+from salesxl.core.text import plural
 from salesxl.intake.files import load_form
 
 __all__ = ["WorkdaysError", "read_workdays"]
@@ -22,5 +23,5 @@ def read_workdays(path: Path) -> Workdays:
     errors = [i for i in data.issues if i.is_error]
     if errors:
         where = "; ".join(f"{i.sheet}!{i.cell}: {i.message_en}" for i in errors[:5])
-        raise WorkdaysError(f"{path}: {len(errors)} errors, e.g. {where}")
+        raise WorkdaysError(f"{path}: {plural(len(errors), 'error')}, e.g. {where}")
     return Workdays.from_rows((r["date"], r["type"]) for r in data.records("workdays"))

@@ -31,6 +31,7 @@ from sqlalchemy import Connection, Engine, select
 from salesxl.core.issues import Code, Issue, make_issue
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month, Week
+from salesxl.core.text import plural
 from salesxl.forms import FORMS, REP_FORMS
 from salesxl.intake.files import collect_files, load_forms
 from salesxl.store import codec
@@ -145,8 +146,12 @@ def import_files(
                 results[f] = _unchanged(str(f), hit, "the same file")
         todo.sort(key=lambda f: (hashes[f][2], str(f)))
         today = (now or dt.datetime.now()).date()
-        roster_ids = _roster_ids(engine) if spec.name == "reports" else None
-        ctx = ValidationContext(today=today, roster_ids=roster_ids)
+        names = _roster_names(engine) if spec.name == "reports" else None
+        ctx = ValidationContext(
+            today=today,
+            roster_ids=frozenset(names) if names is not None else None,
+            rep_names=names,
+        )
         # The bar counts bytes: one big ERP export moves it as much as many small reports.
         with progress(sum(hashes[f][1] for f in todo), "Reading") as step:
             for start in range(0, len(todo), READ_CHUNK):
@@ -214,7 +219,8 @@ def _known_hashes(engine: Engine, hashes: list[str]) -> dict[str, Any]:
     return found
 
 
-def _roster_ids(engine: Engine) -> frozenset[str] | None:
+def _roster_names(engine: Engine) -> dict[str, str] | None:
+    """Rep ID -> name of the current roster (None without one)."""
     with read_transaction(engine) as conn:
         current = conn.execute(
             select(submissions.c.id).where(
@@ -223,9 +229,12 @@ def _roster_ids(engine: Engine) -> frozenset[str] | None:
         ).scalar()
         if current is None:
             return None
-        return frozenset(
-            conn.execute(select(reps.c.rep_id).where(reps.c.submission_id == current)).scalars()
-        )
+        return {
+            row.rep_id: row.name
+            for row in conn.execute(
+                select(reps.c.rep_id, reps.c.name).where(reps.c.submission_id == current)
+            )
+        }
 
 
 def _unchanged(path: str, hit: Any, what: str) -> FileResult:
@@ -532,13 +541,13 @@ def _write(
     result.status = "replaced" if replaced else "imported"
     result.rows, result.skipped_rows = rows, plan.skipped
     result.version, result.submission_id, result.replaced = version, new_id, replaced
-    skipped = f", {plan.skipped} rows with errors left out" if plan.skipped else ""
+    skipped = f", {plural(plan.skipped, 'row')} with errors left out" if plan.skipped else ""
     what = (
         f"replaced version {', '.join(str(s.version) for s in previous.rows)}"
         if replaced
         else "new"
     )
-    result.note = f"{rows} rows, version {version} ({what}){skipped}"
+    result.note = f"{plural(rows, 'row')}, version {version} ({what}){skipped}"
     return result
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from salesxl.core.calendar import CalendarNotCovered
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
 from salesxl.intake.files import load_form
@@ -58,7 +59,21 @@ def split_file(
     inp = read_targets_input(
         Path(input_path), extra_history=extra, roster=roster, scale_proposals=scale_proposals
     )
-    split = split_targets(inp)
+    try:
+        split = split_targets(inp)
+    except (TargetsError, CalendarNotCovered) as exc:
+        # The engine names the unit it was at; the year and where its sheet goes matter.
+        cause = exc if isinstance(exc, CalendarNotCovered) else exc.__context__
+        if not isinstance(cause, CalendarNotCovered):
+            raise
+        raise TargetsError(
+            cause.where(
+                f"请把它们加到目标输入 {input_path} 的「工作日 Workdays」表中"
+                "（表头可从 salesxl templates build 生成的 workdays.xlsx 复制）。",
+                f"Add them to the 工作日 Workdays sheet of the targets input {input_path} "
+                "(copy its header from workdays.xlsx, written by `salesxl templates build`).",
+            )
+        ) from None
     return SplitResult(write_targets(split, Path(output_path), lang=lang), split)
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 from salesxl.core.calendar import Workdays
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
+from salesxl.core.text import plural
 from salesxl.intake.files import load_form
+from salesxl.targets.checks import input_issues
 from salesxl.targets.model import Lock, Settings, TargetsError, TargetsInput, UnitSpec
 from salesxl.validate import FormData
 
@@ -31,7 +33,7 @@ def _errors(data: FormData, what: str) -> None:
         where = "; ".join(f"{i.sheet or ''}!{i.cell or ''} {i.message_en}" for i in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         raise TargetsError(
-            f"{data.path}: {len(errors)} errors in the {what}: {where}{more}; "
+            f"{data.path}: {plural(len(errors), 'error')} in the {what}: {where}{more}; "
             f"run `salesxl validate {data.path}` for the full list"
         )
 
@@ -51,6 +53,7 @@ def read_targets_input(
             f"{path} is not a targets input (年度目标 Annual sheet with 层级 Level, "
             f"单元 Unit, 上级 Parent): {first}"
         )
+    data.issues.extend(input_issues(data))  # the checks `salesxl validate` runs too
     _errors(data, "targets input")
     h = data.header
     settings = Settings(

@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from salesxl.core.calendar import CalendarNotCovered, Workdays
 from salesxl.core.periods import Month
+from salesxl.targets.checks import month_weights_problem
 
 __all__ = ["LUNAR_NEW_YEAR", "Profile", "fiscal_months", "monthly_profile", "ramped"]
 
@@ -126,16 +127,10 @@ def monthly_profile(
     if method == "workdays":
         return Profile(tuple(_workday_weights(months, workdays)), "workdays")
     if method == "weights":
-        if not month_weights or len(month_weights) != 12:
-            raise ValueError("method weights needs twelve month weights")
-        total = math.fsum(month_weights)
-        for whole, unit in ((100.0, "%"), (1.0, "")):  # percentages (or fractions) must make 100%
-            if 0.9 * whole <= total <= 1.1 * whole and abs(total - whole) > whole * 1e-6:
-                shown = total if unit else total * 100
-                raise ValueError(
-                    f"the month weights look like percentages but add up to "
-                    f"{shown:g}%, not 100%; correct them (or give plain weights)"
-                )
+        problem = month_weights_problem(month_weights)  # what `salesxl validate` says too
+        if problem is not None:
+            raise ValueError(problem[1])
+        assert month_weights is not None
         return Profile(tuple(float(w) for w in month_weights), "weights")
     years = _full_years(history or {}, months)
     if method in ("seasonal", "trend"):

@@ -17,8 +17,10 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from salesxl.forms.choices import TARGET_LEVELS
+from salesxl.forms import ChoiceList
+from salesxl.forms.choices import MODES, SPLIT_METHODS, TARGET_LEVELS, YES_NO
 from salesxl.targets.model import Split, UnitPlan
+from salesxl.targets.notes import method_zh, note_en, note_zh
 from salesxl.write.xlsx import atomic_output, fit_width
 
 __all__ = ["write_targets"]
@@ -231,37 +233,65 @@ class _Writer:
         ws.freeze_panes(1, 1)
 
     def method(self) -> None:
-        s = self.split.settings
+        """说明 Method: the settings, each unit's method and why, the warnings.
+
+        A Chinese workbook (the default) gives each note in Chinese and in English, side
+        by side; an English one in English only.
+        """
+        s, zh = self.split.settings, self.lang == "zh"
         ws = self.wb.add_worksheet(self._title("说明", "Method"))
-        rows: list[tuple[str, Any]] = [
-            ("年度 Year", s.year),
-            ("财年起始月 Fiscal start", s.fiscal_start),
-            ("方法 Method", s.method),
-            ("取整单位 Rounding unit", float(s.rounding)),
-            ("下达方式 Mode", s.mode),
-            ("春节调整 Spring Festival", "是 yes" if s.spring_festival else "否 no"),
+
+        def choice(choices: ChoiceList, code: str) -> str:
+            try:
+                found = choices.by_code(code)
+            except KeyError:
+                return code
+            return f"{found.zh} {found.en}" if zh else found.en
+
+        rows: list[tuple[str, str, Any]] = [
+            ("年度", "Year", s.year),
+            ("财年起始月", "Fiscal start", s.fiscal_start),
+            ("方法", "Method", choice(SPLIT_METHODS, s.method)),
+            ("取整单位", "Rounding unit", float(s.rounding)),
+            ("下达方式", "Mode", choice(MODES, s.mode)),
+            ("春节调整", "Spring Festival", choice(YES_NO, "yes" if s.spring_festival else "no")),
         ]
-        for r, (label, value) in enumerate(rows):
-            ws.write_string(r, 0, label, self.head)
+        for r, (label_zh, label_en, value) in enumerate(rows):
+            ws.write_string(r, 0, self._title(label_zh, label_en), self.head)
             ws.write(r, 1, value)
         r = len(rows) + 1
-        for c, head in enumerate(("单元 Unit", "产品 Product", "方法 Method used", "说明 How")):
-            ws.write_string(r, c, head, self.head)
+        heads = [("单元", "Unit"), ("产品", "Product"), ("方法", "Method used")]
+        notes = [("说明", "说明"), ("How", "How")] if zh else [("How", "How")]
+        for c, (head_zh, head_en) in enumerate([*heads, *notes]):
+            ws.write_string(r, c, self._title(head_zh, head_en) if c < 3 else head_zh, self.head)
         for plan in self.split.plans:
             r += 1
             ws.write_string(r, 0, plan.unit)
             if plan.product:
                 ws.write_string(r, 1, plan.product)
-            ws.write_string(r, 2, plan.method)
-            ws.write_string(r, 3, plan.note)
+            method = plan.method
+            ws.write_string(r, 2, f"{method_zh(method)} {method}" if zh else method)
+            self._note(ws, r, plan.note)
         r += 2
-        ws.write_string(r, 0, "提示 Warnings", self.head)
-        for warning in self.split.warnings or ["无 none"]:
+        ws.write_string(r, 0, self._title("提示", "Warnings"), self.head)
+        for warning in self.split.warnings or [""]:
             r += 1
-            ws.write_string(r, 0, warning)
+            if warning:
+                self._note(ws, r, warning)
+            else:
+                ws.write_string(r, 3, "无" if zh else "none")
         ws.set_column(0, 0, 24)
         ws.set_column(1, 2, 16)
-        ws.set_column(3, 3, 100)
+        ws.set_column(3, 3, 70 if zh else 100)
+        ws.set_column(4, 4, 100)
+
+    def _note(self, ws: Any, r: int, note: str) -> None:
+        """A note in column D (Chinese in a Chinese workbook, the English beside it in E)."""
+        if self.lang == "zh":
+            ws.write_string(r, 3, note_zh(note))
+            ws.write_string(r, 4, note)
+        else:
+            ws.write_string(r, 3, note_en(note))
 
 
 def _subtree_ends(plans: list[UnitPlan]) -> list[int]:

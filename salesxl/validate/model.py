@@ -9,11 +9,13 @@ validation needs to know beyond the file itself.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from salesxl.core.issues import Issue, has_errors
 from salesxl.core.periods import Month, Week
+from salesxl.core.rep_ids import RepIndex
 from salesxl.forms import FORMS, Form
 from salesxl.read.workbook import Limits
 
@@ -22,13 +24,23 @@ __all__ = ["FormData", "TableData", "ValidationContext"]
 
 @dataclass(frozen=True, slots=True)
 class ValidationContext:
-    """What validation needs beyond the file: today, the expected period, the roster."""
+    """What validation needs beyond the file: today, the expected period, the roster.
+
+    `roster_ids` (with `rep_names` for suggestions) is the roster rep IDs are matched
+    against; `reps` is the index built from them once.
+    """
 
     today: dt.date = field(default_factory=dt.date.today)
     period: Month | Week | None = None
     roster_ids: frozenset[str] | None = None
     products: frozenset[str] | None = None
     limits: Limits = field(default_factory=Limits)
+    rep_names: Mapping[str, str] | None = None
+    reps: RepIndex | None = field(init=False, default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.roster_ids is not None:
+            object.__setattr__(self, "reps", RepIndex(self.roster_ids, self.rep_names))
 
 
 @dataclass(slots=True)

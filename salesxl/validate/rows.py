@@ -19,10 +19,12 @@ from typing import Any
 
 from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.periods import Month, Week
+from salesxl.core.rep_ids import RepIndex, RepMatch
 from salesxl.forms import Field, FieldType, Table
 from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TOTAL_LABELS, TableLayout
 from salesxl.read.values import (
+    CellNote,
     CellProblem,
     cell_parser,
     matcher_for,
@@ -35,9 +37,12 @@ from salesxl.validate.model import TableData
 
 __all__ = [
     "TableChecker",
+    "cell_range",
+    "cell_runs",
     "column_letters",
     "formula_message",
     "range_problem",
+    "rep_id_normalised",
     "unknown_rep",
 ]
 
@@ -73,25 +78,70 @@ def range_problem(f: Field, value: Any) -> tuple[str, str] | None:
     return None
 
 
-def unknown_rep(path: str, f: Field, rep: str, where: dict[str, Any]) -> Issue:
+def unknown_rep(path: str, f: Field, match: RepMatch, where: dict[str, Any]) -> Issue:
+    rep, guess = match.typed, match.suggestion
     return make_issue(
         Code.UNKNOWN_REP,
         path,
-        f"{f.zh}「{rep}」不在花名册中。请核对工号，或请管理员把此人加入花名册。",
-        f"{f.en} '{rep}' is not in the roster. Check the ID, or ask the admin to add the rep.",
+        f"{f.zh}「{rep}」不在花名册中。"
+        + (f"是不是 {guess}？" if guess else "")
+        + "请核对工号，或请管理员把此人加入花名册。",
+        f"{f.en} '{rep}' is not in the roster."
+        + (f" Did you mean {guess}?" if guess else "")
+        + " Check the ID, or ask the admin to add the rep.",
         column=f.bilingual,
         value=rep,
         **where,
     )
 
 
-def formula_message(zh: str, en: str) -> tuple[str, str]:
+def rep_id_normalised(
+    path: str, f: Field, typed: str, rep_id: str, where: dict[str, Any], rows: int = 1
+) -> Issue:
+    """An ID matched to the roster after folding case, width or spaces: read as the roster's."""
+    more_zh = f"（共 {rows} 行）" if rows > 1 else ""
+    more_en = f" ({rows} rows)" if rows > 1 else ""
+    return make_issue(
+        Code.REP_ID_NORMALISED,
+        path,
+        f"{f.zh}「{typed}」按花名册读作 {rep_id}{more_zh}。",
+        f"{f.en} '{typed}' read as {rep_id}, as the roster spells it{more_en}.",
+        column=f.bilingual,
+        value=typed,
+        **where,
+    )
+
+
+def formula_message(zh: str | None, en: str | None, cells: int = 1) -> tuple[str, str]:
+    """Formula cells without a value: a field's (named) or other cells (zh/en None)."""
+    if zh is None or en is None:
+        what_zh = "此单元格是公式" if cells == 1 else f"这 {cells} 个单元格是公式"
+        what_en = "This cell is a formula" if cells == 1 else f"These {cells} cells are formulas"
+    else:
+        what_zh = f"「{zh}」是公式" if cells == 1 else f"「{zh}」的 {cells} 个单元格是公式"
+        what_en = f"{en} is a formula" if cells == 1 else f"{en}: {cells} cells are formulas"
     return (
-        f"「{zh}」是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开保存）。"
+        f"{what_zh}，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开保存）。"
         "请在 Excel 中打开此文件，保存后重新提交。",
-        f"{en} is a formula with no calculated value (the file was written by a program and "
+        f"{what_en} with no calculated value (the file was written by a program and "
         "never opened in Excel). Open it in Excel, save it and send it again.",
     )
+
+
+def cell_runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted 0-based rows as runs of consecutive rows: [3, 4, 5, 9] -> [(3, 5), (9, 9)]."""
+    runs: list[tuple[int, int]] = []
+    for r in rows:
+        if runs and r == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], r)
+        else:
+            runs.append((r, r))
+    return runs
+
+
+def cell_range(letters: str, first: int, last: int) -> str:
+    """`B4` or `B4:B19` for 0-based rows first..last."""
+    return f"{letters}{first + 1}" if first == last else f"{letters}{first + 1}:{letters}{last + 1}"
 
 
 # Text that a CSV gives for a number or date, spelled the one plain way: `1234.5`,
@@ -181,12 +231,12 @@ class TableChecker:
         today: dt.date,
         period: Month | Week | None,
         default_year: int | None,
-        roster_ids: frozenset[str] | None,
+        reps: RepIndex | None,
         products: frozenset[str] | None,
     ) -> None:
         self.layout, self.grid, self.path, self.today = layout, grid, path, today
         self.table: Table = layout.table
-        self.period, self.roster_ids = period, roster_ids
+        self.period, self.reps = period, reps
         self.mapped = [f for f in self.table.fields if f.key in layout.columns]
         self.cols = [layout.columns[f.key] for f in self.mapped]
         self.letters = [column_letters(c) for c in self.cols]
@@ -351,6 +401,10 @@ class TableChecker:
                     out[i] = parse(raw)
                     if periods is not None and len(periods) < 10_000:
                         periods[raw] = out[i]
+                except CellNote as note:  # read, with a warning
+                    out[i] = note.value
+                    self.issue(note.code, j, numbers[i], note.message_zh, note.message_en, raw)
+                    continue
                 except CellProblem as problem:
                     out[i] = None
                     bad.add(i)
@@ -378,12 +432,30 @@ class TableChecker:
         if not rows:
             return
         f = self.mapped[j]
+        hit: list[int] = []
         for i, r in enumerate(numbers):
             if r in rows:
                 out[i] = None
                 bad.add(i)
                 self.formula_cells.append((r, col))
-                self.issue(Code.FORMULA_WITHOUT_VALUE, j, r, *formula_message(f.zh, f.en))
+                hit.append(r)
+        # One issue per run of rows (今日成交 of a whole month is one thing to fix, not 16).
+        for first, last in cell_runs(hit):
+            self.found.append(
+                (
+                    first,
+                    j,
+                    make_issue(
+                        Code.FORMULA_WITHOUT_VALUE,
+                        self.path,
+                        *formula_message(f.zh, f.en, last - first + 1),
+                        sheet=self.grid.name,
+                        cell=cell_range(self.letters[j], first, last),
+                        row=first + 1,
+                        column=f.bilingual,
+                    ),
+                )
+            )
 
     def _checks(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
@@ -407,24 +479,45 @@ class TableChecker:
                 self.issue(Code.OUT_OF_RANGE, j, numbers[i], *range_problem(f, out[i]), raw[i])
         if f.type is FieldType.DATE:
             self._dates(j, out, raw, numbers, bad)
-        if f.key == "rep_id" and self.roster_ids is not None:
-            for i in [i for i, v in enumerate(out) if v is not None and v not in self.roster_ids]:
+        if f.key == "rep_id" and self.reps is not None:
+            self._rep_ids(j, out, raw, numbers)
+
+    def _rep_ids(self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int]) -> None:
+        """IDs matched to the roster: `s020` becomes `S020` (one info per spelling, at its
+        first row: a 5,000-row export is not 5,000 notes); an ID that matches nothing is an
+        error on its row, with the closest roster ID or name."""
+        assert self.reps is not None
+        f, reps = self.mapped[j], self.reps
+        spelled: dict[str, list[int]] = {}
+        for i, v in enumerate(out):
+            if v is None or (v in reps and (raw[i] == v or text_of(raw[i]) == v)):
+                continue
+            match = reps.match(v)
+            if match.rep_id is None:
                 self.found.append(
-                    (
-                        numbers[i],
-                        j,
-                        unknown_rep(
-                            self.path,
-                            f,
-                            out[i],
-                            {
-                                "sheet": self.grid.name,
-                                "cell": f"{self.letters[j]}{numbers[i] + 1}",
-                                "row": numbers[i] + 1,
-                            },
-                        ),
-                    )
+                    (numbers[i], j, unknown_rep(self.path, f, match, self._at(j, i, numbers)))
                 )
+                continue
+            out[i] = match.rep_id  # `s020` or `Ｓ０２０` typed: the roster's S020
+            spelled.setdefault(text_of(raw[i]), []).append(i)
+        for typed, rows in spelled.items():
+            i = rows[0]
+            self.found.append(
+                (
+                    numbers[i],
+                    j,
+                    rep_id_normalised(
+                        self.path, f, typed, out[i], self._at(j, i, numbers), len(rows)
+                    ),
+                )
+            )
+
+    def _at(self, j: int, i: int, numbers: list[int]) -> dict[str, Any]:
+        return {
+            "sheet": self.grid.name,
+            "cell": f"{self.letters[j]}{numbers[i] + 1}",
+            "row": numbers[i] + 1,
+        }
 
     def _dates(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]

@@ -29,7 +29,8 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from salesxl.core.periods import Month, Week
 from salesxl.core.version import __version__
-from salesxl.forms import FORMS, Field, FieldType, Form, Table
+from salesxl.forms import FORMS, ChoiceList, Field, FieldType, Form, Table
+from salesxl.forms.model import OnlyWhen
 from salesxl.write.xlsx import atomic_output, display_width, fit_width, write_cell
 
 __all__ = ["FIXED_CREATED", "FormJob", "build_templates", "field_help", "write_form", "write_forms"]
@@ -48,11 +49,20 @@ _PROGRESS_LABELS = (
     ("本月累计 Amount so far", "Amount so far"),
     ("目标 Target", "Target"),
     ("完成率 Completion", "Completion"),
+    ("文字金额（未计入）Amounts as text", "Amounts as text"),
 )
 _PROGRESS_COL = 3
+# The error alert of a money cell (warning style: the rep may keep the text anyway).
+_NUMBER_EXPECTED = (
+    "请输入数字，例如 12000。写成「1.2万」「¥3,500」等文字时，表中的公式（本月进度、今日成交）不会计入。",
+    "Type a number, e.g. 12000. Text such as 1.2万 or ¥3,500 is not summed by this "
+    "sheet's formulas (progress, today's sales).",
+)
 _RULES_WIDTH = 90  # the Instructions sheet's rules column
 _PROGRESS_VALUE_WIDTH = 15  # ¥12,345,678.00 without ####
-_PLACEHOLDER = re.compile(r"\{(col|cell):([a-z_.]+)\}")
+# {col:table.field} a column's input range, {cell:field} the cell in the same row,
+# {spellings:field.code} the `_lists` range of the texts naming that choice (stage 7).
+_PLACEHOLDER = re.compile(r"\{(col|cell|spellings):([a-z_.0-9]+)\}")
 
 # Header values kept as typed text: Excel would turn 2026-11 into a date.
 _TEXT_VALUES = frozenset({FieldType.TEXT, FieldType.MONTH, FieldType.WEEK})
@@ -184,6 +194,8 @@ class _FormWriter:
             "value": add({**unlocked, "border": 1, "bg_color": "#FFFDE7"}),
             "value_text": add({**unlocked, "border": 1, "bg_color": "#FFFDE7", "num_format": "@"}),
             "value_pct": add({**base, "border": 1, "num_format": "0.0%", "bg_color": "#F2F2F2"}),
+            "locked_count": add({**base, "bg_color": "#F2F2F2", "border": 1, "num_format": "0"}),
+            "alarm": add({"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True}),
         }
 
     def _cell_format(self, f: Field) -> Any:
@@ -211,6 +223,8 @@ class _FormWriter:
         for name, values in lists.items():
             if values:
                 self.list_columns[name] = [str(v) for v in values]
+        for choices, code in self._spelled():
+            self.list_columns[f"{choices.name}_{code}"] = list(choices.spellings(code))
         sources = {}
         for c, (name, values) in enumerate(self.list_columns.items()):
             letter = xl_col_to_name(c)
@@ -228,6 +242,36 @@ class _FormWriter:
 
     def _all_fields(self) -> list[Field]:
         return [*self.form.header, *(f for t in self.form.tables for f in t.fields)]
+
+    def _choices_of(self, key: str) -> ChoiceList:
+        for f in self._all_fields():
+            if f.key == key and f.choices is not None:
+                return f.choices
+        raise KeyError(f"{self.form.id} has no choice field {key!r}")
+
+    def _spelled(self) -> list[tuple[ChoiceList, str]]:
+        """The choices whose spellings formulas test cells against (stage 7 成交)."""
+        wanted: list[tuple[ChoiceList, str]] = []
+        for f in self._all_fields():
+            for kind, target in _PLACEHOLDER.findall(f.formula or ""):
+                if kind == "spellings":
+                    key, code = target.split(".")
+                    wanted.append((self._choices_of(key), code))
+        deals = _deal_rule(self.form)
+        if deals is not None:
+            wanted += [(self._choices_of(deals.when), code) for code in sorted(deals.values)]
+        return list(dict.fromkeys(wanted))
+
+    def _counted(self, record: Mapping[str, Any], rule: OnlyWhen) -> bool:
+        """Whether a row's `rule.field` is summed by the formulas: its cell, as written,
+        is one of the spellings of `rule.values` (the formulas compare texts, as Excel does)."""
+        choices = self._choices_of(rule.when)
+        written = self._choice_label(_field(self.form, rule.when), record.get(rule.when))
+        if written is None:
+            return False
+        return str(written).casefold() in {
+            text.casefold() for code in rule.values for text in choices.spellings(code)
+        }
 
     # -- labels and validation ----------------------------------------------------
 
@@ -286,6 +330,14 @@ class _FormWriter:
                 criteria="between" if f.max is not None else ">=",
                 **({"minimum": f.min, "maximum": f.max} if f.max is not None else {"value": f.min}),
             )
+            if kind is FieldType.MONEY:  # text is read by salesxl but not summed by Excel
+                zh, en = _NUMBER_EXPECTED
+                options.update(
+                    error_title="请输入数字 Number expected"
+                    if self.lang == "zh"
+                    else "Number expected",
+                    error_message=f"{zh} / {en}" if self.lang == "zh" else en,
+                )
         else:
             options.update(validate="any")
         ws.data_validation(first, col, last, col, options)
@@ -442,14 +494,35 @@ class _FormWriter:
         for i in range(place.last_row - place.first_row + 1):
             r = place.first_row + i
             formula = "=" + _PLACEHOLDER.sub(lambda m, r=r: self._ref(table, m, r), f.formula)
-            value = _computed(f, rows[i] if i < len(rows) else None, self.rows)
+            value = self._computed(f, rows[i] if i < len(rows) else None)
             ws.write_formula(r, col, formula, self.fmt["formula"], value)
+
+    def _computed(self, f: Field, record: Mapping[str, Any] | None) -> float:
+        """The cached value of a formula cell: the day's deal amounts for 日清 今日成交."""
+        rule = _deal_rule(self.form)
+        if record is None or f.key != "sales" or rule is None:
+            return 0
+        day = record.get("date")
+        return float(
+            sum(
+                r["amount"]
+                for r in self.rows.get("daily", ())
+                if r.get("date") == day and _is_number(r.get("amount")) and self._counted(r, rule)
+            )
+        )
 
     def _ref(self, table: Table, match: re.Match[str], row: int) -> str:
         kind, target = match.groups()
         if kind == "cell":
             return xl_rowcol_to_cell(row, self.places[table.key].columns[target])
+        if kind == "spellings":
+            key, code = target.split(".")
+            return self._list_range(f"{self._choices_of(key).name}_{code}")
         return self._column_range(*target.split("."))
+
+    def _list_range(self, name: str) -> str:
+        """A `_lists` column, absolute: `_lists!$E$2:$E$9`."""
+        return self.list_sources[name].removeprefix("=")
 
     def _column_range(self, table_key: str, field_key: str) -> str:
         """The absolute input range of a table column, e.g. `'日报 Daily'!$K$10:$K$1009`."""
@@ -464,20 +537,33 @@ class _FormWriter:
         return _PROGRESS_VALUE_WIDTH if col == _PROGRESS_COL + 1 else 0
 
     def _progress_block(self, ws: Any) -> None:
-        """本月进度 beside the header block: amount so far, target, completion (live formulas)."""
-        amount = self._column_range("daily", "amount")
+        """本月进度 beside the header block: amount so far, target, completion (live formulas).
+
+        The amount so far is what the summary counts: the amounts of deal rows (stage 7
+        成交, the OnlyWhen rule), as numbers.  An amount typed as text (`1.2万`) is not
+        summed by Excel, so the block counts those rows and shows it, and the amount
+        column's validation asks for a number.
+        """
+        rule = _deal_rule(self.form)
+        assert rule is not None, "the daily report's amount counts on deal rows only"
+        amount = self._column_range("daily", rule.field)
+        stage = self._column_range("daily", rule.when)
+        spelled = [
+            self._list_range(f"{self._choices_of(rule.when).name}_{code}")
+            for code in sorted(rule.values)
+        ]
         target = self.header_cells["month_target"].split("!")[1]
-        records = self.rows.get("daily", ())
-        total = sum(
-            r.get("amount") or 0 for r in records if isinstance(r.get("amount"), (int, float))
-        )
+        counted = [r for r in self.rows.get("daily", ()) if self._counted(r, rule)]
+        total = float(sum(r["amount"] for r in counted if _is_number(r.get("amount"))))
+        as_text = sum(1 for r in counted if isinstance(r.get("amount"), str) and r["amount"])
         goal = self.header.get("month_target")
         labels = _PROGRESS_LABELS
         zh = self.lang == "zh"
         col = _PROGRESS_COL
         ws.write_string(1, col, "本月进度 Progress" if zh else "Progress", self.fmt["title"])
         ws.write_string(2, col, labels[0][0 if zh else 1], self.fmt["label"])
-        ws.write_formula(2, col + 1, f"=SUM({amount})", self.fmt["locked_money"], total)
+        deals = "+".join(f"SUMPRODUCT(SUMIFS({amount},{stage},{s}))" for s in spelled)
+        ws.write_formula(2, col + 1, f"={deals}", self.fmt["locked_money"], total)
         ws.write_string(3, col, labels[1][0 if zh else 1], self.fmt["label"])
         ws.write_formula(
             3,
@@ -494,6 +580,20 @@ class _FormWriter:
             f"=IF({target}>0,{xl_rowcol_to_cell(2, col + 1)}/{target},0)",
             self.fmt["value_pct"],
             ratio,
+        )
+        # Deal rows whose amount is text (ISTEXT: a wildcard criterion would match numbers
+        # in LibreOffice).
+        ws.write_string(5, col, labels[3][0 if zh else 1], self.fmt["label"])
+        texts = "+".join(
+            f"SUMPRODUCT(ISTEXT({amount})*ISNUMBER(MATCH({stage},{s},0)))" for s in spelled
+        )
+        ws.write_formula(5, col + 1, f"={texts}", self.fmt["locked_count"], as_text)
+        ws.conditional_format(
+            5,
+            col + 1,
+            5,
+            col + 1,
+            {"type": "cell", "criteria": ">", "value": 0, "format": self.fmt["alarm"]},
         )
 
     def _instructions(self) -> None:
@@ -571,20 +671,17 @@ class _FormWriter:
         self.wb.define_name("_salesxl_form", f"={META_SHEET}!$B$1")
 
 
-def _computed(
-    f: Field, record: Mapping[str, Any] | None, rows: Mapping[str, Sequence[Mapping[str, Any]]]
-) -> float:
-    """The cached value of a formula cell: the day's amounts for 日清 今日成交."""
-    if record is None or f.key != "sales":
-        return 0
-    day = record.get("date")
-    return float(
-        sum(
-            r.get("amount") or 0
-            for r in rows.get("daily", ())
-            if r.get("date") == day and isinstance(r.get("amount"), (int, float))
-        )
-    )
+def _deal_rule(form: Form) -> OnlyWhen | None:
+    """The rule that only a deal's amount counts (the daily report's; None elsewhere)."""
+    return next((r for t in form.tables for r in t.rules if isinstance(r, OnlyWhen)), None)
+
+
+def _field(form: Form, key: str) -> Field:
+    return next(f for t in form.tables for f in t.fields if f.key == key)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def write_form(

@@ -1,0 +1,143 @@
+"""What `targets split` refuses in a targets input's values, as issues at their cells.
+
+`salesxl validate` and `salesxl targets split` both run `input_issues`, so a
+targets input that validates is not then refused by the split for these:
+an annual or locked target that is not a multiple of the rounding unit, and
+month weights (method `weights`) that are not twelve or, given as
+percentages, do not make 100%.  (Whether the units form one tree is judged
+by the split itself.)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.forms import TARGETS_INPUT
+from salesxl.validate import FormData, TableData
+
+__all__ = ["input_issues", "money_decimal", "month_weights_problem", "with_target_checks"]
+
+
+def money_decimal(value: float | int) -> Decimal:
+    """A read amount as the exact decimal the user typed (1200.0 -> 1200, 0.1 -> 0.1)."""
+    if isinstance(value, float) and value.is_integer():
+        return Decimal(int(value))
+    return Decimal(str(value))
+
+
+def month_weights_problem(weights: Sequence[float] | None) -> tuple[str, str] | None:
+    """Why month weights cannot be used (zh, en), or None: twelve numbers, and weights that
+    look like percentages (or fractions) must make exactly 100% (1)."""
+    n = len(weights or ())
+    if n != 12:
+        return (
+            f"方法为 weights（权重）时需要 12 个月度权重（按财年月份顺序），这里有 {n} 个。",
+            f"method weights needs twelve month weights (in fiscal order); found {n}",
+        )
+    assert weights is not None
+    total = math.fsum(weights)
+    for whole, unit in ((100.0, "%"), (1.0, "")):
+        if 0.9 * whole <= total <= 1.1 * whole and abs(total - whole) > whole * 1e-6:
+            shown = total if unit else total * 100
+            return (
+                f"月度权重看起来是百分比，但合计为 {shown:g}%，不是 100%。请改正，使合计为 100"
+                "（或填写不成百分比的普通权重）。",
+                f"the month weights look like percentages but add up to {shown:g}%, not 100%; "
+                "correct them (or give plain weights)",
+            )
+    return None
+
+
+def input_issues(data: FormData) -> list[Issue]:
+    """The split's checks of a targets input's values, as issues (none for other forms)."""
+    if data.form_id != "targets_input":
+        return []
+    rounding = money_decimal(data.header.get("rounding") or 1)
+    default_method = data.header.get("method") or "seasonal"
+    issues: list[Issue] = []
+    annual = data.tables.get("annual")
+    if annual is not None:
+        records = annual.records
+        units = {r["unit"]: r for r in records if r["unit"] and not r["product"]}
+        parents = {r["parent"] for r in records if r["parent"] and not r["product"]}
+        for r in records:
+            if r["annual_target"] is not None:
+                issues += _multiple(data.path, annual, r, "annual_target", rounding)
+            if _method(r, units, parents, default_method) == "weights":
+                problem = month_weights_problem(r["month_weights"])
+                if problem is not None:
+                    issues.append(
+                        _at(data.path, annual, r, "month_weights", problem, Code.BAD_MONTH_WEIGHTS)
+                    )
+    locked = data.tables.get("locked")
+    if locked is not None:
+        for r in locked.records:
+            if r["target"] is not None:
+                issues += _multiple(data.path, locked, r, "target", rounding)
+    return issues
+
+
+def with_target_checks(data: FormData) -> FormData:
+    """A `load_forms(prepare=...)` step: a targets input gets the split's checks too."""
+    data.issues.extend(input_issues(data))
+    return data
+
+
+def _method(
+    r: dict[str, Any], units: dict[str, dict[str, Any]], parents: set[str], default: str
+) -> str | None:
+    """The method the split uses for a row; None for a parent that mixes its children's."""
+    if r["method"]:
+        return str(r["method"])
+    if r["product"]:
+        unit = units.get(r["unit"])
+        return str(unit["method"]) if unit is not None and unit["method"] else default
+    return None if r["unit"] in parents else default
+
+
+def _multiple(
+    path: str, table: TableData, r: dict[str, Any], key: str, rounding: Decimal
+) -> list[Issue]:
+    amount = money_decimal(r[key])
+    units = amount / rounding
+    if units == units.to_integral_value():
+        return []
+    low = units.to_integral_value(rounding=ROUND_FLOOR) * rounding
+    high = low + rounding
+    problem = (
+        f"{amount:,} 不是取整单位 {rounding} 的整数倍，目标分解会拒绝。请改为 {rounding} 的倍数"
+        f"（如 {low:,} 或 {high:,}），或在「设置」中改小取整单位。",
+        f"{amount:,} is not a multiple of the rounding unit {rounding}, so the split refuses "
+        f"it. Make it a multiple of {rounding} (e.g. {low:,} or {high:,}), or set a smaller "
+        "rounding unit in Settings.",
+    )
+    return [_at(path, table, r, key, problem, Code.NOT_MULTIPLE_OF_ROUNDING, r[key])]
+
+
+def _at(
+    path: str,
+    table: TableData,
+    r: dict[str, Any],
+    key: str,
+    problem: tuple[str, str],
+    code: Code,
+    value: Any = None,
+) -> Issue:
+    letters = table.columns.get(key)
+    f = TARGETS_INPUT.table(table.key).field(key)
+    zh, en = problem
+    return make_issue(
+        code,
+        path,
+        f"{f.zh}：{zh}",
+        f"{f.en}: {en[0].upper()}{en[1:]}" + ("" if en.endswith(".") else "."),
+        sheet=table.sheet,
+        cell=f"{letters}{r['_row']}" if letters else None,
+        row=r["_row"],
+        column=f.bilingual,
+        value=value if value is not None else r.get(key),
+    )
