@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench templates macros clean
+.PHONY: demo test lint typecheck bench templates macros clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "salesxl needs Python 3.11 or newer; set PYTHON=python3.11 (or newer) and run make again")'
@@ -18,12 +18,15 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/salesxl demo
 
-test: lint
+test: lint typecheck
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check salesxl tests benchmarks docs
 	$(BIN)/ruff format --check salesxl tests benchmarks docs
+
+typecheck: $(STAMP)
+	$(BIN)/mypy salesxl
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py

@@ -211,6 +211,7 @@ def daily_file(
     name: str | None = None,
     team: str = "一组",
     region: str = "华东",
+    month_target: float | None = None,
 ) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     header = {
@@ -220,6 +221,8 @@ def daily_file(
         "team": team,
         "month": month,
     }
+    if month_target is not None:
+        header["month_target"] = month_target
     tables = {"daily": rows}
     if closes is not None:
         tables["day_close"] = closes
@@ -240,12 +243,24 @@ def weekly_file(
     )
 
 
-def monthly_file(folder: Path, rep: str, rows: list[dict[str, Any]], *, month: Month = NOV) -> Path:
+def monthly_file(
+    folder: Path,
+    rep: str,
+    rows: list[dict[str, Any]],
+    *,
+    month: Month = NOV,
+    month_target: float = 100000,
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return write_form(
         folder / f"{rep}_{month}_月计划.xlsx",
         MONTHLY_PLAN,
-        header={"rep_name": f"销售{rep}", "rep_id": rep, "month": month, "month_target": 100000},
+        header={
+            "rep_name": f"销售{rep}",
+            "rep_id": rep,
+            "month": month,
+            "month_target": month_target,
+        },
         rows={"accounts": rows},
     )
 

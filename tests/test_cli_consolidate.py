@@ -165,6 +165,8 @@ def test_the_printed_headline_is_in_the_language_of_the_workbook(inbox, tmp_path
         (["--period", "2026-11", "--as-of", "tomorrow"], "is not a date"),
         (["--period", "2026-11", "--oral", "0.5", "--written", "0.7"], "written < oral"),
         (["--period", "2026-11", "--roster", "nope.xlsx"], "does not exist"),
+        # issue 15 item 8: not 2,167 warnings and ¥0
+        (["--period", "2026-11", "--as-of", "2026-10-01"], "is before the month 2026-11"),
     ],
 )
 def test_usage_errors_exit_2(inbox, args, message):

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from salesxl.consolidate import Thresholds, consolidate
-from salesxl.consolidate.kpis import month_to_date_share
+from salesxl.consolidate import AsOfError, Thresholds, consolidate, consolidate_inbox
+from salesxl.consolidate.standing import standings
 from salesxl.core.calendar import Workdays
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month
@@ -173,7 +173,11 @@ def test_roster_reps_without_files_are_listed_with_empty_figures():
     ],
 )
 def test_month_to_date_share_follows_the_china_calendar(as_of, elapsed):
-    assert month_to_date_share(Month(2026, 10), as_of, Workdays()) == pytest.approx(elapsed / 18)
+    (standing,) = standings(
+        {"A": Rep("A", "甲")}, Month(2026, 10), as_of, Workdays(), {"A"}, {}
+    ).values()
+    assert (standing.workdays, standing.elapsed) == (18, elapsed)
+    assert standing.elapsed_share == pytest.approx(elapsed / 18)
 
 
 def test_pace_in_the_holiday_week_is_unknown_not_a_warning():
@@ -191,3 +195,15 @@ def test_workday_override_changes_the_pace():
     workdays = Workdays({dt.date(2026, 11, 2): False})
     summary = consolidate([a], period=NOV, as_of=AS_OF, targets={"A": 20000}, workdays=workdays)
     assert by(summary, "by_rep")["A"]["paced_target"] == pytest.approx(20000 * 6 / 20)
+
+
+def test_an_as_of_date_before_the_month_is_an_error_not_a_month_of_warnings(tmp_path):
+    a = daily("A", [row(2, "x", stage="7", amount=100.0)])
+    with pytest.raises(AsOfError, match="before the month 2026-11") as caught:
+        consolidate([a], period=NOV, as_of=dt.date(2026, 10, 1), targets={"A": 1000})
+    assert "2026-11-01" in caught.value.message_zh and "2026-11-01" in caught.value.message_en
+    with pytest.raises(AsOfError):  # said before any file is read
+        consolidate_inbox([tmp_path], period=NOV, as_of=dt.date(2026, 10, 31))
+    # The first day of the month is fine: nothing is due yet.
+    summary = consolidate([a], period=NOV, as_of=dt.date(2026, 11, 1), targets={"A": 1000})
+    assert summary.headline.pace is None

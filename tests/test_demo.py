@@ -44,6 +44,45 @@ def test_roster_has_three_regions_and_six_teams(demo):
     assert {r.region for r in roster.reps.values()} == {"华东", "华南", "华北"}
     assert len({r.team for r in roster.reps.values()}) == 6
     assert sum(r.status == "left" for r in roster.reps.values()) == 1
+    joined = [
+        r for r in roster.reps.values() if r.hire_date and r.hire_date >= dt.date(2026, 11, 1)
+    ]
+    assert [(r.rep_id, r.hire_date) for r in joined] == [("S020", dt.date(2026, 11, 16))]
+
+
+def test_the_demo_judges_its_leaver_and_its_new_hire_on_their_workdays(demo, tmp_path):
+    """S027 leaves on Fri Nov 13 (10 of November's 21 workdays employed, all before as-of
+    Nov 24); S020 joins on Mon Nov 16 (11 workdays employed, 7 of them by Nov 24:
+    Nov 16-20, 23, 24).  The forms state the split's targets, but for one planted mistake."""
+    from salesxl.consolidate import consolidate_inbox
+    from salesxl.targets import read_month_targets, split_file
+
+    targets = split_file(demo.targets_input, tmp_path / "t.xlsx", roster=demo.roster).output
+    summary = consolidate_inbox(
+        [demo.inbox], period=demo.period, roster=demo.roster, targets=targets, as_of=demo.as_of
+    )
+    reps = {r["rep_id"]: r for r in summary.sheet("by_rep").records()}
+    left, hired = reps["S027"], reps["S020"]
+    assert (left["status"], left["workdays"]) == ("left", 10)
+    assert left["prorated_target"] == pytest.approx(left["target"] * 10 / 21)
+    assert left["paced_target"] == pytest.approx(left["target"] * 10 / 21)
+    assert left["warning"] is None and left["rank_company"] is None and left["rank_team"] is None
+    assert (hired["status"], hired["workdays"]) == ("joined", 11)
+    assert hired["prorated_target"] == pytest.approx(hired["target"] * 11 / 21)
+    assert hired["paced_target"] == pytest.approx(hired["target"] * 7 / 21)
+    assert hired["rank_company"] is not None
+    # Ranks 1..29 go to the 29 reps judged on their own figures: all but the leaver.
+    ranked = sorted(r["rank_company"] for r in reps.values() if r["rank_company"])
+    assert ranked == list(range(1, 30))
+    # Every form's month target is the targets file's, except the planted one: S004's daily
+    # report shows a figure 10 % lower, at its target cell B7.
+    file_targets = read_month_targets(targets, demo.period)
+    (planted,) = [m for m in demo.mistakes if m.found_by == "consolidate"]
+    mismatches = [i for i in summary.issues if i.code.value == "target_mismatch"]
+    assert [(Path(i.file).name.split("_")[0], i.cell) for i in mismatches] == [
+        (planted.rep_id, "B7")
+    ]
+    assert mismatches[0].value == round(file_targets[planted.rep_id] * 0.9, -2)
 
 
 def test_every_good_file_validates_and_each_mistake_gives_its_codes(demo):
@@ -51,10 +90,10 @@ def test_every_good_file_validates_and_each_mistake_gives_its_codes(demo):
     codes_by_file: dict[str, Counter] = {}
     for issue in inbox.issues:
         codes_by_file.setdefault(Path(issue.file).name, Counter())[issue.code.value] += 1
-    planted = {code for m in demo.mistakes for code in m.codes}
+    planted = {code for m in demo.mistakes if m.found_by == "validate" for code in m.codes}
     found = {code for counts in codes_by_file.values() for code in counts}
     assert found == planted  # nothing else is wrong with the generated files
-    for mistake in demo.mistakes:
+    for mistake in (m for m in demo.mistakes if m.found_by == "validate"):
         files = [
             name
             for name, counts in codes_by_file.items()

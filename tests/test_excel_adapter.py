@@ -118,6 +118,8 @@ def test_split_targets_writes_the_targets_workbook(book: FakeBook) -> None:
         ("收件箱", None, "请填写", "Fill in 'Inbox folder'"),
         ("期间", "2026/13", "格式不对", "Period '2026/13' is malformed"),
         ("截至日期", "next tuesday", "不是日期", "is not a date"),
+        # issue 15 item 8: the book's period is 2026-11
+        ("截至日期", dt.date(2026, 10, 1), "在期间 2026-11 开始", "is before the period 2026-11"),
         ("花名册", "rosters.xlsx", "不存在", "Roster 'rosters.xlsx' does not exist"),
         ("目标 Targets", "nope.xlsx", "不存在", "Targets 'nope.xlsx' does not exist"),
         ("输出文件", "missing/summary.xlsx", "文件夹不存在", "its folder does not exist"),

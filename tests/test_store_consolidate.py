@@ -209,3 +209,93 @@ def test_a_refused_file_without_a_rep_is_filed_under_the_month_it_was_saved(tmp_
     assert [i.code.value for i in nov.issues if i.is_error] == ["unreadable"]
     dec = consolidate_store(db, period=Month(2026, 12), as_of=dt.date(2026, 12, 31))
     assert not [i for i in dec.issues if i.is_error]
+
+
+def _refused_month(db: str, folder: Path) -> Path:
+    """S001's report is imported; S002's has one bad row (amount ≠ qty × price) and is refused."""
+    import_files("roster", [roster_file(folder / "roster.xlsx", [rep("S001"), rep("S002")])], db=db)
+    good = daily_file(
+        folder / "in",
+        "S001",
+        [contact(3, "甲公司", source="visit", stage="7", qty=1, price=2000.0, amount=2000.0)],
+        month_target=21000,
+    )
+    bad = daily_file(
+        folder / "in",
+        "S002",
+        [
+            contact(3, "乙公司", source="visit", stage="7", qty=1, price=1.0, amount=9.0),
+            contact(4, "丙公司", source="walkin", stage="7", qty=1, price=3000.0, amount=3000.0),
+        ],
+        month_target=21000,
+    )
+    result = import_files("reports", [good, bad], db=db)  # without --skip-bad-rows
+    assert (result.count("imported"), result.count("blocked")) == (1, 1)
+    return bad
+
+
+def test_a_refused_report_is_received_and_its_figures_are_provisional(store_url, tmp_path):
+    """Issue 15 item 5: not 'missing every day', not ranked as zero."""
+    bad = _refused_month(store_url, tmp_path)
+    summary = consolidate_store(store_url, period=NOV, as_of=AS_OF)
+    reps = {r["rep_id"]: r for r in summary.sheet("by_rep").records()}
+    s2 = reps["S002"]
+    assert s2["status"] == "refused"
+    # The refused file's own figures, as a folder consolidation reads them: 2 contacts,
+    # 2 deals, 9 + 3,000 = 3,009 (the bad row's amount as written).
+    assert (s2["contacts"], s2["deals"], s2["amount"]) == (2, 2, 3009.0)
+    assert s2["completion"] == pytest.approx(3009 / 21000)  # target from the form
+    assert s2["warning"] is None and s2["rank_team"] is None and s2["rank_company"] is None
+    assert "1 error" in s2["note"] and "provisional" in s2["note"]
+    assert (reps["S001"]["rank_team"], reps["S001"]["rank_company"]) == (1, 1)
+    # Submissions: received on Nov 3 and 4 (refused), the other 14 days due by Nov 24
+    # (Nov 2, 5, 6, 9-13, 16-20, 23) missing; Nov 24 is not yet due.  Missing too: the
+    # weekly plans of W45-W48 (Mondays Nov 2-23) and the month plan: 14 + 4 + 1 = 19.
+    grid = {r["rep_id"]: r for r in summary.sheet("submissions").records()}
+    assert (grid["S002"]["refused"], grid["S002"]["missing"]) == (2, 14 + 4 + 1)
+    assert grid["S002"]["note"] == "refused"
+    assert grid["S002"]["day_2026-11-03"] == "refused"
+    assert grid["S002"]["file"] == str(bad.resolve())
+    # Its error, with the cell, is in 问题 Issues.
+    (error,) = [i for i in summary.issues if i.is_error]
+    assert (error.file, error.code.value, error.cell) == (
+        str(bad.resolve()),
+        "amount_mismatch",
+        "K10",
+    )
+    overview = {r["metric_en"]: r["value"] for r in summary.sheet("overview").records()}
+    assert overview["Refused (provisional)"] == 1
+
+
+def test_a_refusal_logged_without_rows_has_unknown_figures_not_zero(tmp_path):
+    """A store that kept only the errors of a refused file (before it kept rows)."""
+    from sqlalchemy import create_engine, select, update
+
+    from salesxl.store import codec
+    from salesxl.store.schema import audit_log
+
+    db = str(tmp_path / "s.db")
+    _refused_month(db, tmp_path)
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        (row_id, details) = conn.execute(
+            select(audit_log.c.id, audit_log.c.details).where(audit_log.c.action == "refuse")
+        ).one()
+        d = codec.loads(details)
+        old = {
+            k: v
+            for k, v in d.items()
+            if k not in ("header", "header_cells", "layout", "tables", "mtime")
+        }
+        conn.execute(
+            update(audit_log).where(audit_log.c.id == row_id).values(details=codec.dumps(old))
+        )
+    engine.dispose()
+    summary = consolidate_store(db, period=NOV, as_of=AS_OF)
+    s2 = {r["rep_id"]: r for r in summary.sheet("by_rep").records()}["S002"]
+    assert s2["status"] == "refused" and s2["amount"] is None and s2["contacts"] is None
+    assert s2["rank_company"] is None
+    grid = {r["rep_id"]: r for r in summary.sheet("submissions").records()}
+    # Which days it held is unknown: every day due by Nov 24 (16, plus the pending 24th) is
+    # 'received, refused'; only the 4 weekly plans and the month plan are missing.
+    assert (grid["S002"]["refused"], grid["S002"]["missing"]) == (17, 4 + 1)

@@ -119,9 +119,25 @@ def test_roster_hire_and_leave_dates_decide_who_is_expected():
     got = statuses(summary)
     assert sorted(d for r, d in got if r == "A") == ["2026-11-04", "2026-11-05", "2026-11-06"]
     assert sorted(d for r, d in got if r == "B") == ["2026-11-02", "2026-11-03"]
-    assert [r.status for r in summary.submissions if r.rep == "C"] == ["no_file"]
+    # C has no file at all: every report due by Friday Nov 6 is missing (issue 15 item 7).
+    # Daily: Nov 2-5 were due by 09:00 Nov 3-6 -> 4 missing; Nov 6 is due Nov 9 -> pending.
+    # Weekly plan of W45 (Monday Nov 2) -> missing; the month plan (due Oct 31) -> missing.
+    c = [(r.form, r.due_for, r.status) for r in summary.submissions if r.rep == "C"]
+    assert c[0] == (None, "2026-11", "no_file")
+    assert sorted(c[1:], key=str) == sorted(
+        [
+            ("daily_report", "2026-11-02", "missing"),
+            ("daily_report", "2026-11-03", "missing"),
+            ("daily_report", "2026-11-04", "missing"),
+            ("daily_report", "2026-11-05", "missing"),
+            ("daily_report", "2026-11-06", "pending"),
+            ("weekly_plan", "2026-W45", "missing"),
+            ("monthly_plan", "2026-11", "missing"),
+        ],
+        key=str,
+    )
     grid = {r["rep_id"]: r for r in summary.sheet("submissions").records()}
-    assert grid["C"]["note"] == "no_file" and grid["C"]["missing"] == 0
+    assert grid["C"]["note"] == "no_file" and grid["C"]["missing"] == 4 + 1 + 1
     assert grid["A"]["day_2026-11-02"] is None  # not hired yet: not expected
     assert grid["A"]["day_2026-11-05"] == "missing" and grid["A"]["on_time"] == 1
 

@@ -13,8 +13,10 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from salesxl.consolidate import consolidate
+from salesxl.consolidate.model import column_kind
 from salesxl.consolidate.workbook import write_summary
 from salesxl.core.issues import Code, make_issue
+from salesxl.forms import DAILY_REPORT, FieldType, Role
 from salesxl.write.xlsx import OutputError
 from tests.factory import NOV, daily, row
 from tests.lo import convert, needs_pdftoppm, needs_soffice
@@ -80,7 +82,7 @@ def test_sheets_headers_filters_and_formats(summary, tmp_path):
     by_rep = wb["销售员 By rep"]
     assert by_rep["A1"].value == "工号\nRep ID" and by_rep["A1"].font.b
     assert by_rep.freeze_panes == "C2"
-    assert by_rep.auto_filter.ref == "A1:T3"
+    assert by_rep.auto_filter.ref == "A1:X3"  # 24 columns, A to X
     header = {c.value.split("\n")[1]: c.column_letter for c in by_rep[1]}
     assert by_rep[f"{header['Amount']}2"].number_format == "¥#,##0"
     assert by_rep[f"{header['Completion']}2"].number_format == "0.0%"
@@ -138,7 +140,8 @@ def test_english_labels(summary, tmp_path):
     wb = openpyxl.load_workbook(write_summary(summary, tmp_path / "s.xlsx", lang="en"))
     assert wb.sheetnames[:2] == ["Overview", "By rep"]
     assert wb["By rep"]["A1"].value == "Rep ID"
-    assert {wb["By rep"]["R2"].value, wb["By rep"]["R3"].value} <= {"Written warning", "OK"}
+    assert wb["By rep"]["T1"].value == "Warning"
+    assert {wb["By rep"]["T2"].value, wb["By rep"]["T3"].value} <= {"Written warning", "OK"}
 
 
 @needs_soffice
@@ -270,3 +273,23 @@ def test_an_english_workbook_is_english_but_for_the_data(tmp_path):
     assert en_book["Issues"]["E2"].value == "Customer"  # the column, in English
     zh_heads = [c.value for c in zh_book["问题 Issues"][1]]
     assert "说明\nMessage (zh)" in zh_heads  # the default stays bilingual
+
+
+def test_details_columns_take_their_number_format_from_the_field_type(summary, tmp_path):
+    """A money field shows as money whatever its key: formats follow `Field.type`."""
+    path = write_summary(summary, tmp_path / "summary.xlsx", details=True)
+    ws = openpyxl.load_workbook(path)["明细 Details"]
+    first = 6  # rep ID, name, team, region, file, row come before the form's fields
+    fields = DAILY_REPORT.main_table.fields
+    formats = {
+        f.key: {
+            c.number_format
+            for (c,) in ws.iter_rows(min_row=2, min_col=first + i + 1, max_col=first + i + 1)
+            if c.value is not None
+        }
+        for i, f in enumerate(fields)
+    }
+    assert formats[Role.AMOUNT] == {"¥#,##0"}  # the deals of 1,200 and 500
+    assert formats[Role.DATE] == {"yyyy-mm-dd"}
+    assert formats[Role.CUSTOMER] == {"General"}
+    assert column_kind(FieldType.MONEY) == "money" and column_kind(FieldType.CHOICE) == "text"

@@ -675,6 +675,7 @@ def test_every_spec_code_has_a_test():
             "no_forms",  # tests/test_cli_cases.py
             "not_multiple_of_rounding",  # tests/test_targets_checks.py
             "bad_month_weights",  # tests/test_targets_checks.py
+            "target_mismatch",  # consolidation's: tests/test_month_targets.py
         }
     )
     assert tested == {c.value for c in Code}

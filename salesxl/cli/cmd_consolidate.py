@@ -10,9 +10,11 @@ import click
 from salesxl.cli.output import progress
 from salesxl.cli.params import DATE, DB_URL, MONTH
 from salesxl.consolidate import (
+    AsOfError,
     Summary,
     TargetsError,
     Thresholds,
+    check_as_of,
     consolidate_inbox,
 )
 from salesxl.consolidate.workbook import write_summary
@@ -35,6 +37,10 @@ def echo_headline(summary: Summary, output: Path, lang: str = "zh") -> None:
     h = summary.headline
     zh = lang == "zh"
     target = f"¥{h.target:,.0f}" if h.target is not None else "no targets given"
+    if h.month_target is not None and h.target is not None and h.month_target != h.target:
+        target += f" (pro-rated from ¥{h.month_target:,.0f} for reps who joined or left)"
+    if h.targets_from == "forms":
+        target += " from the forms' 月度目标" if zh else " from the forms' month targets"
     completion = f"{h.completion:.1%}" if h.completion is not None else "-"
     pace = f"{h.pace:.2f}" if h.pace is not None else "-"
     warnings = summary.sheet("by_rep").column("warning")
@@ -160,6 +166,12 @@ def command(
     reports are judged by when they first arrived, and customers are followed
     across months.
 
+    Reps who join or leave during the month (roster hire and leave dates) are
+    judged on the workdays they were employed: the month target is pro-rated,
+    a leaver gets no warning or rank after leaving; reps without a report are
+    not ranked. Without --targets (or a store's targets) the forms' month
+    targets are used; with them, a form that states another target is a warning.
+
     \b
     Example:
       salesxl consolidate inbox/ --period 2026-11 --roster roster.xlsx \\
@@ -170,6 +182,10 @@ def command(
         raise click.UsageError(
             "give either INBOX folders or --db (the store), not " + ("both" if inbox else "neither")
         )
+    try:
+        check_as_of(period, as_of or dt.date.today())
+    except AsOfError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as-of") from None
     try:
         thresholds = Thresholds(oral=oral, written=written)
     except ValueError as exc:

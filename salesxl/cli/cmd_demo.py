@@ -34,6 +34,17 @@ def _say(title: str) -> None:
     click.echo(click.style(f"\n▶ {title}", bold=True))
 
 
+def _check_mistakes(run: DemoRun, found_by: str, issues: list[Any]) -> None:
+    """Each planted mistake this step finds, ticked when its issue codes were reported."""
+    found = Counter(i.code.value for i in issues)
+    for m in run.files.mistakes:
+        if m.found_by != found_by:
+            continue
+        caught = all(found[c] for c in m.codes)
+        mark = click.style("✓", fg="green") if caught else click.style("✗ missed", fg="red")
+        click.echo(f"    {mark} {m.rep_id} {m.what} → {', '.join(m.codes)}")
+
+
 def step_validate(run: DemoRun) -> None:
     # each step imports what it runs: the other commands and --help start faster
     from salesxl.intake.inbox import read_inbox
@@ -50,12 +61,8 @@ def step_validate(run: DemoRun) -> None:
         f"errors, {len(bad)} with errors ({plural(counts['error'], 'error')}, "
         f"{plural(counts['warning'], 'warning')})"
     )
-    found = Counter(i.code.value for i in issues)
     click.echo("  the planted mistakes, and what salesxl said:")
-    for m in run.files.mistakes:
-        caught = all(found[c] for c in m.codes)
-        mark = click.style("✓", fg="green") if caught else click.style("✗ missed", fg="red")
-        click.echo(f"    {mark} {m.rep_id} {m.what} → {', '.join(m.codes)}")
+    _check_mistakes(run, "validate", issues)
     click.echo(
         f"  see every issue: salesxl validate {run.files.inbox} --period "
         f"{run.files.period} --roster {run.files.roster}"
@@ -80,6 +87,15 @@ def step_consolidate(run: DemoRun) -> None:
     )
     output = write_summary(summary, run.out / "summary.xlsx")
     echo_headline(summary, output)
+    click.echo("  the planted mistake only consolidation sees (a form against the targets file):")
+    _check_mistakes(run, "consolidate", summary.issues)
+    moved = [r for r in summary.sheet("by_rep").records() if r["status"] in ("joined", "left")]
+    if moved:
+        click.echo(
+            "  judged only on the workdays they were employed (no warning or rank after leaving):"
+        )
+    for rep in moved:
+        click.echo(f"    {rep['rep_id']} {rep['name']}: {rep['note']}")
     run.results["summary"] = summary
 
 

@@ -13,6 +13,7 @@ from salesxl.cli.params import DATE, PERIOD
 from salesxl.core.issues import count_by_severity, has_errors
 from salesxl.core.periods import Month, Week
 from salesxl.core.text import plural
+from salesxl.forms import FormId
 from salesxl.intake.files import issues_only
 from salesxl.intake.inbox import read_inbox
 from salesxl.intake.roster import RosterError
@@ -108,7 +109,7 @@ def command(
 def checked_then_dropped(data: FormData) -> FormData:
     """Each file's reading step: a targets input also gets the split's checks (they need
     its rows), then the rows are dropped (validate only reports issues)."""
-    if data.form_id == "targets_input":
+    if data.form_id == FormId.TARGETS_INPUT:
         # the targets package only for a targets input: validating a folder starts faster
         from salesxl.targets.checks import input_issues
 

@@ -13,7 +13,7 @@ from salesxl.read.values import parse_date
 __all__ = ["DATE", "DB_URL", "MONTH", "PERIOD", "DateType", "DbUrlType", "MonthType", "PeriodType"]
 
 
-class PeriodType(click.ParamType):
+class PeriodType(click.ParamType[Month | Week]):
     """A month `2026-11` or an ISO week `2026-W48`."""
 
     name = "period"
@@ -33,7 +33,7 @@ class PeriodType(click.ParamType):
             )
 
 
-class MonthType(click.ParamType):
+class MonthType(click.ParamType[Month]):
     """A month `2026-11`."""
 
     name = "month"
@@ -49,7 +49,7 @@ class MonthType(click.ParamType):
             self.fail(f"{value!r} is not a month: write it as YYYY-MM, e.g. 2026-11", param, ctx)
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[dt.date]):
     """A date `2026-11-24`."""
 
     name = "date"
@@ -72,7 +72,7 @@ MONTH = MonthType()
 DATE = DateType()
 
 
-class DbUrlType(click.ParamType):
+class DbUrlType(click.ParamType[str]):
     """An SQLite file (`salesxl.db`, `sqlite:///path`) or `postgresql://user@host/dbname`."""
 
     name = "url"

@@ -3,6 +3,9 @@
 `consolidate` is pure — forms in, `Summary` out — and is what the CLI, the
 Excel button and the store all call; `consolidate_inbox` reads a folder
 first.  Writing the workbook is `salesxl.consolidate.workbook.write_summary`.
+Reps who join or leave during the month are judged on the workdays they were
+employed (standing.py); the month targets are the targets file's, else the
+forms' (month_targets.py).
 """
 
 from __future__ import annotations
@@ -15,43 +18,75 @@ from salesxl.consolidate import sheets
 from salesxl.consolidate.customers import build_customer_book
 from salesxl.consolidate.digest import DayActivity, digester
 from salesxl.consolidate.inputs import collect
-from salesxl.consolidate.kpis import Totals, month_to_date_share, rep_totals, roll_up
+from salesxl.consolidate.kpis import Totals, rep_totals, roll_up
 from salesxl.consolidate.model import (
+    TARGET_SOURCES,
     TOTAL,
     WARNING_LABELS,
+    Bilingual,
     ColumnSpec,
     Headline,
     SheetData,
     Summary,
     Thresholds,
+    WarningLevel,
     warning_level,
 )
+from salesxl.consolidate.month_targets import month_targets
 from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
-from salesxl.consolidate.submissions import submission_rows
+from salesxl.consolidate.standing import RepStatus, standings
+from salesxl.consolidate.submissions import STATUS_LABELS, SubmissionStatus, submission_rows
 from salesxl.core.calendar import Workdays
 from salesxl.core.issues import Issue, Severity
 from salesxl.core.people import Roster
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month
+from salesxl.forms import FormId
 from salesxl.intake.inbox import ProgressFactory, read_inbox
 from salesxl.intake.workdays import read_workdays
 from salesxl.targets import TargetsError, read_month_targets
 from salesxl.validate import FormData
 
 __all__ = [
+    "STATUS_LABELS",
+    "TARGET_SOURCES",
     "WARNING_LABELS",
+    "AsOfError",
     "ColumnSpec",
     "Headline",
     "SheetData",
     "Summary",
     "TargetsError",
     "Thresholds",
+    "WarningLevel",
+    "check_as_of",
     "consolidate",
     "consolidate_inbox",
     "read_targets",
     "warning_level",
     "workday_calendar",
 ]
+
+
+class AsOfError(ValueError):
+    """An as-of date before the month it judges: every day of it would be 'in the future'."""
+
+    def __init__(self, period: Month, as_of: dt.date) -> None:
+        self.message_zh = (
+            f"截至日期 {as_of} 在期间 {period} 开始（{period.first_day}）之前。请给出 "
+            f"{period.first_day} 或之后的日期，或换一个期间。"
+        )
+        self.message_en = (
+            f"the as-of date {as_of} is before the month {period} begins ({period.first_day}); "
+            f"give {period.first_day} or later, or another period"
+        )
+        super().__init__(f"{self.message_zh}\n{self.message_en}")
+
+
+def check_as_of(period: Month, as_of: dt.date) -> None:
+    """Raise AsOfError when `as_of` is before `period`: nothing of the month is due yet."""
+    if as_of < period.first_day:
+        raise AsOfError(period, as_of)
 
 
 def _now(as_of: dt.date) -> dt.datetime:
@@ -74,15 +109,26 @@ def consolidate(
     history: Sequence[FormData] = (),
     extra_issues: Sequence[Issue] = (),
     details: bool = False,
+    targets_from: str = "file",
+    refused: Sequence[tuple[FormData, int, dt.datetime | None]] = (),
 ) -> Summary:
-    """Combine the forms of `period` into every table of the summary, plus all issues."""
+    """Combine the forms of `period` into every table of the summary, plus all issues.
+
+    `targets` (rep ID -> month target) come from `targets_from` (a key of
+    TARGET_SOURCES); without them the forms' month targets are used.
+    `refused`: rep files the store refused, with their error count and when
+    (their figures are shown as provisional).  Raises AsOfError when `as_of`
+    is before `period`.
+    """
+    as_of = as_of or dt.date.today()
+    check_as_of(period, as_of)
     with paused_gc():
         return _consolidate(
             forms,
             period,
             roster,
             targets,
-            as_of or dt.date.today(),
+            as_of,
             thresholds,
             workdays or Workdays(),
             first_seen,
@@ -90,6 +136,8 @@ def consolidate(
             history,
             extra_issues,
             details,
+            targets_from,
+            refused,
         )
 
 
@@ -106,16 +154,24 @@ def _consolidate(
     history: Sequence[FormData],
     extra_issues: Sequence[Issue],
     details: bool,
+    targets_from: str,
+    refused: Sequence[tuple[FormData, int, dt.datetime | None]],
 ) -> Summary:
-    data = collect(forms, period, as_of, roster, first_seen or {}, history, day_first_seen)
-    issues = [i for f in forms for i in f.issues] + data.issues + list(extra_issues)
+    data = collect(forms, period, as_of, roster, first_seen or {}, history, day_first_seen, refused)
+    chosen = month_targets(targets, data.form_targets, targets_from)
+    issues = [
+        *(i for f in forms for i in f.issues),
+        *data.issues,
+        *chosen.issues,
+        *extra_issues,
+    ]
 
     current = [(rep, t) for rep, d in data.digests for t in d.trails]
     book = build_customer_book([*data.history, *current])
     new_customers = book.new_customers(period.first_day, min(period.last_day, as_of))
-    share = month_to_date_share(period, as_of, workdays)
-    reps = rep_totals(data.reps, data.digests, new_customers, targets, share, thresholds)
-    reporting = {s.rep_id for s in data.submissions if s.form_id == "daily_report"}
+    reporting = {s.rep_id for s in data.submissions if s.form_id == FormId.DAILY_REPORT}
+    standing = standings(data.reps, period, as_of, workdays, reporting, data.refused)
+    reps = rep_totals(data.reps, data.digests, new_customers, chosen.targets, standing, thresholds)
     members = list(reps.values())
     teams = roll_up(members, "team", thresholds)
     regions = roll_up(members, "region", thresholds)
@@ -127,7 +183,7 @@ def _consolidate(
     plans = plan_vs_actual(data.plans, data.days)
     closes = forecast_accuracy(data.day_closes, data.days, workdays, as_of)
     out = [
-        sheets.by_rep_sheet(reps.values(), reporting),
+        sheets.by_rep_sheet(reps.values()),
         sheets.by_group_sheet("by_team", teams, company),
         sheets.by_group_sheet("by_region", regions, company),
         sheets.funnel_sheet(list(reps.values()), company),
@@ -146,40 +202,50 @@ def _consolidate(
         as_of=as_of,
         reps=len(data.reps),
         amount=company.amount,
-        target=company.target,
+        target=company.prorated_target,
         completion=company.completion if has_target else None,
         pace=company.pace if has_target else None,
         errors=sum(i.severity is Severity.ERROR for i in issues),
         warnings=sum(i.severity is Severity.WARNING for i in issues),
-        late=statuses.count("late"),
-        missing=statuses.count("missing") + statuses.count("no_file"),
+        late=statuses.count(SubmissionStatus.LATE),
+        missing=statuses.count(SubmissionStatus.MISSING),
+        month_target=company.target,
+        targets_from=chosen.source,
     )
-    overview = _overview(headline, company, reps.values(), statuses)
+    overview = _overview(headline, company, list(reps.values()), statuses)
     trend = _daily_trend(data.days, period, as_of)
     return Summary(headline, [overview, *out], issues, trend, submitted)
 
 
 def _overview(
-    h: Headline, company: Totals, reps: Sequence[Totals] | object, statuses: list[str]
+    h: Headline, company: Totals, reps: Sequence[Totals], statuses: Sequence[str]
 ) -> SheetData:
-    levels = [t.warning for t in reps]  # type: ignore[attr-defined]
+    levels = [t.warning for t in reps]
+    standing = [t.standing.status for t in reps if t.standing is not None]
+    source = TARGET_SOURCES.get(h.targets_from or "", ("无", "None"))
     rows: list[tuple[str, str, object, str]] = [
         ("期间", "Period", str(h.period), "text"),
         ("截至", "As of", h.as_of, "date"),
         ("销售员", "Reps", h.reps, "int"),
+        ("新入职", "Joined this month", standing.count(RepStatus.JOINED), "int"),
+        ("离职", "Left this month", standing.count(RepStatus.LEFT), "int"),
+        ("无数据", "No data", standing.count(RepStatus.NO_DATA), "int"),
+        ("已拒收", "Refused (provisional)", standing.count(RepStatus.REFUSED), "int"),
         ("联系", "Contacts", company.contacts, "int"),
         ("成交", "Deals", company.deals, "int"),
         ("金额", "Amount", h.amount, "money"),
-        ("月度目标", "Month target", h.target, "money"),
+        ("目标来源", "Targets from", Bilingual(*source), "text"),
+        ("月度目标", "Month target", h.month_target, "money"),
+        ("折算目标", "Pro-rated target", h.target, "money"),
         ("有目标销售员", "Reps with target", company.targeted_reps, "int"),
         ("完成率", "Completion", h.completion, "percent"),
         ("进度目标", "MTD target", company.paced_target, "money"),
         ("进度指数", "Pace index", h.pace, "ratio"),
-        ("正常", "OK", levels.count("ok"), "int"),
-        ("口头预警", "Oral warnings", levels.count("oral"), "int"),
-        ("书面预警", "Written warnings", levels.count("written"), "int"),
-        ("按时提交", "On time", statuses.count("on_time"), "int"),
-        ("迟交", "Late", statuses.count("late"), "int"),
+        ("正常", "OK", levels.count(WarningLevel.OK), "int"),
+        ("口头预警", "Oral warnings", levels.count(WarningLevel.ORAL), "int"),
+        ("书面预警", "Written warnings", levels.count(WarningLevel.WRITTEN), "int"),
+        ("按时提交", "On time", statuses.count(SubmissionStatus.ON_TIME), "int"),
+        ("迟交", "Late", statuses.count(SubmissionStatus.LATE), "int"),
         ("缺交", "Missing", h.missing, "int"),
         ("错误", "Errors", h.errors, "int"),
         ("警告", "Warnings", h.warnings, "int"),
@@ -247,6 +313,7 @@ def consolidate_inbox(
     `workdays` overrides the China calendar (a workdays sheet, or a Workdays).
     """
     as_of = as_of or dt.date.today()
+    check_as_of(period, as_of)  # before any file is read
     calendar = workday_calendar(workdays, as_of)
     month_targets = read_targets(targets, period) if targets is not None else None
     inbox = read_inbox(

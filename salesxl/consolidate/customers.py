@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from salesxl.consolidate.digest import Trail, merge_trails
 from salesxl.core.identity import normalise_name
-from salesxl.forms.choices import CLOSED_WON, LOST
+from salesxl.forms.choices import CLOSED_WON, FOLLOW_UP_GRADES, LEAD_SOURCES, LOST
 
 __all__ = [
     "FOLLOW_UP_DAYS",
@@ -114,7 +114,7 @@ def _lapses_of(rep: str, t: Trail, as_of: dt.date, period_start: dt.date) -> lis
         return []  # won or lost: nothing left to follow up
     found = []
     # Phone lead: a visit within 7 days of the first call, else the registration lapses.
-    if t.first_source == "phone":
+    if t.first_source in LEAD_SOURCES:
         due = t.first + _WINDOW
         visited = t.first_visit is not None and t.first_visit <= due
         if not visited and period_start <= due < as_of:
@@ -124,7 +124,7 @@ def _lapses_of(rep: str, t: Trail, as_of: dt.date, period_start: dt.date) -> lis
                 )
             )
     # Walk-in or A/B customer: followed up at least once every 7 days.
-    if t.walk_in or t.grade in ("A", "B"):
+    if t.walk_in or t.grade in FOLLOW_UP_GRADES:
         due = t.last + _WINDOW
         if period_start <= due < as_of:
             found.append(

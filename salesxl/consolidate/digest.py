@@ -18,12 +18,12 @@ from typing import Any
 
 from salesxl.core.identity import normalise_name
 from salesxl.core.periods import Month
-from salesxl.forms.choices import CLOSED_WON
+from salesxl.forms import FormId, Role, TableKey
+from salesxl.forms.choices import CLOSED_WON, FOLLOW_UP_SOURCES, STAGE_ORDER, VISIT_SOURCES
 from salesxl.read.values import normalise_phone
 from salesxl.validate import FormData
 
 __all__ = [
-    "STAGE_ORDER",
     "DailyDigest",
     "DayActivity",
     "Trail",
@@ -32,9 +32,7 @@ __all__ = [
     "merge_trails",
 ]
 
-STAGE_ORDER = ("1", "2", "3", "4", "5", "6", "7")
 _STAGE_RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
-VISIT_SOURCES = frozenset({"walkin", "visit"})
 
 
 @dataclass(slots=True)
@@ -51,7 +49,7 @@ class Trail:
     grade: str | None  # the latest grade given
     grade_date: dt.date | None
     furthest: str | None  # furthest stage reached, 1..7 (lost is not a stage reached)
-    walk_in: bool
+    walk_in: bool  # came from a source followed up every 7 days (来访)
     first_visit: dt.date | None  # earliest 来访/拜访
     first_deposit: dt.date | None
     in_period: bool
@@ -208,7 +206,7 @@ def merge_trails(a: Trail, b: Trail) -> Trail:
     )
 
 
-def _columns(form: FormData, table: str, keys: tuple[str, ...]) -> list[list[Any]]:
+def _columns(form: FormData, table: TableKey, keys: tuple[Role, ...]) -> list[list[Any]]:
     data = form.tables.get(table)
     if data is None:
         return [[] for _ in keys]
@@ -223,12 +221,13 @@ def digest_daily(
     `current=False` digests an earlier month's report: only its customer
     trails matter then (for the 7-day and attribution rules across months).
     """
+    R = Role
     dates, customers, phones, sources, grades, stages, amounts, deposits = _columns(
         form,
-        "daily",
-        ("date", "customer", "phone", "source", "grade", "stage", "amount", "deposit"),
+        TableKey.DAILY,
+        (R.DATE, R.CUSTOMER, R.PHONE, R.SOURCE, R.GRADE, R.STAGE, R.AMOUNT, R.DEPOSIT),
     )
-    close_dates, forecasts = _columns(form, "day_close", ("date", "forecast"))
+    close_dates, forecasts = _columns(form, TableKey.DAY_CLOSE, (R.DATE, R.FORECAST))
     digest = DailyDigest(period, as_of, {d for d in dates if type(d) is dt.date})
     closes = [(d, f) for d, f in zip(close_dates, forecasts, strict=True) if type(d) is dt.date]
     digest.days |= {d for d, _ in closes}
@@ -321,7 +320,7 @@ def _follow(
         t.furthest is None or _STAGE_RANK[stage] > _STAGE_RANK[t.furthest]
     ):
         t.furthest = stage
-    if source == "walkin":
+    if source in FOLLOW_UP_SOURCES:
         t.walk_in = True
     if source in VISIT_SOURCES and t.first_visit is None:
         t.first_visit = day
@@ -338,7 +337,7 @@ class _Digester:
     keep_rows: bool
 
     def __call__(self, form: FormData) -> FormData:
-        if form.form_id != "daily_report":
+        if form.form_id != FormId.DAILY_REPORT:
             return form
         form.digest = digest_daily(form, self.period, self.as_of)
         if not self.keep_rows:

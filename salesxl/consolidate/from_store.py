@@ -12,6 +12,7 @@ from pathlib import Path
 from salesxl.consolidate import (
     Summary,
     Thresholds,
+    check_as_of,
     consolidate,
     read_targets,
     workday_calendar,
@@ -19,13 +20,11 @@ from salesxl.consolidate import (
 from salesxl.core.calendar import Workdays
 from salesxl.core.issues import Code, Issue, make_issue
 from salesxl.core.periods import Month
-from salesxl.forms import REP_FORMS
+from salesxl.forms import REP_FORM_IDS
 from salesxl.intake.roster import read_roster
 from salesxl.store import load_period
 
 __all__ = ["consolidate_store"]
-
-_REP_FORM_IDS = frozenset(form.id for form in REP_FORMS)
 
 
 def consolidate_store(
@@ -42,12 +41,14 @@ def consolidate_store(
     """`consolidate` the month as stored in the database `db` (`salesxl import`).
 
     The store gives the forms, the roster, the month's targets, when each
-    report first arrived and the months before (SPEC §7), and the errors of
-    rep forms the import refused (so a month missing from the store says why);
+    report first arrived and the months before (SPEC §7), and the rep forms
+    the import refused, with their errors (so a month missing from the store
+    says why, and shows the refused report's figures as provisional);
     a `roster` or `targets` file given here is used instead of the stored one.  Raises
     `salesxl.store.StoreError` when there is no usable store at `db`.
     """
     as_of = as_of or dt.date.today()
+    check_as_of(period, as_of)
     calendar = workday_calendar(workdays, as_of)
     month_targets = read_targets(targets, period) if targets is not None else None
     stored = load_period(db, period, as_of=as_of)
@@ -56,7 +57,7 @@ def consolidate_store(
     if roster is not None:
         chosen = read_roster(roster)
         extra += [i for i in chosen.issues if i.is_error]
-    if not stored.refused and not any(form.form_id in _REP_FORM_IDS for form in stored.forms):
+    if not stored.refused and not any(form.form_id in REP_FORM_IDS for form in stored.forms):
         # an empty month is said, not a quiet "0 reps" (refused files say why themselves)
         extra.append(
             make_issue(
@@ -68,8 +69,9 @@ def consolidate_store(
                 f"{period}. Import them first with `salesxl import reports`.",
             )
         )
+    source = "file"
     if month_targets is None and stored.targets:
-        month_targets = stored.targets
+        month_targets, source = stored.targets, "store"
     return consolidate(
         stored.forms,
         period=period,
@@ -83,4 +85,6 @@ def consolidate_store(
         history=stored.history,
         extra_issues=extra,
         details=details,
+        targets_from=source,
+        refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
     )

@@ -3,7 +3,10 @@
 Which files count: daily reports and monthly plans of the period, weekly
 plans of weeks overlapping it, one file per rep and form (a second copy for
 the same rep and period is reported and the newer one is used).  Reps come
-from the roster when there is one, else from the forms' header blocks.
+from the roster when there is one (those employed on some day of the month,
+and any rep who handed in a file), else from the forms' header blocks.  A
+file the store refused stands in for a rep-period without an imported one:
+it is received (已拒收 Refused), its figures are provisional.
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salesxl.consolidate.digest import DailyDigest, DayActivity, Trail, digest_daily
+from salesxl.consolidate.standing import employed_in
 from salesxl.core.issues import Code, Issue, make_issue
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
 from salesxl.core.rep_ids import RepIndex
+from salesxl.forms import REP_FORM_IDS, FormId, Role, TableKey
 from salesxl.validate import FormData, TableData
 
-__all__ = ["Collected", "Submission", "collect"]
+__all__ = ["Collected", "FormTarget", "Submission", "collect"]
 
 Record = dict[str, Any]
 
@@ -36,6 +41,19 @@ class Submission:
     submitted: dt.datetime | None  # first seen by the store, else FormData.file_time
     from_store: bool
     days: dict[dt.date, dt.datetime | None] = field(default_factory=dict)  # day -> first seen
+    refused: int | None = None  # the store refused this file: its error count
+
+
+@dataclass(frozen=True, slots=True)
+class FormTarget:
+    """The month target 月度目标 a form's header states, and where."""
+
+    rep_id: str
+    value: float
+    path: str
+    form_id: str
+    sheet: str | None
+    cell: str | None
 
 
 @dataclass(slots=True)
@@ -53,6 +71,8 @@ class Collected:
     tables: list[tuple[str, TableData, str]] = field(
         default_factory=list
     )  # Details: rep, rows, file
+    refused: dict[str, int] = field(default_factory=dict)  # rep -> errors of a refused report
+    form_targets: list[FormTarget] = field(default_factory=list)
 
 
 def _submitted(
@@ -83,25 +103,18 @@ def collect(
     first_seen: Mapping[str, dt.datetime],
     history: Sequence[FormData],
     day_first_seen: Mapping[tuple[str, dt.date], dt.datetime] | None = None,
+    refused: Sequence[tuple[FormData, int, dt.datetime | None]] = (),
 ) -> Collected:
+    """`refused`: files the store refused, with their error count and when that was."""
     issues: list[Issue] = []
     chosen: dict[tuple[str, str, str], FormData] = {}
     # Files are grouped by the roster's spelling of their ID (`s020` is S020's file).
     ids = roster.index() if roster is not None else RepIndex()
     for data in forms:
-        got = data.period
-        if (
-            data.form_id not in ("daily_report", "weekly_plan", "monthly_plan")
-            or not data.rep_id
-            or got is None
-        ):
+        key = _key(data, period, ids)
+        if key is None:
             continue
-        rep = ids.canonical(data.rep_id)
-        if isinstance(got, Month) and got != period:
-            continue
-        if isinstance(got, Week) and not got.overlaps(period):
-            continue
-        key = (data.form_id, rep, str(got))
+        rep, got = key[1], data.period
         other = chosen.get(key)
         if other is None:
             chosen[key] = data
@@ -122,7 +135,13 @@ def collect(
             )
         )
 
-    reps = dict(roster.reps) if roster is not None else {}
+    refusals: dict[int, tuple[int, dt.datetime | None]] = {}  # id(FormData) -> error count, when
+    for data, errors, when in refused:
+        key = _key(data, period, ids)
+        if key is not None and key not in chosen:  # an imported file of the rep-period wins
+            chosen[key] = data
+            refusals[id(data)] = (errors, when)
+
     header_reps: dict[str, Rep] = {}
     digests: list[tuple[str, DailyDigest]] = []
     days: dict[str, dict[dt.date, DayActivity]] = {}
@@ -131,21 +150,34 @@ def collect(
     submissions: list[Submission] = []
     unknown: list[Submission] = []
     tables: list[tuple[str, TableData, str]] = []
+    refused_reps: dict[str, int] = {}
+    form_targets: list[FormTarget] = []
     for (form_id, rep, _), data in chosen.items():
         if rep not in header_reps:
             header_reps[rep] = Rep(
                 rep,
-                data.header.get("rep_name") or rep,
-                region=data.header.get("region"),
-                team=data.header.get("team"),
+                data.header.get(Role.REP_NAME) or rep,
+                region=data.header.get(Role.REGION),
+                team=data.header.get(Role.TEAM),
             )
-        d = digest_of(data, period, as_of) if form_id == "daily_report" else None
+        # A refused file logged without its rows has no figures: unknown, not zero.
+        has_rows = id(data) not in refusals or bool(data.tables)
+        daily = form_id == FormId.DAILY_REPORT and has_rows
+        d = digest_of(data, period, as_of) if daily else None
         when, from_store = _submitted(data, first_seen, max(d.days, default=None) if d else None)
         sub = Submission(data.path, form_id, rep, data.period, when, from_store)  # type: ignore[arg-type]
+        if id(data) in refusals:
+            sub.refused, sub.submitted = refusals[id(data)]
+            sub.from_store = True
+            if form_id == FormId.DAILY_REPORT:
+                refused_reps[rep] = sub.refused
         if roster is not None and rep not in roster:
             unknown.append(sub)
             continue
         submissions.append(sub)
+        target = _form_target(data, rep)
+        if target is not None:
+            form_targets.append(target)
         if d is not None:
             digests.append((rep, d))
             mine = days.setdefault(rep, {})
@@ -158,21 +190,64 @@ def collect(
                     mine[day] = activity
             closes.extend((rep, day, forecast) for day, forecast in d.closes)
             sub.days = {day: (day_first_seen or {}).get((rep, day)) for day in d.days}
-            if "daily" in data.tables:
-                tables.append((rep, data.tables["daily"], data.path))
-        elif form_id == "weekly_plan":
-            plans.append((rep, data.period, data.records("plan"), data.path))  # type: ignore[arg-type]
+            if TableKey.DAILY in data.tables:
+                tables.append((rep, data.tables[TableKey.DAILY], data.path))
+        elif form_id == FormId.WEEKLY_PLAN and has_rows:
+            plans.append((rep, data.period, data.records(TableKey.PLAN), data.path))  # type: ignore[arg-type]
     if roster is None:
         reps = header_reps
+    else:
+        handed_in = {sub.rep_id for sub in submissions}
+        reps = {
+            rep_id: rep
+            for rep_id, rep in roster.reps.items()
+            if employed_in(rep, period) or rep_id in handed_in
+        }
     past = [
         (ids.canonical(h.rep_id), t)
         for h in history
-        if h.form_id == "daily_report"
+        if h.form_id == FormId.DAILY_REPORT
         and h.rep_id
         and isinstance(h.period, Month)
         and h.period < period
         for t in digest_of(h, h.period, as_of, current=False).trails
     ]
     return Collected(
-        period, reps, digests, past, days, closes, plans, submissions, unknown, issues, tables
+        period,
+        reps,
+        digests,
+        past,
+        days,
+        closes,
+        plans,
+        submissions,
+        unknown,
+        issues,
+        tables,
+        refused_reps,
+        form_targets,
     )
+
+
+def _key(data: FormData, period: Month, ids: RepIndex) -> tuple[str, str, str] | None:
+    """(form, rep, period) of a rep form that belongs to `period`; None for any other file.
+    The rep is the roster's spelling of the file's ID (`s020` is S020's file)."""
+    rep, got = data.rep_id, data.period
+    if data.form_id not in REP_FORM_IDS or not rep:
+        return None
+    rep = ids.canonical(rep)
+    if got is None:
+        return None
+    if isinstance(got, Month) and got != period:
+        return None
+    if isinstance(got, Week) and not got.overlaps(period):
+        return None
+    return (data.form_id, rep, str(got))
+
+
+def _form_target(data: FormData, rep: str) -> FormTarget | None:
+    value = data.header.get(Role.MONTH_TARGET)
+    if data.form_id == FormId.WEEKLY_PLAN or not isinstance(value, (int, float)):
+        return None
+    sheet, cell = data.header_cells.get(Role.MONTH_TARGET, (None, None))
+    return FormTarget(rep, float(value), data.path, data.form_id, sheet, cell)  # type: ignore[arg-type]

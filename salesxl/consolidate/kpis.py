@@ -1,29 +1,28 @@
 """KPIs per rep, rolled up per team, region and company (SPEC §6, issue 4).
 
 contacts, visits (来访/拜访), new customers, A/B/C, deals (stage 成交),
-amount (of closed deals), deposit, month target, month-to-date target paced
-by workdays elapsed, completion, pace index and 考核预警 warning level,
-rank within team and company.  Unknown stays None: a rep without a target
-has no completion, not 0 %, and a team's completion and pace compare the
-amount of its reps that have a target with their targets (a new hire
-without one neither inflates nor dilutes it).
+amount (of closed deals), deposit, month target, the target pro-rated to the
+workdays the rep was employed (standing.py), month-to-date target paced by
+the workdays employed up to as-of, completion, pace index and 考核预警
+warning level, rank within team and company.  Unknown stays None: a rep
+without a target has no completion, not 0 %, and a team's completion and
+pace compare the amount of its reps that have a target with their
+pro-rated targets (a new hire without one neither inflates nor dilutes it).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from salesxl.consolidate.digest import STAGE_ORDER, DailyDigest, Trail, merge_trails
-from salesxl.consolidate.model import TOTAL, Thresholds, warning_level
-from salesxl.core.calendar import Workdays
+from salesxl.consolidate.digest import DailyDigest, Trail, merge_trails
+from salesxl.consolidate.model import TOTAL, Thresholds, WarningLevel, warning_level
+from salesxl.consolidate.standing import Standing
 from salesxl.core.people import Rep
-from salesxl.core.periods import Month
-from salesxl.forms.choices import LOST
+from salesxl.forms.choices import GRADES, LOST, STAGE_ORDER
 
-__all__ = ["STAGE_ORDER", "Totals", "month_to_date_share", "rep_totals", "roll_up"]
+__all__ = ["Totals", "rep_totals", "roll_up"]
 
 
 @dataclass(slots=True)
@@ -36,26 +35,29 @@ class Totals:
     region: str | None = None
     reps: int = 0
     reported: bool = False  # at least one daily row
+    has_report: bool = False  # a daily report's figures were counted (else they are unknown)
     contacts: int = 0
     visits: int = 0
     new_customers: int = 0
-    grades: dict[str, int] = field(default_factory=lambda: {"A": 0, "B": 0, "C": 0})
+    grades: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GRADES.codes, 0))
     reached: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGE_ORDER, 0))
     lost: int = 0
     deals: int = 0
     amount: float = 0.0
     deposit: float = 0.0
-    target: float | None = None
-    paced_target: float | None = None
+    target: float | None = None  # the month target as given (a team's: its reps' sum)
+    prorated_target: float | None = None  # pro-rated to the workdays employed
+    paced_target: float | None = None  # pro-rated to the workdays employed up to as-of
     targeted_reps: int = 0  # members with a target
     targeted_amount: float = 0.0  # their amount: what completion and pace compare
     rank_team: int | None = None
     rank_company: int | None = None
-    warning: str | None = None
+    warning: WarningLevel | None = None
+    standing: Standing | None = None  # a rep's; None for teams, regions and the company
 
     @property
     def completion(self) -> float | None:
-        return self.targeted_amount / self.target if self.target else None
+        return self.targeted_amount / self.prorated_target if self.prorated_target else None
 
     @property
     def pace(self) -> float | None:
@@ -63,17 +65,7 @@ class Totals:
 
     @property
     def customers(self) -> int:
-        return self.reached["1"]
-
-
-def month_to_date_share(month: Month, as_of: dt.date, workdays: Workdays) -> float:
-    """Share of the month's workdays elapsed by `as_of` (both ends included)."""
-    if as_of < month.first_day:
-        return 0.0
-    if as_of >= month.last_day:
-        return 1.0
-    total = len(workdays.workdays_in(month))
-    return workdays.count_between(month.first_day, as_of) / total if total else 1.0
+        return self.reached[STAGE_ORDER[0]]
 
 
 def rep_totals(
@@ -81,12 +73,16 @@ def rep_totals(
     digests: Iterable[tuple[str, DailyDigest]],
     new_customers: Mapping[str, int],
     targets: Mapping[str, float] | None,
-    share: float,
+    standings: Mapping[str, Standing],
     thresholds: Thresholds,
 ) -> dict[str, Totals]:
-    """One `Totals` per rep of `reps`, from the reps' daily-report digests."""
+    """One `Totals` per rep of `reps`, from the reps' daily-report digests.
+
+    Targets are pro-rated by each rep's standing; only judged reps (standing.JUDGED)
+    get a warning level and a rank.
+    """
     out = {
-        rep_id: Totals(rep_id, rep.name, rep.team, rep.region, reps=1)
+        rep_id: Totals(rep_id, rep.name, rep.team, rep.region, reps=1, standing=standings[rep_id])
         for rep_id, rep in reps.items()
     }
     customers: dict[str, dict[str, Trail]] = defaultdict(dict)
@@ -94,6 +90,7 @@ def rep_totals(
         t = out.get(rep_id)
         if t is None:
             continue
+        t.has_report = True
         t.reported = t.reported or d.contacts > 0
         t.contacts += d.contacts
         t.visits += d.visits
@@ -109,12 +106,14 @@ def rep_totals(
             _count_customer(out[rep_id], trail)
     for rep_id, t in out.items():
         t.new_customers = new_customers.get(rep_id, 0)
+        standing = standings[rep_id]
         if targets is not None and rep_id in targets:
             t.target = float(targets[rep_id])
-            t.paced_target = t.target * share
+            t.prorated_target = t.target * standing.month_share
+            t.paced_target = t.target * standing.elapsed_share
             t.targeted_reps, t.targeted_amount = 1, t.amount
-        t.warning = warning_level(t.pace, thresholds)
-    _rank(out.values())
+        t.warning = warning_level(t.pace, thresholds) if standing.judged else None
+    _rank([t for t in out.values() if standings[t.key].judged])
     return out
 
 
@@ -126,7 +125,7 @@ def _count_customer(t: Totals, trail: Trail) -> None:
     if trail.grade in t.grades:
         t.grades[trail.grade] += 1
     reached = t.reached
-    for stage in _UP_TO[trail.furthest or "1"]:
+    for stage in _UP_TO[trail.furthest or STAGE_ORDER[0]]:
         reached[stage] += 1
     if trail.last_stage == LOST:
         t.lost += 1
@@ -178,6 +177,7 @@ def roll_up(reps: Iterable[Totals], level: str, thresholds: Thresholds) -> list[
             g.reached[stage] += n
         if r.target is not None:
             g.target = (g.target or 0.0) + r.target
+            g.prorated_target = (g.prorated_target or 0.0) + (r.prorated_target or 0.0)
             g.paced_target = (g.paced_target or 0.0) + (r.paced_target or 0.0)
             g.targeted_reps += 1
             g.targeted_amount += r.amount

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from salesxl.core.issues import Issue
 from salesxl.core.periods import Month
+from salesxl.forms import FieldType
 
 __all__ = [
+    "TARGET_SOURCES",
     "TOTAL",
     "WARNING_LABELS",
     "Bilingual",
@@ -23,14 +26,31 @@ __all__ = [
     "SheetData",
     "Summary",
     "Thresholds",
+    "WarningLevel",
+    "column_kind",
     "warning_level",
 ]
 
-# 考核预警 (seeds 003): oral warning first, written warning when it is serious.
+
+class WarningLevel(StrEnum):
+    """考核预警 (seeds 003): oral warning first, written warning when it is serious."""
+
+    OK = "ok"
+    ORAL = "oral"
+    WRITTEN = "written"
+
+
 WARNING_LABELS: dict[str, tuple[str, str]] = {
-    "ok": ("正常", "OK"),
-    "oral": ("口头预警", "Oral warning"),
-    "written": ("书面预警", "Written warning"),
+    WarningLevel.OK: ("正常", "OK"),
+    WarningLevel.ORAL: ("口头预警", "Oral warning"),
+    WarningLevel.WRITTEN: ("书面预警", "Written warning"),
+}
+
+# Where the month targets came from (the Overview says it; see month_targets.py).
+TARGET_SOURCES: dict[str, tuple[str, str]] = {
+    "file": ("目标文件", "Targets file"),
+    "store": ("数据库", "Store"),
+    "forms": ("表单上的月度目标", "Month targets on the forms"),
 }
 
 
@@ -49,15 +69,15 @@ class Thresholds:
             )
 
 
-def warning_level(pace: float | None, thresholds: Thresholds) -> str | None:
+def warning_level(pace: float | None, thresholds: Thresholds) -> WarningLevel | None:
     """正常 / 口头预警 / 书面预警 from the pace index; None without a target."""
     if pace is None:
         return None
     if pace < thresholds.written:
-        return "written"
+        return WarningLevel.WRITTEN
     if pace < thresholds.oral:
-        return "oral"
-    return "ok"
+        return WarningLevel.ORAL
+    return WarningLevel.OK
 
 
 class Bilingual(str):
@@ -93,6 +113,21 @@ class ColumnSpec:
     only: str | None = None  # "zh": a column only a Chinese workbook shows (message_zh)
 
 
+# A form field's column in the summary shows its values as the field's type says.
+_KIND_OF_TYPE = {
+    FieldType.DATE: "date",
+    FieldType.NUMBER: "number",
+    FieldType.INTEGER: "int",
+    FieldType.MONEY: "money",
+    FieldType.PERCENT: "percent",
+}
+
+
+def column_kind(field_type: FieldType) -> str:
+    """The summary column kind (its number format) for a form field of this type."""
+    return _KIND_OF_TYPE.get(field_type, "text")
+
+
 @dataclass(slots=True)
 class SheetData:
     key: str
@@ -123,13 +158,15 @@ class Headline:
     as_of: dt.date
     reps: int
     amount: float
-    target: float | None
+    target: float | None  # pro-rated to the workdays each rep was employed: what completion uses
     completion: float | None
     pace: float | None
     errors: int
     warnings: int
     late: int
     missing: int
+    month_target: float | None = None  # the month targets as given, before pro-rating
+    targets_from: str | None = None  # a key of TARGET_SOURCES; None: no targets
 
 
 @dataclass(slots=True)

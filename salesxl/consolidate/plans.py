@@ -11,6 +11,7 @@ from salesxl.consolidate.digest import DayActivity
 from salesxl.core.calendar import Workdays
 from salesxl.core.identity import normalise_name
 from salesxl.core.periods import Week
+from salesxl.forms import Role
 
 __all__ = ["DayCloseRow", "PlanRow", "forecast_accuracy", "plan_vs_actual"]
 
@@ -63,7 +64,7 @@ def plan_vs_actual(
     """Each weekly plan against the rep's daily reports of that week."""
     out = []
     for rep, week, rows, path in plans:
-        planned = {normalise_name(r["customer"]) for r in rows if r["customer"]}
+        planned = {normalise_name(r[Role.CUSTOMER]) for r in rows if r[Role.CUSTOMER]}
         seen: set[str] = set()
         amount = 0.0
         mine = days.get(rep, {})
@@ -72,12 +73,13 @@ def plan_vs_actual(
             if activity is not None:
                 seen |= activity.names
                 amount += activity.closed
-        expected = [r["expected_amount"] for r in rows if r["expected_amount"] is not None]
+        amounts = [r[Role.EXPECTED_AMOUNT] for r in rows]
+        expected = [a for a in amounts if a is not None]
         out.append(
             PlanRow(
                 rep,
                 week,
-                len([r for r in rows if r["customer"]]),
+                len([r for r in rows if r[Role.CUSTOMER]]),
                 len(planned & seen),
                 len(seen - planned),
                 sum(expected) if expected else None,

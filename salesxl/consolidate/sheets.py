@@ -9,15 +9,15 @@ from itertools import pairwise
 from typing import Any, overload
 
 from salesxl.consolidate.customers import Conflict, Lapse
-from salesxl.consolidate.kpis import STAGE_ORDER, Totals
-from salesxl.consolidate.model import Bilingual, ColumnSpec, SheetData
+from salesxl.consolidate.kpis import Totals
+from salesxl.consolidate.model import Bilingual, ColumnSpec, SheetData, column_kind
 from salesxl.consolidate.plans import DayCloseRow, PlanRow
-from salesxl.consolidate.submissions import SubmissionRow
+from salesxl.consolidate.submissions import SubmissionRow, SubmissionStatus
 from salesxl.core.issues import Issue
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month
-from salesxl.forms import DAILY_REPORT
-from salesxl.forms.choices import STAGES
+from salesxl.forms import DAILY_REPORT, FormId, Role
+from salesxl.forms.choices import GRADES, LOST, STAGE_ORDER, STAGES
 from salesxl.validate import TableData
 
 __all__ = [
@@ -38,13 +38,15 @@ _ACTIVITY = [
     C("contacts", "联系", "Contacts", "int"),
     C("visits", "拜访来访", "Visits", "int"),
     C("new_customers", "新客户", "New customers", "int"),
-    C("grade_a", "A 热", "A hot", "int"),
-    C("grade_b", "B 温", "B warm", "int"),
-    C("grade_c", "C 冷", "C cold", "int"),
+    *(
+        C(f"grade_{g.code.lower()}", f"{g.code} {g.zh}", f"{g.code} {g.en.lower()}", "int")
+        for g in GRADES.choices
+    ),
     C("deals", "成交", "Deals", "int"),
     C("amount", "金额", "Amount", "money"),
     C("deposit", "定金", "Deposit", "money"),
     C("target", "月度目标", "Month target", "money"),
+    C("prorated_target", "折算目标", "Pro-rated target", "money"),  # to the workdays employed
     C("paced_target", "进度目标", "MTD target", "money"),
     C("completion", "完成率", "Completion", "percent"),
     C("pace", "进度指数", "Pace index", "ratio"),
@@ -54,13 +56,11 @@ _ACTIVITY = [
 
 def _activity(t: Totals, known: bool) -> list[Any]:
     """Activity figures, or None throughout when nothing was reported (not a silent zero)."""
-    counts = [
+    counts: list[float | None] = [
         t.contacts,
         t.visits,
         t.new_customers,
-        t.grades["A"],
-        t.grades["B"],
-        t.grades["C"],
+        *(t.grades[code] for code in GRADES.codes),
         t.deals,
         round(t.amount, 2),
         round(t.deposit, 2),
@@ -70,6 +70,7 @@ def _activity(t: Totals, known: bool) -> list[Any]:
     return [
         *counts,
         t.target,
+        t.prorated_target,
         t.paced_target,
         t.completion if known else None,
         t.pace if known else None,
@@ -77,38 +78,50 @@ def _activity(t: Totals, known: bool) -> list[Any]:
     ]
 
 
-def by_rep_sheet(totals: Iterable[Totals], reporting: set[str]) -> SheetData:
+def by_rep_sheet(totals: Iterable[Totals]) -> SheetData:
+    """Each rep's month: figures are blank (not zero) for a rep without a daily report;
+    the status and note say who joined, left, has no data or was refused (standing.py)."""
     columns = [
         *_REP,
         C("region", "区域", "Region"),
+        C("status", "状态", "Status", "status"),
         *_ACTIVITY,
         C("rank_team", "团队排名", "Rank in team", "int"),
         C("rank_company", "公司排名", "Rank in company", "int"),
+        C("workdays", "在岗工作日", "Workdays employed", "int"),
+        C("note", "备注", "Note"),
     ]
-    rows = [
-        [
-            t.key,
-            t.name,
-            t.team,
-            t.region,
-            *_activity(t, t.key in reporting),
-            t.rank_team,
-            t.rank_company,
-        ]
-        for t in sorted(totals, key=lambda t: (t.region or "", t.team or "", t.key))
-    ]
+    rows = []
+    for t in sorted(totals, key=lambda t: (t.region or "", t.team or "", t.key)):
+        standing = t.standing
+        assert standing is not None  # every rep's Totals has one
+        rows.append(
+            [
+                t.key,
+                t.name,
+                t.team,
+                t.region,
+                standing.status,
+                *_activity(t, t.has_report),
+                t.rank_team,
+                t.rank_company,
+                standing.workdays,
+                standing.note,
+            ]
+        )
     return SheetData("by_rep", "销售员", "By rep", columns, rows)
 
 
 def by_group_sheet(key: str, groups: Sequence[Totals], company: Totals) -> SheetData:
+    names: list[list[str | None]]  # the group's name (and a team's region)
     if key == "by_team":
         head = [C("team", "团队", "Team"), C("region", "区域", "Region")]
         title = ("团队", "By team")
-        rows = [[g.name, g.region] for g in groups] + [[company.name, None]]
+        names = [[g.name, g.region] for g in groups] + [[company.name, None]]
     else:
         head = [C("region", "区域", "Region")]
         title = ("区域", "By region")
-        rows = [[g.name] for g in groups] + [[company.name]]
+        names = [[g.name] for g in [*groups, company]]
     # Completion and pace compare the amount of the reps with a target with their targets.
     columns = [
         *head,
@@ -118,16 +131,17 @@ def by_group_sheet(key: str, groups: Sequence[Totals], company: Totals) -> Sheet
         C("targeted_amount", "有目标者金额", "Their amount", "money"),
         C("rank", "排名", "Rank", "int"),
     ]
-    for row, g in zip(rows, [*groups, company], strict=True):
-        row.extend(
-            [
-                g.reps,
-                *_activity(g, g.reported),
-                g.targeted_reps,
-                round(g.targeted_amount, 2) if g.target is not None else None,
-                g.rank_company if g is not company else None,
-            ]
-        )
+    rows: list[list[Any]] = [
+        [
+            *name,
+            g.reps,
+            *_activity(g, g.reported),
+            g.targeted_reps,
+            round(g.targeted_amount, 2) if g.target is not None else None,
+            g.rank_company if g is not company else None,
+        ]
+        for name, g in zip(names, [*groups, company], strict=True)
+    ]
     return SheetData(key, *title, columns, rows)
 
 
@@ -139,7 +153,8 @@ def funnel_sheet(totals: Sequence[Totals], company: Totals) -> SheetData:
     conv_cols = [
         C(f"conv_{a}_{b}", f"{a}→{b}", f"{a}→{b}", "percent") for a, b in pairwise(STAGE_ORDER)
     ]
-    columns = [*_REP, *stage_cols, C("lost", "0 流失", "Lost", "int"), *conv_cols]
+    lost = STAGES.by_code(LOST)
+    columns = [*_REP, *stage_cols, C("lost", f"{lost.code} {lost.zh}", lost.en, "int"), *conv_cols]
     rows = []
     for t in [*sorted(totals, key=lambda t: t.key), company]:
         reached = [t.reached[s] for s in STAGE_ORDER]
@@ -281,15 +296,22 @@ def customers_sheet(
     return SheetData("customers", "客户", "Customers", columns, rows)
 
 
+_S = SubmissionStatus
+_COUNTED = (_S.ON_TIME, _S.LATE, _S.MISSING, _S.REFUSED)
+_NOTED = (_S.NO_FILE, _S.NOT_IN_ROSTER)  # in the note column: there is no report grid
+_GRID_PREFIX: dict[str, str] = {FormId.DAILY_REPORT: "day_", FormId.WEEKLY_PLAN: "week_"}
+
+
 def submissions_sheet(rows_: Sequence[SubmissionRow], reps: Mapping[str, Rep]) -> SheetData:
     """One row per rep, one column per workday, week and month: an attendance grid."""
-    days = sorted({r.due_for for r in rows_ if r.form == "daily_report"})
-    weeks = sorted({r.due_for for r in rows_ if r.form == "weekly_plan"})
+    days = sorted({r.due_for for r in rows_ if r.form == FormId.DAILY_REPORT})
+    weeks = sorted({r.due_for for r in rows_ if r.form == FormId.WEEKLY_PLAN})
     columns = [
         *_REP,
-        C("on_time", "按时", "On time", "int"),
-        C("late", "迟交", "Late", "int"),
-        C("missing", "缺交", "Missing", "int"),
+        C(_S.ON_TIME, "按时", "On time", "int"),
+        C(_S.LATE, "迟交", "Late", "int"),
+        C(_S.MISSING, "缺交", "Missing", "int"),
+        C(_S.REFUSED, "已拒收", "Refused", "int"),
         *(C(f"day_{d}", d[5:], d[5:], "status") for d in days),
         *(C(f"week_{w}", f"{w[5:]} 周计划", f"{w[5:]} plan", "status") for w in weeks),
         C("month_plan", "月计划", "Month plan", "status"),
@@ -301,15 +323,18 @@ def submissions_sheet(rows_: Sequence[SubmissionRow], reps: Mapping[str, Rep]) -
     for r in rows_:
         row = grid.get(r.rep)
         if row is None:
-            row = grid[r.rep] = [r.rep, *_who(reps, r.rep), 0, 0, 0, *[None] * (len(columns) - 6)]
-        if r.status in ("no_file", "not_in_roster"):
+            row = grid[r.rep] = [r.rep, *_who(reps, r.rep), *[0] * len(_COUNTED)]
+            row += [None] * (len(columns) - len(row))
+        if r.status in _NOTED:
             row[index["note"]] = r.status
             continue
-        key = {"daily_report": "day_", "weekly_plan": "week_"}.get(r.form or "", "month_plan")
+        key = _GRID_PREFIX.get(r.form or "", "month_plan")
         row[index[key + r.due_for if key != "month_plan" else key]] = r.status
-        if r.status in ("on_time", "late", "missing"):
+        if r.status in _COUNTED:  # the count columns are keyed by the status
             row[index[r.status]] += 1
-        if r.form == "daily_report" and r.file and row[index["file"]] is None:
+        if r.status is _S.REFUSED and row[index["note"]] is None:
+            row[index["note"]] = _S.REFUSED
+        if r.form == FormId.DAILY_REPORT and r.file and row[index["file"]] is None:
             row[index["file"]] = r.file
     return SheetData("submissions", "提交", "Submissions", columns, list(grid.values()))
 
@@ -365,17 +390,17 @@ class _DetailRows(Sequence[list[Any]]):
             for i, f in enumerate(fields)
             if f.choices is not None
         }
-        self.count = sum(1 for _ in self._selected())
+        self.length = sum(1 for _ in self._selected())
 
     def _selected(self) -> Iterator[tuple[str, TableData, str, int]]:
         first, last = self.period.first_day, self.period.last_day
         for rep_id, table, path in self.tables:
-            for i, day in enumerate(table.column("date")):
+            for i, day in enumerate(table.column(Role.DATE)):
                 if type(day) is dt.date and first <= day <= last:
                     yield rep_id, table, path, i
 
     def __len__(self) -> int:
-        return self.count
+        return self.length
 
     def __iter__(self) -> Iterator[list[Any]]:
         columns_of: dict[int, list[list[Any]]] = {}
@@ -416,20 +441,12 @@ def details_sheet(
 ) -> SheetData:
     """Every combined daily row of the period, with the rep's team and region."""
     fields = DAILY_REPORT.main_table.fields
-    kinds = {
-        "date": "date",
-        "next_followup": "date",
-        "qty": "number",
-        "price": "money",
-        "amount": "money",
-        "deposit": "money",
-    }
     columns = [
         *_REP,
         C("region", "区域", "Region"),
         C("file", "文件", "File"),
         C("row", "行", "Row", "int"),
-        *(C(f.key, f.zh, f.en, kinds.get(f.key, "text")) for f in fields),
+        *(C(f.key, f.zh, f.en, column_kind(f.type)) for f in fields),
     ]
     rows = _DetailRows(list(tables), reps, period)
     return SheetData("details", "明细", "Details", columns, rows)  # type: ignore[arg-type]

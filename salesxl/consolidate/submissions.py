@@ -2,7 +2,9 @@
 
 - a day's daily record is due at 09:00 on the next workday;
 - the weekly plan is due on the week's Monday;
-- the monthly plan is due in the last week of the month before.
+- the monthly plan is due in the last week of the month before (a rep hired
+  during the month: by the end of the first day);
+- a report the store refused is 已拒收 Refused: received, not accepted.
 The time a report arrived is the store's first-seen time when there is one,
 else when the file was last saved: the save time Excel records inside the
 file (it survives e-mail and copying) or the file's modification time,
@@ -17,28 +19,52 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from salesxl.consolidate.inputs import Submission
-from salesxl.core.calendar import Workdays
-from salesxl.core.deadlines import daily_deadline, monthly_deadline, weekly_deadline
+from salesxl.consolidate.standing import RepStatus
+from salesxl.core.calendar import CalendarNotCovered, Workdays
+from salesxl.core.deadlines import (
+    END_OF_DAY,
+    daily_deadline,
+    monthly_deadline,
+    weekly_deadline,
+)
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month, Week
+from salesxl.forms import REP_FORMS, FormId
 
-__all__ = ["STATUS_LABELS", "SubmissionRow", "submission_rows"]
+__all__ = ["STATUS_LABELS", "SubmissionRow", "SubmissionStatus", "submission_rows"]
 
+
+class SubmissionStatus(StrEnum):
+    """Whether a report due came in, and in time (the 提交 Submissions sheet)."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    PENDING = "pending"  # not yet due
+    NO_FILE = "no_file"  # a rep with no file at all this month
+    NOT_IN_ROSTER = "not_in_roster"  # a file of someone the roster does not list
+    REFUSED = "refused"  # received, but the store refused it (its figures are provisional)
+
+
+# A report's status (提交 Submissions), and a rep's standing in the month (销售员 By rep);
+# RepStatus.REFUSED is the same string as SubmissionStatus.REFUSED, with the same label.
 STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "on_time": ("按时", "On time"),
-    "late": ("迟交", "Late"),
-    "missing": ("缺交", "Missing"),
-    "pending": ("未到期", "Not yet due"),
-    "no_file": ("无文件", "No file"),
-    "not_in_roster": ("不在花名册", "Not in roster"),
+    SubmissionStatus.ON_TIME: ("按时", "On time"),
+    SubmissionStatus.LATE: ("迟交", "Late"),
+    SubmissionStatus.MISSING: ("缺交", "Missing"),
+    SubmissionStatus.PENDING: ("未到期", "Not yet due"),
+    SubmissionStatus.NO_FILE: ("无文件", "No file"),
+    SubmissionStatus.NOT_IN_ROSTER: ("不在花名册", "Not in roster"),
+    SubmissionStatus.REFUSED: ("已拒收", "Refused"),
+    RepStatus.ACTIVE: ("在职", "Active"),
+    RepStatus.JOINED: ("新入职", "Joined"),
+    RepStatus.LEFT: ("离职", "Left"),
+    RepStatus.NO_DATA: ("无数据", "No data"),
 }
-FORM_LABELS: dict[str, tuple[str, str]] = {
-    "daily_report": ("日报", "Daily report"),
-    "weekly_plan": ("周计划", "Weekly plan"),
-    "monthly_plan": ("月计划", "Monthly plan"),
-}
+FORM_LABELS: dict[str, tuple[str, str]] = {form.id: (form.zh, form.en) for form in REP_FORMS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,14 +72,38 @@ class SubmissionRow:
     rep: str
     form: str | None
     due_for: str  # the day, week or month the report covers
-    deadline: dt.datetime | None
+    deadline: dt.datetime | None  # None: not known yet (a year the calendar does not cover)
     submitted: dt.datetime | None
-    status: str
+    status: SubmissionStatus
     file: str | None
 
 
-def _status(submitted: dt.datetime | None, deadline: dt.datetime) -> str:
-    return "on_time" if submitted is None or submitted <= deadline else "late"
+def _status(submitted: dt.datetime | None, deadline: dt.datetime | None) -> SubmissionStatus:
+    if deadline is None or submitted is None or submitted <= deadline:
+        return SubmissionStatus.ON_TIME
+    return SubmissionStatus.LATE
+
+
+def _not_yet(deadline: dt.datetime | None, now: dt.datetime) -> SubmissionStatus:
+    """A report not in: missing once its deadline has passed, else not yet due."""
+    if deadline is not None and deadline <= now:
+        return SubmissionStatus.MISSING
+    return SubmissionStatus.PENDING
+
+
+def _deadline(day: dt.date, workdays: Workdays) -> dt.datetime | None:
+    """The day's deadline; None when it falls in a year the calendar does not cover (the
+    last days of December): that is after as-of, whose year is covered, so not yet due."""
+    try:
+        return daily_deadline(day, workdays)
+    except CalendarNotCovered:
+        return None
+
+
+def _received(sub: Submission, deadline: dt.datetime) -> SubmissionStatus:
+    if sub.refused is not None:
+        return SubmissionStatus.REFUSED
+    return _status(sub.submitted, deadline)
 
 
 def submission_rows(
@@ -73,17 +123,19 @@ def submission_rows(
     # The month's workdays, weeks and deadlines are the same for every rep: worked out once
     # (deadlines as they are needed: the next workday can fall in a year not covered).
     workdays_due = [day for day in workdays.workdays_in(period) if day <= last_day]
-    deadline_of = functools.cache(functools.partial(daily_deadline, workdays=workdays))
+    deadline_of = functools.cache(functools.partial(_deadline, workdays=workdays))
     weeks = _weeks_due(period, now)
     for rep_id in sorted(reps):
         rep = reps[rep_id]
         files = by_rep.get(rep_id, {})
-        if not files:
-            rows.append(SubmissionRow(rep_id, None, str(period), None, None, "no_file", None))
-            continue
-        rows.extend(_daily(rep, files.get("daily_report", []), workdays_due, deadline_of, now))
-        rows.extend(_weekly(rep, files.get("weekly_plan", []), weeks, now))
-        rows.extend(_monthly(rep, files.get("monthly_plan", []), period, now))
+        if not files:  # every report due is missing; the note says there is no file at all
+            rows.append(
+                SubmissionRow(rep_id, None, str(period), None, None, SubmissionStatus.NO_FILE, None)
+            )
+        daily = files.get(FormId.DAILY_REPORT, [])
+        rows.extend(_daily(rep, daily, workdays_due, deadline_of, now))
+        rows.extend(_weekly(rep, files.get(FormId.WEEKLY_PLAN, []), weeks, now))
+        rows.extend(_monthly(rep, files.get(FormId.MONTHLY_PLAN, []), period, now))
     for sub in unknown:
         rows.append(
             SubmissionRow(
@@ -92,7 +144,7 @@ def submission_rows(
                 str(sub.period),
                 None,
                 sub.submitted,
-                "not_in_roster",
+                SubmissionStatus.NOT_IN_ROSTER,
                 sub.path,
             )
         )
@@ -103,44 +155,67 @@ def _daily(
     rep: Rep,
     subs: list[Submission],
     workdays_due: list[dt.date],
-    deadline_of: Callable[[dt.date], dt.datetime],
+    deadline_of: Callable[[dt.date], dt.datetime | None],
     now: dt.datetime,
 ) -> list[SubmissionRow]:
     """One row per workday due so far."""
     sub = subs[0] if subs else None
     days = sub.days if sub else {}
     newest = max(days) if days else None
+    # A refused file the store kept no rows of stands for every day: which it held is unknown.
+    unknown_days = sub is not None and sub.refused is not None and not days
     rows = []
     for day in workdays_due:
         if not rep.active_on(day):
             continue
         deadline = deadline_of(day)
-        if day not in days:
-            status = "missing" if deadline <= now else "pending"
+        if sub is not None and unknown_days:
+            refused = SubmissionStatus.REFUSED
             rows.append(
                 SubmissionRow(
                     rep.rep_id,
-                    "daily_report",
+                    FormId.DAILY_REPORT,
+                    day.isoformat(),
+                    deadline,
+                    sub.submitted,
+                    refused,
+                    sub.path,
+                )
+            )
+            continue
+        if day not in days:
+            rows.append(
+                SubmissionRow(
+                    rep.rep_id,
+                    FormId.DAILY_REPORT,
                     day.isoformat(),
                     deadline,
                     None,
-                    status,
+                    _not_yet(deadline, now),
                     sub.path if sub else None,
                 )
             )
             continue
         assert sub is not None
         seen = days[day]
-        if seen is None:  # no per-day time: the file's time dates its newest day only
+        status: SubmissionStatus
+        if sub.refused is not None:  # received, but not accepted
+            status, seen = SubmissionStatus.REFUSED, sub.submitted
+        elif seen is None:  # no per-day time: the file's time dates its newest day only
             seen = sub.submitted
-            status = _status(seen, deadline) if day == newest or sub.from_store else "on_time"
-            if status == "on_time" and seen is not None and seen > deadline:
+            status = (
+                _status(seen, deadline)
+                if day == newest or sub.from_store
+                else SubmissionStatus.ON_TIME
+            )
+            late = seen is not None and deadline is not None and seen > deadline
+            if status is SubmissionStatus.ON_TIME and late:
                 seen = None  # entered earlier than the last save; exact time unknown
         else:
             status = _status(seen, deadline)
         rows.append(
             SubmissionRow(
-                rep.rep_id, "daily_report", day.isoformat(), deadline, seen, status, sub.path
+                rep.rep_id, FormId.DAILY_REPORT, day.isoformat(), deadline, seen, status, sub.path
             )
         )
     return rows
@@ -168,19 +243,19 @@ def _weekly(
             continue
         sub = got.get(week)
         if sub is None:
-            status = "missing" if deadline <= now else "pending"
+            status = _not_yet(deadline, now)
             rows.append(
-                SubmissionRow(rep.rep_id, "weekly_plan", label, deadline, None, status, None)
+                SubmissionRow(rep.rep_id, FormId.WEEKLY_PLAN, label, deadline, None, status, None)
             )
         else:
             rows.append(
                 SubmissionRow(
                     rep.rep_id,
-                    "weekly_plan",
+                    FormId.WEEKLY_PLAN,
                     label,
                     deadline,
                     sub.submitted,
-                    _status(sub.submitted, deadline),
+                    _received(sub, deadline),
                     sub.path,
                 )
             )
@@ -193,20 +268,25 @@ def _monthly(
     deadline = monthly_deadline(period)
     if not rep.active_on(period.first_day) and not rep.active_on(min(period.last_day, now.date())):
         return []
+    if rep.hire_date is not None and rep.hire_date >= period.first_day:
+        # hired in the month: the plan cannot be due before the first day (at the end of it)
+        deadline = max(deadline, dt.datetime.combine(rep.hire_date, END_OF_DAY))
     if not subs:
-        status = "missing" if deadline <= now else "pending"
+        status = _not_yet(deadline, now)
         return [
-            SubmissionRow(rep.rep_id, "monthly_plan", str(period), deadline, None, status, None)
+            SubmissionRow(
+                rep.rep_id, FormId.MONTHLY_PLAN, str(period), deadline, None, status, None
+            )
         ]
     sub = subs[0]
     return [
         SubmissionRow(
             rep.rep_id,
-            "monthly_plan",
+            FormId.MONTHLY_PLAN,
             str(period),
             deadline,
             sub.submitted,
-            _status(sub.submitted, deadline),
+            _received(sub, deadline),
             sub.path,
         )
     ]

@@ -18,8 +18,10 @@ from typing import Any
 
 import xlsxwriter
 
-from salesxl.consolidate.model import WARNING_LABELS, Bilingual, SheetData, Summary
-from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS
+from salesxl.consolidate.model import WARNING_LABELS, Bilingual, SheetData, Summary, WarningLevel
+from salesxl.consolidate.standing import RepStatus
+from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS, SubmissionStatus
+from salesxl.core.issues import Severity
 from salesxl.core.perf import paused_gc
 from salesxl.forms import FORMS
 from salesxl.write.xlsx import atomic_output, fit_width, safe_sheet_title, write_cell
@@ -58,16 +60,19 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
 }
 # (background, font) for conditional colours, as Excel's own good/neutral/bad styles.
 _GOOD, _NEUTRAL, _BAD = ("#C6EFCE", "#006100"), ("#FFEB9C", "#9C5700"), ("#FFC7CE", "#9C0006")
-COLOURED = {
-    "warning": {"ok": _GOOD, "oral": _NEUTRAL, "written": _BAD},
+_S = SubmissionStatus
+COLOURED: dict[str, dict[str, tuple[str, str]]] = {
+    "warning": {WarningLevel.OK: _GOOD, WarningLevel.ORAL: _NEUTRAL, WarningLevel.WRITTEN: _BAD},
     "status": {
-        "on_time": _GOOD,
-        "late": _NEUTRAL,
-        "missing": _BAD,
-        "no_file": _BAD,
-        "not_in_roster": _NEUTRAL,
+        _S.ON_TIME: _GOOD,
+        _S.LATE: _NEUTRAL,
+        _S.MISSING: _BAD,
+        _S.NO_FILE: _BAD,
+        _S.NOT_IN_ROSTER: _NEUTRAL,
+        _S.REFUSED: _NEUTRAL,  # a report, or a rep whose report, the store refused
+        RepStatus.NO_DATA: _BAD,
     },
-    "severity": {"error": _BAD, "warning": _NEUTRAL},
+    "severity": {Severity.ERROR: _BAD, Severity.WARNING: _NEUTRAL},
 }
 
 
@@ -214,6 +219,8 @@ class _Writer:
                     write_datetime(r, c, datetime(value.year, value.month, value.day), fmt)
                 elif kind is datetime:
                     write_datetime(r, c, value, fmt)
+                elif isinstance(value, str):  # a code's enum member: a status, a warning level
+                    write_string(r, c, shown.get(value, str(value)) if shown else str(value), fmt)
                 else:
                     write_cell(ws, r, c, value, fmt)
 
@@ -292,7 +299,8 @@ class _Writer:
     def _team_block(self, ws: Any, top: int) -> int:
         """The team totals table from row `top`; returns the row after it."""
         teams = self.summary.sheet("by_team")
-        keys = ["team", "region", "amount", "target", "completion", "pace", "warning"]
+        # the pro-rated target: what completion and pace compare with
+        keys = ["team", "region", "amount", "prorated_target", "completion", "pace", "warning"]
         ws.write_string(
             top, 0, "团队合计 Team totals" if self.lang == "zh" else "Team totals", self.title
         )

@@ -92,7 +92,7 @@ class Workdays:
         if day.year in self.override_years and day.year not in _covered_years():
             return day.weekday() < 5
         try:
-            return chinese_calendar.is_workday(day)
+            return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
             raise CalendarNotCovered(day.year) from None
 

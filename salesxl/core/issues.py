@@ -52,6 +52,7 @@ class Code(StrEnum):
     NO_FORMS = "no_forms"
     NOT_MULTIPLE_OF_ROUNDING = "not_multiple_of_rounding"
     BAD_MONTH_WEIGHTS = "bad_month_weights"
+    TARGET_MISMATCH = "target_mismatch"  # a form's month target against the targets file
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -83,6 +84,7 @@ SEVERITY: dict[Code, Severity] = {
     Code.NO_FORMS: Severity.WARNING,
     Code.NOT_MULTIPLE_OF_ROUNDING: Severity.ERROR,
     Code.BAD_MONTH_WEIGHTS: Severity.ERROR,
+    Code.TARGET_MISMATCH: Severity.WARNING,
 }
 
 

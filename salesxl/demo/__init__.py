@@ -20,6 +20,10 @@ from salesxl.demo.mistakes import Mistake, plant_mistakes
 from salesxl.demo.month import RepMonth, rep_month
 from salesxl.demo.organisation import Organisation, build_organisation
 from salesxl.demo.writer import corrupt_copy, rep_jobs, resave_with_openpyxl
+from salesxl.forms import FormId, TableKey
+from salesxl.intake.roster import read_roster
+from salesxl.targets import split_targets
+from salesxl.targets.inputs import read_targets_input
 from salesxl.write.templates import FormJob, write_forms
 
 __all__ = ["DemoError", "DemoFiles", "generate_demo"]
@@ -71,21 +75,31 @@ def generate_demo(
     _prepare(folder)
     org = build_organisation(period, as_of, seed=seed, reps=reps)
     workdays = Workdays()
+    roster_rows = [r.roster_row for r in org.reps]
+    write_forms(
+        [
+            FormJob(folder / "roster.xlsx", FormId.ROSTER, {}, {TableKey.REPS: roster_rows}),
+            FormJob(
+                folder / "sales_records.xlsx", FormId.SALES_RECORDS, {}, {TableKey.SALES: org.sales}
+            ),
+            FormJob(
+                folder / "targets_input.xlsx",
+                FormId.TARGETS_INPUT,
+                org.settings,
+                {TableKey.ANNUAL: org.annual, TableKey.HISTORY: org.history},
+            ),
+        ]
+    )
+    # The forms state the month targets `salesxl targets split` gives (one rep's, wrongly).
+    targets = _split_month_targets(folder / "targets_input.xlsx", folder / "roster.xlsx", period)
     rng = random.Random(seed + 1)
-    months = [rep_month(rep, period, as_of, workdays, rng) for rep in org.reps]
-    mistakes = plant_mistakes(months)
-    spoiled_week = {m.rep_id for m in mistakes if m.form == "weekly_plan"}
-    inbox = folder / "inbox"
-    jobs: list[FormJob] = [
-        FormJob(folder / "roster.xlsx", "roster", {}, {"reps": [r.roster_row for r in org.reps]}),
-        FormJob(folder / "sales_records.xlsx", "sales_records", {}, {"sales": org.sales}),
-        FormJob(
-            folder / "targets_input.xlsx",
-            "targets_input",
-            org.settings,
-            {"annual": org.annual, "history": org.history},
-        ),
+    months = [
+        rep_month(rep, period, as_of, workdays, rng, targets.get(rep.rep_id)) for rep in org.reps
     ]
+    mistakes = plant_mistakes(months)
+    spoiled_week = {m.rep_id for m in mistakes if m.form == FormId.WEEKLY_PLAN}
+    inbox = folder / "inbox"
+    jobs: list[FormJob] = []
     for month in months:
         jobs += rep_jobs(month, inbox, period, drop_rep_id_in_week=month.rep.rep_id in spoiled_week)
     extra = _stray_files(months, inbox, period, workdays, seed) if len(months) >= 13 else []
@@ -106,6 +120,19 @@ def generate_demo(
         mistakes,
         sorted(files),
     )
+
+
+def _split_month_targets(targets_input: Path, roster: Path, period: Month) -> dict[str, float]:
+    """Each rep's target for `period`, split from the targets input as the demo's step does."""
+    split = split_targets(read_targets_input(targets_input, roster=read_roster(roster)))
+    if period not in split.months:
+        return {}
+    k = split.months.index(period)
+    return {
+        p.unit: float(split.money(p.months[k]))
+        for p in split.plans
+        if p.level == "rep" and p.product is None
+    }
 
 
 def _stray_files(

@@ -1,15 +1,19 @@
 """The typical mistakes of real rep files, planted in a few of the demo's reps.
 
-Each entry says which file it spoils and which issue codes the validator
-must report for it — the demo prints them, and the tests check them.
+Each entry says which file it spoils and which issue codes salesxl must
+report for it — the validator, or consolidation for what only shows against
+other files (a month target that is not the targets file's) — the demo
+prints them, and the tests check them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from salesxl.demo.month import RepMonth
+from salesxl.forms import FormId
 
 __all__ = ["Mistake", "plant_mistakes"]
 
@@ -17,12 +21,13 @@ __all__ = ["Mistake", "plant_mistakes"]
 @dataclass(frozen=True, slots=True)
 class Mistake:
     rep_id: str
-    form: str  # daily_report | weekly_plan | file (a file of its own)
+    form: str  # the FormId of the spoiled form, or "file" (a file of its own)
     what: str
     codes: tuple[str, ...]
+    found_by: str = "validate"  # validate | consolidate
 
 
-def _closed_rows(month: RepMonth) -> list[dict]:
+def _closed_rows(month: RepMonth) -> list[dict[str, Any]]:
     return [r for r in month.daily if r.get("stage") == "7" and r.get("amount")]
 
 
@@ -35,7 +40,7 @@ def plant_mistakes(months: list[RepMonth]) -> list[Mistake]:
     row = _closed_rows(m)[0]
     row["stage"] = "8 已成交"  # no such stage
     planted.append(
-        Mistake(m.rep.rep_id, "daily_report", "销售阶段写成「8 已成交」", ("not_in_list",))
+        Mistake(m.rep.rep_id, FormId.DAILY_REPORT, "销售阶段写成「8 已成交」", ("not_in_list",))
     )
     m = months[4]
     m.daily[1]["date"] = m.daily[1]["date"].replace(day=1) - dt.timedelta(days=1)  # last month
@@ -44,7 +49,7 @@ def plant_mistakes(months: list[RepMonth]) -> list[Mistake]:
     planted.append(
         Mistake(
             m.rep.rep_id,
-            "daily_report",
+            FormId.DAILY_REPORT,
             "日期写成上个月；金额 ≠ 数量 × 单价",
             ("out_of_range", "amount_mismatch"),
         )
@@ -56,16 +61,31 @@ def plant_mistakes(months: list[RepMonth]) -> list[Mistake]:
     planted.append(
         Mistake(
             m.rep.rep_id,
-            "daily_report",
+            FormId.DAILY_REPORT,
             "定金大于金额；漏填客户名称",
             ("deposit_exceeds_amount", "required"),
         )
     )
+    m = months[3]
+    m.stated_target = round(m.month_target * 0.9, -2)  # last quarter's draft figure
+    planted.append(
+        Mistake(
+            m.rep.rep_id,
+            FormId.DAILY_REPORT,
+            "日报上的月度目标还是旧数字，与目标文件不同",
+            ("target_mismatch",),
+            found_by="consolidate",
+        )
+    )
     m = months[8]
     m.daily[0]["phone"] = "1381234"
-    planted.append(Mistake(m.rep.rep_id, "daily_report", "电话号码少了几位", ("phone_format",)))
+    planted.append(
+        Mistake(m.rep.rep_id, FormId.DAILY_REPORT, "电话号码少了几位", ("phone_format",))
+    )
     m = months[10]
-    planted.append(Mistake(m.rep.rep_id, "weekly_plan", "周计划表头漏填工号", ("missing_header",)))
+    planted.append(
+        Mistake(m.rep.rep_id, FormId.WEEKLY_PLAN, "周计划表头漏填工号", ("missing_header",))
+    )
     planted.append(
         Mistake(months[1].rep.rep_id, "file", "上个月的日报放进了本月的收件箱", ("wrong_period",))
     )

@@ -2,7 +2,9 @@
 
 Customers move forward through the seven stages over the month; A/B
 prospects get a next follow-up date; deals are qty × price of the rep's
-products and add up to about skill × the month-to-date target.  Report
+products and add up to about skill × the month-to-date target of the
+workdays the rep is employed (a new hire from the hire date, a leaver until
+the leaving day), so the summary's pace index comes out near the skill.  Report
 times follow the rep's habit: punctual reps save by the evening, late reps
 after the 09:00 deadline, some reps skip days.
 """
@@ -18,7 +20,7 @@ from salesxl.core.calendar import Workdays
 from salesxl.core.periods import Month, Week
 from salesxl.demo.organisation import RepProfile, expected_month_target
 
-__all__ = ["RepMonth", "rep_month"]
+__all__ = ["RepMonth", "employed", "rep_month"]
 
 ANALYSES = (
     "客户需求明确，跟进顺利",
@@ -36,6 +38,7 @@ ACTIONS = ("上门拜访负责人", "提供样品和资料", "组织产品推介
 class RepMonth:
     rep: RepProfile
     month_target: float
+    stated_target: float | None = None  # what the daily report's header says, when it differs
     daily: list[dict[str, Any]] = field(default_factory=list)
     day_close: list[dict[str, Any]] = field(default_factory=list)
     weeks: dict[Week, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = field(
@@ -58,15 +61,18 @@ class _Prospect:
 
 
 def rep_month(
-    rep: RepProfile, period: Month, as_of: dt.date, workdays: Workdays, rng: random.Random
+    rep: RepProfile,
+    period: Month,
+    as_of: dt.date,
+    workdays: Workdays,
+    rng: random.Random,
+    target: float | None = None,
 ) -> RepMonth:
-    target = round(expected_month_target(rep, period), -2)
+    """The rep's month, aimed at `target` (the split targets' figure; else an estimate)."""
+    if target is None:
+        target = round(expected_month_target(rep, period), -2)
     out = RepMonth(rep, target)
-    days = [
-        d
-        for d in workdays.workdays_in(period)
-        if d < as_of and rep.hire_date <= d and (rep.leave_date is None or d <= rep.leave_date)
-    ]
+    days = [d for d in workdays.workdays_in(period) if d < as_of and employed(rep, d)]
     if rep.habit == "gaps" and len(days) > 6:
         for gone in rng.sample(days[2:-1], 3):  # three days never reported
             days.remove(gone)
@@ -158,6 +164,9 @@ def _plans(
     if week.monday < period.first_day:
         week = Week.of(week.monday + dt.timedelta(days=7))
     while week.monday <= min(period.last_day, as_of):
+        if not employed(out.rep, week.monday):  # no plan before joining or after leaving
+            week = Week.of(week.monday + dt.timedelta(days=7))
+            continue
         planned = rng.sample(prospects, min(len(prospects), rng.randrange(4, 8)))
         plan = [
             {
@@ -197,4 +206,10 @@ def _plans(
                 "end": start + dt.timedelta(days=rng.randrange(7, 20)),
             }
         )
-    out.month_saved = dt.datetime.combine(period.first_day - dt.timedelta(days=3), dt.time(17, 0))
+    # Due in the last week of the month before; a rep who joins in the month writes it then.
+    first = max(period.first_day - dt.timedelta(days=3), out.rep.hire_date)
+    out.month_saved = dt.datetime.combine(first, dt.time(17, 0))
+
+
+def employed(rep: RepProfile, day: dt.date) -> bool:
+    return rep.hire_date <= day and (rep.leave_date is None or day <= rep.leave_date)

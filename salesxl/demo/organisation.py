@@ -2,7 +2,8 @@
 
 Three regions, two teams each, five reps a team.  Each rep has a base level
 of monthly sales, a skill (how they do against target this month) and a
-habit (how punctual their reports are); a few joined recently, one left.
+habit (how punctual their reports are); one joined a few months ago, one
+joins in the middle of the month and one leaves in it.
 Three years of ERP sales follow the products' seasons, the Spring Festival
 dip and a growth trend, so the target breakdown has something to learn from.
 """
@@ -91,14 +92,15 @@ def _season(product: Product, month: int, year: int) -> float:
 def expected_month_target(rep: RepProfile, month: Month) -> float:
     """Roughly what a seasonal split will give the rep for `month` (the demo aims its deals at it)."""
     years = (month.year - 2023) + (month.month - 11) / 12
-    level = rep.base * GROWTH**years * TARGET_UPLIFT
+    level: float = rep.base * GROWTH**years * TARGET_UPLIFT  # float ** float is Any to mypy
     return (
         level * sum(_season(p, month.month, month.year) for p in rep.products) / len(rep.products)
     )
 
 
 def _customers(rng: random.Random, city: str, n: int) -> list[tuple[str, str | None]]:
-    out, seen = [], set()
+    out: list[tuple[str, str | None]] = []
+    seen = set()
     while len(out) < n:
         if rng.random() < 0.15:  # an individual buyer
             name = f"{rng.choice(SURNAMES)}{rng.choice(['先生', '女士', '经理'])}"
@@ -127,8 +129,10 @@ def build_organisation(
                 used.add(name)
                 break
         hire = dt.date(rng.randrange(2018, 2024), rng.randrange(1, 13), rng.randrange(1, 28))
-        if i in (7, 19):  # two new reps: hired a few months ago (targets ramp up)
-            hire = period.shift(-3 + i % 2).first_day + dt.timedelta(days=6)
+        if i == 7:  # a new rep, hired a few months ago (the targets ramp up)
+            hire = period.shift(-2).first_day + dt.timedelta(days=6)
+        elif i == 19:  # hired in the middle of the month: judged from the hire date
+            hire = period.first_day + dt.timedelta(days=15)
         leave = period.first_day + dt.timedelta(days=12) if i == 26 else None  # one leaves
         rep = RepProfile(
             rep_id=f"S{i + 1:03d}",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
 from salesxl.core.periods import Month
 from salesxl.demo.month import RepMonth
-from salesxl.write.templates import FormJob
+from salesxl.forms import FormId, Role, TableKey
+from salesxl.write.templates import SUGGESTED_LISTS, FormJob
 
 __all__ = ["corrupt_copy", "rep_jobs", "resave_with_openpyxl"]
 
@@ -21,43 +23,43 @@ def rep_jobs(
     rep = month.rep
     base = folder / rep.region / rep.team
     stem = f"{rep.rep_id}_{rep.name}"
-    who = {"rep_name": rep.name, "rep_id": rep.rep_id}
+    who: dict[str, Any] = {Role.REP_NAME: rep.name, Role.REP_ID: rep.rep_id}
     customers = [name for name, _ in rep.customers]
     jobs = [
         FormJob(
             base / f"{stem}_日报_{period}.xlsx",
-            "daily_report",
+            FormId.DAILY_REPORT,
             {
                 **who,
-                "region": rep.region,
-                "team": rep.team,
-                "month": period,
-                "month_target": month.month_target,
+                Role.REGION: rep.region,
+                Role.TEAM: rep.team,
+                Role.MONTH: period,
+                Role.MONTH_TARGET: month.stated_target or month.month_target,
             },
-            {"daily": month.daily, "day_close": month.day_close},
+            {TableKey.DAILY: month.daily, TableKey.DAY_CLOSE: month.day_close},
             max(month.saved.values()) if month.saved else None,
-            {"customers": customers},
+            {SUGGESTED_LISTS[Role.CUSTOMER]: customers},
         )
     ]
     for i, (week, (plan, summary)) in enumerate(sorted(month.weeks.items())):
-        header = {**who, "week": week}
+        header = {**who, Role.WEEK: week}
         if drop_rep_id_in_week and i == 0:
-            del header["rep_id"]
+            del header[Role.REP_ID]
         jobs.append(
             FormJob(
                 base / f"{stem}_周计划_{week}.xlsx",
-                "weekly_plan",
+                FormId.WEEKLY_PLAN,
                 header,
-                {"plan": plan, "last_week": summary},
+                {TableKey.PLAN: plan, TableKey.LAST_WEEK: summary},
                 month.week_saved[week],
             )
         )
     jobs.append(
         FormJob(
             base / f"{stem}_月计划_{period}.xlsx",
-            "monthly_plan",
-            {**who, "month": period, "month_target": month.month_target},
-            {"accounts": month.accounts},
+            FormId.MONTHLY_PLAN,
+            {**who, Role.MONTH: period, Role.MONTH_TARGET: month.month_target},
+            {TableKey.ACCOUNTS: month.accounts},
             month.month_saved,
         )
     )

@@ -201,6 +201,7 @@ def read_settings(
     filled-in database stands in for the inbox.  All problems are reported at once.
     """
     values = _by_label(pairs)
+    judges_a_month = "inbox" in need  # Consolidate and Validate judge the period at as-of
     outputs = ("output", *outputs)
     problems: list[tuple[str, str]] = []
     database = _database(values.get("database"), folder, problems)
@@ -240,6 +241,7 @@ def read_settings(
         return p
 
     found = {key: path(key) for key in _PATHS}
+    before_dates = len(problems)
     as_of = None
     if values.get("as_of") not in (None, ""):
         try:
@@ -266,6 +268,18 @@ def read_settings(
                     f"Period '{raw_period}' is malformed; write it as 2026-11.",
                 )
             )
+    dates_read = len(problems) == before_dates
+    if judges_a_month and dates_read and (as_of or dt.date.today()) < period.first_day:
+        day = as_of or dt.date.today()
+        which = ("截至日期", "The as-of date") if as_of else ("今天", "Today")
+        problems.append(
+            (
+                f"{which[0]} {day} 在期间 {period} 开始（{period.first_day}）之前。请把「截至日期」"
+                f"改为 {period.first_day} 或之后，或换一个期间。",
+                f"{which[1]} {day} is before the period {period} begins ({period.first_day}). "
+                f"Set 'As of' to {period.first_day} or later, or choose another period.",
+            )
+        )
     thresholds = Thresholds()
     try:
         thresholds = Thresholds(
@@ -393,7 +407,7 @@ def excel_text(value: Any) -> Any:
 def hyperlink(target: str, shown: str) -> str:
     """A HYPERLINK formula (the only formulas the adapter writes); plain text when too long."""
     if len(target) > 255 or len(shown) > 255:
-        return excel_text(shown)
+        return str(excel_text(shown))
     target, shown = target.replace('"', '""'), shown.replace('"', '""')
     return f'=HYPERLINK("{target}","{shown}")'
 
@@ -417,7 +431,11 @@ def sheet_grid(sheet: SheetData, *, base: Path | None = None) -> Grid:
             for r, kind in enumerate(sheet.row_kinds, start=2)
             if kind in NUMBER_FORMATS
         ]
-    coloured = [(i, col.kind) for i, col in enumerate(sheet.columns) if col.kind in COLOURED]
+    # The warning level colours a rep's row; else the first coded column that has a colour.
+    coloured = sorted(
+        ((i, col.kind) for i, col in enumerate(sheet.columns) if col.kind in COLOURED),
+        key=lambda found: found[1] != "warning",
+    )
     for r, row in enumerate(sheet.rows, start=2):
         shown = []
         for col, value in zip(sheet.columns, row, strict=True):
@@ -429,10 +447,11 @@ def sheet_grid(sheet: SheetData, *, base: Path | None = None) -> Grid:
             else:
                 shown.append(excel_text(value))
         rows.append(shown)
-        for i, kind in coloured[:1]:  # the first coded column colours the row
+        for i, kind in coloured:
             colours = COLOURED[kind].get(row[i])
             if colours is not None:
                 grid.colours.append((r, _rgb(colours[0])))
+                break
     return grid
 
 

@@ -7,12 +7,14 @@ reads these objects.  `FORMS` maps a form id to its description.
 from __future__ import annotations
 
 from salesxl.forms.admin_forms import ROSTER, SALES_RECORDS, TARGETS, TARGETS_INPUT, WORKDAYS
+from salesxl.forms.keys import FormId, Role, TableKey
 from salesxl.forms.model import (
     Choice,
     ChoiceList,
     Field,
     FieldType,
     Form,
+    Progress,
     Rule,
     Table,
 )
@@ -23,6 +25,7 @@ __all__ = [
     "FORMS",
     "MONTHLY_PLAN",
     "REP_FORMS",
+    "REP_FORM_IDS",
     "ROSTER",
     "SALES_RECORDS",
     "TARGETS",
@@ -33,12 +36,16 @@ __all__ = [
     "Field",
     "FieldType",
     "Form",
+    "FormId",
+    "Progress",
+    "Role",
     "Rule",
     "Table",
+    "TableKey",
     "get_form",
 ]
 
-FORMS: dict[str, Form] = {
+FORMS: dict[str, Form] = {  # keyed by FormId; plain strings look up too
     form.id: form
     for form in (
         DAILY_REPORT,
@@ -54,6 +61,7 @@ FORMS: dict[str, Form] = {
 
 # Forms a rep files; each carries the rep ID and period in its header block.
 REP_FORMS: tuple[Form, ...] = (DAILY_REPORT, WEEKLY_PLAN, MONTHLY_PLAN)
+REP_FORM_IDS: frozenset[FormId] = frozenset(form.id for form in REP_FORMS)
 
 
 def get_form(form_id: str) -> Form:

@@ -13,6 +13,7 @@ from salesxl.forms.choices import (
     WORKDAY_TYPES,
     YES_NO,
 )
+from salesxl.forms.keys import FormId, Role, TableKey
 from salesxl.forms.model import Field, FieldType, Form, NotBefore, ProductEquals, Table
 
 __all__ = ["ROSTER", "SALES_RECORDS", "TARGETS", "TARGETS_INPUT", "WORKDAYS"]
@@ -20,21 +21,21 @@ __all__ = ["ROSTER", "SALES_RECORDS", "TARGETS", "TARGETS_INPUT", "WORKDAYS"]
 T = FieldType
 
 ROSTER = Form(
-    id="roster",
+    id=FormId.ROSTER,
     zh="花名册",
     en="Roster",
     version="1",
     filename="roster.xlsx",
     tables=(
         Table(
-            key="reps",
+            key=TableKey.REPS,
             zh="花名册",
             en="Roster",
             input_rows=2000,
             sheet_aliases=("人员", "名单", "Reps"),
             fields=(
                 Field(
-                    "rep_id",
+                    Role.REP_ID,
                     "工号",
                     "Rep ID",
                     required=True,
@@ -42,19 +43,19 @@ ROSTER = Form(
                     identifier=True,
                     aliases=("员工编号", "编号", "ID"),
                 ),
-                Field("name", "姓名", "Name", required=True, aliases=("销售员", "Rep")),
-                Field("region", "区域", "Region", aliases=("大区",)),
-                Field("team", "团队", "Team", aliases=("小组",)),
-                Field("manager", "主管", "Manager", aliases=("经理", "上级")),
-                Field("level", "级别", "Level", T.CHOICE, choices=LEVELS, aliases=("职级",)),
-                Field("hire_date", "入职日期", "Hire date", T.DATE, aliases=("入职",)),
-                Field("leave_date", "离职日期", "Leave date", T.DATE, aliases=("离职",)),
+                Field(Role.NAME, "姓名", "Name", required=True, aliases=("销售员", "Rep")),
+                Field(Role.REGION, "区域", "Region", aliases=("大区",)),
+                Field(Role.TEAM, "团队", "Team", aliases=("小组",)),
+                Field(Role.MANAGER, "主管", "Manager", aliases=("经理", "上级")),
+                Field(Role.LEVEL, "级别", "Level", T.CHOICE, choices=LEVELS, aliases=("职级",)),
+                Field(Role.HIRE_DATE, "入职日期", "Hire date", T.DATE, aliases=("入职",)),
+                Field(Role.LEAVE_DATE, "离职日期", "Leave date", T.DATE, aliases=("离职",)),
                 Field(
-                    "status", "状态", "Status", T.CHOICE, choices=STATUSES, aliases=("在职状态",)
+                    Role.STATUS, "状态", "Status", T.CHOICE, choices=STATUSES, aliases=("在职状态",)
                 ),
                 Field("email", "邮箱", "Email", width=26, aliases=("电子邮箱", "E-mail")),
             ),
-            rules=(NotBefore("leave_date", "hire_date", code=Code.OUT_OF_RANGE),),
+            rules=(NotBefore(Role.LEAVE_DATE, Role.HIRE_DATE, code=Code.OUT_OF_RANGE),),
         ),
     ),
     instructions_zh=(
@@ -68,21 +69,21 @@ ROSTER = Form(
 )
 
 SALES_RECORDS = Form(
-    id="sales_records",
+    id=FormId.SALES_RECORDS,
     zh="销售记录",
     en="Sales records",
     version="1",
     filename="sales_records.xlsx",
     tables=(
         Table(
-            key="sales",
+            key=TableKey.SALES,
             zh="销售记录",
             en="Sales records",
             input_rows=5000,
             sheet_aliases=("销售明细", "Sales"),
             fields=(
                 Field(
-                    "date",
+                    Role.DATE,
                     "日期",
                     "Date",
                     T.DATE,
@@ -91,7 +92,7 @@ SALES_RECORDS = Form(
                     aliases=("销售日期", "单据日期", "开票日期"),
                 ),
                 Field(
-                    "rep_id",
+                    Role.REP_ID,
                     "工号",
                     "Rep ID",
                     required=True,
@@ -99,7 +100,7 @@ SALES_RECORDS = Form(
                     aliases=("业务员编号", "员工编号"),
                 ),
                 Field(
-                    "customer",
+                    Role.CUSTOMER,
                     "客户名称",
                     "Customer",
                     required=True,
@@ -107,7 +108,7 @@ SALES_RECORDS = Form(
                     aliases=("客户", "购货单位"),
                 ),
                 Field(
-                    "product",
+                    Role.PRODUCT,
                     "产品",
                     "Product",
                     required=True,
@@ -117,11 +118,11 @@ SALES_RECORDS = Form(
                 Field("batch", "批号", "Batch", aliases=("批次",)),
                 Field("expiry", "有效期", "Expiry", T.DATE, aliases=("有效期至",)),
                 Field("maker", "生产厂家", "Maker", width=20, aliases=("厂家", "生产企业")),
-                Field("qty", "数量", "Qty", T.NUMBER, aliases=("Quantity",)),
-                Field("price", "单价", "Unit price", T.MONEY, aliases=("Price",)),
+                Field(Role.QTY, "数量", "Qty", T.NUMBER, aliases=("Quantity",)),
+                Field(Role.PRICE, "单价", "Unit price", T.MONEY, aliases=("Price",)),
                 # Returns and credit notes are negative in ERP exports, so no minimum.
                 Field(
-                    "amount",
+                    Role.AMOUNT,
                     "金额",
                     "Amount",
                     T.MONEY,
@@ -129,7 +130,7 @@ SALES_RECORDS = Form(
                     aliases=("销售金额", "价税合计"),
                 ),
             ),
-            rules=(ProductEquals("amount", "qty", "price"),),
+            rules=(ProductEquals(Role.AMOUNT, Role.QTY, Role.PRICE),),
         ),
     ),
     instructions_zh=("ERP 导出的销售明细，一行一笔；金额为负表示退货。",),
@@ -138,19 +139,19 @@ SALES_RECORDS = Form(
 
 # Overrides of the China calendar: a sheet of the targets input, or a workbook of its own.
 _WORKDAYS_TABLE = Table(
-    key="workdays",
+    key=TableKey.WORKDAYS,
     zh="工作日",
     en="Workdays",
     required=False,
     input_rows=400,
     fields=(
-        Field("date", "日期", "Date", T.DATE, required=True, unique=True),
-        Field("type", "类型", "Type", T.CHOICE, required=True, choices=WORKDAY_TYPES),
+        Field(Role.DATE, "日期", "Date", T.DATE, required=True, unique=True),
+        Field(Role.DAY_TYPE, "类型", "Type", T.CHOICE, required=True, choices=WORKDAY_TYPES),
     ),
 )
 
 WORKDAYS = Form(
-    id="workdays",
+    id=FormId.WORKDAYS,
     zh="工作日",
     en="Workdays",
     version="1",
@@ -169,16 +170,18 @@ WORKDAYS = Form(
 )
 
 TARGETS_INPUT = Form(
-    id="targets_input",
+    id=FormId.TARGETS_INPUT,
     zh="目标分解输入",
     en="Targets input",
     version="1",
     filename="targets_input.xlsx",
     header_sheet=("设置", "Settings"),
     header=(
-        Field("year", "年度", "Year", T.INTEGER, required=True, min=2000, max=2100, example=2026),
         Field(
-            "fiscal_start",
+            Role.YEAR, "年度", "Year", T.INTEGER, required=True, min=2000, max=2100, example=2026
+        ),
+        Field(
+            Role.FISCAL_START,
             "财年起始月",
             "Fiscal start month",
             T.INTEGER,
@@ -188,7 +191,7 @@ TARGETS_INPUT = Form(
             aliases=("起始月",),
         ),
         Field(
-            "method",
+            Role.METHOD,
             "方法",
             "Method",
             T.CHOICE,
@@ -197,7 +200,7 @@ TARGETS_INPUT = Form(
             aliases=("分解方法",),
         ),
         Field(
-            "rounding",
+            Role.ROUNDING,
             "取整单位",
             "Rounding unit",
             T.NUMBER,
@@ -206,7 +209,7 @@ TARGETS_INPUT = Form(
             aliases=("取整",),
         ),
         Field(
-            "mode",
+            Role.MODE,
             "下达方式",
             "Mode",
             T.CHOICE,
@@ -215,7 +218,7 @@ TARGETS_INPUT = Form(
             aliases=("方式",),
         ),
         Field(
-            "spring_festival",
+            Role.SPRING_FESTIVAL,
             "春节调整",
             "Spring Festival adjustment",
             T.CHOICE,
@@ -226,19 +229,24 @@ TARGETS_INPUT = Form(
     ),
     tables=(
         Table(
-            key="annual",
+            key=TableKey.ANNUAL,
             zh="年度目标",
             en="Annual",
             input_rows=5000,
             fields=(
-                Field("level", "层级", "Level", T.CHOICE, required=True, choices=ORG_LEVELS),
+                Field(Role.LEVEL, "层级", "Level", T.CHOICE, required=True, choices=ORG_LEVELS),
                 Field(
-                    "unit", "单元", "Unit", required=True, identifier=True, aliases=("名称", "组织")
+                    Role.UNIT,
+                    "单元",
+                    "Unit",
+                    required=True,
+                    identifier=True,
+                    aliases=("名称", "组织"),
                 ),
-                Field("parent", "上级", "Parent", identifier=True, aliases=("上级单元",)),
-                Field("product", "产品", "Product"),
+                Field(Role.PARENT, "上级", "Parent", identifier=True, aliases=("上级单元",)),
+                Field(Role.PRODUCT, "产品", "Product"),
                 Field(
-                    "annual_target",
+                    Role.ANNUAL_TARGET,
                     "年度目标",
                     "Annual target",
                     T.MONEY,
@@ -246,12 +254,12 @@ TARGETS_INPUT = Form(
                     width=16,
                     aliases=("年目标", "目标"),
                 ),
-                Field("method", "方法", "Method", T.CHOICE, choices=SPLIT_METHODS),
-                Field("weight", "权重", "Weight", T.NUMBER, min=0),
-                Field("proposed", "上报目标", "Proposed", T.MONEY, min=0, aliases=("上报",)),
-                Field("ramp", "爬坡", "Ramp", T.RAMP, width=16, example="25,50,75,100"),
+                Field(Role.METHOD, "方法", "Method", T.CHOICE, choices=SPLIT_METHODS),
+                Field(Role.WEIGHT, "权重", "Weight", T.NUMBER, min=0),
+                Field(Role.PROPOSED, "上报目标", "Proposed", T.MONEY, min=0, aliases=("上报",)),
+                Field(Role.RAMP, "爬坡", "Ramp", T.RAMP, width=16, example="25,50,75,100"),
                 Field(
-                    "month_weights",
+                    Role.MONTH_WEIGHTS,
                     "月度权重",
                     "Month weights",
                     T.NUMBERS,
@@ -263,36 +271,36 @@ TARGETS_INPUT = Form(
             ),
         ),
         Table(
-            key="history",
+            key=TableKey.HISTORY,
             zh="历史销售",
             en="History",
             required=False,
             input_rows=20000,
             fields=(
-                Field("unit", "单元", "Unit", required=True, identifier=True),
-                Field("product", "产品", "Product"),
+                Field(Role.UNIT, "单元", "Unit", required=True, identifier=True),
+                Field(Role.PRODUCT, "产品", "Product"),
                 Field(
-                    "month",
+                    Role.MONTH,
                     "月份",
                     "Month",
                     T.MONTH_OR_DATE,
                     required=True,
                     aliases=("日期", "Date"),
                 ),
-                Field("amount", "金额", "Amount", T.MONEY, required=True, aliases=("销售额",)),
+                Field(Role.AMOUNT, "金额", "Amount", T.MONEY, required=True, aliases=("销售额",)),
             ),
         ),
         Table(
-            key="locked",
+            key=TableKey.LOCKED,
             zh="锁定",
             en="Locked",
             required=False,
             input_rows=500,
             fields=(
-                Field("unit", "单元", "Unit", required=True, identifier=True),
-                Field("product", "产品", "Product"),
-                Field("month", "月份", "Month", T.MONTH, required=True),
-                Field("target", "目标", "Target", T.MONEY, required=True, min=0),
+                Field(Role.UNIT, "单元", "Unit", required=True, identifier=True),
+                Field(Role.PRODUCT, "产品", "Product"),
+                Field(Role.MONTH, "月份", "Month", T.MONTH, required=True),
+                Field(Role.TARGET, "目标", "Target", T.MONEY, required=True, min=0),
             ),
         ),
         _WORKDAYS_TABLE,
@@ -316,24 +324,24 @@ TARGETS_INPUT = Form(
 
 # The output of `salesxl targets split`, read back by consolidation and `forms issue`.
 TARGETS = Form(
-    id="targets",
+    id=FormId.TARGETS,
     zh="月度目标",
     en="Targets",
     version="1",
     filename="targets.xlsx",
     tables=(
         Table(
-            key="long",
+            key=TableKey.LONG,
             zh="明细",
             en="Long",
             input_rows=100,
             fields=(
-                Field("level", "层级", "Level", T.CHOICE, required=True, choices=TARGET_LEVELS),
-                Field("unit", "单元", "Unit", required=True, identifier=True),
-                Field("parent", "上级", "Parent", identifier=True),
-                Field("product", "产品", "Product"),
-                Field("month", "月份", "Month", T.MONTH, required=True),
-                Field("target", "目标", "Target", T.MONEY, required=True, min=0),
+                Field(Role.LEVEL, "层级", "Level", T.CHOICE, required=True, choices=TARGET_LEVELS),
+                Field(Role.UNIT, "单元", "Unit", required=True, identifier=True),
+                Field(Role.PARENT, "上级", "Parent", identifier=True),
+                Field(Role.PRODUCT, "产品", "Product"),
+                Field(Role.MONTH, "月份", "Month", T.MONTH, required=True),
+                Field(Role.TARGET, "目标", "Target", T.MONEY, required=True, min=0),
             ),
         ),
     ),

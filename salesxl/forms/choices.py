@@ -6,7 +6,10 @@ from salesxl.forms.model import Choice, ChoiceList
 
 __all__ = [
     "CLOSED_WON",
+    "FOLLOW_UP_GRADES",
+    "FOLLOW_UP_SOURCES",
     "GRADES",
+    "LEAD_SOURCES",
     "LEVELS",
     "LOST",
     "MODES",
@@ -16,8 +19,10 @@ __all__ = [
     "SOURCES",
     "SPLIT_METHODS",
     "STAGES",
+    "STAGE_ORDER",
     "STATUSES",
     "TARGET_LEVELS",
+    "VISIT_SOURCES",
     "WORKDAY_TYPES",
     "YES_NO",
 ]
@@ -25,9 +30,11 @@ __all__ = [
 SOURCES = ChoiceList(
     "source",
     (
-        Choice("phone", "电话", "Phone call", ("电话咨询", "来电", "phone")),
-        Choice("walkin", "来访", "Walk-in", ("到访", "上门", "walk in")),
-        Choice("visit", "拜访", "Visit", ("走访", "外访")),
+        Choice("phone", "电话", "Phone call", ("电话咨询", "来电", "phone"), lead=True),
+        Choice(
+            "walkin", "来访", "Walk-in", ("到访", "上门", "walk in"), visit=True, follow_up=True
+        ),
+        Choice("visit", "拜访", "Visit", ("走访", "外访"), visit=True),
         Choice("referral", "转介绍", "Referral", ("介绍", "老客户介绍")),
         Choice("other", "其他", "Other", ("其它",)),
     ),
@@ -37,8 +44,8 @@ SOURCES = ChoiceList(
 GRADES = ChoiceList(
     "grade",
     (
-        Choice("A", "热", "Hot", ("A类", "A级")),
-        Choice("B", "温", "Warm", ("B类", "B级")),
+        Choice("A", "热", "Hot", ("A类", "A级"), follow_up=True),
+        Choice("B", "温", "Warm", ("B类", "B级"), follow_up=True),
         Choice("C", "冷", "Cold", ("C类", "C级")),
     ),
     show_code=True,
@@ -54,14 +61,21 @@ STAGES = ChoiceList(
         Choice("4", "接触客户", "Contact"),
         Choice("5", "介绍产品", "Presentation"),
         Choice("6", "处理异议", "Objection handling"),
-        Choice("7", "成交", "Closed won", ("签约", "won", "closed")),
-        Choice("0", "流失", "Lost", ("丢单", "closed lost")),
+        Choice("7", "成交", "Closed won", ("签约", "won", "closed"), won=True),
+        Choice("0", "流失", "Lost", ("丢单", "closed lost"), lost=True),
     ),
     show_code=True,
 )
-CLOSED_WON = "7"
-LOST = "0"
-OPEN_STAGES = frozenset({"1", "2", "3", "4", "5", "6"})
+# What the rules need to know of the lists, read from the flags above.
+(CLOSED_WON,) = (c.code for c in STAGES.choices if c.won)
+(LOST,) = (c.code for c in STAGES.choices if c.lost)
+# The stages a customer passes through, in order (a lost customer reached no further stage).
+STAGE_ORDER: tuple[str, ...] = tuple(c.code for c in STAGES.choices if not c.lost)
+OPEN_STAGES = frozenset(code for code in STAGE_ORDER if code != CLOSED_WON)
+VISIT_SOURCES = frozenset(c.code for c in SOURCES.choices if c.visit)
+LEAD_SOURCES = frozenset(c.code for c in SOURCES.choices if c.lead)
+FOLLOW_UP_SOURCES = frozenset(c.code for c in SOURCES.choices if c.follow_up)
+FOLLOW_UP_GRADES = frozenset(c.code for c in GRADES.choices if c.follow_up)
 
 OBJECTIONS = ChoiceList(
     "objection",

@@ -14,6 +14,8 @@ from enum import StrEnum
 from typing import Any
 
 from salesxl.core.issues import Code
+from salesxl.forms.formula import parse as parse_formula
+from salesxl.forms.keys import FormId, Role, TableKey
 
 __all__ = [
     "Choice",
@@ -26,6 +28,7 @@ __all__ = [
     "NotGreaterThan",
     "OnlyWhen",
     "ProductEquals",
+    "Progress",
     "RequiredWhen",
     "Rule",
     "RuleHit",
@@ -51,12 +54,21 @@ class FieldType(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """One allowed value: a stable `code` plus its Chinese and English labels."""
+    """One allowed value: a stable `code` plus its Chinese and English labels.
+
+    The flags say what the choice means to the sales-floor rules
+    (docs/rules.md); the rules read them instead of naming codes.
+    """
 
     code: str
     zh: str
     en: str
     aliases: tuple[str, ...] = ()
+    visit: bool = False  # a source that counts as a visit (来访, 拜访)
+    lead: bool = False  # a source whose customer must be visited within 7 days (电话)
+    follow_up: bool = False  # followed up every 7 days (a 来访 customer, an A/B prospect)
+    won: bool = False  # the stage that closes a deal (成交)
+    lost: bool = False  # the stage of a customer lost (流失)
 
     def label(self, lang: str, *, with_code: bool = False) -> str:
         text = self.zh if lang == "zh" else self.en
@@ -96,7 +108,11 @@ class ChoiceList:
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One column of a table, or one label/value pair of a header block."""
+    """One column of a table, or one label/value pair of a header block.
+
+    `key` is a `Role` when code outside `salesxl.forms` reads the field (see
+    `salesxl.forms.keys`), a plain string when only the generic machinery does.
+    """
 
     key: str
     zh: str
@@ -115,11 +131,20 @@ class Field:
     help_zh: str = ""
     help_en: str = ""
     width: int | None = None
-    formula: str | None = None  # template formula, `{row}` is the sheet row
+    formula: str | None = None  # a computed column's formula (see salesxl.forms.formula)
     example: Any = None
+
+    def __post_init__(self) -> None:
+        if self.formula is not None:
+            parse_formula(self.formula)  # refuse what the template writer cannot work out
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+    @property
+    def role(self) -> Role | None:
+        """What code outside the forms knows this field as (None: nothing in particular)."""
+        return self.key if isinstance(self.key, Role) else None
 
     @property
     def bilingual(self) -> str:
@@ -411,7 +436,7 @@ def _choice_text(field_: Field, code: Any, lang: str = "zh") -> str:
 class Table:
     """One table of a form: a sheet whose header row holds the fields' labels."""
 
-    key: str
+    key: TableKey
     zh: str  # sheet name, Chinese
     en: str  # sheet name, English
     fields: tuple[Field, ...]
@@ -440,20 +465,46 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class Progress:
+    """本月进度 beside a form's header block: a column's sum against a header target.
+
+    With `only_when` (a field of `table` and a choice code), only the rows at that
+    choice are summed: the daily report's amounts of closed deals, as the summary counts.
+    """
+
+    table: TableKey
+    amount: str  # the field of `table` summed
+    target: str  # the header field it is compared with
+    only_when: tuple[str, str] | None = None  # (choice field, code)
+
+    @property
+    def formula(self) -> str:
+        """The amount so far, as a formula of salesxl.forms.formula."""
+        column = f"{{col:{self.table}.{self.amount}}}"
+        if self.only_when is None:
+            return f"SUM({column})"
+        field, code = self.only_when
+        return (
+            f"SUMIFS({column},{{col:{self.table}.{field}}},{{choice:{self.table}.{field}={code}}})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Form:
     """A whole form: header block plus one or more tables (SPEC §2)."""
 
-    id: str
+    id: FormId
     zh: str
     en: str
     version: str
     filename: str
     tables: tuple[Table, ...]
     header: tuple[Field, ...] = ()
-    header_table: str | None = None  # table whose sheet holds the header block
+    header_table: TableKey | None = None  # table whose sheet holds the header block
     header_sheet: tuple[str, str] | None = None  # a sheet of its own (zh, en) for label/value
-    rep_field: str | None = None  # header key holding the rep ID (工号)
-    period_field: str | None = None  # header key holding the period (月份 / 周)
+    rep_field: Role | None = None  # header key holding the rep ID (工号)
+    period_field: Role | None = None  # header key holding the period (月份 / 周)
+    progress: Progress | None = None
     instructions_zh: tuple[str, ...] = ()
     instructions_en: tuple[str, ...] = ()
     notes: Mapping[str, str] = field(default_factory=dict)

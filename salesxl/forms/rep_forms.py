@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from salesxl.core.issues import Code
-from salesxl.forms.choices import CLOSED_WON, GRADES, OBJECTIONS, OPEN_STAGES, SOURCES, STAGES
+from salesxl.forms.choices import (
+    CLOSED_WON,
+    FOLLOW_UP_GRADES,
+    GRADES,
+    OBJECTIONS,
+    OPEN_STAGES,
+    SOURCES,
+    STAGES,
+)
+from salesxl.forms.keys import FormId, Role, TableKey
 from salesxl.forms.model import (
     Field,
     FieldType,
@@ -13,6 +22,7 @@ from salesxl.forms.model import (
     NotGreaterThan,
     OnlyWhen,
     ProductEquals,
+    Progress,
     RequiredWhen,
     Table,
 )
@@ -21,10 +31,15 @@ __all__ = ["DAILY_REPORT", "MONTHLY_PLAN", "WEEKLY_PLAN"]
 
 T = FieldType
 _REP_NAME = Field(
-    "rep_name", "销售员", "Rep", required=True, aliases=("姓名", "业务员", "Name"), example="张伟"
+    Role.REP_NAME,
+    "销售员",
+    "Rep",
+    required=True,
+    aliases=("姓名", "业务员", "Name"),
+    example="张伟",
 )
 _REP_ID = Field(
-    "rep_id",
+    Role.REP_ID,
     "工号",
     "Rep ID",
     required=True,
@@ -33,24 +48,24 @@ _REP_ID = Field(
     example="S001",
 )
 _MONTH = Field(
-    "month", "月份", "Month", T.MONTH, required=True, aliases=("月", "期间"), example="2026-11"
+    Role.MONTH, "月份", "Month", T.MONTH, required=True, aliases=("月", "期间"), example="2026-11"
 )
 # Pre-filled from targets.xlsx when forms are issued (salesxl forms issue).
 _MONTH_TARGET = Field(
-    "month_target", "月度目标", "Month target", T.MONEY, min=0, aliases=("本月目标", "月目标")
+    Role.MONTH_TARGET, "月度目标", "Month target", T.MONEY, min=0, aliases=("本月目标", "月目标")
 )
 _CUSTOMER = Field(
-    "customer",
+    Role.CUSTOMER,
     "客户名称",
     "Customer",
     required=True,
     width=22,
     aliases=("客户", "客户名", "单位名称"),
 )
-_GRADE = Field("grade", "客户等级", "Grade", T.CHOICE, choices=GRADES, aliases=("等级", "级别"))
+_GRADE = Field(Role.GRADE, "客户等级", "Grade", T.CHOICE, choices=GRADES, aliases=("等级", "级别"))
 
 DAILY_REPORT = Form(
-    id="daily_report",
+    id=FormId.DAILY_REPORT,
     zh="日报",
     en="Daily report",
     version="1",
@@ -58,22 +73,26 @@ DAILY_REPORT = Form(
     header=(
         _REP_NAME,
         _REP_ID,
-        Field("region", "区域", "Region", aliases=("大区",)),
-        Field("team", "团队", "Team", aliases=("小组",)),
+        Field(Role.REGION, "区域", "Region", aliases=("大区",)),
+        Field(Role.TEAM, "团队", "Team", aliases=("小组",)),
         _MONTH,
         _MONTH_TARGET,
     ),
-    header_table="daily",
-    rep_field="rep_id",
-    period_field="month",
+    header_table=TableKey.DAILY,
+    rep_field=Role.REP_ID,
+    period_field=Role.MONTH,
+    # 本月进度 counts what the summary counts: the amounts of closed deals (成交).
+    progress=Progress(
+        TableKey.DAILY, Role.AMOUNT, Role.MONTH_TARGET, only_when=(Role.STAGE, CLOSED_WON)
+    ),
     tables=(
         Table(
-            key="daily",
+            key=TableKey.DAILY,
             zh="日报",
             en="Daily",
             fields=(
                 Field(
-                    "date",
+                    Role.DATE,
                     "日期",
                     "Date",
                     T.DATE,
@@ -85,7 +104,7 @@ DAILY_REPORT = Form(
                 _CUSTOMER,
                 Field("contact", "联系人", "Contact", aliases=("联系人姓名",)),
                 Field(
-                    "phone",
+                    Role.PHONE,
                     "电话",
                     "Phone",
                     T.PHONE,
@@ -93,7 +112,7 @@ DAILY_REPORT = Form(
                     aliases=("联系电话", "手机", "手机号", "Tel", "Mobile"),
                 ),
                 Field(
-                    "source",
+                    Role.SOURCE,
                     "来源",
                     "Source",
                     T.CHOICE,
@@ -102,7 +121,7 @@ DAILY_REPORT = Form(
                 ),
                 _GRADE,
                 Field(
-                    "stage",
+                    Role.STAGE,
                     "销售阶段",
                     "Stage",
                     T.CHOICE,
@@ -110,11 +129,11 @@ DAILY_REPORT = Form(
                     width=16,
                     aliases=("阶段", "进度"),
                 ),
-                Field("product", "产品", "Product", aliases=("产品名称", "意向产品")),
-                Field("qty", "数量", "Qty", T.NUMBER, min=0, aliases=("Quantity",)),
-                Field("price", "单价", "Unit price", T.MONEY, min=0, aliases=("Price",)),
-                Field("amount", "金额", "Amount", T.MONEY, min=0, aliases=("成交金额",)),
-                Field("deposit", "定金", "Deposit", T.MONEY, min=0, aliases=("订金",)),
+                Field(Role.PRODUCT, "产品", "Product", aliases=("产品名称", "意向产品")),
+                Field(Role.QTY, "数量", "Qty", T.NUMBER, min=0, aliases=("Quantity",)),
+                Field(Role.PRICE, "单价", "Unit price", T.MONEY, min=0, aliases=("Price",)),
+                Field(Role.AMOUNT, "金额", "Amount", T.MONEY, min=0, aliases=("成交金额",)),
+                Field(Role.DEPOSIT, "定金", "Deposit", T.MONEY, min=0, aliases=("订金",)),
                 Field(
                     "objection",
                     "异议类型",
@@ -134,30 +153,36 @@ DAILY_REPORT = Form(
                 Field("notes", "备注", "Notes", width=30, aliases=("说明", "Remarks")),
             ),
             rules=(
-                RequiredWhen("amount", "stage", frozenset({CLOSED_WON})),
-                # Only a deal's amount is sales: the summary and the form's progress count
-                # no other (docs/forms.md).
-                OnlyWhen("amount", "stage", frozenset({CLOSED_WON})),
-                ProductEquals("amount", "qty", "price"),
-                NotGreaterThan("deposit", "amount"),
-                NotBefore("next_followup", "date"),
+                RequiredWhen(Role.AMOUNT, Role.STAGE, frozenset({CLOSED_WON})),
+                # Only a deal's amount is sales: the summary, the progress block and the
+                # day close count no other, so any other amount is reported.
+                OnlyWhen(Role.AMOUNT, Role.STAGE, frozenset({CLOSED_WON})),
+                ProductEquals(Role.AMOUNT, Role.QTY, Role.PRICE),
+                NotGreaterThan(Role.DEPOSIT, Role.AMOUNT),
+                NotBefore("next_followup", Role.DATE),
                 MissingWhen(
                     "next_followup",
-                    (("grade", frozenset({"A", "B"})), ("stage", OPEN_STAGES)),
+                    ((Role.GRADE, FOLLOW_UP_GRADES), (Role.STAGE, OPEN_STAGES)),
                     reason_zh="A/B 类客户仍在跟进中，但",
                     reason_en="An A/B customer with an open stage ",
                 ),
             ),
         ),
         Table(
-            key="day_close",
+            key=TableKey.DAY_CLOSE,
             zh="日清",
             en="Day close",
             required=False,
             input_rows=31,
             fields=(
                 Field(
-                    "date", "日期", "Date", T.DATE, required=True, in_period=True, not_future=True
+                    Role.DATE,
+                    "日期",
+                    "Date",
+                    T.DATE,
+                    required=True,
+                    in_period=True,
+                    not_future=True,
                 ),
                 Field(
                     "sales",
@@ -167,13 +192,13 @@ DAILY_REPORT = Form(
                     width=14,
                     aliases=("当日成交", "Today sales"),
                     # The day's deals only: what the summary counts (the OnlyWhen rule).
-                    formula="SUMPRODUCT(SUMIFS({col:daily.amount},{col:daily.date},{cell:date},"
-                    "{col:daily.stage},{spellings:stage." + CLOSED_WON + "}))",
+                    formula="SUMIFS({col:daily.amount},{col:daily.date},{cell:date},"
+                    "{col:daily.stage},{choice:daily.stage=" + CLOSED_WON + "})",
                     help_zh="自动汇总当天成交（阶段 7）的金额",
                     help_en="Sums the day's closed deals (stage 7)",
                 ),
                 Field(
-                    "forecast",
+                    Role.FORECAST,
                     "明日预测",
                     "Tomorrow's forecast",
                     T.MONEY,
@@ -205,7 +230,7 @@ DAILY_REPORT = Form(
 )
 
 WEEKLY_PLAN = Form(
-    id="weekly_plan",
+    id=FormId.WEEKLY_PLAN,
     zh="周计划",
     en="Weekly plan",
     version="1",
@@ -214,7 +239,7 @@ WEEKLY_PLAN = Form(
         _REP_NAME,
         _REP_ID,
         Field(
-            "week",
+            Role.WEEK,
             "周",
             "Week",
             T.WEEK,
@@ -224,18 +249,18 @@ WEEKLY_PLAN = Form(
         ),
         Field("week_target", "本周目标", "Week target", T.MONEY, min=0, aliases=("周目标",)),
     ),
-    header_table="plan",
-    rep_field="rep_id",
-    period_field="week",
+    header_table=TableKey.PLAN,
+    rep_field=Role.REP_ID,
+    period_field=Role.WEEK,
     tables=(
         Table(
-            key="plan",
+            key=TableKey.PLAN,
             zh="计划",
             en="Plan",
             input_rows=200,
             fields=(
                 Field(
-                    "date",
+                    Role.DATE,
                     "计划日期",
                     "Planned date",
                     T.DATE,
@@ -256,7 +281,7 @@ WEEKLY_PLAN = Form(
                 ),
                 Field("outcome", "预期结果", "Expected outcome", width=30, aliases=("预期效果",)),
                 Field(
-                    "expected_amount",
+                    Role.EXPECTED_AMOUNT,
                     "预计金额",
                     "Expected amount",
                     T.MONEY,
@@ -266,7 +291,7 @@ WEEKLY_PLAN = Form(
             ),
         ),
         Table(
-            key="last_week",
+            key=TableKey.LAST_WEEK,
             zh="上周总结",
             en="Last week",
             required=False,
@@ -292,7 +317,7 @@ WEEKLY_PLAN = Form(
 )
 
 MONTHLY_PLAN = Form(
-    id="monthly_plan",
+    id=FormId.MONTHLY_PLAN,
     zh="月计划",
     en="Monthly plan",
     version="1",
@@ -303,12 +328,12 @@ MONTHLY_PLAN = Form(
         _MONTH,
         _MONTH_TARGET,
     ),
-    header_table="accounts",
-    rep_field="rep_id",
-    period_field="month",
+    header_table=TableKey.ACCOUNTS,
+    rep_field=Role.REP_ID,
+    period_field=Role.MONTH,
     tables=(
         Table(
-            key="accounts",
+            key=TableKey.ACCOUNTS,
             zh="重点客户",
             en="Key accounts",
             input_rows=200,
@@ -316,7 +341,7 @@ MONTHLY_PLAN = Form(
                 _CUSTOMER,
                 _GRADE,
                 Field(
-                    "expected_amount",
+                    Role.EXPECTED_AMOUNT,
                     "预计金额",
                     "Expected amount",
                     T.MONEY,

@@ -16,7 +16,7 @@ from pathlib import Path
 from salesxl.core.issues import Code, Issue, make_issue
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month, Week
-from salesxl.forms import REP_FORMS
+from salesxl.forms import REP_FORM_IDS
 from salesxl.intake.files import Prepare, collect_files, load_forms
 from salesxl.intake.roster import read_roster
 from salesxl.validate import FormData, ValidationContext
@@ -25,7 +25,6 @@ __all__ = ["Inbox", "ProgressFactory", "read_inbox"]
 
 # Called with the number of files; yields a callback advanced once per file.
 ProgressFactory = Callable[[int], AbstractContextManager[Callable[[int], None]]]
-_REP_FORM_IDS = frozenset(form.id for form in REP_FORMS)
 
 
 @contextlib.contextmanager
@@ -51,7 +50,7 @@ class Inbox:
 
     def no_forms(self, *, rep_forms: bool = False) -> Issue | None:
         """A warning when nothing was found to read (or, with `rep_forms`, no rep form)."""
-        if rep_forms and any(data.form_id in _REP_FORM_IDS for data in self.forms):
+        if rep_forms and any(data.form_id in REP_FORM_IDS for data in self.forms):
             return None
         if not rep_forms and self.files:
             return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from salesxl.core.people import Rep, Roster
+from salesxl.forms import FormId, Role, TableKey
 from salesxl.intake.files import load_form
 from salesxl.validate import FormData, ValidationContext
 
@@ -17,24 +18,24 @@ class RosterError(Exception):
 
 def roster_from_form(data: FormData) -> Roster:
     """Reps from a read roster; rows without an ID are skipped (their issues say why)."""
-    if data.form_id != "roster":
+    if data.form_id != FormId.ROSTER:
         first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
         raise RosterError(f"{data.path} is not a roster: {first}")
     reps: dict[str, Rep] = {}
-    for record in data.records("reps"):
-        rep_id = record["rep_id"]
+    for record in data.records(TableKey.REPS):
+        rep_id = record[Role.REP_ID]
         if rep_id is None or rep_id in reps:
             continue
         reps[rep_id] = Rep(
             rep_id=rep_id,
-            name=record["name"] or rep_id,
-            region=record["region"],
-            team=record["team"],
-            manager=record["manager"],
-            level=record["level"],
-            hire_date=record["hire_date"],
-            leave_date=record["leave_date"],
-            status=record["status"],
+            name=record[Role.NAME] or rep_id,
+            region=record[Role.REGION],
+            team=record[Role.TEAM],
+            manager=record[Role.MANAGER],
+            level=record[Role.LEVEL],
+            hire_date=record[Role.HIRE_DATE],
+            leave_date=record[Role.LEAVE_DATE],
+            status=record[Role.STATUS],
         )
     return Roster(reps, data.path, list(data.issues))
 

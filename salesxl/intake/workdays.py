@@ -6,6 +6,7 @@ from pathlib import Path
 
 from salesxl.core.calendar import Workdays
 from salesxl.core.text import plural
+from salesxl.forms import Role, TableKey
 from salesxl.intake.files import load_form
 
 __all__ = ["WorkdaysError", "read_workdays"]
@@ -18,10 +19,11 @@ class WorkdaysError(ValueError):
 def read_workdays(path: Path) -> Workdays:
     """The calendar with the overrides of a workdays sheet (its own file or the targets input)."""
     data = load_form(Path(path))
-    if data.form_id not in ("workdays", "targets_input") or "workdays" not in data.tables:
+    if TableKey.WORKDAYS not in data.tables:  # only the forms with a workdays table have one
         raise WorkdaysError(f"{path}: no 工作日 Workdays sheet (日期 Date | 类型 Type) found")
     errors = [i for i in data.issues if i.is_error]
     if errors:
         where = "; ".join(f"{i.sheet}!{i.cell}: {i.message_en}" for i in errors[:5])
         raise WorkdaysError(f"{path}: {plural(len(errors), 'error')}, e.g. {where}")
-    return Workdays.from_rows((r["date"], r["type"]) for r in data.records("workdays"))
+    rows = data.records(TableKey.WORKDAYS)
+    return Workdays.from_rows((r[Role.DATE], r[Role.DAY_TYPE]) for r in rows)

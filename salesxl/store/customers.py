@@ -56,7 +56,7 @@ def refresh_customers(conn: Connection, keys: Iterable[str], now: dt.datetime) -
     wanted = sorted(set(keys))
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        found: dict[str, list[tuple]] = defaultdict(list)
+        found: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         rows = conn.execute(
             select(
                 activities.c.customer_key,
@@ -91,7 +91,7 @@ def refresh_customers(conn: Connection, keys: Iterable[str], now: dt.datetime) -
         insert_columns(conn, customers, columns)
 
 
-def _record(key: str, entries: list[tuple]) -> CustomerRecord:
+def _record(key: str, entries: list[tuple[Any, ...]]) -> CustomerRecord:
     # (date, first seen by the store, rep): the earliest contact registers the customer;
     # on the same day the report that reached the store first wins.
     entries.sort(key=lambda e: (e[0], e[1], e[2]))

@@ -32,7 +32,7 @@ from salesxl.core.issues import Code, Issue, make_issue
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month, Week
 from salesxl.core.text import plural
-from salesxl.forms import FORMS, REP_FORMS
+from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
 from salesxl.intake.files import collect_files, load_forms
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
@@ -48,8 +48,9 @@ from salesxl.store.kinds import (
     supersede,
 )
 from salesxl.store.migrations import open_store
+from salesxl.store.refusals import REFUSAL_ISSUES, refused_content
 from salesxl.store.results import FileResult, ImportResult
-from salesxl.store.schema import audit_log, issues, reps, submissions
+from salesxl.store.schema import HEADER_CELLS, audit_log, issues, reps, submissions
 from salesxl.validate import FormData, ValidationContext
 
 __all__ = ["FileResult", "ImportResult", "Progress", "default_actor", "import_files", "import_form"]
@@ -158,12 +159,11 @@ def import_files(
                 chunk = todo[start : start + READ_CHUNK]
                 sizes = iter([hashes[f][1] for f in chunk])
                 with paused_gc():  # collected between chunks
-                    forms = load_forms(
-                        chunk,
-                        ctx,
-                        workers=workers,
-                        progress=lambda n, sizes=sizes: step(next(sizes, 0) * n),
-                    )
+
+                    def advance(n: int, sizes: Iterator[int] = sizes) -> None:
+                        step(next(sizes, 0) * n)
+
+                    forms = load_forms(chunk, ctx, workers=workers, progress=advance)
                     for path, data in zip(chunk, forms, strict=True):
                         content_hash, size, _ = hashes[path]
                         results[path] = _import(
@@ -224,7 +224,7 @@ def _roster_names(engine: Engine) -> dict[str, str] | None:
     with read_transaction(engine) as conn:
         current = conn.execute(
             select(submissions.c.id).where(
-                submissions.c.form_id == "roster", submissions.c.status == "current"
+                submissions.c.form_id == FormId.ROSTER, submissions.c.status == "current"
             )
         ).scalar()
         if current is None:
@@ -275,11 +275,11 @@ def _plan(data: FormData, spec: Kind) -> _Plan:
     for issue in data.issues:
         if not issue.is_error:
             continue
-        key = rows_of.get((issue.sheet, issue.row)) if issue.row is not None else None
-        if key is None:
+        table_key = rows_of.get((issue.sheet, issue.row)) if issue.row is not None else None
+        if table_key is None or issue.row is None:
             file_errors.append(issue)
         else:
-            bad.setdefault(key, set()).add(issue.row)  # type: ignore[arg-type]
+            bad.setdefault(table_key, set()).add(issue.row)
             row_errors.append(issue)
     good = {
         key: [r for r in t.records if r["_row"] not in bad[key]] if key in bad else t.records
@@ -327,16 +327,15 @@ def _span(data: FormData, good: dict[str, list[Record]]) -> tuple[dt.date | None
         return period.first_day, period.last_day
     if isinstance(period, Week):
         return period.monday, period.sunday
-    if data.form_id == "sales_records":
-        days = [r["date"] for r in good.get("sales", [])]
+    if data.form_id == FormId.SALES_RECORDS:
+        days = [r[Role.DATE] for r in good.get(TableKey.SALES, [])]
         return (min(days), max(days)) if days else (None, None)
-    if data.form_id == "targets":
-        months = [r["month"] for r in good.get("long", []) if isinstance(r["month"], Month)]
+    if data.form_id == FormId.TARGETS:
+        months = [m for r in good.get(TableKey.LONG, []) if isinstance(m := r[Role.MONTH], Month)]
         return (min(months).first_day, max(months).last_day) if months else (None, None)
     return None, None
 
 
-REFUSAL_ISSUES = 50  # errors kept per refused file (the import's own report lists them all)
 _REP_FORM_IDS = frozenset(f.id for f in REP_FORMS)
 
 
@@ -349,9 +348,10 @@ def _record_refusal(
     now: dt.datetime,
     actor: str,
 ) -> None:
-    """A rep's file that was not imported is logged (action `refuse`) with its errors, so a
-    summary from the store says why that rep's month is missing instead of staying silent.
-    The same refused bytes are logged once."""
+    """A rep's file that was not imported is logged (action `refuse`) with its errors and its
+    rows as read, so a summary from the store says why that rep's month is missing instead of
+    staying silent, and shows the file's figures as provisional.  The same refused bytes are
+    logged once."""
     if spec.name != "reports" or (data.form_id is not None and data.form_id not in _REP_FORM_IDS):
         return
     first, last = _span(data, {})
@@ -382,6 +382,7 @@ def _record_refusal(
                         "last": last,
                         "errors": len(errors),
                         "issues": [i.to_dict() for i in errors[:REFUSAL_ISSUES]],
+                        **refused_content(data, _layout(data)),
                     }
                 ),
             )
@@ -495,14 +496,15 @@ def _write(
             status="current",
             rows=rows,
             skipped_rows=plan.skipped,
-            header=codec.dumps(data.header),
+            # the header cells ride along, so checks from the store point at the cell too
+            header=codec.dumps({**data.header, HEADER_CELLS: data.header_cells}),
             layout=codec.dumps(_layout(data)),
         )
     ).inserted_primary_key[0]  # type: ignore[index]
     supersede(conn, spec, new_id, previous)
     insert_form_rows(conn, new_id, data, plan.good, step=step)
     replaced = [s.id for s in previous.rows]
-    if data.form_id == "daily_report":
+    if data.form_id == FormId.DAILY_REPORT:
         record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)
         refresh_customers_of(conn, data, new_id, replaced, now)
     _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)))

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Row, Table, and_, exists, func, select, tuple
 from salesxl.core.calendar import CalendarNotCovered, Workdays
 from salesxl.core.deadlines import daily_deadline
 from salesxl.core.periods import Month, Week
+from salesxl.forms import REP_FORMS, FormId, Role, TableKey
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
 from salesxl.store.customers import customer_key, refresh_customers
@@ -65,18 +66,18 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    "roster": Kind("roster", ("roster",), "花名册", "a roster", per_file=True),
-    "sales": Kind("sales", ("sales_records",), "销售记录", "sales records", per_file=False),
+    "roster": Kind("roster", (FormId.ROSTER,), "花名册", "a roster", per_file=True),
+    "sales": Kind("sales", (FormId.SALES_RECORDS,), "销售记录", "sales records", per_file=False),
     "reports": Kind(
         "reports",
-        ("daily_report", "weekly_plan", "monthly_plan"),
+        tuple(form.id for form in REP_FORMS),
         "日报、周计划或月计划",
         "a daily report, weekly plan or monthly plan",
         per_file=True,
     ),
     "targets": Kind(
         "targets",
-        ("targets",),
+        (FormId.TARGETS,),
         "目标（targets.xlsx 的明细表）",
         "targets (the Long sheet of targets.xlsx)",
         per_file=False,
@@ -104,14 +105,13 @@ def _slice_filter(data: FormData) -> Any:
 
 
 def _sales_slices(good: dict[str, list[Record]]) -> list[tuple[str, str]]:
-    rows = good.get("sales", [])
-    return sorted(
-        set(zip((r["rep_id"] for r in rows), _months_of([r["date"] for r in rows]), strict=True))
-    )
+    rows = good.get(TableKey.SALES, [])
+    reps, days = [r[Role.REP_ID] for r in rows], [r[Role.DATE] for r in rows]
+    return sorted(set(zip(reps, _months_of(days), strict=True)))
 
 
 def _target_months(good: dict[str, list[Record]]) -> list[str]:
-    return sorted({str(r["month"]) for r in good.get("long", [])})
+    return sorted({str(r[Role.MONTH]) for r in good.get(TableKey.LONG, [])})
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -233,20 +233,20 @@ def _table_columns(
         by_field = {f: [r.get(f) for r in records] for f in fields}
     for f in fields:
         values = by_field[f]
-        if f in ("month", "week"):
+        if f in (Role.MONTH, Role.WEEK):  # periods are stored as their text
             values = [_period_text(v) for v in values]
         columns[f] = values
     columns["extra"] = [codec.dumps(r["_extra"]) if r.get("_extra") else None for r in records]
     if table is activities:
         keys = {
             pair: customer_key(*pair)
-            for pair in set(zip(columns["customer"], columns["phone"], strict=True))
+            for pair in set(zip(columns[Role.CUSTOMER], columns[Role.PHONE], strict=True))
         }
         columns["customer_key"] = [
-            keys[pair] for pair in zip(columns["customer"], columns["phone"], strict=True)
+            keys[pair] for pair in zip(columns[Role.CUSTOMER], columns[Role.PHONE], strict=True)
         ]
     if table is sales_records:
-        columns["month"] = _months_of(columns["date"])
+        columns[Role.MONTH] = _months_of(columns[Role.DATE])
     return columns
 
 
@@ -282,10 +282,10 @@ def daily_due(day: dt.date) -> dt.datetime:
 def report_dates(good: dict[str, list[Record]]) -> set[dt.date]:
     """The days a daily report's rows are for: its contact and 日清 rows (SPEC §2.1)."""
     return {
-        r["date"]
-        for key in ("daily", "day_close")
+        r[Role.DATE]
+        for key in (TableKey.DAILY, TableKey.DAY_CLOSE)
         for r in good.get(key, [])
-        if isinstance(r.get("date"), dt.date)
+        if isinstance(r.get(Role.DATE), dt.date)
     }
 
 
@@ -335,7 +335,7 @@ def refresh_customers_of(
     conn: Connection, data: FormData, new_id: int, replaced: Sequence[int], now: dt.datetime
 ) -> None:
     """Customers mentioned by this report or by the versions it replaced."""
-    if data.form_id != "daily_report":
+    if data.form_id != FormId.DAILY_REPORT:
         return
     keys = set(
         conn.execute(

@@ -18,6 +18,8 @@ migration in `salesxl.store.migrations`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -33,7 +35,10 @@ from sqlalchemy import (
     Text,
 )
 
+from salesxl.forms import FormId, TableKey
+
 __all__ = [
+    "HEADER_CELLS",
     "ROW_TABLES",
     "activities",
     "audit_log",
@@ -54,6 +59,8 @@ __all__ = [
 ]
 
 metadata = MetaData()
+
+HEADER_CELLS = "_cells"  # submissions.header: header key -> (sheet, A1 cell) of its value
 
 # Column.info marks columns that are not a form field: bookkeeping, or derived from fields.
 _BOOK = {"role": "bookkeeping"}
@@ -96,7 +103,8 @@ submissions = Table(
     Column("replaced_by", ForeignKey("submissions.id")),
     Column("rows", Integer, nullable=False),
     Column("skipped_rows", Integer, nullable=False),
-    Column("header", Text, nullable=False),  # codec JSON of the header block
+    # codec JSON of the header block, with where each value was under HEADER_CELLS
+    Column("header", Text, nullable=False),
     Column("layout", Text, nullable=False),  # codec JSON: table -> sheet, column letters, extras
     Index("ix_submissions_slice", "form_id", "rep_id", "period", "status"),
 )
@@ -104,13 +112,13 @@ submissions = Table(
 
 def _rows(
     name: str,
-    *columns: Column,
+    *columns: Column[Any],
     rep: bool = False,
     replaceable: bool = False,
     indexes: tuple[Index, ...] = (),
 ) -> Table:
     """A table of form rows: which submission, which sheet row, the fields, extra columns."""
-    common = [
+    common: list[Column[Any]] = [
         Column("id", Integer, primary_key=True, info=_BOOK),
         Column(
             "submission_id", ForeignKey("submissions.id"), nullable=False, index=True, info=_BOOK
@@ -309,12 +317,12 @@ audit_log = Table(
 
 # (form id, table key) -> the table its rows are stored in.
 ROW_TABLES: dict[tuple[str, str], Table] = {
-    ("daily_report", "daily"): activities,
-    ("daily_report", "day_close"): day_closes,
-    ("weekly_plan", "plan"): weekly_plans,
-    ("weekly_plan", "last_week"): weekly_reviews,
-    ("monthly_plan", "accounts"): monthly_plans,
-    ("roster", "reps"): reps,
-    ("sales_records", "sales"): sales_records,
-    ("targets", "long"): targets,
+    (FormId.DAILY_REPORT, TableKey.DAILY): activities,
+    (FormId.DAILY_REPORT, TableKey.DAY_CLOSE): day_closes,
+    (FormId.WEEKLY_PLAN, TableKey.PLAN): weekly_plans,
+    (FormId.WEEKLY_PLAN, TableKey.LAST_WEEK): weekly_reviews,
+    (FormId.MONTHLY_PLAN, TableKey.ACCOUNTS): monthly_plans,
+    (FormId.ROSTER, TableKey.REPS): reps,
+    (FormId.SALES_RECORDS, TableKey.SALES): sales_records,
+    (FormId.TARGETS, TableKey.LONG): targets,
 }

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, and_, func, literal, or_, select
@@ -22,14 +22,16 @@ from sqlalchemy import Connection, Engine, Row, and_, func, literal, or_, select
 from salesxl.core.issues import Code, Issue, Severity
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
+from salesxl.forms import FormId
 from salesxl.intake.roster import roster_from_form
 from salesxl.store import codec
 from salesxl.store.customers import CustomerRecord
 from salesxl.store.engine import read_transaction
 from salesxl.store.migrations import open_store
+from salesxl.store.refusals import RefusedFile, read_refusals
 from salesxl.store.schema import (
+    HEADER_CELLS,
     ROW_TABLES,
-    audit_log,
     customers,
     data_columns,
     issues,
@@ -42,6 +44,7 @@ from salesxl.validate import FormData, TableData
 
 __all__ = [
     "HISTORY_MONTHS",
+    "RefusedFile",
     "StoreInputs",
     "load_period",
     "load_submission",
@@ -67,6 +70,7 @@ class StoreInputs:
     history: list[FormData] = field(default_factory=list)
     # The errors of rep forms of the month that were refused and not imported since.
     refused: list[Issue] = field(default_factory=list)
+    refused_files: list[RefusedFile] = field(default_factory=list)  # those forms themselves
 
 
 def load_period(
@@ -89,9 +93,12 @@ def load_period(
             .where(
                 c.status == "current",
                 or_(
-                    and_(c.form_id.in_(("daily_report", "monthly_plan")), c.period == str(period)),
                     and_(
-                        c.form_id == "weekly_plan",
+                        c.form_id.in_((FormId.DAILY_REPORT, FormId.MONTHLY_PLAN)),
+                        c.period == str(period),
+                    ),
+                    and_(
+                        c.form_id == FormId.WEEKLY_PLAN,
                         c.period_first <= period.last_day,
                         c.period_last >= period.first_day,
                     ),
@@ -102,7 +109,7 @@ def load_period(
         earlier = [str(period.shift(-i)) for i in range(history_months, 0, -1)]
         past = conn.execute(
             select(submissions)
-            .where(c.status == "current", c.form_id == "daily_report", c.period.in_(earlier))
+            .where(c.status == "current", c.form_id == FormId.DAILY_REPORT, c.period.in_(earlier))
             .order_by(c.period, c.rep_id)
         ).all()
         forms = _forms(conn, current, as_of)
@@ -112,7 +119,7 @@ def load_period(
             if data.path in first_seen:  # one path reused for several weeks' plans
                 data.path = f"{data.path} [{sub.period}]"
             first_seen[data.path] = sub.first_seen
-        reporting = sorted({s.rep_id for s in current if s.form_id == "daily_report"})
+        reporting = sorted({s.rep_id for s in current if s.form_id == FormId.DAILY_REPORT})
         days = {
             (rep, day): seen
             for rep, day, seen in conn.execute(
@@ -122,6 +129,7 @@ def load_period(
             )
             if rep in reporting
         }
+        refused = read_refusals(conn, period)
         return StoreInputs(
             forms,
             _roster(conn),
@@ -129,7 +137,8 @@ def load_period(
             first_seen,
             days,
             history,
-            _refused(conn, period),
+            [i for r in refused for i in r.data.issues],
+            [replace(r, data=replace(r.data, issues=[])) for r in refused],
         )
 
 
@@ -267,48 +276,14 @@ def _forms(conn: Connection, subs: Sequence[Row[Any]], as_of: dt.date | None) ->
             key: TableData(key, spec["sheet"], records[s.id][key], spec["columns"], spec["extras"])
             for key, spec in layouts[s.id].items()
         }
-        data = FormData(
-            s.path, s.form_id, codec.loads(s.header), tables, found.get(s.id, []), mtime=s.mtime
-        )
+        header = codec.loads(s.header)
+        cells = header.pop(HEADER_CELLS, {})
+        data = FormData(s.path, s.form_id, header, tables, found.get(s.id, []), mtime=s.mtime)
+        data.header_cells = {key: (sheet, cell) for key, (sheet, cell) in cells.items()}
         if as_of is not None:
             data.issues = [i for i in data.issues if not _no_longer_future(i, data, as_of)]
         out.append(data)
     return out
-
-
-def _refused(conn: Connection, period: Month) -> list[Issue]:
-    """The errors of each rep-period's latest refused file, unless a file of that rep-period
-    was imported after it (what a manager needs to know about a month missing from the store)."""
-    latest: dict[tuple[Any, ...], tuple[dt.datetime, dict[str, Any]]] = {}
-    for at, path, details in conn.execute(
-        select(audit_log.c.at, audit_log.c.path, audit_log.c.details)
-        .where(audit_log.c.action == "refuse")
-        .order_by(audit_log.c.at, audit_log.c.id)
-    ):
-        d = codec.loads(details)
-        if d["first"] > period.last_day or d["last"] < period.first_day:
-            continue
-        # A file that names its rep and period stands for that rep-period; any other, for itself.
-        key = (d["form"], d["rep_id"], d["period"]) if d["rep_id"] and d["period"] else (path,)
-        latest[key] = (at, d)
-    if not latest:
-        return []
-    c = submissions.c
-    imported = {
-        (form, rep, got): at
-        for form, rep, got, at in conn.execute(
-            select(c.form_id, c.rep_id, c.period, func.max(c.imported_at))
-            .where(c.rep_id.in_(sorted({k[1] for k in latest if len(k) == 3})))
-            .group_by(c.form_id, c.rep_id, c.period)
-        )
-    }
-    found = []
-    for key, (at, d) in sorted(latest.items(), key=lambda kv: kv[1][0]):
-        later = imported.get(key)
-        if later is not None and later >= at:
-            continue
-        found += [Issue.from_dict(i) for i in d["issues"]]
-    return found
 
 
 def _issues(conn: Connection, ids: list[int]) -> dict[int, list[Issue]]:
@@ -354,7 +329,7 @@ def _no_longer_future(issue: Issue, data: FormData, as_of: dt.date) -> bool:
 def _roster(conn: Connection) -> Roster | None:
     sub = conn.execute(
         select(submissions).where(
-            submissions.c.form_id == "roster", submissions.c.status == "current"
+            submissions.c.form_id == FormId.ROSTER, submissions.c.status == "current"
         )
     ).first()
     if sub is None:

@@ -16,10 +16,13 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from salesxl.core.issues import Code, Issue, make_issue
-from salesxl.forms import TARGETS_INPUT
+from salesxl.forms import TARGETS_INPUT, FormId, TableKey
+from salesxl.forms import Role as R
 from salesxl.validate import FormData, TableData
 
 __all__ = ["input_issues", "money_decimal", "month_weights_problem", "with_target_checks"]
+
+Record = dict[str, Any]
 
 
 def money_decimal(value: float | int) -> Decimal:
@@ -54,30 +57,30 @@ def month_weights_problem(weights: Sequence[float] | None) -> tuple[str, str] | 
 
 def input_issues(data: FormData) -> list[Issue]:
     """The split's checks of a targets input's values, as issues (none for other forms)."""
-    if data.form_id != "targets_input":
+    if data.form_id != FormId.TARGETS_INPUT:
         return []
-    rounding = money_decimal(data.header.get("rounding") or 1)
-    default_method = data.header.get("method") or "seasonal"
+    rounding = money_decimal(data.header.get(R.ROUNDING) or 1)
+    default_method = data.header.get(R.METHOD) or "seasonal"
     issues: list[Issue] = []
-    annual = data.tables.get("annual")
+    annual = data.tables.get(TableKey.ANNUAL)
     if annual is not None:
         records = annual.records
-        units = {r["unit"]: r for r in records if r["unit"] and not r["product"]}
-        parents = {r["parent"] for r in records if r["parent"] and not r["product"]}
+        units = {r[R.UNIT]: r for r in records if r[R.UNIT] and not r[R.PRODUCT]}
+        parents = {r[R.PARENT] for r in records if r[R.PARENT] and not r[R.PRODUCT]}
         for r in records:
-            if r["annual_target"] is not None:
-                issues += _multiple(data.path, annual, r, "annual_target", rounding)
+            if r[R.ANNUAL_TARGET] is not None:
+                issues += _multiple(data.path, annual, r, R.ANNUAL_TARGET, rounding)
             if _method(r, units, parents, default_method) == "weights":
-                problem = month_weights_problem(r["month_weights"])
+                problem = month_weights_problem(r[R.MONTH_WEIGHTS])
                 if problem is not None:
                     issues.append(
-                        _at(data.path, annual, r, "month_weights", problem, Code.BAD_MONTH_WEIGHTS)
+                        _at(data.path, annual, r, R.MONTH_WEIGHTS, problem, Code.BAD_MONTH_WEIGHTS)
                     )
-    locked = data.tables.get("locked")
+    locked = data.tables.get(TableKey.LOCKED)
     if locked is not None:
         for r in locked.records:
-            if r["target"] is not None:
-                issues += _multiple(data.path, locked, r, "target", rounding)
+            if r[R.TARGET] is not None:
+                issues += _multiple(data.path, locked, r, R.TARGET, rounding)
     return issues
 
 
@@ -87,21 +90,17 @@ def with_target_checks(data: FormData) -> FormData:
     return data
 
 
-def _method(
-    r: dict[str, Any], units: dict[str, dict[str, Any]], parents: set[str], default: str
-) -> str | None:
+def _method(r: Record, units: dict[str, Record], parents: set[str], default: str) -> str | None:
     """The method the split uses for a row; None for a parent that mixes its children's."""
-    if r["method"]:
-        return str(r["method"])
-    if r["product"]:
-        unit = units.get(r["unit"])
-        return str(unit["method"]) if unit is not None and unit["method"] else default
-    return None if r["unit"] in parents else default
+    if r[R.METHOD]:
+        return str(r[R.METHOD])
+    if r[R.PRODUCT]:
+        unit = units.get(r[R.UNIT])
+        return str(unit[R.METHOD]) if unit is not None and unit[R.METHOD] else default
+    return None if r[R.UNIT] in parents else default
 
 
-def _multiple(
-    path: str, table: TableData, r: dict[str, Any], key: str, rounding: Decimal
-) -> list[Issue]:
+def _multiple(path: str, table: TableData, r: Record, key: str, rounding: Decimal) -> list[Issue]:
     amount = money_decimal(r[key])
     units = amount / rounding
     if units == units.to_integral_value():
@@ -121,7 +120,7 @@ def _multiple(
 def _at(
     path: str,
     table: TableData,
-    r: dict[str, Any],
+    r: Record,
     key: str,
     problem: tuple[str, str],
     code: Code,

@@ -243,8 +243,8 @@ def _annuals(
                     f"{root!r} needs an annual target in {s.mode} mode"
                 )
             down(root, roots_total[root], s.mode == "negotiated" and s.scale_proposals)
-        annuals = {u: v for u, v in top_down.items() if v is not None}
-        return annuals, top_down, notes
+        given = {u: v for u, v in top_down.items() if v is not None}
+        return given, top_down, notes
     # bottom-up: the reps' proposals summed up the tree
     annuals: dict[str, int] = {}
     for unit, _ in reversed(tree.order()):
@@ -343,15 +343,15 @@ def _fit(
     `held` names the locked units involved, for the messages."""
     rest_rows = [r - sum(f) for r, f in zip(rows, floors, strict=True)]
     rest_cols = [c - sum(f[k] for f in floors) for k, c in enumerate(columns)]
-    for i, rest in enumerate(rest_rows):
-        if rest < 0:
+    for i, short in enumerate(rest_rows):
+        if short < 0:
             raise TargetsError(
                 f"锁定 Locked: {names[i]}: 锁定的月度目标之和超过年度目标 / the locked "
                 f"months of {names[i]} (and the units under it{held}) add up to more "
                 f"than its annual target; lower them or raise the annual target"
             )
-    for k, rest in enumerate(rest_cols):
-        if rest < 0:
+    for k, short in enumerate(rest_cols):
+        if short < 0:
             raise TargetsError(
                 f"锁定 Locked: {owner} {months[k]}: 下级锁定之和超过该月目标 / the "
                 f"locked {months[k]} targets under {owner}{held} exceed its "

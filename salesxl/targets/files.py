@@ -14,6 +14,7 @@ from pathlib import Path
 from salesxl.core.calendar import CalendarNotCovered
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
+from salesxl.forms import FormId, Role, TableKey
 from salesxl.intake.files import load_form
 from salesxl.intake.roster import read_roster
 from salesxl.targets.engine import split_targets
@@ -80,7 +81,7 @@ def split_file(
 def read_month_targets(path: Path, month: Month) -> dict[str, float]:
     """Rep ID -> target for `month`, from a targets workbook's 明细 Long sheet."""
     data = load_form(Path(path))
-    if data.form_id != "targets":
+    if data.form_id != FormId.TARGETS:
         first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
         raise TargetsError(
             f"{path} is not a targets workbook from `salesxl targets split` "
@@ -90,7 +91,7 @@ def read_month_targets(path: Path, month: Month) -> dict[str, float]:
     if errors:
         raise TargetsError(f"{path}: {errors[0].sheet}!{errors[0].cell}: {errors[0].message_en}")
     targets: dict[str, float] = {}
-    for r in data.records("long"):
-        if r["level"] == "rep" and r["month"] == month and r["target"] is not None:
-            targets[r["unit"]] = targets.get(r["unit"], 0.0) + r["target"]
+    for r in data.records(TableKey.LONG):
+        if r[Role.LEVEL] == "rep" and r[Role.MONTH] == month and r[Role.TARGET] is not None:
+            targets[r[Role.UNIT]] = targets.get(r[Role.UNIT], 0.0) + r[Role.TARGET]
     return targets

@@ -11,6 +11,8 @@ from salesxl.core.calendar import Workdays
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
 from salesxl.core.text import plural
+from salesxl.forms import FormId, TableKey
+from salesxl.forms import Role as R
 from salesxl.intake.files import load_form
 from salesxl.targets.checks import input_issues
 from salesxl.targets.model import Lock, Settings, TargetsError, TargetsInput, UnitSpec
@@ -47,7 +49,7 @@ def read_targets_input(
 ) -> TargetsInput:
     """The settings, units, history, locks and workdays of a targets input workbook."""
     data = load_form(Path(path))
-    if data.form_id != "targets_input":
+    if data.form_id != FormId.TARGETS_INPUT:
         first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
         raise TargetsError(
             f"{path} is not a targets input (年度目标 Annual sheet with 层级 Level, "
@@ -57,37 +59,41 @@ def read_targets_input(
     _errors(data, "targets input")
     h = data.header
     settings = Settings(
-        year=int(h["year"]),
-        fiscal_start=int(h.get("fiscal_start") or 1),
-        method=h.get("method") or "seasonal",
-        rounding=_decimal(h.get("rounding") or 1),  # type: ignore[arg-type]
-        mode=h.get("mode") or "top-down",
-        spring_festival=h.get("spring_festival", "yes") == "yes",
+        year=int(h[R.YEAR]),
+        fiscal_start=int(h.get(R.FISCAL_START) or 1),
+        method=h.get(R.METHOD) or "seasonal",
+        rounding=_decimal(h.get(R.ROUNDING) or 1),  # type: ignore[arg-type]
+        mode=h.get(R.MODE) or "top-down",
+        spring_festival=h.get(R.SPRING_FESTIVAL, "yes") == "yes",
         scale_proposals=scale_proposals,
     )
     units = [
         UnitSpec(
-            level=r["level"],
-            unit=r["unit"],
-            parent=r["parent"],
-            product=r["product"],
-            annual=_decimal(r["annual_target"]),
-            method=r["method"],
-            weight=r["weight"],
-            proposed=_decimal(r["proposed"]),
-            ramp=r["ramp"],
-            month_weights=r["month_weights"],
+            level=r[R.LEVEL],
+            unit=r[R.UNIT],
+            parent=r[R.PARENT],
+            product=r[R.PRODUCT],
+            annual=_decimal(r[R.ANNUAL_TARGET]),
+            method=r[R.METHOD],
+            weight=r[R.WEIGHT],
+            proposed=_decimal(r[R.PROPOSED]),
+            ramp=r[R.RAMP],
+            month_weights=r[R.MONTH_WEIGHTS],
             row=r["_row"],
         )
-        for r in data.records("annual")
+        for r in data.records(TableKey.ANNUAL)
     ]
-    history = [(r["unit"], r["product"], r["month"], r["amount"]) for r in data.records("history")]
+    history = [
+        (r[R.UNIT], r[R.PRODUCT], r[R.MONTH], r[R.AMOUNT]) for r in data.records(TableKey.HISTORY)
+    ]
     history += list(extra_history)
     locks = [
-        Lock(r["unit"], r["month"], _decimal(r["target"]), r["product"], r["_row"])  # type: ignore[arg-type]
-        for r in data.records("locked")
+        Lock(r[R.UNIT], r[R.MONTH], _decimal(r[R.TARGET]), r[R.PRODUCT], r["_row"])  # type: ignore[arg-type]
+        for r in data.records(TableKey.LOCKED)
     ]
-    workdays = Workdays.from_rows((r["date"], r["type"]) for r in data.records("workdays"))
+    workdays = Workdays.from_rows(
+        (r[R.DATE], r[R.DAY_TYPE]) for r in data.records(TableKey.WORKDAYS)
+    )
     starts: dict[str, Month] = {}
     if roster is not None:
         for rep in roster.reps.values():
@@ -101,15 +107,15 @@ def history_from_sales(paths: Iterable[Path]) -> list[tuple[str, str | None, Mon
     totals: dict[tuple[str, str | None, Month], float] = {}
     for path in paths:
         data = load_form(Path(path))
-        if data.form_id != "sales_records":
+        if data.form_id != FormId.SALES_RECORDS:
             raise TargetsError(
                 f"{path} is not a sales records export (日期, 工号, 客户名称, 产品, 金额)"
             )
         _errors(data, "sales records")
-        for r in data.records("sales"):
-            if r["rep_id"] and isinstance(r["date"], dt.date) and r["amount"] is not None:
-                key = (r["rep_id"], r["product"], Month.of(r["date"]))
-                totals[key] = totals.get(key, 0.0) + r["amount"]
+        for r in data.records(TableKey.SALES):
+            if r[R.REP_ID] and isinstance(r[R.DATE], dt.date) and r[R.AMOUNT] is not None:
+                key = (r[R.REP_ID], r[R.PRODUCT], Month.of(r[R.DATE]))
+                totals[key] = totals.get(key, 0.0) + r[R.AMOUNT]
     return [
         (rep, product, month, amount)
         for (rep, product, month), amount in sorted(

@@ -54,6 +54,10 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
     period = header.get(form.period_field) if form.period_field else None
     default_year = _period_year(period) or _period_year(ctx.period)
     data = FormData(path, form.id, header, issues=issues)
+    data.header_cells = {
+        key: (cell.sheet, f"{column_letters(cell.col)}{cell.row + 1}")
+        for key, cell in layout.header.items()
+    }
     for key, table_layout in layout.tables.items():
         grid = book.grid(table_layout.sheet)
         checker = TableChecker(

@@ -55,6 +55,8 @@ class FormData:
     mtime: float | None = None
     saved: float | None = None  # last save recorded inside the file (Book.saved_at)
     digest: Any = None  # a later stage's summary of the rows, made where the file was read
+    # Header key -> (sheet, A1 cell) where its value was found: later checks point there.
+    header_cells: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def file_time(self, newest_day: dt.date | None = None) -> float | None:
         """When the file was last saved, as best known (POSIX seconds).

@@ -20,7 +20,7 @@ from typing import Any
 from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.periods import Month, Week
 from salesxl.core.rep_ids import RepIndex, RepMatch
-from salesxl.forms import Field, FieldType, Table
+from salesxl.forms import Field, FieldType, Role, Table
 from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TOTAL_LABELS, TableLayout
 from salesxl.read.values import (
@@ -242,7 +242,7 @@ class TableChecker:
         self.letters = [column_letters(c) for c in self.cols]
         self.parsers = [
             cell_parser(
-                f, default_year=default_year, products=products if f.key == "product" else None
+                f, default_year=default_year, products=products if f.role is Role.PRODUCT else None
             )
             for f in self.mapped
         ]
@@ -476,10 +476,12 @@ class TableChecker:
             high = f.max if f.max is not None else float("inf")
             for i in [i for i, v in enumerate(out) if v is not None and not low <= v <= high]:
                 bad.add(i)
-                self.issue(Code.OUT_OF_RANGE, j, numbers[i], *range_problem(f, out[i]), raw[i])
+                problem = range_problem(f, out[i])
+                assert problem is not None  # out of range, as the filter above found
+                self.issue(Code.OUT_OF_RANGE, j, numbers[i], *problem, raw[i])
         if f.type is FieldType.DATE:
             self._dates(j, out, raw, numbers, bad)
-        if f.key == "rep_id" and self.reps is not None:
+        if f.role is Role.REP_ID and self.reps is not None:
             self._rep_ids(j, out, raw, numbers)
 
     def _rep_ids(self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int]) -> None:

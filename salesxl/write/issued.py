@@ -12,12 +12,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
+from salesxl.forms import REP_FORM_IDS, FormId, Role, TableKey
 from salesxl.intake.files import collect_files, load_forms
 from salesxl.validate import ValidationContext
-from salesxl.write.templates import FormJob, write_forms
+from salesxl.write.templates import SUGGESTED_LISTS, FormJob, write_forms
 
 __all__ = ["first_week", "issue_forms", "known_customers"]
 
@@ -35,15 +37,15 @@ def known_customers(paths: Iterable[Path]) -> dict[str, list[str]]:
     files, _ = collect_files(list(paths))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for data in load_forms(files, ValidationContext()):
-        if data.form_id == "sales_records":
-            for r in data.records("sales"):
-                if r["rep_id"] and r["customer"]:
-                    counts[r["rep_id"]][r["customer"]] += 1
-        elif data.form_id in ("daily_report", "weekly_plan", "monthly_plan") and data.rep_id:
+        if data.form_id == FormId.SALES_RECORDS:
+            for r in data.records(TableKey.SALES):
+                if r[Role.REP_ID] and r[Role.CUSTOMER]:
+                    counts[r[Role.REP_ID]][r[Role.CUSTOMER]] += 1
+        elif data.form_id in REP_FORM_IDS and data.rep_id:
             table = data.form.main_table.key  # type: ignore[union-attr]
             for r in data.records(table):
-                if r["customer"]:
-                    counts[data.rep_id][r["customer"]] += 1
+                if r[Role.CUSTOMER]:
+                    counts[data.rep_id][r[Role.CUSTOMER]] += 1
     return {rep: [name for name, _ in c.most_common(MAX_CUSTOMERS)] for rep, c in counts.items()}
 
 
@@ -67,15 +69,16 @@ def issue_forms(
             continue
         base = folder / (rep.region or "未分区域") / (rep.team or "未分团队")
         stem = f"{rep.rep_id}_{rep.name}"
-        who = {"rep_name": rep.name, "rep_id": rep.rep_id}
+        who: dict[str, Any] = {Role.REP_NAME: rep.name, Role.REP_ID: rep.rep_id}
         target = (targets or {}).get(rep.rep_id)
-        month_target = {"month_target": target} if target is not None else {}
-        lists = {"customers": list((customers or {}).get(rep.rep_id, []))}
+        month_target: dict[str, Any] = {Role.MONTH_TARGET: target} if target is not None else {}
+        lists = {SUGGESTED_LISTS[Role.CUSTOMER]: list((customers or {}).get(rep.rep_id, []))}
+        place: dict[str, Any] = {Role.REGION: rep.region, Role.TEAM: rep.team}
         jobs.append(
             FormJob(
                 base / f"{stem}_日报_{period}.xlsx",
-                "daily_report",
-                {**who, "region": rep.region, "team": rep.team, "month": period, **month_target},
+                FormId.DAILY_REPORT,
+                {**who, **place, Role.MONTH: period, **month_target},
                 {},
                 lists=lists,
                 lock_header=True,
@@ -84,8 +87,8 @@ def issue_forms(
         jobs.append(
             FormJob(
                 base / f"{stem}_周计划_{week}.xlsx",
-                "weekly_plan",
-                {**who, "week": week},
+                FormId.WEEKLY_PLAN,
+                {**who, Role.WEEK: week},
                 {},
                 lists=lists,
                 lock_header=True,
@@ -94,8 +97,8 @@ def issue_forms(
         jobs.append(
             FormJob(
                 base / f"{stem}_月计划_{period}.xlsx",
-                "monthly_plan",
-                {**who, "month": period, **month_target},
+                FormId.MONTHLY_PLAN,
+                {**who, Role.MONTH: period, **month_target},
                 {},
                 lists=lists,
                 lock_header=True,

@@ -15,9 +15,9 @@ customers given.  Every formula carries its computed value (SPEC §6).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
-import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -29,11 +29,19 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from salesxl.core.periods import Month, Week
 from salesxl.core.version import __version__
-from salesxl.forms import FORMS, ChoiceList, Field, FieldType, Form, Table
-from salesxl.forms.model import OnlyWhen
+from salesxl.forms import FORMS, Field, FieldType, Form, Role, Table
+from salesxl.forms.formula import Ref, count_text, evaluate, parse, render, render_text_count
 from salesxl.write.xlsx import atomic_output, display_width, fit_width, write_cell
 
-__all__ = ["FIXED_CREATED", "FormJob", "build_templates", "field_help", "write_form", "write_forms"]
+__all__ = [
+    "FIXED_CREATED",
+    "SUGGESTED_LISTS",
+    "FormJob",
+    "build_templates",
+    "field_help",
+    "write_form",
+    "write_forms",
+]
 
 # Templates are checked in; a fixed creation time makes them byte-for-byte reproducible.
 FIXED_CREATED = dt.datetime(2026, 1, 1)
@@ -60,9 +68,8 @@ _NUMBER_EXPECTED = (
 )
 _RULES_WIDTH = 90  # the Instructions sheet's rules column
 _PROGRESS_VALUE_WIDTH = 15  # ¥12,345,678.00 without ####
-# {col:table.field} a column's input range, {cell:field} the cell in the same row,
-# {spellings:field.code} the `_lists` range of the texts naming that choice (stage 7).
-_PLACEHOLDER = re.compile(r"\{(col|cell|spellings):([a-z_.0-9]+)\}")
+# Drop-downs of names given when forms are issued (`write_form(lists=...)`), by field.
+SUGGESTED_LISTS: dict[str, str] = {Role.PRODUCT: "products", Role.CUSTOMER: "customers"}
 
 # Header values kept as typed text: Excel would turn 2026-11 into a date.
 _TEXT_VALUES = frozenset({FieldType.TEXT, FieldType.MONTH, FieldType.WEEK})
@@ -223,8 +230,8 @@ class _FormWriter:
         for name, values in lists.items():
             if values:
                 self.list_columns[name] = [str(v) for v in values]
-        for choices, code in self._spelled():
-            self.list_columns[f"{choices.name}_{code}"] = list(choices.spellings(code))
+        for ref in _formula_choices(self.form):  # what a formula's choice criterion matches
+            self.list_columns[_list_name(ref)] = list(self._spellings(ref))
         sources = {}
         for c, (name, values) in enumerate(self.list_columns.items()):
             letter = xl_col_to_name(c)
@@ -242,36 +249,6 @@ class _FormWriter:
 
     def _all_fields(self) -> list[Field]:
         return [*self.form.header, *(f for t in self.form.tables for f in t.fields)]
-
-    def _choices_of(self, key: str) -> ChoiceList:
-        for f in self._all_fields():
-            if f.key == key and f.choices is not None:
-                return f.choices
-        raise KeyError(f"{self.form.id} has no choice field {key!r}")
-
-    def _spelled(self) -> list[tuple[ChoiceList, str]]:
-        """The choices whose spellings formulas test cells against (stage 7 成交)."""
-        wanted: list[tuple[ChoiceList, str]] = []
-        for f in self._all_fields():
-            for kind, target in _PLACEHOLDER.findall(f.formula or ""):
-                if kind == "spellings":
-                    key, code = target.split(".")
-                    wanted.append((self._choices_of(key), code))
-        deals = _deal_rule(self.form)
-        if deals is not None:
-            wanted += [(self._choices_of(deals.when), code) for code in sorted(deals.values)]
-        return list(dict.fromkeys(wanted))
-
-    def _counted(self, record: Mapping[str, Any], rule: OnlyWhen) -> bool:
-        """Whether a row's `rule.field` is summed by the formulas: its cell, as written,
-        is one of the spellings of `rule.values` (the formulas compare texts, as Excel does)."""
-        choices = self._choices_of(rule.when)
-        written = self._choice_label(_field(self.form, rule.when), record.get(rule.when))
-        if written is None:
-            return False
-        return str(written).casefold() in {
-            text.casefold() for code in rule.values for text in choices.spellings(code)
-        }
 
     # -- labels and validation ----------------------------------------------------
 
@@ -304,13 +281,7 @@ class _FormWriter:
         }
         kind = f.type
         source = self.list_sources.get(
-            f.choices.name
-            if f.choices
-            else "products"
-            if f.key == "product"
-            else "customers"
-            if f.key == "customer"
-            else ""
+            f.choices.name if f.choices else SUGGESTED_LISTS.get(f.key, "")
         )
         if source:
             options.update(validate="list", source=source)
@@ -392,8 +363,8 @@ class _FormWriter:
                     self.fmt["title"],
                 )
             self._table(ws, table, period)
-        if form.id == "daily_report":
-            self._progress_block(sheets["daily"])
+        if form.progress is not None:
+            self._progress_block(sheets[form.progress.table])
         self._instructions()
         self._lists_sheet()
         self._meta()
@@ -455,7 +426,7 @@ class _FormWriter:
             width = max(width, fit_width(label.split("\n"), minimum=10))
             if c <= 1 and self.form.header_table == table.key:
                 width = max(width, self.block_width if c == 0 else 16)  # header block fits
-            if self.form.id == "daily_report" and table.key == "daily":
+            if self.form.progress is not None and table.key == self.form.progress.table:
                 width = max(width, self._progress_width(c))
             # A defined name per column (SPEC §2), computed columns included.
             self.wb.define_name(f"{table.key}_{f.key}", "=" + self._column_range(table.key, f.key))
@@ -493,32 +464,25 @@ class _FormWriter:
         rows = self.rows.get(table.key, ())
         for i in range(place.last_row - place.first_row + 1):
             r = place.first_row + i
-            formula = "=" + _PLACEHOLDER.sub(lambda m, r=r: self._ref(table, m, r), f.formula)
-            value = self._computed(f, rows[i] if i < len(rows) else None)
+            formula = "=" + render(f.formula, functools.partial(self._ref, table, row=r))
+            # The value the formula gives, cached beside it; 0 on rows left blank.
+            value = evaluate(f.formula, rows[i], self.rows, self._spellings) if i < len(rows) else 0
             ws.write_formula(r, col, formula, self.fmt["formula"], value)
 
-    def _computed(self, f: Field, record: Mapping[str, Any] | None) -> float:
-        """The cached value of a formula cell: the day's deal amounts for 日清 今日成交."""
-        rule = _deal_rule(self.form)
-        if record is None or f.key != "sales" or rule is None:
-            return 0
-        day = record.get("date")
-        return float(
-            sum(
-                r["amount"]
-                for r in self.rows.get("daily", ())
-                if r.get("date") == day and _is_number(r.get("amount")) and self._counted(r, rule)
-            )
-        )
+    def _ref(self, table: Table, ref: Ref, row: int = 0) -> str:
+        if ref.kind == "choice":
+            return self._list_range(_list_name(ref))
+        if ref.table is None:
+            cell: str = xl_rowcol_to_cell(row, self.places[table.key].columns[ref.field])
+            return cell
+        return self._column_range(*ref.column)
 
-    def _ref(self, table: Table, match: re.Match[str], row: int) -> str:
-        kind, target = match.groups()
-        if kind == "cell":
-            return xl_rowcol_to_cell(row, self.places[table.key].columns[target])
-        if kind == "spellings":
-            key, code = target.split(".")
-            return self._list_range(f"{self._choices_of(key).name}_{code}")
-        return self._column_range(*target.split("."))
+    def _spellings(self, ref: Ref) -> tuple[str, ...]:
+        """The texts a cell names the choice of a `{choice:...}` criterion with."""
+        assert ref.table is not None and ref.code is not None
+        choices = self.form.table(ref.table).field(ref.field).choices
+        assert choices is not None, f"{ref} is not a choice field"
+        return choices.spellings(ref.code)
 
     def _list_range(self, name: str) -> str:
         """A `_lists` column, absolute: `_lists!$E$2:$E$9`."""
@@ -539,31 +503,25 @@ class _FormWriter:
     def _progress_block(self, ws: Any) -> None:
         """本月进度 beside the header block: amount so far, target, completion (live formulas).
 
-        The amount so far is what the summary counts: the amounts of deal rows (stage 7
-        成交, the OnlyWhen rule), as numbers.  An amount typed as text (`1.2万`) is not
-        summed by Excel, so the block counts those rows and shows it, and the amount
+        The amount so far is what the summary counts (the daily report's: the amounts of
+        closed deals).  An amount typed as text (`1.2万`) is read by salesxl but not
+        summed by a spreadsheet, so the block counts those rows, in red, and the amount
         column's validation asks for a number.
         """
-        rule = _deal_rule(self.form)
-        assert rule is not None, "the daily report's amount counts on deal rows only"
-        amount = self._column_range("daily", rule.field)
-        stage = self._column_range("daily", rule.when)
-        spelled = [
-            self._list_range(f"{self._choices_of(rule.when).name}_{code}")
-            for code in sorted(rule.values)
-        ]
-        target = self.header_cells["month_target"].split("!")[1]
-        counted = [r for r in self.rows.get("daily", ()) if self._counted(r, rule)]
-        total = float(sum(r["amount"] for r in counted if _is_number(r.get("amount"))))
-        as_text = sum(1 for r in counted if isinstance(r.get("amount"), str) and r["amount"])
-        goal = self.header.get("month_target")
+        progress = self.form.progress
+        assert progress is not None
+        table = self.form.table(progress.table)
+        so_far = "=" + render(progress.formula, functools.partial(self._ref, table))
+        total = evaluate(progress.formula, {}, self.rows, self._spellings)
+        as_text = count_text(progress.formula, {}, self.rows, self._spellings)
+        target = self.header_cells[progress.target].split("!")[1]
+        goal = self.header.get(progress.target)
         labels = _PROGRESS_LABELS
         zh = self.lang == "zh"
         col = _PROGRESS_COL
         ws.write_string(1, col, "本月进度 Progress" if zh else "Progress", self.fmt["title"])
         ws.write_string(2, col, labels[0][0 if zh else 1], self.fmt["label"])
-        deals = "+".join(f"SUMPRODUCT(SUMIFS({amount},{stage},{s}))" for s in spelled)
-        ws.write_formula(2, col + 1, f"={deals}", self.fmt["locked_money"], total)
+        ws.write_formula(2, col + 1, so_far, self.fmt["locked_money"], total)
         ws.write_string(3, col, labels[1][0 if zh else 1], self.fmt["label"])
         ws.write_formula(
             3,
@@ -581,13 +539,10 @@ class _FormWriter:
             self.fmt["value_pct"],
             ratio,
         )
-        # Deal rows whose amount is text (ISTEXT: a wildcard criterion would match numbers
-        # in LibreOffice).
+        # The rows the amount so far would count but cannot: their amount is text.
         ws.write_string(5, col, labels[3][0 if zh else 1], self.fmt["label"])
-        texts = "+".join(
-            f"SUMPRODUCT(ISTEXT({amount})*ISNUMBER(MATCH({stage},{s},0)))" for s in spelled
-        )
-        ws.write_formula(5, col + 1, f"={texts}", self.fmt["locked_count"], as_text)
+        texts = "=" + render_text_count(progress.formula, functools.partial(self._ref, table))
+        ws.write_formula(5, col + 1, texts, self.fmt["locked_count"], as_text)
         ws.conditional_format(
             5,
             col + 1,
@@ -608,8 +563,10 @@ class _FormWriter:
             self.fmt["title"],
         )
         row = 2
-        lines = (*form.instructions_zh, "", *form.instructions_en) if zh else form.instructions_en
-        for line in lines:
+        instructions = (
+            (*form.instructions_zh, "", *form.instructions_en) if zh else form.instructions_en
+        )
+        for line in instructions:
             ws.write_string(row, 0, line, self.fmt["plain"])
             row += 1
         row += 1
@@ -671,17 +628,17 @@ class _FormWriter:
         self.wb.define_name("_salesxl_form", f"={META_SHEET}!$B$1")
 
 
-def _deal_rule(form: Form) -> OnlyWhen | None:
-    """The rule that only a deal's amount counts (the daily report's; None elsewhere)."""
-    return next((r for t in form.tables for r in t.rules if isinstance(r, OnlyWhen)), None)
+def _list_name(ref: Ref) -> str:
+    """The `_lists` column holding the spellings of a choice criterion (`stage_7`)."""
+    return f"{ref.field}_{ref.code}"
 
 
-def _field(form: Form, key: str) -> Field:
-    return next(f for t in form.tables for f in t.fields if f.key == key)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _formula_choices(form: Form) -> list[Ref]:
+    """The choice criteria of a form's formulas (its computed columns and progress block)."""
+    texts = [f.formula for t in form.tables for f in t.fields if f.formula is not None]
+    if form.progress is not None:
+        texts.append(form.progress.formula)
+    return list(dict.fromkeys(ref for text in texts for ref in parse(text).choices))
 
 
 def write_form(
