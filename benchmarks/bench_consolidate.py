@@ -10,7 +10,7 @@ same files, the ratios, and the peak memory of the salesxl process tree.
 The short runs (salesxl without --details, the floor) are repeated
 (`--repeat`, default 3) and their median is used, every run listed; the
 naive way runs once (it takes minutes, and one run of it is steady).
-SPEC §10: ≥ 10× faster than naive, ≤ 2× the floor, peak ≤ 500 MB.
+README.md "Speed": ≥ 10× faster than naive, ≤ 2× the floor, peak ≤ 500 MB.
 """
 
 from __future__ import annotations

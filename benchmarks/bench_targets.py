@@ -9,7 +9,7 @@ and file to file (read targets_input.xlsx, split, write targets.xlsx) — and a
 the Australian wine sales series shipped with pmdarima (`pip install pmdarima`),
 how well each method splits a year it was not trained on: WAPE of the monthly
 split, trained on the three years before, averaged over the years 1983-1993.
-SPEC §10: split 5,000 units × 12 months in ≤ 5 s; issue 1,000 forms in ≤ 60 s.
+README.md "Speed": split 5,000 units × 12 months in ≤ 5 s; issue 1,000 forms in ≤ 60 s.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def main() -> None:
         str(folder),
         "--period",
         "2026-11",
-        "--today",
+        "--as-of",
         "2026-11-24",
         "--format",
         "json",

@@ -20,7 +20,7 @@ from tests.make_files import write_openpyxl
 TODAY = dt.date(2026, 11, 24)
 NOVEMBER = Month(2026, 11)
 DAILY_FIELDS = [f.key for f in DAILY_REPORT.main_table.fields]  # A..O in the template's order
-FILES = Path(__file__).parent / "files" / "cases"
+FILES = Path(__file__).parent / "files"
 
 # The header block of a daily report as people write it: label, value, label, value.
 DAILY_HEADER = [

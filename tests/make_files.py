@@ -1,15 +1,20 @@
-"""Build `tests/files/`: messy, real-looking workbooks of the kind reps really send (SPEC §3).
+"""Build `tests/files/`: messy, real-looking workbooks of the kind reps really send.
 
-Run `python tests/make_files.py` to regenerate the folder; the files are checked
-in.  Every file is listed in `SPECS` with what reading it must give: the form,
-header values, records and issues.  `tests/test_read.py` reads the checked-in
-files against these specs, and builds them afresh into a temporary folder to
+Run `python tests/make_files.py [NAME ...]` to regenerate the folder (or some of its
+files); the files are checked in.  Every file is listed in `SPECS` with what reading it
+must give: the form, header values, records and issues.  `tests/test_read.py` reads the
+checked-in files against these specs, and builds them afresh into a temporary folder to
 check that this script and the specs still agree.
 
-Most daily reports here hold the same four contacts (`RECORDS`), each spelled
-differently (labels zh-only / en-only / bilingual, dates as Excel dates or
-text, `¥3,000`, `1.2万`, `ａ`, `成交` ...), so each must read back to the
-same typed records.  The `.xls` file is converted by LibreOffice (`soffice`).
+Two families of files live here.  Most daily reports `daily_*` hold the same four
+contacts (`RECORDS`), each spelled differently (labels zh-only / en-only / bilingual,
+dates as Excel dates or text, `¥3,000`, `1.2万`, `ａ`, `成交` ...), so each must read back
+to the same typed records.  The hand-made files (`labels_*`, `titles_blanks_totals`,
+`merged_cells`, ...) are built with openpyxl the way a person's script or a non-Excel tool
+writes them, with a title row and a team in the header; their specs are `partial`: the
+header values and first records given must match, and `codes` counts the issues.  The
+`.xls` files are converted by LibreOffice (`soffice`), the encrypted ones by
+msoffcrypto-tool.  What a reader must tolerate is listed in README.md "Forms".
 """
 
 from __future__ import annotations
@@ -29,11 +34,12 @@ from typing import Any
 
 import openpyxl
 import xlsxwriter
+from openpyxl.styles import Font
 
 from salesxl.core.periods import Month, Week
 from salesxl.forms import DAILY_REPORT
 
-FILES_DIR = Path(__file__).parent / "files" / "cases"
+FILES_DIR = Path(__file__).resolve().parent / "files"
 CREATED = dt.datetime(2026, 11, 1, 9, 0)
 D = dt.date
 
@@ -680,6 +686,405 @@ def text_note(path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------
+# Hand-made files: openpyxl, a title row, a team in the header, labels as people type them
+# ----------------------------------------------------------------------------
+
+DAILY_ZH = [
+    "日期",
+    "客户名称",
+    "联系人",
+    "电话",
+    "来源",
+    "客户等级",
+    "销售阶段",
+    "产品",
+    "数量",
+    "单价",
+    "金额",
+    "定金",
+    "异议类型",
+    "下次跟进",
+    "备注",
+]
+DAILY_EN = [
+    "Date",
+    "Customer",
+    "Contact",
+    "Phone",
+    "Source",
+    "Grade",
+    "Stage",
+    "Product",
+    "Qty",
+    "Unit price",
+    "Amount",
+    "Deposit",
+    "Objection",
+    "Next follow-up",
+    "Notes",
+]
+HAND_ROWS = [
+    [
+        dt.datetime(2026, 11, 3),
+        "上海恒瑞贸易有限公司",
+        "王经理",
+        "13812345678",
+        "来访",
+        "A",
+        "7 成交",
+        "阿莫西林胶囊",
+        10,
+        18.5,
+        185,
+        50,
+        None,
+        None,
+        "首单",
+    ],
+    [
+        dt.datetime(2026, 11, 4),
+        "广州天河科技",
+        "李主任",
+        "020-87654321",
+        "电话",
+        "B",
+        "3 制定计划",
+        None,
+        None,
+        None,
+        None,
+        None,
+        "价格",
+        dt.datetime(2026, 11, 9),
+        None,
+    ],
+]
+
+
+def _daily_book(
+    labels: list[str],
+    *,
+    sheet: str = "日报",
+    header: list[tuple[str, Any]] | None = None,
+    rows: list[list[Any]] | None = None,
+    title: str | None = "2026年11月 销售日报",
+) -> openpyxl.Workbook:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    if title:
+        ws.append([title])
+    for label, value in (
+        header
+        if header is not None
+        else [("销售员", "张伟"), ("工号", "S001"), ("团队", "上海一组"), ("月份", "2026-11")]
+    ):
+        ws.append([label, value])
+    ws.append([])
+    ws.append(labels)
+    for row in rows if rows is not None else HAND_ROWS:
+        ws.append(row)
+    return wb
+
+
+_FIRST = {
+    "date": dt.date(2026, 11, 3),
+    "customer": "上海恒瑞贸易有限公司",
+    "phone": "13812345678",
+    "source": "walkin",
+    "grade": "A",
+    "stage": "7",
+    "qty": 10,
+    "price": 18.5,
+    "amount": 185,
+    "deposit": 50,
+}
+_SECOND = {
+    "date": dt.date(2026, 11, 4),
+    "phone": "02087654321",
+    "source": "phone",
+    "grade": "B",
+    "stage": "3",
+    "objection": "price",
+    "next_followup": dt.date(2026, 11, 9),
+}
+HAND_HEADER = {"rep_name": "张伟", "rep_id": "S001", "month": "2026-11"}
+
+
+def labels_zh_only(path: Path) -> None:
+    _daily_book(DAILY_ZH).save(path)
+
+
+def labels_en_only(path: Path) -> None:
+    _daily_book(
+        DAILY_EN, sheet="Daily", header=[("Rep", "张伟"), ("Rep ID", "S001"), ("Month", "2026/11")]
+    ).save(path)
+
+
+def labels_both_one_cell(path: Path) -> None:
+    both = [f"{zh} {en}" for zh, en in zip(DAILY_ZH, DAILY_EN, strict=True)]
+    _daily_book(both, sheet="日报 Daily").save(path)
+
+
+def labels_two_lines(path: Path) -> None:
+    stacked = [
+        f"{zh}*：\n{en.upper()}" if i < 2 else f"  {zh}\n{en}"
+        for i, (zh, en) in enumerate(zip(DAILY_ZH, DAILY_EN, strict=True))
+    ]
+    wb = _daily_book(stacked, sheet="日报 Daily")
+    for cell in wb.active[6]:
+        cell.font = Font(bold=True)
+    wb.save(path)
+
+
+def columns_shuffled_extra(path: Path) -> None:
+    order = [6, 0, 1, 14, 3, 2, 4, 5, 7, 8, 9, 10, 11, 12, 13]
+    labels = [DAILY_ZH[i] for i in order] + ["微信", "区域经理"]
+    rows = [[row[i] for i in order] + ["wx_zhang", "赵总"] for row in HAND_ROWS]
+    _daily_book(labels, rows=rows).save(path)
+
+
+def titles_blanks_totals(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "日报"
+    ws.append(["上海恒瑞医药销售有限公司"])
+    ws.append(["销售日报表"])
+    ws.append([])
+    ws.append(["销售员", "张伟", None, "工号", "S001"])
+    ws.append(["月份", "2026年11月"])
+    ws.append([])
+    ws.append([])
+    ws.append(DAILY_ZH)
+    ws.append(HAND_ROWS[0])
+    ws.append([])
+    ws.append([None] * 5)
+    ws.append(HAND_ROWS[1])
+    ws.append(["小计", None, None, None, None, None, None, None, None, None, 185])
+    ws.append([dt.datetime(2026, 11, 5), "北京同仁药店", None, None, "拜访", "C", "1"])
+    ws.append(["合计 Total", None, None, None, None, None, None, None, None, None, 185])
+    wb.save(path)
+
+
+def merged_cells(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "日报"
+    ws["A1"] = "销售日报 2026-11"
+    ws.merge_cells("A1:O1")
+    ws["A2"] = "销售员"
+    ws.merge_cells("A2:B2")
+    ws["C2"] = "张伟"
+    ws["A3"] = "工号"
+    ws.merge_cells("A3:B3")
+    ws["C3"] = "S001"
+    ws["A4"] = "月份"
+    ws.merge_cells("A4:B4")
+    ws["C4"] = "2026-11"
+    for c, label in enumerate(DAILY_ZH, start=1):
+        ws.cell(6, c, label)
+    ws.merge_cells("O6:P6")  # the notes label spread over two columns
+    day = dt.datetime(2026, 11, 6)
+    for r, customer in enumerate(["甲药房", "乙诊所", "丙医院"], start=7):
+        ws.cell(r, 2, customer)
+        ws.cell(r, 5, "拜访")
+        ws.cell(r, 7, "2")
+    ws.cell(7, 1, day)
+    ws.merge_cells("A7:A9")  # one date for three rows
+    wb.save(path)
+
+
+def header_below_and_colon(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["销售员：张伟", None, "区域: 华东"])
+    ws.append(["工号", "团队", "月份"])
+    ws.append(["S001", "上海一组", dt.datetime(2026, 11, 1)])
+    ws.append([])
+    ws.append(DAILY_ZH)
+    ws.append(HAND_ROWS[0])
+    wb.save(path)
+
+
+def value_spellings(path: Path) -> None:
+    rows = [
+        [
+            "2026/11/3",
+            "甲",
+            None,
+            "+86 138 1234 5678",
+            "walk-in",
+            "a 热",
+            "7",
+            None,
+            "１０",
+            "¥18.50",
+            "185元",
+            "5%",
+            None,
+            None,
+            None,
+        ],
+        [
+            "11月4日",
+            "乙",
+            None,
+            "138-1234-5678",
+            "PHONE CALL",
+            "Ｂ",
+            "制定计划",
+            None,
+            None,
+            None,
+            "1.2万",
+            None,
+            "price",
+            "2026.11.9",
+            None,
+        ],
+        [
+            "2026年11月5日",
+            "丙",
+            None,
+            None,
+            "转介绍",
+            "cold",
+            "Closed Won",
+            None,
+            "2",
+            "6,000",
+            "￥12,000.00",
+            "1,000",
+            None,
+            None,
+            None,
+        ],
+        [
+            46331,
+            "丁",
+            None,
+            "010 8765 4321",
+            "拜访",
+            "C",
+            "0 流失",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "时机",
+            None,
+            None,
+        ],
+    ]
+    _daily_book(DAILY_ZH, rows=rows).save(path)
+
+
+def macro_enabled(path: Path) -> None:
+    import xlwings  # its quickstart workbook carries a real VBA project
+
+    vba = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+    with zipfile.ZipFile(vba) as z, tempfile.TemporaryDirectory() as tmp:
+        bin_path = Path(tmp) / "vbaProject.bin"
+        bin_path.write_bytes(z.read("xl/vbaProject.bin"))
+        wb = xlsxwriter.Workbook(str(path))
+        wb.set_properties({"created": dt.datetime(2026, 1, 1)})
+        wb.add_vba_project(str(bin_path))
+        ws = wb.add_worksheet("日报")
+        for r, (label, value) in enumerate(
+            [("销售员", "张伟"), ("工号", "S001"), ("月份", "2026-11")]
+        ):
+            ws.write_string(r, 0, label)
+            ws.write_string(r, 1, value)
+        for c, label in enumerate(DAILY_ZH):
+            ws.write_string(4, c, label)
+        ws.write_datetime(
+            5, 0, dt.datetime(2026, 11, 3), wb.add_format({"num_format": "yyyy-mm-dd"})
+        )
+        ws.write_string(5, 1, "上海恒瑞贸易有限公司")
+        ws.write_string(5, 6, "2 客户甄别")
+        wb.close()
+
+
+def legacy_xls(path: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / f"{path.stem}.xlsx"
+        _daily_book(DAILY_ZH).save(source)
+        soffice_convert(source, path, "xls")
+
+
+SALES_CSV = (
+    "日期,工号,客户名称,产品,规格,批号,有效期,生产厂家,数量,单价,金额\n"
+    "2026-10-08,S001,上海恒瑞贸易有限公司,阿莫西林胶囊,0.25g×24粒,B2610,2028-10-01,华北制药,"
+    '100,18.5,"1,850.00"\n'
+    "2026/10/9,S002,广州天河科技,头孢克肟片,0.1g×6片,B2611,2028-09-30,石药集团,-10,32,-320\n"
+)
+
+
+def sales_csv(encoding: str) -> Callable[[Path], None]:
+    def make(path: Path) -> None:
+        text = SALES_CSV if encoding != "gbk" else SALES_CSV.replace("×", "x")
+        path.write_bytes(text.encode(encoding))
+
+    return make
+
+
+def uncalculated(path: Path) -> None:
+    rows = [
+        [dt.datetime(2026, 11, 3), "甲", None, None, "来访", "A", "7", None, 2, 100, "=I8*J8"],
+        [dt.datetime(2026, 11, 4), "乙", None, None, "来访", "B", "7", None, 3, 50, 150],
+    ]
+    wb = _daily_book(DAILY_ZH, rows=rows)
+    wb.active["Q1"] = "=SUM(K8:K9)"
+    wb.save(path)
+
+
+def half_a_workbook(path: Path) -> None:
+    whole = io.BytesIO()
+    _daily_book(DAILY_ZH).save(whole)
+    path.write_bytes(whole.getvalue()[: len(whole.getvalue()) // 2])
+
+
+def an_email(path: Path) -> None:
+    path.write_text("这是一封邮件，不是表格。\n", encoding="utf-8")
+
+
+def zip_bomb(path: Path) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\x00" * (210 * 1024 * 1024))
+
+
+def another_table(path: Path) -> None:
+    other = openpyxl.Workbook()
+    other.active.append(["姓名", "年龄", "爱好"])
+    other.active.append(["小明", 12, "足球"])
+    other.save(path)
+
+
+def encrypted_by_a_script(path: Path) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile  # a test dependency, only to build this file
+
+    plain = io.BytesIO()
+    _daily_book(DAILY_ZH).save(plain)
+    plain.seek(0)
+    with path.open("wb") as out:
+        OOXMLFile(plain).encrypt("secret", out)
+
+
+def roster_messy(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "人员名单"
+    ws.append(["工号 Rep ID", "姓名 Name", "区域", "团队", "级别", "入职日期", "状态"])
+    ws.append(["Ｓ００１", "张伟", "华东", "上海一组", "高级", "2019-03-01", "在职"])
+    ws.append(["S002", "李娜", "华东", "上海一组", "junior", dt.datetime(2024, 7, 1), "Active"])
+    ws.append(["S001", "王强", "华南", "广州组", "中级", "2020/1/6", "离职"])
+    wb.save(path)
+
+
+# ----------------------------------------------------------------------------
 # What each file must read as
 # ----------------------------------------------------------------------------
 
@@ -696,6 +1101,11 @@ class Spec:
     skipped: bool = False  # never collected (lock and hidden files)
     needs_soffice: bool = False
     note: bool = False  # not a spreadsheet: collected as an info note only
+    # partial: the header values given match (as text), the records given are the first
+    # ones, `count` is how many there are, and `codes` counts the issues (no other errors)
+    partial: bool = False
+    count: int | None = None
+    codes: Mapping[str, int] = field(default_factory=dict)
 
 
 def _daily(**changes: Any) -> dict[str, list[dict[str, Any]]]:
@@ -901,6 +1311,212 @@ SPECS: list[Spec] = [
     Spec("bad/encrypted.xlsx", encrypted, form=None, header={}, issues=(("encrypted", None),)),
     Spec("bad/note.txt", text_note, form=None, header={}, note=True),
 ]
+
+
+def _hand(
+    name: str,
+    build: Callable[[Path], None],
+    *,
+    form: str | None = "daily_report",
+    header: Mapping[str, Any] | None = None,
+    records: Sequence[Mapping[str, Any]] = (),
+    codes: Mapping[str, int] | None = None,
+    count: int | None = None,
+    needs_soffice: bool = False,
+) -> Spec:
+    """A hand-made file's spec: partial, on the main table of its form."""
+    main = {"daily_report": "daily", "sales_records": "sales", "roster": "reps"}.get(form or "")
+    return Spec(
+        name,
+        build,
+        form=form,
+        header=header or {},
+        records={main: list(records)} if main else {},
+        codes=codes or {},
+        count=count,
+        partial=True,
+        needs_soffice=needs_soffice,
+    )
+
+
+# The two rows of SALES_CSV, as read (the same in every encoding).
+SALES_READ = [
+    {
+        "date": dt.date(2026, 10, 8),
+        "rep_id": "S001",
+        "customer": "上海恒瑞贸易有限公司",
+        "amount": 1850.0,
+        "maker": "华北制药",
+    },
+    {"rep_id": "S002", "qty": -10, "amount": -320},
+]
+
+HAND_SPECS: list[Spec] = [
+    _hand(
+        "labels_zh_only.xlsx",
+        labels_zh_only,
+        header=HAND_HEADER,
+        records=[_FIRST, _SECOND],
+        count=2,
+    ),
+    _hand(
+        "labels_en_only.xlsx",
+        labels_en_only,
+        header=HAND_HEADER,
+        records=[_FIRST, _SECOND],
+        count=2,
+    ),
+    _hand(
+        "labels_both_one_cell.xlsx",
+        labels_both_one_cell,
+        header=HAND_HEADER,
+        records=[_FIRST],
+        count=2,
+    ),
+    _hand("labels_two_lines.xlsx", labels_two_lines, header=HAND_HEADER, records=[_FIRST], count=2),
+    _hand(
+        "columns_shuffled_extra.xlsx",
+        columns_shuffled_extra,
+        header=HAND_HEADER,
+        records=[{**_FIRST, "_extra": {"微信": "wx_zhang", "区域经理": "赵总"}}],
+        codes={"extra_column": 2},
+        count=2,
+    ),
+    _hand(
+        "titles_blanks_totals.xlsx",
+        titles_blanks_totals,
+        header=HAND_HEADER,
+        records=[_FIRST, _SECOND, {"customer": "北京同仁药店", "stage": "1", "_row": 14}],
+        count=3,
+    ),
+    _hand(
+        "merged_cells.xlsx",
+        merged_cells,
+        header=HAND_HEADER,
+        records=[
+            {"date": dt.date(2026, 11, 6), "customer": "甲药房"},
+            {"date": dt.date(2026, 11, 6), "customer": "乙诊所"},
+            {"date": dt.date(2026, 11, 6), "customer": "丙医院"},
+        ],
+        count=3,
+    ),
+    _hand(
+        "header_below_and_colon.xlsx",
+        header_below_and_colon,
+        header={**HAND_HEADER, "team": "上海一组", "region": "华东"},
+        records=[_FIRST],
+        count=1,
+    ),
+    _hand(
+        "value_spellings.xlsx",
+        value_spellings,
+        header=HAND_HEADER,
+        records=[
+            {
+                "date": dt.date(2026, 11, 3),
+                "phone": "13812345678",
+                "source": "walkin",
+                "grade": "A",
+                "stage": "7",
+                "qty": 10,
+                "price": 18.5,
+                "amount": 185,
+                "deposit": 0.05,
+            },
+            {
+                "date": dt.date(2026, 11, 4),
+                "phone": "13812345678",
+                "source": "phone",
+                "grade": "B",
+                "stage": "3",
+                "amount": 12000,
+                "objection": "price",
+                "next_followup": dt.date(2026, 11, 9),
+            },
+            {
+                "date": dt.date(2026, 11, 5),
+                "source": "referral",
+                "grade": "C",
+                "stage": "7",
+                "qty": 2,
+                "price": 6000,
+                "amount": 12000,
+                "deposit": 1000,
+            },
+            {
+                "date": dt.date(2026, 11, 5),
+                "phone": "01087654321",
+                "source": "visit",
+                "stage": "0",
+                "objection": "timing",
+            },
+        ],
+        count=4,
+    ),
+    _hand(
+        "macro_enabled.xlsm",
+        macro_enabled,
+        header=HAND_HEADER,
+        records=[{"date": dt.date(2026, 11, 3), "stage": "2"}],
+        count=1,
+    ),
+    _hand(
+        "legacy.xls",
+        legacy_xls,
+        header=HAND_HEADER,
+        records=[_FIRST, _SECOND],
+        count=2,
+        needs_soffice=True,
+    ),
+    _hand(
+        "sales_utf8.csv",
+        sales_csv("utf-8"),
+        form="sales_records",
+        count=2,
+        records=SALES_READ,
+    ),
+    _hand(
+        "sales_utf8_bom.csv",
+        sales_csv("utf-8-sig"),
+        form="sales_records",
+        count=2,
+        records=SALES_READ,
+    ),
+    _hand(
+        "sales_gbk.csv",
+        sales_csv("gbk"),
+        form="sales_records",
+        count=2,
+        records=SALES_READ,
+    ),
+    _hand(
+        "uncalculated.xlsx",
+        uncalculated,
+        header=HAND_HEADER,
+        records=[{"amount": None}, {"amount": 150}],
+        codes={"formula_without_value": 2},
+        count=2,
+    ),
+    _hand("truncated.xlsx", half_a_workbook, form=None, codes={"unreadable": 1}),
+    _hand("not_a_workbook.xlsx", an_email, form=None, codes={"unreadable": 1}),
+    _hand("zip_bomb.xlsx", zip_bomb, form=None, codes={"too_large": 1}),
+    _hand("unknown.xlsx", another_table, form=None, codes={"unknown_form": 1}),
+    _hand("encrypted.xlsx", encrypted_by_a_script, form=None, codes={"encrypted": 1}),
+    _hand(
+        "roster_messy.xlsx",
+        roster_messy,
+        form="roster",
+        records=[
+            {"rep_id": "S001", "level": "senior", "hire_date": dt.date(2019, 3, 1)},
+            {"rep_id": "S002", "level": "junior", "status": "active"},
+            {"rep_id": "S001", "status": "left"},
+        ],
+        codes={"duplicate_row": 1},
+        count=3,
+    ),
+]
+
+SPECS += HAND_SPECS
 
 
 def build(spec: Spec, folder: Path) -> Path:

@@ -9,6 +9,7 @@ and the Excel adapter, and each says why in a comment.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,21 @@ def test_top_level_package_imports_only_the_public_api() -> None:
     for node, _ in _imports(PACKAGE / "__init__.py"):
         for target in _targets(node):
             assert target in ("core", "forms", "read", "validate", "intake"), target
+
+
+def test_code_and_docs_cite_only_this_repository() -> None:
+    """Design notes outside the repository are not shipped: say it in README.md or docs/."""
+    root = PACKAGE.parent
+    shipped = [
+        root / "README.md",
+        *sorted((root / "docs").glob("*.md")),
+        *sorted(PACKAGE.rglob("*.py")),
+    ]
+    cited = re.compile(r"\bSPEC\b|\bshared/|\bseeds 0\d\d")
+    found = [
+        f"{path.relative_to(root)}:{n}: {line.strip()}"
+        for path in shipped
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if cited.search(line)
+    ]
+    assert not found, "\n".join(found)

@@ -256,9 +256,12 @@ def test_a_year_the_calendar_does_not_cover_needs_workdays(tmp_path):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert "does not cover 2027" in result.output and "--workdays" in result.output
-    zh, en = result.output.removeprefix("Error: ").strip().split("\n")
-    assert zh.startswith("内置的中国节假日日历不包含 2027 年") and "--workdays" in zh
-    assert en.startswith("The built-in China holiday calendar does not cover 2027.")
+    # Both languages, the year first, then how to supply its workdays and with which option.
+    zh, en, hint_zh, hint_en = result.output.removeprefix("Error: ").strip().split("\n")
+    assert zh.startswith("内置的中国节假日日历不包含 2027 年")
+    assert en.startswith("the built-in China holiday calendar does not cover 2027")
+    assert "工作日 Workdays" in hint_zh and hint_zh.endswith("（--workdays）")
+    assert "Workdays sheet" in hint_en and hint_en.endswith("(--workdays)")
 
     from salesxl.forms import WORKDAYS
 

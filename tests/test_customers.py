@@ -1,4 +1,4 @@
-"""The 7-day rules and attribution conflicts at their edges (SPEC §6, seeds 003)."""
+"""The 7-day rules and attribution conflicts at their edges (README.md "For managers")."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from salesxl.cli import main
 from salesxl.excel.builder import XLWINGS_KEYS, build_manager_workbook
 from salesxl.excel.settings import RESULT_SHEETS, SETTINGS, SETTINGS_SHEET, XLWINGS_SHEET
 from salesxl.excel.vba.ovba import compress, decompress
-from salesxl.excel.vba.project import BUTTONS, MissingExtra, build_vba_project
+from salesxl.excel.vba.project import BUTTONS, MissingExtraError, build_vba_project
 from tests.lo import convert, needs_soffice
 
 with warnings.catch_warnings():  # oletools still calls pyparsing's old (deprecated) names
@@ -249,5 +249,5 @@ def test_cli_builds_and_refuses_what_would_not_work(tmp_path: Path) -> None:
 
 def test_missing_olefile_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "olefile", None)
-    with pytest.raises(MissingExtra, match=r"salesxl\[macros\]"):
+    with pytest.raises(MissingExtraError, match=r"salesxl\[macros\]"):
         build_vba_project()

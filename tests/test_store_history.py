@@ -1,4 +1,4 @@
-"""What the store remembers for the history-aware rules (seeds 003, SPEC §6).
+"""What the store remembers for the history-aware rules (README.md "For managers").
 
 - daily records are due 09:00 on the next workday: the store keeps when each
   report day first reached it, across resubmissions of the month's file;
@@ -41,7 +41,7 @@ SEP = Month(2026, 9)
 
 
 def deadline(day: dt.date) -> dt.datetime:
-    """09:00 on the next workday (seeds 003: 第二天早上 9:00 之前)."""
+    """09:00 on the next workday (README.md "For reps": due 09:00 the next workday)."""
     return dt.datetime.combine(Workdays().next_workday(day), dt.time(9, 0))
 
 

@@ -1,4 +1,4 @@
-"""Reading the store back gives what reading the folder gives (SPEC §6 from §7)."""
+"""Reading the store back gives what reading the folder gives (README.md "The store")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""On time / late / missing: daily records due 09:00 the next workday (seeds 003, SPEC §6)."""
+"""On time / late / missing: daily records due 09:00 the next workday (README.md "For managers")."""
 
 from __future__ import annotations
 

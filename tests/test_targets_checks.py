@@ -133,12 +133,12 @@ def test_a_year_the_calendar_lacks_is_said_in_both_languages_with_the_sheet_to_a
         main, ["targets", "split", str(path), "-o", str(tmp_path / "t.xlsx")]
     )
     assert result.exit_code == 1
-    zh, en = result.output.removeprefix("Error: ").strip().split("\n")
+    zh, en, hint_zh, hint_en = result.output.removeprefix("Error: ").strip().split("\n")
     # The year first (not whichever unit the split happened to be at), then where it goes.
-    assert zh.startswith("内置的中国节假日日历不包含 2027 年")
-    assert en.startswith("The built-in China holiday calendar does not cover 2027.")
-    assert "工作日 Workdays" in zh and str(path) in zh
-    assert f"Workdays sheet of the targets input {path}" in en
+    assert zh == "内置的中国节假日日历不包含 2027 年。"
+    assert en == "The built-in China holiday calendar does not cover 2027."
+    assert "工作日 Workdays" in hint_zh and str(path) in hint_zh
+    assert f"Workdays sheet of the targets input {path}" in hint_en
     # Listing 2027's holidays in that sheet is the fix.
     days = [{"date": dt.date(2027, 1, 1), "type": "holiday"}]
     write_form(

@@ -1,4 +1,4 @@
-"""The target engine's guarantees (SPEC §5, 整分合), as properties and hand-checked cases."""
+"""The target engine's guarantees (README.md "For admins", 整分合), as properties and hand-checked cases."""
 
 from __future__ import annotations
 

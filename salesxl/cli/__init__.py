@@ -1,9 +1,11 @@
-"""The `salesxl` command line: a thin shell over the library (SPEC §9).
+"""The `salesxl` command line: a thin shell over the library (docs/architecture.md).
 
 Each command lives in its own module, parses options and calls one public
 library function.  Modules are imported only when their command runs, so
 `salesxl validate` does not pay for the demo's or the store's imports.
 Exit codes: 0 fine, 1 errors found or the work failed, 2 usage error.
+Every SalesxlError a command raises becomes its message here, in one place
+(`CommandContext.invoke`): Chinese and English, the hint, the option to change.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from typing import Any
 
 import click
 
+from salesxl.core.errors import SalesxlError
 from salesxl.core.version import __version__
 
-__all__ = ["main"]
+__all__ = ["CommandContext", "cli_error", "main"]
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -32,8 +35,74 @@ COMMANDS = {
 }
 
 
+# A setting named by an error -> the option that gives it, where it is not --<setting>.
+_OPTION_OF_SETTING = {"database": "--db"}
+
+
+class CommandContext(click.Context):
+    """The context every command runs in: the one place a SalesxlError becomes a CLI error."""
+
+    def invoke(self, callback: Any, /, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().invoke(callback, *args, **kwargs)
+        except SalesxlError as error:
+            raise cli_error(error, self) from None
+
+
+def cli_error(error: SalesxlError, ctx: click.Context | None = None) -> click.ClickException:
+    """The error in Chinese and English with its hint, naming the option to change.
+
+    An error about the unusable value of an option the user gave (`error.usage`)
+    is click's usage error on that option (exit 2); any other ends with the
+    error's exit code (1: the work failed, 2: a usage error).
+    """
+    param = _param(ctx, error.setting)
+    flag = "/".join(param.opts) if isinstance(param, click.Option) else None
+    lines = [error.message_zh, error.message_en]
+    if error.hint_zh or error.hint_en:
+        where = f"（{flag}）" if flag else ""
+        lines += [
+            f"提示：{error.hint_zh}{where}",
+            f"Hint: {error.hint_en}" + (f" ({flag})" if flag else ""),
+        ]
+    text = "\n".join(line for line in lines if line)
+    if error.usage and flag is not None and _given(ctx, param):
+        return click.BadParameter(text, ctx=ctx, param=param)
+    if error.exit_code == 2:
+        return click.UsageError(text, ctx=ctx)
+    return click.ClickException(text)
+
+
+def _given(ctx: click.Context | None, param: click.Parameter | None) -> bool:
+    """Whether the user gave the option (not its default): only then is it a usage error."""
+    if ctx is None or param is None or param.name is None:
+        return False
+    source = ctx.get_parameter_source(param.name)
+    return source in (
+        click.core.ParameterSource.COMMANDLINE,
+        click.core.ParameterSource.ENVIRONMENT,
+    )
+
+
+def _param(ctx: click.Context | None, setting: str | None) -> click.Parameter | None:
+    if ctx is None or setting is None:
+        return None
+    flag = _OPTION_OF_SETTING.get(setting, "--" + setting.replace("_", "-"))
+    return next((p for p in ctx.command.params if flag in getattr(p, "opts", ())), None)
+
+
+def _in_context(command: click.Command) -> click.Command:
+    """The command (and a group's subcommands) run in a CommandContext."""
+    command.context_class = CommandContext
+    for sub in getattr(command, "commands", {}).values():
+        _in_context(sub)
+    return command
+
+
 class LazyGroup(click.Group):
     """A group that imports a command's module the first time the command is needed."""
+
+    context_class = CommandContext
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
@@ -41,7 +110,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in COMMANDS and cmd_name not in self.commands:
             command: Any = importlib.import_module(COMMANDS[cmd_name]).command
-            self.add_command(command, cmd_name)
+            self.add_command(_in_context(command), cmd_name)
         return super().get_command(ctx, cmd_name)
 
 

@@ -9,22 +9,12 @@ import click
 
 from salesxl.cli.output import progress
 from salesxl.cli.params import DATE, DB_URL, MONTH
-from salesxl.consolidate import (
-    AsOfError,
-    Summary,
-    TargetsError,
-    Thresholds,
-    check_as_of,
-    consolidate_inbox,
-)
+from salesxl.consolidate import Summary, Thresholds, check_as_of, consolidate_inbox
 from salesxl.consolidate.workbook import write_summary
-from salesxl.core.calendar import CalendarNotCovered
 from salesxl.core.issues import Code
 from salesxl.core.periods import Month
 from salesxl.core.text import plural
-from salesxl.intake.roster import RosterError
-from salesxl.intake.workdays import WorkdaysError
-from salesxl.write.xlsx import OutputError, check_output
+from salesxl.write.xlsx import check_output
 
 __all__ = ["command", "echo_headline"]
 
@@ -157,9 +147,9 @@ def command(
 ) -> None:
     """Consolidate every rep's forms under INBOX (or in the store) into a summary workbook.
 
-    Reads folders recursively, validates every file, and writes the sheets of
-    SPEC §6: overview with charts, by rep / team / region with warning levels,
-    funnel, plan vs actual, day close, customers, submissions and issues.
+    Reads folders recursively, validates every file, and writes the sheets README.md
+    lists under "For managers": overview with charts, by rep / team / region with warning
+    levels, funnel, plan vs actual, day close, customers, submissions and issues.
     Errors in files are listed in the workbook; the command exits 0 unless
     --strict is given and some file has an error. With --db the forms, roster,
     targets and arrival times come from the store (`salesxl import`), so late
@@ -182,69 +172,40 @@ def command(
         raise click.UsageError(
             "give either INBOX folders or --db (the store), not " + ("both" if inbox else "neither")
         )
-    try:
-        check_as_of(period, as_of or dt.date.today())
-    except AsOfError as exc:
-        raise click.BadParameter(str(exc), param_hint="--as-of") from None
+    check_as_of(period, as_of or dt.date.today())
     try:
         thresholds = Thresholds(oral=oral, written=written)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--oral/--written") from None
-    try:  # a locked or impossible output is said before the folder is read, not after
-        check_output(output)
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
-    try:
-        if db:
-            # SQLAlchemy only when the store is used: a folder's run starts faster
-            from salesxl.consolidate.from_store import consolidate_store
-            from salesxl.store import StoreError
+    check_output(output, "汇总文件")  # a locked output is said before the folder is read
+    if db:
+        # SQLAlchemy only when the store is used: a folder's run starts faster
+        from salesxl.consolidate.from_store import consolidate_store
 
-            try:
-                summary = consolidate_store(
-                    db,
-                    period=period,
-                    roster=roster,
-                    targets=targets,
-                    as_of=as_of,
-                    thresholds=thresholds,
-                    details=details,
-                    workdays=workdays,
-                )
-            except StoreError as exc:
-                raise click.ClickException(str(exc)) from None
-        else:
-            summary = consolidate_inbox(
-                list(inbox),
-                period=period,
-                roster=roster,
-                targets=targets,
-                as_of=as_of,
-                thresholds=thresholds,
-                workers=workers,
-                progress=lambda n: progress(n, "Reading"),
-                details=details,
-                workdays=workdays,
-            )
-    except WorkdaysError as exc:
-        raise click.BadParameter(str(exc), param_hint="--workdays") from None
-    except CalendarNotCovered as exc:
-        raise click.ClickException(
-            exc.where(
-                "用 --workdays 文件.xlsx 指定这个工作簿（模板 workdays.xlsx 由 salesxl templates "
-                "build 生成）。",
-                "Pass that workbook with --workdays FILE (template: workdays.xlsx, written by "
-                "`salesxl templates build`).",
-            )
-        ) from None
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
-    except TargetsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--targets") from None
-    try:
-        write_summary(summary, output, lang=lang, details=details)
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+        summary = consolidate_store(
+            db,
+            period=period,
+            roster=roster,
+            targets=targets,
+            as_of=as_of,
+            thresholds=thresholds,
+            details=details,
+            workdays=workdays,
+        )
+    else:
+        summary = consolidate_inbox(
+            list(inbox),
+            period=period,
+            roster=roster,
+            targets=targets,
+            as_of=as_of,
+            thresholds=thresholds,
+            workers=workers,
+            progress=lambda n: progress(n, "Reading"),
+            details=details,
+            workdays=workdays,
+        )
+    write_summary(summary, output, lang=lang, details=details)
     echo_headline(summary, output, lang)
     if strict and (summary.headline.errors or any(i.code is Code.NO_FORMS for i in summary.issues)):
         raise SystemExit(1)

@@ -18,7 +18,7 @@ import click
 from salesxl.cli.params import DATE, MONTH
 from salesxl.core.periods import Month
 from salesxl.core.text import plural
-from salesxl.demo import DemoError, DemoFiles, generate_demo
+from salesxl.demo import DemoFiles, generate_demo
 
 __all__ = ["command"]
 
@@ -193,7 +193,7 @@ def step_store(run: DemoRun) -> None:
 def step_manager(run: DemoRun) -> None:
     # each step imports what it runs: the other commands and --help start faster
     from salesxl.excel.builder import build_manager_workbook
-    from salesxl.excel.vba.project import MissingExtra
+    from salesxl.excel.vba.project import MissingExtraError
 
     _say("汇总工作簿 Build the manager's Excel workbook with its buttons")
     folder = run.files.folder
@@ -209,7 +209,7 @@ def step_manager(run: DemoRun) -> None:
     }
     try:
         path = build_manager_workbook(folder / "salesxl_manager.xlsm", values=values)
-    except MissingExtra as exc:
+    except MissingExtraError as exc:
         click.echo(f"  skipped: {exc}")
         return
     click.echo(f"  {path}: settings filled in for this demo")
@@ -275,10 +275,7 @@ def command(folder: Path, period: Month, as_of: dt.date, seed: int, reps: int) -
       salesxl demo -o /tmp/demo --reps 60 --seed 7
     """
     _say(f"生成 Generate a sample organisation in {folder}/")
-    try:
-        files = generate_demo(folder, period=period, as_of=as_of, seed=seed, reps=reps)
-    except DemoError as exc:
-        raise click.BadParameter(str(exc), param_hint="-o") from None
+    files = generate_demo(folder, period=period, as_of=as_of, seed=seed, reps=reps)
     click.echo(
         f"  roster 花名册:          {files.roster} ({plural(len(files.organisation.reps), 'rep')}, "
         f"3 regions, 6 teams)"

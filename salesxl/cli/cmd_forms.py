@@ -9,10 +9,9 @@ import click
 from salesxl.cli.params import MONTH
 from salesxl.core.periods import Month
 from salesxl.core.text import plural
-from salesxl.intake.roster import RosterError, read_roster
-from salesxl.targets import TargetsError, read_month_targets
+from salesxl.intake.roster import read_roster
+from salesxl.targets import read_month_targets
 from salesxl.write.issued import issue_forms, known_customers
-from salesxl.write.xlsx import OutputError
 
 __all__ = ["command"]
 
@@ -70,19 +69,10 @@ def issue(
       salesxl forms issue --roster roster.xlsx --targets targets.xlsx --period 2026-11 \\
           --customers sales_records.xlsx -o forms/
     """
-    try:
-        reps = read_roster(roster)
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
-    try:
-        month_targets = read_month_targets(targets, period) if targets else None
-    except TargetsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--targets") from None
+    reps = read_roster(roster)
+    month_targets = read_month_targets(targets, period) if targets else None
     known = known_customers(customers) if customers else None
-    try:
-        written = issue_forms(reps, period, output, targets=month_targets, customers=known)
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+    written = issue_forms(reps, period, output, targets=month_targets, customers=known)
     missing = [r for r in reps.reps if month_targets is not None and r not in month_targets]
     click.echo(
         f"{plural(len(written), 'form')} for {plural(len(written) // 3, 'rep')} written to {output}/"

@@ -11,7 +11,7 @@ import click
 from salesxl.cli.output import echo_issue_table, progress
 from salesxl.cli.params import DB_URL
 from salesxl.core.text import plural
-from salesxl.store import KINDS, StoreError, display_url, import_files, resolve_url
+from salesxl.store import KINDS, display_url, import_files, resolve_url
 
 __all__ = ["command"]
 
@@ -100,18 +100,15 @@ def command(
       salesxl import reports inbox/ --db postgresql://sales@db.example/sales
       salesxl import sales erp_2025.csv erp_2026.xlsx --format json
     """
-    try:
-        result = import_files(
-            kind,
-            list(paths),
-            db=db,
-            skip_bad_rows=skip_bad_rows,
-            backfill=backfill,
-            workers=workers,
-            progress=progress,
-        )
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    result = import_files(
+        kind,
+        list(paths),
+        db=db,
+        skip_bad_rows=skip_bad_rows,
+        backfill=backfill,
+        workers=workers,
+        progress=progress,
+    )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -63,15 +63,11 @@ def build(output: Path, values: tuple[str, ...]) -> None:
     """
     # the VBA builder only when a workbook is built: --help starts faster
     from salesxl.excel.builder import build_manager_workbook
-    from salesxl.excel.vba.project import MissingExtra, xlwings_version
-    from salesxl.write.xlsx import OutputError
+    from salesxl.excel.vba.project import xlwings_version
 
     if output.suffix.lower() != ".xlsm":
         raise click.BadParameter(
             f"{output.name}: a workbook with macros must end in .xlsm", param_hint="-o"
         )
-    try:
-        path = build_manager_workbook(output, values=_pairs(values))
-    except (MissingExtra, OutputError) as exc:
-        raise click.ClickException(str(exc)) from None
+    path = build_manager_workbook(output, values=_pairs(values))
     click.echo(f"wrote {path} (xlwings {xlwings_version()} embedded)")

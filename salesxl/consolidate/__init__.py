@@ -1,4 +1,4 @@
-"""Consolidation: from every rep's forms to the manager's summary (SPEC §6).
+"""Consolidation: from every rep's forms to the manager's summary (README.md "For managers").
 
 `consolidate` is pure — forms in, `Summary` out — and is what the CLI, the
 Excel button and the store all call; `consolidate_inbox` reads a folder
@@ -37,6 +37,7 @@ from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
 from salesxl.consolidate.standing import RepStatus, standings
 from salesxl.consolidate.submissions import STATUS_LABELS, SubmissionStatus, submission_rows
 from salesxl.core.calendar import Workdays
+from salesxl.core.errors import SalesxlError
 from salesxl.core.issues import Issue, Severity
 from salesxl.core.people import Roster
 from salesxl.core.perf import paused_gc
@@ -68,19 +69,20 @@ __all__ = [
 ]
 
 
-class AsOfError(ValueError):
+class AsOfError(SalesxlError, ValueError):
     """An as-of date before the month it judges: every day of it would be 'in the future'."""
 
+    usage = True  # the as-of date given cannot be used
+    exit_code = 2  # even when it is today's date: the period or the date must change
+
     def __init__(self, period: Month, as_of: dt.date) -> None:
-        self.message_zh = (
-            f"截至日期 {as_of} 在期间 {period} 开始（{period.first_day}）之前。请给出 "
-            f"{period.first_day} 或之后的日期，或换一个期间。"
+        super().__init__(
+            f"截至日期 {as_of} 在期间 {period} 开始（{period.first_day}）之前。",
+            f"the as-of date {as_of} is before the month {period} begins ({period.first_day})",
+            hint_zh=f"请给出 {period.first_day} 或之后的日期，或换一个期间",
+            hint_en=f"give {period.first_day} or later, or another period",
+            setting="as_of",
         )
-        self.message_en = (
-            f"the as-of date {as_of} is before the month {period} begins ({period.first_day}); "
-            f"give {period.first_day} or later, or another period"
-        )
-        super().__init__(f"{self.message_zh}\n{self.message_en}")
 
 
 def check_as_of(period: Month, as_of: dt.date) -> None:

@@ -1,6 +1,6 @@
 """Customers across reps: identity, new customers, the 7-day rules, attribution.
 
-Rules from the sales-floor regulations (seeds 003, SPEC §6):
+Rules from the sales-floor regulations (README.md "For managers"):
 - a phone lead 电话客户 must visit within 7 days, else its registration lapses;
 - a walk-in 来访 customer (and any A/B prospect) must be followed up within
   7 days, else the rep is taken to have given the customer up;

@@ -188,7 +188,7 @@ def merge_trails(a: Trail, b: Trail) -> Trail:
     first = a if a.first <= b.first else b
     last = _later(a, b)
     graded = [t for t in (a, b) if t.grade_date is not None]
-    grade = max(graded, key=lambda t: t.grade_date) if graded else None  # type: ignore[arg-type, return-value]
+    grade = max(graded, key=lambda t: t.grade_date or dt.date.min) if graded else None
     furthest = max(
         (t.furthest for t in (a, b) if t.furthest), key=_STAGE_RANK.__getitem__, default=None
     )

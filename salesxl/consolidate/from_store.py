@@ -41,7 +41,7 @@ def consolidate_store(
     """`consolidate` the month as stored in the database `db` (`salesxl import`).
 
     The store gives the forms, the roster, the month's targets, when each
-    report first arrived and the months before (SPEC §7), and the rep forms
+    report first arrived and the months before (README.md "The store"), and the rep forms
     the import refused, with their errors (so a month missing from the store
     says why, and shows the refused report's figures as provisional);
     a `roster` or `targets` file given here is used instead of the stored one.  Raises

@@ -165,6 +165,7 @@ def collect(
         daily = form_id == FormId.DAILY_REPORT and has_rows
         d = digest_of(data, period, as_of) if daily else None
         when, from_store = _submitted(data, first_seen, max(d.days, default=None) if d else None)
+        # chosen keeps only forms with a period (above); FormData.period is optional in general
         sub = Submission(data.path, form_id, rep, data.period, when, from_store)  # type: ignore[arg-type]
         if id(data) in refusals:
             sub.refused, sub.submitted = refusals[id(data)]
@@ -193,6 +194,7 @@ def collect(
             if TableKey.DAILY in data.tables:
                 tables.append((rep, data.tables[TableKey.DAILY], data.path))
         elif form_id == FormId.WEEKLY_PLAN and has_rows:
+            # a weekly plan's period is a Week (the form's period field says so)
             plans.append((rep, data.period, data.records(TableKey.PLAN), data.path))  # type: ignore[arg-type]
     if roster is None:
         reps = header_reps

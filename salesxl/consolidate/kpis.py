@@ -1,4 +1,4 @@
-"""KPIs per rep, rolled up per team, region and company (SPEC §6, issue 4).
+"""KPIs per rep, rolled up per team, region and company (README.md "For managers").
 
 contacts, visits (来访/拜访), new customers, A/B/C, deals (stage 成交),
 amount (of closed deals), deposit, month target, the target pro-rated to the

@@ -1,4 +1,4 @@
-"""What consolidation returns: plain tables, one per summary sheet (SPEC §6).
+"""What consolidation returns: plain tables, one per summary sheet (README.md "For managers").
 
 The summary workbook writer, the xlwings adapter and the tests all read the
 same `Summary`: a headline and a list of `SheetData` (columns + rows of
@@ -33,7 +33,7 @@ __all__ = [
 
 
 class WarningLevel(StrEnum):
-    """考核预警 (seeds 003): oral warning first, written warning when it is serious."""
+    """考核预警 (README.md "For managers"): oral warning first, written warning when serious."""
 
     OK = "ok"
     ORAL = "oral"

@@ -449,6 +449,7 @@ def details_sheet(
         *(C(f.key, f.zh, f.en, column_kind(f.type)) for f in fields),
     ]
     rows = _DetailRows(list(tables), reps, period)
+    # a lazy sequence where SheetData declares a list: the writer only iterates and slices
     return SheetData("details", "明细", "Details", columns, rows)  # type: ignore[arg-type]
 
 

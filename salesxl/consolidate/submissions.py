@@ -1,4 +1,4 @@
-"""Who handed in what, and when (SPEC §6 `提交 Submissions`, seeds 003).
+"""Who handed in what, and when (README.md "For managers", `提交 Submissions`).
 
 - a day's daily record is due at 09:00 on the next workday;
 - the weekly plan is due on the week's Monday;
@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from salesxl.consolidate.inputs import Submission
 from salesxl.consolidate.standing import RepStatus
-from salesxl.core.calendar import CalendarNotCovered, Workdays
+from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.deadlines import (
     END_OF_DAY,
     daily_deadline,
@@ -96,7 +96,7 @@ def _deadline(day: dt.date, workdays: Workdays) -> dt.datetime | None:
     last days of December): that is after as-of, whose year is covered, so not yet due."""
     try:
         return daily_deadline(day, workdays)
-    except CalendarNotCovered:
+    except CalendarNotCoveredError:
         return None
 
 

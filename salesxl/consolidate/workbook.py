@@ -1,4 +1,4 @@
-"""Write the manager's summary workbook (SPEC §6) with xlsxwriter, atomically.
+"""Write the manager's summary workbook (README.md "For managers") with xlsxwriter, atomically.
 
 Every sheet: bold frozen header (Chinese over English), autofilter, number
 formats (¥ #,##0; 0.0%), widths that fit, conditional colours for warning
@@ -425,7 +425,10 @@ def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bo
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     path = Path(path)
     sheets: Sequence[SheetData] = [s for s in summary.sheets if details or s.key != "details"]
-    with atomic_output(path) as tmp, paused_gc():  # ~100k cells of small objects, no cycles
+    with (
+        atomic_output(path, "汇总文件") as tmp,
+        paused_gc(),
+    ):  # ~100k cells of small objects, no cycles
         wb = xlsxwriter.Workbook(
             str(tmp),
             {

@@ -15,35 +15,25 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from salesxl.core.errors import SalesxlError
 from salesxl.core.periods import Month
 
-__all__ = ["CalendarNotCovered", "Workdays"]
+__all__ = ["CalendarNotCoveredError", "Workdays"]
 
 
-class CalendarNotCovered(ValueError):
-    """A year the built-in calendar does not know and the override does not cover.
+class CalendarNotCoveredError(SalesxlError, ValueError):
+    """A year the built-in calendar does not know and the override does not cover."""
 
-    The message says, in Chinese and in English, what to list; `where(zh, en)`
-    adds how the command at hand takes a 工作日 Workdays sheet (an option, a sheet
-    of its input file).
-    """
-
-    def __init__(self, year: int, message_zh: str | None = None, message_en: str | None = None):
-        self.year = year
-        self.message_zh = message_zh or (
-            f"内置的中国节假日日历不包含 {year} 年。请在「工作日 Workdays」表中列出 {year} 年的"
-            "法定节假日和调休上班日（日期 Date | 类型 Type：工作日 Workday / 休息日 Holiday）。"
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(
+            message_zh,
+            message_en,
+            hint_zh="请在「工作日 Workdays」表（日期 Date | 类型 Type：工作日 Workday / "
+            "休息日 Holiday）中列出该年的节假日和调休工作日",
+            hint_en="list that year's holidays and make-up workdays in a 工作日 Workdays sheet "
+            "(日期 Date | 类型 Type: 工作日 Workday / 休息日 Holiday)",
+            setting="workdays",
         )
-        self.message_en = message_en or (
-            f"The built-in China holiday calendar does not cover {year}. List {year}'s public "
-            "holidays and make-up workdays in a 工作日 Workdays sheet (日期 Date | 类型 Type: "
-            "工作日 Workday / 休息日 Holiday)."
-        )
-        super().__init__(f"{self.message_zh}\n{self.message_en}")
-
-    def where(self, zh: str, en: str) -> str:
-        """Both languages, each followed by where the sheet goes for this command."""
-        return f"{self.message_zh}{zh}\n{self.message_en} {en}"
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +84,10 @@ class Workdays:
         try:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
-            raise CalendarNotCovered(day.year) from None
+            raise CalendarNotCoveredError(
+                f"内置的中国节假日日历不包含 {day.year} 年",
+                f"the built-in China holiday calendar does not cover {day.year}",
+            ) from None
 
     def workdays_in(self, month: Month) -> list[dt.date]:
         return [day for day in month.days() if self.is_workday(day)]
@@ -114,9 +107,6 @@ class Workdays:
             if self.is_workday(day):
                 return day
             day += dt.timedelta(days=1)
-        raise CalendarNotCovered(
-            day.year,
-            f"{day} 之后 60 天内没有工作日。请检查「工作日 Workdays」表是否把整段日期都标成了休息日。",
-            f"No workday within 60 days after {day}. Check that the 工作日 Workdays sheet does "
-            "not mark the whole stretch as holidays.",
+        raise CalendarNotCoveredError(
+            f"{day} 之后 60 天内没有工作日", f"no workday within 60 days after {day}"
         )

@@ -1,4 +1,4 @@
-"""When each report is due (seeds 003, the reps' paperwork rules).
+"""When each report is due (the reps' paperwork rules, README.md "For reps").
 
 - a day's daily record 日报: 09:00 on the next workday;
 - the weekly plan 周计划: the end of the week's Monday;

@@ -1,7 +1,7 @@
 """Issues are data: every problem found in a file, with its place and a fix.
 
 Validation never prints or raises mid-way; it returns a list of `Issue`
-records (SPEC §4).  Codes are a stable enum shared by the tests, the JSON
+records (docs/issues.md).  Codes are a stable enum shared by the tests, the JSON
 output of `salesxl validate` and the summary's Issues sheet.
 """
 
@@ -22,7 +22,7 @@ class Severity(StrEnum):
 
 
 class Code(StrEnum):
-    """Stable issue codes of SPEC §4 (plus the few the later stages add)."""
+    """Stable issue codes of docs/issues.md (plus the few the later stages add)."""
 
     UNREADABLE = "unreadable"
     ENCRYPTED = "encrypted"
@@ -108,7 +108,7 @@ class Issue:
         return self.severity is Severity.ERROR
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of SPEC §4 (every key always present)."""
+        """The JSON shape of docs/issues.md (every key always present)."""
         return {
             "file": self.file,
             "sheet": self.sheet,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesxl.core.calendar import Workdays
+from salesxl.core.errors import SalesxlError
 from salesxl.core.periods import Month
 from salesxl.demo.mistakes import Mistake, plant_mistakes
 from salesxl.demo.month import RepMonth, rep_month
@@ -31,8 +32,11 @@ __all__ = ["DemoError", "DemoFiles", "generate_demo"]
 MARKER = ".salesxl-demo"
 
 
-class DemoError(Exception):
+class DemoError(SalesxlError):
     """The demo folder cannot be used."""
+
+    usage = True  # the output folder given is not a demo folder
+    exit_code = 2  # even when it is the default folder: choose another one
 
 
 @dataclass(slots=True)
@@ -53,8 +57,12 @@ class DemoFiles:
 def _prepare(folder: Path) -> None:
     if folder.exists() and any(folder.iterdir()) and not (folder / MARKER).exists():
         raise DemoError(
-            f"{folder} exists and is not a salesxl demo folder; choose another "
-            "folder with -o (the demo only overwrites its own folders)"
+            f"{folder} 已存在，而且不是 salesxl 演示文件夹（演示只覆盖它自己的文件夹）",
+            f"{folder} exists and is not a salesxl demo folder (the demo only overwrites "
+            "its own folders)",
+            hint_zh="请另选一个文件夹",
+            hint_en="choose another folder",
+            setting="output",
         )
     if (folder / "inbox").exists():
         shutil.rmtree(folder / "inbox")

@@ -1,6 +1,6 @@
 """Realistic data pools for the sample organisation: people, customers, products, places.
 
-A pharmaceutical distributor (the ERP export of SPEC §2.5 has batch, expiry and
+A pharmaceutical distributor (the ERP export of docs/forms.md has batch, expiry and
 maker columns): reps sell to pharmacies, clinics and hospitals in three regions.
 """
 

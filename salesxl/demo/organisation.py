@@ -30,7 +30,7 @@ __all__ = ["Organisation", "RepProfile", "build_organisation", "expected_month_t
 
 GROWTH = 1.12  # yearly growth of the business
 TARGET_UPLIFT = 1.10  # targets ask a little more than the trend
-# Lunar new year: the Spring Festival month sells less (seeds: seasonal index).
+# Lunar new year: the Spring Festival month sells less (a seasonal index).
 SPRING_FESTIVAL = {2023: 1, 2024: 2, 2025: 1, 2026: 2}
 # Skills: pace index the rep reaches this month (正常 ≥ 0.8 > 口头预警 ≥ 0.6 > 书面预警).
 SKILLS = (1.25, 1.1, 1.05, 1.0, 0.95, 0.9, 0.85, 0.72, 0.65, 0.45)

@@ -1,11 +1,12 @@
-"""The xlwings adapter behind the manager workbook's buttons (SPEC §8).
+"""The xlwings adapter behind the manager workbook's buttons (docs/manager.md).
 
 Each button runs `RunPython "import salesxl.excel; salesxl.excel.<name>()"`.
 The adapter only moves values: it reads the `设置 Settings` sheet, calls the
 library functions the CLI calls, writes their results into the workbook's own
 sheets, shows progress in the status bar and ends with a message box.  A
 wrong setting or an output file that cannot be written gives a message in
-Chinese and English, and nothing is written.
+Chinese and English, and nothing is written: `_run` is the one place a
+SalesxlError becomes that message, naming the Settings row to change.
 
 `book` is the calling workbook (`xlwings.Book.caller()`); tests pass a fake
 with the same few members: `fullname`, `sheets[name]`, `app.status_bar`,
@@ -19,10 +20,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from salesxl.core.errors import SalesxlError
 from salesxl.excel.settings import (
     BY_REP_SHEET,
     ISSUES_SHEET,
     OVERVIEW_SHEET,
+    SETTINGS,
     SETTINGS_SHEET,
     Grid,
     ManagerSettings,
@@ -37,14 +40,6 @@ __all__ = ["consolidate", "split_targets", "validate"]
 
 TITLE = "salesxl"
 _SETTINGS_RANGE = "A1:B40"  # label / value pairs; the labels, not the rows, identify settings
-
-
-class Failed(Exception):
-    """A known failure, already worded for the message box (Chinese, then English)."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.text = f"{zh}\n{en}"
 
 
 def consolidate(book: Any = None) -> None:
@@ -76,18 +71,40 @@ def _run(
             _settings_pairs(book), _folder(book), need=need, outputs=outputs, store_ok=store_ok
         )
         message = work(book, settings)
-    except SettingsError as exc:
-        book.app.alert(
-            "设置有误，请修改「设置 Settings」表：\nThe settings need fixing:\n\n" + exc.message(),
-            title=TITLE,
-            mode="critical",
-        )
-    except Failed as exc:
-        book.app.alert(exc.text, title=TITLE, mode="critical")
+    except SalesxlError as error:
+        book.app.alert(error_message(error), title=TITLE, mode="critical")
     else:
         book.app.alert(message, title=TITLE, mode="info")
     finally:
         book.app.status_bar = False  # hand the status bar back to Excel
+
+
+# Where the fix for a setting goes when the Settings sheet has no row for it.
+_ELSEWHERE = {
+    "workdays": (
+        "内置节假日日历不包含的年份，请用命令行 `salesxl consolidate --workdays` 提供工作日表",
+        "run `salesxl consolidate --workdays` with a workdays sheet instead",
+    )
+}
+
+
+def error_message(error: SalesxlError) -> str:
+    """The message box text: Chinese, English, then the hint naming the Settings row to change."""
+    lines = [error.message_zh, error.message_en]
+    row = next((s for s in SETTINGS if s.key == error.setting), None)
+    hint_zh, hint_en = error.hint_zh, error.hint_en
+    if row is not None:
+        hint_zh += f"（「{SETTINGS_SHEET}」表中的「{row.zh}」）"
+        hint_en += f" (the '{row.en}' row of the {SETTINGS_SHEET} sheet)"
+    elif error.setting in _ELSEWHERE:
+        zh, en = _ELSEWHERE[error.setting]
+        hint_zh, hint_en = (
+            f"{hint_zh}；{zh}" if hint_zh else zh,
+            f"{hint_en}; {en}" if hint_en else en,
+        )
+    if hint_zh.strip() or hint_en.strip():
+        lines += ["", f"提示：{hint_zh.strip()}", f"Hint: {hint_en.strip()}"]
+    return "\n".join(lines)
 
 
 def _caller() -> Any:
@@ -127,65 +144,38 @@ def _folder(book: Any) -> Path:
 # -- the three buttons ---------------------------------------------------------------------
 
 
-_SUMMARY_LOCKED = "无法保存汇总文件（是否已在 Excel 中打开？请关闭后重试）。"
-
-
 def _consolidate(book: Any, settings: ManagerSettings) -> str:
     # loaded when the button runs: Excel waits on importing this module
-    from salesxl.consolidate import TargetsError, consolidate_inbox
+    from salesxl.consolidate import consolidate_inbox
     from salesxl.consolidate.from_store import consolidate_store
     from salesxl.consolidate.sheets import issues_sheet
     from salesxl.consolidate.workbook import write_summary
-    from salesxl.core.calendar import CalendarNotCovered
-    from salesxl.intake.roster import RosterError
-    from salesxl.store import StoreError
-    from salesxl.write.xlsx import OutputError, check_output
+    from salesxl.write.xlsx import check_output
 
     app = book.app
-    try:  # before reading: a summary still open in Excel is said at once
-        check_output(settings.output)
-    except OutputError as exc:
-        raise Failed(_SUMMARY_LOCKED, str(exc)) from None
-    try:
-        if settings.database:
-            app.status_bar = "salesxl: 读取数据库 Reading the store…"
-            summary = consolidate_store(
-                settings.database,
-                period=settings.period,
-                roster=settings.roster,
-                targets=settings.targets,
-                as_of=settings.as_of,
-                thresholds=settings.thresholds,
-            )
-        else:
-            summary = consolidate_inbox(
-                [settings.inbox],
-                period=settings.period,
-                roster=settings.roster,
-                targets=settings.targets,
-                as_of=settings.as_of,
-                thresholds=settings.thresholds,
-                progress=_status(app, "读取表单 Reading forms"),
-            )
-    except StoreError as exc:
-        raise Failed(
-            "无法读取数据库（请检查「数据库」设置，或清空它直接读取收件箱）。",
-            f"The store cannot be read: {exc}",
-        ) from None
-    except RosterError as exc:
-        raise Failed("花名册无法使用。", f"The roster cannot be used: {exc}") from None
-    except TargetsError as exc:
-        raise Failed("目标文件无法使用。", f"The targets file cannot be used: {exc}") from None
-    except CalendarNotCovered as exc:
-        raise Failed(
-            f"{exc.message_zh}然后在命令行运行 salesxl consolidate --workdays 文件.xlsx。",
-            f"{exc.message_en} Then run `salesxl consolidate --workdays FILE` on the command line.",
-        ) from None
+    check_output(settings.output, "汇总文件")  # before reading: a summary open in Excel is said now
+    if settings.database:
+        app.status_bar = "salesxl: 读取数据库 Reading the store…"
+        summary = consolidate_store(
+            settings.database,
+            period=settings.period,
+            roster=settings.roster,
+            targets=settings.targets,
+            as_of=settings.as_of,
+            thresholds=settings.thresholds,
+        )
+    else:
+        summary = consolidate_inbox(
+            [settings.inbox],
+            period=settings.period,
+            roster=settings.roster,
+            targets=settings.targets,
+            as_of=settings.as_of,
+            thresholds=settings.thresholds,
+            progress=_status(app, "读取表单 Reading forms"),
+        )
     app.status_bar = "salesxl: 保存汇总 Saving the summary…"
-    try:
-        write_summary(summary, settings.output)
-    except OutputError as exc:
-        raise Failed(_SUMMARY_LOCKED, str(exc)) from None
+    write_summary(summary, settings.output)
     app.status_bar = "salesxl: 写入结果 Writing the results…"
     base = settings.folder
     link = hyperlink(str(settings.output), settings.output.name)
@@ -204,20 +194,16 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
     from salesxl.consolidate.sheets import issues_sheet
     from salesxl.core.issues import count_by_severity
     from salesxl.intake.inbox import read_inbox
-    from salesxl.intake.roster import RosterError
     from salesxl.targets.checks import with_target_checks
 
-    try:
-        inbox = read_inbox(
-            [settings.inbox],
-            roster=settings.roster,
-            period=settings.period,
-            today=settings.as_of,
-            progress=_status(book.app, "校验 Validating"),
-            prepare=with_target_checks,
-        )
-    except RosterError as exc:
-        raise Failed("花名册无法使用。", f"The roster cannot be used: {exc}") from None
+    inbox = read_inbox(
+        [settings.inbox],
+        roster=settings.roster,
+        period=settings.period,
+        today=settings.as_of,
+        progress=_status(book.app, "校验 Validating"),
+        prepare=with_target_checks,
+    )
     empty = inbox.no_forms()
     issues = inbox.issues + ([empty] if empty is not None else [])
     _show(book, ISSUES_SHEET, sheet_grid(issues_sheet(issues), base=settings.folder))
@@ -233,18 +219,11 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
 def _split_targets(book: Any, settings: ManagerSettings) -> str:
     # loaded when the button runs: Excel waits on importing this module
     from salesxl.core.text import plural
-    from salesxl.intake.roster import RosterError
-    from salesxl.targets import TargetsError, split_file
-    from salesxl.write.xlsx import OutputError
+    from salesxl.targets import split_file
 
     assert settings.targets_input is not None and settings.targets is not None  # in `need`
     book.app.status_bar = "salesxl: 分解目标 Splitting targets…"
-    try:
-        result = split_file(settings.targets_input, settings.targets, roster=settings.roster)
-    except (TargetsError, RosterError) as exc:
-        raise Failed("目标输入有误。", str(exc)) from None
-    except OutputError as exc:
-        raise Failed("无法保存目标文件（是否已在 Excel 中打开？）。", str(exc)) from None
+    result = split_file(settings.targets_input, settings.targets, roster=settings.roster)
     warnings = "".join(f"\n• {w}" for w in result.warnings[:10])
     return (
         f"已分解 {result.units} 个单位的目标 Targets split for {plural(result.units, 'unit')}\n"

@@ -1,4 +1,4 @@
-"""Build the manager's workbook `macros/salesxl_manager.xlsm` (SPEC §8).
+"""Build the manager's workbook `macros/salesxl_manager.xlsm` (docs/manager.md).
 
 A macro-enabled workbook written with xlsxwriter: the `设置 Settings` sheet
 (one row per setting of salesxl.excel.settings.SETTINGS, with validation and help)
@@ -58,7 +58,7 @@ def build_manager_workbook(path: Path, *, values: Mapping[str, Any] | None = Non
     """Write the manager workbook to `path` (atomically); `values` pre-fill settings by key."""
     vba = build_vba_project()
     filled = {s.key: s.default for s in SETTINGS} | dict(values or {})
-    with atomic_output(Path(path)) as tmp:
+    with atomic_output(Path(path), "管理工作簿") as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties(
             {

@@ -16,6 +16,7 @@ from typing import Any
 
 from salesxl.consolidate import SheetData, Summary, Thresholds
 from salesxl.consolidate.workbook import CODE_LABELS, COLOURED, NUMBER_FORMATS
+from salesxl.core.errors import SalesxlError
 from salesxl.core.periods import Month
 from salesxl.read.values import norm_label, parse_date, parse_number
 
@@ -143,15 +144,15 @@ SETTINGS = (
 )
 
 
-class SettingsError(Exception):
-    """Settings that cannot be used: each problem in Chinese and English."""
+class SettingsError(SalesxlError):
+    """Settings that cannot be used, all at once: each problem in Chinese and English."""
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(en for _, en in problems))
+        super().__init__(
+            "设置有误，请修改「设置 Settings」表：\n" + "\n".join(f"• {zh}" for zh, _ in problems),
+            "The settings need fixing:\n" + "\n".join(f"• {en}" for _, en in problems),
+        )
         self.problems = problems
-
-    def message(self) -> str:
-        return "\n".join(f"• {zh}\n  {en}" for zh, en in self.problems)
 
 
 @dataclass(frozen=True, slots=True)

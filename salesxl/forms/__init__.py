@@ -1,4 +1,4 @@
-"""Declarative form descriptions (SPEC §2) and their registry.
+"""Declarative form descriptions (docs/forms.md) and their registry.
 
 Everything downstream — templates, the reader, the validator, the docs —
 reads these objects.  `FORMS` maps a form id to its description.

@@ -1,4 +1,4 @@
-"""The admin's inputs: 花名册 roster, 销售记录 sales records, 目标 targets input (SPEC §2.4–2.6, §5)."""
+"""The admin's inputs: 花名册 roster, 销售记录 sales records, 目标 targets input (docs/forms.md)."""
 
 from __future__ import annotations
 

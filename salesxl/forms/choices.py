@@ -1,4 +1,4 @@
-"""Allowed values shared by the forms (SPEC §2), with codes, zh and en labels."""
+"""Allowed values shared by the forms (docs/forms.md), with codes, zh and en labels."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ SOURCES = ChoiceList(
     ),
 )
 
-# A/B/C prospects: 热 Hot, 温 Warm, 冷 Cold (seeds 002).
+# A/B/C prospects: 热 Hot, 温 Warm, 冷 Cold (docs/forms.md).
 GRADES = ChoiceList(
     "grade",
     (
@@ -51,7 +51,7 @@ GRADES = ChoiceList(
     show_code=True,
 )
 
-# The seven-stage sales process (seeds 000), plus 0 for a lost customer.
+# The seven-stage sales process (docs/forms.md), plus 0 for a lost customer.
 STAGES = ChoiceList(
     "stage",
     (

@@ -1,4 +1,4 @@
-"""The rep's forms: 日报 daily report, 周计划 weekly plan, 月计划 monthly plan (SPEC §2.1–2.3)."""
+"""The rep's forms: 日报 daily report, 周计划 weekly plan, 月计划 monthly plan (docs/forms.md)."""
 
 from __future__ import annotations
 

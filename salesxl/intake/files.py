@@ -16,7 +16,7 @@ from pathlib import Path
 from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.perf import paused_gc
 from salesxl.read.locate import locate
-from salesxl.read.workbook import SPREADSHEET_SUFFIXES, ReadFailure, open_book
+from salesxl.read.workbook import SPREADSHEET_SUFFIXES, ReadError, open_book
 from salesxl.validate import FormData, ValidationContext, check_layout
 
 __all__ = ["collect_files", "issues_only", "load_form", "load_forms"]
@@ -89,7 +89,7 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
         mtime = None
     try:
         book = open_book(path, ctx.limits)
-    except ReadFailure as failure:
+    except ReadError as failure:
         return FormData(
             name,
             None,
@@ -109,7 +109,7 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
         data = check_layout(book, layout, ctx, name)
         data.mtime, data.saved = mtime, book.saved_at()
         return data
-    except ReadFailure as failure:
+    except ReadError as failure:
         return FormData(
             name,
             None,

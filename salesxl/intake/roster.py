@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from salesxl.core.errors import SalesxlError
 from salesxl.core.people import Rep, Roster
 from salesxl.forms import FormId, Role, TableKey
 from salesxl.intake.files import load_form
@@ -12,15 +13,23 @@ from salesxl.validate import FormData, ValidationContext
 __all__ = ["RosterError", "read_roster", "roster_from_form"]
 
 
-class RosterError(Exception):
+class RosterError(SalesxlError):
     """The file given as roster is not a roster (or cannot be read at all)."""
+
+    usage = True  # the roster setting names a file that is not a roster
 
 
 def roster_from_form(data: FormData) -> Roster:
     """Reps from a read roster; rows without an ID are skipped (their issues say why)."""
     if data.form_id != FormId.ROSTER:
-        first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
-        raise RosterError(f"{data.path} is not a roster: {first}")
+        first = data.issues[0] if data.issues else None
+        raise RosterError(
+            f"{data.path} 不是花名册："
+            + (first.message_zh if first else f"它是 {data.form_id} 表单"),
+            f"{data.path} is not a roster: "
+            + (first.message_en if first else f"it is a {data.form_id} form"),
+            setting="roster",
+        )
     reps: dict[str, Rep] = {}
     for record in data.records(TableKey.REPS):
         rep_id = record[Role.REP_ID]

@@ -1,9 +1,9 @@
-"""Reading (SPEC §3): open files safely as grids, then locate forms in them."""
+"""Reading (README.md "Forms"): open files safely as grids, then locate forms in them."""
 
 from __future__ import annotations
 
 from salesxl.read.locate import HeaderCell, Layout, TableLayout, locate
-from salesxl.read.workbook import SPREADSHEET_SUFFIXES, Book, Grid, Limits, ReadFailure, open_book
+from salesxl.read.workbook import SPREADSHEET_SUFFIXES, Book, Grid, Limits, ReadError, open_book
 
 __all__ = [
     "SPREADSHEET_SUFFIXES",
@@ -12,7 +12,7 @@ __all__ = [
     "HeaderCell",
     "Layout",
     "Limits",
-    "ReadFailure",
+    "ReadError",
     "TableLayout",
     "locate",
     "open_book",

@@ -1,4 +1,4 @@
-"""Find formula cells that carry no cached value (SPEC §3).
+"""Find formula cells that carry no cached value (README.md "Forms").
 
 python-calamine returns cached values only, so a formula written by a script
 and never calculated (openpyxl writes `<f>` with an empty `<v/>`) would read

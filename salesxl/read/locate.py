@@ -1,4 +1,4 @@
-"""Find the form, its tables and its header values wherever they are (SPEC §3).
+"""Find the form, its tables and its header values wherever they are (README.md "Forms").
 
 The table header row is the first row holding at least three known labels
 of a table; a form is recognised by how many of its labels and sheet names

@@ -1,8 +1,8 @@
-"""Reading cell values the way people really type them (SPEC §3).
+"""Reading cell values the way people really type them (README.md "Forms").
 
 Pure functions, no I/O.  Each parser takes what a reader hands over (str,
 int, float, bool, date, datetime or None) and returns the typed value, or
-raises `CellProblem` carrying the issue code and a message that says how to
+raises `CellValueError` carrying the issue code and a message that says how to
 fix the cell.  `cell_parser(field)` builds one fast closure per field.
 """
 
@@ -16,13 +16,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from salesxl.core.errors import SalesxlError
 from salesxl.core.issues import Code
 from salesxl.core.periods import Month, Week
 from salesxl.forms.model import ChoiceList, Field, FieldType
 
 __all__ = [
-    "CellNote",
-    "CellProblem",
+    "CellValueError",
+    "CellValueWarningError",
     "ChoiceMatcher",
     "cell_parser",
     "identifier_of",
@@ -45,17 +46,15 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 20000, 80000
 
 
-class CellProblem(ValueError):
+class CellValueError(SalesxlError, ValueError):
     """Why a cell cannot be read as its field's type, in both languages."""
 
     def __init__(self, code: Code, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
+        super().__init__(message_zh, message_en)
         self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
 
 
-class CellNote(CellProblem):
+class CellValueWarningError(CellValueError):
     """A cell read as `value`, with something the user should check (a warning, not an
     error): the value is kept (`4 成交` is stage 4, its name disagreeing)."""
 
@@ -452,7 +451,7 @@ Parser = Callable[[Any], Any]
 def cell_parser(
     field: Field, *, default_year: int | None = None, products: frozenset[str] | None = None
 ) -> Parser:
-    """A closure that turns a non-empty cell into the field's value or raises CellProblem.
+    """A closure that turns a non-empty cell into the field's value or raises CellValueError.
 
     Range checks are left to the validator (they need the row's place and
     the header period); phone warnings too (a bad phone is kept as text).
@@ -460,8 +459,8 @@ def cell_parser(
     kind = field.type
     zh, en = field.zh, field.en
 
-    def bad(reason: str, zh_hint: str) -> CellProblem:
-        return CellProblem(Code.BAD_TYPE, f"{zh}无法识别：{zh_hint}", f"{en}: {reason}")
+    def bad(reason: str, zh_hint: str) -> CellValueError:
+        return CellValueError(Code.BAD_TYPE, f"{zh}无法识别：{zh_hint}", f"{en}: {reason}")
 
     if kind is FieldType.TEXT:
         if products:
@@ -470,7 +469,7 @@ def cell_parser(
             def product(value: Any) -> str:
                 text = text_of(value)
                 if norm_label(text) not in allowed:
-                    raise CellProblem(
+                    raise CellValueError(
                         Code.NOT_IN_LIST,
                         f"{zh}「{text}」不在产品清单中。请从下拉列表中选择。",
                         f"{en} '{text}' is not in the product list. Pick one from the list.",
@@ -518,13 +517,13 @@ def cell_parser(
         def choice(value: Any) -> str:
             code, disagreeing = matcher.read(value)
             if code is None:
-                raise CellProblem(
+                raise CellValueError(
                     Code.NOT_IN_LIST,
                     f"{zh}「{text_of(value)}」不是可选值。可选：{matcher.allowed()}。",
                     f"{en} '{text_of(value)}' is not allowed. Choose one of: {matcher.allowed_en()}.",
                 )
             if disagreeing is not None:
-                raise CellNote(
+                raise CellValueWarningError(
                     code,
                     Code.CHOICE_MISMATCH,
                     f"{zh}「{text_of(value)}」：编号 {code} 是「{matcher.label(code, 'zh')}」，"

@@ -1,8 +1,8 @@
 """Open a file as a grid of cell values: xlsx/xlsm/xls via python-calamine, csv via csv.
 
-Guards come first (SPEC §4): size on disk, uncompressed size of the zip
+Guards come first (docs/issues.md): size on disk, uncompressed size of the zip
 (zip-bomb guard, before anything is parsed), encryption, corrupt packages.
-Any failure becomes a `ReadFailure` carrying its issue code, never a crash.
+Any failure becomes a `ReadError` carrying its issue code, never a crash.
 Macros are never run: calamine only reads cell values.
 """
 
@@ -21,10 +21,11 @@ from typing import Any
 
 import python_calamine as calamine
 
+from salesxl.core.errors import SalesxlError
 from salesxl.core.issues import Code
 from salesxl.read.formulas import sheet_parts, uncached_formula_cells
 
-__all__ = ["SPREADSHEET_SUFFIXES", "Book", "Grid", "Limits", "ReadFailure", "open_book"]
+__all__ = ["SPREADSHEET_SUFFIXES", "Book", "Grid", "Limits", "ReadError", "open_book"]
 
 MB = 1024 * 1024
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv"})
@@ -34,21 +35,21 @@ _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Size limits; defaults from SPEC §4 (50 MB on disk, 200 MB uncompressed)."""
+    """Size limits; defaults from docs/issues.md (50 MB on disk, 200 MB uncompressed)."""
 
     max_file_bytes: int = 50 * MB
     max_uncompressed_bytes: int = 200 * MB
     max_sheet_cells: int = 20_000_000
 
 
-class ReadFailure(Exception):
+class ReadError(SalesxlError):
     """A file that cannot be read at all, with the issue code to report."""
 
-    def __init__(self, code: Code, message_zh: str, message_en: str, sheet: str | None = None):
-        super().__init__(message_en)
+    def __init__(
+        self, code: Code, message_zh: str, message_en: str, sheet: str | None = None
+    ) -> None:
+        super().__init__(message_zh, message_en)
         self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
         self.sheet = sheet
 
 
@@ -105,7 +106,7 @@ class Book:
         # total_height/width are the last row and column (0-based) of the grid read from A1.
         n_rows, n_cols = (sheet.total_height + 1, sheet.total_width + 1) if sheet.height else (0, 0)
         if n_rows * n_cols > self.limits.max_sheet_cells:
-            raise ReadFailure(
+            raise ReadError(
                 Code.TOO_LARGE,
                 f"工作表「{name}」有 {n_rows:,} 行 × {n_cols:,} 列，超出上限。"
                 "请删除多余的行列，或拆分文件。",
@@ -274,18 +275,18 @@ def _fill_merged(rows: list[list[Any]], ranges: Any) -> tuple[Any, ...]:
 
 
 def open_book(path: Path, limits: Limits | None = None) -> Book:
-    """Open a spreadsheet file after the guards; raises ReadFailure."""
+    """Open a spreadsheet file after the guards; raises ReadError."""
     limits = limits or Limits()
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ReadFailure(
+        raise ReadError(
             Code.UNREADABLE,
             f"无法打开文件：{exc.strerror}。",
             f"Cannot open the file: {exc.strerror}.",
         ) from None
     if size > limits.max_file_bytes:
-        raise ReadFailure(
+        raise ReadError(
             Code.TOO_LARGE,
             f"文件大小 {size / MB:.1f} MB，超过上限 {limits.max_file_bytes / MB:.0f} MB。请拆分文件。",
             f"The file is {size / MB:.1f} MB, over the {limits.max_file_bytes / MB:.0f} MB limit. "
@@ -297,7 +298,7 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ReadFailure(
+        raise ReadError(
             Code.UNREADABLE,
             f"无法打开文件：{exc.strerror}。",
             f"Cannot open the file: {exc.strerror}.",
@@ -308,7 +309,7 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
         return _open_zip(path, data, limits)
     if head == _OLE_MAGIC:
         if _ENCRYPTION_INFO in data:
-            raise ReadFailure(
+            raise ReadError(
                 Code.ENCRYPTED,
                 "文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后重新提交。",
                 "The workbook is password-protected. Remove the password in Excel "
@@ -327,14 +328,14 @@ def _reraise_interrupts(exc: BaseException) -> None:
         raise exc
 
 
-def _damaged_sheet(name: str) -> ReadFailure:
+def _damaged_sheet(name: str) -> ReadError:
     failure = _unreadable(f"工作表「{name}」已损坏", f"the sheet '{name}' is damaged")
     failure.sheet = name
     return failure
 
 
-def _unreadable(why_zh: str, why_en: str) -> ReadFailure:
-    return ReadFailure(
+def _unreadable(why_zh: str, why_en: str) -> ReadError:
+    return ReadError(
         Code.UNREADABLE,
         f"无法读取：{why_zh}。请在 Excel 中打开并另存为 .xlsx 后重新提交。",
         f"Cannot read the file: {why_en}. Open it in Excel, save it as .xlsx and send it again.",
@@ -350,7 +351,7 @@ def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
     total = sum(info.file_size for info in infos)
     if total > limits.max_uncompressed_bytes:
         archive.close()
-        raise ReadFailure(
+        raise ReadError(
             Code.TOO_LARGE,
             f"文件解压后达 {total / MB:,.0f} MB，超过上限 {limits.max_uncompressed_bytes / MB:.0f} MB，"
             "未读取。请删除多余内容或拆分文件。",
@@ -373,7 +374,7 @@ def _open_calamine(path: Path, kind: str, limits: Limits) -> Book:
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError:
-        raise ReadFailure(
+        raise ReadError(
             Code.ENCRYPTED,
             "文件设置了密码，无法读取。请取消密码后重新提交。",
             "The workbook is password-protected. Remove the password and send it again.",

@@ -1,4 +1,4 @@
-"""The store (SPEC §7): the history a folder of files cannot keep.
+"""The store (README.md "The store"): the history a folder of files cannot keep.
 
 When each report first arrived, customers across months, what a file said
 before it was resubmitted, sales records, targets and an audit log, in an

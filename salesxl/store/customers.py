@@ -1,6 +1,6 @@
 """Customers across reps and months: one identity, its first registration and its owner.
 
-Attribution rules of the sales floor (seeds 003 判定准则, SPEC §6): a customer
+Attribution rules of the sales floor (README.md "For managers", 客户 Customers): a customer
 is the same customer when the normalised phone is the same, else when the
 normalised name is; the rep who registered the customer first owns it, and
 the first deposit wins the deal.  The store keeps one `customers` row per

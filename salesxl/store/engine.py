@@ -1,10 +1,10 @@
 """Which database, and how to talk to it safely from several processes at once.
 
 The URL comes from `--db`, else the `SALESXL_DB` environment variable, else
-`salesxl.db` in the working folder (SPEC §7).  A plain file path means an
+`salesxl.db` in the working folder (README.md "The store").  A plain file path means an
 SQLite file; `postgresql://…` (or `postgres://…`) uses psycopg 3.
 
-Concurrent imports (SPEC §7): SQLite runs in WAL mode, so readers never wait
+Concurrent imports (README.md "The store"): SQLite runs in WAL mode, so readers never wait
 for a writer, with a busy timeout so a writer waits for another instead of
 failing; every write transaction starts with `BEGIN IMMEDIATE`, taking the
 write lock up front (a deferred transaction that reads and then writes can
@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from salesxl.core.errors import SalesxlError
 
 __all__ = [
     "BUSY_TIMEOUT_S",
@@ -45,12 +47,19 @@ _PG_IMPORT_LOCK = 0x73786C
 _WRITE = "salesxl_write"
 
 
-class StoreError(Exception):
+class StoreError(SalesxlError):
     """The database cannot be used: a bad URL, a server that does not answer, a newer schema."""
+
+    def __init__(
+        self, message_zh: str, message_en: str, *, hint_zh: str = "", hint_en: str = ""
+    ) -> None:
+        super().__init__(
+            message_zh, message_en, hint_zh=hint_zh, hint_en=hint_en, setting="database"
+        )
 
 
 def resolve_url(db: str | None = None, *, env: dict[str, str] | None = None) -> str:
-    """`db` (the `--db` value) > `$SALESXL_DB` > `sqlite:///salesxl.db`, as a SQLAlchemy URL.
+    """`db` (the database setting) > `$SALESXL_DB` > `sqlite:///salesxl.db`, as a SQLAlchemy URL.
 
     A value without `://` is an SQLite file path; `postgres://` and
     `postgresql://` select the psycopg 3 driver.
@@ -66,8 +75,12 @@ def resolve_url(db: str | None = None, *, env: dict[str, str] | None = None) -> 
     if scheme in ("postgresql+psycopg", "sqlite", "sqlite+pysqlite"):
         return f"{scheme}://{rest}"
     raise StoreError(
-        f"{value!r} is not a database salesxl can use: give an SQLite file (salesxl.db or "
-        "sqlite:///path/to/salesxl.db) or a PostgreSQL URL (postgresql://user@host/dbname)"
+        f"{value!r} 不是 salesxl 能使用的数据库",
+        f"{value!r} is not a database salesxl can use",
+        hint_zh="请给出 SQLite 文件（salesxl.db 或 sqlite:///path/to/salesxl.db）"
+        "或 PostgreSQL 地址（postgresql://user@host/dbname）",
+        hint_en="give an SQLite file (salesxl.db or sqlite:///path/to/salesxl.db) or a "
+        "PostgreSQL URL (postgresql://user@host/dbname)",
     )
 
 
@@ -85,13 +98,20 @@ def create_store_engine(db: str | None = None) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise StoreError(f"{url!r} is not a database URL ({exc})") from None
+        raise StoreError(
+            f"{url!r} 不是数据库地址（{exc}）", f"{url!r} is not a database URL ({exc})"
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
     try:
         return create_engine(url, pool_pre_ping=True)
     except (ModuleNotFoundError, NoSuchModuleError):
-        raise StoreError("PostgreSQL needs psycopg 3: pip install 'salesxl[postgres]'") from None
+        raise StoreError(
+            "使用 PostgreSQL 需要安装 psycopg 3",
+            "PostgreSQL needs psycopg 3",
+            hint_zh="pip install 'salesxl[postgres]'",
+            hint_en="pip install 'salesxl[postgres]'",
+        ) from None
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
@@ -99,8 +119,10 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         folder = Path(database).expanduser().resolve().parent
         if not folder.is_dir():
             raise StoreError(
-                f"cannot create the database {database}: the folder {folder} "
-                "does not exist; create it or choose another --db"
+                f"无法创建数据库 {database}：文件夹 {folder} 不存在",
+                f"cannot create the database {database}: the folder {folder} does not exist",
+                hint_zh="请创建该文件夹，或另选数据库",
+                hint_en="create it or choose another database",
             )
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
 
@@ -160,12 +182,16 @@ def _store_error(engine: Engine, exc: DBAPIError) -> StoreError:
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
     if exc.connection_invalidated or "connect" in reason.lower():
         return StoreError(
-            f"cannot connect to the database {where}: {reason}. Check that the "
-            "server runs and the URL (host, port, user, database) is right."
+            f"无法连接数据库 {where}：{reason}。",
+            f"cannot connect to the database {where}: {reason}.",
+            hint_zh="请检查服务器是否在运行，以及地址（主机、端口、用户、数据库）是否正确",
+            hint_en="Check that the server runs and the URL (host, port, user, database) is right.",
         )
     if "locked" in reason.lower():
         return StoreError(
-            f"the database {where} stayed locked for {BUSY_TIMEOUT_S:g} s by another "
-            "process; try again when the other import has finished."
+            f"数据库 {where} 被另一个进程锁定了 {BUSY_TIMEOUT_S:g} 秒",
+            f"the database {where} stayed locked for {BUSY_TIMEOUT_S:g} s by another process",
+            hint_zh="请等另一个导入完成后再试",
+            hint_en="try again when the other import has finished.",
         )
-    return StoreError(f"database error in {where}: {reason}")
+    return StoreError(f"数据库 {where} 出错：{reason}", f"database error in {where}: {reason}")

@@ -1,4 +1,4 @@
-"""`salesxl import`: files into the store, each all or nothing (SPEC §7).
+"""`salesxl import`: files into the store, each all or nothing (README.md "The store").
 
 For every file: its bytes are hashed first, so a file the store already has
 is reported `unchanged` without being read again (importing the same folder
@@ -500,7 +500,7 @@ def _write(
             header=codec.dumps({**data.header, HEADER_CELLS: data.header_cells}),
             layout=codec.dumps(_layout(data)),
         )
-    ).inserted_primary_key[0]  # type: ignore[index]
+    ).inserted_primary_key[0]  # type: ignore[index]  # an INSERT of one row has its key
     supersede(conn, spec, new_id, previous)
     insert_form_rows(conn, new_id, data, plan.good, step=step)
     replaced = [s.id for s in previous.rows]

@@ -1,4 +1,4 @@
-"""What each kind of import stores, and what a newer file replaces (SPEC §7).
+"""What each kind of import stores, and what a newer file replaces (README.md "The store").
 
 - `reports`: 日报, 周计划 and 月计划 files; one file is one rep-period, and a
   resubmitted file replaces the rows of that rep, form and period.
@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Table, and_, exists, func, select, tuple_, update
 
-from salesxl.core.calendar import CalendarNotCovered, Workdays
+from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.deadlines import daily_deadline
 from salesxl.core.periods import Month, Week
 from salesxl.forms import REP_FORMS, FormId, Role, TableKey
@@ -272,15 +272,15 @@ def insert_form_rows(
 
 
 def daily_due(day: dt.date) -> dt.datetime:
-    """09:00 on the next workday of the built-in calendar (seeds 003: 第二天早上 9:00 之前)."""
+    """09:00 on the next workday of the built-in calendar (README.md "For reps": due 09:00 the next workday)."""
     try:
         return daily_deadline(day, Workdays())
-    except CalendarNotCovered:
+    except CalendarNotCoveredError:
         return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9, 0))
 
 
 def report_dates(good: dict[str, list[Record]]) -> set[dt.date]:
-    """The days a daily report's rows are for: its contact and 日清 rows (SPEC §2.1)."""
+    """The days a daily report's rows are for: its contact and 日清 rows (docs/forms.md)."""
     return {
         r[Role.DATE]
         for key in (TableKey.DAILY, TableKey.DAY_CLOSE)
@@ -298,7 +298,7 @@ def record_days(
     *,
     estimated: bool = False,
 ) -> None:
-    """The days a daily report brings for the first time: a contact row or a 日清 row (SPEC §2.1).
+    """The days a daily report brings for the first time: a contact row or a 日清 row (docs/forms.md).
 
     They arrived now (`arrived`).  In a backfill, `arrived` is when the file
     was last saved (`FormData.file_time`), which dates only its newest day; an earlier

@@ -88,8 +88,12 @@ def migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> int
             return newest
         if version > newest:
             raise StoreError(
+                f"数据库 {display_url(str(engine.url))} 的结构版本 {version} 比这个 salesxl "
+                f"能理解的（{newest}）更新",
                 f"the database {display_url(str(engine.url))} has schema version {version}, "
-                f"newer than this salesxl understands ({newest}); upgrade salesxl"
+                f"newer than this salesxl understands ({newest})",
+                hint_zh="请升级 salesxl",
+                hint_en="upgrade salesxl",
             )
         for step in migrations:
             if step.version > version:
@@ -134,7 +138,10 @@ def _ready(engine: Engine, create: bool) -> None:
                 missing = schema_version(conn) is None
         if missing:
             raise StoreError(
-                f"there is no salesxl store at {where}; import files into it first "
-                "(salesxl import reports inbox/ --db ...) or check --db / SALESXL_DB"
+                f"{where} 没有 salesxl 数据库",
+                f"there is no salesxl store at {where}",
+                hint_zh="请先导入文件（salesxl import），或检查环境变量 SALESXL_DB 和数据库设置",
+                hint_en="import files into it first (salesxl import), or check $SALESXL_DB "
+                "and the database setting",
             )
     migrate(engine)

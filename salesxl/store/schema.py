@@ -1,4 +1,4 @@
-"""The store's tables (SPEC §7), in SQLAlchemy Core.
+"""The store's tables (README.md "The store"), in SQLAlchemy Core.
 
 Every imported file is a `submissions` row: its path, content hash, kind,
 form, rep and period, when the store first saw that rep-period, when it was
@@ -266,7 +266,7 @@ report_days = Table(
 )
 
 # Customers across reps and months: first registration wins the customer,
-# first deposit wins the deal (seeds 003, SPEC §6).
+# first deposit wins the deal (README.md "For managers").
 customers = Table(
     "customers",
     metadata,

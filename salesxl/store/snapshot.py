@@ -4,9 +4,9 @@
 issues, path, modification time) from the current version of every stored
 file of a month, so `salesxl.consolidate.consolidate` runs unchanged on
 them; with them come the roster, the month's targets, when each file and
-each report day first reached the store (late/missing, seeds 003), and the
+each report day first reached the store (late/missing), and the
 daily reports of the months before (7-day rule and attribution across
-months, SPEC §6).
+months, README.md "For managers").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Target breakdown (SPEC §5): annual → quarter → month across the organisation, exact."""
+"""Target breakdown (README.md "For admins"): annual → quarter → month across the organisation, exact."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ import math
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from salesxl.core.calendar import CalendarNotCovered
+from salesxl.core.calendar import CalendarNotCoveredError
 from salesxl.core.periods import Month
 from salesxl.targets.model import Lock, Split, TargetsError, TargetsInput, UnitPlan, UnitSpec
 from salesxl.targets.profiles import Profile, fiscal_months, monthly_profile, ramped
@@ -38,31 +38,34 @@ class _Tree:
                 continue
             if spec.unit in self.nodes:
                 raise TargetsError(
-                    f"年度目标 Annual 第 {spec.row} 行：单元「{spec.unit}」重复 / unit "
-                    f"{spec.unit!r} appears twice (row {spec.row}); keep one row"
+                    f"年度目标 Annual 第 {spec.row} 行：单元「{spec.unit}」重复，请只保留一行",
+                    f"年度目标 Annual: unit {spec.unit!r} appears twice (row {spec.row}); "
+                    "keep one row",
                 )
             self.nodes[spec.unit] = spec
         for spec in specs:
             if spec.product:
                 if spec.unit not in self.nodes:
                     raise TargetsError(
-                        _where(spec) + f"产品行的单元「{spec.unit}」没有单元行 / the product "
-                        f"row's unit {spec.unit!r} has no row of its own; add it"
+                        _where_zh(spec) + f"产品行的单元「{spec.unit}」没有自己的一行，请补上",
+                        _where_en(spec) + f"the product row's unit {spec.unit!r} has no row "
+                        "of its own; add it",
                     )
                 self.products[spec.unit].append(spec)
             elif spec.parent:
                 if spec.parent not in self.nodes:
                     raise TargetsError(
-                        _where(spec) + f"上级「{spec.parent}」不存在 / parent "
-                        f"{spec.parent!r} of {spec.unit!r} is not a unit; add a row "
-                        "for it or correct the name"
+                        _where_zh(spec) + f"「{spec.unit}」的上级「{spec.parent}」不存在，"
+                        "请为它添加一行或更正名称",
+                        _where_en(spec) + f"parent {spec.parent!r} of {spec.unit!r} is not a "
+                        "unit; add a row for it or correct the name",
                     )
                 self.children[spec.parent].append(spec.unit)
         self.roots = [u for u, s in self.nodes.items() if not s.parent]
         if not self.roots:
             raise TargetsError(
-                "年度目标 Annual：没有顶层单元（上级为空的行）/ no top unit: one row "
-                "needs an empty 上级 Parent (the company)"
+                "年度目标 Annual：没有顶层单元，需要有一行的「上级」为空（公司）",
+                "年度目标 Annual: no top unit: one row needs an empty 上级 Parent (the company)",
             )
         seen: set[str] = set()
         for root in self.roots:
@@ -70,14 +73,16 @@ class _Tree:
         if len(seen) != len(self.nodes):
             loop = sorted(set(self.nodes) - seen)
             raise TargetsError(
-                f"年度目标 Annual：上级关系成环 / these units are their own ancestors: "
-                f"{', '.join(loop)}; correct their 上级 Parent"
+                f"年度目标 Annual：上级关系成环（{', '.join(loop)}），请更正它们的「上级」",
+                f"年度目标 Annual: these units are their own ancestors: {', '.join(loop)}; "
+                "correct their 上级 Parent",
             )
         for unit, products in self.products.items():
             if self.children.get(unit):
                 raise TargetsError(
-                    _where(products[0]) + f"产品只能分到最底层单元 / products can only "
-                    f"be split at units without children; {unit!r} has children"
+                    _where_zh(products[0]) + f"产品只能分到最底层单元，而「{unit}」有下级",
+                    _where_en(products[0]) + "products can only be split at units without "
+                    f"children; {unit!r} has children",
                 )
 
     def _walk(self, unit: str, seen: set[str], path: tuple[str, ...]) -> None:
@@ -101,16 +106,21 @@ class _Tree:
         return out
 
 
-def _where(spec: UnitSpec | Lock, sheet: str = "年度目标 Annual") -> str:
-    return f"{sheet} 第 {spec.row} 行 (row {spec.row}): " if spec.row else f"{sheet}: "
+def _where_zh(spec: UnitSpec | Lock, sheet: str = "年度目标 Annual") -> str:
+    return f"{sheet} 第 {spec.row} 行：" if spec.row else f"{sheet}："
 
 
-def _units(amount: Decimal, rounding: Decimal, what: str) -> int:
+def _where_en(spec: UnitSpec | Lock, sheet: str = "年度目标 Annual") -> str:
+    return f"{sheet} row {spec.row}: " if spec.row else f"{sheet}: "
+
+
+def _units(amount: Decimal, rounding: Decimal, what_zh: str, what_en: str) -> int:
     value = amount / rounding
     if value != value.to_integral_value():
         raise TargetsError(
-            f"{what} {amount:,} 不是取整单位 {rounding} 的整数倍 / is not a multiple "
-            f"of the rounding unit {rounding}; round it or change 取整单位"
+            f"{what_zh} {amount:,} 不是取整单位 {rounding} 的整数倍，请取整或修改「取整单位」",
+            f"{what_en} {amount:,} is not a multiple of the rounding unit {rounding}; "
+            "round it or change 取整单位 Rounding",
         )
     return int(value)
 
@@ -193,21 +203,26 @@ def _annuals(
         for child in children:
             spec = tree.nodes[child]
             if spec.annual is not None:
-                fixed[child] = _units(spec.annual, s.rounding, f"{child} 年度目标")
+                fixed[child] = _units(
+                    spec.annual, s.rounding, f"{child} 年度目标", f"the annual target of {child}"
+                )
         rest = total - sum(fixed.values())
         if rest < 0:
             raise TargetsError(
                 f"年度目标 Annual：「{unit}」的目标 {total * s.rounding:,} 小于下级已定目标之和 "
-                f"{sum(fixed.values()) * s.rounding:,} / {unit!r} is smaller than its children's "
-                f"fixed targets ({', '.join(fixed)}); raise it or lower theirs"
+                f"{sum(fixed.values()) * s.rounding:,}（{', '.join(fixed)}），请调高它或调低下级",
+                f"年度目标 Annual: {unit!r} ({total * s.rounding:,}) is smaller than its "
+                f"children's fixed targets ({', '.join(fixed)}: "
+                f"{sum(fixed.values()) * s.rounding:,}); raise it or lower theirs",
             )
         free = [c for c in children if c not in fixed]
         if not free:
             if rest:
                 raise TargetsError(
-                    f"年度目标 Annual：「{unit}」的下级目标之和与其目标相差 {rest * s.rounding:,} / the "
-                    f"targets of {unit!r}'s children do not add up to its target (off by "
-                    f"{rest * s.rounding:,}); correct one of them"
+                    f"年度目标 Annual：「{unit}」的下级目标之和与其目标相差 {rest * s.rounding:,}，"
+                    "请更正其中一个",
+                    f"年度目标 Annual: the targets of {unit!r}'s children do not add up to its "
+                    f"target (off by {rest * s.rounding:,}); correct one of them",
                 )
             parts: dict[str, int] = {}
         else:
@@ -234,13 +249,16 @@ def _annuals(
     for root in tree.roots:
         spec = tree.nodes[root]
         if spec.annual is not None:
-            roots_total[root] = _units(spec.annual, s.rounding, f"{root} 年度目标")
+            roots_total[root] = _units(
+                spec.annual, s.rounding, f"{root} 年度目标", f"the annual target of {root}"
+            )
     if s.mode in ("top-down", "negotiated"):
         for root in tree.roots:
             if root not in roots_total:
                 raise TargetsError(
-                    f"年度目标 Annual：顶层单元「{root}」需要年度目标 / the top unit "
-                    f"{root!r} needs an annual target in {s.mode} mode"
+                    f"年度目标 Annual：顶层单元「{root}」需要年度目标（{s.mode} 模式）",
+                    f"年度目标 Annual: the top unit {root!r} needs an annual target in "
+                    f"{s.mode} mode",
                 )
             down(root, roots_total[root], s.mode == "negotiated" and s.scale_proposals)
         given = {u: v for u, v in top_down.items() if v is not None}
@@ -258,8 +276,8 @@ def _annuals(
         else:
             spec = tree.nodes[unit]
             raise TargetsError(
-                _where(spec) + f"由下而上需要每个最底层单元的上报目标 / bottom-up needs a "
-                f"上报目标 Proposed for {unit!r}"
+                _where_zh(spec) + f"由下而上模式需要每个最底层单元的上报目标，「{unit}」没有",
+                _where_en(spec) + f"bottom-up needs a 上报目标 Proposed for {unit!r}",
             )
     top = {r: roots_total.get(r) for r in tree.roots}
     for root, total in top.items():  # the top-down figure, for the gap report
@@ -285,10 +303,18 @@ def _profile(
             spring_festival=inp.settings.spring_festival,
             month_weights=spec.month_weights,
         )
-    except CalendarNotCovered as exc:
-        raise TargetsError(f"{spec.unit}: {exc}") from None
-    except ValueError as exc:
-        raise TargetsError(_where(spec) + f"{spec.unit}: {exc}") from None
+    except CalendarNotCoveredError as exc:
+        raise TargetsError(
+            f"{spec.unit}：{exc.message_zh}",
+            f"{spec.unit}: {exc.message_en}",
+            hint_zh=exc.hint_zh,
+            hint_en=exc.hint_en,
+        ) from None
+    except ValueError as exc:  # the method's own checks (profiles.py), worded in English
+        raise TargetsError(
+            _where_zh(spec) + f"「{spec.unit}」的分解方法无法使用：{exc}",
+            _where_en(spec) + f"{spec.unit}: {exc}",
+        ) from None
     name = f"{spec.unit}" + (f" / {spec.product}" if spec.product else "")
     if profile.method != method:
         warnings.append(f"{name}: {profile.note}")
@@ -301,7 +327,10 @@ def _profile(
         profile = Profile(weights, profile.method, f"{profile.note}; {note}".strip("; "))
     total = math.fsum(weights)
     if total <= 0:
-        raise TargetsError(f"{name}: the {profile.method} profile is all zero; give another method")
+        raise TargetsError(
+            f"{name}：{profile.method} 方法的各月权重全为零，请换一种方法",
+            f"{name}: the {profile.method} profile is all zero; give another method",
+        )
     return Profile(tuple(w / total for w in weights), profile.method, profile.note)
 
 
@@ -346,16 +375,18 @@ def _fit(
     for i, short in enumerate(rest_rows):
         if short < 0:
             raise TargetsError(
-                f"锁定 Locked: {names[i]}: 锁定的月度目标之和超过年度目标 / the locked "
-                f"months of {names[i]} (and the units under it{held}) add up to more "
-                f"than its annual target; lower them or raise the annual target"
+                f"锁定 Locked：{names[i]}（及其下级{held}）锁定的月度目标之和超过年度目标，"
+                "请调低锁定值或调高年度目标",
+                f"锁定 Locked: the locked months of {names[i]} (and the units under it{held}) "
+                "add up to more than its annual target; lower them or raise the annual target",
             )
     for k, short in enumerate(rest_cols):
         if short < 0:
             raise TargetsError(
-                f"锁定 Locked: {owner} {months[k]}: 下级锁定之和超过该月目标 / the "
-                f"locked {months[k]} targets under {owner}{held} exceed its "
-                f"{months[k]} target; lower them or lock the parent's month too"
+                f"锁定 Locked：{owner} {months[k]}：下级锁定之和{held}超过该月目标，"
+                "请调低它们或同时锁定上级的这个月",
+                f"锁定 Locked: the locked {months[k]} targets under {owner}{held} exceed its "
+                f"{months[k]} target; lower them or lock the parent's month too",
             )
     free_seed = [
         [max(0.0, v - f) for v, f in zip(row, frow, strict=True)]
@@ -368,8 +399,10 @@ def _fit(
         who = names[exc.row] if exc.row is not None else owner
         when = f" {months[exc.column]}" if exc.column is not None else ""
         raise TargetsError(
-            f"锁定 Locked / 年度目标 Annual: {who}{when}: {exc} (under "
-            f"{owner}{held}); change the locked months or the annual targets"
+            f"锁定 Locked / 年度目标 Annual：{who}{when}：{exc.message_zh}（{owner}{held} 之下），"
+            "请修改锁定月份或年度目标",
+            f"锁定 Locked / 年度目标 Annual: {who}{when}: {exc.message_en} (under "
+            f"{owner}{held}); change the locked months or the annual targets",
         ) from None
     return [[a + b for a, b in zip(r, f, strict=True)] for r, f in zip(rest, floors, strict=True)]
 
@@ -404,8 +437,9 @@ def _floors(
         for k, value in own.items():
             if value < below[k]:
                 raise TargetsError(
-                    f"锁定 Locked: {unit}: 锁定值小于其下级锁定之和 / the lock of "
-                    f"{unit} is below the sum of the locks under it in month {k + 1}"
+                    f"锁定 Locked：{unit} 第 {k + 1} 个月的锁定值小于其下级锁定之和",
+                    f"锁定 Locked: the lock of {unit} is below the sum of the locks under it "
+                    f"in month {k + 1}",
                 )
             below[k] = value
         floors[(unit, None)] = below
@@ -424,16 +458,17 @@ def split_targets(inp: TargetsInput) -> Split:
     for lock in inp.locks:
         if lock.unit not in tree.nodes:
             raise TargetsError(
-                _where(lock, "锁定 Locked") + f"单元「{lock.unit}」不在年度目标中 / "
-                f"{lock.unit!r} is not a unit of the Annual sheet"
+                _where_zh(lock, "锁定 Locked") + f"单元「{lock.unit}」不在年度目标中",
+                _where_en(lock, "锁定 Locked") + f"{lock.unit!r} is not a unit of the Annual sheet",
             )
         if lock.month not in months:
             raise TargetsError(
-                _where(lock, "锁定 Locked") + f"{lock.month} 不在财年 {s.year} 内 / "
-                f"{lock.month} is outside fiscal year {s.year}"
+                _where_zh(lock, "锁定 Locked") + f"{lock.month} 不在财年 {s.year} 内",
+                _where_en(lock, "锁定 Locked") + f"{lock.month} is outside fiscal year {s.year}",
             )
+        where = f"锁定 Locked {lock.unit} {lock.month}"
         locks[(lock.unit, lock.product)][months.index(lock.month)] = _units(
-            lock.target, s.rounding, f"锁定 Locked {lock.unit} {lock.month}"
+            lock.target, s.rounding, where, where
         )
     # Profiles bottom-up: a parent without a method of its own follows its children's mix.
     profiles: dict[str, Profile] = {}
@@ -467,11 +502,13 @@ def split_targets(inp: TargetsInput) -> Split:
         free = [k for k in range(12) if k not in own]
         rest = annuals[root] - sum(base)
         if rest < 0 or (not free and rest):
+            units = ", ".join(sorted({u for u, _ in locks}))
             raise TargetsError(
-                f"锁定 Locked: {root}: 锁定月份之和与年度目标不符 / the locked months "
-                f"({', '.join(sorted({u for u, _ in locks}))}) add up to "
+                f"锁定 Locked：{root}：锁定月份（{units}）之和 {sum(base) * s.rounding:,} 与"
+                f"年度目标 {annuals[root] * s.rounding:,} 不符",
+                f"锁定 Locked: {root}: the locked months ({units}) add up to "
                 f"{sum(base) * s.rounding:,}, the annual target is "
-                f"{annuals[root] * s.rounding:,}"
+                f"{annuals[root] * s.rounding:,}",
             )
         parts = apportion(rest, [profiles[root].weights[k] for k in free])
         month_units[root] = list(base)
@@ -548,21 +585,27 @@ def _products(
     s = inp.settings
     unit = unit_spec.unit
     fixed = {
-        p.product: _units(p.annual, s.rounding, f"{unit} / {p.product} 年度目标")
+        p.product: _units(
+            p.annual,
+            s.rounding,
+            f"{unit} / {p.product} 年度目标",
+            f"the annual target of {unit} / {p.product}",
+        )
         for p in specs
         if p.annual is not None
     }
     rest = annual - sum(fixed.values())
     if rest < 0:
         raise TargetsError(
-            _where(specs[0]) + f"「{unit}」的产品目标之和超过其年度目标 / the product "
-            f"targets of {unit!r} exceed its annual target"
+            _where_zh(specs[0]) + f"「{unit}」的产品目标之和超过其年度目标",
+            _where_en(specs[0]) + f"the product targets of {unit!r} exceed its annual target",
         )
     free = [p for p in specs if p.annual is None]
     if not free and rest:
         raise TargetsError(
-            _where(specs[0]) + f"「{unit}」的产品目标之和与年度目标相差 "
-            f"{rest * s.rounding:,} / the product targets of {unit!r} do not add up"
+            _where_zh(specs[0]) + f"「{unit}」的产品目标之和与年度目标相差 {rest * s.rounding:,}",
+            _where_en(specs[0]) + f"the product targets of {unit!r} do not add up to its "
+            f"annual target (off by {rest * s.rounding:,})",
         )
     weights, how = _shares(
         [p.product or "" for p in free],

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from salesxl.core.calendar import CalendarNotCovered
+from salesxl.core.calendar import CalendarNotCoveredError
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
 from salesxl.forms import FormId, Role, TableKey
@@ -62,18 +62,20 @@ def split_file(
     )
     try:
         split = split_targets(inp)
-    except (TargetsError, CalendarNotCovered) as exc:
-        # The engine names the unit it was at; the year and where its sheet goes matter.
-        cause = exc if isinstance(exc, CalendarNotCovered) else exc.__context__
-        if not isinstance(cause, CalendarNotCovered):
+    except TargetsError as exc:
+        # The engine names the unit it was at; what matters is the year and where its
+        # holidays go: the Workdays sheet of this very input.
+        cause = exc.__context__
+        if not isinstance(cause, CalendarNotCoveredError):
             raise
         raise TargetsError(
-            cause.where(
-                f"请把它们加到目标输入 {input_path} 的「工作日 Workdays」表中"
-                "（表头可从 salesxl templates build 生成的 workdays.xlsx 复制）。",
-                f"Add them to the 工作日 Workdays sheet of the targets input {input_path} "
-                "(copy its header from workdays.xlsx, written by `salesxl templates build`).",
-            )
+            f"{cause.message_zh}。",
+            f"{cause.message_en[:1].upper()}{cause.message_en[1:]}.",
+            hint_zh=f"请在目标输入 {input_path} 的「工作日 Workdays」表（日期 Date | 类型 Type："
+            "工作日 Workday / 休息日 Holiday）中列出该年的节假日和调休工作日",
+            hint_en=f"list that year's holidays and make-up workdays in the 工作日 Workdays sheet "
+            f"of the targets input {input_path} (日期 Date | 类型 Type: 工作日 Workday / "
+            "休息日 Holiday)",
         ) from None
     return SplitResult(write_targets(split, Path(output_path), lang=lang), split)
 
@@ -82,14 +84,22 @@ def read_month_targets(path: Path, month: Month) -> dict[str, float]:
     """Rep ID -> target for `month`, from a targets workbook's 明细 Long sheet."""
     data = load_form(Path(path))
     if data.form_id != FormId.TARGETS:
-        first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
+        first = data.issues[0] if data.issues else None
         raise TargetsError(
-            f"{path} is not a targets workbook from `salesxl targets split` "
-            f"(明细 Long sheet): {first}"
+            f"{path} 不是「分解目标」生成的目标文件（明细 Long 表）："
+            + (first.message_zh if first else f"它是 {data.form_id} 表单"),
+            f"{path} is not a targets workbook from `salesxl targets split` (明细 Long sheet): "
+            + (first.message_en if first else f"it is a {data.form_id} form"),
+            setting="targets",
         )
     errors = [i for i in data.issues if i.is_error]
     if errors:
-        raise TargetsError(f"{path}: {errors[0].sheet}!{errors[0].cell}: {errors[0].message_en}")
+        e = errors[0]
+        raise TargetsError(
+            f"{path}：{e.sheet}!{e.cell}：{e.message_zh}",
+            f"{path}: {e.sheet}!{e.cell}: {e.message_en}",
+            setting="targets",
+        )
     targets: dict[str, float] = {}
     for r in data.records(TableKey.LONG):
         if r[Role.LEVEL] == "rep" and r[Role.MONTH] == month and r[Role.TARGET] is not None:

@@ -29,14 +29,19 @@ def _decimal(value: float | int | None) -> Decimal | None:
     return Decimal(str(value))
 
 
-def _errors(data: FormData, what: str) -> None:
+def _errors(data: FormData, what_zh: str, what_en: str, setting: str | None) -> None:
     errors = [i for i in data.issues if i.is_error]
     if errors:
-        where = "; ".join(f"{i.sheet or ''}!{i.cell or ''} {i.message_en}" for i in errors[:5])
-        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        where_zh = "；".join(f"{i.sheet or ''}!{i.cell or ''} {i.message_zh}" for i in errors[:5])
+        where_en = "; ".join(f"{i.sheet or ''}!{i.cell or ''} {i.message_en}" for i in errors[:5])
+        more_zh = f"（另有 {len(errors) - 5} 个）" if len(errors) > 5 else ""
+        more_en = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         raise TargetsError(
-            f"{data.path}: {plural(len(errors), 'error')} in the {what}: {where}{more}; "
-            f"run `salesxl validate {data.path}` for the full list"
+            f"{data.path}：{what_zh}有 {len(errors)} 个错误：{where_zh}{more_zh}",
+            f"{data.path}: {plural(len(errors), 'error')} in the {what_en}: {where_en}{more_en}",
+            hint_zh=f"运行 `salesxl validate {data.path}` 查看全部问题",
+            hint_en=f"run `salesxl validate {data.path}` for the full list",
+            setting=setting,
         )
 
 
@@ -50,19 +55,22 @@ def read_targets_input(
     """The settings, units, history, locks and workdays of a targets input workbook."""
     data = load_form(Path(path))
     if data.form_id != FormId.TARGETS_INPUT:
-        first = data.issues[0].message_en if data.issues else f"it is a {data.form_id} form"
+        first = data.issues[0] if data.issues else None
         raise TargetsError(
+            f"{path} 不是目标输入文件（需要「年度目标 Annual」表，含 层级、单元、上级 列）："
+            + (first.message_zh if first else f"它是 {data.form_id} 表单"),
             f"{path} is not a targets input (年度目标 Annual sheet with 层级 Level, "
-            f"单元 Unit, 上级 Parent): {first}"
+            "单元 Unit, 上级 Parent): "
+            + (first.message_en if first else f"it is a {data.form_id} form"),
         )
     data.issues.extend(input_issues(data))  # the checks `salesxl validate` runs too
-    _errors(data, "targets input")
+    _errors(data, "目标输入", "targets input", "targets_input")
     h = data.header
     settings = Settings(
         year=int(h[R.YEAR]),
         fiscal_start=int(h.get(R.FISCAL_START) or 1),
         method=h.get(R.METHOD) or "seasonal",
-        rounding=_decimal(h.get(R.ROUNDING) or 1),  # type: ignore[arg-type]
+        rounding=_decimal(h.get(R.ROUNDING) or 1),  # type: ignore[arg-type]  # never None: `or 1`
         mode=h.get(R.MODE) or "top-down",
         spring_festival=h.get(R.SPRING_FESTIVAL, "yes") == "yes",
         scale_proposals=scale_proposals,
@@ -88,6 +96,7 @@ def read_targets_input(
     ]
     history += list(extra_history)
     locks = [
+        # the Locked sheet's target is required: a row without one is an error found above
         Lock(r[R.UNIT], r[R.MONTH], _decimal(r[R.TARGET]), r[R.PRODUCT], r["_row"])  # type: ignore[arg-type]
         for r in data.records(TableKey.LOCKED)
     ]
@@ -103,15 +112,17 @@ def read_targets_input(
 
 
 def history_from_sales(paths: Iterable[Path]) -> list[tuple[str, str | None, Month, float]]:
-    """Sales records (SPEC §2.5, xlsx or CSV) summed per rep ID, product and month."""
+    """Sales records (docs/forms.md, xlsx or CSV) summed per rep ID, product and month."""
     totals: dict[tuple[str, str | None, Month], float] = {}
     for path in paths:
         data = load_form(Path(path))
         if data.form_id != FormId.SALES_RECORDS:
             raise TargetsError(
-                f"{path} is not a sales records export (日期, 工号, 客户名称, 产品, 金额)"
+                f"{path} 不是销售记录导出文件（日期、工号、客户名称、产品、金额）",
+                f"{path} is not a sales records export (日期, 工号, 客户名称, 产品, 金额)",
+                setting=None,
             )
-        _errors(data, "sales records")
+        _errors(data, "销售记录", "sales records", None)
         for r in data.records(TableKey.SALES):
             if r[R.REP_ID] and isinstance(r[R.DATE], dt.date) and r[R.AMOUNT] is not None:
                 key = (r[R.REP_ID], r[R.PRODUCT], Month.of(r[R.DATE]))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from salesxl.core.calendar import Workdays
+from salesxl.core.errors import SalesxlError
 from salesxl.core.periods import Month
 
 __all__ = ["Lock", "Settings", "Split", "TargetsError", "TargetsInput", "UnitPlan", "UnitSpec"]
@@ -13,8 +14,23 @@ __all__ = ["Lock", "Settings", "Split", "TargetsError", "TargetsInput", "UnitPla
 LEVEL_ORDER = ("company", "region", "team", "rep")
 
 
-class TargetsError(ValueError):
-    """An impossible input, named by unit, month and sheet so it can be fixed."""
+class TargetsError(SalesxlError, ValueError):
+    """An impossible or unusable targets input or targets workbook, named by unit, month and
+    sheet so it can be fixed.  `setting` is the file at fault: `targets_input` (the default,
+    what `split` reads) or `targets` (a targets workbook read for its month targets)."""
+
+    usage = True  # a targets workbook given on the command line that is not one
+
+    def __init__(
+        self,
+        message_zh: str,
+        message_en: str,
+        *,
+        hint_zh: str = "",
+        hint_en: str = "",
+        setting: str | None = "targets_input",
+    ) -> None:
+        super().__init__(message_zh, message_en, hint_zh=hint_zh, hint_en=hint_en, setting=setting)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""How a unit's year is spread over its months: the methods of SPEC §5.
+"""How a unit's year is spread over its months: the methods README.md "For admins" lists.
 
 Each method gives twelve weights in fiscal order; the engine scales them to
 the annual target.  When history is too short a method falls back — seasonal
@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from salesxl.core.calendar import CalendarNotCovered, Workdays
+from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.periods import Month
 from salesxl.targets.checks import month_weights_problem
 
@@ -66,9 +66,10 @@ def _full_years(history: MonthlyAmounts, months: Sequence[Month]) -> list[list[f
     years = []
     for back in range(1, 11):
         values = [history.get(m.shift(-12 * back)) for m in months]
-        if all(v is not None for v in values) and math.fsum(values) > 0:  # type: ignore[arg-type]
-            years.append([float(v) for v in values])  # type: ignore[arg-type]
-        elif back > 1 and not any(v is not None for v in values):
+        known = [v for v in values if v is not None]
+        if len(known) == len(values) and math.fsum(known) > 0:
+            years.append([float(v) for v in known])
+        elif back > 1 and not known:
             break
     return years
 
@@ -84,7 +85,7 @@ def _spring_split(months: Sequence[Month], workdays: Workdays) -> tuple[float, f
     try:
         a, b = len(workdays.workdays_in(jan)), len(workdays.workdays_in(feb))
         return a / (a + b), b / (a + b), "by the target year's workdays"
-    except CalendarNotCovered:
+    except CalendarNotCoveredError:
         festival = LUNAR_NEW_YEAR.get(jan.year)
         a = sum(1 for d in jan.days() if d.weekday() < 5)
         b = sum(1 for d in feb.days() if d.weekday() < 5)

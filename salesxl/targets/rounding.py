@@ -19,14 +19,21 @@ import math
 from collections import deque
 from collections.abc import Sequence
 
+from salesxl.core.errors import SalesxlError
+
 __all__ = ["InfeasibleError", "apportion", "fit_margins", "round_matrix"]
 
 
-class InfeasibleError(ValueError):
-    """No table satisfies the totals (e.g. a locked cell above its row's total)."""
+class InfeasibleError(SalesxlError, ValueError):
+    """No table satisfies the totals (e.g. a locked cell above its row's total).
 
-    def __init__(self, message: str, row: int | None = None, column: int | None = None) -> None:
-        super().__init__(message)
+    `row` and `column` say where (0-based), so the caller can name the unit and month.
+    """
+
+    def __init__(
+        self, message_zh: str, message_en: str, row: int | None = None, column: int | None = None
+    ) -> None:
+        super().__init__(message_zh, message_en, setting="targets_input")
         self.row = row
         self.column = column
 
@@ -34,10 +41,10 @@ class InfeasibleError(ValueError):
 def apportion(total: int, weights: Sequence[float]) -> list[int]:
     """Integers summing to `total`, proportional to `weights` (floor or ceiling of each share)."""
     if total < 0:
-        raise InfeasibleError(f"cannot split a negative total {total}")
+        raise InfeasibleError(f"无法分配负数总额 {total}", f"cannot split a negative total {total}")
     if not weights:
         if total:
-            raise InfeasibleError("nothing to split the total among")
+            raise InfeasibleError("没有可以分配总额的对象", "nothing to split the total among")
         return []
     weight_sum = math.fsum(weights)
     if weight_sum <= 0:
@@ -103,7 +110,8 @@ def fit_margins(
         # round_matrix settles the last fraction of a unit.
         if max(worst, row_err) > 1e-3 * max(1.0, max(free_rows, default=1.0)):
             raise InfeasibleError(
-                "the row and column totals cannot both be met with the given seed and locked cells"
+                "按给定的比例和锁定值，行合计与列合计无法同时满足",
+                "the row and column totals cannot both be met with the given seed and locked cells",
             )
     for (i, j), v in fixed.items():
         x[i][j] = v
@@ -119,19 +127,31 @@ def _check_free(
 ) -> None:
     for i, v in enumerate(free_rows):
         if v < -1e-9:
-            raise InfeasibleError(f"locked cells exceed row {i}'s total by {-v:g}", row=i)
+            raise InfeasibleError(
+                f"锁定值超过第 {i} 行的合计 {-v:g}",
+                f"locked cells exceed row {i}'s total by {-v:g}",
+                row=i,
+            )
     for j, v in enumerate(free_cols):
         if v < -1e-9:
-            raise InfeasibleError(f"locked cells exceed column {j}'s total by {-v:g}", column=j)
+            raise InfeasibleError(
+                f"锁定值超过第 {j} 列的合计 {-v:g}",
+                f"locked cells exceed column {j}'s total by {-v:g}",
+                column=j,
+            )
     for i in range(m):
         if free_rows[i] > 1e-9 and all((i, j) in fixed or free_cols[j] <= 1e-9 for j in range(n)):
             raise InfeasibleError(
-                f"row {i} has {free_rows[i]:g} left but every column is locked or full", row=i
+                f"第 {i} 行还剩 {free_rows[i]:g}，但每一列都已锁定或已满",
+                f"row {i} has {free_rows[i]:g} left but every column is locked or full",
+                row=i,
             )
     for j in range(n):
         if free_cols[j] > 1e-9 and all((i, j) in fixed or free_rows[i] <= 1e-9 for i in range(m)):
             raise InfeasibleError(
-                f"column {j} has {free_cols[j]:g} left but every row is locked or full", column=j
+                f"第 {j} 列还剩 {free_cols[j]:g}，但每一行都已锁定或已满",
+                f"column {j} has {free_cols[j]:g} left but every row is locked or full",
+                column=j,
             )
 
 
@@ -145,7 +165,10 @@ def round_matrix(
     """
     m, n = len(rows), len(columns)
     if sum(rows) != sum(columns):
-        raise InfeasibleError(f"row totals {sum(rows)} and column totals {sum(columns)} differ")
+        raise InfeasibleError(
+            f"行合计 {sum(rows)} 与列合计 {sum(columns)} 不相等",
+            f"row totals {sum(rows)} and column totals {sum(columns)} differ",
+        )
     out = [[0] * n for _ in range(m)]
     frac: list[set[int]] = []  # columns where row i can still take the ceiling
     need_row = list(rows)
@@ -162,7 +185,7 @@ def round_matrix(
             need_col[j] -= low
         frac.append(cells)
     if any(v < 0 for v in need_row) or any(v < 0 for v in need_col):
-        raise InfeasibleError("the table does not add up to its totals")
+        raise InfeasibleError("表中数值与合计不符", "the table does not add up to its totals")
     chosen: list[set[int]] = [set() for _ in range(m)]
     takers: list[set[int]] = [set() for _ in range(n)]  # rows that took column j's ceiling
     # Greedy: rows with the fewest options first, each to the columns that need most.
@@ -178,7 +201,11 @@ def round_matrix(
                 # use its other cells that have something in them.
                 wider = {j for j in range(n) if x[i][j] > 0} - frac[i]
                 if not wider:
-                    raise InfeasibleError(f"row {i} cannot be rounded to its total", row=i)
+                    raise InfeasibleError(
+                        f"第 {i} 行无法取整到其合计",
+                        f"row {i} cannot be rounded to its total",
+                        row=i,
+                    )
                 frac[i] |= wider
     for i in range(m):
         for j in chosen[i]:

@@ -1,6 +1,6 @@
-"""targets.xlsx (SPEC §5): Monthly with outline and live SUMs, Long, Gap, Method.
+"""targets.xlsx (README.md "For admins"): Monthly with outline and live SUMs, Long, Gap, Method.
 
-Every formula carries the value computed here as its cached result (SPEC §6),
+Every formula carries the value computed here as its cached result (README.md "For managers"),
 so pandas and calamine read the right numbers before Excel recalculates.
 The check column adds, per row, the gap between its annual total and its
 target plus — for a unit with rows under it — each month's gap to the sum of
@@ -42,7 +42,7 @@ def _level(plan: UnitPlan, lang: str) -> str:
 
 def write_targets(split: Split, path: Path, *, lang: str = "zh") -> Path:
     """Write the breakdown to `path` atomically."""
-    with atomic_output(Path(path)) as tmp:
+    with atomic_output(Path(path), "目标文件") as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},

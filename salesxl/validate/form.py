@@ -1,4 +1,4 @@
-"""Validate a located form cell by cell and return its typed records (SPEC §4).
+"""Validate a located form cell by cell and return its typed records (docs/issues.md).
 
 One pass over the rows collects every issue of the file (lazy, not
 fail-first): each with its sheet, A1 cell, row, column label, a message in
@@ -14,7 +14,7 @@ from salesxl.core.issues import Code, Issue, make_issue
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Form
 from salesxl.read.locate import HeaderCell, Layout
-from salesxl.read.values import CellNote, CellProblem, cell_parser, text_of
+from salesxl.read.values import CellValueError, CellValueWarningError, cell_parser, text_of
 from salesxl.read.workbook import Book
 from salesxl.validate.model import FormData, ValidationContext
 from salesxl.validate.rows import (
@@ -135,7 +135,7 @@ def _check_header(
             continue
         try:
             value = cell_parser(f)(raw)
-        except CellNote as note:  # read, with a warning
+        except CellValueWarningError as note:  # read, with a warning
             value = note.value
             issues.append(
                 make_issue(
@@ -148,7 +148,7 @@ def _check_header(
                     **where,
                 )
             )
-        except CellProblem as problem:
+        except CellValueError as problem:
             issues.append(
                 make_issue(
                     problem.code,

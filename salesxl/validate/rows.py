@@ -24,8 +24,8 @@ from salesxl.forms import Field, FieldType, Role, Table
 from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TOTAL_LABELS, TableLayout
 from salesxl.read.values import (
-    CellNote,
-    CellProblem,
+    CellValueError,
+    CellValueWarningError,
     cell_parser,
     matcher_for,
     norm_label,
@@ -401,11 +401,11 @@ class TableChecker:
                     out[i] = parse(raw)
                     if periods is not None and len(periods) < 10_000:
                         periods[raw] = out[i]
-                except CellNote as note:  # read, with a warning
+                except CellValueWarningError as note:  # read, with a warning
                     out[i] = note.value
                     self.issue(note.code, j, numbers[i], note.message_zh, note.message_en, raw)
                     continue
-                except CellProblem as problem:
+                except CellValueError as problem:
                     out[i] = None
                     bad.add(i)
                     self.issue(
@@ -595,7 +595,7 @@ class TableChecker:
         )
 
     def _extras(self, numbers: list[int]) -> list[dict[str, Any]] | None:
-        """Unknown columns' values per row: kept, never dropped (SPEC §3)."""
+        """Unknown columns' values per row: kept, never dropped (README.md "Forms")."""
         extras = sorted(self.layout.extras)
         if not extras:
             return None

@@ -83,7 +83,7 @@ def forms_markdown() -> str:
         "",
         "Generated from `salesxl/forms/` by `python -m salesxl.write.formdocs`; do not edit by "
         "hand. Labels match in Chinese, English or both, ignoring case, spaces, full-width "
-        "forms and a trailing `*` or colon (SPEC §3).",
+        "forms and a trailing `*` or colon (README.md, Forms).",
         "",
     ]
     for form in FORMS.values():

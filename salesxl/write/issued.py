@@ -1,4 +1,4 @@
-"""Personalised forms for every active rep (SPEC §9 `salesxl forms issue`).
+"""Personalised forms for every active rep (`salesxl forms issue`, README.md "For admins").
 
 Each rep gets a daily report, the weekly plan of the month's first week and a
 monthly plan, with name, ID, region, team, period and month target filled in
@@ -41,8 +41,8 @@ def known_customers(paths: Iterable[Path]) -> dict[str, list[str]]:
             for r in data.records(TableKey.SALES):
                 if r[Role.REP_ID] and r[Role.CUSTOMER]:
                     counts[r[Role.REP_ID]][r[Role.CUSTOMER]] += 1
-        elif data.form_id in REP_FORM_IDS and data.rep_id:
-            table = data.form.main_table.key  # type: ignore[union-attr]
+        elif data.form is not None and data.form_id in REP_FORM_IDS and data.rep_id:
+            table = data.form.main_table.key
             for r in data.records(table):
                 if r[Role.CUSTOMER]:
                     counts[data.rep_id][r[Role.CUSTOMER]] += 1

@@ -1,6 +1,6 @@
 """Write a form as an Excel workbook: the blank template, or one filled for a rep.
 
-Everything comes from the form description (SPEC §2): the header block, a
+Everything comes from the form description (docs/forms.md): the header block, a
 bold frozen header row with the Chinese label over the English one, fitted
 widths, data validation with bilingual input messages (drop-downs read from
 the hidden `_lists` sheet), input cells unlocked and the rest protected
@@ -9,7 +9,7 @@ column, and the hidden `_form` sheet with the form id and schema version.
 
 `write_form` also serves `salesxl forms issue` and the demo: header values
 can be pre-filled (and locked), rows written, and lists such as the rep's
-customers given.  Every formula carries its computed value (SPEC §6).
+customers given.  Every formula carries its computed value (README.md "For managers").
 """
 
 from __future__ import annotations
@@ -428,7 +428,7 @@ class _FormWriter:
                 width = max(width, self.block_width if c == 0 else 16)  # header block fits
             if self.form.progress is not None and table.key == self.form.progress.table:
                 width = max(width, self._progress_width(c))
-            # A defined name per column (SPEC §2), computed columns included.
+            # A defined name per column (docs/forms.md), computed columns included.
             self.wb.define_name(f"{table.key}_{f.key}", "=" + self._column_range(table.key, f.key))
             if f.formula:
                 ws.set_column(c, c, width, self.fmt["plain"])
@@ -660,7 +660,7 @@ def write_form(
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    with atomic_output(Path(target)) as tmp:
+    with atomic_output(Path(target), "表单") as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False}
         )

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from salesxl.core.errors import SalesxlError
+
 __all__ = [
     "FORMULA_PREFIXES",
     "OutputError",
@@ -33,7 +35,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
-class OutputError(Exception):
+class OutputError(SalesxlError):
     """The output file cannot be written; the message says why and what to do."""
 
 
@@ -82,7 +84,7 @@ def fit_width(values: Sequence[Any], *, minimum: float = 6, maximum: float = 60)
 def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
     """Write one value with xlsxwriter, never letting text become a formula.
 
-    Text starting with = + - @ is written as a string (SPEC §6: formula
+    Text starting with = + - @ is written as a string (README.md "For managers": formula
     injection); dates as Excel dates; None as an empty (formatted) cell.
     """
     if value is None or (isinstance(value, float) and value != value):
@@ -105,44 +107,59 @@ def _umask() -> int:
     return mask
 
 
-def check_output(target: Path) -> Path:
+def check_output(target: Path, what: str = "文件") -> Path:
     """Raise OutputError now if `target` cannot be written; returns its folder.
 
     `atomic_output` checks this again when it writes; a long job (consolidating
     a thousand files) calls it first, so a locked file is reported before the
-    work rather than after it.
+    work rather than after it.  `what` names the file in the Chinese message
+    (汇总文件, 目标文件).
     """
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(
-            f"{folder}: the output folder does not exist (or is not a folder); "
-            "create it or choose another -o path"
+            f"无法保存{what}：文件夹 {folder} 不存在（或不是文件夹）",
+            f"{folder}: the output folder does not exist (or is not a folder)",
+            hint_zh="请创建该文件夹，或另选保存位置",
+            hint_en="create it or choose another output path",
+            setting="output",
         )
     if target.is_dir():
         raise OutputError(
-            f"{target} is a folder, so it cannot be replaced; give -o a file name "
-            "such as summary.xlsx"
+            f"无法保存{what}：{target} 是一个文件夹，不能被替换",
+            f"{target} is a folder, so it cannot be replaced",
+            hint_zh="请给出文件名，例如 summary.xlsx",
+            hint_en="give a file name such as summary.xlsx",
+            setting="output",
         )
     lock = folder / f"~${target.name}"
     if lock.exists():
         raise OutputError(
-            f"{target} is open in Excel (lock file {lock.name} exists); close it and run again"
+            f"无法保存{what}：{target} 正在 Excel 中打开（存在锁文件 {lock.name}），请关闭后重试",
+            f"{target} is open in Excel (lock file {lock.name} exists); close it and run again",
         )
     if target.exists() and not os.access(target, os.W_OK):
-        raise OutputError(f"{target} is read-only or locked; close it or choose another -o path")
+        raise OutputError(
+            f"无法保存{what}：{target} 是只读的或已被锁定",
+            f"{target} is read-only or locked",
+            hint_zh="请关闭它，或另选保存位置",
+            hint_en="close it or choose another output path",
+            setting="output",
+        )
     return folder
 
 
 @contextlib.contextmanager
-def atomic_output(target: Path) -> Iterator[Path]:
+def atomic_output(target: Path, what: str = "文件") -> Iterator[Path]:
     """Yield a temporary path beside `target`; replace `target` with it on success.
 
     A locked or open target (Excel holds a lock on Windows; a `~$` owner file
     sits beside it) raises OutputError and leaves the old file untouched.
+    `what` names the file in the Chinese message (汇总文件, 目标文件).
     """
     target = Path(target)
-    folder = check_output(target)
+    folder = check_output(target, what)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -155,12 +172,18 @@ def atomic_output(target: Path) -> Iterator[Path]:
             os.replace(tmp, target)
         except PermissionError as exc:
             raise OutputError(
+                f"无法保存{what}：{target} 正在被其他程序使用或已被锁定（{exc.strerror}），"
+                "请关闭后重试",
                 f"{target} is open in another program or locked ({exc.strerror}); "
-                "close it and run again"
+                "close it and run again",
             ) from None
         except OSError as exc:
             raise OutputError(
-                f"{target} cannot be replaced ({exc.strerror}); choose another -o path"
+                f"无法保存{what}：{target} 无法被替换（{exc.strerror}）",
+                f"{target} cannot be replaced ({exc.strerror})",
+                hint_zh="请另选保存位置",
+                hint_en="choose another output path",
+                setting="output",
             ) from None
     finally:
         if tmp.exists():

@@ -17,13 +17,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from salesxl.core.errors import SalesxlError
 from salesxl.excel.vba.cfb import write_compound_file
 from salesxl.excel.vba.ovba import compress, decompress
 
 __all__ = [
     "BUTTONS",
     "ButtonMacro",
-    "MissingExtra",
+    "MissingExtraError",
     "build_vba_project",
     "button_module",
     "xlwings_version",
@@ -33,7 +34,7 @@ MODULE = "Module1"  # the module of the template project that holds the buttons
 CODE_PAGE = "cp1252"  # PROJECTCODEPAGE of the xlwings template (0x04E4)
 
 
-class MissingExtra(ImportError):
+class MissingExtraError(SalesxlError, ImportError):
     """An optional dependency of this feature is not installed."""
 
 
@@ -121,8 +122,11 @@ def build_vba_project(module_source: str | None = None) -> bytes:
     try:
         import olefile  # the reader of the template's compound file (the salesxl[macros] extra)
     except ImportError:
-        raise MissingExtra(
-            "building the manager workbook needs olefile: pip install 'salesxl[macros]'"
+        raise MissingExtraError(
+            "生成管理工作簿需要 olefile",
+            "building the manager workbook needs olefile",
+            hint_zh="pip install 'salesxl[macros]'",
+            hint_en="pip install 'salesxl[macros]'",
         ) from None
 
     template = olefile.OleFileIO(io.BytesIO(_xlwings_template()))
