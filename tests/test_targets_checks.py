@@ -48,7 +48,8 @@ LOCKED = [{"unit": "广州组", "month": "2026-03", "target": 50_050}]  # Locked
 
 def _validate(path: Path) -> tuple[int, list[dict[str, Any]]]:
     result = CliRunner().invoke(main, ["validate", str(path), "--format", "json"])
-    return result.exit_code, json.loads(result.output)
+    issues: list[dict[str, Any]] = json.loads(result.output)["issues"]
+    return result.exit_code, issues
 
 
 def test_validate_reports_what_the_split_refuses_at_its_cells(tmp_path):

@@ -357,7 +357,8 @@ def test_formula_outside_the_table_is_reported_too(tmp_path):
 
 
 def test_a_run_of_formulas_without_values_is_one_issue(tmp_path):
-    """A month's 日清 saved by a program that does not calculate: B4…B19 is one thing to fix."""
+    """A month's 日清 filled in and saved by a program that does not calculate: B4…B19 is
+    one thing to fix (blank prepared rows are not rows and say nothing)."""
     days = [d for d in range(2, 24) if dt.date(2026, 11, d).weekday() < 5][:16]
     path = write_form(
         tmp_path / "t.xlsx",
@@ -365,7 +366,7 @@ def test_a_run_of_formulas_without_values_is_one_issue(tmp_path):
         header={"rep_name": "张伟", "rep_id": "S001", "month": NOVEMBER},
         rows={
             "daily": [row_with(date=dt.date(2026, 11, 2))],
-            "day_close": [{"date": dt.date(2026, 11, d)} for d in days],
+            "day_close": [{"date": dt.date(2026, 11, d), "forecast": 1000} for d in days],
         },
     )
     book = openpyxl.load_workbook(path)

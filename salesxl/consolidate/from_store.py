@@ -18,7 +18,7 @@ from salesxl.consolidate import (
     workday_calendar,
 )
 from salesxl.core.calendar import Workdays
-from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.periods import Month
 from salesxl.forms import REP_FORM_IDS
 from salesxl.intake.roster import read_roster
@@ -61,12 +61,7 @@ def consolidate_store(
         # an empty month is said, not a quiet "0 reps" (refused files say why themselves)
         extra.append(
             make_issue(
-                Code.NO_FORMS,
-                "数据库 store",
-                f"数据库中没有 {period} 的销售员表单（日报、周计划、月计划）。请先用 "
-                "salesxl import reports 导入。",
-                f"The store holds no rep forms (daily report, weekly plan, monthly plan) for "
-                f"{period}. Import them first with `salesxl import reports`.",
+                Code.NO_FORMS, "数据库 store", *message(Code.NO_FORMS, "store", period=period)
             )
         )
     source = "file"

@@ -18,7 +18,7 @@ from typing import Any
 
 from salesxl.consolidate.digest import DailyDigest, DayActivity, Trail, digest_daily
 from salesxl.consolidate.standing import employed_in
-from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
 from salesxl.core.rep_ids import RepIndex
@@ -127,10 +127,9 @@ def collect(
             make_issue(
                 Code.DUPLICATE_FILE,
                 older.path,
-                f"同一销售员（{rep}）同一期间（{got}）有两个文件：{older.path} 和 {newer.path}。"
-                f"使用较新的 {newer.path}，本文件未计入。请删除旧文件。",
-                f"Rep {rep} has two files for {got}: {older.path} and {newer.path}. The newer "
-                f"one ({newer.path}) is used and this one is not counted. Delete the old file.",
+                *message(
+                    Code.DUPLICATE_FILE, rep=rep, period=got, older=older.path, newer=newer.path
+                ),
                 value=newer.path,
             )
         )

@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from salesxl.core.issues import Code
+from salesxl.core.issues import Code, message
 from salesxl.forms.formula import parse as parse_formula
 from salesxl.forms.keys import FormId, Role, TableKey
 
@@ -56,8 +56,8 @@ class FieldType(StrEnum):
 class Choice:
     """One allowed value: a stable `code` plus its Chinese and English labels.
 
-    The flags say what the choice means to the sales-floor rules
-    (docs/rules.md); the rules read them instead of naming codes.
+    The flags say what the choice means to the sales-floor rules (the 7-day
+    rules, the funnel); those rules read the flags instead of naming codes.
     """
 
     code: str
@@ -133,6 +133,9 @@ class Field:
     width: int | None = None
     formula: str | None = None  # a computed column's formula (see salesxl.forms.formula)
     example: Any = None
+    # Filled in by salesxl in every prepared row when forms are issued (日清 dates): a row
+    # holding nothing else is still an empty row, not a record.
+    prepared: bool = False
 
     def __post_init__(self) -> None:
         if self.formula is not None:
@@ -170,6 +173,7 @@ class RuleHit:
 
 class Rule:
     code: Code
+    variant: ClassVar[str] = ""  # the code's message in the catalogue (salesxl.core.catalogue)
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -192,6 +196,7 @@ class RequiredWhen(Rule):
     when: str
     values: frozenset[str]
     code: Code = Code.REQUIRED
+    variant: ClassVar[str] = "required_when"
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -210,11 +215,18 @@ class RequiredWhen(Rule):
     def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
         if record.get(self.when) in self.values and record.get(self.field) is None:
             f, w = labels[self.field], labels[self.when]
-            zh, en = (_choice_text(w, record.get(self.when), lang) for lang in ("zh", "en"))
+            shown = _choice_text(w, record.get(self.when))
             return RuleHit(
                 self.field,
-                f"{w.zh}为「{zh}」时必须填写{f.zh}。请补上{f.zh}。",
-                f"{f.en} is required when {w.en} is '{en}'. Fill in the {f.en}.",
+                *message(
+                    self.code,
+                    self.variant,
+                    field_zh=f.zh,
+                    field_en=f.en,
+                    when_zh=w.zh,
+                    when_en=w.en,
+                    shown=shown,
+                ),
             )
         return None
 
@@ -248,23 +260,19 @@ class OnlyWhen(Rule):
         if not value or when in self.values:
             return None
         f, w = labels[self.field], labels[self.when]
-        wanted_zh = "、".join(_choice_text(w, v, "zh") for v in sorted(self.values))
-        wanted_en = ", ".join(_choice_text(w, v, "en") for v in sorted(self.values))
-        shown = f"{value:,.2f}" if isinstance(value, (int, float)) else str(value)
+        values = {
+            "field_zh": f.zh,
+            "field_en": f.en,
+            "when_zh": w.zh,
+            "when_en": w.en,
+            "amount": value,
+            "wanted_zh": "、".join(_choice_text(w, v, "zh") for v in sorted(self.values)),
+            "wanted_en": ", ".join(_choice_text(w, v, "en") for v in sorted(self.values)),
+        }
         if when is None:
-            where_zh, where_en = f"没有填写{w.zh}", f"has no {w.en}"
-        else:
-            where_zh = f"{w.zh}是「{_choice_text(w, when, 'zh')}」"
-            where_en = f"is at {w.en} '{_choice_text(w, when, 'en')}'"
-        return RuleHit(
-            self.field,
-            f"{f.zh} {shown} 所在行{where_zh}，不是「{wanted_zh}」：只有「{wanted_zh}」行的{f.zh}"
-            f"计入业绩。已成交请把{w.zh}改为「{wanted_zh}」；报价或预计金额请写在备注中。",
-            f"{f.en} {shown} is on a row that {where_en}, not '{wanted_en}': only the "
-            f"{f.en.lower()} of '{wanted_en}' rows counts as sales. If the deal closed, set the "
-            f"{w.en} to '{wanted_en}'; put a quote or an expected amount in the notes.",
-            value,
-        )
+            return RuleHit(self.field, *message(self.code, "no_choice", **values), value)
+        values |= {"got_zh": _choice_text(w, when, "zh"), "got_en": _choice_text(w, when, "en")}
+        return RuleHit(self.field, *message(self.code, self.variant, **values), value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,10 +310,18 @@ class ProductEquals(Rule):
             f, fa, fb = labels[self.field], labels[self.a], labels[self.b]
             return RuleHit(
                 self.field,
-                f"{f.zh} {total:,.2f} 不等于 {fa.zh} × {fb.zh} = {expected:,.2f}。"
-                f"请核对{fa.zh}、{fb.zh}或{f.zh}。",
-                f"{f.en} {total:,.2f} is not {fa.en} × {fb.en} = {expected:,.2f}. "
-                f"Check the {fa.en}, the {fb.en} or the {f.en}.",
+                *message(
+                    self.code,
+                    self.variant,
+                    field_zh=f.zh,
+                    field_en=f.en,
+                    a_zh=fa.zh,
+                    a_en=fa.en,
+                    b_zh=fb.zh,
+                    b_en=fb.en,
+                    total=total,
+                    expected=expected,
+                ),
                 total,
             )
         return None
@@ -339,9 +355,16 @@ class NotGreaterThan(Rule):
         f, o = labels[self.field], labels[self.other]
         return RuleHit(
             self.field,
-            f"{f.zh} {value:,.2f} 大于{o.zh} {limit:,.2f}。{f.zh}不能超过{o.zh}，请更正。",
-            f"{f.en} {value:,.2f} is more than the {o.en} {limit:,.2f}. "
-            f"A {f.en.lower()} cannot exceed the {o.en.lower()}; correct one of them.",
+            *message(
+                self.code,
+                self.variant,
+                field_zh=f.zh,
+                field_en=f.en,
+                other_zh=o.zh,
+                other_en=o.en,
+                value=value,
+                limit=limit,
+            ),
             value,
         )
 
@@ -353,6 +376,7 @@ class NotBefore(Rule):
     field: str
     other: str
     code: Code = Code.FOLLOWUP_BEFORE_DATE
+    variant: ClassVar[str] = "not_before"
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -374,9 +398,16 @@ class NotBefore(Rule):
         f, o = labels[self.field], labels[self.other]
         return RuleHit(
             self.field,
-            f"{f.zh} {value:%Y-%m-%d} 早于{o.zh} {start:%Y-%m-%d}。请填写{o.zh}当天或之后的日期。",
-            f"{f.en} {value:%Y-%m-%d} is before the {o.en} {start:%Y-%m-%d}. "
-            f"Use a date on or after the {o.en.lower()}.",
+            *message(
+                self.code,
+                self.variant,
+                field_zh=f.zh,
+                field_en=f.en,
+                other_zh=o.zh,
+                other_en=o.en,
+                value=value,
+                start=start,
+            ),
             value,
         )
 
@@ -409,8 +440,14 @@ class MissingWhen(Rule):
             f = labels[self.field]
             return RuleHit(
                 self.field,
-                f"{self.reason_zh}没有填写{f.zh}。请写上下次跟进的日期。",
-                f"{self.reason_en}has no {f.en}. Write the date of the next follow-up.",
+                *message(
+                    self.code,
+                    self.variant,
+                    field_zh=f.zh,
+                    field_en=f.en,
+                    reason_zh=self.reason_zh,
+                    reason_en=self.reason_en,
+                ),
             )
         return None
 

@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month, Week
 from salesxl.forms import REP_FORM_IDS
@@ -56,24 +56,10 @@ class Inbox:
             return None
         where = ", ".join(map(str, self.paths)) or "."
         if rep_forms and self.files:
-            n = len(self.files)
-            return make_issue(
-                Code.NO_FORMS,
-                where,
-                f"{where} 中的 {n} 个文件都不是销售员表单（日报、周计划、月计划），没有可汇总的内容。"
-                "请检查文件夹路径。",
-                f"None of the {n} file{'s' if n != 1 else ''} in {where} is a rep form (daily "
-                "report, weekly plan, monthly plan): there is nothing to consolidate. Check the "
-                "folder.",
-            )
-        return make_issue(
-            Code.NO_FORMS,
-            where,
-            f"在 {where} 中没有找到表单文件（.xlsx .xlsm .xls .csv；~$ 锁定文件和隐藏文件已跳过）。"
-            "请检查文件夹路径。",
-            f"No form files (.xlsx .xlsm .xls .csv) found in {where}; ~$ lock files and hidden "
-            "files are skipped. Check the folder.",
-        )
+            text = message(Code.NO_FORMS, "no_rep_forms", where=where, count=len(self.files))
+        else:
+            text = message(Code.NO_FORMS, where=where)
+        return make_issue(Code.NO_FORMS, where, *text)
 
     def _roster_among_forms(self) -> bool:
         """The roster was also one of the files checked: its issues are listed once."""

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesxl.core.errors import SalesxlError
-from salesxl.core.issues import Code
+from salesxl.core.issues import Code, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms.model import ChoiceList, Field, FieldType
 
@@ -460,7 +460,8 @@ def cell_parser(
     zh, en = field.zh, field.en
 
     def bad(reason: str, zh_hint: str) -> CellValueError:
-        return CellValueError(Code.BAD_TYPE, f"{zh}无法识别：{zh_hint}", f"{en}: {reason}")
+        text = message(Code.BAD_TYPE, field_zh=zh, field_en=en, hint_zh=zh_hint, hint_en=reason)
+        return CellValueError(Code.BAD_TYPE, *text)
 
     if kind is FieldType.TEXT:
         if products:
@@ -471,8 +472,7 @@ def cell_parser(
                 if norm_label(text) not in allowed:
                     raise CellValueError(
                         Code.NOT_IN_LIST,
-                        f"{zh}「{text}」不在产品清单中。请从下拉列表中选择。",
-                        f"{en} '{text}' is not in the product list. Pick one from the list.",
+                        *message(Code.NOT_IN_LIST, "product", field_zh=zh, field_en=en, value=text),
                     )
                 return allowed[norm_label(text)]
 
@@ -519,18 +519,29 @@ def cell_parser(
             if code is None:
                 raise CellValueError(
                     Code.NOT_IN_LIST,
-                    f"{zh}「{text_of(value)}」不是可选值。可选：{matcher.allowed()}。",
-                    f"{en} '{text_of(value)}' is not allowed. Choose one of: {matcher.allowed_en()}.",
+                    *message(
+                        Code.NOT_IN_LIST,
+                        field_zh=zh,
+                        field_en=en,
+                        value=text_of(value),
+                        allowed_zh=matcher.allowed(),
+                        allowed_en=matcher.allowed_en(),
+                    ),
                 )
             if disagreeing is not None:
                 raise CellValueWarningError(
                     code,
                     Code.CHOICE_MISMATCH,
-                    f"{zh}「{text_of(value)}」：编号 {code} 是「{matcher.label(code, 'zh')}」，"
-                    f"与名称「{disagreeing}」不符；已按 {code} 读取。请从下拉列表中重新选择。",
-                    f"{en} '{text_of(value)}': number {code} is "
-                    f"'{matcher.label(code, 'en')}', which the name '{disagreeing}' does not "
-                    f"match; read as {code}. Pick it again from the drop-down.",
+                    *message(
+                        Code.CHOICE_MISMATCH,
+                        field_zh=zh,
+                        field_en=en,
+                        value=text_of(value),
+                        code=code,
+                        label_zh=matcher.label(code, "zh"),
+                        label_en=matcher.label(code, "en"),
+                        name=disagreeing,
+                    ),
                 )
             return code
 

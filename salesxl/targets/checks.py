@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.forms import TARGETS_INPUT, FormId, TableKey
 from salesxl.forms import Role as R
 from salesxl.validate import FormData, TableData
@@ -33,25 +33,18 @@ def money_decimal(value: float | int) -> Decimal:
 
 
 def month_weights_problem(weights: Sequence[float] | None) -> tuple[str, str] | None:
-    """Why month weights cannot be used (zh, en), or None: twelve numbers, and weights that
-    look like percentages (or fractions) must make exactly 100% (1)."""
+    """Why month weights cannot be used (zh, en: the bad_month_weights message), or None:
+    twelve numbers, and weights that look like percentages (or fractions) make 100% (1)."""
+    f = TARGETS_INPUT.table(TableKey.ANNUAL).field(R.MONTH_WEIGHTS)
+    labels = {"field_zh": f.zh, "field_en": f.en}
     n = len(weights or ())
     if n != 12:
-        return (
-            f"方法为 weights（权重）时需要 12 个月度权重（按财年月份顺序），这里有 {n} 个。",
-            f"method weights needs twelve month weights (in fiscal order); found {n}",
-        )
+        return message(Code.BAD_MONTH_WEIGHTS, "count", count=n, **labels)
     assert weights is not None
     total = math.fsum(weights)
-    for whole, unit in ((100.0, "%"), (1.0, "")):
+    for whole in (100.0, 1.0):  # percentages, or fractions of 1
         if 0.9 * whole <= total <= 1.1 * whole and abs(total - whole) > whole * 1e-6:
-            shown = total if unit else total * 100
-            return (
-                f"月度权重看起来是百分比，但合计为 {shown:g}%，不是 100%。请改正，使合计为 100"
-                "（或填写不成百分比的普通权重）。",
-                f"the month weights look like percentages but add up to {shown:g}%, not 100%; "
-                "correct them (or give plain weights)",
-            )
+            return message(Code.BAD_MONTH_WEIGHTS, "percent", total=total * 100 / whole, **labels)
     return None
 
 
@@ -106,13 +99,15 @@ def _multiple(path: str, table: TableData, r: Record, key: str, rounding: Decima
     if units == units.to_integral_value():
         return []
     low = units.to_integral_value(rounding=ROUND_FLOOR) * rounding
-    high = low + rounding
-    problem = (
-        f"{amount:,} 不是取整单位 {rounding} 的整数倍，目标分解会拒绝。请改为 {rounding} 的倍数"
-        f"（如 {low:,} 或 {high:,}），或在「设置」中改小取整单位。",
-        f"{amount:,} is not a multiple of the rounding unit {rounding}, so the split refuses "
-        f"it. Make it a multiple of {rounding} (e.g. {low:,} or {high:,}), or set a smaller "
-        "rounding unit in Settings.",
+    f = TARGETS_INPUT.table(table.key).field(key)
+    problem = message(
+        Code.NOT_MULTIPLE_OF_ROUNDING,
+        field_zh=f.zh,
+        field_en=f.en,
+        amount=amount,
+        rounding=rounding,
+        low=low,
+        high=low + rounding,
     )
     return [_at(path, table, r, key, problem, Code.NOT_MULTIPLE_OF_ROUNDING, r[key])]
 
@@ -128,12 +123,10 @@ def _at(
 ) -> Issue:
     letters = table.columns.get(key)
     f = TARGETS_INPUT.table(table.key).field(key)
-    zh, en = problem
     return make_issue(
         code,
         path,
-        f"{f.zh}：{zh}",
-        f"{f.en}: {en[0].upper()}{en[1:]}" + ("" if en.endswith(".") else "."),
+        *problem,
         sheet=table.sheet,
         cell=f"{letters}{r['_row']}" if letters else None,
         row=r["_row"],
