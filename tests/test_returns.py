@@ -510,3 +510,16 @@ def test_libreoffice_opens_a_return_copy_and_renders_it(returned: Any, tmp_path:
     assert page.stat().st_size > 2_000  # a rendered page, not a blank one
     listed = convert(result.lists[0], "pdf", tmp_path / "list")
     assert listed.stat().st_size > 0
+
+
+def test_one_file_with_one_error_is_said_in_the_singular(tmp_path: Path) -> None:
+    """One file with one error: "1 file goes back, 1 error in all" (issue 15)."""
+    changes = [(1, "phone", "1381234"), (3, "stage", "8 已成交")]  # a warning and an error
+    data = load_form(_report(tmp_path / "spoiled.xlsx", {}, changes), CTX)
+    result = return_copies([data], tmp_path / "returns", today=TODAY, warnings=True)
+    (entry,) = result.files
+    assert (entry.errors, entry.warnings) == (1, 1)
+    title = openpyxl.load_workbook(entry.copy)[TO_FIX_SHEET]["A1"].value
+    assert "(1 error, 1 warning)" in title
+    listed = openpyxl.load_workbook(result.lists[0]).active["A2"].value
+    assert listed.endswith("1 file goes back, 1 error in all")

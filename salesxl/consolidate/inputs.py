@@ -18,11 +18,13 @@ from typing import Any
 
 from salesxl.consolidate.digest import DailyDigest, DayActivity, Trail, digest_daily
 from salesxl.consolidate.standing import employed_in
+from salesxl.core.display import displayable
 from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
 from salesxl.core.rep_ids import RepIndex
 from salesxl.forms import REP_FORM_IDS, FormId, Role, TableKey
+from salesxl.intake.files import saved_early
 from salesxl.validate import FormData, TableData
 
 __all__ = ["Collected", "FormTarget", "Submission", "collect"]
@@ -128,9 +130,14 @@ def collect(
                 Code.DUPLICATE_FILE,
                 older.path,
                 *message(
-                    Code.DUPLICATE_FILE, rep=rep, period=got, older=older.path, newer=newer.path
+                    Code.DUPLICATE_FILE,
+                    rep=rep,
+                    period=got,
+                    # names in no valid encoding, shown
+                    older=displayable(older.path),
+                    newer=displayable(newer.path),
                 ),
-                value=newer.path,
+                value=displayable(newer.path),
             )
         )
 
@@ -163,7 +170,11 @@ def collect(
         has_rows = id(data) not in refusals or bool(data.tables)
         daily = form_id == FormId.DAILY_REPORT and has_rows
         d = digest_of(data, period, as_of) if daily else None
-        when, from_store = _submitted(data, first_seen, max(d.days, default=None) if d else None)
+        newest = max(d.days, default=None) if d else None
+        when, from_store = _submitted(data, first_seen, newest)
+        early = None if from_store else saved_early(data, newest)
+        if early is not None:
+            issues.append(early)
         # chosen keeps only forms with a period (above); FormData.period is optional in general
         sub = Submission(data.path, form_id, rep, data.period, when, from_store)  # type: ignore[arg-type]
         if id(data) in refusals:

@@ -58,6 +58,8 @@ class Code(StrEnum):
     NO_FORMS = "no_forms"
     NOT_MULTIPLE_OF_ROUNDING = "not_multiple_of_rounding"
     BAD_MONTH_WEIGHTS = "bad_month_weights"
+    SKIPPED = "skipped"  # a path not read, and why (lock file, hidden, salesxl's own output)
+    SAVED_EARLY = "saved_early"  # judged by a save time far earlier than its arrival
 
 
 class _Formatter(string.Formatter):

@@ -19,11 +19,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, and_, func, literal, or_, select
 
-from salesxl.core.issues import Code, Issue, Severity
+from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
 from salesxl.forms import FormId
 from salesxl.intake.roster import roster_from_form
+from salesxl.read import Limits
 from salesxl.store import codec
 from salesxl.store.customers import CustomerRecord
 from salesxl.store.engine import read_transaction
@@ -41,6 +42,7 @@ from salesxl.store.schema import (
     targets,
 )
 from salesxl.validate import FormData, TableData
+from salesxl.validate.rows import NUMERIC, insane_number
 
 __all__ = [
     "HISTORY_MONTHS",
@@ -190,10 +192,16 @@ def sales_history(
     """Current sales amounts summed per rep ID (unit) × product × month, for `targets split`.
 
     Without `by_product` the product is None and amounts are per rep and month.
+    Amounts beyond what a form may hold (`Limits.max_amount`; only a store
+    filled before salesxl checked that can have them) are left out, so no sum
+    overflows.
     """
     s = sales_records.c
     product = s.product if by_product else literal(None).label("product")
-    query = select(s.rep_id, product, s.month, func.sum(s.amount)).where(s.replaced_by.is_(None))
+    bound = Limits().max_amount
+    query = select(s.rep_id, product, s.month, func.sum(s.amount)).where(
+        s.replaced_by.is_(None), s.amount.between(-bound, bound)
+    )
     if first is not None:
         query = query.where(s.month >= str(first))
     if last is not None:
@@ -282,8 +290,39 @@ def _forms(conn: Connection, subs: Sequence[Row[Any]], as_of: dt.date | None) ->
         data.header_cells = {key: (sheet, cell) for key, (sheet, cell) in cells.items()}
         if as_of is not None:
             data.issues = [i for i in data.issues if not _no_longer_future(i, data, as_of)]
+        _leave_out_insane_numbers(data)
         out.append(data)
     return out
+
+
+def _leave_out_insane_numbers(data: FormData) -> None:
+    """A number beyond what a form may hold is left out, with an error, as validation does
+    now; only a store filled before salesxl checked that can hold one (9e307 twice makes
+    every sum of the month infinite)."""
+    form = data.form
+    if form is None:
+        return
+    limit = Limits().max_amount
+    for key, table in data.tables.items():
+        fields = [f for f in form.table(key).fields if f.type in NUMERIC]
+        for record in table.records if fields else ():
+            for f in fields:
+                value = record.get(f.key)
+                if value is None or -limit <= value <= limit:
+                    continue
+                record[f.key] = None
+                data.issues.append(
+                    make_issue(
+                        Code.OUT_OF_RANGE,
+                        data.path,
+                        *insane_number(f, value, limit),
+                        sheet=table.sheet,
+                        cell=f"{table.columns.get(f.key, 'A')}{record['_row']}",
+                        row=record["_row"],
+                        column=f.bilingual,
+                        value=value,
+                    )
+                )
 
 
 def _issues(conn: Connection, ids: list[int]) -> dict[int, list[Issue]]:

@@ -18,11 +18,13 @@ from salesxl.read.values import CellValueError, CellValueWarningError, cell_pars
 from salesxl.read.workbook import Book
 from salesxl.validate.model import FormData, ValidationContext
 from salesxl.validate.rows import (
+    NUMERIC,
     TableChecker,
     cell_range,
     cell_runs,
     column_letters,
     formula_message,
+    insane_number,
     range_problem,
     rep_id_normalised,
     unknown_rep,
@@ -69,6 +71,7 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
             default_year=default_year,
             reps=ctx.reps,
             products=ctx.products,
+            max_amount=ctx.limits.max_amount,
         )
         data.tables[key] = checker.run()
         issues.extend(issue for _, _, issue in checker.found)
@@ -156,6 +159,19 @@ def _check_header(
                     path,
                     problem.message_zh,
                     problem.message_en,
+                    column=f.bilingual,
+                    value=raw,
+                    **where,
+                )
+            )
+            continue
+        limit = ctx.limits.max_amount
+        if f.type in NUMERIC and not -limit <= value <= limit:
+            issues.append(
+                make_issue(
+                    Code.OUT_OF_RANGE,
+                    path,
+                    *insane_number(f, value, limit),
                     column=f.bilingual,
                     value=raw,
                     **where,

@@ -35,6 +35,9 @@ class ValidationContext:
     roster_ids: frozenset[str] | None = None
     products: frozenset[str] | None = None
     limits: Limits = field(default_factory=Limits)
+    # The save time a file records inside itself is a courtesy (it survives e-mail, which
+    # resets the file's own time) but anyone can set it; False ignores it.
+    saved_times: bool = True
     rep_names: Mapping[str, str] | None = None
     reps: RepIndex | None = field(init=False, default=None, compare=False, repr=False)
 

@@ -30,6 +30,7 @@ import xlsxwriter
 from salesxl.core.issues import Code, Issue, Severity
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month, Week
+from salesxl.core.text import plural
 from salesxl.forms.marks import TO_FIX_EN, TO_FIX_SHEET
 from salesxl.intake.files import issues_only
 from salesxl.intake.inbox import ProgressFactory, read_inbox
@@ -448,7 +449,8 @@ def _title(job: _Job, zh: bool, en: bool) -> tuple[str, ...]:
         ]
     if en:
         lines += [
-            f"Returned for correction: {name} ({errors} errors, {warnings} warnings)",
+            f"Returned for correction: {name} ({plural(errors, 'error')}, "
+            f"{plural(warnings, 'warning')})",
             "Fix each line below: click Where to go to the cell (red: error, yellow: warning; "
             "its note says how to fix it), save and send the file again as before.",
             "This sheet, the colours and the notes are not data: keep them or delete them. "
