@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -20,13 +19,11 @@ from salesxl.intake.files import load_form
 from salesxl.targets import (
     Lock,
     Settings,
-    Split,
     TargetsInput,
     UnitSpec,
     read_month_targets,
     split_targets,
 )
-from salesxl.targets.notes import note_zh
 from salesxl.targets.workbook import write_targets
 from salesxl.write.issued import first_week, issue_forms
 from salesxl.write.templates import write_form
@@ -238,106 +235,3 @@ def test_cli_forms_issue(tmp_path):
     # A daily report, a monthly plan and the weekly plans of W45-W49.
     assert "7 forms for 1 rep written" in result.output
     assert len(list((tmp_path / "forms").rglob("*.xlsx"))) == 7
-
-
-# ----------------------------------------------------------------------------
-# 说明 Method: each language mode entirely in its language (issue 15)
-# ----------------------------------------------------------------------------
-
-CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
-WORD = re.compile(r"[A-Za-z]{3,}")
-
-
-def _every_kind_of_note() -> Split:
-    """A split whose notes say everything the engine says: shares by sales, weights,
-    equally and by proposals, seasons with the Spring Festival, trend, the fall-backs,
-    weights, a ramp, a product without history, a rounded proposal."""
-    units = [
-        UnitSpec("company", "总公司", annual=D(2_400_000)),
-        UnitSpec("region", "华东", "总公司"),
-        UnitSpec("region", "华南", "总公司", weight=0.5),
-        UnitSpec("team", "上海组", "华东"),
-        UnitSpec("rep", "S001", "上海组", method="trend"),
-        UnitSpec("rep", "S002", "上海组", method="last-year"),
-        UnitSpec("rep", "S003", "上海组", method="seasonal", ramp=(50.0, 100.0)),
-        UnitSpec("team", "广州组", "华南"),
-        UnitSpec("rep", "S004", "广州组", method="workdays", weight=2.0),
-        UnitSpec("rep", "S005", "广州组", method="weights", month_weights=(1.0,) * 12),
-        UnitSpec("rep", "S006", "广州组", method="equal", proposed=D(123_456)),
-        UnitSpec("team", "深圳组", "华南"),  # no history: by weights
-        UnitSpec("rep", "S007", "深圳组", weight=1.5),
-        UnitSpec("rep", "S008", "深圳组"),
-        UnitSpec("team", "杭州组", "华东"),  # no history, no weights: equally
-        UnitSpec("rep", "S009", "杭州组"),
-        UnitSpec("rep", "S010", "杭州组"),
-        UnitSpec("rep", "S001", "上海组", product="阿莫西林"),
-        UnitSpec("rep", "S001", "上海组", product="头孢", annual=D(100_000)),
-    ]
-    full = [
-        (r, None, Month(y, m), 1000.0 * (1 + (m == 12)) * (1 + (y == 2025)))
-        for r in ("S001", "S002")
-        for y in (2024, 2025)
-        for m in range(1, 13)
-    ]
-    one_year = [(r, None, Month(2025, m), 900.0) for r in ("S003", "S004") for m in range(1, 13)]
-    inp = TargetsInput(
-        Settings(2026, rounding=D(100)),
-        units,
-        [*full, *one_year],
-        starts={"S003": Month(2026, 7)},
-    )
-    return split_targets(inp)
-
-
-def _notes(split: Split) -> list[str]:
-    return [p.note for p in split.plans if p.note] + list(split.warnings)
-
-
-def test_every_note_of_the_engine_has_its_chinese():
-    split = _every_kind_of_note()
-    notes = _notes(split)
-    said = " ".join(notes)
-    for phrase in (
-        "share of",
-        "by last year's sales",
-        "by weights",
-        "equally",
-        "× weights",
-        "seasonal index",
-        "Spring Festival",
-        "trend",
-        "fell back to",
-        "last year's months",
-        "ramp",
-        "no history of its own",
-        "rounded to",
-    ):
-        assert phrase in said, phrase  # the split really says it, so its Chinese is tested
-    names = {p.unit for p in split.plans} | {p.product for p in split.plans if p.product}
-    for note in notes:
-        zh = note_zh(note)
-        for name in names:
-            zh = zh.replace(name, "")
-        assert not WORD.search(zh), (note, zh)  # no English phrase left untranslated
-
-
-def test_method_sheet_in_chinese_and_in_english(tmp_path):
-    split = _every_kind_of_note()
-    names = {p.unit for p in split.plans} | {p.product for p in split.plans if p.product}
-    zh = openpyxl.load_workbook(write_targets(split, tmp_path / "zh.xlsx"))["说明 Method"]
-    rows = [[c.value for c in r] for r in zh.iter_rows()]
-    assert rows[0][:2] == ["年度 Year", 2026] and rows[2][:2] == [
-        "方法 Method",
-        "季节指数 seasonal",
-    ]
-    head = rows.index(["单元 Unit", "产品 Product", "方法 Method used", "说明", "How"])
-    s001 = next(r for r in rows[head:] if r[0] == "S001" and r[1] is None)
-    assert s001[2] == "趋势 trend"
-    assert "按 2 年历史计算季节指数" in s001[3] and "seasonal index from 2 years" in s001[4]
-    en = openpyxl.load_workbook(write_targets(split, tmp_path / "en.xlsx", lang="en"))["Method"]
-    for r in en.iter_rows():
-        for cell in r:
-            text = cell.value if isinstance(cell.value, str) else ""
-            for name in names:
-                text = text.replace(name, "")
-            assert not CJK.search(text), cell.value  # English only, but for the units' names

@@ -50,7 +50,7 @@ def consolidate_store(
     as_of = as_of or dt.date.today()
     check_as_of(period, as_of)
     calendar = workday_calendar(workdays, as_of)
-    month_targets = read_targets(targets, period) if targets is not None else None
+    month_targets, tiers = read_targets(targets, period) if targets is not None else (None, None)
     stored = load_period(db, period, as_of=as_of)
     extra: list[Issue] = list(stored.refused)
     chosen = stored.roster
@@ -65,8 +65,8 @@ def consolidate_store(
             )
         )
     source = "file"
-    if month_targets is None and stored.targets:
-        month_targets, source = stored.targets, "store"
+    if month_targets is None and stored.targets:  # the version in force for the month
+        month_targets, tiers, source = stored.targets, stored.tiers, "store"
     return consolidate(
         stored.forms,
         period=period,
@@ -82,4 +82,5 @@ def consolidate_store(
         details=details,
         targets_from=source,
         refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
+        tiers=tiers,
     )
