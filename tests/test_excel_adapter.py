@@ -159,6 +159,8 @@ def test_a_returns_folder_inside_the_inbox_is_refused(book: FakeBook) -> None:
         ("数据库", "sales.db", "数据库文件", "The database file 'sales.db' does not exist"),
         ("数据库", "mysql://u@h/db", "无法识别", "is not one salesxl can use"),
         ("退回文件夹", "missing/returns", "文件夹不存在", "its folder does not exist"),
+        ("列映射", "amount", "列映射", "is not FIELD=HEADER"),
+        ("列映射", "turnover=Price", "列映射", "'turnover' is not a field"),
     ],
 )
 def test_each_bad_setting_gives_its_message_and_writes_nothing(
@@ -273,3 +275,20 @@ def test_text_that_looks_like_a_formula_stays_text() -> None:
     assert excel_text("ok") == "ok" and excel_text(3) == 3
     assert hyperlink('C:\\a "b".xlsx', "x") == '=HYPERLINK("C:\\a ""b"".xlsx","x")'
     assert hyperlink("C:\\" + "d" * 300, "=evil") == "'=evil", "too long for HYPERLINK: text"
+
+
+def test_the_column_mapping_setting_reads_an_export_as_validate_does(book: FakeBook) -> None:
+    folder = Path(book.fullname).parent
+    inbox = folder / "exports"
+    inbox.mkdir()
+    (inbox / "SalesJan2009.csv").write_text(
+        "Transaction_date,Product,Price,Payment_Type,Name\n2009-01-02,P1,1200,Visa,carolina\n",
+        encoding="utf-8",
+    )
+    book.set(SETTINGS_SHEET, "收件箱", "exports")
+    excel.validate(book)
+    assert "错误 Errors: 1" in book.alert["prompt"]  # no amount column
+    book.app.alerts.clear()
+    book.set(SETTINGS_SHEET, "列映射", "amount=Price；customer = Name")
+    excel.validate(book)
+    assert book.alert["mode"] == "info" and "错误 Errors: 0" in book.alert["prompt"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from salesxl.cli.output import echo_issue_table, echo_json, progress
-from salesxl.cli.params import DATE, PERIOD
+from salesxl.cli.output import SHOWN_PER_FILE, echo_issue_table, echo_json, progress
+from salesxl.cli.params import DATE, PERIOD, foreign_file_options, parse_map
 from salesxl.core.issues import issue_report
 from salesxl.core.periods import Month, Week
 from salesxl.core.text import plural
@@ -60,6 +60,14 @@ __all__ = ["command"]
     is_flag=True,
     help="Also exit 1 when no form file was found (errors always exit 1).",
 )
+@foreign_file_options
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="List every issue in the text table (it shows the first 50 per file); "
+    "JSON always holds every issue.",
+)
 def command(
     paths: tuple[Path, ...],
     roster: Path | None,
@@ -70,6 +78,10 @@ def command(
     today: dt.date | None,
     workers: int | None,
     strict: bool,
+    maps: tuple[str, ...],
+    date_order: str | None,
+    encoding: str | None,
+    show_all: bool,
 ) -> None:
     """Check rep forms, rosters, sales records and target inputs, cell by cell.
 
@@ -86,9 +98,11 @@ def command(
       salesxl validate inbox/ --period 2026-11 --roster roster.xlsx
       salesxl validate 张伟_日报.xlsx --format json > report.json
       salesxl validate inbox/ --format json-list > issues.json
+      salesxl validate SalesJan2009.csv --map amount=Price --map customer=Name --date-order mdy
     """
     if as_of and today and as_of != today:
         raise click.UsageError("give --as-of only (--today is its old name)")
+    column_map = parse_map(maps)
     inbox = read_inbox(
         list(paths),
         roster=roster,
@@ -97,6 +111,9 @@ def command(
         workers=workers,
         progress=lambda n: progress(n, "Validating"),
         prepare=checked_then_dropped,
+        column_map=column_map,
+        date_order=date_order,
+        encoding=encoding,
     )
     empty = inbox.no_forms()  # an empty folder is said, not a quiet "0 files checked"
     issues = inbox.issues + ([empty] if empty is not None else [])
@@ -107,7 +124,7 @@ def command(
     elif fmt == "json-list":
         echo_json(report["issues"])
     else:
-        echo_issue_table(issues, lang=lang, files=files)
+        echo_issue_table(issues, lang=lang, files=files, limit=None if show_all else SHOWN_PER_FILE)
         stats = report["stats"]
         checked, bad, counts = stats["files"], stats["files_with_errors"], stats["by_severity"]
         click.echo("")

@@ -20,7 +20,9 @@ from salesxl.core.display import displayable, printable
 from salesxl.core.issues import Issue, Severity, count_by_severity
 from salesxl.core.text import plural
 
-__all__ = ["echo_issue_table", "echo_json", "plural", "printable", "progress"]
+__all__ = ["SHOWN_PER_FILE", "echo_issue_table", "echo_json", "plural", "printable", "progress"]
+
+SHOWN_PER_FILE = 50  # issues listed per file in text output (--all: every one; JSON: always all)
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -36,9 +38,15 @@ def progress(total: int, label: str, *, minimum: int = 5) -> Iterator[Callable[[
 
 
 def echo_issue_table(
-    issues: Sequence[Issue], *, lang: str = "both", files: Sequence[str] = ()
+    issues: Sequence[Issue],
+    *,
+    lang: str = "both",
+    files: Sequence[str] = (),
+    limit: int | None = SHOWN_PER_FILE,
 ) -> None:
-    """Issues grouped by file: severity, place, code, column, message."""
+    """Issues grouped by file: severity, place, code, column, message.
+
+    At most `limit` issues per file are listed (None: all), then how many more there are."""
     by_file: dict[str, list[Issue]] = {}
     for issue in issues:  # not groupby: a file's issues need not be next to each other
         by_file.setdefault(issue.file, []).append(issue)
@@ -55,7 +63,8 @@ def echo_issue_table(
             )
         )
         click.echo(f"{click.style(printable(name), bold=True)}  {status}")
-        for issue in found:
+        shown = found if limit is None else found[:limit]
+        for issue in shown:
             where = (
                 f"{issue.sheet}!{issue.cell}"
                 if issue.sheet and issue.cell
@@ -71,6 +80,12 @@ def echo_issue_table(
                 click.echo(f"      {printable(issue.message_zh)}")
             if lang in ("en", "both"):
                 click.echo(f"      {printable(issue.message_en)}")
+        if len(found) > len(shown):
+            more = len(found) - len(shown)
+            click.echo(
+                f"  … 另有 {more:,} 个问题未列出 / {more:,} more issues not shown "
+                "(--all lists every one; --format json has them all)"
+            )
 
 
 def echo_json(value: object) -> None:

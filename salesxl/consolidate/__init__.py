@@ -334,11 +334,13 @@ def consolidate_inbox(
     progress: ProgressFactory | None = None,
     details: bool = False,
     workdays: Path | Workdays | None = None,
+    column_map: Mapping[str, str] | None = None,
     saved_times: bool = True,
 ) -> Summary:
     """Read every form under `paths`, then `consolidate` them.
 
-    `workdays` overrides the China calendar (a workdays sheet, or a Workdays).
+    `workdays` overrides the China calendar (a workdays sheet, or a Workdays);
+    `column_map` (field key -> header) reads columns no synonym knows.
     Without `saved_times` a file's lateness is judged by its own time only,
     not by the save time recorded inside it (which anyone can set).
     """
@@ -354,6 +356,7 @@ def consolidate_inbox(
         workers=workers,
         progress=progress,
         prepare=digester(period, as_of, keep_rows=details),
+        column_map=column_map,
         saved_times=saved_times,
     )
     extra = [i for i in inbox.roster.issues if i.is_error] if inbox.roster else []

@@ -181,6 +181,7 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
             as_of=settings.as_of,
             thresholds=settings.thresholds,
             progress=_status(app, "读取表单 Reading forms"),
+            column_map=settings.column_map,
         )
     app.status_bar = "salesxl: 保存汇总 Saving the summary…"
     write_summary(summary, settings.output, inputs=inputs)
@@ -211,6 +212,7 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
         today=settings.as_of,
         progress=_status(book.app, "校验 Validating"),
         prepare=with_target_checks,
+        column_map=settings.column_map,
     )
     empty = inbox.no_forms()
     issues = inbox.issues + ([empty] if empty is not None else [])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from salesxl.consolidate import SheetData, Summary, Thresholds
 from salesxl.consolidate.workbook import CODE_LABELS, COLOURED, NUMBER_FORMATS
 from salesxl.core.errors import SalesxlError
 from salesxl.core.periods import Month
+from salesxl.forms import parse_column_map
 from salesxl.read.values import norm_label, parse_date, parse_number
 
 __all__ = [
@@ -149,6 +151,14 @@ SETTINGS = (
         "「退回」按钮把退回件和退回清单存到此文件夹（不要放在收件箱里）",
         "Where the Return button puts the return copies and lists (not inside the inbox)",
     ),
+    Setting(
+        "column_map",
+        "列映射",
+        "Column mapping",
+        "",
+        "其他系统导出文件的列名对应，如 amount=Price; customer=Name（同 --map）",
+        "Columns of other systems' exports, e.g. amount=Price; customer=Name (as --map)",
+    ),
 )
 
 
@@ -176,6 +186,7 @@ class ManagerSettings:
     targets_input: Path | None
     folder: Path = field(default=Path("."))
     returns: Path = field(default=Path("returns"))
+    column_map: dict[str, str] | None = None  # field key -> header (as `--map`)
 
 
 _SETTING = {s.key: s for s in SETTINGS}
@@ -303,6 +314,7 @@ def read_settings(
                 "Warning thresholds must be numbers, oral above written (e.g. 0.8 and 0.6).",
             )
         )
+    column_map = _column_map(values.get("column_map"), problems)
     if problems:
         raise SettingsError(problems)
     return ManagerSettings(
@@ -317,6 +329,7 @@ def read_settings(
         targets_input=found["targets_input"],
         folder=folder,
         returns=found["returns"] or folder / "returns",
+        column_map=column_map,
     )
 
 
@@ -355,6 +368,27 @@ def _database(raw: Any, folder: Path, problems: list[tuple[str, str]]) -> str | 
         )
         return None
     return value
+
+
+_MAP_SEPARATORS = re.compile(r"[;；\n]+")
+
+
+def _column_map(raw: Any, problems: list[tuple[str, str]]) -> dict[str, str] | None:
+    """`amount=Price; customer=Name`: the same mapping `--map` takes, one pair per `;` or line."""
+    if raw in (None, ""):
+        return None
+    items = [item.strip() for item in _MAP_SEPARATORS.split(str(raw)) if item.strip()]
+    try:
+        return parse_column_map(items) or None
+    except ValueError as exc:
+        problems.append(
+            (
+                f"列映射「{raw}」无法使用：请写成 字段=列名，多个用分号分隔，如 amount=Price; customer=Name。",
+                f"Column mapping '{raw}' cannot be used: {exc}. Write FIELD=HEADER pairs "
+                "separated by semicolons, e.g. amount=Price; customer=Name.",
+            )
+        )
+        return None
 
 
 def _or(value: Any, default: float) -> Any:

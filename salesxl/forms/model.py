@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from salesxl.core.issues import Code, message
+from salesxl.core.issues import Code, Severity, message
 from salesxl.forms.formula import parse as parse_formula
 from salesxl.forms.keys import FormId, Role, TableKey
 
@@ -173,6 +173,7 @@ class RuleHit:
 
 class Rule:
     code: Code
+    severity: Severity | None = None  # None: the code's own severity
     variant: ClassVar[str] = ""  # the code's message in the catalogue (salesxl.core.catalogue)
 
     @property
@@ -284,6 +285,7 @@ class ProductEquals(Rule):
     b: str
     tolerance: float = 0.01
     code: Code = Code.AMOUNT_MISMATCH
+    severity: Severity | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -485,6 +487,9 @@ class Table:
     required: bool = True  # a form without this table is incomplete
     input_rows: int = 1000  # rows prepared (validation, unlocked) in the template
     sheet_aliases: tuple[str, ...] = ()
+    # A header row holding every required field is this table even with fewer than three
+    # labels, when they are at least half the row (a sales export of just 日期, 金额).
+    known_by_required: bool = False
 
     @property
     def sheet_name(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,12 +79,17 @@ def read_inbox(
     workers: int | None = None,
     progress: ProgressFactory | None = None,
     prepare: Prepare | None = None,
+    column_map: Mapping[str, str] | None = None,
+    date_order: str | None = None,
+    encoding: str | None = None,
     saved_times: bool = True,
 ) -> Inbox:
     """Read and validate every form under `paths` (files or folders, recursively).
 
-    Raises FileNotFoundError for a missing path and RosterError when `roster`
-    is not a roster; everything wrong inside the files becomes issues.
+    `column_map`, `date_order` and `encoding` read files from other systems (see
+    `ValidationContext`).  Raises FileNotFoundError for a missing path and
+    RosterError when `roster` is not a roster; everything wrong inside the files
+    becomes issues.
     """
     today = today or dt.date.today()
     files, notes = collect_files([Path(p) for p in paths])
@@ -96,6 +101,10 @@ def read_inbox(
         roster_ids=roster.ids if roster is not None else None,
         rep_names=roster.names if roster is not None else None,
         products=products,
+        roster_names=roster.ids_by_name() if roster is not None else None,
+        column_map=dict(column_map) if column_map else None,
+        date_order=date_order,
+        encoding=encoding,
         saved_times=saved_times,
     )
     with (progress or _silent)(len(files)) as step:

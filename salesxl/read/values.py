@@ -20,12 +20,20 @@ from salesxl.core.errors import SalesxlError
 from salesxl.core.issues import Code, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms.model import ChoiceList, Field, FieldType
+from salesxl.read.dates import (
+    infer_order,
+    month_name_date,
+    month_name_month,
+    numeric_parts,
+    ordered_date,
+)
 
 __all__ = [
     "CellValueError",
     "CellValueWarningError",
     "ChoiceMatcher",
     "cell_parser",
+    "date_text",
     "identifier_of",
     "is_empty",
     "matcher_for",
@@ -67,7 +75,9 @@ class CellValueWarningError(CellValueError):
 # Text and labels
 # ----------------------------------------------------------------------------
 
-_LABEL_DROP = re.compile(r"[\s*:：()（）\[\]【】<>《》_\-.。/\\'\"`’‘“”]+")
+# Everything but letters and digits: spaces, underscores and every punctuation mark or
+# symbol (`Order_Date`, ` Sales`, `Qty.`, `单价(元)`, `金额*` all match their field).
+_LABEL_DROP = re.compile(r"[\W_]+")
 
 
 # Full-width letters, digits and symbols become ASCII (`Ｓ００１` -> `S001`), but the
@@ -87,7 +97,7 @@ _LABEL_KEYS: dict[str, str] = {}  # labels repeat from file to file: remember th
 
 
 def norm_label(text: Any) -> str:
-    """A label's comparison key: NFKC, lower case, no spaces, brackets, `*` or colons."""
+    """A label's comparison key: NFKC, lower case, letters and digits only."""
     if text is None:
         return ""
     if type(text) is str:
@@ -190,11 +200,15 @@ _FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SHORT_DATE = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
 _WEEKDAY_TAIL = re.compile(r"[(（]?\s*(周|星期|礼拜)[一二三四五六日天]\s*[)）]?$")
-_TIME_TAIL = re.compile(r"[ t]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_TIME_TAIL = re.compile(r"[ t]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s*[ap]\.?m\.?)?$")
 
 
-def parse_date(value: Any, default_year: int | None = None) -> dt.date:
-    """A date from a cell; `default_year` completes `11月3日` and `11-3`."""
+def parse_date(value: Any, default_year: int | None = None, order: str | None = None) -> dt.date:
+    """A date from a cell; `default_year` completes `11月3日` and `11-3`.
+
+    `2/24/2003`-style dates (salesxl.read.dates) are read in `order` (dmy, mdy,
+    ymd); without one, only when a single order makes a real date of them.
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -205,9 +219,18 @@ def parse_date(value: Any, default_year: int | None = None) -> dt.date:
         return _date_from_number(float(value))
     if not isinstance(value, str):
         raise ValueError(f"{type(value).__name__} is not a date")
-    text = unicodedata.normalize("NFKC", value).strip().lower()
-    text = _WEEKDAY_TAIL.sub("", text).strip()
-    text = _TIME_TAIL.sub("", text).strip()
+    text = date_text(value)
+    parts = numeric_parts(text)
+    short = None if parts else _SHORT_DATE.match(text)
+    if parts and order is None:
+        order = infer_order([text]).order
+        if order is None:
+            raise ValueError(
+                f"{value!r} could be day/month or month/day; write it as YYYY-MM-DD "
+                "or give the date order (dmy, mdy or ymd)"
+            )
+    if short and short.end() == len(text) and default_year is None:
+        raise ValueError(f"{value!r} has no year; write it as YYYY-MM-DD")
     try:
         if match := _FULL_DATE.match(text):
             year, month, day = (int(g) for g in match.groups())
@@ -215,18 +238,24 @@ def parse_date(value: Any, default_year: int | None = None) -> dt.date:
                 return dt.date(year, month, day)
         elif match := _COMPACT_DATE.match(text):
             return dt.date(*(int(g) for g in match.groups()))
-        elif match := _SHORT_DATE.match(text):
-            if match.end() == len(text):
-                if default_year is None:
-                    raise ValueError(f"{value!r} has no year; write it as YYYY-MM-DD")
-                return dt.date(default_year, int(match.group(1)), int(match.group(2)))
+        elif parts and order is not None:
+            return ordered_date(parts, order)
+        elif named := month_name_date(text):
+            return named
+        elif short and short.end() == len(text) and default_year is not None:
+            return dt.date(default_year, int(short.group(1)), int(short.group(2)))
         elif _PLAIN_NUMBER.match(text):
             return _date_from_number(float(text))
     except ValueError as exc:
-        if "has no year" in str(exc):
-            raise
         raise ValueError(f"{value!r} is not a real calendar date") from exc
     raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-03")
+
+
+def date_text(value: str) -> str:
+    """A date cell's text as the parsers read it: NFKC, lower case, no weekday or time."""
+    text = unicodedata.normalize("NFKC", value).strip().lower()
+    text = _WEEKDAY_TAIL.sub("", text).strip()
+    return _TIME_TAIL.sub("", text).strip()
 
 
 def _date_from_number(number: float) -> dt.date:
@@ -253,6 +282,9 @@ def parse_month(value: Any) -> Month:
             return Month.parse(text.removesuffix("份"))
         except ValueError:
             pass
+        named = month_name_month(text.strip().lower())
+        if named is not None:
+            return Month(*named)
         try:
             return Month.of(parse_date(text))
         except ValueError:

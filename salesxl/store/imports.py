@@ -20,7 +20,7 @@ import getpass
 import hashlib
 import os
 import socket
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine, select
 
 from salesxl.core.display import displayable, is_displayable, raw_bytes
 from salesxl.core.issues import Code, Issue, make_issue, message
+from salesxl.core.people import names_to_ids
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month, Week
 from salesxl.core.text import plural
@@ -38,10 +39,13 @@ from salesxl.intake.files import collect_files, load_forms, saved_early
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
 from salesxl.store.engine import read_transaction, write_transaction
+from salesxl.store.exports import forget_map as drop_map
+from salesxl.store.exports import not_fed, remember_map, remembered_maps
 from salesxl.store.kinds import (
     KINDS,
     Kind,
     insert_form_rows,
+    kept_sales_rows,
     previous_versions,
     record_days,
     refresh_customers_of,
@@ -108,6 +112,10 @@ def import_files(
     actor: str | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    column_map: Mapping[str, str] | None = None,
+    forget_map: bool = False,
+    date_order: str | None = None,
+    encoding: str | None = None,
     saved_times: bool = True,
 ) -> ImportResult:
     """Import every file under `paths` (files or folders) as `kind` into the store at `db`.
@@ -117,6 +125,10 @@ def import_files(
     when it is imported; with `backfill` (files that came in before the store
     was used) the time it was last saved (`FormData.file_time`) stands in for
     that, marked as estimated.
+    `column_map` (field key -> header) names columns no synonym knows; a map that
+    imported a file is remembered for its headers and used next time without
+    asking, unless `forget_map` (which drops it).  `date_order` (dmy, mdy, ymd)
+    and `encoding` settle dates and CSV text that cannot be told from the file.
     Raises FileNotFoundError for a missing path and StoreError when the
     database cannot be used; everything wrong inside the files is in the result.
     """
@@ -150,11 +162,20 @@ def import_files(
                 results[f] = _unchanged(str(f), hit, "the same file")
         todo.sort(key=lambda f: (hashes[f][2], str(f)))
         today = (now or dt.datetime.now()).date()
-        names = _roster_names(engine) if spec.name == "reports" else None
+        roster_ids, roster_names, rep_names = _roster(engine)
+        with read_transaction(engine) as conn:
+            remembered = remembered_maps(conn)
         ctx = ValidationContext(
             today=today,
-            roster_ids=frozenset(names) if names is not None else None,
-            rep_names=names,
+            roster_ids=roster_ids if spec.name == "reports" else None,
+            rep_names=rep_names,  # "did you mean S020 (张三)?" for an unknown ID
+            roster_names=roster_names if spec.name == "sales" else None,
+            column_map=dict(column_map) if column_map else None,
+            remembered_maps=remembered or None,
+            forget_maps=forget_map,
+            date_order=date_order,
+            encoding=encoding,
+            expect=spec.forms,
             saved_times=saved_times,
         )
         # The bar counts bytes: one big ERP export moves it as much as many small reports.
@@ -223,8 +244,11 @@ def _known_hashes(engine: Engine, hashes: list[str]) -> dict[str, Any]:
     return found
 
 
-def _roster_names(engine: Engine) -> dict[str, str] | None:
-    """Rep ID -> name of the current roster (None without one)."""
+def _roster(
+    engine: Engine,
+) -> tuple[frozenset[str] | None, dict[str, str] | None, dict[str, str] | None]:
+    """The current roster's rep IDs, name key -> rep ID, and rep ID -> name (Nones: no
+    roster)."""
     with read_transaction(engine) as conn:
         current = conn.execute(
             select(submissions.c.id).where(
@@ -232,13 +256,12 @@ def _roster_names(engine: Engine) -> dict[str, str] | None:
             )
         ).scalar()
         if current is None:
-            return None
-        return {
-            row.rep_id: row.name
-            for row in conn.execute(
-                select(reps.c.rep_id, reps.c.name).where(reps.c.submission_id == current)
-            )
-        }
+            return None, None, None
+        pairs = list(
+            conn.execute(select(reps.c.rep_id, reps.c.name).where(reps.c.submission_id == current))
+        )
+    ids = frozenset(rep for rep, _ in pairs)
+    return ids, names_to_ids((rep, name) for rep, name in pairs), dict(pairs)
 
 
 def _unchanged(path: str, hit: Any, what: str) -> FileResult:
@@ -472,12 +495,17 @@ def _import(
     result = FileResult(
         data.path, "blocked", data.form_id, data.rep_id, period, issues=list(data.issues)
     )
+    if data.forgotten is not None:  # --forget-map: dropped whether or not the file imports
+        with write_transaction(engine) as conn:
+            drop_map(conn, data.forgotten)
     if plan.file_errors or (plan.row_errors and not skip_bad_rows):
         if plan.file_errors and plan.file_errors[0] not in data.issues:
             result.issues.insert(0, plan.file_errors[0])
         n = len(plan.file_errors) + len(plan.row_errors)
         hint = "" if plan.file_errors else "; --skip-bad-rows imports the other rows"
         result.note = f"not imported: {n} error{'s' if n != 1 else ''}{hint}"
+        if data.forgotten is not None:
+            result.note += "; the column mapping remembered for its headers was dropped"
         _record_refusal(
             engine,
             spec,
@@ -489,6 +517,25 @@ def _import(
         )
         return result
     rows = sum(len(records) for records in plan.good.values())
+    if rows == 0 and plan.row_errors:  # --skip-bad-rows left nothing: nothing is imported
+        n = len(plan.row_errors)
+        result.note = (
+            f"not imported: every row has errors ({n} error{'s' if n != 1 else ''}); "
+            "nothing was imported"
+        )
+        _record_refusal(
+            engine,
+            spec,
+            data,
+            plan.row_errors,
+            content_hash,
+            now or dt.datetime.now(),
+            actor or default_actor(),
+        )
+        return result
+    fed = not_fed(data)
+    data.issues[:0] = fed
+    result.issues[:0] = fed
     data_hash = _data_hash(data, plan.good) if spec.per_file else content_hash
     with (
         progress(rows if rows >= ROWS_BAR else 0, f"Writing {Path(data.path).name}") as step,
@@ -568,11 +615,13 @@ def _write(
         )
     ).inserted_primary_key[0]  # type: ignore[index]  # an INSERT of one row has its key
     supersede(conn, spec, new_id, previous)
+    kept = kept_sales_rows(conn, data, previous) if spec.name == "sales" else None
     insert_form_rows(conn, new_id, data, plan.good, step=step)
     if data.form_id == FormId.TARGETS:
         long = plan.good.get(TableKey.LONG, [])
         record_target_version(conn, new_id, data.header, long, data.path, now)
     replaced = [s.id for s in previous.rows]
+    remembered = remember_map(conn, data, now, actor)
     if data.form_id == FormId.DAILY_REPORT:
         record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)
         refresh_customers_of(conn, data, new_id, replaced, now)
@@ -624,6 +673,19 @@ def _write(
         else "new"
     )
     result.note = f"{plural(rows, 'row')}, version {version} ({what}){skipped}"
+    if kept is not None:
+        gone = sum(previous.replaced_rows.values())
+        result.added, result.replaced_rows, result.kept = rows, gone, kept
+        result.note = (
+            f"{plural(rows, 'row')} added, {plural(gone, 'earlier row')} replaced, {kept} kept "
+            f"(version {version}){skipped}"
+        )
+    if data.mapping_remembered:
+        result.note += "; columns mapped as remembered for these headers"
+    elif remembered:
+        result.note += "; column mapping remembered for these headers"
+    if data.forgotten is not None:
+        result.note += "; the column mapping remembered for its headers was dropped"
     return result
 
 

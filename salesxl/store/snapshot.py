@@ -196,15 +196,18 @@ def sales_history(
     """Current sales amounts summed per rep ID (unit) × product × month, for `targets split`.
 
     Without `by_product` the product is None and amounts are per rep and month.
-    Amounts beyond what a form may hold (`Limits.max_amount`; only a store
-    filled before salesxl checked that can have them) are left out, so no sum
-    overflows.
+    Sales without a rep (an export with no rep column, or a name not in the
+    roster) belong to no unit and are left out here.  Amounts beyond what a
+    form may hold (`Limits.max_amount`; only a store filled before salesxl
+    checked that can have them) are left out, so no sum overflows.
     """
     s = sales_records.c
     product = s.product if by_product else literal(None).label("product")
     bound = Limits().max_amount
     query = select(s.rep_id, product, s.month, func.sum(s.amount)).where(
-        s.replaced_by.is_(None), s.amount.between(-bound, bound)
+        s.replaced_by.is_(None),
+        s.rep_id.is_not(None),
+        s.amount.between(-bound, bound),
     )
     if first is not None:
         query = query.where(s.month >= str(first))

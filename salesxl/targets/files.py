@@ -21,7 +21,7 @@ from salesxl.forms import Role, TableKey
 from salesxl.intake.roster import read_roster
 from salesxl.read.marks import Written
 from salesxl.targets.engine import split_targets
-from salesxl.targets.inputs import history_from_sales, read_targets_input
+from salesxl.targets.inputs import history_from_sales, history_gaps, read_targets_input
 from salesxl.targets.model import Split, TargetsError, Version
 from salesxl.targets.readback import load_targets, read_targets_workbook
 from salesxl.targets.resplit import resplit
@@ -102,6 +102,7 @@ def split_file(
             f"of the targets input {input_path} (日期 Date | 类型 Type: 工作日 Workday / "
             "休息日 Holiday)",
         ) from None
+    split.warnings[:0] = history_gaps(inp.history)
     split.version = Version(1, today or dt.date.today())
     return SplitResult(write_targets(split, Path(output_path), lang=lang, inputs=inputs), split)
 

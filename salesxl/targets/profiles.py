@@ -183,7 +183,8 @@ def _spring_pair(jan: Month, feb: Month, calendar: Calendar) -> tuple[float, flo
 def spring_adjusted(
     profile: list[float], months: Sequence[Month], calendar: Calendar
 ) -> tuple[list[float], str]:
-    """January and February estimated together, split by the target year's calendar."""
+    """January and February estimated together, split by the target year's calendar; the
+    note says what that did to the two months' shares of the year (the admin sees it)."""
     if not (any(m.month == 1 for m in months) and any(m.month == 2 for m in months)):
         return profile, ""
     k1 = next(k for k, m in enumerate(months) if m.month == 1)
@@ -192,7 +193,14 @@ def spring_adjusted(
     share1, share2, how = spring_split(months, calendar)
     out = list(profile)
     out[k1], out[k2] = block * share1, block * share2
-    return out, f"January and February estimated together, split {how}"
+    note = f"January and February estimated together, split {how}"
+    total = math.fsum(profile)  # the block keeps its sum, so the year keeps its total
+    if total > 0:
+        note += (
+            f": January {profile[k1] / total:.1%} → {out[k1] / total:.1%}, "
+            f"February {profile[k2] / total:.1%} → {out[k2] / total:.1%} of the year"
+        )
+    return out, note
 
 
 def method_weights(

@@ -71,15 +71,55 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
             default_year=default_year,
             reps=ctx.reps,
             products=ctx.products,
+            date_order=ctx.date_order,
+            roster_names=ctx.roster_names,
             max_amount=ctx.limits.max_amount,
         )
         data.tables[key] = checker.run()
         issues.extend(issue for _, _, issue in checker.found)
+    data.signature, data.mapping = layout.signature, layout.mapping
+    data.mapping_remembered, data.forgotten = layout.remembered, layout.forgotten
+    issues.extend(_mapped_columns_missing(book, layout, ctx, path))
     reported = {
         (layout.header[k].sheet, layout.header[k].row, layout.header[k].col) for k in uncalculated
     }
     _report_other_formulas(book, layout, path, reported, issues)
     return data
+
+
+def _mapped_columns_missing(
+    book: Book, layout: Layout, ctx: ValidationContext, path: str
+) -> list[Issue]:
+    """`--map FIELD=HEADER` naming a header the file does not have: say which it has."""
+    main = layout.tables.get(layout.form.main_table.key)
+    if not ctx.column_map or main is None:
+        return []
+    fields = {f.key: f for f in main.table.fields}
+    top = book.grid(main.sheet).rows[main.header_row]
+    found = [text_of(v) for v in top if text_of(v)]
+    issues = []
+    for key, header in ctx.column_map.items():
+        if key in fields and key not in main.mapped:
+            f = fields[key]
+            shown = ", ".join(found[:20]) + (" …" if len(found) > 20 else "")
+            issues.append(
+                make_issue(
+                    Code.MAPPED_COLUMN_MISSING,
+                    path,
+                    *message(
+                        Code.MAPPED_COLUMN_MISSING,
+                        key=key,
+                        header=header,
+                        row=main.header_row + 1,
+                        found=shown,
+                    ),
+                    sheet=main.sheet,
+                    row=main.header_row + 1,
+                    column=f.bilingual,
+                    value=header,
+                )
+            )
+    return issues
 
 
 def _period_year(period: Month | Week | None) -> int | None:

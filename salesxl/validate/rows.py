@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -33,7 +34,9 @@ from salesxl.read.values import (
     text_of,
 )
 from salesxl.read.workbook import Grid
+from salesxl.validate.date_columns import settle_numeric_dates
 from salesxl.validate.model import TableData
+from salesxl.validate.rep_names import reps_by_name
 
 __all__ = [
     "NUMERIC",
@@ -63,6 +66,7 @@ def _total_label(value: Any) -> bool:
 
 
 NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
+_DATES = frozenset({FieldType.DATE, FieldType.MONTH_OR_DATE})
 _DATE = dt.date
 
 
@@ -250,6 +254,13 @@ _PERIODS: dict[FieldType, dict[Any, Any]] = {
 }
 
 
+def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    end = len(row)
+    while end and (row[end - 1] == "" or row[end - 1] is None):
+        end -= 1
+    return row[:end]
+
+
 class TableChecker:
     """Walks one table once, building records and collecting issues."""
 
@@ -264,12 +275,15 @@ class TableChecker:
         default_year: int | None,
         reps: RepIndex | None,
         products: frozenset[str] | None,
+        date_order: str | None = None,
+        roster_names: Mapping[str, str] | None = None,
         max_amount: float = 1e12,
     ) -> None:
         self.layout, self.grid, self.path, self.today = layout, grid, path, today
         self.max_amount = max_amount
         self.table: Table = layout.table
         self.period, self.reps = period, reps
+        self.date_order, self.roster_names = date_order, roster_names
         self.mapped = [f for f in self.table.fields if f.key in layout.columns]
         self.cols = [layout.columns[f.key] for f in self.mapped]
         self.letters = [column_letters(c) for c in self.cols]
@@ -425,6 +439,8 @@ class TableChecker:
         f, parse = self.mapped[j], self.parsers[j]
         fast = _fast_path(f)
         out = fast(values) if fast is not None else [_SLOW] * len(values)
+        if f.type in _DATES and _SLOW in out:
+            self._numeric_dates(j, values, out, numbers, bad)
         if _SLOW in out:
             phone = f.type is FieldType.PHONE
             periods = _PERIODS.get(f.type)
@@ -461,6 +477,28 @@ class TableChecker:
             self._sane(j, out, values, numbers, bad)
         self._checks(j, out, values, numbers, bad)
         return out
+
+    def _numeric_dates(
+        self, j: int, values: Sequence[Any], out: list[Any], numbers: list[int], bad: set[int]
+    ) -> None:
+        """`2/24/2003`-style dates, read in one order for the whole column."""
+        f = self.mapped[j]
+        convert = Month.of if f.type is FieldType.MONTH_OR_DATE else (lambda d: d)
+        span = None
+        if f.in_period and isinstance(self.period, Month):
+            span = (self.period.first_day, self.period.last_day)
+        elif f.in_period and isinstance(self.period, Week):
+            span = (self.period.monday, self.period.sunday)
+        found = settle_numeric_dates(
+            values, out, _SLOW, (f.zh, f.en), self.date_order, convert, span
+        )
+
+        for i, zh, en in found.cells:
+            bad.add(i)
+            if zh:
+                self.issue(Code.BAD_TYPE, j, numbers[i], zh, en, values[i])
+        for code, zh, en in found.header:
+            self.issue(code, j, self.layout.header_row, zh, en)
 
     def _sane(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
@@ -642,6 +680,8 @@ class TableChecker:
         for j, f in enumerate(self.mapped):
             parsed[f.key] = self._column(j, raw_cols[j], numbers, bad_rows[f.key])
         values = {f.key: parsed.get(f.key) or [None] * n for f in self.table.fields}
+        if Role.REP_NAME in parsed and Role.REP_ID in values:
+            self._reps_by_name(values)
         rows = [r + 1 for r in numbers]
         self._rules(values, bad_rows, numbers)
         self._duplicates(raws, numbers, parsed)
@@ -656,6 +696,12 @@ class TableChecker:
             rows=rows,
             extra_values=self._extras(numbers),
         )
+
+    def _reps_by_name(self, values: dict[str, list[Any]]) -> None:
+        note = reps_by_name(values[Role.REP_ID], values[Role.REP_NAME], self.roster_names)
+        if note is not None:
+            j = next(j for j, f in enumerate(self.mapped) if f.key == Role.REP_NAME)
+            self.issue(Code.REP_BY_NAME, j, self.layout.header_row, *note)
 
     def _extras(self, numbers: list[int]) -> list[dict[str, Any]] | None:
         """Unknown columns' values per row: kept, never dropped (README.md "Forms")."""
@@ -689,25 +735,45 @@ class TableChecker:
                 if hit is None:
                     continue
                 j = position.get(hit.field, position[involved[0]])
-                self.issue(rule.code, j, numbers[i], hit.message_zh, hit.message_en, hit.value)
+                self.issue(
+                    rule.code,
+                    j,
+                    numbers[i],
+                    hit.message_zh,
+                    hit.message_en,
+                    hit.value,
+                    rule.severity,
+                )
 
     def _duplicates(
         self, raws: list[tuple[Any, ...]], numbers: list[int], parsed: dict[str, list[Any]]
     ) -> None:
+        """Rows identical in every column, the unused ones too: two sales lines with
+        different order numbers or times are two sales, not one entered twice."""
+        # Rows alike in the form's columns first (cheap: most files have none), then
+        # only those compared cell by cell across the whole row.
         inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
-        keys = (
+        mapped = (
             raws if len(inputs) == len(self.mapped) else [tuple(t[j] for j in inputs) for t in raws]
         )
-        seen: dict[tuple[Any, ...], int] = {}
-        for i, t in enumerate(keys if len(set(keys)) != len(keys) else ()):
-            first = seen.setdefault(t, numbers[i])
-            if first != numbers[i]:
-                self.issue(
-                    Code.DUPLICATE_ROW,
-                    None,
-                    numbers[i],
-                    *message(Code.DUPLICATE_ROW, first=first + 1),
-                )
+        if len(set(mapped)) != len(mapped):
+            counts = Counter(mapped)
+            formulas = {c for c, f in zip(self.cols, self.mapped, strict=True) if f.formula}
+            rows = self.grid.rows
+            seen: dict[tuple[Any, ...], int] = {}
+            for i, key in enumerate(mapped):
+                if counts[key] < 2:
+                    continue
+                cells = rows[numbers[i]]
+                whole = _trimmed(tuple("" if c in formulas else v for c, v in enumerate(cells)))
+                first = seen.setdefault(whole, numbers[i])
+                if first != numbers[i]:
+                    self.issue(
+                        Code.DUPLICATE_ROW,
+                        None,
+                        numbers[i],
+                        *message(Code.DUPLICATE_ROW, first=first + 1),
+                    )
         for j, f in enumerate(self.mapped):
             if not f.unique:
                 continue
@@ -757,6 +823,33 @@ class TableChecker:
                         ),
                     )
                 )
+        for choice in layout.choices:
+            f = self.table.field(choice.key)
+            top = self.grid.rows[layout.header_row]
+            used = f"{text_of(top[choice.used])} ({column_letters(choice.used)})"
+            others = ", ".join(f"{text_of(top[c])} ({column_letters(c)})" for c in choice.others)
+            self.found.append(
+                (
+                    layout.header_row,
+                    choice.used,
+                    make_issue(
+                        Code.COLUMN_CHOSEN,
+                        self.path,
+                        *message(
+                            Code.COLUMN_CHOSEN,
+                            used=used,
+                            others=others,
+                            field_zh=f.zh,
+                            field_en=f.en,
+                            key=f.key,
+                        ),
+                        sheet=self.grid.name,
+                        cell=f"{column_letters(choice.used)}{layout.header_row + 1}",
+                        row=layout.header_row + 1,
+                        column=f.bilingual,
+                    ),
+                )
+            )
         for c, label in sorted(layout.extras.items()):
             r = layout.extra_rows.get(c, layout.header_row)
             self.found.append(

@@ -30,7 +30,8 @@ def _rule_text(rule: object) -> str:
             "(elsewhere a warning)"
         )
     if isinstance(rule, ProductEquals):
-        return f"`{rule.field}` = `{rule.a}` × `{rule.b}` within {rule.tolerance}"
+        text = f"`{rule.field}` = `{rule.a}` × `{rule.b}` within {rule.tolerance}"
+        return f"{text} (a {rule.severity})" if rule.severity else text
     if isinstance(rule, NotGreaterThan):
         return f"`{rule.field}` ≤ `{rule.other}`"
     if isinstance(rule, NotBefore):
@@ -82,8 +83,13 @@ def forms_markdown() -> str:
         "# Forms reference",
         "",
         "Generated from `salesxl/forms/` by `python -m salesxl.write.formdocs`; do not edit by "
-        "hand. Labels match in Chinese, English or both, ignoring case, spaces, full-width "
-        "forms and a trailing `*` or colon (README.md, Forms).",
+        "hand. Labels match in Chinese, English or both, or any of the accepted labels "
+        "(the spellings other systems use), ignoring case, spaces, underscores, full-width "
+        "forms and punctuation (`Order_Date`, ` Sales`, `单价(元)`). When two columns could be "
+        "one field, the label listed first wins (Chinese, English, then the accepted labels in "
+        "order) and the choice is reported as info (`column_chosen`). A column no label "
+        "names can be mapped: `--map FIELD=HEADER` with the field's key below, e.g. "
+        "`--map amount=Price` (README.md, Forms).",
         "",
     ]
     for form in FORMS.values():
