@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -246,6 +247,79 @@ def test_target_that_is_a_folder_is_a_clear_error(summary, tmp_path):
     with pytest.raises(OutputError, match="cannot be replaced"):
         write_summary(summary, tmp_path / "summary.xlsx")
     assert Path(tmp_path / "summary.xlsx").is_dir()
+
+
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def test_an_english_workbook_is_english_but_for_the_data(tmp_path):
+    """`--lang en`: no 合计 Total, no bilingual kinds, no Chinese message column (issue 15)."""
+    a = daily(
+        "A",
+        [
+            row(2, "恒瑞药房", phone="13800000001", source="phone", grade="B", stage="1"),
+            row(3, "天河诊所", phone="13800000002", source="walkin", grade="A", stage="3"),
+        ],
+        name="张伟",
+    )
+    b = daily(
+        "B",
+        [row(4, "恒瑞药房", phone="13800000001", source="visit", stage="7", amount=800.0)],
+        name="李娜",
+        team="二组",
+    )
+    issue = make_issue(
+        Code.REQUIRED,
+        "inbox/甲_日报.xlsx",
+        "「客户名称」必须填写。",
+        "Customer is required.",
+        sheet="日报 Daily",
+        cell="B12",
+        row=12,
+        column="客户名称 Customer",
+    )
+    summary = consolidate(
+        [a, b], period=NOV, as_of=dt.date(2026, 11, 20), extra_issues=[issue], details=True
+    )
+    # What the organisation wrote stays as written: names, teams, customers, files, sheets.
+    data = {"张伟", "李娜", "一组", "二组", "华东", "恒瑞药房", "天河诊所", "日报 Daily"}
+    zh_book = openpyxl.load_workbook(write_summary(summary, tmp_path / "zh.xlsx"))
+    en_book = openpyxl.load_workbook(write_summary(summary, tmp_path / "en.xlsx", lang="en"))
+
+    def without_data(text: str) -> str:  # a chase message names its rep: @张伟 daily report…
+        for name in data:
+            text = text.replace(name, "")
+        return text
+
+    chinese = {
+        cell.value
+        for ws in en_book.worksheets
+        for r in ws.iter_rows()
+        for cell in r
+        if isinstance(cell.value, str)
+        and CJK.search(without_data(cell.value))
+        and not cell.value.endswith("甲_日报.xlsx")  # the file, as a path relative to the summary
+    }
+    assert not chinese, chinese
+    kinds = [r[0].value for r in en_book["Customers"].iter_rows(min_row=2)]
+    # A's phone lead 恒瑞 (grade B) neither visited nor followed up by the 9th; 天河 (A,
+    # walk-in) not followed up by the 10th; B's deal with 恒瑞 conflicts with A's registration.
+    assert sorted(kinds) == [
+        "Conflict",
+        "Not followed up in 7 days",
+        "Not followed up in 7 days",
+        "Phone lead, no visit in 7 days",
+    ]
+    totals = [r[0].value for r in en_book["By team"].iter_rows(min_row=2)]
+    assert (
+        totals[-1] == "Total"
+        and [r[0].value for r in zh_book["团队 By team"].iter_rows(min_row=2)][-1] == "合计 Total"
+    )
+    heads = [c.value for c in en_book["Issues"][1]]
+    assert "Message (zh)" not in heads and heads.count("Message") == 1
+    assert en_book["Issues"]["E2"].value == "Customer"  # the column, in English
+    zh_heads = [c.value for c in zh_book["问题 Issues"][1]]
+    assert "说明\nMessage (zh)" in zh_heads  # the default stays bilingual
 
 
 def test_details_columns_take_their_number_format_from_the_field_type(summary, tmp_path):

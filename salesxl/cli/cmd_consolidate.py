@@ -11,34 +11,55 @@ from salesxl.cli.output import printable, progress
 from salesxl.cli.params import DATE, DB_URL, MONTH
 from salesxl.consolidate import Summary, Thresholds, check_as_of, consolidate_inbox
 from salesxl.consolidate.workbook import write_summary
+from salesxl.core.issues import Code
 from salesxl.core.periods import Month
+from salesxl.core.text import plural
 from salesxl.read.marks import Written
 from salesxl.write.xlsx import check_output
 
 __all__ = ["command", "echo_headline"]
 
 
-def echo_headline(summary: Summary, output: Path) -> None:
-    """The numbers a manager looks at first, and where the workbook is."""
+def echo_headline(summary: Summary, output: Path, lang: str = "zh") -> None:
+    """The numbers a manager looks at first, and where the workbook is.
+
+    `zh` (the default) labels them in Chinese and English, `en` in English only.
+    """
     h = summary.headline
+    zh = lang == "zh"
     target = f"¥{h.target:,.0f}" if h.target is not None else "no targets given"
     if h.month_target is not None and h.target is not None and h.month_target != h.target:
         target += f" (pro-rated from ¥{h.month_target:,.0f} for reps who joined or left)"
     if h.targets_from == "forms":
-        target += " from the forms' 月度目标"
+        target += " from the forms' 月度目标" if zh else " from the forms' month targets"
     completion = f"{h.completion:.1%}" if h.completion is not None else "-"
     pace = f"{h.pace:.2f}" if h.pace is not None else "-"
     warnings = summary.sheet("by_rep").column("warning")
     levels = [row[warnings] for row in summary.sheet("by_rep").rows]
+    oral, written = levels.count("oral"), levels.count("written")
     click.echo(
-        f"{h.period} as of {h.as_of}: {h.reps} reps, amount ¥{h.amount:,.0f}, target {target}, "
-        f"completion {completion}, pace {pace}"
+        f"{h.period} as of {h.as_of}: {plural(h.reps, 'rep')}, amount ¥{h.amount:,.0f}, "
+        f"target {target}, completion {completion}, pace {pace}"
     )
-    click.echo(
-        f"  warnings 预警: {levels.count('oral')} oral 口头, {levels.count('written')} "
-        f"written 书面; reports: {h.late} late 迟交, {h.missing} missing 缺交; "
-        f"issues: {h.errors} errors, {h.warnings} warnings"
-    )
+    if zh:
+        click.echo(
+            f"  warnings 预警: {oral} oral 口头, {written} written 书面; reports: {h.late} "
+            f"late 迟交, {h.missing} missing 缺交; issues: {plural(h.errors, 'error')}, "
+            f"{plural(h.warnings, 'warning')}"
+        )
+    else:
+        click.echo(
+            f"  warnings: {oral} oral, {written} written; reports: {h.late} late, "
+            f"{h.missing} missing; issues: {plural(h.errors, 'error')}, "
+            f"{plural(h.warnings, 'warning')}"
+        )
+    for issue in summary.issues:  # an empty inbox is not a quiet "0 reps"
+        if issue.code is Code.NO_FORMS:
+            click.echo(
+                f"  warning 警告: {issue.message_zh}" if zh else f"  warning: {issue.message_en}"
+            )
+            if zh:
+                click.echo(f"  {issue.message_en}")
     click.echo(f"  summary written to {printable(str(output))}")
 
 
@@ -76,13 +97,18 @@ def echo_headline(summary: Summary, output: Path) -> None:
     "wrote it as a summary.",
 )
 @click.option("--details", is_flag=True, help="Add the 明细 Details sheet with every row.")
-@click.option("--strict", is_flag=True, help="Exit 1 when any file has an error.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when any file has an error, or when no rep form was found.",
+)
 @click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
     default="zh",
     show_default=True,
-    help="zh: Chinese labels with English under them; en: English only.",
+    help="zh: Chinese labels with English under them; en: English only (workbook and "
+    "the lines printed here).",
 )
 @click.option(
     "--oral",
@@ -225,10 +251,10 @@ def command(
     if split_by and passwords is not None:  # a pack without a password: before writing anything
         _check_passwords(summary, split_by, passwords)
     write_summary(summary, output, lang=lang, details=details, inputs=inputs)
-    echo_headline(summary, output)
+    echo_headline(summary, output, lang)
     if split_by and folder is not None:
         _write_packs(summary, folder, split_by, lang, details, passwords)
-    if strict and summary.headline.errors:
+    if strict and (summary.headline.errors or any(i.code is Code.NO_FORMS for i in summary.issues)):
         raise SystemExit(1)
 
 

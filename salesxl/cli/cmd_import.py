@@ -9,6 +9,7 @@ import click
 
 from salesxl.cli.output import SHOWN_PER_FILE, echo_issue_table, echo_json, printable, progress
 from salesxl.cli.params import DB_URL, foreign_file_options, parse_map
+from salesxl.core.text import plural
 from salesxl.store import KINDS, display_url, import_files, resolve_url
 
 __all__ = ["command"]
@@ -152,10 +153,9 @@ def command(
         if found:
             click.echo()
             echo_issue_table(found, lang=lang, limit=None if show_all else SHOWN_PER_FILE)
-        rows = f"{result.rows:,} row{'s' if result.rows != 1 else ''}"
-        n = len(result.files)
+        rows = plural(result.rows, "row")
         click.echo(
-            f"\n{n} file{'s' if n != 1 else ''}: {result.count('imported')} imported, "
+            f"\n{plural(len(result.files), 'file')}: {result.count('imported')} imported, "
             f"{result.count('replaced')} replaced, {result.count('unchanged')} unchanged, "
             f"{result.count('blocked')} not imported; {rows} written to "
             f"{display_url(resolve_url(db))}"

@@ -18,8 +18,9 @@ import click
 
 from salesxl.core.display import displayable, printable
 from salesxl.core.issues import Issue, Severity, count_by_severity
+from salesxl.core.text import plural
 
-__all__ = ["SHOWN_PER_FILE", "echo_issue_table", "echo_json", "printable", "progress"]
+__all__ = ["SHOWN_PER_FILE", "echo_issue_table", "echo_json", "plural", "printable", "progress"]
 
 SHOWN_PER_FILE = 50  # issues listed per file in text output (--all: every one; JSON: always all)
 
@@ -53,10 +54,10 @@ def echo_issue_table(
         found = by_file.get(name, [])
         counts = count_by_severity(found)
         status = (
-            click.style("ok", fg="green")
+            click.style("ok" if lang != "zh" else "无问题", fg="green")
             if not found
             else ", ".join(
-                click.style(f"{n} {sev}{'s' if n != 1 else ''}", fg=_COLOURS[Severity(sev)])
+                click.style(_count(Severity(sev), n, lang), fg=_COLOURS[Severity(sev)])
                 for sev, n in counts.items()
                 if n
             )
@@ -91,6 +92,18 @@ def echo_json(value: object) -> None:
     """JSON on stdout: JSON escapes control characters itself; a file name in no valid
     encoding is shown with U+FFFD (its bytes cannot be printed as they are)."""
     click.echo(displayable(json.dumps(value, ensure_ascii=False, indent=2)))
+
+
+_SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+def _count(severity: Severity, n: int, lang: str) -> str:
+    """`2 errors`, `1 warning`, `3 info` (zh: `2 个错误`)."""
+    if lang == "zh":
+        return f"{n} 个{_SEVERITY_ZH[severity]}"
+    if severity is Severity.INFO:
+        return f"{n} info"
+    return plural(n, severity.value)
 
 
 def _pad(text: str, width: int) -> str:

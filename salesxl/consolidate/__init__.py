@@ -21,6 +21,7 @@ from salesxl.consolidate.inputs import collect
 from salesxl.consolidate.kpis import Totals, rep_totals, roll_up
 from salesxl.consolidate.model import (
     TARGET_SOURCES,
+    TOTAL,
     WARNING_LABELS,
     ColumnSpec,
     Headline,
@@ -219,9 +220,7 @@ def _consolidate(
     standing = standings(data.reps, period, as_of, workdays, reporting, data.refused)
     reps = rep_totals(data.reps, data.digests, new_customers, chosen.targets, standing, thresholds)
     members = list(reps.values())
-    company = (
-        roll_up(members, "company", thresholds)[0] if members else Totals("company", "合计 Total")
-    )
+    company = roll_up(members, "company", thresholds)[0] if members else Totals("company", TOTAL)
     month_days = workdays.workdays_in(period)
     return Results(
         period=period,
@@ -300,6 +299,8 @@ def consolidate_inbox(
         saved_times=saved_times,
     )
     extra = [i for i in inbox.roster.issues if i.is_error] if inbox.roster else []
+    empty = inbox.no_forms(rep_forms=True)  # an empty inbox is said, not a quiet "0 reps"
+    extra += [empty] if empty is not None else []
     return consolidate(
         inbox.forms,
         period=period,

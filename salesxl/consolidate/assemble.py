@@ -21,6 +21,8 @@ from salesxl.consolidate.digest import DayActivity
 from salesxl.consolidate.kpis import Totals, roll_up
 from salesxl.consolidate.model import (
     TARGET_SOURCES,
+    TOTAL,
+    Bilingual,
     ColumnSpec,
     Headline,
     SheetData,
@@ -62,9 +64,7 @@ def summarise(
         teams = [t for t in r.teams if (t.region, t.team) in mine]
         regions = [g for g in r.regions if g.region in {t.region for t in members}]
         company = (
-            roll_up(members, "company", r.thresholds)[0]
-            if members
-            else Totals("company", "合计 Total")
+            roll_up(members, "company", r.thresholds)[0] if members else Totals("company", TOTAL)
         )
     submitted = [s for s in r.submitted if keep(s.rep)]
     issues = [i for i in r.issues if only is None or r.files.get(i.file) in only]
@@ -178,7 +178,7 @@ def _overview(
         ("联系", "Contacts", company.contacts, "int"),
         ("成交", "Deals", company.deals, "int"),
         ("金额", "Amount", h.amount, "money"),
-        ("目标来源", "Targets from", f"{source[0]} {source[1]}", "text"),
+        ("目标来源", "Targets from", Bilingual(*source), "text"),
         ("月度目标", "Month target", h.month_target, "money"),
         ("折算目标", "Pro-rated target", h.target, "money"),
         ("有目标销售员", "Reps with target", company.targeted_reps, "int"),

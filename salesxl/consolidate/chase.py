@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from salesxl.consolidate.model import Bilingual, ColumnSpec, SheetData
+from salesxl.consolidate.model import ColumnSpec, SheetData, Translated
 from salesxl.consolidate.submissions import SubmissionRow, SubmissionStatus
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month, Week
@@ -101,7 +101,7 @@ class RepChase:
             )
         )
 
-    def message(self) -> Bilingual:
+    def message(self) -> Translated:
         """`@张三 11-30、12-01 日报未交；…` — one line to paste into the team's group chat."""
         zh: list[str] = []
         en: list[str] = []
@@ -131,12 +131,12 @@ class RepChase:
         left = self.rep.leave_date
         zh_who = f"@{who}" + (f"（{_day(left)} 离职）" if left else "")
         en_who = f"@{who}" + (f" (left {_day(left)})" if left else "")
-        return Bilingual(f"{zh_who} {'；'.join(zh)}", f"{en_who} {'; '.join(en)}")
+        return Translated(f"{zh_who} {'；'.join(zh)}", f"{en_who} {'; '.join(en)}")
 
-    def escalation(self, leader: str | None) -> Bilingual:
+    def escalation(self, leader: str | None) -> Translated:
         """The line for the team leader: who has missed how many workdays in a row."""
         n, first, last = len(self.streak), _day(self.streak[0]), _day(self.streak[-1])
-        return Bilingual(
+        return Translated(
             f"@{leader or '主管'} {self.rep.name} 已连续 {n} 个工作日未交日报"
             f"（{first} 至 {last}），请跟进",
             f"@{leader or 'team leader'} {self.rep.name} has missed the daily report on {n} "
@@ -378,7 +378,7 @@ def chase_sheet(chase: ChaseList) -> SheetData:
     for t in chase.teams:
         leader = t.leader or None
         for r in t.reps:
-            plans = Bilingual(
+            plans = Translated(
                 ", ".join(
                     [*(f"W{w.week} 周计划" for w in r.missing_weeks)]
                     + [f"{m} 月计划" for m in r.missing_months]
@@ -390,7 +390,7 @@ def chase_sheet(chase: ChaseList) -> SheetData:
             )
             escalate = None
             if r in t.escalated:
-                escalate = Bilingual(leader or "主管", leader or "team leader")
+                escalate = Translated(leader or "主管", leader or "team leader")
             rows.append(
                 [
                     t.region,
@@ -410,7 +410,7 @@ def chase_sheet(chase: ChaseList) -> SheetData:
     return SheetData("chase", "催交", "Chase", columns, rows)
 
 
-def _refused_text(r: RepChase) -> Bilingual | None:
+def _refused_text(r: RepChase) -> Translated | None:
     months = sorted({Month.of(d) for d in r.refused_days})
     zh = [
         *(f"{m} 日报" for m in months),
@@ -422,4 +422,4 @@ def _refused_text(r: RepChase) -> Bilingual | None:
         *(f"weekly plan W{w.week}" for w in r.refused_weeks),
         *(f"monthly plan {m}" for m in r.refused_months),
     ]
-    return Bilingual(", ".join(zh), ", ".join(en)) if zh else None
+    return Translated(", ".join(zh), ", ".join(en)) if zh else None

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from salesxl.consolidate.model import SheetData, Summary, WarningLevel
+from salesxl.consolidate.model import Bilingual, SheetData, Summary, WarningLevel
 from salesxl.consolidate.trends import COMPANY, GroupMonth, change
 from salesxl.write.xlsx import write_cell
 
@@ -605,5 +605,7 @@ def _all_figures(ws: Any, page: _Page, sheet: SheetData, top: int) -> None:
             else page.fmt(align="right")
         )
         ws.merge_range(i, 7, i, 11, None, cell)
+        if isinstance(value, Bilingual):  # a fixed text: English only in an English workbook
+            value = value.shown("zh" if page.zh else "en")
         if value is not None:
             write_cell(ws, i, 7, value, cell)

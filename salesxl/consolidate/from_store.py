@@ -22,8 +22,9 @@ from salesxl.consolidate.chase import DEFAULT_ESCALATE, ChaseList, chase_window
 from salesxl.consolidate.chase_sources import chase_forms
 from salesxl.consolidate.history import TREND_MONTHS, month_trends, stored_forms
 from salesxl.core.calendar import Workdays
-from salesxl.core.issues import Issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.periods import Month
+from salesxl.forms import REP_FORM_IDS
 from salesxl.intake.roster import read_roster
 from salesxl.store import load_period
 from salesxl.store.arrivals import load_arrivals
@@ -64,6 +65,13 @@ def consolidate_store(
     if roster is not None:
         chosen = read_roster(roster)
         extra += [i for i in chosen.issues if i.is_error]
+    if not stored.refused and not any(form.form_id in REP_FORM_IDS for form in stored.forms):
+        # an empty month is said, not a quiet "0 reps" (refused files say why themselves)
+        extra.append(
+            make_issue(
+                Code.NO_FORMS, "数据库 store", *message(Code.NO_FORMS, "store", period=period)
+            )
+        )
     source = "file"
     if month_targets is None and stored.targets:  # the version in force for the month
         month_targets, tiers, source = stored.targets, stored.tiers, "store"

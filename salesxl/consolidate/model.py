@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # results.py and trends.py build on the KPI modules, which im
 
 __all__ = [
     "TARGET_SOURCES",
+    "TOTAL",
     "WARNING_LABELS",
     "Bilingual",
     "ColumnSpec",
@@ -29,6 +30,7 @@ __all__ = [
     "SheetData",
     "Summary",
     "Thresholds",
+    "Translated",
     "WarningLevel",
     "column_kind",
     "warning_level",
@@ -83,7 +85,7 @@ def warning_level(pace: float | None, thresholds: Thresholds) -> WarningLevel | 
     return WarningLevel.OK
 
 
-class Bilingual(NamedTuple):
+class Translated(NamedTuple):
     """A free text in both languages (a chase message): a sheet shows the one of its language."""
 
     zh: str
@@ -93,12 +95,37 @@ class Bilingual(NamedTuple):
         return self.en if lang == "en" else self.zh
 
 
+class Bilingual(str):
+    """A fixed text of the summary in both languages (`合计 Total`, a customer rule's
+    name): it reads as `zh en`, and a workbook written in English shows only `en`."""
+
+    zh: str
+    en: str
+
+    def __new__(cls, zh: str, en: str, *, sep: str = " ") -> Bilingual:
+        text = super().__new__(cls, f"{zh}{sep}{en}")
+        text.zh, text.en = zh, en
+        return text
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str, str], dict[str, Any]]:
+        return (self.zh, self.en), {"sep": str(self)[len(self.zh) : len(self) - len(self.en)]}
+
+    def shown(self, lang: str) -> str:
+        """The text in a workbook of `lang` (zh: both languages, as the default is)."""
+        return self.en if lang == "en" else str(self)
+
+
+# The company's row in the team and region tables.
+TOTAL = Bilingual("合计", "Total")
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnSpec:
     key: str
     zh: str
     en: str
-    kind: str = "text"  # text int money percent ratio date datetime warning link
+    kind: str = "text"  # text int money percent ratio date datetime warning link field
+    only: str | None = None  # "zh": a column only a Chinese workbook shows (message_zh)
 
 
 # A form field's column in the summary shows its values as the field's type says.

@@ -10,7 +10,7 @@ from typing import Any, overload
 
 from salesxl.consolidate.customers import Conflict, Lapse
 from salesxl.consolidate.kpis import Totals
-from salesxl.consolidate.model import ColumnSpec, SheetData, column_kind
+from salesxl.consolidate.model import Bilingual, ColumnSpec, SheetData, column_kind
 from salesxl.consolidate.plans import DayCloseRow, PlanRow
 from salesxl.consolidate.submissions import SubmissionRow, SubmissionStatus
 from salesxl.consolidate.trends import REP_COLUMNS, Trends
@@ -230,9 +230,15 @@ def day_close_sheet(rows_: Iterable[DayCloseRow], reps: Mapping[str, Rep]) -> Sh
 
 # The kind says which 7-day rule ran out; the date and due columns say when.
 LAPSE_KIND = {
-    "phone_no_visit": "电话客户 7 天未上门 Phone lead, no visit in 7 days",
-    "no_follow_up": "7 天未跟进 Not followed up in 7 days",
+    "phone_no_visit": Bilingual("电话客户 7 天未上门", "Phone lead, no visit in 7 days"),
+    "no_follow_up": Bilingual("7 天未跟进", "Not followed up in 7 days"),
 }
+_CONFLICT = Bilingual("归属冲突", "Conflict")
+_CONFLICT_RULE = Bilingual(
+    "先登记者得客户，先交定金者得成交",
+    "First registration wins the customer; first deposit wins the deal",
+    sep=" / ",
+)
 
 
 def customers_sheet(
@@ -277,7 +283,7 @@ def customers_sheet(
     for c in conflicts:
         rows.append(
             [
-                "归属冲突 Conflict",
+                _CONFLICT,
                 c.customer,
                 c.phone,
                 c.owner,
@@ -290,8 +296,7 @@ def customers_sheet(
                 c.other_date,
                 c.owner,
                 c.deal_owner,
-                "先登记者得客户，先交定金者得成交 / First registration wins the customer; "
-                "first deposit wins the deal",
+                _CONFLICT_RULE,
             ]
         )
     return SheetData("customers", "客户", "Customers", columns, rows)
@@ -346,10 +351,10 @@ def issues_sheet(issues: Iterable[Issue]) -> SheetData:
         C("sheet", "工作表", "Sheet"),
         C("cell", "单元格", "Cell"),
         C("row", "行", "Row", "int"),
-        C("column", "列", "Column"),
+        C("column", "列", "Column", "field"),
         C("code", "代码", "Code"),
         C("severity", "级别", "Severity", "severity"),
-        C("message_zh", "说明", "Message (zh)"),
+        C("message_zh", "说明", "Message (zh)", only="zh"),
         C("message_en", "Message", "Message"),
         C("value", "值", "Value"),
     ]

@@ -26,6 +26,7 @@ from salesxl.consolidate.model import (
     Bilingual,
     SheetData,
     Summary,
+    Translated,
     WarningLevel,
 )
 from salesxl.consolidate.standing import RepStatus
@@ -34,6 +35,7 @@ from salesxl.consolidate.trends import METRIC_LABELS
 from salesxl.core.display import printable
 from salesxl.core.issues import Severity
 from salesxl.core.perf import paused_gc
+from salesxl.forms import FORMS
 from salesxl.read.marks import Written
 from salesxl.write.xlsx import atomic_output, fit_width, mark, safe_sheet_title, write_cell
 
@@ -65,11 +67,18 @@ NUMBER_FORMATS = {
     "number": "#,##0.##",
 }
 # Columns of these kinds hold codes; the workbook shows their labels.
+# A form field's bilingual label (an issue's column) is the field's English label in English.
+_FIELD_LABELS = {
+    f.bilingual: (f.bilingual, f.en)
+    for form in FORMS.values()
+    for f in (*form.header, *(f for t in form.tables for f in t.fields))
+}
 CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "warning": WARNING_LABELS,
     "status": STATUS_LABELS,
     "form": FORM_LABELS,
     "metric": METRIC_LABELS,
+    "field": _FIELD_LABELS,
 }
 # 环比/同比 on the Trend sheet: an amount's change is relative, the others' differences.
 CHANGE_FORMATS = {
@@ -152,6 +161,8 @@ class _Writer:
 
     def text(self, kind: str, value: Any) -> Any:
         if isinstance(value, Bilingual):
+            return value.shown(self.lang)
+        if isinstance(value, Translated):
             return value.pick(self.lang)
         labels = CODE_LABELS.get(kind)
         if labels is not None and value in labels:
@@ -159,11 +170,27 @@ class _Writer:
             return zh if self.lang == "zh" else en
         return value
 
+    def shown_columns(self, sheet: SheetData) -> SheetData:
+        """The sheet without the columns of the other language (an English workbook has no
+        Chinese message column)."""
+        keep = [i for i, c in enumerate(sheet.columns) if c.only in (None, self.lang)]
+        if len(keep) == len(sheet.columns):
+            return sheet
+        return SheetData(
+            sheet.key,
+            sheet.title_zh,
+            sheet.title_en,
+            [sheet.columns[i] for i in keep],
+            [[row[i] for i in keep] for row in sheet.rows],
+            sheet.row_kinds,
+        )
+
     # -- generic table sheets ---------------------------------------------------------
 
     def table_sheet(self, sheet: SheetData, *, as_table: str | None = None) -> None:
         """One sheet of `sheet.rows`; with `as_table`, an Excel table of that name."""
         ws = self.sheets[sheet.key]
+        sheet = self.shown_columns(sheet)
         heads = [self.label(c.zh, c.en) for c in sheet.columns]
         n = len(sheet.rows)
         if as_table:
@@ -228,6 +255,8 @@ class _Writer:
                 if value is None:
                     continue
                 kind = type(value)
+                if kind is Bilingual:
+                    value, kind = value.shown(self.lang), str
                 if kind is str:
                     if link:
                         urls += self._link(ws, r, c, value, row, sheet, urls)
@@ -243,7 +272,7 @@ class _Writer:
                     write_datetime(r, c, value, fmt)
                 elif isinstance(value, str):  # a code's enum member: a status, a warning level
                     write_string(r, c, shown.get(value, str(value)) if shown else str(value), fmt)
-                elif kind is Bilingual:
+                elif kind is Translated:
                     write_string(r, c, value.en if not zh else value.zh, fmt)
                 else:
                     write_cell(ws, r, c, value, fmt)

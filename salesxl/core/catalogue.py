@@ -417,11 +417,10 @@ _ENTRIES = [
         "重复",
         "Duplicate",
         "一行与前面某行完全相同，包括表单不用的列（多半是重复录入，删除其中一行）；"
-        "必须唯一的值重复了（错误）；或同一销售员同一期间交了两个文件（使用较新的一个）。",
+        "或必须唯一的值重复了（错误）。同一销售员同一期间的两个文件是 duplicate_file。",
         "A row is identical to an earlier one in every column, those the form does not use "
-        "too (most likely entered twice: delete one); a value "
-        "that must be unique repeats (an error); or a rep handed in two files for one period "
-        "(the newer one is used).",
+        "too (most likely entered twice: delete one), or a value that must be unique repeats "
+        "(an error). Two files of one rep for one period are duplicate_file.",
         {
             "": Template(
                 "这一行与第 {first} 行完全相同。如果是重复录入，请删除其中一行。",
@@ -430,12 +429,6 @@ _ENTRIES = [
             "unique": Template(
                 "{field_zh}「{value}」与第 {first} 行重复，必须唯一。请更正。",
                 "{field_en} '{value}' repeats row {first}; it must be unique. Correct it.",
-            ),
-            "two_files": Template(
-                "同一销售员（{rep}）同一期间（{period}）有两个文件；使用较新的 {newer}，本文件未计入。"
-                "请删除旧文件。",
-                "Rep {rep} has two files for {period}; the newer one ({newer}) is used and this "
-                "one is not counted. Delete the old file.",
             ),
         },
     ),
@@ -451,6 +444,11 @@ _ENTRIES = [
                 "{field_zh}「{rep}」不在花名册中。请核对工号，或请管理员把此人加入花名册。",
                 "{field_en} '{rep}' is not in the roster. Check the ID, or ask the admin to add "
                 "the rep.",
+            ),
+            "suggestion": Template(
+                "{field_zh}「{rep}」不在花名册中。是不是 {guess}？请核对工号，或请管理员把此人加入花名册。",
+                "{field_en} '{rep}' is not in the roster. Did you mean {guess}? Check the ID, or "
+                "ask the admin to add the rep.",
             ),
         },
     ),
@@ -531,6 +529,21 @@ _ENTRIES = [
                 "请在 Excel 中打开此文件，保存后重新提交。",
                 "{field_en} is a formula with no calculated value (the file was written by a "
                 "program and never opened in Excel). Open it in Excel, save it and send it again.",
+            ),
+            # One issue for a run of cells down a column (日清 今日成交 of a whole month).
+            "cells": Template(
+                "「{field_zh}」的 {cells} 个单元格是公式，但文件里没有计算结果（文件由程序生成、"
+                "未在 Excel 中打开保存）。请在 Excel 中打开此文件，保存后重新提交。",
+                "{field_en}: {cells} cells are formulas with no calculated value (the file was "
+                "written by a program and never opened in Excel). Open it in Excel, save it and "
+                "send it again.",
+            ),
+            "other_cells": Template(
+                "这 {cells} 个单元格是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开"
+                "保存）。请在 Excel 中打开此文件，保存后重新提交。",
+                "These {cells} cells are formulas with no calculated value (the file was written "
+                "by a program and never opened in Excel). Open it in Excel, save it and send it "
+                "again.",
             ),
         },
     ),
@@ -764,6 +777,170 @@ _ENTRIES = [
                 "不计入个人。",
                 "Reps are given by name only ({names}) and there is no roster to match them: "
                 "these sales count toward the company and products, not toward a rep.",
+            ),
+        },
+    ),
+]
+
+_NEW_FILES = (
+    "请检查文件夹路径（~$ 锁定文件和隐藏文件会被跳过）。",
+    "Check the folder (~$ lock files and hidden files are skipped).",
+)
+_ENTRIES += [
+    Entry(
+        Code.REP_ID_NORMALISED,
+        Severity.INFO,
+        "工号按花名册读取",
+        "Rep ID read as the roster's",
+        "工号与花名册中的某个工号只差大小写、全角半角或空格（如 s020、Ｓ０２０），已按花名册的写法"
+        "读取，文件照常计入。",
+        "The rep ID differs from a roster ID only in case, full-width characters or spaces "
+        "(s020, Ｓ０２０): it is read as the roster spells it and the file counts as usual.",
+        {
+            "": Template(
+                "{field_zh}「{typed}」按花名册读作 {rep_id}。",
+                "{field_en} '{typed}' read as {rep_id}, as the roster spells it.",
+            ),
+            "rows": Template(
+                "{field_zh}「{typed}」按花名册读作 {rep_id}（共 {rows} 行）。",
+                "{field_en} '{typed}' read as {rep_id}, as the roster spells it ({rows} rows).",
+            ),
+        },
+    ),
+    Entry(
+        Code.AMOUNT_NOT_CLOSED,
+        Severity.WARNING,
+        "金额不在成交行",
+        "Amount not on a closed deal",
+        "金额填在销售阶段不是成交（7）的行上：只有成交行的金额计入业绩、汇总和日报的本月进度，"
+        "这个金额哪里都不计入。已成交请把阶段改为「7 成交」；报价或预计金额请写在备注中。",
+        "An amount is on a row whose stage is not closed won (7): only a deal's amount counts as "
+        "sales, in the summary and in the daily report's progress, so this one counts nowhere. "
+        "If the deal closed, set the stage to 7; put a quote or an expected amount in the notes.",
+        {
+            "": Template(
+                "{field_zh} {amount:,.2f} 所在行的{when_zh}是「{got_zh}」，不是「{wanted_zh}」："
+                "只有「{wanted_zh}」行的{field_zh}计入业绩。已成交请把{when_zh}改为「{wanted_zh}」；"
+                "报价或预计金额请写在备注中。",
+                "{field_en} {amount:,.2f} is on a row at {when_en} '{got_en}', not "
+                "'{wanted_en}': only the {field_en!l} of '{wanted_en}' rows counts as sales. If "
+                "the deal closed, set the {when_en} to '{wanted_en}'; put a quote or an expected "
+                "amount in the notes.",
+            ),
+            "no_choice": Template(
+                "{field_zh} {amount:,.2f} 所在行没有填写{when_zh}：只有「{wanted_zh}」行的{field_zh}"
+                "计入业绩。已成交请把{when_zh}填为「{wanted_zh}」；报价或预计金额请写在备注中。",
+                "{field_en} {amount:,.2f} is on a row with no {when_en}: only the {field_en!l} "
+                "of '{wanted_en}' rows counts as sales. If the deal closed, set the {when_en} to "
+                "'{wanted_en}'; put a quote or an expected amount in the notes.",
+            ),
+        },
+    ),
+    Entry(
+        Code.CHOICE_MISMATCH,
+        Severity.WARNING,
+        "编号与名称不符",
+        "Number and name disagree",
+        "下拉值写成「编号 名称」，但名称不是这个编号的（如「4 成交」：4 是接触客户）。已按编号读取；"
+        "请从下拉列表中重新选择。只写编号或编号加简称（如「4 接触」）都可以。",
+        "A choice written as its number and a name, where the name is not that number's "
+        "('4 成交': 4 is Contact). It is read by the number; pick it again from the drop-down. "
+        "The number alone, or with a shortened name ('4 接触'), is fine.",
+        {
+            "": Template(
+                "{field_zh}「{value}」：编号 {code} 是「{label_zh}」，与名称「{name}」不符；"
+                "已按 {code} 读取。请从下拉列表中重新选择。",
+                "{field_en} '{value}': number {code} is '{label_en}', which the name '{name}' "
+                "does not match; read as {code}. Pick it again from the drop-down.",
+            ),
+        },
+    ),
+    Entry(
+        Code.DUPLICATE_FILE,
+        Severity.WARNING,
+        "重复的文件",
+        "Duplicate file",
+        "同一销售员同一期间交了两个文件：使用较新的一个，较旧的不计入。删除旧文件。",
+        "A rep handed in two files for one period: the newer one is used and the older is not "
+        "counted. Delete the old file.",
+        {
+            "": Template(
+                "同一销售员（{rep}）同一期间（{period}）有两个文件：{older} 和 {newer}。"
+                "使用较新的 {newer}，本文件未计入。请删除旧文件。",
+                "Rep {rep} has two files for {period}: {older} and {newer}. The newer one "
+                "({newer}) is used and this one is not counted. Delete the old file.",
+            ),
+        },
+    ),
+    Entry(
+        Code.NO_FORMS,
+        Severity.WARNING,
+        "没有表单",
+        "No forms",
+        "给出的文件夹里没有可读的表单（或没有销售员表单，或数据库中没有这个月的表单），"
+        "所以结果是空的，而不是「0 人 0 元」。检查路径或先导入；--strict 时以 1 退出。",
+        "The folder given holds no form to read (or no rep form, or the store has none for the "
+        "month), so the result is empty rather than '0 reps, ¥0'. Check the path or import "
+        "first; with --strict the command exits 1.",
+        {
+            "": Template(
+                "在 {where} 中没有找到表单文件（.xlsx .xlsm .xls .csv）。" + _NEW_FILES[0],
+                "No form files (.xlsx .xlsm .xls .csv) found in {where}. " + _NEW_FILES[1],
+            ),
+            "no_rep_forms": Template(
+                "{where} 中的 {count} 个文件都不是销售员表单（日报、周计划、月计划），"
+                "没有可汇总的内容。请检查文件夹路径。",
+                "None of the files in {where} ({count}) is a rep form (daily report, weekly "
+                "plan, monthly plan): there is nothing to consolidate. Check the folder.",
+            ),
+            "store": Template(
+                "数据库中没有 {period} 的销售员表单（日报、周计划、月计划）。请先用 "
+                "salesxl import reports 导入。",
+                "The store holds no rep forms (daily report, weekly plan, monthly plan) for "
+                "{period}. Import them first with `salesxl import reports`.",
+            ),
+        },
+    ),
+    Entry(
+        Code.NOT_MULTIPLE_OF_ROUNDING,
+        Severity.ERROR,
+        "不是取整单位的倍数",
+        "Not a multiple of the rounding unit",
+        "年度目标或锁定的月度目标不是「设置」中取整单位的整数倍，目标分解会拒绝这个文件。"
+        "改成取整单位的倍数，或改小取整单位。",
+        "An annual or locked target is not a whole multiple of the Settings' rounding unit, so "
+        "the target split refuses the file. Make it a multiple, or use a smaller rounding unit.",
+        {
+            "": Template(
+                "{field_zh}：{amount:,} 不是取整单位 {rounding} 的整数倍，目标分解会拒绝。"
+                "请改为 {rounding} 的倍数（如 {low:,} 或 {high:,}），或在「设置」中改小取整单位。",
+                "{field_en}: {amount:,} is not a multiple of the rounding unit {rounding}, so the "
+                "split refuses it. Make it a multiple of {rounding} (e.g. {low:,} or {high:,}), "
+                "or set a smaller rounding unit in Settings.",
+            ),
+        },
+    ),
+    Entry(
+        Code.BAD_MONTH_WEIGHTS,
+        Severity.ERROR,
+        "月度权重有误",
+        "Bad month weights",
+        "方法为 weights（权重）的单元需要 12 个月度权重（财年月份顺序）；写成百分比时合计必须"
+        "正好是 100%。目标分解会拒绝有误的权重。",
+        "A unit split by weights needs twelve month weights in fiscal order; given as "
+        "percentages they must add up to exactly 100%. The target split refuses them otherwise.",
+        {
+            "count": Template(
+                "{field_zh}：方法为 weights（权重）时需要 12 个月度权重（按财年月份顺序），这里有 "
+                "{count} 个。",
+                "{field_en}: Method weights needs twelve month weights (in fiscal order); found "
+                "{count}.",
+            ),
+            "percent": Template(
+                "{field_zh}：月度权重看起来是百分比，但合计为 {total:g}%，不是 100%。"
+                "请改正，使合计为 100（或填写不成百分比的普通权重）。",
+                "{field_en}: The month weights look like percentages but add up to {total:g}%, "
+                "not 100%; correct them (or give plain weights).",
             ),
         },
     ),

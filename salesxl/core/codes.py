@@ -60,6 +60,13 @@ class Code(StrEnum):
     BAD_ENCODING = "bad_encoding"
     NOT_FED = "not_fed"
     REP_BY_NAME = "rep_by_name"
+    REP_ID_NORMALISED = "rep_id_normalised"
+    AMOUNT_NOT_CLOSED = "amount_not_closed"
+    CHOICE_MISMATCH = "choice_mismatch"
+    DUPLICATE_FILE = "duplicate_file"
+    NO_FORMS = "no_forms"
+    NOT_MULTIPLE_OF_ROUNDING = "not_multiple_of_rounding"
+    BAD_MONTH_WEIGHTS = "bad_month_weights"
     SKIPPED = "skipped"  # a path not read, and why (lock file, hidden, salesxl's own output)
     SAVED_EARLY = "saved_early"  # judged by a save time far earlier than its arrival
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from salesxl.core.issues import Issue
+from salesxl.core.rep_ids import RepIndex
 
 __all__ = ["Rep", "Roster", "name_key", "names_to_ids"]
 
@@ -73,3 +74,11 @@ class Roster:
 
     def __len__(self) -> int:
         return len(self.reps)
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {rep_id: rep.name for rep_id, rep in self.reps.items()}
+
+    def index(self) -> RepIndex:
+        """The roster's IDs and names for matching typed IDs (`s020` is `S020`)."""
+        return RepIndex(self.reps, self.names)

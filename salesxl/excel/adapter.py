@@ -261,6 +261,7 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
     from salesxl.consolidate.sheets import issues_sheet
     from salesxl.core.issues import count_by_severity
     from salesxl.intake.inbox import read_inbox
+    from salesxl.targets.checks import with_target_checks
 
     inbox = read_inbox(
         [settings.inbox],
@@ -268,13 +269,16 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
         period=settings.period,
         today=settings.as_of,
         progress=_status(book.app, "校验 Validating"),
+        prepare=with_target_checks,
         column_map=settings.column_map,
     )
-    issues = inbox.issues
+    empty = inbox.no_forms()
+    issues = inbox.issues + ([empty] if empty is not None else [])
     _show(book, ISSUES_SHEET, sheet_grid(issues_sheet(issues), base=settings.folder))
     counts = count_by_severity(issues)
+    n = len(inbox.files)
     return (
-        f"已校验 {len(inbox.files)} 个文件 Checked {len(inbox.files)} files\n"
+        f"已校验 {n} 个文件 Checked {n} file{'s' if n != 1 else ''}\n"
         f"错误 Errors: {counts.get('error', 0)}，警告 Warnings: {counts.get('warning', 0)}\n"
         f"详见「{ISSUES_SHEET}」表 See the {ISSUES_SHEET} sheet."
     )
@@ -282,6 +286,7 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
 
 def _split_targets(book: Any, settings: ManagerSettings) -> str:
     # loaded when the button runs: Excel waits on importing this module
+    from salesxl.core.text import plural
     from salesxl.targets import split_file
 
     assert settings.targets_input is not None and settings.targets is not None  # in `need`
@@ -289,13 +294,14 @@ def _split_targets(book: Any, settings: ManagerSettings) -> str:
     result = split_file(settings.targets_input, settings.targets, roster=settings.roster)
     warnings = "".join(f"\n• {w}" for w in result.warnings[:10])
     return (
-        f"已分解 {result.units} 个单位的目标 Targets split for {result.units} units\n"
+        f"已分解 {result.units} 个单位的目标 Targets split for {plural(result.units, 'unit')}\n"
         f"保存到 Saved to: {result.output}" + (f"\n\n提示 Warnings:{warnings}" if warnings else "")
     )
 
 
 def _return_copies(book: Any, settings: ManagerSettings) -> str:
     # loaded when the button runs: Excel waits on importing this module
+    from salesxl.core.text import plural
     from salesxl.write.returns import return_inbox
 
     result = return_inbox(
@@ -308,7 +314,7 @@ def _return_copies(book: Any, settings: ManagerSettings) -> str:
     )
     unopened = sum(f.how == "not_opened" for f in result.files)
     return (
-        f"已检查 {result.checked} 个文件 Checked {result.checked} files\n"
+        f"已检查 {result.checked} 个文件 Checked {plural(result.checked, 'file')}\n"
         f"退回件 Return copies: {len(result.copies)}，无法打开 Could not be opened: {unopened}\n"
         f"保存在 Saved in: {result.folder}\n"
         f"退回清单 Return list: {result.lists[0]}"

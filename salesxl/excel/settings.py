@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from salesxl.consolidate import SheetData, Summary, Thresholds
-from salesxl.consolidate.model import Bilingual
+from salesxl.consolidate.model import Translated
 from salesxl.consolidate.workbook import CODE_LABELS, COLOURED, NUMBER_FORMATS
 from salesxl.core.errors import SalesxlError
 from salesxl.core.periods import Month
@@ -544,7 +544,7 @@ def excel_text(value: Any) -> Any:
     """A value as Excel should show it: text that looks like a formula stays text."""
     if isinstance(value, Month):
         return str(value)
-    if isinstance(value, Bilingual):  # a chase message: the workbook speaks Chinese first
+    if isinstance(value, Translated):  # a chase message: the workbook speaks Chinese first
         value = value.zh
     if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value

@@ -290,7 +290,7 @@ TARGETS_INPUT = Form(
                     width=24,
                     help_zh="方法为 weights 时填 12 个数（财年月份顺序）",
                     help_en="For method weights: twelve numbers in fiscal order",
-                    example="8,8,8,8,8,8,8,8,8,9,9,10",
+                    example="8,8,8,8,8,8,8,8,8,9,9,10",  # 100%: a valid example
                 ),
                 Field(
                     Role.SHARE_BASIS,

@@ -21,6 +21,7 @@ from salesxl.forms.model import (
     MissingWhen,
     NotBefore,
     NotGreaterThan,
+    OnlyWhen,
     ProductEquals,
     Progress,
     RequiredWhen,
@@ -84,7 +85,10 @@ DAILY_REPORT = Form(
     header_table=TableKey.DAILY,
     rep_field=Role.REP_ID,
     period_field=Role.MONTH,
-    progress=Progress(TableKey.DAILY, Role.AMOUNT, Role.MONTH_TARGET),
+    # 本月进度 counts what the summary counts: the amounts of closed deals (成交).
+    progress=Progress(
+        TableKey.DAILY, Role.AMOUNT, Role.MONTH_TARGET, only_when=(Role.STAGE, CLOSED_WON)
+    ),
     tables=(
         Table(
             key=TableKey.DAILY,
@@ -154,6 +158,9 @@ DAILY_REPORT = Form(
             ),
             rules=(
                 RequiredWhen(Role.AMOUNT, Role.STAGE, frozenset({CLOSED_WON})),
+                # Only a deal's amount is sales: the summary, the progress block and the
+                # day close count no other, so any other amount is reported.
+                OnlyWhen(Role.AMOUNT, Role.STAGE, frozenset({CLOSED_WON})),
                 ProductEquals(Role.AMOUNT, Role.QTY, Role.PRICE),
                 NotGreaterThan(Role.DEPOSIT, Role.AMOUNT),
                 NotBefore(Role.NEXT_FOLLOWUP, Role.DATE),
@@ -189,9 +196,11 @@ DAILY_REPORT = Form(
                     T.MONEY,
                     width=14,
                     aliases=("当日成交", "Today sales"),
-                    formula="SUMIFS({col:daily.amount},{col:daily.date},{cell:date})",
-                    help_zh="自动汇总当天日报中的金额",
-                    help_en="Sums the day's amounts",
+                    # The day's deals only: what the summary counts (the OnlyWhen rule).
+                    formula="SUMIFS({col:daily.amount},{col:daily.date},{cell:date},"
+                    "{col:daily.stage},{choice:daily.stage=" + CLOSED_WON + "})",
+                    help_zh="自动汇总当天成交（阶段 7）的金额",
+                    help_en="Sums the day's closed deals (stage 7)",
                 ),
                 Field(
                     Role.FORECAST,

@@ -30,6 +30,7 @@ from salesxl.read.dates import (
 
 __all__ = [
     "CellValueError",
+    "CellValueWarningError",
     "ChoiceMatcher",
     "cell_parser",
     "date_text",
@@ -59,6 +60,15 @@ class CellValueError(SalesxlError, ValueError):
     def __init__(self, code: Code, message_zh: str, message_en: str) -> None:
         super().__init__(message_zh, message_en)
         self.code = code
+
+
+class CellValueWarningError(CellValueError):
+    """A cell read as `value`, with something the user should check (a warning, not an
+    error): the value is kept (`4 成交` is stage 4, its name disagreeing)."""
+
+    def __init__(self, value: Any, code: Code, message_zh: str, message_en: str) -> None:
+        super().__init__(code, message_zh, message_en)
+        self.value = value
 
 
 # ----------------------------------------------------------------------------
@@ -377,29 +387,69 @@ class ChoiceMatcher:
     """Maps every accepted spelling of a choice list to its code.
 
     `cache` remembers raw cell values already matched, so a column of
-    repeated drop-down values costs one dictionary look-up per cell.
+    repeated drop-down values costs one dictionary look-up per cell.  In a
+    list shown with codes (`7 成交`, `A 热`) the code is enough: `4 接触`
+    is stage 4 (a shortened name); `4 成交` is stage 4 too, but its name
+    disagrees, which `read` reports.
     """
 
     def __init__(self, choices: ChoiceList) -> None:
         self.choices = choices
         self.cache: dict[Any, str | None] = {"": None}  # an empty cell matches nothing
         self._lookup: dict[str, str] = {}
+        self._names: dict[str, list[str]] = {}  # code -> its names as label keys
         for c in choices.choices:
             spellings = [c.code, c.zh, c.en, *c.aliases]
             spellings += [f"{c.code}{c.zh}", f"{c.code}{c.en}", f"{c.zh}{c.en}"]
             spellings += [f"{c.code}{c.zh}{c.en}", f"{c.en}{c.zh}"]
             for spelling in spellings:
                 self._lookup.setdefault(norm_label(spelling), c.code)
+            self._names[c.code] = [norm_label(n) for n in (c.zh, c.en, *c.aliases)]
+        self._leading_code = (
+            re.compile(
+                r"^\s*("
+                + "|".join(re.escape(c.lower()) for c in sorted(choices.codes, key=len)[::-1])
+                + r")(?![0-9a-z])\s*[-.、:：)）]?\s*(\S.*)$"
+            )
+            if choices.show_code
+            else None
+        )
 
     def match(self, value: Any) -> str | None:
+        """The code `value` stands for, or None (a name disagreeing with its code: None)."""
+        code, disagreeing = self.read(value)
+        return None if disagreeing else code
+
+    def read(self, value: Any) -> tuple[str | None, str | None]:
+        """(code, None) for a spelling of one choice; (code, name) for a code followed by a
+        name that is not that choice's (`4 成交`); (None, None) for anything else."""
         code = self.cache.get(value)
         if code is not None:
-            return code
+            return code, None
         key = int(value) if isinstance(value, float) and value.is_integer() else value
         code = self._lookup.get(norm_label(key))
-        if code is not None and len(self.cache) < 10_000:
+        disagreeing = None
+        if code is None and self._leading_code is not None and isinstance(key, str):
+            code, disagreeing = self._by_code(key)
+        if code is not None and disagreeing is None and len(self.cache) < 10_000:
             self.cache[value] = code
-        return code
+        return code, disagreeing
+
+    def _by_code(self, text: str) -> tuple[str | None, str | None]:
+        """`4 接触` -> ('4', None): the code is enough; `4 成交` -> ('4', '成交')."""
+        assert self._leading_code is not None
+        hit = self._leading_code.match(unicodedata.normalize("NFKC", text).lower())
+        if hit is None:
+            return None, None
+        typed, name = hit.group(1), hit.group(2)
+        code = next(c for c in self.choices.codes if c.lower() == typed)
+        key, whole = norm_label(name), norm_label(text)
+        if key and any(key in n or n in key or n in whole for n in self._names[code] if n):
+            return code, None  # `4 接触`, `C类客户` (an alias with its code)
+        return code, name.strip()
+
+    def label(self, code: str, lang: str) -> str:
+        return self.choices.by_code(code).label(lang, with_code=self.choices.show_code)
 
     def allowed(self) -> str:
         return " / ".join(
@@ -497,7 +547,7 @@ def cell_parser(
         matcher = matcher_for(field.choices)
 
         def choice(value: Any) -> str:
-            code = matcher.match(value)
+            code, disagreeing = matcher.read(value)
             if code is None:
                 raise CellValueError(
                     Code.NOT_IN_LIST,
@@ -508,6 +558,21 @@ def cell_parser(
                         value=text_of(value),
                         allowed_zh=matcher.allowed(),
                         allowed_en=matcher.allowed_en(),
+                    ),
+                )
+            if disagreeing is not None:
+                raise CellValueWarningError(
+                    code,
+                    Code.CHOICE_MISMATCH,
+                    *message(
+                        Code.CHOICE_MISMATCH,
+                        field_zh=zh,
+                        field_en=en,
+                        value=text_of(value),
+                        code=code,
+                        label_zh=matcher.label(code, "zh"),
+                        label_en=matcher.label(code, "en"),
+                        name=disagreeing,
                     ),
                 )
             return code

@@ -33,6 +33,7 @@ from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.people import names_to_ids
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month, Week
+from salesxl.core.text import plural
 from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
 from salesxl.intake.files import collect_files, load_forms, saved_early
 from salesxl.store import codec
@@ -161,12 +162,13 @@ def import_files(
                 results[f] = _unchanged(str(f), hit, "the same file")
         todo.sort(key=lambda f: (hashes[f][2], str(f)))
         today = (now or dt.datetime.now()).date()
-        roster_ids, roster_names = _roster(engine)
+        roster_ids, roster_names, rep_names = _roster(engine)
         with read_transaction(engine) as conn:
             remembered = remembered_maps(conn)
         ctx = ValidationContext(
             today=today,
             roster_ids=roster_ids if spec.name == "reports" else None,
+            rep_names=rep_names,  # "did you mean S020 (张三)?" for an unknown ID
             roster_names=roster_names if spec.name == "sales" else None,
             column_map=dict(column_map) if column_map else None,
             remembered_maps=remembered or None,
@@ -242,8 +244,11 @@ def _known_hashes(engine: Engine, hashes: list[str]) -> dict[str, Any]:
     return found
 
 
-def _roster(engine: Engine) -> tuple[frozenset[str] | None, dict[str, str] | None]:
-    """The current roster's rep IDs, and name key -> rep ID (None, None: no roster)."""
+def _roster(
+    engine: Engine,
+) -> tuple[frozenset[str] | None, dict[str, str] | None, dict[str, str] | None]:
+    """The current roster's rep IDs, name key -> rep ID, and rep ID -> name (Nones: no
+    roster)."""
     with read_transaction(engine) as conn:
         current = conn.execute(
             select(submissions.c.id).where(
@@ -251,11 +256,12 @@ def _roster(engine: Engine) -> tuple[frozenset[str] | None, dict[str, str] | Non
             )
         ).scalar()
         if current is None:
-            return None, None
+            return None, None, None
         pairs = list(
             conn.execute(select(reps.c.rep_id, reps.c.name).where(reps.c.submission_id == current))
         )
-    return frozenset(rep for rep, _ in pairs), names_to_ids((rep, name) for rep, name in pairs)
+    ids = frozenset(rep for rep, _ in pairs)
+    return ids, names_to_ids((rep, name) for rep, name in pairs), dict(pairs)
 
 
 def _unchanged(path: str, hit: Any, what: str) -> FileResult:
@@ -660,18 +666,18 @@ def _write(
     result.status = "replaced" if replaced else "imported"
     result.rows, result.skipped_rows = rows, plan.skipped
     result.version, result.submission_id, result.replaced = version, new_id, replaced
-    skipped = f", {plan.skipped} rows with errors left out" if plan.skipped else ""
+    skipped = f", {plural(plan.skipped, 'row')} with errors left out" if plan.skipped else ""
     what = (
         f"replaced version {', '.join(str(s.version) for s in previous.rows)}"
         if replaced
         else "new"
     )
-    result.note = f"{rows} rows, version {version} ({what}){skipped}"
+    result.note = f"{plural(rows, 'row')}, version {version} ({what}){skipped}"
     if kept is not None:
         gone = sum(previous.replaced_rows.values())
         result.added, result.replaced_rows, result.kept = rows, gone, kept
         result.note = (
-            f"{rows} rows added, {gone} earlier rows replaced, {kept} kept "
+            f"{plural(rows, 'row')} added, {plural(gone, 'earlier row')} replaced, {kept} kept "
             f"(version {version}){skipped}"
         )
     if data.mapping_remembered:

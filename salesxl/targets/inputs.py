@@ -10,6 +10,7 @@ from pathlib import Path
 from salesxl.core.calendar import Workdays
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
+from salesxl.core.text import plural
 from salesxl.forms import TARGETS_INPUT, FormId, TableKey
 from salesxl.forms import Role as R
 from salesxl.intake.files import load_form
@@ -18,6 +19,7 @@ from salesxl.read.locate import column_map
 from salesxl.read.values import norm_label, parse_number, text_of
 from salesxl.read.wide import find_wide, unpivot
 from salesxl.read.workbook import open_book
+from salesxl.targets.checks import input_issues
 from salesxl.targets.model import Lock, Settings, TargetsError, TargetsInput, UnitSpec
 from salesxl.validate import FormData
 
@@ -60,7 +62,7 @@ def _errors(data: FormData, what_zh: str, what_en: str, setting: str | None) -> 
         more_en = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         raise TargetsError(
             f"{data.path}：{what_zh}有 {len(errors)} 个错误：{where_zh}{more_zh}",
-            f"{data.path}: {len(errors)} errors in the {what_en}: {where_en}{more_en}",
+            f"{data.path}: {plural(len(errors), 'error')} in the {what_en}: {where_en}{more_en}",
             hint_zh=f"运行 `salesxl validate {data.path}` 查看全部问题",
             hint_en=f"run `salesxl validate {data.path}` for the full list",
             setting=setting,
@@ -85,6 +87,7 @@ def read_targets_input(
             "单元 Unit, 上级 Parent): "
             + (first.message_en if first else f"it is a {data.form_id} form"),
         )
+    data.issues.extend(input_issues(data))  # the checks `salesxl validate` runs too
     _errors(data, "目标输入", "targets input", "targets_input")
     h = data.header
     settings = Settings(

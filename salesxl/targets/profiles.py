@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from salesxl.core.periods import Month
 from salesxl.targets.calendar import Calendar
+from salesxl.targets.checks import month_weights_problem
 from salesxl.targets.history import Years, month_of, ordinal, recent_years
 
 __all__ = [
@@ -230,16 +231,9 @@ def method_weights(
 
 
 def _check_month_weights(month_weights: Sequence[float] | None) -> None:
-    if not month_weights or len(month_weights) != 12:
-        raise ValueError("method weights needs twelve month weights")
-    total = math.fsum(month_weights)
-    for whole, unit in ((100.0, "%"), (1.0, "")):  # percentages (or fractions) must make 100%
-        if 0.9 * whole <= total <= 1.1 * whole and abs(total - whole) > whole * 1e-6:
-            shown = total if unit else total * 100
-            raise ValueError(
-                f"the month weights look like percentages but add up to "
-                f"{shown:g}%, not 100%; correct them (or give plain weights)"
-            )
+    problem = month_weights_problem(month_weights)  # what `salesxl validate` says too
+    if problem is not None:
+        raise ValueError(problem[1])
 
 
 def _years_note(years: Years) -> str:

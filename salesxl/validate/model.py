@@ -15,6 +15,7 @@ from typing import Any
 
 from salesxl.core.issues import Issue, has_errors
 from salesxl.core.periods import Month, Week
+from salesxl.core.rep_ids import RepIndex
 from salesxl.forms import FORMS, Form
 from salesxl.read.workbook import Limits
 
@@ -25,6 +26,8 @@ __all__ = ["FormData", "TableData", "ValidationContext"]
 class ValidationContext:
     """What validation needs beyond the file: today, the expected period, the roster.
 
+    `roster_ids` (with `rep_names` for suggestions) is the roster rep IDs are matched
+    against; `reps` is the index built from them once.
     For files from other systems: `column_map` (field key -> header) names columns
     no synonym knows, `remembered_maps` are the mappings the store keeps per header
     signature, `date_order` (dmy, mdy, ymd) settles dates like 03/04/2025,
@@ -48,6 +51,12 @@ class ValidationContext:
     # The save time a file records inside itself is a courtesy (it survives e-mail, which
     # resets the file's own time) but anyone can set it; False ignores it.
     saved_times: bool = True
+    rep_names: Mapping[str, str] | None = None
+    reps: RepIndex | None = field(init=False, default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.roster_ids is not None:
+            object.__setattr__(self, "reps", RepIndex(self.roster_ids, self.rep_names))
 
 
 @dataclass(slots=True)

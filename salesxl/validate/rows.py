@@ -20,11 +20,13 @@ from typing import Any
 
 from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.periods import Month, Week
+from salesxl.core.rep_ids import RepIndex, RepMatch
 from salesxl.forms import Field, FieldType, Role, Table
 from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TOTAL_LABELS, TableLayout
 from salesxl.read.values import (
     CellValueError,
+    CellValueWarningError,
     cell_parser,
     matcher_for,
     norm_label,
@@ -39,9 +41,13 @@ from salesxl.validate.rep_names import reps_by_name
 __all__ = [
     "NUMERIC",
     "TableChecker",
+    "cell_range",
+    "cell_runs",
     "column_letters",
+    "formula_message",
     "insane_number",
     "range_problem",
+    "rep_id_normalised",
     "unknown_rep",
 ]
 
@@ -103,15 +109,74 @@ def insane_number(f: Field, value: float, limit: float) -> tuple[str, str]:
     )
 
 
-def unknown_rep(path: str, f: Field, rep: str, where: dict[str, Any]) -> Issue:
+def unknown_rep(path: str, f: Field, match: RepMatch, where: dict[str, Any]) -> Issue:
+    rep, guess = match.typed, match.suggestion
     return make_issue(
         Code.UNKNOWN_REP,
         path,
-        *message(Code.UNKNOWN_REP, field_zh=f.zh, field_en=f.en, rep=rep),
+        *message(
+            Code.UNKNOWN_REP,
+            "suggestion" if guess else "",
+            field_zh=f.zh,
+            field_en=f.en,
+            rep=rep,
+            guess=guess,
+        ),
         column=f.bilingual,
         value=rep,
         **where,
     )
+
+
+def rep_id_normalised(
+    path: str, f: Field, typed: str, rep_id: str, where: dict[str, Any], rows: int = 1
+) -> Issue:
+    """An ID matched to the roster after folding case, width or spaces: read as the roster's."""
+    return make_issue(
+        Code.REP_ID_NORMALISED,
+        path,
+        *message(
+            Code.REP_ID_NORMALISED,
+            "rows" if rows > 1 else "",
+            field_zh=f.zh,
+            field_en=f.en,
+            typed=typed,
+            rep_id=rep_id,
+            rows=rows,
+        ),
+        column=f.bilingual,
+        value=typed,
+        **where,
+    )
+
+
+def formula_message(f: Field | None, cells: int = 1) -> tuple[str, str]:
+    """Formula cells without a value: of a field (a run of `cells` down its column), or
+    other cells (the progress block)."""
+    if f is None:
+        if cells == 1:
+            return message(Code.FORMULA_WITHOUT_VALUE, field_zh="此单元格", field_en="This cell")
+        return message(Code.FORMULA_WITHOUT_VALUE, "other_cells", cells=cells)
+    labels = {"field_zh": f.zh, "field_en": f.en}
+    if cells == 1:
+        return message(Code.FORMULA_WITHOUT_VALUE, **labels)
+    return message(Code.FORMULA_WITHOUT_VALUE, "cells", cells=cells, **labels)
+
+
+def cell_runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted 0-based rows as runs of consecutive rows: [3, 4, 5, 9] -> [(3, 5), (9, 9)]."""
+    runs: list[tuple[int, int]] = []
+    for r in rows:
+        if runs and r == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], r)
+        else:
+            runs.append((r, r))
+    return runs
+
+
+def cell_range(letters: str, first: int, last: int) -> str:
+    """`B4` or `B4:B19` for 0-based rows first..last."""
+    return f"{letters}{first + 1}" if first == last else f"{letters}{first + 1}:{letters}{last + 1}"
 
 
 # Text that a CSV gives for a number or date, spelled the one plain way: `1234.5`,
@@ -208,7 +273,7 @@ class TableChecker:
         today: dt.date,
         period: Month | Week | None,
         default_year: int | None,
-        roster_ids: frozenset[str] | None,
+        reps: RepIndex | None,
         products: frozenset[str] | None,
         date_order: str | None = None,
         roster_names: Mapping[str, str] | None = None,
@@ -217,7 +282,7 @@ class TableChecker:
         self.layout, self.grid, self.path, self.today = layout, grid, path, today
         self.max_amount = max_amount
         self.table: Table = layout.table
-        self.period, self.roster_ids = period, roster_ids
+        self.period, self.reps = period, reps
         self.date_order, self.roster_names = date_order, roster_names
         self.mapped = [f for f in self.table.fields if f.key in layout.columns]
         self.cols = [layout.columns[f.key] for f in self.mapped]
@@ -388,6 +453,10 @@ class TableChecker:
                     out[i] = parse(raw)
                     if periods is not None and len(periods) < 10_000:
                         periods[raw] = out[i]
+                except CellValueWarningError as note:  # read, with a warning
+                    out[i] = note.value
+                    self.issue(note.code, j, numbers[i], note.message_zh, note.message_en, raw)
+                    continue
                 except CellValueError as problem:
                     out[i] = None
                     bad.add(i)
@@ -455,17 +524,30 @@ class TableChecker:
         if not rows:
             return
         f = self.mapped[j]
+        hit: list[int] = []
         for i, r in enumerate(numbers):
             if r in rows:
                 out[i] = None
                 bad.add(i)
                 self.formula_cells.append((r, col))
-                self.issue(
-                    Code.FORMULA_WITHOUT_VALUE,
+                hit.append(r)
+        # One issue per run of rows (今日成交 of a whole month is one thing to fix, not 16).
+        for first, last in cell_runs(hit):
+            self.found.append(
+                (
+                    first,
                     j,
-                    r,
-                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh=f.zh, field_en=f.en),
+                    make_issue(
+                        Code.FORMULA_WITHOUT_VALUE,
+                        self.path,
+                        *formula_message(f, last - first + 1),
+                        sheet=self.grid.name,
+                        cell=cell_range(self.letters[j], first, last),
+                        row=first + 1,
+                        column=f.bilingual,
+                    ),
                 )
+            )
 
     def _checks(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
@@ -490,24 +572,45 @@ class TableChecker:
                 self.issue(Code.OUT_OF_RANGE, j, numbers[i], *problem, raw[i])
         if f.type is FieldType.DATE:
             self._dates(j, out, raw, numbers, bad)
-        if f.role is Role.REP_ID and self.roster_ids is not None:
-            for i in [i for i, v in enumerate(out) if v is not None and v not in self.roster_ids]:
+        if f.role is Role.REP_ID and self.reps is not None:
+            self._rep_ids(j, out, raw, numbers)
+
+    def _rep_ids(self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int]) -> None:
+        """IDs matched to the roster: `s020` becomes `S020` (one info per spelling, at its
+        first row: a 5,000-row export is not 5,000 notes); an ID that matches nothing is an
+        error on its row, with the closest roster ID or name."""
+        assert self.reps is not None
+        f, reps = self.mapped[j], self.reps
+        spelled: dict[str, list[int]] = {}
+        for i, v in enumerate(out):
+            if v is None or (v in reps and (raw[i] == v or text_of(raw[i]) == v)):
+                continue
+            match = reps.match(v)
+            if match.rep_id is None:
                 self.found.append(
-                    (
-                        numbers[i],
-                        j,
-                        unknown_rep(
-                            self.path,
-                            f,
-                            out[i],
-                            {
-                                "sheet": self.grid.name,
-                                "cell": f"{self.letters[j]}{numbers[i] + 1}",
-                                "row": numbers[i] + 1,
-                            },
-                        ),
-                    )
+                    (numbers[i], j, unknown_rep(self.path, f, match, self._at(j, i, numbers)))
                 )
+                continue
+            out[i] = match.rep_id  # `s020` or `Ｓ０２０` typed: the roster's S020
+            spelled.setdefault(text_of(raw[i]), []).append(i)
+        for typed, rows in spelled.items():
+            i = rows[0]
+            self.found.append(
+                (
+                    numbers[i],
+                    j,
+                    rep_id_normalised(
+                        self.path, f, typed, out[i], self._at(j, i, numbers), len(rows)
+                    ),
+                )
+            )
+
+    def _at(self, j: int, i: int, numbers: list[int]) -> dict[str, Any]:
+        return {
+            "sheet": self.grid.name,
+            "cell": f"{self.letters[j]}{numbers[i] + 1}",
+            "row": numbers[i] + 1,
+        }
 
     def _dates(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]

@@ -8,7 +8,14 @@ Regenerate with `python -m salesxl.write.formdocs > docs/forms.md`.
 from __future__ import annotations
 
 from salesxl.forms import FORMS, Field, Form
-from salesxl.forms.model import MissingWhen, NotBefore, NotGreaterThan, ProductEquals, RequiredWhen
+from salesxl.forms.model import (
+    MissingWhen,
+    NotBefore,
+    NotGreaterThan,
+    OnlyWhen,
+    ProductEquals,
+    RequiredWhen,
+)
 from salesxl.write.templates import field_help
 
 __all__ = ["forms_markdown"]
@@ -17,6 +24,11 @@ __all__ = ["forms_markdown"]
 def _rule_text(rule: object) -> str:
     if isinstance(rule, RequiredWhen):
         return f"`{rule.field}` required when `{rule.when}` is {', '.join(sorted(rule.values))}"
+    if isinstance(rule, OnlyWhen):
+        return (
+            f"`{rule.field}` counts only when `{rule.when}` is {', '.join(sorted(rule.values))} "
+            "(elsewhere a warning)"
+        )
     if isinstance(rule, ProductEquals):
         text = f"`{rule.field}` = `{rule.a}` × `{rule.b}` within {rule.tolerance}"
         return f"{text} (a {rule.severity})" if rule.severity else text
