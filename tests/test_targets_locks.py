@@ -116,7 +116,7 @@ def test_method_sheet_lists_what_each_lock_moved(tmp_path):
     assert "50,000" in column[title][0] and "90,000" in column[title][0]
     rows = {row[0]: row for row in column[title + 2 : title + 6]}
     assert set(rows) == {"E01", "T1", "R1", "HQ"}
-    assert rows["E01"][1] == "locked" and rows["E01"][2:14] == [
+    assert rows["E01"][1] == "锁定 locked" and rows["E01"][2:14] == [
         4000,
         -40000,
         *[4000] * 6,

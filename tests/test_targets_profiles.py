@@ -108,7 +108,7 @@ def test_spring_festival_auto_follows_each_units_own_history():
     assert 2.0 < jan / feb < 2.3
     forced = _plan(units, history, year=2026, method="seasonal", spring_festival="yes")
     us = {p.unit: p for p in forced.plans}["US"]
-    assert us.spring.startswith("applied (设置") and us.months[0] / us.months[1] < 1.5
+    assert us.spring.startswith("applied (setting") and us.months[0] / us.months[1] < 1.5
 
 
 # -- method auto --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from salesxl.cli import main
 from salesxl.core.periods import Month
 from salesxl.forms import SALES_RECORDS, TARGETS_INPUT
 from salesxl.targets import (
+    Lock,
     Settings,
     TargetsInput,
     UnitSpec,
@@ -247,3 +248,86 @@ def test_explain_shows_proposals_locks_ramp_and_rounding(tmp_path):
     assert re.search(r"locked 2026-03 at 0 \(was 4[12]\), its other months re-spread", text)
     a = explain_file(tmp_path / "t.xlsx", "A")
     assert "ramp 50,100 from 2026-01" in a and "rounded up" in a
+
+
+# ---- explain and resplit read a workbook in either language, and older ones ----
+
+
+def _locked_split():
+    units = [
+        UnitSpec("company", "总公司", annual=D(24_000)),
+        UnitSpec("rep", "A", "总公司"),
+        UnitSpec("rep", "B", "总公司", ramp=(50.0, 100.0)),
+    ]
+    s = Settings(2026, method="equal", rounding=D(10))
+    split = split_targets(TargetsInput(s, units, locks=[Lock("A", Month(2026, 3), D(0))]))
+    split.version = Version(1, dt.date(2026, 1, 5))
+    return split
+
+
+def _as_older_version(split):
+    """The split as a version before bilingual notes wrote it: English alone, plain text."""
+    for plan in split.plans:
+        for name in ("method", "note", "annual_from", "basis", "spring", "backtest"):
+            setattr(plan, name, str(getattr(plan, name)))
+    split.warnings = [str(w) for w in split.warnings]
+    return split
+
+
+def test_explain_reads_a_workbook_in_either_language_and_older_ones(tmp_path):
+    from salesxl.targets import explain_file
+
+    written = {
+        "zh": write_targets(_locked_split(), tmp_path / "zh.xlsx"),
+        "en": write_targets(_locked_split(), tmp_path / "en.xlsx", lang="en"),
+        "old": write_targets(_as_older_version(_locked_split()), tmp_path / "old.xlsx"),
+    }
+    for lang, path in written.items():
+        text = explain_file(path, "A")
+        # A's year: 24,000 shared equally with B, who works 11.5 months (a 50 % January):
+        # 24,000 × 12 / 23.5 = 12,255.3 → 12,260 in tens (B 11,740), 51.1 % of the year.
+        assert "年度 Annual:        12,260 — " in text, (lang, text)
+        assert "share of 总公司 by equal (51.1%)" in text, (lang, text)
+        # one line per note: the lock, then nothing glued to it
+        lines = [x.strip() for x in text.splitlines() if x.strip().startswith("- ")]
+        assert any(x.endswith("its other months re-spread") for x in lines), (lang, lines)
+        assert any("at 0 (was " in x for x in lines), lang
+        b = explain_file(path, "B")
+        assert "ramp 50,100 from 2026-01" in b, lang
+        if lang == "zh":
+            assert "锁定为 0" in text and "按 equal 分得 总公司 的" in text
+        else:
+            assert "锁定为" not in text
+
+
+def test_resplit_of_a_chinese_workbook_writes_english_under_en_and_back(tmp_path):
+    from salesxl.targets.notes import Note
+
+    zh = write_targets(_locked_split(), tmp_path / "zh.xlsx")
+    back = read_targets_workbook(zh)
+    a = {p.unit: p for p in back.plans}["A"]
+    assert isinstance(a.note, Note) and "locked 2026-03 at 0" in a.note  # both languages back
+    v2 = resplit(back, {("A", None): {Month(2026, 1): 2_000.0}}, Month(2026, 7))
+    en = write_targets(v2, tmp_path / "v2_en.xlsx", lang="en", previous=back)
+    wb = openpyxl.load_workbook(en)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                text = cell.value.replace("总公司", "") if isinstance(cell.value, str) else ""
+                assert not re.search(r"[\u3000-\u9fff\uff00-\uffef]", text), (ws.title, text)
+    how = {r[0].value: r[9].value for r in wb["Method"].iter_rows() if r[0].value}
+    assert how["A"].startswith("re-split from 2026-07: year 12,260, sales to date 2,000")
+    assert "locked 2026-03 at 0" in how["A"]
+    # the re-split's notes under zh: Chinese first, the English line after
+    zh2 = write_targets(v2, tmp_path / "v2_zh.xlsx", previous=back)
+    ws = openpyxl.load_workbook(zh2)["说明 Method"]
+    a_how = next(r[9].value for r in ws.iter_rows() if r[0].value == "A")
+    assert a_how.startswith("自 2026-07 起重新分解：全年 12,260，至今销售 2,000")
+    assert "\nre-split from 2026-07" in a_how and "锁定为 0" in a_how.split("\n")[0]
+    # and an older English-only workbook re-splits as before
+    old = write_targets(_as_older_version(_locked_split()), tmp_path / "old.xlsx")
+    v2_old = resplit(read_targets_workbook(old), {}, Month(2026, 7))
+    a_old = {p.unit: p for p in v2_old.plans}["A"]
+    # nothing sold: the first half stays, July-December carry A's whole 12,260 (1,226 tens)
+    assert a_old.months[:6] == a.months[:6] and sum(a_old.months[6:]) == 1_226
+    assert "locked 2026-03 at 0" in a_old.note

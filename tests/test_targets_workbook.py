@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -235,3 +236,136 @@ def test_cli_forms_issue(tmp_path):
     # A daily report, a monthly plan and the weekly plans of W45-W49.
     assert "7 forms for 1 rep written" in result.output
     assert len(list((tmp_path / "forms").rglob("*.xlsx"))) == 7
+
+
+# ---- each language mode is entirely in its language (bilingual is the default) ----
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def _eventful_split():
+    """An organisation with Chinese names and every kind of note: a lock, a ramp, a leaver,
+    proposals, products with and without history, short and gappy history, tiers."""
+    units = [
+        UnitSpec("company", "总公司", annual=D(1_200_000), stretch_uplift=10.0),
+        UnitSpec("region", "华东", "总公司", method="auto"),
+        UnitSpec("region", "华南", "总公司", weight=0.5, stretch=D(450_000)),
+        UnitSpec("team", "上海组", "华东", method="auto"),
+        UnitSpec("rep", "S001", "上海组", proposed=D(250_050)),
+        UnitSpec("rep", "S002", "上海组", ramp=(50.0, 100.0)),
+        UnitSpec("rep", "S003", "华南", stretch_uplift=20.0),
+        UnitSpec("rep", "S003", "华南", product="阿莫西林"),
+        UnitSpec("rep", "S003", "华南", product="头孢", annual=D(100_000)),
+        UnitSpec("rep", "S004", "华南", method="trend"),
+    ]
+    history = [
+        (r, None, Month(y, m), 1000.0 * (1 + (m == 12)))
+        for r in ("S001", "S003")
+        for y in (2024, 2025)
+        for m in range(1, 13)
+        if (r, y, m) != ("S001", 2024, 5)  # a missing month, taken from a year apart
+    ]
+    history += [("S004", None, Month(2025, m), 900.0) for m in range(1, 13)]  # one year
+    inp = TargetsInput(
+        Settings(2026, rounding=D(100), mode="negotiated"),
+        units,
+        history,
+        [Lock("S001", Month(2026, 1), D(30_000), row=2)],
+        ends={"S004": Month(2026, 9)},
+    )
+    return split_targets(inp)
+
+
+def _strange_text(path: Path, names: set[str]) -> list[str]:
+    """Every text cell with Chinese left once the organisation's own names are taken out."""
+    wb = openpyxl.load_workbook(path)
+    found = []
+    for ws in wb.worksheets:
+        if _CJK.search(ws.title):
+            found.append(f"sheet title {ws.title}")
+        for row in ws.iter_rows():
+            for cell in row:
+                if not isinstance(cell.value, str):
+                    continue
+                text = cell.value
+                for name in sorted(names, key=len, reverse=True):
+                    text = text.replace(name, "")
+                if _CJK.search(text):
+                    found.append(f"{ws.title}!{cell.coordinate}: {cell.value}")
+    return found
+
+
+def test_lang_en_writes_no_chinese_but_the_organisations_names(tmp_path):
+    split = _eventful_split()
+    assert split.lock_effects and split.warnings  # the sheet has notes and lock effects
+    names = {p.unit for p in split.plans} | {p.product for p in split.plans if p.product}
+    path = write_targets(split, tmp_path / "en.xlsx", lang="en")
+    assert _strange_text(path, names) == []
+    # …and the English is all there: the notes are not lost, only their Chinese.
+    ws = openpyxl.load_workbook(path)["Method"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("locked 2026-01 at 30,000" in t for t in texts)
+    assert any(t.startswith("share of 华东 by") for t in texts)
+
+
+def test_cli_split_lang_en_has_no_chinese_in_its_notes_either(tmp_path):
+    # A history gap (S001's 2025-03 far below its other Marches) and a fall-back make notes.
+    history = [
+        {
+            "unit": r,
+            "month": f"{y}-{m:02d}",
+            "amount": 10.0 if (r, y, m) == ("S001", 2025, 3) else 1000.0,
+        }
+        for r in ("S001", "S002")
+        for y in (2024, 2025)
+        for m in range(1, 13)
+    ]
+    source = tmp_path / "input.xlsx"
+    write_form(
+        source,
+        TARGETS_INPUT,
+        header={"year": 2026, "method": "trend", "rounding": 100},
+        rows={
+            "annual": [
+                {"level": "company", "unit": "华东区", "annual_target": 120_000},
+                {"level": "rep", "unit": "S001", "parent": "华东区"},
+                {"level": "rep", "unit": "S002", "parent": "华东区"},
+                {"level": "rep", "unit": "S003", "parent": "华东区"},
+            ],
+            "history": history,
+        },
+    )
+    out = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(
+        main, ["targets", "split", str(source), "-o", str(out), "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "history gap? S001 2025-03" in result.output  # the notes this run has
+    assert _strange_text(out, {"华东区"}) == []
+    explained = CliRunner().invoke(main, ["targets", "explain", str(out), "S003"])
+    assert explained.exit_code == 0 and "share of 华东区 by" in explained.output
+
+
+def test_lang_zh_method_sheet_gives_each_note_in_chinese_then_english(tmp_path):
+    split = _eventful_split()
+    path = write_targets(split, tmp_path / "zh.xlsx")
+    ws = openpyxl.load_workbook(path)["说明 Method"]
+    rows = {
+        (ws.cell(r, 1).value, ws.cell(r, 2).value): [ws.cell(r, c).value for c in range(1, 12)]
+        for r in range(1, ws.max_row + 1)
+    }
+    s001 = rows[("S001", None)]
+    how = s001[9]  # 说明 How: the profile and the lock, Chinese line then English line
+    zh, en = how.split("\n")
+    assert "锁定为 30,000" in zh and "locked 2026-01 at 30,000" in en
+    assert "取自" in zh and "taken from" in en  # 2024-05 filled from a year apart
+    assert rows[("S002", None)][3].split("\n")[1].startswith("share of 上海组 by")
+    assert (
+        "在职" in rows[("S004", None)][9] and "active 2026-01 to 2026-09" in rows[("S004", None)][9]
+    )
+    assert rows[("总公司", None)][3] == "给定（年度目标）\ngiven (annual target)"
+    # The run's notes: each a Chinese row, then its English row.
+    notes = [ws.cell(r, 13).value for r in range(1, ws.max_row + 1)]
+    fallback = next(k for k, t in enumerate(notes) if t and t.startswith("trend 需要"))
+    assert notes[fallback + 1].startswith("trend needs two complete years of history")
+    assert "设置说明 What the settings mean" in notes and "Notes" not in notes

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from salesxl.core.calendar import CalendarNotCoveredError
 from salesxl.targets.calendar import Calendar
 from salesxl.targets.history import Years, month_of
+from salesxl.targets.notes import note
 from salesxl.targets.profiles import method_weights, spring_pair
 
 __all__ = ["AUTO_YEARS", "Choice", "choose_method", "spring_decision", "wape"]
@@ -41,7 +42,11 @@ class Choice:
 
     def describe(self) -> str:
         others = ", ".join(f"{m} {e:.1%}" for m, e in self.errors.items() if m != self.method)
-        return f"auto chose {self.method} (backtest WAPE {self.errors[self.method]:.1%}; {others})"
+        own = f"{self.errors[self.method]:.1%}"
+        return note(
+            f"auto 选用 {self.method}（回测误差 WAPE {own}，其他：{others}）",
+            f"auto chose {self.method} (backtest WAPE {own}, others: {others})",
+        )
 
 
 def wape(weights: Sequence[float], actual: Sequence[float]) -> float:
@@ -89,7 +94,9 @@ def spring_decision(years: Years, calendar: Calendar) -> tuple[bool, str]:
     """Apply the Spring Festival adjustment to this unit?  With the reason, for 说明."""
     positions = [o % 12 for o in years.windows[0].ordinals] if years.windows else []
     if len(years) < 2 or 0 not in positions or 1 not in positions:
-        return False, "not applied: needs two years of history to test"
+        return False, note(
+            "未调整：需要两年历史才能检验", "not applied: needs two years of history to test"
+        )
     k1, k2 = positions.index(0), positions.index(1)  # January's and February's places
     per_day = [
         (
@@ -116,8 +123,10 @@ def spring_decision(years: Years, calendar: Calendar) -> tuple[bool, str]:
         )
         adjusted += abs(share - actual)
     applied = adjusted < plain - TIE
-    verdict = "applied" if applied else "not applied"
-    return applied, (
-        f"{verdict}: it misses the past January/February split by {adjusted:.1%} against "
-        f"{plain:.1%} without (summed over {len(years)} years)"
+    verdict = ("已调整", "applied") if applied else ("未调整", "not applied")
+    return applied, note(
+        f"{verdict[0]}：调整后与过去 1月/2月 拆分相差 {adjusted:.1%}，不调整相差 {plain:.1%}"
+        f"（{len(years)} 年合计）",
+        f"{verdict[1]}: it misses the past January/February split by {adjusted:.1%} against "
+        f"{plain:.1%} without (summed over {len(years)} years)",
     )

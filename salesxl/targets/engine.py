@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from salesxl.core.periods import Month
 from salesxl.targets.calendar import Calendar
-from salesxl.targets.locks import apply_locks, lock_effects
+from salesxl.targets.locks import RELATION_ZH, apply_locks, lock_effects
 from salesxl.targets.model import (
     Lock,
     LockEffect,
@@ -36,9 +36,10 @@ from salesxl.targets.model import (
     UnitPlan,
     UnitSpec,
 )
+from salesxl.targets.notes import join, note
 from salesxl.targets.profiles import fiscal_months, presence
 from salesxl.targets.rounding import apportion
-from salesxl.targets.shares import annual_targets, default_basis, share_weights, to_units
+from salesxl.targets.shares import GIVEN, annual_targets, default_basis, share_weights, to_units
 from salesxl.targets.spread import Key, Nodes, spread
 from salesxl.targets.tiers import tier_plans
 from salesxl.targets.tree import Tree, where_en, where_zh
@@ -149,17 +150,21 @@ def _product_annuals(
         asked = tree.nodes[unit].share_basis or s.share_basis
         basis = asked if asked in ("weights", "last-year", "last-year×weights", "equal") else None
         basis = basis or default_basis(free, last)
-        weights, note = share_weights(basis, free, last, [None] * len(free))
+        weights, said = share_weights(basis, free, last, [None] * len(free))
         parts = apportion(rest, weights) if free else []
         total = math.fsum(weights) or 1.0
-        basis_of[unit] = f"products by {basis}" + (f"; {note}" if note else "")
+        basis_of[unit] = join(note(f"产品按 {basis}", f"products by {basis}"), said)
         for p in specs:
             key = (unit, p.product)
             if p.annual is not None:
-                out[key], how[key] = fixed[p.product], "given (年度目标)"
+                out[key], how[key] = fixed[p.product], GIVEN
         for p, part, w in zip(free, parts, weights, strict=True):
             key = (unit, p.product)
-            out[key], how[key] = part, f"share of {unit} by {basis} ({w / total:.1%})"
+            share = f"{w / total:.1%}"
+            out[key], how[key] = (
+                part,
+                note(f"按 {basis} 分得 {unit} 的 {share}", f"share of {unit} by {basis} ({share})"),
+            )
     return out, how, basis_of
 
 
@@ -197,6 +202,9 @@ def _locks(
         )
         keys[lock] = key
     return dict(locks), keys
+
+
+CHILDREN_SUM = note("下级之和", "sum of its children")  # the method of a parent without one
 
 
 def split_targets(inp: TargetsInput) -> Split:
@@ -260,7 +268,7 @@ def split_targets(inp: TargetsInput) -> Split:
                 annual[key],
                 final[key],
                 profile.method,
-                "; ".join(x for x in (profile.note, *lock_notes.get(key, [])) if x),
+                join(profile.note, *lock_notes.get(key, [])),
                 spec.proposed,
                 shares.top_down.get(unit) if product is None else None,
                 depth,
@@ -283,13 +291,18 @@ def _lock_notes(effects: list[LockEffect], rounding: Decimal) -> dict[Key, list[
         what = lock.unit + (f" / {lock.product}" if lock.product else "")
         for unit, product, how, deltas in effect.moved:
             if how == "locked":
-                text = (
-                    f"locked {lock.month} at {lock.target:,} (was {effect.before * rounding:,}), "
-                    "its other months re-spread"
+                was = f"{effect.before * rounding:,}"
+                text = note(
+                    f"{lock.month} 锁定为 {lock.target:,}（原为 {was}），其余月份重新分配",
+                    f"locked {lock.month} at {lock.target:,} (was {was}), "
+                    "its other months re-spread",
                 )
             else:
                 changed = sum(1 for d in deltas if d)
-                text = f"moved by the lock of {what} {lock.month} ({how} it, {changed} months)"
+                text = note(
+                    f"受 {what} {lock.month} 锁定影响（{RELATION_ZH.get(how, how)}，{changed} 个月）",
+                    f"moved by the lock of {what} {lock.month} ({how} it, {changed} months)",
+                )
             out[(unit, product)].append(text)
     return out
 
@@ -329,7 +342,7 @@ def _profiles(
             if not any(mix):
                 mix = [1.0 if on else 0.0 for on in mask[key]]
             norm = math.fsum(mix) or 1.0
-            out[key] = UnitProfile(tuple(v / norm for v in mix), "sum of its children")
+            out[key] = UnitProfile(tuple(v / norm for v in mix), CHILDREN_SUM)
         else:
             out[key] = book.make(
                 spec,
@@ -362,6 +375,9 @@ def _product_profile(
         return UnitProfile(
             unit_profile.weights,
             unit_profile.method,
-            f"no history of its own: follows {spec.unit}'s months",
+            note(
+                f"无自己的历史：按 {spec.unit} 的月份分布",
+                f"no history of its own: follows {spec.unit}'s months",
+            ),
         )
     return book.make(spec, method, series, active, start)

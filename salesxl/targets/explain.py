@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from salesxl.targets.model import Split, TargetsError, UnitPlan
+from salesxl.targets.notes import Note
 from salesxl.targets.readback import read_targets_workbook
 
 __all__ = ["explain_file", "explain_unit"]
@@ -18,6 +19,19 @@ __all__ = ["explain_file", "explain_unit"]
 def _money(split: Split, units: float) -> str:
     value = float(split.settings.rounding) * units
     return f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.2f}"
+
+
+def _both(text: str) -> str:
+    """A note in both languages when the workbook had both (Chinese / English)."""
+    if not isinstance(text, Note):
+        return str(text)
+    return "; ".join(f"{zh} / {en}" if zh else en for zh, en in text.parts)
+
+
+def _parts(text: str) -> list[str]:
+    if isinstance(text, Note):
+        return [f"{zh} / {en}" if zh else en for zh, en in text.parts]
+    return [p.strip() for p in text.split(";") if p.strip()]  # English alone, or older
 
 
 def _find(split: Split, unit: str, product: str | None) -> UnitPlan:
@@ -49,21 +63,21 @@ def explain_unit(split: Split, unit: str, product: str | None = None) -> str:
         f"{name} ({plan.level}{under}) — targets {split.settings.year}, "
         f"version {v.number}{when}{since}",
         f"  年度 Annual:        {_money(split, sum(plan.months))}"
-        + (f" — {plan.annual_from}" if plan.annual_from else ""),
+        + (f" — {_both(plan.annual_from)}" if plan.annual_from else ""),
     ]
     if plan.proposed is not None or plan.top_down is not None:
         proposed = f"{plan.proposed:,}" if plan.proposed is not None else "none"
         top = _money(split, plan.top_down) if plan.top_down is not None else "-"
         lines.append(f"  上报 Proposed:      {proposed} (top-down share {top})")
     if plan.basis:
-        lines.append(f"  下级分配 Children:  shared by {plan.basis}")
-    lines.append(f"  方法 Method:        {plan.method or 'not recorded'}")
-    for part in (p.strip() for p in plan.note.split(";") if p.strip()):
+        lines.append(f"  下级分配 Children:  shared by {_both(plan.basis)}")
+    lines.append(f"  方法 Method:        {_both(plan.method) or 'not recorded'}")
+    for part in _parts(plan.note):
         lines.append(f"    - {part}")
     if plan.spring:
-        lines.append(f"  春节 Spring Festival: {plan.spring}")
+        lines.append(f"  春节 Spring Festival: {_both(plan.spring)}")
     if plan.backtest:
-        lines.append(f"  回测 Backtest:      {plan.backtest}")
+        lines.append(f"  回测 Backtest:      {_both(plan.backtest)}")
     tiers = [t for t in ("stretch", "challenge") if t in plan.tiers]
     head = f"  {'month':<8} {'target':>14} {'exact':>16} {'rounding':>10}" + "".join(
         f" {t:>14}" for t in tiers

@@ -21,6 +21,7 @@ from salesxl.read.wide import find_wide, unpivot
 from salesxl.read.workbook import open_book
 from salesxl.targets.checks import input_issues
 from salesxl.targets.model import Lock, Settings, TargetsError, TargetsInput, UnitSpec
+from salesxl.targets.notes import note
 from salesxl.validate import FormData
 
 __all__ = [
@@ -246,7 +247,7 @@ def history_gaps(history: Iterable[HistoryRow]) -> list[str]:
     for unit, product, month, amount in history:
         by_year = series.setdefault((unit, product, month.month), {})
         by_year[month.year] = by_year.get(month.year, 0.0) + amount
-    warnings = []
+    warnings: list[str] = []
     for (unit, product, m), by_year in sorted(
         series.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2])
     ):
@@ -257,9 +258,14 @@ def history_gaps(history: Iterable[HistoryRow]) -> list[str]:
             typical = others[len(others) // 2]
             if typical > 0 and amount < GAP_SHARE * typical:
                 name = f"{unit} {product}" if product else unit
+                when, usual = f"{year}-{m:02d}", f"{typical:,.0f}"
                 warnings.append(
-                    f"history gap? {name} {year}-{m:02d} is {amount:,.0f}, far below the same "
-                    f"month in the other years (typically {typical:,.0f}); check the History "
-                    "sheet before a method uses it"
+                    note(
+                        f"历史缺口？{name} {when} 为 {amount:,.0f}，远低于其他年份同月"
+                        f"（通常 {usual}），请在方法使用前检查历史表",
+                        f"history gap? {name} {when} is {amount:,.0f}, far below the same "
+                        f"month in the other years (typically {usual}); check the History "
+                        "sheet before a method uses it",
+                    )
                 )
     return warnings

@@ -22,7 +22,10 @@ from salesxl.targets.model import Lock, LockEffect, TargetsError
 from salesxl.targets.rounding import apportion
 from salesxl.targets.spread import Key, Nodes, name_of
 
-__all__ = ["apply_locks", "lock_effects"]
+__all__ = ["RELATION_ZH", "apply_locks", "lock_effects"]
+
+# How a moved unit stands to the lock, in Chinese (the English is the code itself).
+RELATION_ZH = {"locked": "锁定", "below": "在其下", "above": "在其上"}
 
 
 def _share_with_floors(total: int, weights: list[float], floors: list[int]) -> list[int] | None:

@@ -25,6 +25,7 @@ from salesxl.core.periods import Month
 from salesxl.targets.calendar import Calendar
 from salesxl.targets.checks import month_weights_problem
 from salesxl.targets.history import Years, month_of, ordinal, recent_years
+from salesxl.targets.notes import Note, join, note
 
 __all__ = [
     "HISTORY_METHODS",
@@ -168,7 +169,7 @@ def spring_pair(jan: Month, feb: Month, calendar: Calendar) -> tuple[float, floa
 def _spring_pair(jan: Month, feb: Month, calendar: Calendar) -> tuple[float, float, str]:
     if calendar.covers(jan.year):
         a, b = calendar.size(jan, "workdays"), calendar.size(feb, "workdays")
-        return a / (a + b), b / (a + b), "by the year's workdays"
+        return a / (a + b), b / (a + b), note("按当年工作日", "by the year's workdays")
     festival = LUNAR_NEW_YEAR.get(jan.year)
     a = sum(1 for d in jan.days() if d.weekday() < 5)
     b = sum(1 for d in feb.days() if d.weekday() < 5)
@@ -177,7 +178,13 @@ def _spring_pair(jan: Month, feb: Month, calendar: Calendar) -> tuple[float, flo
             day = festival + dt.timedelta(days=k)
             if day.weekday() < 5:
                 a, b = (a - 1, b) if day.month == 1 else (a, b - 1)
-    return a / (a + b), b / (a + b), "by weekdays less the festival week (no calendar)"
+    return (
+        a / (a + b),
+        b / (a + b),
+        note(
+            "按周一至周五减去春节一周（无日历）", "by weekdays less the festival week (no calendar)"
+        ),
+    )
 
 
 def spring_adjusted(
@@ -193,14 +200,15 @@ def spring_adjusted(
     share1, share2, how = spring_split(months, calendar)
     out = list(profile)
     out[k1], out[k2] = block * share1, block * share2
-    note = f"January and February estimated together, split {how}"
+    how_zh = how.parts[0][0] if isinstance(how, Note) else how
+    zh = f"1月与2月合并估计，{how_zh}拆分"
+    en = f"January and February estimated together, split {how}"
     total = math.fsum(profile)  # the block keeps its sum, so the year keeps its total
     if total > 0:
-        note += (
-            f": January {profile[k1] / total:.1%} → {out[k1] / total:.1%}, "
-            f"February {profile[k2] / total:.1%} → {out[k2] / total:.1%} of the year"
-        )
-    return out, note
+        jan, feb = ((f"{profile[k] / total:.1%}", f"{out[k] / total:.1%}") for k in (k1, k2))
+        zh += f"：1月占全年 {jan[0]} → {jan[1]}，2月 {feb[0]} → {feb[1]}"
+        en += f": January {jan[0]} → {jan[1]}, February {feb[0]} → {feb[1]} of the year"
+    return out, note(zh, en)
 
 
 def method_weights(
@@ -239,10 +247,22 @@ def _check_month_weights(month_weights: Sequence[float] | None) -> None:
 def _years_note(years: Years) -> str:
     first = month_of(min(o for w in years.windows for o in w.ordinals))
     last = month_of(max(o for w in years.windows for o in w.ordinals))
-    note = f"{len(years)} years of history ({first} to {last})"
-    if years.filled:
-        note += "; " + ", ".join(f"{m} taken from {s}" for m, s in years.filled)
-    return note
+    return join(
+        note(
+            f"{len(years)} 年历史（{first} 至 {last}）",
+            f"{len(years)} years of history ({first} to {last})",
+        ),
+        _filled_note(years),
+    )
+
+
+def _filled_note(years: Years) -> str:
+    if not years.filled:
+        return ""
+    return note(
+        "、".join(f"{m} 取自 {s}" for m, s in years.filled),
+        ", ".join(f"{m} taken from {s}" for m, s in years.filled),
+    )
 
 
 def monthly_profile(
@@ -267,23 +287,33 @@ def monthly_profile(
         _check_month_weights(month_weights)
     weights = method_weights(method, years, months, calendar, month_weights)
     if weights is not None:
-        note = ""
+        said = ""
         if method in HISTORY_METHODS:
-            note = _years_note(years) if method != "last-year" else _last_year_note(years)
+            said = _years_note(years) if method != "last-year" else _last_year_note(years)
         if spring_festival and method in ("seasonal", "trend"):
             weights, how = spring_adjusted(weights, months, calendar)
-            note = "; ".join(x for x in (note, f"Spring Festival: {how}" if how else "") if x)
-        return Profile(tuple(weights), method, note, years=len(years))
+            if how:
+                zh, en = how.parts[0] if isinstance(how, Note) else (how, how)
+                said = join(said, note(f"春节调整：{zh}", f"Spring Festival: {en}"))
+        return Profile(tuple(weights), method, said, years=len(years))
     if method in ("seasonal", "seasonal-workdays", "trend") and years.windows:
-        why = (
+        why = note(
+            f"{method} 需要两个完整年度的历史，只有 {len(years)} 年；改用 last-year",
             f"{method} needs two complete years of history, found {len(years)}; "
-            "fell back to last-year"
+            "fell back to last-year",
         )
         return Profile(years.windows[0].values, "last-year", why, method, len(years))
     why = (
-        f"{method} needs two complete years of history, found {len(years)}; fell back to workdays"
+        note(
+            f"{method} 需要两个完整年度的历史，只有 {len(years)} 年；改用 workdays",
+            f"{method} needs two complete years of history, found {len(years)}; "
+            "fell back to workdays",
+        )
         if method != "last-year"
-        else "no complete last year in the history (a month missing); fell back to workdays"
+        else note(
+            "历史中没有完整的去年（缺月）；改用 workdays",
+            "no complete last year in the history (a month missing); fell back to workdays",
+        )
     )
     return Profile(
         tuple(calendar.size(m, "workdays") for m in months), "workdays", why, method, len(years)
@@ -293,10 +323,10 @@ def monthly_profile(
 def _last_year_note(years: Years) -> str:
     window = years.windows[0]
     first, last = month_of(min(window.ordinals)), month_of(max(window.ordinals))
-    note = f"last year's months ({first} to {last})"
-    if years.filled:
-        note += "; " + ", ".join(f"{m} taken from {s}" for m, s in years.filled)
-    return note
+    return join(
+        note(f"去年各月（{first} 至 {last}）", f"last year's months ({first} to {last})"),
+        _filled_note(years),
+    )
 
 
 def presence(

@@ -17,6 +17,7 @@ from salesxl.forms import FormId, TableKey
 from salesxl.forms import Role as R
 from salesxl.intake.files import load_form
 from salesxl.targets.model import Settings, Split, TargetsError, UnitPlan, Version
+from salesxl.targets.notes import read
 from salesxl.validate import FormData
 
 __all__ = ["load_targets", "read_targets_workbook"]
@@ -113,18 +114,18 @@ def read_targets_workbook(path: Path) -> Split:
                 product,
                 sum(base),
                 base,
-                note.get(R.METHOD_USED) or "",
-                note.get(R.HOW) or "",
+                read(note.get(R.METHOD_USED)),
+                read(note.get(R.HOW)),
                 _decimal(note[R.PROPOSED]) if note.get(R.PROPOSED) is not None else None,
                 int(Decimal(str(note[R.TOP_DOWN])) / rounding)
                 if note.get(R.TOP_DOWN) is not None
                 else None,
                 depth=depth.get(unit, 0) + (1 if product else 0),
                 tiers=tiers,
-                annual_from=note.get(R.ANNUAL_FROM) or "",
-                basis=note.get(R.BASIS) or "",
-                spring=note.get(R.SPRING) or "",
-                backtest=note.get(R.BACKTEST) or "",
+                annual_from=read(note.get(R.ANNUAL_FROM)),
+                basis=read(note.get(R.BASIS)),
+                spring=read(note.get(R.SPRING)),
+                backtest=read(note.get(R.BACKTEST)),
                 exact=_exact(note.get(R.EXACT), rounding),
             )
         )

@@ -22,6 +22,7 @@ from dataclasses import replace
 
 from salesxl.core.periods import Month
 from salesxl.targets.model import Split, TargetsError, UnitPlan, Version
+from salesxl.targets.notes import join, note
 from salesxl.targets.rounding import apportion
 
 __all__ = ["Actuals", "resplit"]
@@ -69,13 +70,21 @@ def _respread(
         if gap <= 0:
             targets[tier] = remaining
             if tier == "base":
-                notes.append("already past its year: keeps its original remaining months")
+                notes.append(
+                    note(
+                        "已超过全年目标：保留原来的剩余月份",
+                        "already past its year: keeps its original remaining months",
+                    )
+                )
         elif remaining <= 0:
             targets[tier] = 0
             if tier == "base":
                 notes.append(
-                    f"no month left to carry its remaining gap of {gap} units "
-                    "(not active in the months left)"
+                    note(
+                        f"没有剩余月份承担尚差的 {gap} 个取整单位（剩余月份不在职）",
+                        f"no month left to carry its remaining gap of {gap} units "
+                        "(not active in the months left)",
+                    )
                 )
         else:
             targets[tier] = gap
@@ -93,7 +102,7 @@ def _respread(
             extra = _place(targets[tier] - targets[below], weights)
             out[tier] = [a + b for a, b in zip(out[below], extra, strict=True)]
         below = tier
-    return out, "; ".join(notes)
+    return out, join(*notes)
 
 
 def _place(total: int, weights: list[int]) -> list[int]:
@@ -130,11 +139,14 @@ def resplit(split: Split, actuals: Actuals, start: Month, *, today: dt.date | No
             sales[key] = math.fsum(sales[c] for c in kids[key])
             exact[key] = [math.fsum(exact[c][k] for c in kids[key]) for k in range(12)]
             if sum(plan.months) - sales[key] / rounding < 0:
-                notes[key] = "already past its year; its months are the sums of its units'"
+                notes[key] = note(
+                    "已超过全年目标，各月为其下级之和",
+                    "already past its year, its months are the sums of its units'",
+                )
             continue
-        remaining, note = _respread(plan, sales[key] / rounding, k0, tiers)
+        remaining, said = _respread(plan, sales[key] / rounding, k0, tiers)
         new[key] = {tier: plan.tier(tier)[:k0] + remaining[tier] for tier in tiers}
-        notes[key] = note
+        notes[key] = said
         shape = plan.months[k0:]
         total, scale = sum(remaining["base"]), sum(shape)
         kept = plan.exact[:k0] if len(plan.exact) == 12 else [float(v) for v in plan.months[:k0]]
@@ -143,9 +155,10 @@ def resplit(split: Split, actuals: Actuals, start: Month, *, today: dt.date | No
     for plan in split.plans:
         key = (plan.unit, plan.product)
         months = new[key]
-        head = (
-            f"re-split from {start}: year {sum(plan.months) * rounding:,.0f}, sales to date "
-            f"{sales[key]:,.0f}"
+        year, to_date = f"{sum(plan.months) * rounding:,.0f}", f"{sales[key]:,.0f}"
+        head = note(
+            f"自 {start} 起重新分解：全年 {year}，至今销售 {to_date}",
+            f"re-split from {start}: year {year}, sales to date {to_date}",
         )
         plans.append(
             replace(
@@ -153,17 +166,23 @@ def resplit(split: Split, actuals: Actuals, start: Month, *, today: dt.date | No
                 annual=sum(months["base"]),
                 months=months["base"],
                 tiers={t: months[t] for t in tiers[1:]},
-                note="; ".join(x for x in (head, notes.get(key, ""), plan.note) if x),
+                note=join(head, notes.get(key, ""), plan.note),
                 exact=exact[key],
                 actual_to_date=sales[key],
             )
         )
     known = {p.unit for p in split.plans}
     strangers = sorted({unit for unit, _ in actuals if unit not in known})
-    warnings = [f"re-split from {start} of version {split.version.number}"]
+    v = split.version.number
+    warnings: list[str] = [
+        note(f"自版本 {v} 的 {start} 起重新分解", f"re-split from {start} of version {v}")
+    ]
     if strangers:
         warnings.append(
-            f"sales of {', '.join(strangers[:20])} are not in the targets and were not counted"
+            note(
+                f"{'、'.join(strangers[:20])} 的销售不在目标中，未计入",
+                f"sales of {', '.join(strangers[:20])} are not in the targets and were not counted",
+            )
         )
     version = Version(split.version.number + 1, today or dt.date.today(), start)
     return Split(split.settings, split.months, plans, warnings, [], version)

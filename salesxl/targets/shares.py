@@ -24,10 +24,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from salesxl.targets.model import SHARE_BASES, Settings, TargetsError, UnitSpec
+from salesxl.targets.notes import join, note
 from salesxl.targets.rounding import apportion
 from salesxl.targets.tree import Tree, where_en, where_zh
 
-__all__ = ["Annuals", "annual_targets", "share_weights", "to_units"]
+__all__ = ["GIVEN", "Annuals", "annual_targets", "share_weights", "to_units"]
+
+GIVEN = note("给定（年度目标）", "given (annual target)")
 
 
 def to_units(amount: Decimal, rounding: Decimal, what_zh: str, what_en: str) -> int:
@@ -71,20 +74,30 @@ def share_weights(
     if basis in ("weights", "last-year×weights"):
         missing = [n for n, s in zip(names, specs, strict=True) if s.weight is None]
         if missing and len(missing) < len(specs):
-            notes.append(f"no weight, counted as 1: {', '.join(missing)}")
+            notes.append(
+                note(
+                    f"无权重，按 1 计：{'、'.join(missing)}",
+                    f"no weight, counted as 1: {', '.join(missing)}",
+                )
+            )
     if basis == "weights":
-        return weights, "; ".join(notes)
+        return weights, join(*notes)
     if basis == "equal":
         return [1.0] * len(specs), ""
     if basis == "proposals":
         given = [float(p) for p in proposals if p is not None]
         if not given:
-            return [1.0] * len(specs), "no proposals: shared equally"
+            return [1.0] * len(specs), note("无上报目标：平均分配", "no proposals: shared equally")
         average = math.fsum(given) / len(given)
         missing = [n for n, p in zip(names, proposals, strict=True) if p is None]
         if missing:
-            notes.append(f"no proposal, counted as the average one: {', '.join(missing)}")
-        return [float(p) if p is not None else average for p in proposals], "; ".join(notes)
+            notes.append(
+                note(
+                    f"无上报目标，按平均值计：{'、'.join(missing)}",
+                    f"no proposal, counted as the average one: {', '.join(missing)}",
+                )
+            )
+        return [float(p) if p is not None else average for p in proposals], join(*notes)
     if basis not in ("last-year", "last-year×weights"):
         raise TargetsError(
             f"分配依据 Share basis「{basis}」无法识别，请用 {'、'.join(SHARE_BASES)} 之一",
@@ -93,16 +106,23 @@ def share_weights(
     known = [v for v in last_year if v > 0]
     if not known:
         return ([1.0] * len(specs) if basis == "last-year" else weights), (
-            "no history: shared " + ("equally" if basis == "last-year" else "by weights")
+            note("无历史：平均分配", "no history: shared equally")
+            if basis == "last-year"
+            else note("无历史：按权重分配", "no history: shared by weights")
         )
     average = math.fsum(known) / len(known)
     missing = [n for n, v in zip(names, last_year, strict=True) if v <= 0]
     if missing:
-        notes.append(f"no history last year, counted as the average one: {', '.join(missing)}")
+        notes.append(
+            note(
+                f"去年无历史，按平均值计：{'、'.join(missing)}",
+                f"no history last year, counted as the average one: {', '.join(missing)}",
+            )
+        )
     base = [v if v > 0 else average for v in last_year]
     if basis == "last-year":
-        return base, "; ".join(notes)
-    return [b * w for b, w in zip(base, weights, strict=True)], "; ".join(notes)
+        return base, join(*notes)
+    return [b * w for b, w in zip(base, weights, strict=True)], join(*notes)
 
 
 def annual_targets(
@@ -120,8 +140,12 @@ def annual_targets(
             value = (spec.proposed / s.rounding).to_integral_value(ROUND_HALF_UP)
             if value * s.rounding != spec.proposed:
                 warnings.append(
-                    f"{unit}: 上报目标 {spec.proposed:,} rounded to {value * s.rounding:,} "
-                    f"(rounding unit {s.rounding})"
+                    note(
+                        f"{unit}：上报目标 {spec.proposed:,} 取整为 {value * s.rounding:,}"
+                        f"（取整单位 {s.rounding}）",
+                        f"{unit}: proposal {spec.proposed:,} rounded to {value * s.rounding:,} "
+                        f"(rounding unit {s.rounding})",
+                    )
                 )
             proposals[unit] = int(value)
     out = Annuals({}, dict.fromkeys(tree.nodes))
@@ -139,7 +163,7 @@ def annual_targets(
                     spec.annual, s.rounding, f"{child} 年度目标", f"the annual target of {child}"
                 )
                 if record:
-                    out.annual_from[child] = "given (年度目标)"
+                    out.annual_from[child] = GIVEN
         rest = total - sum(fixed.values())
         if rest < 0:
             raise TargetsError(
@@ -166,20 +190,28 @@ def annual_targets(
                 basis = "proposals"
             else:
                 basis = asked or default_basis(specs, history)
-            weights, note = share_weights(basis, specs, history, [proposals.get(c) for c in free])
+            weights, said = share_weights(basis, specs, history, [proposals.get(c) for c in free])
             # Someone active for part of the year gets the share of those months (a month
             # worked at all counts whole, a ramp month at its percentage: profiles.presence).
             weights = [w * active_part(c) for c, w in zip(free, weights, strict=True)]
             parts = dict(zip(free, apportion(rest, weights), strict=True))
             total_weight = math.fsum(weights) or 1.0
             if record:
-                how = "" if asked else " (default)"
-                out.basis[unit] = f"{basis}{how}" + (f"; {note}" if note else "")
+                how = ("", "") if asked else ("（默认）", " (default)")
+                out.basis[unit] = join(note(f"{basis}{how[0]}", f"{basis}{how[1]}"), said)
                 for c, w in zip(free, weights, strict=True):
-                    part = active_part(c)
-                    active = f"; {part * 12:g} of 12 months (active, ramp)" if part < 1 else ""
-                    out.annual_from[c] = (
-                        f"share of {unit} by {basis} ({w / total_weight:.1%}){active}"
+                    part, share = active_part(c), f"{w / total_weight:.1%}"
+                    out.annual_from[c] = join(
+                        note(
+                            f"按 {basis} 分得 {unit} 的 {share}",
+                            f"share of {unit} by {basis} ({share})",
+                        ),
+                        note(
+                            f"12 个月中的 {part * 12:g} 个（在职、爬坡）",
+                            f"{part * 12:g} of 12 months (active, ramp)",
+                        )
+                        if part < 1
+                        else "",
                     )
         for child in children:
             down(child, fixed.get(child, parts.get(child, 0)), use_proposals, record)
@@ -191,7 +223,7 @@ def annual_targets(
             roots_total[root] = to_units(
                 spec.annual, s.rounding, f"{root} 年度目标", f"the annual target of {root}"
             )
-            out.annual_from[root] = "given (年度目标)"
+            out.annual_from[root] = GIVEN
     if s.mode in ("top-down", "negotiated"):
         for root in tree.roots:
             if root not in roots_total:
@@ -208,10 +240,10 @@ def annual_targets(
         children = tree.children.get(unit, [])
         if children:
             out.annual[unit] = sum(out.annual[c] for c in children)
-            out.annual_from[unit] = "sum of the proposals below"
+            out.annual_from[unit] = note("下级上报目标之和", "sum of the proposals below")
         elif unit in proposals:
             out.annual[unit] = proposals[unit]
-            out.annual_from[unit] = "its own proposal (上报目标)"
+            out.annual_from[unit] = note("自己的上报目标", "its own proposal")
         else:
             spec = tree.nodes[unit]
             raise TargetsError(

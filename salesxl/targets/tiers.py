@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from salesxl.core.periods import Month
 from salesxl.targets.model import Settings, TargetsError, UnitSpec
+from salesxl.targets.notes import note
 from salesxl.targets.rounding import apportion
 from salesxl.targets.shares import to_units
 from salesxl.targets.spread import Key, Nodes, name_of
@@ -96,9 +97,14 @@ def tier_annuals(
             fixed = {k: f for k in kids if (f := _figure(spec_of(k), tier, settings)) is not None}
             ignored = [name_of(k) for k in kids if k not in fixed and _uplift(spec_of(k), tier)]
             if ignored and warnings is not None:
+                zh_label, en_label = TIER_LABELS[tier].split(" ")
                 warnings.append(
-                    f"{TIER_LABELS[tier]}: {name_of(key)} has its own figure; the uplifts of "
-                    f"{', '.join(ignored)} under it are not used (they get their share)"
+                    note(
+                        f"{zh_label}：{name_of(key)} 有自己的数字；其下 {'、'.join(ignored)} "
+                        "的上浮不用（按份额分得）",
+                        f"{en_label}: {name_of(key)} has its own figure; the uplifts of "
+                        f"{', '.join(ignored)} under it are not used (they get their share)",
+                    )
                 )
             free = [k for k in kids if k not in fixed]
             rest = value - sum(fixed.values())

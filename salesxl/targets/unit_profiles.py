@@ -14,6 +14,7 @@ from salesxl.targets.backtest import AUTO_YEARS, choose_method, spring_decision
 from salesxl.targets.calendar import Calendar
 from salesxl.targets.history import recent_years
 from salesxl.targets.model import Settings, TargetsError, UnitSpec
+from salesxl.targets.notes import join, note
 from salesxl.targets.profiles import HISTORY_METHODS, monthly_profile, presence
 from salesxl.targets.tree import where_en, where_zh
 
@@ -31,10 +32,13 @@ class UnitProfile:
     backtest: str = ""
 
 
-def _names(units: list[str]) -> str:
+def _names(units: list[str], sep: str = ", ") -> str:
     units = sorted(units)
-    shown = ", ".join(units[:SHOWN])
-    return shown + (f" and {len(units) - SHOWN} more" if len(units) > SHOWN else "")
+    shown = sep.join(units[:SHOWN])
+    more = len(units) - SHOWN
+    if more <= 0:
+        return shown
+    return shown + (f" 等另 {more} 个" if sep == "、" else f" and {more} more")
 
 
 class ProfileBook:
@@ -63,9 +67,10 @@ class ProfileBook:
             if choice is None:
                 method = "seasonal"
                 self.untested.append(name)
-                backtest = (
+                backtest = note(
+                    f"auto：{len(years)} 年历史，回测需要 {AUTO_YEARS} 年；用 seasonal",
                     f"auto: {len(years)} years of history, {AUTO_YEARS} needed to backtest; "
-                    "used seasonal"
+                    "used seasonal",
                 )
             else:
                 method = choice.method
@@ -100,7 +105,7 @@ class ProfileBook:
             self.filled.append(f"{name} ({', '.join(f'{m} from {s}' for m, s in years.filled)})")
         factors = presence(active, spec.ramp, start)
         weights = [w * f for w, f in zip(profile.weights, factors, strict=True)]
-        note = profile.note
+        said = profile.note
         if spec.ramp and any(active):
             if not any(factors):
                 raise TargetsError(
@@ -110,60 +115,86 @@ class ProfileBook:
                 )
             first = max(start, next(k for k, on in enumerate(active) if on))
             ramp = ",".join(f"{r:g}" for r in spec.ramp)
-            note = "; ".join(x for x in (note, f"ramp {ramp} from {self.months[first]}") if x)
+            first_month = self.months[first]
+            said = join(
+                said, note(f"爬坡 {ramp}，自 {first_month} 起", f"ramp {ramp} from {first_month}")
+            )
         if not all(active):
             on = [m for m, a in zip(self.months, active, strict=True) if a]
-            span = f"active {on[0]} to {on[-1]}" if on else "not active in this year"
-            note = "; ".join(x for x in (note, span) if x)
+            span = (
+                note(f"在职 {on[0]} 至 {on[-1]}", f"active {on[0]} to {on[-1]}")
+                if on
+                else note("本年度不在职", "not active in this year")
+            )
+            said = join(said, span)
         total = math.fsum(weights)
         if total <= 0 and any(factors):
             weights = factors
             total = math.fsum(weights)
-            note += f"; its {profile.method} profile is zero in its active months: spread equally"
+            said = join(
+                said,
+                note(
+                    f"其 {profile.method} 分布在在职月份全为零：平均分配",
+                    f"its {profile.method} profile is zero in its active months: spread equally",
+                ),
+            )
         if total > 0:
             weights = [w / total for w in weights]
-        return UnitProfile(tuple(weights), profile.method, note, spring_note, backtest)
+        return UnitProfile(tuple(weights), profile.method, said, spring_note, backtest)
 
     def _spring(self, method: str, years: object) -> tuple[bool, str]:
         setting = self.settings.spring
         if method not in ("seasonal", "trend") or len(years) < 2:  # type: ignore[arg-type]
             return False, ""
         if setting == "yes":
-            return True, "applied (设置 Settings: yes)"
+            return True, note("已调整（设置：yes）", "applied (setting: yes)")
         if setting == "no":
-            return False, "not applied (设置 Settings: no)"
+            return False, note("未调整（设置：no）", "not applied (setting: no)")
         return spring_decision(years, self.calendar)  # type: ignore[arg-type]
 
     def notes(self) -> list[str]:
         """One line per kind of fall-back with the units it concerns (not one per unit)."""
-        out = []
+        out: list[str] = []
         for (asked, used), units in self.fallbacks.items():
             if asked == "auto":
                 continue
             why = (
-                "needs two complete years of history"
+                ("需要两个完整年度的历史", "needs two complete years of history")
                 if asked != "last-year"
-                else "found no complete last year in the history"
+                else ("在历史中找不到完整的去年", "found no complete last year in the history")
             )
             out.append(
-                f"{asked} {why}; fell back to {used} for {len(units)} "
-                f"unit{'s' if len(units) != 1 else ''}: {_names(units)}"
+                note(
+                    f"{asked} {why[0]}；{len(units)} 个单元改用 {used}：{_names(units, '、')}",
+                    f"{asked} {why[1]}; fell back to {used} for {len(units)} "
+                    f"unit{'s' if len(units) != 1 else ''}: {_names(units)}",
+                )
             )
         if self.untested:
+            n = len(self.untested)
             out.append(
-                f"auto needs {AUTO_YEARS} years of history to backtest; used seasonal (or its "
-                f"fall-back) for {len(self.untested)} unit"
-                f"{'s' if len(self.untested) != 1 else ''}: {_names(self.untested)}"
+                note(
+                    f"auto 回测需要 {AUTO_YEARS} 年历史；{n} 个单元用 seasonal（或其后备方法）："
+                    + _names(self.untested, "、"),
+                    f"auto needs {AUTO_YEARS} years of history to backtest; used seasonal (or its "
+                    f"fall-back) for {n} unit{'s' if n != 1 else ''}: {_names(self.untested)}",
+                )
             )
         if self.filled:
             out.append(
-                "history months missing and taken from the same month a year apart: "
-                + _names(self.filled)
+                note(
+                    "历史缺月，取自相隔一年的同月：" + _names(self.filled, "、"),
+                    "history months missing and taken from the same month a year apart: "
+                    + _names(self.filled),
+                )
             )
         if self.calendar.guessed:
             years = ", ".join(str(y) for y in sorted(self.calendar.guessed))
             out.append(
-                f"history years {years} are not in the workday calendar: counted Monday "
-                "to Friday to compare their months"
+                note(
+                    f"历史年份 {years} 不在工作日日历中：按周一至周五比较各月",
+                    f"history years {years} are not in the workday calendar: counted Monday "
+                    "to Friday to compare their months",
+                )
             )
         return out

@@ -1,0 +1,59 @@
+"""Notes in both languages: how a unit's figures came about and the run's warnings.
+
+The engine words each note in Chinese and English at once; the workbook shows
+the language asked for (Chinese first, then English, under zh; English alone
+under en).  A Note is a str whose value is the English, so code and workbooks
+that knew only English notes read on unchanged.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Note", "join", "note", "read", "render"]
+
+
+class Note(str):
+    """One or more sentences, each as (Chinese, English); the str value is the English."""
+
+    parts: tuple[tuple[str, str], ...]
+
+    def __new__(cls, parts: tuple[tuple[str, str], ...]) -> Note:
+        self = super().__new__(cls, "; ".join(en for _, en in parts))
+        self.parts = parts
+        return self
+
+
+def note(zh: str, en: str) -> Note:
+    return Note(((zh, en),))
+
+
+def join(*items: str) -> str:
+    """The non-empty items as one note, each keeping both languages (plain strings: English)."""
+    parts: list[tuple[str, str]] = []
+    for item in items:
+        if isinstance(item, Note):
+            parts += item.parts
+        elif item:
+            parts.append(("", item))
+    return Note(tuple(parts)) if parts else ""
+
+
+def render(text: str, lang: str) -> str:
+    """The text in `lang`: zh = the Chinese, then the English on a line of its own
+    (what `read` takes apart again); en = the English alone."""
+    if lang != "zh" or not isinstance(text, Note):
+        return str(text)
+    zh = "；".join(zh for zh, _ in text.parts if zh)
+    return f"{zh}\n{text}" if zh else str(text)
+
+
+def read(cell: str | None) -> str:
+    """A note as a workbook shows it, back as a Note: a cell written under zh (Chinese line,
+    English line) or under en and by older versions (English alone, a plain str)."""
+    text = str(cell or "")
+    zh, _, en = text.partition("\n")
+    if not en:
+        return text
+    zh_parts, en_parts = zh.split("；"), en.split("; ")
+    if len(zh_parts) != len(en_parts):  # cannot pair them: one sentence each
+        zh_parts, en_parts = [zh], [en]
+    return Note(tuple(zip(zh_parts, en_parts, strict=True)))
