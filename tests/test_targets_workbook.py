@@ -366,6 +366,15 @@ def test_lang_zh_method_sheet_gives_each_note_in_chinese_then_english(tmp_path):
     assert rows[("总公司", None)][3] == "给定（年度目标）\ngiven (annual target)"
     # The run's notes: each a Chinese row, then its English row.
     notes = [ws.cell(r, 13).value for r in range(1, ws.max_row + 1)]
+    filled = next(k for k, t in enumerate(notes) if t and t.startswith("历史缺月"))
+    # S001's gap, and its team's and region's (auto: their history is the sum of it)
+    assert notes[filled] == (
+        "历史缺月，取自相隔一年的同月：S001（2024-05 取自 2025-05）、"
+        "上海组（2024-05 取自 2025-05）、华东（2024-05 取自 2025-05）"
+    )
+    assert notes[filled + 1].endswith(
+        "a year apart: S001 (2024-05 from 2025-05), 上海组 (2024-05 from 2025-05), 华东 (2024-05 from 2025-05)"
+    )
     fallback = next(k for k, t in enumerate(notes) if t and t.startswith("trend 需要"))
     assert notes[fallback + 1].startswith("trend needs two complete years of history")
     assert "设置说明 What the settings mean" in notes and "Notes" not in notes

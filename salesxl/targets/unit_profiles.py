@@ -47,7 +47,7 @@ class ProfileBook:
     def __init__(self, settings: Settings, months: list[Month], calendar: Calendar) -> None:
         self.settings, self.months, self.calendar = settings, months, calendar
         self.fallbacks: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.filled: list[str] = []
+        self.filled: list[tuple[str, str]] = []  # (Chinese, English) per unit
         self.untested: list[str] = []
 
     def make(
@@ -102,7 +102,9 @@ class ProfileBook:
                 (profile.fallback if asked != "auto" else "auto", profile.method)
             ].append(name)
         if years.filled and profile.method in HISTORY_METHODS:
-            self.filled.append(f"{name} ({', '.join(f'{m} from {s}' for m, s in years.filled)})")
+            zh = "、".join(f"{m} 取自 {s}" for m, s in years.filled)
+            en = ", ".join(f"{m} from {s}" for m, s in years.filled)
+            self.filled.append((f"{name}（{zh}）", f"{name} ({en})"))
         factors = presence(active, spec.ramp, start)
         weights = [w * f for w, f in zip(profile.weights, factors, strict=True)]
         said = profile.note
@@ -183,9 +185,9 @@ class ProfileBook:
         if self.filled:
             out.append(
                 note(
-                    "历史缺月，取自相隔一年的同月：" + _names(self.filled, "、"),
+                    "历史缺月，取自相隔一年的同月：" + _names([zh for zh, _ in self.filled], "、"),
                     "history months missing and taken from the same month a year apart: "
-                    + _names(self.filled),
+                    + _names([en for _, en in self.filled]),
                 )
             )
         if self.calendar.guessed:
