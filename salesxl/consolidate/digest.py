@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salesxl.core.identity import normalise_name
 from salesxl.core.periods import Month
@@ -23,11 +23,15 @@ from salesxl.forms.choices import CLOSED_WON, FOLLOW_UP_SOURCES, STAGE_ORDER, VI
 from salesxl.read.values import normalise_phone
 from salesxl.validate import FormData
 
+if TYPE_CHECKING:  # the store is loaded only by consolidation from the store
+    from salesxl.store.figures import ReportFigures
+
 __all__ = [
     "DailyDigest",
     "DayActivity",
     "Trail",
     "digest_daily",
+    "digest_from_figures",
     "digester",
     "merge_trails",
 ]
@@ -279,6 +283,47 @@ def digest_daily(
     digest.contacts, digest.visits, digest.deals = contacts, visits, deals
     digest.amount, digest.deposit = amount_sum, deposit_sum
     digest.trails = list(trails.values())
+    return digest
+
+
+def digest_from_figures(
+    figures: ReportFigures, period: Month, as_of: dt.date, *, current: bool = True
+) -> DailyDigest:
+    """The digest of a stored daily report from what the database computed of its rows
+    (`salesxl.store.figures`), equal to `digest_daily` of the same rows: totals are the
+    days' figures up to as-of, trails come in the order of their first contact."""
+    digest = DailyDigest(period, as_of, set(figures.days))
+    digest.closes = list(figures.closes)
+    names: dict[str, str] = {}
+    for day, (contacts, visits, deals, amount, deposit) in sorted(figures.per_day.items()):
+        spelled = figures.names.get(day, ())
+        keys = {names.get(n) or names.setdefault(n, normalise_name(n)) for n in spelled}
+        digest.per_day[day] = DayActivity(contacts, amount, keys)
+        if day > as_of:
+            continue
+        digest.contacts += contacts
+        digest.visits += visits
+        digest.deals += deals
+        digest.amount += amount
+        digest.deposit += deposit
+    for t in figures.trails:
+        trail = _new_trail(
+            t.customer,
+            names.get(t.customer) or names.setdefault(t.customer, normalise_name(t.customer)),
+            t.phone,
+            t.first,
+            t.first_source,
+            current,
+        )
+        trail.last, trail.last_stage, trail.grade, trail.grade_date = (
+            t.last,
+            t.last_stage,
+            t.grade,
+            t.grade_date,
+        )
+        trail.furthest, trail.walk_in = t.furthest, t.walk_in
+        trail.first_visit, trail.first_deposit = t.first_visit, t.first_deposit
+        digest.trails.append(trail)
     return digest
 
 

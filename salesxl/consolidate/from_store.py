@@ -17,11 +17,14 @@ from salesxl.consolidate import (
     read_targets,
     workday_calendar,
 )
+from salesxl.consolidate.digest import digest_from_figures
 from salesxl.core.calendar import Workdays
 from salesxl.core.issues import Issue
 from salesxl.core.periods import Month
 from salesxl.intake.roster import read_roster
 from salesxl.store import load_period
+from salesxl.store.figures import ReportFigures
+from salesxl.validate import FormData
 
 __all__ = ["consolidate_store"]
 
@@ -50,7 +53,11 @@ def consolidate_store(
     check_as_of(period, as_of)
     calendar = workday_calendar(workdays, as_of)
     month_targets = read_targets(targets, period) if targets is not None else None
-    stored = load_period(db, period, as_of=as_of)
+    # The rows stay in the database unless the Details sheet lists them: the per-rep
+    # figures come from SQL (salesxl.store.figures).
+    stored = load_period(db, period, as_of=as_of, rows=details)
+    _digest(stored.forms, as_of, current=True)
+    _digest(stored.history, as_of, current=False)
     extra: list[Issue] = list(stored.refused)
     chosen = stored.roster
     if roster is not None:
@@ -75,3 +82,11 @@ def consolidate_store(
         targets_from=source,
         refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
     )
+
+
+def _digest(forms: list[FormData], as_of: dt.date, *, current: bool) -> None:
+    """Each daily report's figures from the store made into the digest consolidation reads."""
+    for data in forms:
+        figures, month = data.digest, data.period
+        if isinstance(figures, ReportFigures) and isinstance(month, Month):
+            data.digest = digest_from_figures(figures, month, as_of, current=current)

@@ -54,24 +54,22 @@ class CustomerRecord:
 def refresh_customers(conn: Connection, keys: Iterable[str], now: dt.datetime) -> None:
     """Recompute the `customers` rows of `keys` from the current daily-report rows."""
     wanted = sorted(set(keys))
+    a = activities.c
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        found: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        # The rows by their customer key alone, then their submissions by id: a join lets
+        # a planner without statistics yet (a new store being filled) walk every current
+        # submission's rows for each file imported.
         rows = conn.execute(
             select(
-                activities.c.customer_key,
-                activities.c.date,
-                submissions.c.first_seen,
-                activities.c.rep_id,
-                activities.c.customer,
-                activities.c.phone,
-                activities.c.deposit,
-            )
-            .join(submissions, submissions.c.id == activities.c.submission_id)
-            .where(submissions.c.status == "current", activities.c.customer_key.in_(chunk))
-        )
-        for key, *values in rows:
-            found[key].append(tuple(values))
+                a.customer_key, a.date, a.submission_id, a.rep_id, a.customer, a.phone, a.deposit
+            ).where(a.customer_key.in_(chunk))
+        ).all()
+        seen = _current_first_seen(conn, {r.submission_id for r in rows})
+        found: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        for key, day, sub, *values in rows:
+            if sub in seen:
+                found[key].append((day, seen[sub], *values))
         conn.execute(delete(customers).where(customers.c.key.in_(chunk)))
         records = [_record(key, entries) for key, entries in found.items()]
         columns: dict[str, list[Any]] = {
@@ -109,3 +107,18 @@ def _record(key: str, entries: list[tuple[Any, ...]]) -> CustomerRecord:
         deal[0] if deal else None,
         deal[2] if deal else None,
     )
+
+
+def _current_first_seen(conn: Connection, ids: Iterable[int]) -> dict[int, dt.datetime]:
+    """Submission id -> when the store first saw its rep-period, for the current ones."""
+    wanted = sorted(ids)
+    s = submissions.c
+    found: dict[int, dt.datetime] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        for sub, first_seen in conn.execute(
+            select(s.id, s.first_seen).where(
+                s.id.in_(wanted[start : start + _CHUNK]), s.status == "current"
+            )
+        ):
+            found[sub] = first_seen
+    return found
