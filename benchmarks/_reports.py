@@ -15,31 +15,50 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Run", "floor", "floor_and_salesxl", "generate", "measure_salesxl", "run_salesxl"]
+__all__ = [
+    "SHAPES",
+    "Run",
+    "floor",
+    "floor_and_salesxl",
+    "generate",
+    "measure_salesxl",
+    "run_salesxl",
+]
 
 CUSTOMER_WORDS = ["恒瑞", "天河", "华联", "前海", "西湖", "东方", "长江", "金桥", "新源", "宏达"]
 KINDS = ["贸易有限公司", "科技", "商贸", "物流", "医药", "食品"]
 
 
-def _one_report(args: tuple[Path, int, int, int]) -> None:
+SHAPES = ("pool", "cold")  # reps working ~60 customers; cold callers, mostly new phone leads
+POOL = 60
+
+
+def _one_report(args: tuple[Path, int, int, int, str]) -> None:
     from salesxl.core.periods import Month
     from salesxl.forms import DAILY_REPORT
     from salesxl.write.templates import write_form
 
-    path, index, rows, seed = args
+    path, index, rows, seed, shape = args
     rng = random.Random(seed * 100_003 + index)
-    customers = [
-        (
-            rng.choice(CUSTOMER_WORDS) + rng.choice(CUSTOMER_WORDS) + rng.choice(KINDS),
-            f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
-        )
-        for _ in range(40)
-    ]
+
+    def customer() -> tuple[str, str]:
+        name = rng.choice(CUSTOMER_WORDS) + rng.choice(CUSTOMER_WORDS) + rng.choice(KINDS)
+        return name, f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
+
+    customers = [customer() for _ in range(POOL if shape == "pool" else 5)]
     days = [dt.date(2026, 11, d) for d in range(1, 25) if dt.date(2026, 11, d).weekday() < 5]
     records = []
     for _ in range(rows):
-        name, phone = rng.choice(customers)
-        stage = rng.choice("1234567")
+        # A cold caller's contact is a new phone lead five times in six.
+        if shape == "cold" and rng.random() < 5 / 6:
+            customers.append(customer())
+            (name, phone), source = customers[-1], "phone"
+        else:
+            (name, phone), source = (
+                rng.choice(customers),
+                rng.choice(["phone", "walkin", "visit", "referral"]),
+            )
+        stage = rng.choice("1234567") if shape == "pool" else rng.choice("1112347")
         qty = rng.randint(1, 20)
         price = rng.choice([88.0, 120.0, 368.0, 980.0])
         closed = stage == "7"
@@ -49,7 +68,7 @@ def _one_report(args: tuple[Path, int, int, int]) -> None:
                 "customer": name,
                 "contact": "王经理",
                 "phone": phone,
-                "source": rng.choice(["phone", "walkin", "visit", "referral"]),
+                "source": source,
                 "grade": rng.choice("ABC"),
                 "stage": stage,
                 "product": "产品A",
@@ -77,11 +96,13 @@ def _one_report(args: tuple[Path, int, int, int]) -> None:
     )
 
 
-def generate(folder: Path, reps: int, rows: int, seed: int = 1) -> list[Path]:
-    """N filled daily reports (cached: regenerated only when missing)."""
+def generate(folder: Path, reps: int, rows: int, seed: int = 1, shape: str = "pool") -> list[Path]:
+    """N filled daily reports of one shape (cached: regenerated only when missing)."""
+    if shape not in SHAPES:
+        raise ValueError(f"shape is one of {SHAPES}, not {shape!r}")
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"rep{i:04d}_daily.xlsx" for i in range(reps)]
-    todo = [(p, i, rows, seed) for i, p in enumerate(paths) if not p.exists()]
+    todo = [(p, i, rows, seed, shape) for i, p in enumerate(paths) if not p.exists()]
     if todo:
         print(f"generating {len(todo)} reports of {rows} rows in {folder} ...", file=sys.stderr)
         with ProcessPoolExecutor() as pool:
@@ -104,23 +125,32 @@ def floor(paths: list[Path]) -> float:
 def floor_and_salesxl(
     paths: list[Path], command: list[str], times: int, ok_codes: tuple[int, ...] = (0,)
 ) -> tuple[float, float, dict[str, object]]:
-    """The raw-read floor and one `salesxl` command, each run `times` times.
+    """The raw-read floor and one `salesxl` command, each run `times` times, interleaved.
 
-    A shared machine is noisy: the median of each decides, not one slow or fast run.
-    Returns the two medians and the report fields (every run listed, the peak memory).
+    A shared machine is noisy: the median of each decides, not one slow or fast run;
+    the CPU seconds (salesxl's whole process tree) are listed too.  Returns the two
+    medians and the report fields (every run listed, the peak memory).
     """
-    floors = [floor(paths) for _ in range(max(1, times))]
-    runs = [run_salesxl(command, ok_codes) for _ in range(max(1, times))]
-    floor_s, salesxl_s = statistics.median(floors), statistics.median(s for s, _ in runs)
+    floors: list[float] = []
+    floor_cpu: list[float] = []
+    runs: list[Run] = []
+    for _ in range(max(1, times)):
+        cpu = time.process_time()
+        floors.append(floor(paths))
+        floor_cpu.append(time.process_time() - cpu)
+        runs.append(measure_salesxl(command, ok_codes))
+    floor_s, salesxl_s = statistics.median(floors), statistics.median(r.seconds for r in runs)
     return (
         floor_s,
         salesxl_s,
         {
             "floor_s": round(floor_s, 3),
             "floor_runs_s": [round(s, 3) for s in floors],
+            "floor_cpu_s": round(statistics.median(floor_cpu), 3),
             "salesxl_s": round(salesxl_s, 3),
-            "salesxl_runs_s": [round(s, 3) for s, _ in runs],
-            "salesxl_peak_mb": round(max(peak for _, peak in runs) / 2**20, 1),
+            "salesxl_runs_s": [round(r.seconds, 3) for r in runs],
+            "salesxl_cpu_s": round(statistics.median(r.cpu for r in runs), 3),
+            "salesxl_peak_mb": round(max(r.peak for r in runs) / 2**20, 1),
         },
     )
 

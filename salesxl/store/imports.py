@@ -6,11 +6,14 @@ twice changes nothing).  New files go through the one reader
 (`salesxl.intake.files.load_forms`, in parallel when there are many).  A file with
 errors is blocked whole; with `skip_bad_rows` the rows with errors are left
 out and recorded as issues, but a file-level error (unreadable, wrong form,
-missing header) still blocks it.  Each file is then written in one
-transaction: its submission, its rows, what it replaces, the days and
-customers it brings, its issues and an audit entry.  Files are written
-oldest first (by modification time), so of two versions of one rep-period
-in one batch the newer ends up current.
+missing header) still blocks it.  The files read together (up to 64) are
+then written in one transaction: for each, its submission, its rows, what
+it replaces, the days it brings, its issues and an audit entry; then the
+customers they mention, recomputed once.  A database failure leaves none of
+that batch written (importing again writes it: unchanged files are skipped).
+The next batch is read (on every core) while one is written.  Files are
+written oldest first (by modification time), so of two versions of one
+rep-period in one import the newer ends up current.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import hashlib
 import os
 import socket
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,14 +39,15 @@ from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
 from salesxl.intake.files import collect_files, load_forms
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
+from salesxl.store.customers import refresh_customers
 from salesxl.store.engine import read_transaction, write_transaction
 from salesxl.store.kinds import (
     KINDS,
     Kind,
+    customer_keys_of,
     insert_form_rows,
     previous_versions,
     record_days,
-    refresh_customers_of,
     report_dates,
     supersede,
 )
@@ -56,7 +61,7 @@ __all__ = ["FileResult", "ImportResult", "Progress", "default_actor", "import_fi
 
 # Called with a total and a label; yields a callback advanced as work is done.
 Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
-READ_CHUNK = 256  # files read (in parallel) before their rows are written
+READ_CHUNK = 64  # files read (in parallel) and written in one transaction
 ROWS_BAR = 20_000  # files with at least this many rows get a progress bar of their own
 
 Record = dict[str, Any]
@@ -148,21 +153,35 @@ def import_files(
         today = (now or dt.datetime.now()).date()
         roster_ids = _roster_ids(engine) if spec.name == "reports" else None
         ctx = ValidationContext(today=today, roster_ids=roster_ids)
+        chunks = [todo[i : i + READ_CHUNK] for i in range(0, len(todo), READ_CHUNK)]
+        # Several chunks: the next is read while this one is written, and a file's own
+        # "Writing" bar would only tangle with the reading bar.
+        writing = progress if len(chunks) == 1 else _silent
         # The bar counts bytes: one big ERP export moves it as much as many small reports.
-        with progress(sum(hashes[f][1] for f in todo), "Reading") as step:
-            for start in range(0, len(todo), READ_CHUNK):
-                chunk = todo[start : start + READ_CHUNK]
+        with (
+            progress(sum(hashes[f][1] for f in todo), "Reading") as step,
+            ThreadPoolExecutor(max_workers=1) as reader,
+        ):
+
+            def read(chunk: list[Path]) -> list[FormData]:
                 sizes = iter([hashes[f][1] for f in chunk])
-                with paused_gc():  # collected between chunks
+                return load_forms(
+                    chunk, ctx, workers=workers, progress=lambda n: step(next(sizes, 0) * n)
+                )
 
-                    def advance(n: int, sizes: Iterator[int] = sizes) -> None:
-                        step(next(sizes, 0) * n)
-
-                    forms = load_forms(chunk, ctx, workers=workers, progress=advance)
+            pending = reader.submit(read, chunks[0]) if chunks else None
+            for k, chunk in enumerate(chunks):
+                assert pending is not None
+                forms = pending.result()
+                pending = reader.submit(read, chunks[k + 1]) if k + 1 < len(chunks) else None
+                # One transaction for the chunk: a file's rows, versions, days and issues,
+                # then the customers all its files mention, recomputed once.
+                with paused_gc(), write_transaction(engine) as conn:
+                    keys: set[str] = set()
                     for path, data in zip(chunk, forms, strict=True):
                         content_hash, size, _ = hashes[path]
                         results[path] = _import(
-                            engine,
+                            conn,
                             spec,
                             data,
                             content_hash,
@@ -171,9 +190,11 @@ def import_files(
                             backfill,
                             now,
                             actor,
-                            progress,
+                            writing,
+                            keys,
                         )
-                    del forms
+                    refresh_customers(conn, keys, now or dt.datetime.now())
+                del forms
     return ImportResult(spec.name, [results[f] for f in files], notes)
 
 
@@ -190,9 +211,14 @@ def import_form(
 ) -> FileResult:
     """Import one form already read (or built) elsewhere; the content hash defaults to its data's."""
     spec = _kind(kind)
-    with open_store(db) as engine, paused_gc():
+    with open_store(db) as engine, paused_gc(), write_transaction(engine) as conn:
         digest = content_hash or _data_hash(data, {k: t.records for k, t in data.tables.items()})
-        return _import(engine, spec, data, digest, 0, skip_bad_rows, backfill, now, actor, _silent)
+        keys: set[str] = set()
+        result = _import(
+            conn, spec, data, digest, 0, skip_bad_rows, backfill, now, actor, _silent, keys
+        )
+        refresh_customers(conn, keys, now or dt.datetime.now())
+        return result
 
 
 def _kind(kind: str) -> Kind:
@@ -331,7 +357,7 @@ _REP_FORM_IDS = frozenset(f.id for f in REP_FORMS)
 
 
 def _record_refusal(
-    engine: Engine,
+    conn: Connection,
     spec: Kind,
     data: FormData,
     errors: list[Issue],
@@ -349,39 +375,38 @@ def _record_refusal(
     if first is None:  # no period to file it under: the day the file was saved (or came in)
         saved = data.file_time()
         first = last = dt.datetime.fromtimestamp(saved).date() if saved else now.date()
-    with write_transaction(engine) as conn:
-        if conn.execute(
-            select(audit_log.c.id).where(
-                audit_log.c.action == "refuse", audit_log.c.content_hash == content_hash
-            )
-        ).first():
-            return
-        conn.execute(
-            audit_log.insert().values(
-                at=now,
-                actor=actor,
-                action="refuse",
-                kind=spec.name,
-                path=data.path,
-                content_hash=content_hash,
-                details=codec.dumps(
-                    {
-                        "form": data.form_id,
-                        "rep_id": data.rep_id,
-                        "period": None if data.period is None else str(data.period),
-                        "first": first,
-                        "last": last,
-                        "errors": len(errors),
-                        "issues": [i.to_dict() for i in errors[:REFUSAL_ISSUES]],
-                        **refused_content(data, _layout(data)),
-                    }
-                ),
-            )
+    if conn.execute(
+        select(audit_log.c.id).where(
+            audit_log.c.action == "refuse", audit_log.c.content_hash == content_hash
         )
+    ).first():
+        return
+    conn.execute(
+        audit_log.insert().values(
+            at=now,
+            actor=actor,
+            action="refuse",
+            kind=spec.name,
+            path=data.path,
+            content_hash=content_hash,
+            details=codec.dumps(
+                {
+                    "form": data.form_id,
+                    "rep_id": data.rep_id,
+                    "period": None if data.period is None else str(data.period),
+                    "first": first,
+                    "last": last,
+                    "errors": len(errors),
+                    "issues": [i.to_dict() for i in errors[:REFUSAL_ISSUES]],
+                    **refused_content(data, _layout(data)),
+                }
+            ),
+        )
+    )
 
 
 def _import(
-    engine: Engine,
+    conn: Connection,
     spec: Kind,
     data: FormData,
     content_hash: str,
@@ -391,7 +416,10 @@ def _import(
     now: dt.datetime | None,
     actor: str | None,
     progress: Progress,
+    customers: set[str],
 ) -> FileResult:
+    """Write one read file in the caller's write transaction; the customer keys it touches
+    are added to `customers` (the caller recomputes them before it commits)."""
     plan = _plan(data, spec)
     period = str(data.period) if data.period is not None else None
     result = FileResult(
@@ -404,7 +432,7 @@ def _import(
         hint = "" if plan.file_errors else "; --skip-bad-rows imports the other rows"
         result.note = f"not imported: {n} error{'s' if n != 1 else ''}{hint}"
         _record_refusal(
-            engine,
+            conn,
             spec,
             data,
             [*plan.file_errors, *plan.row_errors],
@@ -415,10 +443,7 @@ def _import(
         return result
     rows = sum(len(records) for records in plan.good.values())
     data_hash = _data_hash(data, plan.good) if spec.per_file else content_hash
-    with (
-        progress(rows if rows >= ROWS_BAR else 0, f"Writing {Path(data.path).name}") as step,
-        write_transaction(engine) as conn,
-    ):
+    with progress(rows if rows >= ROWS_BAR else 0, f"Writing {Path(data.path).name}") as step:
         return _write(
             conn,
             spec,
@@ -432,6 +457,7 @@ def _import(
             backfill,
             actor or default_actor(),
             step,
+            customers,
         )
 
 
@@ -448,6 +474,7 @@ def _write(
     backfill: bool,
     actor: str,
     step: Callable[[int], None],
+    customers: set[str],
 ) -> FileResult:
     hit = conn.execute(
         select(submissions).where(submissions.c.content_hash == content_hash)
@@ -497,7 +524,7 @@ def _write(
     replaced = [s.id for s in previous.rows]
     if data.form_id == FormId.DAILY_REPORT:
         record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)
-        refresh_customers_of(conn, data, new_id, replaced, now)
+        customers |= customer_keys_of(conn, data, new_id, replaced)
     _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)))
     conn.execute(
         audit_log.insert().values(
