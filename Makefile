@@ -33,6 +33,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_consolidate.py
 	$(BIN)/python benchmarks/bench_targets.py
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_returns.py
+	$(BIN)/python benchmarks/bench_scorecards.py
 
 templates: $(STAMP)
 	$(BIN)/salesxl templates build -o templates/

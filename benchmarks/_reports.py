@@ -33,12 +33,12 @@ SHAPES = ("pool", "cold")  # reps working ~60 customers; cold callers, mostly ne
 POOL = 60
 
 
-def _one_report(args: tuple[Path, int, int, int, str]) -> None:
+def _one_report(args: tuple[Path, int, int, int, int, str]) -> None:
     from salesxl.core.periods import Month
     from salesxl.forms import DAILY_REPORT
     from salesxl.write.templates import write_form
 
-    path, index, rows, seed, shape = args
+    path, index, rows, seed, problems, shape = args
     rng = random.Random(seed * 100_003 + index)
 
     def customer() -> tuple[str, str]:
@@ -81,6 +81,7 @@ def _one_report(args: tuple[Path, int, int, int, str]) -> None:
             }
         )
     records.sort(key=lambda r: r["date"])
+    _plant(records, problems)
     rep = f"S{index:04d}"
     write_form(
         path,
@@ -96,13 +97,30 @@ def _one_report(args: tuple[Path, int, int, int, str]) -> None:
     )
 
 
-def generate(folder: Path, reps: int, rows: int, seed: int = 1, shape: str = "pool") -> list[Path]:
-    """N filled daily reports of one shape (cached: regenerated only when missing)."""
+def _plant(records: list[dict], problems: int) -> None:
+    """The mistakes reps make, one each, in rows spread over the month (at most five)."""
+    won = [r for r in records if r["stage"] == "7"]
+    spoil = [
+        lambda: records[len(records) // 5].update(stage="8 已成交"),  # not_in_list
+        lambda: won[0].update(amount=won[0]["amount"] + 100),  # amount_mismatch
+        lambda: won[-1].update(deposit=won[-1]["amount"] * 2),  # deposit_exceeds_amount
+        lambda: records[len(records) // 2].update(customer=None),  # required
+        lambda: records[-1].update(date=dt.date(2026, 10, 31)),  # out_of_range
+    ]
+    for plant in spoil[:problems]:
+        plant()
+
+
+def generate(
+    folder: Path, reps: int, rows: int, seed: int = 1, problems: int = 0, shape: str = "pool"
+) -> list[Path]:
+    """N filled daily reports of one shape, each with `problems` mistakes (cached: made
+    only when missing)."""
     if shape not in SHAPES:
         raise ValueError(f"shape is one of {SHAPES}, not {shape!r}")
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"rep{i:04d}_daily.xlsx" for i in range(reps)]
-    todo = [(p, i, rows, seed, shape) for i, p in enumerate(paths) if not p.exists()]
+    todo = [(p, i, rows, seed, problems, shape) for i, p in enumerate(paths) if not p.exists()]
     if todo:
         print(f"generating {len(todo)} reports of {rows} rows in {folder} ...", file=sys.stderr)
         with ProcessPoolExecutor() as pool:

@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("store", "write"),
     ("targets",),
     ("consolidate",),
+    ("scorecards",),
     ("excel", "demo"),
     ("cli",),
 ]

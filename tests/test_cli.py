@@ -37,7 +37,11 @@ def run(*args: str) -> click.testing.Result:
 
 
 def issues_json(result: click.testing.Result) -> list[dict]:
-    return json.loads(result.stdout)
+    """The issues of `validate --format json`'s report (nothing but JSON on stdout)."""
+    report = json.loads(result.stdout)
+    assert list(report) == ["valid", "stats", "issues"]
+    assert report["valid"] == (result.exit_code == 0)
+    return report["issues"]
 
 
 @pytest.fixture
@@ -172,6 +176,42 @@ def test_json_is_exactly_the_list_of_issues(bad):
 def test_json_of_a_clean_file_is_an_empty_list(good):
     result = run("validate", str(good), "--as-of", "2026-11-24", "--format", "json")
     assert result.exit_code == 0 and issues_json(result) == []
+
+
+def test_json_report_counts_files_and_issues(tmp_path, good, bad):
+    """Three files: good.xlsx clean; bad.xlsx one error (stage 8); odd.xlsx two warnings."""
+    odd = write_daily(
+        tmp_path / "odd.xlsx",
+        [{**GOOD_ROW, "phone": "1381234"}, {**GOOD_ROW, "customer": "前海物流", "phone": "12"}],
+    )
+    result = run(
+        "validate", str(good), str(bad), str(odd), "--as-of", "2026-11-24", "--format", "json"
+    )
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1 and report["valid"] is False
+    assert report["stats"] == {
+        "files": 3,
+        "files_with_errors": 1,  # bad.xlsx; odd.xlsx has warnings only
+        "issues": 3,  # 1 + 0 + 2
+        "by_severity": {"error": 1, "warning": 2, "info": 0},
+        "by_code": {"not_in_list": 1, "phone_format": 2},
+    }
+    assert [(Path(i["file"]).name, i["code"]) for i in report["issues"]] == [
+        ("bad.xlsx", "not_in_list"),
+        ("odd.xlsx", "phone_format"),
+        ("odd.xlsx", "phone_format"),
+    ]
+    warnings_only = run("validate", str(odd), "--as-of", "2026-11-24", "--format", "json")
+    assert warnings_only.exit_code == 0 and json.loads(warnings_only.stdout)["valid"] is True
+
+
+def test_json_list_is_the_bare_list_of_issues(bad):
+    """`--format json-list` keeps what `--format json` printed before the report."""
+    listed = run("validate", str(bad), "--as-of", "2026-11-24", "--format", "json-list")
+    report = run("validate", str(bad), "--as-of", "2026-11-24", "--format", "json")
+    assert listed.exit_code == report.exit_code == 1
+    assert json.loads(listed.stdout) == json.loads(report.stdout)["issues"]
+    assert [i["code"] for i in json.loads(listed.stdout)] == ["not_in_list"]
 
 
 def test_json_values_are_json_types(tmp_path):

@@ -129,8 +129,17 @@ def test_the_month_looks_like_a_real_month(demo):
 def test_cli_runs_end_to_end(tmp_path):
     result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path / "demo"), "--reps", "14"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "demo" / "output" / "summary.xlsx").exists()
+    out = tmp_path / "demo" / "output"
+    assert (out / "summary.xlsx").exists()
     assert "✗" not in result.output and "summary written to" in result.output
+    # The planted mistakes go back to their reps as marked copies; every rep gets a scorecard.
+    copies = sorted((out / "returns").rglob("*_退回_2026-11-24.xlsx"))
+    assert copies and all(str(c) in result.output for c in copies)
+    assert "cannot be opened" in result.output  # the damaged scan is listed, not copied
+    assert (out / "returns" / "退回清单_2026-11-24.xlsx").exists()
+    assert len(list((out / "scorecards").rglob("*_战报_2026-11.xlsx"))) == 14
+    assert "14 scorecards" in result.output
+    assert len(list((out / "forms" / "this_week").rglob("*_周计划_2026-W48.xlsx"))) == 14
     # The demo's manager workbook has its settings filled in: a click consolidates.
     workbook = tmp_path / "demo" / "salesxl_manager.xlsm"
     assert workbook.exists() and "汇总 Consolidate" in result.output

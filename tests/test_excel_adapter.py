@@ -110,6 +110,37 @@ def test_split_targets_writes_the_targets_workbook(book: FakeBook) -> None:
     assert "明细 Long" in openpyxl.load_workbook(written, read_only=True).sheetnames
 
 
+def test_return_writes_the_return_copies_and_the_lists(book: FakeBook) -> None:
+    folder = Path(book.fullname).parent
+    inbox = sorted((p, p.read_bytes()) for p in (folder / "inbox").rglob("*") if p.is_file())
+    excel.return_copies(book)
+    alert = book.alert
+    assert alert["mode"] == "info", alert["prompt"]
+    returns = folder / "returns"
+    copies = sorted(returns.rglob("*_退回_2026-11-24.xlsx"))
+    assert copies and f"退回件 Return copies: {len(copies)}" in alert["prompt"]
+    listed = returns / "退回清单_2026-11-24.xlsx"
+    assert listed.exists() and str(listed) in alert["prompt"]
+    assert "无法打开 Could not be opened: 1" in alert["prompt"]  # the demo's damaged scan
+    assert inbox == sorted(
+        (p, p.read_bytes()) for p in (folder / "inbox").rglob("*") if p.is_file()
+    )
+    assert any(isinstance(s, str) and "Checking" in s for s in book.app.statuses)
+
+
+def test_a_returns_folder_inside_the_inbox_is_refused(book: FakeBook) -> None:
+    folder = Path(book.fullname).parent
+    book.set(SETTINGS_SHEET, "退回文件夹", "inbox/returns")
+    excel.return_copies(book)
+    assert book.alert["mode"] == "critical"
+    assert "收件箱" in book.alert["prompt"] and "inside the inbox" in book.alert["prompt"]
+    assert (
+        "退回文件夹 Returns folder" in book.alert["prompt"]
+        or "Returns folder" in book.alert["prompt"]
+    )
+    assert not (folder / "inbox" / "returns").exists()
+
+
 @pytest.mark.parametrize(
     ("label", "value", "zh", "en"),
     [
@@ -127,6 +158,7 @@ def test_split_targets_writes_the_targets_workbook(book: FakeBook) -> None:
         ("书面预警", "a lot", "预警阈值", "must be numbers"),
         ("数据库", "sales.db", "数据库文件", "The database file 'sales.db' does not exist"),
         ("数据库", "mysql://u@h/db", "无法识别", "is not one salesxl can use"),
+        ("退回文件夹", "missing/returns", "文件夹不存在", "its folder does not exist"),
     ],
 )
 def test_each_bad_setting_gives_its_message_and_writes_nothing(

@@ -191,7 +191,9 @@ def test_forms_issue(tmp_path, split):
         targets=read_month_targets(targets, Month(2026, 11)),
         customers={"S001": ["恒瑞药房", "天河诊所"]},
     )
-    assert len(written) == 6  # S002 left before November
+    # S002 left before November; the others get a daily report, a monthly plan and the
+    # weekly plans of W45-W49 (the weeks whose Monday is in November).
+    assert len(written) == 2 * (2 + 5)
     daily = next(p for p in written if "S001" in p.name and "日报" in p.name)
     data = load_form(daily)
     nov = read_month_targets(targets, Month(2026, 11))["S001"]
@@ -230,5 +232,6 @@ def test_cli_forms_issue(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "3 forms for 1 reps" in result.output
-    assert len(list((tmp_path / "forms").rglob("*.xlsx"))) == 3
+    # A daily report, a monthly plan and the weekly plans of W45-W49.
+    assert "7 forms for 1 reps" in result.output
+    assert len(list((tmp_path / "forms").rglob("*.xlsx"))) == 7

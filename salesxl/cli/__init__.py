@@ -29,6 +29,8 @@ COMMANDS = {
     "consolidate": "salesxl.cli.cmd_consolidate",
     "targets": "salesxl.cli.cmd_targets",
     "forms": "salesxl.cli.cmd_forms",
+    "return": "salesxl.cli.cmd_return",
+    "scorecards": "salesxl.cli.cmd_scorecards",
     "import": "salesxl.cli.cmd_import",
     "macros": "salesxl.cli.cmd_macros",
     "demo": "salesxl.cli.cmd_demo",
@@ -37,7 +39,7 @@ COMMANDS = {
 
 
 # A setting named by an error -> the option that gives it, where it is not --<setting>.
-_OPTION_OF_SETTING = {"database": "--db"}
+_OPTION_OF_SETTING = {"database": "--db", "returns": "--output"}
 
 
 class CommandContext(click.Context):

@@ -7,6 +7,7 @@ result is.  Later stages add a step each.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 import click
 
 from salesxl.cli.params import DATE, MONTH
-from salesxl.core.periods import Month
+from salesxl.core.periods import Month, Week
 from salesxl.demo import DemoFiles, generate_demo
 
 __all__ = ["command"]
@@ -72,6 +73,7 @@ def step_consolidate(run: DemoRun) -> None:
     # each step imports what it runs: the other commands and --help start faster
     from salesxl.cli.cmd_consolidate import echo_headline
     from salesxl.consolidate import consolidate_inbox
+    from salesxl.consolidate.standing import RepStatus
     from salesxl.consolidate.workbook import write_summary
 
     _say("汇总 Consolidate the inbox into the manager's summary")
@@ -87,7 +89,8 @@ def step_consolidate(run: DemoRun) -> None:
     echo_headline(summary, output)
     click.echo("  the planted mistake only consolidation sees (a form against the targets file):")
     _check_mistakes(run, "consolidate", summary.issues)
-    moved = [r for r in summary.sheet("by_rep").records() if r["status"] in ("joined", "left")]
+    moved_on = (RepStatus.JOINED, RepStatus.LEFT)
+    moved = [r for r in summary.sheet("by_rep").records() if r["status"] in moved_on]
     if moved:
         click.echo(
             "  judged only on the workdays they were employed (no warning or rank after leaving):"
@@ -118,28 +121,100 @@ def step_targets(run: DemoRun) -> None:
 
 def step_forms(run: DemoRun) -> None:
     # each step imports what it runs: the other commands and --help start faster
+    from salesxl.consolidate.prefill import weekly_prefill
+    from salesxl.intake.files import collect_files, load_forms
     from salesxl.intake.roster import read_roster
     from salesxl.targets import read_month_targets
+    from salesxl.validate import ValidationContext
     from salesxl.write.issued import issue_forms, known_customers
 
     next_month = run.files.period.shift(1)
     _say(f"下发表单 Issue next month's ({next_month}) personalised forms")
+    roster = read_roster(run.files.roster)
     targets = (
         read_month_targets(run.results["targets"], next_month)
         if next_month.year == run.files.period.year
         else None
     )
+    folder = run.out / "forms"
     written = issue_forms(
-        read_roster(run.files.roster),
+        roster,
         next_month,
-        run.out / "forms",
+        folder,
         targets=targets,
         customers=known_customers([run.files.sales_records]),
+        overwrite=True,  # the demo's own folder
     )
     click.echo(
-        f"  {len(written)} forms (daily report, weekly plan, monthly plan per active rep) "
-        f"in {run.out / 'forms'}/, targets and customers filled in"
+        f"  {len(written)} forms (daily report with its 日清 dates, a weekly plan for every "
+        f"week, monthly plan per active rep) in {folder}/, targets and customers filled in"
     )
+    # This week's plans, filled in from what the reps wrote last week.
+    week = Week.of(run.files.as_of)
+    files, _ = collect_files([run.files.inbox])
+    prefill = weekly_prefill(load_forms(files, ValidationContext()), [week])
+    plans = issue_forms(
+        roster,
+        None,
+        folder / "this_week",
+        weeks=[week],
+        plan_rows={key: p.plan_rows for key, p in prefill.items()},
+        last_week_rows={key: p.last_week_rows for key, p in prefill.items()},
+        overwrite=True,
+    )
+    filled = sum(1 for p in prefill.values() if p.last_week is not None)
+    click.echo(
+        f"  {len(plans)} weekly plans for {week} in {folder / 'this_week'}/: {filled} with "
+        "上周总结 Last week filled in from the daily reports, and the customers falling due "
+        "under the 7-day rules put on the plan"
+    )
+    if plans:
+        click.echo(f"    e.g. {plans[0]}")
+
+
+def step_returns(run: DemoRun) -> None:
+    # each step imports what it runs: the other commands and --help start faster
+    from salesxl.write.returns import return_inbox
+
+    _say("退回 Return the files with mistakes to their reps, marked")
+    folder = run.out / "returns"
+    shutil.rmtree(folder, ignore_errors=True)  # the demo's own folder: no copies of old runs
+    result = return_inbox(
+        [run.files.inbox],
+        folder,
+        period=run.files.period,
+        roster=run.files.roster,
+        today=run.files.as_of,
+        warnings=True,
+    )
+    for f in result.files:
+        what = f.copy if f.copy is not None else "cannot be opened: listed for the team leader"
+        click.echo(f"  {f.rep_id or '?'} {f.errors} errors, {f.warnings} warnings → {what}")
+    click.echo(f"  return list 退回清单: {result.lists[0]} (and one per team)")
+    click.echo(
+        f"  try: salesxl return {run.files.inbox} --period {run.files.period} "
+        f"--roster {run.files.roster} -o returns/"
+    )
+    run.results["returns"] = result
+
+
+def step_scorecards(run: DemoRun) -> None:
+    # each step imports what it runs: the other commands and --help start faster
+    from salesxl.scorecards import WARNED, build_scorecards, write_scorecards
+
+    _say("个人战报 A scorecard for every rep, from the same consolidation")
+    folder = run.out / "scorecards"
+    shutil.rmtree(folder, ignore_errors=True)  # the demo's own folder
+    cards = build_scorecards(run.results["summary"])
+    written = write_scorecards(cards, folder)
+    warned = sum(1 for c in cards if c.warning in WARNED)
+    due = sum(len(c.todo) for c in cards)
+    click.echo(
+        f"  {len(written)} scorecards in {folder}/ (by region and team): {warned} reps with a "
+        f"warning, {due} customers due on their to-do lists"
+    )
+    if written:
+        click.echo(f"    e.g. {written[0]}")
 
 
 def step_store(run: DemoRun) -> None:
@@ -203,6 +278,7 @@ def step_manager(run: DemoRun) -> None:
         "targets": f"{out}/targets.xlsx",
         "output": f"{out}/summary_from_excel.xlsx",
         "targets_input": "targets_input.xlsx",
+        "returns": f"{out}/returns_from_excel",
     }
     try:
         path = build_manager_workbook(folder / "salesxl_manager.xlsm", values=values)
@@ -222,6 +298,8 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     step_targets,
     step_forms,
     step_consolidate,
+    step_returns,
+    step_scorecards,
     step_store,
     step_manager,
 )
@@ -263,8 +341,9 @@ def command(folder: Path, period: Month, as_of: dt.date, seed: int, reps: int) -
     Writes a roster of reps in 3 regions and 6 teams, three years of sales
     history, a targets input and an inbox of daily reports, weekly and monthly
     plans (a few with typical mistakes), then validates and consolidates them,
-    imports everything into an SQLite store (demo/salesxl.db) and consolidates
-    from it, and says where every output is.
+    returns the files with mistakes to their reps as marked copies, writes
+    every rep's scorecard, imports everything into an SQLite store
+    (demo/salesxl.db) and consolidates from it, and says where every output is.
 
     \b
     Example:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from salesxl.cli.params import MONTH
-from salesxl.core.periods import Month
+from salesxl.cli.params import MONTH, WEEK
+from salesxl.consolidate.prefill import weekly_prefill
+from salesxl.core.periods import Month, Week, weeks_starting_in
+from salesxl.intake.files import collect_files, load_forms
 from salesxl.intake.roster import read_roster
+from salesxl.intake.workdays import read_workdays
 from salesxl.targets import read_month_targets
-from salesxl.write.issued import issue_forms, known_customers
+from salesxl.validate import ValidationContext
+from salesxl.write.issued import FormsExistError, issue_forms, known_customers
 
 __all__ = ["command"]
 
@@ -25,6 +30,11 @@ def command() -> None:
     """
 
 
+def _interactive() -> bool:
+    """Can the user be asked? (Not in a script, a pipe or a scheduled job.)"""
+    return sys.stdin.isatty()
+
+
 @command.command("issue")
 @click.option(
     "--roster",
@@ -37,7 +47,19 @@ def command() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="targets.xlsx from `salesxl targets split`: the month target, locked in.",
 )
-@click.option("--period", type=MONTH, required=True, help="The month, e.g. 2026-11.")
+@click.option(
+    "--period",
+    type=MONTH,
+    help="The month, e.g. 2026-11: daily report, monthly plan and every week's plan.",
+)
+@click.option(
+    "--week",
+    "weeks",
+    type=WEEK,
+    multiple=True,
+    help="Only this week's plans, e.g. 2026-W49 (repeatable; with --period, instead of "
+    "every week of the month).",
+)
 @click.option(
     "--customers",
     "customers",
@@ -47,6 +69,21 @@ def command() -> None:
     "come from (repeatable).",
 )
 @click.option(
+    "--reports",
+    "reports",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="The reps' daily reports so far (files or folders, repeatable): each weekly "
+    "plan's 上周总结 Last week is filled in from them, and its plan seeded with the "
+    "customers due under the 7-day rules and A-grade customers without a next step.",
+)
+@click.option(
+    "--workdays",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A 工作日 Workdays sheet overriding the China holiday calendar (the 日清 dates).",
+)
+@click.option("--force", is_flag=True, help="Replace forms already in the folder without asking.")
+@click.option(
     "-o",
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
@@ -55,25 +92,86 @@ def command() -> None:
     help="Folder to write the forms into.",
 )
 def issue(
-    roster: Path, targets: Path | None, period: Month, customers: tuple[Path, ...], output: Path
+    roster: Path,
+    targets: Path | None,
+    period: Month | None,
+    weeks: tuple[Week, ...],
+    customers: tuple[Path, ...],
+    reports: tuple[Path, ...],
+    workdays: Path | None,
+    force: bool,
+    output: Path,
 ) -> None:
-    """Write a daily report, weekly plan and monthly plan for every active rep.
+    """Write a daily report, weekly plans and a monthly plan for every active rep.
 
     Name, ID, team, month and month target are filled in and locked; the rep's
     customers are in the customer drop-down; the daily report shows live
-    progress against the target.
+    progress against the target and has a 日清 row dated for each workday. With
+    --period every week whose Monday is in the month gets a weekly plan; with
+    --week only that week's plans are written. With --reports, each weekly
+    plan's 上周总结 Last week is filled in from the rep's daily rows of the week
+    before (contacts, visits, new customers, stage moves, deals, amount, with
+    where they came from; editable) and its plan is seeded with the customers
+    falling due. Forms already in the folder are replaced only after asking
+    (--force replaces them without asking).
 
     \b
     Example:
       salesxl forms issue --roster roster.xlsx --targets targets.xlsx --period 2026-11 \\
           --customers sales_records.xlsx -o forms/
+      salesxl forms issue --roster roster.xlsx --week 2026-W49 --reports inbox/ -o forms/
     """
+    if period is None and not weeks:
+        raise click.UsageError("give --period (a month) or --week (repeatable), or both")
     reps = read_roster(roster)
-    month_targets = read_month_targets(targets, period) if targets else None
+    month_targets = read_month_targets(targets, period) if targets and period else None
+    calendar = read_workdays(workdays) if workdays else None
     known = known_customers(customers) if customers else None
-    written = issue_forms(reps, period, output, targets=month_targets, customers=known)
+    chosen = list(weeks) or (weeks_starting_in(period) if period is not None else [])
+    plan_rows, last_week_rows = {}, {}
+    if reports:
+        files, _ = collect_files(list(reports))
+        prefill = weekly_prefill(load_forms(files, ValidationContext()), chosen)
+        plan_rows = {key: p.plan_rows for key, p in prefill.items()}
+        last_week_rows = {key: p.last_week_rows for key, p in prefill.items()}
+
+    def write(overwrite: bool) -> list[Path]:
+        return issue_forms(
+            reps,
+            period,
+            output,
+            weeks=chosen,
+            targets=month_targets,
+            customers=known,
+            plan_rows=plan_rows,
+            last_week_rows=last_week_rows,
+            workdays=calendar,
+            overwrite=overwrite,
+        )
+
+    try:
+        written = write(force)
+    except FormsExistError as exc:
+        if not _interactive():
+            raise  # a script or a scheduled job: said clearly, nothing replaced
+        click.confirm(f"{exc.message_zh}\n{exc.message_en}\n替换它们 Replace them?", abort=True)
+        written = write(True)
+    people = len({p.name.split("_", 1)[0] for p in written})
+    click.echo(f"{len(written)} forms for {people} reps written to {output}/")
+    if reports:
+        issued = {p.name for p in written}
+        mine = [
+            key
+            for key in {*plan_rows, *last_week_rows}
+            if key[0] in reps.reps
+            and f"{key[0]}_{reps.reps[key[0]].name}_周计划_{key[1]}.xlsx" in issued
+        ]
+        click.echo(
+            f"  {sum(1 for k in mine if last_week_rows.get(k))} weekly plans with last week "
+            "filled in from the daily reports, "
+            f"{sum(1 for k in mine if plan_rows.get(k))} with customers due put on the plan"
+        )
     missing = [r for r in reps.reps if month_targets is not None and r not in month_targets]
-    click.echo(f"{len(written)} forms for {len(written) // 3} reps written to {output}/")
     if missing:
         click.echo(
             f"  note: no {period} target for {', '.join(missing[:10])}"

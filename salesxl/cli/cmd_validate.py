@@ -10,7 +10,7 @@ import click
 
 from salesxl.cli.output import echo_issue_table, progress
 from salesxl.cli.params import DATE, PERIOD
-from salesxl.core.issues import count_by_severity, has_errors
+from salesxl.core.issues import issue_report
 from salesxl.core.periods import Month, Week
 from salesxl.intake.files import issues_only
 from salesxl.intake.inbox import read_inbox
@@ -29,10 +29,11 @@ __all__ = ["command"]
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "json-list"]),
     default="text",
     show_default=True,
-    help="A readable table, or the JSON list of issues (its fields: docs/issues.md).",
+    help="A readable table; a JSON report {valid, stats, issues}; or the bare JSON list of "
+    "issues (json-list). Codes are explained in docs/issues.md.",
 )
 @click.option(
     "--lang",
@@ -69,7 +70,8 @@ def command(
     \b
     Example:
       salesxl validate inbox/ --period 2026-11 --roster roster.xlsx
-      salesxl validate 张伟_日报.xlsx --format json > issues.json
+      salesxl validate 张伟_日报.xlsx --format json > report.json
+      salesxl validate inbox/ --format json-list > issues.json
     """
     if as_of and today and as_of != today:
         raise click.UsageError("give --as-of only (--today is its old name)")
@@ -89,16 +91,19 @@ def command(
             f"{', '.join(map(str, paths))}; lock (~$) and hidden files are skipped.",
             err=True,
         )
+    files = [str(f) for f in inbox.files]
+    report = issue_report(issues, files)
     if fmt == "json":
-        click.echo(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    elif fmt == "json-list":
+        click.echo(json.dumps(report["issues"], ensure_ascii=False, indent=2))
     else:
-        files = [str(f) for f in inbox.files]
         echo_issue_table(issues, lang=lang, files=files)
-        counts = count_by_severity(issues)
-        bad = len({i.file for i in issues if i.is_error} & set(files))
+        stats = report["stats"]
+        checked, bad, counts = stats["files"], stats["files_with_errors"], stats["by_severity"]
         click.echo(
-            f"\n{len(files)} files checked: {len(files) - bad} without errors, "
+            f"\n{checked} files checked: {checked - bad} without errors, "
             f"{bad} with errors ({counts['error']} errors, {counts['warning']} warnings, "
             f"{counts['info']} info)"
         )
-    raise SystemExit(1 if has_errors(issues) else 0)
+    raise SystemExit(0 if report["valid"] else 1)

@@ -10,7 +10,18 @@ import click
 from salesxl.core.periods import Month, Week, parse_period
 from salesxl.read.values import parse_date
 
-__all__ = ["DATE", "DB_URL", "MONTH", "PERIOD", "DateType", "DbUrlType", "MonthType", "PeriodType"]
+__all__ = [
+    "DATE",
+    "DB_URL",
+    "MONTH",
+    "PERIOD",
+    "WEEK",
+    "DateType",
+    "DbUrlType",
+    "MonthType",
+    "PeriodType",
+    "WeekType",
+]
 
 
 class PeriodType(click.ParamType[Month | Week]):
@@ -49,6 +60,20 @@ class MonthType(click.ParamType[Month]):
             self.fail(f"{value!r} is not a month: write it as YYYY-MM, e.g. 2026-11", param, ctx)
 
 
+class WeekType(click.ParamType[Week]):
+    """An ISO week `2026-W49`."""
+
+    name = "week"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Week:
+        if isinstance(value, Week):
+            return value
+        try:
+            return Week.parse(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a week: write it as 2026-W49", param, ctx)
+
+
 class DateType(click.ParamType[dt.date]):
     """A date `2026-11-24`."""
 
@@ -69,6 +94,7 @@ class DateType(click.ParamType[dt.date]):
 
 PERIOD = PeriodType()
 MONTH = MonthType()
+WEEK = WeekType()
 DATE = DateType()
 
 

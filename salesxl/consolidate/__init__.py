@@ -32,7 +32,8 @@ from salesxl.consolidate.model import (
 )
 from salesxl.consolidate.month_targets import month_targets
 from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
-from salesxl.consolidate.standing import RepStatus, standings
+from salesxl.consolidate.results import Results
+from salesxl.consolidate.standing import RepStatus, pace_shares, standings
 from salesxl.consolidate.submissions import STATUS_LABELS, SubmissionStatus, submission_rows
 from salesxl.core.calendar import Workdays
 from salesxl.core.errors import SalesxlError
@@ -53,6 +54,7 @@ __all__ = [
     "AsOfError",
     "ColumnSpec",
     "Headline",
+    "Results",
     "SheetData",
     "Summary",
     "TargetsError",
@@ -184,6 +186,7 @@ def _consolidate(
     )
     plans = plan_vs_actual(data.plans, data.days)
     closes = forecast_accuracy(data.day_closes, data.days, workdays, as_of)
+    lapses, conflicts = book.lapses(as_of, period.first_day), book.conflicts()
     out = [
         sheets.by_rep_sheet(reps.values()),
         sheets.by_group_sheet("by_team", teams, company),
@@ -191,7 +194,7 @@ def _consolidate(
         sheets.funnel_sheet(list(reps.values()), company),
         sheets.plan_sheet(plans, data.reps),
         sheets.day_close_sheet(closes, data.reps),
-        sheets.customers_sheet(book.lapses(as_of, period.first_day), book.conflicts(), data.reps),
+        sheets.customers_sheet(lapses, conflicts, data.reps),
         sheets.submissions_sheet(submitted, data.reps),
         sheets.issues_sheet(issues),
     ]
@@ -216,7 +219,20 @@ def _consolidate(
     )
     overview = _overview(headline, company, list(reps.values()), statuses)
     trend = _daily_trend(data.days, period, as_of)
-    return Summary(headline, [overview, *out], issues, trend, submitted)
+    month_days = workdays.workdays_in(period)
+    results = Results(
+        reps,
+        company,
+        data.reps,
+        data.days,
+        plans,
+        closes,
+        lapses,
+        book.coming_due(as_of),
+        conflicts,
+        {rep_id: pace_shares(rep, period, month_days) for rep_id, rep in data.reps.items()},
+    )
+    return Summary(headline, [overview, *out], issues, trend, submitted, results)
 
 
 def _overview(

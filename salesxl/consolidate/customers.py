@@ -43,6 +43,7 @@ class Lapse:
     since: dt.date  # the contact the 7 days run from
     due: dt.date  # the last day the follow-up / visit was due
     days: int  # days since `since`, as of the consolidation date
+    last_contact: dt.date | None = None  # the rep's latest contact with the customer
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +75,20 @@ class CustomerBook:
 
     def lapses(self, as_of: dt.date, period_start: dt.date) -> list[Lapse]:
         """Customers whose 7-day window ran out in the period, up to `as_of`."""
+        return self.windows(period_start, as_of, as_of)
+
+    def coming_due(self, as_of: dt.date, days: int = FOLLOW_UP_DAYS) -> list[Lapse]:
+        """Customers whose 7-day window runs out from `as_of` on, within `days`: still open."""
+        return self.windows(as_of, as_of + dt.timedelta(days=days), as_of)
+
+    def windows(self, start: dt.date, end: dt.date, as_of: dt.date) -> list[Lapse]:
+        """Every 7-day window of a customer not won or lost that runs out from `start` to
+        the day before `end`, judged at `as_of` (the rules: see the module's docstring)."""
         found = [
             lapse
             for trails in self.customers.values()
             for rep, t in trails
-            for lapse in _lapses_of(rep, t, as_of, period_start)
+            for lapse in _windows_of(rep, t, as_of, start, end)
         ]
         found.sort(key=lambda lapse: (lapse.due, lapse.rep, lapse.customer))
         return found
@@ -109,7 +119,7 @@ class CustomerBook:
         return found
 
 
-def _lapses_of(rep: str, t: Trail, as_of: dt.date, period_start: dt.date) -> list[Lapse]:
+def _windows_of(rep: str, t: Trail, as_of: dt.date, start: dt.date, end: dt.date) -> list[Lapse]:
     if t.last_stage in (CLOSED_WON, LOST):
         return []  # won or lost: nothing left to follow up
     found = []
@@ -117,18 +127,34 @@ def _lapses_of(rep: str, t: Trail, as_of: dt.date, period_start: dt.date) -> lis
     if t.first_source in LEAD_SOURCES:
         due = t.first + _WINDOW
         visited = t.first_visit is not None and t.first_visit <= due
-        if not visited and period_start <= due < as_of:
+        if not visited and start <= due < end:
             found.append(
                 Lapse(
-                    "phone_no_visit", t.customer, t.phone, rep, t.first, due, (as_of - t.first).days
+                    "phone_no_visit",
+                    t.customer,
+                    t.phone,
+                    rep,
+                    t.first,
+                    due,
+                    (as_of - t.first).days,
+                    t.last,
                 )
             )
     # Walk-in or A/B customer: followed up at least once every 7 days.
     if t.walk_in or t.grade in FOLLOW_UP_GRADES:
         due = t.last + _WINDOW
-        if period_start <= due < as_of:
+        if start <= due < end:
             found.append(
-                Lapse("no_follow_up", t.customer, t.phone, rep, t.last, due, (as_of - t.last).days)
+                Lapse(
+                    "no_follow_up",
+                    t.customer,
+                    t.phone,
+                    rep,
+                    t.last,
+                    due,
+                    (as_of - t.last).days,
+                    t.last,
+                )
             )
     return found
 

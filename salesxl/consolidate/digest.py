@@ -57,6 +57,7 @@ class Trail:
     first_visit: dt.date | None  # earliest 来访/拜访
     first_deposit: dt.date | None
     in_period: bool
+    next_followup: dt.date | None = None  # 下次跟进 written at the latest contact
 
 
 @dataclass(slots=True)
@@ -81,6 +82,7 @@ _TRAIL_FIELDS = (
     "first_visit",
     "first_deposit",
     "in_period",
+    "next_followup",
 )
 
 
@@ -121,8 +123,9 @@ class DailyDigest:
                 fv and fv.toordinal(),
                 fd and fd.toordinal(),
                 ip,
+                nf and nf.toordinal(),
             )
-            for c, k, p, first, fs, last, ls, g, gd, fu, w, fv, fd, ip in map(
+            for c, k, p, first, fs, last, ls, g, gd, fu, w, fv, fd, ip, nf in map(
                 _trail_values, self.trails
             )
         ]
@@ -178,8 +181,9 @@ class DailyDigest:
                 fv and day(fv),
                 fd and day(fd),
                 ip,
+                nf and day(nf),
             )
-            for c, k, p, first, fs, last, ls, g, gd, fu, w, fv, fd, ip in trails
+            for c, k, p, first, fs, last, ls, g, gd, fu, w, fv, fd, ip, nf in trails
         ]
 
 
@@ -200,6 +204,7 @@ def merge_trails(a: Trail, b: Trail) -> Trail:
         first,
         last=last.last,
         last_stage=last.last_stage,
+        next_followup=last.next_followup,
         grade=grade.grade if grade else None,
         grade_date=grade.grade_date if grade else None,
         furthest=furthest,
@@ -226,10 +231,20 @@ def digest_daily(
     trails matter then (for the 7-day and attribution rules across months).
     """
     R = Role
-    dates, customers, phones, sources, grades, stages, amounts, deposits = _columns(
+    dates, customers, phones, sources, grades, stages, amounts, deposits, followups = _columns(
         form,
         TableKey.DAILY,
-        (R.DATE, R.CUSTOMER, R.PHONE, R.SOURCE, R.GRADE, R.STAGE, R.AMOUNT, R.DEPOSIT),
+        (
+            R.DATE,
+            R.CUSTOMER,
+            R.PHONE,
+            R.SOURCE,
+            R.GRADE,
+            R.STAGE,
+            R.AMOUNT,
+            R.DEPOSIT,
+            R.NEXT_FOLLOWUP,
+        ),
     )
     close_dates, forecasts = _columns(form, TableKey.DAY_CLOSE, (R.DATE, R.FORECAST))
     digest = DailyDigest(period, as_of, {d for d in dates if type(d) is dt.date})
@@ -279,7 +294,7 @@ def digest_daily(
                 t = trails[spelling] = _new_trail(
                     customer, names[customer], phones[i], day, source, current
                 )
-            _follow(t, day, stage, grades[i], source, deposit)
+            _follow(t, day, stage, grades[i], source, deposit, followups[i])
     digest.contacts, digest.visits, digest.deals = contacts, visits, deals
     digest.amount, digest.deposit = amount_sum, deposit_sum
     digest.trails = list(trails.values())
@@ -356,9 +371,11 @@ def _follow(
     grade: str | None,
     source: str | None,
     deposit: float | None,
+    next_followup: Any = None,
 ) -> None:
     """Extend a trail by one contact (contacts come in date order)."""
     t.last, t.last_stage = day, stage
+    t.next_followup = next_followup if type(next_followup) is dt.date else None
     if grade:
         t.grade, t.grade_date = grade, day
     if stage in _STAGE_RANK and (

@@ -18,7 +18,7 @@ from typing import Any
 
 from salesxl.consolidate.digest import DailyDigest, DayActivity, Trail, digest_daily
 from salesxl.consolidate.standing import employed_in
-from salesxl.core.issues import Code, Issue, Severity, make_issue
+from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
 from salesxl.forms import REP_FORM_IDS, FormId, Role, TableKey
@@ -124,10 +124,7 @@ def collect(
             make_issue(
                 Code.DUPLICATE_ROW,
                 older.path,
-                f"同一销售员（{rep}）同一期间（{got}）有两个文件；使用较新的 {newer.path}，本文件未计入。"
-                "请删除旧文件。",
-                f"Rep {rep} has two files for {got}; the newer one ({newer.path}) is used and this one "
-                "is not counted. Delete the old file.",
+                *message(Code.DUPLICATE_ROW, "two_files", rep=rep, period=got, newer=newer.path),
                 severity=Severity.WARNING,
             )
         )

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salesxl.core.issues import Issue
 from salesxl.core.periods import Month
 from salesxl.forms import FieldType
+
+if TYPE_CHECKING:  # results.py builds on the KPI modules, which import this one
+    from salesxl.consolidate.results import Results
 
 __all__ = [
     "TARGET_SOURCES",
@@ -149,6 +152,7 @@ class Summary:
     issues: list[Issue]
     daily_trend: SheetData | None = None  # drawn on the Overview sheet
     submissions: list[Any] = field(default_factory=list)  # SubmissionRow per rep and day/week/month
+    results: Results | None = None  # what the sheets were made from (scorecards read it)
 
     def sheet(self, key: str) -> SheetData:
         for s in self.sheets:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from salesxl.consolidate.inputs import FormTarget
 from salesxl.consolidate.model import TARGET_SOURCES
-from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.forms import DAILY_REPORT, FormId, Role
 
 __all__ = ["MonthTargets", "month_targets"]
@@ -49,11 +49,13 @@ def month_targets(
                 found.issues.append(
                     _issue(
                         t,
-                        f"表单上的月度目标 {_money(t.value)} 与{label_zh}的 {_money(wanted)} 不同；"
-                        f"汇总按{label_zh}计算。请改正表单（或更新{label_zh}）。",
-                        f"The form's month target {_money(t.value)} differs from the "
-                        f"{label_en.lower()}'s {_money(wanted)}; the summary uses the "
-                        f"{label_en.lower()}. Correct the form (or update the {label_en.lower()}).",
+                        *message(
+                            Code.TARGET_MISMATCH,
+                            stated=_money(t.value),
+                            wanted=_money(wanted),
+                            source_zh=label_zh,
+                            source_en=label_en,
+                        ),
                     )
                 )
         elif t.rep_id not in targets:
@@ -61,10 +63,14 @@ def month_targets(
             found.issues.append(
                 _issue(
                     t,
-                    f"{label_zh}中没有 {t.rep_id} 本月的目标；按表单上的月度目标 {_money(t.value)} "
-                    f"计算。请在{label_zh}中补上。",
-                    f"The {label_en.lower()} has no target for {t.rep_id} this month; the form's "
-                    f"month target {_money(t.value)} is used. Add it to the {label_en.lower()}.",
+                    *message(
+                        Code.TARGET_MISMATCH,
+                        "not_in_targets",
+                        rep=t.rep_id,
+                        stated=_money(t.value),
+                        source_zh=label_zh,
+                        source_en=label_en,
+                    ),
                 )
             )
         elif abs(t.value - targets[t.rep_id]) > _CENT:
@@ -86,11 +92,9 @@ def _disagrees(t: FormTarget, used: float) -> Issue:
     """A monthly plan whose target is not the daily report's (the one used)."""
     return _issue(
         t,
-        f"表单上的月度目标 {_money(t.value)} 与日报上的 {_money(used)} 不同；"
-        "汇总按日报计算。请改正其中一个。",
-        f"The form's month target {_money(t.value)} differs from the daily "
-        f"report's {_money(used)}; the summary uses the daily report's. "
-        "Correct one of them.",
+        *message(
+            Code.TARGET_MISMATCH, "forms_disagree", stated=_money(t.value), wanted=_money(used)
+        ),
     )
 
 

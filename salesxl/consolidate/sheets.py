@@ -21,6 +21,7 @@ from salesxl.forms.choices import GRADES, LOST, STAGE_ORDER, STAGES
 from salesxl.validate import TableData
 
 __all__ = [
+    "LAPSE_KIND",
     "by_group_sheet",
     "by_rep_sheet",
     "customers_sheet",
@@ -223,7 +224,7 @@ def day_close_sheet(rows_: Iterable[DayCloseRow], reps: Mapping[str, Rep]) -> Sh
 
 
 # The kind says which 7-day rule ran out; the date and due columns say when.
-_LAPSE_KIND = {
+LAPSE_KIND = {
     "phone_no_visit": "电话客户 7 天未上门 Phone lead, no visit in 7 days",
     "no_follow_up": "7 天未跟进 Not followed up in 7 days",
 }
@@ -252,7 +253,7 @@ def customers_sheet(
     for lapse in lapses:
         rows.append(
             [
-                _LAPSE_KIND[lapse.rule],
+                LAPSE_KIND[lapse.rule],
                 lapse.customer,
                 lapse.phone,
                 lapse.rep,

@@ -13,7 +13,7 @@ refused (its figures are provisional).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -21,7 +21,7 @@ from salesxl.core.calendar import Workdays
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month
 
-__all__ = ["JUDGED", "RepStatus", "Standing", "employed_in", "standings"]
+__all__ = ["JUDGED", "RepStatus", "Standing", "employed_in", "pace_shares", "standings"]
 
 
 class RepStatus(StrEnum):
@@ -143,4 +143,16 @@ def standings(
             rep.leave_date if leaves else None,
             refused.get(rep_id),
         )
+    return out
+
+
+def pace_shares(rep: Rep, period: Month, month_days: Sequence[dt.date]) -> dict[dt.date, float]:
+    """The pace line 进度线: for each day of the month, the share of the month target due by
+    then — the rep's workdays employed up to that day over the month's workdays
+    `month_days` (`Standing.elapsed_share`, had as-of been that day)."""
+    workday = set(month_days)
+    employed, out = 0, {}
+    for day in period.days():
+        employed += day in workday and rep.active_on(day)
+        out[day] = employed / len(month_days) if month_days else 1.0
     return out

@@ -28,6 +28,7 @@ SETTINGS = frozenset(
         "output",
         "database",
         "targets_input",
+        "returns",
         "workdays",
     }
 )

@@ -1,77 +1,37 @@
 """Issues are data: every problem found in a file, with its place and a fix.
 
 Validation never prints or raises mid-way; it returns a list of `Issue`
-records (docs/issues.md).  Codes are a stable enum shared by the tests, the JSON
-output of `salesxl validate` and the summary's Issues sheet.
+records.  Codes are a stable enum shared by the tests, the JSON output of
+`salesxl validate` and the summary's Issues sheet; what each means, its
+severity and its messages are in `salesxl.core.catalogue`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
-__all__ = ["Code", "Issue", "Severity", "count_by_severity", "has_errors", "make_issue"]
+from salesxl.core.catalogue import CATALOGUE, message
+from salesxl.core.codes import Code, Severity
+
+__all__ = [
+    "SEVERITY",
+    "Code",
+    "Issue",
+    "Severity",
+    "count_by_severity",
+    "has_errors",
+    "issue_report",
+    "make_issue",
+    "message",
+]
 
 
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-class Code(StrEnum):
-    """Stable issue codes of docs/issues.md (plus the few the later stages add)."""
-
-    UNREADABLE = "unreadable"
-    ENCRYPTED = "encrypted"
-    TOO_LARGE = "too_large"
-    UNKNOWN_FORM = "unknown_form"
-    MISSING_COLUMN = "missing_column"
-    MISSING_HEADER = "missing_header"
-    REQUIRED = "required"
-    BAD_TYPE = "bad_type"
-    NOT_IN_LIST = "not_in_list"
-    OUT_OF_RANGE = "out_of_range"
-    AMOUNT_MISMATCH = "amount_mismatch"
-    DEPOSIT_EXCEEDS_AMOUNT = "deposit_exceeds_amount"
-    FOLLOWUP_BEFORE_DATE = "followup_before_date"
-    DUPLICATE_ROW = "duplicate_row"
-    UNKNOWN_REP = "unknown_rep"
-    WRONG_PERIOD = "wrong_period"
-    FUTURE_DATE = "future_date"
-    PHONE_FORMAT = "phone_format"
-    FOLLOWUP_MISSING = "followup_missing"
-    FORMULA_WITHOUT_VALUE = "formula_without_value"
-    EXTRA_COLUMN = "extra_column"
-    TARGET_MISMATCH = "target_mismatch"  # a form's month target against the targets file
-
-
-SEVERITY: dict[Code, Severity] = {
-    Code.UNREADABLE: Severity.ERROR,
-    Code.ENCRYPTED: Severity.ERROR,
-    Code.TOO_LARGE: Severity.ERROR,
-    Code.UNKNOWN_FORM: Severity.ERROR,
-    Code.MISSING_COLUMN: Severity.ERROR,
-    Code.MISSING_HEADER: Severity.ERROR,
-    Code.REQUIRED: Severity.ERROR,
-    Code.BAD_TYPE: Severity.ERROR,
-    Code.NOT_IN_LIST: Severity.ERROR,
-    Code.OUT_OF_RANGE: Severity.ERROR,
-    Code.AMOUNT_MISMATCH: Severity.ERROR,
-    Code.DEPOSIT_EXCEEDS_AMOUNT: Severity.ERROR,
-    Code.FOLLOWUP_BEFORE_DATE: Severity.ERROR,
-    Code.DUPLICATE_ROW: Severity.WARNING,
-    Code.UNKNOWN_REP: Severity.ERROR,
-    Code.WRONG_PERIOD: Severity.ERROR,
-    Code.FUTURE_DATE: Severity.WARNING,
-    Code.PHONE_FORMAT: Severity.WARNING,
-    Code.FOLLOWUP_MISSING: Severity.WARNING,
-    Code.FORMULA_WITHOUT_VALUE: Severity.WARNING,
-    Code.EXTRA_COLUMN: Severity.INFO,
-    Code.TARGET_MISMATCH: Severity.WARNING,
-}
+# The standard severity of each code (from the catalogue).
+SEVERITY: dict[Code, Severity] = {code: entry.severity for code, entry in CATALOGUE.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +54,7 @@ class Issue:
         return self.severity is Severity.ERROR
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of docs/issues.md (every key always present)."""
+        """The JSON shape of an issue (every key always present)."""
         return {
             "file": self.file,
             "sheet": self.sheet,
@@ -146,7 +106,7 @@ def make_issue(
         row=row,
         column=column,
         code=code,
-        severity=severity or SEVERITY[code],
+        severity=severity or CATALOGUE[code].severity,
         message_zh=message_zh,
         message_en=message_en,
         value=value,
@@ -166,12 +126,33 @@ def json_value(value: Any) -> Any:
     return str(value)
 
 
-def has_errors(issues: list[Issue]) -> bool:
+def has_errors(issues: Iterable[Issue]) -> bool:
     return any(i.severity is Severity.ERROR for i in issues)
 
 
-def count_by_severity(issues: list[Issue]) -> dict[str, int]:
+def count_by_severity(issues: Iterable[Issue]) -> dict[str, int]:
     counts = {s.value: 0 for s in Severity}
     for issue in issues:
         counts[issue.severity.value] += 1
     return counts
+
+
+def issue_report(issues: Sequence[Issue], files: Sequence[str]) -> dict[str, Any]:
+    """A check's outcome for scripts: valid or not, counts, and every issue (JSON-ready).
+
+    `valid` is true when no issue is an error.  `stats` counts the files
+    checked (and those with errors), the issues by severity and by code.
+    """
+    checked = list(dict.fromkeys(files))
+    with_errors = {i.file for i in issues if i.is_error}
+    return {
+        "valid": not has_errors(issues),
+        "stats": {
+            "files": len(checked),
+            "files_with_errors": len(with_errors & set(checked)),
+            "issues": len(issues),
+            "by_severity": count_by_severity(issues),
+            "by_code": dict(sorted(Counter(i.code.value for i in issues).items())),
+        },
+        "issues": [i.to_dict() for i in issues],
+    }

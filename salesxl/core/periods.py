@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["Month", "Week", "parse_period"]
+__all__ = ["Month", "Week", "parse_period", "weeks_starting_in"]
 
 _MONTH_RE = re.compile(r"^\s*(\d{4})\s*(?:[-/.年]\s*)?(\d{1,2})\s*月?\s*$")
 _WEEK_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
@@ -112,3 +112,12 @@ def parse_period(text: str) -> Month | Week:
     if "w" in text.lower():
         return Week.parse(text)
     return Month.parse(text)
+
+
+def weeks_starting_in(month: Month) -> list[Week]:
+    """The ISO weeks whose Monday falls in `month`: the weeks a weekly plan is filed for."""
+    first = month.first_day + dt.timedelta(days=(7 - month.first_day.weekday()) % 7)
+    return [
+        Week.of(first + dt.timedelta(days=7 * i))
+        for i in range((month.last_day - first).days // 7 + 1)
+    ]

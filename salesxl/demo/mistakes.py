@@ -12,8 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from salesxl.core.issues import Code
 from salesxl.demo.month import RepMonth
 from salesxl.forms import FormId
+from salesxl.forms.choices import CLOSED_WON
 
 __all__ = ["Mistake", "plant_mistakes"]
 
@@ -23,12 +25,12 @@ class Mistake:
     rep_id: str
     form: str  # the FormId of the spoiled form, or "file" (a file of its own)
     what: str
-    codes: tuple[str, ...]
+    codes: tuple[Code, ...]  # what salesxl must report for it
     found_by: str = "validate"  # validate | consolidate
 
 
 def _closed_rows(month: RepMonth) -> list[dict[str, Any]]:
-    return [r for r in month.daily if r.get("stage") == "7" and r.get("amount")]
+    return [r for r in month.daily if r.get("stage") == CLOSED_WON and r.get("amount")]
 
 
 def plant_mistakes(months: list[RepMonth]) -> list[Mistake]:
@@ -40,7 +42,7 @@ def plant_mistakes(months: list[RepMonth]) -> list[Mistake]:
     row = _closed_rows(m)[0]
     row["stage"] = "8 已成交"  # no such stage
     planted.append(
-        Mistake(m.rep.rep_id, FormId.DAILY_REPORT, "销售阶段写成「8 已成交」", ("not_in_list",))
+        Mistake(m.rep.rep_id, FormId.DAILY_REPORT, "销售阶段写成「8 已成交」", (Code.NOT_IN_LIST,))
     )
     m = months[4]
     m.daily[1]["date"] = m.daily[1]["date"].replace(day=1) - dt.timedelta(days=1)  # last month
@@ -51,7 +53,7 @@ def plant_mistakes(months: list[RepMonth]) -> list[Mistake]:
             m.rep.rep_id,
             FormId.DAILY_REPORT,
             "日期写成上个月；金额 ≠ 数量 × 单价",
-            ("out_of_range", "amount_mismatch"),
+            (Code.OUT_OF_RANGE, Code.AMOUNT_MISMATCH),
         )
     )
     m = months[6]
@@ -63,7 +65,7 @@ def plant_mistakes(months: list[RepMonth]) -> list[Mistake]:
             m.rep.rep_id,
             FormId.DAILY_REPORT,
             "定金大于金额；漏填客户名称",
-            ("deposit_exceeds_amount", "required"),
+            (Code.DEPOSIT_EXCEEDS_AMOUNT, Code.REQUIRED),
         )
     )
     m = months[3]
@@ -73,31 +75,35 @@ def plant_mistakes(months: list[RepMonth]) -> list[Mistake]:
             m.rep.rep_id,
             FormId.DAILY_REPORT,
             "日报上的月度目标还是旧数字，与目标文件不同",
-            ("target_mismatch",),
+            (Code.TARGET_MISMATCH,),
             found_by="consolidate",
         )
     )
     m = months[8]
     m.daily[0]["phone"] = "1381234"
     planted.append(
-        Mistake(m.rep.rep_id, FormId.DAILY_REPORT, "电话号码少了几位", ("phone_format",))
+        Mistake(m.rep.rep_id, FormId.DAILY_REPORT, "电话号码少了几位", (Code.PHONE_FORMAT,))
     )
     m = months[10]
     planted.append(
-        Mistake(m.rep.rep_id, FormId.WEEKLY_PLAN, "周计划表头漏填工号", ("missing_header",))
+        Mistake(m.rep.rep_id, FormId.WEEKLY_PLAN, "周计划表头漏填工号", (Code.MISSING_HEADER,))
     )
     planted.append(
-        Mistake(months[1].rep.rep_id, "file", "上个月的日报放进了本月的收件箱", ("wrong_period",))
+        Mistake(
+            months[1].rep.rep_id, "file", "上个月的日报放进了本月的收件箱", (Code.WRONG_PERIOD,)
+        )
     )
     planted.append(
         Mistake(
             months[12].rep.rep_id,
             "file",
             "日报被脚本另存（公式没有计算结果）",
-            ("formula_without_value",),
+            (Code.FORMULA_WITHOUT_VALUE,),
         )
     )
     planted.append(
-        Mistake(months[0].rep.rep_id, "file", "扫描件改名成 .xlsx（文件已损坏）", ("unreadable",))
+        Mistake(
+            months[0].rep.rep_id, "file", "扫描件改名成 .xlsx（文件已损坏）", (Code.UNREADABLE,)
+        )
     )
     return planted

@@ -36,7 +36,7 @@ from salesxl.excel.settings import (
     sheet_grid,
 )
 
-__all__ = ["consolidate", "split_targets", "validate"]
+__all__ = ["consolidate", "return_copies", "split_targets", "validate"]
 
 TITLE = "salesxl"
 _SETTINGS_RANGE = "A1:B40"  # label / value pairs; the labels, not the rows, identify settings
@@ -55,6 +55,11 @@ def validate(book: Any = None) -> None:
 def split_targets(book: Any = None) -> None:
     """分解目标 Split targets: the targets input into the targets workbook."""
     _run(book, _split_targets, need=("targets_input", "targets"), outputs=("targets",))
+
+
+def return_copies(book: Any = None) -> None:
+    """退回 Return: a marked copy of every rep file with errors, and the return lists."""
+    _run(book, _return_copies, need=("inbox",))
 
 
 def _run(
@@ -141,7 +146,7 @@ def _folder(book: Any) -> Path:
     return Path(name).parent
 
 
-# -- the three buttons ---------------------------------------------------------------------
+# -- the buttons -----------------------------------------------------------------------------
 
 
 def _consolidate(book: Any, settings: ManagerSettings) -> str:
@@ -223,6 +228,27 @@ def _split_targets(book: Any, settings: ManagerSettings) -> str:
     return (
         f"已分解 {result.units} 个单位的目标 Targets split for {result.units} units\n"
         f"保存到 Saved to: {result.output}" + (f"\n\n提示 Warnings:{warnings}" if warnings else "")
+    )
+
+
+def _return_copies(book: Any, settings: ManagerSettings) -> str:
+    # loaded when the button runs: Excel waits on importing this module
+    from salesxl.write.returns import return_inbox
+
+    result = return_inbox(
+        [settings.inbox],
+        settings.returns,
+        period=settings.period,
+        roster=settings.roster,
+        today=settings.as_of,
+        progress=_status(book.app, "校验 Checking"),
+    )
+    unopened = sum(f.how == "not_opened" for f in result.files)
+    return (
+        f"已检查 {result.checked} 个文件 Checked {result.checked} files\n"
+        f"退回件 Return copies: {len(result.copies)}，无法打开 Could not be opened: {unopened}\n"
+        f"保存在 Saved in: {result.folder}\n"
+        f"退回清单 Return list: {result.lists[0]}"
     )
 
 

@@ -2,7 +2,7 @@
 
 A macro-enabled workbook written with xlsxwriter: the `设置 Settings` sheet
 (one row per setting of salesxl.excel.settings.SETTINGS, with validation and help)
-and the three buttons, the result sheets the adapter fills, and the
+and the buttons, the result sheets the adapter fills, and the
 `xlwings.conf` sheet.  The VBA project is xlwings' standalone project with
 the button module (salesxl.excel.vba.project), so the workbook needs no add-in.
 """

@@ -141,6 +141,14 @@ SETTINGS = (
         "分解目标按钮读取的文件",
         "What the Split targets button reads",
     ),
+    Setting(
+        "returns",
+        "退回文件夹",
+        "Returns folder",
+        "returns",
+        "「退回」按钮把退回件和退回清单存到此文件夹（不要放在收件箱里）",
+        "Where the Return button puts the return copies and lists (not inside the inbox)",
+    ),
 )
 
 
@@ -167,10 +175,11 @@ class ManagerSettings:
     thresholds: Thresholds
     targets_input: Path | None
     folder: Path = field(default=Path("."))
+    returns: Path = field(default=Path("returns"))
 
 
 _SETTING = {s.key: s for s in SETTINGS}
-_PATHS = ("inbox", "roster", "targets", "output", "targets_input")
+_PATHS = ("inbox", "roster", "targets", "output", "targets_input", "returns")
 
 
 def _by_label(pairs: dict[Any, Any]) -> dict[str, Any]:
@@ -203,7 +212,7 @@ def read_settings(
     """
     values = _by_label(pairs)
     judges_a_month = "inbox" in need  # Consolidate and Validate judge the period at as-of
-    outputs = ("output", *outputs)
+    outputs = ("output", "returns", *outputs)  # written, so they need not exist yet
     problems: list[tuple[str, str]] = []
     database = _database(values.get("database"), folder, problems)
     if store_ok and database:
@@ -307,6 +316,7 @@ def read_settings(
         thresholds=thresholds,
         targets_input=found["targets_input"],
         folder=folder,
+        returns=found["returns"] or folder / "returns",
     )
 
 

@@ -86,8 +86,12 @@ class Role(StrEnum):
     PRICE = "price"
     AMOUNT = "amount"
     DEPOSIT = "deposit"
+    NEXT_FOLLOWUP = "next_followup"  # 下次跟进
     FORECAST = "forecast"  # 日清 明日预测
     EXPECTED_AMOUNT = "expected_amount"  # a plan's 预计金额
+    PURPOSE = "purpose"  # a weekly plan's 拜访目的
+    OUTCOME = "outcome"  # a weekly plan's 预期结果
+    SUMMARY = "summary"  # 上周总结 工作情况
     # Targets.
     MONTH_TARGET = "month_target"
     UNIT = "unit"

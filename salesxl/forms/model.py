@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from salesxl.core.issues import Code
+from salesxl.core.issues import Code, message
 from salesxl.forms.formula import parse as parse_formula
 from salesxl.forms.keys import FormId, Role, TableKey
 
@@ -55,8 +55,8 @@ class FieldType(StrEnum):
 class Choice:
     """One allowed value: a stable `code` plus its Chinese and English labels.
 
-    The flags say what the choice means to the sales-floor rules
-    (docs/rules.md); the rules read them instead of naming codes.
+    The flags say what the choice means to the sales-floor rules (the 7-day
+    rules, the funnel); those rules read the flags instead of naming codes.
     """
 
     code: str
@@ -123,6 +123,9 @@ class Field:
     width: int | None = None
     formula: str | None = None  # a computed column's formula (see salesxl.forms.formula)
     example: Any = None
+    # Filled in by salesxl in every prepared row when forms are issued (日清 dates): a row
+    # holding nothing else is still an empty row, not a record.
+    prepared: bool = False
 
     def __post_init__(self) -> None:
         if self.formula is not None:
@@ -160,6 +163,7 @@ class RuleHit:
 
 class Rule:
     code: Code
+    variant: ClassVar[str] = ""  # the code's message in the catalogue (salesxl.core.catalogue)
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -182,6 +186,7 @@ class RequiredWhen(Rule):
     when: str
     values: frozenset[str]
     code: Code = Code.REQUIRED
+    variant: ClassVar[str] = "required_when"
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -203,8 +208,15 @@ class RequiredWhen(Rule):
             shown = _choice_text(w, record.get(self.when))
             return RuleHit(
                 self.field,
-                f"{w.zh}为「{shown}」时必须填写{f.zh}。请补上{f.zh}。",
-                f"{f.en} is required when {w.en} is '{shown}'. Fill in the {f.en}.",
+                *message(
+                    self.code,
+                    self.variant,
+                    field_zh=f.zh,
+                    field_en=f.en,
+                    when_zh=w.zh,
+                    when_en=w.en,
+                    shown=shown,
+                ),
             )
         return None
 
@@ -244,10 +256,18 @@ class ProductEquals(Rule):
             f, fa, fb = labels[self.field], labels[self.a], labels[self.b]
             return RuleHit(
                 self.field,
-                f"{f.zh} {total:,.2f} 不等于 {fa.zh} × {fb.zh} = {expected:,.2f}。"
-                f"请核对{fa.zh}、{fb.zh}或{f.zh}。",
-                f"{f.en} {total:,.2f} is not {fa.en} × {fb.en} = {expected:,.2f}. "
-                f"Check the {fa.en}, the {fb.en} or the {f.en}.",
+                *message(
+                    self.code,
+                    self.variant,
+                    field_zh=f.zh,
+                    field_en=f.en,
+                    a_zh=fa.zh,
+                    a_en=fa.en,
+                    b_zh=fb.zh,
+                    b_en=fb.en,
+                    total=total,
+                    expected=expected,
+                ),
                 total,
             )
         return None
@@ -281,9 +301,16 @@ class NotGreaterThan(Rule):
         f, o = labels[self.field], labels[self.other]
         return RuleHit(
             self.field,
-            f"{f.zh} {value:,.2f} 大于{o.zh} {limit:,.2f}。{f.zh}不能超过{o.zh}，请更正。",
-            f"{f.en} {value:,.2f} is more than the {o.en} {limit:,.2f}. "
-            f"A {f.en.lower()} cannot exceed the {o.en.lower()}; correct one of them.",
+            *message(
+                self.code,
+                self.variant,
+                field_zh=f.zh,
+                field_en=f.en,
+                other_zh=o.zh,
+                other_en=o.en,
+                value=value,
+                limit=limit,
+            ),
             value,
         )
 
@@ -295,6 +322,7 @@ class NotBefore(Rule):
     field: str
     other: str
     code: Code = Code.FOLLOWUP_BEFORE_DATE
+    variant: ClassVar[str] = "not_before"
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -316,9 +344,16 @@ class NotBefore(Rule):
         f, o = labels[self.field], labels[self.other]
         return RuleHit(
             self.field,
-            f"{f.zh} {value:%Y-%m-%d} 早于{o.zh} {start:%Y-%m-%d}。请填写{o.zh}当天或之后的日期。",
-            f"{f.en} {value:%Y-%m-%d} is before the {o.en} {start:%Y-%m-%d}. "
-            f"Use a date on or after the {o.en.lower()}.",
+            *message(
+                self.code,
+                self.variant,
+                field_zh=f.zh,
+                field_en=f.en,
+                other_zh=o.zh,
+                other_en=o.en,
+                value=value,
+                start=start,
+            ),
             value,
         )
 
@@ -351,8 +386,14 @@ class MissingWhen(Rule):
             f = labels[self.field]
             return RuleHit(
                 self.field,
-                f"{self.reason_zh}没有填写{f.zh}。请写上下次跟进的日期。",
-                f"{self.reason_en}has no {f.en}. Write the date of the next follow-up.",
+                *message(
+                    self.code,
+                    self.variant,
+                    field_zh=f.zh,
+                    field_en=f.en,
+                    reason_zh=self.reason_zh,
+                    reason_en=self.reason_en,
+                ),
             )
         return None
 

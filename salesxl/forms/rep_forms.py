@@ -139,7 +139,7 @@ DAILY_REPORT = Form(
                     aliases=("异议",),
                 ),
                 Field(
-                    "next_followup",
+                    Role.NEXT_FOLLOWUP,
                     "下次跟进",
                     "Next follow-up",
                     T.DATE,
@@ -152,9 +152,9 @@ DAILY_REPORT = Form(
                 RequiredWhen(Role.AMOUNT, Role.STAGE, frozenset({CLOSED_WON})),
                 ProductEquals(Role.AMOUNT, Role.QTY, Role.PRICE),
                 NotGreaterThan(Role.DEPOSIT, Role.AMOUNT),
-                NotBefore("next_followup", Role.DATE),
+                NotBefore(Role.NEXT_FOLLOWUP, Role.DATE),
                 MissingWhen(
-                    "next_followup",
+                    Role.NEXT_FOLLOWUP,
                     ((Role.GRADE, FOLLOW_UP_GRADES), (Role.STAGE, OPEN_STAGES)),
                     reason_zh="A/B 类客户仍在跟进中，但",
                     reason_en="An A/B customer with an open stage ",
@@ -176,6 +176,7 @@ DAILY_REPORT = Form(
                     required=True,
                     in_period=True,
                     not_future=True,
+                    prepared=True,  # the month's workdays, filled in by `salesxl forms issue`
                 ),
                 Field(
                     "sales",
@@ -262,7 +263,7 @@ WEEKLY_PLAN = Form(
                 _CUSTOMER,
                 _GRADE,
                 Field(
-                    "purpose",
+                    Role.PURPOSE,
                     "拜访目的",
                     "Purpose",
                     T.CHOICE,
@@ -270,7 +271,9 @@ WEEKLY_PLAN = Form(
                     width=16,
                     aliases=("目的",),
                 ),
-                Field("outcome", "预期结果", "Expected outcome", width=30, aliases=("预期效果",)),
+                Field(
+                    Role.OUTCOME, "预期结果", "Expected outcome", width=30, aliases=("预期效果",)
+                ),
                 Field(
                     Role.EXPECTED_AMOUNT,
                     "预计金额",
@@ -288,7 +291,7 @@ WEEKLY_PLAN = Form(
             required=False,
             input_rows=50,
             fields=(
-                Field("summary", "工作情况", "Work summary", width=60, aliases=("工作总结",)),
+                Field(Role.SUMMARY, "工作情况", "Work summary", width=60, aliases=("工作总结",)),
                 Field(
                     "analysis", "客户分析", "Customer analysis", width=60, aliases=("客户情况分析",)
                 ),

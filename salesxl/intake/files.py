@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from salesxl.core.issues import Code, Issue, Severity, make_issue
+from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.perf import paused_gc
 from salesxl.read.locate import locate
 from salesxl.read.workbook import SPREADSHEET_SUFFIXES, ReadError, open_book
@@ -71,8 +71,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Issue]]:
                     make_issue(
                         Code.UNKNOWN_FORM,
                         str(child),
-                        "不是 Excel 或 CSV 文件，已跳过。",
-                        "Not an Excel or CSV file; skipped.",
+                        *message(Code.UNKNOWN_FORM, "not_spreadsheet"),
                         severity=Severity.INFO,
                     )
                 )
@@ -128,23 +127,17 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
 
 def _reading_failed(name: str, exc: Exception) -> Issue:
     return make_issue(
-        Code.UNREADABLE,
-        name,
-        f"读取时出错（{type(exc).__name__}: {exc}）。请在 Excel 中打开、另存为 .xlsx 后重新提交。",
-        f"Reading failed ({type(exc).__name__}: {exc}). Open it in Excel, save it as .xlsx "
-        "and send it again.",
+        Code.UNREADABLE, name, *message(Code.UNREADABLE, error=f"{type(exc).__name__}: {exc}")
     )
 
 
 def _unknown_form(name: str, sheets: Sequence[str]) -> Issue:
-    shown = "、".join(sheets[:6])
     return make_issue(
         Code.UNKNOWN_FORM,
         name,
-        f"没有识别出表单（工作表：{shown}）。表头行需要至少三个已知列名，例如「日期、客户名称、销售阶段」；"
-        "请使用 salesxl 模板。",
-        f"No known form found (sheets: {', '.join(sheets[:6])}). A header row needs at least three "
-        "known column labels such as Date, Customer, Stage; start from a salesxl template.",
+        *message(
+            Code.UNKNOWN_FORM, sheets_zh="、".join(sheets[:6]), sheets_en=", ".join(sheets[:6])
+        ),
     )
 
 

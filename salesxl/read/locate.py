@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salesxl.forms import FORMS, Form, Table
+from salesxl.forms.marks import TO_FIX_NAMES
 from salesxl.read.formulas import column_letters
 from salesxl.read.values import norm_label, text_of
 from salesxl.read.workbook import Book, Grid
@@ -104,6 +105,8 @@ for _form in FORMS.values():
 _ALL_HEADER_LABELS: frozenset[str] = frozenset(
     label for labels in _HEADER_LABELS.values() for label in labels
 )
+# A return copy's 待修改 To fix sheet lists problems, not records: never read as data.
+_NOT_DATA_SHEETS = frozenset(norm_label(name) for name in TO_FIX_NAMES)
 
 
 def column_map(form_id: str, table_key: str) -> dict[str, str]:
@@ -169,7 +172,7 @@ def locate(book: Book) -> Layout | None:
     the best form is still missing — most files never pay for them.
     """
     hint = _form_hint(book)
-    visible = book.visible_sheets
+    visible = [s for s in book.visible_sheets if norm_label(s) not in _NOT_DATA_SHEETS]
     named = [s for s in visible if _named_like_a_table(s, hint)]
     candidates = _scan(book, named, hint)
     found = _best(candidates, hint)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesxl.core.errors import SalesxlError
-from salesxl.core.issues import Code
+from salesxl.core.issues import Code, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms.model import ChoiceList, Field, FieldType
 
@@ -410,7 +410,8 @@ def cell_parser(
     zh, en = field.zh, field.en
 
     def bad(reason: str, zh_hint: str) -> CellValueError:
-        return CellValueError(Code.BAD_TYPE, f"{zh}无法识别：{zh_hint}", f"{en}: {reason}")
+        text = message(Code.BAD_TYPE, field_zh=zh, field_en=en, hint_zh=zh_hint, hint_en=reason)
+        return CellValueError(Code.BAD_TYPE, *text)
 
     if kind is FieldType.TEXT:
         if products:
@@ -421,8 +422,7 @@ def cell_parser(
                 if norm_label(text) not in allowed:
                     raise CellValueError(
                         Code.NOT_IN_LIST,
-                        f"{zh}「{text}」不在产品清单中。请从下拉列表中选择。",
-                        f"{en} '{text}' is not in the product list. Pick one from the list.",
+                        *message(Code.NOT_IN_LIST, "product", field_zh=zh, field_en=en, value=text),
                     )
                 return allowed[norm_label(text)]
 
@@ -469,8 +469,14 @@ def cell_parser(
             if code is None:
                 raise CellValueError(
                     Code.NOT_IN_LIST,
-                    f"{zh}「{text_of(value)}」不是可选值。可选：{matcher.allowed()}。",
-                    f"{en} '{text_of(value)}' is not allowed. Choose one of: {matcher.allowed_en()}.",
+                    *message(
+                        Code.NOT_IN_LIST,
+                        field_zh=zh,
+                        field_en=en,
+                        value=text_of(value),
+                        allowed_zh=matcher.allowed(),
+                        allowed_en=matcher.allowed_en(),
+                    ),
                 )
             return code
 

@@ -22,7 +22,7 @@ from typing import Any
 import python_calamine as calamine
 
 from salesxl.core.errors import SalesxlError
-from salesxl.core.issues import Code
+from salesxl.core.issues import Code, message
 from salesxl.read.formulas import sheet_parts, uncached_formula_cells
 
 __all__ = ["SPREADSHEET_SUFFIXES", "Book", "Grid", "Limits", "ReadError", "open_book"]
@@ -108,10 +108,7 @@ class Book:
         if n_rows * n_cols > self.limits.max_sheet_cells:
             raise ReadError(
                 Code.TOO_LARGE,
-                f"工作表「{name}」有 {n_rows:,} 行 × {n_cols:,} 列，超出上限。"
-                "请删除多余的行列，或拆分文件。",
-                f"Sheet '{name}' has {n_rows:,} rows × {n_cols:,} columns, "
-                "beyond the limit. Delete unused rows and columns or split the file.",
+                *message(Code.TOO_LARGE, "sheet", sheet=name, rows=n_rows, columns=n_cols),
                 sheet=name,
             )
         try:
@@ -281,16 +278,12 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
         size = path.stat().st_size
     except OSError as exc:
         raise ReadError(
-            Code.UNREADABLE,
-            f"无法打开文件：{exc.strerror}。",
-            f"Cannot open the file: {exc.strerror}.",
+            Code.UNREADABLE, *message(Code.UNREADABLE, "cannot_open", error=exc.strerror)
         ) from None
     if size > limits.max_file_bytes:
         raise ReadError(
             Code.TOO_LARGE,
-            f"文件大小 {size / MB:.1f} MB，超过上限 {limits.max_file_bytes / MB:.0f} MB。请拆分文件。",
-            f"The file is {size / MB:.1f} MB, over the {limits.max_file_bytes / MB:.0f} MB limit. "
-            "Split it into smaller files.",
+            *message(Code.TOO_LARGE, size_mb=size / MB, limit_mb=limits.max_file_bytes / MB),
         )
     if size == 0:
         raise _unreadable("文件是空的（0 字节）", "the file is empty (0 bytes)")
@@ -299,9 +292,7 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(
-            Code.UNREADABLE,
-            f"无法打开文件：{exc.strerror}。",
-            f"Cannot open the file: {exc.strerror}.",
+            Code.UNREADABLE, *message(Code.UNREADABLE, "cannot_open", error=exc.strerror)
         ) from None
     # The content decides, not the name: a workbook saved as `.csv` is still a workbook.
     head = data[:8]
@@ -309,12 +300,7 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
         return _open_zip(path, data, limits)
     if head == _OLE_MAGIC:
         if _ENCRYPTION_INFO in data:
-            raise ReadError(
-                Code.ENCRYPTED,
-                "文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后重新提交。",
-                "The workbook is password-protected. Remove the password in Excel "
-                "(File → Info → Protect Workbook) and send it again.",
-            )
+            raise ReadError(Code.ENCRYPTED, *message(Code.ENCRYPTED))
         return _open_calamine(path, "xls", limits)
     if path.suffix.lower() == ".csv":
         return _open_csv(path, data, limits)
@@ -336,9 +322,7 @@ def _damaged_sheet(name: str) -> ReadError:
 
 def _unreadable(why_zh: str, why_en: str) -> ReadError:
     return ReadError(
-        Code.UNREADABLE,
-        f"无法读取：{why_zh}。请在 Excel 中打开并另存为 .xlsx 后重新提交。",
-        f"Cannot read the file: {why_en}. Open it in Excel, save it as .xlsx and send it again.",
+        Code.UNREADABLE, *message(Code.UNREADABLE, "damaged", why_zh=why_zh, why_en=why_en)
     )
 
 
@@ -353,11 +337,12 @@ def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
         archive.close()
         raise ReadError(
             Code.TOO_LARGE,
-            f"文件解压后达 {total / MB:,.0f} MB，超过上限 {limits.max_uncompressed_bytes / MB:.0f} MB，"
-            "未读取。请删除多余内容或拆分文件。",
-            f"The file unpacks to {total / MB:,.0f} MB, over the "
-            f"{limits.max_uncompressed_bytes / MB:.0f} MB limit, so it was not read. "
-            "Remove unused content or split the file.",
+            *message(
+                Code.TOO_LARGE,
+                "unpacked",
+                size_mb=total / MB,
+                limit_mb=limits.max_uncompressed_bytes / MB,
+            ),
         )
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
@@ -374,11 +359,7 @@ def _open_calamine(path: Path, kind: str, limits: Limits) -> Book:
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError:
-        raise ReadError(
-            Code.ENCRYPTED,
-            "文件设置了密码，无法读取。请取消密码后重新提交。",
-            "The workbook is password-protected. Remove the password and send it again.",
-        ) from None
+        raise ReadError(Code.ENCRYPTED, *message(Code.ENCRYPTED, "password")) from None
     except BaseException as exc:
         _reraise_interrupts(exc)
         raise _unreadable(

@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month, Week
 from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
@@ -89,11 +89,7 @@ def _file_hash(path: Path) -> tuple[str, int, float]:
 
 def _unreadable(path: Path, exc: OSError) -> Issue:
     return make_issue(
-        Code.UNREADABLE,
-        str(path),
-        f"无法打开文件（{exc.strerror or exc}）。请关闭正在使用它的程序后重新导入。",
-        f"The file cannot be opened ({exc.strerror or exc}). Close any program "
-        "using it and import again.",
+        Code.UNREADABLE, str(path), *message(Code.UNREADABLE, "locked", error=exc.strerror or exc)
     )
 
 
@@ -304,7 +300,7 @@ def _plan(data: FormData, spec: Kind) -> _Plan:
     }
     if data.form_id is None and not file_errors:  # pragma: no cover - the reader always says why
         file_errors.append(
-            make_issue(Code.UNKNOWN_FORM, data.path, "无法识别表单。", "Unknown form.")
+            make_issue(Code.UNKNOWN_FORM, data.path, *message(Code.UNKNOWN_FORM, "unrecognised"))
         )
     return _Plan(good, file_errors, row_errors, sum(len(rows) for rows in bad.values()))
 
@@ -318,8 +314,16 @@ def _wrong_kind(data: FormData, spec: Kind) -> Issue:
     return make_issue(
         Code.UNKNOWN_FORM,
         data.path,
-        f"此文件是「{name_zh}」，不是{spec.zh}。{hint_zh}",
-        f"This file is a {name_en} form, not {spec.en}. {hint_en}",
+        *message(
+            Code.UNKNOWN_FORM,
+            "wrong_kind",
+            form_zh=name_zh,
+            form_en=name_en,
+            kind_zh=spec.zh,
+            kind_en=spec.en,
+            hint_zh=hint_zh,
+            hint_en=hint_en,
+        ),
     )
 
 

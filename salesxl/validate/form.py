@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from salesxl.core.issues import Code, Issue, make_issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Form
 from salesxl.read.locate import HeaderCell, Layout
@@ -20,7 +20,6 @@ from salesxl.validate.model import FormData, ValidationContext
 from salesxl.validate.rows import (
     TableChecker,
     column_letters,
-    formula_message,
     range_problem,
     unknown_rep,
 )
@@ -108,7 +107,7 @@ def _check_header(
                 make_issue(
                     Code.FORMULA_WITHOUT_VALUE,
                     path,
-                    *formula_message(f.zh, f.en),
+                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh=f.zh, field_en=f.en),
                     column=f.bilingual,
                     **where,
                 )
@@ -123,8 +122,9 @@ def _check_header(
                     make_issue(
                         Code.MISSING_HEADER,
                         path,
-                        f"表头缺少「{f.zh}」。请在表格上方填写，例如：{f.zh} | {example}。",
-                        f"The header block has no {f.en}. Add it above the table, e.g. {f.en} | {example}.",
+                        *message(
+                            Code.MISSING_HEADER, field_zh=f.zh, field_en=f.en, example=example
+                        ),
                         column=f.bilingual,
                         **where,
                     )
@@ -161,9 +161,9 @@ def _check_header(
                 make_issue(
                     Code.WRONG_PERIOD,
                     path,
-                    f"{f.zh}是 {got}，但本次汇总的期间是 {ctx.period}。请确认文件是否放错期间，或改正{f.zh}。",
-                    f"The {f.en.lower()} is {got} but the requested period is {ctx.period}. "
-                    f"Check that the file belongs to this period, or correct the {f.en.lower()}.",
+                    *message(
+                        Code.WRONG_PERIOD, field_zh=f.zh, field_en=f.en, got=got, wanted=ctx.period
+                    ),
                     column=f.bilingual,
                     value=str(got),
                     **_where(cells.get(form.period_field)),
@@ -225,7 +225,7 @@ def _report_other_formulas(
                 make_issue(
                     Code.FORMULA_WITHOUT_VALUE,
                     path,
-                    *formula_message("此单元格", "This cell"),
+                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh="此单元格", field_en="This cell"),
                     sheet=sheet,
                     cell=f"{column_letters(c)}{r + 1}",
                     row=r + 1,

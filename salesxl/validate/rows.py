@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from salesxl.core.issues import Code, Issue, Severity, make_issue
+from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Field, FieldType, Role, Table
 from salesxl.read.formulas import column_letters
@@ -36,7 +36,6 @@ from salesxl.validate.model import TableData
 __all__ = [
     "TableChecker",
     "column_letters",
-    "formula_message",
     "range_problem",
     "unknown_rep",
 ]
@@ -60,15 +59,24 @@ _DATE = dt.date
 
 
 def range_problem(f: Field, value: Any) -> tuple[str, str] | None:
+    """The out_of_range message of a number below the field's minimum or above its maximum."""
     if f.min is not None and value < f.min:
-        return (
-            f"{f.zh} {text_of(value)} 小于最小值 {f.min:g}。请更正。",
-            f"{f.en} {text_of(value)} is below the minimum {f.min:g}. Correct it.",
+        return message(
+            Code.OUT_OF_RANGE,
+            "below_minimum",
+            field_zh=f.zh,
+            field_en=f.en,
+            value=text_of(value),
+            minimum=f.min,
         )
     if f.max is not None and value > f.max:
-        return (
-            f"{f.zh} {text_of(value)} 大于最大值 {f.max:g}。请更正。",
-            f"{f.en} {text_of(value)} is above the maximum {f.max:g}. Correct it.",
+        return message(
+            Code.OUT_OF_RANGE,
+            "above_maximum",
+            field_zh=f.zh,
+            field_en=f.en,
+            value=text_of(value),
+            maximum=f.max,
         )
     return None
 
@@ -77,20 +85,10 @@ def unknown_rep(path: str, f: Field, rep: str, where: dict[str, Any]) -> Issue:
     return make_issue(
         Code.UNKNOWN_REP,
         path,
-        f"{f.zh}「{rep}」不在花名册中。请核对工号，或请管理员把此人加入花名册。",
-        f"{f.en} '{rep}' is not in the roster. Check the ID, or ask the admin to add the rep.",
+        *message(Code.UNKNOWN_REP, field_zh=f.zh, field_en=f.en, rep=rep),
         column=f.bilingual,
         value=rep,
         **where,
-    )
-
-
-def formula_message(zh: str, en: str) -> tuple[str, str]:
-    return (
-        f"「{zh}」是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开保存）。"
-        "请在 Excel 中打开此文件，保存后重新提交。",
-        f"{en} is a formula with no calculated value (the file was written by a program and "
-        "never opened in Excel). Open it in Excel, save it and send it again.",
     )
 
 
@@ -241,7 +239,10 @@ class TableChecker:
             return [], []
         getter = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
         width = max(cols) + 1
-        inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
+        typed = [j for j, f in enumerate(self.mapped) if f.formula is None]
+        # Values salesxl prepared in every row (日清 dates) do not make a row either,
+        # unless the sheet has nothing else a person fills in.
+        inputs = [j for j in typed if not self.mapped[j].prepared] or typed
         pick = (
             None
             if len(inputs) == len(cols)
@@ -363,9 +364,7 @@ class TableChecker:
                         Code.PHONE_FORMAT,
                         j,
                         numbers[i],
-                        f"电话「{out[i]}」不是有效的手机号（1 开头 11 位）或座机号（0xx-xxxxxxxx）。请核对。",
-                        f"Phone '{out[i]}' is not a valid CN mobile (11 digits starting "
-                        "with 1) or landline (0xx-xxxxxxxx). Check it.",
+                        *message(Code.PHONE_FORMAT, value=out[i]),
                         raw,
                     )
         self._formulas(j, out, numbers, bad)
@@ -383,7 +382,12 @@ class TableChecker:
                 out[i] = None
                 bad.add(i)
                 self.formula_cells.append((r, col))
-                self.issue(Code.FORMULA_WITHOUT_VALUE, j, r, *formula_message(f.zh, f.en))
+                self.issue(
+                    Code.FORMULA_WITHOUT_VALUE,
+                    j,
+                    r,
+                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh=f.zh, field_en=f.en),
+                )
 
     def _checks(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
@@ -396,8 +400,7 @@ class TableChecker:
                     Code.REQUIRED,
                     j,
                     numbers[i],
-                    f"「{f.zh}」必须填写。请补上。",
-                    f"{f.en} is required. Fill it in.",
+                    *message(Code.REQUIRED, field_zh=f.zh, field_en=f.en),
                 )
         if f.min is not None or f.max is not None:
             low = f.min if f.min is not None else float("-inf")
@@ -447,10 +450,16 @@ class TableChecker:
                     Code.OUT_OF_RANGE,
                     j,
                     numbers[i],
-                    f"{f.zh} {out[i]:%Y-%m-%d} 不在表头{what_zh} {period} 内。"
-                    f"请改正日期，或把这一行放到对应{what_zh}的文件中。",
-                    f"{f.en} {out[i]:%Y-%m-%d} is outside the header {what_en} {period}. "
-                    f"Correct the date or move the row to that {what_en}'s file.",
+                    *message(
+                        Code.OUT_OF_RANGE,
+                        "outside_period",
+                        field_zh=f.zh,
+                        field_en=f.en,
+                        value=out[i],
+                        period_zh=what_zh,
+                        period_en=what_en,
+                        period=period,
+                    ),
                     raw[i],
                 )
         if f.not_future:
@@ -461,9 +470,13 @@ class TableChecker:
                         Code.FUTURE_DATE,
                         j,
                         numbers[i],
-                        f"{f.zh} {out[i]:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}）。请确认日期是否写错。",
-                        f"{f.en} {out[i]:%Y-%m-%d} is after today ({today:%Y-%m-%d}). "
-                        "Check the date.",
+                        *message(
+                            Code.FUTURE_DATE,
+                            field_zh=f.zh,
+                            field_en=f.en,
+                            value=out[i],
+                            today=today,
+                        ),
                         raw[i],
                     )
 
@@ -550,9 +563,7 @@ class TableChecker:
                     Code.DUPLICATE_ROW,
                     None,
                     numbers[i],
-                    f"这一行与第 {first + 1} 行完全相同。如果是重复录入，请删除其中一行。",
-                    f"This row is identical to row {first + 1}. "
-                    "If it was entered twice, delete one of them.",
+                    *message(Code.DUPLICATE_ROW, first=first + 1),
                 )
         for j, f in enumerate(self.mapped):
             if not f.unique:
@@ -567,8 +578,14 @@ class TableChecker:
                         Code.DUPLICATE_ROW,
                         j,
                         numbers[i],
-                        f"{f.zh}「{value}」与第 {first + 1} 行重复，必须唯一。请更正。",
-                        f"{f.en} '{value}' repeats row {first + 1}; it must be unique. Correct it.",
+                        *message(
+                            Code.DUPLICATE_ROW,
+                            "unique",
+                            field_zh=f.zh,
+                            field_en=f.en,
+                            value=value,
+                            first=first + 1,
+                        ),
                         value,
                         Severity.ERROR,
                     )
@@ -584,10 +601,13 @@ class TableChecker:
                         make_issue(
                             Code.MISSING_COLUMN,
                             self.path,
-                            f"「{self.grid.name}」表缺少必填列「{f.zh} {f.en}」。请在第 {r + 1} 行表头加上这一列"
-                            "（可从模板复制）。",
-                            f"Sheet '{self.grid.name}' has no required column '{f.zh} {f.en}'. "
-                            f"Add it to the header row {r + 1} (copy it from the template).",
+                            *message(
+                                Code.MISSING_COLUMN,
+                                sheet=self.grid.name,
+                                field_zh=f.zh,
+                                field_en=f.en,
+                                row=r + 1,
+                            ),
                             sheet=self.grid.name,
                             row=r + 1,
                             column=f.bilingual,
@@ -603,8 +623,7 @@ class TableChecker:
                     make_issue(
                         Code.EXTRA_COLUMN,
                         self.path,
-                        f"列「{label}」不是表单中的列，已保留但不参与汇总。",
-                        f"Column '{label}' is not part of the form; it is kept but not used.",
+                        *message(Code.EXTRA_COLUMN, label=label),
                         sheet=self.grid.name,
                         cell=f"{column_letters(c)}{r + 1}",
                         row=r + 1,

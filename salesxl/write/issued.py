@@ -1,9 +1,15 @@
 """Personalised forms for every active rep (`salesxl forms issue`, README.md "For admins").
 
-Each rep gets a daily report, the weekly plan of the month's first week and a
-monthly plan, with name, ID, region, team, period and month target filled in
-and locked, their known customers in the customer drop-down, and the daily
-report's live progress block (amount so far, target, completion).
+For a month, each rep gets a daily report, a weekly plan for every week
+whose Monday falls in the month, and a monthly plan; for a week, only that
+week's plans.  Name, ID, region, team, period and month target are filled in
+and locked, the rep's known customers are in the customer drop-down, and
+the daily report's live progress block shows amount so far, target and
+completion.  The daily report's 日清 Day close sheet has a row dated for each
+of the rep's workdays of the month.  What the rep already wrote can fill in
+the weekly plans (rows computed by salesxl.consolidate.prefill, written here
+as plain rows, editable).  Forms already in the folder are replaced only
+when asked to.
 """
 
 from __future__ import annotations
@@ -14,22 +20,40 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from salesxl.core.calendar import Workdays
 from salesxl.core.people import Rep, Roster
-from salesxl.core.periods import Month, Week
+from salesxl.core.periods import Month, Week, weeks_starting_in
 from salesxl.forms import REP_FORM_IDS, FormId, Role, TableKey
 from salesxl.intake.files import collect_files, load_forms
 from salesxl.validate import ValidationContext
 from salesxl.write.templates import SUGGESTED_LISTS, FormJob, write_forms
+from salesxl.write.xlsx import OutputError
 
-__all__ = ["first_week", "issue_forms", "known_customers"]
+__all__ = ["FormsExistError", "first_week", "issue_forms", "known_customers", "planned_forms"]
 
 MAX_CUSTOMERS = 500  # a drop-down of the rep's most frequent customers
+Rows = Mapping[tuple[str, Week], Sequence[Mapping[str, Any]]]
+
+
+class FormsExistError(OutputError):
+    """Forms to be written are in the folder already; issue again with `overwrite`."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        shown = ", ".join(p.name for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+        folder = paths[0].parents[2] if len(paths[0].parents) > 2 else paths[0].parent
+        super().__init__(
+            f"{len(paths)} 份表单已在 {folder} 中（{shown}），未写入任何文件",
+            f"{len(paths)} of the forms are in {folder} already ({shown}); nothing was written",
+            hint_zh="确认后替换，或另选文件夹",
+            hint_en="replace them (--force), or choose another folder",
+            setting="output",
+        )
+        self.paths = list(paths)
 
 
 def first_week(period: Month) -> Week:
     """The first ISO week whose Monday falls in the month."""
-    week = Week.of(period.first_day)
-    return week if week.monday >= period.first_day else Week.of(week.monday + dt.timedelta(days=7))
+    return weeks_starting_in(period)[0]
 
 
 def known_customers(paths: Iterable[Path]) -> dict[str, list[str]]:
@@ -41,32 +65,37 @@ def known_customers(paths: Iterable[Path]) -> dict[str, list[str]]:
             for r in data.records(TableKey.SALES):
                 if r[Role.REP_ID] and r[Role.CUSTOMER]:
                     counts[r[Role.REP_ID]][r[Role.CUSTOMER]] += 1
-        elif data.form is not None and data.form_id in REP_FORM_IDS and data.rep_id:
-            table = data.form.main_table.key
-            for r in data.records(table):
+        elif data.form_id in REP_FORM_IDS and data.rep_id and data.form is not None:
+            for r in data.records(data.form.main_table.key):
                 if r[Role.CUSTOMER]:
                     counts[data.rep_id][r[Role.CUSTOMER]] += 1
     return {rep: [name for name, _ in c.most_common(MAX_CUSTOMERS)] for rep, c in counts.items()}
 
 
-def _active(rep: Rep, period: Month) -> bool:
-    return rep.active_on(period.first_day) or rep.active_on(period.last_day)
+def _active(rep: Rep, first: dt.date, last: dt.date) -> bool:
+    return rep.active_on(first) or rep.active_on(last)
 
 
-def issue_forms(
+def planned_forms(
     roster: Roster,
-    period: Month,
+    period: Month | None,
     folder: Path,
     *,
+    weeks: Sequence[Week] | None = None,
     targets: Mapping[str, float] | None = None,
     customers: Mapping[str, Sequence[str]] | None = None,
-) -> list[Path]:
-    """Write the three forms for every rep active in `period`; returns the files written."""
-    week = first_week(period)
+    plan_rows: Rows | None = None,
+    last_week_rows: Rows | None = None,
+    workdays: Workdays | None = None,
+) -> list[FormJob]:
+    """The forms `issue_forms` writes, without writing them (see there)."""
+    if period is None and not weeks:
+        raise ValueError("give a month, weeks, or both")
+    if weeks is None:
+        weeks = weeks_starting_in(period) if period is not None else []
+    workdays = workdays or Workdays()
     jobs: list[FormJob] = []
     for rep in sorted(roster.reps.values(), key=lambda r: r.rep_id):
-        if not _active(rep, period):
-            continue
         base = folder / (rep.region or "未分区域") / (rep.team or "未分团队")
         stem = f"{rep.rep_id}_{rep.name}"
         who: dict[str, Any] = {Role.REP_NAME: rep.name, Role.REP_ID: rep.rep_id}
@@ -74,34 +103,87 @@ def issue_forms(
         month_target: dict[str, Any] = {Role.MONTH_TARGET: target} if target is not None else {}
         lists = {SUGGESTED_LISTS[Role.CUSTOMER]: list((customers or {}).get(rep.rep_id, []))}
         place: dict[str, Any] = {Role.REGION: rep.region, Role.TEAM: rep.team}
-        jobs.append(
-            FormJob(
-                base / f"{stem}_日报_{period}.xlsx",
-                FormId.DAILY_REPORT,
-                {**who, **place, Role.MONTH: period, **month_target},
-                {},
-                lists=lists,
-                lock_header=True,
+        monthly = period is not None and _active(rep, period.first_day, period.last_day)
+        if monthly:
+            assert period is not None
+            closes: list[dict[str, Any]] = [
+                {Role.DATE: d} for d in workdays.workdays_in(period) if rep.active_on(d)
+            ]
+            jobs.append(
+                FormJob(
+                    base / f"{stem}_日报_{period}.xlsx",
+                    FormId.DAILY_REPORT,
+                    {**who, **place, Role.MONTH: period, **month_target},
+                    {TableKey.DAY_CLOSE: closes},
+                    lists=lists,
+                    lock_header=True,
+                )
             )
-        )
-        jobs.append(
-            FormJob(
-                base / f"{stem}_周计划_{week}.xlsx",
-                FormId.WEEKLY_PLAN,
-                {**who, Role.WEEK: week},
-                {},
-                lists=lists,
-                lock_header=True,
+        for week in weeks:
+            if not _active(rep, week.monday, week.sunday):
+                continue
+            key = (rep.rep_id, week)
+            jobs.append(
+                FormJob(
+                    base / f"{stem}_周计划_{week}.xlsx",
+                    FormId.WEEKLY_PLAN,
+                    {**who, Role.WEEK: week},
+                    {
+                        TableKey.PLAN: list((plan_rows or {}).get(key, ())),
+                        TableKey.LAST_WEEK: list((last_week_rows or {}).get(key, ())),
+                    },
+                    lists=lists,
+                    lock_header=True,
+                )
             )
-        )
-        jobs.append(
-            FormJob(
-                base / f"{stem}_月计划_{period}.xlsx",
-                FormId.MONTHLY_PLAN,
-                {**who, Role.MONTH: period, **month_target},
-                {},
-                lists=lists,
-                lock_header=True,
+        if monthly:
+            jobs.append(
+                FormJob(
+                    base / f"{stem}_月计划_{period}.xlsx",
+                    FormId.MONTHLY_PLAN,
+                    {**who, Role.MONTH: period, **month_target},
+                    {},
+                    lists=lists,
+                    lock_header=True,
+                )
             )
-        )
+    return jobs
+
+
+def issue_forms(
+    roster: Roster,
+    period: Month | None,
+    folder: Path,
+    *,
+    weeks: Sequence[Week] | None = None,
+    targets: Mapping[str, float] | None = None,
+    customers: Mapping[str, Sequence[str]] | None = None,
+    plan_rows: Rows | None = None,
+    last_week_rows: Rows | None = None,
+    workdays: Workdays | None = None,
+    overwrite: bool = False,
+) -> list[Path]:
+    """Write the forms of every rep active in `period` and/or `weeks`; returns the files.
+
+    With a month, each rep gets a daily report, a monthly plan and the weekly
+    plans of `weeks` (default: every week whose Monday is in the month);
+    without one, only the weekly plans of `weeks`.  `plan_rows` and
+    `last_week_rows` fill in a rep's weekly plan of a week ((rep, week) ->
+    rows of its 计划 Plan and 上周总结 Last week tables).  Raises FormsExistError,
+    writing nothing, when a form is in `folder` already and not `overwrite`.
+    """
+    jobs = planned_forms(
+        roster,
+        period,
+        folder,
+        weeks=weeks,
+        targets=targets,
+        customers=customers,
+        plan_rows=plan_rows,
+        last_week_rows=last_week_rows,
+        workdays=workdays,
+    )
+    existing = [job.path for job in jobs if job.path.exists()]
+    if existing and not overwrite:
+        raise FormsExistError(existing)
     return write_forms(jobs)

@@ -3,7 +3,7 @@
 It starts from the VBA project of the standalone quickstart workbook shipped
 inside the installed xlwings package — so the embedded xlwings module is
 exactly the version installed (and pinned) — and replaces the source of its
-sample module with the three button macros.  The new module is stored as
+sample module with the button macros.  The new module is stored as
 source only (no compiled p-code; the dir stream's module offset is set to 0),
 and the template's project carries no performance cache (its _VBA_PROJECT
 stream is the 7-byte header with version 0xFFFF), so Excel compiles from the
@@ -61,6 +61,9 @@ BUTTONS = (
         "分解目标",
         "Split targets",
         "import salesxl.excel; salesxl.excel.split_targets()",
+    ),
+    ButtonMacro(
+        "SalesxlReturn", "退回", "Return", "import salesxl.excel; salesxl.excel.return_copies()"
     ),
 )
 

@@ -1,0 +1,110 @@
+"""`salesxl return`: 退回件, each rep's own workbook with its problems marked, back to the rep."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from salesxl.cli.output import progress
+from salesxl.cli.params import DATE, PERIOD
+from salesxl.core.periods import Month, Week
+from salesxl.write.return_list import HOW_LABELS
+from salesxl.write.returns import Returns, return_inbox
+
+__all__ = ["command", "echo_returns"]
+
+
+def echo_returns(result: Returns) -> None:
+    """Who gets what back, and where the copies and lists are."""
+    copies = len(result.copies)
+    unopened = sum(f.how == "not_opened" for f in result.files)
+    click.echo(
+        f"{result.checked} files checked: {len(result.files)} go back to their reps "
+        f"({copies} return copies 退回件, {unopened} could not be opened)"
+    )
+    for f in result.files:
+        who = " ".join(x for x in (f.rep_id, f.rep_name) if x) or "?"
+        what = str(f.copy) if f.copy is not None else HOW_LABELS[f.how][1]
+        click.echo(f"  {who:<14} {f.errors} errors, {f.warnings} warnings → {what}")
+    click.echo(
+        f"  return list 退回清单: {result.lists[0]}"
+        + (f" (and one per team: {len(result.lists) - 1})" if len(result.lists) > 1 else "")
+    )
+
+
+@click.command()
+@click.argument("inbox", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--period", type=PERIOD, help="The month (2026-11) or week (2026-W48) expected.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("returns"),
+    show_default=True,
+    help="Folder for the return copies (by region and team) and the return lists; "
+    "not inside INBOX.",
+)
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Roster 花名册: whose file it is, and the team folder it goes into.",
+)
+@click.option(
+    "--warnings",
+    is_flag=True,
+    help="Mark warnings too (yellow), and return files that only have warnings.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["both", "zh", "en"]),
+    default="both",
+    show_default=True,
+    help="Language of the notes and the To fix sheet.",
+)
+@click.option(
+    "--as-of",
+    type=DATE,
+    help="Today, for dates in the future and the copies' names (default: today).",
+)
+@click.option("--workers", type=click.IntRange(min=1), help="Processes to read and write with.")
+def command(
+    inbox: tuple[Path, ...],
+    period: Month | Week | None,
+    output: Path,
+    roster: Path | None,
+    warnings: bool,
+    lang: str,
+    as_of: dt.date | None,
+    workers: int | None,
+) -> None:
+    """Return every rep file with errors as a marked copy of the rep's own workbook.
+
+    Each copy 退回件 keeps the rep's layout, values, formats, drop-downs,
+    protection and macros; each problem cell is filled red (yellow for a
+    warning) with a note 批注 saying what is wrong and how to fix it, and a
+    待修改 To fix sheet comes first with a link to every problem. Copies are
+    named <原文件名>_退回_<日期>.xlsx and sorted into region/team folders, each
+    with a 退回清单 Return list for its leader (and one for all teams at the
+    top). A CSV or .xls file comes back as an .xlsx of its values; a file that
+    cannot be opened is listed, not copied. Originals are never changed. A
+    corrected copy is sent back like any form: the marks are not read as data.
+
+    \b
+    Example:
+      salesxl return inbox/ --period 2026-11 --roster roster.xlsx -o returns/
+      salesxl return inbox/ --period 2026-11 --warnings --lang zh -o returns/
+    """
+    result = return_inbox(
+        list(inbox),
+        output,
+        period=period,
+        roster=roster,
+        today=as_of,
+        warnings=warnings,
+        lang=lang,
+        workers=workers,
+        progress=lambda n: progress(n, "Checking"),
+    )
+    echo_returns(result)

@@ -1,0 +1,105 @@
+"""The vocabulary of issues: codes, severities, and how a code is described.
+
+Codes are stable names shared by the tests, the JSON output of `salesxl
+validate`, the store and the summary's Issues sheet.  What each code means,
+its severity and its messages are entries of `salesxl.core.catalogue`.
+
+A message `Template` is `str.format` text in both languages.  Placeholders
+ending in `_zh`/`_en` are in that language (a field's label); `{x!l}` is `x`
+in lower case.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["Code", "Entry", "Severity", "Template"]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Code(StrEnum):
+    """Stable issue codes; every one has its entry in `salesxl.core.catalogue.CATALOGUE`."""
+
+    UNREADABLE = "unreadable"
+    ENCRYPTED = "encrypted"
+    TOO_LARGE = "too_large"
+    UNKNOWN_FORM = "unknown_form"
+    MISSING_COLUMN = "missing_column"
+    MISSING_HEADER = "missing_header"
+    REQUIRED = "required"
+    BAD_TYPE = "bad_type"
+    NOT_IN_LIST = "not_in_list"
+    OUT_OF_RANGE = "out_of_range"
+    AMOUNT_MISMATCH = "amount_mismatch"
+    DEPOSIT_EXCEEDS_AMOUNT = "deposit_exceeds_amount"
+    FOLLOWUP_BEFORE_DATE = "followup_before_date"
+    DUPLICATE_ROW = "duplicate_row"
+    UNKNOWN_REP = "unknown_rep"
+    WRONG_PERIOD = "wrong_period"
+    FUTURE_DATE = "future_date"
+    PHONE_FORMAT = "phone_format"
+    FOLLOWUP_MISSING = "followup_missing"
+    FORMULA_WITHOUT_VALUE = "formula_without_value"
+    EXTRA_COLUMN = "extra_column"
+    TARGET_MISMATCH = "target_mismatch"  # a form's month target against the targets file
+
+
+class _Formatter(string.Formatter):
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        if conversion == "l":
+            return str(value).lower()
+        return super().convert_field(value, conversion)
+
+
+_FORMAT = _Formatter()
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """One message, in both languages."""
+
+    zh: str
+    en: str
+
+    def format(self, **values: Any) -> tuple[str, str]:
+        return _FORMAT.format(self.zh, **values), _FORMAT.format(self.en, **values)
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        """The values the message needs, in order of first use."""
+        names = [
+            name.split(".")[0].split("[")[0]
+            for text in (self.zh, self.en)
+            for _, name, _, _ in _FORMAT.parse(text)
+            if name
+        ]
+        return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a code means: how serious, what it is called, how to fix it, what users read."""
+
+    code: Code
+    severity: Severity
+    title_zh: str
+    title_en: str
+    about_zh: str  # what happened and how to fix it, for docs/issues.md
+    about_en: str
+    messages: Mapping[str, Template] = field(default_factory=dict)  # variant -> template
+
+    def message(self, variant: str = "", **values: Any) -> tuple[str, str]:
+        try:
+            template = self.messages[variant]
+        except KeyError:
+            raise KeyError(f"{self.code.value} has no message {variant!r}") from None
+        return template.format(**values)

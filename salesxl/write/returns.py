@@ -1,0 +1,456 @@
+"""退回件 Return copies: each rep's own workbook, its problems marked, back to the rep.
+
+For every rep file with errors (and warnings, when asked), a copy of the
+rep's own workbook: each problem cell filled red (yellow for a warning)
+with a 批注 note saying what is wrong and how to fix it, and a 待修改 To fix
+sheet first listing every problem with a link to its cell
+(salesxl.write.marking).  The copy is named `<原文件名>_退回_<日期>.xlsx`
+(`.xlsm` stays `.xlsm`, macros kept) and goes into the rep's team folder
+with a 退回清单 Return list for the team leader (salesxl.write.return_list).
+
+A CSV, an old `.xls` or a workbook whose parts cannot be edited one by one
+gets a new `.xlsx` holding its values, marked the same way.  A file that
+cannot be opened at all (not a workbook, damaged, password-protected) is
+listed in the return list, not copied.  The original is only ever read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from salesxl.core.issues import Code, Issue, Severity
+from salesxl.core.people import Roster
+from salesxl.core.periods import Month, Week
+from salesxl.forms.marks import TO_FIX_EN, TO_FIX_SHEET
+from salesxl.intake.files import issues_only
+from salesxl.intake.inbox import ProgressFactory, read_inbox
+from salesxl.read.values import text_of
+from salesxl.read.workbook import ReadError, open_book
+from salesxl.validate import FormData
+from salesxl.write.marking import ERROR_FILL, WARNING_FILL, CellMark, ToFixSheet, mark_workbook
+from salesxl.write.package import PackageError
+from salesxl.write.return_list import write_return_lists
+from salesxl.write.xlsx import OutputError, atomic_output, safe_sheet_title
+
+__all__ = [
+    "ERROR_FILL",
+    "WARNING_FILL",
+    "ReturnedFile",
+    "Returns",
+    "copy_name",
+    "return_copies",
+    "return_inbox",
+]
+
+NOT_OPENED = frozenset({Code.UNREADABLE, Code.ENCRYPTED, Code.TOO_LARGE})
+NO_TEAM = "未分团队 No team"
+PARALLEL_THRESHOLD = 16
+_EARLIER_RETURN = re.compile(r"_退回_\d{4}-\d{2}-\d{2}(?: \(\d+\))?$")
+_FOLDER_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+LEVEL = {Severity.ERROR: ("错误", "Error"), Severity.WARNING: ("警告", "Warning")}
+
+
+@dataclass(slots=True)
+class ReturnedFile:
+    """One rep file that goes back: whose, how many problems, what was written."""
+
+    source: Path
+    copy: Path | None  # None when the file could not be opened
+    how: str  # marked (the rep's workbook) | values (a new .xlsx of its values) | not_opened
+    rep_id: str | None
+    rep_name: str | None
+    region: str | None
+    team: str | None
+    problems: list[Issue] = field(default_factory=list)
+    guessed: bool = False  # the rep was recognised from the file name only
+
+    @property
+    def errors(self) -> int:
+        return sum(i.severity is Severity.ERROR for i in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(i.severity is Severity.WARNING for i in self.problems)
+
+
+@dataclass(slots=True)
+class Returns:
+    folder: Path
+    files: list[ReturnedFile]  # the files that go back, in input order
+    lists: list[Path]  # the return lists: all teams first, then one per team
+    checked: int  # rep files read
+
+    @property
+    def copies(self) -> list[Path]:
+        return [f.copy for f in self.files if f.copy is not None]
+
+
+def copy_name(source: Path, day: dt.date) -> str:
+    """`<原文件名>_退回_<日期>.xlsx`; a returned copy sent back keeps one 退回 in its name."""
+    stem = _EARLIER_RETURN.sub("", source.stem)
+    suffix = ".xlsm" if source.suffix.lower() == ".xlsm" else ".xlsx"
+    return f"{stem}_退回_{day:%Y-%m-%d}{suffix}"
+
+
+def return_inbox(
+    paths: Sequence[Path],
+    folder: Path,
+    *,
+    period: Month | Week | None = None,
+    roster: Path | Roster | None = None,
+    today: dt.date | None = None,
+    warnings: bool = False,
+    lang: str = "both",
+    workers: int | None = None,
+    progress: ProgressFactory | None = None,
+) -> Returns:
+    """Read and validate every file under `paths`, then `return_copies` of those with problems.
+
+    Raises OutputError when `folder` lies inside one of `paths` (the copies
+    would be read as rep files next time) or cannot be made.
+    """
+    folder = Path(folder)
+    for path in paths:
+        root = Path(path).resolve()
+        if root.is_dir() and (folder.resolve() == root or root in folder.resolve().parents):
+            raise OutputError(
+                f"退回文件夹 {folder} 在收件箱 {path} 里：下次会把退回件当作销售员的表单读取",
+                f"{folder} is inside the inbox {path}: the return copies would be read as rep "
+                "files next time",
+                hint_zh="请选择收件箱以外的文件夹",
+                hint_en="choose a folder outside the inbox",
+                setting="returns",
+            )
+    today = today or dt.date.today()
+    inbox = read_inbox(
+        paths,
+        roster=roster,
+        period=period,
+        today=today,
+        workers=workers,
+        progress=progress,
+        prepare=issues_only,  # a copy needs the issues and header, not the rows
+    )
+    return return_copies(
+        inbox.forms,
+        folder,
+        roster=inbox.roster,
+        today=today,
+        warnings=warnings,
+        lang=lang,
+        workers=workers,
+    )
+
+
+def return_copies(
+    forms: Sequence[FormData],
+    folder: Path,
+    *,
+    roster: Roster | None = None,
+    today: dt.date | None = None,
+    warnings: bool = False,
+    lang: str = "both",
+    workers: int | None = None,
+) -> Returns:
+    """Write a return copy of every file in `forms` with an error (or a warning, with
+    `warnings`) into `folder`, by team, and the return lists; the originals are only read."""
+    if lang not in ("both", "zh", "en"):
+        raise ValueError(f"lang must be 'both', 'zh' or 'en', not {lang!r}")
+    today = today or dt.date.today()
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"无法创建退回文件夹 {folder}（{exc.strerror}）",
+            f"{folder}: cannot create the folder ({exc.strerror})",
+            hint_zh="请另选一个可写的文件夹",
+            hint_en="choose a folder you can write to",
+            setting="returns",
+        ) from None
+    people = _People(forms, roster)
+    returned: list[ReturnedFile] = []
+    jobs: list[_Job] = []
+    taken: set[Path] = set()
+    for data in forms:
+        wanted = {Severity.ERROR, Severity.WARNING} if warnings else {Severity.ERROR}
+        problems = [i for i in data.issues if i.severity in wanted]
+        if not any(i.severity is Severity.ERROR for i in problems) and not (warnings and problems):
+            continue
+        source = Path(data.path)
+        entry = people.entry(data, source, problems)
+        returned.append(entry)
+        if data.form_id is None and any(i.code in NOT_OPENED for i in data.issues):
+            entry.how = "not_opened"
+            continue
+        team_folder = folder / _folder_name(entry.region) / _folder_name(entry.team or NO_TEAM)
+        target = _unique(team_folder / copy_name(source, today), taken)
+        entry.copy = target
+        jobs.append(_Job(source, target, problems, lang, today))
+    copied = [e for e in returned if e.copy is not None]
+    for entry, how in zip(copied, _write_all(jobs, workers), strict=True):
+        entry.how = how
+        if how == "not_opened":  # gone or changed since it was read
+            entry.copy = None
+    lists = write_return_lists(returned, folder, today, lang=lang)
+    return Returns(folder, returned, lists, len(forms))
+
+
+# -- who the files belong to ------------------------------------------------------------------
+
+
+class _People:
+    """Rep, team and region of each file: the roster first, then the forms' header blocks."""
+
+    def __init__(self, forms: Sequence[FormData], roster: Roster | None) -> None:
+        self.roster = roster
+        self.seen: dict[str, dict[str, Any]] = {}
+        for data in forms:
+            rep = data.rep_id
+            if rep:
+                known = self.seen.setdefault(rep, {})
+                for key in ("rep_name", "region", "team"):
+                    if data.header.get(key) and key not in known:
+                        known[key] = data.header[key]
+
+    def entry(self, data: FormData, source: Path, problems: list[Issue]) -> ReturnedFile:
+        rep, guessed = data.rep_id, False
+        if not rep:
+            rep = self._from_name(source.stem)
+            guessed = rep is not None
+        if rep and self.roster is not None and rep in self.roster:
+            r = self.roster.reps[rep]
+            return ReturnedFile(
+                source, None, "marked", rep, r.name, r.region, r.team, problems, guessed
+            )
+        known = self.seen.get(rep or "", {})
+        return ReturnedFile(
+            source,
+            None,
+            "marked",
+            rep,
+            known.get("rep_name"),
+            known.get("region"),
+            known.get("team"),
+            problems,
+            guessed,
+        )
+
+    def _from_name(self, stem: str) -> str | None:
+        """The one rep whose ID or name the file name holds (a damaged file says no more)."""
+        names = (
+            {r.rep_id: r.name for r in self.roster.reps.values()}
+            if self.roster is not None
+            else {rep: known.get("rep_name") for rep, known in self.seen.items()}
+        )
+        found = {rep for rep, name in names.items() if rep in stem or (name and name in stem)}
+        return found.pop() if len(found) == 1 else None
+
+
+def _folder_name(name: str | None) -> str:
+    clean = _FOLDER_UNSAFE.sub("_", name or "").strip(" .")
+    return clean or "_"
+
+
+def _unique(path: Path, taken: set[Path]) -> Path:
+    """Two files of one name in one team folder (from two inbox folders) both go back."""
+    candidate, n = path, 2
+    while candidate in taken:
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+# -- writing the copies ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    source: Path
+    target: Path
+    problems: list[Issue]
+    lang: str
+    today: dt.date
+
+
+def _write_all(jobs: list[_Job], workers: int | None) -> list[str]:
+    if len(jobs) < PARALLEL_THRESHOLD or workers == 1:
+        return [_write_copy(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_write_copy, jobs, chunksize=8))
+
+
+def _write_copy(job: _Job) -> str:
+    """Write one return copy; returns how: `marked`, `values` or `not_opened`."""
+    try:
+        data = job.source.read_bytes()
+    except OSError:
+        return "not_opened"
+    is_zip = data[:2] == b"PK" and job.source.suffix.lower() in (".xlsx", ".xlsm")
+    content, how = None, "values"
+    if is_zip:
+        try:
+            content = mark_workbook(data, *_marks_and_list(job, {}))
+            how = "marked"
+        except PackageError:
+            content = None
+    if content is None:
+        made = _values_workbook(job.source)
+        if made is None:
+            return "not_opened"
+        values, titles = made
+        content = mark_workbook(values, *_marks_and_list(job, titles))
+    job.target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_output(job.target) as tmp:
+        tmp.write_bytes(content)
+    return how
+
+
+def _values_workbook(source: Path) -> tuple[bytes, dict[str, str]] | None:
+    """A plain .xlsx of the file's values (CSV, .xls), sheet for sheet, and the new sheet
+    titles of sheets whose names Excel would not take; None when it cannot be read."""
+    try:
+        book = open_book(source)
+    except ReadError:
+        return None
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        out,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    moment = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    titles: dict[str, str] = {}
+    try:
+        for name in book.sheet_names:
+            title = safe_sheet_title(name, list(titles.values()))
+            titles[name] = title
+            ws = wb.add_worksheet(title)
+            if name in book.hidden:
+                ws.hide()
+            for r, row in enumerate(book.grid(name).rows):
+                for c, value in enumerate(row):
+                    _write_value(ws, r, c, value, date, moment)
+    finally:
+        book.close()
+    wb.close()
+    return out.getvalue(), {k: v for k, v in titles.items() if k != v}
+
+
+def _write_value(ws: Any, r: int, c: int, value: Any, date: Any, moment: Any) -> None:
+    if value == "" or value is None:
+        return
+    if isinstance(value, bool):
+        ws.write_boolean(r, c, value)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(r, c, value, moment)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date)
+    else:
+        ws.write_string(r, c, str(value))
+
+
+def _marks_and_list(job: _Job, titles: dict[str, str]) -> tuple[list[CellMark], ToFixSheet]:
+    """The cell marks and the To fix sheet of one file (`titles` renames sheets)."""
+    zh, en = job.lang in ("both", "zh"), job.lang in ("both", "en")
+    ordered = sorted(job.problems, key=lambda i: i.severity is not Severity.ERROR)  # errors first
+    marks = [
+        CellMark(
+            titles.get(i.sheet, i.sheet),
+            i.cell,
+            ERROR_FILL if i.severity is Severity.ERROR else WARNING_FILL,
+            _note(i, zh, en),
+        )
+        for i in ordered
+        if i.sheet and i.cell
+    ]
+    rows, links, fills = [], [], []
+    for n, issue in enumerate(job.problems, start=1):
+        sheet = titles.get(issue.sheet, issue.sheet) if issue.sheet else None
+        where = f"{sheet}!{issue.cell}" if sheet and issue.cell else (sheet or "—")
+        level_zh, level_en = LEVEL[issue.severity]
+        level = f"{level_zh} {level_en}" if zh and en else (level_zh if zh else level_en)
+        value = "" if issue.value is None else text_of(issue.value)
+        texts = ([issue.message_zh] if zh else []) + ([issue.message_en] if en else [])
+        rows.append((n, where, issue.column or "", value, level, *texts))
+        target_cell = issue.cell or (f"A{issue.row}" if issue.row else "A1")
+        links.append((sheet, target_cell) if sheet else None)
+        fills.append(ERROR_FILL if issue.severity is Severity.ERROR else WARNING_FILL)
+    header = _HEADER_BOTH if zh and en else (_HEADER_ZH if zh else _HEADER_EN)
+    widths = (6, 22, 18, 16, 12, *([48] if zh else []), *([60] if en else []))
+    return marks, ToFixSheet(
+        TO_FIX_SHEET if zh else TO_FIX_EN,
+        _title(job, zh, en),
+        header[: 5 + zh + en],
+        widths,
+        tuple(rows),
+        tuple(links),
+        tuple(fills),
+        link_column=1,
+        level_column=4,
+    )
+
+
+_HEADER_BOTH = (
+    "序号 No.",
+    "位置 Where",
+    "列 Column",
+    "当前值 Value",
+    "轻重 Severity",
+    "问题与改法",
+    "Problem and fix",
+)
+_HEADER_ZH = ("序号", "位置", "列", "当前值", "轻重", "问题与改法")
+_HEADER_EN = ("No.", "Where", "Column", "Value", "Severity", "Problem and fix")
+
+
+def _note(issue: Issue, zh: bool, en: bool) -> str:
+    level_zh, level_en = LEVEL[issue.severity]
+    lines = []
+    if zh:
+        lines.append(f"【{level_zh}】{issue.message_zh}")
+    if en:
+        lines.append(f"[{level_en}] {issue.message_en}")
+    return "\n".join(lines)
+
+
+def _title(job: _Job, zh: bool, en: bool) -> tuple[str, ...]:
+    errors = sum(i.severity is Severity.ERROR for i in job.problems)
+    warnings = len(job.problems) - errors
+    name = job.source.name
+    lines = []
+    if zh:
+        lines += [
+            f"退回件：{name}（{errors} 处错误，{warnings} 处警告）",
+            "请按下表逐条修改：点击「位置」跳到该单元格（红色为错误，黄色为警告，批注写明怎么改），"
+            "改好后保存，按原方式重新提交。",
+            f"本表、单元格颜色和批注都不是数据，可以保留也可以删除。退回日期：{job.today:%Y-%m-%d}",
+        ]
+    if en:
+        lines += [
+            f"Returned for correction: {name} ({errors} errors, {warnings} warnings)",
+            "Fix each line below: click Where to go to the cell (red: error, yellow: warning; "
+            "its note says how to fix it), save and send the file again as before.",
+            "This sheet, the colours and the notes are not data: keep them or delete them. "
+            f"Returned on {job.today:%Y-%m-%d}",
+        ]
+    if zh and en:  # one title line in both languages, then the instructions
+        lines = [f"{lines[0]} / {lines[3]}", lines[1], lines[4], lines[2], lines[5]]
+    return tuple(lines)
