@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_returns.py
 	$(BIN)/python benchmarks/bench_scorecards.py
+	$(BIN)/python benchmarks/bench_hostile.py
 
 templates: $(STAMP)
 	$(BIN)/salesxl templates build -o templates/

@@ -182,7 +182,7 @@ def test_an_open_output_file_gives_a_message_and_writes_nothing(book: FakeBook) 
     before = _results(book)
     excel.consolidate(book)
     assert book.alert["mode"] == "critical"
-    assert "无法保存汇总文件" in book.alert["prompt"] and "open in Excel" in book.alert["prompt"]
+    assert "正在 Excel 中打开" in book.alert["prompt"] and "open in Excel" in book.alert["prompt"]
     assert _results(book) == before
     assert (folder / "summary.xlsx").read_bytes() == b"yesterday's summary"
 

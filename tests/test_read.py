@@ -104,8 +104,15 @@ def test_collect_files_skips_lock_and_hidden_files_and_notes_others():
     names = [str(p.relative_to(FILES)) for p in files]
     assert names == sorted(names, key=lambda n: str(FILES / n))
     assert set(names) == {s.name for s in SPECS if not s.skipped and not s.note}
-    assert [Path(n.file).name for n in notes] == ["note.txt"]
-    assert notes[0].severity == "info" and notes[0].cell is None
+    skipped = {s.name for s in SPECS if s.skipped}
+    assert {str(Path(n.file).relative_to(FILES)) for n in notes} == skipped | {"bad/note.txt"}
+    assert all(n.severity == "info" and n.cell is None for n in notes)
+    # every path passed over says why: a lock file, a hidden file, not a spreadsheet
+    why = {Path(n.file).name: (n.code, n.message_en) for n in notes}
+    assert why["note.txt"] == ("unknown_form", "Not an Excel or CSV file; skipped.")
+    assert {code for code, _ in why.values()} == {"skipped", "unknown_form"}
+    assert any("lock file" in message for _, message in why.values())
+    assert any("hidden file" in message for _, message in why.values())
 
 
 def test_every_daily_variant_reads_the_same_contacts():
@@ -643,9 +650,17 @@ def test_collect_files_recurses_sorts_and_skips(tmp_path):
         "a/y.csv",
         "x.xls",
     ]
-    assert [Path(n.file).name for n in notes] == ["readme.md"]
-    single, _ = collect_files([tmp_path / "x.xls", tmp_path / "~$x.xlsx"])
+    assert [(Path(n.file).name, n.code.value) for n in notes] == [
+        (".git", "skipped"),  # one line for the hidden folder, not one per file in it
+        (".hidden.xlsx", "skipped"),
+        ("readme.md", "unknown_form"),
+        ("~$x.xlsx", "skipped"),
+    ]
+    single, lock = collect_files([tmp_path / "x.xls", tmp_path / "~$x.xlsx"])
     assert single == [tmp_path / "x.xls"]
+    assert [(Path(n.file).name, n.message_en) for n in lock] == [
+        ("~$x.xlsx", "An Excel lock file (the workbook is open in Excel); skipped.")
+    ]
     with pytest.raises(FileNotFoundError, match="no such file or folder"):
         collect_files([tmp_path / "missing"])
 
@@ -671,8 +686,9 @@ def test_csv_delimiter_is_not_fooled_by_quoted_text(tmp_path):
 
 
 def test_an_explicit_lock_file_argument_is_skipped_too():
-    files, _ = collect_files([FILES / "~$daily_zh_only.xlsx"])
+    files, notes = collect_files([FILES / "~$daily_zh_only.xlsx"])
     assert files == []
+    assert [n.code.value for n in notes] == ["skipped"]
 
 
 def test_file_size_limit(tmp_path):

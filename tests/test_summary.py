@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import subprocess
 import zipfile
 from pathlib import Path
@@ -182,16 +183,33 @@ def test_open_target_is_refused_and_left_intact(summary, tmp_path):
 
 
 def test_half_written_output_never_replaces_the_old_one(summary, tmp_path, monkeypatch):
-    target = tmp_path / "summary.xlsx"
-    target.write_bytes(b"the good old summary")
+    target = write_summary(summary, tmp_path / "summary.xlsx")
+    old = target.read_bytes()
 
     def crash(self):
-        raise RuntimeError("disk full")
+        raise RuntimeError("a bug while writing")
 
     monkeypatch.setattr("xlsxwriter.Workbook.close", crash)
-    with pytest.raises(RuntimeError, match="disk full"):
+    with pytest.raises(RuntimeError, match="a bug while writing"):
         write_summary(summary, target)
-    assert target.read_bytes() == b"the good old summary"
+    assert target.read_bytes() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["summary.xlsx"]
+
+
+def test_a_full_disk_is_the_clear_output_error_and_the_old_file_stays(
+    summary, tmp_path, monkeypatch
+):
+    target = write_summary(summary, tmp_path / "summary.xlsx")
+    old = target.read_bytes()
+
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("xlsxwriter.Workbook.close", full)
+    with pytest.raises(OutputError, match="No space left on device") as caught:
+        write_summary(summary, target)
+    assert "无法写入" in caught.value.message_zh and "untouched" in caught.value.message_en
+    assert target.read_bytes() == old
     assert [p.name for p in tmp_path.iterdir()] == ["summary.xlsx"]
 
 

@@ -683,6 +683,8 @@ def test_every_issue_code_has_a_test():
             "unknown_rep",
             "wrong_period",
             "target_mismatch",  # consolidation's: tests/test_month_targets.py
+            "skipped",  # tests/test_read.py, tests/hostile/test_hostile_paths.py
+            "saved_early",  # tests/hostile/test_hostile_times.py
         }
     )
     assert tested == {c.value for c in Code}

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from salesxl.core.display import displayable
 from salesxl.core.errors import SalesxlError
 from salesxl.core.version import __version__
 
@@ -109,6 +110,14 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            # a file name in no valid encoding cannot be printed as it is: shown with U+FFFD
+            vars(exc)["message"] = displayable(exc.message)
+            raise
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in COMMANDS and cmd_name not in self.commands:

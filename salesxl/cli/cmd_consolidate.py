@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
-from salesxl.cli.output import progress
+from salesxl.cli.output import printable, progress
 from salesxl.cli.params import DATE, DB_URL, MONTH
 from salesxl.consolidate import Summary, Thresholds, check_as_of, consolidate_inbox
 from salesxl.consolidate.workbook import write_summary
 from salesxl.core.periods import Month
+from salesxl.read.marks import Written
 from salesxl.write.xlsx import check_output
 
 __all__ = ["command", "echo_headline"]
@@ -38,7 +39,7 @@ def echo_headline(summary: Summary, output: Path) -> None:
         f"written 书面; reports: {h.late} late 迟交, {h.missing} missing 缺交; "
         f"issues: {h.errors} errors, {h.warnings} warnings"
     )
-    click.echo(f"  summary written to {output}")
+    click.echo(f"  summary written to {printable(str(output))}")
 
 
 @click.command()
@@ -71,7 +72,8 @@ def echo_headline(summary: Summary, output: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("summary.xlsx"),
     show_default=True,
-    help="The summary workbook.",
+    help="The summary workbook (.xlsx). An existing file is replaced only if salesxl "
+    "wrote it as a summary.",
 )
 @click.option("--details", is_flag=True, help="Add the 明细 Details sheet with every row.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any file has an error.")
@@ -102,6 +104,12 @@ def echo_headline(summary: Summary, output: Path) -> None:
     help="A 工作日 Workdays sheet overriding the China holiday calendar (needed for "
     "years the built-in calendar does not cover).",
 )
+@click.option(
+    "--ignore-saved-times",
+    is_flag=True,
+    help="Judge lateness by each file's own time only, not by the save time recorded inside "
+    "it (a courtesy for e-mailed files, which anyone can set).",
+)
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to read with.")
 def command(
     inbox: tuple[Path, ...],
@@ -117,6 +125,7 @@ def command(
     oral: float,
     written: float,
     workdays: Path | None,
+    ignore_saved_times: bool,
     workers: int | None,
 ) -> None:
     """Consolidate every rep's forms under INBOX (or in the store) into a summary workbook.
@@ -151,7 +160,10 @@ def command(
         thresholds = Thresholds(oral=oral, written=written)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--oral/--written") from None
-    check_output(output, "汇总文件")  # a locked output is said before the folder is read
+    # What the command reads must never be what it writes; a locked, impossible or foreign
+    # output is said before the folder is read, not after.
+    inputs = [p for p in (*inbox, roster, targets, workdays) if p is not None and p.is_file()]
+    check_output(output, "汇总文件", written=Written.SUMMARY, inputs=inputs)
     if db:
         # SQLAlchemy only when the store is used: a folder's run starts faster
         from salesxl.consolidate.from_store import consolidate_store
@@ -178,8 +190,9 @@ def command(
             progress=lambda n: progress(n, "Reading"),
             details=details,
             workdays=workdays,
+            saved_times=not ignore_saved_times,
         )
-    write_summary(summary, output, lang=lang, details=details)
+    write_summary(summary, output, lang=lang, details=details, inputs=inputs)
     echo_headline(summary, output)
     if strict and summary.headline.errors:
         raise SystemExit(1)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import click
 
-from salesxl.cli.output import echo_issue_table, progress
+from salesxl.cli.output import echo_issue_table, echo_json, printable, progress
 from salesxl.cli.params import DB_URL
 from salesxl.store import KINDS, display_url, import_files, resolve_url
 
@@ -55,6 +54,12 @@ def _shown(path: str) -> str:
     "time as when it arrived (estimated, and marked so), not the import time.",
 )
 @click.option(
+    "--ignore-saved-times",
+    is_flag=True,
+    help="With --backfill: take each file's own time, not the save time recorded inside it "
+    "(which anyone can set).",
+)
+@click.option(
     "--lang",
     type=click.Choice(["zh", "en", "both"]),
     default="both",
@@ -73,6 +78,7 @@ def command(
     fmt: str,
     skip_bad_rows: bool,
     backfill: bool,
+    ignore_saved_times: bool,
     lang: str,
     workers: int | None,
 ) -> None:
@@ -107,13 +113,14 @@ def command(
         backfill=backfill,
         workers=workers,
         progress=progress,
+        saved_times=not ignore_saved_times,
     )
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(result.to_dict())
     else:
         for f in result.files:
             status = click.style(f.status.ljust(9), fg=_STATUS_COLOURS[f.status])
-            click.echo(f"{status} {_shown(f.path)}  {f.note}")
+            click.echo(f"{status} {printable(_shown(f.path))}  {printable(f.note)}")
         found = result.issues
         if found:
             click.echo()

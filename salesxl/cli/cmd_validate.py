@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import click
 
-from salesxl.cli.output import echo_issue_table, progress
+from salesxl.cli.output import echo_issue_table, echo_json, printable, progress
 from salesxl.cli.params import DATE, PERIOD
 from salesxl.core.issues import issue_report
 from salesxl.core.periods import Month, Week
@@ -64,8 +63,11 @@ def command(
 ) -> None:
     """Check rep forms, rosters, sales records and target inputs, cell by cell.
 
-    PATHS are files or folders (searched recursively; ~$ lock files and hidden
-    files are skipped). Exit code 0: no errors; 1: errors found; 2: usage error.
+    PATHS are files or folders (searched recursively; ~$ lock files, hidden
+    files, pipes and salesxl's own summaries are skipped, each with an info
+    line). A file too large, damaged or hostile is an issue on that file; the
+    others are checked all the same. Exit code 0: no errors; 1: errors found;
+    2: usage error.
 
     \b
     Example:
@@ -88,15 +90,15 @@ def command(
     if not inbox.files:
         click.echo(
             "No spreadsheet files (.xlsx .xlsm .xls .csv) found in "
-            f"{', '.join(map(str, paths))}; lock (~$) and hidden files are skipped.",
+            f"{printable(', '.join(map(str, paths)))}; lock (~$) and hidden files are skipped.",
             err=True,
         )
     files = [str(f) for f in inbox.files]
     report = issue_report(issues, files)
     if fmt == "json":
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        echo_json(report)
     elif fmt == "json-list":
-        click.echo(json.dumps(report["issues"], ensure_ascii=False, indent=2))
+        echo_json(report["issues"])
     else:
         echo_issue_table(issues, lang=lang, files=files)
         stats = report["stats"]

@@ -1,17 +1,25 @@
-"""Terminal output shared by the commands: progress bars and issue tables."""
+"""Terminal output shared by the commands: progress bars, issue tables, printable text.
+
+Everything printed from a file (its name, a cell's text in a message) goes
+through `printable`: a name in no valid encoding is shown with U+FFFD, and a
+control character is escaped, so a newline in a file name cannot forge an
+extra line of the report.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 
 import click
 
+from salesxl.core.display import displayable, printable
 from salesxl.core.issues import Issue, Severity, count_by_severity
 
-__all__ = ["echo_issue_table", "progress"]
+__all__ = ["echo_issue_table", "echo_json", "printable", "progress"]
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -45,7 +53,7 @@ def echo_issue_table(
                 if n
             )
         )
-        click.echo(f"{click.style(name, bold=True)}  {status}")
+        click.echo(f"{click.style(printable(name), bold=True)}  {status}")
         for issue in found:
             where = (
                 f"{issue.sheet}!{issue.cell}"
@@ -54,13 +62,20 @@ def echo_issue_table(
             )
             head = (
                 f"  {click.style(issue.severity.value.ljust(7), fg=_COLOURS[issue.severity])} "
-                f"{_pad(where, 22)} {issue.code.value:<22} {issue.column or ''}"
+                f"{_pad(printable(where), 22)} {issue.code.value:<22} "
+                f"{printable(issue.column or '')}"
             )
             click.echo(head.rstrip())
             if lang in ("zh", "both"):
-                click.echo(f"      {issue.message_zh}")
+                click.echo(f"      {printable(issue.message_zh)}")
             if lang in ("en", "both"):
-                click.echo(f"      {issue.message_en}")
+                click.echo(f"      {printable(issue.message_en)}")
+
+
+def echo_json(value: object) -> None:
+    """JSON on stdout: JSON escapes control characters itself; a file name in no valid
+    encoding is shown with U+FFFD (its bytes cannot be printed as they are)."""
+    click.echo(displayable(json.dumps(value, ensure_ascii=False, indent=2)))
 
 
 def _pad(text: str, width: int) -> str:

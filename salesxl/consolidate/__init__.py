@@ -325,10 +325,13 @@ def consolidate_inbox(
     progress: ProgressFactory | None = None,
     details: bool = False,
     workdays: Path | Workdays | None = None,
+    saved_times: bool = True,
 ) -> Summary:
     """Read every form under `paths`, then `consolidate` them.
 
     `workdays` overrides the China calendar (a workdays sheet, or a Workdays).
+    Without `saved_times` a file's lateness is judged by its own time only,
+    not by the save time recorded inside it (which anyone can set).
     """
     as_of = as_of or dt.date.today()
     check_as_of(period, as_of)  # before any file is read
@@ -342,6 +345,7 @@ def consolidate_inbox(
         workers=workers,
         progress=progress,
         prepare=digester(period, as_of, keep_rows=details),
+        saved_times=saved_times,
     )
     extra = [i for i in inbox.roster.issues if i.is_error] if inbox.roster else []
     return consolidate(

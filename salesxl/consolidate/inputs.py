@@ -18,10 +18,12 @@ from typing import Any
 
 from salesxl.consolidate.digest import DailyDigest, DayActivity, Trail, digest_daily
 from salesxl.consolidate.standing import employed_in
+from salesxl.core.display import displayable
 from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
 from salesxl.forms import REP_FORM_IDS, FormId, Role, TableKey
+from salesxl.intake.files import saved_early
 from salesxl.validate import FormData, TableData
 
 __all__ = ["Collected", "FormTarget", "Submission", "collect"]
@@ -124,7 +126,13 @@ def collect(
             make_issue(
                 Code.DUPLICATE_ROW,
                 older.path,
-                *message(Code.DUPLICATE_ROW, "two_files", rep=rep, period=got, newer=newer.path),
+                *message(
+                    Code.DUPLICATE_ROW,
+                    "two_files",
+                    rep=rep,
+                    period=got,
+                    newer=displayable(newer.path),  # a name in no valid encoding, shown
+                ),
                 severity=Severity.WARNING,
             )
         )
@@ -158,7 +166,11 @@ def collect(
         has_rows = id(data) not in refusals or bool(data.tables)
         daily = form_id == FormId.DAILY_REPORT and has_rows
         d = digest_of(data, period, as_of) if daily else None
-        when, from_store = _submitted(data, first_seen, max(d.days, default=None) if d else None)
+        newest = max(d.days, default=None) if d else None
+        when, from_store = _submitted(data, first_seen, newest)
+        early = None if from_store else saved_early(data, newest)
+        if early is not None:
+            issues.append(early)
         # chosen keeps only forms with a period (above); FormData.period is optional in general
         sub = Submission(data.path, form_id, rep, data.period, when, from_store)  # type: ignore[arg-type]
         if id(data) in refusals:

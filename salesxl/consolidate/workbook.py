@@ -10,9 +10,11 @@ Text is always written as text, so `=cmd|...` from a form stays harmless.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Sequence
+from math import isfinite
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +23,13 @@ import xlsxwriter
 from salesxl.consolidate.model import WARNING_LABELS, SheetData, Summary, WarningLevel
 from salesxl.consolidate.standing import RepStatus
 from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS, SubmissionStatus
+from salesxl.core.display import printable
 from salesxl.core.issues import Severity
 from salesxl.core.perf import paused_gc
-from salesxl.write.xlsx import atomic_output, fit_width, safe_sheet_title, write_cell
+from salesxl.read.marks import Written
+from salesxl.write.xlsx import atomic_output, fit_width, mark, safe_sheet_title, write_cell
 
-__all__ = ["CODE_LABELS", "COLOURED", "NUMBER_FORMATS", "write_summary"]
+__all__ = ["CODE_LABELS", "COLOURED", "MAX_SHEET_ROWS", "NUMBER_FORMATS", "write_summary"]
 
 # A date from 1900-03-01 on is stored as its day count from 1899-12-30 (Excel's serial,
 # past its 1900 leap-year quirk): written as that number in a date format, which is what
@@ -34,6 +38,7 @@ _SERIAL_START = dt.date(1900, 3, 1)
 _EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
 
 MAX_URLS = 65_000  # Excel's limit is 65,530 hyperlinks per worksheet
+MAX_SHEET_ROWS = 1_048_576  # Excel's rows per worksheet
 MAX_URL_LENGTH = 2_000
 NUMBER_FORMATS = {
     "int": "0",
@@ -66,6 +71,16 @@ COLOURED: dict[str, dict[str, tuple[str, str]]] = {
     },
     "severity": {Severity.ERROR: _BAD, Severity.WARNING: _NEUTRAL},
 }
+
+
+class _FileNames(dict[str, str]):
+    """A file name as a workbook can show it (`printable`), worked out once per name."""
+
+    def get(self, name: str, default: Any = None) -> str:
+        shown = dict.get(self, name)
+        if shown is None:
+            shown = self[name] = printable(name)
+        return shown
 
 
 class _NoOverlapIndex(dict[tuple[int, int], str]):
@@ -120,7 +135,8 @@ class _Writer:
 
     # -- generic table sheets ---------------------------------------------------------
 
-    def table_sheet(self, sheet: SheetData, *, as_table: bool = False) -> None:
+    def table_sheet(self, sheet: SheetData, *, as_table: str | None = None) -> None:
+        """One sheet of `sheet.rows`; with `as_table`, an Excel table of that name."""
         ws = self.wb.add_worksheet(self.titles[sheet.key])
         heads = [self.label(c.zh, c.en) for c in sheet.columns]
         n = len(sheet.rows)
@@ -134,7 +150,7 @@ class _Writer:
                 {
                     "columns": [{"header": h.replace("\n", " ")} for h in heads],
                     "style": "Table Style Light 9",
-                    "name": "Details",
+                    "name": as_table,
                 },
             )
         else:
@@ -164,9 +180,11 @@ class _Writer:
         plan = []
         for c, col in enumerate(sheet.columns):
             labels = CODE_LABELS.get(col.kind)
-            shown = (
+            shown: Any = (
                 {code: (pair[0] if zh else pair[1]) for code, pair in labels.items()}
                 if labels
+                else _FileNames()
+                if col.key == "file"
                 else None
             )
             plan.append((c, col.kind == "link", shown, self.formats.get(col.kind)))
@@ -182,8 +200,8 @@ class _Writer:
                     if link:
                         urls += self._link(ws, r, c, value, row, sheet, urls)
                     else:
-                        write_string(r, c, shown.get(value, value) if shown else value, fmt)
-                elif kind is float or kind is int:
+                        write_string(r, c, value if shown is None else shown.get(value, value), fmt)
+                elif kind is int or (kind is float and isfinite(value)):
                     write_number(r, c, value, fmt)
                 elif kind is date and value >= _SERIAL_START:  # the serial Excel stores
                     write_number(r, c, value.toordinal() - _EXCEL_EPOCH, fmt)
@@ -207,9 +225,11 @@ class _Writer:
                 shown = os.path.relpath(target, self.base)
             except ValueError:  # another drive on Windows
                 shown = str(target)
-            self._relative[value] = shown
+            # A name in no valid encoding is shown with U+FFFD (a workbook cannot hold its
+            # bytes), and a control character is escaped: the link text stays one line.
+            shown = self._relative[value] = printable(shown)
         url = "external:" + shown.replace("\\", "/")
-        if sheet.key == "issues":
+        if sheet.key.startswith("issues"):
             sheet_name, cell = row[sheet.column("sheet")], row[sheet.column("cell")]
             if sheet_name and cell:
                 url += f"#'{sheet_name}'!{cell}"
@@ -391,16 +411,45 @@ class _Writer:
             ws.insert_chart(18, 17, chart)
 
 
-def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bool = False) -> Path:
-    """Write `summary` to `path` atomically; raises salesxl.write.xlsx.OutputError if it cannot."""
+def _pieces(sheet: SheetData) -> list[SheetData]:
+    """A sheet as Excel can hold it: more rows than fit one sheet continue on `明细 2 Details 2`,
+    `明细 3 Details 3`… (the Details of thousands of reps, the Issues of a huge inbox),
+    every row kept, never cut off."""
+    per = MAX_SHEET_ROWS - 1  # the header takes a row
+    if len(sheet.rows) <= per or sheet.key == "overview":  # a few dozen rows, laid out by hand
+        return [sheet]
+    return [
+        dataclasses.replace(
+            sheet,
+            key=f"{sheet.key}_{n}" if n > 1 else sheet.key,
+            title_zh=f"{sheet.title_zh} {n}" if n > 1 else sheet.title_zh,
+            title_en=f"{sheet.title_en} {n}" if n > 1 else sheet.title_en,
+            rows=sheet.rows[start : start + per],
+        )
+        for n, start in enumerate(range(0, len(sheet.rows), per), start=1)
+    ]
+
+
+def write_summary(
+    summary: Summary,
+    path: Path,
+    *,
+    lang: str = "zh",
+    details: bool = False,
+    inputs: Sequence[Path] = (),
+) -> Path:
+    """Write `summary` to `path` atomically; raises salesxl.write.xlsx.OutputError if it cannot
+    (or must not: `path` is one of `inputs`, or a file salesxl did not write as a summary)."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     path = Path(path)
-    sheets: Sequence[SheetData] = [s for s in summary.sheets if details or s.key != "details"]
+    sheets: Sequence[SheetData] = [
+        piece for s in summary.sheets if details or s.key != "details" for piece in _pieces(s)
+    ]
     with (
-        atomic_output(path, "汇总文件") as tmp,
-        paused_gc(),
-    ):  # ~100k cells of small objects, no cycles
+        atomic_output(path, "汇总文件", written=Written.SUMMARY, inputs=inputs) as tmp,
+        paused_gc(),  # ~100k cells of small objects, no cycles
+    ):
         wb = xlsxwriter.Workbook(
             str(tmp),
             {
@@ -416,6 +465,7 @@ def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bo
                 "created": dt.datetime.combine(summary.headline.as_of, dt.time()),
             }
         )
+        mark(wb, Written.SUMMARY)
         writer = _Writer(wb, summary, lang, path.resolve().parent)
         taken: list[str] = []
         for sheet in sheets:
@@ -425,6 +475,9 @@ def write_summary(summary: Summary, path: Path, *, lang: str = "zh", details: bo
             if sheet.key == "overview":
                 writer.overview(sheet)
             else:
-                writer.table_sheet(sheet, as_table=sheet.key == "details")
+                table = sheet.key.replace("details", "Details").replace("_", "")
+                writer.table_sheet(
+                    sheet, as_table=table if sheet.key.startswith("details") else None
+                )
         wb.close()
     return path

@@ -28,6 +28,14 @@ _NOT_BEFORE = Template(
     "{field_en} {value:%Y-%m-%d} is before the {other_en} {start:%Y-%m-%d}. "
     "Use a date on or after the {other_en!l}.",
 )
+# A reading process that died: the file's own issue, too large (memory) or unreadable.
+_STOPPED = Template(
+    "读取此文件时读取进程意外终止（{cause}，通常是内存不足或文件损坏），未读取。其他文件不受影响。"
+    "请在 Excel 中打开、另存为 .xlsx 后重新提交。",
+    "The process reading this file stopped ({cause}: usually out of memory or a damaged "
+    "file), so it was not read; the other files were. Open it in Excel, save it as .xlsx and "
+    "send it again.",
+)
 _RETRY = (
     "请在 Excel 中打开并另存为 .xlsx 后重新提交。",
     "Open it in Excel, save it as .xlsx and send it again.",
@@ -57,6 +65,7 @@ _ENTRIES = [
                 "无法打开文件（{error}）。请关闭正在使用它的程序后重新导入。",
                 "The file cannot be opened ({error}). Close any program using it and import again.",
             ),
+            "stopped": _STOPPED,
         },
     ),
     Entry(
@@ -106,6 +115,60 @@ _ENTRIES = [
                 "Sheet '{sheet}' has {rows:,} rows × {columns:,} columns, beyond the limit. "
                 "Delete unused rows and columns or split the file.",
             ),
+            "far": Template(
+                "工作表「{sheet}」从 A1 延伸到 {corner}（{rows:,} 行 × {columns:,} 列），但只有 "
+                "{values:,} 个单元格有内容。请删除远处单元格中的内容（按 Ctrl+End 可找到最后一个），"
+                "保存后重新提交。",
+                "Sheet '{sheet}' reaches from A1 to {corner} ({rows:,} rows × {columns:,} "
+                "columns) but only {values:,} cell(s) hold a value. Delete what is in the far "
+                "cells (Ctrl+End shows the last one), save it and send it again.",
+            ),
+            "ratio": Template(
+                "其中一部分（{part}）从 {packed_mb:,.1f} MB 解压为 {size_mb:,.0f} MB，远超正常工作簿的"
+                "压缩比（压缩炸弹，或大片空白格式区域）。请删除多余的行列后另存，再重新提交。",
+                "One of its parts ({part}) unpacks from {packed_mb:,.1f} MB to {size_mb:,.0f} MB, "
+                "far beyond what real workbooks compress to (a zip bomb, or a huge formatted "
+                "empty area). Delete the unused rows and columns, save it and send it again.",
+            ),
+            "parts": Template(
+                "文件包含 {parts:,} 个部件，超过上限 {limit:,}，未读取。",
+                "The file holds {parts:,} parts, over the limit of {limit:,}, so it was not read.",
+            ),
+            "merged_cells": Template(
+                "工作表「{sheet}」的合并单元格覆盖 {cells:,} 个单元格，超过上限 {limit:,}。"
+                "请取消多余的合并单元格后另存，再重新提交。",
+                "The merged cells of sheet '{sheet}' cover {cells:,} cells, over the limit of "
+                "{limit:,}. Unmerge the cells that need not be merged, save it and send it again.",
+            ),
+            "merged_ranges": Template(
+                "工作表含有 {ranges:,} 个合并区域，超过上限 {limit:,}。请取消多余的合并单元格后另存，"
+                "再重新提交。",
+                "A sheet has {ranges:,} merged ranges, over the limit of {limit:,}. Unmerge the "
+                "cells that need not be merged, save it and send it again.",
+            ),
+            "csv_lines": Template(
+                "CSV 文件有 {lines:,} 行，超过上限 {limit:,} 行（Excel 工作表的行数上限）。请拆分文件。",
+                "The CSV file has {lines:,} lines, over the limit of {limit:,} (the rows an Excel "
+                "sheet holds). Split it into smaller files.",
+            ),
+            "csv_cells": Template(
+                "CSV 文件约有 {cells:,} 个单元格，超过上限 {limit:,}。请拆分文件。",
+                "The CSV file has about {cells:,} cells, over the limit of {limit:,}. Split it "
+                "into smaller files.",
+            ),
+            "out_of_memory": Template(
+                "读取此文件时内存不足，未读取。请删除多余的行列或拆分文件后重新提交。",
+                "Reading this file ran out of memory, so it was not read. Delete unused rows and "
+                "columns or split the file, and send it again.",
+            ),
+            "time_limit": Template(
+                "读取此文件超过时间上限（{seconds:.0f} 秒），已停止，未读取。请删除多余内容或拆分文件后"
+                "重新提交。",
+                "Reading this file took longer than the time limit ({seconds:.0f} s) and was "
+                "stopped; it was not read. Remove unused content or split the file, and send it "
+                "again.",
+            ),
+            "stopped": _STOPPED,
         },
     ),
     Entry(
@@ -182,6 +245,12 @@ _ENTRIES = [
                 "{when_zh}为「{shown}」时必须填写{field_zh}。请补上{field_zh}。",
                 "{field_en} is required when {when_en} is '{shown}'. Fill in the {field_en}.",
             ),
+            "empty_roster": Template(
+                "花名册中没有任何销售员（这是空白模板吗？）。导入它会让之后的每一份报表都被拒收，"
+                "因此未导入。请先填写花名册。",
+                "The roster lists no reps (is it the blank template?). Importing it would make "
+                "every report that follows unknown, so it was not imported. Fill it in first.",
+            ),
         },
     ),
     Entry(
@@ -237,6 +306,16 @@ _ENTRIES = [
                 "Correct the date or move the row to that {period_en}'s file.",
             ),
             "not_before": _NOT_BEFORE,
+            "not_finite": Template(
+                "{field_zh}「{value}」不是有效的数字，未计入。请填写正确的数值。",
+                "{field_en} '{value}' is not a finite number; it is not counted. Enter the right "
+                "figure.",
+            ),
+            "beyond_reason": Template(
+                "{field_zh} {value} 超出可接受的范围（绝对值不超过 {limit:,.0f}），未计入。请核对这一格。",
+                "{field_en} {value} is beyond the largest figure salesxl accepts ({limit:,.0f}); "
+                "it is not counted. Check the cell.",
+            ),
         },
     ),
     Entry(
@@ -446,6 +525,89 @@ _ENTRIES = [
                 "表单上的月度目标 {stated} 与日报上的 {wanted} 不同；汇总按日报计算。请改正其中一个。",
                 "The form's month target {stated} differs from the daily report's {wanted}; the "
                 "summary uses the daily report's. Correct one of them.",
+            ),
+        },
+    ),
+]
+
+
+_ENTRIES += [
+    Entry(
+        Code.SKIPPED,
+        Severity.INFO,
+        "已跳过",
+        "Skipped",
+        "没有读取的路径，以及原因：Excel 锁定文件、隐藏文件或文件夹、管道或设备、无法读取的文件夹、"
+        "指向文件夹的链接、salesxl 自己生成的汇总等。什么都不会被悄悄漏掉。",
+        "A path that was not read, and why: an Excel lock file, a hidden file or folder, a pipe "
+        "or device, a folder that cannot be read, a link to a folder, a summary salesxl wrote. "
+        "Nothing is left out without a word.",
+        {
+            "lock": Template(
+                "Excel 锁定文件（该工作簿正在 Excel 中打开），已跳过。",
+                "An Excel lock file (the workbook is open in Excel); skipped.",
+            ),
+            "hidden": Template("隐藏文件，已跳过。", "A hidden file; skipped."),
+            "hidden_folder": Template(
+                "隐藏文件夹，其中的文件未读取。", "A hidden folder; the files in it were not read."
+            ),
+            "special": Template(
+                "不是普通文件（管道、套接字或设备），已跳过。",
+                "Not a regular file (a pipe, socket or device); skipped.",
+            ),
+            "broken_link": Template(
+                "链接指向的文件不存在，已跳过。",
+                "A link to something that does not exist; skipped.",
+            ),
+            "folder_link": Template(
+                "指向文件夹的链接（不跟随），已跳过。",
+                "A link to a folder (links to folders are not followed); skipped.",
+            ),
+            "folder_unreadable": Template(
+                "无法读取此文件夹（{reason}），其中的文件未读取。请检查权限。",
+                "This folder cannot be read ({reason}); the files in it were not read. Check "
+                "its permissions.",
+            ),
+            "summary": Template(
+                "这是 salesxl 生成的汇总工作簿，不是表单，已跳过。",
+                "A summary workbook written by salesxl, not a form; skipped.",
+            ),
+            "manager_workbook": Template(
+                "这是 salesxl 生成的汇总管理工作簿，不是表单，已跳过。",
+                "The manager workbook written by salesxl, not a form; skipped.",
+            ),
+            "scorecard": Template(
+                "这是 salesxl 生成的个人战报，不是表单，已跳过。",
+                "A scorecard written by salesxl, not a form; skipped.",
+            ),
+            "return_list": Template(
+                "这是 salesxl 生成的退回清单，不是表单，已跳过。",
+                "A return list written by salesxl, not a form; skipped.",
+            ),
+        },
+    ),
+    Entry(
+        Code.SAVED_EARLY,
+        Severity.WARNING,
+        "保存时间远早于到达",
+        "Saved long before it arrived",
+        "文件夹中的报表按文件内记录的保存时间判断迟交（邮件会改变文件本身的时间），而这个时间比文件到达"
+        "早了三天以上。文件内的时间任何人都能改：请核实，或用 --ignore-saved-times 只按到达时间判断。"
+        "数据库记录的首次到达时间才是可信的。",
+        "A report from a folder is judged late or on time by the save time recorded inside it "
+        "(e-mail resets the file's own time), and that time is more than three days before the "
+        "file arrived. Anyone can set the time inside a file: check it, or use "
+        "--ignore-saved-times to judge by arrival only. The store's first-seen time is the one "
+        "to trust.",
+        {
+            "": Template(
+                "文件内记录的最后保存时间是 {saved}，比它到达的时间（{arrived}）早 {days} 天。"
+                "迟交按较早的时间判断，而文件内的时间可以被改动：请核实，"
+                "或用 --ignore-saved-times 只按文件到达的时间判断。",
+                "The file says it was last saved on {saved}, {days} days before it arrived "
+                "({arrived}). Lateness is judged by the earlier time, and the time inside a file "
+                "can be set by anyone: check it, or use --ignore-saved-times to judge by arrival "
+                "only.",
             ),
         },
     ),

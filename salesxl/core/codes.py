@@ -51,6 +51,8 @@ class Code(StrEnum):
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     EXTRA_COLUMN = "extra_column"
     TARGET_MISMATCH = "target_mismatch"  # a form's month target against the targets file
+    SKIPPED = "skipped"  # a path not read, and why (lock file, hidden, salesxl's own output)
+    SAVED_EARLY = "saved_early"  # judged by a save time far earlier than its arrival
 
 
 class _Formatter(string.Formatter):

@@ -155,10 +155,13 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
     from salesxl.consolidate.from_store import consolidate_store
     from salesxl.consolidate.sheets import issues_sheet
     from salesxl.consolidate.workbook import write_summary
+    from salesxl.read.marks import Written
     from salesxl.write.xlsx import check_output
 
     app = book.app
-    check_output(settings.output, "汇总文件")  # before reading: a summary open in Excel is said now
+    inputs = [p for p in (settings.roster, settings.targets) if p is not None]
+    # before reading: a summary open in Excel, or an output that must not be replaced, is said now
+    check_output(settings.output, "汇总文件", written=Written.SUMMARY, inputs=inputs)
     if settings.database:
         app.status_bar = "salesxl: 读取数据库 Reading the store…"
         summary = consolidate_store(
@@ -180,7 +183,7 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
             progress=_status(app, "读取表单 Reading forms"),
         )
     app.status_bar = "salesxl: 保存汇总 Saving the summary…"
-    write_summary(summary, settings.output)
+    write_summary(summary, settings.output, inputs=inputs)
     app.status_bar = "salesxl: 写入结果 Writing the results…"
     base = settings.folder
     link = hyperlink(str(settings.output), settings.output.name)

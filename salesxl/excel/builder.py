@@ -25,8 +25,9 @@ from salesxl.excel.settings import (
     XLWINGS_SHEET,
 )
 from salesxl.excel.vba.project import BUTTONS, build_vba_project, xlwings_version
+from salesxl.read.marks import Written
 from salesxl.write.templates import FIXED_CREATED
-from salesxl.write.xlsx import atomic_output, fit_width, write_cell
+from salesxl.write.xlsx import atomic_output, fit_width, mark, write_cell
 
 __all__ = ["XLWINGS_KEYS", "build_manager_workbook"]
 
@@ -58,7 +59,7 @@ def build_manager_workbook(path: Path, *, values: Mapping[str, Any] | None = Non
     """Write the manager workbook to `path` (atomically); `values` pre-fill settings by key."""
     vba = build_vba_project()
     filled = {s.key: s.default for s in SETTINGS} | dict(values or {})
-    with atomic_output(Path(path), "管理工作簿") as tmp:
+    with atomic_output(Path(path), "管理工作簿", written=Written.MANAGER) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties(
             {
@@ -67,6 +68,7 @@ def build_manager_workbook(path: Path, *, values: Mapping[str, Any] | None = Non
                 "comments": f"salesxl {__version__}, xlwings {xlwings_version()}",
             }
         )
+        mark(wb, Written.MANAGER)
         wb.add_vba_project(io.BytesIO(vba), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
         formats = _Formats(wb)

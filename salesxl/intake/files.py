@@ -1,81 +1,32 @@
 """From paths to validated forms: find the files, read each, never stop on a bad one.
 
 `load_forms` is the one entry point every command reads through (validate,
-consolidate, import, the Excel button): it walks folders, skips lock and
-hidden files, reads files in parallel on all cores when there are many, and
-turns any failure of one file into issues on that file.
+consolidate, import, the Excel button): it reads the files `collect_files`
+found, in parallel on all cores when there are many, and turns any failure
+of one file into issues on that file — a file that kills its reading
+process, or takes too long, included (`salesxl.intake.pool`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import os
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from salesxl.core.issues import Code, Issue, Severity, make_issue, message
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.perf import paused_gc
+from salesxl.intake.collect import collect_files
+from salesxl.intake.pool import Stopped, read_isolated
 from salesxl.read.locate import locate
-from salesxl.read.workbook import SPREADSHEET_SUFFIXES, ReadError, open_book
+from salesxl.read.workbook import ReadError, open_book
 from salesxl.validate import FormData, ValidationContext, check_layout
 
-__all__ = ["collect_files", "issues_only", "load_form", "load_forms"]
+__all__ = ["collect_files", "issues_only", "load_form", "load_forms", "saved_early"]
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 16
-CHUNK = 8
-
-
-def _skipped_name(path: Path) -> bool:
-    """Excel lock files `~$*.xlsx` and hidden files are not forms."""
-    name = path.name
-    if name.startswith(("~$", ".")):
-        return True
-    attributes = getattr(path.stat(), "st_file_attributes", 0)
-    return bool(attributes & 0x2)  # FILE_ATTRIBUTE_HIDDEN on Windows
-
-
-def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Issue]]:
-    """Spreadsheet files under `paths` (folders recursively, in sorted order).
-
-    Raises FileNotFoundError for a path that does not exist (a usage error).
-    Non-spreadsheet files inside folders are skipped and listed as info.
-    """
-    files: list[Path] = []
-    notes: list[Issue] = []
-    seen: set[Path] = set()
-
-    def add(path: Path) -> None:
-        key = path.resolve()
-        if key not in seen:  # a file given twice, or a file and its folder, is read once
-            seen.add(key)
-            files.append(path)
-
-    for path in paths:
-        if not path.exists():
-            raise FileNotFoundError(f"{path}: no such file or folder")
-        if path.is_file():
-            if not _skipped_name(path):
-                add(path)
-            continue
-        for child in sorted(path.rglob("*")):
-            relative = child.relative_to(path).parts
-            if any(part.startswith((".", "~$")) for part in relative) or not child.is_file():
-                continue
-            if _skipped_name(child):
-                continue
-            if child.suffix.lower() in SPREADSHEET_SUFFIXES:
-                add(child)
-            else:
-                notes.append(
-                    make_issue(
-                        Code.UNKNOWN_FORM,
-                        str(child),
-                        *message(Code.UNKNOWN_FORM, "not_spreadsheet"),
-                        severity=Severity.INFO,
-                    )
-                )
-    return files, notes
 
 
 def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
@@ -99,6 +50,8 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
                 )
             ],
         )
+    except MemoryError:
+        return FormData(name, None, mtime=mtime, issues=[_out_of_memory(name)])
     except Exception as exc:  # a guard that did not foresee this file: still one issue
         return FormData(name, None, mtime=mtime, issues=[_reading_failed(name, exc)])
     try:
@@ -106,7 +59,7 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
         if layout is None:
             return FormData(name, None, mtime=mtime, issues=[_unknown_form(name, book.sheet_names)])
         data = check_layout(book, layout, ctx, name)
-        data.mtime, data.saved = mtime, book.saved_at()
+        data.mtime, data.saved = mtime, book.saved_at() if ctx.saved_times else None
         return data
     except ReadError as failure:
         return FormData(
@@ -119,10 +72,64 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
                 )
             ],
         )
+    except MemoryError:
+        return FormData(name, None, mtime=mtime, issues=[_out_of_memory(name)])
     except Exception as exc:  # one bad file never stops the others
         return FormData(name, None, mtime=mtime, issues=[_reading_failed(name, exc)])
     finally:
         book.close()
+
+
+SAVED_EARLY = dt.timedelta(days=3)  # a weekend of e-mail is not "far earlier"
+
+
+def saved_early(data: FormData, newest_day: dt.date | None = None) -> Issue | None:
+    """A rep's file judged by the save time inside it, when that is far earlier than when the
+    file arrived here (its own time).
+
+    Lateness of a file from a folder is judged by the earlier of the two
+    (`FormData.file_time`: e-mail resets the file's own time), so a back-dated
+    inside time would make a late report look on time: such a file is marked,
+    and the manager can run with the inside times ignored.  The store's
+    first-seen time is the one to trust.
+    """
+    form = data.form
+    if form is None or form.rep_field is None or data.saved is None or data.mtime is None:
+        return None
+    if data.file_time(newest_day) != data.saved:  # not what the file is judged by
+        return None
+    saved, arrived = dt.datetime.fromtimestamp(data.saved), dt.datetime.fromtimestamp(data.mtime)
+    if arrived - saved <= SAVED_EARLY:
+        return None
+    days = (arrived - saved).days
+    shown = f"{saved:%Y-%m-%d %H:%M}"
+    return make_issue(
+        Code.SAVED_EARLY,
+        data.path,
+        *message(Code.SAVED_EARLY, saved=shown, arrived=f"{arrived:%Y-%m-%d %H:%M}", days=days),
+        value=shown,
+    )
+
+
+def _out_of_memory(name: str) -> Issue:
+    return make_issue(Code.TOO_LARGE, name, *message(Code.TOO_LARGE, "out_of_memory"))
+
+
+def _stopped(path: Path, stopped: Stopped, *, seconds: float) -> FormData:
+    """The file whose reading process died or ran out of time: an issue on it alone."""
+    name = str(path)
+    if stopped.timed_out:
+        issue = make_issue(
+            Code.TOO_LARGE, name, *message(Code.TOO_LARGE, "time_limit", seconds=seconds)
+        )
+    else:
+        code = Code.TOO_LARGE if stopped.out_of_memory else Code.UNREADABLE
+        issue = make_issue(code, name, *message(code, "stopped", cause=stopped.cause))
+    try:
+        mtime: float | None = path.stat().st_mtime
+    except OSError:
+        mtime = None
+    return FormData(name, None, mtime=mtime, issues=[issue])
 
 
 def _reading_failed(name: str, exc: Exception) -> Issue:
@@ -151,8 +158,7 @@ def issues_only(data: FormData) -> FormData:
     return data
 
 
-def _load_one(args: tuple[Path, ValidationContext, Prepare | None]) -> FormData:
-    path, ctx, prepare = args
+def _load_one(path: Path, ctx: ValidationContext, prepare: Prepare | None) -> FormData:
     data = load_form(path, ctx)
     return prepare(data) if prepare is not None else data
 
@@ -178,18 +184,25 @@ def load_forms(
     """
     ctx = ctx or ValidationContext()
     workers = default_workers(len(files)) if workers is None else workers
-    results: list[FormData] = []
     if workers <= 1:
+        results = []
         with paused_gc():
             for path in files:
-                results.append(_load_one((path, ctx, prepare)))
+                results.append(_load_one(path, ctx, prepare))
                 if progress:
                     progress(1)
         return results
-    chunksize = max(1, min(CHUNK, len(files) // (workers * 8)))
-    with paused_gc(), ProcessPoolExecutor(max_workers=workers) as pool:
-        for data in pool.map(_load_one, ((p, ctx, prepare) for p in files), chunksize=chunksize):
-            results.append(data)
+    read = functools.partial(_load_one, ctx=ctx, prepare=prepare)
+    found: list[FormData | None] = [None] * len(files)
+    with paused_gc():
+        for index, data in read_isolated(
+            read,
+            files,
+            workers=workers,
+            time_limit=ctx.limits.max_read_seconds,
+            on_stop=functools.partial(_stopped, seconds=ctx.limits.max_read_seconds),
+        ):
+            found[index] = data
             if progress:
                 progress(1)
-    return results
+    return [data for data in found if data is not None]

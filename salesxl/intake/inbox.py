@@ -64,6 +64,7 @@ def read_inbox(
     workers: int | None = None,
     progress: ProgressFactory | None = None,
     prepare: Prepare | None = None,
+    saved_times: bool = True,
 ) -> Inbox:
     """Read and validate every form under `paths` (files or folders, recursively).
 
@@ -79,6 +80,7 @@ def read_inbox(
         period=period,
         roster_ids=roster.ids if roster is not None else None,
         products=products,
+        saved_times=saved_times,
     )
     with (progress or _silent)(len(files)) as step:
         forms = load_forms(files, ctx, workers=workers, progress=step, prepare=prepare)

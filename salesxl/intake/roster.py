@@ -50,5 +50,15 @@ def roster_from_form(data: FormData) -> Roster:
 
 
 def read_roster(path: Path, ctx: ValidationContext | None = None) -> Roster:
-    """Read and validate a roster file; raises RosterError when it is not one."""
-    return roster_from_form(load_form(Path(path), ctx))
+    """Read and validate a roster file; raises RosterError when it is not one, or lists no
+    reps (the blank template: every rep would be unknown)."""
+    roster = roster_from_form(load_form(Path(path), ctx))
+    if not roster.reps and not any(i.is_error for i in roster.issues):
+        raise RosterError(
+            f"{path} 中没有任何销售员（这是空白模板吗？），每位销售员都会被当作不在花名册中",
+            f"{path} lists no reps (is it the blank template?); every rep would be unknown",
+            hint_zh="请先填写花名册",
+            hint_en="fill it in first",
+            setting="roster",
+        )
+    return roster

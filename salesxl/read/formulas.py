@@ -4,7 +4,10 @@ python-calamine returns cached values only, so a formula written by a script
 and never calculated (openpyxl writes `<f>` with an empty `<v/>`) would read
 as blank.  A streaming scan of the sheet XML finds those cells: a plain
 substring test skips sheets without formulas, and only the bytes around each
-`<f` are looked at, so the scan costs little next to the read itself.
+`<f` are looked at, so the scan costs little next to the read itself.  Its cost
+is linear in the part's size whatever the part holds: no pattern reads past
+the next tag, so a part stuffed with `<f>` tokens (in a comment, say) cannot
+make it quadratic.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 
 from defusedxml import ElementTree
 
@@ -44,23 +48,34 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 # A formula cell: <c r="B7" ...><f ...>text</f> or <f .../>, then maybe its cached <v>.
 # (<f> is the first child of <c> in the OOXML schema; formula text is XML-escaped.)
+# No part of the pattern crosses a `<` it does not name, so each try ends at the next
+# tag, and a try starts only at a cell: the scan is linear in the part's size.
 _FORMULA_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})(\d+)"([^>]*)><f\b[^>]*?(?:/>|>[^<]*</f>)(<v>[^<]+</v>)?'
+    rb'<c r="([A-Z]{1,3})(\d{1,7})"([^<>]*)><f\b[^<>]*(?:/>|>[^<]*</f>)(<v>[^<]+</v>)?'
 )
-
-
 _FORMULA_START = re.compile(rb"<f[ >/]")  # <f>, <f ...>, <f/>; not <formula1> of validations
+_CELL_TAG = 512  # the longest `<c ...>` start tag looked back over (Excel's are < 100 bytes)
 
 
 def uncached_formula_cells(xml: bytes) -> list[tuple[int, int]]:
     """0-based (row, column) of every formula cell whose `<v>` is missing or empty.
 
-    Only the bytes around each formula are looked at: a sheet without
-    formulas costs three substring searches.
+    A sheet without formulas costs one substring search; one with formulas a
+    bounded look-back from each `<f` — or, when there are more `<f` than
+    cells (a million `<f>` tokens stuffed into a comment), one pass that tries
+    each cell instead.  Either way linear in the part's size.
     """
+    if _FORMULA_START.search(xml) is None:
+        return []
+    matches: Iterator[re.Match[bytes] | None]
+    # A formula cell takes more than 16 bytes: more `<f` than that are stuffed in (into a
+    # comment, say), and each cell is tried instead of each `<f`.
+    if xml.count(b"<f") <= len(xml) // 16:
+        matches = (_formula_cell(xml, start.start()) for start in _FORMULA_START.finditer(xml))
+    else:
+        matches = _FORMULA_CELL.finditer(xml)
     found = []
-    for start in _FORMULA_START.finditer(xml):
-        match = _FORMULA_CELL.match(xml, xml.rfind(b"<c ", 0, start.start()))
+    for match in matches:
         if match is None:
             continue
         letters, row, attributes, value = match.groups()
@@ -68,6 +83,15 @@ def uncached_formula_cells(xml: bytes) -> list[tuple[int, int]]:
         if value is None and b't="str"' not in attributes:
             found.append((int(row) - 1, column_index(letters.decode())))
     return found
+
+
+def _formula_cell(xml: bytes, at: int) -> re.Match[bytes] | None:
+    """The cell whose formula starts at `at`: the `<c ` at most `_CELL_TAG` bytes before."""
+    cell = xml.rfind(b"<c ", max(0, at - _CELL_TAG), at)
+    if cell < 0:
+        return None
+    match = _FORMULA_CELL.match(xml, cell)
+    return None if match is None or match.end() < at else match  # else an earlier cell's
 
 
 def column_index(letters: str) -> int:

@@ -1,9 +1,14 @@
 """Open a file as a grid of cell values: xlsx/xlsm/xls via python-calamine, csv via csv.
 
 Guards come first (docs/issues.md): size on disk, uncompressed size of the zip
-(zip-bomb guard, before anything is parsed), encryption, corrupt packages.
-Any failure becomes a `ReadError` carrying its issue code, never a crash.
-Macros are never run: calamine only reads cell values.
+(zip-bomb guard, before anything is parsed), every part checked and the
+worksheets' real extent known (`salesxl.read.package`), encryption, corrupt
+packages; a sheet's grid is built only when it fits the limits, merged
+ranges are filled only when the cells they add fit too, and a CSV is
+measured before it is parsed.  Any failure becomes a `ReadError` carrying
+its issue code, never a crash.  Macros are never run: calamine only reads
+cell values.  The file is read once, as bytes, so a name the file system
+gives in no valid encoding (a GBK name unzipped on Linux) opens all the same.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ import csv
 import datetime as dt
 import io
 import re
-import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -21,36 +25,18 @@ from typing import Any
 
 import python_calamine as calamine
 
-from salesxl.core.errors import SalesxlError
 from salesxl.core.issues import Code, message
-from salesxl.read.formulas import sheet_parts, uncached_formula_cells
+from salesxl.read.extent import Extent
+from salesxl.read.formulas import column_letters, sheet_parts
+from salesxl.read.guards import MB, Limits, ReadError, too_large, unreadable
+from salesxl.read.package import PackageScan, check_entries, fits, member, scan_package
 
 __all__ = ["SPREADSHEET_SUFFIXES", "Book", "Grid", "Limits", "ReadError", "open_book"]
 
-MB = 1024 * 1024
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv"})
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Size limits; defaults from docs/issues.md (50 MB on disk, 200 MB uncompressed)."""
-
-    max_file_bytes: int = 50 * MB
-    max_uncompressed_bytes: int = 200 * MB
-    max_sheet_cells: int = 20_000_000
-
-
-class ReadError(SalesxlError):
-    """A file that cannot be read at all, with the issue code to report."""
-
-    def __init__(
-        self, code: Code, message_zh: str, message_en: str, sheet: str | None = None
-    ) -> None:
-        super().__init__(message_zh, message_en)
-        self.code = code
-        self.sheet = sheet
+_MERGE_FILL_LIMIT = 10_000  # a larger merged range keeps its value in its top-left cell only
 
 
 @dataclass(slots=True)
@@ -84,7 +70,8 @@ class Book:
     _workbook: Any = None
     _archive: zipfile.ZipFile | None = None
     _package: bytes = b""  # the zip file's bytes, read once: its directory and parts agree
-    _uncached: dict[str, frozenset[tuple[int, int]]] | None = None
+    _scan: PackageScan | None = None
+    _parts: dict[str, str] | None = None  # sheet name -> worksheet part
     _grids: dict[str, Grid] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
 
@@ -98,6 +85,9 @@ class Book:
         return self._grids[name]
 
     def _load(self, name: str) -> Grid:
+        extent = self._extent(name)
+        if extent is not None and not fits(extent, self.limits):
+            raise _too_far(name, extent, self.limits)
         try:
             sheet = self._workbook.get_sheet_by_name(name)
         except BaseException as exc:
@@ -106,61 +96,49 @@ class Book:
         # total_height/width are the last row and column (0-based) of the grid read from A1.
         n_rows, n_cols = (sheet.total_height + 1, sheet.total_width + 1) if sheet.height else (0, 0)
         if n_rows * n_cols > self.limits.max_sheet_cells:
-            raise ReadError(
-                Code.TOO_LARGE,
-                *message(Code.TOO_LARGE, "sheet", sheet=name, rows=n_rows, columns=n_cols),
-                sheet=name,
-            )
+            raise _too_many_cells(name, n_rows, n_cols)
         try:
             rows = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges or ()
         except BaseException as exc:
             _reraise_interrupts(exc)
             raise _damaged_sheet(name) from None
-        merged = _fill_merged(rows, merged)
+        del sheet  # python-calamine's copy of the grid, as large as the grid itself
+        merged = _fill_merged(rows, merged, self.limits, name)
         uncached = self._uncached_cells().get(name, frozenset())
         return Grid(name, rows, name in self.hidden, uncached, merged)
 
-    def _uncached_cells(self) -> dict[str, frozenset[tuple[int, int]]]:
-        """Sheet name -> formula cells without a cached value, found once per file.
+    def _sheet_parts(self) -> dict[str, str]:
+        """Sheet name -> its worksheet part (workbook.xml and its relationships, defusedxml)."""
+        if self._parts is None:
+            self._parts = {}
+            if self._archive is not None:
+                try:
+                    self._parts = sheet_parts(self._archive)
+                except Exception:  # malformed or hostile XML: defusedxml refuses it
+                    raise unreadable(
+                        "工作簿结构已损坏", "the workbook structure is damaged"
+                    ) from None
+        return self._parts
 
-        Every worksheet part is scanned; only when one holds such a cell is the
-        workbook's XML parsed (with defusedxml) to learn which sheet it is.
-        """
-        if self._uncached is None:
-            self._uncached = {}
-            archive = self._archive
-            if archive is not None:
-                found = {}
-                for info in archive.infolist():
-                    part = info.filename
-                    if part.startswith("xl/worksheets/") and part.endswith(".xml"):
-                        try:
-                            xml = _member(archive, info, self._package)
-                        except (
-                            zipfile.BadZipFile,
-                            zlib.error,
-                            EOFError,
-                            OSError,
-                            ValueError,
-                            NotImplementedError,
-                        ):
-                            raise _damaged_sheet(part) from None
-                        cells = uncached_formula_cells(xml)
-                        if cells:
-                            found[part] = frozenset(cells)
-                if found:
-                    try:
-                        parts = sheet_parts(archive)
-                    except Exception:  # malformed or hostile XML: defusedxml refuses it
-                        raise _unreadable(
-                            "工作簿结构已损坏", "the workbook structure is damaged"
-                        ) from None
-                    names = {part: sheet for sheet, part in parts.items()}
-                    self._uncached = {
-                        names[part]: cells for part, cells in found.items() if part in names
-                    }
-        return self._uncached
+    def _extent(self, name: str) -> Extent | None:
+        """How far the sheet reaches, from its part's scan; the farthest of all the scanned
+        parts when the workbook does not say which part is the sheet."""
+        scan = self._scan
+        if scan is None or all(fits(e, self.limits) for e in scan.extents.values()):
+            return None  # the common case: no need to learn which part is which sheet
+        part = self._sheet_parts().get(name)
+        if part in scan.extents:
+            return scan.extents[part]
+        return min(scan.extents.values(), key=lambda e: (fits(e, self.limits), -e.cells))
+
+    def _uncached_cells(self) -> dict[str, frozenset[tuple[int, int]]]:
+        """Sheet name -> formula cells without a cached value (found by the package scan)."""
+        scan = self._scan
+        if scan is None or not scan.uncached:
+            return {}
+        names = {part: sheet for sheet, part in self._sheet_parts().items()}
+        return {names[part]: cells for part, cells in scan.uncached.items() if part in names}
 
     def saved_at(self) -> float | None:
         """When the workbook was last saved, as the saving program recorded it inside the file.
@@ -178,7 +156,7 @@ class Book:
             info = archive.getinfo("docProps/core.xml")
             if info.file_size > _CORE_XML_LIMIT:
                 return None
-            xml = _member(archive, info, self._package)
+            xml = member(archive, info, self._package)
         except (
             KeyError,
             zipfile.BadZipFile,
@@ -225,42 +203,37 @@ def _w3c_time(xml: bytes, name: bytes) -> float | None:
     return when.timestamp()
 
 
-def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, package: bytes) -> bytes:
-    """One part of the package, inflated straight from the file's bytes.
+def _fill_merged(rows: list[list[Any]], ranges: Any, limits: Limits, name: str) -> tuple[Any, ...]:
+    """Give every cell of a merged range the value of its top-left cell; returns those ranges.
 
-    zipfile's streaming reader costs as much again as the inflating; this reads
-    the local header, inflates at most the size the directory states (so a
-    lying entry cannot balloon) and checks the CRC.  Anything unusual
-    (encryption, another compression) goes through zipfile itself.
+    The cells filling would write, and the grid it would widen to, are counted
+    against the limits first: ranges of 10,000 columns on every row must not
+    make a 600 KB file a grid of billions of cells.
     """
-    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        return archive.read(info)
-    start = info.header_offset
-    if package[start : start + 4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"no local header for {info.filename}")
-    name_length, extra_length = struct.unpack_from("<HH", package, start + 26)
-    begin = start + 30 + name_length + extra_length
-    raw = package[begin : begin + info.compress_size]
-    if info.compress_type == zipfile.ZIP_STORED:
-        data = raw
-    else:
-        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
-        data = inflate.decompress(raw, info.file_size + 1)
-    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
-        raise zipfile.BadZipFile(f"{info.filename} does not match its directory entry")
-    return data
-
-
-def _fill_merged(rows: list[list[Any]], ranges: Any) -> tuple[Any, ...]:
-    """Give every cell of a merged range the value of its top-left cell; returns those ranges."""
     filled = []
     for (r1, c1), (r2, c2) in ranges:
-        if r1 >= len(rows) or c1 >= len(rows[r1]):
+        if r1 >= len(rows) or c1 >= len(rows[r1]) or r2 < r1 or c2 < c1:
             continue
-        value = rows[r1][c1]
-        if value == "" or (r2 - r1 + 1) * (c2 - c1 + 1) > 10_000:
+        if rows[r1][c1] == "" or (r2 - r1 + 1) * (c2 - c1 + 1) > _MERGE_FILL_LIMIT:
             continue
         filled.append(((r1, c1), (r2, c2)))
+    written = sum(
+        (min(r2, len(rows) - 1) - r1 + 1) * (c2 - c1 + 1) for (r1, c1), (r2, c2) in filled
+    )
+    if written > limits.max_merged_cells:
+        raise too_large("merged_cells", sheet=name, cells=written, limit=limits.max_merged_cells)
+    if not filled:
+        return ()
+    widths: dict[int, int] = {}  # rows that filling widens -> their new width
+    for (r1, _), (r2, c2) in filled:
+        for r in range(r1, min(r2, len(rows) - 1) + 1):
+            if max(widths.get(r, 0), len(rows[r])) <= c2:
+                widths[r] = c2 + 1
+    added = sum(width - len(rows[r]) for r, width in widths.items())
+    if added and sum(map(len, rows)) + added > limits.max_sheet_cells:
+        raise _too_many_cells(name, len(rows), max(widths.values()))
+    for (r1, c1), (r2, c2) in filled:
+        value = rows[r1][c1]
         for r in range(r1, min(r2, len(rows) - 1) + 1):
             cells = rows[r]
             if len(cells) <= c2:
@@ -269,6 +242,24 @@ def _fill_merged(rows: list[list[Any]], ranges: Any) -> tuple[Any, ...]:
                 if cells[c] == "":
                     cells[c] = value
     return tuple(filled)
+
+
+def _too_far(name: str, extent: Extent, limits: Limits) -> ReadError:
+    corner = f"{column_letters(max(extent.cols - 1, 0))}{extent.rows}"
+    if extent.cells <= limits.sparse_ratio * extent.values:  # full, just too large
+        return _too_many_cells(name, extent.rows, extent.cols)
+    return too_large(
+        "far",
+        sheet=name,
+        corner=corner,
+        rows=extent.rows,
+        columns=extent.cols,
+        values=extent.values,
+    )
+
+
+def _too_many_cells(name: str, n_rows: int, n_cols: int) -> ReadError:
+    return too_large("sheet", sheet=name, rows=n_rows, columns=n_cols)
 
 
 def open_book(path: Path, limits: Limits | None = None) -> Book:
@@ -301,7 +292,7 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
     if head == _OLE_MAGIC:
         if _ENCRYPTION_INFO in data:
             raise ReadError(Code.ENCRYPTED, *message(Code.ENCRYPTED))
-        return _open_calamine(path, "xls", limits)
+        return _open_calamine(path, data, "xls", limits)
     if path.suffix.lower() == ".csv":
         return _open_csv(path, data, limits)
     raise _unreadable("这不是 Excel 工作簿或 CSV 文件", "this is not an Excel workbook or CSV file")
@@ -320,13 +311,11 @@ def _damaged_sheet(name: str) -> ReadError:
     return failure
 
 
-def _unreadable(why_zh: str, why_en: str) -> ReadError:
-    return ReadError(
-        Code.UNREADABLE, *message(Code.UNREADABLE, "damaged", why_zh=why_zh, why_en=why_en)
-    )
+_unreadable = unreadable
 
 
 def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
+    check_entries(package, limits)
     try:
         archive = zipfile.ZipFile(io.BytesIO(package))
         infos = archive.infolist()
@@ -350,14 +339,19 @@ def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
         raise _unreadable(
             "这是压缩包，但不是 Excel 工作簿", "it is a zip archive but not an Excel workbook"
         )
-    book = _open_calamine(path, "xlsx", limits)
-    book._archive, book._package = archive, package
+    try:
+        scan = scan_package(archive, infos, package, limits)
+    except ReadError:
+        archive.close()
+        raise
+    book = _open_calamine(path, package, "xlsx", limits)
+    book._archive, book._package, book._scan = archive, package, scan
     return book
 
 
-def _open_calamine(path: Path, kind: str, limits: Limits) -> Book:
+def _open_calamine(path: Path, data: bytes, kind: str, limits: Limits) -> Book:
     try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path))
+        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
         raise ReadError(Code.ENCRYPTED, *message(Code.ENCRYPTED, "password")) from None
     except BaseException as exc:
@@ -377,6 +371,7 @@ def _open_calamine(path: Path, kind: str, limits: Limits) -> Book:
 def _open_csv(path: Path, data: bytes, limits: Limits) -> Book:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _unreadable("这不是文本 CSV 文件", "this is not a text CSV file")
+    _measure_csv(data, limits)
     text = _decode_csv(data)
     delimiter = _delimiter(text)
     rows: list[list[Any]] = list(csv.reader(io.StringIO(text), delimiter=delimiter))
@@ -384,6 +379,18 @@ def _open_csv(path: Path, data: bytes, limits: Limits) -> Book:
     book = Book(path, "csv", [name], limits=limits)
     book._grids[name] = Grid(name, rows)
     return book
+
+
+def _measure_csv(data: bytes, limits: Limits) -> None:
+    """The limits of a sheet, counted on the bytes before anything is parsed (an upper
+    bound: a line break or delimiter inside quotes counts too).  49 MB of line breaks
+    would be 49 million rows: about 4 GB once parsed."""
+    rows = max(data.count(b"\n"), data.count(b"\r")) + 1
+    if rows > limits.max_sheet_rows:
+        raise too_large("csv_lines", lines=rows, limit=limits.max_sheet_rows)
+    cells = rows + max(data.count(b","), data.count(b"\t"), data.count(b";"))
+    if cells > limits.max_sheet_cells:
+        raise too_large("csv_cells", cells=cells, limit=limits.max_sheet_cells)
 
 
 def _delimiter(text: str) -> str:

@@ -21,8 +21,9 @@ import xlsxwriter
 
 from salesxl.consolidate.model import WARNING_LABELS, WarningLevel
 from salesxl.consolidate.sheets import LAPSE_KIND
+from salesxl.read.marks import Written
 from salesxl.scorecards.model import Scorecard
-from salesxl.write.xlsx import atomic_output, safe_sheet_title, write_cell
+from salesxl.write.xlsx import atomic_output, mark, safe_sheet_title, write_cell
 
 __all__ = ["MAX_CONFLICTS", "MAX_TODO", "card_path", "write_scorecards"]
 
@@ -80,7 +81,7 @@ def _write_job(job: tuple[Path, list[Scorecard]]) -> Path:
 
 
 def _write_book(path: Path, cards: list[Scorecard]) -> None:
-    with atomic_output(path) as tmp:
+    with atomic_output(path, "个人战报", written=Written.SCORECARD) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {
@@ -97,6 +98,7 @@ def _write_book(path: Path, cards: list[Scorecard]) -> None:
                 "created": dt.datetime.combine(first.as_of, dt.time()) if first else None,
             }
         )
+        mark(wb, Written.SCORECARD)
         formats = _Formats(wb)
         taken: list[str] = []
         for card in cards:

@@ -32,11 +32,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
+from salesxl.core.display import displayable, is_displayable, raw_bytes
 from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month, Week
 from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
-from salesxl.intake.files import collect_files, load_forms
+from salesxl.intake.files import collect_files, load_forms, saved_early
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
 from salesxl.store.customers import refresh_customers
@@ -49,6 +50,7 @@ from salesxl.store.kinds import (
     previous_versions,
     record_days,
     report_dates,
+    restore_version,
     supersede,
 )
 from salesxl.store.migrations import open_store
@@ -109,6 +111,7 @@ def import_files(
     actor: str | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    saved_times: bool = True,
 ) -> ImportResult:
     """Import every file under `paths` (files or folders) as `kind` into the store at `db`.
 
@@ -143,12 +146,15 @@ def import_files(
             hit = known.get(hashes[f][0])
             if hit is None:
                 todo.append(f)
+            elif hit.status == "replaced" and spec.per_file and hit.kind == spec.name:
+                # the same bytes as an earlier version: importing them again means "this one"
+                results[f] = _restore(engine, str(f), hit, now, actor)
             else:
                 results[f] = _unchanged(str(f), hit, "the same file")
         todo.sort(key=lambda f: (hashes[f][2], str(f)))
         today = (now or dt.datetime.now()).date()
         roster_ids = _roster_ids(engine) if spec.name == "reports" else None
-        ctx = ValidationContext(today=today, roster_ids=roster_ids)
+        ctx = ValidationContext(today=today, roster_ids=roster_ids, saved_times=saved_times)
         chunks = [todo[i : i + READ_CHUNK] for i in range(0, len(todo), READ_CHUNK)]
         # Several chunks: the next is read while this one is written, and a file's own
         # "Writing" bar would only tangle with the reading bar.
@@ -265,6 +271,52 @@ def _unchanged(path: str, hit: Any, what: str) -> FileResult:
     )
 
 
+def _restore(
+    engine: Engine, path: str, hit: Any, now: dt.datetime | None, actor: str | None
+) -> FileResult:
+    """An earlier version imported again becomes current again (the newer one is kept,
+    replaced); logged as `restore`."""
+    when = now or dt.datetime.now()
+    with write_transaction(engine) as conn:
+        row = conn.execute(select(submissions).where(submissions.c.id == hit.id)).one()
+        if row.status == "current":  # another process restored it meanwhile
+            return _unchanged(path, row, "the same file")
+        replaced = restore_version(conn, row, when)
+        conn.execute(
+            audit_log.insert().values(
+                at=when,
+                actor=actor or default_actor(),
+                action="restore",
+                kind=row.kind,
+                path=displayable(path),
+                content_hash=row.content_hash,
+                submission_id=row.id,
+                details=codec.dumps(
+                    {
+                        **_raw_path(path),
+                        "form": row.form_id,
+                        "rep_id": row.rep_id,
+                        "period": row.period,
+                        "version": row.version,
+                        "replaced": replaced,
+                    }
+                ),
+            )
+        )
+    return FileResult(
+        path,
+        "replaced",
+        row.form_id,
+        row.rep_id,
+        row.period,
+        version=row.version,
+        submission_id=row.id,
+        replaced=replaced,
+        note=f"the same file as version {row.version} (imported on "
+        f"{row.imported_at:%Y-%m-%d %H:%M}): it is the current version again",
+    )
+
+
 @dataclass(slots=True)
 class _Plan:
     """A read file split into what can be stored and what blocks it."""
@@ -303,6 +355,11 @@ def _plan(data: FormData, spec: Kind) -> _Plan:
             make_issue(Code.UNKNOWN_FORM, data.path, *message(Code.UNKNOWN_FORM, "unrecognised"))
         )
     return _Plan(good, file_errors, row_errors, sum(len(rows) for rows in bad.values()))
+
+
+def _empty_roster(path: str) -> Issue:
+    """A roster without reps (the blank template) would make every report unknown."""
+    return make_issue(Code.REQUIRED, path, *message(Code.REQUIRED, "empty_roster"))
 
 
 def _wrong_kind(data: FormData, spec: Kind) -> Issue:
@@ -391,10 +448,11 @@ def _record_refusal(
             actor=actor,
             action="refuse",
             kind=spec.name,
-            path=data.path,
+            path=displayable(data.path),
             content_hash=content_hash,
             details=codec.dumps(
                 {
+                    **_raw_path(data.path),
                     "form": data.form_id,
                     "rep_id": data.rep_id,
                     "period": None if data.period is None else str(data.period),
@@ -425,6 +483,8 @@ def _import(
     """Write one read file in the caller's write transaction; the customer keys it touches
     are added to `customers` (the caller recomputes them before it commits)."""
     plan = _plan(data, spec)
+    if spec.name == "roster" and not plan.file_errors and not any(plan.good.values()):
+        plan.file_errors.append(_empty_roster(data.path))
     period = str(data.period) if data.period is not None else None
     result = FileResult(
         data.path, "blocked", data.form_id, data.rep_id, period, issues=list(data.issues)
@@ -505,7 +565,7 @@ def _write(
             period=result.period,
             period_first=first,
             period_last=last,
-            path=data.path,
+            path=displayable(data.path),
             content_hash=content_hash,
             data_hash=data_hash,
             size=size,
@@ -529,6 +589,10 @@ def _write(
     if data.form_id == FormId.DAILY_REPORT:
         record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)
         customers |= customer_keys_of(conn, data, new_id, replaced)
+    early = saved_early(data, max(report_dates(plan.good), default=None)) if estimated else None
+    if early is not None:  # a backfill judged by a save time far earlier than the file's own
+        data.issues.append(early)
+        result.issues.append(early)
     _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)))
     conn.execute(
         audit_log.insert().values(
@@ -536,11 +600,12 @@ def _write(
             actor=actor,
             action="replace" if replaced else "import",
             kind=spec.name,
-            path=data.path,
+            path=displayable(data.path),
             content_hash=content_hash,
             submission_id=new_id,
             details=codec.dumps(
                 {
+                    **_raw_path(data.path),
                     "form": data.form_id,
                     "rep_id": data.rep_id,
                     "period": result.period,
@@ -575,6 +640,12 @@ def _write(
     return result
 
 
+def _raw_path(path: str) -> dict[str, str]:
+    """A file name in no valid encoding is stored shown with U+FFFD (a database takes only
+    valid text) and, in the audit log, as its bytes (hex): nothing of it is lost."""
+    return {} if is_displayable(path) else {"path_bytes": raw_bytes(path).hex()}
+
+
 def _store_issues(
     conn: Connection, submission_id: int, found: Sequence[Issue], skipped: set[int]
 ) -> None:
@@ -583,7 +654,7 @@ def _store_issues(
         issues,
         {
             "submission_id": [submission_id] * len(found),
-            "file": [i.file for i in found],
+            "file": [displayable(i.file) for i in found],
             "sheet": [i.sheet for i in found],
             "cell": [i.cell for i in found],
             "row": [i.row for i in found],

@@ -27,7 +27,7 @@ from salesxl.core.periods import Month, Week
 from salesxl.forms import REP_FORMS, FormId, Role, TableKey
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
-from salesxl.store.customers import customer_key
+from salesxl.store.customers import customer_key, refresh_customers
 from salesxl.store.schema import (
     ROW_TABLES,
     activities,
@@ -49,6 +49,7 @@ __all__ = [
     "previous_versions",
     "record_days",
     "report_dates",
+    "restore_version",
     "supersede",
 ]
 
@@ -191,6 +192,41 @@ def supersede(conn: Connection, kind: Kind, new_id: int, previous: Previous) -> 
             .where(submissions.c.id.in_(old))
             .values(status="replaced", replaced_by=new_id)
         )
+
+
+def restore_version(conn: Connection, row: Row[Any], now: dt.datetime) -> list[int]:
+    """Make an earlier version of a per-file slice (a roster, a rep's period) current again,
+    as when the same file is imported again after a newer one; returns the ids it replaces.
+    Its rows were kept: only which version is current changes."""
+    s = submissions.c
+    same = and_(
+        s.form_id == row.form_id,
+        s.rep_id.is_(None) if row.rep_id is None else s.rep_id == row.rep_id,
+        s.period.is_(None) if row.period is None else s.period == row.period,
+        s.status == "current",
+        s.id != row.id,
+    )
+    current = list(conn.execute(select(s.id).where(same)).scalars())
+    if current:
+        conn.execute(
+            update(submissions)
+            .where(s.id.in_(current))
+            .values(status="replaced", replaced_by=row.id)
+        )
+    conn.execute(
+        update(submissions).where(s.id == row.id).values(status="current", replaced_by=None)
+    )
+    if row.form_id == FormId.DAILY_REPORT:
+        keys = set(
+            conn.execute(
+                select(activities.c.customer_key)
+                .distinct()
+                .where(activities.c.submission_id.in_([row.id, *current]))
+            ).scalars()
+        )
+        keys.discard(None)
+        refresh_customers(conn, keys, now)
+    return current
 
 
 def _month_text(day: dt.date) -> str:

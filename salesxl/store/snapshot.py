@@ -22,11 +22,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, and_, func, literal, or_, select
 
-from salesxl.core.issues import Code, Issue, Severity
+from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
 from salesxl.forms import FORMS, FormId
 from salesxl.intake.roster import roster_from_form
+from salesxl.read import Limits
 from salesxl.store import codec
 from salesxl.store.customers import CustomerRecord
 from salesxl.store.engine import read_transaction
@@ -45,6 +46,7 @@ from salesxl.store.schema import (
     targets,
 )
 from salesxl.validate import FormData, TableData
+from salesxl.validate.rows import NUMERIC, insane_number
 
 __all__ = [
     "HISTORY_MONTHS",
@@ -209,10 +211,16 @@ def sales_history(
     """Current sales amounts summed per rep ID (unit) × product × month, for `targets split`.
 
     Without `by_product` the product is None and amounts are per rep and month.
+    Amounts beyond what a form may hold (`Limits.max_amount`; only a store
+    filled before salesxl checked that can have them) are left out, so no sum
+    overflows.
     """
     s = sales_records.c
     product = s.product if by_product else literal(None).label("product")
-    query = select(s.rep_id, product, s.month, func.sum(s.amount)).where(s.replaced_by.is_(None))
+    bound = Limits().max_amount
+    query = select(s.rep_id, product, s.month, func.sum(s.amount)).where(
+        s.replaced_by.is_(None), s.amount.between(-bound, bound)
+    )
     if first is not None:
         query = query.where(s.month >= str(first))
     if last is not None:
@@ -284,6 +292,7 @@ def _forms(
     as_figures = set()
     if figures is not None:
         as_figures = {s.id for s in subs if s.form_id == FormId.DAILY_REPORT}
+        as_figures -= _holding_insane_numbers(conn, sorted(as_figures))
     for s in subs:
         for key in layouts[s.id]:
             records[s.id][key] = []
@@ -335,6 +344,7 @@ def _forms(
             data.issues = [i for i in data.issues if id(i) not in future]
         elif as_of is not None:
             data.issues = [i for i in data.issues if not _no_longer_future(i, data, as_of)]
+        _leave_out_insane_numbers(data)
         out.append(data)
     return out
 
@@ -377,6 +387,61 @@ def _future_dates(
                 if isinstance(value, dt.date) and value <= as_of:
                     gone.add(id(issue))
     return gone
+
+
+def _holding_insane_numbers(conn: Connection, ids: list[int]) -> set[int]:
+    """The daily reports among `ids` with a number beyond what a form may hold: they are read
+    row by row (`_leave_out_insane_numbers` then says so), not summed by the database."""
+    limit = Limits().max_amount
+    form = FORMS[FormId.DAILY_REPORT]
+    found: set[int] = set()
+    for (form_id, key), table in ROW_TABLES.items():
+        if form_id != FormId.DAILY_REPORT:
+            continue
+        fields = [f.key for f in form.table(key).fields if f.type in NUMERIC]
+        if not fields:
+            continue
+        beyond = or_(*(func.abs(table.c[f]) > limit for f in fields))
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            found.update(
+                conn.execute(
+                    select(table.c.submission_id)
+                    .distinct()
+                    .where(table.c.submission_id.in_(chunk), beyond)
+                ).scalars()
+            )
+    return found
+
+
+def _leave_out_insane_numbers(data: FormData) -> None:
+    """A number beyond what a form may hold is left out, with an error, as validation does
+    now; only a store filled before salesxl checked that can hold one (9e307 twice makes
+    every sum of the month infinite)."""
+    form = data.form
+    if form is None:
+        return
+    limit = Limits().max_amount
+    for key, table in data.tables.items():
+        fields = [f for f in form.table(key).fields if f.type in NUMERIC]
+        for record in table.records if fields else ():
+            for f in fields:
+                value = record.get(f.key)
+                if value is None or -limit <= value <= limit:
+                    continue
+                record[f.key] = None
+                data.issues.append(
+                    make_issue(
+                        Code.OUT_OF_RANGE,
+                        data.path,
+                        *insane_number(f, value, limit),
+                        sheet=table.sheet,
+                        cell=f"{table.columns.get(f.key, 'A')}{record['_row']}",
+                        row=record["_row"],
+                        column=f.bilingual,
+                        value=value,
+                    )
+                )
 
 
 def _issues(conn: Connection, ids: list[int]) -> dict[int, list[Issue]]:

@@ -16,10 +16,12 @@ from salesxl.core.periods import Month
 from salesxl.forms import FormId, Role, TableKey
 from salesxl.intake.files import load_form
 from salesxl.intake.roster import read_roster
+from salesxl.read.marks import Written
 from salesxl.targets.engine import split_targets
 from salesxl.targets.inputs import history_from_sales, read_targets_input
 from salesxl.targets.model import Split, TargetsError
 from salesxl.targets.workbook import write_targets
+from salesxl.write.output import check_output
 
 __all__ = ["SplitResult", "read_month_targets", "split_file"]
 
@@ -51,8 +53,16 @@ def split_file(
     """Read a targets input (plus sales history files), split, write targets.xlsx.
 
     `extra_history` adds history rows from elsewhere (the store's sales records:
-    `salesxl.store.sales_history`).
+    `salesxl.store.sales_history`).  The output is checked before anything is
+    read: an input file, or a file salesxl did not write as targets, is never
+    replaced (OutputError).
     """
+    inputs = [
+        Path(input_path),
+        *map(Path, history),
+        *([roster] if isinstance(roster, Path) else []),
+    ]
+    check_output(Path(output_path), written=Written.TARGETS, inputs=inputs)
     if isinstance(roster, Path):
         roster = read_roster(roster)
     extra = [*history_from_sales(history), *extra_history]
@@ -60,7 +70,7 @@ def split_file(
         Path(input_path), extra_history=extra, roster=roster, scale_proposals=scale_proposals
     )
     split = split_targets(inp)
-    return SplitResult(write_targets(split, Path(output_path), lang=lang), split)
+    return SplitResult(write_targets(split, Path(output_path), lang=lang, inputs=inputs), split)
 
 
 def read_month_targets(path: Path, month: Month) -> dict[str, float]:

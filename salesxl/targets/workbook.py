@@ -10,6 +10,7 @@ those rows; it is zero throughout when the breakdown is consistent.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,9 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from salesxl.forms.choices import TARGET_LEVELS
+from salesxl.read.marks import Written
 from salesxl.targets.model import Split, UnitPlan
-from salesxl.write.xlsx import atomic_output, fit_width
+from salesxl.write.xlsx import atomic_output, fit_width, mark
 
 __all__ = ["write_targets"]
 
@@ -38,9 +40,12 @@ def _level(plan: UnitPlan, lang: str) -> str:
     )
 
 
-def write_targets(split: Split, path: Path, *, lang: str = "zh") -> Path:
-    """Write the breakdown to `path` atomically."""
-    with atomic_output(Path(path), "目标文件") as tmp:
+def write_targets(
+    split: Split, path: Path, *, lang: str = "zh", inputs: Sequence[Path] = ()
+) -> Path:
+    """Write the breakdown to `path` atomically (never over one of `inputs`, nor over a
+    file salesxl did not write as a targets workbook)."""
+    with atomic_output(Path(path), "目标文件", written=Written.TARGETS, inputs=inputs) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
@@ -51,6 +56,7 @@ def write_targets(split: Split, path: Path, *, lang: str = "zh") -> Path:
                 "created": dt.datetime(split.settings.year, 1, 1),
             }
         )
+        mark(wb, Written.TARGETS)
         writer = _Writer(wb, split, lang)
         writer.monthly()
         writer.long()

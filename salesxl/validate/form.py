@@ -18,8 +18,10 @@ from salesxl.read.values import CellValueError, cell_parser
 from salesxl.read.workbook import Book
 from salesxl.validate.model import FormData, ValidationContext
 from salesxl.validate.rows import (
+    NUMERIC,
     TableChecker,
     column_letters,
+    insane_number,
     range_problem,
     unknown_rep,
 )
@@ -65,6 +67,7 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
             default_year=default_year,
             roster_ids=ctx.roster_ids,
             products=ctx.products,
+            max_amount=ctx.limits.max_amount,
         )
         data.tables[key] = checker.run()
         issues.extend(issue for _, _, issue in checker.found)
@@ -139,6 +142,19 @@ def _check_header(
                     path,
                     problem.message_zh,
                     problem.message_en,
+                    column=f.bilingual,
+                    value=raw,
+                    **where,
+                )
+            )
+            continue
+        limit = ctx.limits.max_amount
+        if f.type in NUMERIC and not -limit <= value <= limit:
+            issues.append(
+                make_issue(
+                    Code.OUT_OF_RANGE,
+                    path,
+                    *insane_number(f, value, limit),
                     column=f.bilingual,
                     value=raw,
                     **where,

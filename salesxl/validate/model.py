@@ -29,6 +29,9 @@ class ValidationContext:
     roster_ids: frozenset[str] | None = None
     products: frozenset[str] | None = None
     limits: Limits = field(default_factory=Limits)
+    # The save time a file records inside itself is a courtesy (it survives e-mail, which
+    # resets the file's own time) but anyone can set it; False ignores it.
+    saved_times: bool = True
 
 
 @dataclass(slots=True)

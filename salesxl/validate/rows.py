@@ -34,8 +34,10 @@ from salesxl.read.workbook import Grid
 from salesxl.validate.model import TableData
 
 __all__ = [
+    "NUMERIC",
     "TableChecker",
     "column_letters",
+    "insane_number",
     "range_problem",
     "unknown_rep",
 ]
@@ -54,7 +56,7 @@ def _total_label(value: Any) -> bool:
     )
 
 
-_NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
+NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
 _DATE = dt.date
 
 
@@ -79,6 +81,22 @@ def range_problem(f: Field, value: Any) -> tuple[str, str] | None:
             maximum=f.max,
         )
     return None
+
+
+def insane_number(f: Field, value: float, limit: float) -> tuple[str, str]:
+    """The message for a number no form can mean (beyond `limit`, or not finite)."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return message(
+            Code.OUT_OF_RANGE, "not_finite", field_zh=f.zh, field_en=f.en, value=text_of(value)
+        )
+    return message(
+        Code.OUT_OF_RANGE,
+        "beyond_reason",
+        field_zh=f.zh,
+        field_en=f.en,
+        value=f"{value:,.6g}",
+        limit=limit,
+    )
 
 
 def unknown_rep(path: str, f: Field, rep: str, where: dict[str, Any]) -> Issue:
@@ -181,8 +199,10 @@ class TableChecker:
         default_year: int | None,
         roster_ids: frozenset[str] | None,
         products: frozenset[str] | None,
+        max_amount: float = 1e12,
     ) -> None:
         self.layout, self.grid, self.path, self.today = layout, grid, path, today
+        self.max_amount = max_amount
         self.table: Table = layout.table
         self.period, self.roster_ids = period, roster_ids
         self.mapped = [f for f in self.table.fields if f.key in layout.columns]
@@ -318,7 +338,7 @@ class TableChecker:
         numeric = {
             c: j
             for j, (c, f) in enumerate(zip(self.cols, self.mapped, strict=True))
-            if f.type in _NUMERIC
+            if f.type in NUMERIC
         }
         if not numeric or not self.grid.merged:
             return {}
@@ -368,8 +388,28 @@ class TableChecker:
                         raw,
                     )
         self._formulas(j, out, numbers, bad)
+        if f.type in NUMERIC:
+            self._sane(j, out, values, numbers, bad)
         self._checks(j, out, values, numbers, bad)
         return out
+
+    def _sane(
+        self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
+    ) -> None:
+        """A number beyond any real amount (9e307, or NaN and infinity a file can hold) is an
+        error and is not counted: one such cell would make every sum of its month infinite."""
+        limit = self.max_amount
+        # `not -limit <= v <= limit` holds for NaN too.
+        for i in [i for i, v in enumerate(out) if v is not None and not -limit <= v <= limit]:
+            self.issue(
+                Code.OUT_OF_RANGE,
+                j,
+                numbers[i],
+                *insane_number(self.mapped[j], out[i], limit),
+                raw[i],
+            )
+            out[i] = None
+            bad.add(i)
 
     def _formulas(self, j: int, out: list[Any], numbers: list[int], bad: set[int]) -> None:
         col = self.cols[j]

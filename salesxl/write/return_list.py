@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
-from salesxl.write.xlsx import atomic_output, fit_width, write_cell
+from salesxl.read.marks import Written
+from salesxl.write.xlsx import atomic_output, fit_width, mark, write_cell
 
 if TYPE_CHECKING:  # the entries are made by salesxl.write.returns, which imports this module
     from salesxl.write.returns import ReturnedFile
@@ -76,7 +77,7 @@ def _write(
 ) -> Path:
     zh, en = lang in ("both", "zh"), lang in ("both", "en")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_output(path) as tmp:
+    with atomic_output(path, "退回清单", written=Written.RETURN_LIST) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {
@@ -92,6 +93,7 @@ def _write(
                 "created": dt.datetime.combine(today, dt.time()),
             }
         )
+        mark(wb, Written.RETURN_LIST)
         font = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "top"}
         title = wb.add_format({**font, "bold": True, "font_size": 14})
         head = wb.add_format(

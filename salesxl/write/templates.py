@@ -31,7 +31,8 @@ from salesxl.core.periods import Month, Week
 from salesxl.core.version import __version__
 from salesxl.forms import FORMS, Field, FieldType, Form, Role, Table
 from salesxl.forms.formula import Ref, evaluate, render
-from salesxl.write.xlsx import atomic_output, display_width, fit_width, write_cell
+from salesxl.read.marks import Written
+from salesxl.write.xlsx import atomic_output, display_width, fit_width, mark, write_cell
 
 __all__ = [
     "FIXED_CREATED",
@@ -596,7 +597,7 @@ def write_form(
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    with atomic_output(Path(target), "表单") as tmp:
+    with atomic_output(Path(target), "表单", written=Written.FORM) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False}
         )
@@ -607,6 +608,7 @@ def write_form(
                 "comments": f"salesxl form {form.id} v{form.version}",
             }
         )
+        mark(wb, Written.FORM)
         _FormWriter(wb, form, lang, lists or {}, header or {}, lock_header, rows or {}).write()
         wb.close()
     return Path(target)

@@ -1,42 +1,46 @@
 """Writing workbooks that Excel users trust: the quirks every salesxl writer shares.
 
 Sheet titles Excel accepts, column widths that fit Chinese text, bold
-frozen headers, text that looks like a formula kept as text, and atomic
-saves: a workbook is written beside its target and moved into place only
-when complete, so a crash or a locked file never leaves a half-written one.
+frozen headers, text that looks like a formula kept as text, the mark that
+says salesxl wrote the workbook, and atomic saves (`salesxl.write.output`):
+a workbook is written beside its target and moved into place only when
+complete, so a crash or a locked file never leaves a half-written one.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
+import math
 import re
-import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from salesxl.core.errors import SalesxlError
+from salesxl.read.marks import PROPERTY, Written
+from salesxl.write.output import OutputError, atomic_output, check_output
 
 __all__ = [
     "FORMULA_PREFIXES",
+    "NOT_A_NUMBER",
     "OutputError",
     "atomic_output",
     "check_output",
     "display_width",
     "fit_width",
+    "mark",
     "safe_sheet_title",
     "write_cell",
 ]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+NOT_A_NUMBER = "#NUM!"  # what Excel itself shows for a number it cannot hold
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
-class OutputError(SalesxlError):
-    """The output file cannot be written; the message says why and what to do."""
+def mark(workbook: Any, written: Written) -> None:
+    """Say in the workbook (a custom document property) that salesxl wrote it, and as what:
+    the reader skips a summary found in an inbox, and `-o` replaces only such files."""
+    workbook.set_custom_property(PROPERTY, written.value)
 
 
 def safe_sheet_title(title: str, taken: Sequence[str] = ()) -> str:
@@ -85,12 +89,16 @@ def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None
     """Write one value with xlsxwriter, never letting text become a formula.
 
     Text starting with = + - @ is written as a string (README.md "For managers": formula
-    injection); dates as Excel dates; None as an empty (formatted) cell.
+    injection); dates as Excel dates; None (and pandas' missing NaN) as an
+    empty (formatted) cell; an infinite number, which Excel cannot store, as
+    Excel's own overflow mark `#NUM!` rather than failing the whole workbook.
     """
     if value is None or (isinstance(value, float) and value != value):
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, float) and not math.isfinite(value):
+        ws.write_string(row, col, NOT_A_NUMBER, fmt)
     elif isinstance(value, (int, float)):
         ws.write_number(row, col, value, fmt)
     elif isinstance(value, dt.datetime):
@@ -99,92 +107,3 @@ def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None
         ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), fmt)
     else:
         ws.write_string(row, col, str(value), fmt)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def check_output(target: Path, what: str = "文件") -> Path:
-    """Raise OutputError now if `target` cannot be written; returns its folder.
-
-    `atomic_output` checks this again when it writes; a long job (consolidating
-    a thousand files) calls it first, so a locked file is reported before the
-    work rather than after it.  `what` names the file in the Chinese message
-    (汇总文件, 目标文件).
-    """
-    target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(
-            f"无法保存{what}：文件夹 {folder} 不存在（或不是文件夹）",
-            f"{folder}: the output folder does not exist (or is not a folder)",
-            hint_zh="请创建该文件夹，或另选保存位置",
-            hint_en="create it or choose another output path",
-            setting="output",
-        )
-    if target.is_dir():
-        raise OutputError(
-            f"无法保存{what}：{target} 是一个文件夹，不能被替换",
-            f"{target} is a folder, so it cannot be replaced",
-            hint_zh="请给出文件名，例如 summary.xlsx",
-            hint_en="give a file name such as summary.xlsx",
-            setting="output",
-        )
-    lock = folder / f"~${target.name}"
-    if lock.exists():
-        raise OutputError(
-            f"无法保存{what}：{target} 正在 Excel 中打开（存在锁文件 {lock.name}），请关闭后重试",
-            f"{target} is open in Excel (lock file {lock.name} exists); close it and run again",
-        )
-    if target.exists() and not os.access(target, os.W_OK):
-        raise OutputError(
-            f"无法保存{what}：{target} 是只读的或已被锁定",
-            f"{target} is read-only or locked",
-            hint_zh="请关闭它，或另选保存位置",
-            hint_en="close it or choose another output path",
-            setting="output",
-        )
-    return folder
-
-
-@contextlib.contextmanager
-def atomic_output(target: Path, what: str = "文件") -> Iterator[Path]:
-    """Yield a temporary path beside `target`; replace `target` with it on success.
-
-    A locked or open target (Excel holds a lock on Windows; a `~$` owner file
-    sits beside it) raises OutputError and leaves the old file untouched.
-    `what` names the file in the Chinese message (汇总文件, 目标文件).
-    """
-    target = Path(target)
-    folder = check_output(target, what)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    # mkstemp makes the file private (0600); the output is an ordinary file: it keeps the
-    # mode of the file it replaces, else gets the usual one (0666 less the umask).
-    os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
-    try:
-        yield tmp
-        try:
-            os.replace(tmp, target)
-        except PermissionError as exc:
-            raise OutputError(
-                f"无法保存{what}：{target} 正在被其他程序使用或已被锁定（{exc.strerror}），"
-                "请关闭后重试",
-                f"{target} is open in another program or locked ({exc.strerror}); "
-                "close it and run again",
-            ) from None
-        except OSError as exc:
-            raise OutputError(
-                f"无法保存{what}：{target} 无法被替换（{exc.strerror}）",
-                f"{target} cannot be replaced ({exc.strerror})",
-                hint_zh="请另选保存位置",
-                hint_en="choose another output path",
-                setting="output",
-            ) from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()

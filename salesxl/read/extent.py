@@ -1,0 +1,239 @@
+"""How far a worksheet really reaches, found in its XML before any grid is built.
+
+python-calamine builds a sheet as one dense block up to its last cell with a
+value, and salesxl's grid starts at A1: one value at XFD1048576 in an 18 KB
+file asks for 17 billion cells and aborts the process.  The `<dimension>`
+element can say anything, so the cell references themselves are checked —
+cheaply.  When every cell is written the usual way (`<c r="B7"…>`, as Excel,
+WPS, LibreOffice and the common libraries write them), one regular-expression
+pass confirms that no reference goes beyond the bound the dimension suggests;
+only a sheet that may be too large, or one written unusually (cells without
+references, prefixed tags), is walked tag by tag with python-calamine's own
+rules: a cell without `r` follows the one before it, a row without `r` the
+row before it, and only cells with a value extend the sheet.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["CellScan", "Extent", "bad_string_reference", "scan_cells", "walk"]
+
+_MAX_COLUMNS = {1: 26, 2: 702, 3: 16_384}
+# Above this, a sheet written the usual way whose references reach too far is refused on
+# the references alone rather than walked (a far cell with only a format is then counted).
+_WALK_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Extent:
+    """A sheet's grid from A1: `rows` × `cols` cells, `values` of them filled (an upper bound)."""
+
+    rows: int
+    cols: int
+    values: int
+    exact: bool  # False: an upper bound from the references alone
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.cols
+
+
+_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s+ref=\"(?:[A-Z]+\d+:)?([A-Z]{1,3})(\d{1,7})\"")
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_TWO_LETTERS = re.compile(rb'<c r="([A-Z]{2})\d')
+_ROWS = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
+
+
+def _values(xml: bytes) -> int:
+    """Cells holding a value: `<v>` or an inline string (an empty `<v></v>` holds none)."""
+    return xml.count(b"<v>") + xml.count(b"<v ") + xml.count(b"<is>") - xml.count(b"<v></v>")
+
+
+@dataclass(frozen=True, slots=True)
+class CellScan:
+    """What a worksheet part's cells say before it is read: its extent, and whether every
+    shared-string cell holds an index the table can have."""
+
+    extent: Extent
+    strings_ok: bool
+
+
+@functools.cache
+def _odd_cell(letters: int, digits: int, string_digits: int | None) -> re.Pattern[bytes]:
+    """A cell tag that is not `<c r="…">` with at most so many column letters and row
+    digits — nor, with `string_digits`, a shared-string cell whose `<v>` is a plain index
+    of at most that many digits, right after its tag."""
+    ref = rb' r="[A-Z]{1,%d}\d{1,%d}"' % (letters, digits)
+    if string_digits is None:
+        return re.compile(rb"<c(?!" + ref + rb")[\s/>]")
+    # r, then s, then t, as Excel, WPS, LibreOffice, openpyxl and xlsxwriter write them: a
+    # shared-string cell with its index right after the tag, or any cell that is not one.
+    # Anything else (another attribute, another order) is unusual: the careful path.
+    style = rb'(?: s="\d{1,5}")?+'
+    string = rb' t="s"><v>\d{1,%d}</' % string_digits
+    other = rb' t="(?!s")\w{1,9}"[/>]|[/>]'
+    return re.compile(rb"<c(?!" + ref + style + rb"(?:" + string + rb"|" + other + rb"))[\s/>]")
+
+
+def _usual(xml: bytes, letters: int, digits: int, string_digits: int | None = None) -> bool:
+    """Every cell is `<c r="…">` with at most `letters` column letters and `digits` row
+    digits (and, with `string_digits`, a plain shared-string index): one pass."""
+    if _odd_cell(letters, digits, string_digits).search(xml):
+        return False
+    return not (b":c" in xml and _PREFIXED_CELL.search(xml))
+
+
+def scan_cells(xml: bytes, strings: int, fits: Callable[[Extent], bool]) -> CellScan:
+    """The grid a worksheet part makes, from A1 to its farthest value, and its string cells.
+
+    `strings` is the size of the shared-string table.  A bound that `fits` is
+    returned as soon as it is known — one pass over the part for a sheet
+    written the usual way whose dimension is honest; one that does not fit is
+    made exact first, so that only a sheet that really is too large is refused.
+    """
+    hint = _DIMENSION.search(xml, 0, 4096)
+    letters, digits = (len(hint.group(1)), len(hint.group(2))) if hint else (3, 7)
+    string_digits = len(str(max(strings - 1, 0)))
+    if _usual(xml, letters, digits, string_digits):
+        bound = Extent(10**digits - 1, _MAX_COLUMNS[letters], 0, exact=False)
+        return CellScan(bound if fits(bound) else _from_references(xml, fits), True)
+    strings_ok = not bad_string_reference(xml, strings)
+    if _usual(xml, 3, 7):  # the dimension was too small, or a string cell is unusual
+        return CellScan(_from_references(xml, fits), strings_ok)
+    return CellScan(walk(xml), strings_ok)
+
+
+def _from_references(xml: bytes, fits: Callable[[Extent], bool]) -> Extent:
+    """Columns and rows from the references of a sheet written the usual way (cells with and
+    without a value alike, so still a bound); walked when that bound does not fit."""
+    if _TWO_LETTERS.search(xml) or re.search(rb'<c r="[A-Z]{3}', xml):
+        refs = set(_TWO_LETTERS.findall(xml)) | set(re.findall(rb'<c r="([A-Z]{3})', xml))
+        cols = max(_column(letters) for letters in refs) + 1
+    else:
+        cols = 26
+    rows = max((int(digits) for digits in set(_ROWS.findall(xml))), default=0)
+    bound = Extent(rows, cols, _values(xml), exact=False)
+    if fits(bound) or len(xml) > _WALK_BYTES:
+        return bound
+    return walk(xml)
+
+
+def _column(letters: bytes) -> int:
+    """`A` -> 0, `AA` -> 26 (any length: a reference beyond XFD is just far)."""
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ch - 64
+    return index - 1
+
+
+# The tags that place a cell, and the values that make it count (python-calamine ignores
+# cells without one).  Any prefix is accepted, as python-calamine matches local names.
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|v|is)(?=[\s/>])([^<>]*)>")
+_R = re.compile(rb"(?:^|\s)(?:[\w.-]+:)?r\s*=\s*[\"']([^\"']*)[\"']")
+_REF = re.compile(rb"\s*([A-Za-z]+)(\d+)\s*$")
+_PLAIN_REF = re.compile(rb' r="([A-Z]{1,3})(\d{1,7})"')
+_FAR = 10**12  # a reference too long to be real: beyond any limit
+
+
+def walk(xml: bytes) -> Extent:
+    """The exact extent, tag by tag, as python-calamine places cells (linear in the size).
+
+    Inside comments or CDATA a tag is not a tag, but it looks like one to this
+    scan: when the part has either, every cell counts as filled the moment it
+    is placed, which can only make the extent larger, never hide a far cell.
+    A value is counted for the cell last placed (a stray `<v>` too: larger).
+    """
+    careful = b"<!--" in xml or b"<![CDATA[" in xml
+    columns: dict[bytes, int] = {}
+    row = col = -1
+    pending: tuple[int, int] | None = None
+    last_row = last_col = -1
+    values = 0
+    for match in _TAG.finditer(xml):
+        name, attributes = match.groups()
+        if name == b"c":
+            plain = _PLAIN_REF.match(attributes)
+            if plain is not None and b" r=" not in attributes[plain.end() :]:
+                letters, digits = plain.groups()
+                known = columns.get(letters)
+                col = known if known is not None else columns.setdefault(letters, _column(letters))
+                cell = (int(digits) - 1, col)
+                row = max(row, cell[0])
+            else:
+                cell = _odd_place(attributes, row, col)
+                row, col = max(row, cell[0]), cell[1]
+            if careful:  # counted now, whatever follows
+                last_row, last_col = max(last_row, cell[0]), max(last_col, cell[1])
+                values += 1
+                pending = None
+            else:
+                pending = None if attributes.endswith(b"/") else cell
+        elif name == b"row":
+            numbers = [n for n in map(_number, _R.findall(attributes)) if n is not None]
+            row = max(numbers) - 1 if numbers else row + 1
+            col = -1
+        elif pending is not None and not attributes.endswith(b"/"):  # <v> or <is>
+            if pending[0] > last_row:
+                last_row = pending[0]
+            if pending[1] > last_col:
+                last_col = pending[1]
+            values += 1
+            pending = None
+    return Extent(last_row + 1, last_col + 1, values, exact=True)
+
+
+def _odd_place(attributes: bytes, row: int, col: int) -> tuple[int, int]:
+    """Where a cell written unusually goes: its references (the farthest, as one of them
+    wins), else the place after the cell before it.  The next cell without a reference
+    follows this one; where python-calamine puts it depends on details, so the later
+    row and column are kept."""
+    places = [p for p in map(_place, _R.findall(attributes)) if p is not None]
+    if places:
+        return max(p[0] for p in places), max(p[1] for p in places)
+    return max(row, 0), col + 1
+
+
+def _number(text: bytes) -> int | None:
+    text = text.strip()
+    if not text.isdigit():
+        return None
+    return int(text) if len(text) <= 12 else _FAR
+
+
+def _place(ref: bytes) -> tuple[int, int] | None:
+    """0-based (row, column) of a reference such as `B7`; None when it is not one."""
+    match = _REF.match(ref)
+    if match is None:
+        return None
+    letters, digits = match.groups()
+    return (
+        int(digits) - 1 if len(digits) <= 12 else _FAR,
+        _column(letters) if len(letters) <= 12 else _FAR,
+    )
+
+
+# A shared-string cell whose index is not a plain number python-calamine can look up
+# (`-1`, ` 1 `, `1.5`, more digits than the table has): it would read as string 0.
+# Whatever stands between the cell's tag and its `<v>` (a comment, an `<f>`) is skipped.
+@functools.cache
+def _bad_index(digits: int, attribute: bytes) -> re.Pattern[bytes]:
+    return re.compile(
+        attribute + rb"[^<>]*(?<!/)>(?:[^<]|<(?!/?(?:[\w.-]+:)?(?:v|c)[\s/>]))*?"
+        rb"<(?:[\w.-]+:)?v(?:\s[^<>]*)?>(?!\d{1,%d}<|<)" % digits
+    )
+
+
+def bad_string_reference(xml: bytes, strings: int) -> bool:
+    """Whether a cell refers to the shared-string table by anything but an index it has
+    (an index it does not have, python-calamine itself refuses)."""
+    digits = len(str(max(strings - 1, 0)))
+    # t="s" as everyone writes it first (a literal start is fast); other spellings only
+    # when the part has one.
+    if _bad_index(digits, rb't="s"').search(xml):
+        return True
+    unusual = b"t='" in xml or b"t =" in xml or b"t= " in xml
+    return unusual and bool(_bad_index(digits, rb"""\bt\s*=\s*["']s["']""").search(xml))

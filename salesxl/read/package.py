@@ -1,0 +1,151 @@
+"""A workbook's zip package, checked part by part before python-calamine parses any of it.
+
+Every part is inflated here once, never past the size its directory entry
+states (so a lying entry cannot balloon) and checked against its CRC; a part
+that unpacks far beyond what compression of real workbooks gives (a zip
+bomb), or an XML part that declares a DTD (entity expansion, external
+entities: spreadsheet programs never write one) makes the file unreadable
+first.  While a worksheet part is in memory it is scanned for what must be
+known before any grid is built: how far its cells really reach
+(`salesxl.read.extent`), shared-string indices the table does not have,
+merged ranges, and formulas without a cached value.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+
+from salesxl.read.extent import Extent, scan_cells
+from salesxl.read.formulas import uncached_formula_cells
+from salesxl.read.guards import MB, Limits, too_large, unreadable
+
+__all__ = ["PackageScan", "check_entries", "fits", "member", "scan_package"]
+
+_DTD = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
+
+
+@dataclass(slots=True)
+class PackageScan:
+    """What the parts said, by part name (`xl/worksheets/sheet1.xml`)."""
+
+    extents: dict[str, Extent] = field(default_factory=dict)
+    uncached: dict[str, frozenset[tuple[int, int]]] = field(default_factory=dict)
+
+
+def fits(extent: Extent, limits: Limits) -> bool:
+    """Whether a sheet's grid may be built: not too large, and not mostly empty when large."""
+    cells = extent.cells
+    return cells <= limits.max_sheet_cells and (
+        cells <= limits.sparse_cells or cells <= limits.sparse_ratio * extent.values
+    )
+
+
+def check_entries(package: bytes, limits: Limits) -> None:
+    """A package with more entries than real workbooks have is refused before zipfile lists
+    them all (a million empty entries fit in 50 MB).  Counted by their directory
+    signatures: a bound, whatever the end record claims."""
+    entries = package.count(b"PK\x01\x02")
+    if entries > limits.max_parts:
+        raise too_large("parts", parts=entries, limit=limits.max_parts)
+
+
+def member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, package: bytes) -> bytes:
+    """One part of the package, inflated straight from the file's bytes.
+
+    zipfile's streaming reader costs as much again as the inflating; this reads
+    the local header, inflates at most the size the directory states (so a
+    lying entry cannot balloon) and checks the CRC.  Anything unusual
+    (encryption, another compression) goes through zipfile itself.
+    """
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return archive.read(info)
+    start = info.header_offset
+    if package[start : start + 4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"no local header for {info.filename}")
+    name_length, extra_length = struct.unpack_from("<HH", package, start + 26)
+    begin = start + 30 + name_length + extra_length
+    raw = package[begin : begin + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        data = raw
+    else:
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        data = inflate.decompress(raw, info.file_size + 1)
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        raise zipfile.BadZipFile(f"{info.filename} does not match its directory entry")
+    return data
+
+
+def scan_package(
+    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], package: bytes, limits: Limits
+) -> PackageScan:
+    """Check every part and scan the worksheets; raises ReadError for a file not to read."""
+    for info in infos:
+        if (
+            info.file_size > limits.ratio_grace_bytes
+            and info.file_size > limits.max_inflate_ratio * max(info.compress_size, 1)
+        ):
+            raise too_large(
+                "ratio",
+                part=info.filename,
+                packed_mb=info.compress_size / MB,
+                size_mb=info.file_size / MB,
+            )
+    strings = 0
+    parts: list[tuple[zipfile.ZipInfo, bytes]] = []
+    for info in infos:
+        if info.is_dir():
+            continue
+        try:
+            data = member(archive, info, package)
+        except _ZIP_ERRORS:
+            raise unreadable("文件已损坏或不完整", "the file is damaged or truncated") from None
+        name = info.filename.lower()
+        if name.endswith((".xml", ".rels")) and "/media/" not in name and _declares_dtd(data):
+            raise unreadable(
+                f"其中的 {info.filename} 含有 DTD 声明（实体定义），Excel 从不写入，文件可能被篡改",
+                f"its part {info.filename} declares a DTD (entity definitions), which "
+                "spreadsheet programs never write; the file may have been tampered with",
+            )
+        if name.endswith("sharedstrings.xml"):
+            strings = max(strings, _count_strings(data))
+        elif b"sheetData" in data:
+            parts.append((info, data))
+    scan = PackageScan()
+    for info, data in parts:
+        _scan_sheet(info.filename, data, strings, limits, scan)
+    return scan
+
+
+def _declares_dtd(data: bytes) -> bool:
+    head = data[:65536]  # a DTD comes before the root element
+    return any(marker in head for marker in _DTD)
+
+
+def _count_strings(xml: bytes) -> int:
+    """Entries of the shared-string table: `<si>` elements (any prefix; an upper bound)."""
+    return xml.count(b"<si>") + xml.count(b"<si ") + xml.count(b"<si/>") + xml.count(b":si")
+
+
+def _scan_sheet(part: str, xml: bytes, strings: int, limits: Limits, scan: PackageScan) -> None:
+    cells = scan_cells(xml, strings, lambda extent: fits(extent, limits))
+    scan.extents[part] = cells.extent
+    if not cells.strings_ok:
+        raise unreadable(
+            "有单元格引用了共享字符串表中不存在的条目，文件已损坏",
+            "a cell refers to a shared string the file does not have; the file is damaged",
+        )
+    if b"mergeCell" in xml:
+        ranges = xml.count(b"<mergeCell ") + xml.count(b":mergeCell ")
+        if ranges > limits.max_merged_ranges:
+            raise too_large("merged_ranges", ranges=ranges, limit=limits.max_merged_ranges)
+    uncached = uncached_formula_cells(xml)
+    if uncached:
+        scan.uncached[part] = frozenset(uncached)

@@ -1,0 +1,108 @@
+"""A sheet's real extent from its XML (salesxl/read/extent.py), checked by hand per case."""
+
+from __future__ import annotations
+
+import pytest
+
+from salesxl.read.extent import Extent, bad_string_reference, scan_cells, walk
+
+HEAD = b'<?xml version="1.0"?><worksheet xmlns="x">'
+
+
+def sheet(body: bytes, dimension: bytes | None = None) -> bytes:
+    dim = b'<dimension ref="' + dimension + b'"/>' if dimension else b""
+    return HEAD + dim + b"<sheetData>" + body + b"</sheetData></worksheet>"
+
+
+def cell(ref: bytes, value: bytes = b"1") -> bytes:
+    return b'<c r="' + ref + b'"><v>' + value + b"</v></c>"
+
+
+# (name, sheet data, rows, columns, values) — the grid from A1 to the farthest value.
+WALK_CASES = [
+    ("one cell", cell(b"B3"), 3, 2, 1),
+    ("far cell", cell(b"A1") + cell(b"XFD1048576"), 1_048_576, 16_384, 2),
+    # without references, a cell follows the one before it and a row the row before it
+    (
+        "no references",
+        b"<row><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>",
+        2,
+        2,
+        3,
+    ),
+    ("row r, cells without", b'<row r="7"><c><v>1</v></c><c><v>2</v></c></row>', 7, 2, 2),
+    ("a cell after one with r", b'<row r="2"><c r="C2"><v>1</v></c><c><v>2</v></c></row>', 2, 4, 2),
+    # only cells with a value reach: a far format alone does not, an empty <v></v> does
+    ("format only", cell(b"A1") + b'<c r="XFD1048576" s="3"/>', 1, 1, 1),
+    ("lower case and a prefix", b'<x:c r="d5"><x:v>1</x:v></x:c>', 5, 4, 1),
+    ("single quotes", b"<c r='E2'><v>1</v></c>", 2, 5, 1),
+    ("inline string", b'<c r="F4" t="inlineStr"><is><t>x</t></is></c>', 4, 6, 1),
+    # in a part with a comment every placed cell counts (a comment cannot hide one)
+    ("a comment", b'<c r="B2"><!-- </c> --><v>1</v></c><c r="Z9" s="1"/>', 9, 26, 2),
+    ("beyond any sheet", cell(b"A99999999999999"), 10**12 + 1, 1, 1),  # 14 digits: just far
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "rows", "cols", "values"), [c[1:] for c in WALK_CASES], ids=[c[0] for c in WALK_CASES]
+)
+def test_walk_places_cells_as_python_calamine_does(body, rows, cols, values):
+    got = walk(sheet(body))
+    assert (got.rows, got.cols, got.values) == (rows, cols, values)
+
+
+def _small(extent: Extent) -> bool:
+    return extent.cells <= 1_000_000
+
+
+def test_an_honest_dimension_is_confirmed_in_one_pass():
+    body = b"".join(cell(b"%s%d" % (c, r)) for r in range(1, 301) for c in (b"A", b"O"))
+    got = scan_cells(sheet(body, b"A1:O300"), 0, _small)
+    # bound from the dimension: rows up to 999 (3 digits), columns up to Z (one letter)
+    assert (got.extent.rows, got.extent.cols, got.extent.exact) == (999, 26, False)
+    assert got.strings_ok
+
+
+def test_a_dimension_that_lies_small_does_not_hide_a_far_cell():
+    got = scan_cells(sheet(cell(b"A1") + cell(b"XFD1048576"), b"A1:B2"), 0, _small)
+    assert (got.extent.rows, got.extent.cols) == (1_048_576, 16_384)
+
+
+def test_a_dimension_that_lies_large_costs_a_closer_look_not_the_file():
+    got = scan_cells(sheet(cell(b"A1") + cell(b"C4"), b"A1:XFD1048576"), 0, _small)
+    assert (got.extent.rows, got.extent.cols) == (4, 26)  # rows exact, columns up to Z
+
+
+@pytest.mark.parametrize(
+    ("value", "strings", "bad"),
+    [
+        (b"0", 1, False),
+        (b"12", 13, False),
+        (b"-1", 13, True),  # python-calamine would read string 0
+        (b"1.5", 13, True),
+        (b" 1 ", 13, True),
+        (b"99999999999999999999", 13, True),
+        (b"123", 13, True),  # more digits than a table of 13 strings has
+    ],
+)
+def test_a_shared_string_index_the_table_cannot_have_is_found(value, strings, bad):
+    xml = sheet(b'<c r="A1" t="s"><v>' + value + b"</v></c>")
+    assert bad_string_reference(xml, strings) is bad
+    assert scan_cells(xml, strings, _small).strings_ok is not bad
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="A1" t="s" s="2"><v>-1</v></c>',  # t before s: not the usual order
+        b'<c r="A1" s="2" cm="1" t="s"><v>-1</v></c>',  # another attribute between
+        b'<c r="A1" s="2" t="n" t="s"><v>-1</v></c>',  # t twice (the last one counts)
+    ],
+)
+def test_an_unusual_string_cell_is_looked_at_closely(cell):
+    assert not scan_cells(sheet(cell, b"A1"), 13, _small).strings_ok
+
+
+def test_a_comment_between_a_string_cell_and_its_value_hides_nothing():
+    xml = sheet(b'<c r="A1" t="s"><!-- x --><v>-1</v></c>')
+    assert bad_string_reference(xml, 5)
