@@ -10,6 +10,7 @@ import click
 from salesxl.cli.output import printable, progress
 from salesxl.cli.params import DATE, DB_URL, MONTH
 from salesxl.consolidate import Summary, Thresholds, check_as_of, consolidate_inbox
+from salesxl.consolidate.lists import DEFAULT_LIST_LIMIT
 from salesxl.consolidate.workbook import write_summary
 from salesxl.core.periods import Month
 from salesxl.read.marks import Written
@@ -76,6 +77,14 @@ def echo_headline(summary: Summary, output: Path) -> None:
     "wrote it as a summary.",
 )
 @click.option("--details", is_flag=True, help="Add the 明细 Details sheet with every row.")
+@click.option(
+    "--list-limit",
+    type=click.IntRange(min=0),
+    default=DEFAULT_LIST_LIMIT,
+    show_default=True,
+    help="Entries per rep on the 客户 Customers and 问题 Issues sheets (the most urgent); "
+    "the Overview says when a list was shortened. 0, or --details: every entry.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when any file has an error.")
 @click.option(
     "--lang",
@@ -120,6 +129,7 @@ def command(
     as_of: dt.date | None,
     output: Path,
     details: bool,
+    list_limit: int,
     strict: bool,
     lang: str,
     oral: float,
@@ -139,6 +149,10 @@ def command(
     reports are judged by when they first arrived, and customers are followed
     across months.
 
+    The 客户 Customers and 问题 Issues sheets show per rep the --list-limit most
+    urgent entries (longest overdue, errors first) and the rep's total; the
+    Overview says which lists were shortened. --details writes every entry.
+
     Reps who join or leave during the month (roster hire and leave dates) are
     judged on the workdays they were employed: the month target is pro-rated,
     a leaver gets no warning or rank after leaving; reps without a report are
@@ -150,6 +164,7 @@ def command(
       salesxl consolidate inbox/ --period 2026-11 --roster roster.xlsx \\
           --targets targets.xlsx -o summary.xlsx
       salesxl consolidate --db salesxl.db --period 2026-11 -o summary.xlsx
+      salesxl consolidate inbox/ --period 2026-11 --list-limit 50 -o summary.xlsx
     """
     if bool(inbox) == bool(db):
         raise click.UsageError(
@@ -192,7 +207,7 @@ def command(
             workdays=workdays,
             saved_times=not ignore_saved_times,
         )
-    write_summary(summary, output, lang=lang, details=details, inputs=inputs)
+    write_summary(summary, output, lang=lang, details=details, inputs=inputs, list_limit=list_limit)
     echo_headline(summary, output)
     if strict and summary.headline.errors:
         raise SystemExit(1)

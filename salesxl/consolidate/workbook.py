@@ -20,6 +20,7 @@ from typing import Any
 
 import xlsxwriter
 
+from salesxl.consolidate.lists import DEFAULT_LIST_LIMIT, overview_notes, shorten_lists
 from salesxl.consolidate.model import WARNING_LABELS, SheetData, Summary, WarningLevel
 from salesxl.consolidate.standing import RepStatus
 from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS, SubmissionStatus
@@ -411,6 +412,14 @@ class _Writer:
             ws.insert_chart(18, 17, chart)
 
 
+def _noted(overview: SheetData, notes: list[list[Any]]) -> SheetData:
+    """The Overview with rows saying which lists were shortened."""
+    kinds = overview.row_kinds or ["text"] * len(overview.rows)
+    return dataclasses.replace(
+        overview, rows=[*overview.rows, *notes], row_kinds=[*kinds, *["text"] * len(notes)]
+    )
+
+
 def _pieces(sheet: SheetData) -> list[SheetData]:
     """A sheet as Excel can hold it: more rows than fit one sheet continue on `明细 2 Details 2`,
     `明细 3 Details 3`… (the Details of thousands of reps, the Issues of a huge inbox),
@@ -437,14 +446,21 @@ def write_summary(
     lang: str = "zh",
     details: bool = False,
     inputs: Sequence[Path] = (),
+    list_limit: int | None = DEFAULT_LIST_LIMIT,
 ) -> Path:
     """Write `summary` to `path` atomically; raises salesxl.write.xlsx.OutputError if it cannot
-    (or must not: `path` is one of `inputs`, or a file salesxl did not write as a summary)."""
+    (or must not: `path` is one of `inputs`, or a file salesxl did not write as a summary).
+
+    The list sheets show per rep the `list_limit` most urgent entries (`salesxl.consolidate.
+    lists`); with `details`, or a limit of None or 0, every entry."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     path = Path(path)
+    shown, cut = shorten_lists(summary.sheets, None if details else list_limit)
+    if cut:
+        shown = [_noted(s, overview_notes(cut)) if s.key == "overview" else s for s in shown]
     sheets: Sequence[SheetData] = [
-        piece for s in summary.sheets if details or s.key != "details" for piece in _pieces(s)
+        piece for s in shown if details or s.key != "details" for piece in _pieces(s)
     ]
     with (
         atomic_output(path, "汇总文件", written=Written.SUMMARY, inputs=inputs) as tmp,
