@@ -143,6 +143,10 @@ class _Writer:
         n = len(sheet.rows)
         if as_table:
             ws.table_cells = _NoOverlapIndex()
+            # add_table refuses a streamed sheet, but it only records the table's range and
+            # writes the header row, which the streamed rows then follow: allow it, and
+            # write the header again as a streamed sheet's text (in the cell, not shared).
+            streamed, ws.constant_memory = ws.constant_memory, 0
             ws.add_table(
                 0,
                 0,
@@ -154,6 +158,10 @@ class _Writer:
                     "name": as_table,
                 },
             )
+            ws.constant_memory = streamed
+            if streamed:
+                for c, head in enumerate(heads):
+                    ws.write_string(0, c, head.replace("\n", " "))
         else:
             for c, head in enumerate(heads):
                 ws.write_string(0, c, head, self.head)
@@ -487,13 +495,22 @@ def write_summary(
         for sheet in sheets:
             writer.titles[sheet.key] = safe_sheet_title(sheet.title(lang), taken)
             taken.append(writer.titles[sheet.key])
+        streamed = []
         for sheet in sheets:
             if sheet.key == "overview":
                 writer.overview(sheet)
-            else:
+            elif sheet.key.startswith("details"):
+                # Rows go to a temporary file as they are written (xlsxwriter's constant
+                # memory mode, for these sheets only): the Details of 1,000 reps would
+                # otherwise hold every cell as an object until the file is written.
+                wb.constant_memory = True
                 table = sheet.key.replace("details", "Details").replace("_", "")
-                writer.table_sheet(
-                    sheet, as_table=table if sheet.key.startswith("details") else None
-                )
+                writer.table_sheet(sheet, as_table=table)
+                wb.constant_memory = False
+                streamed.append(wb.worksheets()[-1])
+            else:
+                writer.table_sheet(sheet)
+        for ws in streamed:  # as Workbook.close does for a workbook in constant memory mode
+            ws._opt_close()
         wb.close()
     return path
