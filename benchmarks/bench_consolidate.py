@@ -14,7 +14,10 @@ machine shared with other work the CPU time says more than the wall time;
 the floor is one process, salesxl reads on every core).  The short runs
 (salesxl without --details, the floor) are repeated (`--repeat`, default 3,
 interleaved) and their median is used, every run listed; the naive way runs
-once (it takes minutes, and one run of it is steady).  Prints a table of
+once (it takes minutes, and one run of it is steady).  With `--profile`, one
+more run per shape in this process under cProfile (one reader, so every
+phase is seen) gives the share of each phase: package checks, staging,
+python-calamine, locating, validating, digesting, consolidating, writing.  Prints a table of
 the ratios, then one JSON object.  README.md "Speed": ≥ 10× faster than
 naive and ≤ 1.5× the floor on either shape.
 """
@@ -28,6 +31,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from _reports import SHAPES, floor, floor_and_salesxl, generate, measure_salesxl
 
@@ -92,6 +96,66 @@ def xlsxwriter_alone(paths: list[Path], out: Path) -> float:
     return time.perf_counter() - start
 
 
+# (label, file, function): where one process's time goes, as cumulative seconds
+_PHASES = [
+    ("open: package checks (guards, extent scan)", "read/package.py", "scan_package"),
+    ("open: staging for python-calamine", "read/staging.py", "stage_package"),
+    ("open: python-calamine opens the package", "read/workbook.py", "_open_calamine"),
+    ("grid: python-calamine parses a sheet", "~", "<method 'get_sheet_by_name'"),
+    ("grid: cells to Python lists", "~", "<method 'to_python'"),
+    ("locate the form's tables", "read/locate.py", "locate"),
+    ("validate the header and rows", "validate/form.py", "check_layout"),
+    ("digest a report (figures, trails)", "consolidate/digest.py", "digest_daily"),
+    ("consolidate the digests (rules, sheets)", "consolidate/__init__.py", "consolidate"),
+    ("write the summary workbook", "consolidate/workbook.py", "write_summary"),
+]
+
+
+def profile(paths: list[Path], folder: Path, out: Path) -> dict[str, object]:
+    """Where the time of a consolidation goes: the whole run in this one process (workers=1,
+    so python-calamine's and every reader's time is seen) under cProfile, as the share of each
+    phase, and the functions that take most time themselves."""
+    import cProfile
+    import pstats
+
+    from salesxl.consolidate import consolidate_inbox
+    from salesxl.consolidate.workbook import write_summary
+    from salesxl.core.periods import Month
+
+    def run() -> None:
+        summary = consolidate_inbox(
+            [folder], period=Month.parse(PERIOD), as_of=dt.date(2026, 11, 24), workers=1
+        )
+        write_summary(summary, out)
+
+    profiler = cProfile.Profile()
+    profiler.runcall(run)
+    stats = pstats.Stats(profiler)
+    table: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
+    total = max(cum for _, _, _, cum, _ in table.values())
+    phases: dict[str, float] = {}
+    for label, file, function in _PHASES:
+        phases[label] = round(
+            sum(
+                cum
+                for (f, _, name), (_, _, _, cum, _) in table.items()
+                if f.endswith(file)
+                and (name == function or (function[0] == "<" and name.startswith(function)))
+            ),
+            2,
+        )
+    top = sorted(table.items(), key=lambda item: item[1][2], reverse=True)[:12]
+    return {
+        "profiled_s": round(total, 2),
+        "phases_s": phases,
+        "phases_share": {k: round(v / total, 3) for k, v in phases.items()},
+        "top_self_s": {
+            f"{Path(f).name}:{line}:{name}": round(own, 2)
+            for (f, line, name), (_, _, own, _, _) in top
+        },
+    }
+
+
 def shape_run(args: argparse.Namespace, shape: str) -> dict[str, object]:
     """Every figure of one inbox shape."""
     folder = args.data / f"consolidate_{shape}_{args.reps}x{args.rows}"
@@ -114,6 +178,8 @@ def shape_run(args: argparse.Namespace, shape: str) -> dict[str, object]:
     alone = xlsxwriter_alone(paths, out / "alone.xlsx")
     result["xlsxwriter_alone_details_s"] = round(alone, 3)
     result["details_extra_vs_xlsxwriter_alone"] = round((details.seconds - salesxl_s) / alone, 2)
+    if args.profile:
+        result["profile"] = profile(paths, folder, out / f"profiled_{shape}.xlsx")
     if not args.skip_naive:
         naive_s = naive(paths, out / "naive.xlsx")
         result["naive_s"] = round(naive_s, 3)
@@ -134,6 +200,9 @@ def main() -> None:
         help="runs of salesxl and of the floor; their median is reported",
     )
     parser.add_argument("--skip-naive", action="store_true", help="the naive way takes minutes")
+    parser.add_argument(
+        "--profile", action="store_true", help="also profile one in-process run per shape"
+    )
     args = parser.parse_args()
     result: dict[str, object] = {
         "reps": args.reps,
