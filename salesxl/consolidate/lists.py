@@ -77,15 +77,15 @@ def shorten_lists(
         mine: dict[Any, list[int]] = defaultdict(list)
         for i, row in enumerate(sheet.rows):
             mine[row[who]].append(i)
-        if all(len(rows) <= limit for rows in mine.values()):
+        if all(len(indices) <= limit for indices in mine.values()):
             out.append(sheet)
             continue
         urgency = urgency_of(sheet)
         kept: set[int] = set()
-        for rows in mine.values():
+        for indices in mine.values():
             # sorted() is stable: among equally urgent entries the first listed are kept
-            kept.update(sorted(rows, key=lambda i: urgency(sheet.rows[i]))[:limit])
-        totals = {owner_: len(rows) for owner_, rows in mine.items()}
+            kept.update(sorted(indices, key=lambda i: urgency(sheet.rows[i]))[:limit])
+        totals = {owner_: len(indices) for owner_, indices in mine.items()}
         rows = [
             [*row, totals[row[who]]] for i, row in enumerate(sheet.rows) if i in kept
         ]  # the order of the full list

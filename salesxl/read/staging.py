@@ -27,9 +27,10 @@ __all__ = ["stage_package", "staged_sheet"]
 _MERGE_CELLS = re.compile(rb"<mergeCells\b[^>]*?(?:/>|>.*?</mergeCells>)", re.S)
 _NO_MERGES = b'<mergeCells count="0"></mergeCells>'
 _ZIP32_LIMIT = 0xFFFFFFFF
+Piece = bytes | bytearray | memoryview
 
 
-def staged_sheet(xml: bytes) -> list[bytes]:
+def staged_sheet(xml: bytes) -> list[Piece]:
     """The worksheet XML with its merged ranges before its cells (see the module doc), as
     pieces to be joined (a sheet of 100,000 rows is copied once, when the package is)."""
     start = xml.find(b"<sheetData")
@@ -56,12 +57,12 @@ def staged_sheet(xml: bytes) -> list[bytes]:
 def stage_package(parts: Iterable[tuple[str, bytes]]) -> bytes | None:
     """A zip package of `parts` (name, content), every part stored uncompressed, worksheet
     parts staged (`staged_sheet`); None when it would need ZIP64 (4 GB, 65,535 parts)."""
-    pieces: list[bytes | memoryview] = []
+    pieces: list[Piece] = []
     directory = bytearray()
     count = offset = 0
     for name, data in parts:
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            content: list[bytes | memoryview] = list(staged_sheet(data))
+            content: list[Piece] = staged_sheet(data)
         else:
             content = [data]
         encoded = name.encode("utf-8")
