@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from salesxl.core.issues import Issue
 from salesxl.core.periods import Month
@@ -16,6 +17,11 @@ from salesxl.forms import DAILY_REPORT
 from salesxl.intake.files import load_form
 from salesxl.validate import FormData, ValidationContext
 from tests.make_files import write_openpyxl
+
+# Property tests check what is computed, never how fast: hypothesis's per-example deadline
+# (200 ms) is a wall-clock assertion, and these machines are shared and often loaded.
+settings.register_profile("salesxl", deadline=None)
+settings.load_profile("salesxl")
 
 TODAY = dt.date(2026, 11, 24)
 NOVEMBER = Month(2026, 11)

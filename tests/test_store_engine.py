@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -140,7 +141,36 @@ def test_targets_table_holds_the_long_sheet():
         "product",
         "month",
         "target",
+        "stretch",
+        "challenge",
+        "version",
+        "version_date",
     ]
+
+
+def test_a_schema_1_store_upgrades_to_keep_target_versions(tmp_path):
+    """A store made before targets had tiers and versions gains the columns and tables."""
+    from sqlalchemy import create_engine
+
+    from salesxl.store.schema import target_notes, target_versions, targets
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:  # schema 1 as it was: targets without the new columns
+        keep = [t for t in metadata.sorted_tables if t not in (target_notes, target_versions)]
+        metadata.create_all(conn, tables=keep)
+        for name in ("stretch", "challenge", "version", "version_date"):
+            conn.execute(text(f"ALTER TABLE targets DROP COLUMN {name}"))
+        conn.execute(
+            schema_versions.insert().values(
+                version=1, description="old", applied_at=dt.datetime.now()
+            )
+        )
+    assert migrate(engine) == SCHEMA_VERSION == 2
+    names = {c["name"] for c in inspect(engine).get_columns(targets.name)}
+    assert {"stretch", "challenge", "version", "version_date"} <= names
+    assert {"target_notes", "target_versions"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
 
 
 def test_the_default_database_is_in_the_working_folder(tmp_path, monkeypatch):

@@ -10,12 +10,13 @@ import click
 from salesxl.cli.params import MONTH, WEEK
 from salesxl.consolidate.prefill import weekly_prefill
 from salesxl.core.periods import Month, Week, weeks_starting_in
+from salesxl.forms import Role
 from salesxl.intake.files import collect_files, load_forms
 from salesxl.intake.roster import read_roster
 from salesxl.intake.workdays import read_workdays
-from salesxl.targets import read_month_targets
+from salesxl.targets import read_month_tiers
 from salesxl.validate import ValidationContext
-from salesxl.write.issued import FormsExistError, issue_forms, known_customers
+from salesxl.write.issued import FormsExistError, issue_forms, known_customers, skipped_reps
 
 __all__ = ["command"]
 
@@ -124,7 +125,8 @@ def issue(
     if period is None and not weeks:
         raise click.UsageError("give --period (a month) or --week (repeatable), or both")
     reps = read_roster(roster)
-    month_targets = read_month_targets(targets, period) if targets and period else None
+    tiers = read_month_tiers(targets, period) if targets and period else None
+    month_targets = tiers.pop(Role.TARGET) if tiers is not None else None
     calendar = read_workdays(workdays) if workdays else None
     known = known_customers(customers) if customers else None
     chosen = list(weeks) or (weeks_starting_in(period) if period is not None else [])
@@ -147,6 +149,7 @@ def issue(
             last_week_rows=last_week_rows,
             workdays=calendar,
             overwrite=overwrite,
+            tiers=tiers,
         )
 
     try:
@@ -158,6 +161,9 @@ def issue(
         written = write(True)
     people = len({p.name.split("_", 1)[0] for p in written})
     click.echo(f"{len(written)} forms for {people} reps written to {output}/")
+    skipped = skipped_reps(reps, period) if period is not None else []
+    for rep, why in skipped:
+        click.echo(f"  skipped {rep.rep_id} {rep.name}: {why}")
     if reports:
         issued = {p.name for p in written}
         mine = [
@@ -171,7 +177,12 @@ def issue(
             "filled in from the daily reports, "
             f"{sum(1 for k in mine if plan_rows.get(k))} with customers due put on the plan"
         )
-    missing = [r for r in reps.reps if month_targets is not None and r not in month_targets]
+    not_issued = {rep.rep_id for rep, _ in skipped}
+    missing = [
+        r
+        for r in reps.reps
+        if month_targets is not None and r not in month_targets and r not in not_issued
+    ]
     if missing:
         click.echo(
             f"  note: no {period} target for {', '.join(missing[:10])}"

@@ -35,16 +35,17 @@ from salesxl.consolidate.plans import forecast_accuracy, plan_vs_actual
 from salesxl.consolidate.results import Results
 from salesxl.consolidate.standing import RepStatus, pace_shares, standings
 from salesxl.consolidate.submissions import STATUS_LABELS, SubmissionStatus, submission_rows
+from salesxl.consolidate.tiers import tiers_sheet
 from salesxl.core.calendar import Workdays
 from salesxl.core.errors import SalesxlError
 from salesxl.core.issues import Issue, Severity
 from salesxl.core.people import Roster
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month
-from salesxl.forms import FormId
+from salesxl.forms import FormId, Role
 from salesxl.intake.inbox import ProgressFactory, read_inbox
 from salesxl.intake.workdays import read_workdays
-from salesxl.targets import TargetsError, read_month_targets
+from salesxl.targets import TargetsError, read_month_tiers
 from salesxl.validate import FormData
 
 __all__ = [
@@ -113,14 +114,17 @@ def consolidate(
     details: bool = False,
     targets_from: str = "file",
     refused: Sequence[tuple[FormData, int, dt.datetime | None]] = (),
+    tiers: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Summary:
     """Combine the forms of `period` into every table of the summary, plus all issues.
 
     `targets` (rep ID -> month target) come from `targets_from` (a key of
     TARGET_SOURCES); without them the forms' month targets are used.
     `refused`: rep files the store refused, with their error count and when
-    (their figures are shown as provisional).  Raises AsOfError when `as_of`
-    is before `period`.
+    (their figures are shown as provisional).  `tiers` maps stretch and
+    challenge to rep ID -> month target: a 档位 Tiers sheet shows completion
+    against each (warnings stay keyed to `targets`).  Raises AsOfError when
+    `as_of` is before `period`.
     """
     as_of = as_of or dt.date.today()
     check_as_of(period, as_of)
@@ -140,6 +144,7 @@ def consolidate(
             details,
             targets_from,
             refused,
+            tiers or {},
         )
 
 
@@ -158,6 +163,7 @@ def _consolidate(
     details: bool,
     targets_from: str,
     refused: Sequence[tuple[FormData, int, dt.datetime | None]],
+    tiers: Mapping[str, Mapping[str, float]],
 ) -> Summary:
     data = collect(forms, period, as_of, roster, first_seen or {}, history, day_first_seen, refused)
     chosen = month_targets(targets, data.form_targets, targets_from)
@@ -198,6 +204,9 @@ def _consolidate(
         sheets.submissions_sheet(submitted, data.reps),
         sheets.issues_sheet(issues),
     ]
+    tier_sheet = tiers_sheet(reps.values(), tiers)
+    if tier_sheet is not None:
+        out.insert(1, tier_sheet)
     if details:
         out.append(sheets.details_sheet(data.tables, data.reps, period))
     statuses = [r.status for r in submitted]
@@ -336,7 +345,7 @@ def consolidate_inbox(
     as_of = as_of or dt.date.today()
     check_as_of(period, as_of)  # before any file is read
     calendar = workday_calendar(workdays, as_of)
-    month_targets = read_targets(targets, period) if targets is not None else None
+    month_targets, tiers = read_targets(targets, period) if targets is not None else (None, None)
     inbox = read_inbox(
         paths,
         roster=roster,
@@ -358,9 +367,12 @@ def consolidate_inbox(
         workdays=calendar,
         extra_issues=[*extra, *inbox.notes],
         details=details,
+        tiers=tiers,
     )
 
 
-def read_targets(path: Path, period: Month) -> dict[str, float]:
-    """Rep ID -> month target from a targets workbook (`salesxl targets split` output)."""
-    return read_month_targets(Path(path), period)
+def read_targets(path: Path, period: Month) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """From a targets workbook (`salesxl targets split` output), read once: rep ID -> month
+    target, and stretch / challenge -> rep ID -> that tier's month target (empty without)."""
+    found = read_month_tiers(Path(path), period)
+    return found[Role.TARGET], {str(t): found[t] for t in (Role.STRETCH, Role.CHALLENGE)}

@@ -52,7 +52,7 @@ def consolidate_store(
     as_of = as_of or dt.date.today()
     check_as_of(period, as_of)
     calendar = workday_calendar(workdays, as_of)
-    month_targets = read_targets(targets, period) if targets is not None else None
+    month_targets, tiers = read_targets(targets, period) if targets is not None else (None, None)
     # The rows stay in the database unless the Details sheet lists them: the per-rep
     # figures come from SQL (salesxl.store.figures).
     stored = load_period(db, period, as_of=as_of, rows=details)
@@ -64,8 +64,8 @@ def consolidate_store(
         chosen = read_roster(roster)
         extra += [i for i in chosen.issues if i.is_error]
     source = "file"
-    if month_targets is None and stored.targets:
-        month_targets, source = stored.targets, "store"
+    if month_targets is None and stored.targets:  # the version in force for the month
+        month_targets, tiers, source = stored.targets, stored.tiers, "store"
     return consolidate(
         stored.forms,
         period=period,
@@ -81,6 +81,7 @@ def consolidate_store(
         details=details,
         targets_from=source,
         refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
+        tiers=tiers,
     )
 
 

@@ -239,7 +239,6 @@ def _targets_input(
                 "unit": rep.rep_id,
                 "parent": rep.team,
                 "ramp": "25,50,75,100" if new else None,
-                "weight": 1.0 if new else None,
             }
         )
     history: dict[tuple[str, str], float] = {}

@@ -7,11 +7,12 @@ from salesxl.forms.choices import (
     LEVELS,
     MODES,
     ORG_LEVELS,
+    SHARE_BASES,
     SPLIT_METHODS,
+    SPRING_FESTIVAL,
     STATUSES,
     TARGET_LEVELS,
     WORKDAY_TYPES,
-    YES_NO,
 )
 from salesxl.forms.keys import FormId, Role, TableKey
 from salesxl.forms.model import Field, FieldType, Form, NotBefore, ProductEquals, Table
@@ -222,9 +223,38 @@ TARGETS_INPUT = Form(
             "春节调整",
             "Spring Festival adjustment",
             T.CHOICE,
-            choices=YES_NO,
-            default="yes",
+            choices=SPRING_FESTIVAL,
+            default="auto",
             aliases=("Spring Festival",),
+            help_zh="自动：按各单元自己的历史回测决定是否调整",
+            help_en="auto: each unit's own history decides (backtest)",
+        ),
+        Field(
+            Role.SHARE_BASIS,
+            "分配依据",
+            "Share basis",
+            T.CHOICE,
+            choices=SHARE_BASES,
+            help_zh="空白：有权重按权重，否则按去年销售，再否则平均",
+            help_en="Blank: weights where a child has one, else last year's sales, else equal",
+        ),
+        Field(
+            Role.STRETCH_UPLIFT,
+            "冲刺上浮",
+            "Stretch uplift",
+            T.PERCENT,
+            min=0,
+            help_zh="冲刺目标比目标高多少，如 10%",
+            help_en="Stretch tier over the base target, e.g. 10%",
+        ),
+        Field(
+            Role.CHALLENGE_UPLIFT,
+            "挑战上浮",
+            "Challenge uplift",
+            T.PERCENT,
+            min=0,
+            help_zh="挑战目标比目标高多少，如 20%（不低于冲刺上浮）",
+            help_en="Challenge tier over the base target, e.g. 20% (not below stretch)",
         ),
     ),
     tables=(
@@ -266,8 +296,21 @@ TARGETS_INPUT = Form(
                     width=24,
                     help_zh="方法为 weights 时填 12 个数（财年月份顺序）",
                     help_en="For method weights: twelve numbers in fiscal order",
-                    example="8,8,9,9,8,8,8,8,8,9,9,10",
+                    example="8,8,8,8,8,8,8,8,8,9,9,10",
                 ),
+                Field(
+                    Role.SHARE_BASIS,
+                    "分配依据",
+                    "Share basis",
+                    T.CHOICE,
+                    choices=SHARE_BASES,
+                    help_zh="本单元的目标如何分给下级（覆盖设置）",
+                    help_en="How its children share this unit's target (overrides Settings)",
+                ),
+                Field(Role.STRETCH, "冲刺目标", "Stretch target", T.MONEY, min=0, width=16),
+                Field(Role.CHALLENGE, "挑战目标", "Challenge target", T.MONEY, min=0, width=16),
+                Field(Role.STRETCH_UPLIFT, "冲刺上浮", "Stretch uplift", T.PERCENT, min=0),
+                Field(Role.CHALLENGE_UPLIFT, "挑战上浮", "Challenge uplift", T.PERCENT, min=0),
             ),
         ),
         Table(
@@ -306,29 +349,47 @@ TARGETS_INPUT = Form(
         _WORKDAYS_TABLE,
     ),
     instructions_zh=(
-        "「设置」表填写年度、财年起始月、分解方法、取整单位、下达方式和春节调整。",
+        "「设置」表填写年度、财年起始月、分解方法、取整单位、下达方式、春节调整、分配依据，"
+        "以及可选的冲刺/挑战上浮。",
         "「年度目标」每个单元一行：层级、单元、上级；年度目标可留空，由上级按权重分配。",
-        "「历史销售」按单元和月份填写历史金额（至少两年，用于季节指数）。",
-        "「锁定」填写手工固定的月度目标；其余月份自动重新分配。",
+        "「历史销售」按单元和月份填写历史金额（至少两年，用于季节指数；自动方法需要三年）。",
+        "「锁定」填写手工固定的月度目标：只重新分配该单元的其他月份（全年不变），上级随之求和，"
+        "其他单元不动；锁定上级的某月时，按下级该月的占比分给下级。",
         "「工作日」可覆盖内置的中国法定节假日和调休安排。",
     ),
     instructions_en=(
-        "Settings: year, fiscal start month, method, rounding unit, mode, Spring Festival.",
+        "Settings: year, fiscal start month, method, rounding unit, mode, Spring Festival, "
+        "share basis, and the optional stretch and challenge uplifts.",
         "Annual: one row per unit with level, unit, parent; leave the annual target blank "
         "to give the unit a share of its parent.",
-        "History: past amounts per unit and month (two years or more for seasonal indices).",
-        "Locked: month targets fixed by hand; the rest is re-spread.",
+        "History: past amounts per unit and month (two years or more for seasonal indices, "
+        "three for method auto).",
+        "Locked: month targets fixed by hand; only that unit's other months are re-spread "
+        "(its year holds) and the units above follow; a parent's locked month is shared "
+        "among its children by their shares of that month.",
         "Workdays: overrides the built-in China holidays and make-up workdays.",
     ),
 )
 
-# The output of `salesxl targets split`, read back by consolidation and `forms issue`.
+# The output of `salesxl targets split` (and `resplit`), read back by consolidation,
+# `forms issue`, `targets resplit` and `targets explain`.
 TARGETS = Form(
     id=FormId.TARGETS,
     zh="月度目标",
     en="Targets",
-    version="1",
+    version="2",
     filename="targets.xlsx",
+    header_table=TableKey.METHOD,
+    header=(
+        Field(Role.YEAR, "年度", "Year", T.INTEGER, min=2000, max=2100),
+        Field(Role.FISCAL_START, "财年起始月", "Fiscal start", T.INTEGER, min=1, max=12),
+        Field(Role.METHOD, "方法", "Method"),
+        Field(Role.ROUNDING, "取整单位", "Rounding unit", T.NUMBER, min=0.01),
+        Field(Role.MODE, "下达方式", "Mode"),
+        Field(Role.VERSION, "版本", "Version", T.INTEGER, min=1),
+        Field(Role.VERSION_DATE, "版本日期", "Version date", T.DATE),
+        Field(Role.EFFECTIVE_FROM, "生效月份", "Effective from", T.MONTH),
+    ),
     tables=(
         Table(
             key=TableKey.LONG,
@@ -342,9 +403,40 @@ TARGETS = Form(
                 Field(Role.PRODUCT, "产品", "Product"),
                 Field(Role.MONTH, "月份", "Month", T.MONTH, required=True),
                 Field(Role.TARGET, "目标", "Target", T.MONEY, required=True, min=0),
+                Field(Role.STRETCH, "冲刺", "Stretch", T.MONEY, min=0),
+                Field(Role.CHALLENGE, "挑战", "Challenge", T.MONEY, min=0),
+                Field(Role.VERSION, "版本", "Version", T.INTEGER, min=1),
+                Field(Role.VERSION_DATE, "版本日期", "Version date", T.DATE),
+            ),
+        ),
+        # The 说明 Method sheet's table: how each unit's figures came about.
+        Table(
+            key=TableKey.METHOD,
+            zh="说明",
+            en="Method",
+            required=False,
+            input_rows=100,
+            fields=(
+                Field(Role.UNIT, "单元", "Unit", required=True, identifier=True),
+                Field(Role.PRODUCT, "产品", "Product"),
+                Field(Role.METHOD_USED, "所用方法", "Method used"),
+                Field(Role.ANNUAL_FROM, "年度来源", "Annual from", width=30),
+                Field(Role.PROPOSED, "上报目标", "Proposed", T.MONEY),
+                Field(Role.TOP_DOWN, "由上而下", "Top-down share", T.MONEY),
+                Field(Role.BASIS, "下级分配依据", "Children's share basis", width=24),
+                Field(Role.SPRING, "春节调整", "Spring Festival", width=24),
+                Field(Role.BACKTEST, "回测", "Backtest", width=30),
+                Field(Role.HOW, "说明", "How", width=60),
+                Field(Role.EXACT, "精确值", "Exact months"),
             ),
         ),
     ),
-    instructions_zh=("由 salesxl targets split 生成：每个单元 × 产品 × 月份一行。",),
-    instructions_en=("Written by salesxl targets split: one row per unit × product × month.",),
+    instructions_zh=(
+        "由 salesxl targets split（或 resplit）生成：明细表每个单元 × 产品 × 月份一行，"
+        "说明表写明每个单元的数字从何而来。",
+    ),
+    instructions_en=(
+        "Written by salesxl targets split (or resplit): the Long sheet has one row per "
+        "unit × product × month, the Method sheet says how each unit's figures came about.",
+    ),
 )

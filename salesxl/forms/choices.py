@@ -16,8 +16,10 @@ __all__ = [
     "OBJECTIONS",
     "OPEN_STAGES",
     "ORG_LEVELS",
+    "SHARE_BASES",
     "SOURCES",
     "SPLIT_METHODS",
+    "SPRING_FESTIVAL",
     "STAGES",
     "STAGE_ORDER",
     "STATUSES",
@@ -128,8 +130,42 @@ SPLIT_METHODS = ChoiceList(
         Choice("workdays", "工作日", "workdays"),
         Choice("last-year", "去年占比", "last-year", ("last_year", "lastyear")),
         Choice("seasonal", "季节指数", "seasonal"),
+        Choice(
+            "seasonal-workdays",
+            "季节指数×工作日",
+            "seasonal-workdays",
+            ("seasonal_workdays", "季节指数x工作日", "季节指数*工作日"),
+        ),
         Choice("trend", "趋势", "trend"),
         Choice("weights", "权重", "weights"),
+        Choice("auto", "自动", "auto", ("自动选择",)),
+    ),
+)
+
+# 分配依据: how a parent's target is shared among its children.
+SHARE_BASES = ChoiceList(
+    "share_basis",
+    (
+        Choice("weights", "权重", "weights"),
+        Choice("last-year", "去年销售", "last-year", ("last_year", "lastyear", "去年")),
+        Choice(
+            "last-year×weights",
+            "去年销售×权重",
+            "last-year×weights",
+            ("last-year*weights", "last-yearxweights", "last_year_weights", "去年销售*权重"),
+        ),
+        Choice("equal", "平均", "equal"),
+        Choice("proposals", "上报目标", "proposals", ("上报",)),
+    ),
+)
+
+# 春节调整: auto decides per unit from its own history.
+SPRING_FESTIVAL = ChoiceList(
+    "spring_festival",
+    (
+        Choice("auto", "自动", "Auto", ("自动判断",)),
+        Choice("yes", "是", "Yes", ("y", "true", "1", "对")),
+        Choice("no", "否", "No", ("n", "false", "0", "不")),
     ),
 )
 

@@ -50,6 +50,7 @@ class TableKey(StrEnum):
     HISTORY = "history"
     LOCKED = "locked"
     LONG = "long"
+    METHOD = "method"  # targets.xlsx 说明: how each unit's figures came about
 
 
 class Role(StrEnum):
@@ -109,3 +110,25 @@ class Role(StrEnum):
     MODE = "mode"
     SPRING_FESTIVAL = "spring_festival"
     DAY_TYPE = "type"  # 工作日 / 休息日 in the workdays table
+    SHARE_BASIS = "share_basis"  # 分配依据: how a parent's target is shared
+    # The tiers 冲刺 / 挑战: a unit's figures in the targets input and targets.xlsx,
+    # the uplifts that make them, and a rep's on the monthly plan.
+    STRETCH = "stretch"
+    CHALLENGE = "challenge"
+    STRETCH_UPLIFT = "stretch_uplift"
+    CHALLENGE_UPLIFT = "challenge_uplift"
+    STRETCH_TARGET = "stretch_target"
+    CHALLENGE_TARGET = "challenge_target"
+    # Which plan a targets workbook is (targets resplit).
+    VERSION = "version"
+    VERSION_DATE = "version_date"
+    EFFECTIVE_FROM = "effective_from"
+    # targets.xlsx 说明 Method: how each unit's figures came about.
+    METHOD_USED = "method_used"
+    ANNUAL_FROM = "annual_from"
+    TOP_DOWN = "top_down"
+    BASIS = "basis"  # how the unit's children shared its target
+    SPRING = "spring"  # the Spring Festival decision
+    BACKTEST = "backtest"
+    HOW = "how"
+    EXACT = "exact"

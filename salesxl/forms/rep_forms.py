@@ -53,6 +53,9 @@ _MONTH = Field(
 _MONTH_TARGET = Field(
     Role.MONTH_TARGET, "月度目标", "Month target", T.MONEY, min=0, aliases=("本月目标", "月目标")
 )
+# The tiers 冲刺 / 挑战 of targets.xlsx, when the plan has them (salesxl forms issue).
+_STRETCH_TARGET = Field(Role.STRETCH_TARGET, "冲刺目标", "Stretch target", T.MONEY, min=0)
+_CHALLENGE_TARGET = Field(Role.CHALLENGE_TARGET, "挑战目标", "Challenge target", T.MONEY, min=0)
 _CUSTOMER = Field(
     Role.CUSTOMER,
     "客户名称",
@@ -321,6 +324,8 @@ MONTHLY_PLAN = Form(
         _REP_ID,
         _MONTH,
         _MONTH_TARGET,
+        _STRETCH_TARGET,
+        _CHALLENGE_TARGET,
     ),
     header_table=TableKey.ACCOUNTS,
     rep_field=Role.REP_ID,

@@ -68,6 +68,5 @@ def unreadable(why_zh: str, why_en: str) -> ReadError:
 
 def too_large(variant: str, *, sheet: str | None = None, **values: object) -> ReadError:
     """A bound broken: the catalogue's `too_large` message of that `variant`."""
-    # the sheet is named in some variants' text too
-    text = message(Code.TOO_LARGE, variant, sheet=sheet, **values)
-    return ReadError(Code.TOO_LARGE, *text, sheet=sheet)
+    texts = message(Code.TOO_LARGE, variant, sheet=sheet, **values)  # some variants name it
+    return ReadError(Code.TOO_LARGE, *texts, sheet=sheet)

@@ -44,6 +44,7 @@ from salesxl.store.snapshot import (
     stored_roster,
     submission_versions,
 )
+from salesxl.store.versions import TargetVersion, target_version_list
 
 __all__ = [
     "DEFAULT_DB",
@@ -57,6 +58,7 @@ __all__ = [
     "Progress",
     "StoreError",
     "StoreInputs",
+    "TargetVersion",
     "create_store_engine",
     "customer_key",
     "default_actor",
@@ -73,4 +75,5 @@ __all__ = [
     "sales_history",
     "stored_roster",
     "submission_versions",
+    "target_version_list",
 ]

@@ -57,6 +57,7 @@ from salesxl.store.migrations import open_store
 from salesxl.store.refusals import REFUSAL_ISSUES, refused_content
 from salesxl.store.results import FileResult, ImportResult
 from salesxl.store.schema import HEADER_CELLS, audit_log, issues, reps, submissions
+from salesxl.store.versions import record_target_version
 from salesxl.validate import FormData, ValidationContext
 
 __all__ = ["FileResult", "ImportResult", "Progress", "default_actor", "import_files", "import_form"]
@@ -585,6 +586,9 @@ def _write(
     ).inserted_primary_key[0]  # type: ignore[index]  # an INSERT of one row has its key
     supersede(conn, spec, new_id, previous)
     insert_form_rows(conn, new_id, data, plan.good, step=step)
+    if data.form_id == FormId.TARGETS:
+        long = plan.good.get(TableKey.LONG, [])
+        record_target_version(conn, new_id, data.header, long, data.path, now)
     replaced = [s.id for s in previous.rows]
     if data.form_id == FormId.DAILY_REPORT:
         record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, inspect, select
+from sqlalchemy import Connection, Engine, func, inspect, select, text
 
 from salesxl.store.engine import (
     StoreError,
@@ -29,7 +29,13 @@ from salesxl.store.engine import (
     read_transaction,
     write_transaction,
 )
-from salesxl.store.schema import metadata, schema_versions
+from salesxl.store.schema import (
+    metadata,
+    schema_versions,
+    target_notes,
+    target_versions,
+    targets,
+)
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "migrate", "open_store", "schema_version"]
 
@@ -45,12 +51,28 @@ def _create_tables(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
+def _target_versions(conn: Connection) -> None:
+    """Targets gain their tiers and version; the Method sheet's notes and the versions list."""
+    for name in ("stretch", "challenge", "version", "version_date"):
+        column = targets.c[name]
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE {targets.name} ADD COLUMN {name} {kind}"))
+    target_notes.create(conn)
+    target_versions.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "reps, customers, activities, day closes, plans, sales records, targets, "
         "submissions, issues, audit log",
         _create_tables,
+    ),
+    Migration(
+        2,
+        "targets: stretch and challenge tiers, version and version date; target_notes "
+        "(the Method sheet); target_versions (every version of a year's targets)",
+        _target_versions,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -53,6 +53,8 @@ __all__ = [
     "sales_records",
     "schema_versions",
     "submissions",
+    "target_notes",
+    "target_versions",
     "targets",
     "weekly_plans",
     "weekly_reviews",
@@ -250,8 +252,44 @@ targets = _rows(
     Column("product", Text),
     Column("month", MONTH, nullable=False),
     Column("target", Float),
+    Column("stretch", Float),  # since schema 2: the tiers and the plan's version
+    Column("challenge", Float),
+    Column("version", Integer),
+    Column("version_date", Date),
     replaceable=True,
     indexes=(Index("ix_targets_month", "month"),),
+)
+
+# The 说明 Method sheet of targets.xlsx: how each unit's figures came about (schema 2).
+target_notes = _rows(
+    "target_notes",
+    Column("unit", ID),
+    Column("product", Text),
+    Column("method_used", Text),
+    Column("annual_from", Text),
+    Column("proposed", Float),
+    Column("top_down", Float),
+    Column("basis", Text),
+    Column("spring", Text),
+    Column("backtest", Text),
+    Column("how", Text),
+    Column("exact", Text),
+)
+
+# Every version of a year's targets (schema 2): the plan in force for a month is the
+# latest version whose first changed month is not after it.
+target_versions = Table(
+    "target_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("version_date", Date),
+    Column("effective_from", MONTH, nullable=False),  # the first month this version changed
+    Column("submission_id", ForeignKey("submissions.id"), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("imported_at", DateTime, nullable=False),
+    Index("ix_target_versions_year", "year", "version"),
 )
 
 # When each day of a rep's daily report first reached the store (09:00 rule).
@@ -325,4 +363,5 @@ ROW_TABLES: dict[tuple[str, str], Table] = {
     (FormId.ROSTER, TableKey.REPS): reps,
     (FormId.SALES_RECORDS, TableKey.SALES): sales_records,
     (FormId.TARGETS, TableKey.LONG): targets,
+    (FormId.TARGETS, TableKey.METHOD): target_notes,
 }

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, Row, and_, func, literal, or_, select
 from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
-from salesxl.forms import FORMS, FormId
+from salesxl.forms import FORMS, FormId, Role
 from salesxl.intake.roster import roster_from_form
 from salesxl.read import Limits
 from salesxl.store import codec
@@ -45,6 +45,7 @@ from salesxl.store.schema import (
     submissions,
     targets,
 )
+from salesxl.store.versions import month_targets_in_force
 from salesxl.validate import FormData, TableData
 from salesxl.validate.rows import NUMERIC, insane_number
 
@@ -77,6 +78,8 @@ class StoreInputs:
     # The errors of rep forms of the month that were refused and not imported since.
     refused: list[Issue] = field(default_factory=list)
     refused_files: list[RefusedFile] = field(default_factory=list)  # those forms themselves
+    # stretch / challenge -> rep ID -> month target, from the targets version in force
+    tiers: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def load_period(
@@ -160,6 +163,7 @@ def load_period(
             history,
             [i for r in refused for i in r.data.issues],
             [replace(r, data=replace(r.data, issues=[])) for r in refused],
+            _month_tiers(conn, period),
         )
 
 
@@ -495,8 +499,21 @@ def _roster(conn: Connection) -> Roster | None:
     return roster_from_form(_forms(conn, [sub], None)[0])
 
 
+def _month_tiers(conn: Connection, period: Month) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for tier in (Role.STRETCH, Role.CHALLENGE):
+        found = month_targets_in_force(conn, period, tier)
+        if found is not None and found[0]:
+            out[tier] = found[0]
+    return out
+
+
 def _month_targets(conn: Connection, period: Month) -> dict[str, float]:
-    """Rep ID -> month target: the sum of its rep-level rows (as `targets.read_month_targets`)."""
+    """Rep ID -> month target: the sum of its rep-level rows (as `targets.read_month_targets`),
+    from the targets version in force for that month when versions are recorded."""
+    in_force = month_targets_in_force(conn, period)
+    if in_force is not None:
+        return in_force[0]
     t = targets.c
     totals: dict[str, float] = {}
     for unit, value in conn.execute(

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from salesxl.targets.engine import split_targets
-from salesxl.targets.files import SplitResult, read_month_targets, split_file
+from salesxl.targets.explain import explain_file, explain_unit
+from salesxl.targets.files import (
+    SplitResult,
+    read_month_targets,
+    read_month_tiers,
+    resplit_file,
+    split_file,
+)
 from salesxl.targets.model import (
+    SHARE_BASES,
+    TIERS,
     Lock,
     Settings,
     Split,
@@ -12,9 +21,14 @@ from salesxl.targets.model import (
     TargetsInput,
     UnitPlan,
     UnitSpec,
+    Version,
 )
+from salesxl.targets.readback import read_targets_workbook
+from salesxl.targets.resplit import resplit
 
 __all__ = [
+    "SHARE_BASES",
+    "TIERS",
     "Lock",
     "Settings",
     "Split",
@@ -23,7 +37,14 @@ __all__ = [
     "TargetsInput",
     "UnitPlan",
     "UnitSpec",
+    "Version",
+    "explain_file",
+    "explain_unit",
     "read_month_targets",
+    "read_month_tiers",
+    "read_targets_workbook",
+    "resplit",
+    "resplit_file",
     "split_file",
     "split_targets",
 ]

@@ -1,13 +1,19 @@
 """The target engine: annual → month across the organisation and products, exact to the unit.
 
-1. Annual targets down the tree (整分合): explicit targets stay; the rest of a
-   parent's target is shared among its children by last year's sales, scaled by
-   weights (ability), or equally — or summed up from the reps' proposals.
-2. A monthly profile per unit by its method (profiles.py), ramped for new reps.
-3. Months top-down: the root's months by its profile; then, parent by parent, the
-   children's months are fitted to both their annual targets and the parent's
-   months (with locked cells kept) and rounded so both hold exactly.
-4. Products of a unit the same way, fitted to the unit's months.
+1. Annual targets down the tree (整分合, shares.py): given figures stay; the rest
+   of a parent's target is shared among its children by its share basis — or
+   summed up from the reps' proposals.
+2. A monthly profile per unit by its method (unit_profiles.py), zero outside
+   the unit's active months (hire and leave dates) and ramped for new reps.
+   A month the unit is active in at all is a whole month here: consolidation
+   pro-rates a partial month by the workdays employed.
+3. Months top-down (spread.py): the top unit's months by its profile; then,
+   parent by parent, the children's months fitted to their years and the
+   parent's months and rounded so both hold exactly.  Products the same way
+   under their unit.
+4. Locks (locks.py) move only their unit, what is under a locked parent, and
+   the sums above.
+5. Tiers (tiers.py): stretch and challenge as uplifts on top of the base.
 All arithmetic is in integer rounding units.
 """
 
@@ -15,130 +21,50 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Sequence
+from decimal import Decimal
 
-from salesxl.core.calendar import CalendarNotCoveredError
 from salesxl.core.periods import Month
-from salesxl.targets.model import Lock, Split, TargetsError, TargetsInput, UnitPlan, UnitSpec
-from salesxl.targets.profiles import Profile, fiscal_months, monthly_profile, ramped
-from salesxl.targets.rounding import InfeasibleError, apportion, fit_margins, round_matrix
+from salesxl.targets.calendar import Calendar
+from salesxl.targets.locks import apply_locks, lock_effects
+from salesxl.targets.model import (
+    Lock,
+    LockEffect,
+    Split,
+    TargetsError,
+    TargetsInput,
+    UnitPlan,
+    UnitSpec,
+)
+from salesxl.targets.profiles import fiscal_months, presence
+from salesxl.targets.rounding import apportion
+from salesxl.targets.shares import annual_targets, default_basis, share_weights, to_units
+from salesxl.targets.spread import Key, Nodes, spread
+from salesxl.targets.tiers import tier_plans
+from salesxl.targets.tree import Tree, where_en, where_zh
+from salesxl.targets.unit_profiles import ProfileBook, UnitProfile
 
 __all__ = ["split_targets"]
 
-History = dict[str, dict[str | None, dict[Month, float]]]
+History = dict[str, dict[str | None, dict[int, float]]]  # unit -> product -> month ordinal
 
 
-class _Tree:
-    def __init__(self, specs: list[UnitSpec]) -> None:
-        self.nodes: dict[str, UnitSpec] = {}
-        self.products: dict[str, list[UnitSpec]] = defaultdict(list)
-        self.children: dict[str, list[str]] = defaultdict(list)
-        for spec in specs:
-            if spec.product:
-                continue
-            if spec.unit in self.nodes:
-                raise TargetsError(
-                    f"年度目标 Annual 第 {spec.row} 行：单元「{spec.unit}」重复，请只保留一行",
-                    f"年度目标 Annual: unit {spec.unit!r} appears twice (row {spec.row}); "
-                    "keep one row",
-                )
-            self.nodes[spec.unit] = spec
-        for spec in specs:
-            if spec.product:
-                if spec.unit not in self.nodes:
-                    raise TargetsError(
-                        _where_zh(spec) + f"产品行的单元「{spec.unit}」没有自己的一行，请补上",
-                        _where_en(spec) + f"the product row's unit {spec.unit!r} has no row "
-                        "of its own; add it",
-                    )
-                self.products[spec.unit].append(spec)
-            elif spec.parent:
-                if spec.parent not in self.nodes:
-                    raise TargetsError(
-                        _where_zh(spec) + f"「{spec.unit}」的上级「{spec.parent}」不存在，"
-                        "请为它添加一行或更正名称",
-                        _where_en(spec) + f"parent {spec.parent!r} of {spec.unit!r} is not a "
-                        "unit; add a row for it or correct the name",
-                    )
-                self.children[spec.parent].append(spec.unit)
-        self.roots = [u for u, s in self.nodes.items() if not s.parent]
-        if not self.roots:
-            raise TargetsError(
-                "年度目标 Annual：没有顶层单元，需要有一行的「上级」为空（公司）",
-                "年度目标 Annual: no top unit: one row needs an empty 上级 Parent (the company)",
-            )
-        seen: set[str] = set()
-        for root in self.roots:
-            self._walk(root, seen, ())
-        if len(seen) != len(self.nodes):
-            loop = sorted(set(self.nodes) - seen)
-            raise TargetsError(
-                f"年度目标 Annual：上级关系成环（{', '.join(loop)}），请更正它们的「上级」",
-                f"年度目标 Annual: these units are their own ancestors: {', '.join(loop)}; "
-                "correct their 上级 Parent",
-            )
-        for unit, products in self.products.items():
-            if self.children.get(unit):
-                raise TargetsError(
-                    _where_zh(products[0]) + f"产品只能分到最底层单元，而「{unit}」有下级",
-                    _where_en(products[0]) + "products can only be split at units without "
-                    f"children; {unit!r} has children",
-                )
-
-    def _walk(self, unit: str, seen: set[str], path: tuple[str, ...]) -> None:
-        seen.add(unit)
-        for child in self.children.get(unit, []):
-            if child in path or child == unit:
-                continue
-            self._walk(child, seen, (*path, unit))
-
-    def order(self) -> list[tuple[str, int]]:
-        """Units depth first, with their depth."""
-        out: list[tuple[str, int]] = []
-
-        def visit(unit: str, depth: int) -> None:
-            out.append((unit, depth))
-            for child in self.children.get(unit, []):
-                visit(child, depth + 1)
-
-        for root in self.roots:
-            visit(root, 0)
-        return out
-
-
-def _where_zh(spec: UnitSpec | Lock, sheet: str = "年度目标 Annual") -> str:
-    return f"{sheet} 第 {spec.row} 行：" if spec.row else f"{sheet}："
-
-
-def _where_en(spec: UnitSpec | Lock, sheet: str = "年度目标 Annual") -> str:
-    return f"{sheet} row {spec.row}: " if spec.row else f"{sheet}: "
-
-
-def _units(amount: Decimal, rounding: Decimal, what_zh: str, what_en: str) -> int:
-    value = amount / rounding
-    if value != value.to_integral_value():
-        raise TargetsError(
-            f"{what_zh} {amount:,} 不是取整单位 {rounding} 的整数倍，请取整或修改「取整单位」",
-            f"{what_en} {amount:,} is not a multiple of the rounding unit {rounding}; "
-            "round it or change 取整单位 Rounding",
-        )
-    return int(value)
-
-
-def _history(rows: list[tuple[str, str | None, Month, float]], tree: _Tree) -> History:
-    """Per unit and product; a parent without history of its own gets its children's sum."""
+def _history(rows: list[tuple[str, str | None, Month, float]], tree: Tree) -> History:
+    """Per unit and product, by month ordinal; a parent without history of its own gets
+    its children's sum."""
     history: History = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
     for unit, product, month, amount in rows:
-        history[unit][product or None][month] += amount
+        o = month.year * 12 + month.month - 1
+        history[unit][product or None][o] += amount
         if product:
-            history[unit][None][month] += amount
+            history[unit][None][o] += amount
     for unit, _ in reversed(tree.order()):
         if unit in history and history[unit][None]:
             continue
-        total: dict[Month, float] = defaultdict(float)
+        total: dict[int, float] = defaultdict(float)
         for child in tree.children.get(unit, []):
-            for month, amount in history.get(child, {}).get(None, {}).items():
-                total[month] += amount
+            for o, amount in history.get(child, {}).get(None, {}).items():
+                total[o] += amount
         if total:
             history[unit][None] = total
     return history
@@ -146,304 +72,131 @@ def _history(rows: list[tuple[str, str | None, Month, float]], tree: _Tree) -> H
 
 def _last_year(history: History, unit: str, product: str | None, months: list[Month]) -> float:
     series = history.get(unit, {}).get(product, {})
-    return math.fsum(series.get(m.shift(-12), 0.0) for m in months)
+    return math.fsum(series.get(m.year * 12 + m.month - 13, 0.0) for m in months)
 
 
-def _shares(
-    names: list[str], weights: list[float | None], bases: list[float]
-) -> tuple[list[float], str]:
-    """Last year's sales, scaled by weights (ability); a unit without history counts as the
-    average one; without any history: weights, else equal."""
-    known = [b for b in bases if b > 0]
-    if not known:
-        if any(w is not None for w in weights):
-            return [w if w is not None else 1.0 for w in weights], "by weights"
-        return [1.0] * len(names), "equally"
-    average = math.fsum(known) / len(known)
-    shares = [
-        (b if b > 0 else average) * (w if w is not None else 1.0)
-        for b, w in zip(bases, weights, strict=True)
-    ]
-    how = "by last year's sales" + (" × weights" if any(w is not None for w in weights) else "")
-    return shares, how
-
-
-def _active_part(unit: str, starts: dict[str, Month], months: list[Month]) -> float:
-    start = starts.get(unit)
-    if start is None or start <= months[0]:
-        return 1.0
-    if start > months[-1]:
-        return 0.0
-    return (12 - months.index(start)) / 12
-
-
-def _annuals(
-    tree: _Tree, inp: TargetsInput, history: History, months: list[Month], warnings: list[str]
-) -> tuple[dict[str, int], dict[str, int | None], dict[str, str]]:
-    s = inp.settings
-    top_down: dict[str, int | None] = dict.fromkeys(tree.nodes)
-    notes: dict[str, str] = {}
-    proposals: dict[str, int] = {}
-    for unit, spec in tree.nodes.items():
-        if spec.proposed is not None:
-            value = (spec.proposed / s.rounding).to_integral_value(ROUND_HALF_UP)
-            if value * s.rounding != spec.proposed:
-                warnings.append(
-                    f"{unit}: 上报目标 {spec.proposed:,} rounded to {value * s.rounding:,} "
-                    f"(rounding unit {s.rounding})"
-                )
-            proposals[unit] = int(value)
-
-    def down(unit: str, total: int, use_proposals: bool) -> None:
-        top_down[unit] = total
-        children = tree.children.get(unit, [])
-        if not children:
-            return
-        fixed: dict[str, int] = {}
-        for child in children:
-            spec = tree.nodes[child]
-            if spec.annual is not None:
-                fixed[child] = _units(
-                    spec.annual, s.rounding, f"{child} 年度目标", f"the annual target of {child}"
-                )
-        rest = total - sum(fixed.values())
-        if rest < 0:
-            raise TargetsError(
-                f"年度目标 Annual：「{unit}」的目标 {total * s.rounding:,} 小于下级已定目标之和 "
-                f"{sum(fixed.values()) * s.rounding:,}（{', '.join(fixed)}），请调高它或调低下级",
-                f"年度目标 Annual: {unit!r} ({total * s.rounding:,}) is smaller than its "
-                f"children's fixed targets ({', '.join(fixed)}: "
-                f"{sum(fixed.values()) * s.rounding:,}); raise it or lower theirs",
-            )
-        free = [c for c in children if c not in fixed]
-        if not free:
-            if rest:
-                raise TargetsError(
-                    f"年度目标 Annual：「{unit}」的下级目标之和与其目标相差 {rest * s.rounding:,}，"
-                    "请更正其中一个",
-                    f"年度目标 Annual: the targets of {unit!r}'s children do not add up to its "
-                    f"target (off by {rest * s.rounding:,}); correct one of them",
-                )
-            parts: dict[str, int] = {}
-        else:
-            if use_proposals and all(c in proposals for c in free):
-                weights, how = [float(proposals[c]) for c in free], "scaled from the proposals"
-            else:
-                weights, how = _shares(
-                    free,
-                    [tree.nodes[c].weight for c in free],
-                    [_last_year(history, c, None, months) for c in free],
-                )
-                # Someone who joins during the year gets the share of the months left.
-                weights = [
-                    w * _active_part(c, inp.starts, months)
-                    for c, w in zip(free, weights, strict=True)
-                ]
-            parts = dict(zip(free, apportion(rest, weights), strict=True))
-            for c in free:
-                notes[c] = f"share of {unit} {how}"
-        for child in children:
-            down(child, fixed.get(child, parts.get(child, 0)), use_proposals)
-
-    roots_total: dict[str, int] = {}
-    for root in tree.roots:
-        spec = tree.nodes[root]
-        if spec.annual is not None:
-            roots_total[root] = _units(
-                spec.annual, s.rounding, f"{root} 年度目标", f"the annual target of {root}"
-            )
-    if s.mode in ("top-down", "negotiated"):
-        for root in tree.roots:
-            if root not in roots_total:
-                raise TargetsError(
-                    f"年度目标 Annual：顶层单元「{root}」需要年度目标（{s.mode} 模式）",
-                    f"年度目标 Annual: the top unit {root!r} needs an annual target in "
-                    f"{s.mode} mode",
-                )
-            down(root, roots_total[root], s.mode == "negotiated" and s.scale_proposals)
-        given = {u: v for u, v in top_down.items() if v is not None}
-        return given, top_down, notes
-    # bottom-up: the reps' proposals summed up the tree
-    annuals: dict[str, int] = {}
+def _active(tree: Tree, inp: TargetsInput, months: list[Month]) -> dict[str, list[bool]]:
+    """The months each unit works in: from its hire month to its leaving month; a parent
+    is active where any unit under it is."""
+    out: dict[str, list[bool]] = {}
     for unit, _ in reversed(tree.order()):
         children = tree.children.get(unit, [])
         if children:
-            annuals[unit] = sum(annuals[c] for c in children)
-            notes[unit] = "sum of the proposals below"
-        elif unit in proposals:
-            annuals[unit] = proposals[unit]
-            notes[unit] = "its own proposal"
-        else:
-            spec = tree.nodes[unit]
-            raise TargetsError(
-                _where_zh(spec) + f"由下而上模式需要每个最底层单元的上报目标，「{unit}」没有",
-                _where_en(spec) + f"bottom-up needs a 上报目标 Proposed for {unit!r}",
-            )
-    top = {r: roots_total.get(r) for r in tree.roots}
-    for root, total in top.items():  # the top-down figure, for the gap report
-        if total is not None:
-            down(root, total, False)
-    return annuals, top_down, notes
+            out[unit] = [any(out[c][k] for c in children) for k in range(12)]
+            continue
+        start, end = inp.starts.get(unit), inp.ends.get(unit)
+        out[unit] = [(start is None or m >= start) and (end is None or m <= end) for m in months]
+    return out
 
 
-def _profile(
-    spec: UnitSpec,
-    method: str,
-    history: dict[Month, float] | None,
-    inp: TargetsInput,
-    months: list[Month],
-    warnings: list[str],
-) -> Profile:
-    try:
-        profile = monthly_profile(
-            method,
-            months,
-            history,
-            inp.workdays,
-            spring_festival=inp.settings.spring_festival,
-            month_weights=spec.month_weights,
-        )
-    except CalendarNotCoveredError as exc:
-        raise TargetsError(
-            f"{spec.unit}：{exc.message_zh}",
-            f"{spec.unit}: {exc.message_en}",
-            hint_zh=exc.hint_zh,
-            hint_en=exc.hint_en,
-        ) from None
-    except ValueError as exc:  # the method's own checks (profiles.py), worded in English
-        raise TargetsError(
-            _where_zh(spec) + f"「{spec.unit}」的分解方法无法使用：{exc}",
-            _where_en(spec) + f"{spec.unit}: {exc}",
-        ) from None
-    name = f"{spec.unit}" + (f" / {spec.product}" if spec.product else "")
-    if profile.method != method:
-        warnings.append(f"{name}: {profile.note}")
-    weights = profile.weights
-    if spec.ramp:
-        start = inp.starts.get(spec.unit)
-        first = months.index(start) if start in months else 0
-        weights = ramped(weights, spec.ramp, first)
-        note = f"ramp {','.join(f'{r:g}' for r in spec.ramp)} from {months[first]}"
-        profile = Profile(weights, profile.method, f"{profile.note}; {note}".strip("; "))
-    total = math.fsum(weights)
-    if total <= 0:
-        raise TargetsError(
-            f"{name}：{profile.method} 方法的各月权重全为零，请换一种方法",
-            f"{name}: the {profile.method} profile is all zero; give another method",
-        )
-    return Profile(tuple(w / total for w in weights), profile.method, profile.note)
+def _start(inp: TargetsInput, unit: str, months: list[Month]) -> int:
+    """Where a unit's ramp starts: its hire month when that is in the year, else the first."""
+    start = inp.starts.get(unit)
+    return months.index(start) if start in months else 0
 
 
-def _product_profile(
-    spec: UnitSpec,
-    unit_spec: UnitSpec,
-    history: History,
-    inp: TargetsInput,
-    months: list[Month],
-    warnings: list[str],
-) -> Profile:
-    """A product's own months when its history allows the method; else the unit's mix."""
-    method = spec.method or unit_spec.method or inp.settings.method
-    series = history.get(spec.unit, {}).get(spec.product)
-    if method in ("seasonal", "trend", "last-year") and not series:
-        unit_series = history.get(spec.unit, {}).get(None)
-        profile = _profile(
-            unit_spec, unit_spec.method or inp.settings.method, unit_series, inp, months, []
-        )
-        return Profile(
-            profile.weights, profile.method, f"no history of its own: follows {spec.unit}'s months"
-        )
-    return _profile(spec, method, series, inp, months, warnings)
-
-
-def _fit(
-    rows: list[int],
-    columns: list[int],
-    seed: list[list[float]],
-    floors: list[list[int]],
-    locked: set[tuple[int, int]],
-    names: list[str],
-    months: list[Month],
-    owner: str,
-    held: str = "",
-) -> list[list[int]]:
-    """Cells = floor (locked descendants, or the lock itself) + a fitted, rounded rest.
-
-    `held` names the locked units involved, for the messages."""
-    rest_rows = [r - sum(f) for r, f in zip(rows, floors, strict=True)]
-    rest_cols = [c - sum(f[k] for f in floors) for k, c in enumerate(columns)]
-    for i, short in enumerate(rest_rows):
-        if short < 0:
-            raise TargetsError(
-                f"锁定 Locked：{names[i]}（及其下级{held}）锁定的月度目标之和超过年度目标，"
-                "请调低锁定值或调高年度目标",
-                f"锁定 Locked: the locked months of {names[i]} (and the units under it{held}) "
-                "add up to more than its annual target; lower them or raise the annual target",
-            )
-    for k, short in enumerate(rest_cols):
-        if short < 0:
-            raise TargetsError(
-                f"锁定 Locked：{owner} {months[k]}：下级锁定之和{held}超过该月目标，"
-                "请调低它们或同时锁定上级的这个月",
-                f"锁定 Locked: the locked {months[k]} targets under {owner}{held} exceed its "
-                f"{months[k]} target; lower them or lock the parent's month too",
-            )
-    free_seed = [
-        [max(0.0, v - f) for v, f in zip(row, frow, strict=True)]
-        for row, frow in zip(seed, floors, strict=True)
-    ]
-    try:
-        x = fit_margins(free_seed, rest_rows, rest_cols, dict.fromkeys(locked, 0.0))
-        rest = round_matrix(x, rest_rows, rest_cols)
-    except InfeasibleError as exc:
-        who = names[exc.row] if exc.row is not None else owner
-        when = f" {months[exc.column]}" if exc.column is not None else ""
-        raise TargetsError(
-            f"锁定 Locked / 年度目标 Annual：{who}{when}：{exc.message_zh}（{owner}{held} 之下），"
-            "请修改锁定月份或年度目标",
-            f"锁定 Locked / 年度目标 Annual: {who}{when}: {exc.message_en} (under "
-            f"{owner}{held}); change the locked months or the annual targets",
-        ) from None
-    return [[a + b for a, b in zip(r, f, strict=True)] for r, f in zip(rest, floors, strict=True)]
-
-
-def _under(tree: _Tree, unit: str, ancestor: str) -> bool:
-    parent = tree.nodes[unit].parent if unit in tree.nodes else None
-    while parent:
-        if parent == ancestor:
-            return True
-        parent = tree.nodes[parent].parent
-    return False
-
-
-def _floors(
-    tree: _Tree, locks: dict[tuple[str, str | None], dict[int, int]]
-) -> dict[tuple[str, str | None], list[int]]:
-    """What each unit's (and product's) months cannot go below: its locks, or the locks under it."""
-    floors: dict[tuple[str, str | None], list[int]] = {}
-    for (unit, product), months in locks.items():
-        if product is not None:
-            floors[(unit, product)] = [months.get(k, 0) for k in range(12)]
-    for unit, _ in reversed(tree.order()):
-        below = [0] * 12
-        for child in tree.children.get(unit, []):
-            below = [a + b for a, b in zip(below, floors[(child, None)], strict=True)]
+def _nodes(tree: Tree) -> Nodes:
+    nodes = Nodes([])
+    for unit, _ in tree.order():
+        key: Key = (unit, None)
+        nodes.order.append(key)
+        parent = tree.nodes[unit].parent
+        nodes.parent[key] = (parent, None) if parent else None
+        if parent:
+            nodes.children.setdefault((parent, None), []).append(key)
         for spec in tree.products.get(unit, []):
-            below = [
-                a + b
-                for a, b in zip(below, floors.get((unit, spec.product), [0] * 12), strict=True)
-            ]
-        own = locks.get((unit, None), {})
-        for k, value in own.items():
-            if value < below[k]:
-                raise TargetsError(
-                    f"锁定 Locked：{unit} 第 {k + 1} 个月的锁定值小于其下级锁定之和",
-                    f"锁定 Locked: the lock of {unit} is below the sum of the locks under it "
-                    f"in month {k + 1}",
-                )
-            below[k] = value
-        floors[(unit, None)] = below
-    return floors
+            pkey: Key = (unit, spec.product)
+            nodes.order.append(pkey)
+            nodes.parent[pkey] = key
+            nodes.children.setdefault(key, []).append(pkey)
+    return nodes
+
+
+def _product_annuals(
+    tree: Tree, inp: TargetsInput, history: History, annual: dict[str, int], months: list[Month]
+) -> tuple[dict[Key, int], dict[Key, str], dict[str, str]]:
+    s = inp.settings
+    out: dict[Key, int] = {}
+    how: dict[Key, str] = {}
+    basis_of: dict[str, str] = {}
+    for unit, specs in tree.products.items():
+        fixed = {
+            p.product: to_units(
+                p.annual,
+                s.rounding,
+                f"{unit} / {p.product} 年度目标",
+                f"the annual target of {unit} / {p.product}",
+            )
+            for p in specs
+            if p.annual is not None
+        }
+        rest = annual[unit] - sum(fixed.values())
+        if rest < 0:
+            raise TargetsError(
+                where_zh(specs[0]) + f"「{unit}」的产品目标之和超过其年度目标，请调低产品目标",
+                where_en(specs[0]) + f"the product targets of {unit!r} exceed its annual "
+                "target; lower them",
+            )
+        free = [p for p in specs if p.annual is None]
+        if not free and rest:
+            raise TargetsError(
+                where_zh(specs[0]) + f"「{unit}」的产品目标之和与年度目标相差 "
+                f"{rest * s.rounding:,}，请更正其中一个",
+                where_en(specs[0]) + f"the product targets of {unit!r} do not add up to its "
+                f"annual target (off by {rest * s.rounding:,}); correct one of them",
+            )
+        last = [_last_year(history, unit, p.product, months) for p in free]
+        asked = tree.nodes[unit].share_basis or s.share_basis
+        basis = asked if asked in ("weights", "last-year", "last-year×weights", "equal") else None
+        basis = basis or default_basis(free, last)
+        weights, note = share_weights(basis, free, last, [None] * len(free))
+        parts = apportion(rest, weights) if free else []
+        total = math.fsum(weights) or 1.0
+        basis_of[unit] = f"products by {basis}" + (f"; {note}" if note else "")
+        for p in specs:
+            key = (unit, p.product)
+            if p.annual is not None:
+                out[key], how[key] = fixed[p.product], "given (年度目标)"
+        for p, part, w in zip(free, parts, weights, strict=True):
+            key = (unit, p.product)
+            out[key], how[key] = part, f"share of {unit} by {basis} ({w / total:.1%})"
+    return out, how, basis_of
+
+
+def _locks(
+    inp: TargetsInput, tree: Tree, months: list[Month]
+) -> tuple[dict[Key, dict[int, int]], dict[Lock, Key]]:
+    s = inp.settings
+    locks: dict[Key, dict[int, int]] = defaultdict(dict)
+    keys: dict[Lock, Key] = {}
+    products = {(u, p.product) for u, specs in tree.products.items() for p in specs}
+    for lock in inp.locks:
+        if lock.unit not in tree.nodes:
+            raise TargetsError(
+                where_zh(lock, "锁定 Locked") + f"单元「{lock.unit}」不在年度目标中",
+                where_en(lock, "锁定 Locked") + f"{lock.unit!r} is not a unit of the Annual sheet",
+            )
+        if lock.product and (lock.unit, lock.product) not in products:
+            raise TargetsError(
+                where_zh(lock, "锁定 Locked")
+                + f"「{lock.unit}」在年度目标中没有产品「{lock.product}」",
+                where_en(lock, "锁定 Locked") + f"{lock.unit!r} has no product row "
+                f"{lock.product!r} in the Annual sheet",
+            )
+        if lock.month not in months:
+            raise TargetsError(
+                where_zh(lock, "锁定 Locked") + f"{lock.month} 不在财年 {s.year} 内",
+                where_en(lock, "锁定 Locked") + f"{lock.month} is outside fiscal year {s.year}",
+            )
+        key = (lock.unit, lock.product)
+        locks[key][months.index(lock.month)] = to_units(
+            lock.target,
+            s.rounding,
+            f"锁定 Locked {lock.unit} {lock.month}",
+            f"锁定 Locked: the target of {lock.unit} in {lock.month}",
+        )
+        keys[lock] = key
+    return dict(locks), keys
 
 
 def split_targets(inp: TargetsInput) -> Split:
@@ -451,204 +204,164 @@ def split_targets(inp: TargetsInput) -> Split:
     s = inp.settings
     months = fiscal_months(s.year, s.fiscal_start)
     warnings: list[str] = []
-    tree = _Tree(inp.units)
+    tree = Tree(inp.units)
     history = _history(inp.history, tree)
-    annuals, top_down, notes = _annuals(tree, inp, history, months, warnings)
-    locks: dict[tuple[str, str | None], dict[int, int]] = defaultdict(dict)
-    for lock in inp.locks:
-        if lock.unit not in tree.nodes:
+    active = _active(tree, inp, months)
+    shares = annual_targets(
+        tree,
+        s,
+        lambda u: _last_year(history, u, None, months),
+        lambda u: math.fsum(presence(active[u], tree.nodes[u].ramp, _start(inp, u, months))) / 12,
+        warnings,
+    )
+    for unit, _ in reversed(tree.order()):  # the reps first: they are the reason
+        spec = tree.nodes[unit]
+        if shares.annual[unit] and not any(active[unit]):
             raise TargetsError(
-                _where_zh(lock, "锁定 Locked") + f"单元「{lock.unit}」不在年度目标中",
-                _where_en(lock, "锁定 Locked") + f"{lock.unit!r} is not a unit of the Annual sheet",
+                where_zh(spec) + f"「{unit}」{s.year} 年度没有在职的月份（入职/离职日期），"
+                "不能有目标，请清空它的年度目标",
+                where_en(spec) + f"{unit!r} is not active in any month of {s.year} "
+                "(hire/leave dates) but has a target; clear it",
             )
-        if lock.month not in months:
-            raise TargetsError(
-                _where_zh(lock, "锁定 Locked") + f"{lock.month} 不在财年 {s.year} 内",
-                _where_en(lock, "锁定 Locked") + f"{lock.month} is outside fiscal year {s.year}",
+    nodes = _nodes(tree)
+    annual: dict[Key, int] = {(u, None): v for u, v in shares.annual.items()}
+    product_annual, product_how, product_basis = _product_annuals(
+        tree, inp, history, shares.annual, months
+    )
+    annual.update(product_annual)
+    calendar = Calendar(inp.workdays, strict_from=months[0])
+    book = ProfileBook(s, months, calendar)
+    mask: dict[Key, Sequence[bool]] = {
+        key: active[key[0]] for key in nodes.order
+    }  # products share their unit's months
+    profiles = _profiles(tree, inp, history, annual, mask, months, book)
+    base, exact = spread(nodes, annual, {k: p.weights for k, p in profiles.items()}, months)
+    locks, lock_keys = _locks(inp, tree, months)
+    final, lock_exact = apply_locks(nodes, annual, base, mask, locks, months)
+    exact.update(lock_exact)
+    effects = lock_effects(nodes, list(lock_keys), lock_keys, base, final, months)
+    lock_notes = _lock_notes(effects, s.rounding)
+    spec_of = _spec_lookup(tree)
+    tiers = tier_plans(nodes, spec_of, annual, final, s, months, mask, warnings)
+    warnings += book.notes()
+    plans: list[UnitPlan] = []
+    depth_of = dict(tree.order())
+    for key in nodes.order:
+        unit, product = key
+        spec = spec_of(key)
+        profile = profiles[key]
+        depth = depth_of[unit] + (1 if product else 0)
+        plans.append(
+            UnitPlan(
+                "product" if product else spec.level,
+                unit,
+                spec.parent,
+                product,
+                annual[key],
+                final[key],
+                profile.method,
+                "; ".join(x for x in (profile.note, *lock_notes.get(key, [])) if x),
+                spec.proposed,
+                shares.top_down.get(unit) if product is None else None,
+                depth,
+                {tier: values[key] for tier, values in tiers.items()},
+                product_how.get(key, "") if product else shares.annual_from.get(unit, ""),
+                product_basis.get(unit, "") or shares.basis.get(unit, ""),
+                profile.spring,
+                profile.backtest,
+                exact.get(key, [float(v) for v in final[key]]),
             )
-        where = f"锁定 Locked {lock.unit} {lock.month}"
-        locks[(lock.unit, lock.product)][months.index(lock.month)] = _units(
-            lock.target, s.rounding, where, where
         )
-    # Profiles bottom-up: a parent without a method of its own follows its children's mix.
-    profiles: dict[str, Profile] = {}
+    return Split(s, months, plans, warnings, effects)
+
+
+def _lock_notes(effects: list[LockEffect], rounding: Decimal) -> dict[Key, list[str]]:
+    """Per unit, the locks that moved it (for 说明 and `targets explain`)."""
+    out: dict[Key, list[str]] = defaultdict(list)
+    for effect in effects:
+        lock = effect.lock
+        what = lock.unit + (f" / {lock.product}" if lock.product else "")
+        for unit, product, how, deltas in effect.moved:
+            if how == "locked":
+                text = (
+                    f"locked {lock.month} at {lock.target:,} (was {effect.before * rounding:,}), "
+                    "its other months re-spread"
+                )
+            else:
+                changed = sum(1 for d in deltas if d)
+                text = f"moved by the lock of {what} {lock.month} ({how} it, {changed} months)"
+            out[(unit, product)].append(text)
+    return out
+
+
+def _spec_lookup(tree: Tree):  # type: ignore[no-untyped-def]
+    products = {(u, p.product): p for u, specs in tree.products.items() for p in specs}
+
+    def spec_of(key: Key) -> UnitSpec:
+        return tree.nodes[key[0]] if key[1] is None else products[key]
+
+    return spec_of
+
+
+def _profiles(
+    tree: Tree,
+    inp: TargetsInput,
+    history: History,
+    annual: dict[Key, int],
+    mask: dict[Key, Sequence[bool]],
+    months: list[Month],
+    book: ProfileBook,
+) -> dict[Key, UnitProfile]:
+    """Bottom-up: a parent without a method of its own follows its children's mix."""
+    s = inp.settings
+    out: dict[Key, UnitProfile] = {}
     for unit, _ in reversed(tree.order()):
         spec = tree.nodes[unit]
+        key: Key = (unit, None)
         children = tree.children.get(unit, [])
+        start = _start(inp, unit, months)
         if children and not spec.method:
-            total = sum(annuals[c] for c in children) or 1
+            total = sum(annual[(c, None)] for c in children) or 1
             mix = [
-                math.fsum(annuals[c] * profiles[c].weights[k] for c in children) / total
+                math.fsum(annual[(c, None)] * out[(c, None)].weights[k] for c in children) / total
                 for k in range(12)
             ]
             if not any(mix):
-                mix = [1 / 12] * 12
-            profiles[unit] = Profile(tuple(mix), "sum of its children", "")
+                mix = [1.0 if on else 0.0 for on in mask[key]]
+            norm = math.fsum(mix) or 1.0
+            out[key] = UnitProfile(tuple(v / norm for v in mix), "sum of its children")
         else:
-            profiles[unit] = _profile(
+            out[key] = book.make(
                 spec,
                 spec.method or s.method,
                 history.get(unit, {}).get(None),
-                inp,
-                months,
-                warnings,
+                mask[key],
+                start,
             )
-    # Months top-down: locked cells and the locks below each unit are floors.
-    floors = _floors(tree, locks)
-    month_units: dict[str, list[int]] = {}
-    for root in tree.roots:
-        own = locks.get((root, None), {})
-        base = floors[(root, None)]
-        free = [k for k in range(12) if k not in own]
-        rest = annuals[root] - sum(base)
-        if rest < 0 or (not free and rest):
-            units = ", ".join(sorted({u for u, _ in locks}))
-            raise TargetsError(
-                f"锁定 Locked：{root}：锁定月份（{units}）之和 {sum(base) * s.rounding:,} 与"
-                f"年度目标 {annuals[root] * s.rounding:,} 不符",
-                f"锁定 Locked: {root}: the locked months ({units}) add up to "
-                f"{sum(base) * s.rounding:,}, the annual target is "
-                f"{annuals[root] * s.rounding:,}",
+        for product in tree.products.get(unit, []):
+            out[(unit, product.product)] = _product_profile(
+                product, spec, history, inp, mask[key], start, book, out[key]
             )
-        parts = apportion(rest, [profiles[root].weights[k] for k in free])
-        month_units[root] = list(base)
-        for k, v in zip(free, parts, strict=True):
-            month_units[root][k] += v
-    for unit, _ in tree.order():
-        children = tree.children.get(unit, [])
-        if not children:
-            continue
-        rows = [annuals[c] for c in children]
-        seed = [[annuals[c] * w for w in profiles[c].weights] for c in children]
-        locked = {(i, k) for i, c in enumerate(children) for k in locks.get((c, None), {})}
-        held = sorted({u for u, _ in locks if u == unit or _under(tree, u, unit)})
-        matrix = _fit(
-            rows,
-            month_units[unit],
-            seed,
-            [floors[(c, None)] for c in children],
-            locked,
-            children,
-            months,
-            unit,
-            f"; locked: {', '.join(held)}" if held else "",
-        )
-        for c, values in zip(children, matrix, strict=True):
-            month_units[c] = values
-    plans: list[UnitPlan] = []
-    for unit, depth in tree.order():
-        spec = tree.nodes[unit]
-        profile = profiles[unit]
-        plans.append(
-            UnitPlan(
-                spec.level,
-                unit,
-                spec.parent,
-                None,
-                annuals[unit],
-                month_units[unit],
-                profile.method,
-                "; ".join(x for x in (notes.get(unit), profile.note) if x),
-                spec.proposed,
-                top_down.get(unit),
-                depth,
-            )
-        )
-        if tree.products.get(unit):
-            plans += _products(
-                tree.products[unit],
-                spec,
-                annuals[unit],
-                month_units[unit],
-                history,
-                locks,
-                inp,
-                months,
-                warnings,
-                depth,
-            )
-    return Split(s, months, plans, warnings)
+    return out
 
 
-def _products(
-    specs: list[UnitSpec],
+def _product_profile(
+    spec: UnitSpec,
     unit_spec: UnitSpec,
-    annual: int,
-    months_total: list[int],
     history: History,
-    locks: dict[tuple[str, str | None], dict[int, int]],
     inp: TargetsInput,
-    months: list[Month],
-    warnings: list[str],
-    depth: int,
-) -> list[UnitPlan]:
-    s = inp.settings
-    unit = unit_spec.unit
-    fixed = {
-        p.product: _units(
-            p.annual,
-            s.rounding,
-            f"{unit} / {p.product} 年度目标",
-            f"the annual target of {unit} / {p.product}",
+    active: Sequence[bool],
+    start: int,
+    book: ProfileBook,
+    unit_profile: UnitProfile,
+) -> UnitProfile:
+    """A product's own months when its history allows the method; else the unit's mix."""
+    method = spec.method or unit_spec.method or inp.settings.method
+    series = history.get(spec.unit, {}).get(spec.product)
+    if method in ("seasonal", "seasonal-workdays", "trend", "last-year", "auto") and not series:
+        return UnitProfile(
+            unit_profile.weights,
+            unit_profile.method,
+            f"no history of its own: follows {spec.unit}'s months",
         )
-        for p in specs
-        if p.annual is not None
-    }
-    rest = annual - sum(fixed.values())
-    if rest < 0:
-        raise TargetsError(
-            _where_zh(specs[0]) + f"「{unit}」的产品目标之和超过其年度目标",
-            _where_en(specs[0]) + f"the product targets of {unit!r} exceed its annual target",
-        )
-    free = [p for p in specs if p.annual is None]
-    if not free and rest:
-        raise TargetsError(
-            _where_zh(specs[0]) + f"「{unit}」的产品目标之和与年度目标相差 {rest * s.rounding:,}",
-            _where_en(specs[0]) + f"the product targets of {unit!r} do not add up to its "
-            f"annual target (off by {rest * s.rounding:,})",
-        )
-    weights, how = _shares(
-        [p.product or "" for p in free],
-        [p.weight for p in free],
-        [_last_year(history, unit, p.product, months) for p in free],
-    )
-    shares = dict(
-        zip([p.product for p in free], apportion(rest, weights) if free else [], strict=True)
-    )
-    annuals = [fixed.get(p.product, shares.get(p.product, 0)) for p in specs]
-    profiles = [_product_profile(p, unit_spec, history, inp, months, warnings) for p in specs]
-    seed = [[a * w for w in prof.weights] for a, prof in zip(annuals, profiles, strict=True)]
-    product_locks = [locks.get((unit, p.product), {}) for p in specs]
-    floors = [[pl.get(k, 0) for k in range(12)] for pl in product_locks]
-    locked = {(i, k) for i, pl in enumerate(product_locks) for k in pl}
-    names = [f"{unit} / {p.product}" for p in specs]
-    held = ", ".join(p for (u, p) in locks if u == unit and p)
-    matrix = _fit(
-        annuals,
-        months_total,
-        seed,
-        floors,
-        locked,
-        names,
-        months,
-        unit,
-        f"; locked: {held}" if held else "",
-    )
-    return [
-        UnitPlan(
-            "product",
-            unit,
-            unit_spec.parent,
-            p.product,
-            a,
-            values,
-            prof.method,
-            "; ".join(
-                x for x in (f"share of {unit} {how}" if p.annual is None else "", prof.note) if x
-            ),
-            p.proposed,
-            None,
-            depth + 1,
-        )
-        for p, a, values, prof in zip(specs, annuals, matrix, profiles, strict=True)
-    ]
+    return book.make(spec, method, series, active, start)

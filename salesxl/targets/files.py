@@ -1,29 +1,43 @@
 """The target breakdown from file to file, and its month targets read back.
 
 `split_file` is what `salesxl targets split` and the manager workbook's
-分解目标 button call; `read_month_targets` is how consolidation and
-`salesxl forms issue` learn each rep's month target (through the one reader).
+分解目标 button call; `resplit_file` is `salesxl targets resplit`;
+`read_month_targets` is how consolidation and `salesxl forms issue` learn
+each rep's month target, per tier (through the one reader).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
-from salesxl.forms import FormId, Role, TableKey
-from salesxl.intake.files import load_form
+from salesxl.forms import Role, TableKey
 from salesxl.intake.roster import read_roster
 from salesxl.read.marks import Written
 from salesxl.targets.engine import split_targets
 from salesxl.targets.inputs import history_from_sales, read_targets_input
-from salesxl.targets.model import Split, TargetsError
+from salesxl.targets.model import Split, Version
+from salesxl.targets.readback import load_targets, read_targets_workbook
+from salesxl.targets.resplit import resplit
 from salesxl.targets.workbook import write_targets
 from salesxl.write.output import check_output
 
-__all__ = ["SplitResult", "read_month_targets", "split_file"]
+__all__ = [
+    "TIER_ROLES",
+    "SplitResult",
+    "read_month_targets",
+    "read_month_tiers",
+    "resplit_file",
+    "split_file",
+]
+
+# The columns of the 明细 Long sheet holding each tier: 目标, 冲刺, 挑战.
+TIER_ROLES = (Role.TARGET, Role.STRETCH, Role.CHALLENGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +63,14 @@ def split_file(
     scale_proposals: bool = False,
     lang: str = "zh",
     extra_history: Sequence[tuple[str, str | None, Month, float]] = (),
+    today: dt.date | None = None,
 ) -> SplitResult:
     """Read a targets input (plus sales history files), split, write targets.xlsx.
 
     `extra_history` adds history rows from elsewhere (the store's sales records:
-    `salesxl.store.sales_history`).  The output is checked before anything is
-    read: an input file, or a file salesxl did not write as targets, is never
-    replaced (OutputError).
+    `salesxl.store.sales_history`).  The plan is version 1, dated `today`.  The
+    output is checked before anything is read: an input file, or a file salesxl
+    did not write as targets, is never replaced (OutputError).
     """
     inputs = [
         Path(input_path),
@@ -70,31 +85,51 @@ def split_file(
         Path(input_path), extra_history=extra, roster=roster, scale_proposals=scale_proposals
     )
     split = split_targets(inp)
+    split.version = Version(1, today or dt.date.today())
     return SplitResult(write_targets(split, Path(output_path), lang=lang, inputs=inputs), split)
+
+
+def resplit_file(
+    targets_path: Path,
+    output_path: Path,
+    start: Month,
+    *,
+    actuals: Sequence[Path] = (),
+    extra_actuals: Sequence[tuple[str, str | None, Month, float]] = (),
+    lang: str = "zh",
+    today: dt.date | None = None,
+) -> SplitResult:
+    """The next version of a targets workbook, re-spread from `start` with the sales to date:
+    sales records files (`actuals`) and rows from elsewhere (`extra_actuals`, the store's
+    sales records: `salesxl.store.sales_history`).  Only the plan year's months before
+    `start` count.  The output is checked first, as in `split_file` (never over
+    the workbook re-split nor over the actuals)."""
+    inputs = [Path(targets_path), *map(Path, actuals)]
+    check_output(Path(output_path), written=Written.TARGETS, inputs=inputs)
+    previous = read_targets_workbook(Path(targets_path))
+    rows = [*history_from_sales(actuals), *extra_actuals]
+    sales: dict[tuple[str, str | None], dict[Month, float]] = defaultdict(dict)
+    for unit, product, month, amount in rows:
+        bucket = sales[(unit, product)]
+        bucket[month] = bucket.get(month, 0.0) + amount
+    split = resplit(previous, sales, start, today=today)
+    written = write_targets(split, Path(output_path), lang=lang, previous=previous, inputs=inputs)
+    return SplitResult(written, split)
 
 
 def read_month_targets(path: Path, month: Month) -> dict[str, float]:
     """Rep ID -> target for `month`, from a targets workbook's 明细 Long sheet."""
-    data = load_form(Path(path))
-    if data.form_id != FormId.TARGETS:
-        first = data.issues[0] if data.issues else None
-        raise TargetsError(
-            f"{path} 不是「分解目标」生成的目标文件（明细 Long 表）："
-            + (first.message_zh if first else f"它是 {data.form_id} 表单"),
-            f"{path} is not a targets workbook from `salesxl targets split` (明细 Long sheet): "
-            + (first.message_en if first else f"it is a {data.form_id} form"),
-            setting="targets",
-        )
-    errors = [i for i in data.issues if i.is_error]
-    if errors:
-        e = errors[0]
-        raise TargetsError(
-            f"{path}：{e.sheet}!{e.cell}：{e.message_zh}",
-            f"{path}: {e.sheet}!{e.cell}: {e.message_en}",
-            setting="targets",
-        )
-    targets: dict[str, float] = {}
-    for r in data.records(TableKey.LONG):
-        if r[Role.LEVEL] == "rep" and r[Role.MONTH] == month and r[Role.TARGET] is not None:
-            targets[r[Role.UNIT]] = targets.get(r[Role.UNIT], 0.0) + r[Role.TARGET]
-    return targets
+    return read_month_tiers(path, month)[Role.TARGET]
+
+
+def read_month_tiers(path: Path, month: Month) -> dict[Role, dict[str, float]]:
+    """Role.TARGET, STRETCH and CHALLENGE -> rep ID -> that tier's target for `month`, from
+    a targets workbook's 明细 Long sheet (read once); a tier the workbook lacks is empty."""
+    tiers: dict[Role, dict[str, float]] = {tier: {} for tier in TIER_ROLES}
+    for r in load_targets(Path(path)).records(TableKey.LONG):
+        if r[Role.LEVEL] != "rep" or r[Role.MONTH] != month:
+            continue
+        for tier, found in tiers.items():
+            if r[tier] is not None:
+                found[r[Role.UNIT]] = found.get(r[Role.UNIT], 0.0) + r[tier]
+    return tiers

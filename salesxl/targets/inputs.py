@@ -16,7 +16,7 @@ from salesxl.intake.files import load_form
 from salesxl.targets.model import Lock, Settings, TargetsError, TargetsInput, UnitSpec
 from salesxl.validate import FormData
 
-__all__ = ["history_from_sales", "read_targets_input"]
+__all__ = ["active_months", "history_from_sales", "read_targets_input"]
 
 
 def _decimal(value: float | int | None) -> Decimal | None:
@@ -25,6 +25,13 @@ def _decimal(value: float | int | None) -> Decimal | None:
     if isinstance(value, float) and value.is_integer():
         return Decimal(int(value))
     return Decimal(str(value))
+
+
+def _uplift(value: float | None) -> float | None:
+    """Percent over base: 10%, 0.1 or 10 all mean ten percent (a number above 1 is percent)."""
+    if value is None:
+        return None
+    return float(value) * 100 if value <= 1 else float(value)
 
 
 def _errors(data: FormData, what_zh: str, what_en: str, setting: str | None) -> None:
@@ -69,8 +76,11 @@ def read_targets_input(
         method=h.get(R.METHOD) or "seasonal",
         rounding=_decimal(h.get(R.ROUNDING) or 1),  # type: ignore[arg-type]  # never None: `or 1`
         mode=h.get(R.MODE) or "top-down",
-        spring_festival=h.get(R.SPRING_FESTIVAL, "yes") == "yes",
+        spring_festival=h.get(R.SPRING_FESTIVAL) or "auto",
         scale_proposals=scale_proposals,
+        share_basis=h.get(R.SHARE_BASIS) or None,
+        stretch_uplift=_uplift(h.get(R.STRETCH_UPLIFT)),
+        challenge_uplift=_uplift(h.get(R.CHALLENGE_UPLIFT)),
     )
     units = [
         UnitSpec(
@@ -85,6 +95,11 @@ def read_targets_input(
             ramp=r[R.RAMP],
             month_weights=r[R.MONTH_WEIGHTS],
             row=r["_row"],
+            share_basis=r[R.SHARE_BASIS],
+            stretch=_decimal(r[R.STRETCH]),
+            challenge=_decimal(r[R.CHALLENGE]),
+            stretch_uplift=_uplift(r[R.STRETCH_UPLIFT]),
+            challenge_uplift=_uplift(r[R.CHALLENGE_UPLIFT]),
         )
         for r in data.records(TableKey.ANNUAL)
     ]
@@ -100,12 +115,27 @@ def read_targets_input(
     workdays = Workdays.from_rows(
         (r[R.DATE], r[R.DAY_TYPE]) for r in data.records(TableKey.WORKDAYS)
     )
+    starts, ends = active_months(roster) if roster is not None else ({}, {})
+    return TargetsInput(settings, units, history, locks, workdays, starts, ends)
+
+
+def active_months(roster: Roster) -> tuple[dict[str, Month], dict[str, Month]]:
+    """Each rep's first month (hire date) and last month (leave date) from the roster.
+
+    A month the rep works at least one day of is an active month: the split gives
+    it a full month's target and consolidation pro-rates that by the workdays
+    employed (README, "Leavers, new hires and pro-rating").  A rep marked 离职
+    Left without a leave date has no month at all."""
     starts: dict[str, Month] = {}
-    if roster is not None:
-        for rep in roster.reps.values():
-            if rep.hire_date and rep.hire_date.year >= settings.year - 1:
-                starts[rep.rep_id] = Month.of(rep.hire_date)
-    return TargetsInput(settings, units, history, locks, workdays, starts)
+    ends: dict[str, Month] = {}
+    for rep in roster.reps.values():
+        if rep.hire_date:
+            starts[rep.rep_id] = Month.of(rep.hire_date)
+        if rep.leave_date:
+            ends[rep.rep_id] = Month.of(rep.leave_date)
+        elif rep.status == "left":
+            ends[rep.rep_id] = Month(1900, 1)
+    return starts, ends
 
 
 def history_from_sales(paths: Iterable[Path]) -> list[tuple[str, str | None, Month, float]]:

@@ -3,7 +3,9 @@
 For a month, each rep gets a daily report, a weekly plan for every week
 whose Monday falls in the month, and a monthly plan; for a week, only that
 week's plans.  Name, ID, region, team, period and month target are filled in
-and locked, the rep's known customers are in the customer drop-down, and
+and locked (the monthly plan shows the 冲刺 stretch and 挑战 challenge targets
+too when the targets have them), the rep's known customers are in the
+customer drop-down, and
 the daily report's live progress block shows amount so far, target and
 completion.  The daily report's 日清 Day close sheet has a row dated for each
 of the rep's workdays of the month.  What the rep already wrote can fill in
@@ -29,10 +31,19 @@ from salesxl.validate import ValidationContext
 from salesxl.write.templates import SUGGESTED_LISTS, FormJob, write_forms
 from salesxl.write.xlsx import OutputError
 
-__all__ = ["FormsExistError", "first_week", "issue_forms", "known_customers", "planned_forms"]
+__all__ = [
+    "FormsExistError",
+    "first_week",
+    "issue_forms",
+    "known_customers",
+    "planned_forms",
+    "skipped_reps",
+]
 
 MAX_CUSTOMERS = 500  # a drop-down of the rep's most frequent customers
 Rows = Mapping[tuple[str, Week], Sequence[Mapping[str, Any]]]
+# A tier of targets.xlsx -> the monthly plan's header field showing it.
+_TIER_FIELDS = {Role.STRETCH: Role.STRETCH_TARGET, Role.CHALLENGE: Role.CHALLENGE_TARGET}
 
 
 class FormsExistError(OutputError):
@@ -73,7 +84,28 @@ def known_customers(paths: Iterable[Path]) -> dict[str, list[str]]:
 
 
 def _active(rep: Rep, first: dt.date, last: dt.date) -> bool:
-    return rep.active_on(first) or rep.active_on(last)
+    """Employed on at least one day from `first` to `last` (hired and gone within counts)."""
+    if rep.hire_date and rep.hire_date > last:
+        return False
+    if rep.leave_date and rep.leave_date < first:
+        return False
+    return not (rep.status == "left" and rep.leave_date is None)
+
+
+def skipped_reps(roster: Roster, period: Month) -> list[tuple[Rep, str]]:
+    """The reps of the roster who get no forms for `period`, each with the reason."""
+    out: list[tuple[Rep, str]] = []
+    for rep in sorted(roster.reps.values(), key=lambda r: r.rep_id):
+        if _active(rep, period.first_day, period.last_day):
+            continue
+        if rep.hire_date and rep.hire_date > period.last_day:
+            why = f"hired {rep.hire_date:%Y-%m-%d} (入职), after {period}"
+        elif rep.leave_date and rep.leave_date < period.first_day:
+            why = f"left {rep.leave_date:%Y-%m-%d} (离职), before {period}"
+        else:
+            why = "marked 离职 Left in the roster (no leave date)"
+        out.append((rep, why))
+    return out
 
 
 def planned_forms(
@@ -87,6 +119,7 @@ def planned_forms(
     plan_rows: Rows | None = None,
     last_week_rows: Rows | None = None,
     workdays: Workdays | None = None,
+    tiers: Mapping[Role, Mapping[str, float]] | None = None,
 ) -> list[FormJob]:
     """The forms `issue_forms` writes, without writing them (see there)."""
     if period is None and not weeks:
@@ -101,6 +134,11 @@ def planned_forms(
         who: dict[str, Any] = {Role.REP_NAME: rep.name, Role.REP_ID: rep.rep_id}
         target = (targets or {}).get(rep.rep_id)
         month_target: dict[str, Any] = {Role.MONTH_TARGET: target} if target is not None else {}
+        tier_targets: dict[str, Any] = {  # the monthly plan shows the stretch and challenge too
+            _TIER_FIELDS[tier]: values[rep.rep_id]
+            for tier, values in (tiers or {}).items()
+            if values.get(rep.rep_id) is not None
+        }
         lists = {SUGGESTED_LISTS[Role.CUSTOMER]: list((customers or {}).get(rep.rep_id, []))}
         place: dict[str, Any] = {Role.REGION: rep.region, Role.TEAM: rep.team}
         monthly = period is not None and _active(rep, period.first_day, period.last_day)
@@ -141,7 +179,7 @@ def planned_forms(
                 FormJob(
                     base / f"{stem}_月计划_{period}.xlsx",
                     FormId.MONTHLY_PLAN,
-                    {**who, Role.MONTH: period, **month_target},
+                    {**who, Role.MONTH: period, **month_target, **tier_targets},
                     {},
                     lists=lists,
                     lock_header=True,
@@ -162,6 +200,7 @@ def issue_forms(
     last_week_rows: Rows | None = None,
     workdays: Workdays | None = None,
     overwrite: bool = False,
+    tiers: Mapping[Role, Mapping[str, float]] | None = None,
 ) -> list[Path]:
     """Write the forms of every rep active in `period` and/or `weeks`; returns the files.
 
@@ -169,8 +208,11 @@ def issue_forms(
     plans of `weeks` (default: every week whose Monday is in the month);
     without one, only the weekly plans of `weeks`.  `plan_rows` and
     `last_week_rows` fill in a rep's weekly plan of a week ((rep, week) ->
-    rows of its 计划 Plan and 上周总结 Last week tables).  Raises FormsExistError,
-    writing nothing, when a form is in `folder` already and not `overwrite`.
+    rows of its 计划 Plan and 上周总结 Last week tables).  `tiers` maps Role.STRETCH
+    and Role.CHALLENGE to rep ID -> that tier's month target, shown on the monthly
+    plan (when the targets have tiers); `skipped_reps` says who got no forms and why.
+    Raises FormsExistError, writing nothing, when a form is in `folder` already and
+    not `overwrite`.
     """
     jobs = planned_forms(
         roster,
@@ -182,6 +224,7 @@ def issue_forms(
         plan_rows=plan_rows,
         last_week_rows=last_week_rows,
         workdays=workdays,
+        tiers=tiers,
     )
     existing = [job.path for job in jobs if job.path.exists()]
     if existing and not overwrite:
