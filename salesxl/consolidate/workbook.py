@@ -464,12 +464,13 @@ def write_summary(
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     path = Path(path)
-    shown, cut = shorten_lists(summary.sheets, None if details else list_limit)
-    if cut:
-        shown = [_noted(s, overview_notes(cut)) if s.key == "overview" else s for s in shown]
-    sheets: Sequence[SheetData] = [
-        piece for s in shown if details or s.key != "details" for piece in _pieces(s)
-    ]
+    with paused_gc():  # a few new lists among millions of objects: no collection for them
+        shown, cut = shorten_lists(summary.sheets, None if details else list_limit)
+        if cut:
+            shown = [_noted(s, overview_notes(cut)) if s.key == "overview" else s for s in shown]
+        sheets: Sequence[SheetData] = [
+            piece for s in shown if details or s.key != "details" for piece in _pieces(s)
+        ]
     with (
         atomic_output(path, "汇总文件", written=Written.SUMMARY, inputs=inputs) as tmp,
         paused_gc(),  # ~100k cells of small objects, no cycles
