@@ -55,19 +55,22 @@ def summary():
 
 
 def _rows(path, title):
-    sheet = openpyxl.load_workbook(path, read_only=True)[title]
-    head, *rows = sheet.iter_rows(values_only=True)
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        head, *rows = book[title].iter_rows(values_only=True)
+    finally:
+        book.close()  # a read-only workbook keeps its file open until closed
     keys = [h.split("\n")[-1] for h in head]
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
 def _notes(path):
-    sheet = openpyxl.load_workbook(path, read_only=True)["总览 Overview"]
-    return [
-        (r[0], r[1])
-        for r in sheet.iter_rows(values_only=True)
-        if isinstance(r[0], str) and "list shortened" in r[0]
-    ]
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = list(book["总览 Overview"].iter_rows(values_only=True))
+    finally:
+        book.close()
+    return [(r[0], r[1]) for r in rows if isinstance(r[0], str) and "list shortened" in r[0]]
 
 
 def test_each_rep_keeps_its_most_urgent_entries_and_its_total(summary, tmp_path):
