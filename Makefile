@@ -35,6 +35,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_returns.py
 	$(BIN)/python benchmarks/bench_scorecards.py
+	$(BIN)/python benchmarks/bench_chase.py
+	$(BIN)/python benchmarks/bench_packs.py
+	$(BIN)/python benchmarks/bench_watch.py
 	$(BIN)/python benchmarks/bench_hostile.py
 
 templates: $(STAMP)

@@ -22,6 +22,7 @@ __all__ = [
     "floor_and_salesxl",
     "generate",
     "measure_salesxl",
+    "roster",
     "run_salesxl",
 ]
 
@@ -126,6 +127,28 @@ def generate(
         with ProcessPoolExecutor() as pool:
             list(pool.map(_one_report, todo, chunksize=8))
     return paths
+
+
+def roster(path: Path, reps: int, teams: int, regions: int = 5) -> Path:
+    """A 花名册 of the generated reps S0000… in `teams` teams (each with its leader) over
+    `regions` regions; the roster's team is the one that counts."""
+    from salesxl.forms import ROSTER
+    from salesxl.write.templates import write_form
+
+    rows = [
+        {
+            "rep_id": f"S{i:04d}",
+            "name": f"销售{i}",
+            "region": f"区域{(i % teams) % regions}",
+            "team": f"团队{i % teams}",
+            "manager": f"主管{i % teams}",
+            "level": "mid",
+            "status": "active",
+        }
+        for i in range(reps)
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_form(path, ROSTER, rows={"reps": rows})
 
 
 def floor(paths: list[Path]) -> float:
@@ -234,5 +257,5 @@ def measure_salesxl(args: list[str], ok_codes: tuple[int, ...] = (0,)) -> Run:
     stop.set()
     sampler.join()
     if proc.returncode not in ok_codes:
-        raise SystemExit(f"salesxl failed: {err.decode()}")
+        raise SystemExit(f"salesxl {' '.join(args[:2])} exited {proc.returncode}: {err.decode()}")
     return Run(seconds, peak, _children_cpu() - cpu)

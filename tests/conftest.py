@@ -45,7 +45,7 @@ GOOD_ROW: dict[str, Any] = {
     "phone": "13812345678",
     "source": "拜访",
     "grade": "B",
-    "stage": "5",
+    "stage": "7",
     "product": "净水器X1",
     "qty": 2,
     "price": 1500,

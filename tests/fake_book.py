@@ -162,6 +162,11 @@ class FakeSheets(dict[str, FakeSheet]):
             raise KeyError(f"no sheet {name!r}")  # xlwings raises too
         return super().__getitem__(name)
 
+    def add(self, name: str, before: Any = None, after: Any = None) -> FakeSheet:
+        assert name not in self, f"a sheet {name!r} exists already"  # as xlwings refuses
+        self[name] = FakeSheet(name)
+        return self[name]
+
 
 @dataclass
 class FakeBook:

@@ -32,7 +32,7 @@ from salesxl.store.schema import metadata
 from salesxl.write.templates import write_form
 
 NOV = Month(2026, 11)
-SALES_HEADER = [f.zh for f in SALES_RECORDS.main_table.fields]
+SALES_HEADER = [f.zh for f in SALES_RECORDS.main_table.fields if f.key != "rep_name"]  # by ID
 
 
 # ----------------------------------------------------------------------------

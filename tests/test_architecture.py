@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("targets",),
     ("consolidate",),
     ("scorecards",),
-    ("excel", "demo"),
+    ("excel", "demo", "watch"),
     ("cli",),
 ]
 LAYER_OF = {package: i for i, layer in enumerate(LAYERS) for package in layer}

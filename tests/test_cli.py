@@ -74,13 +74,13 @@ def test_no_errors_exit_0(good, tmp_path, source):
         shutil.copy(FILES / good.name, good)
     result = run("validate", str(good), "--as-of", "2026-11-24")
     assert result.exit_code == 0, result.output
-    assert "1 files checked: 1 without errors" in result.stdout
+    assert "1 file checked: 1 without errors" in result.stdout
 
 
 def test_validate_today_is_a_hidden_old_name_of_as_of(tmp_path):
     shutil.copy(FILES / "labels_zh_only.xlsx", tmp_path)
     old = CliRunner().invoke(main, ["validate", str(tmp_path), "--today", "2026-11-24"])
-    assert old.exit_code == 0 and "1 files checked: 1 without errors" in old.stdout
+    assert old.exit_code == 0 and "1 file checked: 1 without errors" in old.stdout
     assert "deprecated" in old.stderr and "--as-of" in old.stderr
     help_text = run("validate", "--help").output
     assert "--as-of" in help_text and "--today" not in help_text
@@ -266,8 +266,7 @@ def test_roster_errors_are_listed_once_even_when_the_roster_is_checked_too(good,
     ]
     text = run("validate", str(good), "--roster", str(roster), "--lang", "en").stdout
     assert (
-        text.count("roster.xlsx") == 1
-        and "1 files checked: 1 without errors, 0 with errors" in text
+        text.count("roster.xlsx") == 1 and "1 file checked: 1 without errors, 0 with errors" in text
     )
     assert "A3" in text and "A4" in text
 
@@ -381,11 +380,61 @@ def test_a_roster_id_written_full_width_still_matches():
 
 def test_an_empty_folder_says_so(tmp_path):
     (tmp_path / "inbox").mkdir()
-    (tmp_path / "inbox" / "~$x.xlsx").write_bytes(b"x")
+    (tmp_path / "inbox" / "~$x.xlsx").write_bytes(b"x")  # a lock file is not a form
     result = run("validate", str(tmp_path / "inbox"), "--format", "json")
     assert result.exit_code == 0
-    assert [(i["code"], i["severity"]) for i in issues_json(result)] == [("skipped", "info")]
-    assert "No spreadsheet files" in result.stderr
+    skipped, empty = issues_json(result)
+    assert (skipped["code"], skipped["severity"]) == ("skipped", "info")  # the lock file
+    assert (empty["code"], empty["severity"], empty["file"]) == (
+        "no_forms",
+        "warning",
+        str(tmp_path / "inbox"),
+    )
+    assert "没有找到表单文件" in empty["message_zh"] and "No form files" in empty["message_en"]
+    strict = run("validate", str(tmp_path / "inbox"), "--strict", "--lang", "en")
+    assert strict.exit_code == 1
+    assert "0 files checked" in strict.stdout and "(0 errors, 1 warning, 1 info)" in strict.stdout
+
+
+def test_an_empty_inbox_is_a_warning_and_fails_strict_consolidation(tmp_path):
+    (tmp_path / "inbox").mkdir()
+    args = ["consolidate", str(tmp_path / "inbox"), "--period", "2026-11", "--as-of", "2026-11-24"]
+    result = run(*args, "-o", str(tmp_path / "s.xlsx"))
+    assert result.exit_code == 0  # the workbook is still written, saying why it is empty
+    assert "0 reps" in result.stdout and "1 warning" in result.stdout
+    assert "没有找到表单文件" in result.stdout and "No form files" in result.stdout
+    strict = run(*args, "-o", str(tmp_path / "s.xlsx"), "--strict")
+    assert strict.exit_code == 1
+    # A folder of files none of which is a rep form is empty too.
+    write_xlsx(tmp_path / "inbox" / "roster.xlsx", {"花名册": [["工号", "姓名"], ["S001", "张伟"]]})
+    strict = run(*args, "-o", str(tmp_path / "s.xlsx"), "--strict", "--lang", "en")
+    assert (
+        strict.exit_code == 1
+        and "None of the files in" in strict.stdout
+        and "(1) is a rep form" in strict.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        ("en", ["1 file checked: 1 without errors, 0 with errors (0 errors, 1 warning, 0 info)"]),
+        ("zh", ["共检查 1 个文件：1 个无错误，0 个有错误（错误 0 个，警告 1 个，提示 0 个）"]),
+        (
+            "both",
+            [
+                "共检查 1 个文件：1 个无错误，0 个有错误（错误 0 个，警告 1 个，提示 0 个）",
+                "1 file checked: 1 without errors, 0 with errors (0 errors, 1 warning, 0 info)",
+            ],
+        ),
+    ],
+)
+def test_counts_are_said_in_the_language_asked_with_plurals(tmp_path, lang, lines):
+    path = write_daily(tmp_path / "w.xlsx", [{**GOOD_ROW, "phone": "12345"}])  # one warning
+    result = run("validate", str(path), "--as-of", "2026-11-24", "--lang", lang)
+    assert result.stdout.rstrip("\n").split("\n")[-len(lines) :] == lines
+    status = {"en": "1 warning", "zh": "1 个警告", "both": "1 warning"}[lang]
+    assert f"w.xlsx  {status}" in result.stdout
 
 
 def test_several_paths_and_a_file_given_twice(good, bad):
@@ -485,7 +534,7 @@ def test_text_table_columns_line_up_with_chinese_sheet_names(tmp_path):
         for line in out.splitlines()
         if "formula_without_value" in line or "extra_column" in line
     ]
-    assert len(lines) == 5
+    assert len(lines) == 3  # D3, K7:K9 (one issue for the run of cells), E3
 
     def column(line: str) -> int:
         head = line.split("formula_without_value")[0].split("extra_column")[0]

@@ -138,6 +138,27 @@ def test_strict_exits_1_on_errors(inbox, tmp_path):
     assert result.exit_code == 1
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_printed_headline_is_in_the_language_of_the_workbook(inbox, tmp_path, lang):
+    result = run(
+        "consolidate",
+        str(inbox),
+        "--period",
+        "2026-11",
+        "--as-of",
+        "2026-11-05",
+        "-o",
+        str(tmp_path / "s.xlsx"),
+        "--lang",
+        lang,
+    )
+    assert result.exit_code == 0, result.output
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in result.output)
+    assert chinese == (lang == "zh")  # en: English only; zh: both languages (the default)
+    # b.xlsx's deposit above its amount, broken.xlsx, foreign.xlsx: 3 errors (notes.txt: info)
+    assert "2 reps" in result.output and "issues: 3 errors, 0 warnings" in result.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -211,7 +232,8 @@ def test_details_flag_adds_the_table(inbox, tmp_path):
     )
     names = zipfile.ZipFile(out).namelist()
     assert any(n.startswith("xl/tables/") for n in names)
-    assert openpyxl.load_workbook(out).sheetnames[-1] == "Details"
+    visible = [ws.title for ws in openpyxl.load_workbook(out) if ws.sheet_state == "visible"]
+    assert visible[-1] == "Details"
 
 
 def test_a_year_the_calendar_does_not_cover_needs_workdays(tmp_path):
@@ -236,6 +258,12 @@ def test_a_year_the_calendar_does_not_cover_needs_workdays(tmp_path):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert "does not cover 2027" in result.output and "--workdays" in result.output
+    # Both languages, the year first, then how to supply its workdays and with which option.
+    zh, en, hint_zh, hint_en = result.output.removeprefix("Error: ").strip().split("\n")
+    assert zh.startswith("内置的中国节假日日历不包含 2027 年")
+    assert en.startswith("the built-in China holiday calendar does not cover 2027")
+    assert "工作日 Workdays" in hint_zh and hint_zh.endswith("（--workdays）")
+    assert "Workdays sheet" in hint_en and hint_en.endswith("(--workdays)")
 
     from salesxl.forms import WORKDAYS
 

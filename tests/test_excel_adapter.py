@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 from pathlib import Path
 
+import msoffcrypto
 import openpyxl
 import pytest
 
 from salesxl import excel
+from salesxl.consolidate import consolidate_inbox
 from salesxl.core.periods import Month
 from salesxl.demo import generate_demo
 from salesxl.excel.builder import build_manager_workbook
 from salesxl.excel.settings import (
     BY_REP_SHEET,
+    CHASE_SHEET,
     ISSUES_SHEET,
     OVERVIEW_SHEET,
     SETTINGS_SHEET,
@@ -159,6 +163,11 @@ def test_a_returns_folder_inside_the_inbox_is_refused(book: FakeBook) -> None:
         ("数据库", "sales.db", "数据库文件", "The database file 'sales.db' does not exist"),
         ("数据库", "mysql://u@h/db", "无法识别", "is not one salesxl can use"),
         ("退回文件夹", "missing/returns", "文件夹不存在", "its folder does not exist"),
+        ("分包", "部门", "应为 团队 team 或 区域 region", "should be team or region"),
+        ("催交名单", "maybe", "应为 是 或 否", "should be yes or no"),
+        ("分包密码", "missing.txt", "不存在", "does not exist"),
+        ("列映射", "amount", "列映射", "is not FIELD=HEADER"),
+        ("列映射", "turnover=Price", "列映射", "'turnover' is not a field"),
     ],
 )
 def test_each_bad_setting_gives_its_message_and_writes_nothing(
@@ -273,3 +282,113 @@ def test_text_that_looks_like_a_formula_stays_text() -> None:
     assert excel_text("ok") == "ok" and excel_text(3) == 3
     assert hyperlink('C:\\a "b".xlsx', "x") == '=HYPERLINK("C:\\a ""b"".xlsx","x")'
     assert hyperlink("C:\\" + "d" * 300, "=evil") == "'=evil", "too long for HYPERLINK: text"
+
+
+def _demo_summary(folder: Path):  # what the Consolidate button consolidates, for comparison
+    return consolidate_inbox(
+        [folder / "inbox"],
+        period=Month(2026, 11),
+        roster=folder / "roster.xlsx",
+        targets=folder / "targets.xlsx",
+        as_of=dt.date(2026, 11, 24),
+    )
+
+
+def test_consolidate_fills_the_chase_sheet_and_says_how_many_owe(book: FakeBook) -> None:
+    folder = Path(book.fullname).parent
+    excel.consolidate(book)
+    expected = _demo_summary(folder).sheet("chase")
+    assert expected.rows, "the demo has reps who owe reports"
+    rows = book.sheets[CHASE_SHEET].rows()
+    assert rows[0][0] == "区域 Region" and rows[0][-1] == "催交消息 Message"
+    assert len(rows) == 1 + len(expected.rows)
+    message = expected.columns.index(next(c for c in expected.columns if c.key == "message"))
+    # The Chinese message, ready to paste: `@name 11-20、11-23 日报未交`; the leading ' is
+    # how Excel is told that text starting with @ is text (it does not show it).
+    assert [r[message] for r in rows[1:]] == ["'" + r[message].zh for r in expected.rows]
+    assert f"催交 Chase: {len(expected.rows)} 人欠交报表" in book.alert["prompt"]
+
+
+def test_chase_list_off(book: FakeBook) -> None:
+    book.set(SETTINGS_SHEET, "催交名单", "否 no")
+    excel.consolidate(book)
+    assert book.sheets[CHASE_SHEET].rows() == [
+        ["「催交名单」设置为否 The Chase list setting is no."]
+    ]
+    assert "催交 Chase" not in book.alert["prompt"]
+
+
+def test_a_workbook_built_before_the_chase_sheet_gets_it(book: FakeBook) -> None:
+    del book.sheets[CHASE_SHEET]
+    book.sheets[SETTINGS_SHEET].values = {  # nor the rows of the newer settings
+        k: v
+        for k, v in book.sheets[SETTINGS_SHEET].values.items()
+        if not str(book.sheets[SETTINGS_SHEET].values.get((k[0], 1), "")).startswith(
+            ("催交", "分包")
+        )
+    }
+    excel.consolidate(book)
+    assert book.alert["mode"] == "info", book.alert["prompt"]
+    assert len(book.sheets[CHASE_SHEET].rows()) > 1
+
+
+def test_split_by_team_saves_a_pack_per_leader_with_its_password(book: FakeBook) -> None:
+    folder = Path(book.fullname).parent
+    teams = sorted({(region, team) for _, region, team in _roster_rows(folder)})
+    (folder / "pw.txt").write_text(
+        "".join(f"{region}/{team},pw-{i}\n" for i, (region, team) in enumerate(teams)),
+        encoding="utf-8",
+    )
+    book.set(SETTINGS_SHEET, "分包 Split", "团队 team")
+    book.set(SETTINGS_SHEET, "分包密码", "pw.txt")
+    excel.consolidate(book)
+    prompt = book.alert["prompt"]
+    assert book.alert["mode"] == "info", prompt
+    packs = sorted((folder / "packs").glob("*.xlsx"))
+    assert len(packs) == len(teams) >= 2
+    assert f"分包 Packs: {len(teams)}（{len(teams)} 份设了打开密码" in prompt
+    headlines = (folder / "packs" / "headlines.txt").read_text(encoding="utf-8").splitlines()
+    assert len(headlines) == len(teams) and all(line in prompt for line in headlines)
+    for i, (region, team) in enumerate(teams):  # each opens with its leader's password
+        with (folder / "packs" / f"2026-11 {region} {team}.xlsx").open("rb") as fh:
+            office = msoffcrypto.OfficeFile(fh)
+            office.load_key(password=f"pw-{i}")
+            plain = io.BytesIO()
+            office.decrypt(plain)
+        assert openpyxl.load_workbook(plain).sheetnames[0] == "总览 Overview"
+    assert (folder / "summary.xlsx").exists()  # the company summary as before
+
+
+def test_pack_passwords_without_split_by_is_a_setting_to_fix(book: FakeBook) -> None:
+    folder = Path(book.fullname).parent
+    (folder / "pw.txt").write_text("一组,x\n", encoding="utf-8")
+    book.set(SETTINGS_SHEET, "分包密码", "pw.txt")
+    excel.consolidate(book)
+    assert book.alert["mode"] == "critical"
+    assert "'Pack passwords' is filled but 'Split by' is not" in book.alert["prompt"]
+    assert not (folder / "summary.xlsx").exists()
+
+
+def _roster_rows(folder: Path) -> list[tuple]:
+    """(rep id, region, team) of every rep in the demo's roster."""
+    from salesxl.intake.roster import read_roster
+
+    roster = read_roster(folder / "roster.xlsx")
+    return [(r.rep_id, r.region, r.team) for r in roster.reps.values()]
+
+
+def test_the_column_mapping_setting_reads_an_export_as_validate_does(book: FakeBook) -> None:
+    folder = Path(book.fullname).parent
+    inbox = folder / "exports"
+    inbox.mkdir()
+    (inbox / "SalesJan2009.csv").write_text(
+        "Transaction_date,Product,Price,Payment_Type,Name\n2009-01-02,P1,1200,Visa,carolina\n",
+        encoding="utf-8",
+    )
+    book.set(SETTINGS_SHEET, "收件箱", "exports")
+    excel.validate(book)
+    assert "错误 Errors: 1" in book.alert["prompt"]  # no amount column
+    book.app.alerts.clear()
+    book.set(SETTINGS_SHEET, "列映射", "amount=Price；customer = Name")
+    excel.validate(book)
+    assert book.alert["mode"] == "info" and "错误 Errors: 0" in book.alert["prompt"]

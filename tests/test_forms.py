@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from salesxl.forms import FORMS, Field, FieldType, FormId, Role, TableKey, formula
+from salesxl.forms import DAILY_REPORT, FORMS, Field, FieldType, FormId, Role, TableKey, formula
 from salesxl.forms.choices import (
     CLOSED_WON,
     FOLLOW_UP_GRADES,
@@ -179,6 +179,54 @@ DAILY_ROWS = [
 )
 def test_formulas_evaluate_as_a_spreadsheet_would(text, record, expected):
     assert formula.evaluate(text, record, {"daily": DAILY_ROWS}) == expected
+
+
+DEAL_ROWS = [
+    {"date": dt.date(2026, 11, 2), "stage": "7", "amount": 1200.0},  # a deal, as its code
+    {"date": dt.date(2026, 11, 2), "stage": "成交", "amount": 300.0},  # typed as its name
+    {"date": dt.date(2026, 11, 2), "stage": "5", "amount": 9000.0},  # a quote, not a sale
+    {"date": dt.date(2026, 11, 2), "stage": "7 CLOSED WON", "amount": "1.2万"},  # text
+    {"date": dt.date(2026, 11, 3), "stage": "7 成交", "amount": 50.5},
+    {"date": dt.date(2026, 11, 3), "stage": "8 已成交", "amount": 70.0},  # not a stage
+]
+
+
+def _stage_spellings(ref: formula.Ref) -> tuple[str, ...]:
+    choices = DAILY_REPORT.table(TableKey.DAILY).field(Role.STAGE).choices
+    assert choices is not None and ref.code is not None
+    return choices.spellings(ref.code)
+
+
+def test_deal_only_formulas_count_the_rows_a_spreadsheet_would():
+    today = DAILY_REPORT.table(TableKey.DAY_CLOSE).field("sales").formula
+    progress = DAILY_REPORT.progress
+    assert today is not None and progress is not None
+    tables = {"daily": DEAL_ROWS}
+    # The 2nd: 1,200 + 300 (the 9,000 quote and the text amount left out); the 3rd: 50.5.
+    day = formula.evaluate(today, {"date": dt.date(2026, 11, 2)}, tables, _stage_spellings)
+    assert day == 1500.0
+    # The month: 1,200 + 300 + 50.5; one deal's amount is text.
+    assert formula.evaluate(progress.formula, {}, tables, _stage_spellings) == 1550.5
+    assert formula.count_text(progress.formula, {}, tables, _stage_spellings) == 1
+    rendered = formula.render(progress.formula, lambda ref: f"<{ref.kind}:{ref.field}>")
+    assert rendered == "SUMPRODUCT(SUMIFS(<col:amount>,<col:stage>,<choice:stage>))"
+    counted = formula.render_text_count(progress.formula, lambda ref: f"<{ref.kind}:{ref.field}>")
+    assert (
+        counted == "SUMPRODUCT(ISTEXT(<col:amount>)*ISNUMBER(MATCH(<col:stage>,<choice:stage>,0)))"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SUMIFS({col:daily.amount},{col:daily.date},{choice:daily.stage=7})",  # another column
+        "SUMIFS({col:daily.amount},{col:daily.stage},{choice:daily.stage})",  # no code
+        "SUMIFS({col:daily.amount},{col:daily.stage},{cell:stage=7})",  # a code on a cell
+    ],
+)
+def test_a_choice_criterion_names_its_own_column_and_a_code(text):
+    with pytest.raises(ValueError):
+        formula.parse(text)
 
 
 @pytest.mark.parametrize(

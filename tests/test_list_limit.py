@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from salesxl.cli import main
 from salesxl.consolidate import consolidate
-from salesxl.consolidate.workbook import write_summary
+from salesxl.consolidate.assemble import summarise
+from salesxl.consolidate.workbook import write_summary, write_workbook
 from salesxl.core.issues import Code, Severity, make_issue
 from tests.factory import NOV, daily, row
 
@@ -65,12 +66,14 @@ def _rows(path, title):
 
 
 def _notes(path):
+    """The Overview's lines about shortened lists, top to bottom."""
     book = openpyxl.load_workbook(path, read_only=True)
     try:
-        rows = list(book["总览 Overview"].iter_rows(values_only=True))
+        rows = list(book.worksheets[0].iter_rows(values_only=True))  # the Overview
     finally:
         book.close()
-    return [(r[0], r[1]) for r in rows if isinstance(r[0], str) and "list shortened" in r[0]]
+    cells = [c for r in rows for c in r if isinstance(c, str)]
+    return [c for c in cells if "列表已精简" in c or "list shortened" in c]
 
 
 def test_each_rep_keeps_its_most_urgent_entries_and_its_total(summary, tmp_path):
@@ -101,14 +104,41 @@ def test_each_rep_keeps_its_most_urgent_entries_and_its_total(summary, tmp_path)
 
 def test_the_overview_says_which_lists_were_shortened_and_where_the_rest_is(summary, tmp_path):
     path = write_summary(summary, tmp_path / "summary.xlsx", list_limit=2)
-    notes = _notes(path)
-    assert [zh for zh, _ in notes] == [
-        "客户：列表已精简 Customers: list shortened",
-        "问题：列表已精简 Issues: list shortened",
-    ]
+    zh_customers, en_customers, zh_issues, en_issues = _notes(path)  # each in both languages
     # Customers: 2 of A's + 1 of B's = 3 shown of 7; issues: 2 + 1 = 3 of 4.
-    assert "显示 3 / 共 7 条" in notes[0][1] and "--details" in notes[0][1]
-    assert "Showing 3 of 4" in notes[1][1] and "--list-limit 0" in notes[1][1]
+    assert zh_customers.startswith("客户列表已精简：显示 3 / 共 7 条")
+    assert "每人最紧急的 2 条" in zh_customers and "--details" in zh_customers
+    assert en_customers.startswith("Customers: list shortened, showing 3 of 7")
+    assert "per rep" in en_customers and "--list-limit 0" in en_customers
+    assert zh_issues.startswith("问题列表已精简：显示 3 / 共 4 条") and "每个文件" in zh_issues
+    assert en_issues.startswith(
+        "Issues: list shortened, showing 3 of 4 (the 2 most urgent per file"
+    )
+    english = write_summary(summary, tmp_path / "en.xlsx", list_limit=2, lang="en")
+    assert [n.split(",")[0] for n in _notes(english)] == [
+        "Customers: list shortened",
+        "Issues: list shortened",
+    ]
+
+
+def test_a_pack_shortens_its_own_reps_lists(summary, tmp_path):
+    """A leader's pack (summarise with `only`) holds its reps' entries, shortened the same way."""
+    pack = summarise(summary.results, only={"A"})
+    path = tmp_path / "pack.xlsx"
+    write_workbook(pack, path, base=tmp_path, in_memory=True, list_limit=2)
+    customers = _rows(path, "客户 Customers")
+    # A's six lapses cut to the two of 客户2 (18 days); B is not in the pack.
+    assert [(r["Rep ID"], r["Days"], r["Rep's total"]) for r in customers] == [
+        ("A", 18, 6),
+        ("A", 18, 6),
+    ]
+    # 2 shown of A's 6 lapses; A's file: 2 of its 3 issues.
+    assert [n for n in _notes(path) if n.startswith(("Customers", "Issues"))] == [
+        "Customers: list shortened, showing 2 of 6 (the 2 most urgent per rep; all of them: "
+        "consolidate again with --details or --list-limit 0)",
+        "Issues: list shortened, showing 2 of 3 (the 2 most urgent per file; all of them: "
+        "consolidate again with --details or --list-limit 0)",
+    ]
 
 
 @pytest.mark.parametrize("options", [{"list_limit": 0}, {"list_limit": 3}, {"details": True}])
@@ -119,7 +149,9 @@ def test_every_entry_without_a_limit_under_it_or_with_details(summary, tmp_path,
     if limit == 3:  # A's six lapses cut to three; B's one stays: 4 rows with the total column
         assert [r["Days"] for r in customers] == [18, 18, 17, 15]
         assert len(_rows(path, "问题 Issues")) == 4  # no file has more than 3 issues
-        assert [zh for zh, _ in _notes(path)] == ["客户：列表已精简 Customers: list shortened"]
+        zh, en = _notes(path)  # only the customers' list was shortened
+        assert zh.startswith("客户列表已精简：显示 4 / 共 7 条")
+        assert en.startswith("Customers: list shortened, showing 4 of 7")
         return
     assert len(customers) == 7 and "Rep's total" not in customers[0]
     assert len(_rows(path, "问题 Issues")) == 4

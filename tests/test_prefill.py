@@ -225,7 +225,7 @@ def test_reissuing_asks_before_replacing(tmp_path: Path, monkeypatch: pytest.Mon
         str(tmp_path / "f"),
     ]
     first = CliRunner().invoke(main, args)
-    assert first.exit_code == 0 and "1 forms for 1 reps" in first.output
+    assert first.exit_code == 0 and "1 form for 1 rep" in first.output
     path = next((tmp_path / "f").rglob("*.xlsx"))
     before = path.read_bytes()
     # Not at a terminal (a script, a scheduled job): a clear refusal, nothing replaced.
@@ -270,7 +270,7 @@ def test_cli_fills_in_the_weekly_plans_from_the_reports(inbox: Path, tmp_path: P
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "1 weekly plans with last week filled in" in result.output
+    assert "1 weekly plan with last week filled in" in result.output
     plan = load_form(next((tmp_path / "forms").rglob("S001_*周计划_2026-W48.xlsx")))
     assert len(plan.records("plan")) == 5
     assert CliRunner().invoke(main, ["forms", "issue", "--roster", str(roster)]).exit_code == 2

@@ -257,7 +257,7 @@ def test_any_column_order_and_title_rows(tmp_path):
         "notes": None,
         "amount": 3000,
         "customer": "华联超市",
-        "stage": "5",
+        "stage": "7",
         "date": dt.date(2026, 11, 3),
         "grade": "C",
         "qty": 2,
@@ -313,7 +313,7 @@ def test_two_header_rows_under_merged_group_cells(tmp_path):
         [],
         top,
         sub,
-        ["2026-11-03", "华联", "李", "13812345678", "5", 2, 1500, 3000, "x"],
+        ["2026-11-03", "华联", "李", "13812345678", "7", 2, 1500, 3000, "x"],
     ]
     merges = ["A4:A5", "B4:B5", "C4:D4", "E4:E5", "F4:H4", "I4:I5"]
     data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": grid}, merges={"日报": merges}))
@@ -357,7 +357,8 @@ def test_a_first_row_whose_values_read_like_labels_is_data(tmp_path):
     """No phone column, and the first contact came by 电话 (Phone, also the phone label)."""
     keys = ["date", "customer", "source", "objection", "stage"]
     labels = [DAILY_REPORT.main_table.field(k).zh for k in keys]
-    rows = [{**GOOD_ROW, "source": "电话", "objection": "产品"}, GOOD_ROW]
+    rows = [{**GOOD_ROW, "stage": "5", "source": "电话", "objection": "产品"}]
+    rows += [{**GOOD_ROW, "stage": "5"}]  # no amount column: stage 5 is fine
     data = read(
         write_xlsx(tmp_path / "f.xlsx", {"日报": daily_grid(rows, labels=labels, fields=keys)})
     )

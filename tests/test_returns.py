@@ -31,6 +31,7 @@ from salesxl.read.locate import column_map
 from salesxl.read.values import norm_label
 from salesxl.validate import FormData, ValidationContext
 from salesxl.write.returns import ERROR_FILL, WARNING_FILL, copy_name, return_copies, return_inbox
+from salesxl.write.sheet_xml import cells_of
 from salesxl.write.templates import write_form
 from salesxl.write.xlsx import OutputError
 from tests.conftest import FILES, TODAY
@@ -67,15 +68,21 @@ def returned(demo: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     return result, before
 
 
-def _marked_cells(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
-    """(sheet, cell) -> (fill, note) of every cell with a salesxl note."""
+def _marked_cells(path: Path) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """(sheet, cell) -> (fill, note) of every cell with a salesxl note or a mark's fill
+    (the cells of a run after its first have the fill only); the To fix sheet aside."""
     wb = openpyxl.load_workbook(path)
     found = {}
     for ws in wb.worksheets:
+        if ws.title == TO_FIX_SHEET:
+            continue
         for row in ws.iter_rows():
             for cell in row:
+                fill = cell.fill.fgColor.rgb
                 if cell.comment is not None and cell.comment.text.startswith("salesxl:"):
-                    found[(ws.title, cell.coordinate)] = (cell.fill.fgColor.rgb, cell.comment.text)
+                    found[(ws.title, cell.coordinate)] = (fill, cell.comment.text)
+                elif fill in (ERROR_FILL, WARNING_FILL):
+                    found[(ws.title, cell.coordinate)] = (fill, None)
     return found
 
 
@@ -100,11 +107,14 @@ def test_every_planted_mistake_comes_back_marked_at_its_cells(demo: Any, returne
         with_cell = [i for i in entry.problems if i.cell]
         assert with_cell, mistake
         for issue in with_cell:
-            fill, note = marked[(issue.sheet, issue.cell)]
+            # a run of cells (日清 B4:B19) is filled throughout, its note on the first cell
+            first, *rest = cells_of(issue.cell)
+            fill, note = marked[(issue.sheet, first)]
             assert fill == (ERROR_FILL if issue.severity is Severity.ERROR else WARNING_FILL)
             assert issue.message_zh in note and issue.message_en in note
+            assert all(marked[(issue.sheet, c)] == (fill, None) for c in rest)
         # nothing else is marked
-        assert set(marked) == {(i.sheet, i.cell) for i in with_cell}
+        assert set(marked) == {(i.sheet, c) for i in with_cell for c in cells_of(i.cell)}
 
 
 def test_the_to_fix_sheet_comes_first_and_links_each_problem_to_its_cell(returned: Any) -> None:
@@ -500,3 +510,16 @@ def test_libreoffice_opens_a_return_copy_and_renders_it(returned: Any, tmp_path:
     assert page.stat().st_size > 2_000  # a rendered page, not a blank one
     listed = convert(result.lists[0], "pdf", tmp_path / "list")
     assert listed.stat().st_size > 0
+
+
+def test_one_file_with_one_error_is_said_in_the_singular(tmp_path: Path) -> None:
+    """One file with one error: "1 file goes back, 1 error in all" (issue 15)."""
+    changes = [(1, "phone", "1381234"), (3, "stage", "8 已成交")]  # a warning and an error
+    data = load_form(_report(tmp_path / "spoiled.xlsx", {}, changes), CTX)
+    result = return_copies([data], tmp_path / "returns", today=TODAY, warnings=True)
+    (entry,) = result.files
+    assert (entry.errors, entry.warnings) == (1, 1)
+    title = openpyxl.load_workbook(entry.copy)[TO_FIX_SHEET]["A1"].value
+    assert "(1 error, 1 warning)" in title
+    listed = openpyxl.load_workbook(result.lists[0]).active["A2"].value
+    assert listed.endswith("1 file goes back, 1 error in all")

@@ -152,21 +152,24 @@ def test_a_schema_1_store_upgrades_to_keep_target_versions(tmp_path):
     """A store made before targets had tiers and versions gains the columns and tables."""
     from sqlalchemy import create_engine
 
-    from salesxl.store.schema import target_notes, target_versions, targets
+    from salesxl.store.schema import column_maps, target_notes, target_versions, targets
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = create_engine(url)
     with engine.begin() as conn:  # schema 1 as it was: targets without the new columns
-        keep = [t for t in metadata.sorted_tables if t not in (target_notes, target_versions)]
+        later = (target_notes, target_versions, column_maps)  # tables of schema 2 and 3
+        keep = [t for t in metadata.sorted_tables if t not in later]
         metadata.create_all(conn, tables=keep)
         for name in ("stretch", "challenge", "version", "version_date"):
             conn.execute(text(f"ALTER TABLE targets DROP COLUMN {name}"))
+        for name in ("source", "rep_name"):  # sales records' columns of schema 3
+            conn.execute(text(f"ALTER TABLE sales_records DROP COLUMN {name}"))
         conn.execute(
             schema_versions.insert().values(
                 version=1, description="old", applied_at=dt.datetime.now()
             )
         )
-    assert migrate(engine) == SCHEMA_VERSION == 2
+    assert migrate(engine) == SCHEMA_VERSION == 3
     names = {c["name"] for c in inspect(engine).get_columns(targets.name)}
     assert {"stretch", "challenge", "version", "version_date"} <= names
     assert {"target_notes", "target_versions"} <= set(inspect(engine).get_table_names())

@@ -225,5 +225,9 @@ def test_of_two_copies_the_one_saved_last_is_used_not_the_one_copied_last(tmp_pa
     )  # an old copy found later in the mailbox
     summary = consolidate_inbox([tmp_path], period=NOV, as_of=dt.date(2026, 11, 6))
     assert statuses(summary)[("A", "2026-11-04")]["file"].endswith("A_新.xlsx")
-    (dropped,) = [i for i in summary.issues if i.code.value == "duplicate_row"]
-    assert dropped.file.endswith("A_旧.xlsx")
+    (dropped,) = [i for i in summary.issues if i.code.value == "duplicate_file"]
+    assert (dropped.file, dropped.severity) == (str(tmp_path / "A_旧.xlsx"), "warning")
+    assert not [i for i in summary.issues if i.code.value == "duplicate_row"]
+    # Both files are named, so the manager knows which to delete.
+    for message in (dropped.message_zh, dropped.message_en):
+        assert str(tmp_path / "A_旧.xlsx") in message and str(tmp_path / "A_新.xlsx") in message

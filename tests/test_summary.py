@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -32,7 +33,9 @@ SHEETS = [
     "日清 Day close",
     "客户 Customers",
     "提交 Submissions",
+    "催交 Chase",
     "问题 Issues",
+    "图表数据 Chart data",  # hidden: what the Overview's charts draw
 ]
 
 
@@ -94,6 +97,26 @@ def test_sheets_headers_filters_and_formats(summary, tmp_path):
     assert targets == {"A": 10000, "B": 600}
 
 
+def test_every_status_column_of_submissions_is_coloured_by_one_rule_per_status(summary, tmp_path):
+    from salesxl.consolidate.workbook import COLOURED
+
+    ws = openpyxl.load_workbook(write_summary(summary, tmp_path / "s.xlsx"))["提交 Submissions"]
+    status_columns = {
+        c.column_letter
+        for c in ws[1]
+        if c.value and (c.value[:2].isdigit() or "计划" in c.value or c.value.startswith("备注"))
+    }
+    # Nov 2-20: 15 workdays as of Fri Nov 20, the plans of the weeks begun, the month plan, note
+    assert len(status_columns) >= 15 + 1 + 1
+    rules = [
+        (str(cf.sqref), rule.formula[0]) for cf in ws.conditional_formatting for rule in cf.rules
+    ]
+    assert len(rules) == len(COLOURED["status"])  # one rule each, not one per column
+    for ranges, _ in rules:
+        covered = {part.split(":")[0].rstrip("0123456789") for part in ranges.split()}
+        assert covered == status_columns
+
+
 def test_issues_link_to_the_file_and_cell(summary, tmp_path):
     inbox = tmp_path / "inbox" / "a"
     inbox.mkdir(parents=True)
@@ -125,15 +148,16 @@ def test_details_is_an_excel_table(summary, tmp_path):
     assert ws["A1"].value == "工号 Rep ID" and ws["A2"].value == "A"
 
 
-def test_overview_has_three_native_charts(summary, tmp_path):
+def test_overview_and_funnel_have_native_charts(summary, tmp_path):
     path = write_summary(summary, tmp_path / "summary.xlsx")
     names = zipfile.ZipFile(path).namelist()
     charts = [n for n in names if n.startswith("xl/charts/chart")]
-    assert len(charts) == 3
+    assert len(charts) == 3  # completion by rep, daily sales (Overview), the funnel
     rels = zipfile.ZipFile(path).read("xl/worksheets/_rels/sheet1.xml.rels").decode()
     assert "drawing" in rels
     kinds = {zipfile.ZipFile(path).read(c).decode().split("<c:plotArea>")[1][:40] for c in charts}
-    assert any("barChart" in k for k in kinds) and any("lineChart" in k for k in kinds)
+    assert any("barChart" in k for k in kinds)
+    assert any("lineChart" in zipfile.ZipFile(path).read(c).decode() for c in charts)
 
 
 def test_english_labels(summary, tmp_path):
@@ -225,6 +249,79 @@ def test_target_that_is_a_folder_is_a_clear_error(summary, tmp_path):
     assert Path(tmp_path / "summary.xlsx").is_dir()
 
 
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def test_an_english_workbook_is_english_but_for_the_data(tmp_path):
+    """`--lang en`: no 合计 Total, no bilingual kinds, no Chinese message column (issue 15)."""
+    a = daily(
+        "A",
+        [
+            row(2, "恒瑞药房", phone="13800000001", source="phone", grade="B", stage="1"),
+            row(3, "天河诊所", phone="13800000002", source="walkin", grade="A", stage="3"),
+        ],
+        name="张伟",
+    )
+    b = daily(
+        "B",
+        [row(4, "恒瑞药房", phone="13800000001", source="visit", stage="7", amount=800.0)],
+        name="李娜",
+        team="二组",
+    )
+    issue = make_issue(
+        Code.REQUIRED,
+        "inbox/甲_日报.xlsx",
+        "「客户名称」必须填写。",
+        "Customer is required.",
+        sheet="日报 Daily",
+        cell="B12",
+        row=12,
+        column="客户名称 Customer",
+    )
+    summary = consolidate(
+        [a, b], period=NOV, as_of=dt.date(2026, 11, 20), extra_issues=[issue], details=True
+    )
+    # What the organisation wrote stays as written: names, teams, customers, files, sheets.
+    data = {"张伟", "李娜", "一组", "二组", "华东", "恒瑞药房", "天河诊所", "日报 Daily"}
+    zh_book = openpyxl.load_workbook(write_summary(summary, tmp_path / "zh.xlsx"))
+    en_book = openpyxl.load_workbook(write_summary(summary, tmp_path / "en.xlsx", lang="en"))
+
+    def without_data(text: str) -> str:  # a chase message names its rep: @张伟 daily report…
+        for name in data:
+            text = text.replace(name, "")
+        return text
+
+    chinese = {
+        cell.value
+        for ws in en_book.worksheets
+        for r in ws.iter_rows()
+        for cell in r
+        if isinstance(cell.value, str)
+        and CJK.search(without_data(cell.value))
+        and not cell.value.endswith("甲_日报.xlsx")  # the file, as a path relative to the summary
+    }
+    assert not chinese, chinese
+    kinds = [r[0].value for r in en_book["Customers"].iter_rows(min_row=2)]
+    # A's phone lead 恒瑞 (grade B) neither visited nor followed up by the 9th; 天河 (A,
+    # walk-in) not followed up by the 10th; B's deal with 恒瑞 conflicts with A's registration.
+    assert sorted(kinds) == [
+        "Conflict",
+        "Not followed up in 7 days",
+        "Not followed up in 7 days",
+        "Phone lead, no visit in 7 days",
+    ]
+    totals = [r[0].value for r in en_book["By team"].iter_rows(min_row=2)]
+    assert (
+        totals[-1] == "Total"
+        and [r[0].value for r in zh_book["团队 By team"].iter_rows(min_row=2)][-1] == "合计 Total"
+    )
+    heads = [c.value for c in en_book["Issues"][1]]
+    assert "Message (zh)" not in heads and heads.count("Message") == 1
+    assert en_book["Issues"]["E2"].value == "Customer"  # the column, in English
+    zh_heads = [c.value for c in zh_book["问题 Issues"][1]]
+    assert "说明\nMessage (zh)" in zh_heads  # the default stays bilingual
+
+
 def test_details_columns_take_their_number_format_from_the_field_type(summary, tmp_path):
     """A money field shows as money whatever its key: formats follow `Field.type`."""
     path = write_summary(summary, tmp_path / "summary.xlsx", details=True)
@@ -271,7 +368,8 @@ def test_details_rows_are_streamed_not_kept(summary, tmp_path):
     # streamed, the peak grows by less than 4 MB.
     assert many - once < 4 * 2**20
     with zipfile.ZipFile(tmp_path / "s4000.xlsx") as z:
-        sheet = z.read(f"xl/worksheets/sheet{len(SHEETS) + 1}.xml")
+        # Details follows the sheets shown and comes before the hidden chart data
+        sheet = z.read(f"xl/worksheets/sheet{len(SHEETS)}.xml")
     assert b't="inlineStr"' in sheet  # text written in the cell, as a stream does
     book = CalamineWorkbook.from_path(str(tmp_path / "s4000.xlsx"))
     rows = book.get_sheet_by_name("明细 Details").to_python()

@@ -57,7 +57,7 @@ def test_forms_issue_names_whom_it_skipped_and_shows_the_tiers(tmp_path):
     assert result.exit_code == 0, result.output
     # S001 alone: a daily report, a monthly plan and a weekly plan for each week whose
     # Monday is in December 2026 (the 7th, 14th, 21st and 28th): 2 + 4 = 6 forms.
-    assert "6 forms for 1 reps" in result.output
+    assert "6 forms for 1 rep written" in result.output  # the singular
     assert "skipped S027 离职者: left 2026-11-13 (离职), before 2026-12" in result.output
     assert "skipped S031 新人: hired 2027-01-04 (入职), after 2026-12" in result.output
     assert "no 2026-12 target" not in result.output  # the skipped are not "missing"

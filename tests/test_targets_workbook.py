@@ -172,7 +172,7 @@ def test_cli_split_refuses_a_file_with_errors(tmp_path):
     source = _targets_input(tmp_path / "input.xlsx", [{"level": "公司公司", "unit": "HQ"}])
     result = CliRunner().invoke(main, ["targets", "split", str(source)])
     assert result.exit_code == 1 and "not_in_list" not in result.output
-    assert "errors in the targets input" in result.output and "年度目标 Annual!A4" in result.output
+    assert "1 error in the targets input" in result.output and "年度目标 Annual!A4" in result.output
 
 
 def test_forms_issue(tmp_path, split):
@@ -233,5 +233,5 @@ def test_cli_forms_issue(tmp_path):
     )
     assert result.exit_code == 0, result.output
     # A daily report, a monthly plan and the weekly plans of W45-W49.
-    assert "7 forms for 1 reps" in result.output
+    assert "7 forms for 1 rep written" in result.output
     assert len(list((tmp_path / "forms").rglob("*.xlsx"))) == 7

@@ -18,6 +18,7 @@ import python_calamine
 from conftest import TODAY, places
 from defusedxml import ElementTree
 
+from salesxl.consolidate import consolidate_inbox
 from salesxl.core.periods import Month
 from salesxl.forms import DAILY_REPORT, FORMS, FieldType, Form
 from salesxl.intake.files import load_form
@@ -397,8 +398,10 @@ DAILY_ROWS = [
         "notes": None,
     },
 ]
+# 今日成交 counts deals only: 永辉's 3,000 on the 3rd is a quote at stage 5 (and the analysis
+# says it may close next week), so the 3rd's sales are 0; the 5th's are 大润发's 805.
 CLOSE_ROWS = [
-    {"date": D(2026, 11, 3), "sales": 3000, "forecast": 5000, "analysis": "永辉有望下周成交"},
+    {"date": D(2026, 11, 3), "sales": 0, "forecast": 5000, "analysis": "永辉有望下周成交"},
     {"date": D(2026, 11, 5), "sales": 805, "forecast": 2000, "analysis": None},
 ]
 
@@ -408,11 +411,11 @@ def _without_row(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_written_rows_read_back_the_same(tmp_path):
-    """write_form caches every formula's value, so nothing comes back as a warning."""
+    """write_form caches every formula's value, so no formula comes back as a warning."""
     rows = {"daily": DAILY_ROWS, "day_close": [{**r, "sales": None} for r in CLOSE_ROWS]}
     path = write_form(tmp_path / "f.xlsx", DAILY_REPORT, header=HEADER, rows=rows)
     data = load_form(path, CTX)
-    assert data.issues == []
+    assert places(data) == [("amount_not_closed", "K11")]  # 永辉's quote, as the rep wrote it
     assert data.header == HEADER
     assert _without_row(data.records("daily")) == DAILY_ROWS
     assert _without_row(data.records("day_close")) == CLOSE_ROWS  # 今日成交 cached by Python
@@ -456,14 +459,12 @@ def test_template_filled_by_openpyxl_reads_back(tmp_path):
         (D(2026, 11, 5), None, 2000),
     ]
     assert places(data) == [
-        ("formula_without_value", "B4"),
-        ("formula_without_value", "B5"),
-        ("formula_without_value", "E3"),
-        ("formula_without_value", "E4"),
-        ("formula_without_value", "E5"),
+        ("amount_not_closed", "K11"),
+        ("formula_without_value", "B4:B5"),  # one issue for the run of cells
+        ("formula_without_value", "E3:E6"),
     ]
     sheets = [i.sheet for i in data.issues]
-    assert sheets == ["日清 Day close"] * 2 + ["日报 Daily"] * 3
+    assert sheets == ["日报 Daily", "日清 Day close", "日报 Daily"]
     assert all(i.severity == "warning" for i in data.issues)
 
 
@@ -541,7 +542,7 @@ def test_template_filled_with_labels_and_datetimes_reads_back(tmp_path):
     assert close["forecast"] == 800 and close["sales"] is None
     # openpyxl keeps formulas but drops their values: reported at the cells, never read as 0.
     uncached = {(i.sheet, i.cell) for i in data.issues if i.code.value == "formula_without_value"}
-    assert ("日清 Day close", "B4") in uncached and ("日报 Daily", "E3") in uncached
+    assert ("日清 Day close", "B4") in uncached and ("日报 Daily", "E3:E6") in uncached
     assert not [i for i in data.issues if i.is_error]
 
 
@@ -637,12 +638,14 @@ def test_libreoffice_recalculates_to_the_cached_values(tmp_path, soffice):
         for r, c in cells:
             assert theirs[r][c] == pytest.approx(ours[r][c]), (sheet, r, c)
     close = _values(recalculated, "日清 Day close")
-    assert [close[r][1] for r in (3, 4, 5)] == [3000, 805, 0]
+    assert [close[r][1] for r in (3, 4, 5)] == [0, 805, 0]  # deals only (CLOSE_ROWS)
     daily = _values(recalculated, "日报 Daily")
-    assert [daily[r][4] for r in (2, 3, 4)] == [
-        pytest.approx(3805),
+    # Amount so far: the one deal, 805 (永辉's 3,000 is a quote at stage 5); no text amounts.
+    assert [daily[r][4] for r in (2, 3, 4, 5)] == [
+        pytest.approx(805),
         150000,
-        pytest.approx(3805 / 150000),
+        pytest.approx(805 / 150000),
+        0,
     ]
     # and the file LibreOffice saved reads back the same
     data = load_form(recalculated, CTX)
@@ -687,3 +690,55 @@ def test_libreoffice_saves_every_template_with_the_same_sheets_and_values(built,
             theirs.get_sheet_by_name(first).to_python()[:12]
             == ours.get_sheet_by_name(first).to_python()[:12]
         )
+
+
+# ----------------------------------------------------------------------------
+# The rep's live progress counts what the manager's summary counts (issue 15)
+# ----------------------------------------------------------------------------
+
+# A month as a rep really writes it: a quote and a lost deal with amounts, a deal whose
+# stage is typed without its number, and an amount typed as text.
+PROGRESS_ROWS = [
+    {"date": D(2026, 11, 3), "customer": "恒瑞", "stage": "7", "amount": 3000.0},
+    {"date": D(2026, 11, 3), "customer": "天河", "stage": "5", "amount": 9000.0},  # a quote
+    {"date": D(2026, 11, 4), "customer": "前海", "stage": "成交", "amount": 2500.0},
+    {"date": D(2026, 11, 5), "customer": "华联", "stage": "0", "amount": 400.0},  # lost
+    {"date": D(2026, 11, 6), "customer": "永辉", "stage": "7", "amount": "1.2万"},  # text
+]
+
+
+@pytest.mark.soffice
+def test_progress_and_day_close_count_deal_rows_only(tmp_path, soffice):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    closes = [{"date": D(2026, 11, d)} for d in (3, 4, 6)]
+    path = write_form(
+        inbox / "张伟_日报.xlsx",
+        DAILY_REPORT,
+        header={**HEADER, "month_target": 50000},
+        rows={"daily": PROGRESS_ROWS, "day_close": closes},
+    )
+    recalculated = soffice(path, "xlsx", tmp_path / "lo")
+    daily = _values(recalculated, "日报 Daily")
+    # Deals typed as numbers: 3,000 + 2,500 = 5,500 (not the 9,000 quote, not the 400
+    # lost); 5,500 / 50,000 = 11%; one deal's amount is text, which Excel cannot sum.
+    assert [daily[r][4] for r in (2, 3, 4, 5)] == [5500, 50000, pytest.approx(0.11), 1]
+    close = _values(recalculated, "日清 Day close")
+    # The 3rd: 3,000 (the quote left out); the 4th: 2,500; the 6th: the text amount, 0.
+    assert [close[r][1] for r in (3, 4, 5)] == [3000, 2500, 0]
+    summary = consolidate_inbox([inbox], period=Month(2026, 11), as_of=TODAY)
+    # salesxl reads 1.2万 as 12,000: the summary's 17,500 is the form's 5,500 plus the
+    # one amount the form counts as typed as text.
+    assert summary.headline.amount == 5500 + 12000
+    warned = [i.cell for i in summary.issues if i.code.value == "amount_not_closed"]
+    assert warned == ["K11", "K13"]  # the quote and the lost deal's amount
+
+
+def test_amount_cells_ask_for_a_number(tmp_path):
+    path = write_form(tmp_path / "t.xlsx", DAILY_REPORT)
+    ws = openpyxl.load_workbook(path)["日报 Daily"]
+    (rule,) = [v for v in ws.data_validations.dataValidation if str(v.sqref) == "K10:K1009"]
+    assert (rule.type, rule.operator, rule.formula1) == ("decimal", "greaterThanOrEqual", "0")
+    assert rule.errorStyle == "warning" and rule.showErrorMessage  # told, not blocked
+    assert "1.2万" in rule.error and "Type a number" in rule.error
+    assert rule.errorTitle == "请输入数字 Number expected"

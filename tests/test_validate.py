@@ -75,7 +75,7 @@ def test_a_good_report_has_no_issues(tmp_path):
         "phone": "13812345678",
         "source": "visit",
         "grade": "B",
-        "stage": "5",
+        "stage": "7",
         "product": "净水器X1",
         "qty": 2,
         "price": 1500,
@@ -101,15 +101,22 @@ CELL_CASES: list[tuple[str, dict[str, Any], str]] = [
     ("not_in_list", row_with(stage="8"), "stage"),
     ("not_in_list", row_with(grade="D"), "grade"),
     ("not_in_list", row_with(source="微信"), "source"),
-    ("out_of_range", row_with(price=-1500, amount=None), "price"),
+    ("out_of_range", row_with(price=-1500, amount=None, stage="5"), "price"),
     ("out_of_range", row_with(date="2026-10-31"), "date"),
     ("amount_mismatch", row_with(amount=2500), "amount"),
     ("deposit_exceeds_amount", row_with(deposit=3500), "deposit"),
     ("followup_before_date", row_with(next_followup="2026-11-02"), "next_followup"),
     ("future_date", row_with(date="2026-11-25", next_followup="2026-11-26"), "date"),
     ("phone_format", row_with(phone="12345"), "phone"),
-    ("followup_missing", row_with(grade="A", stage="3", next_followup=None), "next_followup"),
+    (
+        "followup_missing",
+        row_with(grade="A", stage="3", amount=None, next_followup=None),
+        "next_followup",
+    ),
     ("formula_without_value", row_with(amount="=I6*J6"), "amount"),
+    ("amount_not_closed", row_with(stage="5"), "amount"),  # a quote on a presentation row
+    ("amount_not_closed", row_with(stage=None), "amount"),  # no stage: not counted either
+    ("choice_mismatch", row_with(stage="4 成交", amount=None), "stage"),  # read as 4
 ]
 
 
@@ -347,6 +354,30 @@ def test_formula_outside_the_table_is_reported_too(tmp_path):
     data = read(write_daily(tmp_path / "f.xlsx", [GOOD_ROW], header=header))
     assert places(data) == [("formula_without_value", "D3")]
     assert data.issues[0].column == "月度目标 Month target" and "month_target" not in data.header
+
+
+def test_a_run_of_formulas_without_values_is_one_issue(tmp_path):
+    """A month's 日清 filled in and saved by a program that does not calculate: B4…B19 is
+    one thing to fix (blank prepared rows are not rows and say nothing)."""
+    days = [d for d in range(2, 24) if dt.date(2026, 11, d).weekday() < 5][:16]
+    path = write_form(
+        tmp_path / "t.xlsx",
+        DAILY_REPORT,
+        header={"rep_name": "张伟", "rep_id": "S001", "month": NOVEMBER},
+        rows={
+            "daily": [row_with(date=dt.date(2026, 11, 2))],
+            "day_close": [{"date": dt.date(2026, 11, d), "forecast": 1000} for d in days],
+        },
+    )
+    book = openpyxl.load_workbook(path)
+    book.save(path)  # openpyxl keeps the formulas and drops their values
+    data = read(path)
+    uncached = [i for i in data.issues if i.code is Code.FORMULA_WITHOUT_VALUE]
+    assert [(i.sheet, i.cell, i.row) for i in uncached] == [
+        ("日清 Day close", "B4:B19", 4),  # 16 workdays, rows 4 to 19
+        ("日报 Daily", "E3:E6", 3),  # the progress block
+    ]
+    assert "16 个单元格" in uncached[0].message_zh and "16 cells" in uncached[0].message_en
 
 
 def test_formula_on_a_settings_sheet(tmp_path):
@@ -592,6 +623,7 @@ def test_many_problems_reported_in_one_pass(tmp_path):
         ("out_of_range", "A9"),
         ("followup_before_date", "N10"),
         ("future_date", "A11"),
+        ("amount_not_closed", "K12"),  # 3,000 on a stage-2 row: not a sale
         ("followup_missing", "N12"),
         ("formula_without_value", "K13"),
         ("duplicate_row", "A15"),
@@ -683,8 +715,24 @@ def test_every_issue_code_has_a_test():
             "unknown_rep",
             "wrong_period",
             "target_mismatch",  # consolidation's: tests/test_month_targets.py
+            "rep_id_normalised",  # tests/test_rep_ids.py
+            "duplicate_file",  # tests/test_submissions.py
+            "no_forms",  # tests/test_cli.py
+            "not_multiple_of_rounding",  # tests/test_targets_checks.py
+            "bad_month_weights",  # tests/test_targets_checks.py
             "skipped",  # tests/test_read.py, tests/hostile/test_hostile_paths.py
             "saved_early",  # tests/hostile/test_hostile_times.py
+        }
+        # files from other systems: test_realworld_*.py, test_store_exports.py
+        | {
+            "column_chosen",
+            "mapped_column_missing",
+            "ambiguous_dates",
+            "two_digit_year",
+            "encoding_guessed",
+            "bad_encoding",
+            "not_fed",
+            "rep_by_name",
         }
     )
     assert tested == {c.value for c in Code}

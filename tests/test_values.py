@@ -26,6 +26,7 @@ from salesxl.forms import (
 from salesxl.forms.choices import GRADES, OBJECTIONS, SOURCES, STAGES
 from salesxl.read.values import (
     CellValueError,
+    CellValueWarningError,
     ChoiceMatcher,
     cell_parser,
     is_empty,
@@ -422,6 +423,44 @@ def test_choice_spellings(choices: ChoiceList, raw, code):
 )
 def test_choices_outside_the_list(choices, raw):
     assert ChoiceMatcher(choices).match(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("choices", "raw", "read"),
+    [
+        # A number that names a stage is enough, with its name shortened or in English.
+        (STAGES, "4 接触", ("4", None)),
+        (STAGES, "4接触", ("4", None)),
+        (STAGES, "5 介绍", ("5", None)),
+        (STAGES, "6. 异议", ("6", None)),
+        (STAGES, "0 丢", ("0", None)),
+        (STAGES, "4 contact", ("4", None)),
+        (STAGES, "７ 成交", ("7", None)),
+        (GRADES, "C类客户", ("C", None)),
+        # A name that disagrees with its number: the number, and the name to report.
+        (STAGES, "4 成交", ("4", "成交")),
+        (STAGES, "3 介绍产品", ("3", "介绍产品")),
+        (GRADES, "A 冷", ("A", "冷")),
+        # Not a number followed by a name.
+        (STAGES, "70", (None, None)),
+        (STAGES, "47 成交", (None, None)),
+        (GRADES, "Apple", (None, None)),
+        (SOURCES, "1 电话", (None, None)),  # sources have no numbers
+    ],
+    ids=repr,
+)
+def test_a_number_that_names_a_choice(choices, raw, read):
+    assert ChoiceMatcher(choices).read(raw) == read
+    assert ChoiceMatcher(choices).match(raw) == (read[0] if read[1] is None else None)
+
+
+def test_a_name_disagreeing_with_its_number_is_read_with_a_warning():
+    parse = cell_parser(DAILY_REPORT.main_table.field("stage"))
+    with pytest.raises(CellValueWarningError) as note:
+        parse("4 成交")
+    assert (note.value.value, note.value.code) == ("4", Code.CHOICE_MISMATCH)
+    assert "接触客户" in note.value.message_zh and "'4 Contact'" in note.value.message_en
+    assert parse("4 接触") == "4"
 
 
 # ----------------------------------------------------------------------------

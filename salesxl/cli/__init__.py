@@ -28,6 +28,8 @@ COMMANDS = {
     "templates": "salesxl.cli.cmd_templates",
     "validate": "salesxl.cli.cmd_validate",
     "consolidate": "salesxl.cli.cmd_consolidate",
+    "chase": "salesxl.cli.cmd_chase",
+    "watch": "salesxl.cli.cmd_watch",
     "targets": "salesxl.cli.cmd_targets",
     "forms": "salesxl.cli.cmd_forms",
     "return": "salesxl.cli.cmd_return",
@@ -40,7 +42,7 @@ COMMANDS = {
 
 
 # A setting named by an error -> the option that gives it, where it is not --<setting>.
-_OPTION_OF_SETTING = {"database": "--db", "returns": "--output"}
+_OPTION_OF_SETTING = {"database": "--db", "returns": "--output", "passwords": "--password-from"}
 
 
 class CommandContext(click.Context):

@@ -12,34 +12,55 @@ from salesxl.cli.params import DATE, DB_URL, MONTH
 from salesxl.consolidate import Summary, Thresholds, check_as_of, consolidate_inbox
 from salesxl.consolidate.lists import DEFAULT_LIST_LIMIT
 from salesxl.consolidate.workbook import write_summary
+from salesxl.core.issues import Code
 from salesxl.core.periods import Month
+from salesxl.core.text import plural
 from salesxl.read.marks import Written
 from salesxl.write.xlsx import check_output
 
 __all__ = ["command", "echo_headline"]
 
 
-def echo_headline(summary: Summary, output: Path) -> None:
-    """The numbers a manager looks at first, and where the workbook is."""
+def echo_headline(summary: Summary, output: Path, lang: str = "zh") -> None:
+    """The numbers a manager looks at first, and where the workbook is.
+
+    `zh` (the default) labels them in Chinese and English, `en` in English only.
+    """
     h = summary.headline
+    zh = lang == "zh"
     target = f"¥{h.target:,.0f}" if h.target is not None else "no targets given"
     if h.month_target is not None and h.target is not None and h.month_target != h.target:
         target += f" (pro-rated from ¥{h.month_target:,.0f} for reps who joined or left)"
     if h.targets_from == "forms":
-        target += " from the forms' 月度目标"
+        target += " from the forms' 月度目标" if zh else " from the forms' month targets"
     completion = f"{h.completion:.1%}" if h.completion is not None else "-"
     pace = f"{h.pace:.2f}" if h.pace is not None else "-"
     warnings = summary.sheet("by_rep").column("warning")
     levels = [row[warnings] for row in summary.sheet("by_rep").rows]
+    oral, written = levels.count("oral"), levels.count("written")
     click.echo(
-        f"{h.period} as of {h.as_of}: {h.reps} reps, amount ¥{h.amount:,.0f}, target {target}, "
-        f"completion {completion}, pace {pace}"
+        f"{h.period} as of {h.as_of}: {plural(h.reps, 'rep')}, amount ¥{h.amount:,.0f}, "
+        f"target {target}, completion {completion}, pace {pace}"
     )
-    click.echo(
-        f"  warnings 预警: {levels.count('oral')} oral 口头, {levels.count('written')} "
-        f"written 书面; reports: {h.late} late 迟交, {h.missing} missing 缺交; "
-        f"issues: {h.errors} errors, {h.warnings} warnings"
-    )
+    if zh:
+        click.echo(
+            f"  warnings 预警: {oral} oral 口头, {written} written 书面; reports: {h.late} "
+            f"late 迟交, {h.missing} missing 缺交; issues: {plural(h.errors, 'error')}, "
+            f"{plural(h.warnings, 'warning')}"
+        )
+    else:
+        click.echo(
+            f"  warnings: {oral} oral, {written} written; reports: {h.late} late, "
+            f"{h.missing} missing; issues: {plural(h.errors, 'error')}, "
+            f"{plural(h.warnings, 'warning')}"
+        )
+    for issue in summary.issues:  # an empty inbox is not a quiet "0 reps"
+        if issue.code is Code.NO_FORMS:
+            click.echo(
+                f"  warning 警告: {issue.message_zh}" if zh else f"  warning: {issue.message_en}"
+            )
+            if zh:
+                click.echo(f"  {issue.message_en}")
     click.echo(f"  summary written to {printable(str(output))}")
 
 
@@ -85,13 +106,18 @@ def echo_headline(summary: Summary, output: Path) -> None:
     help="Entries per rep on the 客户 Customers and 问题 Issues sheets (the most urgent); "
     "the Overview says when a list was shortened. 0, or --details: every entry.",
 )
-@click.option("--strict", is_flag=True, help="Exit 1 when any file has an error.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when any file has an error, or when no rep form was found.",
+)
 @click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
     default="zh",
     show_default=True,
-    help="zh: Chinese labels with English under them; en: English only.",
+    help="zh: Chinese labels with English under them; en: English only (workbook and "
+    "the lines printed here).",
 )
 @click.option(
     "--oral",
@@ -112,6 +138,18 @@ def echo_headline(summary: Summary, output: Path) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A 工作日 Workdays sheet overriding the China holiday calendar (needed for "
     "years the built-in calendar does not cover).",
+)
+@click.option(
+    "--split-by",
+    type=click.Choice(["team", "region"]),
+    help="Also write a pack per team or region for its leader: only their reps, their "
+    "totals, the company rank as context. -o then names a folder (default packs/).",
+)
+@click.option(
+    "--password-from",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --split-by: a text file of `team,password` lines (or `region,password`); "
+    "each pack gets its leader's open password.",
 )
 @click.option(
     "--ignore-saved-times",
@@ -135,6 +173,8 @@ def command(
     oral: float,
     written: float,
     workdays: Path | None,
+    split_by: str | None,
+    password_from: Path | None,
     ignore_saved_times: bool,
     workers: int | None,
 ) -> None:
@@ -150,8 +190,9 @@ def command(
     across months.
 
     The 客户 Customers and 问题 Issues sheets show per rep the --list-limit most
-    urgent entries (longest overdue, errors first) and the rep's total; the
-    Overview says which lists were shortened. --details writes every entry.
+    urgent entries (longest overdue, errors first) and the rep's total (a pack:
+    its own reps'); the Overview says which lists were shortened. --details
+    writes every entry.
 
     Reps who join or leave during the month (roster hire and leave dates) are
     judged on the workdays they were employed: the month target is pro-rated,
@@ -159,12 +200,19 @@ def command(
     not ranked. Without --targets (or a store's targets) the forms' month
     targets are used; with them, a form that states another target is a warning.
 
+    With --split-by team (or region) the summary goes into the -o folder with
+    one pack per team (region): the same sheets with only its reps, and a
+    one-line headline per leader for the group chat (printed, and saved as
+    headlines.txt). --password-from gives each pack its leader's password.
+
     \b
     Example:
       salesxl consolidate inbox/ --period 2026-11 --roster roster.xlsx \\
           --targets targets.xlsx -o summary.xlsx
       salesxl consolidate --db salesxl.db --period 2026-11 -o summary.xlsx
       salesxl consolidate inbox/ --period 2026-11 --list-limit 50 -o summary.xlsx
+      salesxl consolidate --db salesxl.db --period 2026-11 --split-by team \\
+          --password-from passwords.txt -o packs/
     """
     if bool(inbox) == bool(db):
         raise click.UsageError(
@@ -175,9 +223,18 @@ def command(
         thresholds = Thresholds(oral=oral, written=written)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--oral/--written") from None
+    folder, passwords = None, None
+    if split_by:
+        folder, output, passwords = _packs_setup(output, password_from)
+    elif password_from is not None:
+        raise click.UsageError("--password-from protects the packs: give --split-by too")
     # What the command reads must never be what it writes; a locked, impossible or foreign
     # output is said before the folder is read, not after.
-    inputs = [p for p in (*inbox, roster, targets, workdays) if p is not None and p.is_file()]
+    inputs = [
+        p
+        for p in (*inbox, roster, targets, workdays, password_from)
+        if p is not None and p.is_file()
+    ]
     check_output(output, "汇总文件", written=Written.SUMMARY, inputs=inputs)
     if db:
         # SQLAlchemy only when the store is used: a folder's run starts faster
@@ -207,7 +264,75 @@ def command(
             workdays=workdays,
             saved_times=not ignore_saved_times,
         )
+    if split_by and passwords is not None:  # a pack without a password: before writing anything
+        _check_passwords(summary, split_by, passwords)
     write_summary(summary, output, lang=lang, details=details, inputs=inputs, list_limit=list_limit)
-    echo_headline(summary, output)
-    if strict and summary.headline.errors:
+    echo_headline(summary, output, lang)
+    if split_by and folder is not None:
+        _write_packs(summary, folder, split_by, lang, details, passwords, list_limit)
+    if strict and (summary.headline.errors or any(i.code is Code.NO_FORMS for i in summary.issues)):
         raise SystemExit(1)
+
+
+def _packs_setup(
+    output: Path, password_from: Path | None
+) -> tuple[Path, Path, dict[str, str] | None]:
+    """The packs' folder (-o, default packs/), the summary inside it, the passwords."""
+    # the packs module loads the encryption library: only when packs are asked for
+    from salesxl.consolidate.packs import make_folder, read_passwords
+
+    source = click.get_current_context().get_parameter_source("output")
+    folder = Path("packs") if source is click.core.ParameterSource.DEFAULT else output
+    if folder.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        raise click.BadParameter(
+            f"with --split-by, -o names a folder for the summary and the packs, not {folder.name}",
+            param_hint="-o",
+        )
+    passwords = read_passwords(password_from) if password_from is not None else None
+    make_folder(folder)
+    return folder, folder / "summary.xlsx", passwords
+
+
+def _check_passwords(summary: Summary, split_by: str, passwords: dict[str, str]) -> None:
+    # the packs module loads the encryption library: only when packs are asked for
+    from salesxl.consolidate.packs import check_passwords, pack_groups, unknown_names
+
+    if summary.results is None:
+        return
+    groups = pack_groups(summary.results, split_by)
+    check_passwords(groups, passwords)
+    for name in unknown_names(passwords, groups):
+        click.echo(f"  note: the passwords file names {name}, which has no pack", err=True)
+
+
+def _write_packs(
+    summary: Summary,
+    folder: Path,
+    split_by: str,
+    lang: str,
+    details: bool,
+    passwords: dict[str, str] | None,
+    list_limit: int,
+) -> None:
+    # the packs module loads the encryption library: only when packs are asked for
+    from salesxl.consolidate.packs import write_packs
+
+    packs = write_packs(
+        summary,
+        folder,
+        split_by=split_by,
+        lang=lang,
+        details=details,
+        passwords=passwords,
+        list_limit=list_limit,
+    )
+    lines = [p.headline for p in packs]
+    (folder / "headlines.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    locked = sum(p.encrypted for p in packs)
+    click.echo(
+        f"  {len(packs)} packs by {split_by} in {folder}"
+        + (f", {locked} with an open password" if locked else "")
+        + "; headlines (also in headlines.txt):"
+    )
+    for line in lines:
+        click.echo(f"    {line}")

@@ -18,6 +18,7 @@ import click
 
 from salesxl.cli.params import DATE, MONTH
 from salesxl.core.periods import Month, Week
+from salesxl.core.text import plural
 from salesxl.demo import DemoFiles, generate_demo
 
 __all__ = ["command"]
@@ -57,8 +58,9 @@ def step_validate(run: DemoRun) -> None:
     counts = Counter(i.severity.value for i in issues)
     bad = {i.file for i in issues if i.is_error}
     click.echo(
-        f"  {len(inbox.files)} files read: {len(inbox.files) - len(bad)} without errors, "
-        f"{len(bad)} with errors ({counts['error']} errors, {counts['warning']} warnings)"
+        f"  {plural(len(inbox.files), 'file')} read: {len(inbox.files) - len(bad)} without "
+        f"errors, {len(bad)} with errors ({plural(counts['error'], 'error')}, "
+        f"{plural(counts['warning'], 'warning')})"
     )
     click.echo("  the planted mistakes, and what salesxl said:")
     _check_mistakes(run, "validate", issues)
@@ -109,7 +111,7 @@ def step_targets(run: DemoRun) -> None:
     s = result.split.settings
     company = result.split.plans[0]
     click.echo(
-        f"  {result.units} units (company, regions, teams, reps), {s.year} by "
+        f"  {plural(result.units, 'unit')} (company, regions, teams, reps), {s.year} by "
         f"{s.method} from three years of history, rounded to ¥{s.rounding}: "
         f"company ¥{result.split.money(company.annual):,}"
     )
@@ -146,8 +148,8 @@ def step_forms(run: DemoRun) -> None:
         overwrite=True,  # the demo's own folder
     )
     click.echo(
-        f"  {len(written)} forms (daily report with its 日清 dates, a weekly plan for every "
-        f"week, monthly plan per active rep) in {folder}/, targets and customers filled in"
+        f"  {plural(len(written), 'form')} (daily report with its 日清 dates, a weekly plan for "
+        f"every week, monthly plan per active rep) in {folder}/, targets and customers filled in"
     )
     # This week's plans, filled in from what the reps wrote last week.
     week = Week.of(run.files.as_of)
@@ -164,7 +166,7 @@ def step_forms(run: DemoRun) -> None:
     )
     filled = sum(1 for p in prefill.values() if p.last_week is not None)
     click.echo(
-        f"  {len(plans)} weekly plans for {week} in {folder / 'this_week'}/: {filled} with "
+        f"  {plural(len(plans), 'weekly plan')} for {week} in {folder / 'this_week'}/: {filled} with "
         "上周总结 Last week filled in from the daily reports, and the customers falling due "
         "under the 7-day rules put on the plan"
     )
@@ -189,7 +191,10 @@ def step_returns(run: DemoRun) -> None:
     )
     for f in result.files:
         what = f.copy if f.copy is not None else "cannot be opened: listed for the team leader"
-        click.echo(f"  {f.rep_id or '?'} {f.errors} errors, {f.warnings} warnings → {what}")
+        click.echo(
+            f"  {f.rep_id or '?'} {plural(f.errors, 'error')}, {plural(f.warnings, 'warning')} "
+            f"→ {what}"
+        )
     click.echo(f"  return list 退回清单: {result.lists[0]} (and one per team)")
     click.echo(
         f"  try: salesxl return {run.files.inbox} --period {run.files.period} "
@@ -210,8 +215,9 @@ def step_scorecards(run: DemoRun) -> None:
     warned = sum(1 for c in cards if c.warning in WARNED)
     due = sum(len(c.todo) for c in cards)
     click.echo(
-        f"  {len(written)} scorecards in {folder}/ (by region and team): {warned} reps with a "
-        f"warning, {due} customers due on their to-do lists"
+        f"  {plural(len(written), 'scorecard')} in {folder}/ (by region and team): "
+        f"{plural(warned, 'rep')} with a warning, {plural(due, 'customer')} due on their "
+        "to-do lists"
     )
     if written:
         click.echo(f"    e.g. {written[0]}")
@@ -239,15 +245,15 @@ def step_store(run: DemoRun) -> None:
         click.echo(f"  {kind:<8} {result.files[0].note}")
     first = import_files("reports", [run.files.inbox], db=url, backfill=True, skip_bad_rows=True)
     click.echo(
-        f"  reports  {first.rows:>7,} rows from {len(first.files)} files: "
+        f"  reports  {plural(first.rows, 'row'):>12} from {plural(len(first.files), 'file')}: "
         f"{first.count('imported')} imported, {first.count('blocked')} not imported "
         "(the store keeps why); rows with errors left out (--skip-bad-rows), "
         f"{sum(f.skipped_rows for f in first.files)} in all"
     )
     again = import_files("reports", [run.files.inbox], db=url, backfill=True, skip_bad_rows=True)
     click.echo(
-        f"  the same inbox again: {again.count('unchanged')} of {len(again.files)} files "
-        f"unchanged, {again.rows} rows written — importing twice changes nothing"
+        f"  the same inbox again: {again.count('unchanged')} of {plural(len(again.files), 'file')} "
+        f"unchanged, {plural(again.rows, 'row')} written — importing twice changes nothing"
     )
     click.echo(
         "  the summary from the store (without the refused files and rows, so its amount "
@@ -353,7 +359,7 @@ def command(folder: Path, period: Month, as_of: dt.date, seed: int, reps: int) -
     _say(f"生成 Generate a sample organisation in {folder}/")
     files = generate_demo(folder, period=period, as_of=as_of, seed=seed, reps=reps)
     click.echo(
-        f"  roster 花名册:          {files.roster} ({len(files.organisation.reps)} reps, "
+        f"  roster 花名册:          {files.roster} ({plural(len(files.organisation.reps), 'rep')}, "
         f"3 regions, 6 teams)"
     )
     click.echo(
@@ -362,7 +368,7 @@ def command(folder: Path, period: Month, as_of: dt.date, seed: int, reps: int) -
     )
     click.echo(f"  targets input 目标输入:  {files.targets_input}")
     click.echo(
-        f"  inbox 收件箱:            {files.inbox}/ ({len(files.files)} files: daily reports, "
+        f"  inbox 收件箱:            {files.inbox}/ ({plural(len(files.files), 'file')}: daily reports, "
         f"weekly and monthly plans for {period}, as of {as_of})"
     )
     out = folder / "output"

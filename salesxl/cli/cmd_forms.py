@@ -10,6 +10,7 @@ import click
 from salesxl.cli.params import MONTH, WEEK
 from salesxl.consolidate.prefill import weekly_prefill
 from salesxl.core.periods import Month, Week, weeks_starting_in
+from salesxl.core.text import plural
 from salesxl.forms import Role
 from salesxl.intake.files import collect_files, load_forms
 from salesxl.intake.roster import read_roster
@@ -160,7 +161,7 @@ def issue(
         click.confirm(f"{exc.message_zh}\n{exc.message_en}\n替换它们 Replace them?", abort=True)
         written = write(True)
     people = len({p.name.split("_", 1)[0] for p in written})
-    click.echo(f"{len(written)} forms for {people} reps written to {output}/")
+    click.echo(f"{plural(len(written), 'form')} for {plural(people, 'rep')} written to {output}/")
     skipped = skipped_reps(reps, period) if period is not None else []
     for rep, why in skipped:
         click.echo(f"  skipped {rep.rep_id} {rep.name}: {why}")
@@ -172,10 +173,11 @@ def issue(
             if key[0] in reps.reps
             and f"{key[0]}_{reps.reps[key[0]].name}_周计划_{key[1]}.xlsx" in issued
         ]
+        filled = sum(1 for k in mine if last_week_rows.get(k))
+        due = sum(1 for k in mine if plan_rows.get(k))
         click.echo(
-            f"  {sum(1 for k in mine if last_week_rows.get(k))} weekly plans with last week "
-            "filled in from the daily reports, "
-            f"{sum(1 for k in mine if plan_rows.get(k))} with customers due put on the plan"
+            f"  {plural(filled, 'weekly plan')} with last week filled in from the daily reports, "
+            f"{due} with customers due put on the plan"
         )
     not_issued = {rep.rep_id for rep, _ in skipped}
     missing = [

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from salesxl.cli.output import echo_issue_table, echo_json, printable, progress
-from salesxl.cli.params import DB_URL
+from salesxl.cli.output import SHOWN_PER_FILE, echo_issue_table, echo_json, printable, progress
+from salesxl.cli.params import DB_URL, foreign_file_options, parse_map
+from salesxl.core.text import plural
 from salesxl.store import KINDS, display_url, import_files, resolve_url
 
 __all__ = ["command"]
@@ -71,6 +72,15 @@ def _shown(path: str) -> str:
     type=click.IntRange(min=1),
     help="Processes to read with (default: all cores when there are many files).",
 )
+@foreign_file_options
+@click.option(
+    "--forget-map",
+    is_flag=True,
+    help="Drop the column mapping remembered for these files' headers (and do not use it).",
+)
+@click.option(
+    "--all", "show_all", is_flag=True, help="List every issue (text output shows 50 per file)."
+)
 def command(
     kind: str,
     paths: tuple[Path, ...],
@@ -81,16 +91,28 @@ def command(
     ignore_saved_times: bool,
     lang: str,
     workers: int | None,
+    maps: tuple[str, ...],
+    date_order: str | None,
+    encoding: str | None,
+    forget_map: bool,
+    show_all: bool,
 ) -> None:
     """Import files into the store: KIND is roster, sales, reports or targets.
 
     \b
     roster   花名册 roster.xlsx; a new roster replaces the previous one
-    sales    销售记录 ERP exports (xlsx or CSV in UTF-8 or GBK); an export
-             replaces the earlier rows of the same rep and month
+    sales    销售记录 exports from ERPs and shops (xlsx or CSV in any common
+             encoding); a date and an amount per row are enough. An export
+             replaces the rows of the same source and rep on the days it
+             covers, so a 16-31 January export keeps the 1-15 January one
     reports  日报 / 周计划 / 月计划 files or folders of them; a resubmitted
              file replaces that rep's rows for its period
     targets  targets.xlsx from `salesxl targets split`; replaces its months
+
+    Columns are found by their labels and the usual synonyms (订单日期, Order
+    Date, 销售额, Revenue, 业务员, Salesperson: docs/forms.md); --map names the
+    others, and a mapping that imported a file is remembered for its headers,
+    so next month's export from the same system needs no options.
 
     Each file is imported whole or not at all; the same file twice changes
     nothing; replaced versions are kept and every import (and every refused
@@ -104,7 +126,9 @@ def command(
       salesxl import roster roster.xlsx
       salesxl import reports inbox/ --db postgresql://sales@db.example/sales
       salesxl import sales erp_2025.csv erp_2026.xlsx --format json
+      salesxl import sales SalesJan2009.csv --map amount=Price --map customer=Name
     """
+    column_map = parse_map(maps)
     result = import_files(
         kind,
         list(paths),
@@ -113,6 +137,10 @@ def command(
         backfill=backfill,
         workers=workers,
         progress=progress,
+        column_map=column_map,
+        forget_map=forget_map,
+        date_order=date_order,
+        encoding=encoding,
         saved_times=not ignore_saved_times,
     )
     if fmt == "json":
@@ -124,11 +152,10 @@ def command(
         found = result.issues
         if found:
             click.echo()
-            echo_issue_table(found, lang=lang)
-        rows = f"{result.rows:,} row{'s' if result.rows != 1 else ''}"
-        n = len(result.files)
+            echo_issue_table(found, lang=lang, limit=None if show_all else SHOWN_PER_FILE)
+        rows = plural(result.rows, "row")
         click.echo(
-            f"\n{n} file{'s' if n != 1 else ''}: {result.count('imported')} imported, "
+            f"\n{plural(len(result.files), 'file')}: {result.count('imported')} imported, "
             f"{result.count('replaced')} replaced, {result.count('unchanged')} unchanged, "
             f"{result.count('blocked')} not imported; {rows} written to "
             f"{display_url(resolve_url(db))}"

@@ -10,6 +10,7 @@ import click
 from salesxl.cli.output import progress
 from salesxl.cli.params import DATE, PERIOD
 from salesxl.core.periods import Month, Week
+from salesxl.core.text import plural
 from salesxl.write.return_list import HOW_LABELS
 from salesxl.write.returns import Returns, return_inbox
 
@@ -21,13 +22,16 @@ def echo_returns(result: Returns) -> None:
     copies = len(result.copies)
     unopened = sum(f.how == "not_opened" for f in result.files)
     click.echo(
-        f"{result.checked} files checked: {len(result.files)} go back to their reps "
-        f"({copies} return copies 退回件, {unopened} could not be opened)"
+        f"{plural(result.checked, 'file')} checked: {len(result.files)} go back to their reps "
+        f"({plural(copies, 'return copy', 'return copies')} 退回件, {unopened} could not be "
+        "opened)"
     )
     for f in result.files:
         who = " ".join(x for x in (f.rep_id, f.rep_name) if x) or "?"
         what = str(f.copy) if f.copy is not None else HOW_LABELS[f.how][1]
-        click.echo(f"  {who:<14} {f.errors} errors, {f.warnings} warnings → {what}")
+        click.echo(
+            f"  {who:<14} {plural(f.errors, 'error')}, {plural(f.warnings, 'warning')} → {what}"
+        )
     click.echo(
         f"  return list 退回清单: {result.lists[0]}"
         + (f" (and one per team: {len(result.lists) - 1})" if len(result.lists) > 1 else "")

@@ -11,6 +11,7 @@ from salesxl.cli.output import progress
 from salesxl.cli.params import DATE, DB_URL, MONTH
 from salesxl.consolidate import check_as_of
 from salesxl.core.periods import Month
+from salesxl.core.text import plural
 from salesxl.scorecards import scorecards_inbox, write_scorecards
 
 __all__ = ["command"]
@@ -108,5 +109,6 @@ def command(
     h = summary.headline
     where = written[0] if one_file and written else f"{output}/ (by region and team)"
     click.echo(
-        f"{len(cards)} scorecards 个人战报 for {h.period} as of {h.as_of} written to {where}"
+        f"{plural(len(cards), 'scorecard')} 个人战报 for {h.period} as of {h.as_of} written to "
+        f"{where}"
     )

@@ -10,6 +10,7 @@ import click
 from salesxl.cli.params import DATE, DB_URL, MONTH
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
+from salesxl.core.text import plural
 from salesxl.forms import TARGETS_INPUT
 from salesxl.targets import SplitResult, explain_file, resplit_file, split_file
 from salesxl.write.templates import write_form
@@ -109,7 +110,7 @@ def split(
     s = result.split.settings
     tiers = result.split.tier_names
     click.echo(
-        f"{result.units} units, fiscal year {s.year} from {result.split.months[0]}, "
+        f"{plural(result.units, 'unit')}, fiscal year {s.year} from {result.split.months[0]}, "
         f"method {s.method}, mode {s.mode}, rounding {s.rounding}"
         + (f", tiers {' / '.join(tiers)}" if len(tiers) > 1 else "")
     )
@@ -121,7 +122,9 @@ def _notes(result: SplitResult) -> None:
     for warning in result.warnings[:20]:
         click.echo(f"  note: {warning}")
     if len(result.warnings) > 20:
-        click.echo(f"  ... {len(result.warnings) - 20} more notes in the 说明 Method sheet")
+        click.echo(
+            f"  ... {plural(len(result.warnings) - 20, 'more note')} in the 说明 Method sheet"
+        )
 
 
 @command.command("resplit")

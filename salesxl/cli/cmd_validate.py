@@ -7,12 +7,15 @@ from pathlib import Path
 
 import click
 
-from salesxl.cli.output import echo_issue_table, echo_json, printable, progress
-from salesxl.cli.params import DATE, PERIOD
+from salesxl.cli.output import SHOWN_PER_FILE, echo_issue_table, echo_json, progress
+from salesxl.cli.params import DATE, PERIOD, foreign_file_options, parse_map
 from salesxl.core.issues import issue_report
 from salesxl.core.periods import Month, Week
+from salesxl.core.text import plural
+from salesxl.forms import FormId
 from salesxl.intake.files import issues_only
 from salesxl.intake.inbox import read_inbox
+from salesxl.validate import FormData
 
 __all__ = ["command"]
 
@@ -22,7 +25,8 @@ __all__ = ["command"]
 @click.option(
     "--roster",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Roster 花名册; rep IDs not in it are reported (unknown_rep).",
+    help="Roster 花名册: rep IDs are matched to it ignoring case, width and spaces (s020 is "
+    "S020); IDs not in it are reported (unknown_rep).",
 )
 @click.option("--period", type=PERIOD, help="Expected month (2026-11) or week (2026-W48).")
 @click.option(
@@ -39,7 +43,7 @@ __all__ = ["command"]
     type=click.Choice(["zh", "en", "both"]),
     default="both",
     show_default=True,
-    help="Language of the messages in the text table.",
+    help="Language of the messages and counts in the text table.",
 )
 @click.option(
     "--as-of", type=DATE, help="The day to judge at (default: today): later dates are future_date."
@@ -51,6 +55,19 @@ __all__ = ["command"]
     type=click.IntRange(min=1),
     help="Processes to read with (default: all cores when there are many files).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also exit 1 when no form file was found (errors always exit 1).",
+)
+@foreign_file_options
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="List every issue in the text table (it shows the first 50 per file); "
+    "JSON always holds every issue.",
+)
 def command(
     paths: tuple[Path, ...],
     roster: Path | None,
@@ -60,23 +77,32 @@ def command(
     as_of: dt.date | None,
     today: dt.date | None,
     workers: int | None,
+    strict: bool,
+    maps: tuple[str, ...],
+    date_order: str | None,
+    encoding: str | None,
+    show_all: bool,
 ) -> None:
     """Check rep forms, rosters, sales records and target inputs, cell by cell.
 
     PATHS are files or folders (searched recursively; ~$ lock files, hidden
     files, pipes and salesxl's own summaries are skipped, each with an info
     line). A file too large, damaged or hostile is an issue on that file; the
-    others are checked all the same. Exit code 0: no errors; 1: errors found;
-    2: usage error.
+    others are checked all the same. A targets input also gets the checks
+    `targets split` makes (rounding unit, month weights). Exit code 0: no
+    errors; 1: errors found (or, with --strict, no form file found); 2: usage
+    error.
 
     \b
     Example:
       salesxl validate inbox/ --period 2026-11 --roster roster.xlsx
       salesxl validate 张伟_日报.xlsx --format json > report.json
       salesxl validate inbox/ --format json-list > issues.json
+      salesxl validate SalesJan2009.csv --map amount=Price --map customer=Name --date-order mdy
     """
     if as_of and today and as_of != today:
         raise click.UsageError("give --as-of only (--today is its old name)")
+    column_map = parse_map(maps)
     inbox = read_inbox(
         list(paths),
         roster=roster,
@@ -84,15 +110,13 @@ def command(
         today=as_of or today,
         workers=workers,
         progress=lambda n: progress(n, "Validating"),
-        prepare=issues_only,
+        prepare=checked_then_dropped,
+        column_map=column_map,
+        date_order=date_order,
+        encoding=encoding,
     )
-    issues = inbox.issues
-    if not inbox.files:
-        click.echo(
-            "No spreadsheet files (.xlsx .xlsm .xls .csv) found in "
-            f"{printable(', '.join(map(str, paths)))}; lock (~$) and hidden files are skipped.",
-            err=True,
-        )
+    empty = inbox.no_forms()  # an empty folder is said, not a quiet "0 files checked"
+    issues = inbox.issues + ([empty] if empty is not None else [])
     files = [str(f) for f in inbox.files]
     report = issue_report(issues, files)
     if fmt == "json":
@@ -100,12 +124,35 @@ def command(
     elif fmt == "json-list":
         echo_json(report["issues"])
     else:
-        echo_issue_table(issues, lang=lang, files=files)
+        echo_issue_table(issues, lang=lang, files=files, limit=None if show_all else SHOWN_PER_FILE)
         stats = report["stats"]
         checked, bad, counts = stats["files"], stats["files_with_errors"], stats["by_severity"]
-        click.echo(
-            f"\n{checked} files checked: {checked - bad} without errors, "
-            f"{bad} with errors ({counts['error']} errors, {counts['warning']} warnings, "
-            f"{counts['info']} info)"
-        )
-    raise SystemExit(0 if report["valid"] else 1)
+        click.echo("")
+        for line in summary_lines(checked, bad, counts, lang):
+            click.echo(line)
+    raise SystemExit(0 if report["valid"] and not (strict and empty is not None) else 1)
+
+
+def checked_then_dropped(data: FormData) -> FormData:
+    """Each file's reading step: a targets input also gets the split's checks (they need
+    its rows), then the rows are dropped (validate only reports issues)."""
+    if data.form_id == FormId.TARGETS_INPUT:
+        # the targets package only for a targets input: validating a folder starts faster
+        from salesxl.targets.checks import input_issues
+
+        data.issues.extend(input_issues(data))
+    return issues_only(data)
+
+
+def summary_lines(files: int, bad: int, counts: dict[str, int], lang: str) -> list[str]:
+    """The last line(s) of `salesxl validate`, in the language asked for."""
+    zh = (
+        f"共检查 {files} 个文件：{files - bad} 个无错误，{bad} 个有错误"
+        f"（错误 {counts['error']} 个，警告 {counts['warning']} 个，提示 {counts['info']} 个）"
+    )
+    en = (
+        f"{plural(files, 'file')} checked: {files - bad} without errors, {bad} with errors "
+        f"({plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+        f"{counts['info']} info)"
+    )
+    return {"zh": [zh], "en": [en]}.get(lang, [zh, en])

@@ -18,8 +18,11 @@ import click
 
 from salesxl.core.display import displayable, printable
 from salesxl.core.issues import Issue, Severity, count_by_severity
+from salesxl.core.text import plural
 
-__all__ = ["echo_issue_table", "echo_json", "printable", "progress"]
+__all__ = ["SHOWN_PER_FILE", "echo_issue_table", "echo_json", "plural", "printable", "progress"]
+
+SHOWN_PER_FILE = 50  # issues listed per file in text output (--all: every one; JSON: always all)
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -35,9 +38,15 @@ def progress(total: int, label: str, *, minimum: int = 5) -> Iterator[Callable[[
 
 
 def echo_issue_table(
-    issues: Sequence[Issue], *, lang: str = "both", files: Sequence[str] = ()
+    issues: Sequence[Issue],
+    *,
+    lang: str = "both",
+    files: Sequence[str] = (),
+    limit: int | None = SHOWN_PER_FILE,
 ) -> None:
-    """Issues grouped by file: severity, place, code, column, message."""
+    """Issues grouped by file: severity, place, code, column, message.
+
+    At most `limit` issues per file are listed (None: all), then how many more there are."""
     by_file: dict[str, list[Issue]] = {}
     for issue in issues:  # not groupby: a file's issues need not be next to each other
         by_file.setdefault(issue.file, []).append(issue)
@@ -45,16 +54,17 @@ def echo_issue_table(
         found = by_file.get(name, [])
         counts = count_by_severity(found)
         status = (
-            click.style("ok", fg="green")
+            click.style("ok" if lang != "zh" else "无问题", fg="green")
             if not found
             else ", ".join(
-                click.style(f"{n} {sev}{'s' if n != 1 else ''}", fg=_COLOURS[Severity(sev)])
+                click.style(_count(Severity(sev), n, lang), fg=_COLOURS[Severity(sev)])
                 for sev, n in counts.items()
                 if n
             )
         )
         click.echo(f"{click.style(printable(name), bold=True)}  {status}")
-        for issue in found:
+        shown = found if limit is None else found[:limit]
+        for issue in shown:
             where = (
                 f"{issue.sheet}!{issue.cell}"
                 if issue.sheet and issue.cell
@@ -70,12 +80,30 @@ def echo_issue_table(
                 click.echo(f"      {printable(issue.message_zh)}")
             if lang in ("en", "both"):
                 click.echo(f"      {printable(issue.message_en)}")
+        if len(found) > len(shown):
+            more = len(found) - len(shown)
+            click.echo(
+                f"  … 另有 {more:,} 个问题未列出 / {more:,} more issues not shown "
+                "(--all lists every one; --format json has them all)"
+            )
 
 
 def echo_json(value: object) -> None:
     """JSON on stdout: JSON escapes control characters itself; a file name in no valid
     encoding is shown with U+FFFD (its bytes cannot be printed as they are)."""
     click.echo(displayable(json.dumps(value, ensure_ascii=False, indent=2)))
+
+
+_SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+def _count(severity: Severity, n: int, lang: str) -> str:
+    """`2 errors`, `1 warning`, `3 info` (zh: `2 个错误`)."""
+    if lang == "zh":
+        return f"{n} 个{_SEVERITY_ZH[severity]}"
+    if severity is Severity.INFO:
+        return f"{n} info"
+    return plural(n, severity.value)
 
 
 def _pad(text: str, width: int) -> str:

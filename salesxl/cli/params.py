@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from salesxl.core.periods import Month, Week, parse_period
+from salesxl.forms import parse_column_map
+from salesxl.read.encoding import known_encoding
 from salesxl.read.values import parse_date
 
 __all__ = [
     "DATE",
     "DB_URL",
+    "ENCODING",
     "MONTH",
     "PERIOD",
     "WEEK",
     "DateType",
     "DbUrlType",
+    "EncodingType",
     "MonthType",
     "PeriodType",
     "WeekType",
+    "foreign_file_options",
+    "parse_map",
 ]
 
 
@@ -114,3 +121,63 @@ class DbUrlType(click.ParamType[str]):
 
 
 DB_URL = DbUrlType()
+
+
+class EncodingType(click.ParamType[str]):
+    """A text encoding Python knows: utf-8, gbk, gb18030, big5, cp1252, latin-1, cp437."""
+
+    name = "encoding"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        found = known_encoding(str(value))
+        if found is None:
+            self.fail(
+                f"{value!r} is not a text encoding; use e.g. utf-8, gbk, gb18030, big5, "
+                "cp1252, latin-1 or cp437",
+                param,
+                ctx,
+            )
+        return found
+
+
+ENCODING = EncodingType()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def foreign_file_options(function: F) -> F:
+    """--map, --date-order and --encoding: reading files other systems wrote."""
+    options = (
+        click.option(
+            "--map",
+            "maps",
+            multiple=True,
+            metavar="FIELD=HEADER",
+            help="Read the column HEADER as FIELD (a key from docs/forms.md, or its Chinese or "
+            "English label), for columns no synonym knows; repeatable. "
+            "Example: --map amount=Price --map customer=Name",
+        ),
+        click.option(
+            "--date-order",
+            type=click.Choice(["dmy", "mdy", "ymd"]),
+            help="Order of dates like 03/04/2025 when a column cannot tell: dmy (day first), "
+            "mdy (month first) or ymd.",
+        ),
+        click.option(
+            "--encoding",
+            type=ENCODING,
+            help="Text encoding of CSV files (default: detected), e.g. gbk, cp437, utf-8.",
+        ),
+    )
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def parse_map(maps: tuple[str, ...]) -> dict[str, str] | None:
+    """The --map options as field key -> header; a usage error says how to write them."""
+    if not maps:
+        return None
+    try:
+        return parse_column_map(maps)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--map") from None

@@ -11,7 +11,7 @@ digest travels back.  Everything here is a pure function of one form.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ __all__ = [
     "DayActivity",
     "Trail",
     "digest_daily",
+    "digest_from_days",
     "digest_from_figures",
     "digester",
     "merge_trails",
@@ -301,19 +302,21 @@ def digest_daily(
     return digest
 
 
-def digest_from_figures(
-    figures: ReportFigures, period: Month, as_of: dt.date, *, current: bool = True
+def digest_from_days(
+    period: Month,
+    as_of: dt.date,
+    days: set[dt.date],
+    figures: Mapping[dt.date, tuple[int, int, int, float, float]] | None = None,
 ) -> DailyDigest:
-    """The digest of a stored daily report from what the database computed of its rows
-    (`salesxl.store.figures`), equal to `digest_daily` of the same rows: totals are the
-    days' figures up to as-of, trails come in the order of their first contact."""
-    digest = DailyDigest(period, as_of, set(figures.days))
-    digest.closes = list(figures.closes)
-    names: dict[str, str] = {}
-    for day, (contacts, visits, deals, amount, deposit) in sorted(figures.per_day.items()):
-        spelled = figures.names.get(day, ())
-        keys = {names.get(n) or names.setdefault(n, normalise_name(n)) for n in spelled}
-        digest.per_day[day] = DayActivity(contacts, amount, keys)
+    """A digest made from per-day counts instead of rows (the store's `DayFigures`:
+    contacts, visits, deals, their amount, deposits), counted as `digest_daily` counts
+    rows: every day of the period in `per_day`, the totals up to as-of.  It has no
+    customer trails: what it feeds (KPIs, submissions, trends) does not need them."""
+    digest = DailyDigest(period, as_of, set(days))
+    for day, (contacts, visits, deals, amount, deposit) in sorted((figures or {}).items()):
+        if not period.contains(day):
+            continue
+        digest.per_day[day] = DayActivity(contacts, amount)
         if day > as_of:
             continue
         digest.contacts += contacts
@@ -321,6 +324,22 @@ def digest_from_figures(
         digest.deals += deals
         digest.amount += amount
         digest.deposit += deposit
+    return digest
+
+
+def digest_from_figures(
+    figures: ReportFigures, period: Month, as_of: dt.date, *, current: bool = True
+) -> DailyDigest:
+    """The digest of a stored daily report from what the database computed of its rows
+    (`salesxl.store.figures`), equal to `digest_daily` of the same rows: the per-day counts
+    as `digest_from_days` takes them, plus the customers of each day, the 日清 closes and
+    the trails, in the order of their first contact."""
+    digest = digest_from_days(period, as_of, figures.days, figures.per_day)
+    digest.closes = list(figures.closes)
+    names: dict[str, str] = {}
+    for day, activity in digest.per_day.items():
+        spelled = figures.names.get(day, ())
+        activity.names = {names.get(n) or names.setdefault(n, normalise_name(n)) for n in spelled}
     for t in figures.trails:
         trail = _new_trail(
             t.customer,
@@ -394,20 +413,25 @@ def _follow(
 class _Digester:
     """Picklable worker-side step: attach the digest, drop rows unless they are wanted."""
 
-    period: Month
+    period: Month | None  # None: each report's own month
     as_of: dt.date
     keep_rows: bool
 
     def __call__(self, form: FormData) -> FormData:
         if form.form_id != FormId.DAILY_REPORT:
             return form
-        form.digest = digest_daily(form, self.period, self.as_of)
+        period = self.period or form.period
+        if isinstance(period, Month):  # else a report without its month: it counts for none
+            form.digest = digest_daily(form, period, self.as_of)
         if not self.keep_rows:
             for table in form.tables.values():
                 table.records = []
         return form
 
 
-def digester(period: Month, as_of: dt.date, *, keep_rows: bool) -> Callable[[FormData], FormData]:
-    """The step `load_forms(prepare=...)` runs in each worker for consolidation."""
+def digester(
+    period: Month | None, as_of: dt.date, *, keep_rows: bool
+) -> Callable[[FormData], FormData]:
+    """The step `load_forms(prepare=...)` runs in each worker for consolidation (`period`
+    None: each daily report is digested for its own month, as the chase list needs)."""
     return _Digester(period, as_of, keep_rows)

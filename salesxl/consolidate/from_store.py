@@ -13,20 +13,26 @@ from salesxl.consolidate import (
     Summary,
     Thresholds,
     check_as_of,
-    consolidate,
+    consolidate_results,
     read_targets,
     workday_calendar,
 )
+from salesxl.consolidate.assemble import summarise
+from salesxl.consolidate.chase import DEFAULT_ESCALATE, ChaseList, chase_window
+from salesxl.consolidate.chase_sources import chase_forms
 from salesxl.consolidate.digest import digest_from_figures
+from salesxl.consolidate.history import TREND_MONTHS, month_trends, stored_forms
 from salesxl.core.calendar import Workdays
-from salesxl.core.issues import Issue
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.periods import Month
+from salesxl.forms import REP_FORM_IDS
 from salesxl.intake.roster import read_roster
 from salesxl.store import load_period
+from salesxl.store.arrivals import load_arrivals
 from salesxl.store.figures import ReportFigures
 from salesxl.validate import FormData
 
-__all__ = ["consolidate_store"]
+__all__ = ["chase_store", "consolidate_store"]
 
 
 def consolidate_store(
@@ -39,6 +45,7 @@ def consolidate_store(
     thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen value object
     details: bool = False,
     workdays: Path | Workdays | None = None,
+    trend_months: int = TREND_MONTHS,
 ) -> Summary:
     """`consolidate` the month as stored in the database `db` (`salesxl import`).
 
@@ -46,7 +53,9 @@ def consolidate_store(
     report first arrived and the months before (README.md "The store"), and the rep forms
     the import refused, with their errors (so a month missing from the store
     says why, and shows the refused report's figures as provisional);
-    a `roster` or `targets` file given here is used instead of the stored one.  Raises
+    a `roster` or `targets` file given here is used instead of the stored one.  With
+    `trend_months` above 1, the 趋势 Trend sheet shows that many months (this one
+    included) and By rep compares with last month (history.month_trends).  Raises
     `salesxl.store.StoreError` when there is no usable store at `db`.
     """
     as_of = as_of or dt.date.today()
@@ -63,10 +72,17 @@ def consolidate_store(
     if roster is not None:
         chosen = read_roster(roster)
         extra += [i for i in chosen.issues if i.is_error]
+    if not stored.refused and not any(form.form_id in REP_FORM_IDS for form in stored.forms):
+        # an empty month is said, not a quiet "0 reps" (refused files say why themselves)
+        extra.append(
+            make_issue(
+                Code.NO_FORMS, "数据库 store", *message(Code.NO_FORMS, "store", period=period)
+            )
+        )
     source = "file"
     if month_targets is None and stored.targets:  # the version in force for the month
         month_targets, tiers, source = stored.targets, stored.tiers, "store"
-    return consolidate(
+    results = consolidate_results(
         stored.forms,
         period=period,
         roster=chosen,
@@ -82,6 +98,49 @@ def consolidate_store(
         targets_from=source,
         refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
         tiers=tiers,
+    )
+    trends = None
+    if trend_months > 1:
+        trends = month_trends(
+            db,
+            results,
+            roster=chosen,
+            thresholds=thresholds,
+            workdays=calendar,
+            span=trend_months,
+        )
+    return summarise(results, trends=trends)
+
+
+def chase_store(
+    db: str | None,
+    *,
+    as_of: dt.date,
+    period: Month | None = None,
+    roster: Path | None = None,
+    workdays: Path | Workdays | None = None,
+    escalate_after: int = DEFAULT_ESCALATE,
+) -> ChaseList:
+    """Who owes which reports, judged by when each first reached the store (`chase_window`).
+
+    Reads what arrived without the rows (`salesxl.store.arrivals`): a thousand
+    reps take a fraction of a second.  Raises `salesxl.store.StoreError` when
+    there is no usable store at `db`.
+    """
+    window = chase_window(as_of, period)
+    calendar = workday_calendar(workdays, as_of)
+    stored = load_arrivals(db, window.months)
+    chosen = read_roster(roster) if roster is not None else stored.roster
+    return chase_forms(
+        stored_forms(stored, as_of),
+        as_of=as_of,
+        window=window,
+        roster=chosen,
+        workdays=calendar,
+        escalate_after=escalate_after,
+        first_seen=stored.first_seen,
+        day_first_seen=stored.day_first_seen,
+        refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
     )
 
 

@@ -19,9 +19,10 @@ from typing import Any
 from salesxl.consolidate.digest import DailyDigest, DayActivity, Trail, digest_daily
 from salesxl.consolidate.standing import employed_in
 from salesxl.core.display import displayable
-from salesxl.core.issues import Code, Issue, Severity, make_issue, message
+from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
+from salesxl.core.rep_ids import RepIndex
 from salesxl.forms import REP_FORM_IDS, FormId, Role, TableKey
 from salesxl.intake.files import saved_early
 from salesxl.validate import FormData, TableData
@@ -109,8 +110,10 @@ def collect(
     """`refused`: files the store refused, with their error count and when that was."""
     issues: list[Issue] = []
     chosen: dict[tuple[str, str, str], FormData] = {}
+    # Files are grouped by the roster's spelling of their ID (`s020` is S020's file).
+    ids = roster.index() if roster is not None else RepIndex()
     for data in forms:
-        key = _key(data, period)
+        key = _key(data, period, ids)
         if key is None:
             continue
         rep, got = key[1], data.period
@@ -124,22 +127,23 @@ def collect(
         chosen[key] = newer
         issues.append(
             make_issue(
-                Code.DUPLICATE_ROW,
+                Code.DUPLICATE_FILE,
                 older.path,
                 *message(
-                    Code.DUPLICATE_ROW,
-                    "two_files",
+                    Code.DUPLICATE_FILE,
                     rep=rep,
                     period=got,
-                    newer=displayable(newer.path),  # a name in no valid encoding, shown
+                    # names in no valid encoding, shown
+                    older=displayable(older.path),
+                    newer=displayable(newer.path),
                 ),
-                severity=Severity.WARNING,
+                value=displayable(newer.path),
             )
         )
 
     refusals: dict[int, tuple[int, dt.datetime | None]] = {}  # id(FormData) -> error count, when
     for data, errors, when in refused:
-        key = _key(data, period)
+        key = _key(data, period, ids)
         if key is not None and key not in chosen:  # an imported file of the rep-period wins
             chosen[key] = data
             refusals[id(data)] = (errors, when)
@@ -212,7 +216,7 @@ def collect(
             if employed_in(rep, period) or rep_id in handed_in
         }
     past = [
-        (h.rep_id, t)
+        (ids.canonical(h.rep_id), t)
         for h in history
         if h.form_id == FormId.DAILY_REPORT
         and h.rep_id
@@ -237,11 +241,13 @@ def collect(
     )
 
 
-def _key(data: FormData, period: Month) -> tuple[str, str, str] | None:
-    """(form, rep, period) of a rep form that belongs to `period`; None for any other file."""
+def _key(data: FormData, period: Month, ids: RepIndex) -> tuple[str, str, str] | None:
+    """(form, rep, period) of a rep form that belongs to `period`; None for any other file.
+    The rep is the roster's spelling of the file's ID (`s020` is S020's file)."""
     rep, got = data.rep_id, data.period
     if data.form_id not in REP_FORM_IDS or not rep:
         return None
+    rep = ids.canonical(rep)
     if got is None:
         return None
     if isinstance(got, Month) and got != period:

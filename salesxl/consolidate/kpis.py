@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from salesxl.consolidate.digest import DailyDigest, Trail, merge_trails
-from salesxl.consolidate.model import Thresholds, WarningLevel, warning_level
+from salesxl.consolidate.model import TOTAL, Thresholds, WarningLevel, warning_level
 from salesxl.consolidate.standing import Standing
 from salesxl.core.people import Rep
 from salesxl.forms.choices import GRADES, LOST, STAGE_ORDER
@@ -158,7 +158,7 @@ def roll_up(reps: Iterable[Totals], level: str, thresholds: Thresholds) -> list[
         elif level == "region":
             key, name = r.region or "", r.region or "—"
         else:
-            key, name = "company", "合计 Total"
+            key, name = "company", TOTAL
         g = groups.get(key)
         if g is None:
             g = groups[key] = Totals(

@@ -8,8 +8,9 @@ urgent entries and a column with how many that rep has in all; the
 Overview says which lists were shortened and where the rest is (the
 summary written with `--details` or `--list-limit 0` holds every entry; the
 store keeps every issue).  `提交 Submissions` is one row per rep already:
-it is never shortened.  Only the workbook is shortened: the `Summary`
-(JSON output, scorecards, tests) keeps every entry.
+it is never shortened.  Only the workbook is shortened (the summary, and
+each leader's pack for its own reps): the `Summary` (JSON output,
+scorecards, tests) keeps every entry.
 """
 
 from __future__ import annotations
@@ -99,15 +100,19 @@ def shorten_lists(
     return out, cut
 
 
-def overview_notes(cut: Sequence[Shortened]) -> list[list[Any]]:
-    """Overview rows (metric zh, metric en, value) saying which lists were shortened."""
-    return [
-        [
-            f"{s.title_zh}：列表已精简",
-            f"{s.title_en}: list shortened",
-            f"显示 {s.shown:,} / 共 {s.total:,} 条（每人最紧急的 {s.limit} 条；全部：加 --details "
-            f"或 --list-limit 0 重新汇总）Showing {s.shown:,} of {s.total:,} (the {s.limit} most "
-            "urgent per rep; all of them: consolidate again with --details or --list-limit 0)",
-        ]
-        for s in cut
-    ]
+def overview_notes(cut: Sequence[Shortened]) -> list[tuple[str, str]]:
+    """Lines for the Overview (Chinese, English) saying which lists were shortened, how far,
+    and where the rest is."""
+    notes = []
+    for s in cut:
+        zh_per, en_per = ("每个文件", "per file") if s.key == "issues" else ("每人", "per rep")
+        notes.append(
+            (
+                f"{s.title_zh}列表已精简：显示 {s.shown:,} / 共 {s.total:,} 条（{zh_per}最紧急的 "
+                f"{s.limit} 条；全部：加 --details 或 --list-limit 0 重新汇总）",
+                f"{s.title_en}: list shortened, showing {s.shown:,} of {s.total:,} (the "
+                f"{s.limit} most urgent {en_per}; all of them: consolidate again with "
+                "--details or --list-limit 0)",
+            )
+        )
+    return notes

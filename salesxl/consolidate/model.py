@@ -10,23 +10,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from salesxl.core.issues import Issue
 from salesxl.core.periods import Month
 from salesxl.forms import FieldType
 
-if TYPE_CHECKING:  # results.py builds on the KPI modules, which import this one
+if TYPE_CHECKING:  # results.py and trends.py build on the KPI modules, which import this one
     from salesxl.consolidate.results import Results
+    from salesxl.consolidate.trends import Trends
 
 __all__ = [
     "TARGET_SOURCES",
+    "TOTAL",
     "WARNING_LABELS",
+    "Bilingual",
     "ColumnSpec",
     "Headline",
     "SheetData",
     "Summary",
     "Thresholds",
+    "Translated",
     "WarningLevel",
     "column_kind",
     "warning_level",
@@ -81,12 +85,47 @@ def warning_level(pace: float | None, thresholds: Thresholds) -> WarningLevel | 
     return WarningLevel.OK
 
 
+class Translated(NamedTuple):
+    """A free text in both languages (a chase message): a sheet shows the one of its language."""
+
+    zh: str
+    en: str
+
+    def pick(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class Bilingual(str):
+    """A fixed text of the summary in both languages (`合计 Total`, a customer rule's
+    name): it reads as `zh en`, and a workbook written in English shows only `en`."""
+
+    zh: str
+    en: str
+
+    def __new__(cls, zh: str, en: str, *, sep: str = " ") -> Bilingual:
+        text = super().__new__(cls, f"{zh}{sep}{en}")
+        text.zh, text.en = zh, en
+        return text
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str, str], dict[str, Any]]:
+        return (self.zh, self.en), {"sep": str(self)[len(self.zh) : len(self) - len(self.en)]}
+
+    def shown(self, lang: str) -> str:
+        """The text in a workbook of `lang` (zh: both languages, as the default is)."""
+        return self.en if lang == "en" else str(self)
+
+
+# The company's row in the team and region tables.
+TOTAL = Bilingual("合计", "Total")
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnSpec:
     key: str
     zh: str
     en: str
-    kind: str = "text"  # text int money percent ratio date datetime warning link
+    kind: str = "text"  # text int money percent ratio date datetime warning link field
+    only: str | None = None  # "zh": a column only a Chinese workbook shows (message_zh)
 
 
 # A form field's column in the summary shows its values as the field's type says.
@@ -143,6 +182,9 @@ class Headline:
     missing: int
     month_target: float | None = None  # the month targets as given, before pro-rating
     targets_from: str | None = None  # a key of TARGET_SOURCES; None: no targets
+    # Workdays of the month passed by as-of, as a share: the completion a rep employed all
+    # month should have reached by now (the pace line of the Overview's chart).
+    workday_share: float | None = None
 
 
 @dataclass(slots=True)
@@ -152,7 +194,10 @@ class Summary:
     issues: list[Issue]
     daily_trend: SheetData | None = None  # drawn on the Overview sheet
     submissions: list[Any] = field(default_factory=list)  # SubmissionRow per rep and day/week/month
-    results: Results | None = None  # what the sheets were made from (scorecards read it)
+    results: Results | None = (
+        None  # what the sheets were made from (scorecards, packs, trends read it)
+    )
+    trends: Trends | None = None  # the months before, from the store (the Overview's changes)
 
     def sheet(self, key: str) -> SheetData:
         for s in self.sheets:

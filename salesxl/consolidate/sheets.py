@@ -10,9 +10,10 @@ from typing import Any, overload
 
 from salesxl.consolidate.customers import Conflict, Lapse
 from salesxl.consolidate.kpis import Totals
-from salesxl.consolidate.model import ColumnSpec, SheetData, column_kind
+from salesxl.consolidate.model import Bilingual, ColumnSpec, SheetData, column_kind
 from salesxl.consolidate.plans import DayCloseRow, PlanRow
 from salesxl.consolidate.submissions import SubmissionRow, SubmissionStatus
+from salesxl.consolidate.trends import REP_COLUMNS, Trends
 from salesxl.core.issues import Issue
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month
@@ -79,14 +80,17 @@ def _activity(t: Totals, known: bool) -> list[Any]:
     ]
 
 
-def by_rep_sheet(totals: Iterable[Totals]) -> SheetData:
+def by_rep_sheet(totals: Iterable[Totals], trends: Trends | None = None) -> SheetData:
     """Each rep's month: figures are blank (not zero) for a rep without a daily report;
-    the status and note say who joined, left, has no data or was refused (standing.py)."""
+    the status and note say who joined, left, has no data or was refused (standing.py).
+    With `trends` (from the store), last month's completion, the pace against last
+    month's and the months warned in a row follow the warning level."""
     columns = [
         *_REP,
         C("region", "区域", "Region"),
         C("status", "状态", "Status", "status"),
         *_ACTIVITY,
+        *(REP_COLUMNS if trends is not None else []),
         C("rank_team", "团队排名", "Rank in team", "int"),
         C("rank_company", "公司排名", "Rank in company", "int"),
         C("workdays", "在岗工作日", "Workdays employed", "int"),
@@ -104,6 +108,7 @@ def by_rep_sheet(totals: Iterable[Totals]) -> SheetData:
                 t.region,
                 standing.status,
                 *_activity(t, t.has_report),
+                *(trends.rep_columns(t.key) if trends is not None else []),
                 t.rank_team,
                 t.rank_company,
                 standing.workdays,
@@ -225,9 +230,15 @@ def day_close_sheet(rows_: Iterable[DayCloseRow], reps: Mapping[str, Rep]) -> Sh
 
 # The kind says which 7-day rule ran out; the date and due columns say when.
 LAPSE_KIND = {
-    "phone_no_visit": "电话客户 7 天未上门 Phone lead, no visit in 7 days",
-    "no_follow_up": "7 天未跟进 Not followed up in 7 days",
+    "phone_no_visit": Bilingual("电话客户 7 天未上门", "Phone lead, no visit in 7 days"),
+    "no_follow_up": Bilingual("7 天未跟进", "Not followed up in 7 days"),
 }
+_CONFLICT = Bilingual("归属冲突", "Conflict")
+_CONFLICT_RULE = Bilingual(
+    "先登记者得客户，先交定金者得成交",
+    "First registration wins the customer; first deposit wins the deal",
+    sep=" / ",
+)
 
 
 def customers_sheet(
@@ -272,7 +283,7 @@ def customers_sheet(
     for c in conflicts:
         rows.append(
             [
-                "归属冲突 Conflict",
+                _CONFLICT,
                 c.customer,
                 c.phone,
                 c.owner,
@@ -285,8 +296,7 @@ def customers_sheet(
                 c.other_date,
                 c.owner,
                 c.deal_owner,
-                "先登记者得客户，先交定金者得成交 / First registration wins the customer; "
-                "first deposit wins the deal",
+                _CONFLICT_RULE,
             ]
         )
     return SheetData("customers", "客户", "Customers", columns, rows)
@@ -341,10 +351,10 @@ def issues_sheet(issues: Iterable[Issue]) -> SheetData:
         C("sheet", "工作表", "Sheet"),
         C("cell", "单元格", "Cell"),
         C("row", "行", "Row", "int"),
-        C("column", "列", "Column"),
+        C("column", "列", "Column", "field"),
         C("code", "代码", "Code"),
         C("severity", "级别", "Severity", "severity"),
-        C("message_zh", "说明", "Message (zh)"),
+        C("message_zh", "说明", "Message (zh)", only="zh"),
         C("message_en", "Message", "Message"),
         C("value", "值", "Value"),
     ]

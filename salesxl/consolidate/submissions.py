@@ -34,7 +34,13 @@ from salesxl.core.people import Rep
 from salesxl.core.periods import Month, Week
 from salesxl.forms import REP_FORMS, FormId
 
-__all__ = ["STATUS_LABELS", "SubmissionRow", "SubmissionStatus", "submission_rows"]
+__all__ = [
+    "STATUS_LABELS",
+    "SubmissionRow",
+    "SubmissionStatus",
+    "judged_at",
+    "submission_rows",
+]
 
 
 class SubmissionStatus(StrEnum):
@@ -76,6 +82,12 @@ class SubmissionRow:
     submitted: dt.datetime | None
     status: SubmissionStatus
     file: str | None
+
+
+def judged_at(as_of: dt.date) -> dt.datetime:
+    """The moment deadlines are judged at: now on today, the end of the day otherwise."""
+    now = dt.datetime.now()
+    return now if as_of == now.date() else dt.datetime.combine(as_of, END_OF_DAY)
 
 
 def _status(submitted: dt.datetime | None, deadline: dt.datetime | None) -> SubmissionStatus:

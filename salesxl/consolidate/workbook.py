@@ -20,17 +20,34 @@ from typing import Any
 
 import xlsxwriter
 
+from salesxl.consolidate.dashboard import CHART_DATA, write_overview
 from salesxl.consolidate.lists import DEFAULT_LIST_LIMIT, overview_notes, shorten_lists
-from salesxl.consolidate.model import WARNING_LABELS, SheetData, Summary, WarningLevel
+from salesxl.consolidate.model import (
+    WARNING_LABELS,
+    Bilingual,
+    SheetData,
+    Summary,
+    Translated,
+    WarningLevel,
+)
 from salesxl.consolidate.standing import RepStatus
 from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS, SubmissionStatus
+from salesxl.consolidate.trends import METRIC_LABELS
 from salesxl.core.display import printable
 from salesxl.core.issues import Severity
 from salesxl.core.perf import paused_gc
+from salesxl.forms import FORMS
 from salesxl.read.marks import Written
 from salesxl.write.xlsx import atomic_output, fit_width, mark, safe_sheet_title, write_cell
 
-__all__ = ["CODE_LABELS", "COLOURED", "MAX_SHEET_ROWS", "NUMBER_FORMATS", "write_summary"]
+__all__ = [
+    "CODE_LABELS",
+    "COLOURED",
+    "MAX_SHEET_ROWS",
+    "NUMBER_FORMATS",
+    "write_summary",
+    "write_workbook",
+]
 
 # A date from 1900-03-01 on is stored as its day count from 1899-12-30 (Excel's serial,
 # past its 1900 leap-year quirk): written as that number in a date format, which is what
@@ -51,10 +68,25 @@ NUMBER_FORMATS = {
     "number": "#,##0.##",
 }
 # Columns of these kinds hold codes; the workbook shows their labels.
+# A form field's bilingual label (an issue's column) is the field's English label in English.
+_FIELD_LABELS = {
+    f.bilingual: (f.bilingual, f.en)
+    for form in FORMS.values()
+    for f in (*form.header, *(f for t in form.tables for f in t.fields))
+}
 CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "warning": WARNING_LABELS,
     "status": STATUS_LABELS,
     "form": FORM_LABELS,
+    "metric": METRIC_LABELS,
+    "field": _FIELD_LABELS,
+}
+# 环比/同比 on the Trend sheet: an amount's change is relative, the others' differences.
+CHANGE_FORMATS = {
+    "money": "+0.0%;-0.0%;0.0%",
+    "percent": "+0.0%;-0.0%;0.0%",
+    "ratio": "+0.00;-0.00;0.00",
+    "int": "+0;-0;0",
 }
 # (background, font) for conditional colours, as Excel's own good/neutral/bad styles.
 _GOOD, _NEUTRAL, _BAD = ("#C6EFCE", "#006100"), ("#FFEB9C", "#9C5700"), ("#FFC7CE", "#9C0006")
@@ -122,23 +154,44 @@ class _Writer:
             for colours in (_GOOD, _NEUTRAL, _BAD)
         }
         self.titles: dict[str, str] = {}
+        self.sheets: dict[str, Any] = {}  # sheet key -> worksheet, made in the workbook's order
         self._relative: dict[str, str] = {}  # file path -> path relative to the summary
 
     def label(self, zh: str, en: str) -> str:
         return f"{zh}\n{en}" if self.lang == "zh" and zh != en else en
 
     def text(self, kind: str, value: Any) -> Any:
+        if isinstance(value, Bilingual):
+            return value.shown(self.lang)
+        if isinstance(value, Translated):
+            return value.pick(self.lang)
         labels = CODE_LABELS.get(kind)
         if labels is not None and value in labels:
             zh, en = labels[value]
             return zh if self.lang == "zh" else en
         return value
 
+    def shown_columns(self, sheet: SheetData) -> SheetData:
+        """The sheet without the columns of the other language (an English workbook has no
+        Chinese message column)."""
+        keep = [i for i, c in enumerate(sheet.columns) if c.only in (None, self.lang)]
+        if len(keep) == len(sheet.columns):
+            return sheet
+        return SheetData(
+            sheet.key,
+            sheet.title_zh,
+            sheet.title_en,
+            [sheet.columns[i] for i in keep],
+            [[row[i] for i in keep] for row in sheet.rows],
+            sheet.row_kinds,
+        )
+
     # -- generic table sheets ---------------------------------------------------------
 
     def table_sheet(self, sheet: SheetData, *, as_table: str | None = None) -> None:
         """One sheet of `sheet.rows`; with `as_table`, an Excel table of that name."""
-        ws = self.wb.add_worksheet(self.titles[sheet.key])
+        ws = self.sheets[sheet.key]
+        sheet = self.shown_columns(sheet)
         heads = [self.label(c.zh, c.en) for c in sheet.columns]
         n = len(sheet.rows)
         if as_table:
@@ -173,7 +226,11 @@ class _Writer:
                 sample = [Path(str(v)).name if v else v for v in sample]
             width = fit_width([*heads[c].split("\n"), *sample], maximum=50 if c else 30)
             ws.set_column(c, c, width, self.formats.get(col.kind, self.plain))
-            self._colour(ws, col.kind, c, n)
+        coloured: dict[str, list[int]] = {}
+        for c, col in enumerate(sheet.columns):
+            coloured.setdefault(col.kind, []).append(c)
+        for kind, columns in coloured.items():
+            self._colour(ws, kind, columns, n)
         ws.freeze_panes(1, 2 if sheet.columns[0].key == "rep_id" else 0)
         ws.set_landscape()
         ws.set_paper(9)
@@ -181,6 +238,8 @@ class _Writer:
         ws.repeat_rows(0)
         if not as_table and n:
             ws.autofilter(0, 0, n, len(heads) - 1)
+        if sheet.key == "funnel":
+            self._funnel_chart(ws, sheet)
 
     def _rows(self, ws: Any, sheet: SheetData) -> None:
         """The body, fast: one typed xlsxwriter call per filled cell, nothing for empty ones
@@ -205,6 +264,8 @@ class _Writer:
                 if value is None:
                     continue
                 kind = type(value)
+                if kind is Bilingual:
+                    value, kind = value.shown(self.lang), str
                 if kind is str:
                     if link:
                         urls += self._link(ws, r, c, value, row, sheet, urls)
@@ -220,6 +281,8 @@ class _Writer:
                     write_datetime(r, c, value, fmt)
                 elif isinstance(value, str):  # a code's enum member: a status, a warning level
                     write_string(r, c, shown.get(value, str(value)) if shown else str(value), fmt)
+                elif kind is Translated:
+                    write_string(r, c, value.en if not zh else value.zh, fmt)
                 else:
                     write_cell(ws, r, c, value, fmt)
 
@@ -248,184 +311,180 @@ class _Writer:
         ws.write_url(r, c, url, self.link, string=shown)
         return 1
 
-    def _colour(self, ws: Any, kind: str, col: int, n: int) -> None:
+    def _colour(self, ws: Any, kind: str, columns: list[int], n: int) -> None:
+        """One rule per coloured value for all the sheet's columns of `kind` (Submissions has
+        a status column per workday): a few rules, not hundreds, to write and for Excel."""
         if kind not in COLOURED or n == 0:
             return
+        ranges = " ".join(f"{_cell(1, c)}:{_cell(n, c)}" for c in columns)
         for value, colours in COLOURED[kind].items():
             shown = self.text(kind, value)
             ws.conditional_format(
                 1,
-                col,
+                columns[0],
                 n,
-                col,
+                columns[0],
                 {
                     "type": "cell",
                     "criteria": "==",
                     "value": f'"{shown}"',
                     "format": self.fills[colours],
+                    "multi_range": ranges,
                 },
             )
 
-    # -- overview --------------------------------------------------------------------
+    # -- trend -----------------------------------------------------------------------
 
-    def overview(self, sheet: SheetData) -> None:
-        ws = self.wb.add_worksheet(self.titles["overview"])
-        h = self.summary.headline
-        ws.write_string(
-            0,
-            0,
-            f"销售汇总 Sales summary {h.period}"
-            if self.lang == "zh"
-            else f"Sales summary {h.period}",
-            self.title,
-        )
-        ws.write_string(2, 0, self.label("指标", "Metric").replace("\n", " "), self.head)
-        ws.write_string(2, 1, self.label("值", "Value").replace("\n", " "), self.head)
-        kinds = sheet.row_kinds or ["text"] * len(sheet.rows)
-        for i, (row, kind) in enumerate(zip(sheet.rows, kinds, strict=True), start=3):
-            zh, en, value = row
-            ws.write_string(i, 0, f"{zh} {en}" if self.lang == "zh" else en, self.plain)
-            write_cell(ws, i, 1, value, self.formats.get(kind))
-        ws.set_column(0, 0, 26)
-        ws.set_column(1, 1, 16)
+    def trend(self, sheet: SheetData) -> None:
+        """趋势 Trend: a block per metric, a row per team (the total first), the months,
+        a sparkline of them, then 环比 and 同比 with signs."""
+        ws = self.sheets[sheet.key]
+        columns = sheet.columns
+        months = [c for c, col in enumerate(columns) if col.key.startswith("m_")]
+        first, last = months[0], months[-1]
+        changes = [c for c, col in enumerate(columns) if col.key in ("mom", "yoy")]
+        spark = len(columns)  # the sparkline column, after the changes
+        heads = [self.label(col.zh, col.en) for col in columns]
+        heads.append(self.label("走势", "Trend"))
+        for c, head in enumerate(heads):
+            ws.write_string(0, c, head, self.head)
+        ws.set_row(0, 45 if self.lang == "zh" else 30)
+        kinds = sheet.row_kinds or ["int"] * len(sheet.rows)
+        metric = sheet.column("metric")
+        block = {"top": 1, "top_color": "#8EA9DB"}  # a line above each metric's first row
+        made: dict[tuple[str, bool, bool], Any] = {}
+
+        def cell(fmt: str | None, bold: bool, first: bool) -> Any:
+            key = (fmt or "", bold, first)
+            if key not in made:
+                props = {**self.font, "bold": bold, **(block if first else {})}
+                made[key] = self.wb.add_format({**props, **({"num_format": fmt} if fmt else {})})
+            return made[key]
+
+        title = self.titles[sheet.key].replace("'", "''")
+        previous = None
+        for r, (row, kind) in enumerate(zip(sheet.rows, kinds, strict=True), start=1):
+            total = row[sheet.column("group")] == "合计 Total"
+            starts = row[metric] != previous
+            previous = row[metric]
+            ws.set_row(r, 18)
+            for c in range(len(columns) + 1):
+                value = row[c] if c < len(columns) else None
+                if c in changes:
+                    fmt = cell(CHANGE_FORMATS.get(kind), False, starts)
+                elif first <= c <= last:
+                    fmt = cell(NUMBER_FORMATS.get(kind), total, starts)
+                else:
+                    fmt = cell(None, total and c < 3, starts)
+                    value = self.text(columns[c].kind, value) if c < len(columns) else None
+                if total and self.lang != "zh" and value == "合计 Total":
+                    value = "Total"
+                if value is None:
+                    ws.write_blank(r, c, None, fmt)
+                else:
+                    write_cell(ws, r, c, value, fmt)
+            ws.add_sparkline(
+                r,
+                spark,
+                {
+                    "range": f"'{title}'!{_cell(r, first)}:{_cell(r, last)}",
+                    "markers": True,
+                    "weight": 1.5,
+                    "series_color": "#2F5597",
+                    "empty_cells": "connect",
+                },
+            )
+        self._trend_charts(ws, sheet, first, last)
+        widths = [12, 14, 8, *[11] * (last - first), 17, 15, 15, 18]
+        for c, width in enumerate(widths):
+            ws.set_column(c, c, width)
+        ws.freeze_panes(1, 3)
         ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 1)  # the overview prints (and converts to PDF) as one page
-        # Tables down the left (metrics, teams, daily sales), charts to their right.
-        teams_top = 3 + len(sheet.rows) + 1
-        trend_top = self._team_block(ws, teams_top) + 1
-        self._trend_block(ws, trend_top)
-        self._charts(ws, trend_top)
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        if sheet.rows:
+            ws.autofilter(0, 0, len(sheet.rows), len(columns) - 1)
 
-    def _team_block(self, ws: Any, top: int) -> int:
-        """The team totals table from row `top`; returns the row after it."""
-        teams = self.summary.sheet("by_team")
-        # the pro-rated target: what completion and pace compare with
-        keys = ["team", "region", "amount", "prorated_target", "completion", "pace", "warning"]
-        ws.write_string(
-            top, 0, "团队合计 Team totals" if self.lang == "zh" else "Team totals", self.title
+    def _trend_charts(self, ws: Any, sheet: SheetData, first: int, last: int) -> None:
+        """Under the table, a small chart per metric of the total row: the months at a
+        glance in any spreadsheet app (not every one draws sparklines)."""
+        title = self.titles[sheet.key]
+        group, metric = sheet.column("group"), sheet.column("metric")
+        totals = [
+            (r, row) for r, row in enumerate(sheet.rows, start=1) if row[group] == "合计 Total"
+        ]
+        # Short month labels for the charts' axes, the month to date marked with *.
+        below = len(sheet.rows) + 1
+        grey = self.wb.add_format({**self.font, "font_color": "#7F7F7F", "align": "right"})
+        for c in range(first, last + 1):
+            month = sheet.columns[c].key.removeprefix("m_")
+            ws.write_string(below, c, f"{month}*" if c == last else month, grey)
+        as_of = self.summary.headline.as_of
+        note = (
+            f"* 截至 {as_of:%m-%d} / to {as_of:%m-%d}"
+            if self.lang == "zh"
+            else f"* to {as_of:%m-%d}"
         )
-        for c, key in enumerate(keys):
-            col = teams.columns[teams.column(key)]
-            ws.write_string(top + 1, c, self.label(col.zh, col.en).replace("\n", " "), self.head)
-            for r, row in enumerate(teams.rows, start=top + 2):
-                write_cell(
-                    ws,
-                    r,
-                    c,
-                    self.text(col.kind, row[teams.column(key)]),
-                    self.formats.get(col.kind),
-                )
-            self._colour_range(ws, col.kind, top + 2, top + 1 + len(teams.rows), c)
-        ws.set_column(2, 6, 14)
-        return top + 2 + len(teams.rows)
-
-    def _colour_range(self, ws: Any, kind: str, first: int, last: int, col: int) -> None:
-        if kind != "warning" or last < first:
-            return
-        for value, colours in COLOURED[kind].items():
-            ws.conditional_format(
-                first,
-                col,
-                last,
-                col,
-                {
-                    "type": "cell",
-                    "criteria": "==",
-                    "value": f'"{self.text(kind, value)}"',
-                    "format": self.fills[colours],
-                },
-            )
-
-    def _trend_block(self, ws: Any, top: int) -> None:
-        trend = self.summary.daily_trend
-        if trend is None:
-            return
-        ws.write_string(
-            top, 0, "每日成交 Daily sales" if self.lang == "zh" else "Daily sales", self.title
-        )
-        for c, col in enumerate(trend.columns):
-            ws.write_string(top + 1, c, self.label(col.zh, col.en).replace("\n", " "), self.head)
-            for r, row in enumerate(trend.rows, start=top + 2):
-                write_cell(ws, r, c, row[c], self.formats.get(col.kind))
-
-    def _charts(self, ws: Any, trend_top: int) -> None:
-        zh = self.lang == "zh"
-        by_rep = self.summary.sheet("by_rep")
-        n = len(by_rep.rows)
-        rep_title = self.titles["by_rep"]
-        has_targets = self.summary.headline.target is not None
-        if n:  # completion by rep; the amount when no targets were given
-            key = "completion" if has_targets else "amount"
-            chart = self.wb.add_chart({"type": "bar"})
-            chart.add_series(
-                {
-                    "name": ("完成率 Completion" if zh else "Completion")
-                    if has_targets
-                    else ("金额 Amount" if zh else "Amount"),
-                    "categories": [rep_title, 1, by_rep.column("name"), n, by_rep.column("name")],
-                    "values": [rep_title, 1, by_rep.column(key), n, by_rep.column(key)],
-                    "fill": {"color": "#4F81BD"},
-                }
-            )
-            title = (
-                ("完成率（按销售员）Completion by rep" if zh else "Completion by rep")
-                if has_targets
-                else ("金额（按销售员）Amount by rep" if zh else "Amount by rep")
-            )
-            chart.set_title({"name": title})
-            chart.set_x_axis({"num_format": "0%" if has_targets else "¥#,##0"})
-            chart.set_y_axis({"reverse": True})
-            chart.set_legend({"none": True})
-            chart.set_size({"width": 520, "height": max(300, min(2000, 16 * n + 80))})
-            ws.insert_chart(2, 8, chart)
-        trend = self.summary.daily_trend
-        if trend is not None and trend.rows:
-            first, last = trend_top + 2, trend_top + 1 + len(trend.rows)
+        ws.write_string(below, 0, note, self.wb.add_format({**self.font, "font_color": "#7F7F7F"}))
+        top = below + 2
+        for n, (r, row) in enumerate(totals):
             chart = self.wb.add_chart({"type": "line"})
             chart.add_series(
                 {
-                    "name": "成交金额 Amount" if zh else "Amount",
-                    "categories": [self.titles["overview"], first, 0, last, 0],
-                    "values": [self.titles["overview"], first, 1, last, 1],
-                    "marker": {"type": "circle"},
+                    "categories": [title, below, first, below, last],
+                    "values": [title, r, first, r, last],
+                    "marker": {"type": "circle", "size": 5},
+                    "line": {"color": "#2F5597", "width": 2},
                 }
             )
-            chart.set_title({"name": "每日成交 Daily sales" if zh else "Daily sales"})
+            chart.set_title(
+                {"name": self.text("metric", row[metric]), "name_font": {"size": 10, "bold": True}}
+            )
             chart.set_legend({"none": True})
-            chart.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
-            chart.set_y_axis({"num_format": "¥#,##0"})
-            ws.insert_chart(2, 17, chart)
-        funnel = self.summary.sheet("funnel")
-        if funnel.rows:
-            total_row = len(funnel.rows)
-            first_col = funnel.column("stage_1")
-            chart = self.wb.add_chart({"type": "column"})
-            chart.add_series(
+            chart.set_x_axis({"num_font": {"size": 7}})
+            chart.set_y_axis(
                 {
-                    "name": "客户数 Customers" if zh else "Customers",
-                    "categories": [self.titles["funnel"], 0, first_col, 0, first_col + 6],
-                    "values": [
-                        self.titles["funnel"],
-                        total_row,
-                        first_col,
-                        total_row,
-                        first_col + 6,
-                    ],
-                    "fill": {"color": "#9BBB59"},
+                    "num_font": {"size": 7},
+                    "num_format": NUMBER_FORMATS.get((sheet.row_kinds or [])[r - 1], "General"),
+                    "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
                 }
             )
-            chart.set_title({"name": "销售漏斗 Funnel by stage" if zh else "Funnel by stage"})
-            chart.set_legend({"none": True})
-            ws.insert_chart(18, 17, chart)
+            chart.show_blanks_as("gap")
+            chart.set_size({"width": 300, "height": 190})
+            ws.insert_chart(top + (n // 4) * 10, 0, chart, {"x_offset": (n % 4) * 310})
+
+    # -- funnel ----------------------------------------------------------------------
+
+    def _funnel_chart(self, ws: Any, funnel: SheetData) -> None:
+        """Customers reached per stage (the total row), beside the table."""
+        if not funnel.rows:
+            return
+        zh = self.lang == "zh"
+        total_row, first_col = len(funnel.rows), funnel.column("stage_1")
+        title = self.titles["funnel"]
+        chart = self.wb.add_chart({"type": "column"})
+        chart.add_series(
+            {
+                "name": "客户数 Customers" if zh else "Customers",
+                "categories": [title, 0, first_col, 0, first_col + 6],
+                "values": [title, total_row, first_col, total_row, first_col + 6],
+                "fill": {"color": "#9BBB59"},
+                "data_labels": {"value": True},
+            }
+        )
+        chart.set_title({"name": "销售漏斗 Funnel by stage" if zh else "Funnel by stage"})
+        chart.set_legend({"none": True})
+        ws.insert_chart(total_row + 2, 2, chart)
 
 
-def _noted(overview: SheetData, notes: list[list[Any]]) -> SheetData:
-    """The Overview with rows saying which lists were shortened."""
-    kinds = overview.row_kinds or ["text"] * len(overview.rows)
-    return dataclasses.replace(
-        overview, rows=[*overview.rows, *notes], row_kinds=[*kinds, *["text"] * len(notes)]
-    )
+def _cell(row: int, col: int) -> str:
+    """A1 reference of a 0-based cell."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
 
 
 def _pieces(sheet: SheetData) -> list[SheetData]:
@@ -433,7 +492,7 @@ def _pieces(sheet: SheetData) -> list[SheetData]:
     `明细 3 Details 3`… (the Details of thousands of reps, the Issues of a huge inbox),
     every row kept, never cut off."""
     per = MAX_SHEET_ROWS - 1  # the header takes a row
-    if len(sheet.rows) <= per or sheet.key == "overview":  # a few dozen rows, laid out by hand
+    if len(sheet.rows) <= per or sheet.key in ("overview", "trend"):  # laid out by hand
         return [sheet]
     return [
         dataclasses.replace(
@@ -464,17 +523,42 @@ def write_summary(
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     path = Path(path)
-    with paused_gc():  # a few new lists among millions of objects: no collection for them
+    with atomic_output(path, "汇总文件", written=Written.SUMMARY, inputs=inputs) as tmp:
+        write_workbook(
+            summary,
+            tmp,
+            lang=lang,
+            details=details,
+            base=path.resolve().parent,
+            list_limit=list_limit,
+        )
+    return path
+
+
+def write_workbook(
+    summary: Summary,
+    tmp: Path,
+    *,
+    lang: str = "zh",
+    details: bool = False,
+    base: Path,
+    in_memory: bool = False,
+    list_limit: int | None = DEFAULT_LIST_LIMIT,
+) -> None:
+    """Write the summary workbook into the file `tmp` (what `write_summary` moves into place);
+    links to rep files are relative to `base`, the folder the workbook will be in.
+    `in_memory`: xlsxwriter assembles the parts in memory rather than in a temporary file
+    each (a team's pack is small, and fifty of them would make and remove 1,500 files).
+    The list sheets show per rep the `list_limit` most urgent entries (`salesxl.consolidate.
+    lists`; a pack: those of its own reps); with `details`, or a limit of None or 0, every
+    entry."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    with paused_gc():  # ~100k cells of small objects, no cycles
         shown, cut = shorten_lists(summary.sheets, None if details else list_limit)
-        if cut:
-            shown = [_noted(s, overview_notes(cut)) if s.key == "overview" else s for s in shown]
         sheets: Sequence[SheetData] = [
             piece for s in shown if details or s.key != "details" for piece in _pieces(s)
         ]
-    with (
-        atomic_output(path, "汇总文件", written=Written.SUMMARY, inputs=inputs) as tmp,
-        paused_gc(),  # ~100k cells of small objects, no cycles
-    ):
         wb = xlsxwriter.Workbook(
             str(tmp),
             {
@@ -482,6 +566,7 @@ def write_summary(
                 "strings_to_numbers": False,
                 "strings_to_urls": False,
                 "default_date_format": "yyyy-mm-dd",
+                "in_memory": in_memory,
             },
         )
         wb.set_properties(
@@ -490,28 +575,46 @@ def write_summary(
                 "created": dt.datetime.combine(summary.headline.as_of, dt.time()),
             }
         )
-        mark(wb, Written.SUMMARY)
-        writer = _Writer(wb, summary, lang, path.resolve().parent)
+        mark(wb, Written.SUMMARY)  # a pack too: an inbox skips it, -o may replace it
+        writer = _Writer(wb, summary, lang, base)
         taken: list[str] = []
+        streamed = []
         for sheet in sheets:
             writer.titles[sheet.key] = safe_sheet_title(sheet.title(lang), taken)
             taken.append(writer.titles[sheet.key])
-        streamed = []
+            # A Details sheet's rows go to a temporary file as they are written (xlsxwriter's
+            # constant memory mode, for these sheets only): the Details of 1,000 reps would
+            # otherwise hold every cell as an object until the file is written.  (A pack is
+            # assembled in memory, where xlsxwriter cannot stream.)
+            stream = sheet.key.startswith("details") and not in_memory
+            wb.constant_memory = stream
+            writer.sheets[sheet.key] = wb.add_worksheet(writer.titles[sheet.key])
+            wb.constant_memory = False
+            if stream:
+                streamed.append(writer.sheets[sheet.key])
+        if "overview" in writer.sheets:  # the Overview's charts read a hidden sheet, last
+            name = " ".join(CHART_DATA) if lang == "zh" else CHART_DATA[1]
+            writer.titles["chart_data"] = safe_sheet_title(name, taken)
+            writer.sheets["chart_data"] = wb.add_worksheet(writer.titles["chart_data"])
+            writer.sheets["chart_data"].hide()
         for sheet in sheets:
             if sheet.key == "overview":
-                writer.overview(sheet)
-            elif sheet.key.startswith("details"):
-                # Rows go to a temporary file as they are written (xlsxwriter's constant
-                # memory mode, for these sheets only): the Details of 1,000 reps would
-                # otherwise hold every cell as an object until the file is written.
-                wb.constant_memory = True
-                table = sheet.key.replace("details", "Details").replace("_", "")
-                writer.table_sheet(sheet, as_table=table)
-                wb.constant_memory = False
-                streamed.append(wb.worksheets()[-1])
+                write_overview(
+                    wb,
+                    writer.sheets["overview"],
+                    writer.sheets["chart_data"],
+                    summary,
+                    lang,
+                    NUMBER_FORMATS,
+                    notes=overview_notes(cut),
+                )
+            elif sheet.key == "trend":
+                writer.trend(sheet)
             else:
-                writer.table_sheet(sheet)
+                table = sheet.key.replace("details", "Details").replace("_", "")
+                writer.table_sheet(
+                    sheet, as_table=table if sheet.key.startswith("details") else None
+                )
         for ws in streamed:  # as Workbook.close does for a workbook in constant memory mode
             ws._opt_close()
         wb.close()
-    return path

@@ -41,6 +41,13 @@ _RETRY = (
     "Open it in Excel, save it as .xlsx and send it again.",
 )
 
+# A row the file's encoding cannot read: where it probably came from, what to do.
+_ONE_ENCODING = (
+    "可能是从别的文件粘贴的。这一行没有导入；请把文件统一另存为一种编码（如 UTF-8）后重新提交。",
+    "probably pasted from a file in another encoding. The row is not used; save the whole "
+    "file in one encoding (e.g. UTF-8) and send it again.",
+)
+
 _ENTRIES = [
     Entry(
         Code.UNREADABLE,
@@ -176,17 +183,52 @@ _ENTRIES = [
         Severity.ERROR,
         "未识别的表单",
         "Unknown form",
-        "文件中找不到任何已知表单：表头行至少需要三个已知列名。请使用 salesxl 模板；"
+        "文件中找不到任何已知表单：表头行至少需要三个已知列名（列名也可以是其他系统的常见写法，"
+        "见 docs/forms.md），或包含一张表的全部必填列且占表头的一半。拒收时列出找到的列、最接近的表单"
+        "和它缺少的必填列、可能对应的列名，以及用 --map 指定列的写法；按月汇总的宽表会说明可以用在哪里。"
         "导入数据库时，文件种类也要与命令一致。不是表格的文件会被跳过（提示）。",
         "No known form was found in the file: a header row needs at least three known column "
-        "labels. Start from a salesxl template; when importing, the file must be of the kind "
-        "the command imports. Files that are not spreadsheets are skipped (info).",
+        "labels (other systems' usual labels count too, see docs/forms.md), or every required "
+        "column of a table making up half the row. The refusal lists the columns found, the "
+        "closest form and the required columns it lacks, the labels they may be, and the "
+        "--map that would settle it; a monthly summary laid out wide is told where it can be "
+        "used. When importing, the file must be of the kind the command imports. Files that "
+        "are not spreadsheets are skipped (info).",
         {
+            # A refusal is the usual sentence, then those of the closest form that apply.
             "": Template(
-                "没有识别出表单（工作表：{sheets_zh}）。表头行需要至少三个已知列名，"
-                "例如「日期、客户名称、销售阶段」；请使用 salesxl 模板。",
-                "No known form found (sheets: {sheets_en}). A header row needs at least three "
-                "known column labels such as Date, Customer, Stage; start from a salesxl template.",
+                "没有识别出表单。工作表「{sheet}」第 {row} 行的列：{columns_zh}。",
+                "No known form found. The columns in sheet '{sheet}', row {row}: {columns_en}.",
+            ),
+            "closest_missing": Template(
+                "最接近的表单是「{form_zh}（{table}）」，缺少必填列：{missing_zh}。",
+                "The closest form is {form_en} (sheet {table}), which needs: {missing_en}.",
+            ),
+            "closest_few": Template(
+                "最接近的表单是「{form_zh}（{table}）」，但能识别的列太少。",
+                "The closest form is {form_en} (sheet {table}), but too few of its columns "
+                "were recognised.",
+            ),
+            "did_you_mean": Template("可能是：{hints_zh}。", "Did you mean: {hints_en}?"),
+            "rename": Template(
+                "请把列名改为表单的列名（见 docs/forms.md），或用 --map 指定，"
+                "例如 --map {key}={header_zh}。",
+                "Rename the columns to the form's labels (docs/forms.md) or map them, e.g. "
+                "--map {key}={header_en}.",
+            ),
+            "no_header": Template(
+                "没有识别出表单：文件中没有表头行（至少两个列名）。请从 salesxl 模板开始填写。",
+                "No known form found: the file has no header row (two or more column labels). "
+                "Start from a salesxl template.",
+            ),
+            "wide": Template(
+                "工作表「{sheet}」是按月汇总的宽表（月份作为列：{months}），不是逐笔销售记录。"
+                "销售记录需要每笔销售一行（日期、金额）；按月汇总表可以作为目标分解输入的"
+                "「历史销售 History」表使用（可以保持宽表格式，每行一个单元）。请导出逐笔销售明细后再导入。",
+                "Sheet '{sheet}' is a monthly summary laid out wide (months as columns: {months}), "
+                "not sales records with one row per sale (a date and an amount each). Use it as "
+                "the History sheet (历史销售) of the targets input, where it is accepted laid out "
+                "wide (one row per unit), or export the sales lines and import those.",
             ),
             "not_spreadsheet": Template(
                 "不是 Excel 或 CSV 文件，已跳过。", "Not an Excel or CSV file; skipped."
@@ -261,7 +303,14 @@ _ENTRIES = [
         "单元格的值不是该列要求的类型（数字、日期、月份、周……）。按提示的格式改写。",
         "The cell's value is not of the column's type (number, date, month, week, …). Write "
         "it the way the message shows.",
-        {"": Template("{field_zh}无法识别：{hint_zh}", "{field_en}: {hint_en}")},
+        {
+            "": Template("{field_zh}无法识别：{hint_zh}", "{field_en}: {hint_en}"),
+            "date_order": Template(
+                "{field_zh}「{value}」按本列的日期顺序（{order_zh}）不是有效日期。请改写为 YYYY-MM-DD。",
+                "{field_en} '{value}' is not a real date in this column's order ({order_en}). "
+                "Write it as YYYY-MM-DD.",
+            ),
+        },
     ),
     Entry(
         Code.NOT_IN_LIST,
@@ -323,9 +372,11 @@ _ENTRIES = [
         Severity.ERROR,
         "金额不符",
         "Amount mismatch",
-        "金额不等于数量 × 单价（允许 0.01 的误差）。核对数量、单价或金额。",
+        "金额不等于数量 × 单价（允许 0.01 的误差）。核对数量、单价或金额。"
+        "其他系统导出的销售记录以导出的金额为准（单价常被四舍五入），这时只是警告。",
         "The amount is not quantity × unit price (within 0.01). Check the quantity, the price "
-        "or the amount.",
+        "or the amount. In sales records exported from other systems the export's amount is "
+        "the truth (unit prices are often rounded), so there it is a warning.",
         {
             "": Template(
                 "{field_zh} {total:,.2f} 不等于 {a_zh} × {b_zh} = {expected:,.2f}。"
@@ -365,11 +416,11 @@ _ENTRIES = [
         Severity.WARNING,
         "重复",
         "Duplicate",
-        "一行与前面某行完全相同（多半是重复录入，删除其中一行）；必须唯一的值重复了（错误）；"
-        "或同一销售员同一期间交了两个文件（使用较新的一个）。",
-        "A row is identical to an earlier one (most likely entered twice: delete one); a value "
-        "that must be unique repeats (an error); or a rep handed in two files for one period "
-        "(the newer one is used).",
+        "一行与前面某行完全相同，包括表单不用的列（多半是重复录入，删除其中一行）；"
+        "或必须唯一的值重复了（错误）。同一销售员同一期间的两个文件是 duplicate_file。",
+        "A row is identical to an earlier one in every column, those the form does not use "
+        "too (most likely entered twice: delete one), or a value that must be unique repeats "
+        "(an error). Two files of one rep for one period are duplicate_file.",
         {
             "": Template(
                 "这一行与第 {first} 行完全相同。如果是重复录入，请删除其中一行。",
@@ -378,12 +429,6 @@ _ENTRIES = [
             "unique": Template(
                 "{field_zh}「{value}」与第 {first} 行重复，必须唯一。请更正。",
                 "{field_en} '{value}' repeats row {first}; it must be unique. Correct it.",
-            ),
-            "two_files": Template(
-                "同一销售员（{rep}）同一期间（{period}）有两个文件；使用较新的 {newer}，本文件未计入。"
-                "请删除旧文件。",
-                "Rep {rep} has two files for {period}; the newer one ({newer}) is used and this "
-                "one is not counted. Delete the old file.",
             ),
         },
     ),
@@ -399,6 +444,11 @@ _ENTRIES = [
                 "{field_zh}「{rep}」不在花名册中。请核对工号，或请管理员把此人加入花名册。",
                 "{field_en} '{rep}' is not in the roster. Check the ID, or ask the admin to add "
                 "the rep.",
+            ),
+            "suggestion": Template(
+                "{field_zh}「{rep}」不在花名册中。是不是 {guess}？请核对工号，或请管理员把此人加入花名册。",
+                "{field_en} '{rep}' is not in the roster. Did you mean {guess}? Check the ID, or "
+                "ask the admin to add the rep.",
             ),
         },
     ),
@@ -480,6 +530,21 @@ _ENTRIES = [
                 "{field_en} is a formula with no calculated value (the file was written by a "
                 "program and never opened in Excel). Open it in Excel, save it and send it again.",
             ),
+            # One issue for a run of cells down a column (日清 今日成交 of a whole month).
+            "cells": Template(
+                "「{field_zh}」的 {cells} 个单元格是公式，但文件里没有计算结果（文件由程序生成、"
+                "未在 Excel 中打开保存）。请在 Excel 中打开此文件，保存后重新提交。",
+                "{field_en}: {cells} cells are formulas with no calculated value (the file was "
+                "written by a program and never opened in Excel). Open it in Excel, save it and "
+                "send it again.",
+            ),
+            "other_cells": Template(
+                "这 {cells} 个单元格是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开"
+                "保存）。请在 Excel 中打开此文件，保存后重新提交。",
+                "These {cells} cells are formulas with no calculated value (the file was written "
+                "by a program and never opened in Excel). Open it in Excel, save it and send it "
+                "again.",
+            ),
         },
     ),
     Entry(
@@ -525,6 +590,357 @@ _ENTRIES = [
                 "表单上的月度目标 {stated} 与日报上的 {wanted} 不同；汇总按日报计算。请改正其中一个。",
                 "The form's month target {stated} differs from the daily report's {wanted}; the "
                 "summary uses the daily report's. Correct one of them.",
+            ),
+        },
+    ),
+    Entry(
+        Code.COLUMN_CHOSEN,
+        Severity.INFO,
+        "选用了其中一列",
+        "Column chosen",
+        "两列或更多列都可能是表单的同一列（例如「销售额」和「价税合计」都是金额）：使用列名最接近的一列"
+        "（docs/forms.md 中排在前面的写法），其他列照样保留但不参与汇总。要改用另一列，用 --map 字段=列名。",
+        "Two or more columns could each be the same field of the form (销售额 and 价税合计 are "
+        "both an amount): the one with the closer label (the earlier spelling in "
+        "docs/forms.md) is used, the others are kept but not used. To use another, map it "
+        "with --map FIELD=HEADER.",
+        {
+            "": Template(
+                "列 {used} 和 {others} 都可能是「{field_zh}」；已使用 {used}（名称最接近），"
+                "其他列保留但不参与汇总。如需改用其他列：--map {key}=列名。",
+                "Columns {used} and {others} could each be the {field_en}; {used} is used "
+                "(the closer label), the others are kept but not used. To use another: "
+                "--map {key}=HEADER.",
+            ),
+        },
+    ),
+    Entry(
+        Code.MAPPED_COLUMN_MISSING,
+        Severity.ERROR,
+        "映射的列不存在",
+        "Mapped column missing",
+        "列映射（--map 字段=列名，或管理工作簿的「列映射」设置）指定的列名在文件的表头行中找不到。"
+        "照文件中的写法填写列名。",
+        "A column mapping (--map FIELD=HEADER, or the manager workbook's Column mapping "
+        "setting) names a header the file's header row does not have. Give the header as the "
+        "file writes it.",
+        {
+            "": Template(
+                "--map {key}={header}：表头第 {row} 行没有「{header}」列（现有列：{found}）。"
+                "请写出文件中的列名。",
+                "--map {key}={header}: header row {row} has no column '{header}' "
+                "(it has: {found}). Give a header the file has.",
+            ),
+        },
+    ),
+    Entry(
+        Code.AMBIGUOUS_DATES,
+        Severity.ERROR,
+        "日期顺序无法确定",
+        "Ambiguous dates",
+        "日期列写成 3/4/2024 这类形式，既可能是日/月也可能是月/日，而这一列里没有能区分的日期"
+        "（如 24/3），或者两种顺序混在一起。salesxl 从不逐格猜测，这一列不予使用。"
+        "用 --date-order 指定顺序（dmy、mdy 或 ymd），或把日期改写为 YYYY-MM-DD。",
+        "A date column is written like 3/4/2024, day/month or month/day, and nothing in the "
+        "column tells which (no date such as 24/3), or it mixes both orders. salesxl never "
+        "guesses cell by cell, so the column is not used. Give the order with --date-order "
+        "(dmy, mdy or ymd), or write the dates as YYYY-MM-DD.",
+        {
+            "": Template(
+                "{field_zh}列的日期（如 {example}）既可读作「日/月/年」也可读作「月/日/年」，"
+                "本列没有能区分的日期，未导入。请指定日期顺序：--date-order dmy（日/月/年）、"
+                "mdy（月/日/年）或 ymd，或把日期改写为 YYYY-MM-DD。",
+                "{field_en}: dates such as {example} read as day/month or as month/day, and "
+                "nothing in the column tells which; the file is not used. Give the order with "
+                "--date-order dmy (day first), mdy (month first) or ymd, or write the dates as "
+                "YYYY-MM-DD.",
+            ),
+            "conflicting": Template(
+                "{field_zh}列的日期顺序前后矛盾（如 {example}）：有的只能是「日/月」，有的只能是"
+                "「月/日」。请核对这一列，统一写成 YYYY-MM-DD。",
+                "{field_en}: the column mixes day-first and month-first dates ({example}); no "
+                "one order reads them all. Check the column and write the dates as YYYY-MM-DD.",
+            ),
+        },
+    ),
+    Entry(
+        Code.TWO_DIGIT_YEAR,
+        Severity.INFO,
+        "两位年份",
+        "Two-digit year",
+        "日期列的年份只有两位（3/4/24）：按通常的规则读取，00–68 为 2000–2068 年，69–99 为 "
+        "1969–1999 年。如果不对，把年份写全。",
+        "A date column gives two-digit years (3/4/24): they are read with the usual pivot, "
+        "00–68 as 2000–2068 and 69–99 as 1969–1999. Write the full year where that is wrong.",
+        {
+            "": Template(
+                "{field_zh}列的年份只有两位，按惯例读取：00–68 为 2000–2068 年，69–99 为 "
+                "1969–1999 年（例如 {example}）。",
+                "{field_en} has two-digit years, read with the usual pivot: 00–68 are "
+                "2000–2068, 69–99 are 1969–1999 (e.g. {example}).",
+            ),
+        },
+    ),
+    Entry(
+        Code.ENCODING_GUESSED,
+        Severity.WARNING,
+        "文字编码是推测的",
+        "Encoding guessed",
+        "CSV 文件的文字编码（UTF-8、GBK、Big5、cp1252……）无法从文件本身确定，按最可能的一种读取。"
+        "如果文字显示为乱码，用 --encoding 指定编码，或把文件另存为 UTF-8。",
+        "The CSV file's text encoding (UTF-8, GBK, Big5, cp1252, …) cannot be told for sure "
+        "from the file, so the likeliest one was used. If text looks garbled, give the "
+        "encoding with --encoding or save the file as UTF-8.",
+        {
+            "": Template(
+                "无法确定文件的文字编码，按 {encoding} 读取。如果文字显示为乱码，"
+                "请用 --encoding 指定编码（如 --encoding gbk、cp437、utf-8），或把文件另存为 UTF-8。",
+                "The file's text encoding is not certain; it was read as {encoding}. If text "
+                "looks garbled, give the encoding with --encoding (e.g. gbk, cp437, utf-8) or "
+                "save the file as UTF-8.",
+            ),
+        },
+    ),
+    Entry(
+        Code.BAD_ENCODING,
+        Severity.ERROR,
+        "文字编码不一致",
+        "Bad encoding",
+        "CSV 文件的某一行有不符合全文编码的字节（多半是从另一种编码的文件粘贴来的）。"
+        "这一行不导入，也不会被悄悄替换成乱码；把整个文件另存为一种编码（如 UTF-8）后重新提交。",
+        "A row of the CSV file has bytes that are not valid in the file's encoding (most "
+        "likely pasted from a file in another encoding). The row is not used, and never "
+        "silently replaced by garbage; save the whole file in one encoding (e.g. UTF-8) and "
+        "send it again.",
+        {
+            "": Template(
+                "第 {row} 行有不符合 {encoding} 编码的字节，" + _ONE_ENCODING[0],
+                "Row {row} has bytes that are not valid {encoding}, " + _ONE_ENCODING[1],
+            ),
+            "other_reading": Template(
+                "第 {row} 行有不符合 {encoding} 编码的字节（按 {other} 读是「{reads}」），"
+                + _ONE_ENCODING[0],
+                "Row {row} has bytes that are not valid {encoding} (as {other} it reads "
+                "'{reads}'), " + _ONE_ENCODING[1],
+            ),
+        },
+    ),
+    Entry(
+        Code.NOT_FED,
+        Severity.INFO,
+        "部分分析用不上",
+        "Not fed",
+        "导入的销售记录缺少可选的列（销售员、客户或产品）：文件照样导入，但这些销售不参与需要那一列的分析。",
+        "The imported sales records lack an optional column (rep, customer or product): the "
+        "file is imported, but its sales take no part in the analyses that need that column.",
+        {
+            "no_rep": Template(
+                "没有销售员列（工号或姓名）：这些销售计入公司和产品的历史，不计入任何销售员的业绩和目标。",
+                "No rep column (ID or name): these sales count toward the company and its "
+                "product history, not toward any rep's results or targets.",
+            ),
+            "no_customer": Template(
+                "没有客户列：这些销售不参与客户归属（首次登记、成交归属）。",
+                "No customer column: these sales take no part in customer attribution.",
+            ),
+            "no_product": Template(
+                "没有产品列：这些销售不计入按产品的历史和目标。",
+                "No product column: these sales feed no per-product history or targets.",
+            ),
+        },
+    ),
+    Entry(
+        Code.REP_BY_NAME,
+        Severity.INFO,
+        "按姓名对应销售员",
+        "Rep by name",
+        "销售记录只写了销售员的姓名、没有工号：按花名册找到工号（姓名唯一时）。"
+        "不在花名册中或重名的姓名，以及没有花名册时，这些销售只计入公司和产品，不计入个人。",
+        "Sales records give the rep by name only, without an ID: the ID is found in the "
+        "roster (where exactly one rep has the name). Names not in the roster or shared by "
+        "two reps, and every name when there is no roster, leave their sales to the company "
+        "and products, not to a rep.",
+        {
+            "": Template(
+                "{matched} 行按姓名在花名册中找到工号。",
+                "{matched} rows got their rep ID from the roster by name.",
+            ),
+            "some_missing": Template(
+                "{matched} 行按姓名在花名册中找到工号。{missing} 个姓名不在花名册中（{names}），"
+                "这些销售只计入公司和产品。",
+                "{matched} rows got their rep ID from the roster by name. {missing} names are "
+                "not in the roster ({names}): those sales count toward the company and "
+                "products only.",
+            ),
+            "no_roster": Template(
+                "销售员只有姓名、没有工号（如 {names}），且没有花名册可对照：这些销售计入公司和产品，"
+                "不计入个人。",
+                "Reps are given by name only ({names}) and there is no roster to match them: "
+                "these sales count toward the company and products, not toward a rep.",
+            ),
+        },
+    ),
+]
+
+_NEW_FILES = (
+    "请检查文件夹路径（~$ 锁定文件和隐藏文件会被跳过）。",
+    "Check the folder (~$ lock files and hidden files are skipped).",
+)
+_ENTRIES += [
+    Entry(
+        Code.REP_ID_NORMALISED,
+        Severity.INFO,
+        "工号按花名册读取",
+        "Rep ID read as the roster's",
+        "工号与花名册中的某个工号只差大小写、全角半角或空格（如 s020、Ｓ０２０），已按花名册的写法"
+        "读取，文件照常计入。",
+        "The rep ID differs from a roster ID only in case, full-width characters or spaces "
+        "(s020, Ｓ０２０): it is read as the roster spells it and the file counts as usual.",
+        {
+            "": Template(
+                "{field_zh}「{typed}」按花名册读作 {rep_id}。",
+                "{field_en} '{typed}' read as {rep_id}, as the roster spells it.",
+            ),
+            "rows": Template(
+                "{field_zh}「{typed}」按花名册读作 {rep_id}（共 {rows} 行）。",
+                "{field_en} '{typed}' read as {rep_id}, as the roster spells it ({rows} rows).",
+            ),
+        },
+    ),
+    Entry(
+        Code.AMOUNT_NOT_CLOSED,
+        Severity.WARNING,
+        "金额不在成交行",
+        "Amount not on a closed deal",
+        "金额填在销售阶段不是成交（7）的行上：只有成交行的金额计入业绩、汇总和日报的本月进度，"
+        "这个金额哪里都不计入。已成交请把阶段改为「7 成交」；报价或预计金额请写在备注中。",
+        "An amount is on a row whose stage is not closed won (7): only a deal's amount counts as "
+        "sales, in the summary and in the daily report's progress, so this one counts nowhere. "
+        "If the deal closed, set the stage to 7; put a quote or an expected amount in the notes.",
+        {
+            "": Template(
+                "{field_zh} {amount:,.2f} 所在行的{when_zh}是「{got_zh}」，不是「{wanted_zh}」："
+                "只有「{wanted_zh}」行的{field_zh}计入业绩。已成交请把{when_zh}改为「{wanted_zh}」；"
+                "报价或预计金额请写在备注中。",
+                "{field_en} {amount:,.2f} is on a row at {when_en} '{got_en}', not "
+                "'{wanted_en}': only the {field_en!l} of '{wanted_en}' rows counts as sales. If "
+                "the deal closed, set the {when_en} to '{wanted_en}'; put a quote or an expected "
+                "amount in the notes.",
+            ),
+            "no_choice": Template(
+                "{field_zh} {amount:,.2f} 所在行没有填写{when_zh}：只有「{wanted_zh}」行的{field_zh}"
+                "计入业绩。已成交请把{when_zh}填为「{wanted_zh}」；报价或预计金额请写在备注中。",
+                "{field_en} {amount:,.2f} is on a row with no {when_en}: only the {field_en!l} "
+                "of '{wanted_en}' rows counts as sales. If the deal closed, set the {when_en} to "
+                "'{wanted_en}'; put a quote or an expected amount in the notes.",
+            ),
+        },
+    ),
+    Entry(
+        Code.CHOICE_MISMATCH,
+        Severity.WARNING,
+        "编号与名称不符",
+        "Number and name disagree",
+        "下拉值写成「编号 名称」，但名称不是这个编号的（如「4 成交」：4 是接触客户）。已按编号读取；"
+        "请从下拉列表中重新选择。只写编号或编号加简称（如「4 接触」）都可以。",
+        "A choice written as its number and a name, where the name is not that number's "
+        "('4 成交': 4 is Contact). It is read by the number; pick it again from the drop-down. "
+        "The number alone, or with a shortened name ('4 接触'), is fine.",
+        {
+            "": Template(
+                "{field_zh}「{value}」：编号 {code} 是「{label_zh}」，与名称「{name}」不符；"
+                "已按 {code} 读取。请从下拉列表中重新选择。",
+                "{field_en} '{value}': number {code} is '{label_en}', which the name '{name}' "
+                "does not match; read as {code}. Pick it again from the drop-down.",
+            ),
+        },
+    ),
+    Entry(
+        Code.DUPLICATE_FILE,
+        Severity.WARNING,
+        "重复的文件",
+        "Duplicate file",
+        "同一销售员同一期间交了两个文件：使用较新的一个，较旧的不计入。删除旧文件。",
+        "A rep handed in two files for one period: the newer one is used and the older is not "
+        "counted. Delete the old file.",
+        {
+            "": Template(
+                "同一销售员（{rep}）同一期间（{period}）有两个文件：{older} 和 {newer}。"
+                "使用较新的 {newer}，本文件未计入。请删除旧文件。",
+                "Rep {rep} has two files for {period}: {older} and {newer}. The newer one "
+                "({newer}) is used and this one is not counted. Delete the old file.",
+            ),
+        },
+    ),
+    Entry(
+        Code.NO_FORMS,
+        Severity.WARNING,
+        "没有表单",
+        "No forms",
+        "给出的文件夹里没有可读的表单（或没有销售员表单，或数据库中没有这个月的表单），"
+        "所以结果是空的，而不是「0 人 0 元」。检查路径或先导入；--strict 时以 1 退出。",
+        "The folder given holds no form to read (or no rep form, or the store has none for the "
+        "month), so the result is empty rather than '0 reps, ¥0'. Check the path or import "
+        "first; with --strict the command exits 1.",
+        {
+            "": Template(
+                "在 {where} 中没有找到表单文件（.xlsx .xlsm .xls .csv）。" + _NEW_FILES[0],
+                "No form files (.xlsx .xlsm .xls .csv) found in {where}. " + _NEW_FILES[1],
+            ),
+            "no_rep_forms": Template(
+                "{where} 中的 {count} 个文件都不是销售员表单（日报、周计划、月计划），"
+                "没有可汇总的内容。请检查文件夹路径。",
+                "None of the files in {where} ({count}) is a rep form (daily report, weekly "
+                "plan, monthly plan): there is nothing to consolidate. Check the folder.",
+            ),
+            "store": Template(
+                "数据库中没有 {period} 的销售员表单（日报、周计划、月计划）。请先用 "
+                "salesxl import reports 导入。",
+                "The store holds no rep forms (daily report, weekly plan, monthly plan) for "
+                "{period}. Import them first with `salesxl import reports`.",
+            ),
+        },
+    ),
+    Entry(
+        Code.NOT_MULTIPLE_OF_ROUNDING,
+        Severity.ERROR,
+        "不是取整单位的倍数",
+        "Not a multiple of the rounding unit",
+        "年度目标或锁定的月度目标不是「设置」中取整单位的整数倍，目标分解会拒绝这个文件。"
+        "改成取整单位的倍数，或改小取整单位。",
+        "An annual or locked target is not a whole multiple of the Settings' rounding unit, so "
+        "the target split refuses the file. Make it a multiple, or use a smaller rounding unit.",
+        {
+            "": Template(
+                "{field_zh}：{amount:,} 不是取整单位 {rounding} 的整数倍，目标分解会拒绝。"
+                "请改为 {rounding} 的倍数（如 {low:,} 或 {high:,}），或在「设置」中改小取整单位。",
+                "{field_en}: {amount:,} is not a multiple of the rounding unit {rounding}, so the "
+                "split refuses it. Make it a multiple of {rounding} (e.g. {low:,} or {high:,}), "
+                "or set a smaller rounding unit in Settings.",
+            ),
+        },
+    ),
+    Entry(
+        Code.BAD_MONTH_WEIGHTS,
+        Severity.ERROR,
+        "月度权重有误",
+        "Bad month weights",
+        "方法为 weights（权重）的单元需要 12 个月度权重（财年月份顺序）；写成百分比时合计必须"
+        "正好是 100%。目标分解会拒绝有误的权重。",
+        "A unit split by weights needs twelve month weights in fiscal order; given as "
+        "percentages they must add up to exactly 100%. The target split refuses them otherwise.",
+        {
+            "count": Template(
+                "{field_zh}：方法为 weights（权重）时需要 12 个月度权重（按财年月份顺序），这里有 "
+                "{count} 个。",
+                "{field_en}: Method weights needs twelve month weights (in fiscal order); found "
+                "{count}.",
+            ),
+            "percent": Template(
+                "{field_zh}：月度权重看起来是百分比，但合计为 {total:g}%，不是 100%。"
+                "请改正，使合计为 100（或填写不成百分比的普通权重）。",
+                "{field_en}: The month weights look like percentages but add up to {total:g}%, "
+                "not 100%; correct them (or give plain weights).",
             ),
         },
     ),

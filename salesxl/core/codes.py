@@ -51,6 +51,22 @@ class Code(StrEnum):
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     EXTRA_COLUMN = "extra_column"
     TARGET_MISMATCH = "target_mismatch"  # a form's month target against the targets file
+    # Files from other systems (synonyms, mappings, dates, encodings).
+    COLUMN_CHOSEN = "column_chosen"
+    MAPPED_COLUMN_MISSING = "mapped_column_missing"
+    AMBIGUOUS_DATES = "ambiguous_dates"
+    TWO_DIGIT_YEAR = "two_digit_year"
+    ENCODING_GUESSED = "encoding_guessed"
+    BAD_ENCODING = "bad_encoding"
+    NOT_FED = "not_fed"
+    REP_BY_NAME = "rep_by_name"
+    REP_ID_NORMALISED = "rep_id_normalised"
+    AMOUNT_NOT_CLOSED = "amount_not_closed"
+    CHOICE_MISMATCH = "choice_mismatch"
+    DUPLICATE_FILE = "duplicate_file"
+    NO_FORMS = "no_forms"
+    NOT_MULTIPLE_OF_ROUNDING = "not_multiple_of_rounding"
+    BAD_MONTH_WEIGHTS = "bad_month_weights"
     SKIPPED = "skipped"  # a path not read, and why (lock file, hidden, salesxl's own output)
     SAVED_EARLY = "saved_early"  # judged by a save time far earlier than its arrival
 

@@ -17,7 +17,8 @@ from typing import ClassVar
 __all__ = ["SETTINGS", "SalesxlError"]
 
 # The settings an error can be about, named as the manager workbook's Settings sheet
-# names them (salesxl/excel/settings.py), plus `workdays`, which only the CLI has.
+# names them (salesxl/excel/settings.py), plus `workdays`, which only the CLI has, and
+# `passwords` (the leaders' packs' passwords file).
 SETTINGS = frozenset(
     {
         "inbox",
@@ -30,6 +31,7 @@ SETTINGS = frozenset(
         "targets_input",
         "returns",
         "workdays",
+        "passwords",
     }
 )
 

@@ -6,11 +6,32 @@ Plain data with no file I/O; reading a roster file is `salesxl.intake.roster`.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from salesxl.core.issues import Issue
+from salesxl.core.rep_ids import RepIndex
 
-__all__ = ["Rep", "Roster"]
+__all__ = ["Rep", "Roster", "name_key", "names_to_ids"]
+
+_NAME_NOISE = re.compile(r"[\W_]+")
+
+
+def name_key(name: str) -> str:
+    """A person's name for matching: NFKC, case-folded, no spaces or punctuation."""
+    return _NAME_NOISE.sub("", unicodedata.normalize("NFKC", name).casefold())
+
+
+def names_to_ids(reps: Iterable[tuple[str, str | None]]) -> dict[str, str]:
+    """Name key -> rep ID for (rep ID, name) pairs; a name two reps share matches neither."""
+    found: dict[str, str | None] = {}
+    for rep_id, name in reps:
+        if name:
+            key = name_key(name)
+            found[key] = rep_id if found.get(key, rep_id) == rep_id else None
+    return {key: rep_id for key, rep_id in found.items() if rep_id is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +65,20 @@ class Roster:
     def ids(self) -> frozenset[str]:
         return frozenset(self.reps)
 
+    def ids_by_name(self) -> dict[str, str]:
+        """Name key (`name_key`) -> rep ID, for names only one rep has."""
+        return names_to_ids((rep.rep_id, rep.name) for rep in self.reps.values())
+
     def __contains__(self, rep_id: object) -> bool:
         return rep_id in self.reps
 
     def __len__(self) -> int:
         return len(self.reps)
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {rep_id: rep.name for rep_id, rep in self.reps.items()}
+
+    def index(self) -> RepIndex:
+        """The roster's IDs and names for matching typed IDs (`s020` is `S020`)."""
+        return RepIndex(self.reps, self.names)

@@ -23,6 +23,7 @@ from typing import Any
 from salesxl.core.errors import SalesxlError
 from salesxl.excel.settings import (
     BY_REP_SHEET,
+    CHASE_SHEET,
     ISSUES_SHEET,
     OVERVIEW_SHEET,
     SETTINGS,
@@ -159,9 +160,10 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
     from salesxl.write.xlsx import check_output
 
     app = book.app
-    inputs = [p for p in (settings.roster, settings.targets) if p is not None]
+    inputs = [p for p in (settings.roster, settings.targets, settings.passwords) if p is not None]
     # before reading: a summary open in Excel, or an output that must not be replaced, is said now
     check_output(settings.output, "汇总文件", written=Written.SUMMARY, inputs=inputs)
+    passwords = _pack_passwords(settings)
     if settings.database:
         app.status_bar = "salesxl: 读取数据库 Reading the store…"
         summary = consolidate_store(
@@ -181,9 +183,13 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
             as_of=settings.as_of,
             thresholds=settings.thresholds,
             progress=_status(app, "读取表单 Reading forms"),
+            column_map=settings.column_map,
         )
+    if settings.split_by and passwords is not None:  # a pack without one: before writing
+        _check_passwords(summary, settings.split_by, passwords)
     app.status_bar = "salesxl: 保存汇总 Saving the summary…"
     write_summary(summary, settings.output, inputs=inputs)
+    packs = _packs(book, settings, summary, passwords)
     app.status_bar = "salesxl: 写入结果 Writing the results…"
     base = settings.folder
     link = hyperlink(str(settings.output), settings.output.name)
@@ -194,7 +200,60 @@ def _consolidate(book: Any, settings: ManagerSettings) -> str:
     )
     _show(book, BY_REP_SHEET, sheet_grid(summary.sheet("by_rep")))
     _show(book, ISSUES_SHEET, sheet_grid(issues_sheet(summary.issues), base=base))
-    return headline_text(summary, settings.output)
+    message = headline_text(summary, settings.output)
+    if settings.chase:
+        chase = summary.sheet("chase")
+        _show(book, CHASE_SHEET, sheet_grid(chase))
+        owing = len(chase.rows)
+        message += (
+            f"\n\n催交 Chase: {owing} 人欠交报表 reps owe reports（见「{CHASE_SHEET}」表 "
+            f"see the {CHASE_SHEET} sheet）"
+            if owing
+            else "\n\n催交 Chase: 无人欠交 nobody owes a report"
+        )
+    else:
+        _note(book, CHASE_SHEET, "「催交名单」设置为否 The Chase list setting is no.")
+    return message + packs
+
+
+def _pack_passwords(settings: ManagerSettings) -> dict[str, str] | None:
+    # the packs module loads the encryption library: only when packs are asked for
+    from salesxl.consolidate.packs import read_passwords
+
+    if settings.split_by is None or settings.passwords is None:
+        return None
+    return read_passwords(settings.passwords)
+
+
+def _check_passwords(summary: Any, split_by: str, passwords: dict[str, str]) -> None:
+    # the packs module loads the encryption library: only when packs are asked for
+    from salesxl.consolidate.packs import check_passwords, pack_groups
+
+    if summary.results is not None:
+        check_passwords(pack_groups(summary.results, split_by), passwords)
+
+
+def _packs(
+    book: Any, settings: ManagerSettings, summary: Any, passwords: dict[str, str] | None
+) -> str:
+    """With 分包 Split by: one pack per leader beside the summary; their headlines."""
+    if settings.split_by is None:
+        return ""
+    # the packs module loads the encryption library: only when packs are asked for
+    from salesxl.consolidate.packs import write_packs
+
+    book.app.status_bar = "salesxl: 保存分包 Saving the packs…"
+    packs = write_packs(summary, settings.packs, split_by=settings.split_by, passwords=passwords)
+    lines = [p.headline for p in packs]
+    (settings.packs / "headlines.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shown = "".join(f"\n• {line}" for line in lines[:10])
+    more = f"\n… ({len(lines) - 10} more, headlines.txt)" if len(lines) > 10 else ""
+    locked = sum(p.encrypted for p in packs)
+    return (
+        f"\n\n分包 Packs: {len(packs)}"
+        + (f"（{locked} 份设了打开密码 with an open password）" if locked else "")
+        + f"，保存在 saved in {settings.packs}{shown}{more}"
+    )
 
 
 def _validate(book: Any, settings: ManagerSettings) -> str:
@@ -202,6 +261,7 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
     from salesxl.consolidate.sheets import issues_sheet
     from salesxl.core.issues import count_by_severity
     from salesxl.intake.inbox import read_inbox
+    from salesxl.targets.checks import with_target_checks
 
     inbox = read_inbox(
         [settings.inbox],
@@ -209,12 +269,16 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
         period=settings.period,
         today=settings.as_of,
         progress=_status(book.app, "校验 Validating"),
+        prepare=with_target_checks,
+        column_map=settings.column_map,
     )
-    issues = inbox.issues
+    empty = inbox.no_forms()
+    issues = inbox.issues + ([empty] if empty is not None else [])
     _show(book, ISSUES_SHEET, sheet_grid(issues_sheet(issues), base=settings.folder))
     counts = count_by_severity(issues)
+    n = len(inbox.files)
     return (
-        f"已校验 {len(inbox.files)} 个文件 Checked {len(inbox.files)} files\n"
+        f"已校验 {n} 个文件 Checked {n} file{'s' if n != 1 else ''}\n"
         f"错误 Errors: {counts.get('error', 0)}，警告 Warnings: {counts.get('warning', 0)}\n"
         f"详见「{ISSUES_SHEET}」表 See the {ISSUES_SHEET} sheet."
     )
@@ -222,6 +286,7 @@ def _validate(book: Any, settings: ManagerSettings) -> str:
 
 def _split_targets(book: Any, settings: ManagerSettings) -> str:
     # loaded when the button runs: Excel waits on importing this module
+    from salesxl.core.text import plural
     from salesxl.targets import split_file
 
     assert settings.targets_input is not None and settings.targets is not None  # in `need`
@@ -229,13 +294,14 @@ def _split_targets(book: Any, settings: ManagerSettings) -> str:
     result = split_file(settings.targets_input, settings.targets, roster=settings.roster)
     warnings = "".join(f"\n• {w}" for w in result.warnings[:10])
     return (
-        f"已分解 {result.units} 个单位的目标 Targets split for {result.units} units\n"
+        f"已分解 {result.units} 个单位的目标 Targets split for {plural(result.units, 'unit')}\n"
         f"保存到 Saved to: {result.output}" + (f"\n\n提示 Warnings:{warnings}" if warnings else "")
     )
 
 
 def _return_copies(book: Any, settings: ManagerSettings) -> str:
     # loaded when the button runs: Excel waits on importing this module
+    from salesxl.core.text import plural
     from salesxl.write.returns import return_inbox
 
     result = return_inbox(
@@ -248,7 +314,7 @@ def _return_copies(book: Any, settings: ManagerSettings) -> str:
     )
     unopened = sum(f.how == "not_opened" for f in result.files)
     return (
-        f"已检查 {result.checked} 个文件 Checked {result.checked} files\n"
+        f"已检查 {result.checked} 个文件 Checked {plural(result.checked, 'file')}\n"
         f"退回件 Return copies: {len(result.copies)}，无法打开 Could not be opened: {unopened}\n"
         f"保存在 Saved in: {result.folder}\n"
         f"退回清单 Return list: {result.lists[0]}"
@@ -260,7 +326,7 @@ def _return_copies(book: Any, settings: ManagerSettings) -> str:
 
 def _show(book: Any, name: str, grid: Grid) -> None:
     """Replace a result sheet's contents with `grid` (values first, then formats and colours)."""
-    sheet = book.sheets[name]
+    sheet = _sheet(book, name)
     sheet.clear()
     width = grid.width
     rows = [row + [None] * (width - len(row)) for row in grid.rows]
@@ -271,6 +337,21 @@ def _show(book: Any, name: str, grid: Grid) -> None:
     for row, rgb in grid.colours:
         sheet.range((row, 1), (row, width)).color = rgb
     sheet.autofit("columns")
+
+
+def _sheet(book: Any, name: str) -> Any:
+    """A result sheet; a workbook built before it existed (no 催交 Chase) gets it added."""
+    try:
+        return book.sheets[name]
+    except Exception:  # xlwings raises its own error for a missing sheet
+        return book.sheets.add(name, after=book.sheets[ISSUES_SHEET])
+
+
+def _note(book: Any, name: str, text: str) -> None:
+    """A result sheet emptied, with one line saying why."""
+    sheet = _sheet(book, name)
+    sheet.clear()
+    sheet.range((1, 1)).value = [[text]]
 
 
 def _status(app: Any, label: str) -> Callable[[int], contextlib.AbstractContextManager[Any]]:

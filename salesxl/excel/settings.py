@@ -10,14 +10,18 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from salesxl.consolidate import SheetData, Summary, Thresholds
+from salesxl.consolidate.model import Translated
 from salesxl.consolidate.workbook import CODE_LABELS, COLOURED, NUMBER_FORMATS
 from salesxl.core.errors import SalesxlError
 from salesxl.core.periods import Month
+from salesxl.forms import parse_column_map
 from salesxl.read.values import norm_label, parse_date, parse_number
 
 __all__ = [
@@ -41,6 +45,7 @@ SETTINGS_SHEET = "设置 Settings"
 SETTINGS_TOP = 5  # the first setting's row (0-based; the column headings are one row above)
 XLWINGS_SHEET = "xlwings.conf"  # read by the embedded xlwings module; the name is fixed
 OVERVIEW_SHEET, BY_REP_SHEET, ISSUES_SHEET = "总览 Overview", "销售员 By rep", "问题 Issues"
+CHASE_SHEET = "催交 Chase"
 # The sheets the buttons fill, with what they show before the first click.
 RESULT_SHEETS = {
     OVERVIEW_SHEET: "点击「汇总 Consolidate」后，总览显示在这里。The overview appears here after "
@@ -49,7 +54,13 @@ RESULT_SHEETS = {
     "warning appear here after Consolidate.",
     ISSUES_SHEET: "点击「校验 Validate」或「汇总 Consolidate」后，表单问题显示在这里。Problems in the "
     "forms appear here after Validate or Consolidate.",
+    CHASE_SHEET: "点击「汇总 Consolidate」后，谁欠交哪些报表、可直接粘贴到群里的催交消息显示在这里。"
+    "Who owes which reports, with the message to paste into the group, appears here after "
+    "Consolidate.",
 }
+YES = ("是", "yes", "y", "true", "1", "✓", "√", "开", "on")
+NO = ("否", "no", "n", "false", "0", "关", "off")
+SPLIT_BY = {"team": "team", "团队": "team", "组": "team", "region": "region", "区域": "region"}
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
@@ -149,6 +160,42 @@ SETTINGS = (
         "「退回」按钮把退回件和退回清单存到此文件夹（不要放在收件箱里）",
         "Where the Return button puts the return copies and lists (not inside the inbox)",
     ),
+    Setting(
+        "chase",
+        "催交名单",
+        "Chase list",
+        "是 yes",
+        "是：汇总时把谁欠交哪些报表（含可粘贴到群里的消息）写入「催交 Chase」表；否：不写",
+        "yes: Consolidate lists who owes which reports (with the message to paste) in the "
+        "Chase sheet; no: it does not",
+    ),
+    Setting(
+        "split_by",
+        "分包",
+        "Split by",
+        "",
+        "团队 team 或 区域 region：汇总时为每位主管另存一份只含其销售员的分包，"
+        "存入输出文件旁的 packs 文件夹；留空不分包",
+        "team or region: Consolidate also saves one pack per leader with only their reps, "
+        "in a packs folder beside the output file; empty: no packs",
+    ),
+    Setting(
+        "passwords",
+        "分包密码",
+        "Pack passwords",
+        "",
+        "可留空；文本文件，每行「团队,密码」（或「区域,密码」），每份分包设打开密码",
+        "May be empty; a text file of team,password lines (or region,password): each pack "
+        "gets its leader's open password",
+    ),
+    Setting(
+        "column_map",
+        "列映射",
+        "Column mapping",
+        "",
+        "其他系统导出文件的列名对应，如 amount=Price; customer=Name（同 --map）",
+        "Columns of other systems' exports, e.g. amount=Price; customer=Name (as --map)",
+    ),
 )
 
 
@@ -176,10 +223,19 @@ class ManagerSettings:
     targets_input: Path | None
     folder: Path = field(default=Path("."))
     returns: Path = field(default=Path("returns"))
+    column_map: dict[str, str] | None = None  # field key -> header (as `--map`)
+    chase: bool = True  # the Chase sheet filled by Consolidate
+    split_by: str | None = None  # team | region: packs beside the output
+    passwords: Path | None = None  # the packs' open passwords
+
+    @property
+    def packs(self) -> Path:
+        """Where Consolidate saves the packs: a `packs` folder beside the output file."""
+        return self.output.parent / "packs"
 
 
 _SETTING = {s.key: s for s in SETTINGS}
-_PATHS = ("inbox", "roster", "targets", "output", "targets_input", "returns")
+_PATHS = ("inbox", "roster", "targets", "output", "targets_input", "returns", "passwords")
 
 
 def _by_label(pairs: dict[Any, Any]) -> dict[str, Any]:
@@ -303,6 +359,17 @@ def read_settings(
                 "Warning thresholds must be numbers, oral above written (e.g. 0.8 and 0.6).",
             )
         )
+    column_map = _column_map(values.get("column_map"), problems)
+    chase = _yes_no(values.get("chase"), problems)
+    split_by = _split_by(values.get("split_by"), problems)
+    if found["passwords"] is not None and split_by is None and not problems:
+        problems.append(
+            (
+                "填写了「分包密码」却没有填写「分包」：请填写 团队 team 或 区域 region，或清空分包密码。",
+                "'Pack passwords' is filled but 'Split by' is not: write team or region there, "
+                "or empty 'Pack passwords'.",
+            )
+        )
     if problems:
         raise SettingsError(problems)
     return ManagerSettings(
@@ -317,7 +384,53 @@ def read_settings(
         targets_input=found["targets_input"],
         folder=folder,
         returns=found["returns"] or folder / "returns",
+        column_map=column_map,
+        chase=chase,
+        split_by=split_by,
+        passwords=found["passwords"],
     )
+
+
+def _yes_no(raw: Any, problems: list[tuple[str, str]]) -> bool:
+    """是/否, yes/no, TRUE/FALSE (a ticked box), 1/0; empty: yes, the default."""
+    if raw in (None, ""):
+        return True
+    if isinstance(raw, (bool, int, float)):  # a ticked box, or 1/0 that Excel made a number
+        return bool(raw)
+    words = _words(raw) or [""]
+    if all(w in YES for w in words):  # "是 yes", as the workbook is built
+        return True
+    if all(w in NO for w in words):
+        return False
+    problems.append(
+        (
+            f"催交名单「{raw}」应为 是 或 否。",
+            f"Chase list '{raw}' should be yes or no.",
+        )
+    )
+    return True
+
+
+def _words(raw: Any) -> list[str]:
+    """`是 yes`, `Team`, `团队/team` as lower-case words."""
+    text = unicodedata.normalize("NFKC", str(raw)).lower()
+    return text.replace("/", " ").replace(",", " ").split()
+
+
+def _split_by(raw: Any, problems: list[tuple[str, str]]) -> str | None:
+    """团队/team or 区域/region (either word, or both as in the help); empty: no packs."""
+    if raw in (None, ""):
+        return None
+    found = {SPLIT_BY.get(w) for w in _words(raw)}
+    if len(found) == 1 and None not in found:
+        return found.pop()
+    problems.append(
+        (
+            f"分包「{raw}」应为 团队 team 或 区域 region（或留空）。",
+            f"Split by '{raw}' should be team or region (or empty).",
+        )
+    )
+    return None
 
 
 def _database(raw: Any, folder: Path, problems: list[tuple[str, str]]) -> str | None:
@@ -355,6 +468,27 @@ def _database(raw: Any, folder: Path, problems: list[tuple[str, str]]) -> str | 
         )
         return None
     return value
+
+
+_MAP_SEPARATORS = re.compile(r"[;；\n]+")
+
+
+def _column_map(raw: Any, problems: list[tuple[str, str]]) -> dict[str, str] | None:
+    """`amount=Price; customer=Name`: the same mapping `--map` takes, one pair per `;` or line."""
+    if raw in (None, ""):
+        return None
+    items = [item.strip() for item in _MAP_SEPARATORS.split(str(raw)) if item.strip()]
+    try:
+        return parse_column_map(items) or None
+    except ValueError as exc:
+        problems.append(
+            (
+                f"列映射「{raw}」无法使用：请写成 字段=列名，多个用分号分隔，如 amount=Price; customer=Name。",
+                f"Column mapping '{raw}' cannot be used: {exc}. Write FIELD=HEADER pairs "
+                "separated by semicolons, e.g. amount=Price; customer=Name.",
+            )
+        )
+        return None
 
 
 def _or(value: Any, default: float) -> Any:
@@ -410,6 +544,8 @@ def excel_text(value: Any) -> Any:
     """A value as Excel should show it: text that looks like a formula stays text."""
     if isinstance(value, Month):
         return str(value)
+    if isinstance(value, Translated):  # a chase message: the workbook speaks Chinese first
+        value = value.zh
     if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value

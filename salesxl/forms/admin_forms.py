@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from salesxl.core.issues import Code
+from salesxl.core.issues import Code, Severity
+from salesxl.forms import synonyms as syn
 from salesxl.forms.choices import (
     LEVELS,
     MODES,
@@ -42,9 +43,15 @@ ROSTER = Form(
                     required=True,
                     unique=True,
                     identifier=True,
-                    aliases=("员工编号", "编号", "ID"),
+                    aliases=("编号", "ID", *syn.REP_ID),
                 ),
-                Field(Role.NAME, "姓名", "Name", required=True, aliases=("销售员", "Rep")),
+                Field(
+                    Role.NAME,
+                    "姓名",
+                    "Name",
+                    required=True,
+                    aliases=("销售员", "Rep", *syn.REP_NAME),
+                ),
                 Field(Role.REGION, "区域", "Region", aliases=("大区",)),
                 Field(Role.TEAM, "团队", "Team", aliases=("小组",)),
                 Field(Role.MANAGER, "主管", "Manager", aliases=("经理", "上级")),
@@ -82,6 +89,7 @@ SALES_RECORDS = Form(
             en="Sales records",
             input_rows=5000,
             sheet_aliases=("销售明细", "Sales"),
+            known_by_required=True,
             fields=(
                 Field(
                     Role.DATE,
@@ -90,48 +98,26 @@ SALES_RECORDS = Form(
                     T.DATE,
                     required=True,
                     not_future=True,
-                    aliases=("销售日期", "单据日期", "开票日期"),
+                    aliases=syn.DATE,
                 ),
-                Field(
-                    Role.REP_ID,
-                    "工号",
-                    "Rep ID",
-                    required=True,
-                    identifier=True,
-                    aliases=("业务员编号", "员工编号"),
-                ),
-                Field(
-                    Role.CUSTOMER,
-                    "客户名称",
-                    "Customer",
-                    required=True,
-                    width=22,
-                    aliases=("客户", "购货单位"),
-                ),
-                Field(
-                    Role.PRODUCT,
-                    "产品",
-                    "Product",
-                    required=True,
-                    aliases=("产品名称", "品名", "商品名称"),
-                ),
+                # A rep by ID or by name (the name is matched through the roster): a sale
+                # without either counts toward the company and its products only.
+                Field(Role.REP_ID, "工号", "Rep ID", identifier=True, aliases=syn.REP_ID),
+                Field(Role.REP_NAME, "销售员", "Rep", aliases=syn.REP_NAME),
+                Field(Role.CUSTOMER, "客户名称", "Customer", width=22, aliases=syn.CUSTOMER),
+                Field(Role.PRODUCT, "产品", "Product", aliases=syn.PRODUCT),
                 Field("spec", "规格", "Spec", aliases=("规格型号",)),
                 Field("batch", "批号", "Batch", aliases=("批次",)),
                 Field("expiry", "有效期", "Expiry", T.DATE, aliases=("有效期至",)),
                 Field("maker", "生产厂家", "Maker", width=20, aliases=("厂家", "生产企业")),
-                Field(Role.QTY, "数量", "Qty", T.NUMBER, aliases=("Quantity",)),
-                Field(Role.PRICE, "单价", "Unit price", T.MONEY, aliases=("Price",)),
+                Field(Role.QTY, "数量", "Qty", T.NUMBER, aliases=syn.QTY),
+                Field(Role.PRICE, "单价", "Unit price", T.MONEY, aliases=syn.PRICE),
                 # Returns and credit notes are negative in ERP exports, so no minimum.
-                Field(
-                    Role.AMOUNT,
-                    "金额",
-                    "Amount",
-                    T.MONEY,
-                    required=True,
-                    aliases=("销售金额", "价税合计"),
-                ),
+                Field(Role.AMOUNT, "金额", "Amount", T.MONEY, required=True, aliases=syn.AMOUNT),
             ),
-            rules=(ProductEquals(Role.AMOUNT, Role.QTY, Role.PRICE),),
+            # The export's amount is the truth (ERPs round unit prices): a mismatch is a
+            # warning here, an error on the reps' own forms.
+            rules=(ProductEquals(Role.AMOUNT, Role.QTY, Role.PRICE, severity=Severity.WARNING),),
         ),
     ),
     instructions_zh=("ERP 导出的销售明细，一行一笔；金额为负表示退货。",),
@@ -179,7 +165,15 @@ TARGETS_INPUT = Form(
     header_sheet=("设置", "Settings"),
     header=(
         Field(
-            Role.YEAR, "年度", "Year", T.INTEGER, required=True, min=2000, max=2100, example=2026
+            Role.YEAR,
+            "年度",
+            "Year",
+            T.INTEGER,
+            required=True,
+            min=2000,
+            max=2100,
+            example=2026,
+            aliases=syn.YEAR,
         ),
         Field(
             Role.FISCAL_START,
@@ -296,7 +290,7 @@ TARGETS_INPUT = Form(
                     width=24,
                     help_zh="方法为 weights 时填 12 个数（财年月份顺序）",
                     help_en="For method weights: twelve numbers in fiscal order",
-                    example="8,8,8,8,8,8,8,8,8,9,9,10",
+                    example="8,8,8,8,8,8,8,8,8,9,9,10",  # 100%: a valid example
                 ),
                 Field(
                     Role.SHARE_BASIS,
@@ -321,16 +315,16 @@ TARGETS_INPUT = Form(
             input_rows=20000,
             fields=(
                 Field(Role.UNIT, "单元", "Unit", required=True, identifier=True),
-                Field(Role.PRODUCT, "产品", "Product"),
+                Field(Role.PRODUCT, "产品", "Product", aliases=syn.PRODUCT),
                 Field(
                     Role.MONTH,
                     "月份",
                     "Month",
                     T.MONTH_OR_DATE,
                     required=True,
-                    aliases=("日期", "Date"),
+                    aliases=("日期", "Date", *syn.MONTH, *syn.DATE),
                 ),
-                Field(Role.AMOUNT, "金额", "Amount", T.MONEY, required=True, aliases=("销售额",)),
+                Field(Role.AMOUNT, "金额", "Amount", T.MONEY, required=True, aliases=syn.AMOUNT),
             ),
         ),
         Table(
@@ -352,7 +346,8 @@ TARGETS_INPUT = Form(
         "「设置」表填写年度、财年起始月、分解方法、取整单位、下达方式、春节调整、分配依据，"
         "以及可选的冲刺/挑战上浮。",
         "「年度目标」每个单元一行：层级、单元、上级；年度目标可留空，由上级按权重分配。",
-        "「历史销售」按单元和月份填写历史金额（至少两年，用于季节指数；自动方法需要三年）。",
+        "「历史销售」按单元和月份填写历史金额（至少两年，用于季节指数；自动方法需要三年）；"
+        "也可以每个单元一行、每月一列（2024-01 … 2024-12，或 1月 … 12月 加「年份」列）。",
         "「锁定」填写手工固定的月度目标：只重新分配该单元的其他月份（全年不变），上级随之求和，"
         "其他单元不动；锁定上级的某月时，按下级该月的占比分给下级。",
         "「工作日」可覆盖内置的中国法定节假日和调休安排。",
@@ -363,7 +358,8 @@ TARGETS_INPUT = Form(
         "Annual: one row per unit with level, unit, parent; leave the annual target blank "
         "to give the unit a share of its parent.",
         "History: past amounts per unit and month (two years or more for seasonal indices, "
-        "three for method auto).",
+        "three for method auto); or one row per unit with a column per month (2024-01 … "
+        "2024-12, or 1月 … 12月 with a Year column).",
         "Locked: month targets fixed by hand; only that unit's other months are re-spread "
         "(its year holds) and the units above follow; a parent's locked month is shared "
         "among its children by their shares of that month.",

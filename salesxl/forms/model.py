@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from salesxl.core.issues import Code, message
+from salesxl.core.issues import Code, Severity, message
 from salesxl.forms.formula import parse as parse_formula
 from salesxl.forms.keys import FormId, Role, TableKey
 
@@ -26,6 +26,7 @@ __all__ = [
     "MissingWhen",
     "NotBefore",
     "NotGreaterThan",
+    "OnlyWhen",
     "ProductEquals",
     "Progress",
     "RequiredWhen",
@@ -95,6 +96,15 @@ class ChoiceList:
     def codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.choices)
 
+    def spellings(self, code: str) -> tuple[str, ...]:
+        """Whole-cell texts that name choice `code` (`7 成交`, `7成交`, `成交`, `7`, `won`):
+        what a spreadsheet formula compares a cell with (ignoring case, as Excel does)."""
+        c = self.by_code(code)
+        texts = [c.code, c.zh, c.en, *c.aliases]
+        for name in (c.zh, c.en):
+            texts += [f"{c.code} {name}", f"{c.code}{name}"]
+        return tuple(dict.fromkeys(texts))
+
 
 @dataclass(frozen=True, slots=True)
 class Field:
@@ -163,6 +173,7 @@ class RuleHit:
 
 class Rule:
     code: Code
+    severity: Severity | None = None  # None: the code's own severity
     variant: ClassVar[str] = ""  # the code's message in the catalogue (salesxl.core.catalogue)
 
     @property
@@ -222,6 +233,50 @@ class RequiredWhen(Rule):
 
 
 @dataclass(frozen=True, slots=True)
+class OnlyWhen(Rule):
+    """`field` counts only when `when` holds one of `values` (金额 only on a 成交 row):
+    elsewhere it is reported, since nothing downstream counts it."""
+
+    field: str
+    when: str
+    values: frozenset[str]
+    code: Code = Code.AMOUNT_NOT_CLOSED
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.field, self.when)
+
+    def candidates(self, cols: Mapping[str, Sequence[Any]], n: int) -> list[int]:
+        values = self.values
+        return [
+            i
+            for i, (v, w) in enumerate(
+                zip(_col(cols, self.field, n), _col(cols, self.when, n), strict=True)
+            )
+            if v and w not in values
+        ]
+
+    def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
+        value, when = record.get(self.field), record.get(self.when)
+        if not value or when in self.values:
+            return None
+        f, w = labels[self.field], labels[self.when]
+        values = {
+            "field_zh": f.zh,
+            "field_en": f.en,
+            "when_zh": w.zh,
+            "when_en": w.en,
+            "amount": value,
+            "wanted_zh": "、".join(_choice_text(w, v, "zh") for v in sorted(self.values)),
+            "wanted_en": ", ".join(_choice_text(w, v, "en") for v in sorted(self.values)),
+        }
+        if when is None:
+            return RuleHit(self.field, *message(self.code, "no_choice", **values), value)
+        values |= {"got_zh": _choice_text(w, when, "zh"), "got_en": _choice_text(w, when, "en")}
+        return RuleHit(self.field, *message(self.code, self.variant, **values), value)
+
+
+@dataclass(frozen=True, slots=True)
 class ProductEquals(Rule):
     """`field` = `a` × `b` within `tolerance` when all three are given (金额 = 数量 × 单价)."""
 
@@ -230,6 +285,7 @@ class ProductEquals(Rule):
     b: str
     tolerance: float = 0.01
     code: Code = Code.AMOUNT_MISMATCH
+    severity: Severity | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -403,12 +459,14 @@ def _col(cols: Mapping[str, Sequence[Any]], key: str, n: int) -> Sequence[Any]:
     return cols[key] if key in cols else [None] * n
 
 
-def _choice_text(field_: Field, code: Any) -> str:
+def _choice_text(field_: Field, code: Any, lang: str = "zh") -> str:
+    """A choice code as users see it: `7 成交` (with its code when the list shows codes)."""
     if field_.choices is not None and code is not None:
         try:
-            return field_.choices.by_code(str(code)).zh
+            choice = field_.choices.by_code(str(code))
         except KeyError:
-            pass
+            return str(code)
+        return choice.label(lang, with_code=field_.choices.show_code)
     return str(code)
 
 
@@ -429,6 +487,9 @@ class Table:
     required: bool = True  # a form without this table is incomplete
     input_rows: int = 1000  # rows prepared (validation, unlocked) in the template
     sheet_aliases: tuple[str, ...] = ()
+    # A header row holding every required field is this table even with fewer than three
+    # labels, when they are at least half the row (a sales export of just 日期, 金额).
+    known_by_required: bool = False
 
     @property
     def sheet_name(self) -> str:
@@ -451,16 +512,27 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """本月进度 beside a form's header block: a column's sum against a header target."""
+    """本月进度 beside a form's header block: a column's sum against a header target.
+
+    With `only_when` (a field of `table` and a choice code), only the rows at that
+    choice are summed: the daily report's amounts of closed deals, as the summary counts.
+    """
 
     table: TableKey
     amount: str  # the field of `table` summed
     target: str  # the header field it is compared with
+    only_when: tuple[str, str] | None = None  # (choice field, code)
 
     @property
     def formula(self) -> str:
         """The amount so far, as a formula of salesxl.forms.formula."""
-        return f"SUM({{col:{self.table}.{self.amount}}})"
+        column = f"{{col:{self.table}.{self.amount}}}"
+        if self.only_when is None:
+            return f"SUM({column})"
+        field, code = self.only_when
+        return (
+            f"SUMIFS({column},{{col:{self.table}.{field}}},{{choice:{self.table}.{field}={code}}})"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from salesxl.core.issues import Code
+from salesxl.forms import synonyms as syn
 from salesxl.forms.choices import (
     CLOSED_WON,
     FOLLOW_UP_GRADES,
@@ -20,6 +21,7 @@ from salesxl.forms.model import (
     MissingWhen,
     NotBefore,
     NotGreaterThan,
+    OnlyWhen,
     ProductEquals,
     Progress,
     RequiredWhen,
@@ -34,7 +36,7 @@ _REP_NAME = Field(
     "销售员",
     "Rep",
     required=True,
-    aliases=("姓名", "业务员", "Name"),
+    aliases=("姓名", "Name", *syn.REP_NAME),
     example="张伟",
 )
 _REP_ID = Field(
@@ -43,7 +45,7 @@ _REP_ID = Field(
     "Rep ID",
     required=True,
     identifier=True,
-    aliases=("员工编号", "编号", "ID"),
+    aliases=("编号", "ID", *syn.REP_ID),
     example="S001",
 )
 _MONTH = Field(
@@ -62,7 +64,7 @@ _CUSTOMER = Field(
     "Customer",
     required=True,
     width=22,
-    aliases=("客户", "客户名", "单位名称"),
+    aliases=syn.CUSTOMER,
 )
 _GRADE = Field(Role.GRADE, "客户等级", "Grade", T.CHOICE, choices=GRADES, aliases=("等级", "级别"))
 
@@ -83,7 +85,10 @@ DAILY_REPORT = Form(
     header_table=TableKey.DAILY,
     rep_field=Role.REP_ID,
     period_field=Role.MONTH,
-    progress=Progress(TableKey.DAILY, Role.AMOUNT, Role.MONTH_TARGET),
+    # 本月进度 counts what the summary counts: the amounts of closed deals (成交).
+    progress=Progress(
+        TableKey.DAILY, Role.AMOUNT, Role.MONTH_TARGET, only_when=(Role.STAGE, CLOSED_WON)
+    ),
     tables=(
         Table(
             key=TableKey.DAILY,
@@ -98,7 +103,7 @@ DAILY_REPORT = Form(
                     required=True,
                     in_period=True,
                     not_future=True,
-                    aliases=("拜访日期", "联系日期"),
+                    aliases=("拜访日期", "联系日期", *syn.DATE),
                 ),
                 _CUSTOMER,
                 Field("contact", "联系人", "Contact", aliases=("联系人姓名",)),
@@ -128,10 +133,10 @@ DAILY_REPORT = Form(
                     width=16,
                     aliases=("阶段", "进度"),
                 ),
-                Field(Role.PRODUCT, "产品", "Product", aliases=("产品名称", "意向产品")),
-                Field(Role.QTY, "数量", "Qty", T.NUMBER, min=0, aliases=("Quantity",)),
-                Field(Role.PRICE, "单价", "Unit price", T.MONEY, min=0, aliases=("Price",)),
-                Field(Role.AMOUNT, "金额", "Amount", T.MONEY, min=0, aliases=("成交金额",)),
+                Field(Role.PRODUCT, "产品", "Product", aliases=("意向产品", *syn.PRODUCT)),
+                Field(Role.QTY, "数量", "Qty", T.NUMBER, min=0, aliases=syn.QTY),
+                Field(Role.PRICE, "单价", "Unit price", T.MONEY, min=0, aliases=syn.PRICE),
+                Field(Role.AMOUNT, "金额", "Amount", T.MONEY, min=0, aliases=syn.AMOUNT),
                 Field(Role.DEPOSIT, "定金", "Deposit", T.MONEY, min=0, aliases=("订金",)),
                 Field(
                     "objection",
@@ -153,6 +158,9 @@ DAILY_REPORT = Form(
             ),
             rules=(
                 RequiredWhen(Role.AMOUNT, Role.STAGE, frozenset({CLOSED_WON})),
+                # Only a deal's amount is sales: the summary, the progress block and the
+                # day close count no other, so any other amount is reported.
+                OnlyWhen(Role.AMOUNT, Role.STAGE, frozenset({CLOSED_WON})),
                 ProductEquals(Role.AMOUNT, Role.QTY, Role.PRICE),
                 NotGreaterThan(Role.DEPOSIT, Role.AMOUNT),
                 NotBefore(Role.NEXT_FOLLOWUP, Role.DATE),
@@ -188,9 +196,11 @@ DAILY_REPORT = Form(
                     T.MONEY,
                     width=14,
                     aliases=("当日成交", "Today sales"),
-                    formula="SUMIFS({col:daily.amount},{col:daily.date},{cell:date})",
-                    help_zh="自动汇总当天日报中的金额",
-                    help_en="Sums the day's amounts",
+                    # The day's deals only: what the summary counts (the OnlyWhen rule).
+                    formula="SUMIFS({col:daily.amount},{col:daily.date},{cell:date},"
+                    "{col:daily.stage},{choice:daily.stage=" + CLOSED_WON + "})",
+                    help_zh="自动汇总当天成交（阶段 7）的金额",
+                    help_en="Sums the day's closed deals (stage 7)",
                 ),
                 Field(
                     Role.FORECAST,

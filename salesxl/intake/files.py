@@ -19,6 +19,7 @@ from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.perf import paused_gc
 from salesxl.intake.collect import collect_files
 from salesxl.intake.pool import Stopped, read_isolated
+from salesxl.read.diagnose import refuse
 from salesxl.read.locate import locate
 from salesxl.read.workbook import ReadError, open_book
 from salesxl.validate import FormData, ValidationContext, check_layout
@@ -38,7 +39,7 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
     except OSError:
         mtime = None
     try:
-        book = open_book(path, ctx.limits)
+        book = open_book(path, ctx.limits, encoding=ctx.encoding)
     except ReadError as failure:
         return FormData(
             name,
@@ -55,10 +56,17 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
     except Exception as exc:  # a guard that did not foresee this file: still one issue
         return FormData(name, None, mtime=mtime, issues=[_reading_failed(name, exc)])
     try:
-        layout = locate(book)
+        layout = locate(
+            book,
+            mapping=ctx.column_map,
+            remembered=ctx.remembered_maps,
+            forget=ctx.forget_maps,
+        )
         if layout is None:
-            return FormData(name, None, mtime=mtime, issues=[_unknown_form(name, book.sheet_names)])
+            refusal = refuse(book, name, expect=ctx.expect, mapping=ctx.column_map)
+            return FormData(name, None, mtime=mtime, issues=[*book.notes, refusal])
         data = check_layout(book, layout, ctx, name)
+        data.issues[:0] = book.notes
         data.mtime, data.saved = mtime, book.saved_at() if ctx.saved_times else None
         return data
     except ReadError as failure:
@@ -135,16 +143,6 @@ def _stopped(path: Path, stopped: Stopped, *, seconds: float) -> FormData:
 def _reading_failed(name: str, exc: Exception) -> Issue:
     return make_issue(
         Code.UNREADABLE, name, *message(Code.UNREADABLE, error=f"{type(exc).__name__}: {exc}")
-    )
-
-
-def _unknown_form(name: str, sheets: Sequence[str]) -> Issue:
-    return make_issue(
-        Code.UNKNOWN_FORM,
-        name,
-        *message(
-            Code.UNKNOWN_FORM, sheets_zh="、".join(sheets[:6]), sheets_en=", ".join(sheets[:6])
-        ),
     )
 
 

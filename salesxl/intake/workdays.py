@@ -6,6 +6,7 @@ from pathlib import Path
 
 from salesxl.core.calendar import Workdays
 from salesxl.core.errors import SalesxlError
+from salesxl.core.text import plural
 from salesxl.forms import Role, TableKey
 from salesxl.intake.files import load_form
 
@@ -33,7 +34,7 @@ def read_workdays(path: Path) -> Workdays:
         where_en = "; ".join(f"{i.sheet}!{i.cell}: {i.message_en}" for i in errors[:5])
         raise WorkdaysError(
             f"{path}：有 {len(errors)} 个错误，例如 {where_zh}",
-            f"{path}: {len(errors)} errors, e.g. {where_en}",
+            f"{path}: {plural(len(errors), 'error')}, e.g. {where_en}",
             setting="workdays",
         )
     rows = data.records(TableKey.WORKDAYS)

@@ -10,16 +10,26 @@ the same cell after a colon (`销售员：张伟`).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from salesxl.forms import FORMS, Form, Table
 from salesxl.forms.marks import TO_FIX_NAMES
 from salesxl.read.formulas import column_letters
+from salesxl.read.mapping import Mapping_, header_signature, overrides_of, remembered_for
 from salesxl.read.values import norm_label, text_of
 from salesxl.read.workbook import Book, Grid
 
-__all__ = ["HeaderCell", "Layout", "TableLayout", "locate"]
+__all__ = [
+    "ColumnChoice",
+    "HeaderCell",
+    "Layout",
+    "TableLayout",
+    "column_map",
+    "label_rank",
+    "locate",
+]
 
 HEADER_SCAN_ROWS = 60  # a header row further down than this is not a header row
 HEADER_VALUE_COLS = 2  # how far right of a label its value may sit
@@ -40,6 +50,15 @@ TOTAL_LABELS = frozenset(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ColumnChoice:
+    """Two or more columns could be one field: the best-ranked label won (reported as info)."""
+
+    key: str
+    used: int  # 0-based column
+    others: tuple[int, ...]
+
+
 @dataclass(slots=True)
 class TableLayout:
     table: Table
@@ -49,6 +68,8 @@ class TableLayout:
     extras: dict[int, str] = field(default_factory=dict)  # unknown columns, kept (unique labels)
     header_rows: int = 1  # 2 when labels continue on a second row under merged group cells
     extra_rows: dict[int, int] = field(default_factory=dict)  # column -> 0-based row of its label
+    choices: list[ColumnChoice] = field(default_factory=list)
+    mapped: dict[str, int] = field(default_factory=dict)  # field key -> column, by a mapping
 
     @property
     def first_data_row(self) -> int:
@@ -69,6 +90,10 @@ class Layout:
     form: Form
     tables: dict[str, TableLayout]
     header: dict[str, HeaderCell]
+    signature: str | None = None  # the main table's header signature (its source system)
+    mapping: dict[str, str] | None = None  # field key -> header, given or remembered
+    remembered: bool = False  # the mapping came from the store, for these headers
+    forgotten: str | None = None  # signature whose remembered mapping was left unused
 
 
 # ----------------------------------------------------------------------------
@@ -79,6 +104,7 @@ TableId = tuple[str, str]  # (form id, table key)
 
 _TABLE_LABELS: dict[str, list[tuple[TableId, str]]] = defaultdict(list)
 _COLUMN_MAPS: dict[TableId, dict[str, str]] = {}
+_RANKS: dict[TableId, dict[str, int]] = {}  # norm label -> its place in the field's labels
 _SHEET_NAMES: dict[TableId, frozenset[str]] = {}
 _HEADER_LABELS: dict[str, dict[str, str]] = {}  # form id -> norm label -> header key
 
@@ -91,16 +117,29 @@ for _form in FORMS.values():
     for _table in _form.tables:
         tid = (_form.id, _table.key)
         mapping: dict[str, str] = {}
+        ranks: dict[str, int] = {}
         for _f in _table.fields:
-            for _label in _f.all_labels():
+            for _rank, _label in enumerate(_f.all_labels()):
                 mapping.setdefault(norm_label(_label), _f.key)
+                ranks.setdefault(norm_label(_label), _rank)
         _COLUMN_MAPS[tid] = mapping
+        _RANKS[tid] = ranks
         for _label, _key in mapping.items():
             _TABLE_LABELS[_label].append((tid, _key))
         _SHEET_NAMES[tid] = frozenset(
             norm_label(n)
             for n in (_table.zh, _table.en, f"{_table.zh}{_table.en}", *_table.sheet_aliases)
         )
+
+_REQUIRED: dict[TableId, frozenset[str]] = {  # tables known by their required fields alone
+    tid: frozenset(f.key for f in FORMS[tid[0]].table(tid[1]).fields if f.required)
+    for tid in _COLUMN_MAPS
+    if FORMS[tid[0]].table(tid[1]).known_by_required
+}
+_TABLES_WITH: dict[str, list[TableId]] = defaultdict(list)  # field key -> tables having it
+for _tid in _COLUMN_MAPS:
+    for _f in FORMS[_tid[0]].table(_tid[1]).fields:
+        _TABLES_WITH[_f.key].append(_tid)
 
 _ALL_HEADER_LABELS: frozenset[str] = frozenset(
     label for labels in _HEADER_LABELS.values() for label in labels
@@ -112,6 +151,11 @@ _NOT_DATA_SHEETS = frozenset(norm_label(name) for name in TO_FIX_NAMES)
 def column_map(form_id: str, table_key: str) -> dict[str, str]:
     """Normalised label -> field key for one table."""
     return _COLUMN_MAPS[(form_id, table_key)]
+
+
+def label_rank(form_id: str, table_key: str, label: Any) -> int | None:
+    """A label's place among its field's labels: 0 the Chinese label, 1 the English, … ."""
+    return _RANKS[(form_id, table_key)].get(norm_label(label))
 
 
 # ----------------------------------------------------------------------------
@@ -127,24 +171,45 @@ class _Candidate:
     by_name: bool
 
 
-def _header_candidates(grid: Grid, only: str | None) -> dict[TableId, _Candidate]:
+def _header_candidates(
+    grid: Grid, only: str | None, overrides: dict[str, str] | None = None
+) -> dict[TableId, _Candidate]:
     """Tables whose header row this sheet holds: for each, the first row with enough labels.
 
     Every table gets its own first row: a header block such as `Rep | Rep ID |
     Region` holds three roster labels above a daily report's real header row.
+    A row with fewer than three of a table's labels (工作日 Workdays: 日期, 类型; a
+    sales export of just 日期, 金额: all its required fields) is that table only
+    where its labels are at least half of the row: `id, date, time, name, size,
+    type, price` is a till's export, not a workdays list.
     """
     sheet_key = norm_label(grid.name)
     found: dict[TableId, _Candidate] = {}
     for r, cells in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
         hits: dict[TableId, set[str]] = defaultdict(set)
+        filled = 0
         for value in cells:
             if value.__class__ is str and value:
-                for tid, key in _TABLE_LABELS.get(norm_label(value), ()):
+                norm = norm_label(value)
+                filled += 1
+                mapped = overrides.get(norm) if overrides else None
+                if mapped is not None:
+                    for tid in _TABLES_WITH.get(mapped, ()):
+                        if only is None or tid[0] == only:
+                            hits[tid].add(mapped)
+                    continue
+                for tid, key in _TABLE_LABELS.get(norm, ()):
                     if only is None or tid[0] == only:
                         hits[tid].add(key)
         strong = False
         for tid, keys in hits.items():
-            if tid not in found and len(keys) >= FORMS[tid[0]].table(tid[1]).min_labels:
+            if tid in found:
+                continue
+            enough = len(keys) >= FORMS[tid[0]].table(tid[1]).min_labels
+            needed = _REQUIRED.get(tid, frozenset())  # `Date, Sales`: all a sales export needs
+            if (enough and len(keys) >= 3) or (
+                (enough or (len(needed) >= 2 and needed <= keys)) and 2 * len(keys) >= filled
+            ):
                 found[tid] = _Candidate(grid.name, r, len(keys), sheet_key in _SHEET_NAMES[tid])
                 table = FORMS[tid[0]].table(tid[1])
                 strong = strong or len(keys) >= min(6, len(table.fields))
@@ -164,29 +229,58 @@ def _form_hint(book: Book) -> str | None:
     return None
 
 
-def locate(book: Book) -> Layout | None:
+def locate(
+    book: Book,
+    *,
+    mapping: Mapping_ | None = None,
+    remembered: Mapping[str, Mapping_] | None = None,
+    forget: bool = False,
+) -> Layout | None:
     """The best-matching form and where its tables and header values are; None if none.
 
     Sheets named like a table are looked at first; the other visible sheets
     (an instructions sheet, a renamed sheet) are read only when a table of
     the best form is still missing — most files never pay for them.
+    `mapping` (field key -> header) names columns no synonym knows; without
+    one, a mapping `remembered` for a header row's signature is used (with
+    `forget`, it is found but not used: the caller drops it).
     """
     hint = _form_hint(book)
     visible = [s for s in book.visible_sheets if norm_label(s) not in _NOT_DATA_SHEETS]
+    used, from_store, forgotten = dict(mapping or {}), False, None
+    if remembered and (forget or not used):
+        hit = remembered_for(book, visible, remembered, HEADER_SCAN_ROWS)
+        if hit is not None and forget:
+            forgotten = hit[0]
+        elif hit is not None:
+            used, from_store = dict(hit[1]), True
+    overrides = overrides_of(used)
     named = [s for s in visible if _named_like_a_table(s, hint)]
-    candidates = _scan(book, named, hint)
+    candidates = _scan(book, named, hint, overrides)
     found = _best(candidates, hint)
     if found is None or len(found[2]) < len(found[1].tables):
-        candidates = _scan(book, visible, hint)
+        candidates = _scan(book, visible, hint, overrides)
         found = _best(candidates, hint)
     if found is None:
         return None
     _, form, chosen = found
     tables = {
-        key: _table_layout(form, form.table(key), book.grid(c.sheet), c.row)
+        key: _table_layout(form, form.table(key), book.grid(c.sheet), c.row, overrides)
         for key, c in chosen.items()
     }
-    return Layout(form, tables, _find_header(book, form, tables))
+    main = tables.get(form.main_table.key)
+    signature = (
+        header_signature(book.grid(main.sheet).rows[main.header_row]) if main is not None else None
+    )
+    return Layout(
+        form,
+        tables,
+        _find_header(book, form, tables),
+        signature,
+        used or None,
+        from_store,
+        forgotten,
+    )
 
 
 def _named_like_a_table(sheet: str, hint: str | None) -> bool:
@@ -198,10 +292,12 @@ def _named_like_a_table(sheet: str, hint: str | None) -> bool:
     )
 
 
-def _scan(book: Book, sheets: list[str], hint: str | None) -> dict[TableId, list[_Candidate]]:
+def _scan(
+    book: Book, sheets: list[str], hint: str | None, overrides: dict[str, str]
+) -> dict[TableId, list[_Candidate]]:
     candidates: dict[TableId, list[_Candidate]] = defaultdict(list)
     for name in sheets:
-        for tid, cand in _header_candidates(book.grid(name), hint).items():
+        for tid, cand in _header_candidates(book.grid(name), hint, overrides).items():
             candidates[tid].append(cand)
     return candidates
 
@@ -236,20 +332,46 @@ def _best(
     return best
 
 
-def _table_layout(form: Form, table: Table, grid: Grid, header_row: int) -> TableLayout:
-    mapping = column_map(form.id, table.key)
+def _table_layout(
+    form: Form, table: Table, grid: Grid, header_row: int, overrides: dict[str, str]
+) -> TableLayout:
+    """Which column holds which field.  A mapped header wins; otherwise, when two columns
+    could be one field (`Sales` and `Gross Sales`), the better-ranked label wins and the
+    other is kept as an extra column (reported as info)."""
+    tid = (form.id, table.key)
+    mapping, ranks = _COLUMN_MAPS[tid], _RANKS[tid]
+    fields = {f.key for f in table.fields}
     top = grid.rows[header_row]
-    columns: dict[str, int] = {}
+    claims: dict[str, list[tuple[int, int]]] = defaultdict(list)  # key -> (rank, col)
     extras: dict[int, str] = {}
+    mapped: dict[str, int] = {}
     for col, value in enumerate(top):
         if _blank(value):
             continue
-        key = mapping.get(norm_label(value))
-        if key is not None and key not in columns:
-            columns[key] = col
+        norm = norm_label(value)
+        key = overrides.get(norm)
+        if key is not None and key in fields:
+            claims[key].append((-1, col))
+            mapped.setdefault(key, col)
+            continue
+        key = mapping.get(norm)
+        if key is not None and key not in overrides.values():
+            claims[key].append((ranks[norm], col))
         else:
             extras[col] = text_of(value)
-    layout = TableLayout(table, grid.name, header_row, columns, extras)
+    columns: dict[str, int] = {}
+    choices: list[ColumnChoice] = []
+    for key, options in claims.items():
+        options.sort()
+        columns[key] = options[0][1]
+        if len(options) > 1:
+            others = tuple(sorted(col for _, col in options[1:]))
+            choices.append(ColumnChoice(key, options[0][1], others))
+            for col in others:
+                extras[col] = text_of(top[col])
+    columns = dict(sorted(columns.items(), key=lambda kv: kv[1]))
+    layout = TableLayout(table, grid.name, header_row, columns, extras, choices=choices)
+    layout.mapped = {k: c for k, c in mapped.items() if columns.get(k) == c}
     if header_row + 1 < len(grid.rows):
         _second_label_row(layout, mapping, top, grid.rows[header_row + 1])
     _unique_labels(layout.extras)

@@ -20,11 +20,20 @@ from salesxl.core.errors import SalesxlError
 from salesxl.core.issues import Code, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms.model import ChoiceList, Field, FieldType
+from salesxl.read.dates import (
+    infer_order,
+    month_name_date,
+    month_name_month,
+    numeric_parts,
+    ordered_date,
+)
 
 __all__ = [
     "CellValueError",
+    "CellValueWarningError",
     "ChoiceMatcher",
     "cell_parser",
+    "date_text",
     "identifier_of",
     "is_empty",
     "matcher_for",
@@ -53,11 +62,22 @@ class CellValueError(SalesxlError, ValueError):
         self.code = code
 
 
+class CellValueWarningError(CellValueError):
+    """A cell read as `value`, with something the user should check (a warning, not an
+    error): the value is kept (`4 成交` is stage 4, its name disagreeing)."""
+
+    def __init__(self, value: Any, code: Code, message_zh: str, message_en: str) -> None:
+        super().__init__(code, message_zh, message_en)
+        self.value = value
+
+
 # ----------------------------------------------------------------------------
 # Text and labels
 # ----------------------------------------------------------------------------
 
-_LABEL_DROP = re.compile(r"[\s*:：()（）\[\]【】<>《》_\-.。/\\'\"`’‘“”]+")
+# Everything but letters and digits: spaces, underscores and every punctuation mark or
+# symbol (`Order_Date`, ` Sales`, `Qty.`, `单价(元)`, `金额*` all match their field).
+_LABEL_DROP = re.compile(r"[\W_]+")
 
 
 # Full-width letters, digits and symbols become ASCII (`Ｓ００１` -> `S001`), but the
@@ -77,7 +97,7 @@ _LABEL_KEYS: dict[str, str] = {}  # labels repeat from file to file: remember th
 
 
 def norm_label(text: Any) -> str:
-    """A label's comparison key: NFKC, lower case, no spaces, brackets, `*` or colons."""
+    """A label's comparison key: NFKC, lower case, letters and digits only."""
     if text is None:
         return ""
     if type(text) is str:
@@ -180,11 +200,15 @@ _FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SHORT_DATE = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
 _WEEKDAY_TAIL = re.compile(r"[(（]?\s*(周|星期|礼拜)[一二三四五六日天]\s*[)）]?$")
-_TIME_TAIL = re.compile(r"[ t]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_TIME_TAIL = re.compile(r"[ t]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s*[ap]\.?m\.?)?$")
 
 
-def parse_date(value: Any, default_year: int | None = None) -> dt.date:
-    """A date from a cell; `default_year` completes `11月3日` and `11-3`."""
+def parse_date(value: Any, default_year: int | None = None, order: str | None = None) -> dt.date:
+    """A date from a cell; `default_year` completes `11月3日` and `11-3`.
+
+    `2/24/2003`-style dates (salesxl.read.dates) are read in `order` (dmy, mdy,
+    ymd); without one, only when a single order makes a real date of them.
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -195,9 +219,18 @@ def parse_date(value: Any, default_year: int | None = None) -> dt.date:
         return _date_from_number(float(value))
     if not isinstance(value, str):
         raise ValueError(f"{type(value).__name__} is not a date")
-    text = unicodedata.normalize("NFKC", value).strip().lower()
-    text = _WEEKDAY_TAIL.sub("", text).strip()
-    text = _TIME_TAIL.sub("", text).strip()
+    text = date_text(value)
+    parts = numeric_parts(text)
+    short = None if parts else _SHORT_DATE.match(text)
+    if parts and order is None:
+        order = infer_order([text]).order
+        if order is None:
+            raise ValueError(
+                f"{value!r} could be day/month or month/day; write it as YYYY-MM-DD "
+                "or give the date order (dmy, mdy or ymd)"
+            )
+    if short and short.end() == len(text) and default_year is None:
+        raise ValueError(f"{value!r} has no year; write it as YYYY-MM-DD")
     try:
         if match := _FULL_DATE.match(text):
             year, month, day = (int(g) for g in match.groups())
@@ -205,18 +238,24 @@ def parse_date(value: Any, default_year: int | None = None) -> dt.date:
                 return dt.date(year, month, day)
         elif match := _COMPACT_DATE.match(text):
             return dt.date(*(int(g) for g in match.groups()))
-        elif match := _SHORT_DATE.match(text):
-            if match.end() == len(text):
-                if default_year is None:
-                    raise ValueError(f"{value!r} has no year; write it as YYYY-MM-DD")
-                return dt.date(default_year, int(match.group(1)), int(match.group(2)))
+        elif parts and order is not None:
+            return ordered_date(parts, order)
+        elif named := month_name_date(text):
+            return named
+        elif short and short.end() == len(text) and default_year is not None:
+            return dt.date(default_year, int(short.group(1)), int(short.group(2)))
         elif _PLAIN_NUMBER.match(text):
             return _date_from_number(float(text))
     except ValueError as exc:
-        if "has no year" in str(exc):
-            raise
         raise ValueError(f"{value!r} is not a real calendar date") from exc
     raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-03")
+
+
+def date_text(value: str) -> str:
+    """A date cell's text as the parsers read it: NFKC, lower case, no weekday or time."""
+    text = unicodedata.normalize("NFKC", value).strip().lower()
+    text = _WEEKDAY_TAIL.sub("", text).strip()
+    return _TIME_TAIL.sub("", text).strip()
 
 
 def _date_from_number(number: float) -> dt.date:
@@ -243,6 +282,9 @@ def parse_month(value: Any) -> Month:
             return Month.parse(text.removesuffix("份"))
         except ValueError:
             pass
+        named = month_name_month(text.strip().lower())
+        if named is not None:
+            return Month(*named)
         try:
             return Month.of(parse_date(text))
         except ValueError:
@@ -345,29 +387,69 @@ class ChoiceMatcher:
     """Maps every accepted spelling of a choice list to its code.
 
     `cache` remembers raw cell values already matched, so a column of
-    repeated drop-down values costs one dictionary look-up per cell.
+    repeated drop-down values costs one dictionary look-up per cell.  In a
+    list shown with codes (`7 成交`, `A 热`) the code is enough: `4 接触`
+    is stage 4 (a shortened name); `4 成交` is stage 4 too, but its name
+    disagrees, which `read` reports.
     """
 
     def __init__(self, choices: ChoiceList) -> None:
         self.choices = choices
         self.cache: dict[Any, str | None] = {"": None}  # an empty cell matches nothing
         self._lookup: dict[str, str] = {}
+        self._names: dict[str, list[str]] = {}  # code -> its names as label keys
         for c in choices.choices:
             spellings = [c.code, c.zh, c.en, *c.aliases]
             spellings += [f"{c.code}{c.zh}", f"{c.code}{c.en}", f"{c.zh}{c.en}"]
             spellings += [f"{c.code}{c.zh}{c.en}", f"{c.en}{c.zh}"]
             for spelling in spellings:
                 self._lookup.setdefault(norm_label(spelling), c.code)
+            self._names[c.code] = [norm_label(n) for n in (c.zh, c.en, *c.aliases)]
+        self._leading_code = (
+            re.compile(
+                r"^\s*("
+                + "|".join(re.escape(c.lower()) for c in sorted(choices.codes, key=len)[::-1])
+                + r")(?![0-9a-z])\s*[-.、:：)）]?\s*(\S.*)$"
+            )
+            if choices.show_code
+            else None
+        )
 
     def match(self, value: Any) -> str | None:
+        """The code `value` stands for, or None (a name disagreeing with its code: None)."""
+        code, disagreeing = self.read(value)
+        return None if disagreeing else code
+
+    def read(self, value: Any) -> tuple[str | None, str | None]:
+        """(code, None) for a spelling of one choice; (code, name) for a code followed by a
+        name that is not that choice's (`4 成交`); (None, None) for anything else."""
         code = self.cache.get(value)
         if code is not None:
-            return code
+            return code, None
         key = int(value) if isinstance(value, float) and value.is_integer() else value
         code = self._lookup.get(norm_label(key))
-        if code is not None and len(self.cache) < 10_000:
+        disagreeing = None
+        if code is None and self._leading_code is not None and isinstance(key, str):
+            code, disagreeing = self._by_code(key)
+        if code is not None and disagreeing is None and len(self.cache) < 10_000:
             self.cache[value] = code
-        return code
+        return code, disagreeing
+
+    def _by_code(self, text: str) -> tuple[str | None, str | None]:
+        """`4 接触` -> ('4', None): the code is enough; `4 成交` -> ('4', '成交')."""
+        assert self._leading_code is not None
+        hit = self._leading_code.match(unicodedata.normalize("NFKC", text).lower())
+        if hit is None:
+            return None, None
+        typed, name = hit.group(1), hit.group(2)
+        code = next(c for c in self.choices.codes if c.lower() == typed)
+        key, whole = norm_label(name), norm_label(text)
+        if key and any(key in n or n in key or n in whole for n in self._names[code] if n):
+            return code, None  # `4 接触`, `C类客户` (an alias with its code)
+        return code, name.strip()
+
+    def label(self, code: str, lang: str) -> str:
+        return self.choices.by_code(code).label(lang, with_code=self.choices.show_code)
 
     def allowed(self) -> str:
         return " / ".join(
@@ -465,7 +547,7 @@ def cell_parser(
         matcher = matcher_for(field.choices)
 
         def choice(value: Any) -> str:
-            code = matcher.match(value)
+            code, disagreeing = matcher.read(value)
             if code is None:
                 raise CellValueError(
                     Code.NOT_IN_LIST,
@@ -476,6 +558,21 @@ def cell_parser(
                         value=text_of(value),
                         allowed_zh=matcher.allowed(),
                         allowed_en=matcher.allowed_en(),
+                    ),
+                )
+            if disagreeing is not None:
+                raise CellValueWarningError(
+                    code,
+                    Code.CHOICE_MISMATCH,
+                    *message(
+                        Code.CHOICE_MISMATCH,
+                        field_zh=zh,
+                        field_en=en,
+                        value=text_of(value),
+                        code=code,
+                        label_zh=matcher.label(code, "zh"),
+                        label_en=matcher.label(code, "en"),
+                        name=disagreeing,
                     ),
                 )
             return code

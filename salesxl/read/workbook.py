@@ -25,7 +25,8 @@ from typing import Any
 
 import python_calamine as calamine
 
-from salesxl.core.issues import Code, message
+from salesxl.core.issues import Code, Issue, message
+from salesxl.read.encoding import Decoded, decode_text, encoding_notes
 from salesxl.read.extent import Extent
 from salesxl.read.formulas import column_letters, sheet_parts
 from salesxl.read.guards import MB, Limits, ReadError, too_large, unreadable
@@ -75,6 +76,7 @@ class Book:
     _parts: dict[str, str] | None = None  # sheet name -> worksheet part
     _grids: dict[str, Grid] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
+    notes: list[Issue] = field(default_factory=list)  # found while opening (a CSV's encoding)
 
     @property
     def visible_sheets(self) -> list[str]:
@@ -263,8 +265,10 @@ def _too_many_cells(name: str, n_rows: int, n_cols: int) -> ReadError:
     return too_large("sheet", sheet=name, rows=n_rows, columns=n_cols)
 
 
-def open_book(path: Path, limits: Limits | None = None) -> Book:
-    """Open a spreadsheet file after the guards; raises ReadError."""
+def open_book(path: Path, limits: Limits | None = None, *, encoding: str | None = None) -> Book:
+    """Open a spreadsheet file after the guards; raises ReadError.
+
+    `encoding` overrides a CSV file's detected text encoding."""
     limits = limits or Limits()
     try:
         size = path.stat().st_size
@@ -295,7 +299,7 @@ def open_book(path: Path, limits: Limits | None = None) -> Book:
             raise ReadError(Code.ENCRYPTED, *message(Code.ENCRYPTED))
         return _open_calamine(path, data, "xls", limits)
     if path.suffix.lower() == ".csv":
-        return _open_csv(path, data, limits)
+        return _open_csv(path, data, limits, encoding)
     raise _unreadable("这不是 Excel 工作簿或 CSV 文件", "this is not an Excel workbook or CSV file")
 
 
@@ -372,16 +376,34 @@ def _open_calamine(path: Path, data: bytes, kind: str, limits: Limits) -> Book:
     return Book(path, kind, list(workbook.sheet_names), hidden, workbook, limits=limits)
 
 
-def _open_csv(path: Path, data: bytes, limits: Limits) -> Book:
+def _open_csv(path: Path, data: bytes, limits: Limits, encoding: str | None = None) -> Book:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _unreadable("这不是文本 CSV 文件", "this is not a text CSV file")
     _measure_csv(data, limits)
-    text = _decode_csv(data)
+    decoded = _decode_csv(data, encoding)
+    if decoded.bad_lines and len(decoded.bad_lines) >= sum(
+        1 for x in data.split(b"\n") if x.strip()
+    ):
+        raise _unreadable(
+            f"文字编码无法识别（按 {decoded.encoding} 无法读取任何一行）",
+            f"no line of it decodes as {decoded.encoding}: its text encoding is not one salesxl "
+            "knows (UTF-8, GBK, Big5, UTF-16, cp1252, latin-1, cp437); save it as UTF-8 or "
+            "give its encoding",
+        )
+    text = decoded.text
     delimiter = _delimiter(text)
-    rows: list[list[Any]] = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    if decoded.bad_lines:  # which row each line is in (a quoted cell may span lines)
+        rows, last_lines = [], []
+        for row in reader:
+            rows.append(row)
+            last_lines.append(reader.line_num)
+    else:
+        rows = list(reader)
     name = path.stem
     book = Book(path, "csv", [name], limits=limits)
     book._grids[name] = Grid(name, rows)
+    book.notes = encoding_notes(str(path), name, decoded, last_lines if decoded.bad_lines else [])
     return book
 
 
@@ -414,19 +436,6 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GBK (as GB18030, its superset)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise _unreadable(
-            "文字编码无法识别（应为 UTF-8 或 GBK）", "its text encoding is neither UTF-8 nor GBK"
-        ) from None
+def _decode_csv(data: bytes, encoding: str | None = None) -> Decoded:
+    """The text of a CSV file: its encoding detected (salesxl.read.encoding) or given."""
+    return decode_text(data, encoding)

@@ -49,6 +49,7 @@ def warning_history(
             as_of=month.last_day,
             thresholds=thresholds,
             workdays=workdays,
+            trend_months=1,  # this month only: its own trends are not needed here
         )
         results = summary.results
         assert results is not None  # consolidate always attaches them

@@ -27,7 +27,7 @@ from salesxl.core.periods import Month
 from salesxl.forms.choices import CLOSED_WON, FOLLOW_UP_SOURCES, STAGE_ORDER, VISIT_SOURCES
 from salesxl.store.schema import activities, day_closes
 
-__all__ = ["DayFigures", "ReportFigures", "TrailFigures", "report_figures"]
+__all__ = ["DayFigures", "ReportFigures", "TrailFigures", "day_figures", "report_figures"]
 
 _CHUNK = 500
 
@@ -124,9 +124,28 @@ def _days(conn: Connection, chunk: Sequence[int], found: dict[int, ReportFigures
         found[sub].days.add(day)
 
 
+def day_figures(
+    conn: Connection, ids: Sequence[int], first: dt.date, last: dt.date
+) -> dict[int, dict[dt.date, DayFigures]]:
+    """Submission id -> day -> its `DayFigures`, for the days from `first` to `last` of the
+    daily reports `ids` (the trends of several months read them without the rest)."""
+    out: dict[int, dict[dt.date, DayFigures]] = defaultdict(dict)
+    for chunk in _chunks(list(ids)):
+        for sub, day, figures in _per_day_rows(conn, chunk, first, last):
+            out[sub][day] = figures
+    return out
+
+
 def _per_day(
     conn: Connection, chunk: Sequence[int], period: Month, found: dict[int, ReportFigures]
 ) -> None:
+    for sub, day, figures in _per_day_rows(conn, chunk, period.first_day, period.last_day):
+        found[sub].per_day[day] = figures
+
+
+def _per_day_rows(
+    conn: Connection, chunk: Sequence[int], first: dt.date, last: dt.date
+) -> Iterator[tuple[int, dt.date, DayFigures]]:
     won = _a.stage == CLOSED_WON
     query = (
         select(
@@ -138,16 +157,20 @@ def _per_day(
             func.sum(case((won, _a.amount), else_=None)),
             func.sum(_a.deposit),
         )
-        .where(
-            _a.submission_id.in_(chunk),
-            _a.date >= period.first_day,
-            _a.date <= period.last_day,
-        )
+        .where(_a.submission_id.in_(chunk), _a.date >= first, _a.date <= last)
         .group_by(_a.submission_id, _a.date)
     )
     for sub, day, contacts, visits, deals, amount, deposit in conn.execute(query):
-        found[sub].per_day[day] = DayFigures(
-            contacts, int(visits or 0), int(deals or 0), float(amount or 0.0), float(deposit or 0.0)
+        yield (
+            sub,
+            day,
+            DayFigures(
+                contacts,
+                int(visits or 0),
+                int(deals or 0),
+                float(amount or 0.0),
+                float(deposit or 0.0),
+            ),
         )
 
 

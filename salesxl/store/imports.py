@@ -23,7 +23,7 @@ import getpass
 import hashlib
 import os
 import socket
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -34,19 +34,24 @@ from sqlalchemy import Connection, Engine, select
 
 from salesxl.core.display import displayable, is_displayable, raw_bytes
 from salesxl.core.issues import Code, Issue, make_issue, message
+from salesxl.core.people import names_to_ids
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month, Week
+from salesxl.core.text import plural
 from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
 from salesxl.intake.files import collect_files, load_forms, saved_early
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
 from salesxl.store.customers import refresh_customers
 from salesxl.store.engine import read_transaction, write_transaction
+from salesxl.store.exports import forget_map as drop_map
+from salesxl.store.exports import not_fed, remember_map, remembered_maps
 from salesxl.store.kinds import (
     KINDS,
     Kind,
     customer_keys_of,
     insert_form_rows,
+    kept_sales_rows,
     previous_versions,
     record_days,
     report_dates,
@@ -112,6 +117,10 @@ def import_files(
     actor: str | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    column_map: Mapping[str, str] | None = None,
+    forget_map: bool = False,
+    date_order: str | None = None,
+    encoding: str | None = None,
     saved_times: bool = True,
 ) -> ImportResult:
     """Import every file under `paths` (files or folders) as `kind` into the store at `db`.
@@ -121,6 +130,10 @@ def import_files(
     when it is imported; with `backfill` (files that came in before the store
     was used) the time it was last saved (`FormData.file_time`) stands in for
     that, marked as estimated.
+    `column_map` (field key -> header) names columns no synonym knows; a map that
+    imported a file is remembered for its headers and used next time without
+    asking, unless `forget_map` (which drops it).  `date_order` (dmy, mdy, ymd)
+    and `encoding` settle dates and CSV text that cannot be told from the file.
     Raises FileNotFoundError for a missing path and StoreError when the
     database cannot be used; everything wrong inside the files is in the result.
     """
@@ -154,8 +167,22 @@ def import_files(
                 results[f] = _unchanged(str(f), hit, "the same file")
         todo.sort(key=lambda f: (hashes[f][2], str(f)))
         today = (now or dt.datetime.now()).date()
-        roster_ids = _roster_ids(engine) if spec.name == "reports" else None
-        ctx = ValidationContext(today=today, roster_ids=roster_ids, saved_times=saved_times)
+        roster_ids, roster_names, rep_names = _roster(engine)
+        with read_transaction(engine) as conn:
+            remembered = remembered_maps(conn)
+        ctx = ValidationContext(
+            today=today,
+            roster_ids=roster_ids if spec.name == "reports" else None,
+            rep_names=rep_names,  # "did you mean S020 (张三)?" for an unknown ID
+            roster_names=roster_names if spec.name == "sales" else None,
+            column_map=dict(column_map) if column_map else None,
+            remembered_maps=remembered or None,
+            forget_maps=forget_map,
+            date_order=date_order,
+            encoding=encoding,
+            expect=spec.forms,
+            saved_times=saved_times,
+        )
         chunks = [todo[i : i + READ_CHUNK] for i in range(0, len(todo), READ_CHUNK)]
         # Several chunks: the next is read while this one is written, and a file's own
         # "Writing" bar would only tangle with the reading bar.
@@ -243,7 +270,11 @@ def _known_hashes(engine: Engine, hashes: list[str]) -> dict[str, Any]:
     return found
 
 
-def _roster_ids(engine: Engine) -> frozenset[str] | None:
+def _roster(
+    engine: Engine,
+) -> tuple[frozenset[str] | None, dict[str, str] | None, dict[str, str] | None]:
+    """The current roster's rep IDs, name key -> rep ID, and rep ID -> name (Nones: no
+    roster)."""
     with read_transaction(engine) as conn:
         current = conn.execute(
             select(submissions.c.id).where(
@@ -251,10 +282,12 @@ def _roster_ids(engine: Engine) -> frozenset[str] | None:
             )
         ).scalar()
         if current is None:
-            return None
-        return frozenset(
-            conn.execute(select(reps.c.rep_id).where(reps.c.submission_id == current)).scalars()
+            return None, None, None
+        pairs = list(
+            conn.execute(select(reps.c.rep_id, reps.c.name).where(reps.c.submission_id == current))
         )
+    ids = frozenset(rep for rep, _ in pairs)
+    return ids, names_to_ids((rep, name) for rep, name in pairs), dict(pairs)
 
 
 def _unchanged(path: str, hit: Any, what: str) -> FileResult:
@@ -490,12 +523,16 @@ def _import(
     result = FileResult(
         data.path, "blocked", data.form_id, data.rep_id, period, issues=list(data.issues)
     )
+    if data.forgotten is not None:  # --forget-map: dropped whether or not the file imports
+        drop_map(conn, data.forgotten)
     if plan.file_errors or (plan.row_errors and not skip_bad_rows):
         if plan.file_errors and plan.file_errors[0] not in data.issues:
             result.issues.insert(0, plan.file_errors[0])
         n = len(plan.file_errors) + len(plan.row_errors)
         hint = "" if plan.file_errors else "; --skip-bad-rows imports the other rows"
         result.note = f"not imported: {n} error{'s' if n != 1 else ''}{hint}"
+        if data.forgotten is not None:
+            result.note += "; the column mapping remembered for its headers was dropped"
         _record_refusal(
             conn,
             spec,
@@ -507,6 +544,25 @@ def _import(
         )
         return result
     rows = sum(len(records) for records in plan.good.values())
+    if rows == 0 and plan.row_errors:  # --skip-bad-rows left nothing: nothing is imported
+        n = len(plan.row_errors)
+        result.note = (
+            f"not imported: every row has errors ({n} error{'s' if n != 1 else ''}); "
+            "nothing was imported"
+        )
+        _record_refusal(
+            conn,
+            spec,
+            data,
+            plan.row_errors,
+            content_hash,
+            now or dt.datetime.now(),
+            actor or default_actor(),
+        )
+        return result
+    fed = not_fed(data)
+    data.issues[:0] = fed
+    result.issues[:0] = fed
     data_hash = _data_hash(data, plan.good) if spec.per_file else content_hash
     with progress(rows if rows >= ROWS_BAR else 0, f"Writing {Path(data.path).name}") as step:
         return _write(
@@ -585,11 +641,13 @@ def _write(
         )
     ).inserted_primary_key[0]  # type: ignore[index]  # an INSERT of one row has its key
     supersede(conn, spec, new_id, previous)
+    kept = kept_sales_rows(conn, data, previous) if spec.name == "sales" else None
     insert_form_rows(conn, new_id, data, plan.good, step=step)
     if data.form_id == FormId.TARGETS:
         long = plan.good.get(TableKey.LONG, [])
         record_target_version(conn, new_id, data.header, long, data.path, now)
     replaced = [s.id for s in previous.rows]
+    remembered = remember_map(conn, data, now, actor)
     if data.form_id == FormId.DAILY_REPORT:
         record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)
         customers |= customer_keys_of(conn, data, new_id, replaced)
@@ -634,13 +692,26 @@ def _write(
     result.status = "replaced" if replaced else "imported"
     result.rows, result.skipped_rows = rows, plan.skipped
     result.version, result.submission_id, result.replaced = version, new_id, replaced
-    skipped = f", {plan.skipped} rows with errors left out" if plan.skipped else ""
+    skipped = f", {plural(plan.skipped, 'row')} with errors left out" if plan.skipped else ""
     what = (
         f"replaced version {', '.join(str(s.version) for s in previous.rows)}"
         if replaced
         else "new"
     )
-    result.note = f"{rows} rows, version {version} ({what}){skipped}"
+    result.note = f"{plural(rows, 'row')}, version {version} ({what}){skipped}"
+    if kept is not None:
+        gone = sum(previous.replaced_rows.values())
+        result.added, result.replaced_rows, result.kept = rows, gone, kept
+        result.note = (
+            f"{plural(rows, 'row')} added, {plural(gone, 'earlier row')} replaced, {kept} kept "
+            f"(version {version}){skipped}"
+        )
+    if data.mapping_remembered:
+        result.note += "; columns mapped as remembered for these headers"
+    elif remembered:
+        result.note += "; column mapping remembered for these headers"
+    if data.forgotten is not None:
+        result.note += "; the column mapping remembered for its headers was dropped"
     return result
 
 

@@ -3,9 +3,11 @@
 - `reports`: 日报, 周计划 and 月计划 files; one file is one rep-period, and a
   resubmitted file replaces the rows of that rep, form and period.
 - `roster`: the roster is one whole: a new roster file replaces the previous one.
-- `sales`: an ERP export spans many reps and months; it replaces, rep by rep
-  and month by month, the sales rows an earlier export gave for the same rep
-  and month (a regional export leaves other regions alone).
+- `sales`: an ERP export spans many reps and days; it replaces, rep by rep,
+  the rows an earlier export of the same source (the same header signature:
+  the same system) gave for that rep on the days from the rep's first to last
+  date in the new file.  A regional export leaves other regions alone, and an
+  export for 16–31 January leaves the one for 1–15 January in place.
 - `targets`: the 明细 Long sheet of targets.xlsx; it replaces every target of
   the months it covers (a re-split is the whole organisation's new plan).
 Replaced rows stay, marked by the submission that replaced them.
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, and_, exists, func, select, tuple_, update
+from sqlalchemy import Connection, Row, Table, and_, exists, func, or_, select, update
 
 from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.deadlines import daily_deadline
@@ -46,6 +48,7 @@ __all__ = [
     "customer_keys_of",
     "daily_due",
     "insert_form_rows",
+    "kept_sales_rows",
     "previous_versions",
     "record_days",
     "report_dates",
@@ -94,6 +97,7 @@ class Previous:
     replaced_rows: dict[int, int]  # submission id -> rows now replaced (sales, targets)
     slice_versions: list[Row[Any]]  # every version of a per-file slice, replaced ones too
     conditions: list[Any] = field(default_factory=list)  # selecting the rows replaced
+    spans: dict[str | None, tuple[dt.date, dt.date]] = field(default_factory=dict)  # sales
 
 
 def _slice_filter(data: FormData) -> Any:
@@ -105,10 +109,45 @@ def _slice_filter(data: FormData) -> Any:
     )
 
 
-def _sales_slices(good: dict[str, list[Record]]) -> list[tuple[str, str]]:
+def _sales_spans(good: dict[str, list[Record]]) -> dict[str | None, tuple[dt.date, dt.date]]:
+    """Rep ID (None: no rep) -> the first and last date of that rep's rows in the file."""
     rows = good.get(TableKey.SALES, [])
-    reps, days = [r[Role.REP_ID] for r in rows], [r[Role.DATE] for r in rows]
-    return sorted(set(zip(reps, _months_of(days), strict=True)))
+    firsts: dict[str | None, dt.date] = {}
+    lasts: dict[str | None, dt.date] = {}
+    # the plain strings: a StrEnum key costs more per look-up over 200,000 records
+    for rep, day in map(itemgetter(Role.REP_ID.value, Role.DATE.value), rows):
+        first = firsts.get(rep)
+        if first is None:
+            firsts[rep] = lasts[rep] = day
+        elif day < first:
+            firsts[rep] = day
+        elif day > lasts[rep]:
+            lasts[rep] = day
+    return {rep: (first, lasts[rep]) for rep, first in firsts.items()}
+
+
+def _sales_rows_where(
+    data: FormData, spans: dict[str | None, tuple[dt.date, dt.date]]
+) -> list[Any]:
+    """Current rows of the same source (or of no known source: imported before sources were
+    recorded) and rep, dated within that rep's span in the new file."""
+    s = sales_records.c
+    source = data.signature
+    same_source = (
+        s.source.is_(None) if source is None else or_(s.source == source, s.source.is_(None))
+    )
+    # Reps sharing a span (most of an export's) are one condition: rep_id IN (…) AND date …
+    by_span: dict[tuple[dt.date, dt.date], list[str | None]] = {}
+    for rep, span in spans.items():
+        by_span.setdefault(span, []).append(rep)
+    conditions = []
+    for (first, last), reps in sorted(by_span.items()):
+        named = sorted(rep for rep in reps if rep is not None)
+        days = s.date.between(first, last)
+        conditions += [and_(same_source, days, s.rep_id.in_(chunk)) for chunk in _chunks(named)]
+        if None in reps:
+            conditions.append(and_(same_source, days, s.rep_id.is_(None)))
+    return conditions
 
 
 def _target_months(good: dict[str, list[Record]]) -> list[str]:
@@ -120,14 +159,12 @@ def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
         yield items[start : start + _CHUNK]
 
 
-def _current_rows_where(kind: Kind, good: dict[str, list[Record]]) -> tuple[Table, list[Any]]:
+def _current_rows_where(
+    kind: Kind, data: FormData, good: dict[str, list[Record]], spans: dict[Any, Any]
+) -> tuple[Table, list[Any]]:
     """The row table and the conditions selecting the current rows this file supersedes."""
     if kind.name == "sales":
-        pairs = _sales_slices(good)
-        return sales_records, [
-            tuple_(sales_records.c.rep_id, sales_records.c.month).in_(chunk)
-            for chunk in _chunks(pairs)
-        ]
+        return sales_records, _sales_rows_where(data, spans)
     months = _target_months(good)
     return targets, [targets.c.month.in_(chunk) for chunk in _chunks(months)]
 
@@ -143,7 +180,8 @@ def previous_versions(
         )
         current = [s for s in versions if s.status == "current"]
         return Previous(current, {}, versions)
-    table, conditions = _current_rows_where(kind, good)
+    spans = _sales_spans(good) if kind.name == "sales" else {}
+    table, conditions = _current_rows_where(kind, data, good, spans)
     counts: dict[int, int] = {}
     for condition in conditions:
         for sub_id, n in conn.execute(
@@ -163,7 +201,7 @@ def previous_versions(
         if counts
         else []
     )
-    return Previous(rows, counts, [], conditions)
+    return Previous(rows, counts, [], conditions, spans)
 
 
 def supersede(conn: Connection, kind: Kind, new_id: int, previous: Previous) -> None:
@@ -303,8 +341,31 @@ def insert_form_rows(
         fixed: dict[str, Any] = {"submission_id": new_id}
         if table.c.get("rep_id") is not None and table.c.rep_id.info:
             fixed |= {"rep_id": data.rep_id, "period": str(data.period)}
+        if table is sales_records:
+            fixed["source"] = data.signature
         total += insert_columns(conn, table, _table_columns(table, records, fixed), step=step)
     return total
+
+
+def kept_sales_rows(conn: Connection, data: FormData, previous: Previous) -> int:
+    """Current rows of the same source and reps, in the months the file touches, that it
+    leaves in place (asked after `supersede`, before the file's own rows are written)."""
+    s = sales_records.c
+    spans = previous.spans
+    months = sorted({_month_text(d) for span in spans.values() for d in span})
+    if not spans:
+        return 0
+    reps = [rep for rep in spans if rep is not None]
+    source = data.signature
+    query = select(func.count()).where(
+        s.replaced_by.is_(None),
+        s.source.is_(None) if source is None else or_(s.source == source, s.source.is_(None)),
+        s.month.between(months[0], months[-1]),
+    )
+    rep_filter = [s.rep_id.in_(chunk) for chunk in _chunks(reps)]
+    if None in spans:
+        rep_filter.append(s.rep_id.is_(None))
+    return int(conn.execute(query.where(or_(*rep_filter))).scalar_one())
 
 
 def daily_due(day: dt.date) -> dt.datetime:

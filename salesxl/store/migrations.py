@@ -30,7 +30,9 @@ from salesxl.store.engine import (
     write_transaction,
 )
 from salesxl.store.schema import (
+    column_maps,
     metadata,
+    sales_records,
     schema_versions,
     target_notes,
     target_versions,
@@ -61,6 +63,27 @@ def _target_versions(conn: Connection) -> None:
     target_versions.create(conn)
 
 
+def _v3_exports(conn: Connection) -> None:
+    """Sales rows without a rep (rep_id may be empty), by name (rep_name), from a source
+    (the export's header signature); remembered column mappings."""
+    if conn.dialect.name == "sqlite":  # SQLite cannot drop NOT NULL: rebuild the table
+        conn.execute(text("ALTER TABLE sales_records RENAME TO sales_records_v1"))
+        for index in inspect(conn).get_indexes("sales_records_v1"):
+            conn.execute(text(f'DROP INDEX "{index["name"]}"'))
+        old = [c["name"] for c in inspect(conn).get_columns("sales_records_v1")]
+        sales_records.create(conn)
+        names = ", ".join(f'"{name}"' for name in old)
+        conn.execute(
+            text(f"INSERT INTO sales_records ({names}) SELECT {names} FROM sales_records_v1")
+        )
+        conn.execute(text("DROP TABLE sales_records_v1"))
+    else:
+        conn.execute(text("ALTER TABLE sales_records ALTER COLUMN rep_id DROP NOT NULL"))
+        conn.execute(text("ALTER TABLE sales_records ADD COLUMN rep_name TEXT"))
+        conn.execute(text("ALTER TABLE sales_records ADD COLUMN source VARCHAR(32)"))
+    column_maps.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -73,6 +96,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         "targets: stretch and challenge tiers, version and version date; target_notes "
         "(the Method sheet); target_versions (every version of a year's targets)",
         _target_versions,
+    ),
+    Migration(
+        3,
+        "sales records without a rep or by name, with their source; remembered column maps",
+        _v3_exports,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

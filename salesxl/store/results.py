@@ -26,6 +26,10 @@ class FileResult:
     replaced: list[int] = field(default_factory=list)  # submission ids now superseded
     issues: list[Issue] = field(default_factory=list)
     note: str = ""
+    # Sales exports: rows written, current rows of the same source replaced, and kept.
+    added: int | None = None
+    replaced_rows: int | None = None
+    kept: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +43,9 @@ class FileResult:
             "version": self.version,
             "submission_id": self.submission_id,
             "replaced": self.replaced,
+            "added_rows": self.added,
+            "replaced_rows": self.replaced_rows,
+            "kept_rows": self.kept,
             "note": self.note,
         }
 

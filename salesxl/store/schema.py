@@ -42,6 +42,7 @@ __all__ = [
     "ROW_TABLES",
     "activities",
     "audit_log",
+    "column_maps",
     "customers",
     "data_columns",
     "day_closes",
@@ -224,12 +225,16 @@ reps = _rows(
     Column("email", Text),
 )
 
-# 销售记录 Sales records from the ERP, replaced per rep and month.
+# 销售记录 Sales records from ERPs and shops: an export replaces the rows of the same
+# source (header signature) and rep whose dates it covers.  A row without a rep counts
+# toward the company and its products only.
 sales_records = _rows(
     "sales_records",
     Column("date", Date, nullable=False),
     Column("month", MONTH, nullable=False, info=_DERIVED),  # of `date`, for per-month history
-    Column("rep_id", ID, nullable=False),
+    Column("source", String(32), info=_BOOK),  # header signature of the export (schema v3)
+    Column("rep_id", ID),
+    Column("rep_name", Text),
     Column("customer", Text),
     Column("product", Text),
     Column("spec", Text),
@@ -351,6 +356,19 @@ audit_log = Table(
     Column("content_hash", String(64)),
     Column("submission_id", ForeignKey("submissions.id")),
     Column("details", Text),  # codec JSON
+)
+
+# Column mappings that worked (`--map`), remembered per header signature so that next
+# month's export from the same system imports with no options (schema v3).
+column_maps = Table(
+    "column_maps",
+    metadata,
+    Column("signature", String(32), primary_key=True),
+    Column("form_id", String(32), nullable=False),
+    Column("mapping", Text, nullable=False),  # codec JSON: field key -> header
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("path", Text),  # the file it was first used on
 )
 
 # (form id, table key) -> the table its rows are stored in.

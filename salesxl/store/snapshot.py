@@ -53,8 +53,10 @@ __all__ = [
     "HISTORY_MONTHS",
     "RefusedFile",
     "StoreInputs",
+    "current_roster",
     "load_period",
     "load_submission",
+    "month_targets",
     "read_customers",
     "sales_history",
     "stored_roster",
@@ -156,8 +158,8 @@ def load_period(
         refused = read_refusals(conn, period)
         return StoreInputs(
             forms,
-            _roster(conn),
-            _month_targets(conn, period),
+            current_roster(conn),
+            month_targets(conn, period),
             first_seen,
             days,
             history,
@@ -215,15 +217,18 @@ def sales_history(
     """Current sales amounts summed per rep ID (unit) × product × month, for `targets split`.
 
     Without `by_product` the product is None and amounts are per rep and month.
-    Amounts beyond what a form may hold (`Limits.max_amount`; only a store
-    filled before salesxl checked that can have them) are left out, so no sum
-    overflows.
+    Sales without a rep (an export with no rep column, or a name not in the
+    roster) belong to no unit and are left out here.  Amounts beyond what a
+    form may hold (`Limits.max_amount`; only a store filled before salesxl
+    checked that can have them) are left out, so no sum overflows.
     """
     s = sales_records.c
     product = s.product if by_product else literal(None).label("product")
     bound = Limits().max_amount
     query = select(s.rep_id, product, s.month, func.sum(s.amount)).where(
-        s.replaced_by.is_(None), s.amount.between(-bound, bound)
+        s.replaced_by.is_(None),
+        s.rep_id.is_not(None),
+        s.amount.between(-bound, bound),
     )
     if first is not None:
         query = query.where(s.month >= str(first))
@@ -242,7 +247,7 @@ def sales_history(
 def stored_roster(db: str | Engine | None) -> Roster | None:
     """The current roster in the store (None when no roster was imported)."""
     with open_store(db, create=False) as engine, read_transaction(engine) as conn:
-        return _roster(conn)
+        return current_roster(conn)
 
 
 def read_customers(db: str | Engine | None) -> list[CustomerRecord]:
@@ -488,7 +493,8 @@ def _no_longer_future(issue: Issue, data: FormData, as_of: dt.date) -> bool:
     return False
 
 
-def _roster(conn: Connection) -> Roster | None:
+def current_roster(conn: Connection) -> Roster | None:
+    """The roster of the current roster file in the store (None when none was imported)."""
     sub = conn.execute(
         select(submissions).where(
             submissions.c.form_id == FormId.ROSTER, submissions.c.status == "current"
@@ -508,7 +514,7 @@ def _month_tiers(conn: Connection, period: Month) -> dict[str, dict[str, float]]
     return out
 
 
-def _month_targets(conn: Connection, period: Month) -> dict[str, float]:
+def month_targets(conn: Connection, period: Month) -> dict[str, float]:
     """Rep ID -> month target: the sum of its rep-level rows (as `targets.read_month_targets`),
     from the targets version in force for that month when versions are recorded."""
     in_force = month_targets_in_force(conn, period)

@@ -14,14 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from salesxl.core.calendar import CalendarNotCoveredError
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
 from salesxl.forms import Role, TableKey
 from salesxl.intake.roster import read_roster
 from salesxl.read.marks import Written
 from salesxl.targets.engine import split_targets
-from salesxl.targets.inputs import history_from_sales, read_targets_input
-from salesxl.targets.model import Split, Version
+from salesxl.targets.inputs import history_from_sales, history_gaps, read_targets_input
+from salesxl.targets.model import Split, TargetsError, Version
 from salesxl.targets.readback import load_targets, read_targets_workbook
 from salesxl.targets.resplit import resplit
 from salesxl.targets.workbook import write_targets
@@ -84,7 +85,24 @@ def split_file(
     inp = read_targets_input(
         Path(input_path), extra_history=extra, roster=roster, scale_proposals=scale_proposals
     )
-    split = split_targets(inp)
+    try:
+        split = split_targets(inp)
+    except TargetsError as exc:
+        # The engine names the unit it was at; what matters is the year and where its
+        # holidays go: the Workdays sheet of this very input.
+        cause = exc.__context__
+        if not isinstance(cause, CalendarNotCoveredError):
+            raise
+        raise TargetsError(
+            f"{cause.message_zh}。",
+            f"{cause.message_en[:1].upper()}{cause.message_en[1:]}.",
+            hint_zh=f"请在目标输入 {input_path} 的「工作日 Workdays」表（日期 Date | 类型 Type："
+            "工作日 Workday / 休息日 Holiday）中列出该年的节假日和调休工作日",
+            hint_en=f"list that year's holidays and make-up workdays in the 工作日 Workdays sheet "
+            f"of the targets input {input_path} (日期 Date | 类型 Type: 工作日 Workday / "
+            "休息日 Holiday)",
+        ) from None
+    split.warnings[:0] = history_gaps(inp.history)
     split.version = Version(1, today or dt.date.today())
     return SplitResult(write_targets(split, Path(output_path), lang=lang, inputs=inputs), split)
 

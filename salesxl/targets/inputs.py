@@ -10,13 +10,32 @@ from pathlib import Path
 from salesxl.core.calendar import Workdays
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
-from salesxl.forms import FormId, TableKey
+from salesxl.core.text import plural
+from salesxl.forms import TARGETS_INPUT, FormId, TableKey
 from salesxl.forms import Role as R
 from salesxl.intake.files import load_form
+from salesxl.read.formulas import column_letters
+from salesxl.read.locate import column_map
+from salesxl.read.values import norm_label, parse_number, text_of
+from salesxl.read.wide import find_wide, unpivot
+from salesxl.read.workbook import open_book
+from salesxl.targets.checks import input_issues
 from salesxl.targets.model import Lock, Settings, TargetsError, TargetsInput, UnitSpec
 from salesxl.validate import FormData
 
-__all__ = ["active_months", "history_from_sales", "read_targets_input"]
+__all__ = [
+    "active_months",
+    "history_from_sales",
+    "history_gaps",
+    "read_targets_input",
+    "wide_history",
+]
+
+HistoryRow = tuple[str, str | None, Month, float]
+_HISTORY = TARGETS_INPUT.table(TableKey.HISTORY)
+# The 年份 Year column of a History sheet laid out wide: the labels of the targets' year.
+_YEAR_LABELS = frozenset(norm_label(t) for t in TARGETS_INPUT.header_field(R.YEAR).all_labels())
+GAP_SHARE = 0.05  # a month below 5% of the same month in the other years is a gap
 
 
 def _decimal(value: float | int | None) -> Decimal | None:
@@ -43,7 +62,7 @@ def _errors(data: FormData, what_zh: str, what_en: str, setting: str | None) -> 
         more_en = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         raise TargetsError(
             f"{data.path}：{what_zh}有 {len(errors)} 个错误：{where_zh}{more_zh}",
-            f"{data.path}: {len(errors)} errors in the {what_en}: {where_en}{more_en}",
+            f"{data.path}: {plural(len(errors), 'error')} in the {what_en}: {where_en}{more_en}",
             hint_zh=f"运行 `salesxl validate {data.path}` 查看全部问题",
             hint_en=f"run `salesxl validate {data.path}` for the full list",
             setting=setting,
@@ -68,6 +87,7 @@ def read_targets_input(
             "单元 Unit, 上级 Parent): "
             + (first.message_en if first else f"it is a {data.form_id} form"),
         )
+    data.issues.extend(input_issues(data))  # the checks `salesxl validate` runs too
     _errors(data, "目标输入", "targets input", "targets_input")
     h = data.header
     settings = Settings(
@@ -106,6 +126,8 @@ def read_targets_input(
     history = [
         (r[R.UNIT], r[R.PRODUCT], r[R.MONTH], r[R.AMOUNT]) for r in data.records(TableKey.HISTORY)
     ]
+    if TableKey.HISTORY not in data.tables:  # months as columns: accepted, one row per unit
+        history += wide_history(Path(path))
     history += list(extra_history)
     locks = [
         # the Locked sheet's target is required: a row without one is an error found above
@@ -160,3 +182,84 @@ def history_from_sales(paths: Iterable[Path]) -> list[tuple[str, str | None, Mon
             totals.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2])
         )
     ]
+
+
+def wide_history(path: Path) -> list[HistoryRow]:
+    """The 历史销售 History sheet laid out wide (a column per month: `2024-01 … 2024-12`, or
+    `1月 … 12月` with a 年份 Year column), as one history row per unit, product and month."""
+    book = open_book(path)
+    try:
+        names = {norm_label(n) for n in (_HISTORY.zh, _HISTORY.en, _HISTORY.sheet_name)}
+        sheet = next((s for s in book.sheet_names if norm_label(s) in names), None)
+        if sheet is None:
+            return []
+        rows = book.grid(sheet).rows
+        table = find_wide(sheet, rows)
+        if table is None:
+            return []
+        labels = column_map(TARGETS_INPUT.id, _HISTORY.key)
+        found: list[HistoryRow] = []
+        for cell in unpivot(table, rows, norm_label):
+            keys = {
+                labels.get(k, R.YEAR if k in _YEAR_LABELS else k): v for k, v in cell.labels.items()
+            }
+            where = f"{sheet}!{column_letters(cell.col)}{cell.row + 1}"
+            unit = text_of(keys[R.UNIT] if R.UNIT in keys else next(iter(cell.labels.values()), ""))
+            year = cell.year or _year(keys.get(R.YEAR), where)
+            try:
+                amount = parse_number(cell.value)
+            except ValueError as exc:
+                raise TargetsError(
+                    f"{path}：{where}：「{cell.value}」不是数字。请填写该月的金额。",
+                    f"{path}: {where}: {exc}; write the month's amount as a number",
+                ) from None
+            if unit:
+                found.append(
+                    (
+                        unit,
+                        text_of(keys.get(R.PRODUCT, "")) or None,
+                        Month(year, cell.month),
+                        amount,
+                    )
+                )
+        return found
+    finally:
+        book.close()
+
+
+def _year(value: object, where: str) -> int:
+    try:
+        return int(parse_number(value))
+    except (TypeError, ValueError):
+        raise TargetsError(
+            f"{where}：月份列没有年份。请加上「年份 Year」列，或把列名写成 2024-01 … 2024-12。",
+            f"{where}: the month columns have no year; add a 年份 Year column or write the "
+            "months as 2024-01 … 2024-12",
+        ) from None
+
+
+def history_gaps(history: Iterable[HistoryRow]) -> list[str]:
+    """History months far below the same month in the other years (one unit where the other
+    years had thousands): a gap in the data more likely than a real month; said before a
+    method uses them."""
+    series: dict[tuple[str, str | None, int], dict[int, float]] = {}
+    for unit, product, month, amount in history:
+        by_year = series.setdefault((unit, product, month.month), {})
+        by_year[month.year] = by_year.get(month.year, 0.0) + amount
+    warnings = []
+    for (unit, product, m), by_year in sorted(
+        series.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2])
+    ):
+        for year, amount in sorted(by_year.items()):
+            others = sorted(v for y, v in by_year.items() if y != year)
+            if not others:
+                continue
+            typical = others[len(others) // 2]
+            if typical > 0 and amount < GAP_SHARE * typical:
+                name = f"{unit} {product}" if product else unit
+                warnings.append(
+                    f"history gap? {name} {year}-{m:02d} is {amount:,.0f}, far below the same "
+                    f"month in the other years (typically {typical:,.0f}); check the History "
+                    "sheet before a method uses it"
+                )
+    return warnings

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from salesxl.core.periods import Month
 from salesxl.targets.calendar import Calendar
+from salesxl.targets.checks import month_weights_problem
 from salesxl.targets.history import Years, month_of, ordinal, recent_years
 
 __all__ = [
@@ -182,7 +183,8 @@ def _spring_pair(jan: Month, feb: Month, calendar: Calendar) -> tuple[float, flo
 def spring_adjusted(
     profile: list[float], months: Sequence[Month], calendar: Calendar
 ) -> tuple[list[float], str]:
-    """January and February estimated together, split by the target year's calendar."""
+    """January and February estimated together, split by the target year's calendar; the
+    note says what that did to the two months' shares of the year (the admin sees it)."""
     if not (any(m.month == 1 for m in months) and any(m.month == 2 for m in months)):
         return profile, ""
     k1 = next(k for k, m in enumerate(months) if m.month == 1)
@@ -191,7 +193,14 @@ def spring_adjusted(
     share1, share2, how = spring_split(months, calendar)
     out = list(profile)
     out[k1], out[k2] = block * share1, block * share2
-    return out, f"January and February estimated together, split {how}"
+    note = f"January and February estimated together, split {how}"
+    total = math.fsum(profile)  # the block keeps its sum, so the year keeps its total
+    if total > 0:
+        note += (
+            f": January {profile[k1] / total:.1%} → {out[k1] / total:.1%}, "
+            f"February {profile[k2] / total:.1%} → {out[k2] / total:.1%} of the year"
+        )
+    return out, note
 
 
 def method_weights(
@@ -222,16 +231,9 @@ def method_weights(
 
 
 def _check_month_weights(month_weights: Sequence[float] | None) -> None:
-    if not month_weights or len(month_weights) != 12:
-        raise ValueError("method weights needs twelve month weights")
-    total = math.fsum(month_weights)
-    for whole, unit in ((100.0, "%"), (1.0, "")):  # percentages (or fractions) must make 100%
-        if 0.9 * whole <= total <= 1.1 * whole and abs(total - whole) > whole * 1e-6:
-            shown = total if unit else total * 100
-            raise ValueError(
-                f"the month weights look like percentages but add up to "
-                f"{shown:g}%, not 100%; correct them (or give plain weights)"
-            )
+    problem = month_weights_problem(month_weights)  # what `salesxl validate` says too
+    if problem is not None:
+        raise ValueError(problem[1])
 
 
 def _years_note(years: Years) -> str:

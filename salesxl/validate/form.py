@@ -14,15 +14,19 @@ from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Form
 from salesxl.read.locate import HeaderCell, Layout
-from salesxl.read.values import CellValueError, cell_parser
+from salesxl.read.values import CellValueError, CellValueWarningError, cell_parser, text_of
 from salesxl.read.workbook import Book
 from salesxl.validate.model import FormData, ValidationContext
 from salesxl.validate.rows import (
     NUMERIC,
     TableChecker,
+    cell_range,
+    cell_runs,
     column_letters,
+    formula_message,
     insane_number,
     range_problem,
+    rep_id_normalised,
     unknown_rep,
 )
 
@@ -65,17 +69,57 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
             today=ctx.today,
             period=period,
             default_year=default_year,
-            roster_ids=ctx.roster_ids,
+            reps=ctx.reps,
             products=ctx.products,
+            date_order=ctx.date_order,
+            roster_names=ctx.roster_names,
             max_amount=ctx.limits.max_amount,
         )
         data.tables[key] = checker.run()
         issues.extend(issue for _, _, issue in checker.found)
+    data.signature, data.mapping = layout.signature, layout.mapping
+    data.mapping_remembered, data.forgotten = layout.remembered, layout.forgotten
+    issues.extend(_mapped_columns_missing(book, layout, ctx, path))
     reported = {
         (layout.header[k].sheet, layout.header[k].row, layout.header[k].col) for k in uncalculated
     }
     _report_other_formulas(book, layout, path, reported, issues)
     return data
+
+
+def _mapped_columns_missing(
+    book: Book, layout: Layout, ctx: ValidationContext, path: str
+) -> list[Issue]:
+    """`--map FIELD=HEADER` naming a header the file does not have: say which it has."""
+    main = layout.tables.get(layout.form.main_table.key)
+    if not ctx.column_map or main is None:
+        return []
+    fields = {f.key: f for f in main.table.fields}
+    top = book.grid(main.sheet).rows[main.header_row]
+    found = [text_of(v) for v in top if text_of(v)]
+    issues = []
+    for key, header in ctx.column_map.items():
+        if key in fields and key not in main.mapped:
+            f = fields[key]
+            shown = ", ".join(found[:20]) + (" …" if len(found) > 20 else "")
+            issues.append(
+                make_issue(
+                    Code.MAPPED_COLUMN_MISSING,
+                    path,
+                    *message(
+                        Code.MAPPED_COLUMN_MISSING,
+                        key=key,
+                        header=header,
+                        row=main.header_row + 1,
+                        found=shown,
+                    ),
+                    sheet=main.sheet,
+                    row=main.header_row + 1,
+                    column=f.bilingual,
+                    value=header,
+                )
+            )
+    return issues
 
 
 def _period_year(period: Month | Week | None) -> int | None:
@@ -135,6 +179,19 @@ def _check_header(
             continue
         try:
             value = cell_parser(f)(raw)
+        except CellValueWarningError as note:  # read, with a warning
+            value = note.value
+            issues.append(
+                make_issue(
+                    note.code,
+                    path,
+                    note.message_zh,
+                    note.message_en,
+                    column=f.bilingual,
+                    value=raw,
+                    **where,
+                )
+            )
         except CellValueError as problem:
             issues.append(
                 make_issue(
@@ -185,11 +242,16 @@ def _check_header(
                     **_where(cells.get(form.period_field)),
                 )
             )
-    if form.rep_field and ctx.roster_ids is not None and form.rep_field in values:
-        rep = values[form.rep_field]
-        if rep not in ctx.roster_ids:
-            f = form.header_field(form.rep_field)
-            issues.append(unknown_rep(path, f, rep, _where(cells.get(form.rep_field))))
+    if form.rep_field and ctx.reps is not None and form.rep_field in values:
+        f = form.header_field(form.rep_field)
+        cell = cells.get(form.rep_field)
+        match = ctx.reps.match(values[form.rep_field])
+        typed = text_of(cell.value) if cell else match.typed
+        if match.rep_id is None:
+            issues.append(unknown_rep(path, f, match, _where(cell)))
+        elif typed != match.rep_id:  # `s020` or `Ｓ０２０` typed: read as the roster's S020
+            values[form.rep_field] = match.rep_id
+            issues.append(rep_id_normalised(path, f, typed, match.rep_id, _where(cell)))
     return values
 
 
@@ -231,19 +293,26 @@ def _report_other_formulas(
     }
     for sheet in sheets:
         grid = book.grid(sheet)
+        by_column: dict[int, list[int]] = {}
         for r, c in sorted(grid.uncached):
             if (sheet, r, c) in reported:
                 continue
             first = inside.get((sheet, c))
             if first is not None and r >= first:
                 continue
+            by_column.setdefault(c, []).append(r)
+        found = [  # one issue per run of cells down a column (the progress block's three)
+            (first, c, last) for c, rows in by_column.items() for first, last in cell_runs(rows)
+        ]
+        for first, c, last in sorted(found):
+            n = last - first + 1
             issues.append(
                 make_issue(
                     Code.FORMULA_WITHOUT_VALUE,
                     path,
-                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh="此单元格", field_en="This cell"),
+                    *formula_message(None, n),
                     sheet=sheet,
-                    cell=f"{column_letters(c)}{r + 1}",
-                    row=r + 1,
+                    cell=cell_range(column_letters(c), first, last),
+                    row=first + 1,
                 )
             )

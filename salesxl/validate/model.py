@@ -9,11 +9,13 @@ validation needs to know beyond the file itself.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from salesxl.core.issues import Issue, has_errors
 from salesxl.core.periods import Month, Week
+from salesxl.core.rep_ids import RepIndex
 from salesxl.forms import FORMS, Form
 from salesxl.read.workbook import Limits
 
@@ -22,16 +24,39 @@ __all__ = ["FormData", "TableData", "ValidationContext"]
 
 @dataclass(frozen=True, slots=True)
 class ValidationContext:
-    """What validation needs beyond the file: today, the expected period, the roster."""
+    """What validation needs beyond the file: today, the expected period, the roster.
+
+    `roster_ids` (with `rep_names` for suggestions) is the roster rep IDs are matched
+    against; `reps` is the index built from them once.
+    For files from other systems: `column_map` (field key -> header) names columns
+    no synonym knows, `remembered_maps` are the mappings the store keeps per header
+    signature, `date_order` (dmy, mdy, ymd) settles dates like 03/04/2025,
+    `encoding` overrides a CSV's detected encoding, `expect` names the forms the
+    caller wants (suggestions in a refusal come from them), and `roster_names`
+    (normalised name -> rep ID) turns a rep given by name into an ID.
+    """
 
     today: dt.date = field(default_factory=dt.date.today)
     period: Month | Week | None = None
     roster_ids: frozenset[str] | None = None
     products: frozenset[str] | None = None
     limits: Limits = field(default_factory=Limits)
+    column_map: Mapping[str, str] | None = None
+    remembered_maps: Mapping[str, Mapping[str, str]] | None = None
+    date_order: str | None = None
+    encoding: str | None = None
+    expect: tuple[str, ...] | None = None
+    roster_names: Mapping[str, str] | None = None
+    forget_maps: bool = False
     # The save time a file records inside itself is a courtesy (it survives e-mail, which
     # resets the file's own time) but anyone can set it; False ignores it.
     saved_times: bool = True
+    rep_names: Mapping[str, str] | None = None
+    reps: RepIndex | None = field(init=False, default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.roster_ids is not None:
+            object.__setattr__(self, "reps", RepIndex(self.roster_ids, self.rep_names))
 
 
 @dataclass(slots=True)
@@ -48,6 +73,10 @@ class FormData:
     digest: Any = None  # a later stage's summary of the rows, made where the file was read
     # Header key -> (sheet, A1 cell) where its value was found: later checks point there.
     header_cells: dict[str, tuple[str, str]] = field(default_factory=dict)
+    signature: str | None = None  # header signature of the main table: the source system
+    mapping: dict[str, str] | None = None  # the column mapping used (given or remembered)
+    mapping_remembered: bool = False  # … and it came from the store
+    forgotten: str | None = None  # signature of a remembered mapping not used (--forget-map)
 
     def file_time(self, newest_day: dt.date | None = None) -> float | None:
         """When the file was last saved, as best known (POSIX seconds).

@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
 from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.periods import Month, Week
+from salesxl.core.rep_ids import RepIndex, RepMatch
 from salesxl.forms import Field, FieldType, Role, Table
 from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TOTAL_LABELS, TableLayout
 from salesxl.read.values import (
     CellValueError,
+    CellValueWarningError,
     cell_parser,
     matcher_for,
     norm_label,
@@ -31,14 +34,20 @@ from salesxl.read.values import (
     text_of,
 )
 from salesxl.read.workbook import Grid
+from salesxl.validate.date_columns import settle_numeric_dates
 from salesxl.validate.model import TableData
+from salesxl.validate.rep_names import reps_by_name
 
 __all__ = [
     "NUMERIC",
     "TableChecker",
+    "cell_range",
+    "cell_runs",
     "column_letters",
+    "formula_message",
     "insane_number",
     "range_problem",
+    "rep_id_normalised",
     "unknown_rep",
 ]
 
@@ -57,6 +66,7 @@ def _total_label(value: Any) -> bool:
 
 
 NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
+_DATES = frozenset({FieldType.DATE, FieldType.MONTH_OR_DATE})
 _DATE = dt.date
 
 
@@ -99,15 +109,74 @@ def insane_number(f: Field, value: float, limit: float) -> tuple[str, str]:
     )
 
 
-def unknown_rep(path: str, f: Field, rep: str, where: dict[str, Any]) -> Issue:
+def unknown_rep(path: str, f: Field, match: RepMatch, where: dict[str, Any]) -> Issue:
+    rep, guess = match.typed, match.suggestion
     return make_issue(
         Code.UNKNOWN_REP,
         path,
-        *message(Code.UNKNOWN_REP, field_zh=f.zh, field_en=f.en, rep=rep),
+        *message(
+            Code.UNKNOWN_REP,
+            "suggestion" if guess else "",
+            field_zh=f.zh,
+            field_en=f.en,
+            rep=rep,
+            guess=guess,
+        ),
         column=f.bilingual,
         value=rep,
         **where,
     )
+
+
+def rep_id_normalised(
+    path: str, f: Field, typed: str, rep_id: str, where: dict[str, Any], rows: int = 1
+) -> Issue:
+    """An ID matched to the roster after folding case, width or spaces: read as the roster's."""
+    return make_issue(
+        Code.REP_ID_NORMALISED,
+        path,
+        *message(
+            Code.REP_ID_NORMALISED,
+            "rows" if rows > 1 else "",
+            field_zh=f.zh,
+            field_en=f.en,
+            typed=typed,
+            rep_id=rep_id,
+            rows=rows,
+        ),
+        column=f.bilingual,
+        value=typed,
+        **where,
+    )
+
+
+def formula_message(f: Field | None, cells: int = 1) -> tuple[str, str]:
+    """Formula cells without a value: of a field (a run of `cells` down its column), or
+    other cells (the progress block)."""
+    if f is None:
+        if cells == 1:
+            return message(Code.FORMULA_WITHOUT_VALUE, field_zh="此单元格", field_en="This cell")
+        return message(Code.FORMULA_WITHOUT_VALUE, "other_cells", cells=cells)
+    labels = {"field_zh": f.zh, "field_en": f.en}
+    if cells == 1:
+        return message(Code.FORMULA_WITHOUT_VALUE, **labels)
+    return message(Code.FORMULA_WITHOUT_VALUE, "cells", cells=cells, **labels)
+
+
+def cell_runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted 0-based rows as runs of consecutive rows: [3, 4, 5, 9] -> [(3, 5), (9, 9)]."""
+    runs: list[tuple[int, int]] = []
+    for r in rows:
+        if runs and r == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], r)
+        else:
+            runs.append((r, r))
+    return runs
+
+
+def cell_range(letters: str, first: int, last: int) -> str:
+    """`B4` or `B4:B19` for 0-based rows first..last."""
+    return f"{letters}{first + 1}" if first == last else f"{letters}{first + 1}:{letters}{last + 1}"
 
 
 # Text that a CSV gives for a number or date, spelled the one plain way: `1234.5`,
@@ -185,6 +254,13 @@ _PERIODS: dict[FieldType, dict[Any, Any]] = {
 }
 
 
+def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    end = len(row)
+    while end and (row[end - 1] == "" or row[end - 1] is None):
+        end -= 1
+    return row[:end]
+
+
 class TableChecker:
     """Walks one table once, building records and collecting issues."""
 
@@ -197,14 +273,17 @@ class TableChecker:
         today: dt.date,
         period: Month | Week | None,
         default_year: int | None,
-        roster_ids: frozenset[str] | None,
+        reps: RepIndex | None,
         products: frozenset[str] | None,
+        date_order: str | None = None,
+        roster_names: Mapping[str, str] | None = None,
         max_amount: float = 1e12,
     ) -> None:
         self.layout, self.grid, self.path, self.today = layout, grid, path, today
         self.max_amount = max_amount
         self.table: Table = layout.table
-        self.period, self.roster_ids = period, roster_ids
+        self.period, self.reps = period, reps
+        self.date_order, self.roster_names = date_order, roster_names
         self.mapped = [f for f in self.table.fields if f.key in layout.columns]
         self.cols = [layout.columns[f.key] for f in self.mapped]
         self.letters = [column_letters(c) for c in self.cols]
@@ -360,6 +439,8 @@ class TableChecker:
         f, parse = self.mapped[j], self.parsers[j]
         fast = _fast_path(f)
         out = fast(values) if fast is not None else [_SLOW] * len(values)
+        if f.type in _DATES and _SLOW in out:
+            self._numeric_dates(j, values, out, numbers, bad)
         if _SLOW in out:
             phone = f.type is FieldType.PHONE
             periods = _PERIODS.get(f.type)
@@ -372,6 +453,10 @@ class TableChecker:
                     out[i] = parse(raw)
                     if periods is not None and len(periods) < 10_000:
                         periods[raw] = out[i]
+                except CellValueWarningError as note:  # read, with a warning
+                    out[i] = note.value
+                    self.issue(note.code, j, numbers[i], note.message_zh, note.message_en, raw)
+                    continue
                 except CellValueError as problem:
                     out[i] = None
                     bad.add(i)
@@ -392,6 +477,28 @@ class TableChecker:
             self._sane(j, out, values, numbers, bad)
         self._checks(j, out, values, numbers, bad)
         return out
+
+    def _numeric_dates(
+        self, j: int, values: Sequence[Any], out: list[Any], numbers: list[int], bad: set[int]
+    ) -> None:
+        """`2/24/2003`-style dates, read in one order for the whole column."""
+        f = self.mapped[j]
+        convert = Month.of if f.type is FieldType.MONTH_OR_DATE else (lambda d: d)
+        span = None
+        if f.in_period and isinstance(self.period, Month):
+            span = (self.period.first_day, self.period.last_day)
+        elif f.in_period and isinstance(self.period, Week):
+            span = (self.period.monday, self.period.sunday)
+        found = settle_numeric_dates(
+            values, out, _SLOW, (f.zh, f.en), self.date_order, convert, span
+        )
+
+        for i, zh, en in found.cells:
+            bad.add(i)
+            if zh:
+                self.issue(Code.BAD_TYPE, j, numbers[i], zh, en, values[i])
+        for code, zh, en in found.header:
+            self.issue(code, j, self.layout.header_row, zh, en)
 
     def _sane(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
@@ -417,17 +524,30 @@ class TableChecker:
         if not rows:
             return
         f = self.mapped[j]
+        hit: list[int] = []
         for i, r in enumerate(numbers):
             if r in rows:
                 out[i] = None
                 bad.add(i)
                 self.formula_cells.append((r, col))
-                self.issue(
-                    Code.FORMULA_WITHOUT_VALUE,
+                hit.append(r)
+        # One issue per run of rows (今日成交 of a whole month is one thing to fix, not 16).
+        for first, last in cell_runs(hit):
+            self.found.append(
+                (
+                    first,
                     j,
-                    r,
-                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh=f.zh, field_en=f.en),
+                    make_issue(
+                        Code.FORMULA_WITHOUT_VALUE,
+                        self.path,
+                        *formula_message(f, last - first + 1),
+                        sheet=self.grid.name,
+                        cell=cell_range(self.letters[j], first, last),
+                        row=first + 1,
+                        column=f.bilingual,
+                    ),
                 )
+            )
 
     def _checks(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
@@ -452,24 +572,45 @@ class TableChecker:
                 self.issue(Code.OUT_OF_RANGE, j, numbers[i], *problem, raw[i])
         if f.type is FieldType.DATE:
             self._dates(j, out, raw, numbers, bad)
-        if f.role is Role.REP_ID and self.roster_ids is not None:
-            for i in [i for i, v in enumerate(out) if v is not None and v not in self.roster_ids]:
+        if f.role is Role.REP_ID and self.reps is not None:
+            self._rep_ids(j, out, raw, numbers)
+
+    def _rep_ids(self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int]) -> None:
+        """IDs matched to the roster: `s020` becomes `S020` (one info per spelling, at its
+        first row: a 5,000-row export is not 5,000 notes); an ID that matches nothing is an
+        error on its row, with the closest roster ID or name."""
+        assert self.reps is not None
+        f, reps = self.mapped[j], self.reps
+        spelled: dict[str, list[int]] = {}
+        for i, v in enumerate(out):
+            if v is None or (v in reps and (raw[i] == v or text_of(raw[i]) == v)):
+                continue
+            match = reps.match(v)
+            if match.rep_id is None:
                 self.found.append(
-                    (
-                        numbers[i],
-                        j,
-                        unknown_rep(
-                            self.path,
-                            f,
-                            out[i],
-                            {
-                                "sheet": self.grid.name,
-                                "cell": f"{self.letters[j]}{numbers[i] + 1}",
-                                "row": numbers[i] + 1,
-                            },
-                        ),
-                    )
+                    (numbers[i], j, unknown_rep(self.path, f, match, self._at(j, i, numbers)))
                 )
+                continue
+            out[i] = match.rep_id  # `s020` or `Ｓ０２０` typed: the roster's S020
+            spelled.setdefault(text_of(raw[i]), []).append(i)
+        for typed, rows in spelled.items():
+            i = rows[0]
+            self.found.append(
+                (
+                    numbers[i],
+                    j,
+                    rep_id_normalised(
+                        self.path, f, typed, out[i], self._at(j, i, numbers), len(rows)
+                    ),
+                )
+            )
+
+    def _at(self, j: int, i: int, numbers: list[int]) -> dict[str, Any]:
+        return {
+            "sheet": self.grid.name,
+            "cell": f"{self.letters[j]}{numbers[i] + 1}",
+            "row": numbers[i] + 1,
+        }
 
     def _dates(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
@@ -539,6 +680,8 @@ class TableChecker:
         for j, f in enumerate(self.mapped):
             parsed[f.key] = self._column(j, raw_cols[j], numbers, bad_rows[f.key])
         values = {f.key: parsed.get(f.key) or [None] * n for f in self.table.fields}
+        if Role.REP_NAME in parsed and Role.REP_ID in values:
+            self._reps_by_name(values)
         rows = [r + 1 for r in numbers]
         self._rules(values, bad_rows, numbers)
         self._duplicates(raws, numbers, parsed)
@@ -553,6 +696,12 @@ class TableChecker:
             rows=rows,
             extra_values=self._extras(numbers),
         )
+
+    def _reps_by_name(self, values: dict[str, list[Any]]) -> None:
+        note = reps_by_name(values[Role.REP_ID], values[Role.REP_NAME], self.roster_names)
+        if note is not None:
+            j = next(j for j, f in enumerate(self.mapped) if f.key == Role.REP_NAME)
+            self.issue(Code.REP_BY_NAME, j, self.layout.header_row, *note)
 
     def _extras(self, numbers: list[int]) -> list[dict[str, Any]] | None:
         """Unknown columns' values per row: kept, never dropped (README.md "Forms")."""
@@ -586,25 +735,45 @@ class TableChecker:
                 if hit is None:
                     continue
                 j = position.get(hit.field, position[involved[0]])
-                self.issue(rule.code, j, numbers[i], hit.message_zh, hit.message_en, hit.value)
+                self.issue(
+                    rule.code,
+                    j,
+                    numbers[i],
+                    hit.message_zh,
+                    hit.message_en,
+                    hit.value,
+                    rule.severity,
+                )
 
     def _duplicates(
         self, raws: list[tuple[Any, ...]], numbers: list[int], parsed: dict[str, list[Any]]
     ) -> None:
+        """Rows identical in every column, the unused ones too: two sales lines with
+        different order numbers or times are two sales, not one entered twice."""
+        # Rows alike in the form's columns first (cheap: most files have none), then
+        # only those compared cell by cell across the whole row.
         inputs = [j for j, f in enumerate(self.mapped) if f.formula is None]
-        keys = (
+        mapped = (
             raws if len(inputs) == len(self.mapped) else [tuple(t[j] for j in inputs) for t in raws]
         )
-        seen: dict[tuple[Any, ...], int] = {}
-        for i, t in enumerate(keys if len(set(keys)) != len(keys) else ()):
-            first = seen.setdefault(t, numbers[i])
-            if first != numbers[i]:
-                self.issue(
-                    Code.DUPLICATE_ROW,
-                    None,
-                    numbers[i],
-                    *message(Code.DUPLICATE_ROW, first=first + 1),
-                )
+        if len(set(mapped)) != len(mapped):
+            counts = Counter(mapped)
+            formulas = {c for c, f in zip(self.cols, self.mapped, strict=True) if f.formula}
+            rows = self.grid.rows
+            seen: dict[tuple[Any, ...], int] = {}
+            for i, key in enumerate(mapped):
+                if counts[key] < 2:
+                    continue
+                cells = rows[numbers[i]]
+                whole = _trimmed(tuple("" if c in formulas else v for c, v in enumerate(cells)))
+                first = seen.setdefault(whole, numbers[i])
+                if first != numbers[i]:
+                    self.issue(
+                        Code.DUPLICATE_ROW,
+                        None,
+                        numbers[i],
+                        *message(Code.DUPLICATE_ROW, first=first + 1),
+                    )
         for j, f in enumerate(self.mapped):
             if not f.unique:
                 continue
@@ -654,6 +823,33 @@ class TableChecker:
                         ),
                     )
                 )
+        for choice in layout.choices:
+            f = self.table.field(choice.key)
+            top = self.grid.rows[layout.header_row]
+            used = f"{text_of(top[choice.used])} ({column_letters(choice.used)})"
+            others = ", ".join(f"{text_of(top[c])} ({column_letters(c)})" for c in choice.others)
+            self.found.append(
+                (
+                    layout.header_row,
+                    choice.used,
+                    make_issue(
+                        Code.COLUMN_CHOSEN,
+                        self.path,
+                        *message(
+                            Code.COLUMN_CHOSEN,
+                            used=used,
+                            others=others,
+                            field_zh=f.zh,
+                            field_en=f.en,
+                            key=f.key,
+                        ),
+                        sheet=self.grid.name,
+                        cell=f"{column_letters(choice.used)}{layout.header_row + 1}",
+                        row=layout.header_row + 1,
+                        column=f.bilingual,
+                    ),
+                )
+            )
         for c, label in sorted(layout.extras.items()):
             r = layout.extra_rows.get(c, layout.header_row)
             self.found.append(

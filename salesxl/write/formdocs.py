@@ -8,7 +8,14 @@ Regenerate with `python -m salesxl.write.formdocs > docs/forms.md`.
 from __future__ import annotations
 
 from salesxl.forms import FORMS, Field, Form
-from salesxl.forms.model import MissingWhen, NotBefore, NotGreaterThan, ProductEquals, RequiredWhen
+from salesxl.forms.model import (
+    MissingWhen,
+    NotBefore,
+    NotGreaterThan,
+    OnlyWhen,
+    ProductEquals,
+    RequiredWhen,
+)
 from salesxl.write.templates import field_help
 
 __all__ = ["forms_markdown"]
@@ -17,8 +24,14 @@ __all__ = ["forms_markdown"]
 def _rule_text(rule: object) -> str:
     if isinstance(rule, RequiredWhen):
         return f"`{rule.field}` required when `{rule.when}` is {', '.join(sorted(rule.values))}"
+    if isinstance(rule, OnlyWhen):
+        return (
+            f"`{rule.field}` counts only when `{rule.when}` is {', '.join(sorted(rule.values))} "
+            "(elsewhere a warning)"
+        )
     if isinstance(rule, ProductEquals):
-        return f"`{rule.field}` = `{rule.a}` × `{rule.b}` within {rule.tolerance}"
+        text = f"`{rule.field}` = `{rule.a}` × `{rule.b}` within {rule.tolerance}"
+        return f"{text} (a {rule.severity})" if rule.severity else text
     if isinstance(rule, NotGreaterThan):
         return f"`{rule.field}` ≤ `{rule.other}`"
     if isinstance(rule, NotBefore):
@@ -70,8 +83,13 @@ def forms_markdown() -> str:
         "# Forms reference",
         "",
         "Generated from `salesxl/forms/` by `python -m salesxl.write.formdocs`; do not edit by "
-        "hand. Labels match in Chinese, English or both, ignoring case, spaces, full-width "
-        "forms and a trailing `*` or colon (README.md, Forms).",
+        "hand. Labels match in Chinese, English or both, or any of the accepted labels "
+        "(the spellings other systems use), ignoring case, spaces, underscores, full-width "
+        "forms and punctuation (`Order_Date`, ` Sales`, `单价(元)`). When two columns could be "
+        "one field, the label listed first wins (Chinese, English, then the accepted labels in "
+        "order) and the choice is reported as info (`column_chosen`). A column no label "
+        "names can be mapped: `--map FIELD=HEADER` with the field's key below, e.g. "
+        "`--map amount=Price` (README.md, Forms).",
         "",
     ]
     for form in FORMS.values():

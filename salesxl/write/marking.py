@@ -104,9 +104,10 @@ def mark_workbook(data: bytes, marks: Sequence[CellMark], to_fix: ToFixSheet) ->
                 ref = f"{column_letters(place[1])}{place[0] + 1}"
                 marked.append([entry.name, ref, styles.fill_of(own)])
                 notes[place] = []
-            notes[place].append(mark.note)
+            if mark.note:  # the rest of a run of cells is filled, with no note of its own
+                notes[place].append(mark.note)
         xml = cells.restyle(styles_of) if styles_of else cells.xml
-        texts = {place: "\n\n".join(lines) for place, lines in notes.items()}
+        texts = {place: "\n\n".join(lines) for place, lines in notes.items() if lines}
         pkg.put(entry.part, add_notes(pkg, entry.part, xml, texts))
     if by_sheet:
         raise PackageError(f"the workbook has no sheet {next(iter(by_sheet))!r}")

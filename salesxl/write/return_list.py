@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
+from salesxl.core.text import plural
 from salesxl.read.marks import Written
 from salesxl.write.xlsx import atomic_output, fit_width, mark, write_cell
 
@@ -113,7 +114,10 @@ def _write(
         )
         errors = sum(f.errors for f in files)
         summary_zh = f"{len(files)} 个文件退回，共 {errors} 处错误"
-        summary_en = f"{len(files)} files go back, {errors} errors in all"
+        summary_en = (
+            f"{plural(len(files), 'file')} {'goes' if len(files) == 1 else 'go'} back, "
+            f"{plural(errors, 'error')} in all"
+        )
         ws.write_string(
             1, 0, " / ".join(([summary_zh] if zh else []) + ([summary_en] if en else [])), plain
         )

@@ -30,6 +30,7 @@ import xlsxwriter
 from salesxl.core.issues import Code, Issue, Severity
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month, Week
+from salesxl.core.text import plural
 from salesxl.forms.marks import TO_FIX_EN, TO_FIX_SHEET
 from salesxl.intake.files import issues_only
 from salesxl.intake.inbox import ProgressFactory, read_inbox
@@ -39,6 +40,7 @@ from salesxl.validate import FormData
 from salesxl.write.marking import ERROR_FILL, WARNING_FILL, CellMark, ToFixSheet, mark_workbook
 from salesxl.write.package import PackageError
 from salesxl.write.return_list import write_return_lists
+from salesxl.write.sheet_xml import cells_of
 from salesxl.write.xlsx import OutputError, atomic_output, safe_sheet_title
 
 __all__ = [
@@ -372,14 +374,16 @@ def _marks_and_list(job: _Job, titles: dict[str, str]) -> tuple[list[CellMark], 
     zh, en = job.lang in ("both", "zh"), job.lang in ("both", "en")
     ordered = sorted(job.problems, key=lambda i: i.severity is not Severity.ERROR)  # errors first
     marks = [
+        # a run of cells (B4:B19) is filled throughout; its note sits on the first cell
         CellMark(
             titles.get(i.sheet, i.sheet),
-            i.cell,
+            cell,
             ERROR_FILL if i.severity is Severity.ERROR else WARNING_FILL,
-            _note(i, zh, en),
+            _note(i, zh, en) if n == 0 else "",
         )
         for i in ordered
         if i.sheet and i.cell
+        for n, cell in enumerate(cells_of(i.cell))
     ]
     rows, links, fills = [], [], []
     for n, issue in enumerate(job.problems, start=1):
@@ -390,7 +394,7 @@ def _marks_and_list(job: _Job, titles: dict[str, str]) -> tuple[list[CellMark], 
         value = "" if issue.value is None else text_of(issue.value)
         texts = ([issue.message_zh] if zh else []) + ([issue.message_en] if en else [])
         rows.append((n, where, issue.column or "", value, level, *texts))
-        target_cell = issue.cell or (f"A{issue.row}" if issue.row else "A1")
+        target_cell = issue.cell or f"A{issue.row or 1}"  # a run of cells is selected whole
         links.append((sheet, target_cell) if sheet else None)
         fills.append(ERROR_FILL if issue.severity is Severity.ERROR else WARNING_FILL)
     header = _HEADER_BOTH if zh and en else (_HEADER_ZH if zh else _HEADER_EN)
@@ -445,7 +449,8 @@ def _title(job: _Job, zh: bool, en: bool) -> tuple[str, ...]:
         ]
     if en:
         lines += [
-            f"Returned for correction: {name} ({errors} errors, {warnings} warnings)",
+            f"Returned for correction: {name} ({plural(errors, 'error')}, "
+            f"{plural(warnings, 'warning')})",
             "Fix each line below: click Where to go to the cell (red: error, yellow: warning; "
             "its note says how to fix it), save and send the file again as before.",
             "This sheet, the colours and the notes are not data: keep them or delete them. "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from salesxl.read.formulas import column_index, column_letters
 from salesxl.write.package import PackageError
 
-__all__ = ["SheetCells", "split_cell"]
+__all__ = ["SheetCells", "cells_of", "split_cell"]
 
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
 _ATTR = re.compile(r'\b([\w:]+)="([^"]*)"')
@@ -27,6 +27,20 @@ def split_cell(ref: str) -> tuple[int, int]:
     if match is None:
         raise PackageError(f"{ref!r} is not a cell address")
     return int(match.group(2)) - 1, column_index(match.group(1))
+
+
+def cells_of(ref: str) -> list[str]:
+    """`B4` -> [`B4`]; a range `B4:B6` -> [`B4`, `B5`, `B6`] (row by row)."""
+    first, _, last = ref.partition(":")
+    if not last:
+        split_cell(first)  # an address, or PackageError
+        return [first]
+    (r0, c0), (r1, c1) = split_cell(first), split_cell(last)
+    return [
+        f"{column_letters(c)}{r + 1}"
+        for r in range(min(r0, r1), max(r0, r1) + 1)
+        for c in range(min(c0, c1), max(c0, c1) + 1)
+    ]
 
 
 @dataclass(slots=True)

@@ -30,7 +30,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from salesxl.core.periods import Month, Week
 from salesxl.core.version import __version__
 from salesxl.forms import FORMS, Field, FieldType, Form, Role, Table
-from salesxl.forms.formula import Ref, evaluate, render
+from salesxl.forms.formula import Ref, count_text, evaluate, parse, render, render_text_count
 from salesxl.read.marks import Written
 from salesxl.write.xlsx import atomic_output, display_width, fit_width, mark, write_cell
 
@@ -58,8 +58,15 @@ _PROGRESS_LABELS = (
     ("本月累计 Amount so far", "Amount so far"),
     ("目标 Target", "Target"),
     ("完成率 Completion", "Completion"),
+    ("文字金额（未计入）Amounts as text", "Amounts as text"),
 )
 _PROGRESS_COL = 3
+# The error alert of a money cell (warning style: the rep may keep the text anyway).
+_NUMBER_EXPECTED = (
+    "请输入数字，例如 12000。写成「1.2万」「¥3,500」等文字时，表中的公式（本月进度、今日成交）不会计入。",
+    "Type a number, e.g. 12000. Text such as 1.2万 or ¥3,500 is not summed by this "
+    "sheet's formulas (progress, today's sales).",
+)
 _RULES_WIDTH = 90  # the Instructions sheet's rules column
 _PROGRESS_VALUE_WIDTH = 15  # ¥12,345,678.00 without ####
 # Drop-downs of names given when forms are issued (`write_form(lists=...)`), by field.
@@ -195,6 +202,8 @@ class _FormWriter:
             "value": add({**unlocked, "border": 1, "bg_color": "#FFFDE7"}),
             "value_text": add({**unlocked, "border": 1, "bg_color": "#FFFDE7", "num_format": "@"}),
             "value_pct": add({**base, "border": 1, "num_format": "0.0%", "bg_color": "#F2F2F2"}),
+            "locked_count": add({**base, "bg_color": "#F2F2F2", "border": 1, "num_format": "0"}),
+            "alarm": add({"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True}),
         }
 
     def _cell_format(self, f: Field) -> Any:
@@ -222,6 +231,8 @@ class _FormWriter:
         for name, values in lists.items():
             if values:
                 self.list_columns[name] = [str(v) for v in values]
+        for ref in _formula_choices(self.form):  # what a formula's choice criterion matches
+            self.list_columns[_list_name(ref)] = list(self._spellings(ref))
         sources = {}
         for c, (name, values) in enumerate(self.list_columns.items()):
             letter = xl_col_to_name(c)
@@ -291,6 +302,14 @@ class _FormWriter:
                 criteria="between" if f.max is not None else ">=",
                 **({"minimum": f.min, "maximum": f.max} if f.max is not None else {"value": f.min}),
             )
+            if kind is FieldType.MONEY:  # text is read by salesxl but not summed by Excel
+                zh, en = _NUMBER_EXPECTED
+                options.update(
+                    error_title="请输入数字 Number expected"
+                    if self.lang == "zh"
+                    else "Number expected",
+                    error_message=f"{zh} / {en}" if self.lang == "zh" else en,
+                )
         else:
             options.update(validate="any")
         ws.data_validation(first, col, last, col, options)
@@ -448,14 +467,27 @@ class _FormWriter:
             r = place.first_row + i
             formula = "=" + render(f.formula, functools.partial(self._ref, table, row=r))
             # The value the formula gives, cached beside it; 0 on rows left blank.
-            value = evaluate(f.formula, rows[i], self.rows) if i < len(rows) else 0
+            value = evaluate(f.formula, rows[i], self.rows, self._spellings) if i < len(rows) else 0
             ws.write_formula(r, col, formula, self.fmt["formula"], value)
 
-    def _ref(self, table: Table, ref: Ref, row: int) -> str:
+    def _ref(self, table: Table, ref: Ref, row: int = 0) -> str:
+        if ref.kind == "choice":
+            return self._list_range(_list_name(ref))
         if ref.table is None:
             cell: str = xl_rowcol_to_cell(row, self.places[table.key].columns[ref.field])
             return cell
         return self._column_range(*ref.column)
+
+    def _spellings(self, ref: Ref) -> tuple[str, ...]:
+        """The texts a cell names the choice of a `{choice:...}` criterion with."""
+        assert ref.table is not None and ref.code is not None
+        choices = self.form.table(ref.table).field(ref.field).choices
+        assert choices is not None, f"{ref} is not a choice field"
+        return choices.spellings(ref.code)
+
+    def _list_range(self, name: str) -> str:
+        """A `_lists` column, absolute: `_lists!$E$2:$E$9`."""
+        return self.list_sources[name].removeprefix("=")
 
     def _column_range(self, table_key: str, field_key: str) -> str:
         """The absolute input range of a table column, e.g. `'日报 Daily'!$K$10:$K$1009`."""
@@ -470,11 +502,19 @@ class _FormWriter:
         return _PROGRESS_VALUE_WIDTH if col == _PROGRESS_COL + 1 else 0
 
     def _progress_block(self, ws: Any) -> None:
-        """本月进度 beside the header block: amount so far, target, completion (live formulas)."""
+        """本月进度 beside the header block: amount so far, target, completion (live formulas).
+
+        The amount so far is what the summary counts (the daily report's: the amounts of
+        closed deals).  An amount typed as text (`1.2万`) is read by salesxl but not
+        summed by a spreadsheet, so the block counts those rows, in red, and the amount
+        column's validation asks for a number.
+        """
         progress = self.form.progress
         assert progress is not None
-        so_far = "=" + render(progress.formula, lambda ref: self._column_range(*ref.column))
-        total = evaluate(progress.formula, {}, self.rows) if self.rows.get(progress.table) else 0
+        table = self.form.table(progress.table)
+        so_far = "=" + render(progress.formula, functools.partial(self._ref, table))
+        total = evaluate(progress.formula, {}, self.rows, self._spellings)
+        as_text = count_text(progress.formula, {}, self.rows, self._spellings)
         target = self.header_cells[progress.target].split("!")[1]
         goal = self.header.get(progress.target)
         labels = _PROGRESS_LABELS
@@ -499,6 +539,17 @@ class _FormWriter:
             f"=IF({target}>0,{xl_rowcol_to_cell(2, col + 1)}/{target},0)",
             self.fmt["value_pct"],
             ratio,
+        )
+        # The rows the amount so far would count but cannot: their amount is text.
+        ws.write_string(5, col, labels[3][0 if zh else 1], self.fmt["label"])
+        texts = "=" + render_text_count(progress.formula, functools.partial(self._ref, table))
+        ws.write_formula(5, col + 1, texts, self.fmt["locked_count"], as_text)
+        ws.conditional_format(
+            5,
+            col + 1,
+            5,
+            col + 1,
+            {"type": "cell", "criteria": ">", "value": 0, "format": self.fmt["alarm"]},
         )
 
     def _instructions(self) -> None:
@@ -576,6 +627,19 @@ class _FormWriter:
             ws.write_string(r, 0, key)
             ws.write_string(r, 1, value)
         self.wb.define_name("_salesxl_form", f"={META_SHEET}!$B$1")
+
+
+def _list_name(ref: Ref) -> str:
+    """The `_lists` column holding the spellings of a choice criterion (`stage_7`)."""
+    return f"{ref.field}_{ref.code}"
+
+
+def _formula_choices(form: Form) -> list[Ref]:
+    """The choice criteria of a form's formulas (its computed columns and progress block)."""
+    texts = [f.formula for t in form.tables for f in t.fields if f.formula is not None]
+    if form.progress is not None:
+        texts.append(form.progress.formula)
+    return list(dict.fromkeys(ref for text in texts for ref in parse(text).choices))
 
 
 def write_form(

@@ -1,0 +1,425 @@
+"""催交 The chase list: who still owes which reports, with a message ready for the group chat.
+
+Built from the rows of 提交 Submissions (consolidate.submissions), so the
+rules are the same ones: a report is owed when it is 缺交 missing — its
+deadline has passed (a day's report at 09:00 the next workday on China's
+calendar, a week's plan on its Monday, a month's plan the month before;
+core.deadlines) — or 已拒收 refused: the store received it but refused it,
+so it must be fixed and handed in again.  Days a rep was not employed on are
+never owed (the roster's hire and leave dates).  A rep missing
+`escalate_after` workdays or more in a row is also put on the team leader's
+list (the roster's 主管 Manager).
+
+Which reports are looked at (`ChaseWindow`): by default the month of as-of,
+plus what of the month before fell due in this month (the last days'
+reports, due on the first workdays) or concerns a week reaching into it —
+on the 1st of a month yesterday's report belongs to the month before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from salesxl.consolidate.model import ColumnSpec, SheetData, Translated
+from salesxl.consolidate.submissions import SubmissionRow, SubmissionStatus
+from salesxl.core.people import Rep
+from salesxl.core.periods import Month, Week
+from salesxl.forms import FormId
+
+__all__ = [
+    "DEFAULT_ESCALATE",
+    "ChaseList",
+    "ChaseWindow",
+    "RepChase",
+    "TeamChase",
+    "chase_list",
+    "chase_sheet",
+    "chase_text",
+    "chase_window",
+]
+
+DEFAULT_ESCALATE = 3  # workdays missing in a row before the team leader is told
+NO_TEAM = ("未分团队", "No team")
+_OWED = (SubmissionStatus.MISSING, SubmissionStatus.REFUSED)
+
+
+@dataclass(frozen=True, slots=True)
+class ChaseWindow:
+    """Which reports the chase looks at: those of `months`; of any month before the last,
+    only those due from `since` on or of a week that reaches into the last month."""
+
+    months: tuple[Month, ...]
+    since: dt.datetime | None = None
+
+    def counts(self, month: Month, row: SubmissionRow) -> bool:
+        if self.since is None or month == self.months[-1]:
+            return True
+        if row.deadline is not None and row.deadline >= self.since:
+            return True
+        if row.form == FormId.WEEKLY_PLAN:
+            return Week.parse(row.due_for).sunday >= self.since.date()
+        return False
+
+
+def chase_window(as_of: dt.date, period: Month | None = None) -> ChaseWindow:
+    """`period` alone when given; else the month of `as_of` and the tail of the month before."""
+    if period is not None:
+        return ChaseWindow((period,))
+    current = Month.of(as_of)
+    return ChaseWindow(
+        (current.shift(-1), current), dt.datetime.combine(current.first_day, dt.time())
+    )
+
+
+@dataclass(slots=True)
+class RepChase:
+    """What one rep owes."""
+
+    rep: Rep
+    missing_days: list[dt.date] = field(default_factory=list)
+    missing_weeks: list[Week] = field(default_factory=list)
+    missing_months: list[Month] = field(default_factory=list)
+    refused_days: list[dt.date] = field(default_factory=list)
+    refused_weeks: list[Week] = field(default_factory=list)
+    refused_months: list[Month] = field(default_factory=list)
+    streak: list[dt.date] = field(default_factory=list)  # the longest run still owed
+
+    @property
+    def owes(self) -> bool:
+        return any(
+            (
+                self.missing_days,
+                self.missing_weeks,
+                self.missing_months,
+                self.refused_days,
+                self.refused_weeks,
+                self.refused_months,
+            )
+        )
+
+    def message(self) -> Translated:
+        """`@张三 11-30、12-01 日报未交；…` — one line to paste into the team's group chat."""
+        zh: list[str] = []
+        en: list[str] = []
+        if self.missing_days:
+            zh.append(f"{'、'.join(_day(d) for d in self.missing_days)} 日报未交")
+            en.append(f"daily report {', '.join(_day(d) for d in self.missing_days)} missing")
+        if self.missing_weeks:
+            zh.append(f"第{'、'.join(str(w.week) for w in self.missing_weeks)}周周计划未交")
+            en.append(f"weekly plan {', '.join(f'W{w.week}' for w in self.missing_weeks)} missing")
+        if self.missing_months:
+            zh.append(f"{'、'.join(f'{m.month}月' for m in self.missing_months)}月计划未交")
+            en.append(f"monthly plan {', '.join(map(str, self.missing_months))} missing")
+        refused_zh = [
+            *(f"{m.month}月日报" for m in sorted({Month.of(d) for d in self.refused_days})),
+            *(f"第{w.week}周周计划" for w in self.refused_weeks),
+            *(f"{m.month}月月计划" for m in self.refused_months),
+        ]
+        refused_en = [
+            *(f"daily report {m}" for m in sorted({Month.of(d) for d in self.refused_days})),
+            *(f"weekly plan W{w.week}" for w in self.refused_weeks),
+            *(f"monthly plan {m}" for m in self.refused_months),
+        ]
+        if refused_zh:
+            zh.append(f"{'、'.join(refused_zh)}已收到但被拒收（有错误），请修改后重交")
+            en.append(f"{', '.join(refused_en)} received but refused (errors): fix and resend")
+        who = self.rep.name
+        left = self.rep.leave_date
+        zh_who = f"@{who}" + (f"（{_day(left)} 离职）" if left else "")
+        en_who = f"@{who}" + (f" (left {_day(left)})" if left else "")
+        return Translated(f"{zh_who} {'；'.join(zh)}", f"{en_who} {'; '.join(en)}")
+
+    def escalation(self, leader: str | None) -> Translated:
+        """The line for the team leader: who has missed how many workdays in a row."""
+        n, first, last = len(self.streak), _day(self.streak[0]), _day(self.streak[-1])
+        return Translated(
+            f"@{leader or '主管'} {self.rep.name} 已连续 {n} 个工作日未交日报"
+            f"（{first} 至 {last}），请跟进",
+            f"@{leader or 'team leader'} {self.rep.name} has missed the daily report on {n} "
+            f"workdays in a row ({first} to {last}); please follow up",
+        )
+
+
+@dataclass(slots=True)
+class TeamChase:
+    region: str | None
+    team: str | None
+    leader: str | None  # the roster's 主管 Manager of the team's reps
+    reps: list[RepChase]  # those who owe something
+    escalated: list[RepChase]  # of those, the ones missing `escalate_after`+ workdays in a row
+
+
+@dataclass(slots=True)
+class ChaseList:
+    as_of: dt.date
+    window: ChaseWindow
+    escalate_after: int
+    teams: list[TeamChase]
+    roster: bool = True  # without one, only reps who handed in something are known
+
+    @property
+    def owing(self) -> list[RepChase]:
+        return [r for t in self.teams for r in t.reps]
+
+    @property
+    def owes(self) -> bool:
+        """Somebody owes something (the command exits 1, for schedulers)."""
+        return bool(self.owing)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of `salesxl chase --format json`."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "months": [str(m) for m in self.window.months],
+            "since": self.window.since.isoformat() if self.window.since else None,
+            "escalate_after": self.escalate_after,
+            "roster": self.roster,
+            "owes": self.owes,
+            "reps_owing": len(self.owing),
+            "teams": [_team_dict(t) for t in self.teams],
+        }
+
+
+def chase_list(
+    rows_by_month: Mapping[Month, Sequence[SubmissionRow]],
+    reps: Mapping[str, Rep],
+    *,
+    as_of: dt.date,
+    window: ChaseWindow,
+    escalate_after: int = DEFAULT_ESCALATE,
+    roster: bool = True,
+) -> ChaseList:
+    """Who owes what in `window`, by team, from the submission rows of each of its months."""
+    if escalate_after < 1:
+        raise ValueError(f"escalate_after must be at least 1, got {escalate_after}")
+    owed: dict[str, RepChase] = {}
+    daily: dict[str, list[tuple[dt.date, bool, bool]]] = {}  # rep -> (day, missing, counted)
+    for month, rows in rows_by_month.items():
+        whole = window.since is None or month == window.months[-1]  # every row counts
+        for row in rows:
+            rep = reps.get(row.rep)
+            if rep is None or row.form is None:
+                continue
+            counted = whole or window.counts(month, row)
+            if row.form == FormId.DAILY_REPORT:
+                day = dt.date.fromisoformat(row.due_for)
+                daily.setdefault(row.rep, []).append(
+                    (day, row.status is SubmissionStatus.MISSING, counted)
+                )
+            if not counted or row.status not in _OWED:
+                continue
+            entry = owed.setdefault(row.rep, RepChase(rep))
+            _add(entry, row)
+    for rep_id, days in daily.items():
+        if rep_id in owed:
+            owed[rep_id].streak = _longest_owed_run(days)
+    return ChaseList(as_of, window, escalate_after, _by_team(owed, reps, escalate_after), roster)
+
+
+def _add(entry: RepChase, row: SubmissionRow) -> None:
+    missing = row.status is SubmissionStatus.MISSING
+    if row.form == FormId.DAILY_REPORT:
+        day = dt.date.fromisoformat(row.due_for)
+        (entry.missing_days if missing else entry.refused_days).append(day)
+    elif row.form == FormId.WEEKLY_PLAN:
+        week = Week.parse(row.due_for)
+        (entry.missing_weeks if missing else entry.refused_weeks).append(week)
+    else:
+        month = Month.parse(row.due_for)
+        (entry.missing_months if missing else entry.refused_months).append(month)
+
+
+def _longest_owed_run(days: list[tuple[dt.date, bool, bool]]) -> list[dt.date]:
+    """The longest run of consecutive missing workdays (the rep's due days, in order) that
+    still has a day in the window: a run that began in a closed month counts whole."""
+    best: list[dt.date] = []
+    run: list[dt.date] = []
+    counted = False
+    for day, missing, in_window in [*sorted(days), (dt.date.max, False, False)]:
+        if missing:
+            run.append(day)
+            counted = counted or in_window
+            continue
+        if counted and len(run) > len(best):
+            best = run
+        run, counted = [], False
+    return best
+
+
+def _by_team(
+    owed: Mapping[str, RepChase], reps: Mapping[str, Rep], escalate_after: int
+) -> list[TeamChase]:
+    leaders: dict[tuple[str | None, str | None], Counter[str]] = {}
+    for rep in reps.values():
+        counter = leaders.setdefault((rep.region, rep.team), Counter())
+        if rep.manager:
+            counter[rep.manager] += 1
+    teams: dict[tuple[str | None, str | None], list[RepChase]] = {}
+    for rep_id in sorted(owed):
+        entry = owed[rep_id]
+        if entry.owes:
+            teams.setdefault((entry.rep.region, entry.rep.team), []).append(entry)
+    out = []
+    for (region, team), members in sorted(teams.items(), key=lambda kv: _sort_key(kv[0])):
+        common = leaders.get((region, team), Counter()).most_common(1)
+        escalated = [r for r in members if len(r.streak) >= escalate_after]
+        out.append(TeamChase(region, team, common[0][0] if common else None, members, escalated))
+    return out
+
+
+def _sort_key(key: tuple[str | None, str | None]) -> tuple[str, str]:
+    return (key[0] or "\uffff", key[1] or "\uffff")
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%m-%d}"
+
+
+def _team_dict(t: TeamChase) -> dict[str, Any]:
+    return {
+        "region": t.region,
+        "team": t.team,
+        "leader": t.leader,
+        "reps": [
+            {
+                "rep_id": r.rep.rep_id,
+                "name": r.rep.name,
+                "missing_days": [d.isoformat() for d in r.missing_days],
+                "missing_weekly_plans": [str(w) for w in r.missing_weeks],
+                "missing_monthly_plans": [str(m) for m in r.missing_months],
+                "refused_days": [d.isoformat() for d in r.refused_days],
+                "refused_weekly_plans": [str(w) for w in r.refused_weeks],
+                "refused_monthly_plans": [str(m) for m in r.refused_months],
+                "missing_in_a_row": len(r.streak),
+                "escalated": r in t.escalated,
+                "message_zh": r.message().zh,
+                "message_en": r.message().en,
+            }
+            for r in t.reps
+        ],
+        "escalations": [
+            {
+                "rep_id": r.rep.rep_id,
+                "name": r.rep.name,
+                "days": len(r.streak),
+                "first": r.streak[0].isoformat(),
+                "last": r.streak[-1].isoformat(),
+                "message_zh": r.escalation(t.leader).zh,
+                "message_en": r.escalation(t.leader).en,
+            }
+            for r in t.escalated
+        ],
+    }
+
+
+def _team_name(t: TeamChase, lang: str) -> str:
+    team = t.team or (NO_TEAM[1] if lang == "en" else NO_TEAM[0])
+    return f"{t.region} / {team}" if t.region else team
+
+
+def chase_text(chase: ChaseList, lang: str = "zh") -> list[str]:
+    """The chase list as lines of text: per team its messages, then the leader's list."""
+    en = lang == "en"
+    months = ", ".join(map(str, chase.window.months))
+    lines = [
+        f"Chase list as of {chase.as_of} ({months})"
+        if en
+        else f"催交名单 截至 {chase.as_of}（{months}）"
+    ]
+    if not chase.roster:
+        lines.append(
+            "  without a roster only reps who handed in something are known"
+            if en
+            else "  没有花名册：只知道交过表的销售员"
+        )
+    if not chase.owes:
+        lines.append("  nobody owes a report" if en else "  无人欠交")
+        return lines
+    for t in chase.teams:
+        leader = t.leader or ("no leader in the roster" if en else "花名册无主管")
+        head = f"{_team_name(t, lang)} ({'leader' if en else '主管'} {leader}): "
+        head += (
+            f"{len(t.reps)} rep{'s' if len(t.reps) != 1 else ''} owe"
+            if en
+            else f"{len(t.reps)} 人欠交"
+        )
+        lines += ["", head]
+        lines += [f"  {r.message().pick(lang)}" for r in t.reps]
+        for r in t.escalated:
+            label = "escalate" if en else "升级"
+            lines.append(f"  [{label}] {r.escalation(t.leader).pick(lang)}")
+    return lines
+
+
+C = ColumnSpec
+
+
+def chase_sheet(chase: ChaseList) -> SheetData:
+    """The 催交 Chase sheet: one row per rep who owes something, with the message to paste."""
+    columns = [
+        C("region", "区域", "Region"),
+        C("team", "团队", "Team"),
+        C("leader", "主管", "Leader"),
+        C("rep_id", "工号", "Rep ID"),
+        C("name", "销售员", "Rep"),
+        C("missing_days", "缺交日报", "Daily reports missing", "int"),
+        C("days", "缺交日期", "Days missing"),
+        C("plans", "缺交计划", "Plans missing"),
+        C("refused", "已拒收（须修改重交）", "Refused (fix and resend)"),
+        C("in_a_row", "连续缺交", "Missing in a row", "int"),
+        C("escalate", "升级给", "Escalate to"),
+        C("message", "催交消息", "Message"),
+    ]
+    rows: list[list[Any]] = []
+    for t in chase.teams:
+        leader = t.leader or None
+        for r in t.reps:
+            plans = Translated(
+                ", ".join(
+                    [*(f"W{w.week} 周计划" for w in r.missing_weeks)]
+                    + [f"{m} 月计划" for m in r.missing_months]
+                ),
+                ", ".join(
+                    [*(f"weekly plan W{w.week}" for w in r.missing_weeks)]
+                    + [f"monthly plan {m}" for m in r.missing_months]
+                ),
+            )
+            escalate = None
+            if r in t.escalated:
+                escalate = Translated(leader or "主管", leader or "team leader")
+            rows.append(
+                [
+                    t.region,
+                    t.team,
+                    leader,
+                    r.rep.rep_id,
+                    r.rep.name,
+                    len(r.missing_days),
+                    ", ".join(_day(d) for d in r.missing_days) or None,
+                    plans if plans.en else None,
+                    _refused_text(r),
+                    len(r.streak) or None,
+                    escalate,
+                    r.message(),
+                ]
+            )
+    return SheetData("chase", "催交", "Chase", columns, rows)
+
+
+def _refused_text(r: RepChase) -> Translated | None:
+    months = sorted({Month.of(d) for d in r.refused_days})
+    zh = [
+        *(f"{m} 日报" for m in months),
+        *(f"W{w.week} 周计划" for w in r.refused_weeks),
+        *(f"{m} 月计划" for m in r.refused_months),
+    ]
+    en = [
+        *(f"daily report {m}" for m in months),
+        *(f"weekly plan W{w.week}" for w in r.refused_weeks),
+        *(f"monthly plan {m}" for m in r.refused_months),
+    ]
+    return Translated(", ".join(zh), ", ".join(en)) if zh else None

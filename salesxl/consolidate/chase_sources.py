@@ -1,0 +1,100 @@
+"""The chase list from a folder of forms (from the store: `from_store.chase_store`).
+
+Each month of the window goes through the same steps as a summary's
+提交 Submissions sheet: `collect` picks each rep's files of the month and who
+is expected (the roster's hire and leave dates), `submission_rows` says what
+is missing, refused or not yet due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from salesxl.consolidate import workday_calendar
+from salesxl.consolidate.chase import (
+    DEFAULT_ESCALATE,
+    ChaseList,
+    ChaseWindow,
+    chase_list,
+    chase_window,
+)
+from salesxl.consolidate.digest import digester
+from salesxl.consolidate.inputs import collect
+from salesxl.consolidate.submissions import SubmissionRow, judged_at, submission_rows
+from salesxl.core.calendar import Workdays
+from salesxl.core.people import Rep, Roster
+from salesxl.core.periods import Month
+from salesxl.intake.inbox import ProgressFactory, read_inbox
+from salesxl.validate import FormData
+
+__all__ = ["chase_forms", "chase_inbox"]
+
+
+def chase_forms(
+    forms: Sequence[FormData],
+    *,
+    as_of: dt.date,
+    window: ChaseWindow,
+    roster: Roster | None,
+    workdays: Workdays,
+    escalate_after: int = DEFAULT_ESCALATE,
+    first_seen: Mapping[str, dt.datetime] | None = None,
+    day_first_seen: Mapping[tuple[str, dt.date], dt.datetime] | None = None,
+    refused: Sequence[tuple[FormData, int, dt.datetime | None]] = (),
+) -> ChaseList:
+    """Who owes which reports of `window` at the end of `as_of` (now, when it is today).
+
+    A daily report's `digest` must be made for its own month (`digester(None, as_of)`)."""
+    now = judged_at(as_of)
+    rows: dict[Month, list[SubmissionRow]] = {}
+    reps: dict[str, Rep] = {}
+    for month in window.months:
+        if month.first_day > as_of:
+            continue
+        data = collect(forms, month, as_of, roster, first_seen or {}, (), day_first_seen, refused)
+        rows[month] = submission_rows(
+            data.reps, data.submissions, data.unknown_rep_files, month, now, workdays
+        )
+        reps.update(data.reps)
+    return chase_list(
+        rows,
+        reps,
+        as_of=as_of,
+        window=window,
+        escalate_after=escalate_after,
+        roster=roster is not None,
+    )
+
+
+def chase_inbox(
+    paths: Sequence[Path],
+    *,
+    as_of: dt.date,
+    period: Month | None = None,
+    roster: Path | Roster | None = None,
+    workdays: Path | Workdays | None = None,
+    escalate_after: int = DEFAULT_ESCALATE,
+    workers: int | None = None,
+    progress: ProgressFactory | None = None,
+) -> ChaseList:
+    """Read every form under `paths` and say who owes which reports (`chase_window`)."""
+    window = chase_window(as_of, period)
+    calendar = workday_calendar(workdays, as_of)
+    inbox = read_inbox(
+        paths,
+        roster=roster,
+        today=as_of,
+        workers=workers,
+        progress=progress,
+        prepare=digester(None, as_of, keep_rows=False),
+    )
+    return chase_forms(
+        inbox.forms,
+        as_of=as_of,
+        window=window,
+        roster=inbox.roster,
+        workdays=calendar,
+        escalate_after=escalate_after,
+    )

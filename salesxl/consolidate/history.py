@@ -1,0 +1,107 @@
+"""The months before, from the store: each judged by the rules of its own summary.
+
+For the trends (trends.py) every earlier month is consolidated again —
+`consolidate_results`, the very function a summary runs — on what the store
+kept of it without the rows: each daily report's per-day counts
+(`store.arrivals.DayFigures`) stand in for its rows.  Six months of a
+thousand reps take a few seconds, not six full consolidations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from salesxl.consolidate import Thresholds, consolidate_results
+from salesxl.consolidate.digest import digest_from_days
+from salesxl.consolidate.results import Results
+from salesxl.consolidate.trends import MonthFigures, Trends, month_figures
+from salesxl.core.calendar import CalendarNotCoveredError, Workdays
+from salesxl.core.people import Roster
+from salesxl.core.periods import Month
+from salesxl.forms import FormId
+from salesxl.store.arrivals import StoredArrivals, load_arrivals
+from salesxl.validate import FormData
+
+__all__ = ["TREND_MONTHS", "month_trends", "same_point", "stored_forms"]
+
+TREND_MONTHS = 6  # months on the Trend sheet, this one included
+
+
+def stored_forms(stored: StoredArrivals, as_of: dt.date) -> list[FormData]:
+    """The stored files, each daily report with its digest as of `as_of` made from its
+    per-day counts (days only, when they were not read)."""
+    out = []
+    for data in stored.forms:
+        days, month = stored.days.get(data.path), data.period
+        if days is not None and isinstance(month, Month):
+            data = dataclasses.replace(data)  # one digest per (file, as-of)
+            data.digest = digest_from_days(month, as_of, days, stored.figures.get(data.path))
+        out.append(data)
+    return out
+
+
+def same_point(month: Month, current: Month, as_of: dt.date, workdays: Workdays) -> dt.date | None:
+    """The day of `month` on which as many of its workdays had passed as of `current`'s
+    by `as_of` (its last day when `current` is over); None before the first workday."""
+    if as_of >= current.last_day:
+        return month.last_day
+    try:
+        elapsed = sum(day <= as_of for day in workdays.workdays_in(current))
+        days = workdays.workdays_in(month)
+    except CalendarNotCoveredError:
+        return None
+    if not elapsed or not days:
+        return None
+    return days[min(elapsed, len(days)) - 1]
+
+
+def month_trends(
+    db: str | None,
+    results: Results,
+    *,
+    roster: Roster | None,
+    thresholds: Thresholds,
+    workdays: Workdays,
+    span: int = TREND_MONTHS,
+) -> Trends:
+    """This month (`results`) and the `span - 1` before it, last month and this month a
+    year ago at the same point, as far as the store has daily reports of them."""
+    period, as_of = results.period, results.as_of
+    before = [period.shift(-i) for i in range(span - 1, 0, -1)]
+    year_ago = period.shift(-12)
+    stored = load_arrivals(db, [*before, year_ago], figures=True)
+    reported = {
+        f.period
+        for f in stored.forms
+        if f.form_id == FormId.DAILY_REPORT and isinstance(f.period, Month)
+    }
+
+    def figures(month: Month, day: dt.date | None) -> MonthFigures | None:
+        if month not in reported or day is None:
+            return None
+        past = consolidate_results(
+            stored_forms(stored, day),
+            period=month,
+            roster=roster,
+            targets=stored.targets.get(month) or None,
+            targets_from="store",
+            as_of=day,
+            thresholds=thresholds,
+            workdays=workdays,
+            first_seen=stored.first_seen,
+            day_first_seen=stored.day_first_seen,
+            refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
+        )
+        return month_figures(past)
+
+    # A month before this one is judged as of now: every report of it is due by then.
+    months = [m for m in (figures(month, as_of) for month in before) if m is not None]
+    last = period.shift(-1)
+    return Trends(
+        month_figures(results),
+        months,
+        figures(last, same_point(last, period, as_of, workdays)),
+        figures(year_ago, same_point(year_ago, period, as_of, workdays)),
+        span,
+    )

@@ -1,0 +1,104 @@
+"""When a file in the watched folder is ready to read: it has stopped changing.
+
+A file copied into a shared or synced folder (a network share, OneDrive,
+坚果云) arrives in pieces; a file open in Excel or WPS has a lock file
+beside it (`~$name.xlsx`; LibreOffice: `.~lock.name#`) and may be saved
+again any moment.  `Arrivals` is told of every event on a path and says
+which files have kept the same size and modification time for `settle`
+seconds and have no lock file (or have had one for longer than `hold`
+seconds: the saved version is read then).  A file already handled in its
+present state is not handed out again, so a spurious event changes nothing.
+Pure bookkeeping over `os.stat`: no threads, the caller passes the time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Arrivals", "Signature", "lock_files", "signature"]
+
+Signature = tuple[int, int]  # size, modification time (ns)
+
+
+def signature(path: Path) -> Signature | None:
+    """Size and modification time, or None when the file is gone (or not a file)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if not path.is_file():
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def lock_files(path: Path) -> list[Path]:
+    """The lock files an open workbook has beside it: Excel and WPS write `~$name` (the
+    first two characters dropped from a long name), LibreOffice `.~lock.name#`."""
+    name = path.name
+    return [
+        path.with_name(f"~${name}"),
+        path.with_name(f"~${name[2:]}"),
+        path.with_name(f".~lock.{name}#"),
+    ]
+
+
+@dataclass(slots=True)
+class _Pending:
+    signature: Signature
+    since: float  # when it last changed
+    first: float  # when it was first seen changing
+
+
+class Arrivals:
+    """Files told of by events, handed out once they have settled."""
+
+    def __init__(
+        self, settle: float, hold: float, wanted: Callable[[Path], bool] = lambda p: True
+    ) -> None:
+        self.settle, self.hold, self.wanted = settle, hold, wanted
+        self.pending: dict[Path, _Pending] = {}
+        self.done: dict[Path, Signature] = {}  # what each file was when it was handed out
+
+    def touch(self, paths: Iterable[Path], now: float) -> None:
+        """Something happened to these paths (created, written, moved here)."""
+        for path in paths:
+            if not self.wanted(path):
+                continue
+            sig = signature(path)
+            if sig is None or self.done.get(path) == sig:
+                continue  # gone, or as it was when handled
+            known = self.pending.get(path)
+            if known is None:
+                self.pending[path] = _Pending(sig, now, now)
+            elif known.signature != sig:
+                known.signature, known.since = sig, now
+
+    def ready(self, now: float) -> list[Path]:
+        """The files that have settled, in the order they first arrived."""
+        out = []
+        for path, p in sorted(self.pending.items(), key=lambda item: item[1].first):
+            sig = signature(path)
+            if sig is None:
+                del self.pending[path]
+                continue
+            if sig != p.signature:
+                p.signature, p.since = sig, now
+                continue
+            if now - p.since < self.settle or sig[0] == 0:
+                continue  # still changing, or created empty and not yet written
+            if now - p.first < self.hold and any(os.path.lexists(f) for f in lock_files(path)):
+                continue  # open in a spreadsheet app: wait for it to be closed
+            del self.pending[path]
+            self.done[path] = sig
+            out.append(path)
+        return out
+
+    def locked(self, path: Path) -> bool:
+        return any(os.path.lexists(f) for f in lock_files(path))
+
+    @property
+    def waiting(self) -> int:
+        return len(self.pending)

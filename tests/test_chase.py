@@ -1,0 +1,298 @@
+"""催交 The chase list, checked by hand on a small inbox across National Day and a 调休 Saturday.
+
+China's calendar around National Day 2026 (chinese-calendar): Wed Sept 30 is a
+workday, Oct 1-7 are holidays, Thu Oct 8 and Fri Oct 9 are workdays, Sat Oct 10
+is a make-up workday (调休), Sun Oct 11 is off, Mon Oct 12 and Tue Oct 13 work.
+A day's report is due at 09:00 on the next workday:
+  Sept 29 -> Sept 30 09:00   (fell due in September: that month is closed, not chased)
+  Sept 30 -> Oct 8 09:00     (after the holiday: falls due in October, chased)
+  Oct 8 -> Oct 9, Oct 9 -> Sat Oct 10, Oct 10 -> Mon Oct 12, Oct 12 -> Oct 13 09:00
+  Oct 13 -> Oct 14 09:00     (not yet due at the end of Oct 13)
+Weekly plans are due on their Monday: W40 (Mon Sept 28, reaches into October: chased),
+W41 (Mon Oct 5, a holiday, due all the same), W42 (Mon Oct 12).  October's monthly
+plan was due at the end of Sept 30.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from salesxl.cli import main
+from salesxl.consolidate.chase import chase_list, chase_sheet, chase_text, chase_window
+from salesxl.consolidate.chase_sources import chase_inbox
+from salesxl.consolidate.from_store import chase_store
+from salesxl.consolidate.submissions import SubmissionRow, SubmissionStatus
+from salesxl.core.people import Rep, Roster
+from salesxl.core.periods import Month, Week
+from salesxl.store import import_files
+from tests import store_fixtures
+from tests.factory import daily, row
+from tests.store_fixtures import (
+    contact,
+    daily_file,
+    monthly_file,
+    rep,
+    roster_file,
+    weekly_file,
+)
+
+pg_server = store_fixtures.pg_server
+store_url = store_fixtures.store_url
+
+SEP, OCT = Month(2026, 9), Month(2026, 10)
+AS_OF = dt.date(2026, 10, 13)
+SEPT_WORKDAYS = [
+    d
+    for d in SEP.days()
+    if d.weekday() < 5 and not dt.date(2026, 9, 25) <= d <= dt.date(2026, 9, 27)
+] + [dt.date(2026, 9, 20)]  # Sun Sept 20 is a make-up workday; Fri Sept 25 a holiday
+
+
+def _oct(*days: int) -> list[dt.date]:
+    return [dt.date(2026, 10, d) for d in days]
+
+
+def _report(folder: Path, rep_id: str, days: list[dt.date], month: Month) -> None:
+    rows = [contact(d, f"客户{d.day}", month=month) for d in days]
+    daily_file(folder, rep_id, rows, month=month, name=f"{rep_id}_{month}_日报.xlsx")
+
+
+def _plans(folder: Path, rep_id: str, weeks: list[int], month: bool = True) -> None:
+    for w in weeks:
+        week = Week(2026, w)
+        weekly_file(folder, rep_id, week, [{"date": week.monday, "customer": "甲"}])
+    if month:
+        monthly_file(folder, rep_id, [{"customer": "甲", "grade": "A"}], month=OCT)
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("chase")
+    inbox = folder / "inbox"
+    one = {"team": "一组", "manager": "李四"}
+    two = {"team": "二组", "manager": "钱七"}
+    roster = roster_file(
+        folder / "roster.xlsx",
+        [
+            rep("A", name="张三", **one),
+            rep("B", name="王五", **one),
+            rep("C", name="赵六", hire_date=dt.date(2026, 10, 12), **two),
+            rep("D", name="孙八", leave_date=dt.date(2026, 10, 9), **two),
+            rep("E", name="周九", **two),
+            rep("F", name="吴十", leave_date=dt.date(2026, 9, 15), status="left", **two),
+            rep("G", name="郑一", hire_date=dt.date(2026, 10, 20), **two),
+        ],
+    )
+    sept_all = sorted(SEPT_WORKDAYS)
+    # A: September up to the 29th; October's 8th and 9th.  Owes Sept 30, Oct 10, Oct 12.
+    _report(inbox, "A", [d for d in sept_all if d.day < 30], SEP)
+    _report(inbox, "A", _oct(8, 9), OCT)
+    _plans(inbox, "A", [40, 41, 42])
+    # B: all of September and W40's plan; nothing since the holiday.
+    _report(inbox, "B", sept_all, SEP)
+    _plans(inbox, "B", [40], month=False)
+    # C: hired on Mon Oct 12, nothing handed in.  D: left on Fri Oct 9, reported Oct 8 only.
+    _report(inbox, "D", sept_all, SEP)
+    _report(inbox, "D", _oct(8), OCT)
+    _plans(inbox, "D", [40, 41])
+    # E: everything (Oct 13 is not due yet).
+    _report(inbox, "E", sept_all, SEP)
+    _report(inbox, "E", _oct(8, 9, 10, 12), OCT)
+    _plans(inbox, "E", [40, 41, 42])
+    return inbox, roster
+
+
+def test_who_owes_what_across_national_day_and_a_make_up_saturday(inbox):
+    folder, roster = inbox
+    chase = chase_inbox([folder], as_of=AS_OF, roster=roster)
+    assert chase.window.months == (SEP, OCT)
+    assert chase.owes
+    teams = {(t.team, t.leader): [r.rep.rep_id for r in t.reps] for t in chase.teams}
+    # E owes nothing; F left in September; G joins after as-of: none of them is listed.
+    assert teams == {("一组", "李四"): ["A", "B"], ("二组", "钱七"): ["C", "D"]}
+    messages = {r.rep.rep_id: r.message() for r in chase.owing}
+    # A: Sept 29 was due Sept 30 (September, closed); Sept 30 fell due Oct 8: chased.
+    # Oct 8 and 9 are in; the make-up Saturday Oct 10 and Mon Oct 12 are missing.
+    assert messages["A"].zh == "@张三 09-30、10-10、10-12 日报未交"
+    # B: the four October workdays due, W41 and W42's plans, October's plan.
+    assert messages["B"].zh == (
+        "@王五 10-08、10-09、10-10、10-12 日报未交；第41、42周周计划未交；10月月计划未交"
+    )
+    assert messages["B"].en == (
+        "@王五 daily report 10-08, 10-09, 10-10, 10-12 missing; weekly plan W41, W42 "
+        "missing; monthly plan 2026-10 missing"
+    )
+    # C: hired Mon Oct 12: that day's report (due Oct 13 09:00), W42's plan (its Monday
+    # is the hire day) and October's plan (due at the end of the hire day).
+    assert messages["C"].zh == "@赵六 10-12 日报未交；第42周周计划未交；10月月计划未交"
+    # D: left Fri Oct 9: that day is still owed, nothing after; W42 starts after leaving.
+    assert messages["D"].zh == "@孙八（10-09 离职） 10-09 日报未交"
+
+
+def test_missing_three_workdays_in_a_row_goes_to_the_team_leader(inbox):
+    folder, roster = inbox
+    chase = chase_inbox([folder], as_of=AS_OF, roster=roster)
+    one = chase.teams[0]
+    # B: Oct 8, 9, 10 (Saturday, a workday) and 12 — the Sunday is no gap: 4 in a row.
+    # A: Sept 30 alone, then Oct 10 and 12: 2 in a row, below 3.
+    assert [r.rep.rep_id for r in one.escalated] == ["B"]
+    assert [len(r.streak) for r in one.reps] == [2, 4]
+    assert one.escalated[0].escalation(one.leader).zh == (
+        "@李四 王五 已连续 4 个工作日未交日报（10-08 至 10-12），请跟进"
+    )
+    assert (
+        chase_inbox([folder], as_of=AS_OF, roster=roster, escalate_after=2).teams[0].escalated
+        == one.reps
+    )
+
+
+def test_text_json_and_exit_codes(inbox):
+    folder, roster = inbox
+    runner = CliRunner()
+    base = ["chase", str(folder), "--roster", str(roster), "--as-of", "2026-10-13"]
+    text = runner.invoke(main, base)
+    assert text.exit_code == 1, text.output
+    lines = text.output.splitlines()
+    assert lines[0] == "催交名单 截至 2026-10-13（2026-09, 2026-10）"
+    assert "华东 / 一组 (主管 李四): 2 人欠交" in lines
+    assert "  @张三 09-30、10-10、10-12 日报未交" in lines
+    assert "  [升级] @李四 王五 已连续 4 个工作日未交日报（10-08 至 10-12），请跟进" in lines
+    english = runner.invoke(main, [*base, "--lang", "en"])
+    assert "  @张三 daily report 09-30, 10-10, 10-12 missing" in english.output.splitlines()
+    got = runner.invoke(main, [*base, "--format", "json"])
+    assert got.exit_code == 1
+    data = json.loads(got.output)
+    assert (data["owes"], data["reps_owing"], data["months"]) == (True, 4, ["2026-09", "2026-10"])
+    b = data["teams"][0]["reps"][1]
+    assert b["missing_days"] == ["2026-10-08", "2026-10-09", "2026-10-10", "2026-10-12"]
+    assert b["missing_weekly_plans"] == ["2026-W41", "2026-W42"]
+    assert (b["missing_in_a_row"], b["escalated"]) == (4, True)
+    assert data["teams"][0]["escalations"][0]["days"] == 4
+
+
+def test_nobody_owes_anything_exits_0(inbox, tmp_path):
+    folder, _ = inbox
+    only_e = roster_file(tmp_path / "e.xlsx", [rep("E", name="周九")])
+    got = CliRunner().invoke(
+        main, ["chase", str(folder), "--roster", str(only_e), "--as-of", "2026-10-13"]
+    )
+    assert got.exit_code == 0, got.output
+    assert "无人欠交" in got.output
+
+
+def test_the_window_on_the_first_of_a_month():
+    """On Tue Dec 1 yesterday's report (Mon Nov 30) is November's, due Dec 1 09:00."""
+    roster = Roster({"A": Rep("A", "张三", team="一组")})
+    forms = [daily("A", [row(d, "x") for d in range(2, 28) if dt.date(2026, 11, d).weekday() < 5])]
+    from salesxl.consolidate.chase_sources import chase_forms
+    from salesxl.core.calendar import Workdays
+
+    window = chase_window(dt.date(2026, 12, 1))
+    assert window.months == (Month(2026, 11), Month(2026, 12))
+    chase = chase_forms(
+        forms, as_of=dt.date(2026, 12, 1), window=window, roster=roster, workdays=Workdays()
+    )
+    (owing,) = chase.owing
+    # Nov 27 (Fri) was due Mon Nov 30 09:00: November's business.  Nov 30 fell due on
+    # Dec 1: chased.  W49 (Mon Nov 30) reaches into December; W45-48's plans and
+    # November's monthly plan fell due in November; December's plan was due Nov 30.
+    assert owing.missing_days == [dt.date(2026, 11, 30)]
+    assert owing.missing_weeks == [Week(2026, 49)]
+    assert owing.missing_months == [Month(2026, 12)]
+    # --period 2026-11 chases the whole of November instead.
+    whole = chase_forms(
+        forms,
+        as_of=dt.date(2026, 12, 1),
+        window=chase_window(dt.date(2026, 12, 1), Month(2026, 11)),
+        roster=roster,
+        workdays=Workdays(),
+    )
+    (owing,) = whole.owing
+    assert owing.missing_days == [dt.date(2026, 11, 30)]
+    assert [w.week for w in owing.missing_weeks] == [45, 46, 47, 48, 49]
+    assert owing.missing_months == [Month(2026, 11)]
+
+
+def test_a_refused_report_is_received_but_must_be_fixed(store_url, tmp_path):
+    """From the store: first-seen times judge; a refused file is said as such, not as missing."""
+    import_files(
+        "roster",
+        [roster_file(tmp_path / "r.xlsx", [rep("S1", name="张三"), rep("S2", name="李四")])],
+        db=store_url,
+    )
+    good = daily_file(tmp_path / "in", "S1", [contact(d, "甲") for d in (2, 3)])
+    bad = daily_file(
+        tmp_path / "in",
+        "S2",
+        [contact(2, "乙", stage="7", qty=1, price=1.0, amount=9.0), contact(3, "丙")],
+    )
+    # Both arrive on Nov 4 at 08:00: the 2nd and 3rd are in (due Nov 3 and 4 09:00).
+    result = import_files("reports", [good, bad], db=store_url, now=dt.datetime(2026, 11, 4, 8))
+    assert (result.count("imported"), result.count("blocked")) == (1, 1)
+    chase = chase_store(store_url, as_of=dt.date(2026, 11, 5), period=Month(2026, 11))
+    by_rep = {r.rep.rep_id: r for r in chase.owing}
+    # S1: Nov 4 was due Nov 5 09:00 and never came; the weekly plan of W45 (Mon Nov 2)
+    # and November's plan are missing too.
+    assert by_rep["S1"].missing_days == [dt.date(2026, 11, 4)]
+    # S2: the refused file stands for Nov 2 and 3 (received, must be fixed); Nov 4 missing.
+    assert by_rep["S2"].refused_days == [dt.date(2026, 11, 2), dt.date(2026, 11, 3)]
+    assert by_rep["S2"].missing_days == [dt.date(2026, 11, 4)]
+    assert by_rep["S2"].message().zh == (
+        "@李四 11-04 日报未交；第45周周计划未交；11月月计划未交；"
+        "11月日报已收到但被拒收（有错误），请修改后重交"
+    )
+    # Once a good file for S2 comes in (Nov 5 at 08:30, before Nov 4's 09:00 deadline
+    # of Nov 5), only the plans are left.
+    fixed = daily_file(tmp_path / "v2", "S2", [contact(d, "乙") for d in (2, 3, 4)])
+    import_files("reports", [fixed], db=store_url, now=dt.datetime(2026, 11, 5, 8, 30))
+    again = {
+        r.rep.rep_id: r
+        for r in chase_store(store_url, as_of=dt.date(2026, 11, 5), period=Month(2026, 11)).owing
+    }
+    assert again["S2"].refused_days == [] and again["S2"].missing_days == []
+    assert again["S2"].message().zh == "@李四 第45周周计划未交；11月月计划未交"
+
+
+def test_the_summary_has_a_chase_sheet(inbox):
+    """The summary's 催交 Chase sheet lists the month's owed reports (as of the summary)."""
+    from salesxl.consolidate import consolidate_inbox
+
+    folder, roster = inbox
+    summary = consolidate_inbox([folder], period=OCT, roster=roster, as_of=AS_OF)
+    records = {r["rep_id"]: r for r in summary.sheet("chase").records()}
+    assert sorted(records) == ["A", "B", "C", "D"]
+    # October's summary chases October: A's Sept 30 belongs to September's.
+    assert records["A"]["days"] == "10-10, 10-12" and records["A"]["missing_days"] == 2
+    assert records["B"]["escalate"].zh == "李四" and records["B"]["in_a_row"] == 4
+    assert records["B"]["plans"].zh == "W41 周计划, W42 周计划, 2026-10 月计划"
+    assert records["B"]["message"].zh.startswith("@王五 10-08、10-09、10-10、10-12 日报未交")
+
+
+def test_chase_list_from_submission_rows_directly():
+    """The pure function: rows of a month in, owed reports by team out; pending is not owed."""
+    reps = {"A": Rep("A", "张三", team="一组", manager="李四")}
+    rows = [
+        SubmissionRow(
+            "A", "daily_report", "2026-11-02", None, None, SubmissionStatus.MISSING, None
+        ),
+        SubmissionRow("A", "daily_report", "2026-11-03", None, None, SubmissionStatus.LATE, None),
+        SubmissionRow(
+            "A", "daily_report", "2026-11-04", None, None, SubmissionStatus.PENDING, None
+        ),
+    ]
+    chase = chase_list(
+        {Month(2026, 11): rows},
+        reps,
+        as_of=dt.date(2026, 11, 4),
+        window=chase_window(dt.date(2026, 11, 4), Month(2026, 11)),
+    )
+    (owing,) = chase.owing
+    assert owing.missing_days == [dt.date(2026, 11, 2)] and len(owing.streak) == 1
+    assert chase_text(chase)[-1] == "  @张三 11-02 日报未交"
+    sheet = chase_sheet(chase)
+    assert [c.key for c in sheet.columns][:5] == ["region", "team", "leader", "rep_id", "name"]

@@ -1,0 +1,277 @@
+"""Exports shaped like the real ones: encodings, form detection, refusals, duplicates, wide tables.
+
+Every file is generated here, imitating a real shape: an ERP order export
+(order numbers, two date columns, GBK), a Taobao-style GBK export, a
+DOS-era cp437 and a Western cp1252 CSV, a point-of-sale CSV, a wide monthly
+summary.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import TODAY
+
+from salesxl.cli import main
+from salesxl.core.issues import Code, Severity
+from salesxl.intake.files import load_form
+from salesxl.read.encoding import decode_text
+from salesxl.validate import ValidationContext
+
+CTX = ValidationContext(today=TODAY)
+
+
+def write_csv(path: Path, rows: list[list[Any]], encoding: str = "utf-8") -> Path:
+    with path.open("w", newline="", encoding=encoding) as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def erp_export(path: Path, n: int = 40, *, encoding: str = "gbk") -> Path:
+    """An order export of a Chinese ERP: order numbers, order and ship dates, tax-included
+    amounts whose unit price was rounded (3 × 33.33 = 99.99, amount 100.00)."""
+    rows: list[list[Any]] = [
+        [
+            "订单编号",
+            "订单日期",
+            "发货日期",
+            "客户名称",
+            "业务员",
+            "存货名称",
+            "销售数量",
+            "含税单价",
+            "含税金额",
+        ]
+    ]
+    for i in range(n):
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=i % 28)
+        ship = day + dt.timedelta(days=2)
+        rows.append(
+            [
+                f"SO{i:05d}",
+                day.isoformat(),
+                ship.isoformat(),
+                f"客户{i % 7}",
+                "张伟",
+                "净水器",
+                3,
+                33.33,
+                100,
+            ]
+        )
+    return write_csv(path, rows, encoding)
+
+
+# ----------------------------------------------------------------------------
+# Encodings
+# ----------------------------------------------------------------------------
+
+SWEDISH = "CUSTOMERNAME,ADDRESSLINE1,ORDERDATE,SALES\nBerglunds snabbköp,Berguvsvägen 8,2/24/2003 0:00,100\nFolk och fä HB,Åkergatan 24,3/13/2003 0:00,200\n"
+CHINESE = "日期,客户名称,产品,金额\n" + "".join(
+    f"2026-01-{d:02d},上海华联超市有限公司{d},净水器X{d % 3},{d * 10}\n" for d in range(1, 29)
+)
+
+TRADITIONAL = "日期,客戶名稱,產品,金額\n" + "".join(
+    f"2026-01-{d:02d},台北華聯超市有限公司{d},淨水器{d % 3},{d * 10}\n" for d in range(1, 29)
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text", "expected"),
+    [
+        ("utf-8", CHINESE, "utf-8"),
+        ("utf-8-sig", CHINESE, "utf-8-sig"),
+        ("utf-16", CHINESE, "utf-16"),
+        ("gbk", CHINESE, "gb18030"),
+        ("gb18030", CHINESE, "gb18030"),
+        ("big5", TRADITIONAL, "big5"),
+        ("cp437", SWEDISH, "cp437"),
+        ("cp1252", SWEDISH.replace("snabbköp", "snabbköp €"), "cp1252"),
+    ],
+)
+def test_encoding_is_detected(encoding, text, expected):
+    decoded = decode_text(text.encode(encoding))
+    assert decoded.encoding == expected
+    assert decoded.text.replace("\r\n", "\n") == text and decoded.bad_lines == []
+
+
+def test_a_dos_export_reads_its_letters_not_box_drawing(tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_bytes(SWEDISH.encode("cp437"))
+    data = load_form(path, CTX)
+    (first, second) = data.records("sales")
+    assert first["customer"] == "Berglunds snabbköp"
+    assert first["_extra"] == {"ADDRESSLINE1": "Berguvsvägen 8"}  # not Berguvsv刧en
+    assert second["customer"] == "Folk och fä HB" and second["date"] == dt.date(2003, 3, 13)
+
+
+def test_an_unsure_guess_is_a_warning_naming_the_encoding(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_bytes("Customer,Sales,Date\nKöln,1,2026-01-02\n".encode("cp437"))  # one ö
+    data = load_form(path, CTX)
+    (guess,) = [i for i in data.issues if i.code is Code.ENCODING_GUESSED]
+    assert guess.severity is Severity.WARNING and guess.value in data.issues[0].message_en
+    assert "--encoding" in guess.message_en
+
+
+def test_encoding_option_overrides_detection(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_bytes("Customer,Sales,Date\nKöln,1,2026-01-02\n".encode("cp437"))
+    data = load_form(path, ValidationContext(today=TODAY, encoding="cp437"))
+    assert data.issues == [] and data.records("sales")[0]["customer"] == "Köln"
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_line_in_another_encoding_is_an_error_at_its_row(tmp_path, bom):
+    names = ["张三", "李四", "王五", "赵六", "孙七", "周八"]
+    lines = [f"2026-01-0{i + 1},{10 * (i + 1)},{name}\n" for i, name in enumerate(names)]
+    raw = bom + "日期,金额,客户名称\n".encode()
+    raw += b"".join(line.encode("gbk" if i == 2 else "utf-8") for i, line in enumerate(lines))
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(raw)
+    data = load_form(path, CTX)
+    (bad,) = [i for i in data.issues if i.code is Code.BAD_ENCODING]
+    assert (bad.row, bad.cell, bad.severity) == (4, "A4", Severity.ERROR)
+    assert "王五" in bad.message_en  # what the line probably says, read as GB18030
+    good = [r["customer"] for r in data.records("sales") if r["_row"] != 4]
+    assert good == ["张三", "李四", "赵六", "孙七", "周八"]  # 5 of 6 names intact
+
+
+def test_skip_bad_rows_leaves_out_the_undecodable_row(tmp_path):
+    raw = "日期,金额,客户名称\n2026-01-02,10,张三\n".encode()
+    raw += "2026-01-03,20,李四\n".encode("gbk") + "2026-01-04,30,王五\n".encode()
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(raw)
+    result = CliRunner().invoke(
+        main,
+        ["import", "sales", str(path), "--db", str(tmp_path / "s.db"), "--skip-bad-rows"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 rows added" in result.output and "bad_encoding" in result.output
+
+
+# ----------------------------------------------------------------------------
+# Form detection and the capped text output
+# ----------------------------------------------------------------------------
+
+
+def pos_export(path: Path, n: int) -> Path:
+    rows: list[list[Any]] = [["id", "date", "time", "name", "size", "type", "price"]]
+    for i in range(n):
+        rows.append([i, "2025-01-01", "07:45", "Latte", "L", "coffee", 4.5])
+    return write_csv(path, rows)
+
+
+def test_a_point_of_sale_csv_is_not_taken_for_the_workdays_form(tmp_path):
+    data = load_form(pos_export(tmp_path / "pos.csv", 500), CTX)
+    assert data.form_id is None
+    (refusal,) = data.issues
+    assert refusal.code is Code.UNKNOWN_FORM
+    assert "id, date, time, name, size, type, price" in refusal.message_en
+    assert "金额 Amount" in refusal.message_en  # closest: sales records, its amount is missing
+    assert "id → " not in refusal.message_en  # a short word inside a label is no near miss
+
+
+def test_a_real_workdays_list_is_still_recognised(tmp_path):
+    rows = [["日期", "类型", "说明"], ["2027-02-06", "工作日", "调休"]]
+    assert load_form(write_csv(tmp_path / "w.csv", rows), CTX).form_id == "workdays"
+
+
+def test_text_output_shows_50_issues_per_file_and_json_all(tmp_path):
+    rows = [["日期", "客户名称", "金额"]] + [["not a date", f"客户{i}", "x"] for i in range(60)]
+    path = write_csv(tmp_path / "bad.csv", rows)
+    runner = CliRunner()
+    text = runner.invoke(main, ["validate", str(path), "--lang", "en", "--as-of", "2026-11-24"])
+    assert text.exit_code == 1
+    assert text.output.count("bad_type") == 50
+    assert "70 more issues not shown" in text.output  # 120 issues: 60 dates, 60 amounts
+    every = runner.invoke(main, ["validate", str(path), "--all", "--as-of", "2026-11-24"])
+    assert every.output.count("bad_type") == 120
+    report = json.loads(runner.invoke(main, ["validate", str(path), "--format", "json"]).output)
+    assert report["stats"]["issues"] == len(report["issues"]) == 120  # JSON is never capped
+    as_list = runner.invoke(main, ["validate", str(path), "--format", "json-list"])
+    assert len(json.loads(as_list.output)) == 120
+
+
+# ----------------------------------------------------------------------------
+# Refusals that say what to change
+# ----------------------------------------------------------------------------
+
+
+def test_a_refusal_names_columns_closest_form_missing_fields_and_near_misses(tmp_path):
+    rows = [["单号", "下单日", "买家", "成交价"], ["1", "2026-01-02", "甲", "10"]]
+    data = load_form(
+        write_csv(tmp_path / "x.csv", rows), ValidationContext(expect=("sales_records",))
+    )
+    (refusal,) = data.issues
+    en, zh = refusal.message_en, refusal.message_zh
+    assert "单号, 下单日, 买家, 成交价" in en
+    assert "Sales records" in en and "金额 Amount" in en
+    assert "下单日 → 日期 Date" in en and "下单日 → 日期 Date" in zh
+    assert "--map date=下单日" in en
+
+
+def test_under_import_sales_the_suggestions_are_sales_record_fields(tmp_path):
+    rows = [["单号", "拜访日", "跟进"], ["1", "2026-01-02", "x"]]
+    path = write_csv(tmp_path / "x.csv", rows)
+    result = CliRunner().invoke(
+        main, ["import", "sales", str(path), "--db", str(tmp_path / "s.db"), "--lang", "en"]
+    )
+    assert result.exit_code == 1
+    assert "Sales records" in result.output and "Daily report" not in result.output
+
+
+def test_a_wide_monthly_table_is_recognised_and_sent_where_it_belongs(tmp_path):
+    rows = [["区域", *(f"{m}月" for m in range(1, 13))], ["华东", *range(100, 112)]]
+    result = CliRunner().invoke(
+        main,
+        [
+            "import",
+            "sales",
+            str(write_csv(tmp_path / "m.csv", rows)),
+            "--db",
+            str(tmp_path / "s.db"),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "monthly summary laid out wide" in result.output and "1月 … 12月" in result.output
+    assert "History" in result.output
+
+
+# ----------------------------------------------------------------------------
+# Duplicate rows are judged on every column
+# ----------------------------------------------------------------------------
+
+
+def test_order_lines_differing_only_in_unused_columns_are_not_duplicates(tmp_path):
+    path = erp_export(tmp_path / "erp.csv", n=56)  # 56 lines, 28 days: pairs alike but for SO
+    data = load_form(path, CTX)
+    assert data.form_id == "sales_records"
+    assert [i for i in data.issues if i.code is Code.DUPLICATE_ROW] == []
+    assert len(data.records("sales")) == 56
+
+
+def test_a_line_entered_twice_is_still_a_duplicate(tmp_path):
+    rows = [["订单编号", "订单日期", "客户名称", "含税金额"], ["SO1", "2026-01-02", "甲", "10"]] * 1
+    rows.append(["SO1", "2026-01-02", "甲", "10"])
+    data = load_form(write_csv(tmp_path / "d.csv", rows), CTX)
+    assert [(i.code, i.row) for i in data.issues if i.code is Code.DUPLICATE_ROW] == [
+        (Code.DUPLICATE_ROW, 3)
+    ]
+
+
+def test_an_erp_export_reads_with_synonyms_and_rounded_prices_are_a_warning(tmp_path):
+    rows = [
+        ["订单日期", "客户名称", "销售数量", "含税单价", "含税金额"],
+        ["2026-01-02", "甲", 3, 33.33, 101],
+    ]
+    data = load_form(write_csv(tmp_path / "e.csv", rows, "gbk"), CTX)
+    (mismatch,) = [i for i in data.issues if i.code is Code.AMOUNT_MISMATCH]
+    assert mismatch.severity is Severity.WARNING  # the export's amount is the truth
+    assert not data.has_errors and data.records("sales")[0]["amount"] == 101
