@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -11,33 +12,54 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["floor", "floor_and_salesxl", "generate", "roster", "run_salesxl"]
+__all__ = [
+    "SHAPES",
+    "Run",
+    "floor",
+    "floor_and_salesxl",
+    "generate",
+    "measure_salesxl",
+    "roster",
+    "run_salesxl",
+]
 
 CUSTOMER_WORDS = ["恒瑞", "天河", "华联", "前海", "西湖", "东方", "长江", "金桥", "新源", "宏达"]
 KINDS = ["贸易有限公司", "科技", "商贸", "物流", "医药", "食品"]
 
 
-def _one_report(args: tuple[Path, int, int, int, int]) -> None:
+SHAPES = ("pool", "cold")  # reps working ~60 customers; cold callers, mostly new phone leads
+POOL = 60
+
+
+def _one_report(args: tuple[Path, int, int, int, int, str]) -> None:
     from salesxl.core.periods import Month
     from salesxl.forms import DAILY_REPORT
     from salesxl.write.templates import write_form
 
-    path, index, rows, seed, problems = args
+    path, index, rows, seed, problems, shape = args
     rng = random.Random(seed * 100_003 + index)
-    customers = [
-        (
-            rng.choice(CUSTOMER_WORDS) + rng.choice(CUSTOMER_WORDS) + rng.choice(KINDS),
-            f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
-        )
-        for _ in range(40)
-    ]
+
+    def customer() -> tuple[str, str]:
+        name = rng.choice(CUSTOMER_WORDS) + rng.choice(CUSTOMER_WORDS) + rng.choice(KINDS)
+        return name, f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
+
+    customers = [customer() for _ in range(POOL if shape == "pool" else 5)]
     days = [dt.date(2026, 11, d) for d in range(1, 25) if dt.date(2026, 11, d).weekday() < 5]
     records = []
     for _ in range(rows):
-        name, phone = rng.choice(customers)
-        stage = rng.choice("1234567")
+        # A cold caller's contact is a new phone lead five times in six.
+        if shape == "cold" and rng.random() < 5 / 6:
+            customers.append(customer())
+            (name, phone), source = customers[-1], "phone"
+        else:
+            (name, phone), source = (
+                rng.choice(customers),
+                rng.choice(["phone", "walkin", "visit", "referral"]),
+            )
+        stage = rng.choice("1234567") if shape == "pool" else rng.choice("1112347")
         qty = rng.randint(1, 20)
         price = rng.choice([88.0, 120.0, 368.0, 980.0])
         closed = stage == "7"
@@ -47,7 +69,7 @@ def _one_report(args: tuple[Path, int, int, int, int]) -> None:
                 "customer": name,
                 "contact": "王经理",
                 "phone": phone,
-                "source": rng.choice(["phone", "walkin", "visit", "referral"]),
+                "source": source,
                 "grade": rng.choice("ABC"),
                 "stage": stage,
                 "product": "产品A",
@@ -90,11 +112,16 @@ def _plant(records: list[dict], problems: int) -> None:
         plant()
 
 
-def generate(folder: Path, reps: int, rows: int, seed: int = 1, problems: int = 0) -> list[Path]:
-    """N filled daily reports, each with `problems` mistakes (cached: made only when missing)."""
+def generate(
+    folder: Path, reps: int, rows: int, seed: int = 1, problems: int = 0, shape: str = "pool"
+) -> list[Path]:
+    """N filled daily reports of one shape, each with `problems` mistakes (cached: made
+    only when missing)."""
+    if shape not in SHAPES:
+        raise ValueError(f"shape is one of {SHAPES}, not {shape!r}")
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"rep{i:04d}_daily.xlsx" for i in range(reps)]
-    todo = [(p, i, rows, seed, problems) for i, p in enumerate(paths) if not p.exists()]
+    todo = [(p, i, rows, seed, problems, shape) for i, p in enumerate(paths) if not p.exists()]
     if todo:
         print(f"generating {len(todo)} reports of {rows} rows in {folder} ...", file=sys.stderr)
         with ProcessPoolExecutor() as pool:
@@ -139,23 +166,32 @@ def floor(paths: list[Path]) -> float:
 def floor_and_salesxl(
     paths: list[Path], command: list[str], times: int, ok_codes: tuple[int, ...] = (0,)
 ) -> tuple[float, float, dict[str, object]]:
-    """The raw-read floor and one `salesxl` command, each run `times` times.
+    """The raw-read floor and one `salesxl` command, each run `times` times, interleaved.
 
-    A shared machine is noisy: the median of each decides, not one slow or fast run.
-    Returns the two medians and the report fields (every run listed, the peak memory).
+    A shared machine is noisy: the median of each decides, not one slow or fast run;
+    the CPU seconds (salesxl's whole process tree) are listed too.  Returns the two
+    medians and the report fields (every run listed, the peak memory).
     """
-    floors = [floor(paths) for _ in range(max(1, times))]
-    runs = [run_salesxl(command, ok_codes) for _ in range(max(1, times))]
-    floor_s, salesxl_s = statistics.median(floors), statistics.median(s for s, _ in runs)
+    floors: list[float] = []
+    floor_cpu: list[float] = []
+    runs: list[Run] = []
+    for _ in range(max(1, times)):
+        cpu = time.process_time()
+        floors.append(floor(paths))
+        floor_cpu.append(time.process_time() - cpu)
+        runs.append(measure_salesxl(command, ok_codes))
+    floor_s, salesxl_s = statistics.median(floors), statistics.median(r.seconds for r in runs)
     return (
         floor_s,
         salesxl_s,
         {
             "floor_s": round(floor_s, 3),
             "floor_runs_s": [round(s, 3) for s in floors],
+            "floor_cpu_s": round(statistics.median(floor_cpu), 3),
             "salesxl_s": round(salesxl_s, 3),
-            "salesxl_runs_s": [round(s, 3) for s, _ in runs],
-            "salesxl_peak_mb": round(max(peak for _, peak in runs) / 2**20, 1),
+            "salesxl_runs_s": [round(r.seconds, 3) for r in runs],
+            "salesxl_cpu_s": round(statistics.median(r.cpu for r in runs), 3),
+            "salesxl_peak_mb": round(max(r.peak for r in runs) / 2**20, 1),
         },
     )
 
@@ -177,9 +213,32 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One `salesxl` command: wall seconds, peak memory of its process tree, CPU seconds of
+    the tree (user + system, its worker processes included).  On a machine shared with
+    other work the CPU seconds say more than the wall time."""
+
+    seconds: float
+    peak: int
+    cpu: float
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_salesxl(args: list[str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float, int]:
     """Wall seconds and peak tree memory of one `salesxl ...` command."""
+    run = measure_salesxl(args, ok_codes)
+    return run.seconds, run.peak
+
+
+def measure_salesxl(args: list[str], ok_codes: tuple[int, ...] = (0,)) -> Run:
+    """Run one `salesxl ...` command; its wall time, peak tree memory and CPU time."""
     exe = shutil.which("salesxl", path=str(Path(sys.executable).parent)) or "salesxl"
+    cpu = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen([exe, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -198,5 +257,5 @@ def run_salesxl(args: list[str], ok_codes: tuple[int, ...] = (0,)) -> tuple[floa
     stop.set()
     sampler.join()
     if proc.returncode not in ok_codes:
-        raise SystemExit(f"salesxl failed: {err.decode()}")
-    return seconds, peak
+        raise SystemExit(f"salesxl {' '.join(args[:2])} exited {proc.returncode}: {err.decode()}")
+    return Run(seconds, peak, _children_cpu() - cpu)

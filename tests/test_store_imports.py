@@ -450,3 +450,39 @@ def test_a_file_named_twice_is_imported_once(store_url, tmp_path):
     path = daily_file(tmp_path / "in", "S001", [contact(2, "甲公司")])
     result = import_files("reports", [path, tmp_path / "in", str(path)], db=store_url, now=T0)
     assert [f.status for f in result.files] == ["imported"]
+
+
+def test_batches_read_while_others_are_written_give_one_batchs_store(
+    store_url, tmp_path, monkeypatch
+):
+    """Files are written in batches (one transaction each) while the next batch is read: a
+    resubmission in a later batch than its first version, and customers two reps share
+    across batches, end as they do when everything is one batch."""
+    import os
+
+    from salesxl.store import imports, read_customers
+
+    inbox = tmp_path / "inbox"
+    files = [
+        daily_file(inbox / "a", "S001", [contact(3, "甲公司", phone="13800138000")]),
+        daily_file(inbox / "b", "S002", [contact(2, "甲公司", phone="13800138000", deposit=10.0)]),
+        daily_file(inbox / "c", "S003", [contact(4, "乙公司")]),
+        daily_file(inbox / "d", "S004", [contact(5, "丙公司")]),
+        # S001 again, newer: it replaces the first version (two batches later)
+        daily_file(inbox / "e", "S001", [contact(6, "甲公司", phone="13800138000", deposit=5.0)]),
+    ]
+    for i, path in enumerate(files):  # written oldest first, by modification time
+        os.utime(path, (1_700_000_000 + i, 1_700_000_000 + i))
+    whole = import_files("reports", [inbox], db=store_url, now=T0)
+    one_batch = read_customers(store_url)
+    other = f"sqlite:///{tmp_path / 'batches.db'}"
+    monkeypatch.setattr(imports, "READ_CHUNK", 2)
+    batched = import_files("reports", [inbox], db=other, now=T0)
+    assert [r.status for r in batched.files] == [r.status for r in whole.files]
+    assert [r.status for r in batched.files].count("replaced") == 1
+    assert read_customers(other) == one_batch
+    # 甲公司: S002 registered it first (the 2nd), S002's deposit is the first (the 2nd too);
+    # S001's newer version moved its contact to the 6th: two reps report it.
+    (jia,) = [c for c in one_batch if c.key == "tel:13800138000"]
+    assert (jia.owner_rep, jia.first_date, jia.reps) == ("S002", dt.date(2026, 11, 2), 2)
+    assert (jia.deal_rep, jia.deposit_date) == ("S002", dt.date(2026, 11, 2))

@@ -340,3 +340,37 @@ def test_details_columns_take_their_number_format_from_the_field_type(summary, t
     assert formats[Role.DATE] == {"yyyy-mm-dd"}
     assert formats[Role.CUSTOMER] == {"General"}
     assert column_kind(FieldType.MONEY) == "money" and column_kind(FieldType.CHOICE) == "text"
+
+
+def test_details_rows_are_streamed_not_kept(summary, tmp_path):
+    """The Details rows go to the file as they are written (xlsxwriter's constant memory
+    mode): writing 40 times the rows costs no more memory than writing them once."""
+    import dataclasses
+    import tracemalloc
+
+    details = summary.sheet("details")
+    assert len(details.rows) == 4
+
+    def grown(copies: int) -> int:
+        many = dataclasses.replace(details, rows=list(details.rows) * copies)
+        bigger = dataclasses.replace(
+            summary, sheets=[many if s.key == "details" else s for s in summary.sheets]
+        )
+        tracemalloc.start()
+        try:
+            write_summary(bigger, tmp_path / f"s{copies}.xlsx", details=True)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    once, many = grown(100), grown(4_000)  # 400 rows, then 16,000 rows of 21 cells
+    # Kept as xlsxwriter cells, 15,600 more rows take over 20 MB (327,600 cells);
+    # streamed, the peak grows by less than 4 MB.
+    assert many - once < 4 * 2**20
+    with zipfile.ZipFile(tmp_path / "s4000.xlsx") as z:
+        # Details follows the sheets shown and comes before the hidden chart data
+        sheet = z.read(f"xl/worksheets/sheet{len(SHEETS)}.xml")
+    assert b't="inlineStr"' in sheet  # text written in the cell, as a stream does
+    book = CalamineWorkbook.from_path(str(tmp_path / "s4000.xlsx"))
+    rows = book.get_sheet_by_name("明细 Details").to_python()
+    assert len(rows) == 16_001 and rows[1:5] * 4_000 == rows[1:]  # header + every row

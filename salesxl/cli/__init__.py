@@ -37,6 +37,7 @@ COMMANDS = {
     "import": "salesxl.cli.cmd_import",
     "macros": "salesxl.cli.cmd_macros",
     "demo": "salesxl.cli.cmd_demo",
+    "store": "salesxl.cli.cmd_store",
 }
 
 

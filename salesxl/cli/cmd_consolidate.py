@@ -10,6 +10,7 @@ import click
 from salesxl.cli.output import printable, progress
 from salesxl.cli.params import DATE, DB_URL, MONTH
 from salesxl.consolidate import Summary, Thresholds, check_as_of, consolidate_inbox
+from salesxl.consolidate.lists import DEFAULT_LIST_LIMIT
 from salesxl.consolidate.workbook import write_summary
 from salesxl.core.issues import Code
 from salesxl.core.periods import Month
@@ -98,6 +99,14 @@ def echo_headline(summary: Summary, output: Path, lang: str = "zh") -> None:
 )
 @click.option("--details", is_flag=True, help="Add the 明细 Details sheet with every row.")
 @click.option(
+    "--list-limit",
+    type=click.IntRange(min=0),
+    default=DEFAULT_LIST_LIMIT,
+    show_default=True,
+    help="Entries per rep on the 客户 Customers and 问题 Issues sheets (the most urgent); "
+    "the Overview says when a list was shortened. 0, or --details: every entry.",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Exit 1 when any file has an error, or when no rep form was found.",
@@ -158,6 +167,7 @@ def command(
     as_of: dt.date | None,
     output: Path,
     details: bool,
+    list_limit: int,
     strict: bool,
     lang: str,
     oral: float,
@@ -179,6 +189,11 @@ def command(
     reports are judged by when they first arrived, and customers are followed
     across months.
 
+    The 客户 Customers and 问题 Issues sheets show per rep the --list-limit most
+    urgent entries (longest overdue, errors first) and the rep's total (a pack:
+    its own reps'); the Overview says which lists were shortened. --details
+    writes every entry.
+
     Reps who join or leave during the month (roster hire and leave dates) are
     judged on the workdays they were employed: the month target is pro-rated,
     a leaver gets no warning or rank after leaving; reps without a report are
@@ -195,6 +210,7 @@ def command(
       salesxl consolidate inbox/ --period 2026-11 --roster roster.xlsx \\
           --targets targets.xlsx -o summary.xlsx
       salesxl consolidate --db salesxl.db --period 2026-11 -o summary.xlsx
+      salesxl consolidate inbox/ --period 2026-11 --list-limit 50 -o summary.xlsx
       salesxl consolidate --db salesxl.db --period 2026-11 --split-by team \\
           --password-from passwords.txt -o packs/
     """
@@ -250,10 +266,10 @@ def command(
         )
     if split_by and passwords is not None:  # a pack without a password: before writing anything
         _check_passwords(summary, split_by, passwords)
-    write_summary(summary, output, lang=lang, details=details, inputs=inputs)
+    write_summary(summary, output, lang=lang, details=details, inputs=inputs, list_limit=list_limit)
     echo_headline(summary, output, lang)
     if split_by and folder is not None:
-        _write_packs(summary, folder, split_by, lang, details, passwords)
+        _write_packs(summary, folder, split_by, lang, details, passwords, list_limit)
     if strict and (summary.headline.errors or any(i.code is Code.NO_FORMS for i in summary.issues)):
         raise SystemExit(1)
 
@@ -296,12 +312,19 @@ def _write_packs(
     lang: str,
     details: bool,
     passwords: dict[str, str] | None,
+    list_limit: int,
 ) -> None:
     # the packs module loads the encryption library: only when packs are asked for
     from salesxl.consolidate.packs import write_packs
 
     packs = write_packs(
-        summary, folder, split_by=split_by, lang=lang, details=details, passwords=passwords
+        summary,
+        folder,
+        split_by=split_by,
+        lang=lang,
+        details=details,
+        passwords=passwords,
+        list_limit=list_limit,
     )
     lines = [p.headline for p in packs]
     (folder / "headlines.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -87,9 +87,17 @@ class _Page:
 
 
 def write_overview(
-    wb: Any, ws: Any, data: Any, summary: Summary, lang: str, formats: dict[str, str]
+    wb: Any,
+    ws: Any,
+    data: Any,
+    summary: Summary,
+    lang: str,
+    formats: dict[str, str],
+    *,
+    notes: Sequence[tuple[str, str]] = (),
 ) -> None:
-    """Fill the Overview sheet `ws`; the charts' figures go into the (hidden) sheet `data`."""
+    """Fill the Overview sheet `ws`; the charts' figures go into the (hidden) sheet `data`.
+    `notes` (Chinese, English) go under the tables: which lists were shortened."""
     page = _Page(wb, summary, lang, ws.name, formats)
     ws.hide_gridlines(2)
     ws.set_column(0, COLUMNS - 1, COLUMN_WIDTH)
@@ -99,6 +107,7 @@ def write_overview(
     top = 8
     bottom = _charts(ws, data, page, figures, top)
     end = _tables(ws, page, bottom + 1)
+    end = _notes(ws, page, notes, end + 1)
     ws.print_area(0, 0, end, COLUMNS - 1)
     ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -590,6 +599,14 @@ def _table(
                 write_cell(ws, i, col, value, cell)
             col += span
     return top + len(rows)
+
+
+def _notes(ws: Any, page: _Page, notes: Sequence[tuple[str, str]], top: int) -> int:
+    """A line per note (both languages in a Chinese workbook); returns the last row."""
+    lines = [line for zh, en in notes for line in ((zh, en) if page.zh else (en,))]
+    for i, line in enumerate(lines, start=top + 1):
+        ws.merge_range(i, 0, i, COLUMNS - 1, line, page.f["sub"])
+    return top + len(lines) if lines else top - 1
 
 
 def _all_figures(ws: Any, page: _Page, sheet: SheetData, top: int) -> None:

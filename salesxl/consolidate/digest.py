@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salesxl.core.identity import normalise_name
 from salesxl.core.periods import Month
@@ -23,12 +23,16 @@ from salesxl.forms.choices import CLOSED_WON, FOLLOW_UP_SOURCES, STAGE_ORDER, VI
 from salesxl.read.values import normalise_phone
 from salesxl.validate import FormData
 
+if TYPE_CHECKING:  # the store is loaded only by consolidation from the store
+    from salesxl.store.figures import ReportFigures
+
 __all__ = [
     "DailyDigest",
     "DayActivity",
     "Trail",
     "digest_daily",
     "digest_from_days",
+    "digest_from_figures",
     "digester",
     "merge_trails",
 ]
@@ -320,6 +324,40 @@ def digest_from_days(
         digest.deals += deals
         digest.amount += amount
         digest.deposit += deposit
+    return digest
+
+
+def digest_from_figures(
+    figures: ReportFigures, period: Month, as_of: dt.date, *, current: bool = True
+) -> DailyDigest:
+    """The digest of a stored daily report from what the database computed of its rows
+    (`salesxl.store.figures`), equal to `digest_daily` of the same rows: the per-day counts
+    as `digest_from_days` takes them, plus the customers of each day, the 日清 closes and
+    the trails, in the order of their first contact."""
+    digest = digest_from_days(period, as_of, figures.days, figures.per_day)
+    digest.closes = list(figures.closes)
+    names: dict[str, str] = {}
+    for day, activity in digest.per_day.items():
+        spelled = figures.names.get(day, ())
+        activity.names = {names.get(n) or names.setdefault(n, normalise_name(n)) for n in spelled}
+    for t in figures.trails:
+        trail = _new_trail(
+            t.customer,
+            names.get(t.customer) or names.setdefault(t.customer, normalise_name(t.customer)),
+            t.phone,
+            t.first,
+            t.first_source,
+            current,
+        )
+        trail.last, trail.last_stage, trail.grade, trail.grade_date = (
+            t.last,
+            t.last_stage,
+            t.grade,
+            t.grade_date,
+        )
+        trail.furthest, trail.walk_in = t.furthest, t.walk_in
+        trail.first_visit, trail.first_deposit = t.first_visit, t.first_deposit
+        digest.trails.append(trail)
     return digest
 
 

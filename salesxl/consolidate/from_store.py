@@ -20,6 +20,7 @@ from salesxl.consolidate import (
 from salesxl.consolidate.assemble import summarise
 from salesxl.consolidate.chase import DEFAULT_ESCALATE, ChaseList, chase_window
 from salesxl.consolidate.chase_sources import chase_forms
+from salesxl.consolidate.digest import digest_from_figures
 from salesxl.consolidate.history import TREND_MONTHS, month_trends, stored_forms
 from salesxl.core.calendar import Workdays
 from salesxl.core.issues import Code, Issue, make_issue, message
@@ -28,6 +29,8 @@ from salesxl.forms import REP_FORM_IDS
 from salesxl.intake.roster import read_roster
 from salesxl.store import load_period
 from salesxl.store.arrivals import load_arrivals
+from salesxl.store.figures import ReportFigures
+from salesxl.validate import FormData
 
 __all__ = ["chase_store", "consolidate_store"]
 
@@ -59,7 +62,11 @@ def consolidate_store(
     check_as_of(period, as_of)
     calendar = workday_calendar(workdays, as_of)
     month_targets, tiers = read_targets(targets, period) if targets is not None else (None, None)
-    stored = load_period(db, period, as_of=as_of)
+    # The rows stay in the database unless the Details sheet lists them: the per-rep
+    # figures come from SQL (salesxl.store.figures).
+    stored = load_period(db, period, as_of=as_of, rows=details)
+    _digest(stored.forms, as_of, current=True)
+    _digest(stored.history, as_of, current=False)
     extra: list[Issue] = list(stored.refused)
     chosen = stored.roster
     if roster is not None:
@@ -135,3 +142,11 @@ def chase_store(
         day_first_seen=stored.day_first_seen,
         refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
     )
+
+
+def _digest(forms: list[FormData], as_of: dt.date, *, current: bool) -> None:
+    """Each daily report's figures from the store made into the digest consolidation reads."""
+    for data in forms:
+        figures, month = data.digest, data.period
+        if isinstance(figures, ReportFigures) and isinstance(month, Month):
+            data.digest = digest_from_figures(figures, month, as_of, current=current)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from salesxl.consolidate.assemble import summarise
+from salesxl.consolidate.lists import DEFAULT_LIST_LIMIT
 from salesxl.consolidate.model import Summary
 from salesxl.consolidate.results import Results
 from salesxl.consolidate.trends import region_key, team_key
@@ -198,8 +199,10 @@ def write_packs(
     lang: str = "zh",
     details: bool = False,
     passwords: Mapping[str, str] | None = None,
+    list_limit: int | None = DEFAULT_LIST_LIMIT,
 ) -> list[Pack]:
     """One workbook per team or region in `folder` (created if need be), and its headline.
+    Its list sheets show its own reps' `list_limit` most urgent entries (as the summary's).
 
     With `passwords`, every pack must have one (else PasswordsError, before anything is
     written).  Raises OutputError when a pack cannot be written.
@@ -228,7 +231,13 @@ def write_packs(
         )
         with output as tmp:
             write_workbook(
-                pack, tmp, lang=lang, details=details, base=folder.resolve(), in_memory=True
+                pack,
+                tmp,
+                lang=lang,
+                details=details,
+                base=folder.resolve(),
+                in_memory=True,
+                list_limit=list_limit,
             )
         packs.append(Pack(group, path, pack_headline(pack, group, lang), password is not None))
     return packs

@@ -21,6 +21,7 @@ from typing import Any
 import xlsxwriter
 
 from salesxl.consolidate.dashboard import CHART_DATA, write_overview
+from salesxl.consolidate.lists import DEFAULT_LIST_LIMIT, overview_notes, shorten_lists
 from salesxl.consolidate.model import (
     WARNING_LABELS,
     Bilingual,
@@ -195,6 +196,10 @@ class _Writer:
         n = len(sheet.rows)
         if as_table:
             ws.table_cells = _NoOverlapIndex()
+            # add_table refuses a streamed sheet, but it only records the table's range and
+            # writes the header row, which the streamed rows then follow: allow it, and
+            # write the header again as a streamed sheet's text (in the cell, not shared).
+            streamed, ws.constant_memory = ws.constant_memory, 0
             ws.add_table(
                 0,
                 0,
@@ -206,6 +211,10 @@ class _Writer:
                     "name": as_table,
                 },
             )
+            ws.constant_memory = streamed
+            if streamed:
+                for c, head in enumerate(heads):
+                    ws.write_string(0, c, head.replace("\n", " "))
         else:
             for c, head in enumerate(heads):
                 ws.write_string(0, c, head, self.head)
@@ -504,14 +513,25 @@ def write_summary(
     lang: str = "zh",
     details: bool = False,
     inputs: Sequence[Path] = (),
+    list_limit: int | None = DEFAULT_LIST_LIMIT,
 ) -> Path:
     """Write `summary` to `path` atomically; raises salesxl.write.xlsx.OutputError if it cannot
-    (or must not: `path` is one of `inputs`, or a file salesxl did not write as a summary)."""
+    (or must not: `path` is one of `inputs`, or a file salesxl did not write as a summary).
+
+    The list sheets show per rep the `list_limit` most urgent entries (`salesxl.consolidate.
+    lists`); with `details`, or a limit of None or 0, every entry."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     path = Path(path)
     with atomic_output(path, "汇总文件", written=Written.SUMMARY, inputs=inputs) as tmp:
-        write_workbook(summary, tmp, lang=lang, details=details, base=path.resolve().parent)
+        write_workbook(
+            summary,
+            tmp,
+            lang=lang,
+            details=details,
+            base=path.resolve().parent,
+            list_limit=list_limit,
+        )
     return path
 
 
@@ -523,17 +543,22 @@ def write_workbook(
     details: bool = False,
     base: Path,
     in_memory: bool = False,
+    list_limit: int | None = DEFAULT_LIST_LIMIT,
 ) -> None:
     """Write the summary workbook into the file `tmp` (what `write_summary` moves into place);
     links to rep files are relative to `base`, the folder the workbook will be in.
     `in_memory`: xlsxwriter assembles the parts in memory rather than in a temporary file
-    each (a team's pack is small, and fifty of them would make and remove 1,500 files)."""
+    each (a team's pack is small, and fifty of them would make and remove 1,500 files).
+    The list sheets show per rep the `list_limit` most urgent entries (`salesxl.consolidate.
+    lists`; a pack: those of its own reps); with `details`, or a limit of None or 0, every
+    entry."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    sheets: Sequence[SheetData] = [
-        piece for s in summary.sheets if details or s.key != "details" for piece in _pieces(s)
-    ]
     with paused_gc():  # ~100k cells of small objects, no cycles
+        shown, cut = shorten_lists(summary.sheets, None if details else list_limit)
+        sheets: Sequence[SheetData] = [
+            piece for s in shown if details or s.key != "details" for piece in _pieces(s)
+        ]
         wb = xlsxwriter.Workbook(
             str(tmp),
             {
@@ -553,10 +578,20 @@ def write_workbook(
         mark(wb, Written.SUMMARY)  # a pack too: an inbox skips it, -o may replace it
         writer = _Writer(wb, summary, lang, base)
         taken: list[str] = []
+        streamed = []
         for sheet in sheets:
             writer.titles[sheet.key] = safe_sheet_title(sheet.title(lang), taken)
             taken.append(writer.titles[sheet.key])
+            # A Details sheet's rows go to a temporary file as they are written (xlsxwriter's
+            # constant memory mode, for these sheets only): the Details of 1,000 reps would
+            # otherwise hold every cell as an object until the file is written.  (A pack is
+            # assembled in memory, where xlsxwriter cannot stream.)
+            stream = sheet.key.startswith("details") and not in_memory
+            wb.constant_memory = stream
             writer.sheets[sheet.key] = wb.add_worksheet(writer.titles[sheet.key])
+            wb.constant_memory = False
+            if stream:
+                streamed.append(writer.sheets[sheet.key])
         if "overview" in writer.sheets:  # the Overview's charts read a hidden sheet, last
             name = " ".join(CHART_DATA) if lang == "zh" else CHART_DATA[1]
             writer.titles["chart_data"] = safe_sheet_title(name, taken)
@@ -571,6 +606,7 @@ def write_workbook(
                     summary,
                     lang,
                     NUMBER_FORMATS,
+                    notes=overview_notes(cut),
                 )
             elif sheet.key == "trend":
                 writer.trend(sheet)
@@ -579,4 +615,6 @@ def write_workbook(
                 writer.table_sheet(
                     sheet, as_table=table if sheet.key.startswith("details") else None
                 )
+        for ws in streamed:  # as Workbook.close does for a workbook in constant memory mode
+            ws._opt_close()
         wb.close()

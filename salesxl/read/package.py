@@ -38,6 +38,9 @@ class PackageScan:
 
     extents: dict[str, Extent] = field(default_factory=dict)
     uncached: dict[str, frozenset[tuple[int, int]]] = field(default_factory=dict)
+    # every part inflated (name, content), in the package's order: for `read.staging`;
+    # the opener takes them and empties this
+    parts: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 def fits(extent: Extent, limits: Limits) -> bool:
@@ -100,6 +103,7 @@ def scan_package(
             )
     strings = 0
     parts: list[tuple[zipfile.ZipInfo, bytes]] = []
+    everything: list[tuple[str, bytes]] = []
     for info in infos:
         if info.is_dir():
             continue
@@ -107,6 +111,7 @@ def scan_package(
             data = member(archive, info, package)
         except _ZIP_ERRORS:
             raise unreadable("文件已损坏或不完整", "the file is damaged or truncated") from None
+        everything.append((info.filename, data))
         name = info.filename.lower()
         if name.endswith((".xml", ".rels")) and "/media/" not in name and _declares_dtd(data):
             raise unreadable(
@@ -118,7 +123,7 @@ def scan_package(
             strings = max(strings, _count_strings(data))
         elif b"sheetData" in data:
             parts.append((info, data))
-    scan = PackageScan()
+    scan = PackageScan(parts=everything)
     for info, data in parts:
         _scan_sheet(info.filename, data, strings, limits, scan)
     return scan

@@ -31,6 +31,7 @@ from salesxl.read.extent import Extent
 from salesxl.read.formulas import column_letters, sheet_parts
 from salesxl.read.guards import MB, Limits, ReadError, too_large, unreadable
 from salesxl.read.package import PackageScan, check_entries, fits, member, scan_package
+from salesxl.read.staging import stage_package
 
 __all__ = ["SPREADSHEET_SUFFIXES", "Book", "Grid", "Limits", "ReadError", "open_book"]
 
@@ -348,7 +349,10 @@ def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
     except ReadError:
         archive.close()
         raise
-    book = _open_calamine(path, package, "xlsx", limits)
+    parts, scan.parts = scan.parts, []
+    staged = stage_package(parts)  # None when it would not fit a plain zip: the file as is
+    del parts
+    book = _open_calamine(path, package if staged is None else staged, "xlsx", limits)
     book._archive, book._package, book._scan = archive, package, scan
     return book
 

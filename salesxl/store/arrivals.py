@@ -5,10 +5,9 @@ The chase list (催交) needs, per rep file of some months, its form, rep,
 period and first-seen time, and for a daily report the days it covers and
 when each first arrived; plus the roster and the refused files.  The trends
 across months need, per daily report and day, the counts consolidation makes
-of its rows (`DayFigures`: the store sums them as `digest_daily` counts
-them, with the same choice codes; a test holds the two to the same
-figures), and each month's targets.  Reading that is a few narrow queries,
-so a thousand reps do not pay for rebuilding a quarter of a million rows as
+of its rows (`DayFigures`, summed by the same query consolidation from the
+store uses, `store.figures`), and each month's targets.  Reading that is a
+few narrow queries, so a thousand reps do not pay for rebuilding a quarter of a million rows as
 `load_period` does.  The files come back as `FormData` without tables, so
 consolidation's one set of rules (`consolidate.inputs.collect`,
 `consolidate.submissions`, the KPIs) judges them.
@@ -20,16 +19,15 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from sqlalchemy import Connection, Engine, and_, case, func, or_, select, union
+from sqlalchemy import Engine, and_, or_, select, union
 
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month, Week
 from salesxl.forms import FORMS, FormId
-from salesxl.forms.choices import CLOSED_WON, VISIT_SOURCES
 from salesxl.store import codec
 from salesxl.store.engine import read_transaction
+from salesxl.store.figures import DayFigures, day_figures
 from salesxl.store.migrations import open_store
 from salesxl.store.refusals import RefusedFile, read_refusals
 from salesxl.store.schema import HEADER_CELLS, activities, day_closes, report_days, submissions
@@ -39,17 +37,6 @@ from salesxl.validate import FormData
 __all__ = ["DayFigures", "StoredArrivals", "load_arrivals"]
 
 _CHUNK = 500
-
-
-class DayFigures(NamedTuple):
-    """One day of a daily report: contact rows, visits, deals (stage 成交), their amount,
-    deposits — what `consolidate.digest.digest_daily` counts of that day's rows."""
-
-    contacts: int
-    visits: int
-    deals: int
-    amount: float
-    deposit: float
 
 
 @dataclass(slots=True)
@@ -137,37 +124,10 @@ def load_arrivals(
         )
         if figures:
             path_of = {s.id: f.path for s, f in zip(current, forms, strict=True)}
-            by_id = _day_figures(conn, daily)
+            by_id = day_figures(conn, daily, first, last)
             found.figures = {path_of[i]: days for i, days in by_id.items()}
             found.targets = {m: month_targets(conn, m) for m in months}
         return found
-
-
-def _day_figures(conn: Connection, daily: list[int]) -> dict[int, dict[dt.date, DayFigures]]:
-    """Per daily report and day: the counts and sums `digest_daily` makes of the rows."""
-    a = activities.c
-    won = a.stage == CLOSED_WON
-    out: dict[int, dict[dt.date, DayFigures]] = defaultdict(dict)
-    for start in range(0, len(daily), _CHUNK):
-        chunk = daily[start : start + _CHUNK]
-        query = (
-            select(
-                a.submission_id,
-                a.date,
-                func.count(),
-                func.sum(case((a.source.in_(sorted(VISIT_SOURCES)), 1), else_=0)),
-                func.sum(case((won, 1), else_=0)),
-                func.sum(case((won, a.amount), else_=None)),
-                func.sum(a.deposit),
-            )
-            .where(a.submission_id.in_(chunk), a.date.is_not(None))
-            .group_by(a.submission_id, a.date)
-        )
-        for sub_id, day, contacts, visits, deals, amount, deposit in conn.execute(query):
-            out[sub_id][day] = DayFigures(
-                contacts, int(visits or 0), int(deals or 0), amount or 0.0, deposit or 0.0
-            )
-    return out
 
 
 def _header_only(

@@ -11,16 +11,14 @@ that mentions it is imported or replaced, so the answer holds across months.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, DateTime, Select, and_, case, delete, func, literal, select
 
 from salesxl.core.identity import normalise_name
 from salesxl.read.values import normalise_phone
-from salesxl.store.bulk import insert_columns
 from salesxl.store.schema import activities, customers, submissions
 
 __all__ = ["CustomerRecord", "customer_key", "normalise_name", "refresh_customers"]
@@ -52,60 +50,72 @@ class CustomerRecord:
 
 
 def refresh_customers(conn: Connection, keys: Iterable[str], now: dt.datetime) -> None:
-    """Recompute the `customers` rows of `keys` from the current daily-report rows."""
+    """Recompute the `customers` rows of `keys` from the current daily-report rows.
+
+    The database does it (one INSERT … SELECT per chunk of keys): a customer
+    of a year's reports has dozens of rows, and reading them all back into
+    Python for every import made imports slower the fuller the store.
+    """
     wanted = sorted(set(keys))
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        found: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-        rows = conn.execute(
-            select(
-                activities.c.customer_key,
-                activities.c.date,
-                submissions.c.first_seen,
-                activities.c.rep_id,
-                activities.c.customer,
-                activities.c.phone,
-                activities.c.deposit,
-            )
-            .join(submissions, submissions.c.id == activities.c.submission_id)
-            .where(submissions.c.status == "current", activities.c.customer_key.in_(chunk))
-        )
-        for key, *values in rows:
-            found[key].append(tuple(values))
         conn.execute(delete(customers).where(customers.c.key.in_(chunk)))
-        records = [_record(key, entries) for key, entries in found.items()]
-        columns: dict[str, list[Any]] = {
-            name: [getattr(r, name) for r in records]
-            for name in (
-                "key",
-                "name",
-                "phone",
-                "first_date",
-                "owner_rep",
-                "reps",
-                "deposit_date",
-                "deal_rep",
+        conn.execute(
+            customers.insert().from_select(
+                [
+                    "key",
+                    "name",
+                    "phone",
+                    "first_date",
+                    "owner_rep",
+                    "reps",
+                    "deposit_date",
+                    "deal_rep",
+                    "updated_at",
+                ],
+                _computed(chunk, now),
             )
-        }
-        columns["updated_at"] = [now] * len(records)
-        insert_columns(conn, customers, columns)
+        )
 
 
-def _record(key: str, entries: list[tuple[Any, ...]]) -> CustomerRecord:
-    # (date, first seen by the store, rep): the earliest contact registers the customer;
-    # on the same day the report that reached the store first wins.
-    entries.sort(key=lambda e: (e[0], e[1], e[2]))
-    day, _, owner, name, _, _ = entries[0]
-    phone = key[4:] if key.startswith("tel:") else None
-    deposits = [e for e in entries if e[5]]
-    deal = deposits[0] if deposits else None
-    return CustomerRecord(
-        key,
-        name,
-        phone,
-        day,
-        owner,
-        len({e[2] for e in entries}),
-        deal[0] if deal else None,
-        deal[2] if deal else None,
+def _computed(chunk: Sequence[str], now: dt.datetime) -> Select[Any]:
+    """One row per customer key of `chunk`, as the attribution rules give it.
+
+    The earliest contact registers the customer — on one day, the report that
+    reached the store first (its rep-period's first-seen time), then the rep
+    ID; the earliest contact with a deposit wins the deal, ranked the same way.
+    """
+    a, s = activities.c, submissions.c
+    deposit = and_(a.deposit.is_not(None), a.deposit != 0)
+    ranking = (a.date, s.first_seen, a.rep_id, a.submission_id, a.sheet_row)
+    entries = (
+        select(
+            a.customer_key.label("key"),
+            a.customer,
+            a.date,
+            a.rep_id,
+            deposit.label("deposit"),
+            func.row_number()
+            .over(partition_by=a.customer_key, order_by=ranking)
+            .label("registered"),
+            func.row_number()
+            .over(partition_by=a.customer_key, order_by=(case((deposit, 0), else_=1), *ranking))
+            .label("dealt"),
+        )
+        .select_from(activities.join(submissions, s.id == a.submission_id))
+        .where(a.customer_key.in_(chunk), s.status == "current")
+        .subquery()
     )
+    e = entries.c
+    first, deal = e.registered == 1, and_(e.dealt == 1, e.deposit)
+    return select(
+        e.key,
+        func.max(case((first, e.customer))),
+        case((e.key.like("tel:%"), func.substr(e.key, 5)), else_=None),
+        func.min(e.date),
+        func.max(case((first, e.rep_id))),
+        func.count(e.rep_id.distinct()),
+        func.max(case((deal, e.date))),
+        func.max(case((deal, e.rep_id))),
+        literal(now, DateTime),
+    ).group_by(e.key)

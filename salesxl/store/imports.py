@@ -6,11 +6,14 @@ twice changes nothing).  New files go through the one reader
 (`salesxl.intake.files.load_forms`, in parallel when there are many).  A file with
 errors is blocked whole; with `skip_bad_rows` the rows with errors are left
 out and recorded as issues, but a file-level error (unreadable, wrong form,
-missing header) still blocks it.  Each file is then written in one
-transaction: its submission, its rows, what it replaces, the days and
-customers it brings, its issues and an audit entry.  Files are written
-oldest first (by modification time), so of two versions of one rep-period
-in one batch the newer ends up current.
+missing header) still blocks it.  The files read together (up to 64) are
+then written in one transaction: for each, its submission, its rows, what
+it replaces, the days it brings, its issues and an audit entry; then the
+customers they mention, recomputed once.  A database failure leaves none of
+that batch written (importing again writes it: unchanged files are skipped).
+The next batch is read (on every core) while one is written.  Files are
+written oldest first (by modification time), so of two versions of one
+rep-period in one import the newer ends up current.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import hashlib
 import os
 import socket
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,17 +42,18 @@ from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
 from salesxl.intake.files import collect_files, load_forms, saved_early
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
+from salesxl.store.customers import refresh_customers
 from salesxl.store.engine import read_transaction, write_transaction
 from salesxl.store.exports import forget_map as drop_map
 from salesxl.store.exports import not_fed, remember_map, remembered_maps
 from salesxl.store.kinds import (
     KINDS,
     Kind,
+    customer_keys_of,
     insert_form_rows,
     kept_sales_rows,
     previous_versions,
     record_days,
-    refresh_customers_of,
     report_dates,
     restore_version,
     supersede,
@@ -64,7 +69,7 @@ __all__ = ["FileResult", "ImportResult", "Progress", "default_actor", "import_fi
 
 # Called with a total and a label; yields a callback advanced as work is done.
 Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
-READ_CHUNK = 256  # files read (in parallel) before their rows are written
+READ_CHUNK = 64  # files read (in parallel) and written in one transaction
 ROWS_BAR = 20_000  # files with at least this many rows get a progress bar of their own
 
 Record = dict[str, Any]
@@ -178,21 +183,35 @@ def import_files(
             expect=spec.forms,
             saved_times=saved_times,
         )
+        chunks = [todo[i : i + READ_CHUNK] for i in range(0, len(todo), READ_CHUNK)]
+        # Several chunks: the next is read while this one is written, and a file's own
+        # "Writing" bar would only tangle with the reading bar.
+        writing = progress if len(chunks) == 1 else _silent
         # The bar counts bytes: one big ERP export moves it as much as many small reports.
-        with progress(sum(hashes[f][1] for f in todo), "Reading") as step:
-            for start in range(0, len(todo), READ_CHUNK):
-                chunk = todo[start : start + READ_CHUNK]
+        with (
+            progress(sum(hashes[f][1] for f in todo), "Reading") as step,
+            ThreadPoolExecutor(max_workers=1) as reader,
+        ):
+
+            def read(chunk: list[Path]) -> list[FormData]:
                 sizes = iter([hashes[f][1] for f in chunk])
-                with paused_gc():  # collected between chunks
+                return load_forms(
+                    chunk, ctx, workers=workers, progress=lambda n: step(next(sizes, 0) * n)
+                )
 
-                    def advance(n: int, sizes: Iterator[int] = sizes) -> None:
-                        step(next(sizes, 0) * n)
-
-                    forms = load_forms(chunk, ctx, workers=workers, progress=advance)
+            pending = reader.submit(read, chunks[0]) if chunks else None
+            for k, chunk in enumerate(chunks):
+                assert pending is not None
+                forms = pending.result()
+                pending = reader.submit(read, chunks[k + 1]) if k + 1 < len(chunks) else None
+                # One transaction for the chunk: a file's rows, versions, days and issues,
+                # then the customers all its files mention, recomputed once.
+                with paused_gc(), write_transaction(engine) as conn:
+                    keys: set[str] = set()
                     for path, data in zip(chunk, forms, strict=True):
                         content_hash, size, _ = hashes[path]
                         results[path] = _import(
-                            engine,
+                            conn,
                             spec,
                             data,
                             content_hash,
@@ -201,9 +220,11 @@ def import_files(
                             backfill,
                             now,
                             actor,
-                            progress,
+                            writing,
+                            keys,
                         )
-                    del forms
+                    refresh_customers(conn, keys, now or dt.datetime.now())
+                del forms
     return ImportResult(spec.name, [results[f] for f in files], notes)
 
 
@@ -220,9 +241,14 @@ def import_form(
 ) -> FileResult:
     """Import one form already read (or built) elsewhere; the content hash defaults to its data's."""
     spec = _kind(kind)
-    with open_store(db) as engine, paused_gc():
+    with open_store(db) as engine, paused_gc(), write_transaction(engine) as conn:
         digest = content_hash or _data_hash(data, {k: t.records for k, t in data.tables.items()})
-        return _import(engine, spec, data, digest, 0, skip_bad_rows, backfill, now, actor, _silent)
+        keys: set[str] = set()
+        result = _import(
+            conn, spec, data, digest, 0, skip_bad_rows, backfill, now, actor, _silent, keys
+        )
+        refresh_customers(conn, keys, now or dt.datetime.now())
+        return result
 
 
 def _kind(kind: str) -> Kind:
@@ -426,7 +452,7 @@ _REP_FORM_IDS = frozenset(f.id for f in REP_FORMS)
 
 
 def _record_refusal(
-    engine: Engine,
+    conn: Connection,
     spec: Kind,
     data: FormData,
     errors: list[Issue],
@@ -444,40 +470,39 @@ def _record_refusal(
     if first is None:  # no period to file it under: the day the file was saved (or came in)
         saved = data.file_time()
         first = last = dt.datetime.fromtimestamp(saved).date() if saved else now.date()
-    with write_transaction(engine) as conn:
-        if conn.execute(
-            select(audit_log.c.id).where(
-                audit_log.c.action == "refuse", audit_log.c.content_hash == content_hash
-            )
-        ).first():
-            return
-        conn.execute(
-            audit_log.insert().values(
-                at=now,
-                actor=actor,
-                action="refuse",
-                kind=spec.name,
-                path=displayable(data.path),
-                content_hash=content_hash,
-                details=codec.dumps(
-                    {
-                        **_raw_path(data.path),
-                        "form": data.form_id,
-                        "rep_id": data.rep_id,
-                        "period": None if data.period is None else str(data.period),
-                        "first": first,
-                        "last": last,
-                        "errors": len(errors),
-                        "issues": [i.to_dict() for i in errors[:REFUSAL_ISSUES]],
-                        **refused_content(data, _layout(data)),
-                    }
-                ),
-            )
+    if conn.execute(
+        select(audit_log.c.id).where(
+            audit_log.c.action == "refuse", audit_log.c.content_hash == content_hash
         )
+    ).first():
+        return
+    conn.execute(
+        audit_log.insert().values(
+            at=now,
+            actor=actor,
+            action="refuse",
+            kind=spec.name,
+            path=displayable(data.path),
+            content_hash=content_hash,
+            details=codec.dumps(
+                {
+                    **_raw_path(data.path),
+                    "form": data.form_id,
+                    "rep_id": data.rep_id,
+                    "period": None if data.period is None else str(data.period),
+                    "first": first,
+                    "last": last,
+                    "errors": len(errors),
+                    "issues": [i.to_dict() for i in errors[:REFUSAL_ISSUES]],
+                    **refused_content(data, _layout(data)),
+                }
+            ),
+        )
+    )
 
 
 def _import(
-    engine: Engine,
+    conn: Connection,
     spec: Kind,
     data: FormData,
     content_hash: str,
@@ -487,7 +512,10 @@ def _import(
     now: dt.datetime | None,
     actor: str | None,
     progress: Progress,
+    customers: set[str],
 ) -> FileResult:
+    """Write one read file in the caller's write transaction; the customer keys it touches
+    are added to `customers` (the caller recomputes them before it commits)."""
     plan = _plan(data, spec)
     if spec.name == "roster" and not plan.file_errors and not any(plan.good.values()):
         plan.file_errors.append(_empty_roster(data.path))
@@ -496,8 +524,7 @@ def _import(
         data.path, "blocked", data.form_id, data.rep_id, period, issues=list(data.issues)
     )
     if data.forgotten is not None:  # --forget-map: dropped whether or not the file imports
-        with write_transaction(engine) as conn:
-            drop_map(conn, data.forgotten)
+        drop_map(conn, data.forgotten)
     if plan.file_errors or (plan.row_errors and not skip_bad_rows):
         if plan.file_errors and plan.file_errors[0] not in data.issues:
             result.issues.insert(0, plan.file_errors[0])
@@ -507,7 +534,7 @@ def _import(
         if data.forgotten is not None:
             result.note += "; the column mapping remembered for its headers was dropped"
         _record_refusal(
-            engine,
+            conn,
             spec,
             data,
             [*plan.file_errors, *plan.row_errors],
@@ -524,7 +551,7 @@ def _import(
             "nothing was imported"
         )
         _record_refusal(
-            engine,
+            conn,
             spec,
             data,
             plan.row_errors,
@@ -537,10 +564,7 @@ def _import(
     data.issues[:0] = fed
     result.issues[:0] = fed
     data_hash = _data_hash(data, plan.good) if spec.per_file else content_hash
-    with (
-        progress(rows if rows >= ROWS_BAR else 0, f"Writing {Path(data.path).name}") as step,
-        write_transaction(engine) as conn,
-    ):
+    with progress(rows if rows >= ROWS_BAR else 0, f"Writing {Path(data.path).name}") as step:
         return _write(
             conn,
             spec,
@@ -554,6 +578,7 @@ def _import(
             backfill,
             actor or default_actor(),
             step,
+            customers,
         )
 
 
@@ -570,6 +595,7 @@ def _write(
     backfill: bool,
     actor: str,
     step: Callable[[int], None],
+    customers: set[str],
 ) -> FileResult:
     hit = conn.execute(
         select(submissions).where(submissions.c.content_hash == content_hash)
@@ -624,7 +650,7 @@ def _write(
     remembered = remember_map(conn, data, now, actor)
     if data.form_id == FormId.DAILY_REPORT:
         record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)
-        refresh_customers_of(conn, data, new_id, replaced, now)
+        customers |= customer_keys_of(conn, data, new_id, replaced)
     early = saved_early(data, max(report_dates(plan.good), default=None)) if estimated else None
     if early is not None:  # a backfill judged by a save time far earlier than the file's own
         data.issues.append(early)

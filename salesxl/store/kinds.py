@@ -45,12 +45,12 @@ __all__ = [
     "KINDS",
     "Kind",
     "Previous",
+    "customer_keys_of",
     "daily_due",
     "insert_form_rows",
     "kept_sales_rows",
     "previous_versions",
     "record_days",
-    "refresh_customers_of",
     "report_dates",
     "restore_version",
     "supersede",
@@ -428,12 +428,13 @@ def record_days(
         conn.execute(report_days.insert(), rows)
 
 
-def refresh_customers_of(
-    conn: Connection, data: FormData, new_id: int, replaced: Sequence[int], now: dt.datetime
-) -> None:
-    """Customers mentioned by this report or by the versions it replaced."""
+def customer_keys_of(
+    conn: Connection, data: FormData, new_id: int, replaced: Sequence[int]
+) -> set[str]:
+    """The customers this report or the versions it replaced mention: those to recompute
+    (`salesxl.store.customers.refresh_customers`) before the import commits."""
     if data.form_id != FormId.DAILY_REPORT:
-        return
+        return set()
     keys = set(
         conn.execute(
             select(activities.c.customer_key)
@@ -442,4 +443,4 @@ def refresh_customers_of(
         ).scalars()
     )
     keys.discard(None)
-    refresh_customers(conn, keys, now)
+    return keys

@@ -6,7 +6,10 @@ file of a month, so `salesxl.consolidate.consolidate` runs unchanged on
 them; with them come the roster, the month's targets, when each file and
 each report day first reached the store (late/missing), and the
 daily reports of the months before (7-day rule and attribution across
-months, README.md "For managers").
+months, README.md "For managers").  Without `rows`, a daily report comes back
+without its rows, carrying instead what the database computed of them
+(`salesxl.store.figures.ReportFigures`, as `FormData.digest`): a month of
+thousands of reps then costs a few rows per rep and customer, not every row.
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ from sqlalchemy import Connection, Engine, Row, and_, func, literal, or_, select
 from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
-from salesxl.forms import FormId, Role
+from salesxl.forms import FORMS, FormId, Role
 from salesxl.intake.roster import roster_from_form
 from salesxl.read import Limits
 from salesxl.store import codec
 from salesxl.store.customers import CustomerRecord
 from salesxl.store.engine import read_transaction
+from salesxl.store.figures import ReportFigures, report_figures
 from salesxl.store.migrations import open_store
 from salesxl.store.refusals import RefusedFile, read_refusals
 from salesxl.store.schema import (
@@ -86,13 +90,18 @@ def load_period(
     *,
     as_of: dt.date | None = None,
     history_months: int = HISTORY_MONTHS,
+    rows: bool = True,
 ) -> StoreInputs:
     """Every current rep form of `period` (weekly plans of weeks overlapping it), and the rest.
 
     `as_of` drops `future_date` warnings for dates that are no longer in the
-    future (they were judged on the day of the import).  Raises StoreError
-    when there is no store at `db`.
+    future (they were judged on the day of the import).  With `rows` False
+    (it needs `as_of`), each daily report's rows stay in the database and its
+    `digest` holds their `ReportFigures` for its own month (the months before:
+    their trails only matter).  Raises StoreError when there is no store at `db`.
     """
+    if not rows and as_of is None:
+        raise ValueError("figures instead of rows are computed as of a day: give as_of")
     with open_store(db, create=False) as engine, read_transaction(engine) as conn:
         c = submissions.c
         current = conn.execute(
@@ -119,8 +128,18 @@ def load_period(
             .where(c.status == "current", c.form_id == FormId.DAILY_REPORT, c.period.in_(earlier))
             .order_by(c.period, c.rep_id)
         ).all()
-        forms = _forms(conn, current, as_of)
-        history = _forms(conn, past, as_of)
+        if rows:
+            forms = _forms(conn, current, as_of)
+            history = _forms(conn, past, as_of)
+        else:
+            assert as_of is not None
+            planned = {s.rep_id for s in current if s.form_id == FormId.WEEKLY_PLAN}
+            forms = _forms(conn, current, as_of, figures=(period, as_of, planned))
+            history = [
+                data
+                for month, subs in _by_period(past)
+                for data in _forms(conn, subs, as_of, figures=(month, as_of, set()))
+            ]
         first_seen: dict[str, dt.datetime] = {}
         for sub, data in zip(current, forms, strict=True):
             if data.path in first_seen:  # one path reused for several weeks' plans
@@ -255,15 +274,39 @@ def read_customers(db: str | Engine | None) -> list[CustomerRecord]:
 # ----------------------------------------------------------------------------
 
 
-def _forms(conn: Connection, subs: Sequence[Row[Any]], as_of: dt.date | None) -> list[FormData]:
+def _by_period(subs: Sequence[Row[Any]]) -> list[tuple[Month, list[Row[Any]]]]:
+    groups: dict[str, list[Row[Any]]] = defaultdict(list)
+    for s in subs:
+        groups[s.period].append(s)
+    return [(Month.parse(p), group) for p, group in sorted(groups.items())]
+
+
+# Daily reports read as figures: these tables stay in the database.
+_FIGURE_TABLES = frozenset(key for (form_id, key) in ROW_TABLES if form_id == FormId.DAILY_REPORT)
+
+
+def _forms(
+    conn: Connection,
+    subs: Sequence[Row[Any]],
+    as_of: dt.date | None,
+    *,
+    figures: tuple[Month, dt.date, set[str]] | None = None,
+) -> list[FormData]:
+    """The stored files as FormData.  With `figures` (month, as-of, reps whose customers
+    per day are wanted), daily reports carry `ReportFigures` instead of their rows."""
     ids = [s.id for s in subs]
     records: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(dict)
     by_table: dict[tuple[str, str], list[int]] = defaultdict(list)
     layouts = {s.id: codec.loads(s.layout) for s in subs}
+    as_figures = set()
+    if figures is not None:
+        as_figures = {s.id for s in subs if s.form_id == FormId.DAILY_REPORT}
+        as_figures -= _holding_insane_numbers(conn, sorted(as_figures))
     for s in subs:
         for key in layouts[s.id]:
-            by_table[(s.form_id, key)].append(s.id)
             records[s.id][key] = []
+            if s.id not in as_figures or key not in _FIGURE_TABLES:
+                by_table[(s.form_id, key)].append(s.id)
     for (form_id, key), wanted in by_table.items():
         table = ROW_TABLES[(form_id, key)]
         fields = data_columns(table)
@@ -287,6 +330,14 @@ def _forms(conn: Connection, subs: Sequence[Row[Any]], as_of: dt.date | None) ->
                     record["_extra"] = codec.loads(extra) or {}
                 records[sub_id][key].append(record)
     found = _issues(conn, ids)
+    computed: dict[int, ReportFigures] = {}
+    future: set[int] = set()
+    if figures is not None and as_figures:
+        month, upto, planned = figures
+        daily = [s.id for s in subs if s.id in as_figures]
+        named = [s.id for s in subs if s.id in as_figures and s.rep_id in planned]
+        computed = report_figures(conn, daily, month, upto, names_for=named)
+        future = _future_dates(conn, [s for s in subs if s.id in as_figures], found, upto)
     out = []
     for s in subs:
         tables = {
@@ -297,11 +348,79 @@ def _forms(conn: Connection, subs: Sequence[Row[Any]], as_of: dt.date | None) ->
         cells = header.pop(HEADER_CELLS, {})
         data = FormData(s.path, s.form_id, header, tables, found.get(s.id, []), mtime=s.mtime)
         data.header_cells = {key: (sheet, cell) for key, (sheet, cell) in cells.items()}
-        if as_of is not None:
+        if s.id in computed:
+            data.digest = computed[s.id]
+            data.issues = [i for i in data.issues if id(i) not in future]
+        elif as_of is not None:
             data.issues = [i for i in data.issues if not _no_longer_future(i, data, as_of)]
         _leave_out_insane_numbers(data)
         out.append(data)
     return out
+
+
+def _future_dates(
+    conn: Connection, subs: Sequence[Row[Any]], found: dict[int, list[Issue]], as_of: dt.date
+) -> set[int]:
+    """id() of the `future_date` warnings of these daily reports whose date has come by
+    `as_of` (as `_no_longer_future`, reading only the rows the warnings point at)."""
+    gone: set[int] = set()
+    for s in subs:
+        warned = [i for i in found.get(s.id, ()) if i.code is Code.FUTURE_DATE]
+        if not warned:
+            continue
+        layout = codec.loads(s.layout)
+        form = FORMS[s.form_id]
+        for table in form.tables:
+            spec = layout.get(table.key)
+            if spec is None:
+                continue
+            mine = [i for i in warned if i.sheet == spec["sheet"] and i.row is not None]
+            columns = {f.bilingual: f.key for f in table.fields}
+            wanted = {(i.row, columns.get(i.column or "")) for i in mine}
+            stored = ROW_TABLES[(s.form_id, table.key)]
+            fields = sorted({key for _, key in wanted if key is not None})
+            if not fields:
+                continue
+            values: dict[tuple[int | None, str | None], Any] = {
+                (row.sheet_row, key): getattr(row, key)
+                for row in conn.execute(
+                    select(stored.c.sheet_row, *(stored.c[f] for f in fields)).where(
+                        stored.c.submission_id == s.id,
+                        stored.c.sheet_row.in_(sorted({r for r, _ in wanted})),
+                    )
+                )
+                for key in fields
+            }
+            for issue in mine:
+                value = values.get((issue.row, columns.get(issue.column or "")))
+                if isinstance(value, dt.date) and value <= as_of:
+                    gone.add(id(issue))
+    return gone
+
+
+def _holding_insane_numbers(conn: Connection, ids: list[int]) -> set[int]:
+    """The daily reports among `ids` with a number beyond what a form may hold: they are read
+    row by row (`_leave_out_insane_numbers` then says so), not summed by the database."""
+    limit = Limits().max_amount
+    form = FORMS[FormId.DAILY_REPORT]
+    found: set[int] = set()
+    for (form_id, key), table in ROW_TABLES.items():
+        if form_id != FormId.DAILY_REPORT:
+            continue
+        fields = [f.key for f in form.table(key).fields if f.type in NUMERIC]
+        if not fields:
+            continue
+        beyond = or_(*(func.abs(table.c[f]) > limit for f in fields))
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            found.update(
+                conn.execute(
+                    select(table.c.submission_id)
+                    .distinct()
+                    .where(table.c.submission_id.in_(chunk), beyond)
+                ).scalars()
+            )
+    return found
 
 
 def _leave_out_insane_numbers(data: FormData) -> None:

@@ -1,0 +1,118 @@
+"""List sheets shortened for reading: per rep the count and the most urgent N entries.
+
+A cold-calling team's month has tens of thousands of 7-day lapses, and a
+messy inbox thousands of issues: a sheet of all of them is slow to write
+and nobody reads past the first screen of a rep.  The summary workbook
+therefore shows, per rep (per file for `问题 Issues`), the `limit` most
+urgent entries and a column with how many that rep has in all; the
+Overview says which lists were shortened and where the rest is (the
+summary written with `--details` or `--list-limit 0` holds every entry; the
+store keeps every issue).  `提交 Submissions` is one row per rep already:
+it is never shortened.  Only the workbook is shortened (the summary, and
+each leader's pack for its own reps): the `Summary` (JSON output,
+scorecards, tests) keeps every entry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from salesxl.consolidate.model import ColumnSpec, SheetData
+from salesxl.core.issues import Severity
+
+__all__ = ["DEFAULT_LIST_LIMIT", "Shortened", "overview_notes", "shorten_lists"]
+
+DEFAULT_LIST_LIMIT = 20
+
+_SEVERITY_ORDER = {Severity.ERROR.value: 0, Severity.WARNING.value: 1}
+
+
+def _customer_urgency(sheet: SheetData) -> Callable[[list[Any]], tuple[int, int]]:
+    """A lapse overdue longest first (its `days`), then the rest (conflicts) as listed."""
+    days = sheet.column("days")
+    return lambda row: (0, -row[days]) if isinstance(row[days], int) else (1, 0)
+
+
+def _issue_urgency(sheet: SheetData) -> Callable[[list[Any]], tuple[int, int]]:
+    """Errors first, then warnings, then notes; in each, the order of the file."""
+    severity = sheet.column("severity")
+    return lambda row: (_SEVERITY_ORDER.get(row[severity], 2), 0)
+
+
+# sheet key -> (column that says whose entry it is, urgency of a row: smaller is sooner)
+_LISTS: dict[str, tuple[str, Callable[[SheetData], Callable[[list[Any]], tuple[int, int]]]]] = {
+    "customers": ("rep_id", _customer_urgency),
+    "issues": ("file", _issue_urgency),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Shortened:
+    """A list sheet that was shortened: how many entries it has and how many are shown."""
+
+    key: str
+    title_zh: str
+    title_en: str
+    total: int
+    shown: int
+    limit: int
+
+
+def shorten_lists(
+    sheets: Sequence[SheetData], limit: int | None
+) -> tuple[list[SheetData], list[Shortened]]:
+    """`sheets` with each list sheet cut to the `limit` most urgent entries per rep (None or 0:
+    every entry), and what was cut.  A list with no rep over the limit is left as it is."""
+    out: list[SheetData] = []
+    cut: list[Shortened] = []
+    for sheet in sheets:
+        if not limit or sheet.key not in _LISTS:
+            out.append(sheet)
+            continue
+        owner, urgency_of = _LISTS[sheet.key]
+        who = sheet.column(owner)
+        mine: dict[Any, list[int]] = defaultdict(list)
+        for i, row in enumerate(sheet.rows):
+            mine[row[who]].append(i)
+        if all(len(indices) <= limit for indices in mine.values()):
+            out.append(sheet)
+            continue
+        urgency = urgency_of(sheet)
+        kept: set[int] = set()
+        for indices in mine.values():
+            # sorted() is stable: among equally urgent entries the first listed are kept
+            kept.update(sorted(indices, key=lambda i: urgency(sheet.rows[i]))[:limit])
+        totals = {owner_: len(indices) for owner_, indices in mine.items()}
+        rows = [
+            [*row, totals[row[who]]] for i, row in enumerate(sheet.rows) if i in kept
+        ]  # the order of the full list
+        column = ColumnSpec("rep_total", "该销售员共计", "Rep's total", "int")
+        if sheet.key == "issues":
+            column = ColumnSpec("rep_total", "该文件共计", "File's total", "int")
+        out.append(dataclasses.replace(sheet, columns=[*sheet.columns, column], rows=rows))
+        cut.append(
+            Shortened(sheet.key, sheet.title_zh, sheet.title_en, len(sheet.rows), len(rows), limit)
+        )
+    return out, cut
+
+
+def overview_notes(cut: Sequence[Shortened]) -> list[tuple[str, str]]:
+    """Lines for the Overview (Chinese, English) saying which lists were shortened, how far,
+    and where the rest is."""
+    notes = []
+    for s in cut:
+        zh_per, en_per = ("每个文件", "per file") if s.key == "issues" else ("每人", "per rep")
+        notes.append(
+            (
+                f"{s.title_zh}列表已精简：显示 {s.shown:,} / 共 {s.total:,} 条（{zh_per}最紧急的 "
+                f"{s.limit} 条；全部：加 --details 或 --list-limit 0 重新汇总）",
+                f"{s.title_en}: list shortened, showing {s.shown:,} of {s.total:,} (the "
+                f"{s.limit} most urgent {en_per}; all of them: consolidate again with "
+                "--details or --list-limit 0)",
+            )
+        )
+    return notes

@@ -1,0 +1,171 @@
+"""List sheets in the summary workbook: per rep the most urgent N entries, the rep's total,
+and an Overview note saying a list was shortened and where the rest is."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from salesxl.cli import main
+from salesxl.consolidate import consolidate
+from salesxl.consolidate.assemble import summarise
+from salesxl.consolidate.workbook import write_summary, write_workbook
+from salesxl.core.issues import Code, Severity, make_issue
+from tests.factory import NOV, daily, row
+
+A_FILE, B_FILE = "inbox/a/甲_daily.xlsx", "inbox/b/乙_daily.xlsx"
+
+
+def _issue(row_: int, severity: Severity, path: str = A_FILE):
+    return make_issue(
+        Code.REQUIRED,
+        path,
+        "「客户名称」必须填写。",
+        "Customer is required.",
+        sheet="日报 Daily",
+        cell=f"B{row_}",
+        row=row_,
+        severity=severity,
+    )
+
+
+@pytest.fixture
+def summary():
+    # Rep A: three phone leads on 2, 3 and 4 Nov, never visited nor followed up: as of 20 Nov
+    # each has two lapses (no visit, no follow-up) of 20-2 = 18, 20-3 = 17, 20-4 = 16 days.
+    a = daily(
+        "A",
+        [
+            row(d, f"客户{d}", phone=f"1380000000{d}", source="phone", grade="B", stage="1")
+            for d in (2, 3, 4)
+        ],
+        path=A_FILE,
+    )
+    # A's file: two warnings listed before one error (rows 12, 13, then 14).
+    a.issues += [_issue(12, Severity.WARNING), _issue(13, Severity.WARNING)]
+    a.issues += [_issue(14, Severity.ERROR)]
+    # Rep B: one phone lead on 5 Nov: one lapse of 15 days, and one warning.
+    b = daily(
+        "B", [row(5, "前海物流", phone="13900000001", source="phone", stage="1")], path=B_FILE
+    )
+    b.issues.append(_issue(12, Severity.WARNING, B_FILE))
+    return consolidate([a, b], period=NOV, as_of=dt.date(2026, 11, 20))
+
+
+def _rows(path, title):
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        head, *rows = book[title].iter_rows(values_only=True)
+    finally:
+        book.close()  # a read-only workbook keeps its file open until closed
+    keys = [h.split("\n")[-1] for h in head]
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def _notes(path):
+    """The Overview's lines about shortened lists, top to bottom."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = list(book.worksheets[0].iter_rows(values_only=True))  # the Overview
+    finally:
+        book.close()
+    cells = [c for r in rows for c in r if isinstance(c, str)]
+    return [c for c in cells if "列表已精简" in c or "list shortened" in c]
+
+
+def test_each_rep_keeps_its_most_urgent_entries_and_its_total(summary, tmp_path):
+    path = write_summary(summary, tmp_path / "summary.xlsx", list_limit=2)
+    customers = _rows(path, "客户 Customers")
+    # A: the two lapses of 客户2 (18 days, the longest overdue) of A's six; B: its one of one.
+    assert [(r["Rep ID"], r["Customer"], r["Days"], r["Rep's total"]) for r in customers] == [
+        ("A", "客户2", 18, 6),
+        ("A", "客户2", 18, 6),
+        ("B", "前海物流", 15, 1),
+    ]
+    issues = _rows(path, "问题 Issues")
+    # (the File column links to the file, shown relative to the summary)
+    mine = [(r["File"][-12:], r["Row"], r["Severity"], r["File's total"]) for r in issues]
+    # A's file: the error first, then the first warning (row 12); the second warning is cut.
+    # The list keeps the file's order: row 12 then row 14.
+    assert [m for m in mine if m[0].endswith("甲_daily.xlsx")] == [
+        ("甲_daily.xlsx", 12, "warning", 3),
+        ("甲_daily.xlsx", 14, "error", 3),
+    ]
+    assert [m for m in mine if m[0].endswith("乙_daily.xlsx")] == [
+        ("乙_daily.xlsx", 12, "warning", 1)
+    ]
+    # The Summary itself keeps every entry: 6 + 1 lapses, 3 + 1 issues.
+    assert len(summary.sheet("customers").rows) == 7
+    assert len(summary.issues) == 4
+
+
+def test_the_overview_says_which_lists_were_shortened_and_where_the_rest_is(summary, tmp_path):
+    path = write_summary(summary, tmp_path / "summary.xlsx", list_limit=2)
+    zh_customers, en_customers, zh_issues, en_issues = _notes(path)  # each in both languages
+    # Customers: 2 of A's + 1 of B's = 3 shown of 7; issues: 2 + 1 = 3 of 4.
+    assert zh_customers.startswith("客户列表已精简：显示 3 / 共 7 条")
+    assert "每人最紧急的 2 条" in zh_customers and "--details" in zh_customers
+    assert en_customers.startswith("Customers: list shortened, showing 3 of 7")
+    assert "per rep" in en_customers and "--list-limit 0" in en_customers
+    assert zh_issues.startswith("问题列表已精简：显示 3 / 共 4 条") and "每个文件" in zh_issues
+    assert en_issues.startswith(
+        "Issues: list shortened, showing 3 of 4 (the 2 most urgent per file"
+    )
+    english = write_summary(summary, tmp_path / "en.xlsx", list_limit=2, lang="en")
+    assert [n.split(",")[0] for n in _notes(english)] == [
+        "Customers: list shortened",
+        "Issues: list shortened",
+    ]
+
+
+def test_a_pack_shortens_its_own_reps_lists(summary, tmp_path):
+    """A leader's pack (summarise with `only`) holds its reps' entries, shortened the same way."""
+    pack = summarise(summary.results, only={"A"})
+    path = tmp_path / "pack.xlsx"
+    write_workbook(pack, path, base=tmp_path, in_memory=True, list_limit=2)
+    customers = _rows(path, "客户 Customers")
+    # A's six lapses cut to the two of 客户2 (18 days); B is not in the pack.
+    assert [(r["Rep ID"], r["Days"], r["Rep's total"]) for r in customers] == [
+        ("A", 18, 6),
+        ("A", 18, 6),
+    ]
+    # 2 shown of A's 6 lapses; A's file: 2 of its 3 issues.
+    assert [n for n in _notes(path) if n.startswith(("Customers", "Issues"))] == [
+        "Customers: list shortened, showing 2 of 6 (the 2 most urgent per rep; all of them: "
+        "consolidate again with --details or --list-limit 0)",
+        "Issues: list shortened, showing 2 of 3 (the 2 most urgent per file; all of them: "
+        "consolidate again with --details or --list-limit 0)",
+    ]
+
+
+@pytest.mark.parametrize("options", [{"list_limit": 0}, {"list_limit": 3}, {"details": True}])
+def test_every_entry_without_a_limit_under_it_or_with_details(summary, tmp_path, options):
+    path = write_summary(summary, tmp_path / "summary.xlsx", **options)
+    customers = _rows(path, "客户 Customers")
+    limit = options.get("list_limit")
+    if limit == 3:  # A's six lapses cut to three; B's one stays: 4 rows with the total column
+        assert [r["Days"] for r in customers] == [18, 18, 17, 15]
+        assert len(_rows(path, "问题 Issues")) == 4  # no file has more than 3 issues
+        zh, en = _notes(path)  # only the customers' list was shortened
+        assert zh.startswith("客户列表已精简：显示 4 / 共 7 条")
+        assert en.startswith("Customers: list shortened, showing 4 of 7")
+        return
+    assert len(customers) == 7 and "Rep's total" not in customers[0]
+    assert len(_rows(path, "问题 Issues")) == 4
+    assert _notes(path) == []
+
+
+def test_cli_list_limit(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    runner = CliRunner()
+    out = tmp_path / "s.xlsx"
+    args = ["consolidate", str(inbox), "--period", "2026-11", "--as-of", "2026-11-20"]
+    got = runner.invoke(main, [*args, "--list-limit", "-1", "-o", str(out)])
+    assert got.exit_code == 2 and "--list-limit" in got.output
+    assert "--list-limit" in runner.invoke(main, ["consolidate", "--help"]).output
+    got = runner.invoke(main, [*args, "--list-limit", "5", "-o", str(out)])
+    assert got.exit_code == 0, got.output

@@ -1,0 +1,207 @@
+"""The per-report figures the database computes equal the digest Python makes of the rows."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from salesxl.consolidate.digest import DailyDigest, digest_daily, digest_from_figures
+from salesxl.core.periods import Month
+from salesxl.store import import_form, open_store
+from salesxl.store.engine import read_transaction
+from salesxl.store.figures import report_figures
+from salesxl.store.schema import submissions
+from tests import factory, store_fixtures
+
+pg_server = store_fixtures.pg_server
+store_url = store_fixtures.store_url
+
+NOV = Month(2026, 11)
+NOW = dt.datetime(2026, 12, 5, 9)
+
+# Values as a rep's rows hold them after reading: codes for choices, None for empty; the
+# date and the customer are required (a row without them never reaches the store).
+DAYS = st.dates(min_value=dt.date(2026, 10, 29), max_value=dt.date(2026, 12, 2))
+CUSTOMERS = st.sampled_from(["甲公司", "甲 公司", "甲公司有限公司", "乙贸易", "丙"])
+PHONES = st.sampled_from([None, "13800138000", "138 0013 8000", "12345", "13912345678"])
+SOURCES = st.sampled_from([None, "phone", "walkin", "visit", "referral", "other"])
+GRADES = st.sampled_from([None, "A", "B", "C"])
+STAGES = st.sampled_from([None, "0", "1", "2", "3", "4", "5", "6", "7"])
+MONEY = st.one_of(st.none(), st.sampled_from([0.0, 0.1, 0.2, 99.5, 300.0, 1234.56]))
+
+ROWS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "date": DAYS,
+            "customer": CUSTOMERS,
+            "phone": PHONES,
+            "source": SOURCES,
+            "grade": GRADES,
+            "stage": STAGES,
+            "amount": MONEY,
+            "deposit": MONEY,
+        }
+    ),
+    max_size=25,
+)
+CLOSES = st.lists(
+    st.fixed_dictionaries({"date": DAYS, "forecast": MONEY}),
+    max_size=4,
+)
+
+
+def stored_digest(
+    db: str, form_id: int, period: Month, as_of: dt.date, *, current: bool = True
+) -> DailyDigest:
+    with open_store(db, create=False) as engine, read_transaction(engine) as conn:
+        figures = report_figures(conn, [form_id], period, as_of, names_for=[form_id])
+    return digest_from_figures(figures[form_id], period, as_of, current=current)
+
+
+def assert_same(stored: DailyDigest, python: DailyDigest) -> None:
+    """Counts, days and trails exactly; sums of money to float precision (the database adds
+    in its own order)."""
+    assert (stored.contacts, stored.visits, stored.deals) == (
+        python.contacts,
+        python.visits,
+        python.deals,
+    )
+    assert math.isclose(stored.amount, python.amount, abs_tol=1e-6)
+    assert math.isclose(stored.deposit, python.deposit, abs_tol=1e-6)
+    assert stored.days == python.days
+    assert stored.closes == python.closes
+    assert sorted(stored.per_day) == sorted(python.per_day)
+    for day, activity in python.per_day.items():
+        mine = stored.per_day[day]
+        assert (mine.contacts, mine.names) == (activity.contacts, activity.names), day
+        assert math.isclose(mine.closed, activity.closed, abs_tol=1e-6), day
+    assert [dataclasses.astuple(t) for t in stored.trails] == [
+        dataclasses.astuple(t) for t in python.trails
+    ]
+
+
+def import_daily(db: str, rows: list[dict[str, Any]], closes: list[dict[str, Any]]) -> int:
+    data = factory.daily("S001", rows, closes=closes)
+    result = import_form("reports", data, db=db, now=NOW)
+    assert result.status == "imported", result.note
+    assert result.submission_id is not None
+    return result.submission_id
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    rows=ROWS,
+    closes=CLOSES,
+    as_of=st.dates(min_value=dt.date(2026, 11, 1), max_value=dt.date(2026, 12, 3)),
+    current=st.booleans(),
+)
+def test_the_database_digests_a_report_as_python_does(rows, closes, as_of, current):
+    with tempfile.TemporaryDirectory() as tmp:
+        db = f"sqlite:///{Path(tmp) / 'store.db'}"
+        sub = import_daily(db, rows, closes)
+        python = digest_daily(
+            factory.daily("S001", rows, closes=closes), NOV, as_of, current=current
+        )
+        assert_same(stored_digest(db, sub, NOV, as_of, current=current), python)
+
+
+def test_a_worked_example_on_both_databases(store_url):
+    """Two spellings of one customer, a lost stage, a graded row before an ungraded one, a
+    deposit of 0, a row after as-of and one of the month before.
+    Worked out by hand: rows of November up to the 20th are rows 10-13 (sheet rows);
+      contacts 4, visits 2 (walkin, visit), deals 1 (stage 7, 300.0), deposits 50 + 0 = 50;
+      甲公司/13800138000: first 11-02 (walkin), last 11-05 stage 7, grade A (11-02: the
+        11-05 row has none), furthest 7, walk-in, first visit 11-02, first deposit 11-05;
+      甲 公司 (no phone): first 11-03 (visit), stage 0 (lost: no stage reached), no grade;
+      乙贸易: one contact on 11-20, grade C, deposit 0 is no deposit.
+    """
+    rows = [
+        factory.row(2, "甲公司", phone="13800138000", source="walkin", grade="A", stage="3"),
+        factory.row(3, "甲 公司", source="visit", stage="0"),
+        factory.row(5, "甲公司", phone="13800138000", stage="7", amount=300.0, deposit=50.0),
+        factory.row(20, "乙贸易", source="phone", grade="C", stage="1", deposit=0.0),
+        factory.row(25, "丙", stage="7", amount=999.0),  # after as-of: per day only
+        factory.row(dt.date(2026, 10, 30), "丁", stage="2"),  # October: a day, nothing more
+    ]
+    sub = import_daily(store_url, rows, [{"date": dt.date(2026, 11, 2), "forecast": 800.0}])
+    got = stored_digest(store_url, sub, NOV, dt.date(2026, 11, 20))
+    assert (got.contacts, got.visits, got.deals, got.amount, got.deposit) == (4, 2, 1, 300.0, 50.0)
+    assert got.per_day[dt.date(2026, 11, 25)].closed == 999.0
+    assert dt.date(2026, 10, 30) in got.days and dt.date(2026, 10, 30) not in got.per_day
+    first, second, third = got.trails
+    assert (first.customer, first.phone, first.first, first.first_source) == (
+        "甲公司",
+        "13800138000",
+        dt.date(2026, 11, 2),
+        "walkin",
+    )
+    assert (first.last, first.last_stage, first.grade, first.grade_date, first.furthest) == (
+        dt.date(2026, 11, 5),
+        "7",
+        "A",
+        dt.date(2026, 11, 2),
+        "7",
+    )
+    assert (first.walk_in, first.first_visit, first.first_deposit) == (
+        True,
+        dt.date(2026, 11, 2),
+        dt.date(2026, 11, 5),
+    )
+    assert (second.customer, second.phone, second.furthest, second.grade) == (
+        "甲 公司",
+        None,
+        None,
+        None,
+    )
+    assert (third.customer, third.grade, third.first_deposit) == ("乙贸易", "C", None)
+    python = digest_daily(factory.daily("S001", rows), NOV, dt.date(2026, 11, 20))
+    assert [dataclasses.astuple(t) for t in got.trails] == [
+        dataclasses.astuple(t) for t in python.trails
+    ]
+
+
+def test_only_the_reports_asked_for_carry_customer_names(tmp_path):
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    sub = import_daily(db, [factory.row(2, "甲公司")], [])
+    with open_store(db, create=False) as engine, read_transaction(engine) as conn:
+        assert conn.execute(submissions.select()).first() is not None
+        without = report_figures(conn, [sub], NOV, dt.date(2026, 11, 30))
+        named = report_figures(conn, [sub], NOV, dt.date(2026, 11, 30), names_for=[sub])
+    assert without[sub].names == {}
+    assert named[sub].names == {dt.date(2026, 11, 2): {"甲公司"}}
+
+
+@pytest.mark.parametrize("details", [False, True])
+def test_consolidation_from_the_store_gives_the_same_summary_either_way(tmp_path, details):
+    """The figures path (no --details) and the rows path (--details) give one summary."""
+    from salesxl.consolidate.from_store import consolidate_store
+
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    for rep, base in (("S001", 0), ("S002", 1)):
+        rows = [
+            factory.row(2 + base, "甲公司", phone="13800138000", source="walkin", stage="2"),
+            factory.row(9, "乙贸易", stage="7", amount=100.0 + base, deposit=10.0),
+            factory.row(27, "丙", stage="3"),
+        ]
+        data = factory.daily(rep, rows, path=f"inbox/{rep}.xlsx")
+        assert import_form("reports", data, db=db, now=NOW).status == "imported"
+    as_of = dt.date(2026, 11, 24)
+    quick = consolidate_store(db, period=NOV, as_of=as_of)
+    full = consolidate_store(db, period=NOV, as_of=as_of, details=details)
+    for sheet in quick.sheets:
+        if sheet.key != "details":
+            assert full.sheet(sheet.key).rows == sheet.rows, sheet.key
+    # S001 100.0 + S002 101.0 on the 9th; the 27th is after as-of
+    assert quick.headline.amount == 201.0
