@@ -30,7 +30,7 @@ from salesxl.core.calendar import Workdays
 from salesxl.core.periods import Month
 from salesxl.store import import_files
 from salesxl.store.schema import submissions
-from salesxl.watch import Arrivals, Watcher, WatchOptions, auto_period, lock_files
+from salesxl.watch import Arrivals, Watcher, WatchOptions, auto_period, lock_files, watch_folder
 from tests.store_fixtures import contact, daily_file, query, rep, roster_file
 
 SALESXL = shutil.which("salesxl", path=str(Path(sys.executable).parent)) or "salesxl"
@@ -333,3 +333,41 @@ def test_a_file_arriving_while_the_summary_is_written_is_handled_at_once(folder:
     watcher.tick(now=60)
     watcher.finish()
     assert sum(" summary " in line for line in lines) == 2 and not watcher.stale
+
+
+def test_a_file_arriving_just_after_the_first_read_of_the_folder_is_heard(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The folder is listened to before it is read: a file landing in between (here, right
+    after the first scan) is handled, not left waiting for an event that never came."""
+    inbox, source = folder / "inbox", folder / "source"
+    scan = Watcher.scan
+
+    def scan_then_a_file_lands(self: Watcher, now: float) -> int:
+        found = scan(self, now)
+        shutil.copy(source / "good.xlsx", inbox / "good.xlsx")
+        return found
+
+    monkeypatch.setattr(Watcher, "scan", scan_then_a_file_lands)
+    lines: list[str] = []
+    options = WatchOptions(
+        inbox=inbox,
+        output=folder / "summary.xlsx",
+        period=Month(2026, 11),
+        roster=folder / "roster.xlsx",
+        as_of=dt.date(2026, 11, 5),
+        refresh=1,
+        settle=0.5,
+    )
+    stop = threading.Event()
+    runner = threading.Thread(
+        target=lambda: watch_folder(options, log=lines.append, stop=stop, max_runtime=120)
+    )
+    runner.start()
+    try:
+        wait_for(lambda: any(" good.xlsx" in line for line in lines), 60, "good.xlsx")
+    finally:
+        stop.set()
+        runner.join(timeout=60)
+    handled = [line for line in lines if " good.xlsx" in line]
+    assert len(handled) == 1 and " ok " in handled[0], handled

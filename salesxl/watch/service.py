@@ -314,9 +314,13 @@ def watch_folder(
     watcher = Watcher(options, log, background=not once)
     clock = time.monotonic
     began = clock()
-    found = watcher.scan(began)
-    log(_line("watching", str(options.inbox), [f"{found} files there; summary {options.output}"]))
     if once:
+        found = watcher.scan(began)
+        log(
+            _line(
+                "watching", str(options.inbox), [f"{found} files there; summary {options.output}"]
+            )
+        )
         while watcher.arrivals.waiting and not stop.is_set():
             watcher.tick(clock(), refresh=False)
             stop.wait(step)
@@ -326,7 +330,11 @@ def watch_folder(
     paths: queue.SimpleQueue[Path] = queue.SimpleQueue()
     observer: Any = PollingObserver(timeout=1) if options.poll else Observer()
     observer.schedule(_Events(paths), str(options.inbox), recursive=True)
+    # Listen first, then read what is there: a file arriving in between is heard (and
+    # handed out once), never missed.
     observer.start()
+    found = watcher.scan(began)
+    log(_line("watching", str(options.inbox), [f"{found} files there; summary {options.output}"]))
     watcher.stale = True  # the first summary as soon as the folder has been read
     try:
         while not stop.is_set():
