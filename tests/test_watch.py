@@ -21,7 +21,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -43,6 +45,19 @@ def wait_for(check: Callable[[], bool], seconds: float, what: str) -> None:
             return
         time.sleep(0.2)
     raise AssertionError(f"waited {seconds} s for {what}")
+
+
+def in_process(folder: Path, **changes: Any) -> WatchOptions:
+    """The in-process tests' options: November as of the 5th, a minute's refresh."""
+    base = WatchOptions(
+        inbox=folder / "inbox",
+        output=folder / "summary.xlsx",
+        period=Month(2026, 11),
+        as_of=dt.date(2026, 11, 5),
+        refresh=60,
+        settle=1,
+    )
+    return replace(base, **changes)
 
 
 @pytest.mark.parametrize(
@@ -243,15 +258,7 @@ def test_the_summary_is_written_at_most_once_per_refresh(folder: Path):
     inbox, source = folder / "inbox", folder / "source"
     shutil.copy(source / "good.xlsx", inbox / "good.xlsx")
     lines: list[str] = []
-    options = WatchOptions(
-        inbox=inbox,
-        output=folder / "summary.xlsx",
-        period=Month(2026, 11),
-        roster=folder / "roster.xlsx",
-        as_of=dt.date(2026, 11, 5),
-        refresh=60,
-        settle=1,
-    )
+    options = in_process(folder, roster=folder / "roster.xlsx")
     watcher = Watcher(options, lines.append)
 
     def summaries() -> int:
@@ -278,14 +285,7 @@ def test_a_summary_open_in_excel_is_a_log_line_and_written_at_the_next_turn(fold
     lock = folder / "~$summary.xlsx"
     lock.write_bytes(b"manager")  # the manager has the summary open in Excel
     lines: list[str] = []
-    options = WatchOptions(
-        inbox=inbox,
-        output=folder / "summary.xlsx",
-        period=Month(2026, 11),
-        as_of=dt.date(2026, 11, 5),
-        refresh=60,
-        settle=1,
-    )
+    options = in_process(folder)
     watcher = Watcher(options, lines.append)
     watcher.scan(now=0)
     watcher.tick(now=0)
@@ -303,14 +303,7 @@ def test_a_file_arriving_while_the_summary_is_written_is_handled_at_once(folder:
     inbox, source = folder / "inbox", folder / "source"
     shutil.copy(source / "good.xlsx", inbox / "good.xlsx")
     lines: list[str] = []
-    options = WatchOptions(
-        inbox=inbox,
-        output=folder / "summary.xlsx",
-        period=Month(2026, 11),
-        as_of=dt.date(2026, 11, 5),
-        refresh=60,
-        settle=1,
-    )
+    options = in_process(folder)
     watcher = Watcher(options, lines.append, background=True)
     release = threading.Event()
     consolidate = watcher._consolidate
@@ -350,15 +343,7 @@ def test_a_file_arriving_just_after_the_first_read_of_the_folder_is_heard(
 
     monkeypatch.setattr(Watcher, "scan", scan_then_a_file_lands)
     lines: list[str] = []
-    options = WatchOptions(
-        inbox=inbox,
-        output=folder / "summary.xlsx",
-        period=Month(2026, 11),
-        roster=folder / "roster.xlsx",
-        as_of=dt.date(2026, 11, 5),
-        refresh=1,
-        settle=0.5,
-    )
+    options = in_process(folder, roster=folder / "roster.xlsx", refresh=1, settle=0.5)
     stop = threading.Event()
     runner = threading.Thread(
         target=lambda: watch_folder(options, log=lines.append, stop=stop, max_runtime=120)
