@@ -57,6 +57,7 @@ _SERIAL_START = dt.date(1900, 3, 1)
 _EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
 
 _LAID_OUT = ("overview", "trend", "funnel")  # sheets written cell by cell, not streamed
+DETAILS_SHARED_TEXTS = 5_000  # distinct texts per Details column in the shared table
 MAX_URLS = 65_000  # Excel's limit is 65,530 hyperlinks per worksheet
 MAX_SHEET_ROWS = 1_048_576  # Excel's rows per worksheet
 MAX_URL_LENGTH = 2_000
@@ -116,17 +117,6 @@ class _FileNames(dict[str, str]):
         if shown is None:
             shown = self[name] = printable(name)
         return shown
-
-
-class _NoOverlapIndex(dict[tuple[int, int], str]):
-    """xlsxwriter's `add_table` records every cell of the table's range in the
-    worksheet's `table_cells` to refuse a second, overlapping table: 5 million
-    entries, ≈ 700 MB, for the Details table of 1,000 reps.  The Details sheet
-    holds that one table and nothing else, so nothing can overlap: forget them.
-    (Were xlsxwriter to rename the attribute, this only stops saving memory.)"""
-
-    def __setitem__(self, key: tuple[int, int], value: str) -> None:
-        pass
 
 
 class _Writer:
@@ -197,15 +187,17 @@ class _Writer:
         heads = [self.label(c.zh, c.en) for c in sheet.columns]
         n = len(sheet.rows)
         if as_table:
-            ws.table_cells = _NoOverlapIndex()
             # add_table refuses a streamed sheet, but it only records the table's range and
             # writes the header row, which the streamed rows then follow: allow it, and
             # write the header again as a streamed sheet's text (in the cell, not shared).
+            # It is given the header and one row, then told the whole range: it would note
+            # every cell of the range to refuse an overlapping table (5 million entries for
+            # the Details of 1,000 reps), and this sheet holds no other table.
             streamed, ws.constant_memory = ws.constant_memory, 0
             ws.add_table(
                 0,
                 0,
-                max(n, 1),
+                1,
                 len(heads) - 1,
                 {
                     "columns": [{"header": h.replace("\n", " ")} for h in heads],
@@ -213,6 +205,8 @@ class _Writer:
                     "name": as_table,
                 },
             )
+            table = ws.tables[-1]
+            table["range"] = table["a_range"] = table["autofilter"] = _range(max(n, 1), len(heads))
             ws.constant_memory = streamed
             if streamed:
                 for c, head in enumerate(heads):
@@ -292,8 +286,9 @@ class _Writer:
                     write_cell(ws, r, c, value, fmt)
 
     def _stream_rows(self, ws: Any, sheet: SheetData, plan: list[tuple[Any, ...]]) -> None:
-        """The body of a sheet made in constant-memory mode, as XML (text shared but on
-        Details, where a quarter of a million rows' strings would pile up in memory)."""
+        """The body of a sheet made in constant-memory mode, as XML.  Text is shared, but on
+        Details only the first few thousand texts of a column: the phone numbers of a
+        quarter of a million rows would pile up in memory; repeated names stay shared."""
         stream = RowStream(
             ws,
             [
@@ -302,7 +297,7 @@ class _Writer:
             ],
             labels=[p[2] for p in plan],
             convert=self._plain_text,
-            shared=not sheet.key.startswith("details"),
+            share_limit=DETAILS_SHARED_TEXTS if sheet.key.startswith("details") else None,
         )
         links = [c for c, link, _, _ in plan if link]
         link_style = {c: RowStream.style(self.link) for c in links}
@@ -538,6 +533,11 @@ def _cell(row: int, col: int) -> str:
         col, rest = divmod(col - 1, 26)
         letters = chr(65 + rest) + letters
     return f"{letters}{row + 1}"
+
+
+def _range(last_row: int, columns: int) -> str:
+    """A1:… reference from the top-left cell to row `last_row` (0-based) of `columns`."""
+    return f"A1:{_cell(last_row, columns - 1)}"
 
 
 def _pieces(sheet: SheetData) -> list[SheetData]:

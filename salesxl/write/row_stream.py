@@ -12,7 +12,8 @@ tells the worksheet the extent it filled.  Everything else on the sheet
 colours, hyperlinks, print setup) stays xlsxwriter's.
 
 The cells are what xlsxwriter writes for the same values: text as a shared
-string (or, with `shared=False`, inline, as constant-memory mode does),
+string (past `share_limit` distinct texts in a column, inline, as constant-memory
+mode writes all text: memory then stops growing with rows),
 numbers with 16 significant digits, dates as day serials in the column's
 date format, a boolean as a boolean, a non-finite number as Excel's `#NUM!`.
 """
@@ -37,6 +38,7 @@ __all__ = ["RowStream"]
 _SERIAL_START = dt.date(1900, 3, 1)
 _EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
 _MAX_TEXT = 32_767  # UTF-16 units a cell holds
+_NO_LIMIT = 2**62
 # What inline text must escape: XML's specials, control characters (as _xHHHH_, and a
 # literal `_xHHHH_` by escaping its underscore), the two non-characters.
 _NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
@@ -58,11 +60,14 @@ class RowStream:
         *,
         labels: Sequence[Mapping[Any, str] | None] = (),
         convert: Callable[[Any], Any] = str,
-        shared: bool = True,
+        share_limit: int | None = None,
     ) -> None:
         if not ws.constant_memory or ws.row_data_fh is None:
             raise ValueError("RowStream writes into a worksheet made in constant-memory mode")
-        self.ws, self.convert, self.shared = ws, convert, shared
+        self.ws, self.convert = ws, convert
+        # Distinct texts each column may add to the shared string table (which stays in
+        # memory to the end); a column's texts past that are written inline.
+        self.room = [_NO_LIMIT if share_limit is None else share_limit] * len(styles)
         # A cell is `<c r="` + its column + its row + its style + the rest: `" s="3"><v>…`
         self.heads = [f'<c r="{column_letters(c)}' for c in range(len(styles))]
         self.styles = [self.style(f) for f in styles]
@@ -89,7 +94,7 @@ class RowStream:
         ref = str(r + 1)
         cells = [f'<row r="{ref}">']
         add = cells.append
-        heads, styles, labels, shared = self.heads, self.styles, self.labels, self.shared
+        heads, styles, labels, tails = self.heads, self.styles, self.labels, self.tails
         if overrides:
             styles = [overrides.get(c, s) for c, s in enumerate(styles)]
         first = last = -1
@@ -107,28 +112,24 @@ class RowStream:
             if first < 0:
                 first = c
             last = c
+            if kind is int or kind is float:
+                if kind is int or math.isfinite(value):
+                    add(f'{heads[c]}{ref}{styles[c]}"><v>{value:.16G}</v></c>')
+                    continue
+                value, kind = NOT_A_NUMBER, str  # Excel cannot hold it: its own overflow mark
             if kind is str:
                 shown = labels[c]
                 if shown is not None:
                     value = shown.get(value, value)
-                if shared:
-                    tail = self.tails.get(value)
-                    if tail is None:
-                        tail = self._shared(value)
-                    else:
-                        self.reused += 1
+                tail = tails.get(value)
+                if tail is not None:
+                    self.reused += 1
                     add(f"{heads[c]}{ref}{styles[c]}{tail}")
+                elif self.room[c] > 0:
+                    self.room[c] -= 1
+                    add(f"{heads[c]}{ref}{styles[c]}{self._shared(value)}")
                 else:
                     add(self._inline(f"{heads[c]}{ref}{styles[c]}", value))
-            elif kind is int or (kind is float and math.isfinite(value)):
-                add(f'{heads[c]}{ref}{styles[c]}"><v>{value:.16G}</v></c>')
-            elif kind is float:  # Excel cannot hold it: its own overflow mark
-                start = f"{heads[c]}{ref}{styles[c]}"
-                add(
-                    start + self._shared(NOT_A_NUMBER)
-                    if shared
-                    else self._inline(start, NOT_A_NUMBER)
-                )
             elif kind is dt.date and value >= _SERIAL_START:
                 add(f'{heads[c]}{ref}{styles[c]}"><v>{value.toordinal() - _EXCEL_EPOCH}</v></c>')
             elif kind is bool:
