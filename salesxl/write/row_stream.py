@@ -94,7 +94,14 @@ class RowStream:
         ref = str(r + 1)
         cells = [f'<row r="{ref}">']
         add = cells.append
-        heads, styles, labels, tails = self.heads, self.styles, self.labels, self.tails
+        heads, styles, labels, tails, room = (
+            self.heads,
+            self.styles,
+            self.labels,
+            self.tails,
+            self.room,
+        )
+        reused = 0
         if overrides:
             styles = [overrides.get(c, s) for c, s in enumerate(styles)]
         first = last = -1
@@ -123,10 +130,10 @@ class RowStream:
                     value = shown.get(value, value)
                 tail = tails.get(value)
                 if tail is not None:
-                    self.reused += 1
+                    reused += 1
                     add(f"{heads[c]}{ref}{styles[c]}{tail}")
-                elif self.room[c] > 0:
-                    self.room[c] -= 1
+                elif room[c] > 0:
+                    room[c] -= 1
                     add(f"{heads[c]}{ref}{styles[c]}{self._shared(value)}")
                 else:
                     add(self._inline(f"{heads[c]}{ref}{styles[c]}", value))
@@ -139,6 +146,7 @@ class RowStream:
                     value = dt.datetime(value.year, value.month, value.day)
                 serial = self.ws._convert_date_time(value)
                 add(f'{heads[c]}{ref}{styles[c]}"><v>{serial:.16G}</v></c>')
+        self.reused += reused
         if first < 0:
             return
         add("</row>")
