@@ -16,6 +16,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import NamedTuple
 
 from salesxl.consolidate.digest import Trail, merge_trails
 from salesxl.core.identity import normalise_name
@@ -32,10 +34,12 @@ __all__ = [
 
 FOLLOW_UP_DAYS = 7
 _WINDOW = dt.timedelta(days=FOLLOW_UP_DAYS)
+_DUE_ORDER = attrgetter("due", "rep", "customer")
 
 
-@dataclass(frozen=True, slots=True)
-class Lapse:
+class Lapse(NamedTuple):
+    """A 7-day window (a tuple: a cold-calling month makes a hundred thousand of them)."""
+
     rule: str  # "phone_no_visit" | "no_follow_up"
     customer: str
     phone: str | None
@@ -123,7 +127,7 @@ class CustomerBook:
                             t.last,
                         )
                     )
-        found.sort(key=lambda lapse: (lapse.due, lapse.rep, lapse.customer))
+        found.sort(key=_DUE_ORDER)
         return found
 
     def conflicts(self) -> list[Conflict]:
