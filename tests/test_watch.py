@@ -356,3 +356,20 @@ def test_a_file_arriving_just_after_the_first_read_of_the_folder_is_heard(
         runner.join(timeout=60)
     handled = [line for line in lines if " good.xlsx" in line]
     assert len(handled) == 1 and " ok " in handled[0], handled
+
+
+def test_what_a_round_froze_is_given_back_to_the_collector_at_the_next(folder: Path):
+    import gc
+
+    inbox, source = folder / "inbox", folder / "source"
+    shutil.copy(source / "good.xlsx", inbox / "good.xlsx")
+    watcher = Watcher(in_process(folder, roster=folder / "roster.xlsx"), lambda line: None)
+    gc.unfreeze()
+    try:
+        watcher.scan(now=0)
+        watcher.tick(now=0)  # reads, consolidates and writes: each phase freezes what it kept
+        assert gc.get_freeze_count() > 0
+        watcher.tick(now=1)  # a round with nothing to do gives them back
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()

@@ -34,6 +34,7 @@ from salesxl.core.calendar import Workdays
 from salesxl.core.errors import SalesxlError
 from salesxl.core.issues import Severity
 from salesxl.core.people import Roster
+from salesxl.core.perf import thaw
 from salesxl.core.periods import Month
 from salesxl.intake.files import collect_files, load_form
 from salesxl.intake.roster import read_roster
@@ -135,6 +136,7 @@ class Watcher:
     def tick(self, now: float, *, final: bool = False, refresh: bool = True) -> None:
         """Handle the files that have settled; write the summary if it is stale and due (or
         `final`)."""
+        thaw()  # what earlier rounds froze, back to the collector: the watch runs for days
         for path in self.arrivals.ready(now):
             self.log(self.handle(path))
         if self.writing is not None and not self.writing.is_alive():
