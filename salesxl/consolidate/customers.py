@@ -90,41 +90,47 @@ class CustomerBook:
         """Every 7-day window of a customer not won or lost that runs out from `start` to
         the day before `end`, judged at `as_of` (the rules: see the module's docstring)."""
         found: list[Lapse] = []
-        done = (CLOSED_WON, LOST)
+        add, make = found.append, tuple.__new__  # a cold-calling month: 270,000 windows
+        done, leads, grades = (CLOSED_WON, LOST), LEAD_SOURCES, FOLLOW_UP_GRADES
         # the first contact (last contact) a window running out in [start, end) starts from
         first_from, last_from = start - _WINDOW, end - _WINDOW
+        after: dict[dt.date, tuple[dt.date, int]] = {}  # a contact day -> (due, days since)
         for trails in self.customers.values():
             for rep, t in trails:
                 if t.last_stage in done:
                     continue  # won or lost: nothing left to follow up
                 # Phone lead: a visit within 7 days of the first call, else it lapses.
-                if first_from <= t.first < last_from and t.first_source in LEAD_SOURCES:
-                    due = t.first + _WINDOW
+                first = t.first
+                if first_from <= first < last_from and t.first_source in leads:
+                    due, days = after.get(first) or after.setdefault(
+                        first, (first + _WINDOW, (as_of - first).days)
+                    )
                     if t.first_visit is None or t.first_visit > due:
-                        found.append(
-                            Lapse(
-                                "phone_no_visit",
-                                t.customer,
-                                t.phone,
-                                rep,
-                                t.first,
-                                due,
-                                (as_of - t.first).days,
-                                t.last,
+                        add(
+                            make(
+                                Lapse,
+                                (
+                                    "phone_no_visit",
+                                    t.customer,
+                                    t.phone,
+                                    rep,
+                                    first,
+                                    due,
+                                    days,
+                                    t.last,
+                                ),
                             )
                         )
                 # Walk-in or A/B customer: followed up at least once every 7 days.
-                if first_from <= t.last < last_from and (t.walk_in or t.grade in FOLLOW_UP_GRADES):
-                    found.append(
-                        Lapse(
-                            "no_follow_up",
-                            t.customer,
-                            t.phone,
-                            rep,
-                            t.last,
-                            t.last + _WINDOW,
-                            (as_of - t.last).days,
-                            t.last,
+                last = t.last
+                if first_from <= last < last_from and (t.walk_in or t.grade in grades):
+                    due, days = after.get(last) or after.setdefault(
+                        last, (last + _WINDOW, (as_of - last).days)
+                    )
+                    add(
+                        make(
+                            Lapse,
+                            ("no_follow_up", t.customer, t.phone, rep, last, due, days, last),
                         )
                     )
         found.sort(key=_DUE_ORDER)
