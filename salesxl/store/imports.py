@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, bindparam, select
 
 from salesxl.core.display import displayable, is_displayable, raw_bytes
 from salesxl.core.issues import Code, Issue, make_issue, message
@@ -279,12 +279,17 @@ def _kind(kind: str) -> Kind:
         raise ValueError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}") from None
 
 
+_STORED = select(submissions).where(
+    submissions.c.content_hash.in_(bindparam("hashes", expanding=True))
+)
+
+
 def _known_hashes(conn: Connection, hashes: list[str]) -> dict[str, Any]:
     """Content hash -> the submission of it, for those of `hashes` the store has."""
     found: dict[str, Any] = {}
     for start in range(0, len(hashes), 500):
         chunk = hashes[start : start + 500]
-        for row in conn.execute(select(submissions).where(submissions.c.content_hash.in_(chunk))):
+        for row in conn.execute(_STORED, {"hashes": chunk}):
             found[row.content_hash] = row
     return found
 
@@ -640,7 +645,8 @@ def _write(
     first, last = _span(data, plan.good)
     version = 1 + max((s.version for s in versions), default=0)
     new_id = conn.execute(
-        submissions.insert().values(
+        submissions.insert(),
+        dict(
             kind=spec.name,
             form_id=data.form_id,
             rep_id=data.rep_id,
@@ -663,7 +669,7 @@ def _write(
             # the header cells ride along, so checks from the store point at the cell too
             header=codec.dumps({**data.header, HEADER_CELLS: data.header_cells}),
             layout=codec.dumps(layout_of(data)),
-        )
+        ),
     ).inserted_primary_key[0]  # type: ignore[index]  # an INSERT of one row has its key
     if written.stored is not None:
         written.stored.add(content_hash)
@@ -687,7 +693,8 @@ def _write(
         result.issues.append(early)
     _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)))
     conn.execute(
-        audit_log.insert().values(
+        audit_log.insert(),
+        dict(
             at=now,
             actor=actor,
             action="replace" if replaced else "import",
@@ -717,7 +724,7 @@ def _write(
                     ],
                 }
             ),
-        )
+        ),
     )
     result.status = "replaced" if replaced else "imported"
     result.rows, result.skipped_rows = rows, plan.skipped

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, and_, exists, func, or_, select, update
+from sqlalchemy import Connection, Row, Table, and_, bindparam, exists, func, or_, select, update
 
 from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.deadlines import daily_deadline
@@ -385,6 +385,12 @@ def report_dates(good: Good) -> set[dt.date]:
     }
 
 
+_KNOWN_DAYS = select(report_days.c.day).where(
+    report_days.c.rep_id == bindparam("rep"),
+    report_days.c.day.in_(bindparam("days", expanding=True)),
+)
+
+
 def record_days(
     conn: Connection,
     new_id: int,
@@ -405,13 +411,7 @@ def record_days(
     if not days:
         return
     rep = data.rep_id
-    known = set(
-        conn.execute(
-            select(report_days.c.day).where(
-                report_days.c.rep_id == rep, report_days.c.day.in_(sorted(days))
-            )
-        ).scalars()
-    )
+    known = set(conn.execute(_KNOWN_DAYS, {"rep": rep, "days": sorted(days)}).scalars())
     newest = max(days)
     new = sorted(days - known)
     insert_columns(
