@@ -18,7 +18,7 @@ from salesxl.store import codec, import_files, open_store
 from salesxl.store.bulk import insert_columns
 from salesxl.store.engine import write_transaction
 from salesxl.store.rows import DIGEST_PREFIX, TableRows, data_digest, legacy_digest
-from salesxl.store.schema import day_closes, report_days, submissions
+from salesxl.store.schema import activities, day_closes, report_days, submissions
 from salesxl.store.statistics import keep_statistics
 from salesxl.validate import FormData, TableData
 from tests import store_fixtures
@@ -284,3 +284,44 @@ def test_a_new_postgresql_store_is_analysed_by_its_first_import(pg_url, tmp_path
         assert keep_statistics(conn, added) == ["activities"]
         assert added["activities"] == 0
         assert keep_statistics(conn, {"no_such_table": 100}) == []
+
+
+def test_what_the_readers_work_out_is_what_the_store_would(tmp_path):
+    """The fingerprint and customer identities come from the reading processes; they are
+    those the parent works out itself (and which an import from another path stores)."""
+    from salesxl.intake.files import load_form
+    from salesxl.store.kinds import customer_keys
+    from salesxl.store.prepared import prepare_for_store, prepared
+    from salesxl.validate import ValidationContext
+
+    rows = [
+        contact(2, "甲公司", phone="13800138000"),
+        contact(3, "乙公司"),
+        contact(4, "甲公司", phone="138 0013 8000"),
+    ]
+    path = daily_file(tmp_path / "in", "S001", rows)
+    data = load_form(path, ValidationContext(today=T0.date()))
+    good = {key: TableRows.of(t) for key, t in data.tables.items()}
+    keys = customer_keys(good["daily"])
+    # the same phone written two ways is one customer; without a phone, the name
+    assert keys == ["tel:13800138000", "name:乙公司", "tel:13800138000"]
+    ready = prepared(prepare_for_store(data))
+    assert ready is not None
+    assert ready.fingerprint == data_digest(data, good)
+    assert ready.customer_keys == {"daily": keys}
+
+    other = daily_file(tmp_path / "in", "S002", [contact(5, "丙公司", phone="13900139000")])
+    by_readers = f"sqlite:///{tmp_path / 'readers.db'}"
+    import_files("reports", [path, other], db=by_readers, now=T0, workers=2)
+    from salesxl.store import import_form
+
+    by_form = f"sqlite:///{tmp_path / 'form.db'}"
+    for f in (path, other):
+        import_form("reports", load_form(f, ValidationContext(today=T0.date())), db=by_form)
+    for url in (by_readers, by_form):  # worked out by the readers, and by the parent
+        stored = query(url, activities.select().order_by(activities.c.id))
+        assert [r.customer_key for r in stored] == [*keys, "tel:13900139000"], url
+    hashes = {
+        u: [r.data_hash for r in query(u, submissions.select())] for u in (by_readers, by_form)
+    }
+    assert hashes[by_readers] == hashes[by_form]

@@ -59,6 +59,7 @@ from salesxl.store.kinds import (
     supersede,
 )
 from salesxl.store.migrations import open_store
+from salesxl.store.prepared import prepare_for_store, prepared
 from salesxl.store.refusals import REFUSAL_ISSUES, refused_content
 from salesxl.store.results import FileResult, ImportResult
 from salesxl.store.rows import DIGEST_PREFIX, TableRows, data_digest, layout_of, legacy_digest
@@ -199,7 +200,12 @@ def import_files(
             def read(chunk: list[Path]) -> list[FormData]:
                 sizes = iter([hashes[f][1] for f in chunk])
                 return load_forms(
-                    chunk, ctx, workers=workers, progress=lambda n: step(next(sizes, 0) * n)
+                    chunk,
+                    ctx,
+                    workers=workers,
+                    progress=lambda n: step(next(sizes, 0) * n),
+                    # the fingerprint and customer identities, worked out by the readers
+                    prepare=prepare_for_store if spec.per_file else None,
                 )
 
             pending = reader.submit(read, chunks[0]) if chunks else None
@@ -591,7 +597,14 @@ def _import(
     fed = not_fed(data)
     data.issues[:0] = fed
     result.issues[:0] = fed
-    data_hash = data_digest(data, plan.good) if spec.per_file else content_hash
+    ready = prepared(data) if plan.skipped == 0 else None  # worked out from every row
+    if ready is not None:
+        for key, keys in ready.customer_keys.items():
+            plan.good[key].customer_keys = keys
+    if not spec.per_file:
+        data_hash = content_hash
+    else:
+        data_hash = ready.fingerprint if ready is not None else data_digest(data, plan.good)
     with progress(rows if rows >= ROWS_BAR else 0, f"Writing {Path(data.path).name}") as step:
         return _write(
             conn,

@@ -45,6 +45,7 @@ __all__ = [
     "KINDS",
     "Kind",
     "Previous",
+    "customer_keys",
     "customer_keys_of",
     "daily_due",
     "insert_form_rows",
@@ -302,16 +303,19 @@ def _table_columns(table: Table, rows: TableRows, fixed: dict[str, Any]) -> dict
     extras = rows.extras or [None] * n
     columns["extra"] = [codec.dumps(e) if e else None for e in extras]
     if table is activities:
-        keys = {
-            pair: customer_key(*pair)
-            for pair in set(zip(columns[Role.CUSTOMER], columns[Role.PHONE], strict=True))
-        }
-        columns["customer_key"] = [
-            keys[pair] for pair in zip(columns[Role.CUSTOMER], columns[Role.PHONE], strict=True)
-        ]
+        columns["customer_key"] = (
+            rows.customer_keys if rows.customer_keys is not None else customer_keys(rows)
+        )
     if table is sales_records:
         columns[Role.MONTH] = _months_of(columns[Role.DATE])
     return columns
+
+
+def customer_keys(rows: TableRows) -> list[str | None]:
+    """Each contact row's customer identity (`customer_key` of its name and phone)."""
+    pairs = list(zip(rows.column(Role.CUSTOMER), rows.column(Role.PHONE), strict=True))
+    keys = {pair: customer_key(*pair) for pair in set(pairs)}
+    return [keys[pair] for pair in pairs]
 
 
 def insert_form_rows(

@@ -33,6 +33,8 @@ class TableRows:
     values: dict[str, list[Any]]
     sheet_rows: list[int]
     extras: list[Record | None] | None = None
+    # each row's customer identity (daily contacts), when worked out where the file was read
+    customer_keys: list[str | None] | None = None
 
     @classmethod
     def of(cls, table: TableData, drop: Collection[int] = ()) -> TableRows:
