@@ -30,6 +30,8 @@ import csv
 import datetime as dt
 import gc
 import hashlib
+import os
+import resource
 import shutil
 import tempfile
 import time
@@ -153,18 +155,33 @@ def _hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the reading processes it has ended."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _per_cpu(rows: int, cpu: float) -> str:
+    """On a shared machine wall time says how busy the others were; CPU time does not."""
+    return f"cpu {cpu:5.2f} s: {rows / cpu:9,.0f} rows per cpu-s"
+
+
 def _pg_import(kind: str, path: Path, rows: int, pg: str | None) -> str:
     """`import_files` into a new PostgreSQL database on the server at `pg` (when given)."""
     if pg is None:
         return ""
-    from _postgres import create_database
+    from _postgres import create_database, server_cpu
 
     url = create_database(pg, f"bench_{kind}_{path.suffix[1:] or 'folder'}")
-    t0 = time.perf_counter()
+    c0, s0, t0 = _cpu(), server_cpu(url), time.perf_counter()
     result = import_files(kind, [path], db=url)
     took = time.perf_counter() - t0
+    cpu = _cpu() - c0 + server_cpu(url) - s0
     assert result.rows == rows, result.to_dict()["issues"][:2]
-    return f"; into PostgreSQL {took:6.2f} s ({rows / took:9,.0f} rows/s)"
+    return (
+        f"\n           into PostgreSQL {took:6.2f} s ({rows / took:9,.0f} rows/s;"
+        f" {_per_cpu(rows, cpu)}, the server's included)"
+    )
 
 
 def bench_sales(path: Path, n: int, work: Path, pg: str | None = None) -> None:
@@ -183,9 +200,9 @@ def bench_sales(path: Path, n: int, work: Path, pg: str | None = None) -> None:
     del data, result  # as in `salesxl import`: nothing else alive for the collector to scan
     gc.collect()
     db = f"sqlite:///{work / f'whole_{path.suffix[1:]}.db'}"
-    t0 = time.perf_counter()
+    c0, t0 = _cpu(), time.perf_counter()
     whole = import_files("sales", [path], db=db)
-    total = time.perf_counter() - t0
+    total, cpu = time.perf_counter() - t0, _cpu() - c0
     assert whole.rows == n
     naive = _naive_sales(path, work)
     floor = _raw_read(path)
@@ -193,7 +210,7 @@ def bench_sales(path: Path, n: int, work: Path, pg: str | None = None) -> None:
     print(
         f"sales {path.suffix[1:]:<4}  {n:,} rows  read {read:6.2f} s ({n / read:9,.0f} rows/s)"
         f"  write {write:5.2f} s ({n / write:9,.0f} rows/s)"
-        f"  import_files {total:6.2f} s ({n / total:9,.0f} rows/s){on_pg}"
+        f"  import_files {total:6.2f} s ({n / total:9,.0f} rows/s; {_per_cpu(n, cpu)}){on_pg}"
     )
     print(
         f"           naive pandas read + to_sql {naive:6.2f} s (salesxl {naive / total:4.2f}× "
@@ -251,9 +268,9 @@ def bench_reports(folder: Path, work: Path, workers: int | None, pg: str | None 
             assert result.status == "imported", (result.note, result.issues[:2])
         write = time.perf_counter() - t0
     db = f"sqlite:///{work / 'reports_whole.db'}"
-    t0 = time.perf_counter()
+    c0, t0 = _cpu(), time.perf_counter()
     whole = import_files("reports", [folder], db=db, workers=workers)
-    total = time.perf_counter() - t0
+    total, cpu = time.perf_counter() - t0, _cpu() - c0
     assert whole.count("imported") == len(files), whole.to_dict()["issues"][:2]
     t0 = time.perf_counter()
     again = import_files("reports", [folder], db=db, workers=workers)
@@ -266,8 +283,8 @@ def bench_reports(folder: Path, work: Path, workers: int | None, pg: str | None 
         f"  write {write:5.2f} s ({rows / write:9,.0f} rows/s, {write / n * 1000:.1f} ms/file)"
     )
     print(
-        f"           import_files {total:6.2f} s ({rows / total:9,.0f} rows/s){on_pg};"
-        f" the same folder again (all unchanged) {repeat:5.2f} s"
+        f"           import_files {total:6.2f} s ({rows / total:9,.0f} rows/s;"
+        f" {_per_cpu(rows, cpu)}); the same folder again (all unchanged) {repeat:5.2f} s{on_pg}"
     )
 
 
@@ -359,7 +376,7 @@ def main() -> None:
     parser.add_argument("--erp-only", action="store_true")
     parser.add_argument("--postgresql", action="store_true", help="also import into PostgreSQL")
     args = parser.parse_args()
-    print("preparing inputs in", DATA, flush=True)
+    print("preparing inputs in", DATA, "; load average", os.getloadavg()[0], flush=True)
     if args.erp_only:
         work = Path(tempfile.mkdtemp(prefix="salesxl-bench-"))
         try:
@@ -381,6 +398,7 @@ def main() -> None:
             bench_sales(xlsx_path, args.rows, work, pg)
             bench_reports(folder, work, args.workers, pg)
             bench_erp(args.erp_rows, work)
+            print(f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
