@@ -73,6 +73,7 @@ __all__ = ["FileResult", "ImportResult", "Progress", "default_actor", "import_fi
 # Called with a total and a label; yields a callback advanced as work is done.
 Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
 READ_CHUNK = 64  # files read (in parallel) and written in one transaction
+FIRST_CHUNK = 16  # … but the first, read while nothing else can be done
 ROWS_BAR = 20_000  # files with at least this many rows get a progress bar of their own
 
 Good = dict[str, TableRows]
@@ -187,7 +188,10 @@ def import_files(
             expect=spec.forms,
             saved_times=saved_times,
         )
-        chunks = [todo[i : i + READ_CHUNK] for i in range(0, len(todo), READ_CHUNK)]
+        # A small first chunk: nothing is written while it is read.
+        first = min(FIRST_CHUNK, READ_CHUNK)
+        chunks = [todo[:first]] if todo else []
+        chunks += [todo[i : i + READ_CHUNK] for i in range(first, len(todo), READ_CHUNK)]
         # Several chunks: the next is read while this one is written, and a file's own
         # "Writing" bar would only tangle with the reading bar.
         writing = progress if len(chunks) == 1 else _silent
