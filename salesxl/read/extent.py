@@ -84,7 +84,7 @@ def _usual(xml: bytes, letters: int, digits: int, string_digits: int | None = No
     digits (and, with `string_digits`, a plain shared-string index): one pass."""
     if _odd_cell(letters, digits, string_digits).search(xml):
         return False
-    return not (b":c" in xml and _PREFIXED_CELL.search(xml))
+    return _PREFIXED_CELL.search(xml) is None  # (faster than testing for `:c` first)
 
 
 def scan_cells(xml: bytes, strings: int, fits: Callable[[Extent], bool]) -> CellScan:
