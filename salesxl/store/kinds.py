@@ -16,11 +16,24 @@ Replaced rows stay, marked by the submission that replaced them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.deadlines import daily_deadline
@@ -101,12 +114,19 @@ class Previous:
     spans: dict[str | None, tuple[dt.date, dt.date]] = field(default_factory=dict)  # sales
 
 
-def _slice_filter(data: FormData) -> Any:
-    rep, period = data.rep_id, data.period
-    return and_(
-        submissions.c.form_id == data.form_id,
-        submissions.c.rep_id.is_(None) if rep is None else submissions.c.rep_id == rep,
-        submissions.c.period.is_(None) if period is None else submissions.c.period == str(period),
+@functools.cache
+def _slice_versions(no_rep: bool, no_period: bool) -> Select[Any]:
+    """Every version of a slice (form, rep, period), oldest first; built once per shape (an
+    import of a thousand reports asks it a thousand times)."""
+    s = submissions.c
+    return (
+        select(submissions)
+        .where(
+            s.form_id == bindparam("form"),
+            s.rep_id.is_(None) if no_rep else s.rep_id == bindparam("rep"),
+            s.period.is_(None) if no_period else s.period == bindparam("period"),
+        )
+        .order_by(s.version)
     )
 
 
@@ -174,11 +194,13 @@ def _current_rows_where(
 
 def previous_versions(conn: Connection, kind: Kind, data: FormData, good: Good) -> Previous:
     if kind.per_file:
-        versions = list(
-            conn.execute(
-                select(submissions).where(_slice_filter(data)).order_by(submissions.c.version)
-            )
-        )
+        rep, period = data.rep_id, data.period
+        params = {"form": data.form_id}
+        if rep is not None:
+            params["rep"] = rep
+        if period is not None:
+            params["period"] = str(period)
+        versions = list(conn.execute(_slice_versions(rep is None, period is None), params))
         current = [s for s in versions if s.status == "current"]
         return Previous(current, {}, versions)
     spans = _sales_spans(good) if kind.name == "sales" else {}
