@@ -165,7 +165,10 @@ def _sales_rows_where(
     conditions = []
     for (first, last), reps in sorted(by_span.items()):
         named = sorted(rep for rep in reps if rep is not None)
-        days = s.date.between(first, last)
+        # the month too: the same rows, found by the (rep_id, month) index in a year of sales
+        days = and_(
+            s.date.between(first, last), s.month.between(_month_text(first), _month_text(last))
+        )
         conditions += [and_(same_source, days, s.rep_id.in_(chunk)) for chunk in _chunks(named)]
         if None in reps:
             conditions.append(and_(same_source, days, s.rep_id.is_(None)))
