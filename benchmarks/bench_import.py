@@ -11,8 +11,9 @@ customers and report days, the audit entry), and the
 whole `import_files` call, each as rows per second; then the same split for
 1,000 daily reports, and the time a second import of the same folder takes
 (every file unchanged: hashing only).  Inputs are generated once into
-benchmarks/_data/ (reused while their sizes match).  Aim (issue 6): at
-least 50,000 sales rows per second.
+benchmarks/_data/ (reused while their sizes match).  Aim: at least 50,000
+rows per second.  `--postgresql` also times each `import_files` into a
+PostgreSQL server the benchmark starts (as the tests start theirs).
 
 Then an export from another system (issue 17): 15,000 ERP order lines with
 order numbers, a ship date, synonyms for every label (订单日期, 业务员编号,
@@ -24,10 +25,13 @@ with salesxl's own labels and ISO dates; aim: no slower (ratio ≤ 1).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import gc
 import hashlib
+import os
+import resource
 import shutil
 import tempfile
 import time
@@ -151,7 +155,36 @@ def _hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def bench_sales(path: Path, n: int, work: Path) -> None:
+def _cpu() -> float:
+    """CPU seconds of this process and of the reading processes it has ended."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _per_cpu(rows: int, cpu: float) -> str:
+    """On a shared machine wall time says how busy the others were; CPU time does not."""
+    return f"cpu {cpu:5.2f} s: {rows / cpu:9,.0f} rows per cpu-s"
+
+
+def _pg_import(kind: str, path: Path, rows: int, pg: str | None) -> str:
+    """`import_files` into a new PostgreSQL database on the server at `pg` (when given)."""
+    if pg is None:
+        return ""
+    from _postgres import create_database, server_cpu
+
+    url = create_database(pg, f"bench_{kind}_{path.suffix[1:] or 'folder'}")
+    c0, s0, t0 = _cpu(), server_cpu(url), time.perf_counter()
+    result = import_files(kind, [path], db=url)
+    took = time.perf_counter() - t0
+    cpu = _cpu() - c0 + server_cpu(url) - s0
+    assert result.rows == rows, result.to_dict()["issues"][:2]
+    return (
+        f"\n           into PostgreSQL {took:6.2f} s ({rows / took:9,.0f} rows/s;"
+        f" {_per_cpu(rows, cpu)}, the server's included)"
+    )
+
+
+def bench_sales(path: Path, n: int, work: Path, pg: str | None = None) -> None:
     ctx = ValidationContext(today=TODAY)
     t0 = time.perf_counter()
     data = load_form(path, ctx)
@@ -167,16 +200,17 @@ def bench_sales(path: Path, n: int, work: Path) -> None:
     del data, result  # as in `salesxl import`: nothing else alive for the collector to scan
     gc.collect()
     db = f"sqlite:///{work / f'whole_{path.suffix[1:]}.db'}"
-    t0 = time.perf_counter()
+    c0, t0 = _cpu(), time.perf_counter()
     whole = import_files("sales", [path], db=db)
-    total = time.perf_counter() - t0
+    total, cpu = time.perf_counter() - t0, _cpu() - c0
     assert whole.rows == n
     naive = _naive_sales(path, work)
     floor = _raw_read(path)
+    on_pg = _pg_import("sales", path, n, pg)
     print(
         f"sales {path.suffix[1:]:<4}  {n:,} rows  read {read:6.2f} s ({n / read:9,.0f} rows/s)"
         f"  write {write:5.2f} s ({n / write:9,.0f} rows/s)"
-        f"  import_files {total:6.2f} s ({n / total:9,.0f} rows/s)"
+        f"  import_files {total:6.2f} s ({n / total:9,.0f} rows/s; {_per_cpu(n, cpu)}){on_pg}"
     )
     print(
         f"           naive pandas read + to_sql {naive:6.2f} s (salesxl {naive / total:4.2f}× "
@@ -216,7 +250,7 @@ def _raw_read(path: Path) -> float:
     return time.perf_counter() - t0
 
 
-def bench_reports(folder: Path, work: Path, workers: int | None) -> None:
+def bench_reports(folder: Path, work: Path, workers: int | None, pg: str | None = None) -> None:
     files, _ = collect_files([folder])
     files = [f.resolve() for f in files]
     ctx = ValidationContext(today=TODAY)
@@ -234,22 +268,23 @@ def bench_reports(folder: Path, work: Path, workers: int | None) -> None:
             assert result.status == "imported", (result.note, result.issues[:2])
         write = time.perf_counter() - t0
     db = f"sqlite:///{work / 'reports_whole.db'}"
-    t0 = time.perf_counter()
+    c0, t0 = _cpu(), time.perf_counter()
     whole = import_files("reports", [folder], db=db, workers=workers)
-    total = time.perf_counter() - t0
+    total, cpu = time.perf_counter() - t0, _cpu() - c0
     assert whole.count("imported") == len(files), whole.to_dict()["issues"][:2]
     t0 = time.perf_counter()
     again = import_files("reports", [folder], db=db, workers=workers)
     repeat = time.perf_counter() - t0
     assert again.count("unchanged") == len(files)
+    on_pg = _pg_import("reports", folder, rows, pg)
     n = len(files)
     print(
         f"reports    {n:,} files, {rows:,} rows  read {read:6.2f} s ({rows / read:9,.0f} rows/s)"
         f"  write {write:5.2f} s ({rows / write:9,.0f} rows/s, {write / n * 1000:.1f} ms/file)"
     )
     print(
-        f"           import_files {total:6.2f} s ({rows / total:9,.0f} rows/s);"
-        f" the same folder again (all unchanged) {repeat:5.2f} s"
+        f"           import_files {total:6.2f} s ({rows / total:9,.0f} rows/s;"
+        f" {_per_cpu(rows, cpu)}); the same folder again (all unchanged) {repeat:5.2f} s{on_pg}"
     )
 
 
@@ -339,8 +374,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--erp-rows", type=int, default=15_000)
     parser.add_argument("--erp-only", action="store_true")
+    parser.add_argument("--postgresql", action="store_true", help="also import into PostgreSQL")
     args = parser.parse_args()
-    print("preparing inputs in", DATA, flush=True)
+    print("preparing inputs in", DATA, "; load average", os.getloadavg()[0], flush=True)
     if args.erp_only:
         work = Path(tempfile.mkdtemp(prefix="salesxl-bench-"))
         try:
@@ -351,13 +387,20 @@ def main() -> None:
     csv_path, xlsx_path = sales_files(args.rows)
     folder = report_folder(args.reports, args.report_rows)
     work = Path(tempfile.mkdtemp(prefix="salesxl-bench-"))
-    try:
-        bench_sales(csv_path, args.rows, work)
-        bench_sales(xlsx_path, args.rows, work)
-        bench_reports(folder, work, args.workers)
-        bench_erp(args.erp_rows, work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with contextlib.ExitStack() as stack:
+        pg = None
+        if args.postgresql:
+            from _postgres import server
+
+            pg = stack.enter_context(server())
+        try:
+            bench_sales(csv_path, args.rows, work, pg)
+            bench_sales(xlsx_path, args.rows, work, pg)
+            bench_reports(folder, work, args.workers, pg)
+            bench_erp(args.erp_rows, work)
+            print(f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -225,9 +225,16 @@ def _timed(
 
 
 def store_run(
-    db: str, paths: dict[str, Path], reports: list[Path], rows: int, sales: int, months: int
+    db: str,
+    paths: dict[str, Path],
+    reports: list[Path],
+    rows: int,
+    sales: int,
+    months: int,
+    *,
+    import_only: bool = False,
 ) -> dict[str, object]:
-    """Import everything into `db`, then time what a manager runs on it."""
+    """Import everything into `db`, then time what a manager runs on it (unless `import_only`)."""
     out: dict[str, object] = {}
     month = Month(YEAR, months)
     as_of = month.last_day.isoformat()
@@ -236,6 +243,8 @@ def store_run(
     out["import_roster"] = _timed(["import", "roster", str(paths["roster"]), "--db", db])
     out["import_reports"] = _timed(["import", "reports", *map(str, reports), "--db", db], rows)
     out["import_sales"] = _timed(["import", "sales", str(paths["sales"]), "--db", db], sales)
+    if import_only:
+        return out
     common = ["--db", db, "--period", str(month), "--as-of", as_of]
     summary = work / "scale_summary.xlsx"
     out["consolidate_month"] = _timed(["consolidate", *common, "-o", str(summary)], ok=(0, 1))
@@ -256,6 +265,7 @@ def main() -> None:
     parser.add_argument("--sqlite-reps", type=int, default=1000)
     parser.add_argument("--data", type=Path, default=HERE / "_data")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--import-only", action="store_true", help="time the imports only")
     args = parser.parse_args()
     folder = args.data / f"scale_{args.reps}x{args.months}x{args.rows}_{args.sales}"
     t0 = time.perf_counter()
@@ -274,7 +284,13 @@ def main() -> None:
     with server() as base:
         url = create_database(base, "salesxl_scale")
         result["postgresql"] = store_run(
-            url, paths, blocks, rows, int(result["sales_rows"]), args.months
+            url,
+            paths,
+            blocks,
+            rows,
+            int(result["sales_rows"]),
+            args.months,
+            import_only=args.import_only,
         )
     if not args.skip_sqlite:
         n = min(args.sqlite_reps, args.reps)
@@ -291,6 +307,7 @@ def main() -> None:
             reps_in * args.months * args.rows,
             int(result["sales_rows"]),
             args.months,
+            import_only=args.import_only,
         )
     result["load_average_at_end"] = os.getloadavg()[0]
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -45,6 +45,8 @@ def insert_columns(
     if not names:
         return 0
     n = len(columns[names[0]])
+    if n == 0:  # nothing to write: not even a round trip
+        return 0
     dialect = conn.dialect
     quote = dialect.identifier_preparer.quote
     target = f"{quote(table.name)} ({', '.join(quote(c) for c in names)})"

@@ -11,11 +11,11 @@ that mentions it is imported or replaced, so the answer holds across months.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Select, and_, case, delete, func, literal, select
+from sqlalchemy import Connection, DateTime, Select, and_, bindparam, case, delete, func, select
 
 from salesxl.core.identity import normalise_name
 from salesxl.read.values import normalise_phone
@@ -54,32 +54,20 @@ def refresh_customers(conn: Connection, keys: Iterable[str], now: dt.datetime) -
 
     The database does it (one INSERT … SELECT per chunk of keys): a customer
     of a year's reports has dozens of rows, and reading them all back into
-    Python for every import made imports slower the fuller the store.
+    Python for every import made imports slower the fuller the store.  The
+    two statements are built once, the keys passed as one list parameter
+    (building them with 500 bound keys each cost more than running them).
     """
     wanted = sorted(set(keys))
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        conn.execute(delete(customers).where(customers.c.key.in_(chunk)))
-        conn.execute(
-            customers.insert().from_select(
-                [
-                    "key",
-                    "name",
-                    "phone",
-                    "first_date",
-                    "owner_rep",
-                    "reps",
-                    "deposit_date",
-                    "deal_rep",
-                    "updated_at",
-                ],
-                _computed(chunk, now),
-            )
-        )
+        conn.execute(_FORGET, {"keys": chunk})
+        conn.execute(_RECOMPUTE, {"keys": chunk, "now": now})
 
 
-def _computed(chunk: Sequence[str], now: dt.datetime) -> Select[Any]:
-    """One row per customer key of `chunk`, as the attribution rules give it.
+def _computed() -> Select[Any]:
+    """One row per customer key of the list parameter `keys`, as the attribution rules give it
+    (updated at the parameter `now`).
 
     The earliest contact registers the customer — on one day, the report that
     reached the store first (its rep-period's first-seen time), then the rep
@@ -103,7 +91,7 @@ def _computed(chunk: Sequence[str], now: dt.datetime) -> Select[Any]:
             .label("dealt"),
         )
         .select_from(activities.join(submissions, s.id == a.submission_id))
-        .where(a.customer_key.in_(chunk), s.status == "current")
+        .where(a.customer_key.in_(bindparam("keys", expanding=True)), s.status == "current")
         .subquery()
     )
     e = entries.c
@@ -117,5 +105,22 @@ def _computed(chunk: Sequence[str], now: dt.datetime) -> Select[Any]:
         func.count(e.rep_id.distinct()),
         func.max(case((deal, e.date))),
         func.max(case((deal, e.rep_id))),
-        literal(now, DateTime),
+        bindparam("now", type_=DateTime),
     ).group_by(e.key)
+
+
+_FORGET = delete(customers).where(customers.c.key.in_(bindparam("keys", expanding=True)))
+_RECOMPUTE = customers.insert().from_select(
+    [
+        "key",
+        "name",
+        "phone",
+        "first_date",
+        "owner_rep",
+        "reps",
+        "deposit_date",
+        "deal_rep",
+        "updated_at",
+    ],
+    _computed(),
+)

@@ -26,11 +26,11 @@ import socket
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, bindparam, select
 
 from salesxl.core.display import displayable, is_displayable, raw_bytes
 from salesxl.core.issues import Code, Issue, make_issue, message
@@ -59,9 +59,12 @@ from salesxl.store.kinds import (
     supersede,
 )
 from salesxl.store.migrations import open_store
+from salesxl.store.prepared import prepare_for_store, prepared
 from salesxl.store.refusals import REFUSAL_ISSUES, refused_content
 from salesxl.store.results import FileResult, ImportResult
+from salesxl.store.rows import DIGEST_PREFIX, TableRows, data_digest, layout_of, legacy_digest
 from salesxl.store.schema import HEADER_CELLS, audit_log, issues, reps, submissions
+from salesxl.store.statistics import keep_statistics
 from salesxl.store.versions import record_target_version
 from salesxl.validate import FormData, ValidationContext
 
@@ -70,9 +73,10 @@ __all__ = ["FileResult", "ImportResult", "Progress", "default_actor", "import_fi
 # Called with a total and a label; yields a callback advanced as work is done.
 Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
 READ_CHUNK = 64  # files read (in parallel) and written in one transaction
+FIRST_CHUNK = 16  # … but the first, read while nothing else can be done
 ROWS_BAR = 20_000  # files with at least this many rows get a progress bar of their own
 
-Record = dict[str, Any]
+Good = dict[str, TableRows]
 
 
 def default_actor() -> str:
@@ -154,7 +158,8 @@ def import_files(
                     note="not imported: cannot be read",
                     issues=[_unreadable(f, exc)],
                 )
-        known = _known_hashes(engine, [h for h, _, _ in hashes.values()])
+        with read_transaction(engine) as conn:
+            known = _known_hashes(conn, [h for h, _, _ in hashes.values()])
         todo = []
         for f in hashes:
             hit = known.get(hashes[f][0])
@@ -183,7 +188,10 @@ def import_files(
             expect=spec.forms,
             saved_times=saved_times,
         )
-        chunks = [todo[i : i + READ_CHUNK] for i in range(0, len(todo), READ_CHUNK)]
+        # A small first chunk: nothing is written while it is read.
+        first = min(FIRST_CHUNK, READ_CHUNK)
+        chunks = [todo[:first]] if todo else []
+        chunks += [todo[i : i + READ_CHUNK] for i in range(first, len(todo), READ_CHUNK)]
         # Several chunks: the next is read while this one is written, and a file's own
         # "Writing" bar would only tangle with the reading bar.
         writing = progress if len(chunks) == 1 else _silent
@@ -196,10 +204,16 @@ def import_files(
             def read(chunk: list[Path]) -> list[FormData]:
                 sizes = iter([hashes[f][1] for f in chunk])
                 return load_forms(
-                    chunk, ctx, workers=workers, progress=lambda n: step(next(sizes, 0) * n)
+                    chunk,
+                    ctx,
+                    workers=workers,
+                    progress=lambda n: step(next(sizes, 0) * n),
+                    # the fingerprint and customer identities, worked out by the readers
+                    prepare=prepare_for_store if spec.per_file else None,
                 )
 
             pending = reader.submit(read, chunks[0]) if chunks else None
+            written: dict[str, int] = {}  # rows added per table, for PostgreSQL's statistics
             for k, chunk in enumerate(chunks):
                 assert pending is not None
                 forms = pending.result()
@@ -208,6 +222,8 @@ def import_files(
                 # then the customers all its files mention, recomputed once.
                 with paused_gc(), write_transaction(engine) as conn:
                     keys: set[str] = set()
+                    # imported since the hashes were looked up (one query for the chunk)
+                    stored = set(_known_hashes(conn, [hashes[p][0] for p in chunk]))
                     for path, data in zip(chunk, forms, strict=True):
                         content_hash, size, _ = hashes[path]
                         results[path] = _import(
@@ -221,8 +237,11 @@ def import_files(
                             now,
                             actor,
                             writing,
-                            keys,
+                            _Written(keys, written, stored),
                         )
+                    written[submissions.name] = written.get(submissions.name, 0) + len(chunk)
+                    if keys:
+                        keep_statistics(conn, written)
                     refresh_customers(conn, keys, now or dt.datetime.now())
                 del forms
     return ImportResult(spec.name, [results[f] for f in files], notes)
@@ -242,10 +261,22 @@ def import_form(
     """Import one form already read (or built) elsewhere; the content hash defaults to its data's."""
     spec = _kind(kind)
     with open_store(db) as engine, paused_gc(), write_transaction(engine) as conn:
-        digest = content_hash or _data_hash(data, {k: t.records for k, t in data.tables.items()})
+        digest = content_hash or data_digest(
+            data, {k: TableRows.of(t) for k, t in data.tables.items()}
+        )
         keys: set[str] = set()
         result = _import(
-            conn, spec, data, digest, 0, skip_bad_rows, backfill, now, actor, _silent, keys
+            conn,
+            spec,
+            data,
+            digest,
+            0,
+            skip_bad_rows,
+            backfill,
+            now,
+            actor,
+            _silent,
+            _Written(keys),
         )
         refresh_customers(conn, keys, now or dt.datetime.now())
         return result
@@ -258,16 +289,30 @@ def _kind(kind: str) -> Kind:
         raise ValueError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}") from None
 
 
-def _known_hashes(engine: Engine, hashes: list[str]) -> dict[str, Any]:
+_STORED = select(submissions).where(
+    submissions.c.content_hash.in_(bindparam("hashes", expanding=True))
+)
+
+
+def _known_hashes(conn: Connection, hashes: list[str]) -> dict[str, Any]:
+    """Content hash -> the submission of it, for those of `hashes` the store has."""
     found: dict[str, Any] = {}
-    with read_transaction(engine) as conn:
-        for start in range(0, len(hashes), 500):
-            chunk = hashes[start : start + 500]
-            for row in conn.execute(
-                select(submissions).where(submissions.c.content_hash.in_(chunk))
-            ):
-                found[row.content_hash] = row
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start : start + 500]
+        for row in conn.execute(_STORED, {"hashes": chunk}):
+            found[row.content_hash] = row
     return found
+
+
+@dataclass(slots=True)
+class _Written:
+    """What the files written in one transaction add up to."""
+
+    customers: set[str]  # customer keys to recompute before it commits
+    rows: dict[str, int] = field(default_factory=dict)  # table name -> rows added
+    # content hashes that may be in the store: looked up once for the chunk, then each file
+    # written (None: look each file up)
+    stored: set[str] | None = None
 
 
 def _roster(
@@ -355,7 +400,7 @@ def _restore(
 class _Plan:
     """A read file split into what can be stored and what blocks it."""
 
-    good: dict[str, list[Record]]
+    good: Good
     file_errors: list[Issue]
     row_errors: list[Issue]
     skipped: int
@@ -367,8 +412,8 @@ def _plan(data: FormData, spec: Kind) -> _Plan:
     rows_of: dict[tuple[str | None, int], str] = {}
     if any(issue.is_error and issue.row is not None for issue in data.issues):
         for key, table in data.tables.items():
-            for r in table.records:
-                rows_of[(table.sheet, r["_row"])] = key
+            for row in TableRows.of(table).sheet_rows:
+                rows_of[(table.sheet, row)] = key
     file_errors, row_errors = [], []
     bad: dict[str, set[int]] = {}
     for issue in data.issues:
@@ -380,10 +425,7 @@ def _plan(data: FormData, spec: Kind) -> _Plan:
         else:
             bad.setdefault(table_key, set()).add(issue.row)
             row_errors.append(issue)
-    good = {
-        key: [r for r in t.records if r["_row"] not in bad[key]] if key in bad else t.records
-        for key, t in data.tables.items()
-    }
+    good = {key: TableRows.of(t, bad.get(key, ())) for key, t in data.tables.items()}
     if data.form_id is None and not file_errors:  # pragma: no cover - the reader always says why
         file_errors.append(
             make_issue(Code.UNKNOWN_FORM, data.path, *message(Code.UNKNOWN_FORM, "unrecognised"))
@@ -418,21 +460,15 @@ def _wrong_kind(data: FormData, spec: Kind) -> Issue:
     )
 
 
-def _layout(data: FormData) -> dict[str, Any]:
-    return {
-        key: {"sheet": t.sheet, "columns": t.columns, "extras": t.extras}
-        for key, t in data.tables.items()
-    }
+def _same_data(earlier: str, digest: str, data: FormData, good: Good) -> bool:
+    """Whether a version fingerprinted `earlier` held the data fingerprinted `digest`
+    (a version imported before `data_digest` has the older fingerprint: compared by that)."""
+    if earlier.startswith(DIGEST_PREFIX):
+        return earlier == digest
+    return earlier == legacy_digest(data, good)
 
 
-def _data_hash(data: FormData, good: dict[str, list[Record]]) -> str:
-    text = codec.dumps(
-        {"form": data.form_id, "header": data.header, "layout": _layout(data), "tables": good}
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _span(data: FormData, good: dict[str, list[Record]]) -> tuple[dt.date | None, dt.date | None]:
+def _span(data: FormData, good: Good) -> tuple[dt.date | None, dt.date | None]:
     """The first and last day a file covers."""
     period = data.period
     if isinstance(period, Month):
@@ -440,10 +476,12 @@ def _span(data: FormData, good: dict[str, list[Record]]) -> tuple[dt.date | None
     if isinstance(period, Week):
         return period.monday, period.sunday
     if data.form_id == FormId.SALES_RECORDS:
-        days = [r[Role.DATE] for r in good.get(TableKey.SALES, [])]
+        sales = good.get(TableKey.SALES)
+        days = set(sales.column(Role.DATE)) if sales is not None else set()
         return (min(days), max(days)) if days else (None, None)
     if data.form_id == FormId.TARGETS:
-        months = [m for r in good.get(TableKey.LONG, []) if isinstance(m := r[Role.MONTH], Month)]
+        long = good.get(TableKey.LONG)
+        months = [m for m in long.column(Role.MONTH) if isinstance(m, Month)] if long else []
         return (min(months).first_day, max(months).last_day) if months else (None, None)
     return None, None
 
@@ -494,7 +532,7 @@ def _record_refusal(
                     "last": last,
                     "errors": len(errors),
                     "issues": [i.to_dict() for i in errors[:REFUSAL_ISSUES]],
-                    **refused_content(data, _layout(data)),
+                    **refused_content(data, layout_of(data)),
                 }
             ),
         )
@@ -512,10 +550,10 @@ def _import(
     now: dt.datetime | None,
     actor: str | None,
     progress: Progress,
-    customers: set[str],
+    written: _Written,
 ) -> FileResult:
     """Write one read file in the caller's write transaction; the customer keys it touches
-    are added to `customers` (the caller recomputes them before it commits)."""
+    are added to `written.customers` (the caller recomputes them before it commits)."""
     plan = _plan(data, spec)
     if spec.name == "roster" and not plan.file_errors and not any(plan.good.values()):
         plan.file_errors.append(_empty_roster(data.path))
@@ -563,7 +601,14 @@ def _import(
     fed = not_fed(data)
     data.issues[:0] = fed
     result.issues[:0] = fed
-    data_hash = _data_hash(data, plan.good) if spec.per_file else content_hash
+    ready = prepared(data) if plan.skipped == 0 else None  # worked out from every row
+    if ready is not None:
+        for key, keys in ready.customer_keys.items():
+            plan.good[key].customer_keys = keys
+    if not spec.per_file:
+        data_hash = content_hash
+    else:
+        data_hash = ready.fingerprint if ready is not None else data_digest(data, plan.good)
     with progress(rows if rows >= ROWS_BAR else 0, f"Writing {Path(data.path).name}") as step:
         return _write(
             conn,
@@ -578,7 +623,7 @@ def _import(
             backfill,
             actor or default_actor(),
             step,
-            customers,
+            written,
         )
 
 
@@ -595,16 +640,18 @@ def _write(
     backfill: bool,
     actor: str,
     step: Callable[[int], None],
-    customers: set[str],
+    written: _Written,
 ) -> FileResult:
-    hit = conn.execute(
-        select(submissions).where(submissions.c.content_hash == content_hash)
-    ).first()
-    if hit is not None:  # another process imported it meanwhile
-        return _unchanged(data.path, hit, "the same file")
+    if written.stored is None or content_hash in written.stored:
+        hit = conn.execute(
+            select(submissions).where(submissions.c.content_hash == content_hash)
+        ).first()
+        if hit is not None:  # another process imported it meanwhile, or another path of it did
+            return _unchanged(data.path, hit, "the same file")
     previous = previous_versions(conn, spec, data, plan.good)
-    if spec.per_file and previous.rows and previous.rows[-1].data_hash == data_hash:
-        return _unchanged(data.path, previous.rows[-1], "the same data")
+    latest = previous.rows[-1] if previous.rows else None
+    if spec.per_file and latest and _same_data(latest.data_hash, data_hash, data, plan.good):
+        return _unchanged(data.path, latest, "the same data")
     versions = previous.slice_versions if spec.per_file else previous.rows
     rows = sum(len(records) for records in plan.good.values())
     with_content = [s.first_seen for s in previous.slice_versions if s.rows > 0]
@@ -615,7 +662,8 @@ def _write(
     first, last = _span(data, plan.good)
     version = 1 + max((s.version for s in versions), default=0)
     new_id = conn.execute(
-        submissions.insert().values(
+        submissions.insert(),
+        dict(
             kind=spec.name,
             form_id=data.form_id,
             rep_id=data.rep_id,
@@ -637,27 +685,33 @@ def _write(
             skipped_rows=plan.skipped,
             # the header cells ride along, so checks from the store point at the cell too
             header=codec.dumps({**data.header, HEADER_CELLS: data.header_cells}),
-            layout=codec.dumps(_layout(data)),
-        )
+            layout=codec.dumps(layout_of(data)),
+        ),
     ).inserted_primary_key[0]  # type: ignore[index]  # an INSERT of one row has its key
+    if written.stored is not None:
+        written.stored.add(content_hash)
     supersede(conn, spec, new_id, previous)
     kept = kept_sales_rows(conn, data, previous) if spec.name == "sales" else None
-    insert_form_rows(conn, new_id, data, plan.good, step=step)
+    insert_form_rows(
+        conn, new_id, data, plan.good, step=step, written=written.rows, customers=written.customers
+    )
     if data.form_id == FormId.TARGETS:
-        long = plan.good.get(TableKey.LONG, [])
-        record_target_version(conn, new_id, data.header, long, data.path, now)
+        long = plan.good.get(TableKey.LONG)
+        records = long.records if long is not None else []
+        record_target_version(conn, new_id, data.header, records, data.path, now)
     replaced = [s.id for s in previous.rows]
     remembered = remember_map(conn, data, now, actor)
     if data.form_id == FormId.DAILY_REPORT:
         record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)
-        customers |= customer_keys_of(conn, data, new_id, replaced)
+        written.customers |= customer_keys_of(conn, data, replaced)
     early = saved_early(data, max(report_dates(plan.good), default=None)) if estimated else None
     if early is not None:  # a backfill judged by a save time far earlier than the file's own
         data.issues.append(early)
         result.issues.append(early)
     _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)))
     conn.execute(
-        audit_log.insert().values(
+        audit_log.insert(),
+        dict(
             at=now,
             actor=actor,
             action="replace" if replaced else "import",
@@ -687,7 +741,7 @@ def _write(
                     ],
                 }
             ),
-        )
+        ),
     )
     result.status = "replaced" if replaced else "imported"
     result.rows, result.skipped_rows = rows, plan.skipped

@@ -16,12 +16,24 @@ Replaced rows stay, marked by the submission that replaced them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, and_, exists, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.deadlines import daily_deadline
@@ -30,6 +42,7 @@ from salesxl.forms import REP_FORMS, FormId, Role, TableKey
 from salesxl.store import codec
 from salesxl.store.bulk import insert_columns
 from salesxl.store.customers import customer_key, refresh_customers
+from salesxl.store.rows import TableRows
 from salesxl.store.schema import (
     ROW_TABLES,
     activities,
@@ -45,6 +58,7 @@ __all__ = [
     "KINDS",
     "Kind",
     "Previous",
+    "customer_keys",
     "customer_keys_of",
     "daily_due",
     "insert_form_rows",
@@ -56,7 +70,7 @@ __all__ = [
     "supersede",
 ]
 
-Record = dict[str, Any]
+Good = dict[str, TableRows]  # a file's rows to store, by form table
 _CHUNK = 400
 
 
@@ -100,22 +114,30 @@ class Previous:
     spans: dict[str | None, tuple[dt.date, dt.date]] = field(default_factory=dict)  # sales
 
 
-def _slice_filter(data: FormData) -> Any:
-    rep, period = data.rep_id, data.period
-    return and_(
-        submissions.c.form_id == data.form_id,
-        submissions.c.rep_id.is_(None) if rep is None else submissions.c.rep_id == rep,
-        submissions.c.period.is_(None) if period is None else submissions.c.period == str(period),
+@functools.cache
+def _slice_versions(no_rep: bool, no_period: bool) -> Select[Any]:
+    """Every version of a slice (form, rep, period), oldest first; built once per shape (an
+    import of a thousand reports asks it a thousand times)."""
+    s = submissions.c
+    return (
+        select(submissions)
+        .where(
+            s.form_id == bindparam("form"),
+            s.rep_id.is_(None) if no_rep else s.rep_id == bindparam("rep"),
+            s.period.is_(None) if no_period else s.period == bindparam("period"),
+        )
+        .order_by(s.version)
     )
 
 
-def _sales_spans(good: dict[str, list[Record]]) -> dict[str | None, tuple[dt.date, dt.date]]:
+def _sales_spans(good: Good) -> dict[str | None, tuple[dt.date, dt.date]]:
     """Rep ID (None: no rep) -> the first and last date of that rep's rows in the file."""
-    rows = good.get(TableKey.SALES, [])
+    rows = good.get(TableKey.SALES)
+    if rows is None:
+        return {}
     firsts: dict[str | None, dt.date] = {}
     lasts: dict[str | None, dt.date] = {}
-    # the plain strings: a StrEnum key costs more per look-up over 200,000 records
-    for rep, day in map(itemgetter(Role.REP_ID.value, Role.DATE.value), rows):
+    for rep, day in zip(rows.column(Role.REP_ID), rows.column(Role.DATE), strict=True):
         first = firsts.get(rep)
         if first is None:
             firsts[rep] = lasts[rep] = day
@@ -143,15 +165,19 @@ def _sales_rows_where(
     conditions = []
     for (first, last), reps in sorted(by_span.items()):
         named = sorted(rep for rep in reps if rep is not None)
-        days = s.date.between(first, last)
+        # the month too: the same rows, found by the (rep_id, month) index in a year of sales
+        days = and_(
+            s.date.between(first, last), s.month.between(_month_text(first), _month_text(last))
+        )
         conditions += [and_(same_source, days, s.rep_id.in_(chunk)) for chunk in _chunks(named)]
         if None in reps:
             conditions.append(and_(same_source, days, s.rep_id.is_(None)))
     return conditions
 
 
-def _target_months(good: dict[str, list[Record]]) -> list[str]:
-    return sorted({str(r[Role.MONTH]) for r in good.get(TableKey.LONG, [])})
+def _target_months(good: Good) -> list[str]:
+    long = good.get(TableKey.LONG)
+    return sorted({str(m) for m in long.column(Role.MONTH)}) if long is not None else []
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -160,7 +186,7 @@ def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
 
 
 def _current_rows_where(
-    kind: Kind, data: FormData, good: dict[str, list[Record]], spans: dict[Any, Any]
+    kind: Kind, data: FormData, good: Good, spans: dict[Any, Any]
 ) -> tuple[Table, list[Any]]:
     """The row table and the conditions selecting the current rows this file supersedes."""
     if kind.name == "sales":
@@ -169,15 +195,15 @@ def _current_rows_where(
     return targets, [targets.c.month.in_(chunk) for chunk in _chunks(months)]
 
 
-def previous_versions(
-    conn: Connection, kind: Kind, data: FormData, good: dict[str, list[Record]]
-) -> Previous:
+def previous_versions(conn: Connection, kind: Kind, data: FormData, good: Good) -> Previous:
     if kind.per_file:
-        versions = list(
-            conn.execute(
-                select(submissions).where(_slice_filter(data)).order_by(submissions.c.version)
-            )
-        )
+        rep, period = data.rep_id, data.period
+        params = {"form": data.form_id}
+        if rep is not None:
+            params["rep"] = rep
+        if period is not None:
+            params["period"] = str(period)
+        versions = list(conn.execute(_slice_versions(rep is None, period is None), params))
         current = [s for s in versions if s.status == "current"]
         return Previous(current, {}, versions)
     spans = _sales_spans(good) if kind.name == "sales" else {}
@@ -281,58 +307,54 @@ def _months_of(days: Sequence[dt.date]) -> list[str]:
     return [texts[d] for d in days]
 
 
-def _table_columns(
-    table: Table, records: list[Record], fixed: dict[str, Any]
-) -> dict[str, list[Any]]:
-    """The records as insert columns: bookkeeping, the fields, extra columns, derived values."""
+def _table_columns(table: Table, rows: TableRows, fixed: dict[str, Any]) -> dict[str, list[Any]]:
+    """The rows as insert columns: bookkeeping, the fields, extra columns, derived values."""
     fields = data_columns(table)
-    unknown = set(records[0]) - set(fields) - {"_row", "_extra"}
+    unknown = set(rows.values) - set(fields)
     if unknown:
         raise RuntimeError(
             f"the store's table {table.name} has no column for "
             f"{', '.join(sorted(unknown))}; the form gained a field: add it to "
             "salesxl/store/schema.py with a migration"
         )
-    n = len(records)
+    n = len(rows)
     columns: dict[str, list[Any]] = {name: [value] * n for name, value in fixed.items()}
-    columns["sheet_row"] = [r["_row"] for r in records]
-    try:  # every record has every field (as the reader makes them): one pass for all
-        transposed = (
-            zip(*map(itemgetter(*fields), records), strict=True)
-            if len(fields) > 1
-            else ([r[fields[0]] for r in records],)
-        )
-        by_field = dict(zip(fields, map(list, transposed), strict=True))
-    except KeyError:
-        by_field = {f: [r.get(f) for r in records] for f in fields}
+    columns["sheet_row"] = rows.sheet_rows
     for f in fields:
-        values = by_field[f]
+        values = rows.column(f)
         if f in (Role.MONTH, Role.WEEK):  # periods are stored as their text
             values = [_period_text(v) for v in values]
         columns[f] = values
-    columns["extra"] = [codec.dumps(r["_extra"]) if r.get("_extra") else None for r in records]
+    extras = rows.extras or [None] * n
+    columns["extra"] = [codec.dumps(e) if e else None for e in extras]
     if table is activities:
-        keys = {
-            pair: customer_key(*pair)
-            for pair in set(zip(columns[Role.CUSTOMER], columns[Role.PHONE], strict=True))
-        }
-        columns["customer_key"] = [
-            keys[pair] for pair in zip(columns[Role.CUSTOMER], columns[Role.PHONE], strict=True)
-        ]
+        columns["customer_key"] = (
+            rows.customer_keys if rows.customer_keys is not None else customer_keys(rows)
+        )
     if table is sales_records:
         columns[Role.MONTH] = _months_of(columns[Role.DATE])
     return columns
+
+
+def customer_keys(rows: TableRows) -> list[str | None]:
+    """Each contact row's customer identity (`customer_key` of its name and phone)."""
+    pairs = list(zip(rows.column(Role.CUSTOMER), rows.column(Role.PHONE), strict=True))
+    keys = {pair: customer_key(*pair) for pair in set(pairs)}
+    return [keys[pair] for pair in pairs]
 
 
 def insert_form_rows(
     conn: Connection,
     new_id: int,
     data: FormData,
-    good: dict[str, list[Record]],
+    good: Good,
     *,
     step: Callable[[int], None] | None = None,
+    written: dict[str, int] | None = None,
+    customers: set[str] | None = None,
 ) -> int:
-    """Write every table's good records; returns the number of rows."""
+    """Write every table's good rows; returns the number of rows.  `written` (table name ->
+    rows) counts them per table; `customers` gets the customer keys of the activities."""
     total = 0
     for key, records in good.items():
         if not records:
@@ -343,7 +365,12 @@ def insert_form_rows(
             fixed |= {"rep_id": data.rep_id, "period": str(data.period)}
         if table is sales_records:
             fixed["source"] = data.signature
-        total += insert_columns(conn, table, _table_columns(table, records, fixed), step=step)
+        columns = _table_columns(table, records, fixed)
+        total += insert_columns(conn, table, columns, step=step)
+        if written is not None:
+            written[table.name] = written.get(table.name, 0) + len(records)
+        if customers is not None and table is activities:
+            customers.update(key for key in columns["customer_key"] if key is not None)
     return total
 
 
@@ -376,21 +403,28 @@ def daily_due(day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9, 0))
 
 
-def report_dates(good: dict[str, list[Record]]) -> set[dt.date]:
+def report_dates(good: Good) -> set[dt.date]:
     """The days a daily report's rows are for: its contact and 日清 rows (docs/forms.md)."""
     return {
-        r[Role.DATE]
+        day
         for key in (TableKey.DAILY, TableKey.DAY_CLOSE)
-        for r in good.get(key, [])
-        if isinstance(r.get(Role.DATE), dt.date)
+        if key in good
+        for day in set(good[key].column(Role.DATE))
+        if isinstance(day, dt.date)
     }
+
+
+_KNOWN_DAYS = select(report_days.c.day).where(
+    report_days.c.rep_id == bindparam("rep"),
+    report_days.c.day.in_(bindparam("days", expanding=True)),
+)
 
 
 def record_days(
     conn: Connection,
     new_id: int,
     data: FormData,
-    good: dict[str, list[Record]],
+    good: Good,
     arrived: dt.datetime,
     *,
     estimated: bool = False,
@@ -406,40 +440,36 @@ def record_days(
     if not days:
         return
     rep = data.rep_id
-    known = set(
-        conn.execute(
-            select(report_days.c.day).where(
-                report_days.c.rep_id == rep, report_days.c.day.in_(sorted(days))
-            )
-        ).scalars()
-    )
+    known = set(conn.execute(_KNOWN_DAYS, {"rep": rep, "days": sorted(days)}).scalars())
     newest = max(days)
-    rows = [
+    new = sorted(days - known)
+    insert_columns(
+        conn,
+        report_days,
         {
-            "rep_id": rep,
-            "day": day,
-            "submission_id": new_id,
-            "estimated": estimated,
-            "first_seen": min(arrived, daily_due(day)) if estimated and day < newest else arrived,
-        }
-        for day in sorted(days - known)
-    ]
-    if rows:
-        conn.execute(report_days.insert(), rows)
+            "rep_id": [rep] * len(new),
+            "day": new,
+            "submission_id": [new_id] * len(new),
+            "estimated": [estimated] * len(new),
+            "first_seen": [
+                min(arrived, daily_due(day)) if estimated and day < newest else arrived
+                for day in new
+            ],
+        },
+    )
 
 
-def customer_keys_of(
-    conn: Connection, data: FormData, new_id: int, replaced: Sequence[int]
-) -> set[str]:
-    """The customers this report or the versions it replaced mention: those to recompute
+def customer_keys_of(conn: Connection, data: FormData, replaced: Sequence[int]) -> set[str]:
+    """The customers the versions this report replaced mention: with those of its own rows
+    (`insert_form_rows(customers=…)`), those to recompute
     (`salesxl.store.customers.refresh_customers`) before the import commits."""
-    if data.form_id != FormId.DAILY_REPORT:
+    if data.form_id != FormId.DAILY_REPORT or not replaced:
         return set()
     keys = set(
         conn.execute(
             select(activities.c.customer_key)
             .distinct()
-            .where(activities.c.submission_id.in_([new_id, *replaced]))
+            .where(activities.c.submission_id.in_(list(replaced)))
         ).scalars()
     )
     keys.discard(None)

@@ -1,0 +1,133 @@
+"""A file's rows to store, column by column, and a cheap fingerprint of what was read.
+
+The reader keeps a table's values by column (`TableData.values`); the store
+inserts by column too.  Going through one dict per row in between (the
+records) cost more than the insert itself on a 200,000-row export, so the
+rows to store stay columns: the reader's own lists when no row is left out,
+and records only for a sheet with unknown columns (their values per row
+come with the records).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from itertools import compress
+from typing import Any
+
+from salesxl.store import codec
+from salesxl.validate import FormData, TableData
+
+__all__ = ["DIGEST_PREFIX", "TableRows", "data_digest", "layout_of", "legacy_digest"]
+
+Record = dict[str, Any]
+DIGEST_PREFIX = "2:"  # marks `data_digest`; a bare sha256 is `legacy_digest`
+
+
+@dataclass(slots=True)
+class TableRows:
+    """One table's rows to store: `values` (field key -> one value per row, in the form's
+    field order), their 1-based sheet rows, and each row's unknown columns (None: none)."""
+
+    values: dict[str, list[Any]]
+    sheet_rows: list[int]
+    extras: list[Record | None] | None = None
+    # each row's customer identity (daily contacts), when worked out where the file was read
+    customer_keys: list[str | None] | None = None
+
+    @classmethod
+    def of(cls, table: TableData, drop: Collection[int] = ()) -> TableRows:
+        """The table's rows, less those at the sheet rows in `drop`."""
+        values, rows = table.values, table.rows
+        if values is None or rows is None or table.extras:
+            return cls.from_records(
+                [r for r in table.records if r["_row"] not in drop] if drop else table.records
+            )
+        if not drop:
+            return cls(values, rows)
+        keep = [row not in drop for row in rows]
+        return cls(
+            {key: list(compress(column, keep)) for key, column in values.items()},
+            list(compress(rows, keep)),
+        )
+
+    @classmethod
+    def from_records(cls, records: Sequence[Record]) -> TableRows:
+        fields: dict[str, None] = {}
+        for record in records:
+            fields.update(dict.fromkeys(record))
+        fields.pop("_row", None)
+        has_extras = fields.pop("_extra", "absent") != "absent"
+        return cls(
+            {key: [r.get(key) for r in records] for key in fields},
+            [r["_row"] for r in records],
+            [r.get("_extra") for r in records] if has_extras else None,
+        )
+
+    def __len__(self) -> int:
+        return len(self.sheet_rows)
+
+    def column(self, key: str) -> list[Any]:
+        """One field's values (all None when the table has no such field)."""
+        values = self.values.get(key)
+        return [None] * len(self) if values is None else values
+
+    @property
+    def records(self) -> list[Record]:
+        """Row by row, as the reader gives them (`_row`, and `_extra` when there is one)."""
+        keys = [*self.values, "_row"]
+        records = [
+            dict(zip(keys, row, strict=True))
+            for row in zip(*self.values.values(), self.sheet_rows, strict=True)
+        ]
+        if self.extras is not None:
+            for record, extra in zip(records, self.extras, strict=True):
+                record["_extra"] = extra
+        return records
+
+
+def layout_of(data: FormData) -> dict[str, Any]:
+    """Each table's sheet, column letters and unknown columns (kept with a submission)."""
+    return {
+        key: {"sheet": t.sheet, "columns": t.columns, "extras": t.extras}
+        for key, t in data.tables.items()
+    }
+
+
+def data_digest(data: FormData, good: dict[str, TableRows]) -> str:
+    """A fingerprint of what a file says: its form, header, layout and rows to store.
+
+    Two files with the same fingerprint hold the same data (a report saved
+    again unchanged is not a new version).  Values are fingerprinted by
+    their `repr`, column by column, which tells apart what JSON would (1 and
+    1.0, a date and its text) at a tenth of the cost; a value whose `repr`
+    is not stable only ever makes two files differ, never look the same.
+    """
+    digest = hashlib.blake2b(digest_size=30)
+    head = {"form": data.form_id, "header": data.header, "layout": layout_of(data)}
+    digest.update(codec.dumps(head).encode("utf-8"))
+    for key in sorted(good):
+        rows = good[key]
+        digest.update(f"\x00{key!r}\x00{list(rows.values)!r}\x00{rows.sheet_rows!r}".encode())
+        for column in rows.values.values():
+            digest.update(b"\x00")
+            digest.update(repr(column).encode("utf-8", "surrogatepass"))
+        if rows.extras is not None:
+            digest.update(b"\x00extras")
+            digest.update(codec.dumps(rows.extras).encode("utf-8", "surrogatepass"))
+    return DIGEST_PREFIX + digest.hexdigest()
+
+
+def legacy_digest(data: FormData, good: dict[str, TableRows]) -> str:
+    """The fingerprint stores kept before `data_digest` (sha256 of the JSON of the records):
+    computed only to compare with a version imported then."""
+    text = codec.dumps(
+        {
+            "form": data.form_id,
+            "header": data.header,
+            "layout": layout_of(data),
+            "tables": {key: rows.records for key, rows in good.items()},
+        }
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
