@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,33 +87,72 @@ def assert_same(stored: DailyDigest, python: DailyDigest) -> None:
     ]
 
 
-def import_daily(db: str, rows: list[dict[str, Any]], closes: list[dict[str, Any]]) -> int:
-    data = factory.daily("S001", rows, closes=closes)
+def import_daily(
+    db: str,
+    rows: list[dict[str, Any]],
+    closes: list[dict[str, Any]],
+    *,
+    rep: str = "S001",
+    sheet_rows: list[int] | None = None,
+) -> int:
+    data = daily_with_rows(rep, rows, closes, sheet_rows)
     result = import_form("reports", data, db=db, now=NOW)
     assert result.status == "imported", result.note
     assert result.submission_id is not None
     return result.submission_id
 
 
+def daily_with_rows(
+    rep: str,
+    rows: list[dict[str, Any]],
+    closes: list[dict[str, Any]],
+    sheet_rows: list[int] | None = None,
+) -> Any:
+    """A daily report whose contact rows sit on `sheet_rows` (default: from row 10 on)."""
+    data = factory.daily(rep, rows, closes=closes)
+    if sheet_rows is not None:
+        for record, row in zip(data.tables["daily"].records, sheet_rows, strict=False):
+            record["_row"] = row
+    return data
+
+
+# Sheet rows in sheet order, spread over every width a sheet's row numbers have (9 before 10,
+# 99 before 100, up to Excel's last row): the database orders rows of a day by their number.
+SHEET_ROWS = st.lists(st.integers(2, 1_048_576), min_size=25, max_size=25, unique=True).map(sorted)
+_reps = itertools.count(1)
+
+
 @settings(
     max_examples=40,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,  # one store for every example: each its own rep
+    ],
 )
 @given(
     rows=ROWS,
     closes=CLOSES,
     as_of=st.dates(min_value=dt.date(2026, 11, 1), max_value=dt.date(2026, 12, 3)),
     current=st.booleans(),
+    sheet_rows=st.one_of(st.none(), SHEET_ROWS),
 )
-def test_the_database_digests_a_report_as_python_does(rows, closes, as_of, current):
-    with tempfile.TemporaryDirectory() as tmp:
-        db = f"sqlite:///{Path(tmp) / 'store.db'}"
-        sub = import_daily(db, rows, closes)
-        python = digest_daily(
-            factory.daily("S001", rows, closes=closes), NOV, as_of, current=current
-        )
-        assert_same(stored_digest(db, sub, NOV, as_of, current=current), python)
+def test_the_database_digests_a_report_as_python_does(
+    store_url, rows, closes, as_of, current, sheet_rows
+):
+    rep = f"S{next(_reps):05d}"
+    sub = import_daily(store_url, rows, closes, rep=rep, sheet_rows=sheet_rows)
+    python = digest_daily(
+        daily_with_rows(rep, rows, closes, sheet_rows), NOV, as_of, current=current
+    )
+    assert_same(stored_digest(store_url, sub, NOV, as_of, current=current), python)
+    # an earlier month's report is read for its customer trails alone: the same trails
+    with open_store(store_url, create=False) as engine, read_transaction(engine) as conn:
+        alone = report_figures(conn, [sub], NOV, as_of, trails_only=True)[sub]
+        full = report_figures(conn, [sub], NOV, as_of)[sub]
+    assert alone.trails == full.trails
+    assert (alone.days, alone.per_day, alone.closes) == (set(), {}, [])
 
 
 def test_a_worked_example_on_both_databases(store_url):

@@ -138,7 +138,9 @@ def load_period(
             history = [
                 data
                 for month, subs in _by_period(past)
-                for data in _forms(conn, subs, as_of, figures=(month, as_of, set()))
+                for data in _forms(
+                    conn, subs, as_of, figures=(month, as_of, set()), trails_only=True
+                )
             ]
         first_seen: dict[str, dt.datetime] = {}
         for sub, data in zip(current, forms, strict=True):
@@ -291,9 +293,11 @@ def _forms(
     as_of: dt.date | None,
     *,
     figures: tuple[Month, dt.date, set[str]] | None = None,
+    trails_only: bool = False,
 ) -> list[FormData]:
     """The stored files as FormData.  With `figures` (month, as-of, reps whose customers
-    per day are wanted), daily reports carry `ReportFigures` instead of their rows."""
+    per day are wanted), daily reports carry `ReportFigures` instead of their rows (only
+    their customer trails with `trails_only`: an earlier month's report counts for no more)."""
     ids = [s.id for s in subs]
     records: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(dict)
     by_table: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -336,7 +340,9 @@ def _forms(
         month, upto, planned = figures
         daily = [s.id for s in subs if s.id in as_figures]
         named = [s.id for s in subs if s.id in as_figures and s.rep_id in planned]
-        computed = report_figures(conn, daily, month, upto, names_for=named)
+        computed = report_figures(
+            conn, daily, month, upto, names_for=named, trails_only=trails_only
+        )
         future = _future_dates(conn, [s for s in subs if s.id in as_figures], found, upto)
     out = []
     for s in subs:
