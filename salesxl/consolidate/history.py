@@ -18,7 +18,7 @@ from salesxl.consolidate.results import Results
 from salesxl.consolidate.trends import MonthFigures, Trends, month_figures
 from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.people import Roster
-from salesxl.core.periods import Month
+from salesxl.core.periods import Month, Week
 from salesxl.forms import FormId
 from salesxl.store.arrivals import StoredArrivals, load_arrivals
 from salesxl.validate import FormData
@@ -28,17 +28,30 @@ __all__ = ["TREND_MONTHS", "month_trends", "same_point", "stored_forms"]
 TREND_MONTHS = 6  # months on the Trend sheet, this one included
 
 
-def stored_forms(stored: StoredArrivals, as_of: dt.date) -> list[FormData]:
-    """The stored files, each daily report with its digest as of `as_of` made from its
-    per-day counts (days only, when they were not read)."""
+def stored_forms(
+    stored: StoredArrivals, as_of: dt.date, only: Month | None = None
+) -> list[FormData]:
+    """The stored files (those of month `only`, when given: consolidating a month reads no
+    other), each daily report with its digest as of `as_of` made from its per-day counts
+    (days only, when they were not read)."""
     out = []
     for data in stored.forms:
+        if only is not None and not _of_month(data, only):
+            continue
         days, month = stored.days.get(data.path), data.period
         if days is not None and isinstance(month, Month):
             data = dataclasses.replace(data)  # one digest per (file, as-of)
             data.digest = digest_from_days(month, as_of, days, stored.figures.get(data.path))
         out.append(data)
     return out
+
+
+def _of_month(data: FormData, month: Month) -> bool:
+    """A file of `month`: its month, or a week overlapping it (as consolidation takes them)."""
+    period = data.period
+    if isinstance(period, Week):
+        return period.overlaps(month)
+    return period == month
 
 
 def same_point(month: Month, current: Month, as_of: dt.date, workdays: Workdays) -> dt.date | None:
@@ -81,7 +94,7 @@ def month_trends(
         if month not in reported or day is None:
             return None
         past = consolidate_results(
-            stored_forms(stored, day),
+            stored_forms(stored, day, month),
             period=month,
             roster=roster,
             targets=stored.targets.get(month) or None,
