@@ -148,7 +148,7 @@ def _per_day_rows(
     conn: Connection, chunk: Sequence[int], first: dt.date | None, last: dt.date | None
 ) -> Iterator[tuple[int, dt.date, DayFigures]]:
     won = _a.stage == CLOSED_WON
-    within = [_a.date >= first] if first is not None else [_a.date.is_not(None)]
+    within: list[Any] = [_a.date >= first] if first is not None else [_a.date.is_not(None)]
     if last is not None:
         within.append(_a.date <= last)
     query = (
