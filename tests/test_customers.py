@@ -202,3 +202,93 @@ def test_a_digest_crosses_processes_unchanged():
     assert back == digest
     assert all(type(t.first) is dt.date for t in back.trails)
     assert back.per_day[dt.date(2026, 11, 28)].contacts == 1
+
+
+def _trail(**changes):
+    from salesxl.consolidate.digest import Trail
+
+    fields = dict(
+        customer="王先生",
+        name_key="王先生",
+        phone=None,
+        first=dt.date(2026, 11, 3),
+        first_source="电话",
+        last=dt.date(2026, 11, 3),
+        last_stage="1",
+        grade=None,
+        grade_date=None,
+        furthest="1",
+        walk_in=False,
+        first_visit=None,
+        first_deposit=None,
+        in_period=True,
+        next_followup=None,
+    )
+    fields.update(changes)
+    return Trail(**fields)
+
+
+def test_two_spellings_of_one_customer_merge_field_by_field():
+    from salesxl.consolidate.digest import merge_trails
+
+    # a: first called Nov 3 (phone), graded B on Nov 5, visited Nov 6, last seen Nov 10
+    a = _trail(
+        phone="13800000001",
+        grade="B",
+        grade_date=dt.date(2026, 11, 5),
+        furthest="3",
+        first_visit=dt.date(2026, 11, 6),
+        last=dt.date(2026, 11, 10),
+        last_stage="3",
+    )
+    # b: written "王 先生", first seen Nov 1 (a walk-in), graded A Nov 5 too, deposit Nov 12
+    b = _trail(
+        customer="王 先生",
+        first=dt.date(2026, 11, 1),
+        first_source="来访",
+        walk_in=True,
+        grade="A",
+        grade_date=dt.date(2026, 11, 5),
+        furthest="5",
+        first_deposit=dt.date(2026, 11, 12),
+        first_visit=dt.date(2026, 11, 1),
+        last=dt.date(2026, 11, 12),
+        last_stage="5",
+        next_followup=dt.date(2026, 11, 19),
+        in_period=False,
+    )
+    m = merge_trails(a, b)
+    # identity and first contact from the earlier trail (b, Nov 1); its phone is b's (none)
+    assert (m.customer, m.first, m.first_source, m.phone) == (
+        "王 先生",
+        dt.date(2026, 11, 1),
+        "来访",
+        None,
+    )
+    # the latest contact and what was said then from the later one (b, Nov 12)
+    assert (m.last, m.last_stage, m.next_followup) == (
+        dt.date(2026, 11, 12),
+        "5",
+        dt.date(2026, 11, 19),
+    )
+    # the same grade date: the first trail's grade (a's B) stands, as max() keeps the first
+    assert (m.grade, m.grade_date) == ("B", dt.date(2026, 11, 5))
+    # the furthest stage of either, the earliest visit and deposit of either
+    assert (m.furthest, m.first_visit, m.first_deposit) == (
+        "5",
+        dt.date(2026, 11, 1),
+        dt.date(2026, 11, 12),
+    )
+    assert m.walk_in and m.in_period
+    # merged the other way round: the same trail but for the tie of grades (now b's A)
+    n = merge_trails(b, a)
+    assert (n.grade, n.first, n.last, n.furthest) == ("A", m.first, m.last, m.furthest)
+
+
+def test_a_trail_without_grades_or_stages_merges_to_none():
+    from salesxl.consolidate.digest import merge_trails
+
+    a, b = _trail(furthest=None, last_stage=None), _trail(furthest=None, last_stage=None)
+    m = merge_trails(a, b)
+    assert (m.grade, m.grade_date, m.furthest, m.first_visit, m.first_deposit) == (None,) * 5
+    assert m.last == a.last and m is not a and m is not b

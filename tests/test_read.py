@@ -775,3 +775,27 @@ def test_a_csv_file_records_no_save_time(tmp_path):
     book = open_book(path)
     assert book.saved_at() is None
     book.close()
+
+
+def test_formula_scan_of_a_part_stuffed_with_formula_tags():
+    # 3,000 `<f>` in a comment (more than one per 16 bytes) and one real uncached cell: the
+    # scan switches to trying each cell, and still finds just that one.
+    xml = b"<!--" + b"<f>" * 3000 + b'--><sheetData><row r="1"><c r="B1"><f>1+2</f></c></row>'
+    assert uncached_formula_cells(xml) == [(0, 1)]
+
+
+@pytest.mark.parametrize(
+    ("part", "declares"),
+    [
+        (b"<?xml version=\"1.0\"?><worksheet><c><f>'Daily'!A1</f></c></worksheet>", False),
+        (b"<?xml?><!DOCTYPE x [<!ENTITY a 'b'>]><worksheet/>", True),
+        ("<?xml?><!DOCTYPE x><worksheet/>".encode("utf-16-le"), True),
+        ("<?xml?><!DOCTYPE x><worksheet/>".encode("utf-16-be"), True),
+        (b"<w>" + b"'S'!A1 " * 100 + b"<!ENTITY e 'x'></w>", True),  # past the `!` looked at
+        (b"<w><!-- a note! --></w>", False),  # a comment is no DTD
+    ],
+)
+def test_dtd_is_found_in_any_encoding(part, declares):
+    from salesxl.read.package import _declares_dtd
+
+    assert _declares_dtd(part) is declares

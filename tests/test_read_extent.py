@@ -106,3 +106,48 @@ def test_an_unusual_string_cell_is_looked_at_closely(cell):
 def test_a_comment_between_a_string_cell_and_its_value_hides_nothing():
     xml = sheet(b'<c r="A1" t="s"><!-- x --><v>-1</v></c>')
     assert bad_string_reference(xml, 5)
+
+
+def _tiny(extent: Extent) -> bool:
+    return extent.cells <= 5_000
+
+
+def test_a_large_sheet_with_an_honest_dimension_gets_the_dimension_itself():
+    # 4 row digits and 1 letter bound 9,999 × 26 cells: too many for _tiny; the dimension's
+    # own 1,200 × 3 is confirmed by looking for a cell past it (there is none).
+    body = b"".join(cell(b"%s%d" % (c, r)) for r in range(1, 1201) for c in (b"A", b"C"))
+    got = scan_cells(sheet(body, b"A1:C1200"), 0, _tiny)
+    # not walked tag by tag (that would be exact): two searches were enough
+    assert (got.extent.rows, got.extent.cols, got.extent.exact) == (1200, 3, False)
+
+
+@pytest.mark.parametrize(
+    ("far", "dimension", "rows", "cols"),
+    [
+        # one row past, as many digits: the references give 1,201 × 26 (one letter), too
+        # many for _tiny, so the sheet is walked: 1,201 rows, only column A filled
+        (b"A1201", b"A1:C1200", 1201, 1),
+        # one column past, as many letters: the references give 99 rows × 26, which fits
+        (b"D5", b"A1:C1200", 99, 26),
+        # a leading zero: 999 has fewer digits than 0120 yet is later; walked: 999 × 2
+        (b"B999", b"A1:C0120", 999, 2),
+    ],
+)
+def test_a_cell_past_a_large_sheets_dimension_is_seen(far, dimension, rows, cols):
+    body = b"".join(cell(b"A%d" % r) for r in range(1, 100)) + cell(far)
+    got = scan_cells(sheet(body, dimension), 0, _tiny)
+    assert (got.extent.rows, got.extent.cols) == (rows, cols)
+
+
+def test_the_pattern_for_a_cell_past_the_dimension_agrees_with_arithmetic():
+    from salesxl.read.extent import _column, _past
+
+    for column, row in [(b"C", b"1200"), (b"AB", b"99"), (b"Z", b"9"), (b"XFD", b"1048576")]:
+        last_col, last_row = _column(column), int(row)
+        for letters in [b"A", b"C", b"D", b"Z", b"AA", b"AB", b"AC", b"BA", b"XFC", b"XFD", b"XFE"]:
+            for digits in [b"1", b"9", b"99", b"100", b"1199", b"1200", b"1201", b"9999"]:
+                if len(letters) > len(column) or len(digits) > len(row):
+                    continue  # `_usual` lets no such reference through
+                past = _column(letters) > last_col or int(digits) > last_row
+                found = _past(column, row).search(b'<c r="' + letters + digits + b'">')
+                assert (found is not None) is past, (column, row, letters, digits)

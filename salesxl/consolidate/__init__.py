@@ -222,6 +222,7 @@ def _consolidate(
     members = list(reps.values())
     company = roll_up(members, "company", thresholds)[0] if members else Totals("company", TOTAL)
     month_days = workdays.workdays_in(period)
+    lapses, coming_due = book.lapses_and_coming_due(as_of, period.first_day)
     return Results(
         period=period,
         as_of=as_of,
@@ -235,8 +236,8 @@ def _consolidate(
         days=data.days,
         plans=plan_vs_actual(data.plans, data.days),
         closes=forecast_accuracy(data.day_closes, data.days, workdays, as_of),
-        lapses=book.lapses(as_of, period.first_day),
-        coming_due=book.coming_due(as_of),
+        lapses=lapses,
+        coming_due=coming_due,
         conflicts=book.conflicts(),
         submitted=submission_rows(
             data.reps, data.submissions, data.unknown_rep_files, period, judged_at(as_of), workdays

@@ -16,6 +16,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import NamedTuple
 
 from salesxl.consolidate.digest import Trail, merge_trails
 from salesxl.core.identity import normalise_name
@@ -32,10 +34,12 @@ __all__ = [
 
 FOLLOW_UP_DAYS = 7
 _WINDOW = dt.timedelta(days=FOLLOW_UP_DAYS)
+_DUE_ORDER = attrgetter("due", "rep", "customer")
 
 
-@dataclass(frozen=True, slots=True)
-class Lapse:
+class Lapse(NamedTuple):
+    """A 7-day window (a tuple: a cold-calling month makes a hundred thousand of them)."""
+
     rule: str  # "phone_no_visit" | "no_follow_up"
     customer: str
     phone: str | None
@@ -73,24 +77,57 @@ class CustomerBook:
                 counts[rep] += 1
         return dict(counts)
 
-    def lapses(self, as_of: dt.date, period_start: dt.date) -> list[Lapse]:
-        """Customers whose 7-day window ran out in the period, up to `as_of`."""
-        return self.windows(period_start, as_of, as_of)
-
-    def coming_due(self, as_of: dt.date, days: int = FOLLOW_UP_DAYS) -> list[Lapse]:
-        """Customers whose 7-day window runs out from `as_of` on, within `days`: still open."""
-        return self.windows(as_of, as_of + dt.timedelta(days=days), as_of)
+    def lapses_and_coming_due(
+        self, as_of: dt.date, period_start: dt.date, days: int = FOLLOW_UP_DAYS
+    ) -> tuple[list[Lapse], list[Lapse]]:
+        """The customers whose 7-day window ran out in the period up to `as_of` (lapses),
+        and those whose window runs out from `as_of` on within `days` (still open): one
+        pass over the trails for both."""
+        found = self.windows(period_start, as_of + dt.timedelta(days=days), as_of)
+        return [w for w in found if w.due < as_of], [w for w in found if w.due >= as_of]
 
     def windows(self, start: dt.date, end: dt.date, as_of: dt.date) -> list[Lapse]:
         """Every 7-day window of a customer not won or lost that runs out from `start` to
         the day before `end`, judged at `as_of` (the rules: see the module's docstring)."""
-        found = [
-            lapse
-            for trails in self.customers.values()
-            for rep, t in trails
-            for lapse in _windows_of(rep, t, as_of, start, end)
-        ]
-        found.sort(key=lambda lapse: (lapse.due, lapse.rep, lapse.customer))
+        found: list[Lapse] = []
+        done = (CLOSED_WON, LOST)
+        # the first contact (last contact) a window running out in [start, end) starts from
+        first_from, last_from = start - _WINDOW, end - _WINDOW
+        for trails in self.customers.values():
+            for rep, t in trails:
+                if t.last_stage in done:
+                    continue  # won or lost: nothing left to follow up
+                # Phone lead: a visit within 7 days of the first call, else it lapses.
+                if first_from <= t.first < last_from and t.first_source in LEAD_SOURCES:
+                    due = t.first + _WINDOW
+                    if t.first_visit is None or t.first_visit > due:
+                        found.append(
+                            Lapse(
+                                "phone_no_visit",
+                                t.customer,
+                                t.phone,
+                                rep,
+                                t.first,
+                                due,
+                                (as_of - t.first).days,
+                                t.last,
+                            )
+                        )
+                # Walk-in or A/B customer: followed up at least once every 7 days.
+                if first_from <= t.last < last_from and (t.walk_in or t.grade in FOLLOW_UP_GRADES):
+                    found.append(
+                        Lapse(
+                            "no_follow_up",
+                            t.customer,
+                            t.phone,
+                            rep,
+                            t.last,
+                            t.last + _WINDOW,
+                            (as_of - t.last).days,
+                            t.last,
+                        )
+                    )
+        found.sort(key=_DUE_ORDER)
         return found
 
     def conflicts(self) -> list[Conflict]:
@@ -117,46 +154,6 @@ class CustomerBook:
                 )
         found.sort(key=lambda c: (c.owner_date, c.customer, c.other))
         return found
-
-
-def _windows_of(rep: str, t: Trail, as_of: dt.date, start: dt.date, end: dt.date) -> list[Lapse]:
-    if t.last_stage in (CLOSED_WON, LOST):
-        return []  # won or lost: nothing left to follow up
-    found = []
-    # Phone lead: a visit within 7 days of the first call, else the registration lapses.
-    if t.first_source in LEAD_SOURCES:
-        due = t.first + _WINDOW
-        visited = t.first_visit is not None and t.first_visit <= due
-        if not visited and start <= due < end:
-            found.append(
-                Lapse(
-                    "phone_no_visit",
-                    t.customer,
-                    t.phone,
-                    rep,
-                    t.first,
-                    due,
-                    (as_of - t.first).days,
-                    t.last,
-                )
-            )
-    # Walk-in or A/B customer: followed up at least once every 7 days.
-    if t.walk_in or t.grade in FOLLOW_UP_GRADES:
-        due = t.last + _WINDOW
-        if start <= due < end:
-            found.append(
-                Lapse(
-                    "no_follow_up",
-                    t.customer,
-                    t.phone,
-                    rep,
-                    t.last,
-                    due,
-                    (as_of - t.last).days,
-                    t.last,
-                )
-            )
-    return found
 
 
 def build_customer_book(trails: Iterable[tuple[str, Trail]]) -> CustomerBook:

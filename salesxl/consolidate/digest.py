@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -188,31 +188,34 @@ class DailyDigest:
         ]
 
 
-def _later(a: Trail, b: Trail) -> Trail:
-    return b if (b.last, True) >= (a.last, False) else a
-
-
 def merge_trails(a: Trail, b: Trail) -> Trail:
-    """One trail from two (the same rep and customer written two ways)."""
+    """One trail from two (the same rep and customer written two ways).
+
+    Written out field by field: a cold-calling team's month merges tens of
+    thousands of trails, and `dataclasses.replace` costs several times more."""
     first = a if a.first <= b.first else b
-    last = _later(a, b)
-    graded = [t for t in (a, b) if t.grade_date is not None]
-    grade = max(graded, key=lambda t: t.grade_date or dt.date.min) if graded else None
-    furthest = max(
-        (t.furthest for t in (a, b) if t.furthest), key=_STAGE_RANK.__getitem__, default=None
-    )
-    return replace(
-        first,
-        last=last.last,
-        last_stage=last.last_stage,
-        next_followup=last.next_followup,
-        grade=grade.grade if grade else None,
-        grade_date=grade.grade_date if grade else None,
-        furthest=furthest,
-        walk_in=a.walk_in or b.walk_in,
-        first_visit=min((d for d in (a.first_visit, b.first_visit) if d), default=None),
-        first_deposit=min((d for d in (a.first_deposit, b.first_deposit) if d), default=None),
-        in_period=a.in_period or b.in_period,
+    last = b if b.last >= a.last else a  # the later contact; on the same day, b's
+    ag, bg = a.grade_date, b.grade_date
+    graded = a if ag is not None and (bg is None or ag >= bg) else b if bg is not None else None
+    fa, fb = a.furthest, b.furthest
+    furthest = fa if fb is None or (fa is not None and _STAGE_RANK[fa] >= _STAGE_RANK[fb]) else fb
+    va, vb, da, db = a.first_visit, b.first_visit, a.first_deposit, b.first_deposit
+    return Trail(
+        first.customer,
+        first.name_key,
+        first.phone,
+        first.first,
+        first.first_source,
+        last.last,
+        last.last_stage,
+        graded.grade if graded else None,
+        graded.grade_date if graded else None,
+        furthest,
+        a.walk_in or b.walk_in,
+        va if vb is None or (va is not None and va <= vb) else vb,
+        da if db is None or (da is not None and da <= db) else db,
+        a.in_period or b.in_period,
+        last.next_followup,
     )
 
 

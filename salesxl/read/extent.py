@@ -84,7 +84,7 @@ def _usual(xml: bytes, letters: int, digits: int, string_digits: int | None = No
     digits (and, with `string_digits`, a plain shared-string index): one pass."""
     if _odd_cell(letters, digits, string_digits).search(xml):
         return False
-    return not (b":c" in xml and _PREFIXED_CELL.search(xml))
+    return _PREFIXED_CELL.search(xml) is None  # (faster than testing for `:c` first)
 
 
 def scan_cells(xml: bytes, strings: int, fits: Callable[[Extent], bool]) -> CellScan:
@@ -100,11 +100,46 @@ def scan_cells(xml: bytes, strings: int, fits: Callable[[Extent], bool]) -> Cell
     string_digits = len(str(max(strings - 1, 0)))
     if _usual(xml, letters, digits, string_digits):
         bound = Extent(10**digits - 1, _MAX_COLUMNS[letters], 0, exact=False)
-        return CellScan(bound if fits(bound) else _from_references(xml, fits), True)
+        if fits(bound):
+            return CellScan(bound, True)
+        column, row = hint.groups() if hint is not None else (b"", b"0")
+        # a large sheet: its dimension exactly, when no cell is past it (a row written with
+        # a leading zero would let a shorter, larger row pass)
+        if not row.startswith(b"0"):
+            bound = Extent(int(row), _column(column) + 1, 0, exact=False)
+            if not fits(bound):
+                bound = Extent(bound.rows, bound.cols, _values(xml), exact=False)
+            if fits(bound) and not _past(column, row).search(xml):
+                return CellScan(bound, True)
+        return CellScan(_from_references(xml, fits), True)
     strings_ok = not bad_string_reference(xml, strings)
     if _usual(xml, 3, 7):  # the dimension was too small, or a string cell is unusual
         return CellScan(_from_references(xml, fits), strings_ok)
     return CellScan(walk(xml), strings_ok)
+
+
+def _greater(bound: bytes, low: int, high: int) -> bytes:
+    """A pattern for the strings of `bound`'s length that sort after it, over the characters
+    `low` to `high` (column letters or row digits of one length order so)."""
+    options = [
+        re.escape(bound[:i])
+        + b"[%c-%c]" % (bound[i] + 1, high)
+        + b"[%c-%c]" % (low, high)
+        + b"{%d}" % (len(bound) - i - 1)
+        for i in range(len(bound))
+        if bound[i] < high
+    ]
+    return b"(?:" + b"|".join(options) + b")" if options else b"(?!)"
+
+
+@functools.cache
+def _past(column: bytes, row: bytes) -> re.Pattern[bytes]:
+    """A cell whose reference goes past the dimension's last cell `column``row`, among cells
+    whose references have at most as many letters and digits (`_usual` checked that): as
+    many letters and a later column, or as many digits and a later row."""
+    letters = _greater(column, ord("A"), ord("Z"))
+    digits = _greater(row, ord("0"), ord("9"))
+    return re.compile(rb'<c r="(?:' + letters + rb"\d|[A-Z]{1,%d}" % len(column) + digits + rb'")')
 
 
 def _from_references(xml: bytes, fits: Callable[[Extent], bool]) -> Extent:

@@ -53,7 +53,6 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 _FORMULA_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})(\d{1,7})"([^<>]*)><f\b[^<>]*(?:/>|>[^<]*</f>)(<v>[^<]+</v>)?'
 )
-_FORMULA_START = re.compile(rb"<f[ >/]")  # <f>, <f ...>, <f/>; not <formula1> of validations
 _CELL_TAG = 512  # the longest `<c ...>` start tag looked back over (Excel's are < 100 bytes)
 
 
@@ -65,15 +64,16 @@ def uncached_formula_cells(xml: bytes) -> list[tuple[int, int]]:
     cells (a million `<f>` tokens stuffed into a comment), one pass that tries
     each cell instead.  Either way linear in the part's size.
     """
-    if _FORMULA_START.search(xml) is None:
+    starts = _formula_starts(xml)
+    if not starts:
         return []
     matches: Iterator[re.Match[bytes] | None]
     # A formula cell takes more than 16 bytes: more `<f` than that are stuffed in (into a
     # comment, say), and each cell is tried instead of each `<f`.
-    if xml.count(b"<f") <= len(xml) // 16:
-        matches = (_formula_cell(xml, start.start()) for start in _FORMULA_START.finditer(xml))
-    else:
+    if starts[-1] < 0:
         matches = _FORMULA_CELL.finditer(xml)
+    else:
+        matches = (_formula_cell(xml, at) for at in starts)
     found = []
     for match in matches:
         if match is None:
@@ -83,6 +83,24 @@ def uncached_formula_cells(xml: bytes) -> list[tuple[int, int]]:
         if value is None and b't="str"' not in attributes:
             found.append((int(row) - 1, column_index(letters.decode())))
     return found
+
+
+_MANY = 1024  # formulas a sheet may well have; past them, the stuffing is counted first
+
+
+def _formula_starts(xml: bytes) -> list[int]:
+    """Where each `<f>`, `<f ...>` or `<f/>` starts; just [-1] when there are more of them
+    than a formula cell per 16 bytes (then the cells are tried instead).  One byte search
+    per `<f`: a regular expression would try every `<` of the part."""
+    starts: list[int] = []
+    at = xml.find(b"<f")
+    while at >= 0:
+        if xml[at + 2 : at + 3] in (b" ", b">", b"/"):
+            starts.append(at)
+            if len(starts) == _MANY and xml.count(b"<f") > len(xml) // 16:
+                return [-1]
+        at = xml.find(b"<f", at + 2)
+    return starts
 
 
 def _formula_cell(xml: bytes, at: int) -> re.Match[bytes] | None:

@@ -60,18 +60,19 @@ def written_by(path: Path) -> Written | None:
     """What salesxl wrote this file as, or None (not a zip, not marked, or unreadable)."""
     try:
         with open(path, "rb") as fh:
-            if fh.read(4) != b"PK\x03\x04" or not _small_directory(fh):
+            if fh.read(4) != b"PK\x03\x04":
                 return None
-            fh.seek(0)
-            with zipfile.ZipFile(fh) as archive:
-                custom = _part(fh, archive, "docProps/custom.xml")
-                if custom is not None and (found := _MARK.search(custom)):
-                    try:
-                        return Written(found.group(1).decode())
-                    except ValueError:
-                        return None
-                core = _part(fh, archive, "docProps/core.xml")
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
+            directory = _directory(fh)
+            if directory is None:
+                return None
+            custom = _part(fh, directory, b"docProps/custom.xml")
+            if custom is not None and (found := _MARK.search(custom)):
+                try:
+                    return Written(found.group(1).decode())
+                except ValueError:
+                    return None
+            core = _part(fh, directory, b"docProps/core.xml")
+    except (OSError, ValueError, struct.error):
         return None
     if core is not None:
         for pattern, kind in _LEGACY:
@@ -80,41 +81,65 @@ def written_by(path: Path) -> Written | None:
     return None
 
 
-def _small_directory(fh: BinaryIO) -> bool:
-    """The zip directory is of a size real workbooks have (zipfile reads all of it)."""
+def _directory(fh: BinaryIO) -> bytes | None:
+    """The zip's central directory, when it is of a size real workbooks have and sits
+    where its end record says (a package with a ZIP64 directory is none of salesxl's)."""
     fh.seek(0, 2)
     size = fh.tell()
-    fh.seek(max(0, size - 65_557))
+    start = max(0, size - 65_557)  # the end record and the longest comment it may have
+    fh.seek(start)
     tail = fh.read()
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or at + 22 > len(tail):
-        return False
-    directory: int = struct.unpack_from("<I", tail, at + 12)[0]
-    return directory <= _DIRECTORY_LIMIT
+        return None
+    length, offset = struct.unpack_from("<II", tail, at + 12)
+    if length > _DIRECTORY_LIMIT or offset + length > start + at:
+        return None
+    if offset >= start:
+        return tail[offset - start : offset - start + length]
+    fh.seek(offset)
+    return fh.read(length)
 
 
-def _part(fh: BinaryIO, archive: zipfile.ZipFile, name: str) -> bytes | None:
-    """A small part, inflated no further than its stated size, or None."""
-    try:
-        info = archive.getinfo(name)
-    except KeyError:
+# A central directory entry: signature, versions, flags, method, time, date, crc, sizes,
+# name, extra and comment lengths, disk, attributes, the local header's offset.
+_ENTRY = struct.Struct("<4s4xHH4xIIIHHH8xI")
+
+
+def _part(fh: BinaryIO, directory: bytes, name: bytes) -> bytes | None:
+    """A small part named in the directory, inflated no further than its stated size."""
+    at = directory.find(name)
+    while at >= 0:
+        entry = at - _ENTRY.size
+        if entry >= 0 and directory[entry : entry + 4] == b"PK\x01\x02":
+            _, flags, method, crc, packed, size, length, *_, offset = _ENTRY.unpack_from(
+                directory, entry
+            )
+            if length == len(name):
+                return _inflate(fh, flags, method, crc, packed, size, offset)
+        at = directory.find(name, at + 1)
+    return None
+
+
+def _inflate(
+    fh: BinaryIO, flags: int, method: int, crc: int, packed: int, size: int, offset: int
+) -> bytes | None:
+    if size > _PART_LIMIT or packed > _PART_LIMIT or flags & 1:
         return None
-    if info.file_size > _PART_LIMIT or info.compress_size > _PART_LIMIT or info.flag_bits & 1:
-        return None
-    fh.seek(info.header_offset)
+    fh.seek(offset)
     header = fh.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
         return None
     name_length, extra_length = struct.unpack_from("<HH", header, 26)
-    fh.seek(info.header_offset + 30 + name_length + extra_length)
-    raw = fh.read(info.compress_size)
-    if info.compress_type == zipfile.ZIP_STORED:
+    fh.seek(offset + 30 + name_length + extra_length)
+    raw = fh.read(packed)
+    if method == zipfile.ZIP_STORED:
         data = raw
-    elif info.compress_type == zipfile.ZIP_DEFLATED:
+    elif method == zipfile.ZIP_DEFLATED:
         try:
-            data = zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, info.file_size + 1)
+            data = zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, size + 1)
         except zlib.error:
             return None
     else:
         return None
-    return data if len(data) == info.file_size and zlib.crc32(data) == info.CRC else None
+    return data if len(data) == size and zlib.crc32(data) == crc else None
