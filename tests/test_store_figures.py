@@ -243,3 +243,41 @@ def test_consolidation_from_the_store_gives_the_same_summary_either_way(tmp_path
             assert full.sheet(sheet.key).rows == sheet.rows, sheet.key
     # S001 100.0 + S002 101.0 on the 9th; the 27th is after as-of
     assert quick.headline.amount == 201.0
+
+
+def test_the_months_before_count_the_same_from_figures_as_from_rows(store_url):
+    """October's reports are read for their customer trails alone (figures) or row by row
+    (--details): the same summary, and October decides who registered a customer first.
+    Worked out by hand, as of 24 November:
+      甲公司 (13800138000): S001 on 28 Oct, then S001 2 Nov and S002 3 Nov -> S001's, from October;
+      乙贸易 (no phone): S002 on 30 Oct, then both on 9 Nov -> S002's, from October;
+      丙: both on 27 Nov, after as-of -> not yet a customer.
+    So neither rep has a new customer in November (without October, S001 would have two:
+    甲公司 on 2 Nov and 乙贸易 on 9 Nov, a tie on the day going to the lower rep ID)."""
+    from salesxl.consolidate.from_store import consolidate_store
+
+    october = Month(2026, 10)
+    firsts = {
+        "S001": factory.row(dt.date(2026, 10, 28), "甲公司", phone="13800138000", stage="2"),
+        "S002": factory.row(dt.date(2026, 10, 30), "乙贸易", source="walkin", stage="3"),
+    }
+    for rep, base in (("S001", 0), ("S002", 1)):
+        before = factory.daily(rep, [firsts[rep]], month=october, path=f"inbox/{rep}_10.xlsx")
+        assert import_form("reports", before, db=store_url, now=NOW).status == "imported"
+        rows = [
+            factory.row(2 + base, "甲公司", phone="13800138000", source="walkin", stage="2"),
+            factory.row(9, "乙贸易", stage="7", amount=100.0 + base, deposit=10.0),
+            factory.row(27, "丙", stage="3"),
+        ]
+        data = factory.daily(rep, rows, path=f"inbox/{rep}_11.xlsx")
+        assert import_form("reports", data, db=store_url, now=NOW).status == "imported"
+    as_of = dt.date(2026, 11, 24)
+    quick = consolidate_store(store_url, period=NOV, as_of=as_of)
+    full = consolidate_store(store_url, period=NOV, as_of=as_of, details=True)
+    for sheet in quick.sheets:
+        if sheet.key != "details":
+            assert full.sheet(sheet.key).rows == sheet.rows, sheet.key
+    assert {rep: t.new_customers for rep, t in quick.results.reps.items()} == {
+        "S001": 0,
+        "S002": 0,
+    }
