@@ -14,6 +14,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from salesxl.consolidate import consolidate
+from salesxl.consolidate import workbook as summary_workbook
 from salesxl.consolidate.model import column_kind
 from salesxl.consolidate.workbook import write_summary
 from salesxl.core.issues import Code, make_issue
@@ -169,13 +170,21 @@ def test_english_labels(summary, tmp_path):
 
 
 @needs_soffice
-def test_libreoffice_opens_it_and_sees_the_same_numbers(summary, tmp_path):
+def test_libreoffice_opens_it_and_sees_the_same_numbers(summary, tmp_path, monkeypatch):
+    # Details' text both shared and inline, as in a large run (past 3 texts a column)
+    monkeypatch.setattr(summary_workbook, "DETAILS_SHARED_TEXTS", 3)
     path = write_summary(summary, tmp_path / "summary.xlsx", details=True)
+    sheet = openpyxl.load_workbook(path, read_only=True).sheetnames.index("明细 Details") + 1
+    with zipfile.ZipFile(path) as z:
+        xml = z.read(f"xl/worksheets/sheet{sheet}.xml").decode()
+    body = xml[xml.index('<row r="2"') :]
+    assert 't="inlineStr"' in body and 't="s"' in body
     again = convert(path, "xlsx", tmp_path / "lo")
     ours = CalamineWorkbook.from_path(str(path))
     theirs = CalamineWorkbook.from_path(str(again))
     assert theirs.sheet_names == ours.sheet_names
-    for name in ["销售员 By rep", "区域 By region", "漏斗 Funnel", "明细 Details"]:
+    names = ["销售员 By rep", "区域 By region", "漏斗 Funnel", "明细 Details", "客户 Customers"]
+    for name in [*names, "提交 Submissions", "问题 Issues", "催交 Chase"]:
         mine, lo = (b.get_sheet_by_name(name).to_python() for b in (ours, theirs))
         assert len(lo) == len(mine)
         for a, b in zip(mine, lo, strict=True):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from salesxl.consolidate.assemble import summarise
 from salesxl.consolidate.customers import build_customer_book
+from salesxl.consolidate.details import DetailsSpool
 from salesxl.consolidate.digest import digester
 from salesxl.consolidate.inputs import collect
 from salesxl.consolidate.kpis import Totals, rep_totals, roll_up
@@ -288,32 +289,48 @@ def consolidate_inbox(
     check_as_of(period, as_of)  # before any file is read
     calendar = workday_calendar(workdays, as_of)
     month_targets, tiers = read_targets(targets, period) if targets is not None else (None, None)
-    inbox = read_inbox(
-        paths,
-        roster=roster,
-        period=period,
-        today=as_of,
-        workers=workers,
-        progress=progress,
-        prepare=digester(period, as_of, keep_rows=details),
-        column_map=column_map,
-        saved_times=saved_times,
-    )
-    extra = [i for i in inbox.roster.issues if i.is_error] if inbox.roster else []
-    empty = inbox.no_forms(rep_forms=True)  # an empty inbox is said, not a quiet "0 reps"
-    extra += [empty] if empty is not None else []
-    return consolidate(
-        inbox.forms,
-        period=period,
-        roster=inbox.roster,
-        targets=month_targets,
-        as_of=as_of,
-        thresholds=thresholds,
-        workdays=calendar,
-        extra_issues=[*extra, *inbox.notes],
-        details=details,
-        tiers=tiers,
-    )
+    # The Details rows wait on disk until the summary is written (details.py): the spool
+    # goes with the summary, or now if anything fails.
+    spool = DetailsSpool() if details else None
+    try:
+        inbox = read_inbox(
+            paths,
+            roster=roster,
+            period=period,
+            today=as_of,
+            workers=workers,
+            progress=progress,
+            prepare=digester(period, as_of, keep_rows=details, spool=spool.path if spool else None),
+            column_map=column_map,
+            saved_times=saved_times,
+        )
+        extra = [i for i in inbox.roster.issues if i.is_error] if inbox.roster else []
+        empty = inbox.no_forms(rep_forms=True)  # an empty inbox is said, not a quiet "0 reps"
+        extra += [empty] if empty is not None else []
+        results = consolidate_results(
+            inbox.forms,
+            period=period,
+            roster=inbox.roster,
+            targets=month_targets,
+            as_of=as_of,
+            thresholds=thresholds,
+            workdays=calendar,
+            extra_issues=[*extra, *inbox.notes],
+            details=details,
+            tiers=tiers,
+        )
+        # The reports' digests (a cold-calling month's 200,000 customer trails) have given
+        # all they had: let them go before the sheets are built beside the results.
+        del inbox
+        with paused_gc():
+            summary = summarise(results)
+    except BaseException:
+        if spool is not None:
+            spool.close()
+        raise
+    if spool is not None and summary.results is not None:
+        summary.results.details_spool = spool
+    return summary
 
 
 def read_targets(path: Path, period: Month) -> tuple[dict[str, float], dict[str, dict[str, float]]]:

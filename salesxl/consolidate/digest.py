@@ -14,8 +14,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from salesxl.consolidate.details import spool_details
 from salesxl.core.identity import normalise_name
 from salesxl.core.periods import Month
 from salesxl.forms import FormId, Role, TableKey
@@ -419,6 +421,7 @@ class _Digester:
     period: Month | None  # None: each report's own month
     as_of: dt.date
     keep_rows: bool
+    spool: Path | None = None  # kept rows wait in files here (details.py), not in memory
 
     def __call__(self, form: FormData) -> FormData:
         if form.form_id != FormId.DAILY_REPORT:
@@ -426,6 +429,9 @@ class _Digester:
         period = self.period or form.period
         if isinstance(period, Month):  # else a report without its month: it counts for none
             form.digest = digest_daily(form, period, self.as_of)
+            if self.keep_rows and self.spool is not None:
+                spool_details(form, period, self.spool)
+                return form
         if not self.keep_rows:
             for table in form.tables.values():
                 table.records = []
@@ -433,8 +439,9 @@ class _Digester:
 
 
 def digester(
-    period: Month | None, as_of: dt.date, *, keep_rows: bool
+    period: Month | None, as_of: dt.date, *, keep_rows: bool, spool: Path | None = None
 ) -> Callable[[FormData], FormData]:
     """The step `load_forms(prepare=...)` runs in each worker for consolidation (`period`
-    None: each daily report is digested for its own month, as the chase list needs)."""
-    return _Digester(period, as_of, keep_rows)
+    None: each daily report is digested for its own month, as the chase list needs).
+    With `keep_rows` and a `spool` folder, the rows are kept there, not in memory."""
+    return _Digester(period, as_of, keep_rows, spool)

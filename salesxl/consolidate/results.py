@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from salesxl.consolidate.customers import Conflict, Lapse
+from salesxl.consolidate.details import DetailsSpool
 from salesxl.consolidate.digest import DayActivity
 from salesxl.consolidate.kpis import Totals
 from salesxl.consolidate.model import Thresholds
@@ -51,6 +52,7 @@ class Results:
     files: dict[str, str]  # a rep file's path -> the rep (whose pack shows its issues)
     tables: list[tuple[str, TableData, str]] = field(default_factory=list)  # Details rows
     details: bool = False
+    details_spool: DetailsSpool | None = None  # where the tables' rows wait, if on disk
     targets_from: str | None = None  # a key of TARGET_SOURCES; None: no targets
     roster: bool = True  # reps came from a roster (else from the forms' header blocks)
     # Each rep's pace line: the share of the month target due by each day of the month at

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
-from typing import Any, overload
+from typing import Any
 
 from salesxl.consolidate.customers import Conflict, Lapse
+from salesxl.consolidate.details import DetailRows
 from salesxl.consolidate.kpis import Totals
 from salesxl.consolidate.model import Bilingual, ColumnSpec, SheetData, column_kind
 from salesxl.consolidate.plans import DayCloseRow, PlanRow
@@ -17,7 +16,7 @@ from salesxl.consolidate.trends import REP_COLUMNS, Trends
 from salesxl.core.issues import Issue
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month
-from salesxl.forms import DAILY_REPORT, FormId, Role
+from salesxl.forms import DAILY_REPORT, FormId
 from salesxl.forms.choices import GRADES, LOST, STAGE_ORDER, STAGES
 from salesxl.validate import TableData
 
@@ -376,72 +375,6 @@ def issues_sheet(issues: Iterable[Issue]) -> SheetData:
     return SheetData("issues", "问题", "Issues", columns, rows)
 
 
-class _DetailRows(Sequence[list[Any]]):
-    """The Details rows, made while they are written instead of all at once in memory.
-
-    A quarter of a million rows as lists would double the memory of a large
-    run; this sequence knows its length, yields rows in order and builds
-    only the few rows a slice asks for (the writer samples widths).
-    """
-
-    def __init__(
-        self, tables: list[tuple[str, TableData, str]], reps: Mapping[str, Rep], period: Month
-    ) -> None:
-        self.tables, self.reps, self.period = tables, reps, period
-        fields = DAILY_REPORT.main_table.fields
-        self.keys = [f.key for f in fields]
-        # Choice codes back to the labels reps picked ("7" -> "7 成交").
-        self.labels = {
-            i: {c.code: c.label("zh", with_code=f.choices.show_code) for c in f.choices.choices}
-            for i, f in enumerate(fields)
-            if f.choices is not None
-        }
-        self.length = sum(1 for _ in self._selected())
-
-    def _selected(self) -> Iterator[tuple[str, TableData, str, int]]:
-        first, last = self.period.first_day, self.period.last_day
-        for rep_id, table, path in self.tables:
-            for i, day in enumerate(table.column(Role.DATE)):
-                if type(day) is dt.date and first <= day <= last:
-                    yield rep_id, table, path, i
-
-    def __len__(self) -> int:
-        return self.length
-
-    def __iter__(self) -> Iterator[list[Any]]:
-        columns_of: dict[int, list[list[Any]]] = {}
-        for rep_id, table, path, i in self._selected():
-            columns = columns_of.get(id(table))
-            if columns is None:
-                columns_of.clear()
-                columns = columns_of[id(table)] = [table.column(k) for k in self.keys]
-                rows = table.rows if table.rows is not None else [r["_row"] for r in table.records]
-            values = [column[i] for column in columns]
-            for j, labels in self.labels.items():
-                if values[j] is not None:
-                    values[j] = labels.get(values[j], values[j])
-            rep = self.reps.get(rep_id)
-            yield [
-                rep_id,
-                rep.name if rep else None,
-                rep.team if rep else None,
-                rep.region if rep else None,
-                path,
-                rows[i],
-                *values,
-            ]
-
-    @overload
-    def __getitem__(self, index: int) -> list[Any]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[list[Any]]: ...
-
-    def __getitem__(self, index: int | slice) -> list[Any] | list[list[Any]]:
-        if isinstance(index, slice):
-            return list(itertools.islice(iter(self), index.start, index.stop, index.step))
-        return next(itertools.islice(iter(self), index, None))
-
-
 def details_sheet(
     tables: Iterable[tuple[str, TableData, str]], reps: Mapping[str, Rep], period: Month
 ) -> SheetData:
@@ -454,7 +387,7 @@ def details_sheet(
         C("row", "行", "Row", "int"),
         *(C(f.key, f.zh, f.en, column_kind(f.type)) for f in fields),
     ]
-    rows = _DetailRows(list(tables), reps, period)
+    rows = DetailRows(list(tables), reps, period)
     # a lazy sequence where SheetData declares a list: the writer only iterates and slices
     return SheetData("details", "明细", "Details", columns, rows)  # type: ignore[arg-type]
 

@@ -38,6 +38,7 @@ from salesxl.core.issues import Severity
 from salesxl.core.perf import paused_gc
 from salesxl.forms import FORMS
 from salesxl.read.marks import Written
+from salesxl.write.row_stream import RowStream
 from salesxl.write.xlsx import atomic_output, fit_width, mark, safe_sheet_title, write_cell
 
 __all__ = [
@@ -55,6 +56,8 @@ __all__ = [
 _SERIAL_START = dt.date(1900, 3, 1)
 _EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
 
+_LAID_OUT = ("overview", "trend", "funnel")  # sheets written cell by cell, not streamed
+DETAILS_SHARED_TEXTS = 5_000  # distinct texts per Details column in the shared table
 MAX_URLS = 65_000  # Excel's limit is 65,530 hyperlinks per worksheet
 MAX_SHEET_ROWS = 1_048_576  # Excel's rows per worksheet
 MAX_URL_LENGTH = 2_000
@@ -114,17 +117,6 @@ class _FileNames(dict[str, str]):
         if shown is None:
             shown = self[name] = printable(name)
         return shown
-
-
-class _NoOverlapIndex(dict[tuple[int, int], str]):
-    """xlsxwriter's `add_table` records every cell of the table's range in the
-    worksheet's `table_cells` to refuse a second, overlapping table: 5 million
-    entries, ≈ 700 MB, for the Details table of 1,000 reps.  The Details sheet
-    holds that one table and nothing else, so nothing can overlap: forget them.
-    (Were xlsxwriter to rename the attribute, this only stops saving memory.)"""
-
-    def __setitem__(self, key: tuple[int, int], value: str) -> None:
-        pass
 
 
 class _Writer:
@@ -195,15 +187,17 @@ class _Writer:
         heads = [self.label(c.zh, c.en) for c in sheet.columns]
         n = len(sheet.rows)
         if as_table:
-            ws.table_cells = _NoOverlapIndex()
             # add_table refuses a streamed sheet, but it only records the table's range and
             # writes the header row, which the streamed rows then follow: allow it, and
             # write the header again as a streamed sheet's text (in the cell, not shared).
+            # It is given the header and one row, then told the whole range: it would note
+            # every cell of the range to refuse an overlapping table (5 million entries for
+            # the Details of 1,000 reps), and this sheet holds no other table.
             streamed, ws.constant_memory = ws.constant_memory, 0
             ws.add_table(
                 0,
                 0,
-                max(n, 1),
+                1,
                 len(heads) - 1,
                 {
                     "columns": [{"header": h.replace("\n", " ")} for h in heads],
@@ -211,6 +205,8 @@ class _Writer:
                     "name": as_table,
                 },
             )
+            table = ws.tables[-1]
+            table["range"] = table["a_range"] = table["autofilter"] = _range(max(n, 1), len(heads))
             ws.constant_memory = streamed
             if streamed:
                 for c, head in enumerate(heads):
@@ -242,8 +238,8 @@ class _Writer:
             self._funnel_chart(ws, sheet)
 
     def _rows(self, ws: Any, sheet: SheetData) -> None:
-        """The body, fast: one typed xlsxwriter call per filled cell, nothing for empty ones
-        (their column format still shows if someone types there)."""
+        """The body: nothing for empty cells (their column format still shows if someone types
+        there); on a streamed sheet written as XML by `RowStream`, else by xlsxwriter."""
         zh = self.lang == "zh"
         plan = []
         for c, col in enumerate(sheet.columns):
@@ -256,6 +252,9 @@ class _Writer:
                 else None
             )
             plan.append((c, col.kind == "link", shown, self.formats.get(col.kind)))
+        if ws.constant_memory:
+            self._stream_rows(ws, sheet, plan)
+            return
         write_string, write_number = ws.write_string, ws.write_number
         write_datetime, datetime, date = ws.write_datetime, dt.datetime, dt.date
         urls = 0
@@ -286,17 +285,70 @@ class _Writer:
                 else:
                     write_cell(ws, r, c, value, fmt)
 
+    def _stream_rows(self, ws: Any, sheet: SheetData, plan: list[tuple[Any, ...]]) -> None:
+        """The body of a sheet made in constant-memory mode, as XML.  Text is shared, but on
+        Details only the first few thousand texts of a column: the phone numbers of a
+        quarter of a million rows would pile up in memory; repeated names stay shared."""
+        stream = RowStream(
+            ws,
+            [
+                fmt or self.formats.get(col.kind, self.plain)
+                for fmt, col in zip((p[3] for p in plan), sheet.columns, strict=True)
+            ],
+            labels=[p[2] for p in plan],
+            convert=self._plain_text,
+            share_limit=DETAILS_SHARED_TEXTS if sheet.key.startswith("details") else None,
+        )
+        links = [c for c, link, _, _ in plan if link]
+        link_style = {c: RowStream.style(self.link) for c in links}
+        urls = 0
+        ws.ignore_write_string = True  # write_url records the link; the stream writes the text
+        try:
+            for r, row in enumerate(sheet.rows, start=1):
+                linked: dict[int, str] = {}
+                if links:
+                    row = list(row)
+                    for c in links:
+                        if type(row[c]) is not str:
+                            continue
+                        url, row[c] = self._url(row[c], row, sheet)
+                        if url is not None and urls < MAX_URLS:
+                            ws.write_url(r, c, url, self.link, string=row[c])
+                            urls += 1
+                            linked[c] = link_style[c]
+                stream.write(r, row, linked or None)
+        finally:
+            ws.ignore_write_string = False
+        stream.close()
+
+    def _plain_text(self, value: Any) -> Any:
+        """A value RowStream does not know, as what the workbook shows."""
+        if isinstance(value, Bilingual):
+            return value.shown(self.lang)
+        if isinstance(value, Translated):
+            return value.pick(self.lang)
+        return str(value)
+
     def _link(
         self, ws: Any, r: int, c: int, value: str, row: list[Any], sheet: SheetData, urls: int
     ) -> int:
         """A hyperlink to the file (and, for issues, to the cell); plain text past Excel's limits."""
-        target = Path(value)
+        url, shown = self._url(value, row, sheet)
+        if url is None or urls >= MAX_URLS:
+            ws.write_string(r, c, shown, self.plain)
+            return 0
+        ws.write_url(r, c, url, self.link, string=shown)
+        return 1
+
+    def _url(self, value: str, row: Sequence[Any], sheet: SheetData) -> tuple[str | None, str]:
+        """The link to a rep's file (for an issue, to its cell) and the text it shows: the
+        path relative to the summary; no link past Excel's length limit."""
         shown = self._relative.get(value)
         if shown is None:
             try:
-                shown = os.path.relpath(target, self.base)
+                shown = os.path.relpath(Path(value), self.base)
             except ValueError:  # another drive on Windows
-                shown = str(target)
+                shown = str(Path(value))
             # A name in no valid encoding is shown with U+FFFD (a workbook cannot hold its
             # bytes), and a control character is escaped: the link text stays one line.
             shown = self._relative[value] = printable(shown)
@@ -305,11 +357,7 @@ class _Writer:
             sheet_name, cell = row[sheet.column("sheet")], row[sheet.column("cell")]
             if sheet_name and cell:
                 url += f"#'{sheet_name}'!{cell}"
-        if urls >= MAX_URLS or len(url) > MAX_URL_LENGTH:
-            ws.write_string(r, c, shown, self.plain)
-            return 0
-        ws.write_url(r, c, url, self.link, string=shown)
-        return 1
+        return (None if len(url) > MAX_URL_LENGTH else url), shown
 
     def _colour(self, ws: Any, kind: str, columns: list[int], n: int) -> None:
         """One rule per coloured value for all the sheet's columns of `kind` (Submissions has
@@ -487,6 +535,11 @@ def _cell(row: int, col: int) -> str:
     return f"{letters}{row + 1}"
 
 
+def _range(last_row: int, columns: int) -> str:
+    """A1:… reference from the top-left cell to row `last_row` (0-based) of `columns`."""
+    return f"A1:{_cell(last_row, columns - 1)}"
+
+
 def _pieces(sheet: SheetData) -> list[SheetData]:
     """A sheet as Excel can hold it: more rows than fit one sheet continue on `明细 2 Details 2`,
     `明细 3 Details 3`… (the Details of thousands of reps, the Issues of a huge inbox),
@@ -582,11 +635,13 @@ def write_workbook(
         for sheet in sheets:
             writer.titles[sheet.key] = safe_sheet_title(sheet.title(lang), taken)
             taken.append(writer.titles[sheet.key])
-            # A Details sheet's rows go to a temporary file as they are written (xlsxwriter's
-            # constant memory mode, for these sheets only): the Details of 1,000 reps would
-            # otherwise hold every cell as an object until the file is written.  (A pack is
-            # assembled in memory, where xlsxwriter cannot stream.)
-            stream = sheet.key.startswith("details") and not in_memory
+            # A table sheet's rows go to a temporary file as they are written, as XML
+            # (`RowStream` into a sheet in xlsxwriter's constant memory mode): xlsxwriter
+            # would hold every cell as an object until the file is written, then write each
+            # the slow general way.  Not the Funnel, whose chart caches its cells' values
+            # from xlsxwriter's, nor the sheets laid out by hand; nor a pack, assembled in
+            # memory, where xlsxwriter cannot stream.
+            stream = not in_memory and sheet.key not in _LAID_OUT
             wb.constant_memory = stream
             writer.sheets[sheet.key] = wb.add_worksheet(writer.titles[sheet.key])
             wb.constant_memory = False
