@@ -17,6 +17,16 @@ history.  The same month's consolidation then runs on SQLite for the first
 `--sqlite-reps` reps (imported there first).  Prints one JSON object.
 README.md "Speed": import ≥ 50,000 rows/s; a month from the store of 5,000
 reps ≤ 30 s with peak ≤ 1 GB.
+
+Beside the month's consolidation it times the floor — one SELECT of the
+month's contact rows, fetched and dropped — and, with `--naive`, the way
+before the per-rep figures were computed in SQL: `consolidate --details`,
+which loads every row of the month and the two before into Python.
+
+    python benchmarks/bench_scale.py --db postgresql://u@host/sales --months 7
+
+times the commands on a store imported before (no server is started, nothing
+is imported): the way to iterate on a large store.
 """
 
 from __future__ import annotations
@@ -46,6 +56,9 @@ YEAR = 2026
 BLOCK = 1000  # reps per folder: the SQLite run imports the first folders only
 POOL = 60  # customers a rep works in a month
 CHURN = 6  # of them replaced by new ones each month
+
+
+_OWN_SERVER: list[str] = []  # the server this run started, if any
 
 
 def _rep_id(k: int) -> str:
@@ -207,7 +220,8 @@ def _timed(
     """Wall seconds, peak memory and CPU seconds of one command (and of the PostgreSQL
     server meanwhile, which works on the same cores)."""
     db = args[args.index("--db") + 1]
-    before = server_cpu(db) if db.startswith("postgresql") else None
+    # the server's CPU only when the benchmark started it (not a store given with --db)
+    before = server_cpu(db) if db.startswith("postgresql") and _OWN_SERVER else None
     run = measure_salesxl(args, ok)
     out: dict[str, object] = {
         "s": round(run.seconds, 2),
@@ -224,36 +238,95 @@ def _timed(
     return out
 
 
+def month_floor(db: str, month: Month) -> dict[str, object]:
+    """The floor of a month from the store: one SELECT of the month's contact rows (every
+    column), fetched through the driver and dropped."""
+    from sqlalchemy import select
+
+    from salesxl.store.engine import create_store_engine
+    from salesxl.store.schema import activities, submissions
+
+    engine = create_store_engine(db)
+    try:
+        start = time.perf_counter()
+        with engine.connect() as conn:
+            current = select(submissions.c.id).where(
+                submissions.c.status == "current", submissions.c.period == str(month)
+            )
+            rows = 0
+            result = conn.execution_options(yield_per=20_000).execute(
+                select(activities).where(activities.c.submission_id.in_(current))
+            )
+            for part in result.partitions():
+                rows += len(part)
+        return {"s": round(time.perf_counter() - start, 2), "rows": rows}
+    finally:
+        engine.dispose()
+
+
 def store_run(
     db: str,
-    paths: dict[str, Path],
+    paths: dict[str, Path] | None,
     reports: list[Path],
     rows: int,
     sales: int,
     months: int,
     *,
     import_only: bool = False,
+    naive: bool = False,
 ) -> dict[str, object]:
-    """Import everything into `db`, then time what a manager runs on it (unless `import_only`)."""
+    """Import everything into `db` (unless `paths` is None: imported before), then time what
+    a manager runs on it (unless `import_only`)."""
     out: dict[str, object] = {}
     month = Month(YEAR, months)
     as_of = month.last_day.isoformat()
     work = HERE / "_out"
     work.mkdir(exist_ok=True)
-    out["import_roster"] = _timed(["import", "roster", str(paths["roster"]), "--db", db])
-    out["import_reports"] = _timed(["import", "reports", *map(str, reports), "--db", db], rows)
-    out["import_sales"] = _timed(["import", "sales", str(paths["sales"]), "--db", db], sales)
+    if paths is not None:
+        out["import_roster"] = _timed(["import", "roster", str(paths["roster"]), "--db", db])
+        out["import_reports"] = _timed(["import", "reports", *map(str, reports), "--db", db], rows)
+        out["import_sales"] = _timed(["import", "sales", str(paths["sales"]), "--db", db], sales)
     if import_only:
         return out
     common = ["--db", db, "--period", str(month), "--as-of", as_of]
     summary = work / "scale_summary.xlsx"
+    out["month_floor_select"] = month_floor(db, month)
     out["consolidate_month"] = _timed(["consolidate", *common, "-o", str(summary)], ok=(0, 1))
+    floor = float(out["month_floor_select"]["s"])  # type: ignore[index]
+    out["consolidate_vs_floor"] = round(float(out["consolidate_month"]["s"]) / floor, 1)  # type: ignore[index]
+    if naive:  # every row into Python, as before the figures were computed in SQL
+        detailed = work / "scale_summary_details.xlsx"
+        out["consolidate_month_naive_details"] = _timed(
+            ["consolidate", *common, "--details", "-o", str(detailed)], ok=(0, 1)
+        )
     # who owes what at the month's end (exit 1: somebody does)
     out["chase"] = _timed(["chase", "--db", db, "--as-of", as_of], ok=(0, 1))
     targets = work / "scale_targets.xlsx"
-    split = ["targets", "split", str(paths["targets_input"]), "--db", db, "-o", str(targets)]
+    targets_input = (paths or {}).get("targets_input") or _targets_input(work, db)
+    split = ["targets", "split", str(targets_input), "--db", db, "-o", str(targets)]
     out["targets_split_with_history"] = _timed(split, ok=(0, 1))
     return out
+
+
+def _targets_input(work: Path, db: str) -> Path:
+    """A targets input for every unit of the store's roster (a store imported before)."""
+    from salesxl.store import stored_roster
+
+    roster = stored_roster(db)
+    reps = sorted(roster.reps.values(), key=lambda r: r.rep_id) if roster else []
+    teams = {(r.region or "—", r.team or "—") for r in reps}
+    units = [{"level": "company", "unit": "HQ", "annual_target": 1_200_000.0 * len(reps)}]
+    units += [{"level": "region", "unit": g, "parent": "HQ"} for g in sorted({g for g, _ in teams})]
+    units += [{"level": "team", "unit": t, "parent": g} for g, t in sorted(teams)]
+    units += [{"level": "rep", "unit": r.rep_id, "parent": r.team or "—"} for r in reps]
+    path = work / "scale_targets_input.xlsx"
+    write_form(
+        path,
+        TARGETS_INPUT,
+        header={"year": YEAR + 1, "method": "seasonal", "rounding": 100},
+        rows={"annual": units},
+    )
+    return path
 
 
 def main() -> None:
@@ -266,7 +339,17 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=HERE / "_data")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--import-only", action="store_true", help="time the imports only")
+    parser.add_argument(
+        "--naive", action="store_true", help="also time consolidate --details (every row)"
+    )
+    parser.add_argument(
+        "--db", help="time the commands on this store, imported before (--months: its last month)"
+    )
     args = parser.parse_args()
+    if args.db:
+        measured = store_run(args.db, None, [], 0, 0, args.months, naive=args.naive)
+        print(json.dumps({"db": args.db, "months": args.months, **measured}, indent=2))
+        return
     folder = args.data / f"scale_{args.reps}x{args.months}x{args.rows}_{args.sales}"
     t0 = time.perf_counter()
     paths = generate(folder, args.reps, args.months, args.rows, args.sales)
@@ -282,6 +365,7 @@ def main() -> None:
     blocks = sorted(p for p in paths["reports"].iterdir() if p.is_dir())
     rows = args.reps * args.months * args.rows
     with server() as base:
+        _OWN_SERVER.append(base)
         url = create_database(base, "salesxl_scale")
         result["postgresql"] = store_run(
             url,
@@ -291,6 +375,7 @@ def main() -> None:
             int(result["sales_rows"]),
             args.months,
             import_only=args.import_only,
+            naive=args.naive,
         )
     if not args.skip_sqlite:
         n = min(args.sqlite_reps, args.reps)
@@ -308,6 +393,7 @@ def main() -> None:
             int(result["sales_rows"]),
             args.months,
             import_only=args.import_only,
+            naive=args.naive,
         )
     result["load_average_at_end"] = os.getloadavg()[0]
     print(json.dumps(result, indent=2, ensure_ascii=False))

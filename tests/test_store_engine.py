@@ -9,12 +9,18 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, inspect, select, text
 
 from salesxl.forms import FORMS
-from salesxl.store import StoreError, open_store, resolve_url
+from salesxl.store import StoreError, import_form, open_store, resolve_url
 from salesxl.store.engine import BUSY_TIMEOUT_S, create_store_engine
 from salesxl.store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, migrate, schema_version
-from salesxl.store.schema import ROW_TABLES, data_columns, metadata, schema_versions
-from tests import store_fixtures
-from tests.store_fixtures import query
+from salesxl.store.schema import (
+    ACTIVITIES_BY_DAY,
+    ROW_TABLES,
+    data_columns,
+    metadata,
+    schema_versions,
+)
+from tests import factory, store_fixtures
+from tests.store_fixtures import dump_tables, query
 
 # Every test taking `store_url` runs on SQLite and on a PostgreSQL server started for the session.
 pg_server = store_fixtures.pg_server
@@ -164,16 +170,58 @@ def test_a_schema_1_store_upgrades_to_keep_target_versions(tmp_path):
             conn.execute(text(f"ALTER TABLE targets DROP COLUMN {name}"))
         for name in ("source", "rep_name"):  # sales records' columns of schema 3
             conn.execute(text(f"ALTER TABLE sales_records DROP COLUMN {name}"))
+        _index_as_before_schema_4(conn)
         conn.execute(
             schema_versions.insert().values(
                 version=1, description="old", applied_at=dt.datetime.now()
             )
         )
-    assert migrate(engine) == SCHEMA_VERSION == 3
+    assert migrate(engine) == SCHEMA_VERSION == 4
     names = {c["name"] for c in inspect(engine).get_columns(targets.name)}
     assert {"stretch", "challenge", "version", "version_date"} <= names
     assert {"target_notes", "target_versions"} <= set(inspect(engine).get_table_names())
+    assert _activity_indexes(engine) == {
+        "ix_activities_customer": ["customer_key"],
+        ACTIVITIES_BY_DAY: ["submission_id", "date"],
+    }
     engine.dispose()
+
+
+def _index_as_before_schema_4(conn) -> None:
+    """Contact rows indexed by submission alone, as schemas 1 to 3 had them."""
+    conn.execute(text(f"DROP INDEX {ACTIVITIES_BY_DAY}"))
+    conn.execute(text("CREATE INDEX ix_activities_submission_id ON activities (submission_id)"))
+
+
+def _activity_indexes(engine) -> dict[str, list[str]]:
+    return {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("activities")}
+
+
+def test_a_schema_3_store_upgrades_to_read_contacts_by_day(store_url):
+    """The index by submission gives way to one by submission and date; every row stays and
+    reads back the same (on both databases: PostgreSQL and SQLite drop indexes alike)."""
+    data = factory.daily(
+        "S001", [factory.row(2, "甲公司"), factory.row(3, "乙贸易"), factory.row(3, "丙")]
+    )
+    import_form("reports", data, db=store_url, now=dt.datetime(2026, 12, 1, 9))
+    before = dump_tables(store_url)["activities"]
+    with open_store(store_url) as engine:
+        with engine.begin() as conn:
+            _index_as_before_schema_4(conn)
+            conn.execute(schema_versions.delete())  # it was created at version 4
+            conn.execute(
+                schema_versions.insert().values(
+                    version=3, description="old", applied_at=dt.datetime.now()
+                )
+            )
+        assert "ix_activities_submission_id" in _activity_indexes(engine)
+        assert migrate(engine) == 4
+        assert _activity_indexes(engine) == {
+            "ix_activities_customer": ["customer_key"],
+            ACTIVITIES_BY_DAY: ["submission_id", "date"],
+        }
+        assert migrate(engine) == 4  # once
+    assert dump_tables(store_url)["activities"] == before
 
 
 def test_the_default_database_is_in_the_working_folder(tmp_path, monkeypatch):

@@ -359,7 +359,7 @@ def test_a_version_1_store_keeps_its_sales_rows_and_is_replaced_by_date_span(sto
                 },
             ],
         )
-    assert migrate(engine) == SCHEMA_VERSION == 3  # through 2 (targets) and 3
+    assert migrate(engine) == SCHEMA_VERSION == 4  # through 2 (targets), 3 and 4
     engine.dispose()
     assert current(store_url) == [
         ("S001", dt.date(2026, 1, 2), 5.0),

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,33 +87,72 @@ def assert_same(stored: DailyDigest, python: DailyDigest) -> None:
     ]
 
 
-def import_daily(db: str, rows: list[dict[str, Any]], closes: list[dict[str, Any]]) -> int:
-    data = factory.daily("S001", rows, closes=closes)
+def import_daily(
+    db: str,
+    rows: list[dict[str, Any]],
+    closes: list[dict[str, Any]],
+    *,
+    rep: str = "S001",
+    sheet_rows: list[int] | None = None,
+) -> int:
+    data = daily_with_rows(rep, rows, closes, sheet_rows)
     result = import_form("reports", data, db=db, now=NOW)
     assert result.status == "imported", result.note
     assert result.submission_id is not None
     return result.submission_id
 
 
+def daily_with_rows(
+    rep: str,
+    rows: list[dict[str, Any]],
+    closes: list[dict[str, Any]],
+    sheet_rows: list[int] | None = None,
+) -> Any:
+    """A daily report whose contact rows sit on `sheet_rows` (default: from row 10 on)."""
+    data = factory.daily(rep, rows, closes=closes)
+    if sheet_rows is not None:
+        for record, row in zip(data.tables["daily"].records, sheet_rows, strict=False):
+            record["_row"] = row
+    return data
+
+
+# Sheet rows in sheet order, spread over every width a sheet's row numbers have (9 before 10,
+# 99 before 100, up to Excel's last row): the database orders rows of a day by their number.
+SHEET_ROWS = st.lists(st.integers(2, 1_048_576), min_size=25, max_size=25, unique=True).map(sorted)
+_reps = itertools.count(1)
+
+
 @settings(
     max_examples=40,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,  # one store for every example: each its own rep
+    ],
 )
 @given(
     rows=ROWS,
     closes=CLOSES,
     as_of=st.dates(min_value=dt.date(2026, 11, 1), max_value=dt.date(2026, 12, 3)),
     current=st.booleans(),
+    sheet_rows=st.one_of(st.none(), SHEET_ROWS),
 )
-def test_the_database_digests_a_report_as_python_does(rows, closes, as_of, current):
-    with tempfile.TemporaryDirectory() as tmp:
-        db = f"sqlite:///{Path(tmp) / 'store.db'}"
-        sub = import_daily(db, rows, closes)
-        python = digest_daily(
-            factory.daily("S001", rows, closes=closes), NOV, as_of, current=current
-        )
-        assert_same(stored_digest(db, sub, NOV, as_of, current=current), python)
+def test_the_database_digests_a_report_as_python_does(
+    store_url, rows, closes, as_of, current, sheet_rows
+):
+    rep = f"S{next(_reps):05d}"
+    sub = import_daily(store_url, rows, closes, rep=rep, sheet_rows=sheet_rows)
+    python = digest_daily(
+        daily_with_rows(rep, rows, closes, sheet_rows), NOV, as_of, current=current
+    )
+    assert_same(stored_digest(store_url, sub, NOV, as_of, current=current), python)
+    # an earlier month's report is read for its customer trails alone: the same trails
+    with open_store(store_url, create=False) as engine, read_transaction(engine) as conn:
+        alone = report_figures(conn, [sub], NOV, as_of, trails_only=True)[sub]
+        full = report_figures(conn, [sub], NOV, as_of)[sub]
+    assert alone.trails == full.trails
+    assert (alone.days, alone.per_day, alone.closes) == (set(), {}, [])
 
 
 def test_a_worked_example_on_both_databases(store_url):
@@ -205,3 +243,41 @@ def test_consolidation_from_the_store_gives_the_same_summary_either_way(tmp_path
             assert full.sheet(sheet.key).rows == sheet.rows, sheet.key
     # S001 100.0 + S002 101.0 on the 9th; the 27th is after as-of
     assert quick.headline.amount == 201.0
+
+
+def test_the_months_before_count_the_same_from_figures_as_from_rows(store_url):
+    """October's reports are read for their customer trails alone (figures) or row by row
+    (--details): the same summary, and October decides who registered a customer first.
+    Worked out by hand, as of 24 November:
+      甲公司 (13800138000): S001 on 28 Oct, then S001 2 Nov and S002 3 Nov -> S001's, from October;
+      乙贸易 (no phone): S002 on 30 Oct, then both on 9 Nov -> S002's, from October;
+      丙: both on 27 Nov, after as-of -> not yet a customer.
+    So neither rep has a new customer in November (without October, S001 would have two:
+    甲公司 on 2 Nov and 乙贸易 on 9 Nov, a tie on the day going to the lower rep ID)."""
+    from salesxl.consolidate.from_store import consolidate_store
+
+    october = Month(2026, 10)
+    firsts = {
+        "S001": factory.row(dt.date(2026, 10, 28), "甲公司", phone="13800138000", stage="2"),
+        "S002": factory.row(dt.date(2026, 10, 30), "乙贸易", source="walkin", stage="3"),
+    }
+    for rep, base in (("S001", 0), ("S002", 1)):
+        before = factory.daily(rep, [firsts[rep]], month=october, path=f"inbox/{rep}_10.xlsx")
+        assert import_form("reports", before, db=store_url, now=NOW).status == "imported"
+        rows = [
+            factory.row(2 + base, "甲公司", phone="13800138000", source="walkin", stage="2"),
+            factory.row(9, "乙贸易", stage="7", amount=100.0 + base, deposit=10.0),
+            factory.row(27, "丙", stage="3"),
+        ]
+        data = factory.daily(rep, rows, path=f"inbox/{rep}_11.xlsx")
+        assert import_form("reports", data, db=store_url, now=NOW).status == "imported"
+    as_of = dt.date(2026, 11, 24)
+    quick = consolidate_store(store_url, period=NOV, as_of=as_of)
+    full = consolidate_store(store_url, period=NOV, as_of=as_of, details=True)
+    for sheet in quick.sheets:
+        if sheet.key != "details":
+            assert full.sheet(sheet.key).rows == sheet.rows, sheet.key
+    assert {rep: t.new_customers for rep, t in quick.results.reps.items()} == {
+        "S001": 0,
+        "S002": 0,
+    }

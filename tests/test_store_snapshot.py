@@ -150,6 +150,21 @@ def test_future_dates_that_have_come_are_no_longer_warned_about(store_url, tmp_p
     assert [i.cell for i in form.issues if i.code is Code.FUTURE_DATE] == []
 
 
+@pytest.mark.parametrize("rows", [True, False])
+def test_future_dates_of_many_reports_are_judged_each_on_its_own_rows(store_url, tmp_path, rows):
+    """Reports read together (one query for all of them) keep each its own rows apart: as of
+    the 24th, S001's row 11 (the 25th) is still ahead; S002's row 10 (the 23rd) has come, its
+    row 11 (the 28th) has not, and S001's row 10 (the 2nd) was never ahead."""
+    s001 = daily_file(tmp_path, "S001", [contact(2, "甲公司"), contact(25, "乙公司")])
+    s002 = daily_file(tmp_path, "S002", [contact(23, "丙公司"), contact(28, "丁公司")])
+    import_files("reports", [s001, s002], db=store_url, now=dt.datetime(2026, 11, 20, 9))
+    stored = load_period(store_url, NOV, as_of=dt.date(2026, 11, 24), rows=rows).forms
+    warned = {
+        form.rep_id: [i.cell for i in form.issues if i.code is Code.FUTURE_DATE] for form in stored
+    }
+    assert warned == {"S001": ["A11"], "S002": ["A11"]}
+
+
 def test_weekly_plans_of_weeks_overlapping_the_month(store_url, tmp_path):
     for week in (Week(2026, 44), Week(2026, 45), Week(2026, 49), Week(2026, 50)):
         weekly_file(tmp_path, "S001", week, [{"date": week.monday, "customer": "甲"}])

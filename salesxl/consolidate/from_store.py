@@ -7,6 +7,7 @@ A module of its own so that consolidating a folder never loads the store
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from salesxl.consolidate import (
@@ -21,7 +22,12 @@ from salesxl.consolidate.assemble import summarise
 from salesxl.consolidate.chase import DEFAULT_ESCALATE, ChaseList, chase_window
 from salesxl.consolidate.chase_sources import chase_forms
 from salesxl.consolidate.digest import digest_from_figures
-from salesxl.consolidate.history import TREND_MONTHS, month_trends, stored_forms
+from salesxl.consolidate.history import (
+    TREND_MONTHS,
+    load_trend_months,
+    month_trends,
+    stored_forms,
+)
 from salesxl.core.calendar import Workdays
 from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.periods import Month
@@ -62,54 +68,61 @@ def consolidate_store(
     check_as_of(period, as_of)
     calendar = workday_calendar(workdays, as_of)
     month_targets, tiers = read_targets(targets, period) if targets is not None else (None, None)
-    # The rows stay in the database unless the Details sheet lists them: the per-rep
-    # figures come from SQL (salesxl.store.figures).
-    stored = load_period(db, period, as_of=as_of, rows=details)
-    _digest(stored.forms, as_of, current=True)
-    _digest(stored.history, as_of, current=False)
-    extra: list[Issue] = list(stored.refused)
-    chosen = stored.roster
-    if roster is not None:
-        chosen = read_roster(roster)
-        extra += [i for i in chosen.issues if i.is_error]
-    if not stored.refused and not any(form.form_id in REP_FORM_IDS for form in stored.forms):
-        # an empty month is said, not a quiet "0 reps" (refused files say why themselves)
-        extra.append(
-            make_issue(
-                Code.NO_FORMS, "数据库 store", *message(Code.NO_FORMS, "store", period=period)
-            )
+    # The months of the Trend sheet are read meanwhile, on a connection of their own: the
+    # database works on them while Python works on this month (and the other way round).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        earlier = (
+            pool.submit(load_trend_months, db, period, trend_months) if trend_months > 1 else None
         )
-    source = "file"
-    if month_targets is None and stored.targets:  # the version in force for the month
-        month_targets, tiers, source = stored.targets, stored.tiers, "store"
-    results = consolidate_results(
-        stored.forms,
-        period=period,
-        roster=chosen,
-        targets=month_targets,
-        as_of=as_of,
-        thresholds=thresholds,
-        workdays=calendar,
-        first_seen=stored.first_seen,
-        day_first_seen=stored.day_first_seen,
-        history=stored.history,
-        extra_issues=extra,
-        details=details,
-        targets_from=source,
-        refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
-        tiers=tiers,
-    )
-    trends = None
-    if trend_months > 1:
-        trends = month_trends(
-            db,
-            results,
+        # The rows stay in the database unless the Details sheet lists them: the per-rep
+        # figures come from SQL (salesxl.store.figures).
+        stored = load_period(db, period, as_of=as_of, rows=details)
+        _digest(stored.forms, as_of, current=True)
+        _digest(stored.history, as_of, current=False)
+        extra: list[Issue] = list(stored.refused)
+        chosen = stored.roster
+        if roster is not None:
+            chosen = read_roster(roster)
+            extra += [i for i in chosen.issues if i.is_error]
+        if not stored.refused and not any(form.form_id in REP_FORM_IDS for form in stored.forms):
+            # an empty month is said, not a quiet "0 reps" (refused files say why themselves)
+            extra.append(
+                make_issue(
+                    Code.NO_FORMS, "数据库 store", *message(Code.NO_FORMS, "store", period=period)
+                )
+            )
+        source = "file"
+        if month_targets is None and stored.targets:  # the version in force for the month
+            month_targets, tiers, source = stored.targets, stored.tiers, "store"
+        results = consolidate_results(
+            stored.forms,
+            period=period,
             roster=chosen,
+            targets=month_targets,
+            as_of=as_of,
             thresholds=thresholds,
             workdays=calendar,
-            span=trend_months,
+            first_seen=stored.first_seen,
+            day_first_seen=stored.day_first_seen,
+            history=stored.history,
+            extra_issues=extra,
+            details=details,
+            targets_from=source,
+            refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
+            tiers=tiers,
         )
-    return summarise(results, trends=trends)
+        trends = None
+        if earlier is not None:
+            trends = month_trends(
+                db,
+                results,
+                roster=chosen,
+                thresholds=thresholds,
+                workdays=calendar,
+                span=trend_months,
+                stored=earlier.result(),
+            )
+        return summarise(results, trends=trends)
 
 
 def chase_store(

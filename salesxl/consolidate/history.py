@@ -18,27 +18,47 @@ from salesxl.consolidate.results import Results
 from salesxl.consolidate.trends import MonthFigures, Trends, month_figures
 from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.people import Roster
-from salesxl.core.periods import Month
+from salesxl.core.periods import Month, Week
 from salesxl.forms import FormId
 from salesxl.store.arrivals import StoredArrivals, load_arrivals
 from salesxl.validate import FormData
 
-__all__ = ["TREND_MONTHS", "month_trends", "same_point", "stored_forms"]
+__all__ = [
+    "TREND_MONTHS",
+    "load_trend_months",
+    "month_trends",
+    "same_point",
+    "stored_forms",
+    "trend_months",
+]
 
 TREND_MONTHS = 6  # months on the Trend sheet, this one included
 
 
-def stored_forms(stored: StoredArrivals, as_of: dt.date) -> list[FormData]:
-    """The stored files, each daily report with its digest as of `as_of` made from its
-    per-day counts (days only, when they were not read)."""
+def stored_forms(
+    stored: StoredArrivals, as_of: dt.date, only: Month | None = None
+) -> list[FormData]:
+    """The stored files (those of month `only`, when given: consolidating a month reads no
+    other), each daily report with its digest as of `as_of` made from its per-day counts
+    (days only, when they were not read)."""
     out = []
     for data in stored.forms:
+        if only is not None and not _of_month(data, only):
+            continue
         days, month = stored.days.get(data.path), data.period
         if days is not None and isinstance(month, Month):
             data = dataclasses.replace(data)  # one digest per (file, as-of)
             data.digest = digest_from_days(month, as_of, days, stored.figures.get(data.path))
         out.append(data)
     return out
+
+
+def _of_month(data: FormData, month: Month) -> bool:
+    """A file of `month`: its month, or a week overlapping it (as consolidation takes them)."""
+    period = data.period
+    if isinstance(period, Week):
+        return period.overlaps(month)
+    return period == month
 
 
 def same_point(month: Month, current: Month, as_of: dt.date, workdays: Workdays) -> dt.date | None:
@@ -56,6 +76,18 @@ def same_point(month: Month, current: Month, as_of: dt.date, workdays: Workdays)
     return days[min(elapsed, len(days)) - 1]
 
 
+def trend_months(period: Month, span: int = TREND_MONTHS) -> list[Month]:
+    """The months a Trend sheet of `span` months compares `period` with: those before it
+    and the same month a year ago."""
+    return [*(period.shift(-i) for i in range(span - 1, 0, -1)), period.shift(-12)]
+
+
+def load_trend_months(db: str | None, period: Month, span: int = TREND_MONTHS) -> StoredArrivals:
+    """What the store holds of the `trend_months`, for `month_trends`: the files without
+    rows, each daily report's per-day figures, each month's targets."""
+    return load_arrivals(db, trend_months(period, span), figures=True)
+
+
 def month_trends(
     db: str | None,
     results: Results,
@@ -64,13 +96,17 @@ def month_trends(
     thresholds: Thresholds,
     workdays: Workdays,
     span: int = TREND_MONTHS,
+    stored: StoredArrivals | None = None,
 ) -> Trends:
     """This month (`results`) and the `span - 1` before it, last month and this month a
-    year ago at the same point, as far as the store has daily reports of them."""
+    year ago at the same point, as far as the store has daily reports of them.
+
+    `stored`: what `load_trend_months` read of them already (else it is read here)."""
     period, as_of = results.period, results.as_of
     before = [period.shift(-i) for i in range(span - 1, 0, -1)]
     year_ago = period.shift(-12)
-    stored = load_arrivals(db, [*before, year_ago], figures=True)
+    if stored is None:
+        stored = load_trend_months(db, period, span)
     reported = {
         f.period
         for f in stored.forms
@@ -81,7 +117,7 @@ def month_trends(
         if month not in reported or day is None:
             return None
         past = consolidate_results(
-            stored_forms(stored, day),
+            stored_forms(stored, day, month),
             period=month,
             roster=roster,
             targets=stored.targets.get(month) or None,

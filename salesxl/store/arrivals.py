@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, and_, or_, select, union
+from sqlalchemy import Connection, Engine, Table, and_, or_, select, union
 
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month, Week
@@ -84,19 +84,11 @@ def load_arrivals(
             .order_by(c.form_id, c.rep_id, c.period)
         ).all()
         daily = [s.id for s in current if s.form_id == FormId.DAILY_REPORT]
-        days_of: dict[int, set[dt.date]] = defaultdict(set)
-        for start in range(0, len(daily), _CHUNK):
-            chunk = daily[start : start + _CHUNK]
-            query = union(
-                *(
-                    select(t.c.submission_id, t.c.date)
-                    .where(t.c.submission_id.in_(chunk), t.c.date.is_not(None))
-                    .distinct()
-                    for t in (activities, day_closes)
-                )
-            )
-            for sub_id, day in conn.execute(query):
-                days_of[sub_id].add(day)
+        # With the figures, their days are the days with contact rows: the rows are read once.
+        by_id = day_figures(conn, daily, None, None) if figures else {}
+        days_of = _days(conn, daily, [day_closes] if figures else [activities, day_closes])
+        for sub_id, days in by_id.items():
+            days_of[sub_id].update(days)
         reporting = {s.rep_id for s in current if s.form_id == FormId.DAILY_REPORT}
         day_first_seen = {
             (rep, day): seen
@@ -124,10 +116,25 @@ def load_arrivals(
         )
         if figures:
             path_of = {s.id: f.path for s, f in zip(current, forms, strict=True)}
-            by_id = day_figures(conn, daily, first, last)
             found.figures = {path_of[i]: days for i, days in by_id.items()}
             found.targets = {m: month_targets(conn, m) for m in months}
         return found
+
+
+def _days(conn: Connection, daily: list[int], tables: list[Table]) -> dict[int, set[dt.date]]:
+    """Submission id -> the days of the daily reports `daily` with a row in `tables`."""
+    days_of: dict[int, set[dt.date]] = defaultdict(set)
+    for start in range(0, len(daily), _CHUNK):
+        chunk = daily[start : start + _CHUNK]
+        each = [
+            select(t.c.submission_id, t.c.date)
+            .where(t.c.submission_id.in_(chunk), t.c.date.is_not(None))
+            .distinct()
+            for t in tables
+        ]
+        for sub_id, day in conn.execute(union(*each) if len(each) > 1 else each[0]):
+            days_of[sub_id].add(day)
+    return days_of
 
 
 def _header_only(

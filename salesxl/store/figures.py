@@ -7,10 +7,11 @@ day, the contacts, visits, deals, their amount and the deposits; per
 customer the rep talked to (one *trail* per spelling of name and phone),
 the first and last contact, the stage and grade reached, the first visit
 and deposit; and the days a report covers.  Here the database computes that
-with GROUP BY and window functions — the same SQL on SQLite and PostgreSQL —
-and returns a few rows per rep and day, a few per customer.  The rules are
-the digest's, with the choice codes read from the form descriptions; a
-property test holds the two to the same figures on random stores.
+with one GROUP BY per kind of figure — the same SQL on SQLite and PostgreSQL
+but for how a date becomes text — and returns a few rows per rep and day, a
+few per customer.  The rules are the digest's, with the choice codes read
+from the form descriptions; a property test holds the two to the same
+figures on random stores, on both databases.
 """
 
 from __future__ import annotations
@@ -19,9 +20,21 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, case, func, literal, select, union
+from sqlalchemy import (
+    Connection,
+    Date,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
 
 from salesxl.core.periods import Month
 from salesxl.forms.choices import CLOSED_WON, FOLLOW_UP_SOURCES, STAGE_ORDER, VISIT_SOURCES
@@ -84,19 +97,26 @@ def report_figures(
     as_of: dt.date,
     *,
     names_for: Collection[int] = (),
+    trails_only: bool = False,
 ) -> dict[int, ReportFigures]:
     """Submission id -> its figures for `period` as of `as_of`, for daily reports `ids`.
 
     The customers contacted each day (`names`) are read only for `names_for`
     (the reports of reps with a weekly plan: plan adherence is all that
-    needs them).
+    needs them).  With `trails_only` the figures hold the trails alone: an
+    earlier month's report counts for its customers only (the 7-day rule and
+    who registered a customer first).
     """
     found: dict[int, ReportFigures] = {i: ReportFigures() for i in ids}
     wanted = set(names_for)
     for chunk in _chunks(list(ids)):
-        _days(conn, chunk, found)
-        _per_day(conn, chunk, period, found)
         _trails(conn, chunk, period, as_of, found)
+        if trails_only:
+            continue
+        for sub, day, figures in _per_day_rows(conn, chunk, None, None):
+            found[sub].days.add(day)
+            if period.first_day <= day <= period.last_day:
+                found[sub].per_day[day] = figures
         _closes(conn, chunk, found)
         named = [i for i in chunk if i in wanted]
         if named:
@@ -111,24 +131,12 @@ def _named_customer() -> Any:
     return and_(_a.customer.is_not(None), _a.customer != "")
 
 
-def _days(conn: Connection, chunk: Sequence[int], found: dict[int, ReportFigures]) -> None:
-    query = union(
-        *(
-            select(t.c.submission_id, t.c.date)
-            .where(t.c.submission_id.in_(chunk), t.c.date.is_not(None))
-            .distinct()
-            for t in (activities, day_closes)
-        )
-    )
-    for sub, day in conn.execute(query):
-        found[sub].days.add(day)
-
-
 def day_figures(
-    conn: Connection, ids: Sequence[int], first: dt.date, last: dt.date
+    conn: Connection, ids: Sequence[int], first: dt.date | None, last: dt.date | None
 ) -> dict[int, dict[dt.date, DayFigures]]:
-    """Submission id -> day -> its `DayFigures`, for the days from `first` to `last` of the
-    daily reports `ids` (the trends of several months read them without the rest)."""
+    """Submission id -> day -> its `DayFigures`, for the days from `first` to `last` (None:
+    every day) of the daily reports `ids` (the trends of several months read them without
+    the rest)."""
     out: dict[int, dict[dt.date, DayFigures]] = defaultdict(dict)
     for chunk in _chunks(list(ids)):
         for sub, day, figures in _per_day_rows(conn, chunk, first, last):
@@ -136,17 +144,13 @@ def day_figures(
     return out
 
 
-def _per_day(
-    conn: Connection, chunk: Sequence[int], period: Month, found: dict[int, ReportFigures]
-) -> None:
-    for sub, day, figures in _per_day_rows(conn, chunk, period.first_day, period.last_day):
-        found[sub].per_day[day] = figures
-
-
 def _per_day_rows(
-    conn: Connection, chunk: Sequence[int], first: dt.date, last: dt.date
+    conn: Connection, chunk: Sequence[int], first: dt.date | None, last: dt.date | None
 ) -> Iterator[tuple[int, dt.date, DayFigures]]:
     won = _a.stage == CLOSED_WON
+    within: list[Any] = [_a.date >= first] if first is not None else [_a.date.is_not(None)]
+    if last is not None:
+        within.append(_a.date <= last)
     query = (
         select(
             _a.submission_id,
@@ -157,7 +161,7 @@ def _per_day_rows(
             func.sum(case((won, _a.amount), else_=None)),
             func.sum(_a.deposit),
         )
-        .where(_a.submission_id.in_(chunk), _a.date >= first, _a.date <= last)
+        .where(_a.submission_id.in_(chunk), *within)
         .group_by(_a.submission_id, _a.date)
     )
     for sub, day, contacts, visits, deals, amount, deposit in conn.execute(query):
@@ -174,6 +178,53 @@ def _per_day_rows(
         )
 
 
+# A row's place in its report as text that sorts as (date, sheet row): the date (ISO text on
+# SQLite, where dates are stored so; a day number of 7 digits on PostgreSQL, where formatting
+# a date costs more than the rest of the query) and the row plus 10**9 (ten digits for any
+# sheet).  MIN/MAX of it with a value appended pick the value of the first or last row in
+# one GROUP BY, where window functions sort the rows once per window (three sorts: most of
+# the time of a month from the store).
+_ROW_OFFSET = 10**9
+_DAY_ZERO = dt.date(1900, 1, 1)
+_DAY_OFFSET = 10**6
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    text: Any  # the SQL expression
+    width: int  # characters of the day
+    iso: bool  # the day as ISO text, else as a day number
+
+    def read(self, text: str) -> tuple[dt.date, int, str | None]:
+        """The day, sheet row and value of a place written by `with_value`."""
+        width = self.width
+        value = text[width + 10 :]
+        return (
+            _day_of(text[:width], self.iso),
+            int(text[width : width + 10]) - _ROW_OFFSET,
+            value[1:] if value else None,
+        )
+
+    def with_value(self, value: Any) -> Any:
+        """The place and a value that may be NULL: '=' and the value, or nothing for NULL."""
+        return self.text + func.coalesce(literal("=", String) + value, "")
+
+
+@lru_cache(maxsize=4096)  # a month has a few dozen days; each trail reads three places
+def _day_of(text: str, iso: bool) -> dt.date:
+    if iso:
+        return dt.date.fromisoformat(text)
+    return _DAY_ZERO + dt.timedelta(days=int(text) - _DAY_OFFSET)
+
+
+def _place(conn: Connection) -> _Place:
+    row = cast(_a.sheet_row + _ROW_OFFSET, String)
+    if conn.dialect.name == "sqlite":  # SQLAlchemy keeps dates as ISO text there
+        return _Place(type_coerce(_a.date, String) + row, 10, iso=True)
+    days = cast(_a.date - literal(_DAY_ZERO, Date) + _DAY_OFFSET, String)
+    return _Place(days + row, 7, iso=False)
+
+
 def _trails(
     conn: Connection,
     chunk: Sequence[int],
@@ -181,29 +232,21 @@ def _trails(
     as_of: dt.date,
     found: dict[int, ReportFigures],
 ) -> None:
-    key = (_a.submission_id, _a.customer, _a.phone)
+    place = _place(conn)
     graded = and_(_a.grade.is_not(None), _a.grade != "")
     rank = case(*((_a.stage == code, literal(i)) for i, code in enumerate(STAGE_ORDER)), else_=None)
-    rows = (
+    query = (
         select(
-            *key,
-            _a.date,
-            _a.sheet_row,
-            _a.source,
-            _a.stage,
-            _a.grade,
-            _a.deposit,
-            rank.label("rank"),
-            func.row_number().over(partition_by=key, order_by=(_a.date, _a.sheet_row)).label("up"),
-            func.row_number()
-            .over(partition_by=key, order_by=(_a.date.desc(), _a.sheet_row.desc()))
-            .label("down"),
-            func.row_number()
-            .over(
-                partition_by=(*key, case((graded, 1), else_=0)),
-                order_by=(_a.date.desc(), _a.sheet_row.desc()),
-            )
-            .label("graded"),
+            _a.submission_id,
+            _a.customer,
+            _a.phone,
+            func.min(place.with_value(_a.source)),  # first contact: day, row, source
+            func.max(place.with_value(_a.stage)),  # last contact: day, stage
+            func.max(case((graded, place.with_value(_a.grade)))),  # the latest grade given
+            func.max(rank),
+            func.max(case((_a.source.in_(sorted(FOLLOW_UP_SOURCES)), 1), else_=0)),
+            func.min(case((_a.source.in_(sorted(VISIT_SOURCES)), _a.date))),
+            func.min(case((and_(_a.deposit.is_not(None), _a.deposit != 0), _a.date))),
         )
         .where(
             _a.submission_id.in_(chunk),
@@ -211,40 +254,25 @@ def _trails(
             _a.date <= min(period.last_day, as_of),
             _named_customer(),
         )
-        .subquery()
+        .group_by(_a.submission_id, _a.customer, _a.phone)
     )
-    r = rows.c
-    row_graded = and_(r.grade.is_not(None), r.grade != "")
-    query = select(
-        r.submission_id,
-        r.customer,
-        r.phone,
-        func.min(r.date),
-        func.max(case((r.up == 1, r.sheet_row))),
-        func.max(case((r.up == 1, r.source))),
-        func.max(r.date),
-        func.max(case((r.down == 1, r.stage))),
-        func.max(case((and_(r.graded == 1, row_graded), r.grade))),
-        func.max(case((row_graded, r.date))),
-        func.max(r.rank),
-        func.max(case((r.source.in_(sorted(FOLLOW_UP_SOURCES)), 1), else_=0)),
-        func.min(case((r.source.in_(sorted(VISIT_SOURCES)), r.date))),
-        func.min(case((and_(r.deposit.is_not(None), r.deposit != 0), r.date))),
-    ).group_by(r.submission_id, r.customer, r.phone)
     by_sub: dict[int, list[TrailFigures]] = defaultdict(list)
-    for sub, customer, phone, first, first_row, source, last, stage, *rest in conn.execute(query):
-        grade, grade_date, furthest, walk_in, first_visit, first_deposit = rest
+    for sub, customer, phone, first, last, grade, furthest, *rest in conn.execute(query):
+        walk_in, first_visit, first_deposit = rest
+        first_day, first_row, source = place.read(first)
+        last_day, _, stage = place.read(last)
+        grade_day, _, grade_code = place.read(grade) if grade is not None else (None, 0, None)
         by_sub[sub].append(
             TrailFigures(
                 customer,
                 phone,
-                _day(first),
+                first_day,
                 first_row,
                 source,
-                _day(last),
+                last_day,
                 stage,
-                grade,
-                _day(grade_date),
+                grade_code,
+                grade_day,
                 None if furthest is None else STAGE_ORDER[furthest],
                 bool(walk_in),
                 _day(first_visit),
@@ -271,6 +299,7 @@ def _closes(conn: Connection, chunk: Sequence[int], found: dict[int, ReportFigur
         .order_by(c.submission_id, c.sheet_row)
     )
     for sub, day, forecast in conn.execute(query):
+        found[sub].days.add(day)
         found[sub].closes.append((day, forecast))
 
 

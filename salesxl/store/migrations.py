@@ -30,6 +30,8 @@ from salesxl.store.engine import (
     write_transaction,
 )
 from salesxl.store.schema import (
+    ACTIVITIES_BY_DAY,
+    activities,
     column_maps,
     metadata,
     sales_records,
@@ -84,6 +86,21 @@ def _v3_exports(conn: Connection) -> None:
     column_maps.create(conn)
 
 
+def _v4_activities_by_day(conn: Connection) -> None:
+    """Contact rows indexed by submission and date in place of submission alone: a month
+    from the store reads its reports' days, per-day figures and trails by that index."""
+    have = {index["name"] for index in inspect(conn).get_indexes(activities.name)}
+    if ACTIVITIES_BY_DAY not in have:
+        conn.execute(
+            text(f"CREATE INDEX {ACTIVITIES_BY_DAY} ON {activities.name} (submission_id, date)")
+        )
+    if _ACTIVITIES_BY_SUBMISSION in have:  # the new index serves its look-ups too
+        conn.execute(text(f"DROP INDEX {_ACTIVITIES_BY_SUBMISSION}"))
+
+
+_ACTIVITIES_BY_SUBMISSION = "ix_activities_submission_id"  # schemas 1-3
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -101,6 +118,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         3,
         "sales records without a rep or by name, with their source; remembered column maps",
         _v3_exports,
+    ),
+    Migration(
+        4,
+        "contact rows indexed by submission and date (a month from the store reads by day)",
+        _v4_activities_by_day,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -38,6 +38,7 @@ from sqlalchemy import (
 from salesxl.forms import FormId, TableKey
 
 __all__ = [
+    "ACTIVITIES_BY_DAY",
     "HEADER_CELLS",
     "ROW_TABLES",
     "activities",
@@ -119,12 +120,21 @@ def _rows(
     rep: bool = False,
     replaceable: bool = False,
     indexes: tuple[Index, ...] = (),
+    by_day: bool = False,
 ) -> Table:
-    """A table of form rows: which submission, which sheet row, the fields, extra columns."""
+    """A table of form rows: which submission, which sheet row, the fields, extra columns.
+
+    `by_day`: the rows are indexed by submission and date (schema 4), not by submission
+    alone: reading a month's reports by day then reads the index only.
+    """
     common: list[Column[Any]] = [
         Column("id", Integer, primary_key=True, info=_BOOK),
         Column(
-            "submission_id", ForeignKey("submissions.id"), nullable=False, index=True, info=_BOOK
+            "submission_id",
+            ForeignKey("submissions.id"),
+            nullable=False,
+            index=not by_day,
+            info=_BOOK,
         ),
         Column("sheet_row", Integer, nullable=False, info=_BOOK),  # the record's `_row`
     ]
@@ -145,6 +155,7 @@ def data_columns(table: Table) -> list[str]:
 
 
 # 日报 Daily: one row per customer contact.
+ACTIVITIES_BY_DAY = "ix_activities_submission_date"  # schema 4; before: ix_activities_submission_id
 activities = _rows(
     "activities",
     Column("date", Date),
@@ -164,7 +175,11 @@ activities = _rows(
     Column("next_followup", Date),
     Column("notes", Text),
     rep=True,
-    indexes=(Index("ix_activities_customer", "customer_key"),),
+    indexes=(
+        Index("ix_activities_customer", "customer_key"),
+        Index(ACTIVITIES_BY_DAY, "submission_id", "date"),
+    ),
+    by_day=True,
 )
 
 # 日清 Day close: one row per workday.

@@ -138,7 +138,9 @@ def load_period(
             history = [
                 data
                 for month, subs in _by_period(past)
-                for data in _forms(conn, subs, as_of, figures=(month, as_of, set()))
+                for data in _forms(
+                    conn, subs, as_of, figures=(month, as_of, set()), trails_only=True
+                )
             ]
         first_seen: dict[str, dt.datetime] = {}
         for sub, data in zip(current, forms, strict=True):
@@ -291,9 +293,11 @@ def _forms(
     as_of: dt.date | None,
     *,
     figures: tuple[Month, dt.date, set[str]] | None = None,
+    trails_only: bool = False,
 ) -> list[FormData]:
     """The stored files as FormData.  With `figures` (month, as-of, reps whose customers
-    per day are wanted), daily reports carry `ReportFigures` instead of their rows."""
+    per day are wanted), daily reports carry `ReportFigures` instead of their rows (only
+    their customer trails with `trails_only`: an earlier month's report counts for no more)."""
     ids = [s.id for s in subs]
     records: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(dict)
     by_table: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -336,7 +340,9 @@ def _forms(
         month, upto, planned = figures
         daily = [s.id for s in subs if s.id in as_figures]
         named = [s.id for s in subs if s.id in as_figures and s.rep_id in planned]
-        computed = report_figures(conn, daily, month, upto, names_for=named)
+        computed = report_figures(
+            conn, daily, month, upto, names_for=named, trails_only=trails_only
+        )
         future = _future_dates(conn, [s for s in subs if s.id in as_figures], found, upto)
     out = []
     for s in subs:
@@ -362,39 +368,40 @@ def _future_dates(
     conn: Connection, subs: Sequence[Row[Any]], found: dict[int, list[Issue]], as_of: dt.date
 ) -> set[int]:
     """id() of the `future_date` warnings of these daily reports whose date has come by
-    `as_of` (as `_no_longer_future`, reading only the rows the warnings point at)."""
-    gone: set[int] = set()
+    `as_of` (as `_no_longer_future`, reading only the rows the warnings point at: one query
+    per table and chunk of reports, not one per report)."""
+    # stored table -> (submission id, sheet row, field) -> the warnings pointing there
+    pointed: dict[Any, dict[tuple[int, int, str], list[Issue]]] = defaultdict(dict)
     for s in subs:
         warned = [i for i in found.get(s.id, ()) if i.code is Code.FUTURE_DATE]
         if not warned:
             continue
         layout = codec.loads(s.layout)
-        form = FORMS[s.form_id]
-        for table in form.tables:
+        for table in FORMS[s.form_id].tables:
             spec = layout.get(table.key)
             if spec is None:
                 continue
-            mine = [i for i in warned if i.sheet == spec["sheet"] and i.row is not None]
             columns = {f.bilingual: f.key for f in table.fields}
-            wanted = {(i.row, columns.get(i.column or "")) for i in mine}
             stored = ROW_TABLES[(s.form_id, table.key)]
-            fields = sorted({key for _, key in wanted if key is not None})
-            if not fields:
-                continue
-            values: dict[tuple[int | None, str | None], Any] = {
-                (row.sheet_row, key): getattr(row, key)
-                for row in conn.execute(
-                    select(stored.c.sheet_row, *(stored.c[f] for f in fields)).where(
-                        stored.c.submission_id == s.id,
-                        stored.c.sheet_row.in_(sorted({r for r, _ in wanted})),
-                    )
-                )
-                for key in fields
-            }
-            for issue in mine:
-                value = values.get((issue.row, columns.get(issue.column or "")))
-                if isinstance(value, dt.date) and value <= as_of:
-                    gone.add(id(issue))
+            for issue in warned:
+                key = columns.get(issue.column or "")
+                if issue.sheet == spec["sheet"] and issue.row is not None and key is not None:
+                    pointed[stored].setdefault((s.id, issue.row, key), []).append(issue)
+    gone: set[int] = set()
+    for stored, places in pointed.items():
+        fields = sorted({key for _, _, key in places})
+        ids = sorted({sub for sub, _, _ in places})
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            mine = set(chunk)
+            rows = sorted({row for sub, row, _ in places if sub in mine})
+            query = select(
+                stored.c.submission_id, stored.c.sheet_row, *(stored.c[f] for f in fields)
+            ).where(stored.c.submission_id.in_(chunk), stored.c.sheet_row.in_(rows))
+            for sub, row, *values in conn.execute(query):
+                for key, value in zip(fields, values, strict=True):
+                    if isinstance(value, dt.date) and value <= as_of:
+                        gone.update(id(i) for i in places.get((sub, row, key), ()))
     return gone
 
 
