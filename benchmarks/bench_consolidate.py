@@ -106,7 +106,8 @@ _PHASES = [
     ("locate the form's tables", "read/locate.py", "locate"),
     ("validate the header and rows", "validate/form.py", "check_layout"),
     ("digest a report (figures, trails)", "consolidate/digest.py", "digest_daily"),
-    ("consolidate the digests (rules, sheets)", "consolidate/__init__.py", "consolidate"),
+    ("consolidate the digests (rules)", "consolidate/__init__.py", "consolidate_results"),
+    ("build the sheets' tables", "consolidate/assemble.py", "summarise"),
     ("write the summary workbook", "consolidate/workbook.py", "write_summary"),
 ]
 
