@@ -392,3 +392,17 @@ def test_the_column_mapping_setting_reads_an_export_as_validate_does(book: FakeB
     book.set(SETTINGS_SHEET, "列映射", "amount=Price；customer = Name")
     excel.validate(book)
     assert book.alert["mode"] == "info" and "错误 Errors: 0" in book.alert["prompt"]
+
+
+def test_a_button_gives_back_what_its_run_froze(book: FakeBook) -> None:
+    # Excel may keep the Python process for the next click: what the run's paused phases
+    # froze goes back to the collector when the button is done.
+    import gc
+
+    gc.unfreeze()
+    try:
+        excel.consolidate(book)
+        assert book.alert["mode"] == "info"
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()

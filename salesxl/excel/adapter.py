@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from salesxl.core.errors import SalesxlError
+from salesxl.core.perf import thaw
 from salesxl.excel.settings import (
     BY_REP_SHEET,
     CHASE_SHEET,
@@ -83,6 +84,7 @@ def _run(
         book.app.alert(message, title=TITLE, mode="info")
     finally:
         book.app.status_bar = False  # hand the status bar back to Excel
+        thaw()  # Excel may keep this Python process for the next click (xlwings' UDF server)
 
 
 # Where the fix for a setting goes when the Settings sheet has no row for it.
