@@ -39,7 +39,15 @@ from salesxl.core.perf import paused_gc
 from salesxl.forms import FORMS
 from salesxl.read.marks import Written
 from salesxl.write.row_stream import RowStream
-from salesxl.write.xlsx import atomic_output, fit_width, mark, safe_sheet_title, write_cell
+from salesxl.write.xlsx import (
+    SERIAL_START,
+    atomic_output,
+    excel_serial,
+    fit_width,
+    mark,
+    safe_sheet_title,
+    write_cell,
+)
 
 __all__ = [
     "CODE_LABELS",
@@ -49,12 +57,6 @@ __all__ = [
     "write_summary",
     "write_workbook",
 ]
-
-# A date from 1900-03-01 on is stored as its day count from 1899-12-30 (Excel's serial,
-# past its 1900 leap-year quirk): written as that number in a date format, which is what
-# write_datetime does, at a fraction of the cost for the thousands of dates in a summary.
-_SERIAL_START = dt.date(1900, 3, 1)
-_EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
 
 _LAID_OUT = ("overview", "trend", "funnel")  # sheets written cell by cell, not streamed
 DETAILS_SHARED_TEXTS = 5_000  # distinct texts per Details column in the shared table
@@ -272,8 +274,8 @@ class _Writer:
                         write_string(r, c, value if shown is None else shown.get(value, value), fmt)
                 elif kind is int or (kind is float and isfinite(value)):
                     write_number(r, c, value, fmt)
-                elif kind is date and value >= _SERIAL_START:  # the serial Excel stores
-                    write_number(r, c, value.toordinal() - _EXCEL_EPOCH, fmt)
+                elif kind is date and value >= SERIAL_START:  # the serial Excel stores
+                    write_number(r, c, excel_serial(value), fmt)
                 elif kind is date:
                     write_datetime(r, c, datetime(value.year, value.month, value.day), fmt)
                 elif kind is datetime:

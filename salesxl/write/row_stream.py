@@ -29,14 +29,10 @@ from typing import Any
 from xlsxwriter.utility import _utf16_len, _utf16_truncate  # the limit xlsxwriter applies
 
 from salesxl.read.formulas import column_letters
-from salesxl.write.xlsx import NOT_A_NUMBER
+from salesxl.write.xlsx import NOT_A_NUMBER, SERIAL_START, excel_serial
 
 __all__ = ["RowStream"]
 
-# A date from 1900-03-01 on is stored as its day count from 1899-12-30 (Excel's serial,
-# past its 1900 leap-year quirk); earlier ones go through xlsxwriter's own conversion.
-_SERIAL_START = dt.date(1900, 3, 1)
-_EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
 _MAX_TEXT = 32_767  # UTF-16 units a cell holds
 _NO_LIMIT = 2**62
 # What inline text must escape: XML's specials, control characters (as _xHHHH_, and a
@@ -137,8 +133,8 @@ class RowStream:
                     add(f"{heads[c]}{ref}{styles[c]}{self._shared(value)}")
                 else:
                     add(self._inline(f"{heads[c]}{ref}{styles[c]}", value))
-            elif kind is dt.date and value >= _SERIAL_START:
-                add(f'{heads[c]}{ref}{styles[c]}"><v>{value.toordinal() - _EXCEL_EPOCH}</v></c>')
+            elif kind is dt.date and value >= SERIAL_START:
+                add(f'{heads[c]}{ref}{styles[c]}"><v>{excel_serial(value)}</v></c>')
             elif kind is bool:
                 add(f'{heads[c]}{ref}{styles[c]}" t="b"><v>{int(value)}</v></c>')
             else:  # a datetime, or a date before March 1900

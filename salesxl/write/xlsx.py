@@ -17,15 +17,18 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from salesxl.read.marks import PROPERTY, Written
+from salesxl.read.values import EXCEL_EPOCH
 from salesxl.write.output import OutputError, atomic_output, check_output
 
 __all__ = [
     "FORMULA_PREFIXES",
     "NOT_A_NUMBER",
+    "SERIAL_START",
     "OutputError",
     "atomic_output",
     "check_output",
     "display_width",
+    "excel_serial",
     "fit_width",
     "mark",
     "safe_sheet_title",
@@ -34,6 +37,18 @@ __all__ = [
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 NOT_A_NUMBER = "#NUM!"  # what Excel itself shows for a number it cannot hold
+# A date from 1900-03-01 on is stored as its day count from 1899-12-30 (Excel's serial, past
+# its 1900 leap-year quirk): written as that number in a date format, it is what
+# write_datetime writes, at a fraction of the cost; earlier dates go through xlsxwriter.
+SERIAL_START = dt.date(1900, 3, 1)
+_EPOCH_DAY = EXCEL_EPOCH.toordinal()
+
+
+def excel_serial(day: dt.date) -> int:
+    """The serial Excel stores for a date from `SERIAL_START` on."""
+    return day.toordinal() - _EPOCH_DAY
+
+
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
