@@ -20,6 +20,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
 
+from salesxl.read.package import unpacked
+
 __all__ = ["INPUTS", "PROPERTY", "Written", "written_by"]
 
 PROPERTY = "salesxl"
@@ -132,14 +134,9 @@ def _inflate(
         return None
     name_length, extra_length = struct.unpack_from("<HH", header, 26)
     fh.seek(offset + 30 + name_length + extra_length)
-    raw = fh.read(packed)
-    if method == zipfile.ZIP_STORED:
-        data = raw
-    elif method == zipfile.ZIP_DEFLATED:
-        try:
-            data = zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, size + 1)
-        except zlib.error:
-            return None
-    else:
+    if method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         return None
-    return data if len(data) == size and zlib.crc32(data) == crc else None
+    try:
+        return unpacked(fh.read(packed), method, size, crc)
+    except zlib.error:
+        return None

@@ -22,7 +22,7 @@ from salesxl.read.extent import Extent, scan_cells
 from salesxl.read.formulas import uncached_formula_cells
 from salesxl.read.guards import MB, Limits, too_large, unreadable
 
-__all__ = ["PackageScan", "check_entries", "fits", "member", "scan_package"]
+__all__ = ["PackageScan", "check_entries", "fits", "member", "scan_package", "unpacked"]
 
 _DTD = tuple(
     marker.encode(encoding)
@@ -76,14 +76,21 @@ def member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, package: bytes) -> b
     name_length, extra_length = struct.unpack_from("<HH", package, start + 26)
     begin = start + 30 + name_length + extra_length
     raw = package[begin : begin + info.compress_size]
-    if info.compress_type == zipfile.ZIP_STORED:
-        data = raw
-    else:
-        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
-        data = inflate.decompress(raw, info.file_size + 1)
-    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+    data = unpacked(raw, info.compress_type, info.file_size, info.CRC)
+    if data is None:
         raise zipfile.BadZipFile(f"{info.filename} does not match its directory entry")
     return data
+
+
+def unpacked(raw: bytes, method: int, size: int, crc: int) -> bytes | None:
+    """A part's bytes stored or deflated, inflated no further than the `size` its directory
+    entry states; None when they do not come to that size and checksum.  Raises zlib.error
+    for a damaged stream; another method is the caller's to handle."""
+    if method == zipfile.ZIP_STORED:
+        data = raw
+    else:
+        data = zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, size + 1)
+    return data if len(data) == size and zlib.crc32(data) == crc else None
 
 
 def scan_package(
