@@ -63,7 +63,7 @@ def test_the_spool_goes_when_the_run_fails(inbox, spool_home, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("consolidation failed")
 
-    monkeypatch.setattr(consolidation, "consolidate_results", fail)
+    monkeypatch.setattr(consolidation, "consolidate", fail)
     try:
         consolidate_inbox([inbox], period=NOV, as_of=AS_OF, details=True, workers=1)
     except RuntimeError as failure:  # the error, and the run's frame with it, still held

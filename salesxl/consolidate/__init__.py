@@ -307,7 +307,7 @@ def consolidate_inbox(
         extra = [i for i in inbox.roster.issues if i.is_error] if inbox.roster else []
         empty = inbox.no_forms(rep_forms=True)  # an empty inbox is said, not a quiet "0 reps"
         extra += [empty] if empty is not None else []
-        results = consolidate_results(
+        summary = consolidate(
             inbox.forms,
             period=period,
             roster=inbox.roster,
@@ -319,11 +319,6 @@ def consolidate_inbox(
             details=details,
             tiers=tiers,
         )
-        # The reports' digests (a cold-calling month's 200,000 customer trails) have given
-        # all they had: let them go before the sheets are built beside the results.
-        del inbox
-        with paused_gc():
-            summary = summarise(results)
     except BaseException:
         if spool is not None:
             spool.close()
