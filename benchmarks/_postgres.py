@@ -3,7 +3,9 @@
 initdb + pg_ctl in a temporary folder on a free port, durability off (a
 benchmark's data is regenerated at will); as root the server runs as the
 `postgres` user, else `nobody`.  `server()` yields the base URL
-`postgresql://postgres@127.0.0.1:PORT`.
+`postgresql://postgres@127.0.0.1:PORT`.  `server(keep=folder)` keeps its
+data in `folder` and stops without removing it: started again on the same
+folder, it serves what it had (a large store imported once, timed many times).
 """
 
 from __future__ import annotations
@@ -61,22 +63,30 @@ def _run(args: Sequence[str | Path], user: pwd.struct_passwd | None) -> None:
 
 
 @contextmanager
-def server(memory_mb: int = 256, settings: Sequence[str] = ()) -> Iterator[str]:
+def server(
+    memory_mb: int = 256, settings: Sequence[str] = (), keep: Path | None = None
+) -> Iterator[str]:
     """Start a server for the length of the `with` block; yields its base URL.
 
     `settings`: more `name=value` server settings (`shared_preload_libraries=...`).
+    `keep`: the folder of its data, made on first use and kept afterwards.
     """
     bindir, user = _bindir(), _user()
     shared = "/tmp" if user is not None else None
-    root = Path(tempfile.mkdtemp(prefix="salesxl-bench-pg-", dir=shared))
+    if keep is not None:
+        root = keep.resolve()
+        root.mkdir(parents=True, exist_ok=True)
+    else:
+        root = Path(tempfile.mkdtemp(prefix="salesxl-bench-pg-", dir=shared))
     if user is not None:
         os.chown(root, user.pw_uid, user.pw_gid)
     data = root / "data"
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    init = [bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"]
-    _run([*init, "--locale=C", "--no-sync"], user)
+    if not (data / "PG_VERSION").exists():
+        init = [bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"]
+        _run([*init, "--locale=C", "--no-sync"], user)
     options = (
         f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=20 "
@@ -91,10 +101,13 @@ def server(memory_mb: int = 256, settings: Sequence[str] = ()) -> Iterator[str]:
         yield url
     finally:
         _DATA.pop(url, None)
-        try:
-            _run([bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], user)
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
+        if keep is not None:  # a clean stop: the data is used again
+            _run([bindir / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"], user)
+        else:
+            try:
+                _run([bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], user)
+            finally:
+                shutil.rmtree(root, ignore_errors=True)
 
 
 def server_cpu(url: str) -> float:

@@ -26,7 +26,12 @@ which loads every row of the month and the two before into Python.
     python benchmarks/bench_scale.py --db postgresql://u@host/sales --months 7
 
 times the commands on a store imported before (no server is started, nothing
-is imported): the way to iterate on a large store.
+is imported): the way to iterate on a large store.  With `--pgdata DIR` the
+benchmark's PostgreSQL server keeps its data in DIR: the first run imports
+into it, later runs with the same DIR start the server on it and time the
+commands on the store imported then (`--skip-sqlite` to time PostgreSQL only):
+
+    python benchmarks/bench_scale.py --reps 5000 --months 2 --pgdata /tmp/pg5000x2 --skip-sqlite
 """
 
 from __future__ import annotations
@@ -274,9 +279,11 @@ def store_run(
     *,
     import_only: bool = False,
     naive: bool = False,
+    imported: Path | None = None,
 ) -> dict[str, object]:
     """Import everything into `db` (unless `paths` is None: imported before), then time what
-    a manager runs on it (unless `import_only`)."""
+    a manager runs on it (unless `import_only`).  `imported`: a file made once the import
+    is done (a kept store is imported once)."""
     out: dict[str, object] = {}
     month = Month(YEAR, months)
     as_of = month.last_day.isoformat()
@@ -286,6 +293,8 @@ def store_run(
         out["import_roster"] = _timed(["import", "roster", str(paths["roster"]), "--db", db])
         out["import_reports"] = _timed(["import", "reports", *map(str, reports), "--db", db], rows)
         out["import_sales"] = _timed(["import", "sales", str(paths["sales"]), "--db", db], sales)
+        if imported is not None:
+            imported.touch()
     if import_only:
         return out
     common = ["--db", db, "--period", str(month), "--as-of", as_of]
@@ -345,6 +354,11 @@ def main() -> None:
     parser.add_argument(
         "--db", help="time the commands on this store, imported before (--months: its last month)"
     )
+    parser.add_argument(
+        "--pgdata",
+        type=Path,
+        help="keep the PostgreSQL server's data here; import into it once, time it on later runs",
+    )
     args = parser.parse_args()
     if args.db:
         measured = store_run(args.db, None, [], 0, 0, args.months, naive=args.naive)
@@ -364,18 +378,21 @@ def main() -> None:
     }
     blocks = sorted(p for p in paths["reports"].iterdir() if p.is_dir())
     rows = args.reps * args.months * args.rows
-    with server() as base:
+    imported = args.pgdata / "imported" if args.pgdata else None
+    with server(keep=args.pgdata) as base:
         _OWN_SERVER.append(base)
-        url = create_database(base, "salesxl_scale")
+        again = imported is not None and imported.exists()
+        url = f"{base}/salesxl_scale" if again else create_database(base, "salesxl_scale")
         result["postgresql"] = store_run(
             url,
-            paths,
+            None if again else paths,
             blocks,
             rows,
             int(result["sales_rows"]),
             args.months,
             import_only=args.import_only,
             naive=args.naive,
+            imported=imported,
         )
     if not args.skip_sqlite:
         n = min(args.sqlite_reps, args.reps)

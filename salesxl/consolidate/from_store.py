@@ -33,7 +33,7 @@ from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.periods import Month
 from salesxl.forms import REP_FORM_IDS
 from salesxl.intake.roster import read_roster
-from salesxl.store import load_period
+from salesxl.store import HISTORY_MONTHS, load_history, load_period
 from salesxl.store.arrivals import load_arrivals
 from salesxl.store.figures import ReportFigures
 from salesxl.validate import FormData
@@ -68,17 +68,22 @@ def consolidate_store(
     check_as_of(period, as_of)
     calendar = workday_calendar(workdays, as_of)
     month_targets, tiers = read_targets(targets, period) if targets is not None else (None, None)
-    # The months of the Trend sheet are read meanwhile, on a connection of their own: the
-    # database works on them while Python works on this month (and the other way round).
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # The months of the Trend sheet, and the customer trails of the months before, are read
+    # meanwhile, each on a connection of its own: the database works on them while Python
+    # works on this month (and the other way round).
+    with ThreadPoolExecutor(max_workers=2) as pool:
         earlier = (
             pool.submit(load_trend_months, db, period, trend_months) if trend_months > 1 else None
         )
         # The rows stay in the database unless the Details sheet lists them: the per-rep
         # figures come from SQL (salesxl.store.figures).
-        stored = load_period(db, period, as_of=as_of, rows=details)
+        before = None if details else pool.submit(_history, db, period, as_of)
+        stored = load_period(
+            db, period, as_of=as_of, rows=details, history_months=HISTORY_MONTHS if details else 0
+        )
         _digest(stored.forms, as_of, current=True)
-        _digest(stored.history, as_of, current=False)
+        if before is not None:
+            stored.history = before.result()
         extra: list[Issue] = list(stored.refused)
         chosen = stored.roster
         if roster is not None:
@@ -155,6 +160,13 @@ def chase_store(
         day_first_seen=stored.day_first_seen,
         refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
     )
+
+
+def _history(db: str | None, period: Month, as_of: dt.date) -> list[FormData]:
+    """The daily reports of the months before, digested for their customer trails."""
+    history = load_history(db, period, as_of=as_of)
+    _digest(history, as_of, current=False)
+    return history
 
 
 def _digest(forms: list[FormData], as_of: dt.date, *, current: bool) -> None:

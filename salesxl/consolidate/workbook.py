@@ -433,11 +433,14 @@ class _Writer:
                     ws.write_blank(r, c, None, fmt)
                 else:
                     write_cell(ws, r, c, value, fmt)
+        if sheet.rows:  # one group of a sparkline per row (each scaled to its own row)
+            rows = range(1, len(sheet.rows) + 1)
             ws.add_sparkline(
-                r,
+                1,
                 spark,
                 {
-                    "range": f"'{title}'!{_cell(r, first)}:{_cell(r, last)}",
+                    "location": [_cell(r, spark) for r in rows],
+                    "range": [f"'{title}'!{_cell(r, first)}:{_cell(r, last)}" for r in rows],
                     "markers": True,
                     "weight": 1.5,
                     "series_color": "#2F5597",

@@ -37,6 +37,7 @@ from salesxl.store.migrations import SCHEMA_VERSION, migrate, open_store
 from salesxl.store.snapshot import (
     HISTORY_MONTHS,
     StoreInputs,
+    load_history,
     load_period,
     load_submission,
     read_customers,
@@ -65,6 +66,7 @@ __all__ = [
     "display_url",
     "import_files",
     "import_form",
+    "load_history",
     "load_period",
     "load_submission",
     "migrate",

@@ -54,6 +54,7 @@ __all__ = [
     "RefusedFile",
     "StoreInputs",
     "current_roster",
+    "load_history",
     "load_period",
     "load_submission",
     "month_targets",
@@ -98,7 +99,9 @@ def load_period(
     future (they were judged on the day of the import).  With `rows` False
     (it needs `as_of`), each daily report's rows stay in the database and its
     `digest` holds their `ReportFigures` for its own month (the months before:
-    their trails only matter).  Raises StoreError when there is no store at `db`.
+    their trails only matter).  `history_months` 0 reads no month before
+    (`load_history` reads them on a connection of its own).  Raises StoreError
+    when there is no store at `db`.
     """
     if not rows and as_of is None:
         raise ValueError("figures instead of rows are computed as of a day: give as_of")
@@ -122,32 +125,20 @@ def load_period(
             )
             .order_by(c.form_id, c.rep_id, c.period)
         ).all()
-        earlier = [str(period.shift(-i)) for i in range(history_months, 0, -1)]
-        past = conn.execute(
-            select(submissions)
-            .where(c.status == "current", c.form_id == FormId.DAILY_REPORT, c.period.in_(earlier))
-            .order_by(c.period, c.rep_id)
-        ).all()
         if rows:
             forms = _forms(conn, current, as_of)
-            history = _forms(conn, past, as_of)
         else:
             assert as_of is not None
             planned = {s.rep_id for s in current if s.form_id == FormId.WEEKLY_PLAN}
             forms = _forms(conn, current, as_of, figures=(period, as_of, planned))
-            history = [
-                data
-                for month, subs in _by_period(past)
-                for data in _forms(
-                    conn, subs, as_of, figures=(month, as_of, set()), trails_only=True
-                )
-            ]
+        history = _history(conn, period, as_of, history_months, rows=rows)
         first_seen: dict[str, dt.datetime] = {}
         for sub, data in zip(current, forms, strict=True):
             if data.path in first_seen:  # one path reused for several weeks' plans
                 data.path = f"{data.path} [{sub.period}]"
             first_seen[data.path] = sub.first_seen
-        reporting = sorted({s.rep_id for s in current if s.form_id == FormId.DAILY_REPORT})
+        # a set: each of the month's report days (100,000 at 5,000 reps) is looked up in it
+        reporting = {s.rep_id for s in current if s.form_id == FormId.DAILY_REPORT}
         days = {
             (rep, day): seen
             for rep, day, seen in conn.execute(
@@ -169,6 +160,46 @@ def load_period(
             [replace(r, data=replace(r.data, issues=[])) for r in refused],
             _month_tiers(conn, period),
         )
+
+
+def load_history(
+    db: str | Engine | None,
+    period: Month,
+    *,
+    as_of: dt.date,
+    history_months: int = HISTORY_MONTHS,
+) -> list[FormData]:
+    """The daily reports of the `history_months` before `period`, as `load_period` reads them
+    without rows: each with the `ReportFigures` of its customer trails alone.
+
+    On a connection and in a transaction of its own, so that the database works out these
+    trails while Python works on the month's own (the months before are other files:
+    a report imported meanwhile changes one read or the other, as with the trends)."""
+    with open_store(db, create=False) as engine, read_transaction(engine) as conn:
+        return _history(conn, period, as_of, history_months, rows=False)
+
+
+def _history(
+    conn: Connection, period: Month, as_of: dt.date | None, months: int, *, rows: bool
+) -> list[FormData]:
+    """The current daily reports of the `months` before `period` (see `load_period`)."""
+    if months <= 0:
+        return []
+    c = submissions.c
+    earlier = [str(period.shift(-i)) for i in range(months, 0, -1)]
+    past = conn.execute(
+        select(submissions)
+        .where(c.status == "current", c.form_id == FormId.DAILY_REPORT, c.period.in_(earlier))
+        .order_by(c.period, c.rep_id)
+    ).all()
+    if rows:
+        return _forms(conn, past, as_of)
+    assert as_of is not None
+    return [
+        data
+        for month, subs in _by_period(past)
+        for data in _forms(conn, subs, as_of, figures=(month, as_of, set()), trails_only=True)
+    ]
 
 
 def load_submission(db: str | Engine | None, submission_id: int) -> FormData:
