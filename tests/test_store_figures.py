@@ -210,6 +210,45 @@ def test_a_worked_example_on_both_databases(store_url):
     ]
 
 
+def test_values_holding_the_separator_come_back_whole(store_url):
+    """The database takes each first/last/grade place apart itself: a value holding '=' (the
+    separator after the place), Chinese text, empty text and NULL each come back as stored.
+    Worked out by hand, as of 30 November:
+      甲公司: first 11-02 on sheet row 10, source '微信=朋友' (not a code: kept as written);
+        last 11-03, stage '不知道=x'; grade '' is no grade; furthest stage reached 3 (the
+        unknown stage is none); no walk-in source.
+      乙贸易: one contact on 11-04 with source '' (empty text, not NULL) and stage NULL:
+        furthest None."""
+    rows = [
+        factory.row(2, "甲公司", source="微信=朋友", grade="", stage="3"),
+        factory.row(3, "甲公司", source="", stage="不知道=x"),
+        factory.row(4, "乙贸易", source="", stage=None),
+    ]
+    sub = import_daily(store_url, rows, [], rep=f"S{next(_reps):05d}")
+    as_of = dt.date(2026, 11, 30)
+    with open_store(store_url, create=False) as engine, read_transaction(engine) as conn:
+        jia, yi = report_figures(conn, [sub], NOV, as_of)[sub].trails
+    assert (jia.first, jia.first_row, jia.first_source) == (dt.date(2026, 11, 2), 10, "微信=朋友")
+    assert (jia.last, jia.last_stage, jia.grade, jia.grade_date) == (
+        dt.date(2026, 11, 3),
+        "不知道=x",
+        None,
+        None,
+    )
+    assert (jia.furthest, jia.walk_in) == ("3", False)
+    assert (yi.first, yi.first_row, yi.first_source, yi.last_stage, yi.furthest) == (
+        dt.date(2026, 11, 4),
+        12,
+        "",
+        None,
+        None,
+    )
+    python = digest_daily(factory.daily("S001", rows), NOV, as_of)
+    assert [dataclasses.astuple(t) for t in stored_digest(store_url, sub, NOV, as_of).trails] == [
+        dataclasses.astuple(t) for t in python.trails
+    ]
+
+
 def test_only_the_reports_asked_for_carry_customer_names(tmp_path):
     db = f"sqlite:///{tmp_path / 'store.db'}"
     sub = import_daily(db, [factory.row(2, "甲公司")], [])

@@ -345,24 +345,29 @@ def digest_from_figures(
     for day, activity in digest.per_day.items():
         spelled = figures.names.get(day, ())
         activity.names = {names.get(n) or names.setdefault(n, normalise_name(n)) for n in spelled}
-    for t in figures.trails:
-        trail = _new_trail(
-            t.customer,
-            names.get(t.customer) or names.setdefault(t.customer, normalise_name(t.customer)),
-            t.phone,
-            t.first,
-            t.first_source,
-            current,
+    add = digest.trails.append
+    for t in figures.trails:  # made whole in one call (a month of 5,000 reps: 300,000 trails)
+        customer = t.customer
+        # as `_new_trail` keeps a phone: its digits when it is a valid one
+        digits, valid = normalise_phone(t.phone) if t.phone else ("", False)
+        add(
+            Trail(
+                customer,
+                names.get(customer) or names.setdefault(customer, normalise_name(customer)),
+                digits if valid else None,
+                t.first,
+                t.first_source,
+                t.last,
+                t.last_stage,
+                t.grade,
+                t.grade_date,
+                t.furthest,
+                t.walk_in,
+                t.first_visit,
+                t.first_deposit,
+                current,
+            )
         )
-        trail.last, trail.last_stage, trail.grade, trail.grade_date = (
-            t.last,
-            t.last_stage,
-            t.grade,
-            t.grade_date,
-        )
-        trail.furthest, trail.walk_in = t.furthest, t.walk_in
-        trail.first_visit, trail.first_deposit = t.first_visit, t.first_deposit
-        digest.trails.append(trail)
     return digest
 
 
