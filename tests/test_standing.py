@@ -186,3 +186,26 @@ def test_reps_without_a_report_are_not_ranked_and_count_as_missing():
     grid = {r["rep_id"]: r for r in summary.sheet("submissions").records()}
     assert (grid["A"]["missing"], grid["B"]["missing"], grid["C"]["missing"]) == (3, 9, 9)
     assert summary.headline.missing == 21
+
+
+def test_pace_lines_of_reps_employed_alike_are_one_line():
+    """Each rep's pace line (the share of the month target due by each day), worked out once
+    for reps employed alike.  By hand, of November's 21 workdays:
+      A and B (the whole month): 17/21 due by the 24th, 21/21 by the 30th;
+      H (hired on the 16th): 7 workdays employed by the 24th (16-20, 23, 24) -> 7/21,
+        11/21 by the 30th (and 23-27, 30), 0 on the 13th;
+      L (left on the 13th): 10/21 from the 13th on."""
+    roster = _roster(
+        A=Rep("A", "甲", "华南", "广州组"),
+        B=Rep("B", "乙", "华南", "广州组"),
+        L=Rep("L", "李", "华南", "广州组", leave_date=dt.date(2026, 11, 13), status="left"),
+        H=Rep("H", "何", "华南", "广州组", hire_date=dt.date(2026, 11, 16)),
+    )
+    forms = [daily(rep, [_sale(3, 100.0)], team="广州组", region="华南") for rep in "ABLH"]
+    lines = consolidate(forms, period=NOV, roster=roster, as_of=AS_OF).results.pace_lines
+    assert lines["A"] is lines["B"]
+    day = dt.date(2026, 11, 24)
+    assert (lines["A"][day], lines["H"][day], lines["L"][day]) == (17 / 21, 7 / 21, 10 / 21)
+    end = dt.date(2026, 11, 30)
+    assert (lines["A"][end], lines["H"][end], lines["L"][end]) == (1.0, 11 / 21, 10 / 21)
+    assert lines["H"][dt.date(2026, 11, 13)] == 0.0
