@@ -240,7 +240,7 @@ def measure_salesxl(args: list[str], ok_codes: tuple[int, ...] = (0,)) -> Run:
     exe = shutil.which("salesxl", path=str(Path(sys.executable).parent)) or "salesxl"
     cpu = _children_cpu()
     start = time.perf_counter()
-    proc = subprocess.Popen([exe, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([exe, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0
     stop = threading.Event()
 
@@ -252,10 +252,11 @@ def measure_salesxl(args: list[str], ok_codes: tuple[int, ...] = (0,)) -> Run:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, err = proc.communicate()
+    out, err = proc.communicate()
     seconds = time.perf_counter() - start
     stop.set()
     sampler.join()
     if proc.returncode not in ok_codes:
-        raise SystemExit(f"salesxl {' '.join(args[:2])} exited {proc.returncode}: {err.decode()}")
+        said = (err or out).decode(errors="replace")[-4000:]  # the reasons come last
+        raise SystemExit(f"salesxl {' '.join(args[:2])} exited {proc.returncode}:\n{said}")
     return Run(seconds, peak, _children_cpu() - cpu)

@@ -61,6 +61,7 @@ YEAR = 2026
 BLOCK = 1000  # reps per folder: the SQLite run imports the first folders only
 POOL = 60  # customers a rep works in a month
 CHURN = 6  # of them replaced by new ones each month
+SALES_PART = 250_000  # rows of an ERP sales export file at most (about 18 MB)
 
 
 _OWN_SERVER: list[str] = []  # the server this run started, if any
@@ -134,7 +135,8 @@ def _rep_year(args: tuple[Path, int, int, int, int]) -> int:
     return written
 
 
-def _sales_month(args: tuple[Path, int, int, int, int]) -> None:
+def _sales_month(args: tuple[Path, int, int, range, int]) -> None:
+    """One ERP export of `n` sales records of the month, by the reps in `reps`."""
     path, month, n, reps, seed = args
     rng = random.Random(seed * 7919 + month)
     days = Workdays().workdays_in(Month(YEAR, month))
@@ -146,7 +148,7 @@ def _sales_month(args: tuple[Path, int, int, int, int]) -> None:
         rows.append(
             [
                 rng.choice(days),
-                _rep_id(rng.randrange(reps)),
+                _rep_id(reps[rng.randrange(len(reps))]),
                 f"客户{rng.randrange(50_000)}",
                 f"产品{rng.randrange(40)}",
                 "10mg*20",
@@ -176,10 +178,22 @@ def generate(folder: Path, reps: int, months: int, rows: int, sales: int) -> dic
     with ProcessPoolExecutor() as pool:
         jobs = [(paths["reports"], k, months, rows, 1) for k in range(reps)]
         list(pool.map(_rep_year, jobs, chunksize=4))
+        # A month's export in parts of at most SALES_PART rows, each for its own block of
+        # reps: one file of a million rows is over the reader's file-size limit (50 MB), and
+        # an export replaces what the store holds of its reps' days (parts by rep stay apart).
         per_month = sales // months
+        parts = -(-per_month // SALES_PART)
         jobs2 = [
-            (paths["sales"] / f"erp_{YEAR}-{m:02d}.xlsx", m, per_month, reps, 1)
+            (
+                paths["sales"]
+                / (f"erp_{YEAR}-{m:02d}.xlsx" if parts == 1 else f"erp_{YEAR}-{m:02d}_{p}.xlsx"),
+                m,
+                per_month // parts + (p <= per_month % parts),
+                range((p - 1) * reps // parts, p * reps // parts),
+                p,  # the seed: part 1 (a month in one file) is as it was before parts
+            )
             for m in range(1, months + 1)
+            for p in range(1, parts + 1)
         ]
         list(pool.map(_sales_month, jobs2))
     write_form(
