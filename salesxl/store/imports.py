@@ -805,7 +805,7 @@ def _store_issues(
     skipped: set[int],
     pending: PendingRows | None = None,
 ) -> None:
-    columns = {
+    columns: dict[str, list[Any]] = {
         "submission_id": [submission_id] * len(found),
         "file": [displayable(i.file) for i in found],
         "sheet": [i.sheet for i in found],

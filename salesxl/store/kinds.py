@@ -449,7 +449,7 @@ def record_days(
     known = set(conn.execute(_KNOWN_DAYS, {"rep": rep, "days": sorted(days)}).scalars())
     newest = max(days)
     new = sorted(days - known)
-    columns = {
+    columns: dict[str, list[Any]] = {
         "rep_id": [rep] * len(new),
         "day": new,
         "submission_id": [new_id] * len(new),
