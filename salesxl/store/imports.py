@@ -580,6 +580,8 @@ def _import(
         result.note = f"not imported: {n} error{'s' if n != 1 else ''}{hint}"
         if data.forgotten is not None:
             result.note += "; the column mapping remembered for its headers was dropped"
+        if written.pending is not None:  # the batch's audit entries come before this one
+            written.pending.flush(conn)
         _record_refusal(
             conn,
             spec,
@@ -597,6 +599,8 @@ def _import(
             f"not imported: every row has errors ({n} error{'s' if n != 1 else ''}); "
             "nothing was imported"
         )
+        if written.pending is not None:  # the batch's audit entries come before this one
+            written.pending.flush(conn)
         _record_refusal(
             conn,
             spec,
@@ -730,42 +734,42 @@ def _write(
         data.issues.append(early)
         result.issues.append(early)
     _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)), pending)
-    if pending is not None:
-        pending.owners.add(data.rep_id)
-    conn.execute(
-        audit_log.insert(),
-        dict(
-            at=now,
-            actor=actor,
-            action="replace" if replaced else "import",
-            kind=spec.name,
-            path=displayable(data.path),
-            content_hash=content_hash,
-            submission_id=new_id,
-            details=codec.dumps(
-                {
-                    **_raw_path(data.path),
-                    "form": data.form_id,
-                    "rep_id": data.rep_id,
-                    "period": result.period,
-                    "version": version,
-                    "rows": rows,
-                    "skipped_rows": plan.skipped,
-                    "received": "file_time" if estimated else "store",
-                    "replaced": [
-                        {
-                            "submission_id": s.id,
-                            "version": s.version,
-                            "path": s.path,
-                            "content_hash": s.content_hash,
-                            "rows": previous.replaced_rows.get(s.id, s.rows),
-                        }
-                        for s in previous.rows
-                    ],
-                }
-            ),
+    entry = dict(
+        at=now,
+        actor=actor,
+        action="replace" if replaced else "import",
+        kind=spec.name,
+        path=displayable(data.path),
+        content_hash=content_hash,
+        submission_id=new_id,
+        details=codec.dumps(
+            {
+                **_raw_path(data.path),
+                "form": data.form_id,
+                "rep_id": data.rep_id,
+                "period": result.period,
+                "version": version,
+                "rows": rows,
+                "skipped_rows": plan.skipped,
+                "received": "file_time" if estimated else "store",
+                "replaced": [
+                    {
+                        "submission_id": s.id,
+                        "version": s.version,
+                        "path": s.path,
+                        "content_hash": s.content_hash,
+                        "rows": previous.replaced_rows.get(s.id, s.rows),
+                    }
+                    for s in previous.rows
+                ],
+            }
         ),
     )
+    if pending is not None:  # held back with the batch's rows (a refusal flushes them first)
+        pending.add(audit_log, {name: [value] for name, value in entry.items()})
+        pending.owners.add(data.rep_id)
+    else:
+        conn.execute(audit_log.insert(), entry)
     result.status = "replaced" if replaced else "imported"
     result.rows, result.skipped_rows = rows, plan.skipped
     result.version, result.submission_id, result.replaced = version, new_id, replaced
