@@ -161,6 +161,28 @@ def test_overview_and_funnel_have_native_charts(summary, tmp_path):
     assert any("lineChart" in zipfile.ZipFile(path).read(c).decode() for c in charts)
 
 
+def test_the_funnel_chart_caches_the_stage_labels_and_the_total_row(summary, tmp_path):
+    """The Funnel's rows are streamed as XML: its chart is given what to show before Excel
+    calculates (a previewer shows the cache as it is)."""
+    path = write_summary(summary, tmp_path / "summary.xlsx")
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    (funnel,) = [c for c in charts if "客户数 Customers" in c]
+    categories = funnel.split("<c:cat>")[1].split("</c:cat>")[0]
+    values = funnel.split("<c:val>")[1].split("</c:val>")[0]
+    assert re.findall(r"<c:v>([^<]*)</c:v>", categories)[0].startswith("1")  # stage 1's label
+    assert len(re.findall(r"<c:pt ", categories)) == 7
+    # customers reached each stage: A's at stages 3, 7 and 1, B's at 7 -> 4 reached stage 1,
+    # 3 stages 2 and 3, 2 stages 4 to 7
+    assert re.findall(r"<c:v>([^<]*)</c:v>", values) == ["4", "3", "3", "2", "2", "2", "2"]
+    ws = openpyxl.load_workbook(path)["漏斗 Funnel"]
+    total = [c.value for c in ws[ws.max_row]]
+    first = [c.value for c in ws[1]].index(
+        next(v for v in (c.value for c in ws[1]) if v and v.startswith("1"))
+    )
+    assert total[first : first + 7] == [4, 3, 3, 2, 2, 2, 2]  # the cells say the same
+
+
 def test_english_labels(summary, tmp_path):
     wb = openpyxl.load_workbook(write_summary(summary, tmp_path / "s.xlsx", lang="en"))
     assert wb.sheetnames[:2] == ["Overview", "By rep"]

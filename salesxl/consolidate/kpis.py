@@ -12,7 +12,7 @@ pro-rated targets (a new hire without one neither inflates nor dilutes it).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -102,8 +102,10 @@ def rep_totals(
             known = mine.get(trail.customer)
             mine[trail.customer] = merge_trails(known, trail) if known else trail
     for rep_id, by_customer in customers.items():
-        for trail in by_customer.values():
-            _count_customer(out[rep_id], trail)
+        # customers alike (grade, furthest stage, lost) counted at once: a cold-calling rep
+        # has hundreds of customers and a handful of kinds
+        kinds = Counter((t.grade, t.furthest, t.last_stage == LOST) for t in by_customer.values())
+        _count_customers(out[rep_id], kinds)
     for rep_id, t in out.items():
         t.new_customers = new_customers.get(rep_id, 0)
         standing = standings[rep_id]
@@ -120,15 +122,17 @@ def rep_totals(
 _UP_TO = {stage: STAGE_ORDER[: i + 1] for i, stage in enumerate(STAGE_ORDER)}  # stages passed
 
 
-def _count_customer(t: Totals, trail: Trail) -> None:
-    """The customer's latest grade, the furthest stage reached, and whether it was lost."""
-    if trail.grade in t.grades:
-        t.grades[trail.grade] += 1
-    reached = t.reached
-    for stage in _UP_TO[trail.furthest or STAGE_ORDER[0]]:
-        reached[stage] += 1
-    if trail.last_stage == LOST:
-        t.lost += 1
+def _count_customers(t: Totals, kinds: Mapping[tuple[str | None, str | None, bool], int]) -> None:
+    """Customers by their latest grade, the furthest stage reached, and whether lost (how
+    many of each kind of (grade, furthest, lost) in `kinds`)."""
+    grades, reached = t.grades, t.reached
+    for (grade, furthest, lost), n in kinds.items():
+        if grade in grades:
+            grades[grade] += n
+        for stage in _UP_TO[furthest or STAGE_ORDER[0]]:
+            reached[stage] += n
+        if lost:
+            t.lost += n
 
 
 def _rank_key(t: Totals) -> tuple[float, float]:

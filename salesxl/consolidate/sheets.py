@@ -240,6 +240,9 @@ _CONFLICT_RULE = Bilingual(
 )
 
 
+_NO_CONFLICT = (None,) * 6  # a lapse's empty conflict columns
+
+
 def customers_sheet(
     lapses: Iterable[Lapse], conflicts: Iterable[Conflict], reps: Mapping[str, Rep]
 ) -> SheetData:
@@ -259,26 +262,12 @@ def customers_sheet(
         C("deal_owner", "成交归属", "Deal owner"),
         C("note", "说明", "Note"),
     ]
-    rows: list[list[Any]] = []
-    for lapse in lapses:
-        rows.append(
-            [
-                LAPSE_KIND[lapse.rule],
-                lapse.customer,
-                lapse.phone,
-                lapse.rep,
-                _who(reps, lapse.rep)[0],
-                lapse.since,
-                lapse.due,
-                lapse.days,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            ]
-        )
+    name = {rep_id: rep.name for rep_id, rep in reps.items()}.get  # None: not in the roster
+    kinds = LAPSE_KIND  # a cold-calling month: a hundred thousand lapses
+    rows: list[list[Any]] = [
+        [kinds[rule], customer, phone, rep, name(rep), since, due, days, *_NO_CONFLICT]
+        for rule, customer, phone, rep, since, due, days, _ in lapses
+    ]
     for c in conflicts:
         rows.append(
             [
