@@ -16,7 +16,9 @@ from salesxl.store import codec, import_files, load_period, load_submission, sal
 from salesxl.store.schema import (
     activities,
     audit_log,
+    customers,
     issues,
+    report_days,
     reps,
     sales_records,
     submissions,
@@ -486,3 +488,107 @@ def test_batches_read_while_others_are_written_give_one_batchs_store(
     (jia,) = [c for c in one_batch if c.key == "tel:13800138000"]
     assert (jia.owner_rep, jia.first_date, jia.reps) == ("S002", dt.date(2026, 11, 2), 2)
     assert (jia.deal_rep, jia.deposit_date) == ("S002", dt.date(2026, 11, 2))
+
+
+def _batch_inbox(folder):
+    """Five reports written oldest first: a bad one in the middle, and S001 twice (its newer
+    file repeats the 3rd and adds the 6th)."""
+    import os
+
+    files = [
+        daily_file(
+            folder / "a",
+            "S001",
+            [contact(2, "甲公司", phone="13800138000"), contact(3, "乙公司")],
+            closes=[{"date": dt.date(2026, 11, 2), "forecast": 5000.0}],
+        ),
+        # 2 × 10.0 is 20.0, not 25.0: a row error, so the whole file is refused
+        daily_file(
+            folder / "b", "S002", [contact(2, "戊公司", stage="7", qty=2, price=10.0, amount=25.0)]
+        ),
+        daily_file(folder / "c", "S003", [contact(4, "丙公司")]),
+        daily_file(
+            folder / "d",
+            "S001",
+            [contact(3, "甲公司", phone="13800138000"), contact(6, "甲公司", phone="13800138000")],
+        ),
+        daily_file(folder / "e", "S004", [contact(5, "丁公司")]),
+    ]
+    for i, path in enumerate(files):
+        os.utime(path, (1_700_000_000 + i, 1_700_000_000 + i))
+    return files
+
+
+def test_a_batch_keeps_its_good_files_around_a_bad_one(store_url, tmp_path):
+    """Five reports read and written as one batch (their rows held back for one insert per
+    table): the bad one is refused and logged, the others are in, and S001's second file
+    sees the first's rows and days although they were not yet inserted when it was read."""
+    inbox = tmp_path / "inbox"
+    _batch_inbox(inbox)
+    result = import_files("reports", [inbox], db=store_url, now=T0)
+    assert [(f.rep_id, f.status) for f in result.files] == [
+        ("S001", "imported"),
+        ("S002", "blocked"),
+        ("S003", "imported"),
+        ("S001", "replaced"),
+        ("S004", "imported"),
+    ]
+    # rows kept: a 2 + c 1 + d 2 + e 1 = 6, of which current (a replaced by d): 1 + 2 + 1 = 4
+    stored = query(store_url, select(activities.c.rep_id, activities.c.submission_id))
+    assert len(stored) == 6 and not [r for r in stored if r.rep_id == "S002"]
+    current = query(
+        store_url,
+        select(func.count())
+        .select_from(activities.join(submissions))
+        .where(submissions.c.status == "current"),
+    )
+    assert current[0][0] == 4
+    # days: S001 the 2nd and 3rd from a, the 6th from d (d's 3rd was already there);
+    # S003 the 4th; S004 the 5th
+    ids = {s.rep_id + str(s.version): s.id for s in query(store_url, select(submissions))}
+    days = query(
+        store_url, select(report_days.c.rep_id, report_days.c.day, report_days.c.submission_id)
+    )
+    assert sorted((r, d.day, sub) for r, d, sub in days) == [
+        ("S001", 2, ids["S0011"]),
+        ("S001", 3, ids["S0011"]),
+        ("S001", 6, ids["S0012"]),
+        ("S003", 4, ids["S0031"]),
+        ("S004", 5, ids["S0041"]),
+    ]
+    # the refusal: logged with its error, no submission
+    log = query(store_url, select(audit_log.c.action, audit_log.c.submission_id))
+    assert sorted(a for a, _ in log) == ["import", "import", "import", "refuse", "replace"]
+    assert [sub for a, sub in log if a == "refuse"] == [None]
+    # customers of the current rows: 甲公司 now only in d (3rd and 6th), 乙公司 gone with a
+    got = {
+        (c.key, c.owner_rep, c.first_date.day)
+        for c in query(
+            store_url, select(customers.c.key, customers.c.owner_rep, customers.c.first_date)
+        )
+    }
+    assert got == {
+        ("tel:13800138000", "S001", 3),
+        ("name:丙公司", "S003", 4),
+        ("name:丁公司", "S004", 5),
+    }
+
+
+def test_one_batch_stores_what_one_file_per_transaction_stores(tmp_path, monkeypatch):
+    """Every table, row for row, ids included: the batch of five (one insert per table) and
+    the same files each in a transaction of its own (each read alone, inserted at once)."""
+    from salesxl.store import imports
+
+    inbox = tmp_path / "inbox"
+    _batch_inbox(inbox)
+    batched = f"sqlite:///{tmp_path / 'batched.db'}"
+    assert import_files("reports", [inbox], db=batched, now=T0, actor="lead@host").errors == 1
+    monkeypatch.setattr(imports, "READ_CHUNK", 1)
+    monkeypatch.setattr(imports, "FIRST_CHUNK", 1)
+    monkeypatch.setattr(imports, "PendingRows", lambda: None)  # nothing held back
+    alone = f"sqlite:///{tmp_path / 'alone.db'}"
+    assert import_files("reports", [inbox], db=alone, now=T0, actor="lead@host").errors == 1
+    tables, others = dump_tables(batched), dump_tables(alone)
+    del tables["salesxl_schema"], others["salesxl_schema"]  # when each store was created
+    assert tables["activities"] and tables["report_days"] and tables["customers"]
+    assert tables == others

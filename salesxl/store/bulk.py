@@ -6,17 +6,23 @@ dict per row).  Here the values come column by column; each column is
 converted once per distinct value by its SQLAlchemy type's own bind
 processor (an ERP export repeats the same few hundred dates), so what is
 stored is exactly what SQLAlchemy would store and reads back the same way.
+
+`PendingRows` holds back the rows of the many small files written in one
+transaction (a batch of daily reports) so that each table gets one insert
+for the batch instead of one per file: on PostgreSQL a `COPY` costs about a
+millisecond before its first row, as much as 250 rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Column, Connection, Table
 from sqlalchemy.engine import Dialect
 
-__all__ = ["BATCH", "insert_columns"]
+__all__ = ["BATCH", "PendingRows", "insert_columns"]
 
 BATCH = 20_000
 
@@ -81,3 +87,38 @@ def insert_columns(
         if step:
             step(min(BATCH, n - start))
     return n
+
+
+@dataclass(slots=True)
+class PendingRows:
+    """Rows added for several files, inserted together by `flush` (one insert per table).
+
+    The caller flushes before anything reads the tables back: before it
+    recomputes what depends on them, and before a file whose `owner` (a rep)
+    already has rows waiting here, since that file's versions and days are
+    looked up from the rows of that rep.  Nothing is written that `add`
+    did not get, in the order it got it.
+    """
+
+    tables: dict[tuple[str, tuple[str, ...]], tuple[Table, dict[str, list[Any]]]] = field(
+        default_factory=dict
+    )
+    owners: set[Hashable] = field(default_factory=set)
+
+    def add(self, table: Table, columns: Mapping[str, Sequence[Any]]) -> int:
+        """Hold back rows given as `insert_columns` takes them; returns their number."""
+        names = tuple(columns)
+        n = len(columns[names[0]]) if names else 0
+        if n == 0:
+            return 0
+        _, held = self.tables.setdefault((table.name, names), (table, {c: [] for c in names}))
+        for name in names:
+            held[name].extend(columns[name])
+        return n
+
+    def flush(self, conn: Connection) -> None:
+        """Insert everything held back, table by table, and start empty."""
+        for table, columns in self.tables.values():
+            insert_columns(conn, table, columns)
+        self.tables.clear()
+        self.owners.clear()

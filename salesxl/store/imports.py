@@ -7,9 +7,10 @@ twice changes nothing).  New files go through the one reader
 errors is blocked whole; with `skip_bad_rows` the rows with errors are left
 out and recorded as issues, but a file-level error (unreadable, wrong form,
 missing header) still blocks it.  The files read together (up to 64) are
-then written in one transaction: for each, its submission, its rows, what
-it replaces, the days it brings, its issues and an audit entry; then the
-customers they mention, recomputed once.  A database failure leaves none of
+then written in one transaction: for each, its submission, what it
+replaces and an audit entry; the rows, days and issues of the batch's
+reports as one insert per table (`PendingRows`; a rep's second file in a
+batch sees the first's); then the customers they mention, recomputed once.  A database failure leaves none of
 that batch written (importing again writes it: unchanged files are skipped).
 The next batch is read (on every core) while one is written.  Files are
 written oldest first (by modification time), so of two versions of one
@@ -41,7 +42,7 @@ from salesxl.core.text import plural
 from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
 from salesxl.intake.files import collect_files, load_forms, saved_early
 from salesxl.store import codec
-from salesxl.store.bulk import insert_columns
+from salesxl.store.bulk import PendingRows, insert_columns
 from salesxl.store.customers import refresh_customers
 from salesxl.store.engine import read_transaction, write_transaction
 from salesxl.store.exports import forget_map as drop_map
@@ -143,6 +144,7 @@ def import_files(
     """
     spec = _kind(kind)
     progress = progress or _silent
+    actor = actor or default_actor()  # asked once: the same for every file
     files, notes = collect_files([Path(p) for p in paths])
     files = list(dict.fromkeys(f.resolve() for f in files))  # a file named twice counts once
     results: dict[Path, FileResult] = {}
@@ -222,6 +224,8 @@ def import_files(
                 # then the customers all its files mention, recomputed once.
                 with paused_gc(), write_transaction(engine) as conn:
                     keys: set[str] = set()
+                    # a batch of reports: their rows go in as one insert per table
+                    held = PendingRows() if spec.name == "reports" else None
                     # imported since the hashes were looked up (one query for the chunk)
                     stored = set(_known_hashes(conn, [hashes[p][0] for p in chunk]))
                     for path, data in zip(chunk, forms, strict=True):
@@ -237,8 +241,10 @@ def import_files(
                             now,
                             actor,
                             writing,
-                            _Written(keys, written, stored),
+                            _Written(keys, written, stored, held),
                         )
+                    if held is not None:
+                        held.flush(conn)
                     written[submissions.name] = written.get(submissions.name, 0) + len(chunk)
                     if keys:
                         keep_statistics(conn, written)
@@ -313,6 +319,9 @@ class _Written:
     # content hashes that may be in the store: looked up once for the chunk, then each file
     # written (None: look each file up)
     stored: set[str] | None = None
+    # rows held back for one insert per table, flushed by the caller before it commits
+    # (None: each file's rows are inserted at once)
+    pending: PendingRows | None = None
 
 
 def _roster(
@@ -571,6 +580,8 @@ def _import(
         result.note = f"not imported: {n} error{'s' if n != 1 else ''}{hint}"
         if data.forgotten is not None:
             result.note += "; the column mapping remembered for its headers was dropped"
+        if written.pending is not None:  # the batch's audit entries come before this one
+            written.pending.flush(conn)
         _record_refusal(
             conn,
             spec,
@@ -588,6 +599,8 @@ def _import(
             f"not imported: every row has errors ({n} error{'s' if n != 1 else ''}); "
             "nothing was imported"
         )
+        if written.pending is not None:  # the batch's audit entries come before this one
+            written.pending.flush(conn)
         _record_refusal(
             conn,
             spec,
@@ -648,12 +661,17 @@ def _write(
         ).first()
         if hit is not None:  # another process imported it meanwhile, or another path of it did
             return _unchanged(data.path, hit, "the same file")
+    pending = written.pending
+    if pending is not None and data.rep_id in pending.owners:
+        pending.flush(conn)  # its earlier versions' rows and days are looked up below
+    rows = sum(len(records) for records in plan.good.values())
+    if pending is not None and rows >= ROWS_BAR:
+        pending = None  # a file big enough for its own bar: its rows go in (and count) now
     previous = previous_versions(conn, spec, data, plan.good)
     latest = previous.rows[-1] if previous.rows else None
     if spec.per_file and latest and _same_data(latest.data_hash, data_hash, data, plan.good):
         return _unchanged(data.path, latest, "the same data")
     versions = previous.slice_versions if spec.per_file else previous.rows
-    rows = sum(len(records) for records in plan.good.values())
     with_content = [s.first_seen for s in previous.slice_versions if s.rows > 0]
     # Reaching the store is arriving; a backfill has only the file's time to go by.
     saved = data.file_time(max(report_dates(plan.good), default=None))
@@ -693,7 +711,14 @@ def _write(
     supersede(conn, spec, new_id, previous)
     kept = kept_sales_rows(conn, data, previous) if spec.name == "sales" else None
     insert_form_rows(
-        conn, new_id, data, plan.good, step=step, written=written.rows, customers=written.customers
+        conn,
+        new_id,
+        data,
+        plan.good,
+        step=step,
+        written=written.rows,
+        customers=written.customers,
+        pending=pending,
     )
     if data.form_id == FormId.TARGETS:
         long = plan.good.get(TableKey.LONG)
@@ -702,47 +727,49 @@ def _write(
     replaced = [s.id for s in previous.rows]
     remembered = remember_map(conn, data, now, actor)
     if data.form_id == FormId.DAILY_REPORT:
-        record_days(conn, new_id, data, plan.good, arrived, estimated=estimated)
+        record_days(conn, new_id, data, plan.good, arrived, estimated=estimated, pending=pending)
         written.customers |= customer_keys_of(conn, data, replaced)
     early = saved_early(data, max(report_dates(plan.good), default=None)) if estimated else None
     if early is not None:  # a backfill judged by a save time far earlier than the file's own
         data.issues.append(early)
         result.issues.append(early)
-    _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)))
-    conn.execute(
-        audit_log.insert(),
-        dict(
-            at=now,
-            actor=actor,
-            action="replace" if replaced else "import",
-            kind=spec.name,
-            path=displayable(data.path),
-            content_hash=content_hash,
-            submission_id=new_id,
-            details=codec.dumps(
-                {
-                    **_raw_path(data.path),
-                    "form": data.form_id,
-                    "rep_id": data.rep_id,
-                    "period": result.period,
-                    "version": version,
-                    "rows": rows,
-                    "skipped_rows": plan.skipped,
-                    "received": "file_time" if estimated else "store",
-                    "replaced": [
-                        {
-                            "submission_id": s.id,
-                            "version": s.version,
-                            "path": s.path,
-                            "content_hash": s.content_hash,
-                            "rows": previous.replaced_rows.get(s.id, s.rows),
-                        }
-                        for s in previous.rows
-                    ],
-                }
-            ),
+    _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)), pending)
+    entry = dict(
+        at=now,
+        actor=actor,
+        action="replace" if replaced else "import",
+        kind=spec.name,
+        path=displayable(data.path),
+        content_hash=content_hash,
+        submission_id=new_id,
+        details=codec.dumps(
+            {
+                **_raw_path(data.path),
+                "form": data.form_id,
+                "rep_id": data.rep_id,
+                "period": result.period,
+                "version": version,
+                "rows": rows,
+                "skipped_rows": plan.skipped,
+                "received": "file_time" if estimated else "store",
+                "replaced": [
+                    {
+                        "submission_id": s.id,
+                        "version": s.version,
+                        "path": s.path,
+                        "content_hash": s.content_hash,
+                        "rows": previous.replaced_rows.get(s.id, s.rows),
+                    }
+                    for s in previous.rows
+                ],
+            }
         ),
     )
+    if pending is not None:  # held back with the batch's rows (a refusal flushes them first)
+        pending.add(audit_log, {name: [value] for name, value in entry.items()})
+        pending.owners.add(data.rep_id)
+    else:
+        conn.execute(audit_log.insert(), entry)
     result.status = "replaced" if replaced else "imported"
     result.rows, result.skipped_rows = rows, plan.skipped
     result.version, result.submission_id, result.replaced = version, new_id, replaced
@@ -776,23 +803,27 @@ def _raw_path(path: str) -> dict[str, str]:
 
 
 def _store_issues(
-    conn: Connection, submission_id: int, found: Sequence[Issue], skipped: set[int]
+    conn: Connection,
+    submission_id: int,
+    found: Sequence[Issue],
+    skipped: set[int],
+    pending: PendingRows | None = None,
 ) -> None:
-    insert_columns(
-        conn,
-        issues,
-        {
-            "submission_id": [submission_id] * len(found),
-            "file": [displayable(i.file) for i in found],
-            "sheet": [i.sheet for i in found],
-            "cell": [i.cell for i in found],
-            "row": [i.row for i in found],
-            "column": [i.column for i in found],
-            "code": [i.code.value for i in found],
-            "severity": [i.severity.value for i in found],
-            "message_zh": [i.message_zh for i in found],
-            "message_en": [i.message_en for i in found],
-            "value": [None if i.value is None else codec.dumps(i.value) for i in found],
-            "skipped": [id(i) in skipped for i in found],
-        },
-    )
+    columns: dict[str, list[Any]] = {
+        "submission_id": [submission_id] * len(found),
+        "file": [displayable(i.file) for i in found],
+        "sheet": [i.sheet for i in found],
+        "cell": [i.cell for i in found],
+        "row": [i.row for i in found],
+        "column": [i.column for i in found],
+        "code": [i.code.value for i in found],
+        "severity": [i.severity.value for i in found],
+        "message_zh": [i.message_zh for i in found],
+        "message_en": [i.message_en for i in found],
+        "value": [None if i.value is None else codec.dumps(i.value) for i in found],
+        "skipped": [id(i) in skipped for i in found],
+    }
+    if pending is not None:
+        pending.add(issues, columns)
+    else:
+        insert_columns(conn, issues, columns)

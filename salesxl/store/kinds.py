@@ -40,7 +40,7 @@ from salesxl.core.deadlines import daily_deadline
 from salesxl.core.periods import Month, Week
 from salesxl.forms import REP_FORMS, FormId, Role, TableKey
 from salesxl.store import codec
-from salesxl.store.bulk import insert_columns
+from salesxl.store.bulk import PendingRows, insert_columns
 from salesxl.store.customers import customer_key, refresh_customers
 from salesxl.store.rows import TableRows
 from salesxl.store.schema import (
@@ -352,9 +352,11 @@ def insert_form_rows(
     step: Callable[[int], None] | None = None,
     written: dict[str, int] | None = None,
     customers: set[str] | None = None,
+    pending: PendingRows | None = None,
 ) -> int:
     """Write every table's good rows; returns the number of rows.  `written` (table name ->
-    rows) counts them per table; `customers` gets the customer keys of the activities."""
+    rows) counts them per table; `customers` gets the customer keys of the activities;
+    `pending` holds the rows back for one insert with other files' (`PendingRows`)."""
     total = 0
     for key, records in good.items():
         if not records:
@@ -366,7 +368,10 @@ def insert_form_rows(
         if table is sales_records:
             fixed["source"] = data.signature
         columns = _table_columns(table, records, fixed)
-        total += insert_columns(conn, table, columns, step=step)
+        if pending is not None:
+            total += pending.add(table, columns)
+        else:
+            total += insert_columns(conn, table, columns, step=step)
         if written is not None:
             written[table.name] = written.get(table.name, 0) + len(records)
         if customers is not None and table is activities:
@@ -428,6 +433,7 @@ def record_days(
     arrived: dt.datetime,
     *,
     estimated: bool = False,
+    pending: PendingRows | None = None,
 ) -> None:
     """The days a daily report brings for the first time: a contact row or a 日清 row (docs/forms.md).
 
@@ -443,20 +449,19 @@ def record_days(
     known = set(conn.execute(_KNOWN_DAYS, {"rep": rep, "days": sorted(days)}).scalars())
     newest = max(days)
     new = sorted(days - known)
-    insert_columns(
-        conn,
-        report_days,
-        {
-            "rep_id": [rep] * len(new),
-            "day": new,
-            "submission_id": [new_id] * len(new),
-            "estimated": [estimated] * len(new),
-            "first_seen": [
-                min(arrived, daily_due(day)) if estimated and day < newest else arrived
-                for day in new
-            ],
-        },
-    )
+    columns: dict[str, list[Any]] = {
+        "rep_id": [rep] * len(new),
+        "day": new,
+        "submission_id": [new_id] * len(new),
+        "estimated": [estimated] * len(new),
+        "first_seen": [
+            min(arrived, daily_due(day)) if estimated and day < newest else arrived for day in new
+        ],
+    }
+    if pending is not None:
+        pending.add(report_days, columns)
+    else:
+        insert_columns(conn, report_days, columns)
 
 
 def customer_keys_of(conn: Connection, data: FormData, replaced: Sequence[int]) -> set[str]:
