@@ -18,12 +18,16 @@ Warnings: pace below 0.8 oral, below 0.6 written.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
+from salesxl.consolidate import from_store
 from salesxl.consolidate.from_store import consolidate_store
 from salesxl.consolidate.history import same_point, stored_forms
 from salesxl.consolidate.trends import COMPANY, month_figures, team_key
@@ -229,3 +233,30 @@ def test_the_stored_day_counts_give_the_figures_of_the_full_consolidation(tmp_pa
             group.late,
             group.missing,
         )
+
+
+_PARENT = os.getpid()
+
+
+def _ends_in_its_process(*args: Any) -> Any:
+    """`_earlier_of_store` whose forked process ends at once (as the OOM killer ends one)."""
+    if os.getpid() != _PARENT:
+        os._exit(9)
+    return _EARLIER_OF_STORE(*args)
+
+
+_EARLIER_OF_STORE = from_store._earlier_of_store
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the months before are forked on Linux only")
+def test_the_months_before_are_worked_out_here_when_their_process_dies(
+    store: str, summary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(from_store, "_earlier_of_store", _ends_in_its_process)
+    again = consolidate_store(store, period=NOV, as_of=AS_OF).trends
+    assert again is not None
+    sep, octo = again.months
+    one = team_key("华东", "一组")
+    assert sep.groups[one].amount == 28_000 and octo.groups[one].amount == 25_000  # as above
+    assert again.months == summary.trends.months
+    assert (again.last, again.year_ago) == (summary.trends.last, summary.trends.year_ago)

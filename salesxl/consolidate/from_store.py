@@ -6,8 +6,12 @@ A module of its own so that consolidating a folder never loads the store
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from salesxl.consolidate import (
@@ -24,7 +28,8 @@ from salesxl.consolidate.chase_sources import chase_forms
 from salesxl.consolidate.digest import digest_from_figures
 from salesxl.consolidate.history import (
     TREND_MONTHS,
-    load_trend_months,
+    EarlierMonths,
+    earlier_months,
     month_trends,
     stored_forms,
 )
@@ -33,7 +38,7 @@ from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.periods import Month
 from salesxl.forms import REP_FORM_IDS
 from salesxl.intake.roster import read_roster
-from salesxl.store import HISTORY_MONTHS, load_history, load_period
+from salesxl.store import HISTORY_MONTHS, load_history, load_period, stored_roster
 from salesxl.store.arrivals import load_arrivals
 from salesxl.store.figures import ReportFigures
 from salesxl.validate import FormData
@@ -68,13 +73,16 @@ def consolidate_store(
     check_as_of(period, as_of)
     calendar = workday_calendar(workdays, as_of)
     month_targets, tiers = read_targets(targets, period) if targets is not None else (None, None)
-    # The months of the Trend sheet, and the customer trails of the months before, are read
-    # meanwhile, each on a connection of its own: the database works on them while Python
-    # works on this month (and the other way round).
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        earlier = (
-            pool.submit(load_trend_months, db, period, trend_months) if trend_months > 1 else None
-        )
+    # The months of the Trend sheet are worked out meanwhile (in a process of their own where
+    # one can be forked), and the customer trails of the months before are read on a thread:
+    # each on a connection of its own, the database and the other core work on them while
+    # Python works on this month.
+    with (
+        _earlier_months_meanwhile(
+            db, period, as_of, roster, thresholds, calendar, trend_months
+        ) as earlier,
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
         # The rows stay in the database unless the Details sheet lists them: the per-rep
         # figures come from SQL (salesxl.store.figures).
         before = None if details else pool.submit(_history, db, period, as_of)
@@ -125,9 +133,70 @@ def consolidate_store(
                 thresholds=thresholds,
                 workdays=calendar,
                 span=trend_months,
-                stored=earlier.result(),
+                earlier=earlier(),
             )
         return summarise(results, trends=trends)
+
+
+def _earlier_of_store(
+    db: str | None,
+    period: Month,
+    as_of: dt.date,
+    roster: Path | None,
+    thresholds: Thresholds,
+    workdays: Workdays,
+    span: int,
+) -> EarlierMonths:
+    """`earlier_months` with the roster the month itself is judged by: the file given, else
+    the store's (as `load_period` reads it)."""
+    return earlier_months(
+        db,
+        period,
+        as_of,
+        roster=read_roster(roster) if roster is not None else stored_roster(db),
+        thresholds=thresholds,
+        workdays=workdays,
+        span=span,
+    )
+
+
+@contextlib.contextmanager
+def _earlier_months_meanwhile(
+    db: str | None,
+    period: Month,
+    as_of: dt.date,
+    roster: Path | None,
+    thresholds: Thresholds,
+    workdays: Workdays,
+    span: int,
+) -> Iterator[Callable[[], EarlierMonths] | None]:
+    """The Trend sheet's months before this one, started now; yields what waits for them.
+
+    At 5,000 reps each earlier month is a consolidation of its own (seconds each): on
+    Linux a forked process works them out on the other core, and sends back only their
+    figures.  Elsewhere (Excel's Python on Windows or a Mac, where forking is unsafe or
+    impossible) a thread, as the database does most of the loading.  A process that ends
+    or fails is not trusted: the months are then worked out here, where an error is raised
+    as itself.
+    """
+    if span <= 1:
+        yield None
+        return
+    args = (db, period, as_of, roster, thresholds, workdays, span)
+    if sys.platform != "linux":
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            yield pool.submit(_earlier_of_store, *args).result
+        return
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        future = pool.submit(_earlier_of_store, *args)
+
+        def result() -> EarlierMonths:
+            try:
+                return future.result()
+            except Exception:  # its process died, or failed: again here, to say why
+                return _earlier_of_store(*args)
+
+        yield result
 
 
 def chase_store(

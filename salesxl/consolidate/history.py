@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 
 from salesxl.consolidate import Thresholds, consolidate_results
 from salesxl.consolidate.digest import digest_from_days
@@ -25,6 +26,8 @@ from salesxl.validate import FormData
 
 __all__ = [
     "TREND_MONTHS",
+    "EarlierMonths",
+    "earlier_months",
     "load_trend_months",
     "month_trends",
     "same_point",
@@ -88,21 +91,31 @@ def load_trend_months(db: str | None, period: Month, span: int = TREND_MONTHS) -
     return load_arrivals(db, trend_months(period, span), figures=True)
 
 
-def month_trends(
+@dataclass(frozen=True, slots=True)
+class EarlierMonths:
+    """The months before this one on the Trend sheet, as their own consolidations judged them
+    (small: what crosses back from the process that works them out)."""
+
+    months: list[MonthFigures]  # the months before, each as of now, oldest first
+    last: MonthFigures | None  # last month at the same point as this one
+    year_ago: MonthFigures | None  # this month a year ago at the same point
+
+
+def earlier_months(
     db: str | None,
-    results: Results,
+    period: Month,
+    as_of: dt.date,
     *,
     roster: Roster | None,
     thresholds: Thresholds,
     workdays: Workdays,
     span: int = TREND_MONTHS,
     stored: StoredArrivals | None = None,
-) -> Trends:
-    """This month (`results`) and the `span - 1` before it, last month and this month a
-    year ago at the same point, as far as the store has daily reports of them.
+) -> EarlierMonths:
+    """The `span - 1` months before `period`, last month and `period` a year ago at the same
+    point as `as_of`, as far as the store has daily reports of them.
 
     `stored`: what `load_trend_months` read of them already (else it is read here)."""
-    period, as_of = results.period, results.as_of
     before = [period.shift(-i) for i in range(span - 1, 0, -1)]
     year_ago = period.shift(-12)
     if stored is None:
@@ -134,10 +147,38 @@ def month_trends(
     # A month before this one is judged as of now: every report of it is due by then.
     months = [m for m in (figures(month, as_of) for month in before) if m is not None]
     last = period.shift(-1)
-    return Trends(
-        month_figures(results),
+    return EarlierMonths(
         months,
         figures(last, same_point(last, period, as_of, workdays)),
         figures(year_ago, same_point(year_ago, period, as_of, workdays)),
-        span,
     )
+
+
+def month_trends(
+    db: str | None,
+    results: Results,
+    *,
+    roster: Roster | None,
+    thresholds: Thresholds,
+    workdays: Workdays,
+    span: int = TREND_MONTHS,
+    stored: StoredArrivals | None = None,
+    earlier: EarlierMonths | None = None,
+) -> Trends:
+    """This month (`results`) and the `span - 1` before it, last month and this month a
+    year ago at the same point, as far as the store has daily reports of them.
+
+    `earlier`: the months before, worked out already (`earlier_months`); else they are
+    worked out here (from `stored`, when given)."""
+    if earlier is None:
+        earlier = earlier_months(
+            db,
+            results.period,
+            results.as_of,
+            roster=roster,
+            thresholds=thresholds,
+            workdays=workdays,
+            span=span,
+            stored=stored,
+        )
+    return Trends(month_figures(results), earlier.months, earlier.last, earlier.year_ago, span)
