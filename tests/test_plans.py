@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from salesxl.consolidate import consolidate
-from salesxl.core.periods import Week
+from salesxl.core.calendar import Workdays
+from salesxl.core.periods import Month, Week
 from tests.factory import NOV, daily, row, weekly
 
 W46 = Week(2026, 46)  # Monday Nov 9 .. Sunday Nov 15
@@ -72,3 +73,27 @@ def test_forecast_against_the_next_workday():
     assert got[6]["next_day"] == dt.date(2026, 11, 9) and got[6]["accuracy"] == 1.0
     assert got[9]["actual"] == 0 and got[9]["accuracy"] == 1.0
     assert got[19]["actual"] is None and got[19]["accuracy"] is None
+
+
+def test_the_last_forecast_of_a_year_the_calendar_ends_with_waits():
+    """Dec 31's forecast is for a day of next year; before that year's holidays are known
+    (here: a calendar of 2030 alone) the December summary still comes out, that row
+    without its day and not judged, the others judged as usual."""
+    dec = Month(2030, 12)
+    calendar = Workdays({dt.date(2030, 12, 25): True})  # 2030 from this sheet: weekends only
+    report = daily(
+        "A",
+        [row(dt.date(2030, 12, 30), "甲", stage="7", amount=600.0)],  # a Monday
+        month=dec,
+        closes=[
+            {"date": dt.date(2030, 12, 27), "forecast": 500.0},  # Friday -> Monday 600
+            {"date": dt.date(2030, 12, 31), "forecast": 700.0},  # Tuesday -> 2031: not known
+        ],
+    )
+    summary = consolidate([report], period=dec, as_of=dt.date(2030, 12, 31), workdays=calendar)
+    got = {r["date"].day: r for r in summary.sheet("day_close").records()}
+    # 1 − |600 − 500| / 600 = 5/6
+    assert got[27]["next_day"] == dt.date(2030, 12, 30) and got[27]["actual"] == 600.0
+    assert got[27]["accuracy"] == pytest.approx(5 / 6)
+    assert got[31]["next_day"] is None and got[31]["actual"] is None
+    assert got[31]["forecast"] == 700.0 and got[31]["accuracy"] is None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesxl.consolidate.digest import DayActivity
-from salesxl.core.calendar import Workdays
+from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.identity import normalise_name
 from salesxl.core.periods import Week
 from salesxl.forms import Role
@@ -43,7 +43,9 @@ class DayCloseRow:
     rep: str
     date: dt.date
     forecast: float | None  # 明日预测 written on `date`
-    next_day: dt.date  # the next workday, which the forecast is for
+    # the next workday, which the forecast is for; None when it falls in a year the
+    # calendar does not cover (after as-of, whose year is covered: not yet judged)
+    next_day: dt.date | None
     actual: float | None  # closed amount on `next_day`; None when that day is still ahead
 
     @property
@@ -100,9 +102,14 @@ def forecast_accuracy(
     """日清: each day's forecast for tomorrow against the next workday's closed amount."""
     out = []
     for rep, date, forecast in closes:
-        nxt = workdays.next_workday(date)
-        activity = days.get(rep, {}).get(nxt)
-        actual = (activity.closed if activity else 0.0) if nxt <= as_of else None
+        try:
+            nxt: dt.date | None = workdays.next_workday(date)
+        except CalendarNotCoveredError:  # Dec 31's forecast, before next year's holidays are out
+            nxt = None
+        activity = days.get(rep, {}).get(nxt) if nxt is not None else None
+        actual = (
+            (activity.closed if activity else 0.0) if nxt is not None and nxt <= as_of else None
+        )
         out.append(DayCloseRow(rep, date, forecast, nxt, actual))
     out.sort(key=lambda d: (d.rep, d.date))
     return out
