@@ -12,6 +12,7 @@ import multiprocessing
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from salesxl.consolidate import (
@@ -79,7 +80,7 @@ def consolidate_store(
     # Python works on this month.
     with (
         _earlier_months_meanwhile(
-            db, period, as_of, roster, thresholds, calendar, trend_months
+            _EarlierJob(db, period, as_of, roster, thresholds, calendar, trend_months)
         ) as earlier,
         ThreadPoolExecutor(max_workers=1) as pool,
     ):
@@ -138,38 +139,34 @@ def consolidate_store(
         return summarise(results, trends=trends)
 
 
-def _earlier_of_store(
-    db: str | None,
-    period: Month,
-    as_of: dt.date,
-    roster: Path | None,
-    thresholds: Thresholds,
-    workdays: Workdays,
-    span: int,
-) -> EarlierMonths:
-    """`earlier_months` with the roster the month itself is judged by: the file given, else
-    the store's (as `load_period` reads it)."""
+@dataclass(frozen=True, slots=True)
+class _EarlierJob:
+    """What the Trend sheet's months before are worked out from (it crosses to a process)."""
+
+    db: str | None
+    period: Month
+    as_of: dt.date
+    roster: Path | None  # the roster file given; None: the store's (as `load_period` reads it)
+    thresholds: Thresholds
+    workdays: Workdays
+    span: int
+
+
+def _earlier_of_store(job: _EarlierJob) -> EarlierMonths:
+    """`earlier_months` with the roster the month itself is judged by."""
     return earlier_months(
-        db,
-        period,
-        as_of,
-        roster=read_roster(roster) if roster is not None else stored_roster(db),
-        thresholds=thresholds,
-        workdays=workdays,
-        span=span,
+        job.db,
+        job.period,
+        job.as_of,
+        roster=read_roster(job.roster) if job.roster is not None else stored_roster(job.db),
+        thresholds=job.thresholds,
+        workdays=job.workdays,
+        span=job.span,
     )
 
 
 @contextlib.contextmanager
-def _earlier_months_meanwhile(
-    db: str | None,
-    period: Month,
-    as_of: dt.date,
-    roster: Path | None,
-    thresholds: Thresholds,
-    workdays: Workdays,
-    span: int,
-) -> Iterator[Callable[[], EarlierMonths] | None]:
+def _earlier_months_meanwhile(job: _EarlierJob) -> Iterator[Callable[[], EarlierMonths] | None]:
     """The Trend sheet's months before this one, started now; yields what waits for them.
 
     At 5,000 reps each earlier month is a consolidation of its own (seconds each): on
@@ -179,22 +176,21 @@ def _earlier_months_meanwhile(
     or fails is not trusted: the months are then worked out here, where an error is raised
     as itself.
     """
-    if span <= 1:
+    if job.span <= 1:
         yield None
         return
-    args = (db, period, as_of, roster, thresholds, workdays, span)
     if sys.platform != "linux":
         with ThreadPoolExecutor(max_workers=1) as pool:
-            yield pool.submit(_earlier_of_store, *args).result
+            yield pool.submit(_earlier_of_store, job).result
         return
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        future = pool.submit(_earlier_of_store, *args)
+        future = pool.submit(_earlier_of_store, job)
 
         def result() -> EarlierMonths:
             try:
                 return future.result()
             except Exception:  # its process died, or failed: again here, to say why
-                return _earlier_of_store(*args)
+                return _earlier_of_store(job)
 
         yield result
 
