@@ -6,6 +6,7 @@ Every test runs against SQLite and against a real PostgreSQL server.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from salesxl.core.issues import Code
 from salesxl.core.periods import Month, Week
 from salesxl.store import codec, import_files, load_period, load_submission, sales_history
+from salesxl.store.imports import read_chunks
 from salesxl.store.schema import (
     activities,
     audit_log,
@@ -592,3 +594,19 @@ def test_one_batch_stores_what_one_file_per_transaction_stores(tmp_path, monkeyp
     del tables["salesxl_schema"], others["salesxl_schema"]  # when each store was created
     assert tables["activities"] and tables["report_days"] and tables["customers"]
     assert tables == others
+
+
+def test_an_import_reads_big_files_a_few_at_a_time():
+    """Chunks of at most 16 files first, then 64, and at most 8 MB on disk unless one file
+    alone is larger: a year of 12 MB ERP exports is read one file ahead, not all at once."""
+    mb = 2**20
+    reports = [Path(f"r{i}.xlsx") for i in range(100)]
+    sizes = [30_000] * 100
+    # 16, then 64, then the 20 left (100 × 30 KB is 2.9 MB: the byte bound does not bite)
+    assert [len(c) for c in read_chunks(reports, sizes)] == [16, 64, 20]
+    exports = [Path(f"erp_{m:02d}.xlsx") for m in range(1, 13)]
+    assert read_chunks(exports, [12 * mb] * 12) == [[p] for p in exports]  # each alone
+    # 3 + 3 = 6 MB fit; a third 3 MB would make 9 MB: a new chunk; 9 MB alone
+    got = read_chunks(exports[:5], [3 * mb, 3 * mb, 3 * mb, 9 * mb, 1 * mb])
+    assert got == [exports[0:2], exports[2:3], exports[3:4], exports[4:5]]
+    assert read_chunks([], []) == []

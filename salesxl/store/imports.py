@@ -75,6 +75,9 @@ __all__ = ["FileResult", "ImportResult", "Progress", "default_actor", "import_fi
 Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
 READ_CHUNK = 64  # files read (in parallel) and written in one transaction
 FIRST_CHUNK = 16  # … but the first, read while nothing else can be done
+# … and no more bytes on disk than this in one chunk (a file larger goes alone): an ERP
+# export of 12 MB is some 150 MB once read, and a year of them read at once took 1.9 GB.
+CHUNK_BYTES = 8 * 2**20
 ROWS_BAR = 20_000  # files with at least this many rows get a progress bar of their own
 
 Good = dict[str, TableRows]
@@ -98,6 +101,25 @@ def _file_hash(path: Path) -> tuple[str, int, float]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size, mtime
+
+
+def read_chunks(paths: Sequence[Path], sizes: Sequence[int]) -> list[list[Path]]:
+    """`paths` (of `sizes` bytes) in the chunks an import reads and writes, in order: at most
+    READ_CHUNK files, and at most CHUNK_BYTES unless one file alone is larger.  The first
+    is smaller (FIRST_CHUNK files): nothing is written while it is read."""
+    chunks: list[list[Path]] = []
+    chunk: list[Path] = []
+    total = 0
+    for path, size in zip(paths, sizes, strict=True):
+        most = FIRST_CHUNK if not chunks else READ_CHUNK
+        if chunk and (len(chunk) >= most or total + size > CHUNK_BYTES):
+            chunks.append(chunk)
+            chunk, total = [], 0
+        chunk.append(path)
+        total += size
+    if chunk:
+        chunks.append(chunk)
+    return chunks
 
 
 def _unreadable(path: Path, exc: OSError) -> Issue:
@@ -190,10 +212,7 @@ def import_files(
             expect=spec.forms,
             saved_times=saved_times,
         )
-        # A small first chunk: nothing is written while it is read.
-        first = min(FIRST_CHUNK, READ_CHUNK)
-        chunks = [todo[:first]] if todo else []
-        chunks += [todo[i : i + READ_CHUNK] for i in range(first, len(todo), READ_CHUNK)]
+        chunks = read_chunks(todo, [hashes[f][1] for f in todo])
         # Several chunks: the next is read while this one is written, and a file's own
         # "Writing" bar would only tangle with the reading bar.
         writing = progress if len(chunks) == 1 else _silent
