@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, Table
 from sqlalchemy.engine import Dialect
 
-__all__ = ["BATCH", "PendingRows", "insert_columns"]
+__all__ = ["BATCH", "PendingRows", "insert_columns", "insert_or_hold"]
 
 BATCH = 20_000
 
@@ -122,3 +122,17 @@ class PendingRows:
             insert_columns(conn, table, columns)
         self.tables.clear()
         self.owners.clear()
+
+
+def insert_or_hold(
+    conn: Connection,
+    table: Table,
+    columns: Mapping[str, Sequence[Any]],
+    pending: PendingRows | None,
+    *,
+    step: Callable[[int], None] | None = None,
+) -> int:
+    """`insert_columns` now, or, with `pending`, held back for its batch's one insert."""
+    if pending is not None:
+        return pending.add(table, columns)
+    return insert_columns(conn, table, columns, step=step)

@@ -42,7 +42,7 @@ from salesxl.core.text import plural
 from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
 from salesxl.intake.files import collect_files, load_forms, saved_early
 from salesxl.store import codec
-from salesxl.store.bulk import PendingRows, insert_columns
+from salesxl.store.bulk import PendingRows, insert_or_hold
 from salesxl.store.customers import refresh_customers
 from salesxl.store.engine import read_transaction, write_transaction
 from salesxl.store.exports import forget_map as drop_map
@@ -842,7 +842,4 @@ def _store_issues(
         "value": [None if i.value is None else codec.dumps(i.value) for i in found],
         "skipped": [id(i) in skipped for i in found],
     }
-    if pending is not None:
-        pending.add(issues, columns)
-    else:
-        insert_columns(conn, issues, columns)
+    insert_or_hold(conn, issues, columns, pending)

@@ -40,7 +40,7 @@ from salesxl.core.deadlines import daily_deadline
 from salesxl.core.periods import Month, Week
 from salesxl.forms import REP_FORMS, FormId, Role, TableKey
 from salesxl.store import codec
-from salesxl.store.bulk import PendingRows, insert_columns
+from salesxl.store.bulk import PendingRows, insert_or_hold
 from salesxl.store.customers import customer_key, refresh_customers
 from salesxl.store.rows import TableRows
 from salesxl.store.schema import (
@@ -368,10 +368,7 @@ def insert_form_rows(
         if table is sales_records:
             fixed["source"] = data.signature
         columns = _table_columns(table, records, fixed)
-        if pending is not None:
-            total += pending.add(table, columns)
-        else:
-            total += insert_columns(conn, table, columns, step=step)
+        total += insert_or_hold(conn, table, columns, pending, step=step)
         if written is not None:
             written[table.name] = written.get(table.name, 0) + len(records)
         if customers is not None and table is activities:
@@ -458,10 +455,7 @@ def record_days(
             min(arrived, daily_due(day)) if estimated and day < newest else arrived for day in new
         ],
     }
-    if pending is not None:
-        pending.add(report_days, columns)
-    else:
-        insert_columns(conn, report_days, columns)
+    insert_or_hold(conn, report_days, columns, pending)
 
 
 def customer_keys_of(conn: Connection, data: FormData, replaced: Sequence[int]) -> set[str]:
