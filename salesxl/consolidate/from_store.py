@@ -67,7 +67,7 @@ def consolidate_store(
     says why, and shows the refused report's figures as provisional);
     a `roster` or `targets` file given here is used instead of the stored one.  With
     `trend_months` above 1, the 趋势 Trend sheet shows that many months (this one
-    included) and By rep compares with last month (history.month_trends).  Raises
+    included) and By rep compares with last month (history.earlier_months).  Raises
     `salesxl.store.StoreError` when there is no usable store at `db`.
     """
     as_of = as_of or dt.date.today()
@@ -127,15 +127,7 @@ def consolidate_store(
         )
         trends = None
         if earlier is not None:
-            trends = month_trends(
-                db,
-                results,
-                roster=chosen,
-                thresholds=thresholds,
-                workdays=calendar,
-                span=trend_months,
-                earlier=earlier(),
-            )
+            trends = month_trends(results, earlier(), trend_months)
         return summarise(results, trends=trends)
 
 

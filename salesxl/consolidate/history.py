@@ -86,7 +86,7 @@ def trend_months(period: Month, span: int = TREND_MONTHS) -> list[Month]:
 
 
 def load_trend_months(db: str | None, period: Month, span: int = TREND_MONTHS) -> StoredArrivals:
-    """What the store holds of the `trend_months`, for `month_trends`: the files without
+    """What the store holds of the `trend_months`, for `earlier_months`: the files without
     rows, each daily report's per-day figures, each month's targets."""
     return load_arrivals(db, trend_months(period, span), figures=True)
 
@@ -110,16 +110,12 @@ def earlier_months(
     thresholds: Thresholds,
     workdays: Workdays,
     span: int = TREND_MONTHS,
-    stored: StoredArrivals | None = None,
 ) -> EarlierMonths:
     """The `span - 1` months before `period`, last month and `period` a year ago at the same
-    point as `as_of`, as far as the store has daily reports of them.
-
-    `stored`: what `load_trend_months` read of them already (else it is read here)."""
+    point as `as_of`, as far as the store has daily reports of them."""
     before = [period.shift(-i) for i in range(span - 1, 0, -1)]
     year_ago = period.shift(-12)
-    if stored is None:
-        stored = load_trend_months(db, period, span)
+    stored = load_trend_months(db, period, span)
     reported = {
         f.period
         for f in stored.forms
@@ -154,31 +150,7 @@ def earlier_months(
     )
 
 
-def month_trends(
-    db: str | None,
-    results: Results,
-    *,
-    roster: Roster | None,
-    thresholds: Thresholds,
-    workdays: Workdays,
-    span: int = TREND_MONTHS,
-    stored: StoredArrivals | None = None,
-    earlier: EarlierMonths | None = None,
-) -> Trends:
-    """This month (`results`) and the `span - 1` before it, last month and this month a
-    year ago at the same point, as far as the store has daily reports of them.
-
-    `earlier`: the months before, worked out already (`earlier_months`); else they are
-    worked out here (from `stored`, when given)."""
-    if earlier is None:
-        earlier = earlier_months(
-            db,
-            results.period,
-            results.as_of,
-            roster=roster,
-            thresholds=thresholds,
-            workdays=workdays,
-            span=span,
-            stored=stored,
-        )
+def month_trends(results: Results, earlier: EarlierMonths, span: int = TREND_MONTHS) -> Trends:
+    """This month (`results`) beside the `span - 1` months before it, last month and this
+    month a year ago at the same point (`earlier_months`)."""
     return Trends(month_figures(results), earlier.months, earlier.last, earlier.year_ago, span)

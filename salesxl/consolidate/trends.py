@@ -3,7 +3,7 @@
 A month's figures (`MonthFigures`) are read off what its consolidation
 computed (`Results`): the amount, completion and pace index, how many reps
 have a 考核预警 warning, how many reports came in late or are missing.  The
-months before come from the store (`from_store.month_trends`), each judged by
+months before come from the store (`history.earlier_months`), each judged by
 the same rules as its own summary.  Comparisons (README, "The manager's
 morning"):
 
