@@ -263,3 +263,43 @@ def test_a_targets_file_that_is_not_targets_is_refused(store_url, tmp_path):
 def test_reading_a_store_that_was_never_written(tmp_path):
     with pytest.raises(StoreError, match="no salesxl store"):
         load_period(str(tmp_path / "none.db"), NOV)
+
+
+@pytest.mark.parametrize("rows", [True, False])
+def test_a_future_date_is_judged_on_the_sheet_it_is_on(store_url, tmp_path, rows):
+    """日报 Daily row 10 (the 2nd) and 日清 Day close row 10 (the 25th) share a row number: as
+    of the 24th the close's warning stands, whatever the contact on its row number says; a
+    report whose sheets were renamed is judged by its own sheet names; warnings of other
+    kinds and about the whole file stay."""
+    s001 = daily_file(
+        tmp_path,
+        "S001",
+        [contact(2, "甲公司")],
+        closes=[
+            {"date": dt.date(2026, 11, day), "forecast": 100.0} for day in (2, 3, 4, 5, 6, 9, 25)
+        ],  # rows 4 to 10
+    )
+    s002 = daily_file(tmp_path, "S002", [contact(23, "丙公司"), contact(28, "丁公司")])
+    book = openpyxl.load_workbook(s002)
+    book["日报 Daily"].title = "Daily"
+    book.save(s002)
+    import_files("reports", [s001, s002], db=store_url, now=dt.datetime(2026, 11, 20, 9))
+
+    def warned(as_of: dt.date) -> dict[str, list[tuple[str | None, str | None]]]:
+        forms = load_period(store_url, NOV, as_of=as_of, rows=rows).forms
+        return {
+            form.rep_id or "": [
+                (i.sheet, i.cell) for i in form.issues if i.code is Code.FUTURE_DATE
+            ]
+            for form in forms
+        }
+
+    assert warned(dt.date(2026, 11, 24)) == {
+        "S001": [("日清 Day close", "A10")],
+        "S002": [("Daily", "A11")],
+    }
+    assert warned(dt.date(2026, 11, 25)) == {"S001": [], "S002": [("Daily", "A11")]}
+    assert warned(dt.date(2026, 11, 28)) == {"S001": [], "S002": []}
+    stored = load_period(store_url, NOV, as_of=dt.date(2026, 11, 28), rows=rows).forms
+    s002_form = next(f for f in stored if f.rep_id == "S002")
+    assert any(i.code is not Code.FUTURE_DATE for i in s002_form.issues)  # the renamed sheet

@@ -329,7 +329,6 @@ def _forms(
     """The stored files as FormData.  With `figures` (month, as-of, reps whose customers
     per day are wanted), daily reports carry `ReportFigures` instead of their rows (only
     their customer trails with `trails_only`: an earlier month's report counts for no more)."""
-    ids = [s.id for s in subs]
     records: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(dict)
     by_table: dict[tuple[str, str], list[int]] = defaultdict(list)
     layouts = {s.id: codec.loads(s.layout) for s in subs}
@@ -364,9 +363,8 @@ def _forms(
                 if layouts[sub_id][key]["extras"]:
                     record["_extra"] = codec.loads(extra) or {}
                 records[sub_id][key].append(record)
-    found = _issues(conn, ids)
+    found = _issues(conn, subs, layouts, as_of)
     computed: dict[int, ReportFigures] = {}
-    future: set[int] = set()
     if figures is not None and as_figures:
         month, upto, planned = figures
         daily = [s.id for s in subs if s.id in as_figures]
@@ -374,7 +372,6 @@ def _forms(
         computed = report_figures(
             conn, daily, month, upto, names_for=named, trails_only=trails_only
         )
-        future = _future_dates(conn, [s for s in subs if s.id in as_figures], found, upto)
     out = []
     for s in subs:
         tables = {
@@ -387,53 +384,9 @@ def _forms(
         data.header_cells = {key: (sheet, cell) for key, (sheet, cell) in cells.items()}
         if s.id in computed:
             data.digest = computed[s.id]
-            data.issues = [i for i in data.issues if id(i) not in future]
-        elif as_of is not None:
-            data.issues = [i for i in data.issues if not _no_longer_future(i, data, as_of)]
         _leave_out_insane_numbers(data)
         out.append(data)
     return out
-
-
-def _future_dates(
-    conn: Connection, subs: Sequence[Row[Any]], found: dict[int, list[Issue]], as_of: dt.date
-) -> set[int]:
-    """id() of the `future_date` warnings of these daily reports whose date has come by
-    `as_of` (as `_no_longer_future`, reading only the rows the warnings point at: one query
-    per table and chunk of reports, not one per report)."""
-    # stored table -> (submission id, sheet row, field) -> the warnings pointing there
-    pointed: dict[Any, dict[tuple[int, int, str], list[Issue]]] = defaultdict(dict)
-    for s in subs:
-        warned = [i for i in found.get(s.id, ()) if i.code is Code.FUTURE_DATE]
-        if not warned:
-            continue
-        layout = codec.loads(s.layout)
-        for table in FORMS[s.form_id].tables:
-            spec = layout.get(table.key)
-            if spec is None:
-                continue
-            columns = {f.bilingual: f.key for f in table.fields}
-            stored = ROW_TABLES[(s.form_id, table.key)]
-            for issue in warned:
-                key = columns.get(issue.column or "")
-                if issue.sheet == spec["sheet"] and issue.row is not None and key is not None:
-                    pointed[stored].setdefault((s.id, issue.row, key), []).append(issue)
-    gone: set[int] = set()
-    for stored, places in pointed.items():
-        fields = sorted({key for _, _, key in places})
-        ids = sorted({sub for sub, _, _ in places})
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            mine = set(chunk)
-            rows = sorted({row for sub, row, _ in places if sub in mine})
-            query = select(
-                stored.c.submission_id, stored.c.sheet_row, *(stored.c[f] for f in fields)
-            ).where(stored.c.submission_id.in_(chunk), stored.c.sheet_row.in_(rows))
-            for sub, row, *values in conn.execute(query):
-                for key, value in zip(fields, values, strict=True):
-                    if isinstance(value, dt.date) and value <= as_of:
-                        gone.update(id(i) for i in places.get((sub, row, key), ()))
-    return gone
 
 
 def _holding_insane_numbers(conn: Connection, ids: list[int]) -> set[int]:
@@ -491,44 +444,81 @@ def _leave_out_insane_numbers(data: FormData) -> None:
                 )
 
 
-def _issues(conn: Connection, ids: list[int]) -> dict[int, list[Issue]]:
+def _issues(
+    conn: Connection,
+    subs: Sequence[Row[Any]],
+    layouts: dict[int, Any],
+    as_of: dt.date | None,
+) -> dict[int, list[Issue]]:
+    """The stored issues of these files, in the order they were found; as of a day, without
+    the `future_date` warnings whose date has come by then.
+
+    The date a warning points at is read from the stored row (the warning holds the cell
+    as written), and in the database: a month imported before its end holds one such
+    warning per later row, a million at 5,000 reps, nearly all of them no longer true
+    when the month is consolidated at its end.
+    """
     found: dict[int, list[Issue]] = defaultdict(list)
     i = issues.c
-    for start in range(0, len(ids), _CHUNK):
-        for r in conn.execute(
-            select(issues).where(i.submission_id.in_(ids[start : start + _CHUNK])).order_by(i.id)
-        ):
-            found[r.submission_id].append(
-                Issue(
-                    r.file,
-                    r.sheet,
-                    r.cell,
-                    r.row,
-                    r.column,
-                    Code(r.code),
-                    Severity(r.severity),
-                    r.message_zh,
-                    r.message_en,
-                    codec.loads(r.value),
-                )
+    groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = defaultdict(list)
+    for s in subs:  # by form and sheet names: what says which stored row a warning is on
+        sheets = tuple((key, spec["sheet"]) for key, spec in layouts[s.id].items())
+        groups[(s.form_id, sheets) if as_of is not None else ("", ())].append(s.id)
+    for (form_id, sheets), ids in groups.items():
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            query = select(issues).where(
+                i.submission_id.in_(chunk), *_dates_come(form_id, sheets, chunk, as_of)
             )
+            for r in conn.execute(query.order_by(i.id)):
+                found[r.submission_id].append(
+                    Issue(
+                        r.file,
+                        r.sheet,
+                        r.cell,
+                        r.row,
+                        r.column,
+                        Code(r.code),
+                        Severity(r.severity),
+                        r.message_zh,
+                        r.message_en,
+                        codec.loads(r.value),
+                    )
+                )
     return found
 
 
-def _no_longer_future(issue: Issue, data: FormData, as_of: dt.date) -> bool:
-    """A `future_date` warning whose date has come by `as_of`."""
-    if issue.code is not Code.FUTURE_DATE or data.form is None:
-        return False
-    for table in data.form.tables:
-        stored = data.tables.get(table.key)
-        if stored is None or stored.sheet != issue.sheet:
+def _dates_come(
+    form_id: str, sheets: tuple[tuple[str, str], ...], chunk: list[int], as_of: dt.date | None
+) -> list[Any]:
+    """What leaves out the `future_date` warnings of these files (of one form, with tables on
+    these sheets) whose date has come by `as_of`: for each table field that warns of a
+    future date, no such warning on the field's sheet and column whose stored row has a
+    date by then.  Each is a NOT EXISTS (never unknown: no other issue is lost) that the
+    database runs as one anti-join over the chunk's rows."""
+    come = []
+    i = issues.c
+    for key, sheet in sheets if as_of is not None else ():
+        stored = ROW_TABLES.get((form_id, key))
+        if stored is None:
             continue
-        key = next((f.key for f in table.fields if f.bilingual == issue.column), None)
-        for record in stored.records:
-            if record["_row"] == issue.row and key is not None:
-                value = record.get(key)
-                return isinstance(value, dt.date) and value <= as_of
-    return False
+        row = stored.c
+        for f in FORMS[form_id].table(key).fields:
+            if f.not_future:
+                come.append(
+                    ~select(literal(1))
+                    .where(
+                        row.submission_id.in_(chunk),
+                        row.submission_id == i.submission_id,
+                        row.sheet_row == i.row,
+                        row[f.key] <= as_of,
+                        i.code == Code.FUTURE_DATE.value,
+                        i.sheet == sheet,
+                        i.column == f.bilingual,
+                    )
+                    .exists()
+                )
+    return come
 
 
 def current_roster(conn: Connection) -> Roster | None:
