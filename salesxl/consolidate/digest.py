@@ -347,14 +347,23 @@ def digest_from_figures(
         activity.names = {names.get(n) or names.setdefault(n, normalise_name(n)) for n in spelled}
     add = digest.trails.append
     for t in figures.trails:  # made whole in one call (a month of 5,000 reps: 300,000 trails)
-        customer = t.customer
-        # as `_new_trail` keeps a phone: its digits when it is a valid one
-        digits, valid = normalise_phone(t.phone) if t.phone else ("", False)
+        customer, key = t.customer, t.key
+        # as `_new_trail` keeps a phone: its digits when it is a valid one; the store's
+        # identity of the contacts says which (tel:<digits>), as it was worked out once on import
+        if key is None:
+            digits, valid = normalise_phone(t.phone) if t.phone else ("", False)
+            phone = digits if valid else None
+        else:
+            phone = key[4:] if key.startswith("tel:") else None
+        if key is not None and key.startswith("name:"):
+            name_key = key[5:]
+        else:
+            name_key = names.get(customer) or names.setdefault(customer, normalise_name(customer))
         add(
             Trail(
                 customer,
-                names.get(customer) or names.setdefault(customer, normalise_name(customer)),
-                digits if valid else None,
+                name_key,
+                phone,
                 t.first,
                 t.first_source,
                 t.last,

@@ -73,6 +73,7 @@ class TrailFigures(NamedTuple):
     walk_in: bool  # came from a source followed up every 7 days
     first_visit: dt.date | None
     first_deposit: dt.date | None
+    key: str | None = None  # the stored identity (`customer_key`: tel:<digits> or name:<key>)
 
 
 @dataclass(slots=True)
@@ -255,6 +256,7 @@ def _trails(
             func.max(rank).label("furthest"),
             func.max(case((_a.source.in_(sorted(FOLLOW_UP_SOURCES)), 1), else_=0)).label("walk"),
             func.min(case((_a.source.in_(sorted(VISIT_SOURCES)), _a.date))).label("visit"),
+            func.min(_a.customer_key).label("key"),  # one name and phone: one identity
             func.min(case((and_(_a.deposit.is_not(None), _a.deposit != 0), _a.date))).label(
                 "deposit"
             ),
@@ -284,11 +286,12 @@ def _trails(
         g.walk,
         type_coerce(g.visit, Date),  # SQLite's MIN over a CASE gives text: read as a date
         type_coerce(g.deposit, Date),
+        g.key,
     )
     by_sub: dict[int, list[TrailFigures]] = defaultdict(list)
     iso, stages, make = place.iso, STAGE_ORDER, TrailFigures
     for sub, customer, phone, first, row, source, last, stage, *rest in conn.execute(query):
-        grade, grade_day, furthest, walk_in, first_visit, first_deposit = rest
+        grade, grade_day, furthest, walk_in, first_visit, first_deposit, key = rest
         by_sub[sub].append(
             make(
                 customer,
@@ -304,6 +307,7 @@ def _trails(
                 bool(walk_in),
                 first_visit,
                 first_deposit,
+                key,
             )
         )
     for sub, trails in by_sub.items():
