@@ -216,12 +216,13 @@ def collect(
             if employed_in(rep, period) or rep_id in handed_in
         }
     past = [
-        (ids.canonical(h.rep_id), t)
+        (rep, t)
         for h in history
         if h.form_id == FormId.DAILY_REPORT
         and h.rep_id
         and isinstance(h.period, Month)
         and h.period < period
+        for rep in (ids.canonical(h.rep_id),)  # once per report, not per trail
         for t in digest_of(h, h.period, as_of, current=False).trails
     ]
     return Collected(
