@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, Row, and_, func, literal, or_, select
 
 from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.people import Roster
+from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month
 from salesxl.forms import FORMS, FormId, Role
 from salesxl.intake.roster import roster_from_form
@@ -268,12 +269,14 @@ def sales_history(
     if last is not None:
         query = query.where(s.month <= str(last))
     group = [s.rep_id, s.product, s.month] if by_product else [s.rep_id, s.month]
-    with open_store(db, create=False) as engine, read_transaction(engine) as conn:
+    # a year of 5,000 reps' sales: 1.5 million sums, and no reference cycles among them
+    with paused_gc(), open_store(db, create=False) as engine, read_transaction(engine) as conn:
         rows = conn.execute(query.group_by(*group)).all()
-    found = [
-        (rep, prod, Month.parse(month), float(total or 0.0)) for rep, prod, month, total in rows
-    ]
-    found.sort(key=lambda r: (r[0], r[1] or "", r[2]))
+        months = {month: Month.parse(month) for month in {row[2] for row in rows}}
+        found = [
+            (rep, prod, months[month], float(total or 0.0)) for rep, prod, month, total in rows
+        ]
+        found.sort(key=lambda r: (r[0], r[1] or "", r[2]))
     return found
 
 
