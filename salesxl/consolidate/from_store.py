@@ -219,19 +219,20 @@ def chase_store(
     """
     window = chase_window(as_of, period)
     calendar = workday_calendar(workdays, as_of)
-    stored = load_arrivals(db, window.months)
-    chosen = read_roster(roster) if roster is not None else stored.roster
-    return chase_forms(
-        stored_forms(stored, as_of),
-        as_of=as_of,
-        window=window,
-        roster=chosen,
-        workdays=calendar,
-        escalate_after=escalate_after,
-        first_seen=stored.first_seen,
-        day_first_seen=stored.day_first_seen,
-        refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
-    )
+    with paused_gc():  # every report day of the window's months, and no reference cycles
+        stored = load_arrivals(db, window.months)
+        chosen = read_roster(roster) if roster is not None else stored.roster
+        return chase_forms(
+            stored_forms(stored, as_of),
+            as_of=as_of,
+            window=window,
+            roster=chosen,
+            workdays=calendar,
+            escalate_after=escalate_after,
+            first_seen=stored.first_seen,
+            day_first_seen=stored.day_first_seen,
+            refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
+        )
 
 
 def _history(db: str | None, period: Month, as_of: dt.date) -> list[FormData]:
