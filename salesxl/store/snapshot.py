@@ -171,7 +171,8 @@ def load_history(
     history_months: int = HISTORY_MONTHS,
 ) -> list[FormData]:
     """The daily reports of the `history_months` before `period`, as `load_period` reads them
-    without rows: each with the `ReportFigures` of its customer trails alone.
+    without rows: each with the `ReportFigures` of its customer trails alone (and without
+    its issues).
 
     On a connection and in a transaction of its own, so that the database works out these
     trails while Python works on the month's own (the months before are other files:
@@ -331,7 +332,8 @@ def _forms(
 ) -> list[FormData]:
     """The stored files as FormData.  With `figures` (month, as-of, reps whose customers
     per day are wanted), daily reports carry `ReportFigures` instead of their rows (only
-    their customer trails with `trails_only`: an earlier month's report counts for no more)."""
+    their customer trails with `trails_only`, and no issues: an earlier month's report
+    counts for no more)."""
     records: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(dict)
     by_table: dict[tuple[str, str], list[int]] = defaultdict(list)
     layouts = {s.id: codec.loads(s.layout) for s in subs}
@@ -366,7 +368,9 @@ def _forms(
                 if layouts[sub_id][key]["extras"]:
                     record["_extra"] = codec.loads(extra) or {}
                 records[sub_id][key].append(record)
-    found = _issues(conn, subs, layouts, as_of)
+    # an earlier month's report is read for its customer trails: its issues were the
+    # summary of its own month
+    found = {} if trails_only else _issues(conn, subs, layouts, as_of)
     computed: dict[int, ReportFigures] = {}
     if figures is not None and as_figures:
         month, upto, planned = figures
