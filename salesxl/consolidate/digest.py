@@ -332,8 +332,24 @@ def digest_from_days(
     return digest
 
 
+@dataclass(slots=True)
+class StringPool:
+    """One copy of each customer name (with its name key) and phone for the reports
+    digested together: the database sends a customer's name anew for every report that
+    mentions it, and a rep's customers come back month after month (a month and the two
+    before at 5,000 reps: 900,000 trails, a tenth of the memory)."""
+
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> it, its key
+    phones: dict[str, str] = field(default_factory=dict)  # tel:<digits> -> the digits
+
+
 def digest_from_figures(
-    figures: ReportFigures, period: Month, as_of: dt.date, *, current: bool = True
+    figures: ReportFigures,
+    period: Month,
+    as_of: dt.date,
+    *,
+    current: bool = True,
+    pool: StringPool | None = None,
 ) -> DailyDigest:
     """The digest of a stored daily report from what the database computed of its rows
     (`salesxl.store.figures`), equal to `digest_daily` of the same rows: the per-day counts
@@ -341,24 +357,24 @@ def digest_from_figures(
     the trails, in the order of their first contact."""
     digest = digest_from_days(period, as_of, figures.days, figures.per_day)
     digest.closes = list(figures.closes)
-    names: dict[str, str] = {}
+    pool = pool if pool is not None else StringPool()
+    names, phones = pool.names, pool.phones
     for day, activity in digest.per_day.items():
         spelled = figures.names.get(day, ())
-        activity.names = {names.get(n) or names.setdefault(n, normalise_name(n)) for n in spelled}
+        activity.names = {(names.get(n) or _named(names, n, None))[1] for n in spelled}
     add = digest.trails.append
     for t in figures.trails:  # made whole in one call (a month of 5,000 reps: 300,000 trails)
-        customer, key = t.customer, t.key
+        key = t.key
+        customer, name_key = names.get(t.customer) or _named(names, t.customer, key)
         # as `_new_trail` keeps a phone: its digits when it is a valid one; the store's
         # identity of the contacts says which (tel:<digits>), as it was worked out once on import
         if key is None:
             digits, valid = normalise_phone(t.phone) if t.phone else ("", False)
             phone = digits if valid else None
+        elif key.startswith("tel:"):
+            phone = phones.get(key) or phones.setdefault(key, key[4:])
         else:
-            phone = key[4:] if key.startswith("tel:") else None
-        if key is not None and key.startswith("name:"):
-            name_key = key[5:]
-        else:
-            name_key = names.get(customer) or names.setdefault(customer, normalise_name(customer))
+            phone = None
         add(
             Trail(
                 customer,
@@ -378,6 +394,16 @@ def digest_from_figures(
             )
         )
     return digest
+
+
+def _named(names: dict[str, tuple[str, str]], name: str, key: str | None) -> tuple[str, str]:
+    """A customer name and its name key, kept in `names` (the stored identity `name:<key>`
+    spares normalising it)."""
+    found = names[name] = (
+        name,
+        key[5:] if key is not None and key.startswith("name:") else normalise_name(name),
+    )
+    return found
 
 
 def _new_trail(

@@ -27,7 +27,7 @@ from salesxl.consolidate import (
 from salesxl.consolidate.assemble import summarise
 from salesxl.consolidate.chase import DEFAULT_ESCALATE, ChaseList, chase_window
 from salesxl.consolidate.chase_sources import chase_forms
-from salesxl.consolidate.digest import digest_from_figures
+from salesxl.consolidate.digest import StringPool, digest_from_figures
 from salesxl.consolidate.history import (
     TREND_MONTHS,
     EarlierMonths,
@@ -243,8 +243,10 @@ def _history(db: str | None, period: Month, as_of: dt.date) -> list[FormData]:
 
 
 def _digest(forms: list[FormData], as_of: dt.date, *, current: bool) -> None:
-    """Each daily report's figures from the store made into the digest consolidation reads."""
+    """Each daily report's figures from the store made into the digest consolidation reads
+    (one copy of each customer's name and phone for them all: `StringPool`)."""
+    pool = StringPool()
     for data in forms:
         figures, month = data.digest, data.period
         if isinstance(figures, ReportFigures) and isinstance(month, Month):
-            data.digest = digest_from_figures(figures, month, as_of, current=current)
+            data.digest = digest_from_figures(figures, month, as_of, current=current, pool=pool)
