@@ -31,6 +31,24 @@ WALK_CASES = [
         3,
     ),
     ("row r, cells without", b'<row r="7"><c><v>1</v></c><c><v>2</v></c></row>', 7, 2, 2),
+    # B3, C3 and D3 (the farthest), back to A3, then B3 again
+    (
+        "cells without between cells with",
+        b'<row r="3"><c r="B3"><v>1</v></c><c><v>2</v></c><c><v>3</v></c>'
+        b'<c r="A3"><v>4</v></c><c><v>5</v></c></row>',
+        3,
+        4,
+        5,
+    ),
+    # an empty <v></v> reaches; a cell closed at once (C1) does not
+    ("an empty value, then no value", b"<row><c><v>1</v></c><c><v></v></c><c/></row>", 1, 2, 2),
+    (
+        "100,000 cells without references in one row",
+        b'<row r="100">' + b"<c><v>1</v></c>" * 100_000 + b"</row>",
+        100,
+        100_000,
+        100_000,
+    ),
     ("a cell after one with r", b'<row r="2"><c r="C2"><v>1</v></c><c><v>2</v></c></row>', 2, 4, 2),
     # only cells with a value reach: a far format alone does not, an empty <v></v> does
     ("format only", cell(b"A1") + b'<c r="XFD1048576" s="3"/>', 1, 1, 1),
