@@ -28,7 +28,6 @@ __all__ = [
     "TREND_MONTHS",
     "EarlierMonths",
     "earlier_months",
-    "load_trend_months",
     "month_trends",
     "same_point",
     "stored_forms",
@@ -85,12 +84,6 @@ def trend_months(period: Month, span: int = TREND_MONTHS) -> list[Month]:
     return [*(period.shift(-i) for i in range(span - 1, 0, -1)), period.shift(-12)]
 
 
-def load_trend_months(db: str | None, period: Month, span: int = TREND_MONTHS) -> StoredArrivals:
-    """What the store holds of the `trend_months`, for `earlier_months`: the files without
-    rows, each daily report's per-day figures, each month's targets."""
-    return load_arrivals(db, trend_months(period, span), figures=True)
-
-
 @dataclass(frozen=True, slots=True)
 class EarlierMonths:
     """The months before this one on the Trend sheet, as their own consolidations judged them
@@ -114,40 +107,50 @@ def earlier_months(
     """The `span - 1` months before `period`, last month and `period` a year ago at the same
     point as `as_of`, as far as the store has daily reports of them."""
     before = [period.shift(-i) for i in range(span - 1, 0, -1)]
-    year_ago = period.shift(-12)
-    stored = load_trend_months(db, period, span)
-    reported = {
-        f.period
-        for f in stored.forms
-        if f.form_id == FormId.DAILY_REPORT and isinstance(f.period, Month)
-    }
+    last, year_ago = period.shift(-1), period.shift(-12)
 
-    def figures(month: Month, day: dt.date | None) -> MonthFigures | None:
-        if month not in reported or day is None:
-            return None
-        past = consolidate_results(
-            stored_forms(stored, day, month),
-            period=month,
-            roster=roster,
-            targets=stored.targets.get(month) or None,
-            targets_from="store",
-            as_of=day,
-            thresholds=thresholds,
-            workdays=workdays,
-            first_seen=stored.first_seen,
-            day_first_seen=stored.day_first_seen,
-            refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
-        )
-        return month_figures(past)
+    def judged(month: Month, days: list[dt.date | None]) -> list[MonthFigures | None]:
+        """`month` as its consolidation judges it on each of `days` (None: not judged).  Each
+        month is read on its own and let go before the next: what the store holds of six
+        months at once (a year of report days, at 5,000 reps) is never in memory together."""
+        stored = load_arrivals(db, [month], figures=True)
+        if not any(f.form_id == FormId.DAILY_REPORT and f.period == month for f in stored.forms):
+            return [None for _ in days]
+        refused = [(r.data, r.errors, r.at) for r in stored.refused_files]
+        return [
+            None
+            if day is None
+            else month_figures(
+                consolidate_results(
+                    stored_forms(stored, day, month),
+                    period=month,
+                    roster=roster,
+                    targets=stored.targets.get(month) or None,
+                    targets_from="store",
+                    as_of=day,
+                    thresholds=thresholds,
+                    workdays=workdays,
+                    first_seen=stored.first_seen,
+                    day_first_seen=stored.day_first_seen,
+                    refused=refused,
+                )
+            )
+            for day in days
+        ]
 
-    # A month before this one is judged as of now: every report of it is due by then.
-    months = [m for m in (figures(month, as_of) for month in before) if m is not None]
-    last = period.shift(-1)
-    return EarlierMonths(
-        months,
-        figures(last, same_point(last, period, as_of, workdays)),
-        figures(year_ago, same_point(year_ago, period, as_of, workdays)),
-    )
+    # A month before this one is judged as of now: every report of it is due by then; last
+    # month also at the same point as this one, from the same read.
+    months: list[MonthFigures] = []
+    at_same_point: MonthFigures | None = None
+    last_day = same_point(last, period, as_of, workdays)
+    for month in before:
+        now, *same = judged(month, [as_of, last_day] if month == last else [as_of])
+        months += [now] if now is not None else []
+        at_same_point = same[0] if same else at_same_point
+    if last not in before:
+        (at_same_point,) = judged(last, [last_day])
+    (a_year_ago,) = judged(year_ago, [same_point(year_ago, period, as_of, workdays)])
+    return EarlierMonths(months, at_same_point, a_year_ago)
 
 
 def month_trends(results: Results, earlier: EarlierMonths, span: int = TREND_MONTHS) -> Trends:
