@@ -13,7 +13,8 @@ input for every unit.  Then, on a PostgreSQL server the benchmark starts
 tree): `salesxl import` of the roster, the reports and the sales; `salesxl
 consolidate --db` of the last month; `salesxl chase --db` at its end;
 `salesxl targets split --db` for every unit with the store's sales as
-history.  The same month's consolidation then runs on SQLite for the first
+history (the next year's, whose holidays the input lists, assumed: a unit
+without enough history is split by workdays).  The same month's consolidation then runs on SQLite for the first
 `--sqlite-reps` reps (imported there first).  Prints one JSON object.
 README.md "Speed": import ≥ 50,000 rows/s; a month from the store of 5,000
 reps ≤ 30 s with peak ≤ 1 GB.
