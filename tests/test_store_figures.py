@@ -16,7 +16,7 @@ from salesxl.consolidate.digest import DailyDigest, digest_daily, digest_from_fi
 from salesxl.core.periods import Month
 from salesxl.store import import_form, open_store
 from salesxl.store.engine import read_transaction
-from salesxl.store.figures import report_figures
+from salesxl.store.figures import ReportFigures, report_figures
 from salesxl.store.schema import submissions
 from tests import factory, store_fixtures
 
@@ -320,3 +320,36 @@ def test_the_months_before_count_the_same_from_figures_as_from_rows(store_url):
         "S001": 0,
         "S002": 0,
     }
+
+
+def test_a_deposit_beyond_reason_in_an_earlier_month_is_no_deposit(store_url):
+    """An old store can hold a deposit of 9e307 (an import refuses one now).  An earlier
+    month's report, read for its customer trails alone, leaves it out in the database, as
+    reading the report row by row leaves it out: 甲公司's deposit of 10 October (made 9e307)
+    is none; 乙贸易's of 12 October stands."""
+    from sqlalchemy import create_engine, update
+
+    from salesxl.store import load_history, load_period
+    from salesxl.store.schema import activities
+
+    october = Month(2026, 10)
+    rows = [
+        factory.row(dt.date(2026, 10, 10), "甲公司", stage="6", deposit=50.0),
+        factory.row(dt.date(2026, 10, 12), "乙贸易", stage="6", deposit=20.0),
+    ]
+    data = factory.daily("S001", rows, month=october, path="inbox/S001_10.xlsx")
+    assert import_form("reports", data, db=store_url, now=NOW).status == "imported"
+    engine = create_engine(store_url)
+    with engine.begin() as conn:  # what a store filled before the check could hold
+        conn.execute(update(activities).where(activities.c.deposit == 50).values(deposit=9e307))
+    engine.dispose()
+    as_of = dt.date(2026, 11, 24)
+    (figures,) = load_history(store_url, NOV, as_of=as_of)
+    assert isinstance(figures.digest, ReportFigures)  # not read row by row
+    trails = digest_from_figures(figures.digest, october, as_of, current=False).trails
+    assert {t.customer: t.first_deposit for t in trails} == {
+        "甲公司": None,
+        "乙贸易": dt.date(2026, 10, 12),
+    }
+    (by_rows,) = load_period(store_url, NOV, as_of=as_of, rows=True).history
+    assert digest_daily(by_rows, october, as_of, current=False).trails == trails

@@ -39,6 +39,7 @@ from sqlalchemy import (
 
 from salesxl.core.periods import Month
 from salesxl.forms.choices import CLOSED_WON, FOLLOW_UP_SOURCES, STAGE_ORDER, VISIT_SOURCES
+from salesxl.read import Limits
 from salesxl.store.schema import activities, day_closes
 
 __all__ = ["DayFigures", "ReportFigures", "TrailFigures", "day_figures", "report_figures"]
@@ -189,6 +190,7 @@ def _per_day_rows(
 # (`_Place.day`, `.row`, `.value`), so Python receives plain columns: a month of 5,000 reps
 # has 300,000 trails, each read from three places.
 _ROW_OFFSET = 10**9
+_LIMIT = Limits().max_amount  # a number beyond it is left out, as the reader leaves it out
 _DAY_ZERO = dt.date(1900, 1, 1)
 _DAY_OFFSET = 10**6
 
@@ -257,9 +259,10 @@ def _trails(
             func.max(case((_a.source.in_(sorted(FOLLOW_UP_SOURCES)), 1), else_=0)).label("walk"),
             func.min(case((_a.source.in_(sorted(VISIT_SOURCES)), _a.date))).label("visit"),
             func.min(_a.customer_key).label("key"),  # one name and phone: one identity
-            func.min(case((and_(_a.deposit.is_not(None), _a.deposit != 0), _a.date))).label(
-                "deposit"
-            ),
+            # a deposit's day; one beyond reason (an old store's 9e307, a NaN) is no deposit
+            func.min(
+                case((_a.deposit.between(-_LIMIT, _LIMIT) & (_a.deposit != 0), _a.date))
+            ).label("deposit"),
         )
         .where(
             _a.submission_id.in_(chunk),

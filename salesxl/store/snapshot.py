@@ -340,7 +340,9 @@ def _forms(
     as_figures = set()
     if figures is not None:
         as_figures = {s.id for s in subs if s.form_id == FormId.DAILY_REPORT}
-        as_figures -= _holding_insane_numbers(conn, sorted(as_figures))
+        if not trails_only:  # (a trail's only number is whether a deposit was made: the
+            # database leaves out one beyond reason itself, `figures._trails`)
+            as_figures -= _holding_insane_numbers(conn, sorted(as_figures))
     for s in subs:
         for key in layouts[s.id]:
             records[s.id][key] = []
