@@ -185,6 +185,9 @@ def _earlier_months_meanwhile(job: _EarlierJob) -> Iterator[Callable[[], Earlier
         max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_yield_to_month
     ) as pool:
         future = pool.submit(_earlier_of_store, job)
+        # its figures sent, the process ends at once (with the memory it held), not when
+        # this month is written
+        future.add_done_callback(lambda _: pool.shutdown(wait=False))
 
         def result() -> EarlierMonths:
             try:
