@@ -31,7 +31,6 @@ __all__ = [
     "month_trends",
     "same_point",
     "stored_forms",
-    "trend_months",
 ]
 
 TREND_MONTHS = 6  # months on the Trend sheet, this one included
@@ -76,12 +75,6 @@ def same_point(month: Month, current: Month, as_of: dt.date, workdays: Workdays)
     if not elapsed or not days:
         return None
     return days[min(elapsed, len(days)) - 1]
-
-
-def trend_months(period: Month, span: int = TREND_MONTHS) -> list[Month]:
-    """The months a Trend sheet of `span` months compares `period` with: those before it
-    and the same month a year ago."""
-    return [*(period.shift(-i) for i in range(span - 1, 0, -1)), period.shift(-12)]
 
 
 @dataclass(frozen=True, slots=True)
