@@ -138,8 +138,10 @@ def earlier_months(
     last_day = same_point(last, period, as_of, workdays)
     for month in before:
         now, *same = judged(month, [as_of, last_day] if month == last else [as_of])
-        months += [now] if now is not None else []
-        at_same_point = same[0] if same else at_same_point
+        if now is not None:
+            months.append(now)
+        if same:
+            (at_same_point,) = same
     if last not in before:
         (at_same_point,) = judged(last, [last_day])
     (a_year_ago,) = judged(year_ago, [same_point(year_ago, period, as_of, workdays)])

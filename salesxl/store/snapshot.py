@@ -476,9 +476,8 @@ def _issues(
     for (form_id, sheets), ids in groups.items():
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
-            query = select(issues).where(
-                i.submission_id.in_(chunk), *_dates_come(form_id, sheets, chunk, as_of)
-            )
+            come = _dates_come(form_id, sheets, chunk, as_of) if as_of is not None else []
+            query = select(issues).where(i.submission_id.in_(chunk), *come)
             for r in conn.execute(query.order_by(i.id)):
                 found[r.submission_id].append(
                     Issue(
@@ -498,7 +497,7 @@ def _issues(
 
 
 def _dates_come(
-    form_id: str, sheets: tuple[tuple[str, str], ...], chunk: list[int], as_of: dt.date | None
+    form_id: str, sheets: tuple[tuple[str, str], ...], chunk: list[int], as_of: dt.date
 ) -> list[Any]:
     """What leaves out the `future_date` warnings of these files (of one form, with tables on
     these sheets) whose date has come by `as_of`: for each table field that warns of a
@@ -507,7 +506,7 @@ def _dates_come(
     database runs as one anti-join over the chunk's rows."""
     come = []
     i = issues.c
-    for key, sheet in sheets if as_of is not None else ():
+    for key, sheet in sheets:
         stored = ROW_TABLES.get((form_id, key))
         if stored is None:
             continue
