@@ -10,7 +10,13 @@ from sqlalchemy import Column, Integer, MetaData, Table, inspect, select, text
 
 from salesxl.forms import FORMS
 from salesxl.store import StoreError, import_form, open_store, resolve_url
-from salesxl.store.engine import BUSY_TIMEOUT_S, create_store_engine
+from salesxl.store.engine import (
+    BUSY_TIMEOUT_S,
+    WRITE_CACHE_KIB,
+    create_store_engine,
+    read_transaction,
+    write_transaction,
+)
 from salesxl.store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, migrate, schema_version
 from salesxl.store.schema import (
     ACTIVITIES_BY_DAY,
@@ -62,6 +68,24 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_S * 1000
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_write_transaction_keeps_its_pages_in_a_large_cache_then_gives_it_back(tmp_path):
+    """A large import's dirty pages must not spill into the WAL before it commits; readers
+    (and the pooled connection afterwards) keep SQLite's default cache."""
+    engine = create_store_engine(str(tmp_path / "s.db"))
+    try:
+        with read_transaction(engine) as conn:
+            default = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        assert default == -2000  # SQLite's own default: 2,000 KiB
+        with write_transaction(engine) as conn:
+            # a negative cache size is in KiB: 65,536 KiB = 64 MiB
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -WRITE_CACHE_KIB
+            assert WRITE_CACHE_KIB == 64 * 1024
+        with read_transaction(engine) as conn:
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == default
     finally:
         engine.dispose()
 

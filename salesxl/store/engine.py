@@ -45,6 +45,12 @@ BUSY_TIMEOUT_S = 60.0
 # pg_advisory_xact_lock key for "one import transaction at a time" ('sxl' in ASCII).
 _PG_IMPORT_LOCK = 0x73786C
 _WRITE = "salesxl_write"
+# SQLite's page cache while a write transaction runs (KiB).  With the default 2 MB the
+# dirty pages of a large import spill into the WAL before it commits and are read back
+# for every index entry: 200,000 sales rows took 2.7 s of CPU to write, 1.9 s with 64 MB.
+# Pages are taken only as used, and the default comes back when the connection is returned.
+WRITE_CACHE_KIB = 64 * 1024
+_BIG_CACHE = "salesxl_big_cache"  # in a pooled connection's info: its cache to shrink back
 
 
 class StoreError(SalesxlError):
@@ -134,12 +140,20 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        record.info[_BIG_CACHE] = cursor.execute("PRAGMA cache_size").fetchone()[0]
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         write = conn.get_execution_options().get(_WRITE, False)
+        if write:
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        if dbapi_connection is not None and _BIG_CACHE in record.info:
+            dbapi_connection.execute(f"PRAGMA cache_size={int(record.info[_BIG_CACHE])}")
 
     return engine
 
