@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
 
+from salesxl.read import workbook
 from salesxl.read.package import member
 from salesxl.read.staging import stage_package, staged_sheet
+from salesxl.read.workbook import open_book
 
 FILES = Path(__file__).parent / "files"
 # every zip workbook of the test files but the zip bomb (the reader refuses it unread)
@@ -94,3 +97,47 @@ def test_python_calamine_reads_the_same_from_the_staged_package(path):
 def test_the_merged_cells_file_keeps_its_ranges():
     ((_, _, ranges), *_) = _read(stage_package(_parts(FILES / "merged_cells.xlsx")) or b"")
     assert ranges  # the file merges cells: the staged package still says which
+
+
+def _grids(path: Path) -> list[tuple[str, list[list[object]], object, bool]]:
+    book = open_book(path)
+    try:
+        return [
+            (name, grid.rows, grid.merged, grid.hidden)
+            for name in book.sheet_names
+            for grid in [book.grid(name)]
+        ]
+    finally:
+        book.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*WORKBOOKS, *sorted(FILES.rglob("*.xls"))],
+    ids=lambda p: str(p.relative_to(FILES)),
+)
+def test_a_large_package_reaches_python_calamine_as_a_file_with_the_same_cells(
+    path, tmp_path, monkeypatch
+):
+    """Above `_SPOOL_BYTES` the package goes through a temporary file (python-calamine copies
+    bytes slowly and keeps the copy): every sheet, cell, range and hidden flag the same, and
+    the temporary file gone once the book is open."""
+    in_memory = _grids(path)
+    monkeypatch.setattr(workbook, "_SPOOL_BYTES", 0)  # every package counts as large
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    spooled: list[Path] = []
+    real = workbook._spooled
+    monkeypatch.setattr(
+        workbook, "_spooled", lambda data, kind: spooled.append(real(data, kind)) or spooled[-1]
+    )
+    assert _grids(path) == in_memory
+    assert spooled and spooled[0] is not None  # it did go through a file …
+    assert list(tmp_path.iterdir()) == []  # … removed
+
+
+def test_without_a_temporary_file_the_package_is_read_from_memory(tmp_path, monkeypatch):
+    path = FILES / "merged_cells.xlsx"
+    in_memory = _grids(path)
+    monkeypatch.setattr(workbook, "_SPOOL_BYTES", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))  # mkstemp fails
+    assert _grids(path) == in_memory

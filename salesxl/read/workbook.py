@@ -16,7 +16,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
+import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv"})
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _MERGE_FILL_LIMIT = 10_000  # a larger merged range keeps its value in its top-left cell only
+_SPOOL_BYTES = 8 * MB  # a package larger than this reaches python-calamine as a file
 
 
 @dataclass(slots=True)
@@ -77,6 +80,7 @@ class Book:
     _grids: dict[str, Grid] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
     notes: list[Issue] = field(default_factory=list)  # found while opening (a CSV's encoding)
+    _spool: Path | None = None  # a temporary copy python-calamine reads, to remove at close
 
     @property
     def visible_sheets(self) -> list[str]:
@@ -181,6 +185,7 @@ class Book:
         if self._archive is not None:
             self._archive.close()
         self._package = b""
+        self._spool = _remove(self._spool)
 
 
 _CORE_XML_LIMIT = 64 * 1024  # docProps/core.xml is a few hundred bytes
@@ -357,9 +362,34 @@ def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
     return book
 
 
-def _open_calamine(path: Path, data: bytes, kind: str, limits: Limits) -> Book:
+def _spooled(data: bytes, kind: str) -> Path | None:
+    """`data` in a new private temporary file named as a `kind` workbook (None when it
+    cannot be written)."""
     try:
-        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        handle, name = tempfile.mkstemp(prefix="salesxl-", suffix=f".{kind}")  # 0600
+    except OSError:
+        return None
+    spool = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+    except OSError:  # a full disk: the bytes are still here
+        spool.unlink(missing_ok=True)
+        return None
+    return spool
+
+
+def _open_calamine(path: Path, data: bytes, kind: str, limits: Limits) -> Book:
+    # python-calamine copies a package given as bytes at some ns a byte (0.3 s for the
+    # 100 MB a 200,000-row export unpacks to, and it keeps the copy); from a file it reads
+    # only the parts it parses.  A large one goes through a temporary file, removed as
+    # soon as it is open (where the system allows; else when the book is closed).
+    spool = _spooled(data, kind) if len(data) > _SPOOL_BYTES else None
+    try:
+        if spool is not None:
+            workbook = calamine.CalamineWorkbook.from_path(str(spool))
+        else:
+            workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
         raise ReadError(Code.ENCRYPTED, *message(Code.ENCRYPTED, "password")) from None
     except BaseException as exc:
@@ -367,13 +397,28 @@ def _open_calamine(path: Path, data: bytes, kind: str, limits: Limits) -> Book:
         raise _unreadable(
             "文件已损坏或格式不受支持", "the file is damaged or in an unsupported format"
         ) from None
+    finally:
+        spool = _remove(spool)
     hidden = {
         meta.name
         for meta in workbook.sheets_metadata
         if meta.visible != calamine.SheetVisibleEnum.Visible
         or meta.typ != calamine.SheetTypeEnum.WorkSheet
     }
-    return Book(path, kind, list(workbook.sheet_names), hidden, workbook, limits=limits)
+    return Book(
+        path, kind, list(workbook.sheet_names), hidden, workbook, limits=limits, _spool=spool
+    )
+
+
+def _remove(spool: Path | None) -> Path | None:
+    """Remove a temporary file; it is returned when the system keeps it (open elsewhere)."""
+    if spool is None:
+        return None
+    try:
+        spool.unlink(missing_ok=True)
+    except OSError:  # Windows: python-calamine holds it open until the book is closed
+        return spool
+    return None
 
 
 def _open_csv(path: Path, data: bytes, limits: Limits, encoding: str | None = None) -> Book:
