@@ -429,6 +429,102 @@ def test_an_xlsx_sales_export(store_url, tmp_path):
     assert sales_history(store_url) == [("S001", "A", Month(2026, 11), 100.0)]
 
 
+def _erp_xlsx(path: Path, bad_row: int | None = None) -> Path:
+    """600 lines as an ERP writes them to xlsx (real dates, numbers as numbers; no template):
+    line i (0-based, sheet row i + 2) is on 2026-10-01 + (i % 30) days, rep S001 when i is
+    even (price 12.5) else S002 (price 8.25), qty 1 + i % 3, amount qty × price; with
+    `bad_row`, that sheet row's 金额 is text no one can read as a number."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("销售明细")
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, store_fixtures.SALES_HEADER)
+    for i in range(600):
+        r = i + 1
+        day = dt.datetime(2026, 10, 1) + dt.timedelta(days=i % 30)
+        qty, price = 1 + i % 3, (12.5 if i % 2 == 0 else 8.25)
+        sheet.write_datetime(r, 0, day, dates)
+        sheet.write_row(r, 1, ["S001" if i % 2 == 0 else "S002", f"客户{i % 7}", "A药"])
+        sheet.write_row(r, 4, ["10mg*20", "B001"])
+        sheet.write_datetime(r, 6, dt.datetime(2028, 12, 31), dates)
+        sheet.write_row(r, 7, ["某药厂", qty, price])
+        sheet.write(r, 10, "about 12" if r + 1 == bad_row else qty * price)
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("through_a_file", [False, True], ids=["in memory", "temporary file"])
+def test_an_erp_xlsx_export_stores_every_line_as_written(
+    store_url, tmp_path, monkeypatch, through_a_file
+):
+    """The figures worked out by hand, whichever way python-calamine is given the package
+    (a large one goes through a temporary file: forced here for a small one)."""
+    from salesxl.read import workbook
+
+    if through_a_file:
+        monkeypatch.setattr(workbook, "_SPOOL_BYTES", 0)
+    (got,) = import_files("sales", [_erp_xlsx(tmp_path / "erp.xlsx")], db=store_url, now=T0).files
+    assert (got.status, got.rows) == ("imported", 600)
+    # Each rep has 300 lines; over any 3 of them in a row qty is 1, 2 and 3 in some order
+    # (i % 3 of every other i cycles through all three), so each rep sold 100 × 6 = 600:
+    # S001 600 × 12.5 = 7,500.00; S002 600 × 8.25 = 4,950.00.
+    assert sales_history(store_url) == [
+        ("S001", "A药", Month(2026, 10), 7500.0),
+        ("S002", "A药", Month(2026, 10), 4950.0),
+    ]
+    s = sales_records.c
+    lines = query(
+        store_url,
+        select(s.sheet_row, s.date, s.month, s.rep_id, s.customer, s.qty, s.price, s.amount)
+        .where(s.sheet_row.in_([2, 3, 301, 601]))
+        .order_by(s.sheet_row),
+    )
+    assert [tuple(line) for line in lines] == [
+        # i = 0: 10-01, S001, 客户0, qty 1, 1 × 12.5
+        (2, dt.date(2026, 10, 1), "2026-10", "S001", "客户0", 1.0, 12.5, 12.5),
+        # i = 1: 10-02, S002, 客户1, qty 2, 2 × 8.25
+        (3, dt.date(2026, 10, 2), "2026-10", "S002", "客户1", 2.0, 8.25, 16.5),
+        # i = 299: 299 % 30 = 29 -> 10-30, odd: S002, 299 % 7 = 5, qty 1 + 299 % 3 = 3, 3 × 8.25
+        (301, dt.date(2026, 10, 30), "2026-10", "S002", "客户5", 3.0, 8.25, 24.75),
+        # i = 599: 599 % 30 = 29 -> 10-30, S002, 599 % 7 = 4, qty 1 + 599 % 3 = 3, 3 × 8.25
+        (601, dt.date(2026, 10, 30), "2026-10", "S002", "客户4", 3.0, 8.25, 24.75),
+    ]
+    count, total, quantity = query(
+        store_url, select(func.count(), func.sum(s.amount), func.sum(s.qty))
+    )[0]
+    assert (count, total, quantity) == (600, 7500.0 + 4950.0, 1200.0)
+
+
+@pytest.mark.parametrize("through_a_file", [False, True], ids=["in memory", "temporary file"])
+def test_an_xlsx_export_with_a_bad_line_part_way_is_blocked_whole(
+    store_url, tmp_path, monkeypatch, through_a_file
+):
+    from salesxl.read import workbook
+
+    if through_a_file:
+        monkeypatch.setattr(workbook, "_SPOOL_BYTES", 0)
+    path = _erp_xlsx(tmp_path / "erp.xlsx", bad_row=400)
+    (got,) = import_files("sales", [path], db=store_url, now=T0).files
+    assert got.status == "blocked"
+    (error,) = [i for i in got.issues if i.is_error]
+    assert (error.code, error.sheet, error.cell, error.value) == (
+        Code.BAD_TYPE,
+        "销售明细",
+        "K400",
+        "about 12",
+    )
+    assert query(store_url, select(sales_records)) == []
+    assert query(store_url, select(submissions)) == []
+    (kept,) = import_files("sales", [path], db=store_url, now=T0, skip_bad_rows=True).files
+    assert (kept.status, kept.rows, kept.skipped_rows) == ("imported", 599, 1)
+    # sheet row 400 is i = 398: even, S001, qty 1 + 398 % 3 = 3, 3 × 12.5 = 37.50 left out
+    assert sales_history(store_url) == [
+        ("S001", "A药", Month(2026, 10), 7500.0 - 37.5),
+        ("S002", "A药", Month(2026, 10), 4950.0),
+    ]
+
+
 def test_a_file_that_cannot_be_opened_does_not_stop_the_others(store_url, tmp_path, monkeypatch):
     import salesxl.store.imports as imports
 

@@ -137,7 +137,8 @@ def _sales_spans(good: Good) -> dict[str | None, tuple[dt.date, dt.date]]:
         return {}
     firsts: dict[str | None, dt.date] = {}
     lasts: dict[str | None, dt.date] = {}
-    for rep, day in zip(rows.column(Role.REP_ID), rows.column(Role.DATE), strict=True):
+    # an export repeats each rep's days many times: the distinct pairs are found in C
+    for rep, day in set(zip(rows.column(Role.REP_ID), rows.column(Role.DATE), strict=True)):
         first = firsts.get(rep)
         if first is None:
             firsts[rep] = lasts[rep] = day
