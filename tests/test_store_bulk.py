@@ -53,3 +53,36 @@ def test_an_export_of_200000_sales_lines(store_url, tmp_path):
     assert len(history) == len(expected)
     for rep_id, product, month, amount in history:
         assert abs(amount - expected[(rep_id, product, month)]) < 1e-6
+
+
+def test_a_column_empty_in_every_row_is_stored_as_null_unless_it_has_a_default(tmp_path):
+    """Empty columns are left out of the insert (fewer parameters per row): only where that
+    stores the same NULL; a column with a default still gets the NULLs it was given."""
+    from sqlalchemy import Column, Integer, MetaData, Table, Text, create_engine, event, text
+
+    from salesxl.store.bulk import insert_columns
+
+    table = Table(
+        "t",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("name", Text),
+        Column("empty", Text),
+        Column("defaulted", Text, server_default="x"),
+    )
+    engine = create_engine(f"sqlite:///{tmp_path / 't.db'}")
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    with engine.begin() as conn:
+        table.create(conn)
+        n = insert_columns(
+            conn,
+            table,
+            {"name": ["a", "b"], "empty": [None, None], "defaulted": [None, None]},
+        )
+        assert n == 2
+        rows = conn.execute(text("SELECT name, empty, defaulted FROM t ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("a", None, None), ("b", None, None)]
+    (insert,) = [sql for sql in sent if sql.startswith("INSERT")]
+    assert insert == "INSERT INTO t (name, defaulted) VALUES (?, ?)"  # `empty` left out

@@ -39,6 +39,16 @@ def _converted(column: Column[Any], values: Sequence[Any], dialect: Dialect) -> 
     return [mapping[v] for v in values]
 
 
+def _left_null(column: Column[Any], values: Sequence[Any], n: int) -> bool:
+    """Whether the column may be left out of an insert: all None, and NULL by default."""
+    return (
+        column.default is None
+        and column.server_default is None
+        and not column.primary_key
+        and values.count(None) == n
+    )
+
+
 def insert_columns(
     conn: Connection,
     table: Table,
@@ -53,6 +63,9 @@ def insert_columns(
     n = len(columns[names[0]])
     if n == 0:  # nothing to write: not even a round trip
         return 0
+    # A column empty in every row (no unknown columns, no rep names) is left to its default,
+    # NULL, rather than sent row by row: a tenth of the parameters of an ERP export.
+    names = [c for c in names if not _left_null(table.c[c], columns[c], n)] or names[:1]
     dialect = conn.dialect
     quote = dialect.identifier_preparer.quote
     target = f"{quote(table.name)} ({', '.join(quote(c) for c in names)})"
