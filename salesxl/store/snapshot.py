@@ -376,7 +376,7 @@ def _forms(
                 records[sub_id][key].append(record)
     # an earlier month's report is read for its customer trails: its issues were the
     # summary of its own month
-    found = {} if trails_only else _issues(conn, subs, layouts, as_of)
+    found = {} if trails_only else _issues(conn, subs, as_of)
     computed: dict[int, ReportFigures] = {}
     if figures is not None and as_figures:
         month, upto, planned = figures
@@ -461,79 +461,45 @@ def _leave_out_insane_numbers(data: FormData) -> None:
 
 
 def _issues(
-    conn: Connection,
-    subs: Sequence[Row[Any]],
-    layouts: dict[int, Any],
-    as_of: dt.date | None,
+    conn: Connection, subs: Sequence[Row[Any]], as_of: dt.date | None
 ) -> dict[int, list[Issue]]:
     """The stored issues of these files, in the order they were found; as of a day, without
-    the `future_date` warnings whose date has come by then.
-
-    The date a warning points at is read from the stored row (the warning holds the cell
-    as written), and in the database: a month imported before its end holds one such
-    warning per later row, a million at 5,000 reps, nearly all of them no longer true
-    when the month is consolidated at its end.
-    """
+    the `future_date` warnings whose date has come by then (their `future_day`: a month
+    imported before its end holds one per later row, a million at 5,000 reps, nearly all of
+    them no longer true when the month is consolidated at its end)."""
     found: dict[int, list[Issue]] = defaultdict(list)
     i = issues.c
-    groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = defaultdict(list)
-    for s in subs:  # by form and sheet names: what says which stored row a warning is on
-        sheets = tuple((key, spec["sheet"]) for key, spec in layouts[s.id].items())
-        groups[(s.form_id, sheets) if as_of is not None else ("", ())].append(s.id)
-    for (form_id, sheets), ids in groups.items():
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            come = _dates_come(form_id, sheets, chunk, as_of) if as_of is not None else []
-            query = select(issues).where(i.submission_id.in_(chunk), *come)
-            for r in conn.execute(query.order_by(i.id)):
-                found[r.submission_id].append(
-                    Issue(
-                        r.file,
-                        r.sheet,
-                        r.cell,
-                        r.row,
-                        r.column,
-                        Code(r.code),
-                        Severity(r.severity),
-                        r.message_zh,
-                        r.message_en,
-                        codec.loads(r.value),
-                    )
+    still_true = (
+        [
+            or_(
+                i.code != Code.FUTURE_DATE.value,
+                i.future_day.is_(None),  # no stored row says when: kept, as it was found
+                i.future_day > as_of,
+            )
+        ]
+        if as_of is not None
+        else []
+    )
+    ids = [s.id for s in subs]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        query = select(issues).where(i.submission_id.in_(chunk), *still_true).order_by(i.id)
+        for r in conn.execute(query):
+            found[r.submission_id].append(
+                Issue(
+                    r.file,
+                    r.sheet,
+                    r.cell,
+                    r.row,
+                    r.column,
+                    Code(r.code),
+                    Severity(r.severity),
+                    r.message_zh,
+                    r.message_en,
+                    codec.loads(r.value),
                 )
+            )
     return found
-
-
-def _dates_come(
-    form_id: str, sheets: tuple[tuple[str, str], ...], chunk: list[int], as_of: dt.date
-) -> list[Any]:
-    """What leaves out the `future_date` warnings of these files (of one form, with tables on
-    these sheets) whose date has come by `as_of`: for each table field that warns of a
-    future date, no such warning on the field's sheet and column whose stored row has a
-    date by then.  Each is a NOT EXISTS (never unknown: no other issue is lost) that the
-    database runs as one anti-join over the chunk's rows."""
-    come = []
-    i = issues.c
-    for key, sheet in sheets:
-        stored = ROW_TABLES.get((form_id, key))
-        if stored is None:
-            continue
-        row = stored.c
-        for f in FORMS[form_id].table(key).fields:
-            if f.not_future:
-                come.append(
-                    ~select(literal(1))
-                    .where(
-                        row.submission_id.in_(chunk),
-                        row.submission_id == i.submission_id,
-                        row.sheet_row == i.row,
-                        row[f.key] <= as_of,
-                        i.code == Code.FUTURE_DATE.value,
-                        i.sheet == sheet,
-                        i.column == f.bilingual,
-                    )
-                    .exists()
-                )
-    return come
 
 
 def current_roster(conn: Connection) -> Roster | None:
