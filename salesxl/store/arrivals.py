@@ -26,7 +26,7 @@ from salesxl.core.people import Roster
 from salesxl.core.periods import Month, Week
 from salesxl.forms import FORMS, FormId
 from salesxl.store import codec
-from salesxl.store.engine import read_transaction
+from salesxl.store.engine import fetched, read_transaction
 from salesxl.store.figures import DayFigures, day_figures
 from salesxl.store.migrations import open_store
 from salesxl.store.refusals import RefusedFile, read_refusals
@@ -92,10 +92,11 @@ def load_arrivals(
         reporting = {s.rep_id for s in current if s.form_id == FormId.DAILY_REPORT}
         day_first_seen = {
             (rep, day): seen
-            for rep, day, seen in conn.execute(
+            for rep, day, seen in fetched(
+                conn,
                 select(report_days.c.rep_id, report_days.c.day, report_days.c.first_seen).where(
                     report_days.c.day >= first, report_days.c.day <= last
-                )
+                ),
             )
             if rep in reporting
         }
@@ -132,7 +133,7 @@ def _days(conn: Connection, daily: list[int], tables: list[Table]) -> dict[int, 
             .distinct()
             for t in tables
         ]
-        for sub_id, day in conn.execute(union(*each) if len(each) > 1 else each[0]):
+        for sub_id, day in fetched(conn, union(*each) if len(each) > 1 else each[0]):
             days_of[sub_id].add(day)
     return days_of
 

@@ -31,7 +31,7 @@ from salesxl.intake.roster import roster_from_form
 from salesxl.read import Limits
 from salesxl.store import codec
 from salesxl.store.customers import CustomerRecord
-from salesxl.store.engine import read_transaction
+from salesxl.store.engine import fetched, read_transaction
 from salesxl.store.figures import ReportFigures, report_figures
 from salesxl.store.migrations import open_store
 from salesxl.store.refusals import RefusedFile, read_refusals
@@ -142,10 +142,11 @@ def load_period(
         reporting = {s.rep_id for s in current if s.form_id == FormId.DAILY_REPORT}
         days = {
             (rep, day): seen
-            for rep, day, seen in conn.execute(
+            for rep, day, seen in fetched(
+                conn,
                 select(report_days.c.rep_id, report_days.c.day, report_days.c.first_seen).where(
                     report_days.c.day >= period.first_day, report_days.c.day <= period.last_day
-                )
+                ),
             )
             if rep in reporting
         }
@@ -484,7 +485,7 @@ def _issues(
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         query = select(issues).where(i.submission_id.in_(chunk), *still_true).order_by(i.id)
-        for r in conn.execute(query):
+        for r in fetched(conn, query):
             found[r.submission_id].append(
                 Issue(
                     r.file,
