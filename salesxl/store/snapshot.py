@@ -55,6 +55,7 @@ __all__ = [
     "RefusedFile",
     "StoreInputs",
     "current_roster",
+    "days_first_seen",
     "load_history",
     "load_period",
     "load_submission",
@@ -140,16 +141,7 @@ def load_period(
             first_seen[data.path] = sub.first_seen
         # a set: each of the month's report days (100,000 at 5,000 reps) is looked up in it
         reporting = {s.rep_id for s in current if s.form_id == FormId.DAILY_REPORT}
-        days = {
-            (rep, day): seen
-            for rep, day, seen in fetched(
-                conn,
-                select(report_days.c.rep_id, report_days.c.day, report_days.c.first_seen).where(
-                    report_days.c.day >= period.first_day, report_days.c.day <= period.last_day
-                ),
-            )
-            if rep in reporting
-        }
+        days = days_first_seen(conn, reporting, period.first_day, period.last_day)
         refused = read_refusals(conn, period)
         return StoreInputs(
             forms,
@@ -162,6 +154,24 @@ def load_period(
             [replace(r, data=replace(r.data, issues=[])) for r in refused],
             _month_tiers(conn, period),
         )
+
+
+def days_first_seen(
+    conn: Connection, reporting: set[str], first: dt.date, last: dt.date
+) -> dict[tuple[str, dt.date], dt.datetime]:
+    """(rep, day) -> when the store first had that day's report, for the reps `reporting`
+    and the days from `first` to `last`.  One object per rep ID and per day for the whole
+    mapping (the driver makes new ones for every row: 115,000 a month at 5,000 reps)."""
+    same: dict[Any, Any] = {}
+    one = same.setdefault
+    d = report_days.c
+    return {
+        (one(rep, rep), one(day, day)): seen
+        for rep, day, seen in fetched(
+            conn, select(d.rep_id, d.day, d.first_seen).where(d.day >= first, d.day <= last)
+        )
+        if rep in reporting
+    }
 
 
 def load_history(
