@@ -399,10 +399,8 @@ def digest_from_figures(
 def _named(names: dict[str, tuple[str, str]], name: str, key: str | None) -> tuple[str, str]:
     """A customer name and its name key, kept in `names` (the stored identity `name:<key>`
     spares normalising it)."""
-    found = names[name] = (
-        name,
-        key[5:] if key is not None and key.startswith("name:") else normalise_name(name),
-    )
+    name_key = key[5:] if key is not None and key.startswith("name:") else normalise_name(name)
+    found = names[name] = (name, name if name_key == name else name_key)  # one copy when equal
     return found
 
 

@@ -293,6 +293,11 @@ def _trails(
     )
     by_sub: dict[int, list[TrailFigures]] = defaultdict(list)
     iso, stages, make = place.iso, STAGE_ORDER, TrailFigures
+    # One object for each source, stage, grade and day: the driver makes a new one for every
+    # trail, and the trails of a month and the two before (900,000 at 5,000 reps) are kept
+    # until the summary is written; there are only a few dozen of each.
+    same: dict[Any, Any] = {}
+    one = same.setdefault
     for sub, customer, phone, first, row, source, last, stage, *rest in conn.execute(query):
         grade, grade_day, furthest, walk_in, first_visit, first_deposit, key = rest
         by_sub[sub].append(
@@ -301,15 +306,15 @@ def _trails(
                 phone,
                 _day_of(first, iso),  # never NULL: a group has a first and a last row
                 row,
-                source,
+                one(source, source),
                 _day_of(last, iso),
-                stage,
-                grade,
+                one(stage, stage),
+                one(grade, grade),
                 place.day_of(grade_day),
                 None if furthest is None else stages[furthest],
                 bool(walk_in),
-                first_visit,
-                first_deposit,
+                one(first_visit, first_visit),
+                one(first_deposit, first_deposit),
                 key,
             )
         )
