@@ -5,22 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, inspect, select, text
 
 from salesxl.forms import FORMS
-from salesxl.store import StoreError, import_form, open_store, resolve_url
+from salesxl.store import (
+    StoreError,
+    import_files,
+    import_form,
+    load_period,
+    open_store,
+    resolve_url,
+)
 from salesxl.store.engine import BUSY_TIMEOUT_S, create_store_engine
 from salesxl.store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, migrate, schema_version
 from salesxl.store.schema import (
     ACTIVITIES_BY_DAY,
     ROW_TABLES,
     data_columns,
+    issues,
     metadata,
     schema_versions,
 )
 from tests import factory, store_fixtures
-from tests.store_fixtures import dump_tables, query
+from tests.store_fixtures import NOV, contact, daily_file, dump_tables, query
 
 # Every test taking `store_url` runs on SQLite and on a PostgreSQL server started for the session.
 pg_server = store_fixtures.pg_server
@@ -171,12 +180,13 @@ def test_a_schema_1_store_upgrades_to_keep_target_versions(tmp_path):
         for name in ("source", "rep_name"):  # sales records' columns of schema 3
             conn.execute(text(f"ALTER TABLE sales_records DROP COLUMN {name}"))
         _index_as_before_schema_4(conn)
+        conn.execute(text("ALTER TABLE issues DROP COLUMN future_day"))  # schema 5's
         conn.execute(
             schema_versions.insert().values(
                 version=1, description="old", applied_at=dt.datetime.now()
             )
         )
-    assert migrate(engine) == SCHEMA_VERSION == 4
+    assert migrate(engine) == SCHEMA_VERSION == 5
     names = {c["name"] for c in inspect(engine).get_columns(targets.name)}
     assert {"stretch", "challenge", "version", "version_date"} <= names
     assert {"target_notes", "target_versions"} <= set(inspect(engine).get_table_names())
@@ -208,20 +218,75 @@ def test_a_schema_3_store_upgrades_to_read_contacts_by_day(store_url):
     with open_store(store_url) as engine:
         with engine.begin() as conn:
             _index_as_before_schema_4(conn)
-            conn.execute(schema_versions.delete())  # it was created at version 4
+            conn.execute(text("ALTER TABLE issues DROP COLUMN future_day"))  # schema 5's
+            conn.execute(schema_versions.delete())  # it was created at the newest version
             conn.execute(
                 schema_versions.insert().values(
                     version=3, description="old", applied_at=dt.datetime.now()
                 )
             )
         assert "ix_activities_submission_id" in _activity_indexes(engine)
-        assert migrate(engine) == 4
+        assert migrate(engine) == 5
         assert _activity_indexes(engine) == {
             "ix_activities_customer": ["customer_key"],
             ACTIVITIES_BY_DAY: ["submission_id", "date"],
         }
-        assert migrate(engine) == 4  # once
+        assert migrate(engine) == 5  # once
     assert dump_tables(store_url)["activities"] == before
+
+
+def test_a_schema_4_store_upgrades_to_date_its_future_date_warnings(store_url, tmp_path):
+    """Each 未来日期 warning gets the date its stored row holds, read on the sheet it is on:
+    S001's 日清 Day close row 10 (the 25th) shares its row number with a contact of the 2nd;
+    S002's contact sheet was renamed, its rows 10 and 11 are the 23rd and the 28th.  Other
+    issues get none; a month read after the upgrade warns as one imported anew does."""
+    s001 = daily_file(
+        tmp_path,
+        "S001",
+        [contact(2, "甲公司")],
+        closes=[
+            {"date": dt.date(2026, 11, day), "forecast": 100.0} for day in (2, 3, 4, 5, 6, 9, 25)
+        ],  # rows 4 to 10
+    )
+    s002 = daily_file(tmp_path, "S002", [contact(23, "丙公司"), contact(28, "丁公司")])
+    book = openpyxl.load_workbook(s002)
+    book["日报 Daily"].title = "Daily"
+    book.save(s002)
+    import_files("reports", [s001, s002], db=store_url, now=dt.datetime(2026, 11, 20, 9))
+    expected = {
+        ("日清 Day close", "A10"): dt.date(2026, 11, 25),
+        ("Daily", "A10"): dt.date(2026, 11, 23),
+        ("Daily", "A11"): dt.date(2026, 11, 28),
+    }
+
+    def future_days() -> tuple[dict[tuple[str, str], object], set[object]]:
+        rows = query(store_url, select(issues))
+        warned = {(r.sheet, r.cell): r.future_day for r in rows if r.code == "future_date"}
+        return warned, {r.future_day for r in rows if r.code != "future_date"}
+
+    def as_of(day: dt.date) -> list[tuple[str | None, str | None]]:
+        forms = load_period(store_url, NOV, as_of=day, rows=False).forms
+        return sorted((i.sheet, i.cell) for f in forms for i in f.issues if i.code == "future_date")
+
+    assert future_days() == (expected, {None})  # as the import writes them
+    judged = [as_of(dt.date(2026, 11, day)) for day in (24, 25, 28)]
+    assert judged == [
+        [("Daily", "A11"), ("日清 Day close", "A10")],  # the 23rd has come by the 24th
+        [("Daily", "A11")],
+        [],
+    ]
+    with open_store(store_url) as engine:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE issues DROP COLUMN future_day"))
+            conn.execute(schema_versions.delete())
+            conn.execute(
+                schema_versions.insert().values(
+                    version=4, description="old", applied_at=dt.datetime.now()
+                )
+            )
+        assert migrate(engine) == 5
+    assert future_days() == (expected, {None})
+    assert [as_of(dt.date(2026, 11, day)) for day in (24, 25, 28)] == judged
 
 
 def test_the_default_database_is_in_the_working_folder(tmp_path, monkeypatch):

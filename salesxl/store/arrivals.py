@@ -26,12 +26,12 @@ from salesxl.core.people import Roster
 from salesxl.core.periods import Month, Week
 from salesxl.forms import FORMS, FormId
 from salesxl.store import codec
-from salesxl.store.engine import read_transaction
+from salesxl.store.engine import fetched, read_transaction
 from salesxl.store.figures import DayFigures, day_figures
 from salesxl.store.migrations import open_store
 from salesxl.store.refusals import RefusedFile, read_refusals
-from salesxl.store.schema import HEADER_CELLS, activities, day_closes, report_days, submissions
-from salesxl.store.snapshot import current_roster, month_targets
+from salesxl.store.schema import HEADER_CELLS, activities, day_closes, submissions
+from salesxl.store.snapshot import current_roster, days_first_seen, month_targets
 from salesxl.validate import FormData
 
 __all__ = ["DayFigures", "StoredArrivals", "load_arrivals"]
@@ -90,15 +90,7 @@ def load_arrivals(
         for sub_id, days in by_id.items():
             days_of[sub_id].update(days)
         reporting = {s.rep_id for s in current if s.form_id == FormId.DAILY_REPORT}
-        day_first_seen = {
-            (rep, day): seen
-            for rep, day, seen in conn.execute(
-                select(report_days.c.rep_id, report_days.c.day, report_days.c.first_seen).where(
-                    report_days.c.day >= first, report_days.c.day <= last
-                )
-            )
-            if rep in reporting
-        }
+        day_first_seen = days_first_seen(conn, reporting, first, last)
         forms: list[FormData] = []
         paths: dict[str, set[dt.date]] = {}
         first_seen: dict[str, dt.datetime] = {}
@@ -132,7 +124,7 @@ def _days(conn: Connection, daily: list[int], tables: list[Table]) -> dict[int, 
             .distinct()
             for t in tables
         ]
-        for sub_id, day in conn.execute(union(*each) if len(each) > 1 else each[0]):
+        for sub_id, day in fetched(conn, union(*each) if len(each) > 1 else each[0]):
             days_of[sub_id].add(day)
     return days_of
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, Executable, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
@@ -34,12 +35,14 @@ __all__ = [
     "StoreError",
     "create_store_engine",
     "display_url",
+    "fetched",
     "read_transaction",
     "resolve_url",
     "write_transaction",
 ]
 
 ENV_VAR = "SALESXL_DB"
+_FETCH = 10_000  # rows fetched at once by `fetched`
 DEFAULT_DB = "salesxl.db"
 BUSY_TIMEOUT_S = 60.0
 # pg_advisory_xact_lock key for "one import transaction at a time" ('sxl' in ASCII).
@@ -195,3 +198,10 @@ def _store_error(engine: Engine, exc: DBAPIError) -> StoreError:
             hint_en="try again when the other import has finished.",
         )
     return StoreError(f"数据库 {where} 出错：{reason}", f"database error in {where}: {reason}")
+
+
+def fetched(conn: Connection, query: Executable) -> Iterator[Any]:
+    """The rows of `query`, fetched from the driver many at a time: iterating a result
+    fetches one row per call, a microsecond a row more, and a month of 5,000 reps with the
+    two before reads about two million rows of figures and trails."""
+    return chain.from_iterable(conn.execute(query).partitions(_FETCH))

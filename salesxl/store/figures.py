@@ -40,6 +40,7 @@ from sqlalchemy import (
 from salesxl.core.periods import Month
 from salesxl.forms.choices import CLOSED_WON, FOLLOW_UP_SOURCES, STAGE_ORDER, VISIT_SOURCES
 from salesxl.read import Limits
+from salesxl.store.engine import fetched
 from salesxl.store.schema import activities, day_closes
 
 __all__ = ["DayFigures", "ReportFigures", "TrailFigures", "day_figures", "report_figures"]
@@ -167,7 +168,7 @@ def _per_day_rows(
         .where(_a.submission_id.in_(chunk), *within)
         .group_by(_a.submission_id, _a.date)
     )
-    for sub, day, contacts, visits, deals, amount, deposit in conn.execute(query):
+    for sub, day, contacts, visits, deals, amount, deposit in fetched(conn, query):
         yield (
             sub,
             day,
@@ -298,7 +299,7 @@ def _trails(
     # until the summary is written; there are only a few dozen of each.
     same: dict[Any, Any] = {}
     one = same.setdefault
-    for sub, customer, phone, first, row, source, last, stage, *rest in conn.execute(query):
+    for sub, customer, phone, first, row, source, last, stage, *rest in fetched(conn, query):
         grade, grade_day, furthest, walk_in, first_visit, first_deposit, key = rest
         by_sub[sub].append(
             make(
@@ -330,7 +331,7 @@ def _closes(conn: Connection, chunk: Sequence[int], found: dict[int, ReportFigur
         .where(c.submission_id.in_(chunk), c.date.is_not(None))
         .order_by(c.submission_id, c.sheet_row)
     )
-    for sub, day, forecast in conn.execute(query):
+    for sub, day, forecast in fetched(conn, query):
         found[sub].days.add(day)
         found[sub].closes.append((day, forecast))
 
@@ -348,5 +349,5 @@ def _names(
         )
         .distinct()
     )
-    for sub, day, customer in conn.execute(query):
+    for sub, day, customer in fetched(conn, query):
         found[sub].names.setdefault(day, set()).add(customer)

@@ -63,7 +63,14 @@ from salesxl.store.migrations import open_store
 from salesxl.store.prepared import prepare_for_store, prepared
 from salesxl.store.refusals import REFUSAL_ISSUES, refused_content
 from salesxl.store.results import FileResult, ImportResult
-from salesxl.store.rows import DIGEST_PREFIX, TableRows, data_digest, layout_of, legacy_digest
+from salesxl.store.rows import (
+    DIGEST_PREFIX,
+    TableRows,
+    data_digest,
+    future_days,
+    layout_of,
+    legacy_digest,
+)
 from salesxl.store.schema import HEADER_CELLS, audit_log, issues, reps, submissions
 from salesxl.store.statistics import keep_statistics
 from salesxl.store.versions import record_target_version
@@ -752,7 +759,14 @@ def _write(
     if early is not None:  # a backfill judged by a save time far earlier than the file's own
         data.issues.append(early)
         result.issues.append(early)
-    _store_issues(conn, new_id, data.issues, set(map(id, plan.row_errors)), pending)
+    _store_issues(
+        conn,
+        new_id,
+        data.issues,
+        set(map(id, plan.row_errors)),
+        future_days(data, plan.good, data.issues),
+        pending,
+    )
     entry = dict(
         at=now,
         actor=actor,
@@ -826,6 +840,7 @@ def _store_issues(
     submission_id: int,
     found: Sequence[Issue],
     skipped: set[int],
+    future: list[dt.date | None],
     pending: PendingRows | None = None,
 ) -> None:
     columns: dict[str, list[Any]] = {
@@ -841,5 +856,6 @@ def _store_issues(
         "message_en": [i.message_en for i in found],
         "value": [None if i.value is None else codec.dumps(i.value) for i in found],
         "skipped": [id(i) in skipped for i in found],
+        "future_day": future,
     }
     insert_or_hold(conn, issues, columns, pending)

@@ -15,13 +15,17 @@ brings a database of the previous version to the new one.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, inspect, select, text
+from sqlalchemy import Connection, Date, Engine, func, inspect, select, text
 
+from salesxl.core.issues import Code
+from salesxl.forms import FORMS
+from salesxl.store import codec
 from salesxl.store.engine import (
     StoreError,
     create_store_engine,
@@ -31,11 +35,14 @@ from salesxl.store.engine import (
 )
 from salesxl.store.schema import (
     ACTIVITIES_BY_DAY,
+    ROW_TABLES,
     activities,
     column_maps,
+    issues,
     metadata,
     sales_records,
     schema_versions,
+    submissions,
     target_notes,
     target_versions,
     targets,
@@ -101,6 +108,45 @@ def _v4_activities_by_day(conn: Connection) -> None:
 _ACTIVITIES_BY_SUBMISSION = "ix_activities_submission_id"  # schemas 1-3
 
 
+def _v5_future_days(conn: Connection) -> None:
+    """Issues gain `future_day`: each `future_date` warning's date, read here once from the
+    stored row it is on (the import now writes it with the warning)."""
+    kind = Date().compile(dialect=conn.dialect)
+    conn.execute(text(f"ALTER TABLE {issues.name} ADD COLUMN future_day {kind}"))
+    i, c = issues.c, submissions.c
+    warned = select(i.submission_id).where(i.code == Code.FUTURE_DATE.value).distinct()
+    by_layout: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    for sub_id, form_id, layout in conn.execute(
+        select(c.id, c.form_id, c.layout).where(c.id.in_(warned))
+    ):
+        by_layout[(form_id, layout)].append(sub_id)
+    for (form_id, layout), ids in by_layout.items():
+        form = FORMS.get(form_id)
+        if form is None:
+            continue
+        for key, spec in (codec.loads(layout) or {}).items():
+            stored = ROW_TABLES.get((form_id, key))
+            if stored is None:
+                continue
+            row = stored.c
+            for f in form.table(key).fields:
+                if not f.not_future:
+                    continue
+                for start in range(0, len(ids), 500):
+                    conn.execute(  # UPDATE ... FROM: one join, not a look-up per warning
+                        issues.update()
+                        .where(
+                            i.submission_id.in_(ids[start : start + 500]),
+                            i.code == Code.FUTURE_DATE.value,
+                            i.sheet == spec["sheet"],
+                            i.column == f.bilingual,
+                            row.submission_id == i.submission_id,
+                            row.sheet_row == i.row,
+                        )
+                        .values(future_day=row[f.key])
+                    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -123,6 +169,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         4,
         "contact rows indexed by submission and date (a month from the store reads by day)",
         _v4_activities_by_day,
+    ),
+    Migration(
+        5,
+        "issues: a future-date warning's date (whether it is still true is a plain filter)",
+        _v5_future_days,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -10,16 +10,26 @@ come with the records).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from typing import Any
 
+from salesxl.core.issues import Code, Issue
+from salesxl.forms import FORMS
 from salesxl.store import codec
 from salesxl.validate import FormData, TableData
 
-__all__ = ["DIGEST_PREFIX", "TableRows", "data_digest", "layout_of", "legacy_digest"]
+__all__ = [
+    "DIGEST_PREFIX",
+    "TableRows",
+    "data_digest",
+    "future_days",
+    "layout_of",
+    "legacy_digest",
+]
 
 Record = dict[str, Any]
 DIGEST_PREFIX = "2:"  # marks `data_digest`; a bare sha256 is `legacy_digest`
@@ -93,6 +103,35 @@ def layout_of(data: FormData) -> dict[str, Any]:
         key: {"sheet": t.sheet, "columns": t.columns, "extras": t.extras}
         for key, t in data.tables.items()
     }
+
+
+def future_days(
+    data: FormData, good: dict[str, TableRows], found: Sequence[Issue]
+) -> list[dt.date | None]:
+    """Each issue's `future_day`: for a `future_date` warning, the date its row holds as
+    stored (`good`), the day from which the warning is no longer true; None for any other
+    issue and for a row not stored.  A month imported before its end holds one such warning
+    per later row: the store then leaves out those whose day has come with a plain filter
+    (`snapshot`), not a look-up of each one's row."""
+    places = {(i.sheet, i.column) for i in found if i.code is Code.FUTURE_DATE}
+    form = FORMS.get(data.form_id or "")
+    if not places or form is None:
+        return [None] * len(found)
+    dates: dict[tuple[str | None, str | None], dict[int | None, Any]] = {}
+    for key, rows in good.items():
+        table = data.tables.get(key)
+        if table is None:
+            continue
+        for f in form.table(key).fields:
+            place = (table.sheet, f.bilingual)
+            if f.not_future and place in places:  # a sheet row is one table's: never two
+                days = zip(rows.sheet_rows, rows.column(f.key), strict=True)
+                dates.setdefault(place, {}).update(days)
+    none: dict[int | None, Any] = {}
+    return [
+        dates.get((i.sheet, i.column), none).get(i.row) if i.code is Code.FUTURE_DATE else None
+        for i in found
+    ]
 
 
 def data_digest(data: FormData, good: dict[str, TableRows]) -> str:

@@ -356,6 +356,9 @@ issues = Table(
     Column("message_en", Text, nullable=False),
     Column("value", Text),  # codec JSON
     Column("skipped", Boolean, nullable=False),  # the row was left out of the import
+    # since schema 5: a `future_date` warning's date, as its stored row holds it (the warning
+    # is no longer true once that day has come); NULL for any other issue, or no stored row
+    Column("future_day", Date),
 )
 
 # Who did what, when: every import and replacement.

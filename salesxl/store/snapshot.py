@@ -31,7 +31,7 @@ from salesxl.intake.roster import roster_from_form
 from salesxl.read import Limits
 from salesxl.store import codec
 from salesxl.store.customers import CustomerRecord
-from salesxl.store.engine import read_transaction
+from salesxl.store.engine import fetched, read_transaction
 from salesxl.store.figures import ReportFigures, report_figures
 from salesxl.store.migrations import open_store
 from salesxl.store.refusals import RefusedFile, read_refusals
@@ -55,6 +55,7 @@ __all__ = [
     "RefusedFile",
     "StoreInputs",
     "current_roster",
+    "days_first_seen",
     "load_history",
     "load_period",
     "load_submission",
@@ -140,15 +141,7 @@ def load_period(
             first_seen[data.path] = sub.first_seen
         # a set: each of the month's report days (100,000 at 5,000 reps) is looked up in it
         reporting = {s.rep_id for s in current if s.form_id == FormId.DAILY_REPORT}
-        days = {
-            (rep, day): seen
-            for rep, day, seen in conn.execute(
-                select(report_days.c.rep_id, report_days.c.day, report_days.c.first_seen).where(
-                    report_days.c.day >= period.first_day, report_days.c.day <= period.last_day
-                )
-            )
-            if rep in reporting
-        }
+        days = days_first_seen(conn, reporting, period.first_day, period.last_day)
         refused = read_refusals(conn, period)
         return StoreInputs(
             forms,
@@ -161,6 +154,24 @@ def load_period(
             [replace(r, data=replace(r.data, issues=[])) for r in refused],
             _month_tiers(conn, period),
         )
+
+
+def days_first_seen(
+    conn: Connection, reporting: set[str], first: dt.date, last: dt.date
+) -> dict[tuple[str, dt.date], dt.datetime]:
+    """(rep, day) -> when the store first had that day's report, for the reps `reporting`
+    and the days from `first` to `last`.  One object per rep ID and per day for the whole
+    mapping (the driver makes new ones for every row: 115,000 a month at 5,000 reps)."""
+    same: dict[Any, Any] = {}
+    one = same.setdefault
+    d = report_days.c
+    return {
+        (one(rep, rep), one(day, day)): seen
+        for rep, day, seen in fetched(
+            conn, select(d.rep_id, d.day, d.first_seen).where(d.day >= first, d.day <= last)
+        )
+        if rep in reporting
+    }
 
 
 def load_history(
@@ -376,7 +387,7 @@ def _forms(
                 records[sub_id][key].append(record)
     # an earlier month's report is read for its customer trails: its issues were the
     # summary of its own month
-    found = {} if trails_only else _issues(conn, subs, layouts, as_of)
+    found = {} if trails_only else _issues(conn, subs, as_of)
     computed: dict[int, ReportFigures] = {}
     if figures is not None and as_figures:
         month, upto, planned = figures
@@ -461,79 +472,45 @@ def _leave_out_insane_numbers(data: FormData) -> None:
 
 
 def _issues(
-    conn: Connection,
-    subs: Sequence[Row[Any]],
-    layouts: dict[int, Any],
-    as_of: dt.date | None,
+    conn: Connection, subs: Sequence[Row[Any]], as_of: dt.date | None
 ) -> dict[int, list[Issue]]:
     """The stored issues of these files, in the order they were found; as of a day, without
-    the `future_date` warnings whose date has come by then.
-
-    The date a warning points at is read from the stored row (the warning holds the cell
-    as written), and in the database: a month imported before its end holds one such
-    warning per later row, a million at 5,000 reps, nearly all of them no longer true
-    when the month is consolidated at its end.
-    """
+    the `future_date` warnings whose date has come by then (their `future_day`: a month
+    imported before its end holds one per later row, a million at 5,000 reps, nearly all of
+    them no longer true when the month is consolidated at its end)."""
     found: dict[int, list[Issue]] = defaultdict(list)
     i = issues.c
-    groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = defaultdict(list)
-    for s in subs:  # by form and sheet names: what says which stored row a warning is on
-        sheets = tuple((key, spec["sheet"]) for key, spec in layouts[s.id].items())
-        groups[(s.form_id, sheets) if as_of is not None else ("", ())].append(s.id)
-    for (form_id, sheets), ids in groups.items():
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            come = _dates_come(form_id, sheets, chunk, as_of) if as_of is not None else []
-            query = select(issues).where(i.submission_id.in_(chunk), *come)
-            for r in conn.execute(query.order_by(i.id)):
-                found[r.submission_id].append(
-                    Issue(
-                        r.file,
-                        r.sheet,
-                        r.cell,
-                        r.row,
-                        r.column,
-                        Code(r.code),
-                        Severity(r.severity),
-                        r.message_zh,
-                        r.message_en,
-                        codec.loads(r.value),
-                    )
+    still_true = (
+        [
+            or_(
+                i.code != Code.FUTURE_DATE.value,
+                i.future_day.is_(None),  # no stored row says when: kept, as it was found
+                i.future_day > as_of,
+            )
+        ]
+        if as_of is not None
+        else []
+    )
+    ids = [s.id for s in subs]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        query = select(issues).where(i.submission_id.in_(chunk), *still_true).order_by(i.id)
+        for r in fetched(conn, query):
+            found[r.submission_id].append(
+                Issue(
+                    r.file,
+                    r.sheet,
+                    r.cell,
+                    r.row,
+                    r.column,
+                    Code(r.code),
+                    Severity(r.severity),
+                    r.message_zh,
+                    r.message_en,
+                    codec.loads(r.value),
                 )
+            )
     return found
-
-
-def _dates_come(
-    form_id: str, sheets: tuple[tuple[str, str], ...], chunk: list[int], as_of: dt.date
-) -> list[Any]:
-    """What leaves out the `future_date` warnings of these files (of one form, with tables on
-    these sheets) whose date has come by `as_of`: for each table field that warns of a
-    future date, no such warning on the field's sheet and column whose stored row has a
-    date by then.  Each is a NOT EXISTS (never unknown: no other issue is lost) that the
-    database runs as one anti-join over the chunk's rows."""
-    come = []
-    i = issues.c
-    for key, sheet in sheets:
-        stored = ROW_TABLES.get((form_id, key))
-        if stored is None:
-            continue
-        row = stored.c
-        for f in FORMS[form_id].table(key).fields:
-            if f.not_future:
-                come.append(
-                    ~select(literal(1))
-                    .where(
-                        row.submission_id.in_(chunk),
-                        row.submission_id == i.submission_id,
-                        row.sheet_row == i.row,
-                        row[f.key] <= as_of,
-                        i.code == Code.FUTURE_DATE.value,
-                        i.sheet == sheet,
-                        i.column == f.bilingual,
-                    )
-                    .exists()
-                )
-    return come
 
 
 def current_roster(conn: Connection) -> Roster | None:
