@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from salesxl.consolidate import consolidate
 from salesxl.consolidate.customers import build_customer_book, normalise_name
 from salesxl.consolidate.digest import digest_daily
+from salesxl.core.identity import _NAME_NOISE
 from salesxl.core.periods import Month
 from tests.factory import NOV, daily, row
 
@@ -166,6 +171,37 @@ def test_normalise_name(raw, key):
     assert normalise_name(raw) == key
 
 
+def _plain_name_key(name: str) -> str:
+    """The name key as its rule says it (what the fast path must equal): NFKC, lower case,
+    every noise character dropped, then one company suffix, keeping at least two characters."""
+    text = _NAME_NOISE.sub("", unicodedata.normalize("NFKC", name).lower())
+    for suffix in ("股份有限公司", "有限责任公司", "有限公司", "公司"):
+        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+            return text[: -len(suffix)]
+    return text
+
+
+def test_no_noise_character_is_a_letter_or_digit():
+    # normalise_name skips the noise pattern for names of letters and digits only
+    noise = [chr(c) for c in range(sys.maxunicode + 1) if _NAME_NOISE.fullmatch(chr(c))]
+    assert len(noise) > 40  # every Unicode space and the punctuation listed
+    assert not any(c.isalnum() for c in noise)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list(
+                "恒瑞贸易有限公司股份责任ＡＢＣabcXYZ０１２3 \u3000\t-_.,，。·()（）[]【】'\"“”‘’/\\"
+            )
+        ),
+        max_size=14,
+    )
+)
+def test_normalise_name_equals_the_plain_rule(name):
+    assert normalise_name(name) == _plain_name_key(name)
+
+
 def test_rows_without_customer_or_date_make_no_customer():
     form = daily("A", [row(2, None, stage="3"), {"date": None, "customer": "x"}])
     digest = digest_daily(form, NOV, dt.date(2026, 11, 30))
@@ -190,6 +226,7 @@ def test_a_digest_crosses_processes_unchanged():
                 stage="7",
                 amount=900.0,
                 deposit=100.0,
+                next_followup=dt.date(2026, 11, 16),
             ),
             row(6, "永辉", stage="3"),  # no phone, grade, visit or deposit: the None fields
             row(28, "永辉", stage="4"),  # after as_of: in the per-day activity only
@@ -198,10 +235,13 @@ def test_a_digest_crosses_processes_unchanged():
     )
     digest = digest_daily(form, NOV, dt.date(2026, 11, 20))
     assert {t.first_visit for t in digest.trails} == {dt.date(2026, 11, 5), None}
+    assert {t.next_followup for t in digest.trails} == {dt.date(2026, 11, 16), None}
     back = pickle.loads(pickle.dumps(digest))
     assert back == digest
-    assert all(type(t.first) is dt.date for t in back.trails)
+    assert all(type(t.first) is dt.date and type(t.last) is dt.date for t in back.trails)
     assert back.per_day[dt.date(2026, 11, 28)].contacts == 1
+    empty = digest_daily(daily("B", []), NOV, dt.date(2026, 11, 20))
+    assert pickle.loads(pickle.dumps(empty)) == empty
 
 
 def _trail(**changes):

@@ -25,6 +25,8 @@ from salesxl.forms import (
 )
 from salesxl.forms.choices import GRADES, OBJECTIONS, SOURCES, STAGES
 from salesxl.read.values import (
+    _LANDLINE,
+    _MOBILE,
     CellValueError,
     CellValueWarningError,
     ChoiceMatcher,
@@ -341,6 +343,16 @@ def test_valid_phones(raw, digits):
 def test_invalid_phones_are_kept_as_typed(raw):
     text, valid = normalise_phone(raw)
     assert not valid and text == raw
+
+
+@given(st.text(alphabet="0123456789\n １٣-", min_size=10, max_size=12))
+def test_a_phone_kept_as_typed_is_one_the_patterns_accept(raw):
+    # the plain-mobile shortcut (no regular expression) agrees with the patterns
+    text, valid = normalise_phone(raw)
+    if raw.isascii() and _MOBILE.match(raw):
+        assert (text, valid) == (raw, True)
+    if valid and text == raw:
+        assert _MOBILE.match(raw) or _LANDLINE.match(raw)
 
 
 # ----------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def summarise(
         sheets.plan_sheet([p for p in r.plans if keep(p.rep)], people),
         sheets.day_close_sheet([c for c in r.closes if keep(c.rep)], people),
         sheets.customers_sheet(
-            [lapse for lapse in r.lapses if keep(lapse.rep)],
+            r.lapses if only is None else [lapse for lapse in r.lapses if lapse.rep in only],
             _conflicts(r.conflicts, only),
             people,
         ),

@@ -13,6 +13,7 @@ The book is built from the reps' customer trails (see `digest`).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ __all__ = [
 FOLLOW_UP_DAYS = 7
 _WINDOW = dt.timedelta(days=FOLLOW_UP_DAYS)
 _DUE_ORDER = attrgetter("due", "rep", "customer")
+_DUE = attrgetter("due")
 
 
 class Lapse(NamedTuple):
@@ -84,7 +86,10 @@ class CustomerBook:
         and those whose window runs out from `as_of` on within `days` (still open): one
         pass over the trails for both."""
         found = self.windows(period_start, as_of + dt.timedelta(days=days), as_of)
-        return [w for w in found if w.due < as_of], [w for w in found if w.due >= as_of]
+        # sorted by due date first: the lapses are the windows before the first one due on
+        # or after as_of (a cold-calling month: 270,000 windows, split without a look at each)
+        split = bisect_left(found, as_of, key=_DUE)
+        return found[:split], found[split:]
 
     def windows(self, start: dt.date, end: dt.date, as_of: dt.date) -> list[Lapse]:
         """Every 7-day window of a customer not won or lost that runs out from `start` to

@@ -279,7 +279,10 @@ def digest_daily(
         if customer:
             key = names.get(customer)
             if key is None:
-                key = names[customer] = normalise_name(customer)
+                key = normalise_name(customer)
+                # one copy when equal: it crosses to the parent once (pickle's memo) and is
+                # kept once there (a cold-calling month: 200,000 trails)
+                key = names[customer] = customer if key == customer else key
             activity.names.add(key)
         if day > as_of:
             continue

@@ -81,15 +81,14 @@ def shorten_lists(
         if all(len(indices) <= limit for indices in mine.values()):
             out.append(sheet)
             continue
-        urgency = urgency_of(sheet)
+        urgency = list(map(urgency_of(sheet), sheet.rows)).__getitem__  # each row's, once
         kept: set[int] = set()
         for indices in mine.values():
             # sorted() is stable: among equally urgent entries the first listed are kept
-            kept.update(sorted(indices, key=lambda i: urgency(sheet.rows[i]))[:limit])
+            kept.update(sorted(indices, key=urgency)[:limit] if len(indices) > limit else indices)
         totals = {owner_: len(indices) for owner_, indices in mine.items()}
-        rows = [
-            [*row, totals[row[who]]] for i, row in enumerate(sheet.rows) if i in kept
-        ]  # the order of the full list
+        every = sheet.rows
+        rows = [[*every[i], totals[every[i][who]]] for i in sorted(kept)]  # the full list's order
         column = ColumnSpec("rep_total", "该销售员共计", "Rep's total", "int")
         if sheet.key == "issues":
             column = ColumnSpec("rep_total", "该文件共计", "File's total", "int")

@@ -13,8 +13,14 @@ _COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司",
 
 def normalise_name(name: str) -> str:
     """Customer name key: full-width folded, lower case, no spaces or punctuation, no 有限公司."""
-    text = _NAME_NOISE.sub("", unicodedata.normalize("NFKC", name).lower())
-    for suffix in _COMPANY_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix) + 1:
-            return text[: -len(suffix)]
+    text = unicodedata.normalize("NFKC", name).lower()
+    # Every noise character is a space or punctuation, never a letter or digit: a name of
+    # letters and digits only (most Chinese names) has none, found in C without the
+    # regular expression (a cold-calling month normalises 200,000 names).
+    if not text.isalnum():
+        text = _NAME_NOISE.sub("", text)
+    if text.endswith("公司"):  # every suffix ends so
+        for suffix in _COMPANY_SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix) + 1:
+                return text[: -len(suffix)]
     return text

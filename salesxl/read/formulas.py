@@ -88,18 +88,19 @@ def uncached_formula_cells(xml: bytes) -> list[tuple[int, int]]:
 _MANY = 1024  # formulas a sheet may well have; past them, the stuffing is counted first
 
 
+# `<f>`, `<f ...>` or `<f/>`: the regular expression's search for its literal start `<f`
+# goes through the part faster than bytes.find does (XML is full of `<`).
+_FORMULA_START = re.compile(rb"<f[ >/]")
+
+
 def _formula_starts(xml: bytes) -> list[int]:
     """Where each `<f>`, `<f ...>` or `<f/>` starts; just [-1] when there are more of them
-    than a formula cell per 16 bytes (then the cells are tried instead).  One byte search
-    per `<f`: a regular expression would try every `<` of the part."""
+    than a formula cell per 16 bytes (then the cells are tried instead)."""
     starts: list[int] = []
-    at = xml.find(b"<f")
-    while at >= 0:
-        if xml[at + 2 : at + 3] in (b" ", b">", b"/"):
-            starts.append(at)
-            if len(starts) == _MANY and xml.count(b"<f") > len(xml) // 16:
-                return [-1]
-        at = xml.find(b"<f", at + 2)
+    for match in _FORMULA_START.finditer(xml):
+        starts.append(match.start())
+        if len(starts) == _MANY and xml.count(b"<f") > len(xml) // 16:
+            return [-1]
     return starts
 
 
