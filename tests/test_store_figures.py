@@ -353,3 +353,46 @@ def test_a_deposit_beyond_reason_in_an_earlier_month_is_no_deposit(store_url):
     }
     (by_rows,) = load_period(store_url, NOV, as_of=as_of, rows=True).history
     assert digest_daily(by_rows, october, as_of, current=False).trails == trails
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [("activities", "price", 9e307), ("day_closes", "sales", -9e307), ("activities", "qty", 1e13)],
+)
+def test_a_report_holding_a_number_beyond_reason_is_read_row_by_row(
+    store_url, table, column, value
+):
+    """An old store can hold a number no form may (an import refuses one now), in any
+    numeric column of a contact or a 日清 close.  Its month reads that report row by row,
+    where the number is left out with an error; the other report is summed by the database.
+    By hand: S002's two deals (stage 7, 成交) come to 1,000 + 500."""
+    from sqlalchemy import create_engine, update
+
+    from salesxl.store import load_period
+    from salesxl.store.schema import activities, day_closes
+
+    closes = [{"date": dt.date(2026, 11, 3), "sales": 100.0, "forecast": 200.0}]
+    for rep, amounts in (("S001", (3000.0,)), ("S002", (1000.0, 500.0))):
+        rows = [
+            factory.row(2 + i, f"客户{i}", stage="7", qty=2.0, price=a / 2, amount=a)
+            for i, a in enumerate(amounts)
+        ]
+        data = factory.daily(rep, rows, closes=closes, path=f"inbox/{rep}.xlsx")
+        assert import_form("reports", data, db=store_url, now=NOW).status == "imported"
+    stored = {"activities": activities, "day_closes": day_closes}[table]
+    engine = create_engine(store_url)
+    with engine.begin() as conn:  # what a store filled before the check could hold
+        s001 = conn.execute(submissions.select().where(submissions.c.rep_id == "S001")).one()
+        conn.execute(
+            update(stored).where(stored.c.submission_id == s001.id).values({column: value})
+        )
+    engine.dispose()
+    loaded = load_period(store_url, NOV, as_of=dt.date(2026, 11, 24), rows=False)
+    forms = {f.rep_id: f for f in loaded.forms}
+    assert not isinstance(forms["S001"].digest, ReportFigures)  # its rows were read
+    key = "daily" if stored is activities else "day_close"
+    assert [r[column] for r in forms["S001"].records(key)] == [None]
+    assert [i.code.value for i in forms["S001"].issues if i.is_error] == ["out_of_range"]
+    assert isinstance(forms["S002"].digest, ReportFigures)
+    assert sum(d.amount for d in forms["S002"].digest.per_day.values()) == 1500.0
+    assert forms["S002"].issues == []

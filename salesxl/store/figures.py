@@ -33,15 +33,18 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    or_,
     select,
     type_coerce,
 )
 
 from salesxl.core.periods import Month
+from salesxl.forms import FORMS, FormId, TableKey
 from salesxl.forms.choices import CLOSED_WON, FOLLOW_UP_SOURCES, STAGE_ORDER, VISIT_SOURCES
 from salesxl.read import Limits
 from salesxl.store.engine import fetched
 from salesxl.store.schema import activities, day_closes
+from salesxl.validate.rows import NUMERIC
 
 __all__ = ["DayFigures", "ReportFigures", "TrailFigures", "day_figures", "report_figures"]
 
@@ -87,6 +90,9 @@ class ReportFigures:
     names: dict[dt.date, set[str]] = field(default_factory=dict)  # customers as written, per day
     trails: list[TrailFigures] = field(default_factory=list)  # in order of first contact
     closes: list[tuple[dt.date, float | None]] = field(default_factory=list)  # 日清 forecasts
+    # a dated row holds a number beyond what a form may hold (only a store filled before
+    # the import checked that can): its report is then read row by row, not summed here
+    beyond: bool = False
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -117,8 +123,9 @@ def report_figures(
         _trails(conn, chunk, period, as_of, found)
         if trails_only:
             continue
-        for sub, day, figures in _per_day_rows(conn, chunk, None, None):
+        for sub, day, figures, beyond in _per_day_rows(conn, chunk, None, None):
             found[sub].days.add(day)
+            found[sub].beyond |= beyond
             if period.first_day <= day <= period.last_day:
                 found[sub].per_day[day] = figures
         _closes(conn, chunk, found)
@@ -143,15 +150,18 @@ def day_figures(
     the rest)."""
     out: dict[int, dict[dt.date, DayFigures]] = defaultdict(dict)
     for chunk in _chunks(list(ids)):
-        for sub, day, figures in _per_day_rows(conn, chunk, first, last):
+        for sub, day, figures, _ in _per_day_rows(conn, chunk, first, last):
             out[sub][day] = figures
     return out
 
 
 def _per_day_rows(
     conn: Connection, chunk: Sequence[int], first: dt.date | None, last: dt.date | None
-) -> Iterator[tuple[int, dt.date, DayFigures]]:
+) -> Iterator[tuple[int, dt.date, DayFigures, bool]]:
+    """Each report's days: their figures, and whether a row holds a number beyond reason
+    (found in the same pass over the rows; NaN is beyond too, as PostgreSQL sorts it)."""
     won = _a.stage == CLOSED_WON
+    beyond = or_(*(func.abs(_a[f]) > _LIMIT for f in _CONTACT_NUMBERS))
     within: list[Any] = [_a.date >= first] if first is not None else [_a.date.is_not(None)]
     if last is not None:
         within.append(_a.date <= last)
@@ -164,11 +174,12 @@ def _per_day_rows(
             func.sum(case((won, 1), else_=0)),
             func.sum(case((won, _a.amount), else_=None)),
             func.sum(_a.deposit),
+            func.max(case((beyond, 1), else_=0)),
         )
         .where(_a.submission_id.in_(chunk), *within)
         .group_by(_a.submission_id, _a.date)
     )
-    for sub, day, contacts, visits, deals, amount, deposit in fetched(conn, query):
+    for sub, day, contacts, visits, deals, amount, deposit, insane in fetched(conn, query):
         yield (
             sub,
             day,
@@ -179,6 +190,7 @@ def _per_day_rows(
                 float(amount or 0.0),
                 float(deposit or 0.0),
             ),
+            bool(insane),
         )
 
 
@@ -192,6 +204,10 @@ def _per_day_rows(
 # has 300,000 trails, each read from three places.
 _ROW_OFFSET = 10**9
 _LIMIT = Limits().max_amount  # a number beyond it is left out, as the reader leaves it out
+_CONTACT_NUMBERS, _CLOSE_NUMBERS = (
+    [f.key for f in FORMS[FormId.DAILY_REPORT].table(key).fields if f.type in NUMERIC]
+    for key in (TableKey.DAILY, TableKey.DAY_CLOSE)
+)
 _DAY_ZERO = dt.date(1900, 1, 1)
 _DAY_OFFSET = 10**6
 
@@ -327,13 +343,16 @@ def _trails(
 def _closes(conn: Connection, chunk: Sequence[int], found: dict[int, ReportFigures]) -> None:
     c = day_closes.c
     query = (
-        select(c.submission_id, c.date, c.forecast)
+        select(c.submission_id, c.date, c.forecast, *(c[f] for f in _CLOSE_NUMBERS))
         .where(c.submission_id.in_(chunk), c.date.is_not(None))
         .order_by(c.submission_id, c.sheet_row)
     )
-    for sub, day, forecast in fetched(conn, query):
-        found[sub].days.add(day)
-        found[sub].closes.append((day, forecast))
+    for sub, day, forecast, *numbers in fetched(conn, query):
+        figures = found[sub]
+        figures.days.add(day)
+        figures.closes.append((day, forecast))
+        if any(n is not None and not -_LIMIT <= n <= _LIMIT for n in numbers):
+            figures.beyond = True
 
 
 def _names(

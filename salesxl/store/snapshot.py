@@ -26,7 +26,7 @@ from salesxl.core.issues import Code, Issue, Severity, make_issue
 from salesxl.core.people import Roster
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month
-from salesxl.forms import FORMS, FormId, Role
+from salesxl.forms import FormId, Role
 from salesxl.intake.roster import roster_from_form
 from salesxl.read import Limits
 from salesxl.store import codec
@@ -352,12 +352,18 @@ def _forms(
     decoded = {text: codec.loads(text) for text in {s.layout for s in subs}}
     layouts = {s.id: decoded[s.layout] for s in subs}
     same_cells: dict[tuple[tuple[str, str, str], ...], dict[str, tuple[str, str]]] = {}
-    as_figures = set()
+    computed: dict[int, ReportFigures] = {}
     if figures is not None:
-        as_figures = {s.id for s in subs if s.form_id == FormId.DAILY_REPORT}
-        if not trails_only:  # (a trail's only number is whether a deposit was made: the
-            # database leaves out one beyond reason itself, `figures._trails`)
-            as_figures -= _holding_insane_numbers(conn, sorted(as_figures))
+        month, upto, planned = figures
+        daily = [s.id for s in subs if s.form_id == FormId.DAILY_REPORT]
+        named = [s.id for s in subs if s.form_id == FormId.DAILY_REPORT and s.rep_id in planned]
+        computed = report_figures(
+            conn, daily, month, upto, names_for=named, trails_only=trails_only
+        )
+    # A report holding a number beyond reason is read row by row instead, where the number
+    # is left out with an error (`_leave_out_insane_numbers`).  (A trail's only number is
+    # whether a deposit was made: the database leaves out one beyond reason itself.)
+    as_figures = {sub for sub, found in computed.items() if not found.beyond}
     for s in subs:
         for key in layouts[s.id]:
             records[s.id][key] = []
@@ -388,14 +394,6 @@ def _forms(
     # an earlier month's report is read for its customer trails: its issues were the
     # summary of its own month
     found = {} if trails_only else _issues(conn, subs, as_of)
-    computed: dict[int, ReportFigures] = {}
-    if figures is not None and as_figures:
-        month, upto, planned = figures
-        daily = [s.id for s in subs if s.id in as_figures]
-        named = [s.id for s in subs if s.id in as_figures and s.rep_id in planned]
-        computed = report_figures(
-            conn, daily, month, upto, names_for=named, trails_only=trails_only
-        )
     out = []
     for s in subs:
         tables = {
@@ -409,36 +407,11 @@ def _forms(
         if shape not in same_cells:  # one for the files of a template, as their layout
             same_cells[shape] = {key: (sheet, cell) for key, sheet, cell in shape}
         data.header_cells = same_cells[shape]
-        if s.id in computed:
+        if s.id in as_figures:
             data.digest = computed[s.id]
         _leave_out_insane_numbers(data)
         out.append(data)
     return out
-
-
-def _holding_insane_numbers(conn: Connection, ids: list[int]) -> set[int]:
-    """The daily reports among `ids` with a number beyond what a form may hold: they are read
-    row by row (`_leave_out_insane_numbers` then says so), not summed by the database."""
-    limit = Limits().max_amount
-    form = FORMS[FormId.DAILY_REPORT]
-    found: set[int] = set()
-    for (form_id, key), table in ROW_TABLES.items():
-        if form_id != FormId.DAILY_REPORT:
-            continue
-        fields = [f.key for f in form.table(key).fields if f.type in NUMERIC]
-        if not fields:
-            continue
-        beyond = or_(*(func.abs(table.c[f]) > limit for f in fields))
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            found.update(
-                conn.execute(
-                    select(table.c.submission_id)
-                    .distinct()
-                    .where(table.c.submission_id.in_(chunk), beyond)
-                ).scalars()
-            )
-    return found
 
 
 def _leave_out_insane_numbers(data: FormData) -> None:
