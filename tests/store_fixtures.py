@@ -22,11 +22,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from sqlalchemy import create_engine, select
 
 from salesxl.core.periods import Month, Week
 from salesxl.forms import DAILY_REPORT, MONTHLY_PLAN, ROSTER, SALES_RECORDS, WEEKLY_PLAN
+from salesxl.store import import_files
 from salesxl.store.engine import resolve_url
 from salesxl.store.schema import metadata
 from salesxl.write.templates import write_form
@@ -199,6 +201,26 @@ def query(url: str, statement: Any) -> list[Any]:
 def contact(day: int | dt.date, customer: str, month: Month = NOV, **values: Any) -> dict[str, Any]:
     date = day if isinstance(day, dt.date) else dt.date(month.year, month.month, day)
     return {"date": date, "customer": customer, **values}
+
+
+def import_future_dates(store_url: str, folder: Path) -> None:
+    """Two daily reports imported on 20 November with dates ahead of it (未来日期 warnings):
+    S001's 日清 Day close row 10 (the 25th) shares its row number with a contact of the 2nd
+    (closes on rows 4 to 10); S002's contact sheet is renamed "Daily", its rows 10 and 11
+    are the 23rd and the 28th."""
+    s001 = daily_file(
+        folder,
+        "S001",
+        [contact(2, "甲公司")],
+        closes=[
+            {"date": dt.date(2026, 11, day), "forecast": 100.0} for day in (2, 3, 4, 5, 6, 9, 25)
+        ],
+    )
+    s002 = daily_file(folder, "S002", [contact(23, "丙公司"), contact(28, "丁公司")])
+    book = openpyxl.load_workbook(s002)
+    book["日报 Daily"].title = "Daily"
+    book.save(s002)
+    import_files("reports", [s001, s002], db=store_url, now=dt.datetime(2026, 11, 20, 9))
 
 
 def daily_file(

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import openpyxl
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, inspect, select, text
 
 from salesxl.forms import FORMS
 from salesxl.store import (
     StoreError,
-    import_files,
     import_form,
     load_period,
     open_store,
@@ -35,7 +33,7 @@ from salesxl.store.schema import (
     schema_versions,
 )
 from tests import factory, store_fixtures
-from tests.store_fixtures import NOV, contact, daily_file, dump_tables, query
+from tests.store_fixtures import NOV, dump_tables, import_future_dates, query
 
 # Every test taking `store_url` runs on SQLite and on a PostgreSQL server started for the session.
 pg_server = store_fixtures.pg_server
@@ -264,19 +262,7 @@ def test_a_schema_4_store_upgrades_to_date_its_future_date_warnings(store_url, t
     S001's 日清 Day close row 10 (the 25th) shares its row number with a contact of the 2nd;
     S002's contact sheet was renamed, its rows 10 and 11 are the 23rd and the 28th.  Other
     issues get none; a month read after the upgrade warns as one imported anew does."""
-    s001 = daily_file(
-        tmp_path,
-        "S001",
-        [contact(2, "甲公司")],
-        closes=[
-            {"date": dt.date(2026, 11, day), "forecast": 100.0} for day in (2, 3, 4, 5, 6, 9, 25)
-        ],  # rows 4 to 10
-    )
-    s002 = daily_file(tmp_path, "S002", [contact(23, "丙公司"), contact(28, "丁公司")])
-    book = openpyxl.load_workbook(s002)
-    book["日报 Daily"].title = "Daily"
-    book.save(s002)
-    import_files("reports", [s001, s002], db=store_url, now=dt.datetime(2026, 11, 20, 9))
+    import_future_dates(store_url, tmp_path)
     expected = {
         ("日清 Day close", "A10"): dt.date(2026, 11, 25),
         ("Daily", "A10"): dt.date(2026, 11, 23),

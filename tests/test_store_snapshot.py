@@ -25,6 +25,7 @@ from tests.store_fixtures import (
     NOV,
     contact,
     daily_file,
+    import_future_dates,
     monthly_file,
     rep,
     roster_file,
@@ -271,19 +272,7 @@ def test_a_future_date_is_judged_on_the_sheet_it_is_on(store_url, tmp_path, rows
     of the 24th the close's warning stands, whatever the contact on its row number says; a
     report whose sheets were renamed is judged by its own sheet names; warnings of other
     kinds and about the whole file stay."""
-    s001 = daily_file(
-        tmp_path,
-        "S001",
-        [contact(2, "甲公司")],
-        closes=[
-            {"date": dt.date(2026, 11, day), "forecast": 100.0} for day in (2, 3, 4, 5, 6, 9, 25)
-        ],  # rows 4 to 10
-    )
-    s002 = daily_file(tmp_path, "S002", [contact(23, "丙公司"), contact(28, "丁公司")])
-    book = openpyxl.load_workbook(s002)
-    book["日报 Daily"].title = "Daily"
-    book.save(s002)
-    import_files("reports", [s001, s002], db=store_url, now=dt.datetime(2026, 11, 20, 9))
+    import_future_dates(store_url, tmp_path)
 
     def warned(as_of: dt.date) -> dict[str, list[tuple[str | None, str | None]]]:
         forms = load_period(store_url, NOV, as_of=as_of, rows=rows).forms
