@@ -257,7 +257,7 @@ def test_a_schema_3_store_upgrades_to_read_contacts_by_day(store_url):
     assert dump_tables(store_url)["activities"] == before
 
 
-def test_a_schema_4_store_upgrades_to_date_its_future_date_warnings(store_url, tmp_path):
+def test_a_schema_4_store_upgrades_to_date_its_future_date_warnings(store_url, tmp_path, capsys):
     """Each 未来日期 warning gets the date its stored row holds, read on the sheet it is on:
     S001's 日清 Day close row 10 (the 25th) shares its row number with a contact of the 2nd;
     S002's contact sheet was renamed, its rows 10 and 11 are the 23rd and the 28th.  Other
@@ -296,6 +296,8 @@ def test_a_schema_4_store_upgrades_to_date_its_future_date_warnings(store_url, t
             )
         assert migrate(engine) == 5
     assert future_days() == (expected, {None})
+    said = capsys.readouterr().err  # a long upgrade is announced, not taken for a hang
+    assert "升级数据库结构 4 → 5" in said and "upgrading the store's schema 4 -> 5" in said
     assert [as_of(dt.date(2026, 11, day)) for day in (24, 25, 28)] == judged
 
 

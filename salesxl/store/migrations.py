@@ -15,6 +15,7 @@ brings a database of the previous version to the new one.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -218,6 +219,17 @@ def migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> int
                 hint_zh="请升级 salesxl",
                 hint_en="upgrade salesxl",
             )
+        if version == newest:  # another process upgraded it meanwhile
+            return newest
+        # an upgrade can take minutes on a large store (schema 5 reads a million rows):
+        # said before it starts, so that a long wait is not taken for a hang
+        print(
+            f"正在升级数据库结构 {version} → {newest}（大型数据库可能需要几分钟）\n"
+            f"upgrading the store's schema {version} -> {newest} "
+            f"(a large store may take minutes): {display_url(str(engine.url))}",
+            file=sys.stderr,
+            flush=True,
+        )
         for step in migrations:
             if step.version > version:
                 step.apply(conn)
