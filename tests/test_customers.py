@@ -171,6 +171,11 @@ def test_normalise_name(raw, key):
     assert normalise_name(raw) == key
 
 
+def test_a_name_that_is_its_own_key_comes_back_as_itself():
+    name = "".join(["恒瑞", "贸易"])  # made at run time: not a constant shared by the compiler
+    assert normalise_name(name) is name  # one copy kept for every trail, not two
+
+
 def _plain_name_key(name: str) -> str:
     """The name key as its rule says it (what the fast path must equal): NFKC, lower case,
     every noise character dropped, then one company suffix, keeping at least two characters."""

@@ -279,10 +279,7 @@ def digest_daily(
         if customer:
             key = names.get(customer)
             if key is None:
-                key = normalise_name(customer)
-                # one copy when equal: it crosses to the parent once (pickle's memo) and is
-                # kept once there (a cold-calling month: 200,000 trails)
-                key = names[customer] = customer if key == customer else key
+                key = names[customer] = normalise_name(customer)  # the name itself when equal
             activity.names.add(key)
         if day > as_of:
             continue
@@ -403,7 +400,7 @@ def _named(names: dict[str, tuple[str, str]], name: str, key: str | None) -> tup
     """A customer name and its name key, kept in `names` (the stored identity `name:<key>`
     spares normalising it)."""
     name_key = key[5:] if key is not None and key.startswith("name:") else normalise_name(name)
-    found = names[name] = (name, name if name_key == name else name_key)  # one copy when equal
+    found = names[name] = (name, name if name_key == name else name_key)  # (a stored key too)
     return found
 
 
