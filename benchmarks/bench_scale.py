@@ -174,6 +174,7 @@ def generate(folder: Path, reps: int, months: int, rows: int, sales: int) -> dic
         "targets_input": folder / "targets_input.xlsx",
     }
     if done.exists():
+        _write_targets_input(paths["targets_input"], reps)  # cheap: always as this code writes it
         return paths
     print(f"generating {reps} reps × {months} months in {folder} ...", file=sys.stderr)
     with ProcessPoolExecutor() as pool:
@@ -215,6 +216,13 @@ def generate(folder: Path, reps: int, months: int, rows: int, sales: int) -> dic
             ]
         },
     )
+    _write_targets_input(paths["targets_input"], reps)
+    done.touch()
+    return paths
+
+
+def _write_targets_input(path: Path, reps: int) -> None:
+    """A targets input for every unit of the generated roster, with the plan year's days."""
     regions, teams = sorted({f"区域{k // 500}" for k in range(reps)}), reps // 10 + 1
     units = [{"level": "company", "unit": "HQ", "annual_target": 1_200_000.0 * reps}]
     units += [{"level": "region", "unit": r, "parent": "HQ"} for r in regions]
@@ -225,13 +233,11 @@ def generate(folder: Path, reps: int, months: int, rows: int, sales: int) -> dic
     ]
     units += [{"level": "rep", "unit": _rep_id(k), "parent": f"{k // 10}组"} for k in range(reps)]
     write_form(
-        paths["targets_input"],
+        path,
         TARGETS_INPUT,
         header={"year": YEAR + 1, "method": "seasonal", "rounding": 100},
-        rows={"annual": units},
+        rows={"annual": units, "workdays": _assumed_holidays(YEAR + 1)},
     )
-    done.touch()
-    return paths
 
 
 def _timed(

@@ -81,6 +81,33 @@ def test_an_honest_dimension_is_confirmed_in_one_pass():
     assert got.strings_ok
 
 
+def _usual_limits(extent: Extent) -> bool:
+    """The reader's default limits: 20 million cells, 4 million unless they are filled."""
+    return extent.cells <= 20_000_000 and (
+        extent.cells <= 4_000_000 or extent.cells <= 8 * extent.values
+    )
+
+
+def test_a_sheet_without_a_dimension_in_columns_a_to_z_is_bounded_in_one_pass():
+    body = b"".join(cell(b"%s%d" % (c, r)) for r in range(1, 301) for c in (b"A", b"O"))
+    got = scan_cells(sheet(body), 0, _usual_limits)
+    assert (got.extent.rows, got.extent.cols, got.extent.exact) == (99_999, 26, False)
+
+
+@pytest.mark.parametrize(
+    ("far", "rows", "cols"),
+    [
+        (b"AA2", 300, 27),  # one column past Z: the references are read
+        (b"B100000", 100_000, 26),  # a sixth row digit
+        (b"XFD1048576", 1_048_576, 16_384),
+    ],
+)
+def test_a_sheet_without_a_dimension_reaching_farther_is_measured(far, rows, cols):
+    body = b"".join(cell(b"A%d" % r) for r in range(1, 301)) + cell(far)
+    got = scan_cells(sheet(body), 0, _usual_limits)
+    assert (got.extent.rows, got.extent.cols) == (rows, cols)
+
+
 def test_a_dimension_that_lies_small_does_not_hide_a_far_cell():
     got = scan_cells(sheet(cell(b"A1") + cell(b"XFD1048576"), b"A1:B2"), 0, _small)
     assert (got.extent.rows, got.extent.cols) == (1_048_576, 16_384)

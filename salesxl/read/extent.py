@@ -98,6 +98,12 @@ def scan_cells(xml: bytes, strings: int, fits: Callable[[Extent], bool]) -> Cell
     hint = _DIMENSION.search(xml, 0, 4096)
     letters, digits = (len(hint.group(1)), len(hint.group(2))) if hint else (3, 7)
     string_digits = len(str(max(strings - 1, 0)))
+    if hint is None:
+        # No dimension (some exporters write none): the usual narrow sheet, columns A to Z
+        # and rows below 100,000, is known in one pass instead of reading every reference.
+        bound = Extent(99_999, _MAX_COLUMNS[1], 0, exact=False)
+        if fits(bound) and _usual(xml, 1, 5, string_digits):
+            return CellScan(bound, True)
     if _usual(xml, letters, digits, string_digits):
         bound = Extent(10**digits - 1, _MAX_COLUMNS[letters], 0, exact=False)
         if fits(bound):
