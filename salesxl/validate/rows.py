@@ -645,21 +645,21 @@ class TableChecker:
                 )
         if f.not_future:
             today = self.today
+            # one message per date: the later rows of a month imported before its end share
+            # a few dozen days (a year's December holds a million such warnings)
+            said: dict[Any, tuple[str, str]] = {}
             for i in [i for i, v in enumerate(out) if v is not None and v > today]:
                 if i not in outside:
-                    self.issue(
-                        Code.FUTURE_DATE,
-                        j,
-                        numbers[i],
-                        *message(
+                    text = said.get(out[i])
+                    if text is None:
+                        text = said[out[i]] = message(
                             Code.FUTURE_DATE,
                             field_zh=f.zh,
                             field_en=f.en,
                             value=out[i],
                             today=today,
-                        ),
-                        raw[i],
-                    )
+                        )
+                    self.issue(Code.FUTURE_DATE, j, numbers[i], *text, raw[i])
 
     # -- the whole table -----------------------------------------------------------------
 
