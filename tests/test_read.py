@@ -27,7 +27,7 @@ from conftest import (
 )
 
 from salesxl.forms import DAILY_REPORT
-from salesxl.intake.files import collect_files, load_form, load_forms
+from salesxl.intake.files import collect_files, load_form, load_forms, stream_forms
 from salesxl.read import Limits, ReadError, locate, open_book
 from salesxl.read.formulas import column_index, column_letters, sheet_parts, uncached_formula_cells
 from salesxl.validate import ValidationContext
@@ -628,6 +628,21 @@ def test_load_forms_in_parallel_keeps_order_and_survives_bad_files(tmp_path):
     assert sum(steps) == len(paths)
     serial = load_forms(paths, CTX, workers=1)
     assert [d.issues for d in serial] == [d.issues for d in results]
+
+
+def test_stream_forms_gives_each_form_in_order_and_stops_its_processes_when_closed(tmp_path):
+    import multiprocessing
+
+    paths = [
+        write_daily(tmp_path / f"r{i}.xlsx", [{**GOOD_ROW, "customer": f"客户{i}"}])
+        for i in range(12)
+    ]
+    forms = stream_forms(paths, CTX, workers=2)
+    first = [next(forms) for _ in range(5)]
+    assert [d.records("daily")[0]["customer"] for d in first] == [f"客户{i}" for i in range(5)]
+    assert len(multiprocessing.active_children()) == 2  # reading the files after the 5th
+    forms.close()
+    assert multiprocessing.active_children() == []
 
 
 def test_collect_files_recurses_sorts_and_skips(tmp_path):

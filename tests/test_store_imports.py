@@ -6,6 +6,7 @@ Every test runs against SQLite and against a real PostgreSQL server.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -706,3 +707,112 @@ def test_an_import_reads_big_files_a_few_at_a_time():
     got = read_chunks(exports[:5], [3 * mb, 3 * mb, 3 * mb, 9 * mb, 1 * mb])
     assert got == [exports[0:2], exports[2:3], exports[3:4], exports[4:5]]
     assert read_chunks([], []) == []
+
+
+def test_the_reading_processes_last_the_whole_import(store_url, tmp_path, monkeypatch):
+    """40 reports in chunks of 4: read by two processes started once for the import (not
+    two for each of the ten chunks), every file imported, in the order of the input."""
+    import os
+
+    from salesxl.intake import pool
+    from salesxl.store import imports
+
+    inbox = tmp_path / "inbox"
+    for k in range(40):
+        path = daily_file(inbox / f"r{k:02d}", f"S{k:03d}", [contact(2 + k % 20, f"客户{k}")])
+        os.utime(path, (1_700_000_000 + k, 1_700_000_000 + k))
+    started = []
+    start = pool._start
+
+    def counted(context, func):
+        started.append(1)
+        return start(context, func)
+
+    monkeypatch.setattr(pool, "_start", counted)
+    monkeypatch.setattr(imports, "READ_CHUNK", 4)
+    monkeypatch.setattr(imports, "FIRST_CHUNK", 4)
+    result = import_files("reports", [inbox], db=store_url, now=T0, workers=2)
+    assert len(started) == 2
+    assert [f.status for f in result.files] == ["imported"] * 40
+    stored = query(store_url, select(submissions.c.rep_id).order_by(submissions.c.id))
+    assert [r.rep_id for r in stored] == [f"S{k:03d}" for k in range(40)]
+
+
+def _wait_for(condition):
+    """Until `condition()` holds (the reading thread has got there), at most 10 s."""
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, "the reading thread never got there"
+        time.sleep(0.01)
+
+
+class _Forms:
+    """Stands in for `stream_forms`: counts the forms taken, fails at `fail_at`, and says
+    when it is closed."""
+
+    def __init__(self, fail_at=None):
+        self.taken, self.closed, self.fail_at = 0, False, fail_at
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.taken == self.fail_at:
+            raise RuntimeError("reading failed in a worker process")
+        self.taken += 1
+        return f"form {self.taken}"
+
+    def close(self):
+        self.closed = True
+
+
+def test_reading_runs_at_most_three_chunks_ahead_of_writing():
+    from salesxl.store.imports import _ReadAhead
+
+    chunks = [[Path(f"r{i}_{k}.xlsx") for k in range(4)] for i in range(6)]
+    sizes = [4 * 30_000] * 6
+    forms = _Forms()
+    with _ReadAhead(chunks, sizes, forms) as ahead:
+        assert ahead.next_chunk() == ["form 1", "form 2", "form 3", "form 4"]
+        # chunk 0 in the writer's hands, 1 and 2 read ahead: the reader waits for a write
+        _wait_for(lambda: forms.taken == 12)
+        time.sleep(0.2)  # time enough to take more, were it allowed to
+        assert forms.taken == 12
+        ahead.written(sizes[0])
+        _wait_for(lambda: forms.taken == 16)
+        assert ahead.next_chunk() == ["form 5", "form 6", "form 7", "form 8"]
+    # leaving early stops the reading and closes what it reads from
+    assert forms.closed and forms.taken == 16
+
+
+def test_a_large_chunk_is_read_only_when_nothing_else_waits():
+    """12 MB exports: one read ahead of the one written would hold two 150 MB forms; the
+    byte bound (16 MB) lets the next one be read only once the last is written."""
+    from salesxl.store.imports import _ReadAhead
+
+    chunks = [[Path(f"erp_{m}.xlsx")] for m in range(3)]
+    sizes = [12 * 2**20] * 3
+    forms = _Forms()
+    with _ReadAhead(chunks, sizes, forms) as ahead:
+        assert ahead.next_chunk() == ["form 1"]
+        time.sleep(0.2)  # time enough to take the next, were it allowed to
+        assert forms.taken == 1
+        ahead.written(sizes[0])
+        assert ahead.next_chunk() == ["form 2"]
+        ahead.written(sizes[1])
+        assert ahead.next_chunk() == ["form 3"]
+        ahead.written(sizes[2])
+    assert forms.closed and forms.taken == 3
+
+
+def test_a_failure_while_reading_reaches_the_writer():
+    from salesxl.store.imports import _ReadAhead
+
+    chunks = [[Path(f"r{i}_{k}.xlsx") for k in range(2)] for i in range(3)]
+    forms = _Forms(fail_at=3)
+    with _ReadAhead(chunks, [1] * 3, forms) as ahead:
+        assert ahead.next_chunk() == ["form 1", "form 2"]
+        ahead.written(1)
+        with pytest.raises(RuntimeError, match="reading failed"):
+            ahead.next_chunk()
+    assert forms.closed

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from salesxl.core.issues import Code, Issue, make_issue, message
@@ -24,7 +24,14 @@ from salesxl.read.locate import locate
 from salesxl.read.workbook import ReadError, open_book
 from salesxl.validate import FormData, ValidationContext, check_layout
 
-__all__ = ["collect_files", "issues_only", "load_form", "load_forms", "saved_early"]
+__all__ = [
+    "collect_files",
+    "issues_only",
+    "load_form",
+    "load_forms",
+    "saved_early",
+    "stream_forms",
+]
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 16
@@ -180,27 +187,51 @@ def load_forms(
     `prepare` (picklable) runs on each result in the worker that read it —
     consolidation uses it to boil rows down before they cross processes.
     """
+    with paused_gc():
+        return list(stream_forms(files, ctx, workers=workers, progress=progress, prepare=prepare))
+
+
+def stream_forms(
+    files: Sequence[Path],
+    ctx: ValidationContext | None = None,
+    *,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    prepare: Prepare | None = None,
+) -> Iterator[FormData]:
+    """`load_forms` one form at a time: each in input order as soon as it and every file
+    before it are read, by reading processes that stay up until the last file (an import
+    of 60,000 reports writes them as they come, without new processes for each batch).
+
+    Closing the iterator early stops the reading processes.  `progress(1)` is called
+    for each file read, in the order they finish.
+    """
     ctx = ctx or ValidationContext()
     workers = default_workers(len(files)) if workers is None else workers
     if workers <= 1:
-        results = []
-        with paused_gc():
-            for path in files:
-                results.append(_load_one(path, ctx, prepare))
-                if progress:
-                    progress(1)
-        return results
-    read = functools.partial(_load_one, ctx=ctx, prepare=prepare)
-    found: list[FormData | None] = [None] * len(files)
-    with paused_gc():
-        for index, data in read_isolated(
-            read,
-            files,
-            workers=workers,
-            time_limit=ctx.limits.max_read_seconds,
-            on_stop=functools.partial(_stopped, seconds=ctx.limits.max_read_seconds),
-        ):
-            found[index] = data
+        for path in files:
+            data = _load_one(path, ctx, prepare)
             if progress:
                 progress(1)
-    return [data for data in found if data is not None]
+            yield data
+        return
+    read = functools.partial(_load_one, ctx=ctx, prepare=prepare)
+    early: dict[int, FormData] = {}  # read before a file ahead of it in the input
+    following = 0
+    reading = read_isolated(
+        read,
+        files,
+        workers=workers,
+        time_limit=ctx.limits.max_read_seconds,
+        on_stop=functools.partial(_stopped, seconds=ctx.limits.max_read_seconds),
+    )
+    try:
+        for index, data in reading:
+            early[index] = data
+            if progress:
+                progress(1)
+            while following in early:
+                yield early.pop(following)
+                following += 1
+    finally:
+        reading.close()  # closed early: its processes end now, not when it is collected

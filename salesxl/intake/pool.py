@@ -17,7 +17,7 @@ import signal
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
@@ -87,7 +87,7 @@ def read_isolated(
     workers: int,
     time_limit: float | None,
     on_stop: Callable[[T, Stopped], R],
-) -> Iterator[tuple[int, R]]:
+) -> Generator[tuple[int, R], None, None]:
     """`func` of each item on `workers` processes; yields (index, result) as they finish.
 
     An item whose worker dies, or takes longer than `time_limit` seconds,

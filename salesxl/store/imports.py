@@ -3,29 +3,33 @@
 For every file: its bytes are hashed first, so a file the store already has
 is reported `unchanged` without being read again (importing the same folder
 twice changes nothing).  New files go through the one reader
-(`salesxl.intake.files.load_forms`, in parallel when there are many).  A file with
-errors is blocked whole; with `skip_bad_rows` the rows with errors are left
-out and recorded as issues, but a file-level error (unreadable, wrong form,
-missing header) still blocks it.  The files read together (up to 64) are
-then written in one transaction: for each, its submission, what it
-replaces and an audit entry; the rows, days and issues of the batch's
+(`salesxl.intake.files.stream_forms`, in parallel when there are many).  A
+file with errors is blocked whole; with `skip_bad_rows` the rows with errors
+are left out and recorded as issues, but a file-level error (unreadable,
+wrong form, missing header) still blocks it.  The files read together (up
+to 64) are then written in one transaction: for each, its submission, what
+it replaces and an audit entry; the rows, days and issues of the batch's
 reports as one insert per table (`PendingRows`; a rep's second file in a
-batch sees the first's); then the customers they mention, recomputed once.  A database failure leaves none of
-that batch written (importing again writes it: unchanged files are skipped).
-The next batch is read (on every core) while one is written.  Files are
-written oldest first (by modification time), so of two versions of one
+batch sees the first's); then the customers they mention, recomputed once.
+A database failure leaves none of that batch written (importing again
+writes it: unchanged files are skipped).  The next batches are read while
+one is written, by reading processes that last the whole import
+(`_ReadAhead`).  Files are written oldest first (by modification time), so
+of two versions of one rep-period in one import the newer ends up current.
 rep-period in one import the newer ends up current.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import getpass
 import hashlib
 import os
+import queue
 import socket
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +44,7 @@ from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month, Week
 from salesxl.core.text import plural
 from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
-from salesxl.intake.files import collect_files, load_forms, saved_early
+from salesxl.intake.files import collect_files, saved_early, stream_forms
 from salesxl.store import codec
 from salesxl.store.bulk import PendingRows, insert_or_hold
 from salesxl.store.customers import refresh_customers
@@ -220,63 +224,141 @@ def import_files(
             saved_times=saved_times,
         )
         chunks = read_chunks(todo, [hashes[f][1] for f in todo])
-        # Several chunks: the next is read while this one is written, and a file's own
+        sizes = [sum(hashes[f][1] for f in chunk) for chunk in chunks]
+        # Several chunks: the next are read while this one is written, and a file's own
         # "Writing" bar would only tangle with the reading bar.
         writing = progress if len(chunks) == 1 else _silent
         # The bar counts bytes: one big ERP export moves it as much as many small reports.
-        with (
-            progress(sum(hashes[f][1] for f in todo), "Reading") as step,
-            ThreadPoolExecutor(max_workers=1) as reader,
-        ):
-
-            def read(chunk: list[Path]) -> list[FormData]:
-                sizes = iter([hashes[f][1] for f in chunk])
-                return load_forms(
-                    chunk,
-                    ctx,
-                    workers=workers,
-                    progress=lambda n: step(next(sizes, 0) * n),
-                    # the fingerprint and customer identities, worked out by the readers
-                    prepare=prepare_for_store if spec.per_file else None,
-                )
-
-            pending = reader.submit(read, chunks[0]) if chunks else None
+        with progress(sum(sizes), "Reading") as step:
+            file_sizes = iter([hashes[f][1] for f in todo])
+            forms_read = stream_forms(
+                todo,
+                ctx,
+                workers=workers,
+                progress=lambda n: step(next(file_sizes, 0) * n),
+                # the fingerprint and customer identities, worked out by the readers
+                prepare=prepare_for_store if spec.per_file else None,
+            )
             written: dict[str, int] = {}  # rows added per table, for PostgreSQL's statistics
-            for k, chunk in enumerate(chunks):
-                assert pending is not None
-                forms = pending.result()
-                pending = reader.submit(read, chunks[k + 1]) if k + 1 < len(chunks) else None
-                # One transaction for the chunk: a file's rows, versions, days and issues,
-                # then the customers all its files mention, recomputed once.
-                with paused_gc(), write_transaction(engine) as conn:
-                    keys: set[str] = set()
-                    # a batch of reports: their rows go in as one insert per table
-                    held = PendingRows() if spec.name == "reports" else None
-                    # imported since the hashes were looked up (one query for the chunk)
-                    stored = set(_known_hashes(conn, [hashes[p][0] for p in chunk]))
-                    for path, data in zip(chunk, forms, strict=True):
-                        content_hash, size, _ = hashes[path]
-                        results[path] = _import(
-                            conn,
-                            spec,
-                            data,
-                            content_hash,
-                            size,
-                            skip_bad_rows,
-                            backfill,
-                            now,
-                            actor,
-                            writing,
-                            _Written(keys, written, stored, held),
-                        )
-                    if held is not None:
-                        held.flush(conn)
-                    written[submissions.name] = written.get(submissions.name, 0) + len(chunk)
-                    if keys:
-                        keep_statistics(conn, written)
-                    refresh_customers(conn, keys, now or dt.datetime.now())
-                del forms
+            with _ReadAhead(chunks, sizes, forms_read) as ahead:
+                for chunk, size in zip(chunks, sizes, strict=True):
+                    forms = ahead.next_chunk()
+                    # One transaction for the chunk: a file's rows, versions, days and
+                    # issues, then the customers all its files mention, recomputed once.
+                    with paused_gc(), write_transaction(engine) as conn:
+                        keys: set[str] = set()
+                        # a batch of reports: their rows go in as one insert per table
+                        held = PendingRows() if spec.name == "reports" else None
+                        # imported since the hashes were looked up (one query for the chunk)
+                        stored = set(_known_hashes(conn, [hashes[p][0] for p in chunk]))
+                        for path, data in zip(chunk, forms, strict=True):
+                            content_hash, size_on_disk, _ = hashes[path]
+                            results[path] = _import(
+                                conn,
+                                spec,
+                                data,
+                                content_hash,
+                                size_on_disk,
+                                skip_bad_rows,
+                                backfill,
+                                now,
+                                actor,
+                                writing,
+                                _Written(keys, written, stored, held),
+                            )
+                        if held is not None:
+                            held.flush(conn)
+                        written[submissions.name] = written.get(submissions.name, 0) + len(chunk)
+                        if keys:
+                            keep_statistics(conn, written)
+                        refresh_customers(conn, keys, now or dt.datetime.now())
+                    del forms
+                    ahead.written(size)
     return ImportResult(spec.name, [results[f] for f in files], notes)
+
+
+# How far reading runs ahead of writing: chunks read (or being read) and not yet written.
+# More than one keeps every reading process busy while a slow chunk is written; the bytes
+# bound keeps large ERP exports (150 MB each once read) to one at a time.
+AHEAD_CHUNKS = 3
+AHEAD_BYTES = 2 * CHUNK_BYTES
+
+
+class _ReadAhead:
+    """The import's forms, chunk by chunk, read by a thread ahead of the writing.
+
+    One `stream_forms` reads every file, so the reading processes start once
+    and never wait for a batch to be written unless the reading is
+    AHEAD_CHUNKS chunks (or AHEAD_BYTES of files, a larger chunk alone) ahead.
+    The writer takes each chunk with `next_chunk` and says when it is
+    `written`; leaving the `with` block stops the reading (after the file
+    in hand) and its processes.  A failure while reading is raised by
+    `next_chunk`.
+    """
+
+    def __init__(
+        self, chunks: Sequence[Sequence[Path]], sizes: Sequence[int], forms: Iterator[FormData]
+    ) -> None:
+        self._ready: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+        self._turn = threading.Condition()
+        self._held = [0, 0]  # chunks, bytes
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._read, args=(chunks, sizes, forms), name="salesxl-read", daemon=True
+        )
+
+    def __enter__(self) -> _ReadAhead:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._turn:
+            self._stop.set()
+            self._turn.notify_all()
+        self._thread.join()
+
+    def _may_read(self, size: int) -> bool:
+        chunks, held = self._held
+        stop = self._stop.is_set()
+        return stop or chunks == 0 or (chunks < AHEAD_CHUNKS and held + size <= AHEAD_BYTES)
+
+    def _read(
+        self, chunks: Sequence[Sequence[Path]], sizes: Sequence[int], forms: Iterator[FormData]
+    ) -> None:
+        try:
+            with paused_gc():
+                for chunk, size in zip(chunks, sizes, strict=True):
+                    with self._turn:
+                        self._turn.wait_for(functools.partial(self._may_read, size))
+                        if self._stop.is_set():
+                            return
+                        self._held[0] += 1
+                        self._held[1] += size
+                    batch = []
+                    for _ in chunk:
+                        if self._stop.is_set():
+                            return
+                        batch.append(next(forms))
+                    self._ready.put((True, batch))
+        except BaseException as exc:  # raised again in the writer
+            self._ready.put((False, exc))
+        finally:
+            close = getattr(forms, "close", None)
+            if close is not None:
+                close()  # the reading processes end with it
+
+    def next_chunk(self) -> list[FormData]:
+        ok, value = self._ready.get()
+        if not ok:
+            raise value
+        batch: list[FormData] = value
+        return batch
+
+    def written(self, size: int) -> None:
+        with self._turn:
+            self._held[0] -= 1
+            self._held[1] -= size
+            self._turn.notify_all()
 
 
 def import_form(
