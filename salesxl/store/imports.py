@@ -16,7 +16,6 @@ writes it: unchanged files are skipped).  The next batches are read while
 one is written, by reading processes that last the whole import
 (`_ReadAhead`).  Files are written oldest first (by modification time), so
 of two versions of one rep-period in one import the newer ends up current.
-rep-period in one import the newer ends up current.
 """
 
 from __future__ import annotations
