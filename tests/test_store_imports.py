@@ -785,24 +785,29 @@ def test_reading_runs_at_most_three_chunks_ahead_of_writing():
     assert forms.closed and forms.taken == 16
 
 
-def test_a_large_chunk_is_read_only_when_nothing_else_waits():
-    """12 MB exports: one read ahead of the one written would hold two 150 MB forms; the
-    byte bound (16 MB) lets the next one be read only once the last is written."""
+def test_a_large_chunk_is_read_only_beside_the_one_written():
+    """12 MB exports (150 MB each once read): the next one is read while one is written, as
+    ever, but the byte bound (16 MB) keeps a third from being read before the first is
+    written."""
     from salesxl.store.imports import _ReadAhead
 
-    chunks = [[Path(f"erp_{m}.xlsx")] for m in range(3)]
-    sizes = [12 * 2**20] * 3
+    chunks = [[Path(f"erp_{m}.xlsx")] for m in range(4)]
+    sizes = [12 * 2**20] * 4
     forms = _Forms()
     with _ReadAhead(chunks, sizes, forms) as ahead:
         assert ahead.next_chunk() == ["form 1"]
-        time.sleep(0.2)  # time enough to take the next, were it allowed to
-        assert forms.taken == 1
+        _wait_for(lambda: forms.taken == 2)  # read while the first is written
+        time.sleep(0.2)  # time enough to take a third, were it allowed to
+        assert forms.taken == 2
         ahead.written(sizes[0])
+        _wait_for(lambda: forms.taken == 3)
         assert ahead.next_chunk() == ["form 2"]
         ahead.written(sizes[1])
         assert ahead.next_chunk() == ["form 3"]
         ahead.written(sizes[2])
-    assert forms.closed and forms.taken == 3
+        assert ahead.next_chunk() == ["form 4"]
+        ahead.written(sizes[3])
+    assert forms.closed and forms.taken == 4
 
 
 def test_a_failure_while_reading_reaches_the_writer():

@@ -277,8 +277,9 @@ def import_files(
 
 
 # How far reading runs ahead of writing: chunks read (or being read) and not yet written.
-# More than one keeps every reading process busy while a slow chunk is written; the bytes
-# bound keeps large ERP exports (150 MB each once read) to one at a time.
+# More than one ahead keeps every reading process busy while a slow chunk is written; the
+# bytes bound keeps large ERP exports (150 MB each once read) to one read beside the one
+# being written.
 AHEAD_CHUNKS = 3
 AHEAD_BYTES = 2 * CHUNK_BYTES
 
@@ -288,7 +289,8 @@ class _ReadAhead:
 
     One `stream_forms` reads every file, so the reading processes start once
     and never wait for a batch to be written unless the reading is
-    AHEAD_CHUNKS chunks (or AHEAD_BYTES of files, a larger chunk alone) ahead.
+    AHEAD_CHUNKS chunks (or AHEAD_BYTES of files) ahead; one chunk is always
+    read while another is written, however large.
     The writer takes each chunk with `next_chunk` and says when it is
     `written`; leaving the `with` block stops the reading (after the file
     in hand) and its processes.  A failure while reading is raised by
@@ -318,8 +320,9 @@ class _ReadAhead:
 
     def _may_read(self, size: int) -> bool:
         chunks, held = self._held
+        # always one chunk beside the one being written (as it is read while that is written)
         stop = self._stop.is_set()
-        return stop or chunks == 0 or (chunks < AHEAD_CHUNKS and held + size <= AHEAD_BYTES)
+        return stop or chunks <= 1 or (chunks < AHEAD_CHUNKS and held + size <= AHEAD_BYTES)
 
     def _read(
         self, chunks: Sequence[Sequence[Path]], sizes: Sequence[int], forms: Iterator[FormData]
