@@ -821,3 +821,44 @@ def test_a_failure_while_reading_reaches_the_writer():
         with pytest.raises(RuntimeError, match="reading failed"):
             ahead.next_chunk()
     assert forms.closed
+
+
+def test_customers_recomputed_in_pieces_of_any_size_come_out_the_same(
+    store_url, tmp_path, monkeypatch
+):
+    """The customers of a batch are recomputed in statements of at most so many keys (500 on
+    SQLite, 5,000 on PostgreSQL): one key per statement gives the same table as one
+    statement for all, owners, first dates, reps and deals included."""
+    from salesxl.store import customers as customer_rules
+    from salesxl.store import read_customers
+    from salesxl.store.engine import write_transaction
+    from salesxl.store.migrations import open_store
+
+    inbox = tmp_path / "inbox"
+    daily_file(
+        inbox / "a",
+        "S001",
+        [
+            contact(2, "甲公司", phone="13800138000"),
+            contact(3, "乙公司"),
+            contact(4, "丙公司", deposit=10.0),
+        ],
+    )
+    daily_file(
+        inbox / "b",
+        "S002",
+        [contact(1, "乙公司"), contact(5, "甲公司", phone="13800138000", deposit=5.0)],
+    )
+    import_files("reports", [inbox], db=store_url, now=T0)
+    whole = read_customers(store_url)
+    # 甲公司: S001 registered it on the 2nd, S002's deposit on the 5th won the deal
+    (jia,) = [c for c in whole if c.key == "tel:13800138000"]
+    assert (jia.owner_rep, jia.reps, jia.deal_rep) == ("S001", 2, "S002")
+    (yi,) = [c for c in whole if c.key == "name:乙公司"]
+    assert (yi.owner_rep, yi.first_date, yi.reps) == ("S002", dt.date(2026, 11, 1), 2)
+    monkeypatch.setattr(customer_rules, "_CHUNK", 1)
+    monkeypatch.setattr(customer_rules, "_CHUNK_POSTGRESQL", 1)
+    with open_store(store_url) as engine, write_transaction(engine) as conn:
+        conn.execute(customers.delete())  # every row must come back from the pieces
+        customer_rules.refresh_customers(conn, [c.key for c in whole], T0)
+    assert read_customers(store_url) == whole
