@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 
 from salesxl.core.issues import Code, Issue, make_issue, message
@@ -198,7 +198,7 @@ def stream_forms(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     prepare: Prepare | None = None,
-) -> Iterator[FormData]:
+) -> Generator[FormData, None, None]:
     """`load_forms` one form at a time: each in input order as soon as it and every file
     before it are read, by reading processes that stay up until the last file (an import
     of 60,000 reports writes them as they come, without new processes for each batch).

@@ -28,7 +28,7 @@ import os
 import queue
 import socket
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,7 +298,10 @@ class _ReadAhead:
     """
 
     def __init__(
-        self, chunks: Sequence[Sequence[Path]], sizes: Sequence[int], forms: Iterator[FormData]
+        self,
+        chunks: Sequence[Sequence[Path]],
+        sizes: Sequence[int],
+        forms: Generator[FormData, None, None],
     ) -> None:
         self._ready: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
         self._turn = threading.Condition()
@@ -325,7 +328,10 @@ class _ReadAhead:
         return stop or chunks <= 1 or (chunks < AHEAD_CHUNKS and held + size <= AHEAD_BYTES)
 
     def _read(
-        self, chunks: Sequence[Sequence[Path]], sizes: Sequence[int], forms: Iterator[FormData]
+        self,
+        chunks: Sequence[Sequence[Path]],
+        sizes: Sequence[int],
+        forms: Generator[FormData, None, None],
     ) -> None:
         try:
             with paused_gc():
@@ -345,9 +351,7 @@ class _ReadAhead:
         except BaseException as exc:  # raised again in the writer
             self._ready.put((False, exc))
         finally:
-            close = getattr(forms, "close", None)
-            if close is not None:
-                close()  # the reading processes end with it
+            forms.close()  # the reading processes end with it
 
     def next_chunk(self) -> list[FormData]:
         ok, value = self._ready.get()
