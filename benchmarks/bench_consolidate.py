@@ -193,7 +193,11 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=250)
     parser.add_argument("--data", type=Path, default=HERE / "_data")
-    parser.add_argument("--shapes", default=",".join(SHAPES), help="pool, cold or both")
+    parser.add_argument(
+        "--shapes",
+        default=",".join(SHAPES),
+        help="the inbox shapes to time, comma-separated: pool, cold or pool,cold (the default)",
+    )
     parser.add_argument(
         "--repeat",
         type=int,

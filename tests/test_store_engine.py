@@ -208,7 +208,7 @@ def test_a_schema_1_store_upgrades_to_keep_target_versions(tmp_path):
                 version=1, description="old", applied_at=dt.datetime.now()
             )
         )
-    assert migrate(engine) == SCHEMA_VERSION == 5
+    assert migrate(engine) == SCHEMA_VERSION == 6
     names = {c["name"] for c in inspect(engine).get_columns(targets.name)}
     assert {"stretch", "challenge", "version", "version_date"} <= names
     assert {"target_notes", "target_versions"} <= set(inspect(engine).get_table_names())
@@ -248,12 +248,12 @@ def test_a_schema_3_store_upgrades_to_read_contacts_by_day(store_url):
                 )
             )
         assert "ix_activities_submission_id" in _activity_indexes(engine)
-        assert migrate(engine) == 5
+        assert migrate(engine) == 6
         assert _activity_indexes(engine) == {
             "ix_activities_customer": ["customer_key"],
             ACTIVITIES_BY_DAY: ["submission_id", "date"],
         }
-        assert migrate(engine) == 5  # once
+        assert migrate(engine) == 6  # once
     assert dump_tables(store_url)["activities"] == before
 
 
@@ -294,10 +294,10 @@ def test_a_schema_4_store_upgrades_to_date_its_future_date_warnings(store_url, t
                     version=4, description="old", applied_at=dt.datetime.now()
                 )
             )
-        assert migrate(engine) == 5
+        assert migrate(engine) == 6
     assert future_days() == (expected, {None})
     said = capsys.readouterr().err  # a long upgrade is announced, not taken for a hang
-    assert "升级数据库结构 4 → 5" in said and "upgrading the store's schema 4 -> 5" in said
+    assert "升级数据库结构 4 → 6" in said and "upgrading the store's schema 4 -> 6" in said
     assert [as_of(dt.date(2026, 11, day)) for day in (24, 25, 28)] == judged
 
 
@@ -307,3 +307,135 @@ def test_the_default_database_is_in_the_working_folder(tmp_path, monkeypatch):
     with open_store() as engine:
         assert Path(engine.url.database).name == "salesxl.db"
     assert (tmp_path / "salesxl.db").exists()
+
+
+def _import_every_linked_table(url: str, folder: Path) -> None:
+    """A roster, reports replaced by a second version, a report with bad rows left out, a
+    weekly and a monthly plan, sales records replaced by a later export, targets re-split."""
+    from salesxl.core.periods import Week
+    from salesxl.store import import_files
+    from tests.store_fixtures import (
+        contact,
+        daily_file,
+        generated_sales,
+        monthly_file,
+        rep,
+        roster_file,
+        sales_csv,
+        weekly_file,
+    )
+    from tests.test_store_snapshot import _targets_form
+
+    roster = roster_file(folder / "roster.xlsx", [rep("S001"), rep("S002")])
+    assert import_files("roster", [roster], db=url).count("imported") == 1
+    first = daily_file(folder / "v1", "S001", [contact(2, "甲公司")], closes=[])
+    second = daily_file(
+        folder / "v2",
+        "S001",
+        [contact(2, "甲公司", phone="13800138000"), contact(9, "乙公司", stage="7", amount=900.0)],
+        closes=[{"date": dt.date(2026, 11, 9), "sales": 900.0, "forecast": 1000.0}],
+    )
+    bad = daily_file(folder / "v1", "S002", [contact(3, "丙公司"), contact(4, "丁", qty="三")])
+    now = dt.datetime(2026, 11, 10, 9)
+    import_files("reports", [first], db=url, now=now)
+    assert import_files("reports", [second], db=url, now=now).count("replaced") == 1
+    assert (
+        import_files("reports", [bad], db=url, now=now, skip_bad_rows=True).count("imported") == 1
+    )
+    week = Week(2026, 46)
+    plans = [
+        weekly_file(folder, "S001", week, [{"date": week.monday, "customer": "甲公司"}]),
+        monthly_file(folder, "S001", [{"customer": "甲公司", "grade": "A"}]),
+    ]
+    assert import_files("reports", plans, db=url, now=now).count("imported") == 2
+    sales = generated_sales(40, start=dt.date(2026, 9, 1))
+    import_files("sales", [sales_csv(folder / "sales_1.csv", sales)], db=url)
+    later = sales_csv(folder / "sales_2.csv", [*sales[:20], *generated_sales(5)])
+    assert import_files("sales", [later], db=url).count("replaced") == 1
+    nov = NOV
+    import_form("targets", _targets_form([("rep", "S001", "一组", None, nov, 500.0)]), db=url)
+    resplit = _targets_form([("rep", "S001", "一组", None, nov, 550.0)], "targets_v2.xlsx")
+    assert import_form("targets", resplit, db=url).status == "replaced"
+
+
+def test_every_row_of_every_kind_of_import_names_a_submission_the_store_has(store_url, tmp_path):
+    """The bulk tables hold no FOREIGN KEY (schema 6): `orphan_rows` makes its check.  Every
+    kind of import leaves none; a row naming a missing submission is found."""
+    from salesxl.store.schema import LINKED, activities, orphan_rows
+
+    _import_every_linked_table(store_url, tmp_path)
+    with open_store(store_url) as engine, read_transaction(engine) as conn:
+        assert orphan_rows(conn) == {}
+        filled = {
+            f"{table.name}.{name}"
+            for table, names in LINKED.items()
+            for name in names
+            if conn.execute(
+                select(table.c[name]).where(table.c[name].is_not(None)).limit(1)
+            ).first()
+        }
+    linked = {f"{table.name}.{name}" for table, names in LINKED.items() for name in names}
+    # every table the import fills in bulk was filled (the Method sheet's notes aside)
+    assert linked - filled == {"target_notes.submission_id"}
+    with open_store(store_url) as engine:
+        with write_transaction(engine) as conn:
+            conn.execute(
+                activities.insert().values(
+                    submission_id=999, sheet_row=2, rep_id="S9", period="2026-11"
+                )
+            )
+        with read_transaction(engine) as conn:
+            assert orphan_rows(conn) == {"activities.submission_id": 1}
+
+
+def _foreign_keys(engine) -> dict[str, list[list[str]]]:
+    from salesxl.store.schema import LINKED
+
+    found = inspect(engine)
+    return {
+        table.name: [k["constrained_columns"] for k in found.get_foreign_keys(table.name)]
+        for table in LINKED
+        if found.get_foreign_keys(table.name)
+    }
+
+
+def test_a_schema_5_store_upgrades_to_bulk_tables_without_foreign_keys(store_url, tmp_path):
+    """PostgreSQL drops the constraints schema 5 had on the tables the import fills in bulk
+    (their rows stay, as they were); SQLite keeps those of a store created before (dropping
+    one rewrites a table); a store made now has none on either."""
+    from salesxl.store.schema import LINKED, orphan_rows
+
+    _import_every_linked_table(store_url, tmp_path)
+    before = dump_tables(store_url)
+    with open_store(store_url) as engine:
+        assert _foreign_keys(engine) == {}  # a store made now
+        postgres = engine.dialect.name == "postgresql"
+        with engine.begin() as conn:
+            if postgres:  # the constraints schema 5 made
+                for table, names in LINKED.items():
+                    for name in names:
+                        conn.execute(
+                            text(
+                                f"ALTER TABLE {table.name} ADD FOREIGN KEY ({name}) "
+                                "REFERENCES submissions (id)"
+                            )
+                        )
+            conn.execute(schema_versions.delete())
+            conn.execute(
+                schema_versions.insert().values(
+                    version=5, description="old", applied_at=dt.datetime.now()
+                )
+            )
+        if postgres:
+            assert set(_foreign_keys(engine)) == {t.name for t in LINKED}
+        assert migrate(engine) == 6
+        assert _foreign_keys(engine) == {}
+        assert migrate(engine) == 6  # once
+        with read_transaction(engine) as conn:
+            assert orphan_rows(conn) == {}
+    after = dump_tables(store_url)
+    assert [v for v, *_ in after.pop("salesxl_schema")] == [5, 6]
+    assert after == {k: v for k, v in before.items() if k != "salesxl_schema"}
+    # the upgraded store imports as before
+    data = factory.daily("S003", [factory.row(4, "丁公司")], path="inbox/S003.xlsx")
+    assert import_form("reports", data, db=store_url).status == "imported"

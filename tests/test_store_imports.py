@@ -638,7 +638,7 @@ def test_a_batch_keeps_its_good_files_around_a_bad_one(store_url, tmp_path):
     current = query(
         store_url,
         select(func.count())
-        .select_from(activities.join(submissions))
+        .select_from(activities.join(submissions, submissions.c.id == activities.c.submission_id))
         .where(submissions.c.status == "current"),
     )
     assert current[0][0] == 4

@@ -36,6 +36,7 @@ from salesxl.store.engine import (
 )
 from salesxl.store.schema import (
     ACTIVITIES_BY_DAY,
+    LINKED,
     ROW_TABLES,
     activities,
     column_maps,
@@ -148,6 +149,22 @@ def _v5_future_days(conn: Connection) -> None:
                     )
 
 
+def _v6_bulk_links(conn: Connection) -> None:
+    """The tables the import fills in bulk point at their submission without a FOREIGN KEY:
+    PostgreSQL checked it with a look-up and a row lock for every row written.  SQLite
+    keeps the constraints of a store created before (dropping one rewrites the table, and
+    SQLite checks it by the primary key at little cost); a store created now has none."""
+    if conn.dialect.name == "sqlite":
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    found = inspect(conn)
+    for table in LINKED:
+        for key in found.get_foreign_keys(table.name):
+            name = key.get("name")
+            if key["referred_table"] == submissions.name and name:
+                conn.execute(text(f"ALTER TABLE {quote(table.name)} DROP CONSTRAINT {quote(name)}"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -175,6 +192,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         5,
         "issues: a future-date warning's date (whether it is still true is a plain filter)",
         _v5_future_days,
+    ),
+    Migration(
+        6,
+        "rows, report days and issues point at their submission without a foreign key "
+        "(PostgreSQL checked it row by row in every import)",
+        _v6_bulk_links,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -10,6 +10,15 @@ the store can show what a file said before; reading picks the `current`
 submission.  Sales records and targets arrive in files that span many
 rep-months, so they are replaced slice by slice: each row has `replaced_by`.
 
+The tables the import fills row by row in bulk (the form tables, `report_days`
+and `issues`) point at their submission by id without a FOREIGN KEY constraint
+(schema 6): PostgreSQL checks such a constraint with a look-up and a row lock
+for every row written, which took more of its time than the rows' three
+indexes together.  Only the import writes these ids, in the transaction that
+inserts the submission, and nothing deletes a submission; `orphan_rows` counts
+any row whose submission is missing (the tests run it after every kind of
+import).
+
 The data columns carry the form descriptions' field keys, so a record from
 the reader maps onto a row one to one (tests check that every field of a
 stored form table has its column).  Changing a table means adding a
@@ -23,6 +32,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     Date,
     DateTime,
     Float,
@@ -33,6 +43,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
+    select,
 )
 
 from salesxl.forms import FormId, TableKey
@@ -40,6 +52,7 @@ from salesxl.forms import FormId, TableKey
 __all__ = [
     "ACTIVITIES_BY_DAY",
     "HEADER_CELLS",
+    "LINKED",
     "ROW_TABLES",
     "activities",
     "audit_log",
@@ -50,6 +63,7 @@ __all__ = [
     "issues",
     "metadata",
     "monthly_plans",
+    "orphan_rows",
     "report_days",
     "reps",
     "sales_records",
@@ -129,13 +143,7 @@ def _rows(
     """
     common: list[Column[Any]] = [
         Column("id", Integer, primary_key=True, info=_BOOK),
-        Column(
-            "submission_id",
-            ForeignKey("submissions.id"),
-            nullable=False,
-            index=not by_day,
-            info=_BOOK,
-        ),
+        Column("submission_id", Integer, nullable=False, index=not by_day, info=_BOOK),
         Column("sheet_row", Integer, nullable=False, info=_BOOK),  # the record's `_row`
     ]
     if rep:  # copied from the submission, for queries across files
@@ -144,7 +152,7 @@ def _rows(
             Column("period", PERIOD, nullable=False, info=_BOOK),
         ]
     if replaceable:
-        common.append(Column("replaced_by", ForeignKey("submissions.id"), info=_BOOK))
+        common.append(Column("replaced_by", Integer, info=_BOOK))
     extra = Column("extra", Text, info=_BOOK)  # codec JSON of the record's `_extra`
     return Table(name, metadata, *common, *columns, extra, *indexes)
 
@@ -320,7 +328,7 @@ report_days = Table(
     Column("day", Date, primary_key=True),
     Column("first_seen", DateTime, nullable=False),
     Column("estimated", Boolean, nullable=False),  # from a backfill's file time, not seen live
-    Column("submission_id", ForeignKey("submissions.id"), nullable=False),
+    Column("submission_id", Integer, nullable=False),
 )
 
 # Customers across reps and months: first registration wins the customer,
@@ -344,7 +352,7 @@ issues = Table(
     "issues",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("submission_id", ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("submission_id", Integer, nullable=False, index=True),
     Column("file", Text, nullable=False),
     Column("sheet", Text),
     Column("cell", String(16)),
@@ -401,3 +409,30 @@ ROW_TABLES: dict[tuple[str, str], Table] = {
     (FormId.TARGETS, TableKey.LONG): targets,
     (FormId.TARGETS, TableKey.METHOD): target_notes,
 }
+
+# The tables that point at their submission by id alone, without a FOREIGN KEY (schema 6):
+# the import fills them in bulk.  Table -> its columns holding a submission id.
+LINKED: dict[Table, tuple[str, ...]] = {
+    **{
+        table: ("submission_id", "replaced_by") if "replaced_by" in table.c else ("submission_id",)
+        for table in ROW_TABLES.values()
+    },
+    report_days: ("submission_id",),
+    issues: ("submission_id",),
+}
+
+
+def orphan_rows(conn: Connection) -> dict[str, int]:
+    """`table.column` -> how many rows of a LINKED table name a submission the store does
+    not have (none ever should: the check that a FOREIGN KEY would make)."""
+    found = {}
+    for table, names in LINKED.items():
+        for name in names:
+            column = table.c[name]
+            known = select(submissions.c.id).where(submissions.c.id == column).exists()
+            n = conn.execute(
+                select(func.count()).select_from(table).where(column.is_not(None), ~known)
+            ).scalar_one()
+            if n:
+                found[f"{table.name}.{name}"] = n
+    return found
