@@ -6,7 +6,10 @@ Every test runs against SQLite and against a real PostgreSQL server.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -685,12 +688,104 @@ def test_one_batch_stores_what_one_file_per_transaction_stores(tmp_path, monkeyp
     monkeypatch.setattr(imports, "READ_CHUNK", 1)
     monkeypatch.setattr(imports, "FIRST_CHUNK", 1)
     monkeypatch.setattr(imports, "PendingRows", lambda: None)  # nothing held back
+    monkeypatch.setattr(imports, "look_up_batch", lambda conn, forms: None)  # each file asks
     alone = f"sqlite:///{tmp_path / 'alone.db'}"
     assert import_files("reports", [inbox], db=alone, now=T0, actor="lead@host").errors == 1
     tables, others = dump_tables(batched), dump_tables(alone)
     del tables["salesxl_schema"], others["salesxl_schema"]  # when each store was created
     assert tables["activities"] and tables["report_days"] and tables["customers"]
     assert tables == others
+
+
+@contextmanager
+def _statements() -> Iterator[list[str]]:
+    """The SQL every engine runs inside the block."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    said: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        said.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        yield said
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+
+
+def test_a_batch_asks_once_what_each_file_would_ask(store_url, tmp_path, monkeypatch):
+    """Each file's earlier versions and known days, asked once for the batch: a rep's
+    October, November (twice: the second replaces the first, seen before either is in
+    the store) and December, a weekly plan, a second rep replacing last import's file.
+    The store ends up row for row as when each file asks the store itself."""
+    import os
+
+    from salesxl.store import imports
+
+    def inboxes(folder: Path) -> tuple[Path, Path]:
+        oct_, dec = Month(2026, 10), Month(2026, 12)
+        first = [
+            daily_file(folder / "1a", "S001", [contact(2, "甲公司"), contact(3, "乙")]),
+            daily_file(folder / "1b", "S002", [contact(4, "丙公司")]),
+        ]
+        week = Week(2026, 46)
+        second = [
+            daily_file(folder / "2a", "S001", [contact(3, "乙"), contact(6, "丁")]),
+            daily_file(folder / "2b", "S001", [contact(8, "戊", month=oct_)], month=oct_),
+            daily_file(folder / "2c", "S002", [contact(4, "丙公司"), contact(5, "己")]),
+            daily_file(
+                folder / "2d", "S001", [contact(3, "乙"), contact(9, "庚")], name="again.xlsx"
+            ),
+            daily_file(folder / "2e", "S001", [contact(1, "辛", month=dec)], month=dec),
+            weekly_file(folder / "2f", "S001", week, [{"date": week.monday, "customer": "甲公司"}]),
+        ]
+        for i, path in enumerate([*first, *second]):  # written in this order
+            os.utime(path, (1_700_000_000 + i, 1_700_000_000 + i))
+        return folder / "1", folder / "2"
+
+    one, two = inboxes(tmp_path / "in")
+
+    def run(url: str) -> list[str]:
+        import_files("reports", sorted(one.parent.glob("1?")), db=url, now=T0)
+        with _statements() as said:
+            result = import_files("reports", sorted(two.parent.glob("2?")), db=url, now=T0)
+        assert [f.status for f in result.files] == [
+            "replaced",
+            "imported",
+            "replaced",
+            "replaced",
+            "imported",
+            "imported",
+        ]
+        return said
+
+    batched = run(store_url)
+    monkeypatch.setattr(imports, "look_up_batch", lambda conn, forms: None)  # each file asks
+    alone = f"sqlite:///{tmp_path / 'alone.db'}"
+    each = run(alone)
+    tables, others = dump_tables(store_url), dump_tables(alone)
+    del tables["salesxl_schema"], others["salesxl_schema"]
+    assert tables["report_days"] and tables == others
+
+    def asked(said: list[str]) -> tuple[int, int, int, int]:
+        """Versions of one slice, of the batch's slices; days of one rep, of the batch's."""
+        where = [q.split("WHERE", 1)[1] for q in said if q.startswith("SELECT") and "WHERE" in q]
+        shapes = [  # SQLite's placeholders are ?, PostgreSQL's %(name)s::TYPE
+            r" submissions\.form_id = \S+ AND submissions\.rep_id = ",
+            r" submissions\.rep_id IN ",
+            r" report_days\.rep_id = ",
+            r" report_days\.rep_id IN ",
+        ]
+        a, b, c, d = (sum(bool(re.match(shape, w)) for w in where) for shape in shapes)
+        return a, b, c, d
+
+    # each of the six files asks for its slice's versions, the five daily reports for days
+    assert asked(each) == (6, 0, 5, 0)
+    # the batch asks once; only the second November of S001 asks again (its slice was written
+    # in the batch), and its days are those the batch knows with the first one's added
+    assert asked(batched) == (1, 1, 0, 1)
 
 
 def test_an_import_reads_big_files_a_few_at_a_time():

@@ -52,10 +52,12 @@ from salesxl.store.exports import forget_map as drop_map
 from salesxl.store.exports import not_fed, remember_map, remembered_maps
 from salesxl.store.kinds import (
     KINDS,
+    BatchLookups,
     Kind,
     customer_keys_of,
     insert_form_rows,
     kept_sales_rows,
+    look_up_batch,
     previous_versions,
     record_days,
     report_dates,
@@ -250,6 +252,8 @@ def import_files(
                         held = PendingRows() if spec.name == "reports" else None
                         # imported since the hashes were looked up (one query for the chunk)
                         stored = set(_known_hashes(conn, [hashes[p][0] for p in chunk]))
+                        # each file's versions and days known: asked once for the chunk
+                        lookups = look_up_batch(conn, forms) if spec.per_file else None
                         for path, data in zip(chunk, forms, strict=True):
                             content_hash, size_on_disk, _ = hashes[path]
                             results[path] = _import(
@@ -263,7 +267,7 @@ def import_files(
                                 now,
                                 actor,
                                 writing,
-                                _Written(keys, written, stored, held),
+                                _Written(keys, written, stored, held, lookups),
                             )
                         if held is not None:
                             held.flush(conn)
@@ -436,6 +440,8 @@ class _Written:
     # rows held back for one insert per table, flushed by the caller before it commits
     # (None: each file's rows are inserted at once)
     pending: PendingRows | None = None
+    # each file's versions and days, looked up once for the chunk (None: each file asks)
+    lookups: BatchLookups | None = None
 
 
 def _roster(
@@ -781,7 +787,7 @@ def _write(
     rows = sum(len(records) for records in plan.good.values())
     if pending is not None and rows >= ROWS_BAR:
         pending = None  # a file big enough for its own bar: its rows go in (and count) now
-    previous = previous_versions(conn, spec, data, plan.good)
+    previous = previous_versions(conn, spec, data, plan.good, written.lookups)
     latest = previous.rows[-1] if previous.rows else None
     if spec.per_file and latest and _same_data(latest.data_hash, data_hash, data, plan.good):
         return _unchanged(data.path, latest, "the same data")
@@ -822,6 +828,8 @@ def _write(
     ).inserted_primary_key[0]  # type: ignore[index]  # an INSERT of one row has its key
     if written.stored is not None:
         written.stored.add(content_hash)
+    if written.lookups is not None:
+        written.lookups.wrote_slice(data)
     supersede(conn, spec, new_id, previous)
     kept = kept_sales_rows(conn, data, previous) if spec.name == "sales" else None
     insert_form_rows(
@@ -841,7 +849,16 @@ def _write(
     replaced = [s.id for s in previous.rows]
     remembered = remember_map(conn, data, now, actor)
     if data.form_id == FormId.DAILY_REPORT:
-        record_days(conn, new_id, data, plan.good, arrived, estimated=estimated, pending=pending)
+        record_days(
+            conn,
+            new_id,
+            data,
+            plan.good,
+            arrived,
+            estimated=estimated,
+            pending=pending,
+            batch=written.lookups,
+        )
         written.customers |= customer_keys_of(conn, data, replaced)
     early = saved_early(data, max(report_dates(plan.good), default=None)) if estimated else None
     if early is not None:  # a backfill judged by a save time far earlier than the file's own

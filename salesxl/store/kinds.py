@@ -56,6 +56,7 @@ from salesxl.validate import FormData
 
 __all__ = [
     "KINDS",
+    "BatchLookups",
     "Kind",
     "Previous",
     "customer_keys",
@@ -63,6 +64,7 @@ __all__ = [
     "daily_due",
     "insert_form_rows",
     "kept_sales_rows",
+    "look_up_batch",
     "previous_versions",
     "record_days",
     "report_dates",
@@ -196,7 +198,92 @@ def _current_rows_where(
     return targets, [targets.c.month.in_(chunk) for chunk in _chunks(months)]
 
 
-def previous_versions(conn: Connection, kind: Kind, data: FormData, good: Good) -> Previous:
+@dataclass(slots=True)
+class BatchLookups:
+    """What each file of a batch of rep files would ask the store before it is written,
+    asked once for the batch (an import of a thousand reports asked two thousand small
+    queries, one round trip each): every version of each file's slice, and the days each
+    rep's daily reports already brought within the batch's months.
+
+    The answers stay true while the batch is written: a slice written since is asked
+    again (`wrote_slice`), and the days a report brings are added to its rep's
+    (`record_days` does both).  Made by `look_up_batch`.
+    """
+
+    versions: dict[tuple[str, str, str], list[Row[Any]]]  # (form, rep, period) -> versions
+    days: dict[str, set[dt.date]]  # rep -> days in `span` the store has
+    span: tuple[dt.date, dt.date] | None  # the days asked for (None: none)
+    written: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def slice_versions(self, data: FormData) -> list[Row[Any]] | None:
+        """The versions of `data`'s slice, oldest first (None: ask the store)."""
+        key = _slice_key(data)
+        if key is None or key in self.written:
+            return None
+        return self.versions.get(key)
+
+    def known_days(self, rep: str | None, days: set[dt.date]) -> set[dt.date] | None:
+        """Which of `days` the store has for `rep` (None: ask the store)."""
+        if rep is None or self.span is None or rep not in self.days:
+            return None
+        first, last = self.span
+        if min(days) < first or max(days) > last:
+            return None
+        return self.days[rep] & days
+
+    def wrote_slice(self, data: FormData) -> None:
+        key = _slice_key(data)
+        if key is not None:
+            self.written.add(key)
+
+
+def _slice_key(data: FormData) -> tuple[str, str, str] | None:
+    if data.form_id is None or data.rep_id is None or data.period is None:
+        return None
+    return data.form_id, data.rep_id, str(data.period)
+
+
+def look_up_batch(conn: Connection, forms: Sequence[FormData]) -> BatchLookups:
+    """Ask once what `previous_versions` and `record_days` would ask for each of `forms`."""
+    slices = {key for key in map(_slice_key, forms) if key is not None}
+    versions: dict[tuple[str, str, str], list[Row[Any]]] = {key: [] for key in slices}
+    s = submissions.c
+    form_ids = sorted({form for form, _, _ in slices})
+    periods = sorted({period for _, _, period in slices})
+    reps = sorted({rep for _, rep, _ in slices})
+    for part in _chunks(reps):
+        for row in conn.execute(
+            select(submissions)
+            .where(s.rep_id.in_(part), s.form_id.in_(form_ids), s.period.in_(periods))
+            .order_by(s.version)
+        ):
+            found = versions.get((row.form_id, row.rep_id, row.period))
+            if found is not None:
+                found.append(row)
+    months = [
+        f.period
+        for f in forms
+        if f.form_id == FormId.DAILY_REPORT and f.rep_id is not None and isinstance(f.period, Month)
+    ]
+    if not months:
+        return BatchLookups(versions, {}, None)
+    span = (min(m.first_day for m in months), max(m.last_day for m in months))
+    daily = sorted({f.rep_id for f in forms if f.form_id == FormId.DAILY_REPORT and f.rep_id})
+    days: dict[str, set[dt.date]] = {rep: set() for rep in daily}
+    d = report_days.c
+    for part in _chunks(daily):
+        for rep, day in conn.execute(
+            select(d.rep_id, d.day).where(d.rep_id.in_(part), d.day.between(*span))
+        ):
+            days[rep].add(day)
+    return BatchLookups(versions, days, span)
+
+
+def previous_versions(
+    conn: Connection, kind: Kind, data: FormData, good: Good, batch: BatchLookups | None = None
+) -> Previous:
+    """What `data` supersedes: the earlier versions of its slice (a rep file), or the
+    current rows of the same source, reps and days (sales) or months (targets)."""
     if kind.per_file:
         rep, period = data.rep_id, data.period
         params = {"form": data.form_id}
@@ -204,7 +291,9 @@ def previous_versions(conn: Connection, kind: Kind, data: FormData, good: Good) 
             params["rep"] = rep
         if period is not None:
             params["period"] = str(period)
-        versions = list(conn.execute(_slice_versions(rep is None, period is None), params))
+        versions = batch.slice_versions(data) if batch is not None else None
+        if versions is None:
+            versions = list(conn.execute(_slice_versions(rep is None, period is None), params))
         current = [s for s in versions if s.status == "current"]
         return Previous(current, {}, versions)
     spans = _sales_spans(good) if kind.name == "sales" else {}
@@ -432,6 +521,7 @@ def record_days(
     *,
     estimated: bool = False,
     pending: PendingRows | None = None,
+    batch: BatchLookups | None = None,
 ) -> None:
     """The days a daily report brings for the first time: a contact row or a 日清 row (docs/forms.md).
 
@@ -444,9 +534,13 @@ def record_days(
     if not days:
         return
     rep = data.rep_id
-    known = set(conn.execute(_KNOWN_DAYS, {"rep": rep, "days": sorted(days)}).scalars())
+    known = batch.known_days(rep, days) if batch is not None else None
+    if known is None:
+        known = set(conn.execute(_KNOWN_DAYS, {"rep": rep, "days": sorted(days)}).scalars())
     newest = max(days)
     new = sorted(days - known)
+    if batch is not None and rep in batch.days:
+        batch.days[rep].update(new)  # the store has them now (or will, with `pending`)
     columns: dict[str, list[Any]] = {
         "rep_id": [rep] * len(new),
         "day": new,
