@@ -788,6 +788,37 @@ def test_a_batch_asks_once_what_each_file_would_ask(store_url, tmp_path, monkeyp
     assert asked(batched) == (1, 1, 0, 1)
 
 
+def test_a_batch_numbers_its_submissions_and_inserts_them_with_its_rows(store_url, tmp_path):
+    """Five new reports in one batch: their submissions go in as one insert, numbered 1 to
+    5 as the database would number them; a resubmission (the versions it replaces point at
+    it) goes in at once; the next submission, numbered by the database, is the next id."""
+    from salesxl.store import import_form
+    from tests import factory
+
+    files = [daily_file(tmp_path / "in", f"S00{i}", [contact(i, "甲公司")]) for i in range(1, 6)]
+    with _statements() as said:
+        result = import_files("reports", files, db=store_url, now=T0)
+    assert [f.submission_id for f in result.files] == [1, 2, 3, 4, 5]
+    inserts = [q for q in said if q.startswith("INSERT INTO submissions ")]
+    # SQLite: one executemany; PostgreSQL: one COPY, which bypasses the engine's events
+    assert len(inserts) == (0 if store_url.startswith("postgresql") else 1)
+    again = daily_file(tmp_path / "again", "S003", [contact(3, "甲公司"), contact(4, "乙")])
+    (replaced,) = import_files("reports", [again], db=store_url, now=T0).files
+    assert (replaced.status, replaced.submission_id, replaced.replaced) == ("replaced", 6, [3])
+    data = factory.daily("S009", [factory.row(4, "丁公司")], path="inbox/S009.xlsx")
+    assert import_form("reports", data, db=store_url, now=T0).submission_id == 7
+    rows = query(store_url, select(submissions.c.id, submissions.c.rep_id, submissions.c.status))
+    assert sorted(rows) == [
+        (1, "S001", "current"),
+        (2, "S002", "current"),
+        (3, "S003", "replaced"),
+        (4, "S004", "current"),
+        (5, "S005", "current"),
+        (6, "S003", "current"),
+        (7, "S009", "current"),
+    ]
+
+
 def test_an_import_reads_big_files_a_few_at_a_time():
     """Chunks of at most 16 files first, then 64, and at most 8 MB on disk unless one file
     alone is larger: a year of 12 MB ERP exports is read one file ahead, not all at once."""

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy import Connection, Engine, bindparam, func, select, text
 
 from salesxl.core.display import displayable, is_displayable, raw_bytes
 from salesxl.core.issues import Code, Issue, make_issue, message
@@ -250,6 +250,8 @@ def import_files(
                         keys: set[str] = set()
                         # a batch of reports: their rows go in as one insert per table
                         held = PendingRows() if spec.name == "reports" else None
+                        # their submissions go in with them: numbered here, not by the database
+                        ids = SubmissionIds(conn) if held is not None else None
                         # imported since the hashes were looked up (one query for the chunk)
                         stored = set(_known_hashes(conn, [hashes[p][0] for p in chunk]))
                         # each file's versions and days known: asked once for the chunk
@@ -267,10 +269,12 @@ def import_files(
                                 now,
                                 actor,
                                 writing,
-                                _Written(keys, written, stored, held, lookups),
+                                _Written(keys, written, stored, held, lookups, ids),
                             )
                         if held is not None:
                             held.flush(conn)
+                        if ids is not None:
+                            ids.close()
                         written[submissions.name] = written.get(submissions.name, 0) + len(chunk)
                         if keys:
                             keep_statistics(conn, written)
@@ -442,6 +446,49 @@ class _Written:
     pending: PendingRows | None = None
     # each file's versions and days, looked up once for the chunk (None: each file asks)
     lookups: BatchLookups | None = None
+    # the ids of its submissions (None: numbered by the database as each is inserted)
+    ids: SubmissionIds | None = None
+
+
+class SubmissionIds:
+    """The ids of the submissions one write transaction adds, numbered here so that a
+    batch's submissions go in with its rows (one insert, not a round trip per file).
+
+    Writes take turns (`write_transaction`), so the next id is known: on
+    SQLite one past the largest, as SQLite itself numbers rows; on PostgreSQL
+    the id sequence's next value, and `close` moves the sequence to the last id
+    taken before the transaction commits.  Every submission of the transaction
+    then takes its id here, so none is numbered twice.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._next: int | None = None
+        self._taken = 0
+
+    def take(self) -> int | None:
+        """The next id (None: the database numbers this store's submissions itself)."""
+        if self._next is None:
+            if self._conn.dialect.name == "postgresql":
+                first = self._conn.execute(_NEXT_ID).scalar()
+            else:
+                first = (self._conn.execute(select(func.max(submissions.c.id))).scalar() or 0) + 1
+            if first is None:  # no id sequence: a store laid out by hand
+                return None
+            self._next = first
+        taken = self._next + self._taken
+        self._taken += 1
+        return taken
+
+    def close(self) -> None:
+        """Before the transaction commits: the sequence goes past the ids taken."""
+        if self._next is not None and self._taken and self._conn.dialect.name == "postgresql":
+            self._conn.execute(_SET_ID, {"last": self._next + self._taken - 1})
+
+
+_SEQUENCE = "pg_get_serial_sequence('submissions', 'id')"
+_NEXT_ID = text(f"SELECT nextval({_SEQUENCE})")
+_SET_ID = text(f"SELECT setval({_SEQUENCE}, :last)")
 
 
 def _roster(
@@ -776,6 +823,8 @@ def _write(
     written: _Written,
 ) -> FileResult:
     if written.stored is None or content_hash in written.stored:
+        if written.pending is not None:  # the same bytes may be a submission held back
+            written.pending.flush(conn)
         hit = conn.execute(
             select(submissions).where(submissions.c.content_hash == content_hash)
         ).first()
@@ -799,33 +848,40 @@ def _write(
     arrived = min(now, dt.datetime.fromtimestamp(saved or 0)) if estimated else now
     first, last = _span(data, plan.good)
     version = 1 + max((s.version for s in versions), default=0)
-    new_id = conn.execute(
-        submissions.insert(),
-        dict(
-            kind=spec.name,
-            form_id=data.form_id,
-            rep_id=data.rep_id,
-            period=result.period,
-            period_first=first,
-            period_last=last,
-            path=displayable(data.path),
-            content_hash=content_hash,
-            data_hash=data_hash,
-            size=size,
-            mtime=data.mtime,
-            first_seen=min(with_content) if with_content else arrived,
-            imported_at=now,
-            received="file_time" if estimated else "store",
-            imported_by=actor,
-            version=version,
-            status="current",
-            rows=rows,
-            skipped_rows=plan.skipped,
-            # the header cells ride along, so checks from the store point at the cell too
-            header=codec.dumps({**data.header, HEADER_CELLS: data.header_cells}),
-            layout=codec.dumps(layout_of(data)),
-        ),
-    ).inserted_primary_key[0]  # type: ignore[index]  # an INSERT of one row has its key
+    submission = dict(
+        kind=spec.name,
+        form_id=data.form_id,
+        rep_id=data.rep_id,
+        period=result.period,
+        period_first=first,
+        period_last=last,
+        path=displayable(data.path),
+        content_hash=content_hash,
+        data_hash=data_hash,
+        size=size,
+        mtime=data.mtime,
+        first_seen=min(with_content) if with_content else arrived,
+        imported_at=now,
+        received="file_time" if estimated else "store",
+        imported_by=actor,
+        version=version,
+        status="current",
+        rows=rows,
+        skipped_rows=plan.skipped,
+        # the header cells ride along, so checks from the store point at the cell too
+        header=codec.dumps({**data.header, HEADER_CELLS: data.header_cells}),
+        layout=codec.dumps(layout_of(data)),
+    )
+    new_id = written.ids.take() if written.ids is not None else None
+    if new_id is None:  # numbered by the database
+        inserted = conn.execute(submissions.insert(), submission).inserted_primary_key
+        new_id = inserted[0]  # type: ignore[index]  # an INSERT of one row has its key
+    elif pending is not None and not previous.rows:  # with the batch's rows
+        pending.add(
+            submissions, {name: [value] for name, value in {"id": new_id, **submission}.items()}
+        )
+    else:  # now: the versions it replaces point at it (`supersede`)
+        conn.execute(submissions.insert(), {"id": new_id, **submission})
     if written.stored is not None:
         written.stored.add(content_hash)
     if written.lookups is not None:
