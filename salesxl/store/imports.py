@@ -488,7 +488,11 @@ class SubmissionIds:
 
 _SEQUENCE = "pg_get_serial_sequence('submissions', 'id')"
 _NEXT_ID = text(f"SELECT nextval({_SEQUENCE})")
-_SET_ID = text(f"SELECT setval({_SEQUENCE}, :last)")
+# never backwards (were anything else to number a submission meanwhile, it would be past it)
+_SET_ID = text(
+    f"SELECT setval({_SEQUENCE}, "
+    f"greatest(:last, coalesce(pg_sequence_last_value({_SEQUENCE}::regclass), 0)))"
+)
 
 
 def _roster(

@@ -206,8 +206,8 @@ class BatchLookups:
     rep's daily reports already brought within the batch's months.
 
     The answers stay true while the batch is written: a slice written since is asked
-    again (`wrote_slice`), and the days a report brings are added to its rep's
-    (`record_days` does both).  Made by `look_up_batch`.
+    again (the import calls `wrote_slice` as it writes each file), and the days a report
+    brings are added to its rep's (`record_days`).  Made by `look_up_batch`.
     """
 
     versions: dict[tuple[str, str, str], list[Row[Any]]]  # (form, rep, period) -> versions
