@@ -15,7 +15,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Select, and_, bindparam, case, delete, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    DateTime,
+    Delete,
+    Insert,
+    Select,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    case,
+    delete,
+    func,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from salesxl.core.identity import normalise_name
 from salesxl.read.values import normalise_phone
@@ -64,14 +80,25 @@ def refresh_customers(conn: Connection, keys: Iterable[str], now: dt.datetime) -
     (building them with 500 bound keys each cost more than running them).
     """
     wanted = sorted(set(keys))
-    size = _CHUNK_POSTGRESQL if conn.dialect.name == "postgresql" else _CHUNK
+    postgres = conn.dialect.name == "postgresql"
+    size = _CHUNK_POSTGRESQL if postgres else _CHUNK
+    forget, recompute = _POSTGRESQL if postgres else _SQLITE
     for start in range(0, len(wanted), size):
         chunk = wanted[start : start + size]
-        conn.execute(_FORGET, {"keys": chunk})
-        conn.execute(_RECOMPUTE, {"keys": chunk, "now": now})
+        conn.execute(forget, {"keys": chunk})
+        conn.execute(recompute, {"keys": chunk, "now": now})
 
 
-def _computed() -> Select[Any]:
+def _among_keys(column: ColumnElement[Any], array: bool) -> ColumnElement[bool]:
+    """`column` is one of the list parameter `keys`: on PostgreSQL one array parameter (a
+    batch's 4,000 keys were 4,000 placeholders to render, send and parse), elsewhere an
+    IN list of bound parameters."""
+    if array:
+        return column == any_(bindparam("keys", type_=ARRAY(Text)))
+    return column.in_(bindparam("keys", expanding=True))
+
+
+def _computed(array: bool) -> Select[Any]:
     """One row per customer key of the list parameter `keys`, as the attribution rules give it
     (updated at the parameter `now`).
 
@@ -97,7 +124,7 @@ def _computed() -> Select[Any]:
             .label("dealt"),
         )
         .select_from(activities.join(submissions, s.id == a.submission_id))
-        .where(a.customer_key.in_(bindparam("keys", expanding=True)), s.status == "current")
+        .where(_among_keys(a.customer_key, array), s.status == "current")
         .subquery()
     )
     e = entries.c
@@ -115,18 +142,24 @@ def _computed() -> Select[Any]:
     ).group_by(e.key)
 
 
-_FORGET = delete(customers).where(customers.c.key.in_(bindparam("keys", expanding=True)))
-_RECOMPUTE = customers.insert().from_select(
-    [
-        "key",
-        "name",
-        "phone",
-        "first_date",
-        "owner_rep",
-        "reps",
-        "deposit_date",
-        "deal_rep",
-        "updated_at",
-    ],
-    _computed(),
-)
+def _statements(array: bool) -> tuple[Delete, Insert]:
+    """The customers of `keys` forgotten, then computed again."""
+    forget = delete(customers).where(_among_keys(customers.c.key, array))
+    recompute = customers.insert().from_select(
+        [
+            "key",
+            "name",
+            "phone",
+            "first_date",
+            "owner_rep",
+            "reps",
+            "deposit_date",
+            "deal_rep",
+            "updated_at",
+        ],
+        _computed(array),
+    )
+    return forget, recompute
+
+
+_SQLITE, _POSTGRESQL = _statements(False), _statements(True)
