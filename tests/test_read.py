@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import shutil
 import warnings
 import zipfile
@@ -643,6 +644,32 @@ def test_stream_forms_gives_each_form_in_order_and_stops_its_processes_when_clos
     assert len(multiprocessing.active_children()) == 2  # reading the files after the 5th
     forms.close()
     assert multiprocessing.active_children() == []
+
+
+def _niceness(_: object) -> int:
+    return os.nice(0)
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="the system has no process priorities")
+def test_reading_processes_run_so_many_steps_below_their_parent():
+    from salesxl.intake.pool import read_isolated
+
+    here = os.nice(0)
+
+    def niceness(nice: int) -> list[int]:
+        answers = read_isolated(
+            _niceness,
+            [1, 2, 3, 4],
+            workers=2,
+            time_limit=None,
+            on_stop=lambda item, why: -1,
+            nice=nice,
+        )
+        return [n for _, n in answers]
+
+    assert niceness(0) == [here] * 4
+    assert niceness(5) == [min(here + 5, 19)] * 4
+    assert os.nice(0) == here  # this process keeps its own
 
 
 def test_collect_files_recurses_sorts_and_skips(tmp_path):

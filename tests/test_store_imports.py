@@ -837,7 +837,8 @@ def test_an_import_reads_big_files_a_few_at_a_time():
 
 def test_the_reading_processes_last_the_whole_import(store_url, tmp_path, monkeypatch):
     """40 reports in chunks of 4: read by two processes started once for the import (not
-    two for each of the ten chunks), every file imported, in the order of the input."""
+    two for each of the ten chunks), below the writer's priority, every file imported, in
+    the order of the input."""
     import os
 
     from salesxl.intake import pool
@@ -850,15 +851,15 @@ def test_the_reading_processes_last_the_whole_import(store_url, tmp_path, monkey
     started = []
     start = pool._start
 
-    def counted(context, func):
-        started.append(1)
-        return start(context, func)
+    def counted(context, func, nice=0):
+        started.append(nice)
+        return start(context, func, nice)
 
     monkeypatch.setattr(pool, "_start", counted)
     monkeypatch.setattr(imports, "READ_CHUNK", 4)
     monkeypatch.setattr(imports, "FIRST_CHUNK", 4)
     result = import_files("reports", [inbox], db=store_url, now=T0, workers=2)
-    assert len(started) == 2
+    assert started == [imports.READ_NICE] * 2 and imports.READ_NICE > 0
     assert [f.status for f in result.files] == ["imported"] * 40
     stored = query(store_url, select(submissions.c.rep_id).order_by(submissions.c.id))
     assert [r.rep_id for r in stored] == [f"S{k:03d}" for k in range(40)]

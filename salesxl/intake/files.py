@@ -198,13 +198,15 @@ def stream_forms(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     prepare: Prepare | None = None,
+    nice: int = 0,
 ) -> Generator[FormData, None, None]:
     """`load_forms` one form at a time: each in input order as soon as it and every file
     before it are read, by reading processes that stay up until the last file (an import
     of 60,000 reports writes them as they come, without new processes for each batch).
 
     Closing the iterator early stops the reading processes.  `progress(1)` is called
-    for each file read, in the order they finish.
+    for each file read, in the order they finish.  `nice`: the reading processes run so
+    many steps below this one's priority (an import's writing comes first).
     """
     ctx = ctx or ValidationContext()
     workers = default_workers(len(files)) if workers is None else workers
@@ -224,6 +226,7 @@ def stream_forms(
         workers=workers,
         time_limit=ctx.limits.max_read_seconds,
         on_stop=functools.partial(_stopped, seconds=ctx.limits.max_read_seconds),
+        nice=nice,
     )
     try:
         for index, data in reading:

@@ -13,6 +13,7 @@ than the time limit is stopped the same way.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import time
 import traceback
@@ -56,8 +57,11 @@ class Stopped:
         return self.exitcode in (-signal.SIGABRT, -signal.SIGKILL)
 
 
-def _serve(conn: Connection, func: Callable[[Any], Any]) -> None:
-    """A worker: answer (index, item) pairs until told to stop (None)."""
+def _serve(conn: Connection, func: Callable[[Any], Any], nice: int = 0) -> None:
+    """A worker: answer (index, item) pairs until told to stop (None), `nice` steps below
+    its parent's priority (where the system has priorities to lower: not Windows)."""
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)
     while True:
         try:
             task = conn.recv()
@@ -87,6 +91,7 @@ def read_isolated(
     workers: int,
     time_limit: float | None,
     on_stop: Callable[[T, Stopped], R],
+    nice: int = 0,
 ) -> Generator[tuple[int, R], None, None]:
     """`func` of each item on `workers` processes; yields (index, result) as they finish.
 
@@ -94,7 +99,8 @@ def read_isolated(
     yields `on_stop(item, Stopped(...))` instead, and a fresh worker carries
     on.  `func` must be picklable; bind what every item shares into it
     (functools.partial) so that it crosses to each worker once, and keep
-    the items small.
+    the items small.  `nice` lowers the processes' priority by so many steps: what
+    takes their results may then have the cores first.
     """
     context = multiprocessing.get_context()
     todo = deque(range(len(items)))
@@ -103,7 +109,7 @@ def read_isolated(
         while todo or any(w.queue for w in pool):
             wanted = min(workers, len(todo) + sum(len(w.queue) for w in pool))
             while len(pool) < wanted:
-                pool.append(_start(context, func))
+                pool.append(_start(context, func, nice))
             for worker in pool:
                 while todo and len(worker.queue) < _DEPTH:
                     index = todo.popleft()
@@ -136,9 +142,9 @@ def read_isolated(
             _close(worker)
 
 
-def _start(context: Any, func: Callable[[Any], Any]) -> _Worker:
+def _start(context: Any, func: Callable[[Any], Any], nice: int = 0) -> _Worker:
     parent, child = context.Pipe()
-    process = context.Process(target=_serve, args=(child, func), daemon=True)
+    process = context.Process(target=_serve, args=(child, func, nice), daemon=True)
     process.start()
     child.close()
     return _Worker(process, parent)

@@ -239,6 +239,7 @@ def import_files(
                 progress=lambda n: step(next(file_sizes, 0) * n),
                 # the fingerprint and customer identities, worked out by the readers
                 prepare=prepare_for_store if spec.per_file else None,
+                nice=READ_NICE,
             )
             written: dict[str, int] = {}  # rows added per table, for PostgreSQL's statistics
             with _ReadAhead(chunks, sizes, forms_read) as ahead:
@@ -290,6 +291,11 @@ def import_files(
 # being written.
 AHEAD_CHUNKS = 3
 AHEAD_BYTES = 2 * CHUNK_BYTES
+# The reading processes' priority, so many steps below the writer's.  The writing (and a
+# PostgreSQL server on the same machine) is the slower half: given the cores first, it waits
+# less, and the readers, ahead of it, take the time it leaves (500 reps x 2 months of
+# reports: 4.1-4.5 s against 4.5-5.7 s into PostgreSQL, 4.0 s against 4.6-4.7 s into SQLite).
+READ_NICE = 10
 
 
 class _ReadAhead:
