@@ -13,7 +13,7 @@ rep-months, so they are replaced slice by slice: each row has `replaced_by`.
 The tables the import fills row by row in bulk (the form tables, `report_days`
 and `issues`) point at their submission by id without a FOREIGN KEY constraint
 (schema 6): PostgreSQL checks such a constraint with a look-up and a row lock
-for every row written, which took more of its time than the rows' three
+for every row written, which took about as much of its time as the rows' three
 indexes together.  Only the import writes these ids, in the transaction that
 inserts the submission, and nothing deletes a submission; `orphan_rows` counts
 any row whose submission is missing (the tests run it after every kind of
