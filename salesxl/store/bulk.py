@@ -129,6 +129,10 @@ class PendingRows:
             held[name].extend(columns[name])
         return n
 
+    def add_row(self, table: Table, row: Mapping[str, Any]) -> None:
+        """Hold back one row given as a plain insert takes it (column -> value)."""
+        self.add(table, {name: [value] for name, value in row.items()})
+
     def flush(self, conn: Connection) -> None:
         """Insert everything held back, table by table, and start empty."""
         for table, columns in self.tables.values():

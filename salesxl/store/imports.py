@@ -887,9 +887,7 @@ def _write(
         inserted = conn.execute(submissions.insert(), submission).inserted_primary_key
         new_id = inserted[0]  # type: ignore[index]  # an INSERT of one row has its key
     elif pending is not None and not previous.rows:  # with the batch's rows
-        pending.add(
-            submissions, {name: [value] for name, value in {"id": new_id, **submission}.items()}
-        )
+        pending.add_row(submissions, {"id": new_id, **submission})
     else:  # now: the versions it replaces point at it (`supersede`)
         conn.execute(submissions.insert(), {"id": new_id, **submission})
     if written.stored is not None:
@@ -970,7 +968,7 @@ def _write(
         ),
     )
     if pending is not None:  # held back with the batch's rows (a refusal flushes them first)
-        pending.add(audit_log, {name: [value] for name, value in entry.items()})
+        pending.add_row(audit_log, entry)
         pending.owners.add(data.rep_id)
     else:
         conn.execute(audit_log.insert(), entry)
