@@ -260,18 +260,17 @@ def look_up_batch(conn: Connection, forms: Sequence[FormData]) -> BatchLookups:
             found = versions.get((row.form_id, row.rep_id, row.period))
             if found is not None:
                 found.append(row)
-    months = [
-        f.period
-        for f in forms
-        if f.form_id == FormId.DAILY_REPORT and f.rep_id is not None and isinstance(f.period, Month)
-    ]
+    days: dict[str, set[dt.date]] = {}  # rep -> the days it has within `span`
+    months: list[Month] = []
+    for f in forms:  # the daily reports: their reps and months
+        if f.form_id == FormId.DAILY_REPORT and f.rep_id and isinstance(f.period, Month):
+            days[f.rep_id] = set()
+            months.append(f.period)
     if not months:
         return BatchLookups(versions, {}, None)
     span = (min(m.first_day for m in months), max(m.last_day for m in months))
-    daily = sorted({f.rep_id for f in forms if f.form_id == FormId.DAILY_REPORT and f.rep_id})
-    days: dict[str, set[dt.date]] = {rep: set() for rep in daily}
     d = report_days.c
-    for part in _chunks(daily):
+    for part in _chunks(sorted(days)):
         for rep, day in conn.execute(
             select(d.rep_id, d.day).where(d.rep_id.in_(part), d.day.between(*span))
         ):
@@ -285,14 +284,14 @@ def previous_versions(
     """What `data` supersedes: the earlier versions of its slice (a rep file), or the
     current rows of the same source, reps and days (sales) or months (targets)."""
     if kind.per_file:
-        rep, period = data.rep_id, data.period
-        params = {"form": data.form_id}
-        if rep is not None:
-            params["rep"] = rep
-        if period is not None:
-            params["period"] = str(period)
         versions = batch.slice_versions(data) if batch is not None else None
         if versions is None:
+            rep, period = data.rep_id, data.period
+            params = {"form": data.form_id}
+            if rep is not None:
+                params["rep"] = rep
+            if period is not None:
+                params["period"] = str(period)
             versions = list(conn.execute(_slice_versions(rep is None, period is None), params))
         current = [s for s in versions if s.status == "current"]
         return Previous(current, {}, versions)
