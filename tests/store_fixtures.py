@@ -31,6 +31,7 @@ from salesxl.forms import DAILY_REPORT, MONTHLY_PLAN, ROSTER, SALES_RECORDS, WEE
 from salesxl.store import import_files
 from salesxl.store.engine import resolve_url
 from salesxl.store.schema import metadata
+from salesxl.validate import FormData, TableData
 from salesxl.write.templates import write_form
 
 NOV = Month(2026, 11)
@@ -358,3 +359,23 @@ def generated_sales(
             )
         )
     return rows
+
+
+def targets_form(rows, path="targets.xlsx") -> FormData:
+    """The 明细 Long sheet of targets.xlsx, as the targets form (table `long`) reads it."""
+    records = [
+        {
+            "level": level,
+            "unit": unit,
+            "parent": parent,
+            "product": product,
+            "month": month,
+            "target": target,
+            "_row": i + 2,
+        }
+        for i, (level, unit, parent, product, month, target) in enumerate(rows)
+    ]
+    columns = dict(
+        zip(["level", "unit", "parent", "product", "month", "target"], "ABCDEF", strict=True)
+    )
+    return FormData(path, "targets", {}, {"long": TableData("long", "明细 Long", records, columns)})

@@ -322,9 +322,9 @@ def _import_every_linked_table(url: str, folder: Path) -> None:
         rep,
         roster_file,
         sales_csv,
+        targets_form,
         weekly_file,
     )
-    from tests.test_store_snapshot import _targets_form
 
     roster = roster_file(folder / "roster.xlsx", [rep("S001"), rep("S002")])
     assert import_files("roster", [roster], db=url).count("imported") == 1
@@ -353,8 +353,8 @@ def _import_every_linked_table(url: str, folder: Path) -> None:
     later = sales_csv(folder / "sales_2.csv", [*sales[:20], *generated_sales(5)])
     assert import_files("sales", [later], db=url).count("replaced") == 1
     nov = NOV
-    import_form("targets", _targets_form([("rep", "S001", "一组", None, nov, 500.0)]), db=url)
-    resplit = _targets_form([("rep", "S001", "一组", None, nov, 550.0)], "targets_v2.xlsx")
+    import_form("targets", targets_form([("rep", "S001", "一组", None, nov, 500.0)]), db=url)
+    resplit = targets_form([("rep", "S001", "一组", None, nov, 550.0)], "targets_v2.xlsx")
     assert import_form("targets", resplit, db=url).status == "replaced"
 
 

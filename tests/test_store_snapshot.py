@@ -19,7 +19,7 @@ from salesxl.store import (
     load_period,
     submission_versions,
 )
-from salesxl.validate import FormData, TableData, ValidationContext
+from salesxl.validate import FormData, ValidationContext
 from tests import store_fixtures
 from tests.store_fixtures import (
     NOV,
@@ -29,6 +29,7 @@ from tests.store_fixtures import (
     monthly_file,
     rep,
     roster_file,
+    targets_form,
     weekly_file,
 )
 
@@ -207,29 +208,9 @@ def test_the_roster_from_the_store_equals_the_roster_file(store_url, tmp_path):
     assert stored is not None and stored.reps == read.reps and stored.path == read.path
 
 
-def _targets_form(rows, path="targets.xlsx") -> FormData:
-    """The 明细 Long sheet of targets.xlsx, as the targets form (table `long`) reads it."""
-    records = [
-        {
-            "level": level,
-            "unit": unit,
-            "parent": parent,
-            "product": product,
-            "month": month,
-            "target": target,
-            "_row": i + 2,
-        }
-        for i, (level, unit, parent, product, month, target) in enumerate(rows)
-    ]
-    columns = dict(
-        zip(["level", "unit", "parent", "product", "month", "target"], "ABCDEF", strict=True)
-    )
-    return FormData(path, "targets", {}, {"long": TableData("long", "明细 Long", records, columns)})
-
-
 def test_targets_give_each_rep_its_month_target(store_url):
     oct_, nov, dec = Month(2026, 10), NOV, Month(2026, 12)
-    plan = _targets_form(
+    plan = targets_form(
         [
             ("company", "总公司", None, None, nov, 900.0),
             ("team", "一组", "总公司", None, nov, 900.0),
@@ -246,7 +227,7 @@ def test_targets_give_each_rep_its_month_target(store_url):
     assert import_form("targets", plan, db=store_url).status == "unchanged"
 
     # A re-split for November replaces every November target, and only those.
-    resplit = _targets_form([("rep", "S001", "一组", None, nov, 550.0)], "targets_v2.xlsx")
+    resplit = targets_form([("rep", "S001", "一组", None, nov, 550.0)], "targets_v2.xlsx")
     again = import_form("targets", resplit, db=store_url, now=dt.datetime(2026, 10, 20))
     assert (again.status, again.version) == ("replaced", 2)
     assert load_period(store_url, NOV).targets == {"S001": 550.0}
