@@ -1059,3 +1059,69 @@ def test_validation_never_raises(rows, header):
         json.dumps(issue.to_dict(), ensure_ascii=False)
     for record in data.records("daily"):
         assert set(record) >= {f.key for f in DAILY.fields} | {"_row"}
+
+
+_CELL_VALUES = st.one_of(
+    st.none(),
+    st.dates(),
+    st.datetimes(),
+    st.text(max_size=3),
+    st.integers(),
+    st.floats(allow_nan=False),
+)
+
+
+@given(
+    columns=st.dictionaries(
+        st.sampled_from(["date", "next_followup", "customer", "amount"]),
+        st.one_of(
+            st.lists(st.one_of(st.none(), st.dates()), max_size=6),  # what the date columns hold
+            st.lists(_CELL_VALUES, max_size=6),
+        ),
+    )
+)
+@settings(max_examples=150, deadline=None)
+def test_a_table_crosses_processes_unchanged(columns):
+    """Reading processes send columns of dates as day numbers: every value comes back as the
+    same value of the same type (a datetime stays a datetime, a blank a blank)."""
+    import pickle
+
+    from salesxl.validate.model import TableData
+
+    rows = max(map(len, columns.values()), default=0)
+    values = {key: column + [None] * (rows - len(column)) for key, column in columns.items()}
+    table = TableData("daily", "日报", values=values, rows=list(range(5, 5 + rows)))
+    back = pickle.loads(pickle.dumps(table))
+    assert back.values == values
+    assert {k: list(map(type, v)) for k, v in back.values.items()} == {
+        k: list(map(type, v)) for k, v in values.items()
+    }
+    assert back.rows == table.rows and back.values is not table.values
+    assert table.values == values  # the table that was sent is left as it was
+
+
+def test_a_read_report_crosses_processes_unchanged(tmp_path):
+    import pickle
+
+    path = write_form(
+        tmp_path / "r.xlsx",
+        DAILY_REPORT,
+        header={"rep_name": "张三", "rep_id": "S001", "month": Month(2026, 11)},
+        rows={
+            "daily": [
+                {"date": dt.date(2026, 11, 3), "customer": "恒瑞", "stage": "1"},
+                {
+                    "date": dt.date(2026, 11, 4),
+                    "customer": "永辉",
+                    "stage": "2",
+                    "next_followup": dt.date(2026, 11, 9),
+                },
+            ]
+        },
+    )
+    data = load_form(path)
+    back = pickle.loads(pickle.dumps(data))
+    daily = back.tables["daily"]
+    assert daily.column("date") == [dt.date(2026, 11, 3), dt.date(2026, 11, 4)]
+    assert daily.column("next_followup") == [None, dt.date(2026, 11, 9)]
+    assert daily.records == data.tables["daily"].records
