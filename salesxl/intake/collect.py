@@ -20,7 +20,7 @@ from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.read.marks import INPUTS, written_by
 from salesxl.read.workbook import SPREADSHEET_SUFFIXES
 
-__all__ = ["collect_files"]
+__all__ = ["collect_files", "real_paths"]
 
 _HIDDEN_ATTRIBUTE = 0x2  # FILE_ATTRIBUTE_HIDDEN on Windows
 
@@ -96,6 +96,26 @@ def _skipped(path: Path) -> str | None:
     return None
 
 
+def _real(path: Path, folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, with each folder's real path worked out once (in `folders`): a file
+    that is not a link is its folder's real path and its name.  Resolving walks every
+    part of the path with a system call each: for 60,000 reports that took 1.9 s, twice."""
+    if path.name in ("", ".", "..") or path.is_symlink():
+        return path.resolve()
+    parent = path.parent
+    real = folders.get(parent)
+    if real is None:
+        real = folders[parent] = parent.resolve()
+    return real / path.name
+
+
+def real_paths(paths: Iterable[Path]) -> list[Path]:
+    """Each path as `Path.resolve()` gives it (absolute, links followed), folders resolved
+    once for all."""
+    folders: dict[Path, Path] = {}
+    return [_real(path, folders) for path in paths]
+
+
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Issue]]:
     """Spreadsheet files under `paths` (folders recursively, in sorted order), and an info
     issue for every path left out.
@@ -105,13 +125,14 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Issue]]:
     files: list[Path] = []
     notes: list[Issue] = []
     seen: set[Path] = set()
+    folders: dict[Path, Path] = {}
 
     def add(path: Path, notes: list[Issue]) -> None:
         kind = written_by(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
         if kind is not None and kind not in INPUTS:
             notes.append(_note(path, kind))
             return
-        key = path.resolve()
+        key = _real(path, folders)
         if key not in seen:  # a file given twice, or a file and its folder, is read once
             seen.add(key)
             files.append(path)

@@ -43,6 +43,7 @@ from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month, Week
 from salesxl.core.text import plural
 from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
+from salesxl.intake.collect import real_paths
 from salesxl.intake.files import collect_files, saved_early, stream_forms
 from salesxl.store import codec
 from salesxl.store.bulk import PendingRows, insert_or_hold
@@ -180,7 +181,7 @@ def import_files(
     progress = progress or _silent
     actor = actor or default_actor()  # asked once: the same for every file
     files, notes = collect_files([Path(p) for p in paths])
-    files = list(dict.fromkeys(f.resolve() for f in files))  # a file named twice counts once
+    files = list(dict.fromkeys(real_paths(files)))  # a file named twice counts once
     results: dict[Path, FileResult] = {}
     with open_store(db) as engine:
         hashes: dict[Path, tuple[str, int, float]] = {}

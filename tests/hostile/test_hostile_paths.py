@@ -80,3 +80,32 @@ def test_a_name_in_no_valid_encoding_is_read_as_it_is(tmp_path):
     data = load_form(path)
     assert data.form_id == "daily_report" and not data.issues
     assert [r["amount"] for r in data.records("daily")] == [1000.0]
+
+
+@posix
+def test_real_paths_are_what_resolve_gives(tmp_path, monkeypatch):
+    """Files resolved folder by folder come out as `Path.resolve()` has them: through a linked
+    folder, a linked file, `..` and `.` in the path, a relative path, a file not there."""
+    from salesxl.intake.collect import real_paths
+
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    for name in ("a.xlsx", "sub/b.xlsx", "target.xlsx"):
+        (real / name).write_bytes(b"x")
+    (tmp_path / "via").symlink_to(real)  # a linked folder
+    (real / "link.xlsx").symlink_to(real / "sub" / "b.xlsx")  # a linked file
+    monkeypatch.chdir(real)
+    paths = [
+        tmp_path / "via" / "a.xlsx",
+        tmp_path / "via" / "sub" / ".." / "a.xlsx",
+        real / "link.xlsx",
+        tmp_path / "via" / "link.xlsx",
+        Path("sub/b.xlsx"),
+        Path("a.xlsx"),
+        Path("."),
+        real / "sub" / "..",
+        real / "missing.xlsx",
+    ]
+    assert real_paths(paths) == [p.resolve() for p in paths]
+    assert real_paths(paths)[0] == real / "a.xlsx"
+    assert real_paths(paths)[2] == real / "sub" / "b.xlsx"  # the link's target, not the link
