@@ -989,3 +989,50 @@ def test_customers_recomputed_in_pieces_of_any_size_come_out_the_same(
         conn.execute(customers.delete())  # every row must come back from the pieces
         customer_rules.refresh_customers(conn, [c.key for c in whole], T0)
     assert read_customers(store_url) == whole
+
+
+def test_how_many_reading_processes_by_files_and_bytes(monkeypatch):
+    """Many files, or a few large ones, are read by several processes; one file, or a few
+    small ones, in the process itself."""
+    import os
+
+    from salesxl.intake.files import PARALLEL_BYTES, PARALLEL_THRESHOLD, default_workers
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert default_workers(1, 10 * PARALLEL_BYTES) == 1  # one file: nothing to share
+    assert default_workers(3, 1_000) == 1
+    assert default_workers(3) == 1  # sizes not known: by the count alone
+    assert default_workers(2, PARALLEL_BYTES) == 2  # two ERP exports
+    assert default_workers(PARALLEL_THRESHOLD, 1_000) == 2
+    monkeypatch.setattr(os, "cpu_count", lambda: 32)
+    assert default_workers(500) == 8
+
+
+def test_a_few_large_exports_are_read_side_by_side(store_url, tmp_path, monkeypatch):
+    """Three sales exports larger together than PARALLEL_BYTES: read by two processes (below
+    the writer's priority), every record of each stored, in the order of the input."""
+    from salesxl.intake import files, pool
+    from salesxl.store import imports
+
+    paths = [
+        sales_csv(
+            tmp_path / f"erp_{m}.csv",
+            [sale(dt.date(2026, m, d), "S001", f"客户{d}", "A药", d, 10.0) for d in range(1, 21)],
+        )
+        for m in (9, 10, 11)
+    ]
+    monkeypatch.setattr(files, "PARALLEL_BYTES", sum(p.stat().st_size for p in paths))
+    monkeypatch.setattr(files.os, "cpu_count", lambda: 2)
+    started = []
+    start = pool._start
+
+    def counted(context, func, nice=0):
+        started.append(nice)
+        return start(context, func, nice)
+
+    monkeypatch.setattr(pool, "_start", counted)
+    result = import_files("sales", paths, db=store_url, now=T0)
+    assert started == [imports.READ_NICE] * 2
+    assert [(f.status, f.rows) for f in result.files] == [("imported", 20)] * 3
+    stored = query(store_url, select(sales_records.c.date).order_by(sales_records.c.id))
+    assert [r.date.month for r in stored] == [9] * 20 + [10] * 20 + [11] * 20

@@ -44,7 +44,7 @@ from salesxl.core.periods import Month, Week
 from salesxl.core.text import plural
 from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
 from salesxl.intake.collect import real_paths
-from salesxl.intake.files import collect_files, saved_early, stream_forms
+from salesxl.intake.files import collect_files, default_workers, saved_early, stream_forms
 from salesxl.store import codec
 from salesxl.store.bulk import PendingRows, insert_or_hold
 from salesxl.store.customers import refresh_customers
@@ -232,11 +232,13 @@ def import_files(
         writing = progress if len(chunks) == 1 else _silent
         # The bar counts bytes: one big ERP export moves it as much as many small reports.
         with progress(sum(sizes), "Reading") as step:
-            file_sizes = iter([hashes[f][1] for f in todo])
+            todo_sizes = [hashes[f][1] for f in todo]
+            file_sizes = iter(todo_sizes)
             forms_read = stream_forms(
                 todo,
                 ctx,
-                workers=workers,
+                # a few large exports are read side by side too, not only many reports
+                workers=default_workers(len(todo), sum(todo_sizes)) if workers is None else workers,
                 progress=lambda n: step(next(file_sizes, 0) * n),
                 # the fingerprint and customer identities, worked out by the readers
                 prepare=prepare_for_store if spec.per_file else None,
@@ -288,8 +290,9 @@ def import_files(
 
 # How far reading runs ahead of writing: chunks read (or being read) and not yet written.
 # More than one ahead keeps every reading process busy while a slow chunk is written; the
-# bytes bound keeps large ERP exports (150 MB each once read) to one read beside the one
-# being written.
+# bytes bound keeps large ERP exports (150 MB each once read) to one taken beside the one
+# being written (each reading process holds at most one more, waiting to be taken: the
+# year's twelve exports peak at 610 MB, against 550 MB read one by one in this process).
 AHEAD_CHUNKS = 3
 AHEAD_BYTES = 2 * CHUNK_BYTES
 # The reading processes' priority, so many steps below the writer's.  The writing (and a
