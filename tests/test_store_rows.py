@@ -17,7 +17,14 @@ from salesxl.core.periods import Month
 from salesxl.store import codec, import_files, open_store
 from salesxl.store.bulk import insert_columns
 from salesxl.store.engine import write_transaction
-from salesxl.store.rows import DIGEST_PREFIX, TableRows, data_digest, legacy_digest
+from salesxl.store.rows import (
+    DIGEST_PREFIX,
+    V2_PREFIX,
+    TableRows,
+    data_digest,
+    digest_v2,
+    legacy_digest,
+)
 from salesxl.store.schema import activities, day_closes, report_days, submissions
 from salesxl.store.statistics import keep_statistics
 from salesxl.validate import FormData, TableData
@@ -88,6 +95,14 @@ def test_the_fingerprint_tells_apart_what_the_json_one_did():
         "a date as its text": ("date", 0, "2026-11-02"),
         "a customer": ("customer", 1, "乙公司 "),
         "None as empty text": ("amount", 1, ""),
+        "a date as its day number": ("date", 0, dt.date(2026, 11, 2).toordinal()),
+        "a date as midnight of it": ("date", 0, dt.datetime(2026, 11, 2)),
+        "None among dates": ("date", 1, None),
+        "a blank among texts": ("customer", 1, None),
+        "a blank as the text marking one": ("customer", 1, "\x1e"),
+        "two texts as one with the separator": ("customer", 1, "乙公司\x1f丙公司"),
+        "a number among texts": ("customer", 1, 1.0),
+        "True as 1": ("amount", 2, True),
     }
     for what, (field, i, value) in changes.items():
         table = _table()
@@ -100,6 +115,22 @@ def test_the_fingerprint_tells_apart_what_the_json_one_did():
     assert data_digest(_form(moved), {"daily": TableRows.of(moved)}) != digest
     again = _form(_table())
     assert data_digest(again, {"daily": TableRows.of(again.tables["daily"])}) == digest
+    # a text holding the separator is fingerprinted by its repr: still told apart
+    joined, split = _table(), _table()
+    assert joined.values is not None and split.values is not None
+    joined.values["customer"] = ["甲\x1f乙", "丙"]
+    split.values["customer"] = ["甲", "乙\x1f丙"]
+    assert data_digest(_form(joined), {"daily": TableRows.of(joined)}) != data_digest(
+        _form(split), {"daily": TableRows.of(split)}
+    )
+    # equal values in other objects (read again) give the same fingerprint
+    copied = _table()
+    assert copied.values is not None
+    copied.values = {
+        k: [v if not isinstance(v, str) else "".join(v) for v in c]
+        for k, c in copied.values.items()
+    }
+    assert data_digest(_form(copied), {"daily": TableRows.of(copied)}) == digest
 
 
 def _resaved(path, folder):
@@ -150,10 +181,14 @@ def _old_fingerprint(path) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def test_a_version_fingerprinted_the_old_way_is_still_recognised(store_url, tmp_path):
+@pytest.mark.parametrize("fingerprint", ["legacy", "v2"])
+def test_a_version_fingerprinted_the_old_way_is_still_recognised(store_url, tmp_path, fingerprint):
+    """A version imported under an earlier fingerprint (the JSON one, or `repr` by column):
+    the same data saved again is still unchanged, other data a new version."""
     path = daily_file(tmp_path / "v1", "S001", [contact(2, "甲公司", amount=300.0)])
     (first,) = import_files("reports", [path], db=store_url, now=T0).files
-    old = _old_fingerprint(path)
+    old = _old_fingerprint(path) if fingerprint == "legacy" else _v2_fingerprint(path)
+    assert old.startswith(V2_PREFIX) == (fingerprint == "v2")
     with open_store(store_url) as engine, write_transaction(engine) as conn:
         conn.execute(
             update(submissions).where(submissions.c.id == first.submission_id).values(data_hash=old)
@@ -165,6 +200,41 @@ def test_a_version_fingerprinted_the_old_way_is_still_recognised(store_url, tmp_
     assert new.status == "replaced"
     (row,) = query(store_url, submissions.select().where(submissions.c.id == new.submission_id))
     assert row.data_hash.startswith(DIGEST_PREFIX)
+
+
+def _v2_fingerprint(path) -> str:
+    """The fingerprint of the last round: blake2b of the header's JSON and each column's repr
+    (written out here as that code computed it)."""
+    from salesxl.intake.files import load_form
+    from salesxl.validate import ValidationContext
+
+    data = load_form(path, ValidationContext(today=T0.date()))
+    digest = hashlib.blake2b(digest_size=30)
+    layout = {
+        key: {"sheet": t.sheet, "columns": t.columns, "extras": t.extras}
+        for key, t in data.tables.items()
+    }
+    head = {"form": data.form_id, "header": data.header, "layout": layout}
+    digest.update(codec.dumps(head).encode("utf-8"))
+    for key in sorted(data.tables):
+        values, rows = data.tables[key].values, data.tables[key].rows
+        assert values is not None
+        digest.update(f"\x00{key!r}\x00{list(values)!r}\x00{rows!r}".encode())
+        for column in values.values():
+            digest.update(b"\x00")
+            digest.update(repr(column).encode("utf-8", "surrogatepass"))
+    return "2:" + digest.hexdigest()
+
+
+def test_the_v2_fingerprint_is_the_last_rounds_formula(tmp_path):
+    from salesxl.intake.files import load_form
+    from salesxl.validate import ValidationContext
+
+    path = daily_file(tmp_path, "S001", [contact(2, "甲公司"), contact(3, "乙公司", amount=5.0)])
+    data = load_form(path, ValidationContext(today=T0.date()))
+    good = {key: TableRows.of(t) for key, t in data.tables.items()}
+    assert digest_v2(data, good) == _v2_fingerprint(path)
+    assert data_digest(data, good) != digest_v2(data, good)
 
 
 def test_the_legacy_fingerprint_is_the_old_formula(tmp_path):

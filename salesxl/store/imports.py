@@ -71,8 +71,10 @@ from salesxl.store.refusals import REFUSAL_ISSUES, refused_content
 from salesxl.store.results import FileResult, ImportResult
 from salesxl.store.rows import (
     DIGEST_PREFIX,
+    V2_PREFIX,
     TableRows,
     data_digest,
+    digest_v2,
     future_days,
     layout_of,
     legacy_digest,
@@ -652,9 +654,11 @@ def _wrong_kind(data: FormData, spec: Kind) -> Issue:
 
 def _same_data(earlier: str, digest: str, data: FormData, good: Good) -> bool:
     """Whether a version fingerprinted `earlier` held the data fingerprinted `digest`
-    (a version imported before `data_digest` has the older fingerprint: compared by that)."""
+    (a version imported before `data_digest` has an older fingerprint: compared by that)."""
     if earlier.startswith(DIGEST_PREFIX):
         return earlier == digest
+    if earlier.startswith(V2_PREFIX):
+        return earlier == digest_v2(data, good)
     return earlier == legacy_digest(data, good)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import pickle
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import compress
@@ -24,15 +25,18 @@ from salesxl.validate import FormData, TableData
 
 __all__ = [
     "DIGEST_PREFIX",
+    "V2_PREFIX",
     "TableRows",
     "data_digest",
+    "digest_v2",
     "future_days",
     "layout_of",
     "legacy_digest",
 ]
 
 Record = dict[str, Any]
-DIGEST_PREFIX = "2:"  # marks `data_digest`; a bare sha256 is `legacy_digest`
+DIGEST_PREFIX = "3:"  # marks `data_digest`
+V2_PREFIX = "2:"  # marks `digest_v2`; a bare sha256 is `legacy_digest`
 
 
 @dataclass(slots=True)
@@ -138,11 +142,62 @@ def data_digest(data: FormData, good: dict[str, TableRows]) -> str:
     """A fingerprint of what a file says: its form, header, layout and rows to store.
 
     Two files with the same fingerprint hold the same data (a report saved
-    again unchanged is not a new version).  Values are fingerprinted by
-    their `repr`, column by column, which tells apart what JSON would (1 and
-    1.0, a date and its text) at a tenth of the cost; a value whose `repr`
-    is not stable only ever makes two files differ, never look the same.
+    again unchanged is not a new version).  Values are fingerprinted column by
+    column (`_column_print`), which tells apart what JSON would (1 and 1.0, a
+    date and its text) at a tenth of the cost; a value whose `repr` is not
+    stable only ever makes two files differ, never look the same.
     """
+    digest = hashlib.blake2b(digest_size=30)
+    head = {"form": data.form_id, "header": data.header, "layout": layout_of(data)}
+    digest.update(codec.dumps(head).encode("utf-8"))
+    for key in sorted(good):
+        rows = good[key]
+        digest.update(f"\x00{key!r}\x00{list(rows.values)!r}\x00{rows.sheet_rows!r}".encode())
+        for column in rows.values.values():
+            digest.update(_column_print(column))
+        if rows.extras is not None:
+            digest.update(b"\x00extras")
+            digest.update(codec.dumps(rows.extras).encode("utf-8", "surrogatepass"))
+    return DIGEST_PREFIX + digest.hexdigest()
+
+
+_NONE = type(None)
+_TEXT, _DAY, _NUMBERS = frozenset({str}), frozenset({dt.date}), frozenset({int, float})
+_SEP, _BLANK = "\x1f", "\x1e"  # between texts; a blank among texts
+
+
+def _column_print(column: Sequence[Any]) -> bytes:
+    """One column's values as bytes, tagged by what the column holds: different values (or
+    types) give different bytes.  `repr` of a 250-row report's columns was most of its
+    fingerprint's time (a date's is a constructor call): texts are joined (unless one
+    holds a separator), dates are their day numbers, and dates, numbers and blanks are
+    pickled (none of them is pickled by reference, so equal columns give equal bytes)."""
+    n = len(column)
+    try:
+        text = _SEP.join(column)  # raises for anything but text: the usual column, at once
+    except TypeError:
+        pass
+    else:
+        if text.count(_SEP) == n - 1:
+            return b"\x00S" + text.encode("utf-8", "surrogatepass")
+        return b"\x00R" + repr(column).encode("utf-8", "surrogatepass")
+    kinds = set(map(type, column))
+    kinds.discard(_NONE)
+    if not kinds or kinds <= _NUMBERS:
+        return b"\x00P" + pickle.dumps(column, protocol=5)
+    if kinds == _DAY:
+        days = [None if d is None else d.toordinal() for d in column]
+        return b"\x00D" + pickle.dumps(days, protocol=5)
+    if kinds == _TEXT:  # texts and blanks
+        text = _SEP.join([_BLANK if v is None else v for v in column])
+        if text.count(_SEP) == n - 1 and text.count(_BLANK) == column.count(None):
+            return b"\x00T" + text.encode("utf-8", "surrogatepass")
+    return b"\x00R" + repr(column).encode("utf-8", "surrogatepass")
+
+
+def digest_v2(data: FormData, good: dict[str, TableRows]) -> str:
+    """The fingerprint stores kept before `data_digest` (each column by its `repr`): computed
+    only to compare with a version imported then."""
     digest = hashlib.blake2b(digest_size=30)
     head = {"form": data.form_id, "header": data.header, "layout": layout_of(data)}
     digest.update(codec.dumps(head).encode("utf-8"))
@@ -155,7 +210,7 @@ def data_digest(data: FormData, good: dict[str, TableRows]) -> str:
         if rows.extras is not None:
             digest.update(b"\x00extras")
             digest.update(codec.dumps(rows.extras).encode("utf-8", "surrogatepass"))
-    return DIGEST_PREFIX + digest.hexdigest()
+    return V2_PREFIX + digest.hexdigest()
 
 
 def legacy_digest(data: FormData, good: dict[str, TableRows]) -> str:
