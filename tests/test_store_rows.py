@@ -123,6 +123,16 @@ def test_the_fingerprint_tells_apart_what_the_json_one_did():
     assert data_digest(_form(joined), {"daily": TableRows.of(joined)}) != data_digest(
         _form(split), {"daily": TableRows.of(split)}
     )
+    # a text holding what starts the next column's bytes does not move the boundary
+    first = TableData(
+        "daily", "日报 Daily", None, {}, [], values={"a": ["x\x00Sy"], "b": ["z"]}, rows=[5]
+    )
+    second = TableData(
+        "daily", "日报 Daily", None, {}, [], values={"a": ["x"], "b": ["y\x00Sz"]}, rows=[5]
+    )
+    assert data_digest(_form(first), {"daily": TableRows.of(first)}) != data_digest(
+        _form(second), {"daily": TableRows.of(second)}
+    )
     # equal values in other objects (read again) give the same fingerprint
     copied = _table()
     assert copied.values is not None

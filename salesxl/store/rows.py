@@ -154,7 +154,9 @@ def data_digest(data: FormData, good: dict[str, TableRows]) -> str:
         rows = good[key]
         digest.update(f"\x00{key!r}\x00{list(rows.values)!r}\x00{rows.sheet_rows!r}".encode())
         for column in rows.values.values():
-            digest.update(_column_print(column))
+            printed = _column_print(column)
+            digest.update(b"\x00%d:" % len(printed))  # where it ends, whatever a text holds
+            digest.update(printed)
         if rows.extras is not None:
             digest.update(b"\x00extras")
             digest.update(codec.dumps(rows.extras).encode("utf-8", "surrogatepass"))
