@@ -835,20 +835,11 @@ def test_an_import_reads_big_files_a_few_at_a_time():
     assert read_chunks([], []) == []
 
 
-def test_the_reading_processes_last_the_whole_import(store_url, tmp_path, monkeypatch):
-    """40 reports in chunks of 4: read by two processes started once for the import (not
-    two for each of the ten chunks), below the writer's priority, every file imported, in
-    the order of the input."""
-    import os
-
+def _count_started(monkeypatch) -> list[int]:
+    """The niceness of every reading process started from now on, in order."""
     from salesxl.intake import pool
-    from salesxl.store import imports
 
-    inbox = tmp_path / "inbox"
-    for k in range(40):
-        path = daily_file(inbox / f"r{k:02d}", f"S{k:03d}", [contact(2 + k % 20, f"客户{k}")])
-        os.utime(path, (1_700_000_000 + k, 1_700_000_000 + k))
-    started = []
+    started: list[int] = []
     start = pool._start
 
     def counted(context, func, nice=0):
@@ -856,6 +847,22 @@ def test_the_reading_processes_last_the_whole_import(store_url, tmp_path, monkey
         return start(context, func, nice)
 
     monkeypatch.setattr(pool, "_start", counted)
+    return started
+
+
+def test_the_reading_processes_last_the_whole_import(store_url, tmp_path, monkeypatch):
+    """40 reports in chunks of 4: read by two processes started once for the import (not
+    two for each of the ten chunks), below the writer's priority, every file imported, in
+    the order of the input."""
+    import os
+
+    from salesxl.store import imports
+
+    inbox = tmp_path / "inbox"
+    for k in range(40):
+        path = daily_file(inbox / f"r{k:02d}", f"S{k:03d}", [contact(2 + k % 20, f"客户{k}")])
+        os.utime(path, (1_700_000_000 + k, 1_700_000_000 + k))
+    started = _count_started(monkeypatch)
     monkeypatch.setattr(imports, "READ_CHUNK", 4)
     monkeypatch.setattr(imports, "FIRST_CHUNK", 4)
     result = import_files("reports", [inbox], db=store_url, now=T0, workers=2)
@@ -1011,7 +1018,7 @@ def test_how_many_reading_processes_by_files_and_bytes(monkeypatch):
 def test_a_few_large_exports_are_read_side_by_side(store_url, tmp_path, monkeypatch):
     """Three sales exports larger together than PARALLEL_BYTES: read by two processes (below
     the writer's priority), every record of each stored, in the order of the input."""
-    from salesxl.intake import files, pool
+    from salesxl.intake import files
     from salesxl.store import imports
 
     paths = [
@@ -1023,14 +1030,7 @@ def test_a_few_large_exports_are_read_side_by_side(store_url, tmp_path, monkeypa
     ]
     monkeypatch.setattr(files, "PARALLEL_BYTES", sum(p.stat().st_size for p in paths))
     monkeypatch.setattr(files.os, "cpu_count", lambda: 2)
-    started = []
-    start = pool._start
-
-    def counted(context, func, nice=0):
-        started.append(nice)
-        return start(context, func, nice)
-
-    monkeypatch.setattr(pool, "_start", counted)
+    started = _count_started(monkeypatch)
     result = import_files("sales", paths, db=store_url, now=T0)
     assert started == [imports.READ_NICE] * 2
     assert [(f.status, f.rows) for f in result.files] == [("imported", 20)] * 3
