@@ -22,6 +22,7 @@ from salesxl.core.issues import Code, Issue
 from salesxl.forms import FORMS
 from salesxl.store import codec
 from salesxl.validate import FormData, TableData
+from salesxl.validate.model import day_numbers
 
 __all__ = [
     "DIGEST_PREFIX",
@@ -164,7 +165,7 @@ def data_digest(data: FormData, good: dict[str, TableRows]) -> str:
 
 
 _NONE = type(None)
-_TEXT, _DAY, _NUMBERS = frozenset({str}), frozenset({dt.date}), frozenset({int, float})
+_TEXT, _NUMBERS = frozenset({str}), frozenset({int, float})
 _SEP, _BLANK = "\x1f", "\x1e"  # between texts; a blank among texts
 
 
@@ -187,8 +188,8 @@ def _column_print(column: Sequence[Any]) -> bytes:
     kinds.discard(_NONE)
     if not kinds or kinds <= _NUMBERS:
         return b"\x00P" + pickle.dumps(column, protocol=5)
-    if kinds == _DAY:
-        days = [None if d is None else d.toordinal() for d in column]
+    days = day_numbers(column)
+    if days is not None:  # as they cross from the reading processes
         return b"\x00D" + pickle.dumps(days, protocol=5)
     if kinds == _TEXT:  # texts and blanks
         text = _SEP.join([_BLANK if v is None else v for v in column])

@@ -9,7 +9,7 @@ validation needs to know beyond the file itself.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ from salesxl.core.rep_ids import RepIndex
 from salesxl.forms import FORMS, Form
 from salesxl.read.workbook import Limits
 
-__all__ = ["FormData", "TableData", "ValidationContext"]
+__all__ = ["FormData", "TableData", "ValidationContext", "day_numbers"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,24 +199,31 @@ class TableData:
 _DATES_OR_BLANKS = frozenset({dt.date, type(None)})
 
 
+def day_numbers(column: Sequence[Any]) -> list[int | None] | None:
+    """The day number (ordinal) of each date of a column of dates and blanks, with at least
+    one date; None for any other column (a datetime is not a date here)."""
+    if not column or type(column[0]) not in _DATES_OR_BLANKS:
+        return None  # (most columns: text or numbers, told by their first value)
+    kinds = set(map(type, column))
+    if dt.date not in kinds or not kinds <= _DATES_OR_BLANKS:
+        return None
+    ordinal = dt.date.toordinal
+    if type(None) in kinds:
+        return [None if d is None else ordinal(d) for d in column]
+    return list(map(ordinal, column))
+
+
 def _as_day_numbers(
     values: dict[str, list[Any]] | None,
 ) -> tuple[dict[str, list[Any]] | None, list[str]]:
-    """`values` with each column of dates (and blanks) as their ordinals, and those keys."""
+    """`values` with each column of dates (and blanks) as their day numbers, and those keys."""
     if not values:
         return values, []
     packed, days = dict(values), []
-    ordinal = dt.date.toordinal
     for key, column in values.items():
-        if not column or type(column[0]) not in _DATES_OR_BLANKS:
-            continue  # (most columns: text or numbers, told by their first value)
-        kinds = set(map(type, column))
-        if dt.date in kinds and kinds <= _DATES_OR_BLANKS:
-            packed[key] = (
-                [None if d is None else ordinal(d) for d in column]
-                if type(None) in kinds
-                else list(map(ordinal, column))
-            )
+        numbers = day_numbers(column)
+        if numbers is not None:
+            packed[key] = numbers
             days.append(key)
     return (packed, days) if days else (values, [])
 
