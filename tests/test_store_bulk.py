@@ -1,10 +1,13 @@
-"""A real ERP export: 200,000 sales lines in one file, into SQLite and PostgreSQL."""
+"""A real ERP export: 200,000 sales lines in one file, into SQLite and PostgreSQL; and rows
+sent to PostgreSQL by a binary COPY, or as text when a value does not fit its column's binary
+form."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 
+import pytest
 from sqlalchemy import func, select
 
 from salesxl.core.periods import Month
@@ -86,3 +89,143 @@ def test_a_column_empty_in_every_row_is_stored_as_null_unless_it_has_a_default(t
     assert [tuple(r) for r in rows] == [("a", None, None), ("b", None, None)]
     (insert,) = [sql for sql in sent if sql.startswith("INSERT")]
     assert insert == "INSERT INTO t (name, defaulted) VALUES (?, ?)"  # `empty` left out
+
+
+def _typed_table():
+    from sqlalchemy import Column, Date, Float, Integer, MetaData, String, Table, Text
+
+    return Table(
+        "typed",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("n", Integer),
+        Column("code", String(8)),
+        Column("note", Text),
+        Column("day", Date),
+        Column("amount", Float),
+    )
+
+
+@pytest.mark.postgres
+def test_which_columns_go_to_postgresql_in_binary(pg_server):
+    """By the type the database holds and the Python types of the values: each binary form
+    takes only its own (no bool for an integer, no number for a text, no datetime for a
+    date); one column that cannot go so makes the whole COPY text."""
+    from sqlalchemy import create_engine
+
+    from salesxl.store.bulk import binary_types
+    from salesxl.store.engine import resolve_url
+
+    table = _typed_table()
+    names = ["n", "code", "note", "day", "amount"]
+    good = [[1, None], ["A1", None], ["x", ""], [dt.date(2025, 1, 2), None], [1.5, 2]]
+    for url in store_fixtures._pg_database(pg_server):
+        engine = create_engine(resolve_url(url))
+        try:
+            with engine.begin() as conn:
+                table.create(conn)
+                assert binary_types(conn, "typed", names, good) == [
+                    "int4",
+                    "text",
+                    "text",
+                    "date",
+                    "float8",
+                ]
+                for column, odd in [
+                    (0, True),  # a bool in an integer column
+                    (0, 1.0),
+                    (1, 7),  # a number in a text column
+                    (3, dt.datetime(2025, 1, 2, 9)),
+                    (3, "2025-01-02"),
+                    (4, "1.5"),
+                ]:
+                    values = [list(v) for v in good]
+                    values[column][0] = odd
+                    assert binary_types(conn, "typed", names, values) is None, odd
+                assert binary_types(conn, "typed", ["id"], [[1]]) == ["int4"]
+        finally:
+            engine.dispose()
+
+
+def _copies(monkeypatch) -> list[bool]:
+    """Records, for each COPY `insert_columns` starts, whether it was binary."""
+    from salesxl.store import bulk
+
+    started: list[bool] = []
+    real = bulk._copy
+
+    def spy(conn, target, values, n, step, binary):
+        started.append(binary is not None)
+        return real(conn, target, values, n, step, binary)
+
+    monkeypatch.setattr(bulk, "_copy", spy)
+    return started
+
+
+@pytest.mark.postgres
+def test_rows_reach_postgresql_in_binary_as_they_were_given(pg_server, monkeypatch):
+    from sqlalchemy import create_engine, select
+
+    from salesxl.store.bulk import BATCH, insert_columns
+    from salesxl.store.engine import resolve_url
+
+    table = _typed_table()
+    n = BATCH + 3  # more than one batch of the progress bar
+    day = dt.date(2025, 12, 31)
+    columns = {
+        "n": [i if i % 7 else None for i in range(n)],
+        "code": ["A1", "", None, "中文"] * (n // 4) + ["x"] * (n % 4),
+        "note": ["tab\there", "new\nline", "back\\slash", None] * (n // 4) + [""] * (n % 4),
+        "day": [day - dt.timedelta(days=i % 400) for i in range(n)],
+        "amount": [0.1 * i if i % 3 else i for i in range(n)],  # an int in a float column too
+    }
+    started = _copies(monkeypatch)
+    steps: list[int] = []
+    for url in store_fixtures._pg_database(pg_server):
+        engine = create_engine(resolve_url(url))
+        try:
+            with engine.begin() as conn:
+                table.create(conn)
+                assert insert_columns(conn, table, columns, step=steps.append) == n
+                got = conn.execute(select(table).order_by(table.c.id)).all()
+        finally:
+            engine.dispose()
+    assert started == [True]
+    assert sum(steps) == n
+    names = ["n", "code", "note", "day", "amount"]
+    assert [tuple(r)[1:] for r in got] == list(zip(*(columns[c] for c in names), strict=True))
+    assert got[3].amount == 3.0 and isinstance(got[3].amount, float)
+
+
+@pytest.mark.postgres
+def test_a_value_the_binary_form_cannot_carry_sends_the_copy_as_text(pg_server, monkeypatch):
+    """A number in a text column (an odd export), a text in a date column: the COPY goes as
+    text and stores them as it always did."""
+    from sqlalchemy import create_engine, select
+
+    from salesxl.store.bulk import insert_columns
+    from salesxl.store.engine import resolve_url
+
+    table = _typed_table()
+    started = _copies(monkeypatch)
+    for url in store_fixtures._pg_database(pg_server):
+        engine = create_engine(resolve_url(url))
+        try:
+            with engine.begin() as conn:
+                table.create(conn)
+                insert_columns(conn, table, {"note": ["first"]})
+                insert_columns(
+                    conn,
+                    table,
+                    {"note": ["a", 3, None], "day": ["2025-01-02", None, dt.date(2025, 1, 3)]},
+                )
+                got = conn.execute(select(table.c.note, table.c.day).order_by(table.c.id)).all()
+        finally:
+            engine.dispose()
+    assert started == [True, False]
+    assert [tuple(r) for r in got] == [
+        ("first", None),
+        ("a", dt.date(2025, 1, 2)),
+        ("3", None),
+        (None, dt.date(2025, 1, 3)),
+    ]
