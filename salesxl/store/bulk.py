@@ -6,6 +6,8 @@ dict per row).  Here the values come column by column; each column is
 converted once per distinct value by its SQLAlchemy type's own bind
 processor (an ERP export repeats the same few hundred dates), so what is
 stored is exactly what SQLAlchemy would store and reads back the same way.
+On PostgreSQL the COPY is binary where every column's type and values allow
+it (`binary_types`), and text otherwise.
 
 `PendingRows` holds back the rows of the many small files written in one
 transaction (a batch of daily reports) so that each table gets one insert
@@ -99,10 +101,11 @@ def insert_columns(
 # PostgreSQL's binary COPY: values go as they are held (a date as its day number, a float as
 # its 8 bytes), neither turned into text here nor parsed back there: for a batch of contact
 # rows the writer spends a third of the CPU of the text form on it, and the server a little
-# less.  A column goes so when the database holds it as one of these types and its values
-# are of the Python types that type's binary form takes exactly (no bool for an integer, no
-# number for a text); otherwise the whole COPY is text, as the server parses any value the
-# text form of which it accepts.
+# less.  A column goes so when the database holds it as one of these types (asked of the
+# database, not taken from the schema in the code) and its values are of the Python types
+# that type's binary form takes exactly (no bool for an integer, no number for a text, no
+# datetime for a date); otherwise the whole COPY is text, which the server parses as it
+# always did.
 _BINARY: dict[str, tuple[str, frozenset[type]]] = {
     "integer": ("int4", frozenset({int, type(None)})),
     "bigint": ("int8", frozenset({int, type(None)})),
