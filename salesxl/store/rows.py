@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from typing import Any
@@ -148,6 +148,17 @@ def data_digest(data: FormData, good: dict[str, TableRows]) -> str:
     date and its text) at a tenth of the cost; a value whose `repr` is not
     stable only ever makes two files differ, never look the same.
     """
+    return DIGEST_PREFIX + _fingerprint(data, good, _feed_column)
+
+
+Update = Callable[[bytes], None]
+
+
+def _fingerprint(
+    data: FormData, good: dict[str, TableRows], feed: Callable[[Update, Sequence[Any]], None]
+) -> str:
+    """The hex fingerprint of a file's form, header, layout and rows to store, each column
+    fed to the hash by `feed` (what the versions of the fingerprint differ by)."""
     digest = hashlib.blake2b(digest_size=30)
     head = {"form": data.form_id, "header": data.header, "layout": layout_of(data)}
     digest.update(codec.dumps(head).encode("utf-8"))
@@ -155,13 +166,17 @@ def data_digest(data: FormData, good: dict[str, TableRows]) -> str:
         rows = good[key]
         digest.update(f"\x00{key!r}\x00{list(rows.values)!r}\x00{rows.sheet_rows!r}".encode())
         for column in rows.values.values():
-            printed = _column_print(column)
-            digest.update(b"\x00%d:" % len(printed))  # where it ends, whatever a text holds
-            digest.update(printed)
+            feed(digest.update, column)
         if rows.extras is not None:
             digest.update(b"\x00extras")
             digest.update(codec.dumps(rows.extras).encode("utf-8", "surrogatepass"))
-    return DIGEST_PREFIX + digest.hexdigest()
+    return digest.hexdigest()
+
+
+def _feed_column(update: Update, column: Sequence[Any]) -> None:
+    printed = _column_print(column)
+    update(b"\x00%d:" % len(printed))  # where it ends, whatever a text holds
+    update(printed)
 
 
 _NONE = type(None)
@@ -201,19 +216,12 @@ def _column_print(column: Sequence[Any]) -> bytes:
 def digest_v2(data: FormData, good: dict[str, TableRows]) -> str:
     """The fingerprint stores kept before `data_digest` (each column by its `repr`): computed
     only to compare with a version imported then."""
-    digest = hashlib.blake2b(digest_size=30)
-    head = {"form": data.form_id, "header": data.header, "layout": layout_of(data)}
-    digest.update(codec.dumps(head).encode("utf-8"))
-    for key in sorted(good):
-        rows = good[key]
-        digest.update(f"\x00{key!r}\x00{list(rows.values)!r}\x00{rows.sheet_rows!r}".encode())
-        for column in rows.values.values():
-            digest.update(b"\x00")
-            digest.update(repr(column).encode("utf-8", "surrogatepass"))
-        if rows.extras is not None:
-            digest.update(b"\x00extras")
-            digest.update(codec.dumps(rows.extras).encode("utf-8", "surrogatepass"))
-    return V2_PREFIX + digest.hexdigest()
+    return V2_PREFIX + _fingerprint(data, good, _feed_repr)
+
+
+def _feed_repr(update: Update, column: Sequence[Any]) -> None:
+    update(b"\x00")
+    update(repr(column).encode("utf-8", "surrogatepass"))
 
 
 def legacy_digest(data: FormData, good: dict[str, TableRows]) -> str:
