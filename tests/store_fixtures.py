@@ -163,6 +163,12 @@ def _pg_database(base: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """An empty database on the session's PostgreSQL server."""
+    yield from _pg_database(pg_server)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty store: an SQLite file, or a fresh database on the session's PostgreSQL server."""

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, create_engine, func, select
 
 from salesxl.core.periods import Month
 from salesxl.store import import_files, sales_history
@@ -22,6 +24,7 @@ from tests.store_fixtures import (
 
 # Every test taking `store_url` runs on SQLite and on a PostgreSQL server started for the session.
 pg_server = store_fixtures.pg_server
+pg_url = store_fixtures.pg_url
 store_url = store_fixtures.store_url
 
 N = 200_000
@@ -91,6 +94,19 @@ def test_a_column_empty_in_every_row_is_stored_as_null_unless_it_has_a_default(t
     assert insert == "INSERT INTO t (name, defaulted) VALUES (?, ?)"  # `empty` left out
 
 
+@contextmanager
+def _transaction(url: str) -> Iterator[Connection]:
+    """A connection to `url` in a transaction (committed at the end), its engine disposed."""
+    from salesxl.store.engine import resolve_url
+
+    engine = create_engine(resolve_url(url))
+    try:
+        with engine.begin() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
 def _typed_table():
     from sqlalchemy import Column, Date, Float, Integer, MetaData, String, Table, Text
 
@@ -107,44 +123,36 @@ def _typed_table():
 
 
 @pytest.mark.postgres
-def test_which_columns_go_to_postgresql_in_binary(pg_server):
+def test_which_columns_go_to_postgresql_in_binary(pg_url):
     """By the type the database holds and the Python types of the values: each binary form
     takes only its own (no bool for an integer, no number for a text, no datetime for a
     date); one column that cannot go so makes the whole COPY text."""
-    from sqlalchemy import create_engine
-
     from salesxl.store.bulk import binary_types
-    from salesxl.store.engine import resolve_url
 
     table = _typed_table()
     names = ["n", "code", "note", "day", "amount"]
     good = [[1, None], ["A1", None], ["x", ""], [dt.date(2025, 1, 2), None], [1.5, 2]]
-    for url in store_fixtures._pg_database(pg_server):
-        engine = create_engine(resolve_url(url))
-        try:
-            with engine.begin() as conn:
-                table.create(conn)
-                assert binary_types(conn, "typed", names, good) == [
-                    "int4",
-                    "text",
-                    "text",
-                    "date",
-                    "float8",
-                ]
-                for column, odd in [
-                    (0, True),  # a bool in an integer column
-                    (0, 1.0),
-                    (1, 7),  # a number in a text column
-                    (3, dt.datetime(2025, 1, 2, 9)),
-                    (3, "2025-01-02"),
-                    (4, "1.5"),
-                ]:
-                    values = [list(v) for v in good]
-                    values[column][0] = odd
-                    assert binary_types(conn, "typed", names, values) is None, odd
-                assert binary_types(conn, "typed", ["id"], [[1]]) == ["int4"]
-        finally:
-            engine.dispose()
+    with _transaction(pg_url) as conn:
+        table.create(conn)
+        assert binary_types(conn, "typed", names, good) == [
+            "int4",
+            "text",
+            "text",
+            "date",
+            "float8",
+        ]
+        for column, odd in [
+            (0, True),  # a bool in an integer column
+            (0, 1.0),
+            (1, 7),  # a number in a text column
+            (3, dt.datetime(2025, 1, 2, 9)),
+            (3, "2025-01-02"),
+            (4, "1.5"),
+        ]:
+            values = [list(v) for v in good]
+            values[column][0] = odd
+            assert binary_types(conn, "typed", names, values) is None, odd
+        assert binary_types(conn, "typed", ["id"], [[1]]) == ["int4"]
 
 
 def _copies(monkeypatch) -> list[bool]:
@@ -163,11 +171,8 @@ def _copies(monkeypatch) -> list[bool]:
 
 
 @pytest.mark.postgres
-def test_rows_reach_postgresql_in_binary_as_they_were_given(pg_server, monkeypatch):
-    from sqlalchemy import create_engine, select
-
+def test_rows_reach_postgresql_in_binary_as_they_were_given(pg_url, monkeypatch):
     from salesxl.store.bulk import BATCH, insert_columns
-    from salesxl.store.engine import resolve_url
 
     table = _typed_table()
     n = BATCH + 3  # more than one batch of the progress bar
@@ -181,15 +186,10 @@ def test_rows_reach_postgresql_in_binary_as_they_were_given(pg_server, monkeypat
     }
     started = _copies(monkeypatch)
     steps: list[int] = []
-    for url in store_fixtures._pg_database(pg_server):
-        engine = create_engine(resolve_url(url))
-        try:
-            with engine.begin() as conn:
-                table.create(conn)
-                assert insert_columns(conn, table, columns, step=steps.append) == n
-                got = conn.execute(select(table).order_by(table.c.id)).all()
-        finally:
-            engine.dispose()
+    with _transaction(pg_url) as conn:
+        table.create(conn)
+        assert insert_columns(conn, table, columns, step=steps.append) == n
+        got = conn.execute(select(table).order_by(table.c.id)).all()
     assert started == [True]
     assert sum(steps) == n
     names = ["n", "code", "note", "day", "amount"]
@@ -198,30 +198,22 @@ def test_rows_reach_postgresql_in_binary_as_they_were_given(pg_server, monkeypat
 
 
 @pytest.mark.postgres
-def test_a_value_the_binary_form_cannot_carry_sends_the_copy_as_text(pg_server, monkeypatch):
+def test_a_value_the_binary_form_cannot_carry_sends_the_copy_as_text(pg_url, monkeypatch):
     """A number in a text column (an odd export), a text in a date column: the COPY goes as
     text and stores them as it always did."""
-    from sqlalchemy import create_engine, select
-
     from salesxl.store.bulk import insert_columns
-    from salesxl.store.engine import resolve_url
 
     table = _typed_table()
     started = _copies(monkeypatch)
-    for url in store_fixtures._pg_database(pg_server):
-        engine = create_engine(resolve_url(url))
-        try:
-            with engine.begin() as conn:
-                table.create(conn)
-                insert_columns(conn, table, {"note": ["first"]})
-                insert_columns(
-                    conn,
-                    table,
-                    {"note": ["a", 3, None], "day": ["2025-01-02", None, dt.date(2025, 1, 3)]},
-                )
-                got = conn.execute(select(table.c.note, table.c.day).order_by(table.c.id)).all()
-        finally:
-            engine.dispose()
+    with _transaction(pg_url) as conn:
+        table.create(conn)
+        insert_columns(conn, table, {"note": ["first"]})
+        insert_columns(
+            conn,
+            table,
+            {"note": ["a", 3, None], "day": ["2025-01-02", None, dt.date(2025, 1, 3)]},
+        )
+        got = conn.execute(select(table.c.note, table.c.day).order_by(table.c.id)).all()
     assert started == [True, False]
     assert [tuple(r) for r in got] == [
         ("first", None),

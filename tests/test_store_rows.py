@@ -32,6 +32,7 @@ from tests import store_fixtures
 from tests.store_fixtures import contact, daily_file, dump_tables, query
 
 pg_server = store_fixtures.pg_server
+pg_url = store_fixtures.pg_url
 store_url = store_fixtures.store_url
 
 T0 = dt.datetime(2026, 11, 20, 18, 0)
@@ -331,12 +332,6 @@ def test_the_bulk_insert_stores_what_sqlalchemy_stores(store_url, tmp_path):
         "back\\slash",
         "\\N",
     ]
-
-
-@pytest.fixture
-def pg_url(pg_server):
-    """A fresh database on the session's PostgreSQL server."""
-    yield from store_fixtures._pg_database(pg_server)
 
 
 def test_sqlite_needs_no_statistics(tmp_path):

@@ -19,6 +19,7 @@ from tests import factory, store_fixtures
 from tests.store_fixtures import contact, daily_file, generated_sales, rep, roster_file, sales_csv
 
 pg_server = store_fixtures.pg_server
+pg_url = store_fixtures.pg_url
 
 NOV = Month(2026, 11)
 AS_OF = dt.date(2026, 11, 24)
@@ -46,12 +47,6 @@ def sqlite_store(tmp_path) -> str:
     sales = sales_csv(tmp_path / "sales.csv", generated_sales(300, start=dt.date(2026, 9, 1)))
     assert import_files("sales", [sales], db=db).count("imported") == 1
     return db
-
-
-@pytest.fixture
-def pg_url(pg_server):
-    """An empty database on the session's PostgreSQL server."""
-    yield from store_fixtures._pg_database(pg_server)
 
 
 def same_summary(a: str, b: str) -> None:
