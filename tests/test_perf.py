@@ -1,10 +1,46 @@
-"""The collector paused for bulk work (salesxl/core/perf.py)."""
+"""The collector paused for bulk work, and the C heap a reading process keeps
+(salesxl/core/perf.py)."""
 
 from __future__ import annotations
 
 import gc
+import inspect
+import resource
+import subprocess
+import sys
 
-from salesxl.core.perf import paused_gc, thaw
+import pytest
+
+from salesxl.core.perf import keep_freed_memory, paused_gc, thaw
+from salesxl.intake.pool import Stopped, read_isolated
+
+
+def churn(_: object = None) -> int:
+    """What a reading process does for each file, 30 times: some hundred blocks under
+    glibc's 128 KB mmap threshold, all freed again before the next file.  Returns the
+    pages it faulted in."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _file in range(30):
+        blocks = [bytearray(60_000) for _ in range(64)]  # 3.8 MB, 940 pages
+        del blocks
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+def _fresh_process(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", f"import resource\n{inspect.getsource(churn)}\n{code}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+glibc = pytest.mark.skipif(
+    _fresh_process("from salesxl.core.perf import keep_freed_memory; print(keep_freed_memory())")
+    != "True",
+    reason="keep_freed_memory tunes glibc's malloc; this C library is not glibc",
+)
 
 
 def test_a_paused_phase_leaves_what_it_kept_frozen_and_the_collector_on():
@@ -35,3 +71,30 @@ def test_a_phase_run_with_the_collector_off_leaves_it_off():
         assert not gc.isenabled() and gc.get_freeze_count() == 0
     finally:
         gc.enable()
+
+
+@glibc
+def test_a_process_that_keeps_freed_memory_does_not_fault_it_back_in_for_each_file():
+    # glibc's own way: the heap's top goes back to the system after each "file" and every
+    # page of it faults in again the next time (30 files x 940 pages)
+    plain = int(_fresh_process("print(churn())"))
+    assert plain > 20_000
+    kept = _fresh_process(
+        "from salesxl.core.perf import keep_freed_memory\nprint(keep_freed_memory(), churn())"
+    ).split()
+    assert kept[0] == "True"
+    assert int(kept[1]) < 2_000  # the 940 pages once, then the same memory again
+
+
+@glibc
+def test_the_reading_processes_keep_freed_memory():
+    def stopped(item: int, how: Stopped) -> int:
+        raise AssertionError(f"the reading process of item {item} ended: {how.cause}")
+
+    faults = [n for _, n in read_isolated(churn, [1, 2], workers=2, time_limit=60, on_stop=stopped)]
+    assert len(faults) == 2 and all(n < 2_000 for n in faults), faults
+
+
+def test_keeping_freed_memory_is_left_alone_off_linux(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert keep_freed_memory() is False

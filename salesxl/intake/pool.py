@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
+from salesxl.core.perf import keep_freed_memory
+
 __all__ = ["Stopped", "read_isolated"]
 
 T = TypeVar("T")
@@ -62,6 +64,7 @@ def _serve(conn: Connection, func: Callable[[Any], Any], nice: int = 0) -> None:
     its parent's priority (where the system has priorities to lower: not Windows)."""
     if nice and hasattr(os, "nice"):
         os.nice(nice)
+    keep_freed_memory()  # the same memory for every file, not page-faulted in anew each time
     while True:
         try:
             task = conn.recv()
