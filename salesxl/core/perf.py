@@ -55,12 +55,12 @@ def keep_freed_memory() -> bool:
     For a process that reads file after file (`salesxl.intake.pool`): a
     thousand cold-calling reports page-faulted 100,000 pages back in (a fifth
     of a second of system time) when glibc returned its heap's top after each.
-    Blocks under 32 MB then come from the heap, and freed memory is returned to
-    the system only past 32 MB free at the top, so what the process holds stays
-    bounded; larger blocks are still mapped and unmapped on their own.  Both
-    limits are set, since setting one stops glibc adjusting the other.  Returns
-    whether they were set: False where the C library is not glibc (macOS,
-    Windows, musl), which is left as it is.
+    Blocks under 32 MB then come from the heap, and the heap's top goes back to
+    the system once more than 32 MB of it is free.  glibc itself moves its limits
+    that far (and the second to 64 MB) once a process has freed a block that
+    large; this sets them from the start.  Both are set, since setting one
+    stops glibc adjusting the other.  Returns whether they were set: False
+    where the C library is not glibc (macOS, Windows, musl), left as it is.
     """
     if not sys.platform.startswith("linux"):
         return False
