@@ -31,20 +31,25 @@ DEFAULT_LIST_LIMIT = 20
 _SEVERITY_ORDER = {Severity.ERROR.value: 0, Severity.WARNING.value: 1}
 
 
-def _customer_urgency(sheet: SheetData) -> Callable[[list[Any]], tuple[int, int]]:
+_LAST = 1 << 62  # after every real urgency
+
+
+def _customer_urgency(sheet: SheetData) -> list[int]:
     """A lapse overdue longest first (its `days`), then the rest (conflicts) as listed."""
     days = sheet.column("days")
-    return lambda row: (0, -row[days]) if isinstance(row[days], int) else (1, 0)
+    # one number per row, not a tuple: a cold-calling month lists 185,000 lapses
+    return [-d if type(d := row[days]) is int else _LAST for row in sheet.rows]
 
 
-def _issue_urgency(sheet: SheetData) -> Callable[[list[Any]], tuple[int, int]]:
+def _issue_urgency(sheet: SheetData) -> list[int]:
     """Errors first, then warnings, then notes; in each, the order of the file."""
     severity = sheet.column("severity")
-    return lambda row: (_SEVERITY_ORDER.get(row[severity], 2), 0)
+    order = _SEVERITY_ORDER.get
+    return [order(row[severity], 2) for row in sheet.rows]
 
 
-# sheet key -> (column that says whose entry it is, urgency of a row: smaller is sooner)
-_LISTS: dict[str, tuple[str, Callable[[SheetData], Callable[[list[Any]], tuple[int, int]]]]] = {
+# sheet key -> (column that says whose entry it is, each row's urgency: smaller is sooner)
+_LISTS: dict[str, tuple[str, Callable[[SheetData], list[int]]]] = {
     "customers": ("rep_id", _customer_urgency),
     "issues": ("file", _issue_urgency),
 }
@@ -81,7 +86,7 @@ def shorten_lists(
         if all(len(indices) <= limit for indices in mine.values()):
             out.append(sheet)
             continue
-        urgency = list(map(urgency_of(sheet), sheet.rows)).__getitem__  # each row's, once
+        urgency = urgency_of(sheet).__getitem__
         kept: set[int] = set()
         for indices in mine.values():
             # sorted() is stable: among equally urgent entries the first listed are kept
