@@ -17,6 +17,7 @@ in again.  `keep_freed_memory` lets such a process keep what it freed.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import sys
 from collections.abc import Iterator
@@ -64,8 +65,6 @@ def keep_freed_memory() -> bool:
     """
     if not sys.platform.startswith("linux"):
         return False
-    import ctypes  # only here: every command imports this module
-
     try:  # the symbols the interpreter itself was linked with: the C library's among them
         mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
