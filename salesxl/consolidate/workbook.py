@@ -45,7 +45,7 @@ from salesxl.write.xlsx import (
     excel_serial,
     fit_width,
     mark,
-    quick_deflate,
+    quick_close,
     safe_sheet_title,
     write_cell,
 )
@@ -689,5 +689,5 @@ def write_workbook(
                 )
         for ws in streamed:  # as Workbook.close does for a workbook in constant memory mode
             ws._opt_close()
-        with quick_deflate():  # a fifth of the close's time at zlib's default level
+        with quick_close():  # zlib's default level: a fifth of the close's time
             wb.close()
