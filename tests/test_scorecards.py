@@ -184,6 +184,23 @@ def test_plan_against_actual_week_by_week(small: dict[str, Any]) -> None:
     assert all(w.plan is None for w in b.weeks)
 
 
+def test_open_windows_are_worked_out_only_when_asked(small: dict[str, Any]) -> None:
+    plain = consolidate_inbox(
+        [small["inbox"]], period=NOV, roster=small["roster"], targets=small["targets"], as_of=AS_OF
+    )
+    asked = small["summary"].results
+    assert plain.results is not None and asked is not None
+    # The lapses are the same either way; only the windows still open are left out.
+    assert plain.results.lapses == asked.lapses and len(asked.lapses) == 3
+    assert plain.results.coming_due is None
+    # S001's 客户丙: walk-in, last contact 11-10, due by 11-17 (after the as-of date 11-13).
+    assert [(c.rep, c.customer, c.due) for c in asked.coming_due or []] == [
+        ("S001", "客户丙", dt.date(2026, 11, 17))
+    ]
+    with pytest.raises(ValueError, match="coming_due=True"):
+        build_scorecards(plain)
+
+
 def test_day_close_forecast_accuracy(small: dict[str, Any]) -> None:
     a = small["cards"]["S001"]
     # 11-02 forecast 10,000, 11-03 closed 10,000: 1.0; 11-11 forecast 22,000, 11-12 closed
@@ -323,7 +340,7 @@ def test_cli_writes_every_reps_scorecard(tmp_path: Path) -> None:
     assert "12 scorecards" in result.output
     assert len(list((tmp_path / "cards").rglob("*_战报_2026-11.xlsx"))) == 12
     summary = consolidate_inbox(
-        [demo.inbox], period=NOV, roster=demo.roster, as_of=dt.date(2026, 11, 24)
+        [demo.inbox], period=NOV, roster=demo.roster, as_of=dt.date(2026, 11, 24), coming_due=True
     )
     assert len(build_scorecards(summary)) == 12
     both = CliRunner().invoke(
@@ -341,7 +358,14 @@ def test_a_newcomers_pace_line_counts_only_the_workdays_employed(tmp_path: Path)
     daily_file(folder, "S009", [won(10, "客户壬", "13800000010", 1, 12000.0)])
     forms = [load_form(p) for p in folder.iterdir()]
     roster = Roster({"S009": Rep("S009", "新人", "华东", "一组", hire_date=dt.date(2026, 11, 9))})
-    summary = consolidate(forms, period=NOV, roster=roster, targets={"S009": 42000.0}, as_of=AS_OF)
+    summary = consolidate(
+        forms,
+        period=NOV,
+        roster=roster,
+        targets={"S009": 42000.0},
+        as_of=AS_OF,
+        coming_due=True,
+    )
     (card,) = build_scorecards(summary)
     days = {p.day: p.pace for p in card.days}
     # Hired on Monday 11-09: 16 of November's 21 workdays, 5 of them by Friday 11-13.

@@ -86,6 +86,7 @@ def step_consolidate(run: DemoRun) -> None:
         roster=run.files.roster,
         targets=targets,
         as_of=run.files.as_of,
+        coming_due=True,  # the scorecards step makes its to-do lists from this summary
     )
     output = write_summary(summary, run.out / "summary.xlsx")
     echo_headline(summary, output)

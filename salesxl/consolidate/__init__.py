@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from salesxl.consolidate.assemble import summarise
-from salesxl.consolidate.customers import build_customer_book
+from salesxl.consolidate.customers import FOLLOW_UP_DAYS, build_customer_book
 from salesxl.consolidate.details import DetailsSpool
 from salesxl.consolidate.digest import digester
 from salesxl.consolidate.inputs import collect
@@ -116,6 +116,7 @@ def consolidate(
     targets_from: str = "file",
     refused: Sequence[tuple[FormData, int, dt.datetime | None]] = (),
     tiers: Mapping[str, Mapping[str, float]] | None = None,
+    coming_due: bool = False,
 ) -> Summary:
     """Combine the forms of `period` into every table of the summary, plus all issues.
 
@@ -124,8 +125,10 @@ def consolidate(
     `refused`: rep files the store refused, with their error count and when
     (their figures are shown as provisional).  `tiers` maps stretch and
     challenge to rep ID -> month target: a 档位 Tiers sheet shows completion
-    against each (warnings stay keyed to `targets`).  Raises AsOfError when
-    `as_of` is before `period`.
+    against each (warnings stay keyed to `targets`).  `coming_due` also works out
+    the 7-day windows still open (`Results.coming_due`, the scorecards' to-do
+    lists; the summary itself shows none).  Raises AsOfError when `as_of` is
+    before `period`.
     """
     results = consolidate_results(
         forms,
@@ -143,6 +146,7 @@ def consolidate(
         targets_from=targets_from,
         refused=refused,
         tiers=tiers,
+        coming_due=coming_due,
     )
     with paused_gc():
         return summarise(results)
@@ -165,6 +169,7 @@ def consolidate_results(
     targets_from: str = "file",
     refused: Sequence[tuple[FormData, int, dt.datetime | None]] = (),
     tiers: Mapping[str, Mapping[str, float]] | None = None,
+    coming_due: bool = False,
 ) -> Results:
     """What `consolidate` computes, before it becomes tables (`assemble.summarise`)."""
     as_of = as_of or dt.date.today()
@@ -186,6 +191,7 @@ def consolidate_results(
             targets_from,
             refused,
             tiers or {},
+            coming_due,
         )
 
 
@@ -205,6 +211,7 @@ def _consolidate(
     targets_from: str,
     refused: Sequence[tuple[FormData, int, dt.datetime | None]],
     tiers: Mapping[str, Mapping[str, float]],
+    coming_due: bool,
 ) -> Results:
     data = collect(forms, period, as_of, roster, first_seen or {}, history, day_first_seen, refused)
     chosen = month_targets(targets, data.form_targets, targets_from)
@@ -224,7 +231,11 @@ def _consolidate(
     members = list(reps.values())
     company = roll_up(members, "company", thresholds)[0] if members else Totals("company", TOTAL)
     month_days = workdays.workdays_in(period)
-    lapses, coming_due = book.lapses_and_coming_due(as_of, period.first_day)
+    # The windows still open are a third more to work out (a cold-calling month: 85,000 of
+    # 270,000), and only the scorecards show them.
+    lapses, coming = book.lapses_and_coming_due(
+        as_of, period.first_day, FOLLOW_UP_DAYS if coming_due else 0
+    )
     return Results(
         period=period,
         as_of=as_of,
@@ -239,7 +250,7 @@ def _consolidate(
         plans=plan_vs_actual(data.plans, data.days),
         closes=forecast_accuracy(data.day_closes, data.days, workdays, as_of),
         lapses=lapses,
-        coming_due=coming_due,
+        coming_due=coming if coming_due else None,
         conflicts=book.conflicts(),
         submitted=submission_rows(
             data.reps, data.submissions, data.unknown_rep_files, period, judged_at(as_of), workdays
@@ -292,6 +303,7 @@ def consolidate_inbox(
     workdays: Path | Workdays | None = None,
     column_map: Mapping[str, str] | None = None,
     saved_times: bool = True,
+    coming_due: bool = False,
 ) -> Summary:
     """Read every form under `paths`, then `consolidate` them.
 
@@ -299,6 +311,7 @@ def consolidate_inbox(
     `column_map` (field key -> header) reads columns no synonym knows.
     Without `saved_times` a file's lateness is judged by its own time only,
     not by the save time recorded inside it (which anyone can set).
+    `coming_due`: as `consolidate`'s.
     """
     as_of = as_of or dt.date.today()
     check_as_of(period, as_of)  # before any file is read
@@ -333,6 +346,7 @@ def consolidate_inbox(
             extra_issues=[*extra, *inbox.notes],
             details=details,
             tiers=tiers,
+            coming_due=coming_due,
         )
     except BaseException:
         if spool is not None:

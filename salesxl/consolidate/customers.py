@@ -83,8 +83,8 @@ class CustomerBook:
         self, as_of: dt.date, period_start: dt.date, days: int = FOLLOW_UP_DAYS
     ) -> tuple[list[Lapse], list[Lapse]]:
         """The customers whose 7-day window ran out in the period up to `as_of` (lapses),
-        and those whose window runs out from `as_of` on within `days` (still open): one
-        pass over the trails for both."""
+        and those whose window runs out from `as_of` on within `days` (still open; none
+        with `days` 0): one pass over the trails for both."""
         found = self.windows(period_start, as_of + dt.timedelta(days=days), as_of)
         # sorted by due date first: the lapses are the windows before the first one due on
         # or after as_of (a cold-calling month: 270,000 windows, split without a look at each)

@@ -60,6 +60,7 @@ def consolidate_store(
     details: bool = False,
     workdays: Path | Workdays | None = None,
     trend_months: int = TREND_MONTHS,
+    coming_due: bool = False,
 ) -> Summary:
     """`consolidate` the month as stored in the database `db` (`salesxl import`).
 
@@ -69,7 +70,8 @@ def consolidate_store(
     says why, and shows the refused report's figures as provisional);
     a `roster` or `targets` file given here is used instead of the stored one.  With
     `trend_months` above 1, the 趋势 Trend sheet shows that many months (this one
-    included) and By rep compares with last month (history.earlier_months).  Raises
+    included) and By rep compares with last month (history.earlier_months).
+    `coming_due`: as `consolidate`'s.  Raises
     `salesxl.store.StoreError` when there is no usable store at `db`.
     """
     as_of = as_of or dt.date.today()
@@ -130,6 +132,7 @@ def consolidate_store(
             targets_from=source,
             refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
             tiers=tiers,
+            coming_due=coming_due,
         )
         trends = None
         if earlier is not None:

@@ -45,7 +45,9 @@ class Results:
     plans: list[PlanRow]  # the Plan vs actual sheet's rows
     closes: list[DayCloseRow]  # the Day close sheet's rows
     lapses: list[Lapse]  # the Customers sheet's 7-day rows: windows that ran out
-    coming_due: list[Lapse]  # windows still open that run out within the next 7 days
+    # windows still open that run out within the next 7 days; None: not worked out (only the
+    # scorecards show them: consolidate(..., coming_due=True))
+    coming_due: list[Lapse] | None
     conflicts: list[Conflict]  # the Customers sheet's attribution conflicts
     submitted: list[SubmissionRow]  # per rep and day, week and month
     issues: list[Issue]

@@ -58,6 +58,7 @@ def scorecards_inbox(
         workdays=workdays,
         workers=workers,
         progress=progress,
+        coming_due=True,
     )
     return summary, build_scorecards(summary)
 
@@ -83,6 +84,7 @@ def scorecards_store(
         as_of=as_of,
         thresholds=thresholds,
         workdays=workdays,
+        coming_due=True,
     )
     results = summary.results
     assert results is not None  # consolidate always attaches them

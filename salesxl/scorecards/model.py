@@ -120,6 +120,11 @@ def build_scorecards(
     results = summary.results
     if results is None:
         raise ValueError("the summary carries no results; make it with salesxl.consolidate")
+    if results.coming_due is None:
+        raise ValueError(
+            "the summary has no windows still open for the to-do lists; consolidate with "
+            "coming_due=True"
+        )
     h = summary.headline
     period, as_of = h.period, h.as_of
     weeks = [w for w in weeks_starting_in(period) if w.monday <= as_of]
