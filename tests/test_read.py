@@ -29,8 +29,9 @@ from conftest import (
 
 from salesxl.forms import DAILY_REPORT
 from salesxl.intake.files import collect_files, load_form, load_forms, stream_forms
-from salesxl.read import Limits, ReadError, locate, open_book
+from salesxl.read import Limits, ReadError, locate, open_book, package
 from salesxl.read.formulas import column_index, column_letters, sheet_parts, uncached_formula_cells
+from salesxl.read.marks import written_by
 from salesxl.validate import ValidationContext
 from salesxl.write.templates import write_form
 from tests.make_files import RECORDS, SPECS, Spec, build, set_core_times
@@ -540,6 +541,34 @@ def test_a_part_whose_bytes_fail_their_checksum_makes_the_file_unreadable(tmp_pa
     data = read(_rezip(good, tmp_path / "damaged.xlsx", damage=part))
     assert [i.code.value for i in data.issues] == ["unreadable"]
     assert "Excel" in data.issues[0].message_en
+
+
+def test_a_part_whose_deflate_stream_is_broken_makes_the_file_unreadable(tmp_path):
+    # Parts are inflated by ISA-L, whose error is not zlib's: a stream that cannot be
+    # inflated must still be a file refused with its reason, and a mark not read.
+    assert package._INFLATE.__name__ == "isal.isal_zlib"  # the dependency, not the fallback
+    good = write_form(
+        tmp_path / "good.xlsx",
+        DAILY_REPORT,
+        header={"rep_name": "张三", "rep_id": "S001", "region": "华东", "team": "一组"},
+        rows={"daily": [{"date": dt.date(2026, 11, 3), "customer": "永辉", "stage": "1"}]},
+    )
+    with zipfile.ZipFile(good) as z:
+        marks = [z.getinfo(f"docProps/{name}.xml") for name in ("custom", "core")]
+        infos = [*marks, z.getinfo(sheet_parts(z)["日报 Daily"])]
+    assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in infos)
+    data = bytearray(good.read_bytes())
+    for info in infos:
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        data[start] |= 0b110  # the first block's type: 3, which no deflate stream has
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(bytes(data))
+    with pytest.raises(package.INFLATE_ERRORS):
+        package.unpacked(bytes(data[start : start + info.compress_size]), 8, info.file_size, 0)
+    assert written_by(good) is not None and written_by(broken) is None
+    issues = read(broken).issues
+    assert [i.code.value for i in issues] == ["unreadable"]
+    assert "damaged" in issues[0].message_en
 
 
 def test_limits_default_to_50_mb_on_disk_and_200_mb_unpacked():

@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
-import zlib
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
 
-from salesxl.read.package import unpacked
+from salesxl.read.package import INFLATE_ERRORS, unpacked
 
 __all__ = ["INPUTS", "PROPERTY", "Written", "written_by"]
 
@@ -138,5 +137,5 @@ def _inflate(
         return None
     try:
         return unpacked(fh.read(packed), method, size, crc)
-    except zlib.error:
+    except INFLATE_ERRORS:
         return None

@@ -20,7 +20,6 @@ import os
 import re
 import tempfile
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,14 @@ from salesxl.read.encoding import Decoded, decode_text, encoding_notes
 from salesxl.read.extent import Extent
 from salesxl.read.formulas import column_letters, sheet_parts
 from salesxl.read.guards import MB, Limits, ReadError, too_large, unreadable
-from salesxl.read.package import PackageScan, check_entries, fits, member, scan_package
+from salesxl.read.package import (
+    ZIP_ERRORS,
+    PackageScan,
+    check_entries,
+    fits,
+    member,
+    scan_package,
+)
 from salesxl.read.staging import stage_package
 
 __all__ = ["SPREADSHEET_SUFFIXES", "Book", "Grid", "Limits", "ReadError", "open_book"]
@@ -164,15 +170,7 @@ class Book:
             if info.file_size > _CORE_XML_LIMIT:
                 return None
             xml = member(archive, info, self._package)
-        except (
-            KeyError,
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            OSError,
-            ValueError,
-            NotImplementedError,
-        ):
+        except _PART_ERRORS:
             return None  # a damaged or missing part costs the time, not the file
         modified, created = _w3c_time(xml, b"modified"), _w3c_time(xml, b"created")
         if modified is None or (created is not None and modified <= created):
@@ -189,6 +187,7 @@ class Book:
 
 
 _CORE_XML_LIMIT = 64 * 1024  # docProps/core.xml is a few hundred bytes
+_PART_ERRORS: tuple[type[Exception], ...] = (KeyError, *ZIP_ERRORS)  # a part missing or damaged
 # <dcterms:modified xsi:type="dcterms:W3CDTF">2026-11-05T01:30:00Z</dcterms:modified>: the
 # prefix varies by program; only text is matched (no entities, so nothing to expand).
 _CORE_TIME = {
