@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 import zipfile
 
 import openpyxl
@@ -11,6 +12,7 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from salesxl.write import row_stream
 from salesxl.write.row_stream import RowStream
 from salesxl.write.xlsx import NOT_A_NUMBER, write_cell
 
@@ -58,14 +60,18 @@ def _by_xlsxwriter(ws, styles):
                 write_cell(ws, r, c, value, styles[c])
 
 
+@pytest.mark.parametrize("by_column", [False, True])
 @pytest.mark.parametrize("share_limit", [None, 0, 2])
-def test_rows_read_back_as_xlsxwriter_writes_them(tmp_path, share_limit):
+def test_rows_read_back_as_xlsxwriter_writes_them(tmp_path, share_limit, by_column):
     def streamed(ws, styles):
         stream = RowStream(
             ws, styles, labels=[None, None, None, None, LABELS], share_limit=share_limit
         )
-        for r, row in enumerate(ROWS, start=1):
-            stream.write(r, row)
+        if by_column:
+            stream.write_rows(1, ROWS)
+        else:
+            for r, row in enumerate(ROWS, start=1):
+                stream.write(r, row)
         stream.close()
 
     ours = _book(tmp_path / "ours.xlsx", streamed, constant_memory=True)
@@ -101,3 +107,68 @@ def test_a_sheet_not_in_constant_memory_mode_is_refused(tmp_path):
     with pytest.raises(ValueError, match="constant-memory"):
         RowStream(wb.add_worksheet(), [None])
     wb.close()
+
+
+# Columns of one type each, with repeats: a list sheet's shape (rep IDs, dates, kinds).
+LIST_ROWS = [
+    [f"S{i % 3:03d}", f"客户{i}", dt.date(2026, 11, 1 + i % 5), i % 4, Level.BAD if i % 2 else None]
+    for i in range(23)
+]
+LIST_ROWS[7] = [None] * 5  # an empty row inside a chunk
+LIST_ROWS[8] = [None, None, None, -0.0, None]  # a float among ints, equal to 0 but not 0
+LIST_ROWS[16] = ["S001", None, None, True, Level.OK]  # a boolean among ints, equal to 1
+
+
+def _stream_book(path, rows, write_rows, share_limit=None):
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    wb.constant_memory = True
+    ws = wb.add_worksheet("S")
+    wb.constant_memory = False
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_string(0, 0, "head")
+    stream = RowStream(
+        ws, [None, None, date, None, None], labels=[None] * 4 + [LABELS], share_limit=share_limit
+    )
+    write_rows(stream, rows)
+    stream.close()
+    ws._opt_close()
+    wb.close()
+    return path
+
+
+@pytest.mark.parametrize("share_limit", [None, 4])
+def test_rows_by_column_are_the_rows_by_row_across_chunks(tmp_path, monkeypatch, share_limit):
+    monkeypatch.setattr(row_stream, "_CHUNK", 5)  # 23 rows: five chunks, the last of three
+
+    def by_row(stream, rows):
+        for r, row in enumerate(rows, start=1):
+            stream.write(r, row)
+
+    def by_column(stream, rows):
+        stream.write_rows(1, iter(rows))  # any iterable, read once
+
+    ours = _stream_book(tmp_path / "cols.xlsx", LIST_ROWS, by_column, share_limit)
+    theirs = _stream_book(tmp_path / "rows.xlsx", LIST_ROWS, by_row, share_limit)
+    values = _values(ours)
+    assert values == _values(theirs)
+    # worked out by hand: row 2 (the first data row) is S000, 客户0, 11-01, 0, nothing;
+    # the empty row 9 is blank; -0.0 stays a float, True a boolean, not 0 and 1 again
+    assert values[1] == ["S000", "客户0", dt.date(2026, 11, 1), 0, ""]
+    assert values[8] == ["", "", "", "", ""]
+    sheet = openpyxl.load_workbook(ours)["S"]
+    assert sheet["D10"].value == 0 and sheet["D10"].data_type == "n"
+    assert sheet["D18"].value is True and sheet["D18"].data_type == "b"
+    assert sheet["E3"].value == "警告 Bad" and sheet["E18"].value == "正常 OK"
+    assert sheet.dimensions == "A1:E24"
+    xml = zipfile.ZipFile(ours).read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="D10"' in xml and "<v>-0</v>" in xml
+    # the shared-string table counts every use of a shared text, as row by row
+    strings = [
+        zipfile.ZipFile(path).read("xl/sharedStrings.xml").decode()[:300] for path in (ours, theirs)
+    ]
+    counts = [re.search(r'count="(\d+)" uniqueCount="(\d+)"', x).groups() for x in strings]
+    assert counts[0] == counts[1]
+    # row by row: the 21 filled rows' rep IDs and names and 11 kinds; shared when room
+    total = 21 + 20 + 11 if share_limit is None else None
+    if total is not None:
+        assert int(counts[0][0]) == total

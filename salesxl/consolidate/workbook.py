@@ -303,22 +303,25 @@ class _Writer:
             share_limit=DETAILS_SHARED_TEXTS if sheet.key.startswith("details") else None,
         )
         links = [c for c, link, _, _ in plan if link]
+        if not links:  # a column at a time
+            stream.write_rows(1, sheet.rows)
+            stream.close()
+            return
         link_style = {c: RowStream.style(self.link) for c in links}
         urls = 0
         ws.ignore_write_string = True  # write_url records the link; the stream writes the text
         try:
             for r, row in enumerate(sheet.rows, start=1):
                 linked: dict[int, str] = {}
-                if links:
-                    row = list(row)
-                    for c in links:
-                        if type(row[c]) is not str:
-                            continue
-                        url, row[c] = self._url(row[c], row, sheet)
-                        if url is not None and urls < MAX_URLS:
-                            ws.write_url(r, c, url, self.link, string=row[c])
-                            urls += 1
-                            linked[c] = link_style[c]
+                row = list(row)
+                for c in links:
+                    if type(row[c]) is not str:
+                        continue
+                    url, row[c] = self._url(row[c], row, sheet)
+                    if url is not None and urls < MAX_URLS:
+                        ws.write_url(r, c, url, self.link, string=row[c])
+                        urls += 1
+                        linked[c] = link_style[c]
                 stream.write(r, row, linked or None)
         finally:
             ws.ignore_write_string = False

@@ -6,8 +6,10 @@ cells of a large summary that is most of the time spent writing it, and for
 a Details sheet of a quarter of a million rows most of its memory.  A
 worksheet made in xlsxwriter's constant-memory mode writes its rows to a
 temporary file instead; `RowStream` writes the cells' XML into that file
-itself, a row at a time, with each column's style worked out once, and
-tells the worksheet the extent it filled.  Everything else on the sheet
+itself, with each column's style worked out once, and tells the worksheet
+the extent it filled: a row at a time (`write`, where a row has its own
+looks), or a few thousand rows a column at a time (`write_rows`), each
+distinct value of a column made into its cell once.  Everything else on the sheet
 (column widths and formats, the header, tables, filters, conditional
 colours, hyperlinks, print setup) stays xlsxwriter's.
 
@@ -16,6 +18,9 @@ string (past `share_limit` distinct texts in a column, inline, as constant-memor
 mode writes all text: memory then stops growing with rows),
 numbers with 16 significant digits, dates as day serials in the column's
 date format, a boolean as a boolean, a non-finite number as Excel's `#NUM!`.
+Written a column at a time, the shared-string table lists texts in the order
+they were first met column by column: the same texts and counts, in another
+order.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 from xlsxwriter.utility import _utf16_len, _utf16_truncate  # the limit xlsxwriter applies
@@ -37,6 +44,9 @@ _MAX_TEXT = 32_767  # UTF-16 units a cell holds
 _NO_LIMIT = 2**62
 # What inline text must escape: XML's specials, control characters (as _xHHHH_, and a
 # literal `_xHHHH_` by escaping its underscore), the two non-characters.
+_SHARED = '" t="s">'  # how the end of a cell of shared text begins
+_BY_VALUE = (str, int, dt.date, bool)
+_CHUNK = 512  # rows worked out at once by `write_rows` (more: more memory, no faster)
 _NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 
 
@@ -88,72 +98,126 @@ class RowStream:
         """Row `r` (0-based) of `row`'s values; None leaves a cell empty.  `overrides`:
         column -> the style (`style(fmt)`) for this row only: a link's look."""
         ref = str(r + 1)
-        cells = [f'<row r="{ref}">']
-        add = cells.append
-        heads, styles, labels, tails, room = (
-            self.heads,
-            self.styles,
-            self.labels,
-            self.tails,
-            self.room,
-        )
-        reused = 0
+        heads, styles, tail_of = self.heads, self.styles, self._tail
         if overrides:
             styles = [overrides.get(c, s) for c, s in enumerate(styles)]
+        cells = []
         first = last = -1
         for c, value in enumerate(row):
             if value is None:
                 continue
-            kind = type(value)
-            if kind is not str and kind is not int and kind is not float and kind is not dt.date:
-                value = self._plain(value, labels[c])
-                if value is None:
-                    continue
-                kind = type(value)
-            elif kind is float and value != value:  # NaN: pandas' missing value, no cell
+            tail = tail_of(c, value)
+            if tail is None:
                 continue
             if first < 0:
                 first = c
             last = c
-            if kind is int or kind is float:
-                if kind is int or math.isfinite(value):
-                    add(f'{heads[c]}{ref}{styles[c]}"><v>{value:.16G}</v></c>')
-                    continue
-                value, kind = NOT_A_NUMBER, str  # Excel cannot hold it: its own overflow mark
-            if kind is str:
-                shown = labels[c]
-                if shown is not None:
-                    value = shown.get(value, value)
-                tail = tails.get(value)
-                if tail is not None:
-                    reused += 1
-                    add(f"{heads[c]}{ref}{styles[c]}{tail}")
-                elif room[c] > 0:
-                    room[c] -= 1
-                    add(f"{heads[c]}{ref}{styles[c]}{self._shared(value)}")
-                else:
-                    add(self._inline(f"{heads[c]}{ref}{styles[c]}", value))
-            elif kind is dt.date and value >= SERIAL_START:
-                add(f'{heads[c]}{ref}{styles[c]}"><v>{excel_serial(value)}</v></c>')
-            elif kind is bool:
-                add(f'{heads[c]}{ref}{styles[c]}" t="b"><v>{int(value)}</v></c>')
-            else:  # a datetime, or a date before March 1900
-                if kind is dt.date:
-                    value = dt.datetime(value.year, value.month, value.day)
-                serial = self.ws._convert_date_time(value)
-                add(f'{heads[c]}{ref}{styles[c]}"><v>{serial:.16G}</v></c>')
-        self.reused += reused
+            cells.append(f"{heads[c]}{ref}{styles[c]}{tail}")
+        if first >= 0:
+            self.out.write(f'<row r="{ref}">{"".join(cells)}</row>')
+            self._filled(r, r, first, last)
+
+    def write_rows(self, start: int, rows: Iterable[Sequence[Any]]) -> None:
+        """Rows `start`, `start + 1`, … (0-based) of `rows`, all as wide: the cells `write`
+        writes, worked out a column at a time.  A column's value is turned into its cell
+        once, not once a row: the rep IDs, dates and kinds of a list of 20,000 repeat."""
+        rows = iter(rows)
+        while chunk := list(islice(rows, _CHUNK)):  # Details: a few thousand rows at a time
+            self._chunk(start, chunk)
+            start += len(chunk)
+
+    def _chunk(self, start: int, rows: Sequence[Sequence[Any]]) -> None:
+        refs = [str(r) for r in range(start + 1, start + len(rows) + 1)]
+        columns: list[list[str]] = []
+        first = last = -1
+        for c, values in enumerate(zip(*rows, strict=True)):
+            cells = self._column(c, refs, values)
+            if cells is not None:
+                columns.append(cells)
+                first = c if first < 0 else first
+                last = c
         if first < 0:
             return
-        add("</row>")
-        self.out.write("".join(cells))
+        bodies = list(map("".join, zip(*columns, strict=True)))
+        filled = [i for i, body in enumerate(bodies) if body]
+        if not filled:
+            return
+        self.out.write("".join([f'<row r="{refs[i]}">{bodies[i]}</row>' for i in filled]))
+        self._filled(start + filled[0], start + filled[-1], first, last)
+
+    def _column(self, c: int, refs: list[str], values: tuple[Any, ...]) -> list[str] | None:
+        """A column's cells, one text a row (empty: no cell); None when it has none."""
+        kinds = set(map(type, values))
+        kinds.discard(type(None))
+        if not kinds:
+            return None
+        # Equal values of one of these types make the same cell; others (a float's -0.0 and
+        # 0.0, an int and a bool, a label that is not its text) are told apart by identity.
+        by_value = len(kinds) == 1 and next(iter(kinds)) in _BY_VALUE
+        keys: Sequence[Any] = values if by_value else list(map(id, values))
+        empty = None if by_value else id(None)
+        distinct = dict(zip(keys, values, strict=True))
+        distinct.pop(empty, None)
+        tail_of = self._tail
+        ends = {key: tail_of(c, value) for key, value in distinct.items()}
+        if not any(ends.values()):
+            return None
+        # `_tail` counted each distinct text's first use here; every other use is a reuse
+        shared = [key for key, end in ends.items() if end is not None and end.startswith(_SHARED)]
+        if shared:
+            counts = Counter(keys)
+            self.reused += sum(counts[key] for key in shared) - len(shared)
+        ends[empty] = None
+        head, style = self.heads[c], self.styles[c]
+        return [
+            "" if (end := ends[key]) is None else f"{head}{ref}{style}{end}"
+            for ref, key in zip(refs, keys, strict=True)
+        ]
+
+    def _tail(self, c: int, value: Any) -> str | None:
+        """The rest of a cell of `value` in column `c` after its reference and style (None:
+        no cell); a text is shared (and its use counted) or written inline."""
+        kind = type(value)
+        if kind is not str and kind is not int and kind is not float and kind is not dt.date:
+            value = self._plain(value, self.labels[c])
+            if value is None:
+                return None
+            kind = type(value)
+        if kind is int or kind is float:
+            if kind is int or math.isfinite(value):
+                return f'"><v>{value:.16G}</v></c>'
+            if value != value:  # NaN: pandas' missing value, no cell
+                return None
+            value, kind = NOT_A_NUMBER, str  # Excel cannot hold it: its own overflow mark
+        if kind is str:
+            shown = self.labels[c]
+            if shown is not None:
+                value = shown.get(value, value)
+            tail = self.tails.get(value)
+            if tail is not None:
+                self.reused += 1
+                return tail
+            if self.room[c] > 0:
+                self.room[c] -= 1
+                return self._shared(value)
+            return self._inline(value)
+        if kind is dt.date and value >= SERIAL_START:
+            return f'"><v>{excel_serial(value)}</v></c>'
+        if kind is bool:
+            return f'" t="b"><v>{int(value)}</v></c>'
+        # a datetime, or a date before March 1900
+        if kind is dt.date:
+            value = dt.datetime(value.year, value.month, value.day)
+        return f'"><v>{self.ws._convert_date_time(value):.16G}</v></c>'
+
+    def _filled(self, first_row: int, last_row: int, first_col: int, last_col: int) -> None:
+        """Rows and columns now holding cells, for the sheet's dimension."""
         if self.first_row is None:
-            self.first_row = r
-        self.last_row = r
-        if self.first_col is None or first < self.first_col:
-            self.first_col = first
-        if last > self.last_col:
-            self.last_col = last
+            self.first_row = first_row
+        self.last_row = last_row
+        if self.first_col is None or first_col < self.first_col:
+            self.first_col = first_col
+        self.last_col = max(self.last_col, last_col)
 
     def _plain(self, value: Any, shown: Mapping[Any, str] | None) -> Any:
         """A value of another type as one of those `write` knows (a code's label first)."""
@@ -183,14 +247,14 @@ class RowStream:
         tail = self.tails[kept] = f'" t="s"><v>{index}</v></c>'
         return tail
 
-    def _inline(self, start: str, text: str) -> str:
-        """A cell of inline text (`t="inlineStr"`), escaped as xlsxwriter escapes it."""
+    def _inline(self, text: str) -> str:
+        """The end of a cell of inline text (`t="inlineStr"`), escaped as xlsxwriter escapes it."""
         if len(text) > _MAX_TEXT // 2 and _utf16_len(text) > _MAX_TEXT:
             text = _utf16_truncate(text, _MAX_TEXT)
         if _NEEDS_ESCAPE.search(text):
             text = self.ws._escape_data(self.ws._escape_control_characters(text))
         space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-        return f'{start}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        return f'" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
     def close(self) -> None:
         """Tell the worksheet the cells it now holds (its dimension), the uses of its shared
