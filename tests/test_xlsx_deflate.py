@@ -95,6 +95,7 @@ _TEXTS = [
     "tab at the end\t",
     "合计 Total",
     "no\u00a0break inside",
+    "non-characters \ufffe and \uffff",  # XML cannot hold them: escaped as _xFFFE_, _xFFFF_
 ]
 
 
@@ -131,3 +132,4 @@ def test_the_shared_strings_are_the_bytes_xlsxwriter_writes(tmp_path: Path, monk
     assert ours == theirs
     assert b'xml:space="preserve"> leading space' in ours and b"_x005F_x0041_" in ours
     assert b"a &amp; b" in ours and b"_x0001_" in ours
+    assert b"non-characters _xFFFE_ and _xFFFF_" in ours

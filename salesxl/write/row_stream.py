@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import islice
@@ -36,18 +35,15 @@ from typing import Any
 from xlsxwriter.utility import _utf16_len, _utf16_truncate  # the limit xlsxwriter applies
 
 from salesxl.read.formulas import column_letters
-from salesxl.write.xlsx import NOT_A_NUMBER, SERIAL_START, excel_serial
+from salesxl.write.xlsx import ESCAPED_TEXT, NOT_A_NUMBER, SERIAL_START, excel_serial
 
 __all__ = ["RowStream"]
 
 _MAX_TEXT = 32_767  # UTF-16 units a cell holds
 _NO_LIMIT = 2**62
-# What inline text must escape: XML's specials, control characters (as _xHHHH_, and a
-# literal `_xHHHH_` by escaping its underscore), the two non-characters.
 _SHARED = '" t="s">'  # how the end of a cell of shared text begins
 _BY_VALUE = (str, int, dt.date, bool)
 _CHUNK = 512  # rows worked out at once by `write_rows` (more: more memory, no faster)
-_NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 
 
 class RowStream:
@@ -251,7 +247,7 @@ class RowStream:
         """The end of a cell of inline text (`t="inlineStr"`), escaped as xlsxwriter escapes it."""
         if len(text) > _MAX_TEXT // 2 and _utf16_len(text) > _MAX_TEXT:
             text = _utf16_truncate(text, _MAX_TEXT)
-        if _NEEDS_ESCAPE.search(text):
+        if ESCAPED_TEXT.search(text):  # what inline text must escape, as xlsxwriter does
             text = self.ws._escape_data(self.ws._escape_control_characters(text))
         space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
         return f'" t="inlineStr"><is><t{space}>{text}</t></is></c>'

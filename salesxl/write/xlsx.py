@@ -28,6 +28,7 @@ from salesxl.read.values import EXCEL_EPOCH
 from salesxl.write.output import OutputError, atomic_output, check_output
 
 __all__ = [
+    "ESCAPED_TEXT",
     "FORMULA_PREFIXES",
     "NOT_A_NUMBER",
     "SERIAL_START",
@@ -71,10 +72,13 @@ class _LeveledZipFile(zipfile.ZipFile):
         super().__init__(*args, **kwargs)
 
 
-# What xlsxwriter's shared-string writer escapes or marks in a text: XML's specials (it
-# escapes &, < and >), control characters and a literal `_xHHHH_` (as `_xHHHH_` escapes),
-# whitespace at either end (xml:space="preserve"); a rich string starts with `<r>`.
-_SST_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+# What xlsxwriter changes in a text it writes: XML's specials (it escapes &, < and >), and
+# as `_xHHHH_` escapes control characters, the two non-characters U+FFFE and U+FFFF (which
+# XML cannot hold) and a literal `_xHHHH_` (by escaping its underscore).
+ESCAPED_TEXT = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+# ... and what its shared-string writer marks besides: whitespace at either end
+# (xml:space="preserve"); a rich string starts with `<r>`.
+_SST_SPECIAL = re.compile(ESCAPED_TEXT.pattern + r"|^\s|\s$")
 
 
 class _QuickSharedStrings(xlsxwriter.sharedstrings.SharedStrings):  # type: ignore[misc]
