@@ -207,3 +207,66 @@ def test_an_as_of_date_before_the_month_is_an_error_not_a_month_of_warnings(tmp_
     # The first day of the month is fine: nothing is due yet.
     summary = consolidate([a], period=NOV, as_of=dt.date(2026, 11, 1), targets={"A": 1000})
     assert summary.headline.pace is None
+
+
+def _funnel_and_grades(forms, as_of=dt.date(2026, 11, 30)):
+    summary = consolidate(forms, period=NOV, as_of=as_of)
+    funnel = {r["rep_id"]: r for r in summary.sheet("funnel").records()}
+    reps = {r["rep_id"]: r for r in summary.sheet("by_rep").records()}
+    return {
+        rep: (
+            [funnel[rep][f"stage_{s}"] for s in "1234567"],
+            funnel[rep]["lost"],
+            (reps[rep]["grade_a"], reps[rep]["grade_b"], reps[rep]["grade_c"]),
+        )
+        for rep in reps
+    }
+
+
+def test_customers_are_counted_once_per_name_whichever_process_counted_them():
+    """The reading processes count each report's customers by kind (grade, furthest stage,
+    lost) with the digest; one name written with two phones is still one customer."""
+    import pickle
+
+    from salesxl.consolidate.digest import digester
+
+    report = daily(
+        "A",
+        [  # 甲 with two phones: one customer, furthest stage 4, latest grade A
+            row(2, "甲", phone="13800000001", source="phone", grade="B", stage="2"),
+            row(3, "甲", phone="13800000002", source="visit", grade="A", stage="4"),
+            row(4, "乙", source="visit", stage="3"),
+            row(5, "丙", source="walkin", stage="0"),  # lost before any stage
+        ],
+    )
+    # stages reached 1..7 (a lost customer counts as reached 1), lost, grades A/B/C: by hand
+    expected = {"A": ([3, 2, 2, 1, 0, 0, 0], 1, (1, 0, 0))}
+    assert _funnel_and_grades([report]) == expected  # digested in this process
+    made = digester(NOV, dt.date(2026, 11, 30), keep_rows=False)
+    (read,) = [pickle.loads(pickle.dumps(made(report)))]  # as a reading process sends it
+    assert read.digest.kinds == {("A", "4", False): 1, (None, "3", False): 1, (None, None, True): 1}
+    assert _funnel_and_grades([read]) == expected
+
+
+def test_a_reps_customers_merge_across_several_digests():
+    """`rep_totals` also takes several digests of one rep (the counts of each report alone
+    would count 丁 twice): their trails are merged by name before counting."""
+    from salesxl.consolidate.digest import digest_daily
+    from salesxl.consolidate.kpis import rep_totals
+
+    as_of = dt.date(2026, 11, 30)
+    first = daily("B", [row(2, "丁", phone="13900000001", source="phone", grade="C", stage="5")])
+    second = daily(
+        "B",
+        [
+            row(12, "丁", phone="13900000002", source="visit", stage="3"),  # no grade given
+            row(13, "戊", source="visit", stage="1"),
+        ],
+    )
+    digests = [("B", digest_daily(f, NOV, as_of)) for f in (first, second)]
+    reps = {"B": Rep("B", "rep B")}
+    standing = standings(reps, NOV, as_of, Workdays(), {"B"}, {})
+    (b,) = rep_totals(reps, digests, {}, None, standing, Thresholds()).values()
+    # 丁 merged: furthest 5, grade C (the only one given); 戊 reached 1
+    assert [b.reached[s] for s in "1234567"] == [2, 1, 1, 1, 1, 0, 0]
+    assert (b.grades["A"], b.grades["B"], b.grades["C"], b.lost) == (0, 0, 1, 0)

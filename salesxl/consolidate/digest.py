@@ -11,7 +11,8 @@ digest travels back.  Everything here is a pure function of one form.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -21,7 +22,7 @@ from salesxl.consolidate.details import spool_details
 from salesxl.core.identity import normalise_name
 from salesxl.core.periods import Month
 from salesxl.forms import FormId, Role, TableKey
-from salesxl.forms.choices import CLOSED_WON, FOLLOW_UP_SOURCES, STAGE_ORDER, VISIT_SOURCES
+from salesxl.forms.choices import CLOSED_WON, FOLLOW_UP_SOURCES, LOST, STAGE_ORDER, VISIT_SOURCES
 from salesxl.read.values import normalise_phone
 from salesxl.validate import FormData
 
@@ -29,9 +30,11 @@ if TYPE_CHECKING:  # the store is loaded only by consolidation from the store
     from salesxl.store.figures import ReportFigures
 
 __all__ = [
+    "CustomerKind",
     "DailyDigest",
     "DayActivity",
     "Trail",
+    "customer_kinds",
     "digest_daily",
     "digest_from_days",
     "digest_from_figures",
@@ -91,6 +94,19 @@ _TRAIL_FIELDS = (
 
 _trail_values = attrgetter(*_TRAIL_FIELDS)
 
+CustomerKind = tuple[str | None, str | None, bool]  # latest grade, furthest stage, lost
+
+
+def customer_kinds(trails: Iterable[Trail]) -> dict[CustomerKind, int]:
+    """One rep's customers counted by kind, one customer per name as the rep wrote it (the
+    trails of one name merged in their order): a cold-calling rep has hundreds of customers
+    and a handful of kinds, which is all the funnel and the grades need."""
+    by_customer: dict[str, Trail] = {}
+    for trail in trails:
+        known = by_customer.get(trail.customer)
+        by_customer[trail.customer] = merge_trails(known, trail) if known else trail
+    return Counter((t.grade, t.furthest, t.last_stage == LOST) for t in by_customer.values())
+
 
 @dataclass(slots=True)
 class DailyDigest:
@@ -105,6 +121,9 @@ class DailyDigest:
     trails: list[Trail] = field(default_factory=list)  # rows of the period up to as_of
     per_day: dict[dt.date, DayActivity] = field(default_factory=dict)  # all rows of the period
     closes: list[tuple[dt.date, float | None]] = field(default_factory=list)  # 日清 forecasts
+    # customer_kinds(trails), worked out in the reading process with the digest (so that
+    # the parent does not merge a cold-calling month's trails again); None: not worked out
+    kinds: dict[CustomerKind, int] | None = None
 
     # Digests cross from the reading workers to the parent: trails and days travel as
     # plain tuples with dates as day numbers, which pickle several times faster than
@@ -147,6 +166,7 @@ class DailyDigest:
             trails,
             per_day,
             self.closes,
+            self.kinds,
         )
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
@@ -162,6 +182,7 @@ class DailyDigest:
             trails,
             per_day,
             self.closes,
+            self.kinds,
         ) = state
         day = dt.date.fromordinal
         self.days = set(map(day, days))
@@ -304,6 +325,8 @@ def digest_daily(
     digest.contacts, digest.visits, digest.deals = contacts, visits, deals
     digest.amount, digest.deposit = amount_sum, deposit_sum
     digest.trails = list(trails.values())
+    if current:  # an earlier month's report counts for its trails alone
+        digest.kinds = customer_kinds(digest.trails)
     return digest
 
 

@@ -12,15 +12,15 @@ pro-rated targets (a new hire without one neither inflates nor dilutes it).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from salesxl.consolidate.digest import DailyDigest, Trail, merge_trails
+from salesxl.consolidate.digest import CustomerKind, DailyDigest, customer_kinds
 from salesxl.consolidate.model import TOTAL, Thresholds, WarningLevel, warning_level
 from salesxl.consolidate.standing import Standing
 from salesxl.core.people import Rep
-from salesxl.forms.choices import GRADES, LOST, STAGE_ORDER
+from salesxl.forms.choices import GRADES, STAGE_ORDER
 
 __all__ = ["Totals", "rep_totals", "roll_up"]
 
@@ -85,7 +85,7 @@ def rep_totals(
         rep_id: Totals(rep_id, rep.name, rep.team, rep.region, reps=1, standing=standings[rep_id])
         for rep_id, rep in reps.items()
     }
-    customers: dict[str, dict[str, Trail]] = defaultdict(dict)
+    reports: dict[str, list[DailyDigest]] = defaultdict(list)
     for rep_id, d in digests:
         t = out.get(rep_id)
         if t is None:
@@ -97,14 +97,11 @@ def rep_totals(
         t.deals += d.deals
         t.amount += d.amount
         t.deposit += d.deposit
-        mine = customers[rep_id]
-        for trail in d.trails:  # one customer per name as the rep wrote it
-            known = mine.get(trail.customer)
-            mine[trail.customer] = merge_trails(known, trail) if known else trail
-    for rep_id, by_customer in customers.items():
-        # customers alike (grade, furthest stage, lost) counted at once: a cold-calling rep
-        # has hundreds of customers and a handful of kinds
-        kinds = Counter((t.grade, t.furthest, t.last_stage == LOST) for t in by_customer.values())
+        reports[rep_id].append(d)
+    for rep_id, mine in reports.items():
+        # one report: its kinds came with it; several: their trails merged across them
+        one = mine[0].kinds if len(mine) == 1 else None
+        kinds = one if one is not None else customer_kinds(t for d in mine for t in d.trails)
         _count_customers(out[rep_id], kinds)
     for rep_id, t in out.items():
         t.new_customers = new_customers.get(rep_id, 0)
@@ -122,7 +119,7 @@ def rep_totals(
 _UP_TO = {stage: STAGE_ORDER[: i + 1] for i, stage in enumerate(STAGE_ORDER)}  # stages passed
 
 
-def _count_customers(t: Totals, kinds: Mapping[tuple[str | None, str | None, bool], int]) -> None:
+def _count_customers(t: Totals, kinds: Mapping[CustomerKind, int]) -> None:
     """Customers by their latest grade, the furthest stage reached, and whether lost (how
     many of each kind of (grade, furthest, lost) in `kinds`)."""
     grades, reached = t.grades, t.reached
