@@ -1,6 +1,6 @@
 """`python -m salesxl` runs the command line."""
 
-from salesxl.cli import main
+from salesxl.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

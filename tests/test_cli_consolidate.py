@@ -278,3 +278,34 @@ def test_a_year_the_calendar_does_not_cover_needs_workdays(tmp_path):
     days = [row[f"03-0{d}"] for d in range(1, 6)]
     assert days == ["按时", "缺交", "缺交", "缺交", "未到期"]
     assert (row["按时\nOn time"], row["迟交\nLate"]) == (1, 0)
+
+
+def test_the_salesxl_command_ends_as_a_normal_exit_would(inbox, tmp_path):
+    """The installed command ends without freeing the summary (salesxl.core.perf.ends_fast):
+    the same exit code, every line printed, the workbook whole and the Details rows'
+    temporary folder removed, here with `python -m salesxl` as a user may run it."""
+    import os
+    import subprocess
+    import sys
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    out = tmp_path / "s.xlsx"
+    args = [str(inbox), "--period", "2026-11", "--as-of", "2026-11-05", "-o", str(out)]
+    done = subprocess.run(
+        [sys.executable, "-m", "salesxl", "consolidate", *args, "--details", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temp)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith(f"summary written to {out}")
+    assert "Details" in openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert not list(temp.glob("salesxl-details-*"))  # removed at the end
+    # --strict with errors in the inbox: exit code 1, after the summary is written
+    strict = subprocess.run(
+        [sys.executable, "-m", "salesxl", "consolidate", *args, "--strict"],
+        capture_output=True,
+        text=True,
+    )
+    assert strict.returncode == 1 and "summary written to" in strict.stdout

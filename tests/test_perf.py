@@ -98,3 +98,69 @@ def test_the_reading_processes_keep_freed_memory():
 def test_keeping_freed_memory_is_left_alone_off_linux(monkeypatch):
     monkeypatch.setattr(sys, "platform", "darwin")
     assert keep_freed_memory() is False
+
+
+# A command's end under `ends_fast`, in a process of its own: `freed` is printed by a kept
+# object's finaliser, `handler` by an exit handler, and the folder is a Details spool.
+_ENDING = """
+import atexit, sys, threading
+from salesxl.consolidate.details import DetailsSpool
+from salesxl.core.perf import ends_fast, keep_to_exit
+
+class Results:
+    def __del__(self):
+        print("freed", flush=True)
+
+spool = DetailsSpool()
+print(spool.path)
+atexit.register(lambda: print("handler"))
+with ends_fast():
+    results = Results()
+    if "keep" in sys.argv:
+        keep_to_exit(results)
+    if "thread" in sys.argv:
+        threading.Thread(target=lambda: None, daemon=False).start()
+        threading.Thread(target=threading.Event().wait, args=(0.5,)).start()
+    del results
+    print("output", end="")  # not a whole line: still in the buffer at the end
+    sys.exit(int(sys.argv[1]))
+"""
+
+
+def _end(*args: str) -> tuple[int, list[str]]:
+    done = subprocess.run([sys.executable, "-c", _ENDING, *args], capture_output=True, text=True)
+    return done.returncode, done.stdout.split()
+
+
+@pytest.mark.parametrize("code", [0, 3])
+def test_a_command_that_kept_its_results_ends_without_freeing_them(code):
+    from pathlib import Path
+
+    returncode, out = _end(str(code), "keep")
+    spool = Path(out[0])
+    assert returncode == code
+    assert out[1:] == ["outputhandler"]  # flushed, the exit handlers run, nothing freed
+    assert not spool.exists()  # the temporary folder removed as at a normal exit
+
+
+def test_without_anything_kept_or_with_threads_running_a_command_ends_the_usual_way():
+    assert _end("0")[1][1:] == ["freed", "outputhandler"]  # nothing kept: freed when dropped
+    returncode, out = _end("2", "keep", "thread")
+    assert returncode == 2
+    # another thread still running: the usual end, which waits for it, and frees everything
+    assert "".join(out[1:]) == "outputfreedhandler"
+
+
+def test_keeping_outside_ends_fast_holds_nothing():
+    import weakref
+
+    from salesxl.core.perf import keep_to_exit
+
+    class Results:
+        pass
+
+    results = Results()
+    gone = weakref.ref(results)
+    keep_to_exit(results)
+    del results
+    assert gone() is None  # tests, the Excel adapter and the API keep nothing

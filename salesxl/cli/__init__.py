@@ -17,6 +17,7 @@ import click
 
 from salesxl.core.display import displayable
 from salesxl.core.errors import SalesxlError
+from salesxl.core.perf import ends_fast
 from salesxl.core.version import __version__
 
 __all__ = ["CommandContext", "cli_error", "main"]
@@ -138,3 +139,10 @@ def main() -> None:
       salesxl demo                      # a sample organisation, end to end
       salesxl validate inbox/ --period 2026-11 --roster roster.xlsx
     """
+
+
+def run() -> None:
+    """The `salesxl` command (`main`), ended without freeing the results a command kept
+    for the end (`salesxl.core.perf.ends_fast`)."""
+    with ends_fast():
+        main()

@@ -13,6 +13,7 @@ from salesxl.consolidate import Summary, Thresholds, check_as_of, consolidate_in
 from salesxl.consolidate.lists import DEFAULT_LIST_LIMIT
 from salesxl.consolidate.workbook import write_summary
 from salesxl.core.issues import Code
+from salesxl.core.perf import keep_to_exit
 from salesxl.core.periods import Month
 from salesxl.core.text import plural
 from salesxl.read.marks import Written
@@ -268,6 +269,7 @@ def command(
         _check_passwords(summary, split_by, passwords)
     write_summary(summary, output, lang=lang, details=details, inputs=inputs, list_limit=list_limit)
     echo_headline(summary, output, lang)
+    keep_to_exit(summary)  # a cold-calling month's million objects: not freed one by one
     if split_by and folder is not None:
         _write_packs(summary, folder, split_by, lang, details, passwords, list_limit)
     if strict and (summary.headline.errors or any(i.code is Code.NO_FORMS for i in summary.issues)):
