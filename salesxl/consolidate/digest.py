@@ -184,7 +184,7 @@ class DailyDigest:
             self.closes,
             self.kinds,
         ) = state
-        day = dt.date.fromordinal
+        day = _Days().__getitem__  # a report's trails share a month's few dozen days
         self.days = set(map(day, days))
         self.per_day = {
             day(n): DayActivity(contacts, closed, names) for n, contacts, closed, names in per_day
@@ -209,6 +209,14 @@ class DailyDigest:
             )
             for c, k, p, first, fs, last, ls, g, gd, fu, w, fv, fd, ip, nf in trails
         ]
+
+
+class _Days(dict[int, dt.date]):
+    """Day number -> date, each made once (`date.fromordinal` takes three lookups' time)."""
+
+    def __missing__(self, n: int) -> dt.date:
+        found = self[n] = dt.date.fromordinal(n)
+        return found
 
 
 def merge_trails(a: Trail, b: Trail) -> Trail:
