@@ -169,3 +169,58 @@ def test_cli_list_limit(tmp_path):
     assert "--list-limit" in runner.invoke(main, ["consolidate", "--help"]).output
     got = runner.invoke(main, [*args, "--list-limit", "5", "-o", str(out)])
     assert got.exit_code == 0, got.output
+
+
+def test_the_customers_rows_are_made_only_when_asked_for_and_shortened_alike():
+    """The customer list is made lazily: the workbook's shortened list comes from each rep's
+    first lapses without making the others, and equals shortening the whole list."""
+    import pickle
+
+    from salesxl.consolidate.lists import shorten_lists
+    from salesxl.consolidate.model import LazySheet, SheetData
+
+    # A: phone leads on 2..9 Nov, never visited (ungraded: no follow-up rule), so each one
+    # lapses 7 days on; B: 客户2 too (A registered it first: a conflict) and 前海物流;
+    # C: 天河科技.  As of 30 Nov: 8 + 2 + 1 lapses, then the conflict row (A's).
+    a = daily(
+        "A",
+        [
+            row(d, f"客户{d}", phone=f"1380000000{d}", source="phone", stage="1")
+            for d in range(2, 10)
+        ],
+    )
+    b = daily(
+        "B",
+        [
+            row(3, "客户2", phone="13800000002", source="phone", stage="1"),
+            row(6, "前海物流", phone="13900000001", source="phone", stage="1"),
+        ],
+    )
+    c = daily("C", [row(4, "天河科技", phone="13700000001", source="phone", stage="1")])
+    as_of = dt.date(2026, 11, 30)
+    for limit in (1, 2, 3, 20):
+        made = consolidate([a, b, c], period=NOV, as_of=as_of).sheet("customers")
+        assert isinstance(made, LazySheet) and not made.made
+        (short,), cut = shorten_lists([made], limit)
+        assert not made.made  # shortened without making the whole list
+        whole = SheetData(made.key, made.title_zh, made.title_en, made.columns, made.rows)
+        assert made.made and len(whole.rows) == 8 + 2 + 1 + 1
+        (expected,), expected_cut = shorten_lists([whole], limit)
+        assert short.rows == expected.rows and short.columns == expected.columns
+        assert cut == expected_cut
+    # by hand at limit 2, by due date (since + 7): A keeps 客户2 (due 11-09) and 客户3 (11-10)
+    # of its 9 entries, B both of its lapses, C its one
+    made = consolidate([a, b, c], period=NOV, as_of=as_of).sheet("customers")
+    (short,), (cut,) = shorten_lists([made], 2)
+    kept = [(r[3], r[1], str(r[6]), r[-1]) for r in short.rows]
+    assert kept == [
+        ("A", "客户2", "2026-11-09", 9),
+        ("A", "客户3", "2026-11-10", 9),
+        ("B", "客户2", "2026-11-10", 2),
+        ("C", "天河科技", "2026-11-11", 1),
+        ("B", "前海物流", "2026-11-13", 2),
+    ]
+    assert (cut.total, cut.shown) == (12, 5)
+    # pickled (a summary sent elsewhere) or copied: the sheet with every row, made then
+    back = pickle.loads(pickle.dumps(consolidate([a, b, c], period=NOV, as_of=as_of)))
+    assert type(back.sheet("customers")) is SheetData and len(back.sheet("customers").rows) == 12

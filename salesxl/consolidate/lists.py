@@ -15,13 +15,12 @@ scorecards, tests) keeps every entry.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from salesxl.consolidate.model import ColumnSpec, SheetData
+from salesxl.consolidate.model import ColumnSpec, LazySheet, SheetData
 from salesxl.core.issues import Severity
 
 __all__ = ["DEFAULT_LIST_LIMIT", "Shortened", "overview_notes", "shorten_lists"]
@@ -80,28 +79,54 @@ def shorten_lists(
             continue
         owner, urgency_of = _LISTS[sheet.key]
         who = sheet.column(owner)
-        mine: dict[Any, list[int]] = defaultdict(list)
-        for i, row in enumerate(sheet.rows):
-            mine[row[who]].append(i)
-        if all(len(indices) <= limit for indices in mine.values()):
-            out.append(sheet)
-            continue
-        urgency = urgency_of(sheet).__getitem__
-        kept: set[int] = set()
-        for indices in mine.values():
-            # sorted() is stable: among equally urgent entries the first listed are kept
-            kept.update(sorted(indices, key=urgency)[:limit] if len(indices) > limit else indices)
-        totals = {owner_: len(indices) for owner_, indices in mine.items()}
-        every = sheet.rows
-        rows = [[*every[i], totals[every[i][who]]] for i in sorted(kept)]  # the full list's order
+        if isinstance(sheet, LazySheet) and sheet.first is not None:
+            # listed most urgent first within each owner: each one's first rows, made alone
+            first, totals = sheet.first(limit)
+            if all(n <= limit for n in totals.values()):
+                out.append(sheet)
+                continue
+            rows = [[*row, totals[row[who]]] for row in first]
+        else:
+            rows, totals = _most_urgent(sheet, who, urgency_of, limit)
+            if not rows:
+                out.append(sheet)
+                continue
         column = ColumnSpec("rep_total", "该销售员共计", "Rep's total", "int")
         if sheet.key == "issues":
             column = ColumnSpec("rep_total", "该文件共计", "File's total", "int")
-        out.append(dataclasses.replace(sheet, columns=[*sheet.columns, column], rows=rows))
-        cut.append(
-            Shortened(sheet.key, sheet.title_zh, sheet.title_en, len(sheet.rows), len(rows), limit)
+        out.append(
+            SheetData(
+                sheet.key,
+                sheet.title_zh,
+                sheet.title_en,
+                [*sheet.columns, column],
+                rows,
+                sheet.row_kinds,
+            )
         )
+        total = sum(totals.values())
+        cut.append(Shortened(sheet.key, sheet.title_zh, sheet.title_en, total, len(rows), limit))
     return out, cut
+
+
+def _most_urgent(
+    sheet: SheetData, who: int, urgency_of: Callable[[SheetData], list[int]], limit: int
+) -> tuple[list[list[Any]], dict[Any, int]]:
+    """Each owner's `limit` most urgent rows (in the full list's order, each with its owner's
+    total appended) and the totals; no rows when no owner has more than `limit`."""
+    mine: dict[Any, list[int]] = defaultdict(list)
+    for i, row in enumerate(sheet.rows):
+        mine[row[who]].append(i)
+    totals = {owner_: len(indices) for owner_, indices in mine.items()}
+    if all(n <= limit for n in totals.values()):
+        return [], totals
+    urgency = urgency_of(sheet).__getitem__
+    kept: set[int] = set()
+    for indices in mine.values():
+        # sorted() is stable: among equally urgent entries the first listed are kept
+        kept.update(sorted(indices, key=urgency)[:limit] if len(indices) > limit else indices)
+    every = sheet.rows
+    return [[*every[i], totals[every[i][who]]] for i in sorted(kept)], totals
 
 
 def overview_notes(cut: Sequence[Shortened]) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ plain values, None where a value is unknown — never 0 for "unknown").
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -165,6 +166,68 @@ class SheetData:
         """Rows as dicts keyed by column key (handy for tests and callers)."""
         keys = [c.key for c in self.columns]
         return [dict(zip(keys, row, strict=True)) for row in self.rows]
+
+
+_ROWS: Any = vars(SheetData)["rows"]  # the slot a sheet's rows are kept in
+
+# A list sheet's first `limit` rows of each owner, in the list's order, and every owner's
+# number of rows (lists.py): what the workbook shows of a long list.
+FirstRows = Callable[[int], tuple[list[list[Any]], dict[Any, int]]]
+
+
+class LazySheet(SheetData):
+    """A sheet whose rows are made (`make()`) the first time they are asked for.
+
+    The summary keeps every entry of a list (the API, JSON output, scorecards, packs),
+    but its workbook shows per rep only the most urgent ones: `first(limit)` makes just
+    those, for a list whose order is already most urgent first within each owner (the
+    7-day lapses are sorted by due date).  A cold-calling month's 185,000 customer rows
+    are then never made when only the summary workbook is wanted.
+    """
+
+    __slots__ = ("first", "make")
+
+    def __init__(
+        self,
+        key: str,
+        title_zh: str,
+        title_en: str,
+        columns: list[ColumnSpec],
+        rows: list[list[Any]] | None = None,
+        row_kinds: list[str] | None = None,
+        *,
+        make: Callable[[], list[list[Any]]] | None = None,
+        first: FirstRows | None = None,
+    ) -> None:
+        # `rows` given (a copy made by dataclasses.replace): an ordinary sheet from then on
+        _ROWS.__set__(self, rows)
+        self.key, self.title_zh, self.title_en = key, title_zh, title_en
+        self.columns, self.row_kinds = columns, row_kinds
+        self.make, self.first = (make, first) if rows is None else (None, None)
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        rows: list[list[Any]] | None = _ROWS.__get__(self)
+        if rows is None:
+            assert self.make is not None
+            rows = self.make()
+            _ROWS.__set__(self, rows)
+            self.make = self.first = None
+        return rows
+
+    @rows.setter
+    def rows(self, rows: list[list[Any]]) -> None:
+        _ROWS.__set__(self, rows)
+        self.make = self.first = None
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled or copied as the sheet it makes
+        args = (self.key, self.title_zh, self.title_en, self.columns, self.rows, self.row_kinds)
+        return (SheetData, args)
+
+    @property
+    def made(self) -> bool:
+        """Whether the rows have been made (asked for, or given)."""
+        return _ROWS.__get__(self) is not None
 
 
 @dataclass(frozen=True, slots=True)

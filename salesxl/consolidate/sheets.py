@@ -9,7 +9,7 @@ from typing import Any
 from salesxl.consolidate.customers import Conflict, Lapse
 from salesxl.consolidate.details import DetailRows
 from salesxl.consolidate.kpis import Totals
-from salesxl.consolidate.model import Bilingual, ColumnSpec, SheetData, column_kind
+from salesxl.consolidate.model import Bilingual, ColumnSpec, LazySheet, SheetData, column_kind
 from salesxl.consolidate.plans import DayCloseRow, PlanRow
 from salesxl.consolidate.submissions import SubmissionRow, SubmissionStatus
 from salesxl.consolidate.trends import REP_COLUMNS, Trends
@@ -244,8 +244,11 @@ _NO_CONFLICT = (None,) * 6  # a lapse's empty conflict columns
 
 
 def customers_sheet(
-    lapses: Iterable[Lapse], conflicts: Iterable[Conflict], reps: Mapping[str, Rep]
+    lapses: Sequence[Lapse], conflicts: Sequence[Conflict], reps: Mapping[str, Rep]
 ) -> SheetData:
+    """The 7-day lapses (most urgent first: by due date) and the conflicts, each rep's
+    entries in that order; the rows are made when asked for (`LazySheet`): the workbook
+    asks only for each rep's first ones."""
     columns = [
         C("kind", "类型", "Kind"),
         C("customer", "客户", "Customer"),
@@ -263,31 +266,58 @@ def customers_sheet(
         C("note", "说明", "Note"),
     ]
     name = {rep_id: rep.name for rep_id, rep in reps.items()}.get  # None: not in the roster
-    kinds = LAPSE_KIND  # a cold-calling month: a hundred thousand lapses
-    rows: list[list[Any]] = [
-        [kinds[rule], customer, phone, rep, name(rep), since, due, days, *_NO_CONFLICT]
-        for rule, customer, phone, rep, since, due, days, _ in lapses
-    ]
-    for c in conflicts:
-        rows.append(
+
+    def lapse_rows(kept: Iterable[Lapse]) -> list[list[Any]]:
+        kinds = LAPSE_KIND  # a cold-calling month: a hundred thousand lapses
+        return [
+            [kinds[rule], customer, phone, rep, name(rep), since, due, days, *_NO_CONFLICT]
+            for rule, customer, phone, rep, since, due, days, _ in kept
+        ]
+
+    def conflict_rows(kept: Iterable[Conflict]) -> list[list[Any]]:
+        return [
             [
                 _CONFLICT,
                 c.customer,
                 c.phone,
                 c.owner,
-                _who(reps, c.owner)[0],
+                name(c.owner),
                 c.owner_date,
                 None,
                 None,
                 c.other,
-                _who(reps, c.other)[0],
+                name(c.other),
                 c.other_date,
                 c.owner,
                 c.deal_owner,
                 _CONFLICT_RULE,
             ]
-        )
-    return SheetData("customers", "客户", "Customers", columns, rows)
+            for c in kept
+        ]
+
+    def make() -> list[list[Any]]:
+        return [*lapse_rows(lapses), *conflict_rows(conflicts)]
+
+    def first(limit: int) -> tuple[list[list[Any]], dict[Any, int]]:
+        seen: dict[Any, int] = {}
+        get = seen.get
+        kept_lapses: list[Lapse] = []
+        kept_conflicts: list[Conflict] = []
+        keep = kept_lapses.append
+        for lapse in lapses:  # a cold-calling month: 185,000 of them, 20,000 kept
+            rep = lapse[3]  # .rep, by index: a fifth faster
+            n = get(rep, 0)
+            seen[rep] = n + 1
+            if n < limit:
+                keep(lapse)
+        for c in conflicts:
+            n = get(c.owner, 0)
+            seen[c.owner] = n + 1
+            if n < limit:
+                kept_conflicts.append(c)
+        return [*lapse_rows(kept_lapses), *conflict_rows(kept_conflicts)], seen
+
+    return LazySheet("customers", "客户", "Customers", columns, make=make, first=first)
 
 
 _S = SubmissionStatus
