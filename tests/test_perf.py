@@ -105,7 +105,7 @@ def test_keeping_freed_memory_is_left_alone_off_linux(monkeypatch):
 _ENDING = """
 import atexit, sys, threading
 from salesxl.consolidate.details import DetailsSpool
-from salesxl.core.perf import ends_fast, keep_to_exit
+from salesxl.core.perf import ending_soon, ends_fast, keep_to_exit
 
 class Results:
     def __del__(self):
@@ -116,7 +116,9 @@ print(spool.path)
 atexit.register(lambda: print("handler"))
 with ends_fast():
     results = Results()
-    if "keep" in sys.argv:
+    if "keep" in sys.argv:  # a command that ends the process when it returns
+        ending_soon()
+    if "keep" in sys.argv or "round" in sys.argv:  # "round": the watch, which did not say so
         keep_to_exit(results)
     if "thread" in sys.argv:
         threading.Thread(target=lambda: None, daemon=False).start()
@@ -145,6 +147,8 @@ def test_a_command_that_kept_its_results_ends_without_freeing_them(code):
 
 def test_without_anything_kept_or_with_threads_running_a_command_ends_the_usual_way():
     assert _end("0")[1][1:] == ["freed", "outputhandler"]  # nothing kept: freed when dropped
+    # handed to keep_to_exit by a command that runs on (the watch's rounds): not held either
+    assert _end("0", "round")[1][1:] == ["freed", "outputhandler"]
     returncode, out = _end("2", "keep", "thread")
     assert returncode == 2
     # another thread still running: the usual end, which waits for it, and frees everything
@@ -154,13 +158,14 @@ def test_without_anything_kept_or_with_threads_running_a_command_ends_the_usual_
 def test_keeping_outside_ends_fast_holds_nothing():
     import weakref
 
-    from salesxl.core.perf import keep_to_exit
+    from salesxl.core.perf import ending_soon, keep_to_exit
 
     class Results:
         pass
 
     results = Results()
     gone = weakref.ref(results)
+    ending_soon()  # said outside ends_fast (a command run by CliRunner): nothing changes
     keep_to_exit(results)
     del results
     assert gone() is None  # tests, the Excel adapter and the API keep nothing

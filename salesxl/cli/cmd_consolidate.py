@@ -13,7 +13,7 @@ from salesxl.consolidate import Summary, Thresholds, check_as_of, consolidate_in
 from salesxl.consolidate.lists import DEFAULT_LIST_LIMIT
 from salesxl.consolidate.workbook import write_summary
 from salesxl.core.issues import Code
-from salesxl.core.perf import keep_to_exit
+from salesxl.core.perf import ending_soon, keep_to_exit
 from salesxl.core.periods import Month
 from salesxl.core.text import plural
 from salesxl.read.marks import Written
@@ -237,6 +237,7 @@ def command(
         if p is not None and p.is_file()
     ]
     check_output(output, "汇总文件", written=Written.SUMMARY, inputs=inputs)
+    ending_soon()  # what consolidation builds is held to the end, not freed one by one
     if db:
         # SQLAlchemy only when the store is used: a folder's run starts faster
         from salesxl.consolidate.from_store import consolidate_store

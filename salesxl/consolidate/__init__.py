@@ -46,7 +46,7 @@ from salesxl.core.calendar import Workdays
 from salesxl.core.errors import SalesxlError
 from salesxl.core.issues import Issue
 from salesxl.core.people import Rep, Roster
-from salesxl.core.perf import paused_gc
+from salesxl.core.perf import keep_to_exit, paused_gc
 from salesxl.core.periods import Month
 from salesxl.forms import FormId, Role
 from salesxl.intake.inbox import ProgressFactory, read_inbox
@@ -233,6 +233,7 @@ def _consolidate(
     month_days = workdays.workdays_in(period)
     # The windows still open are a third more to work out (a cold-calling month: 85,000 of
     # 270,000), and only the scorecards show them.
+    keep_to_exit(book)  # 200,000 customers' trails, when the process ends after this
     lapses, coming = book.lapses_and_coming_due(
         as_of, period.first_day, FOLLOW_UP_DAYS if coming_due else 0
     )
@@ -354,6 +355,7 @@ def consolidate_inbox(
         raise
     if spool is not None and summary.results is not None:
         summary.results.details_spool = spool
+    keep_to_exit(inbox)  # a cold-calling month's digests, when the process ends after this
     return summary
 
 

@@ -15,8 +15,9 @@ in again.  `keep_freed_memory` lets such a process keep what it freed.
 
 At the very end, freeing is pure cost: a cold-calling month's summary is a
 million objects, a tenth of a second to free one by one just before the
-process ends anyway.  A command hands such results to `keep_to_exit`, and
-`ends_fast` (the `salesxl` command's entry) ends the process without freeing them.
+process ends anyway.  A command that ends the process when it returns says so
+(`ending_soon`), what it and the library hand to `keep_to_exit` is held, and `ends_fast`
+(the `salesxl` command's entry) ends the process without freeing it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import sys
 import threading
 from collections.abc import Iterator
 
-__all__ = ["ends_fast", "keep_freed_memory", "keep_to_exit", "paused_gc", "thaw"]
+__all__ = ["ending_soon", "ends_fast", "keep_freed_memory", "keep_to_exit", "paused_gc", "thaw"]
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
 _KEPT_BYTES = 32 * 1024 * 1024  # glibc's largest mmap threshold on 64-bit systems
@@ -83,12 +84,23 @@ def keep_freed_memory() -> bool:
     )
 
 
-_kept: list[object] | None = None  # what `keep_to_exit` holds inside `ends_fast`
+_fast_end = False  # inside `ends_fast`
+_kept: list[object] | None = None  # what `keep_to_exit` holds, once `ending_soon` was called
+
+
+def ending_soon() -> None:
+    """Said by a command that ends the process when it returns (consolidate; not the watch,
+    which runs round after round): from now on, `keep_to_exit` holds what it is handed,
+    in the library too.  Outside `ends_fast` (tests, the Excel adapter, the API) it does
+    nothing."""
+    global _kept
+    if _fast_end and _kept is None:
+        _kept = []
 
 
 def keep_to_exit(*objects: object) -> None:
-    """Hold `objects` until the process ends, so that they are not freed one by one first.
-    Outside `ends_fast` (tests, the Excel adapter, the API) this does nothing."""
+    """Hold `objects` until the process ends, so that they are not freed one by one first;
+    only once the command said it is `ending_soon`, else this does nothing."""
     if _kept is not None:
         _kept.extend(objects)
 
@@ -100,8 +112,8 @@ def ends_fast() -> Iterator[None]:
     every exit handler run (temporary folders, child processes) as at a normal exit, then
     `os._exit`.  Anything else (an exception, other threads still running, an exit with a
     message, output that cannot be flushed) ends the usual way."""
-    global _kept
-    _kept = []
+    global _fast_end, _kept
+    _fast_end = True
     try:
         yield
     except SystemExit as exc:
@@ -116,4 +128,4 @@ def ends_fast() -> Iterator[None]:
         atexit._run_exitfuncs()
         os._exit(code)
     finally:
-        _kept = None
+        _fast_end, _kept = False, None
