@@ -281,9 +281,10 @@ def test_a_year_the_calendar_does_not_cover_needs_workdays(tmp_path):
 
 
 def test_the_salesxl_command_ends_as_a_normal_exit_would(inbox, tmp_path):
-    """The installed command ends without freeing the summary (salesxl.core.perf.ends_fast):
-    the same exit code, every line printed, the workbook whole and the Details rows'
-    temporary folder removed, here with `python -m salesxl` as a user may run it."""
+    """The installed command ends without freeing what it built (salesxl.core.perf.ends_fast):
+    the same exit code, every line printed, the workbook whole; with --details (which holds
+    nothing: its rows are written into the memory consolidation freed) the Details rows'
+    temporary folder is removed.  Run with `python -m salesxl`, as a user may run it."""
     import os
     import subprocess
     import sys
@@ -292,20 +293,19 @@ def test_the_salesxl_command_ends_as_a_normal_exit_would(inbox, tmp_path):
     temp.mkdir()
     out = tmp_path / "s.xlsx"
     args = [str(inbox), "--period", "2026-11", "--as-of", "2026-11-05", "-o", str(out)]
-    done = subprocess.run(
-        [sys.executable, "-m", "salesxl", "consolidate", *args, "--details", "--lang", "en"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TMPDIR": str(temp)},
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.rstrip().endswith(f"summary written to {out}")
-    assert "Details" in openpyxl.load_workbook(out, read_only=True).sheetnames
+
+    def salesxl(*extra: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "salesxl", "consolidate", *args, "--lang", "en", *extra]
+        env = {**os.environ, "TMPDIR": str(temp)}
+        return subprocess.run(command, capture_output=True, text=True, env=env)
+
+    for extra in ((), ("--details",)):
+        done = salesxl(*extra)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.rstrip().endswith(f"summary written to {out}")
+        sheets = openpyxl.load_workbook(out, read_only=True).sheetnames
+        assert "Customers" in sheets and ("Details" in sheets) == bool(extra)
     assert not list(temp.glob("salesxl-details-*"))  # removed at the end
     # --strict with errors in the inbox: exit code 1, after the summary is written
-    strict = subprocess.run(
-        [sys.executable, "-m", "salesxl", "consolidate", *args, "--strict"],
-        capture_output=True,
-        text=True,
-    )
+    strict = salesxl("--strict")
     assert strict.returncode == 1 and "summary written to" in strict.stdout

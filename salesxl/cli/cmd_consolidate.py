@@ -237,7 +237,8 @@ def command(
         if p is not None and p.is_file()
     ]
     check_output(output, "汇总文件", written=Written.SUMMARY, inputs=inputs)
-    ending_soon()  # what consolidation builds is held to the end, not freed one by one
+    if not details:  # (the Details rows are written after consolidating: into freed memory)
+        ending_soon()  # what consolidation builds is held to the end, not freed one by one
     if db:
         # SQLAlchemy only when the store is used: a folder's run starts faster
         from salesxl.consolidate.from_store import consolidate_store
