@@ -237,8 +237,10 @@ def command(
         if p is not None and p.is_file()
     ]
     check_output(output, "汇总文件", written=Written.SUMMARY, inputs=inputs)
-    if not details:  # (the Details rows are written after consolidating: into freed memory)
-        ending_soon()  # what consolidation builds is held to the end, not freed one by one
+    # What consolidation builds is held to the end, not freed one by one; not when the Details
+    # rows or the packs are written after it, into the memory it frees.
+    if not details and not split_by:
+        ending_soon()
     if db:
         # SQLAlchemy only when the store is used: a folder's run starts faster
         from salesxl.consolidate.from_store import consolidate_store
