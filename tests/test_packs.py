@@ -136,6 +136,15 @@ def test_a_team_pack_has_its_totals_and_the_company_rank(summary, tmp_path):
     )
 
 
+def test_the_english_headline_counts_in_words(summary, tmp_path):
+    packs = {p.group.team: p for p in write_packs(summary, tmp_path, split_by="team", lang="en")}
+    # the same figures as the Chinese headline above: one rep warned, 33 reports missing
+    assert packs["一组"].headline == (
+        "华东 一组 2026-11 to 11-20: amount ¥18,000, completion 42.9%, pace 0.60, "
+        "1 rep warned (1 written), 33 reports missing"
+    )
+
+
 def test_a_conflict_with_another_team_does_not_name_the_other_rep(summary, tmp_path):
     packs = {p.group.team: p for p in write_packs(summary, tmp_path, split_by="team")}
     one = openpyxl.load_workbook(packs["一组"].path)["客户 Customers"]

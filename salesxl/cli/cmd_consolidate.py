@@ -336,7 +336,7 @@ def _write_packs(
     (folder / "headlines.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     locked = sum(p.encrypted for p in packs)
     click.echo(
-        f"  {len(packs)} packs by {split_by} in {folder}"
+        f"  {plural(len(packs), 'pack')} by {split_by} in {folder}"
         + (f", {locked} with an open password" if locked else "")
         + "; headlines (also in headlines.txt):"
     )

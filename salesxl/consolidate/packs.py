@@ -24,6 +24,7 @@ from salesxl.consolidate.results import Results
 from salesxl.consolidate.trends import region_key, team_key
 from salesxl.consolidate.workbook import write_workbook
 from salesxl.core.errors import SalesxlError
+from salesxl.core.text import plural
 from salesxl.read.marks import Written
 from salesxl.write.protect import encrypted_output
 from salesxl.write.xlsx import OutputError, atomic_output
@@ -178,8 +179,8 @@ def pack_headline(pack: Summary, group: PackGroup, lang: str = "zh") -> str:
     if lang == "en":
         return (
             f"{group.name} {h.period} to {h.as_of:%m-%d}: amount ¥{h.amount:,.0f}, completion "
-            f"{completion}, pace {pace}, {oral + written} reps warned ({written} written), "
-            f"{h.missing} reports missing"
+            f"{completion}, pace {pace}, {plural(oral + written, 'rep')} warned ({written} "
+            f"written), {plural(h.missing, 'report')} missing"
         )
     return (
         f"{group.name} {h.period} 截至 {h.as_of:%m-%d}：金额 ¥{h.amount:,.0f}，完成率 {completion}，"
