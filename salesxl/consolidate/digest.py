@@ -121,8 +121,9 @@ class DailyDigest:
     trails: list[Trail] = field(default_factory=list)  # rows of the period up to as_of
     per_day: dict[dt.date, DayActivity] = field(default_factory=dict)  # all rows of the period
     closes: list[tuple[dt.date, float | None]] = field(default_factory=list)  # 日清 forecasts
-    # customer_kinds(trails), worked out in the reading process with the digest (so that
-    # the parent does not merge a cold-calling month's trails again); None: not worked out
+    # customer_kinds(trails), worked out by consolidation's digester in the reading process
+    # (so that the parent does not merge a cold-calling month's trails again); None: not
+    # worked out (the parent merges them itself)
     kinds: dict[CustomerKind, int] | None = None
 
     # Digests cross from the reading workers to the parent: trails and days travel as
@@ -333,8 +334,6 @@ def digest_daily(
     digest.contacts, digest.visits, digest.deals = contacts, visits, deals
     digest.amount, digest.deposit = amount_sum, deposit_sum
     digest.trails = list(trails.values())
-    if current:  # an earlier month's report counts for its trails alone
-        digest.kinds = customer_kinds(digest.trails)
     return digest
 
 
@@ -497,7 +496,9 @@ class _Digester:
             return form
         period = self.period or form.period
         if isinstance(period, Month):  # else a report without its month: it counts for none
-            form.digest = digest_daily(form, period, self.as_of)
+            form.digest = digest = digest_daily(form, period, self.as_of)
+            if self.period is not None:  # one month consolidated: its per-rep totals use them
+                digest.kinds = customer_kinds(digest.trails)
             if self.keep_rows and self.spool is not None:
                 spool_details(form, period, self.spool)
                 return form

@@ -82,8 +82,11 @@ def shorten_lists(
         if isinstance(sheet, LazySheet) and sheet.first is not None:
             # listed most urgent first within each owner: each one's first rows, made alone
             first, totals = sheet.first(limit)
-            if all(n <= limit for n in totals.values()):
-                out.append(sheet)
+            if all(n <= limit for n in totals.values()):  # every row made: as they are
+                columns, kinds = sheet.columns, sheet.row_kinds
+                out.append(
+                    SheetData(sheet.key, sheet.title_zh, sheet.title_en, columns, first, kinds)
+                )
                 continue
             rows = [[*row, totals[row[who]]] for row in first]
         else:
