@@ -215,7 +215,7 @@ def test_rows_without_customer_or_date_make_no_customer():
 
 
 def test_a_digest_crosses_processes_unchanged():
-    """Workers pickle digests with dates as day numbers: every field must come back as it was."""
+    """Workers pickle digests as plain tuples: every field must come back as it was."""
     import pickle
 
     form = daily(
@@ -247,6 +247,31 @@ def test_a_digest_crosses_processes_unchanged():
     assert back.per_day[dt.date(2026, 11, 28)].contacts == 1
     empty = digest_daily(daily("B", []), NOV, dt.date(2026, 11, 20))
     assert pickle.loads(pickle.dumps(empty)) == empty
+
+
+def test_a_digest_keeps_one_date_object_per_day_across_processes():
+    """Each day is pickled once and referred to after: the trails of one day share it, in
+    the reading process and in the one that takes the digest in."""
+    import pickle
+
+    day_3 = [dt.date(2026, 11, 3) for _ in range(3)]  # the reader makes one per cell
+    form = daily(
+        "A",
+        [
+            row(day_3[0], "恒瑞贸易", phone="13812345678", source="phone"),
+            row(day_3[1], "永辉", source="visit", grade="A"),
+            row(day_3[2], "大华", next_followup=day_3[2]),
+        ],
+    )
+    digest = digest_daily(form, NOV, dt.date(2026, 11, 20))
+    for d in (digest, pickle.loads(pickle.dumps(digest))):
+        days = [t.first for t in d.trails] + [t.last for t in d.trails] + list(d.per_day)
+        days += [t.first_visit for t in d.trails if t.first_visit]
+        days += [t.grade_date for t in d.trails if t.grade_date]
+        days += [t.next_followup for t in d.trails if t.next_followup]
+        assert len(days) == 3 + 3 + 1 + 1 + 1 + 1
+        assert all(x == dt.date(2026, 11, 3) for x in days)
+        assert len({id(x) for x in days}) == 1
 
 
 def _trail(**changes):

@@ -14,6 +14,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import starmap
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -126,46 +127,21 @@ class DailyDigest:
     # worked out (the parent merges them itself)
     kinds: dict[CustomerKind, int] | None = None
 
-    # Digests cross from the reading workers to the parent: trails and days travel as
-    # plain tuples with dates as day numbers, which pickle several times faster than
-    # dataclass instances and date objects (each a reduce call).
+    # Digests cross from the reading workers to the parent: trails and days travel as plain
+    # tuples, which pickle several times faster than dataclass instances.  Their dates are
+    # one object per day (`digest_daily`), so each is pickled once and referred to after.
     def __getstate__(self) -> tuple[Any, ...]:
-        trails = [
-            (
-                c,
-                k,
-                p,
-                first.toordinal(),
-                fs,
-                last.toordinal(),
-                ls,
-                g,
-                gd and gd.toordinal(),
-                fu,
-                w,
-                fv and fv.toordinal(),
-                fd and fd.toordinal(),
-                ip,
-                nf and nf.toordinal(),
-            )
-            for c, k, p, first, fs, last, ls, g, gd, fu, w, fv, fd, ip, nf in map(
-                _trail_values, self.trails
-            )
-        ]
-        per_day = [
-            (day.toordinal(), a.contacts, a.closed, a.names) for day, a in self.per_day.items()
-        ]
         return (
             self.period,
             self.as_of,
-            [day.toordinal() for day in self.days],
+            list(self.days),
             self.contacts,
             self.visits,
             self.deals,
             self.amount,
             self.deposit,
-            trails,
-            per_day,
+            list(map(_trail_values, self.trails)),
+            [(day, a.contacts, a.closed, a.names) for day, a in self.per_day.items()],
             self.closes,
             self.kinds,
         )
@@ -185,39 +161,11 @@ class DailyDigest:
             self.closes,
             self.kinds,
         ) = state
-        day = _Days().__getitem__  # a report's trails share a month's few dozen days
-        self.days = set(map(day, days))
+        self.days = set(days)
         self.per_day = {
-            day(n): DayActivity(contacts, closed, names) for n, contacts, closed, names in per_day
+            day: DayActivity(contacts, closed, names) for day, contacts, closed, names in per_day
         }
-        self.trails = [
-            Trail(
-                c,
-                k,
-                p,
-                day(first),
-                fs,
-                day(last),
-                ls,
-                g,
-                gd and day(gd),
-                fu,
-                w,
-                fv and day(fv),
-                fd and day(fd),
-                ip,
-                nf and day(nf),
-            )
-            for c, k, p, first, fs, last, ls, g, gd, fu, w, fv, fd, ip, nf in trails
-        ]
-
-
-class _Days(dict[int, dt.date]):
-    """Day number -> date, each made once (`date.fromordinal` takes three lookups' time)."""
-
-    def __missing__(self, n: int) -> dt.date:
-        found = self[n] = dt.date.fromordinal(n)
-        return found
+        self.trails = list(starmap(Trail, trails))
 
 
 def merge_trails(a: Trail, b: Trail) -> Trail:
@@ -283,6 +231,11 @@ def digest_daily(
         ),
     )
     close_dates, forecasts = _columns(form, TableKey.DAY_CLOSE, (R.DATE, R.FORECAST))
+    # One date object per day (the reader makes one per cell): the digest then pickles each
+    # day once, and a cold-calling report's 200 trails share a month's few dozen days.
+    same: dict[dt.date, dt.date] = {}
+    dates = [same.setdefault(d, d) if type(d) is dt.date else d for d in dates]
+    followups = [same.setdefault(d, d) if type(d) is dt.date else d for d in followups]
     digest = DailyDigest(period, as_of, {d for d in dates if type(d) is dt.date})
     closes = [(d, f) for d, f in zip(close_dates, forecasts, strict=True) if type(d) is dt.date]
     digest.days |= {d for d, _ in closes}
