@@ -362,3 +362,93 @@ def test_a_trail_without_grades_or_stages_merges_to_none():
     m = merge_trails(a, b)
     assert (m.grade, m.grade_date, m.furthest, m.first_visit, m.first_deposit) == (None,) * 5
     assert m.last == a.last and m is not a and m is not b
+
+
+_LAPSE_DAYS = [dt.date(2026, 11, d) for d in (3, 5, 9)]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "C", "D"]),
+            st.sampled_from(_LAPSE_DAYS),
+            st.sampled_from(["乙", "甲", "Zeta", "alpha"]),
+            st.sampled_from(["phone_no_visit", "no_follow_up"]),
+        ),
+        max_size=60,
+    ),
+    st.integers(min_value=1, max_value=8),
+)
+def test_lapses_sort_only_when_asked_and_pick_each_reps_first_alike(drawn, limit):
+    """`Lapses` is the lapses sorted by due date, rep and customer (ties in the order found),
+    and `first_per_rep` each rep's first `limit` of that list with each rep's total: the
+    same as sorting everything and counting, on lists with many ties."""
+    import pickle
+
+    from salesxl.consolidate.customers import Lapse, Lapses
+
+    found = [
+        Lapse(rule, customer, f"1380000{i:04d}", rep, due - dt.timedelta(days=7), due, 7)
+        for i, (rep, due, customer, rule) in enumerate(drawn)
+    ]
+    expected = sorted(found, key=lambda x: (x.due, x.rep, x.customer))  # stable
+    lapses = Lapses(list(found))
+    kept, totals = lapses.first_per_rep(limit)
+    seen: dict[str, int] = {}
+    first = []
+    for lapse in expected:
+        seen[lapse.rep] = seen.get(lapse.rep, 0) + 1
+        if seen[lapse.rep] <= limit:
+            first.append(lapse)
+    assert [x.phone for x in kept] == [x.phone for x in first]  # the phones tell ties apart
+    assert totals == seen
+    assert len(lapses) == len(found) and lapses == expected and list(lapses) == expected
+    assert lapses[:2] == expected[:2] and pickle.loads(pickle.dumps(lapses)) == expected
+
+
+def test_each_reps_most_urgent_lapses_by_hand():
+    """Rep A's lapses found out of order: due 9, 3 (乙), 5, 3 (甲), 3 (乙, a second phone);
+    B's one due 5.  Customers sort by their characters' code points (乙 U+4E59 before 甲
+    U+7532), so at 2 per rep A keeps the two 乙 lapses due on the 3rd, in the order found."""
+    from salesxl.consolidate.customers import Lapse, Lapses
+
+    def lapse(rep, day, customer, phone):
+        due = dt.date(2026, 11, day)
+        return Lapse("no_follow_up", customer, phone, rep, due - dt.timedelta(days=7), due, 7)
+
+    found = [
+        lapse("A", 9, "丙", "1"),
+        lapse("A", 3, "乙", "2"),
+        lapse("B", 5, "丁", "3"),
+        lapse("A", 5, "甲", "4"),
+        lapse("A", 3, "甲", "5"),
+        lapse("A", 3, "乙", "6"),
+    ]
+    kept, totals = Lapses(found).first_per_rep(2)
+    assert [(x.rep, x.due.day, x.customer, x.phone) for x in kept] == [
+        ("A", 3, "乙", "2"),
+        ("A", 3, "乙", "6"),
+        ("B", 5, "丁", "3"),
+    ]
+    assert totals == {"A": 5, "B": 1}
+    # all of them: the 3rd (乙, 乙, 甲), then the 5th (A before B), then the 9th
+    assert [x.phone for x in Lapses(found)] == ["2", "6", "5", "4", "3", "1"]
+
+
+def test_a_months_lapses_are_the_books_windows_sorted():
+    """Consolidation hands its lapses over unsorted (`Lapses`); asked for, they are the
+    book's windows, most urgent first, as the scorecards and packs read them."""
+    from salesxl.consolidate.customers import Lapses
+
+    forms = [
+        daily("A", [row(d, f"客户{d}", phone=f"1380000000{d}", source="phone") for d in (5, 2)]),
+        daily("B", [row(3, "前海物流", source="walkin", grade="A")]),
+    ]
+    as_of = dt.date(2026, 11, 30)
+    results = consolidate(forms, period=NOV, as_of=as_of).results
+    assert results is not None and isinstance(results.lapses, Lapses)
+    assert [(x.rep, x.customer, x.rule, x.due.day) for x in results.lapses] == [
+        ("A", "客户2", "phone_no_visit", 9),
+        ("B", "前海物流", "no_follow_up", 10),
+        ("A", "客户5", "phone_no_visit", 12),
+    ]

@@ -180,9 +180,9 @@ class LazySheet(SheetData):
 
     The summary keeps every entry of a list (the API, JSON output, scorecards, packs),
     but its workbook shows per rep only the most urgent ones: `first(limit)` makes just
-    those, for a list whose order is already most urgent first within each owner (the
-    7-day lapses are sorted by due date).  A cold-calling month's 185,000 customer rows
-    are then never made when only the summary workbook is wanted.
+    those (the 7-day lapses pick each rep's own: `customers.Lapses`).  A cold-calling
+    month's 185,000 customer rows are then never made, nor sorted, when only the summary
+    workbook is wanted.
     """
 
     __slots__ = ("first", "make")

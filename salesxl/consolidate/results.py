@@ -11,7 +11,7 @@ submissions, issues), so nothing built on it counts anything a second way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from salesxl.consolidate.customers import Conflict, Lapse
@@ -44,7 +44,8 @@ class Results:
     days: dict[str, dict[dt.date, DayActivity]]  # rep -> day -> contacts and closed amount
     plans: list[PlanRow]  # the Plan vs actual sheet's rows
     closes: list[DayCloseRow]  # the Day close sheet's rows
-    lapses: list[Lapse]  # the Customers sheet's 7-day rows: windows that ran out
+    # the Customers sheet's 7-day rows: windows that ran out (`customers.Lapses`)
+    lapses: Sequence[Lapse]
     # windows still open that run out within the next 7 days; None: not worked out (only the
     # scorecards show them: consolidate(..., coming_due=True))
     coming_due: list[Lapse] | None

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 from typing import Any
 
-from salesxl.consolidate.customers import Conflict, Lapse
+from salesxl.consolidate.customers import Conflict, Lapse, Lapses
 from salesxl.consolidate.details import DetailRows
 from salesxl.consolidate.kpis import Totals
 from salesxl.consolidate.model import Bilingual, ColumnSpec, LazySheet, SheetData, column_kind
@@ -299,17 +299,21 @@ def customers_sheet(
         return [*lapse_rows(lapses), *conflict_rows(conflicts)]
 
     def first(limit: int) -> tuple[list[list[Any]], dict[Any, int]]:
-        seen: dict[Any, int] = {}
+        seen: dict[Any, int]
+        kept_lapses: list[Lapse]
+        if isinstance(lapses, Lapses):  # each rep's first, without sorting the whole list
+            kept_lapses, seen = lapses.first_per_rep(limit)
+        else:
+            seen, kept_lapses = {}, []
+            count = seen.get
+            for lapse in lapses:
+                rep = lapse[3]  # .rep, by index: a fifth faster
+                n = count(rep, 0)
+                seen[rep] = n + 1
+                if n < limit:
+                    kept_lapses.append(lapse)
         get = seen.get
-        kept_lapses: list[Lapse] = []
         kept_conflicts: list[Conflict] = []
-        keep = kept_lapses.append
-        for lapse in lapses:  # a cold-calling month: 185,000 of them, 20,000 kept
-            rep = lapse[3]  # .rep, by index: a fifth faster
-            n = get(rep, 0)
-            seen[rep] = n + 1
-            if n < limit:
-                keep(lapse)
         for c in conflicts:
             n = get(c.owner, 0)
             seen[c.owner] = n + 1
