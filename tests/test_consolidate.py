@@ -223,34 +223,83 @@ def _funnel_and_grades(forms, as_of=dt.date(2026, 11, 30)):
     }
 
 
-def test_customers_are_counted_once_per_name_whichever_process_counted_them():
-    """The reading processes count each report's customers by kind (grade, furthest stage,
-    lost) with the digest; one name written with two phones is still one customer."""
+def test_customers_are_counted_as_the_customer_book_tells_them_apart():
+    """The funnel and the grades count each customer once, as new customers and the 7-day
+    rules know them (same phone, else the one phone of the same name, else the same name),
+    whichever process counted them: the reading processes count each report's customers by
+    kind with the digest."""
     import pickle
 
     from salesxl.consolidate.digest import digester
 
     report = daily(
         "A",
-        [  # 甲 with two phones: one customer, furthest stage 4, latest grade A
-            row(2, "甲", phone="13800000001", source="phone", grade="B", stage="2"),
-            row(3, "甲", phone="13800000002", source="visit", grade="A", stage="4"),
-            row(4, "乙", source="visit", stage="3"),
-            row(5, "丙", source="walkin", stage="0"),  # lost before any stage
+        [
+            # one customer written two ways, with one phone (as a number, then with spaces)
+            row(
+                2, "北京华美科技有限公司", phone="13800000001", source="phone", grade="B", stage="2"
+            ),
+            row(5, "北京 华美科技", phone="138 0000 0001", source="visit", grade="B", stage="4"),
+            # one name, two phones: two customers (the phone tells customers apart first)
+            row(3, "甲", phone="13800000002", source="visit", grade="A", stage="3"),
+            row(4, "甲", phone="13800000003", source="phone", grade="C", stage="1"),
+            # no phone: the customer its name has a phone with (戊 and 13800000004)
+            row(6, "戊", phone="13800000004", source="phone", stage="1"),
+            row(7, "戊", source="visit", stage="2"),
+            row(8, "丙", source="walkin", stage="0"),  # lost before any stage
         ],
     )
+    # 华美 (B, 4), 甲/2 (A, 3), 甲/3 (C, 1), 戊 (none, 2), 丙 (lost): five customers;
     # stages reached 1..7 (a lost customer counts as reached 1), lost, grades A/B/C: by hand
-    expected = {"A": ([3, 2, 2, 1, 0, 0, 0], 1, (1, 0, 0))}
+    expected = {"A": ([5, 3, 2, 1, 0, 0, 0], 1, (1, 1, 1))}
     assert _funnel_and_grades([report]) == expected  # digested in this process
     made = digester(NOV, dt.date(2026, 11, 30), keep_rows=False)
     (read,) = [pickle.loads(pickle.dumps(made(report)))]  # as a reading process sends it
-    assert read.digest.kinds == {("A", "4", False): 1, (None, "3", False): 1, (None, None, True): 1}
+    assert read.digest.kinds == {
+        ("B", "4", False): 1,
+        ("A", "3", False): 1,
+        ("C", "1", False): 1,
+        (None, "2", False): 1,
+        (None, None, True): 1,
+    }
     assert _funnel_and_grades([read]) == expected
+    summary = consolidate([read], period=NOV, as_of=dt.date(2026, 11, 30))
+    (a,) = summary.sheet("by_rep").records()
+    assert a["new_customers"] == 5  # the same five customers
+
+
+def test_a_report_counted_alone_is_counted_again_when_the_month_names_its_customers_otherwise():
+    """Rep A wrote 乙公司 without a phone; rep B wrote it with 13900000009, the phone A
+    has for 丁公司: across the month 乙公司 is that phone's customer, so A's two rows are one
+    customer, not the two A's report alone shows.  A's counts from its reading process
+    give way to the month's."""
+    import pickle
+
+    from salesxl.consolidate.digest import digester
+
+    a = daily(
+        "A",
+        [
+            row(2, "丁公司", phone="13900000009", source="phone", grade="B", stage="2"),
+            row(4, "乙公司", source="visit", grade="A", stage="4"),
+        ],
+    )
+    b = daily("B", [row(3, "乙公司", phone="13900000009", source="phone", stage="1")])
+    made = digester(NOV, dt.date(2026, 11, 30), keep_rows=False)
+    read = [pickle.loads(pickle.dumps(made(f))) for f in (a, b)]
+    assert sum(read[0].digest.kinds.values()) == 2  # alone: two customers
+    # A: one customer, furthest 4, latest grade A (11-04); B: one, reached 1
+    expected = {
+        "A": ([1, 1, 1, 1, 0, 0, 0], 0, (1, 0, 0)),
+        "B": ([1, 0, 0, 0, 0, 0, 0], 0, (0, 0, 0)),
+    }
+    assert _funnel_and_grades(read) == expected
+    assert _funnel_and_grades([a, b]) == expected  # digested in this process alike
 
 
 def test_a_reps_customers_merge_across_several_digests():
     """`rep_totals` also takes several digests of one rep (the counts of each report alone
-    would count 丁 twice): their trails are merged by name before counting."""
+    would count 丁 twice): their trails are merged by customer before counting."""
     from salesxl.consolidate.digest import digest_daily
     from salesxl.consolidate.kpis import rep_totals
 
@@ -259,14 +308,14 @@ def test_a_reps_customers_merge_across_several_digests():
     second = daily(
         "B",
         [
-            row(12, "丁", phone="13900000002", source="visit", stage="3"),  # no grade given
+            row(12, "丁 ", phone="139 0000 0001", source="visit", stage="3"),  # no grade given
             row(13, "戊", source="visit", stage="1"),
         ],
     )
     digests = [("B", digest_daily(f, NOV, as_of)) for f in (first, second)]
     reps = {"B": Rep("B", "rep B")}
     standing = standings(reps, NOV, as_of, Workdays(), {"B"}, {})
-    (b,) = rep_totals(reps, digests, {}, None, standing, Thresholds()).values()
+    (b,) = rep_totals(reps, digests, {}, {}, None, standing, Thresholds()).values()
     # 丁 merged: furthest 5, grade C (the only one given); 戊 reached 1
     assert [b.reached[s] for s in "1234567"] == [2, 1, 1, 1, 1, 0, 0]
     assert (b.grades["A"], b.grades["B"], b.grades["C"], b.lost) == (0, 0, 1, 0)

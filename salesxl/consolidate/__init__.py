@@ -227,7 +227,9 @@ def _consolidate(
     new_customers = book.new_customers(period.first_day, min(period.last_day, as_of))
     reporting = {s.rep_id for s in data.submissions if s.form_id == FormId.DAILY_REPORT}
     standing = standings(data.reps, period, as_of, workdays, reporting, data.refused)
-    reps = rep_totals(data.reps, data.digests, new_customers, chosen.targets, standing, thresholds)
+    reps = rep_totals(
+        data.reps, data.digests, new_customers, book.one_phone, chosen.targets, standing, thresholds
+    )
     members = list(reps.values())
     company = roll_up(members, "company", thresholds)[0] if members else Totals("company", TOTAL)
     month_days = workdays.workdays_in(period)

@@ -40,7 +40,10 @@ __all__ = [
     "digest_from_days",
     "digest_from_figures",
     "digester",
+    "identity",
+    "loose_names",
     "merge_trails",
+    "names_with_one_phone",
 ]
 
 _STAGE_RANK = {s: i for i, s in enumerate(STAGE_ORDER)}
@@ -98,15 +101,48 @@ _trail_values = attrgetter(*_TRAIL_FIELDS)
 CustomerKind = tuple[str | None, str | None, bool]  # latest grade, furthest stage, lost
 
 
-def customer_kinds(trails: Iterable[Trail]) -> dict[CustomerKind, int]:
-    """One rep's customers counted by kind, one customer per name as the rep wrote it (the
-    trails of one name merged in their order): a cold-calling rep has hundreds of customers
-    and a handful of kinds, which is all the funnel and the grades need."""
+def names_with_one_phone(trails: Iterable[Trail]) -> dict[str, str]:
+    """Name key -> the one phone the trails give that name, or "" when they give it several:
+    what a trail without a phone is known by (`identity`)."""
+    found: dict[str, str] = {}
+    for t in trails:
+        phone = t.phone
+        if phone:
+            seen = found.setdefault(t.name_key, phone)
+            if seen and seen != phone:
+                found[t.name_key] = ""
+    return found
+
+
+def identity(t: Trail, one_phone: Mapping[str, str]) -> str:
+    """Which customer a trail is about: its phone's digits; without a phone, the one phone
+    its name goes with (`names_with_one_phone`); else `name:` and its name key."""
+    phone = t.phone or one_phone.get(t.name_key)
+    return phone if phone else "name:" + t.name_key
+
+
+def customer_kinds(
+    trails: Iterable[Trail], one_phone: Mapping[str, str] | None = None
+) -> dict[CustomerKind, int]:
+    """One rep's customers counted by kind, each customer once, as the customer book tells
+    them apart (`identity`, with `one_phone` the names' phones across every report, or
+    without it these trails' own; the trails of one customer merged in their order): a
+    cold-calling rep has hundreds of customers and a handful of kinds, which is all the
+    funnel and the grades need."""
+    listed = trails if isinstance(trails, list) else list(trails)
+    names = names_with_one_phone(listed) if one_phone is None else one_phone
     by_customer: dict[str, Trail] = {}
-    for trail in trails:
-        known = by_customer.get(trail.customer)
-        by_customer[trail.customer] = merge_trails(known, trail) if known else trail
+    for trail in listed:
+        key = identity(trail, names)
+        known = by_customer.get(key)
+        by_customer[key] = merge_trails(known, trail) if known else trail
     return Counter((t.grade, t.furthest, t.last_stage == LOST) for t in by_customer.values())
+
+
+def loose_names(trails: Iterable[Trail], one_phone: Mapping[str, str]) -> dict[str, str]:
+    """The names of the trails without a phone, each with its phone in `one_phone` ("" for
+    none or several): all that decides which customer such a trail is about."""
+    return {t.name_key: one_phone.get(t.name_key) or "" for t in trails if not t.phone}
 
 
 @dataclass(slots=True)
@@ -124,8 +160,10 @@ class DailyDigest:
     closes: list[tuple[dt.date, float | None]] = field(default_factory=list)  # 日清 forecasts
     # customer_kinds(trails), worked out by consolidation's digester in the reading process
     # (so that the parent does not merge a cold-calling month's trails again); None: not
-    # worked out (the parent merges them itself)
+    # worked out (the parent merges them itself).  Right for the month when the month's
+    # names give `loose` (loose_names(trails)) the same phones.
     kinds: dict[CustomerKind, int] | None = None
+    loose: dict[str, str] = field(default_factory=dict)
 
     # Digests cross from the reading workers to the parent: trails and days travel as plain
     # tuples, which pickle several times faster than dataclass instances.  Their dates are
@@ -144,6 +182,7 @@ class DailyDigest:
             [(day, a.contacts, a.closed, a.names) for day, a in self.per_day.items()],
             self.closes,
             self.kinds,
+            self.loose,
         )
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
@@ -160,12 +199,22 @@ class DailyDigest:
             per_day,
             self.closes,
             self.kinds,
+            self.loose,
         ) = state
         self.days = set(days)
         self.per_day = {
             day: DayActivity(contacts, closed, names) for day, contacts, closed, names in per_day
         }
         self.trails = list(starmap(Trail, trails))
+
+    def kinds_in(self, one_phone: Mapping[str, str]) -> dict[CustomerKind, int] | None:
+        """`kinds` when they count the customers as the month does, whose names give
+        `one_phone` (a name of this report without a phone has the same phone, or none,
+        there); else None: `customer_kinds(trails, one_phone)` counts them."""
+        if self.kinds is None:
+            return None
+        agree = all((one_phone.get(name) or "") == phone for name, phone in self.loose.items())
+        return self.kinds if agree else None
 
 
 def merge_trails(a: Trail, b: Trail) -> Trail:
@@ -451,7 +500,9 @@ class _Digester:
         if isinstance(period, Month):  # else a report without its month: it counts for none
             form.digest = digest = digest_daily(form, period, self.as_of)
             if self.period is not None:  # one month consolidated: its per-rep totals use them
-                digest.kinds = customer_kinds(digest.trails)
+                names = names_with_one_phone(digest.trails)
+                digest.kinds = customer_kinds(digest.trails, names)
+                digest.loose = loose_names(digest.trails, names)
             if self.keep_rows and self.spool is not None:
                 spool_details(form, period, self.spool)
                 return form

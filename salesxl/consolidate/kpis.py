@@ -72,13 +72,15 @@ def rep_totals(
     reps: Mapping[str, Rep],
     digests: Iterable[tuple[str, DailyDigest]],
     new_customers: Mapping[str, int],
+    one_phone: Mapping[str, str],
     targets: Mapping[str, float] | None,
     standings: Mapping[str, Standing],
     thresholds: Thresholds,
 ) -> dict[str, Totals]:
     """One `Totals` per rep of `reps`, from the reps' daily-report digests.
 
-    Targets are pro-rated by each rep's standing; only judged reps (standing.JUDGED)
+    Customers are told apart as the customer book tells them (`one_phone`: its names'
+    phones, `digest.identity`).  Targets are pro-rated by each rep's standing; only judged reps (standing.JUDGED)
     get a warning level and a rank.
     """
     out = {
@@ -99,9 +101,14 @@ def rep_totals(
         t.deposit += d.deposit
         reports[rep_id].append(d)
     for rep_id, mine in reports.items():
-        # one report: its kinds came with it; several: their trails merged across them
-        one = mine[0].kinds if len(mine) == 1 else None
-        kinds = one if one is not None else customer_kinds(t for d in mine for t in d.trails)
+        # one report: its kinds came with it (unless the month's names tell its customers
+        # apart otherwise); several: their trails merged across them
+        one = mine[0].kinds_in(one_phone) if len(mine) == 1 else None
+        kinds = (
+            one
+            if one is not None
+            else customer_kinds([t for d in mine for t in d.trails], one_phone)
+        )
         _count_customers(out[rep_id], kinds)
     for rep_id, t in out.items():
         t.new_customers = new_customers.get(rep_id, 0)
