@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +14,7 @@ from salesxl.cli import main
 from salesxl.consolidate.from_store import consolidate_store
 from salesxl.core.periods import Month
 from salesxl.store import import_files, import_form, open_store
-from salesxl.store.engine import read_transaction, write_transaction
+from salesxl.store.engine import StoreError, read_transaction, write_transaction
 from salesxl.store.schema import activities, submissions
 from salesxl.store.transfer import TransferError, copy_store, table_checksums
 from tests import factory, store_fixtures
@@ -118,3 +120,124 @@ def test_cli_migrate_reports_every_table(sqlite_store, tmp_path):
 def _checksums(db: str) -> dict[str, tuple[int, str]]:
     with open_store(db, create=False) as engine, read_transaction(engine) as conn:
         return table_checksums(conn)
+
+
+def _icu_database(server: str) -> str | None:
+    """A new database on the test server that sorts text by English rules (ICU en-US), or
+    None when the server was built without ICU."""
+    import psycopg
+
+    name = f"salesxl_icu_{next(_icu_numbers)}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        try:
+            conn.execute(
+                f"CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu "
+                "ICU_LOCALE 'en-US' LOCALE 'C'"
+            )
+        except psycopg.Error:
+            return None
+    return f"{server}/{name}"
+
+
+_icu_numbers = itertools.count(1)
+
+
+@pytest.mark.postgres
+def test_a_database_that_sorts_text_its_own_way_gets_a_proven_copy(
+    sqlite_store, pg_server, tmp_path
+):
+    """Customer keys é…, Z…, a… sort apart in SQLite (by their bytes: Z, a, é) and in an
+    en-US database (a, é, Z): the checksums read both in one order, so the copy is proven
+    both ways."""
+    pg = _icu_database(pg_server)
+    if pg is None:
+        pytest.skip("the test server's PostgreSQL was built without ICU collations")
+    rows = [contact(4, name) for name in ("Émile Café", "Zara Home", "apple store", "Ørsted")]
+    extra = daily_file(tmp_path / "v3", "S002", rows)
+    assert import_files("reports", [extra], db=sqlite_store).count("replaced") == 1
+    report = copy_store(sqlite_store, pg)
+    assert report.ok and {t.table: t.rows for t in report.tables}["customers"] >= 4
+    back = f"sqlite:///{tmp_path / 'back.db'}"
+    assert copy_store(pg, back).ok
+    assert _checksums(back) == _checksums(sqlite_store)
+    same_summary(sqlite_store, back)
+
+
+def test_a_copy_that_does_not_match_leaves_the_target_as_it_was(
+    sqlite_store, tmp_path, monkeypatch
+):
+    """The copy is read back before it is committed: when it does not match (here: made not
+    to), the target keeps no row of it."""
+    import salesxl.store.transfer as transfer
+
+    real = transfer.table_checksums
+    calls = []
+
+    def checksums(conn):
+        found = real(conn)
+        calls.append(conn)
+        if len(calls) == 2:  # the target's, read second
+            rows, _ = found["activities"]
+            found["activities"] = (rows, "0" * 64)
+        return found
+
+    monkeypatch.setattr(transfer, "table_checksums", checksums)
+    target = f"sqlite:///{tmp_path / 'copy.db'}"
+    with pytest.raises(TransferError, match="does not match the source in activities") as err:
+        copy_store(sqlite_store, target)
+    assert "as it was" in str(err.value) and err.value.setting == "target_database"
+    monkeypatch.setattr(transfer, "table_checksums", real)
+    assert {name: rows for name, (rows, _) in _checksums(target).items()} == dict.fromkeys(
+        _checksums(sqlite_store), 0
+    )
+    assert copy_store(sqlite_store, target).ok  # still empty: a second run copies it
+
+
+def test_a_target_with_another_applications_tables_is_refused_before_anything_is_made(
+    sqlite_store, tmp_path
+):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+    with pytest.raises(TransferError, match=r"tables salesxl did not make \(customers\)"):
+        copy_store(sqlite_store, str(path))
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    assert tables == ["customers"]
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("postgresql://postgres@127.0.0.1:1/", "names no database"),
+        ("postgres://postgres@127.0.0.1:1", "names no database"),
+        ("SAME", "is the store being copied"),
+    ],
+)
+def test_targets_that_cannot_be_meant_are_refused(sqlite_store, target, message, tmp_path):
+    if target == "SAME":  # the source's file, written another way
+        target = str(tmp_path / "." / "salesxl.db")
+    before = _checksums(sqlite_store)
+    with pytest.raises(StoreError, match=message) as err:
+        copy_store(sqlite_store, target)
+    assert err.value.setting == "target_database"
+    assert _checksums(sqlite_store) == before
+
+
+def test_a_folder_or_a_workbook_as_the_target_says_what_to_give(sqlite_store, tmp_path):
+    book = tmp_path / "roster.xlsx"
+    book.write_bytes(b"PK\x03\x04" + b"\0" * 200)
+    for target in (tmp_path, book):
+        with pytest.raises(StoreError, match="not an SQLite database file") as err:
+            copy_store(sqlite_store, str(target))
+        assert "the store's .db file" in str(err.value)
+
+
+def test_cli_errors_about_the_target_point_at_to(sqlite_store, tmp_path):
+    target = tmp_path / "copy.db"
+    assert copy_store(sqlite_store, str(target)).ok
+    again = CliRunner().invoke(
+        main, ["store", "migrate", "--db", sqlite_store, "--to", str(target)]
+    )
+    assert again.exit_code == 1 and "already holds data" in again.output
+    assert "--to" in again.output and "--db" not in again.output.replace("--db ", "")

@@ -43,7 +43,12 @@ COMMANDS = {
 
 
 # A setting named by an error -> the option that gives it, where it is not --<setting>.
-_OPTION_OF_SETTING = {"database": "--db", "returns": "--output", "passwords": "--password-from"}
+_OPTION_OF_SETTING = {
+    "database": "--db",
+    "returns": "--output",
+    "passwords": "--password-from",
+    "target_database": "--to",
+}
 
 
 class CommandContext(click.Context):

@@ -31,16 +31,18 @@ def command() -> None:
     "target",
     type=DB_URL,
     required=True,
-    help="The empty database to copy it into, e.g. postgresql://user@host/dbname.",
+    help="The empty database to copy it into: an SQLite file, or postgresql://user@host/dbname "
+    "(the database named).",
 )
 def migrate(db: str | None, target: str) -> None:
     """Copy every table of the store into an empty database, then prove the copy.
 
     Ids are kept, so every file, version, issue and audit entry stays linked;
     each table's row count and a checksum of all its values are compared
-    between the two databases afterwards, and the command fails (exit 1)
-    unless every one matches.  The source is only read.  Point SALESXL_DB
-    (or --db) at the new database once it has succeeded.
+    between the two databases before the copy is committed, and the command
+    fails (exit 1), keeping nothing in the target, unless every one matches.
+    The source is only read.  Point SALESXL_DB (or --db) at the new database
+    once it has succeeded.
 
     \b
     Example:

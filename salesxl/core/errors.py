@@ -18,7 +18,8 @@ __all__ = ["SETTINGS", "SalesxlError"]
 
 # The settings an error can be about, named as the manager workbook's Settings sheet
 # names them (salesxl/excel/settings.py), plus `workdays`, which only the CLI has, and
-# `passwords` (the leaders' packs' passwords file).
+# `passwords` (the leaders' packs' passwords file) and `target_database` (the database a
+# store is copied into).
 SETTINGS = frozenset(
     {
         "inbox",
@@ -32,6 +33,7 @@ SETTINGS = frozenset(
         "returns",
         "workdays",
         "passwords",
+        "target_database",
     }
 )
 

@@ -60,11 +60,15 @@ class StoreError(SalesxlError):
     """The database cannot be used: a bad URL, a server that does not answer, a newer schema."""
 
     def __init__(
-        self, message_zh: str, message_en: str, *, hint_zh: str = "", hint_en: str = ""
+        self,
+        message_zh: str,
+        message_en: str,
+        *,
+        hint_zh: str = "",
+        hint_en: str = "",
+        setting: str = "database",
     ) -> None:
-        super().__init__(
-            message_zh, message_en, hint_zh=hint_zh, hint_en=hint_en, setting="database"
-        )
+        super().__init__(message_zh, message_en, hint_zh=hint_zh, hint_en=hint_en, setting=setting)
 
 
 def resolve_url(db: str | None = None, *, env: dict[str, str] | None = None) -> str:
@@ -197,19 +201,27 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
 def _store_error(engine: Engine, exc: DBAPIError) -> StoreError:
     where = display_url(engine.url.render_as_string(hide_password=False))
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
-    if exc.connection_invalidated or "connect" in reason.lower():
+    lowered = reason.lower()
+    if exc.connection_invalidated or any(w in lowered for w in ("connect", "resolve host")):
         return StoreError(
             f"无法连接数据库 {where}：{reason}。",
             f"cannot connect to the database {where}: {reason}.",
             hint_zh="请检查服务器是否在运行，以及地址（主机、端口、用户、数据库）是否正确",
             hint_en="Check that the server runs and the URL (host, port, user, database) is right.",
         )
-    if "locked" in reason.lower():
+    if "locked" in lowered:
         return StoreError(
             f"数据库 {where} 被另一个进程锁定了 {BUSY_TIMEOUT_S:g} 秒",
             f"the database {where} stayed locked for {BUSY_TIMEOUT_S:g} s by another process",
             hint_zh="请等另一个导入完成后再试",
             hint_en="try again when the other import has finished.",
+        )
+    if "unable to open database file" in lowered or "file is not a database" in lowered:
+        return StoreError(
+            f"{where} 不是可用的 SQLite 数据库文件：{reason}",
+            f"{where} is not an SQLite database file salesxl can use: {reason}",
+            hint_zh="请给出 salesxl 的 .db 文件，或一个已有文件夹中的新文件名",
+            hint_en="give the store's .db file, or a new file name in a folder that exists",
         )
     return StoreError(f"数据库 {where} 出错：{reason}", f"database error in {where}: {reason}")
 

@@ -4,7 +4,7 @@
 table in primary-key order (ids kept, so every link between rows holds),
 moves PostgreSQL's id sequences past the copied ids, and then proves the
 copy: each table's row count and a checksum of every value, read back from
-both databases, must agree, or the copy is reported as failed.  Rows travel
+both databases before the copy is committed, must agree, or nothing is kept.  Rows travel
 in batches through the same bulk path as imports (`COPY` on PostgreSQL), so
 memory stays flat however large the store.  README.md "The store" says
 when a team should move and how.
@@ -15,13 +15,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, select, text
+from sqlalchemy import URL, Connection, Engine, String, Table, func, inspect, select, text
+from sqlalchemy.engine import make_url
 
 from salesxl.store.bulk import insert_columns
-from salesxl.store.engine import StoreError, display_url, read_transaction, write_transaction
+from salesxl.store.engine import (
+    StoreError,
+    create_store_engine,
+    display_url,
+    read_transaction,
+    resolve_url,
+    write_transaction,
+)
 from salesxl.store.migrations import open_store, schema_version
 from salesxl.store.schema import metadata, schema_versions
 
@@ -31,7 +41,7 @@ BATCH = 50_000
 
 
 class TransferError(StoreError):
-    """The target is not empty, or the copy does not match its source."""
+    """The target is the source or not empty, or the copy does not match its source."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +87,22 @@ def copy_store(
 ) -> TransferReport:
     """Copy the store at `source` into the empty database `target`; returns the proof.
 
-    `progress(table, rows)` is called after each batch.  Raises StoreError
-    when either database cannot be used, TransferError when the target
-    already holds a store with data or the copy does not match.
+    `progress(table, rows)` is called after each batch.  The copy is checked
+    before it is committed: a copy that does not match, or that is stopped
+    (Ctrl-C) while it is checked, leaves the target as it was.  Raises
+    StoreError when either database cannot be used, TransferError when the
+    target is the source, holds tables or data of its own, or the copy does
+    not match.
     """
-    with open_store(source, create=False) as src, open_store(target) as dst:
-        names = (display_url(str(src.url)), display_url(str(dst.url)))
-        _check_empty(dst, names[1])
-        with read_transaction(src) as read, write_transaction(dst) as write:
+    with ExitStack() as stack:
+        src = stack.enter_context(open_store(source, create=False))
+        names = (display_url(str(src.url)), display_url(_url(target)))
+        with _about_target():
+            _check_target(src, target, names[1])
+            dst = stack.enter_context(open_store(target))
+            _check_empty(dst, names[1])
+        report = TransferReport(*names)
+        with read_transaction(src) as read, _about_target(), write_transaction(dst) as write:
             if write.dialect.name == "sqlite":  # submissions point at newer submissions
                 write.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             for table in _copied_tables():
@@ -93,21 +111,98 @@ def copy_store(
                         progress(table.name, n)
             if write.dialect.name == "postgresql":
                 _advance_sequences(write)
-        report = TransferReport(*names)
-        with read_transaction(src) as a, read_transaction(dst) as b:
-            theirs, ours = table_checksums(a), table_checksums(b)
-        for table in _copied_tables():
-            (rows, checksum), (got, copied) = theirs[table.name], ours[table.name]
-            report.tables.append(TableCopy(table.name, rows, got, checksum, copied))
-    if not report.ok:
-        wrong = ", ".join(t.table for t in report.tables if not t.matches)
-        raise TransferError(
-            f"复制后的数据与原数据库不一致（{wrong}）：目标数据库 {names[1]} 不能使用。",
-            f"the copy does not match the source in {wrong}: do not use {names[1]}",
-            hint_zh="请清空目标数据库后重试，并报告此问题",
-            hint_en="empty the target database, try again and report this",
-        )
+            # read back inside the copy's own transaction: nothing is kept unless it matches
+            theirs, ours = table_checksums(read), table_checksums(write)
+            for table in _copied_tables():
+                (rows, checksum), (got, copied) = theirs[table.name], ours[table.name]
+                report.tables.append(TableCopy(table.name, rows, got, checksum, copied))
+            if not report.ok:
+                wrong = ", ".join(t.table for t in report.tables if not t.matches)
+                raise TransferError(
+                    f"复制后的数据与原数据库不一致（{wrong}），已撤销，目标数据库 {names[1]} 未改动。",
+                    f"the copy does not match the source in {wrong}; it was undone and "
+                    f"{names[1]} is as it was",
+                    hint_zh="请报告此问题",
+                    hint_en="please report this",
+                    setting=_TARGET,
+                )
     return report
+
+
+_TARGET = "target_database"  # the setting errors about the target are about (--to)
+
+
+def _url(db: str | Engine) -> str:
+    return str(db.url) if isinstance(db, Engine) else resolve_url(db)
+
+
+@contextmanager
+def _about_target() -> Iterator[None]:
+    """A database error in here is about the target: its fix goes to --to, not --db."""
+    try:
+        yield
+    except StoreError as exc:
+        if exc.setting == _TARGET:
+            raise
+        raise StoreError(
+            exc.message_zh,
+            exc.message_en,
+            hint_zh=exc.hint_zh,
+            hint_en=exc.hint_en,
+            setting=_TARGET,
+        ) from exc
+
+
+def _check_target(source: Engine, target: str | Engine, name: str) -> None:
+    """Refuse a target that names no database, is the source itself, or holds tables named
+    as the store's that salesxl did not make (another application's): before anything is
+    created in it."""
+    url = make_url(_url(target))
+    if url.get_backend_name() == "postgresql" and not url.database:
+        raise StoreError(
+            f"{name} 没有给出数据库名",
+            f"{name} names no database (PostgreSQL would use the one named after the user)",
+            hint_zh="请在地址末尾写上数据库名：postgresql://user@host/dbname",
+            hint_en="end the URL with the database's name: postgresql://user@host/dbname",
+            setting=_TARGET,
+        )
+    if _same_database(source.url, url):
+        raise TransferError(
+            f"{name} 就是要复制的数据库本身",
+            f"{name} is the store being copied",
+            hint_zh="请给出另一个空的数据库",
+            hint_en="give another, empty database",
+            setting=_TARGET,
+        )
+    engine = target if isinstance(target, Engine) else create_store_engine(str(url))
+    try:
+        with read_transaction(engine) as conn:
+            present = set(inspect(conn).get_table_names())
+    finally:
+        if engine is not target:
+            engine.dispose()
+    ours = {t.name for t in metadata.sorted_tables}
+    clash = sorted(present & ours)
+    if clash and schema_versions.name not in present:
+        raise TransferError(
+            f"目标数据库 {name} 已有不是 salesxl 建立的表（{', '.join(clash)}），不会写入。",
+            f"the target database {name} has tables salesxl did not make "
+            f"({', '.join(clash)}); nothing was copied",
+            hint_zh="请给出一个空的数据库",
+            hint_en="give an empty database",
+            setting=_TARGET,
+        )
+
+
+def _same_database(a: URL, b: URL) -> bool:
+    if a.get_backend_name() != b.get_backend_name():
+        return False
+    if a.get_backend_name() == "sqlite":
+        one, two = (Path(u.database or "").expanduser() for u in (a, b))
+        if one.exists() and two.exists():
+            return one.samefile(two)
+        return one.resolve() == two.resolve()
+    return (a.host, a.port or 5432, a.database) == (b.host, b.port or 5432, b.database)
 
 
 def _check_empty(engine: Engine, name: str) -> None:
@@ -118,8 +213,10 @@ def _check_empty(engine: Engine, name: str) -> None:
                     f"目标数据库 {name} 已有数据（{table.name}），不会覆盖。",
                     f"the target database {name} already holds data ({table.name}); "
                     "nothing was copied",
-                    hint_zh="请给出一个空的数据库",
-                    hint_en="give an empty database",
+                    hint_zh="请给出一个空的数据库（或删除这个 SQLite 文件 / 重建这个 PostgreSQL 数据库）",
+                    hint_en="give an empty database (or delete that SQLite file / drop and "
+                    "create that PostgreSQL database again)",
+                    setting=_TARGET,
                 )
 
 
@@ -175,16 +272,27 @@ def _canonical(value: Any) -> bytes:
     return str(value).encode("utf-8")
 
 
+def _key_order(conn: Connection, table: Table) -> list[Any]:
+    """The primary key to order rows by, texts compared byte by byte (as SQLite does): a
+    PostgreSQL database may sort text by a language's rules (en_US puts é before z), and
+    both databases must give the rows in one order."""
+    columns = list(table.primary_key.columns)
+    if conn.dialect.name != "postgresql":
+        return columns
+    return [c.collate("C") if isinstance(c.type, String) else c for c in columns]
+
+
 def table_checksums(conn: Connection) -> dict[str, tuple[int, str]]:
-    """Table name -> (rows, sha256 of every value in primary-key order), of the store's
-    tables; the schema version table is left out (each database has its own history)."""
+    """Table name -> (rows, sha256 of every value in primary-key order, texts by their
+    bytes), of the store's tables; the schema version table is left out (each database has
+    its own history)."""
     if schema_version(conn) is None:
         return {}
     out: dict[str, tuple[int, str]] = {}
     for table in _copied_tables():
         digest, n = hashlib.sha256(), 0
         rows = conn.execution_options(stream_results=True, yield_per=BATCH).execute(
-            select(table).order_by(*table.primary_key.columns)
+            select(table).order_by(*_key_order(conn, table))
         )
         for row in rows:
             n += 1
