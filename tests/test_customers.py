@@ -295,7 +295,27 @@ def _trail(**changes):
         next_followup=None,
     )
     fields.update(changes)
+    fields.setdefault("stage_date", fields["last"] if fields["last_stage"] else None)
     return Trail(**fields)
+
+
+def test_the_stage_is_the_latest_one_given_across_spellings():
+    """A contact without a stage keeps the stage given before it: a won customer called
+    after the sale is still won.  Merged, the later stage given wins, not the stage of the
+    later contact (a: 3 on Nov 1, then a call without a stage on Nov 10; b: 7 on Nov 5)."""
+    from salesxl.consolidate.digest import merge_trails
+
+    a = _trail(last=dt.date(2026, 11, 10), last_stage="3", stage_date=dt.date(2026, 11, 1))
+    b = _trail(customer="王 先生", last=dt.date(2026, 11, 5), last_stage="7")
+    for m in (merge_trails(a, b), merge_trails(b, a)):
+        assert (m.last, m.last_stage, m.stage_date) == (
+            dt.date(2026, 11, 10),
+            "7",
+            dt.date(2026, 11, 5),
+        )
+    never = _trail(last=dt.date(2026, 11, 12), last_stage=None)  # no stage given at all
+    assert merge_trails(a, never).last_stage == "3"
+    assert merge_trails(never, a).stage_date == dt.date(2026, 11, 1)
 
 
 def test_two_spellings_of_one_customer_merge_field_by_field():
@@ -328,12 +348,12 @@ def test_two_spellings_of_one_customer_merge_field_by_field():
         in_period=False,
     )
     m = merge_trails(a, b)
-    # identity and first contact from the earlier trail (b, Nov 1); its phone is b's (none)
+    # identity and first contact from the earlier trail (b, Nov 1); b has no phone: a's
     assert (m.customer, m.first, m.first_source, m.phone) == (
         "王 先生",
         dt.date(2026, 11, 1),
         "来访",
-        None,
+        "13800000001",
     )
     # the latest contact and what was said then from the later one (b, Nov 12)
     assert (m.last, m.last_stage, m.next_followup) == (
@@ -452,3 +472,32 @@ def test_a_months_lapses_are_the_books_windows_sorted():
         ("B", "前海物流", "no_follow_up", 10),
         ("A", "客户5", "phone_no_visit", 12),
     ]
+
+
+def test_a_won_customer_has_no_lapse_after_a_call_without_a_stage():
+    """苏州和光 was won on Nov 5 and called after the sale on Nov 9 with no stage given: still
+    won, no lapse.  杭州新元, registered by A (walk-in, A grade, last seen Nov 6) and won by
+    B on Nov 11, still lapses for A on Nov 13: A gave the customer up, which is what lets B
+    take it.  A's 南京博远 (walk-in, last seen Nov 10) lapses on Nov 17."""
+    forms = [
+        daily(
+            "A",
+            [
+                row(5, "苏州和光", phone="13700000005", source="walkin", grade="A", stage="7"),
+                row(9, "苏州和光", phone="13700000005", source="phone", grade="A"),
+                row(2, "杭州新元", phone="13700000004", source="walkin", grade="A", stage="2"),
+                row(6, "杭州新元", phone="13700000004", source="visit", grade="A", stage="4"),
+                row(10, "南京博远", phone="13700000007", source="walkin", grade="B", stage="3"),
+            ],
+        ),
+        daily("B", [row(11, "杭州新元有限公司", phone="13700000004", source="visit", stage="7")]),
+    ]
+    results = consolidate(forms, period=NOV, as_of=dt.date(2026, 11, 24)).results
+    assert results is not None
+    assert [(x.rep, x.customer, x.due.day) for x in results.lapses] == [
+        ("A", "杭州新元", 13),
+        ("A", "南京博远", 17),
+    ]
+    # and the funnel still sees 苏州和光 as won, not as a customer with no stage
+    (a,) = [t for t in results.reps.values() if t.key == "A"]
+    assert a.reached["7"] == 1 and a.lost == 0

@@ -4,6 +4,10 @@ Rules from the sales-floor regulations (README.md "For managers"):
 - a phone lead 电话客户 must visit within 7 days, else its registration lapses;
 - a walk-in 来访 customer (and any A/B prospect) must be followed up within
   7 days, else the rep is taken to have given the customer up;
+- a customer a rep won (成交) or lost (流失) has nothing left for that rep to
+  follow up: its stage is the latest one given (a call after the sale without a
+  stage keeps it won); another rep's window still runs out, as it decides who
+  may take the customer;
 - one customer is identified by the same normalised phone, else the same
   normalised name; the first registration wins the customer, the first
   deposit wins the deal.

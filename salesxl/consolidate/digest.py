@@ -59,7 +59,7 @@ class Trail:
     first: dt.date
     first_source: str | None
     last: dt.date
-    last_stage: str | None
+    last_stage: str | None  # the latest stage given (a later contact without one keeps it)
     grade: str | None  # the latest grade given
     grade_date: dt.date | None
     furthest: str | None  # furthest stage reached, 1..7 (lost is not a stage reached)
@@ -68,6 +68,7 @@ class Trail:
     first_deposit: dt.date | None
     in_period: bool
     next_followup: dt.date | None = None  # 下次跟进 written at the latest contact
+    stage_date: dt.date | None = None  # the day of `last_stage`
 
 
 @dataclass(slots=True)
@@ -93,6 +94,7 @@ _TRAIL_FIELDS = (
     "first_deposit",
     "in_period",
     "next_followup",
+    "stage_date",
 )
 
 
@@ -226,17 +228,19 @@ def merge_trails(a: Trail, b: Trail) -> Trail:
     last = b if b.last >= a.last else a  # the later contact; on the same day, b's
     ag, bg = a.grade_date, b.grade_date
     graded = a if ag is not None and (bg is None or ag >= bg) else b if bg is not None else None
+    sa, sb = a.stage_date, b.stage_date  # the later stage given; on the same day, b's
+    staged = b if sb is not None and (sa is None or sb >= sa) else a if sa is not None else None
     fa, fb = a.furthest, b.furthest
     furthest = fa if fb is None or (fa is not None and _STAGE_RANK[fa] >= _STAGE_RANK[fb]) else fb
     va, vb, da, db = a.first_visit, b.first_visit, a.first_deposit, b.first_deposit
     return Trail(
         first.customer,
         first.name_key,
-        first.phone,
+        first.phone or (b if first is a else a).phone,  # one customer: a phone either gave
         first.first,
         first.first_source,
         last.last,
-        last.last_stage,
+        staged.last_stage if staged else None,
         graded.grade if graded else None,
         graded.grade_date if graded else None,
         furthest,
@@ -245,6 +249,7 @@ def merge_trails(a: Trail, b: Trail) -> Trail:
         da if db is None or (da is not None and da <= db) else db,
         a.in_period or b.in_period,
         last.next_followup,
+        staged.stage_date if staged else None,
     )
 
 
@@ -423,6 +428,7 @@ def digest_from_figures(
                 t.first_visit,
                 t.first_deposit,
                 current,
+                stage_date=t.stage_date,
             )
         )
     return digest
@@ -468,7 +474,9 @@ def _follow(
     next_followup: Any = None,
 ) -> None:
     """Extend a trail by one contact (contacts come in date order)."""
-    t.last, t.last_stage = day, stage
+    t.last = day
+    if stage is not None:  # a contact without a stage leaves it as it was (stage is optional)
+        t.last_stage, t.stage_date = stage, day
     t.next_followup = next_followup if type(next_followup) is dt.date else None
     if grade:
         t.grade, t.grade_date = grade, day

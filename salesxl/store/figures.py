@@ -71,7 +71,8 @@ class TrailFigures(NamedTuple):
     first_row: int  # the sheet row of the first contact (ties on a day go by row)
     first_source: str | None
     last: dt.date
-    last_stage: str | None
+    last_stage: str | None  # the latest stage given, and when
+    stage_date: dt.date | None
     grade: str | None  # the latest grade given, and when
     grade_date: dt.date | None
     furthest: str | None  # furthest stage reached (lost is not a stage reached)
@@ -263,6 +264,7 @@ def _trails(
 ) -> None:
     place = _place(conn)
     graded = and_(_a.grade.is_not(None), _a.grade != "")
+    staged = and_(_a.stage.is_not(None), _a.stage != "")
     rank = case(*((_a.stage == code, literal(i)) for i, code in enumerate(STAGE_ORDER)), else_=None)
     grouped = (
         select(
@@ -270,7 +272,8 @@ def _trails(
             _a.customer.label("customer"),
             _a.phone.label("phone"),
             func.min(place.with_value(_a.source)).label("first"),  # first contact: its source
-            func.max(place.with_value(_a.stage)).label("last"),  # last contact: its stage
+            func.max(place.with_value(_a.stage)).label("last"),  # last contact
+            func.max(case((staged, place.with_value(_a.stage)))).label("staged"),  # latest stage
             func.max(case((graded, place.with_value(_a.grade)))).label("grade"),  # latest grade
             func.max(rank).label("furthest"),
             func.max(case((_a.source.in_(sorted(FOLLOW_UP_SOURCES)), 1), else_=0)).label("walk"),
@@ -299,7 +302,8 @@ def _trails(
         place.row(g.first),
         place.value(g.first),
         place.day(g.last),
-        place.value(g.last),
+        place.value(g.staged),
+        place.day(g.staged),
         place.value(g.grade),
         place.day(g.grade),
         g.furthest,
@@ -315,7 +319,9 @@ def _trails(
     # until the summary is written; there are only a few dozen of each.
     same: dict[Any, Any] = {}
     one = same.setdefault
-    for sub, customer, phone, first, row, source, last, stage, *rest in fetched(conn, query):
+    for sub, customer, phone, first, row, source, last, stage, stage_day, *rest in fetched(
+        conn, query
+    ):
         grade, grade_day, furthest, walk_in, first_visit, first_deposit, key = rest
         by_sub[sub].append(
             make(
@@ -326,6 +332,7 @@ def _trails(
                 one(source, source),
                 _day_of(last, iso),
                 one(stage, stage),
+                place.day_of(stage_day),
                 one(grade, grade),
                 place.day_of(grade_day),
                 None if furthest is None else stages[furthest],
