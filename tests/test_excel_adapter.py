@@ -100,7 +100,7 @@ def test_validate_lists_the_problems(book: FakeBook) -> None:
     assert "错误 Errors:" in book.alert["prompt"]
     rows = book.sheets[ISSUES_SHEET].rows()
     assert len(rows) > 1
-    assert {"error", "warning"} & {row[6] for row in rows[1:]}
+    assert {"错误", "警告"} & {row[6] for row in rows[1:]}  # the severity as the workbook shows it
     assert book.sheets[BY_REP_SHEET].rows()[0][0].startswith("点击"), "validate leaves By rep alone"
 
 

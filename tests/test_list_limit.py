@@ -90,13 +90,12 @@ def test_each_rep_keeps_its_most_urgent_entries_and_its_total(summary, tmp_path)
     mine = [(r["File"][-12:], r["Row"], r["Severity"], r["File's total"]) for r in issues]
     # A's file: the error first, then the first warning (row 12); the second warning is cut.
     # The list keeps the file's order: row 12 then row 14.
+    # (the severity as the Chinese workbook shows it)
     assert [m for m in mine if m[0].endswith("甲_daily.xlsx")] == [
-        ("甲_daily.xlsx", 12, "warning", 3),
-        ("甲_daily.xlsx", 14, "error", 3),
+        ("甲_daily.xlsx", 12, "警告", 3),
+        ("甲_daily.xlsx", 14, "错误", 3),
     ]
-    assert [m for m in mine if m[0].endswith("乙_daily.xlsx")] == [
-        ("乙_daily.xlsx", 12, "warning", 1)
-    ]
+    assert [m for m in mine if m[0].endswith("乙_daily.xlsx")] == [("乙_daily.xlsx", 12, "警告", 1)]
     # The Summary itself keeps every entry: 6 + 1 lapses, 3 + 1 issues.
     assert len(summary.sheet("customers").rows) == 7
     assert len(summary.issues) == 4

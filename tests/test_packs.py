@@ -155,6 +155,32 @@ def test_a_conflict_with_another_team_does_not_name_the_other_rep(summary, tmp_p
     assert any(r["other_rep_id"] == "S2001" for r in company)  # the manager sees both
 
 
+def test_a_conflict_owned_by_another_team_is_listed_and_counted_under_the_packs_rep(
+    summary, tmp_path
+):
+    """二组's S2001 met 恒瑞贸易 after 一组's S1001 registered it: 二组's pack lists the
+    conflict as S2001's (the other rep, and the owner, 'another team'), and a shortened
+    list counts it among S2001's entries, not under a rep of its own."""
+    for limit in (20, 1):
+        packs = {
+            p.group.team: p
+            for p in write_packs(summary, tmp_path / str(limit), split_by="team", list_limit=limit)
+        }
+        sheet = openpyxl.load_workbook(packs["二组"].path)["客户 Customers"]
+        head = [c.value.split("\n")[-1] for c in sheet[1]]
+        rows = [
+            dict(zip(head, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)
+        ]
+        (conflict,) = [r for r in rows if r["Kind"] == "归属冲突 Conflict"]
+        assert (conflict["Rep ID"], conflict["Other rep ID"], conflict["Customer owner"]) == (
+            "S2001",
+            "其他团队 Another team",
+            "其他团队 Another team",
+        )
+        assert (conflict["Date"], conflict["Other date"]).count(None) == 0
+        assert {r["Rep ID"] for r in rows} <= {"S2001", "S2002", "S2003"}
+
+
 def test_issues_go_to_the_pack_of_the_reps_file(summary, tmp_path):
     packs = {p.group.team: p for p in write_packs(summary, tmp_path, split_by="team")}
     issues = {

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from salesxl.cli.output import printable, progress
-from salesxl.cli.params import DATE, DB_URL, MONTH
+from salesxl.cli.params import COUNT, DATE, DB_URL, MONTH
 from salesxl.consolidate import Summary, Thresholds, check_as_of, consolidate_inbox
 from salesxl.consolidate.lists import DEFAULT_LIST_LIMIT
 from salesxl.consolidate.workbook import write_summary
@@ -101,10 +101,12 @@ def echo_headline(summary: Summary, output: Path, lang: str = "zh") -> None:
 @click.option("--details", is_flag=True, help="Add the 明细 Details sheet with every row.")
 @click.option(
     "--list-limit",
-    type=click.IntRange(min=0),
+    type=COUNT,
+    metavar="N",
     default=DEFAULT_LIST_LIMIT,
     show_default=True,
-    help="Entries per rep on the 客户 Customers and 问题 Issues sheets (the most urgent); "
+    help="Entries per rep on the 客户 Customers sheet and per file on 问题 Issues (the most "
+    "urgent); "
     "the Overview says when a list was shortened. 0, or --details: every entry.",
 )
 @click.option(
@@ -190,10 +192,10 @@ def command(
     reports are judged by when they first arrived, and customers are followed
     across months.
 
-    The 客户 Customers and 问题 Issues sheets show per rep the --list-limit most
-    urgent entries (longest overdue, errors first) and the rep's total (a pack:
-    its own reps'); the Overview says which lists were shortened. --details
-    writes every entry.
+    The 客户 Customers sheet shows per rep, and 问题 Issues per file, the
+    --list-limit most urgent entries (longest overdue, errors first) and the
+    rep's (file's) total (a pack: its own reps'); the Overview says which lists
+    were shortened. --details writes every entry.
 
     Reps who join or leave during the month (roster hire and leave dates) are
     judged on the workdays they were employed: the month target is pro-rated,

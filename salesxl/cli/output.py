@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 import click
 
 from salesxl.core.display import displayable, printable
-from salesxl.core.issues import Issue, Severity, count_by_severity
+from salesxl.core.issues import SEVERITY_LABELS, Issue, Severity, count_by_severity
 from salesxl.core.text import plural
 
 __all__ = ["SHOWN_PER_FILE", "echo_issue_table", "echo_json", "plural", "printable", "progress"]
@@ -94,13 +94,10 @@ def echo_json(value: object) -> None:
     click.echo(displayable(json.dumps(value, ensure_ascii=False, indent=2)))
 
 
-_SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
-
-
 def _count(severity: Severity, n: int, lang: str) -> str:
     """`2 errors`, `1 warning`, `3 info` (zh: `2 个错误`)."""
     if lang == "zh":
-        return f"{n} 个{_SEVERITY_ZH[severity]}"
+        return f"{n} 个{SEVERITY_LABELS[severity][0]}"
     if severity is Severity.INFO:
         return f"{n} info"
     return plural(n, severity.value)

@@ -14,12 +14,14 @@ from salesxl.read.encoding import known_encoding
 from salesxl.read.values import parse_date
 
 __all__ = [
+    "COUNT",
     "DATE",
     "DB_URL",
     "ENCODING",
     "MONTH",
     "PERIOD",
     "WEEK",
+    "CountType",
     "DateType",
     "DbUrlType",
     "EncodingType",
@@ -121,6 +123,19 @@ class DbUrlType(click.ParamType[str]):
 
 
 DB_URL = DbUrlType()
+
+
+class CountType(click.IntRange):
+    """A whole number, 0 or more: `'abc' is not a valid whole number (0 or more)`, not
+    click's 'integer range'."""
+
+    name = "whole number (0 or more)"
+
+    def __init__(self) -> None:
+        super().__init__(min=0)
+
+
+COUNT = CountType()
 
 
 class EncodingType(click.ParamType[str]):

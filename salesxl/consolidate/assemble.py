@@ -20,6 +20,7 @@ from salesxl.consolidate.customers import Conflict
 from salesxl.consolidate.digest import DayActivity
 from salesxl.consolidate.kpis import Totals, roll_up
 from salesxl.consolidate.model import (
+    OTHER_TEAM,
     TARGET_SOURCES,
     TOTAL,
     Bilingual,
@@ -40,8 +41,6 @@ from salesxl.core.people import Rep
 from salesxl.core.periods import Month
 
 __all__ = ["OTHER_TEAM", "daily_sales", "summarise"]
-
-OTHER_TEAM = "其他团队 Another team"  # a rep outside a pack, in a customer conflict
 
 
 def summarise(

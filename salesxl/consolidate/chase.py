@@ -343,7 +343,7 @@ def chase_text(chase: ChaseList, lang: str = "zh") -> list[str]:
         leader = t.leader or ("no leader in the roster" if en else "花名册无主管")
         head = f"{_team_name(t, lang)} ({'leader' if en else '主管'} {leader}): "
         head += (
-            f"{len(t.reps)} rep{'s' if len(t.reps) != 1 else ''} owe"
+            (f"{len(t.reps)} reps owe" if len(t.reps) != 1 else "1 rep owes")
             if en
             else f"{len(t.reps)} 人欠交"
         )

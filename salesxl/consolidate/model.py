@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # results.py and trends.py build on the KPI modules, which im
     from salesxl.consolidate.trends import Trends
 
 __all__ = [
+    "OTHER_TEAM",
     "TARGET_SOURCES",
     "TOTAL",
     "WARNING_LABELS",
@@ -51,6 +52,8 @@ WARNING_LABELS: dict[str, tuple[str, str]] = {
     WarningLevel.ORAL: ("口头预警", "Oral warning"),
     WarningLevel.WRITTEN: ("书面预警", "Written warning"),
 }
+
+OTHER_TEAM = "其他团队 Another team"  # a rep outside a leader's pack, in a customer conflict
 
 # Where the month targets came from (the Overview says it; see month_targets.py).
 TARGET_SOURCES: dict[str, tuple[str, str]] = {

@@ -9,7 +9,14 @@ from typing import Any
 from salesxl.consolidate.customers import Conflict, Lapse, Lapses
 from salesxl.consolidate.details import DetailRows
 from salesxl.consolidate.kpis import Totals
-from salesxl.consolidate.model import Bilingual, ColumnSpec, LazySheet, SheetData, column_kind
+from salesxl.consolidate.model import (
+    OTHER_TEAM,
+    Bilingual,
+    ColumnSpec,
+    LazySheet,
+    SheetData,
+    column_kind,
+)
 from salesxl.consolidate.plans import DayCloseRow, PlanRow
 from salesxl.consolidate.submissions import SubmissionRow, SubmissionStatus
 from salesxl.consolidate.trends import REP_COLUMNS, Trends
@@ -274,26 +281,36 @@ def customers_sheet(
             for rule, customer, phone, rep, since, due, days, _ in kept
         ]
 
+    def whose(c: Conflict) -> str:
+        """The rep a conflict's row is about: the customer's owner, unless the owner is
+        another team's (a leader's pack): then the pack's own rep."""
+        return c.other if c.owner == OTHER_TEAM else c.owner
+
     def conflict_rows(kept: Iterable[Conflict]) -> list[list[Any]]:
-        return [
-            [
-                _CONFLICT,
-                c.customer,
-                c.phone,
-                c.owner,
-                name(c.owner),
-                c.owner_date,
-                None,
-                None,
-                c.other,
-                name(c.other),
-                c.other_date,
-                c.owner,
-                c.deal_owner,
-                _CONFLICT_RULE,
-            ]
-            for c in kept
-        ]
+        rows = []
+        for c in kept:
+            rep, date, other, other_date = c.owner, c.owner_date, c.other, c.other_date
+            if whose(c) != rep:
+                rep, date, other, other_date = other, other_date, rep, date
+            rows.append(
+                [
+                    _CONFLICT,
+                    c.customer,
+                    c.phone,
+                    rep,
+                    name(rep),
+                    date,
+                    None,
+                    None,
+                    other,
+                    name(other),
+                    other_date,
+                    c.owner,
+                    c.deal_owner,
+                    _CONFLICT_RULE,
+                ]
+            )
+        return rows
 
     def make() -> list[list[Any]]:
         return [*lapse_rows(lapses), *conflict_rows(conflicts)]
@@ -305,8 +322,9 @@ def customers_sheet(
         get = seen.get
         kept_conflicts: list[Conflict] = []
         for c in conflicts:
-            n = get(c.owner, 0)
-            seen[c.owner] = n + 1
+            rep = whose(c)
+            n = get(rep, 0)
+            seen[rep] = n + 1
             if n < limit:
                 kept_conflicts.append(c)
         return [*lapse_rows(kept_lapses), *conflict_rows(kept_conflicts)], seen

@@ -34,7 +34,7 @@ from salesxl.consolidate.standing import RepStatus
 from salesxl.consolidate.submissions import FORM_LABELS, STATUS_LABELS, SubmissionStatus
 from salesxl.consolidate.trends import METRIC_LABELS
 from salesxl.core.display import printable
-from salesxl.core.issues import Severity
+from salesxl.core.issues import SEVERITY_LABELS, Severity
 from salesxl.core.perf import paused_gc
 from salesxl.forms import FORMS
 from salesxl.read.marks import Written
@@ -86,6 +86,7 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "form": FORM_LABELS,
     "metric": METRIC_LABELS,
     "field": _FIELD_LABELS,
+    "severity": SEVERITY_LABELS,
 }
 # 环比/同比 on the Trend sheet: an amount's change is relative, the others' differences.
 CHANGE_FORMATS = {
@@ -223,7 +224,9 @@ class _Writer:
             sample = [self.text(col.kind, row[c]) for row in sheet.rows[:300]]
             if col.kind == "link":
                 sample = [Path(str(v)).name if v else v for v in sample]
-            width = fit_width([*heads[c].split("\n"), *sample], maximum=50 if c else 30)
+            # a file's path in the first column (问题 Issues) would push the rest off screen
+            first_link = c == 0 and col.kind == "link"
+            width = fit_width([*heads[c].split("\n"), *sample], maximum=30 if first_link else 50)
             ws.set_column(c, c, width, self.formats.get(col.kind, self.plain))
         coloured: dict[str, list[int]] = {}
         for c, col in enumerate(sheet.columns):

@@ -17,13 +17,21 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["Code", "Entry", "Severity", "Template"]
+__all__ = ["SEVERITY_LABELS", "Code", "Entry", "Severity", "Template"]
 
 
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
+
+
+# How each severity is shown to people (Chinese, English): lists, summaries, messages.
+SEVERITY_LABELS: dict[str, tuple[str, str]] = {
+    Severity.ERROR: ("错误", "Error"),
+    Severity.WARNING: ("警告", "Warning"),
+    Severity.INFO: ("提示", "Note"),
+}
 
 
 class Code(StrEnum):

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesxl.core.catalogue import CATALOGUE, message
-from salesxl.core.codes import Code, Severity
+from salesxl.core.codes import SEVERITY_LABELS, Code, Severity
 
 __all__ = [
     "SEVERITY",
+    "SEVERITY_LABELS",
     "Code",
     "Issue",
     "Severity",

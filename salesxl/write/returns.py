@@ -27,7 +27,7 @@ from typing import Any
 
 import xlsxwriter
 
-from salesxl.core.issues import Code, Issue, Severity
+from salesxl.core.issues import SEVERITY_LABELS, Code, Issue, Severity
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month, Week
 from salesxl.core.text import plural
@@ -58,7 +58,6 @@ NO_TEAM = "未分团队 No team"
 PARALLEL_THRESHOLD = 16
 _EARLIER_RETURN = re.compile(r"_退回_\d{4}-\d{2}-\d{2}(?: \(\d+\))?$")
 _FOLDER_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-LEVEL = {Severity.ERROR: ("错误", "Error"), Severity.WARNING: ("警告", "Warning")}
 
 
 @dataclass(slots=True)
@@ -389,7 +388,7 @@ def _marks_and_list(job: _Job, titles: dict[str, str]) -> tuple[list[CellMark], 
     for n, issue in enumerate(job.problems, start=1):
         sheet = titles.get(issue.sheet, issue.sheet) if issue.sheet else None
         where = f"{sheet}!{issue.cell}" if sheet and issue.cell else (sheet or "—")
-        level_zh, level_en = LEVEL[issue.severity]
+        level_zh, level_en = SEVERITY_LABELS[issue.severity]
         level = f"{level_zh} {level_en}" if zh and en else (level_zh if zh else level_en)
         value = "" if issue.value is None else text_of(issue.value)
         texts = ([issue.message_zh] if zh else []) + ([issue.message_en] if en else [])
@@ -426,7 +425,7 @@ _HEADER_EN = ("No.", "Where", "Column", "Value", "Severity", "Problem and fix")
 
 
 def _note(issue: Issue, zh: bool, en: bool) -> str:
-    level_zh, level_en = LEVEL[issue.severity]
+    level_zh, level_en = SEVERITY_LABELS[issue.severity]
     lines = []
     if zh:
         lines.append(f"【{level_zh}】{issue.message_zh}")
