@@ -154,6 +154,38 @@ def test_the_same_numbers_as_the_summary(small: dict[str, Any]) -> None:
         assert (card.rank_team, card.rank_company) == (row["rank_team"], row["rank_company"])
 
 
+def test_a_rep_without_a_report_has_blank_figures_not_zeros(tmp_path: Path) -> None:
+    """S002 is in the roster with a target but sent no daily report: the summary leaves its
+    figures blank, and so does its card (no ¥0, no 'behind' by the whole pace target)."""
+    inbox = tmp_path / "inbox"
+    daily_file(inbox, "S001", [won(3, "客户乙", "13800000002", 2, 5000.0)])
+    roster = roster_file(tmp_path / "roster.xlsx", [rep("S001"), rep("S002")])
+    targets = targets_file(tmp_path / "targets.xlsx", {NOV: {"S001": 42000.0, "S002": 21000.0}})
+    summary, cards = scorecards_inbox(
+        [inbox], period=NOV, roster=roster, targets=targets, as_of=AS_OF
+    )
+    (row,) = [r for r in summary.sheet("by_rep").records() if r["rep_id"] == "S002"]
+    assert (row["amount"], row["contacts"], row["deals"]) == (None, None, None)
+    (card,) = [c for c in cards if c.rep_id == "S002"]
+    assert (card.amount, card.contacts, card.visits, card.new_customers, card.deals) == (
+        (None,) * 5
+    )
+    assert card.target == 21000 and card.ahead is None and not card.reported
+    assert all(p.cumulative is None for p in card.days)  # no amount line on the chart
+    (path,) = [p for p in write_scorecards(cards, tmp_path / "cards") if "S002" in p.name]
+    sheet = openpyxl.load_workbook(path).active
+    shown = {
+        str(sheet.cell(r, c).value): sheet.cell(r, c + 1).value
+        for r in range(1, sheet.max_row + 1)
+        for c in (1, 3)
+        if sheet.cell(r, c).value
+    }
+    for label in ("本月金额 Amount", "联系 Contacts", "新客户 New customers", "成交 Deals"):
+        assert shown[label] is None, label
+    assert shown["比进度 Ahead (+) / behind (−)"] is None
+    assert shown["月度目标 Target"] == 21000
+
+
 def test_the_pace_line_and_the_amount_so_far(small: dict[str, Any]) -> None:
     a = small["cards"]["S001"]
     days = {p.day: p for p in a.days}

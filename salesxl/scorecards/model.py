@@ -75,7 +75,7 @@ class Scorecard:
     period: Month
     as_of: dt.date
     reported: bool  # handed in a daily report for the month
-    amount: float
+    amount: float | None  # None (as contacts … deals): no daily report counted
     target: float | None  # the month target as given
     prorated_target: float | None  # pro-rated to the workdays employed (completion's base)
     completion: float | None
@@ -86,10 +86,10 @@ class Scorecard:
     team_size: int
     rank_company: int | None
     company_size: int
-    contacts: int
-    visits: int
-    new_customers: int
-    deals: int
+    contacts: int | None
+    visits: int | None
+    new_customers: int | None
+    deals: int | None
     # Months in a row with a warning, this month included (None: no warning this month);
     # `streak_from_store` says whether earlier months were looked at.
     warning_months: int | None = None
@@ -105,7 +105,9 @@ class Scorecard:
     @property
     def ahead(self) -> float | None:
         """Amount above (+) or below (−) the pace line today."""
-        return None if self.paced_target is None else self.amount - self.paced_target
+        if self.paced_target is None or self.amount is None:
+            return None
+        return self.amount - self.paced_target
 
 
 def build_scorecards(
@@ -147,7 +149,7 @@ def build_scorecards(
     for rep_id, t in sorted(
         results.reps.items(), key=lambda item: (item[1].region or "", item[1].team or "", item[0])
     ):
-        known = t.has_report  # the By rep sheet leaves figures blank otherwise
+        known = t.has_report  # the By rep sheet leaves figures blank otherwise: never zeros
         scores = accuracy.get(rep_id, [])
         card = Scorecard(
             rep_id=rep_id,
@@ -157,7 +159,7 @@ def build_scorecards(
             period=period,
             as_of=as_of,
             reported=known,
-            amount=t.amount,
+            amount=t.amount if known else None,
             target=t.target,
             prorated_target=t.prorated_target,
             completion=t.completion if known else None,
@@ -168,10 +170,10 @@ def build_scorecards(
             team_size=team_sizes.get(t.team, 0),
             rank_company=t.rank_company,
             company_size=ranked,
-            contacts=t.contacts,
-            visits=t.visits,
-            new_customers=t.new_customers,
-            deals=t.deals,
+            contacts=t.contacts if known else None,
+            visits=t.visits if known else None,
+            new_customers=t.new_customers if known else None,
+            deals=t.deals if known else None,
             weeks=[
                 WeekLine(w, plans.get(rep_id, {}).get(w))
                 for w in sorted({*weeks, *plans.get(rep_id, {})})
@@ -186,6 +188,7 @@ def build_scorecards(
                 t.target,
                 period,
                 as_of,
+                known,
             ),
             note=t.standing.note if t.standing is not None else None,
         )
@@ -234,8 +237,10 @@ def _days(
     target: float | None,
     period: Month,
     as_of: dt.date,
+    known: bool = True,
 ) -> list[DayPoint]:
-    """The month day by day: closed amount so far (to the as-of date) and the pace line."""
+    """The month day by day: closed amount so far (to the as-of date; none at all when no
+    report was counted, `known` False) and the pace line."""
     points, total = [], 0.0
     for day in period.days():
         activity = mine.get(day)
@@ -244,7 +249,7 @@ def _days(
         points.append(
             DayPoint(
                 day,
-                total if day <= as_of else None,
+                total if day <= as_of and known else None,
                 target * pace_line[day] if target is not None and day in pace_line else None,
             )
         )

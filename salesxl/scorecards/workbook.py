@@ -400,10 +400,19 @@ class _Page:
             rows,
         )
         if len(c.todo) > MAX_TODO:
+            rest = c.todo[MAX_TODO:]
+            late = sum(item.overdue for item in rest)
+            # the summary's Customers sheet lists the overdue ones only
+            where = (
+                "：逾期的见汇总「客户 Customers」表 / overdue ones: the summary's Customers sheet"
+                if late
+                else ""
+            )
             self.ws.write_string(
                 self.row,
                 0,
-                f"… 还有 {len(c.todo) - MAX_TODO} 个 and {len(c.todo) - MAX_TODO} more (汇总「客户 Customers」表)",
+                f"… 还有 {len(rest)} 个（{late} 个逾期）and {len(rest)} more ({late} overdue)"
+                + where,
                 f.note,
             )
             self.row += 1
