@@ -120,6 +120,23 @@ def test_an_unsure_guess_is_a_warning_naming_the_encoding(tmp_path):
     assert "--encoding" in guess.message_en
 
 
+@pytest.mark.parametrize(("customer", "amount"), [("华联", 100), ("王", 5)])
+def test_a_short_gbk_export_is_read_as_gbk_and_the_guess_shows_what_it_read(
+    tmp_path, customer, amount
+):
+    """A few Chinese characters decode in GBK and in Big5 alike (华联 in Big5 is 貌薊): the
+    guess goes to the mainland's encoding, and its warning shows the text it read, so that
+    garbled text is seen at once."""
+    path = tmp_path / "short.csv"
+    path.write_bytes(f"Order Date,Customer,Amount\n2026-11-03,{customer},{amount}\n".encode("gbk"))
+    data = load_form(path, CTX)
+    assert data.records("sales")[0]["customer"] == customer
+    (guess,) = [i for i in data.issues if i.code is Code.ENCODING_GUESSED]
+    assert (
+        guess.value == "gb18030" and customer in guess.message_en and customer in guess.message_zh
+    )
+
+
 def test_encoding_option_overrides_detection(tmp_path):
     path = tmp_path / "short.csv"
     path.write_bytes("Customer,Sales,Date\nKöln,1,2026-01-02\n".encode("cp437"))

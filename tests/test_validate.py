@@ -642,16 +642,21 @@ def test_totals_row_and_blank_rows_are_not_records(tmp_path):
         {"date": "合计", "amount": 6000, "deposit": 1000},
     ]
     data = read(write_daily(tmp_path / "f.xlsx", rows))
-    assert data.issues == []
+    # the total row is left out, and said so (a note, not a problem)
+    assert places(data) == [("total_row", f"A{FIRST_ROW + 5}")]
+    assert {i.severity for i in data.issues} == {"info"}
+    assert "合计" in data.issues[0].message_zh and "left out" in data.issues[0].message_en
     assert [r["_row"] for r in data.records("daily")] == [FIRST_ROW, FIRST_ROW + 2]
 
 
 @pytest.mark.parametrize(
-    "total", ["合计", "小计", "总计", "Total", "TOTAL:", "合 计", "合计 Total"]
+    "total", ["合计", "小计", "总计", "Total", "TOTAL:", "合 计", "合计 Total", "Grand Total"]
 )
 def test_totals_row_labels(tmp_path, total):
     rows = [GOOD_ROW, {"customer": total, "amount": 3000}]
-    assert read(write_daily(tmp_path / "f.xlsx", rows)).issues == []
+    data = read(write_daily(tmp_path / "f.xlsx", rows))
+    assert places(data) == [("total_row", f"{letter('customer')}{FIRST_ROW + 1}")]  # the label
+    assert f"'{total}'" in data.issues[0].message_en and len(data.records("daily")) == 1
 
 
 def test_totals_label_counts_among_the_first_three_filled_cells_only(tmp_path):
@@ -679,7 +684,8 @@ def test_totals_label_in_an_extra_column(tmp_path):
         )
     grid[-1][0] = "合计"
     data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": grid}))
-    assert places(data) == [("extra_column", "A5")]
+    total_row = DAILY_HEADER_ROW + 3  # the header, two rows, then 合计 (in the 序号 column)
+    assert places(data) == [("extra_column", "A5"), ("total_row", f"A{total_row}")]
     assert len(data.records("daily")) == 2
 
 
@@ -722,6 +728,7 @@ def test_every_issue_code_has_a_test():
             "bad_month_weights",  # tests/test_targets_checks.py
             "skipped",  # tests/test_read.py, tests/hostile/test_hostile_paths.py
             "saved_early",  # tests/hostile/test_hostile_times.py
+            "total_row",  # test_totals_row_labels and the tests after it
         }
         # files from other systems: test_realworld_*.py, test_store_exports.py
         | {

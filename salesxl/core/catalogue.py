@@ -699,6 +699,13 @@ _ENTRIES = [
                 "looks garbled, give the encoding with --encoding (e.g. gbk, cp437, utf-8) or "
                 "save the file as UTF-8.",
             ),
+            "sample": Template(
+                "无法确定文件的文字编码，按 {encoding} 读取，例如读出「{sample}」。如果这是乱码，"
+                "请用 --encoding 指定编码（如 --encoding gbk、big5、utf-8），或把文件另存为 UTF-8。",
+                "The file's text encoding is not certain; it was read as {encoding}, which "
+                "gives '{sample}'. If that is garbled, give the encoding with --encoding (e.g. "
+                "gbk, big5, utf-8) or save the file as UTF-8.",
+            ),
         },
     ),
     Entry(
@@ -1024,6 +1031,25 @@ _ENTRIES += [
                 "({arrived}). Lateness is judged by the earlier time, and the time inside a file "
                 "can be set by anyone: check it, or use --ignore-saved-times to judge by arrival "
                 "only.",
+            ),
+        },
+    ),
+    Entry(
+        Code.TOTAL_ROW,
+        Severity.INFO,
+        "合计行未计入",
+        "Total row left out",
+        "一行在前三个填写的单元格之一写着合计、小计、总计、Total、Subtotal 或 Sum：视为合计行，"
+        "不计入汇总、不导入，以免重复计算。如果它其实是一行数据（产品或客户正好叫这个名字），"
+        "请改掉那个词。",
+        "A row says 合计, 小计, 总计, Total, Subtotal or Sum in one of its first three filled "
+        "cells: it is read as a total row and left out (not summed, not imported), so that "
+        "nothing counts twice. If it is a row of data (a product or customer of that name), "
+        "write the name another way.",
+        {
+            "": Template(
+                "第 {row} 行写着「{label}」，视为合计行，未计入。",
+                "Row {row} says '{label}': read as a total row and left out.",
             ),
         },
     ),

@@ -77,6 +77,7 @@ class Code(StrEnum):
     BAD_MONTH_WEIGHTS = "bad_month_weights"
     SKIPPED = "skipped"  # a path not read, and why (lock file, hidden, salesxl's own output)
     SAVED_EARLY = "saved_early"  # judged by a save time far earlier than its arrival
+    TOTAL_ROW = "total_row"  # a row read as a total (合计, 小计, Total) and left out
 
 
 class _Formatter(string.Formatter):

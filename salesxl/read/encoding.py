@@ -115,7 +115,20 @@ def _detect(data: bytes) -> tuple[str, bool]:
         return _western(sample, western)
     runner_up = results[1].chaos if len(results) > 1 else 1.0
     sure = best.chaos < 0.1 and runner_up - best.chaos >= 0.05
-    return codecs.lookup(best.encoding).name, sure
+    name = codecs.lookup(best.encoding).name
+    if name == "big5" and not sure and _decodes(sample, "gb18030"):
+        # A few Chinese words read either way, and a guess on them is a coin toss (华联 as
+        # Big5 is 貌薊): the mainland's encoding, which its systems export, is the likelier.
+        return "gb18030", False
+    return name, sure
+
+
+def _decodes(data: bytes, name: str) -> bool:
+    try:
+        data.decode(name)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _western(sample: bytes, names: list[str]) -> tuple[str, bool]:
@@ -146,11 +159,19 @@ def encoding_notes(path: str, sheet: str, decoded: Decoded, last_lines: list[int
     decode in the encoding chosen (never replaced silently)."""
     notes = []
     if not decoded.sure:
+        sample = next(
+            (line.strip() for line in decoded.text.splitlines() if not line.isascii()), ""
+        )
         notes.append(
             make_issue(
                 Code.ENCODING_GUESSED,
                 path,
-                *message(Code.ENCODING_GUESSED, encoding=decoded.encoding),
+                *message(
+                    Code.ENCODING_GUESSED,
+                    "sample" if sample else "",
+                    encoding=decoded.encoding,
+                    sample=sample[:40],
+                ),
                 sheet=sheet,
                 value=decoded.encoding,
             )

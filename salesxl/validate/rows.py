@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 _SLOW = object()  # marks a cell the fast path could not settle
-_TOTAL_FIRST_CHARS = frozenset("合小总tTsSΣ \u3000")
+_TOTAL_FIRST_CHARS = frozenset("合小总tTsSgGΣ \u3000")  # Total, Sum, Grand total
 
 
 def _total_label(value: Any) -> bool:
@@ -368,13 +368,26 @@ class TableChecker:
             raws.append(t)
         totals = self._total_rows(numbers)
         if totals:
+            for i, (label, c) in totals.items():  # left out, never silently: each one is said
+                r = numbers[i]
+                note = make_issue(
+                    Code.TOTAL_ROW,
+                    self.path,
+                    *message(Code.TOTAL_ROW, row=r + 1, label=label),
+                    sheet=self.grid.name,
+                    cell=f"{column_letters(c)}{r + 1}",  # the label's own cell
+                    row=r + 1,
+                    value=label,
+                )
+                self.found.append((r, -1, note))
             numbers = [r for i, r in enumerate(numbers) if i not in totals]
             raws = [t for i, t in enumerate(raws) if i not in totals]
         return numbers, raws
 
-    def _total_rows(self, numbers: list[int]) -> set[int]:
+    def _total_rows(self, numbers: list[int]) -> dict[int, tuple[str, int]]:
         """Rows labelled 合计/小计/Total in one of their first three filled cells, whether
-        that is one of the form's columns or not.
+        that is one of the form's columns or not (index in `numbers` -> the label and its
+        column).
 
         Column-wise first: when no row has a blank in its first three cells and no
         value there is a total label, there is no total row, found without a Python
@@ -382,7 +395,7 @@ class TableChecker:
         """
         rows = list(map(self.grid.rows.__getitem__, numbers))
         if not rows:
-            return set()
+            return {}
         if min(map(len, rows)) < 3:
             suspects: Sequence[int] = range(len(rows))
         else:
@@ -391,20 +404,20 @@ class TableChecker:
             labels = {v for values in distinct for v in values if _total_label(v)}
             gaps = any("" in values or None in values for values in distinct)
             if not gaps and not labels:
-                return set()
+                return {}
             suspects = [
                 i
                 for i, t in enumerate(zip(*heads, strict=True))
                 if not labels.isdisjoint(t) or (gaps and ("" in t or None in t))
             ]
-        found: set[int] = set()
+        found: dict[int, tuple[str, int]] = {}
         for i in suspects:
             seen = 0
-            for v in rows[i]:
+            for c, v in enumerate(rows[i]):
                 if v == "" or v is None:
                     continue
                 if _total_label(v):
-                    found.add(i)
+                    found[i] = (v, c)
                     break
                 seen += 1
                 if seen == 3:
