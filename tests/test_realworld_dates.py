@@ -172,8 +172,33 @@ def test_a_us_dated_export_reads_month_first_and_reports_two_digit_years(tmp_pat
         D(2009, 1, 13),
         D(2009, 2, 24),
     ]
+    # 1/2/09 reads either way: 1/13 and 2/24 settled it (two dates: a note, not a warning)
+    assert [(i.code, i.severity, i.cell) for i in data.issues] == [
+        (Code.TWO_DIGIT_YEAR, Severity.INFO, "A1"),
+        (Code.DATE_ORDER_INFERRED, Severity.INFO, "A1"),
+    ]
+    assert "1/13/09 reads only that way" in data.issues[1].message_en
+    assert "1/2/09 as 2009-01-02" in data.issues[1].message_en
+
+
+def test_one_date_that_settles_the_order_of_many_is_a_warning_naming_it(tmp_path):
+    """11/03 … 11/06 read either way; 13/11/2026 alone makes the column day first, so the
+    other four are read as March to June: said, as a warning, with the date that did it."""
+    dates = ["11/03/2026", "11/04/2026", "11/05/2026", "11/06/2026", "13/11/2026"]
+    data = load_form(us_export(tmp_path / "z1.csv", dates), ValidationContext(today=TODAY))
+    assert [r["date"] for r in data.records("sales")][:2] == [D(2026, 3, 11), D(2026, 4, 11)]
     (note,) = data.issues
-    assert (note.code, note.severity, note.cell) == (Code.TWO_DIGIT_YEAR, Severity.INFO, "A1")
+    assert (note.code, note.severity, note.cell) == (
+        Code.DATE_ORDER_INFERRED,
+        Severity.WARNING,
+        "A1",
+    )
+    assert "day/month/year" in note.message_en and "13/11/2026 reads only that way" in (
+        note.message_en
+    )
+    assert "4 other dates" in note.message_en and "--date-order" in note.message_en
+    given = load_form(tmp_path / "z1.csv", ValidationContext(today=TODAY, date_order="dmy"))
+    assert given.issues == []  # the order given: nothing to say
 
 
 def test_an_ambiguous_column_is_refused_at_its_header_and_settled_by_date_order(tmp_path):

@@ -1053,6 +1053,28 @@ _ENTRIES += [
             ),
         },
     ),
+    Entry(
+        Code.DATE_ORDER_INFERRED,
+        Severity.INFO,
+        "日期按列中的值定了日月顺序",
+        "Date order taken from the column",
+        "日期列里有两种读法都行的日期（11/03/2026 可以是 3 月 11 日或 11 月 3 日），由只能一种读法的"
+        "日期（13/11/2026）定下整列的顺序。只有一个这样的日期时是警告：它若是笔误，整列都会读错。"
+        "不对时用 --date-order 指定。",
+        "A date column has dates that read either way (11/03/2026: 11 March or 3 November), and "
+        "the dates that read one way only (13/11/2026) set the order for the whole column. When "
+        "a single date does, it is a warning: a typo there would turn every other date. Give "
+        "--date-order where that is wrong.",
+        {
+            "": Template(
+                "「{field_zh}」列的日期按{order_zh}读取：{settling} 只能这样读；另有 {count} 个日期"
+                "两种读法都行（如 {example} 读作 {read}）。如果不对，用 --date-order 指定。",
+                "The {field_en} column's dates are read as {order_en}: {settling} reads only "
+                "that way, and {count} other dates read either way ({example} as {read}). If "
+                "that is wrong, give --date-order.",
+            ),
+        },
+    ),
 ]
 
 

@@ -78,6 +78,7 @@ class Code(StrEnum):
     SKIPPED = "skipped"  # a path not read, and why (lock file, hidden, salesxl's own output)
     SAVED_EARLY = "saved_early"  # judged by a save time far earlier than its arrival
     TOTAL_ROW = "total_row"  # a row read as a total (合计, 小计, Total) and left out
+    DATE_ORDER_INFERRED = "date_order_inferred"  # a column's values chose day/month order
 
 
 class _Formatter(string.Formatter):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from salesxl.core.issues import Code, message
+from salesxl.core.issues import Code, Severity, message
 from salesxl.read.dates import infer_order, numeric_parts, ordered_date
 from salesxl.read.values import date_text
 
@@ -32,7 +32,8 @@ class DateColumn:
     """What settling a column found: per-cell problems and column-level notes."""
 
     cells: list[tuple[int, str, str]] = field(default_factory=list)  # (index, zh, en) errors
-    header: list[tuple[Code, str, str]] = field(default_factory=list)  # column-level issues
+    # column-level issues: (code, zh, en, severity or None for the code's own)
+    header: list[tuple[Code, str, str, Severity | None]] = field(default_factory=list)
 
 
 def settle_numeric_dates(
@@ -104,8 +105,51 @@ def settle_numeric_dates(
         year = read.get(example)
         shown = f"{example} → {year:%Y-%m-%d}" if isinstance(year, dt.date) else example
         note = message(Code.TWO_DIGIT_YEAR, field_zh=zh, field_en=en, example=shown)
-        found.header.append((Code.TWO_DIGIT_YEAR, *note))
+        found.header.append((Code.TWO_DIGIT_YEAR, *note, None))
+    if order is None:  # the column's own values chose the order: say which, when it mattered
+        _say_order(found, distinct, use, read, zh, en)
     return found
+
+
+def _say_order(
+    found: DateColumn, distinct: set[str], use: str, read: dict[str, Any], zh: str, en: str
+) -> None:
+    """A note when some of the column's dates read as other days in another order (11/03):
+    which value settled the order (13/11), and a warning when one value alone did (a typo
+    there would have turned every other date)."""
+    others = [o for o in ORDER_NAMES if o != use]
+    either = sorted(
+        t for t in distinct if any(_reads(t, o) not in (None, _reads(t, use)) for o in others)
+    )
+    if not either:
+        return
+    settling = sorted(
+        t for t in distinct if _reads(t, use) and not any(_reads(t, o) for o in others)
+    )
+    if not settling:
+        return
+    o_zh, o_en = ORDER_NAMES[use]
+    example, shown = either[0], read.get(either[0])
+    note = message(
+        Code.DATE_ORDER_INFERRED,
+        field_zh=zh,
+        field_en=en,
+        order_zh=o_zh,
+        order_en=o_en,
+        settling=settling[0],
+        count=len(either),
+        example=example,
+        read=f"{shown:%Y-%m-%d}" if isinstance(shown, dt.date) else str(shown),
+    )
+    alone = len(settling) == 1
+    found.header.append((Code.DATE_ORDER_INFERRED, *note, Severity.WARNING if alone else None))
+
+
+def _reads(text: str, order: str) -> dt.date | None:
+    try:
+        return ordered_date(numeric_parts(text), order)  # type: ignore[arg-type]
+    except ValueError:
+        return None
 
 
 def _order_by_period(texts: set[str], period: tuple[dt.date, dt.date]) -> str | None:
@@ -124,4 +168,4 @@ def _order_by_period(texts: set[str], period: tuple[dt.date, dt.date]) -> str | 
 def _refuse(found: DateColumn, conflicting: bool, example: str, zh: str, en: str) -> None:
     variant = "conflicting" if conflicting else ""
     text = message(Code.AMBIGUOUS_DATES, variant, field_zh=zh, field_en=en, example=example)
-    found.header.append((Code.AMBIGUOUS_DATES, *text))
+    found.header.append((Code.AMBIGUOUS_DATES, *text, None))

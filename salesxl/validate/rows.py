@@ -510,8 +510,8 @@ class TableChecker:
             bad.add(i)
             if zh:
                 self.issue(Code.BAD_TYPE, j, numbers[i], zh, en, values[i])
-        for code, zh, en in found.header:
-            self.issue(code, j, self.layout.header_row, zh, en)
+        for code, zh, en, severity in found.header:
+            self.issue(code, j, self.layout.header_row, zh, en, severity=severity)
 
     def _sane(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
