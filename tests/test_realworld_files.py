@@ -292,3 +292,34 @@ def test_an_erp_export_reads_with_synonyms_and_rounded_prices_are_a_warning(tmp_
     (mismatch,) = [i for i in data.issues if i.code is Code.AMOUNT_MISMATCH]
     assert mismatch.severity is Severity.WARNING  # the export's amount is the truth
     assert not data.has_errors and data.records("sales")[0]["amount"] == 101
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("含税金额(万元)", [15000.0, 12000.0, 2500.0]),  # 1.5, 1.2万 as written, 0.25
+        ("金额（千元）", [1500.0, 12000.0, 250.0]),
+        ("销售额/万元", [15000.0, 12000.0, 2500.0]),
+    ],
+)
+def test_an_amount_column_in_ten_thousands_is_read_in_yuan_and_said(tmp_path, header, expected):
+    """An export whose amount header gives 万元 (or 千元) holds 1.5 for ¥15,000: read as 1.5
+    yuan it was 10,000 times too small.  A cell naming its own unit (1.2万) is read as
+    written; the note names the column and the factor."""
+    path = tmp_path / "wan.csv"
+    path.write_text(
+        f"日期,客户,{header}\n2026-11-03,A,1.5\n2026-11-04,B,1.2万\n2026-11-05,C,0.25\n"
+    )
+    context = ValidationContext(today=TODAY, column_map={"amount": header})  # as --map gives it
+    data = load_form(path, context)
+    assert [r["amount"] for r in data.records("sales")] == expected
+    (note,) = [i for i in data.issues if i.code is Code.UNIT_SCALED]
+    assert note.severity is Severity.INFO and note.cell == "C1" and header in note.message_zh
+
+
+def test_an_amount_in_yuan_says_nothing_of_units(tmp_path):
+    path = tmp_path / "yuan.csv"
+    path.write_text("日期,客户,金额\n2026-11-03,A,1.5\n")
+    data = load_form(path, CTX)
+    assert [r["amount"] for r in data.records("sales")] == [1.5]
+    assert not [i for i in data.issues if i.code is Code.UNIT_SCALED]

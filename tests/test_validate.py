@@ -730,6 +730,7 @@ def test_every_issue_code_has_a_test():
             "saved_early",  # tests/hostile/test_hostile_times.py
             "total_row",  # test_totals_row_labels and the tests after it
             "date_order_inferred",  # tests/test_realworld_dates.py
+            "unit_scaled",  # tests/test_realworld_files.py
         }
         # files from other systems: test_realworld_*.py, test_store_exports.py
         | {

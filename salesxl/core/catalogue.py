@@ -1075,6 +1075,23 @@ _ENTRIES += [
             ),
         },
     ),
+    Entry(
+        Code.UNIT_SCALED,
+        Severity.INFO,
+        "金额单位已换算",
+        "Amounts turned into yuan",
+        "金额列的标题注明了单位（万元、千元）：列中的数字按这个单位读，换算成元（1.5 → 15,000）。"
+        "单元格里自己写了单位的（1.2万）按所写的读。",
+        "A money column's header gives its unit (万元 ten thousand yuan, 千元 thousand yuan): "
+        "its numbers are read in that unit and turned into yuan (1.5 → 15,000). A cell that "
+        "names its own unit (1.2万) is read as written.",
+        {
+            "": Template(
+                "「{label}」的单位是{unit}：金额已乘以 {scale}，换算成元。",
+                "'{label}' gives amounts in {unit}: they were multiplied by {scale} into yuan.",
+            ),
+        },
+    ),
 ]
 
 

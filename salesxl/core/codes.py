@@ -79,6 +79,7 @@ class Code(StrEnum):
     SAVED_EARLY = "saved_early"  # judged by a save time far earlier than its arrival
     TOTAL_ROW = "total_row"  # a row read as a total (合计, 小计, Total) and left out
     DATE_ORDER_INFERRED = "date_order_inferred"  # a column's values chose day/month order
+    UNIT_SCALED = "unit_scaled"  # a money column in 万元/千元 turned into yuan
 
 
 class _Formatter(string.Formatter):

@@ -182,6 +182,9 @@ def cell_range(letters: str, first: int, last: int) -> str:
 # Text that a CSV gives for a number or date, spelled the one plain way: `1234.5`,
 # `2026-11-03`.  The tolerant parser gives the same value for these; the fast path
 # only skips its normalising.  At most 15 digits each side: the float is always finite.
+# A money column's unit in its header: 金额(万元), 金额（千元）, 销售额/万元.
+_UNIT = re.compile(r"[(（/\[【]\s*(万元|千元|万|千)\s*[)）\]】]?\s*$")
+_UNIT_SCALES = {"万元": 10_000, "万": 10_000, "千元": 1_000, "千": 1_000}
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,15}(?:\.\d{0,15})?|\.\d{1,15})", re.ASCII).fullmatch
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII).fullmatch
 
@@ -486,10 +489,37 @@ class TableChecker:
                         raw,
                     )
         self._formulas(j, out, numbers, bad)
+        if f.type is FieldType.MONEY:
+            self._unit(j, out, values)
         if f.type in NUMERIC:
             self._sane(j, out, values, numbers, bad)
         self._checks(j, out, values, numbers, bad)
         return out
+
+    def _unit(self, j: int, out: list[Any], values: Sequence[Any]) -> None:
+        """A money column whose header gives its unit (`含税金额(万元)`): its numbers are in
+        that unit, so they are turned into yuan here, and that is said once.  A cell that
+        names its own unit (`1.2万`) was read as written."""
+        rows = self.grid.rows
+        first = self.layout.header_row
+        label = " ".join(
+            str(rows[r][self.cols[j]])
+            for r in range(first, first + self.layout.header_rows)
+            if self.cols[j] < len(rows[r]) and rows[r][self.cols[j]] not in (None, "")
+        )
+        found = _UNIT.search(label)
+        if found is None:
+            return
+        unit = found.group(1)
+        scale = _UNIT_SCALES[unit]
+        for i, v in enumerate(out):
+            raw = values[i]
+            if (type(v) is float or type(v) is int) and not (
+                type(raw) is str and any(c in raw for c in "万千亿")
+            ):
+                out[i] = round(v * scale, 6)
+        note = message(Code.UNIT_SCALED, label=label, unit=unit, scale=f"{scale:,}")
+        self.issue(Code.UNIT_SCALED, j, first, *note)
 
     def _numeric_dates(
         self, j: int, values: Sequence[Any], out: list[Any], numbers: list[int], bad: set[int]
