@@ -378,3 +378,32 @@ def test_lang_zh_method_sheet_gives_each_note_in_chinese_then_english(tmp_path):
     fallback = next(k for k, t in enumerate(notes) if t and t.startswith("trend 需要"))
     assert notes[fallback + 1].startswith("trend needs two complete years of history")
     assert "设置说明 What the settings mean" in notes and "Notes" not in notes
+
+
+def test_a_split_to_the_cent_shows_its_cents_and_a_check_a_cent_off(tmp_path):
+    """Rounding 0.01: 1,000.01 over two reps is 500.01 + 500.00, not '500' and '500' that do
+    not add up on screen; the 校验 Check column shows a cent, not 0."""
+    source = _targets_input(
+        tmp_path / "input.xlsx",
+        [
+            {"level": "company", "unit": "HQ", "annual_target": 1000.01},
+            {"level": "rep", "unit": "S001", "parent": "HQ"},
+            {"level": "rep", "unit": "S002", "parent": "HQ"},
+        ],
+        rounding=0.01,
+    )
+    out = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(main, ["targets", "split", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["月度目标 Monthly"]
+    year, check = 20, 21  # U 年度 Annual, V 校验 Check (test_monthly_sheet_structure)
+    rows = {r[1].value: r for r in sheet.iter_rows(min_row=2) if r[1].value}
+    assert rows["HQ"][year].number_format == "#,##0.00"
+    assert rows["S001"][check].number_format == "#,##0.00;-#,##0.00;0"
+    assert rows["S001"][4].number_format == "#,##0.00"  # a month's figure
+    # the cents are there: the reps' years add up to the company's 1,000.01
+    from python_calamine import CalamineWorkbook
+
+    values = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("月度目标 Monthly").to_python()
+    years = {r[1]: r[year] for r in values[1:] if r[1]}
+    assert years["S001"] + years["S002"] == pytest.approx(1000.01)

@@ -86,6 +86,12 @@ def write_targets(
     return Path(path)
 
 
+def _decimals(unit: Decimal) -> int:
+    """Decimal places of a rounding unit below 1 (0.01 -> 2, 0.5 -> 1)."""
+    exponent = unit.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
 class Writer:
     """The workbook, its formats and the helpers every sheet uses."""
 
@@ -105,13 +111,19 @@ class Writer:
         )
         self.text = wb.add_format(base)
         self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
-        self.money = wb.add_format({**base, "num_format": "#,##0"})
-        self.total = wb.add_format(
-            {**base, "num_format": "#,##0", "bold": True, "bg_color": "#F2F2F2"}
+        # as many decimals as the rounding unit has (0.01: cents), so that the figures shown
+        # add up and a check a cent off shows
+        cents = (
+            "." + "0" * _decimals(split.settings.rounding) if split.settings.rounding < 1 else ""
         )
-        self.check = wb.add_format({**base, "num_format": "#,##0;-#,##0;0"})
+        number = f"#,##0{cents}"
+        self.money = wb.add_format({**base, "num_format": number})
+        self.total = wb.add_format(
+            {**base, "num_format": number, "bold": True, "bg_color": "#F2F2F2"}
+        )
+        self.check = wb.add_format({**base, "num_format": f"{number};-{number};0"})
         self.change = wb.add_format(
-            {**base, "num_format": "+#,##0;-#,##0;0", "font_color": "#1F4E79"}
+            {**base, "num_format": f"+{number};-{number};0", "font_color": "#1F4E79"}
         )
         self.sign = wb.add_format({**base, "bottom": 1})
         self.note = wb.add_format({**base, "italic": True, "font_color": "#595959"})
