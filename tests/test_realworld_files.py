@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import TODAY
+from conftest import TODAY, write_xlsx
 
 from salesxl.cli import main
 from salesxl.core.issues import Code, Severity
@@ -323,3 +323,20 @@ def test_an_amount_in_yuan_says_nothing_of_units(tmp_path):
     data = load_form(path, CTX)
     assert [r["amount"] for r in data.records("sales")] == [1.5]
     assert not [i for i in data.issues if i.code is Code.UNIT_SCALED]
+
+
+def test_values_under_no_header_are_said_not_lost(tmp_path):
+    """A header cell deleted by mistake: the column's values are read by no field, and the
+    file says so at that header cell, with how many rows have values there."""
+    rows = [
+        ["Order Date", "Customer", "Amount", None, "Product"],
+        ["2026-11-03", "华联", 100, 3, "x"],
+        ["2026-11-04", "永辉", 200, None, "y"],
+        ["2026-11-05", "物美", 300, 2, "z"],
+    ]
+    path = write_xlsx(tmp_path / "blank_header.xlsx", {"销售": rows})
+    data = load_form(path, CTX)
+    (note,) = [i for i in data.issues if i.code is Code.UNLABELLED_COLUMN]
+    assert (note.severity, note.cell, note.value) == (Severity.WARNING, "D1", 3)
+    assert "Column D has values in 2 rows (from D2)" in note.message_en
+    assert [r["amount"] for r in data.records("sales")] == [100, 200, 300]

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -158,3 +159,35 @@ def test_a_year_the_calendar_lacks_is_said_in_both_languages_with_the_sheet_to_a
         main, ["targets", "split", str(path), "-o", str(tmp_path / "t.xlsx")]
     )
     assert result.exit_code == 0, result.output
+
+
+def test_weights_under_a_deleted_header_are_said_not_ignored(tmp_path):
+    """Regions weighted 3 : 2, the 权重 Weight header deleted by mistake: the split would share
+    the company's target some other way without a word; validate warns at that header cell,
+    and the split's output says so too."""
+    path = _input(
+        tmp_path / "targets_input.xlsx",
+        [
+            {"level": "company", "unit": "HQ", "annual_target": 1_000_000},
+            {"level": "region", "unit": "East", "parent": "HQ", "weight": 3},
+            {"level": "region", "unit": "North", "parent": "HQ", "weight": 2},
+        ],
+    )
+    book = openpyxl.load_workbook(path)
+    sheet = book["年度目标 Annual"]
+    (cell,) = [c for c in sheet[3] if c.value and "Weight" in str(c.value)]
+    letter = cell.column_letter
+    cell.value = None
+    book.save(path)
+    _code, issues = _validate(path)
+    (note,) = [i for i in issues if i["code"] == "unlabelled_column"]
+    assert (note["sheet"], note["cell"], note["severity"]) == (
+        "年度目标 Annual",
+        f"{letter}3",
+        "warning",
+    )
+    assert f"Column {letter} has values in 2 rows" in note["message_en"]
+    split = CliRunner().invoke(
+        main, ["targets", "split", str(path), "-o", str(tmp_path / "t.xlsx")]
+    )
+    assert "unlabelled_column" in split.output or f"Column {letter}" in split.output

@@ -1092,6 +1092,25 @@ _ENTRIES += [
             ),
         },
     ),
+    Entry(
+        Code.UNLABELLED_COLUMN,
+        Severity.WARNING,
+        "有值的列没有列名",
+        "Column without a header",
+        "表格的行在某一列里有值，但这一列没有列名（列名被删掉了，或藏在合并单元格下面）："
+        "这些值没有被读取。请给这一列写上列名（从模板复制），或删掉这些值。",
+        "The table's rows have values in a column that has no header (deleted by mistake, or "
+        "hidden under a merged cell): those values are not read. Give the column its header "
+        "(copy it from the template) or delete the values.",
+        {
+            "": Template(
+                "第 {column} 列有 {count} 行有值（从 {first} 起），但没有列名，这些值未被读取。"
+                "请写上列名（从模板复制），或删掉这些值。",
+                "Column {column} has values in {count} rows (from {first}) but no header: they "
+                "are not read. Give it its header (copy it from the template) or delete them.",
+            ),
+        },
+    ),
 ]
 
 

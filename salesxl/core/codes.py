@@ -80,6 +80,7 @@ class Code(StrEnum):
     TOTAL_ROW = "total_row"  # a row read as a total (合计, 小计, Total) and left out
     DATE_ORDER_INFERRED = "date_order_inferred"  # a column's values chose day/month order
     UNIT_SCALED = "unit_scaled"  # a money column in 万元/千元 turned into yuan
+    UNLABELLED_COLUMN = "unlabelled_column"  # values under no header: read by no one
 
 
 class _Formatter(string.Formatter):

@@ -89,7 +89,7 @@ def split_file(
     try:
         with paused_gc():  # a store's history (1.5 million sums at 5,000 reps) makes no cycles
             split = split_targets(inp)
-            split.warnings[:0] = history_gaps(inp.history)
+            split.warnings[:0] = [*inp.notes, *history_gaps(inp.history)]
     except TargetsError as exc:
         # The engine names the unit it was at; what matters is the year and where its
         # holidays go: the Workdays sheet of this very input.

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from salesxl.core.calendar import Workdays
+from salesxl.core.issues import Severity
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
 from salesxl.core.text import plural
@@ -139,7 +140,13 @@ def read_targets_input(
         (r[R.DATE], r[R.DAY_TYPE]) for r in data.records(TableKey.WORKDAYS)
     )
     starts, ends = active_months(roster) if roster is not None else ({}, {})
-    return TargetsInput(settings, units, history, locks, workdays, starts, ends)
+    # the input's warnings (values under no header…) go with the split's own notes
+    notes: list[str] = [
+        note(f"{i.sheet}!{i.cell}：{i.message_zh}", f"{i.sheet}!{i.cell}: {i.message_en}")
+        for i in data.issues
+        if i.severity is Severity.WARNING
+    ]
+    return TargetsInput(settings, units, history, locks, workdays, starts, ends, notes)
 
 
 def active_months(roster: Roster) -> tuple[dict[str, Month], dict[str, Month]]:

@@ -113,6 +113,7 @@ class TargetsInput:
     workdays: Workdays = field(default_factory=Workdays)
     starts: dict[str, Month] = field(default_factory=dict)  # unit -> first month (new reps)
     ends: dict[str, Month] = field(default_factory=dict)  # unit -> last month (leavers)
+    notes: list[str] = field(default_factory=list)  # the input's warnings, for the split's
 
 
 @dataclass(slots=True)

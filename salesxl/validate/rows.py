@@ -709,6 +709,7 @@ class TableChecker:
     def run(self) -> TableData:
         self._structure_issues()
         numbers, raws = self._data_rows()
+        self._unlabelled(numbers)
         n = len(raws)
         raw_cols = (
             [list(col) for col in zip(*raws, strict=True)] if raws else [[] for _ in self.cols]
@@ -739,6 +740,39 @@ class TableChecker:
             rows=rows,
             extra_values=self._extras(numbers),
         )
+
+    def _unlabelled(self, numbers: list[int]) -> None:
+        """A column with values in the table's rows but no header is read by no one: said at
+        its header cell (a header deleted by mistake, or hidden under a merged cell), so
+        that its values are not lost without a word."""
+        rows, layout = self.grid.rows, self.layout
+        if not numbers:
+            return
+        width = max(len(rows[r]) for r in numbers)
+        known = {*self.cols, *layout.extras}
+        heads = range(layout.header_row, layout.header_row + layout.header_rows)
+        for c in range(width):
+            if c in known or any(c < len(rows[h]) and rows[h][c] not in ("", None) for h in heads):
+                continue
+            filled = [r for r in numbers if c < len(rows[r]) and rows[r][c] not in ("", None)]
+            if not filled:
+                continue
+            letters = column_letters(c)
+            note = make_issue(
+                Code.UNLABELLED_COLUMN,
+                self.path,
+                *message(
+                    Code.UNLABELLED_COLUMN,
+                    column=letters,
+                    count=len(filled),
+                    first=f"{letters}{filled[0] + 1}",
+                ),
+                sheet=self.grid.name,
+                cell=f"{letters}{layout.header_row + 1}",
+                row=layout.header_row + 1,
+                value=rows[filled[0]][c],
+            )
+            self.found.append((layout.header_row, c, note))
 
     def _reps_by_name(self, values: dict[str, list[Any]]) -> None:
         note = reps_by_name(values[Role.REP_ID], values[Role.REP_NAME], self.roster_names)
