@@ -100,6 +100,18 @@ def test_impossible_locks_are_named(locks, message):
         _split(*locks)
 
 
+def test_impossible_locks_give_their_figures_in_yuan_not_rounding_units():
+    """Rounding ¥1,000: E01's March lock of ¥2,000,000 is above its year of ¥1,080,000; the
+    message gives both as the input does, not as 2000 and 1080 'rounding units'."""
+    with pytest.raises(TargetsError) as err:
+        _split(Lock("E01", Month(2027, 3), D(2_000_000), row=5))
+    assert "¥2,000,000" in str(err.value) and "¥1,080,000" in str(err.value)
+    assert "rounding units" not in str(err.value)
+    with pytest.raises(TargetsError) as err:  # T1's February below E01's lock in it
+        _split(Lock("T1", Month(2027, 2), D(100_000)), Lock("E01", Month(2027, 2), D(150_000)))
+    assert "¥100,000" in str(err.value) and "¥150,000" in str(err.value)
+
+
 def test_method_sheet_lists_what_each_lock_moved(tmp_path):
     import openpyxl
 

@@ -245,7 +245,7 @@ def split_targets(inp: TargetsInput) -> Split:
     profiles = _profiles(tree, inp, history, annual, mask, months, book)
     base, exact = spread(nodes, annual, {k: p.weights for k, p in profiles.items()}, months)
     locks, lock_keys = _locks(inp, tree, months)
-    final, lock_exact = apply_locks(nodes, annual, base, mask, locks, months)
+    final, lock_exact = apply_locks(nodes, annual, base, mask, locks, months, s.rounding)
     exact.update(lock_exact)
     effects = lock_effects(nodes, list(lock_keys), lock_keys, base, final, months)
     lock_notes = _lock_notes(effects, s.rounding)

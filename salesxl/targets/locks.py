@@ -16,6 +16,7 @@ No other unit moves.  All arithmetic is in integer rounding units.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from salesxl.core.periods import Month
 from salesxl.targets.model import Lock, LockEffect, TargetsError
@@ -56,9 +57,10 @@ class _Resolver:
         active: dict[Key, Sequence[bool]],
         locks: dict[Key, dict[int, int]],
         months: Sequence[Month],
+        rounding: Decimal,
     ) -> None:
         self.nodes, self.annual, self.base, self.active = nodes, annual, base, active
-        self.locks, self.months = locks, months
+        self.locks, self.months, self.rounding = locks, months, rounding
         self.months_out: dict[Key, list[int]] = {}
         self.exact: dict[Key, list[float]] = {}
         # The locks at or under each node, month by month: what its month cannot go below.
@@ -72,15 +74,20 @@ class _Resolver:
             for k, value in own.items():
                 if value < below[k]:
                     raise TargetsError(
-                        f"锁定 Locked：{name_of(key)} {months[k]} 的锁定值小于其下级锁定之和"
-                        f"（{below[k]} 个取整单位），请调高它或调低下级",
-                        f"锁定 Locked: {name_of(key)} {months[k]}: the lock is below the sum of "
-                        f"the locks under it ({below[k]} rounding units); raise it or lower those",
+                        f"锁定 Locked：{name_of(key)} {months[k]} 的锁定值 {self.yuan(value)} "
+                        f"小于其下级锁定之和 {self.yuan(below[k])}，请调高它或调低下级",
+                        f"锁定 Locked: {name_of(key)} {months[k]}: the lock, {self.yuan(value)}, is "
+                        f"below the sum of the locks under it ({self.yuan(below[k])}); raise it or "
+                        "lower those",
                     )
                 below[k] = value
             self.floor[key] = below
             if own or any(kid in self.touched for kid in nodes.kids(key)):
                 self.touched.add(key)
+
+    def yuan(self, units: int) -> str:
+        """A figure in rounding units as the input gives it: ¥161,290.32."""
+        return f"¥{units * self.rounding:,}"
 
     def resolve(self, key: Key, dictated: dict[int, int]) -> list[int]:
         fixed = {**dictated, **self.locks.get(key, {})}
@@ -118,10 +125,10 @@ class _Resolver:
         )
         if rest < 0 or parts is None:
             raise TargetsError(
-                f"锁定 Locked：{name_of(key)} {self.months[k]}：下级锁定之和超过该月锁定值"
-                f"（{value} 个取整单位），请调低下级或调高锁定值",
+                f"锁定 Locked：{name_of(key)} {self.months[k]}：下级锁定之和超过该月的目标"
+                f" {self.yuan(value)}，请调低下级或调高锁定值",
                 f"锁定 Locked: the locks under {name_of(key)} in {self.months[k]} do not fit "
-                f"its lock ({value} rounding units); lower them or raise the lock",
+                f"its month target of {self.yuan(value)}; lower them or raise the lock",
             )
         for kid, part in zip(free, parts, strict=True):
             dictated[kid][k] = part
@@ -145,11 +152,11 @@ class _Resolver:
         if rest < 0 or (rest and not free):
             raise TargetsError(
                 f"锁定 Locked：{name_of(key)} 锁定的月度目标（含上级锁定分给它的部分）之和 "
-                f"{sum(fixed.values())} 个取整单位，超过其年度目标 {self.annual[key]}，"
+                f"{self.yuan(sum(fixed.values()))}，超过其年度目标 {self.yuan(self.annual[key])}，"
                 "请调低锁定值或调高年度目标",
                 f"锁定 Locked: the locked months of {name_of(key)} (with its share of its "
-                f"parents' locks) add up to {sum(fixed.values())} rounding units, its annual "
-                f"target is {self.annual[key]}; lower them or raise the annual target",
+                f"parents' locks) add up to {self.yuan(sum(fixed.values()))}, its annual "
+                f"target is {self.yuan(self.annual[key])}; lower them or raise the annual target",
             )
         weights = [float(self.base[key][k]) for k in free]
         if sum(weights) <= 0:
@@ -173,12 +180,13 @@ def apply_locks(
     active: dict[Key, Sequence[bool]],
     locks: dict[Key, dict[int, int]],
     months: Sequence[Month],
+    rounding: Decimal = Decimal(1),
 ) -> tuple[dict[Key, list[int]], dict[Key, list[float]]]:
     """The months with the locks in; only the locked nodes, the nodes under a locked
     parent and the sums above them change.  Returns new months and their exact values."""
     if not locks:
         return dict(base), {}
-    resolver = _Resolver(nodes, annual, base, active, locks, months)
+    resolver = _Resolver(nodes, annual, base, active, locks, months, rounding)
     for root in nodes.roots:
         resolver.resolve(root, {})
     return {**base, **resolver.months_out}, resolver.exact
