@@ -340,3 +340,27 @@ def test_values_under_no_header_are_said_not_lost(tmp_path):
     assert (note.severity, note.cell, note.value) == (Severity.WARNING, "D1", 3)
     assert "Column D has values in 2 rows (from D2)" in note.message_en
     assert [r["amount"] for r in data.records("sales")] == [100, 200, 300]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected", "scaled"),
+    [
+        ("销售金额(元)", [1.5, 2.0], False),
+        ("金额（元）", [1.5, 2.0], False),
+        ("销售额/元", [1.5, 2.0], False),
+        ("Amount (RMB)", [1.5, 2.0], False),
+        ("金额（万元）", [15000.0, 20000.0], True),
+        ("销售金额(千元)", [1500.0, 2000.0], True),
+    ],
+)
+def test_an_amount_header_with_its_unit_is_known_without_a_map(tmp_path, header, expected, scaled):
+    """销售金额(元) is 销售金额 with its unit: the amount, with no --map (it was refused as a
+    missing 金额 Amount next to an 'extra column' 销售金额(元)); in 万元 or 千元 it is also
+    turned into yuan."""
+    path = tmp_path / "unit.csv"
+    path.write_text(f"单据日期,客户名称,{header}\n2026-11-03,华联,1.5\n2026-11-04,永辉,2\n")
+    data = load_form(path, CTX)
+    assert [r["amount"] for r in data.records("sales")] == expected
+    codes = {i.code for i in data.issues}
+    assert Code.MISSING_COLUMN not in codes and Code.EXTRA_COLUMN not in codes
+    assert (Code.UNIT_SCALED in codes) is scaled

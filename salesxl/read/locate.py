@@ -9,6 +9,7 @@ the same cell after a colon (`销售员：张伟`).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -148,6 +149,21 @@ _ALL_HEADER_LABELS: frozenset[str] = frozenset(
 _NOT_DATA_SHEETS = frozenset(norm_label(name) for name in TO_FIX_NAMES)
 
 
+# A header's unit written after its label: 销售金额(元), 金额（万元）, 销售额/元, Amount (RMB).
+_UNIT_ENDS = frozenset(")）]】元¥BbYy")
+_UNIT_AFTER = re.compile(r"^(.+?)\s*[(（\[【/]\s*(?:元|万元|千元|rmb|cny|¥)\s*[)）\]】]?\s*$", re.I)
+
+
+def without_unit(value: Any) -> str | None:
+    """The label key of a header cell with its yuan unit left out (`销售金额(元)` -> that of
+    销售金额), or None when it names no such unit; what a 万元 or 千元 unit means for the
+    numbers is the validator's (`unit_scaled`)."""
+    if not isinstance(value, str) or value.rstrip()[-1:] not in _UNIT_ENDS:
+        return None  # most cells: one set lookup, no pattern (the header scan sees data too)
+    found = _UNIT_AFTER.match(value)
+    return norm_label(found.group(1)) if found else None
+
+
 def column_map(form_id: str, table_key: str) -> dict[str, str]:
     """Normalised label -> field key for one table."""
     return _COLUMN_MAPS[(form_id, table_key)]
@@ -198,7 +214,8 @@ def _header_candidates(
                         if only is None or tid[0] == only:
                             hits[tid].add(mapped)
                     continue
-                for tid, key in _TABLE_LABELS.get(norm, ()):
+                labelled = _TABLE_LABELS.get(norm) or _TABLE_LABELS.get(without_unit(value) or "")
+                for tid, key in labelled or ():
                     if only is None or tid[0] == only:
                         hits[tid].add(key)
         strong = False
@@ -355,6 +372,8 @@ def _table_layout(
             mapped.setdefault(key, col)
             continue
         key = mapping.get(norm)
+        if key is None and (bare := without_unit(value)) is not None:
+            norm, key = bare, mapping.get(bare)  # 销售金额(元): 销售金额's field
         if key is not None and key not in overrides.values():
             claims[key].append((ranks[norm], col))
         else:
