@@ -921,7 +921,7 @@ def value_spellings(path: Path) -> None:
             "１０",
             "¥18.50",
             "185元",
-            "5%",
+            "50元",  # a deposit; '5%' would be an error (a percentage is no amount)
             None,
             None,
             None,
@@ -1422,7 +1422,7 @@ HAND_SPECS: list[Spec] = [
                 "qty": 10,
                 "price": 18.5,
                 "amount": 185,
-                "deposit": 0.05,
+                "deposit": 50,
             },
             {
                 "date": dt.date(2026, 11, 4),

@@ -364,3 +364,14 @@ def test_an_amount_header_with_its_unit_is_known_without_a_map(tmp_path, header,
     codes = {i.code for i in data.issues}
     assert Code.MISSING_COLUMN not in codes and Code.EXTRA_COLUMN not in codes
     assert (Code.UNIT_SCALED in codes) is scaled
+
+
+def test_a_percentage_in_an_amount_column_is_an_error_not_a_fraction(tmp_path):
+    """'50%' under Amount was stored as ¥0.50: a percentage is no amount, so it is an error
+    at its cell (as a percent field it would be 0.5)."""
+    path = tmp_path / "pct.csv"
+    path.write_text("Order Date,Customer,Amount\n2026-11-03,A,50%\n2026-11-04,B,300\n")
+    data = load_form(path, CTX)
+    (bad,) = [i for i in data.issues if i.code is Code.BAD_TYPE]
+    assert (bad.cell, bad.severity) == ("C2", Severity.ERROR)
+    assert "percentage, not an amount" in bad.message_en

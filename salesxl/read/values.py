@@ -523,10 +523,16 @@ def cell_parser(
     if kind in (FieldType.NUMBER, FieldType.MONEY, FieldType.PERCENT, FieldType.INTEGER):
         integral = kind is FieldType.INTEGER
 
+        money = kind is FieldType.MONEY
+
         def number(value: Any) -> float | int:
             if type(value) is float or type(value) is int:  # fast path: a real number cell
                 result: float = value
             else:
+                if money and type(value) is str and value.rstrip().endswith(("%", "％")):
+                    raise bad(  # 50% of what? read as 0.5 it would be a wrong amount
+                        f"{value!r} is a percentage, not an amount", "请填写金额，不是百分比"
+                    )
                 try:
                     result = parse_number(value)
                 except ValueError as exc:
