@@ -168,6 +168,28 @@ def test_cli_list_limit(tmp_path):
     assert "--list-limit" in runner.invoke(main, ["consolidate", "--help"]).output
     got = runner.invoke(main, [*args, "--list-limit", "5", "-o", str(out)])
     assert got.exit_code == 0, got.output
+    got = runner.invoke(main, [*args, "--list-limit", "abc", "-o", str(out)])
+    assert got.exit_code == 2 and "'abc' is not a valid whole number (0 or more)" in got.output
+
+
+def test_the_command_says_which_lists_it_shortened(tmp_path):
+    """Three phone leads never visited (all due by 11-09), at --list-limit 1: the summary shows
+    one, and the command's last lines say so, as the Overview does."""
+    from tests.store_fixtures import contact, daily_file
+
+    inbox = tmp_path / "inbox"
+    daily_file(
+        inbox,
+        "S001",
+        [contact(d, f"客户{d}", phone=f"1380000000{d}", source="phone") for d in (2, 3, 4)],
+    )
+    args = ["consolidate", str(inbox), "--period", "2026-11", "--as-of", "2026-11-20"]
+    got = CliRunner().invoke(main, [*args, "--list-limit", "1", "-o", str(tmp_path / "s.xlsx")])
+    assert got.exit_code == 0, got.output
+    assert "Customers: list shortened, showing 1 of 3" in got.output
+    assert "客户列表已精简：显示 1 / 共 3 条" in got.output
+    got = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "all.xlsx")])  # 3 ≤ 20
+    assert "list shortened" not in got.output
 
 
 def test_the_customers_rows_are_made_only_when_asked_for_and_shortened_alike():

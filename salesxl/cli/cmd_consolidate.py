@@ -10,7 +10,7 @@ import click
 from salesxl.cli.output import printable, progress
 from salesxl.cli.params import COUNT, DATE, DB_URL, MONTH
 from salesxl.consolidate import Summary, Thresholds, check_as_of, consolidate_inbox
-from salesxl.consolidate.lists import DEFAULT_LIST_LIMIT
+from salesxl.consolidate.lists import DEFAULT_LIST_LIMIT, overview_notes
 from salesxl.consolidate.workbook import write_summary
 from salesxl.core.issues import Code
 from salesxl.core.perf import ending_soon, keep_to_exit
@@ -55,6 +55,10 @@ def echo_headline(summary: Summary, output: Path, lang: str = "zh") -> None:
             f"{h.missing} missing; issues: {plural(h.errors, 'error')}, "
             f"{plural(h.warnings, 'warning')}"
         )
+    for zh_note, en_note in overview_notes(summary.shortened):  # as the Overview says it
+        if zh:
+            click.echo(f"  {zh_note}")
+        click.echo(f"  {en_note}")
     for issue in summary.issues:  # an empty inbox is not a quiet "0 reps"
         if issue.code is Code.NO_FORMS:
             click.echo(

@@ -264,6 +264,8 @@ class Summary:
         None  # what the sheets were made from (scorecards, packs, trends read it)
     )
     trends: Trends | None = None  # the months before, from the store (the Overview's changes)
+    # what the workbook showed of each list sheet it shortened (lists.Shortened), once written
+    shortened: list[Any] = field(default_factory=list)
 
     def sheet(self, key: str) -> SheetData:
         for s in self.sheets:

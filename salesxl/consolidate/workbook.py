@@ -633,6 +633,7 @@ def write_workbook(
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     with paused_gc():  # ~100k cells of small objects, no cycles
         shown, cut = shorten_lists(summary.sheets, None if details else list_limit)
+        summary.shortened = cut  # for whoever reports the workbook (the command's last lines)
         sheets: Sequence[SheetData] = [
             piece for s in shown if details or s.key != "details" for piece in _pieces(s)
         ]
