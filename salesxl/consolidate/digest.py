@@ -124,18 +124,16 @@ def identity(t: Trail, one_phone: Mapping[str, str]) -> str:
 
 
 def customer_kinds(
-    trails: Iterable[Trail], one_phone: Mapping[str, str] | None = None
+    trails: Iterable[Trail], one_phone: Mapping[str, str]
 ) -> dict[CustomerKind, int]:
     """One rep's customers counted by kind, each customer once, as the customer book tells
-    them apart (`identity`, with `one_phone` the names' phones across every report, or
-    without it these trails' own; the trails of one customer merged in their order): a
-    cold-calling rep has hundreds of customers and a handful of kinds, which is all the
-    funnel and the grades need."""
-    listed = trails if isinstance(trails, list) else list(trails)
-    names = names_with_one_phone(listed) if one_phone is None else one_phone
+    them apart (`identity`, with `one_phone` the names' phones: the month's, or a report's
+    own; the trails of one customer merged in their order): a cold-calling rep has
+    hundreds of customers and a handful of kinds, which is all the funnel and the grades
+    need."""
     by_customer: dict[str, Trail] = {}
-    for trail in listed:
-        key = identity(trail, names)
+    for trail in trails:
+        key = identity(trail, one_phone)
         known = by_customer.get(key)
         by_customer[key] = merge_trails(known, trail) if known else trail
     return Counter((t.grade, t.furthest, t.last_stage == LOST) for t in by_customer.values())

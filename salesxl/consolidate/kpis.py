@@ -80,8 +80,8 @@ def rep_totals(
     """One `Totals` per rep of `reps`, from the reps' daily-report digests.
 
     Customers are told apart as the customer book tells them (`one_phone`: its names'
-    phones, `digest.identity`).  Targets are pro-rated by each rep's standing; only judged reps (standing.JUDGED)
-    get a warning level and a rank.
+    phones, `digest.identity`).  Targets are pro-rated by each rep's standing; only judged
+    reps (standing.JUDGED) get a warning level and a rank.
     """
     out = {
         rep_id: Totals(rep_id, rep.name, rep.team, rep.region, reps=1, standing=standings[rep_id])
@@ -107,7 +107,7 @@ def rep_totals(
         kinds = (
             one
             if one is not None
-            else customer_kinds([t for d in mine for t in d.trails], one_phone)
+            else customer_kinds((t for d in mine for t in d.trails), one_phone)
         )
         _count_customers(out[rep_id], kinds)
     for rep_id, t in out.items():
