@@ -9,7 +9,6 @@ the same cell after a colon (`销售员：张伟`).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from salesxl.forms import FORMS, Form, Table
 from salesxl.forms.marks import TO_FIX_NAMES
 from salesxl.read.formulas import column_letters
 from salesxl.read.mapping import Mapping_, header_signature, overrides_of, remembered_for
-from salesxl.read.values import norm_label, text_of
+from salesxl.read.values import header_unit, norm_label, text_of
 from salesxl.read.workbook import Book, Grid
 
 __all__ = [
@@ -149,19 +148,17 @@ _ALL_HEADER_LABELS: frozenset[str] = frozenset(
 _NOT_DATA_SHEETS = frozenset(norm_label(name) for name in TO_FIX_NAMES)
 
 
-# A header's unit written after its label: 销售金额(元), 金额（万元）, 销售额/元, Amount (RMB).
-_UNIT_ENDS = frozenset(")）]】元¥BbYy")
-_UNIT_AFTER = re.compile(r"^(.+?)\s*[(（\[【/]\s*(?:元|万元|千元|rmb|cny|¥)\s*[)）\]】]?\s*$", re.I)
+_YUAN = frozenset({"元", "万元", "千元", "rmb", "cny", "¥"})  # units a label may carry
 
 
 def without_unit(value: Any) -> str | None:
     """The label key of a header cell with its yuan unit left out (`销售金额(元)` -> that of
     销售金额), or None when it names no such unit; what a 万元 or 千元 unit means for the
     numbers is the validator's (`unit_scaled`)."""
-    if not isinstance(value, str) or value.rstrip()[-1:] not in _UNIT_ENDS:
-        return None  # most cells: one set lookup, no pattern (the header scan sees data too)
-    found = _UNIT_AFTER.match(value)
-    return norm_label(found.group(1)) if found else None
+    split = header_unit(value)
+    if split is None or not split[0] or split[1] not in _YUAN:
+        return None
+    return norm_label(split[0])
 
 
 def column_map(form_id: str, table_key: str) -> dict[str, str]:

@@ -34,6 +34,7 @@ __all__ = [
     "ChoiceMatcher",
     "cell_parser",
     "date_text",
+    "header_unit",
     "identifier_of",
     "is_empty",
     "matcher_for",
@@ -108,6 +109,24 @@ def norm_label(text: Any) -> str:
                 _LABEL_KEYS[text] = key
         return key
     return _LABEL_DROP.sub("", unicodedata.normalize("NFKC", str(text)).lower())
+
+
+# A header's unit written after its label, in brackets or after a slash: 销售金额(元),
+# 金额（万元）, 销售额/元, Amount (RMB).  The locator reads the label (`read.locate`), the
+# validator the unit (万元, 千元: `unit_scaled`).
+_HEADER_UNIT = re.compile(
+    r"^(.*?)\s*[(（\[【/]\s*(元|万元|千元|万|千|rmb|cny|¥)\s*[)）\]】]?\s*$", re.I
+)
+_UNIT_ENDS = frozenset(")）]】元万千¥BbYy")
+
+
+def header_unit(text: Any) -> tuple[str, str] | None:
+    """A header cell's label and the unit written after it (`销售金额(元)` -> ('销售金额',
+    '元'); RMB and CNY in lower case), or None when it ends in no unit."""
+    if not isinstance(text, str) or text.rstrip()[-1:] not in _UNIT_ENDS:
+        return None  # most cells: one set lookup, no pattern (the header scan sees data too)
+    found = _HEADER_UNIT.match(text)
+    return (found.group(1), found.group(2).lower()) if found else None
 
 
 def is_empty(value: Any) -> bool:

@@ -28,6 +28,7 @@ from salesxl.read.values import (
     CellValueError,
     CellValueWarningError,
     cell_parser,
+    header_unit,
     matcher_for,
     norm_label,
     normalise_phone,
@@ -179,12 +180,11 @@ def cell_range(letters: str, first: int, last: int) -> str:
     return f"{letters}{first + 1}" if first == last else f"{letters}{first + 1}:{letters}{last + 1}"
 
 
+# A money column's unit in its header (`read.values.header_unit`): 金额(万元), 金额（千元）.
+_UNIT_SCALES = {"万元": 10_000, "万": 10_000, "千元": 1_000, "千": 1_000}
 # Text that a CSV gives for a number or date, spelled the one plain way: `1234.5`,
 # `2026-11-03`.  The tolerant parser gives the same value for these; the fast path
 # only skips its normalising.  At most 15 digits each side: the float is always finite.
-# A money column's unit in its header: 金额(万元), 金额（千元）, 销售额/万元.
-_UNIT = re.compile(r"[(（/\[【]\s*(万元|千元|万|千)\s*[)）\]】]?\s*$")
-_UNIT_SCALES = {"万元": 10_000, "万": 10_000, "千元": 1_000, "千": 1_000}
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,15}(?:\.\d{0,15})?|\.\d{1,15})", re.ASCII).fullmatch
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII).fullmatch
 
@@ -507,11 +507,11 @@ class TableChecker:
             for r in range(first, first + self.layout.header_rows)
             if self.cols[j] < len(rows[r]) and rows[r][self.cols[j]] not in (None, "")
         )
-        found = _UNIT.search(label)
-        if found is None:
+        split = header_unit(label.replace("\n", " "))  # 金额\n(万元): a label on two lines
+        unit = split[1] if split is not None else ""
+        scale = _UNIT_SCALES.get(unit)
+        if scale is None:
             return
-        unit = found.group(1)
-        scale = _UNIT_SCALES[unit]
         for i, v in enumerate(out):
             raw = values[i]
             if (type(v) is float or type(v) is int) and not (
