@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, String, Table, func, inspect, select, text
-from sqlalchemy.engine import make_url
 
 from salesxl.store.bulk import insert_columns
 from salesxl.store.engine import (
@@ -29,7 +28,6 @@ from salesxl.store.engine import (
     create_store_engine,
     display_url,
     read_transaction,
-    resolve_url,
     write_transaction,
 )
 from salesxl.store.migrations import open_store, schema_version
@@ -96,10 +94,14 @@ def copy_store(
     """
     with ExitStack() as stack:
         src = stack.enter_context(open_store(source, create=False))
-        names = (display_url(str(src.url)), display_url(_url(target)))
         with _about_target():
-            _check_target(src, target, names[1])
-            dst = stack.enter_context(open_store(target))
+            # one engine for the target: looked at before anything is made in it, then filled
+            dst = target if isinstance(target, Engine) else create_store_engine(target)
+            if dst is not target:
+                stack.callback(dst.dispose)
+            names = (display_url(str(src.url)), display_url(str(dst.url)))
+            _check_target(src, dst, names[1])
+            stack.enter_context(open_store(dst))
             _check_empty(dst, names[1])
         report = TransferReport(*names)
         with read_transaction(src) as read, _about_target(), write_transaction(dst) as write:
@@ -132,10 +134,6 @@ def copy_store(
 _TARGET = "target_database"  # the setting errors about the target are about (--to)
 
 
-def _url(db: str | Engine) -> str:
-    return str(db.url) if isinstance(db, Engine) else resolve_url(db)
-
-
 @contextmanager
 def _about_target() -> Iterator[None]:
     """A database error in here is about the target: its fix goes to --to, not --db."""
@@ -153,11 +151,11 @@ def _about_target() -> Iterator[None]:
         ) from exc
 
 
-def _check_target(source: Engine, target: str | Engine, name: str) -> None:
+def _check_target(source: Engine, target: Engine, name: str) -> None:
     """Refuse a target that names no database, is the source itself, or holds tables named
     as the store's that salesxl did not make (another application's): before anything is
     created in it."""
-    url = make_url(_url(target))
+    url = target.url
     if url.get_backend_name() == "postgresql" and not url.database:
         raise StoreError(
             f"{name} 没有给出数据库名",
@@ -174,13 +172,8 @@ def _check_target(source: Engine, target: str | Engine, name: str) -> None:
             hint_en="give another, empty database",
             setting=_TARGET,
         )
-    engine = target if isinstance(target, Engine) else create_store_engine(str(url))
-    try:
-        with read_transaction(engine) as conn:
-            present = set(inspect(conn).get_table_names())
-    finally:
-        if engine is not target:
-            engine.dispose()
+    with read_transaction(target) as conn:
+        present = set(inspect(conn).get_table_names())
     ours = {t.name for t in metadata.sorted_tables}
     clash = sorted(present & ours)
     if clash and schema_versions.name not in present:
