@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from salesxl.cli import main
 from salesxl.consolidate import consolidate
 from salesxl.consolidate.assemble import summarise
+from salesxl.consolidate.packs import write_packs
 from salesxl.consolidate.workbook import write_summary, write_workbook
 from salesxl.core.issues import Code, Severity, make_issue
 from tests.factory import NOV, daily, row
@@ -124,20 +125,48 @@ def test_a_pack_shortens_its_own_reps_lists(summary, tmp_path):
     """A leader's pack (summarise with `only`) holds its reps' entries, shortened the same way."""
     pack = summarise(summary.results, only={"A"})
     path = tmp_path / "pack.xlsx"
-    write_workbook(pack, path, base=tmp_path, in_memory=True, list_limit=2)
+    write_workbook(pack, path, base=tmp_path, in_memory=True, list_limit=2, pack=True)
     customers = _rows(path, "客户 Customers")
     # A's six lapses cut to the two of 客户2 (18 days); B is not in the pack.
     assert [(r["Rep ID"], r["Days"], r["Rep's total"]) for r in customers] == [
         ("A", 18, 6),
         ("A", 18, 6),
     ]
-    # 2 shown of A's 6 lapses; A's file: 2 of its 3 issues.
+    # 2 shown of A's 6 lapses; A's file: 2 of its 3 issues.  The leader cannot consolidate:
+    # the note points at the total column and the manager, never at a command's option.
     assert [n for n in _notes(path) if n.startswith(("Customers", "Issues"))] == [
-        "Customers: list shortened, showing 2 of 6 (the 2 most urgent per rep; all of them: "
-        "consolidate again with --details or --list-limit 0)",
-        "Issues: list shortened, showing 2 of 3 (the 2 most urgent per file; all of them: "
-        "consolidate again with --details or --list-limit 0)",
+        "Customers: list shortened, showing 2 of 6 (the 2 most urgent per rep; the Rep's total "
+        "column gives each one's count; for every entry, ask your manager for the full list)",
+        "Issues: list shortened, showing 2 of 3 (the 2 most urgent per file; the File's total "
+        "column gives each one's count; for every entry, ask your manager for the full list)",
     ]
+
+
+def test_a_written_pack_tells_its_leader_to_ask_the_manager_for_the_full_lists(summary, tmp_path):
+    """A and B are both in 华东/一组: one pack holding both, its lists cut as the summary's
+    (customers 2 of A's 6 + B's 1 = 3 of 7; issues 2 of A's 3 + B's 1 = 3 of 4)."""
+    (pack,) = write_packs(summary, tmp_path / "packs", split_by="team", list_limit=2)
+    zh_customers, en_customers, zh_issues, en_issues = _notes(pack.path)
+    assert zh_customers == (
+        "客户列表已精简：显示 3 / 共 7 条（每人最紧急的 2 条；「该销售员共计」列是各自的总数；"
+        "要看全部条目，请向经理索取完整列表）"
+    )
+    assert en_customers == (
+        "Customers: list shortened, showing 3 of 7 (the 2 most urgent per rep; the Rep's total "
+        "column gives each one's count; for every entry, ask your manager for the full list)"
+    )
+    assert zh_issues.startswith(
+        "问题列表已精简：显示 3 / 共 4 条（每个文件最紧急的 2 条；「该文件共计」"
+    )
+    assert en_issues.startswith("Issues: list shortened, showing 3 of 4")
+    for note in (zh_customers, en_customers, zh_issues, en_issues):
+        assert "--" not in note and "consolidate again" not in note and "重新汇总" not in note
+    english = write_packs(summary, tmp_path / "en", split_by="team", list_limit=2, lang="en")
+    assert [n.split(";")[-1] for n in _notes(english[0].path)] == [
+        " for every entry, ask your manager for the full list)"
+    ] * 2
+    # The manager's own summary still says how to write every entry.
+    assert "--list-limit 0" in _notes(write_summary(summary, tmp_path / "s.xlsx", list_limit=2))[1]
 
 
 @pytest.mark.parametrize("options", [{"list_limit": 0}, {"list_limit": 3}, {"details": True}])

@@ -54,6 +54,10 @@ _LISTS: dict[str, tuple[str, Callable[[SheetData], list[int]]]] = {
 }
 
 
+# The column a shortened list gains: a rep's total (Customers), a file's (Issues).
+_TOTAL_COLUMNS = (("该销售员共计", "Rep's total"), ("该文件共计", "File's total"))
+
+
 @dataclass(frozen=True, slots=True)
 class Shortened:
     """A list sheet that was shortened: how many entries it has and how many are shown."""
@@ -94,9 +98,8 @@ def shorten_lists(
             if not rows:
                 out.append(sheet)
                 continue
-        column = ColumnSpec("rep_total", "该销售员共计", "Rep's total", "int")
-        if sheet.key == "issues":
-            column = ColumnSpec("rep_total", "该文件共计", "File's total", "int")
+        label_zh, label_en = _TOTAL_COLUMNS[sheet.key == "issues"]
+        column = ColumnSpec("rep_total", label_zh, label_en, "int")
         out.append(
             SheetData(
                 sheet.key,
@@ -132,19 +135,32 @@ def _most_urgent(
     return [[*every[i], totals[every[i][who]]] for i in sorted(kept)], totals
 
 
-def overview_notes(cut: Sequence[Shortened]) -> list[tuple[str, str]]:
+def overview_notes(cut: Sequence[Shortened], *, pack: bool = False) -> list[tuple[str, str]]:
     """Lines for the Overview (Chinese, English) saying which lists were shortened, how far,
-    and where the rest is."""
+    and where the rest is.
+
+    The manager's summary says how to write every entry (the manager runs salesxl); a
+    leader's pack (`pack`) says what its reader can do: the total column gives each one's
+    count, and the full list is the manager's to send (a leader does not consolidate)."""
     notes = []
     for s in cut:
         zh_per, en_per = ("每个文件", "per file") if s.key == "issues" else ("每人", "per rep")
+        total_zh, total_en = _TOTAL_COLUMNS[s.key == "issues"]
+        if pack:
+            rest_zh = f"「{total_zh}」列是各自的总数；要看全部条目，请向经理索取完整列表"
+            rest_en = (
+                f"the {total_en} column gives each one's count; for every entry, ask your "
+                "manager for the full list"
+            )
+        else:
+            rest_zh = "全部：加 --details 或 --list-limit 0 重新汇总"
+            rest_en = "all of them: consolidate again with --details or --list-limit 0"
         notes.append(
             (
                 f"{s.title_zh}列表已精简：显示 {s.shown:,} / 共 {s.total:,} 条（{zh_per}最紧急的 "
-                f"{s.limit} 条；全部：加 --details 或 --list-limit 0 重新汇总）",
+                f"{s.limit} 条；{rest_zh}）",
                 f"{s.title_en}: list shortened, showing {s.shown:,} of {s.total:,} (the "
-                f"{s.limit} most urgent {en_per}; all of them: consolidate again with "
-                "--details or --list-limit 0)",
+                f"{s.limit} most urgent {en_per}; {rest_en})",
             )
         )
     return notes

@@ -239,6 +239,7 @@ def write_packs(
                 base=folder.resolve(),
                 in_memory=True,
                 list_limit=list_limit,
+                pack=True,
             )
         packs.append(Pack(group, path, pack_headline(pack, group, lang), password is not None))
     return packs

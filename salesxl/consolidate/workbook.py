@@ -621,6 +621,7 @@ def write_workbook(
     base: Path,
     in_memory: bool = False,
     list_limit: int | None = DEFAULT_LIST_LIMIT,
+    pack: bool = False,
 ) -> None:
     """Write the summary workbook into the file `tmp` (what `write_summary` moves into place);
     links to rep files are relative to `base`, the folder the workbook will be in.
@@ -628,7 +629,8 @@ def write_workbook(
     each (a team's pack is small, and fifty of them would make and remove 1,500 files).
     The list sheets show per rep the `list_limit` most urgent entries (`salesxl.consolidate.
     lists`; a pack: those of its own reps); with `details`, or a limit of None or 0, every
-    entry."""
+    entry.  `pack`: a leader's pack, whose Overview tells its reader where the rest of a
+    shortened list is (the leader cannot consolidate again)."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     with paused_gc():  # ~100k cells of small objects, no cycles
@@ -685,7 +687,7 @@ def write_workbook(
                     summary,
                     lang,
                     NUMBER_FORMATS,
-                    notes=overview_notes(cut),
+                    notes=overview_notes(cut, pack=pack),
                 )
             elif sheet.key == "trend":
                 writer.trend(sheet)
