@@ -407,3 +407,72 @@ def test_a_newcomers_pace_line_counts_only_the_workdays_employed(tmp_path: Path)
     assert days[dt.date(2026, 11, 6)] == 0 and days[dt.date(2026, 11, 30)] == pytest.approx(32000)
     assert card.completion == pytest.approx(12000 / 32000) and card.pace == pytest.approx(1.2)
     assert card.note is not None and "11-09" in card.note
+
+
+def _figures(path: Path) -> dict[str, Any]:
+    """The card's figures: each label of the This month grid with the value beside it."""
+    sheet = openpyxl.load_workbook(path).active
+    return {
+        str(sheet.cell(r, c).value): sheet.cell(r, c + 1).value
+        for r in range(1, sheet.max_row + 1)
+        for c in (1, 3)
+        if sheet.cell(r, c).value
+    }
+
+
+def test_a_leavers_card_shows_the_pro_rated_target_its_completion_is_computed_on(
+    tmp_path: Path,
+) -> None:
+    """S007 left on Tuesday 11-10 (the day counted as employed): November's workdays 11-02 to
+    11-06 and 11-09, 11-10 = 7 of 21.  Month target 42,000 pro-rated to 42,000 × 7/21 =
+    14,000; one deal of 7,000: completion 7,000 / 14,000 = 50 %.  The card shows 14,000 as
+    the target (to the leave date), the full 42,000 beside it, and 7 of 21 workdays: never
+    42,000 next to 50 %."""
+    inbox = tmp_path / "inbox"
+    daily_file(inbox, "S007", [won(4, "客户庚", "13800000007", 1, 7000.0)])
+    roster = roster_file(
+        tmp_path / "roster.xlsx", [rep("S007", status="left", leave_date=dt.date(2026, 11, 10))]
+    )
+    targets = targets_file(tmp_path / "targets.xlsx", {NOV: {"S007": 42000.0}})
+    _, cards = scorecards_inbox([inbox], period=NOV, roster=roster, targets=targets, as_of=AS_OF)
+    (card,) = cards
+    assert card.prorated and card.prorated_target == pytest.approx(14000)
+    assert card.completion == pytest.approx(0.5)
+    (path,) = write_scorecards(cards, tmp_path / "cards")
+    shown = _figures(path)
+    assert shown["折算目标（至 11-10 离职）Target pro-rated to leaving 11-10"] == pytest.approx(
+        14000
+    )
+    assert shown["全月目标 Full-month target"] == 42000
+    assert shown["在岗工作日 Workdays employed"] == "7 / 21"
+    assert shown["完成率 Completion"] == pytest.approx(0.5)
+    assert "月度目标 Target" not in shown  # the full target is never the one beside completion
+
+
+def test_a_new_hires_card_shows_the_target_pro_rated_from_the_hire_date(tmp_path: Path) -> None:
+    """S009 joined on Monday 11-09: 16 of November's 21 workdays, target 42,000 pro-rated to
+    32,000; 12,000 closed: completion 12,000 / 32,000 = 37.5 %.  A rep employed all month
+    (S001, target 21,000) keeps the plain month target and no pro-rating lines."""
+    inbox = tmp_path / "inbox"
+    daily_file(inbox, "S009", [won(10, "客户壬", "13800000010", 1, 12000.0)])
+    daily_file(inbox, "S001", [won(3, "客户乙", "13800000002", 1, 5000.0)])
+    roster = roster_file(
+        tmp_path / "roster.xlsx", [rep("S009", hire_date=dt.date(2026, 11, 9)), rep("S001")]
+    )
+    targets = targets_file(tmp_path / "targets.xlsx", {NOV: {"S009": 42000.0, "S001": 21000.0}})
+    _, cards = scorecards_inbox([inbox], period=NOV, roster=roster, targets=targets, as_of=AS_OF)
+    paths = {p.name: p for p in write_scorecards(cards, tmp_path / "cards")}
+    (newcomer,) = [p for name, p in paths.items() if "S009" in name]
+    shown = _figures(newcomer)
+    assert shown["折算目标（自 11-09 入职）Target pro-rated from joining 11-09"] == pytest.approx(
+        32000
+    )
+    assert shown["全月目标 Full-month target"] == 42000
+    assert shown["在岗工作日 Workdays employed"] == "16 / 21"
+    assert shown["完成率 Completion"] == pytest.approx(0.375)
+    (whole,) = [p for name, p in paths.items() if "S001" in name]
+    shown = _figures(whole)
+    assert shown["月度目标 Target"] == 21000
+    assert shown["完成率 Completion"] == pytest.approx(5000 / 21000)
+    assert "全月目标 Full-month target" not in shown
+    assert "在岗工作日 Workdays employed" not in shown

@@ -101,6 +101,24 @@ class Scorecard:
     conflicts: list[ConflictLine] = field(default_factory=list)
     days: list[DayPoint] = field(default_factory=list)
     note: str | None = None  # joined, left, no report, refused: as the By rep sheet says
+    # The workdays employed of the month's (standing.py), and a hire or leave date in it:
+    # what the target is pro-rated to.
+    workdays: int | None = None
+    month_workdays: int | None = None
+    hire_date: dt.date | None = None
+    leave_date: dt.date | None = None
+
+    @property
+    def prorated(self) -> bool:
+        """The target completion is computed on is the month target pro-rated to the workdays
+        employed (a rep who joined or left during the month), not the month target itself."""
+        return (
+            self.target is not None
+            and self.prorated_target is not None
+            and self.workdays is not None
+            and self.month_workdays is not None
+            and self.workdays < self.month_workdays
+        )
 
     @property
     def ahead(self) -> float | None:
@@ -192,6 +210,9 @@ def build_scorecards(
             ),
             note=t.standing.note if t.standing is not None else None,
         )
+        if t.standing is not None:
+            card.workdays, card.month_workdays = t.standing.workdays, t.standing.month_workdays
+            card.hire_date, card.leave_date = t.standing.hire_date, t.standing.leave_date
         card.warning_months, card.streak_from_store = _streak(
             card.warning, None if history is None else history.get(rep_id, ())
         )

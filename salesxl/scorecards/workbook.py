@@ -152,6 +152,22 @@ class _Formats:
         self.hidden_date = add({"num_format": "yyyy-mm-dd"})
 
 
+def _prorated_label(c: Scorecard) -> str:
+    """The label of a target pro-rated to the workdays employed: from the hire date, to the
+    leave date (the dates in the month; README, "Leavers, new hires and pro-rating")."""
+    joined, left = c.hire_date, c.leave_date
+    if joined and left:
+        return (
+            f"折算目标（{joined:%m-%d} 入职至 {left:%m-%d} 离职）Target pro-rated: joined "
+            f"{joined:%m-%d}, left {left:%m-%d}"
+        )
+    if left:
+        return f"折算目标（至 {left:%m-%d} 离职）Target pro-rated to leaving {left:%m-%d}"
+    if joined:
+        return f"折算目标（自 {joined:%m-%d} 入职）Target pro-rated from joining {joined:%m-%d}"
+    return "折算目标 Target, pro-rated"
+
+
 class _Page:
     def __init__(self, ws: Any, wb: Any, f: _Formats, card: Scorecard) -> None:
         self.ws, self.wb, self.f, self.card = ws, wb, f, card
@@ -199,8 +215,29 @@ class _Page:
         warning = WARNING_LABELS.get(c.warning or "")
         rank_team = f"{c.rank_team} / {c.team_size}" if c.rank_team else "—"
         rank_company = f"{c.rank_company} / {c.company_size}" if c.rank_company else "—"
+        # Completion is the amount over the target pro-rated to the workdays employed: a rep
+        # who joined or left during the month sees that target beside it, and the month's.
+        target = (
+            (_prorated_label(c), c.prorated_target, f.money)
+            if c.prorated
+            else ("月度目标 Target", c.target, f.money)
+        )
         pairs = [
-            (("本月金额 Amount", c.amount, f.big), ("月度目标 Target", c.target, f.money)),
+            (("本月金额 Amount", c.amount, f.big), target),
+            *(
+                [
+                    (
+                        ("全月目标 Full-month target", c.target, f.money),
+                        (
+                            "在岗工作日 Workdays employed",
+                            f"{c.workdays} / {c.month_workdays}",
+                            f.text,
+                        ),
+                    )
+                ]
+                if c.prorated
+                else []
+            ),
             (
                 ("完成率 Completion", c.completion, f.percent),
                 ("进度目标 Target at pace today", c.paced_target, f.money),
@@ -231,6 +268,8 @@ class _Page:
         for left, right in pairs:
             self._pair(0, *left)
             self._pair(2, *right)
+            if right is target and c.prorated:  # the label says to which dates: two lines
+                self.ws.set_row(self.row, 30)
             self.row += 1
         streak = (
             "连续预警：含本月，据数据库往前最多 6 个月 / in a row: this month and up to 6 months "
