@@ -406,3 +406,20 @@ def test_a_button_gives_back_what_its_run_froze(book: FakeBook) -> None:
         assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
+
+
+def test_return_again_removes_the_copy_of_a_file_gone_from_the_inbox(book: FakeBook) -> None:
+    """A rep's file taken out of the inbox (handed in again elsewhere, or withdrawn): the
+    button's second run removes its return copy and says so."""
+    folder = Path(book.fullname).parent
+    excel.return_copies(book)
+    returns = folder / "returns"
+    copy = sorted(returns.rglob("*_退回_2026-11-24.xlsx"))[0]
+    stem = copy.name.split("_退回_")[0]
+    (source,) = [p for p in (folder / "inbox").rglob(f"{stem}.*") if p.is_file()]
+    source.unlink()
+    excel.return_copies(book)
+    second = book.app.alerts[-1]
+    assert second["mode"] == "info", second["prompt"]
+    assert not copy.exists()
+    assert "旧退回件 Earlier runs' files: 已删除 removed" in second["prompt"]

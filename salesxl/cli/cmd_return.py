@@ -12,9 +12,10 @@ from salesxl.cli.params import DATE, PERIOD
 from salesxl.core.periods import Month, Week
 from salesxl.core.text import plural
 from salesxl.write.return_list import HOW_LABELS
+from salesxl.write.return_record import RECORD_NAME, TakenBack, Tidied
 from salesxl.write.returns import Returns, return_inbox
 
-__all__ = ["command", "echo_returns"]
+__all__ = ["command", "echo_returns", "echo_tidied"]
 
 
 def echo_returns(result: Returns) -> None:
@@ -22,7 +23,8 @@ def echo_returns(result: Returns) -> None:
     copies = len(result.copies)
     unopened = sum(f.how == "not_opened" for f in result.files)
     click.echo(
-        f"{plural(result.checked, 'file')} checked: {len(result.files)} go back to their reps "
+        f"{plural(result.checked, 'file')} checked: {len(result.files)} "
+        f"{'goes back to its rep' if len(result.files) == 1 else 'go back to their reps'} "
         f"({plural(copies, 'return copy', 'return copies')} 退回件, {unopened} could not be "
         "opened)"
     )
@@ -36,6 +38,73 @@ def echo_returns(result: Returns) -> None:
         f"  return list 退回清单: {result.lists[0]}"
         + (f" (and one per team: {len(result.lists) - 1})" if len(result.lists) > 1 else "")
     )
+    if result.tidied is not None:
+        echo_tidied(result.tidied, result.folder)
+
+
+_WHY = {
+    "fixed": "nothing to return for its file now",
+    "replaced": "replaced by this run's copy",
+    "list": "an earlier return list",
+}
+
+
+def echo_tidied(tidied: Tidied, folder: Path) -> None:
+    """What became of the files earlier runs wrote into the folder: removed, moved aside,
+    or still there (open in Excel), and look-alikes no record vouches for."""
+    if tidied.unreadable_record:
+        click.echo(
+            f"  warning: the record {folder / RECORD_NAME} could not be read "
+            f"({tidied.unreadable_record}): no earlier return copy was removed; a new record "
+            "is written",
+            err=True,
+        )
+    taken = [*tidied.removed, *tidied.moved, *tidied.kept]
+    if taken:
+        click.echo(f"  earlier runs' files 旧退回件 in {folder}:")
+    for t in tidied.removed:
+        click.echo(f"    removed 已删除: {_shown(t.path, folder)} ({_why(t)})")
+    for t in tidied.moved:
+        click.echo(
+            f"    moved aside 已移走: {_shown(t.path, folder)} → {_shown(t.moved_to, folder)} "
+            f"({_why(t)}; changed since salesxl wrote it, so not deleted)"
+        )
+    for t in tidied.kept:
+        click.echo(
+            f"  warning: could not remove {t.path} ({_why(t)}): {t.error}; close it and run "
+            "again, or delete it by hand: it is out of date",
+            err=True,
+        )
+    if tidied.unrecorded:
+        shown = ", ".join(_shown(p, folder) for p in tidied.unrecorded[:5])
+        more = f" and {len(tidied.unrecorded) - 5} more" if len(tidied.unrecorded) > 5 else ""
+        one = len(tidied.unrecorded) == 1
+        click.echo(
+            f"  note: {plural(len(tidied.unrecorded), 'file')} in {folder} "
+            + (
+                "looks like an earlier return copy or list, but no record says this command "
+                "wrote it, so it is left as it is"
+                if one
+                else "look like earlier return copies or lists, but no record says this "
+                "command wrote them, so they are left as they are"
+            )
+            + f": {shown}{more}; delete any that are out of date by hand",
+            err=True,
+        )
+
+
+def _why(t: TakenBack) -> str:
+    who = f"{t.entry.rep}: " if t.entry.rep and t.why != "list" else ""
+    return who + _WHY.get(t.why, t.why)
+
+
+def _shown(path: Path | None, folder: Path) -> str:
+    if path is None:
+        return "?"
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return str(path)
 
 
 @click.command()
@@ -94,6 +163,13 @@ def command(
     top). A CSV or .xls file comes back as an .xlsx of its values; a file that
     cannot be opened is listed, not copied. Originals are never changed. A
     corrected copy is sent back like any form: the marks are not read as data.
+
+    Run again into the same folder, it removes the copies and lists it wrote
+    there before that no longer stand (a file fixed since, a copy of an
+    earlier day), and says which: it knows its own files by the record
+    salesxl-returns.json it keeps there, and touches no other file. One
+    changed since it was written is moved into "_过期 Outdated" instead;
+    one open in Excel is left, with a warning.
 
     \b
     Example:

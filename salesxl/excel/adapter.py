@@ -315,11 +315,23 @@ def _return_copies(book: Any, settings: ManagerSettings) -> str:
         progress=_status(book.app, "校验 Checking"),
     )
     unopened = sum(f.how == "not_opened" for f in result.files)
+    earlier = ""
+    tidied = result.tidied
+    if tidied is not None and (tidied.removed or tidied.moved or tidied.kept):
+        earlier = (
+            f"\n旧退回件 Earlier runs' files: 已删除 removed {len(tidied.removed)}，"
+            f"已移到 moved to 「_过期 Outdated」 {len(tidied.moved)}"
+        )
+        if tidied.kept:
+            earlier += (
+                "\n无法删除（请关闭后重新运行，或手动删除）Could not remove (close and run again):"
+                + "".join(f"\n  {t.path} — {t.error}" for t in tidied.kept)
+            )
     return (
         f"已检查 {result.checked} 个文件 Checked {plural(result.checked, 'file')}\n"
         f"退回件 Return copies: {len(result.copies)}，无法打开 Could not be opened: {unopened}\n"
         f"保存在 Saved in: {result.folder}\n"
-        f"退回清单 Return list: {result.lists[0]}"
+        f"退回清单 Return list: {result.lists[0]}" + earlier
     )
 
 

@@ -12,11 +12,18 @@ A CSV, an old `.xls` or a workbook whose parts cannot be edited one by one
 gets a new `.xlsx` holding its values, marked the same way.  A file that
 cannot be opened at all (not a workbook, damaged, password-protected) is
 listed in the return list, not copied.  The original is only ever read.
+
+Every run records the files it wrote in the folder (salesxl.write.return_record);
+a run over the whole inbox (`return_inbox`) takes back the recorded copies and
+lists of earlier runs it did not write again, so a rep whose file has since
+been fixed finds no stale copy, and a rerun on a later day leaves only the
+latest copy of each file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 from collections.abc import Sequence
@@ -40,6 +47,15 @@ from salesxl.validate import FormData
 from salesxl.write.marking import ERROR_FILL, WARNING_FILL, CellMark, ToFixSheet, mark_workbook
 from salesxl.write.package import PackageError
 from salesxl.write.return_list import write_return_lists
+from salesxl.write.return_record import (
+    Recorded,
+    Tidied,
+    digest,
+    read_record,
+    take_back,
+    unrecorded,
+    write_record,
+)
 from salesxl.write.sheet_xml import cells_of
 from salesxl.write.xlsx import OutputError, atomic_output, safe_sheet_title
 
@@ -48,6 +64,7 @@ __all__ = [
     "WARNING_FILL",
     "ReturnedFile",
     "Returns",
+    "Tidied",
     "copy_name",
     "return_copies",
     "return_inbox",
@@ -89,6 +106,9 @@ class Returns:
     files: list[ReturnedFile]  # the files that go back, in input order
     lists: list[Path]  # the return lists: all teams first, then one per team
     checked: int  # rep files read
+    # What was done with the files earlier runs wrote into the folder (None: not looked at,
+    # `return_copies` without `tidy`).
+    tidied: Tidied | None = None
 
     @property
     def copies(self) -> list[Path]:
@@ -116,7 +136,8 @@ def return_inbox(
 ) -> Returns:
     """Read and validate every file under `paths`, then `return_copies` of those with problems.
 
-    Raises OutputError when `folder` lies inside one of `paths` (the copies
+    It sees the whole inbox, so it also takes back what earlier runs wrote into
+    `folder` and no longer stands (`return_copies` with `tidy`).  Raises OutputError when `folder` lies inside one of `paths` (the copies
     would be read as rep files next time) or cannot be made.
     """
     folder = Path(folder)
@@ -149,6 +170,7 @@ def return_inbox(
         warnings=warnings,
         lang=lang,
         workers=workers,
+        tidy=True,
     )
 
 
@@ -161,9 +183,15 @@ def return_copies(
     warnings: bool = False,
     lang: str = "both",
     workers: int | None = None,
+    tidy: bool = False,
 ) -> Returns:
     """Write a return copy of every file in `forms` with an error (or a warning, with
-    `warnings`) into `folder`, by team, and the return lists; the originals are only read."""
+    `warnings`) into `folder`, by team, and the return lists; the originals are only read.
+
+    The files written are recorded in the folder (salesxl.write.return_record).  With
+    `tidy` (`forms` is the whole inbox), the recorded files of earlier runs not written
+    again are taken back: removed, or moved aside when changed since; without it (a watch
+    handing in the day's files), they are left and stay recorded."""
     if lang not in ("both", "zh", "en"):
         raise ValueError(f"lang must be 'both', 'zh' or 'en', not {lang!r}")
     today = today or dt.date.today()
@@ -198,12 +226,58 @@ def return_copies(
         entry.copy = target
         jobs.append(_Job(source, target, problems, lang, today))
     copied = [e for e in returned if e.copy is not None]
-    for entry, how in zip(copied, _write_all(jobs, workers), strict=True):
+    day = f"{today:%Y-%m-%d}"
+    written: dict[str, Recorded] = {}
+    for entry, (how, sha) in zip(copied, _write_all(jobs, workers), strict=True):
         entry.how = how
         if how == "not_opened":  # gone or changed since it was read
             entry.copy = None
+        elif entry.copy is not None:
+            rep = " ".join(x for x in (entry.rep_id, entry.rep_name) if x) or None
+            written[_in(entry.copy, folder)] = Recorded(sha, "copy", str(entry.source), rep, day)
     lists = write_return_lists(returned, folder, today, lang=lang)
-    return Returns(folder, returned, lists, len(forms))
+    for path in lists:
+        written[_in(path, folder)] = Recorded(digest(path), "list", day=day)
+    tidied = _record(folder, written, today, tidy)
+    return Returns(folder, returned, lists, len(forms), tidied)
+
+
+def _in(path: Path, folder: Path) -> str:
+    """A written file's place in the returns folder, as the record keeps it."""
+    return path.relative_to(folder).as_posix()
+
+
+def _record(
+    folder: Path, written: dict[str, Recorded], today: dt.date, tidy: bool
+) -> Tidied | None:
+    """Record what was written; with `tidy`, take back what earlier runs wrote and this one
+    did not (salesxl.write.return_record)."""
+    problem = None
+    try:
+        before = read_record(folder) or {}
+    except ValueError as exc:  # nothing is taken back on a record that cannot be read
+        before, problem = {}, str(exc)
+    tidied = None
+    if tidy:
+        tidied, still = take_back(folder, before, written)
+        tidied.unreadable_record = problem
+        keep = {**still, **written}
+        tidied.unrecorded = unrecorded(folder, [folder / name for name in keep])
+    else:
+        keep = {**before, **written}
+    try:
+        write_record(folder, keep, today)
+    except OSError as exc:
+        raise OutputError(
+            f"退回件已写好，但无法在 {folder} 中保存退回记录（{exc.strerror}）：下次运行将无法删除"
+            "过期的退回件",
+            f"the return copies are written, but the record of them in {folder} could not be "
+            f"saved ({exc.strerror}): the next run could not remove stale ones",
+            hint_zh="请检查文件夹权限后重新运行",
+            hint_en="check the folder's permissions and run again",
+            setting="returns",
+        ) from None
+    return tidied
 
 
 # -- who the files belong to ------------------------------------------------------------------
@@ -284,19 +358,20 @@ class _Job:
     today: dt.date
 
 
-def _write_all(jobs: list[_Job], workers: int | None) -> list[str]:
+def _write_all(jobs: list[_Job], workers: int | None) -> list[tuple[str, str]]:
     if len(jobs) < PARALLEL_THRESHOLD or workers == 1:
         return [_write_copy(job) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_write_copy, jobs, chunksize=8))
 
 
-def _write_copy(job: _Job) -> str:
-    """Write one return copy; returns how: `marked`, `values` or `not_opened`."""
+def _write_copy(job: _Job) -> tuple[str, str]:
+    """Write one return copy; returns how (`marked`, `values` or `not_opened`) and the
+    SHA-256 of what was written."""
     try:
         data = job.source.read_bytes()
     except OSError:
-        return "not_opened"
+        return "not_opened", ""
     is_zip = data[:2] == b"PK" and job.source.suffix.lower() in (".xlsx", ".xlsm")
     content, how = None, "values"
     if is_zip:
@@ -308,13 +383,13 @@ def _write_copy(job: _Job) -> str:
     if content is None:
         made = _values_workbook(job.source)
         if made is None:
-            return "not_opened"
+            return "not_opened", ""
         values, titles = made
         content = mark_workbook(values, *_marks_and_list(job, titles))
     job.target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(job.target) as tmp:
         tmp.write_bytes(content)
-    return how
+    return how, hashlib.sha256(content).hexdigest()
 
 
 def _values_workbook(source: Path) -> tuple[bytes, dict[str, str]] | None:
