@@ -267,11 +267,15 @@ def chase_list(
     owed: dict[str, RepChase] = {}
     daily: dict[str, list[tuple[dt.date, bool, bool]]] = {}  # rep -> (day, missing, counted)
     left_out: dict[str, tuple[dt.date, str]] = {}  # rep -> from when, why: owed rows not judged
-    judged_from = (
-        {rep_id: first_data.judged_from(rep, window) for rep_id, rep in reps.items()}
-        if first_data is not None
-        else {}
-    )
+    judged_from: dict[str, tuple[dt.date, str]] = {}
+    if first_data is not None:
+        # only the reps whose start cuts into the window (every row is of its months' days,
+        # or of a week starting in them): an established store's reps have no row to test
+        opens = min(window.months).first_day
+        for rep_id, someone in reps.items():
+            cut = first_data.judged_from(someone, window)
+            if cut[0] > opens:
+                judged_from[rep_id] = cut
     for month, rows in rows_by_month.items():
         whole = window.since is None or month == window.months[-1]  # every row counts
         for row in rows:
