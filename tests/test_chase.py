@@ -44,7 +44,7 @@ from tests.store_fixtures import (
 pg_server = store_fixtures.pg_server
 store_url = store_fixtures.store_url
 
-SEP, OCT = Month(2026, 9), Month(2026, 10)
+SEP, OCT, NOV = Month(2026, 9), Month(2026, 10), Month(2026, 11)
 AS_OF = dt.date(2026, 10, 13)
 SEPT_WORKDAYS = [
     d
@@ -296,3 +296,127 @@ def test_chase_list_from_submission_rows_directly():
     assert chase_text(chase)[-1] == "  @张三 11-02 日报未交"
     sheet = chase_sheet(chase)
     assert [c.key for c in sheet.columns][:5] == ["region", "team", "leader", "rep_id", "name"]
+
+
+DEC = Month(2026, 12)
+
+
+def _dec(*days: int) -> list[dt.date]:
+    return [dt.date(2026, 12, d) for d in days]
+
+
+def test_a_new_store_owes_nothing_before_its_first_report(store_url, tmp_path):
+    """QA: a store whose first month is the current one escalated runs begun the month before.
+
+    No holidays in November or December 2026: the workdays are Monday to Friday.  The store's
+    first report is A's of Tue Dec 1, imported on Fri Dec 4 at 08:00; chased at the end of
+    Mon Dec 7 (Dec 4's report was due Dec 7 09:00, Dec 7's is due Dec 8: not yet)."""
+    import_files(
+        "roster",
+        [
+            roster_file(
+                tmp_path / "r.xlsx",
+                [
+                    rep("A", name="张三", manager="李四"),
+                    rep("B", name="王五", manager="李四"),
+                    rep("C", name="赵六", manager="李四"),  # no hire date in the roster
+                    rep("E", name="周九", manager="李四", leave_date=dt.date(2026, 12, 2)),
+                ],
+            )
+        ],
+        db=store_url,
+    )
+    a = daily_file(tmp_path / "in", "A", [contact(d, "甲", month=DEC) for d in (1, 2)], month=DEC)
+    c = daily_file(tmp_path / "in", "C", [contact(3, "丙", month=DEC)], month=DEC)
+    import_files("reports", [a, c], db=store_url, now=dt.datetime(2026, 12, 4, 8))
+    chase = chase_store(store_url, as_of=dt.date(2026, 12, 7))
+    assert chase.window.months == (Month(2026, 11), DEC)
+    by_rep = {r.rep.rep_id: r for r in chase.owing}
+    # November is before anything the store holds: Nov 30 (due Dec 1 09:00) is owed by
+    # nobody, and no run reaches back into it.
+    # A: Dec 1 and 2 in; Dec 3 and 4 missing: 2 in a row.
+    assert by_rep["A"].missing_days == _dec(3, 4) and len(by_rep["A"].streak) == 2
+    # B: nothing at all: Tue Dec 1 to Fri Dec 4, 4 in a row (not November's 21 workdays
+    # besides), counted from Dec 1.
+    assert by_rep["B"].missing_days == _dec(1, 2, 3, 4)
+    assert by_rep["B"].streak == _dec(1, 2, 3, 4)
+    # C: the roster gives no hire date; the first report is Thu Dec 3: Dec 1 and 2 may be
+    # before C joined, so only Fri Dec 4 is owed; so is W50's plan (Mon Dec 7) and
+    # December's, not W49's (Mon Nov 30, before C's first report).
+    assert by_rep["C"].missing_days == _dec(4) and len(by_rep["C"].streak) == 1
+    assert by_rep["C"].counted_from == (dt.date(2026, 12, 3), "first_report")
+    assert by_rep["C"].message().zh == "@赵六 12-04 日报未交；第50周周计划未交；12月月计划未交"
+    # E left on Wed Dec 2: Dec 1 and 2 owed, nothing after (W50 starts after leaving).
+    assert by_rep["E"].missing_days == _dec(1, 2) and len(by_rep["E"].streak) == 2
+    assert by_rep["E"].message().zh == "@周九（12-02 离职） 12-01、12-02 日报未交；12月月计划未交"
+    (team,) = chase.teams
+    assert [r.rep.rep_id for r in team.escalated] == ["B"]
+    assert team.escalated[0].escalation(team.leader).zh == (
+        "@李四 王五 已连续 4 个工作日未交日报（12-01 至 12-04；自 12-01 起计："
+        "数据库中没有更早的报表），请跟进"
+    )
+    text = chase_text(chase)
+    assert text[1] == "  数据库中没有 2026-12-01 之前的报表：此前的日子不算缺交"
+    english = chase_text(chase, "en")
+    assert english[1] == (
+        "  the store holds no report before 2026-12-01: earlier days are not counted as missing"
+    )
+    assert (
+        "  [escalate] @李四 王五 has missed the daily report on 4 workdays in a row (12-01 to "
+        "12-04; counted from 12-01: the store holds no earlier report); please follow up"
+    ) in english
+    data = chase.to_dict()
+    assert data["known_from"] == "2026-12-01"
+    (escalation,) = data["teams"][0]["escalations"]
+    assert (escalation["days"], escalation["counted_from"]) == (4, "2026-12-01")
+
+
+def test_an_inbox_starting_mid_month_and_reps_joining_mid_month(tmp_path):
+    """The inbox's first report is of Wed Nov 18 (the team took the forms up then); chased at
+    the end of Thu Dec 10 (Dec 9's report was due Dec 10 09:00).  November's workdays from
+    the 18th: 18, 19, 20, 23-27, 30 (9); December's to the 9th: 1-4, 7-9 (7)."""
+    folder = tmp_path / "inbox"
+    roster = roster_file(
+        tmp_path / "roster.xlsx",
+        [
+            rep("A", name="张三", manager="李四"),
+            rep("B", name="王五", manager="李四"),
+            rep("C", name="赵六", manager="李四", hire_date=dt.date(2026, 12, 3)),
+            rep("D", name="孙八", manager="李四"),  # no hire date
+            rep("E", name="周九", manager="李四", leave_date=dt.date(2026, 12, 2)),
+        ],
+    )
+    nov_from_18 = [d for d in NOV.days() if d.day >= 18 and d.weekday() < 5]
+    dec_to_9 = [d for d in DEC.days() if d.day <= 9 and d.weekday() < 5]
+    _report(folder, "A", nov_from_18, NOV)
+    _report(folder, "A", dec_to_9, DEC)
+    _report(folder, "D", _dec(7, 8), DEC)
+    _report(folder, "E", [d for d in nov_from_18 if d.day <= 27], NOV)
+    chase = chase_inbox([folder], as_of=dt.date(2026, 12, 10), roster=roster)
+    by_rep = {r.rep.rep_id: r for r in chase.owing}
+    # A sent every day (its plans are owed: none sent here).
+    assert by_rep["A"].missing_days == [] and by_rep["A"].streak == []
+    # B sent nothing: owed from the inbox's first day, Nov 18 (9 + 7 = 16 in a row, not 28).
+    assert by_rep["B"].missing_days == [dt.date(2026, 11, 30), *dec_to_9]
+    assert len(by_rep["B"].streak) == 16 and by_rep["B"].streak[0] == dt.date(2026, 11, 18)
+    assert by_rep["B"].run_cut_short
+    assert by_rep["B"].counted_from == (dt.date(2026, 11, 18), "inbox")
+    # C joined Thu Dec 3 (the roster says so): Dec 3, 4, 7, 8, 9 are owed, 5 in a row.
+    assert by_rep["C"].missing_days == _dec(3, 4, 7, 8, 9) and len(by_rep["C"].streak) == 5
+    assert by_rep["C"].counted_from is None
+    # D: no hire date, first report Mon Dec 7: Dec 9 alone is owed, not Nov 30 nor Dec 1-4.
+    assert by_rep["D"].missing_days == _dec(9) and len(by_rep["D"].streak) == 1
+    assert by_rep["D"].counted_from == (dt.date(2026, 12, 7), "first_report")
+    # E left Wed Dec 2 after reporting up to Nov 27: Nov 30, Dec 1 and 2; 3 in a row.
+    assert by_rep["E"].missing_days == [dt.date(2026, 11, 30), *_dec(1, 2)]
+    assert len(by_rep["E"].streak) == 3
+    (team,) = chase.teams
+    assert [r.rep.rep_id for r in team.escalated] == ["B", "C", "E"]
+    lines = chase_text(chase)
+    assert lines[1] == "  收件箱中没有 2026-11-18 之前的报表：此前的日子不算缺交"
+    assert (
+        "  [升级] @李四 王五 已连续 16 个工作日未交日报（11-18 至 12-09；自 11-18 起计："
+        "收件箱中没有更早的报表），请跟进"
+    ) in lines
+    # C's run starts on the hire day: nothing was cut, nothing to say.
+    assert "  [升级] @李四 赵六 已连续 5 个工作日未交日报（12-03 至 12-09），请跟进" in lines

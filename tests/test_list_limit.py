@@ -135,10 +135,12 @@ def test_a_pack_shortens_its_own_reps_lists(summary, tmp_path):
     # 2 shown of A's 6 lapses; A's file: 2 of its 3 issues.  The leader cannot consolidate:
     # the note points at the total column and the manager, never at a command's option.
     assert [n for n in _notes(path) if n.startswith(("Customers", "Issues"))] == [
-        "Customers: list shortened, showing 2 of 6 (the 2 most urgent per rep; the Rep's total "
-        "column gives each one's count; for every entry, ask your manager for the full list)",
-        "Issues: list shortened, showing 2 of 3 (the 2 most urgent per file; the File's total "
-        "column gives each one's count; for every entry, ask your manager for the full list)",
+        "Customers: list shortened, showing 2 of 6 (the 2 most urgent per rep, conflicts "
+        "first, then the longest overdue; the Rep's total column gives each one's count; for "
+        "every entry, ask your manager for the full list)",
+        "Issues: list shortened, showing 2 of 3 (the 2 most urgent per file, errors first; the "
+        "File's total column gives each one's count; for every entry, ask your manager for the "
+        "full list)",
     ]
 
 
@@ -148,15 +150,16 @@ def test_a_written_pack_tells_its_leader_to_ask_the_manager_for_the_full_lists(s
     (pack,) = write_packs(summary, tmp_path / "packs", split_by="team", list_limit=2)
     zh_customers, en_customers, zh_issues, en_issues = _notes(pack.path)
     assert zh_customers == (
-        "客户列表已精简：显示 3 / 共 7 条（每人最紧急的 2 条；「该销售员共计」列是各自的总数；"
-        "要看全部条目，请向经理索取完整列表）"
+        "客户列表已精简：显示 3 / 共 7 条（每人最紧急的 2 条，归属冲突在前，再是逾期最久的；"
+        "「该销售员共计」列是各自的总数；要看全部条目，请向经理索取完整列表）"
     )
     assert en_customers == (
-        "Customers: list shortened, showing 3 of 7 (the 2 most urgent per rep; the Rep's total "
-        "column gives each one's count; for every entry, ask your manager for the full list)"
+        "Customers: list shortened, showing 3 of 7 (the 2 most urgent per rep, conflicts first, "
+        "then the longest overdue; the Rep's total column gives each one's count; for every "
+        "entry, ask your manager for the full list)"
     )
     assert zh_issues.startswith(
-        "问题列表已精简：显示 3 / 共 4 条（每个文件最紧急的 2 条；「该文件共计」"
+        "问题列表已精简：显示 3 / 共 4 条（每个文件最紧急的 2 条，错误在前；「该文件共计」"
     )
     assert en_issues.startswith("Issues: list shortened, showing 3 of 4")
     for note in (zh_customers, en_customers, zh_issues, en_issues):
@@ -258,19 +261,73 @@ def test_the_customers_rows_are_made_only_when_asked_for_and_shortened_alike():
         (expected,), expected_cut = shorten_lists([whole], limit)
         assert short.rows == expected.rows and short.columns == expected.columns
         assert cut == expected_cut
-    # by hand at limit 2, by due date (since + 7): A keeps 客户2 (due 11-09) and 客户3 (11-10)
-    # of its 9 entries, B both of its lapses, C its one
+    # by hand at limit 2: A keeps its conflict over 客户2 with B (conflicts first), then its
+    # most urgent lapse by due date (since + 7), 客户2 (due 11-09), of its 9 entries; B both
+    # of its lapses, C its one.  The list's order: the lapses by due date, then the conflict.
     made = consolidate([a, b, c], period=NOV, as_of=as_of).sheet("customers")
     (short,), (cut,) = shorten_lists([made], 2)
-    kept = [(r[3], r[1], str(r[6]), r[-1]) for r in short.rows]
+    kept = [(r[3], r[1], str(r[6]), r[8], r[-1]) for r in short.rows]
     assert kept == [
-        ("A", "客户2", "2026-11-09", 9),
-        ("A", "客户3", "2026-11-10", 9),
-        ("B", "客户2", "2026-11-10", 2),
-        ("C", "天河科技", "2026-11-11", 1),
-        ("B", "前海物流", "2026-11-13", 2),
+        ("A", "客户2", "2026-11-09", None, 9),
+        ("B", "客户2", "2026-11-10", None, 2),
+        ("C", "天河科技", "2026-11-11", None, 1),
+        ("B", "前海物流", "2026-11-13", None, 2),
+        ("A", "客户2", "None", "B", 9),  # the conflict: no due date, the other rep B
     ]
     assert (cut.total, cut.shown) == (12, 5)
     # pickled (a summary sent elsewhere) or copied: the sheet with every row, made then
     back = pickle.loads(pickle.dumps(consolidate([a, b, c], period=NOV, as_of=as_of)))
     assert type(back.sheet("customers")) is SheetData and len(back.sheet("customers").rows) == 12
+
+
+def test_a_cold_callers_conflicts_are_not_crowded_out_by_lapses(tmp_path):
+    """Customer conflicts decide who is credited with a sale: a busy cold-caller's shortened
+    list shows them first, whatever the number of lapses (the default 20 per rep).
+
+    A: two phone leads a day, Nov 2 to Nov 14 (13 days: 26 leads), never visited and
+    ungraded, so each lapses 7 days on (one lapse each: 26).  B registers A's two leads of
+    Nov 14 again on Nov 20 (A was first: two conflicts, A's), never visits either: B's
+    two lapses (due Nov 27).  As of Nov 30."""
+    a = daily(
+        "A",
+        [
+            row(d, f"客户{d}-{k}", phone=f"138{d:04d}{k:04d}", source="phone", stage="1")
+            for d in range(2, 15)
+            for k in (1, 2)
+        ],
+    )
+    b = daily(
+        "B",
+        [
+            row(20, f"客户14-{k}", phone=f"138{14:04d}{k:04d}", source="phone", stage="1")
+            for k in (1, 2)
+        ],
+    )
+    summary = consolidate([a, b], period=NOV, as_of=dt.date(2026, 11, 30))
+    path = write_summary(summary, tmp_path / "summary.xlsx", lang="en")
+    customers = _rows(path, "Customers")
+    mine = [r for r in customers if r["Rep ID"] == "A"]
+    # A: 26 lapses + 2 conflicts = 28 entries; shown: both conflicts, then the 18 most
+    # overdue lapses: the leads of Nov 2 to 10 (9 days x 2), 30 - 10 = 20 days and more.
+    assert len(mine) == 20 and {r["Rep's total"] for r in mine} == {28}
+    conflicts = [r for r in mine if r["Kind"] == "Conflict"]
+    assert sorted((r["Customer"], r["Other rep ID"]) for r in conflicts) == [
+        ("客户14-1", "B"),
+        ("客户14-2", "B"),
+    ]
+    lapses = [r for r in mine if r["Kind"] != "Conflict"]
+    assert sorted(r["Days"] for r in lapses) == sorted([30 - d for d in range(2, 11)] * 2)
+    # B: its 2 lapses of 10 days (Nov 20 to 30), under the limit.
+    assert [
+        (r["Rep ID"], r["Days"], r["Rep's total"]) for r in customers if r["Rep ID"] == "B"
+    ] == [
+        ("B", 10, 2),
+        ("B", 10, 2),
+    ]
+    # The Overview: 20 of A's + 2 of B's = 22 shown of 28 + 2 = 30.
+    (note,) = [n for n in _notes(path) if n.startswith("Customers")]
+    assert note == (
+        "Customers: list shortened, showing 22 of 30 (the 20 most urgent per rep, conflicts "
+        "first, then the longest overdue; all of them: consolidate again with --details or "
+        "--list-limit 0)"
+    )

@@ -197,7 +197,8 @@ def command(
     across months.
 
     The 客户 Customers sheet shows per rep, and 问题 Issues per file, the
-    --list-limit most urgent entries (longest overdue, errors first) and the
+    --list-limit most urgent entries (conflicts, then the longest overdue
+    lapses; errors first) and the
     rep's (file's) total (a pack: its own reps'); the Overview says which lists
     were shortened. --details writes every entry.
 

@@ -6,9 +6,12 @@ deadline has passed (a day's report at 09:00 the next workday on China's
 calendar, a week's plan on its Monday, a month's plan the month before;
 core.deadlines) — or 已拒收 refused: the store received it but refused it,
 so it must be fixed and handed in again.  Days a rep was not employed on are
-never owed (the roster's hire and leave dates).  A rep missing
-`escalate_after` workdays or more in a row is also put on the team leader's
-list (the roster's 主管 Manager).
+never owed (the roster's hire and leave dates), nor days the program cannot
+know about (`FirstData`): before the first report the store (or the inbox)
+holds, and — for a rep the roster gives no hire date — before the rep's own
+first report.  A rep missing `escalate_after` workdays or more in a row is
+also put on the team leader's list (the roster's 主管 Manager); a run that
+starts where what is known starts says from which day it is counted.
 
 Which reports are looked at (`ChaseWindow`): by default the month of as-of,
 plus what of the month before fell due in this month (the last days'
@@ -34,6 +37,7 @@ __all__ = [
     "DEFAULT_ESCALATE",
     "ChaseList",
     "ChaseWindow",
+    "FirstData",
     "RepChase",
     "TeamChase",
     "chase_list",
@@ -75,6 +79,46 @@ def chase_window(as_of: dt.date, period: Month | None = None) -> ChaseWindow:
     )
 
 
+# why a rep's reports are judged only from some day on (FirstData.judged_from)
+_FROM_WHY: dict[str, tuple[str, str]] = {
+    "store": ("数据库中没有更早的报表", "the store holds no earlier report"),
+    "inbox": ("收件箱中没有更早的报表", "the inbox holds no earlier report"),
+    "first_report": ("此前没有该销售员的报表", "no earlier report of this rep"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FirstData:
+    """Where what the program knows begins: the first day of any report the source (the
+    store, or the inbox) holds, and each rep's first (the earliest day of a daily report;
+    the first day of a plan's week or month).  `first_day` None: it holds no report yet."""
+
+    source: str  # "store" | "inbox"
+    first_day: dt.date | None
+    reps: Mapping[str, dt.date] = field(default_factory=dict)
+
+    def judged_from(self, rep: Rep, window: ChaseWindow) -> tuple[dt.date, str]:
+        """The first day `rep` is judged on, and why (a `_FROM_WHY` key).  Nothing before
+        the source's first report is known (with none at all: nothing before the window's
+        last month); a rep the roster gives no hire date may have joined on the day of
+        the first report (with a hire date, the roster says when the rep was expected)."""
+        first = self.first_day or window.months[-1].first_day
+        mine = self.reps.get(rep.rep_id)
+        if rep.hire_date is None and mine is not None and mine > first:
+            return mine, "first_report"
+        return first, self.source
+
+
+def _before(row: SubmissionRow, day: dt.date) -> bool:
+    """The report covers nothing the program can know about when known from `day` on: a
+    day before it, a week starting before it, a month ending before it."""
+    if row.form == FormId.DAILY_REPORT:
+        return dt.date.fromisoformat(row.due_for) < day
+    if row.form == FormId.WEEKLY_PLAN:
+        return Week.parse(row.due_for).monday < day
+    return Month.parse(row.due_for).last_day < day
+
+
 @dataclass(slots=True)
 class RepChase:
     """What one rep owes."""
@@ -87,6 +131,19 @@ class RepChase:
     refused_weeks: list[Week] = field(default_factory=list)
     refused_months: list[Month] = field(default_factory=list)
     streak: list[dt.date] = field(default_factory=list)  # the longest run still owed
+    # reports before this day were not judged (nothing is known of them: FirstData), and
+    # why; None when nothing owed was left out
+    counted_from: tuple[dt.date, str] | None = None
+    first_judged: dt.date | None = None  # the first workday whose daily report was judged
+
+    @property
+    def run_cut_short(self) -> bool:
+        """The run starts on the first day judged, after days not known about."""
+        return (
+            self.counted_from is not None
+            and bool(self.streak)
+            and self.streak[0] == self.first_judged
+        )
 
     @property
     def owes(self) -> bool:
@@ -134,13 +191,19 @@ class RepChase:
         return Translated(f"{zh_who} {'；'.join(zh)}", f"{en_who} {'; '.join(en)}")
 
     def escalation(self, leader: str | None) -> Translated:
-        """The line for the team leader: who has missed how many workdays in a row."""
+        """The line for the team leader: who has missed how many workdays in a row (and from
+        which day that is counted, when the days before are not known about)."""
         n, first, last = len(self.streak), _day(self.streak[0]), _day(self.streak[-1])
+        zh_from = en_from = ""
+        if self.run_cut_short and self.counted_from is not None:
+            day, why = self.counted_from
+            zh_from = f"；自 {_day(day)} 起计：{_FROM_WHY[why][0]}"
+            en_from = f"; counted from {_day(day)}: {_FROM_WHY[why][1]}"
         return Translated(
             f"@{leader or '主管'} {self.rep.name} 已连续 {n} 个工作日未交日报"
-            f"（{first} 至 {last}），请跟进",
+            f"（{first} 至 {last}{zh_from}），请跟进",
             f"@{leader or 'team leader'} {self.rep.name} has missed the daily report on {n} "
-            f"workdays in a row ({first} to {last}); please follow up",
+            f"workdays in a row ({first} to {last}{en_from}); please follow up",
         )
 
 
@@ -160,6 +223,8 @@ class ChaseList:
     escalate_after: int
     teams: list[TeamChase]
     roster: bool = True  # without one, only reps who handed in something are known
+    # the source's first report, when reports in the window before it were left out
+    known_from: tuple[dt.date, str] | None = None
 
     @property
     def owing(self) -> list[RepChase]:
@@ -178,6 +243,7 @@ class ChaseList:
             "since": self.window.since.isoformat() if self.window.since else None,
             "escalate_after": self.escalate_after,
             "roster": self.roster,
+            "known_from": self.known_from[0].isoformat() if self.known_from else None,
             "owes": self.owes,
             "reps_owing": len(self.owing),
             "teams": [_team_dict(t) for t in self.teams],
@@ -192,17 +258,34 @@ def chase_list(
     window: ChaseWindow,
     escalate_after: int = DEFAULT_ESCALATE,
     roster: bool = True,
+    first_data: FirstData | None = None,
 ) -> ChaseList:
-    """Who owes what in `window`, by team, from the submission rows of each of its months."""
+    """Who owes what in `window`, by team, from the submission rows of each of its months.
+    With `first_data`, reports before what the source knows of are not judged."""
     if escalate_after < 1:
         raise ValueError(f"escalate_after must be at least 1, got {escalate_after}")
     owed: dict[str, RepChase] = {}
     daily: dict[str, list[tuple[dt.date, bool, bool]]] = {}  # rep -> (day, missing, counted)
+    left_out: dict[str, tuple[dt.date, str]] = {}  # rep -> from when, why: owed rows not judged
+    judged_from: dict[str, tuple[dt.date, str]] = {}
+    if first_data is not None:
+        # only the reps whose start cuts into the window (every row is of its months' days,
+        # or of a week starting in them): an established store's reps have no row to test
+        opens = min(window.months).first_day
+        for rep_id, someone in reps.items():
+            cut = first_data.judged_from(someone, window)
+            if cut[0] > opens:
+                judged_from[rep_id] = cut
     for month, rows in rows_by_month.items():
         whole = window.since is None or month == window.months[-1]  # every row counts
         for row in rows:
             rep = reps.get(row.rep)
             if rep is None or row.form is None:
+                continue
+            start = judged_from.get(row.rep)
+            if start is not None and _before(row, start[0]):
+                if row.status in _OWED:
+                    left_out[row.rep] = start
                 continue
             counted = whole or window.counts(month, row)
             if row.form == FormId.DAILY_REPORT:
@@ -217,7 +300,19 @@ def chase_list(
     for rep_id, days in daily.items():
         if rep_id in owed:
             owed[rep_id].streak = _longest_owed_run(days)
-    return ChaseList(as_of, window, escalate_after, _by_team(owed, reps, escalate_after), roster)
+            owed[rep_id].first_judged = min(days)[0]
+    for rep_id, start in left_out.items():
+        if rep_id in owed:
+            owed[rep_id].counted_from = start
+    source = [s for s in left_out.values() if s[1] != "first_report"]
+    return ChaseList(
+        as_of,
+        window,
+        escalate_after,
+        _by_team(owed, reps, escalate_after),
+        roster,
+        source[0] if source else None,
+    )
 
 
 def _add(entry: RepChase, row: SubmissionRow) -> None:
@@ -295,6 +390,8 @@ def _team_dict(t: TeamChase) -> dict[str, Any]:
                 "refused_weekly_plans": [str(w) for w in r.refused_weeks],
                 "refused_monthly_plans": [str(m) for m in r.refused_months],
                 "missing_in_a_row": len(r.streak),
+                "counted_from": r.counted_from[0].isoformat() if r.counted_from else None,
+                "counted_from_reason": r.counted_from[1] if r.counted_from else None,
                 "escalated": r in t.escalated,
                 "message_zh": r.message().zh,
                 "message_en": r.message().en,
@@ -308,6 +405,9 @@ def _team_dict(t: TeamChase) -> dict[str, Any]:
                 "days": len(r.streak),
                 "first": r.streak[0].isoformat(),
                 "last": r.streak[-1].isoformat(),
+                "counted_from": (
+                    r.counted_from[0].isoformat() if r.run_cut_short and r.counted_from else None
+                ),
                 "message_zh": r.escalation(t.leader).zh,
                 "message_en": r.escalation(t.leader).en,
             }
@@ -335,6 +435,14 @@ def chase_text(chase: ChaseList, lang: str = "zh") -> list[str]:
             "  without a roster only reps who handed in something are known"
             if en
             else "  没有花名册：只知道交过表的销售员"
+        )
+    if chase.known_from is not None:
+        day, why = chase.known_from
+        where = ("the store", "数据库") if why == "store" else ("the inbox", "收件箱")
+        lines.append(
+            f"  {where[0]} holds no report before {day}: earlier days are not counted as missing"
+            if en
+            else f"  {where[1]}中没有 {day} 之前的报表：此前的日子不算缺交"
         )
     if not chase.owes:
         lines.append("  nobody owes a report" if en else "  无人欠交")

@@ -3,7 +3,9 @@
 Each month of the window goes through the same steps as a summary's
 提交 Submissions sheet: `collect` picks each rep's files of the month and who
 is expected (the roster's hire and leave dates), `submission_rows` says what
-is missing, refused or not yet due.
+is missing, refused or not yet due.  What the forms (and, from the store, every
+report it holds) say of where the data begins (`first_data`) keeps days
+nobody can know about from being owed.
 """
 
 from __future__ import annotations
@@ -17,19 +19,56 @@ from salesxl.consolidate.chase import (
     DEFAULT_ESCALATE,
     ChaseList,
     ChaseWindow,
+    FirstData,
     chase_list,
     chase_window,
 )
-from salesxl.consolidate.digest import digester
+from salesxl.consolidate.digest import DailyDigest, digester
 from salesxl.consolidate.inputs import collect
 from salesxl.consolidate.submissions import SubmissionRow, judged_at, submission_rows
 from salesxl.core.calendar import Workdays
 from salesxl.core.people import Rep, Roster
-from salesxl.core.periods import Month
+from salesxl.core.periods import Month, Week
+from salesxl.core.rep_ids import RepIndex
+from salesxl.forms import REP_FORM_IDS, FormId
 from salesxl.intake.inbox import ProgressFactory, read_inbox
 from salesxl.validate import FormData
 
-__all__ = ["chase_forms", "chase_inbox"]
+__all__ = ["chase_forms", "chase_inbox", "first_data"]
+
+
+def first_data(
+    forms: Sequence[FormData],
+    roster: Roster | None,
+    source: str = "inbox",
+    earlier: Mapping[str, dt.date] | None = None,
+) -> FirstData:
+    """The first day of any report in `forms` (and `earlier`: rep -> the first day of a
+    report held elsewhere, as the store's), overall and per rep (the roster's spelling of
+    the ID).  A daily report's first day is the earliest it reports (its digest's days),
+    a plan's the first of its week or month."""
+    ids = roster.index() if roster is not None else RepIndex()
+    firsts: dict[str, dt.date] = {}
+    for rep_id, day in (earlier or {}).items():
+        rep = ids.canonical(rep_id)
+        firsts[rep] = min(day, firsts.get(rep, day))
+    for data in forms:
+        period = data.period
+        if data.form_id not in REP_FORM_IDS or not data.rep_id or period is None:
+            continue
+        digest = data.digest
+        days = digest.days if isinstance(digest, DailyDigest) else None
+        # a daily report whose days are unknown (a refused file kept without rows): its month
+        day = (
+            period.monday
+            if isinstance(period, Week)
+            else min(days)
+            if data.form_id == FormId.DAILY_REPORT and days
+            else period.first_day
+        )
+        rep = ids.canonical(data.rep_id)
+        firsts[rep] = min(day, firsts.get(rep, day))
+    return FirstData(source, min(firsts.values(), default=None), firsts)
 
 
 def chase_forms(
@@ -43,10 +82,14 @@ def chase_forms(
     first_seen: Mapping[str, dt.datetime] | None = None,
     day_first_seen: Mapping[tuple[str, dt.date], dt.datetime] | None = None,
     refused: Sequence[tuple[FormData, int, dt.datetime | None]] = (),
+    source: str = "inbox",
+    earlier: Mapping[str, dt.date] | None = None,
 ) -> ChaseList:
     """Who owes which reports of `window` at the end of `as_of` (now, when it is today).
 
-    A daily report's `digest` must be made for its own month (`digester(None, as_of)`)."""
+    A daily report's `digest` must be made for its own month (`digester(None, as_of)`).
+    Nothing before the first report of `forms`, `refused` and `earlier` (`first_data`) is
+    owed: `source` says where they come from ("inbox", "store")."""
     now = judged_at(as_of)
     rows: dict[Month, list[SubmissionRow]] = {}
     reps: dict[str, Rep] = {}
@@ -65,6 +108,7 @@ def chase_forms(
         window=window,
         escalate_after=escalate_after,
         roster=roster is not None,
+        first_data=first_data([*forms, *(r[0] for r in refused)], roster, source, earlier),
     )
 
 

@@ -220,7 +220,8 @@ def chase_store(
     """Who owes which reports, judged by when each first reached the store (`chase_window`).
 
     Reads what arrived without the rows (`salesxl.store.arrivals`): a thousand
-    reps take a fraction of a second.  Raises `salesxl.store.StoreError` when
+    reps take a fraction of a second.  Nothing before the store's first report, or a
+    rep's own first when the roster gives no hire date, is owed (`chase.FirstData`).  Raises `salesxl.store.StoreError` when
     there is no usable store at `db`.
     """
     window = chase_window(as_of, period)
@@ -238,6 +239,8 @@ def chase_store(
             first_seen=stored.first_seen,
             day_first_seen=stored.day_first_seen,
             refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
+            source="store",
+            earlier=stored.first_days,
         )
 
 

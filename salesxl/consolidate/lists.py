@@ -4,7 +4,9 @@ A cold-calling team's month has tens of thousands of 7-day lapses, and a
 messy inbox thousands of issues: a sheet of all of them is slow to write
 and nobody reads past the first screen of a rep.  The summary workbook
 therefore shows, per rep (per file for `问题 Issues`), the `limit` most
-urgent entries and a column with how many that rep has in all; the
+urgent entries (a rep's customer conflicts first: they decide who is
+credited with a sale, so however many lapses a cold-caller has, they are
+shown) and a column with how many that rep has in all; the
 Overview says which lists were shortened and where the rest is (the
 summary written with `--details` or `--list-limit 0` holds every entry; the
 store keeps every issue).  `提交 Submissions` is one row per rep already:
@@ -30,14 +32,16 @@ DEFAULT_LIST_LIMIT = 20
 _SEVERITY_ORDER = {Severity.ERROR.value: 0, Severity.WARNING.value: 1}
 
 
-_LAST = 1 << 62  # after every real urgency
+_FIRST = -(1 << 62)  # before every lapse
 
 
 def _customer_urgency(sheet: SheetData) -> list[int]:
-    """A lapse overdue longest first (its `days`), then the rest (conflicts) as listed."""
+    """Conflicts first, as listed: they decide who is credited with a sale, and a busy
+    cold-caller's lapses must not crowd them out; then a lapse overdue longest first (its
+    `days`)."""
     days = sheet.column("days")
     # one number per row, not a tuple: a cold-calling month lists 185,000 lapses
-    return [-d if type(d := row[days]) is int else _LAST for row in sheet.rows]
+    return [-d if type(d := row[days]) is int else _FIRST for row in sheet.rows]
 
 
 def _issue_urgency(sheet: SheetData) -> list[int]:
@@ -56,6 +60,12 @@ _LISTS: dict[str, tuple[str, Callable[[SheetData], list[int]]]] = {
 
 # The column a shortened list gains: a rep's total (Customers), a file's (Issues).
 _TOTAL_COLUMNS = (("该销售员共计", "Rep's total"), ("该文件共计", "File's total"))
+
+# what "most urgent" means, said in the Overview's note
+_ORDER_SAID = {
+    "customers": ("，归属冲突在前，再是逾期最久的", ", conflicts first, then the longest overdue"),
+    "issues": ("，错误在前", ", errors first"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +155,7 @@ def overview_notes(cut: Sequence[Shortened], *, pack: bool = False) -> list[tupl
     notes = []
     for s in cut:
         zh_per, en_per = ("每个文件", "per file") if s.key == "issues" else ("每人", "per rep")
+        zh_order, en_order = _ORDER_SAID.get(s.key, ("", ""))
         total_zh, total_en = _TOTAL_COLUMNS[s.key == "issues"]
         if pack:
             rest_zh = f"「{total_zh}」列是各自的总数；要看全部条目，请向经理索取完整列表"
@@ -158,9 +169,9 @@ def overview_notes(cut: Sequence[Shortened], *, pack: bool = False) -> list[tupl
         notes.append(
             (
                 f"{s.title_zh}列表已精简：显示 {s.shown:,} / 共 {s.total:,} 条（{zh_per}最紧急的 "
-                f"{s.limit} 条；{rest_zh}）",
+                f"{s.limit} 条{zh_order}；{rest_zh}）",
                 f"{s.title_en}: list shortened, showing {s.shown:,} of {s.total:,} (the "
-                f"{s.limit} most urgent {en_per}; {rest_en})",
+                f"{s.limit} most urgent {en_per}{en_order}; {rest_en})",
             )
         )
     return notes

@@ -255,7 +255,7 @@ def customers_sheet(
 ) -> SheetData:
     """The 7-day lapses (most urgent first: by due date) and the conflicts, each rep's
     entries in that order; the rows are made when asked for (`LazySheet`): the workbook
-    asks only for each rep's first ones."""
+    asks only for each rep's most urgent ones (its conflicts, then its lapses)."""
     columns = [
         C("kind", "类型", "Kind"),
         C("customer", "客户", "Customer"),
@@ -316,9 +316,10 @@ def customers_sheet(
         return [*lapse_rows(lapses), *conflict_rows(conflicts)]
 
     def first(limit: int) -> tuple[list[list[Any]], dict[Any, int]]:
-        # each rep's most urgent, without sorting the whole list (a pack's list: its lapses)
-        picked = lapses if isinstance(lapses, Lapses) else Lapses(list(lapses))
-        kept_lapses, seen = picked.first_per_rep(limit)
+        # each rep's conflicts first (they decide who is credited with a sale: a busy
+        # cold-caller's lapses must not crowd them out), then its most urgent lapses, up to
+        # `limit` in all; without sorting the whole list (a pack's list: its lapses)
+        seen: dict[str, int] = {}
         get = seen.get
         kept_conflicts: list[Conflict] = []
         for c in conflicts:
@@ -327,7 +328,21 @@ def customers_sheet(
             seen[rep] = n + 1
             if n < limit:
                 kept_conflicts.append(c)
-        return [*lapse_rows(kept_lapses), *conflict_rows(kept_conflicts)], seen
+        picked = lapses if isinstance(lapses, Lapses) else Lapses(list(lapses))
+        kept_lapses, totals = picked.first_per_rep(limit)
+        if seen:  # the room each rep's conflicts leave, its most urgent lapses first
+            shown = {rep: min(n, limit) for rep, n in seen.items()}
+            room = []
+            for lapse in kept_lapses:
+                rep = lapse[3]
+                n = shown.get(rep, 0)
+                if n < limit:
+                    shown[rep] = n + 1
+                    room.append(lapse)
+            kept_lapses = room
+            for rep, n in seen.items():
+                totals[rep] = totals.get(rep, 0) + n
+        return [*lapse_rows(kept_lapses), *conflict_rows(kept_conflicts)], totals
 
     return LazySheet("customers", "客户", "Customers", columns, make=make, first=first)
 

@@ -3,7 +3,8 @@ how each month went.
 
 The chase list (催交) needs, per rep file of some months, its form, rep,
 period and first-seen time, and for a daily report the days it covers and
-when each first arrived; plus the roster and the refused files.  The trends
+when each first arrived; plus the roster, the refused files, and each rep's
+first report of all the store holds (nothing before it is owed).  The trends
 across months need, per daily report and day, the counts consolidation makes
 of its rows (`DayFigures`, summed by the same query consolidation from the
 store uses, `store.figures`), and each month's targets.  Reading that is a
@@ -20,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, Table, and_, or_, select, union
+from sqlalchemy import Connection, Engine, Table, and_, func, or_, select, union
 
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month, Week
@@ -30,7 +31,13 @@ from salesxl.store.engine import fetched, read_transaction
 from salesxl.store.figures import DayFigures, day_figures
 from salesxl.store.migrations import open_store
 from salesxl.store.refusals import RefusedFile, read_refusals
-from salesxl.store.schema import HEADER_CELLS, activities, day_closes, submissions
+from salesxl.store.schema import (
+    HEADER_CELLS,
+    activities,
+    day_closes,
+    report_days,
+    submissions,
+)
 from salesxl.store.snapshot import current_roster, days_first_seen, month_targets
 from salesxl.validate import FormData
 
@@ -51,6 +58,8 @@ class StoredArrivals:
     refused_files: list[RefusedFile] = field(default_factory=list)
     figures: dict[str, dict[dt.date, DayFigures]] = field(default_factory=dict)  # path -> day
     targets: dict[Month, dict[str, float]] = field(default_factory=dict)  # rep month targets
+    # rep -> the first day of any report of the rep's the store holds, of any month
+    first_days: dict[str, dt.date] = field(default_factory=dict)
 
 
 def load_arrivals(
@@ -106,11 +115,32 @@ def load_arrivals(
         found = StoredArrivals(
             forms, paths, first_seen, day_first_seen, current_roster(conn), _unique(refused)
         )
+        found.first_days = _first_days(conn)
         if figures:
             path_of = {s.id: f.path for s, f in zip(current, forms, strict=True)}
             found.figures = {path_of[i]: days for i, days in by_id.items()}
             found.targets = {m: month_targets(conn, m) for m in months}
         return found
+
+
+def _first_days(conn: Connection) -> dict[str, dt.date]:
+    """Rep -> the first day of any report the store holds of the rep's: the earliest day of
+    a daily report, the first of a plan's week or month."""
+    d, c = report_days.c, submissions.c
+    daily = select(d.rep_id, func.min(d.day)).group_by(d.rep_id)
+    plans = (
+        select(c.rep_id, func.min(c.period_first))
+        .where(
+            c.form_id.in_((FormId.WEEKLY_PLAN, FormId.MONTHLY_PLAN)),
+            c.rep_id.is_not(None),
+            c.period_first.is_not(None),
+        )
+        .group_by(c.rep_id)
+    )
+    firsts: dict[str, dt.date] = {}
+    for rep, day in [*conn.execute(daily), *conn.execute(plans)]:
+        firsts[rep] = min(day, firsts.get(rep, day))
+    return firsts
 
 
 def _days(conn: Connection, daily: list[int], tables: list[Table]) -> dict[int, set[dt.date]]:
