@@ -340,12 +340,15 @@ def test_a_new_store_owes_nothing_before_its_first_report(store_url, tmp_path):
     # besides), counted from Dec 1.
     assert by_rep["B"].missing_days == _dec(1, 2, 3, 4)
     assert by_rep["B"].streak == _dec(1, 2, 3, 4)
-    # C: the roster gives no hire date; the first report is Thu Dec 3: Dec 1 and 2 may be
-    # before C joined, so only Fri Dec 4 is owed; so is W50's plan (Mon Dec 7) and
-    # December's, not W49's (Mon Nov 30, before C's first report).
-    assert by_rep["C"].missing_days == _dec(4) and len(by_rep["C"].streak) == 1
-    assert by_rep["C"].counted_from == (dt.date(2026, 12, 3), "first_report")
-    assert by_rep["C"].message().zh == "@赵六 12-04 日报未交；第50周周计划未交；12月月计划未交"
+    # C: the roster gives no hire date, so C was expected all along (a rep's own first
+    # report says nothing of when they joined): Dec 1, 2 and 4 are owed, the longest run 2;
+    # so are W50's plan (Mon Dec 7) and December's, not W49's (Mon Nov 30, before the
+    # store's first report).
+    assert by_rep["C"].missing_days == _dec(1, 2, 4) and len(by_rep["C"].streak) == 2
+    assert by_rep["C"].counted_from == (dt.date(2026, 12, 1), "store")
+    assert by_rep["C"].message().zh == (
+        "@赵六 12-01、12-02、12-04 日报未交；第50周周计划未交；12月月计划未交"
+    )
     # E left on Wed Dec 2: Dec 1 and 2 owed, nothing after (W50 starts after leaving).
     assert by_rep["E"].missing_days == _dec(1, 2) and len(by_rep["E"].streak) == 2
     assert by_rep["E"].message().zh == "@周九（12-02 离职） 12-01、12-02 日报未交；12月月计划未交"
@@ -404,14 +407,16 @@ def test_an_inbox_starting_mid_month_and_reps_joining_mid_month(tmp_path):
     # C joined Thu Dec 3 (the roster says so): Dec 3, 4, 7, 8, 9 are owed, 5 in a row.
     assert by_rep["C"].missing_days == _dec(3, 4, 7, 8, 9) and len(by_rep["C"].streak) == 5
     assert by_rep["C"].counted_from is None
-    # D: no hire date, first report Mon Dec 7: Dec 9 alone is owed, not Nov 30 nor Dec 1-4.
-    assert by_rep["D"].missing_days == _dec(9) and len(by_rep["D"].streak) == 1
-    assert by_rep["D"].counted_from == (dt.date(2026, 12, 7), "first_report")
+    # D: no hire date, so expected all along: first report Mon Dec 7, so Nov 30 and Dec 1-4
+    # are missing (the window's), and Dec 9; the run is Nov 18 to Dec 4 (9 + 4 = 13).
+    assert by_rep["D"].missing_days == [dt.date(2026, 11, 30), *_dec(1, 2, 3, 4, 9)]
+    assert len(by_rep["D"].streak) == 13 and by_rep["D"].streak[0] == dt.date(2026, 11, 18)
+    assert by_rep["D"].counted_from == (dt.date(2026, 11, 18), "inbox")
     # E left Wed Dec 2 after reporting up to Nov 27: Nov 30, Dec 1 and 2; 3 in a row.
     assert by_rep["E"].missing_days == [dt.date(2026, 11, 30), *_dec(1, 2)]
     assert len(by_rep["E"].streak) == 3
     (team,) = chase.teams
-    assert [r.rep.rep_id for r in team.escalated] == ["B", "C", "E"]
+    assert [r.rep.rep_id for r in team.escalated] == ["B", "C", "D", "E"]
     lines = chase_text(chase)
     assert lines[1] == "  收件箱中没有 2026-11-18 之前的报表：此前的日子不算缺交"
     assert (

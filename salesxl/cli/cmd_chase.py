@@ -86,9 +86,8 @@ def command(
     holidays and 调休 make-up workdays), the week's plan from its Monday, the
     month's plan from the month before. Days before a rep joined or after
     they left are never owed, nor days before the first report the store (or
-    INBOX) holds, nor — for a rep the roster gives no hire date — days before
-    the rep's first report; the output says from which day it counts. A report the store refused is received but must
-    be fixed and sent again: it is listed as such. A rep missing --escalate
+    INBOX) holds; the output says from which day it counts. A report the
+    store refused is received but must be fixed and sent again: it is listed as such. A rep missing --escalate
     workdays in a row is also on the team leader's (the roster's 主管) list.
     Exits 0 when nobody owes anything, 1 otherwise (for schedulers).
 

@@ -8,8 +8,7 @@ core.deadlines) — or 已拒收 refused: the store received it but refused it,
 so it must be fixed and handed in again.  Days a rep was not employed on are
 never owed (the roster's hire and leave dates), nor days the program cannot
 know about (`FirstData`): before the first report the store (or the inbox)
-holds, and — for a rep the roster gives no hire date — before the rep's own
-first report.  A rep missing `escalate_after` workdays or more in a row is
+holds.  A rep missing `escalate_after` workdays or more in a row is
 also put on the team leader's list (the roster's 主管 Manager); a run that
 starts where what is known starts says from which day it is counted.
 
@@ -83,30 +82,26 @@ def chase_window(as_of: dt.date, period: Month | None = None) -> ChaseWindow:
 _FROM_WHY: dict[str, tuple[str, str]] = {
     "store": ("数据库中没有更早的报表", "the store holds no earlier report"),
     "inbox": ("收件箱中没有更早的报表", "the inbox holds no earlier report"),
-    "first_report": ("此前没有该销售员的报表", "no earlier report of this rep"),
 }
 
 
 @dataclass(frozen=True, slots=True)
 class FirstData:
     """Where what the program knows begins: the first day of any report the source (the
-    store, or the inbox) holds, and each rep's first (the earliest day of a daily report;
-    the first day of a plan's week or month).  `first_day` None: it holds no report yet."""
+    store, or the inbox) holds (the earliest day of a daily report; the first day of a
+    plan's week or month).  `first_day` None: it holds no report yet.
+
+    It is the source's first day, not each rep's: a rep who did not hand in the first
+    days of the month still owes them (the roster's hire date says when a new rep was
+    expected), as the summary's 提交 Submissions sheet says."""
 
     source: str  # "store" | "inbox"
     first_day: dt.date | None
-    reps: Mapping[str, dt.date] = field(default_factory=dict)
 
-    def judged_from(self, rep: Rep, window: ChaseWindow) -> tuple[dt.date, str]:
-        """The first day `rep` is judged on, and why (a `_FROM_WHY` key).  Nothing before
-        the source's first report is known (with none at all: nothing before the window's
-        last month); a rep the roster gives no hire date may have joined on the day of
-        the first report (with a hire date, the roster says when the rep was expected)."""
-        first = self.first_day or window.months[-1].first_day
-        mine = self.reps.get(rep.rep_id)
-        if rep.hire_date is None and mine is not None and mine > first:
-            return mine, "first_report"
-        return first, self.source
+    def judged_from(self, window: ChaseWindow) -> tuple[dt.date, str]:
+        """The first day judged, and why (a `_FROM_WHY` key): nothing before the source's
+        first report is known (with none at all: nothing before the window's last month)."""
+        return self.first_day or window.months[-1].first_day, self.source
 
 
 def _before(row: SubmissionRow, day: dt.date) -> bool:
@@ -267,22 +262,19 @@ def chase_list(
     owed: dict[str, RepChase] = {}
     daily: dict[str, list[tuple[dt.date, bool, bool]]] = {}  # rep -> (day, missing, counted)
     left_out: dict[str, tuple[dt.date, str]] = {}  # rep -> from when, why: owed rows not judged
-    judged_from: dict[str, tuple[dt.date, str]] = {}
+    start: tuple[dt.date, str] | None = None
     if first_data is not None:
-        # only the reps whose start cuts into the window (every row is of its months' days,
-        # or of a week starting in them): an established store's reps have no row to test
-        opens = min(window.months).first_day
-        for rep_id, someone in reps.items():
-            cut = first_data.judged_from(someone, window)
-            if cut[0] > opens:
-                judged_from[rep_id] = cut
+        # only when the start cuts into the window (every row is of its months' days, or of
+        # a week starting in them): an established store has no row to test
+        cut = first_data.judged_from(window)
+        if cut[0] > min(window.months).first_day:
+            start = cut
     for month, rows in rows_by_month.items():
         whole = window.since is None or month == window.months[-1]  # every row counts
         for row in rows:
             rep = reps.get(row.rep)
             if rep is None or row.form is None:
                 continue
-            start = judged_from.get(row.rep)
             if start is not None and _before(row, start[0]):
                 if row.status in _OWED:
                     left_out[row.rep] = start
@@ -304,14 +296,8 @@ def chase_list(
     for rep_id, start in left_out.items():
         if rep_id in owed:
             owed[rep_id].counted_from = start
-    source = [s for s in left_out.values() if s[1] != "first_report"]
     return ChaseList(
-        as_of,
-        window,
-        escalate_after,
-        _by_team(owed, reps, escalate_after),
-        roster,
-        source[0] if source else None,
+        as_of, window, escalate_after, _by_team(owed, reps, escalate_after), roster, start
     )
 
 

@@ -29,7 +29,6 @@ from salesxl.consolidate.submissions import SubmissionRow, judged_at, submission
 from salesxl.core.calendar import Workdays
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
-from salesxl.core.rep_ids import RepIndex
 from salesxl.forms import REP_FORM_IDS, FormId
 from salesxl.intake.inbox import ProgressFactory, read_inbox
 from salesxl.validate import FormData
@@ -38,20 +37,12 @@ __all__ = ["chase_forms", "chase_inbox", "first_data"]
 
 
 def first_data(
-    forms: Sequence[FormData],
-    roster: Roster | None,
-    source: str = "inbox",
-    earlier: Mapping[str, dt.date] | None = None,
+    forms: Sequence[FormData], source: str = "inbox", earlier: dt.date | None = None
 ) -> FirstData:
-    """The first day of any report in `forms` (and `earlier`: rep -> the first day of a
-    report held elsewhere, as the store's), overall and per rep (the roster's spelling of
-    the ID).  A daily report's first day is the earliest it reports (its digest's days),
-    a plan's the first of its week or month."""
-    ids = roster.index() if roster is not None else RepIndex()
-    firsts: dict[str, dt.date] = {}
-    for rep_id, day in (earlier or {}).items():
-        rep = ids.canonical(rep_id)
-        firsts[rep] = min(day, firsts.get(rep, day))
+    """The first day of any report in `forms`, or `earlier` (the first day of the reports
+    held elsewhere, as the store's) when that is before.  A daily report's first day is
+    the earliest it reports (its digest's days), a plan's the first of its week or month."""
+    first = earlier
     for data in forms:
         period = data.period
         if data.form_id not in REP_FORM_IDS or not data.rep_id or period is None:
@@ -66,9 +57,8 @@ def first_data(
             if data.form_id == FormId.DAILY_REPORT and days
             else period.first_day
         )
-        rep = ids.canonical(data.rep_id)
-        firsts[rep] = min(day, firsts.get(rep, day))
-    return FirstData(source, min(firsts.values(), default=None), firsts)
+        first = day if first is None else min(first, day)
+    return FirstData(source, first)
 
 
 def chase_forms(
@@ -83,7 +73,7 @@ def chase_forms(
     day_first_seen: Mapping[tuple[str, dt.date], dt.datetime] | None = None,
     refused: Sequence[tuple[FormData, int, dt.datetime | None]] = (),
     source: str = "inbox",
-    earlier: Mapping[str, dt.date] | None = None,
+    earlier: dt.date | None = None,
 ) -> ChaseList:
     """Who owes which reports of `window` at the end of `as_of` (now, when it is today).
 
@@ -108,7 +98,7 @@ def chase_forms(
         window=window,
         escalate_after=escalate_after,
         roster=roster is not None,
-        first_data=first_data([*forms, *(r[0] for r in refused)], roster, source, earlier),
+        first_data=first_data([*forms, *(r[0] for r in refused)], source, earlier),
     )
 
 

@@ -220,9 +220,9 @@ def chase_store(
     """Who owes which reports, judged by when each first reached the store (`chase_window`).
 
     Reads what arrived without the rows (`salesxl.store.arrivals`): a thousand
-    reps take a fraction of a second.  Nothing before the store's first report, or a
-    rep's own first when the roster gives no hire date, is owed (`chase.FirstData`).  Raises `salesxl.store.StoreError` when
-    there is no usable store at `db`.
+    reps take a fraction of a second.  Nothing before the store's first report is owed
+    (`chase.FirstData`).  Raises `salesxl.store.StoreError` when there is no usable store
+    at `db`.
     """
     window = chase_window(as_of, period)
     calendar = workday_calendar(workdays, as_of)
@@ -240,7 +240,7 @@ def chase_store(
             day_first_seen=stored.day_first_seen,
             refused=[(r.data, r.errors, r.at) for r in stored.refused_files],
             source="store",
-            earlier=stored.first_days,
+            earlier=stored.first_day,
         )
 
 

@@ -3,8 +3,8 @@ how each month went.
 
 The chase list (催交) needs, per rep file of some months, its form, rep,
 period and first-seen time, and for a daily report the days it covers and
-when each first arrived; plus the roster, the refused files, and each rep's
-first report of all the store holds (nothing before it is owed).  The trends
+when each first arrived; plus the roster, the refused files, and the first
+day of all the reports the store holds (nothing before it is owed).  The trends
 across months need, per daily report and day, the counts consolidation makes
 of its rows (`DayFigures`, summed by the same query consolidation from the
 store uses, `store.figures`), and each month's targets.  Reading that is a
@@ -58,8 +58,8 @@ class StoredArrivals:
     refused_files: list[RefusedFile] = field(default_factory=list)
     figures: dict[str, dict[dt.date, DayFigures]] = field(default_factory=dict)  # path -> day
     targets: dict[Month, dict[str, float]] = field(default_factory=dict)  # rep month targets
-    # rep -> the first day of any report of the rep's the store holds, of any month
-    first_days: dict[str, dt.date] = field(default_factory=dict)
+    # the first day of any report the store holds, of any month (None: it holds none)
+    first_day: dt.date | None = None
 
 
 def load_arrivals(
@@ -115,7 +115,7 @@ def load_arrivals(
         found = StoredArrivals(
             forms, paths, first_seen, day_first_seen, current_roster(conn), _unique(refused)
         )
-        found.first_days = _first_days(conn)
+        found.first_day = _first_day(conn)
         if figures:
             path_of = {s.id: f.path for s, f in zip(current, forms, strict=True)}
             found.figures = {path_of[i]: days for i, days in by_id.items()}
@@ -123,24 +123,18 @@ def load_arrivals(
         return found
 
 
-def _first_days(conn: Connection) -> dict[str, dt.date]:
-    """Rep -> the first day of any report the store holds of the rep's: the earliest day of
-    a daily report, the first of a plan's week or month."""
+def _first_day(conn: Connection) -> dt.date | None:
+    """The first day of any report the store holds: the earliest day of a daily report, the
+    first of a plan's week or month."""
     d, c = report_days.c, submissions.c
-    daily = select(d.rep_id, func.min(d.day)).group_by(d.rep_id)
-    plans = (
-        select(c.rep_id, func.min(c.period_first))
-        .where(
-            c.form_id.in_((FormId.WEEKLY_PLAN, FormId.MONTHLY_PLAN)),
-            c.rep_id.is_not(None),
-            c.period_first.is_not(None),
-        )
-        .group_by(c.rep_id)
+    daily = select(func.min(d.day))
+    plans = select(func.min(c.period_first)).where(
+        c.form_id.in_((FormId.WEEKLY_PLAN, FormId.MONTHLY_PLAN)),
+        c.rep_id.is_not(None),
+        c.period_first.is_not(None),
     )
-    firsts: dict[str, dt.date] = {}
-    for rep, day in [*conn.execute(daily), *conn.execute(plans)]:
-        firsts[rep] = min(day, firsts.get(rep, day))
-    return firsts
+    found = [day for day in (conn.execute(daily).scalar(), conn.execute(plans).scalar()) if day]
+    return min(found, default=None)
 
 
 def _days(conn: Connection, daily: list[int], tables: list[Table]) -> dict[int, set[dt.date]]:
