@@ -300,3 +300,67 @@ def test_a_refusal_logged_without_rows_has_unknown_figures_not_zero(tmp_path):
     # Which days it held is unknown: every day due by Nov 24 (16, plus the pending 24th) is
     # 'received, refused'; only the 4 weekly plans and the month plan are missing.
     assert (grid["S002"]["refused"], grid["S002"]["missing"]) == (17, 4 + 1)
+
+
+def test_rows_outside_a_reps_employment_are_warned_and_counted_alike(store_url, tmp_path):
+    """S002 left on Friday 13 November and has a ¥5,000 deal dated the 18th; S003 joined on
+    Monday 16 November and has a ¥1,000 deal dated the 13th.  Each such row is a warning at
+    its date cell, saying it still counts; the folder and the store count it alike."""
+    folder = tmp_path / "inbox"
+    roster = roster_file(
+        tmp_path / "roster.xlsx",
+        [
+            rep("S001", hire_date=dt.date(2025, 1, 6)),
+            rep("S002", hire_date=dt.date(2024, 5, 6), leave_date=dt.date(2026, 11, 13)),
+            rep("S003", hire_date=dt.date(2026, 11, 16)),
+        ],
+    )
+
+    def deal(day: int, customer: str, amount: float) -> dict:
+        return contact(day, customer, source="visit", stage="7", qty=1, price=amount, amount=amount)
+
+    daily_file(folder, "S001", [deal(3, "甲公司", 2000.0)])
+    s002 = daily_file(folder, "S002", [deal(12, "乙公司", 3000.0), deal(18, "丙公司", 5000.0)])
+    s003 = daily_file(folder, "S003", [deal(13, "丁公司", 1000.0), deal(17, "戊公司", 4000.0)])
+    import_files("roster", [roster], db=store_url)
+    import_files("reports", [folder], db=store_url)
+    by_folder = consolidate_inbox([folder], period=NOV, roster=roster, as_of=AS_OF)
+    by_store = consolidate_store(store_url, period=NOV, as_of=AS_OF)
+
+    def warned(summary) -> list[tuple]:
+        return sorted(
+            (Path(i.file).name, i.code.value, i.cell, i.severity.value, i.message_en)
+            for i in summary.issues
+            if i.code.value in ("after_leave_date", "before_hire_date")
+        )
+
+    first = openpyxl.load_workbook(s002).active  # the rows sit below the template's header
+    row = next(r for r in range(1, 40) if first.cell(r, 1).value == dt.datetime(2026, 11, 12))
+    assert (
+        warned(by_folder)
+        == warned(by_store)
+        == [
+            (
+                s002.name,
+                "after_leave_date",
+                f"A{row + 1}",  # the second row, the 18th
+                "warning",
+                "S002 销售S002 left on 2026-11-13 (roster) but this row's date is 2026-11-18. "
+                "The row still counts in the figures. Correct the date, or the roster's leave date.",
+            ),
+            (
+                s003.name,
+                "before_hire_date",
+                f"A{row}",  # the first row, the 13th
+                "warning",
+                "S003 销售S003 joined on 2026-11-16 (roster) but this row's date is 2026-11-13. "
+                "The row still counts in the figures. Correct the date, or the roster's hire date.",
+            ),
+        ]
+    )
+    # Counted, as the warnings say: S002 3,000 + 5,000, S003 1,000 + 4,000, and the company
+    # 2,000 + 8,000 + 5,000 = 15,000, from the folder and from the store alike.
+    for summary in (by_folder, by_store):
+        amounts = {r["rep_id"]: r["amount"] for r in summary.sheet("by_rep").records()}
+        assert amounts == {"S001": 2000.0, "S002": 8000.0, "S003": 5000.0}
+        assert summary.headline.amount == 15000.0

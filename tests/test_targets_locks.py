@@ -135,3 +135,59 @@ def test_method_sheet_lists_what_each_lock_moved(tmp_path):
         *[3000] * 4,
     ]
     assert rows["HQ"][14] == 0  # the year holds
+
+
+def test_each_lock_row_shows_only_what_that_lock_moved():
+    """Three locks in region R1: E01 February (team T1), E03 March (team T2) and T1 June
+    (E01's parent).  R1 and HQ are above all three, and T1's June moves E01 again: each
+    lock's row must show its own changes, not the sum of all of them."""
+    _, before = _split()
+    split, after = _split(
+        Lock("E01", Month(2027, 2), D(50_000), row=2),
+        Lock("T1", Month(2027, 6), D(200_000), row=3),
+        Lock("E03", Month(2027, 3), D(40_000), row=4),
+    )
+    effects = {(e.lock.unit, str(e.lock.month)): e for e in split.lock_effects}
+    assert list(effects) == [("E01", "2027-02"), ("T1", "2027-06"), ("E03", "2027-03")]
+    rows = {key: {m[0]: (m[2], list(m[3])) for m in e.moved} for key, e in effects.items()}
+
+    # E01 alone (as in the leaf test): 1,030 thousand over 11 months, the first 7 get 94.
+    e01 = [4, -40, *[4] * 6, *[3] * 4]
+    assert rows[("E01", "2027-02")] == {
+        "E01": ("locked", e01),
+        "T1": ("above", e01),
+        "R1": ("above", e01),  # not E03's March, not T1's June
+        "HQ": ("above", e01),
+    }
+    # E03 (100 a month) at 40 in March: 1,160 over 11 months = 105 r 5, the first 5 get 106.
+    e03 = [6, 6, -60, 6, 6, 6, *[5] * 6]
+    assert rows[("E03", "2027-03")] == {
+        "E03": ("locked", e03),
+        "T2": ("above", e03),
+        "R1": ("above", e03),
+        "HQ": ("above", e03),
+    }
+    # T1's June 200 is shared by the unlocked June figures, 90 : 90, so 100 each.  E01 then
+    # holds February 50 and June 100: 930 over 10 months, 93 each (it was 94/93 after its
+    # own lock).  E02 holds June 100: 980 over 11 months = 89 r 1, January gets 90.
+    e01_by_t1 = [-1, 0, -1, -1, -1, 6, -1, -1, 0, 0, 0, 0]
+    e02_by_t1 = [0, -1, -1, -1, -1, 10, *[-1] * 6]
+    t1 = [a + b for a, b in zip(e01_by_t1, e02_by_t1, strict=True)]
+    assert t1 == [-1, -1, -2, -2, -2, 16, -2, -2, -1, -1, -1, -1]
+    assert rows[("T1", "2027-06")] == {
+        "T1": ("locked", t1),
+        "E01": ("below", e01_by_t1),
+        "E02": ("below", e02_by_t1),
+        "R1": ("above", t1),
+        "HQ": ("above", t1),
+    }
+    assert effects[("T1", "2027-06")].before == 180  # the unlocked plan's June of T1
+    # together the rows are the whole change against the plan without locks (in thousands)
+    for unit in ("E01", "E02", "E03", "T1", "T2", "R1", "HQ"):
+        total = [0] * 12
+        for moved in rows.values():
+            if unit in moved:
+                total = [t + d for t, d in zip(total, moved[unit][1], strict=True)]
+        change = [(a - b) // 1000 for a, b in zip(after[unit], before[unit], strict=True)]
+        assert total == change, unit
+    assert after["E01"] == [93_000, 50_000, 93_000, 93_000, 93_000, 100_000, *[93_000] * 6]

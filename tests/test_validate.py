@@ -583,6 +583,49 @@ def test_missing_file_is_unreadable_not_a_crash(tmp_path):
 
 
 # ----------------------------------------------------------------------------
+# Rows outside the rep's employment (roster hire and leave dates)
+# ----------------------------------------------------------------------------
+
+
+def test_rows_dated_after_leaving_or_before_joining_are_warned_at_their_cells(tmp_path):
+    """S001 张伟 left on Friday 13 November: the rows of the 16th and 18th are warned at
+    their date cells (A8, A9), the 13th itself is a day worked; every row is kept."""
+    rows = [
+        row_with(date="2026-11-12", next_followup="2026-11-13"),  # 6
+        row_with(
+            date="2026-11-13", next_followup="2026-11-14", customer="永辉"
+        ),  # 7: the leaving day, worked
+        row_with(date="2026-11-16", next_followup="2026-11-17", customer="物美"),  # 8
+        row_with(date="2026-11-18", next_followup="2026-11-19", customer="大润发"),  # 9
+    ]
+    path = write_daily(tmp_path / "leaver.xlsx", rows)
+    roster = {"roster_ids": frozenset({"S001"}), "rep_names": {"S001": "张伟"}}
+    left = read(path, **roster, employment={"S001": (dt.date(2024, 3, 1), dt.date(2026, 11, 13))})
+    assert places(left) == [("after_leave_date", "A8"), ("after_leave_date", "A9")]
+    first = left.issues[0]
+    assert first.severity == Severity.WARNING and first.column == "日期 Date"
+    assert first.message_zh == (
+        "S001 张伟 已于 2026-11-13 离职（花名册），但此行日期为 2026-11-16。"
+        "此行仍计入汇总。请更正日期，或更正花名册的离职日期。"
+    )
+    assert first.message_en == (
+        "S001 张伟 left on 2026-11-13 (roster) but this row's date is 2026-11-16. The row "
+        "still counts in the figures. Correct the date, or the roster's leave date."
+    )
+    assert len(left.records("daily")) == 4  # nothing dropped
+    # Hired on Monday 16 November: the 12th and 13th are before it, the 16th is the first day.
+    joined = read(path, **roster, employment={"S001": (dt.date(2026, 11, 16), None)})
+    assert places(joined) == [("before_hire_date", "A6"), ("before_hire_date", "A7")]
+    assert "joined on 2026-11-16 (roster) but this row's date is 2026-11-12" in (
+        joined.issues[0].message_en
+    )
+    # Employed all month, or no dates in the roster, or no roster: nothing to say.
+    assert read(path, **roster, employment={"S001": (dt.date(2024, 3, 1), None)}).issues == []
+    assert read(path, **roster, employment={}).issues == []
+    assert read(path).issues == []
+
+
+# ----------------------------------------------------------------------------
 # Lazy collection: everything wrong in one file, in one pass
 # ----------------------------------------------------------------------------
 
@@ -732,6 +775,8 @@ def test_every_issue_code_has_a_test():
             "date_order_inferred",  # tests/test_realworld_dates.py
             "unit_scaled",  # tests/test_realworld_files.py
             "unlabelled_column",  # tests/test_realworld_files.py, tests/test_targets_checks.py
+            "after_leave_date",  # test_rows_dated_after_leaving_or_before_joining_are_warned…
+            "before_hire_date",  # … and tests/test_store_consolidate.py
         }
         # files from other systems: test_realworld_*.py, test_store_exports.py
         | {

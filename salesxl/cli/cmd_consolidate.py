@@ -205,8 +205,11 @@ def command(
     Reps who join or leave during the month (roster hire and leave dates) are
     judged on the workdays they were employed: the month target is pro-rated,
     a leaver gets no warning or rank after leaving; reps without a report are
-    not ranked. Without --targets (or a store's targets) the forms' month
-    targets are used; with them, a form that states another target is a warning.
+    not ranked. A daily report row dated before the hire date or after the
+    leave date is a warning at its cell and still counts (with --db, checked
+    against the store's roster when the report was imported). Without
+    --targets (or a store's targets) the forms' month targets are used; with
+    them, a form that states another target is a warning.
 
     With --split-by team (or region) the summary goes into the -o folder with
     one pack per team (region): the same sheets with only its reps, and a

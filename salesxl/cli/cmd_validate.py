@@ -26,7 +26,8 @@ __all__ = ["command"]
     "--roster",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Roster 花名册: rep IDs are matched to it ignoring case, width and spaces (s020 is "
-    "S020); IDs not in it are reported (unknown_rep).",
+    "S020); IDs not in it are reported (unknown_rep), and so are daily report rows dated "
+    "before the rep's hire date or after the leave date (before_hire_date, after_leave_date).",
 )
 @click.option("--period", type=PERIOD, help="Expected month (2026-11) or week (2026-W48).")
 @click.option(

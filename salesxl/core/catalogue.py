@@ -1111,6 +1111,46 @@ _ENTRIES += [
             ),
         },
     ),
+    Entry(
+        Code.BEFORE_HIRE_DATE,
+        Severity.WARNING,
+        "入职前日期",
+        "Dated before hire",
+        "这一行的日期早于花名册上该销售员的入职日期。此行仍计入汇总（不会被丢弃）："
+        "多半是日期写错了，或花名册的入职日期不对。请更正日期，或更正花名册。",
+        "The row is dated before the rep's hire date in the roster. It still counts in the "
+        "figures (nothing is dropped): most likely the date is wrong, or the roster's hire "
+        "date is. Correct the date, or the roster.",
+        {
+            "": Template(
+                "{rep} 于 {joined:%Y-%m-%d} 入职（花名册），但此行{field_zh}为 {value:%Y-%m-%d}。"
+                "此行仍计入汇总。请更正日期，或更正花名册的入职日期。",
+                "{rep} joined on {joined:%Y-%m-%d} (roster) but this row's {field_en!l} is "
+                "{value:%Y-%m-%d}. The row still counts in the figures. Correct the date, or "
+                "the roster's hire date.",
+            ),
+        },
+    ),
+    Entry(
+        Code.AFTER_LEAVE_DATE,
+        Severity.WARNING,
+        "离职后日期",
+        "Dated after leaving",
+        "这一行的日期晚于花名册上该销售员的离职日期。此行仍计入汇总（不会被丢弃）："
+        "多半是日期写错了，或花名册的离职日期不对。请更正日期，或更正花名册。",
+        "The row is dated after the rep's leave date in the roster. It still counts in the "
+        "figures (nothing is dropped): most likely the date is wrong, or the roster's leave "
+        "date is. Correct the date, or the roster.",
+        {
+            "": Template(
+                "{rep} 已于 {left:%Y-%m-%d} 离职（花名册），但此行{field_zh}为 {value:%Y-%m-%d}。"
+                "此行仍计入汇总。请更正日期，或更正花名册的离职日期。",
+                "{rep} left on {left:%Y-%m-%d} (roster) but this row's {field_en!l} is "
+                "{value:%Y-%m-%d}. The row still counts in the figures. Correct the date, or "
+                "the roster's leave date.",
+            ),
+        },
+    ),
 ]
 
 

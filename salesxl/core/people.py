@@ -75,6 +75,14 @@ class Roster:
     def __len__(self) -> int:
         return len(self.reps)
 
+    def employment(self) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+        """Rep ID -> (hire date, leave date), for the reps with either."""
+        return {
+            rep_id: (rep.hire_date, rep.leave_date)
+            for rep_id, rep in self.reps.items()
+            if rep.hire_date or rep.leave_date
+        }
+
     @property
     def names(self) -> dict[str, str]:
         return {rep_id: rep.name for rep_id, rep in self.reps.items()}

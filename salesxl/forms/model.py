@@ -127,6 +127,9 @@ class Field:
     max: float | None = None
     in_period: bool = False  # dates must fall in the form's header period
     not_future: bool = False  # a date after today is a warning (`future_date`)
+    # a row's date outside the rep's hire and leave dates (roster) is a warning
+    # (`before_hire_date`, `after_leave_date`)
+    while_employed: bool = False
     aliases: tuple[str, ...] = ()
     help_zh: str = ""
     help_en: str = ""

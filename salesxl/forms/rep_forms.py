@@ -103,6 +103,7 @@ DAILY_REPORT = Form(
                     required=True,
                     in_period=True,
                     not_future=True,
+                    while_employed=True,
                     aliases=("拜访日期", "联系日期", *syn.DATE),
                 ),
                 _CUSTOMER,
@@ -187,6 +188,7 @@ DAILY_REPORT = Form(
                     required=True,
                     in_period=True,
                     not_future=True,
+                    while_employed=True,
                     prepared=True,  # the month's workdays, filled in by `salesxl forms issue`
                 ),
                 Field(

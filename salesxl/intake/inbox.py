@@ -102,6 +102,7 @@ def read_inbox(
         rep_names=roster.names if roster is not None else None,
         products=products,
         roster_names=roster.ids_by_name() if roster is not None else None,
+        employment=roster.employment() if roster is not None else None,
         column_map=dict(column_map) if column_map else None,
         date_order=date_order,
         encoding=encoding,

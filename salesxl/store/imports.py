@@ -211,13 +211,14 @@ def import_files(
                 results[f] = _unchanged(str(f), hit, "the same file")
         todo.sort(key=lambda f: (hashes[f][2], str(f)))
         today = (now or dt.datetime.now()).date()
-        roster_ids, roster_names, rep_names = _roster(engine)
+        roster_ids, roster_names, rep_names, employment = _roster(engine)
         with read_transaction(engine) as conn:
             remembered = remembered_maps(conn)
         ctx = ValidationContext(
             today=today,
             roster_ids=roster_ids if spec.name == "reports" else None,
             rep_names=rep_names,  # "did you mean S020 (张三)?" for an unknown ID
+            employment=employment if spec.name == "reports" else None,
             roster_names=roster_names if spec.name == "sales" else None,
             column_map=dict(column_map) if column_map else None,
             remembered_maps=remembered or None,
@@ -509,9 +510,14 @@ _SET_ID = text(
 
 def _roster(
     engine: Engine,
-) -> tuple[frozenset[str] | None, dict[str, str] | None, dict[str, str] | None]:
-    """The current roster's rep IDs, name key -> rep ID, and rep ID -> name (Nones: no
-    roster)."""
+) -> tuple[
+    frozenset[str] | None,
+    dict[str, str] | None,
+    dict[str, str] | None,
+    dict[str, tuple[dt.date | None, dt.date | None]] | None,
+]:
+    """The current roster's rep IDs, name key -> rep ID, rep ID -> name, and rep ID -> hire
+    and leave dates (Nones: no roster)."""
     with read_transaction(engine) as conn:
         current = conn.execute(
             select(submissions.c.id).where(
@@ -519,12 +525,18 @@ def _roster(
             )
         ).scalar()
         if current is None:
-            return None, None, None
-        pairs = list(
-            conn.execute(select(reps.c.rep_id, reps.c.name).where(reps.c.submission_id == current))
+            return None, None, None, None
+        found = list(
+            conn.execute(
+                select(reps.c.rep_id, reps.c.name, reps.c.hire_date, reps.c.leave_date).where(
+                    reps.c.submission_id == current
+                )
+            )
         )
+    pairs = [(rep, name) for rep, name, _, _ in found]
     ids = frozenset(rep for rep, _ in pairs)
-    return ids, names_to_ids((rep, name) for rep, name in pairs), dict(pairs)
+    employment = {rep: (hired, left) for rep, _, hired, left in found if hired or left}
+    return ids, names_to_ids(pairs), dict(pairs), employment
 
 
 def _unchanged(path: str, hit: Any, what: str) -> FileResult:

@@ -247,7 +247,9 @@ def split_targets(inp: TargetsInput) -> Split:
     locks, lock_keys = _locks(inp, tree, months)
     final, lock_exact = apply_locks(nodes, annual, base, mask, locks, months, s.rounding)
     exact.update(lock_exact)
-    effects = lock_effects(nodes, list(lock_keys), lock_keys, base, final, months)
+    effects = lock_effects(
+        nodes, annual, base, mask, locks, list(lock_keys), lock_keys, months, s.rounding
+    )
     lock_notes = _lock_notes(effects, s.rounding)
     spec_of = _spec_lookup(tree)
     tiers = tier_plans(nodes, spec_of, annual, final, s, months, mask, warnings)

@@ -194,25 +194,71 @@ def apply_locks(
 
 def lock_effects(
     nodes: Nodes,
+    annual: dict[Key, int],
+    base: dict[Key, list[int]],
+    active: dict[Key, Sequence[bool]],
+    locks: dict[Key, dict[int, int]],
     lock_list: Sequence[Lock],
     keys: dict[Lock, Key],
-    base: dict[Key, list[int]],
-    final: dict[Key, list[int]],
     months: Sequence[Month],
+    rounding: Decimal = Decimal(1),
 ) -> list[LockEffect]:
-    """Per lock: the units it concerns (itself, what is under it, what is above) that moved."""
-    effects: list[LockEffect] = []
-    for lock in lock_list:
-        key = keys[lock]
-        k = list(months).index(lock.month)
-        moved = []
-        for other, how in (
-            *((key, "locked"),),
-            *((b, "below") for b in nodes.below(key)),
-            *((a, "above") for a in nodes.ancestors(key)),
-        ):
-            deltas = tuple(f - b for f, b in zip(final[other], base[other], strict=True))
-            if any(deltas):
-                moved.append((other[0], other[1], how, deltas))
-        effects.append(LockEffect(lock, base[key][k], tuple(moved)))
-    return effects
+    """Per lock of `lock_list` (`locks`: their figures, as `apply_locks` takes them): the
+    units it concerns (itself, what is under it, what is above) and how much that lock
+    itself moved each of their months.
+
+    Locks that share units (two reps of one team: their sums above; a parent and a child:
+    the child's months) cannot each be measured against the plan without locks, or a
+    lock's row would show the others' changes too.  They are put in one at a time, and
+    each row is what putting it in changed: the locks lowest in the tree first (so a lock
+    is never in before one under it, which its figure must hold), then in the order
+    given.  Locks on separate units change what they would alone; the rows of all locks
+    add up to the change against the plan without locks."""
+    months = list(months)
+    locked = {keys[lock] for lock in lock_list}
+    # Locks interact only inside the subtree of their highest locked unit: each such
+    # subtree is worked out on its own, the units above it move by its top's change.
+    clusters: dict[Key, list[int]] = {}
+    for i, lock in enumerate(lock_list):
+        top = keys[lock]
+        for ancestor in nodes.ancestors(top):
+            if ancestor in locked:
+                top = ancestor
+        clusters.setdefault(top, []).append(i)
+    found: dict[int, LockEffect] = {}
+    for top, members in clusters.items():
+        tree = _subtree(nodes, top)
+        unlocked = {key: base[key] for key in tree.order}
+        before = unlocked
+        applied: dict[Key, dict[int, int]] = {}
+        for i in sorted(members, key=lambda i: -len(nodes.ancestors(keys[lock_list[i]]))):
+            lock = lock_list[i]
+            key = keys[lock]
+            k = months.index(lock.month)
+            applied.setdefault(key, {})[k] = locks[key][k]
+            after, _ = apply_locks(tree, annual, unlocked, active, applied, months, rounding)
+            after = {unit: after[unit] for unit in tree.order}
+            change = {
+                unit: tuple(a - b for a, b in zip(after[unit], before[unit], strict=True))
+                for unit in tree.order
+            }
+            moved = []
+            for other, how in (
+                *((key, "locked"),),
+                *((b, "below") for b in nodes.below(key)),
+                *((a, "above") for a in nodes.ancestors(key)),
+            ):
+                deltas = change.get(other, change[top])  # above the subtree: its top's
+                if any(deltas):
+                    moved.append((other[0], other[1], how, deltas))
+            found[i] = LockEffect(lock, base[key][k], tuple(moved))
+            before = after
+    return [found[i] for i in range(len(lock_list))]
+
+
+def _subtree(nodes: Nodes, top: Key) -> Nodes:
+    """`top` and everything under it, as a tree of its own."""
+    order = [top, *nodes.below(top)]
+    return Nodes(
+        order, nodes.children, {**{key: nodes.parent.get(key) for key in order}, top: None}
+    )

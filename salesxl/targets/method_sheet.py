@@ -184,7 +184,12 @@ def _notes(writer: Any, ws: Any, row: int) -> None:
     ws.write_string(
         row,
         c,
-        writer.title("与不锁定时的计划相比的变化", "change against the plan without locks"),
+        writer.title(
+            "每条锁定自身带来的变化（同一单元上的多条锁定逐条加入，下级先于上级）；"
+            "各条之和即与不锁定时的计划相比的变化",
+            "what each lock itself changed (locks sharing units put in one at a time, the "
+            "lower first); together, the change against the plan without locks",
+        ),
         writer.note,
     )
     for effect in split.lock_effects:

@@ -19,6 +19,7 @@ from salesxl.read.workbook import Book
 from salesxl.validate.model import FormData, ValidationContext
 from salesxl.validate.rows import (
     NUMERIC,
+    Employment,
     TableChecker,
     cell_range,
     cell_runs,
@@ -56,6 +57,7 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
     period = header.get(form.period_field) if form.period_field else None
     default_year = _period_year(period) or _period_year(ctx.period)
     data = FormData(path, form.id, header, issues=issues)
+    employed = _employment(form, header, ctx)
     data.header_cells = {
         key: (cell.sheet, f"{column_letters(cell.col)}{cell.row + 1}")
         for key, cell in layout.header.items()
@@ -74,6 +76,7 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
             date_order=ctx.date_order,
             roster_names=ctx.roster_names,
             max_amount=ctx.limits.max_amount,
+            employed=employed,
         )
         data.tables[key] = checker.run()
         issues.extend(issue for _, _, issue in checker.found)
@@ -85,6 +88,17 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
     }
     _report_other_formulas(book, layout, path, reported, issues)
     return data
+
+
+def _employment(form: Form, header: dict[str, Any], ctx: ValidationContext) -> Employment | None:
+    """The form's rep (from its header) with the roster's hire and leave dates; None when
+    the form has no rep or the roster gives neither date."""
+    rep = header.get(form.rep_field) if form.rep_field else None
+    if not rep or not ctx.employment or rep not in ctx.employment:
+        return None
+    joined, left = ctx.employment[rep]
+    name = (ctx.rep_names or {}).get(rep)
+    return (f"{rep} {name}" if name and name != rep else rep, joined, left)
 
 
 def _mapped_columns_missing(

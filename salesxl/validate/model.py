@@ -34,6 +34,8 @@ class ValidationContext:
     `encoding` overrides a CSV's detected encoding, `expect` names the forms the
     caller wants (suggestions in a refusal come from them), and `roster_names`
     (normalised name -> rep ID) turns a rep given by name into an ID.
+    `employment` (rep ID -> hire date, leave date, from the roster) flags a rep's rows
+    dated before the hire or after the leave date.
     """
 
     today: dt.date = field(default_factory=dt.date.today)
@@ -52,6 +54,7 @@ class ValidationContext:
     # resets the file's own time) but anyone can set it; False ignores it.
     saved_times: bool = True
     rep_names: Mapping[str, str] | None = None
+    employment: Mapping[str, tuple[dt.date | None, dt.date | None]] | None = None
     reps: RepIndex | None = field(init=False, default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -264,6 +264,11 @@ def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return row[:end]
 
 
+# The rep a table's rows belong to, as the messages name them, with the roster's hire and
+# leave dates (None: not given).
+Employment = tuple[str, dt.date | None, dt.date | None]
+
+
 class TableChecker:
     """Walks one table once, building records and collecting issues."""
 
@@ -281,8 +286,10 @@ class TableChecker:
         date_order: str | None = None,
         roster_names: Mapping[str, str] | None = None,
         max_amount: float = 1e12,
+        employed: Employment | None = None,
     ) -> None:
         self.layout, self.grid, self.path, self.today = layout, grid, path, today
+        self.employed = employed
         self.max_amount = max_amount
         self.table: Table = layout.table
         self.period, self.reps = period, reps
@@ -703,6 +710,44 @@ class TableChecker:
                             today=today,
                         )
                     self.issue(Code.FUTURE_DATE, j, numbers[i], *text, raw[i])
+        if f.while_employed and self.employed is not None:
+            self._employment(j, out, raw, numbers, outside, self.employed)
+
+    def _employment(
+        self,
+        j: int,
+        out: list[Any],
+        raw: Sequence[Any],
+        numbers: list[int],
+        outside: set[int],
+        employed: Employment,
+    ) -> None:
+        """Rows dated before the rep's hire date or after the leave date (roster): a warning
+        at each date cell; the rows still count (the date or the roster is wrong, and which
+        one only a person can tell)."""
+        f, (rep, joined, left) = self.mapped[j], employed
+        dates = [v for v in out if v is not None]
+        if not dates or (
+            (joined is None or min(dates) >= joined) and (left is None or max(dates) <= left)
+        ):
+            return  # (nearly every report: all its rows within the rep's employment)
+        said: dict[Any, tuple[Code, str, str]] = {}  # one message per date, as future_date
+        for i, v in enumerate(out):
+            if v is None or i in outside:
+                continue
+            text = said.get(v)
+            if text is None:
+                if joined is not None and v < joined:
+                    code, values = Code.BEFORE_HIRE_DATE, {"joined": joined}
+                elif left is not None and v > left:
+                    code, values = Code.AFTER_LEAVE_DATE, {"left": left}
+                else:
+                    continue
+                text = said[v] = (
+                    code,
+                    *message(code, rep=rep, field_zh=f.zh, field_en=f.en, value=v, **values),
+                )
+            self.issue(text[0], j, numbers[i], text[1], text[2], raw[i])
 
     # -- the whole table -----------------------------------------------------------------
 

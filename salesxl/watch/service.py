@@ -163,10 +163,16 @@ class Watcher:
         self.stale = True
         shown = _shown(path, self.inbox)
         try:
-            data = load_form(path, ValidationContext(today=self.today(), roster_ids=self._ids()))
+            roster = self._roster()
+            ctx = ValidationContext(
+                today=self.today(),
+                roster_ids=roster.ids if roster is not None else None,
+                employment=roster.employment() if roster is not None else None,
+            )
+            data = load_form(path, ctx)
             status, detail = _verdict(data)
             if self.returns is not None and data.has_errors:
-                detail.append(self.returns.add(data, self._roster(), self.today()))
+                detail.append(self.returns.add(data, roster, self.today()))
             elif self.returns is not None:
                 self.returns.fixed(data.path)
             if self.o.db:
@@ -229,10 +235,6 @@ class Watcher:
         if self.o.db:
             return stored_roster(self.o.db)
         return None
-
-    def _ids(self) -> frozenset[str] | None:
-        roster = self._roster()
-        return roster.ids if roster is not None else None
 
     def _import(self, path: Path) -> str:
         try:
