@@ -598,12 +598,17 @@ _ENTRIES = [
         Severity.INFO,
         "选用了其中一列",
         "Column chosen",
-        "两列或更多列都可能是表单的同一列（例如「销售额」和「价税合计」都是金额）：使用列名最接近的一列"
-        "（docs/forms.md 中排在前面的写法），其他列照样保留但不参与汇总。要改用另一列，用 --map 字段=列名。",
+        "两列或更多列都可能是表单的同一列（例如「销售额」和「价税合计」都是金额，或两列都叫「金额」）："
+        "依次优先使用显示的列（而非隐藏的列）、有数字的列（而非空白或全为 0 的列）、列名最接近的列"
+        "（docs/forms.md 中排在前面的写法），其他列照样保留但不参与汇总。要改用另一列，用 --map 字段=列名；"
+        "两列同名时，删除或改名不用的那一列。两列都有且数字不同时是警告（column_ambiguous）。",
         "Two or more columns could each be the same field of the form (销售额 and 价税合计 are "
-        "both an amount): the one with the closer label (the earlier spelling in "
-        "docs/forms.md) is used, the others are kept but not used. To use another, map it "
-        "with --map FIELD=HEADER.",
+        "both an amount, or two columns are both labelled 金额): a visible column is used over "
+        "a hidden one, one with figures over one that is blank or all zero, then the closer "
+        "label (the earlier spelling in docs/forms.md); the others are kept but not used. To "
+        "use another, map it with --map FIELD=HEADER; when both have the same label, delete "
+        "or rename the one not meant. When both hold different figures, it is a warning "
+        "(column_ambiguous).",
         {
             "": Template(
                 "列 {used} 和 {others} 都可能是「{field_zh}」；已使用 {used}（名称最接近），"
@@ -611,6 +616,60 @@ _ENTRIES = [
                 "Columns {used} and {others} could each be the {field_en}; {used} is used "
                 "(the closer label), the others are kept but not used. To use another: "
                 "--map {key}=HEADER.",
+            ),
+            "hidden": Template(
+                "列 {used} 和 {others} 都可能是「{field_zh}」；已使用显示的 {used}，"
+                "隐藏的列保留但不参与汇总。",
+                "Columns {used} and {others} could each be the {field_en}; the visible {used} "
+                "is used, the hidden ones are kept but not used.",
+            ),
+            "empty": Template(
+                "列 {used} 和 {others} 都可能是「{field_zh}」；已使用 {used}，"
+                "其他列为空或全为 0，保留但不参与汇总。",
+                "Columns {used} and {others} could each be the {field_en}; {used} is used, the "
+                "others are blank or all zero and are kept but not used.",
+            ),
+            "same": Template(
+                "列 {used} 和 {others} 都可能是「{field_zh}」，内容相同；已使用 {used}，"
+                "其他列保留但不参与汇总。",
+                "Columns {used} and {others} could each be the {field_en} and hold the same "
+                "values; {used} is used, the others are kept but not used.",
+            ),
+        },
+    ),
+    Entry(
+        Code.COLUMN_AMBIGUOUS,
+        Severity.WARNING,
+        "无法确定用哪一列",
+        "Ambiguous column",
+        "两列都可能是表单的同一列（常见于其他系统导出的文件：两列都叫「金额」），而且两列的数字不同，"
+        "没有规则能判断哪一列正确：使用靠前的一列（或显示的一列），另一列保留但不参与汇总。"
+        "核对哪一列正确，删除或改名另一列后重新提交。",
+        "Two columns could each be the same field of the form (common in other systems' "
+        "exports: two columns labelled 金额) and they hold different figures, so no rule can "
+        "tell which is right: the first one (or the visible one) is used and the other is kept "
+        "but not used. Check which is right, then delete or rename the other and send the "
+        "file again.",
+        {
+            "": Template(
+                "列 {used} 和 {rival} 都可能是「{field_zh}」，但数字不同（第 {row} 行：{used_cell} 为 "
+                "{used_value}，{rival_cell} 为 {rival_value}）。已使用靠前的 {used}，{rival} 保留但"
+                "不参与汇总。请核对哪一列正确，删除或改名另一列后重新提交。",
+                "Columns {used} and {rival} could each be the {field_en} but hold different "
+                "figures (row {row}: {used_cell} is {used_value}, {rival_cell} is "
+                "{rival_value}); {used}, the first, is used and {rival} is kept but not used. "
+                "Check which is right, then delete or rename the other column and send the "
+                "file again.",
+            ),
+            "hidden": Template(
+                "列 {used} 和隐藏的列 {rival} 都可能是「{field_zh}」；显示的 {used} 为空或全为 0，"
+                "隐藏的 {rival} 却有数字（第 {row} 行：{rival_cell} 为 {rival_value}）。已使用显示的 "
+                "{used}。请核对：如果隐藏的列才正确，取消隐藏，删除或改名另一列后重新提交。",
+                "Columns {used} and the hidden {rival} could each be the {field_en}; the "
+                "visible {used} is blank or all zero but the hidden {rival} holds figures (row "
+                "{row}: {rival_cell} is {rival_value}). The visible {used} is used. Check: if "
+                "the hidden column is the right one, unhide it, then delete or rename the other "
+                "and send the file again.",
             ),
         },
     ),

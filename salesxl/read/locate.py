@@ -10,12 +10,14 @@ the same cell after a colon (`销售员：张伟`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from salesxl.forms import FORMS, Form, Table
 from salesxl.forms.marks import TO_FIX_NAMES
+from salesxl.read.column_choice import ColumnChoice, choose_column
 from salesxl.read.formulas import column_letters
 from salesxl.read.mapping import Mapping_, header_signature, overrides_of, remembered_for
 from salesxl.read.values import header_unit, norm_label, text_of
@@ -48,15 +50,6 @@ TOTAL_LABELS = frozenset(
         "小计 Subtotal",
     )
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnChoice:
-    """Two or more columns could be one field: the best-ranked label won (reported as info)."""
-
-    key: str
-    used: int  # 0-based column
-    others: tuple[int, ...]
 
 
 @dataclass(slots=True)
@@ -279,7 +272,14 @@ def locate(
         return None
     _, form, chosen = found
     tables = {
-        key: _table_layout(form, form.table(key), book.grid(c.sheet), c.row, overrides)
+        key: _table_layout(
+            form,
+            form.table(key),
+            book.grid(c.sheet),
+            c.row,
+            overrides,
+            partial(book.hidden_columns, c.sheet),
+        )
         for key, c in chosen.items()
     }
     main = tables.get(form.main_table.key)
@@ -347,11 +347,16 @@ def _best(
 
 
 def _table_layout(
-    form: Form, table: Table, grid: Grid, header_row: int, overrides: dict[str, str]
+    form: Form,
+    table: Table,
+    grid: Grid,
+    header_row: int,
+    overrides: dict[str, str],
+    hidden_columns: Callable[[], tuple[tuple[int, int], ...]] = tuple,
 ) -> TableLayout:
-    """Which column holds which field.  A mapped header wins; otherwise, when two columns
-    could be one field (`Sales` and `Gross Sales`), the better-ranked label wins and the
-    other is kept as an extra column (reported as info)."""
+    """Which column holds which field.  When two columns could be one field (two 金额,
+    `Sales` and `Gross Sales`), `read.column_choice` picks one and the others are kept
+    as extra columns; `hidden_columns` is asked only then."""
     tid = (form.id, table.key)
     mapping, ranks = _COLUMN_MAPS[tid], _RANKS[tid]
     fields = {f.key for f in table.fields}
@@ -378,13 +383,14 @@ def _table_layout(
     columns: dict[str, int] = {}
     choices: list[ColumnChoice] = []
     for key, options in claims.items():
-        options.sort()
-        columns[key] = options[0][1]
-        if len(options) > 1:
-            others = tuple(sorted(col for _, col in options[1:]))
-            choices.append(ColumnChoice(key, options[0][1], others))
-            for col in others:
-                extras[col] = text_of(top[col])
+        if len(options) == 1:
+            columns[key] = options[0][1]
+            continue
+        choice = choose_column(table.field(key), options, grid, header_row, hidden_columns)
+        columns[key] = choice.used
+        choices.append(choice)
+        for col in choice.others:
+            extras[col] = text_of(top[col])
     columns = dict(sorted(columns.items(), key=lambda kv: kv[1]))
     layout = TableLayout(table, grid.name, header_row, columns, extras, choices=choices)
     layout.mapped = {k: c for k, c in mapped.items() if columns.get(k) == c}

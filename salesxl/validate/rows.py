@@ -22,6 +22,7 @@ from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.periods import Month, Week
 from salesxl.core.rep_ids import RepIndex, RepMatch
 from salesxl.forms import Field, FieldType, Role, Table
+from salesxl.read.column_choice import ColumnChoice
 from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TOTAL_LABELS, TableLayout
 from salesxl.read.values import (
@@ -876,6 +877,48 @@ class TableChecker:
                         Severity.ERROR,
                     )
 
+    def _choice_issue(self, choice: ColumnChoice) -> Issue:
+        """Which of two or more columns for one field is used: info, or a warning when the
+        other holds other figures and no rule decided (`read.column_choice`)."""
+        f, layout = self.table.field(choice.key), self.layout
+        top, header = self.grid.rows[layout.header_row], layout.header_row + 1
+        labels = {"field_zh": f.zh, "field_en": f.en, "key": f.key}
+        if choice.ambiguous and choice.rival is not None and choice.row is not None:
+            used_cell, rival_cell = (
+                f"{column_letters(c)}{choice.row + 1}" for c in (choice.used, choice.rival)
+            )
+            text = message(
+                Code.COLUMN_AMBIGUOUS,
+                "hidden" if choice.reason == "hidden" else "",
+                used=f"{text_of(top[choice.used])} ({column_letters(choice.used)}{header})",
+                rival=f"{text_of(top[choice.rival])} ({column_letters(choice.rival)}{header})",
+                row=choice.row + 1,
+                used_cell=used_cell,
+                rival_cell=rival_cell,
+                used_value=text_of(self.grid.value(choice.row, choice.used)) or "—",
+                rival_value=text_of(self.grid.value(choice.row, choice.rival)) or "—",
+                **labels,
+            )
+            code = Code.COLUMN_AMBIGUOUS
+        else:
+            text = message(
+                Code.COLUMN_CHOSEN,
+                "" if choice.reason in ("label", "first") else choice.reason,
+                used=f"{text_of(top[choice.used])} ({column_letters(choice.used)})",
+                others=", ".join(f"{text_of(top[c])} ({column_letters(c)})" for c in choice.others),
+                **labels,
+            )
+            code = Code.COLUMN_CHOSEN
+        return make_issue(
+            code,
+            self.path,
+            *text,
+            sheet=self.grid.name,
+            cell=f"{column_letters(choice.used)}{header}",
+            row=header,
+            column=f.bilingual,
+        )
+
     def _structure_issues(self) -> None:
         layout, r = self.layout, self.layout.header_row
         for f in self.table.fields:
@@ -901,33 +944,13 @@ class TableChecker:
                     )
                 )
         for choice in layout.choices:
-            f = self.table.field(choice.key)
-            top = self.grid.rows[layout.header_row]
-            used = f"{text_of(top[choice.used])} ({column_letters(choice.used)})"
-            others = ", ".join(f"{text_of(top[c])} ({column_letters(c)})" for c in choice.others)
-            self.found.append(
-                (
-                    layout.header_row,
-                    choice.used,
-                    make_issue(
-                        Code.COLUMN_CHOSEN,
-                        self.path,
-                        *message(
-                            Code.COLUMN_CHOSEN,
-                            used=used,
-                            others=others,
-                            field_zh=f.zh,
-                            field_en=f.en,
-                            key=f.key,
-                        ),
-                        sheet=self.grid.name,
-                        cell=f"{column_letters(choice.used)}{layout.header_row + 1}",
-                        row=layout.header_row + 1,
-                        column=f.bilingual,
-                    ),
-                )
-            )
+            self.found.append((layout.header_row, choice.used, self._choice_issue(choice)))
+        # a column left for another of its field is said by the choice, not as a column
+        # the form does not have (its values are kept all the same)
+        unused = {c for choice in layout.choices for c in choice.others}
         for c, label in sorted(layout.extras.items()):
+            if c in unused:
+                continue
             r = layout.extra_rows.get(c, layout.header_row)
             self.found.append(
                 (
