@@ -300,15 +300,42 @@ _ENTRIES = [
         Severity.ERROR,
         "格式无法识别",
         "Unreadable value",
-        "单元格的值不是该列要求的类型（数字、日期、月份、周……）。按提示的格式改写。",
+        "单元格的值不是该列要求的类型（数字、日期、月份、周……）。按提示的格式改写。"
+        "用逗号作小数点的数字（1.234,56、12,50，德、法等系统导出的格式）从不自动换算：会说明它的读法，"
+        "此值不使用；这样的列中 1.234 或 1,234 这类两种写法读数差 1000 倍的数字也不使用。",
         "The cell's value is not of the column's type (number, date, month, week, …). Write "
-        "it the way the message shows.",
+        "it the way the message shows. A number written with a decimal comma (1.234,56 or "
+        "12,50, as German or French systems export them) is never converted: the message "
+        "names its reading and the value is not used; in such a column, numbers such as "
+        "1.234 or 1,234, which the two notations read a factor of 1000 apart, are not used "
+        "either.",
         {
             "": Template("{field_zh}无法识别：{hint_zh}", "{field_en}: {hint_en}"),
             "date_order": Template(
                 "{field_zh}「{value}」按本列的日期顺序（{order_zh}）不是有效日期。请改写为 YYYY-MM-DD。",
                 "{field_en} '{value}' is not a real date in this column's order ({order_en}). "
                 "Write it as YYYY-MM-DD.",
+            ),
+            # 1.234,56 from a German or French system: named, never converted
+            "decimal_comma": Template(
+                "{field_zh}「{value}」是用逗号作小数点的写法（德、法等系统导出的格式，即 {reading}）。"
+                "为免把数字读错（差 1000 倍），不自动换算，此值未使用。请改写为 {reading}"
+                "（小数点，不加千位分隔符），或把导出格式改为小数点后重新提交。",
+                "{field_en} '{value}' is written with a decimal comma (as German or French "
+                "systems export numbers: {reading}). It is not converted, so that no number is "
+                "misread by a factor of 1000, and is not used. Write it as {reading} (a decimal "
+                "point, no thousands separators), or export the file with a decimal point and "
+                "send it again.",
+            ),
+            "decimal_comma_column": Template(
+                "{field_zh}「{value}」在本列中有两种读法：{as_read}，或按本列其他单元格的小数逗号写法"
+                "（如 {example_cell} 的「{example}」）读作 {other}。为免差 1000 倍，此值未使用。"
+                "请统一用小数点改写本列（{as_read} 或 {other}）后重新提交。",
+                "{field_en} '{value}' reads two ways in this column: {as_read}, or {other} in the "
+                "decimal-comma notation other cells of the column use (such as '{example}' in "
+                "{example_cell}). So that it is not wrong by a factor of 1000, it is not used. "
+                "Write the column's numbers with a decimal point ({as_read} or {other}) and send "
+                "the file again.",
             ),
         },
     ),
