@@ -737,6 +737,7 @@ def test_every_issue_code_has_a_test():
         | {
             "column_chosen",
             "column_ambiguous",
+            "unknown_sub_labels",  # tests/test_read.py
             "mapped_column_missing",
             "ambiguous_dates",
             "two_digit_year",

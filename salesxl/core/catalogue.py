@@ -701,6 +701,46 @@ _ENTRIES = [
         },
     ),
     Entry(
+        Code.UNKNOWN_SUB_LABELS,
+        Severity.WARNING,
+        "子列名无法识别",
+        "Unknown sub-labels",
+        "表头写成两行：上行是跨列合并的分组列名，下行是子列名（例如「成交信息」下面是数量、单价、金额），"
+        "但下行的子列名不是表单的列名。这一行按表头读取，不当作数据；这些列保留但不使用。"
+        "一个表单列名跨在几个子列名上面时（「金额」下面是含税、不含税），无法确定是哪一列，该列不读取。"
+        "把子列名改成表单的列名（见 docs/forms.md），或把表头写成一行。",
+        "The header is written on two rows, group labels merged across columns above "
+        "sub-labels (成交信息 above 数量, 单价, 金额), but the sub-labels are not the form's. "
+        "The row is read as header, not as data, and those columns are kept but not used. "
+        "A label of the form spanning several sub-labels (金额 above 含税, 不含税) cannot say "
+        "which one it is, so that field is not read. Rename the sub-labels to the form's "
+        "labels (docs/forms.md), or write the header on one row.",
+        {
+            # A warning is the usual sentence, then those that apply.
+            "": Template(
+                "第 {top_row} 行和第 {sub_row} 行是两行表头（上行分组列名，下行子列名），"
+                "但子列名不是「{table}」的列名。第 {top_row} 行：{top_zh}；第 {sub_row} 行：{sub_zh}。"
+                "这些列保留但不使用：请把子列名改成表单的列名（见 docs/forms.md），"
+                "或把表头写成一行后重新提交。",
+                "Rows {top_row} and {sub_row} read as a two-row header (group labels above "
+                "sub-labels), but the sub-labels are not columns of the {table} table. Row "
+                "{top_row}: {top_en}. Row {sub_row}: {sub_en}. Those columns are kept but not used: "
+                "rename the sub-labels to the form's labels (docs/forms.md), or write the "
+                "header on one row, and send the file again.",
+            ),
+            "spanned": Template(
+                "「{label}」（{cells}）跨在子列名 {subs_zh} 上面，无法确定哪一列是「{field_zh}」，"
+                "因此不读取{field_zh}。",
+                "'{label}' ({cells}) spans the sub-labels {subs_en}, so which of them is the "
+                "{field_en} is not known and the {field_en!l} is not read.",
+            ),
+            "expected": Template(
+                "本表应有而没有找到的列：{expected_zh}。",
+                "Columns of the table expected but not found: {expected_en}.",
+            ),
+        },
+    ),
+    Entry(
         Code.MAPPED_COLUMN_MISSING,
         Severity.ERROR,
         "映射的列不存在",

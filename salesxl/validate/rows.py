@@ -262,6 +262,35 @@ _PERIODS: dict[FieldType, dict[Any, Any]] = {
 }
 
 
+def cell_range_across(row: int, first: int, last: int) -> str:
+    """`C4` or `C4:D4` for 0-based row and columns first..last."""
+    start = f"{column_letters(first)}{row + 1}"
+    return start if first == last else f"{start}:{column_letters(last)}{row + 1}"
+
+
+def _row_labels(grid: Grid, row: int) -> list[str]:
+    """A header row as its labels with their cells (`A4 日期, C4:E4 成交信息`): a label merged
+    across columns once, with its range."""
+    cells = grid.rows[row] if row < len(grid.rows) else []
+    shown: list[str] = []
+    c = 0
+    while c < len(cells):
+        value = cells[c]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            c += 1
+            continue
+        end = c
+        while end + 1 < len(cells) and cells[end + 1] == value and _merged_across(grid, row, c):
+            end += 1
+        shown.append(f"{cell_range_across(row, c, end)} {text_of(value)}")
+        c = end + 1
+    return shown
+
+
+def _merged_across(grid: Grid, row: int, col: int) -> bool:
+    return any(r1 == row and c1 <= col <= c2 and c2 > c1 for (r1, c1), (_, c2) in grid.merged)
+
+
 def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
     end = len(row)
     while end and (row[end - 1] == "" or row[end - 1] is None):
@@ -970,10 +999,87 @@ class TableChecker:
             column=f.bilingual,
         )
 
+    def _sub_label_issue(self) -> Issue:
+        """A second header row whose sub-labels the form does not know: what the two rows
+        say, which field a label spanning them could not give, and which are missing."""
+        layout, grid = self.layout, self.grid
+        r = layout.header_row
+        sub = r + 1
+        cols = sorted({*layout.sub_labels, *layout.spanned.values()})
+        parts: list[tuple[str, str]] = []
+        if layout.sub_labels:
+            subs = [
+                f"{column_letters(c)}{sub + 1} {text_of(grid.value(sub, c))}"
+                for c in layout.sub_labels
+            ]
+            parts.append(
+                message(
+                    Code.UNKNOWN_SUB_LABELS,
+                    top_row=r + 1,
+                    sub_row=sub + 1,
+                    table=self.table.sheet_name,
+                    top_zh="、".join(_row_labels(grid, r)),
+                    top_en=", ".join(_row_labels(grid, r)),
+                    sub_zh="、".join(subs),
+                    sub_en=", ".join(subs),
+                )
+            )
+        for key, col in layout.spanned.items():
+            f = self.table.field(key)
+            first, last = next(
+                (
+                    (c1, c2)
+                    for (r1, c1), (r2, c2) in grid.merged
+                    if r1 == r == r2 and c1 <= col <= c2
+                ),
+                (col, col),
+            )
+            parts.append(
+                message(
+                    Code.UNKNOWN_SUB_LABELS,
+                    "spanned",
+                    label=text_of(grid.value(r, col)),
+                    cells=cell_range_across(r, first, last),
+                    subs_zh="、".join(text_of(grid.value(sub, c)) for c in range(first, last + 1)),
+                    subs_en=", ".join(text_of(grid.value(sub, c)) for c in range(first, last + 1)),
+                    field_zh=f.zh,
+                    field_en=f.en,
+                )
+            )
+        missing = [  # required first
+            f.bilingual
+            for f in sorted(self.table.fields, key=lambda f: not f.required)
+            if f.key not in layout.columns
+        ]
+        if missing:
+            shown = missing[:8] + (["…"] if len(missing) > 8 else [])
+            parts.append(
+                message(
+                    Code.UNKNOWN_SUB_LABELS,
+                    "expected",
+                    expected_zh="、".join(shown),
+                    expected_en=", ".join(shown),
+                )
+            )
+        first = cols[0] if cols else 0
+        return make_issue(
+            Code.UNKNOWN_SUB_LABELS,
+            self.path,
+            "".join(z for z, _ in parts),
+            " ".join(e for _, e in parts),
+            sheet=grid.name,
+            cell=f"{column_letters(first)}{sub + 1}",
+            row=sub + 1,
+            # a required field not read (金额 over 含税, 不含税) is an error, as its absence is
+            severity=Severity.ERROR
+            if any(self.table.field(k).required for k in layout.spanned)
+            else None,
+        )
+
     def _structure_issues(self) -> None:
         layout, r = self.layout, self.layout.header_row
-        for f in self.table.fields:
-            if f.required and f.key not in layout.columns:
+        for f in self.table.fields:  # a field spanning sub-labels: said with them, below
+            if f.required and f.key not in layout.columns and f.key not in layout.spanned:
                 self.found.append(
                     (
                         r,
@@ -996,9 +1102,12 @@ class TableChecker:
                 )
         for choice in layout.choices:
             self.found.append((layout.header_row, choice.used, self._choice_issue(choice)))
+        if layout.sub_labels or layout.spanned:
+            self.found.append((r + 1, -1, self._sub_label_issue()))
         # a column left for another of its field is said by the choice, not as a column
         # the form does not have (its values are kept all the same)
         unused = {c for choice in layout.choices for c in choice.others}
+        unused.update(layout.sub_labels, layout.spanned.values())
         for c, label in sorted(layout.extras.items()):
             if c in unused:
                 continue
