@@ -263,6 +263,14 @@ def test_two_columns_with_the_same_figures_are_info(tmp_path):
     assert chosen.code is Code.COLUMN_CHOSEN and "hold the same values" in chosen.message_en
 
 
+def test_the_same_amounts_written_two_ways_are_the_same_figures(tmp_path):
+    """A CSV export: `3,000` in one 金额 column, `3000` in the other: no warning."""
+    rows = [EXPORT_LABELS, ["2026-11-03", "华联超市", "3,000", "3000", "2"]]
+    data = load_form(write_csv(tmp_path / "e.csv", rows), CTX)
+    assert data.records("sales")[0]["amount"] == 3000
+    assert [i.code for i in data.issues if "column" in i.code] == [Code.COLUMN_CHOSEN]
+
+
 def test_hidden_columns_are_read_from_the_sheet_part():
     xml = (
         b'<worksheet><cols><col min="1" max="2" width="9"/><col min="3" max="3" hidden="1"/>'

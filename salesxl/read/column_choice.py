@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesxl.forms import Field, FieldType
-from salesxl.read.values import norm_label
+from salesxl.read.values import norm_label, parse_number
 from salesxl.read.workbook import Grid
 
 __all__ = ["ColumnChoice", "choose_column"]
@@ -113,11 +113,19 @@ def _figures(grid: Grid, col: int, header_row: int, numeric: bool) -> tuple[tupl
                 continue
             if norm_label(value) == label:
                 continue
-            value = value.strip()
+            value = _number_or_text(value) if numeric else value.strip()
         elif numeric and not isinstance(value, bool) and value == 0:
             continue
         found.append((r, value))
     return tuple(found)
+
+
+def _number_or_text(value: str) -> Any:
+    """`3,000` and `3000` are the same figure in two columns; text that is no number stays."""
+    try:
+        return parse_number(value)
+    except ValueError:
+        return value.strip()
 
 
 def _guessed(used: _Option, other: _Option) -> bool:

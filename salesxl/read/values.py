@@ -182,14 +182,15 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$")
 _PERCENT = Decimal("0.01")
 
 
-class DecimalCommaError(ValueError):
+class DecimalCommaError(SalesxlError, ValueError):
     """A number written with a decimal comma (`1.234,56`): `reading` is what it would mean
     there (`1234.56`), for the message; the number is not read."""
 
     def __init__(self, text: str, reading: str) -> None:
         super().__init__(
+            f"「{text}」用逗号作小数点（即 {reading}）；请写成 {reading}",
             f"{text!r} is written with a decimal comma ({reading} where commas mark decimals); "
-            f"write it as {reading}"
+            f"write it as {reading}",
         )
         self.text, self.reading = text, reading
 
