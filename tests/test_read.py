@@ -349,6 +349,60 @@ def test_second_label_row_with_an_unknown_sub_label(tmp_path):
     assert data.records("daily")[0]["_extra"] == {"客户信息 微信": "hl88"}
 
 
+def test_a_second_label_row_the_form_does_not_know_is_said_not_read_as_data(tmp_path):
+    """A daily report exported by a German system: 成交信息 merged over C4:E4 above Menge,
+    Preis, Betrag.  Row 5 is header, not a record (no "'日期' is not a date"); the
+    warning shows both rows and the columns the table expected."""
+    top = ["日期", "客户名称", "成交信息", None, None, "销售阶段", "备注"]
+    sub = [None, None, "Menge", "Preis", "Betrag", None, None]
+    grid = [
+        ["销售员", "张伟", "工号", "S001"],
+        ["月份", "2026-11"],
+        [],
+        top,
+        sub,
+        ["2026-11-03", "华联", 2, 1500, 3000, "5", "x"],
+    ]
+    merges = ["A4:A5", "B4:B5", "C4:E4", "F4:F5", "G4:G5"]
+    data = read(write_xlsx(tmp_path / "f.xlsx", {"日报": grid}, merges={"日报": merges}))
+    assert places(data) == [("unknown_sub_labels", "C5")]
+    (warning,) = data.issues
+    assert warning.severity.value == "warning"
+    assert "Rows 4 and 5 read as a two-row header" in warning.message_en
+    assert (
+        "Row 4: A4 日期, B4 客户名称, C4:E4 成交信息, F4 销售阶段, G4 备注." in warning.message_en
+    )
+    assert "Row 5: C5 Menge, D5 Preis, E5 Betrag." in warning.message_en
+    assert "数量 Qty, 单价 Unit price, 金额 Amount" in warning.message_en
+    assert "第 5 行：C5 Menge、D5 Preis、E5 Betrag。" in warning.message_zh
+    (record,) = data.records("daily")
+    assert (record["_row"], record["stage"], record["amount"]) == (6, "5", None)
+    assert record["_extra"] == {
+        "成交信息 Menge": 2,
+        "成交信息 Preis": 1500,
+        "成交信息 Betrag": 3000,
+    }
+
+
+def test_a_form_label_spanning_unknown_sub_labels_is_not_guessed(tmp_path):
+    """An ERP export: 金额 merged over C1:D1 above 含税 (3390) and 不含税 (3000).  Neither
+    is taken for the Amount, and the error says why, where a missing column would not."""
+    top = ["单据日期", "客户名称", "金额", None, "销售员"]
+    sub = [None, None, "含税", "不含税", None]
+    grid = [top, sub, ["2026-11-03", "华联超市", 3390, 3000, "张伟"]]
+    merges = ["A1:A2", "B1:B2", "C1:D1", "E1:E2"]
+    data = read(write_xlsx(tmp_path / "e.xlsx", {"销售明细": grid}, merges={"销售明细": merges}))
+    assert data.form_id == "sales_records"
+    (error,) = [i for i in data.issues if i.is_error]
+    assert (error.code.value, error.cell) == ("unknown_sub_labels", "C2")
+    assert "Row 1: A1 单据日期, B1 客户名称, C1:D1 金额, E1 销售员." in error.message_en
+    assert "Row 2: C2 含税, D2 不含税." in error.message_en
+    assert "'金额' (C1:D1) spans the sub-labels 含税, 不含税" in error.message_en
+    assert "expected but not found: 金额 Amount," in error.message_en
+    assert [r["amount"] for r in data.records("sales")] == [None]
+    assert data.records("sales")[0]["_extra"] == {"金额 含税": 3390, "金额 不含税": 3000}
+
+
 def test_a_data_row_is_never_taken_for_a_second_label_row(tmp_path):
     rows = [{"date": "2026-11-03", "customer": "日期"}]  # a customer that happens to be a label
     data = read(write_daily(tmp_path / "f.xlsx", [*rows, GOOD_ROW]))

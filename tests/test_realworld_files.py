@@ -375,3 +375,36 @@ def test_a_percentage_in_an_amount_column_is_an_error_not_a_fraction(tmp_path):
     (bad,) = [i for i in data.issues if i.code is Code.BAD_TYPE]
     assert (bad.cell, bad.severity) == ("C2", Severity.ERROR)
     assert "percentage, not an amount" in bad.message_en
+
+
+# ----------------------------------------------------------------------------
+# Decimal commas: a German or French system's CSV export
+# ----------------------------------------------------------------------------
+
+
+def test_decimal_commas_are_named_and_never_converted(tmp_path):
+    """A German shop's export: `1.234,56` and `12,50` are refused with their reading; in
+    that column `1.234` (1234 there, 1.234 here) and `1,250` (1.25 there) are not used
+    either; 3000 reads the same in both notations and is kept."""
+    rows = [
+        ["Date", "Customer", "Amount", "Quantity"],
+        ["2026-11-03", "Müller GmbH", "1.234,56", "2"],
+        ["2026-11-04", "Dupont SA", "12,50", "1"],
+        ["2026-11-05", "Schmidt KG", "1.234", "3"],
+        ["2026-11-06", "Weber AG", "3000", "1"],
+        ["2026-11-07", "Weber AG", "1,250", "1"],
+    ]
+    data = load_form(write_csv(tmp_path / "bestellungen.csv", rows), CTX)
+    assert data.form_id == "sales_records"
+    assert [r["amount"] for r in data.records("sales")] == [None, None, None, 3000, None]
+    bad = [(i.cell, i.severity) for i in data.issues if i.code is Code.BAD_TYPE]
+    assert bad == [(c, Severity.ERROR) for c in ("C2", "C3", "C4", "C6")]
+    by_cell = {i.cell: i for i in data.issues}
+    assert "decimal comma" in by_cell["C2"].message_en
+    assert "thousands separators group" not in by_cell["C2"].message_en
+    assert "Write it as 1234.56" in by_cell["C2"].message_en
+    assert "Write it as 12.50" in by_cell["C3"].message_en
+    assert "'1.234' reads two ways" in by_cell["C4"].message_en
+    assert "1.234, or 1234" in by_cell["C4"].message_en
+    assert "'1.234,56' in C2" in by_cell["C4"].message_en
+    assert "1250, or 1.250" in by_cell["C6"].message_en

@@ -10,6 +10,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from conftest import TODAY, write_xlsx
 
@@ -17,6 +18,7 @@ from salesxl.core.issues import Code, Severity
 from salesxl.forms import DAILY_REPORT, SALES_RECORDS, TARGETS_INPUT, parse_column_map
 from salesxl.forms import synonyms as syn
 from salesxl.intake.files import load_form
+from salesxl.read import package
 from salesxl.validate import ValidationContext
 
 CTX = ValidationContext(today=TODAY)
@@ -175,6 +177,108 @@ def test_own_label_wins_over_an_earlier_synonym_column(tmp_path):
     rows = [["销售额", "日期", "金额"], ["999", "2026-11-03", "100"]]
     data = load_form(write_csv(tmp_path / "s.csv", rows), CTX)
     assert data.records("sales")[0]["amount"] == 100
+
+
+# ----------------------------------------------------------------------------
+# Two columns with one label (an ERP export's 金额 twice): visible over hidden,
+# figures over blank or zero, and a warning when only the order decides
+# ----------------------------------------------------------------------------
+
+EXPORT_LABELS = ["单据日期", "客户名称", "金额", "金额", "数量"]
+
+
+def write_export(path: Path, rows: list[list[Any]], hidden: str | None = None) -> Path:
+    """An ERP order export as openpyxl writes it: one sheet, `hidden` column hidden."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "销售明细"
+    for row in [EXPORT_LABELS, *rows]:
+        ws.append(row)
+    if hidden is not None:
+        ws.column_dimensions[hidden].hidden = True
+    wb.save(path)
+    return path
+
+
+def test_a_hidden_column_of_zeros_does_not_take_the_amounts(tmp_path):
+    """The hidden C 金额 is all zero, the visible D 金额 holds the amounts."""
+    rows = [["2026-11-03", "华联超市", 0, 3000, 2], ["2026-11-05", "永辉", 0, 1250.5, 1]]
+    data = load_form(write_export(tmp_path / "e.xlsx", rows, hidden="C"), CTX)
+    assert [r["amount"] for r in data.records("sales")] == [3000, 1250.5]
+    (chosen,) = [i for i in data.issues if i.code is Code.COLUMN_CHOSEN]
+    assert chosen.severity is Severity.INFO and chosen.cell == "D1"
+    assert "the visible 金额 (D) is used" in chosen.message_en
+    assert not [i for i in data.issues if i.code is Code.EXTRA_COLUMN]  # C is said once
+
+
+def test_a_visible_column_with_figures_wins_over_a_hidden_one_with_others(tmp_path):
+    """Both hold figures (C net, D with tax): the visible one is what the sender sees."""
+    rows = [["2026-11-03", "华联超市", 2654.87, 3000, 2]]
+    data = load_form(write_export(tmp_path / "e.xlsx", rows, hidden="D"), CTX)
+    assert data.records("sales")[0]["amount"] == 2654.87
+    assert [(i.code, i.cell) for i in data.issues if "column" in i.code] == [
+        (Code.COLUMN_CHOSEN, "C1")
+    ]
+
+
+def test_a_column_of_figures_wins_over_a_blank_or_zero_one(tmp_path):
+    """Nothing hidden: C is blank or 0 in every row (`0.00` and `-` as accountants write
+    zero), D holds the amounts."""
+    rows = [["2026-11-03", "华联超市", "0.00", 3000, 2], ["2026-11-05", "永辉", "-", 800, 1]]
+    rows.append(["2026-11-06", "家乐福", None, 450, 3])
+    data = load_form(write_export(tmp_path / "e.xlsx", rows), CTX)
+    assert [r["amount"] for r in data.records("sales")] == [3000, 800, 450]
+    (chosen,) = [i for i in data.issues if i.code is Code.COLUMN_CHOSEN]
+    assert "others are blank or all zero" in chosen.message_en
+
+
+def test_two_visible_columns_with_different_figures_are_a_warning(tmp_path):
+    """Row 3 differs (2800 against 3000): no rule can tell, the first is used and said."""
+    rows = [["2026-11-03", "华联超市", 1250.5, 1250.5, 1], ["2026-11-05", "永辉", 2800, 3000, 2]]
+    data = load_form(write_export(tmp_path / "e.xlsx", rows), CTX)
+    assert [r["amount"] for r in data.records("sales")] == [1250.5, 2800]
+    assert [i.code for i in data.issues if "column" in i.code] == [Code.COLUMN_AMBIGUOUS]
+    (warning,) = [i for i in data.issues if i.code is Code.COLUMN_AMBIGUOUS]
+    assert warning.severity is Severity.WARNING and warning.cell == "C1"
+    assert "金额 (C1) and 金额 (D1)" in warning.message_en
+    assert "row 3: C3 is 2800, D3 is 3000" in warning.message_en
+    assert "金额 (C1), the first, is used" in warning.message_en
+    assert "C3 为 2800，D3 为 3000" in warning.message_zh
+
+
+def test_a_visible_blank_column_over_a_hidden_one_with_figures_is_a_warning(tmp_path):
+    rows = [["2026-11-03", "华联超市", 3000, None, 2]]
+    data = load_form(write_export(tmp_path / "e.xlsx", rows, hidden="C"), CTX)
+    (warning,) = [i for i in data.issues if i.code is Code.COLUMN_AMBIGUOUS]
+    assert warning.severity is Severity.WARNING and warning.cell == "D1"
+    assert "the hidden 金额 (C1)" in warning.message_en
+    assert "C2 is 3000" in warning.message_en
+
+
+def test_two_columns_with_the_same_figures_are_info(tmp_path):
+    rows = [["2026-11-03", "华联超市", 3000, 3000, 2]]
+    data = load_form(write_export(tmp_path / "e.xlsx", rows), CTX)
+    assert data.records("sales")[0]["amount"] == 3000
+    (chosen,) = [i for i in data.issues if "column" in i.code]
+    assert chosen.code is Code.COLUMN_CHOSEN and "hold the same values" in chosen.message_en
+
+
+def test_the_same_amounts_written_two_ways_are_the_same_figures(tmp_path):
+    """A CSV export: `3,000` in one 金额 column, `3000` in the other: no warning."""
+    rows = [EXPORT_LABELS, ["2026-11-03", "华联超市", "3,000", "3000", "2"]]
+    data = load_form(write_csv(tmp_path / "e.csv", rows), CTX)
+    assert data.records("sales")[0]["amount"] == 3000
+    assert [i.code for i in data.issues if "column" in i.code] == [Code.COLUMN_CHOSEN]
+
+
+def test_hidden_columns_are_read_from_the_sheet_part():
+    xml = (
+        b'<worksheet><cols><col min="1" max="2" width="9"/><col min="3" max="3" hidden="1"/>'
+        b'<col min="6" max="16384" width="0" hidden="true"/></cols><sheetData>'
+        b'<row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
+    )
+    assert package.hidden_columns(xml) == ((2, 2), (5, 16383))
+    assert package.hidden_columns(xml.replace(b"hidden", b"style")) == ()
 
 
 # ----------------------------------------------------------------------------

@@ -781,6 +781,8 @@ def test_every_issue_code_has_a_test():
         # files from other systems: test_realworld_*.py, test_store_exports.py
         | {
             "column_chosen",
+            "column_ambiguous",
+            "unknown_sub_labels",  # tests/test_read.py
             "mapped_column_missing",
             "ambiguous_dates",
             "two_digit_year",

@@ -30,6 +30,7 @@ from salesxl.read.values import (
     CellValueError,
     CellValueWarningError,
     ChoiceMatcher,
+    DecimalCommaError,
     cell_parser,
     is_empty,
     norm_label,
@@ -194,6 +195,37 @@ def test_number_spellings(raw, expected):
 def test_not_numbers(raw):
     with pytest.raises(ValueError):
         parse_number(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reading"),
+    [
+        ("1.234,56", "1234.56"),  # a German export's amount
+        ("12,50", "12.50"),  # unambiguous in shape, still not converted: said, not guessed
+        ("12,5", "12.5"),
+        ("1.234.567,8", "1234567.8"),
+        ("1 234,56", "1234.56"),  # French: a space between thousands
+        ("(1.234,56)", "-1234.56"),
+        ("-0,75", "-0.75"),
+        ("1,5万", "1.5万"),
+    ],
+)
+def test_decimal_commas_are_refused_naming_their_reading(raw, reading):
+    with pytest.raises(DecimalCommaError) as caught:
+        parse_number(raw)
+    assert caught.value.reading == reading
+    assert "decimal comma" in str(caught.value) and "thousands" not in str(caught.value)
+
+
+def test_a_decimal_comma_in_a_money_cell_says_how_to_fix_it():
+    parse = cell_parser(DAILY_REPORT.main_table.field("amount"))
+    with pytest.raises(CellValueError) as caught:
+        parse("1.234,56")
+    assert caught.value.code is Code.BAD_TYPE
+    assert "'1.234,56' is written with a decimal comma" in caught.value.message_en
+    assert "Write it as 1234.56" in caught.value.message_en
+    assert "即 1234.56" in caught.value.message_zh
+    assert parse("1,234") == 1234  # thousands separators as before
 
 
 # ----------------------------------------------------------------------------

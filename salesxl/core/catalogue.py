@@ -300,15 +300,42 @@ _ENTRIES = [
         Severity.ERROR,
         "格式无法识别",
         "Unreadable value",
-        "单元格的值不是该列要求的类型（数字、日期、月份、周……）。按提示的格式改写。",
+        "单元格的值不是该列要求的类型（数字、日期、月份、周……）。按提示的格式改写。"
+        "用逗号作小数点的数字（1.234,56、12,50，德、法等系统导出的格式）从不自动换算：会说明它的读法，"
+        "此值不使用；这样的列中 1.234 或 1,234 这类两种写法读数差 1000 倍的数字也不使用。",
         "The cell's value is not of the column's type (number, date, month, week, …). Write "
-        "it the way the message shows.",
+        "it the way the message shows. A number written with a decimal comma (1.234,56 or "
+        "12,50, as German or French systems export them) is never converted: the message "
+        "names its reading and the value is not used; in such a column, numbers such as "
+        "1.234 or 1,234, which the two notations read a factor of 1000 apart, are not used "
+        "either.",
         {
             "": Template("{field_zh}无法识别：{hint_zh}", "{field_en}: {hint_en}"),
             "date_order": Template(
                 "{field_zh}「{value}」按本列的日期顺序（{order_zh}）不是有效日期。请改写为 YYYY-MM-DD。",
                 "{field_en} '{value}' is not a real date in this column's order ({order_en}). "
                 "Write it as YYYY-MM-DD.",
+            ),
+            # 1.234,56 from a German or French system: named, never converted
+            "decimal_comma": Template(
+                "{field_zh}「{value}」是用逗号作小数点的写法（德、法等系统导出的格式，即 {reading}）。"
+                "为免把数字读错（差 1000 倍），不自动换算，此值未使用。请改写为 {reading}"
+                "（小数点，不加千位分隔符），或把导出格式改为小数点后重新提交。",
+                "{field_en} '{value}' is written with a decimal comma (as German or French "
+                "systems export numbers: {reading}). It is not converted, so that no number is "
+                "misread by a factor of 1000, and is not used. Write it as {reading} (a decimal "
+                "point, no thousands separators), or export the file with a decimal point and "
+                "send it again.",
+            ),
+            "decimal_comma_column": Template(
+                "{field_zh}「{value}」在本列中有两种读法：{as_read}，或按本列其他单元格的小数逗号写法"
+                "（如 {example_cell} 的「{example}」）读作 {other}。为免差 1000 倍，此值未使用。"
+                "请统一用小数点改写本列（{as_read} 或 {other}）后重新提交。",
+                "{field_en} '{value}' reads two ways in this column: {as_read}, or {other} in the "
+                "decimal-comma notation other cells of the column use (such as '{example}' in "
+                "{example_cell}). So that it is not wrong by a factor of 1000, it is not used. "
+                "Write the column's numbers with a decimal point ({as_read} or {other}) and send "
+                "the file again.",
             ),
         },
     ),
@@ -598,12 +625,17 @@ _ENTRIES = [
         Severity.INFO,
         "选用了其中一列",
         "Column chosen",
-        "两列或更多列都可能是表单的同一列（例如「销售额」和「价税合计」都是金额）：使用列名最接近的一列"
-        "（docs/forms.md 中排在前面的写法），其他列照样保留但不参与汇总。要改用另一列，用 --map 字段=列名。",
+        "两列或更多列都可能是表单的同一列（例如「销售额」和「价税合计」都是金额，或两列都叫「金额」）："
+        "依次优先使用显示的列（而非隐藏的列）、有数字的列（而非空白或全为 0 的列）、列名最接近的列"
+        "（docs/forms.md 中排在前面的写法），其他列照样保留但不参与汇总。要改用另一列，用 --map 字段=列名；"
+        "两列同名时，删除或改名不用的那一列。两列都有且数字不同时是警告（column_ambiguous）。",
         "Two or more columns could each be the same field of the form (销售额 and 价税合计 are "
-        "both an amount): the one with the closer label (the earlier spelling in "
-        "docs/forms.md) is used, the others are kept but not used. To use another, map it "
-        "with --map FIELD=HEADER.",
+        "both an amount, or two columns are both labelled 金额): a visible column is used over "
+        "a hidden one, one with figures over one that is blank or all zero, then the closer "
+        "label (the earlier spelling in docs/forms.md); the others are kept but not used. To "
+        "use another, map it with --map FIELD=HEADER; when both have the same label, delete "
+        "or rename the one not meant. When both hold different figures, it is a warning "
+        "(column_ambiguous).",
         {
             "": Template(
                 "列 {used} 和 {others} 都可能是「{field_zh}」；已使用 {used}（名称最接近），"
@@ -611,6 +643,100 @@ _ENTRIES = [
                 "Columns {used} and {others} could each be the {field_en}; {used} is used "
                 "(the closer label), the others are kept but not used. To use another: "
                 "--map {key}=HEADER.",
+            ),
+            "hidden": Template(
+                "列 {used} 和 {others} 都可能是「{field_zh}」；已使用显示的 {used}，"
+                "隐藏的列保留但不参与汇总。",
+                "Columns {used} and {others} could each be the {field_en}; the visible {used} "
+                "is used, the hidden ones are kept but not used.",
+            ),
+            "empty": Template(
+                "列 {used} 和 {others} 都可能是「{field_zh}」；已使用 {used}，"
+                "其他列为空或全为 0，保留但不参与汇总。",
+                "Columns {used} and {others} could each be the {field_en}; {used} is used, the "
+                "others are blank or all zero and are kept but not used.",
+            ),
+            "same": Template(
+                "列 {used} 和 {others} 都可能是「{field_zh}」，内容相同；已使用 {used}，"
+                "其他列保留但不参与汇总。",
+                "Columns {used} and {others} could each be the {field_en} and hold the same "
+                "values; {used} is used, the others are kept but not used.",
+            ),
+        },
+    ),
+    Entry(
+        Code.COLUMN_AMBIGUOUS,
+        Severity.WARNING,
+        "无法确定用哪一列",
+        "Ambiguous column",
+        "两列都可能是表单的同一列（常见于其他系统导出的文件：两列都叫「金额」），而且两列的数字不同，"
+        "没有规则能判断哪一列正确：使用靠前的一列（或显示的一列），另一列保留但不参与汇总。"
+        "核对哪一列正确，删除或改名另一列后重新提交。",
+        "Two columns could each be the same field of the form (common in other systems' "
+        "exports: two columns labelled 金额) and they hold different figures, so no rule can "
+        "tell which is right: the first one (or the visible one) is used and the other is kept "
+        "but not used. Check which is right, then delete or rename the other and send the "
+        "file again.",
+        {
+            "": Template(
+                "列 {used} 和 {rival} 都可能是「{field_zh}」，但数字不同（第 {row} 行：{used_cell} 为 "
+                "{used_value}，{rival_cell} 为 {rival_value}）。已使用靠前的 {used}，{rival} 保留但"
+                "不参与汇总。请核对哪一列正确，删除或改名另一列后重新提交。",
+                "Columns {used} and {rival} could each be the {field_en} but hold different "
+                "figures (row {row}: {used_cell} is {used_value}, {rival_cell} is "
+                "{rival_value}); {used}, the first, is used and {rival} is kept but not used. "
+                "Check which is right, then delete or rename the other column and send the "
+                "file again.",
+            ),
+            "hidden": Template(
+                "列 {used} 和隐藏的列 {rival} 都可能是「{field_zh}」；显示的 {used} 为空或全为 0，"
+                "隐藏的 {rival} 却有数字（第 {row} 行：{rival_cell} 为 {rival_value}）。已使用显示的 "
+                "{used}。请核对：如果隐藏的列才正确，取消隐藏，删除或改名另一列后重新提交。",
+                "Columns {used} and the hidden {rival} could each be the {field_en}; the "
+                "visible {used} is blank or all zero but the hidden {rival} holds figures (row "
+                "{row}: {rival_cell} is {rival_value}). The visible {used} is used. Check: if "
+                "the hidden column is the right one, unhide it, then delete or rename the other "
+                "and send the file again.",
+            ),
+        },
+    ),
+    Entry(
+        Code.UNKNOWN_SUB_LABELS,
+        Severity.WARNING,
+        "子列名无法识别",
+        "Unknown sub-labels",
+        "表头写成两行：上行是跨列合并的分组列名，下行是子列名（例如「成交信息」下面是数量、单价、金额），"
+        "但下行的子列名不是表单的列名。这一行按表头读取，不当作数据；这些列保留但不使用。"
+        "一个表单列名跨在几个子列名上面时（「金额」下面是含税、不含税），无法确定是哪一列，该列不读取。"
+        "把子列名改成表单的列名（见 docs/forms.md），或把表头写成一行。",
+        "The header is written on two rows, group labels merged across columns above "
+        "sub-labels (成交信息 above 数量, 单价, 金额), but the sub-labels are not the form's. "
+        "The row is read as header, not as data, and those columns are kept but not used. "
+        "A label of the form spanning several sub-labels (金额 above 含税, 不含税) cannot say "
+        "which one it is, so that field is not read. Rename the sub-labels to the form's "
+        "labels (docs/forms.md), or write the header on one row.",
+        {
+            # A warning is the usual sentence, then those that apply.
+            "": Template(
+                "第 {top_row} 行和第 {sub_row} 行是两行表头（上行分组列名，下行子列名），"
+                "但子列名不是「{table}」的列名。第 {top_row} 行：{top_zh}；第 {sub_row} 行：{sub_zh}。"
+                "这些列保留但不使用：请把子列名改成表单的列名（见 docs/forms.md），"
+                "或把表头写成一行后重新提交。",
+                "Rows {top_row} and {sub_row} read as a two-row header (group labels above "
+                "sub-labels), but the sub-labels are not columns of the {table} table. Row "
+                "{top_row}: {top_en}. Row {sub_row}: {sub_en}. Those columns are kept but not used: "
+                "rename the sub-labels to the form's labels (docs/forms.md), or write the "
+                "header on one row, and send the file again.",
+            ),
+            "spanned": Template(
+                "「{label}」（{cells}）跨在子列名 {subs_zh} 上面，无法确定哪一列是「{field_zh}」，"
+                "因此不读取{field_zh}。",
+                "'{label}' ({cells}) spans the sub-labels {subs_en}, so which of them is the "
+                "{field_en} is not known and the {field_en!l} is not read.",
+            ),
+            "expected": Template(
+                "本表应有而没有找到的列：{expected_zh}。",
+                "Columns of the table expected but not found: {expected_en}.",
             ),
         },
     ),

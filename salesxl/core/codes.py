@@ -61,6 +61,8 @@ class Code(StrEnum):
     TARGET_MISMATCH = "target_mismatch"  # a form's month target against the targets file
     # Files from other systems (synonyms, mappings, dates, encodings).
     COLUMN_CHOSEN = "column_chosen"
+    COLUMN_AMBIGUOUS = "column_ambiguous"  # two columns for one field with different figures
+    UNKNOWN_SUB_LABELS = "unknown_sub_labels"  # a second header row of labels the form lacks
     MAPPED_COLUMN_MISSING = "mapped_column_missing"
     AMBIGUOUS_DATES = "ambiguous_dates"
     TWO_DIGIT_YEAR = "two_digit_year"

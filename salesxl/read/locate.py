@@ -10,12 +10,14 @@ the same cell after a colon (`销售员：张伟`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from salesxl.forms import FORMS, Form, Table
 from salesxl.forms.marks import TO_FIX_NAMES
+from salesxl.read.column_choice import ColumnChoice, choose_column
 from salesxl.read.formulas import column_letters
 from salesxl.read.mapping import Mapping_, header_signature, overrides_of, remembered_for
 from salesxl.read.values import header_unit, norm_label, text_of
@@ -50,15 +52,6 @@ TOTAL_LABELS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ColumnChoice:
-    """Two or more columns could be one field: the best-ranked label won (reported as info)."""
-
-    key: str
-    used: int  # 0-based column
-    others: tuple[int, ...]
-
-
 @dataclass(slots=True)
 class TableLayout:
     table: Table
@@ -70,6 +63,11 @@ class TableLayout:
     extra_rows: dict[int, int] = field(default_factory=dict)  # column -> 0-based row of its label
     choices: list[ColumnChoice] = field(default_factory=list)
     mapped: dict[str, int] = field(default_factory=dict)  # field key -> column, by a mapping
+    # columns of a second header row none of whose sub-labels the form knows (said, unused)
+    sub_labels: tuple[int, ...] = ()
+    # field key -> column of its label, merged across sub-labels it is none of (金额 over
+    # 含税, 不含税): the field is not read from there
+    spanned: dict[str, int] = field(default_factory=dict)
 
     @property
     def first_data_row(self) -> int:
@@ -279,7 +277,14 @@ def locate(
         return None
     _, form, chosen = found
     tables = {
-        key: _table_layout(form, form.table(key), book.grid(c.sheet), c.row, overrides)
+        key: _table_layout(
+            form,
+            form.table(key),
+            book.grid(c.sheet),
+            c.row,
+            overrides,
+            partial(book.hidden_columns, c.sheet),
+        )
         for key, c in chosen.items()
     }
     main = tables.get(form.main_table.key)
@@ -347,11 +352,16 @@ def _best(
 
 
 def _table_layout(
-    form: Form, table: Table, grid: Grid, header_row: int, overrides: dict[str, str]
+    form: Form,
+    table: Table,
+    grid: Grid,
+    header_row: int,
+    overrides: dict[str, str],
+    hidden_columns: Callable[[], tuple[tuple[int, int], ...]] = tuple,
 ) -> TableLayout:
-    """Which column holds which field.  A mapped header wins; otherwise, when two columns
-    could be one field (`Sales` and `Gross Sales`), the better-ranked label wins and the
-    other is kept as an extra column (reported as info)."""
+    """Which column holds which field.  When two columns could be one field (two 金额,
+    `Sales` and `Gross Sales`), `read.column_choice` picks one and the others are kept
+    as extra columns; `hidden_columns` is asked only then."""
     tid = (form.id, table.key)
     mapping, ranks = _COLUMN_MAPS[tid], _RANKS[tid]
     fields = {f.key for f in table.fields}
@@ -378,55 +388,85 @@ def _table_layout(
     columns: dict[str, int] = {}
     choices: list[ColumnChoice] = []
     for key, options in claims.items():
-        options.sort()
-        columns[key] = options[0][1]
-        if len(options) > 1:
-            others = tuple(sorted(col for _, col in options[1:]))
-            choices.append(ColumnChoice(key, options[0][1], others))
-            for col in others:
-                extras[col] = text_of(top[col])
+        if len(options) == 1:
+            columns[key] = options[0][1]
+            continue
+        choice = choose_column(table.field(key), options, grid, header_row, hidden_columns)
+        columns[key] = choice.used
+        choices.append(choice)
+        for col in choice.others:
+            extras[col] = text_of(top[col])
     columns = dict(sorted(columns.items(), key=lambda kv: kv[1]))
     layout = TableLayout(table, grid.name, header_row, columns, extras, choices=choices)
     layout.mapped = {k: c for k, c in mapped.items() if columns.get(k) == c}
     if header_row + 1 < len(grid.rows):
-        _second_label_row(layout, mapping, top, grid.rows[header_row + 1])
+        _second_label_row(layout, mapping, grid)
     _unique_labels(layout.extras)
     return layout
 
 
-def _second_label_row(
-    layout: TableLayout, mapping: dict[str, str], top: list[Any], below: list[Any]
-) -> None:
+def _second_label_row(layout: TableLayout, mapping: dict[str, str], grid: Grid) -> None:
     """Labels that continue on the next row under merged group cells (`成交信息` over 数量 单价 金额).
 
     The next row is part of the header when it holds more of the table's labels in
     columns the first row left open, and nothing under the labels already found
-    (except those labels again, merged down over both rows).  A data row always has
+    (except those labels again, merged down over both rows, or sub-labels under a
+    label merged across columns: 金额 over 含税, 不含税).  A data row always has
     something under a known label, even when a value reads like a label (来源 `电话`).
+    Sub-labels none of which the form knows make it a header row all the same when
+    every one is text under a cell merged across columns (`sub_labels`: said, as
+    their columns are not used).
     """
+    top, below = grid.rows[layout.header_row], grid.rows[layout.header_row + 1]
+    groups = {  # columns under a cell of the first row merged across columns, not down
+        c
+        for (r1, c1), (r2, c2) in grid.merged
+        if r1 == r2 == layout.header_row and c2 > c1
+        for c in range(c1, c2 + 1)
+    }
     found: dict[int, str] = {}
     other: dict[int, Any] = {}
-    mapped = set(layout.columns.values())
+    field_of = {col: key for key, col in layout.columns.items()}
     for col, value in enumerate(below):
         if _blank(value) or (col < len(top) and value == top[col]):
             continue  # empty, or a label merged down over both rows
-        if col in mapped:
+        if col in field_of and col not in groups:
             return
         key = mapping.get(norm_label(value)) if isinstance(value, str) else None
-        if key is not None and key not in layout.columns and key not in found.values():
+        if (
+            key is not None
+            and key not in found.values()
+            and field_of.get(col) != key
+            and (key not in layout.columns or layout.columns[key] in groups)
+        ):
             found[col] = key
         else:
             other[col] = value
-    if not found:
+    unknown = (
+        not found
+        and bool(other)
+        and all(isinstance(v, str) and c in groups for c, v in other.items())
+    )
+    if not found and not unknown:
         return
     layout.header_rows = 2
+    # a field whose label spans sub-labels (金额 over 含税, 不含税) is none of them
+    for col in [*found, *other]:
+        key = field_of.get(col)
+        if key is not None and layout.columns.get(key) == col:
+            del layout.columns[key]
+            layout.spanned[key] = col
+        layout.choices = [c for c in layout.choices if c.key != key]
     for col, key in found.items():
         layout.columns[key] = col
         layout.extras.pop(col, None)
+        layout.spanned.pop(key, None)
     for col, value in other.items():
-        group = layout.extras.get(col)
+        group = layout.extras.get(col) or (text_of(top[col]) if col < len(top) else "")
         layout.extras[col] = f"{group} {text_of(value)}" if group else text_of(value)
         layout.extra_rows[col] = layout.header_row + 1
+    if unknown or layout.spanned:
+        layout.sub_labels = tuple(sorted(c for c in other if c in groups))
 
 
 def _unique_labels(extras: dict[int, str]) -> None:

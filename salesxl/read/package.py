@@ -8,12 +8,14 @@ entities: spreadsheet programs never write one) makes the file unreadable
 first.  While a worksheet part is in memory it is scanned for what must be
 known before any grid is built: how far its cells really reach
 (`salesxl.read.extent`), shared-string indices the table does not have,
-merged ranges, and formulas without a cached value.
+merged ranges, and formulas without a cached value; and, from the few bytes
+before its cells, which columns are hidden (python-calamine does not say).
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 import struct
 import zipfile
 import zlib
@@ -37,6 +39,7 @@ __all__ = [
     "PackageScan",
     "check_entries",
     "fits",
+    "hidden_columns",
     "member",
     "scan_package",
     "unpacked",
@@ -67,6 +70,8 @@ class PackageScan:
 
     extents: dict[str, Extent] = field(default_factory=dict)
     uncached: dict[str, frozenset[tuple[int, int]]] = field(default_factory=dict)
+    # hidden columns as 0-based inclusive ranges, only for parts that hide any
+    hidden_columns: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     # every part inflated (name, content), in the package's order: for `read.staging`;
     # the opener takes them and empties this
     parts: list[tuple[str, bytes]] = field(default_factory=list)
@@ -201,3 +206,40 @@ def _scan_sheet(part: str, xml: bytes, strings: int, limits: Limits, scan: Packa
     uncached = uncached_formula_cells(xml)
     if uncached:
         scan.uncached[part] = frozenset(uncached)
+    hidden = hidden_columns(xml)
+    if hidden:
+        scan.hidden_columns[part] = hidden
+
+
+# `<col min="3" max="3" width="0" hidden="1"/>` in the `<cols>` element, which comes before
+# the cells (any prefix, as python-calamine matches local names).
+_COL = re.compile(rb"<(?:[\w.-]+:)?col\s([^<>]*)>")
+_COL_ATTRIBUTE = {
+    name: re.compile(rb"(?:^|\s)" + name + rb"\s*=\s*[\"']\s*([^\"']*?)\s*[\"']")
+    for name in (b"min", b"max", b"hidden")
+}
+_COL_LIMIT = 16_384  # XFD, Excel's last column
+
+
+def hidden_columns(xml: bytes) -> tuple[tuple[int, int], ...]:
+    """A worksheet's hidden columns as 0-based inclusive ranges, from its `<cols>` element.
+
+    Only the bytes before `<sheetData>` are looked at, and parsed only when they
+    say `hidden` at all: most sheets cost one bounded search.
+    """
+    end = xml.find(b"sheetData")
+    if end < 0 or xml.find(b"hidden", 0, end) < 0:
+        return ()
+    ranges: list[tuple[int, int]] = []
+    for attributes in _COL.findall(xml, 0, end):
+        found = {name: rx.search(attributes) for name, rx in _COL_ATTRIBUTE.items()}
+        hidden, low, high = found[b"hidden"], found[b"min"], found[b"max"]
+        if hidden is None or hidden.group(1).lower() not in (b"1", b"true"):
+            continue
+        if low is None or not low.group(1).isdigit():
+            continue
+        first = int(low.group(1))
+        last = int(high.group(1)) if high is not None and high.group(1).isdigit() else first
+        if 1 <= first <= last:
+            ranges.append((first - 1, min(last, _COL_LIMIT) - 1))
+    return tuple(ranges)

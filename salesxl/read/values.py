@@ -32,6 +32,8 @@ __all__ = [
     "CellValueError",
     "CellValueWarningError",
     "ChoiceMatcher",
+    "DecimalCommaCellError",
+    "DecimalCommaError",
     "cell_parser",
     "date_text",
     "header_unit",
@@ -61,6 +63,10 @@ class CellValueError(SalesxlError, ValueError):
     def __init__(self, code: Code, message_zh: str, message_en: str) -> None:
         super().__init__(message_zh, message_en)
         self.code = code
+
+
+class DecimalCommaCellError(CellValueError):
+    """A number cell written with a decimal comma: not read (`DecimalCommaError`)."""
 
 
 class CellValueWarningError(CellValueError):
@@ -169,7 +175,24 @@ _MULTIPLIERS = {
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$")
 # Thousands separators group digits by three: `1,234,567.8`; `1,2,3` is a typo, not 123.
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+# A decimal comma, as German or French systems export numbers: `1.234,56`, `12,5`, `12,50`
+# (`1 234,56` too: spaces are noise).  Never converted: `1.234` and `1,234` mean 1234 and
+# 1.234 there, so a column of them read either way would be wrong by a factor of 1000.
+_DECIMAL_COMMA = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$")
 _PERCENT = Decimal("0.01")
+
+
+class DecimalCommaError(SalesxlError, ValueError):
+    """A number written with a decimal comma (`1.234,56`): `reading` is what it would mean
+    there (`1234.56`), for the message; the number is not read."""
+
+    def __init__(self, text: str, reading: str) -> None:
+        super().__init__(
+            f"「{text}」用逗号作小数点（即 {reading}）；请写成 {reading}",
+            f"{text!r} is written with a decimal comma ({reading} where commas mark decimals); "
+            f"write it as {reading}",
+        )
+        self.text, self.reading = text, reading
 
 
 def parse_number(value: Any) -> float:
@@ -193,6 +216,7 @@ def _number_from_text(text: str) -> float:
     if raw.startswith("(") and raw.endswith(")"):  # accounting negative (1,234)
         negative, raw = True, raw[1:-1]
     scale: Decimal | None = None
+    suffix = raw[-1:] if raw[-1:] == "%" or raw[-1:] in _MULTIPLIERS else ""
     if raw.endswith("%"):
         scale, raw = _PERCENT, raw[:-1]
     elif raw and raw[-1] in _MULTIPLIERS:
@@ -200,6 +224,10 @@ def _number_from_text(text: str) -> float:
         raw = _NUMBER_NOISE.sub("", raw)  # "1.2万元" -> "1.2"
     if "," in raw:
         if not _GROUPED.match(raw):
+            if _DECIMAL_COMMA.match(raw):
+                reading = raw.replace(".", "").replace(",", ".")
+                sign = "-" if negative else ""
+                raise DecimalCommaError(text.strip(), f"{sign}{reading}{suffix}")
             raise ValueError(f"{text!r} is not a number (thousands separators group three digits)")
         raw = raw.replace(",", "")
     if not _PLAIN_NUMBER.match(raw):
@@ -554,6 +582,18 @@ def cell_parser(
                     )
                 try:
                     result = parse_number(value)
+                except DecimalCommaError as exc:
+                    raise DecimalCommaCellError(
+                        Code.BAD_TYPE,
+                        *message(
+                            Code.BAD_TYPE,
+                            "decimal_comma",
+                            field_zh=zh,
+                            field_en=en,
+                            value=exc.text,
+                            reading=exc.reading,
+                        ),
+                    ) from None
                 except ValueError as exc:
                     raise bad(str(exc), "请填写数字，例如 1200、1,200 或 1.2万") from None
             if integral:

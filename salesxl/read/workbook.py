@@ -153,6 +153,15 @@ class Book:
         names = {part: sheet for sheet, part in self._sheet_parts().items()}
         return {names[part]: cells for part, cells in scan.uncached.items() if part in names}
 
+    def hidden_columns(self, name: str) -> tuple[tuple[int, int], ...]:
+        """A sheet's hidden columns as 0-based inclusive ranges (found by the package scan);
+        none for .xls and CSV files.  Which part is the sheet is only looked up when some
+        part hides columns: asked when two columns could be one field."""
+        scan = self._scan
+        if scan is None or not scan.hidden_columns:
+            return ()
+        return scan.hidden_columns.get(self._sheet_parts().get(name, ""), ())
+
     def saved_at(self) -> float | None:
         """When the workbook was last saved, as the saving program recorded it inside the file.
 

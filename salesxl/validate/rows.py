@@ -27,6 +27,7 @@ from salesxl.read.locate import TOTAL_LABELS, TableLayout
 from salesxl.read.values import (
     CellValueError,
     CellValueWarningError,
+    DecimalCommaCellError,
     cell_parser,
     header_unit,
     matcher_for,
@@ -36,6 +37,7 @@ from salesxl.read.values import (
 )
 from salesxl.read.workbook import Grid
 from salesxl.validate.date_columns import settle_numeric_dates
+from salesxl.validate.header_issues import choice_issue, sub_label_issue
 from salesxl.validate.model import TableData
 from salesxl.validate.rep_names import reps_by_name
 
@@ -187,6 +189,9 @@ _UNIT_SCALES = {"万元": 10_000, "万": 10_000, "千元": 1_000, "千": 1_000}
 # only skips its normalising.  At most 15 digits each side: the float is always finite.
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,15}(?:\.\d{0,15})?|\.\d{1,15})", re.ASCII).fullmatch
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII).fullmatch
+# `1.234`, `1,234`: one separator and three digits after it, read 1000 times apart with a
+# decimal point and with a decimal comma.
+_THOUSANDS_ONLY = re.compile(r"[+-]?\d{1,3}[.,]\d{3}", re.ASCII)
 
 
 def _iso_date(text: str) -> Any:
@@ -464,6 +469,7 @@ class TableChecker:
         out = fast(values) if fast is not None else [_SLOW] * len(values)
         if f.type in _DATES and _SLOW in out:
             self._numeric_dates(j, values, out, numbers, bad)
+        commas: list[int] = []  # cells written with a decimal comma (1.234,56)
         if _SLOW in out:
             phone = f.type is FieldType.PHONE
             periods = _PERIODS.get(f.type)
@@ -486,6 +492,8 @@ class TableChecker:
                     self.issue(
                         problem.code, j, numbers[i], problem.message_zh, problem.message_en, raw
                     )
+                    if isinstance(problem, DecimalCommaCellError):
+                        commas.append(i)
                     continue
                 if phone and not normalise_phone(out[i])[1]:
                     self.issue(
@@ -495,6 +503,8 @@ class TableChecker:
                         *message(Code.PHONE_FORMAT, value=out[i]),
                         raw,
                     )
+        if commas:
+            self._decimal_comma_column(j, commas[0], values, out, numbers, bad)
         self._formulas(j, out, numbers, bad)
         if f.type is FieldType.MONEY:
             self._unit(j, out, values)
@@ -502,6 +512,48 @@ class TableChecker:
             self._sane(j, out, values, numbers, bad)
         self._checks(j, out, values, numbers, bad)
         return out
+
+    def _decimal_comma_column(
+        self,
+        j: int,
+        example: int,
+        values: Sequence[Any],
+        out: list[Any],
+        numbers: list[int],
+        bad: set[int],
+    ) -> None:
+        """A column that writes numbers with a decimal comma (`example`, refused already):
+        its `1.234` means 1234 and its `1,234` means 1.234, the opposite of how they read
+        alone, so neither is used (a factor of 1000 either way); each is said."""
+        f = self.mapped[j]
+        shown = text_of(values[example])
+        where = f"{self.letters[j]}{numbers[example] + 1}"
+        for i, raw in enumerate(values):
+            if type(raw) is not str or out[i] is None:
+                continue
+            text = raw.strip()
+            if not _THOUSANDS_ONLY.fullmatch(text):
+                continue
+            other = text.replace(",", ".") if "," in text else text.replace(".", "")
+            self.issue(
+                Code.BAD_TYPE,
+                j,
+                numbers[i],
+                *message(
+                    Code.BAD_TYPE,
+                    "decimal_comma_column",
+                    field_zh=f.zh,
+                    field_en=f.en,
+                    value=text,
+                    as_read=text_of(out[i]),
+                    other=other,
+                    example=shown,
+                    example_cell=where,
+                ),
+                raw,
+            )
+            out[i] = None
+            bad.add(i)
 
     def _unit(self, j: int, out: list[Any], values: Sequence[Any]) -> None:
         """A money column whose header gives its unit (`含税金额(万元)`): its numbers are in
@@ -923,8 +975,8 @@ class TableChecker:
 
     def _structure_issues(self) -> None:
         layout, r = self.layout, self.layout.header_row
-        for f in self.table.fields:
-            if f.required and f.key not in layout.columns:
+        for f in self.table.fields:  # a field spanning sub-labels: said with them, below
+            if f.required and f.key not in layout.columns and f.key not in layout.spanned:
                 self.found.append(
                     (
                         r,
@@ -946,33 +998,18 @@ class TableChecker:
                     )
                 )
         for choice in layout.choices:
-            f = self.table.field(choice.key)
-            top = self.grid.rows[layout.header_row]
-            used = f"{text_of(top[choice.used])} ({column_letters(choice.used)})"
-            others = ", ".join(f"{text_of(top[c])} ({column_letters(c)})" for c in choice.others)
             self.found.append(
-                (
-                    layout.header_row,
-                    choice.used,
-                    make_issue(
-                        Code.COLUMN_CHOSEN,
-                        self.path,
-                        *message(
-                            Code.COLUMN_CHOSEN,
-                            used=used,
-                            others=others,
-                            field_zh=f.zh,
-                            field_en=f.en,
-                            key=f.key,
-                        ),
-                        sheet=self.grid.name,
-                        cell=f"{column_letters(choice.used)}{layout.header_row + 1}",
-                        row=layout.header_row + 1,
-                        column=f.bilingual,
-                    ),
-                )
+                (layout.header_row, choice.used, choice_issue(self.path, layout, self.grid, choice))
             )
+        if layout.sub_labels or layout.spanned:
+            self.found.append((r + 1, -1, sub_label_issue(self.path, layout, self.grid)))
+        # a column left for another of its field is said by the choice, not as a column
+        # the form does not have (its values are kept all the same)
+        unused = {c for choice in layout.choices for c in choice.others}
+        unused.update(layout.sub_labels, layout.spanned.values())
         for c, label in sorted(layout.extras.items()):
+            if c in unused:
+                continue
             r = layout.extra_rows.get(c, layout.header_row)
             self.found.append(
                 (

@@ -86,8 +86,10 @@ def forms_markdown() -> str:
         "hand. Labels match in Chinese, English or both, or any of the accepted labels "
         "(the spellings other systems use), ignoring case, spaces, underscores, full-width "
         "forms and punctuation (`Order_Date`, ` Sales`, `单价(元)`). When two columns could be "
-        "one field, the label listed first wins (Chinese, English, then the accepted labels in "
-        "order) and the choice is reported as info (`column_chosen`). A column no label "
+        "one field, a visible column wins over a hidden one, one with figures over one that is "
+        "blank or all zero, then the label listed first (Chinese, English, then the accepted "
+        "labels in order), and the choice is reported as info (`column_chosen`); two with the "
+        "same label and different figures are a warning (`column_ambiguous`). A column no label "
         "names can be mapped: `--map FIELD=HEADER` with the field's key below, e.g. "
         "`--map amount=Price` (README.md, Forms).",
         "",
