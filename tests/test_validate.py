@@ -732,6 +732,8 @@ def test_every_issue_code_has_a_test():
             "date_order_inferred",  # tests/test_realworld_dates.py
             "unit_scaled",  # tests/test_realworld_files.py
             "unlabelled_column",  # tests/test_realworld_files.py, tests/test_targets_checks.py
+            "replaced_other_file",  # tests/test_store_sources.py
+            "other_source_kept",  # tests/test_store_sources.py
         }
         # files from other systems: test_realworld_*.py, test_store_exports.py
         | {

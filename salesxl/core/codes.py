@@ -81,6 +81,9 @@ class Code(StrEnum):
     DATE_ORDER_INFERRED = "date_order_inferred"  # a column's values chose day/month order
     UNIT_SCALED = "unit_scaled"  # a money column in 万元/千元 turned into yuan
     UNLABELLED_COLUMN = "unlabelled_column"  # values under no header: read by no one
+    # Sales imports: rows of another file replaced, or of the other kind of source kept.
+    REPLACED_OTHER_FILE = "replaced_other_file"
+    OTHER_SOURCE_KEPT = "other_source_kept"
 
 
 class _Formatter(string.Formatter):
