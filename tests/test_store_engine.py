@@ -199,7 +199,7 @@ def test_a_schema_1_store_upgrades_to_keep_target_versions(tmp_path):
         metadata.create_all(conn, tables=keep)
         for name in ("stretch", "challenge", "version", "version_date"):
             conn.execute(text(f"ALTER TABLE targets DROP COLUMN {name}"))
-        for name in ("source", "rep_name"):  # sales records' columns of schema 3
+        for name in ("source", "rep_name", "source_name"):  # sales columns of schemas 3 and 7
             conn.execute(text(f"ALTER TABLE sales_records DROP COLUMN {name}"))
         _index_as_before_schema_4(conn)
         conn.execute(text("ALTER TABLE issues DROP COLUMN future_day"))  # schema 5's
@@ -208,7 +208,7 @@ def test_a_schema_1_store_upgrades_to_keep_target_versions(tmp_path):
                 version=1, description="old", applied_at=dt.datetime.now()
             )
         )
-    assert migrate(engine) == SCHEMA_VERSION == 6
+    assert migrate(engine) == SCHEMA_VERSION == 7
     names = {c["name"] for c in inspect(engine).get_columns(targets.name)}
     assert {"stretch", "challenge", "version", "version_date"} <= names
     assert {"target_notes", "target_versions"} <= set(inspect(engine).get_table_names())
@@ -248,12 +248,12 @@ def test_a_schema_3_store_upgrades_to_read_contacts_by_day(store_url):
                 )
             )
         assert "ix_activities_submission_id" in _activity_indexes(engine)
-        assert migrate(engine) == 6
+        assert migrate(engine) == 7
         assert _activity_indexes(engine) == {
             "ix_activities_customer": ["customer_key"],
             ACTIVITIES_BY_DAY: ["submission_id", "date"],
         }
-        assert migrate(engine) == 6  # once
+        assert migrate(engine) == 7  # once
     assert dump_tables(store_url)["activities"] == before
 
 
@@ -294,10 +294,10 @@ def test_a_schema_4_store_upgrades_to_date_its_future_date_warnings(store_url, t
                     version=4, description="old", applied_at=dt.datetime.now()
                 )
             )
-        assert migrate(engine) == 6
+        assert migrate(engine) == 7
     assert future_days() == (expected, {None})
     said = capsys.readouterr().err  # a long upgrade is announced, not taken for a hang
-    assert "升级数据库结构 4 → 6" in said and "upgrading the store's schema 4 -> 6" in said
+    assert "升级数据库结构 4 → 7" in said and "upgrading the store's schema 4 -> 7" in said
     assert [as_of(dt.date(2026, 11, day)) for day in (24, 25, 28)] == judged
 
 
@@ -428,13 +428,13 @@ def test_a_schema_5_store_upgrades_to_bulk_tables_without_foreign_keys(store_url
             )
         if postgres:
             assert set(_foreign_keys(engine)) == {t.name for t in LINKED}
-        assert migrate(engine) == 6
+        assert migrate(engine) == 7
         assert _foreign_keys(engine) == {}
-        assert migrate(engine) == 6  # once
+        assert migrate(engine) == 7  # once
         with read_transaction(engine) as conn:
             assert orphan_rows(conn) == {}
     after = dump_tables(store_url)
-    assert [v for v, *_ in after.pop("salesxl_schema")] == [5, 6]
+    assert [v for v, *_ in after.pop("salesxl_schema")] == [5, 6, 7]
     assert after == {k: v for k, v in before.items() if k != "salesxl_schema"}
     # the upgraded store imports as before
     data = factory.daily("S003", [factory.row(4, "丁公司")], path="inbox/S003.xlsx")

@@ -777,6 +777,8 @@ def test_every_issue_code_has_a_test():
             "unlabelled_column",  # tests/test_realworld_files.py, tests/test_targets_checks.py
             "after_leave_date",  # test_rows_dated_after_leaving_or_before_joining_are_warned…
             "before_hire_date",  # … and tests/test_store_consolidate.py
+            "replaced_other_file",  # tests/test_store_sources.py
+            "other_source_kept",  # tests/test_store_sources.py
         }
         # files from other systems: test_realworld_*.py, test_store_exports.py
         | {

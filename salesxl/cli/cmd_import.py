@@ -11,6 +11,7 @@ from salesxl.cli.output import SHOWN_PER_FILE, echo_issue_table, echo_json, prin
 from salesxl.cli.params import DB_URL, foreign_file_options, parse_map
 from salesxl.core.text import plural
 from salesxl.store import KINDS, display_url, import_files, resolve_url
+from salesxl.store.sources import source_name
 
 __all__ = ["command"]
 
@@ -23,6 +24,13 @@ def _shown(path: str) -> str:
         return os.path.relpath(path) if Path(path).is_relative_to(Path.cwd()) else path
     except ValueError:  # another drive on Windows
         return path
+
+
+def _source(value: str | None, param: click.Parameter) -> str | None:
+    try:
+        return source_name(value, KINDS["sales"])
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
 
 
 @click.command()
@@ -74,6 +82,14 @@ def _shown(path: str) -> str:
 )
 @foreign_file_options
 @click.option(
+    "--source",
+    metavar="NAME",
+    callback=lambda ctx, param, value: _source(value, param),
+    help="sales: the shop or system these exports come from, when two have the same "
+    "headers (one ERP, several shops): an export replaces only the rows of the same "
+    "headers and name. Use the same name for the same shop every time.",
+)
+@click.option(
     "--forget-map",
     is_flag=True,
     help="Drop the column mapping remembered for these files' headers (and do not use it).",
@@ -95,6 +111,7 @@ def command(
     date_order: str | None,
     encoding: str | None,
     forget_map: bool,
+    source: str | None,
     show_all: bool,
 ) -> None:
     """Import files into the store: KIND is roster, sales, reports or targets.
@@ -104,7 +121,11 @@ def command(
     sales    销售记录 exports from ERPs and shops (xlsx or CSV in any common
              encoding); a date and an amount per row are enough. An export
              replaces the rows of the same source and rep on the days it
-             covers, so a 16-31 January export keeps the 1-15 January one
+             covers, so a 16-31 January export keeps the 1-15 January one.
+             A source is the set of headers (the system); two shops on one
+             ERP need --source NAME each, or one's export replaces the
+             other's rows (the import warns when it replaced another
+             file's rows)
     reports  日报 / 周计划 / 月计划 files or folders of them; a resubmitted
              file replaces that rep's rows for its period
     targets  targets.xlsx from `salesxl targets split`; replaces its months
@@ -127,7 +148,11 @@ def command(
       salesxl import reports inbox/ --db postgresql://sales@db.example/sales
       salesxl import sales erp_2025.csv erp_2026.xlsx --format json
       salesxl import sales SalesJan2009.csv --map amount=Price --map customer=Name
+      salesxl import sales east/2026-01.xlsx --source shop-east
+      salesxl import sales west/2026-01.xlsx --source shop-west
     """
+    if source is not None and kind != "sales":
+        raise click.UsageError("--source names a sales source: use it with `salesxl import sales`")
     column_map = parse_map(maps)
     result = import_files(
         kind,
@@ -142,6 +167,7 @@ def command(
         date_order=date_order,
         encoding=encoding,
         saved_times=not ignore_saved_times,
+        source=source,
     )
     if fmt == "json":
         echo_json(result.to_dict())

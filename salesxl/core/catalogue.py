@@ -1280,6 +1280,95 @@ _ENTRIES += [
 ]
 
 
+# Sales imports: a source is its headers and the `--source` name (README.md "The store").
+_ENTRIES += [
+    Entry(
+        Code.REPLACED_OTHER_FILE,
+        Severity.WARNING,
+        "替换了另一个文件的销售",
+        "Replaced another file's sales",
+        "导入的销售导出替换了另一个文件（文件名不同）之前导入的行：同一来源（表头相同、--source "
+        "名称相同或都没有）的新导出会替换旧导出中相同销售员在其首末日期之间的行。若新文件是同一系统的"
+        "更新导出，这是对的；若两个文件来自表头相同的不同门店或系统，被替换的销售就丢了：请用 "
+        "salesxl import sales 文件 --source 名称 为每个门店或系统分别命名导入。",
+        "An imported sales export replaced rows an earlier file (another file name) brought: "
+        "an export replaces the rows that earlier exports of the same source (the same "
+        "headers and the same --source name, or none) gave its reps between their first and "
+        "last date. Right when the new file is a newer export from the same system; when the "
+        "two come from different shops or systems with the same headers, the replaced sales "
+        "are lost: import each under its own name with salesxl import sales FILE --source NAME.",
+        {
+            "": Template(
+                "本文件替换了 {earlier}（{when} 导入）的 {rows} 行：{reps_zh}。表头相同且都未用 "
+                "--source 命名的导出视为同一来源，新导出替换旧导出中相同销售员在其日期范围内的行；"
+                "本文件若是同一系统的更新导出，这是对的。若两个文件来自不同的门店或系统，两边的"
+                "销售都应计入：请分别命名导入，例如 salesxl import sales {earlier} --source 门店A，"
+                "再 salesxl import sales {file} --source 门店B（之前未命名导入的同一文件，其行会移到"
+                "该名称下）。",
+                "This file replaced {rows} rows of {earlier} (imported {when}): {reps_en}. "
+                "Exports with the same headers and no --source name are one source: a newer "
+                "export replaces the rows an earlier one gave its reps on the days it covers, "
+                "which is right when this file is a newer export from the same system. If the "
+                "two files come from different shops or systems, both should count: import each "
+                "under its own name, e.g. salesxl import sales {earlier} --source shop-a, then "
+                "salesxl import sales {file} --source shop-b (a file imported before without a "
+                "name moves to the name).",
+            ),
+            "named": Template(
+                "本文件（来源「{source}」）替换了 {earlier}（{when} 导入，同一来源）的 {rows} 行："
+                "{reps_zh}。若 {earlier} 也是「{source}」的导出，这是对的；若它来自别的门店或系统，"
+                "被替换的销售已不再计入：请用它自己的名称再次导入（salesxl import sales {earlier} "
+                "--source 名称），它的行会移到该名称下。",
+                "This file (source “{source}”) replaced {rows} rows of {earlier} (imported "
+                "{when}, the same source): {reps_en}. Right when {earlier} is an export of "
+                "“{source}” too; if it comes from another shop or system, the replaced sales "
+                "no longer count: import it again under its own name (salesxl import sales "
+                "{earlier} --source NAME) and its rows move to that name.",
+            ),
+        },
+    ),
+    Entry(
+        Code.OTHER_SOURCE_KEPT,
+        Severity.WARNING,
+        "同表头的另一来源的销售被保留",
+        "Sales of the same headers kept",
+        "表头相同的两个导出，一个用 --source 命名导入、另一个未命名，覆盖了相同的销售员和日期："
+        "它们是不同的来源，两边的行都保留并计入。若它们来自不同的门店或系统，这是对的；若是同一"
+        "门店，这些日期的销售计入了两次：同一门店的文件请始终用同一个 --source 名称导入（之前未"
+        "命名导入的文件，用该名称再次导入即移到该名称下，并按日期替换该名称的行）。",
+        "Two exports with the same headers, one imported with a --source name and the other "
+        "without, cover the same reps and days: they are different sources, so both files' "
+        "rows are kept and count. Right when they come from different shops or systems; if "
+        "they are the same shop's, those days count twice: import one shop's files under one "
+        "--source name throughout (a file imported before without a name moves to the name "
+        "when imported again with it, replacing that name's rows on its days).",
+        {
+            "": Template(
+                "{earlier}（{when} 导入，未命名来源）的 {rows} 行与本文件（来源「{source}」）表头"
+                "相同，覆盖相同的销售员和日期：{reps_zh}。这些行被保留，两边都计入。若 {earlier} "
+                "来自别的门店或系统，这是对的；若它也是「{source}」的导出，这些日期计入了两次。",
+                "{rows} rows of {earlier} (imported {when}, without a source name) have the "
+                "same headers as this file (source “{source}”) and cover the same reps and "
+                "days: {reps_en}. They were kept, so both count. Right when {earlier} comes "
+                "from another shop or system; if it is an export of “{source}” too, those days "
+                "count twice.",
+            ),
+            "unnamed": Template(
+                "{earlier}（{when} 导入，来源「{source}」）的 {rows} 行与本文件（未命名来源）表头"
+                "相同，覆盖相同的销售员和日期：{reps_zh}。这些行被保留，两边都计入。若本文件"
+                "来自别的门店或系统，这是对的；若它也是「{source}」的导出，这些日期计入了两次："
+                "请用 salesxl import sales {file} --source 名称 导入。",
+                "{rows} rows of {earlier} (imported {when}, source “{source}”) have the same "
+                "headers as this file (no source name) and cover the same reps and days: "
+                "{reps_en}. They were kept, so both count. Right when this file comes from "
+                "another shop or system; if it is an export of “{source}” too, those days count "
+                "twice: import it with salesxl import sales {file} --source NAME.",
+            ),
+        },
+    ),
+]
+
+
 CATALOGUE: dict[Code, Entry] = {entry.code: entry for entry in _ENTRIES}
 
 

@@ -80,6 +80,7 @@ from salesxl.store.rows import (
     legacy_digest,
 )
 from salesxl.store.schema import HEADER_CELLS, audit_log, issues, reps, submissions
+from salesxl.store.sources import named_hash, sales_overlaps, source_name
 from salesxl.store.statistics import keep_statistics
 from salesxl.store.versions import record_target_version
 from salesxl.validate import FormData, ValidationContext
@@ -164,6 +165,7 @@ def import_files(
     date_order: str | None = None,
     encoding: str | None = None,
     saved_times: bool = True,
+    source: str | None = None,
 ) -> ImportResult:
     """Import every file under `paths` (files or folders) as `kind` into the store at `db`.
 
@@ -176,10 +178,16 @@ def import_files(
     imported a file is remembered for its headers and used next time without
     asking, unless `forget_map` (which drops it).  `date_order` (dmy, mdy, ymd)
     and `encoding` settle dates and CSV text that cannot be told from the file.
-    Raises FileNotFoundError for a missing path and StoreError when the
-    database cannot be used; everything wrong inside the files is in the result.
+    `source` names the shop or system sales exports come from, for two with the same
+    headers: an export replaces only the rows of its own headers and name (none: the
+    unnamed source); a file imported before under another name or none moves to the
+    name (the same file imported without a name after it has one is `unchanged`).
+    Raises FileNotFoundError for a missing path, ValueError for a bad `kind` or
+    `source`, and StoreError when the database cannot be used; everything wrong
+    inside the files is in the result.
     """
     spec = _kind(kind)
+    source = source_name(source, spec)
     progress = progress or _silent
     actor = actor or default_actor()  # asked once: the same for every file
     files, notes = collect_files([Path(p) for p in paths])
@@ -197,12 +205,21 @@ def import_files(
                     note="not imported: cannot be read",
                     issues=[_unreadable(f, exc)],
                 )
+        raw = {f: h for f, (h, _, _) in hashes.items()}
+        if source is not None:  # the same bytes under another name are another import
+            hashes = {f: (named_hash(h, source), n, t) for f, (h, n, t) in hashes.items()}
         with read_transaction(engine) as conn:
             known = _known_hashes(conn, [h for h, _, _ in hashes.values()])
+            elsewhere = _under_other_names(conn, spec, raw, source)
+        sources = {f: _Source(source, tuple(s.id for s in elsewhere.get(f, []))) for f in raw}
         todo = []
         for f in hashes:
             hit = known.get(hashes[f][0])
-            if hit is None:
+            if hit is None and source is None and elsewhere.get(f):
+                # imported under a name: without one, it is still that file
+                row = elsewhere[f][-1]
+                results[f] = _unchanged(str(f), row, f"the same file (source {row.source_name})")
+            elif hit is None:
                 todo.append(f)
             elif hit.status == "replaced" and spec.per_file and hit.kind == spec.name:
                 # the same bytes as an earlier version: importing them again means "this one"
@@ -277,6 +294,7 @@ def import_files(
                                 actor,
                                 writing,
                                 _Written(keys, written, stored, held, lookups, ids),
+                                sources[path],
                             )
                         if held is not None:
                             held.flush(conn)
@@ -433,6 +451,40 @@ def _kind(kind: str) -> Kind:
 _STORED = select(submissions).where(
     submissions.c.content_hash.in_(bindparam("hashes", expanding=True))
 )
+
+
+def _under_other_names(
+    conn: Connection, spec: Kind, raw: Mapping[Path, str], name: str | None
+) -> dict[Path, list[Any]]:
+    """File -> the sales imports of its bytes under another source name (or none), oldest
+    first: with a name its rows move to it; without one it is the file already imported."""
+    if spec.name != "sales" or not raw:
+        return {}
+    s = submissions.c
+    names = conn.execute(
+        select(s.source_name).distinct().where(s.kind == spec.name, s.source_name.is_not(None))
+    ).scalars()
+    others = [n for n in names if n != name]
+    wanted: dict[str, Path] = {}
+    for f, content_hash in raw.items():
+        if name is not None:
+            wanted[content_hash] = f  # imported without a name
+        for other in others:
+            wanted[named_hash(content_hash, other)] = f
+    found: dict[Path, list[Any]] = {}
+    for content_hash, row in _known_hashes(conn, list(wanted)).items():
+        if row.kind == spec.name:
+            found.setdefault(wanted[content_hash], []).append(row)
+    return {f: sorted(rows, key=lambda row: row.id) for f, rows in found.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """A sales export's `--source` name (None: the unnamed source), and the earlier imports
+    of the same bytes under another name or none (their rows move to this name)."""
+
+    name: str | None = None
+    same_file: tuple[int, ...] = ()
 
 
 def _known_hashes(conn: Connection, hashes: list[str]) -> dict[str, Any]:
@@ -757,6 +809,7 @@ def _import(
     actor: str | None,
     progress: Progress,
     written: _Written,
+    source: _Source = _Source(),
 ) -> FileResult:
     """Write one read file in the caller's write transaction; the customer keys it touches
     are added to `written.customers` (the caller recomputes them before it commits)."""
@@ -834,6 +887,7 @@ def _import(
             actor or default_actor(),
             step,
             written,
+            source,
         )
 
 
@@ -851,6 +905,7 @@ def _write(
     actor: str,
     step: Callable[[int], None],
     written: _Written,
+    source: _Source,
 ) -> FileResult:
     if written.stored is None or content_hash in written.stored:
         if written.pending is not None:  # the same bytes may be a submission held back
@@ -866,7 +921,15 @@ def _write(
     rows = sum(len(records) for records in plan.good.values())
     if pending is not None and rows >= ROWS_BAR:
         pending = None  # a file big enough for its own bar: its rows go in (and count) now
-    previous = previous_versions(conn, spec, data, plan.good, written.lookups)
+    previous = previous_versions(
+        conn,
+        spec,
+        data,
+        plan.good,
+        written.lookups,
+        source_name=source.name,
+        same_file=source.same_file,
+    )
     latest = previous.rows[-1] if previous.rows else None
     if spec.per_file and latest and _same_data(latest.data_hash, data_hash, data, plan.good):
         return _unchanged(data.path, latest, "the same data")
@@ -901,6 +964,7 @@ def _write(
         # the header cells ride along, so checks from the store point at the cell too
         header=codec.dumps({**data.header, HEADER_CELLS: data.header_cells}),
         layout=codec.dumps(layout_of(data)),
+        source_name=source.name,
     )
     new_id = written.ids.take() if written.ids is not None else None
     if new_id is None:  # numbered by the database
@@ -914,8 +978,10 @@ def _write(
         written.stored.add(content_hash)
     if written.lookups is not None:
         written.lookups.wrote_slice(data)
+    # said before `supersede` marks the rows they are about
+    overlaps = sales_overlaps(conn, data, previous, source.name) if spec.name == "sales" else []
     supersede(conn, spec, new_id, previous)
-    kept = kept_sales_rows(conn, data, previous) if spec.name == "sales" else None
+    kept = kept_sales_rows(conn, data, previous, source.name) if spec.name == "sales" else None
     insert_form_rows(
         conn,
         new_id,
@@ -925,6 +991,7 @@ def _write(
         written=written.rows,
         customers=written.customers,
         pending=pending,
+        source_name=source.name,
     )
     if data.form_id == FormId.TARGETS:
         long = plan.good.get(TableKey.LONG)
@@ -948,6 +1015,8 @@ def _write(
     if early is not None:  # a backfill judged by a save time far earlier than the file's own
         data.issues.append(early)
         result.issues.append(early)
+    data.issues.extend(overlaps)
+    result.issues.extend(overlaps)
     _store_issues(
         conn,
         new_id,
@@ -974,6 +1043,8 @@ def _write(
                 "rows": rows,
                 "skipped_rows": plan.skipped,
                 "received": "file_time" if estimated else "store",
+                **({"source": source.name} if source.name is not None else {}),
+                **({"moved": previous.moved} if previous.moved else {}),
                 "replaced": [
                     {
                         "submission_id": s.id,
@@ -1009,6 +1080,12 @@ def _write(
             f"{plural(rows, 'row')} added, {plural(gone, 'earlier row')} replaced, {kept} kept "
             f"(version {version}){skipped}"
         )
+    if spec.name == "sales":
+        result.source = source.name
+    if source.name is not None:
+        result.note += f"; source {source.name}"
+        if previous.moved:
+            result.note += " (this file's rows imported before without a name moved to it)"
     if data.mapping_remembered:
         result.note += "; columns mapped as remembered for these headers"
     elif remembered:

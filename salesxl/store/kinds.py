@@ -5,9 +5,12 @@
 - `roster`: the roster is one whole: a new roster file replaces the previous one.
 - `sales`: an ERP export spans many reps and days; it replaces, rep by rep,
   the rows an earlier export of the same source (the same header signature:
-  the same system) gave for that rep on the days from the rep's first to last
-  date in the new file.  A regional export leaves other regions alone, and an
-  export for 16–31 January leaves the one for 1–15 January in place.
+  the same system, and the same `--source` name or none) gave for that rep on
+  the days from the rep's first to last date in the new file.  A regional
+  export leaves other regions alone, and an export for 16–31 January leaves
+  the one for 1–15 January in place.  Two shops on one ERP (the same headers)
+  are kept apart by their `--source` names; the same file imported again
+  under another name moves its rows to that name.
 - `targets`: the 明细 Long sheet of targets.xlsx; it replaces every target of
   the months it covers (a re-split is the whole organisation's new plan).
 Replaced rows stay, marked by the submission that replaced them.
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +62,7 @@ __all__ = [
     "BatchLookups",
     "Kind",
     "Previous",
+    "RepDays",
     "customer_keys",
     "customer_keys_of",
     "daily_due",
@@ -69,6 +73,8 @@ __all__ = [
     "record_days",
     "report_dates",
     "restore_version",
+    "rows_by_rep",
+    "submissions_of",
     "supersede",
 ]
 
@@ -114,6 +120,13 @@ class Previous:
     slice_versions: list[Row[Any]]  # every version of a per-file slice, replaced ones too
     conditions: list[Any] = field(default_factory=list)  # selecting the rows replaced
     spans: dict[str | None, tuple[dt.date, dt.date]] = field(default_factory=dict)  # sales
+    # Sales: the earlier imports of the same file under another source name or none, whose
+    # rows move to this one's name, and the current rows of the same headers but the other kind of
+    # source (named against unnamed) on the same reps and days, kept: submission id -> rows
+    moved: list[int] = field(default_factory=list)
+    kept_other: dict[int, int] = field(default_factory=dict)
+    kept_names: dict[int, str | None] = field(default_factory=dict)  # their source names
+    kept_conditions: list[Any] = field(default_factory=list)  # selecting those kept rows
 
 
 @functools.cache
@@ -151,16 +164,24 @@ def _sales_spans(good: Good) -> dict[str | None, tuple[dt.date, dt.date]]:
     return {rep: (first, lasts[rep]) for rep, first in firsts.items()}
 
 
-def _sales_rows_where(
-    data: FormData, spans: dict[str | None, tuple[dt.date, dt.date]]
-) -> list[Any]:
-    """Current rows of the same source (or of no known source: imported before sources were
-    recorded) and rep, dated within that rep's span in the new file."""
+def _same_signature(signature: str | None) -> Any:
+    """Rows of the export's headers (or of no known headers: imported before they were
+    recorded, schema 3)."""
     s = sales_records.c
-    source = data.signature
-    same_source = (
-        s.source.is_(None) if source is None else or_(s.source == source, s.source.is_(None))
-    )
+    if signature is None:
+        return s.source.is_(None)
+    return or_(s.source == signature, s.source.is_(None))
+
+
+def _named(name: str | None) -> Any:
+    """Rows of the `--source` name (None: rows imported without one)."""
+    s = sales_records.c
+    return s.source_name.is_(None) if name is None else s.source_name == name
+
+
+def _span_conditions(spans: dict[str | None, tuple[dt.date, dt.date]]) -> list[Any]:
+    """Rows of each rep dated within that rep's span in the new file."""
+    s = sales_records.c
     # Reps sharing a span (most of an export's) are one condition: rep_id IN (…) AND date …
     by_span: dict[tuple[dt.date, dt.date], list[str | None]] = {}
     for rep, span in spans.items():
@@ -172,9 +193,9 @@ def _sales_rows_where(
         days = and_(
             s.date.between(first, last), s.month.between(_month_text(first), _month_text(last))
         )
-        conditions += [and_(same_source, days, s.rep_id.in_(chunk)) for chunk in _chunks(named)]
+        conditions += [and_(days, s.rep_id.in_(chunk)) for chunk in _chunks(named)]
         if None in reps:
-            conditions.append(and_(same_source, days, s.rep_id.is_(None)))
+            conditions.append(and_(days, s.rep_id.is_(None)))
     return conditions
 
 
@@ -186,16 +207,6 @@ def _target_months(good: Good) -> list[str]:
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
-
-
-def _current_rows_where(
-    kind: Kind, data: FormData, good: Good, spans: dict[Any, Any]
-) -> tuple[Table, list[Any]]:
-    """The row table and the conditions selecting the current rows this file supersedes."""
-    if kind.name == "sales":
-        return sales_records, _sales_rows_where(data, spans)
-    months = _target_months(good)
-    return targets, [targets.c.month.in_(chunk) for chunk in _chunks(months)]
 
 
 @dataclass(slots=True)
@@ -279,10 +290,20 @@ def look_up_batch(conn: Connection, forms: Sequence[FormData]) -> BatchLookups:
 
 
 def previous_versions(
-    conn: Connection, kind: Kind, data: FormData, good: Good, batch: BatchLookups | None = None
+    conn: Connection,
+    kind: Kind,
+    data: FormData,
+    good: Good,
+    batch: BatchLookups | None = None,
+    *,
+    source_name: str | None = None,
+    same_file: Sequence[int] = (),
 ) -> Previous:
-    """What `data` supersedes: the earlier versions of its slice (a rep file), or the
-    current rows of the same source, reps and days (sales) or months (targets)."""
+    """What `data` supersedes: the earlier versions of its slice (a rep file), the current
+    rows of the same source, reps and days (sales: `source_name` is its `--source` name,
+    `same_file` the imports of the same bytes under another name or none, whose rows
+    move to it), or
+    of the same months (targets)."""
     if kind.per_file:
         versions = batch.slice_versions(data) if batch is not None else None
         if versions is None:
@@ -295,28 +316,118 @@ def previous_versions(
             versions = list(conn.execute(_slice_versions(rep is None, period is None), params))
         current = [s for s in versions if s.status == "current"]
         return Previous(current, {}, versions)
-    spans = _sales_spans(good) if kind.name == "sales" else {}
-    table, conditions = _current_rows_where(kind, data, good, spans)
+    if kind.name == "sales":
+        return _previous_sales(conn, data, good, source_name, same_file)
+    months = _target_months(good)
+    conditions = [targets.c.month.in_(chunk) for chunk in _chunks(months)]
     counts: dict[int, int] = {}
     for condition in conditions:
         for sub_id, n in conn.execute(
-            select(table.c.submission_id, func.count())
-            .where(table.c.replaced_by.is_(None), condition)
-            .group_by(table.c.submission_id)
+            select(targets.c.submission_id, func.count())
+            .where(targets.c.replaced_by.is_(None), condition)
+            .group_by(targets.c.submission_id)
         ):
             counts[sub_id] = counts.get(sub_id, 0) + n
-    rows = (
-        list(
-            conn.execute(
-                select(submissions)
-                .where(submissions.c.id.in_(sorted(counts)))
-                .order_by(submissions.c.id)
-            )
-        )
-        if counts
-        else []
+    return Previous(submissions_of(conn, counts), counts, [], conditions)
+
+
+def _previous_sales(
+    conn: Connection,
+    data: FormData,
+    good: Good,
+    source_name: str | None,
+    same_file: Sequence[int],
+) -> Previous:
+    """The current rows a sales export replaces, and those of the same headers it keeps
+    although they cover the same reps and days: named rows against unnamed ones (the
+    same shop imported with and without `--source`?).  Rows of two different names
+    are two shops: kept without a word."""
+    s = sales_records.c
+    spans = _sales_spans(good)
+    signature = _same_signature(data.signature)
+    days = _span_conditions(spans)
+    counts: dict[int, int] = {}
+    kept: dict[int, int] = {}
+    kept_names: dict[int, str | None] = {}
+    moved = set(same_file)
+    # one query per condition, as many as before: each submission's rows carry one name
+    for condition in days:
+        for sub_id, name, n in conn.execute(
+            select(s.submission_id, s.source_name, func.count())
+            .where(s.replaced_by.is_(None), signature, condition)
+            .group_by(s.submission_id, s.source_name)
+        ):
+            if name == source_name:
+                counts[sub_id] = counts.get(sub_id, 0) + n
+            elif (name is None) != (source_name is None) and sub_id not in moved:
+                kept[sub_id] = kept.get(sub_id, 0) + n
+                kept_names[sub_id] = name
+    conditions = [and_(signature, _named(source_name), c) for c in days]
+    if moved:
+        ids = sorted(moved)
+        conditions.append(s.submission_id.in_(ids))
+        for sub_id, n in conn.execute(
+            select(s.submission_id, func.count())
+            .where(s.replaced_by.is_(None), s.submission_id.in_(ids))
+            .group_by(s.submission_id)
+        ):
+            counts[sub_id] = counts.get(sub_id, 0) + n
+    other = s.source_name.is_not(None) if source_name is None else s.source_name.is_(None)
+    return Previous(
+        submissions_of(conn, counts),
+        counts,
+        [],
+        conditions,
+        spans,
+        moved=sorted(moved),
+        kept_other=kept,
+        kept_names=kept_names,
+        kept_conditions=[and_(signature, other, c) for c in days] if kept else [],
     )
-    return Previous(rows, counts, [], conditions, spans)
+
+
+def submissions_of(conn: Connection, ids: Iterable[int]) -> list[Row[Any]]:
+    """The submissions rows of `ids`, oldest first."""
+    wanted = sorted(ids)
+    if not wanted:
+        return []
+    s = submissions.c
+    return list(conn.execute(select(submissions).where(s.id.in_(wanted)).order_by(s.id)))
+
+
+@dataclass(frozen=True, slots=True)
+class RepDays:
+    """The rows of one earlier import for one rep: their first and last day, how many."""
+
+    rep_id: str | None
+    first: dt.date
+    last: dt.date
+    rows: int
+
+
+def rows_by_rep(
+    conn: Connection, conditions: Sequence[Any], ids: Sequence[int]
+) -> dict[int, list[RepDays]]:
+    """Submission id (of `ids`) -> its current rows selected by `conditions`, rep by rep
+    (for the import's warnings: asked only of the few earlier files they name)."""
+    if not ids:
+        return {}
+    s = sales_records.c
+    found: dict[tuple[int, str | None], RepDays] = {}
+    for condition in conditions:
+        for sub_id, rep, first, last, n in conn.execute(
+            select(s.submission_id, s.rep_id, func.min(s.date), func.max(s.date), func.count())
+            .where(s.replaced_by.is_(None), condition, s.submission_id.in_(list(ids)))
+            .group_by(s.submission_id, s.rep_id)
+        ):
+            had = found.get((sub_id, rep))
+            if had is not None:
+                first, last, n = min(first, had.first), max(last, had.last), n + had.rows
+            found[(sub_id, rep)] = RepDays(rep, first, last, n)
+    by_file: dict[int, list[RepDays]] = {}
+    for (sub_id, _), days in sorted(found.items(), key=lambda item: (item[0][0], item[0][1] or "")):
+        by_file.setdefault(sub_id, []).append(days)
+    return by_file
 
 
 def supersede(conn: Connection, kind: Kind, new_id: int, previous: Previous) -> None:
@@ -442,10 +553,12 @@ def insert_form_rows(
     written: dict[str, int] | None = None,
     customers: set[str] | None = None,
     pending: PendingRows | None = None,
+    source_name: str | None = None,
 ) -> int:
     """Write every table's good rows; returns the number of rows.  `written` (table name ->
     rows) counts them per table; `customers` gets the customer keys of the activities;
-    `pending` holds the rows back for one insert with other files' (`PendingRows`)."""
+    `pending` holds the rows back for one insert with other files' (`PendingRows`);
+    `source_name` is a sales export's `--source` name."""
     total = 0
     for key, records in good.items():
         if not records:
@@ -456,6 +569,7 @@ def insert_form_rows(
             fixed |= {"rep_id": data.rep_id, "period": str(data.period)}
         if table is sales_records:
             fixed["source"] = data.signature
+            fixed["source_name"] = source_name
         columns = _table_columns(table, records, fixed)
         total += insert_or_hold(conn, table, columns, pending, step=step)
         if written is not None:
@@ -465,7 +579,9 @@ def insert_form_rows(
     return total
 
 
-def kept_sales_rows(conn: Connection, data: FormData, previous: Previous) -> int:
+def kept_sales_rows(
+    conn: Connection, data: FormData, previous: Previous, source_name: str | None = None
+) -> int:
     """Current rows of the same source and reps, in the months the file touches, that it
     leaves in place (asked after `supersede`, before the file's own rows are written)."""
     s = sales_records.c
@@ -474,10 +590,10 @@ def kept_sales_rows(conn: Connection, data: FormData, previous: Previous) -> int
     if not spans:
         return 0
     reps = [rep for rep in spans if rep is not None]
-    source = data.signature
     query = select(func.count()).where(
         s.replaced_by.is_(None),
-        s.source.is_(None) if source is None else or_(s.source == source, s.source.is_(None)),
+        _same_signature(data.signature),
+        _named(source_name),
         s.month.between(months[0], months[-1]),
     )
     rep_filter = [s.rep_id.in_(chunk) for chunk in _chunks(reps)]

@@ -165,6 +165,18 @@ def _v6_bulk_links(conn: Connection) -> None:
                 conn.execute(text(f"ALTER TABLE {quote(table.name)} DROP CONSTRAINT {quote(name)}"))
 
 
+def _v7_source_names(conn: Connection) -> None:
+    """Sales rows and submissions gain `source_name` (`salesxl import sales --source`); what
+    is already stored keeps none: it belongs to the unnamed source of its headers.  A store
+    of schema 1 or 2 on SQLite has the rows' column already (schema 3 rebuilt that table as
+    it is now)."""
+    for table in (sales_records, submissions):
+        have = {column["name"] for column in inspect(conn).get_columns(table.name)}
+        if "source_name" not in have:
+            kind = table.c.source_name.type.compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN source_name {kind}"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -198,6 +210,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "rows, report days and issues point at their submission without a foreign key "
         "(PostgreSQL checked it row by row in every import)",
         _v6_bulk_links,
+    ),
+    Migration(
+        7,
+        "sales records: the source's name (import --source), so two shops or systems "
+        "with the same headers are kept apart",
+        _v7_source_names,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -30,6 +30,7 @@ class FileResult:
     added: int | None = None
     replaced_rows: int | None = None
     kept: int | None = None
+    source: str | None = None  # a sales export's --source name (None: none)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -46,6 +47,7 @@ class FileResult:
             "added_rows": self.added,
             "replaced_rows": self.replaced_rows,
             "kept_rows": self.kept,
+            "source": self.source,
             "note": self.note,
         }
 

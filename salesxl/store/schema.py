@@ -124,6 +124,7 @@ submissions = Table(
     # codec JSON of the header block, with where each value was under HEADER_CELLS
     Column("header", Text, nullable=False),
     Column("layout", Text, nullable=False),  # codec JSON: table -> sheet, column letters, extras
+    Column("source_name", Text),  # a sales export's `import --source` name (schema 7)
     Index("ix_submissions_slice", "form_id", "rep_id", "period", "status"),
 )
 
@@ -249,13 +250,16 @@ reps = _rows(
 )
 
 # 销售记录 Sales records from ERPs and shops: an export replaces the rows of the same
-# source (header signature) and rep whose dates it covers.  A row without a rep counts
-# toward the company and its products only.
+# source (header signature and `import --source` name) and rep whose dates it covers.
+# A row without a rep counts toward the company and its products only.
 sales_records = _rows(
     "sales_records",
     Column("date", Date, nullable=False),
     Column("month", MONTH, nullable=False, info=_DERIVED),  # of `date`, for per-month history
     Column("source", String(32), info=_BOOK),  # header signature of the export (schema v3)
+    # `salesxl import sales --source NAME`: two shops with the same headers (schema 7);
+    # NULL: imported without a name (every row from before schema 7)
+    Column("source_name", Text, info=_BOOK),
     Column("rep_id", ID),
     Column("rep_name", Text),
     Column("customer", Text),
