@@ -40,19 +40,16 @@ REPS_SHOWN = 5  # reps listed in a warning; the others are counted
 
 
 def source_name(name: str | None, kind: Kind) -> str | None:
-    """`--source` as stored: trimmed; None for none (ValueError when it cannot be used)."""
+    """A source name as stored: trimmed; None for none (ValueError when it cannot be used)."""
     if name is None:
         return None
     if kind.name != "sales":
-        raise ValueError(
-            "a source name is for sales exports (salesxl import sales --source NAME), "
-            f"not for {kind.name}"
-        )
+        raise ValueError(f"a source name is for sales exports, not for {kind.name}")
     trimmed = name.strip()
     if not trimmed or len(trimmed) > SOURCE_NAME_LENGTH or not trimmed.isprintable():
         raise ValueError(
             f"source name {name!r}: use 1 to {SOURCE_NAME_LENGTH} printable characters "
-            "naming the shop or system, e.g. --source shop-east"
+            "naming the shop or system, e.g. shop-east"
         )
     return trimmed
 
