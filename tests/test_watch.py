@@ -6,12 +6,14 @@ not.  Files: a good daily report, the same copied in slowly, one held open (a
 lock file beside it), one with an error (its return copy), and a damaged one —
 each gets exactly one log line, and the watch carries on to the end; with a
 store, each file is imported as it arrives.  The summary's pace (at most one
-per --refresh) is checked on the `Watcher` with a clock the test holds.
+per --refresh) is checked on the `Watcher` with a clock the test holds, and so are the
+return copies a file handed in again takes back (its copy, the day's lists).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import signal
@@ -25,6 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -373,3 +376,198 @@ def test_what_a_round_froze_is_given_back_to_the_collector_at_the_next(folder: P
         assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
+
+
+# -- return copies taken back when a file comes in again ------------------------------------
+# 李四 (一组) and 王五 (二组) of 华东 hand in November daily reports, each with one error: a
+# contact of 1 unit at ¥1.00 with an amount of ¥9.00.  Each fixes the amount to ¥1.00 later.
+
+NOV_5 = "2026-11-05"
+
+
+def _returning(tmp_path: Path, as_of: dt.date = dt.date(2026, 11, 5)) -> Watcher:
+    roster = tmp_path / "roster.xlsx"
+    if not roster.exists():
+        roster_file(
+            roster,
+            [
+                rep("S001", name="张三"),
+                rep("S002", name="李四"),
+                rep("S003", name="王五", team="二组"),
+            ],
+        )
+    (tmp_path / "inbox").mkdir(exist_ok=True)
+    options = in_process(tmp_path, returns=tmp_path / "returns", roster=roster, as_of=as_of)
+    return Watcher(options, lambda line: None)
+
+
+def _hand_in(tmp_path: Path, rep_id: str, name: str, amount: float) -> Path:
+    row = contact(3, "乙公司", stage="7", qty=1, price=1.0, amount=amount)
+    return daily_file(tmp_path / "inbox", rep_id, [row], name=name)
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def _recorded(folder: Path) -> set[str]:
+    return set(json.loads((folder / "salesxl-returns.json").read_text("utf-8"))["files"])
+
+
+LI_COPY = f"华东/一组/李四_退回_{NOV_5}.xlsx"
+WANG_COPY = f"华东/二组/王五_退回_{NOV_5}.xlsx"
+ALL_LIST = f"退回清单_{NOV_5}.xlsx"
+ONE_LIST = f"华东/一组/退回清单_一组_{NOV_5}.xlsx"
+TWO_LIST = f"华东/二组/退回清单_二组_{NOV_5}.xlsx"
+
+
+def test_a_file_come_in_fixed_takes_back_its_return_copy_and_the_list_follows(tmp_path: Path):
+    watcher, returns = _returning(tmp_path), tmp_path / "returns"
+    li = _hand_in(tmp_path, "S002", "李四.xlsx", amount=9.0)
+    wang = _hand_in(tmp_path, "S003", "王五.xlsx", amount=9.0)
+    assert "returned: " + str(returns / LI_COPY) in watcher.handle(li)
+    assert "returned: " + str(returns / WANG_COPY) in watcher.handle(wang)
+    # Files salesxl did not write: the leader's notes beside the copies, one at the top.
+    (returns / "华东" / "一组" / "组长备注.xlsx").write_bytes(b"leader's own")
+    (returns / "说明.txt").write_bytes(b"read me")
+    theirs = {"华东/一组/组长备注.xlsx", "说明.txt"}
+    assert _files(returns) == {
+        LI_COPY,
+        WANG_COPY,
+        ALL_LIST,
+        ONE_LIST,
+        TWO_LIST,
+        "salesxl-returns.json",
+        *theirs,
+    }
+    all_teams = openpyxl.load_workbook(returns / ALL_LIST).active
+    assert all_teams["A2"].value.endswith("2 files go back, 2 errors in all")
+
+    # 王五 fixes his amount: his copy and 二组's list go, the day's list keeps 李四 alone.
+    _hand_in(tmp_path, "S003", "王五.xlsx", amount=1.0)
+    line = watcher.handle(wang)
+    assert " ok " in line
+    assert f"return copy taken back: {returns / WANG_COPY}" in line
+    assert f"return list taken back: {returns / TWO_LIST}" in line
+    assert f"return list {returns / ALL_LIST}: 1 file left to fix today" in line
+    assert _files(returns) == {LI_COPY, ALL_LIST, ONE_LIST, "salesxl-returns.json", *theirs}
+    assert not (returns / "华东" / "二组").exists()  # emptied, so removed
+    all_teams = openpyxl.load_workbook(returns / ALL_LIST).active
+    assert all_teams["A2"].value.endswith("1 file goes back, 1 error in all")
+    assert (all_teams["C5"].value, all_teams["C6"].value) == ("S002", None)
+    assert _recorded(returns) == {LI_COPY, ALL_LIST, ONE_LIST}
+
+    # 李四 too: nothing left to return today; the leader's files are as they were.
+    _hand_in(tmp_path, "S002", "李四.xlsx", amount=1.0)
+    line = watcher.handle(li)
+    assert f"return copy taken back: {returns / LI_COPY}" in line
+    assert f"return list taken back: {returns / ONE_LIST}" in line
+    assert f"return list {returns / ALL_LIST}: nothing left to fix today" in line
+    assert _files(returns) == {ALL_LIST, "salesxl-returns.json", *theirs}
+    assert (
+        openpyxl.load_workbook(returns / ALL_LIST).active["A5"].value.endswith("Nothing to return")
+    )
+    assert (returns / "华东" / "一组" / "组长备注.xlsx").read_bytes() == b"leader's own"
+    assert (returns / "说明.txt").read_bytes() == b"read me"
+    # A file that never went back leaves the returns folder alone.
+    before = {p: (returns / p).read_bytes() for p in _files(returns)}
+    good = daily_file(tmp_path / "inbox", "S001", [contact(3, "甲公司")], name="张三.xlsx")
+    assert "return" not in watcher.handle(good).split("张三.xlsx", 1)[1]
+    assert {p: (returns / p).read_bytes() for p in _files(returns)} == before
+
+
+def test_a_return_copy_open_in_excel_is_kept_with_a_warning_and_taken_back_later(
+    tmp_path: Path,
+):
+    watcher, returns = _returning(tmp_path), tmp_path / "returns"
+    li = _hand_in(tmp_path, "S002", "李四.xlsx", amount=9.0)
+    watcher.handle(li)
+    owner = returns / "华东" / "一组" / f"~$李四_退回_{NOV_5}.xlsx"  # Excel has it open
+    owner.write_bytes(b"\x05Excel")
+    _hand_in(tmp_path, "S002", "李四.xlsx", amount=1.0)
+    line = watcher.handle(li)
+    assert " ok " in line
+    assert (
+        f"warning: out-of-date return copy {returns / LI_COPY} not taken back: open in Excel "
+        f"(~$李四_退回_{NOV_5}.xlsx is there); close it, the watch tries again at the next file"
+    ) in line
+    assert (returns / LI_COPY).exists() and LI_COPY in _recorded(returns)
+    # Closed: the next file to arrive (any rep's) takes it back.
+    owner.unlink()
+    good = daily_file(tmp_path / "inbox", "S001", [contact(3, "甲公司")], name="张三.xlsx")
+    assert f"return copy taken back: {returns / LI_COPY}" in watcher.handle(good)
+    assert not (returns / LI_COPY).exists() and LI_COPY not in _recorded(returns)
+
+
+def test_a_return_copy_changed_since_it_was_written_is_moved_aside(tmp_path: Path):
+    watcher, returns = _returning(tmp_path), tmp_path / "returns"
+    li = _hand_in(tmp_path, "S002", "李四.xlsx", amount=9.0)
+    watcher.handle(li)
+    copy = returns / LI_COPY
+    book = openpyxl.load_workbook(copy)
+    book.worksheets[0]["A30"] = "组长：已电话提醒"  # the leader saved a note into it
+    book.save(copy)
+    noted = copy.read_bytes()
+    _hand_in(tmp_path, "S002", "李四.xlsx", amount=1.0)
+    aside = returns / "_过期 Outdated" / LI_COPY
+    line = watcher.handle(li)
+    assert f"return copy {copy} changed since it was written: moved to {aside}" in line
+    assert aside.read_bytes() == noted and not copy.exists()
+
+
+def test_a_watch_of_a_later_day_takes_back_the_copies_of_earlier_days(tmp_path: Path):
+    """Restarted on the 6th: it knows the 5th's copies from the folder's record only."""
+    returns = tmp_path / "returns"
+    li = _hand_in(tmp_path, "S002", "李四.xlsx", amount=9.0)
+    wang = _hand_in(tmp_path, "S003", "王五.xlsx", amount=9.0)
+    first = _returning(tmp_path)
+    first.handle(li)
+    first.handle(wang)
+    later = _returning(tmp_path, as_of=dt.date(2026, 11, 6))
+    # 李四 sends his file again, still wrong: the 6th's copy replaces the 5th's.
+    line = later.handle(li)
+    assert "returned: " + str(returns / "华东/一组/李四_退回_2026-11-06.xlsx") in line
+    assert (
+        f"return copy taken back: {returns / LI_COPY} (the return list of {NOV_5} still "
+        "names it: `salesxl return` into the folder clears old lists)"
+    ) in line
+    # 王五's fixed file: his copy of the 5th goes; the 5th's lists are another day's.
+    _hand_in(tmp_path, "S003", "王五.xlsx", amount=1.0)
+    line = later.handle(wang)
+    assert f"return copy taken back: {returns / WANG_COPY}" in line
+    assert line.endswith(
+        f"return list {returns / '退回清单_2026-11-06.xlsx'}: 1 file left to fix today"
+    )
+    assert _files(returns) == {
+        "华东/一组/李四_退回_2026-11-06.xlsx",
+        ALL_LIST,
+        ONE_LIST,
+        TWO_LIST,
+        "退回清单_2026-11-06.xlsx",
+        "华东/一组/退回清单_一组_2026-11-06.xlsx",
+        "salesxl-returns.json",
+    }
+
+
+def test_a_returns_folder_that_cannot_be_written_is_said_in_the_line_and_the_watch_goes_on(
+    tmp_path: Path,
+):
+    watcher = _returning(tmp_path)
+    (tmp_path / "returns").write_bytes(b"a file where the folder should be")
+    line = watcher.handle(_hand_in(tmp_path, "S002", "李四.xlsx", amount=9.0))
+    assert " errors " in line and "1 error; warning: return copies not written: " in line
+    assert "cannot create the folder" in line
+
+
+def test_a_record_that_cannot_be_read_takes_nothing_back_and_says_so(tmp_path: Path):
+    returns = tmp_path / "returns"
+    li = _hand_in(tmp_path, "S002", "李四.xlsx", amount=9.0)
+    _returning(tmp_path).handle(li)
+    (returns / "salesxl-returns.json").write_text("{not json", encoding="utf-8")
+    _hand_in(tmp_path, "S002", "李四.xlsx", amount=1.0)
+    line = _returning(tmp_path).handle(li)  # a watch started again: the record is all it has
+    assert (
+        f"warning: the record {returns / 'salesxl-returns.json'} could not be read (not a "
+        "record of salesxl return (JSONDecodeError)): no earlier return copy was taken back"
+    ) in line
+    assert (returns / LI_COPY).exists()

@@ -54,7 +54,8 @@ def _period(value: str) -> Month | None:
 @click.option(
     "--returns",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write a return copy of each file with errors into this folder (by region and team).",
+    help="Write a return copy of each file with errors into this folder (by region and team); "
+    "a file that comes in again without errors has its copy taken back.",
 )
 @click.option(
     "--roster",

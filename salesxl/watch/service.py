@@ -2,9 +2,10 @@
 
 `Watcher` is the work, driven by a clock: files the file-system events
 name go to `Arrivals`; each that has settled is validated (the one reader,
-`intake.load_form`), gets its return copy when it has errors (with a
-returns folder: `write.returns.return_copies`), is imported when a store is
-given (`store.import_files`, idempotent), and makes the summary stale; the
+`intake.load_form`), gets its return copy when it has errors or has its old
+one taken back when it has none (with a returns folder: `watch.returning`),
+is imported when a store is given (`store.import_files`, idempotent), and
+makes the summary stale; the
 summary is written again at most once per `refresh` seconds (by `watch_folder` in a
 thread of its own: a file arriving meanwhile is not kept waiting).  A bad file,
 a locked summary or a store that does not answer is one log line, never
@@ -171,10 +172,8 @@ class Watcher:
             )
             data = load_form(path, ctx)
             status, detail = _verdict(data)
-            if self.returns is not None and data.has_errors:
-                detail.append(self.returns.add(data, roster, self.today()))
-            elif self.returns is not None:
-                self.returns.fixed(data.path)
+            if self.returns is not None:
+                detail.append(self._return(self.returns, data, roster))
             if self.o.db:
                 detail.append(self._import(path))
         except Exception as exc:  # one file never ends the watch
@@ -235,6 +234,17 @@ class Watcher:
         if self.o.db:
             return stored_roster(self.o.db)
         return None
+
+    def _return(self, step: ReturnStep, data: FormData, roster: Roster | None) -> str:
+        """The return copy of a file with errors; for one without, its old copy taken back
+        and the day's list written again.  A returns folder that fails is said in the
+        file's line, which is still imported."""
+        try:
+            if data.has_errors:
+                return step.add(data, roster, self.today())
+            return step.fixed(data, roster, self.today())
+        except Exception as exc:  # a list open in Excel on Windows, a full disk: said, not fatal
+            return f"warning: return copies not written: {_said(exc)}"
 
     def _import(self, path: Path) -> str:
         try:

@@ -8,7 +8,9 @@ file's place in the folder and the SHA-256 of what was written (the rep file
 it was made from, and the rep, for the report).  A run that sees the whole
 inbox (`return_inbox`) then takes back the recorded files it did not write
 again, and only those: a file salesxl did not write is never in the record,
-so never touched.
+so never touched.  A watch, which sees one file at a time, takes back only
+what the files it was handed and the day's lists put out of date
+(`out_of_date`).
 
 - A recorded file unchanged since it was written is removed: it can be made
   again from the rep's file at any time.
@@ -32,7 +34,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,7 @@ __all__ = [
     "Tidied",
     "digest",
     "looks_returned",
+    "out_of_date",
     "read_record",
     "take_back",
     "unrecorded",
@@ -218,6 +221,28 @@ def take_back(
             continue
         _prune(path.parent, folder)
     return tidied, still
+
+
+def out_of_date(
+    before: Mapping[str, Recorded],
+    written: Mapping[str, Recorded],
+    sources: Collection[str],
+    day: dt.date,
+) -> dict[str, Recorded]:
+    """Of the files recorded `before`, those a run over some of the rep files only (a watch:
+    the day's files so far) has put out of date: the copies made from `sources` that it did
+    not write again (the file came in again without errors, or has a newer copy now) and
+    the return lists of `day` it did not write again (a team with nothing left to fix).
+    The copies of other rep files and the lists of other days are not its to take back."""
+    return {
+        name: entry
+        for name, entry in before.items()
+        if name not in written
+        and (
+            (entry.kind == "copy" and entry.source in sources)
+            or (entry.kind == "list" and entry.day == f"{day:%Y-%m-%d}")
+        )
+    }
 
 
 def unrecorded(folder: Path, written: Iterable[Path]) -> list[Path]:

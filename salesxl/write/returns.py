@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +51,7 @@ from salesxl.write.return_record import (
     Recorded,
     Tidied,
     digest,
+    out_of_date,
     read_record,
     take_back,
     unrecorded,
@@ -107,7 +108,7 @@ class Returns:
     lists: list[Path]  # the return lists: all teams first, then one per team
     checked: int  # rep files read
     # What was done with the files earlier runs wrote into the folder (None: not looked at,
-    # `return_copies` without `tidy`).
+    # `return_copies` without `tidy` or `handed_in`).
     tidied: Tidied | None = None
 
     @property
@@ -184,6 +185,7 @@ def return_copies(
     lang: str = "both",
     workers: int | None = None,
     tidy: bool = False,
+    handed_in: Collection[str] | None = None,
 ) -> Returns:
     """Write a return copy of every file in `forms` with an error (or a warning, with
     `warnings`) into `folder`, by team, and the return lists; the originals are only read.
@@ -191,7 +193,10 @@ def return_copies(
     The files written are recorded in the folder (salesxl.write.return_record).  With
     `tidy` (`forms` is the whole inbox), the recorded files of earlier runs not written
     again are taken back: removed, or moved aside when changed since; without it (a watch
-    handing in the day's files), they are left and stay recorded."""
+    handing in the day's files), they are left and stay recorded, except with `handed_in`:
+    the rep files (paths as in `FormData.path`) handed in again, with or without errors,
+    whose recorded copies not written now are taken back, with the return lists of `today`
+    not written again (return_record.out_of_date)."""
     if lang not in ("both", "zh", "en"):
         raise ValueError(f"lang must be 'both', 'zh' or 'en', not {lang!r}")
     today = today or dt.date.today()
@@ -238,7 +243,7 @@ def return_copies(
     lists = write_return_lists(returned, folder, today, lang=lang)
     for path in lists:
         written[_in(path, folder)] = Recorded(digest(path), "list", day=day)
-    tidied = _record(folder, written, today, tidy)
+    tidied = _record(folder, written, today, tidy, handed_in)
     return Returns(folder, returned, lists, len(forms), tidied)
 
 
@@ -248,10 +253,15 @@ def _in(path: Path, folder: Path) -> str:
 
 
 def _record(
-    folder: Path, written: dict[str, Recorded], today: dt.date, tidy: bool
+    folder: Path,
+    written: dict[str, Recorded],
+    today: dt.date,
+    tidy: bool,
+    handed_in: Collection[str] | None,
 ) -> Tidied | None:
     """Record what was written; with `tidy`, take back what earlier runs wrote and this one
-    did not (salesxl.write.return_record)."""
+    did not; with `handed_in`, what of that these rep files and this day's lists put out of
+    date (salesxl.write.return_record)."""
     problem = None
     try:
         before = read_record(folder) or {}
@@ -263,6 +273,11 @@ def _record(
         tidied.unreadable_record = problem
         keep = {**still, **written}
         tidied.unrecorded = unrecorded(folder, [folder / name for name in keep])
+    elif handed_in is not None:
+        gone = out_of_date(before, written, {str(Path(p)) for p in handed_in}, today)
+        tidied, still = take_back(folder, gone, written)
+        tidied.unreadable_record = problem
+        keep = {**{k: v for k, v in before.items() if k not in gone}, **still, **written}
     else:
         keep = {**before, **written}
     try:
