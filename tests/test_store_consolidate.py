@@ -364,3 +364,236 @@ def test_rows_outside_a_reps_employment_are_warned_and_counted_alike(store_url, 
         amounts = {r["rep_id"]: r["amount"] for r in summary.sheet("by_rep").records()}
         assert amounts == {"S001": 2000.0, "S002": 8000.0, "S003": 5000.0}
         assert summary.headline.amount == 15000.0
+
+
+# ----------------------------------------------------------------------------
+# Rows outside a rep's employment: judged against the roster in use, not the import's
+# ----------------------------------------------------------------------------
+
+OUTSIDE = ("after_leave_date", "before_hire_date")
+
+
+def employment_files(folder: Path, *, typed: str | None = None) -> dict[str, Path]:
+    """S001 has a ¥2,000 deal on the 3rd; S002 deals of ¥3,000 on Thursday 12 November (A10)
+    and ¥5,000 on Wednesday the 18th (A11, whose phone 12345 is also a warning, at D11; the
+    date typed as the text `typed` when given), and 日清 Day close rows for the 12th (A4) and
+    Monday the 16th (A5); S003 deals of ¥1,000 on Friday the 13th (A10) and ¥4,000 on Tuesday
+    the 17th (A11)."""
+
+    def deal(day: int, customer: str, amount: float, **more: str) -> dict:
+        return contact(
+            day, customer, source="visit", stage="7", qty=1, price=amount, amount=amount, **more
+        )
+
+    closes = [{"date": dt.date(2026, 11, day), "forecast": 100.0} for day in (12, 16)]
+    the_18th = deal(18, "丙公司", 5000.0, phone="12345")
+    if typed is not None:
+        the_18th["date"] = typed
+    return {
+        "S001": daily_file(folder, "S001", [deal(3, "甲公司", 2000.0)]),
+        "S002": daily_file(
+            folder,
+            "S002",
+            [deal(12, "乙公司", 3000.0), the_18th],
+            closes=closes,
+        ),
+        "S003": daily_file(
+            folder, "S003", [deal(13, "丁公司", 1000.0), deal(17, "戊公司", 4000.0)]
+        ),
+    }
+
+
+def left_on(left: str, day: str) -> str:
+    return (
+        f"S002 销售S002 left on {left} (roster) but this row's date is {day}. The row still "
+        "counts in the figures. Correct the date, or the roster's leave date."
+    )
+
+
+def joined_on(joined: str, day: str) -> str:
+    return (
+        f"S003 销售S003 joined on {joined} (roster) but this row's date is {day}. The row still "
+        "counts in the figures. Correct the date, or the roster's hire date."
+    )
+
+
+def outside_warnings(summary) -> list[tuple]:
+    """(file, sheet, cell, code, message) of each row dated outside a rep's employment."""
+    return sorted(
+        (Path(i.file).name, i.sheet, i.cell, i.code.value, i.message_en)
+        for i in summary.issues
+        if i.code.value in OUTSIDE
+    )
+
+
+def issues_of(summary, path: Path) -> list[tuple]:
+    """Every issue of one file, in the order the summary lists them."""
+    return [
+        (
+            i.sheet,
+            i.cell,
+            i.row,
+            i.column,
+            i.code.value,
+            i.severity.value,
+            i.message_zh,
+            i.message_en,
+            i.value,
+        )
+        for i in summary.issues
+        if Path(i.file).name == path.name
+    ]
+
+
+def assert_same_figures(*summaries) -> None:
+    """Every row counts, warned or not: S001 2,000, S002 3,000 + 5,000, S003 1,000 + 4,000,
+    and the company 15,000."""
+    for summary in summaries:
+        amounts = {r["rep_id"]: r["amount"] for r in summary.sheet("by_rep").records()}
+        assert amounts == {"S001": 2000.0, "S002": 8000.0, "S003": 5000.0}
+        assert summary.headline.amount == 15000.0
+
+
+LEFT_13TH = [
+    rep("S001", hire_date=dt.date(2025, 1, 6)),
+    rep("S002", hire_date=dt.date(2024, 5, 6), leave_date=dt.date(2026, 11, 13)),
+    rep("S003", hire_date=dt.date(2026, 11, 16)),
+]
+
+
+def test_a_roster_imported_after_the_reports_warns_at_their_rows(store_url, tmp_path):
+    """The reports reach the store before any roster: nothing to judge them by then.  Once
+    the roster says S002 left on Friday 13 November and S003 joined on Monday the 16th, the
+    store warns where the folder does: S002's deal of the 18th (A11) and its 日清 row of the
+    16th (A5), S003's deal of the 13th (A10); in the folder's order, the cell's own warning
+    before the same row's phone (D11)."""
+    files = employment_files(tmp_path / "inbox")
+    import_files("reports", list(files.values()), db=store_url)
+    assert outside_warnings(consolidate_store(store_url, period=NOV, as_of=AS_OF)) == []
+    roster = roster_file(tmp_path / "roster.xlsx", LEFT_13TH)
+    import_files("roster", [roster], db=store_url)
+    by_store = consolidate_store(store_url, period=NOV, as_of=AS_OF)
+    by_folder = consolidate_inbox([tmp_path / "inbox"], period=NOV, roster=roster, as_of=AS_OF)
+    s002, s003 = files["S002"].name, files["S003"].name
+    assert (
+        outside_warnings(by_store)
+        == outside_warnings(by_folder)
+        == [
+            (s002, "日报 Daily", "A11", "after_leave_date", left_on("2026-11-13", "2026-11-18")),
+            (s002, "日清 Day close", "A5", "after_leave_date", left_on("2026-11-13", "2026-11-16")),
+            (s003, "日报 Daily", "A10", "before_hire_date", joined_on("2026-11-16", "2026-11-13")),
+        ]
+    )
+    # The same issues, in the same order, with the same values, as the folder's.
+    s002_issues = issues_of(by_store, files["S002"])
+    assert s002_issues == issues_of(by_folder, files["S002"])
+    codes = [(cell, code) for _, cell, _, _, code, *_ in s002_issues if cell in ("A11", "D11")]
+    assert codes == [("A11", "after_leave_date"), ("D11", "phone_format")]
+    assert issues_of(by_store, files["S003"]) == issues_of(by_folder, files["S003"])
+    assert_same_figures(by_store, by_folder)
+
+
+def test_a_corrected_leave_date_takes_the_warning_back(store_url, tmp_path):
+    """Imported while the roster said S002 left on 13 November and S003 joined on the 16th,
+    the reports were warned (3 rows).  The roster is corrected: S002 left on Friday the 20th,
+    S003 joined on Thursday the 12th.  Every one of their rows is then within the
+    employment: no warning from the store, as none from the folder with that roster; moving
+    S002's leave date to Tuesday the 10th instead warns at all four of its rows.  (The 18th
+    is typed as text: its warning shows it as typed, as the import's did.)"""
+    import_files("roster", [roster_file(tmp_path / "old.xlsx", LEFT_13TH)], db=store_url)
+    files = employment_files(tmp_path / "inbox", typed="2026/11/18")
+    import_files("reports", list(files.values()), db=store_url)
+    before = consolidate_store(store_url, period=NOV, as_of=AS_OF)
+    assert [code for *_, code, _ in outside_warnings(before)] == [
+        "after_leave_date",
+        "after_leave_date",
+        "before_hire_date",
+    ]
+
+    corrected = roster_file(
+        tmp_path / "corrected.xlsx",
+        [
+            rep("S001", hire_date=dt.date(2025, 1, 6)),
+            rep("S002", hire_date=dt.date(2024, 5, 6), leave_date=dt.date(2026, 11, 20)),
+            rep("S003", hire_date=dt.date(2026, 11, 12)),
+        ],
+    )
+    import_files("roster", [corrected], db=store_url)
+    by_store = consolidate_store(store_url, period=NOV, as_of=AS_OF)
+    by_folder = consolidate_inbox([tmp_path / "inbox"], period=NOV, roster=corrected, as_of=AS_OF)
+    assert outside_warnings(by_store) == outside_warnings(by_folder) == []
+    assert issues_of(by_store, files["S002"]) == issues_of(by_folder, files["S002"])
+    assert_same_figures(by_store, by_folder)
+
+    earlier = roster_file(
+        tmp_path / "earlier.xlsx",
+        [
+            rep("S001", hire_date=dt.date(2025, 1, 6)),
+            rep("S002", hire_date=dt.date(2024, 5, 6), leave_date=dt.date(2026, 11, 10)),
+            rep("S003", hire_date=dt.date(2026, 11, 12)),
+        ],
+    )
+    import_files("roster", [earlier], db=store_url)
+    by_store = consolidate_store(store_url, period=NOV, as_of=AS_OF)
+    by_folder = consolidate_inbox([tmp_path / "inbox"], period=NOV, roster=earlier, as_of=AS_OF)
+    s002 = files["S002"].name
+    assert (
+        outside_warnings(by_store)
+        == outside_warnings(by_folder)
+        == [
+            (s002, "日报 Daily", "A10", "after_leave_date", left_on("2026-11-10", "2026-11-12")),
+            (s002, "日报 Daily", "A11", "after_leave_date", left_on("2026-11-10", "2026-11-18")),
+            (s002, "日清 Day close", "A4", "after_leave_date", left_on("2026-11-10", "2026-11-12")),
+            (s002, "日清 Day close", "A5", "after_leave_date", left_on("2026-11-10", "2026-11-16")),
+        ]
+    )
+    s002_issues = issues_of(by_store, files["S002"])
+    assert s002_issues == issues_of(by_folder, files["S002"])
+    values = [(cell, value) for _, cell, _, _, code, *_, value in s002_issues if code in OUTSIDE]
+    assert values == [
+        ("A10", dt.date(2026, 11, 12)),
+        ("A11", "2026/11/18"),
+        ("A4", dt.date(2026, 11, 12)),
+        ("A5", dt.date(2026, 11, 16)),
+    ]
+    assert_same_figures(by_store, by_folder)
+
+
+def test_a_roster_file_given_to_consolidate_judges_the_rows(store_url, tmp_path):
+    """The store's roster says S002 left on 13 November and S003 joined on the 16th; a roster
+    file given with --roster has S002 still employed and S003 hired on Friday the 13th but
+    S001 leaving on Monday 2 November, before the deal of the 3rd.  The file's dates judge
+    the rows, as the folder's with that roster; without it, the store's roster does."""
+    import_files("roster", [roster_file(tmp_path / "stored.xlsx", LEFT_13TH)], db=store_url)
+    files = employment_files(tmp_path / "inbox")
+    import_files("reports", list(files.values()), db=store_url)
+    other = roster_file(
+        tmp_path / "other.xlsx",
+        [
+            rep("S001", hire_date=dt.date(2025, 1, 6), leave_date=dt.date(2026, 11, 2)),
+            rep("S002", hire_date=dt.date(2024, 5, 6)),
+            rep("S003", hire_date=dt.date(2026, 11, 13)),
+        ],
+    )
+    by_store = consolidate_store(store_url, period=NOV, as_of=AS_OF, roster=other)
+    by_folder = consolidate_inbox([tmp_path / "inbox"], period=NOV, roster=other, as_of=AS_OF)
+    s001_left = (
+        "S001 销售S001 left on 2026-11-02 (roster) but this row's date is 2026-11-03. The row "
+        "still counts in the figures. Correct the date, or the roster's leave date."
+    )
+    assert (
+        outside_warnings(by_store)
+        == outside_warnings(by_folder)
+        == [(files["S001"].name, "日报 Daily", "A10", "after_leave_date", s001_left)]
+    )
+    assert_same_figures(by_store, by_folder)
+    # The same with the rows read out of the store for the Details sheet.
+    detailed = consolidate_store(store_url, period=NOV, as_of=AS_OF, roster=other, details=True)
+    assert outside_warnings(detailed) == outside_warnings(by_store)
+    # Without the file, the store's own roster: S002's two rows after the 13th, S003's 13th.
+    stored = consolidate_store(store_url, period=NOV, as_of=AS_OF)
+    assert [(cell, code) for _, _, cell, code, _ in outside_warnings(stored)] == [
+        ("A11", "after_leave_date"),
+        ("A5", "after_leave_date"),
+        ("A10", "before_hire_date"),
+    ]

@@ -82,7 +82,8 @@ def echo_headline(summary: Summary, output: Path, lang: str = "zh") -> None:
     "--roster",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Roster 花名册: the reps expected to report (else the store's roster, "
-    "else taken from the forms).",
+    "else taken from the forms); with --db its hire and leave dates also judge the stored "
+    "rows (before_hire_date, after_leave_date).",
 )
 @click.option(
     "--targets",
@@ -206,8 +207,9 @@ def command(
     judged on the workdays they were employed: the month target is pro-rated,
     a leaver gets no warning or rank after leaving; reps without a report are
     not ranked. A daily report row dated before the hire date or after the
-    leave date is a warning at its cell and still counts (with --db, checked
-    against the store's roster when the report was imported). Without
+    leave date is a warning at its cell and still counts (with --db, judged
+    again against the roster in use: the store's current one, or --roster,
+    so a corrected leave date takes the warning back). Without
     --targets (or a store's targets) the forms' month targets are used; with
     them, a form that states another target is a warning.
 

@@ -95,17 +95,23 @@ def consolidate_store(
         # The rows stay in the database unless the Details sheet lists them: the per-rep
         # figures come from SQL (salesxl.store.figures).
         before = None if details else pool.submit(_history, db, period, as_of)
+        given = read_roster(roster) if roster is not None else None
+        # the rows dated outside a rep's employment are judged by the roster in use
         stored = load_period(
-            db, period, as_of=as_of, rows=details, history_months=HISTORY_MONTHS if details else 0
+            db,
+            period,
+            as_of=as_of,
+            rows=details,
+            history_months=HISTORY_MONTHS if details else 0,
+            roster=given,
         )
         _digest(stored.forms, as_of, current=True)
         if before is not None:
             stored.history = before.result()
         extra: list[Issue] = list(stored.refused)
         chosen = stored.roster
-        if roster is not None:
-            chosen = read_roster(roster)
-            extra += [i for i in chosen.issues if i.is_error]
+        if given is not None:
+            extra += [i for i in given.issues if i.is_error]
         if not stored.refused and not any(form.form_id in REP_FORM_IDS for form in stored.forms):
             # an empty month is said, not a quiet "0 reps" (refused files say why themselves)
             extra.append(

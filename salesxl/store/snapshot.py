@@ -31,6 +31,7 @@ from salesxl.intake.roster import roster_from_form
 from salesxl.read import Limits
 from salesxl.store import codec
 from salesxl.store.customers import CustomerRecord
+from salesxl.store.employment import EMPLOYMENT_CODES, employment_warnings, merged_in_order
 from salesxl.store.engine import fetched, read_transaction
 from salesxl.store.figures import ReportFigures, report_figures
 from salesxl.store.migrations import open_store
@@ -94,11 +95,15 @@ def load_period(
     as_of: dt.date | None = None,
     history_months: int = HISTORY_MONTHS,
     rows: bool = True,
+    roster: Roster | None = None,
 ) -> StoreInputs:
     """Every current rep form of `period` (weekly plans of weeks overlapping it), and the rest.
 
     `as_of` drops `future_date` warnings for dates that are no longer in the
-    future (they were judged on the day of the import).  With `rows` False
+    future (they were judged on the day of the import).  Rows dated outside a
+    rep's employment are judged again against `roster` (a roster file given
+    instead of the store's current one, which is used without it) and not as
+    the import found them (`salesxl.store.employment`).  With `rows` False
     (it needs `as_of`), each daily report's rows stay in the database and its
     `digest` holds their `ReportFigures` for its own month (the months before:
     their trails only matter).  `history_months` 0 reads no month before
@@ -128,11 +133,18 @@ def load_period(
             .order_by(c.form_id, c.rep_id, c.period)
         ).all()
         if rows:
-            forms = _forms(conn, current, as_of)
+            forms = _forms(conn, current, as_of, rejudged=EMPLOYMENT_CODES)
         else:
             assert as_of is not None
             planned = {s.rep_id for s in current if s.form_id == FormId.WEEKLY_PLAN}
-            forms = _forms(conn, current, as_of, figures=(period, as_of, planned))
+            forms = _forms(
+                conn, current, as_of, figures=(period, as_of, planned), rejudged=EMPLOYMENT_CODES
+            )
+        judged_by = roster if roster is not None else current_roster(conn)
+        warned = employment_warnings(conn, current, period, judged_by)
+        for sub, data in zip(current, forms, strict=True):
+            if sub.id in warned:
+                data.issues = merged_in_order(data.issues, warned[sub.id])
         history = _history(conn, period, as_of, history_months, rows=rows)
         first_seen: dict[str, dt.datetime] = {}
         for sub, data in zip(current, forms, strict=True):
@@ -145,7 +157,7 @@ def load_period(
         refused = read_refusals(conn, period)
         return StoreInputs(
             forms,
-            current_roster(conn),
+            judged_by,
             month_targets(conn, period),
             first_seen,
             days,
@@ -340,11 +352,13 @@ def _forms(
     *,
     figures: tuple[Month, dt.date, set[str]] | None = None,
     trails_only: bool = False,
+    rejudged: frozenset[str] = frozenset(),
 ) -> list[FormData]:
     """The stored files as FormData.  With `figures` (month, as-of, reps whose customers
     per day are wanted), daily reports carry `ReportFigures` instead of their rows (only
     their customer trails with `trails_only`, and no issues: an earlier month's report
-    counts for no more)."""
+    counts for no more).  The stored issues of the codes `rejudged` are left out (the
+    caller judges them again)."""
     records: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(dict)
     by_table: dict[tuple[str, str], list[int]] = defaultdict(list)
     # Files of one template have one layout, read once and shared (nothing changes it after
@@ -393,7 +407,7 @@ def _forms(
                 records[sub_id][key].append(record)
     # an earlier month's report is read for its customer trails: its issues were the
     # summary of its own month
-    found = {} if trails_only else _issues(conn, subs, as_of)
+    found = {} if trails_only else _issues(conn, subs, as_of, rejudged)
     out = []
     for s in subs:
         tables = {
@@ -445,12 +459,16 @@ def _leave_out_insane_numbers(data: FormData) -> None:
 
 
 def _issues(
-    conn: Connection, subs: Sequence[Row[Any]], as_of: dt.date | None
+    conn: Connection,
+    subs: Sequence[Row[Any]],
+    as_of: dt.date | None,
+    rejudged: frozenset[str] = frozenset(),
 ) -> dict[int, list[Issue]]:
-    """The stored issues of these files, in the order they were found; as of a day, without
-    the `future_date` warnings whose date has come by then (their `future_day`: a month
-    imported before its end holds one per later row, a million at 5,000 reps, nearly all of
-    them no longer true when the month is consolidated at its end)."""
+    """The stored issues of these files, in the order they were found, but those of the codes
+    `rejudged`; as of a day, without the `future_date` warnings whose date has come by then
+    (their `future_day`: a month imported before its end holds one per later row, a million
+    at 5,000 reps, nearly all of them no longer true when the month is consolidated at its
+    end)."""
     found: dict[int, list[Issue]] = defaultdict(list)
     i = issues.c
     still_true = (
@@ -464,10 +482,12 @@ def _issues(
         if as_of is not None
         else []
     )
+    left_out = [i.code.not_in(rejudged)] if rejudged else []
     ids = [s.id for s in subs]
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        query = select(issues).where(i.submission_id.in_(chunk), *still_true).order_by(i.id)
+        query = select(issues).where(i.submission_id.in_(chunk), *still_true, *left_out)
+        query = query.order_by(i.id)
         for r in fetched(conn, query):
             found[r.submission_id].append(
                 Issue(

@@ -16,10 +16,10 @@ from salesxl.forms import Form
 from salesxl.read.locate import HeaderCell, Layout
 from salesxl.read.values import CellValueError, CellValueWarningError, cell_parser, text_of
 from salesxl.read.workbook import Book
+from salesxl.validate.employment import Employment, employed_as
 from salesxl.validate.model import FormData, ValidationContext
 from salesxl.validate.rows import (
     NUMERIC,
-    Employment,
     TableChecker,
     cell_range,
     cell_runs,
@@ -94,11 +94,7 @@ def _employment(form: Form, header: dict[str, Any], ctx: ValidationContext) -> E
     """The form's rep (from its header) with the roster's hire and leave dates; None when
     the form has no rep or the roster gives neither date."""
     rep = header.get(form.rep_field) if form.rep_field else None
-    if not rep or not ctx.employment or rep not in ctx.employment:
-        return None
-    joined, left = ctx.employment[rep]
-    name = (ctx.rep_names or {}).get(rep)
-    return (f"{rep} {name}" if name and name != rep else rep, joined, left)
+    return employed_as(rep, ctx.employment, ctx.rep_names)
 
 
 def _mapped_columns_missing(

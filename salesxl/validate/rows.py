@@ -37,6 +37,7 @@ from salesxl.read.values import (
 )
 from salesxl.read.workbook import Grid
 from salesxl.validate.date_columns import settle_numeric_dates
+from salesxl.validate.employment import Employment, outside_employment
 from salesxl.validate.header_issues import choice_issue, sub_label_issue
 from salesxl.validate.model import TableData
 from salesxl.validate.rep_names import reps_by_name
@@ -267,11 +268,6 @@ def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
     while end and (row[end - 1] == "" or row[end - 1] is None):
         end -= 1
     return row[:end]
-
-
-# The rep a table's rows belong to, as the messages name them, with the roster's hire and
-# leave dates (None: not given).
-Employment = tuple[str, dt.date | None, dt.date | None]
 
 
 class TableChecker:
@@ -777,29 +773,22 @@ class TableChecker:
         """Rows dated before the rep's hire date or after the leave date (roster): a warning
         at each date cell; the rows still count (the date or the roster is wrong, and which
         one only a person can tell)."""
-        f, (rep, joined, left) = self.mapped[j], employed
+        f, (_, joined, left) = self.mapped[j], employed
         dates = [v for v in out if v is not None]
         if not dates or (
             (joined is None or min(dates) >= joined) and (left is None or max(dates) <= left)
         ):
             return  # (nearly every report: all its rows within the rep's employment)
-        said: dict[Any, tuple[Code, str, str]] = {}  # one message per date, as future_date
+        # one message per date, as future_date (None: employed that day)
+        said: dict[Any, tuple[Code, str, str] | None] = {}
         for i, v in enumerate(out):
             if v is None or i in outside:
                 continue
-            text = said.get(v)
-            if text is None:
-                if joined is not None and v < joined:
-                    code, values = Code.BEFORE_HIRE_DATE, {"joined": joined}
-                elif left is not None and v > left:
-                    code, values = Code.AFTER_LEAVE_DATE, {"left": left}
-                else:
-                    continue
-                text = said[v] = (
-                    code,
-                    *message(code, rep=rep, field_zh=f.zh, field_en=f.en, value=v, **values),
-                )
-            self.issue(text[0], j, numbers[i], text[1], text[2], raw[i])
+            if v not in said:
+                said[v] = outside_employment(employed, f, v)
+            text = said[v]
+            if text is not None:
+                self.issue(text[0], j, numbers[i], text[1], text[2], raw[i])
 
     # -- the whole table -----------------------------------------------------------------
 
