@@ -1,4 +1,12 @@
-"""Plans against what happened: weekly plan adherence and 日清 forecast accuracy."""
+"""Plans against what happened: weekly plan adherence and 日清 forecast accuracy.
+
+A month's summary judges what happened in the month (README, "Plan vs actual"):
+a week reaching into the month before or after counts its planned visits and its
+daily reports of this month's days here and the rest in the other month's summary,
+so neither month sets visits it never saw against zero.  A 日清 forecast whose
+next workday is in the next month, or after the rep's leave date, is not judged
+here (no report of that day is read): blank, with a note, never a 0 % accuracy.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesxl.consolidate.digest import DayActivity
+from salesxl.consolidate.model import Bilingual
 from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.identity import normalise_name
-from salesxl.core.periods import Week
+from salesxl.core.people import Rep
+from salesxl.core.periods import Month, Week
 from salesxl.forms import Role
 
 __all__ = ["DayCloseRow", "PlanRow", "forecast_accuracy", "plan_vs_actual"]
@@ -22,12 +32,25 @@ Record = dict[str, Any]
 class PlanRow:
     rep: str
     week: Week
-    planned: int  # planned visits (rows of the plan)
-    done: int  # planned customers actually contacted that week
-    other: int  # contacts that week with customers not in the plan
+    planned: int  # planned visits (rows of the plan) on the days judged
+    done: (
+        int  # of those, visits made: a customer planned n times and met on k days counts min(n, k)
+    )
+    other: int  # customers contacted on those days that the plan does not name
     planned_amount: float | None
-    actual_amount: float  # closed amount that week
+    actual_amount: float  # closed amount on those days
     file: str
+    note: Bilingual | None = None  # which days are judged, when not the whole week
+    # the first and last day judged, when not the whole week (None too when no day is)
+    judged: tuple[dt.date, dt.date] | None = None
+
+    @property
+    def label(self) -> str:
+        """The week, with the days judged when not all seven: `2026-W49 11-30–11-30`."""
+        if self.judged is None:
+            return str(self.week)
+        first, last = self.judged
+        return f"{self.week} {first:%m-%d}–{last:%m-%d}"
 
     @property
     def adherence(self) -> float | None:
@@ -46,7 +69,10 @@ class DayCloseRow:
     # the next workday, which the forecast is for; None when it falls in a year the
     # calendar does not cover (after as-of, whose year is covered: not yet judged)
     next_day: dt.date | None
-    actual: float | None  # closed amount on `next_day`; None when that day is still ahead
+    # closed amount on `next_day`; None when that day is still ahead, in the next month
+    # (its report is not read here) or after the rep's leave date
+    actual: float | None
+    why_not: Bilingual | None = None  # why a day that has come is not judged
 
     @property
     def accuracy(self) -> float | None:
@@ -58,39 +84,114 @@ class DayCloseRow:
 
 
 DaysByRep = Mapping[str, Mapping[dt.date, DayActivity]]
+NEXT_MONTH = Bilingual(
+    "预测日在下个月，本月汇总不读下月日报：不评判",
+    "the day forecast is in the next month, whose reports this summary does not read: not judged",
+    sep=" / ",
+)
+
+
+def _after_leaving(leave_date: dt.date) -> Bilingual:
+    return Bilingual(
+        f"预测日在离职日 {leave_date:%m-%d} 之后：不评判",
+        f"the day forecast is after the leave date {leave_date:%m-%d}: not judged",
+        sep=" / ",
+    )
 
 
 def plan_vs_actual(
-    plans: Sequence[tuple[str, Week, list[Record], str]], days: DaysByRep
+    plans: Sequence[tuple[str, Week, list[Record], str]],
+    days: DaysByRep,
+    period: Month,
+    reps: Mapping[str, Rep],
 ) -> list[PlanRow]:
-    """Each weekly plan against the rep's daily reports of that week."""
+    """Each weekly plan against the rep's daily reports of that week, on the week's days
+    that are in `period` and on which the rep was employed: the plan rows dated on those
+    days (an undated row, or one dated outside its week, goes with the week's Monday)
+    against the reports of those days.  A week whose rows all fall in another month is
+    that month's."""
     out = []
     for rep, week, rows, path in plans:
-        planned = {normalise_name(r[Role.CUSTOMER]) for r in rows if r[Role.CUSTOMER]}
-        seen: set[str] = set()
+        rows = [r for r in rows if r[Role.CUSTOMER]]
+        if not any(period.contains(_planned_day(r, week)) for r in rows):
+            continue  # the week's plan is judged in the other month's summary
+        person = reps.get(rep)
+        judged = [d for d in week.days() if period.contains(d) and _employed(person, d)]
+        counted = [r for r in rows if _planned_day(r, week) in judged]
+        times: dict[str, int] = {}  # customer -> planned visits
+        for r in counted:
+            key = normalise_name(r[Role.CUSTOMER])
+            times[key] = times.get(key, 0) + 1
+        named = {normalise_name(r[Role.CUSTOMER]) for r in rows}
+        met: dict[str, int] = {}  # customer -> days contacted
         amount = 0.0
         mine = days.get(rep, {})
-        for day in week.days():
+        for day in judged:
             activity = mine.get(day)
             if activity is not None:
-                seen |= activity.names
+                for name in activity.names:
+                    met[name] = met.get(name, 0) + 1
                 amount += activity.closed
-        amounts = [r[Role.EXPECTED_AMOUNT] for r in rows]
-        expected = [a for a in amounts if a is not None]
+        expected = [r[Role.EXPECTED_AMOUNT] for r in counted if r[Role.EXPECTED_AMOUNT] is not None]
         out.append(
             PlanRow(
                 rep,
                 week,
-                len([r for r in rows if r[Role.CUSTOMER]]),
-                len(planned & seen),
-                len(seen - planned),
+                len(counted),
+                sum(min(n, met.get(name, 0)) for name, n in times.items()),
+                len(met.keys() - named),
                 sum(expected) if expected else None,
                 amount,
                 path,
+                _judged_note(week, period, judged, person),
+                (judged[0], judged[-1]) if judged and len(judged) < 7 else None,
             )
         )
     out.sort(key=lambda p: (p.rep, p.week))
     return out
+
+
+def _planned_day(row: Record, week: Week) -> dt.date:
+    day = row[Role.DATE]
+    return day if isinstance(day, dt.date) and week.contains(day) else week.monday
+
+
+def _employed(rep: Rep | None, day: dt.date) -> bool:
+    """On the payroll on `day` by the roster's hire and leave dates (none: always)."""
+    if rep is None:
+        return True
+    return (rep.hire_date is None or rep.hire_date <= day) and (
+        rep.leave_date is None or day <= rep.leave_date
+    )
+
+
+def _judged_note(
+    week: Week, period: Month, judged: Sequence[dt.date], rep: Rep | None
+) -> Bilingual | None:
+    """Which of the week's days are judged and why the others are not; None: all seven."""
+    if len(judged) == 7:
+        return None
+    zh: list[str] = []
+    en: list[str] = []
+    others = sorted({Month.of(d) for d in week.days()} - {period})
+    if others:
+        months = ", ".join(map(str, others))
+        zh.append(f"本周其余几天计入 {months} 的汇总")
+        en.append(f"the week's days in {months} count in that summary")
+    if rep is not None and rep.hire_date is not None and week.contains(rep.hire_date):
+        zh.append(f"{rep.hire_date:%m-%d} 入职")
+        en.append(f"joined {rep.hire_date:%m-%d}")
+    if (
+        rep is not None
+        and rep.leave_date is not None
+        and week.monday <= rep.leave_date < week.sunday
+    ):
+        zh.append(f"{rep.leave_date:%m-%d} 离职，之后的计划不计")
+        en.append(f"left {rep.leave_date:%m-%d}: the plan after it does not count")
+    if judged:
+        zh.insert(0, f"只计 {judged[0]:%m-%d} 至 {judged[-1]:%m-%d}")
+        en.insert(0, f"only {judged[0]:%m-%d} to {judged[-1]:%m-%d} count here")
+    return Bilingual("；".join(zh), "; ".join(en), sep=" / ")
 
 
 def forecast_accuracy(
@@ -98,6 +199,8 @@ def forecast_accuracy(
     days: DaysByRep,
     workdays: Workdays,
     as_of: dt.date,
+    period: Month,
+    reps: Mapping[str, Rep],
 ) -> list[DayCloseRow]:
     """日清: each day's forecast for tomorrow against the next workday's closed amount."""
     out = []
@@ -106,10 +209,17 @@ def forecast_accuracy(
             nxt: dt.date | None = workdays.next_workday(date)
         except CalendarNotCoveredError:  # Dec 31's forecast, before next year's holidays are out
             nxt = None
-        activity = days.get(rep, {}).get(nxt) if nxt is not None else None
-        actual = (
-            (activity.closed if activity else 0.0) if nxt is not None and nxt <= as_of else None
-        )
-        out.append(DayCloseRow(rep, date, forecast, nxt, actual))
+        actual: float | None = None
+        why_not: Bilingual | None = None
+        if nxt is not None and nxt <= as_of:
+            leave_date = reps[rep].leave_date if rep in reps else None
+            if nxt > period.last_day:
+                why_not = NEXT_MONTH
+            elif leave_date is not None and nxt > leave_date:
+                why_not = _after_leaving(leave_date)
+            else:
+                activity = days.get(rep, {}).get(nxt)
+                actual = activity.closed if activity else 0.0
+        out.append(DayCloseRow(rep, date, forecast, nxt, actual, why_not))
     out.sort(key=lambda d: (d.rep, d.date))
     return out
