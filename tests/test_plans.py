@@ -246,3 +246,23 @@ def test_a_forecast_for_the_next_month_or_after_leaving_is_not_judged():
     assert (gone["actual"], gone["accuracy"]) == (None, None) and "11-11" in gone["note"]
     assert got[("D", 10)]["actual"] == 400.0 and got[("D", 10)]["accuracy"] == pytest.approx(0.8)
     assert got[("D", 10)]["note"] is None
+
+
+def test_a_plan_without_a_daily_report_has_unknown_visits_not_zeros():
+    """B handed in W46's plan (2 visits, ¥6,000 expected) but no daily report: what B did is
+    unknown, as the By rep sheet's blank figures say, not 0 visits and ¥0."""
+    plan = weekly(
+        "B",
+        W46,
+        [
+            {"date": dt.date(2026, 11, 9), "customer": "甲", "expected_amount": 6000.0},
+            {"date": dt.date(2026, 11, 10), "customer": "乙"},
+        ],
+    )
+    other = daily("A", [row(9, "丙", source="visit", stage="7", amount=500.0)])
+    summary = consolidate([other, plan], period=NOV, as_of=dt.date(2026, 11, 20))
+    (got,) = summary.sheet("plan_vs_actual").records()
+    assert (got["rep_id"], got["planned"], got["planned_amount"]) == ("B", 2, 6000.0)
+    assert (got["done"], got["other"], got["actual_amount"]) == (None, None, None)
+    assert (got["adherence"], got["amount_ratio"]) == (None, None)
+    assert "没有日报" in got["note"] and "no daily report" in got["note"]

@@ -11,7 +11,7 @@ here (no report of that day is read): blank, with a note, never a 0 % accuracy.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,12 +33,12 @@ class PlanRow:
     rep: str
     week: Week
     planned: int  # planned visits (rows of the plan) on the days judged
-    done: (
-        int  # of those, visits made: a customer planned n times and met on k days counts min(n, k)
-    )
-    other: int  # customers contacted on those days that the plan does not name
+    # Of those, the visits made: a customer planned n times and met on k days counts
+    # min(n, k).  It, `other` and `actual_amount` are None without a daily report.
+    done: int | None
+    other: int | None  # customers contacted on those days that the plan does not name
     planned_amount: float | None
-    actual_amount: float  # closed amount on those days
+    actual_amount: float | None  # closed amount on those days
     file: str
     note: Bilingual | None = None  # which days are judged, when not the whole week
     # the first and last day judged, when not the whole week (None too when no day is)
@@ -54,11 +54,13 @@ class PlanRow:
 
     @property
     def adherence(self) -> float | None:
-        return self.done / self.planned if self.planned else None
+        return self.done / self.planned if self.planned and self.done is not None else None
 
     @property
     def amount_ratio(self) -> float | None:
-        return self.actual_amount / self.planned_amount if self.planned_amount else None
+        if not self.planned_amount or self.actual_amount is None:
+            return None
+        return self.actual_amount / self.planned_amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +106,14 @@ def plan_vs_actual(
     days: DaysByRep,
     period: Month,
     reps: Mapping[str, Rep],
+    reporting: Collection[str],
 ) -> list[PlanRow]:
     """Each weekly plan against the rep's daily reports of that week, on the week's days
     that are in `period` and on which the rep was employed: the plan rows dated on those
     days (an undated row, or one dated outside its week, goes with the week's Monday)
     against the reports of those days.  A week whose rows all fall in another month is
-    that month's."""
+    that month's.  A rep without a daily report (not in `reporting`) has unknown visits
+    and amount, never zeros."""
     out = []
     for rep, week, rows, path in plans:
         rows = [r for r in rows if r[Role.CUSTOMER]]
@@ -133,22 +137,31 @@ def plan_vs_actual(
                     met[name] = met.get(name, 0) + 1
                 amount += activity.closed
         expected = [r[Role.EXPECTED_AMOUNT] for r in counted if r[Role.EXPECTED_AMOUNT] is not None]
+        known = rep in reporting
+        note = _judged_note(week, period, judged, person)
         out.append(
             PlanRow(
                 rep,
                 week,
                 len(counted),
-                sum(min(n, met.get(name, 0)) for name, n in times.items()),
-                len(met.keys() - named),
+                sum(min(n, met.get(name, 0)) for name, n in times.items()) if known else None,
+                len(met.keys() - named) if known else None,
                 sum(expected) if expected else None,
-                amount,
+                amount if known else None,
                 path,
-                _judged_note(week, period, judged, person),
+                note if known else _no_report(note),
                 (judged[0], judged[-1]) if judged and len(judged) < 7 else None,
             )
         )
     out.sort(key=lambda p: (p.rep, p.week))
     return out
+
+
+def _no_report(note: Bilingual | None) -> Bilingual:
+    zh, en = "本月没有日报：执行情况未知", "no daily report this month: what was done is unknown"
+    if note is not None:
+        zh, en = f"{zh}；{note.zh}", f"{en}; {note.en}"
+    return Bilingual(zh, en, sep=" / ")
 
 
 def _planned_day(row: Record, week: Week) -> dt.date:
