@@ -266,3 +266,24 @@ def test_a_plan_without_a_daily_report_has_unknown_visits_not_zeros():
     assert (got["done"], got["other"], got["actual_amount"]) == (None, None, None)
     assert (got["adherence"], got["amount_ratio"]) == (None, None)
     assert "没有日报" in got["note"] and "no daily report" in got["note"]
+
+
+def test_a_forecast_is_judged_once_its_days_report_is_due():
+    """As of Fri Nov 20: Thursday's report was due at 09:00 today, Friday's is due on Monday
+    at 09:00.  Wednesday's forecast (¥1,000 for Thursday, which closed ¥1,000) is judged:
+    exact.  Thursday's (¥2,000 for Friday, nothing written for Friday yet) waits, blank
+    with a note, rather than a 0 % against a report not yet due."""
+    report = daily(
+        "A",
+        [row(19, "甲", stage="7", amount=1000.0)],
+        closes=[
+            {"date": dt.date(2026, 11, 18), "forecast": 1000.0},
+            {"date": dt.date(2026, 11, 19), "forecast": 2000.0},
+        ],
+    )
+    summary = consolidate([report], period=NOV, as_of=dt.date(2026, 11, 20))
+    got = {r["date"].day: r for r in summary.sheet("day_close").records()}
+    assert got[18]["actual"] == 1000.0 and got[18]["accuracy"] == 1.0
+    assert got[19]["next_day"] == dt.date(2026, 11, 20)
+    assert (got[19]["actual"], got[19]["accuracy"]) == (None, None)
+    assert "尚未到" in got[19]["note"] and "not due yet" in got[19]["note"]

@@ -253,7 +253,9 @@ def _consolidate(
         plans=plan_vs_actual(
             data.plans, data.days, period, data.reps, {rep for rep, _ in data.digests}
         ),
-        closes=forecast_accuracy(data.day_closes, data.days, workdays, as_of, period, data.reps),
+        closes=forecast_accuracy(
+            data.day_closes, data.days, workdays, as_of, period, data.reps, judged_at(as_of)
+        ),
         lapses=lapses,
         coming_due=coming if coming_due else None,
         conflicts=book.conflicts(),

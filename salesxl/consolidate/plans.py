@@ -3,9 +3,11 @@
 A month's summary judges what happened in the month (README, "Plan vs actual"):
 a week reaching into the month before or after counts its planned visits and its
 daily reports of this month's days here and the rest in the other month's summary,
-so neither month sets visits it never saw against zero.  A 日清 forecast whose
-next workday is in the next month, or after the rep's leave date, is not judged
-here (no report of that day is read): blank, with a note, never a 0 % accuracy.
+so neither month sets visits it never saw against zero (a leaver's or new
+hire's likewise on the days employed).  A 日清 forecast is
+judged once the report of the day it is for is due (09:00 the workday after);
+one for a day in the next month (whose report is not read here) or after the
+rep's leave date is not judged: blank, with a note, never a 0 % accuracy.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from salesxl.consolidate.digest import DayActivity
 from salesxl.consolidate.model import Bilingual
 from salesxl.core.calendar import CalendarNotCoveredError, Workdays
+from salesxl.core.deadlines import END_OF_DAY, daily_deadline
 from salesxl.core.identity import normalise_name
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month, Week
@@ -89,6 +92,13 @@ DaysByRep = Mapping[str, Mapping[dt.date, DayActivity]]
 NEXT_MONTH = Bilingual(
     "预测日在下个月，本月汇总不读下月日报：不评判",
     "the day forecast is in the next month, whose reports this summary does not read: not judged",
+    sep=" / ",
+)
+
+
+NOT_DUE = Bilingual(
+    "预测日的日报尚未到交报时间（次一工作日 09:00）：暂不评判",
+    "the report of the day forecast is not due yet (09:00 the next workday): not judged yet",
     sep=" / ",
 )
 
@@ -214,8 +224,12 @@ def forecast_accuracy(
     as_of: dt.date,
     period: Month,
     reps: Mapping[str, Rep],
+    judged: dt.datetime | None = None,
 ) -> list[DayCloseRow]:
-    """日清: each day's forecast for tomorrow against the next workday's closed amount."""
+    """日清: each day's forecast for tomorrow against the next workday's closed amount, once
+    that day's report is due (09:00 the workday after it) by `judged` (default: the end of
+    `as_of`): before, its deals may not be written down yet, and a 0 is no outcome."""
+    judged = judged or dt.datetime.combine(as_of, END_OF_DAY)
     out = []
     for rep, date, forecast in closes:
         try:
@@ -230,9 +244,19 @@ def forecast_accuracy(
                 why_not = NEXT_MONTH
             elif leave_date is not None and nxt > leave_date:
                 why_not = _after_leaving(leave_date)
+            elif not _due(nxt, workdays, judged):
+                why_not = NOT_DUE
             else:
                 activity = days.get(rep, {}).get(nxt)
                 actual = activity.closed if activity else 0.0
         out.append(DayCloseRow(rep, date, forecast, nxt, actual, why_not))
     out.sort(key=lambda d: (d.rep, d.date))
     return out
+
+
+def _due(day: dt.date, workdays: Workdays, judged: dt.datetime) -> bool:
+    """`day`'s daily report is due by `judged` (unknown next year's calendar: not yet)."""
+    try:
+        return daily_deadline(day, workdays) <= judged
+    except CalendarNotCoveredError:
+        return False
