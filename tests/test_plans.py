@@ -58,6 +58,7 @@ def test_forecast_against_the_next_workday():
             row(6, "甲", stage="7", amount=800.0),  # Friday
             row(9, "乙", stage="7", amount=1000.0),  # Monday
             row(9, "丙", stage="5", amount=999.0),  # not closed: not sales
+            row(10, "丁", stage="3"),  # reported, nothing closed
         ],
         closes=[
             {"date": dt.date(2026, 11, 5), "forecast": 1000.0},  # Thursday -> Friday 800
@@ -287,3 +288,30 @@ def test_a_forecast_is_judged_once_its_days_report_is_due():
     assert got[19]["next_day"] == dt.date(2026, 11, 20)
     assert (got[19]["actual"], got[19]["accuracy"]) == (None, None)
     assert "尚未到" in got[19]["note"] and "not due yet" in got[19]["note"]
+
+
+def test_a_forecast_for_a_day_without_a_report_is_not_judged():
+    """Monday's forecast (¥1,500) is for Tue Nov 10, for which the report has no row and no
+    day close: the day's report is missing (as Submissions says), its sales unknown, so no
+    0 % accuracy.  Wednesday's (¥1,500) is for Thu Nov 12, reported with ¥1,200 closed:
+    1 − 300/1,500 = 0.8."""
+    report = daily(
+        "A",
+        [
+            row(9, "甲", stage="3"),
+            row(11, "丙", stage="3"),
+            row(12, "乙", stage="7", amount=1200.0),
+        ],
+        closes=[
+            {"date": dt.date(2026, 11, 9), "forecast": 1500.0},
+            {"date": dt.date(2026, 11, 11), "forecast": 1500.0},
+        ],
+    )
+    summary = consolidate([report], period=NOV, as_of=dt.date(2026, 11, 20))
+    got = {r["date"].day: r for r in summary.sheet("day_close").records()}
+    assert got[9]["next_day"] == dt.date(2026, 11, 10)
+    assert (got[9]["actual"], got[9]["accuracy"]) == (None, None)
+    assert "缺交" in got[9]["note"] and "missing" in got[9]["note"]
+    assert got[11]["actual"] == 1200.0 and got[11]["accuracy"] == pytest.approx(0.8)
+    (missing,) = [r for r in summary.sheet("submissions").records() if r["rep_id"] == "A"]
+    assert missing["day_2026-11-10"] == "missing"

@@ -254,7 +254,14 @@ def _consolidate(
             data.plans, data.days, period, data.reps, {rep for rep, _ in data.digests}
         ),
         closes=forecast_accuracy(
-            data.day_closes, data.days, workdays, as_of, period, data.reps, judged_at(as_of)
+            data.day_closes,
+            data.days,
+            workdays,
+            as_of,
+            period,
+            data.reps,
+            judged_at(as_of),
+            {rep: d.days for rep, d in data.digests},
         ),
         lapses=lapses,
         coming_due=coming if coming_due else None,

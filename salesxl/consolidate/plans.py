@@ -6,8 +6,8 @@ daily reports of this month's days here and the rest in the other month's summar
 so neither month sets visits it never saw against zero (a leaver's or new
 hire's likewise on the days employed).  A 日清 forecast is
 judged once the report of the day it is for is due (09:00 the workday after);
-one for a day in the next month (whose report is not read here) or after the
-rep's leave date is not judged: blank, with a note, never a 0 % accuracy.
+one for a day without a report (missing), in the next month (whose report is
+not read here) or after the rep's leave date is not judged: blank, with a note, never a 0 % accuracy.
 """
 
 from __future__ import annotations
@@ -99,6 +99,13 @@ NEXT_MONTH = Bilingual(
 NOT_DUE = Bilingual(
     "预测日的日报尚未到交报时间（次一工作日 09:00）：暂不评判",
     "the report of the day forecast is not due yet (09:00 the next workday): not judged yet",
+    sep=" / ",
+)
+
+
+NO_REPORT = Bilingual(
+    "预测日没有日报（缺交）：成交未知，不评判",
+    "no report for the day forecast (missing): its sales are unknown, not judged",
     sep=" / ",
 )
 
@@ -225,10 +232,13 @@ def forecast_accuracy(
     period: Month,
     reps: Mapping[str, Rep],
     judged: dt.datetime | None = None,
+    reported: Mapping[str, Collection[dt.date]] | None = None,
 ) -> list[DayCloseRow]:
     """日清: each day's forecast for tomorrow against the next workday's closed amount, once
     that day's report is due (09:00 the workday after it) by `judged` (default: the end of
-    `as_of`): before, its deals may not be written down yet, and a 0 is no outcome."""
+    `as_of`): before, its deals may not be written down yet, and a 0 is no outcome.  Nor
+    is a day the rep handed in no report for (`reported`: rep -> the days its daily report
+    has rows or a day close for; None: every day)."""
     judged = judged or dt.datetime.combine(as_of, END_OF_DAY)
     out = []
     for rep, date, forecast in closes:
@@ -246,6 +256,8 @@ def forecast_accuracy(
                 why_not = _after_leaving(leave_date)
             elif not _due(nxt, workdays, judged):
                 why_not = NOT_DUE
+            elif reported is not None and nxt not in reported.get(rep, ()):
+                why_not = NO_REPORT
             else:
                 activity = days.get(rep, {}).get(nxt)
                 actual = activity.closed if activity else 0.0
