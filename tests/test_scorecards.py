@@ -18,7 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from salesxl.cli import main
-from salesxl.consolidate import consolidate_inbox
+from salesxl.consolidate import consolidate, consolidate_inbox
+from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
 from salesxl.demo import generate_demo
 from salesxl.forms import TARGETS
@@ -31,6 +32,8 @@ from salesxl.scorecards import (
 )
 from salesxl.store import import_files
 from salesxl.write.templates import write_form
+from tests.factory import daily as factory_daily
+from tests.factory import row as factory_row
 from tests.lo import convert, needs_soffice
 from tests.store_fixtures import contact, daily_file, rep, roster_file, weekly_file
 
@@ -476,3 +479,35 @@ def test_a_new_hires_card_shows_the_target_pro_rated_from_the_hire_date(tmp_path
     assert shown["完成率 Completion"] == pytest.approx(5000 / 21000)
     assert "全月目标 Full-month target" not in shown
     assert "在岗工作日 Workdays employed" not in shown
+
+
+def test_weeks_before_joining_or_after_leaving_are_not_plans_missing() -> None:
+    """As of Fri 11-27 November's weeks so far are W45 (Mon 11-02), W46 (11-09), W47 (11-16)
+    and W48 (11-23).  A plan is owed for the weeks whose Monday the rep was employed on, as
+    in Submissions: 新人 joined on Wed 11-11, so W47 and W48; 老王 left on Tue 11-17, so
+    W45, W46 and W47.  Neither filed one: only those weeks say "no plan filed"."""
+    roster = Roster(
+        {
+            "N": Rep("N", "新人", "华东", "一组", hire_date=dt.date(2026, 11, 11)),
+            "L": Rep("L", "老王", "华东", "一组", leave_date=dt.date(2026, 11, 17)),
+        }
+    )
+    forms = [
+        factory_daily("N", [factory_row(12, "甲", stage="7", amount=1000.0)]),
+        factory_daily("L", [factory_row(3, "乙", stage="7", amount=1000.0)]),
+    ]
+    summary = consolidate(
+        forms, period=NOV, roster=roster, as_of=dt.date(2026, 11, 27), coming_due=True
+    )
+    cards = {c.rep_id: c for c in build_scorecards(summary)}
+    assert [(w.week.week, w.plan) for w in cards["N"].weeks] == [(47, None), (48, None)]
+    assert [(w.week.week, w.plan) for w in cards["L"].weeks] == [(45, None), (46, None), (47, None)]
+    missing = {
+        (r["rep_id"], col)
+        for r in summary.sheet("submissions").records()
+        for col, v in r.items()
+        if col.startswith("week_") and v is not None
+    }
+    assert missing == {("N", "week_2026-W47"), ("N", "week_2026-W48")} | {
+        ("L", f"week_2026-W{w}") for w in (45, 46, 47)
+    }

@@ -27,16 +27,19 @@ from typing import Any
 import openpyxl
 import pytest
 
-from salesxl.consolidate import from_store
+from salesxl.consolidate import consolidate, from_store
 from salesxl.consolidate.from_store import consolidate_store
 from salesxl.consolidate.history import same_point, stored_forms
 from salesxl.consolidate.trends import COMPANY, month_figures, team_key
 from salesxl.consolidate.workbook import write_summary
 from salesxl.core.calendar import Workdays
+from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month
 from salesxl.demo import generate_demo
 from salesxl.store import import_files
 from salesxl.store.arrivals import load_arrivals
+from tests.factory import daily as factory_daily
+from tests.factory import row as factory_row
 from tests.store_fixtures import contact, daily_file, rep, roster_file
 
 SEP, OCT, NOV = Month(2026, 9), Month(2026, 10), Month(2026, 11)
@@ -260,3 +263,30 @@ def test_the_months_before_are_worked_out_here_when_their_process_dies(
     assert sep.groups[one].amount == 28_000 and octo.groups[one].amount == 25_000  # as above
     assert again.months == summary.trends.months
     assert (again.last, again.year_ago) == (summary.trends.last, summary.trends.year_ago)
+
+
+def test_a_team_nobody_reported_in_has_no_figures_not_zeros():
+    """二组's one rep, C (target ¥5,000), handed in no daily report in September: the By team
+    sheet leaves its figures blank, and so does its month on the Trend sheet, so October's
+    change is not set against a made-up ¥0 and 0 %.  一组's A closed ¥8,000 of ¥10,000."""
+    roster = Roster({"A": Rep("A", "张三", "华东", "一组"), "C": Rep("C", "赵六", "华东", "二组")})
+    report = factory_daily(
+        "A", [factory_row(dt.date(2026, 9, 10), "甲", stage="7", amount=8000.0)], month=SEP
+    )
+    summary = consolidate(
+        [report],
+        period=SEP,
+        roster=roster,
+        targets={"A": 10_000, "C": 5_000},
+        as_of=dt.date(2026, 10, 9),
+    )
+    assert summary.results is not None
+    figures = month_figures(summary.results)
+    nobody = figures.groups[team_key("华东", "二组")]
+    assert (nobody.amount, nobody.completion, nobody.pace) == (None, None, None)
+    (by_team,) = [r for r in summary.sheet("by_team").records() if r["team"] == "二组"]
+    assert by_team["amount"] is None and by_team["completion"] is None
+    one = figures.groups[team_key("华东", "一组")]
+    assert one.amount == 8000.0 and one.completion == pytest.approx(0.8)
+    company = figures.groups[COMPANY]  # ¥8,000 of ¥15,000: C's target counts, as By team's
+    assert company.amount == 8000.0 and company.completion == pytest.approx(8000 / 15000)

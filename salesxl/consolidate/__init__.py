@@ -250,8 +250,19 @@ def _consolidate(
         company=company,
         people=data.reps,
         days=data.days,
-        plans=plan_vs_actual(data.plans, data.days),
-        closes=forecast_accuracy(data.day_closes, data.days, workdays, as_of),
+        plans=plan_vs_actual(
+            data.plans, data.days, period, data.reps, {rep for rep, _ in data.digests}
+        ),
+        closes=forecast_accuracy(
+            data.day_closes,
+            data.days,
+            workdays,
+            as_of,
+            period,
+            data.reps,
+            judged_at(as_of),
+            {rep: d.days for rep, d in data.digests},
+        ),
         lapses=lapses,
         coming_due=coming if coming_due else None,
         conflicts=book.conflicts(),

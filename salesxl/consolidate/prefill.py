@@ -4,7 +4,8 @@ For a weekly plan of week W, the week before it (L) is summarised from the
 rep's daily rows of L — contacts, visits, new customers, stage moves, deals,
 amount — counted by the same rules as the summary: each figure is the
 difference of two daily-report digests (at the end of L and just before it),
-so a week's amount is the Plan vs actual sheet's actual amount.  W's plan is
+so a week's amount is the Plan vs actual sheet's actual amount (for a week
+cut by a month's end, the two months' rows together).  W's plan is
 seeded with the customers whose 7-day window (phone lead not visited, A/B or
 walk-in not followed up) runs out from L's Monday to W's Sunday, and the
 A-grade customers with an open stage and no next follow-up ahead.

@@ -188,6 +188,7 @@ def plan_sheet(plans: Iterable[PlanRow], reps: Mapping[str, Rep]) -> SheetData:
         C("actual_amount", "成交金额", "Actual amount", "money"),
         C("amount_ratio", "金额达成", "Amount vs plan", "percent"),
         C("file", "文件", "File", "link"),
+        C("note", "说明", "Note"),
     ]
     rows = [
         [
@@ -202,6 +203,7 @@ def plan_sheet(plans: Iterable[PlanRow], reps: Mapping[str, Rep]) -> SheetData:
             p.actual_amount,
             p.amount_ratio,
             p.file,
+            p.note,
         ]
         for p in plans
     ]
@@ -217,6 +219,7 @@ def day_close_sheet(rows_: Iterable[DayCloseRow], reps: Mapping[str, Rep]) -> Sh
         C("actual", "实际成交", "Actual", "money"),
         C("difference", "差额", "Difference", "money"),
         C("accuracy", "预测准确率", "Accuracy", "percent"),
+        C("note", "说明", "Note"),
     ]
     rows = [
         [
@@ -228,6 +231,7 @@ def day_close_sheet(rows_: Iterable[DayCloseRow], reps: Mapping[str, Rep]) -> Sh
             d.actual,
             (d.actual - d.forecast) if d.actual is not None and d.forecast is not None else None,
             d.accuracy,
+            d.why_not,
         ]
         for d in rows_
     ]

@@ -75,7 +75,7 @@ class GroupMonth:
     name: str
     region: str | None
     reps: int
-    amount: float
+    amount: float | None  # None (as completion and pace): none of its reps reported
     completion: float | None
     pace: float | None
     warnings: int  # reps with an oral or written warning
@@ -120,14 +120,17 @@ def month_figures(results: Results) -> MonthFigures:
 
     def group(g: Totals, members: list[Totals], region: str | None) -> GroupMonth:
         ids = [m.key for m in members]
-        has_target = g.target is not None
+        # A team none of whose reps reported has unknown figures, as on the By team sheet:
+        # a 0 would set this month's change against a month nobody reported.
+        known = g.reported
+        judged = known and g.target is not None
         return GroupMonth(
             g.name,
             region,
             g.reps,
-            g.amount,
-            g.completion if has_target else None,
-            g.pace if has_target else None,
+            g.amount if known else None,
+            g.completion if judged else None,
+            g.pace if judged else None,
             sum(m.warning in WARNED for m in members),
             sum(late.get(i, 0) for i in ids),
             sum(missing.get(i, 0) for i in ids),

@@ -128,6 +128,12 @@ class Scorecard:
         return self.amount - self.paced_target
 
 
+def _owed(weeks: Sequence[Week], rep: Rep | None) -> list[Week]:
+    """The weeks whose plan the rep owes: those whose Monday the rep was employed on (as
+    the Submissions sheet has them), so a week before joining is not "no plan filed"."""
+    return [w for w in weeks if rep is None or rep.active_on(w.monday)]
+
+
 def build_scorecards(
     summary: Summary, *, history: Mapping[str, Sequence[str | None]] | None = None
 ) -> list[Scorecard]:
@@ -194,7 +200,7 @@ def build_scorecards(
             deals=t.deals if known else None,
             weeks=[
                 WeekLine(w, plans.get(rep_id, {}).get(w))
-                for w in sorted({*weeks, *plans.get(rep_id, {})})
+                for w in sorted({*_owed(weeks, results.people.get(rep_id)), *plans.get(rep_id, {})})
             ],
             forecast_days=len(scores),
             forecast_accuracy=sum(scores) / len(scores) if scores else None,

@@ -366,7 +366,7 @@ class _Page:
                 continue
             rows.append(
                 [
-                    (str(line.week), f.text),
+                    (p.label, f.text),  # a week cut by the month or the leave date: its days
                     (p.planned, f.int),
                     (p.done, f.int),
                     (p.adherence, f.percent),
