@@ -97,3 +97,27 @@ def test_the_last_forecast_of_a_year_the_calendar_ends_with_waits():
     assert got[27]["accuracy"] == pytest.approx(5 / 6)
     assert got[31]["next_day"] is None and got[31]["actual"] is None
     assert got[31]["forecast"] == 700.0 and got[31]["accuracy"] is None
+
+
+def test_the_last_forecast_of_the_month_is_for_a_day_of_the_next_one():
+    """October's last day close (Friday the 30th) forecasts Monday 2 November, a day the
+    October reports do not cover: consolidating October on 2 November leaves it unjudged
+    instead of judging it against a ¥0 that was never reported.  Its forecast of the 29th
+    for the 30th is judged as usual."""
+    oct_ = Month(2026, 10)
+    report = daily(
+        "A",
+        [row(dt.date(2026, 10, 30), "甲", stage="7", amount=4000.0)],  # Friday
+        month=oct_,
+        closes=[
+            {"date": dt.date(2026, 10, 29), "forecast": 5000.0},  # Thursday -> Friday 4000
+            {"date": dt.date(2026, 10, 30), "forecast": 20000.0},  # Friday -> Monday 2 Nov
+        ],
+    )
+    summary = consolidate([report], period=oct_, as_of=dt.date(2026, 11, 2))
+    got = {r["date"].day: r for r in summary.sheet("day_close").records()}
+    # 1 − |4000 − 5000| / 5000 = 0.8
+    assert got[29]["actual"] == 4000.0 and got[29]["accuracy"] == pytest.approx(0.8)
+    assert got[30]["next_day"] == dt.date(2026, 11, 2)
+    assert got[30]["actual"] is None and got[30]["difference"] is None
+    assert got[30]["accuracy"] is None

@@ -10,7 +10,7 @@ from typing import Any
 from salesxl.consolidate.digest import DayActivity
 from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.identity import normalise_name
-from salesxl.core.periods import Week
+from salesxl.core.periods import Month, Week
 from salesxl.forms import Role
 
 __all__ = ["DayCloseRow", "PlanRow", "forecast_accuracy", "plan_vs_actual"]
@@ -46,7 +46,9 @@ class DayCloseRow:
     # the next workday, which the forecast is for; None when it falls in a year the
     # calendar does not cover (after as-of, whose year is covered: not yet judged)
     next_day: dt.date | None
-    actual: float | None  # closed amount on `next_day`; None when that day is still ahead
+    # closed amount on `next_day`; None when that day is still ahead, or falls in the next
+    # month, whose reports the month's summary does not read
+    actual: float | None
 
     @property
     def accuracy(self) -> float | None:
@@ -98,18 +100,22 @@ def forecast_accuracy(
     days: DaysByRep,
     workdays: Workdays,
     as_of: dt.date,
+    period: Month,
 ) -> list[DayCloseRow]:
-    """日清: each day's forecast for tomorrow against the next workday's closed amount."""
+    """日清: each day's forecast for tomorrow against the next workday's closed amount.
+
+    `days` hold the rows of `period` only: the last forecast of the month is for a day
+    of the next one (30 October's for 2 November), which they cannot tell; it is not
+    judged rather than judged against ¥0."""
     out = []
     for rep, date, forecast in closes:
         try:
             nxt: dt.date | None = workdays.next_workday(date)
         except CalendarNotCoveredError:  # Dec 31's forecast, before next year's holidays are out
             nxt = None
-        activity = days.get(rep, {}).get(nxt) if nxt is not None else None
-        actual = (
-            (activity.closed if activity else 0.0) if nxt is not None and nxt <= as_of else None
-        )
+        known = nxt is not None and nxt <= as_of and period.contains(nxt)
+        activity = days.get(rep, {}).get(nxt) if known and nxt is not None else None
+        actual = (activity.closed if activity else 0.0) if known else None
         out.append(DayCloseRow(rep, date, forecast, nxt, actual))
     out.sort(key=lambda d: (d.rep, d.date))
     return out
