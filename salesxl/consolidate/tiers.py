@@ -25,9 +25,9 @@ def _completion(amount: float, target: float | None) -> float | None:
     return amount / target if target else None
 
 
-def _share(t: Totals) -> float:
-    """What a month target is multiplied by for the workdays employed (1 without standing)."""
-    return t.standing.month_share if t.standing is not None else 1.0
+def _prorated(t: Totals, goal: float) -> float:
+    """A month target pro-rated to the workdays employed (as given without standing)."""
+    return t.standing.prorated(goal) if t.standing is not None else goal
 
 
 def tiers_sheet(
@@ -69,7 +69,7 @@ def tiers_sheet(
             prorated_goals["base"] += t.prorated_target
         for key, _, _ in present:
             goal = tiers[key].get(t.key)
-            prorated = goal * _share(t) if goal is not None else None
+            prorated = _prorated(t, goal) if goal is not None else None
             row += [goal, prorated, _completion(t.amount, prorated) if known else None]
             if known and goal and prorated:
                 amounts[key] += t.amount
