@@ -1151,6 +1151,33 @@ _ENTRIES += [
             ),
         },
     ),
+    Entry(
+        Code.COMPUTED_MISMATCH,
+        Severity.WARNING,
+        "汇总单元格与明细不符",
+        "Computed cell disagrees with the rows",
+        "自动汇总的单元格（日清的今日成交）与它所汇总的行不一致：公式被改写成了别的数字，"
+        "或者明细行有误。汇总表按明细行计算（日清的实际成交也按日报的成交行计算），"
+        "不按这个单元格。请更正明细行，或恢复该单元格的公式；以文字填写的金额（如 1.2万）"
+        "汇总会计入而表内公式不会，请改为数字。",
+        "A computed cell (the Day close's 今日成交 Today's sales) is not what the rows it sums "
+        "add up to: its formula was typed over with another figure, or the rows are wrong. "
+        "The summary counts the rows (the Day close's actual sales too are the daily report's "
+        "deals), not this cell. Correct the rows, or restore the cell's formula; an amount "
+        "typed as text (1.2万) counts in the summary but not in the sheet's formula: type it "
+        "as a number.",
+        {
+            "": Template(
+                "{field_zh}为 {value:,.2f}，但按它的公式（{rule_zh}），「{table}」表的行合计 "
+                "{expected:,.2f}。汇总表按「{table}」表的行计算。请更正那些行，或恢复本单元格"
+                "的公式；文字金额（如 1.2万）请改为数字。",
+                "{field_en} is {value:,.2f}, but by its formula ({rule_en!l}) the rows of "
+                "「{table}」 come to {expected:,.2f}. The summary counts those rows. Correct "
+                "them, or restore this cell's formula; type amounts written as text (1.2万) "
+                "as numbers.",
+            ),
+        },
+    ),
 ]
 
 

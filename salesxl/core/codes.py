@@ -84,6 +84,8 @@ class Code(StrEnum):
     # a rep's row dated outside the roster's hire and leave dates: still counted
     BEFORE_HIRE_DATE = "before_hire_date"
     AFTER_LEAVE_DATE = "after_leave_date"
+    # a computed cell (日清 今日成交) whose value is not what its rows add up to
+    COMPUTED_MISMATCH = "computed_mismatch"
 
 
 class _Formatter(string.Formatter):

@@ -13,6 +13,8 @@ from typing import Any
 from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Form
+from salesxl.forms.formula import evaluator
+from salesxl.forms.formula import parse as parse_formula
 from salesxl.read.locate import HeaderCell, Layout
 from salesxl.read.values import CellValueError, CellValueWarningError, cell_parser, text_of
 from salesxl.read.workbook import Book
@@ -80,6 +82,7 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
         )
         data.tables[key] = checker.run()
         issues.extend(issue for _, _, issue in checker.found)
+    issues.extend(_computed_mismatches(form, data, path))
     data.signature, data.mapping = layout.signature, layout.mapping
     data.mapping_remembered, data.forgotten = layout.remembered, layout.forgotten
     issues.extend(_mapped_columns_missing(book, layout, ctx, path))
@@ -88,6 +91,51 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
     }
     _report_other_formulas(book, layout, path, reported, issues)
     return data
+
+
+def _computed_mismatches(form: Form, data: FormData, path: str) -> list[Issue]:
+    """A computed cell (日清 今日成交) whose value, typed or cached, is not what its formula
+    gives over the rows read: the summary counts the rows, so the cell misleads the rep.
+    The rows hold choices as their codes, which is all a criterion needs to match."""
+    tables = {key: table.records for key, table in data.tables.items()}
+    issues = []
+    for table in form.tables:
+        read = data.tables.get(table.key)
+        for f in table.fields:
+            if f.formula is None or read is None or f.key not in read.columns:
+                continue
+            sums = evaluator(f.formula, tables, lambda ref: (ref.code or "",))
+            source = data.tables.get(parse_formula(f.formula).args[0].table or "")
+            for record in read.records:
+                value = record.get(f.key)
+                if not isinstance(value, (int, float)) or source is None:
+                    continue
+                expected = sums(record)
+                if abs(value - expected) < 0.005:
+                    continue
+                row = record["_row"]
+                issues.append(
+                    make_issue(
+                        Code.COMPUTED_MISMATCH,
+                        path,
+                        *message(
+                            Code.COMPUTED_MISMATCH,
+                            field_zh=f.zh,
+                            field_en=f.en,
+                            value=value,
+                            expected=expected,
+                            table=source.sheet,
+                            rule_zh=f.help_zh,
+                            rule_en=f.help_en,
+                        ),
+                        sheet=read.sheet,
+                        cell=f"{read.columns[f.key]}{row}",
+                        row=row,
+                        column=f.bilingual,
+                        value=value,
+                    )
+                )
+    return issues
 
 
 def _employment(form: Form, header: dict[str, Any], ctx: ValidationContext) -> Employment | None:
