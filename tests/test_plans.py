@@ -121,3 +121,25 @@ def test_the_last_forecast_of_the_month_is_for_a_day_of_the_next_one():
     assert got[30]["next_day"] == dt.date(2026, 11, 2)
     assert got[30]["actual"] is None and got[30]["difference"] is None
     assert got[30]["accuracy"] is None
+
+
+def test_a_leavers_last_forecast_is_for_a_day_they_no_longer_work():
+    """S003 leaves on Friday 13 November (roster).  Thursday's forecast for Friday is judged
+    (¥2,000 of ¥2,500 forecast: 1 − 500 / 2,500 = 0.8); Friday's for Monday the 16th, a day
+    after leaving with nothing reported, is not judged against ¥0."""
+    from salesxl.core.people import Rep, Roster
+
+    roster = Roster({"S003": Rep("S003", "刘洋", leave_date=dt.date(2026, 11, 13))})
+    report = daily(
+        "S003",
+        [row(13, "长江建材", stage="7", amount=2000.0)],
+        closes=[
+            {"date": dt.date(2026, 11, 12), "forecast": 2500.0},
+            {"date": dt.date(2026, 11, 13), "forecast": 3000.0},
+        ],
+    )
+    summary = consolidate([report], period=NOV, as_of=dt.date(2026, 11, 30), roster=roster)
+    got = {r["date"].day: r for r in summary.sheet("day_close").records()}
+    assert got[12]["actual"] == 2000.0 and got[12]["accuracy"] == pytest.approx(0.8)
+    assert got[13]["next_day"] == dt.date(2026, 11, 16)
+    assert got[13]["actual"] is None and got[13]["accuracy"] is None

@@ -251,7 +251,7 @@ def _consolidate(
         people=data.reps,
         days=data.days,
         plans=plan_vs_actual(data.plans, data.days),
-        closes=forecast_accuracy(data.day_closes, data.days, workdays, as_of, period),
+        closes=forecast_accuracy(data.day_closes, data.days, workdays, as_of, period, data.reps),
         lapses=lapses,
         coming_due=coming if coming_due else None,
         conflicts=book.conflicts(),

@@ -10,6 +10,7 @@ from typing import Any
 from salesxl.consolidate.digest import DayActivity
 from salesxl.core.calendar import CalendarNotCoveredError, Workdays
 from salesxl.core.identity import normalise_name
+from salesxl.core.people import Rep
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Role
 
@@ -101,12 +102,14 @@ def forecast_accuracy(
     workdays: Workdays,
     as_of: dt.date,
     period: Month,
+    people: Mapping[str, Rep],
 ) -> list[DayCloseRow]:
     """日清: each day's forecast for tomorrow against the next workday's closed amount.
 
-    `days` hold the rows of `period` only: the last forecast of the month is for a day
-    of the next one (30 October's for 2 November), which they cannot tell; it is not
-    judged rather than judged against ¥0."""
+    A forecast is not judged, rather than judged against ¥0, for a day `days` cannot
+    tell: they hold the rows of `period` only, and the last forecast of the month is for
+    a day of the next one (30 October's for 2 November); nor for a day after the rep
+    left (`people`, the roster), unless the rep reported work that day after all."""
     out = []
     for rep, date, forecast in closes:
         try:
@@ -115,6 +118,9 @@ def forecast_accuracy(
             nxt = None
         known = nxt is not None and nxt <= as_of and period.contains(nxt)
         activity = days.get(rep, {}).get(nxt) if known and nxt is not None else None
+        person = people.get(rep)
+        if activity is None and person is not None and nxt is not None:
+            known = known and person.active_on(nxt)
         actual = (activity.closed if activity else 0.0) if known else None
         out.append(DayCloseRow(rep, date, forecast, nxt, actual))
     out.sort(key=lambda d: (d.rep, d.date))
