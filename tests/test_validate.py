@@ -673,6 +673,25 @@ def test_a_day_close_that_disagrees_with_the_days_deals_is_warned(tmp_path):
     assert len(data.records("day_close")) == 4  # nothing dropped
 
 
+def test_two_day_close_rows_for_one_day_are_warned(tmp_path):
+    """The 日清 has one row per workday: a second row for 4 November with another forecast
+    (a row copied and edited) is said at its date cell, as a warning (both rows are kept
+    and both forecasts judged until one goes); the rest of the file is fine."""
+    closes = [
+        ["日期", "今日成交", "明日预测", "原因分析"],
+        [dt.date(2026, 11, 3), 3000, 2000, None],
+        [dt.date(2026, 11, 4), 0, 5000, "永辉要货"],
+        [dt.date(2026, 11, 4), 0, 3000, "改了预测"],
+    ]
+    path = write_xlsx(tmp_path / "dc.xlsx", {"日报": daily_grid([GOOD_ROW]), "日清": closes})
+    data = read(path)
+    assert places(data) == [("duplicate_row", "A4")]
+    (issue,) = data.issues
+    assert issue.severity == Severity.WARNING and issue.sheet == "日清"
+    assert issue.message_en == "Date '2026-11-04' repeats row 3; it must be unique. Correct it."
+    assert len(data.records("day_close")) == 3
+
+
 # ----------------------------------------------------------------------------
 # Lazy collection: everything wrong in one file, in one pass
 # ----------------------------------------------------------------------------

@@ -417,10 +417,13 @@ _ENTRIES = [
         "重复",
         "Duplicate",
         "一行与前面某行完全相同，包括表单不用的列（多半是重复录入，删除其中一行）；"
-        "或必须唯一的值重复了（错误）。同一销售员同一期间的两个文件是 duplicate_file。",
+        "或必须唯一的值重复了（错误；日清同一天写了两行是警告：两行的预测都会被评估，删掉多余的一行）。"
+        "同一销售员同一期间的两个文件是 duplicate_file。",
         "A row is identical to an earlier one in every column, those the form does not use "
         "too (most likely entered twice: delete one), or a value that must be unique repeats "
-        "(an error). Two files of one rep for one period are duplicate_file.",
+        "(an error; two 日清 Day close rows for one day are a warning: both forecasts are "
+        "judged until the extra row goes). Two files of one rep for one period are "
+        "duplicate_file.",
         {
             "": Template(
                 "这一行与第 {first} 行完全相同。如果是重复录入，请删除其中一行。",

@@ -918,7 +918,7 @@ class TableChecker:
                             first=first + 1,
                         ),
                         value,
-                        Severity.ERROR,
+                        f.unique_severity,
                     )
 
     def _structure_issues(self) -> None:
