@@ -18,7 +18,7 @@ from salesxl.forms.formula import parse as parse_formula
 from salesxl.read.locate import HeaderCell, Layout
 from salesxl.read.values import CellValueError, CellValueWarningError, cell_parser, text_of
 from salesxl.read.workbook import Book
-from salesxl.validate.model import FormData, ValidationContext
+from salesxl.validate.model import FormData, TableData, ValidationContext
 from salesxl.validate.rows import (
     NUMERIC,
     Employment,
@@ -96,24 +96,31 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
 def _computed_mismatches(form: Form, data: FormData, path: str) -> list[Issue]:
     """A computed cell (日清 今日成交) whose value, typed or cached, is not what its formula
     gives over the rows read: the summary counts the rows, so the cell misleads the rep.
-    The rows hold choices as their codes, which is all a criterion needs to match."""
-    tables = {key: table.records for key, table in data.tables.items()}
+    The rows hold choices as their codes, which is all a criterion needs to match.  Read
+    by column, so that the rows of a report are not made into records for this."""
     issues = []
     for table in form.tables:
         read = data.tables.get(table.key)
         for f in table.fields:
             if f.formula is None or read is None or f.key not in read.columns:
                 continue
-            sums = evaluator(f.formula, tables, lambda ref: (ref.code or "",))
-            source = data.tables.get(parse_formula(f.formula).args[0].table or "")
-            for record in read.records:
-                value = record.get(f.key)
-                if not isinstance(value, (int, float)) or source is None:
-                    continue
-                expected = sums(record)
+            formula = parse_formula(f.formula)
+            source = data.tables.get(formula.args[0].table or "")
+            values = read.column(f.key)
+            numbers = [i for i, v in enumerate(values) if isinstance(v, (int, float))]
+            if source is None or not numbers:
+                continue
+            cells = [a.field for a in formula.args if a.kind == "cell"]
+            used = {a.field for a in formula.args if a.kind != "cell"}
+            rows = _as_records(source, used)
+            sums = evaluator(f.formula, {source.key: rows}, lambda ref: (ref.code or "",))
+            mine = _as_records(read, set(cells))
+            sheet_rows = read.rows or [r["_row"] for r in read.records]
+            for i in numbers:
+                value, expected = values[i], sums(mine[i])
                 if abs(value - expected) < 0.005:
                     continue
-                row = record["_row"]
+                row = sheet_rows[i]
                 issues.append(
                     make_issue(
                         Code.COMPUTED_MISMATCH,
@@ -136,6 +143,15 @@ def _computed_mismatches(form: Form, data: FormData, path: str) -> list[Issue]:
                     )
                 )
     return issues
+
+
+def _as_records(table: TableData, keys: set[str]) -> list[dict[str, Any]]:
+    """The rows of `table` as records of `keys` alone (a field it lacks is blank)."""
+    columns = {k: table.column(k) if k in table.columns else None for k in keys}
+    return [
+        {k: (column[i] if column is not None else None) for k, column in columns.items()}
+        for i in range(len(table))
+    ]
 
 
 def _employment(form: Form, header: dict[str, Any], ctx: ValidationContext) -> Employment | None:
