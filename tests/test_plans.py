@@ -143,3 +143,23 @@ def test_a_leavers_last_forecast_is_for_a_day_they_no_longer_work():
     assert got[12]["actual"] == 2000.0 and got[12]["accuracy"] == pytest.approx(0.8)
     assert got[13]["next_day"] == dt.date(2026, 11, 16)
     assert got[13]["actual"] is None and got[13]["accuracy"] is None
+
+
+def test_a_forecast_for_the_day_still_under_way_waits():
+    """Consolidated on Tuesday 10 November at 09:05 (as-of today): Friday's forecast for
+    Monday is judged (¥1,000 of ¥1,000), Monday's for Tuesday is not — Tuesday has only
+    begun and its report is due on Wednesday, so its ¥0 so far is not its amount.  The
+    same day given as a past as-of is over, and judged."""
+    from salesxl.consolidate.digest import DayActivity
+    from salesxl.consolidate.plans import forecast_accuracy
+
+    closes = [("A", dt.date(2026, 11, 6), 1000.0), ("A", dt.date(2026, 11, 9), 2000.0)]
+    days = {"A": {dt.date(2026, 11, 9): DayActivity(1, 1000.0)}}
+
+    def judged(at):
+        rows = forecast_accuracy(closes, days, Workdays(), at, NOV, {})
+        return [(r.next_day.day, r.actual, r.accuracy) for r in rows]
+
+    assert judged(dt.datetime(2026, 11, 10, 9, 5)) == [(9, 1000.0, 1.0), (10, None, None)]
+    # the end of the 10th (a past as-of): Tuesday is over, with nothing closed
+    assert judged(dt.datetime(2026, 11, 10, 23, 59, 59)) == [(9, 1000.0, 1.0), (10, 0.0, 0.0)]

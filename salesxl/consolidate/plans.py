@@ -9,6 +9,7 @@ from typing import Any
 
 from salesxl.consolidate.digest import DayActivity
 from salesxl.core.calendar import CalendarNotCoveredError, Workdays
+from salesxl.core.deadlines import END_OF_DAY
 from salesxl.core.identity import normalise_name
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month, Week
@@ -47,8 +48,8 @@ class DayCloseRow:
     # the next workday, which the forecast is for; None when it falls in a year the
     # calendar does not cover (after as-of, whose year is covered: not yet judged)
     next_day: dt.date | None
-    # closed amount on `next_day`; None when that day is still ahead, or falls in the next
-    # month, whose reports the month's summary does not read
+    # closed amount on `next_day`; None when that day is not over yet, or falls in the
+    # next month, whose reports the month's summary does not read, or after the rep left
     actual: float | None
 
     @property
@@ -100,23 +101,29 @@ def forecast_accuracy(
     closes: Iterable[tuple[str, dt.date, float | None]],
     days: DaysByRep,
     workdays: Workdays,
-    as_of: dt.date,
+    judged: dt.datetime,
     period: Month,
     people: Mapping[str, Rep],
 ) -> list[DayCloseRow]:
     """日清: each day's forecast for tomorrow against the next workday's closed amount.
 
     A forecast is not judged, rather than judged against ¥0, for a day `days` cannot
-    tell: they hold the rows of `period` only, and the last forecast of the month is for
-    a day of the next one (30 October's for 2 November); nor for a day after the rep
-    left (`people`, the roster), unless the rep reported work that day after all."""
+    tell: one not over at `judged` (`submissions.judged_at`: now when as-of is today,
+    whose report is not in yet, else the end of as-of); one of the next month, as the
+    month's last forecast is (30 October's for 2 November), since `days` hold the rows of
+    `period` only; one after the rep left (`people`, the roster), unless the rep reported
+    work that day after all."""
     out = []
     for rep, date, forecast in closes:
         try:
             nxt: dt.date | None = workdays.next_workday(date)
         except CalendarNotCoveredError:  # Dec 31's forecast, before next year's holidays are out
             nxt = None
-        known = nxt is not None and nxt <= as_of and period.contains(nxt)
+        known = (
+            nxt is not None
+            and dt.datetime.combine(nxt, END_OF_DAY) <= judged
+            and period.contains(nxt)
+        )
         activity = days.get(rep, {}).get(nxt) if known and nxt is not None else None
         person = people.get(rep)
         if activity is None and person is not None and nxt is not None:
