@@ -319,3 +319,44 @@ def test_a_reps_customers_merge_across_several_digests():
     # 丁 merged: furthest 5, grade C (the only one given); 戊 reached 1
     assert [b.reached[s] for s in "1234567"] == [2, 1, 1, 1, 1, 0, 0]
     assert (b.grades["A"], b.grades["B"], b.grades["C"], b.lost) == (0, 0, 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("amount", "warning"),
+    [
+        (22000.0, "ok"),  # 22,000 / 27,500 = 0.80 exactly: on the oral line, not below it
+        (21999.0, "oral"),
+        (16500.0, "oral"),  # 16,500 / 27,500 = 0.60 exactly: on the written line
+        (16499.0, "written"),
+    ],
+)
+def test_a_pace_exactly_on_a_warning_line_is_not_below_it(amount, warning):
+    """October 2026 has 18 workdays (the National Day week off, Saturday 10 October worked);
+    by Wednesday 21 October 11 have passed, so a ¥45,000 month target is due at
+    45,000 × 11 / 18 = ¥27,500.  A pace of exactly 0.8 or 0.6 (in yuan, not in binary
+    fractions: 45,000 × (11 / 18) is 27,500.000000000004) is on the line, not below it."""
+    oct_ = Month(2026, 10)
+    report = daily(
+        "A", [row(dt.date(2026, 10, 20), "珠江酒店", stage="7", amount=amount)], month=oct_
+    )
+    summary = consolidate([report], period=oct_, as_of=dt.date(2026, 10, 21), targets={"A": 45000})
+    rep = by(summary, "by_rep")["A"]
+    assert rep["paced_target"] == 27500
+    assert rep["warning"] == warning
+
+
+def test_deals_in_fen_that_add_up_to_the_line_are_on_it():
+    """¥8,353.41 + ¥8,721.90 + ¥4,924.69 = ¥22,000.00, exactly 0.8 of the ¥27,500 due by
+    21 October (as above); added up in binary fractions they make 21,999.999999999996."""
+    oct_ = Month(2026, 10)
+    deals = [(19, 8353.41), (20, 8721.90), (21, 4924.69)]
+    rows = [row(dt.date(2026, 10, d), f"客户{d}", stage="7", amount=a) for d, a in deals]
+    summary = consolidate(
+        [daily("A", rows, month=oct_)],
+        period=oct_,
+        as_of=dt.date(2026, 10, 21),
+        targets={"A": 45000},
+    )
+    rep = by(summary, "by_rep")["A"]
+    assert rep["amount"] == pytest.approx(22000.0)
+    assert rep["warning"] == "ok"

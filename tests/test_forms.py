@@ -179,6 +179,8 @@ DAILY_ROWS = [
 )
 def test_formulas_evaluate_as_a_spreadsheet_would(text, record, expected):
     assert formula.evaluate(text, record, {"daily": DAILY_ROWS}) == expected
+    # the same, worked out once for every row of a table (validation's check of 日清)
+    assert formula.evaluator(text, {"daily": DAILY_ROWS})(record) == expected
 
 
 DEAL_ROWS = [
@@ -205,6 +207,8 @@ def test_deal_only_formulas_count_the_rows_a_spreadsheet_would():
     # The 2nd: 1,200 + 300 (the 9,000 quote and the text amount left out); the 3rd: 50.5.
     day = formula.evaluate(today, {"date": dt.date(2026, 11, 2)}, tables, _stage_spellings)
     assert day == 1500.0
+    by_day = formula.evaluator(today, tables, _stage_spellings)
+    assert [by_day({"date": dt.date(2026, 11, d)}) for d in (2, 3, 4)] == [1500.0, 50.5, 0.0]
     # The month: 1,200 + 300 + 50.5; one deal's amount is text.
     assert formula.evaluate(progress.formula, {}, tables, _stage_spellings) == 1550.5
     assert formula.count_text(progress.formula, {}, tables, _stage_spellings) == 1

@@ -315,3 +315,70 @@ def test_a_forecast_for_a_day_without_a_report_is_not_judged():
     assert got[11]["actual"] == 1200.0 and got[11]["accuracy"] == pytest.approx(0.8)
     (missing,) = [r for r in summary.sheet("submissions").records() if r["rep_id"] == "A"]
     assert missing["day_2026-11-10"] == "missing"
+
+
+def test_the_last_forecast_of_the_month_is_for_a_day_of_the_next_one():
+    """October's last day close (Friday the 30th) forecasts Monday 2 November, a day the
+    October reports do not cover: consolidating October on 2 November leaves it unjudged
+    instead of judging it against a ¥0 that was never reported.  Its forecast of the 29th
+    for the 30th is judged as usual."""
+    oct_ = Month(2026, 10)
+    report = daily(
+        "A",
+        [row(dt.date(2026, 10, 30), "甲", stage="7", amount=4000.0)],  # Friday
+        month=oct_,
+        closes=[
+            {"date": dt.date(2026, 10, 29), "forecast": 5000.0},  # Thursday -> Friday 4000
+            {"date": dt.date(2026, 10, 30), "forecast": 20000.0},  # Friday -> Monday 2 Nov
+        ],
+    )
+    summary = consolidate([report], period=oct_, as_of=dt.date(2026, 11, 2))
+    got = {r["date"].day: r for r in summary.sheet("day_close").records()}
+    # 1 − |4000 − 5000| / 5000 = 0.8
+    assert got[29]["actual"] == 4000.0 and got[29]["accuracy"] == pytest.approx(0.8)
+    assert got[30]["next_day"] == dt.date(2026, 11, 2)
+    assert got[30]["actual"] is None and got[30]["difference"] is None
+    assert got[30]["accuracy"] is None
+
+
+def test_a_leavers_last_forecast_is_for_a_day_they_no_longer_work():
+    """S003 leaves on Friday 13 November (roster).  Thursday's forecast for Friday is judged
+    (¥2,000 of ¥2,500 forecast: 1 − 500 / 2,500 = 0.8); Friday's for Monday the 16th, a day
+    after leaving with nothing reported, is not judged against ¥0."""
+    from salesxl.core.people import Rep, Roster
+
+    roster = Roster({"S003": Rep("S003", "刘洋", leave_date=dt.date(2026, 11, 13))})
+    report = daily(
+        "S003",
+        [row(13, "长江建材", stage="7", amount=2000.0)],
+        closes=[
+            {"date": dt.date(2026, 11, 12), "forecast": 2500.0},
+            {"date": dt.date(2026, 11, 13), "forecast": 3000.0},
+        ],
+    )
+    summary = consolidate([report], period=NOV, as_of=dt.date(2026, 11, 30), roster=roster)
+    got = {r["date"].day: r for r in summary.sheet("day_close").records()}
+    assert got[12]["actual"] == 2000.0 and got[12]["accuracy"] == pytest.approx(0.8)
+    assert got[13]["next_day"] == dt.date(2026, 11, 16)
+    assert got[13]["actual"] is None and got[13]["accuracy"] is None
+
+
+def test_a_forecast_for_the_day_still_under_way_waits():
+    """Consolidated on Tuesday 10 November at 09:05 (as-of today): Friday's forecast for
+    Monday is judged (¥1,000 of ¥1,000: Monday's report was due at 09:00), Monday's for
+    Tuesday is not — Tuesday has only begun and its report is due on Wednesday at 09:00,
+    so its ¥0 so far is not its amount.  At the end of Tuesday it still waits; on
+    Wednesday at 09:05 it is judged: nothing closed, accuracy 0."""
+    from salesxl.consolidate.digest import DayActivity
+    from salesxl.consolidate.plans import forecast_accuracy
+
+    closes = [("A", dt.date(2026, 11, 6), 1000.0), ("A", dt.date(2026, 11, 9), 2000.0)]
+    days = {"A": {dt.date(2026, 11, 9): DayActivity(1, 1000.0)}}
+
+    def judged(at):
+        rows = forecast_accuracy(closes, days, Workdays(), at.date(), NOV, {}, judged=at)
+        return [(r.next_day.day, r.actual, r.accuracy) for r in rows]
+
+    assert judged(dt.datetime(2026, 11, 10, 9, 5)) == [(9, 1000.0, 1.0), (10, None, None)]
+    assert judged(dt.datetime(2026, 11, 10, 23, 59, 59)) == [(9, 1000.0, 1.0), (10, None, None)]
+    assert judged(dt.datetime(2026, 11, 11, 9, 5)) == [(9, 1000.0, 1.0), (10, 0.0, 0.0)]

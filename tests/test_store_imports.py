@@ -676,6 +676,36 @@ def test_a_batch_keeps_its_good_files_around_a_bad_one(store_url, tmp_path):
     }
 
 
+def test_a_rep_sending_the_month_twice_beside_another_rep_in_one_batch(store_url, tmp_path):
+    """李娜 S002's October report twice (the first, then her corrected copy) and 王芳 S004's
+    in one folder, imported as one batch: the copy replaces the first (which is flushed
+    for it), and the rows held back after that, the replace's log entry before S004's
+    new submission, go in parents first, so S004's log entry finds its submission."""
+    import os
+
+    inbox = tmp_path / "inbox"
+    files = [
+        daily_file(inbox, "S002", [contact(9, "蓝天公司")], name="a_S002.xlsx"),
+        daily_file(
+            inbox, "S002", [contact(9, "蓝天公司"), contact(12, "白云商行")], name="b_S002.xlsx"
+        ),
+        daily_file(inbox, "S004", [contact(13, "珠江酒店")], name="c_S004.xlsx"),
+    ]
+    for i, path in enumerate(files):
+        os.utime(path, (1_700_000_000 + i, 1_700_000_000 + i))
+    result = import_files("reports", [inbox], db=store_url, now=T0)
+    assert [(f.rep_id, f.status, f.rows) for f in result.files] == [
+        ("S002", "imported", 1),
+        ("S002", "replaced", 2),
+        ("S004", "imported", 1),
+    ]
+    ids = {(s.rep_id, s.version): s.id for s in query(store_url, select(submissions))}
+    log = query(store_url, select(audit_log.c.action, audit_log.c.submission_id))
+    assert sorted(log) == sorted(
+        [("import", ids["S002", 1]), ("replace", ids["S002", 2]), ("import", ids["S004", 1])]
+    )
+
+
 def test_one_batch_stores_what_one_file_per_transaction_stores(tmp_path, monkeypatch):
     """Every table, row for row, ids included: the batch of five (one insert per table) and
     the same files each in a transaction of its own (each read alone, inserted at once)."""

@@ -102,3 +102,38 @@ def test_the_summary_shows_completion_against_each_tier():
     assert [s.key for s in summary.sheets][:3] == ["overview", "by_rep", "tiers"]
     no_tiers = consolidate([a], period=NOV, as_of=dt.date(2026, 11, 10), targets={"A": 1})
     assert "tiers" not in [s.key for s in no_tiers.sheets]
+
+
+def test_the_tiers_total_is_the_company_completion_of_by_team():
+    """S002 is on the roster with a ¥10,000 target and has sent no daily report (无数据 No
+    data): By team's company row counts the target without an amount, ¥5,000 of ¥20,000 =
+    25 %.  The Tiers sheet's total base completion is that same figure, not 50 % of the
+    reps who reported; its stretch total likewise ¥5,000 of ¥24,000."""
+    from salesxl.consolidate import consolidate
+    from salesxl.core.people import Rep, Roster
+    from tests.factory import NOV, daily, row
+
+    roster = Roster(
+        {
+            "S001": Rep("S001", "张伟", team="一组", region="华东"),
+            "S002": Rep("S002", "李娜", team="一组", region="华东"),
+        }
+    )
+    report = daily("S001", [row(4, "天河科技", grade="B", stage="7", amount=5_000.0)])
+    summary = consolidate(
+        [report],
+        period=NOV,
+        as_of=dt.date(2026, 11, 30),
+        roster=roster,
+        targets={"S001": 10_000, "S002": 10_000},
+        tiers={"stretch": {"S001": 12_000, "S002": 12_000}},
+    )
+    company = {r["team"]: r for r in summary.sheet("by_team").records()}["合计 Total"]
+    assert company["completion"] == 0.25
+    tiers = {r["rep_id"]: r for r in summary.sheet("tiers").records()}
+    assert tiers["S002"]["amount"] is None and tiers["S002"]["completion"] is None
+    total = tiers["合计 Total"]
+    assert (total["amount"], total["target"], total["prorated"]) == (5_000, 20_000, 20_000)
+    assert total["completion"] == 0.25
+    assert total["stretch_prorated"] == 24_000
+    assert abs(total["stretch_completion"] - 5_000 / 24_000) < 1e-12

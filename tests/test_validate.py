@@ -625,6 +625,73 @@ def test_rows_dated_after_leaving_or_before_joining_are_warned_at_their_cells(tm
     assert read(path).issues == []
 
 
+def test_a_day_close_that_disagrees_with_the_days_deals_is_warned(tmp_path):
+    """日清 今日成交 is the day's closed deals (stage 7) of the 日报 rows, which is what the
+    summary counts.  3 November: ¥3,000 + ¥1,200 of deals, the ¥800 quote not counted, so
+    4,200 agrees.  4 November: the deal's amount typed as text (1.2万) is ¥12,000 to the
+    summary, while the sheet's formula left it out (0).  5 November: 5,000 typed over the
+    formula with no deal that day.  6 November: no 今日成交, nothing to compare."""
+    rows = [
+        GOOD_ROW,  # 11-03, stage 7, ¥3,000
+        row_with(customer="永辉", phone="13900000002", qty=None, price=None, amount=1200),
+        row_with(
+            customer="物美",
+            phone="13900000003",
+            stage="5",
+            qty=None,
+            price=None,
+            amount=800,
+            deposit=None,
+        ),
+        row_with(
+            date="2026-11-04",
+            next_followup="2026-11-05",
+            qty=None,
+            price=None,
+            amount="1.2万",
+            deposit=None,
+        ),
+    ]
+    closes = [
+        ["日期", "今日成交", "明日预测", "原因分析"],
+        [dt.date(2026, 11, 3), 4200, 12000, "华联要货"],
+        [dt.date(2026, 11, 4), 0, 5000, None],
+        [dt.date(2026, 11, 5), 5000, 0, "估计有单"],
+        [dt.date(2026, 11, 6), None, 3000, None],
+    ]
+    path = write_xlsx(tmp_path / "dc.xlsx", {"日报": daily_grid(rows), "日清": closes})
+    data = read(path)
+    found = [i for i in data.issues if i.code is Code.COMPUTED_MISMATCH]
+    assert [(i.sheet, i.cell, i.value) for i in found] == [("日清", "B3", 0), ("日清", "B4", 5000)]
+    assert found[0].severity == Severity.WARNING and found[0].column == "今日成交 Today's sales"
+    assert found[1].message_en == (
+        "Today's sales is 5,000.00, but by its formula (sums the day's closed deals (stage 7)) "
+        "the rows of 「日报」 come to 0.00. The summary counts those rows. Correct them, or "
+        "restore this cell's formula; type amounts written as text (1.2万) as numbers."
+    )
+    assert "「日报」表的行合计 12,000.00" in found[0].message_zh
+    assert len(data.records("day_close")) == 4  # nothing dropped
+
+
+def test_two_day_close_rows_for_one_day_are_warned(tmp_path):
+    """The 日清 has one row per workday: a second row for 4 November with another forecast
+    (a row copied and edited) is said at its date cell, as a warning (both rows are kept
+    and both forecasts judged until one goes); the rest of the file is fine."""
+    closes = [
+        ["日期", "今日成交", "明日预测", "原因分析"],
+        [dt.date(2026, 11, 3), 3000, 2000, None],
+        [dt.date(2026, 11, 4), 0, 5000, "永辉要货"],
+        [dt.date(2026, 11, 4), 0, 3000, "改了预测"],
+    ]
+    path = write_xlsx(tmp_path / "dc.xlsx", {"日报": daily_grid([GOOD_ROW]), "日清": closes})
+    data = read(path)
+    assert places(data) == [("duplicate_row", "A4")]
+    (issue,) = data.issues
+    assert issue.severity == Severity.WARNING and issue.sheet == "日清"
+    assert issue.message_en == "Date '2026-11-04' repeats row 3; it must be unique. Correct it."
+    assert len(data.records("day_close")) == 3
+
+
 # ----------------------------------------------------------------------------
 # Lazy collection: everything wrong in one file, in one pass
 # ----------------------------------------------------------------------------
@@ -779,6 +846,7 @@ def test_every_issue_code_has_a_test():
             "before_hire_date",  # … and tests/test_store_consolidate.py
             "replaced_other_file",  # tests/test_store_sources.py
             "other_source_kept",  # tests/test_store_sources.py
+            "computed_mismatch",  # test_a_day_close_that_disagrees_with_the_days_deals_is_warned
         }
         # files from other systems: test_realworld_*.py, test_store_exports.py
         | {

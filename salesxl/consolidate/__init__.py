@@ -233,6 +233,7 @@ def _consolidate(
     members = list(reps.values())
     company = roll_up(members, "company", thresholds)[0] if members else Totals("company", TOTAL)
     month_days = workdays.workdays_in(period)
+    now = judged_at(as_of)  # deadlines and days under way are judged at this moment
     # The windows still open are a third more to work out (a cold-calling month: 85,000 of
     # 270,000), and only the scorecards show them.
     keep_to_exit(book)  # 200,000 customers' trails, when the process ends after this
@@ -267,7 +268,7 @@ def _consolidate(
         coming_due=coming if coming_due else None,
         conflicts=book.conflicts(),
         submitted=submission_rows(
-            data.reps, data.submissions, data.unknown_rep_files, period, judged_at(as_of), workdays
+            data.reps, data.submissions, data.unknown_rep_files, period, now, workdays
         ),
         issues=issues,
         files={s.path: s.rep_id for s in [*data.submissions, *data.unknown_rep_files]},

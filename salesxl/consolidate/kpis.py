@@ -115,8 +115,8 @@ def rep_totals(
         standing = standings[rep_id]
         if targets is not None and rep_id in targets:
             t.target = float(targets[rep_id])
-            t.prorated_target = t.target * standing.month_share
-            t.paced_target = t.target * standing.elapsed_share
+            t.prorated_target = standing.prorated(t.target)
+            t.paced_target = standing.paced(t.target)
             t.targeted_reps, t.targeted_amount = 1, t.amount
         t.warning = warning_level(t.pace, thresholds) if standing.judged else None
     _rank([t for t in out.values() if standings[t.key].judged])

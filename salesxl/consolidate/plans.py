@@ -137,7 +137,9 @@ def plan_vs_actual(
         if not any(period.contains(_planned_day(r, week)) for r in rows):
             continue  # the week's plan is judged in the other month's summary
         person = reps.get(rep)
-        judged = [d for d in week.days() if period.contains(d) and _employed(person, d)]
+        judged = [
+            d for d in week.days() if period.contains(d) and (person is None or person.active_on(d))
+        ]
         counted = [r for r in rows if _planned_day(r, week) in judged]
         times: dict[str, int] = {}  # customer -> planned visits
         for r in counted:
@@ -184,15 +186,6 @@ def _no_report(note: Bilingual | None) -> Bilingual:
 def _planned_day(row: Record, week: Week) -> dt.date:
     day = row[Role.DATE]
     return day if isinstance(day, dt.date) and week.contains(day) else week.monday
-
-
-def _employed(rep: Rep | None, day: dt.date) -> bool:
-    """On the payroll on `day` by the roster's hire and leave dates (none: always)."""
-    if rep is None:
-        return True
-    return (rep.hire_date is None or rep.hire_date <= day) and (
-        rep.leave_date is None or day <= rep.leave_date
-    )
 
 
 def _judged_note(

@@ -59,6 +59,16 @@ class Standing:
         """What the month target is multiplied by to pace it at as-of."""
         return self.elapsed / self.month_workdays if self.month_workdays else 1.0
 
+    def prorated(self, target: float) -> float:
+        """`target` × workdays employed ÷ workdays of the month, multiplied first: ¥45,000
+        over 11 of 18 workdays is ¥27,500, where 45,000 × (11 / 18) is 27,500.000000000004,
+        a hair over the amount that is exactly on a warning line."""
+        return target * self.workdays / self.month_workdays if self.month_workdays else target
+
+    def paced(self, target: float) -> float:
+        """`target` due at as-of: × workdays employed up to as-of ÷ workdays of the month."""
+        return target * self.elapsed / self.month_workdays if self.month_workdays else target
+
     @property
     def judged(self) -> bool:
         return self.status in JUDGED

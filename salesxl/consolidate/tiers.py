@@ -25,9 +25,9 @@ def _completion(amount: float, target: float | None) -> float | None:
     return amount / target if target else None
 
 
-def _share(t: Totals) -> float:
-    """What a month target is multiplied by for the workdays employed (1 without standing)."""
-    return t.standing.month_share if t.standing is not None else 1.0
+def _prorated(t: Totals, goal: float) -> float:
+    """A month target pro-rated to the workdays employed (as given without standing)."""
+    return t.standing.prorated(goal) if t.standing is not None else goal
 
 
 def tiers_sheet(
@@ -53,8 +53,10 @@ def tiers_sheet(
             C(f"{key}_completion", f"{zh}完成率", f"{en} completion", "percent"),
         ]
     rows = []
-    # The company row compares like with like (as By team): the amount of the reps with
-    # a report and that target, against the sum of their pro-rated targets.
+    # The company row compares like with like, as By team's company row does (its base
+    # completion is that one): the amount of the reps with that target, against the sum of
+    # their pro-rated targets; a rep without a report (无数据 No data) has a target and no
+    # amount, as there.
     amounts = {"base": 0.0, **{key: 0.0 for key, _, _ in present}}
     goals = dict.fromkeys(amounts, 0.0)  # the month targets as given
     prorated_goals = dict.fromkeys(amounts, 0.0)
@@ -63,15 +65,15 @@ def tiers_sheet(
         amount = round(t.amount, 2) if known else None
         row: list[object] = [t.key, t.name, t.team, amount, t.target, t.prorated_target]
         row.append(t.completion if known else None)
-        if known and t.target and t.prorated_target:
+        if t.target is not None and t.prorated_target is not None:
             amounts["base"] += t.amount
             goals["base"] += t.target
             prorated_goals["base"] += t.prorated_target
         for key, _, _ in present:
             goal = tiers[key].get(t.key)
-            prorated = goal * _share(t) if goal is not None else None
+            prorated = _prorated(t, goal) if goal is not None else None
             row += [goal, prorated, _completion(t.amount, prorated) if known else None]
-            if known and goal and prorated:
+            if goal is not None and prorated is not None:
                 amounts[key] += t.amount
                 goals[key] += goal
                 prorated_goals[key] += prorated

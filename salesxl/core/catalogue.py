@@ -444,10 +444,13 @@ _ENTRIES = [
         "重复",
         "Duplicate",
         "一行与前面某行完全相同，包括表单不用的列（多半是重复录入，删除其中一行）；"
-        "或必须唯一的值重复了（错误）。同一销售员同一期间的两个文件是 duplicate_file。",
+        "或必须唯一的值重复了（错误；日清同一天写了两行是警告：两行的预测都会被评估，删掉多余的一行）。"
+        "同一销售员同一期间的两个文件是 duplicate_file。",
         "A row is identical to an earlier one in every column, those the form does not use "
         "too (most likely entered twice: delete one), or a value that must be unique repeats "
-        "(an error). Two files of one rep for one period are duplicate_file.",
+        "(an error; two 日清 Day close rows for one day are a warning: both forecasts are "
+        "judged until the extra row goes). Two files of one rep for one period are "
+        "duplicate_file.",
         {
             "": Template(
                 "这一行与第 {first} 行完全相同。如果是重复录入，请删除其中一行。",
@@ -1274,6 +1277,33 @@ _ENTRIES += [
                 "{rep} left on {left:%Y-%m-%d} (roster) but this row's {field_en!l} is "
                 "{value:%Y-%m-%d}. The row still counts in the figures. Correct the date, or "
                 "the roster's leave date.",
+            ),
+        },
+    ),
+    Entry(
+        Code.COMPUTED_MISMATCH,
+        Severity.WARNING,
+        "汇总单元格与明细不符",
+        "Computed cell disagrees with the rows",
+        "自动汇总的单元格（日清的今日成交）与它所汇总的行不一致：公式被改写成了别的数字，"
+        "或者明细行有误。汇总表按明细行计算（日清的实际成交也按日报的成交行计算），"
+        "不按这个单元格。请更正明细行，或恢复该单元格的公式；以文字填写的金额（如 1.2万）"
+        "汇总会计入而表内公式不会，请改为数字。",
+        "A computed cell (the Day close's 今日成交 Today's sales) is not what the rows it sums "
+        "add up to: its formula was typed over with another figure, or the rows are wrong. "
+        "The summary counts the rows (the Day close's actual sales too are the daily report's "
+        "deals), not this cell. Correct the rows, or restore the cell's formula; an amount "
+        "typed as text (1.2万) counts in the summary but not in the sheet's formula: type it "
+        "as a number.",
+        {
+            "": Template(
+                "{field_zh}为 {value:,.2f}，但按它的公式（{rule_zh}），「{table}」表的行合计 "
+                "{expected:,.2f}。汇总表按「{table}」表的行计算。请更正那些行，或恢复本单元格"
+                "的公式；文字金额（如 1.2万）请改为数字。",
+                "{field_en} is {value:,.2f}, but by its formula ({rule_en!l}) the rows of "
+                "「{table}」 come to {expected:,.2f}. The summary counts those rows. Correct "
+                "them, or restore this cell's formula; type amounts written as text (1.2万) "
+                "as numbers.",
             ),
         },
     ),

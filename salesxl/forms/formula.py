@@ -29,6 +29,7 @@ __all__ = [
     "Spellings",
     "count_text",
     "evaluate",
+    "evaluator",
     "parse",
     "render",
     "render_text_count",
@@ -193,6 +194,35 @@ def evaluate(
     formula = parse(text)
     rows = _selected(formula, record, tables, spellings)
     return float(sum(_number(r.get(formula.args[0].field)) for r in rows))
+
+
+def evaluator(
+    text: str,
+    tables: Mapping[str, Sequence[Mapping[str, Any]]],
+    spellings: Spellings | None = None,
+) -> Callable[[Mapping[str, Any]], float]:
+    """`evaluate` for many rows over the same `tables`: the rows the choice criteria select
+    are summed once per value of the row's criterion cells (a month's 日清 rows over its
+    日报 rows: one pass, not one per day)."""
+    formula = parse(text)
+    summed = formula.args[0]
+    pairs = list(zip(formula.args[1::2], formula.args[2::2], strict=True))
+    keep = Formula(
+        formula.function, (summed, *(a for p in pairs if p[1].kind == "choice" for a in p))
+    )
+    rows = _selected(keep, {}, tables, spellings)
+    by_cell = [
+        (column.field, criterion.field) for column, criterion in pairs if criterion.kind == "cell"
+    ]
+    totals: dict[tuple[Any, ...], float] = {}
+    for r in rows:
+        key = tuple(r.get(column) for column, _ in by_cell)
+        totals[key] = totals.get(key, 0.0) + _number(r.get(summed.field))
+
+    def value(record: Mapping[str, Any]) -> float:
+        return float(totals.get(tuple(record.get(cell) for _, cell in by_cell), 0.0))
+
+    return value
 
 
 def count_text(

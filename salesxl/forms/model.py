@@ -120,6 +120,7 @@ class Field:
     type: FieldType = FieldType.TEXT
     required: bool = False
     unique: bool = False  # no two rows may share a value (工号 in the roster)
+    unique_severity: Severity = Severity.ERROR  # of a repeat (日清: a day twice is a warning)
     identifier: bool = False  # an ID: full-width forms folded (`Ｓ００１` is `S001`)
     default: Any = None  # used when a settings value is left empty
     choices: ChoiceList | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from salesxl.core.issues import Code
+from salesxl.core.issues import Code, Severity
 from salesxl.forms import synonyms as syn
 from salesxl.forms.choices import (
     CLOSED_WON,
@@ -190,6 +190,9 @@ DAILY_REPORT = Form(
                     not_future=True,
                     while_employed=True,
                     prepared=True,  # the month's workdays, filled in by `salesxl forms issue`
+                    # one row a day: a second (another forecast) is judged too until one goes
+                    unique=True,
+                    unique_severity=Severity.WARNING,
                 ),
                 Field(
                     "sales",

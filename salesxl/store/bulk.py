@@ -194,8 +194,16 @@ class PendingRows:
         self.add(table, {name: [value] for name, value in row.items()})
 
     def flush(self, conn: Connection) -> None:
-        """Insert everything held back, table by table, and start empty."""
-        for table, columns in self.tables.values():
+        """Insert everything held back, table by table, and start empty.
+
+        Tables referred to go in first (`MetaData.sorted_tables`): after a flush for a
+        rep's second file, its log entry is held before the next file's submission, and
+        the log's foreign key needs that submission in."""
+        held = list(self.tables.values())
+        if held:
+            order = {t.name: i for i, t in enumerate(held[0][0].metadata.sorted_tables)}
+            held.sort(key=lambda entry: order.get(entry[0].name, len(order)))
+        for table, columns in held:
             insert_columns(conn, table, columns)
         self.tables.clear()
         self.owners.clear()

@@ -13,11 +13,13 @@ from typing import Any
 from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.periods import Month, Week
 from salesxl.forms import Form
+from salesxl.forms.formula import evaluator
+from salesxl.forms.formula import parse as parse_formula
 from salesxl.read.locate import HeaderCell, Layout
 from salesxl.read.values import CellValueError, CellValueWarningError, cell_parser, text_of
 from salesxl.read.workbook import Book
 from salesxl.validate.employment import Employment, employed_as
-from salesxl.validate.model import FormData, ValidationContext
+from salesxl.validate.model import FormData, TableData, ValidationContext
 from salesxl.validate.rows import (
     NUMERIC,
     TableChecker,
@@ -80,6 +82,7 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
         )
         data.tables[key] = checker.run()
         issues.extend(issue for _, _, issue in checker.found)
+    issues.extend(_computed_mismatches(form, data, path))
     data.signature, data.mapping = layout.signature, layout.mapping
     data.mapping_remembered, data.forgotten = layout.remembered, layout.forgotten
     issues.extend(_mapped_columns_missing(book, layout, ctx, path))
@@ -88,6 +91,67 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
     }
     _report_other_formulas(book, layout, path, reported, issues)
     return data
+
+
+def _computed_mismatches(form: Form, data: FormData, path: str) -> list[Issue]:
+    """A computed cell (日清 今日成交) whose value, typed or cached, is not what its formula
+    gives over the rows read: the summary counts the rows, so the cell misleads the rep.
+    The rows hold choices as their codes, which is all a criterion needs to match.  Read
+    by column, so that the rows of a report are not made into records for this."""
+    issues = []
+    for table in form.tables:
+        read = data.tables.get(table.key)
+        for f in table.fields:
+            if f.formula is None or read is None or f.key not in read.columns:
+                continue
+            formula = parse_formula(f.formula)
+            source = data.tables.get(formula.args[0].table or "")
+            values = read.column(f.key)
+            numbers = [i for i, v in enumerate(values) if isinstance(v, (int, float))]
+            if source is None or not numbers:
+                continue
+            cells = [a.field for a in formula.args if a.kind == "cell"]
+            used = {a.field for a in formula.args if a.kind != "cell"}
+            rows = _as_records(source, used)
+            sums = evaluator(f.formula, {source.key: rows}, lambda ref: (ref.code or "",))
+            mine = _as_records(read, set(cells))
+            sheet_rows = read.rows or [r["_row"] for r in read.records]
+            for i in numbers:
+                value, expected = values[i], sums(mine[i])
+                if abs(value - expected) < 0.005:
+                    continue
+                row = sheet_rows[i]
+                issues.append(
+                    make_issue(
+                        Code.COMPUTED_MISMATCH,
+                        path,
+                        *message(
+                            Code.COMPUTED_MISMATCH,
+                            field_zh=f.zh,
+                            field_en=f.en,
+                            value=value,
+                            expected=expected,
+                            table=source.sheet,
+                            rule_zh=f.help_zh,
+                            rule_en=f.help_en,
+                        ),
+                        sheet=read.sheet,
+                        cell=f"{read.columns[f.key]}{row}",
+                        row=row,
+                        column=f.bilingual,
+                        value=value,
+                    )
+                )
+    return issues
+
+
+def _as_records(table: TableData, keys: set[str]) -> list[dict[str, Any]]:
+    """The rows of `table` as records of `keys` alone (a field it lacks is blank)."""
+    columns = {k: table.column(k) if k in table.columns else None for k in keys}
+    return [
+        {k: (column[i] if column is not None else None) for k, column in columns.items()}
+        for i in range(len(table))
+    ]
 
 
 def _employment(form: Form, header: dict[str, Any], ctx: ValidationContext) -> Employment | None:

@@ -959,7 +959,7 @@ class TableChecker:
                             first=first + 1,
                         ),
                         value,
-                        Severity.ERROR,
+                        f.unique_severity,
                     )
 
     def _structure_issues(self) -> None:
