@@ -86,11 +86,11 @@ class Code(StrEnum):
     # a rep's row dated outside the roster's hire and leave dates: still counted
     BEFORE_HIRE_DATE = "before_hire_date"
     AFTER_LEAVE_DATE = "after_leave_date"
+    # a computed cell (日清 今日成交) whose value is not what its rows add up to
+    COMPUTED_MISMATCH = "computed_mismatch"
     # Sales imports: rows of another file replaced, or of the other kind of source kept.
     REPLACED_OTHER_FILE = "replaced_other_file"
     OTHER_SOURCE_KEPT = "other_source_kept"
-    # a computed cell (日清 今日成交) whose value is not what its rows add up to
-    COMPUTED_MISMATCH = "computed_mismatch"
 
 
 class _Formatter(string.Formatter):
