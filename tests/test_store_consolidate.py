@@ -222,6 +222,32 @@ def test_a_refusal_is_lifted_by_a_good_file_whose_id_is_typed_otherwise(store_ur
     assert row["status"] != "refused"
 
 
+def test_a_row_skipped_by_the_import_is_said_to_count_in_no_figure(store_url, tmp_path):
+    """S004's second row (row 11) has stage 8, which does not exist.  The folder counts the
+    row (3 contacts: all but its stage); imported with its bad rows skipped the store has
+    2 contacts, and its summary says so after the row's error: the same error alone would
+    read as if the row were counted, as in the folder."""
+    rows = [
+        contact(8, "丑公司", source="visit", stage="7", qty=1, price=2000.0, amount=2000.0),
+        contact(9, "寅公司", source="visit", stage="8"),
+        contact(20, "卯公司", source="phone", stage="7", qty=1, price=500.0, amount=500.0),
+    ]
+    path = daily_file(tmp_path / "inbox", "S004", rows)
+    import_files("reports", [path], db=store_url, skip_bad_rows=True)
+    by_store = consolidate_store(store_url, period=NOV, as_of=AS_OF)
+    by_folder = consolidate_inbox([path], period=NOV, as_of=AS_OF)
+    said = [(code, cell, row) for _, cell, row, _, code, *_ in issues_of(by_store, path)]
+    assert said == [("not_in_list", "G11", 11), ("row_not_imported", "G11", 11)]
+    (note,) = [i for i in by_store.issues if i.code.value == "row_not_imported"]
+    assert note.message_en.startswith("Row 11 has an error and was skipped by the import")
+    assert [c for _, _, _, _, c, *_ in issues_of(by_folder, path)] == ["not_in_list"]
+    counts = [
+        {r["rep_id"]: (r["contacts"], r["amount"]) for r in s.sheet("by_rep").records()}
+        for s in (by_folder, by_store)
+    ]
+    assert counts == [{"S004": (3, 2500.0)}, {"S004": (2, 2500.0)}]
+
+
 def test_a_refused_file_without_a_rep_is_filed_under_the_month_it_was_saved(tmp_path):
     db = str(tmp_path / "s.db")
     path = tmp_path / "scan.xlsx"

@@ -320,7 +320,12 @@ def test_skip_bad_rows_imports_the_rest_and_records_the_errors(store_url, tmp_pa
     }
     (form,) = load_period(store_url, NOV).forms
     assert [r["customer"] for r in form.records("daily")] == ["乙公司", "丁公司"]
-    assert {i.code for i in form.issues} == {Code.AMOUNT_MISMATCH, Code.PHONE_FORMAT}
+    # the skipped row's error, and after it that the row is in no figure
+    assert [(i.code, i.cell) for i in form.issues] == [
+        (Code.AMOUNT_MISMATCH, "K11"),
+        (Code.ROW_NOT_IMPORTED, "K11"),
+        (Code.PHONE_FORMAT, "D12"),
+    ]
 
 
 def test_a_file_level_error_blocks_even_with_skip_bad_rows(store_url, tmp_path):
