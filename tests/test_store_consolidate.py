@@ -198,6 +198,56 @@ def test_a_refused_report_is_listed_until_a_good_one_is_imported(store_url, tmp_
     assert not [i for i in fixed.issues if i.is_error] and fixed.headline.amount == 9.0
 
 
+def test_a_refusal_is_lifted_by_a_good_file_whose_id_is_typed_otherwise(store_url, tmp_path):
+    """S003's report was refused (stage 9 at G10); the fixed copy says `s003`.  It is the
+    same rep's month, as By rep counts it: the refusal's error is no longer listed, and
+    S003 is not refused, with the fixed file's ¥1,000."""
+    bad = daily_file(
+        tmp_path / "v1",
+        "S003",
+        [contact(3, "癸公司", stage="9", qty=1, price=1000.0, amount=1000.0)],
+    )
+    assert import_files("reports", [bad], db=store_url).count("blocked") == 1
+    good = daily_file(
+        tmp_path / "v2",
+        "s003",
+        [contact(3, "癸公司", stage="7", qty=1, price=1000.0, amount=1000.0)],
+    )
+    assert import_files("reports", [good], db=store_url).count("imported") == 1
+    import_files("roster", [roster_file(tmp_path / "r.xlsx", [rep("S003")])], db=store_url)
+    fixed = consolidate_store(store_url, period=NOV, as_of=dt.date(2026, 11, 30))
+    assert [(i.code.value, i.cell) for i in fixed.issues if i.is_error] == []
+    (row,) = fixed.sheet("by_rep").records()
+    assert (row["rep_id"], row["amount"]) == ("S003", 1000.0)
+    assert row["status"] != "refused"
+
+
+def test_a_row_skipped_by_the_import_is_said_to_count_in_no_figure(store_url, tmp_path):
+    """S004's second row (row 11) has stage 8, which does not exist.  The folder counts the
+    row (3 contacts: all but its stage); imported with its bad rows skipped the store has
+    2 contacts, and its summary says so after the row's error: the same error alone would
+    read as if the row were counted, as in the folder."""
+    rows = [
+        contact(8, "丑公司", source="visit", stage="7", qty=1, price=2000.0, amount=2000.0),
+        contact(9, "寅公司", source="visit", stage="8"),
+        contact(20, "卯公司", source="phone", stage="7", qty=1, price=500.0, amount=500.0),
+    ]
+    path = daily_file(tmp_path / "inbox", "S004", rows)
+    import_files("reports", [path], db=store_url, skip_bad_rows=True)
+    by_store = consolidate_store(store_url, period=NOV, as_of=AS_OF)
+    by_folder = consolidate_inbox([path], period=NOV, as_of=AS_OF)
+    said = [(code, cell, row) for _, cell, row, _, code, *_ in issues_of(by_store, path)]
+    assert said == [("not_in_list", "G11", 11), ("row_not_imported", "G11", 11)]
+    (note,) = [i for i in by_store.issues if i.code.value == "row_not_imported"]
+    assert note.message_en.startswith("Row 11 has an error and was skipped by the import")
+    assert [c for _, _, _, _, c, *_ in issues_of(by_folder, path)] == ["not_in_list"]
+    counts = [
+        {r["rep_id"]: (r["contacts"], r["amount"]) for r in s.sheet("by_rep").records()}
+        for s in (by_folder, by_store)
+    ]
+    assert counts == [{"S004": (3, 2500.0)}, {"S004": (2, 2500.0)}]
+
+
 def test_a_refused_file_without_a_rep_is_filed_under_the_month_it_was_saved(tmp_path):
     db = str(tmp_path / "s.db")
     path = tmp_path / "scan.xlsx"
@@ -491,6 +541,35 @@ def test_a_roster_imported_after_the_reports_warns_at_their_rows(store_url, tmp_
     assert codes == [("A11", "after_leave_date"), ("D11", "phone_format")]
     assert issues_of(by_store, files["S003"]) == issues_of(by_folder, files["S003"])
     assert_same_figures(by_store, by_folder)
+
+
+def test_a_report_whose_id_is_typed_otherwise_is_judged_by_the_roster_imported_after(
+    store_url, tmp_path
+):
+    """S003 typed its ID `s003` (the roster says S003) and its report reached the store
+    before any roster.  Once the roster says S003 joined on Monday the 16th, its deal of
+    Friday the 13th (A10) is warned as the folder warns it: the file is S003's (By rep
+    counts it there), so the rows are judged by S003's hire date."""
+    inbox = tmp_path / "inbox"
+    typed = daily_file(
+        inbox,
+        "s003",
+        [contact(13, "丁公司", source="visit", stage="7", qty=1, price=1000.0, amount=1000.0)],
+        name="S003_2026-11_日报.xlsx",
+    )
+    import_files("reports", [typed], db=store_url)
+    roster = roster_file(tmp_path / "roster.xlsx", LEFT_13TH)
+    import_files("roster", [roster], db=store_url)
+    by_store = consolidate_store(store_url, period=NOV, as_of=AS_OF)
+    by_folder = consolidate_inbox([inbox], period=NOV, roster=roster, as_of=AS_OF)
+    warned = [
+        (typed.name, "日报 Daily", "A10", "before_hire_date", joined_on("2026-11-16", "2026-11-13"))
+    ]
+    assert outside_warnings(by_folder) == warned
+    assert outside_warnings(by_store) == warned
+    for summary in (by_store, by_folder):
+        amounts = {r["rep_id"]: r["amount"] for r in summary.sheet("by_rep").records()}
+        assert amounts["S003"] == 1000.0
 
 
 def test_a_corrected_leave_date_takes_the_warning_back(store_url, tmp_path):

@@ -6,6 +6,7 @@ Every test runs against SQLite and against a real PostgreSQL server.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -224,6 +225,46 @@ def test_a_resubmitted_report_replaces_its_rep_period_and_keeps_the_old_version(
     ]
 
 
+def test_an_inbox_imported_again_keeps_the_corrected_report_current(store_url, tmp_path):
+    """The rep sent a corrected copy under another name and the old one stayed in the inbox:
+    the nightly import of the whole inbox must keep counting the newer file, as the folder's
+    own consolidation does (`duplicate_file`: the newer counts), not make the old one current
+    again because its bytes are a stored version."""
+    inbox = tmp_path / "inbox"
+    first = [contact(3, "甲公司", stage="7", qty=2, price=1500.0, amount=3000.0)]
+    old = daily_file(
+        inbox,
+        "S001",
+        [*first, contact(20, "丁公司", stage="7", qty=1, price=6000.0, amount=6000.0)],
+    )
+    new = daily_file(
+        inbox,
+        "S001",
+        [*first, contact(20, "丁公司", stage="7", qty=1, price=8000.0, amount=8000.0)],
+        name="S001_2026-11_日报(修改).xlsx",
+    )
+    for path, day in ((old, 20), (new, 23)):  # the correction came three days later
+        saved = dt.datetime(2026, 11, day, 18, 0).timestamp()
+        os.utime(path, (saved, saved))
+
+    def counted() -> float:
+        (form,) = load_period(store_url, NOV).forms
+        return sum(r["amount"] or 0 for r in form.records("daily"))
+
+    import_files("reports", [inbox], db=store_url, now=T0)
+    assert counted() == 3000 + 8000
+    again = import_files("reports", [inbox], db=store_url, now=T0 + dt.timedelta(days=1))
+    by_path = {Path(f.path).name: f for f in again.files}
+    assert by_path[old.name].status == "unchanged"
+    assert f"older than {new}" in by_path[old.name].note
+    assert by_path[new.name].status == "unchanged"
+    assert counted() == 3000 + 8000  # not the old 3000 + 6000
+    # Named alone, the old file is still the way to make it current again.
+    (alone,) = import_files("reports", [old], db=store_url, now=T0 + dt.timedelta(days=2)).files
+    assert alone.status == "replaced" and "current version again" in alone.note
+    assert counted() == 3000 + 6000
+
+
 def test_a_file_with_a_bad_row_is_imported_all_or_nothing(store_url, tmp_path):
     daily_file(tmp_path / "in", "S001", [contact(2, "甲公司")])
     bad = daily_file(
@@ -279,7 +320,12 @@ def test_skip_bad_rows_imports_the_rest_and_records_the_errors(store_url, tmp_pa
     }
     (form,) = load_period(store_url, NOV).forms
     assert [r["customer"] for r in form.records("daily")] == ["乙公司", "丁公司"]
-    assert {i.code for i in form.issues} == {Code.AMOUNT_MISMATCH, Code.PHONE_FORMAT}
+    # the skipped row's error, and after it that the row is in no figure
+    assert [(i.code, i.cell) for i in form.issues] == [
+        (Code.AMOUNT_MISMATCH, "K11"),
+        (Code.ROW_NOT_IMPORTED, "K11"),
+        (Code.PHONE_FORMAT, "D12"),
+    ]
 
 
 def test_a_file_level_error_blocks_even_with_skip_bad_rows(store_url, tmp_path):

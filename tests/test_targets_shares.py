@@ -50,6 +50,20 @@ def test_default_is_last_year_without_weights_and_equal_without_history():
     assert plans["HQ"].basis.startswith("equal")
 
 
+def test_sales_under_an_id_typed_otherwise_are_the_reps_history():
+    """The ERP export typed half of B's orders `b` (a store keeps IDs as the export typed
+    them): B sold 50 + 50 a month, A 300, so last year's shares of 4,000 are 3,600 : 1,200
+    = 3,000 : 1,000, not 3,600 : 600 (3,429 : 571) with `b`'s sales dropped."""
+    units = [
+        UnitSpec("company", "HQ", annual=D(4_000)),
+        UnitSpec("rep", "A", "HQ"),
+        UnitSpec("rep", "B", "HQ"),
+    ]
+    history = _history("A", 300) + _history("B", 50) + _history("b", 50) + _history("Ｂ", 0)
+    plans = _annuals(units, history)
+    assert (plans["A"].annual, plans["B"].annual) == (3_000, 1_000)
+
+
 @pytest.mark.parametrize(
     ("basis", "expected"),
     [

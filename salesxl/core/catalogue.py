@@ -1396,6 +1396,27 @@ _ENTRIES += [
             ),
         },
     ),
+    Entry(
+        Code.ROW_NOT_IMPORTED,
+        Severity.WARNING,
+        "有错误的行未导入",
+        "Row with an error not imported",
+        "文件导入时跳过了有错误的行（只导入没有错误的行）：这一行不在数据库里，不计入任何数字，"
+        "它的日期也不算已交日报（只有这一行的日子显示为缺交）。按同一行的错误改正后，重新导入"
+        "整个文件。直接汇总文件夹时，这样的行仍计入（只有出错的单元格不计）。",
+        "The file was imported with its rows that have errors skipped (only the rows without "
+        "errors went in): this row is not in the store, counts in none of the figures, and its "
+        "date does not count as a day reported (a day with only this row shows as missing). "
+        "Correct the errors on the row and import the whole file again. Consolidating the "
+        "folder itself still counts such a row (all but the cell in error).",
+        {
+            "": Template(
+                "第 {row} 行有错误，导入时被跳过：不计入汇总，这一天也不算已交。改正后重新导入此文件。",
+                "Row {row} has an error and was skipped by the import: it counts in none of the "
+                "figures, nor as a day reported. Correct it and import the file again.",
+            ),
+        },
+    ),
 ]
 
 

@@ -91,6 +91,8 @@ class Code(StrEnum):
     # Sales imports: rows of another file replaced, or of the other kind of source kept.
     REPLACED_OTHER_FILE = "replaced_other_file"
     OTHER_SOURCE_KEPT = "other_source_kept"
+    # a rep's row with an error left out of the store by an import that skipped bad rows
+    ROW_NOT_IMPORTED = "row_not_imported"
 
 
 class _Formatter(string.Formatter):

@@ -49,11 +49,13 @@ def employment_warnings(
     if roster is None:
         return {}
     employment, names = roster.employment(), roster.names
+    # A file stored before the roster keeps its ID as typed: `s020` is S020's, as in the summary.
+    rep_ids = roster.index()
     judged: dict[int, tuple[Row[Any], Employment]] = {}
     for s in subs:
         if s.form_id != FormId.DAILY_REPORT or s.period != str(period):
             continue
-        employed = employed_as(s.rep_id, employment, names)
+        employed = employed_as(rep_ids.canonical(s.rep_id) if s.rep_id else None, employment, names)
         if employed is None:
             continue
         _, joined, left = employed

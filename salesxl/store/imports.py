@@ -212,6 +212,7 @@ def import_files(
             known = _known_hashes(conn, [h for h, _, _ in hashes.values()])
             elsewhere = _under_other_names(conn, spec, raw, source)
         sources = {f: _Source(source, tuple(s.id for s in elsewhere.get(f, []))) for f in raw}
+        newest = _newest_versions(spec, hashes, known)
         todo = []
         for f in hashes:
             hit = known.get(hashes[f][0])
@@ -221,6 +222,11 @@ def import_files(
                 results[f] = _unchanged(str(f), row, f"the same file (source {row.source_name})")
             elif hit is None:
                 todo.append(f)
+            elif hit.status == "replaced" and newest.get(f, f) != f:
+                # an old copy left beside the newer file: the newer one counts, as in a folder
+                results[f] = _unchanged(
+                    str(f), hit, f"the same file (older than {displayable(str(newest[f]))})"
+                )
             elif hit.status == "replaced" and spec.per_file and hit.kind == spec.name:
                 # the same bytes as an earlier version: importing them again means "this one"
                 results[f] = _restore(engine, str(f), hit, now, actor)
@@ -589,6 +595,27 @@ def _roster(
     ids = frozenset(rep for rep, _ in pairs)
     employment = {rep: (hired, left) for rep, _, hired, left in found if hired or left}
     return ids, names_to_ids(pairs), dict(pairs), employment
+
+
+def _newest_versions(
+    spec: Kind, hashes: Mapping[Path, tuple[str, int, float]], known: Mapping[str, Any]
+) -> dict[Path, Path]:
+    """File -> the newest file (by file time) of this import holding a stored version of the
+    same rep-period, for the files whose bytes the store has.  An inbox keeps the old copy
+    of a corrected report beside it: importing the folder again must not make the old one
+    current again (`_restore`), just as a folder's consolidation counts the newer file."""
+    if not spec.per_file:
+        return {}
+    by_key: dict[tuple[Any, ...], list[Path]] = {}
+    for f, (content_hash, _, _) in hashes.items():
+        hit = known.get(content_hash)
+        if hit is not None and hit.kind == spec.name:
+            by_key.setdefault((hit.form_id, hit.rep_id, hit.period), []).append(f)
+    return {
+        f: max(files, key=lambda g: (hashes[g][2], str(g)))
+        for files in by_key.values()
+        for f in files
+    }
 
 
 def _unchanged(path: str, hit: Any, what: str) -> FileResult:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, func, select
 
 from salesxl.core.issues import Issue
 from salesxl.core.periods import Month, Week
+from salesxl.core.rep_ids import rep_key
 from salesxl.forms import FORMS
 from salesxl.store import codec
 from salesxl.store.schema import audit_log, submissions
@@ -64,20 +65,27 @@ def read_refusals(conn: Connection, period: Month) -> list[RefusedFile]:
         d = codec.loads(details)
         if d["first"] > period.last_day or d["last"] < period.first_day:
             continue
-        # A file that names its rep and period stands for that rep-period; any other, for itself.
-        key = (d["form"], d["rep_id"], d["period"]) if d["rep_id"] and d["period"] else (path,)
+        # A file that names its rep and period stands for that rep-period (its ID however
+        # typed: `s020` and `S020` are one rep, as consolidation groups them); any other, for
+        # itself.
+        key = (
+            (d["form"], rep_key(d["rep_id"]), d["period"])
+            if d["rep_id"] and d["period"]
+            else (path,)
+        )
         latest[key] = (at, path, d)
     if not latest:
         return []
     c = submissions.c
-    imported: dict[tuple[Any, ...], dt.datetime] = {
-        (form, rep, got): at
-        for form, rep, got, at in conn.execute(
-            select(c.form_id, c.rep_id, c.period, func.max(c.imported_at))
-            .where(c.rep_id.in_(sorted({k[1] for k in latest if len(k) == 3})))
-            .group_by(c.form_id, c.rep_id, c.period)
-        )
-    }
+    imported: dict[tuple[Any, ...], dt.datetime] = {}
+    for form, rep, got, at in conn.execute(
+        select(c.form_id, c.rep_id, c.period, func.max(c.imported_at))
+        .where(c.period.in_(sorted({k[2] for k in latest if len(k) == 3})))
+        .group_by(c.form_id, c.rep_id, c.period)
+    ):
+        if rep:
+            folded = (form, rep_key(rep), got)
+            imported[folded] = max(at, imported.get(folded, at))
     found = []
     for key, (at, path, d) in sorted(latest.items(), key=lambda kv: kv[1][0]):
         later = imported.get(key)

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, and_, func, literal, or_, select
 
-from salesxl.core.issues import Code, Issue, Severity, make_issue
+from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.people import Roster
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month
@@ -484,6 +484,8 @@ def _issues(
     )
     left_out = [i.code.not_in(rejudged)] if rejudged else []
     ids = [s.id for s in subs]
+    # sub id -> (sheet, row) of a row the import skipped -> after which issue to say so
+    skipped: dict[int, dict[tuple[str | None, int | None], int]] = defaultdict(dict)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         query = select(issues).where(i.submission_id.in_(chunk), *still_true, *left_out)
@@ -503,7 +505,29 @@ def _issues(
                     codec.loads(r.value),
                 )
             )
+            if r.skipped:
+                skipped[r.submission_id][(r.sheet, r.row)] = len(found[r.submission_id])
+    for sub_id, rows in skipped.items():
+        _say_not_imported(found[sub_id], rows)
     return found
+
+
+def _say_not_imported(found: list[Issue], rows: dict[tuple[str | None, int | None], int]) -> None:
+    """After the errors of each row an import skipped, a warning that the row is in no
+    figure: the same errors from a folder leave the row counted, so the summary says it."""
+    for (sheet, row), after in sorted(rows.items(), key=lambda kv: kv[1], reverse=True):
+        first = next(x for x in found if x.sheet == sheet and x.row == row)
+        found.insert(
+            after,
+            make_issue(
+                Code.ROW_NOT_IMPORTED,
+                first.file,
+                *message(Code.ROW_NOT_IMPORTED, row=row),
+                sheet=sheet,
+                cell=first.cell,
+                row=row,
+            ),
+        )
 
 
 def current_roster(conn: Connection) -> Roster | None:

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from salesxl.core.periods import Month
+from salesxl.core.rep_ids import RepIndex
 from salesxl.targets.calendar import Calendar
 from salesxl.targets.locks import RELATION_ZH, apply_locks, lock_effects
 from salesxl.targets.model import (
@@ -52,9 +53,12 @@ History = dict[str, dict[str | None, dict[int, float]]]  # unit -> product -> mo
 
 def _history(rows: list[tuple[str, str | None, Month, float]], tree: Tree) -> History:
     """Per unit and product, by month ordinal; a parent without history of its own gets
-    its children's sum."""
+    its children's sum.  A unit is matched as consolidation matches rep IDs: an ERP's
+    `s002` or `Ｓ002` is the plan's S002, whose sales they are."""
     history: History = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
-    for unit, product, month, amount in rows:
+    units = RepIndex(tree.nodes)
+    for typed, product, month, amount in rows:
+        unit = units.canonical(typed)
         o = month.year * 12 + month.month - 1
         history[unit][product or None][o] += amount
         if product:
