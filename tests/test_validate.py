@@ -356,6 +356,38 @@ def test_formula_outside_the_table_is_reported_too(tmp_path):
     assert data.issues[0].column == "月度目标 Month target" and "month_target" not in data.header
 
 
+def test_a_formula_without_value_in_a_required_field_is_an_error(tmp_path):
+    """工号 and a row's 日期 written as formulas by a program that does not calculate: the
+    file has no rep to count under and the row no day, exactly as if they were blank, so
+    each is an error (a warning let a whole report drop out of the summary unnoticed).
+    金额 is not required: its formula stays a warning."""
+    header = [
+        ["日报"],
+        ["销售员", "张伟", "工号", '="S"&"001"'],
+        ["月份", "2026-11"],
+        [],
+    ]
+    rows = [
+        row_with(date="=DATE(2026,11,3)"),  # 6
+        row_with(date="2026-11-04", amount="=I7*J7"),  # 7
+        row_with(date="2026-11-05"),  # 8
+    ]
+    data = read(write_daily(tmp_path / "f.xlsx", rows, header=header))
+    found = [(i.code.value, i.cell, i.severity.value) for i in data.issues]
+    assert found == [
+        ("formula_without_value", "D2", "error"),
+        ("formula_without_value", "A6", "error"),
+        ("formula_without_value", "K7", "warning"),
+    ]
+    assert data.has_errors and data.rep_id is None
+    assert "required" in data.issues[0].message_en and "必填" in data.issues[0].message_zh
+    # a run of required cells down the column is one error, worded for the run
+    rows = [row_with(customer=f'="客户{d}"', date=f"2026-11-0{d}") for d in (3, 4)]
+    data = read(write_daily(tmp_path / "g.xlsx", rows))
+    assert [(i.cell, i.severity.value) for i in data.issues] == [("B6:B7", "error")]
+    assert "2 of its cells" in data.issues[0].message_en
+
+
 def test_a_run_of_formulas_without_values_is_one_issue(tmp_path):
     """A month's 日清 filled in and saved by a program that does not calculate: B4…B19 is
     one thing to fix (blank prepared rows are not rows and say nothing)."""

@@ -546,10 +546,14 @@ _ENTRIES = [
         "公式没有结果",
         "Formula without value",
         "单元格是公式，但文件里没有计算结果（文件由程序生成、从未在 Excel 中打开保存），"
-        "所以这个值不计入（既不当作 0，也不当作空）。在 Excel 中打开、保存后重新提交。",
+        "所以这个值不计入（既不当作 0，也不当作空）。若是必填项（行的日期、客户，表头的工号、"
+        "月份），则与空着一样是错误：没有日期的行、没有工号或月份的文件都无法计入。"
+        "在 Excel 中打开、保存后重新提交。",
         "The cell is a formula with no calculated value in the file (written by a program, "
         "never opened and saved in Excel), so the value is left out rather than taken as 0. "
-        "Open the file in Excel, save it and send it again.",
+        "In a field the form requires (a row's date or customer, the header's rep ID or "
+        "month) it is an error, as a blank cell would be: a row without its date, or a file "
+        "without its rep ID or month, cannot be counted. Open the file in Excel, save it and send it again.",
         {
             "": Template(
                 "「{field_zh}」是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开保存）。"
@@ -564,6 +568,22 @@ _ENTRIES = [
                 "{field_en}: {cells} cells are formulas with no calculated value (the file was "
                 "written by a program and never opened in Excel). Open it in Excel, save it and "
                 "send it again.",
+            ),
+            # A field the form requires: an error, as a blank cell would be.
+            "required": Template(
+                "「{field_zh}」是必填项，但这里是公式，文件里没有计算结果（文件由程序生成、未在 "
+                "Excel 中打开保存），所以它和空着一样算缺失。请在 Excel 中打开此文件，保存后重新提交。",
+                "{field_en} is required but is a formula with no calculated value (the file was "
+                "written by a program and never opened in Excel), so it is missing, as a blank "
+                "cell would be. Open it in Excel, save it and send it again.",
+            ),
+            "required_cells": Template(
+                "「{field_zh}」是必填项，但其中 {cells} 个单元格是公式，文件里没有计算结果（文件由"
+                "程序生成、未在 Excel 中打开保存），所以它们和空着一样算缺失。请在 Excel 中打开"
+                "此文件，保存后重新提交。",
+                "{field_en} is required but {cells} of its cells are formulas with no calculated "
+                "value (the file was written by a program and never opened in Excel), so they are "
+                "missing, as blank cells would be. Open it in Excel, save it and send it again.",
             ),
             "other_cells": Template(
                 "这 {cells} 个单元格是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开"

@@ -25,6 +25,7 @@ from salesxl.validate.rows import (
     cell_runs,
     column_letters,
     formula_message,
+    formula_severity,
     insane_number,
     range_problem,
     rep_id_normalised,
@@ -164,8 +165,9 @@ def _check_header(
                 make_issue(
                     Code.FORMULA_WITHOUT_VALUE,
                     path,
-                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh=f.zh, field_en=f.en),
+                    *formula_message(f),
                     column=f.bilingual,
+                    severity=formula_severity(f),
                     **where,
                 )
             )

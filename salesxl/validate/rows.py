@@ -49,6 +49,7 @@ __all__ = [
     "cell_runs",
     "column_letters",
     "formula_message",
+    "formula_severity",
     "insane_number",
     "range_problem",
     "rep_id_normalised",
@@ -162,9 +163,19 @@ def formula_message(f: Field | None, cells: int = 1) -> tuple[str, str]:
             return message(Code.FORMULA_WITHOUT_VALUE, field_zh="此单元格", field_en="This cell")
         return message(Code.FORMULA_WITHOUT_VALUE, "other_cells", cells=cells)
     labels = {"field_zh": f.zh, "field_en": f.en}
+    if f.required:  # the row cannot count without it: an error, as a blank cell would be
+        if cells == 1:
+            return message(Code.FORMULA_WITHOUT_VALUE, "required", **labels)
+        return message(Code.FORMULA_WITHOUT_VALUE, "required_cells", cells=cells, **labels)
     if cells == 1:
         return message(Code.FORMULA_WITHOUT_VALUE, **labels)
     return message(Code.FORMULA_WITHOUT_VALUE, "cells", cells=cells, **labels)
+
+
+def formula_severity(f: Field | None) -> Severity | None:
+    """A formula without a value in a field the form requires is an error (the row or file
+    cannot be counted without it, as with a blank cell); elsewhere the code's warning."""
+    return Severity.ERROR if f is not None and f.required else None
 
 
 def cell_runs(rows: list[int]) -> list[tuple[int, int]]:
@@ -643,6 +654,7 @@ class TableChecker:
                         cell=cell_range(self.letters[j], first, last),
                         row=first + 1,
                         column=f.bilingual,
+                        severity=formula_severity(f),
                     ),
                 )
             )
