@@ -544,6 +544,58 @@ def test_open_book_raises_read_failure_with_a_code(tmp_path):
     assert caught.value.code == "unreadable" and "Excel" in caught.value.message_en
 
 
+def _xlsb(path: Path) -> None:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "said"),
+    [
+        ("bad/libreoffice.ods", None, "OpenDocument spreadsheet (.ods"),
+        ("ods_named.xlsx", "bad/libreoffice.ods", "OpenDocument spreadsheet (.ods"),
+        ("bad/web_page.xls", None, "web page (HTML)"),
+        ("web_page.xlsx", "bad/web_page.xls", "web page (HTML)"),
+        (
+            "xml_2003.xls",
+            '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook '
+            'xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="日报"/>'
+            "</Workbook>",
+            "Excel 2003 XML spreadsheet",
+        ),
+        ("binary.xlsb", _xlsb, "Excel binary workbook (.xlsb)"),
+        ("wps.et", "not an OLE file", "WPS spreadsheet in WPS's own format (.et)"),
+    ],
+)
+def test_a_spreadsheet_in_a_format_not_read_says_what_it_is_and_how_to_resave_it(
+    tmp_path, name, build, said
+):
+    """LibreOffice's and WPS's .ods, a web system's HTML "Excel export", Excel 2003 XML,
+    .xlsb: each an error that names what the file is (its content decides, not its name)
+    and says to save it as .xlsx, and each collected from a folder, never passed over as
+    "not a spreadsheet"."""
+    if name.startswith("bad/"):
+        path = FILES / name
+    else:
+        path = tmp_path / name
+        if callable(build):
+            build(path)
+        elif build.startswith("bad/"):
+            path.write_bytes((FILES / build).read_bytes())
+        else:
+            path.write_text(build, encoding="utf-8")
+    with pytest.raises(ReadError) as caught:
+        open_book(path)
+    assert caught.value.code == "unreadable"
+    assert said in caught.value.message_en
+    assert (
+        "save it as .xlsx" in caught.value.message_en and "另存为 .xlsx" in caught.value.message_zh
+    )
+    files, notes = collect_files([path.parent])
+    assert path in files and not [n for n in notes if Path(n.file) == path]
+
+
 def _rezip(source: Path, target: Path, damage: str | None = None) -> Path:
     """`source` with every part stored uncompressed; `damage` names a part to flip a byte of."""
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as new:
