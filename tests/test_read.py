@@ -503,6 +503,9 @@ CSV_TEXT = '销售员,张伟\n工号,S001\n月份,2026-11\n\n日期,客户名称
         ("gbk", ","),
         ("gb18030", ","),
         ("utf-16", ","),
+        ("utf-16-le", ","),  # UTF-16 without its BOM, as some systems' "Unicode" exports
+        ("utf-16-be", ","),
+        ("utf-16-le", "\t"),
         ("utf-8", ";"),
         ("utf-8", "\t"),
     ],
@@ -529,6 +532,24 @@ def test_undecodable_csv_is_unreadable(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(b"\x81\x30\xff\xfe\xfd" * 20)
     assert places(read(path)) == [("unreadable", None)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8,  # a picture
+        bytes(range(256)) * 16,  # zero bytes, but not one side of each pair: not UTF-16
+    ],
+)
+def test_binary_data_named_csv_is_not_taken_for_utf16_text(tmp_path, data):
+    path = tmp_path / "x.csv"
+    path.write_bytes(data)
+    issue = read(path).issues[0]
+    assert (issue.code.value, issue.message_en) == (
+        "unreadable",
+        "Cannot read the file: this is not a text CSV file. Open it in Excel, save it as .xlsx "
+        "and send it again.",
+    )
 
 
 # ----------------------------------------------------------------------------

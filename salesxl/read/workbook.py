@@ -27,7 +27,7 @@ from typing import Any
 import python_calamine as calamine
 
 from salesxl.core.issues import Code, Issue, message
-from salesxl.read.encoding import Decoded, decode_text, encoding_notes
+from salesxl.read.encoding import Decoded, decode_text, encoding_notes, utf16_without_bom
 from salesxl.read.extent import Extent
 from salesxl.read.formulas import column_letters, sheet_parts
 from salesxl.read.guards import MB, Limits, ReadError, too_large, unreadable
@@ -502,7 +502,12 @@ def _remove(spool: Path | None) -> Path | None:
 
 
 def _open_csv(path: Path, data: bytes, limits: Limits, encoding: str | None = None) -> Book:
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if (
+        b"\x00" in data[:4096]
+        and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        and encoding is None
+        and utf16_without_bom(data) is None
+    ):
         raise _unreadable("这不是文本 CSV 文件", "this is not a text CSV file")
     _measure_csv(data, limits)
     decoded = _decode_csv(data, encoding)
