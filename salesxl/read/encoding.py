@@ -14,6 +14,7 @@ chosen encoding are never replaced silently: each such line is reported.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
@@ -32,6 +33,7 @@ __all__ = [
 CANDIDATES = ("utf_8", "gb18030", "big5", "utf_16", "cp1252", "latin_1", "cp437")
 _WESTERN = ("cp1252", "latin_1", "cp437")
 _DETECT_SAMPLE = 1 << 20  # detection reads at most this much; decoding reads everything
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not in text: tab, CR, LF are
 _LINES_SAMPLED = 200  # non-ASCII lines looked at to tell UTF-8 with a few foreign lines
 
 
@@ -102,7 +104,8 @@ def utf16_without_bom(data: bytes) -> str | None:
     A CSV's commas, digits and line breaks are ASCII: in UTF-16 each is a zero byte beside
     its code, always on the same side of the pair.  Chinese text puts few zero bytes on
     the other side (一 is U+4E00), so the zeros must lean one way four to one, be a tenth
-    of the pairs at least, and the bytes must decode."""
+    of the pairs at least, and the bytes must decode to text without control characters
+    (binary data has them)."""
     sample = data[:_DETECT_SAMPLE]
     sample = sample[: len(sample) // 2 * 2]
     pairs = len(sample) // 2
@@ -115,7 +118,11 @@ def utf16_without_bom(data: bytes) -> str | None:
         name = "utf-16-be"
     else:
         return None
-    return name if _decodes(sample, name) else None
+    try:  # incrementally: a sample cut inside a surrogate pair still decodes
+        text = codecs.getincrementaldecoder(name)().decode(sample, final=len(sample) == len(data))
+    except UnicodeDecodeError:
+        return None
+    return None if _CONTROL.search(text) else name
 
 
 def _mostly_utf8(data: bytes) -> bool:
