@@ -11,6 +11,7 @@ import warnings
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import (
@@ -442,6 +443,53 @@ def test_hidden_sheets_are_not_read(tmp_path):
     )
     data = read(path)
     assert data.tables["daily"].sheet == "日报" and len(data.records("daily")) == 1
+
+
+def _daily_sheet(rep: str, rows: list[dict[str, Any]]) -> list[list[Any]]:
+    header = [["销售日报 2026年11月"], ["销售员", "张伟", "工号", rep], ["月份", "2026-11"], []]
+    return daily_grid(rows, header=header)
+
+
+def test_a_second_sheet_holding_the_same_table_is_an_error_not_lost(tmp_path):
+    """A month's rows split over 日报 and 日报2, or a copied sheet 日报 (2) with other
+    figures: only one sheet is read, so the other's rows are an error at its label row,
+    never left out without a word.  Sheets with the labels but no rows (a blank copy, the
+    template's own instructions) say nothing."""
+    first = {**GOOD_ROW, "date": "2026-11-03", "amount": 3000, "qty": 2, "price": 1500}
+    later = [
+        {**GOOD_ROW, "date": "2026-11-04", "customer": "永辉", "amount": 4500, "qty": 3},
+        {
+            **GOOD_ROW,
+            "date": "2026-11-05",
+            "customer": "大润发",
+            "amount": 1200,
+            "qty": 1,
+            "price": 1200,
+        },
+    ]
+    path = write_xlsx(
+        tmp_path / "split.xlsx",
+        {
+            "日报": _daily_sheet("S001", [first]),
+            "日报2": _daily_sheet("S001", later),
+            "日报 (3)": _daily_sheet("S001", []),  # a blank copy: nothing to lose
+            "说明": [["填表说明：每天下班前填写日报"], ["日期、客户名称必填"]],
+        },
+    )
+    data = read(path)
+    assert [r["amount"] for r in data.records("daily")] == [3000]  # 日报 is the sheet read
+    (issue,) = data.issues
+    assert (issue.code.value, issue.severity.value, issue.sheet, issue.cell) == (
+        "unread_sheet",
+        "error",
+        "日报2",
+        "A5",
+    )
+    assert issue.message_en == (
+        "Sheet '日报2' also holds a Daily table (labels in row 5, 2 rows below them) that is "
+        "not read: only sheet '日报' is. Put all the rows on one sheet (or delete the extra "
+        "copy), save it and send it again."
+    )
 
 
 def test_header_row_found_far_down_but_not_beyond_the_scan_window(tmp_path):

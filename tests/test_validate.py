@@ -807,6 +807,7 @@ def test_every_issue_code_has_a_test():
             "date_order_inferred",  # tests/test_realworld_dates.py
             "unit_scaled",  # tests/test_realworld_files.py
             "unlabelled_column",  # tests/test_realworld_files.py, tests/test_targets_checks.py
+            "unread_sheet",  # tests/test_read.py
             "after_leave_date",  # test_rows_dated_after_leaving_or_before_joining_are_warned…
             "before_hire_date",  # … and tests/test_store_consolidate.py
             "replaced_other_file",  # tests/test_store_sources.py

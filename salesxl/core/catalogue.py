@@ -1258,6 +1258,29 @@ _ENTRIES += [
         },
     ),
     Entry(
+        Code.UNREAD_SHEET,
+        Severity.ERROR,
+        "另一个工作表的表格未读取",
+        "Sheet not read",
+        "文件里有两个工作表都是同一张表（例如「日报」和复制出来的「日报 (2)」，或把一个月的行分在"
+        "两个工作表里）：只读取其中一个，另一个工作表里的行没有计入。请把所有行放在同一个工作表里"
+        "（或删掉多余的副本），保存后重新提交。",
+        "The file has two sheets holding the same table (日报 and a copy 日报 (2), or a month's "
+        "rows split over two sheets): only one is read and the rows on the other are not "
+        "counted. Put all the rows on one sheet (or delete the extra copy), save the file and "
+        "send it again.",
+        {
+            "": Template(
+                "工作表「{sheet}」也有一张「{table_zh}」表（第 {row} 行是列名，下面有 {rows} "
+                "行），但它没有被读取：只读取了工作表「{read}」。请把所有行放在同一个工作表里"
+                "（或删掉多余的副本），保存后重新提交。",
+                "Sheet '{sheet}' also holds a {table_en} table (labels in row {row}, {rows} rows "
+                "below them) that is not read: only sheet '{read}' is. Put all the rows on one "
+                "sheet (or delete the extra copy), save it and send it again.",
+            ),
+        },
+    ),
+    Entry(
         Code.BEFORE_HIRE_DATE,
         Severity.WARNING,
         "入职前日期",

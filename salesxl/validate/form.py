@@ -88,7 +88,31 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
         (layout.header[k].sheet, layout.header[k].row, layout.header[k].col) for k in uncalculated
     }
     _report_other_formulas(book, layout, path, reported, issues)
+    issues.extend(_unread_sheets(layout, path))
     return data
+
+
+def _unread_sheets(layout: Layout, path: str) -> list[Issue]:
+    """A table of the form on a second sheet, not read: an error at its label row."""
+    return [
+        make_issue(
+            Code.UNREAD_SHEET,
+            path,
+            *message(
+                Code.UNREAD_SHEET,
+                sheet=u.sheet,
+                table_zh=u.table.zh,
+                table_en=u.table.en,
+                row=u.header_row + 1,
+                rows=u.rows,
+                read=u.read_sheet,
+            ),
+            sheet=u.sheet,
+            cell=f"A{u.header_row + 1}",
+            row=u.header_row + 1,
+        )
+        for u in layout.unread
+    ]
 
 
 def _employment(form: Form, header: dict[str, Any], ctx: ValidationContext) -> Employment | None:
