@@ -31,7 +31,13 @@ from conftest import (
 from salesxl.forms import DAILY_REPORT
 from salesxl.intake.files import collect_files, load_form, load_forms, stream_forms
 from salesxl.read import Limits, ReadError, locate, open_book, package
-from salesxl.read.formulas import column_index, column_letters, sheet_parts, uncached_formula_cells
+from salesxl.read.formulas import (
+    column_index,
+    column_letters,
+    error_cells,
+    sheet_parts,
+    uncached_formula_cells,
+)
 from salesxl.read.marks import written_by
 from salesxl.validate import ValidationContext
 from salesxl.write.templates import write_form
@@ -974,6 +980,22 @@ def test_zip_bomb_is_refused_before_parsing():
 )
 def test_formula_scan_cell_by_cell(xml, cells):
     assert uncached_formula_cells(xml) == cells
+
+
+@pytest.mark.parametrize(
+    ("xml", "errors"),
+    [
+        (b'<c r="AA10" t="e"><f>1/0</f><v>#DIV/0!</v></c>', {(9, 26): "#DIV/0!"}),
+        (b'<c r="K6" s="3" t="e"><v>#N/A</v></c>', {(5, 10): "#N/A"}),  # pasted as a value
+        (b'<c r="K6" t="e"><f t="shared" si="1"/><v>#REF!</v></c>', {(5, 10): "#REF!"}),
+        (b'<c r="K6" t="s"><v>3</v></c><!-- t="e" -->', {}),  # not a cell's type
+        (b'<c r="K6"><v>3</v></c>', {}),
+        (b"<!-- " + b't="e" ' * 200_000 + b'--><c r="B2" t="e"><v>#N/A</v></c>', {(1, 1): "#N/A"}),
+    ],
+)
+def test_error_cells_are_found_cell_by_cell(xml, errors):
+    """Cells showing #N/A or #DIV/0!, formulas or pasted values, read as '' by calamine."""
+    assert error_cells(xml) == errors
 
 
 # ----------------------------------------------------------------------------

@@ -1281,6 +1281,27 @@ _ENTRIES += [
         },
     ),
     Entry(
+        Code.CELL_ERROR,
+        Severity.ERROR,
+        "单元格显示 Excel 错误",
+        "Excel error in a cell",
+        "单元格显示 Excel 错误（#N/A、#DIV/0!、#REF!、#VALUE! 等：公式算不出结果，或把错误值"
+        "当作数值粘贴了进来）：这个值不计入（既不当作 0，也不当作空）。请改正公式或填写正确的"
+        "值，保存后重新提交。",
+        "The cell shows an Excel error (#N/A, #DIV/0!, #REF!, #VALUE! …: a formula that cannot "
+        "be calculated, or an error pasted as a value): the value is not counted, neither as 0 "
+        "nor as blank. Correct the formula or type the value, save the file and send it again.",
+        {
+            "": Template(
+                "「{field_zh}」显示 Excel 错误 {error}（公式算不出结果，或粘贴进来的是错误值），"
+                "这个值没有计入。请改正公式或填写正确的值，保存后重新提交。",
+                "{field_en} shows the Excel error {error} (a formula that cannot be calculated, "
+                "or an error pasted as a value), so it is not counted. Correct the formula or "
+                "type the value, save it and send it again.",
+            ),
+        },
+    ),
+    Entry(
         Code.BEFORE_HIRE_DATE,
         Severity.WARNING,
         "入职前日期",

@@ -62,6 +62,8 @@ class Grid:
     rows: list[list[Any]]
     hidden: bool = False
     uncached: frozenset[tuple[int, int]] = frozenset()
+    # cells holding an Excel error (#N/A, #DIV/0!), which read as '': (row, col) -> error
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
     # Merged ranges ((r1, c1), (r2, c2)), 0-based and inclusive; every cell of a range
     # holds the top-left value (a merged number counts once: see validate).
     merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
@@ -123,7 +125,7 @@ class Book:
         del sheet  # python-calamine's copy of the grid, as large as the grid itself
         merged = _fill_merged(rows, merged, self.limits, name)
         uncached = self._uncached_cells().get(name, frozenset())
-        return Grid(name, rows, name in self.hidden, uncached, merged)
+        return Grid(name, rows, name in self.hidden, uncached, self._error_cells(name), merged)
 
     def _sheet_parts(self) -> dict[str, str]:
         """Sheet name -> its worksheet part (workbook.xml and its relationships, defusedxml)."""
@@ -156,6 +158,13 @@ class Book:
             return {}
         names = {part: sheet for sheet, part in self._sheet_parts().items()}
         return {names[part]: cells for part, cells in scan.uncached.items() if part in names}
+
+    def _error_cells(self, name: str) -> dict[tuple[int, int], str]:
+        """A sheet's cells holding an Excel error (found by the package scan)."""
+        scan = self._scan
+        if scan is None or not scan.errors:
+            return {}
+        return scan.errors.get(self._sheet_parts().get(name, ""), {})
 
     def hidden_columns(self, name: str) -> tuple[tuple[int, int], ...]:
         """A sheet's hidden columns as 0-based inclusive ranges (found by the package scan);

@@ -8,6 +8,7 @@ result is a `FormData` (salesxl.validate.model).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from salesxl.core.issues import Code, Issue, make_issue, message
@@ -46,6 +47,11 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
         for key, cell in layout.header.items()
         if (cell.row, cell.col) in book.grid(cell.sheet).uncached
     }
+    errors = {
+        key: shown
+        for key, cell in layout.header.items()
+        if (shown := book.grid(cell.sheet).errors.get((cell.row, cell.col))) is not None
+    }
     header = _check_header(
         form,
         layout.header,
@@ -54,6 +60,7 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
         issues,
         header_layout.sheet if header_layout else None,
         uncalculated,
+        errors,
     )
     period = header.get(form.period_field) if form.period_field else None
     default_year = _period_year(period) or _period_year(ctx.period)
@@ -178,12 +185,27 @@ def _check_header(
     issues: list[Issue],
     sheet: str | None = None,
     uncalculated: frozenset[str] | set[str] = frozenset(),
+    errors: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
+    errors = errors or {}
     values: dict[str, Any] = {}
     for f in form.header:
         cell = cells.get(f.key)
         raw = cell.value if cell else ""
         where = _where(cell) if cell else {"sheet": sheet}
+        shown = errors.get(f.key)
+        if shown is not None:  # #N/A, #DIV/0!: reads as blank, but is not
+            issues.append(
+                make_issue(
+                    Code.CELL_ERROR,
+                    path,
+                    *message(Code.CELL_ERROR, field_zh=f.zh, field_en=f.en, error=shown),
+                    column=f.bilingual,
+                    value=shown,
+                    **where,
+                )
+            )
+            continue
         if f.key in uncalculated:  # a formula never calculated: not missing, not zero
             issues.append(
                 make_issue(

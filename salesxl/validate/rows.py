@@ -513,6 +513,7 @@ class TableChecker:
         if commas:
             self._decimal_comma_column(j, commas[0], values, out, numbers, bad)
         self._formulas(j, out, numbers, bad)
+        self._error_values(j, out, numbers, bad)
         if f.type is FieldType.MONEY:
             self._unit(j, out, values)
         if f.type in NUMERIC:
@@ -658,6 +659,26 @@ class TableChecker:
                     ),
                 )
             )
+
+    def _error_values(self, j: int, out: list[Any], numbers: list[int], bad: set[int]) -> None:
+        """Cells showing an Excel error (#N/A, #DIV/0!) read as blank: each is an error at its
+        cell naming the error, not a missing value and never a zero."""
+        errors = self.grid.errors
+        if not errors:
+            return
+        col, f = self.cols[j], self.mapped[j]
+        for i, r in enumerate(numbers):
+            shown = errors.get((r, col))
+            if shown is not None:
+                out[i] = None
+                bad.add(i)
+                self.issue(
+                    Code.CELL_ERROR,
+                    j,
+                    r,
+                    *message(Code.CELL_ERROR, field_zh=f.zh, field_en=f.en, error=shown),
+                    shown,
+                )
 
     def _checks(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
