@@ -670,6 +670,26 @@ def empty(path: Path) -> None:
     path.write_bytes(b"")
 
 
+def libreoffice_ods(path: Path) -> None:
+    """A daily report saved by LibreOffice in its own format (.ods), as WPS can too."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / f"{path.stem}.xlsx"
+        daily_zh_only(source)
+        soffice_convert(source, path, "ods")
+
+
+def web_page_xls(path: Path) -> None:
+    """An "Excel export" of a web system: an HTML table in a file named .xls (Excel opens
+    it, with a warning)."""
+    cells = [["销售员", "张伟", "工号", "S001"], ["月份", "2026-11"], list(DAILY_ZH)]
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>\n" for row in cells)
+    path.write_text(
+        '<html xmlns:x="urn:schemas-microsoft-com:office:excel">\n<head><meta charset="utf-8">'
+        f"</head>\n<body><table>\n{rows}</table></body></html>\n",
+        encoding="utf-8",
+    )
+
+
 def encrypted(path: Path) -> None:
     """Password `1234` (Excel's File > Info > Protect Workbook > Encrypt with Password)."""
     from msoffcrypto.format.ooxml import OOXMLFile
@@ -1310,6 +1330,15 @@ SPECS: list[Spec] = [
     Spec("bad/scan.xlsx", pdf_renamed, form=None, header={}, issues=(("unreadable", None),)),
     Spec("bad/empty.xlsx", empty, form=None, header={}, issues=(("unreadable", None),)),
     Spec("bad/encrypted.xlsx", encrypted, form=None, header={}, issues=(("encrypted", None),)),
+    Spec(
+        "bad/libreoffice.ods",
+        libreoffice_ods,
+        form=None,
+        header={},
+        issues=(("unreadable", None),),
+        needs_soffice=True,
+    ),
+    Spec("bad/web_page.xls", web_page_xls, form=None, header={}, issues=(("unreadable", None),)),
     Spec("bad/note.txt", text_note, form=None, header={}, note=True),
 ]
 

@@ -11,6 +11,7 @@ import warnings
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import (
@@ -30,7 +31,13 @@ from conftest import (
 from salesxl.forms import DAILY_REPORT
 from salesxl.intake.files import collect_files, load_form, load_forms, stream_forms
 from salesxl.read import Limits, ReadError, locate, open_book, package
-from salesxl.read.formulas import column_index, column_letters, sheet_parts, uncached_formula_cells
+from salesxl.read.formulas import (
+    column_index,
+    column_letters,
+    error_cells,
+    sheet_parts,
+    uncached_formula_cells,
+)
 from salesxl.read.marks import written_by
 from salesxl.validate import ValidationContext
 from salesxl.write.templates import write_form
@@ -444,6 +451,53 @@ def test_hidden_sheets_are_not_read(tmp_path):
     assert data.tables["daily"].sheet == "日报" and len(data.records("daily")) == 1
 
 
+def _daily_sheet(rep: str, rows: list[dict[str, Any]]) -> list[list[Any]]:
+    header = [["销售日报 2026年11月"], ["销售员", "张伟", "工号", rep], ["月份", "2026-11"], []]
+    return daily_grid(rows, header=header)
+
+
+def test_a_second_sheet_holding_the_same_table_is_an_error_not_lost(tmp_path):
+    """A month's rows split over 日报 and 日报2, or a copied sheet 日报 (2) with other
+    figures: only one sheet is read, so the other's rows are an error at its label row,
+    never left out without a word.  Sheets with the labels but no rows (a blank copy, the
+    template's own instructions) say nothing."""
+    first = {**GOOD_ROW, "date": "2026-11-03", "amount": 3000, "qty": 2, "price": 1500}
+    later = [
+        {**GOOD_ROW, "date": "2026-11-04", "customer": "永辉", "amount": 4500, "qty": 3},
+        {
+            **GOOD_ROW,
+            "date": "2026-11-05",
+            "customer": "大润发",
+            "amount": 1200,
+            "qty": 1,
+            "price": 1200,
+        },
+    ]
+    path = write_xlsx(
+        tmp_path / "split.xlsx",
+        {
+            "日报": _daily_sheet("S001", [first]),
+            "日报2": _daily_sheet("S001", later),
+            "日报 (3)": _daily_sheet("S001", []),  # a blank copy: nothing to lose
+            "说明": [["填表说明：每天下班前填写日报"], ["日期、客户名称必填"]],
+        },
+    )
+    data = read(path)
+    assert [r["amount"] for r in data.records("daily")] == [3000]  # 日报 is the sheet read
+    (issue,) = data.issues
+    assert (issue.code.value, issue.severity.value, issue.sheet, issue.cell) == (
+        "unread_sheet",
+        "error",
+        "日报2",
+        "A5",
+    )
+    assert issue.message_en == (
+        "Sheet '日报2' also holds a Daily table (labels in row 5, 2 rows below them) that is "
+        "not read: only sheet '日报' is. Put all the rows on one sheet (or delete the extra "
+        "copy), save it and send it again."
+    )
+
+
 def test_header_row_found_far_down_but_not_beyond_the_scan_window(tmp_path):
     near = daily_grid(
         [GOOD_ROW], header=[["销售员", "张伟", "工号", "S001"], ["月份", "2026-11"]] + [[]] * 50
@@ -503,6 +557,9 @@ CSV_TEXT = '销售员,张伟\n工号,S001\n月份,2026-11\n\n日期,客户名称
         ("gbk", ","),
         ("gb18030", ","),
         ("utf-16", ","),
+        ("utf-16-le", ","),  # UTF-16 without its BOM, as some systems' "Unicode" exports
+        ("utf-16-be", ","),
+        ("utf-16-le", "\t"),
         ("utf-8", ";"),
         ("utf-8", "\t"),
     ],
@@ -531,6 +588,24 @@ def test_undecodable_csv_is_unreadable(tmp_path):
     assert places(read(path)) == [("unreadable", None)]
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8,  # a picture
+        bytes(range(256)) * 16,  # zero bytes, but not one side of each pair: not UTF-16
+    ],
+)
+def test_binary_data_named_csv_is_not_taken_for_utf16_text(tmp_path, data):
+    path = tmp_path / "x.csv"
+    path.write_bytes(data)
+    issue = read(path).issues[0]
+    assert (issue.code.value, issue.message_en) == (
+        "unreadable",
+        "Cannot read the file: this is not a text CSV file. Open it in Excel, save it as .xlsx "
+        "and send it again.",
+    )
+
+
 # ----------------------------------------------------------------------------
 # Guards and the formula scan
 # ----------------------------------------------------------------------------
@@ -542,6 +617,58 @@ def test_open_book_raises_read_failure_with_a_code(tmp_path):
     with pytest.raises(ReadError) as caught:
         open_book(path)
     assert caught.value.code == "unreadable" and "Excel" in caught.value.message_en
+
+
+def _xlsb(path: Path) -> None:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "said"),
+    [
+        ("bad/libreoffice.ods", None, "OpenDocument spreadsheet (.ods"),
+        ("ods_named.xlsx", "bad/libreoffice.ods", "OpenDocument spreadsheet (.ods"),
+        ("bad/web_page.xls", None, "web page (HTML)"),
+        ("web_page.xlsx", "bad/web_page.xls", "web page (HTML)"),
+        (
+            "xml_2003.xls",
+            '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook '
+            'xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="日报"/>'
+            "</Workbook>",
+            "Excel 2003 XML spreadsheet",
+        ),
+        ("binary.xlsb", _xlsb, "Excel binary workbook (.xlsb)"),
+        ("wps.et", "not an OLE file", "WPS spreadsheet in WPS's own format (.et)"),
+    ],
+)
+def test_a_spreadsheet_in_a_format_not_read_says_what_it_is_and_how_to_resave_it(
+    tmp_path, name, build, said
+):
+    """LibreOffice's and WPS's .ods, a web system's HTML "Excel export", Excel 2003 XML,
+    .xlsb: each an error that names what the file is (its content decides, not its name)
+    and says to save it as .xlsx, and each collected from a folder, never passed over as
+    "not a spreadsheet"."""
+    if name.startswith("bad/"):
+        path = FILES / name
+    else:
+        path = tmp_path / name
+        if callable(build):
+            build(path)
+        elif build.startswith("bad/"):
+            path.write_bytes((FILES / build).read_bytes())
+        else:
+            path.write_text(build, encoding="utf-8")
+    with pytest.raises(ReadError) as caught:
+        open_book(path)
+    assert caught.value.code == "unreadable"
+    assert said in caught.value.message_en
+    assert (
+        "save it as .xlsx" in caught.value.message_en and "另存为 .xlsx" in caught.value.message_zh
+    )
+    files, notes = collect_files([path.parent])
+    assert path in files and not [n for n in notes if Path(n.file) == path]
 
 
 def _rezip(source: Path, target: Path, damage: str | None = None) -> Path:
@@ -853,6 +980,22 @@ def test_zip_bomb_is_refused_before_parsing():
 )
 def test_formula_scan_cell_by_cell(xml, cells):
     assert uncached_formula_cells(xml) == cells
+
+
+@pytest.mark.parametrize(
+    ("xml", "errors"),
+    [
+        (b'<c r="AA10" t="e"><f>1/0</f><v>#DIV/0!</v></c>', {(9, 26): "#DIV/0!"}),
+        (b'<c r="K6" s="3" t="e"><v>#N/A</v></c>', {(5, 10): "#N/A"}),  # pasted as a value
+        (b'<c r="K6" t="e"><f t="shared" si="1"/><v>#REF!</v></c>', {(5, 10): "#REF!"}),
+        (b'<c r="K6" t="s"><v>3</v></c><!-- t="e" -->', {}),  # not a cell's type
+        (b'<c r="K6"><v>3</v></c>', {}),
+        (b"<!-- " + b't="e" ' * 200_000 + b'--><c r="B2" t="e"><v>#N/A</v></c>', {(1, 1): "#N/A"}),
+    ],
+)
+def test_error_cells_are_found_cell_by_cell(xml, errors):
+    """Cells showing #N/A or #DIV/0!, formulas or pasted values, read as '' by calamine."""
+    assert error_cells(xml) == errors
 
 
 # ----------------------------------------------------------------------------

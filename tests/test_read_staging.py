@@ -113,7 +113,7 @@ def _grids(path: Path) -> list[tuple[str, list[list[object]], object, bool]]:
 
 @pytest.mark.parametrize(
     "path",
-    [*WORKBOOKS, *sorted(FILES.rglob("*.xls"))],
+    [*WORKBOOKS, *sorted(p for p in FILES.rglob("*.xls") if p.parent.name != "bad")],
     ids=lambda p: str(p.relative_to(FILES)),
 )
 def test_a_large_package_reaches_python_calamine_as_a_file_with_the_same_cells(

@@ -88,6 +88,9 @@ TRADITIONAL = "日期,客戶名稱,產品,金額\n" + "".join(
         ("utf-8", CHINESE, "utf-8"),
         ("utf-8-sig", CHINESE, "utf-8-sig"),
         ("utf-16", CHINESE, "utf-16"),
+        ("utf-16-le", CHINESE, "utf-16-le"),  # no BOM: told by where the zero bytes are
+        ("utf-16-be", CHINESE, "utf-16-be"),
+        ("utf-16-le", CHINESE.replace("上海", "一一"), "utf-16-le"),  # 一 is U+4E00
         ("gbk", CHINESE, "gb18030"),
         ("gb18030", CHINESE, "gb18030"),
         ("big5", TRADITIONAL, "big5"),

@@ -356,6 +356,71 @@ def test_formula_outside_the_table_is_reported_too(tmp_path):
     assert data.issues[0].column == "月度目标 Month target" and "month_target" not in data.header
 
 
+def test_a_formula_without_value_in_a_required_field_is_an_error(tmp_path):
+    """工号 and a row's 日期 written as formulas by a program that does not calculate: the
+    file has no rep to count under and the row no day, exactly as if they were blank, so
+    each is an error (a warning let a whole report drop out of the summary unnoticed).
+    金额 is not required: its formula stays a warning."""
+    header = [
+        ["日报"],
+        ["销售员", "张伟", "工号", '="S"&"001"'],
+        ["月份", "2026-11"],
+        [],
+    ]
+    rows = [
+        row_with(date="=DATE(2026,11,3)"),  # 6
+        row_with(date="2026-11-04", amount="=I7*J7"),  # 7
+        row_with(date="2026-11-05"),  # 8
+    ]
+    data = read(write_daily(tmp_path / "f.xlsx", rows, header=header))
+    found = [(i.code.value, i.cell, i.severity.value) for i in data.issues]
+    assert found == [
+        ("formula_without_value", "D2", "error"),
+        ("formula_without_value", "A6", "error"),
+        ("formula_without_value", "K7", "warning"),
+    ]
+    assert data.has_errors and data.rep_id is None
+    assert "required" in data.issues[0].message_en and "必填" in data.issues[0].message_zh
+    # a run of required cells down the column is one error, worded for the run
+    rows = [row_with(customer=f'="客户{d}"', date=f"2026-11-0{d}") for d in (3, 4)]
+    data = read(write_daily(tmp_path / "g.xlsx", rows))
+    assert [(i.cell, i.severity.value) for i in data.issues] == [("B6:B7", "error")]
+    assert "2 of its cells" in data.issues[0].message_en
+
+
+def test_excel_errors_in_cells_are_said_not_read_as_blank(tmp_path):
+    """#N/A pasted from a VLOOKUP, #DIV/0! of a formula, #REF! in the header: python-calamine
+    reads each as a blank cell, so a 定金 of #N/A vanished without a word and a closed
+    deal's #DIV/0! was "required, fill it in" while the cell is not empty.  Each is an
+    error naming what the cell shows; the value is not counted."""
+    header = [
+        ["日报"],
+        ["销售员", "张伟", "工号", "S001"],
+        ["月份", "2026-11", "月度目标", "#REF!"],
+        [],
+    ]
+    rows = [
+        row_with(date="2026-11-03", deposit="#N/A"),  # 6
+        row_with(date="2026-11-04", amount="#DIV/0!"),  # 7: stage 7, a closed deal
+        row_with(date="2026-11-05"),  # 8
+    ]
+    path = write_daily(tmp_path / "f.xlsx", rows, header=header)
+    with zipfile.ZipFile(path) as z:  # as Excel stores them: error cells, not text
+        assert b't="e"' in z.read("xl/worksheets/sheet1.xml")
+    data = read(path)
+    found = [(i.code.value, i.cell, i.severity.value, i.value) for i in data.issues]
+    assert found == [
+        ("cell_error", "D3", "error", "#REF!"),
+        ("cell_error", "L6", "error", "#N/A"),
+        ("cell_error", "K7", "error", "#DIV/0!"),
+    ]
+    assert "#DIV/0!" in data.issues[2].message_en and "#DIV/0!" in data.issues[2].message_zh
+    assert "month_target" not in data.header
+    records = data.records("daily")
+    assert [r["deposit"] for r in records] == [None, 500, 500]
+    assert [r["amount"] for r in records] == [3000, None, 3000]
+
+
 def test_a_run_of_formulas_without_values_is_one_issue(tmp_path):
     """A month's 日清 filled in and saved by a program that does not calculate: B4…B19 is
     one thing to fix (blank prepared rows are not rows and say nothing)."""
@@ -842,6 +907,8 @@ def test_every_issue_code_has_a_test():
             "date_order_inferred",  # tests/test_realworld_dates.py
             "unit_scaled",  # tests/test_realworld_files.py
             "unlabelled_column",  # tests/test_realworld_files.py, tests/test_targets_checks.py
+            "unread_sheet",  # tests/test_read.py
+            "cell_error",  # test_excel_errors_in_cells_are_said_not_read_as_blank
             "after_leave_date",  # test_rows_dated_after_leaving_or_before_joining_are_warned…
             "before_hire_date",  # … and tests/test_store_consolidate.py
             "replaced_other_file",  # tests/test_store_sources.py

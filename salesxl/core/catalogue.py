@@ -549,10 +549,14 @@ _ENTRIES = [
         "公式没有结果",
         "Formula without value",
         "单元格是公式，但文件里没有计算结果（文件由程序生成、从未在 Excel 中打开保存），"
-        "所以这个值不计入（既不当作 0，也不当作空）。在 Excel 中打开、保存后重新提交。",
+        "所以这个值不计入（既不当作 0，也不当作空）。若是必填项（行的日期、客户，表头的工号、"
+        "月份），则与空着一样是错误：没有日期的行、没有工号或月份的文件都无法计入。"
+        "在 Excel 中打开、保存后重新提交。",
         "The cell is a formula with no calculated value in the file (written by a program, "
         "never opened and saved in Excel), so the value is left out rather than taken as 0. "
-        "Open the file in Excel, save it and send it again.",
+        "In a field the form requires (a row's date or customer, the header's rep ID or "
+        "month) it is an error, as a blank cell would be: a row without its date, or a file "
+        "without its rep ID or month, cannot be counted. Open the file in Excel, save it and send it again.",
         {
             "": Template(
                 "「{field_zh}」是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开保存）。"
@@ -567,6 +571,22 @@ _ENTRIES = [
                 "{field_en}: {cells} cells are formulas with no calculated value (the file was "
                 "written by a program and never opened in Excel). Open it in Excel, save it and "
                 "send it again.",
+            ),
+            # A field the form requires: an error, as a blank cell would be.
+            "required": Template(
+                "「{field_zh}」是必填项，但这里是公式，文件里没有计算结果（文件由程序生成、未在 "
+                "Excel 中打开保存），所以它和空着一样算缺失。请在 Excel 中打开此文件，保存后重新提交。",
+                "{field_en} is required but is a formula with no calculated value (the file was "
+                "written by a program and never opened in Excel), so it is missing, as a blank "
+                "cell would be. Open it in Excel, save it and send it again.",
+            ),
+            "required_cells": Template(
+                "「{field_zh}」是必填项，但其中 {cells} 个单元格是公式，文件里没有计算结果（文件由"
+                "程序生成、未在 Excel 中打开保存），所以它们和空着一样算缺失。请在 Excel 中打开"
+                "此文件，保存后重新提交。",
+                "{field_en} is required but {cells} of its cells are formulas with no calculated "
+                "value (the file was written by a program and never opened in Excel), so they are "
+                "missing, as blank cells would be. Open it in Excel, save it and send it again.",
             ),
             "other_cells": Template(
                 "这 {cells} 个单元格是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开"
@@ -1237,6 +1257,50 @@ _ENTRIES += [
                 "请写上列名（从模板复制），或删掉这些值。",
                 "Column {column} has values in {count} rows (from {first}) but no header: they "
                 "are not read. Give it its header (copy it from the template) or delete them.",
+            ),
+        },
+    ),
+    Entry(
+        Code.UNREAD_SHEET,
+        Severity.ERROR,
+        "另一个工作表的表格未读取",
+        "Sheet not read",
+        "文件里有两个工作表都是同一张表（例如「日报」和复制出来的「日报 (2)」，或把一个月的行分在"
+        "两个工作表里）：只读取其中一个，另一个工作表里的行没有计入。请把所有行放在同一个工作表里"
+        "（或删掉多余的副本），保存后重新提交。",
+        "The file has two sheets holding the same table (日报 and a copy 日报 (2), or a month's "
+        "rows split over two sheets): only one is read and the rows on the other are not "
+        "counted. Put all the rows on one sheet (or delete the extra copy), save the file and "
+        "send it again.",
+        {
+            "": Template(
+                "工作表「{sheet}」也有一张「{table_zh}」表（第 {row} 行是列名，下面有 {rows} "
+                "行），但它没有被读取：只读取了工作表「{read}」。请把所有行放在同一个工作表里"
+                "（或删掉多余的副本），保存后重新提交。",
+                "Sheet '{sheet}' also holds a {table_en} table (labels in row {row}, {rows} rows "
+                "below them) that is not read: only sheet '{read}' is. Put all the rows on one "
+                "sheet (or delete the extra copy), save it and send it again.",
+            ),
+        },
+    ),
+    Entry(
+        Code.CELL_ERROR,
+        Severity.ERROR,
+        "单元格显示 Excel 错误",
+        "Excel error in a cell",
+        "单元格显示 Excel 错误（#N/A、#DIV/0!、#REF!、#VALUE! 等：公式算不出结果，或把错误值"
+        "当作数值粘贴了进来）：这个值不计入（既不当作 0，也不当作空）。请改正公式或填写正确的"
+        "值，保存后重新提交。",
+        "The cell shows an Excel error (#N/A, #DIV/0!, #REF!, #VALUE! …: a formula that cannot "
+        "be calculated, or an error pasted as a value): the value is not counted, neither as 0 "
+        "nor as blank. Correct the formula or type the value, save the file and send it again.",
+        {
+            "": Template(
+                "「{field_zh}」显示 Excel 错误 {error}（公式算不出结果，或粘贴进来的是错误值），"
+                "这个值没有计入。请改正公式或填写正确的值，保存后重新提交。",
+                "{field_en} shows the Excel error {error} (a formula that cannot be calculated, "
+                "or an error pasted as a value), so it is not counted. Correct the formula or "
+                "type the value, save it and send it again.",
             ),
         },
     ),

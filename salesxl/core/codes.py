@@ -83,6 +83,8 @@ class Code(StrEnum):
     DATE_ORDER_INFERRED = "date_order_inferred"  # a column's values chose day/month order
     UNIT_SCALED = "unit_scaled"  # a money column in 万元/千元 turned into yuan
     UNLABELLED_COLUMN = "unlabelled_column"  # values under no header: read by no one
+    UNREAD_SHEET = "unread_sheet"  # a second sheet holding the same table: not read
+    CELL_ERROR = "cell_error"  # a cell showing an Excel error (#N/A, #DIV/0!)
     # a rep's row dated outside the roster's hire and leave dates: still counted
     BEFORE_HIRE_DATE = "before_hire_date"
     AFTER_LEAVE_DATE = "after_leave_date"

@@ -1,6 +1,6 @@
 """Which text encoding a CSV file is in, and which of its lines do not fit it.
 
-Exports come in UTF-8 (with or without a BOM), UTF-16, GBK/GB18030 (Chinese
+Exports come in UTF-8 (with or without a BOM), UTF-16 (with or without), GBK/GB18030 (Chinese
 ERPs, 淘宝), Big5, and the Western code pages cp1252, latin-1 and cp437 (old
 DOS-era systems).  UTF-8 is tried first (it rarely decodes anything else by
 accident); otherwise charset-normalizer picks among those candidates, and
@@ -14,17 +14,26 @@ chosen encoding are never replaced silently: each such line is reported.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
 
 from salesxl.core.issues import Code, Issue, make_issue, message
 
-__all__ = ["CANDIDATES", "Decoded", "decode_text", "encoding_notes", "known_encoding"]
+__all__ = [
+    "CANDIDATES",
+    "Decoded",
+    "decode_text",
+    "encoding_notes",
+    "known_encoding",
+    "utf16_without_bom",
+]
 
 CANDIDATES = ("utf_8", "gb18030", "big5", "utf_16", "cp1252", "latin_1", "cp437")
 _WESTERN = ("cp1252", "latin_1", "cp437")
 _DETECT_SAMPLE = 1 << 20  # detection reads at most this much; decoding reads everything
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not in text: tab, CR, LF are
 _LINES_SAMPLED = 200  # non-ASCII lines looked at to tell UTF-8 with a few foreign lines
 
 
@@ -55,6 +64,9 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded:
         return _decode(data, "utf-8-sig", sure=True)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _decode(data, "utf-16", sure=True)
+    utf16 = utf16_without_bom(data)
+    if utf16 is not None:
+        return _decode(data, utf16, sure=True)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -70,7 +82,7 @@ def _decode(data: bytes, name: str, *, sure: bool) -> Decoded:
         return Decoded(data.decode(name), name, sure)
     except UnicodeDecodeError:
         pass
-    if name == "utf-16":  # a two-byte encoding cannot be cut into lines by b"\n"
+    if name.startswith("utf-16"):  # a two-byte encoding cannot be cut into lines by b"\n"
         return Decoded(data.decode(name, errors="replace"), name, sure, [(1, data[:40])])
     lines = data.split(b"\n")
     texts, bad = [], []
@@ -83,6 +95,34 @@ def _decode(data: bytes, name: str, *, sure: bool) -> Decoded:
             texts.append(piece.decode(codec, errors="replace"))
             bad.append((number, line))
     return Decoded("\n".join(texts), name, sure, bad)
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """`utf-16-le` or `utf-16-be` for UTF-16 text saved without its BOM (some systems'
+    "Unicode" exports), else None.
+
+    A CSV's commas, digits and line breaks are ASCII: in UTF-16 each is a zero byte beside
+    its code, always on the same side of the pair.  Chinese text puts few zero bytes on
+    the other side (一 is U+4E00), so the zeros must lean one way four to one, be a tenth
+    of the pairs at least, and the bytes must decode to text without control characters
+    (binary data has them)."""
+    sample = data[:_DETECT_SAMPLE]
+    sample = sample[: len(sample) // 2 * 2]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    first, second = sample[0::2].count(0), sample[1::2].count(0)
+    if second >= pairs / 10 and second >= 4 * first:
+        name = "utf-16-le"
+    elif first >= pairs / 10 and first >= 4 * second:
+        name = "utf-16-be"
+    else:
+        return None
+    try:  # incrementally: a sample cut inside a surrogate pair still decodes
+        text = codecs.getincrementaldecoder(name)().decode(sample, final=len(sample) == len(data))
+    except UnicodeDecodeError:
+        return None
+    return None if _CONTROL.search(text) else name
 
 
 def _mostly_utf8(data: bytes) -> bool:

@@ -19,7 +19,13 @@ from collections.abc import Iterator
 
 from defusedxml import ElementTree
 
-__all__ = ["column_index", "column_letters", "sheet_parts", "uncached_formula_cells"]
+__all__ = [
+    "column_index",
+    "column_letters",
+    "error_cells",
+    "sheet_parts",
+    "uncached_formula_cells",
+]
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -83,6 +89,54 @@ def uncached_formula_cells(xml: bytes) -> list[tuple[int, int]]:
         if value is None and b't="str"' not in attributes:
             found.append((int(row) - 1, column_index(letters.decode())))
     return found
+
+
+# A cell holding an Excel error (#N/A, #DIV/0!, #REF!, #VALUE!): `t="e"`, a formula or
+# not (values pasted from a VLOOKUP keep their #N/A), and the error as its `<v>`.
+# python-calamine gives such a cell as '' (blank): the scan says what it really holds.
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d{1,7})"([^<>]*)>(?:<f\b[^<>]*(?:/>|>[^<]*</f>))?<v>([^<]{1,32})</v>'
+)
+_ERROR_TYPE = b't="e"'
+
+
+def error_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    """0-based (row, column) -> the Excel error shown (`#N/A`) of every error cell.
+
+    A sheet without one costs one substring search; each `t="e"` is looked at from
+    the `<c ` at most `_CELL_TAG` bytes before it — or, when they are stuffed in
+    (more than one per 64 bytes), every cell is tried once instead: linear either way.
+    """
+    at = xml.find(_ERROR_TYPE)
+    if at < 0:
+        return {}
+    found: dict[tuple[int, int], str] = {}
+    matches: Iterator[re.Match[bytes] | None]
+    if xml.count(_ERROR_TYPE) > len(xml) // 64:
+        matches = _ERROR_CELL.finditer(xml)
+    else:
+        matches = (_error_cell(xml, at) for at in _occurrences(xml, _ERROR_TYPE, at))
+    for match in matches:
+        if match is None or _ERROR_TYPE not in match.group(3):
+            continue
+        letters, row, _, value = match.groups()
+        found[(int(row) - 1, column_index(letters.decode()))] = value.decode("ascii", "replace")
+    return found
+
+
+def _occurrences(xml: bytes, needle: bytes, at: int) -> Iterator[int]:
+    while at >= 0:
+        yield at
+        at = xml.find(needle, at + 1)
+
+
+def _error_cell(xml: bytes, at: int) -> re.Match[bytes] | None:
+    """The cell whose start tag holds the `t="e"` at `at`."""
+    cell = xml.rfind(b"<c ", max(0, at - _CELL_TAG), at)
+    if cell < 0:
+        return None
+    match = _ERROR_CELL.match(xml, cell)
+    return None if match is None or not match.start(3) <= at < match.end(3) else match
 
 
 _MANY = 1024  # formulas a sheet may well have; past them, the stuffing is counted first

@@ -19,6 +19,7 @@ from salesxl.forms import FORMS, Form, Table
 from salesxl.forms.marks import TO_FIX_NAMES
 from salesxl.read.column_choice import ColumnChoice, choose_column
 from salesxl.read.formulas import column_letters
+from salesxl.read.guards import ReadError
 from salesxl.read.mapping import Mapping_, header_signature, overrides_of, remembered_for
 from salesxl.read.values import header_unit, norm_label, text_of
 from salesxl.read.workbook import Book, Grid
@@ -28,6 +29,7 @@ __all__ = [
     "HeaderCell",
     "Layout",
     "TableLayout",
+    "UnreadTable",
     "column_map",
     "label_rank",
     "locate",
@@ -92,6 +94,19 @@ class Layout:
     mapping: dict[str, str] | None = None  # field key -> header, given or remembered
     remembered: bool = False  # the mapping came from the store, for these headers
     forgotten: str | None = None  # signature whose remembered mapping was left unused
+    unread: list[UnreadTable] = field(default_factory=list)  # tables on sheets not read
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadTable:
+    """A table of the form on another visible sheet than the one read (a copied sheet, a
+    month's rows split over two sheets): its rows are not read, which must be said."""
+
+    table: Table
+    sheet: str
+    header_row: int  # 0-based row of its labels
+    rows: int  # rows with a value below its labels
+    read_sheet: str  # the sheet read for that table
 
 
 # ----------------------------------------------------------------------------
@@ -251,8 +266,11 @@ def locate(
     """The best-matching form and where its tables and header values are; None if none.
 
     Sheets named like a table are looked at first; the other visible sheets
-    (an instructions sheet, a renamed sheet) are read only when a table of
-    the best form is still missing — most files never pay for them.
+    (an instructions sheet, a renamed sheet) are searched for the best form
+    only when one of its tables is still missing.  Once the form is chosen,
+    the visible sheets not read are looked at once more, for the same table
+    holding rows there (`Layout.unread`): a copied or second sheet whose rows
+    would otherwise be left out without a word.
     `mapping` (field key -> header) names columns no synonym knows; without
     one, a mapping `remembered` for a header row's signature is used (with
     `forget`, it is found but not used: the caller drops it).
@@ -299,7 +317,40 @@ def locate(
         used or None,
         from_store,
         forgotten,
+        _unread_tables(book, form, tables, visible, overrides),
     )
+
+
+def _unread_tables(
+    book: Book,
+    form: Form,
+    tables: dict[str, TableLayout],
+    visible: list[str],
+    overrides: dict[str, str],
+) -> list[UnreadTable]:
+    """The form's tables found again, with rows, on visible sheets none of them is read from.
+
+    Only a full label row counts (six labels, or all of a smaller table's): a sheet
+    naming a column or two in its text is not a second table."""
+    read = {t.sheet for t in tables.values()}
+    found: list[UnreadTable] = []
+    for name in visible:
+        if name in read:
+            continue
+        try:
+            grid = book.grid(name)
+        except ReadError:  # a sheet too large to read is not read either way
+            continue
+        for (_, key), cand in _header_candidates(grid, form.id, overrides).items():
+            layout = tables.get(key)
+            if layout is None or cand.matched < min(6, len(layout.table.fields)):
+                continue
+            rows = sum(
+                1 for cells in grid.rows[cand.row + 1 :] if not all(_blank(v) for v in cells)
+            )
+            if rows:
+                found.append(UnreadTable(layout.table, name, cand.row, rows, layout.sheet))
+    return found
 
 
 def _named_like_a_table(sheet: str, hint: str | None) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salesxl.read.extent import Extent, scan_cells
-from salesxl.read.formulas import uncached_formula_cells
+from salesxl.read.formulas import error_cells, uncached_formula_cells
 from salesxl.read.guards import MB, Limits, too_large, unreadable
 
 # Intel's ISA-L (the `isal` package) inflates the same streams in about half zlib's time;
@@ -70,6 +70,7 @@ class PackageScan:
 
     extents: dict[str, Extent] = field(default_factory=dict)
     uncached: dict[str, frozenset[tuple[int, int]]] = field(default_factory=dict)
+    errors: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)  # #N/A cells
     # hidden columns as 0-based inclusive ranges, only for parts that hide any
     hidden_columns: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     # every part inflated (name, content), in the package's order: for `read.staging`;
@@ -206,6 +207,9 @@ def _scan_sheet(part: str, xml: bytes, strings: int, limits: Limits, scan: Packa
     uncached = uncached_formula_cells(xml)
     if uncached:
         scan.uncached[part] = frozenset(uncached)
+    errors = error_cells(xml)
+    if errors:
+        scan.errors[part] = errors
     hidden = hidden_columns(xml)
     if hidden:
         scan.hidden_columns[part] = hidden

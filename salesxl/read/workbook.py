@@ -27,7 +27,7 @@ from typing import Any
 import python_calamine as calamine
 
 from salesxl.core.issues import Code, Issue, message
-from salesxl.read.encoding import Decoded, decode_text, encoding_notes
+from salesxl.read.encoding import Decoded, decode_text, encoding_notes, utf16_without_bom
 from salesxl.read.extent import Extent
 from salesxl.read.formulas import column_letters, sheet_parts
 from salesxl.read.guards import MB, Limits, ReadError, too_large, unreadable
@@ -43,7 +43,11 @@ from salesxl.read.staging import stage_package
 
 __all__ = ["SPREADSHEET_SUFFIXES", "Book", "Grid", "Limits", "ReadError", "open_book"]
 
-SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv"})
+# Spreadsheet formats salesxl does not read (LibreOffice's and WPS's own, Excel's binary
+# .xlsb, Apple Numbers): still collected, so that each is an error saying how to save it
+# again, never passed over as "not a spreadsheet".
+OTHER_SPREADSHEET_SUFFIXES = frozenset({".ods", ".fods", ".xlsb", ".et", ".numbers"})
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv"}) | OTHER_SPREADSHEET_SUFFIXES
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _MERGE_FILL_LIMIT = 10_000  # a larger merged range keeps its value in its top-left cell only
@@ -58,6 +62,8 @@ class Grid:
     rows: list[list[Any]]
     hidden: bool = False
     uncached: frozenset[tuple[int, int]] = frozenset()
+    # cells holding an Excel error (#N/A, #DIV/0!), which read as '': (row, col) -> error
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
     # Merged ranges ((r1, c1), (r2, c2)), 0-based and inclusive; every cell of a range
     # holds the top-left value (a merged number counts once: see validate).
     merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
@@ -119,7 +125,7 @@ class Book:
         del sheet  # python-calamine's copy of the grid, as large as the grid itself
         merged = _fill_merged(rows, merged, self.limits, name)
         uncached = self._uncached_cells().get(name, frozenset())
-        return Grid(name, rows, name in self.hidden, uncached, merged)
+        return Grid(name, rows, name in self.hidden, uncached, self._error_cells(name), merged)
 
     def _sheet_parts(self) -> dict[str, str]:
         """Sheet name -> its worksheet part (workbook.xml and its relationships, defusedxml)."""
@@ -152,6 +158,13 @@ class Book:
             return {}
         names = {part: sheet for sheet, part in self._sheet_parts().items()}
         return {names[part]: cells for part, cells in scan.uncached.items() if part in names}
+
+    def _error_cells(self, name: str) -> dict[tuple[int, int], str]:
+        """A sheet's cells holding an Excel error (found by the package scan)."""
+        scan = self._scan
+        if scan is None or not scan.errors:
+            return {}
+        return scan.errors.get(self._sheet_parts().get(name, ""), {})
 
     def hidden_columns(self, name: str) -> tuple[tuple[int, int], ...]:
         """A sheet's hidden columns as 0-based inclusive ranges (found by the package scan);
@@ -313,7 +326,60 @@ def open_book(path: Path, limits: Limits | None = None, *, encoding: str | None 
         return _open_calamine(path, data, "xls", limits)
     if path.suffix.lower() == ".csv":
         return _open_csv(path, data, limits, encoding)
-    raise _unreadable("这不是 Excel 工作簿或 CSV 文件", "this is not an Excel workbook or CSV file")
+    raise _not_a_workbook(data, path.suffix.lower())
+
+
+# What a file that is no workbook salesxl reads really is, told by its first bytes or its
+# zip's parts: (zh, en) of the reason.  Each is fixed the same way (the message says it):
+# open it in Excel, WPS or LibreOffice and save it as .xlsx.
+_WEB_PAGE = (
+    "这是网页（HTML）文件，只是取了表格的文件名（有些系统这样“导出 Excel”）",
+    "it is a web page (HTML) with a spreadsheet's name, as some systems export tables",
+)
+_XML_2003 = (
+    "这是 Excel 2003 XML 表格，salesxl 只读 .xlsx、.xlsm、.xls 和 .csv",
+    "it is an Excel 2003 XML spreadsheet; salesxl reads .xlsx, .xlsm, .xls and .csv",
+)
+_ODS = (
+    "这是 OpenDocument 表格（.ods，LibreOffice 或 WPS 保存的格式），salesxl 只读 .xlsx、"
+    ".xlsm、.xls 和 .csv",
+    "it is an OpenDocument spreadsheet (.ods, as LibreOffice or WPS save it); salesxl reads "
+    ".xlsx, .xlsm, .xls and .csv",
+)
+_OTHER_FORMATS: dict[str, tuple[str, str]] = {
+    ".ods": _ODS,
+    ".fods": _ODS,
+    ".xlsb": (
+        "这是 Excel 二进制工作簿（.xlsb），salesxl 只读 .xlsx、.xlsm、.xls 和 .csv",
+        "it is an Excel binary workbook (.xlsb); salesxl reads .xlsx, .xlsm, .xls and .csv",
+    ),
+    ".et": (
+        "这是 WPS 表格自己的格式（.et），salesxl 只读 .xlsx、.xlsm、.xls 和 .csv",
+        "it is a WPS spreadsheet in WPS's own format (.et); salesxl reads .xlsx, .xlsm, .xls "
+        "and .csv",
+    ),
+    ".numbers": (
+        "这是 Apple Numbers 文件，salesxl 只读 .xlsx、.xlsm、.xls 和 .csv",
+        "it is an Apple Numbers file; salesxl reads .xlsx, .xlsm, .xls and .csv",
+    ),
+}
+_NOT_A_WORKBOOK = ("这不是 Excel 工作簿或 CSV 文件", "this is not an Excel workbook or CSV file")
+
+
+def _not_a_workbook(data: bytes, suffix: str) -> ReadError:
+    """The refusal of a file that is neither a zip nor an OLE workbook nor CSV, saying what
+    it is when its first bytes tell (a web page, Excel 2003 XML) or its name does."""
+    start = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")) or (
+        start.startswith(b"<") and b"<html" in start
+    ):
+        return _unreadable(*_WEB_PAGE)
+    if (
+        start.startswith(b"<?xml")
+        and b"urn:schemas-microsoft-com:office:spreadsheet" in (data[:4096])
+    ):
+        return _unreadable(*_XML_2003)
+    return _unreadable(*_OTHER_FORMATS.get(suffix, _NOT_A_WORKBOOK))
 
 
 def _reraise_interrupts(exc: BaseException) -> None:
@@ -353,10 +419,9 @@ def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
         )
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
+        why = _zip_kind(archive, names, path.suffix.lower())
         archive.close()
-        raise _unreadable(
-            "这是压缩包，但不是 Excel 工作簿", "it is a zip archive but not an Excel workbook"
-        )
+        raise _unreadable(*why)
     try:
         scan = scan_package(archive, infos, package, limits)
     except ReadError:
@@ -368,6 +433,22 @@ def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
     book = _open_calamine(path, package if staged is None else staged, "xlsx", limits)
     book._archive, book._package, book._scan = archive, package, scan
     return book
+
+
+def _zip_kind(archive: zipfile.ZipFile, names: set[str], suffix: str) -> tuple[str, str]:
+    """Why a zip archive is not a workbook salesxl reads: what its parts show it is."""
+    if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
+        try:
+            kind = archive.read("mimetype")
+        except _PART_ERRORS:
+            kind = b""
+        if kind.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            return _ODS  # whatever its name says
+    if "xl/workbook.bin" in names:
+        return _OTHER_FORMATS[".xlsb"]
+    if suffix in _OTHER_FORMATS:
+        return _OTHER_FORMATS[suffix]
+    return ("这是压缩包，但不是 Excel 工作簿", "it is a zip archive but not an Excel workbook")
 
 
 def _spooled(data: bytes, kind: str) -> Path | None:
@@ -430,7 +511,12 @@ def _remove(spool: Path | None) -> Path | None:
 
 
 def _open_csv(path: Path, data: bytes, limits: Limits, encoding: str | None = None) -> Book:
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if (
+        b"\x00" in data[:4096]
+        and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        and encoding is None
+        and utf16_without_bom(data) is None
+    ):
         raise _unreadable("这不是文本 CSV 文件", "this is not a text CSV file")
     _measure_csv(data, limits)
     decoded = _decode_csv(data, encoding)

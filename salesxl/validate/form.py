@@ -8,6 +8,7 @@ result is a `FormData` (salesxl.validate.model).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from salesxl.core.issues import Code, Issue, make_issue, message
@@ -27,6 +28,7 @@ from salesxl.validate.rows import (
     cell_runs,
     column_letters,
     formula_message,
+    formula_severity,
     insane_number,
     range_problem,
     rep_id_normalised,
@@ -47,6 +49,11 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
         for key, cell in layout.header.items()
         if (cell.row, cell.col) in book.grid(cell.sheet).uncached
     }
+    errors = {
+        key: shown
+        for key, cell in layout.header.items()
+        if (shown := book.grid(cell.sheet).errors.get((cell.row, cell.col))) is not None
+    }
     header = _check_header(
         form,
         layout.header,
@@ -55,6 +62,7 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
         issues,
         header_layout.sheet if header_layout else None,
         uncalculated,
+        errors,
     )
     period = header.get(form.period_field) if form.period_field else None
     default_year = _period_year(period) or _period_year(ctx.period)
@@ -90,6 +98,7 @@ def check_layout(book: Book, layout: Layout, ctx: ValidationContext, path: str) 
         (layout.header[k].sheet, layout.header[k].row, layout.header[k].col) for k in uncalculated
     }
     _report_other_formulas(book, layout, path, reported, issues)
+    issues.extend(_unread_sheets(layout, path))
     return data
 
 
@@ -151,6 +160,29 @@ def _as_records(table: TableData, keys: set[str]) -> list[dict[str, Any]]:
     return [
         {k: (column[i] if column is not None else None) for k, column in columns.items()}
         for i in range(len(table))
+    ]
+
+
+def _unread_sheets(layout: Layout, path: str) -> list[Issue]:
+    """A table of the form on a second sheet, not read: an error at its label row."""
+    return [
+        make_issue(
+            Code.UNREAD_SHEET,
+            path,
+            *message(
+                Code.UNREAD_SHEET,
+                sheet=u.sheet,
+                table_zh=u.table.zh,
+                table_en=u.table.en,
+                row=u.header_row + 1,
+                rows=u.rows,
+                read=u.read_sheet,
+            ),
+            sheet=u.sheet,
+            cell=f"A{u.header_row + 1}",
+            row=u.header_row + 1,
+        )
+        for u in layout.unread
     ]
 
 
@@ -217,19 +249,35 @@ def _check_header(
     issues: list[Issue],
     sheet: str | None = None,
     uncalculated: frozenset[str] | set[str] = frozenset(),
+    errors: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
+    errors = errors or {}
     values: dict[str, Any] = {}
     for f in form.header:
         cell = cells.get(f.key)
         raw = cell.value if cell else ""
         where = _where(cell) if cell else {"sheet": sheet}
+        shown = errors.get(f.key)
+        if shown is not None:  # #N/A, #DIV/0!: reads as blank, but is not
+            issues.append(
+                make_issue(
+                    Code.CELL_ERROR,
+                    path,
+                    *message(Code.CELL_ERROR, field_zh=f.zh, field_en=f.en, error=shown),
+                    column=f.bilingual,
+                    value=shown,
+                    **where,
+                )
+            )
+            continue
         if f.key in uncalculated:  # a formula never calculated: not missing, not zero
             issues.append(
                 make_issue(
                     Code.FORMULA_WITHOUT_VALUE,
                     path,
-                    *message(Code.FORMULA_WITHOUT_VALUE, field_zh=f.zh, field_en=f.en),
+                    *formula_message(f),
                     column=f.bilingual,
+                    severity=formula_severity(f),
                     **where,
                 )
             )

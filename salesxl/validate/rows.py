@@ -49,6 +49,7 @@ __all__ = [
     "cell_runs",
     "column_letters",
     "formula_message",
+    "formula_severity",
     "insane_number",
     "range_problem",
     "rep_id_normalised",
@@ -162,9 +163,19 @@ def formula_message(f: Field | None, cells: int = 1) -> tuple[str, str]:
             return message(Code.FORMULA_WITHOUT_VALUE, field_zh="此单元格", field_en="This cell")
         return message(Code.FORMULA_WITHOUT_VALUE, "other_cells", cells=cells)
     labels = {"field_zh": f.zh, "field_en": f.en}
+    if f.required:  # the row cannot count without it: an error, as a blank cell would be
+        if cells == 1:
+            return message(Code.FORMULA_WITHOUT_VALUE, "required", **labels)
+        return message(Code.FORMULA_WITHOUT_VALUE, "required_cells", cells=cells, **labels)
     if cells == 1:
         return message(Code.FORMULA_WITHOUT_VALUE, **labels)
     return message(Code.FORMULA_WITHOUT_VALUE, "cells", cells=cells, **labels)
+
+
+def formula_severity(f: Field | None) -> Severity | None:
+    """A formula without a value in a field the form requires is an error (the row or file
+    cannot be counted without it, as with a blank cell); elsewhere the code's warning."""
+    return Severity.ERROR if f is not None and f.required else None
 
 
 def cell_runs(rows: list[int]) -> list[tuple[int, int]]:
@@ -502,6 +513,7 @@ class TableChecker:
         if commas:
             self._decimal_comma_column(j, commas[0], values, out, numbers, bad)
         self._formulas(j, out, numbers, bad)
+        self._error_values(j, out, numbers, bad)
         if f.type is FieldType.MONEY:
             self._unit(j, out, values)
         if f.type in NUMERIC:
@@ -643,9 +655,30 @@ class TableChecker:
                         cell=cell_range(self.letters[j], first, last),
                         row=first + 1,
                         column=f.bilingual,
+                        severity=formula_severity(f),
                     ),
                 )
             )
+
+    def _error_values(self, j: int, out: list[Any], numbers: list[int], bad: set[int]) -> None:
+        """Cells showing an Excel error (#N/A, #DIV/0!) read as blank: each is an error at its
+        cell naming the error, not a missing value and never a zero."""
+        errors = self.grid.errors
+        if not errors:
+            return
+        col, f = self.cols[j], self.mapped[j]
+        for i, r in enumerate(numbers):
+            shown = errors.get((r, col))
+            if shown is not None:
+                out[i] = None
+                bad.add(i)
+                self.issue(
+                    Code.CELL_ERROR,
+                    j,
+                    r,
+                    *message(Code.CELL_ERROR, field_zh=f.zh, field_en=f.en, error=shown),
+                    shown,
+                )
 
     def _checks(
         self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
