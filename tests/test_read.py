@@ -498,6 +498,40 @@ def test_a_second_sheet_holding_the_same_table_is_an_error_not_lost(tmp_path):
     )
 
 
+def test_a_copied_sheet_in_a_form_from_our_template_is_found_its_instructions_not_read(
+    tmp_path, monkeypatch
+):
+    """A rep copies the template's 日报 Daily sheet and goes on writing there: the copy's
+    row is an error (its ¥4,500 would be lost).  The template's own 说明 Instructions
+    sheet names every column in its rules; in a workbook bearing the template's mark it
+    is never parsed (every report would pay for it)."""
+    import openpyxl
+
+    from salesxl.read.workbook import Book
+
+    row = {"date": dt.date(2026, 11, 3), "customer": "华联超市", "source": "visit", "stage": "3"}
+    path = write_form(
+        tmp_path / "S001.xlsx",
+        DAILY_REPORT,
+        header={"rep_name": "张伟", "rep_id": "S001", "month": "2026-11"},
+        rows={"daily": [row]},
+    )
+    book = openpyxl.load_workbook(path)
+    copy = book.copy_worksheet(book["日报 Daily"])
+    copy.title = "日报 Daily (2)"
+    header_row = next(r for r in range(1, 40) if copy.cell(r, 1).value == "日期*\nDate")
+    copy.cell(header_row + 2, 1).value = dt.datetime(2026, 11, 4)
+    copy.cell(header_row + 2, 2).value = "永辉超市"
+    book.save(path)
+    loaded: list[str] = []
+    load = Book._load
+    monkeypatch.setattr(Book, "_load", lambda self, name: loaded.append(name) or load(self, name))
+    data = read(path)
+    unread = [i for i in data.issues if i.code.value == "unread_sheet"]
+    assert [(i.sheet, i.cell) for i in unread] == [("日报 Daily (2)", f"A{header_row}")]
+    assert "说明 Instructions" not in loaded and "日报 Daily (2)" in loaded
+
+
 def test_header_row_found_far_down_but_not_beyond_the_scan_window(tmp_path):
     near = daily_grid(
         [GOOD_ROW], header=[["销售员", "张伟", "工号", "S001"], ["月份", "2026-11"]] + [[]] * 50

@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any
 
 from salesxl.forms import FORMS, Form, Table
-from salesxl.forms.marks import TO_FIX_NAMES
+from salesxl.forms.marks import INSTRUCTIONS_NAMES, TO_FIX_NAMES
 from salesxl.read.column_choice import ColumnChoice, choose_column
 from salesxl.read.formulas import column_letters
 from salesxl.read.guards import ReadError
@@ -317,7 +317,7 @@ def locate(
         used or None,
         from_store,
         forgotten,
-        _unread_tables(book, form, tables, visible, overrides),
+        _unread_tables(book, form, tables, visible, overrides, template=hint is not None),
     )
 
 
@@ -327,12 +327,18 @@ def _unread_tables(
     tables: dict[str, TableLayout],
     visible: list[str],
     overrides: dict[str, str],
+    *,
+    template: bool,
 ) -> list[UnreadTable]:
     """The form's tables found again, with rows, on visible sheets none of them is read from.
 
     Only a full label row counts (six labels, or all of a smaller table's): a sheet
-    naming a column or two in its text is not a second table."""
+    naming a column or two in its text is not a second table.  In a workbook made from
+    our template (`template`), its instructions sheet is not looked at: it names every
+    column in its rules, and reading it would cost every report a sheet."""
     read = {t.sheet for t in tables.values()}
+    if template:
+        read |= set(INSTRUCTIONS_NAMES)
     found: list[UnreadTable] = []
     for name in visible:
         if name in read:

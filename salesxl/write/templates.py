@@ -31,6 +31,7 @@ from salesxl.core.periods import Month, Week
 from salesxl.core.version import __version__
 from salesxl.forms import FORMS, Field, FieldType, Form, Role, Table
 from salesxl.forms.formula import Ref, count_text, evaluate, parse, render, render_text_count
+from salesxl.forms.marks import INSTRUCTIONS_NAMES
 from salesxl.read.marks import Written
 from salesxl.write.xlsx import atomic_output, display_width, fit_width, mark, write_cell
 
@@ -554,7 +555,7 @@ class _FormWriter:
 
     def _instructions(self) -> None:
         form, zh = self.form, self.lang == "zh"
-        ws = self.wb.add_worksheet("说明 Instructions" if zh else "Instructions")
+        ws = self.wb.add_worksheet(INSTRUCTIONS_NAMES[0] if zh else INSTRUCTIONS_NAMES[1])
         ws.write_string(
             0,
             0,
