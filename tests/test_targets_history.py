@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,12 @@ import pytest
 from conftest import write_xlsx
 
 from salesxl.core.periods import Month
+from salesxl.store import import_files, sales_history
 from salesxl.targets import Settings, TargetsError, TargetsInput, UnitSpec, split_targets
 from salesxl.targets.files import split_file
 from salesxl.targets.inputs import history_gaps, read_targets_input
+from tests import store_fixtures
+from tests.store_fixtures import sale, sales_csv
 
 SETTINGS = [["年度", 2026], ["方法", "seasonal"], ["取整单位", 1]]
 ANNUAL = [["层级", "单元", "上级", "年度目标"], ["company", "公司", "", 1200]]
@@ -198,5 +202,27 @@ def test_the_unmatched_history_warning_reaches_the_split_notes_from_sales_record
     records = write_xlsx(tmp_path / "sales.xlsx", {"销售记录": sales})
     result = split_file(path, tmp_path / "targets.xlsx", history=[records])
     # s001 is S001; S0O2 (a letter O for the zero) is nobody: 600 of 1,800 = 33.3%
+    (warning,) = [w for w in result.warnings if "history unit" in w]
+    assert ": S0O2 600; together 600, 33.3% of the history" in warning
+
+
+# SQLite and a PostgreSQL server started for the session
+pg_server = store_fixtures.pg_server
+store_url = store_fixtures.store_url
+
+
+def test_stored_sales_under_an_id_in_no_unit_are_warned_about(store_url, tmp_path):
+    """`targets split --db`: the store keeps IDs as the ERP typed them; s001 is S001's, and
+    S0O2 (a letter O) nobody's: 12 × 50 = 600 of the 1,800 sold in 2025, 33.3%."""
+    annual = [
+        ["层级", "单元", "上级", "年度目标"],
+        ["company", "公司", "", 1200],
+        ["rep", "S001", "公司", ""],
+    ]
+    path = write_xlsx(tmp_path / "t.xlsx", {"设置": SETTINGS, "年度目标": annual})
+    rows = [sale(dt.date(2025, m, 15), "s001", "甲医院", "A药", 1, 100) for m in range(1, 13)]
+    rows += [sale(dt.date(2025, m, 15), "S0O2", "乙医院", "A药", 1, 50) for m in range(1, 13)]
+    import_files("sales", [sales_csv(tmp_path / "erp.csv", rows)], db=store_url)
+    result = split_file(path, tmp_path / "targets.xlsx", extra_history=sales_history(store_url))
     (warning,) = [w for w in result.warnings if "history unit" in w]
     assert ": S0O2 600; together 600, 33.3% of the history" in warning
