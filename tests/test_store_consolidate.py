@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from salesxl.cli import main
-from salesxl.consolidate import consolidate_inbox
+from salesxl.consolidate import consolidate, consolidate_inbox
 from salesxl.consolidate.from_store import consolidate_store
 from salesxl.core.periods import Month
 from salesxl.demo import generate_demo
+from salesxl.intake.files import load_form
 from salesxl.store import StoreError, import_files, sales_history, stored_roster
 from tests import store_fixtures
 from tests.store_fixtures import contact, daily_file, rep, roster_file
@@ -676,3 +677,78 @@ def test_a_roster_file_given_to_consolidate_judges_the_rows(store_url, tmp_path)
         ("A5", "after_leave_date"),
         ("A10", "before_hire_date"),
     ]
+
+
+def _graded_months(folder: Path) -> tuple[Path, Path]:
+    """S001's October and November: a customer keeps the grade last given until another is.
+
+    October: 甲 A (20th), 乙 B (21st), 丙 A (22nd), 丁 no grade (5th).
+    November: 甲 again on the 3rd without a grade (still A), 乙 on the 4th graded C, 丁 on
+    the 5th without a grade (never graded), 戊 new on the 6th graded B; 丙 not met.
+    """
+    oct_, nov = Month(2026, 10), Month(2026, 11)
+
+    def met(day: int, name: str, month: Month, grade: str | None = None) -> dict:
+        values = {"source": "visit", "stage": "3", "phone": f"1390000000{'甲乙丙丁戊'.index(name)}"}
+        if grade:
+            values["grade"] = grade
+        if grade in ("A", "B"):  # an A/B customer still open has a next follow-up
+            values["next_followup"] = dt.date(month.year, month.month, day + 7)
+        return contact(day, name, month, **values)
+
+    october = daily_file(
+        folder / "oct",
+        "S001",
+        [
+            met(20, "甲", oct_, "A"),
+            met(21, "乙", oct_, "B"),
+            met(22, "丙", oct_, "A"),
+            met(5, "丁", oct_),
+        ],
+        month=oct_,
+    )
+    november = daily_file(
+        folder / "nov",
+        "S001",
+        [met(3, "甲", nov), met(4, "乙", nov, "C"), met(5, "丁", nov), met(6, "戊", nov, "B")],
+        month=nov,
+    )
+    return october, november
+
+
+def test_a_grade_given_last_month_counts_this_month_as_the_7_day_rule_sees_it(store_url, tmp_path):
+    """Counted by the latest grade given (in this month or the two before, what the 7-day
+    rule sees): 甲 A (October's, no grade since), 戊 B, 乙 C (November's C over October's
+    B); 丁 was never graded, 丙 was not met this month.  A 1, B 1, C 1 — not A 0.  As of
+    the 20th, the A/B customers whose 7 days ran out are 甲 (met the 3rd, due the 10th) and
+    戊 (met the 6th, due the 13th): the rule judged 甲 as A before, too."""
+    october, november = _graded_months(tmp_path)
+    import_files("reports", [october], db=store_url, now=dt.datetime(2026, 11, 1, 8))
+    import_files("reports", [november], db=store_url, now=dt.datetime(2026, 11, 20, 8))
+    results = consolidate_store(store_url, period=NOV, as_of=dt.date(2026, 11, 20)).results
+    assert results is not None
+    s001 = results.reps["S001"]
+    assert (s001.grades["A"], s001.grades["B"], s001.grades["C"]) == (1, 1, 1)
+    assert (results.company.grades["A"], results.company.grades["B"]) == (1, 1)
+    assert sorted((lapse.customer, lapse.due.day) for lapse in results.lapses) == [
+        ("戊", 13),
+        ("甲", 10),
+    ]
+
+
+def test_the_forms_path_counts_grades_as_its_7_day_rule_sees_them(tmp_path):
+    """The same months given as forms: with October as history (the library's `consolidate`
+    takes it) the counts are the store's, A 1, B 1, C 1; a folder sees November alone, where
+    甲 has no grade — counted in no grade and, alike, not judged as an A customer."""
+    october, november = _graded_months(tmp_path)
+    as_of = dt.date(2026, 11, 20)
+    forms = [load_form(november)]
+    summary = consolidate(forms, period=NOV, as_of=as_of, history=[load_form(october)])
+    assert summary.results is not None
+    s001 = summary.results.reps["S001"]
+    assert (s001.grades["A"], s001.grades["B"], s001.grades["C"]) == (1, 1, 1)
+    alone = consolidate_inbox([november.parent], period=NOV, as_of=as_of).results
+    assert alone is not None
+    s001 = alone.reps["S001"]
+    assert (s001.grades["A"], s001.grades["B"], s001.grades["C"]) == (0, 1, 1)
+    assert [lapse.customer for lapse in alone.lapses] == ["戊"]

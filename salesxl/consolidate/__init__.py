@@ -228,7 +228,14 @@ def _consolidate(
     reporting = {s.rep_id for s in data.submissions if s.form_id == FormId.DAILY_REPORT}
     standing = standings(data.reps, period, as_of, workdays, reporting, data.refused)
     reps = rep_totals(
-        data.reps, data.digests, new_customers, book.one_phone, chosen.targets, standing, thresholds
+        data.reps,
+        data.digests,
+        new_customers,
+        book.one_phone,
+        chosen.targets,
+        standing,
+        thresholds,
+        book.graded_before(period.first_day),
     )
     members = list(reps.values())
     company = roll_up(members, "company", thresholds)[0] if members else Totals("company", TOTAL)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from heapq import nsmallest
@@ -78,6 +78,9 @@ class CustomerBook:
     customers: dict[str, list[tuple[str, Trail]]] = field(default_factory=dict)
     # name key -> the one phone the trails give it ("" for several): `digest.identity`
     one_phone: dict[str, str] = field(default_factory=dict)
+    # (rep, identity) of a graded customer whose trails of this month and of the months
+    # before were merged: where a grade may come from an earlier month (`graded_before`)
+    met_again: list[tuple[str, str]] = field(default_factory=list)
 
     def new_customers(self, period_start: dt.date, period_end: dt.date) -> dict[str, int]:
         """Rep -> customers first ever seen in the period, credited to the first registrant."""
@@ -87,6 +90,27 @@ class CustomerBook:
             if period_start <= first.first <= period_end:
                 counts[rep] += 1
         return dict(counts)
+
+    def graded_before(self, period_start: dt.date) -> dict[str, dict[str, int]]:
+        """Rep -> grade -> the customers the rep met in the period without giving a grade,
+        counted by the latest grade the rep gave them in an earlier month.  The 7-day rule
+        treats such a customer by that grade; the A/B/C counts add them so that both agree
+        (README.md "For managers").  Only the customers met both in the period and before
+        with a grade are looked at (`met_again`): none from a folder of one month."""
+        counts: Counter[tuple[str, str | None]] = Counter()
+        customers = self.customers
+        for rep, key in set(self.met_again):
+            for other, merged in customers[key]:
+                if other == rep:
+                    given = merged.grade_date
+                    if merged.in_period and given is not None and given < period_start:
+                        counts[rep, merged.grade] += 1
+                    break
+        found: dict[str, dict[str, int]] = {}
+        for (rep, grade), n in counts.items():
+            if grade:
+                found.setdefault(rep, {})[grade] = n
+        return found
 
     def lapses_and_coming_due(
         self, as_of: dt.date, period_start: dt.date, days: int = FOLLOW_UP_DAYS
@@ -265,6 +289,7 @@ def build_customer_book(trails: Iterable[tuple[str, Trail]]) -> CustomerBook:
     entries = trails if isinstance(trails, list) else list(trails)
     one_phone = names_with_one_phone(t for _, t in entries)
     book: dict[str, list[tuple[str, Trail]]] = {}
+    met_again: list[tuple[str, str]] = []
     for rep, t in entries:
         phone = t.phone or one_phone.get(t.name_key)  # as `identity`, inline: 200,000 trails
         key = phone if phone else "name:" + t.name_key
@@ -274,14 +299,17 @@ def build_customer_book(trails: Iterable[tuple[str, Trail]]) -> CustomerBook:
             continue
         for i, (other, known) in enumerate(group):
             if other == rep:
-                group[i] = (rep, merge_trails(known, t))
+                merged = merge_trails(known, t)
+                group[i] = (rep, merged)
+                if known.in_period is not t.in_period and merged.grade:
+                    met_again.append((rep, key))
                 break
         else:
             group.append((rep, t))
     for group in book.values():
         if len(group) > 1:
             group.sort(key=_registration)
-    return CustomerBook(book, one_phone)
+    return CustomerBook(book, one_phone, met_again)
 
 
 def _registration(item: tuple[str, Trail]) -> tuple[dt.date, str]:

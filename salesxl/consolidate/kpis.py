@@ -76,11 +76,15 @@ def rep_totals(
     targets: Mapping[str, float] | None,
     standings: Mapping[str, Standing],
     thresholds: Thresholds,
+    graded_before: Mapping[str, Mapping[str, int]] | None = None,
 ) -> dict[str, Totals]:
     """One `Totals` per rep of `reps`, from the reps' daily-report digests.
 
     Customers are told apart as the customer book tells them (`one_phone`: its names'
-    phones, `digest.identity`).  Targets are pro-rated by each rep's standing; only judged
+    phones, `digest.identity`).  A customer counts under the latest grade the rep gave it:
+    the month's digests give this month's; `graded_before` (`CustomerBook.graded_before`)
+    adds the customers contacted this month without one, by their grade of the months
+    before — as the 7-day rule sees them.  Targets are pro-rated by each rep's standing; only judged
     reps (standing.JUDGED) get a warning level and a rank.
     """
     out = {
@@ -110,6 +114,13 @@ def rep_totals(
             else customer_kinds((t for d in mine for t in d.trails), one_phone)
         )
         _count_customers(out[rep_id], kinds)
+    for rep_id, carried in (graded_before or {}).items():
+        t = out.get(rep_id)
+        if t is None:
+            continue
+        for grade, n in carried.items():
+            if grade in t.grades:
+                t.grades[grade] += n
     for rep_id, t in out.items():
         t.new_customers = new_customers.get(rep_id, 0)
         standing = standings[rep_id]

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from salesxl.core.periods import Month
-from salesxl.core.rep_ids import RepIndex
+from salesxl.core.rep_ids import RepIndex, rep_key
 from salesxl.targets.calendar import Calendar
 from salesxl.targets.locks import RELATION_ZH, apply_locks, lock_effects
 from salesxl.targets.model import (
@@ -45,6 +45,7 @@ from salesxl.targets.spread import Key, Nodes, spread
 from salesxl.targets.tiers import tier_plans
 from salesxl.targets.tree import Tree, where_en, where_zh
 from salesxl.targets.unit_profiles import ProfileBook, UnitProfile
+from salesxl.targets.unmatched import unmatched_history
 
 __all__ = ["split_targets"]
 
@@ -52,17 +53,33 @@ History = dict[str, dict[str | None, dict[int, float]]]  # unit -> product -> mo
 
 
 def _history(rows: list[tuple[str, str | None, Month, float]], tree: Tree) -> History:
-    """Per unit and product, by month ordinal; a parent without history of its own gets
-    its children's sum.  A unit is matched as consolidation matches rep IDs: an ERP's
-    `s002` or `Ｓ002` is the plan's S002, whose sales they are."""
+    """Per unit and product, by month ordinal, as the rows have them.  A unit is matched as
+    consolidation matches rep IDs: an ERP's `s002` or `Ｓ002` is the plan's S002, whose
+    sales they are; a product the same way among its unit's product rows."""
     history: History = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
     units = RepIndex(tree.nodes)
+    named = {
+        u: {rep_key(p.product): p.product for p in ps if p.product}
+        for u, ps in tree.products.items()
+    }
+    products: dict[tuple[str, str], str] = {}  # (unit, product as typed) -> the row's spelling
     for typed, product, month, amount in rows:
         unit = units.canonical(typed)
         o = month.year * 12 + month.month - 1
-        history[unit][product or None][o] += amount
         if product:
-            history[unit][None][o] += amount
+            if named:  # matched among the unit's product rows, when the plan has any
+                key = (unit, product)
+                found = products.get(key)
+                if found is None:
+                    found = products[key] = named.get(unit, {}).get(rep_key(product), product)
+                product = found
+            history[unit][product][o] += amount
+        history[unit][None][o] += amount
+    return history
+
+
+def _with_parents(history: History, tree: Tree) -> History:
+    """A parent without history of its own gets its children's sum."""
     for unit, _ in reversed(tree.order()):
         if unit in history and history[unit][None]:
             continue
@@ -218,6 +235,14 @@ def split_targets(inp: TargetsInput) -> Split:
     warnings: list[str] = []
     tree = Tree(inp.units)
     history = _history(inp.history, tree)
+    warnings += unmatched_history(
+        history,
+        tree.nodes,
+        {u: [p.product for p in specs if p.product] for u, specs in tree.products.items()},
+        months[0],
+        inp.ends,
+    )
+    history = _with_parents(history, tree)
     active = _active(tree, inp, months)
     shares = annual_targets(
         tree,
