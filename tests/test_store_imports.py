@@ -365,6 +365,22 @@ def test_reports_take_a_folder_of_mixed_forms_and_point_other_files_elsewhere(st
     assert [(p.rep_id, p.period, p.customer) for p in plans] == [("S001", "2026-W46", "甲公司")]
 
 
+def test_a_file_already_imported_as_another_kind_is_refused_not_unchanged(store_url, tmp_path):
+    # The roster is in the store; then someone types `import sales roster.xlsx`.  The
+    # bytes are known, but as a roster: "unchanged" would say the sales are in.
+    path = roster_file(tmp_path / "roster.xlsx", [rep("S001"), rep("S002")])
+    import_files("roster", [path], db=store_url, now=T0)
+    for kind in ("sales", "reports", "targets"):
+        (got,) = import_files(kind, [path], db=store_url, now=T0).files
+        assert (got.status, got.form_id) == ("blocked", "roster"), kind
+        assert [i.code for i in got.issues] == [Code.UNKNOWN_FORM]
+        assert "salesxl import roster" in got.issues[0].message_en
+    assert query(store_url, select(sales_records)) == []
+    # Imported again as what it is, it is unchanged.
+    (again,) = import_files("roster", [path], db=store_url, now=T0).files
+    assert again.status == "unchanged"
+
+
 def test_a_roster_replaces_the_roster_and_rejects_unknown_reps(store_url, tmp_path):
     first = roster_file(tmp_path / "r1.xlsx", [rep("S001"), rep("S002")])
     import_files("roster", [first], db=store_url, now=T0)

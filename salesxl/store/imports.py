@@ -222,12 +222,16 @@ def import_files(
                 results[f] = _unchanged(str(f), row, f"the same file (source {row.source_name})")
             elif hit is None:
                 todo.append(f)
+            elif hit.kind != spec.name:
+                # the same bytes imported as another kind: this import names the wrong kind,
+                # and "unchanged" would say the file is in the store as this one
+                results[f] = _imported_as_other_kind(str(f), hit.form_id, spec)
             elif hit.status == "replaced" and newest.get(f, f) != f:
                 # an old copy left beside the newer file: the newer one counts, as in a folder
                 results[f] = _unchanged(
                     str(f), hit, f"the same file (older than {displayable(str(newest[f]))})"
                 )
-            elif hit.status == "replaced" and spec.per_file and hit.kind == spec.name:
+            elif hit.status == "replaced" and spec.per_file:
                 # the same bytes as an earlier version: importing them again means "this one"
                 results[f] = _restore(engine, str(f), hit, now, actor)
             else:
@@ -691,7 +695,7 @@ class _Plan:
 
 def _plan(data: FormData, spec: Kind) -> _Plan:
     if data.form_id is not None and data.form_id not in spec.forms:
-        return _Plan({}, [_wrong_kind(data, spec)], [], 0)
+        return _Plan({}, [_wrong_kind(data.path, data.form_id, spec)], [], 0)
     rows_of: dict[tuple[str | None, int], str] = {}
     if any(issue.is_error and issue.row is not None for issue in data.issues):
         for key, table in data.tables.items():
@@ -721,15 +725,27 @@ def _empty_roster(path: str) -> Issue:
     return make_issue(Code.REQUIRED, path, *message(Code.REQUIRED, "empty_roster"))
 
 
-def _wrong_kind(data: FormData, spec: Kind) -> Issue:
-    form = FORMS.get(data.form_id or "")
-    name_zh, name_en = (form.zh, form.en) if form else (data.form_id, data.form_id)
-    right = next((k.name for k in KINDS.values() if data.form_id in k.forms), None)
+def _imported_as_other_kind(path: str, form_id: str | None, spec: Kind) -> FileResult:
+    """A file the store holds as another kind (a roster given to `import sales`): refused
+    as the file it is, without being read again."""
+    return FileResult(
+        path,
+        "blocked",
+        form_id,
+        note="not imported: 1 error",
+        issues=[_wrong_kind(path, form_id, spec)],
+    )
+
+
+def _wrong_kind(path: str, form_id: str | None, spec: Kind) -> Issue:
+    form = FORMS.get(form_id or "")
+    name_zh, name_en = (form.zh, form.en) if form else (form_id, form_id)
+    right = next((k.name for k in KINDS.values() if form_id in k.forms), None)
     hint_zh = f"请用 salesxl import {right} 导入。" if right else "这种文件不能导入数据库。"
     hint_en = f"Import it with: salesxl import {right}." if right else "It cannot be imported."
     return make_issue(
         Code.UNKNOWN_FORM,
-        data.path,
+        path,
         *message(
             Code.UNKNOWN_FORM,
             "wrong_kind",
