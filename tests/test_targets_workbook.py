@@ -308,6 +308,31 @@ def test_lang_en_writes_no_chinese_but_the_organisations_names(tmp_path):
     assert any(t.startswith("share of 华东 by") for t in texts)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_method_sheets_notes_beside_its_table_are_not_unlabelled_columns(tmp_path, lang):
+    # 40 reps: the notes (column M) and the lock's table of what it moved (M to AA) stand
+    # beside the unit rows.  Reading the workbook back (validate, import, explain) must not
+    # take them for values under a deleted header.
+    units = [UnitSpec("company", "总公司", annual=D(4_800_000))]
+    units += [UnitSpec("rep", f"S{i:03d}", "总公司") for i in range(1, 41)]
+    split = split_targets(
+        TargetsInput(
+            Settings(2026, rounding=D(100)),
+            units,
+            [],
+            [Lock("S001", Month(2026, 1), D(20_000), row=2)],
+        )
+    )
+    assert split.lock_effects
+    path = write_targets(split, tmp_path / "targets.xlsx", lang=lang)
+    ws = openpyxl.load_workbook(path)["说明 Method" if lang == "zh" else "Method"]
+    beside = [c for row in ws.iter_rows(min_row=16, max_row=54, min_col=14) for c in row]
+    assert any(c.value is not None for c in beside)  # the lock's columns run beside units
+    data = load_form(path)
+    assert data.issues == []
+    assert len(data.records("method")) == 41
+
+
 def test_cli_split_lang_en_has_no_chinese_in_its_notes_either(tmp_path):
     # A history gap (S001's 2025-03 far below its other Marches) and a fall-back make notes.
     history = [

@@ -412,6 +412,7 @@ TARGETS = Form(
             en="Method",
             required=False,
             input_rows=100,
+            notes_beside=True,  # the run's notes and what each lock moved, from column M
             fields=(
                 Field(Role.UNIT, "单元", "Unit", required=True, identifier=True),
                 Field(Role.PRODUCT, "产品", "Product"),

@@ -494,6 +494,9 @@ class Table:
     # A header row holding every required field is this table even with fewer than three
     # labels, when they are at least half the row (a sales export of just 日期, 金额).
     known_by_required: bool = False
+    # Notes stand to the right of the table (the targets 说明 Method sheet): columns past
+    # its last labelled one are not the table's, so values there are not unlabelled.
+    notes_beside: bool = False
 
     @property
     def sheet_name(self) -> str:

@@ -869,6 +869,8 @@ class TableChecker:
             return
         width = max(len(rows[r]) for r in numbers)
         known = {*self.cols, *layout.extras}
+        if self.table.notes_beside and known:  # notes right of the table are not its columns
+            width = min(width, max(known) + 1)
         heads = range(layout.header_row, layout.header_row + layout.header_rows)
         for c in range(width):
             if c in known or any(c < len(rows[h]) and rows[h][c] not in ("", None) for h in heads):
