@@ -147,6 +147,22 @@ def test_not_a_roster_says_why(good):
     assert "--roster" in result.stderr and "is not a roster" in result.stderr
 
 
+def test_a_form_given_as_another_says_what_it_is_not_its_first_warning(tmp_path, good):
+    # A daily report with a short phone number (a warning at G6) given as the roster, and
+    # as the targets: the file is a daily report; its phone is not why it is no roster.
+    report = write_daily(tmp_path / "report.xlsx", [{**GOOD_ROW, "phone": "1381234"}])
+    for args, wanted in (
+        (["validate", str(good), "--roster", str(report)], "is not a roster: "),
+        (["targets", "split", str(report)], "is not a targets input ("),
+        (["targets", "explain", str(report), "S001"], "is not a targets workbook from"),
+    ):
+        result = run(*args)
+        assert result.exit_code in (1, 2) and wanted in result.stderr, result.stderr
+        assert "it is a Daily report form (日报)" in result.stderr
+        assert "它是「日报」表单" in result.stderr
+        assert "1381234" not in result.stderr and "Phone" not in result.stderr
+
+
 # ----------------------------------------------------------------------------
 # validate: JSON, roster, period, folders
 # ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.perf import paused_gc
+from salesxl.forms import FORMS
 from salesxl.intake.collect import collect_files
 from salesxl.intake.pool import Stopped, read_isolated
 from salesxl.read.diagnose import refuse
@@ -30,6 +31,7 @@ __all__ = [
     "issues_only",
     "load_form",
     "load_forms",
+    "not_this_form",
     "saved_early",
     "stream_forms",
 ]
@@ -100,6 +102,19 @@ def load_form(path: Path, ctx: ValidationContext | None = None) -> FormData:
 
 
 SAVED_EARLY = dt.timedelta(days=3)  # a weekend of e-mail is not "far earlier"
+
+
+def not_this_form(data: FormData) -> tuple[str, str]:
+    """What a file given where another form is wanted is instead, in Chinese and English:
+    the form it is (`它是「日报」Daily report 表单`), or, when it is no form at all, the
+    reader's reason (not a workbook, no table it knows) — never a warning about its cells."""
+    form = FORMS.get(data.form_id or "")
+    if form is not None:
+        return f"它是「{form.zh}」表单", f"it is a {form.en} form ({form.zh})"
+    first = next((i for i in data.issues if i.is_error), None)
+    if first is not None:
+        return first.message_zh, first.message_en
+    return "无法识别它是哪种表单", "it is no form salesxl knows"
 
 
 def saved_early(data: FormData, newest_day: dt.date | None = None) -> Issue | None:

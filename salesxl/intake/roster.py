@@ -7,7 +7,7 @@ from pathlib import Path
 from salesxl.core.errors import SalesxlError
 from salesxl.core.people import Rep, Roster
 from salesxl.forms import FormId, Role, TableKey
-from salesxl.intake.files import load_form
+from salesxl.intake.files import load_form, not_this_form
 from salesxl.validate import FormData, ValidationContext
 
 __all__ = ["RosterError", "read_roster", "roster_from_form"]
@@ -22,12 +22,10 @@ class RosterError(SalesxlError):
 def roster_from_form(data: FormData) -> Roster:
     """Reps from a read roster; rows without an ID are skipped (their issues say why)."""
     if data.form_id != FormId.ROSTER:
-        first = data.issues[0] if data.issues else None
+        what_zh, what_en = not_this_form(data)
         raise RosterError(
-            f"{data.path} 不是花名册："
-            + (first.message_zh if first else f"它是 {data.form_id} 表单"),
-            f"{data.path} is not a roster: "
-            + (first.message_en if first else f"it is a {data.form_id} form"),
+            f"{data.path} 不是花名册：" + what_zh,
+            f"{data.path} is not a roster: " + what_en,
             setting="roster",
         )
     reps: dict[str, Rep] = {}

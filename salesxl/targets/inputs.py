@@ -14,7 +14,7 @@ from salesxl.core.periods import Month
 from salesxl.core.text import plural
 from salesxl.forms import TARGETS_INPUT, FormId, TableKey
 from salesxl.forms import Role as R
-from salesxl.intake.files import load_form
+from salesxl.intake.files import load_form, not_this_form
 from salesxl.read.formulas import column_letters
 from salesxl.read.locate import column_map
 from salesxl.read.values import norm_label, parse_number, text_of
@@ -81,13 +81,12 @@ def read_targets_input(
     """The settings, units, history, locks and workdays of a targets input workbook."""
     data = load_form(Path(path))
     if data.form_id != FormId.TARGETS_INPUT:
-        first = data.issues[0] if data.issues else None
+        what_zh, what_en = not_this_form(data)
         raise TargetsError(
             f"{path} 不是目标输入文件（需要「年度目标 Annual」表，含 层级、单元、上级 列）："
-            + (first.message_zh if first else f"它是 {data.form_id} 表单"),
+            + what_zh,
             f"{path} is not a targets input (年度目标 Annual sheet with 层级 Level, "
-            "单元 Unit, 上级 Parent): "
-            + (first.message_en if first else f"it is a {data.form_id} form"),
+            "单元 Unit, 上级 Parent): " + what_en,
         )
     data.issues.extend(input_issues(data))  # the checks `salesxl validate` runs too
     _errors(data, "目标输入", "targets input", "targets_input")

@@ -15,7 +15,7 @@ from typing import Any
 from salesxl.core.periods import Month
 from salesxl.forms import FormId, TableKey
 from salesxl.forms import Role as R
-from salesxl.intake.files import load_form
+from salesxl.intake.files import load_form, not_this_form
 from salesxl.targets.model import Settings, Split, TargetsError, UnitPlan, Version
 from salesxl.targets.notes import read
 from salesxl.validate import FormData
@@ -27,12 +27,11 @@ def load_targets(path: Path) -> FormData:
     """The targets workbook as read, or a TargetsError saying what it is instead."""
     data = load_form(Path(path))
     if data.form_id != FormId.TARGETS:
-        first = data.issues[0] if data.issues else None
+        what_zh, what_en = not_this_form(data)
         raise TargetsError(
-            f"{path} 不是「分解目标」生成的目标文件（明细 Long 表）："
-            + (first.message_zh if first else f"它是 {data.form_id} 表单"),
+            f"{path} 不是「分解目标」生成的目标文件（明细 Long 表）：" + what_zh,
             f"{path} is not a targets workbook from `salesxl targets split` (明细 Long sheet): "
-            + (first.message_en if first else f"it is a {data.form_id} form"),
+            + what_en,
             setting="targets",
         )
     errors = [i for i in data.issues if i.is_error]
