@@ -15,7 +15,8 @@ _KEYS = [s.key for s in SETTINGS]
 
 @click.group()
 def command() -> None:
-    """The manager's Excel workbook (汇总 Consolidate, 校验 Validate, 分解目标 Split targets).
+    """The manager's Excel workbook (汇总 Consolidate, 校验 Validate, 分解目标 Split targets,
+    退回 Return).
 
     \b
     Example:

@@ -174,9 +174,10 @@ def resplit_command(
     """Re-split TARGETS mid-year: a new version from --from on, by the sales to date.
 
     The months before --from stay as they were; each unit's remaining gap (its
-    year less its sales to date) is spread over the months left by the unit's
-    own method, exactly as a split.  A unit already past its year keeps its
-    original months.  The new workbook has a 差异 Version change sheet (previous
+    year less its sales to date, rounded up to the rounding unit) is spread
+    over the months left in proportion to its own months of the previous
+    version (the shape its method gave them).  A unit already past its year
+    keeps its original months.  The new workbook has a 差异 Version change sheet (previous
     version, this one, the change, per unit and month) and a 签字 Sign-off column.
 
     \b
