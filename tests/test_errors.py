@@ -164,6 +164,35 @@ def test_a_locked_output_from_the_real_command(tmp_path):
     assert "无法保存汇总文件" in result.output and "open in Excel" in result.output
 
 
+@pytest.mark.parametrize(
+    ("lock", "app"),
+    [
+        ("~$月汇总_2026-11.xlsx", "Excel"),
+        ("~$总_2026-11.xlsx", "Excel"),  # Excel drops a long name's first two characters
+        (".~lock.月汇总_2026-11.xlsx#", "LibreOffice"),
+    ],
+)
+def test_an_output_open_in_any_spreadsheet_app_is_left_alone(tmp_path, lock, app):
+    box = tmp_path / "inbox"
+    box.mkdir()
+    target = tmp_path / "月汇总_2026-11.xlsx"
+    assert (
+        CliRunner()
+        .invoke(main, ["consolidate", str(box), "--period", "2026-11", "-o", str(target)])
+        .exit_code
+        == 0
+    )
+    before = target.read_bytes()
+    (tmp_path / lock).write_bytes(b"owner")
+    result = CliRunner().invoke(
+        main, ["consolidate", str(box), "--period", "2026-11", "-o", str(target)]
+    )
+    assert result.exit_code == 1, result.output
+    assert f"is open in {app} (lock file {lock} exists)" in result.output
+    assert f"正在 {app} 中打开" in result.output
+    assert target.read_bytes() == before
+
+
 # -- the Excel adapter's handler --------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.read.marks import INPUTS, written_by
 from salesxl.read.workbook import SPREADSHEET_SUFFIXES
 
-__all__ = ["collect_files", "real_paths"]
+__all__ = ["collect_files", "lock_files", "open_by", "real_paths"]
 
 _HIDDEN_ATTRIBUTE = 0x2  # FILE_ATTRIBUTE_HIDDEN on Windows
 
@@ -79,6 +79,22 @@ def _walk(folder: Path, found: list[Path], notes: list[Issue]) -> None:
             notes.append(_note(path, "special"))
         else:
             found.append(path)
+
+
+def lock_files(path: Path) -> list[Path]:
+    """The lock files an open workbook has beside it: Excel and WPS write `~$name` (the
+    first two characters dropped from a long name), LibreOffice `.~lock.name#`."""
+    name = path.name
+    return [
+        path.with_name(f"~${name}"),
+        path.with_name(f"~${name[2:]}"),
+        path.with_name(f".~lock.{name}#"),
+    ]
+
+
+def open_by(path: Path) -> Path | None:
+    """The lock file showing that a spreadsheet app has `path` open, or None."""
+    return next((f for f in lock_files(path) if os.path.lexists(f)), None)
 
 
 def _skipped(path: Path) -> str | None:

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from salesxl.intake.collect import lock_files
+
 __all__ = ["Arrivals", "Signature", "lock_files", "signature"]
 
 Signature = tuple[int, int]  # size, modification time (ns)
@@ -32,17 +34,6 @@ def signature(path: Path) -> Signature | None:
     if not path.is_file():
         return None
     return stat.st_size, stat.st_mtime_ns
-
-
-def lock_files(path: Path) -> list[Path]:
-    """The lock files an open workbook has beside it: Excel and WPS write `~$name` (the
-    first two characters dropped from a long name), LibreOffice `.~lock.name#`."""
-    name = path.name
-    return [
-        path.with_name(f"~${name}"),
-        path.with_name(f"~${name[2:]}"),
-        path.with_name(f".~lock.{name}#"),
-    ]
 
 
 @dataclass(slots=True)

@@ -7,7 +7,7 @@ and ends in `OutputError` (of the one error family), not a traceback.
 `check_output` says up front, before a long job reads its inbox, whether the
 target can be written: the folder exists and takes a file, the name has the
 right suffix, the target is not one of the job's inputs and not open in
-Excel, and an existing file there is one salesxl wrote as the same kind of
+Excel, WPS or LibreOffice (a lock file beside it), and an existing file there is one salesxl wrote as the same kind of
 workbook (its mark, `salesxl.read.marks`) — a rep's report is never replaced
 by a summary.  Temporary files of salesxl's own naming left by a run that
 was killed are removed on the next run.
@@ -27,6 +27,7 @@ from xlsxwriter.exceptions import FileCreateError
 
 from salesxl.core.display import printable
 from salesxl.core.errors import SalesxlError
+from salesxl.intake.collect import open_by
 from salesxl.read.marks import Written, written_by
 
 __all__ = ["SUFFIXES", "OutputError", "atomic_output", "check_output", "clean_stale_temps"]
@@ -115,11 +116,12 @@ def check_output(
             hint_en="choose another output path",
             setting="output",
         )
-    lock = folder / f"~${target.name}"
-    if lock.exists():
+    lock = open_by(target)  # Excel's or WPS's ~$ file, LibreOffice's .~lock.name#
+    if lock is not None:
+        app = "LibreOffice" if lock.name.startswith(".~lock.") else "Excel"
         raise OutputError(
-            f"无法保存{what}：{shown} 正在 Excel 中打开（存在锁文件 {lock.name}），请关闭后重试",
-            f"{shown} is open in Excel (lock file {lock.name} exists); close it and run again",
+            f"无法保存{what}：{shown} 正在 {app} 中打开（存在锁文件 {lock.name}），请关闭后重试",
+            f"{shown} is open in {app} (lock file {lock.name} exists); close it and run again",
         )
     if target.exists():
         if not os.access(target, os.W_OK):

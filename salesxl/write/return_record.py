@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from salesxl.intake.collect import open_by
+
 __all__ = [
     "OUTDATED_FOLDER",
     "RECORD_NAME",
@@ -197,7 +199,7 @@ def take_back(
         why = "list" if entry.kind == "list" else ("replaced" if replaced else "fixed")
         if not path.is_file():
             continue  # removed by hand already
-        owner = _owner_file(path)
+        owner = open_by(path)
         if owner is not None:
             tidied.kept.append(
                 TakenBack(path, entry, why, error=f"open in Excel ({owner.name} is there)")
@@ -263,16 +265,6 @@ def _copy_of(name: str) -> str:
     """A copy's place less its date: `华东/一组/张伟_日报` for `华东/一组/张伟_日报_退回_<日期>.xlsx`
     (a copy of the same file written on another day replaces it)."""
     return name.rsplit("_退回_", 1)[0]
-
-
-def _owner_file(path: Path) -> Path | None:
-    """The lock file a spreadsheet app keeps beside a workbook it has open: `~$name` (Excel,
-    WPS; for a long name, less its first two characters), `.~lock.name#` (LibreOffice)."""
-    for name in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
-        owner = path.with_name(name)
-        if owner.exists():
-            return owner
-    return None
 
 
 def _free(path: Path) -> Path:
