@@ -147,6 +147,26 @@ def test_not_a_roster_says_why(good):
     assert "--roster" in result.stderr and "is not a roster" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["templates", "build", "-o", "{out}"],
+        ["forms", "issue", "--roster", "{roster}", "--period", "2026-12", "-o", "{out}"],
+        ["return", "{good}", "--period", "2026-11", "-o", "{out}"],
+        ["demo", "--reps", "6", "-o", "{out}"],
+    ],
+)
+def test_a_folder_option_given_a_workbooks_name_is_refused(tmp_path, good, roster, args):
+    # `-o returns.xlsx` would make a folder called returns.xlsx: said before any work.
+    out = tmp_path / "returns.xlsx"
+    values = {"out": str(out), "good": str(good), "roster": str(roster)}
+    result = run(*[a.format(**values) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "returns.xlsx is a file's name, but this option names the folder" in result.stderr
+    assert "give a folder such as returns/" in result.stderr
+    assert not out.exists()
+
+
 def test_a_form_given_as_another_says_what_it_is_not_its_first_warning(tmp_path, good):
     # A daily report with a short phone number (a warning at G6) given as the roster, and
     # as the targets: the file is a daily report; its phone is not why it is no roster.

@@ -384,6 +384,19 @@ def test_cli_writes_every_reps_scorecard(tmp_path: Path) -> None:
     assert both.exit_code == 2 and "not both" in both.output
 
 
+@pytest.mark.parametrize("one_file", [[], ["--one-file"]])
+def test_cli_output_named_like_a_workbook_is_refused_not_made_a_folder(tmp_path, one_file):
+    # `-o cards.xlsx --one-file` reads as "write the cards into cards.xlsx"; -o is the
+    # folder, and a folder called cards.xlsx would hold 战报_2026-11.xlsx.
+    demo = generate_demo(tmp_path / "demo", reps=6)
+    args = ["scorecards", str(demo.inbox), "--period", "2026-11", "--as-of", "2026-11-24"]
+    result = CliRunner().invoke(main, [*args, *one_file, "-o", str(tmp_path / "cards.xlsx")])
+    assert result.exit_code == 2, result.output
+    assert "cards.xlsx is a file's name, but this option names the folder" in result.output
+    assert "give a folder such as cards/" in result.output
+    assert not (tmp_path / "cards.xlsx").exists()
+
+
 def test_a_newcomers_pace_line_counts_only_the_workdays_employed(tmp_path: Path) -> None:
     from salesxl.consolidate import consolidate
     from salesxl.core.people import Rep, Roster

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from salesxl.cli.params import DATE, MONTH
+from salesxl.cli.params import DATE, FOLDER_OUT, MONTH
 from salesxl.core.periods import Month, Week
 from salesxl.core.text import plural
 from salesxl.demo import DemoFiles, generate_demo
@@ -317,7 +317,7 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     "-o",
     "--output",
     "folder",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER_OUT,
     default=Path("demo"),
     show_default=True,
     help="Folder for the sample organisation.",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from salesxl.cli.params import MONTH, WEEK
+from salesxl.cli.params import FOLDER_OUT, MONTH, WEEK
 from salesxl.consolidate.prefill import weekly_prefill
 from salesxl.core.periods import Month, Week, weeks_starting_in
 from salesxl.core.text import plural
@@ -88,7 +88,7 @@ def _interactive() -> bool:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER_OUT,
     default=Path("forms"),
     show_default=True,
     help="Folder to write the forms into.",

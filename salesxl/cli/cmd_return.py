@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from salesxl.cli.output import progress
-from salesxl.cli.params import DATE, PERIOD
+from salesxl.cli.params import DATE, FOLDER_OUT, PERIOD
 from salesxl.core.periods import Month, Week
 from salesxl.core.text import plural
 from salesxl.write.return_list import HOW_LABELS
@@ -113,7 +113,7 @@ def _shown(path: Path | None, folder: Path) -> str:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER_OUT,
     default=Path("returns"),
     show_default=True,
     help="Folder for the return copies (by region and team) and the return lists; "

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from salesxl.cli.output import progress
-from salesxl.cli.params import DATE, DB_URL, MONTH
+from salesxl.cli.params import DATE, DB_URL, FOLDER_OUT, MONTH
 from salesxl.consolidate import check_as_of
 from salesxl.core.periods import Month
 from salesxl.core.text import plural
@@ -29,10 +29,11 @@ __all__ = ["command"]
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER_OUT,
     default=Path("scorecards"),
     show_default=True,
-    help="Folder for the scorecards (one workbook per rep, by region and team).",
+    help="Folder for the scorecards (one workbook per rep, by region and team; with "
+    "--one-file, 战报_<month>.xlsx in it).",
 )
 @click.option("--one-file", is_flag=True, help="One workbook with a sheet per rep instead.")
 @click.option(

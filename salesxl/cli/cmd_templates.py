@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from salesxl.cli.params import FOLDER_OUT
 from salesxl.write.templates import build_templates
 
 __all__ = ["command"]
@@ -26,7 +27,7 @@ def command() -> None:
     "-o",
     "--output",
     "folder",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER_OUT,
     default=Path("templates"),
     show_default=True,
     help="Folder to write into.",

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from salesxl.cli.params import DATE, DB_URL
+from salesxl.cli.params import DATE, DB_URL, FOLDER_OUT
 from salesxl.consolidate import Thresholds
 from salesxl.core.periods import Month
 from salesxl.intake.workdays import read_workdays
@@ -53,7 +53,7 @@ def _period(value: str) -> Month | None:
 @click.option("--db", type=DB_URL, help="Import each file into this store and summarise from it.")
 @click.option(
     "--returns",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER_OUT,
     help="Write a return copy of each file with errors into this folder (by region and team); "
     "a file that comes in again without errors has its copy taken back.",
 )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -18,6 +20,7 @@ __all__ = [
     "DATE",
     "DB_URL",
     "ENCODING",
+    "FOLDER_OUT",
     "MONTH",
     "PERIOD",
     "WEEK",
@@ -25,6 +28,7 @@ __all__ = [
     "DateType",
     "DbUrlType",
     "EncodingType",
+    "FolderOutType",
     "MonthType",
     "PeriodType",
     "WeekType",
@@ -136,6 +140,28 @@ class CountType(click.IntRange):
 
 
 COUNT = CountType()
+
+
+class FolderOutType(click.Path):
+    """A folder to write files into (created when missing).  A name like `cards.xlsx` is
+    refused: the user meant a workbook, and would get a folder of that name."""
+
+    def __init__(self) -> None:
+        super().__init__(file_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv") and not path.is_dir():
+            self.fail(
+                f"{value} is a file's name, but this option names the folder the files are "
+                f"written into; give a folder such as {path.stem or 'output'}/",
+                param,
+                ctx,
+            )
+        return path
+
+
+FOLDER_OUT = FolderOutType()
 
 
 class EncodingType(click.ParamType[str]):
