@@ -233,14 +233,16 @@ def test_reissuing_asks_before_replacing(tmp_path: Path, monkeypatch: pytest.Mon
     assert (
         again.exit_code == 1 and "--force" in again.output and "nothing was written" in again.output
     )
+    assert "提示：加 --force 替换它们，或另选文件夹" in again.output  # both languages name it
     assert path.read_bytes() == before
-    with pytest.raises(FormsExistError):
+    with pytest.raises(FormsExistError) as caught:  # the library names no flag
         issue_forms(
             Roster({"S001": Rep("S001", "销售S001", "华东", "一组")}),
             None,
             tmp_path / "f",
             weeks=[W48],
         )
+    assert "--force" not in caught.value.hint_en + caught.value.hint_zh
     # At a terminal: asked; "n" keeps the forms, "y" replaces them.
     monkeypatch.setattr(cmd_forms, "_interactive", lambda: True)
     declined = CliRunner().invoke(main, args, input="n\n")

@@ -156,8 +156,10 @@ def issue(
     try:
         written = write(force)
     except FormsExistError as exc:
-        if not _interactive():
-            raise  # a script or a scheduled job: said clearly, nothing replaced
+        if not _interactive():  # a script or a scheduled job: said clearly, nothing replaced
+            exc.hint_zh = "加 --force 替换它们，或另选文件夹"
+            exc.hint_en = "replace them (--force), or choose another folder"
+            raise
         click.confirm(f"{exc.message_zh}\n{exc.message_en}\n替换它们 Replace them?", abort=True)
         written = write(True)
     people = len({p.name.split("_", 1)[0] for p in written})

@@ -56,7 +56,7 @@ class FormsExistError(OutputError):
             f"{len(paths)} 份表单已在 {folder} 中（{shown}），未写入任何文件",
             f"{len(paths)} of the forms are in {folder} already ({shown}); nothing was written",
             hint_zh="确认后替换，或另选文件夹",
-            hint_en="replace them (--force), or choose another folder",
+            hint_en="replace them once you are sure, or choose another folder",
             setting="output",
         )
         self.paths = list(paths)
