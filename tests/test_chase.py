@@ -164,6 +164,16 @@ def test_text_json_and_exit_codes(inbox):
     assert "  [升级] @李四 王五 已连续 4 个工作日未交日报（10-08 至 10-12），请跟进" in lines
     english = runner.invoke(main, [*base, "--lang", "en"])
     assert "  @张三 daily report 09-30, 10-10, 10-12 missing" in english.output.splitlines()
+    assert "华东 / 一组 (leader 李四): 2 reps owe" in english.output.splitlines()
+    # Without a roster nobody's leader is known: said once, not "leader no leader".
+    bare = ["chase", str(folder), "--as-of", "2026-10-13"]
+    heads = [line for line in runner.invoke(main, bare).output.splitlines() if "欠交" in line]
+    assert heads == ["华东 / 一组 (花名册无主管): 2 人欠交", "未分团队 (花名册无主管): 1 人欠交"]
+    en_heads = runner.invoke(main, [*bare, "--lang", "en"]).output.splitlines()
+    assert [line for line in en_heads if "owe" in line] == [
+        "华东 / 一组 (no leader in the roster): 2 reps owe",
+        "No team (no leader in the roster): 1 rep owes",
+    ]
     got = runner.invoke(main, [*base, "--format", "json"])
     assert got.exit_code == 1
     data = json.loads(got.output)

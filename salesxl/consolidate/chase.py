@@ -434,8 +434,11 @@ def chase_text(chase: ChaseList, lang: str = "zh") -> list[str]:
         lines.append("  nobody owes a report" if en else "  无人欠交")
         return lines
     for t in chase.teams:
-        leader = t.leader or ("no leader in the roster" if en else "花名册无主管")
-        head = f"{_team_name(t, lang)} ({'leader' if en else '主管'} {leader}): "
+        if t.leader:
+            leader = f"leader {t.leader}" if en else f"主管 {t.leader}"
+        else:
+            leader = "no leader in the roster" if en else "花名册无主管"
+        head = f"{_team_name(t, lang)} ({leader}): "
         head += (
             (f"{len(t.reps)} reps owe" if len(t.reps) != 1 else "1 rep owes")
             if en
