@@ -110,7 +110,12 @@ def _period(value: str) -> Month | None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also append the log lines to this file.",
 )
-@click.option("--once", is_flag=True, help="Handle the files there now, write the summary, exit.")
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Handle the files there now, write the summary, exit (a file open in a spreadsheet "
+    "app is waited for up to --hold seconds).",
+)
 @click.option(
     "--max-runtime",
     type=click.FloatRange(min=0),

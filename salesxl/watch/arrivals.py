@@ -13,12 +13,11 @@ Pure bookkeeping over `os.stat`: no threads, the caller passes the time.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from salesxl.intake.collect import lock_files
+from salesxl.intake.collect import lock_files, open_by
 
 __all__ = ["Arrivals", "Signature", "lock_files", "signature"]
 
@@ -52,6 +51,10 @@ class Arrivals:
         self.settle, self.hold, self.wanted = settle, hold, wanted
         self.pending: dict[Path, _Pending] = {}
         self.done: dict[Path, Signature] = {}  # what each file was when it was handed out
+        # Files found open (their lock file) and not yet said to be: `opened` hands each out
+        # once, so the log says why a file is waited for rather than staying silent.
+        self._open: list[tuple[Path, Path]] = []
+        self._told: set[Path] = set()
 
     def touch(self, paths: Iterable[Path], now: float) -> None:
         """Something happened to these paths (created, written, moved here)."""
@@ -80,15 +83,26 @@ class Arrivals:
                 continue
             if now - p.since < self.settle or sig[0] == 0:
                 continue  # still changing, or created empty and not yet written
-            if now - p.first < self.hold and any(os.path.lexists(f) for f in lock_files(path)):
-                continue  # open in a spreadsheet app: wait for it to be closed
+            if now - p.first < self.hold:
+                lock = open_by(path)
+                if lock is not None:  # open in a spreadsheet app: wait for it to be closed
+                    if path not in self._told:
+                        self._told.add(path)
+                        self._open.append((path, lock))
+                    continue
+            self._told.discard(path)
             del self.pending[path]
             self.done[path] = sig
             out.append(path)
         return out
 
     def locked(self, path: Path) -> bool:
-        return any(os.path.lexists(f) for f in lock_files(path))
+        return open_by(path) is not None
+
+    def opened(self) -> list[tuple[Path, Path]]:
+        """The files found open since last asked, each with its lock file (once a file)."""
+        found, self._open = self._open, []
+        return found
 
     @property
     def waiting(self) -> int:

@@ -140,6 +140,17 @@ class Watcher:
         thaw()  # what earlier rounds froze, back to the collector: the watch runs for days
         for path in self.arrivals.ready(now):
             self.log(self.handle(path))
+        for path, lock in self.arrivals.opened():
+            self.log(
+                _line(
+                    "open",
+                    _shown(path, self.inbox),
+                    [
+                        f"open in a spreadsheet app ({lock.name} beside it): read once it is "
+                        f"closed, or as saved in {self.o.hold:g} s"
+                    ],
+                )
+            )
         if self.writing is not None and not self.writing.is_alive():
             self.writing = None
         due = self.last_refresh is None or now - self.last_refresh >= self.o.refresh
