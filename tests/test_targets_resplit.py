@@ -182,6 +182,11 @@ def test_cli_resplit_writes_the_version_change_sheet_and_keeps_versions(tmp_path
     # The store keeps both versions; a month takes the version in force for it.
     listed = runner.invoke(main, ["targets", "versions", "--db", db])
     assert listed.exit_code == 0 and listed.output.count("\n2026  ") == 2, listed.output
+    other = runner.invoke(main, ["targets", "versions", "--db", db, "--year", "2027"])
+    assert other.output == (
+        "no targets versions of 2027 in the store (it has 2026): "
+        "`salesxl import targets targets.xlsx`\n"
+    )
     from salesxl.store import load_period
 
     assert load_period(db, Month(2026, 8), as_of=dt.date(2026, 8, 10)).targets["A"] == 1170

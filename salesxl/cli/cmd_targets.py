@@ -225,6 +225,14 @@ def versions(db: str | None, year: int | None) -> None:
     from salesxl.store import target_version_list
 
     found = target_version_list(db, year)
+    if not found and year is not None:
+        years = sorted({v.year for v in target_version_list(db, None)})
+        kept = f" (it has {', '.join(map(str, years))})" if years else ""
+        click.echo(
+            f"no targets versions of {year} in the store{kept}: "
+            "`salesxl import targets targets.xlsx`"
+        )
+        return
     if not found:
         click.echo("no targets versions in the store yet: `salesxl import targets targets.xlsx`")
         return
