@@ -573,6 +573,44 @@ def test_widths_count_chinese_double():
     assert fit_width(["x"]) == 6 and fit_width(["y" * 200]) == 60
 
 
+def test_a_template_filled_in_place_is_never_replaced_by_a_blank_one(tmp_path):
+    # The admin filled the roster template in place (Excel keeps salesxl's mark when it
+    # saves); `templates build` again, or `targets template -o roster.xlsx` by a slip of
+    # the fingers, would have emptied it: refused, and nothing is written.
+    from click.testing import CliRunner
+
+    from salesxl.cli import main
+    from salesxl.forms import ROSTER
+    from salesxl.read.marks import Written, written_by
+
+    folder = tmp_path / "templates"
+    build_templates(folder)
+    roster = folder / "roster.xlsx"
+    wb = openpyxl.load_workbook(roster)
+    ws = wb[ROSTER.tables[0].sheet_name]
+    head = next(r for r in range(1, 10) if str(ws.cell(r, 1).value or "").startswith("工号"))
+    for i, (rep_id, name) in enumerate([("S001", "张伟"), ("S002", "李娜")], start=1):
+        ws.cell(head + i, 1, rep_id)
+        ws.cell(head + i, 2, name)
+    wb.save(roster)
+    assert written_by(roster) is Written.FORM  # still salesxl's mark
+    filled, others = roster.read_bytes(), (folder / "daily_report.xlsx").stat().st_mtime_ns
+    with pytest.raises(OutputError) as caught:
+        build_templates(folder)
+    assert f"{roster} (2 rows) already holds data" in caught.value.message_en
+    assert "（2 行）" in caught.value.message_zh
+    assert roster.read_bytes() == filled
+    assert (folder / "daily_report.xlsx").stat().st_mtime_ns == others  # nothing written
+    result = CliRunner().invoke(main, ["targets", "template", "-o", str(roster)])
+    assert result.exit_code == 1 and "a blank template does not replace" in result.output
+    assert roster.read_bytes() == filled
+    # A blank template is replaced as before (a second build, or another language).
+    blank = tmp_path / "targets_input.xlsx"
+    for lang in ("zh", "en"):
+        result = CliRunner().invoke(main, ["targets", "template", "-o", str(blank), "--lang", lang])
+        assert result.exit_code == 0, result.output
+
+
 def test_atomic_output_never_leaves_a_half_written_file(tmp_path):
     target = tmp_path / "out.xlsx"
     target.write_bytes(b"good")

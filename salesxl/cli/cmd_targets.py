@@ -13,7 +13,7 @@ from salesxl.core.periods import Month
 from salesxl.core.text import plural
 from salesxl.forms import TARGETS_INPUT
 from salesxl.targets import SplitResult, explain_file, resplit_file, split_file
-from salesxl.write.templates import write_form
+from salesxl.write.templates import write_blank
 
 __all__ = ["command"]
 
@@ -285,7 +285,7 @@ def template(output: Path, lang: str) -> None:
     Example:
       salesxl targets template -o targets_input.xlsx
     """
-    write_form(output, TARGETS_INPUT, lang=lang)
+    write_blank(output, TARGETS_INPUT, lang=lang)
     click.echo(
         f"wrote {output}: fill 设置 Settings and 年度目标 Annual, then run "
         f"`salesxl targets split {output}`"

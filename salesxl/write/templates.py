@@ -32,7 +32,9 @@ from salesxl.core.version import __version__
 from salesxl.forms import FORMS, Field, FieldType, Form, Role, Table
 from salesxl.forms.formula import Ref, count_text, evaluate, parse, render, render_text_count
 from salesxl.forms.marks import INSTRUCTIONS_NAMES
-from salesxl.read.marks import Written
+from salesxl.intake.files import load_form
+from salesxl.read.marks import Written, written_by
+from salesxl.write.output import OutputError
 from salesxl.write.xlsx import atomic_output, display_width, fit_width, mark, write_cell
 
 __all__ = [
@@ -41,6 +43,9 @@ __all__ = [
     "FormJob",
     "build_templates",
     "field_help",
+    "filled_in_rows",
+    "refuse_filled_in",
+    "write_blank",
     "write_form",
     "write_forms",
 ]
@@ -680,10 +685,46 @@ def write_form(
 
 
 def build_templates(folder: Path, *, lang: str = "zh") -> list[Path]:
-    """Write one blank template per form into `folder` (created if needed)."""
+    """Write one blank template per form into `folder` (created if needed); a template there
+    that someone has filled in is not replaced (OutputError, and nothing is written)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    refuse_filled_in([folder / form.filename for form in FORMS.values()])
     return [write_form(folder / form.filename, form, lang=lang) for form in FORMS.values()]
+
+
+def write_blank(target: Path, form: Form, *, lang: str = "zh") -> Path:
+    """A blank template of `form` at `target`, which must not hold a form filled in."""
+    refuse_filled_in([Path(target)])
+    return write_form(target, form, lang=lang)
+
+
+def filled_in_rows(path: Path) -> int:
+    """Rows a person has filled into the salesxl form at `path` (a roster's reps, a targets
+    input's units): 0 for a blank template, or a file that is not such a form (those the
+    output check refuses anyway)."""
+    if not path.is_file() or written_by(path) is not Written.FORM:
+        return 0
+    return sum(len(table) for table in load_form(path).tables.values())
+
+
+def refuse_filled_in(paths: Sequence[Path]) -> None:
+    """OutputError when a blank template would replace one of `paths` that holds data: a
+    template salesxl wrote carries its mark after it has been filled in and saved, so the
+    mark alone would let `salesxl templates build` empty a roster filled in place."""
+    filled = [(p, n) for p in paths if (n := filled_in_rows(p))]
+    if not filled:
+        return
+    shown_zh = "、".join(f"{p}（{n:,} 行）" for p, n in filled)
+    shown_en = ", ".join(f"{p} ({n:,} {'row' if n == 1 else 'rows'})" for p, n in filled)
+    raise OutputError(
+        f"无法保存空白模板：{shown_zh} 已填有数据，空白模板不会覆盖；未写入任何文件",
+        f"{shown_en} already {'holds' if len(filled) == 1 else 'hold'} data: a blank template "
+        "does not replace a form filled in; nothing was written",
+        hint_zh="请另选文件名或文件夹，或先移走这些文件",
+        hint_en="choose another name or folder, or move those files away first",
+        setting="output",
+    )
 
 
 @dataclass(frozen=True, slots=True)
