@@ -132,6 +132,40 @@ def test_prefilled_settings_land_beside_their_labels(tmp_path: Path) -> None:
     assert pairs["期间 Period"] == "2026-11", "a period stays text (Excel would make it a date)"
 
 
+def test_rebuilding_a_manager_workbook_keeps_what_was_filled_in(tmp_path: Path) -> None:
+    # The manager filled in the settings and, once, the interpreter's path; after an upgrade
+    # docs/manager.md says to rebuild the workbook with `salesxl macros build`.
+    from salesxl.read.marks import Written, written_by
+
+    path = build_manager_workbook(tmp_path / "manager.xlsm")
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ws = wb[SETTINGS_SHEET]
+    row_of = {c.value: c.row for c in ws["A"] if c.value}
+    ws.cell(row_of["收件箱 Inbox folder"], 2, "D:/sales/inbox")
+    ws.cell(row_of["期间 Period"], 2, "2026-11")
+    ws.cell(row_of["花名册 Roster"], 2, "D:/sales/roster.xlsx")
+    ws.cell(row_of["口头预警 Oral warning below"], 2, 0.75)
+    wb[XLWINGS_SHEET]["B1"] = "C:\\Python312\\pythonw.exe"
+    wb.save(path)
+    assert written_by(path) is Written.MANAGER
+    result = CliRunner().invoke(
+        main, ["macros", "build", "-o", str(path), "--set", "period=2026-12"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "kept from the workbook it replaced: inbox, roster, oral, INTERPRETER_WIN" in (
+        result.output
+    )
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    pairs = {r[0]: r[1] for r in wb[SETTINGS_SHEET].iter_rows(values_only=True, max_col=2)}
+    assert pairs["收件箱 Inbox folder"] == "D:/sales/inbox"
+    assert pairs["期间 Period"] == "2026-12"  # --set wins
+    assert pairs["花名册 Roster"] == "D:/sales/roster.xlsx"
+    assert pairs["口头预警 Oral warning below"] == 0.75
+    assert pairs["书面预警 Written warning below"] == 0.6  # the default, as it was
+    assert wb[XLWINGS_SHEET]["B1"].value == "C:\\Python312\\pythonw.exe"
+    assert wb[XLWINGS_SHEET]["B2"].value is None
+
+
 def test_checked_in_workbook_does_not_drift(built: Path) -> None:
     """`salesxl macros build` regenerates exactly what is in macros/ (rebuild: make macros)."""
     with zipfile.ZipFile(built) as ours, zipfile.ZipFile(CHECKED_IN) as theirs:

@@ -56,19 +56,29 @@ def build(output: Path, values: tuple[str, ...]) -> None:
     """Write the manager workbook: settings, buttons, and the embedded xlwings module.
 
     Open it in Excel, fill in the yellow 设置 Settings cells and click a button;
-    see docs/manager.md for the one-time set-up.
+    see docs/manager.md for the one-time set-up. Built again over a manager
+    workbook (after an upgrade), it keeps the settings and the interpreter path
+    filled in there; --set changes one.
 
     \b
     Example:
       salesxl macros build -o manager.xlsm --set inbox=D:/sales/inbox --set roster=roster.xlsx
     """
     # the VBA builder only when a workbook is built: --help starts faster
-    from salesxl.excel.builder import build_manager_workbook
+    from salesxl.excel.builder import build_manager_workbook, filled_in_settings
+    from salesxl.excel.settings import SETTINGS
     from salesxl.excel.vba.project import xlwings_version
 
     if output.suffix.lower() != ".xlsm":
         raise click.BadParameter(
             f"{output.name}: a workbook with macros must end in .xlsm", param_hint="-o"
         )
-    path = build_manager_workbook(output, values=_pairs(values))
+    given = _pairs(values)
+    kept, conf = filled_in_settings(output)  # a workbook rebuilt keeps what was filled in
+    path = build_manager_workbook(output, values=kept | given, conf=conf)
     click.echo(f"wrote {path} (xlwings {xlwings_version()} embedded)")
+    defaults = {s.key: s.default for s in SETTINGS}
+    carried = [k for k, v in kept.items() if k not in given and v != defaults.get(k)]
+    carried += list(conf)
+    if carried:
+        click.echo(f"  kept from the workbook it replaced: {', '.join(carried)}")

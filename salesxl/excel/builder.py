@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from python_calamine import CalamineError, CalamineWorkbook
 
 from salesxl.core.version import __version__
 from salesxl.excel.settings import (
@@ -23,13 +24,14 @@ from salesxl.excel.settings import (
     SETTINGS_SHEET,
     SETTINGS_TOP,
     XLWINGS_SHEET,
+    setting_key,
 )
 from salesxl.excel.vba.project import BUTTONS, build_vba_project, xlwings_version
-from salesxl.read.marks import Written
+from salesxl.read.marks import Written, written_by
 from salesxl.write.templates import FIXED_CREATED
 from salesxl.write.xlsx import atomic_output, fit_width, mark, write_cell
 
-__all__ = ["XLWINGS_KEYS", "build_manager_workbook"]
+__all__ = ["XLWINGS_KEYS", "build_manager_workbook", "filled_in_settings"]
 
 # The keys of the xlwings.conf sheet, read by the embedded xlwings module from A1
 # down to the first empty cell; an empty value means "xlwings' default" (python on PATH).
@@ -55,8 +57,41 @@ _VALIDATION: dict[str, dict[str, Any]] = {
 }
 
 
-def build_manager_workbook(path: Path, *, values: Mapping[str, Any] | None = None) -> Path:
-    """Write the manager workbook to `path` (atomically); `values` pre-fill settings by key."""
+def filled_in_settings(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The settings (by key) and xlwings.conf values (by key) filled in the manager workbook
+    at `path`, to be kept when it is built again (after an upgrade); nothing when `path` is
+    not such a workbook."""
+    if not Path(path).is_file() or written_by(Path(path)) is not Written.MANAGER:
+        return {}, {}
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        settings = book.get_sheet_by_name(SETTINGS_SHEET).to_python()
+        conf = book.get_sheet_by_name(XLWINGS_SHEET).to_python()
+    except (CalamineError, OSError, ValueError):
+        return {}, {}
+    values: dict[str, Any] = {}
+    for row in settings:
+        if len(row) < 2 or row[1] in ("", None):
+            continue
+        key = setting_key(row[0])
+        if key is not None and key not in values:
+            values[key] = row[1]
+    interpreter = {
+        str(row[0]).strip(): row[1]
+        for row in conf
+        if len(row) >= 2 and str(row[0]).strip() in XLWINGS_KEYS and row[1] not in ("", None)
+    }
+    return values, interpreter
+
+
+def build_manager_workbook(
+    path: Path,
+    *,
+    values: Mapping[str, Any] | None = None,
+    conf: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write the manager workbook to `path` (atomically); `values` pre-fill settings by key,
+    `conf` the xlwings.conf sheet (the interpreter's path) by key."""
     vba = build_vba_project()
     filled = {s.key: s.default for s in SETTINGS} | dict(values or {})
     with atomic_output(Path(path), "管理工作簿", written=Written.MANAGER) as tmp:
@@ -80,9 +115,9 @@ def build_manager_workbook(path: Path, *, values: Mapping[str, Any] | None = Non
             sheet.set_vba_name(f"Sheet{number}")
             sheet.write(0, 0, note, formats.note)
             sheet.set_column(0, 0, 60)
-        conf = wb.add_worksheet(XLWINGS_SHEET)
-        conf.set_vba_name("Sheet2")
-        _xlwings_sheet(conf, formats)
+        sheet_conf = wb.add_worksheet(XLWINGS_SHEET)
+        sheet_conf.set_vba_name("Sheet2")
+        _xlwings_sheet(sheet_conf, formats, conf or {})
         settings.activate()
         wb.close()
     return Path(path)
@@ -207,10 +242,10 @@ def _print_on_one_page(ws: Any) -> None:
     ws.fit_to_pages(1, 1)
 
 
-def _xlwings_sheet(ws: Any, f: _Formats) -> None:
+def _xlwings_sheet(ws: Any, f: _Formats, values: Mapping[str, Any]) -> None:
     for row, key in enumerate(XLWINGS_KEYS):
         ws.write(row, 0, key, f.key)
-        ws.write_blank(row, 1, None, f.input)
+        write_cell(ws, row, 1, values.get(key), f.input)
     for row, text in enumerate(_XLWINGS_HELP):
         ws.write(row, 3, text, f.note)
     ws.set_column(0, 0, 20)

@@ -38,6 +38,7 @@ __all__ = [
     "headline_text",
     "hyperlink",
     "read_settings",
+    "setting_key",
     "sheet_grid",
 ]
 
@@ -238,15 +239,19 @@ _SETTING = {s.key: s for s in SETTINGS}
 _PATHS = ("inbox", "roster", "targets", "output", "targets_input", "returns", "passwords")
 
 
+_LABELS = {norm_label(label): s.key for s in SETTINGS for label in (s.zh, s.en, s.label, s.key)}
+
+
+def setting_key(label: Any) -> str | None:
+    """The setting a Settings sheet label names (Chinese, English or both), or None."""
+    return _LABELS.get(norm_label(label)) if isinstance(label, str) else None
+
+
 def _by_label(pairs: dict[Any, Any]) -> dict[str, Any]:
     """Setting key -> value, matching labels in Chinese, English or both."""
-    keys = {}
-    for s in SETTINGS:
-        for label in (s.zh, s.en, s.label, s.key):
-            keys[norm_label(label)] = s.key
     out: dict[str, Any] = {}
     for label, value in pairs.items():
-        key = keys.get(norm_label(label))
+        key = setting_key(label)
         if key is not None and key not in out:
             out[key] = value.strip() if isinstance(value, str) else value
     return out
