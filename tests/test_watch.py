@@ -105,6 +105,28 @@ def test_a_file_held_open_too_long_is_read_as_saved(tmp_path):
     assert arrivals.ready(now=31) == [path]
 
 
+def test_return_copies_inside_the_inbox_are_refused_before_watching(folder: Path):
+    # Copies written into the inbox would come back as rep forms: in this very watch's
+    # summary (every error counted twice) and in the next `consolidate`.  `salesxl return`
+    # refuses such a folder; so does the watch, naming its own option.
+    from click.testing import CliRunner
+
+    from salesxl.cli import main
+    from salesxl.write.output import OutputError
+
+    inbox = folder / "inbox"
+    shutil.copy(folder / "source" / "bad.xlsx", inbox / "bad.xlsx")
+    with pytest.raises(OutputError, match="is inside the inbox"):
+        watch_folder(in_process(folder, returns=inbox / "returns"), log=print, once=True)
+    returns = ["--returns", str(inbox / "returns")]
+    result = CliRunner().invoke(
+        main, ["watch", str(inbox), "--once", *returns, "-o", str(folder / "summary.xlsx")]
+    )
+    assert result.exit_code == 1, result.output
+    assert "Hint: choose a folder outside the inbox (--returns)" in result.output
+    assert not (inbox / "returns").exists() and not (folder / "summary.xlsx").exists()
+
+
 def test_a_file_waited_for_because_it_is_open_is_said_once(folder: Path):
     # A report open in Excel when a scheduled `watch --once` runs: the run waits for it (up to
     # --hold), and the log says so at once rather than staying silent all that time.

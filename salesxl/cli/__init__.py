@@ -42,12 +42,13 @@ COMMANDS = {
 }
 
 
-# A setting named by an error -> the option that gives it, where it is not --<setting>.
+# A setting named by an error -> the options that give it, where it is not --<setting>:
+# the first the command has (`watch --returns`, `return --output`).
 _OPTION_OF_SETTING = {
-    "database": "--db",
-    "returns": "--output",
-    "passwords": "--password-from",
-    "target_database": "--to",
+    "database": ("--db",),
+    "returns": ("--returns", "--output"),
+    "passwords": ("--password-from",),
+    "target_database": ("--to",),
 }
 
 
@@ -99,8 +100,11 @@ def _given(ctx: click.Context | None, param: click.Parameter | None) -> bool:
 def _param(ctx: click.Context | None, setting: str | None) -> click.Parameter | None:
     if ctx is None or setting is None:
         return None
-    flag = _OPTION_OF_SETTING.get(setting, "--" + setting.replace("_", "-"))
-    return next((p for p in ctx.command.params if flag in getattr(p, "opts", ())), None)
+    flags = _OPTION_OF_SETTING.get(setting, ("--" + setting.replace("_", "-"),))
+    return next(
+        (p for flag in flags for p in ctx.command.params if flag in getattr(p, "opts", ())),
+        None,
+    )
 
 
 def _in_context(command: click.Command) -> click.Command:

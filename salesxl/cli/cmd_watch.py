@@ -54,8 +54,8 @@ def _period(value: str) -> Month | None:
 @click.option(
     "--returns",
     type=FOLDER_OUT,
-    help="Write a return copy of each file with errors into this folder (by region and team); "
-    "a file that comes in again without errors has its copy taken back.",
+    help="Write a return copy of each file with errors into this folder (by region and team; "
+    "not inside INBOX); a file that comes in again without errors has its copy taken back.",
 )
 @click.option(
     "--roster",

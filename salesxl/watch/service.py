@@ -44,6 +44,7 @@ from salesxl.store import import_files, stored_roster
 from salesxl.validate import FormData, ValidationContext
 from salesxl.watch.arrivals import Arrivals
 from salesxl.watch.returning import ReturnStep
+from salesxl.write.returns import check_returns_folder
 
 __all__ = ["WatchOptions", "Watcher", "auto_period", "watch_folder"]
 
@@ -335,6 +336,8 @@ def watch_folder(
     """Watch `options.inbox` until `stop` is set (or `max_runtime` seconds have passed);
     `once`: handle the files there now, write the summary, and return.  Returns the
     number of files handled.  The last summary is written before returning."""
+    if options.returns is not None:
+        check_returns_folder(options.returns, [options.inbox])  # else copies come back as forms
     stop = stop or threading.Event()
     watcher = Watcher(options, log, background=not once)
     clock = time.monotonic

@@ -66,6 +66,7 @@ __all__ = [
     "ReturnedFile",
     "Returns",
     "Tidied",
+    "check_returns_folder",
     "copy_name",
     "return_copies",
     "return_inbox",
@@ -123,6 +124,23 @@ def copy_name(source: Path, day: dt.date) -> str:
     return f"{stem}_退回_{day:%Y-%m-%d}{suffix}"
 
 
+def check_returns_folder(folder: Path, inboxes: Sequence[Path]) -> None:
+    """OutputError when the returns `folder` lies inside one of the `inboxes`: the return
+    copies would be read as rep files by the next run (`return`, `consolidate`, `watch`)."""
+    folder = Path(folder)
+    for path in inboxes:
+        root = Path(path).resolve()
+        if root.is_dir() and (folder.resolve() == root or root in folder.resolve().parents):
+            raise OutputError(
+                f"退回文件夹 {folder} 在收件箱 {path} 里：下次会把退回件当作销售员的表单读取",
+                f"{folder} is inside the inbox {path}: the return copies would be read as rep "
+                "files next time",
+                hint_zh="请选择收件箱以外的文件夹",
+                hint_en="choose a folder outside the inbox",
+                setting="returns",
+            )
+
+
 def return_inbox(
     paths: Sequence[Path],
     folder: Path,
@@ -142,17 +160,7 @@ def return_inbox(
     would be read as rep files next time) or cannot be made.
     """
     folder = Path(folder)
-    for path in paths:
-        root = Path(path).resolve()
-        if root.is_dir() and (folder.resolve() == root or root in folder.resolve().parents):
-            raise OutputError(
-                f"退回文件夹 {folder} 在收件箱 {path} 里：下次会把退回件当作销售员的表单读取",
-                f"{folder} is inside the inbox {path}: the return copies would be read as rep "
-                "files next time",
-                hint_zh="请选择收件箱以外的文件夹",
-                hint_en="choose a folder outside the inbox",
-                setting="returns",
-            )
+    check_returns_folder(folder, paths)
     today = today or dt.date.today()
     inbox = read_inbox(
         paths,
