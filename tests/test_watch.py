@@ -127,6 +127,25 @@ def test_return_copies_inside_the_inbox_are_refused_before_watching(folder: Path
     assert not (inbox / "returns").exists() and not (folder / "summary.xlsx").exists()
 
 
+def test_once_exits_1_when_files_could_not_be_handled(folder: Path):
+    # A scheduler runs `watch --once` and reads its exit code: a store that cannot be used
+    # (here: its folder does not exist) fails every file and the summary -- not a success.
+    from click.testing import CliRunner
+
+    from salesxl.cli import main
+
+    inbox = folder / "inbox"
+    shutil.copy(folder / "source" / "good.xlsx", inbox / "good.xlsx")
+    args = ["watch", str(inbox), "--once", "-o", str(folder / "summary.xlsx")]
+    args += ["--as-of", "2026-11-05", "--period", "2026-11"]
+    result = CliRunner().invoke(main, [*args, "--db", str(folder / "no" / "x.db")])
+    assert result.exit_code == 1, result.output
+    assert " failed     good.xlsx  cannot create the database" in result.output
+    assert "2 failed (the lines marked failed or not written say why)" in result.output
+    fine = CliRunner().invoke(main, args)
+    assert fine.exit_code == 0 and " ok         good.xlsx" in fine.output, fine.output
+
+
 def test_a_file_waited_for_because_it_is_open_is_said_once(folder: Path):
     # A report open in Excel when a scheduled `watch --once` runs: the run waits for it (up to
     # --hold), and the log says so at once rather than staying silent all that time.

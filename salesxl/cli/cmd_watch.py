@@ -114,7 +114,8 @@ def _period(value: str) -> Month | None:
     "--once",
     is_flag=True,
     help="Handle the files there now, write the summary, exit (a file open in a spreadsheet "
-    "app is waited for up to --hold seconds).",
+    "app is waited for up to --hold seconds); exit code 1 when a file could not be handled "
+    "or the summary not written.",
 )
 @click.option(
     "--max-runtime",
@@ -192,7 +193,12 @@ def command(
             sink.flush()
 
     try:
-        watch_folder(options, log=log, stop=stop, once=once, max_runtime=max_runtime)
+        run = watch_folder(options, log=log, stop=stop, once=once, max_runtime=max_runtime)
     finally:
         if sink is not None:
             sink.close()
+    if once and run.failed:  # for the scheduler that runs it: the lines say what failed
+        raise click.ClickException(
+            f"{run.failed} 项失败（见标为 failed 或 not written 的行）\n"
+            f"{run.failed} failed (the lines marked failed or not written say why)"
+        )

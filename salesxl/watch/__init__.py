@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from salesxl.watch.arrivals import Arrivals, lock_files
 from salesxl.watch.returning import ReturnStep
-from salesxl.watch.service import Watcher, WatchOptions, auto_period, watch_folder
+from salesxl.watch.service import Watched, Watcher, WatchOptions, auto_period, watch_folder
 
 __all__ = [
     "Arrivals",
     "ReturnStep",
     "WatchOptions",
+    "Watched",
     "Watcher",
     "auto_period",
     "lock_files",

@@ -46,7 +46,7 @@ from salesxl.watch.arrivals import Arrivals
 from salesxl.watch.returning import ReturnStep
 from salesxl.write.returns import check_returns_folder
 
-__all__ = ["WatchOptions", "Watcher", "auto_period", "watch_folder"]
+__all__ = ["WatchOptions", "Watched", "Watcher", "auto_period", "watch_folder"]
 
 Log = Callable[[str], None]
 
@@ -106,6 +106,7 @@ class Watcher:
         self.stale = False
         self.last_refresh: float | None = None
         self.handled = 0
+        self.failed = 0  # files that could not be handled, and summaries not written
 
     # -- which paths are forms ---------------------------------------------------------
 
@@ -189,6 +190,7 @@ class Watcher:
             if self.o.db:
                 detail.append(self._import(path))
         except Exception as exc:  # one file never ends the watch
+            self.failed += 1
             return _line("failed", shown, [_said(exc)])
         return _line(status, shown, detail)
 
@@ -205,6 +207,7 @@ class Watcher:
             write_summary(summary, self.o.output, lang=self.o.lang, inputs=inputs)
         except Exception as exc:  # a locked summary, a store away: the next turn tries again
             self.stale = True
+            self.failed += 1
             self.log(_line("summary", str(self.o.output), [f"not written: {_said(exc)}"]))
             return
         h = summary.headline
@@ -324,6 +327,15 @@ class _Events(FileSystemEventHandler):
         self.paths.put(Path(str(target)))
 
 
+@dataclass(frozen=True, slots=True)
+class Watched:
+    """What a watch did: files handled, and files or summaries that failed (a store that
+    could not be used, a summary that could not be written)."""
+
+    handled: int
+    failed: int
+
+
 def watch_folder(
     options: WatchOptions,
     *,
@@ -332,10 +344,11 @@ def watch_folder(
     once: bool = False,
     max_runtime: float | None = None,
     step: float = 0.25,
-) -> int:
+) -> Watched:
     """Watch `options.inbox` until `stop` is set (or `max_runtime` seconds have passed);
-    `once`: handle the files there now, write the summary, and return.  Returns the
-    number of files handled.  The last summary is written before returning."""
+    `once`: handle the files there now, write the summary, and return.  Returns how many
+    files were handled and how many things failed.  The last summary is written before
+    returning."""
     if options.returns is not None:
         check_returns_folder(options.returns, [options.inbox])  # else copies come back as forms
     stop = stop or threading.Event()
@@ -354,7 +367,7 @@ def watch_folder(
             stop.wait(step)
         watcher.stale = True
         watcher.tick(clock(), final=True)
-        return watcher.handled
+        return Watched(watcher.handled, watcher.failed)
     paths: queue.SimpleQueue[Path] = queue.SimpleQueue()
     observer: Any = PollingObserver(timeout=1) if options.poll else Observer()
     observer.schedule(_Events(paths), str(options.inbox), recursive=True)
@@ -381,4 +394,4 @@ def watch_folder(
         watcher.finish()
         watcher.tick(clock(), final=True)  # what arrived last is in the last summary
         log(_line("stopped", str(options.inbox), [f"{watcher.handled} files handled"]))
-    return watcher.handled
+    return Watched(watcher.handled, watcher.failed)
