@@ -167,6 +167,24 @@ def test_a_folder_option_given_a_workbooks_name_is_refused(tmp_path, good, roste
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["return", "{empty}", "-o", "{out}"],
+        ["scorecards", "{empty}", "--period", "2026-11", "-o", "{out}"],
+    ],
+)
+def test_an_empty_inbox_is_said_not_a_quiet_zero(tmp_path, args):
+    # A folder typed wrong (the reports are one level down): not "0 files checked" alone.
+    empty = tmp_path / "inbox"
+    (empty / "2026-11").mkdir(parents=True)
+    values = {"empty": str(empty), "out": str(tmp_path / "out")}
+    result = run(*[a.format(**values) for a in args])
+    assert result.exit_code == 0, result.output
+    assert f"  warning 警告: 在 {empty} 中没有找到表单文件" in result.output
+    assert f"  No form files (.xlsx .xlsm .xls .csv) found in {empty}." in result.output
+
+
 def test_a_form_given_as_another_says_what_it_is_not_its_first_warning(tmp_path, good):
     # A daily report with a short phone number (a warning at G6) given as the roster, and
     # as the targets: the file is a daily report; its phone is not why it is no roster.

@@ -38,6 +38,9 @@ def echo_returns(result: Returns) -> None:
         f"  return list 退回清单: {result.lists[0]}"
         + (f" (and one per team: {len(result.lists) - 1})" if len(result.lists) > 1 else "")
     )
+    if result.empty is not None:  # an empty inbox (a wrong folder) is said
+        click.echo(f"  warning 警告: {result.empty.message_zh}")
+        click.echo(f"  {result.empty.message_en}")
     if result.tidied is not None:
         echo_tidied(result.tidied, result.folder)
 

@@ -10,6 +10,7 @@ import click
 from salesxl.cli.output import progress
 from salesxl.cli.params import DATE, DB_URL, FOLDER_OUT, MONTH
 from salesxl.consolidate import check_as_of
+from salesxl.core.issues import Code
 from salesxl.core.periods import Month
 from salesxl.core.text import plural
 from salesxl.scorecards import scorecards_inbox, write_scorecards
@@ -113,3 +114,7 @@ def command(
         f"{plural(len(cards), 'scorecard')} 个人战报 for {h.period} as of {h.as_of} written to "
         f"{where}"
     )
+    for issue in summary.issues:  # an empty inbox is not a quiet "0 scorecards"
+        if issue.code is Code.NO_FORMS:
+            click.echo(f"  warning 警告: {issue.message_zh}")
+            click.echo(f"  {issue.message_en}")

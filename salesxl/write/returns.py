@@ -111,6 +111,7 @@ class Returns:
     # What was done with the files earlier runs wrote into the folder (None: not looked at,
     # `return_copies` without `tidy` or `handed_in`).
     tidied: Tidied | None = None
+    empty: Issue | None = None  # `no_forms`: the inbox held no form to read
 
     @property
     def copies(self) -> list[Path]:
@@ -171,7 +172,7 @@ def return_inbox(
         progress=progress,
         prepare=issues_only,  # a copy needs the issues and header, not the rows
     )
-    return return_copies(
+    returned = return_copies(
         inbox.forms,
         folder,
         roster=inbox.roster,
@@ -181,6 +182,8 @@ def return_inbox(
         workers=workers,
         tidy=True,
     )
+    returned.empty = inbox.no_forms()  # an empty inbox is said, not a quiet "0 files"
+    return returned
 
 
 def return_copies(
