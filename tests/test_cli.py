@@ -185,6 +185,29 @@ def test_an_empty_inbox_is_said_not_a_quiet_zero(tmp_path, args):
     assert f"  No form files (.xlsx .xlsm .xls .csv) found in {empty}." in result.output
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["templates", "build", "-o", "{out}"],
+        ["forms", "issue", "--roster", "{roster}", "--period", "2026-12", "-o", "{out}"],
+        ["return", "{good}", "--period", "2026-11", "-o", "{out}"],
+        ["scorecards", "{good}", "--period", "2026-11", "-o", "{out}"],
+        ["demo", "--reps", "6", "-o", "{out}"],
+    ],
+)
+def test_a_folder_that_cannot_be_written_is_said_before_the_work(tmp_path, good, roster, args):
+    # notes.txt is a file, so no folder can be made under it (as with a read-only share):
+    # a clear error naming the folder, not a traceback after reading the inbox.
+    (tmp_path / "notes.txt").write_text("x")
+    out = tmp_path / "notes.txt" / "out"
+    values = {"out": str(out), "good": str(good), "roster": str(roster)}
+    result = CliRunner().invoke(main, [a.format(**values) for a in args])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"{out}: cannot write into this folder (Not a directory)" in result.output
+    assert "Hint: choose a folder you can write to, or check its permissions" in result.output
+
+
 def test_a_form_given_as_another_says_what_it_is_not_its_first_warning(tmp_path, good):
     # A daily report with a short phone number (a warning at G6) given as the roster, and
     # as the targets: the file is a daily report; its phone is not why it is no roster.

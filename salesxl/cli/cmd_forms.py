@@ -18,6 +18,7 @@ from salesxl.intake.workdays import read_workdays
 from salesxl.targets import read_month_tiers
 from salesxl.validate import ValidationContext
 from salesxl.write.issued import FormsExistError, issue_forms, known_customers, skipped_reps
+from salesxl.write.output import check_folder
 
 __all__ = ["command"]
 
@@ -125,6 +126,7 @@ def issue(
     """
     if period is None and not weeks:
         raise click.UsageError("give --period (a month) or --week (repeatable), or both")
+    check_folder(output, "表单文件夹")  # before the reports are read, not after
     reps = read_roster(roster)
     tiers = read_month_tiers(targets, period) if targets and period else None
     month_targets = tiers.pop(Role.TARGET) if tiers is not None else None

@@ -14,6 +14,7 @@ from salesxl.core.issues import Code
 from salesxl.core.periods import Month
 from salesxl.core.text import plural
 from salesxl.scorecards import scorecards_inbox, write_scorecards
+from salesxl.write.output import check_folder
 
 __all__ = ["command"]
 
@@ -89,6 +90,7 @@ def command(
             "give either INBOX folders or --db (the store), not " + ("both" if inbox else "neither")
         )
     check_as_of(period, as_of or dt.date.today())
+    check_folder(output, "战报文件夹")  # before the month is read, not after
     if db:
         # SQLAlchemy only when the store is used: a folder's run starts faster
         from salesxl.scorecards import scorecards_store

@@ -26,8 +26,9 @@ from salesxl.consolidate.workbook import write_workbook
 from salesxl.core.errors import SalesxlError
 from salesxl.core.text import plural
 from salesxl.read.marks import Written
+from salesxl.write.output import check_folder
 from salesxl.write.protect import encrypted_output
-from salesxl.write.xlsx import OutputError, atomic_output
+from salesxl.write.xlsx import atomic_output
 
 __all__ = [
     "SPLITS",
@@ -247,18 +248,7 @@ def write_packs(
 
 def make_folder(folder: Path) -> Path:
     """The packs' folder, created if need be (raises OutputError when it cannot be)."""
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"无法创建文件夹 {folder}（{exc.strerror}）",
-            f"{folder}: cannot create the folder ({exc.strerror})",
-            hint_zh="请另选保存位置",
-            hint_en="choose another output folder",
-            setting="output",
-        ) from None
-    return folder
+    return check_folder(folder, "分包文件夹")
 
 
 def _in_group(key: str, group: PackGroup, results: Results) -> bool:

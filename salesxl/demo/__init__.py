@@ -25,6 +25,7 @@ from salesxl.forms import FormId, TableKey
 from salesxl.intake.roster import read_roster
 from salesxl.targets import split_targets
 from salesxl.targets.inputs import read_targets_input
+from salesxl.write.output import check_folder
 from salesxl.write.templates import FormJob, write_forms
 
 __all__ = ["DemoError", "DemoFiles", "generate_demo"]
@@ -64,9 +65,9 @@ def _prepare(folder: Path) -> None:
             hint_en="choose another folder",
             setting="output",
         )
+    check_folder(folder, "演示文件夹")
     if (folder / "inbox").exists():
         shutil.rmtree(folder / "inbox")
-    folder.mkdir(parents=True, exist_ok=True)
     (folder / MARKER).write_text("made by `salesxl demo`; safe to delete\n", encoding="utf-8")
 
 

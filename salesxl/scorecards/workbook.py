@@ -23,6 +23,7 @@ from salesxl.consolidate.model import WARNING_LABELS, WarningLevel
 from salesxl.consolidate.sheets import LAPSE_KIND
 from salesxl.read.marks import Written
 from salesxl.scorecards.model import Scorecard
+from salesxl.write.output import check_folder
 from salesxl.write.xlsx import atomic_output, mark, safe_sheet_title, write_cell
 
 __all__ = ["MAX_CONFLICTS", "MAX_TODO", "card_path", "write_scorecards"]
@@ -59,8 +60,7 @@ def write_scorecards(
     cards: Sequence[Scorecard], folder: Path, *, one_file: bool = False, workers: int | None = None
 ) -> list[Path]:
     """Write every card into `folder`; returns the files written (one with `one_file`)."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = check_folder(folder, "战报文件夹")
     if one_file:
         period = cards[0].period if cards else "—"
         path = folder / f"战报_{period}.xlsx"

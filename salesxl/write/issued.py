@@ -28,6 +28,7 @@ from salesxl.core.periods import Month, Week, weeks_starting_in
 from salesxl.forms import REP_FORM_IDS, FormId, Role, TableKey
 from salesxl.intake.files import collect_files, load_forms
 from salesxl.validate import ValidationContext
+from salesxl.write.output import check_folder
 from salesxl.write.templates import SUGGESTED_LISTS, FormJob, write_forms
 from salesxl.write.xlsx import OutputError
 
@@ -229,4 +230,5 @@ def issue_forms(
     existing = [job.path for job in jobs if job.path.exists()]
     if existing and not overwrite:
         raise FormsExistError(existing)
+    check_folder(folder, "表单文件夹")
     return write_forms(jobs)

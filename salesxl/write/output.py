@@ -30,7 +30,14 @@ from salesxl.core.errors import SalesxlError
 from salesxl.intake.collect import open_by
 from salesxl.read.marks import Written, written_by
 
-__all__ = ["SUFFIXES", "OutputError", "atomic_output", "check_output", "clean_stale_temps"]
+__all__ = [
+    "SUFFIXES",
+    "OutputError",
+    "atomic_output",
+    "check_folder",
+    "check_output",
+    "clean_stale_temps",
+]
 
 # The file name each kind of workbook must have: Excel opens a file by its suffix.
 SUFFIXES = {
@@ -82,6 +89,14 @@ def check_output(
     folder = target.parent if str(target.parent) else Path(".")
     shown = printable(os.fsdecode(target))
     suffix = SUFFIXES.get(written) if written is not None else None
+    if target.is_dir():
+        raise OutputError(
+            f"无法保存{what}：{shown} 是一个文件夹，不能被替换",
+            f"{shown} is a folder, so it cannot be replaced",
+            hint_zh="请给出文件名，例如 summary.xlsx",
+            hint_en="give a file name such as summary.xlsx",
+            setting="output",
+        )
     if suffix is not None and target.suffix.lower() != suffix:
         example = f"{target.stem or 'summary'}{suffix}"
         raise OutputError(
@@ -98,14 +113,6 @@ def check_output(
             f"{where}: the output folder does not exist (or is not a folder)",
             hint_zh="请创建该文件夹，或另选保存位置",
             hint_en="create it or choose another output path",
-            setting="output",
-        )
-    if target.is_dir():
-        raise OutputError(
-            f"无法保存{what}：{shown} 是一个文件夹，不能被替换",
-            f"{shown} is a folder, so it cannot be replaced",
-            hint_zh="请给出文件名，例如 summary.xlsx",
-            hint_en="give a file name such as summary.xlsx",
             setting="output",
         )
     if any(_same(target, Path(p)) for p in inputs):
@@ -149,6 +156,29 @@ def check_output(
     except OSError as exc:
         raise _cannot_write(target, what, exc) from None
     probe.unlink()
+    return folder
+
+
+def check_folder(folder: Path, what: str = "输出文件夹", *, setting: str = "output") -> Path:
+    """Make `folder` (and its parents) and prove that it takes a new file, or raise
+    OutputError saying why: a command writing many files into it (return copies,
+    scorecards, forms) says so before its work, not with a traceback after it.  `what`
+    names the folder in the Chinese message; `setting` is the setting it comes from."""
+    folder = Path(folder)
+    shown = printable(os.fsdecode(folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = _create_temp(folder, folder / "probe")
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise OutputError(
+            f"无法写入{what} {shown}（{reason}）",
+            f"{shown}: cannot write into this folder ({reason})",
+            hint_zh="请另选一个可写的文件夹，或检查它的权限",
+            hint_en="choose a folder you can write to, or check its permissions",
+            setting=setting,
+        ) from None
     return folder
 
 

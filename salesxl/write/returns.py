@@ -45,6 +45,7 @@ from salesxl.read.values import text_of
 from salesxl.read.workbook import ReadError, open_book
 from salesxl.validate import FormData
 from salesxl.write.marking import ERROR_FILL, WARNING_FILL, CellMark, ToFixSheet, mark_workbook
+from salesxl.write.output import check_folder
 from salesxl.write.package import PackageError
 from salesxl.write.return_list import write_return_lists
 from salesxl.write.return_record import (
@@ -162,6 +163,7 @@ def return_inbox(
     """
     folder = Path(folder)
     check_returns_folder(folder, paths)
+    check_folder(folder, "退回文件夹", setting="returns")  # before the inbox is read
     today = today or dt.date.today()
     inbox = read_inbox(
         paths,
@@ -211,17 +213,7 @@ def return_copies(
     if lang not in ("both", "zh", "en"):
         raise ValueError(f"lang must be 'both', 'zh' or 'en', not {lang!r}")
     today = today or dt.date.today()
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"无法创建退回文件夹 {folder}（{exc.strerror}）",
-            f"{folder}: cannot create the folder ({exc.strerror})",
-            hint_zh="请另选一个可写的文件夹",
-            hint_en="choose a folder you can write to",
-            setting="returns",
-        ) from None
+    folder = check_folder(folder, "退回文件夹", setting="returns")
     people = _People(forms, roster)
     returned: list[ReturnedFile] = []
     jobs: list[_Job] = []

@@ -34,7 +34,7 @@ from salesxl.forms.formula import Ref, count_text, evaluate, parse, render, rend
 from salesxl.forms.marks import INSTRUCTIONS_NAMES
 from salesxl.intake.files import load_form
 from salesxl.read.marks import Written, written_by
-from salesxl.write.output import OutputError
+from salesxl.write.output import OutputError, check_folder
 from salesxl.write.xlsx import atomic_output, display_width, fit_width, mark, write_cell
 
 __all__ = [
@@ -687,8 +687,7 @@ def write_form(
 def build_templates(folder: Path, *, lang: str = "zh") -> list[Path]:
     """Write one blank template per form into `folder` (created if needed); a template there
     that someone has filled in is not replaced (OutputError, and nothing is written)."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = check_folder(folder, "模板文件夹")
     refuse_filled_in([folder / form.filename for form in FORMS.values()])
     return [write_form(folder / form.filename, form, lang=lang) for form in FORMS.values()]
 
