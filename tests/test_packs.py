@@ -316,3 +316,18 @@ def test_cli_writes_the_summary_the_packs_and_the_headlines(tmp_path, monkeypatc
         ["consolidate", "--db", db, "--period", "2026-11", "--split-by", "team", "-o", "x.xlsx"],
     )
     assert refused.exit_code == 2 and "names a folder" in refused.output
+    # The next morning, the same command into the folder that is there now (as README's
+    # morning routine runs it, with -o packs/): the packs are written again.
+    main = __import__("salesxl.cli", fromlist=["main"]).main
+    again = [*("consolidate", "--db", db, "--period", "2026-11", "--as-of", "2026-11-20")]
+    again += ["--split-by", "team", "--password-from", str(passwords), "-o", "packs/"]
+    second = CliRunner().invoke(main, again)
+    assert second.exit_code == 0, second.output
+    assert "2 packs by team" in second.output
+    # Without --split-by, -o is the summary workbook: a folder there is said to be one.
+    folder_given = CliRunner().invoke(
+        main, ["consolidate", "--db", db, "--period", "2026-11", "-o", "packs/"]
+    )
+    assert folder_given.exit_code == 1
+    assert "packs is a folder, so it cannot be replaced" in folder_given.output
+    assert "give a file name such as summary.xlsx" in folder_given.output

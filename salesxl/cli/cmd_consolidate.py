@@ -97,7 +97,7 @@ def echo_headline(summary: Summary, output: Path, lang: str = "zh") -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # with --split-by, a folder
     default=Path("summary.xlsx"),
     show_default=True,
     help="The summary workbook (.xlsx). An existing file is replaced only if salesxl "
