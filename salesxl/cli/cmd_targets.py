@@ -68,7 +68,14 @@ def command() -> None:
     is_flag=True,
     help="Negotiated mode: scale the reps' 上报目标 proposals to the top figure.",
 )
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="zh: every text in Chinese then English; en: the whole workbook in English (your "
+    "own unit and product names stay as they are).",
+)
 def split(
     input_path: Path,
     output: Path,
@@ -161,7 +168,14 @@ def _notes(result: SplitResult) -> None:
     help="The new version's workbook, e.g. targets_v2.xlsx.",
 )
 @click.option("--date", "today", type=DATE, help="The version's date (default: today).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="zh: every text in Chinese then English; en: the whole workbook in English (your "
+    "own unit and product names stay as they are).",
+)
 def resplit_command(
     targets_path: Path,
     actuals: tuple[Path, ...],
@@ -276,8 +290,15 @@ def explain(targets_path: Path, unit: str, product: str | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("targets_input.xlsx"),
     show_default=True,
+    help="The targets input workbook to write (an existing one filled in is not replaced).",
 )
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="zh: Chinese labels with English under them; en: English labels.",
+)
 def template(output: Path, lang: str) -> None:
     """Write an empty targets input workbook with drop-downs.
 
