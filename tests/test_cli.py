@@ -204,7 +204,7 @@ def test_a_folder_that_cannot_be_written_is_said_before_the_work(tmp_path, good,
     result = CliRunner().invoke(main, [a.format(**values) for a in args])
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert f"{out}: cannot write into this folder (Not a directory)" in result.output
+    assert f"{out}: cannot create the folder or write into it (Not a directory)" in result.output
     assert "Hint: choose a folder you can write to, or check its permissions" in result.output
 
 

@@ -172,9 +172,11 @@ def check_folder(folder: Path, what: str = "输出文件夹", *, setting: str = 
         probe.unlink()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
+        if folder.exists() and not folder.is_dir():
+            reason = "a file of that name is there" if reason == "File exists" else reason
         raise OutputError(
-            f"无法写入{what} {shown}（{reason}）",
-            f"{shown}: cannot write into this folder ({reason})",
+            f"无法创建或写入{what} {shown}（{reason}）",
+            f"{shown}: cannot create the folder or write into it ({reason})",
             hint_zh="请另选一个可写的文件夹，或检查它的权限",
             hint_en="choose a folder you can write to, or check its permissions",
             setting=setting,
