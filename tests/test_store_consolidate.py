@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from salesxl.cli import main
 from salesxl.consolidate import consolidate, consolidate_inbox
-from salesxl.consolidate.from_store import consolidate_store
+from salesxl.consolidate.chase_sources import chase_inbox
+from salesxl.consolidate.from_store import chase_store, consolidate_store
 from salesxl.core.periods import Month
 from salesxl.demo import generate_demo
 from salesxl.intake.files import load_form
@@ -247,6 +248,68 @@ def test_a_row_skipped_by_the_import_is_said_to_count_in_no_figure(store_url, tm
         for s in (by_folder, by_store)
     ]
     assert counts == [{"S004": (3, 2500.0)}, {"S004": (2, 2500.0)}]
+
+
+def test_a_day_whose_only_row_was_skipped_by_the_import_is_still_handed_in(store_url, tmp_path):
+    """张三 (S1) reported the 2nd (甲公司) and the 3rd (乙公司, stage 8, which does not
+    exist), and a row dated 11月32日.  Imported on the 4th at 08:00 with bad rows skipped,
+    the 3rd's only row is not in the store, but 张三 did hand the 3rd in (before its deadline,
+    the 4th at 09:00), as the folder says; the row dated 11月32日 reports no day anyone can
+    tell, and its warning says so.  Nov 4 is missing on both paths (due the 5th at 09:00)."""
+    roster = roster_file(tmp_path / "roster.xlsx", [rep("S1", name="张三")])
+    import_files("roster", [roster], db=store_url)
+    path = daily_file(
+        tmp_path / "inbox",
+        "S1",
+        [
+            contact(2, "甲公司", source="visit", stage="7", qty=1, price=1000.0, amount=1000.0),
+            contact(3, "乙公司", source="visit", stage="8"),
+            {"date": "11月32日", "customer": "丙公司", "source": "visit", "stage": "2"},
+        ],
+    )
+    arrived = dt.datetime(2026, 11, 4, 8, 0)
+    os.utime(path, (arrived.timestamp(), arrived.timestamp()))
+    import_files("reports", [path], db=store_url, skip_bad_rows=True, now=arrived)
+    as_of = dt.date(2026, 11, 5)
+    by_store = consolidate_store(store_url, period=NOV, as_of=as_of, trend_months=1)
+    by_folder = consolidate_inbox([path], period=NOV, roster=roster, as_of=as_of)
+
+    def day(summary, which: int) -> str:
+        sheet = summary.sheet("submissions")
+        (row,) = sheet.rows
+        return row[sheet.column(f"day_2026-11-{which:02d}")]
+
+    # with the Details sheet the month is read row by row: the same
+    by_rows = consolidate_store(store_url, period=NOV, as_of=as_of, trend_months=1, details=True)
+    summaries = (by_folder, by_store, by_rows)
+    assert [day(s, 3) for s in summaries] == ["on_time"] * 3
+    assert [day(s, 4) for s in summaries] == ["missing"] * 3
+    said = [(i.code.value, i.cell) for i in by_store.issues if i.file == str(path)]
+    assert said == [
+        ("not_in_list", "G11"),
+        ("row_not_imported", "G11"),
+        ("bad_type", "A12"),
+        ("row_not_imported", "A12"),
+    ]
+    notes = [i.message_en for i in by_store.issues if i.code.value == "row_not_imported"]
+    assert notes == [
+        "Row 11 has an error and was skipped by the import: it counts in none of the "
+        "figures, but 2026-11-03 still counts as a day reported. Correct it and import "
+        "the file again.",
+        "Row 12 has an error and was skipped by the import: it counts in none of the figures. "
+        "Its date could not be read, so the day it reports is unknown and a day with only "
+        "this row shows as missing. Correct the date and import the file again.",
+    ]
+    # The chase list from the store owes the 4th only, as the folder's does.
+    window = {"as_of": as_of, "period": NOV}
+    owed = [
+        [r.missing_days for r in chase.owing]
+        for chase in (
+            chase_inbox([path], roster=roster, **window),
+            chase_store(store_url, **window),
+        )
+    ]
+    assert owed == [[[dt.date(2026, 11, 4)]], [[dt.date(2026, 11, 4)]]]
 
 
 def test_a_refused_file_without_a_rep_is_filed_under_the_month_it_was_saved(tmp_path):

@@ -11,6 +11,8 @@ from sqlalchemy import Column, Integer, MetaData, Table, inspect, select, text
 from salesxl.forms import FORMS
 from salesxl.store import (
     StoreError,
+    codec,
+    import_files,
     import_form,
     load_period,
     open_store,
@@ -31,9 +33,17 @@ from salesxl.store.schema import (
     issues,
     metadata,
     schema_versions,
+    submissions,
 )
 from tests import factory, store_fixtures
-from tests.store_fixtures import NOV, dump_tables, import_future_dates, query
+from tests.store_fixtures import (
+    NOV,
+    contact,
+    daily_file,
+    dump_tables,
+    import_future_dates,
+    query,
+)
 
 # Every test taking `store_url` runs on SQLite and on a PostgreSQL server started for the session.
 pg_server = store_fixtures.pg_server
@@ -208,7 +218,7 @@ def test_a_schema_1_store_upgrades_to_keep_target_versions(tmp_path):
                 version=1, description="old", applied_at=dt.datetime.now()
             )
         )
-    assert migrate(engine) == SCHEMA_VERSION == 7
+    assert migrate(engine) == SCHEMA_VERSION == 8
     names = {c["name"] for c in inspect(engine).get_columns(targets.name)}
     assert {"stretch", "challenge", "version", "version_date"} <= names
     assert {"target_notes", "target_versions"} <= set(inspect(engine).get_table_names())
@@ -248,12 +258,12 @@ def test_a_schema_3_store_upgrades_to_read_contacts_by_day(store_url):
                 )
             )
         assert "ix_activities_submission_id" in _activity_indexes(engine)
-        assert migrate(engine) == 7
+        assert migrate(engine) == 8
         assert _activity_indexes(engine) == {
             "ix_activities_customer": ["customer_key"],
             ACTIVITIES_BY_DAY: ["submission_id", "date"],
         }
-        assert migrate(engine) == 7  # once
+        assert migrate(engine) == 8  # once
     assert dump_tables(store_url)["activities"] == before
 
 
@@ -294,10 +304,10 @@ def test_a_schema_4_store_upgrades_to_date_its_future_date_warnings(store_url, t
                     version=4, description="old", applied_at=dt.datetime.now()
                 )
             )
-        assert migrate(engine) == 7
+        assert migrate(engine) == 8
     assert future_days() == (expected, {None})
     said = capsys.readouterr().err  # a long upgrade is announced, not taken for a hang
-    assert "升级数据库结构 4 → 7" in said and "upgrading the store's schema 4 -> 7" in said
+    assert "升级数据库结构 4 → 8" in said and "upgrading the store's schema 4 -> 8" in said
     assert [as_of(dt.date(2026, 11, day)) for day in (24, 25, 28)] == judged
 
 
@@ -428,14 +438,54 @@ def test_a_schema_5_store_upgrades_to_bulk_tables_without_foreign_keys(store_url
             )
         if postgres:
             assert set(_foreign_keys(engine)) == {t.name for t in LINKED}
-        assert migrate(engine) == 7
+        assert migrate(engine) == 8
         assert _foreign_keys(engine) == {}
-        assert migrate(engine) == 7  # once
+        assert migrate(engine) == 8  # once
         with read_transaction(engine) as conn:
             assert orphan_rows(conn) == {}
     after = dump_tables(store_url)
-    assert [v for v, *_ in after.pop("salesxl_schema")] == [5, 6, 7]
+    assert [v for v, *_ in after.pop("salesxl_schema")] == [5, 6, 7, 8]
     assert after == {k: v for k, v in before.items() if k != "salesxl_schema"}
     # the upgraded store imports as before
     data = factory.daily("S003", [factory.row(4, "丁公司")], path="inbox/S003.xlsx")
     assert import_form("reports", data, db=store_url).status == "imported"
+
+
+def test_a_schema_7_store_upgrades_to_keep_save_times_and_skipped_days(store_url, tmp_path):
+    """Submissions gain the save time inside the file and the days of skipped rows; what was
+    stored before has neither: a row it skipped is said to leave its day missing, as it
+    does (its day was not kept), and the next import keeps both."""
+    first = daily_file(
+        tmp_path / "a", "S001", [contact(2, "甲公司"), contact(3, "乙公司", stage="8")]
+    )
+    import_files("reports", [first], db=store_url, skip_bad_rows=True)
+    with open_store(store_url) as engine:
+        with engine.begin() as conn:
+            for name in ("saved", "skipped_days"):
+                conn.execute(text(f"ALTER TABLE submissions DROP COLUMN {name}"))
+            conn.execute(schema_versions.delete())
+            conn.execute(
+                schema_versions.insert().values(
+                    version=7, description="old", applied_at=dt.datetime.now()
+                )
+            )
+        assert migrate(engine) == 8
+        assert migrate(engine) == 8  # once
+    assert query(store_url, select(submissions.c.saved, submissions.c.skipped_days)) == [
+        (None, None)
+    ]
+    (form,) = load_period(store_url, NOV).forms
+    (note,) = [i for i in form.issues if i.code == "row_not_imported"]
+    assert note.message_en == (
+        "Row 11 has an error and was skipped by the import: it counts in none of the figures, "
+        "nor as a day reported. Correct it and import the file again."
+    )
+    assert form.days_left_out == frozenset()
+    other = daily_file(
+        tmp_path / "b", "S002", [contact(4, "丙公司"), contact(5, "丁公司", stage="8")]
+    )
+    import_files("reports", [other], db=store_url, skip_bad_rows=True)
+    ((kept,),) = query(
+        store_url, select(submissions.c.skipped_days).where(submissions.c.rep_id == "S002")
+    )
+    assert codec.loads(kept) == [["日报 Daily", 11, dt.date(2026, 11, 5)]]

@@ -360,7 +360,7 @@ def test_a_version_1_store_keeps_its_sales_rows_and_is_replaced_by_date_span(sto
                 },
             ],
         )
-    assert migrate(engine) == SCHEMA_VERSION == 7  # through 2 (targets), 3, 4, 5, 6 and 7
+    assert migrate(engine) == SCHEMA_VERSION == 8  # through 2 (targets), 3, 4, 5, 6, 7 and 8
     engine.dispose()
     assert current(store_url) == [
         ("S001", dt.date(2026, 1, 2), 5.0),

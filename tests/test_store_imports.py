@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from salesxl.consolidate import consolidate_inbox
+from salesxl.consolidate.from_store import consolidate_store
 from salesxl.core.issues import Code
 from salesxl.core.periods import Month, Week
 from salesxl.store import codec, import_files, load_period, load_submission, sales_history
@@ -32,6 +34,7 @@ from salesxl.store.schema import (
     weekly_plans,
 )
 from tests import store_fixtures
+from tests.make_files import set_core_times
 from tests.store_fixtures import (
     NOV,
     contact,
@@ -263,6 +266,156 @@ def test_an_inbox_imported_again_keeps_the_corrected_report_current(store_url, t
     (alone,) = import_files("reports", [old], db=store_url, now=T0 + dt.timedelta(days=2)).files
     assert alone.status == "replaced" and "current version again" in alone.note
     assert counted() == 3000 + 6000
+
+
+def _saved(path: Path, saved: dt.datetime, arrived: dt.datetime) -> Path:
+    """A report Excel saved at `saved` (recorded inside it) that reached the inbox at
+    `arrived` (its own modification time: e-mail and downloading reset it)."""
+    set_core_times(path, saved)
+    os.utime(path, (arrived.timestamp(), arrived.timestamp()))
+    return path
+
+
+def _amount(store_url: str) -> float:
+    (form,) = [f for f in load_period(store_url, NOV).forms if f.rep_id == "S001"]
+    return sum(r["amount"] or 0 for r in form.records("daily"))
+
+
+def _current(store_url: str) -> list[tuple[str, int, str]]:
+    c = submissions.c
+    found = query(store_url, select(c.path, c.version, c.status).order_by(c.version))
+    return [(Path(path).name, version, status) for path, version, status in found]
+
+
+def test_an_older_copy_imported_later_does_not_replace_the_newer(store_url, tmp_path):
+    """张伟 (S001) saved his November report on the 5th at 18:00 (丁公司 closed for 8,000) and
+    it was imported on the 6th.  An old copy he saved on the 3rd (丁公司 at 6,000) was
+    forwarded later and imported alone on the 7th.  A folder holding both counts the one
+    saved later; the store goes by arrival, so the old copy became current.  Now it is kept
+    as version 2, not current, with a warning naming both files, their save times and
+    --allow-older, which makes it current when it is the right one."""
+    first = contact(3, "甲公司", stage="7", qty=2, price=1500.0, amount=3000.0)
+    new = daily_file(
+        tmp_path / "mail1",
+        "S001",
+        [first, contact(4, "丁公司", stage="7", qty=1, price=8000.0, amount=8000.0)],
+    )
+    old = daily_file(
+        tmp_path / "mail2",
+        "S001",
+        [first, contact(4, "丁公司", stage="7", qty=1, price=6000.0, amount=6000.0)],
+    )
+    _saved(new, dt.datetime(2026, 11, 5, 18, 0), arrived=dt.datetime(2026, 11, 6, 8, 0))
+    _saved(old, dt.datetime(2026, 11, 3, 18, 0), arrived=dt.datetime(2026, 11, 7, 8, 0))
+    import_files("reports", [new], db=store_url, now=dt.datetime(2026, 11, 6, 9, 0))
+    (late,) = import_files("reports", [old], db=store_url, now=dt.datetime(2026, 11, 7, 9, 0)).files
+    assert (late.status, late.version, late.replaced) == ("imported", 2, [])
+    assert _current(store_url) == [(new.name, 1, "current"), (old.name, 2, "replaced")]
+    assert _amount(store_url) == 3000 + 8000
+    (said,) = late.issues
+    assert (said.code, said.file) == (Code.OLDER_THAN_STORED, str(old.resolve()))
+    assert said.message_en == (
+        "Rep S001's daily report for 2026-11: this file was saved at 2026-11-03 18:00, before "
+        f"the store's current version {new.resolve()} (saved at 2026-11-05 18:00, imported "
+        "2026-11-06 09:00). That version stays current; this file is kept as version 2 and "
+        "does not count. If this file is the right one, run: salesxl import reports "
+        f"--allow-older {old.resolve()}"
+    )
+    assert "kept as version 2, not current" in late.note
+    # A folder of the two files counts the newer one, as the store now does.
+    folder = consolidate_inbox([new, old], period=NOV, as_of=dt.date(2026, 11, 24))
+    stored = consolidate_store(store_url, period=NOV, as_of=dt.date(2026, 11, 24), trend_months=1)
+    for summary in (folder, stored):
+        (row,) = summary.sheet("by_rep").records()
+        assert row["amount"] == 3000 + 8000
+    # The summary from the store says it, with the version that counts.
+    assert [i.code for i in stored.issues if i.file == str(old.resolve())] == [
+        Code.OLDER_THAN_STORED
+    ]
+
+    # Imported again, the old copy is not made current by its bytes either.
+    (again,) = import_files(
+        "reports", [old], db=store_url, now=dt.datetime(2026, 11, 8, 9, 0)
+    ).files
+    assert again.status == "unchanged"
+    assert [i.code for i in again.issues] == [Code.OLDER_THAN_STORED]
+    assert _amount(store_url) == 3000 + 8000
+    # --allow-older: the old copy is the one meant.
+    (forced,) = import_files(
+        "reports", [old], db=store_url, now=dt.datetime(2026, 11, 9, 9, 0), allow_older=True
+    ).files
+    assert (forced.status, forced.issues) == ("replaced", [])
+    assert _current(store_url) == [(new.name, 1, "replaced"), (old.name, 2, "current")]
+    assert _amount(store_url) == 3000 + 6000
+
+
+def test_files_without_a_save_time_inside_go_by_arrival(store_url, tmp_path):
+    """Without a save time recorded inside (a CSV, a file written by a program that records
+    none), the store cannot tell which was saved first: the later import is current, as
+    before, whatever the files' own times say (downloading resets those)."""
+    new = daily_file(
+        tmp_path / "a", "S001", [contact(4, "丁公司", stage="7", qty=1, price=8e3, amount=8e3)]
+    )
+    old = daily_file(
+        tmp_path / "b", "S001", [contact(4, "丁公司", stage="7", qty=1, price=6e3, amount=6e3)]
+    )
+    os.utime(new, (T0.timestamp(), T0.timestamp()))
+    before = (T0 - dt.timedelta(days=2)).timestamp()
+    os.utime(old, (before, before))
+    import_files("reports", [new], db=store_url, now=T0)
+    (later,) = import_files("reports", [old], db=store_url, now=T0 + dt.timedelta(hours=1)).files
+    assert (later.status, later.issues) == ("replaced", [])
+    assert _amount(store_url) == 6000
+
+
+@pytest.mark.parametrize("copied", ["after", "before"])
+def test_two_files_of_a_rep_month_in_one_import_are_judged_as_a_folder_judges(
+    store_url, tmp_path, copied
+):
+    """The inbox holds 张伟's report saved on the 5th and a copy of the version he saved on
+    the 3rd (`S001_副本.xlsx`), copied into the inbox `copied` the report arrived.  A
+    folder counts the one saved later and warns `duplicate_file` naming both; one import
+    of the inbox keeps the same file current and warns the same way (before, it kept
+    whichever file's own time was later, and said nothing)."""
+    inbox = tmp_path / "inbox"
+    first = contact(3, "甲公司", stage="7", qty=2, price=1500.0, amount=3000.0)
+    new = daily_file(
+        inbox, "S001", [first, contact(4, "丁公司", stage="7", qty=1, price=8000.0, amount=8000.0)]
+    )
+    old = daily_file(
+        inbox,
+        "S001",
+        [first, contact(4, "丁公司", stage="7", qty=1, price=6000.0, amount=6000.0)],
+        name="S001_副本.xlsx",
+    )
+    day = {"after": 8, "before": 5}[copied]
+    _saved(new, dt.datetime(2026, 11, 5, 18, 0), arrived=dt.datetime(2026, 11, 6, 8, 0))
+    _saved(old, dt.datetime(2026, 11, 3, 18, 0), arrived=dt.datetime(2026, 11, day, 8, 0))
+    result = import_files("reports", [inbox], db=store_url, now=dt.datetime(2026, 11, 9, 9, 0))
+    assert _amount(store_url) == 3000 + 8000
+    (current,) = [name for name, _, status in _current(store_url) if status == "current"]
+    assert current == new.name
+    folder = consolidate_inbox([inbox], period=NOV, as_of=dt.date(2026, 11, 24))
+    (expected,) = [
+        (i.code, i.file, i.message_en) for i in folder.issues if i.code == "duplicate_file"
+    ]
+    assert expected[2] == (
+        f"Rep S001 has two files for 2026-11: {old} and {new}. The newer one ({new}) is used "
+        "and this one is not counted. Delete the old file."
+    )
+    said = [(i.code, i.file, i.message_en) for i in result.issues]
+    assert said == [expected]
+    by_path = {Path(f.path).name: f for f in result.files}
+    assert [i.code for i in by_path[old.name].issues] == [Code.DUPLICATE_FILE]
+    assert by_path[new.name].issues == []
+    # the summary from the store warns as the folder's does, and counts the same
+    stored = consolidate_store(store_url, period=NOV, as_of=dt.date(2026, 11, 24), trend_months=1)
+    assert [
+        (i.code, i.file, i.message_en) for i in stored.issues if i.code == "duplicate_file"
+    ] == [expected]
+    for summary in (folder, stored):
+        (row,) = summary.sheet("by_rep").records()
+        assert row["amount"] == 3000 + 8000
 
 
 def test_a_file_with_a_bad_row_is_imported_all_or_nothing(store_url, tmp_path):

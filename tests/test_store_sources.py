@@ -222,7 +222,7 @@ def test_a_store_from_before_source_names_keeps_its_rows_as_the_unnamed_source(s
         conn.execute(text("ALTER TABLE submissions DROP COLUMN source_name"))
         # created at schema 7: stamped as created at 6
         conn.execute(update(schema_versions).values(version=6))
-    assert migrate(engine) == SCHEMA_VERSION == 7
+    assert migrate(engine) == SCHEMA_VERSION == 8
     engine.dispose()
     s = sales_records.c
     assert set(query(store_url, select(s.source_name))) == {(None,)}

@@ -69,6 +69,13 @@ def _source(value: str | None, param: click.Parameter) -> str | None:
     "(which anyone can set).",
 )
 @click.option(
+    "--allow-older",
+    is_flag=True,
+    help="reports: make each file current even when the store's current version of that "
+    "rep and period was saved later (by the save time inside the file). Without it such a "
+    "file is kept as an older version, with a warning.",
+)
+@click.option(
     "--lang",
     type=click.Choice(["zh", "en", "both"]),
     default="both",
@@ -105,6 +112,7 @@ def command(
     skip_bad_rows: bool,
     backfill: bool,
     ignore_saved_times: bool,
+    allow_older: bool,
     lang: str,
     workers: int | None,
     maps: tuple[str, ...],
@@ -127,7 +135,11 @@ def command(
              other's rows (the import warns when it replaced another
              file's rows)
     reports  日报 / 周计划 / 月计划 files or folders of them; a resubmitted
-             file replaces that rep's rows for its period
+             file replaces that rep's rows for its period. Of two files of
+             one rep and period the one saved later (the save time inside
+             the file, as consolidate uses) is current: an older copy
+             imported later is kept but not current, with a warning
+             (--allow-older makes it current); CSV goes by import order
     targets  targets.xlsx from `salesxl targets split`; replaces its months
 
     Columns are found by their labels and the usual synonyms (订单日期, Order
@@ -168,6 +180,7 @@ def command(
         encoding=encoding,
         saved_times=not ignore_saved_times,
         source=source,
+        allow_older=allow_older,
     )
     if fmt == "json":
         echo_json(result.to_dict())

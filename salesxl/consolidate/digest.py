@@ -291,6 +291,7 @@ def digest_daily(
     digest = DailyDigest(period, as_of, {d for d in dates if type(d) is dt.date})
     closes = [(d, f) for d, f in zip(close_dates, forecasts, strict=True) if type(d) is dt.date]
     digest.days |= {d for d, _ in closes}
+    digest.days |= form.days_left_out  # rows the store left out: the days were reported
     digest.closes = closes
     first, last = period.first_day, period.last_day
     order = sorted(

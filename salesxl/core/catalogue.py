@@ -1465,19 +1465,70 @@ _ENTRIES += [
         Severity.WARNING,
         "有错误的行未导入",
         "Row with an error not imported",
-        "文件导入时跳过了有错误的行（只导入没有错误的行）：这一行不在数据库里，不计入任何数字，"
-        "它的日期也不算已交日报（只有这一行的日子显示为缺交）。按同一行的错误改正后，重新导入"
-        "整个文件。直接汇总文件夹时，这样的行仍计入（只有出错的单元格不计）。",
+        "文件导入时跳过了有错误的行（只导入没有错误的行）：这一行不在数据库里，不计入任何数字。"
+        "日报的这一天仍算已交（按这一行的日期）；日期本身就是出错的单元格时，不知道是哪一天，"
+        "只有这一行的日子显示为缺交。按同一行的错误改正后，重新导入整个文件。直接汇总文件夹时，"
+        "这样的行仍计入（只有出错的单元格不计）。",
         "The file was imported with its rows that have errors skipped (only the rows without "
-        "errors went in): this row is not in the store, counts in none of the figures, and its "
-        "date does not count as a day reported (a day with only this row shows as missing). "
-        "Correct the errors on the row and import the whole file again. Consolidating the "
-        "folder itself still counts such a row (all but the cell in error).",
+        "errors went in): this row is not in the store and counts in none of the figures. A "
+        "daily report's day still counts as reported, by the row's date; when the date itself "
+        "is the cell in error, the day is unknown and a day with only this row shows as "
+        "missing. Correct the errors on the row and import the whole file again. Consolidating "
+        "the folder itself still counts such a row (all but the cell in error).",
         {
             "": Template(
+                "第 {row} 行有错误，导入时被跳过：不计入汇总，但 {day} 仍算已交日报。"
+                "改正后重新导入此文件。",
+                "Row {row} has an error and was skipped by the import: it counts in none of the "
+                "figures, but {day} still counts as a day reported. Correct it and import the "
+                "file again.",
+            ),
+            "undated": Template(
+                "第 {row} 行有错误，导入时被跳过：不计入汇总。它的日期无法识别，不知道是哪一天，"
+                "只有这一行的日子显示为缺交。改正日期后重新导入此文件。",
+                "Row {row} has an error and was skipped by the import: it counts in none of the "
+                "figures. Its date could not be read, so the day it reports is unknown and a day "
+                "with only this row shows as missing. Correct the date and import the file again.",
+            ),
+            "plan": Template(
+                "第 {row} 行有错误，导入时被跳过：不计入汇总。改正后重新导入此文件。",
+                "Row {row} has an error and was skipped by the import: it counts in none of the "
+                "figures. Correct it and import the file again.",
+            ),
+            # imported before the store kept the days of skipped rows
+            "not_counted": Template(
                 "第 {row} 行有错误，导入时被跳过：不计入汇总，这一天也不算已交。改正后重新导入此文件。",
                 "Row {row} has an error and was skipped by the import: it counts in none of the "
                 "figures, nor as a day reported. Correct it and import the file again.",
+            ),
+        },
+    ),
+    Entry(
+        Code.OLDER_THAN_STORED,
+        Severity.WARNING,
+        "比数据库中的版本旧",
+        "Older than the stored version",
+        "导入的销售员文件，按文件内记录的保存时间，比数据库中同一销售员同一期间的当前版本保存得早"
+        "（多半是后来才发来或重新导入的旧副本）：它作为旧版本存入，当前版本不变，与汇总文件夹时"
+        "选较新文件的做法一致。如果确实要用这个较旧的文件，用 --allow-older 重新导入它。"
+        "没有内部保存时间的文件（如 CSV）按导入顺序，后导入的为当前版本。",
+        "A rep file imported after the store's current version of the same rep and period, but "
+        "saved before it by the save time recorded inside the file (most likely an old copy "
+        "sent or imported late): it is kept as an older version and the current one stays, as "
+        "consolidating a folder uses the newer file. If the older file is the right one, import "
+        "it again with --allow-older. Files without a save time inside (CSV) go by the order "
+        "they were imported: the later import is current.",
+        {
+            "": Template(
+                "{rep} 的{form_zh}（{period}）：本文件保存于 {saved}，比数据库中的当前版本 "
+                "{current}（保存于 {current_saved}，{imported} 导入）早。那个版本仍为当前版本，"
+                "本文件存为第 {version} 版，不计入。如果确实要用本文件，请运行 salesxl import "
+                "reports --allow-older {file}",
+                "Rep {rep}'s {form_en!l} for {period}: this file was saved at {saved}, before "
+                "the store's current version {current} (saved at {current_saved}, imported "
+                "{imported}). That version stays current; this file is kept as version "
+                "{version} and does not count. If this file is the right one, run: salesxl "
+                "import reports --allow-older {file}",
             ),
         },
     ),

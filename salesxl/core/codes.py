@@ -95,6 +95,8 @@ class Code(StrEnum):
     OTHER_SOURCE_KEPT = "other_source_kept"
     # a rep's row with an error left out of the store by an import that skipped bad rows
     ROW_NOT_IMPORTED = "row_not_imported"
+    # a rep file saved before the store's current version of its rep-period: kept, not current
+    OLDER_THAN_STORED = "older_than_stored"
 
 
 class _Formatter(string.Formatter):

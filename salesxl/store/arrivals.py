@@ -38,7 +38,7 @@ from salesxl.store.schema import (
     report_days,
     submissions,
 )
-from salesxl.store.snapshot import current_roster, days_first_seen, month_targets
+from salesxl.store.snapshot import current_roster, days_first_seen, days_left_out, month_targets
 from salesxl.validate import FormData
 
 __all__ = ["DayFigures", "StoredArrivals", "load_arrivals"]
@@ -75,7 +75,17 @@ def load_arrivals(
     c = submissions.c
     with open_store(db, create=False) as engine, read_transaction(engine) as conn:
         current = conn.execute(
-            select(c.id, c.path, c.form_id, c.rep_id, c.period, c.first_seen, c.mtime, c.header)
+            select(
+                c.id,
+                c.path,
+                c.form_id,
+                c.rep_id,
+                c.period,
+                c.first_seen,
+                c.mtime,
+                c.header,
+                c.skipped_days,
+            )
             .where(
                 c.status == "current",
                 or_(
@@ -98,6 +108,9 @@ def load_arrivals(
         days_of = _days(conn, daily, [day_closes] if figures else [activities, day_closes])
         for sub_id, days in by_id.items():
             days_of[sub_id].update(days)
+        for sub in current:  # rows left out by --skip-bad-rows: their days were reported
+            if sub.skipped_days is not None and sub.form_id == FormId.DAILY_REPORT:
+                days_of[sub.id].update(days_left_out(sub.skipped_days))
         reporting = {s.rep_id for s in current if s.form_id == FormId.DAILY_REPORT}
         day_first_seen = days_first_seen(conn, reporting, first, last)
         forms: list[FormData] = []

@@ -14,8 +14,15 @@ batch sees the first's); then the customers they mention, recomputed once.
 A database failure leaves none of that batch written (importing again
 writes it: unchanged files are skipped).  The next batches are read while
 one is written, by reading processes that last the whole import
-(`_ReadAhead`).  Files are written oldest first (by modification time), so
-of two versions of one rep-period in one import the newer ends up current.
+(`_ReadAhead`).  Files are written oldest first (by modification time).
+
+Which of two versions of a rep-period is current goes by when each was saved,
+as a folder's consolidation chooses (`consolidate.inputs.collect`): two in one
+import are judged as the folder judges them (`FormData.file_time`, then the
+order of the files; a `duplicate_file` warning names both), and a file saved
+(by the time recorded inside it) before the store's current version is kept
+as an older version, with an `older_than_stored` warning, unless
+`allow_older`.  Files without a save time inside (CSV) go by arrival order.
 """
 
 from __future__ import annotations
@@ -166,6 +173,7 @@ def import_files(
     encoding: str | None = None,
     saved_times: bool = True,
     source: str | None = None,
+    allow_older: bool = False,
 ) -> ImportResult:
     """Import every file under `paths` (files or folders) as `kind` into the store at `db`.
 
@@ -182,6 +190,9 @@ def import_files(
     headers: an export replaces only the rows of its own headers and name (none: the
     unnamed source); a file imported before under another name or none moves to the
     name (the same file imported without a name after it has one is `unchanged`).
+    A rep file saved before the store's current version of its rep-period is kept as an
+    older version (not current) with a warning; `allow_older` makes it current all the
+    same (as importing the bytes of an earlier version again does).
     Raises FileNotFoundError for a missing path, ValueError for a bad `kind` or
     `source`, and StoreError when the database cannot be used; everything wrong
     inside the files is in the result.
@@ -212,7 +223,8 @@ def import_files(
             known = _known_hashes(conn, [h for h, _, _ in hashes.values()])
             elsewhere = _under_other_names(conn, spec, raw, source)
         sources = {f: _Source(source, tuple(s.id for s in elsewhere.get(f, []))) for f in raw}
-        newest = _newest_versions(spec, hashes, known)
+        order = {f: i for i, f in enumerate(files)}  # the order a folder reads them in
+        newest = _newest_versions(spec, hashes, known, order)
         todo = []
         for f in hashes:
             hit = known.get(hashes[f][0])
@@ -233,7 +245,7 @@ def import_files(
                 )
             elif hit.status == "replaced" and spec.per_file:
                 # the same bytes as an earlier version: importing them again means "this one"
-                results[f] = _restore(engine, str(f), hit, now, actor)
+                results[f] = _restore(engine, str(f), hit, now, actor, allow_older)
             else:
                 results[f] = _unchanged(str(f), hit, "the same file")
         todo.sort(key=lambda f: (hashes[f][2], str(f)))
@@ -255,6 +267,8 @@ def import_files(
             expect=spec.forms,
             saved_times=saved_times,
         )
+        # two files of one rep-period in this import: the newer is current, as in a folder
+        batch = _ImportBatch({str(f): i for f, i in order.items()}, allow_older=allow_older)
         chunks = read_chunks(todo, [hashes[f][1] for f in todo])
         sizes = [sum(hashes[f][1] for f in chunk) for chunk in chunks]
         # Several chunks: the next are read while this one is written, and a file's own
@@ -303,7 +317,7 @@ def import_files(
                                 now,
                                 actor,
                                 writing,
-                                _Written(keys, written, stored, held, lookups, ids),
+                                _Written(keys, written, stored, held, lookups, ids, batch),
                                 sources[path],
                             )
                         if held is not None:
@@ -523,6 +537,33 @@ class _Written:
     lookups: BatchLookups | None = None
     # the ids of its submissions (None: numbered by the database as each is inserted)
     ids: SubmissionIds | None = None
+    # the rep files of the whole import, to judge two of one rep-period as a folder does
+    batch: _ImportBatch | None = None
+
+
+@dataclass(slots=True)
+class _Newest:
+    """The newest file of a rep-period written so far in one import."""
+
+    rank: tuple[float, int]  # its file time, then its place in the import's order
+    path: str
+    submission_id: int
+    result: FileResult
+
+
+@dataclass(slots=True)
+class _ImportBatch:
+    """What one import knows across its transactions of the rep files it wrote: the newest
+    of each rep-period (`consolidate.inputs.collect` keeps the same file of two), and the
+    order the files were named or found in (a folder's order, which breaks a tie)."""
+
+    order: dict[str, int] = field(default_factory=dict)  # path -> place
+    allow_older: bool = False  # a file saved before the current version becomes current
+    newest: dict[tuple[str, str, str], _Newest] = field(default_factory=dict)
+    written: set[int] = field(default_factory=set)  # submission ids this import wrote
+
+    def rank(self, data: FormData) -> tuple[float, int]:
+        return (data.file_time() or 0.0, self.order.get(data.path, len(self.order)))
 
 
 class SubmissionIds:
@@ -602,12 +643,17 @@ def _roster(
 
 
 def _newest_versions(
-    spec: Kind, hashes: Mapping[Path, tuple[str, int, float]], known: Mapping[str, Any]
+    spec: Kind,
+    hashes: Mapping[Path, tuple[str, int, float]],
+    known: Mapping[str, Any],
+    order: Mapping[Path, int],
 ) -> dict[Path, Path]:
-    """File -> the newest file (by file time) of this import holding a stored version of the
-    same rep-period, for the files whose bytes the store has.  An inbox keeps the old copy
-    of a corrected report beside it: importing the folder again must not make the old one
-    current again (`_restore`), just as a folder's consolidation counts the newer file."""
+    """File -> the newest file of this import holding a stored version of the same
+    rep-period, for the files whose bytes the store has: by file time (the save recorded
+    inside it, kept by the store, or its modification time if earlier), then by `order`, as
+    a folder's consolidation chooses.  An inbox keeps the old copy of a corrected report
+    beside it: importing the folder again must not make the old one current again
+    (`_restore`), just as a folder's consolidation counts the newer file."""
     if not spec.per_file:
         return {}
     by_key: dict[tuple[Any, ...], list[Path]] = {}
@@ -615,11 +661,12 @@ def _newest_versions(
         hit = known.get(content_hash)
         if hit is not None and hit.kind == spec.name:
             by_key.setdefault((hit.form_id, hit.rep_id, hit.period), []).append(f)
-    return {
-        f: max(files, key=lambda g: (hashes[g][2], str(g)))
-        for files in by_key.values()
-        for f in files
-    }
+
+    def rank(f: Path) -> tuple[float, int]:
+        saved, mtime = known[hashes[f][0]].saved, hashes[f][2]
+        return (mtime if saved is None else min(saved, mtime), order.get(f, 0))
+
+    return {f: max(files, key=rank) for files in by_key.values() for f in files}
 
 
 def _unchanged(path: str, hit: Any, what: str) -> FileResult:
@@ -638,15 +685,34 @@ def _unchanged(path: str, hit: Any, what: str) -> FileResult:
 
 
 def _restore(
-    engine: Engine, path: str, hit: Any, now: dt.datetime | None, actor: str | None
+    engine: Engine,
+    path: str,
+    hit: Any,
+    now: dt.datetime | None,
+    actor: str | None,
+    allow_older: bool = False,
 ) -> FileResult:
     """An earlier version imported again becomes current again (the newer one is kept,
-    replaced); logged as `restore`."""
+    replaced); logged as `restore`.  Not a rep file saved before the current version,
+    unless `allow_older`: that stays as it is, with the warning a new file would get."""
     when = now or dt.datetime.now()
     with write_transaction(engine) as conn:
         row = conn.execute(select(submissions).where(submissions.c.id == hit.id)).one()
         if row.status == "current":  # another process restored it meanwhile
             return _unchanged(path, row, "the same file")
+        current = _current_of(conn, row)
+        if (
+            not allow_older
+            and current is not None
+            and row.kind == "reports"
+            and _saved_before(_stored_time(row), row.saved, current)
+        ):
+            result = _unchanged(path, row, "the same file")
+            result.stays_current = current.id
+            result.issues.append(
+                _older_than_stored(path, row, _stored_time(row), row.version, current)
+            )
+            return result
         replaced = restore_version(conn, row, when)
         conn.execute(
             audit_log.insert().values(
@@ -691,6 +757,13 @@ class _Plan:
     file_errors: list[Issue]
     row_errors: list[Issue]
     skipped: int
+    # a daily report's rows with errors: (sheet, row, its date; None: the date did not parse)
+    skipped_days: list[tuple[str, int, dt.date | None]] = field(default_factory=list)
+
+    @property
+    def skipped_dates(self) -> set[dt.date]:
+        """The days of the rows left out: reported, though in no figure."""
+        return {day for _, _, day in self.skipped_days if day is not None}
 
 
 def _plan(data: FormData, spec: Kind) -> _Plan:
@@ -717,7 +790,31 @@ def _plan(data: FormData, spec: Kind) -> _Plan:
         file_errors.append(
             make_issue(Code.UNKNOWN_FORM, data.path, *message(Code.UNKNOWN_FORM, "unrecognised"))
         )
-    return _Plan(good, file_errors, row_errors, sum(len(rows) for rows in bad.values()))
+    skipped = sum(len(rows) for rows in bad.values())
+    return _Plan(good, file_errors, row_errors, skipped, _days_of_rows(data, bad))
+
+
+def _days_of_rows(data: FormData, bad: Mapping[str, set[int]]) -> list[tuple[str, int, Any]]:
+    """The date of each row with errors of a daily report's contacts and 日清 Day close (the
+    day it reports: a row left out by `--skip-bad-rows` still says the rep reported that day),
+    None where the date cell did not parse.  Only the rows with errors are looked at."""
+    if data.form_id != FormId.DAILY_REPORT:
+        return []
+    found = []
+    for key in (TableKey.DAILY, TableKey.DAY_CLOSE):
+        rows, table = bad.get(key), data.tables.get(key)
+        if not rows or table is None:
+            continue
+        for record in table.records:
+            if record["_row"] in rows:
+                day = record.get(Role.DATE)
+                found.append((table.sheet, record["_row"], day if type(day) is dt.date else None))
+    return found
+
+
+def _skipped_days(data: FormData, plan: _Plan) -> str | None:
+    """`submissions.skipped_days`: the rows left out and their days (None: none left out)."""
+    return codec.dumps([list(row) for row in plan.skipped_days]) if plan.skipped_days else None
 
 
 def _empty_roster(path: str) -> Issue:
@@ -976,6 +1073,9 @@ def _write(
     latest = previous.rows[-1] if previous.rows else None
     if spec.per_file and latest and _same_data(latest.data_hash, data_hash, data, plan.good):
         return _unchanged(data.path, latest, "the same data")
+    # a rep file older than the version that stays current: kept, not made current
+    order = _judge_order(conn, data, result, previous, written) if spec.name == "reports" else None
+    stays = order.stays if order is not None else None
     versions = previous.slice_versions if spec.per_file else previous.rows
     with_content = [s.first_seen for s in previous.slice_versions if s.rows > 0]
     # Reaching the store is arriving; a backfill has only the file's time to go by.
@@ -1001,13 +1101,16 @@ def _write(
         received="file_time" if estimated else "store",
         imported_by=actor,
         version=version,
-        status="current",
+        status="current" if stays is None else "replaced",
+        replaced_by=None if stays is None else stays.id,
         rows=rows,
         skipped_rows=plan.skipped,
         # the header cells ride along, so checks from the store point at the cell too
         header=codec.dumps({**data.header, HEADER_CELLS: data.header_cells}),
         layout=codec.dumps(layout_of(data)),
         source_name=source.name,
+        saved=data.saved,
+        skipped_days=_skipped_days(data, plan),
     )
     new_id = written.ids.take() if written.ids is not None else None
     if new_id is None:  # numbered by the database
@@ -1023,6 +1126,10 @@ def _write(
         written.lookups.wrote_slice(data)
     # said before `supersede` marks the rows they are about
     overlaps = sales_overlaps(conn, data, previous, source.name) if spec.name == "sales" else []
+    if order is not None:
+        order.wrote(conn, new_id, data, pending)
+    if stays is not None:  # the current version stays: this one replaces nothing
+        previous.rows = []
     supersede(conn, spec, new_id, previous)
     kept = kept_sales_rows(conn, data, previous, source.name) if spec.name == "sales" else None
     insert_form_rows(
@@ -1052,6 +1159,7 @@ def _write(
             estimated=estimated,
             pending=pending,
             batch=written.lookups,
+            also=plan.skipped_dates,
         )
         written.customers |= customer_keys_of(conn, data, replaced)
     early = saved_early(data, max(report_dates(plan.good), default=None)) if estimated else None
@@ -1086,6 +1194,7 @@ def _write(
                 "rows": rows,
                 "skipped_rows": plan.skipped,
                 "received": "file_time" if estimated else "store",
+                **({"stays_current": stays.id} if stays is not None else {}),
                 **({"source": source.name} if source.name is not None else {}),
                 **({"moved": previous.moved} if previous.moved else {}),
                 "replaced": [
@@ -1116,6 +1225,12 @@ def _write(
         else "new"
     )
     result.note = f"{plural(rows, 'row')}, version {version} ({what}){skipped}"
+    if stays is not None:
+        result.stays_current = stays.id
+        result.note = (
+            f"{plural(rows, 'row')}, kept as version {version}, not current: version "
+            f"{stays.version} ({stays.path}) was saved later and stays current{skipped}"
+        )
     if kept is not None:
         gone = sum(previous.replaced_rows.values())
         result.added, result.replaced_rows, result.kept = rows, gone, kept
@@ -1136,6 +1251,145 @@ def _write(
     if data.forgotten is not None:
         result.note += "; the column mapping remembered for its headers was dropped"
     return result
+
+
+@dataclass(slots=True)
+class _Order:
+    """How a rep file stands against the other versions of its rep-period (`_judge_order`)."""
+
+    stays: Any  # the current version that stays current (None: this file becomes current)
+    key: tuple[str, str, str] | None
+    rank: tuple[float, int]
+    batch: _ImportBatch
+    result: FileResult
+    # warnings stored with the version current after this file (this one, or `stays`)
+    said: list[Issue] = field(default_factory=list)
+
+    def wrote(
+        self, conn: Connection, new_id: int, data: FormData, pending: PendingRows | None
+    ) -> None:
+        """This file is written as `new_id`: the warnings go with the current version, and
+        it is the import's newest of its rep-period unless an earlier file of it is newer."""
+        batch = self.batch
+        batch.written.add(new_id)
+        newest = batch.newest.get(self.key) if self.key is not None else None
+        if self.key is not None and (newest is None or self.rank >= newest.rank):
+            batch.newest[self.key] = _Newest(self.rank, data.path, new_id, self.result)
+        if self.stays is None:
+            data.issues.extend(self.said)
+        elif self.said:  # with the version that stays, so a summary from the store says it
+            _store_issues(conn, self.stays.id, self.said, set(), [None] * len(self.said), pending)
+
+
+def _judge_order(
+    conn: Connection, data: FormData, result: FileResult, previous: Any, written: _Written
+) -> _Order:
+    """Whether a rep file becomes current, as a folder's consolidation would choose between
+    it and the file already current (`consolidate.inputs.collect`).
+
+    Two files of one rep-period in this import: the newer by `FormData.file_time`, the
+    later in the import's order on a tie, with a `duplicate_file` warning on the older.
+    Against a version imported before: this file stays out only when both record a save
+    time inside and this one's is earlier (`older_than_stored`), unless the import allows
+    older files; without save times (CSV) the later import is current, as before."""
+    batch = written.batch if written.batch is not None else _ImportBatch()
+    period = result.period
+    key = (data.form_id, data.rep_id, period) if data.form_id and data.rep_id and period else None
+    rank = batch.rank(data)
+    order = _Order(None, key, rank, batch, result)
+    current = previous.rows[-1] if previous.rows else None
+    newest = batch.newest.get(key) if key is not None else None
+    if newest is not None:
+        older_than_newest = rank < newest.rank
+        older, newer = (data.path, newest.path) if older_than_newest else (newest.path, data.path)
+        duplicate = make_issue(
+            Code.DUPLICATE_FILE,
+            older,
+            *message(
+                Code.DUPLICATE_FILE,
+                rep=data.rep_id,
+                period=period,
+                older=displayable(older),
+                newer=displayable(newer),
+            ),
+            value=displayable(newer),
+        )
+        (result if older_than_newest else newest.result).issues.append(duplicate)
+        order.said.append(duplicate)
+        if older_than_newest:
+            order.stays = current
+            return order
+    if (
+        current is not None
+        and not batch.allow_older
+        and current.id not in batch.written  # one of this import's: judged above
+        and _saved_before(data.file_time(), data.saved, current)
+    ):
+        version = 1 + max((s.version for s in previous.slice_versions), default=0)
+        late = _older_than_stored(data.path, current, data.file_time(), version, current)
+        result.issues.append(late)
+        order.said.append(late)
+        order.stays = current
+    return order
+
+
+def _stored_time(row: Any) -> float | None:
+    """A stored version's file time, as `FormData.file_time` gave it when it was read."""
+    known = [t for t in (row.saved, row.mtime) if t is not None]
+    return min(known) if known else None
+
+
+def _saved_before(file_time: float | None, saved: float | None, current: Any) -> bool:
+    """Whether a file (its file time, its save time inside) was saved before the stored
+    version `current`: only when both record a save time inside (arrival order else)."""
+    if saved is None or current.saved is None or file_time is None:
+        return False
+    theirs = _stored_time(current)
+    return theirs is not None and file_time < theirs
+
+
+def _older_than_stored(
+    path: str, slice_row: Any, file_time: float | None, version: int, current: Any
+) -> Issue:
+    """The warning for a rep file kept as version `version` because `current` was saved
+    later; `slice_row` gives its form, rep and period."""
+    form = FORMS[slice_row.form_id]
+    return make_issue(
+        Code.OLDER_THAN_STORED,
+        path,
+        *message(
+            Code.OLDER_THAN_STORED,
+            rep=slice_row.rep_id,
+            form_zh=form.zh,
+            form_en=form.en,
+            period=slice_row.period,
+            saved=_at(file_time),
+            current=displayable(current.path),
+            current_saved=_at(_stored_time(current)),
+            imported=f"{current.imported_at:%Y-%m-%d %H:%M}",
+            version=version,
+            file=displayable(path),
+        ),
+        value=displayable(current.path),
+    )
+
+
+def _at(when: float | None) -> str:
+    return "?" if when is None else f"{dt.datetime.fromtimestamp(when):%Y-%m-%d %H:%M}"
+
+
+def _current_of(conn: Connection, row: Any) -> Any:
+    """The current version of `row`'s slice (form, rep, period), other than it; or None."""
+    s = submissions.c
+    return conn.execute(
+        select(submissions).where(
+            s.form_id == row.form_id,
+            s.rep_id.is_(None) if row.rep_id is None else s.rep_id == row.rep_id,
+            s.period.is_(None) if row.period is None else s.period == row.period,
+            s.status == "current",
+            s.id != row.id,
+        )
+    ).first()
 
 
 def _raw_path(path: str) -> dict[str, str]:

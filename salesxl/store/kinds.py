@@ -637,15 +637,17 @@ def record_days(
     estimated: bool = False,
     pending: PendingRows | None = None,
     batch: BatchLookups | None = None,
+    also: Iterable[dt.date] = (),
 ) -> None:
-    """The days a daily report brings for the first time: a contact row or a 日清 row (docs/forms.md).
+    """The days a daily report brings for the first time: a contact row or a 日清 row (docs/forms.md),
+    and `also` the days of its rows left out by `--skip-bad-rows` (reported all the same).
 
     They arrived now (`arrived`).  In a backfill, `arrived` is when the file
     was last saved (`FormData.file_time`), which dates only its newest day; an earlier
     day is taken to have arrived by its deadline unless the file itself was
     saved before that, and the times are marked as estimated.
     """
-    days = report_dates(good)
+    days = report_dates(good).union(also)
     if not days:
         return
     rep = data.rep_id

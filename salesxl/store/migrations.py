@@ -177,6 +177,18 @@ def _v7_source_names(conn: Connection) -> None:
             conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN source_name {kind}"))
 
 
+def _v8_saved_and_skipped_days(conn: Connection) -> None:
+    """Submissions gain `saved` (the save time recorded inside the file: an older copy
+    imported later does not become current) and `skipped_days` (the days of rows
+    `--skip-bad-rows` left out still count as reported).  What is already stored has
+    neither: it keeps the order it arrived in, and its skipped rows' days stay unknown."""
+    have = {column["name"] for column in inspect(conn).get_columns(submissions.name)}
+    for name in ("saved", "skipped_days"):
+        if name not in have:
+            kind = submissions.c[name].type.compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE {submissions.name} ADD COLUMN {name} {kind}"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -216,6 +228,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "sales records: the source's name (import --source), so two shops or systems "
         "with the same headers are kept apart",
         _v7_source_names,
+    ),
+    Migration(
+        8,
+        "submissions: the save time recorded inside the file (an older copy imported "
+        "later stays out of the current version) and the days of rows skipped by "
+        "--skip-bad-rows (they count as reported)",
+        _v8_saved_and_skipped_days,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

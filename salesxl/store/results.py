@@ -31,6 +31,8 @@ class FileResult:
     replaced_rows: int | None = None
     kept: int | None = None
     source: str | None = None  # a sales export's --source name (None: none)
+    # A rep file kept as an older version: the submission that stays current.
+    stays_current: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +50,7 @@ class FileResult:
             "replaced_rows": self.replaced_rows,
             "kept_rows": self.kept,
             "source": self.source,
+            "stays_current": self.stays_current,
             "note": self.note,
         }
 

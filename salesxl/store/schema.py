@@ -125,6 +125,12 @@ submissions = Table(
     Column("header", Text, nullable=False),
     Column("layout", Text, nullable=False),  # codec JSON: table -> sheet, column letters, extras
     Column("source_name", Text),  # a sales export's `import --source` name (schema 7)
+    # The last save recorded inside the file (POSIX seconds; None: none, as in a CSV): which
+    # of two versions of a rep-period is newer, as a folder judges it (schema 8).
+    Column("saved", Float),
+    # A daily report's rows left out by `import --skip-bad-rows`: codec JSON of
+    # [sheet, row, day] each, the day None where the date cell did not parse (schema 8).
+    Column("skipped_days", Text),
     Index("ix_submissions_slice", "form_id", "rep_id", "period", "status"),
 )
 

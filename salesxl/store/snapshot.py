@@ -57,6 +57,7 @@ __all__ = [
     "StoreInputs",
     "current_roster",
     "days_first_seen",
+    "days_left_out",
     "load_history",
     "load_period",
     "load_submission",
@@ -421,11 +422,29 @@ def _forms(
         if shape not in same_cells:  # one for the files of a template, as their layout
             same_cells[shape] = {key: (sheet, cell) for key, sheet, cell in shape}
         data.header_cells = same_cells[shape]
+        if s.skipped_days is not None:  # rows --skip-bad-rows left out: their days count
+            data.days_left_out = frozenset(days_left_out(s.skipped_days))
         if s.id in as_figures:
             data.digest = computed[s.id]
+            data.digest.days |= data.days_left_out
         _leave_out_insane_numbers(data)
         out.append(data)
     return out
+
+
+def skipped_rows(text: str | None) -> dict[tuple[str, int], dt.date | None] | None:
+    """`submissions.skipped_days`: (sheet, row) -> the date of each row of a daily report
+    that `import --skip-bad-rows` left out (None: its date did not parse); None when the
+    store did not keep them (no row left out, or imported before schema 8)."""
+    if text is None:
+        return None
+    return {(sheet, row): day for sheet, row, day in codec.loads(text)}
+
+
+def days_left_out(text: str | None) -> set[dt.date]:
+    """The days of the rows `import --skip-bad-rows` left out (`skipped_rows`): the rep
+    reported them, though the rows are in no figure."""
+    return {day for day in (skipped_rows(text) or {}).values() if day is not None}
 
 
 def _leave_out_insane_numbers(data: FormData) -> None:
@@ -507,22 +526,41 @@ def _issues(
             )
             if r.skipped:
                 skipped[r.submission_id][(r.sheet, r.row)] = len(found[r.submission_id])
+    by_id = {s.id: s for s in subs}
     for sub_id, rows in skipped.items():
-        _say_not_imported(found[sub_id], rows)
+        sub = by_id[sub_id]
+        daily = sub.form_id == FormId.DAILY_REPORT
+        _say_not_imported(found[sub_id], rows, skipped_rows(sub.skipped_days) if daily else {})
     return found
 
 
-def _say_not_imported(found: list[Issue], rows: dict[tuple[str | None, int | None], int]) -> None:
+def _say_not_imported(
+    found: list[Issue],
+    rows: dict[tuple[str | None, int | None], int],
+    days: dict[tuple[str, int], dt.date | None] | None,
+) -> None:
     """After the errors of each row an import skipped, a warning that the row is in no
-    figure: the same errors from a folder leave the row counted, so the summary says it."""
+    figure: the same errors from a folder leave the row counted, so the summary says it.
+    `days`: a daily report's skipped rows and their dates (`skipped_rows`; None: not kept,
+    so their days count as missing; empty: a plan, whose rows report no day)."""
     for (sheet, row), after in sorted(rows.items(), key=lambda kv: kv[1], reverse=True):
         first = next(x for x in found if x.sheet == sheet and x.row == row)
+        values: dict[str, Any] = {"row": row}
+        key = (sheet or "", row or 0)
+        if days is not None and not days:
+            variant = "plan"
+        elif days is None or key not in days:
+            variant = "not_counted"
+        elif days[key] is None:
+            variant = "undated"
+        else:
+            variant, values["day"] = "", days[key]
         found.insert(
             after,
             make_issue(
                 Code.ROW_NOT_IMPORTED,
                 first.file,
-                *message(Code.ROW_NOT_IMPORTED, row=row),
+                *message(Code.ROW_NOT_IMPORTED, variant, **values),
                 sheet=sheet,
                 cell=first.cell,
                 row=row,

@@ -80,6 +80,9 @@ class FormData:
     mapping: dict[str, str] | None = None  # the column mapping used (given or remembered)
     mapping_remembered: bool = False  # … and it came from the store
     forgotten: str | None = None  # signature of a remembered mapping not used (--forget-map)
+    # Read back from the store: the days of rows `import --skip-bad-rows` left out, which
+    # the rep reported all the same (a day with only such a row is not missing).
+    days_left_out: frozenset[dt.date] = frozenset()
 
     def file_time(self, newest_day: dt.date | None = None) -> float | None:
         """When the file was last saved, as best known (POSIX seconds).

@@ -267,6 +267,8 @@ class Watcher:
         except Exception as exc:  # the file was validated: say so, and that the store failed
             return f"not imported: {_said(exc)}"
         (found,) = result.files
+        if found.stays_current is not None:
+            return "kept in the store as an older version: the current one was saved later"
         return {
             "imported": "imported into the store",
             "replaced": f"replaced version {max(found.replaced, default='?')} in the store",
