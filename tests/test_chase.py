@@ -195,6 +195,28 @@ def test_nobody_owes_anything_exits_0(inbox, tmp_path):
     assert "无人欠交" in got.output
 
 
+def test_an_empty_folder_without_a_roster_is_not_nobody_owes(tmp_path):
+    """A mistyped or empty folder and no roster: nothing could be judged, so the command
+    warns and exits 1 (to a scheduler, exit 0 would say every report is in)."""
+    empty = tmp_path / "inbox"
+    empty.mkdir()
+    (empty / "~$张三_日报.xlsx").write_bytes(b"lock")  # only Excel's lock file: no form
+    runner = CliRunner()
+    args = ["chase", str(empty), "--as-of", "2026-10-13"]
+    zh = runner.invoke(main, args)
+    assert zh.exit_code == 1, zh.output
+    assert "无人欠交" not in zh.output
+    assert f"警告：在 {empty} 中没有找到表单文件" in zh.output
+    en = runner.invoke(main, [*args, "--lang", "en"])
+    assert en.exit_code == 1
+    assert "nobody owes" not in en.output
+    assert f"warning: No form files (.xlsx .xlsm .xls .csv) found in {empty}." in en.output
+    got = runner.invoke(main, [*args, "--format", "json"])
+    assert got.exit_code == 1
+    data = json.loads(got.output)
+    assert (data["owes"], [w["code"] for w in data["warnings"]]) == (False, ["no_forms"])
+
+
 def test_the_window_on_the_first_of_a_month():
     """On Tue Dec 1 yesterday's report (Mon Nov 30) is November's, due Dec 1 09:00."""
     roster = Roster({"A": Rep("A", "张三", team="一组")})

@@ -89,7 +89,9 @@ def command(
     INBOX) holds; the output says from which day it counts. A report the
     store refused is received but must be fixed and sent again: it is listed as such. A rep missing --escalate
     workdays in a row is also on the team leader's (the roster's 主管) list.
-    Exits 0 when nobody owes anything, 1 otherwise (for schedulers).
+    Exits 0 when nobody owes anything, 1 otherwise (for schedulers), and 1
+    when INBOX holds no rep form (a warning says so: a mistyped or empty
+    folder is not "nobody owes").
 
     \b
     Example:
@@ -109,7 +111,7 @@ def command(
     else:
         for line in chase_text(chase, lang):
             click.echo(line)
-    if chase.owes:
+    if chase.owes or chase.empty is not None:
         raise SystemExit(1)
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from salesxl.consolidate.model import ColumnSpec, SheetData, Translated
 from salesxl.consolidate.submissions import SubmissionRow, SubmissionStatus
+from salesxl.core.issues import Issue
 from salesxl.core.people import Rep
 from salesxl.core.periods import Month, Week
 from salesxl.forms import FormId
@@ -220,6 +221,9 @@ class ChaseList:
     roster: bool = True  # without one, only reps who handed in something are known
     # the source's first report, when reports in the window before it were left out
     known_from: tuple[dt.date, str] | None = None
+    # `no_forms`: the folder held no rep form, so nothing could be judged (the command
+    # exits 1: to a scheduler a mistyped folder must not look like "nobody owes")
+    empty: Issue | None = None
 
     @property
     def owing(self) -> list[RepChase]:
@@ -241,6 +245,7 @@ class ChaseList:
             "known_from": self.known_from[0].isoformat() if self.known_from else None,
             "owes": self.owes,
             "reps_owing": len(self.owing),
+            "warnings": [self.empty.to_dict()] if self.empty is not None else [],
             "teams": [_team_dict(t) for t in self.teams],
         }
 
@@ -430,8 +435,13 @@ def chase_text(chase: ChaseList, lang: str = "zh") -> list[str]:
             if en
             else f"  {where[1]}中没有 {day} 之前的报表：此前的日子不算缺交"
         )
+    if chase.empty is not None:  # not a quiet "nobody owes"
+        lines.append(
+            f"  warning: {chase.empty.message_en}" if en else f"  警告：{chase.empty.message_zh}"
+        )
     if not chase.owes:
-        lines.append("  nobody owes a report" if en else "  无人欠交")
+        if chase.empty is None:
+            lines.append("  nobody owes a report" if en else "  无人欠交")
         return lines
     for t in chase.teams:
         if t.leader:

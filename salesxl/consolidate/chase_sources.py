@@ -113,7 +113,9 @@ def chase_inbox(
     workers: int | None = None,
     progress: ProgressFactory | None = None,
 ) -> ChaseList:
-    """Read every form under `paths` and say who owes which reports (`chase_window`)."""
+    """Read every form under `paths` and say who owes which reports (`chase_window`).
+
+    When `paths` hold no rep form the list's `empty` says so (a `no_forms` warning)."""
     window = chase_window(as_of, period)
     calendar = workday_calendar(workdays, as_of)
     inbox = read_inbox(
@@ -124,7 +126,7 @@ def chase_inbox(
         progress=progress,
         prepare=digester(None, as_of, keep_rows=False),
     )
-    return chase_forms(
+    chase = chase_forms(
         inbox.forms,
         as_of=as_of,
         window=window,
@@ -132,3 +134,5 @@ def chase_inbox(
         workdays=calendar,
         escalate_after=escalate_after,
     )
+    chase.empty = inbox.no_forms(rep_forms=True)
+    return chase
