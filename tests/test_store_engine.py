@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import Column, Integer, MetaData, Table, inspect, select, text
 
+from salesxl.cli import main
 from salesxl.forms import FORMS
 from salesxl.store import (
     StoreError,
@@ -36,6 +39,7 @@ from salesxl.store.schema import (
     submissions,
 )
 from tests import factory, store_fixtures
+from tests.conftest import FILES
 from tests.store_fixtures import (
     NOV,
     contact,
@@ -110,6 +114,39 @@ def test_a_write_transaction_keeps_its_pages_in_a_large_cache_then_gives_it_back
 def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="does not exist"):
         create_store_engine(str(tmp_path / "nowhere" / "s.db"))
+
+
+@pytest.fixture
+def locked_folder(tmp_path):
+    """A folder that exists but takes no new file: the tests run as root, who may write
+    anywhere, so it is made immutable (chattr +i) rather than read-only."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    yield folder
+    subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_a_folder_that_cannot_be_written_is_said_so(locked_folder):
+    """SQLite's "unable to open database file" read as "not an SQLite database file ...
+    give a new file name in a folder that exists": the folder exists, it cannot be written."""
+    db = str(locked_folder / "x.db")
+    got = CliRunner().invoke(
+        main, ["import", "reports", str(FILES / "daily_en_only.xlsx"), "--db", db]
+    )
+    assert got.exit_code == 1, got.output
+    assert f"the folder {locked_folder} cannot be written (Operation not permitted)" in got.output
+    assert f"文件夹 {locked_folder} 不可写" in got.output
+    assert "not an SQLite database file" not in got.output
+    assert "a folder that exists" not in got.output
+
+
+def test_a_file_where_the_folder_should_be_is_said_so(tmp_path):
+    (tmp_path / "reports").write_text("not a folder")
+    with pytest.raises(StoreError, match="is a file, not a folder") as err:
+        create_store_engine(str(tmp_path / "reports" / "s.db"))
+    assert "does not exist" not in str(err.value)
 
 
 def test_reading_a_store_that_does_not_exist_does_not_create_one(tmp_path):

@@ -130,6 +130,13 @@ def create_store_engine(db: str | None = None) -> Engine:
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
         folder = Path(database).expanduser().resolve().parent
+        if folder.exists() and not folder.is_dir():
+            raise StoreError(
+                f"无法创建数据库 {database}：{folder} 是一个文件，不是文件夹",
+                f"cannot create the database {database}: {folder} is a file, not a folder",
+                hint_zh="请给出一个文件夹中的数据库文件名，或另选数据库",
+                hint_en="give a database file name inside a folder, or choose another database",
+            )
         if not folder.is_dir():
             raise StoreError(
                 f"无法创建数据库 {database}：文件夹 {folder} 不存在",
@@ -216,6 +223,19 @@ def _store_error(engine: Engine, exc: DBAPIError) -> StoreError:
             hint_zh="请等另一个导入完成后再试",
             hint_en="try again when the other import has finished.",
         )
+    unwritable = _unwritable_folder(engine) if "unable to open" in lowered else None
+    if unwritable is not None or "readonly database" in lowered:
+        # SQLite says "unable to open" when it cannot create the file (or its -wal journal)
+        folder, why = unwritable or (None, reason)
+        place = f"文件夹 {folder}" if folder else "该文件"
+        place_en = f"the folder {folder}" if folder else "the file"
+        return StoreError(
+            f"无法写入数据库 {where}：{place} 不可写（{why}）",
+            f"cannot write the database {where}: {place_en} cannot be written ({why})",
+            hint_zh="请检查文件夹和文件的权限，或另选一个可写文件夹中的数据库",
+            hint_en="check the permissions of the folder and the file, or give a database "
+            "in a folder you can write to",
+        )
     if "unable to open database file" in lowered or "file is not a database" in lowered:
         return StoreError(
             f"{where} 不是可用的 SQLite 数据库文件：{reason}",
@@ -224,6 +244,25 @@ def _store_error(engine: Engine, exc: DBAPIError) -> StoreError:
             hint_en="give the store's .db file, or a new file name in a folder that exists",
         )
     return StoreError(f"数据库 {where} 出错：{reason}", f"database error in {where}: {reason}")
+
+
+def _unwritable_folder(engine: Engine) -> tuple[Path, str] | None:
+    """The SQLite file's folder and why, when it takes no new file (SQLite creates the
+    database and its -wal journal there); None when it does, or the store is no file."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        return None
+    path = Path(database).expanduser()
+    if path.is_dir():  # a folder given as the store: not a database file
+        return None
+    folder = path.resolve().parent
+    probe = folder / f".salesxl-probe-{os.getpid()}.tmp"
+    try:
+        os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        return folder, exc.strerror or type(exc).__name__
+    probe.unlink()
+    return None
 
 
 def fetched(conn: Connection, query: Executable) -> Iterator[Any]:
