@@ -281,6 +281,49 @@ def test_cli_builds_and_refuses_what_would_not_work(tmp_path: Path) -> None:
     assert locked.exit_code == 1 and "open in Excel" in locked.output
 
 
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ("period=2026-13", "Period '2026-13' is malformed; write it as 2026-11."),
+        ("as_of=2026-11-31", "As of '2026-11-31' is not a date"),
+        ("oral=abc", "Warning thresholds must be numbers"),
+        ("written=0.9", "oral above written"),  # 0.9 is above the oral warning's 0.8
+        ("chase=maybe", "Chase list 'maybe' should be yes or no."),
+        ("split_by=city", "Split by 'city' should be team or region (or empty)."),
+        ("column_map=amount", "Column mapping 'amount' cannot be used"),
+        ("database=mysql://u@h/db", "Database 'mysql://u@h/db' is not one salesxl can use"),
+    ],
+)
+def test_set_values_are_checked_as_the_settings_sheet_reads_them(
+    tmp_path: Path, setting: str, said: str
+) -> None:
+    """A bad --set value is refused when the workbook is built (exit 2), not when a button
+    is clicked; nothing is written."""
+    out = tmp_path / "m.xlsm"
+    got = CliRunner().invoke(main, ["macros", "build", "-o", str(out), "--set", setting])
+    assert got.exit_code == 2, got.output
+    assert said in got.output
+    assert not out.exists()
+
+
+def test_set_values_that_read_well_are_kept_and_paths_are_not_looked_at(
+    tmp_path: Path,
+) -> None:
+    """A folder on the manager's computer need not exist where the workbook is built; an
+    as-of before the period is wrong only when both are given (else: today, when used)."""
+    runner = CliRunner()
+    good = ["period=2026-11", "as_of=2026-11-30", "oral=0.9", "chase=否 no", "split_by=团队"]
+    args = ["macros", "build", "-o", str(tmp_path / "m.xlsm"), "--set", "inbox=Z:/nowhere"]
+    for item in good:
+        args += ["--set", item]
+    assert runner.invoke(main, args).exit_code == 0
+    later = ["macros", "build", "-o", str(tmp_path / "n.xlsm"), "--set", "period=2099-01"]
+    assert runner.invoke(main, later).exit_code == 0
+    early = runner.invoke(main, [*later, "--set", "as_of=2026-11-30"])
+    assert early.exit_code == 2
+    assert "The as-of date 2026-11-30 is before the period 2099-01 begins" in early.output
+
+
 def test_missing_olefile_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "olefile", None)
     with pytest.raises(MissingExtraError, match=r"salesxl\[macros\]"):

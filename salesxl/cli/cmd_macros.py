@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from salesxl.excel.settings import SETTINGS
+from salesxl.excel.settings import SETTINGS, value_problems
 
 __all__ = ["command"]
 
@@ -33,6 +33,13 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
                 f"{item!r}: write KEY=VALUE with KEY one of {', '.join(_KEYS)}", param_hint="--set"
             )
         out[key.strip()] = value.strip()
+    problems = value_problems(out)  # as the Settings sheet will read them, not at a click
+    if problems:
+        raise click.BadParameter(
+            "the Settings sheet could not use these values:\n"
+            + "\n".join(f"• {en}\n  {zh}" for zh, en in problems),
+            param_hint="--set",
+        )
     return out
 
 
@@ -58,7 +65,11 @@ def build(output: Path, values: tuple[str, ...]) -> None:
     Open it in Excel, fill in the yellow 设置 Settings cells and click a button;
     see docs/manager.md for the one-time set-up. Built again over a manager
     workbook (after an upgrade), it keeps the settings and the interpreter path
-    filled in there; --set changes one.
+    filled in there; --set changes one. --set values are checked as the
+    Settings sheet will read them (a period such as 2026-11, a date, a
+    number, yes/no...): a bad one is refused here (exit 2), not when a
+    button is clicked. Paths are not looked at: the workbook may be used on
+    another computer.
 
     \b
     Example:

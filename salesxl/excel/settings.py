@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ __all__ = [
     "read_settings",
     "setting_key",
     "sheet_grid",
+    "value_problems",
 ]
 
 SETTINGS_SHEET = "设置 Settings"
@@ -312,58 +314,8 @@ def read_settings(
         return p
 
     found = {key: path(key) for key in _PATHS}
-    before_dates = len(problems)
-    as_of = None
-    if values.get("as_of") not in (None, ""):
-        try:
-            as_of = parse_date(values["as_of"])
-        except ValueError:
-            problems.append(
-                (
-                    f"截至日期「{values['as_of']}」不是日期，请写成 2026-11-24 或留空。",
-                    f"As of '{values['as_of']}' is not a date; write it as 2026-11-24 "
-                    "or leave it empty.",
-                )
-            )
-    period = Month.of(as_of or dt.date.today())
-    raw_period = values.get("period")
-    if isinstance(raw_period, dt.date):  # Excel turned 2026-11 into a date
-        period = Month.of(raw_period)
-    elif raw_period not in (None, ""):
-        try:
-            period = Month.parse(str(raw_period))
-        except ValueError:
-            problems.append(
-                (
-                    f"期间「{raw_period}」格式不对，请写成 2026-11。",
-                    f"Period '{raw_period}' is malformed; write it as 2026-11.",
-                )
-            )
-    dates_read = len(problems) == before_dates
-    if judges_a_month and dates_read and (as_of or dt.date.today()) < period.first_day:
-        day = as_of or dt.date.today()
-        which = ("截至日期", "The as-of date") if as_of else ("今天", "Today")
-        problems.append(
-            (
-                f"{which[0]} {day} 在期间 {period} 开始（{period.first_day}）之前。请把「截至日期」"
-                f"改为 {period.first_day} 或之后，或换一个期间。",
-                f"{which[1]} {day} is before the period {period} begins ({period.first_day}). "
-                f"Set 'As of' to {period.first_day} or later, or choose another period.",
-            )
-        )
-    thresholds = Thresholds()
-    try:
-        thresholds = Thresholds(
-            oral=parse_number(_or(values.get("oral"), 0.8)),
-            written=parse_number(_or(values.get("written"), 0.6)),
-        )
-    except ValueError:
-        problems.append(
-            (
-                "预警阈值应为数字，且口头预警阈值大于书面预警阈值（如 0.8 和 0.6）。",
-                "Warning thresholds must be numbers, oral above written (e.g. 0.8 and 0.6).",
-            )
-        )
+    as_of, period = _dates(values, problems, judge=judges_a_month, judge_today=judges_a_month)
+    thresholds = _thresholds(values, problems)
     column_map = _column_map(values.get("column_map"), problems)
     chase = _yes_no(values.get("chase"), problems)
     split_by = _split_by(values.get("split_by"), problems)
@@ -394,6 +346,88 @@ def read_settings(
         split_by=split_by,
         passwords=found["passwords"],
     )
+
+
+def value_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What `read_settings` will say of these values' form (Chinese, English): dates,
+    thresholds, yes/no, split by, column mapping, the database URL.  The files and
+    folders they name are not looked at: the workbook may be used on another computer.
+    An as-of date before the period is a problem only when both are given."""
+    problems: list[tuple[str, str]] = []
+    _dates(values, problems, judge=True, judge_today=False)
+    _thresholds(values, problems)
+    _column_map(values.get("column_map"), problems)
+    _yes_no(values.get("chase"), problems)
+    _split_by(values.get("split_by"), problems)
+    database = values.get("database")
+    if database not in (None, "") and "://" in str(database):
+        _database(database, Path("."), problems)
+    return problems
+
+
+def _dates(
+    values: Mapping[str, Any], problems: list[tuple[str, str]], *, judge: bool, judge_today: bool
+) -> tuple[dt.date | None, Month]:
+    """As of and the period (empty: today and its month).  With `judge` the period may not
+    begin after as-of, nor (with `judge_today`) after today when as-of is empty."""
+    before_dates = len(problems)
+    as_of = None
+    if values.get("as_of") not in (None, ""):
+        try:
+            as_of = parse_date(values["as_of"])
+        except ValueError:
+            problems.append(
+                (
+                    f"截至日期「{values['as_of']}」不是日期，请写成 2026-11-24 或留空。",
+                    f"As of '{values['as_of']}' is not a date; write it as 2026-11-24 "
+                    "or leave it empty.",
+                )
+            )
+    period = Month.of(as_of or dt.date.today())
+    raw_period = values.get("period")
+    if isinstance(raw_period, dt.date):  # Excel turned 2026-11 into a date
+        period = Month.of(raw_period)
+    elif raw_period not in (None, ""):
+        try:
+            period = Month.parse(str(raw_period))
+        except ValueError:
+            problems.append(
+                (
+                    f"期间「{raw_period}」格式不对，请写成 2026-11。",
+                    f"Period '{raw_period}' is malformed; write it as 2026-11.",
+                )
+            )
+    dates_read = len(problems) == before_dates
+    judged = judge and (as_of is not None or judge_today)
+    if judged and dates_read and (as_of or dt.date.today()) < period.first_day:
+        day = as_of or dt.date.today()
+        which = ("截至日期", "The as-of date") if as_of else ("今天", "Today")
+        problems.append(
+            (
+                f"{which[0]} {day} 在期间 {period} 开始（{period.first_day}）之前。请把「截至日期」"
+                f"改为 {period.first_day} 或之后，或换一个期间。",
+                f"{which[1]} {day} is before the period {period} begins ({period.first_day}). "
+                f"Set 'As of' to {period.first_day} or later, or choose another period.",
+            )
+        )
+    return as_of, period
+
+
+def _thresholds(values: Mapping[str, Any], problems: list[tuple[str, str]]) -> Thresholds:
+    """The pace index thresholds of the oral and written warnings (0.8 and 0.6 when empty)."""
+    try:
+        return Thresholds(
+            oral=parse_number(_or(values.get("oral"), 0.8)),
+            written=parse_number(_or(values.get("written"), 0.6)),
+        )
+    except ValueError:
+        problems.append(
+            (
+                "预警阈值应为数字，且口头预警阈值大于书面预警阈值（如 0.8 和 0.6）。",
+                "Warning thresholds must be numbers, oral above written (e.g. 0.8 and 0.6).",
+            )
+        )
+        return Thresholds()
 
 
 def _yes_no(raw: Any, problems: list[tuple[str, str]]) -> bool:
