@@ -376,6 +376,9 @@ def test_folders_are_searched_recursively_and_one_bad_file_stops_nothing(tmp_pat
     }
     text = run("validate", str(tmp_path), "--as-of", "2026-11-24").stdout
     assert "4 files checked: 2 without errors, 2 with errors" in text
+    # the lock file is not among the files checked, and the count says it was not read
+    assert "(2 errors, 0 warnings, 1 info); 1 path not read (lock files" in text
+    assert "共检查 4 个文件" in text and "；另有 1 个未读取" in text
     for name in ("a.xlsx", "b.xlsx", "broken.xlsx", "z.xlsx"):
         assert name in text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -137,6 +138,13 @@ def test_cli_runs_end_to_end(tmp_path):
     out = tmp_path / "demo" / "output"
     assert (out / "summary.xlsx").exists()
     assert "✗" not in result.output and "summary written to" in result.output
+    # The inbox is counted as validate counts it: the Excel lock file the demo plants is
+    # said apart, not one of the files (it was "179 files" beside "178 files read").
+    inbox = re.search(
+        r"inbox 收件箱: .*\((\d+) files: .*; and 1 Excel lock file, not read\)", result.output
+    )
+    read = re.search(r"(\d+) files read: ", result.output)
+    assert inbox and read and inbox.group(1) == read.group(1), result.output
     # The planted mistakes go back to their reps as marked copies; every rep gets a scorecard.
     copies = sorted((out / "returns").rglob("*_退回_2026-11-24.xlsx"))
     assert copies and all(str(c) in result.output for c in copies)

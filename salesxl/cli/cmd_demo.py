@@ -20,6 +20,7 @@ from salesxl.cli.params import DATE, FOLDER_OUT, MONTH
 from salesxl.core.periods import Month, Week
 from salesxl.core.text import plural
 from salesxl.demo import DemoFiles, generate_demo
+from salesxl.intake.collect import collect_files
 
 __all__ = ["command"]
 
@@ -125,7 +126,7 @@ def step_targets(run: DemoRun) -> None:
 def step_forms(run: DemoRun) -> None:
     # each step imports what it runs: the other commands and --help start faster
     from salesxl.consolidate.prefill import weekly_prefill
-    from salesxl.intake.files import collect_files, load_forms
+    from salesxl.intake.files import load_forms
     from salesxl.intake.roster import read_roster
     from salesxl.targets import read_month_targets
     from salesxl.validate import ValidationContext
@@ -368,9 +369,12 @@ def command(folder: Path, period: Month, as_of: dt.date, seed: int, reps: int) -
         f"({len(files.organisation.sales):,} ERP lines over three years)"
     )
     click.echo(f"  targets input 目标输入:  {files.targets_input}")
+    read, _ = collect_files([files.inbox])  # counted as validate counts: the files it reads
+    skipped = len(files.files) - len(read)
     click.echo(
-        f"  inbox 收件箱:            {files.inbox}/ ({plural(len(files.files), 'file')}: daily reports, "
-        f"weekly and monthly plans for {period}, as of {as_of})"
+        f"  inbox 收件箱:            {files.inbox}/ ({plural(len(read), 'file')}: daily reports, "
+        f"weekly and monthly plans for {period}, as of {as_of}"
+        + (f"; and {plural(skipped, 'Excel lock file')}, not read)" if skipped else ")")
     )
     out = folder / "output"
     out.mkdir(exist_ok=True)

@@ -129,7 +129,7 @@ def command(
         stats = report["stats"]
         checked, bad, counts = stats["files"], stats["files_with_errors"], stats["by_severity"]
         click.echo("")
-        for line in summary_lines(checked, bad, counts, lang):
+        for line in summary_lines(checked, bad, counts, lang, skipped=len(inbox.notes)):
             click.echo(line)
     raise SystemExit(0 if report["valid"] and not (strict and empty is not None) else 1)
 
@@ -145,8 +145,12 @@ def checked_then_dropped(data: FormData) -> FormData:
     return issues_only(data)
 
 
-def summary_lines(files: int, bad: int, counts: dict[str, int], lang: str) -> list[str]:
-    """The last line(s) of `salesxl validate`, in the language asked for."""
+def summary_lines(
+    files: int, bad: int, counts: dict[str, int], lang: str, *, skipped: int = 0
+) -> list[str]:
+    """The last line(s) of `salesxl validate`, in the language asked for.  `files` counts
+    the files read; `skipped` the paths passed over (lock files, hidden files, files that
+    are not spreadsheets), each of which has its info line above."""
     zh = (
         f"共检查 {files} 个文件：{files - bad} 个无错误，{bad} 个有错误"
         f"（错误 {counts['error']} 个，警告 {counts['warning']} 个，提示 {counts['info']} 个）"
@@ -156,4 +160,7 @@ def summary_lines(files: int, bad: int, counts: dict[str, int], lang: str) -> li
         f"({plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
         f"{counts['info']} info)"
     )
+    if skipped:  # not among the files checked: a lock file is not a form that was read
+        zh += f"；另有 {skipped} 个未读取（锁定文件、隐藏文件等，见上方提示）"
+        en += f"; {plural(skipped, 'path')} not read (lock files, hidden files…: see above)"
     return {"zh": [zh], "en": [en]}.get(lang, [zh, en])
