@@ -191,3 +191,44 @@ def test_weights_under_a_deleted_header_are_said_not_ignored(tmp_path):
         main, ["targets", "split", str(path), "-o", str(tmp_path / "t.xlsx")]
     )
     assert "unlabelled_column" in split.output or f"Column {letter}" in split.output
+
+
+def test_split_prints_warnings_before_the_info_notes_and_says_where_the_rest_are(tmp_path):
+    """25 reps whose proposals are off the ¥1,000 rounding unit (an info note each: what the
+    split did) must not push out the one warning, filed after them: every rep's March 2025
+    is missing from the history and was taken from March 2024 (to check)."""
+    reps = [
+        {"level": "rep", "unit": f"S{i:03d}", "parent": "华南", "proposed": 96_500}
+        for i in range(1, 26)
+    ]
+    history = [
+        {"unit": f"S{i:03d}", "month": f"{y}-{m:02d}", "amount": 8_000}
+        for i in range(1, 26)
+        for y in (2024, 2025)
+        for m in range(1, 13)
+        if (y, m) != (2025, 3)
+    ]
+    path = tmp_path / "targets_input.xlsx"
+    write_form(
+        path,
+        TARGETS_INPUT,
+        header={"year": 2026, "method": "seasonal", "rounding": 1000},
+        rows={
+            "annual": [{"level": "company", "unit": "华南", "annual_target": 2_400_000}, *reps],
+            "history": history,
+        },
+    )
+    out = tmp_path / "targets.xlsx"
+    result = CliRunner().invoke(main, ["targets", "split", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1].startswith(
+        "  warning: history months missing and taken from the same month a year apart: "
+        "S001 (2025-03 from 2024-03), S002"
+    )
+    # 96,500 is 96.5 units of ¥1,000: rounded half up to 97,000.  20 lines in all: the
+    # warning, then 19 of the 25 notes; the other 6 are in the Method sheet.
+    notes = [line for line in lines if line.startswith("  note: ")]
+    assert notes[0] == "  note: S001: proposal 96,500 rounded to 97,000 (rounding unit 1000)"
+    assert len(notes) == 19 and notes[-1].startswith("  note: S019: ")
+    assert lines[21] == f"  ... 6 more notes in the 说明 Method sheet of {out}"

@@ -13,6 +13,7 @@ from salesxl.core.periods import Month
 from salesxl.core.text import plural
 from salesxl.forms import TARGETS_INPUT
 from salesxl.targets import SplitResult, explain_file, resplit_file, split_file
+from salesxl.targets.notes import by_level
 from salesxl.write.templates import write_blank
 
 __all__ = ["command"]
@@ -125,13 +126,26 @@ def split(
     click.echo(f"targets written to {result.output}")
 
 
+SHOWN_NOTES = 20  # warnings, then info notes, printed; every one is in the Method sheet
+
+
 def _notes(result: SplitResult) -> None:
-    for warning in result.warnings[:20]:
-        click.echo(f"  note: {warning}")
-    if len(result.warnings) > 20:
-        click.echo(
-            f"  ... {plural(len(result.warnings) - 20, 'more note')} in the 说明 Method sheet"
-        )
+    """Warnings first (many info notes must not push them out), then info notes."""
+    warnings, infos = by_level(result.warnings)
+    shown = warnings[:SHOWN_NOTES]
+    for warning in shown:
+        click.echo(f"  warning: {warning}")
+    for info in infos[: SHOWN_NOTES - len(shown)]:
+        click.echo(f"  note: {info}")
+    more_warnings = len(warnings) - len(shown)
+    more_notes = len(infos) - max(0, min(len(infos), SHOWN_NOTES - len(shown)))
+    if more_warnings or more_notes:
+        rest = [
+            plural(n, f"more {what}")
+            for n, what in ((more_warnings, "warning"), (more_notes, "note"))
+            if n
+        ]
+        click.echo(f"  ... {' and '.join(rest)} in the 说明 Method sheet of {result.output}")
 
 
 @command.command("resplit")

@@ -175,7 +175,9 @@ def resplit(split: Split, actuals: Actuals, start: Month, *, today: dt.date | No
     strangers = sorted({unit for unit, _ in actuals if unit not in known})
     v = split.version.number
     warnings: list[str] = [
-        note(f"自版本 {v} 的 {start} 起重新分解", f"re-split from {start} of version {v}")
+        note(
+            f"自版本 {v} 的 {start} 起重新分解", f"re-split from {start} of version {v}", info=True
+        )
     ]
     if strangers:
         warnings.append(

@@ -145,6 +145,7 @@ def annual_targets(
                         f"（取整单位 {s.rounding}）",
                         f"{unit}: proposal {spec.proposed:,} rounded to {value * s.rounding:,} "
                         f"(rounding unit {s.rounding})",
+                        info=True,
                     )
                 )
             proposals[unit] = int(value)

@@ -104,6 +104,7 @@ def tier_annuals(
                         "的上浮不用（按份额分得）",
                         f"{en_label}: {name_of(key)} has its own figure; the uplifts of "
                         f"{', '.join(ignored)} under it are not used (they get their share)",
+                        info=True,
                     )
                 )
             free = [k for k in kids if k not in fixed]

@@ -155,7 +155,8 @@ class ProfileBook:
         return spring_decision(years, self.calendar)  # type: ignore[arg-type]
 
     def notes(self) -> list[str]:
-        """One line per kind of fall-back with the units it concerns (not one per unit)."""
+        """One line per kind of fall-back with the units it concerns (not one per unit): what
+        the method did is an info note; history months filled in are a warning (to check)."""
         out: list[str] = []
         for (asked, used), units in self.fallbacks.items():
             if asked == "auto":
@@ -170,6 +171,7 @@ class ProfileBook:
                     f"{asked} {why[0]}；{len(units)} 个单元改用 {used}：{_names(units, '、')}",
                     f"{asked} {why[1]}; fell back to {used} for {len(units)} "
                     f"unit{'s' if len(units) != 1 else ''}: {_names(units)}",
+                    info=True,
                 )
             )
         if self.untested:
@@ -180,6 +182,7 @@ class ProfileBook:
                     + _names(self.untested, "、"),
                     f"auto needs {AUTO_YEARS} years of history to backtest; used seasonal (or its "
                     f"fall-back) for {n} unit{'s' if n != 1 else ''}: {_names(self.untested)}",
+                    info=True,
                 )
             )
         if self.filled:
@@ -197,6 +200,7 @@ class ProfileBook:
                     f"历史年份 {years} 不在工作日日历中：按周一至周五比较各月",
                     f"history years {years} are not in the workday calendar: counted Monday "
                     "to Friday to compare their months",
+                    info=True,
                 )
             )
         return out
