@@ -275,3 +275,30 @@ def test_cli_says_what_it_removed_and_what_it_could_not(tmp_path: Path) -> None:
         f"open in Excel (~${copy.name} is there); close it and run again, or delete it by hand"
     ) in got.stderr
     assert "removed 已删除: " + _list()[1] + " (an earlier return list)" in got.stdout
+
+
+def test_the_console_follows_lang(tmp_path: Path) -> None:
+    """--lang zh prints Chinese, --lang en English alone (both: English with Chinese labels),
+    as consolidate and chase do; a rerun's tidying follows it too."""
+    inbox, out = _inbox(tmp_path), tmp_path / "returns"
+    args = ["return", str(inbox), "--period", "2026-11", "--as-of", "2026-11-24", "-o", str(out)]
+    runner = CliRunner()
+    zh = runner.invoke(main, [*args, "--lang", "zh"])
+    assert zh.exit_code == 0, zh.output
+    lines = zh.stdout.splitlines()
+    # both reps' files have one error each (stage 8): both go back, both could be opened
+    assert lines[0] == "已检查 2 个文件：2 个退回给销售员（2 个退回件，0 个无法打开）"
+    assert f"  {'S001 张伟':<14} 错误 1 个，警告 0 个 → {out / _copy('张伟_日报')}" in lines
+    assert f"  退回清单: {out / _list()[0]}（另有各团队的 1 份）" in lines
+    assert "checked" not in zh.stdout and "return list" not in zh.stdout
+    en = runner.invoke(main, [*args, "--lang", "en"])
+    assert en.stdout.splitlines()[0] == (
+        "2 files checked: 2 go back to their reps (2 return copies, 0 could not be opened)"
+    )
+    assert f"  return list: {out / _list()[0]} (and one per team: 1)" in en.stdout
+    assert "退回件" not in en.stdout and "return list 退回清单" not in en.stdout  # no zh labels
+    _fix(inbox, "张伟_日报.xlsx", {})
+    rerun = runner.invoke(main, [*args, "--lang", "zh"])
+    assert f"    已删除: {_copy('张伟_日报')}（S001 张伟: 现在它的文件没有需要退回的内容）" in (
+        rerun.stdout
+    )

@@ -18,87 +18,157 @@ from salesxl.write.returns import Returns, return_inbox
 __all__ = ["command", "echo_returns", "echo_tidied"]
 
 
-def echo_returns(result: Returns) -> None:
-    """Who gets what back, and where the copies and lists are."""
+def _say(lang: str, zh: str, en: str, both: str | None = None) -> str:
+    """A console line in `lang`: zh, en, or under both the English with Chinese labels."""
+    return zh if lang == "zh" else en if lang == "en" or both is None else both
+
+
+def echo_returns(result: Returns, lang: str = "both") -> None:
+    """Who gets what back, and where the copies and lists are, in `lang` (zh, en, both)."""
     copies = len(result.copies)
     unopened = sum(f.how == "not_opened" for f in result.files)
-    click.echo(
-        f"{plural(result.checked, 'file')} checked: {len(result.files)} "
-        f"{'goes back to its rep' if len(result.files) == 1 else 'go back to their reps'} "
-        f"({plural(copies, 'return copy', 'return copies')} 退回件, {unopened} could not be "
+    n = len(result.files)
+    back = "goes back to its rep" if n == 1 else "go back to their reps"
+    en = (
+        f"{plural(result.checked, 'file')} checked: {n} {back} "
+        f"({plural(copies, 'return copy', 'return copies')}{{label}}, {unopened} could not be "
         "opened)"
+    )
+    click.echo(
+        _say(
+            lang,
+            f"已检查 {result.checked} 个文件：{n} 个退回给销售员（{copies} 个退回件，"
+            f"{unopened} 个无法打开）",
+            en.format(label=""),
+            en.format(label=" 退回件"),
+        )
     )
     for f in result.files:
         who = " ".join(x for x in (f.rep_id, f.rep_name) if x) or "?"
-        what = str(f.copy) if f.copy is not None else HOW_LABELS[f.how][1]
+        zh_how, en_how = HOW_LABELS[f.how]
+        copy = str(f.copy) if f.copy is not None else None
+        counts_en = f"{plural(f.errors, 'error')}, {plural(f.warnings, 'warning')}"
         click.echo(
-            f"  {who:<14} {plural(f.errors, 'error')}, {plural(f.warnings, 'warning')} → {what}"
+            _say(
+                lang,
+                f"  {who:<14} 错误 {f.errors} 个，警告 {f.warnings} 个 → {copy or zh_how}",
+                f"  {who:<14} {counts_en} → {copy or en_how}",
+            )
         )
+    teams = len(result.lists) - 1
     click.echo(
-        f"  return list 退回清单: {result.lists[0]}"
-        + (f" (and one per team: {len(result.lists) - 1})" if len(result.lists) > 1 else "")
+        _say(
+            lang,
+            f"  退回清单: {result.lists[0]}" + (f"（另有各团队的 {teams} 份）" if teams else ""),
+            f"  return list: {result.lists[0]}"
+            + (f" (and one per team: {teams})" if teams else ""),
+            f"  return list 退回清单: {result.lists[0]}"
+            + (f" (and one per team: {teams})" if teams else ""),
+        )
     )
     if result.empty is not None:  # an empty inbox (a wrong folder) is said
-        click.echo(f"  warning 警告: {result.empty.message_zh}")
-        click.echo(f"  {result.empty.message_en}")
+        zh, en = result.empty.message_zh, result.empty.message_en
+        lines = {"zh": [f"  警告: {zh}"], "en": [f"  warning: {en}"]}
+        for line in lines.get(lang, [f"  warning 警告: {zh}", f"  {en}"]):
+            click.echo(line)
     if result.tidied is not None:
-        echo_tidied(result.tidied, result.folder)
+        echo_tidied(result.tidied, result.folder, lang)
 
 
 _WHY = {
-    "fixed": "nothing to return for its file now",
-    "replaced": "replaced by this run's copy",
-    "list": "an earlier return list",
+    "fixed": ("现在它的文件没有需要退回的内容", "nothing to return for its file now"),
+    "replaced": ("已被本次的退回件取代", "replaced by this run's copy"),
+    "list": ("较早的退回清单", "an earlier return list"),
 }
 
 
-def echo_tidied(tidied: Tidied, folder: Path) -> None:
+def echo_tidied(tidied: Tidied, folder: Path, lang: str = "both") -> None:
     """What became of the files earlier runs wrote into the folder: removed, moved aside,
     or still there (open in Excel), and look-alikes no record vouches for."""
     if tidied.unreadable_record:
         click.echo(
-            f"  warning: the record {folder / RECORD_NAME} could not be read "
-            f"({tidied.unreadable_record}): no earlier return copy was removed; a new record "
-            "is written",
+            _say(
+                lang,
+                f"  警告：记录文件 {folder / RECORD_NAME} 无法读取（{tidied.unreadable_record}）："
+                "没有删除任何旧退回件；已写入新的记录",
+                f"  warning: the record {folder / RECORD_NAME} could not be read "
+                f"({tidied.unreadable_record}): no earlier return copy was removed; a new record "
+                "is written",
+            ),
             err=True,
         )
     taken = [*tidied.removed, *tidied.moved, *tidied.kept]
     if taken:
-        click.echo(f"  earlier runs' files 旧退回件 in {folder}:")
-    for t in tidied.removed:
-        click.echo(f"    removed 已删除: {_shown(t.path, folder)} ({_why(t)})")
-    for t in tidied.moved:
         click.echo(
-            f"    moved aside 已移走: {_shown(t.path, folder)} → {_shown(t.moved_to, folder)} "
-            f"({_why(t)}; changed since salesxl wrote it, so not deleted)"
+            _say(
+                lang,
+                f"  {folder} 中以前运行留下的文件：",
+                f"  earlier runs' files in {folder}:",
+                f"  earlier runs' files 旧退回件 in {folder}:",
+            )
+        )
+    for t in tidied.removed:
+        shown, why = _shown(t.path, folder), _why(t, lang)
+        click.echo(
+            _say(
+                lang,
+                f"    已删除: {shown}（{why}）",
+                f"    removed: {shown} ({why})",
+                f"    removed 已删除: {shown} ({why})",
+            )
+        )
+    for t in tidied.moved:
+        shown, to, why = _shown(t.path, folder), _shown(t.moved_to, folder), _why(t, lang)
+        en = f"{shown} → {to} ({why}; changed since salesxl wrote it, so not deleted)"
+        click.echo(
+            _say(
+                lang,
+                f"    已移走: {shown} → {to}（{why}；salesxl 写入后被修改过，所以没有删除）",
+                f"    moved aside: {en}",
+                f"    moved aside 已移走: {en}",
+            )
         )
     for t in tidied.kept:
+        why = _why(t, lang)
         click.echo(
-            f"  warning: could not remove {t.path} ({_why(t)}): {t.error}; close it and run "
-            "again, or delete it by hand: it is out of date",
+            _say(
+                lang,
+                f"  警告：无法删除 {t.path}（{why}）：{t.error}；请关闭它后重新运行，"
+                "或手动删除：它已过期",
+                f"  warning: could not remove {t.path} ({why}): {t.error}; close it and run "
+                "again, or delete it by hand: it is out of date",
+            ),
             err=True,
         )
     if tidied.unrecorded:
+        count = len(tidied.unrecorded)
         shown = ", ".join(_shown(p, folder) for p in tidied.unrecorded[:5])
-        more = f" and {len(tidied.unrecorded) - 5} more" if len(tidied.unrecorded) > 5 else ""
-        one = len(tidied.unrecorded) == 1
+        more_en = f" and {count - 5} more" if count > 5 else ""
+        more_zh = f" 等 {count} 个" if count > 5 else ""
+        one = count == 1
         click.echo(
-            f"  note: {plural(len(tidied.unrecorded), 'file')} in {folder} "
-            + (
-                "looks like an earlier return copy or list, but no record says this command "
-                "wrote it, so it is left as it is"
-                if one
-                else "look like earlier return copies or lists, but no record says this "
-                "command wrote them, so they are left as they are"
-            )
-            + f": {shown}{more}; delete any that are out of date by hand",
+            _say(
+                lang,
+                f"  提示：{folder} 中有 {count} 个文件看起来像以前的退回件或退回清单，但没有记录表明"
+                f"是本命令写入的，所以保持原样：{shown}{more_zh}；如已过期请手动删除",
+                f"  note: {plural(count, 'file')} in {folder} "
+                + (
+                    "looks like an earlier return copy or list, but no record says this command "
+                    "wrote it, so it is left as it is"
+                    if one
+                    else "look like earlier return copies or lists, but no record says this "
+                    "command wrote them, so they are left as they are"
+                )
+                + f": {shown}{more_en}; delete any that are out of date by hand",
+            ),
             err=True,
         )
 
 
-def _why(t: TakenBack) -> str:
+def _why(t: TakenBack, lang: str = "both") -> str:
     who = f"{t.entry.rep}: " if t.entry.rep and t.why != "list" else ""
-    return who + _WHY.get(t.why, t.why)
+    zh, en = _WHY.get(t.why, (t.why, t.why))
+    return who + (zh if lang == "zh" else en)
 
 
 def _shown(path: Path | None, folder: Path) -> str:
@@ -137,7 +207,8 @@ def _shown(path: Path | None, folder: Path) -> str:
     type=click.Choice(["both", "zh", "en"]),
     default="both",
     show_default=True,
-    help="Language of the notes and the To fix sheet.",
+    help="Language of the notes, the To fix sheet and what is printed (both: English with "
+    "Chinese labels).",
 )
 @click.option(
     "--as-of",
@@ -190,4 +261,4 @@ def command(
         workers=workers,
         progress=lambda n: progress(n, "Checking"),
     )
-    echo_returns(result)
+    echo_returns(result, lang)
