@@ -663,10 +663,11 @@ class TableChecker:
         that value, not worth 0."""
         for j, hit in self.uncalculated.items():
             f = self.mapped[j]
+            rules = [rule for rule in self.table.rules if f.key in rule.fields]
             groups: dict[tuple[tuple[str, str], ...] | None, list[int]] = {}
             for i in hit:
                 when = None
-                for rule in self.table.rules:
+                for rule in rules:
                     record = {k: values[k][i] for k in rule.fields if k in values}
                     needed = rule.requires(f.key, record, self.labels)
                     if needed is not None:
