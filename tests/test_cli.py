@@ -436,10 +436,12 @@ def test_real_files_in_a_folder_one_bad_file_stops_nothing(tmp_path):
 def test_text_table_groups_by_file(tmp_path):
     shutil.copy(FILES / "uncalculated.xlsx", tmp_path)
     result = run("validate", str(tmp_path / "uncalculated.xlsx"), "--lang", "en")
-    assert result.exit_code == 0  # warnings only
+    # K8 is the 金额 of a 成交 row, which the form requires there: an error (exit 1)
+    assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0].endswith("uncalculated.xlsx  2 warnings")
-    assert "日报!K8" in result.output and "formula_without_value" in result.output
+    assert lines[0].endswith("uncalculated.xlsx  1 error, 1 warning")
+    assert lines[1].split() == ["error", "日报!K8", "formula_without_value", "金额", "Amount"]
+    assert "Open the file in Excel or WPS" in result.output
     assert "Open it in Excel" in result.output and "请在 Excel" not in result.output
 
 
@@ -614,7 +616,8 @@ def test_text_table_columns_line_up_with_chinese_sheet_names(tmp_path):
         for line in out.splitlines()
         if "formula_without_value" in line or "extra_column" in line
     ]
-    assert len(lines) == 3  # D3, K7:K9 (one issue for the run of cells), E3
+    # D3, K7 (a quote), K8:K9 (one issue for the run of 成交 cells), E3
+    assert len(lines) == 4
 
     def column(line: str) -> int:
         head = line.split("formula_without_value")[0].split("extra_column")[0]

@@ -19,6 +19,8 @@ from salesxl.demo import generate_demo
 from salesxl.intake.files import load_form
 from salesxl.store import StoreError, import_files, sales_history, stored_roster
 from tests import store_fixtures
+from tests.conftest import GOOD_ROW, write_daily
+from tests.make_files import set_core_times
 from tests.store_fixtures import contact, daily_file, rep, roster_file
 
 # `store_url` runs a test on SQLite and on a PostgreSQL server started for the session.
@@ -815,3 +817,99 @@ def test_the_forms_path_counts_grades_as_its_7_day_rule_sees_them(tmp_path):
     s001 = alone.reps["S001"]
     assert (s001.grades["A"], s001.grades["B"], s001.grades["C"]) == (0, 1, 1)
     assert [lapse.customer for lapse in alone.lapses] == ["戊"]
+
+
+def test_a_deal_whose_amount_is_an_uncalculated_formula_is_an_error_not_zero(store_url, tmp_path):
+    """张伟 (S001) closed two deals: 华联超市 on the 3rd, 2 × 1,500 = ¥3,000 (row 6), and
+    永辉超市 on the 4th, whose 金额 K7 is `=I7*J7` saved by a program that does not
+    calculate: the file holds no value.  That is an error at K7, as a blank 金额 of a 成交
+    row is, never a deal counted ¥0 with only a warning.  The folder counts the row as it
+    counts other rows with errors (2 deals, ¥3,000 — the second deal's amount is missing,
+    and the error says so); the store refuses the file whole; with --skip-bad-rows it
+    leaves the row out (1 deal, ¥3,000) and says that after the error."""
+    rows = [
+        {**GOOD_ROW, "deposit": None},
+        {
+            **GOOD_ROW,
+            "date": "2026-11-04",
+            "customer": "永辉超市",
+            "amount": "=I7*J7",
+            "deposit": None,
+        },
+    ]
+    (tmp_path / "inbox").mkdir()
+    path = write_daily(tmp_path / "inbox" / "S001_2026-11_日报.xlsx", rows)
+    by_folder = consolidate_inbox([path], period=NOV, as_of=AS_OF)
+    said = [
+        (code, cell, severity) for _, cell, _, _, code, severity, *_ in issues_of(by_folder, path)
+    ]
+    assert said == [("formula_without_value", "K7", "error")]
+    (s001,) = by_folder.sheet("by_rep").records()
+    assert (s001["rep_id"], s001["deals"], s001["amount"]) == ("S001", 2, 3000.0)
+
+    assert import_files("reports", [path], db=store_url).count("blocked") == 1
+    refused = consolidate_store(store_url, period=NOV, as_of=AS_OF)
+    assert [(i.code.value, i.cell) for i in refused.issues if i.is_error] == [
+        ("formula_without_value", "K7")
+    ]
+    (s001,) = refused.sheet("by_rep").records()
+    assert s001["status"] == "refused"
+
+    import_files("reports", [path], db=store_url, skip_bad_rows=True)
+    skipped = consolidate_store(store_url, period=NOV, as_of=AS_OF)
+    said = [(code, cell) for _, cell, _, _, code, *_ in issues_of(skipped, path)]
+    assert said == [("formula_without_value", "K7"), ("row_not_imported", "K7")]
+    (s001,) = skipped.sheet("by_rep").records()
+    assert (s001["deals"], s001["amount"]) == (1, 3000.0)
+
+
+def test_a_store_holding_a_rep_under_two_spellings_counts_one_rep(store_url, tmp_path, monkeypatch):
+    """A store written before imports folded rep IDs: 张伟's report typed `s020` (甲公司
+    ¥700 on the 2nd) was imported on the 2nd at 19:00; his corrected copy typed `Ｓ020`
+    (read as `S020`: 甲公司 ¥1,000 on the 2nd, 乙公司 ¥500 on the 3rd), saved on the 4th
+    at 08:00, was imported on the 4th at 10:00 as another rep's month, both current.  The
+    summary from the store counts one rep, as the folder does: the later-saved copy (2
+    deals, ¥1,500; the first is a `duplicate_file`), and the 2nd handed in on time, when
+    the store first had it (under `s020`, due the 3rd at 09:00) — not late by the copy's
+    arrival.  The 3rd, due the 4th at 09:00, came at 10:00: late."""
+    from salesxl.store import imports
+
+    deal = contact(2, "甲公司", source="visit", stage="7", qty=1, price=1000.0, amount=1000.0)
+    first = daily_file(
+        tmp_path / "v1", "s020", [{**deal, "price": 700.0, "amount": 700.0}], name="a.xlsx"
+    )
+    second = daily_file(
+        tmp_path / "v2",
+        "Ｓ020",
+        [deal, contact(3, "乙公司", source="visit", stage="7", qty=1, price=500.0, amount=500.0)],
+        name="b.xlsx",
+    )
+    for path, saved in (
+        (first, dt.datetime(2026, 11, 2, 18)),
+        (second, dt.datetime(2026, 11, 4, 8)),
+    ):
+        set_core_times(path, saved)
+        os.utime(path, (saved.timestamp(), saved.timestamp()))
+    with monkeypatch.context() as old_store:  # as imports stored them before they folded IDs
+        old_store.setattr(imports, "_fold_rep_ids", lambda forms, ids: None)
+        import_files("reports", [first], db=store_url, now=dt.datetime(2026, 11, 2, 19))
+        import_files("reports", [second], db=store_url, now=dt.datetime(2026, 11, 4, 10))
+    from sqlalchemy import select
+
+    from salesxl.store.schema import submissions
+    from tests.store_fixtures import query
+
+    c = submissions.c
+    stored = query(store_url, select(c.rep_id).where(c.status == "current").order_by(c.id))
+    assert [r for (r,) in stored] == ["s020", "S020"]  # the old store: two reps
+
+    summary = consolidate_store(store_url, period=NOV, as_of=dt.date(2026, 11, 24))
+    (row,) = summary.sheet("by_rep").records()
+    assert (row["deals"], row["amount"]) == (2, 1500.0)
+    assert [(i.code.value, Path(i.file).name) for i in summary.issues] == [
+        ("duplicate_file", "a.xlsx")
+    ]
+    sheet = summary.sheet("submissions")
+    (days,) = sheet.rows
+    assert days[sheet.column("day_2026-11-02")] == "on_time"
+    assert days[sheet.column("day_2026-11-03")] == "late"

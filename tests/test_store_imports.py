@@ -418,6 +418,90 @@ def test_two_files_of_a_rep_month_in_one_import_are_judged_as_a_folder_judges(
         assert row["amount"] == 3000 + 8000
 
 
+def _spelled_three_ways(inbox: Path) -> tuple[Path, Path, Path]:
+    """张伟 typed his ID three ways in three copies of his November report (no roster):
+    `s020` in a.xlsx, saved on the 2nd (甲公司 ¥700); full-width `Ｓ020` in b.xlsx, saved
+    on the 4th (甲公司 ¥1,000 on the 2nd, 乙公司 ¥500 on the 3rd); `S020` in c.xlsx,
+    saved on the 3rd (甲公司 ¥1,000).  One rep, one month: b, saved last, counts — ¥1,500
+    from 2 deals — and a and c are each a `duplicate_file`."""
+    deal = contact(2, "甲公司", source="visit", stage="7", qty=1, price=1000.0, amount=1000.0)
+    a = daily_file(inbox, "s020", [{**deal, "price": 700.0, "amount": 700.0}], name="a.xlsx")
+    b = daily_file(
+        inbox,
+        "Ｓ020",
+        [deal, contact(3, "乙公司", source="visit", stage="7", qty=1, price=500.0, amount=500.0)],
+        name="b.xlsx",
+    )
+    c = daily_file(inbox, "S020", [deal], name="c.xlsx")
+    for path, day in ((a, 2), (b, 4), (c, 3)):
+        saved = dt.datetime(2026, 11, day, 18, 0)
+        _saved(path, saved, arrived=saved + dt.timedelta(hours=1))
+    return a, b, c
+
+
+def _by_rep(summary) -> list[tuple]:
+    return [(r["rep_id"], r["deals"], r["amount"]) for r in summary.sheet("by_rep").records()]
+
+
+def test_a_reps_id_typed_otherwise_is_one_rep_in_the_store_as_in_a_folder(store_url, tmp_path):
+    """The folder groups the three copies as one rep (`RepIndex`: the first spelling seen,
+    `s020`), counts b and warns `duplicate_file` on a and c.  The store stored them as three
+    reps, each current: one import warned nothing.  Now one import of the inbox folds the
+    IDs the same way: b is current, a and c get the folder's warnings, and the summary
+    from the store is the folder's."""
+    _spelled_three_ways(tmp_path / "inbox")
+    folder = consolidate_inbox([tmp_path / "inbox"], period=NOV, as_of=dt.date(2026, 11, 24))
+    assert _by_rep(folder) == [("s020", 2, 1500.0)]
+    warned = sorted((i.code, Path(i.file).name) for i in folder.issues)
+    assert warned == [("duplicate_file", "a.xlsx"), ("duplicate_file", "c.xlsx")]
+
+    result = import_files("reports", [tmp_path / "inbox"], db=store_url, now=T0)
+    assert sorted((i.code, Path(i.file).name) for i in result.issues) == warned
+    assert all(i.message_en.startswith("Rep s020 has two files for 2026-11") for i in result.issues)
+    assert {Path(f.path).name: f.rep_id for f in result.files} == {
+        "a.xlsx": "s020",
+        "b.xlsx": "s020",
+        "c.xlsx": "s020",
+    }
+    c_ = submissions.c
+    current = query(store_url, select(c_.path).where(c_.status == "current"))
+    assert [Path(p).name for (p,) in current] == ["b.xlsx"]
+    stored = consolidate_store(store_url, period=NOV, as_of=dt.date(2026, 11, 24))
+    assert _by_rep(stored) == _by_rep(folder) == [("s020", 2, 1500.0)]
+
+
+@pytest.mark.parametrize("order", ["saved", "reversed"])
+def test_a_reps_id_typed_otherwise_in_a_later_import_is_a_version_of_the_same_month(
+    store_url, tmp_path, order
+):
+    """The three copies imported one by one, in the order they were saved or the reverse:
+    each later spelling is a version of the month first stored as `s020`, so b (saved last)
+    is current either way, and a file saved before it is kept with `older_than_stored` (the
+    store's word for the folder's `duplicate_file`) — never a second rep counted twice."""
+    a, b, c = _spelled_three_ways(tmp_path / "inbox")
+    files = [a, c, b] if order == "saved" else [b, c, a]
+    warned = []
+    for i, path in enumerate(files):
+        result = import_files("reports", [path], db=store_url, now=T0 + dt.timedelta(hours=i))
+        warned += [
+            (Path(r.path).name, r.rep_id, [x.code.value for x in r.issues]) for r in result.files
+        ]
+    if order == "saved":
+        assert warned == [("a.xlsx", "s020", []), ("c.xlsx", "s020", []), ("b.xlsx", "s020", [])]
+    else:
+        assert warned == [
+            ("b.xlsx", "S020", []),
+            ("c.xlsx", "S020", ["older_than_stored"]),
+            ("a.xlsx", "S020", ["older_than_stored"]),
+        ]
+    c_ = submissions.c
+    current = query(store_url, select(c_.path).where(c_.status == "current"))
+    assert [Path(p).name for (p,) in current] == ["b.xlsx"]
+    stored = consolidate_store(store_url, period=NOV, as_of=dt.date(2026, 11, 24))
+    (row,) = stored.sheet("by_rep").records()
+    assert (row["deals"], row["amount"]) == (2, 1500.0)
+
+
 def test_a_file_with_a_bad_row_is_imported_all_or_nothing(store_url, tmp_path):
     daily_file(tmp_path / "in", "S001", [contact(2, "甲公司")])
     bad = daily_file(

@@ -113,7 +113,9 @@ CELL_CASES: list[tuple[str, dict[str, Any], str]] = [
         row_with(grade="A", stage="3", amount=None, next_followup=None),
         "next_followup",
     ),
-    ("formula_without_value", row_with(amount="=I6*J6"), "amount"),
+    # 定金 is optional: its uncalculated formula is the code's warning (金额 of a 成交 row is
+    # required, so there it is an error: see the test below)
+    ("formula_without_value", row_with(deposit="=K6/6"), "deposit"),
     ("amount_not_closed", row_with(stage="5"), "amount"),  # a quote on a presentation row
     ("amount_not_closed", row_with(stage=None), "amount"),  # no stage: not counted either
     ("choice_mismatch", row_with(stage="4 成交", amount=None), "stage"),  # read as 4
@@ -360,7 +362,7 @@ def test_a_formula_without_value_in_a_required_field_is_an_error(tmp_path):
     """工号 and a row's 日期 written as formulas by a program that does not calculate: the
     file has no rep to count under and the row no day, exactly as if they were blank, so
     each is an error (a warning let a whole report drop out of the summary unnoticed).
-    金额 is not required: its formula stays a warning."""
+    定金 is not required: its formula stays a warning."""
     header = [
         ["日报"],
         ["销售员", "张伟", "工号", '="S"&"001"'],
@@ -369,7 +371,7 @@ def test_a_formula_without_value_in_a_required_field_is_an_error(tmp_path):
     ]
     rows = [
         row_with(date="=DATE(2026,11,3)"),  # 6
-        row_with(date="2026-11-04", amount="=I7*J7"),  # 7
+        row_with(date="2026-11-04", deposit="=K7/6"),  # 7
         row_with(date="2026-11-05"),  # 8
     ]
     data = read(write_daily(tmp_path / "f.xlsx", rows, header=header))
@@ -377,7 +379,7 @@ def test_a_formula_without_value_in_a_required_field_is_an_error(tmp_path):
     assert found == [
         ("formula_without_value", "D2", "error"),
         ("formula_without_value", "A6", "error"),
-        ("formula_without_value", "K7", "warning"),
+        ("formula_without_value", "L7", "warning"),
     ]
     assert data.has_errors and data.rep_id is None
     assert "required" in data.issues[0].message_en and "必填" in data.issues[0].message_zh
@@ -419,6 +421,46 @@ def test_excel_errors_in_cells_are_said_not_read_as_blank(tmp_path):
     records = data.records("daily")
     assert [r["deposit"] for r in records] == [None, 500, 500]
     assert [r["amount"] for r in records] == [3000, None, 3000]
+
+
+def test_a_formula_without_value_in_the_amount_of_a_closed_deal_is_an_error(tmp_path):
+    """金额 is required on a 成交 row (stage 7) by the form's cross-field rule: its formula
+    without a value (a program that does not calculate, or calculation off) leaves the deal
+    without an amount exactly as a blank cell would, so it is an error saying how to fix it,
+    never a warning with the deal counted ¥0.  On a row at another stage, and in 定金, the
+    value is optional: a warning.  Runs of cells keep the two apart."""
+    rows = [
+        row_with(amount="=I6*J6"),  # 6: 成交
+        row_with(date="2026-11-04", stage="5", amount=None, deposit="=100"),  # 7: 报价
+        row_with(date="2026-11-05", amount="=I8*J8"),  # 8: 成交
+        row_with(date="2026-11-06", amount="=I9*J9"),  # 9: 成交
+        row_with(  # 10: 报价
+            date="2026-11-07",
+            stage="5",
+            amount="=I10*J10",
+            deposit=None,
+            next_followup="2026-11-10",
+        ),
+    ]
+    data = read(write_daily(tmp_path / "f.xlsx", rows))
+    found = [(i.code.value, i.cell, i.severity.value) for i in data.issues]
+    assert found == [
+        ("formula_without_value", "K6", "error"),
+        ("formula_without_value", "L7", "warning"),
+        ("formula_without_value", "K8:K9", "error"),
+        ("formula_without_value", "K10", "warning"),
+    ]
+    assert data.has_errors
+    one, run = data.issues[0], data.issues[2]
+    assert one.message_en.startswith("Amount is required when Stage is '7 成交'")
+    assert "formula Excel has not calculated" in one.message_en
+    assert "Excel or WPS" in one.message_en and "type the value in" in one.message_en
+    assert "not counted as 0" in one.message_en
+    assert one.message_zh.startswith("销售阶段为「7 成交」时必须填写金额")
+    assert "WPS" in one.message_zh and "直接填入数值" in one.message_zh
+    assert "2 of these cells" in run.message_en and "2 个单元格" in run.message_zh
+    # the amounts are missing, not 0: no row reads as a ¥0 deal
+    assert [r["amount"] for r in data.records("daily")] == [None] * 5
 
 
 def test_a_run_of_formulas_without_values_is_one_issue(tmp_path):
@@ -1120,10 +1162,17 @@ def test_hand_made_sheet_issue_code_cell_and_severity(tmp_path, code, case, cell
 
 
 def test_formula_without_value_at_its_cell():
+    """K8 is the 金额 of a 成交 row (stage 7), which the form requires there: its formula
+    without a value is an error, as a blank 金额 would be, not a warning (that let the deal
+    count ¥0 in 销售员 By rep unnoticed).  Q1 is outside the table: still a warning."""
     data = load_form(FILES / "uncalculated.xlsx", ValidationContext(today=TODAY))
-    cells = [(i.sheet, i.cell) for i in data.issues if i.code.value == "formula_without_value"]
-    assert cells == [("日报", "K8"), ("日报", "Q1")]
-    assert all(i.severity.value == "warning" for i in data.issues)
+    cells = [
+        (i.sheet, i.cell, i.severity.value)
+        for i in data.issues
+        if i.code.value == "formula_without_value"
+    ]
+    assert cells == [("日报", "K8", "error"), ("日报", "Q1", "warning")]
+    assert [i.code.value for i in data.issues] == ["formula_without_value"] * 2
 
 
 def test_json_shape_of_an_issue(tmp_path):

@@ -550,13 +550,17 @@ _ENTRIES = [
         "Formula without value",
         "单元格是公式，但文件里没有计算结果（文件由程序生成、从未在 Excel 中打开保存），"
         "所以这个值不计入（既不当作 0，也不当作空）。若是必填项（行的日期、客户，表头的工号、"
-        "月份），则与空着一样是错误：没有日期的行、没有工号或月份的文件都无法计入。"
-        "在 Excel 中打开、保存后重新提交。",
+        "月份），或这一行按规则必须填写（阶段为 7 成交 的行的金额），则与空着一样是错误："
+        "没有日期的行、没有工号或月份的文件都无法计入；成交行的金额缺失，而不是 0。"
+        "在 Excel 或 WPS 中打开、保存后重新提交，或直接填入数值。",
         "The cell is a formula with no calculated value in the file (written by a program, "
         "never opened and saved in Excel), so the value is left out rather than taken as 0. "
         "In a field the form requires (a row's date or customer, the header's rep ID or "
-        "month) it is an error, as a blank cell would be: a row without its date, or a file "
-        "without its rep ID or month, cannot be counted. Open the file in Excel, save it and send it again.",
+        "month), or that a rule requires in its row (the amount of a row at stage 7 成交 "
+        "Closed won), it is an error, as a blank cell would be: a row without its date, or a "
+        "file without its rep ID or month, cannot be counted; a closed deal's amount is "
+        "missing, not 0. Open the file in Excel or WPS and save it, or type the value in, and "
+        "send it again.",
         {
             "": Template(
                 "「{field_zh}」是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开保存）。"
@@ -587,6 +591,27 @@ _ENTRIES = [
                 "{field_en} is required but {cells} of its cells are formulas with no calculated "
                 "value (the file was written by a program and never opened in Excel), so they are "
                 "missing, as blank cells would be. Open it in Excel, save it and send it again.",
+            ),
+            # A field a cross-field rule requires in this row (金额 of a 成交 row): an error too.
+            "required_when": Template(
+                "{when_zh}为「{shown}」时必须填写{field_zh}，但这里是公式，Excel 没有算出结果"
+                "（文件由程序生成，或保存时关闭了自动计算），所以它和空着一样算缺失，不按 0 计。"
+                "请在 Excel 或 WPS 中打开此文件、保存后重新提交，或直接填入数值。",
+                "{field_en} is required when {when_en} is '{shown}', but this cell is a formula "
+                "Excel has not calculated (the file was written by a program, or saved with "
+                "calculation off), so it is missing, as a blank cell would be, not counted as 0. "
+                "Open the file in Excel or WPS and save it, or type the value in, then send it "
+                "again.",
+            ),
+            "required_when_cells": Template(
+                "{when_zh}为「{shown}」时必须填写{field_zh}，但其中 {cells} 个单元格是公式，Excel "
+                "没有算出结果（文件由程序生成，或保存时关闭了自动计算），所以它们和空着一样算缺失，"
+                "不按 0 计。请在 Excel 或 WPS 中打开此文件、保存后重新提交，或直接填入数值。",
+                "{field_en} is required when {when_en} is '{shown}', but {cells} of these cells "
+                "are formulas Excel has not calculated (the file was written by a program, or "
+                "saved with calculation off), so they are missing, as blank cells would be, not "
+                "counted as 0. Open the file in Excel or WPS and save it, or type the values in, "
+                "then send it again.",
             ),
             "other_cells": Template(
                 "这 {cells} 个单元格是公式，但文件里没有计算结果（文件由程序生成、未在 Excel 中打开"

@@ -192,6 +192,14 @@ class Rule:
         """Rows worth a `check`: a cheap column-wise pre-filter (all rows by default)."""
         return list(range(n))
 
+    def requires(
+        self, key: str, record: Mapping[str, Any], labels: Mapping[str, Field]
+    ) -> dict[str, str] | None:
+        """Whether this rule makes field `key` required in `record`'s row: the condition as
+        its messages word it (`when_zh`, `when_en`, `shown`), or None.  A cell there that
+        cannot be read (a formula without a value) is then missing, as a blank one is."""
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class RequiredWhen(Rule):
@@ -218,22 +226,23 @@ class RequiredWhen(Rule):
         ]
 
     def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
-        if record.get(self.when) in self.values and record.get(self.field) is None:
-            f, w = labels[self.field], labels[self.when]
-            shown = _choice_text(w, record.get(self.when))
-            return RuleHit(
-                self.field,
-                *message(
-                    self.code,
-                    self.variant,
-                    field_zh=f.zh,
-                    field_en=f.en,
-                    when_zh=w.zh,
-                    when_en=w.en,
-                    shown=shown,
-                ),
-            )
-        return None
+        if record.get(self.field) is not None:
+            return None
+        when = self.requires(self.field, record, labels)
+        if when is None:
+            return None
+        f = labels[self.field]
+        return RuleHit(
+            self.field, *message(self.code, self.variant, field_zh=f.zh, field_en=f.en, **when)
+        )
+
+    def requires(
+        self, key: str, record: Mapping[str, Any], labels: Mapping[str, Field]
+    ) -> dict[str, str] | None:
+        if key != self.field or record.get(self.when) not in self.values:
+            return None
+        w = labels[self.when]
+        return {"when_zh": w.zh, "when_en": w.en, "shown": _choice_text(w, record.get(self.when))}
 
 
 @dataclass(frozen=True, slots=True)

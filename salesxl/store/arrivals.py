@@ -112,7 +112,8 @@ def load_arrivals(
             if sub.skipped_days is not None and sub.form_id == FormId.DAILY_REPORT:
                 days_of[sub.id].update(days_left_out(sub.skipped_days))
         reporting = {s.rep_id for s in current if s.form_id == FormId.DAILY_REPORT}
-        day_first_seen = days_first_seen(conn, reporting, first, last)
+        roster = current_roster(conn)
+        day_first_seen = days_first_seen(conn, reporting, first, last, roster)
         forms: list[FormData] = []
         paths: dict[str, set[dt.date]] = {}
         first_seen: dict[str, dt.datetime] = {}
@@ -125,9 +126,7 @@ def load_arrivals(
                 paths[data.path] = days_of.get(sub.id, set())
             forms.append(data)
         refused = [r for month in months for r in read_refusals(conn, month)]
-        found = StoredArrivals(
-            forms, paths, first_seen, day_first_seen, current_roster(conn), _unique(refused)
-        )
+        found = StoredArrivals(forms, paths, first_seen, day_first_seen, roster, _unique(refused))
         found.first_day = _first_day(conn)
         if figures:
             path_of = {s.id: f.path for s, f in zip(current, forms, strict=True)}

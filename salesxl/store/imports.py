@@ -23,6 +23,8 @@ order of the files; a `duplicate_file` warning names both), and a file saved
 (by the time recorded inside it) before the store's current version is kept
 as an older version, with an `older_than_stored` warning, unless
 `allow_older`.  Files without a save time inside (CSV) go by arrival order.
+A rep's ID is folded first as a folder folds it (`RepIndex.canonical`: `s020`,
+`S020` and `Ｓ020` are one rep), so its spellings are versions of one rep-period.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.people import names_to_ids
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month, Week
+from salesxl.core.rep_ids import RepIndex
 from salesxl.core.text import plural
 from salesxl.forms import FORMS, REP_FORMS, FormId, Role, TableKey
 from salesxl.intake.collect import real_paths
@@ -253,6 +256,8 @@ def import_files(
         roster_ids, roster_names, rep_names, employment = _roster(engine)
         with read_transaction(engine) as conn:
             remembered = remembered_maps(conn)
+            # `s020`, `S020` and `Ｓ020` are one rep, as in a folder
+            rep_ids = _rep_index(conn, roster_ids) if spec.per_file else None
         ctx = ValidationContext(
             today=today,
             roster_ids=roster_ids if spec.name == "reports" else None,
@@ -292,6 +297,8 @@ def import_files(
             with _ReadAhead(chunks, sizes, forms_read) as ahead:
                 for chunk, size in zip(chunks, sizes, strict=True):
                     forms = ahead.next_chunk()
+                    if rep_ids is not None:
+                        _fold_rep_ids(forms, rep_ids)
                     # One transaction for the chunk: a file's rows, versions, days and
                     # issues, then the customers all its files mention, recomputed once.
                     with paused_gc(), write_transaction(engine) as conn:
@@ -443,26 +450,31 @@ def import_form(
 ) -> FileResult:
     """Import one form already read (or built) elsewhere; the content hash defaults to its data's."""
     spec = _kind(kind)
-    with open_store(db) as engine, paused_gc(), write_transaction(engine) as conn:
-        digest = content_hash or data_digest(
-            data, {k: TableRows.of(t) for k, t in data.tables.items()}
-        )
-        keys: set[str] = set()
-        result = _import(
-            conn,
-            spec,
-            data,
-            digest,
-            0,
-            skip_bad_rows,
-            backfill,
-            now,
-            actor,
-            _silent,
-            _Written(keys),
-        )
-        refresh_customers(conn, keys, now or dt.datetime.now())
-        return result
+    with open_store(db) as engine:
+        if spec.per_file:
+            roster_ids = _roster(engine)[0]
+            with read_transaction(engine) as conn:
+                _fold_rep_ids([data], _rep_index(conn, roster_ids))
+        with paused_gc(), write_transaction(engine) as conn:
+            digest = content_hash or data_digest(
+                data, {k: TableRows.of(t) for k, t in data.tables.items()}
+            )
+            keys: set[str] = set()
+            result = _import(
+                conn,
+                spec,
+                data,
+                digest,
+                0,
+                skip_bad_rows,
+                backfill,
+                now,
+                actor,
+                _silent,
+                _Written(keys),
+            )
+            refresh_customers(conn, keys, now or dt.datetime.now())
+            return result
 
 
 def _kind(kind: str) -> Kind:
@@ -640,6 +652,33 @@ def _roster(
     ids = frozenset(rep for rep, _ in pairs)
     employment = {rep: (hired, left) for rep, _, hired, left in found if hired or left}
     return ids, names_to_ids(pairs), dict(pairs), employment
+
+
+def _rep_index(conn: Connection, roster_ids: frozenset[str] | None) -> RepIndex:
+    """How this import spells each rep's ID: the roster's spelling, else the spelling the
+    store has had longest (so that a rep's later files are versions of the same rep-period),
+    else the first of the import: `RepIndex.canonical`, as a folder groups its files."""
+    ids = RepIndex(roster_ids or ())
+    s = submissions.c
+    stored = conn.execute(
+        select(s.rep_id)
+        .where(s.kind == "reports", s.rep_id.is_not(None))
+        .group_by(s.rep_id)
+        .order_by(func.min(s.id))
+    ).scalars()
+    for rep_id in stored:  # seen in the order the store first had them
+        ids.canonical(rep_id)
+    return ids
+
+
+def _fold_rep_ids(forms: Sequence[FormData], ids: RepIndex) -> None:
+    """Each rep form's ID as `ids` spells it (`s020` or `Ｓ020` typed, the store's `S020`):
+    its versions, the later-saved rule (`duplicate_file`, `older_than_stored`), its days and
+    rows then go by one rep, as a folder's consolidation groups the files."""
+    for data in forms:
+        form, rep_id = data.form, data.rep_id
+        if form is not None and form.rep_field and isinstance(rep_id, str) and rep_id:
+            data.header[form.rep_field] = ids.canonical(rep_id)
 
 
 def _newest_versions(

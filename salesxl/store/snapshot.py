@@ -26,6 +26,7 @@ from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.people import Roster
 from salesxl.core.perf import paused_gc
 from salesxl.core.periods import Month
+from salesxl.core.rep_ids import rep_key
 from salesxl.forms import FormId, Role
 from salesxl.intake.roster import roster_from_form
 from salesxl.read import Limits
@@ -137,7 +138,10 @@ def load_period(
             forms = _forms(conn, current, as_of, rejudged=EMPLOYMENT_CODES)
         else:
             assert as_of is not None
-            planned = {s.rep_id for s in current if s.form_id == FormId.WEEKLY_PLAN}
+            # by rep key: a plan typed `s020` is the plan of the report typed `S020`
+            planned = {
+                rep_key(s.rep_id) for s in current if s.form_id == FormId.WEEKLY_PLAN and s.rep_id
+            }
             forms = _forms(
                 conn, current, as_of, figures=(period, as_of, planned), rejudged=EMPLOYMENT_CODES
             )
@@ -154,7 +158,7 @@ def load_period(
             first_seen[data.path] = sub.first_seen
         # a set: each of the month's report days (100,000 at 5,000 reps) is looked up in it
         reporting = {s.rep_id for s in current if s.form_id == FormId.DAILY_REPORT}
-        days = days_first_seen(conn, reporting, period.first_day, period.last_day)
+        days = days_first_seen(conn, reporting, period.first_day, period.last_day, judged_by)
         refused = read_refusals(conn, period)
         return StoreInputs(
             forms,
@@ -170,21 +174,43 @@ def load_period(
 
 
 def days_first_seen(
-    conn: Connection, reporting: set[str], first: dt.date, last: dt.date
+    conn: Connection,
+    reporting: set[str],
+    first: dt.date,
+    last: dt.date,
+    roster: Roster | None = None,
 ) -> dict[tuple[str, dt.date], dt.datetime]:
     """(rep, day) -> when the store first had that day's report, for the reps `reporting`
-    and the days from `first` to `last`.  One object per rep ID and per day for the whole
-    mapping (the driver makes new ones for every row: 115,000 a month at 5,000 reps)."""
+    and the days from `first` to `last`.  A rep's ID however the store has it (`s020` and
+    `S020` stored before imports folded them, `rep_key`) is one rep: a day counts from the
+    first of its spellings, under each of them and under `roster`'s, the spellings
+    consolidation may group the rep's files by.  One object per rep ID and per day for the
+    whole mapping (the driver makes new ones for every row: 115,000 a month at 5,000 reps)."""
     same: dict[Any, Any] = {}
     one = same.setdefault
+    ids = roster.index() if roster is not None else None
+    spellings: dict[str, set[str]] = {}  # rep key -> the spellings asked for
+    for rep in reporting:
+        names = spellings.setdefault(rep_key(rep), set())
+        names.add(rep)
+        found = ids.match(rep).rep_id if ids is not None else None
+        if found is not None:
+            names.add(found)
+    keys: dict[str, str] = {}  # a stored spelling -> its rep key
+    out: dict[tuple[str, dt.date], dt.datetime] = {}
     d = report_days.c
-    return {
-        (one(rep, rep), one(day, day)): seen
-        for rep, day, seen in fetched(
-            conn, select(d.rep_id, d.day, d.first_seen).where(d.day >= first, d.day <= last)
-        )
-        if rep in reporting
-    }
+    for rep, day, seen in fetched(
+        conn, select(d.rep_id, d.day, d.first_seen).where(d.day >= first, d.day <= last)
+    ):
+        key = keys.get(rep)
+        if key is None:
+            key = keys[rep] = rep_key(rep)
+        for name in spellings.get(key, ()):
+            at = (one(name, name), one(day, day))
+            earlier = out.get(at)
+            if earlier is None or seen < earlier:
+                out[at] = seen
+    return out
 
 
 def load_history(
@@ -355,8 +381,8 @@ def _forms(
     trails_only: bool = False,
     rejudged: frozenset[str] = frozenset(),
 ) -> list[FormData]:
-    """The stored files as FormData.  With `figures` (month, as-of, reps whose customers
-    per day are wanted), daily reports carry `ReportFigures` instead of their rows (only
+    """The stored files as FormData.  With `figures` (month, as-of, the `rep_key`s of the
+    reps whose customers per day are wanted), daily reports carry `ReportFigures` instead of their rows (only
     their customer trails with `trails_only`, and no issues: an earlier month's report
     counts for no more).  The stored issues of the codes `rejudged` are left out (the
     caller judges them again)."""
@@ -371,7 +397,11 @@ def _forms(
     if figures is not None:
         month, upto, planned = figures
         daily = [s.id for s in subs if s.form_id == FormId.DAILY_REPORT]
-        named = [s.id for s in subs if s.form_id == FormId.DAILY_REPORT and s.rep_id in planned]
+        named = [
+            s.id
+            for s in subs
+            if s.form_id == FormId.DAILY_REPORT and s.rep_id and rep_key(s.rep_id) in planned
+        ]
         computed = report_figures(
             conn, daily, month, upto, names_for=named, trails_only=trails_only
         )

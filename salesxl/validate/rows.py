@@ -155,14 +155,23 @@ def rep_id_normalised(
     )
 
 
-def formula_message(f: Field | None, cells: int = 1) -> tuple[str, str]:
+def formula_message(
+    f: Field | None, cells: int = 1, when: Mapping[str, str] | None = None
+) -> tuple[str, str]:
     """Formula cells without a value: of a field (a run of `cells` down its column), or
-    other cells (the progress block)."""
+    other cells (the progress block).  `when`: the condition under which a cross-field
+    rule makes the field required in these rows (`Rule.requires`: 金额 of a 成交 row)."""
     if f is None:
         if cells == 1:
             return message(Code.FORMULA_WITHOUT_VALUE, field_zh="此单元格", field_en="This cell")
         return message(Code.FORMULA_WITHOUT_VALUE, "other_cells", cells=cells)
     labels = {"field_zh": f.zh, "field_en": f.en}
+    if when is not None:  # required in these rows: an error, as a blank cell would be
+        if cells == 1:
+            return message(Code.FORMULA_WITHOUT_VALUE, "required_when", **labels, **when)
+        return message(
+            Code.FORMULA_WITHOUT_VALUE, "required_when_cells", cells=cells, **labels, **when
+        )
     if f.required:  # the row cannot count without it: an error, as a blank cell would be
         if cells == 1:
             return message(Code.FORMULA_WITHOUT_VALUE, "required", **labels)
@@ -172,10 +181,11 @@ def formula_message(f: Field | None, cells: int = 1) -> tuple[str, str]:
     return message(Code.FORMULA_WITHOUT_VALUE, "cells", cells=cells, **labels)
 
 
-def formula_severity(f: Field | None) -> Severity | None:
-    """A formula without a value in a field the form requires is an error (the row or file
-    cannot be counted without it, as with a blank cell); elsewhere the code's warning."""
-    return Severity.ERROR if f is not None and f.required else None
+def formula_severity(f: Field | None, required: bool = False) -> Severity | None:
+    """A formula without a value in a field the form requires, or that a rule requires in
+    its row (`required`), is an error (the row or file cannot be counted without it, as
+    with a blank cell); elsewhere the code's warning."""
+    return Severity.ERROR if f is not None and (f.required or required) else None
 
 
 def cell_runs(rows: list[int]) -> list[tuple[int, int]]:
@@ -318,6 +328,9 @@ class TableChecker:
         self.labels = {f.key: f for f in self.table.fields}
         self.found: list[tuple[int, int, Issue]] = []  # (row, column position, issue)
         self.formula_cells: list[tuple[int, int]] = []
+        # mapped column -> data rows (indexes into the row numbers) whose cell is a formula
+        # without a value: said once every column is read (`_formula_issues`)
+        self.uncalculated: dict[int, list[int]] = {}
 
     def issue(
         self,
@@ -633,32 +646,52 @@ class TableChecker:
         rows = {r for r, c in self.grid.uncached if c == col}
         if not rows:
             return
-        f = self.mapped[j]
         hit: list[int] = []
         for i, r in enumerate(numbers):
             if r in rows:
                 out[i] = None
                 bad.add(i)
                 self.formula_cells.append((r, col))
-                hit.append(r)
-        # One issue per run of rows (今日成交 of a whole month is one thing to fix, not 16).
-        for first, last in cell_runs(hit):
-            self.found.append(
-                (
-                    first,
-                    j,
-                    make_issue(
-                        Code.FORMULA_WITHOUT_VALUE,
-                        self.path,
-                        *formula_message(f, last - first + 1),
-                        sheet=self.grid.name,
-                        cell=cell_range(self.letters[j], first, last),
-                        row=first + 1,
-                        column=f.bilingual,
-                        severity=formula_severity(f),
-                    ),
-                )
-            )
+                hit.append(i)
+        if hit:
+            self.uncalculated[j] = hit
+
+    def _formula_issues(self, values: Mapping[str, list[Any]], numbers: list[int]) -> None:
+        """Formula cells without a value, one issue per run of rows (今日成交 of a whole
+        month is one thing to fix, not 16).  A cell that a cross-field rule requires in its
+        row (金额 of a 成交 row) is an error, as a blank one would be: its row is missing
+        that value, not worth 0."""
+        for j, hit in self.uncalculated.items():
+            f = self.mapped[j]
+            rules = [rule for rule in self.table.rules if f.key in rule.fields]
+            groups: dict[tuple[tuple[str, str], ...] | None, list[int]] = {}
+            for i in hit:
+                when = None
+                for rule in rules:
+                    record = {k: values[k][i] for k in rule.fields if k in values}
+                    needed = rule.requires(f.key, record, self.labels)
+                    if needed is not None:
+                        when = tuple(sorted(needed.items()))
+                        break
+                groups.setdefault(when, []).append(numbers[i])
+            for when, rows in groups.items():
+                for first, last in cell_runs(rows):
+                    self.found.append(
+                        (
+                            first,
+                            j,
+                            make_issue(
+                                Code.FORMULA_WITHOUT_VALUE,
+                                self.path,
+                                *formula_message(f, last - first + 1, dict(when) if when else None),
+                                sheet=self.grid.name,
+                                cell=cell_range(self.letters[j], first, last),
+                                row=first + 1,
+                                column=f.bilingual,
+                                severity=formula_severity(f, when is not None),
+                            ),
+                        )
+                    )
 
     def _error_values(self, j: int, out: list[Any], numbers: list[int], bad: set[int]) -> None:
         """Cells showing an Excel error (#N/A, #DIV/0!) read as blank: each is an error at its
@@ -846,6 +879,7 @@ class TableChecker:
         if Role.REP_NAME in parsed and Role.REP_ID in values:
             self._reps_by_name(values)
         rows = [r + 1 for r in numbers]
+        self._formula_issues(values, numbers)
         self._rules(values, bad_rows, numbers)
         self._duplicates(raws, numbers, parsed)
         self.found.sort(key=lambda item: (item[0], item[1]))
