@@ -30,6 +30,7 @@ from salesxl.consolidate.submissions import SubmissionRow, SubmissionStatus
 from salesxl.core.people import Rep, Roster
 from salesxl.core.periods import Month, Week
 from salesxl.store import import_files
+from salesxl.store.migrations import open_store
 from tests import store_fixtures
 from tests.factory import daily, row
 from tests.store_fixtures import (
@@ -404,6 +405,88 @@ def test_a_new_store_owes_nothing_before_its_first_report(store_url, tmp_path):
     assert data["known_from"] == "2026-12-01"
     (escalation,) = data["teams"][0]["escalations"]
     assert (escalation["days"], escalation["counted_from"]) == (4, "2026-12-01")
+
+
+STORE_EMPTY_ZH = (
+    "  警告：数据库中没有 2026-11, 2026-12 的销售员表单（日报、周计划、月计划）。"
+    "请先用 salesxl import reports 导入。"
+)
+STORE_EMPTY_EN = (
+    "  warning: The store holds no rep forms (daily report, weekly plan, monthly plan) for "
+    "2026-11, 2026-12. Import them first with `salesxl import reports`."
+)
+
+
+def test_a_store_without_reports_of_the_window_or_roster_is_not_nobody_owes(store_url, tmp_path):
+    """A store nothing was imported into yet, then one whose imports stopped in September:
+    without a roster nobody is known, so "nobody owes" (exit 0) would tell a scheduler that
+    every report is in.  Chased at the end of Mon Dec 7: the window is Nov and Dec 2026."""
+    with open_store(store_url):  # created, nothing imported
+        pass
+    runner = CliRunner()
+    args = ["chase", "--db", store_url, "--as-of", "2026-12-07"]
+
+    def check() -> None:
+        zh = runner.invoke(main, args)
+        assert zh.exit_code == 1, zh.output
+        assert STORE_EMPTY_ZH in zh.output.splitlines()
+        assert "无人欠交" not in zh.output
+        en = runner.invoke(main, [*args, "--lang", "en"])
+        assert en.exit_code == 1
+        assert STORE_EMPTY_EN in en.output.splitlines()
+        assert "nobody owes" not in en.output
+        got = runner.invoke(main, [*args, "--format", "json"])
+        assert got.exit_code == 1
+        data = json.loads(got.output)
+        assert (data["owes"], [w["code"] for w in data["warnings"]]) == (False, ["no_forms"])
+
+    check()
+    # A's September came in; then nothing: the window holds no report, nobody is known.
+    sept = [d for d in SEP.days() if d.weekday() < 5]
+    _report(tmp_path / "in", "A", sept, SEP)
+    import_files("reports", [tmp_path / "in"], db=store_url, now=dt.datetime(2026, 10, 1, 8))
+    check()
+    # Once a report of the window arrives the store is not empty: no warning.
+    daily_file(tmp_path / "dec", "A", [contact(d, "甲", month=DEC) for d in (1, 2)], month=DEC)
+    import_files("reports", [tmp_path / "dec"], db=store_url, now=dt.datetime(2026, 12, 3, 8))
+    assert chase_store(store_url, as_of=dt.date(2026, 12, 7)).empty is None
+
+
+def test_a_store_with_a_roster_but_no_report_everyone_owes(store_url, tmp_path):
+    """Only the roster was imported: every rep on it owes what fell due, and the warning
+    says the store holds no report (an import that never ran), not only the list.
+
+    No holidays in December 2026.  Chased at the end of Mon Dec 7: Dec 1-4 are due (Dec 7's
+    on Dec 8), W50's plan (Mon Dec 7) and December's.  The store holds no report at all, so
+    November (Nov 30, due Dec 1 09:00; W49 of Mon Nov 30) is before what it knows: not owed."""
+    import_files(
+        "roster",
+        [
+            roster_file(
+                tmp_path / "r.xlsx",
+                [
+                    rep("A", name="张三", manager="李四"),
+                    rep("B", name="王五", team="二组", manager="钱七"),
+                ],
+            )
+        ],
+        db=store_url,
+    )
+    chase = chase_store(store_url, as_of=dt.date(2026, 12, 7))
+    assert chase.empty is not None and chase.empty.code == "no_forms"
+    assert [r.rep.rep_id for r in chase.owing] == ["A", "B"]
+    for owing in chase.owing:
+        assert owing.missing_days == _dec(1, 2, 3, 4)
+        assert owing.missing_weeks == [Week(2026, 50)]
+        assert owing.missing_months == [DEC]
+    got = CliRunner().invoke(main, ["chase", "--db", store_url, "--as-of", "2026-12-07"])
+    assert got.exit_code == 1
+    lines = got.output.splitlines()
+    assert lines[1:3] == [
+        STORE_EMPTY_ZH,
+        "  数据库中没有 2026-12-01 之前的报表：此前的日子不算缺交",
+    ]
+    assert "  @张三 12-01、12-02、12-03、12-04 日报未交；第50周周计划未交；12月月计划未交" in lines
 
 
 def test_an_inbox_starting_mid_month_and_reps_joining_mid_month(tmp_path):

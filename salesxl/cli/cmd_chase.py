@@ -90,8 +90,9 @@ def command(
     store refused is received but must be fixed and sent again: it is listed as such. A rep missing --escalate
     workdays in a row is also on the team leader's (the roster's 主管) list.
     Exits 0 when nobody owes anything, 1 otherwise (for schedulers), and 1
-    when INBOX holds no rep form (a warning says so: a mistyped or empty
-    folder is not "nobody owes").
+    when INBOX holds no rep form, or the store none of the months chased (a
+    warning says so: a mistyped or empty folder, or imports that stopped, is
+    not "nobody owes"; with a roster everyone on it owes).
 
     \b
     Example:

@@ -221,8 +221,9 @@ class ChaseList:
     roster: bool = True  # without one, only reps who handed in something are known
     # the source's first report, when reports in the window before it were left out
     known_from: tuple[dt.date, str] | None = None
-    # `no_forms`: the folder held no rep form, so nothing could be judged (the command
-    # exits 1: to a scheduler a mistyped folder must not look like "nobody owes")
+    # `no_forms`: the folder held no rep form (the store none of the window's months), so
+    # only the roster's reps could be judged (the command exits 1: to a scheduler a
+    # mistyped folder or an import that stopped must not look like "nobody owes")
     empty: Issue | None = None
 
     @property
@@ -427,6 +428,10 @@ def chase_text(chase: ChaseList, lang: str = "zh") -> list[str]:
             if en
             else "  没有花名册：只知道交过表的销售员"
         )
+    if chase.empty is not None:  # not a quiet "nobody owes"
+        lines.append(
+            f"  warning: {chase.empty.message_en}" if en else f"  警告：{chase.empty.message_zh}"
+        )
     if chase.known_from is not None:
         day, why = chase.known_from
         where = ("the store", "数据库") if why == "store" else ("the inbox", "收件箱")
@@ -434,10 +439,6 @@ def chase_text(chase: ChaseList, lang: str = "zh") -> list[str]:
             f"  {where[0]} holds no report before {day}: earlier days are not counted as missing"
             if en
             else f"  {where[1]}中没有 {day} 之前的报表：此前的日子不算缺交"
-        )
-    if chase.empty is not None:  # not a quiet "nobody owes"
-        lines.append(
-            f"  warning: {chase.empty.message_en}" if en else f"  警告：{chase.empty.message_zh}"
         )
     if not chase.owes:
         if chase.empty is None:

@@ -11,7 +11,7 @@ import datetime as dt
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,13 +112,10 @@ def consolidate_store(
         chosen = stored.roster
         if given is not None:
             extra += [i for i in given.issues if i.is_error]
-        if not stored.refused and not any(form.form_id in REP_FORM_IDS for form in stored.forms):
-            # an empty month is said, not a quiet "0 reps" (refused files say why themselves)
-            extra.append(
-                make_issue(
-                    Code.NO_FORMS, "数据库 store", *message(Code.NO_FORMS, "store", period=period)
-                )
-            )
+        # an empty month is said, not a quiet "0 reps" (refused files say why themselves)
+        empty = _no_rep_forms(stored.forms, len(stored.refused), [period])
+        if empty is not None:
+            extra.append(empty)
         source = "file"
         if month_targets is None and stored.targets:  # the version in force for the month
             month_targets, tiers, source = stored.targets, stored.tiers, "store"
@@ -227,15 +224,17 @@ def chase_store(
 
     Reads what arrived without the rows (`salesxl.store.arrivals`): a thousand
     reps take a fraction of a second.  Nothing before the store's first report is owed
-    (`chase.FirstData`).  Raises `salesxl.store.StoreError` when there is no usable store
-    at `db`.
+    (`chase.FirstData`).  When the store holds no rep report of the window's months (nor
+    a refused one) the list's `empty` says so (a `no_forms` warning): without a roster
+    nobody would be known to owe anything.  Raises `salesxl.store.StoreError` when there is
+    no usable store at `db`.
     """
     window = chase_window(as_of, period)
     calendar = workday_calendar(workdays, as_of)
     with paused_gc():  # every report day of the window's months, and no reference cycles
         stored = load_arrivals(db, window.months)
         chosen = read_roster(roster) if roster is not None else stored.roster
-        return chase_forms(
+        chase = chase_forms(
             stored_forms(stored, as_of),
             as_of=as_of,
             window=window,
@@ -248,6 +247,18 @@ def chase_store(
             source="store",
             earlier=stored.first_day,
         )
+    chase.empty = _no_rep_forms(stored.forms, len(stored.refused_files), window.months)
+    return chase
+
+
+def _no_rep_forms(forms: list[FormData], refused: int, months: Sequence[Month]) -> Issue | None:
+    """A `no_forms` warning when the store holds no rep form of `months` and refused none."""
+    if refused or any(form.form_id in REP_FORM_IDS for form in forms):
+        return None
+    period = ", ".join(map(str, months))
+    return make_issue(
+        Code.NO_FORMS, "数据库 store", *message(Code.NO_FORMS, "store", period=period)
+    )
 
 
 def _history(db: str | None, period: Month, as_of: dt.date) -> list[FormData]:
