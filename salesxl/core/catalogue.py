@@ -1059,10 +1059,12 @@ _ENTRIES += [
         "没有表单",
         "No forms",
         "给出的文件夹里没有可读的表单（或没有销售员表单，或数据库中没有这个月的表单），"
-        "所以结果是空的，而不是「0 人 0 元」。检查路径或先导入；--strict 时以 1 退出。",
+        "所以结果是空的，而不是「0 人 0 元」。检查路径或先导入；--strict 时以 1 退出"
+        "（salesxl chase 总是以 1 退出：不是「无人欠交」）。",
         "The folder given holds no form to read (or no rep form, or the store has none for the "
         "month), so the result is empty rather than '0 reps, ¥0'. Check the path or import "
-        "first; with --strict the command exits 1.",
+        "first; with --strict the command exits 1 (salesxl chase always does: it is not "
+        "'nobody owes').",
         {
             "": Template(
                 "在 {where} 中没有找到表单文件（.xlsx .xlsm .xls .csv）。" + _NEW_FILES[0],
