@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import time
 from pathlib import Path
 
 import openpyxl
@@ -17,11 +18,12 @@ import pytest
 from click.testing import CliRunner
 
 from salesxl.cli import main
+from salesxl.core.issues import Code, make_issue
 from salesxl.write import return_record
 from salesxl.write.return_record import OUTDATED_FOLDER, RECORD_NAME
 from salesxl.write.returns import return_copies, return_inbox
 from tests.conftest import TODAY
-from tests.test_returns import CTX, NOVEMBER, _report
+from tests.test_returns import CTX, FILES, NOVEMBER, _report
 
 TEAM = Path("华东") / "上海一组"
 LI_NA = {"rep_name": "李娜", "rep_id": "S002"}
@@ -302,3 +304,109 @@ def test_the_console_follows_lang(tmp_path: Path) -> None:
     assert f"    已删除: {_copy('张伟_日报')}（S001 张伟: 现在它的文件没有需要退回的内容）" in (
         rerun.stdout
     )
+
+
+# -- a rerun on the same day writes the same copies again: never over a leader's notes --------
+
+
+def _note_into(copy: Path) -> bytes:
+    book = openpyxl.load_workbook(copy)
+    book.worksheets[0]["A30"] = "组长：已电话提醒"  # the leader saved a note into it
+    book.save(copy)
+    return copy.read_bytes()
+
+
+def test_a_rerun_on_the_same_day_keeps_a_copy_a_leader_saved_notes_into(tmp_path: Path) -> None:
+    inbox, out = _inbox(tmp_path), tmp_path / "returns"
+    _run(inbox, out)
+    zhang, li = out / _copy("张伟_日报"), out / _copy("李娜_日报")
+    noted = _note_into(zhang)
+    li_first = li.read_bytes()
+    # Nothing changed in the inbox: the copy would say what it said, so the notes stay.
+    again = _run(inbox, out)
+    assert zhang.read_bytes() == noted
+    assert again.tidied is not None and not again.tidied.moved and not again.tidied.kept
+    assert not (out / OUTDATED_FOLDER).exists()
+    record = json.loads((out / RECORD_NAME).read_text("utf-8"))["files"]
+    assert record[_copy("张伟_日报")]["sha256"] != return_record.digest(zhang)  # still "changed"
+    assert record[_copy("李娜_日报")]["sha256"] == return_record.digest(li)
+
+    # Both change their files, still wrong (another stage not in the list): the copies must
+    # say the new thing.  张伟's noted one is moved aside first, and the console says so;
+    # 李娜's, as salesxl wrote it, is simply written again.
+    _report(inbox / "张伟_日报.xlsx", {}, [(3, "stage", "9 已付款")])
+    _report(inbox / "李娜_日报.xlsx", LI_NA, [(3, "stage", "9 已付款")])
+    args = ["return", str(inbox), "--period", "2026-11", "--as-of", f"{TODAY}", "-o", str(out)]
+    got = CliRunner().invoke(main, args)
+    assert got.exit_code == 0, got.output
+    aside = out / OUTDATED_FOLDER / _copy("张伟_日报")
+    assert aside.read_bytes() == noted
+    assert (
+        f"    moved aside 已移走: {_copy('张伟_日报')} → {OUTDATED_FOLDER}/{_copy('张伟_日报')} "
+        "(S001 张伟: written again under the same name; changed since salesxl wrote it, so not "
+        "written over)"
+    ) in got.stdout
+    for copy in (zhang, li):  # the To fix sheet names the new value
+        to_fix = openpyxl.load_workbook(copy).worksheets[0]
+        assert "9 已付款" in [c.value for row in to_fix.iter_rows() for c in row]
+    record = json.loads((out / RECORD_NAME).read_text("utf-8"))["files"]
+    assert record[_copy("张伟_日报")]["sha256"] == return_record.digest(zhang)
+    assert record[_copy("李娜_日报")]["sha256"] == return_record.digest(li)
+    assert li.read_bytes() != li_first
+    assert _files(out / OUTDATED_FOLDER) == {_copy("张伟_日报")}
+    assert "李娜" not in got.stdout.split("earlier runs' files", 1)[-1]
+
+
+def test_a_noted_copy_open_in_excel_is_not_written_over_and_the_rerun_warns(
+    tmp_path: Path,
+) -> None:
+    inbox, out = _inbox(tmp_path), tmp_path / "returns"
+    _run(inbox, out)
+    zhang = out / _copy("张伟_日报")
+    noted = _note_into(zhang)
+    (zhang.parent / f"~${zhang.name}").write_bytes(b"\x05Excel")  # still open
+    _report(inbox / "张伟_日报.xlsx", {}, [(3, "stage", "9 已付款")])
+    args = ["return", str(inbox), "--period", "2026-11", "--as-of", f"{TODAY}", "-o", str(out)]
+    got = CliRunner().invoke(main, args)
+    assert got.exit_code == 0, got.output
+    assert zhang.read_bytes() == noted
+    assert (
+        f"warning: {zhang} changed since salesxl wrote it and could not be moved into "
+        f"{OUTDATED_FOLDER} (open in Excel (~${zhang.name} is there)): not written again, it "
+        "is the old return copy; close it and run again"
+    ) in got.stderr
+    # still recorded as what salesxl wrote first: closed, the next run moves it aside
+    (zhang.parent / f"~${zhang.name}").unlink()
+    result = _run(inbox, out)
+    assert result.tidied is not None
+    assert [(t.why, t.moved_to) for t in result.tidied.moved] == [
+        ("rewritten", out / OUTDATED_FOLDER / _copy("张伟_日报"))
+    ]
+    assert (out / OUTDATED_FOLDER / _copy("张伟_日报")).read_bytes() == noted
+
+
+def test_a_csv_copy_is_the_same_all_day_so_notes_in_it_are_kept(tmp_path: Path) -> None:
+    """A CSV comes back as a new .xlsx; made a second later it must still be the same bytes,
+    or a rerun would take the leader's notes for something new to say."""
+    from salesxl.intake.files import load_form
+
+    out = tmp_path / "returns"
+    data = load_form(FILES / "csv" / "daily_utf8.csv", CTX)
+    table = data.tables["daily"]
+    data.issues.append(
+        make_issue(
+            Code.REQUIRED,
+            data.path,
+            "测试",
+            "test",
+            sheet=table.sheet,
+            cell=f"{table.columns['customer']}{table.rows[0]}",
+        )
+    )
+    (entry,) = return_copies([data], out, today=TODAY, tidy=True).files
+    assert entry.copy is not None and entry.how == "values"
+    noted = _note_into(entry.copy)
+    time.sleep(1.1)  # the clock's second has moved on: a workbook's "created" would follow it
+    again = return_copies([data], out, today=TODAY, tidy=True)
+    assert again.tidied is not None and not again.tidied.moved
+    assert entry.copy.read_bytes() == noted

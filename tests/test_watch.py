@@ -13,6 +13,7 @@ return copies a file handed in again takes back (its copy, the day's lists).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -573,6 +574,47 @@ def test_a_return_copy_changed_since_it_was_written_is_moved_aside(tmp_path: Pat
     line = watcher.handle(li)
     assert f"return copy {copy} changed since it was written: moved to {aside}" in line
     assert aside.read_bytes() == noted and not copy.exists()
+
+
+def test_a_leaders_notes_in_a_return_copy_survive_later_arrivals(tmp_path: Path):
+    """Every arrival writes the day's copies again: never over one a leader saved notes into."""
+    watcher, returns = _returning(tmp_path), tmp_path / "returns"
+    li = _hand_in(tmp_path, "S002", "李四.xlsx", amount=9.0)
+    watcher.handle(li)
+    copy = returns / LI_COPY
+    book = openpyxl.load_workbook(copy)
+    book.worksheets[0]["A30"] = "组长：已电话提醒"  # the leader saved a note into it
+    book.save(copy)
+    noted = copy.read_bytes()
+    # 王五's file arrives: nothing new about 李四's, so his noted copy is left as it is.
+    wang = _hand_in(tmp_path, "S003", "王五.xlsx", amount=9.0)
+    line = watcher.handle(wang)
+    assert "returned: " + str(returns / WANG_COPY) in line and "moved" not in line
+    assert copy.read_bytes() == noted
+    assert not (returns / "_过期 Outdated").exists()
+    # 李四 sends his file again, still wrong (¥8.00 now): his copy must say so, so the noted
+    # one is moved aside first, and the line says where.
+    _hand_in(tmp_path, "S002", "李四.xlsx", amount=8.0)
+    aside = returns / "_过期 Outdated" / LI_COPY
+    line = watcher.handle(li)
+    assert "returned: " + str(copy) in line
+    assert (
+        f"return copy {copy} changed since it was written: moved to {aside} before writing it again"
+    ) in line
+    assert aside.read_bytes() == noted and copy.read_bytes() != noted
+    assert (
+        json.loads((returns / "salesxl-returns.json").read_text("utf-8"))["files"][LI_COPY][
+            "sha256"
+        ]
+        == hashlib.sha256(copy.read_bytes()).hexdigest()
+    )
+    # 王五's copy, as salesxl wrote it, is written again as before: no move, no word of it.
+    wang_first = (returns / WANG_COPY).read_bytes()
+    _hand_in(tmp_path, "S003", "王五.xlsx", amount=8.0)
+    line = watcher.handle(wang)
+    assert "returned: " + str(returns / WANG_COPY) in line and "moved" not in line
+    assert (returns / WANG_COPY).read_bytes() != wang_first
+    assert _files(returns / "_过期 Outdated") == {LI_COPY}
 
 
 def test_a_watch_of_a_later_day_takes_back_the_copies_of_earlier_days(tmp_path: Path):

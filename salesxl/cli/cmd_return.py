@@ -12,7 +12,7 @@ from salesxl.cli.params import DATE, FOLDER_OUT, PERIOD
 from salesxl.core.periods import Month, Week
 from salesxl.core.text import plural
 from salesxl.write.return_list import HOW_LABELS
-from salesxl.write.return_record import RECORD_NAME, TakenBack, Tidied
+from salesxl.write.return_record import OUTDATED_FOLDER, RECORD_NAME, TakenBack, Tidied
 from salesxl.write.returns import Returns, return_inbox
 
 __all__ = ["command", "echo_returns", "echo_tidied"]
@@ -79,6 +79,7 @@ _WHY = {
     "fixed": ("现在它的文件没有需要退回的内容", "nothing to return for its file now"),
     "replaced": ("已被本次的退回件取代", "replaced by this run's copy"),
     "list": ("较早的退回清单", "an earlier return list"),
+    "rewritten": ("本次以同一文件名重新写入", "written again under the same name"),
 }
 
 
@@ -119,17 +120,31 @@ def echo_tidied(tidied: Tidied, folder: Path, lang: str = "both") -> None:
         )
     for t in tidied.moved:
         shown, to, why = _shown(t.path, folder), _shown(t.moved_to, folder), _why(t, lang)
-        en = f"{shown} → {to} ({why}; changed since salesxl wrote it, so not deleted)"
+        not_en, not_zh = ("written over", "覆盖") if t.why == "rewritten" else ("deleted", "删除")
+        en = f"{shown} → {to} ({why}; changed since salesxl wrote it, so not {not_en})"
         click.echo(
             _say(
                 lang,
-                f"    已移走: {shown} → {to}（{why}；salesxl 写入后被修改过，所以没有删除）",
+                f"    已移走: {shown} → {to}（{why}；salesxl 写入后被修改过，所以没有{not_zh}）",
                 f"    moved aside: {en}",
                 f"    moved aside 已移走: {en}",
             )
         )
     for t in tidied.kept:
         why = _why(t, lang)
+        if t.why == "rewritten":
+            click.echo(
+                _say(
+                    lang,
+                    f"  警告：{t.path} 在 salesxl 写入后被修改过，且无法移到 {OUTDATED_FOLDER}"
+                    f"（{t.error}）：没有重新写入，它仍是旧的退回件；请关闭它后重新运行",
+                    f"  warning: {t.path} changed since salesxl wrote it and could not be moved "
+                    f"into {OUTDATED_FOLDER} ({t.error}): not written again, it is the old "
+                    "return copy; close it and run again",
+                ),
+                err=True,
+            )
+            continue
         click.echo(
             _say(
                 lang,
@@ -243,7 +258,10 @@ def command(
     earlier day), and says which: it knows its own files by the record
     salesxl-returns.json it keeps there, and touches no other file. One
     changed since it was written is moved into "_过期 Outdated" instead;
-    one open in Excel is left, with a warning.
+    one open in Excel is left, with a warning. A copy rewritten under the
+    same name (a rerun on the same day) never overwrites notes saved into
+    it: with nothing new to mark it is left as it is, otherwise it is moved
+    into "_过期 Outdated" first.
 
     \b
     Example:

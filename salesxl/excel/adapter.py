@@ -324,8 +324,8 @@ def _return_copies(book: Any, settings: ManagerSettings) -> str:
         )
         if tidied.kept:
             earlier += (
-                "\n无法删除（请关闭后重新运行，或手动删除）Could not remove (close and run again):"
-                + "".join(f"\n  {t.path} — {t.error}" for t in tidied.kept)
+                "\n无法删除或移走（请关闭后重新运行）Could not remove or move aside (close and "
+                "run again):" + "".join(f"\n  {t.path} — {t.error}" for t in tidied.kept)
             )
     return (
         f"已检查 {result.checked} 个文件 Checked {plural(result.checked, 'file')}\n"

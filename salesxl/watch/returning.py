@@ -15,7 +15,9 @@ fix loses its list); come in with errors on a later day, its new copy
 replaces the old one.  A copy changed since it was written is moved into
 `_过期 Outdated`; one open in a spreadsheet app stays, with a warning, and is
 tried again at the next file.  Files the record does not name are never
-touched.
+touched.  Writing the day's copies again never writes over one a leader has
+saved notes into: it is left when its rep file brings nothing new, and moved
+into `_过期 Outdated` first (and the log says so) when it does.
 """
 
 from __future__ import annotations
@@ -118,9 +120,16 @@ class ReturnStep:
         for t in tidied.moved:
             said.append(
                 f"{_what(t)} {t.path} changed since it was written: moved to {t.moved_to}"
-                + _older(t, today)
+                + (" before writing it again" if t.why == "rewritten" else _older(t, today))
             )
         for t in tidied.kept:
+            if t.why == "rewritten":
+                said.append(
+                    f"warning: return copy {t.path} changed since it was written and could not "
+                    f"be moved aside ({t.error}): not written again, it still holds the old "
+                    "problems; close it, the watch tries again at the next file"
+                )
+                continue
             said.append(
                 f"warning: out-of-date {_what(t)} {t.path} not taken back: {t.error}; close "
                 "it, the watch tries again at the next file (or delete it by hand)"

@@ -16,6 +16,11 @@ what the files it was handed and the day's lists put out of date
   again from the rep's file at any time.
 - One changed since (someone saved notes into it) is moved into the
   `_过期 Outdated` folder, keeping its place, rather than deleted.
+- A copy written again under the same name (a rerun on the same day, or a
+  watch writing the day's copies again) never overwrites one changed since
+  it was written: when what it would write is what it wrote before, the
+  changed copy is left as it is; otherwise the changed copy is moved into
+  `_过期 Outdated` first (`changed_since_written`, `take_back_file`).
 - One that cannot be removed (open in Excel, WPS or LibreOffice: its lock
   file is there; or the system refuses) stays where it is and in the record, with a
   message: the next run tries again.
@@ -47,11 +52,13 @@ __all__ = [
     "Recorded",
     "TakenBack",
     "Tidied",
+    "changed_since_written",
     "digest",
     "looks_returned",
     "out_of_date",
     "read_record",
     "take_back",
+    "take_back_file",
     "unrecorded",
     "write_record",
 ]
@@ -85,7 +92,8 @@ class TakenBack:
     path: Path  # where it was
     entry: Recorded
     # fixed (its rep file has no problem to return now, or is gone) | replaced (by a copy of
-    # the same file written now) | list (a return list not written again)
+    # the same file written now) | list (a return list not written again) | rewritten (a copy
+    # written again under the same name: the one there, changed since, was moved aside first)
     why: str
     moved_to: Path | None = None  # moved aside (changed since written) rather than removed
     error: str | None = None  # could not be removed: still there, still recorded
@@ -199,30 +207,46 @@ def take_back(
         why = "list" if entry.kind == "list" else ("replaced" if replaced else "fixed")
         if not path.is_file():
             continue  # removed by hand already
-        owner = open_by(path)
-        if owner is not None:
-            tidied.kept.append(
-                TakenBack(path, entry, why, error=f"open in Excel ({owner.name} is there)")
-            )
+        taken = take_back_file(folder, name, entry, why)
+        if taken.error is not None:
+            tidied.kept.append(taken)
             still[name] = entry
             continue
-        try:
-            changed = digest(path) != entry.sha256
-            if changed:
-                target = _free(folder / OUTDATED_FOLDER / name)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, target)
-                tidied.moved.append(TakenBack(path, entry, why, moved_to=target))
-            else:
-                path.unlink()
-                tidied.removed.append(TakenBack(path, entry, why))
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            tidied.kept.append(TakenBack(path, entry, why, error=reason))
-            still[name] = entry
-            continue
+        (tidied.moved if taken.moved_to is not None else tidied.removed).append(taken)
         _prune(path.parent, folder)
     return tidied, still
+
+
+def changed_since_written(path: Path, entry: Recorded) -> bool:
+    """The recorded file at `path` is there and is not what salesxl wrote (someone saved
+    notes into it); one that cannot be read counts as changed, so it is never overwritten."""
+    if not path.is_file():
+        return False
+    try:
+        return digest(path) != entry.sha256
+    except OSError:
+        return True
+
+
+def take_back_file(folder: Path, name: str, entry: Recorded, why: str) -> TakenBack:
+    """Remove the recorded file `name` of `folder`, or move it into `_过期 Outdated` (keeping
+    its place) when it changed since it was written; one open in a spreadsheet app or that
+    the system refuses to move stays where it is, with the reason in `error`.  Emptied
+    folders are left for the caller to prune."""
+    path = folder / name
+    owner = open_by(path)
+    if owner is not None:
+        return TakenBack(path, entry, why, error=f"open in Excel ({owner.name} is there)")
+    try:
+        if digest(path) != entry.sha256:
+            target = _free(folder / OUTDATED_FOLDER / name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            return TakenBack(path, entry, why, moved_to=target)
+        path.unlink()
+    except OSError as exc:
+        return TakenBack(path, entry, why, error=exc.strerror or type(exc).__name__)
+    return TakenBack(path, entry, why)
 
 
 def out_of_date(

@@ -17,7 +17,9 @@ Every run records the files it wrote in the folder (salesxl.write.return_record)
 a run over the whole inbox (`return_inbox`) takes back the recorded copies and
 lists of earlier runs it did not write again, so a rep whose file has since
 been fixed finds no stale copy, and a rerun on a later day leaves only the
-latest copy of each file.
+latest copy of each file.  A copy written again under its old name never
+overwrites one changed since it was written (a leader's notes): the changed
+copy is left when there is nothing new to write, and moved aside otherwise.
 """
 
 from __future__ import annotations
@@ -50,11 +52,14 @@ from salesxl.write.package import PackageError
 from salesxl.write.return_list import write_return_lists
 from salesxl.write.return_record import (
     Recorded,
+    TakenBack,
     Tidied,
+    changed_since_written,
     digest,
     out_of_date,
     read_record,
     take_back,
+    take_back_file,
     unrecorded,
     write_record,
 )
@@ -215,6 +220,7 @@ def return_copies(
     today = today or dt.date.today()
     folder = check_folder(folder, "退回文件夹", setting="returns")
     people = _People(forms, roster)
+    recorded = _recorded(folder)
     returned: list[ReturnedFile] = []
     jobs: list[_Job] = []
     taken: set[Path] = set()
@@ -232,21 +238,29 @@ def return_copies(
         team_folder = folder / _folder_name(entry.region) / _folder_name(entry.team or NO_TEAM)
         target = _unique(team_folder / copy_name(source, today), taken)
         entry.copy = target
-        jobs.append(_Job(source, target, problems, lang, today))
+        name = _in(target, folder)
+        jobs.append(_Job(source, target, problems, lang, today, folder, recorded.get(name)))
     copied = [e for e in returned if e.copy is not None]
     day = f"{today:%Y-%m-%d}"
     written: dict[str, Recorded] = {}
-    for entry, (how, sha) in zip(copied, _write_all(jobs, workers), strict=True):
-        entry.how = how
-        if how == "not_opened":  # gone or changed since it was read
+    set_aside: list[TakenBack] = []  # changed copies moved aside (or not) to write them again
+    for entry, job, done in zip(copied, jobs, _write_all(jobs, workers), strict=True):
+        entry.how = done.how
+        if done.set_aside is not None:
+            set_aside.append(done.set_aside)
+        if done.how == "not_opened":  # gone or changed since it was read
             entry.copy = None
-        elif entry.copy is not None:
+        elif entry.copy is not None and done.sha256 is not None:
             rep = " ".join(x for x in (entry.rep_id, entry.rep_name) if x) or None
-            written[_in(entry.copy, folder)] = Recorded(sha, "copy", str(entry.source), rep, day)
+            written[_in(entry.copy, folder)] = Recorded(
+                done.sha256, "copy", str(entry.source), rep, day
+            )
+        elif entry.copy is not None and job.recorded is not None:  # the changed copy stays
+            written[_in(entry.copy, folder)] = job.recorded
     lists = write_return_lists(returned, folder, today, lang=lang)
     for path in lists:
         written[_in(path, folder)] = Recorded(digest(path), "list", day=day)
-    tidied = _record(folder, written, today, tidy, handed_in)
+    tidied = _record(folder, written, today, tidy, handed_in, set_aside)
     return Returns(folder, returned, lists, len(forms), tidied)
 
 
@@ -255,22 +269,33 @@ def _in(path: Path, folder: Path) -> str:
     return path.relative_to(folder).as_posix()
 
 
+def _recorded(folder: Path) -> dict[str, Recorded]:
+    """The folder's record, to know the copies changed since written before writing over
+    them (one that cannot be read names none: `_record` says so)."""
+    try:
+        return read_record(folder) or {}
+    except ValueError:
+        return {}
+
+
 def _record(
     folder: Path,
     written: dict[str, Recorded],
     today: dt.date,
     tidy: bool,
     handed_in: Collection[str] | None,
+    set_aside: list[TakenBack],
 ) -> Tidied | None:
     """Record what was written; with `tidy`, take back what earlier runs wrote and this one
     did not; with `handed_in`, what of that these rep files and this day's lists put out of
-    date (salesxl.write.return_record)."""
+    date (salesxl.write.return_record).  `set_aside`: the changed copies moved aside to
+    write them again, or left, not written again, when they could not be."""
     problem = None
     try:
         before = read_record(folder) or {}
     except ValueError as exc:  # nothing is taken back on a record that cannot be read
         before, problem = {}, str(exc)
-    tidied = None
+    tidied = Tidied() if set_aside else None
     if tidy:
         tidied, still = take_back(folder, before, written)
         tidied.unreadable_record = problem
@@ -283,6 +308,9 @@ def _record(
         keep = {**{k: v for k, v in before.items() if k not in gone}, **still, **written}
     else:
         keep = {**before, **written}
+    if tidied is not None:
+        tidied.moved += [t for t in set_aside if t.moved_to is not None]
+        tidied.kept += [t for t in set_aside if t.error is not None]
     try:
         write_record(folder, keep, today)
     except OSError as exc:
@@ -374,22 +402,36 @@ class _Job:
     problems: list[Issue]
     lang: str
     today: dt.date
+    folder: Path
+    recorded: Recorded | None  # what an earlier run wrote under the target's name
 
 
-def _write_all(jobs: list[_Job], workers: int | None) -> list[tuple[str, str]]:
+@dataclass(frozen=True, slots=True)
+class _Done:
+    how: str  # marked | values | not_opened
+    sha256: str | None  # of what was written; None: nothing written, the copy there stays
+    set_aside: TakenBack | None = None  # the changed copy there, moved aside (or not)
+
+
+def _write_all(jobs: list[_Job], workers: int | None) -> list[_Done]:
     if len(jobs) < PARALLEL_THRESHOLD or workers == 1:
         return [_write_copy(job) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_write_copy, jobs, chunksize=8))
 
 
-def _write_copy(job: _Job) -> tuple[str, str]:
+def _write_copy(job: _Job) -> _Done:
     """Write one return copy; returns how (`marked`, `values` or `not_opened`) and the
-    SHA-256 of what was written."""
+    SHA-256 of what was written.
+
+    A copy of the same name changed since an earlier run wrote it (a leader saved notes
+    into it) is never written over: when the new copy would be what that run wrote, it is
+    left as it is; otherwise it is moved into `_过期 Outdated` first, and when it cannot be
+    (open in Excel) it stays and nothing is written."""
     try:
         data = job.source.read_bytes()
     except OSError:
-        return "not_opened", ""
+        return _Done("not_opened", None)
     is_zip = data[:2] == b"PK" and job.source.suffix.lower() in (".xlsx", ".xlsm")
     content, how = None, "values"
     if is_zip:
@@ -399,20 +441,31 @@ def _write_copy(job: _Job) -> tuple[str, str]:
         except PackageError:
             content = None
     if content is None:
-        made = _values_workbook(job.source)
+        made = _values_workbook(job.source, job.today)
         if made is None:
-            return "not_opened", ""
+            return _Done("not_opened", None)
         values, titles = made
         content = mark_workbook(values, *_marks_and_list(job, titles))
+    sha = hashlib.sha256(content).hexdigest()
+    set_aside = None
+    if job.recorded is not None and changed_since_written(job.target, job.recorded):
+        if sha == job.recorded.sha256:
+            return _Done(how, sha)  # nothing new to say: the leader's notes stay
+        name = job.target.relative_to(job.folder).as_posix()
+        set_aside = take_back_file(job.folder, name, job.recorded, "rewritten")
+        if set_aside.error is not None:
+            return _Done(how, None, set_aside)
     job.target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(job.target) as tmp:
         tmp.write_bytes(content)
-    return how, hashlib.sha256(content).hexdigest()
+    return _Done(how, sha, set_aside)
 
 
-def _values_workbook(source: Path) -> tuple[bytes, dict[str, str]] | None:
+def _values_workbook(source: Path, day: dt.date) -> tuple[bytes, dict[str, str]] | None:
     """A plain .xlsx of the file's values (CSV, .xls), sheet for sheet, and the new sheet
-    titles of sheets whose names Excel would not take; None when it cannot be read."""
+    titles of sheets whose names Excel would not take; None when it cannot be read.  Made
+    on `day` (not the clock's second), so that the same file gives the same bytes all day
+    and a copy changed since it was written is told from one with something new."""
     try:
         book = open_book(source)
     except ReadError:
@@ -427,6 +480,7 @@ def _values_workbook(source: Path) -> tuple[bytes, dict[str, str]] | None:
             "strings_to_urls": False,
         },
     )
+    wb.set_properties({"created": dt.datetime.combine(day, dt.time())})
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
     moment = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     titles: dict[str, str] = {}
