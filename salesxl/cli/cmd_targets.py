@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from salesxl.cli.params import DATE, DB_URL, MONTH
+from salesxl.cli.params import DATE, DB_URL, LABELS_LANG, MONTH, WORKBOOK_LANG
 from salesxl.core.people import Roster
 from salesxl.core.periods import Month
 from salesxl.core.text import plural
@@ -69,14 +69,7 @@ def command() -> None:
     is_flag=True,
     help="Negotiated mode: scale the reps' 上报目标 proposals to the top figure.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="zh: every text in Chinese then English; en: the whole workbook in English (your "
-    "own unit and product names stay as they are).",
-)
+@WORKBOOK_LANG
 def split(
     input_path: Path,
     output: Path,
@@ -182,14 +175,7 @@ def _notes(result: SplitResult) -> None:
     help="The new version's workbook, e.g. targets_v2.xlsx.",
 )
 @click.option("--date", "today", type=DATE, help="The version's date (default: today).")
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="zh: every text in Chinese then English; en: the whole workbook in English (your "
-    "own unit and product names stay as they are).",
-)
+@WORKBOOK_LANG
 def resplit_command(
     targets_path: Path,
     actuals: tuple[Path, ...],
@@ -306,13 +292,7 @@ def explain(targets_path: Path, unit: str, product: str | None) -> None:
     show_default=True,
     help="The targets input workbook to write (an existing one filled in is not replaced).",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="zh: Chinese labels with English under them; en: English labels.",
-)
+@LABELS_LANG
 def template(output: Path, lang: str) -> None:
     """Write an empty targets input workbook with drop-downs.
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from salesxl.cli.params import FOLDER_OUT
+from salesxl.cli.params import FOLDER_OUT, LABELS_LANG
 from salesxl.write.templates import build_templates
 
 __all__ = ["command"]
@@ -32,13 +32,7 @@ def command() -> None:
     show_default=True,
     help="Folder to write into.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="zh: Chinese labels with English under them; en: English labels.",
-)
+@LABELS_LANG
 def build(folder: Path, lang: str) -> None:
     """Write one template workbook per form.
 

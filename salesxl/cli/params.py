@@ -21,9 +21,11 @@ __all__ = [
     "DB_URL",
     "ENCODING",
     "FOLDER_OUT",
+    "LABELS_LANG",
     "MONTH",
     "PERIOD",
     "WEEK",
+    "WORKBOOK_LANG",
     "CountType",
     "DateType",
     "DbUrlType",
@@ -222,3 +224,23 @@ def parse_map(maps: tuple[str, ...]) -> dict[str, str] | None:
         return parse_column_map(maps)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--map") from None
+
+
+# --lang of the commands that write a targets workbook (split, resplit)
+WORKBOOK_LANG = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="zh: every text in Chinese then English; en: the whole workbook in English (your "
+    "own unit and product names stay as they are).",
+)
+
+# --lang of the commands that write blank forms to fill in (templates, targets template)
+LABELS_LANG = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="zh: Chinese labels with English under them; en: English labels.",
+)
