@@ -268,7 +268,7 @@ def _consolidate(
             as_of,
             period,
             data.reps,
-            judged_at(as_of),
+            now,
             {rep: d.days for rep, d in data.digests},
         ),
         lapses=lapses,
