@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salesxl.forms import DAILY_REPORT, FORMS, Field, FieldType, FormId, Role, TableKey, formula
 from salesxl.forms.choices import (
@@ -17,6 +20,7 @@ from salesxl.forms.choices import (
     STAGE_ORDER,
     VISIT_SOURCES,
 )
+from salesxl.forms.model import NotGreaterThan, OnlyWhen, ProductEquals, RequiredWhen
 from salesxl.read.locate import column_map
 from salesxl.read.values import norm_label
 
@@ -249,3 +253,90 @@ def test_a_formula_the_writer_cannot_work_out_is_refused(text):
         formula.parse(text)
     with pytest.raises(ValueError):
         Field("total", "合计", "Total", FieldType.MONEY, formula=text)
+
+
+# ----------------------------------------------------------------------------
+# Rule candidates: the column-wise pre-filter keeps every row a rule's check could hit
+# ----------------------------------------------------------------------------
+
+_NUMBER = st.sampled_from([None, 0, 0.0, -0.0, 1.0, 2.0, 3000.0, 6000.0, -1.0, float("nan")])
+_CODE = st.sampled_from([None, "", "1", "2", "7", "A", "B"])
+_TOL = 1e-9
+
+
+def _plain(rule: Any, cols: dict[str, list[Any]], n: int) -> list[int]:
+    """The rows each rule's pre-filter keeps, tested one row at a time."""
+    col = lambda key: cols.get(key, [None] * n)  # noqa: E731
+    if isinstance(rule, RequiredWhen):
+        pairs = zip(col(rule.when), col(rule.field), strict=True)
+        return [i for i, (w, v) in enumerate(pairs) if w in rule.values and v is None]
+    if isinstance(rule, OnlyWhen):
+        pairs = zip(col(rule.field), col(rule.when), strict=True)
+        return [i for i, (v, w) in enumerate(pairs) if v and w not in rule.values]
+    if isinstance(rule, ProductEquals):
+        tol = rule.tolerance + _TOL
+        rows = zip(cols[rule.field], cols[rule.a], cols[rule.b], strict=True)
+        return [
+            i
+            for i, (t, a, b) in enumerate(rows)
+            if t is not None and a is not None and b is not None and abs(t - a * b) > tol
+        ]
+    assert isinstance(rule, NotGreaterThan)
+    pairs = zip(cols[rule.field], cols[rule.other], strict=True)
+    return [
+        i
+        for i, (v, limit) in enumerate(pairs)
+        if v is not None and limit is not None and v > limit + _TOL
+    ]
+
+
+_RULES = [
+    RequiredWhen("amount", "stage", frozenset({"7"})),
+    OnlyWhen("amount", "stage", frozenset({"7"})),
+    ProductEquals("amount", "qty", "price"),
+    NotGreaterThan("deposit", "amount"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.integers(0, 8), st.sampled_from(_RULES), st.booleans())
+def test_rule_candidates_are_the_rows_tested_one_by_one(data, n, rule, lacking):
+    cols = {
+        key: data.draw(st.lists(_CODE if key == "stage" else _NUMBER, min_size=n, max_size=n))
+        for key in rule.fields
+    }
+    if lacking and isinstance(rule, (RequiredWhen, OnlyWhen)):
+        del cols[rule.field if data.draw(st.booleans()) else rule.when]  # a column not in the file
+    assert rule.candidates(cols, n) == _plain(rule, cols, n)
+
+
+@pytest.mark.parametrize(
+    ("rule", "cols", "expected"),
+    [
+        (RequiredWhen("amount", "stage", frozenset({"7"})), {"stage": ["7", "1", "7"]}, [0, 2]),
+        (
+            RequiredWhen("amount", "stage", frozenset({"7"})),
+            {"stage": ["7", "1", "7"], "amount": [None, None, 0.0]},
+            [0],
+        ),
+        (OnlyWhen("amount", "stage", frozenset({"7"})), {"amount": [0.0, 5.0, 5.0]}, [1, 2]),
+        (
+            OnlyWhen("amount", "stage", frozenset({"7"})),
+            {"amount": [0.0, 5.0, 5.0, None], "stage": ["1", "7", "1", "1"]},
+            [2],
+        ),
+        (
+            ProductEquals("amount", "qty", "price"),
+            {"amount": [0.0, None, 6.0, 7.0], "qty": [2.0, 2.0, 2.0, 2.0], "price": [3.0] * 4},
+            [0, 3],
+        ),
+        (
+            NotGreaterThan("deposit", "amount"),
+            {"deposit": [5.0, None, 0.0, 1.0], "amount": [1.0, 1.0, None, 0.5]},
+            [0, 3],
+        ),
+    ],
+)
+def test_rule_candidates_are_exactly_the_rows_the_plain_test_keeps(rule, cols, expected):
+    n = len(next(iter(cols.values())))
+    assert rule.candidates(cols, n) == expected == _plain(rule, cols, n)

@@ -8,9 +8,10 @@ the same `Form`.  Adding a column to a form is one `Field(...)` line.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import compress, count
 from typing import Any, ClassVar
 
 from salesxl.core.issues import Code, Severity, message
@@ -216,13 +217,11 @@ class RequiredWhen(Rule):
         return (self.field, self.when)
 
     def candidates(self, cols: Mapping[str, Sequence[Any]], n: int) -> list[int]:
-        values = self.values
+        column = _col(cols, self.field, n)
         return [
             i
-            for i, (w, v) in enumerate(
-                zip(_col(cols, self.when, n), _col(cols, self.field, n), strict=True)
-            )
-            if w in values and v is None
+            for i in _where(map(self.values.__contains__, _col(cols, self.when, n)))
+            if column[i] is None
         ]
 
     def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
@@ -260,14 +259,8 @@ class OnlyWhen(Rule):
         return (self.field, self.when)
 
     def candidates(self, cols: Mapping[str, Sequence[Any]], n: int) -> list[int]:
-        values = self.values
-        return [
-            i
-            for i, (v, w) in enumerate(
-                zip(_col(cols, self.field, n), _col(cols, self.when, n), strict=True)
-            )
-            if v and w not in values
-        ]
+        values, when = self.values, _col(cols, self.when, n)
+        return [i for i in _where(_col(cols, self.field, n)) if when[i] not in values]
 
     def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
         value, when = record.get(self.field), record.get(self.when)
@@ -308,12 +301,11 @@ class ProductEquals(Rule):
         if self.a not in cols or self.b not in cols or self.field not in cols:
             return []
         tol = self.tolerance + 1e-9
+        total, a, b = cols[self.field], cols[self.a], cols[self.b]
         return [
             i
-            for i, (t, a, b) in enumerate(
-                zip(cols[self.field], cols[self.a], cols[self.b], strict=True)
-            )
-            if t is not None and a is not None and b is not None and abs(t - a * b) > tol
+            for i in [i for i, t in enumerate(total) if t is not None]
+            if a[i] is not None and b[i] is not None and abs(total[i] - a[i] * b[i]) > tol
         ]
 
     def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
@@ -357,10 +349,11 @@ class NotGreaterThan(Rule):
     def candidates(self, cols: Mapping[str, Sequence[Any]], n: int) -> list[int]:
         if self.field not in cols or self.other not in cols:
             return []
+        values, limits = cols[self.field], cols[self.other]
         return [
             i
-            for i, (v, limit) in enumerate(zip(cols[self.field], cols[self.other], strict=True))
-            if v is not None and limit is not None and v > limit + 1e-9
+            for i in [i for i, v in enumerate(values) if v is not None]
+            if limits[i] is not None and values[i] > limits[i] + 1e-9
         ]
 
     def check(self, record: Mapping[str, Any], labels: Mapping[str, Field]) -> RuleHit | None:
@@ -465,6 +458,12 @@ class MissingWhen(Rule):
                 ),
             )
         return None
+
+
+def _where(flags: Any) -> Iterator[int]:
+    """The positions of the true flags: a pre-filter stepped through in C, so that only
+    the rows it keeps take a Python step."""
+    return compress(count(), flags)
 
 
 def _col(cols: Mapping[str, Sequence[Any]], key: str, n: int) -> Sequence[Any]:
