@@ -113,11 +113,13 @@ def _computed_mismatches(form: Form, data: FormData, path: str) -> list[Issue]:
         for f in table.fields:
             if f.formula is None or read is None or f.key not in read.columns:
                 continue
-            formula = parse_formula(f.formula)
-            source = data.tables.get(formula.args[0].table or "")
             values = read.column(f.key)
             numbers = [i for i, v in enumerate(values) if isinstance(v, (int, float))]
-            if source is None or not numbers:
+            if not numbers:  # (a day close not filled in yet: nothing to work out)
+                continue
+            formula = parse_formula(f.formula)
+            source = data.tables.get(formula.args[0].table or "")
+            if source is None:
                 continue
             cells = [a.field for a in formula.args if a.kind == "cell"]
             used = {a.field for a in formula.args if a.kind != "cell"}
