@@ -37,10 +37,19 @@ from salesxl.forms import DAILY_REPORT, SALES_RECORDS
 from salesxl.intake.files import load_form
 from salesxl.read import locate
 from salesxl.read.formulas import column_letters
-from salesxl.read.values import parse_date, parse_number
+from salesxl.read.locate import TableLayout
+from salesxl.read.values import matcher_for, parse_date, parse_number
 from salesxl.read.workbook import Book, Grid, Limits
 from salesxl.validate import ValidationContext, check_layout
-from salesxl.validate.rows import _SLOW, _fast_path
+from salesxl.validate.rows import (
+    _SLOW,
+    TableChecker,
+    _fast_path,
+    _labels_and_gaps,
+    _seen_values,
+    _total_label,
+    _within,
+)
 from salesxl.write.templates import write_form
 from tests.make_files import DAILY_ZH
 
@@ -1370,3 +1379,242 @@ def test_a_read_report_crosses_processes_unchanged(tmp_path):
     assert daily.column("date") == [dt.date(2026, 11, 3), dt.date(2026, 11, 4)]
     assert daily.column("next_followup") == [None, dt.date(2026, 11, 9)]
     assert daily.records == data.tables["daily"].records
+
+
+# ----------------------------------------------------------------------------
+# Shortcuts of the checker: each gives what the plain, cell-by-cell reading gives
+# ----------------------------------------------------------------------------
+
+_ODD = st.sampled_from(
+    [
+        "",
+        None,
+        " ",
+        "\u3000",
+        0,
+        0.0,
+        -0.0,
+        False,
+        True,
+        1,
+        1.5,
+        -1.0,
+        float("nan"),
+        float("inf"),
+        9e307,
+        "x",
+        "x\n合计",
+        "合计",
+        " Total",
+        "小计：",
+        "Grand total",
+        "Σ",
+        "电话",
+        "7 成交",
+        "13812345678",
+        "2026-11-03",
+        "2026-02-30",
+        "1,234",
+        dt.date(2026, 11, 3),
+        dt.date(2026, 12, 1),
+        dt.datetime(2026, 11, 3, 9, 30),
+        dt.timedelta(0),
+    ]
+)
+
+
+class _Text(str):
+    """A str that is not exactly a str: never taken for one by a shortcut."""
+
+
+def _checker(grid: Grid, columns: dict[str, int], table: Any = DAILY, first: int = 0) -> Any:
+    layout = TableLayout(table, grid.name, first - 1, columns)
+    return TableChecker(
+        layout,
+        grid,
+        path="x.xlsx",
+        today=TODAY,
+        period=NOVEMBER,
+        default_year=2026,
+        reps=None,
+        products=None,
+    )
+
+
+def _total_in_first_cells(cells: list[Any]) -> tuple[str, int] | None:
+    seen = 0
+    for c, v in enumerate(cells):
+        if v == "" or v is None:
+            continue
+        if _total_label(v):
+            return v, c
+        seen += 1
+        if seen == 3:
+            return None
+    return None
+
+
+def _data_rows_cell_by_cell(checker: Any) -> tuple[list[int], list[tuple[Any, ...]], list[int]]:
+    """The data rows as read one row and one cell at a time: (rows, their values in mapped
+    order, the total rows left out)."""
+    cols, mapped = checker.cols, checker.mapped
+    typed = [j for j, f in enumerate(mapped) if f.formula is None]
+    inputs = [j for j in typed if not mapped[j].prepared] or typed
+    formula_rows = {r for r, c in checker.grid.uncached if c in {cols[j] for j in inputs}}
+    numbers, raws, totals = [], [], []
+    rows = checker.grid.rows
+    for r in range(checker.layout.first_data_row, len(rows)):
+        cells = list(rows[r]) + [""] * (max(cols) + 1 - len(rows[r]))
+        t = tuple(cells[c] for c in cols)
+        own = [t[j] for j in inputs]
+        if r not in formula_rows and all(v == "" or v is None for v in own):
+            continue
+        if _total_in_first_cells(rows[r]) is not None:
+            totals.append(r)
+            continue
+        numbers.append(r)
+        raws.append(t)
+    return numbers, raws, totals
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    body=st.lists(st.lists(_ODD, max_size=17), max_size=12),
+    order=st.sampled_from(["whole", "shuffled", "some", "one"]),
+    formulas=st.sets(st.tuples(st.integers(1, 12), st.integers(0, 16)), max_size=4),
+)
+def test_data_rows_are_the_rows_read_one_by_one(body, order, formulas):
+    keys = [f.key for f in DAILY.fields]
+    columns = {
+        "whole": {k: c for c, k in enumerate(keys)},  # every cell of a row, in order
+        "shuffled": {k: (c * 7) % 15 for c, k in enumerate(keys)},
+        "some": {"date": 4, "customer": 0, "amount": 9},
+        "one": {"amount": 2},
+    }[order]
+    if order == "whole" and body:  # rows all as wide as the table take the copying path
+        body = [(row + [""] * 15)[:15] for row in body]
+    grid = Grid("日报", [["label"] * 15, *body], uncached=frozenset(formulas))
+    checker = _checker(grid, columns, first=1)
+    numbers, raws, by_column = checker._data_rows()
+    expected_rows, expected_raws, totals = _data_rows_cell_by_cell(checker)
+    assert (numbers, raws) == (expected_rows, expected_raws)
+    assert by_column == (list(zip(*raws, strict=True)) if raws else [() for _ in columns])
+    assert [issue.row - 1 for _, _, issue in checker.found] == totals
+    assert all(issue.code is Code.TOTAL_ROW for _, _, issue in checker.found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_ODD, st.text(alphabet="合计小总 \n\u3000TtoalSsumxΣ", max_size=6))))
+def test_total_labels_and_gaps_of_a_column_are_those_of_its_values(column):
+    labels = {v for v in column if _total_label(v)}
+    gaps = any(v == "" or v is None for v in column)
+    assert _labels_and_gaps(column) == (labels, gaps)
+    assert _labels_and_gaps(tuple(column)) == (labels, gaps)
+
+
+def test_text_that_only_looks_like_text_is_never_a_total_label():
+    assert _labels_and_gaps([_Text("合计"), dt.date(2026, 11, 3)]) == (set(), False)
+    assert _labels_and_gaps([_Text(""), 1.0]) == (set(), True)
+    assert _labels_and_gaps([dt.date(2026, 11, 3), "合计"]) == ({"合计"}, False)
+    assert _labels_and_gaps([1.0, None]) == (set(), True)
+
+
+_FAST_FIELDS = [
+    DAILY.field("amount"),
+    DAILY.field("qty"),
+    DAILY.field("date"),
+    DAILY.field("customer"),
+    DAILY.field("phone"),
+    DAILY.field("stage"),
+    DAILY_REPORT.header_field("rep_id"),
+    DAILY_REPORT.header_field("month"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_ODD, st.builds(_Text, st.sampled_from(["", " x", "合计"])))))
+def test_a_fast_path_notes_every_cell_it_leaves_to_the_parser(values):
+    for f in _FAST_FIELDS:
+        fast = _fast_path(f)
+        assert fast is not None
+        noted: list[Any] = []
+        out = fast(values, noted.append)
+        assert out == fast(values)  # the same cells, noted or not
+        assert len(noted) == sum(v is _SLOW for v in out), f.key
+
+
+def test_a_drop_down_column_seen_before_is_read_from_the_cache_alone():
+    stage = DAILY.field("stage")
+    assert stage.choices is not None
+    cache = matcher_for(stage.choices).cache
+    cache.setdefault("7 成交", "7")
+    seen = ["7 成交", "", "7 成交"]
+    noted: list[Any] = []
+    assert _seen_values(cache, seen, noted.append) == [cache.get(v, _SLOW) for v in seen]
+    assert noted == []
+    unseen = [*seen, "never typed before 1", dt.date(2026, 11, 3)]
+    assert _seen_values(cache, unseen, noted.append) == [cache.get(v, _SLOW) for v in unseen]
+    assert noted == ["never typed before 1", dt.date(2026, 11, 3)]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.integers(-(10**20), 10**20),
+        )
+    ),
+    st.floats(-1e12, 0),
+    st.floats(0, 1e12),
+)
+def test_within_says_whether_any_number_is_out_of_bounds(values, low, high):
+    assert _within(values, low, high) == (
+        not [v for v in values if v is not None and not low <= v <= high]
+    )
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        [dt.date(2026, 11, 3), None, dt.date(2026, 11, 24)],  # all in the month, none later
+        [None, None],
+        [dt.date(2026, 10, 31), None, dt.date(2026, 11, 3)],  # one before the month
+        [dt.date(2026, 11, 3), dt.date(2026, 11, 25), dt.date(2026, 12, 1)],  # later ones
+        [dt.date(2026, 11, 25), dt.date(2026, 11, 25)],  # one message for the same day
+    ],
+)
+def test_a_date_column_is_checked_as_each_date_alone(dates):
+    rows = [[d or "", f"客户{i}"] for i, d in enumerate(dates)]
+    checker = _checker(Grid("日报", [["label"] * 15, *rows]), {"date": 0, "customer": 1}, first=1)
+    data = checker.run()
+    found = [(issue.row, issue.code) for _, _, issue in checker.found]
+    expected = []
+    for r, d in enumerate(dates, start=2):
+        if d is None:
+            expected.append((r, Code.REQUIRED))
+        elif not NOVEMBER.first_day <= d <= NOVEMBER.last_day:
+            expected.append((r, Code.OUT_OF_RANGE))
+        elif d > TODAY:
+            expected.append((r, Code.FUTURE_DATE))
+    assert found == expected
+    assert data.values is not None and data.values["date"] == list(dates)
+
+
+@pytest.mark.parametrize(
+    ("amounts", "codes"),
+    [
+        (["", 100.0, None], []),
+        (["", -1.0, 5.0], [Code.OUT_OF_RANGE]),  # below the minimum 0
+        ([float("nan"), 1.0], [Code.OUT_OF_RANGE]),  # not a number any form can mean
+        ([2e12, 1.0], [Code.OUT_OF_RANGE]),  # beyond any real amount
+        ([None, "", ""], []),
+    ],
+)
+def test_a_number_column_inside_its_bounds_skips_nothing_outside_them(amounts, codes):
+    rows = [[a, f"客户{i}", TODAY] for i, a in enumerate(amounts)]
+    grid = Grid("日报", [["label"] * 15, *rows])
+    checker = _checker(grid, {"amount": 0, "customer": 1, "date": 2}, first=1)
+    checker.run()
+    found = [issue.code for _, _, issue in checker.found if issue.code is Code.OUT_OF_RANGE]
+    assert found == codes

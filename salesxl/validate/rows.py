@@ -15,7 +15,8 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from operator import itemgetter
+from itertools import compress
+from operator import itemgetter, not_
 from typing import Any
 
 from salesxl.core.issues import Code, Issue, Severity, make_issue, message
@@ -68,6 +69,26 @@ def _total_label(value: Any) -> bool:
         and len(value) <= 20
         and norm_label(value) in TOTAL_LABELS
     )
+
+
+# Where a text column's values may start a total label (`_total_label`'s first test).
+_TOTAL_START = re.compile("\n[" + "".join(sorted(_TOTAL_FIRST_CHARS)) + "]")
+
+
+def _labels_and_gaps(column: Sequence[Any]) -> tuple[set[Any], bool]:
+    """The total labels among a column's values, and whether it has a blank ('' or None).
+    A column all of text is searched in one string for a value starting as a label may."""
+    try:
+        text = "\n".join(column)
+    except TypeError:  # not all text (dates, numbers): by distinct value, if any is text
+        kinds = set(map(type, column))
+        if not any(issubclass(kind, str) for kind in kinds):
+            return set(), type(None) in kinds
+        distinct = set(column)
+        return {v for v in distinct if _total_label(v)}, "" in distinct or None in distinct
+    if text[:1] in _TOTAL_FIRST_CHARS or _TOTAL_START.search(text):
+        return {v for v in set(column) if _total_label(v)}, "" in column
+    return set(), "" in column
 
 
 NUMERIC = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.INTEGER, FieldType.PERCENT})
@@ -216,64 +237,86 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII).fullmatch
 _THOUSANDS_ONLY = re.compile(r"[+-]?\d{1,3}[.,]\d{3}", re.ASCII)
 
 
-def _iso_date(text: str) -> Any:
+def _iso_date(text: str, note: Callable[[Any], Any]) -> Any:
     try:
         return _DATE.fromisoformat(text)
     except ValueError:  # 2026-02-30: the slow path words the problem
+        note(text)
         return _SLOW
 
 
-def _fast_path(f: Field) -> Callable[[Sequence[Any]], list[Any]] | None:
+def _ignore(value: Any) -> None:
+    return None
+
+
+FastPath = Callable[..., list[Any]]
+
+
+def _fast_path(f: Field) -> FastPath | None:
     """A list comprehension for the common cases — an already-typed value, a plain number
     or ISO date as text, or an empty cell — leaving `_SLOW` for the tolerant parser; None
-    when there is no fast path."""
+    when there is no fast path.  It calls its `note` with each value it leaves `_SLOW`,
+    so that a column without one is not searched for one."""
     kind = f.type
     plain, iso = _PLAIN_NUMBER, _ISO_DATE
     if kind in (FieldType.MONEY, FieldType.NUMBER, FieldType.PERCENT):
-        return lambda vs: [
+        return lambda vs, note=_ignore: [
             v
             if type(v) is float or type(v) is int
             else None
             if v == ""
             else float(v)
             if type(v) is str and plain(v)
-            else _SLOW
+            else (note(v) or _SLOW)
             for v in vs
         ]
     if kind is FieldType.DATE:
-        return lambda vs: [
+        return lambda vs, note=_ignore: [
             v
             if type(v) is _DATE
             else None
             if v == ""
-            else _iso_date(v)
+            else _iso_date(v, note)
             if type(v) is str and iso(v)
-            else _SLOW
+            else (note(v) or _SLOW)
             for v in vs
         ]
     if kind is FieldType.CHOICE:
         assert f.choices is not None
         cache = matcher_for(f.choices).cache  # holds '' -> None: an empty cell is empty
-        return lambda vs: [cache.get(v, _SLOW) for v in vs]
+        return lambda vs, note=_ignore: _seen_values(cache, vs, note)
     if kind is FieldType.TEXT:
         if f.identifier:
-            return lambda vs: [
-                (v.strip() or None) if type(v) is str and v.isascii() else _SLOW for v in vs
+            return lambda vs, note=_ignore: [
+                (v.strip() or None) if type(v) is str and v.isascii() else (note(v) or _SLOW)
+                for v in vs
             ]
-        return lambda vs: [(v.strip() or None) if type(v) is str else _SLOW for v in vs]
+        return lambda vs, note=_ignore: [
+            (v.strip() or None) if type(v) is str else (note(v) or _SLOW) for v in vs
+        ]
     if kind is FieldType.PHONE:
-        return lambda vs: [
+        return lambda vs, note=_ignore: [
             v
             if type(v) is str and len(v) == 11 and v.isdigit() and v[0] == "1" and v[1] in "3456789"
             else None
             if v == ""
-            else _SLOW
+            else (note(v) or _SLOW)
             for v in vs
         ]
     if kind in (FieldType.MONTH, FieldType.MONTH_OR_DATE, FieldType.WEEK):
         seen = _PERIODS[kind]  # a history sheet repeats the same few dozen months
-        return lambda vs: [seen.get(v, _SLOW) for v in vs]
+        return lambda vs, note=_ignore: _seen_values(seen, vs, note)
     return None
+
+
+def _seen_values(
+    seen: Mapping[Any, Any], values: Sequence[Any], note: Callable[[Any], Any]
+) -> list[Any]:
+    """Each value as read before (`seen`), or `_SLOW`: a column of values all seen before
+    (a drop-down's few choices) is settled by a set and a map, without a Python step each."""
+    if seen.keys() >= set(values):
+        return list(map(seen.get, values))
+    return [seen[v] if v in seen else (note(v) or _SLOW) for v in values]
 
 
 # Raw cell value -> parsed month/week, filled by the slow path (bounded, shared by files).
@@ -282,6 +325,13 @@ _PERIODS: dict[FieldType, dict[Any, Any]] = {
     FieldType.MONTH_OR_DATE: {"": None},
     FieldType.WEEK: {"": None},
 }
+
+
+def _within(values: list[Any], low: float, high: float) -> bool:
+    """Whether every value but None lies in low..high (NaN does not)."""
+    if values.count(None) == len(values):  # (a column nobody filled in)
+        return True
+    return not [v for v in values if v is not None and not low <= v <= high]
 
 
 def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -319,14 +369,11 @@ class TableChecker:
         self.mapped = [f for f in self.table.fields if f.key in layout.columns]
         self.cols = [layout.columns[f.key] for f in self.mapped]
         self.letters = [column_letters(c) for c in self.cols]
-        self.parsers = [
-            cell_parser(
-                f, default_year=default_year, products=products if f.role is Role.PRODUCT else None
-            )
-            for f in self.mapped
-        ]
+        self.default_year, self.products = default_year, products
+        self.parsers: dict[int, Callable[[Any], Any]] = {}  # built for a column's first slow cell
         self.labels = {f.key: f for f in self.table.fields}
         self.found: list[tuple[int, int, Issue]] = []  # (row, column position, issue)
+        self.row_length: int | None = None  # of every data row, when they are alike
         self.formula_cells: list[tuple[int, int]] = []
         # mapped column -> data rows (indexes into the row numbers) whose cell is a formula
         # without a value: said once every column is read (`_formula_issues`)
@@ -364,13 +411,25 @@ class TableChecker:
             )
         )
 
+    def _parser(self, j: int) -> Callable[[Any], Any]:
+        parse = self.parsers.get(j)
+        if parse is None:
+            f = self.mapped[j]
+            parse = self.parsers[j] = cell_parser(
+                f,
+                default_year=self.default_year,
+                products=self.products if f.role is Role.PRODUCT else None,
+            )
+        return parse
+
     # -- rows --------------------------------------------------------------------------
 
-    def _data_rows(self) -> tuple[list[int], list[tuple[Any, ...]]]:
-        """Sheet rows holding data, with their raw values in mapped-column order."""
+    def _data_rows(self) -> tuple[list[int], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """Sheet rows holding data, with their raw values in mapped-column order, by row
+        and by column."""
         cols = self.cols
         if not cols:
-            return [], []
+            return [], [], []
         getter = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
         width = max(cols) + 1
         typed = [j for j, f in enumerate(self.mapped) if f.formula is None]
@@ -386,22 +445,32 @@ class TableChecker:
         # (日清 今日成交) hold formulas in every prepared row and do not count.
         input_cols = {cols[j] for j in inputs}
         formula_rows = {r for r, c in self.grid.uncached if c in input_cols}
-        numbers: list[int] = []
-        raws: list[tuple[Any, ...]] = []
-        rows = self.grid.rows
-        for r in range(self.layout.first_data_row, len(rows)):
-            cells = rows[r]
-            if len(cells) < width:
-                cells = [*cells, *([""] * (width - len(cells)))]
-            t = getter(cells)
-            own = t if pick is None else pick(t)
-            # any() settles almost every row in C; all-falsy rows get the exact test
-            # (a lone 0 is a value, '' and None are not).
-            if not any(own) and r not in formula_rows and all(v == "" or v is None for v in own):
-                continue
-            numbers.append(r)
-            raws.append(t)
-        totals = self._total_rows(numbers)
+        rows, first = self.grid.rows, self.layout.first_data_row
+        body = rows[first:]
+        lengths = set(map(len, body))
+        # every row as long as the others: the table's width, known without a look at each
+        self.row_length = next(iter(lengths)) if len(lengths) == 1 else None
+        if lengths == {width} and cols == list(range(width)):
+            raws = list(map(tuple, body))  # every cell of every row, in order: a copy will do
+        else:
+            if lengths and min(lengths) < width:
+                body = [
+                    cells if len(cells) >= width else [*cells, *([""] * (width - len(cells)))]
+                    for cells in body
+                ]
+            raws = list(map(getter, body))
+        owns = raws if pick is None else list(map(pick, raws))
+        # any() settles almost every row in C; all-falsy rows get the exact test
+        # (a lone 0 is a value, '' and None are not).
+        keep = list(map(any, owns))
+        for i in compress(range(len(keep)), map(not_, keep)):
+            own = owns[i]  # all falsy: blank when each is '' or None (counted in C)
+            keep[i] = first + i in formula_rows or own.count("") + own.count(None) < len(own)
+        numbers = list(compress(range(first, len(rows)), keep))
+        if len(numbers) < len(raws):
+            raws = list(compress(raws, keep))
+        columns = list(zip(*raws, strict=True)) if raws else [() for _ in cols]
+        totals = self._total_rows(numbers, columns)
         if totals:
             for i, (label, c) in totals.items():  # left out, never silently: each one is said
                 r = numbers[i]
@@ -417,9 +486,12 @@ class TableChecker:
                 self.found.append((r, -1, note))
             numbers = [r for i, r in enumerate(numbers) if i not in totals]
             raws = [t for i, t in enumerate(raws) if i not in totals]
-        return numbers, raws
+            columns = list(zip(*raws, strict=True)) if raws else [() for _ in cols]
+        return numbers, raws, columns
 
-    def _total_rows(self, numbers: list[int]) -> dict[int, tuple[str, int]]:
+    def _total_rows(
+        self, numbers: list[int], columns: list[tuple[Any, ...]]
+    ) -> dict[int, tuple[str, int]]:
         """Rows labelled 合计/小计/Total in one of their first three filled cells, whether
         that is one of the form's columns or not (index in `numbers` -> the label and its
         column).
@@ -434,10 +506,15 @@ class TableChecker:
         if min(map(len, rows)) < 3:
             suspects: Sequence[int] = range(len(rows))
         else:
-            heads = [list(map(itemgetter(c), rows)) for c in range(3)]
-            distinct = [set(column) for column in heads]
-            labels = {v for values in distinct for v in values if _total_label(v)}
-            gaps = any("" in values or None in values for values in distinct)
+            # the first three cells, from the form's columns when they are among them
+            read = {c: columns[j] for j, c in enumerate(self.cols) if c < 3}
+            heads = [read.get(c) or list(map(itemgetter(c), rows)) for c in range(3)]
+            labels: set[Any] = set()
+            gaps = False
+            for column in heads:
+                labelled, blank = _labels_and_gaps(column)
+                labels |= labelled
+                gaps = gaps or blank
             if not gaps and not labels:
                 return {}
             suspects = [
@@ -484,13 +561,20 @@ class TableChecker:
     def _column(
         self, j: int, values: Sequence[Any], numbers: list[int], bad: set[int]
     ) -> list[Any]:
-        f, parse = self.mapped[j], self.parsers[j]
+        f = self.mapped[j]
         fast = _fast_path(f)
-        out = fast(values) if fast is not None else [_SLOW] * len(values)
-        if f.type in _DATES and _SLOW in out:
+        if fast is None:
+            out, slow = [_SLOW] * len(values), bool(values)
+        else:
+            unsettled: list[Any] = []
+            out = fast(values, unsettled.append)
+            slow = bool(unsettled)
+        if slow and f.type in _DATES:
             self._numeric_dates(j, values, out, numbers, bad)
+            slow = _SLOW in out
         commas: list[int] = []  # cells written with a decimal comma (1.234,56)
-        if _SLOW in out:
+        if slow:
+            parse = self._parser(j)
             phone = f.type is FieldType.PHONE
             periods = _PERIODS.get(f.type)
             for i in [i for i, v in enumerate(out) if v is _SLOW]:
@@ -525,14 +609,26 @@ class TableChecker:
                     )
         if commas:
             self._decimal_comma_column(j, commas[0], values, out, numbers, bad)
-        self._formulas(j, out, numbers, bad)
-        self._error_values(j, out, numbers, bad)
+        if self.grid.uncached:
+            self._formulas(j, out, numbers, bad)
+        if self.grid.errors:
+            self._error_values(j, out, numbers, bad)
         if f.type is FieldType.MONEY:
             self._unit(j, out, values)
-        if f.type in NUMERIC:
+        # one look at a number column for both its sane bounds and the field's own: one
+        # inside both (nearly every one) needs neither exact pass
+        bounded = f.type in NUMERIC and _within(out, *self._bounds(f))
+        if f.type in NUMERIC and not bounded:
             self._sane(j, out, values, numbers, bad)
-        self._checks(j, out, values, numbers, bad)
+        self._checks(j, out, values, numbers, bad, ranged=not bounded)
         return out
+
+    def _bounds(self, f: Field) -> tuple[float, float]:
+        """The narrowest of the sane bounds (`_sane`) and the field's minimum and maximum."""
+        limit = self.max_amount
+        low = -limit if f.min is None else max(-limit, f.min)
+        high = limit if f.max is None else min(limit, f.max)
+        return low, high
 
     def _decimal_comma_column(
         self,
@@ -714,8 +810,16 @@ class TableChecker:
                 )
 
     def _checks(
-        self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
+        self,
+        j: int,
+        out: list[Any],
+        raw: Sequence[Any],
+        numbers: list[int],
+        bad: set[int],
+        ranged: bool = True,
     ) -> None:
+        """`ranged`: whether the column may hold a value outside the field's minimum or
+        maximum (False when `_within` has found none)."""
         f = self.mapped[j]
         if f.required and None in out:
             for i in [i for i, v in enumerate(out) if v is None and i not in bad]:
@@ -726,7 +830,7 @@ class TableChecker:
                     numbers[i],
                     *message(Code.REQUIRED, field_zh=f.zh, field_en=f.en),
                 )
-        if f.min is not None or f.max is not None:
+        if ranged and (f.min is not None or f.max is not None):
             low = f.min if f.min is not None else float("-inf")
             high = f.max if f.max is not None else float("inf")
             for i in [i for i, v in enumerate(out) if v is not None and not low <= v <= high]:
@@ -781,13 +885,22 @@ class TableChecker:
     ) -> None:
         f, period = self.mapped[j], self.period
         outside: set[int] = set()
+        # The column's first and last dates settle most columns without a look at each
+        # cell (a date column holds dates or None: `filter` drops just the None).
+        if not (f.in_period or f.not_future or f.while_employed):
+            return
+        present = list(filter(None, out))
+        if not present:
+            return
+        earliest, latest = min(present), max(present)
         if f.in_period and period is not None:
             first, last = (
                 (period.first_day, period.last_day)
                 if isinstance(period, Month)
                 else (period.monday, period.sunday)
             )
-            outside = {i for i, v in enumerate(out) if v is not None and not first <= v <= last}
+            if not first <= earliest <= latest <= last:
+                outside = {i for i, v in enumerate(out) if v is not None and not first <= v <= last}
             what_zh, what_en = ("月份", "month") if isinstance(period, Month) else ("周", "week")
             for i in sorted(outside):
                 bad.add(i)
@@ -807,7 +920,7 @@ class TableChecker:
                     ),
                     raw[i],
                 )
-        if f.not_future:
+        if f.not_future and latest > self.today:
             today = self.today
             # one message per date: the later rows of a month imported before its end share
             # a few dozen days (a year's December holds a million such warnings)
@@ -825,7 +938,7 @@ class TableChecker:
                         )
                     self.issue(Code.FUTURE_DATE, j, numbers[i], *text, raw[i])
         if f.while_employed and self.employed is not None:
-            self._employment(j, out, raw, numbers, outside, self.employed)
+            self._employment(j, out, raw, numbers, outside, self.employed, (earliest, latest))
 
     def _employment(
         self,
@@ -835,15 +948,13 @@ class TableChecker:
         numbers: list[int],
         outside: set[int],
         employed: Employment,
+        span: tuple[dt.date, dt.date],
     ) -> None:
         """Rows dated before the rep's hire date or after the leave date (roster): a warning
         at each date cell; the rows still count (the date or the roster is wrong, and which
-        one only a person can tell)."""
+        one only a person can tell).  `span`: the column's first and last dates."""
         f, (_, joined, left) = self.mapped[j], employed
-        dates = [v for v in out if v is not None]
-        if not dates or (
-            (joined is None or min(dates) >= joined) and (left is None or max(dates) <= left)
-        ):
+        if (joined is None or span[0] >= joined) and (left is None or span[1] <= left):
             return  # (nearly every report: all its rows within the rep's employment)
         # one message per date, as future_date (None: employed that day)
         said: dict[Any, tuple[Code, str, str] | None] = {}
@@ -860,18 +971,19 @@ class TableChecker:
 
     def run(self) -> TableData:
         self._structure_issues()
-        numbers, raws = self._data_rows()
+        numbers, raws, by_column = self._data_rows()
         self._unlabelled(numbers)
         n = len(raws)
-        raw_cols = (
-            [list(col) for col in zip(*raws, strict=True)] if raws else [[] for _ in self.cols]
-        )
         bad_rows: dict[str, set[int]] = {f.key: set() for f in self.mapped}
         copies = self._merged_numbers(numbers)
+        # the columns are read as they are, but for those with copies of merged cells
+        blanked = {j for columns in copies.values() for j in columns}
+        copied = {j: list(by_column[j]) for j in blanked}
         for i, columns in copies.items():  # the covered cells are neither missing nor counted
             for j in columns:
-                raw_cols[j][i] = ""
+                copied[j][i] = ""
                 bad_rows[self.mapped[j].key].add(i)
+        raw_cols = [copied.get(j, column) for j, column in enumerate(by_column)]
         parsed: dict[str, list[Any]] = {}
         for j, f in enumerate(self.mapped):
             parsed[f.key] = self._column(j, raw_cols[j], numbers, bad_rows[f.key])
@@ -901,7 +1013,7 @@ class TableChecker:
         rows, layout = self.grid.rows, self.layout
         if not numbers:
             return
-        width = max(len(rows[r]) for r in numbers)
+        width = self.row_length or max(map(len, map(rows.__getitem__, numbers)))
         known = {*self.cols, *layout.extras}
         if self.table.notes_beside and known:  # notes right of the table are not its columns
             width = min(width, max(known) + 1)
