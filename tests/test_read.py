@@ -27,8 +27,10 @@ from conftest import (
     write_daily,
     write_xlsx,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from salesxl.forms import DAILY_REPORT
+from salesxl.forms import DAILY_REPORT, FORMS
 from salesxl.intake.files import collect_files, load_form, load_forms, stream_forms
 from salesxl.read import Limits, ReadError, locate, open_book, package
 from salesxl.read.formulas import (
@@ -38,7 +40,19 @@ from salesxl.read.formulas import (
     sheet_parts,
     uncached_formula_cells,
 )
+from salesxl.read.locate import (
+    _FULL_ROW,
+    _MIN_LABELS,
+    _REQUIRED,
+    _SHEET_NAMES,
+    _TABLE_LABELS,
+    _Candidate,
+    _header_candidates,
+    without_unit,
+)
 from salesxl.read.marks import written_by
+from salesxl.read.values import norm_label
+from salesxl.read.workbook import Grid
 from salesxl.validate import ValidationContext
 from salesxl.write.templates import write_form
 from tests.make_files import RECORDS, SPECS, Spec, build, set_core_times
@@ -1104,3 +1118,67 @@ def test_dtd_is_found_in_any_encoding(part, declares):
     from salesxl.read.package import _declares_dtd
 
     assert _declares_dtd(part) is declares
+
+
+# ----------------------------------------------------------------------------
+# Header rows: the index by form gives what filtering every table's labels gives
+# ----------------------------------------------------------------------------
+
+
+def _candidates_filtered(grid: Grid, only: str | None) -> dict[Any, _Candidate]:
+    """`_header_candidates` without overrides, keeping the tables of `only` label by label."""
+    found: dict[Any, _Candidate] = {}
+    for r, cells in enumerate(grid.rows[:60]):
+        hits: dict[Any, set[str]] = {}
+        filled = 0
+        for value in cells:
+            if value.__class__ is str and value:
+                filled += 1
+                norm = norm_label(value)
+                labelled = _TABLE_LABELS.get(norm) or _TABLE_LABELS.get(without_unit(value) or "")
+                for tid, key in labelled or ():
+                    if only is None or tid[0] == only:
+                        hits.setdefault(tid, set()).add(key)
+        strong = False
+        for tid, keys in hits.items():
+            if tid in found:
+                continue
+            enough = len(keys) >= _MIN_LABELS[tid]
+            needed = _REQUIRED.get(tid, frozenset())
+            if (enough and len(keys) >= 3) or (
+                (enough or (len(needed) >= 2 and needed <= keys)) and 2 * len(keys) >= filled
+            ):
+                found[tid] = _Candidate(
+                    grid.name, r, len(keys), norm_label(grid.name) in _SHEET_NAMES[tid]
+                )
+                strong = strong or len(keys) >= _FULL_ROW[tid]
+        if strong:
+            break
+    return found
+
+
+_LABELS = sorted(
+    {
+        label
+        for form in FORMS.values()
+        for t in form.tables
+        for f in t.fields
+        for label in f.all_labels()
+    }
+)
+_HEADER_CELL = st.one_of(
+    st.sampled_from(_LABELS),
+    st.sampled_from(_LABELS).map(lambda label: f"{label}(元)"),  # a label with its unit
+    st.sampled_from(_LABELS).map(lambda label: f"{label}（万元）"),
+    st.sampled_from(["", "备注", "x", "日报 Daily", 1.0, None]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(st.lists(_HEADER_CELL, max_size=12), max_size=6),
+    only=st.sampled_from([None, *FORMS]),
+)
+def test_header_candidates_of_one_form_are_those_of_every_label_kept_for_it(rows, only):
+    grid = Grid("日报", rows)
+    assert _header_candidates(grid, only) == _candidates_filtered(grid, only)

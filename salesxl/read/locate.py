@@ -149,6 +149,13 @@ _REQUIRED: dict[TableId, frozenset[str]] = {  # tables known by their required f
     for tid in _COLUMN_MAPS
     if FORMS[tid[0]].table(tid[1]).known_by_required
 }
+_FORM_LABELS: dict[str, dict[str, list[tuple[TableId, str]]]] = defaultdict(dict)  # by form
+for _label, _tables in _TABLE_LABELS.items():
+    for _tid, _key in _tables:
+        _FORM_LABELS[_tid[0]].setdefault(_label, []).append((_tid, _key))
+# labels a row needs to be a table's header row, and those of a full header row
+_MIN_LABELS = {tid: FORMS[tid[0]].table(tid[1]).min_labels for tid in _COLUMN_MAPS}
+_FULL_ROW = {tid: min(6, len(FORMS[tid[0]].table(tid[1]).fields)) for tid in _COLUMN_MAPS}
 _TABLES_WITH: dict[str, list[TableId]] = defaultdict(list)  # field key -> tables having it
 for _tid in _COLUMN_MAPS:
     for _f in FORMS[_tid[0]].table(_tid[1]).fields:
@@ -211,6 +218,7 @@ def _header_candidates(
     """
     sheet_key = norm_label(grid.name)
     found: dict[TableId, _Candidate] = {}
+    index = _TABLE_LABELS if only is None else _FORM_LABELS.get(only, {})  # (only its tables)
     for r, cells in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
         hits: dict[TableId, set[str]] = defaultdict(set)
         filled = 0
@@ -224,22 +232,21 @@ def _header_candidates(
                         if only is None or tid[0] == only:
                             hits[tid].add(mapped)
                     continue
-                labelled = _TABLE_LABELS.get(norm) or _TABLE_LABELS.get(without_unit(value) or "")
+                # a label of any table is read as it is; only another is tried without its unit
+                labelled = index.get(norm if norm in _TABLE_LABELS else without_unit(value) or "")
                 for tid, key in labelled or ():
-                    if only is None or tid[0] == only:
-                        hits[tid].add(key)
+                    hits[tid].add(key)
         strong = False
         for tid, keys in hits.items():
             if tid in found:
                 continue
-            enough = len(keys) >= FORMS[tid[0]].table(tid[1]).min_labels
+            enough = len(keys) >= _MIN_LABELS[tid]
             needed = _REQUIRED.get(tid, frozenset())  # `Date, Sales`: all a sales export needs
             if (enough and len(keys) >= 3) or (
                 (enough or (len(needed) >= 2 and needed <= keys)) and 2 * len(keys) >= filled
             ):
                 found[tid] = _Candidate(grid.name, r, len(keys), sheet_key in _SHEET_NAMES[tid])
-                table = FORMS[tid[0]].table(tid[1])
-                strong = strong or len(keys) >= min(6, len(table.fields))
+                strong = strong or len(keys) >= _FULL_ROW[tid]
         if strong:  # a full header row: what follows is data, not more headers
             break
     return found
