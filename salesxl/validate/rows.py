@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from itertools import compress
 from operator import itemgetter, not_
 from typing import Any
@@ -23,7 +24,7 @@ from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.periods import Month, Week
 from salesxl.core.rep_ids import RepIndex, RepMatch
 from salesxl.forms import Field, FieldType, Role, Table
-from salesxl.read.formulas import column_letters
+from salesxl.read.formulas import column_letters as letters_of
 from salesxl.read.locate import TOTAL_LABELS, TableLayout
 from salesxl.read.values import (
     CellValueError,
@@ -56,6 +57,9 @@ __all__ = [
     "rep_id_normalised",
     "unknown_rep",
 ]
+
+# 0-based column -> its letters, worked out once per column (every cell of every issue)
+column_letters = lru_cache(maxsize=1 << 14)(letters_of)
 
 _SLOW = object()  # marks a cell the fast path could not settle
 _TOTAL_FIRST_CHARS = frozenset("合小总tTsSgGΣ \u3000")  # Total, Sum, Grand total
@@ -500,15 +504,18 @@ class TableChecker:
         value there is a total label, there is no total row, found without a Python
         step per row.  Only rows with such a blank or label get the exact test.
         """
-        rows = list(map(self.grid.rows.__getitem__, numbers))
-        if not rows:
+        if not numbers:
             return {}
-        if min(map(len, rows)) < 3:
-            suspects: Sequence[int] = range(len(rows))
+        grid_rows = self.grid.rows
+        shortest = self.row_length
+        if shortest is None:
+            shortest = min(map(len, map(grid_rows.__getitem__, numbers)))
+        if shortest < 3:
+            suspects: Sequence[int] = range(len(numbers))
         else:
             # the first three cells, from the form's columns when they are among them
             read = {c: columns[j] for j, c in enumerate(self.cols) if c < 3}
-            heads = [read.get(c) or list(map(itemgetter(c), rows)) for c in range(3)]
+            heads = [read.get(c) or [grid_rows[r][c] for r in numbers] for c in range(3)]
             labels: set[Any] = set()
             gaps = False
             for column in heads:
@@ -525,7 +532,7 @@ class TableChecker:
         found: dict[int, tuple[str, int]] = {}
         for i in suspects:
             seen = 0
-            for c, v in enumerate(rows[i]):
+            for c, v in enumerate(grid_rows[numbers[i]]):
                 if v == "" or v is None:
                     continue
                 if _total_label(v):
@@ -885,10 +892,10 @@ class TableChecker:
     ) -> None:
         f, period = self.mapped[j], self.period
         outside: set[int] = set()
-        # The column's first and last dates settle most columns without a look at each
-        # cell (a date column holds dates or None: `filter` drops just the None).
         if not (f.in_period or f.not_future or f.while_employed):
             return
+        # The column's first and last dates settle most columns without a look at each
+        # cell (a date column holds dates or None: `filter` drops just the None).
         present = list(filter(None, out))
         if not present:
             return
