@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import unicodedata
+from dataclasses import astuple
 
 import pytest
 from hypothesis import given
@@ -12,9 +13,10 @@ from hypothesis import strategies as st
 
 from salesxl.consolidate import consolidate
 from salesxl.consolidate.customers import build_customer_book, normalise_name
-from salesxl.consolidate.digest import digest_daily
+from salesxl.consolidate.digest import Trail, _first_contact, _follow, digest_daily
 from salesxl.core.identity import _NAME_NOISE
 from salesxl.core.periods import Month
+from salesxl.read.values import normalise_phone
 from tests.factory import NOV, daily, row
 
 
@@ -501,3 +503,47 @@ def test_a_won_customer_has_no_lapse_after_a_call_without_a_stage():
     # and the funnel still sees 苏州和光 as won, not as a customer with no stage
     (a,) = [t for t in results.reps.values() if t.key == "A"]
     assert a.reached["7"] == 1 and a.lost == 0
+
+
+_SOME_DAY = dt.date(2026, 11, 3)
+
+
+@given(
+    phone=st.sampled_from([None, "", "13800000000", "+86 138 0000 0000", "010-1234 5678", "12345"]),
+    stage=st.sampled_from([None, "", "1", "4", "7", "0", "9"]),
+    grade=st.sampled_from([None, "", "A", "B", "C"]),
+    source=st.sampled_from([None, "", "phone", "walkin", "visit", "referral", "other", "门店"]),
+    deposit=st.sampled_from([None, 0.0, 500.0]),
+    next_followup=st.sampled_from(
+        [None, dt.date(2026, 11, 9), dt.datetime(2026, 11, 9, 10), "2026-11-09"]
+    ),
+    current=st.booleans(),
+)
+def test_a_first_contact_makes_the_trail_following_it_from_nothing_makes(
+    phone, stage, grade, source, deposit, next_followup, current
+):
+    """A customer's first contact makes the whole trail in one go (`_first_contact`): the
+    same trail as `_follow` extending an empty one by that contact, whatever it holds."""
+    digits, valid = normalise_phone(phone) if phone else ("", False)
+    empty = Trail(
+        "王先生",
+        "王先生",
+        digits if valid else None,
+        _SOME_DAY,
+        source,
+        _SOME_DAY,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+        None,
+        current,
+    )
+    _follow(empty, _SOME_DAY, stage, grade, source, deposit, next_followup)
+    made = _first_contact(
+        "王先生", "王先生", phone, _SOME_DAY, stage, grade, source, deposit, next_followup, current
+    )
+    assert made == empty
+    assert [type(v) for v in astuple(made)] == [type(v) for v in astuple(empty)]

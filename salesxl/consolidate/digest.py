@@ -333,10 +333,20 @@ def digest_daily(
             spelling = (customer, phones[i])
             t = trails.get(spelling)
             if t is None:
-                t = trails[spelling] = _new_trail(
-                    customer, names[customer], phones[i], day, source, current
+                trails[spelling] = _first_contact(
+                    customer,
+                    names[customer],
+                    phones[i],
+                    day,
+                    stage,
+                    grades[i],
+                    source,
+                    deposit,
+                    followups[i],
+                    current,
                 )
-            _follow(t, day, stage, grades[i], source, deposit, followups[i])
+            else:
+                _follow(t, day, stage, grades[i], source, deposit, followups[i])
     digest.contacts, digest.visits, digest.deals = contacts, visits, deals
     digest.amount, digest.deposit = amount_sum, deposit_sum
     digest.trails = list(trails.values())
@@ -441,9 +451,20 @@ def _named(names: dict[str, tuple[str, str]], name: str, key: str | None) -> tup
     return found
 
 
-def _new_trail(
-    customer: str, name_key: str, phone: Any, day: dt.date, source: str | None, current: bool
+def _first_contact(
+    customer: str,
+    name_key: str,
+    phone: Any,
+    day: dt.date,
+    stage: str | None,
+    grade: str | None,
+    source: str | None,
+    deposit: float | None,
+    next_followup: Any,
+    current: bool,
 ) -> Trail:
+    """The trail a first contact starts, as `_follow` would extend an empty one by it, made
+    whole in one go: a cold-calling report has a customer or two for each of its rows."""
     digits, valid = normalise_phone(phone) if phone else ("", False)
     return Trail(
         customer,
@@ -452,14 +473,16 @@ def _new_trail(
         day,
         source,
         day,
-        None,
-        None,
-        None,
-        None,
-        False,
-        None,
-        None,
+        stage,
+        grade if grade else None,
+        day if grade else None,
+        stage if stage in _STAGE_RANK else None,
+        source in FOLLOW_UP_SOURCES,
+        day if source in VISIT_SOURCES else None,
+        day if deposit else None,
         current,
+        next_followup if type(next_followup) is dt.date else None,
+        day if stage is not None else None,
     )
 
 
