@@ -426,6 +426,14 @@ def test_lapses_sort_only_when_asked_and_pick_each_reps_first_alike(drawn, limit
     assert totals == seen
     assert len(lapses) == len(found) and lapses == expected and list(lapses) == expected
     assert lapses[:2] == expected[:2] and pickle.loads(pickle.dumps(lapses)) == expected
+    # handed over as the book finds them, each rep's apart (`CustomerBook._windows`): alike
+    by_rep: dict[str, list[Lapse]] = {}
+    for lapse in found:
+        by_rep.setdefault(lapse.rep, []).append(lapse)
+    grouped = Lapses(by_rep=by_rep)
+    again, counted = grouped.first_per_rep(limit)
+    assert [x.phone for x in again] == [x.phone for x in first] and counted == seen
+    assert len(grouped) == len(found) and [x.phone for x in grouped] == [x.phone for x in expected]
 
 
 def test_each_reps_most_urgent_lapses_by_hand():
@@ -474,6 +482,33 @@ def test_a_months_lapses_are_the_books_windows_sorted():
         ("B", "前海物流", "no_follow_up", 10),
         ("A", "客户5", "phone_no_visit", 12),
     ]
+
+
+def test_the_lapses_of_reps_taking_turns_in_the_book():
+    """Two reps called the same two customers: the book holds each customer's trails of
+    both, so the reps take turns in it; each rep's lapses are still gathered whole, most
+    urgent first, and the summary shows each rep's first one."""
+    forms = [
+        daily(
+            rep,
+            [
+                row(2, "甲", phone="13800000001", source="phone"),
+                row(3, "乙", phone="13800000002", source="phone"),
+            ],
+        )
+        for rep in ("B", "A")
+    ]
+    results = consolidate(forms, period=NOV, as_of=dt.date(2026, 11, 30)).results
+    assert results is not None
+    assert [(x.due.day, x.rep, x.customer) for x in results.lapses] == [
+        (9, "A", "甲"),
+        (9, "B", "甲"),
+        (10, "A", "乙"),
+        (10, "B", "乙"),
+    ]
+    kept, totals = results.lapses.first_per_rep(1)  # type: ignore[attr-defined]
+    assert [(x.rep, x.customer) for x in kept] == [("A", "甲"), ("B", "甲")]
+    assert totals == {"A": 2, "B": 2}
 
 
 def test_a_won_customer_has_no_lapse_after_a_call_without_a_stage():
