@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import sys
 import unicodedata
-from dataclasses import astuple
+from dataclasses import astuple, fields
 
 import pytest
 from hypothesis import given
@@ -13,7 +14,13 @@ from hypothesis import strategies as st
 
 from salesxl.consolidate import consolidate
 from salesxl.consolidate.customers import build_customer_book, normalise_name
-from salesxl.consolidate.digest import Trail, _first_contact, _follow, digest_daily
+from salesxl.consolidate.digest import (
+    Trail,
+    _first_contact,
+    _follow,
+    _trail_values,
+    digest_daily,
+)
 from salesxl.core.identity import _NAME_NOISE
 from salesxl.core.periods import Month
 from salesxl.read.values import normalise_phone
@@ -582,3 +589,21 @@ def test_a_first_contact_makes_the_trail_following_it_from_nothing_makes(
     )
     assert made == empty
     assert [type(v) for v in astuple(made)] == [type(v) for v in astuple(empty)]
+
+
+def test_a_digest_sends_every_field_of_its_trails_in_their_order():
+    """A digest crosses from its reading process as plain tuples of its trails' fields,
+    written out field by field (`_trail_values`): every field, in the dataclass's order,
+    and the trails come back equal."""
+    days = iter(dt.date(2026, 11, d) for d in range(1, 20))
+    values = [
+        f"text {i}" if f.type == "str" else next(days) if "date" in f.type else i
+        for i, f in enumerate(fields(Trail))
+    ]
+    trail = Trail(*values)
+    assert _trail_values([trail]) == [astuple(trail)] == [tuple(values)]
+    assert len(set(map(repr, values))) == len(values)  # a field out of place shows
+    digest = digest_daily(daily("A", [row(3, "大华", phone="13800000001")]), NOV, NOV.last_day)
+    digest.trails.append(trail)
+    back = pickle.loads(pickle.dumps(digest))
+    assert back.trails == digest.trails and back.trails[-1] == trail

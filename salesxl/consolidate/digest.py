@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import starmap
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,27 +77,32 @@ class DayActivity:
     names: set[str] = field(default_factory=set)  # customers contacted, as name keys
 
 
-_TRAIL_FIELDS = (
-    "customer",
-    "name_key",
-    "phone",
-    "first",
-    "first_source",
-    "last",
-    "last_stage",
-    "grade",
-    "grade_date",
-    "furthest",
-    "walk_in",
-    "first_visit",
-    "first_deposit",
-    "in_period",
-    "next_followup",
-    "stage_date",
-)
+def _trail_values(trails: Iterable[Trail]) -> list[tuple[Any, ...]]:
+    """Each trail's fields in their order, as a plain tuple (`Trail(*values)` makes it
+    again): written out, as reading slots by name in Python takes a third less time than
+    `attrgetter` of them all (a cold-calling report sends 200 trails from its worker)."""
+    return [
+        (
+            t.customer,
+            t.name_key,
+            t.phone,
+            t.first,
+            t.first_source,
+            t.last,
+            t.last_stage,
+            t.grade,
+            t.grade_date,
+            t.furthest,
+            t.walk_in,
+            t.first_visit,
+            t.first_deposit,
+            t.in_period,
+            t.next_followup,
+            t.stage_date,
+        )
+        for t in trails
+    ]
 
-
-_trail_values = attrgetter(*_TRAIL_FIELDS)
 
 CustomerKind = tuple[str | None, str | None, bool]  # latest grade, furthest stage, lost
 
@@ -178,7 +182,7 @@ class DailyDigest:
             self.deals,
             self.amount,
             self.deposit,
-            list(map(_trail_values, self.trails)),
+            _trail_values(self.trails),
             [(day, a.contacts, a.closed, a.names) for day, a in self.per_day.items()],
             self.closes,
             self.kinds,
