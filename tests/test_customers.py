@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import sys
 import unicodedata
+from dataclasses import astuple, fields
 
 import pytest
 from hypothesis import given
@@ -12,9 +14,16 @@ from hypothesis import strategies as st
 
 from salesxl.consolidate import consolidate
 from salesxl.consolidate.customers import build_customer_book, normalise_name
-from salesxl.consolidate.digest import digest_daily
+from salesxl.consolidate.digest import (
+    Trail,
+    _first_contact,
+    _follow,
+    _trail_values,
+    digest_daily,
+)
 from salesxl.core.identity import _NAME_NOISE
 from salesxl.core.periods import Month
+from salesxl.read.values import normalise_phone
 from tests.factory import NOV, daily, row
 
 
@@ -424,6 +433,14 @@ def test_lapses_sort_only_when_asked_and_pick_each_reps_first_alike(drawn, limit
     assert totals == seen
     assert len(lapses) == len(found) and lapses == expected and list(lapses) == expected
     assert lapses[:2] == expected[:2] and pickle.loads(pickle.dumps(lapses)) == expected
+    # handed over as the book finds them, each rep's apart (`CustomerBook._windows`): alike
+    by_rep: dict[str, list[Lapse]] = {}
+    for lapse in found:
+        by_rep.setdefault(lapse.rep, []).append(lapse)
+    grouped = Lapses(by_rep=by_rep)
+    again, counted = grouped.first_per_rep(limit)
+    assert [x.phone for x in again] == [x.phone for x in first] and counted == seen
+    assert len(grouped) == len(found) and [x.phone for x in grouped] == [x.phone for x in expected]
 
 
 def test_each_reps_most_urgent_lapses_by_hand():
@@ -474,6 +491,33 @@ def test_a_months_lapses_are_the_books_windows_sorted():
     ]
 
 
+def test_the_lapses_of_reps_taking_turns_in_the_book():
+    """Two reps called the same two customers: the book holds each customer's trails of
+    both, so the reps take turns in it; each rep's lapses are still gathered whole, most
+    urgent first, and the summary shows each rep's first one."""
+    forms = [
+        daily(
+            rep,
+            [
+                row(2, "甲", phone="13800000001", source="phone"),
+                row(3, "乙", phone="13800000002", source="phone"),
+            ],
+        )
+        for rep in ("B", "A")
+    ]
+    results = consolidate(forms, period=NOV, as_of=dt.date(2026, 11, 30)).results
+    assert results is not None
+    assert [(x.due.day, x.rep, x.customer) for x in results.lapses] == [
+        (9, "A", "甲"),
+        (9, "B", "甲"),
+        (10, "A", "乙"),
+        (10, "B", "乙"),
+    ]
+    kept, totals = results.lapses.first_per_rep(1)  # type: ignore[attr-defined]
+    assert [(x.rep, x.customer) for x in kept] == [("A", "甲"), ("B", "甲")]
+    assert totals == {"A": 2, "B": 2}
+
+
 def test_a_won_customer_has_no_lapse_after_a_call_without_a_stage():
     """苏州和光 was won on Nov 5 and called after the sale on Nov 9 with no stage given: still
     won, no lapse.  杭州新元, registered by A (walk-in, A grade, last seen Nov 6) and won by
@@ -501,3 +545,65 @@ def test_a_won_customer_has_no_lapse_after_a_call_without_a_stage():
     # and the funnel still sees 苏州和光 as won, not as a customer with no stage
     (a,) = [t for t in results.reps.values() if t.key == "A"]
     assert a.reached["7"] == 1 and a.lost == 0
+
+
+_SOME_DAY = dt.date(2026, 11, 3)
+
+
+@given(
+    phone=st.sampled_from([None, "", "13800000000", "+86 138 0000 0000", "010-1234 5678", "12345"]),
+    stage=st.sampled_from([None, "", "1", "4", "7", "0", "9"]),
+    grade=st.sampled_from([None, "", "A", "B", "C"]),
+    source=st.sampled_from([None, "", "phone", "walkin", "visit", "referral", "other", "门店"]),
+    deposit=st.sampled_from([None, 0.0, 500.0]),
+    next_followup=st.sampled_from(
+        [None, dt.date(2026, 11, 9), dt.datetime(2026, 11, 9, 10), "2026-11-09"]
+    ),
+    current=st.booleans(),
+)
+def test_a_first_contact_makes_the_trail_following_it_from_nothing_makes(
+    phone, stage, grade, source, deposit, next_followup, current
+):
+    """A customer's first contact makes the whole trail in one go (`_first_contact`): the
+    same trail as `_follow` extending an empty one by that contact, whatever it holds."""
+    digits, valid = normalise_phone(phone) if phone else ("", False)
+    empty = Trail(
+        "王先生",
+        "王先生",
+        digits if valid else None,
+        _SOME_DAY,
+        source,
+        _SOME_DAY,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+        None,
+        current,
+    )
+    _follow(empty, _SOME_DAY, stage, grade, source, deposit, next_followup)
+    made = _first_contact(
+        "王先生", "王先生", phone, _SOME_DAY, stage, grade, source, deposit, next_followup, current
+    )
+    assert made == empty
+    assert [type(v) for v in astuple(made)] == [type(v) for v in astuple(empty)]
+
+
+def test_a_digest_sends_every_field_of_its_trails_in_their_order():
+    """A digest crosses from its reading process as plain tuples of its trails' fields,
+    written out field by field (`_trail_values`): every field, in the dataclass's order,
+    and the trails come back equal."""
+    days = iter(dt.date(2026, 11, d) for d in range(1, 20))
+    values = [
+        f"text {i}" if f.type == "str" else next(days) if "date" in f.type else i
+        for i, f in enumerate(fields(Trail))
+    ]
+    trail = Trail(*values)
+    assert _trail_values([trail]) == [astuple(trail)] == [tuple(values)]
+    assert len(set(map(repr, values))) == len(values)  # a field out of place shows
+    digest = digest_daily(daily("A", [row(3, "大华", phone="13800000001")]), NOV, NOV.last_day)
+    digest.trails.append(trail)
+    back = pickle.loads(pickle.dumps(digest))
+    assert back.trails == digest.trails and back.trails[-1] == trail

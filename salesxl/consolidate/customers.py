@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from heapq import nsmallest
+from itertools import chain
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, overload
 
@@ -44,6 +45,7 @@ _WINDOW = dt.timedelta(days=FOLLOW_UP_DAYS)
 _DUE_ORDER = attrgetter("due", "rep", "customer")
 _URGENCY = itemgetter(5, 1)  # a rep's own order: due date, customer
 _DUE = attrgetter("due")
+_TRAIL = itemgetter(1)  # of (rep, trail)
 
 
 class Lapse(NamedTuple):
@@ -120,7 +122,7 @@ class CustomerBook:
         with `days` 0): one pass over the trails for both.  With `days` 0 the lapses are
         sorted only when the whole list is asked for (`Lapses`)."""
         if days <= 0:
-            return Lapses(self._windows(period_start, as_of, as_of)), []
+            return Lapses(by_rep=self._windows(period_start, as_of, as_of)), []
         found = self.windows(period_start, as_of + dt.timedelta(days=days), as_of)
         # sorted by due date first: the lapses are the windows before the first one due on
         # or after as_of (a cold-calling month: 270,000 windows, split without a look at each)
@@ -131,14 +133,17 @@ class CustomerBook:
         """Every 7-day window of a customer not won or lost that runs out from `start` to
         the day before `end`, judged at `as_of` (the rules: see the module's docstring),
         most urgent first: by due date, rep and customer."""
-        found = self._windows(start, end, as_of)
-        found.sort(key=_DUE_ORDER)
-        return found
+        return sorted(
+            chain.from_iterable(self._windows(start, end, as_of).values()), key=_DUE_ORDER
+        )
 
-    def _windows(self, start: dt.date, end: dt.date, as_of: dt.date) -> list[Lapse]:
-        """`windows` in the book's order, unsorted."""
-        found: list[Lapse] = []
-        add, make = found.append, tuple.__new__  # a cold-calling month: 270,000 windows
+    def _windows(self, start: dt.date, end: dt.date, as_of: dt.date) -> dict[str, list[Lapse]]:
+        """`windows` unsorted, each rep's in the book's order: what the summary shows of a rep
+        is picked from its own (`Lapses.first_per_rep`)."""
+        by_rep: dict[str, list[Lapse]] = {}
+        make = tuple.__new__  # a cold-calling month: 270,000 windows
+        listed: list[Lapse] = []  # the windows of `of`, the rep of the trail before
+        of: str | None = None
         done, leads, grades = (CLOSED_WON, LOST), LEAD_SOURCES, FOLLOW_UP_GRADES
         # the first contact (last contact) a window running out in [start, end) starts from
         first_from, last_from = start - _WINDOW, end - _WINDOW
@@ -147,6 +152,9 @@ class CustomerBook:
             for rep, t in trails:
                 if t.last_stage in done:
                     continue  # won or lost: nothing left to follow up
+                if rep is not of:  # a rep's customers mostly follow each other in the book
+                    listed = by_rep.setdefault(rep, [])
+                    of = rep
                 # Phone lead: a visit within 7 days of the first call, else it lapses.
                 first = t.first
                 if first_from <= first < last_from and t.first_source in leads:
@@ -154,7 +162,7 @@ class CustomerBook:
                         first, (first + _WINDOW, (as_of - first).days)
                     )
                     if t.first_visit is None or t.first_visit > due:
-                        add(
+                        listed.append(
                             make(
                                 Lapse,
                                 (
@@ -175,13 +183,13 @@ class CustomerBook:
                     due, days = after.get(last) or after.setdefault(
                         last, (last + _WINDOW, (as_of - last).days)
                     )
-                    add(
+                    listed.append(
                         make(
                             Lapse,
                             ("no_follow_up", t.customer, t.phone, rep, last, due, days, last),
                         )
                     )
-        return found
+        return {rep: found for rep, found in by_rep.items() if found}
 
     def conflicts(self) -> list[Conflict]:
         """Customers in two or more reps' reports, with at least one contact in the period."""
@@ -219,38 +227,45 @@ class Lapses(Sequence[Lapse]):
     and pickled as, the sorted list.
     """
 
-    __slots__ = ("_found", "_sorted")
+    __slots__ = ("_by_rep", "_len", "_sorted")
 
-    def __init__(self, found: list[Lapse]) -> None:
-        self._found = found  # in the book's order
+    def __init__(
+        self, found: Iterable[Lapse] = (), *, by_rep: dict[str, list[Lapse]] | None = None
+    ) -> None:
+        """The lapses `found`, or `by_rep`: each rep's (`CustomerBook._windows`), in the
+        order found."""
+        if by_rep is None:
+            by_rep = {}
+            for lapse in found:
+                rep = lapse[3]  # .rep, by index: a fifth faster
+                listed = by_rep.get(rep)
+                if listed is None:
+                    by_rep[rep] = [lapse]
+                else:
+                    listed.append(lapse)
+        self._by_rep = by_rep
+        self._len = sum(map(len, by_rep.values()))
         self._sorted: list[Lapse] | None = None
 
     def first_per_rep(self, limit: int) -> tuple[list[Lapse], dict[str, int]]:
         """Each rep's first `limit` lapses of the sorted list, in its order, and each rep's
         number of lapses."""
-        mine: dict[str, list[Lapse]] = {}
-        for lapse in self._found:
-            rep = lapse[3]  # .rep, by index: a fifth faster
-            listed = mine.get(rep)
-            if listed is None:
-                mine[rep] = [lapse]
-            else:
-                listed.append(lapse)
         kept: list[Lapse] = []
-        for listed in mine.values():
+        for listed in self._by_rep.values():
             # a rep's own order is by due date, then customer; nsmallest is sorted()[:limit],
             # ties in the order found, as the whole list's stable sort leaves them
             kept += listed if len(listed) <= limit else nsmallest(limit, listed, key=_URGENCY)
         kept.sort(key=_DUE_ORDER)
-        return kept, {rep: len(listed) for rep, listed in mine.items()}
+        return kept, {rep: len(listed) for rep, listed in self._by_rep.items()}
 
     def _all(self) -> list[Lapse]:
         if self._sorted is None:
-            self._sorted = sorted(self._found, key=_DUE_ORDER)
+            # ties of the order are one rep's: each rep's own stay in the order found
+            self._sorted = sorted(chain.from_iterable(self._by_rep.values()), key=_DUE_ORDER)
         return self._sorted
 
     def __len__(self) -> int:
-        return len(self._found)
+        return self._len
 
     @overload
     def __getitem__(self, index: int) -> Lapse: ...
@@ -287,15 +302,16 @@ def build_customer_book(trails: Iterable[tuple[str, Trail]]) -> CustomerBook:
     dictionary or set for each would double the memory the trails take.
     """
     entries = trails if isinstance(trails, list) else list(trails)
-    one_phone = names_with_one_phone(t for _, t in entries)
+    one_phone = names_with_one_phone(map(_TRAIL, entries))
     book: dict[str, list[tuple[str, Trail]]] = {}
     met_again: list[tuple[str, str]] = []
-    for rep, t in entries:
+    for entry in entries:
+        rep, t = entry
         phone = t.phone or one_phone.get(t.name_key)  # as `identity`, inline: 200,000 trails
         key = phone if phone else "name:" + t.name_key
         group = book.get(key)
         if group is None:
-            book[key] = [(rep, t)]
+            book[key] = [entry]
             continue
         for i, (other, known) in enumerate(group):
             if other == rep:
