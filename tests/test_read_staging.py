@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
 
 from salesxl.read import workbook
-from salesxl.read.package import member
+from salesxl.read.package import crc32, member
 from salesxl.read.staging import stage_package, staged_sheet
 from salesxl.read.workbook import open_book
 
@@ -65,6 +66,14 @@ def test_a_sheet_without_merged_ranges_gets_an_empty_list_first():
 )
 def test_a_sheet_not_shaped_as_spreadsheet_programs_write_it_is_left_as_it_is(xml):
     assert b"".join(staged_sheet(xml)) == xml
+
+
+def test_the_checksum_is_zips_crc_32_taken_piece_by_piece():
+    data = bytes(range(256)) * 300
+    whole = zlib.crc32(data)
+    assert crc32(data) == whole and crc32(b"") == 0
+    view = memoryview(data)
+    assert crc32(view[1000:], crc32(view[:1000])) == whole  # as staging sums the pieces
 
 
 def test_the_package_is_a_zip_of_the_same_parts_stored():

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import re
 import struct
-import zlib
 from collections.abc import Iterable
+
+from salesxl.read.package import crc32
 
 __all__ = ["stage_package", "staged_sheet"]
 
@@ -69,7 +70,7 @@ def stage_package(parts: Iterable[tuple[str, bytes]]) -> bytes | None:
         crc = 0
         size = 0
         for piece in content:
-            crc = zlib.crc32(piece, crc)
+            crc = crc32(piece, crc)
             size += len(piece)
         if offset + size + 30 + len(encoded) > _ZIP32_LIMIT or count == 0xFFFF:
             return None
