@@ -1111,7 +1111,14 @@ def test_formula_scan_of_a_part_stuffed_with_formula_tags():
         ("<?xml?><!DOCTYPE x><worksheet/>".encode("utf-16-le"), True),
         ("<?xml?><!DOCTYPE x><worksheet/>".encode("utf-16-be"), True),
         (b"<w>" + b"'S'!A1 " * 100 + b"<!ENTITY e 'x'></w>", True),  # past the `!` looked at
+        (b"<w>" + b"'S'!A1 " * 100 + b"</w>", False),  # many `!`, none starting a marker
+        (("'S'!A1 " * 100 + "<!DOCTYPE x>").encode("utf-16-le"), True),
+        (("'S'!A1 " * 100 + "<!DOCTYPE x>").encode("utf-16-be"), True),
+        (b"!" * 9 + b"<!DOCTYPE x>", True),  # right after the last `!` looked at one by one
         (b"<w><!-- a note! --></w>", False),  # a comment is no DTD
+        (b"<w><!-- " + b"!" * 100 + b" --></w>", False),
+        (b"'S'!A1 " * 100 + b" " * 65536 + b"<!DOCTYPE x>", False),  # past the root's start
+        (b" " * (65536 - 5) + b"<!DOCTYPE x>", False),  # not all of it before
     ],
 )
 def test_dtd_is_found_in_any_encoding(part, declares):

@@ -173,25 +173,36 @@ def scan_package(
     return scan
 
 
-_LOOKS = 64  # `!` looked at one by one; more than this: the full search
+_LOOKS = 8  # `!` looked at one by one; past them, one search for where a marker starts
+_HEAD = 65536  # a DTD comes before the root element
+_MARKER_START = re.compile(rb"<\0?!")
 
 
 def _declares_dtd(data: bytes) -> bool:
-    head = data[:65536]  # a DTD comes before the root element
     # Every marker is `<!` (`<` `\0` `!` in UTF-16 either way): most parts have no `!` at
     # all, and a `!` not after a `<` (a formula's `'Sheet'!A1`) rules none in.  Searching
-    # for one byte is many times faster than for the six markers.
-    at, looked = head.find(b"!"), 0
+    # for one byte is many times faster than for the six markers, and a sheet of formulas
+    # (hundreds of `!`) costs one search for `<!` after the first few.
+    at, looked = data.find(b"!", 0, _HEAD), 0
     while at >= 0:
-        if head[at - 1 : at] == b"<" or head[max(at - 2, 0) : at] == b"<\0" or looked > _LOOKS:
-            return any(marker in head for marker in _DTD)
-        at, looked = head.find(b"!", at + 1), looked + 1
-    return False
+        if data[at - 1 : at] == b"<" or data[max(at - 2, 0) : at] == b"<\0":
+            break
+        if looked == _LOOKS:  # no marker starts before this `!`, which starts none
+            if _MARKER_START.search(data, at, _HEAD) is None:
+                return False
+            break
+        at, looked = data.find(b"!", at + 1, _HEAD), looked + 1
+    else:
+        return False
+    return any(data.find(marker, 0, _HEAD) >= 0 for marker in _DTD)
 
 
 def _count_strings(xml: bytes) -> int:
     """Entries of the shared-string table: `<si>` elements (any prefix; an upper bound)."""
-    return xml.count(b"<si>") + xml.count(b"<si ") + xml.count(b"<si/>") + xml.count(b":si")
+    plain, opened = xml.count(b"<si>"), xml.count(b"<si")
+    if plain < opened:  # some `<si` is not `<si>` (each of the three is one)
+        plain += xml.count(b"<si ") + xml.count(b"<si/>")
+    return plain + xml.count(b":si")
 
 
 def _scan_sheet(part: str, xml: bytes, strings: int, limits: Limits, scan: PackageScan) -> None:
@@ -202,7 +213,9 @@ def _scan_sheet(part: str, xml: bytes, strings: int, limits: Limits, scan: Packa
             "有单元格引用了共享字符串表中不存在的条目，文件已损坏",
             "a cell refers to a shared string the file does not have; the file is damaged",
         )
-    if b"mergeCell" in xml:
+    # each range takes 11 bytes (`<mergeCell ` or `:mergeCell `) at least: a part too short
+    # to hold more than the limit allows is not searched
+    if len(xml) > len(b"<mergeCell ") * limits.max_merged_ranges and b"mergeCell" in xml:
         ranges = xml.count(b"<mergeCell ") + xml.count(b":mergeCell ")
         if ranges > limits.max_merged_ranges:
             raise too_large("merged_ranges", ranges=ranges, limit=limits.max_merged_ranges)
