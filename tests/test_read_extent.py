@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from salesxl.read.extent import Extent, bad_string_reference, scan_cells, walk
+from salesxl.read.extent import (
+    Extent,
+    _usual,
+    _usual_noting,
+    bad_string_reference,
+    scan_cells,
+    walk,
+)
+from salesxl.read.formulas import error_cells, uncached_formula_cells
 
 HEAD = b'<?xml version="1.0"?><worksheet xmlns="x">'
 
@@ -196,3 +206,103 @@ def test_the_pattern_for_a_cell_past_the_dimension_agrees_with_arithmetic():
                 past = _column(letters) > last_col or int(digits) > last_row
                 found = _past(column, row).search(b'<c r="' + letters + digits + b'">')
                 assert (found is not None) is past, (column, row, letters, digits)
+
+
+# ----------------------------------------------------------------------------
+# The cells with a formula or an error, noted by the same pass
+# ----------------------------------------------------------------------------
+
+USUAL = cell(b"A1") + b'<c r="B1" s="2" t="s"><v>3</v></c><c r="C1" s="1"/>'
+
+
+@pytest.mark.parametrize(
+    "noted",
+    [
+        b'<c r="D1"><f>1+2</f></c>',  # uncached
+        b'<c r="D1" s="4"><f>1+2</f><v>3</v></c>',
+        b'<c r="D1" t="str"><f>IF(A1,"","x")</f><v></v></c>',
+        b'<c r="D1"><f t="shared" si="0"/></c>',
+        b'<c r="D1"><f/></c>',
+        b'<c r="D1"/><f>1</f>',  # a formula right after a closed tag is the cell's to the scan
+        b'<c r="D1" s="3" t="e"><v>#N/A</v></c>',
+        b'<c r="D1" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+        b'<c r="D1" t="e"/>',
+    ],
+)
+def test_a_cell_with_a_formula_or_an_error_is_noted_where_it_starts(noted):
+    xml = sheet(USUAL + noted + USUAL, b"A1:D1")
+    got = scan_cells(xml, 10, _small)
+    assert got.noted == (xml.index(noted),)
+    assert set(uncached_formula_cells(xml, got.noted)) == set(uncached_formula_cells(xml))
+    assert error_cells(xml, got.noted) == error_cells(xml)
+
+
+@pytest.mark.parametrize(
+    "unnoted",
+    [
+        b'<c r="D1"><f\t>1</f></c>',  # a formula whose start tag only the search judges
+        b'<c r="D1" t="e"><f\t>1</f><v>#N/A</v></c>',
+        b'<c r="D1"/ t="e"><v>#N/A</v></c>',  # after the `/`, only the search looks
+        b'<c r="D1"/ x="1"><f>1</f></c>',
+    ],
+)
+def test_a_usual_cell_whose_formula_or_error_only_a_search_finds_leaves_none_noted(unnoted):
+    xml = sheet(USUAL + unnoted, b"A1:D1")
+    got = scan_cells(xml, 10, _small)
+    assert got.strings_ok and got.noted is None
+    assert _usual(xml, 1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        b'<c r="D1" t="s"><f>1</f></c>',  # a string cell with a formula
+        b'<c r="D1" cm="1"><f>1</f><v>1</v></c>',  # another attribute
+        b'<c t="e" r="D1"><v>#N/A</v></c>',  # another order
+        b'<x:c r="D1"><x:f>1</x:f></x:c>',  # a prefix
+        b'<c r="E12"><f>1</f></c>',  # past the dimension
+    ],
+)
+def test_an_unusual_cell_leaves_none_noted(odd):
+    xml = sheet(USUAL + odd, b"A1:D1")
+    assert _usual_noting(xml, 1, 1, 1) == (False, None)
+    assert not _usual(xml, 1, 1, 1)
+    assert scan_cells(xml, 10, _small).noted is None
+
+
+_CELLS = st.sampled_from(
+    [
+        cell(b"A1"),
+        b'<c r="B2" s="2" t="s"><v>7</v></c>',
+        b'<c r="B3" t="s"><v>123</v></c>',  # more digits than the table has
+        b'<c r="C4" s="1"/>',
+        b'<c r="D5"><f>1+2</f></c>',
+        b'<c r="D5"><f>1+2</f><v>3</v></c>',
+        b'<c r="D5" t="str"><f>"x"</f><v></v></c>',
+        b'<c r="D5"><f t="shared" si="0"/></c>',
+        b'<c r="D5"/><f>1</f>',
+        b'<c r="E6" t="e"><v>#N/A</v></c>',
+        b'<c r="E6" s="2" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+        b'<c r="E6" t="e"/>',
+        b'<c r="E6" t="e"><f\t>1</f></c>',
+        b'<c r="F7"><f\t>1</f></c>',
+        b'<c r="F7"/ t="e"><v>#REF!</v></c>',
+        b'<c r="F7" t="s"><f>1</f></c>',
+        b'<c t="e" r="F7"><v>#N/A</v></c>',
+        b'<c r="G8" cm="1"><f>1</f></c>',
+        b'<x:c r="G8"><x:v>1</x:v></x:c>',
+        b'<c r="AB12"><v>1</v></c>',
+        b'<c r="B2" t="e"><v>#N/A</v></c><!-- t="e" <f> -->',
+        b"<c><v>1</v></c>",
+    ]
+)
+
+
+@given(st.lists(_CELLS, max_size=12), st.sampled_from([(1, 1), (1, 2), (2, 2), (3, 7)]))
+def test_the_noted_cells_give_what_searching_the_part_gives(cells, bound):
+    xml = sheet(b"".join(cells))
+    usual, noted = _usual_noting(xml, *bound, 1)
+    assert usual is _usual(xml, *bound, 1)
+    if noted is not None:
+        assert set(uncached_formula_cells(xml, noted)) == set(uncached_formula_cells(xml))
+        assert error_cells(xml, noted) == error_cells(xml)

@@ -6,7 +6,8 @@ file asks for 17 billion cells and aborts the process.  The `<dimension>`
 element can say anything, so the cell references themselves are checked —
 cheaply.  When every cell is written the usual way (`<c r="B7"…>`, as Excel,
 WPS, LibreOffice and the common libraries write them), one regular-expression
-pass confirms that no reference goes beyond the bound the dimension suggests;
+pass confirms that no reference goes beyond the bound the dimension suggests
+(and notes the cells holding a formula or an error, for `salesxl.read.formulas`);
 only a sheet that may be too large, or one written unusually (cells without
 references, prefixed tags), is walked tag by tag with python-calamine's own
 rules: a cell without `r` follows the one before it, a row without `r` the
@@ -55,11 +56,23 @@ def _values(xml: bytes) -> int:
 
 @dataclass(frozen=True, slots=True)
 class CellScan:
-    """What a worksheet part's cells say before it is read: its extent, and whether every
-    shared-string cell holds an index the table can have."""
+    """What a worksheet part's cells say before it is read: its extent, whether every
+    shared-string cell holds an index the table can have, and, when every cell is written
+    the usual way, where each cell with a formula or an error starts (`salesxl.read.formulas`
+    then looks at those alone; None: not known, the part is searched)."""
 
     extent: Extent
     strings_ok: bool
+    noted: tuple[int, ...] | None = None
+
+
+# A usual cell's reference and style, as Excel, WPS, LibreOffice, openpyxl and xlsxwriter
+# write them: r first, then s.
+_STYLE = rb'(?: s="\d{1,5}")?+'
+
+
+def _ref(letters: int, digits: int) -> bytes:
+    return rb' r="[A-Z]%s\d{1,%d}"' % (b"{1,%d}" % letters if letters > 1 else b"", digits)
 
 
 @functools.cache
@@ -67,16 +80,36 @@ def _odd_cell(letters: int, digits: int, string_digits: int | None) -> re.Patter
     """A cell tag that is not `<c r="…">` with at most so many column letters and row
     digits — nor, with `string_digits`, a shared-string cell whose `<v>` is a plain index
     of at most that many digits, right after its tag."""
-    ref = rb' r="[A-Z]{1,%d}\d{1,%d}"' % (letters, digits)
+    ref = _ref(letters, digits)
     if string_digits is None:
         return re.compile(rb"<c(?!" + ref + rb")[\s/>]")
-    # r, then s, then t, as Excel, WPS, LibreOffice, openpyxl and xlsxwriter write them: a
-    # shared-string cell with its index right after the tag, or any cell that is not one.
-    # Anything else (another attribute, another order) is unusual: the careful path.
-    style = rb'(?: s="\d{1,5}")?+'
+    # r, then s, then t: a shared-string cell with its index right after the tag, or any
+    # cell that is not one.  Anything else (another attribute, another order) is unusual:
+    # the careful path.
     string = rb' t="s"><v>\d{1,%d}</' % string_digits
     other = rb' t="(?!s")\w{1,9}"[/>]|[/>]'
-    return re.compile(rb"<c(?!" + ref + style + rb"(?:" + string + rb"|" + other + rb"))[\s/>]")
+    return re.compile(rb"<c(?!" + ref + _STYLE + rb"(?:" + string + rb"|" + other + rb"))[\s/>]")
+
+
+@functools.cache
+def _odd_or_noted(letters: int, digits: int, string_digits: int) -> re.Pattern[bytes]:
+    """`_odd_cell`, or a usual cell that holds a formula (`<f` right after its tag) or an
+    error (`t="e"`): the cells `salesxl.read.formulas` looks at."""
+    string = rb' t="s"><v>\d{1,%d}</' % string_digits
+    end = rb"/?>(?!<f)"
+    other = rb' t="(?![se]")\w{1,9}"' + end + rb"|" + end
+    return re.compile(
+        rb"<c(?!" + _ref(letters, digits) + _STYLE + rb"(?:" + string + rb"|" + other + rb"))[\s/>]"
+    )
+
+
+@functools.cache
+def _noted_cell(letters: int, digits: int) -> re.Pattern[bytes]:
+    """A usual cell's tag, its type (group 1) and its formula's start tag (group 2, empty
+    when no `<f` follows): a cell with one that `salesxl.read.formulas` finds from its
+    start alone, as it finds it by searching."""
+    kind = rb'(?: t="(?!s")(\w{1,9})")?'
+    return re.compile(rb"<c" + _ref(letters, digits) + _STYLE + kind + rb"/?>(<f[ >/]|(?!<f))")
 
 
 def _usual(xml: bytes, letters: int, digits: int, string_digits: int | None = None) -> bool:
@@ -85,6 +118,29 @@ def _usual(xml: bytes, letters: int, digits: int, string_digits: int | None = No
     if _odd_cell(letters, digits, string_digits).search(xml):
         return False
     return _PREFIXED_CELL.search(xml) is None  # (faster than testing for `:c` first)
+
+
+def _usual_noting(
+    xml: bytes, letters: int, digits: int, string_digits: int
+) -> tuple[bool, tuple[int, ...] | None]:
+    """`_usual`, and in the same pass where each cell with a formula or an error starts;
+    None for those when a cell is written so that only searching the part finds them all
+    for sure.  Every cell `_odd_cell` finds is found here too, among the noted ones."""
+    noted: list[int] | None = []
+    odd, noting = _odd_cell(letters, digits, string_digits).match, _noted_cell(letters, digits)
+    for hit in _odd_or_noted(letters, digits, string_digits).finditer(xml):
+        at = hit.start()
+        cell = noting.match(xml, at)
+        if cell is not None and (cell.group(2) or cell.group(1) == b"e"):
+            if noted is not None:
+                noted.append(at)
+        elif odd(xml, at) is not None:
+            return False, None
+        else:
+            noted = None  # usual, but not one to note: searching finds what it holds
+    if _PREFIXED_CELL.search(xml) is not None:
+        return False, None
+    return True, None if noted is None else tuple(noted)
 
 
 def scan_cells(xml: bytes, strings: int, fits: Callable[[Extent], bool]) -> CellScan:
@@ -102,12 +158,15 @@ def scan_cells(xml: bytes, strings: int, fits: Callable[[Extent], bool]) -> Cell
         # No dimension (some exporters write none): the usual narrow sheet, columns A to Z
         # and rows below 100,000, is known in one pass instead of reading every reference.
         bound = Extent(99_999, _MAX_COLUMNS[1], 0, exact=False)
-        if fits(bound) and _usual(xml, 1, 5, string_digits):
-            return CellScan(bound, True)
-    if _usual(xml, letters, digits, string_digits):
+        if fits(bound):
+            usual, noted = _usual_noting(xml, 1, 5, string_digits)
+            if usual:
+                return CellScan(bound, True, noted)
+    usual, noted = _usual_noting(xml, letters, digits, string_digits)
+    if usual:
         bound = Extent(10**digits - 1, _MAX_COLUMNS[letters], 0, exact=False)
         if fits(bound):
-            return CellScan(bound, True)
+            return CellScan(bound, True, noted)
         column, row = hint.groups() if hint is not None else (b"", b"0")
         # a large sheet: its dimension exactly, when no cell is past it (a row written with
         # a leading zero would let a shorter, larger row pass)
@@ -116,8 +175,8 @@ def scan_cells(xml: bytes, strings: int, fits: Callable[[Extent], bool]) -> Cell
             if not fits(bound):
                 bound = Extent(bound.rows, bound.cols, _values(xml), exact=False)
             if fits(bound) and not _past(column, row).search(xml):
-                return CellScan(bound, True)
-        return CellScan(_from_references(xml, fits), True)
+                return CellScan(bound, True, noted)
+        return CellScan(_from_references(xml, fits), True, noted)
     strings_ok = not bad_string_reference(xml, strings)
     if _usual(xml, 3, 7):  # the dimension was too small, or a string cell is unusual
         return CellScan(_from_references(xml, fits), strings_ok)

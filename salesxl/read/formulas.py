@@ -15,7 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from defusedxml import ElementTree
 
@@ -62,24 +62,30 @@ _FORMULA_CELL = re.compile(
 _CELL_TAG = 512  # the longest `<c ...>` start tag looked back over (Excel's are < 100 bytes)
 
 
-def uncached_formula_cells(xml: bytes) -> list[tuple[int, int]]:
+def uncached_formula_cells(xml: bytes, cells: Sequence[int] | None = None) -> list[tuple[int, int]]:
     """0-based (row, column) of every formula cell whose `<v>` is missing or empty.
 
     A sheet without formulas costs one substring search; one with formulas a
     bounded look-back from each `<f` — or, when there are more `<f` than
     cells (a million `<f>` tokens stuffed into a comment), one pass that tries
-    each cell instead.  Either way linear in the part's size.
+    each cell instead.  Either way linear in the part's size.  `cells`, when
+    the caller knows them (`salesxl.read.extent` notes them while checking
+    every cell), are where all the cells that may hold a formula start: each
+    is tried there, and nothing is searched.
     """
-    starts = _formula_starts(xml)
-    if not starts:
-        return []
-    matches: Iterator[re.Match[bytes] | None]
-    # A formula cell takes more than 16 bytes: more `<f` than that are stuffed in (into a
-    # comment, say), and each cell is tried instead of each `<f`.
-    if starts[-1] < 0:
-        matches = _FORMULA_CELL.finditer(xml)
+    matches: Iterable[re.Match[bytes] | None]
+    if cells is not None:
+        matches = (_FORMULA_CELL.match(xml, at) for at in cells)
     else:
-        matches = (_formula_cell(xml, at) for at in starts)
+        starts = _formula_starts(xml)
+        if not starts:
+            return []
+        # A formula cell takes more than 16 bytes: more `<f` than that are stuffed in (into
+        # a comment, say), and each cell is tried instead of each `<f`.
+        if starts[-1] < 0:
+            matches = _FORMULA_CELL.finditer(xml)
+        else:
+            matches = (_formula_cell(xml, at) for at in starts)
     found = []
     for match in matches:
         if match is None:
@@ -100,22 +106,27 @@ _ERROR_CELL = re.compile(
 _ERROR_TYPE = b't="e"'
 
 
-def error_cells(xml: bytes) -> dict[tuple[int, int], str]:
+def error_cells(xml: bytes, cells: Sequence[int] | None = None) -> dict[tuple[int, int], str]:
     """0-based (row, column) -> the Excel error shown (`#N/A`) of every error cell.
 
     A sheet without one costs one substring search; each `t="e"` is looked at from
     the `<c ` at most `_CELL_TAG` bytes before it — or, when they are stuffed in
     (more than one per 64 bytes), every cell is tried once instead: linear either way.
+    `cells`, as for `uncached_formula_cells`: where all the cells that may hold an
+    error start, each tried there.
     """
-    at = xml.find(_ERROR_TYPE)
-    if at < 0:
-        return {}
-    found: dict[tuple[int, int], str] = {}
-    matches: Iterator[re.Match[bytes] | None]
-    if xml.count(_ERROR_TYPE) > len(xml) // 64:
-        matches = _ERROR_CELL.finditer(xml)
+    matches: Iterable[re.Match[bytes] | None]
+    if cells is not None:
+        matches = (_ERROR_CELL.match(xml, at) for at in cells)
     else:
-        matches = (_error_cell(xml, at) for at in _occurrences(xml, _ERROR_TYPE, at))
+        at = xml.find(_ERROR_TYPE)
+        if at < 0:
+            return {}
+        if xml.count(_ERROR_TYPE) > len(xml) // 64:
+            matches = _ERROR_CELL.finditer(xml)
+        else:
+            matches = (_error_cell(xml, at) for at in _occurrences(xml, _ERROR_TYPE, at))
+    found: dict[tuple[int, int], str] = {}
     for match in matches:
         if match is None or _ERROR_TYPE not in match.group(3):
             continue
