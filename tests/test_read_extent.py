@@ -232,9 +232,11 @@ USUAL = cell(b"A1") + b'<c r="B1" s="2" t="s"><v>3</v></c><c r="C1" s="1"/>'
 def test_a_cell_with_a_formula_or_an_error_is_noted_where_it_starts(noted):
     xml = sheet(USUAL + noted + USUAL, b"A1:D1")
     got = scan_cells(xml, 10, _small)
-    assert got.noted == (xml.index(noted),)
-    assert set(uncached_formula_cells(xml, got.noted)) == set(uncached_formula_cells(xml))
-    assert error_cells(xml, got.noted) == error_cells(xml)
+    at = (xml.index(noted),)
+    assert got.formulas == (at if b"<f" in noted else ())
+    assert got.errors == (at if b'"e"' in noted else ())
+    assert set(uncached_formula_cells(xml, got.formulas)) == set(uncached_formula_cells(xml))
+    assert error_cells(xml, got.errors) == error_cells(xml)
 
 
 @pytest.mark.parametrize(
@@ -249,7 +251,7 @@ def test_a_cell_with_a_formula_or_an_error_is_noted_where_it_starts(noted):
 def test_a_usual_cell_whose_formula_or_error_only_a_search_finds_leaves_none_noted(unnoted):
     xml = sheet(USUAL + unnoted, b"A1:D1")
     got = scan_cells(xml, 10, _small)
-    assert got.strings_ok and got.noted is None
+    assert got.strings_ok and got.formulas is None and got.errors is None
     assert _usual(xml, 1, 1, 1)
 
 
@@ -265,9 +267,10 @@ def test_a_usual_cell_whose_formula_or_error_only_a_search_finds_leaves_none_not
 )
 def test_an_unusual_cell_leaves_none_noted(odd):
     xml = sheet(USUAL + odd, b"A1:D1")
-    assert _usual_noting(xml, 1, 1, 1) == (False, None)
+    assert _usual_noting(xml, 1, 1, 1) is None
     assert not _usual(xml, 1, 1, 1)
-    assert scan_cells(xml, 10, _small).noted is None
+    got = scan_cells(xml, 10, _small)
+    assert got.formulas is None and got.errors is None
 
 
 _CELLS = st.sampled_from(
@@ -301,8 +304,10 @@ _CELLS = st.sampled_from(
 @given(st.lists(_CELLS, max_size=12), st.sampled_from([(1, 1), (1, 2), (2, 2), (3, 7)]))
 def test_the_noted_cells_give_what_searching_the_part_gives(cells, bound):
     xml = sheet(b"".join(cells))
-    usual, noted = _usual_noting(xml, *bound, 1)
-    assert usual is _usual(xml, *bound, 1)
-    if noted is not None:
-        assert set(uncached_formula_cells(xml, noted)) == set(uncached_formula_cells(xml))
-        assert error_cells(xml, noted) == error_cells(xml)
+    noted = _usual_noting(xml, *bound, 1)
+    assert (noted is not None) is _usual(xml, *bound, 1)
+    formulas, errors = noted or (None, None)
+    assert (formulas is None) is (errors is None)
+    if formulas is not None:
+        assert set(uncached_formula_cells(xml, formulas)) == set(uncached_formula_cells(xml))
+        assert error_cells(xml, errors) == error_cells(xml)

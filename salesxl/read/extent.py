@@ -58,12 +58,14 @@ def _values(xml: bytes) -> int:
 class CellScan:
     """What a worksheet part's cells say before it is read: its extent, whether every
     shared-string cell holds an index the table can have, and, when every cell is written
-    the usual way, where each cell with a formula or an error starts (`salesxl.read.formulas`
-    then looks at those alone; None: not known, the part is searched)."""
+    the usual way, where each cell with a formula and each with an error starts
+    (`salesxl.read.formulas` then looks at those alone; None: not known, the part is
+    searched)."""
 
     extent: Extent
     strings_ok: bool
-    noted: tuple[int, ...] | None = None
+    formulas: tuple[int, ...] | None = None
+    errors: tuple[int, ...] | None = None
 
 
 # A usual cell's reference and style, as Excel, WPS, LibreOffice, openpyxl and xlsxwriter
@@ -120,27 +122,33 @@ def _usual(xml: bytes, letters: int, digits: int, string_digits: int | None = No
     return _PREFIXED_CELL.search(xml) is None  # (faster than testing for `:c` first)
 
 
-def _usual_noting(
-    xml: bytes, letters: int, digits: int, string_digits: int
-) -> tuple[bool, tuple[int, ...] | None]:
-    """`_usual`, and in the same pass where each cell with a formula or an error starts;
-    None for those when a cell is written so that only searching the part finds them all
-    for sure.  Every cell `_odd_cell` finds is found here too, among the noted ones."""
-    noted: list[int] | None = []
+# where the cells with a formula start, and those with an error (None, None: not known)
+_Noted = tuple[tuple[int, ...] | None, tuple[int, ...] | None]
+
+
+def _usual_noting(xml: bytes, letters: int, digits: int, string_digits: int) -> _Noted | None:
+    """`_usual` (None when not), and in the same pass where each cell with a formula and
+    each with an error starts; none noted when a cell is written so that only searching
+    the part finds them all for sure.  Every cell `_odd_cell` finds is found here too."""
+    formulas: list[int] = []
+    errors: list[int] = []
+    noted = True
     odd, noting = _odd_cell(letters, digits, string_digits).match, _noted_cell(letters, digits)
     for hit in _odd_or_noted(letters, digits, string_digits).finditer(xml):
         at = hit.start()
         cell = noting.match(xml, at)
         if cell is not None and (cell.group(2) or cell.group(1) == b"e"):
-            if noted is not None:
-                noted.append(at)
+            if cell.group(2):
+                formulas.append(at)
+            if cell.group(1) == b"e":
+                errors.append(at)
         elif odd(xml, at) is not None:
-            return False, None
+            return None
         else:
-            noted = None  # usual, but not one to note: searching finds what it holds
+            noted = False  # usual, but not one to note: searching finds what it holds
     if _PREFIXED_CELL.search(xml) is not None:
-        return False, None
-    return True, None if noted is None else tuple(noted)
+        return None
+    return (tuple(formulas), tuple(errors)) if noted else (None, None)
 
 
 def scan_cells(xml: bytes, strings: int, fits: Callable[[Extent], bool]) -> CellScan:
@@ -159,14 +167,14 @@ def scan_cells(xml: bytes, strings: int, fits: Callable[[Extent], bool]) -> Cell
         # and rows below 100,000, is known in one pass instead of reading every reference.
         bound = Extent(99_999, _MAX_COLUMNS[1], 0, exact=False)
         if fits(bound):
-            usual, noted = _usual_noting(xml, 1, 5, string_digits)
-            if usual:
-                return CellScan(bound, True, noted)
-    usual, noted = _usual_noting(xml, letters, digits, string_digits)
-    if usual:
+            noted = _usual_noting(xml, 1, 5, string_digits)
+            if noted is not None:
+                return CellScan(bound, True, *noted)
+    noted = _usual_noting(xml, letters, digits, string_digits)
+    if noted is not None:
         bound = Extent(10**digits - 1, _MAX_COLUMNS[letters], 0, exact=False)
         if fits(bound):
-            return CellScan(bound, True, noted)
+            return CellScan(bound, True, *noted)
         column, row = hint.groups() if hint is not None else (b"", b"0")
         # a large sheet: its dimension exactly, when no cell is past it (a row written with
         # a leading zero would let a shorter, larger row pass)
@@ -175,8 +183,8 @@ def scan_cells(xml: bytes, strings: int, fits: Callable[[Extent], bool]) -> Cell
             if not fits(bound):
                 bound = Extent(bound.rows, bound.cols, _values(xml), exact=False)
             if fits(bound) and not _past(column, row).search(xml):
-                return CellScan(bound, True, noted)
-        return CellScan(_from_references(xml, fits), True, noted)
+                return CellScan(bound, True, *noted)
+        return CellScan(_from_references(xml, fits), True, *noted)
     strings_ok = not bad_string_reference(xml, strings)
     if _usual(xml, 3, 7):  # the dimension was too small, or a string cell is unusual
         return CellScan(_from_references(xml, fits), strings_ok)

@@ -219,10 +219,10 @@ def _scan_sheet(part: str, xml: bytes, strings: int, limits: Limits, scan: Packa
         ranges = xml.count(b"<mergeCell ") + xml.count(b":mergeCell ")
         if ranges > limits.max_merged_ranges:
             raise too_large("merged_ranges", ranges=ranges, limit=limits.max_merged_ranges)
-    uncached = uncached_formula_cells(xml, cells.noted)
+    uncached = uncached_formula_cells(xml, cells.formulas)
     if uncached:
         scan.uncached[part] = frozenset(uncached)
-    errors = error_cells(xml, cells.noted)
+    errors = error_cells(xml, cells.errors)
     if errors:
         scan.errors[part] = errors
     hidden = hidden_columns(xml)
