@@ -47,6 +47,7 @@ __all__ = [
     "unpacked",
 ]
 
+_CORE_PART = "docProps/core.xml"  # the document's properties: when it was created and saved
 # What inflating a damaged stream raises (ISA-L's error is not zlib's).
 INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error, _INFLATE.error)
 
@@ -78,6 +79,7 @@ class PackageScan:
     # every part inflated (name, content), in the package's order: for `read.staging`;
     # the opener takes them and empties this
     parts: list[tuple[str, bytes]] = field(default_factory=list)
+    core: bytes | None = None  # docProps/core.xml (when the file was saved), if there is one
 
 
 def fits(extent: Extent, limits: Limits) -> bool:
@@ -146,6 +148,7 @@ def scan_package(
                 size_mb=info.file_size / MB,
             )
     strings = 0
+    core: bytes | None = None
     parts: list[tuple[zipfile.ZipInfo, bytes]] = []
     everything: list[tuple[str, bytes]] = []
     for info in infos:
@@ -156,6 +159,8 @@ def scan_package(
         except ZIP_ERRORS:
             raise unreadable("文件已损坏或不完整", "the file is damaged or truncated") from None
         everything.append((info.filename, data))
+        if info.filename == _CORE_PART:
+            core = data  # the last of that name, as zipfile's getinfo gives it
         name = info.filename.lower()
         if name.endswith((".xml", ".rels")) and "/media/" not in name and _declares_dtd(data):
             raise unreadable(
@@ -167,7 +172,7 @@ def scan_package(
             strings = max(strings, _count_strings(data))
         elif b"sheetData" in data:
             parts.append((info, data))
-    scan = PackageScan(parts=everything)
+    scan = PackageScan(parts=everything, core=core)
     for info, data in parts:
         _scan_sheet(info.filename, data, strings, limits, scan)
     return scan

@@ -41,7 +41,7 @@ def staged_sheet(xml: bytes) -> list[Piece]:
     close = xml.rfind(b"</sheetData>", start)
     after = close + len(b"</sheetData>") if close >= 0 else xml.find(b">", start) + 1
     found = list(_MERGE_CELLS.finditer(xml, after))
-    if len(found) > 1 or (not found and b"mergeCells" in xml[after:]):
+    if len(found) > 1 or (not found and xml.find(b"mergeCells", after) >= 0):
         return [xml]  # not what Excel, WPS or LibreOffice write: leave it to python-calamine
     view = memoryview(xml)
     if not found:

@@ -36,7 +36,6 @@ from salesxl.read.package import (
     PackageScan,
     check_entries,
     fits,
-    member,
     scan_package,
 )
 from salesxl.read.staging import stage_package
@@ -184,16 +183,10 @@ class Book:
         unreadable, or no later than `dcterms:created` (a template or issued
         form nobody has saved since it was made).  POSIX seconds, like mtime.
         """
-        archive = self._archive
-        if archive is None:
+        # the part as the package scan inflated it (a damaged part fails the whole file)
+        xml = self._scan.core if self._scan is not None else None
+        if xml is None or len(xml) > _CORE_XML_LIMIT:
             return None
-        try:
-            info = archive.getinfo("docProps/core.xml")
-            if info.file_size > _CORE_XML_LIMIT:
-                return None
-            xml = member(archive, info, self._package)
-        except _PART_ERRORS:
-            return None  # a damaged or missing part costs the time, not the file
         modified, created = _w3c_time(xml, b"modified"), _w3c_time(xml, b"created")
         if modified is None or (created is not None and modified <= created):
             return None
