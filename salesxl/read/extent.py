@@ -137,10 +137,11 @@ def _usual_noting(xml: bytes, letters: int, digits: int, string_digits: int) -> 
     for hit in _odd_or_noted(letters, digits, string_digits).finditer(xml):
         at = hit.start()
         cell = noting.match(xml, at)
-        if cell is not None and (cell.group(2) or cell.group(1) == b"e"):
-            if cell.group(2):
+        kind, formula = cell.groups() if cell is not None else (None, None)
+        if formula or kind == b"e":
+            if formula:
                 formulas.append(at)
-            if cell.group(1) == b"e":
+            if kind == b"e":
                 errors.append(at)
         elif odd(xml, at) is not None:
             return None

@@ -87,6 +87,7 @@ class Book:
     _archive: zipfile.ZipFile | None = None
     _package: bytes = b""  # the zip file's bytes, read once: its directory and parts agree
     _scan: PackageScan | None = None
+    _all_fit: bool | None = None  # every scanned sheet fits the limits (known once asked)
     _parts: dict[str, str] | None = None  # sheet name -> worksheet part
     _grids: dict[str, Grid] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
@@ -143,7 +144,11 @@ class Book:
         """How far the sheet reaches, from its part's scan; the farthest of all the scanned
         parts when the workbook does not say which part is the sheet."""
         scan = self._scan
-        if scan is None or all(fits(e, self.limits) for e in scan.extents.values()):
+        if scan is None:
+            return None
+        if self._all_fit is None:
+            self._all_fit = all(fits(e, self.limits) for e in scan.extents.values())
+        if self._all_fit:
             return None  # the common case: no need to learn which part is which sheet
         part = self._sheet_parts().get(name)
         if part in scan.extents:
