@@ -443,6 +443,63 @@ def test_lapses_sort_only_when_asked_and_pick_each_reps_first_alike(drawn, limit
     assert len(grouped) == len(found) and [x.phone for x in grouped] == [x.phone for x in expected]
 
 
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "C"]),
+            st.sampled_from(["乙", "甲", "alpha"]),
+            st.integers(min_value=10, max_value=40),  # the phone: customers of several reps
+            st.integers(min_value=1, max_value=14),  # the first contact's day
+            st.integers(min_value=0, max_value=12),  # days from the first contact to the last
+            st.sampled_from(["phone", "walkin", "other"]),
+            st.sampled_from([None, "A", "C"]),
+            st.sampled_from([None, "1", "3", "7", "0"]),
+            st.sampled_from([None, None, 3, 9]),  # days from the first contact to the visit
+        ),
+        min_size=10,
+        max_size=60,
+    ),
+    st.integers(min_value=1, max_value=5),
+    st.sampled_from([dt.date(2026, 11, 12), dt.date(2026, 11, 20)]),
+)
+def test_each_reps_most_urgent_windows_are_those_of_every_lapse_made(drawn, limit, as_of):
+    """The book's windows are made into lapses only as they are asked for
+    (`Lapses.of_windows`): each rep's first `limit` (picked among the earliest contacts)
+    and the whole sorted list are those of every window made into a lapse first, ties
+    (one customer's two rules on one day, two customers of one name) in the order found."""
+    from salesxl.consolidate.customers import Lapses
+
+    trails = [
+        (
+            rep,
+            _trail(
+                customer=name,
+                name_key=name,
+                phone=f"138000000{phone}",
+                first=dt.date(2026, 11, first),
+                first_source=source,
+                walk_in=source == "walkin",
+                last=dt.date(2026, 11, first + later),
+                grade=grade,
+                last_stage=stage,
+                first_visit=None if visit is None else dt.date(2026, 11, first + visit),
+            ),
+        )
+        for rep, name, phone, first, later, source, grade, stage, visit in drawn
+    ]
+    book = build_customer_book(trails)
+    start = NOV.first_day
+    made = book.windows(start, as_of, as_of)  # every window a lapse, sorted
+    lazy = Lapses.of_windows(book._windows(start, as_of), as_of)
+    kept, totals = lazy.first_per_rep(limit)
+    expected, counted = Lapses(made).first_per_rep(limit)
+    assert kept == expected and totals == counted
+    assert [x.phone for x in kept] == [x.phone for x in expected]
+    assert len(lazy) == len(made) and lazy == made and list(lazy) == made
+    assert pickle.loads(pickle.dumps(lazy)) == made
+    assert book.lapses_and_coming_due(as_of, start, 0)[0] == made
+
+
 def test_each_reps_most_urgent_lapses_by_hand():
     """Rep A's lapses found out of order: due 9, 3 (乙), 5, 3 (甲), 3 (乙, a second phone);
     B's one due 5.  Customers sort by their characters' code points (乙 U+4E59 before 甲

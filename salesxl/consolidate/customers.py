@@ -46,6 +46,8 @@ _DUE_ORDER = attrgetter("due", "rep", "customer")
 _URGENCY = itemgetter(5, 1)  # a rep's own order: due date, customer
 _DUE = attrgetter("due")
 _TRAIL = itemgetter(1)  # of (rep, trail)
+_SINCE = itemgetter(0)  # of a `Window`
+_PHONE_NO_VISIT, _NO_FOLLOW_UP = "phone_no_visit", "no_follow_up"
 
 
 class Lapse(NamedTuple):
@@ -59,6 +61,30 @@ class Lapse(NamedTuple):
     due: dt.date  # the last day the follow-up / visit was due
     days: int  # days since `since`, as of the consolidation date
     last_contact: dt.date | None = None  # the rep's latest contact with the customer
+
+
+# A window found, not yet made a `Lapse` (a cold-calling month finds 185,000 and the summary
+# shows 20,000): the contact it runs from, the rule, the trail.
+Window = tuple[dt.date, str, Trail]
+_Dues = dict[dt.date, tuple[dt.date, int]]  # a contact day -> (due date, days since)
+
+
+def _lapses(
+    rep: str,
+    windows: Iterable[Window],
+    as_of: dt.date,
+    after: _Dues,
+) -> list[Lapse]:
+    """`rep`'s `windows` as lapses judged at `as_of`, in their order; `after` keeps a contact
+    day's (due date, days since) for the next rep's (a month has a few dozen days)."""
+    make = tuple.__new__  # a cold-calling month: 185,000 lapses when all are asked for
+    found = []
+    for since, rule, t in windows:
+        due, days = after.get(since) or after.setdefault(
+            since, (since + _WINDOW, (as_of - since).days)
+        )
+        found.append(make(Lapse, (rule, t.customer, t.phone, rep, since, due, days, t.last)))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +148,7 @@ class CustomerBook:
         with `days` 0): one pass over the trails for both.  With `days` 0 the lapses are
         sorted only when the whole list is asked for (`Lapses`)."""
         if days <= 0:
-            return Lapses(by_rep=self._windows(period_start, as_of, as_of)), []
+            return Lapses.of_windows(self._windows(period_start, as_of), as_of), []
         found = self.windows(period_start, as_of + dt.timedelta(days=days), as_of)
         # sorted by due date first: the lapses are the windows before the first one due on
         # or after as_of (a cold-calling month: 270,000 windows, split without a look at each)
@@ -133,21 +159,22 @@ class CustomerBook:
         """Every 7-day window of a customer not won or lost that runs out from `start` to
         the day before `end`, judged at `as_of` (the rules: see the module's docstring),
         most urgent first: by due date, rep and customer."""
+        found, after = self._windows(start, end), _Dues()
         return sorted(
-            chain.from_iterable(self._windows(start, end, as_of).values()), key=_DUE_ORDER
+            chain.from_iterable(_lapses(rep, w, as_of, after) for rep, w in found.items()),
+            key=_DUE_ORDER,
         )
 
-    def _windows(self, start: dt.date, end: dt.date, as_of: dt.date) -> dict[str, list[Lapse]]:
-        """`windows` unsorted, each rep's in the book's order: what the summary shows of a rep
-        is picked from its own (`Lapses.first_per_rep`)."""
-        by_rep: dict[str, list[Lapse]] = {}
-        make = tuple.__new__  # a cold-calling month: 270,000 windows
-        listed: list[Lapse] = []  # the windows of `of`, the rep of the trail before
+    def _windows(self, start: dt.date, end: dt.date) -> dict[str, list[Window]]:
+        """`windows` unsorted and not yet made into lapses, each rep's in the book's order:
+        what the summary shows of a rep is picked from its own (`Lapses.first_per_rep`),
+        and only those are made into lapses."""
+        by_rep: dict[str, list[Window]] = {}
+        listed: list[Window] = []  # the windows of `of`, the rep of the trail before
         of: str | None = None
         done, leads, grades = (CLOSED_WON, LOST), LEAD_SOURCES, FOLLOW_UP_GRADES
         # the first contact (last contact) a window running out in [start, end) starts from
         first_from, last_from = start - _WINDOW, end - _WINDOW
-        after: dict[dt.date, tuple[dt.date, int]] = {}  # a contact day -> (due, days since)
         for trails in self.customers.values():
             for rep, t in trails:
                 if t.last_stage in done:
@@ -158,37 +185,13 @@ class CustomerBook:
                 # Phone lead: a visit within 7 days of the first call, else it lapses.
                 first = t.first
                 if first_from <= first < last_from and t.first_source in leads:
-                    due, days = after.get(first) or after.setdefault(
-                        first, (first + _WINDOW, (as_of - first).days)
-                    )
-                    if t.first_visit is None or t.first_visit > due:
-                        listed.append(
-                            make(
-                                Lapse,
-                                (
-                                    "phone_no_visit",
-                                    t.customer,
-                                    t.phone,
-                                    rep,
-                                    first,
-                                    due,
-                                    days,
-                                    t.last,
-                                ),
-                            )
-                        )
+                    visit = t.first_visit
+                    if visit is None or visit > first + _WINDOW:
+                        listed.append((first, _PHONE_NO_VISIT, t))
                 # Walk-in or A/B customer: followed up at least once every 7 days.
                 last = t.last
                 if first_from <= last < last_from and (t.walk_in or t.grade in grades):
-                    due, days = after.get(last) or after.setdefault(
-                        last, (last + _WINDOW, (as_of - last).days)
-                    )
-                    listed.append(
-                        make(
-                            Lapse,
-                            ("no_follow_up", t.customer, t.phone, rep, last, due, days, last),
-                        )
-                    )
+                    listed.append((last, _NO_FOLLOW_UP, t))
         return {rep: found for rep, found in by_rep.items() if found}
 
     def conflicts(self) -> list[Conflict]:
@@ -227,13 +230,12 @@ class Lapses(Sequence[Lapse]):
     and pickled as, the sorted list.
     """
 
-    __slots__ = ("_by_rep", "_len", "_sorted")
+    __slots__ = ("_as_of", "_by_rep", "_len", "_sorted", "_windows")
 
     def __init__(
         self, found: Iterable[Lapse] = (), *, by_rep: dict[str, list[Lapse]] | None = None
     ) -> None:
-        """The lapses `found`, or `by_rep`: each rep's (`CustomerBook._windows`), in the
-        order found."""
+        """The lapses `found`, or `by_rep`: each rep's, in the order found."""
         if by_rep is None:
             by_rep = {}
             for lapse in found:
@@ -244,24 +246,53 @@ class Lapses(Sequence[Lapse]):
                 else:
                     listed.append(lapse)
         self._by_rep = by_rep
+        self._windows: dict[str, list[Window]] = {}
+        self._as_of = dt.date.min
         self._len = sum(map(len, by_rep.values()))
         self._sorted: list[Lapse] | None = None
+
+    @classmethod
+    def of_windows(cls, windows: dict[str, list[Window]], as_of: dt.date) -> Lapses:
+        """The lapses of each rep's `windows` (`CustomerBook._windows`, in the order found)
+        judged at `as_of`: made into lapses only as they are asked for."""
+        lapses = cls()
+        lapses._windows, lapses._as_of = windows, as_of
+        lapses._len = sum(map(len, windows.values()))
+        return lapses
 
     def first_per_rep(self, limit: int) -> tuple[list[Lapse], dict[str, int]]:
         """Each rep's first `limit` lapses of the sorted list, in its order, and each rep's
         number of lapses."""
         kept: list[Lapse] = []
+        # a rep's own order is by due date, then customer; nsmallest is sorted()[:limit],
+        # ties in the order found, as the whole list's stable sort leaves them
         for listed in self._by_rep.values():
-            # a rep's own order is by due date, then customer; nsmallest is sorted()[:limit],
-            # ties in the order found, as the whole list's stable sort leaves them
             kept += listed if len(listed) <= limit else nsmallest(limit, listed, key=_URGENCY)
+        as_of, after = self._as_of, _Dues()
+        for rep, windows in self._windows.items():
+            if len(windows) > limit:
+                # A window's due date is its contact's day and 7: a rep's first `limit` are
+                # among those from contacts up to the limit-th earliest, in the order found
+                # (a cold-caller's few dozen of several hundred made into lapses).
+                cut = sorted(map(_SINCE, windows))[limit - 1]
+                urgent = _lapses(rep, [w for w in windows if w[0] <= cut], as_of, after)
+                kept += sorted(urgent, key=_URGENCY)[:limit]
+            else:
+                kept += _lapses(rep, windows, as_of, after)
         kept.sort(key=_DUE_ORDER)
-        return kept, {rep: len(listed) for rep, listed in self._by_rep.items()}
+        totals = {rep: len(listed) for rep, listed in self._by_rep.items()}
+        totals.update((rep, len(windows)) for rep, windows in self._windows.items())
+        return kept, totals
 
     def _all(self) -> list[Lapse]:
         if self._sorted is None:
+            as_of, after = self._as_of, _Dues()
+            made = (_lapses(rep, w, as_of, after) for rep, w in self._windows.items())
             # ties of the order are one rep's: each rep's own stay in the order found
-            self._sorted = sorted(chain.from_iterable(self._by_rep.values()), key=_DUE_ORDER)
+            self._sorted = sorted(
+                chain(*self._by_rep.values(), *made),
+                key=_DUE_ORDER,
+            )
         return self._sorted
 
     def __len__(self) -> int:
