@@ -16,10 +16,10 @@ time unless the file was already saved late for it.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from salesxl.consolidate.inputs import Submission
 from salesxl.consolidate.standing import RepStatus
@@ -112,6 +112,15 @@ def _deadline(day: dt.date, workdays: Workdays) -> dt.datetime | None:
         return None
 
 
+class _DayDue(NamedTuple):
+    """A workday whose daily report is due, as every rep's row of it shows it."""
+
+    day: dt.date
+    label: str  # the day as the row's `due_for`
+    deadline: dt.datetime | None
+    not_yet: SubmissionStatus  # the status of a report not in (`_not_yet`)
+
+
 def _received(sub: Submission, deadline: dt.datetime) -> SubmissionStatus:
     if sub.refused is not None:
         return SubmissionStatus.REFUSED
@@ -132,10 +141,15 @@ def submission_rows(
         by_rep.setdefault(sub.rep_id, {}).setdefault(sub.form_id, []).append(sub)
     rows: list[SubmissionRow] = []
     last_day = min(period.last_day, now.date())
-    # The month's workdays, weeks and deadlines are the same for every rep: worked out once
-    # (deadlines as they are needed: the next workday can fall in a year not covered).
-    workdays_due = [day for day in workdays.workdays_in(period) if day <= last_day]
-    deadline_of = functools.cache(functools.partial(_deadline, workdays=workdays))
+    # The month's workdays, weeks and deadlines are the same for every rep: worked out once,
+    # with each day's label and the status of a report not in (a deadline in a year the
+    # calendar does not cover is None: not yet due).
+    days_due = [
+        _DayDue(day, day.isoformat(), deadline, _not_yet(deadline, now))
+        for day in workdays.workdays_in(period)
+        if day <= last_day
+        for deadline in [_deadline(day, workdays)]
+    ]
     weeks = _weeks_due(period, now)
     for rep_id in sorted(reps):
         rep = reps[rep_id]
@@ -145,7 +159,7 @@ def submission_rows(
                 SubmissionRow(rep_id, None, str(period), None, None, SubmissionStatus.NO_FILE, None)
             )
         daily = files.get(FormId.DAILY_REPORT, [])
-        rows.extend(_daily(rep, daily, workdays_due, deadline_of, now))
+        rows.extend(_daily(rep, daily, days_due))
         rows.extend(_weekly(rep, files.get(FormId.WEEKLY_PLAN, []), weeks, now))
         rows.extend(_monthly(rep, files.get(FormId.MONTHLY_PLAN, []), period, now))
     for sub in unknown:
@@ -163,13 +177,7 @@ def submission_rows(
     return rows
 
 
-def _daily(
-    rep: Rep,
-    subs: list[Submission],
-    workdays_due: list[dt.date],
-    deadline_of: Callable[[dt.date], dt.datetime | None],
-    now: dt.datetime,
-) -> list[SubmissionRow]:
+def _daily(rep: Rep, subs: list[Submission], days_due: list[_DayDue]) -> list[SubmissionRow]:
     """One row per workday due so far."""
     sub = subs[0] if subs else None
     days = sub.days if sub else {}
@@ -177,17 +185,16 @@ def _daily(
     # A refused file the store kept no rows of stands for every day: which it held is unknown.
     unknown_days = sub is not None and sub.refused is not None and not days
     rows = []
-    for day in workdays_due:
+    for day, label, deadline, not_yet in days_due:
         if not rep.active_on(day):
             continue
-        deadline = deadline_of(day)
         if sub is not None and unknown_days:
             refused = SubmissionStatus.REFUSED
             rows.append(
                 SubmissionRow(
                     rep.rep_id,
                     FormId.DAILY_REPORT,
-                    day.isoformat(),
+                    label,
                     deadline,
                     sub.submitted,
                     refused,
@@ -200,10 +207,10 @@ def _daily(
                 SubmissionRow(
                     rep.rep_id,
                     FormId.DAILY_REPORT,
-                    day.isoformat(),
+                    label,
                     deadline,
                     None,
-                    _not_yet(deadline, now),
+                    not_yet,
                     sub.path if sub else None,
                 )
             )
@@ -226,9 +233,7 @@ def _daily(
         else:
             status = _status(seen, deadline)
         rows.append(
-            SubmissionRow(
-                rep.rep_id, FormId.DAILY_REPORT, day.isoformat(), deadline, seen, status, sub.path
-            )
+            SubmissionRow(rep.rep_id, FormId.DAILY_REPORT, label, deadline, seen, status, sub.path)
         )
     return rows
 
