@@ -6,6 +6,7 @@ import datetime as dt
 import pickle
 import sys
 import unicodedata
+from collections import Counter
 from dataclasses import astuple, fields
 
 import pytest
@@ -18,11 +19,17 @@ from salesxl.consolidate.digest import (
     Trail,
     _first_contact,
     _follow,
+    _one_per_day,
     _trail_values,
+    customer_kinds,
     digest_daily,
+    identity,
+    merge_trails,
+    names_with_one_phone,
 )
 from salesxl.core.identity import _NAME_NOISE
 from salesxl.core.periods import Month
+from salesxl.forms.choices import LOST
 from salesxl.read.values import normalise_phone
 from tests.factory import NOV, daily, row
 
@@ -664,3 +671,111 @@ def test_a_digest_sends_every_field_of_its_trails_in_their_order():
     digest.trails.append(trail)
     back = pickle.loads(pickle.dumps(digest))
     assert back.trails == digest.trails and back.trails[-1] == trail
+
+
+_PHONES = st.one_of(
+    st.sampled_from(
+        [
+            None,
+            "",
+            13800000000,
+            13800000000.0,
+            "13800000000",
+            "12800000000",
+            "1380000000",
+            "138000000001",
+            "１３８００００００００",  # full width: digits, not ASCII
+            "1３800000000",
+            "13８00000000",
+            "١٣٨٠٠٠٠٠٠٠٠",  # Arabic-Indic digits
+            "138 0000 0000",
+            "+8613800000000",
+            "010-12345678",
+        ]
+    ),
+    st.text(alphabet="0123456789１３８+- ", max_size=14),
+)
+
+
+@given(phone=_PHONES)
+def test_a_first_contact_keeps_the_phone_normalise_phone_gives(phone):
+    """`_first_contact` keeps a plain 11-digit mobile number as it is, without asking
+    `normalise_phone`: the same phone as it would give, whatever the cell holds."""
+    digits, valid = normalise_phone(phone) if phone else ("", False)
+    made = _first_contact("王先生", "王先生", phone, _SOME_DAY, None, None, None, None, None, True)
+    assert made.phone == (digits if valid else None)
+    assert type(made.phone) is (str if valid else type(None))
+
+
+_CELLS = st.sampled_from(
+    [
+        None,
+        "",
+        "2026-11-03",
+        dt.date(2026, 11, 3),
+        dt.date(2026, 11, 4),
+        dt.datetime(2026, 11, 3),
+        dt.datetime(2026, 11, 3, 9),
+        3,
+        True,
+        1.0,
+    ]
+)
+
+
+@given(column=st.lists(_CELLS, max_size=12), other=st.lists(_CELLS, max_size=12))
+def test_one_date_object_a_day_leaves_every_value_as_it_was(column, other):
+    """`_one_per_day` gives each date as the first equal date seen (across columns) and
+    every other value as it is, of the same type: a datetime stays a datetime, True stays
+    True (equal to 1, but no date)."""
+    copies = [d.replace() if type(d) is dt.date else d for d in column]  # other objects
+    same: dict[dt.date, dt.date] = {}
+    first = _one_per_day(column, same)
+    second = _one_per_day(copies, same)
+    for before, after in ((column, first), (copies, second)):
+        assert after == before
+        assert list(map(type, after)) == list(map(type, before))
+        for a, b in zip(after, before, strict=True):
+            if type(b) is not dt.date:
+                assert a is b
+    seen: dict[dt.date, dt.date] = {}
+    for d in [*column, *copies]:
+        if type(d) is dt.date:
+            seen.setdefault(d, d)
+    assert all(a is seen[a] for a in [*first, *second] if type(a) is dt.date)
+
+
+_TRAILS = st.lists(
+    st.builds(
+        Trail,
+        customer=st.sampled_from(["大华", "永辉", "恒瑞"]),
+        name_key=st.sampled_from(["大华", "永辉", "恒瑞"]),
+        phone=st.sampled_from([None, "", "13800000001", "13800000002"]),
+        first=st.sampled_from([_SOME_DAY, dt.date(2026, 11, 5)]),
+        first_source=st.sampled_from([None, "phone", "visit"]),
+        last=st.sampled_from([_SOME_DAY, dt.date(2026, 11, 5)]),
+        last_stage=st.sampled_from([None, "1", "4", "0"]),
+        grade=st.sampled_from([None, "A", "C"]),
+        grade_date=st.sampled_from([None, _SOME_DAY, dt.date(2026, 11, 5)]),
+        furthest=st.sampled_from([None, "1", "4", "7"]),
+        walk_in=st.booleans(),
+        first_visit=st.sampled_from([None, _SOME_DAY]),
+        first_deposit=st.sampled_from([None, _SOME_DAY]),
+        in_period=st.booleans(),
+    ),
+    max_size=8,
+)
+
+
+@given(trails=_TRAILS, month_phones=st.sampled_from([None, {"大华": "13800000001", "永辉": ""}]))
+def test_customer_kinds_tells_customers_apart_as_identity_does(trails, month_phones):
+    """`customer_kinds` works out each trail's `identity` itself: the same kinds as merging
+    the trails by `identity`, with a report's own phones or the month's."""
+    one_phone = names_with_one_phone(trails) if month_phones is None else month_phones
+    by_customer: dict[str, Trail] = {}
+    for trail in trails:
+        key = identity(trail, one_phone)
+        known = by_customer.get(key)
+        by_customer[key] = merge_trails(known, trail) if known else trail
+    expected = Counter((t.grade, t.furthest, t.last_stage == LOST) for t in by_customer.values())
+    assert customer_kinds(trails, one_phone) == expected

@@ -136,8 +136,8 @@ def customer_kinds(
     hundreds of customers and a handful of kinds, which is all the funnel and the grades
     need."""
     by_customer: dict[str, Trail] = {}
-    for trail in trails:
-        key = identity(trail, one_phone)
+    for trail in trails:  # `identity` written out: a cold-calling report has 200 trails
+        key = trail.phone or one_phone.get(trail.name_key) or "name:" + trail.name_key
         known = by_customer.get(key)
         by_customer[key] = merge_trails(known, trail) if known else trail
     return Counter((t.grade, t.furthest, t.last_stage == LOST) for t in by_customer.values())
@@ -290,8 +290,7 @@ def digest_daily(
     # One date object per day (the reader makes one per cell): the digest then pickles each
     # day once, and a cold-calling report's 200 trails share a month's few dozen days.
     same: dict[dt.date, dt.date] = {}
-    dates = [same.setdefault(d, d) if type(d) is dt.date else d for d in dates]
-    followups = [same.setdefault(d, d) if type(d) is dt.date else d for d in followups]
+    dates, followups = _one_per_day(dates, same), _one_per_day(followups, same)
     digest = DailyDigest(period, as_of, {d for d in dates if type(d) is dt.date})
     closes = [(d, f) for d, f in zip(close_dates, forecasts, strict=True) if type(d) is dt.date]
     digest.days |= {d for d, _ in closes}
@@ -307,11 +306,12 @@ def digest_daily(
     per_day = digest.per_day
     contacts = visits = deals = 0
     amount_sum = deposit_sum = 0.0
+    activity, today = DayActivity(), None
     for i in order:
         day, customer, stage, amount = dates[i], customers[i], stages[i], amounts[i]
-        activity = per_day.get(day)
-        if activity is None:
+        if day is not today:  # rows come in date order, with one date object a day
             activity = per_day[day] = DayActivity()
+            today = day
         activity.contacts += 1
         won = stage == CLOSED_WON
         if won and amount is not None:
@@ -355,6 +355,16 @@ def digest_daily(
     digest.amount, digest.deposit = amount_sum, deposit_sum
     digest.trails = list(trails.values())
     return digest
+
+
+_DATES_OR_BLANKS = frozenset({dt.date, type(None)})
+
+
+def _one_per_day(column: list[Any], same: dict[dt.date, dt.date]) -> list[Any]:
+    """`column` with each date replaced by the first equal one in `same` (kept there)."""
+    if set(map(type, column)) <= _DATES_OR_BLANKS:  # (most columns: None is None already)
+        return list(map(same.setdefault, column, column))
+    return [same.setdefault(d, d) if type(d) is dt.date else d for d in column]
 
 
 def digest_from_days(
@@ -469,11 +479,20 @@ def _first_contact(
 ) -> Trail:
     """The trail a first contact starts, as `_follow` would extend an empty one by it, made
     whole in one go: a cold-calling report has a customer or two for each of its rows."""
-    digits, valid = normalise_phone(phone) if phone else ("", False)
+    if not (  # a mobile number in 11 plain digits, as the validator keeps most: itself
+        type(phone) is str
+        and len(phone) == 11
+        and phone.isascii()
+        and phone.isdigit()
+        and phone[0] == "1"
+        and phone[1] in "3456789"
+    ):  # (as normalise_phone's own first check gives it back)
+        digits, valid = normalise_phone(phone) if phone else ("", False)
+        phone = digits if valid else None
     return Trail(
         customer,
         name_key,
-        digits if valid else None,
+        phone,
         day,
         source,
         day,
