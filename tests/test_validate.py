@@ -46,6 +46,7 @@ from salesxl.validate.rows import (
     TableChecker,
     _fast_path,
     _labels_and_gaps,
+    _mobiles,
     _seen_values,
     _total_label,
     _within,
@@ -1541,6 +1542,56 @@ def test_a_fast_path_notes_every_cell_it_leaves_to_the_parser(values):
         out = fast(values, noted.append)
         assert out == fast(values)  # the same cells, noted or not
         assert len(noted) == sum(v is _SLOW for v in out), f.key
+
+
+def _phone_cell_by_cell(values: list[Any]) -> list[Any]:
+    """The phone fast path's own per-cell test, which the whole-column one must agree with."""
+    return [
+        v
+        if type(v) is str and len(v) == 11 and v.isdigit() and v[0] == "1" and v[1] in "3456789"
+        else None
+        if v == ""
+        else _SLOW
+        for v in values
+    ]
+
+
+_PHONES = st.one_of(
+    st.from_regex(r"1[0-9]{10}", fullmatch=True),
+    st.from_regex(r"1[3-9][0-9０-９²٣]{9}", fullmatch=True),  # other digits str.isdigit takes
+    st.text(alphabet="0123456789１ ", min_size=10, max_size=12),
+    st.builds(_Text, st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)),
+    _ODD,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PHONES, max_size=8))
+def test_a_column_of_mobile_numbers_is_read_as_its_cells_are(values):
+    fast = _fast_path(DAILY.field("phone"))
+    assert fast is not None
+    assert fast(values) == _phone_cell_by_cell(values)
+    if _mobiles(values):  # taken whole only when every cell is one the test takes as it is
+        assert _phone_cell_by_cell(values) == values
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["13812345678", "1３812345678"],  # a full-width digit: str.isdigit takes it, ASCII not
+        ["13812345678", "12812345678"],  # 12…: no mobile number
+        ["13812345678", "03812345678"],
+        ["13812345678", _Text("13912345678")],  # not exactly text
+        ["13812345678", "1381234567 "],
+        ["13812345678", 13912345678.0],
+        ["13812345678", ""],  # a blank: read as None, not as it is
+        ["1381234567", "13812345678"],
+        [],
+    ],
+)
+def test_a_column_with_one_cell_that_is_no_plain_mobile_number_is_not_taken_whole(values):
+    assert not _mobiles(values)
+    assert _mobiles(["13812345678", "19912345678"])
 
 
 def test_a_drop_down_column_seen_before_is_read_from_the_cache_alone():
