@@ -3,6 +3,7 @@ severity, on the template layout and on hand-made sheets; collected lazily, neve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import struct
@@ -33,7 +34,7 @@ from hypothesis import strategies as st
 
 from salesxl.core.issues import SEVERITY, Code, Severity
 from salesxl.core.periods import Month, Week
-from salesxl.forms import DAILY_REPORT, SALES_RECORDS
+from salesxl.forms import DAILY_REPORT, SALES_RECORDS, FieldType
 from salesxl.intake.files import load_form
 from salesxl.read import locate
 from salesxl.read.formulas import column_letters
@@ -41,6 +42,7 @@ from salesxl.read.locate import TableLayout
 from salesxl.read.values import matcher_for, parse_date, parse_number
 from salesxl.read.workbook import Book, Grid, Limits
 from salesxl.validate import ValidationContext, check_layout
+from salesxl.validate.form import _header_parser
 from salesxl.validate.rows import (
     _SLOW,
     TableChecker,
@@ -1669,3 +1671,13 @@ def test_a_number_column_inside_its_bounds_skips_nothing_outside_them(amounts, c
     checker.run()
     found = [issue.code for _, _, issue in checker.found if issue.code is Code.OUT_OF_RANGE]
     assert found == codes
+
+
+def test_a_header_fields_parser_is_built_once_and_is_that_fields_own():
+    month = DAILY_REPORT.header_field("month")
+    assert _header_parser(month) is _header_parser(month)
+    assert _header_parser(month)("2026-11") == Month.parse("2026-11")
+    for _ in range(3):  # fields made and dropped may reuse an id: each gets its own parser
+        text = dataclasses.replace(month, type=FieldType.TEXT)
+        assert _header_parser(text)("2026-11") == "2026-11"
+        del text
