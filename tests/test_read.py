@@ -41,15 +41,21 @@ from salesxl.read.formulas import (
     uncached_formula_cells,
 )
 from salesxl.read.locate import (
+    _CELL_LABELS,
     _FULL_ROW,
+    _LABELS_READ,
     _MIN_LABELS,
     _REQUIRED,
     _SHEET_NAMES,
+    _SIGNATURES,
     _TABLE_LABELS,
+    _TABLES_WITH,
     _Candidate,
     _header_candidates,
+    _table_layout,
     without_unit,
 )
+from salesxl.read.mapping import header_signature
 from salesxl.read.marks import written_by
 from salesxl.read.values import norm_label
 from salesxl.read.workbook import Grid
@@ -1132,8 +1138,10 @@ def test_dtd_is_found_in_any_encoding(part, declares):
 # ----------------------------------------------------------------------------
 
 
-def _candidates_filtered(grid: Grid, only: str | None) -> dict[Any, _Candidate]:
-    """`_header_candidates` without overrides, keeping the tables of `only` label by label."""
+def _candidates_filtered(
+    grid: Grid, only: str | None, overrides: dict[str, str] | None = None
+) -> dict[Any, _Candidate]:
+    """`_header_candidates`, keeping the tables of `only` label by label."""
     found: dict[Any, _Candidate] = {}
     for r, cells in enumerate(grid.rows[:60]):
         hits: dict[Any, set[str]] = {}
@@ -1142,6 +1150,11 @@ def _candidates_filtered(grid: Grid, only: str | None) -> dict[Any, _Candidate]:
             if value.__class__ is str and value:
                 filled += 1
                 norm = norm_label(value)
+                if overrides and norm in overrides:  # a header a mapping names: its field
+                    for tid in _TABLES_WITH.get(overrides[norm], ()):
+                        if only is None or tid[0] == only:
+                            hits.setdefault(tid, set()).add(overrides[norm])
+                    continue
                 labelled = _TABLE_LABELS.get(norm) or _TABLE_LABELS.get(without_unit(value) or "")
                 for tid, key in labelled or ():
                     if only is None or tid[0] == only:
@@ -1189,3 +1202,68 @@ _HEADER_CELL = st.one_of(
 def test_header_candidates_of_one_form_are_those_of_every_label_kept_for_it(rows, only):
     grid = Grid("日报", rows)
     assert _header_candidates(grid, only) == _candidates_filtered(grid, only)
+
+
+_KEYS = sorted({f.key for form in FORMS.values() for t in form.tables for f in t.fields})
+
+
+_FEW = ["备注", "x", "日期", "金额", "客户名称", "Sales", "工号", "数量", "单价"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(st.lists(st.sampled_from(_FEW), max_size=8), max_size=4),
+    only=st.sampled_from([None, *FORMS]),
+    overrides=st.dictionaries(
+        st.sampled_from(_FEW).map(norm_label), st.sampled_from(_KEYS), min_size=1, max_size=3
+    ),
+)
+def test_header_candidates_with_a_mapping_leave_the_labels_read_without_one_alone(
+    rows, only, overrides
+):
+    grid = Grid("日报", rows)
+    assert _header_candidates(grid, only) == _candidates_filtered(grid, only)
+    with_mapping = _header_candidates(grid, only, overrides)
+    assert with_mapping == _candidates_filtered(grid, only, overrides)
+    assert _header_candidates(grid, only) == _candidates_filtered(grid, only)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "daily_two_line_labels.xlsx",  # a second label row: the layout is changed after
+        "columns_shuffled_extra.xlsx",
+        "titles_blanks_totals.xlsx",
+        "labels_both_one_cell.xlsx",
+        "header_below_and_colon.xlsx",
+        "merged_cells.xlsx",
+    ],
+)
+def test_a_header_row_read_again_gives_the_layout_it_gave_first(name):
+    """Header rows are read once per process (by their text): the layouts built from what
+    was remembered are those built afresh, however the first one was changed after."""
+    first = locate(open_book(FILES / name))
+    assert first is not None
+    for table in first.tables.values():  # what a caller does to its layout stays there
+        table.extras[99] = "changed"
+        table.columns.clear()
+    first = locate(open_book(FILES / name))
+    again = locate(open_book(FILES / name))
+    _LABELS_READ.clear()
+    _CELL_LABELS.clear()
+    _SIGNATURES.clear()
+    fresh = locate(open_book(FILES / name))
+    assert first is not None
+    assert first == again == fresh
+    main = first.tables[first.form.main_table.key]
+    top = open_book(FILES / name).grid(main.sheet).rows[main.header_row]
+    assert first.signature == header_signature(top)
+
+
+def test_a_header_row_of_numbers_is_read_as_its_values_are():
+    """1, 1.0 and True are one key to a dict but three labels of an unknown column."""
+    table = DAILY_REPORT.main_table
+    for odd, shown in ((1, "1"), (True, "TRUE"), (1.0, "1"), ("1", "1")):
+        row = ["日期", "客户名称", "金额", odd]
+        layout = _table_layout(DAILY_REPORT, table, Grid("日报", [row]), 0, {})
+        assert layout.extras == {3: shown}

@@ -17,6 +17,7 @@ from salesxl.intake.files import load_form
 from salesxl.read.dates import infer_order
 from salesxl.read.values import parse_date, parse_month
 from salesxl.validate import ValidationContext
+from salesxl.validate.date_columns import settle_numeric_dates
 
 D = dt.date
 
@@ -248,3 +249,14 @@ def test_a_rep_forms_header_month_settles_the_order_of_its_dates(tmp_path):
     # 3 Nov and 5 Nov are in the header month 2026-11; 11 Mar and 11 May are not
     assert [r["date"] for r in data.records("daily")] == [D(2026, 11, 3), D(2026, 11, 5)]
     assert [i.code for i in data.issues if i.code is Code.AMBIGUOUS_DATES] == []
+
+
+def test_an_ambiguous_columns_example_is_its_first_date_in_order():
+    """The refusal names one of the column's dates: the first in order, as the other notes
+    do, not whichever a set of them gives first (that changes from process to process)."""
+    slow = object()
+    values = ["11/03/2026", "05/04/2026", "03/11/2026", "04/05/2026", "10/09/2026"]
+    found = settle_numeric_dates(values, [slow] * len(values), slow, ("日期", "Date"), None)
+    ((code, zh, en, _),) = found.header
+    assert code is Code.AMBIGUOUS_DATES
+    assert "03/11/2026" in en and "03/11/2026" in zh

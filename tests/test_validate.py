@@ -3,6 +3,7 @@ severity, on the template layout and on hand-made sheets; collected lazily, neve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import struct
@@ -33,7 +34,7 @@ from hypothesis import strategies as st
 
 from salesxl.core.issues import SEVERITY, Code, Severity
 from salesxl.core.periods import Month, Week
-from salesxl.forms import DAILY_REPORT, SALES_RECORDS
+from salesxl.forms import DAILY_REPORT, SALES_RECORDS, FieldType
 from salesxl.intake.files import load_form
 from salesxl.read import locate
 from salesxl.read.formulas import column_letters
@@ -41,11 +42,13 @@ from salesxl.read.locate import TableLayout
 from salesxl.read.values import matcher_for, parse_date, parse_number
 from salesxl.read.workbook import Book, Grid, Limits
 from salesxl.validate import ValidationContext, check_layout
+from salesxl.validate.form import _header_parser
 from salesxl.validate.rows import (
     _SLOW,
     TableChecker,
     _fast_path,
     _labels_and_gaps,
+    _mobiles,
     _seen_values,
     _total_label,
     _within,
@@ -1543,6 +1546,56 @@ def test_a_fast_path_notes_every_cell_it_leaves_to_the_parser(values):
         assert len(noted) == sum(v is _SLOW for v in out), f.key
 
 
+def _phone_cell_by_cell(values: list[Any]) -> list[Any]:
+    """The phone fast path's own per-cell test, which the whole-column one must agree with."""
+    return [
+        v
+        if type(v) is str and len(v) == 11 and v.isdigit() and v[0] == "1" and v[1] in "3456789"
+        else None
+        if v == ""
+        else _SLOW
+        for v in values
+    ]
+
+
+_PHONES = st.one_of(
+    st.from_regex(r"1[0-9]{10}", fullmatch=True),
+    st.from_regex(r"1[3-9][0-9０-９²٣]{9}", fullmatch=True),  # other digits str.isdigit takes
+    st.text(alphabet="0123456789１ ", min_size=10, max_size=12),
+    st.builds(_Text, st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)),
+    _ODD,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PHONES, max_size=8))
+def test_a_column_of_mobile_numbers_is_read_as_its_cells_are(values):
+    fast = _fast_path(DAILY.field("phone"))
+    assert fast is not None
+    assert fast(values) == _phone_cell_by_cell(values)
+    if _mobiles(values):  # taken whole only when every cell is one the test takes as it is
+        assert _phone_cell_by_cell(values) == values
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["13812345678", "1３812345678"],  # a full-width digit: str.isdigit takes it, ASCII not
+        ["13812345678", "12812345678"],  # 12…: no mobile number
+        ["13812345678", "03812345678"],
+        ["13812345678", _Text("13912345678")],  # not exactly text
+        ["13812345678", "1381234567 "],
+        ["13812345678", 13912345678.0],
+        ["13812345678", ""],  # a blank: read as None, not as it is
+        ["1381234567", "13812345678"],
+        [],
+    ],
+)
+def test_a_column_with_one_cell_that_is_no_plain_mobile_number_is_not_taken_whole(values):
+    assert not _mobiles(values)
+    assert _mobiles(["13812345678", "19912345678"])
+
+
 def test_a_drop_down_column_seen_before_is_read_from_the_cache_alone():
     stage = DAILY.field("stage")
     assert stage.choices is not None
@@ -1618,3 +1671,13 @@ def test_a_number_column_inside_its_bounds_skips_nothing_outside_them(amounts, c
     checker.run()
     found = [issue.code for _, _, issue in checker.found if issue.code is Code.OUT_OF_RANGE]
     assert found == codes
+
+
+def test_a_header_fields_parser_is_built_once_and_is_that_fields_own():
+    month = DAILY_REPORT.header_field("month")
+    assert _header_parser(month) is _header_parser(month)
+    assert _header_parser(month)("2026-11") == Month.parse("2026-11")
+    for _ in range(3):  # fields made and dropped may reuse an id: each gets its own parser
+        text = dataclasses.replace(month, type=FieldType.TEXT)
+        assert _header_parser(text)("2026-11") == "2026-11"
+        del text

@@ -219,22 +219,20 @@ def _header_candidates(
     sheet_key = norm_label(grid.name)
     found: dict[TableId, _Candidate] = {}
     index = _TABLE_LABELS if only is None else _FORM_LABELS.get(only, {})  # (only its tables)
+    # what a cell's text names depends on the text alone, but for a mapping's headers
+    known = {} if overrides else _CELL_LABELS[only]
     for r, cells in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
         hits: dict[TableId, set[str]] = defaultdict(set)
         filled = 0
         for value in cells:
             if value.__class__ is str and value:
-                norm = norm_label(value)
                 filled += 1
-                mapped = overrides.get(norm) if overrides else None
-                if mapped is not None:
-                    for tid in _TABLES_WITH.get(mapped, ()):
-                        if only is None or tid[0] == only:
-                            hits[tid].add(mapped)
-                    continue
-                # a label of any table is read as it is; only another is tried without its unit
-                labelled = index.get(norm if norm in _TABLE_LABELS else without_unit(value) or "")
-                for tid, key in labelled or ():
+                labelled = known.get(value)
+                if labelled is None:
+                    labelled = _cell_labels(value, index, only, overrides)
+                    if len(known) < 50_000:
+                        known[value] = labelled
+                for tid, key in labelled:
                     hits[tid].add(key)
         strong = False
         for tid, keys in hits.items():
@@ -250,6 +248,28 @@ def _header_candidates(
         if strong:  # a full header row: what follows is data, not more headers
             break
     return found
+
+
+# form id (None: every form) -> text of a cell -> the (table, field key) its label names
+_CELL_LABELS: dict[str | None, dict[str, tuple[tuple[TableId, str], ...]]] = defaultdict(dict)
+
+
+def _cell_labels(
+    value: str,
+    index: Mapping[str, list[tuple[TableId, str]]],
+    only: str | None,
+    overrides: dict[str, str] | None,
+) -> tuple[tuple[TableId, str], ...]:
+    """The tables' fields (of form `only`, or any) a cell's text is a label of: a header a
+    mapping names, else a label in `index`.  A label of any table is read as it is; only
+    another is tried without its unit (`销售金额(元)`)."""
+    norm = norm_label(value)
+    mapped = overrides.get(norm) if overrides else None
+    if mapped is not None:
+        return tuple(
+            (tid, mapped) for tid in _TABLES_WITH.get(mapped, ()) if only is None or tid[0] == only
+        )
+    return tuple(index.get(norm if norm in _TABLE_LABELS else without_unit(value) or "", ()))
 
 
 def _form_hint(book: Book) -> str | None:
@@ -313,9 +333,7 @@ def locate(
         for key, c in chosen.items()
     }
     main = tables.get(form.main_table.key)
-    signature = (
-        header_signature(book.grid(main.sheet).rows[main.header_row]) if main is not None else None
-    )
+    signature = _signature(book.grid(main.sheet).rows[main.header_row]) if main else None
     return Layout(
         form,
         tables,
@@ -326,6 +344,22 @@ def locate(
         forgotten,
         _unread_tables(book, form, tables, visible, overrides, template=hint is not None),
     )
+
+
+_SIGNATURES: dict[tuple[str, ...], str] = {}  # header rows of text -> their signature
+
+
+def _signature(cells: list[Any]) -> str:
+    """`header_signature`, worked out once per process for each header row of text."""
+    if not set(map(type, cells)) <= {str}:
+        return header_signature(cells)
+    row = tuple(cells)
+    signature = _SIGNATURES.get(row)
+    if signature is None:
+        signature = header_signature(cells)
+        if len(_SIGNATURES) < 1_000:
+            _SIGNATURES[row] = signature
+    return signature
 
 
 def _unread_tables(
@@ -367,12 +401,22 @@ def _unread_tables(
 
 
 def _named_like_a_table(sheet: str, hint: str | None) -> bool:
-    key = norm_label(sheet)
-    return any(
-        key in names
+    return norm_label(sheet) in _TABLE_NAMES.get(hint, frozenset())
+
+
+def _table_names(hint: str | None) -> frozenset[str]:
+    """The sheet names (as label keys) of every table of the form `hint`, or of any form."""
+    return frozenset(
+        name
         for (form_id, _), names in _SHEET_NAMES.items()
         if hint is None or form_id == hint
+        for name in names
     )
+
+
+_TABLE_NAMES: dict[str | None, frozenset[str]] = {
+    hint: _table_names(hint) for hint in (None, *FORMS)
+}
 
 
 def _scan(
@@ -426,11 +470,64 @@ def _table_layout(
     """Which column holds which field.  When two columns could be one field (two 金额,
     `Sales` and `Gross Sales`), `read.column_choice` picks one and the others are kept
     as extra columns; `hidden_columns` is asked only then."""
+    top = grid.rows[header_row]
+    claims, extras, mapped = _labels_read(form, table, top, overrides)
+    columns: dict[str, int] = {}
+    choices: list[ColumnChoice] = []
+    for key, options in claims.items():
+        if len(options) == 1:
+            columns[key] = options[0][1]
+            continue
+        choice = choose_column(table.field(key), options, grid, header_row, hidden_columns)
+        columns[key] = choice.used
+        choices.append(choice)
+        for col in choice.others:
+            extras[col] = text_of(top[col])
+    columns = dict(sorted(columns.items(), key=lambda kv: kv[1]))
+    layout = TableLayout(table, grid.name, header_row, columns, extras, choices=choices)
+    layout.mapped = {k: c for k, c in mapped.items() if columns.get(k) == c}
+    if header_row + 1 < len(grid.rows):
+        _second_label_row(layout, _COLUMN_MAPS[(form.id, table.key)], grid)
+    _unique_labels(layout.extras)
+    return layout
+
+
+Claims = dict[str, list[tuple[int, int]]]  # field key -> (rank of its label, column)
+
+LabelsRead = tuple[Claims, dict[int, str], dict[str, int]]
+
+# A header row of text as read for a table, by the row's text: a folder of reports made
+# from one template has one header row per table, so each is read once per process.
+# (Text alone: 1, 1.0 and True are equal keys but not equal labels.)
+_LABELS_READ: dict[tuple[Any, ...], tuple[Table, LabelsRead]] = {}
+
+
+def _labels_read(form: Form, table: Table, top: list[Any], overrides: dict[str, str]) -> LabelsRead:
+    """Which columns of the header row `top` claim which field (key -> (rank, column)), the
+    unknown columns' labels, and the columns a mapping names (key -> column); fresh
+    containers the caller may change."""
+    memo = None
+    if set(map(type, top)) <= {str}:
+        memo = (form.id, table.key, id(table), tuple(top), tuple(overrides.items()))
+        hit = _LABELS_READ.get(memo)
+        if hit is not None and hit[0] is table:
+            claims, extras, mapped = hit[1]
+            return {k: list(v) for k, v in claims.items()}, dict(extras), dict(mapped)
+    read = _read_labels(form, table, top, overrides)
+    if memo is not None and len(_LABELS_READ) < 1_000:
+        claims, extras, mapped = read
+        _LABELS_READ[memo] = (
+            table,
+            ({k: list(v) for k, v in claims.items()}, dict(extras), dict(mapped)),
+        )
+    return read
+
+
+def _read_labels(form: Form, table: Table, top: list[Any], overrides: dict[str, str]) -> LabelsRead:
     tid = (form.id, table.key)
     mapping, ranks = _COLUMN_MAPS[tid], _RANKS[tid]
     fields = {f.key for f in table.fields}
-    top = grid.rows[header_row]
-    claims: dict[str, list[tuple[int, int]]] = defaultdict(list)  # key -> (rank, col)
+    claims: Claims = defaultdict(list)
     extras: dict[int, str] = {}
     mapped: dict[str, int] = {}
     for col, value in enumerate(top):
@@ -449,24 +546,7 @@ def _table_layout(
             claims[key].append((ranks[norm], col))
         else:
             extras[col] = text_of(value)
-    columns: dict[str, int] = {}
-    choices: list[ColumnChoice] = []
-    for key, options in claims.items():
-        if len(options) == 1:
-            columns[key] = options[0][1]
-            continue
-        choice = choose_column(table.field(key), options, grid, header_row, hidden_columns)
-        columns[key] = choice.used
-        choices.append(choice)
-        for col in choice.others:
-            extras[col] = text_of(top[col])
-    columns = dict(sorted(columns.items(), key=lambda kv: kv[1]))
-    layout = TableLayout(table, grid.name, header_row, columns, extras, choices=choices)
-    layout.mapped = {k: c for k, c in mapped.items() if columns.get(k) == c}
-    if header_row + 1 < len(grid.rows):
-        _second_label_row(layout, mapping, grid)
-    _unique_labels(layout.extras)
-    return layout
+    return dict(claims), extras, mapped
 
 
 def _second_label_row(layout: TableLayout, mapping: dict[str, str], grid: Grid) -> None:

@@ -68,7 +68,7 @@ def settle_numeric_dates(
     if not texts:
         return found
     distinct = set(texts.values())
-    verdict = infer_order(distinct)
+    verdict = infer_order(sorted(distinct))  # (its example: the first, as the notes below)
     if order is None and verdict.ambiguous and period is not None:
         order = _order_by_period(distinct, period)  # 11/3 and 11/5 in a November report
     if order is None and verdict.order is None:

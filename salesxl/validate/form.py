@@ -8,12 +8,12 @@ result is a `FormData` (salesxl.validate.model).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from salesxl.core.issues import Code, Issue, make_issue, message
 from salesxl.core.periods import Month, Week
-from salesxl.forms import Form
+from salesxl.forms import Field, Form
 from salesxl.forms.formula import evaluator
 from salesxl.forms.formula import parse as parse_formula
 from salesxl.read.locate import HeaderCell, Layout
@@ -302,7 +302,7 @@ def _check_header(
                 )
             continue
         try:
-            value = cell_parser(f)(raw)
+            value = _header_parser(f)(raw)
         except CellValueWarningError as note:  # read, with a warning
             value = note.value
             issues.append(
@@ -379,6 +379,19 @@ def _check_header(
     return values
 
 
+# A header field's parser, built once per process (a month's builds its table of periods).
+_HEADER_PARSERS: dict[int, tuple[Field, Callable[[Any], Any]]] = {}
+
+
+def _header_parser(f: Field) -> Callable[[Any], Any]:
+    known = _HEADER_PARSERS.get(id(f))
+    if known is None or known[0] is not f:  # (a field made since, in the place of another)
+        if len(_HEADER_PARSERS) >= 1_000:
+            _HEADER_PARSERS.clear()
+        known = _HEADER_PARSERS[id(f)] = (f, cell_parser(f))
+    return known[1]
+
+
 def _where(cell: HeaderCell | None) -> dict[str, Any]:
     if cell is None:
         return {}
@@ -410,6 +423,8 @@ def _report_other_formulas(
     sheets = sorted(
         {t.sheet for t in layout.tables.values()} | {cell.sheet for cell in layout.header.values()}
     )
+    if not any(book.grid(sheet).uncached for sheet in sheets):
+        return  # (nearly every report: every formula has its value)
     inside = {
         (t.sheet, col): t.first_data_row
         for t in layout.tables.values()

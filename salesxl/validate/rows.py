@@ -299,28 +299,60 @@ def _fast_path(f: Field) -> FastPath | None:
             (v.strip() or None) if type(v) is str else (note(v) or _SLOW) for v in vs
         ]
     if kind is FieldType.PHONE:
-        return lambda vs, note=_ignore: [
-            v
-            if type(v) is str and len(v) == 11 and v.isdigit() and v[0] == "1" and v[1] in "3456789"
-            else None
-            if v == ""
-            else (note(v) or _SLOW)
-            for v in vs
-        ]
+        return lambda vs, note=_ignore: (
+            list(vs)
+            if _mobiles(vs)
+            else [
+                v
+                if type(v) is str
+                and len(v) == 11
+                and v.isdigit()
+                and v[0] == "1"
+                and v[1] in "3456789"
+                else None
+                if v == ""
+                else (note(v) or _SLOW)
+                for v in vs
+            ]
+        )
     if kind in (FieldType.MONTH, FieldType.MONTH_OR_DATE, FieldType.WEEK):
         seen = _PERIODS[kind]  # a history sheet repeats the same few dozen months
         return lambda vs, note=_ignore: _seen_values(seen, vs, note)
     return None
 
 
+_MOBILE_SECOND = frozenset("3456789")
+
+
+def _mobiles(values: Sequence[Any]) -> bool:
+    """Whether every value is a mobile number as the phone fast path takes it (text of 11
+    ASCII digits, 1 then 3-9), told by whole-column tests in C: all 11 long, all text,
+    and their 11-digit slices of one joined string."""
+    try:
+        if set(map(len, values)) != {11}:
+            return False
+    except TypeError:  # a number or date among them
+        return False
+    if set(map(type, values)) != {str}:
+        return False
+    text = "".join(values)
+    return (
+        text.isascii()
+        and text.encode().isdigit()  # (bytes: digits 0-9 alone, told without a table)
+        and set(text[::11]) == {"1"}
+        and set(text[1::11]) <= _MOBILE_SECOND
+    )
+
+
 def _seen_values(
     seen: Mapping[Any, Any], values: Sequence[Any], note: Callable[[Any], Any]
 ) -> list[Any]:
     """Each value as read before (`seen`), or `_SLOW`: a column of values all seen before
-    (a drop-down's few choices) is settled by a set and a map, without a Python step each."""
-    if seen.keys() >= set(values):
-        return list(map(seen.get, values))
-    return [seen[v] if v in seen else (note(v) or _SLOW) for v in values]
+    (a drop-down's few choices) is settled by one map, without a Python step each."""
+    try:
+        return list(map(seen.__getitem__, values))
+    except KeyError:  # one not seen before: cell by cell
+        return [seen[v] if v in seen else (note(v) or _SLOW) for v in values]
 
 
 # Raw cell value -> parsed month/week, filled by the slow path (bounded, shared by files).
@@ -828,7 +860,11 @@ class TableChecker:
         """`ranged`: whether the column may hold a value outside the field's minimum or
         maximum (False when `_within` has found none)."""
         f = self.mapped[j]
-        if f.required and None in out:
+        # A date column holds dates or None, and no date is false: `filter` drops the None
+        # (told without comparing each date to None), for the checks that need them.
+        dated = f.required or f.in_period or f.not_future or f.while_employed
+        present = list(filter(None, out)) if f.type is FieldType.DATE and dated else None
+        if f.required and (len(present) < len(out) if present is not None else None in out):
             for i in [i for i, v in enumerate(out) if v is None and i not in bad]:
                 bad.add(i)
                 self.issue(
@@ -845,8 +881,8 @@ class TableChecker:
                 problem = range_problem(f, out[i])
                 assert problem is not None  # out of range, as the filter above found
                 self.issue(Code.OUT_OF_RANGE, j, numbers[i], *problem, raw[i])
-        if f.type is FieldType.DATE:
-            self._dates(j, out, raw, numbers, bad)
+        if present is not None:
+            self._dates(j, out, raw, numbers, bad, present)
         if f.role is Role.REP_ID and self.reps is not None:
             self._rep_ids(j, out, raw, numbers)
 
@@ -888,15 +924,20 @@ class TableChecker:
         }
 
     def _dates(
-        self, j: int, out: list[Any], raw: Sequence[Any], numbers: list[int], bad: set[int]
+        self,
+        j: int,
+        out: list[Any],
+        raw: Sequence[Any],
+        numbers: list[int],
+        bad: set[int],
+        present: list[dt.date],
     ) -> None:
+        """`present`: the column's dates, the None left out."""
         f, period = self.mapped[j], self.period
         outside: set[int] = set()
         if not (f.in_period or f.not_future or f.while_employed):
             return
-        # The column's first and last dates settle most columns without a look at each
-        # cell (a date column holds dates or None: `filter` drops just the None).
-        present = list(filter(None, out))
+        # The column's first and last dates settle most columns without a look at each cell.
         if not present:
             return
         earliest, latest = min(present), max(present)
