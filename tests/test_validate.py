@@ -1681,3 +1681,32 @@ def test_a_header_fields_parser_is_built_once_and_is_that_fields_own():
         text = dataclasses.replace(month, type=FieldType.TEXT)
         assert _header_parser(text)("2026-11") == "2026-11"
         del text
+
+
+def test_a_product_catalogue_checks_every_product_cell(tmp_path):
+    """With a catalogue (`ValidationContext.products`), a product not in it is named at its
+    cell and one typed otherwise is read as the catalogue writes it — plain text cells too,
+    which the column's fast path would otherwise take as they are."""
+    rows = [
+        {"date": dt.date(2026, 11, d), "rep_id": "S001", "product": p, "amount": 10.0}
+        for d, p in ((2, "净水器X1"), (3, "净水器 x1"), (4, "空调K9"))
+    ]
+    path = write_form(tmp_path / "sales.xlsx", SALES_RECORDS, rows={"sales": rows})
+    catalogue = frozenset({"净水器X1", "滤芯F2"})
+    ctx = ValidationContext(today=dt.date(2026, 11, 30), products=catalogue)
+    data = load_form(path, ctx)
+    wrong = [i for i in data.issues if i.code is Code.NOT_IN_LIST]
+    assert [(i.value, i.row) for i in wrong] == [("空调K9", 3 + _first_sales_row(path))]
+    products = [r["product"] for r in data.tables["sales"].records]
+    assert products == ["净水器X1", "净水器X1", None]  # the third is named, not counted
+    plain = load_form(path, ValidationContext(today=dt.date(2026, 11, 30)))
+    assert not [i for i in plain.issues if i.code is Code.NOT_IN_LIST]
+
+
+def _first_sales_row(path: Path) -> int:
+    """The sheet row (1-based) just above the first sales line of a written form."""
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    for row in sheet.iter_rows(min_col=1, max_col=1):
+        if row[0].value == dt.datetime(2026, 11, 2):
+            return row[0].row - 1
+    raise AssertionError("no sales line found")

@@ -601,7 +601,9 @@ class TableChecker:
         self, j: int, values: Sequence[Any], numbers: list[int], bad: set[int]
     ) -> list[Any]:
         f = self.mapped[j]
-        fast = _fast_path(f)
+        # a product column checked against a catalogue: every cell through its parser
+        catalogue = self.products and f.role is Role.PRODUCT
+        fast = None if catalogue else _fast_path(f)
         if fast is None:
             out, slow = [_SLOW] * len(values), bool(values)
         else:
