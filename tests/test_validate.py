@@ -39,7 +39,7 @@ from salesxl.intake.files import load_form
 from salesxl.read import locate
 from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TableLayout
-from salesxl.read.values import matcher_for, parse_date, parse_number
+from salesxl.read.values import cell_parser, matcher_for, parse_date, parse_number
 from salesxl.read.workbook import Book, Grid, Limits
 from salesxl.validate import ValidationContext, check_layout
 from salesxl.validate.form import _header_parser
@@ -1550,7 +1550,12 @@ def _phone_cell_by_cell(values: list[Any]) -> list[Any]:
     """The phone fast path's own per-cell test, which the whole-column one must agree with."""
     return [
         v
-        if type(v) is str and len(v) == 11 and v.isdigit() and v[0] == "1" and v[1] in "3456789"
+        if type(v) is str
+        and len(v) == 11
+        and v.isascii()
+        and v.isdigit()
+        and v[0] == "1"
+        and v[1] in "3456789"
         else None
         if v == ""
         else _SLOW
@@ -1710,3 +1715,20 @@ def _first_sales_row(path: Path) -> int:
         if row[0].value == dt.datetime(2026, 11, 2):
             return row[0].row - 1
     raise AssertionError("no sales line found")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["13８００１３８０００", "１３８００１３８０００", "138 0013 8000", "+86 138-0013-8000"],
+)
+def test_a_phone_typed_with_other_digits_is_kept_in_plain_digits(typed):
+    """Only a phone already in 11 plain ASCII digits is kept as typed; one with full-width
+    digits among them (an IME left on) is read as the plain number, as every other
+    writing of it is, so that it names the same customer."""
+    fast = _fast_path(DAILY.field("phone"))
+    assert fast is not None
+    got = fast([typed, "13800138000"])
+    assert got[1] == "13800138000"
+    if got[0] is not _SLOW:
+        raise AssertionError(f"{typed!r} taken as typed")
+    assert cell_parser(DAILY.field("phone"))(typed) == "13800138000"

@@ -23,7 +23,7 @@ from salesxl.core.identity import normalise_name
 from salesxl.core.periods import Month
 from salesxl.forms import FormId, Role, TableKey
 from salesxl.forms.choices import CLOSED_WON, FOLLOW_UP_SOURCES, LOST, STAGE_ORDER, VISIT_SOURCES
-from salesxl.read.values import normalise_phone
+from salesxl.read.values import normalise_phone, plain_mobile
 from salesxl.validate import FormData
 
 if TYPE_CHECKING:  # the store is loaded only by consolidation from the store
@@ -479,14 +479,7 @@ def _first_contact(
 ) -> Trail:
     """The trail a first contact starts, as `_follow` would extend an empty one by it, made
     whole in one go: a cold-calling report has a customer or two for each of its rows."""
-    if not (  # a mobile number in 11 plain digits, as the validator keeps most: itself
-        type(phone) is str
-        and len(phone) == 11
-        and phone.isascii()
-        and phone.isdigit()
-        and phone[0] == "1"
-        and phone[1] in "3456789"
-    ):  # (as normalise_phone's own first check gives it back)
+    if not plain_mobile(phone):  # (as the validator keeps most phones: their own form)
         digits, valid = normalise_phone(phone) if phone else ("", False)
         phone = digits if valid else None
     return Trail(

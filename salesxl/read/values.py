@@ -49,6 +49,7 @@ __all__ = [
     "parse_numbers",
     "parse_ramp",
     "parse_week",
+    "plain_mobile",
 ]
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -409,16 +410,22 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 
 
-def normalise_phone(value: Any) -> tuple[str, bool]:
-    """Digits only without `+86`, and whether it is a valid CN mobile or landline."""
-    if (
+def plain_mobile(value: Any) -> bool:
+    """Whether a cell is a CN mobile number written plainly — text of 11 ASCII digits, 1
+    then 3-9 — as most phone cells are: such a value is its own normal form."""
+    return (
         type(value) is str
         and len(value) == 11
         and value.isascii()
         and value.isdigit()
         and value[0] == "1"
         and value[1] in "3456789"
-    ):
+    )
+
+
+def normalise_phone(value: Any) -> tuple[str, bool]:
+    """Digits only without `+86`, and whether it is a valid CN mobile or landline."""
+    if plain_mobile(value):
         return value, True  # the common case: a mobile number written plainly (as _MOBILE)
     text = text_of(value)
     digits = _PHONE_NOISE.sub("", unicodedata.normalize("NFKC", text))

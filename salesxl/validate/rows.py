@@ -35,6 +35,7 @@ from salesxl.read.values import (
     matcher_for,
     norm_label,
     normalise_phone,
+    plain_mobile,
     text_of,
 )
 from salesxl.read.workbook import Grid
@@ -302,18 +303,7 @@ def _fast_path(f: Field) -> FastPath | None:
         return lambda vs, note=_ignore: (
             list(vs)
             if _mobiles(vs)
-            else [
-                v
-                if type(v) is str
-                and len(v) == 11
-                and v.isdigit()
-                and v[0] == "1"
-                and v[1] in "3456789"
-                else None
-                if v == ""
-                else (note(v) or _SLOW)
-                for v in vs
-            ]
+            else [v if plain_mobile(v) else None if v == "" else (note(v) or _SLOW) for v in vs]
         )
     if kind in (FieldType.MONTH, FieldType.MONTH_OR_DATE, FieldType.WEEK):
         seen = _PERIODS[kind]  # a history sheet repeats the same few dozen months
