@@ -410,3 +410,56 @@ def test_a_csv_copy_is_the_same_all_day_so_notes_in_it_are_kept(tmp_path: Path) 
     again = return_copies([data], out, today=TODAY, tidy=True)
     assert again.tidied is not None and not again.tidied.moved
     assert entry.copy.read_bytes() == noted
+
+
+def test_a_return_list_a_leader_saved_notes_into_is_moved_aside_not_written_over(
+    tmp_path: Path,
+) -> None:
+    inbox, out = _inbox(tmp_path), tmp_path / "returns"
+    _run(inbox, out)
+    team_list = out / _list()[1]
+    noted = _note_into(team_list)
+    _report(inbox / "张伟_日报.xlsx", {}, [(3, "stage", "9 已付款")])
+    args = ["return", str(inbox), "--period", "2026-11", "--as-of", f"{TODAY}", "-o", str(out)]
+    got = CliRunner().invoke(main, args)
+    assert got.exit_code == 0, got.output
+    aside = out / OUTDATED_FOLDER / _list()[1]
+    assert aside.read_bytes() == noted  # the leader's notes are kept, out of the way
+    assert (
+        f"    moved aside 已移走: {_list()[1]} → {OUTDATED_FOLDER}/{_list()[1]} "
+        "(written again under the same name; changed since salesxl wrote it, so not "
+        "written over)"
+    ) in got.stdout
+    assert team_list.read_bytes() != noted  # a new list, naming the new value
+    listed = [c.value for row in openpyxl.load_workbook(team_list).active.iter_rows() for c in row]
+    assert "组长：已电话提醒" not in listed
+    record = json.loads((out / RECORD_NAME).read_text("utf-8"))["files"]
+    assert record[_list()[1]]["sha256"] == return_record.digest(team_list)
+    assert _files(out / OUTDATED_FOLDER) == {_list()[1]}
+
+
+def test_a_noted_return_list_open_in_excel_is_left_and_the_rerun_warns(tmp_path: Path) -> None:
+    inbox, out = _inbox(tmp_path), tmp_path / "returns"
+    first = _run(inbox, out)
+    team_list = out / _list()[1]
+    noted = _note_into(team_list)
+    (team_list.parent / f"~${team_list.name}").write_bytes(b"\x05Excel")  # still open
+    args = ["return", str(inbox), "--period", "2026-11", "--as-of", f"{TODAY}", "-o", str(out)]
+    got = CliRunner().invoke(main, args)
+    assert got.exit_code == 0, got.output
+    assert team_list.read_bytes() == noted
+    assert (
+        f"warning: {team_list} changed since salesxl wrote it and could not be moved into "
+        f"{OUTDATED_FOLDER} (open in Excel (~${team_list.name} is there)): not written again, "
+        "it is the old return list; close it and run again"
+    ) in got.stderr
+    record = json.loads((out / RECORD_NAME).read_text("utf-8"))["files"]
+    assert first.lists[1] == team_list
+    assert record[_list()[1]]["sha256"] != return_record.digest(team_list)  # as first written
+    (team_list.parent / f"~${team_list.name}").unlink()  # closed: the next run moves it aside
+    result = _run(inbox, out)
+    assert result.tidied is not None
+    assert [(t.why, t.moved_to) for t in result.tidied.moved] == [
+        ("rewritten", out / OUTDATED_FOLDER / _list()[1])
+    ]
+    assert (out / OUTDATED_FOLDER / _list()[1]).read_bytes() == noted

@@ -673,3 +673,28 @@ def test_a_record_that_cannot_be_read_takes_nothing_back_and_says_so(tmp_path: P
         "record of salesxl return (JSONDecodeError)): no earlier return copy was taken back"
     ) in line
     assert (returns / LI_COPY).exists()
+
+
+def test_a_leaders_notes_in_the_days_return_list_are_moved_aside_not_written_over(
+    tmp_path: Path,
+):
+    """Each arrival writes the day's return lists again: a list a leader saved notes into is
+    moved into _过期 Outdated first, and the line says where."""
+    watcher, returns = _returning(tmp_path), tmp_path / "returns"
+    li = _hand_in(tmp_path, "S002", "李四.xlsx", amount=9.0)
+    watcher.handle(li)
+    day_list = returns / f"退回清单_{NOV_5}.xlsx"
+    book = openpyxl.load_workbook(day_list)
+    book.worksheets[0]["A30"] = "组长：已电话提醒"  # the leader saved a note into it
+    book.save(day_list)
+    noted = day_list.read_bytes()
+    wang = _hand_in(tmp_path, "S003", "王五.xlsx", amount=9.0)
+    line = watcher.handle(wang)
+    aside = returns / "_过期 Outdated" / day_list.name
+    assert (
+        f"return list {day_list} changed since it was written: moved to {aside} before "
+        "writing it again"
+    ) in line
+    assert aside.read_bytes() == noted
+    names = [c.value for row in openpyxl.load_workbook(day_list).active.iter_rows() for c in row]
+    assert "王五" in " ".join(str(v) for v in names if v)  # the new list names both reps

@@ -133,14 +133,16 @@ def echo_tidied(tidied: Tidied, folder: Path, lang: str = "both") -> None:
     for t in tidied.kept:
         why = _why(t, lang)
         if t.why == "rewritten":
+            listed = t.entry.kind == "list"
+            old_zh, old_en = ("退回清单", "return list") if listed else ("退回件", "return copy")
             click.echo(
                 _say(
                     lang,
                     f"  警告：{t.path} 在 salesxl 写入后被修改过，且无法移到 {OUTDATED_FOLDER}"
-                    f"（{t.error}）：没有重新写入，它仍是旧的退回件；请关闭它后重新运行",
+                    f"（{t.error}）：没有重新写入，它仍是旧的{old_zh}；请关闭它后重新运行",
                     f"  warning: {t.path} changed since salesxl wrote it and could not be moved "
                     f"into {OUTDATED_FOLDER} ({t.error}): not written again, it is the old "
-                    "return copy; close it and run again",
+                    f"{old_en}; close it and run again",
                 ),
                 err=True,
             )

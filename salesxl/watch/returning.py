@@ -125,7 +125,7 @@ class ReturnStep:
         for t in tidied.kept:
             if t.why == "rewritten":
                 said.append(
-                    f"warning: return copy {t.path} changed since it was written and could not "
+                    f"warning: {_what(t)} {t.path} changed since it was written and could not "
                     f"be moved aside ({t.error}): not written again, it still holds the old "
                     "problems; close it, the watch tries again at the next file"
                 )

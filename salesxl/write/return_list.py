@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,10 +51,19 @@ _COLUMNS = (
 
 
 def write_return_lists(
-    files: Sequence[ReturnedFile], folder: Path, today: dt.date, *, lang: str = "both"
+    files: Sequence[ReturnedFile],
+    folder: Path,
+    today: dt.date,
+    *,
+    lang: str = "both",
+    may_write: Callable[[Path], bool] | None = None,
 ) -> list[Path]:
-    """The list of all teams (`退回清单_<date>.xlsx`) and one per team; returns their paths."""
-    written = [_write(folder / f"退回清单_{today:%Y-%m-%d}.xlsx", files, None, today, lang)]
+    """The list of all teams (`退回清单_<date>.xlsx`) and one per team; returns the paths
+    written.  `may_write(path)` is asked before each is written: False leaves the file
+    there as it is (a list a leader saved notes into that cannot be moved aside)."""
+    lists: list[tuple[Path, Sequence[ReturnedFile], str | None]] = [
+        (folder / f"退回清单_{today:%Y-%m-%d}.xlsx", files, None)
+    ]
     teams: dict[tuple[str | None, str | None], list[ReturnedFile]] = {}
     for f in files:
         if f.copy is not None or f.team:
@@ -63,14 +72,13 @@ def write_return_lists(
         teams.items(), key=lambda t: (t[0][0] or "", t[0][1] or "")
     ):
         place = members[0].copy.parent if members[0].copy is not None else None
-        if place is None:
-            continue
-        written.append(
-            _write(
-                place / f"退回清单_{place.name}_{today:%Y-%m-%d}.xlsx", members, team, today, lang
-            )
-        )
-    return written
+        if place is not None:
+            lists.append((place / f"退回清单_{place.name}_{today:%Y-%m-%d}.xlsx", members, team))
+    return [
+        _write(path, members, team, today, lang)
+        for path, members, team in lists
+        if may_write is None or may_write(path)
+    ]
 
 
 def _write(

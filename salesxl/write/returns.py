@@ -257,7 +257,23 @@ def return_copies(
             )
         elif entry.copy is not None and job.recorded is not None:  # the changed copy stays
             written[_in(entry.copy, folder)] = job.recorded
-    lists = write_return_lists(returned, folder, today, lang=lang)
+
+    def may_write(path: Path) -> bool:
+        """A return list written again under its name: one changed since salesxl wrote it
+        (a leader's notes) is moved aside first, as a copy is; one that cannot be moved
+        stays as it is, recorded as before."""
+        name = _in(path, folder)
+        entry = recorded.get(name)
+        if entry is None or not changed_since_written(path, entry):
+            return True
+        taken = take_back_file(folder, name, entry, "rewritten")
+        set_aside.append(taken)
+        if taken.error is None:
+            return True
+        written[name] = entry
+        return False
+
+    lists = write_return_lists(returned, folder, today, lang=lang, may_write=may_write)
     for path in lists:
         written[_in(path, folder)] = Recorded(digest(path), "list", day=day)
     tidied = _record(folder, written, today, tidy, handed_in, set_aside)
