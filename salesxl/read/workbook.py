@@ -85,7 +85,6 @@ class Book:
     hidden: set[str] = field(default_factory=set)
     _workbook: Any = None
     _archive: zipfile.ZipFile | None = None
-    _package: bytes = b""  # the zip file's bytes, read once: its directory and parts agree
     _scan: PackageScan | None = None
     _all_fit: bool | None = None  # every scanned sheet fits the limits (known once asked)
     _parts: dict[str, str] | None = None  # sheet name -> worksheet part
@@ -202,7 +201,6 @@ class Book:
             self._workbook.close()
         if self._archive is not None:
             self._archive.close()
-        self._package = b""
         self._spool = _remove(self._spool)
 
 
@@ -429,7 +427,7 @@ def _open_zip(path: Path, package: bytes, limits: Limits) -> Book:
     staged = stage_package(parts)  # None when it would not fit a plain zip: the file as is
     del parts
     book = _open_calamine(path, package if staged is None else staged, "xlsx", limits)
-    book._archive, book._package, book._scan = archive, package, scan
+    book._archive, book._scan = archive, scan
     return book
 
 
