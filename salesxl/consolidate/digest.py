@@ -136,8 +136,8 @@ def customer_kinds(
     hundreds of customers and a handful of kinds, which is all the funnel and the grades
     need."""
     by_customer: dict[str, Trail] = {}
-    for trail in trails:  # `identity` written out: a cold-calling report has 200 trails
-        key = trail.phone or one_phone.get(trail.name_key) or "name:" + trail.name_key
+    for trail in trails:
+        key = identity(trail, one_phone)
         known = by_customer.get(key)
         by_customer[key] = merge_trails(known, trail) if known else trail
     return Counter((t.grade, t.furthest, t.last_stage == LOST) for t in by_customer.values())
@@ -426,7 +426,7 @@ def digest_from_figures(
     for t in figures.trails:  # made whole in one call (a month of 5,000 reps: 300,000 trails)
         key = t.key
         customer, name_key = names.get(t.customer) or _named(names, t.customer, key)
-        # as `_new_trail` keeps a phone: its digits when it is a valid one; the store's
+        # as `_first_contact` keeps a phone: its digits when it is a valid one; the store's
         # identity of the contacts says which (tel:<digits>), as it was worked out once on import
         if key is None:
             digits, valid = normalise_phone(t.phone) if t.phone else ("", False)
@@ -477,29 +477,28 @@ def _first_contact(
     next_followup: Any,
     current: bool,
 ) -> Trail:
-    """The trail a first contact starts, as `_follow` would extend an empty one by it, made
-    whole in one go: a cold-calling report has a customer or two for each of its rows."""
+    """The trail a customer's first contact starts: a new trail, followed by that contact."""
     if not plain_mobile(phone):  # (as the validator keeps most phones: their own form)
         digits, valid = normalise_phone(phone) if phone else ("", False)
         phone = digits if valid else None
-    return Trail(
+    t = Trail(
         customer,
         name_key,
         phone,
         day,
         source,
         day,
-        stage,
-        grade if grade else None,
-        day if grade else None,
-        stage if stage in _STAGE_RANK else None,
-        source in FOLLOW_UP_SOURCES,
-        day if source in VISIT_SOURCES else None,
-        day if deposit else None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+        None,
         current,
-        next_followup if type(next_followup) is dt.date else None,
-        day if stage is not None else None,
     )
+    _follow(t, day, stage, grade, source, deposit, next_followup)
+    return t
 
 
 def _follow(
