@@ -12,6 +12,7 @@ make it quadratic.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
@@ -186,6 +187,7 @@ def column_index(letters: str) -> int:
     return index - 1
 
 
+@functools.lru_cache(maxsize=16_384)  # a column to XFD: the letters of every issue's cell
 def column_letters(col: int) -> str:
     """0 -> `A`, 26 -> `AA`."""
     letters = ""

@@ -15,7 +15,6 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
 from itertools import compress
 from operator import itemgetter, not_
 from typing import Any
@@ -24,7 +23,7 @@ from salesxl.core.issues import Code, Issue, Severity, make_issue, message
 from salesxl.core.periods import Month, Week
 from salesxl.core.rep_ids import RepIndex, RepMatch
 from salesxl.forms import Field, FieldType, Role, Table
-from salesxl.read.formulas import column_letters as letters_of
+from salesxl.read.formulas import column_letters
 from salesxl.read.locate import TOTAL_LABELS, TableLayout
 from salesxl.read.values import (
     CellValueError,
@@ -59,8 +58,6 @@ __all__ = [
     "unknown_rep",
 ]
 
-# 0-based column -> its letters, worked out once per column (every cell of every issue)
-column_letters = lru_cache(maxsize=1 << 14)(letters_of)
 
 _SLOW = object()  # marks a cell the fast path could not settle
 _TOTAL_FIRST_CHARS = frozenset("合小总tTsSgGΣ \u3000")  # Total, Sum, Grand total
